@@ -1,0 +1,24 @@
+import { hash, verify } from "@node-rs/argon2";
+
+// OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
+const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(storedHash, password);
+  } catch {
+    return false;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** Spends the same time on unknown usernames, so response times do not reveal which accounts exist. */
+export async function burnPasswordCheck(password: string): Promise<void> {
+  dummyHash ??= hashPassword("jiangxin-dummy-password");
+  await verifyPassword(await dummyHash, password);
+}

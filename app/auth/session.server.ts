@@ -1,0 +1,175 @@
+import { json, redirect } from "@remix-run/node";
+import { generateIdFromEntropySize } from "lucia";
+import type { DB } from "../../db";
+import { getDb } from "../db.server";
+import { luciaFor, verifyRequestOrigin } from "./lucia.server";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
+import { can, type Permission, type Role, type SessionUser } from "./roles";
+import {
+  ACCOUNT_RULE,
+  ADDRESS_RULE,
+  accountKey,
+  addressKey,
+  checkThrottle,
+  clearThrottle,
+  recordFailure,
+} from "./throttle.server";
+
+export type { SessionUser } from "./roles";
+
+/**
+ * Rejects state-changing requests that come from another site. SameSite=Lax already keeps the
+ * session cookie off cross-site POSTs; this also covers sign-in and anonymous actions.
+ */
+export function assertSameOrigin(request: Request): void {
+  if (request.method === "GET" || request.method === "HEAD") return;
+  const origin = request.headers.get("origin");
+  const host = new URL(request.url).host;
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite === "cross-site" || (origin && !verifyRequestOrigin(origin, [host]))) {
+    throw json({ error: "请求来源不符，已拒绝（跨站请求）" }, { status: 403 });
+  }
+}
+
+async function userFromRequest(db: DB, request: Request): Promise<{ user: SessionUser; sessionId: string } | null> {
+  const lucia = luciaFor(db);
+  const sessionId = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
+  if (!sessionId) return null;
+  const { session, user } = await lucia.validateSession(sessionId);
+  if (!session) return null;
+  if (!user.active) {
+    await lucia.invalidateUserSessions(user.id);
+    return null;
+  }
+  return {
+    sessionId: session.id,
+    user: {
+      id: user.id,
+      username: user.username,
+      displayName: user.display_name,
+      role: user.role,
+      orgUnitId: user.org_unit_id,
+      personId: user.person_id,
+    },
+  };
+}
+
+export async function getUser(request: Request, db: DB = getDb()): Promise<SessionUser | null> {
+  return (await userFromRequest(db, request))?.user ?? null;
+}
+
+/** Signed-in user or a redirect to the sign-in page (which brings them back afterwards). */
+export async function requireUser(request: Request, db: DB = getDb()): Promise<SessionUser> {
+  assertSameOrigin(request);
+  const user = await getUser(request, db);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+export function forbidden(message = "您没有权限执行此操作"): Response {
+  return json({ error: message }, { status: 403 });
+}
+
+export async function requireRole(request: Request, roles: Role[], db: DB = getDb()): Promise<SessionUser> {
+  const user = await requireUser(request, db);
+  if (!roles.includes(user.role)) throw forbidden();
+  return user;
+}
+
+export async function requirePermission(request: Request, permission: Permission, db: DB = getDb()) {
+  const user = await requireUser(request, db);
+  if (!can(user, permission)) throw forbidden();
+  return user;
+}
+
+export type SignInResult =
+  | { ok: true; user: SessionUser; cookie: string }
+  | { ok: false; status: 401 | 429; message: string };
+
+export async function signIn(
+  db: DB,
+  request: Request,
+  credentials: { username: string; password: string },
+  now = new Date(),
+): Promise<SignInResult> {
+  const keys = [{ key: accountKey(credentials.username), rule: ACCOUNT_RULE }];
+  const address = addressKey(request);
+  if (address) keys.push({ key: address, rule: ADDRESS_RULE });
+
+  const verdict = await checkThrottle(db, keys, now);
+  if (!verdict.allowed) return { ok: false, status: 429, message: verdict.message };
+
+  const row = await db
+    .selectFrom("app_user")
+    .select(["id", "username", "display_name", "role", "org_unit_id", "person_id", "password_hash", "active"])
+    .where("username", "=", credentials.username.trim().toLowerCase())
+    .executeTakeFirst();
+  const valid = row ? await verifyPassword(row.password_hash, credentials.password) : false;
+  if (!row) await burnPasswordCheck(credentials.password);
+  if (!row || !valid || !row.active) {
+    await recordFailure(db, keys, now);
+    return { ok: false, status: 401, message: "用户名或密码不正确" };
+  }
+  await clearThrottle(db, keys[0].key);
+
+  const lucia = luciaFor(db);
+  // Rotation: whatever session the browser carried before is ended, a fresh id is issued.
+  const previous = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
+  if (previous) await lucia.invalidateSession(previous);
+  const session = await lucia.createSession(row.id, {});
+  return {
+    ok: true,
+    user: {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      orgUnitId: row.org_unit_id,
+      personId: row.person_id,
+    },
+    cookie: lucia.createSessionCookie(session.id).serialize(),
+  };
+}
+
+export async function signOut(db: DB, request: Request): Promise<string> {
+  const lucia = luciaFor(db);
+  const sessionId = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
+  if (sessionId) await lucia.invalidateSession(sessionId);
+  return lucia.createBlankSessionCookie().serialize();
+}
+
+export type ChangePasswordResult =
+  | { ok: true; cookie: string }
+  | { ok: false; field: "currentPassword"; message: string };
+
+/** Ends every session of the user (other devices included) and opens a new one for this browser. */
+export async function changePassword(
+  db: DB,
+  user: SessionUser,
+  input: { currentPassword: string; newPassword: string },
+): Promise<ChangePasswordResult> {
+  const row = await db.selectFrom("app_user").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(row.password_hash, input.currentPassword))) {
+    return { ok: false, field: "currentPassword", message: "当前密码不正确" };
+  }
+  const lucia = luciaFor(db);
+  await db
+    .updateTable("app_user")
+    .set({ password_hash: await hashPassword(input.newPassword), password_changed_at: new Date() })
+    .where("id", "=", user.id)
+    .execute();
+  await lucia.invalidateUserSessions(user.id);
+  const session = await lucia.createSession(user.id, {});
+  return { ok: true, cookie: lucia.createSessionCookie(session.id).serialize() };
+}
+
+export async function endAllSessions(db: DB, userId: string): Promise<void> {
+  await luciaFor(db).invalidateUserSessions(userId);
+}
+
+export function newUserId(): string {
+  return generateIdFromEntropySize(10);
+}

@@ -1,0 +1,126 @@
+import { sql } from "kysely";
+import type { DB } from "../../db";
+
+/**
+ * Sign-in throttling, per account and per client address. Failures within a window first slow
+ * the next attempt down (the client must wait), then block the key for a while.
+ */
+export interface ThrottleRule {
+  /** Failures after which each further attempt must wait. */
+  slowAfter: number;
+  /** Failures after which the key is blocked. */
+  blockAfter: number;
+  baseDelaySeconds: number;
+  blockMinutes: number;
+  /** A key with no failure for this long starts again from zero. */
+  windowMinutes: number;
+}
+
+export const ACCOUNT_RULE: ThrottleRule = {
+  slowAfter: 3,
+  blockAfter: 5,
+  baseDelaySeconds: 5,
+  blockMinutes: 15,
+  windowMinutes: 15,
+};
+export const ADDRESS_RULE: ThrottleRule = {
+  slowAfter: 10,
+  blockAfter: 30,
+  baseDelaySeconds: 2,
+  blockMinutes: 15,
+  windowMinutes: 15,
+};
+
+export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number; message: string };
+
+interface ThrottleRow {
+  failures: number;
+  last_failure_at: Date;
+  blocked_until: Date | null;
+}
+
+export function judge(row: ThrottleRow | undefined, rule: ThrottleRule, now: Date): ThrottleVerdict {
+  if (!row) return { allowed: true };
+  if (row.blocked_until && row.blocked_until > now) {
+    const seconds = Math.ceil((row.blocked_until.getTime() - now.getTime()) / 1000);
+    return {
+      allowed: false,
+      retryAfterSeconds: seconds,
+      message: `登录失败次数过多，已暂时锁定，请在 ${Math.ceil(seconds / 60)} 分钟后再试`,
+    };
+  }
+  const windowEnd = row.last_failure_at.getTime() + rule.windowMinutes * 60_000;
+  if (windowEnd <= now.getTime() || row.failures < rule.slowAfter) return { allowed: true };
+  const delay = rule.baseDelaySeconds * 2 ** (row.failures - rule.slowAfter);
+  const waitUntil = row.last_failure_at.getTime() + delay * 1000;
+  if (waitUntil <= now.getTime()) return { allowed: true };
+  const seconds = Math.ceil((waitUntil - now.getTime()) / 1000);
+  return { allowed: false, retryAfterSeconds: seconds, message: `尝试过于频繁，请在 ${seconds} 秒后再试` };
+}
+
+export async function checkThrottle(
+  db: DB,
+  keys: Array<{ key: string; rule: ThrottleRule }>,
+  now = new Date(),
+): Promise<ThrottleVerdict> {
+  const rows = await db
+    .selectFrom("sign_in_throttle")
+    .selectAll()
+    .where(
+      "key",
+      "in",
+      keys.map((k) => k.key),
+    )
+    .execute();
+  let worst: ThrottleVerdict = { allowed: true };
+  for (const { key, rule } of keys) {
+    const verdict = judge(
+      rows.find((r) => r.key === key),
+      rule,
+      now,
+    );
+    if (!verdict.allowed && (worst.allowed || verdict.retryAfterSeconds > worst.retryAfterSeconds)) worst = verdict;
+  }
+  return worst;
+}
+
+export async function recordFailure(
+  db: DB,
+  keys: Array<{ key: string; rule: ThrottleRule }>,
+  now = new Date(),
+): Promise<void> {
+  for (const { key, rule } of keys) {
+    const windowStart = new Date(now.getTime() - rule.windowMinutes * 60_000);
+    // One statement, so concurrent failures each count.
+    await sql`
+      insert into sign_in_throttle as t (key, failures, last_failure_at, blocked_until)
+      values (${key}, 1, ${now}, null)
+      on conflict (key) do update set
+        failures = case when t.last_failure_at < ${windowStart} then 1 else t.failures + 1 end,
+        last_failure_at = ${now},
+        blocked_until = case
+          when t.last_failure_at >= ${windowStart} and t.failures + 1 >= ${rule.blockAfter}
+          then ${new Date(now.getTime() + rule.blockMinutes * 60_000)}::timestamptz
+          else t.blocked_until end
+    `.execute(db);
+  }
+}
+
+export async function clearThrottle(db: DB, key: string): Promise<void> {
+  await db.deleteFrom("sign_in_throttle").where("key", "=", key).execute();
+}
+
+export function accountKey(username: string): string {
+  return `account:${username.trim().toLowerCase()}`;
+}
+
+/**
+ * remix-serve does not hand the socket address to the app, so the client address is the one a
+ * reverse proxy put into X-Forwarded-For (its last entry, the one the proxy itself appended).
+ * Without a proxy there is no trustworthy address and only the per-account rule applies.
+ */
+export function addressKey(request: Request): string | null {
+  const forwarded = request.headers.get("x-forwarded-for");
+  const last = forwarded?.split(",").pop()?.trim();
+  return last ? `address:${last}` : null;
+}

@@ -1,0 +1,73 @@
+import { Form, NavLink, Link } from "@remix-run/react";
+import { useState, type ReactNode } from "react";
+import { can, ROLE_LABELS, type Permission, type SessionUser } from "../auth/roles";
+
+interface NavItem {
+  to: string;
+  label: string;
+  permission?: Permission;
+}
+
+const NAV: NavItem[] = [
+  { to: "/home", label: "工作台" },
+  { to: "/people", label: "人员档案", permission: "person.create" },
+  { to: "/org-units", label: "组织单位", permission: "org_unit.read" },
+  { to: "/users", label: "用户管理", permission: "user.manage" },
+  { to: "/audit", label: "操作日志", permission: "audit.read" },
+];
+
+export function AppShell({ user, children }: { user: SessionUser | null; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const items = NAV.filter((item) => !item.permission || can(user, item.permission));
+  return (
+    <>
+      <header className="topbar">
+        <Link to={user ? "/home" : "/"} className="brand">
+          <span className="brand-mark" aria-hidden>
+            匠
+          </span>
+          <span>
+            匠心<small>台州工匠服务平台</small>
+          </span>
+        </Link>
+        {user ? (
+          <>
+            <button
+              type="button"
+              className="menu-toggle"
+              aria-expanded={open}
+              aria-controls="main-nav"
+              onClick={() => setOpen((v) => !v)}
+            >
+              菜单
+            </button>
+            <nav id="main-nav" className={open ? "nav open" : "nav"} aria-label="主导航">
+              {items.map((item) => (
+                <NavLink key={item.to} to={item.to} onClick={() => setOpen(false)}>
+                  {item.label}
+                </NavLink>
+              ))}
+              <div className="nav-user">
+                <Link to="/account" onClick={() => setOpen(false)} className="who">
+                  {user.displayName}
+                  <small>{ROLE_LABELS[user.role]}</small>
+                </Link>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">
+                    退出
+                  </button>
+                </Form>
+              </div>
+            </nav>
+          </>
+        ) : (
+          <nav className="nav nav-anon" aria-label="主导航">
+            <NavLink to="/login">登录</NavLink>
+          </nav>
+        )}
+      </header>
+      <main className="page">{children}</main>
+      <footer className="footer">台州市总工会 · 劳动和经济工作部</footer>
+    </>
+  );
+}

@@ -1,0 +1,181 @@
+import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { Form, useNavigation } from "@remix-run/react";
+import { parseIdNumber } from "~/modules/people/id-number";
+import {
+  EDUCATION_LEVELS,
+  ETHNICITIES,
+  INDUSTRY_SUGGESTIONS,
+  POLITICAL_STATUSES,
+  SKILL_LEVELS,
+} from "~/modules/people/options";
+import { createPersonSchema, updatePersonSchema } from "~/modules/people/schema";
+import { Field, FormErrors } from "./forms";
+
+export interface PersonFormDefaults {
+  name?: string;
+  sex?: string;
+  birthDate?: string;
+  ethnicity?: string;
+  education?: string;
+  politicalStatus?: string;
+  employer?: string;
+  industry?: string;
+  position?: string;
+  title?: string;
+  skillLevel?: string;
+  orgUnitId?: string;
+}
+
+export function PersonForm({
+  mode,
+  lastResult,
+  defaultValue,
+  units,
+  fixedUnit,
+  maskedIdNumber,
+  maskedPhone,
+}: {
+  mode: "create" | "update";
+  lastResult?: SubmissionResult<string[]> | null;
+  defaultValue?: PersonFormDefaults;
+  units: Array<{ id: number; short_name: string }>;
+  /** County officers file people under their own unit only. */
+  fixedUnit?: { id: number; short_name: string } | null;
+  maskedIdNumber?: string;
+  maskedPhone?: string | null;
+}) {
+  const schema = mode === "create" ? createPersonSchema : updatePersonSchema;
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: { ...defaultValue, orgUnitId: fixedUnit ? String(fixedUnit.id) : defaultValue?.orgUnitId },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+
+  // The ID number already says the birth date and sex: fill them in when they are still empty.
+  const fillFromIdNumber = (value: string) => {
+    const parsed = parseIdNumber(value);
+    if (!parsed.ok) return;
+    if (!fields.birthDate.value) form.update({ name: fields.birthDate.name, value: parsed.value.birthDate });
+    if (!fields.sex.value) form.update({ name: fields.sex.name, value: parsed.value.sex });
+  };
+
+  return (
+    <Form method="post" {...getFormProps(form)} className="card form-grid">
+      <FormErrors errors={form.errors} />
+      <Field label="姓名" meta={fields.name} required>
+        <input {...getInputProps(fields.name, { type: "text" })} autoComplete="off" />
+      </Field>
+      <Field
+        label="身份证号码"
+        meta={fields.idNumber}
+        required={mode === "create"}
+        hint={mode === "update" ? `当前：${maskedIdNumber ?? ""}。不修改请留空。` : "18位，末位X可小写"}
+      >
+        <input
+          {...getInputProps(fields.idNumber, { type: "text" })}
+          inputMode="text"
+          autoComplete="off"
+          maxLength={22}
+          onBlur={(e) => fillFromIdNumber(e.currentTarget.value)}
+        />
+      </Field>
+      <Field label="性别" meta={fields.sex} required>
+        <select {...getSelectProps(fields.sex)}>
+          <option value="">请选择</option>
+          <option value="M">男</option>
+          <option value="F">女</option>
+        </select>
+      </Field>
+      <Field label="出生日期" meta={fields.birthDate} required>
+        <input {...getInputProps(fields.birthDate, { type: "date" })} />
+      </Field>
+      <Field label="民族" meta={fields.ethnicity} required>
+        <select {...getSelectProps(fields.ethnicity)}>
+          <option value="">请选择</option>
+          {ETHNICITIES.map((e) => (
+            <option key={e}>{e}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="学历" meta={fields.education} required>
+        <select {...getSelectProps(fields.education)}>
+          <option value="">请选择</option>
+          {EDUCATION_LEVELS.map((e) => (
+            <option key={e}>{e}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="政治面貌" meta={fields.politicalStatus} required>
+        <select {...getSelectProps(fields.politicalStatus)}>
+          <option value="">请选择</option>
+          {POLITICAL_STATUSES.map((e) => (
+            <option key={e}>{e}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="所属县级总工会" meta={fields.orgUnitId} required>
+        {fixedUnit ? (
+          <>
+            <input type="hidden" name={fields.orgUnitId.name} value={fixedUnit.id} />
+            <input id={fields.orgUnitId.id} value={fixedUnit.short_name} readOnly />
+          </>
+        ) : (
+          <select {...getSelectProps(fields.orgUnitId)}>
+            <option value="">请选择</option>
+            {units.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.short_name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="工作单位" meta={fields.employer} required>
+        <input {...getInputProps(fields.employer, { type: "text" })} />
+      </Field>
+      <Field label="所属行业" meta={fields.industry} required>
+        <input {...getInputProps(fields.industry, { type: "text" })} list="industry-suggestions" />
+        <datalist id="industry-suggestions">
+          {INDUSTRY_SUGGESTIONS.map((i) => (
+            <option key={i} value={i} />
+          ))}
+        </datalist>
+      </Field>
+      <Field label="职务" meta={fields.position}>
+        <input {...getInputProps(fields.position, { type: "text" })} />
+      </Field>
+      <Field label="职称" meta={fields.title}>
+        <input {...getInputProps(fields.title, { type: "text" })} />
+      </Field>
+      <Field label="技术等级" meta={fields.skillLevel} required>
+        <select {...getSelectProps(fields.skillLevel)}>
+          <option value="">请选择</option>
+          {SKILL_LEVELS.map((e) => (
+            <option key={e}>{e}</option>
+          ))}
+        </select>
+      </Field>
+      <Field
+        label="联系电话"
+        meta={fields.phone}
+        hint={mode === "update" ? `当前：${maskedPhone ?? "未填"}。不修改请留空。` : "手机号或带区号的固定电话"}
+      >
+        <input {...getInputProps(fields.phone, { type: "tel" })} autoComplete="off" />
+      </Field>
+      {mode === "update" && maskedPhone ? (
+        <label className="checkbox">
+          <input type="checkbox" name="clearPhone" value="on" /> 清除已登记的电话
+        </label>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+          {navigation.state === "submitting" ? "正在保存…" : "保存"}
+        </button>
+      </div>
+    </Form>
+  );
+}

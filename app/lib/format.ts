@@ -1,0 +1,21 @@
+const TZ = "Asia/Shanghai";
+
+/** Dates arrive as Date on the server and as ISO strings after JSON; both print in Beijing time. */
+export function formatDateTime(value: Date | string | null | undefined): string {
+  if (!value) return "";
+  return new Intl.DateTimeFormat("zh-CN", {
+    timeZone: TZ,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  }).format(new Date(value));
+}
+
+export function formatDate(value: Date | string | null | undefined): string {
+  if (!value) return "";
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: TZ }).format(new Date(value));
+}

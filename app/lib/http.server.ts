@@ -1,0 +1,29 @@
+import { json } from "@remix-run/node";
+
+export function notFound(message = "记录不存在"): Response {
+  return json({ error: message }, { status: 404 });
+}
+
+/** A numeric id from the URL, or a 404 for anything that is not one. */
+export function idParam(value: string | undefined): number {
+  if (!value || !/^[1-9]\d{0,9}$/.test(value) || Number(value) > 2_147_483_647) throw notFound();
+  return Number(value);
+}
+
+/** Throws the 403/404 of an access check, or hands back the record. */
+export function granted<T>(access: { status: 200; value: T } | { status: 403 | 404 }): T {
+  if (access.status !== 200) {
+    throw access.status === 404 ? notFound() : json({ error: "您无权查看此记录" }, { status: 403 });
+  }
+  return access.value;
+}
+
+export function searchParams(request: Request): Record<string, string> {
+  return Object.fromEntries(new URL(request.url).searchParams);
+}
+
+/** Only same-site paths are followed after sign-in, never another host. */
+export function safeRedirect(to: string | null | undefined, fallback = "/home"): string {
+  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

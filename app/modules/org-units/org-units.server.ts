@@ -1,0 +1,61 @@
+import type { DB } from "../../../db";
+import type { OrgUnitKind } from "../../../db/types";
+import type { SessionUser } from "../../auth/roles";
+import { recordAudit } from "../audit/audit.server";
+
+export const ORG_UNIT_KIND_LABELS: Record<OrgUnitKind, string> = {
+  city: "市总工会",
+  county: "县级总工会",
+  social_group: "社会团体",
+};
+
+export async function listOrgUnits(db: DB, kinds?: OrgUnitKind[]) {
+  let query = db.selectFrom("org_unit").selectAll();
+  if (kinds) query = query.where("kind", "in", kinds);
+  return query.orderBy("kind").orderBy("sort_order").orderBy("id").execute();
+}
+
+export function listCountyUnits(db: DB) {
+  return listOrgUnits(db, ["county"]);
+}
+
+export async function findOrgUnit(db: DB, id: number) {
+  return db.selectFrom("org_unit").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export type CreateUnitResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
+
+/** City officers add social groups (专业学会, 行业协会) that may nominate. */
+export async function createSocialGroup(
+  db: DB,
+  actor: SessionUser,
+  input: { name: string; shortName: string },
+): Promise<CreateUnitResult> {
+  return db.transaction().execute(async (tx) => {
+    const clash = await tx.selectFrom("org_unit").select("id").where("name", "=", input.name).executeTakeFirst();
+    if (clash) return { ok: false as const, fieldErrors: { name: ["已有同名单位"] } };
+    const next = await tx
+      .selectFrom("org_unit")
+      .select((eb) => eb.fn.coalesce(eb.fn.max("sort_order"), eb.lit(0)).as("n"))
+      .executeTakeFirstOrThrow();
+    const row = await tx
+      .insertInto("org_unit")
+      .values({
+        code: `group-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+        name: input.name,
+        short_name: input.shortName,
+        kind: "social_group",
+        sort_order: Number(next.n) + 1,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, {
+      actor,
+      entityType: "org_unit",
+      entityId: row.id,
+      action: "create",
+      after: { name: input.name, shortName: input.shortName, kind: "social_group" },
+    });
+    return { ok: true as const, id: row.id };
+  });
+}

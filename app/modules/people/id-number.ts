@@ -1,0 +1,92 @@
+/**
+ * Resident identity numbers (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit
+ * sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check character.
+ */
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARS = "10X98765432";
+const PROVINCE_CODES = new Set([
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
+  63, 64, 65, 71, 81, 82, 83,
+]);
+
+export type Sex = "M" | "F";
+
+export interface IdNumberFacts {
+  idNumber: string;
+  birthDate: string;
+  sex: Sex;
+}
+
+export type IdNumberResult = { ok: true; value: IdNumberFacts } | { ok: false; message: string };
+
+export function checkCharacter(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
+  return CHECK_CHARS[sum % 11];
+}
+
+export function normaliseIdNumber(input: string): string {
+  return input.replace(/\s+/g, "").toUpperCase();
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+export function parseIdNumber(input: string, today: Date = new Date()): IdNumberResult {
+  const id = normaliseIdNumber(input);
+  if (id.length === 0) return { ok: false, message: "请输入身份证号码" };
+  if (id.length !== 18) return { ok: false, message: `身份证号码应为18位，当前为${id.length}位` };
+  if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, message: "身份证号码前17位应为数字，最后一位为数字或X" };
+  if (!PROVINCE_CODES.has(Number(id.slice(0, 2)))) {
+    return { ok: false, message: `身份证号码前两位“${id.slice(0, 2)}”不是有效的省级地区代码` };
+  }
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  if (!isRealDate(y, m, d)) return { ok: false, message: `身份证号码中的出生日期 ${birth} 不存在` };
+  if (y < 1900 || birth > today.toISOString().slice(0, 10)) {
+    return { ok: false, message: `身份证号码中的出生日期 ${birth} 不合理` };
+  }
+  if (checkCharacter(id.slice(0, 17)) !== id[17]) {
+    return { ok: false, message: "身份证号码校验位不正确，请核对是否有数字抄错" };
+  }
+  return { ok: true, value: { idNumber: id, birthDate: birth, sex: Number(id[16]) % 2 === 1 ? "M" : "F" } };
+}
+
+export const SEX_LABELS: Record<Sex, string> = { M: "男", F: "女" };
+
+/** Cross-checks the number against the sex and birth date typed into the same form. */
+export function crossCheckIdNumber(facts: IdNumberFacts, sex: Sex, birthDate: string): string | null {
+  if (facts.sex !== sex) {
+    return `身份证号码显示性别为“${SEX_LABELS[facts.sex]}”，与所填性别“${SEX_LABELS[sex]}”不一致`;
+  }
+  if (facts.birthDate !== birthDate) {
+    return `身份证号码中的出生日期为 ${facts.birthDate}，与所填出生日期 ${birthDate} 不一致`;
+  }
+  return null;
+}
+
+export function maskIdNumber(id: string): string {
+  return id.slice(0, 4) + "*".repeat(10) + id.slice(14);
+}
+
+export function normalisePhone(input: string): string {
+  return input.replace(/[\s-]/g, "");
+}
+
+export type PhoneResult = { ok: true; value: string } | { ok: false; message: string };
+
+export function parsePhone(input: string): PhoneResult {
+  const phone = normalisePhone(input);
+  if (/^1[3-9]\d{9}$/.test(phone)) return { ok: true, value: phone };
+  if (/^0\d{9,11}$/.test(phone)) return { ok: true, value: phone };
+  return { ok: false, message: "请填写11位手机号码，或带区号的固定电话（如 0576-88881234）" };
+}
+
+export function maskPhone(phone: string): string {
+  return phone.slice(0, 3) + "*".repeat(Math.max(phone.length - 7, 0)) + phone.slice(-4);
+}

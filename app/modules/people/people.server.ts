@@ -1,0 +1,343 @@
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
+import type { DB } from "../../../db";
+import type { Database, Person } from "../../../db/types";
+import type { SessionUser } from "../../auth/roles";
+import { escapeLike, PAGE_SIZE } from "../../lib/sql";
+import { recordAudit } from "../audit/audit.server";
+import {
+  crossCheckIdNumber,
+  maskIdNumber,
+  maskPhone,
+  normaliseIdNumber,
+  normalisePhone,
+  parseIdNumber,
+} from "./id-number";
+import { decrypt, encrypt, lookupHash } from "./pii.server";
+import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "./policy";
+import type { PersonInput, PersonUpdateInput } from "./schema";
+
+/** Every column a page may show: never the ciphertexts or lookup hashes. */
+export const PERSON_COLUMNS = [
+  "person.id",
+  "person.org_unit_id",
+  "person.name",
+  "person.sex",
+  "person.birth_date",
+  "person.ethnicity",
+  "person.education",
+  "person.political_status",
+  "person.employer",
+  "person.industry",
+  "person.position",
+  "person.title",
+  "person.skill_level",
+  "person.id_number_masked",
+  "person.phone_masked",
+  "person.created_at",
+  "person.updated_at",
+] as const;
+
+/** The list-query form of policy.canViewPerson. */
+export function personVisibleTo(user: SessionUser) {
+  return (eb: ExpressionBuilder<Database, "person">): Expression<SqlBool> => {
+    switch (user.role) {
+      case "city_admin":
+        return sql<boolean>`true`;
+      case "county_officer":
+        return eb("person.org_unit_id", "=", user.orgUnitId ?? -1);
+      case "craftsman":
+        return eb("person.id", "=", user.personId ?? -1);
+    }
+  };
+}
+
+export interface PersonFilter {
+  q?: string;
+  orgUnitId?: number;
+  skillLevel?: string;
+  page?: number;
+}
+
+/** A search text that is a whole ID or phone number is matched exactly through its lookup hash. */
+function exactLookup(q: string): { column: "id_number_hash" | "phone_hash"; hash: string } | null {
+  const id = normaliseIdNumber(q);
+  if (/^\d{17}[\dX]$/.test(id)) return { column: "id_number_hash", hash: lookupHash(id) };
+  const phone = normalisePhone(q);
+  if (/^(1\d{10}|0\d{9,11})$/.test(phone)) return { column: "phone_hash", hash: lookupHash(phone) };
+  return null;
+}
+
+export async function listPeople(db: DB, user: SessionUser, filter: PersonFilter) {
+  let query = db
+    .selectFrom("person")
+    .innerJoin("org_unit", "org_unit.id", "person.org_unit_id")
+    .where(personVisibleTo(user));
+  if (filter.orgUnitId) query = query.where("person.org_unit_id", "=", filter.orgUnitId);
+  if (filter.skillLevel) query = query.where("person.skill_level", "=", filter.skillLevel);
+  if (filter.q) {
+    const exact = exactLookup(filter.q);
+    if (exact) {
+      query = query.where(`person.${exact.column}`, "=", exact.hash);
+    } else {
+      const like = `%${escapeLike(filter.q)}%`;
+      query = query.where((eb) => eb.or([eb("person.name", "ilike", like), eb("person.employer", "ilike", like)]));
+    }
+  }
+  const page = filter.page ?? 1;
+  const [rows, count] = await Promise.all([
+    query
+      .select([...PERSON_COLUMNS, "org_unit.short_name as unit_name"])
+      .orderBy("person.id", "desc")
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+}
+
+export async function findPerson(db: DB, id: number) {
+  return db
+    .selectFrom("person")
+    .innerJoin("org_unit", "org_unit.id", "person.org_unit_id")
+    .select([...PERSON_COLUMNS, "org_unit.name as unit_name"])
+    .where("person.id", "=", id)
+    .executeTakeFirst();
+}
+
+export type PersonView = NonNullable<Awaited<ReturnType<typeof findPerson>>>;
+
+export type Access<T> = { status: 200; value: T } | { status: 403 | 404 };
+
+export async function personForViewer(db: DB, user: SessionUser, id: number): Promise<Access<PersonView>> {
+  const person = await findPerson(db, id);
+  if (!person) return { status: 404 };
+  if (!canViewPerson(user, person)) return { status: 403 };
+  return { status: 200, value: person };
+}
+
+export type SaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
+
+async function checkUnit(db: DB, user: SessionUser, orgUnitId: number): Promise<string | null> {
+  const forced = unitForNewPerson(user);
+  if (forced !== null && forced !== orgUnitId) return "只能登记本单位的人员";
+  const unit = await db.selectFrom("org_unit").select("kind").where("id", "=", orgUnitId).executeTakeFirst();
+  if (!unit || unit.kind !== "county") return "请选择县级总工会";
+  return null;
+}
+
+function piiColumns(idNumber: string, phone: string | null) {
+  return {
+    id_number_cipher: encrypt(idNumber),
+    id_number_hash: lookupHash(idNumber),
+    id_number_masked: maskIdNumber(idNumber),
+    phone_cipher: phone ? encrypt(phone) : null,
+    phone_hash: phone ? lookupHash(phone) : null,
+    phone_masked: phone ? maskPhone(phone) : null,
+  };
+}
+
+const DUPLICATE_ID = "该身份证号码已登记过，请在人员列表中按号码查找";
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "23505";
+}
+
+export async function createPerson(db: DB, actor: SessionUser, input: PersonInput): Promise<SaveResult> {
+  if (!input.idNumber) return { ok: false, fieldErrors: { idNumber: ["请输入身份证号码"] } };
+  const unitProblem = await checkUnit(db, actor, input.orgUnitId);
+  if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
+  const pii = piiColumns(input.idNumber.idNumber, input.phone);
+  try {
+    const id = await db.transaction().execute(async (tx) => {
+      const existing = await tx
+        .selectFrom("person")
+        .select("id")
+        .where("id_number_hash", "=", pii.id_number_hash)
+        .executeTakeFirst();
+      if (existing) return null;
+      const row = await tx
+        .insertInto("person")
+        .values({
+          org_unit_id: input.orgUnitId,
+          name: input.name,
+          sex: input.sex,
+          birth_date: input.birthDate,
+          ethnicity: input.ethnicity,
+          education: input.education,
+          political_status: input.politicalStatus,
+          employer: input.employer,
+          industry: input.industry,
+          position: input.position,
+          title: input.title,
+          skill_level: input.skillLevel,
+          ...pii,
+          created_by: actor.id,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(tx, {
+        actor,
+        entityType: "person",
+        entityId: row.id,
+        orgUnitId: input.orgUnitId,
+        action: "create",
+        after: auditSummary(row),
+      });
+      return row.id;
+    });
+    if (id === null) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+    return { ok: true, id };
+  } catch (error) {
+    // Two officers registering the same number at once: the unique index decides.
+    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+    throw error;
+  }
+}
+
+export async function updatePerson(
+  db: DB,
+  actor: SessionUser,
+  id: number,
+  input: PersonUpdateInput,
+): Promise<SaveResult | { ok: false; status: 403 | 404 }> {
+  const unitProblem = await checkUnit(db, actor, input.orgUnitId);
+  if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
+  try {
+    return await db.transaction().execute(async (tx): Promise<SaveResult | { ok: false; status: 403 | 404 }> => {
+      const current = await tx
+        .selectFrom("person")
+        .selectAll()
+        .where("id", "=", id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!current) return { ok: false, status: 404 };
+      if (!canEditPerson(actor, current)) return { ok: false, status: 403 };
+
+      const idNumber = input.idNumber?.idNumber ?? decrypt(current.id_number_cipher);
+      if (!input.idNumber) {
+        // The stored number must still agree with the sex and birth date as edited.
+        const parsed = parseIdNumber(idNumber);
+        const problem = parsed.ok ? crossCheckIdNumber(parsed.value, input.sex, input.birthDate) : null;
+        if (problem) return { ok: false, fieldErrors: { idNumber: [problem] } };
+      }
+      // Officers see only masked numbers, so an empty field keeps what is stored.
+      const storedPhone = current.phone_cipher ? decrypt(current.phone_cipher) : null;
+      const phone = input.phone ?? (input.clearPhone ? null : storedPhone);
+      const pii = piiColumns(idNumber, phone);
+      if (pii.id_number_hash !== current.id_number_hash) {
+        const clash = await tx
+          .selectFrom("person")
+          .select("id")
+          .where("id_number_hash", "=", pii.id_number_hash)
+          .executeTakeFirst();
+        if (clash) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+      }
+      const updated = await tx
+        .updateTable("person")
+        .set({
+          org_unit_id: input.orgUnitId,
+          name: input.name,
+          sex: input.sex,
+          birth_date: input.birthDate,
+          ethnicity: input.ethnicity,
+          education: input.education,
+          political_status: input.politicalStatus,
+          employer: input.employer,
+          industry: input.industry,
+          position: input.position,
+          title: input.title,
+          skill_level: input.skillLevel,
+          ...pii,
+          updated_at: new Date(),
+        })
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(tx, {
+        actor,
+        entityType: "person",
+        entityId: id,
+        orgUnitId: input.orgUnitId,
+        action: "update",
+        before: auditSummary(current),
+        after: auditSummary(updated),
+      });
+      return { ok: true, id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+    throw error;
+  }
+}
+
+/** What the history keeps of a person: the fields, with personal numbers masked. */
+function auditSummary(p: Person) {
+  return {
+    orgUnitId: p.org_unit_id,
+    name: p.name,
+    sex: p.sex,
+    birthDate: p.birth_date,
+    ethnicity: p.ethnicity,
+    education: p.education,
+    politicalStatus: p.political_status,
+    employer: p.employer,
+    industry: p.industry,
+    position: p.position,
+    title: p.title,
+    skillLevel: p.skill_level,
+    idNumber: p.id_number_masked,
+    phone: p.phone_masked,
+  };
+}
+
+export type RevealResult = { ok: true; idNumber: string; phone: string | null } | { ok: false; status: 403 | 404 };
+
+/** Decrypts a person's ID and phone numbers for a city officer, and records that it was done. */
+export async function revealPersonalData(
+  db: DB,
+  actor: SessionUser,
+  id: number,
+  reason: string,
+): Promise<RevealResult> {
+  if (!canRevealPersonalData(actor)) return { ok: false, status: 403 };
+  return db.transaction().execute(async (tx) => {
+    const person = await tx.selectFrom("person").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!person) return { ok: false as const, status: 404 as const };
+    await recordAudit(tx, {
+      actor,
+      entityType: "person",
+      entityId: id,
+      orgUnitId: person.org_unit_id,
+      action: "reveal_personal_data",
+      comment: reason,
+    });
+    return {
+      ok: true as const,
+      idNumber: decrypt(person.id_number_cipher),
+      phone: person.phone_cipher ? decrypt(person.phone_cipher) : null,
+    };
+  });
+}
+
+export async function countPeople(db: DB, user: SessionUser): Promise<number> {
+  const row = await db
+    .selectFrom("person")
+    .where(personVisibleTo(user))
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** People per county-level unit, within what the user may see. */
+export async function peopleByUnit(db: DB, user: SessionUser) {
+  return db
+    .selectFrom("org_unit")
+    .leftJoin("person", (join) => join.onRef("person.org_unit_id", "=", "org_unit.id"))
+    .where("org_unit.kind", "=", "county")
+    .$if(user.role === "county_officer", (q) => q.where("org_unit.id", "=", user.orgUnitId ?? -1))
+    .select(["org_unit.id", "org_unit.short_name", (eb) => eb.fn.count<number>("person.id").as("people")])
+    .groupBy(["org_unit.id", "org_unit.short_name", "org_unit.sort_order"])
+    .orderBy("org_unit.sort_order")
+    .execute();
+}

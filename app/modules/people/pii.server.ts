@@ -1,0 +1,79 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { defaultDataDir } from "../../../db";
+
+/**
+ * Personal data (resident ID and phone numbers) is encrypted at rest with AES-256-GCM and made
+ * findable through an HMAC of the normalised value. Both keys are derived from one master key
+ * (APP_ENCRYPTION_KEY), so operators hold a single secret.
+ */
+
+const CIPHER_VERSION = "v1";
+
+let cached: { enc: Buffer; mac: Buffer } | undefined;
+
+function parseMasterKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, "hex") : Buffer.from(trimmed, "base64");
+  if (key.length !== 32) {
+    throw new Error("APP_ENCRYPTION_KEY must be 32 bytes, given as 64 hex digits or base64");
+  }
+  return key;
+}
+
+function loadMasterKey(): Buffer {
+  if (process.env.APP_ENCRYPTION_KEY) return parseMasterKey(process.env.APP_ENCRYPTION_KEY);
+  if (process.env.DATABASE_URL && process.env.NODE_ENV === "production") {
+    throw new Error("APP_ENCRYPTION_KEY must be set when running on PostgreSQL in production");
+  }
+  const file = path.join(defaultDataDir(), "encryption.key");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // wx: two processes starting at once must not each write a different key.
+    try {
+      fs.writeFileSync(file, crypto.randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  return parseMasterKey(fs.readFileSync(file, "utf8"));
+}
+
+function keys() {
+  if (!cached) {
+    const master = loadMasterKey();
+    const derive = (label: string) =>
+      Buffer.from(crypto.hkdfSync("sha256", master, Buffer.alloc(0), `jiangxin ${label}`, 32));
+    cached = { enc: derive("pii-encryption"), mac: derive("pii-lookup-hmac") };
+  }
+  return cached;
+}
+
+/** For tests that change APP_ENCRYPTION_KEY. */
+export function resetKeyCache(): void {
+  cached = undefined;
+}
+
+export function encrypt(plain: string): string {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv("aes-256-gcm", keys().enc, iv);
+  const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+  return [CIPHER_VERSION, iv.toString("base64"), cipher.getAuthTag().toString("base64"), body.toString("base64")].join(
+    ":",
+  );
+}
+
+export function decrypt(stored: string): string {
+  const [version, iv, tag, body] = stored.split(":");
+  if (version !== CIPHER_VERSION || !iv || !tag || body === undefined) {
+    throw new Error("Unrecognised ciphertext format");
+  }
+  const decipher = crypto.createDecipheriv("aes-256-gcm", keys().enc, Buffer.from(iv, "base64"));
+  decipher.setAuthTag(Buffer.from(tag, "base64"));
+  return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+}
+
+export function lookupHash(normalised: string): string {
+  return crypto.createHmac("sha256", keys().mac).update(normalised).digest("hex");
+}

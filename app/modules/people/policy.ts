@@ -1,0 +1,34 @@
+import type { SessionUser } from "../../auth/roles";
+
+/** Pure rules about people records; the SQL scope in people.server.ts applies the same rules to lists. */
+
+export interface PersonRef {
+  id: number;
+  org_unit_id: number;
+}
+
+export function canViewPerson(user: SessionUser, person: PersonRef): boolean {
+  switch (user.role) {
+    case "city_admin":
+      return true;
+    case "county_officer":
+      return person.org_unit_id === user.orgUnitId;
+    case "craftsman":
+      return person.id === user.personId;
+  }
+}
+
+export function canEditPerson(user: SessionUser, person: PersonRef): boolean {
+  if (user.role === "city_admin") return true;
+  return user.role === "county_officer" && person.org_unit_id === user.orgUnitId;
+}
+
+/** Which unit a new person may be filed under by this user (null: any county-level unit). */
+export function unitForNewPerson(user: SessionUser): number | null {
+  return user.role === "county_officer" ? user.orgUnitId : null;
+}
+
+/** Full ID and phone numbers are shown only to city officers, and only on an explicit, recorded request. */
+export function canRevealPersonalData(user: SessionUser): boolean {
+  return user.role === "city_admin";
+}

@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { crossCheckIdNumber, parseIdNumber, parsePhone, type IdNumberFacts, type Sex } from "./id-number";
+import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "./options";
+
+const requiredText = (label: string, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不能超过${max}个字`);
+
+const optionalText = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label}不能超过${max}个字`)
+    .optional()
+    .transform((v) => v ?? "");
+
+const choice = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
+  z.enum(values, { error: `请选择${label}` });
+
+const isoDate = z
+  .string({ error: "请填写出生日期" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 年-月-日，如 1985-06-01")
+  .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 10) === v, "日期不存在");
+
+const personFields = {
+  name: requiredText("姓名", 30),
+  sex: z.enum(["M", "F"], { error: "请选择性别" }),
+  birthDate: isoDate,
+  ethnicity: choice("民族", ETHNICITIES),
+  education: choice("学历", EDUCATION_LEVELS),
+  politicalStatus: choice("政治面貌", POLITICAL_STATUSES),
+  employer: requiredText("工作单位", 100),
+  industry: requiredText("所属行业", 50),
+  position: optionalText("职务", 50),
+  title: optionalText("职称", 50),
+  skillLevel: choice("技术等级", SKILL_LEVELS),
+  orgUnitId: z.coerce.number({ error: "请选择所属县级总工会" }).int().positive("请选择所属县级总工会"),
+  phone: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return null;
+      const parsed = parsePhone(v);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.value;
+    }),
+};
+
+function idNumberField(required: boolean) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) {
+        if (required) ctx.addIssue({ code: "custom", message: "请输入身份证号码" });
+        return null;
+      }
+      const parsed = parseIdNumber(v);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.value;
+    });
+}
+
+type WithIdFacts = { idNumber: IdNumberFacts | null; sex: Sex; birthDate: string };
+
+function crossCheck(value: WithIdFacts, ctx: z.RefinementCtx) {
+  if (!value.idNumber) return;
+  const problem = crossCheckIdNumber(value.idNumber, value.sex, value.birthDate);
+  if (problem) ctx.addIssue({ code: "custom", message: problem, path: ["idNumber"] });
+}
+
+/** New person: the ID number is required and must agree with sex and birth date. */
+export const createPersonSchema = z.object({ ...personFields, idNumber: idNumberField(true) }).superRefine(crossCheck);
+
+/** Editing: an empty ID number keeps the stored one (the server cross-checks against it). */
+export const updatePersonSchema = z
+  .object({
+    ...personFields,
+    idNumber: idNumberField(false),
+    clearPhone: z
+      .literal("on")
+      .optional()
+      .transform((v) => v === "on"),
+  })
+  .superRefine(crossCheck);
+
+export type PersonUpdateInput = z.output<typeof updatePersonSchema>;
+
+export type PersonInput = z.output<typeof createPersonSchema>;
+
+export const personFilterSchema = z.object({
+  q: z.string().trim().max(50).optional().catch(undefined),
+  orgUnitId: z.coerce.number().int().positive().optional().catch(undefined),
+  skillLevel: z.enum(SKILL_LEVELS).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+});

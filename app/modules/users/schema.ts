@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+export const passwordField = z
+  .string({ error: "请输入密码" })
+  .min(8, "密码至少8位")
+  .max(128, "密码不能超过128位")
+  .refine((v) => /[A-Za-z]/.test(v) && /\d/.test(v), "密码需同时包含字母和数字");
+
+const roleBinding = {
+  role: z.enum(["city_admin", "county_officer", "craftsman"], { error: "请选择角色" }),
+  orgUnitId: z.coerce.number().int().positive().optional(),
+  personId: z.coerce.number().int().positive().optional(),
+};
+
+function requireBinding(
+  value: { role: string; orgUnitId?: number; personId?: number },
+  ctx: z.RefinementCtx,
+) {
+  if (value.role === "county_officer" && !value.orgUnitId) {
+    ctx.addIssue({ code: "custom", path: ["orgUnitId"], message: "县级总工会用户须选择所属单位" });
+  }
+  if (value.role === "craftsman" && !value.personId) {
+    ctx.addIssue({ code: "custom", path: ["personId"], message: "工匠用户须关联本人的人员档案" });
+  }
+}
+
+export const createUserSchema = z
+  .object({
+    username: z
+      .string({ error: "请填写用户名" })
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, "用户名为3–32位小写字母、数字或 . _ -，以字母或数字开头"),
+    displayName: z.string({ error: "请填写姓名" }).trim().min(1, "请填写姓名").max(30, "姓名不能超过30个字"),
+    password: passwordField,
+    ...roleBinding,
+  })
+  .superRefine(requireBinding);
+
+export type CreateUserInput = z.output<typeof createUserSchema>;
+
+export const updateUserSchema = z
+  .object({
+    displayName: z.string({ error: "请填写姓名" }).trim().min(1, "请填写姓名").max(30, "姓名不能超过30个字"),
+    active: z
+      .enum(["on", "true", "false"])
+      .optional()
+      .transform((v) => v === "on" || v === "true"),
+    ...roleBinding,
+  })
+  .superRefine(requireBinding);
+
+export type UpdateUserInput = z.output<typeof updateUserSchema>;
+
+export const resetPasswordSchema = z.object({ password: passwordField });
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: "请输入当前密码" }).min(1, "请输入当前密码"),
+    newPassword: passwordField,
+    confirmPassword: z.string({ error: "请再次输入新密码" }),
+  })
+  .superRefine((v, ctx) => {
+    if (v.newPassword !== v.confirmPassword) {
+      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "两次输入的新密码不一致" });
+    }
+    if (v.newPassword === v.currentPassword) {
+      ctx.addIssue({ code: "custom", path: ["newPassword"], message: "新密码不能与当前密码相同" });
+    }
+  });
+
+export const signInSchema = z.object({
+  username: z.string({ error: "请输入用户名" }).trim().min(1, "请输入用户名").max(64, "用户名过长"),
+  password: z.string({ error: "请输入密码" }).min(1, "请输入密码").max(256, "密码过长"),
+  redirectTo: z.string().optional(),
+});

@@ -1,0 +1,181 @@
+import type { DB } from "../../../db";
+import type { Role } from "../../../db/types";
+import { endAllSessions, newUserId } from "../../auth/session.server";
+import { hashPassword } from "../../auth/password.server";
+import type { SessionUser } from "../../auth/roles";
+import { escapeLike, PAGE_SIZE } from "../../lib/sql";
+import { recordAudit } from "../audit/audit.server";
+import type { CreateUserInput, UpdateUserInput } from "./schema";
+
+export type UserSaveResult = { ok: true; id: string } | { ok: false; fieldErrors: Record<string, string[]> };
+
+interface Binding {
+  role: Role;
+  orgUnitId?: number;
+  personId?: number;
+}
+
+/** Checks the unit or person a user is bound to, and drops the binding the role does not use. */
+async function resolveBinding(
+  db: DB,
+  input: Binding,
+  userId: string | null,
+): Promise<{ error: Record<string, string[]> } | { org_unit_id: number | null; person_id: number | null }> {
+  if (input.role === "county_officer") {
+    const unit = await db.selectFrom("org_unit").select("kind").where("id", "=", input.orgUnitId!).executeTakeFirst();
+    if (!unit || unit.kind !== "county") return { error: { orgUnitId: ["请选择县级总工会"] } };
+    return { org_unit_id: input.orgUnitId!, person_id: null };
+  }
+  if (input.role === "craftsman") {
+    const person = await db.selectFrom("person").select("id").where("id", "=", input.personId!).executeTakeFirst();
+    if (!person) return { error: { personId: ["找不到该人员档案"] } };
+    const taken = await db
+      .selectFrom("app_user")
+      .select("username")
+      .where("person_id", "=", input.personId!)
+      .$if(userId !== null, (q) => q.where("id", "!=", userId!))
+      .executeTakeFirst();
+    if (taken) return { error: { personId: [`该人员已有账号（${taken.username}）`] } };
+    return { org_unit_id: null, person_id: input.personId! };
+  }
+  return { org_unit_id: null, person_id: null };
+}
+
+export async function createUser(db: DB, actor: SessionUser | null, input: CreateUserInput): Promise<UserSaveResult> {
+  const existing = await db.selectFrom("app_user").select("id").where("username", "=", input.username).executeTakeFirst();
+  if (existing) return { ok: false, fieldErrors: { username: ["该用户名已被使用"] } };
+  const binding = await resolveBinding(db, input, null);
+  if ("error" in binding) return { ok: false, fieldErrors: binding.error! };
+  const id = newUserId();
+  const passwordHash = await hashPassword(input.password);
+  try {
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto("app_user")
+        .values({
+          id,
+          username: input.username,
+          display_name: input.displayName,
+          password_hash: passwordHash,
+          role: input.role,
+          org_unit_id: binding.org_unit_id,
+          person_id: binding.person_id,
+        })
+        .execute();
+      await recordAudit(tx, {
+        actor,
+        entityType: "user",
+        entityId: id,
+        orgUnitId: binding.org_unit_id,
+        action: "create",
+        after: { username: input.username, displayName: input.displayName, role: input.role, ...binding },
+      });
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "23505") {
+      return { ok: false, fieldErrors: { username: ["该用户名或人员已有账号"] } };
+    }
+    throw error;
+  }
+  return { ok: true, id };
+}
+
+export async function updateUser(
+  db: DB,
+  actor: SessionUser,
+  id: string,
+  input: UpdateUserInput,
+): Promise<UserSaveResult | { ok: false; status: 404 }> {
+  const current = await db.selectFrom("app_user").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!current) return { ok: false, status: 404 };
+  if (id === actor.id && (!input.active || input.role !== "city_admin")) {
+    return { ok: false, fieldErrors: { role: ["不能停用自己的账号或降低自己的角色"] } };
+  }
+  const binding = await resolveBinding(db, input, id);
+  if ("error" in binding) return { ok: false, fieldErrors: binding.error! };
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable("app_user")
+      .set({ display_name: input.displayName, role: input.role, active: input.active, ...binding })
+      .where("id", "=", id)
+      .execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "user",
+      entityId: id,
+      orgUnitId: binding.org_unit_id,
+      action: "update",
+      before: {
+        displayName: current.display_name,
+        role: current.role,
+        active: current.active,
+        org_unit_id: current.org_unit_id,
+        person_id: current.person_id,
+      },
+      after: { displayName: input.displayName, role: input.role, active: input.active, ...binding },
+    });
+  });
+  // A changed role or a deactivated account must not keep the powers of its open sessions.
+  if (!input.active || input.role !== current.role || binding.org_unit_id !== current.org_unit_id) {
+    await endAllSessions(db, id);
+  }
+  return { ok: true, id };
+}
+
+export async function resetPassword(db: DB, actor: SessionUser, id: string, password: string): Promise<boolean> {
+  const passwordHash = await hashPassword(password);
+  const updated = await db.transaction().execute(async (tx) => {
+    const result = await tx
+      .updateTable("app_user")
+      .set({ password_hash: passwordHash, password_changed_at: new Date() })
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (!result.numUpdatedRows) return false;
+    await recordAudit(tx, { actor, entityType: "user", entityId: id, action: "reset_password" });
+    return true;
+  });
+  if (updated) await endAllSessions(db, id);
+  return updated;
+}
+
+export async function listUsers(db: DB, filter: { q?: string; role?: Role; page?: number }) {
+  let query = db
+    .selectFrom("app_user")
+    .leftJoin("org_unit", "org_unit.id", "app_user.org_unit_id")
+    .leftJoin("person", "person.id", "app_user.person_id");
+  if (filter.role) query = query.where("app_user.role", "=", filter.role);
+  if (filter.q) {
+    const like = `%${escapeLike(filter.q)}%`;
+    query = query.where((eb) =>
+      eb.or([eb("app_user.username", "ilike", like), eb("app_user.display_name", "ilike", like)]),
+    );
+  }
+  const page = filter.page ?? 1;
+  const [rows, count] = await Promise.all([
+    query
+      .select([
+        "app_user.id",
+        "app_user.username",
+        "app_user.display_name",
+        "app_user.role",
+        "app_user.active",
+        "app_user.created_at",
+        "org_unit.short_name as unit_name",
+        "person.name as person_name",
+      ])
+      .orderBy("app_user.created_at", "desc")
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+}
+
+export async function findUser(db: DB, id: string) {
+  return db
+    .selectFrom("app_user")
+    .select(["id", "username", "display_name", "role", "org_unit_id", "person_id", "active", "created_at"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}

@@ -1,0 +1,31 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+import { getUser } from "~/auth/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) throw redirect("/home");
+  return null;
+}
+
+export default function Landing() {
+  return (
+    <section className="landing">
+      <h1>匠心 · 台州工匠服务平台</h1>
+      <p className="lead">
+        台州市总工会“台州工匠”选树之后的培养与服务平台：工匠工作室、“1+N”师带徒、学历提升补助、交流培训，均与每届选树记录相关联。
+      </p>
+      <ul className="feature-list">
+        <li>计划五年建立百家以工匠个人名字命名的工作室</li>
+        <li>师徒结对，技能提升、竞赛成绩与技能骨干逐条核实</li>
+        <li>学历提升补助在线申请、两级审核、预算可控</li>
+        <li>跨单位、跨行业、跨区域的交流培训记录与证书</li>
+      </ul>
+      <p>
+        <Link className="button" to="/login">
+          工作人员与工匠登录
+        </Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { ROLE_LABELS } from "~/auth/roles";
+import { changePassword, requireUser } from "~/auth/session.server";
+import { Field, FormErrors } from "~/components/forms";
+import { getDb } from "~/db.server";
+import { changePasswordSchema } from "~/modules/users/schema";
+
+export const meta: MetaFunction = () => [{ title: "我的账号 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return json({ user });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const submission = parseWithZod(await request.formData(), { schema: changePasswordSchema });
+  const hideFields = ["currentPassword", "newPassword", "confirmPassword"];
+  if (submission.status !== "success") return json({ result: submission.reply({ hideFields }), done: false }, { status: 400 });
+  const result = await changePassword(getDb(), user, submission.value);
+  if (!result.ok) {
+    return json(
+      { result: submission.reply({ fieldErrors: { [result.field]: [result.message] }, hideFields }), done: false },
+      { status: 400 },
+    );
+  }
+  return json(
+    { result: submission.reply({ resetForm: true }), done: true },
+    { headers: { "Set-Cookie": result.cookie } },
+  );
+}
+
+export default function Account() {
+  const { user } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult: data?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: changePasswordSchema }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <section className="narrow">
+      <h1>我的账号</h1>
+      <dl className="facts card">
+        <dt>用户名</dt>
+        <dd>{user.username}</dd>
+        <dt>姓名</dt>
+        <dd>{user.displayName}</dd>
+        <dt>角色</dt>
+        <dd>{ROLE_LABELS[user.role]}</dd>
+      </dl>
+      <h2>修改密码</h2>
+      {data?.done ? (
+        <p className="notice success" role="status">
+          密码已修改。您在其他设备上的登录已全部退出。
+        </p>
+      ) : null}
+      <Form method="post" {...getFormProps(form)} className="card">
+        <FormErrors errors={form.errors} />
+        <Field label="当前密码" meta={fields.currentPassword} required>
+          <input {...getInputProps(fields.currentPassword, { type: "password" })} autoComplete="current-password" />
+        </Field>
+        <Field label="新密码" meta={fields.newPassword} hint="至少8位，须包含字母和数字" required>
+          <input {...getInputProps(fields.newPassword, { type: "password" })} autoComplete="new-password" />
+        </Field>
+        <Field label="再次输入新密码" meta={fields.confirmPassword} required>
+          <input {...getInputProps(fields.confirmPassword, { type: "password" })} autoComplete="new-password" />
+        </Field>
+        <button type="submit" className="button primary">
+          修改密码
+        </button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requirePermission } from "~/auth/session.server";
+import { Pagination } from "~/components/Pagination";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/lib/format";
+import { searchParams } from "~/lib/http.server";
+import { distinctAuditValues, listAudit } from "~/modules/audit/audit.server";
+import { actionLabel, entityLabel } from "~/modules/audit/labels";
+
+export const meta: MetaFunction = () => [{ title: "操作日志 · 匠心" }];
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+const filterSchema = z.object({
+  entityType: z.string().max(40).optional().catch(undefined),
+  entityId: z.string().max(40).optional().catch(undefined),
+  action: z.string().max(40).optional().catch(undefined),
+  actor: z.string().trim().max(40).optional().catch(undefined),
+  from: isoDay,
+  to: isoDay,
+  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "audit.read");
+  const filter = filterSchema.parse(searchParams(request));
+  const db = getDb();
+  const [result, options] = await Promise.all([listAudit(db, filter), distinctAuditValues(db)]);
+  return json({ ...result, filter, options });
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${v === null ? "—" : String(v)}`)
+    .join("；");
+}
+
+export default function AuditLog() {
+  const { rows, total, page, pageSize, filter, options } = useLoaderData<typeof loader>();
+  return (
+    <section>
+      <h1>操作日志</h1>
+      <Form method="get" className="filters">
+        <label>
+          <span>对象</span>
+          <select name="entityType" defaultValue={filter.entityType ?? ""}>
+            <option value="">全部</option>
+            {options.entityTypes.map((t) => (
+              <option key={t} value={t}>
+                {entityLabel(t)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>编号</span>
+          <input name="entityId" defaultValue={filter.entityId ?? ""} inputMode="numeric" />
+        </label>
+        <label>
+          <span>操作</span>
+          <select name="action" defaultValue={filter.action ?? ""}>
+            <option value="">全部</option>
+            {options.actions.map((a) => (
+              <option key={a} value={a}>
+                {actionLabel(a)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>操作人</span>
+          <input name="actor" defaultValue={filter.actor ?? ""} />
+        </label>
+        <label>
+          <span>起</span>
+          <input type="date" name="from" defaultValue={filter.from ?? ""} />
+        </label>
+        <label>
+          <span>止</span>
+          <input type="date" name="to" defaultValue={filter.to ?? ""} />
+        </label>
+        <button type="submit" className="button">
+          查询
+        </button>
+      </Form>
+      {rows.length === 0 ? (
+        <p className="empty">没有符合条件的记录。</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table responsive">
+            <thead>
+              <tr>
+                <th>时间</th>
+                <th>操作人</th>
+                <th>对象</th>
+                <th>操作</th>
+                <th>变更</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td data-label="时间">{formatDateTime(r.at)}</td>
+                  <td data-label="操作人">{r.actor_name}</td>
+                  <td data-label="对象">
+                    {entityLabel(r.entity_type)} #{r.entity_id}
+                  </td>
+                  <td data-label="操作">{actionLabel(r.action)}</td>
+                  <td data-label="变更" className="small">
+                    {r.before ? <div>原：{describe(r.before)}</div> : null}
+                    {r.after ? <div>新：{describe(r.after)}</div> : null}
+                    {r.comment ? <div>说明：{r.comment}</div> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} total={total} pageSize={pageSize} />
+    </section>
+  );
+}

@@ -1,0 +1,137 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ROLE_LABELS } from "~/auth/roles";
+import { requireUser } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { listAudit } from "~/modules/audit/audit.server";
+import { findOrgUnit } from "~/modules/org-units/org-units.server";
+import { findPerson, peopleByUnit } from "~/modules/people/people.server";
+import { formatDateTime } from "~/lib/format";
+import { actionLabel, entityLabel } from "~/modules/audit/labels";
+
+export const meta: MetaFunction = () => [{ title: "工作台 · 匠心" }];
+
+// Typed empty lists, so every role's loader data has the same shape.
+const noUnits = async () => [] as Awaited<ReturnType<typeof peopleByUnit>>;
+const noAudit = async () => [] as Awaited<ReturnType<typeof listAudit>>["rows"];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const [units, recent, unit, me] = await Promise.all([
+    user.role === "craftsman" ? noUnits() : peopleByUnit(db, user),
+    user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
+    user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
+    user.role === "craftsman" && user.personId ? findPerson(db, user.personId) : undefined,
+  ]);
+  return json({ role: user.role, user, units, recent, unit: unit ?? null, me: me ?? null });
+}
+
+export default function Home() {
+  const data = useLoaderData<typeof loader>();
+  const total = data.units.reduce((sum, u) => sum + Number(u.people), 0);
+  return (
+    <section>
+      <h1>
+        {data.user.displayName}，您好
+        <small className="role-tag">{ROLE_LABELS[data.role]}</small>
+      </h1>
+
+      {data.role === "city_admin" ? (
+        <>
+          <p className="lead">全市各县级总工会的人员档案与近期操作。</p>
+          <div className="quick-links">
+            <Link className="button" to="/people/new">登记人员</Link>
+            <Link className="button" to="/users/new">开通账号</Link>
+            <Link className="button" to="/org-units">组织单位</Link>
+            <Link className="button" to="/audit">操作日志</Link>
+          </div>
+        </>
+      ) : null}
+
+      {data.role === "county_officer" && data.unit ? (
+        <>
+          <p className="lead">
+            {data.unit.name} · 本单位共登记人员 {total} 人。
+          </p>
+          <div className="quick-links">
+            <Link className="button primary" to="/people/new">登记人员</Link>
+            <Link className="button" to="/people">本单位人员</Link>
+          </div>
+        </>
+      ) : null}
+
+      {data.role !== "craftsman" ? (
+        <div className="card">
+          <h2>各单位人员档案</h2>
+          <table className="table compact">
+            <thead>
+              <tr>
+                <th>单位</th>
+                <th className="num">人数</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.units.map((u) => (
+                <tr key={u.id}>
+                  <td>
+                    <Link to={`/people?orgUnitId=${u.id}`}>{u.short_name}</Link>
+                  </td>
+                  <td className="num">{u.people}</td>
+                </tr>
+              ))}
+            </tbody>
+            {data.units.length > 1 ? (
+              <tfoot>
+                <tr>
+                  <th>合计</th>
+                  <th className="num">{total}</th>
+                </tr>
+              </tfoot>
+            ) : null}
+          </table>
+        </div>
+      ) : null}
+
+      {data.recent.length ? (
+        <div className="card">
+          <h2>近期操作</h2>
+          <ul className="timeline">
+            {data.recent.map((r) => (
+              <li key={r.id}>
+                <time>{formatDateTime(r.at)}</time> {r.actor_name} · {entityLabel(r.entity_type)} #{r.entity_id} ·{" "}
+                {actionLabel(r.action)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      {data.role === "craftsman" ? (
+        data.me ? (
+          <div className="card">
+            <h2>我的档案</h2>
+            <dl className="facts">
+              <dt>姓名</dt>
+              <dd>{data.me.name}</dd>
+              <dt>工作单位</dt>
+              <dd>{data.me.employer}</dd>
+              <dt>所属行业</dt>
+              <dd>{data.me.industry}</dd>
+              <dt>技术等级</dt>
+              <dd>{data.me.skill_level}</dd>
+              <dt>所属工会</dt>
+              <dd>{data.me.unit_name}</dd>
+            </dl>
+            <p>
+              <Link to={`/people/${data.me.id}`}>查看完整档案</Link>
+            </p>
+          </div>
+        ) : (
+          <p className="notice">您的账号尚未关联人员档案，请联系所在县级总工会。</p>
+        )
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { assertSameOrigin, getUser, signIn } from "~/auth/session.server";
+import { Field, FormErrors } from "~/components/forms";
+import { getDb } from "~/db.server";
+import { safeRedirect } from "~/lib/http.server";
+import { signInSchema } from "~/modules/users/schema";
+
+export const meta: MetaFunction = () => [{ title: "登录 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) throw redirect("/home");
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: signInSchema });
+  if (submission.status !== "success") {
+    return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  }
+  const result = await signIn(getDb(), request, submission.value);
+  if (!result.ok) {
+    return json(submission.reply({ formErrors: [result.message], hideFields: ["password"] }), {
+      status: result.status,
+    });
+  }
+  return redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": result.cookie } });
+}
+
+export default function Login() {
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: signInSchema }),
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <section className="narrow card">
+      <h1>登录</h1>
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <Field label="用户名" meta={fields.username}>
+          <input {...getInputProps(fields.username, { type: "text" })} autoComplete="username" autoCapitalize="none" />
+        </Field>
+        <Field label="密码" meta={fields.password}>
+          <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
+        </Field>
+        <button type="submit" className="button primary wide" disabled={navigation.state === "submitting"}>
+          {navigation.state === "submitting" ? "正在登录…" : "登录"}
+        </button>
+      </Form>
+      <p className="hint">账号由市总工会统一开通。忘记密码请联系所在单位的工会管理员重置。</p>
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { can } from "~/auth/roles";
+import { requirePermission } from "~/auth/session.server";
+import { Field, FormErrors } from "~/components/forms";
+import { getDb } from "~/db.server";
+import { createSocialGroup, listOrgUnits, ORG_UNIT_KIND_LABELS } from "~/modules/org-units/org-units.server";
+import { socialGroupSchema } from "~/modules/org-units/schema";
+
+export const meta: MetaFunction = () => [{ title: "组织单位 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "org_unit.read");
+  return json({ units: await listOrgUnits(getDb()), canManage: can(user, "org_unit.manage") });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "org_unit.manage");
+  const submission = parseWithZod(await request.formData(), { schema: socialGroupSchema });
+  if (submission.status !== "success") return json({ result: submission.reply(), created: false }, { status: 400 });
+  const result = await createSocialGroup(getDb(), user, submission.value);
+  if (!result.ok) {
+    return json({ result: submission.reply({ fieldErrors: result.fieldErrors }), created: false }, { status: 400 });
+  }
+  return json({ result: submission.reply({ resetForm: true }), created: true });
+}
+
+export default function OrgUnits() {
+  const { units, canManage } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult: data?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: socialGroupSchema }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <section>
+      <h1>组织单位</h1>
+      <p className="lead">市总工会、各县级总工会，以及可直接申报推荐的社会团体（专业学会、行业协会）。</p>
+      <div className="table-wrap">
+        <table className="table responsive">
+          <thead>
+            <tr>
+              <th>名称</th>
+              <th>简称</th>
+              <th>类别</th>
+            </tr>
+          </thead>
+          <tbody>
+            {units.map((u) => (
+              <tr key={u.id}>
+                <td data-label="名称">{u.name}</td>
+                <td data-label="简称">{u.short_name}</td>
+                <td data-label="类别">{ORG_UNIT_KIND_LABELS[u.kind]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {canManage ? (
+        <>
+          <h2>添加社会团体</h2>
+          {data?.created ? (
+            <p className="notice success" role="status">
+              已添加。
+            </p>
+          ) : null}
+          <Form method="post" {...getFormProps(form)} className="card form-grid">
+            <FormErrors errors={form.errors} />
+            <Field label="单位全称" meta={fields.name} required>
+              <input {...getInputProps(fields.name, { type: "text" })} placeholder="如：台州市机械工程学会" />
+            </Field>
+            <Field label="简称" meta={fields.shortName} required>
+              <input {...getInputProps(fields.shortName, { type: "text" })} placeholder="如：机械工程学会" />
+            </Field>
+            <div className="form-actions">
+              <button type="submit" className="button primary">
+                添加
+              </button>
+            </div>
+          </Form>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { PersonForm } from "~/components/PersonForm";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { personForViewer, updatePerson } from "~/modules/people/people.server";
+import { canEditPerson } from "~/modules/people/policy";
+import { updatePersonSchema } from "~/modules/people/schema";
+
+export const meta: MetaFunction = () => [{ title: "修改人员档案 · 匠心" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "person.update");
+  const db = getDb();
+  const person = granted(await personForViewer(db, user, idParam(params.personId)));
+  if (!canEditPerson(user, person)) throw json({ error: "您无权修改此人员档案" }, { status: 403 });
+  const units = await listCountyUnits(db);
+  return json({
+    person,
+    units,
+    fixedUnit: user.role === "county_officer" ? (units.find((u) => u.id === user.orgUnitId) ?? null) : null,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "person.update");
+  const id = idParam(params.personId);
+  const submission = parseWithZod(await request.formData(), { schema: updatePersonSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await updatePerson(getDb(), user, id, submission.value);
+  if (!result.ok) {
+    if ("status" in result) throw json({ error: result.status === 404 ? "记录不存在" : "您无权修改此人员档案" }, { status: result.status });
+    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  }
+  return redirect(`/people/${id}`);
+}
+
+export default function EditPerson() {
+  const { person, units, fixedUnit } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section>
+      <h1>修改人员档案：{person.name}</h1>
+      <PersonForm
+        mode="update"
+        lastResult={lastResult}
+        units={units}
+        fixedUnit={fixedUnit}
+        maskedIdNumber={person.id_number_masked}
+        maskedPhone={person.phone_masked}
+        defaultValue={{
+          name: person.name,
+          sex: person.sex,
+          birthDate: person.birth_date,
+          ethnicity: person.ethnicity,
+          education: person.education,
+          politicalStatus: person.political_status,
+          employer: person.employer,
+          industry: person.industry,
+          position: person.position,
+          title: person.title,
+          skillLevel: person.skill_level,
+          orgUnitId: String(person.org_unit_id),
+        }}
+      />
+    </section>
+  );
+}

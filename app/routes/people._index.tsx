@@ -1,0 +1,109 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { can } from "~/auth/roles";
+import { requirePermission } from "~/auth/session.server";
+import { Pagination } from "~/components/Pagination";
+import { getDb } from "~/db.server";
+import { searchParams } from "~/lib/http.server";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { SEX_LABELS } from "~/modules/people/id-number";
+import { SKILL_LEVELS } from "~/modules/people/options";
+import { listPeople } from "~/modules/people/people.server";
+import { personFilterSchema } from "~/modules/people/schema";
+
+export const meta: MetaFunction = () => [{ title: "人员档案 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "person.read");
+  const db = getDb();
+  const filter = personFilterSchema.parse(searchParams(request));
+  const [result, units] = await Promise.all([
+    listPeople(db, user, filter),
+    user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
+  ]);
+  return json({ ...result, units, filter, canCreate: can(user, "person.create") });
+}
+
+export default function People() {
+  const data = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  return (
+    <section>
+      <div className="page-head">
+        <h1>人员档案</h1>
+        {data.canCreate ? (
+          <Link className="button primary" to="/people/new">
+            登记人员
+          </Link>
+        ) : null}
+      </div>
+      <Form method="get" className="filters" role="search">
+        <label>
+          <span>搜索</span>
+          <input name="q" defaultValue={data.filter.q ?? ""} placeholder="姓名、工作单位，或完整身份证号/手机号" />
+        </label>
+        {data.units.length ? (
+          <label>
+            <span>单位</span>
+            <select name="orgUnitId" defaultValue={data.filter.orgUnitId ?? ""}>
+              <option value="">全部单位</option>
+              {data.units.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.short_name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label>
+          <span>技术等级</span>
+          <select name="skillLevel" defaultValue={data.filter.skillLevel ?? ""}>
+            <option value="">全部等级</option>
+            {SKILL_LEVELS.map((l) => (
+              <option key={l}>{l}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button">
+          {navigation.state === "loading" ? "查询中…" : "查询"}
+        </button>
+      </Form>
+      {data.rows.length === 0 ? (
+        <p className="empty">没有符合条件的人员。</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table responsive">
+            <thead>
+              <tr>
+                <th>姓名</th>
+                <th>性别</th>
+                <th>工作单位</th>
+                <th>技术等级</th>
+                <th>所属工会</th>
+                <th>身份证号</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.map((p) => (
+                <tr key={p.id}>
+                  <td data-label="姓名">
+                    <Link to={`/people/${p.id}`}>{p.name}</Link>
+                  </td>
+                  <td data-label="性别">{SEX_LABELS[p.sex]}</td>
+                  <td data-label="工作单位">{p.employer}</td>
+                  <td data-label="技术等级">{p.skill_level}</td>
+                  <td data-label="所属工会">{p.unit_name}</td>
+                  <td data-label="身份证号" className="mono">
+                    {p.id_number_masked}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={data.page} total={data.total} pageSize={data.pageSize} />
+    </section>
+  );
+}

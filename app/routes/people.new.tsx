@@ -1,0 +1,39 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { PersonForm } from "~/components/PersonForm";
+import { getDb } from "~/db.server";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { createPerson } from "~/modules/people/people.server";
+import { createPersonSchema } from "~/modules/people/schema";
+
+export const meta: MetaFunction = () => [{ title: "登记人员 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "person.create");
+  const units = await listCountyUnits(getDb());
+  return json({ units, fixedUnit: units.find((u) => u.id === user.orgUnitId && user.role === "county_officer") ?? null });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "person.create");
+  const submission = parseWithZod(await request.formData(), { schema: createPersonSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await createPerson(getDb(), user, submission.value);
+  if (!result.ok) return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  return redirect(`/people/${result.id}`);
+}
+
+export default function NewPerson() {
+  const { units, fixedUnit } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section>
+      <h1>登记人员</h1>
+      <p className="lead">登记工匠或学徒的基本信息。身份证号与电话加密保存，页面上只显示部分号码。</p>
+      <PersonForm mode="create" lastResult={lastResult} units={units} fixedUnit={fixedUnit} />
+    </section>
+  );
+}

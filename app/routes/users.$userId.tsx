@@ -1,0 +1,146 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { Field, FormErrors } from "~/components/forms";
+import { UserRoleFields } from "~/components/UserRoleFields";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/lib/format";
+import { notFound } from "~/lib/http.server";
+import { historyOf } from "~/modules/audit/audit.server";
+import { actionLabel } from "~/modules/audit/labels";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { resetPasswordSchema, updateUserSchema } from "~/modules/users/schema";
+import { findUser, resetPassword, updateUser } from "~/modules/users/users.server";
+
+export const meta: MetaFunction = () => [{ title: "用户 · 匠心" }];
+
+async function loadUser(id: string | undefined) {
+  const user = id && id.length <= 64 ? await findUser(getDb(), id) : undefined;
+  if (!user) throw notFound("用户不存在");
+  return user;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requirePermission(request, "user.manage");
+  const db = getDb();
+  const user = await loadUser(params.userId);
+  const [units, history] = await Promise.all([listCountyUnits(db), historyOf(db, "user", user.id)]);
+  return json({ user, units, history });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requirePermission(request, "user.manage");
+  const target = await loadUser(params.userId);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const db = getDb();
+  if (intent === "update") {
+    const submission = parseWithZod(formData, { schema: updateUserSchema });
+    if (submission.status !== "success") return json({ intent, result: submission.reply(), done: false }, { status: 400 });
+    const result = await updateUser(db, actor, target.id, submission.value);
+    if (!result.ok) {
+      if ("status" in result) throw notFound("用户不存在");
+      return json({ intent, result: submission.reply({ fieldErrors: result.fieldErrors }), done: false }, { status: 400 });
+    }
+    return json({ intent, result: submission.reply(), done: true });
+  }
+  if (intent === "reset-password") {
+    const submission = parseWithZod(formData, { schema: resetPasswordSchema });
+    if (submission.status !== "success") {
+      return json({ intent, result: submission.reply({ hideFields: ["password"] }), done: false }, { status: 400 });
+    }
+    await resetPassword(db, actor, target.id, submission.value.password);
+    return json({ intent, result: submission.reply({ resetForm: true }), done: true });
+  }
+  return json({ error: "未知的操作" }, { status: 400 });
+}
+
+export default function UserPage() {
+  const { user, units, history } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const updateResult = data && "intent" in data && data.intent === "update" ? data : undefined;
+  const resetResult = data && "intent" in data && data.intent === "reset-password" ? data : undefined;
+  const [form, fields] = useForm({
+    id: "update-user",
+    lastResult: updateResult?.result,
+    defaultValue: {
+      displayName: user.display_name,
+      role: user.role,
+      orgUnitId: user.org_unit_id ? String(user.org_unit_id) : "",
+      personId: user.person_id ? String(user.person_id) : "",
+      active: user.active ? "on" : undefined,
+    },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: updateUserSchema }),
+    shouldValidate: "onBlur",
+  });
+  const [resetForm, resetFields] = useForm({
+    id: "reset-password",
+    lastResult: resetResult?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: resetPasswordSchema }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <section>
+      <h1>用户：{user.username}</h1>
+      {searchParams.get("created") ? (
+        <p className="notice success" role="status">
+          账号已开通。
+        </p>
+      ) : null}
+      {updateResult?.done ? (
+        <p className="notice success" role="status">
+          已保存。
+        </p>
+      ) : null}
+      <Form method="post" {...getFormProps(form)} className="card form-grid">
+        <input type="hidden" name="intent" value="update" />
+        <FormErrors errors={form.errors} />
+        <Field label="姓名" meta={fields.displayName} required>
+          <input {...getInputProps(fields.displayName, { type: "text" })} />
+        </Field>
+        <UserRoleFields fields={fields} units={units} />
+        <label className="checkbox">
+          <input {...getInputProps(fields.active, { type: "checkbox" })} /> 账号可用
+        </label>
+        <div className="form-actions">
+          <button type="submit" className="button primary">
+            保存
+          </button>
+        </div>
+      </Form>
+      <h2>重置密码</h2>
+      {resetResult?.done ? (
+        <p className="notice success" role="status">
+          密码已重置，该用户的所有登录已退出。
+        </p>
+      ) : null}
+      <Form method="post" {...getFormProps(resetForm)} className="card form-grid">
+        <input type="hidden" name="intent" value="reset-password" />
+        <Field label="新密码" meta={resetFields.password} hint="至少8位，须包含字母和数字" required>
+          <input {...getInputProps(resetFields.password, { type: "password" })} autoComplete="new-password" />
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="button">
+            重置密码
+          </button>
+        </div>
+      </Form>
+      {history.length ? (
+        <div className="card">
+          <h2>变更记录</h2>
+          <ul className="timeline">
+            {history.map((h) => (
+              <li key={h.id}>
+                <time>{formatDateTime(h.at)}</time> {h.actor_name} · {actionLabel(h.action)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { createDb, engineName, migrateToLatest } from "..";
+import { printLogins, seedDemo } from "../../seeds/demo";
+
+/**
+ * `npm start`: build when the sources are newer than the build, migrate, fill an empty
+ * database with demo data (on the embedded engine, or when SEED_DEMO=1), then hand over to
+ * remix-serve.
+ */
+
+const root = process.cwd();
+const serverBuild = path.join(root, "build", "index.js");
+
+function newestMtime(target: string): number {
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+function buildIsStale(): boolean {
+  if (!fs.existsSync(serverBuild) || !fs.existsSync(path.join(root, "public", "build"))) return true;
+  const built = fs.statSync(serverBuild).mtimeMs;
+  const sources = ["app", "db", "remix.config.js", "package-lock.json"].map((p) => path.join(root, p)).filter(fs.existsSync);
+  return sources.some((p) => newestMtime(p) > built);
+}
+
+if (buildIsStale()) {
+  console.log("Building the app…");
+  const result = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], { stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const db = createDb();
+try {
+  const applied = await migrateToLatest(db);
+  if (applied.length) console.log(`Applied ${applied.length} migration(s) on ${engineName()}.`);
+  const hasUsers = await db.selectFrom("app_user").select("id").limit(1).executeTakeFirst();
+  const seedWanted = process.env.SEED_DEMO ? process.env.SEED_DEMO === "1" : engineName() === "pglite";
+  if (!hasUsers && seedWanted) {
+    console.log("Empty database: adding demo data…");
+    printLogins(await seedDemo(db));
+  } else if (!hasUsers) {
+    console.log("No users yet. Create the first administrator with: npm run user:create -- --username admin --role city_admin");
+  }
+} finally {
+  await db.destroy();
+}
+
+const child = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [serverBuild], {
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production" },
+});
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

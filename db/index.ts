@@ -1,0 +1,131 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Kysely, PostgresDialect, type DatabaseConnection, type Dialect, type Driver } from "kysely";
+import { Migrator } from "kysely/migration";
+import pg from "pg";
+import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import type { Database } from "./types";
+import { migrations } from "./migrations";
+
+export type { Database } from "./types";
+export type DB = Kysely<Database>;
+
+// Both drivers are made to return the same JavaScript values: `date` as 'YYYY-MM-DD' text
+// (no time-zone shift), int8 (counts, bigserial ids) as numbers.
+const DATE_OID = 1082;
+const INT8_OID = 20;
+pg.types.setTypeParser(DATE_OID, (v: string) => v);
+pg.types.setTypeParser(INT8_OID, (v: string) => Number(v));
+
+export function defaultDataDir(): string {
+  return path.resolve(process.env.DATA_DIR ?? "data");
+}
+
+export function pgliteDir(): string {
+  return process.env.PGLITE_DIR ?? path.join(defaultDataDir(), "pglite");
+}
+
+export interface CreateDbOptions {
+  /** A PostgreSQL connection string; defaults to DATABASE_URL. */
+  databaseUrl?: string;
+  /** PGlite data directory or `memory://`; defaults to PGLITE_DIR or ./data/pglite. */
+  pgliteDir?: string;
+}
+
+export function createDb(options: CreateDbOptions = {}): DB {
+  const dialect = new TrackedDialect(createDialect(options));
+  const db = new Kysely<Database>({ dialect });
+  trackers.set(db, dialect);
+  return db;
+}
+
+export function engineName(options: CreateDbOptions = {}): "postgres" | "pglite" {
+  return (options.databaseUrl ?? process.env.DATABASE_URL) ? "postgres" : "pglite";
+}
+
+function createDialect(options: CreateDbOptions): Dialect {
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (databaseUrl) {
+    return new PostgresDialect({
+      pool: new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.DB_POOL_SIZE ?? 10) }),
+    });
+  }
+  const dir = options.pgliteDir ?? pgliteDir();
+  if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir, {
+    parsers: {
+      [pgliteTypes.DATE]: (v: string) => v,
+    },
+  });
+  return new PGliteDialect(client);
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/**
+ * Wraps a dialect so shutdown can wait for connections that requests are still using.
+ */
+class TrackedDialect implements Dialect {
+  active = 0;
+  constructor(private readonly inner: Dialect) {}
+  createAdapter() {
+    return this.inner.createAdapter();
+  }
+  createQueryCompiler() {
+    return this.inner.createQueryCompiler();
+  }
+  createIntrospector(db: Kysely<any>) {
+    return this.inner.createIntrospector(db);
+  }
+  createDriver(): Driver {
+    const driver = this.inner.createDriver();
+    const tracker = this;
+    return {
+      init: () => driver.init(),
+      async acquireConnection() {
+        const connection = await driver.acquireConnection();
+        tracker.active++;
+        return connection;
+      },
+      async releaseConnection(connection: DatabaseConnection) {
+        tracker.active--;
+        await driver.releaseConnection(connection);
+      },
+      beginTransaction: (c, s) => driver.beginTransaction(c, s),
+      commitTransaction: (c) => driver.commitTransaction(c),
+      rollbackTransaction: (c) => driver.rollbackTransaction(c),
+      destroy: () => driver.destroy(),
+    };
+  }
+}
+
+const trackers = new WeakMap<Kysely<any>, TrackedDialect>();
+
+/**
+ * On SIGTERM/SIGINT: let the queries of in-flight requests finish (remix-serve stops accepting
+ * new connections on the same signal), then close the database. PGlite otherwise keeps the
+ * event loop alive and the server never exits.
+ */
+export function closeOnSignals(db: Kysely<any>, graceMs = 10_000): void {
+  let closing = false;
+  const stop = async () => {
+    if (closing) return;
+    closing = true;
+    setTimeout(() => process.exit(0), graceMs).unref();
+    const tracker = trackers.get(db);
+    // Idle for a short quiet period, so a request between two queries is not cut off.
+    for (let quiet = 0; quiet < 3; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      quiet = tracker && tracker.active > 0 ? 0 : quiet + 1;
+    }
+    await db.destroy();
+  };
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
+}

@@ -1,0 +1,10 @@
+import type { Migration } from "kysely/migration";
+import * as m0001 from "./0001_foundation";
+
+/**
+ * Migrations are listed here, not discovered on disk, so the same list works from the
+ * server bundle, from tsx scripts and from vitest.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+};

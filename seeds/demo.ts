@@ -1,0 +1,141 @@
+import type { DB } from "../db";
+import { hashPassword } from "../app/auth/password.server";
+import { newUserId } from "../app/auth/session.server";
+import { maskIdNumber, maskPhone, type Sex } from "../app/modules/people/id-number";
+import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "../app/modules/people/options";
+import { encrypt, lookupHash } from "../app/modules/people/pii.server";
+import { birthDate, DISTRICT_CODES, employer, fictionalIdNumber, mobilePhone, personName, POSITIONS, TITLES } from "./people";
+import { createRandom } from "./random";
+
+export const DEMO_PASSWORD = "Jiangxin-2026";
+
+export interface DemoLogin {
+  username: string;
+  role: string;
+  who: string;
+}
+
+export interface SeedOptions {
+  /** N× a city's worth of records, for benchmarks. 1 is the demo. */
+  scale?: number;
+  log?: (line: string) => void;
+}
+
+const PEOPLE_PER_UNIT = 12;
+
+/** Fills an empty, migrated database with believable, clearly fictional data. */
+export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoLogin[]> {
+  const scale = options.scale ?? 1;
+  const log = options.log ?? (() => {});
+  const existing = await db.selectFrom("app_user").select("id").limit(1).executeTakeFirst();
+  if (existing) throw new Error("The database already has users; demo data is only added to an empty database.");
+
+  const random = createRandom(20180310);
+  const units = await db.selectFrom("org_unit").selectAll().where("kind", "=", "county").orderBy("sort_order").execute();
+
+  const usedIds = new Set<string>();
+  let serial = 0;
+  const people: SeedPerson[] = [];
+  for (const unit of units) {
+    const place = unit.short_name.replace(/(区|市|县)$/, "");
+    for (let i = 0; i < PEOPLE_PER_UNIT * scale; i++) {
+      const sex: Sex = random.chance(0.78) ? "M" : "F";
+      const born = birthDate(random, 1968, 2002);
+      let idNumber: string;
+      do {
+        idNumber = fictionalIdNumber(random, DISTRICT_CODES[unit.code] ?? "331002", born, sex, serial++);
+      } while (usedIds.has(idNumber));
+      usedIds.add(idNumber);
+      const work = employer(random, place === "经济开发" ? "台州" : place);
+      const senior = i % 4 === 0;
+      people.push({
+        org_unit_id: unit.id,
+        name: personName(random, sex),
+        sex,
+        birth_date: born,
+        ethnicity: random.chance(0.96) ? "汉族" : random.pick(ETHNICITIES),
+        education: random.pick(EDUCATION_LEVELS.slice(1, 5)),
+        political_status: random.pick(POLITICAL_STATUSES),
+        employer: work.employer,
+        industry: work.industry,
+        position: senior ? random.pick(POSITIONS.slice(0, 4)) : random.pick(POSITIONS),
+        title: random.pick(TITLES),
+        skill_level: senior ? random.pick(SKILL_LEVELS.slice(3)) : random.pick(SKILL_LEVELS.slice(0, 5)),
+        idNumber,
+        phone: random.chance(0.9) ? mobilePhone(random) : null,
+      });
+    }
+  }
+  const ids = await insertPeople(db, people);
+  log(`${ids.length} people across ${units.length} county-level units`);
+
+  const wenling = units.find((u) => u.code === "wenling")!;
+  const jiaojiang = units.find((u) => u.code === "jiaojiang")!;
+  const craftsmanIndex = people.findIndex((p) => p.org_unit_id === wenling.id && SKILL_LEVELS.indexOf(p.skill_level as never) >= 4);
+  const craftsman = people[craftsmanIndex];
+  const password = await hashPassword(DEMO_PASSWORD);
+  const logins = [
+    { username: "admin", display_name: "市总工会管理员", role: "city_admin" as const, org_unit_id: null, person_id: null },
+    { username: "wenling", display_name: "温岭市总工会 陈晓燕", role: "county_officer" as const, org_unit_id: wenling.id, person_id: null },
+    { username: "jiaojiang", display_name: "椒江区总工会 王立新", role: "county_officer" as const, org_unit_id: jiaojiang.id, person_id: null },
+    { username: "craftsman", display_name: craftsman.name, role: "craftsman" as const, org_unit_id: null, person_id: ids[craftsmanIndex] },
+  ];
+  await db
+    .insertInto("app_user")
+    .values(logins.map((l) => ({ id: newUserId(), password_hash: password, ...l })))
+    .execute();
+  log(`${logins.length} demo logins`);
+  return [
+    { username: "admin", role: "市总工会", who: "市总工会管理员" },
+    { username: "wenling", role: "县级总工会", who: "温岭市总工会" },
+    { username: "jiaojiang", role: "县级总工会", who: "椒江区总工会" },
+    { username: "craftsman", role: "台州工匠", who: `${craftsman.name}（${craftsman.employer}）` },
+  ];
+}
+
+interface SeedPerson {
+  org_unit_id: number;
+  name: string;
+  sex: Sex;
+  birth_date: string;
+  ethnicity: string;
+  education: string;
+  political_status: string;
+  employer: string;
+  industry: string;
+  position: string;
+  title: string;
+  skill_level: string;
+  idNumber: string;
+  phone: string | null;
+}
+
+async function insertPeople(db: DB, people: SeedPerson[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < people.length; i += 500) {
+    const rows = await db
+      .insertInto("person")
+      .values(
+        people.slice(i, i + 500).map(({ idNumber, phone, ...p }) => ({
+          ...p,
+          id_number_cipher: encrypt(idNumber),
+          id_number_hash: lookupHash(idNumber),
+          id_number_masked: maskIdNumber(idNumber),
+          phone_cipher: phone ? encrypt(phone) : null,
+          phone_hash: phone ? lookupHash(phone) : null,
+          phone_masked: phone ? maskPhone(phone) : null,
+        })),
+      )
+      .returning("id")
+      .execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+export function printLogins(logins: DemoLogin[], print: (line: string) => void = console.log): void {
+  print("");
+  print("演示账号 / Demo logins (password for all: " + DEMO_PASSWORD + ")");
+  for (const l of logins) print(`  ${l.username.padEnd(10)} ${l.role.padEnd(6)} ${l.who}`);
+  print("");
+}
