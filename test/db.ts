@@ -1,0 +1,55 @@
+import crypto from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { createDb, migrateToLatest, type DB } from "../db";
+import { setDb } from "../app/db.server";
+
+/**
+ * A migrated database of this test file's own: in-memory PGlite by default, or, with
+ * DATABASE_URL set, a fresh database created next to the one DATABASE_URL names (dropped after).
+ */
+export async function createTestDb(): Promise<{ db: DB; drop: () => Promise<void> }> {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    const db = createDb({ pgliteDir: "memory://" });
+    await migrateToLatest(db);
+    return { db, drop: () => db.destroy() };
+  }
+  const url = new URL(baseUrl);
+  const name = `${url.pathname.slice(1) || "jiangxin"}_t${crypto.randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  url.pathname = `/${name}`;
+  const db = createDb({ databaseUrl: url.toString() });
+  await migrateToLatest(db);
+  return {
+    db,
+    drop: async () => {
+      await db.destroy();
+      const cleanup = new pg.Client({ connectionString: baseUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists "${name}" with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** Gives the test file its database and installs it as the app's, for loaders and actions. */
+export function useTestDb(): { readonly db: DB } {
+  const holder = {} as { db: DB; drop: () => Promise<void> };
+  beforeAll(async () => {
+    Object.assign(holder, await createTestDb());
+    setDb(holder.db);
+  });
+  afterAll(async () => {
+    setDb(undefined);
+    await holder.drop?.();
+  });
+  return {
+    get db() {
+      return holder.db;
+    },
+  };
+}

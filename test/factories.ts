@@ -1,0 +1,93 @@
+import type { DB } from "../db";
+import { luciaFor } from "../app/auth/lucia.server";
+import type { SessionUser } from "../app/auth/roles";
+import type { Role } from "../db/types";
+import { createPerson } from "../app/modules/people/people.server";
+import type { PersonInput } from "../app/modules/people/schema";
+import { createUser } from "../app/modules/users/users.server";
+import { fictionalIdNumber } from "../seeds/people";
+import { createRandom } from "../seeds/random";
+
+export const TEST_PASSWORD = "Correct-horse-42";
+
+let serial = 0;
+const random = createRandom(42);
+
+export async function unitId(db: DB, code: string): Promise<number> {
+  const row = await db.selectFrom("org_unit").select("id").where("code", "=", code).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A valid, unused resident ID number (born 1985-06-01 unless told otherwise). */
+export function idNumberFor(sex: "M" | "F" = "M", birthDate = "1985-06-01"): string {
+  return fictionalIdNumber(random, "331081", birthDate, sex, serial++);
+}
+
+const SYSTEM: SessionUser = {
+  id: "test-system",
+  username: "system",
+  displayName: "测试",
+  role: "city_admin",
+  orgUnitId: null,
+  personId: null,
+};
+
+export async function makePerson(
+  db: DB,
+  overrides: Partial<Omit<PersonInput, "idNumber" | "orgUnitId">> & { unit?: string; idNumber?: string } = {},
+) {
+  const sex = overrides.sex ?? "M";
+  const birthDate = overrides.birthDate ?? "1985-06-01";
+  const idNumber = overrides.idNumber ?? idNumberFor(sex, birthDate);
+  const result = await createPerson(db, SYSTEM, {
+    name: overrides.name ?? `测试${serial}`,
+    sex,
+    birthDate,
+    ethnicity: overrides.ethnicity ?? "汉族",
+    education: overrides.education ?? "大专",
+    politicalStatus: overrides.politicalStatus ?? "群众",
+    employer: overrides.employer ?? "温岭恒远精密机械有限公司",
+    industry: overrides.industry ?? "汽车及零部件",
+    position: overrides.position ?? "",
+    title: overrides.title ?? "",
+    skillLevel: overrides.skillLevel ?? "高级工",
+    orgUnitId: await unitId(db, overrides.unit ?? "wenling"),
+    phone: overrides.phone === undefined ? "13957600000" : overrides.phone,
+    idNumber: { idNumber, sex, birthDate },
+  });
+  if (!result.ok) throw new Error(`makePerson failed: ${JSON.stringify(result.fieldErrors)}`);
+  return { id: result.id, idNumber };
+}
+
+export async function makeUser(
+  db: DB,
+  role: Role,
+  options: { unit?: string; personId?: number; username?: string } = {},
+): Promise<SessionUser> {
+  const username = options.username ?? `${role.replace("_", "")}${++serial}`;
+  const orgUnitId = role === "county_officer" ? await unitId(db, options.unit ?? "wenling") : undefined;
+  const personId = role === "craftsman" ? (options.personId ?? (await makePerson(db)).id) : undefined;
+  const result = await createUser(db, null, {
+    username,
+    displayName: `${username}的名字`,
+    password: TEST_PASSWORD,
+    role,
+    orgUnitId,
+    personId,
+  });
+  if (!result.ok) throw new Error(`makeUser failed: ${JSON.stringify(result.fieldErrors)}`);
+  return {
+    id: result.id,
+    username,
+    displayName: `${username}的名字`,
+    role,
+    orgUnitId: orgUnitId ?? null,
+    personId: personId ?? null,
+  };
+}
+
+export async function cookieFor(db: DB, user: SessionUser): Promise<string> {
+  const lucia = luciaFor(db);
+  const session = await lucia.createSession(user.id, {});
+  return `${lucia.sessionCookieName}=${session.id}`;
+}

@@ -1,0 +1,19 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = path.resolve(__dirname, "..");
+
+export default defineConfig({
+  root,
+  resolve: { alias: { "~": path.join(root, "app") } },
+  test: {
+    include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "seeds/**/*.test.ts", "test/**/*.test.{ts,tsx}"],
+    exclude: ["test/browser/**", "node_modules/**"],
+    setupFiles: ["test/setup.ts"],
+    environment: "node",
+    // Each file gets a database of its own; PGlite start-up dominates, not CPU.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
