@@ -1,10 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { DB } from "../db";
 import type { SessionUser } from "../app/auth/roles";
 import { cookieFor } from "./factories";
 
 export const ORIGIN = "http://jiangxin.test";
 
-type RouteFn = (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
+type RouteFn = (args: LoaderFunctionArgs) => unknown;
 
 export interface CallOptions {
   db: DB;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { whenValid } from "../../lib/validation";
 import { crossCheckIdNumber, parseIdNumber, parsePhone, type IdNumberFacts, type Sex } from "./id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "./options";
 
@@ -79,7 +80,7 @@ function crossCheck(value: WithIdFacts, ctx: z.RefinementCtx) {
 }
 
 /** New person: the ID number is required and must agree with sex and birth date. */
-export const createPersonSchema = z.object({ ...personFields, idNumber: idNumberField(true) }).superRefine(crossCheck);
+export const createPersonSchema = z.object({ ...personFields, idNumber: idNumberField(true) }).superRefine(crossCheck, whenValid("idNumber", "sex", "birthDate"));
 
 /** Editing: an empty ID number keeps the stored one (the server cross-checks against it). */
 export const updatePersonSchema = z
@@ -91,7 +92,7 @@ export const updatePersonSchema = z
       .optional()
       .transform((v) => v === "on"),
   })
-  .superRefine(crossCheck);
+  .superRefine(crossCheck, whenValid("idNumber", "sex", "birthDate"));
 
 export type PersonUpdateInput = z.output<typeof updatePersonSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { whenValid } from "../../lib/validation";
 
 export const passwordField = z
   .string({ error: "请输入密码" })
@@ -35,7 +36,7 @@ export const createUserSchema = z
     password: passwordField,
     ...roleBinding,
   })
-  .superRefine(requireBinding);
+  .superRefine(requireBinding, whenValid("role", "orgUnitId", "personId"));
 
 export type CreateUserInput = z.output<typeof createUserSchema>;
 
@@ -48,7 +49,7 @@ export const updateUserSchema = z
       .transform((v) => v === "on" || v === "true"),
     ...roleBinding,
   })
-  .superRefine(requireBinding);
+  .superRefine(requireBinding, whenValid("role", "orgUnitId", "personId"));
 
 export type UpdateUserInput = z.output<typeof updateUserSchema>;
 

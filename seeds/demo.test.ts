@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { signIn } from "../app/auth/session.server";
+import { crossCheckIdNumber, parseIdNumber } from "../app/modules/people/id-number";
+import { decrypt } from "../app/modules/people/pii.server";
+import { useTestDb } from "../test/db";
+import { ORIGIN } from "../test/http";
+import { DEMO_PASSWORD, seedDemo } from "./demo";
+
+const t = useTestDb();
+
+describe("demo data", () => {
+  it("fills every county-level unit with people whose ID numbers pass every check", async () => {
+    const logins = await seedDemo(t.db);
+    expect(logins.map((l) => l.username)).toEqual(["admin", "wenling", "jiaojiang", "craftsman"]);
+
+    const people = await t.db.selectFrom("person").selectAll().execute();
+    expect(people).toHaveLength(120);
+    expect(new Set(people.map((p) => p.org_unit_id)).size).toBe(10);
+    for (const p of people) {
+      const parsed = parseIdNumber(decrypt(p.id_number_cipher));
+      expect(parsed.ok, p.name).toBe(true);
+      if (parsed.ok) expect(crossCheckIdNumber(parsed.value, p.sex, p.birth_date)).toBeNull();
+    }
+    expect(new Set(people.map((p) => p.id_number_hash)).size).toBe(120);
+  });
+
+  it("gives each demo login its role and lets it sign in", async () => {
+    for (const [username, role] of [
+      ["admin", "city_admin"],
+      ["wenling", "county_officer"],
+      ["craftsman", "craftsman"],
+    ]) {
+      const result = await signIn(t.db, new Request(`${ORIGIN}/login`, { method: "POST" }), { username, password: DEMO_PASSWORD });
+      expect(result).toMatchObject({ ok: true, user: { role } });
+    }
+  });
+
+  it("refuses to seed a database that already has users", async () => {
+    await expect(seedDemo(t.db)).rejects.toThrow(/already has users/);
+  });
+});

@@ -1,0 +1,72 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("signing in on a phone", () => {
+  it.each([
+    ["admin", "市总工会管理员", "市总工会", "各单位人员档案"],
+    ["wenling", "温岭市总工会 陈晓燕", "县级总工会", "本单位共登记人员 12 人"],
+    ["craftsman", "", "台州工匠", "我的档案"],
+  ])("%s reaches the home page of their role", async (username, name, roleLabel, marker) => {
+    const page = await phonePage(browser, `sign-in-${username}`);
+    await signIn(page, username);
+    await page.waitForURL(`${baseUrl()}/home`);
+    const heading = page.getByRole("heading", { level: 1 });
+    await expect.poll(() => heading.textContent()).toContain(roleLabel);
+    if (name) expect(await heading.textContent()).toContain(name);
+    expect(await page.content()).toContain(marker);
+    // The page fits a 375 px screen: nothing scrolls sideways.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.context().close();
+  });
+
+  it("shows a wrong password beside the form and keeps the user on the sign-in page", async () => {
+    const page = await phonePage(browser, "sign-in-wrong");
+    await signIn(page, "admin", "not-the-password-1");
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("用户名或密码不正确");
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await page.context().close();
+  });
+
+  it("opens the menu on a phone and signs out", async () => {
+    const page = await phonePage(browser, "sign-out");
+    await signIn(page, "wenling");
+    await page.waitForURL(`${baseUrl()}/home`);
+    await page.getByRole("button", { name: "菜单" }).click();
+    await page.getByRole("link", { name: "人员档案" }).click();
+    await page.waitForURL(`${baseUrl()}/people`);
+    expect(await page.locator("td[data-label='所属工会']").allTextContents()).toEqual(Array(12).fill("温岭市"));
+    await page.getByRole("button", { name: "菜单" }).click();
+    await page.getByRole("button", { name: "退出" }).click();
+    await page.waitForURL(`${baseUrl()}/login`);
+    await page.goto(`${baseUrl()}/home`);
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await page.context().close();
+  });
+
+  it("keeps a county officer out of another county's person page", async () => {
+    const admin = await phonePage(browser, "cross-county-admin");
+    await signIn(admin, "admin");
+    await admin.waitForURL(`${baseUrl()}/home`);
+    await admin.goto(`${baseUrl()}/people?orgUnitId=2`);
+    const href = await admin.locator("td[data-label='姓名'] a").first().getAttribute("href");
+    await admin.context().close();
+
+    const page = await phonePage(browser, "cross-county");
+    await signIn(page, "wenling");
+    await page.waitForURL(`${baseUrl()}/home`);
+    const response = await page.goto(`${baseUrl()}${href}`);
+    expect(response?.status()).toBe(403);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("没有权限");
+    await page.context().close();
+  });
+});
