@@ -30,7 +30,12 @@ function buildIsStale(): boolean {
 
 if (buildIsStale()) {
   console.log("Building the app…");
-  const result = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], { stdio: "inherit" });
+  // Always a production build: a build made under NODE_ENV=test or development uses React's
+  // dev JSX runtime and fails under the production server.
+  const result = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -52,7 +57,7 @@ try {
 
 const child = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [serverBuild], {
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? "production" },
+  env: { ...process.env, NODE_ENV: "production" },
 });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => child.kill(signal));
