@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createDb, engineName, migrateToLatest } from "..";
+import { assertEncryptionKey } from "../../app/modules/people/pii.server";
 import { printLogins, seedDemo } from "../../seeds/demo";
 
 /**
@@ -9,6 +10,16 @@ import { printLogins, seedDemo } from "../../seeds/demo";
  * database with demo data (on the embedded engine, or when SEED_DEMO=1), then hand over to
  * remix-serve.
  */
+
+// npm start is the production path: the same rules as the server it starts (e.g. no generated
+// encryption key on PostgreSQL) apply to the migration and seeding done here.
+process.env.NODE_ENV = "production";
+try {
+  assertEncryptionKey();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 
 const root = process.cwd();
 const serverBuild = path.join(root, "build", "index.js");
@@ -30,11 +41,10 @@ function buildIsStale(): boolean {
 
 if (buildIsStale()) {
   console.log("Building the app…");
-  // Always a production build: a build made under NODE_ENV=test or development uses React's
-  // dev JSX runtime and fails under the production server.
+  // Built under NODE_ENV=production (set above): a test or development build uses React's dev
+  // JSX runtime and fails under the production server.
   const result = spawnSync(path.join(root, "node_modules", ".bin", "remix"), ["build"], {
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
@@ -57,7 +67,7 @@ try {
 
 const child = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [serverBuild], {
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production" },
+  env: process.env,
 });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => child.kill(signal));

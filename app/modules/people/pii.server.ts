@@ -25,7 +25,9 @@ function parseMasterKey(text: string): Buffer {
 function loadMasterKey(): Buffer {
   if (process.env.APP_ENCRYPTION_KEY) return parseMasterKey(process.env.APP_ENCRYPTION_KEY);
   if (process.env.DATABASE_URL && process.env.NODE_ENV === "production") {
-    throw new Error("APP_ENCRYPTION_KEY must be set when running on PostgreSQL in production");
+    throw new Error(
+      "APP_ENCRYPTION_KEY must be set when running on PostgreSQL in production (32 bytes, e.g. `openssl rand -base64 32`); keep it safe, the personal data cannot be read without it",
+    );
   }
   const file = path.join(defaultDataDir(), "encryption.key");
   if (!fs.existsSync(file)) {
@@ -48,6 +50,11 @@ function keys() {
     cached = { enc: derive("pii-encryption"), mac: derive("pii-lookup-hmac") };
   }
   return cached;
+}
+
+/** Fails early, with the reason, when no usable key is configured. */
+export function assertEncryptionKey(): void {
+  keys();
 }
 
 /** For tests that change APP_ENCRYPTION_KEY. */
