@@ -88,7 +88,127 @@ export interface AuditLogTable {
   comment: string | null;
 }
 
+export type CampaignStatus =
+  | "nominating"
+  | "qualification"
+  | "expert_review"
+  | "online_vote"
+  | "public_notice"
+  | "final_approval"
+  | "closed";
+export type NominationChannel = "union" | "social_group" | "self";
+export type OpinionKind = "employer" | "county" | "expert" | "city";
+export type ObjectionOutcome = "pending" | "dismissed" | "upheld";
+
+export interface CampaignTable {
+  id: Generated<number>;
+  number: number;
+  year: number;
+  title: string;
+  nomination_deadline: string;
+  quota_per_unit: ColumnType<number, number | undefined, number>;
+  title_count: ColumnType<number, number | undefined, number>;
+  status: ColumnType<CampaignStatus, CampaignStatus | undefined, CampaignStatus>;
+  notice_start: string | null;
+  notice_end: string | null;
+  created_at: CreatedAt;
+}
+
+export interface NominationTable {
+  id: Generated<number>;
+  campaign_id: number;
+  person_id: number;
+  seq: number;
+  channel: NominationChannel;
+  nominating_unit_id: number;
+  honors: string;
+  achievements: string;
+  deeds_summary: string;
+  story: string;
+  frontline_years: number;
+  in_skill_post: boolean;
+  teacher_or_researcher: boolean;
+  conditions: number[];
+  quota_acknowledged_by: string | null;
+  quota_acknowledged_at: Timestamp | null;
+  qualification_result: "pass" | "fail" | null;
+  qualification_reason: string | null;
+  candidate: ColumnType<boolean, boolean | undefined, boolean>;
+  vote_count: number | null;
+  withdrawn_reason: string | null;
+  final_rank: number | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+}
+
+export interface NominationOpinionTable {
+  nomination_id: number;
+  kind: OpinionKind;
+  text: string;
+  signer: string;
+  signed_on: string;
+  recorded_by: string;
+  recorded_at: TouchedAt;
+}
+
+export interface ExpertScoreTable {
+  nomination_id: number;
+  expert_name: string;
+  /** numeric(5,2): both drivers return it as text, e.g. "87.50". */
+  score: ColumnType<string, number | string, number | string>;
+  recorded_by: string;
+  recorded_at: TouchedAt;
+}
+
+export interface ObjectionTable {
+  id: Generated<number>;
+  nomination_id: number;
+  received_on: string;
+  source: string;
+  content: string;
+  handling: ColumnType<string, string | undefined, string>;
+  outcome: ColumnType<ObjectionOutcome, ObjectionOutcome | undefined, ObjectionOutcome>;
+  recorded_by: string;
+  recorded_at: TouchedAt;
+}
+
+export interface AwardTable {
+  id: Generated<number>;
+  campaign_id: number;
+  nomination_id: number;
+  person_id: number;
+  rank: number;
+  title: string;
+  certificate_number: string;
+  may_day_medal: boolean;
+  named_on: string;
+  created_at: CreatedAt;
+}
+
+export interface ImportBatchTable {
+  id: Generated<number>;
+  campaign_id: number;
+  org_unit_id: number;
+  uploaded_by: string;
+  filename: string;
+  rows_cipher: string;
+  row_count: number;
+  error_count: number;
+  status: ColumnType<"previewed" | "committed", "previewed" | "committed" | undefined, "previewed" | "committed">;
+  summary: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  committed_at: Timestamp | null;
+}
+
 export interface Database {
+  campaign: CampaignTable;
+  nomination: NominationTable;
+  nomination_opinion: NominationOpinionTable;
+  expert_score: ExpertScoreTable;
+  objection: ObjectionTable;
+  award: AwardTable;
+  import_batch: ImportBatchTable;
   org_unit: OrgUnitTable;
   person: PersonTable;
   app_user: AppUserTable;

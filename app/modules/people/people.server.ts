@@ -116,9 +116,11 @@ export async function personForViewer(db: DB, user: SessionUser, id: number): Pr
   return { status: 200, value: person };
 }
 
-export type SaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
+export type SaveResult =
+  | { ok: true; id: number; changed?: boolean }
+  | { ok: false; fieldErrors: Record<string, string[]> };
 
-async function checkUnit(db: DB, user: SessionUser, orgUnitId: number): Promise<string | null> {
+export async function checkUnit(db: DB, user: SessionUser, orgUnitId: number): Promise<string | null> {
   const forced = unitForNewPerson(user);
   if (forced !== null && forced !== orgUnitId) return "只能登记本单位的人员";
   const unit = await db.selectFrom("org_unit").select("kind").where("id", "=", orgUnitId).executeTakeFirst();
@@ -137,62 +139,112 @@ function piiColumns(idNumber: string, phone: string | null) {
   };
 }
 
-const DUPLICATE_ID = "该身份证号码已登记过，请在人员列表中按号码查找";
+export const DUPLICATE_ID = "该身份证号码已登记过，请在人员列表中按号码查找";
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "23505";
 }
 
-export async function createPerson(db: DB, actor: SessionUser, input: PersonInput): Promise<SaveResult> {
+function personColumns(input: PersonInput | PersonUpdateInput) {
+  return {
+    org_unit_id: input.orgUnitId,
+    name: input.name,
+    sex: input.sex,
+    birth_date: input.birthDate,
+    ethnicity: input.ethnicity,
+    education: input.education,
+    political_status: input.politicalStatus,
+    employer: input.employer,
+    industry: input.industry,
+    position: input.position,
+    title: input.title,
+    skill_level: input.skillLevel,
+  };
+}
+
+/** Inserts a person inside the caller's transaction (nominations and imports add people too). */
+export async function insertPerson(tx: DB, actor: SessionUser, input: PersonInput): Promise<SaveResult> {
   if (!input.idNumber) return { ok: false, fieldErrors: { idNumber: ["请输入身份证号码"] } };
+  const pii = piiColumns(input.idNumber.idNumber, input.phone);
+  const existing = await tx.selectFrom("person").select("id").where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
+  if (existing) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+  const row = await tx
+    .insertInto("person")
+    .values({ ...personColumns(input), ...pii, created_by: actor.id })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(tx, {
+    actor,
+    entityType: "person",
+    entityId: row.id,
+    orgUnitId: row.org_unit_id,
+    action: "create",
+    after: auditSummary(row),
+  });
+  return { ok: true, id: row.id };
+}
+
+export async function createPerson(db: DB, actor: SessionUser, input: PersonInput): Promise<SaveResult> {
   const unitProblem = await checkUnit(db, actor, input.orgUnitId);
   if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
-  const pii = piiColumns(input.idNumber.idNumber, input.phone);
   try {
-    const id = await db.transaction().execute(async (tx) => {
-      const existing = await tx
-        .selectFrom("person")
-        .select("id")
-        .where("id_number_hash", "=", pii.id_number_hash)
-        .executeTakeFirst();
-      if (existing) return null;
-      const row = await tx
-        .insertInto("person")
-        .values({
-          org_unit_id: input.orgUnitId,
-          name: input.name,
-          sex: input.sex,
-          birth_date: input.birthDate,
-          ethnicity: input.ethnicity,
-          education: input.education,
-          political_status: input.politicalStatus,
-          employer: input.employer,
-          industry: input.industry,
-          position: input.position,
-          title: input.title,
-          skill_level: input.skillLevel,
-          ...pii,
-          created_by: actor.id,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(tx, {
-        actor,
-        entityType: "person",
-        entityId: row.id,
-        orgUnitId: input.orgUnitId,
-        action: "create",
-        after: auditSummary(row),
-      });
-      return row.id;
-    });
-    if (id === null) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
-    return { ok: true, id };
+    return await db.transaction().execute((tx) => insertPerson(tx, actor, input));
   } catch (error) {
     // Two officers registering the same number at once: the unique index decides.
     if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
     throw error;
   }
+}
+
+/**
+ * Applies an edit to a locked person row inside the caller's transaction. Empty ID and phone
+ * fields keep the stored numbers (officers only ever see them masked).
+ */
+export async function applyPersonUpdate(
+  tx: DB,
+  actor: SessionUser,
+  current: Person,
+  input: PersonUpdateInput,
+): Promise<SaveResult> {
+  const idNumber = input.idNumber?.idNumber ?? decrypt(current.id_number_cipher);
+  if (!input.idNumber) {
+    // The stored number must still agree with the sex and birth date as edited.
+    const parsed = parseIdNumber(idNumber);
+    const problem = parsed.ok ? crossCheckIdNumber(parsed.value, input.sex, input.birthDate) : null;
+    if (problem) return { ok: false, fieldErrors: { idNumber: [problem] } };
+  }
+  const storedPhone = current.phone_cipher ? decrypt(current.phone_cipher) : null;
+  const phone = input.phone ?? (input.clearPhone ? null : storedPhone);
+  const pii = piiColumns(idNumber, phone);
+  if (pii.id_number_hash !== current.id_number_hash) {
+    const clash = await tx.selectFrom("person").select("id").where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
+    if (clash) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+  }
+  const updated = await tx
+    .updateTable("person")
+    .set({ ...personColumns(input), ...pii, updated_at: new Date() })
+    .where("id", "=", current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const before = auditSummary(current);
+  const after = auditSummary(updated);
+  // Masked numbers compare equal when only the ciphertext changed, so compare the hashes too.
+  const changed =
+    JSON.stringify(before) !== JSON.stringify(after) ||
+    current.id_number_hash !== updated.id_number_hash ||
+    current.phone_hash !== updated.phone_hash;
+  if (changed) {
+    await recordAudit(tx, {
+      actor,
+      entityType: "person",
+      entityId: current.id,
+      orgUnitId: input.orgUnitId,
+      action: "update",
+      before,
+      after,
+    });
+  }
+  return { ok: true, id: current.id, changed };
 }
 
 export async function updatePerson(
@@ -205,65 +257,10 @@ export async function updatePerson(
   if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
   try {
     return await db.transaction().execute(async (tx): Promise<SaveResult | { ok: false; status: 403 | 404 }> => {
-      const current = await tx
-        .selectFrom("person")
-        .selectAll()
-        .where("id", "=", id)
-        .forUpdate()
-        .executeTakeFirst();
+      const current = await tx.selectFrom("person").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
       if (!current) return { ok: false, status: 404 };
       if (!canEditPerson(actor, current)) return { ok: false, status: 403 };
-
-      const idNumber = input.idNumber?.idNumber ?? decrypt(current.id_number_cipher);
-      if (!input.idNumber) {
-        // The stored number must still agree with the sex and birth date as edited.
-        const parsed = parseIdNumber(idNumber);
-        const problem = parsed.ok ? crossCheckIdNumber(parsed.value, input.sex, input.birthDate) : null;
-        if (problem) return { ok: false, fieldErrors: { idNumber: [problem] } };
-      }
-      // Officers see only masked numbers, so an empty field keeps what is stored.
-      const storedPhone = current.phone_cipher ? decrypt(current.phone_cipher) : null;
-      const phone = input.phone ?? (input.clearPhone ? null : storedPhone);
-      const pii = piiColumns(idNumber, phone);
-      if (pii.id_number_hash !== current.id_number_hash) {
-        const clash = await tx
-          .selectFrom("person")
-          .select("id")
-          .where("id_number_hash", "=", pii.id_number_hash)
-          .executeTakeFirst();
-        if (clash) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
-      }
-      const updated = await tx
-        .updateTable("person")
-        .set({
-          org_unit_id: input.orgUnitId,
-          name: input.name,
-          sex: input.sex,
-          birth_date: input.birthDate,
-          ethnicity: input.ethnicity,
-          education: input.education,
-          political_status: input.politicalStatus,
-          employer: input.employer,
-          industry: input.industry,
-          position: input.position,
-          title: input.title,
-          skill_level: input.skillLevel,
-          ...pii,
-          updated_at: new Date(),
-        })
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(tx, {
-        actor,
-        entityType: "person",
-        entityId: id,
-        orgUnitId: input.orgUnitId,
-        action: "update",
-        before: auditSummary(current),
-        after: auditSummary(updated),
-      });
-      return { ok: true, id };
+      return applyPersonUpdate(tx, actor, current, input);
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };

@@ -21,12 +21,18 @@ const optionalText = (label: string, max: number) =>
 const choice = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
   z.enum(values, { error: `请选择${label}` });
 
+/** An HTML checkbox: present ("on") or absent. */
+export const checkbox = z
+  .literal("on")
+  .optional()
+  .transform((v) => v === "on");
+
 const isoDate = z
   .string({ error: "请填写出生日期" })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 年-月-日，如 1985-06-01")
   .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 10) === v, "日期不存在");
 
-const personFields = {
+export const personFields = {
   name: requiredText("姓名", 30),
   sex: z.enum(["M", "F"], { error: "请选择性别" }),
   birthDate: isoDate,
@@ -53,7 +59,7 @@ const personFields = {
     }),
 };
 
-function idNumberField(required: boolean) {
+export function idNumberField(required: boolean) {
   return z
     .string()
     .optional()
@@ -73,26 +79,27 @@ function idNumberField(required: boolean) {
 
 type WithIdFacts = { idNumber: IdNumberFacts | null; sex: Sex; birthDate: string };
 
-function crossCheck(value: WithIdFacts, ctx: z.RefinementCtx) {
+export function crossCheck(value: WithIdFacts, ctx: z.RefinementCtx) {
   if (!value.idNumber) return;
   const problem = crossCheckIdNumber(value.idNumber, value.sex, value.birthDate);
   if (problem) ctx.addIssue({ code: "custom", message: problem, path: ["idNumber"] });
 }
 
 /** New person: the ID number is required and must agree with sex and birth date. */
-export const createPersonSchema = z.object({ ...personFields, idNumber: idNumberField(true) }).superRefine(crossCheck, whenValid("idNumber", "sex", "birthDate"));
+export const crossCheckWhenValid = whenValid("idNumber", "sex", "birthDate");
+
+export const createPersonSchema = z
+  .object({ ...personFields, idNumber: idNumberField(true) })
+  .superRefine(crossCheck, crossCheckWhenValid);
 
 /** Editing: an empty ID number keeps the stored one (the server cross-checks against it). */
 export const updatePersonSchema = z
   .object({
     ...personFields,
     idNumber: idNumberField(false),
-    clearPhone: z
-      .literal("on")
-      .optional()
-      .transform((v) => v === "on"),
+    clearPhone: checkbox,
   })
-  .superRefine(crossCheck, whenValid("idNumber", "sex", "birthDate"));
+  .superRefine(crossCheck, crossCheckWhenValid);
 
 export type PersonUpdateInput = z.output<typeof updatePersonSchema>;
 

@@ -1,0 +1,221 @@
+import { sql } from "kysely";
+import type { DB } from "../../../db";
+import type { CampaignStatus } from "../../../db/types";
+import type { SessionUser } from "../../auth/roles";
+import { recordAudit } from "../audit/audit.server";
+import { todayInTaizhou } from "../nominations/policy";
+import type { CampaignInput } from "./schema";
+import { nextStage, STAGE_LABELS } from "./stages";
+
+export async function listCampaigns(db: DB) {
+  return db
+    .selectFrom("campaign")
+    .leftJoin("nomination", "nomination.campaign_id", "campaign.id")
+    .leftJoin("award", "award.nomination_id", "nomination.id")
+    .select([
+      "campaign.id",
+      "campaign.number",
+      "campaign.year",
+      "campaign.title",
+      "campaign.status",
+      "campaign.nomination_deadline",
+      (eb) => eb.fn.count<number>("nomination.id").as("nominations"),
+      (eb) => eb.fn.count<number>("award.id").as("awards"),
+    ])
+    .groupBy("campaign.id")
+    .orderBy("campaign.number", "desc")
+    .execute();
+}
+
+export async function findCampaign(db: DB, id: number) {
+  return db.selectFrom("campaign").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export type Campaign = NonNullable<Awaited<ReturnType<typeof findCampaign>>>;
+
+export type CampaignSaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
+
+export async function createCampaign(db: DB, actor: SessionUser, input: CampaignInput): Promise<CampaignSaveResult> {
+  const clash = await db.selectFrom("campaign").select("id").where("number", "=", input.number).executeTakeFirst();
+  if (clash) return { ok: false, fieldErrors: { number: ["该届次已存在"] } };
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto("campaign")
+      .values({
+        number: input.number,
+        year: input.year,
+        title: input.title,
+        nomination_deadline: input.nominationDeadline,
+        quota_per_unit: input.quotaPerUnit,
+        title_count: input.titleCount,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, { actor, entityType: "campaign", entityId: row.id, action: "create", after: input });
+    return { ok: true as const, id: row.id };
+  });
+}
+
+export async function updateCampaign(db: DB, actor: SessionUser, id: number, input: CampaignInput): Promise<CampaignSaveResult> {
+  const clash = await db
+    .selectFrom("campaign")
+    .select("id")
+    .where("number", "=", input.number)
+    .where("id", "!=", id)
+    .executeTakeFirst();
+  if (clash) return { ok: false, fieldErrors: { number: ["该届次已存在"] } };
+  return db.transaction().execute(async (tx) => {
+    const before = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
+    await tx
+      .updateTable("campaign")
+      .set({
+        number: input.number,
+        year: input.year,
+        title: input.title,
+        nomination_deadline: input.nominationDeadline,
+        quota_per_unit: input.quotaPerUnit,
+        title_count: input.titleCount,
+      })
+      .where("id", "=", id)
+      .execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "campaign",
+      entityId: id,
+      action: "update",
+      before: {
+        number: before.number,
+        year: before.year,
+        title: before.title,
+        nominationDeadline: before.nomination_deadline,
+        quotaPerUnit: before.quota_per_unit,
+        titleCount: before.title_count,
+      },
+      after: input,
+    });
+    return { ok: true as const, id };
+  });
+}
+
+export async function setNoticePeriod(db: DB, actor: SessionUser, id: number, period: { noticeStart: string; noticeEnd: string }) {
+  await db.transaction().execute(async (tx) => {
+    const before = await tx.selectFrom("campaign").select(["notice_start", "notice_end"]).where("id", "=", id).executeTakeFirstOrThrow();
+    await tx
+      .updateTable("campaign")
+      .set({ notice_start: period.noticeStart, notice_end: period.noticeEnd })
+      .where("id", "=", id)
+      .execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "campaign",
+      entityId: id,
+      action: "set_notice_period",
+      before: { noticeStart: before.notice_start, noticeEnd: before.notice_end },
+      after: period,
+    });
+  });
+}
+
+/** What still has to be done before the campaign may move on to its next stage. */
+export async function advanceBlockers(db: DB, campaign: Campaign, today = todayInTaizhou()): Promise<string[]> {
+  const counts = await db
+    .selectFrom("nomination")
+    .where("campaign_id", "=", campaign.id)
+    .select((eb) => [
+      eb.fn.countAll<number>().as("all"),
+      eb.fn.count<number>("id").filterWhere("qualification_result", "is", null).as("undecided"),
+      eb.fn.count<number>("id").filterWhere("candidate", "=", true).as("candidates"),
+      eb.fn
+        .count<number>("id")
+        .filterWhere((w) =>
+          w.and([
+            w("candidate", "=", true),
+            w.not(w.exists(w.selectFrom("expert_score").select(sql`1`.as("x")).whereRef("expert_score.nomination_id", "=", "nomination.id"))),
+          ]),
+        )
+        .as("unscored"),
+      eb.fn
+        .count<number>("id")
+        .filterWhere((w) => w.and([w("candidate", "=", true), w("vote_count", "is", null), w("withdrawn_reason", "is", null)]))
+        .as("without_votes"),
+    ])
+    .executeTakeFirstOrThrow();
+  const pendingObjections = await db
+    .selectFrom("objection")
+    .innerJoin("nomination", "nomination.id", "objection.nomination_id")
+    .where("nomination.campaign_id", "=", campaign.id)
+    .where("objection.outcome", "=", "pending")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  const awards = await db
+    .selectFrom("award")
+    .where("campaign_id", "=", campaign.id)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+
+  const blockers: string[] = [];
+  switch (campaign.status) {
+    case "nominating":
+      if (Number(counts.all) === 0) blockers.push("还没有任何推荐人选");
+      break;
+    case "qualification":
+      if (Number(counts.undecided) > 0) blockers.push(`还有 ${counts.undecided} 名人选未作资格初审结论`);
+      break;
+    case "expert_review":
+      if (Number(counts.candidates) === 0) blockers.push("尚未确定候选对象");
+      if (Number(counts.unscored) > 0) blockers.push(`还有 ${counts.unscored} 名候选对象没有专家评分`);
+      break;
+    case "online_vote":
+      if (Number(counts.without_votes) > 0) blockers.push(`还有 ${counts.without_votes} 名候选对象未录入得票数`);
+      if (!campaign.notice_start || !campaign.notice_end) blockers.push("请先设定社会公示的起止日期");
+      break;
+    case "public_notice":
+      if (Number(pendingObjections.n) > 0) blockers.push(`还有 ${pendingObjections.n} 件异议尚未处理完毕`);
+      if (!campaign.notice_end) blockers.push("请先设定社会公示的起止日期");
+      else if (today <= campaign.notice_end) blockers.push(`公示期至 ${campaign.notice_end} 结束，公示期满后方可审定命名`);
+      break;
+    case "final_approval":
+      if (Number(awards.n) === 0) blockers.push("尚未审定命名");
+      break;
+    case "closed":
+      blockers.push("本届评选已结束");
+      break;
+  }
+  return blockers;
+}
+
+export type AdvanceResult = { ok: true; from: CampaignStatus; to: CampaignStatus } | { ok: false; reasons: string[] };
+
+/**
+ * Moves the campaign to the next stage, never further: the expected current stage comes from
+ * the page, so a double click or a stale page cannot skip one.
+ */
+export async function advanceCampaign(
+  db: DB,
+  actor: SessionUser,
+  id: number,
+  expected: CampaignStatus,
+  comment: string | undefined,
+  today = todayInTaizhou(),
+): Promise<AdvanceResult> {
+  return db.transaction().execute(async (tx) => {
+    const campaign = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
+    if (campaign.status !== expected) {
+      return { ok: false as const, reasons: [`本届评选已处于“${STAGE_LABELS[campaign.status]}”阶段，请刷新页面`] };
+    }
+    const to = nextStage(campaign.status);
+    const blockers = to ? await advanceBlockers(tx, campaign, today) : ["本届评选已结束"];
+    if (!to || blockers.length) return { ok: false as const, reasons: blockers };
+    await tx.updateTable("campaign").set({ status: to }).where("id", "=", id).execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "campaign",
+      entityId: id,
+      action: "advance",
+      before: { status: campaign.status },
+      after: { status: to },
+      comment: comment ?? null,
+    });
+    return { ok: true as const, from: campaign.status, to };
+  });
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { whenValid } from "../../lib/validation";
+
+const isoDate = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}格式应为 年-月-日`)
+    .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 10) === v, `${label}不存在`);
+
+const int = (label: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `请填写${label}` })
+    .int(`${label}应为整数`)
+    .min(min, `${label}不能小于${min}`)
+    .max(max, `${label}不能大于${max}`);
+
+export const campaignSchema = z.object({
+  number: int("届次", 1, 99),
+  year: int("年度", 2000, 2100),
+  title: z.string({ error: "请填写活动名称" }).trim().min(2, "请填写活动名称").max(100, "活动名称不能超过100个字"),
+  nominationDeadline: isoDate("推荐截止日期"),
+  quotaPerUnit: int("每单位推荐名额", 1, 50),
+  titleCount: int("命名人数", 1, 200),
+});
+
+export type CampaignInput = z.output<typeof campaignSchema>;
+
+export const noticePeriodSchema = z
+  .object({ noticeStart: isoDate("公示开始日期"), noticeEnd: isoDate("公示结束日期") })
+  .superRefine(
+    (v, ctx) => {
+      if (v.noticeEnd < v.noticeStart) {
+        ctx.addIssue({ code: "custom", path: ["noticeEnd"], message: "公示结束日期不能早于开始日期" });
+      }
+    },
+    whenValid("noticeStart", "noticeEnd"),
+  );
+
+export const advanceSchema = z.object({
+  comment: z.string().trim().max(500, "说明不能超过500字").optional(),
+});

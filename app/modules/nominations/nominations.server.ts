@@ -1,0 +1,437 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import type { DB } from "../../../db";
+import type { Database, Person } from "../../../db/types";
+import type { SessionUser } from "../../auth/roles";
+import { escapeLike, PAGE_SIZE } from "../../lib/sql";
+import { recordAudit } from "../audit/audit.server";
+import type { Campaign } from "../campaigns/campaigns.server";
+import { applyPersonUpdate, insertPerson, isUniqueViolation, PERSON_COLUMNS } from "../people/people.server";
+import { lookupHash } from "../people/pii.server";
+import { canEditPerson } from "../people/policy";
+import { checkEligibility, quotaWarning } from "./eligibility";
+import { canCreateNomination, canEditNomination, canViewNomination } from "./policy";
+import type { NominationInput } from "./schema";
+
+export const NOMINATION_COLUMNS = [
+  "nomination.id",
+  "nomination.campaign_id",
+  "nomination.person_id",
+  "nomination.seq",
+  "nomination.channel",
+  "nomination.nominating_unit_id",
+  "nomination.honors",
+  "nomination.achievements",
+  "nomination.deeds_summary",
+  "nomination.story",
+  "nomination.frontline_years",
+  "nomination.in_skill_post",
+  "nomination.teacher_or_researcher",
+  "nomination.conditions",
+  "nomination.quota_acknowledged_by",
+  "nomination.quota_acknowledged_at",
+  "nomination.qualification_result",
+  "nomination.qualification_reason",
+  "nomination.candidate",
+  "nomination.vote_count",
+  "nomination.withdrawn_reason",
+  "nomination.final_rank",
+  "nomination.created_at",
+  "nomination.updated_at",
+] as const;
+
+/** The list-query form of policy.canViewNomination. */
+export function nominationVisibleTo(user: SessionUser) {
+  return (eb: ExpressionBuilder<Database, "nomination">): Expression<SqlBool> => {
+    switch (user.role) {
+      case "city_admin":
+        return sql<boolean>`true`;
+      case "county_officer":
+        return eb("nomination.nominating_unit_id", "=", user.orgUnitId ?? -1);
+      case "craftsman":
+        return eb("nomination.person_id", "=", user.personId ?? -1);
+    }
+  };
+}
+
+function baseQuery(db: DB) {
+  return db
+    .selectFrom("nomination")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .innerJoin("org_unit as unit", "unit.id", "nomination.nominating_unit_id")
+    .innerJoin("campaign", "campaign.id", "nomination.campaign_id")
+    .leftJoin("award", "award.nomination_id", "nomination.id");
+}
+
+const VIEW_COLUMNS = [
+  ...NOMINATION_COLUMNS,
+  ...PERSON_COLUMNS.filter((c) => c !== "person.id" && c !== "person.created_at" && c !== "person.updated_at"),
+  "unit.short_name as unit_name",
+  "unit.kind as unit_kind",
+  "campaign.number as campaign_number",
+  "campaign.status as campaign_status",
+  "campaign.quota_per_unit",
+  "award.certificate_number",
+  "award.rank as award_rank",
+] as const;
+
+export async function findNomination(db: DB, id: number) {
+  return baseQuery(db).select(VIEW_COLUMNS).where("nomination.id", "=", id).executeTakeFirst();
+}
+
+export type NominationView = NonNullable<Awaited<ReturnType<typeof findNomination>>>;
+
+export async function nominationForViewer(db: DB, user: SessionUser, id: number) {
+  const nomination = await findNomination(db, id);
+  if (!nomination) return { status: 404 as const };
+  if (!canViewNomination(user, nomination)) return { status: 403 as const };
+  return { status: 200 as const, value: nomination };
+}
+
+export function eligibilityOf(n: Pick<NominationView, "frontline_years" | "in_skill_post" | "teacher_or_researcher" | "conditions" | "skill_level">) {
+  return checkEligibility({
+    frontlineYears: n.frontline_years,
+    inSkillPost: n.in_skill_post,
+    teacherOrResearcher: n.teacher_or_researcher,
+    conditions: n.conditions,
+    skillLevel: n.skill_level,
+  });
+}
+
+/** How many nominations each county-level unit has in the campaign, for the quota warning. */
+export async function unitCounts(db: DB, campaignId: number) {
+  const rows = await db
+    .selectFrom("nomination")
+    .innerJoin("org_unit", "org_unit.id", "nomination.nominating_unit_id")
+    .where("nomination.campaign_id", "=", campaignId)
+    .select(["org_unit.id", "org_unit.short_name", "org_unit.kind", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy(["org_unit.id", "org_unit.short_name", "org_unit.kind"])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { name: r.short_name, kind: r.kind, count: Number(r.n) }]));
+}
+
+export async function quotaWarningFor(db: DB, n: Pick<NominationView, "campaign_id" | "nominating_unit_id" | "quota_per_unit">) {
+  const counts = await unitCounts(db, n.campaign_id);
+  const unit = counts.get(n.nominating_unit_id);
+  if (!unit || unit.kind !== "county") return null;
+  return quotaWarning(unit.name, unit.count, n.quota_per_unit);
+}
+
+export interface NominationFilter {
+  q?: string;
+  unitId?: number;
+  stage?: "all" | "eligible" | "ineligible" | "passed" | "failed" | "candidate" | "named";
+  page?: number;
+}
+
+export async function listNominations(db: DB, user: SessionUser, campaignId: number, filter: NominationFilter) {
+  let query = baseQuery(db).where("nomination.campaign_id", "=", campaignId).where(nominationVisibleTo(user));
+  if (filter.unitId) query = query.where("nomination.nominating_unit_id", "=", filter.unitId);
+  if (filter.q) {
+    const id = filter.q.replace(/\s+/g, "").toUpperCase();
+    if (/^\d{17}[\dX]$/.test(id)) query = query.where("person.id_number_hash", "=", lookupHash(id));
+    else {
+      const like = `%${escapeLike(filter.q)}%`;
+      query = query.where((eb) => eb.or([eb("person.name", "ilike", like), eb("person.employer", "ilike", like)]));
+    }
+  }
+  switch (filter.stage) {
+    case "passed":
+    case "failed":
+      query = query.where("nomination.qualification_result", "=", filter.stage === "passed" ? "pass" : "fail");
+      break;
+    case "candidate":
+      query = query.where("nomination.candidate", "=", true);
+      break;
+    case "named":
+      query = query.where("award.id", "is not", null);
+      break;
+  }
+  // Eligibility is computed from several fields in code, so those two filters page in code too.
+  const byEligibility = filter.stage === "eligible" || filter.stage === "ineligible";
+  const page = filter.page ?? 1;
+  const rows = await query
+    .select(VIEW_COLUMNS)
+    .orderBy("nomination.seq")
+    .$if(!byEligibility, (q) => q.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    .execute();
+  const withEligibility = rows.map((r) => ({ ...r, eligibility: eligibilityOf(r) }));
+  if (byEligibility) {
+    const wanted = withEligibility.filter((r) => r.eligibility.eligible === (filter.stage === "eligible"));
+    return { rows: wanted.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: wanted.length, page, pageSize: PAGE_SIZE };
+  }
+  const count = await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return { rows: withEligibility, total: Number(count.n), page, pageSize: PAGE_SIZE };
+}
+
+export type NominationSaveResult =
+  | { ok: true; id: number; change: "created" | "updated" | "unchanged" }
+  | { ok: false; fieldErrors: Record<string, string[]> }
+  | { ok: false; status: 403 | 404 };
+
+/** The unit a nomination is filed under: a county officer's own; for the city, one that fits the channel. */
+async function resolveNominatingUnit(db: DB, actor: SessionUser, input: NominationInput): Promise<number | string> {
+  if (actor.role === "county_officer") {
+    if (input.channel === "social_group") return "社会团体推荐由市总工会录入";
+    return actor.orgUnitId!;
+  }
+  const unit = await db.selectFrom("org_unit").select("kind").where("id", "=", input.nominatingUnitId).executeTakeFirst();
+  if (!unit) return "请选择推荐单位";
+  if (input.channel === "social_group" && unit.kind !== "social_group") return "社会团体推荐须选择社会团体";
+  if (input.channel !== "social_group" && unit.kind !== "county") return "工会推荐和个人自荐须选择县级总工会";
+  return input.nominatingUnitId;
+}
+
+function nominationColumns(input: NominationInput) {
+  return {
+    channel: input.channel,
+    honors: input.honors,
+    achievements: input.achievements,
+    deeds_summary: input.deedsSummary,
+    story: input.story,
+    frontline_years: input.frontlineYears,
+    in_skill_post: input.inSkillPost,
+    teacher_or_researcher: input.teacherOrResearcher,
+    conditions: input.conditions,
+  };
+}
+
+function nominationSummary(n: ReturnType<typeof nominationColumns> & { nominating_unit_id: number }) {
+  return {
+    channel: n.channel,
+    nominatingUnitId: n.nominating_unit_id,
+    frontlineYears: n.frontline_years,
+    inSkillPost: n.in_skill_post,
+    teacherOrResearcher: n.teacher_or_researcher,
+    conditions: n.conditions,
+    honors: n.honors,
+    achievements: n.achievements,
+    deedsSummary: n.deeds_summary,
+    storyLength: n.story.length,
+  };
+}
+
+/**
+ * Files a nomination, or updates the one this person already has in the campaign (the import
+ * matches rows that way). The person record is created or brought up to date from the same form,
+ * all in the caller's transaction.
+ */
+export async function writeNomination(
+  tx: DB,
+  actor: SessionUser,
+  campaign: Campaign,
+  input: NominationInput,
+  options: { nominatingUnitId: number; today: string; existingId?: number; allowUpdateByIdNumber?: boolean },
+): Promise<NominationSaveResult> {
+  let person: Person | undefined;
+  if (options.existingId) {
+    const nomination = await tx.selectFrom("nomination").select("person_id").where("id", "=", options.existingId).executeTakeFirstOrThrow();
+    person = await tx.selectFrom("person").selectAll().where("id", "=", nomination.person_id).forUpdate().executeTakeFirstOrThrow();
+  } else if (input.idNumber) {
+    person = await tx
+      .selectFrom("person")
+      .selectAll()
+      .where("id_number_hash", "=", lookupHash(input.idNumber.idNumber))
+      .forUpdate()
+      .executeTakeFirst();
+  }
+
+  let existing = options.existingId
+    ? await tx.selectFrom("nomination").selectAll().where("id", "=", options.existingId).executeTakeFirst()
+    : undefined;
+  if (!existing && person) {
+    const other = await tx
+      .selectFrom("nomination")
+      .innerJoin("org_unit", "org_unit.id", "nomination.nominating_unit_id")
+      .select(["nomination.id", "org_unit.short_name"])
+      .where("nomination.campaign_id", "=", campaign.id)
+      .where("nomination.person_id", "=", person.id)
+      .executeTakeFirst();
+    if (other && !options.allowUpdateByIdNumber) {
+      return { ok: false, fieldErrors: { idNumber: [`该人员已被推荐参加本届评选（推荐单位：${other.short_name}），同一人每届只能推荐一次`] } };
+    }
+    if (other) existing = await tx.selectFrom("nomination").selectAll().where("id", "=", other.id).executeTakeFirst();
+  }
+  if (existing && !canEditNomination(actor, campaign, existing.nominating_unit_id, options.today)) {
+    return { ok: false, status: 403 };
+  }
+
+  let personId: number;
+  let personChanged = false;
+  if (person) {
+    if (!canEditPerson(actor, person)) {
+      return { ok: false, fieldErrors: { idNumber: ["该人员的档案属于其他县级总工会，请联系市总工会推荐"] } };
+    }
+    const saved = await applyPersonUpdate(tx, actor, person, input);
+    if (!saved.ok) return saved;
+    personChanged = saved.changed ?? false;
+    personId = person.id;
+  } else {
+    const created = await insertPerson(tx, actor, input);
+    if (!created.ok) return created;
+    personId = created.id;
+  }
+
+  const columns = { ...nominationColumns(input), nominating_unit_id: options.nominatingUnitId };
+  if (existing) {
+    const before = nominationSummary(existing);
+    const after = nominationSummary(columns);
+    if (JSON.stringify(before) === JSON.stringify(after)) {
+      return { ok: true, id: existing.id, change: personChanged ? "updated" : "unchanged" };
+    }
+    await tx.updateTable("nomination").set({ ...columns, updated_at: new Date() }).where("id", "=", existing.id).execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "nomination",
+      entityId: existing.id,
+      orgUnitId: options.nominatingUnitId,
+      action: "update",
+      before,
+      after,
+    });
+    return { ok: true, id: existing.id, change: "updated" };
+  }
+
+  // The campaign row lock serialises sequence numbers.
+  await tx.selectFrom("campaign").select("id").where("id", "=", campaign.id).forUpdate().execute();
+  const next = await tx
+    .selectFrom("nomination")
+    .where("campaign_id", "=", campaign.id)
+    .select((eb) => eb.fn.coalesce(eb.fn.max("seq"), eb.lit(0)).as("seq"))
+    .executeTakeFirstOrThrow();
+  const row = await tx
+    .insertInto("nomination")
+    .values({ ...columns, campaign_id: campaign.id, person_id: personId, seq: Number(next.seq) + 1, created_by: actor.id })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await recordAudit(tx, {
+    actor,
+    entityType: "nomination",
+    entityId: row.id,
+    orgUnitId: options.nominatingUnitId,
+    action: "create",
+    after: nominationSummary(columns),
+  });
+  return { ok: true, id: row.id, change: "created" };
+}
+
+const DUPLICATE_NOMINATION = "该人员已被推荐参加本届评选，同一人每届只能推荐一次";
+
+export async function createNomination(
+  db: DB,
+  actor: SessionUser,
+  campaign: Campaign,
+  input: NominationInput,
+  today: string,
+): Promise<NominationSaveResult> {
+  if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403 };
+  const unit = await resolveNominatingUnit(db, actor, input);
+  if (typeof unit === "string") return { ok: false, fieldErrors: { nominatingUnitId: [unit] } };
+  if (actor.role === "county_officer" && input.orgUnitId !== actor.orgUnitId) {
+    return { ok: false, fieldErrors: { orgUnitId: ["只能推荐本单位的人员"] } };
+  }
+  try {
+    return await db.transaction().execute((tx) => writeNomination(tx, actor, campaign, input, { nominatingUnitId: unit, today }));
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_NOMINATION] } };
+    throw error;
+  }
+}
+
+export async function updateNomination(
+  db: DB,
+  actor: SessionUser,
+  campaign: Campaign,
+  id: number,
+  input: NominationInput,
+  today: string,
+): Promise<NominationSaveResult> {
+  const current = await db.selectFrom("nomination").select(["nominating_unit_id", "person_id"]).where("id", "=", id).executeTakeFirst();
+  if (!current) return { ok: false, status: 404 };
+  if (!canEditNomination(actor, campaign, current.nominating_unit_id, today)) return { ok: false, status: 403 };
+  const unit = actor.role === "county_officer" ? current.nominating_unit_id : await resolveNominatingUnit(db, actor, input);
+  if (typeof unit === "string") return { ok: false, fieldErrors: { nominatingUnitId: [unit] } };
+  try {
+    return await db.transaction().execute((tx) =>
+      writeNomination(tx, actor, campaign, input, { nominatingUnitId: unit, today, existingId: id }),
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_NOMINATION] } };
+    throw error;
+  }
+}
+
+export async function opinionsOf(db: DB, nominationId: number) {
+  return db.selectFrom("nomination_opinion").selectAll().where("nomination_id", "=", nominationId).execute();
+}
+
+/** Employer and county opinions come from the nominating side; the expert and city ones from the city union. */
+export function canRecordOpinion(actor: SessionUser, kind: "employer" | "county" | "expert" | "city", unitId: number): boolean {
+  if (actor.role === "city_admin") return true;
+  return actor.role === "county_officer" && actor.orgUnitId === unitId && (kind === "employer" || kind === "county");
+}
+
+export async function recordOpinion(
+  db: DB,
+  actor: SessionUser,
+  nominationId: number,
+  input: { kind: "employer" | "county" | "expert" | "city"; text: string; signer: string; signedOn: string },
+) {
+  await db.transaction().execute(async (tx) => {
+    const before = await tx
+      .selectFrom("nomination_opinion")
+      .select(["text", "signer", "signed_on"])
+      .where("nomination_id", "=", nominationId)
+      .where("kind", "=", input.kind)
+      .executeTakeFirst();
+    await tx
+      .insertInto("nomination_opinion")
+      .values({ nomination_id: nominationId, kind: input.kind, text: input.text, signer: input.signer, signed_on: input.signedOn, recorded_by: actor.id })
+      .onConflict((oc) =>
+        oc.columns(["nomination_id", "kind"]).doUpdateSet({
+          text: input.text,
+          signer: input.signer,
+          signed_on: input.signedOn,
+          recorded_by: actor.id,
+          recorded_at: new Date(),
+        }),
+      )
+      .execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "nomination",
+      entityId: nominationId,
+      action: `opinion_${input.kind}`,
+      before: before ?? null,
+      after: { text: input.text, signer: input.signer, signed_on: input.signedOn },
+    });
+  });
+}
+
+/** Every campaign a person took part in, how far they got, and their title if named. */
+export async function selectionRecord(db: DB, personId: number) {
+  return db
+    .selectFrom("nomination")
+    .innerJoin("campaign", "campaign.id", "nomination.campaign_id")
+    .innerJoin("org_unit", "org_unit.id", "nomination.nominating_unit_id")
+    .leftJoin("award", "award.nomination_id", "nomination.id")
+    .select([
+      "nomination.id",
+      "nomination.seq",
+      "nomination.qualification_result",
+      "nomination.candidate",
+      "nomination.vote_count",
+      "nomination.withdrawn_reason",
+      "campaign.id as campaign_id",
+      "campaign.number as campaign_number",
+      "campaign.year as campaign_year",
+      "campaign.status as campaign_status",
+      "org_unit.short_name as unit_name",
+      "award.title as award_title",
+      "award.certificate_number",
+      "award.named_on",
+      "award.may_day_medal",
+    ])
+    .where("nomination.person_id", "=", personId)
+    .orderBy("campaign.number", "desc")
+    .execute();
+}

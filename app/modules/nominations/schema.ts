@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { checkbox, crossCheck, crossCheckWhenValid, idNumberField, personFields } from "../people/schema";
+
+const text = (label: string, max: number, required = false) => {
+  const base = z.string().trim().max(max, `${label}不能超过${max}字`);
+  return required
+    ? z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`)
+    : base.optional().transform((v) => v ?? "");
+};
+
+export const DEEDS_SUMMARY_TARGET = 500;
+export const DEEDS_SUMMARY_MAX = 600;
+export const STORY_TARGET = 2000;
+export const STORY_MAX = 3000;
+
+export const CHANNEL_LABELS = { union: "工会组织推荐", social_group: "社会团体推荐", self: "个人自荐" } as const;
+
+export const nominationFields = {
+  channel: z.enum(["union", "social_group", "self"], { error: "请选择推荐方式" }),
+  nominatingUnitId: z.coerce.number({ error: "请选择推荐单位" }).int().positive("请选择推荐单位"),
+  honors: text("已获荣誉", 1000),
+  achievements: text("主要技术成果", 1000, true),
+  deedsSummary: text("主要事迹", DEEDS_SUMMARY_MAX, true),
+  story: text("事迹材料", STORY_MAX),
+  frontlineYears: z.coerce
+    .number({ error: "请填写一线技能工作年限" })
+    .int("年限应为整数")
+    .min(0, "年限不能为负数")
+    .max(60, "年限不能超过60年"),
+  inSkillPost: z.enum(["yes", "no"], { error: "请选择是否仍在技能岗位" }).transform((v) => v === "yes"),
+  teacherOrResearcher: checkbox,
+  conditions: z
+    .preprocess(
+      (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
+      z.array(z.coerce.number().int().min(1, "条件编号无效").max(5, "条件编号无效")),
+    )
+    .transform((list) => [...new Set(list)].sort()),
+};
+
+export const createNominationSchema = z
+  .object({ ...personFields, idNumber: idNumberField(true), ...nominationFields })
+  .superRefine(crossCheck, crossCheckWhenValid);
+
+export const updateNominationSchema = z
+  .object({ ...personFields, idNumber: idNumberField(false), clearPhone: checkbox, ...nominationFields })
+  .superRefine(crossCheck, crossCheckWhenValid);
+
+export type NominationInput = z.output<typeof updateNominationSchema>;
+
+export const OPINION_LABELS = {
+  employer: "单位意见",
+  county: "县（市、区）总工会、台州经济开发区（台州绿心旅游度假区）总工会，社会团体意见",
+  expert: "专家组评审意见",
+  city: "市总工会意见",
+} as const;
+
+export const opinionSchema = z.object({
+  kind: z.enum(["employer", "county", "expert", "city"], { error: "请选择意见类别" }),
+  text: z.string({ error: "请填写意见" }).trim().min(1, "请填写意见").max(500, "意见不能超过500字"),
+  signer: z.string({ error: "请填写签署人" }).trim().min(1, "请填写签署人").max(40, "签署人不能超过40字"),
+  signedOn: z
+    .string({ error: "请填写签署日期" })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 年-月-日")
+    .refine((v) => !Number.isNaN(Date.parse(v)), "日期不存在"),
+});
+
+export const nominationFilterSchema = z.object({
+  q: z.string().trim().max(50).optional().catch(undefined),
+  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  stage: z.enum(["all", "eligible", "ineligible", "passed", "failed", "candidate", "named"]).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+});
