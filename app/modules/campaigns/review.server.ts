@@ -1,0 +1,416 @@
+import type { DB } from "../../../db";
+import type { SessionUser } from "../../auth/roles";
+import { recordAudit } from "../audit/audit.server";
+import { eligibilityOf, findNomination, quotaWarningFor } from "../nominations/nominations.server";
+import { STEP_STAGE, stepOpen, type ReviewStep } from "../nominations/policy";
+import type { Campaign } from "./campaigns.server";
+import { awardTitle, STAGE_LABELS } from "./stages";
+
+/**
+ * The city union's work in each review stage. Every function checks the campaign is in the
+ * stage the step belongs to, and writes its change and its audit row in one transaction.
+ */
+
+export type ReviewResult = { ok: true } | { ok: false; status: 400 | 404 | 409; message: string };
+
+function wrongStage(step: ReviewStep): ReviewResult {
+  return { ok: false, status: 409, message: `只能在“${STAGE_LABELS[STEP_STAGE[step]]}”阶段进行此操作` };
+}
+
+async function lockCampaign(tx: DB, campaignId: number): Promise<Campaign> {
+  return tx.selectFrom("campaign").selectAll().where("id", "=", campaignId).forUpdate().executeTakeFirstOrThrow();
+}
+
+export async function acknowledgeQuota(db: DB, actor: SessionUser, nominationId: number): Promise<ReviewResult> {
+  return db.transaction().execute(async (tx) => {
+    const n = await tx.selectFrom("nomination").select(["id", "quota_acknowledged_at"]).where("id", "=", nominationId).forUpdate().executeTakeFirst();
+    if (!n) return { ok: false as const, status: 404 as const, message: "记录不存在" };
+    if (n.quota_acknowledged_at) return { ok: true as const };
+    await tx.updateTable("nomination").set({ quota_acknowledged_by: actor.id, quota_acknowledged_at: new Date() }).where("id", "=", nominationId).execute();
+    await recordAudit(tx, { actor, entityType: "nomination", entityId: nominationId, action: "acknowledge_quota" });
+    return { ok: true as const };
+  });
+}
+
+export async function decideQualification(
+  db: DB,
+  actor: SessionUser,
+  nominationId: number,
+  decision: { result: "pass" | "fail"; reason: string },
+): Promise<ReviewResult> {
+  const view = await findNomination(db, nominationId);
+  if (!view) return { ok: false, status: 404, message: "记录不存在" };
+  const eligibility = eligibilityOf(view);
+  if (decision.result === "pass") {
+    if (!eligibility.eligible) {
+      return { ok: false, status: 400, message: `不符合选树条件，不能通过初审：${eligibility.problems.join("；")}` };
+    }
+    if ((await quotaWarningFor(db, view)) && !view.quota_acknowledged_at) {
+      return { ok: false, status: 400, message: "该单位推荐人数超过名额，请先确认超额情况后再通过初审" };
+    }
+  }
+  return db.transaction().execute(async (tx) => {
+    const campaign = await lockCampaign(tx, view.campaign_id);
+    if (!stepOpen(campaign, "qualification")) return wrongStage("qualification");
+    const before = await tx
+      .selectFrom("nomination")
+      .select(["qualification_result", "qualification_reason"])
+      .where("id", "=", nominationId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    await tx
+      .updateTable("nomination")
+      .set({ qualification_result: decision.result, qualification_reason: decision.reason || null, updated_at: new Date() })
+      .where("id", "=", nominationId)
+      .execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "nomination",
+      entityId: nominationId,
+      orgUnitId: view.nominating_unit_id,
+      action: "qualification",
+      before: { result: before.qualification_result, reason: before.qualification_reason },
+      after: { result: decision.result, reason: decision.reason || null },
+      comment: decision.reason || null,
+    });
+    return { ok: true as const };
+  });
+}
+
+export async function recordExpertScore(
+  db: DB,
+  actor: SessionUser,
+  nominationId: number,
+  input: { expertName: string; score: number },
+): Promise<ReviewResult> {
+  return db.transaction().execute(async (tx) => {
+    const n = await tx.selectFrom("nomination").select(["campaign_id", "qualification_result"]).where("id", "=", nominationId).executeTakeFirst();
+    if (!n) return { ok: false as const, status: 404 as const, message: "记录不存在" };
+    const campaign = await lockCampaign(tx, n.campaign_id);
+    if (!stepOpen(campaign, "expertScore")) return wrongStage("expertScore");
+    if (n.qualification_result !== "pass") return { ok: false as const, status: 400 as const, message: "只有通过资格初审的人选才能评分" };
+    const before = await tx
+      .selectFrom("expert_score")
+      .select("score")
+      .where("nomination_id", "=", nominationId)
+      .where("expert_name", "=", input.expertName)
+      .executeTakeFirst();
+    await tx
+      .insertInto("expert_score")
+      .values({ nomination_id: nominationId, expert_name: input.expertName, score: input.score, recorded_by: actor.id })
+      .onConflict((oc) =>
+        oc.columns(["nomination_id", "expert_name"]).doUpdateSet({ score: input.score, recorded_by: actor.id, recorded_at: new Date() }),
+      )
+      .execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "nomination",
+      entityId: nominationId,
+      action: "expert_score",
+      before: before ? { expert: input.expertName, score: Number(before.score) } : null,
+      after: { expert: input.expertName, score: input.score },
+    });
+    return { ok: true as const };
+  });
+}
+
+/** Qualified nominations with their expert scores, mean and rank; votes and objections once they exist. */
+export async function reviewBoard(db: DB, campaignId: number) {
+  const rows = await db
+    .selectFrom("nomination")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .innerJoin("org_unit", "org_unit.id", "nomination.nominating_unit_id")
+    .leftJoin("expert_score", "expert_score.nomination_id", "nomination.id")
+    .leftJoin("award", "award.nomination_id", "nomination.id")
+    .where("nomination.campaign_id", "=", campaignId)
+    .where("nomination.qualification_result", "=", "pass")
+    .select((eb) => [
+      "nomination.id",
+      "nomination.seq",
+      "nomination.candidate",
+      "nomination.vote_count",
+      "nomination.withdrawn_reason",
+      "nomination.final_rank",
+      "person.name",
+      "person.employer",
+      "org_unit.short_name as unit_name",
+      "award.certificate_number",
+      "award.may_day_medal",
+      eb.fn.count<number>("expert_score.score").as("score_count"),
+      eb.fn.avg<string | null>("expert_score.score").as("mean_score"),
+    ])
+    .groupBy(["nomination.id", "person.name", "person.employer", "org_unit.short_name", "award.certificate_number", "award.may_day_medal"])
+    .execute();
+  const scores = await db
+    .selectFrom("expert_score")
+    .innerJoin("nomination", "nomination.id", "expert_score.nomination_id")
+    .where("nomination.campaign_id", "=", campaignId)
+    .select(["expert_score.nomination_id", "expert_score.expert_name", "expert_score.score"])
+    .orderBy("expert_score.expert_name")
+    .execute();
+  const board = rows
+    .map((r) => ({
+      ...r,
+      score_count: Number(r.score_count),
+      mean: r.mean_score === null ? null : Math.round(Number(r.mean_score) * 100) / 100,
+      scores: scores.filter((s) => s.nomination_id === r.id).map((s) => ({ expert: s.expert_name, score: Number(s.score) })),
+    }))
+    .sort(compareForRanking);
+  return board.map((r, i) => ({ ...r, expertRank: r.mean === null ? null : i + 1 }));
+}
+
+export type BoardRow = Awaited<ReturnType<typeof reviewBoard>>[number];
+
+/** The default order: expert mean, then votes, then filing order. */
+export function compareForRanking(
+  a: { mean: number | null; vote_count: number | null; seq: number },
+  b: { mean: number | null; vote_count: number | null; seq: number },
+): number {
+  return (b.mean ?? -1) - (a.mean ?? -1) || (b.vote_count ?? -1) - (a.vote_count ?? -1) || a.seq - b.seq;
+}
+
+/** Makes the top N of the expert ranking the candidates for the online vote (and nobody else). */
+export async function selectCandidates(db: DB, actor: SessionUser, campaignId: number, count: number): Promise<ReviewResult> {
+  const board = await reviewBoard(db, campaignId);
+  const chosen = board.filter((r) => r.mean !== null).slice(0, count).map((r) => r.id);
+  return setCandidates(db, actor, campaignId, chosen, `按专家评分取前 ${count} 名`);
+}
+
+export async function setCandidates(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+  nominationIds: number[],
+  comment: string,
+): Promise<ReviewResult> {
+  return db.transaction().execute(async (tx) => {
+    const campaign = await lockCampaign(tx, campaignId);
+    if (!stepOpen(campaign, "candidates")) return wrongStage("candidates");
+    const eligible = await tx
+      .selectFrom("nomination")
+      .select("id")
+      .where("campaign_id", "=", campaignId)
+      .where("qualification_result", "=", "pass")
+      .execute();
+    const allowed = new Set(eligible.map((e) => e.id));
+    if (nominationIds.some((id) => !allowed.has(id))) {
+      return { ok: false as const, status: 400 as const, message: "候选对象只能从通过资格初审的人选中产生" };
+    }
+    await tx.updateTable("nomination").set({ candidate: false }).where("campaign_id", "=", campaignId).execute();
+    if (nominationIds.length) {
+      await tx.updateTable("nomination").set({ candidate: true }).where("id", "in", nominationIds).execute();
+    }
+    await recordAudit(tx, {
+      actor,
+      entityType: "campaign",
+      entityId: campaignId,
+      action: "select_candidates",
+      after: { nominationIds },
+      comment,
+    });
+    return { ok: true as const };
+  });
+}
+
+export async function recordVotes(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+  votes: Array<{ nominationId: number; votes: number }>,
+  source: string,
+): Promise<ReviewResult> {
+  return db.transaction().execute(async (tx) => {
+    const campaign = await lockCampaign(tx, campaignId);
+    if (!stepOpen(campaign, "votes")) return wrongStage("votes");
+    const candidates = await tx
+      .selectFrom("nomination")
+      .select(["id", "vote_count"])
+      .where("campaign_id", "=", campaignId)
+      .where("candidate", "=", true)
+      .execute();
+    const byId = new Map(candidates.map((c) => [c.id, c]));
+    const unknown = votes.filter((v) => !byId.has(v.nominationId));
+    if (unknown.length) return { ok: false as const, status: 400 as const, message: "只能为本届候选对象录入得票数" };
+    for (const v of votes) {
+      if (byId.get(v.nominationId)!.vote_count === v.votes) continue;
+      await tx.updateTable("nomination").set({ vote_count: v.votes, updated_at: new Date() }).where("id", "=", v.nominationId).execute();
+      await recordAudit(tx, {
+        actor,
+        entityType: "nomination",
+        entityId: v.nominationId,
+        action: "votes",
+        before: { votes: byId.get(v.nominationId)!.vote_count },
+        after: { votes: v.votes },
+        comment: source,
+      });
+    }
+    return { ok: true as const };
+  });
+}
+
+export async function listObjections(db: DB, campaignId: number) {
+  return db
+    .selectFrom("objection")
+    .innerJoin("nomination", "nomination.id", "objection.nomination_id")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .where("nomination.campaign_id", "=", campaignId)
+    .select([
+      "objection.id",
+      "objection.nomination_id",
+      "objection.received_on",
+      "objection.source",
+      "objection.content",
+      "objection.handling",
+      "objection.outcome",
+      "person.name",
+    ])
+    .orderBy("objection.id")
+    .execute();
+}
+
+export async function addObjection(
+  db: DB,
+  actor: SessionUser,
+  nominationId: number,
+  input: { receivedOn: string; source: string; content: string },
+): Promise<ReviewResult> {
+  return db.transaction().execute(async (tx) => {
+    const n = await tx.selectFrom("nomination").select(["campaign_id", "candidate"]).where("id", "=", nominationId).executeTakeFirst();
+    if (!n) return { ok: false as const, status: 404 as const, message: "记录不存在" };
+    const campaign = await lockCampaign(tx, n.campaign_id);
+    if (!stepOpen(campaign, "objections")) return wrongStage("objections");
+    if (!n.candidate) return { ok: false as const, status: 400 as const, message: "只能对公示中的候选对象登记异议" };
+    const row = await tx
+      .insertInto("objection")
+      .values({ nomination_id: nominationId, received_on: input.receivedOn, source: input.source, content: input.content, recorded_by: actor.id })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, {
+      actor,
+      entityType: "nomination",
+      entityId: nominationId,
+      action: "objection_received",
+      after: { objectionId: row.id, receivedOn: input.receivedOn, source: input.source },
+      comment: input.content,
+    });
+    return { ok: true as const };
+  });
+}
+
+/** An upheld objection takes the nominee out of the running (a faked record voids the nomination). */
+export async function resolveObjection(
+  db: DB,
+  actor: SessionUser,
+  objectionId: number,
+  input: { handling: string; outcome: "dismissed" | "upheld" },
+): Promise<ReviewResult> {
+  return db.transaction().execute(async (tx) => {
+    const objection = await tx.selectFrom("objection").selectAll().where("id", "=", objectionId).forUpdate().executeTakeFirst();
+    if (!objection) return { ok: false as const, status: 404 as const, message: "记录不存在" };
+    const n = await tx.selectFrom("nomination").select("campaign_id").where("id", "=", objection.nomination_id).executeTakeFirstOrThrow();
+    const campaign = await lockCampaign(tx, n.campaign_id);
+    if (!stepOpen(campaign, "objections")) return wrongStage("objections");
+    await tx.updateTable("objection").set({ handling: input.handling, outcome: input.outcome }).where("id", "=", objectionId).execute();
+    if (input.outcome === "upheld") {
+      await tx
+        .updateTable("nomination")
+        .set({ withdrawn_reason: `公示异议属实：${input.handling}`, updated_at: new Date() })
+        .where("id", "=", objection.nomination_id)
+        .execute();
+    }
+    await recordAudit(tx, {
+      actor,
+      entityType: "nomination",
+      entityId: objection.nomination_id,
+      action: "objection_resolved",
+      before: { outcome: objection.outcome },
+      after: { objectionId, outcome: input.outcome },
+      comment: input.handling,
+    });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * 审定命名: the ordered list decides the final ranks; the first N (the campaign's number of
+ * titles) are named, each with a certificate number and the 五一劳动奖章.
+ */
+export async function nameAwardees(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+  input: { ranking: number[]; namedOn: string },
+): Promise<ReviewResult> {
+  return db.transaction().execute(async (tx) => {
+    const campaign = await lockCampaign(tx, campaignId);
+    if (!stepOpen(campaign, "naming")) return wrongStage("naming");
+    const existing = await tx.selectFrom("award").select("id").where("campaign_id", "=", campaignId).executeTakeFirst();
+    if (existing) return { ok: false as const, status: 409 as const, message: "本届已审定命名" };
+    const standing = await tx
+      .selectFrom("nomination")
+      .select(["id", "person_id"])
+      .where("campaign_id", "=", campaignId)
+      .where("candidate", "=", true)
+      .where("withdrawn_reason", "is", null)
+      .execute();
+    const byId = new Map(standing.map((s) => [s.id, s]));
+    if (new Set(input.ranking).size !== input.ranking.length || input.ranking.some((id) => !byId.has(id))) {
+      return { ok: false as const, status: 400 as const, message: "排序名单只能包含本届未被取消资格的候选对象，且不能重复" };
+    }
+    const named = input.ranking.slice(0, campaign.title_count);
+    for (const [i, id] of input.ranking.entries()) {
+      await tx.updateTable("nomination").set({ final_rank: i + 1 }).where("id", "=", id).execute();
+    }
+    for (const [i, id] of named.entries()) {
+      await tx
+        .insertInto("award")
+        .values({
+          campaign_id: campaignId,
+          nomination_id: id,
+          person_id: byId.get(id)!.person_id,
+          rank: i + 1,
+          title: awardTitle(campaign.number),
+          certificate_number: certificateNumber(campaign.number, i + 1),
+          may_day_medal: true,
+          named_on: input.namedOn,
+        })
+        .execute();
+    }
+    await recordAudit(tx, {
+      actor,
+      entityType: "campaign",
+      entityId: campaignId,
+      action: "name_awardees",
+      after: { named: named.length, namedOn: input.namedOn, ranking: input.ranking },
+    });
+    return { ok: true as const };
+  });
+}
+
+export function certificateNumber(campaignNumber: number, rank: number): string {
+  return `TZGJ-${campaignNumber}-${String(rank).padStart(3, "0")}`;
+}
+
+export async function awardsOf(db: DB, campaignId: number) {
+  return db
+    .selectFrom("award")
+    .innerJoin("person", "person.id", "award.person_id")
+    .innerJoin("nomination", "nomination.id", "award.nomination_id")
+    .innerJoin("org_unit", "org_unit.id", "nomination.nominating_unit_id")
+    .where("award.campaign_id", "=", campaignId)
+    .select([
+      "award.id",
+      "award.rank",
+      "award.title",
+      "award.certificate_number",
+      "award.may_day_medal",
+      "award.named_on",
+      "award.nomination_id",
+      "award.person_id",
+      "person.name",
+      "person.employer",
+      "org_unit.short_name as unit_name",
+    ])
+    .orderBy("award.rank")
+    .execute();
+}
