@@ -91,3 +91,51 @@ export async function cookieFor(db: DB, user: SessionUser): Promise<string> {
   const session = await lucia.createSession(user.id, {});
   return `${lucia.sessionCookieName}=${session.id}`;
 }
+
+/** The form fields of a valid nomination (strings, as a browser posts them). */
+export async function nominationForm(db: DB, overrides: Record<string, string | string[]> = {}) {
+  const sex = (overrides.sex as "M" | "F" | undefined) ?? "M";
+  const birthDate = (overrides.birthDate as string | undefined) ?? "1980-05-12";
+  return {
+    name: `候选人${serial}`,
+    sex,
+    birthDate,
+    idNumber: idNumberFor(sex, birthDate),
+    ethnicity: "汉族",
+    education: "大专",
+    politicalStatus: "中共党员",
+    employer: "温岭东海泵业有限公司",
+    industry: "泵与电机",
+    position: "班组长",
+    title: "",
+    skillLevel: "高级技师",
+    orgUnitId: String(await unitId(db, (overrides.unit as string | undefined) ?? "wenling")),
+    phone: "13957600001",
+    channel: "union",
+    nominatingUnitId: String(await unitId(db, (overrides.unit as string | undefined) ?? "wenling")),
+    honors: "浙江省技术能手",
+    achievements: "主持水泵叶轮工艺改进，良品率提高12%",
+    deedsSummary: "扎根一线二十年……",
+    story: "",
+    frontlineYears: "18",
+    inSkillPost: "yes",
+    conditions: ["1", "5"],
+    ...overrides,
+  };
+}
+
+export async function makeCampaign(db: DB, overrides: Partial<{ number: number; year: number; deadline: string; quota: number; titles: number }> = {}) {
+  const row = await db
+    .insertInto("campaign")
+    .values({
+      number: overrides.number ?? 2,
+      year: overrides.year ?? 2018,
+      title: `第二届“台州工匠”选树活动`,
+      nomination_deadline: overrides.deadline ?? "2099-03-31",
+      quota_per_unit: overrides.quota ?? 5,
+      title_count: overrides.titles ?? 20,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return row;
+}

@@ -38,26 +38,20 @@ export async function decideQualification(
   nominationId: number,
   decision: { result: "pass" | "fail"; reason: string },
 ): Promise<ReviewResult> {
-  const view = await findNomination(db, nominationId);
-  if (!view) return { ok: false, status: 404, message: "记录不存在" };
-  const eligibility = eligibilityOf(view);
-  if (decision.result === "pass") {
-    if (!eligibility.eligible) {
-      return { ok: false, status: 400, message: `不符合选树条件，不能通过初审：${eligibility.problems.join("；")}` };
-    }
-    if ((await quotaWarningFor(db, view)) && !view.quota_acknowledged_at) {
-      return { ok: false, status: 400, message: "该单位推荐人数超过名额，请先确认超额情况后再通过初审" };
-    }
-  }
   return db.transaction().execute(async (tx) => {
+    const view = await findNomination(tx, nominationId);
+    if (!view) return { ok: false as const, status: 404 as const, message: "记录不存在" };
     const campaign = await lockCampaign(tx, view.campaign_id);
     if (!stepOpen(campaign, "qualification")) return wrongStage("qualification");
-    const before = await tx
-      .selectFrom("nomination")
-      .select(["qualification_result", "qualification_reason"])
-      .where("id", "=", nominationId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    if (decision.result === "pass") {
+      const eligibility = eligibilityOf(view);
+      if (!eligibility.eligible) {
+        return { ok: false as const, status: 400 as const, message: `不符合选树条件，不能通过初审：${eligibility.problems.join("；")}` };
+      }
+      if ((await quotaWarningFor(tx, view)) && !view.quota_acknowledged_at) {
+        return { ok: false as const, status: 400 as const, message: "该单位推荐人数超过名额，请先确认超额情况后再通过初审" };
+      }
+    }
     await tx
       .updateTable("nomination")
       .set({ qualification_result: decision.result, qualification_reason: decision.reason || null, updated_at: new Date() })
@@ -69,7 +63,7 @@ export async function decideQualification(
       entityId: nominationId,
       orgUnitId: view.nominating_unit_id,
       action: "qualification",
-      before: { result: before.qualification_result, reason: before.qualification_reason },
+      before: { result: view.qualification_result, reason: view.qualification_reason },
       after: { result: decision.result, reason: decision.reason || null },
       comment: decision.reason || null,
     });
