@@ -10,6 +10,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { to: "/home", label: "工作台" },
+  { to: "/campaigns", label: "评选活动", permission: "campaign.read" },
   { to: "/people", label: "人员档案", permission: "person.create" },
   { to: "/org-units", label: "组织单位", permission: "org_unit.read" },
   { to: "/users", label: "用户管理", permission: "user.manage" },

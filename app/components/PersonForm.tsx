@@ -1,4 +1,12 @@
-import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
+import {
+  getFormProps,
+  getInputProps,
+  getSelectProps,
+  useForm,
+  type FieldMetadata,
+  type FormMetadata,
+  type SubmissionResult,
+} from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { parseIdNumber } from "~/modules/people/id-number";
@@ -27,34 +35,37 @@ export interface PersonFormDefaults {
   orgUnitId?: string;
 }
 
-export function PersonForm({
-  mode,
-  lastResult,
-  defaultValue,
-  units,
-  fixedUnit,
-  maskedIdNumber,
-  maskedPhone,
-}: {
+type PersonFieldName =
+  | "name"
+  | "idNumber"
+  | "sex"
+  | "birthDate"
+  | "ethnicity"
+  | "education"
+  | "politicalStatus"
+  | "orgUnitId"
+  | "employer"
+  | "industry"
+  | "position"
+  | "title"
+  | "skillLevel"
+  | "phone";
+
+export interface PersonFieldsProps {
   mode: "create" | "update";
-  lastResult?: SubmissionResult<string[]> | null;
-  defaultValue?: PersonFormDefaults;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shared by the person and nomination forms
+  form: FormMetadata<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  fields: Record<PersonFieldName, FieldMetadata<any>>;
   units: Array<{ id: number; short_name: string }>;
   /** County officers file people under their own unit only. */
   fixedUnit?: { id: number; short_name: string } | null;
   maskedIdNumber?: string;
   maskedPhone?: string | null;
-}) {
-  const schema = mode === "create" ? createPersonSchema : updatePersonSchema;
-  const navigation = useNavigation();
-  const [form, fields] = useForm({
-    lastResult,
-    defaultValue: { ...defaultValue, orgUnitId: fixedUnit ? String(fixedUnit.id) : defaultValue?.orgUnitId },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-  });
+}
 
+/** The person fields of the 推荐审批表, for any form that registers or edits a person. */
+export function PersonFields({ mode, form, fields, units, fixedUnit, maskedIdNumber, maskedPhone }: PersonFieldsProps) {
   // The ID number already says the birth date and sex: fill them in when they are still empty.
   const fillFromIdNumber = (value: string) => {
     const parsed = parseIdNumber(value);
@@ -62,10 +73,8 @@ export function PersonForm({
     if (!fields.birthDate.value) form.update({ name: fields.birthDate.name, value: parsed.value.birthDate });
     if (!fields.sex.value) form.update({ name: fields.sex.name, value: parsed.value.sex });
   };
-
   return (
-    <Form method="post" {...getFormProps(form)} className="card form-grid">
-      <FormErrors errors={form.errors} />
+    <>
       <Field label="姓名" meta={fields.name} required>
         <input {...getInputProps(fields.name, { type: "text" })} autoComplete="off" />
       </Field>
@@ -171,11 +180,54 @@ export function PersonForm({
           <input type="checkbox" name="clearPhone" value="on" /> 清除已登记的电话
         </label>
       ) : null}
-      <div className="form-actions">
-        <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-          {navigation.state === "submitting" ? "正在保存…" : "保存"}
-        </button>
-      </div>
+    </>
+  );
+}
+
+export function PersonForm({
+  mode,
+  lastResult,
+  defaultValue,
+  units,
+  fixedUnit,
+  maskedIdNumber,
+  maskedPhone,
+}: Omit<PersonFieldsProps, "form" | "fields"> & {
+  lastResult?: SubmissionResult<string[]> | null;
+  defaultValue?: PersonFormDefaults;
+}) {
+  const schema = mode === "create" ? createPersonSchema : updatePersonSchema;
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: { ...defaultValue, orgUnitId: fixedUnit ? String(fixedUnit.id) : defaultValue?.orgUnitId },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <Form method="post" {...getFormProps(form)} className="card form-grid">
+      <FormErrors errors={form.errors} />
+      <PersonFields
+        mode={mode}
+        form={form}
+        fields={fields}
+        units={units}
+        fixedUnit={fixedUnit}
+        maskedIdNumber={maskedIdNumber}
+        maskedPhone={maskedPhone}
+      />
+      <SubmitButton />
     </Form>
+  );
+}
+
+export function SubmitButton({ label = "保存" }: { label?: string }) {
+  const navigation = useNavigation();
+  return (
+    <div className="form-actions">
+      <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+        {navigation.state === "submitting" ? "正在保存…" : label}
+      </button>
+    </div>
   );
 }

@@ -1,0 +1,10 @@
+import { json } from "@remix-run/node";
+
+/** Workflow buttons post an intent; anything else is a forged or stale form. */
+export function unknownIntent(): Response {
+  return json({ error: "未知的操作" }, { status: 400 });
+}
+
+export function conflict(message: string): Response {
+  return json({ error: message }, { status: 409 });
+}

@@ -1,0 +1,276 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { can } from "~/auth/roles";
+import { requirePermission } from "~/auth/session.server";
+import { CampaignForm } from "~/components/CampaignForm";
+import { Field, FormErrors } from "~/components/forms";
+import { StageBar } from "~/components/StageBar";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/lib/format";
+import { idParam, notFound } from "~/lib/http.server";
+import { unknownIntent } from "~/lib/intent.server";
+import { historyOf } from "~/modules/audit/audit.server";
+import { actionLabel } from "~/modules/audit/labels";
+import {
+  advanceBlockers,
+  advanceCampaign,
+  findCampaign,
+  setNoticePeriod,
+  updateCampaign,
+} from "~/modules/campaigns/campaigns.server";
+import { advanceSchema, campaignSchema, noticePeriodSchema } from "~/modules/campaigns/schema";
+import { campaignLabel, nextStage, STAGE_LABELS, type CampaignStatus } from "~/modules/campaigns/stages";
+import { quotaWarning } from "~/modules/nominations/eligibility";
+import { unitCounts } from "~/modules/nominations/nominations.server";
+import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? campaignLabel(data.campaign.number) : "评选"} · 匠心` },
+];
+
+async function loadCampaign(id: string | undefined) {
+  const campaign = await findCampaign(getDb(), idParam(id));
+  if (!campaign) throw notFound("评选活动不存在");
+  return campaign;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "campaign.read");
+  const db = getDb();
+  const campaign = await loadCampaign(params.campaignId);
+  const manage = can(user, "campaign.manage");
+  const [counts, units, blockers, history] = await Promise.all([
+    unitCounts(db, campaign.id),
+    listCountyUnits(db),
+    manage ? advanceBlockers(db, campaign) : Promise.resolve([]),
+    manage ? historyOf(db, "campaign", campaign.id) : Promise.resolve([]),
+  ]);
+  const visibleUnits = user.role === "county_officer" ? units.filter((u) => u.id === user.orgUnitId) : units;
+  const perUnit = visibleUnits.map((u) => {
+    const count = counts.get(u.id)?.count ?? 0;
+    return { id: u.id, name: u.short_name, count, warning: quotaWarning(u.short_name, count, campaign.quota_per_unit) };
+  });
+  const groups = manage ? [...counts.entries()].filter(([, c]) => c.kind === "social_group").map(([id, c]) => ({ id, name: c.name, count: c.count })) : [];
+  return json({
+    campaign,
+    perUnit,
+    groups,
+    blockers,
+    history,
+    next: nextStage(campaign.status),
+    manage,
+    canNominate: canCreateNomination(user, campaign, todayInTaizhou()),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "campaign.manage");
+  const campaign = await loadCampaign(params.campaignId);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const db = getDb();
+  switch (intent) {
+    case "advance": {
+      const submission = parseWithZod(formData, { schema: advanceSchema });
+      if (submission.status !== "success") return json({ intent, result: submission.reply(), reasons: [] }, { status: 400 });
+      const expected = String(formData.get("expected") ?? "") as CampaignStatus;
+      const result = await advanceCampaign(db, user, campaign.id, expected, submission.value.comment);
+      if (!result.ok) return json({ intent, result: submission.reply(), reasons: result.reasons }, { status: 409 });
+      return json({ intent, result: submission.reply({ resetForm: true }), reasons: [] });
+    }
+    case "update": {
+      const submission = parseWithZod(formData, { schema: campaignSchema });
+      if (submission.status !== "success") return json({ intent, result: submission.reply(), reasons: [] }, { status: 400 });
+      const result = await updateCampaign(db, user, campaign.id, submission.value);
+      if (!result.ok) return json({ intent, result: submission.reply({ fieldErrors: result.fieldErrors }), reasons: [] }, { status: 400 });
+      return json({ intent, result: submission.reply(), reasons: [] });
+    }
+    case "notice-period": {
+      const submission = parseWithZod(formData, { schema: noticePeriodSchema });
+      if (submission.status !== "success") return json({ intent, result: submission.reply(), reasons: [] }, { status: 400 });
+      await setNoticePeriod(db, user, campaign.id, submission.value);
+      return json({ intent, result: submission.reply(), reasons: [] });
+    }
+    default:
+      return unknownIntent();
+  }
+}
+
+export default function CampaignPage() {
+  const { campaign, perUnit, groups, blockers, history, next, manage, canNominate } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const reply = (name: string) => (data && "intent" in data && data.intent === name ? data : undefined);
+  const [noticeForm, noticeFields] = useForm({
+    id: "notice",
+    lastResult: reply("notice-period")?.result,
+    defaultValue: { noticeStart: campaign.notice_start ?? "", noticeEnd: campaign.notice_end ?? "" },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: noticePeriodSchema }),
+    shouldValidate: "onBlur",
+  });
+  const advanceReasons: string[] = reply("advance")?.reasons ?? [];
+  return (
+    <section>
+      <div className="page-head">
+        <h1>
+          {campaignLabel(campaign.number)}（{campaign.year}年）
+        </h1>
+      </div>
+      <p className="lead">{campaign.title}</p>
+      <StageBar status={campaign.status} />
+      <dl className="facts card">
+        <dt>推荐截止</dt>
+        <dd>{campaign.nomination_deadline}</dd>
+        <dt>每单位名额</dt>
+        <dd>{campaign.quota_per_unit} 名</dd>
+        <dt>命名人数</dt>
+        <dd>前 {campaign.title_count} 名</dd>
+        <dt>社会公示</dt>
+        <dd>{campaign.notice_start ? `${campaign.notice_start} 至 ${campaign.notice_end}` : "未设定"}</dd>
+      </dl>
+      <div className="actions">
+        <Link className="button" to={`/campaigns/${campaign.id}/nominations`}>
+          推荐人选
+        </Link>
+        {canNominate ? (
+          <>
+            <Link className="button primary" to={`/campaigns/${campaign.id}/nominations/new`}>
+              新增推荐
+            </Link>
+            <Link className="button" to={`/campaigns/${campaign.id}/import`}>
+              导入汇总表
+            </Link>
+          </>
+        ) : null}
+        <a className="button" href={`/campaigns/${campaign.id}/export`} download>
+          导出汇总表
+        </a>
+        {manage ? (
+          <Link className="button" to={`/campaigns/${campaign.id}/review`}>
+            评审与命名
+          </Link>
+        ) : null}
+      </div>
+
+      <div className="card">
+        <h2>各单位推荐情况</h2>
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th>单位</th>
+              <th className="num">推荐人数</th>
+              <th>名额</th>
+            </tr>
+          </thead>
+          <tbody>
+            {perUnit.map((u) => (
+              <tr key={u.id}>
+                <td>
+                  <Link to={`/campaigns/${campaign.id}/nominations?unitId=${u.id}`}>{u.name}</Link>
+                </td>
+                <td className="num">{u.count}</td>
+                <td>{u.warning ? <span className="badge warn">超出名额</span> : `${u.count}/${campaign.quota_per_unit}`}</td>
+              </tr>
+            ))}
+            {groups.map((g) => (
+              <tr key={g.id}>
+                <td>
+                  <Link to={`/campaigns/${campaign.id}/nominations?unitId=${g.id}`}>{g.name}</Link>
+                </td>
+                <td className="num">{g.count}</td>
+                <td>社会团体</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {manage && next ? (
+        <div className="card">
+          <h2>
+            进入下一阶段：{STAGE_LABELS[next]}
+          </h2>
+          {blockers.length ? (
+            <ul className="problems">
+              {blockers.map((b) => (
+                <li key={b}>{b}</li>
+              ))}
+            </ul>
+          ) : (
+            <p>当前阶段的工作已完成，可以进入下一阶段。</p>
+          )}
+          {advanceReasons.length ? (
+            <div className="form-errors" role="alert">
+              {advanceReasons.map((r) => (
+                <p key={r}>{r}</p>
+              ))}
+            </div>
+          ) : null}
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="advance" />
+            <input type="hidden" name="expected" value={campaign.status} />
+            <label>
+              说明（可选）
+              <input name="comment" maxLength={500} />
+            </label>
+            <button type="submit" className="button primary" disabled={blockers.length > 0}>
+              进入“{STAGE_LABELS[next]}”
+            </button>
+          </Form>
+        </div>
+      ) : null}
+
+      {manage && campaign.status !== "closed" ? (
+        <>
+          <h2>社会公示期</h2>
+          <Form method="post" {...getFormProps(noticeForm)} className="card form-grid">
+            <input type="hidden" name="intent" value="notice-period" />
+            <FormErrors errors={noticeForm.errors} />
+            <Field label="公示开始" meta={noticeFields.noticeStart} required>
+              <input {...getInputProps(noticeFields.noticeStart, { type: "date" })} />
+            </Field>
+            <Field label="公示结束" meta={noticeFields.noticeEnd} required>
+              <input {...getInputProps(noticeFields.noticeEnd, { type: "date" })} />
+            </Field>
+            <div className="form-actions">
+              <button type="submit" className="button">
+                保存公示期
+              </button>
+            </div>
+          </Form>
+          <h2>活动设置</h2>
+          <CampaignForm
+            intent="update"
+            lastResult={reply("update")?.result}
+            defaultValue={{
+              number: String(campaign.number),
+              year: String(campaign.year),
+              title: campaign.title,
+              nominationDeadline: campaign.nomination_deadline,
+              quotaPerUnit: String(campaign.quota_per_unit),
+              titleCount: String(campaign.title_count),
+            }}
+          />
+        </>
+      ) : null}
+
+      {history.length ? (
+        <div className="card">
+          <h2>变更记录</h2>
+          <ul className="timeline">
+            {history.map((h) => (
+              <li key={h.id}>
+                <time>{formatDateTime(h.at)}</time> {h.actor_name} · {actionLabel(h.action)}
+                {h.action === "advance" ? `：${STAGE_LABELS[(h.before as { status: CampaignStatus }).status]} → ${STAGE_LABELS[(h.after as { status: CampaignStatus }).status]}` : ""}
+                {h.comment ? `（${h.comment}）` : ""}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { CampaignForm } from "~/components/CampaignForm";
+import { getDb } from "~/db.server";
+import { createCampaign } from "~/modules/campaigns/campaigns.server";
+import { campaignSchema } from "~/modules/campaigns/schema";
+import { awardTitle } from "~/modules/campaigns/stages";
+
+export const meta: MetaFunction = () => [{ title: "新建评选 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "campaign.manage");
+  const last = await getDb().selectFrom("campaign").select(["number", "year"]).orderBy("number", "desc").executeTakeFirst();
+  const number = (last?.number ?? 0) + 1;
+  const year = Math.max(new Date().getFullYear(), (last?.year ?? 0) + 1);
+  return json({
+    defaults: {
+      number: String(number),
+      year: String(year),
+      title: `${awardTitle(number)}选树活动`,
+      nominationDeadline: `${year}-03-31`,
+      quotaPerUnit: "5",
+      titleCount: "20",
+    },
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "campaign.manage");
+  const submission = parseWithZod(await request.formData(), { schema: campaignSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await createCampaign(getDb(), user, submission.value);
+  if (!result.ok) return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  return redirect(`/campaigns/${result.id}`);
+}
+
+export default function NewCampaign() {
+  const { defaults } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section>
+      <h1>新建一届评选</h1>
+      <CampaignForm lastResult={lastResult} defaultValue={defaults} />
+    </section>
+  );
+}
