@@ -12,6 +12,8 @@ import { historyOf } from "~/modules/audit/audit.server";
 import { actionLabel } from "~/modules/audit/labels";
 import { SEX_LABELS } from "~/modules/people/id-number";
 import { personForViewer, revealPersonalData } from "~/modules/people/people.server";
+import { selectionRecord } from "~/modules/nominations/nominations.server";
+import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
@@ -20,10 +22,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const person = granted(await personForViewer(db, user, idParam(params.personId)));
-  const history = user.role === "craftsman" ? [] : await historyOf(db, "person", person.id);
+  const [history, record] = await Promise.all([
+    user.role === "craftsman" ? Promise.resolve([]) : historyOf(db, "person", person.id),
+    selectionRecord(db, person.id),
+  ]);
   return json({
     person,
     history,
+    record,
     canEdit: canEditPerson(user, person),
     canReveal: canRevealPersonalData(user),
   });
@@ -47,8 +53,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
 }
 
+function selectionOutcome(r: {
+  certificate_number: string | null;
+  award_title: string | null;
+  withdrawn_reason: string | null;
+  qualification_result: string | null;
+  candidate: boolean;
+  campaign_status: keyof typeof STAGE_LABELS;
+}): string {
+  if (r.certificate_number) return `命名为${r.award_title}，证书 ${r.certificate_number}`;
+  if (r.withdrawn_reason) return "公示期间取消资格";
+  if (r.qualification_result === "fail") return "未通过资格初审";
+  if (r.campaign_status === "closed") return r.candidate ? "候选对象，未获命名" : "通过初审，未进入候选";
+  if (r.candidate) return `候选对象（${STAGE_LABELS[r.campaign_status]}中）`;
+  if (r.qualification_result === "pass") return `通过资格初审（${STAGE_LABELS[r.campaign_status]}中）`;
+  return `已推荐（${STAGE_LABELS[r.campaign_status]}中）`;
+}
+
 export default function PersonPage() {
-  const { person, history, canEdit, canReveal } = useLoaderData<typeof loader>();
+  const { person, history, record, canEdit, canReveal } = useLoaderData<typeof loader>();
+  const awards = record.filter((r) => r.certificate_number);
   const data = useActionData<typeof action>();
   const revealed = data?.revealed;
   return (
@@ -68,6 +92,12 @@ export default function PersonPage() {
           ) : null}
         </div>
       </div>
+      {awards.map((a) => (
+        <p key={a.id} className="notice success award-line">
+          {a.award_title}（{a.campaign_year}年）· 证书编号 {a.certificate_number}
+          {a.may_day_medal ? " · 台州市五一劳动奖章" : ""}
+        </p>
+      ))}
       <dl className="facts card">
         <dt>性别</dt>
         <dd>{SEX_LABELS[person.sex]}</dd>
@@ -96,6 +126,35 @@ export default function PersonPage() {
         <dt>联系电话</dt>
         <dd className="mono">{revealed ? (revealed.phone ?? "未填") : (person.phone_masked ?? "未填")}</dd>
       </dl>
+      <div className="card">
+        <h2>历届参评记录</h2>
+        {record.length === 0 ? (
+          <p className="hint">未参加过“台州工匠”评选。</p>
+        ) : (
+          <table className="table compact responsive">
+            <thead>
+              <tr>
+                <th>届次</th>
+                <th>推荐单位</th>
+                <th>结果</th>
+              </tr>
+            </thead>
+            <tbody>
+              {record.map((r) => (
+                <tr key={r.id}>
+                  <td data-label="届次">
+                    <Link to={`/nominations/${r.id}`}>
+                      {campaignLabel(r.campaign_number)}（{r.campaign_year}）
+                    </Link>
+                  </td>
+                  <td data-label="推荐单位">{r.unit_name}</td>
+                  <td data-label="结果">{selectionOutcome(r)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
       {canReveal && !revealed ? (
         <Form method="post" className="card reveal-form">
           <input type="hidden" name="intent" value="reveal" />

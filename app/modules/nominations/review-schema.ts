@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+const reason = z.string().trim().max(500, "说明不能超过500字").optional().transform((v) => v ?? "");
+
+export const qualificationSchema = z
+  .object({ result: z.enum(["pass", "fail"], { error: "请选择初审结论" }), reason })
+  .superRefine((v, ctx) => {
+    if (v.result === "fail" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "未通过初审须说明理由" });
+  });
+
+export const expertScoreSchema = z.object({
+  expertName: z.string({ error: "请填写专家姓名" }).trim().min(1, "请填写专家姓名").max(30, "专家姓名不能超过30字"),
+  score: z.coerce
+    .number({ error: "请填写评分" })
+    .min(0, "评分应在0到100之间")
+    .max(100, "评分应在0到100之间")
+    .refine((v) => Math.round(v * 100) === v * 100, "评分最多保留两位小数"),
+});
+
+const isoDate = z
+  .string({ error: "请填写日期" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 年-月-日")
+  .refine((v) => !Number.isNaN(Date.parse(v)), "日期不存在");
+
+export const objectionSchema = z.object({
+  receivedOn: isoDate,
+  source: z.string({ error: "请填写异议来源" }).trim().min(1, "请填写异议来源").max(100, "来源不能超过100字"),
+  content: z.string({ error: "请填写异议内容" }).trim().min(1, "请填写异议内容").max(2000, "内容不能超过2000字"),
+});
+
+export const resolveObjectionSchema = z.object({
+  objectionId: z.coerce.number().int().positive(),
+  outcome: z.enum(["dismissed", "upheld"], { error: "请选择处理结果" }),
+  handling: z.string({ error: "请填写核查处理情况" }).trim().min(1, "请填写核查处理情况").max(1000, "不能超过1000字"),
+});
+
+export const candidatesSchema = z.object({
+  count: z.coerce.number({ error: "请填写人数" }).int("人数应为整数").min(1, "至少1名").max(500, "人数过多"),
+});
+
+export const votesSchema = z.object({
+  source: z.string().trim().max(100).optional().transform((v) => v || "手工录入"),
+});
+
+export const namingSchema = z.object({
+  namedOn: isoDate,
+});
+
+export const OUTCOME_LABELS = { pending: "待处理", dismissed: "不属实，维持", upheld: "属实，取消资格" } as const;

@@ -1,0 +1,149 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { Pagination } from "~/components/Pagination";
+import { getDb } from "~/db.server";
+import { idParam, notFound, searchParams } from "~/lib/http.server";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
+import { listNominations } from "~/modules/nominations/nominations.server";
+import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
+import { nominationFilterSchema } from "~/modules/nominations/schema";
+import { listOrgUnits } from "~/modules/org-units/org-units.server";
+
+export const meta: MetaFunction = () => [{ title: "推荐人选 · 匠心" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "campaign.read");
+  const db = getDb();
+  const campaign = await findCampaign(db, idParam(params.campaignId));
+  if (!campaign) throw notFound("评选活动不存在");
+  const filter = nominationFilterSchema.parse(searchParams(request));
+  const [result, units] = await Promise.all([
+    listNominations(db, user, campaign.id, filter),
+    user.role === "city_admin" ? listOrgUnits(db, ["county", "social_group"]) : Promise.resolve([]),
+  ]);
+  return json({ campaign, ...result, filter, units, canCreate: canCreateNomination(user, campaign, todayInTaizhou()) });
+}
+
+const STAGE_FILTERS = {
+  all: "全部",
+  eligible: "符合条件",
+  ineligible: "不符合条件",
+  passed: "初审通过",
+  failed: "初审未通过",
+  candidate: "候选对象",
+  named: "已命名",
+} as const;
+
+export default function Nominations() {
+  const { campaign, rows, total, page, pageSize, filter, units, canCreate } = useLoaderData<typeof loader>();
+  return (
+    <section>
+      <p>
+        <Link to={`/campaigns/${campaign.id}`}>← {campaignLabel(campaign.number)}</Link>
+      </p>
+      <div className="page-head">
+        <h1>推荐人选</h1>
+        {canCreate ? (
+          <Link className="button primary" to={`/campaigns/${campaign.id}/nominations/new`}>
+            新增推荐
+          </Link>
+        ) : null}
+      </div>
+      <Form method="get" className="filters">
+        <label>
+          <span>搜索</span>
+          <input name="q" defaultValue={filter.q ?? ""} placeholder="姓名、工作单位或完整身份证号" />
+        </label>
+        {units.length ? (
+          <label>
+            <span>推荐单位</span>
+            <select name="unitId" defaultValue={filter.unitId ?? ""}>
+              <option value="">全部</option>
+              {units.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.short_name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label>
+          <span>状态</span>
+          <select name="stage" defaultValue={filter.stage ?? "all"}>
+            {Object.entries(STAGE_FILTERS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button">
+          查询
+        </button>
+      </Form>
+      {rows.length === 0 ? (
+        <p className="empty">没有符合条件的推荐人选。</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table responsive">
+            <thead>
+              <tr>
+                <th>编号</th>
+                <th>姓名</th>
+                <th>工作单位</th>
+                <th>推荐单位</th>
+                <th>技术等级</th>
+                <th>条件审查</th>
+                <th>进展</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((n) => (
+                <tr key={n.id}>
+                  <td data-label="编号" className="mono">
+                    {nominationCode(campaign.number, n.seq)}
+                  </td>
+                  <td data-label="姓名">
+                    <Link to={`/nominations/${n.id}`}>{n.name}</Link>
+                  </td>
+                  <td data-label="工作单位">{n.employer}</td>
+                  <td data-label="推荐单位">{n.unit_name}</td>
+                  <td data-label="技术等级">{n.skill_level}</td>
+                  <td data-label="条件审查">
+                    {n.eligibility.eligible ? (
+                      <span className="badge ok">符合</span>
+                    ) : (
+                      <span className="badge bad" title={n.eligibility.problems.join("；")}>
+                        不符合
+                      </span>
+                    )}
+                    {n.eligibility.warnings.length ? <span className="badge warn">提示</span> : null}
+                  </td>
+                  <td data-label="进展">
+                    {n.certificate_number ? (
+                      <span className="badge ok">已命名</span>
+                    ) : n.withdrawn_reason ? (
+                      <span className="badge bad">已取消</span>
+                    ) : n.candidate ? (
+                      <span className="badge">候选对象</span>
+                    ) : n.qualification_result === "pass" ? (
+                      <span className="badge">初审通过</span>
+                    ) : n.qualification_result === "fail" ? (
+                      <span className="badge bad">初审未通过</span>
+                    ) : (
+                      <span className="badge">已推荐</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} total={total} pageSize={pageSize} />
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { NominationForm } from "~/components/NominationForm";
+import { getDb } from "~/db.server";
+import { idParam, notFound } from "~/lib/http.server";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { campaignLabel } from "~/modules/campaigns/stages";
+import { createNomination } from "~/modules/nominations/nominations.server";
+import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
+import { createNominationSchema } from "~/modules/nominations/schema";
+import { nominationFormUnits } from "~/modules/nominations/units.server";
+
+export const meta: MetaFunction = () => [{ title: "新增推荐 · 匠心" }];
+
+async function load(request: Request, campaignId: string | undefined) {
+  const user = await requirePermission(request, "nomination.create");
+  const campaign = await findCampaign(getDb(), idParam(campaignId));
+  if (!campaign) throw notFound("评选活动不存在");
+  if (!canCreateNomination(user, campaign, todayInTaizhou())) {
+    throw json({ error: "推荐申报已截止或本届评选已结束，不能再新增推荐" }, { status: 403 });
+  }
+  return { user, campaign };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, campaign } = await load(request, params.campaignId);
+  return json({ campaign, ...(await nominationFormUnits(getDb(), user)) });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, campaign } = await load(request, params.campaignId);
+  const submission = parseWithZod(await request.formData(), { schema: createNominationSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await createNomination(getDb(), user, campaign, { ...submission.value, clearPhone: false }, todayInTaizhou());
+  if (!result.ok) {
+    if ("status" in result) throw json({ error: "您无权新增此推荐" }, { status: result.status });
+    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  }
+  return redirect(`/nominations/${result.id}`);
+}
+
+export default function NewNomination() {
+  const { campaign, countyUnits, nominatingUnits, fixedUnit } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section>
+      <p>
+        <Link to={`/campaigns/${campaign.id}`}>← {campaignLabel(campaign.number)}</Link>
+      </p>
+      <h1>新增推荐：{campaignLabel(campaign.number)}“台州工匠”</h1>
+      <p className="lead">按《推荐审批表》填写。推荐截止日期 {campaign.nomination_deadline}，截止后县级总工会不能再修改。</p>
+      <NominationForm
+        mode="create"
+        lastResult={lastResult}
+        countyUnits={countyUnits}
+        nominatingUnits={nominatingUnits}
+        fixedUnit={fixedUnit}
+      />
+    </section>
+  );
+}

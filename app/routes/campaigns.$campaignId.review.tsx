@@ -1,0 +1,337 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { StageBar } from "~/components/StageBar";
+import { getDb } from "~/db.server";
+import { idParam, notFound } from "~/lib/http.server";
+import { unknownIntent } from "~/lib/intent.server";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import {
+  awardsOf,
+  listObjections,
+  nameAwardees,
+  recordVotes,
+  reviewBoard,
+  selectCandidates,
+  type ReviewResult,
+} from "~/modules/campaigns/review.server";
+import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
+import { stepOpen, todayInTaizhou } from "~/modules/nominations/policy";
+import { candidatesSchema, namingSchema, OUTCOME_LABELS, votesSchema } from "~/modules/nominations/review-schema";
+
+export const meta: MetaFunction = () => [{ title: "评审与命名 · 匠心" }];
+
+async function load(request: Request, campaignId: string | undefined) {
+  const user = await requirePermission(request, "campaign.manage");
+  const campaign = await findCampaign(getDb(), idParam(campaignId));
+  if (!campaign) throw notFound("评选活动不存在");
+  return { user, campaign };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { campaign } = await load(request, params.campaignId);
+  const db = getDb();
+  const [board, objections, awards] = await Promise.all([reviewBoard(db, campaign.id), listObjections(db, campaign.id), awardsOf(db, campaign.id)]);
+  const experts = [...new Set(board.flatMap((b) => b.scores.map((s) => s.expert)))].sort();
+  return json({ campaign, board, experts, objections, awards, today: todayInTaizhou() });
+}
+
+/** Reads fields named like votes-12 or rank-12 into id → whole number, reporting the bad ones. */
+function numbered(formData: FormData, prefix: string, label: string) {
+  const values: Array<{ id: number; value: number }> = [];
+  const errors: string[] = [];
+  for (const [key, raw] of formData.entries()) {
+    if (!key.startsWith(`${prefix}-`)) continue;
+    const id = Number(key.slice(prefix.length + 1));
+    const text = String(raw).trim().replace(/,/g, "");
+    if (!Number.isInteger(id) || id <= 0) return { values: [], errors: ["表单有误，请刷新页面后重试"] };
+    if (text === "") continue;
+    if (!/^\d{1,9}$/.test(text)) {
+      errors.push(`${label}“${String(raw)}”不是有效的非负整数`);
+      continue;
+    }
+    values.push({ id, value: Number(text) });
+  }
+  return { values, errors };
+}
+
+function answer(intent: string, result: ReviewResult) {
+  if (result.ok) return json({ intent, errors: [] as string[], done: true });
+  return json({ intent, errors: [result.message], done: false }, { status: result.status });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, campaign } = await load(request, params.campaignId);
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  const db = getDb();
+  switch (intent) {
+    case "candidates": {
+      const submission = parseWithZod(formData, { schema: candidatesSchema });
+      if (submission.status !== "success") return json({ intent, errors: submission.error?.count ?? ["请填写人数"], done: false }, { status: 400 });
+      return answer(intent, await selectCandidates(db, user, campaign.id, submission.value.count));
+    }
+    case "votes": {
+      const submission = parseWithZod(formData, { schema: votesSchema });
+      const { values, errors } = numbered(formData, "votes", "得票数");
+      if (submission.status !== "success" || errors.length) return json({ intent, errors, done: false }, { status: 400 });
+      return answer(
+        intent,
+        await recordVotes(db, user, campaign.id, values.map((v) => ({ nominationId: v.id, votes: v.value })), submission.value.source),
+      );
+    }
+    case "name": {
+      const submission = parseWithZod(formData, { schema: namingSchema });
+      const { values, errors } = numbered(formData, "rank", "排名");
+      if (submission.status !== "success") return json({ intent, errors: submission.error?.namedOn ?? ["请填写命名日期"], done: false }, { status: 400 });
+      if (errors.length) return json({ intent, errors, done: false }, { status: 400 });
+      const ranks = values.map((v) => v.value);
+      if (new Set(ranks).size !== ranks.length || ranks.some((r) => r < 1)) {
+        return json({ intent, errors: ["排名须为从1开始、互不重复的整数"], done: false }, { status: 400 });
+      }
+      const ranking = [...values].sort((a, b) => a.value - b.value).map((v) => v.id);
+      return answer(intent, await nameAwardees(db, user, campaign.id, { ranking, namedOn: submission.value.namedOn }));
+    }
+    default:
+      return unknownIntent();
+  }
+}
+
+export default function Review() {
+  const { campaign, board, experts, objections, awards, today } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const errors = (intent: string) =>
+    data && "intent" in data && data.intent === intent && data.errors.length ? (
+      <div className="form-errors" role="alert">
+        {data.errors.map((e: string) => (
+          <p key={e}>{e}</p>
+        ))}
+      </div>
+    ) : null;
+  const candidates = board.filter((b) => b.candidate);
+  const standing = candidates.filter((c) => !c.withdrawn_reason);
+  const suggested = Math.min(board.filter((b) => b.mean !== null).length, Math.ceil(campaign.title_count * 1.5)) || 1;
+  return (
+    <section>
+      <p>
+        <Link to={`/campaigns/${campaign.id}`}>← {campaignLabel(campaign.number)}</Link>
+      </p>
+      <h1>评审与命名</h1>
+      <StageBar status={campaign.status} />
+
+      {stepOpen(campaign, "qualification") ? (
+        <p className="notice">
+          资格初审在每位推荐人选的页面上进行：
+          <Link to={`/campaigns/${campaign.id}/nominations`}>打开推荐人选列表</Link>
+        </p>
+      ) : null}
+
+      <div className="card">
+        <h2>专家评审排名（通过资格初审的 {board.length} 人）</h2>
+        {board.length === 0 ? (
+          <p className="empty">还没有通过资格初审的人选。</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table responsive">
+              <thead>
+                <tr>
+                  <th>名次</th>
+                  <th>编号</th>
+                  <th>姓名</th>
+                  <th>推荐单位</th>
+                  {experts.map((e) => (
+                    <th key={e} className="num">
+                      {e}
+                    </th>
+                  ))}
+                  <th className="num">平均分</th>
+                  <th className="num">得票</th>
+                  <th>状态</th>
+                </tr>
+              </thead>
+              <tbody>
+                {board.map((b) => (
+                  <tr key={b.id}>
+                    <td data-label="名次">{b.expertRank ?? "—"}</td>
+                    <td data-label="编号" className="mono">
+                      {nominationCode(campaign.number, b.seq)}
+                    </td>
+                    <td data-label="姓名">
+                      <Link to={`/nominations/${b.id}`}>{b.name}</Link>
+                    </td>
+                    <td data-label="推荐单位">{b.unit_name}</td>
+                    {experts.map((e) => (
+                      <td key={e} data-label={e} className="num">
+                        {b.scores.find((s) => s.expert === e)?.score ?? "—"}
+                      </td>
+                    ))}
+                    <td data-label="平均分" className="num">
+                      {b.mean ?? "—"}
+                    </td>
+                    <td data-label="得票" className="num">
+                      {b.vote_count ?? "—"}
+                    </td>
+                    <td data-label="状态">
+                      {b.certificate_number ? (
+                        <span className="badge ok">已命名</span>
+                      ) : b.withdrawn_reason ? (
+                        <span className="badge bad">已取消</span>
+                      ) : b.candidate ? (
+                        <span className="badge">候选对象</span>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {stepOpen(campaign, "candidates") ? (
+          <>
+            <p className="hint">专家评分在每位人选的页面上录入。评分完成后，按平均分确定提交网络投票的候选对象。</p>
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="candidates" />
+              <label>
+                按专家评分取前 N 名为候选对象
+                <input name="count" type="number" min={1} defaultValue={suggested} />
+              </label>
+              <button type="submit" className="button primary">
+                确定候选对象
+              </button>
+            </Form>
+            {errors("candidates")}
+          </>
+        ) : null}
+      </div>
+
+      {stepOpen(campaign, "votes") ? (
+        <div className="card">
+          <h2>网络投票得票数</h2>
+          <p className="hint">
+            逐一录入，或 <Link to={`/campaigns/${campaign.id}/votes`}>导入投票平台导出的文件</Link>。
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="votes" />
+            <table className="table compact">
+              <tbody>
+                {candidates.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      {nominationCode(campaign.number, c.seq)} {c.name}
+                    </td>
+                    <td>
+                      <input name={`votes-${c.id}`} defaultValue={c.vote_count ?? ""} inputMode="numeric" aria-label={`${c.name}的得票数`} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="inline-form">
+              <label>
+                来源
+                <input name="source" defaultValue="市总工会网络平台" />
+              </label>
+              <button type="submit" className="button primary">
+                保存得票数
+              </button>
+            </div>
+          </Form>
+          {errors("votes")}
+        </div>
+      ) : null}
+
+      {objections.length ? (
+        <div className="card">
+          <h2>社会公示异议</h2>
+          <ul className="timeline">
+            {objections.map((o) => (
+              <li key={o.id}>
+                <time>{o.received_on}</time>
+                <Link to={`/nominations/${o.nomination_id}`}>{o.name}</Link>：{o.content} ·{" "}
+                <span className={o.outcome === "upheld" ? "badge bad" : "badge"}>{OUTCOME_LABELS[o.outcome]}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      {stepOpen(campaign, "naming") && awards.length === 0 ? (
+        <div className="card">
+          <h2>审定命名</h2>
+          <p className="hint">
+            默认按专家平均分、得票数排序，可调整名次。前 {campaign.title_count} 名授予{campaignLabel(campaign.number)}“台州工匠”称号和台州市五一劳动奖章。
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="name" />
+            <table className="table compact">
+              <thead>
+                <tr>
+                  <th>名次</th>
+                  <th>姓名</th>
+                  <th className="num">平均分</th>
+                  <th className="num">得票</th>
+                </tr>
+              </thead>
+              <tbody>
+                {standing.map((c, i) => (
+                  <tr key={c.id}>
+                    <td>
+                      <input name={`rank-${c.id}`} defaultValue={i + 1} inputMode="numeric" className="rank-input" aria-label={`${c.name}的名次`} />
+                    </td>
+                    <td>{c.name}</td>
+                    <td className="num">{c.mean}</td>
+                    <td className="num">{c.vote_count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="inline-form">
+              <label>
+                命名日期
+                <input type="date" name="namedOn" defaultValue={today} />
+              </label>
+              <button type="submit" className="button primary">
+                审定命名
+              </button>
+            </div>
+          </Form>
+          {errors("name")}
+        </div>
+      ) : null}
+
+      {awards.length ? (
+        <div className="card">
+          <h2>{campaignLabel(campaign.number)}“台州工匠”命名名单</h2>
+          <table className="table responsive">
+            <thead>
+              <tr>
+                <th>名次</th>
+                <th>姓名</th>
+                <th>工作单位</th>
+                <th>推荐单位</th>
+                <th>证书编号</th>
+              </tr>
+            </thead>
+            <tbody>
+              {awards.map((a) => (
+                <tr key={a.id}>
+                  <td data-label="名次">{a.rank}</td>
+                  <td data-label="姓名">
+                    <Link to={`/people/${a.person_id}`}>{a.name}</Link>
+                  </td>
+                  <td data-label="工作单位">{a.employer}</td>
+                  <td data-label="推荐单位">{a.unit_name}</td>
+                  <td data-label="证书编号" className="mono">
+                    {a.certificate_number}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,144 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requirePermission, requireUser } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
+import { SEX_LABELS } from "~/modules/people/id-number";
+import { canRevealPersonalData } from "~/modules/people/policy";
+import { revealPersonalData } from "~/modules/people/people.server";
+import { nominationForViewer, opinionsOf } from "~/modules/nominations/nominations.server";
+import { OPINION_LABELS } from "~/modules/nominations/schema";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${campaignLabel(data.campaign.number)}“台州工匠”推荐审批表 · ${data.nomination.name}` : "推荐审批表" },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
+  const [campaign, opinions] = await Promise.all([findCampaign(db, nomination.campaign_id), opinionsOf(db, nomination.id)]);
+  return json({ nomination, campaign: campaign!, opinions, canReveal: canRevealPersonalData(user) });
+}
+
+/** City officers may print the full ID number; the reveal is recorded like any other. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "person.reveal");
+  const db = getDb();
+  const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
+  const submission = parseWithZod(await request.formData(), { schema: z.object({ intent: z.literal("reveal") }) });
+  if (submission.status !== "success") return json({ idNumber: null }, { status: 400 });
+  const revealed = await revealPersonalData(db, user, nomination.person_id, "打印推荐审批表");
+  if (!revealed.ok) throw json({ error: "无权查看" }, { status: revealed.status });
+  return json({ idNumber: revealed.idNumber });
+}
+
+export default function PrintForm() {
+  const { nomination: n, campaign, opinions, canReveal } = useLoaderData<typeof loader>();
+  const revealed = useActionData<typeof action>();
+  const opinion = (kind: keyof typeof OPINION_LABELS) => opinions.find((o) => o.kind === kind);
+  return (
+    <section className="print-sheet">
+      <div className="no-print actions">
+        <Link className="button" to={`/nominations/${n.id}`}>
+          ← 返回
+        </Link>
+        {canReveal && !revealed?.idNumber ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="reveal" />
+            <button type="submit" className="button">
+              显示完整身份证号（记入日志）
+            </button>
+          </Form>
+        ) : null}
+        <button type="button" className="button primary" onClick={() => window.print()}>
+          打印
+        </button>
+      </div>
+      <p className="form-no">编号：{nominationCode(campaign.number, n.seq)}</p>
+      <h1 className="form-title">{campaignLabel(campaign.number)}“台州工匠”推荐审批表</h1>
+      <table className="paper-form">
+        <colgroup>
+          {Array.from({ length: 8 }, (_, i) => (
+            <col key={i} className={i % 2 === 0 ? "label-col" : ""} />
+          ))}
+        </colgroup>
+        <tbody>
+          <tr>
+            <th>姓　名</th>
+            <td>{n.name}</td>
+            <th>身份证号码</th>
+            <td colSpan={5} className="mono">
+              {revealed?.idNumber ?? n.id_number_masked}
+            </td>
+          </tr>
+          <tr>
+            <th>性　别</th>
+            <td>{SEX_LABELS[n.sex]}</td>
+            <th>民族</th>
+            <td>{n.ethnicity}</td>
+            <th>学历</th>
+            <td>{n.education}</td>
+            <th>政治面貌</th>
+            <td>{n.political_status}</td>
+          </tr>
+          <tr>
+            <th>工作单位</th>
+            <td colSpan={3}>{n.employer}</td>
+            <th>所属行业</th>
+            <td colSpan={3}>{n.industry}</td>
+          </tr>
+          <tr>
+            <th>职　务</th>
+            <td>{n.position}</td>
+            <th>职称</th>
+            <td>{n.title}</td>
+            <th>技术等级</th>
+            <td colSpan={3}>{n.skill_level}</td>
+          </tr>
+          <tr className="tall">
+            <th>已获荣誉</th>
+            <td colSpan={7} className="pre">
+              {n.honors}
+            </td>
+          </tr>
+          <tr className="tall">
+            <th>主要技术成果</th>
+            <td colSpan={7} className="pre">
+              {n.achievements}
+            </td>
+          </tr>
+          <tr className="taller">
+            <th>
+              主要事迹
+              <br />
+              （500字左右）
+            </th>
+            <td colSpan={7} className="pre">
+              {n.deeds_summary}
+            </td>
+          </tr>
+          {(["employer", "county", "expert", "city"] as const).map((kind) => {
+            const o = opinion(kind);
+            return (
+              <tr key={kind} className="opinion-row">
+                <th>{OPINION_LABELS[kind]}</th>
+                <td colSpan={7}>
+                  <p className="pre">{o?.text ?? ""}</p>
+                  <p className="sign">
+                    {kind === "expert" ? "组长签名" : "（盖章）"}：{o?.signer ?? ""}　　{o ? o.signed_on.replace(/^(\d+)-(\d+)-(\d+)$/, "$1年$2月$3日") : "　　年　　月　　日"}
+                  </p>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
