@@ -215,36 +215,35 @@ export async function applyPersonUpdate(
   }
   const storedPhone = current.phone_cipher ? decrypt(current.phone_cipher) : null;
   const phone = input.phone ?? (input.clearPhone ? null : storedPhone);
-  const pii = piiColumns(idNumber, phone);
-  if (pii.id_number_hash !== current.id_number_hash) {
-    const clash = await tx.selectFrom("person").select("id").where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
+  const columns = personColumns(input);
+  const idHash = lookupHash(idNumber);
+  const phoneHash = phone ? lookupHash(phone) : null;
+  const unchanged =
+    idHash === current.id_number_hash &&
+    phoneHash === current.phone_hash &&
+    (Object.keys(columns) as Array<keyof typeof columns>).every((k) => columns[k] === current[k]);
+  // Nothing to write: leave the row (and its ciphertexts and timestamps) exactly as it was.
+  if (unchanged) return { ok: true, id: current.id, changed: false };
+  if (idHash !== current.id_number_hash) {
+    const clash = await tx.selectFrom("person").select("id").where("id_number_hash", "=", idHash).executeTakeFirst();
     if (clash) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
   }
   const updated = await tx
     .updateTable("person")
-    .set({ ...personColumns(input), ...pii, updated_at: new Date() })
+    .set({ ...columns, ...piiColumns(idNumber, phone), updated_at: new Date() })
     .where("id", "=", current.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const before = auditSummary(current);
-  const after = auditSummary(updated);
-  // Masked numbers compare equal when only the ciphertext changed, so compare the hashes too.
-  const changed =
-    JSON.stringify(before) !== JSON.stringify(after) ||
-    current.id_number_hash !== updated.id_number_hash ||
-    current.phone_hash !== updated.phone_hash;
-  if (changed) {
-    await recordAudit(tx, {
-      actor,
-      entityType: "person",
-      entityId: current.id,
-      orgUnitId: input.orgUnitId,
-      action: "update",
-      before,
-      after,
-    });
-  }
-  return { ok: true, id: current.id, changed };
+  await recordAudit(tx, {
+    actor,
+    entityType: "person",
+    entityId: current.id,
+    orgUnitId: input.orgUnitId,
+    action: "update",
+    before: auditSummary(current),
+    after: auditSummary(updated),
+  });
+  return { ok: true, id: current.id, changed: true };
 }
 
 export async function updatePerson(
