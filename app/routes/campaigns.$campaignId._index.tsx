@@ -149,9 +149,14 @@ export default function CampaignPage() {
           导出汇总表
         </a>
         {manage ? (
-          <Link className="button" to={`/campaigns/${campaign.id}/review`}>
-            评审与命名
-          </Link>
+          <>
+            <a className="button" href={`/campaigns/${campaign.id}/export?full=1`} download>
+              导出（含完整号码，记入日志）
+            </a>
+            <Link className="button" to={`/campaigns/${campaign.id}/review`}>
+              评审与命名
+            </Link>
+          </>
         ) : null}
       </div>
 

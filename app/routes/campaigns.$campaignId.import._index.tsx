@@ -1,0 +1,116 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { useState, type FormEvent } from "react";
+import { requirePermission } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { idParam, notFound } from "~/lib/http.server";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { campaignLabel } from "~/modules/campaigns/stages";
+import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
+import { listOrgUnits } from "~/modules/org-units/org-units.server";
+
+export const meta: MetaFunction = () => [{ title: "导入汇总表 · 匠心" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "nomination.create");
+  const campaign = await findCampaign(getDb(), idParam(params.campaignId));
+  if (!campaign) throw notFound("评选活动不存在");
+  if (!canCreateNomination(user, campaign, todayInTaizhou())) {
+    throw json({ error: "推荐申报已截止或本届评选已结束，不能再导入" }, { status: 403 });
+  }
+  const units = user.role === "city_admin" ? await listOrgUnits(getDb(), ["county", "social_group"]) : [];
+  return json({ campaign, units });
+}
+
+type UploadState = { phase: "idle" } | { phase: "uploading"; percent: number } | { phase: "checking" } | { phase: "error"; message: string };
+
+export default function ImportPage() {
+  const { campaign, units } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const navigate = useNavigate();
+  const [state, setState] = useState<UploadState>(
+    searchParams.get("error") ? { phase: "error", message: searchParams.get("error")! } : { phase: "idle" },
+  );
+  const action = `/campaigns/${campaign.id}/import/upload`;
+
+  // With JavaScript the upload shows its progress; without it the form posts and redirects as usual.
+  const upload = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", action);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) setState({ phase: "uploading", percent: Math.round((e.loaded / e.total) * 100) });
+    };
+    xhr.upload.onload = () => setState({ phase: "checking" });
+    xhr.onload = () => {
+      let body: { url?: string; error?: string } = {};
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = { error: `上传失败（${xhr.status}）` };
+      }
+      if (xhr.status < 300 && body.url) navigate(body.url);
+      else setState({ phase: "error", message: body.error ?? `上传失败（${xhr.status}）` });
+    };
+    xhr.onerror = () => setState({ phase: "error", message: "网络错误，上传没有完成，请重试" });
+    setState({ phase: "uploading", percent: 0 });
+    xhr.send(new FormData(event.currentTarget));
+  };
+
+  return (
+    <section>
+      <p>
+        <Link to={`/campaigns/${campaign.id}`}>← {campaignLabel(campaign.number)}</Link>
+      </p>
+      <h1>导入推荐人选汇总表</h1>
+      <p className="lead">
+        支持 .xlsx 和 .csv，最大 5 MB。表头需包含“姓名”“身份证号码”等列（与
+        <a href={`/campaigns/${campaign.id}/export?template=1`}>导出的汇总表</a>
+        相同）。导入前会先逐行检查并预览，确认后才写入；同一人重复导入不会重复推荐。
+      </p>
+      <form method="post" action={action} encType="multipart/form-data" className="card form-grid" onSubmit={upload}>
+        {units.length ? (
+          <div className="field">
+            <label htmlFor="unitId">推荐单位</label>
+            <select id="unitId" name="unitId" required defaultValue="">
+              <option value="" disabled>
+                请选择
+              </option>
+              {units.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.kind === "social_group" ? `社会团体：${u.short_name}` : u.short_name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor="file">汇总表文件</label>
+          <input id="file" name="file" type="file" required accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv" />
+        </div>
+        {state.phase === "uploading" ? (
+          <div className="span-all" role="status">
+            <progress max={100} value={state.percent} /> 正在上传 {state.percent}%
+          </div>
+        ) : null}
+        {state.phase === "checking" ? (
+          <div className="span-all" role="status">
+            <progress /> 上传完成，正在逐行检查…
+          </div>
+        ) : null}
+        {state.phase === "error" ? (
+          <p className="form-errors span-all" role="alert">
+            {state.message}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={state.phase === "uploading" || state.phase === "checking"}>
+            上传并检查
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

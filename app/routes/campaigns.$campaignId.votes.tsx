@@ -1,0 +1,94 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  json,
+  MaxPartSizeExceededError,
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { idParam, notFound } from "~/lib/http.server";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { recordVotes } from "~/modules/campaigns/review.server";
+import { campaignLabel } from "~/modules/campaigns/stages";
+import { parseVoteFile } from "~/modules/campaigns/votes.server";
+import { stepOpen } from "~/modules/nominations/policy";
+import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/modules/nominations/spreadsheet.server";
+
+export const meta: MetaFunction = () => [{ title: "导入网络投票结果 · 匠心" }];
+
+async function load(request: Request, campaignId: string | undefined) {
+  const user = await requirePermission(request, "campaign.manage");
+  const campaign = await findCampaign(getDb(), idParam(campaignId));
+  if (!campaign) throw notFound("评选活动不存在");
+  if (!stepOpen(campaign, "votes")) throw json({ error: "只能在“网络投票”阶段导入得票数" }, { status: 409 });
+  return { user, campaign };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { campaign } = await load(request, params.campaignId);
+  return json({ campaign });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, campaign } = await load(request, params.campaignId);
+  let formData: FormData;
+  try {
+    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+  } catch (error) {
+    const message = error instanceof MaxPartSizeExceededError ? "文件超过 5 MB" : "上传的内容无法读取";
+    return json({ errors: [message] }, { status: 400 });
+  }
+  const file = formData.get("file");
+  if (!(file instanceof File) || file.size === 0) return json({ errors: ["请选择文件"] }, { status: 400 });
+  const db = getDb();
+  const candidates = await db
+    .selectFrom("nomination")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .select(["nomination.id", "nomination.seq", "person.name"])
+    .where("nomination.campaign_id", "=", campaign.id)
+    .where("nomination.candidate", "=", true)
+    .execute();
+  try {
+    const parsed = await parseVoteFile(new Uint8Array(await file.arrayBuffer()), campaign.number, candidates);
+    if (!parsed.ok) return json({ errors: parsed.errors }, { status: 400 });
+    const result = await recordVotes(db, user, campaign.id, parsed.votes, `导入：${file.name}`.slice(0, 100));
+    if (!result.ok) return json({ errors: [result.message] }, { status: result.status });
+    return redirect(`/campaigns/${campaign.id}/review`);
+  } catch (error) {
+    if (error instanceof SpreadsheetError) return json({ errors: [error.message] }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function VoteImport() {
+  const { campaign } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  return (
+    <section>
+      <p>
+        <Link to={`/campaigns/${campaign.id}/review`}>← 评审与命名</Link>
+      </p>
+      <h1>导入网络投票结果：{campaignLabel(campaign.number)}</h1>
+      <p className="lead">上传投票平台导出的 .xlsx 或 .csv：每行一位候选对象，含“编号”（如 {campaign.number}-001）或“姓名”，以及“票数”。有任何一行不对，都不会写入。</p>
+      <Form method="post" encType="multipart/form-data" className="card">
+        <div className="field">
+          <label htmlFor="file">投票结果文件</label>
+          <input id="file" name="file" type="file" required accept=".xlsx,.csv" />
+        </div>
+        {data?.errors?.length ? (
+          <div className="form-errors" role="alert">
+            {data.errors.map((e: string) => (
+              <p key={e}>{e}</p>
+            ))}
+          </div>
+        ) : null}
+        <button type="submit" className="button primary">
+          导入
+        </button>
+      </Form>
+    </section>
+  );
+}
