@@ -3,6 +3,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 /** Timestamps are written by the database (defaults / now()) and read back as Date. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A column with a database default: optional on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
 /** A timestamp with a database default that updates may set. */
 type TouchedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -121,14 +123,14 @@ export interface NominationTable {
   seq: number;
   channel: NominationChannel;
   nominating_unit_id: number;
-  honors: string;
-  achievements: string;
-  deeds_summary: string;
-  story: string;
+  honors: Defaulted<string>;
+  achievements: Defaulted<string>;
+  deeds_summary: Defaulted<string>;
+  story: Defaulted<string>;
   frontline_years: number;
   in_skill_post: boolean;
-  teacher_or_researcher: boolean;
-  conditions: number[];
+  teacher_or_researcher: Defaulted<boolean>;
+  conditions: Defaulted<number[]>;
   quota_acknowledged_by: string | null;
   quota_acknowledged_at: Timestamp | null;
   qualification_result: "pass" | "fail" | null;

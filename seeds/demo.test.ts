@@ -24,6 +24,18 @@ describe("demo data", () => {
     expect(new Set(people.map((p) => p.id_number_hash)).size).toBe(120);
   });
 
+  it("runs the second campaign to twenty named craftsmen, the demo craftsman among them", async () => {
+    const campaigns = await t.db.selectFrom("campaign").select(["number", "status"]).orderBy("number").execute();
+    expect(campaigns).toEqual([
+      { number: 2, status: "closed" },
+      { number: 3, status: "nominating" },
+    ]);
+    const awards = await t.db.selectFrom("award").select(["person_id", "rank"]).orderBy("rank").execute();
+    expect(awards).toHaveLength(20);
+    const craftsman = await t.db.selectFrom("app_user").select("person_id").where("username", "=", "craftsman").executeTakeFirstOrThrow();
+    expect(awards[0].person_id).toBe(craftsman.person_id);
+  });
+
   it("gives each demo login its role and lets it sign in", async () => {
     for (const [username, role] of [
       ["admin", "city_admin"],

@@ -5,6 +5,7 @@ import { maskIdNumber, maskPhone, type Sex } from "../app/modules/people/id-numb
 import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "../app/modules/people/options";
 import { encrypt, lookupHash } from "../app/modules/people/pii.server";
 import { birthDate, DISTRICT_CODES, employer, fictionalIdNumber, mobilePhone, personName, POSITIONS, TITLES } from "./people";
+import { seedCampaigns } from "./campaigns";
 import { createRandom } from "./random";
 
 export const DEMO_PASSWORD = "Jiangxin-2026";
@@ -80,11 +81,11 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
     { username: "jiaojiang", display_name: "椒江区总工会 王立新", role: "county_officer" as const, org_unit_id: jiaojiang.id, person_id: null },
     { username: "craftsman", display_name: craftsman.name, role: "craftsman" as const, org_unit_id: null, person_id: ids[craftsmanIndex] },
   ];
-  await db
-    .insertInto("app_user")
-    .values(logins.map((l) => ({ id: newUserId(), password_hash: password, ...l })))
-    .execute();
+  const users = logins.map((l) => ({ id: newUserId(), password_hash: password, ...l }));
+  await db.insertInto("app_user").values(users).execute();
   log(`${logins.length} demo logins`);
+  await seedCampaigns(db, random, ids[craftsmanIndex], users[0].id);
+  log("campaigns: the second (2018) named, the third open for nominations");
   return [
     { username: "admin", role: "市总工会", who: "市总工会管理员" },
     { username: "wenling", role: "县级总工会", who: "温岭市总工会" },
