@@ -1,0 +1,199 @@
+import ExcelJS from "exceljs";
+import { describe, expect, it } from "vitest";
+import * as campaignPage from "../../app/routes/campaigns.$campaignId._index";
+import * as exportRoute from "../../app/routes/campaigns.$campaignId.export";
+import * as importPreview from "../../app/routes/campaigns.$campaignId.import.$batchId";
+import * as importUpload from "../../app/routes/campaigns.$campaignId.import.upload";
+import * as nominationList from "../../app/routes/campaigns.$campaignId.nominations._index";
+import * as newNomination from "../../app/routes/campaigns.$campaignId.nominations.new";
+import * as review from "../../app/routes/campaigns.$campaignId.review";
+import * as campaigns from "../../app/routes/campaigns._index";
+import * as newCampaign from "../../app/routes/campaigns.new";
+import * as nominationPage from "../../app/routes/nominations.$nominationId._index";
+import * as editNomination from "../../app/routes/nominations.$nominationId.edit";
+import * as printPage from "../../app/routes/nominations.$nominationId.print";
+import { useTestDb } from "../db";
+import { cookieFor, makeCampaign, makeUser, nominationForm } from "../factories";
+import { call, jsonOf, ORIGIN } from "../http";
+
+const t = useTestDb();
+
+async function setup() {
+  const city = await makeUser(t.db, "city_admin");
+  const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+  const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+  const campaign = await makeCampaign(t.db, { number: 40 + Math.floor(Math.random() * 50) });
+  const created = await call(newNomination.action, {
+    db: t.db,
+    path: `/campaigns/${campaign.id}/nominations/new`,
+    params: { campaignId: String(campaign.id) },
+    as: wenling,
+    form: await nominationForm(t.db),
+  });
+  expect(created.status).toBe(302);
+  const nominationId = Number(created.headers.get("location")!.split("/").pop());
+  const nominee = await t.db.selectFrom("nomination").select("person_id").where("id", "=", nominationId).executeTakeFirstOrThrow();
+  const craftsman = await makeUser(t.db, "craftsman", { personId: nominee.person_id });
+  const stranger = await makeUser(t.db, "craftsman");
+  return { city, wenling, jiaojiang, craftsman, stranger, campaign, nominationId };
+}
+
+describe("campaign pages by role", () => {
+  it("lets officers see campaigns, and only the city create and advance them", async () => {
+    const { city, wenling, craftsman, campaign } = await setup();
+    const params = { campaignId: String(campaign.id) };
+    expect((await call(campaigns.loader, { db: t.db, path: "/campaigns", as: wenling })).status).toBe(200);
+    expect((await call(campaigns.loader, { db: t.db, path: "/campaigns", as: craftsman })).status).toBe(403);
+    expect((await call(newCampaign.loader, { db: t.db, path: "/campaigns/new", as: wenling })).status).toBe(403);
+    const advanceForm = { intent: "advance", expected: "nominating" };
+    expect((await call(campaignPage.action, { db: t.db, path: `/campaigns/${campaign.id}`, params, as: wenling, form: advanceForm })).status).toBe(403);
+    const moved = await call(campaignPage.action, { db: t.db, path: `/campaigns/${campaign.id}`, params, as: city, form: advanceForm });
+    expect(moved.status).toBe(200);
+    const again = await call(campaignPage.action, { db: t.db, path: `/campaigns/${campaign.id}`, params, as: city, form: advanceForm });
+    expect(again.status).toBe(409);
+    expect((await jsonOf(again)).reasons[0]).toContain("资格初审");
+    expect((await call(review.loader, { db: t.db, path: `/campaigns/${campaign.id}/review`, params, as: wenling })).status).toBe(403);
+    expect((await call(campaignPage.loader, { db: t.db, path: "/campaigns/999999", params: { campaignId: "999999" }, as: city })).status).toBe(404);
+    const forged = await call(campaignPage.action, { db: t.db, path: `/campaigns/${campaign.id}`, params, as: city, form: { intent: "delete" } });
+    expect(forged.status).toBe(400);
+  });
+
+  it("validates a new campaign field by field", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const bad = await call(newCampaign.action, {
+      db: t.db,
+      path: "/campaigns/new",
+      as: city,
+      form: { number: "0", year: "1800", title: "", nominationDeadline: "2018-02-30", quotaPerUnit: "-1", titleCount: "abc" },
+    });
+    expect(bad.status).toBe(400);
+    const errors = (await jsonOf(bad)).error;
+    expect(Object.keys(errors).sort()).toEqual(["nominationDeadline", "number", "quotaPerUnit", "title", "titleCount", "year"]);
+    expect(errors.nominationDeadline).toEqual(["推荐截止日期不存在"]);
+  });
+});
+
+describe("nominations by role", () => {
+  it("keeps each county to its own nominations, and a craftsman to their own", async () => {
+    const { city, wenling, jiaojiang, craftsman, stranger, campaign, nominationId } = await setup();
+    const params = { nominationId: String(nominationId) };
+    const path = `/nominations/${nominationId}`;
+    expect((await call(nominationPage.loader, { db: t.db, path, params, as: wenling })).status).toBe(200);
+    expect((await call(nominationPage.loader, { db: t.db, path, params, as: city })).status).toBe(200);
+    expect((await call(nominationPage.loader, { db: t.db, path, params, as: craftsman })).status).toBe(200);
+    for (const outsider of [jiaojiang, stranger]) {
+      expect((await call(nominationPage.loader, { db: t.db, path, params, as: outsider })).status).toBe(403);
+      expect((await call(printPage.loader, { db: t.db, path: `${path}/print`, params, as: outsider })).status).toBe(403);
+    }
+    expect((await call(editNomination.loader, { db: t.db, path: `${path}/edit`, params, as: jiaojiang })).status).toBe(403);
+    expect((await call(editNomination.loader, { db: t.db, path: `${path}/edit`, params, as: craftsman })).status).toBe(403);
+
+    const listParams = { campaignId: String(campaign.id) };
+    const theirs = await jsonOf(await call(nominationList.loader, { db: t.db, path: `/campaigns/${campaign.id}/nominations`, params: listParams, as: jiaojiang }));
+    expect(theirs.rows).toEqual([]);
+    const ours = await jsonOf(await call(nominationList.loader, { db: t.db, path: `/campaigns/${campaign.id}/nominations`, params: listParams, as: wenling }));
+    expect(ours.rows.map((r: { id: number }) => r.id)).toEqual([nominationId]);
+    // A craftsman's page hides the experts' individual scores and any objections.
+    const own = await jsonOf(await call(nominationPage.loader, { db: t.db, path, params, as: craftsman }));
+    expect(own.scores).toEqual([]);
+    expect(own.objections).toEqual([]);
+    expect(own.history).toEqual([]);
+  });
+
+  it("lets only the city do review work, and the county only its own unit's opinions", async () => {
+    const { wenling, jiaojiang, nominationId } = await setup();
+    const params = { nominationId: String(nominationId) };
+    const path = `/nominations/${nominationId}`;
+    const opinion = { intent: "opinion", kind: "employer", text: "同意推荐", signer: "温岭东海泵业工会", signedOn: "2018-03-10" };
+    expect((await call(nominationPage.action, { db: t.db, path, params, as: wenling, form: opinion })).status).toBe(200);
+    expect((await call(nominationPage.action, { db: t.db, path, params, as: wenling, form: { ...opinion, kind: "city" } })).status).toBe(403);
+    expect((await call(nominationPage.action, { db: t.db, path, params, as: jiaojiang, form: opinion })).status).toBe(403);
+    expect((await call(nominationPage.action, { db: t.db, path, params, as: wenling, form: { intent: "qualification", result: "pass" } })).status).toBe(403);
+    const badOpinion = await call(nominationPage.action, { db: t.db, path, params, as: wenling, form: { ...opinion, text: "", signedOn: "x" } });
+    expect(badOpinion.status).toBe(400);
+    expect(Object.keys((await jsonOf(badOpinion)).fieldErrors).sort()).toEqual(["signedOn", "text"]);
+  });
+
+  it("refuses a county nomination after the deadline", async () => {
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = await makeCampaign(t.db, { number: 98, deadline: "2018-03-31" });
+    const response = await call(newNomination.action, {
+      db: t.db,
+      path: `/campaigns/${campaign.id}/nominations/new`,
+      params: { campaignId: String(campaign.id) },
+      as: wenling,
+      form: await nominationForm(t.db),
+    });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe("import and export by role", () => {
+  it("imports for the officer's own unit, previews only to the uploader, and exports only the unit's rows", async () => {
+    const { city, wenling, jiaojiang, campaign } = await setup();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("s");
+    const form = await nominationForm(t.db, { unit: "jiaojiang" });
+    sheet.addRow(["姓名", "性别", "身份证号码", "民族", "学历", "政治面貌", "工作单位", "所属行业", "技术等级", "一线技能工作年限", "是否仍在技能岗位", "符合条件", "主要技术成果", "主要事迹"]);
+    sheet.addRow([form.name, "男", form.idNumber, "汉族", "大专", "群众", "椒江船舶修造有限公司", "船舶修造", "技师", 9, "是", "二", "船体焊接工艺改进", "事迹"]);
+    const file = new File([new Uint8Array(await workbook.xlsx.writeBuffer())], "椒江.xlsx");
+    const body = new FormData();
+    body.set("file", file);
+    body.set("unitId", "1"); // ignored for a county officer: they import for their own unit
+    const request = new Request(`${ORIGIN}/campaigns/${campaign.id}/import/upload`, {
+      method: "POST",
+      body,
+      headers: { cookie: await cookieFor(t.db, jiaojiang), accept: "application/json", origin: ORIGIN },
+    });
+    const uploaded = await importUpload.action({ request, params: { campaignId: String(campaign.id) }, context: {} });
+    expect(uploaded.status).toBe(200);
+    const { url } = (await uploaded.json()) as { url: string };
+    const batchId = url.split("/").pop();
+    const params = { campaignId: String(campaign.id), batchId };
+
+    const preview = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params, as: jiaojiang }));
+    expect(preview.rows).toMatchObject([{ valid: true, note: "将新增推荐", errors: [] }]);
+    expect(JSON.stringify(preview)).not.toContain(form.idNumber);
+    expect((await call(importPreview.loader, { db: t.db, path: url, params, as: wenling })).status).toBe(404);
+    expect((await call(importPreview.loader, { db: t.db, path: url, params, as: city })).status).toBe(200);
+
+    const committed = await call(importPreview.action, { db: t.db, path: url, params, as: jiaojiang, form: { intent: "commit" } });
+    expect(committed.status).toBe(200);
+    const nominations = await t.db
+      .selectFrom("nomination")
+      .innerJoin("org_unit", "org_unit.id", "nomination.nominating_unit_id")
+      .select(["org_unit.code"])
+      .where("campaign_id", "=", campaign.id)
+      .orderBy("nomination.id")
+      .execute();
+    expect(nominations.map((n) => n.code)).toEqual(["wenling", "jiaojiang"]);
+
+    const exported = await call(exportRoute.loader, { db: t.db, path: `/campaigns/${campaign.id}/export?unitId=0&full=1`, params: { campaignId: String(campaign.id) }, as: jiaojiang });
+    expect(exported.headers.get("content-type")).toContain("spreadsheetml");
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await exported.arrayBuffer());
+    const rows = book.worksheets[0].getSheetValues().slice(3).filter(Boolean) as unknown[][];
+    expect(rows).toHaveLength(1);
+    expect(String(rows[0][4])).toMatch(/\*{10}/); // a county officer never gets full numbers
+  });
+
+  it("refuses uploads that are too big, empty, or not spreadsheets, with a message", async () => {
+    const { wenling, campaign } = await setup();
+    const send = async (file: File) => {
+      const body = new FormData();
+      body.set("file", file);
+      const request = new Request(`${ORIGIN}/campaigns/${campaign.id}/import/upload`, {
+        method: "POST",
+        body,
+        headers: { cookie: await cookieFor(t.db, wenling), accept: "application/json", origin: ORIGIN },
+      });
+      const response = await importUpload.action({ request, params: { campaignId: String(campaign.id) }, context: {} });
+      return { status: response.status, body: (await response.json()) as { error?: string } };
+    };
+    expect(await send(new File([new Uint8Array(6 * 1024 * 1024)], "big.xlsx"))).toEqual({ status: 413, body: { error: "文件超过 5 MB，请拆分后分批导入" } });
+    expect((await send(new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0])], "photo.xlsx"))).body.error).toContain("不是表格");
+    expect((await send(new File([], "empty.csv"))).body.error).toBe("请选择要导入的汇总表文件");
+    const batches = await t.db.selectFrom("import_batch").select("id").where("campaign_id", "=", campaign.id).execute();
+    expect(batches).toEqual([]);
+  });
+});
