@@ -148,7 +148,7 @@ describe("import and export by role", () => {
     const uploaded = await importUpload.action({ request, params: { campaignId: String(campaign.id) }, context: {} });
     expect(uploaded.status).toBe(200);
     const { url } = (await uploaded.json()) as { url: string };
-    const batchId = url.split("/").pop();
+    const batchId = url.split("/").pop()!;
     const params = { campaignId: String(campaign.id), batchId };
 
     const preview = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params, as: jiaojiang }));
