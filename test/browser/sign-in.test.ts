@@ -13,7 +13,7 @@ afterAll(async () => {
 describe("signing in on a phone", () => {
   it.each([
     ["admin", "市总工会管理员", "市总工会", "各单位人员档案"],
-    ["wenling", "温岭市总工会 陈晓燕", "县级总工会", "本单位共登记人员 12 人"],
+    ["wenling", "温岭市总工会 陈晓燕", "县级总工会", "本单位共登记人员"],
     ["craftsman", "", "台州工匠", "我的档案"],
   ])("%s reaches the home page of their role", async (username, name, roleLabel, marker) => {
     const page = await phonePage(browser, `sign-in-${username}`);
@@ -44,7 +44,9 @@ describe("signing in on a phone", () => {
     await page.getByRole("button", { name: "菜单" }).click();
     await page.getByRole("link", { name: "人员档案" }).click();
     await page.waitForURL(`${baseUrl()}/people`);
-    expect(await page.locator("td[data-label='所属工会']").allTextContents()).toEqual(Array(12).fill("温岭市"));
+    const units = await page.locator("td[data-label='所属工会']").allTextContents();
+    expect(units.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(units)).toEqual(new Set(["温岭市"]));
     await page.getByRole("button", { name: "菜单" }).click();
     await page.getByRole("button", { name: "退出" }).click();
     await page.waitForURL(`${baseUrl()}/login`);
