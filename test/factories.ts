@@ -124,11 +124,13 @@ export async function nominationForm(db: DB, overrides: Record<string, string | 
   };
 }
 
+let campaignNumber = 100;
+
 export async function makeCampaign(db: DB, overrides: Partial<{ number: number; year: number; deadline: string; quota: number; titles: number }> = {}) {
   const row = await db
     .insertInto("campaign")
     .values({
-      number: overrides.number ?? 2,
+      number: overrides.number ?? campaignNumber++,
       year: overrides.year ?? 2018,
       title: `第二届“台州工匠”选树活动`,
       nomination_deadline: overrides.deadline ?? "2099-03-31",

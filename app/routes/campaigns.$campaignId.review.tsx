@@ -12,6 +12,8 @@ import {
   awardsOf,
   listObjections,
   nameAwardees,
+  passClearCases,
+  recordExpertScores,
   recordVotes,
   reviewBoard,
   selectCandidates,
@@ -19,7 +21,7 @@ import {
 } from "~/modules/campaigns/review.server";
 import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
 import { stepOpen, todayInTaizhou } from "~/modules/nominations/policy";
-import { candidatesSchema, namingSchema, OUTCOME_LABELS, votesSchema } from "~/modules/nominations/review-schema";
+import { candidatesSchema, expertNameSchema, namingSchema, OUTCOME_LABELS, votesSchema } from "~/modules/nominations/review-schema";
 
 export const meta: MetaFunction = () => [{ title: "评审与命名 · 匠心" }];
 
@@ -38,8 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ campaign, board, experts, objections, awards, today: todayInTaizhou() });
 }
 
-/** Reads fields named like votes-12 or rank-12 into id → whole number, reporting the bad ones. */
-function numbered(formData: FormData, prefix: string, label: string) {
+/** Reads fields named like votes-12 or rank-12 into id → number, reporting the bad ones. */
+function numbered(formData: FormData, prefix: string, label: string, options: { decimals?: boolean; max?: number } = {}) {
   const values: Array<{ id: number; value: number }> = [];
   const errors: string[] = [];
   for (const [key, raw] of formData.entries()) {
@@ -48,8 +50,13 @@ function numbered(formData: FormData, prefix: string, label: string) {
     const text = String(raw).trim().replace(/,/g, "");
     if (!Number.isInteger(id) || id <= 0) return { values: [], errors: ["表单有误，请刷新页面后重试"] };
     if (text === "") continue;
-    if (!/^\d{1,9}$/.test(text)) {
-      errors.push(`${label}“${String(raw)}”不是有效的非负整数`);
+    const pattern = options.decimals ? /^\d{1,3}(\.\d{1,2})?$/ : /^\d{1,9}$/;
+    if (!pattern.test(text) || (options.max !== undefined && Number(text) > options.max)) {
+      errors.push(
+        options.decimals
+          ? `${label}“${String(raw)}”应为0到${options.max}之间、最多两位小数的数`
+          : `${label}“${String(raw)}”不是有效的非负整数`,
+      );
       continue;
     }
     values.push({ id, value: Number(text) });
@@ -72,6 +79,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const submission = parseWithZod(formData, { schema: candidatesSchema });
       if (submission.status !== "success") return json({ intent, errors: submission.error?.count ?? ["请填写人数"], done: false }, { status: 400 });
       return answer(intent, await selectCandidates(db, user, campaign.id, submission.value.count));
+    }
+    case "pass-clear": {
+      const result = await passClearCases(db, user, campaign.id);
+      if (!result.ok) return answer(intent, result);
+      return json({ intent, errors: [] as string[], done: true, passed: result.passed });
+    }
+    case "scores": {
+      const submission = parseWithZod(formData, { schema: expertNameSchema });
+      const { values, errors } = numbered(formData, "score", "评分", { decimals: true, max: 100 });
+      if (submission.status !== "success") return json({ intent, errors: submission.error?.expertName ?? ["请填写专家姓名"], done: false }, { status: 400 });
+      if (errors.length) return json({ intent, errors, done: false }, { status: 400 });
+      if (!values.length) return json({ intent, errors: ["请至少填写一个评分"], done: false }, { status: 400 });
+      return answer(
+        intent,
+        await recordExpertScores(db, user, campaign.id, submission.value.expertName, values.map((v) => ({ nominationId: v.id, score: v.value }))),
+      );
     }
     case "votes": {
       const submission = parseWithZod(formData, { schema: votesSchema });
@@ -122,10 +145,25 @@ export default function Review() {
       <StageBar status={campaign.status} />
 
       {stepOpen(campaign, "qualification") ? (
-        <p className="notice">
-          资格初审在每位推荐人选的页面上进行：
-          <Link to={`/campaigns/${campaign.id}/nominations`}>打开推荐人选列表</Link>
-        </p>
+        <div className="card">
+          <h2>资格初审</h2>
+          <p>
+            符合全部条件、没有任何提示、所在单位未超名额的人选可一次通过；其余请在
+            <Link to={`/campaigns/${campaign.id}/nominations`}>每位人选的页面</Link>上逐一审查并写明理由。
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="pass-clear" />
+            <button type="submit" className="button primary">
+              批量通过无疑问的人选
+            </button>
+          </Form>
+          {data && "passed" in data && data.passed !== undefined ? (
+            <p className="notice success" role="status">
+              已通过 {data.passed} 人。
+            </p>
+          ) : null}
+          {errors("pass-clear")}
+        </div>
       ) : null}
 
       <div className="card">
@@ -188,9 +226,44 @@ export default function Review() {
             </table>
           </div>
         )}
+        {stepOpen(campaign, "expertScore") && board.length ? (
+          <details className="score-entry" open={experts.length === 0}>
+            <summary>录入一位专家的评分</summary>
+            <Form method="post">
+              <input type="hidden" name="intent" value="scores" />
+              <label className="field">
+                专家姓名
+                <input name="expertName" list="experts" required />
+                <datalist id="experts">
+                  {experts.map((e) => (
+                    <option key={e} value={e} />
+                  ))}
+                </datalist>
+              </label>
+              <table className="table compact">
+                <tbody>
+                  {board.map((b) => (
+                    <tr key={b.id}>
+                      <td>
+                        {nominationCode(campaign.number, b.seq)} {b.name}
+                      </td>
+                      <td>
+                        <input name={`score-${b.id}`} inputMode="decimal" className="rank-input" aria-label={`${b.name}的评分`} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <button type="submit" className="button primary">
+                保存评分
+              </button>
+            </Form>
+            {errors("scores")}
+          </details>
+        ) : null}
         {stepOpen(campaign, "candidates") ? (
           <>
-            <p className="hint">专家评分在每位人选的页面上录入。评分完成后，按平均分确定提交网络投票的候选对象。</p>
+            <p className="hint">评分完成后，按平均分确定提交网络投票的候选对象。</p>
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="candidates" />
               <label>

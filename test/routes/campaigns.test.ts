@@ -22,7 +22,7 @@ async function setup() {
   const city = await makeUser(t.db, "city_admin");
   const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
   const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
-  const campaign = await makeCampaign(t.db, { number: 40 + Math.floor(Math.random() * 50) });
+  const campaign = await makeCampaign(t.db);
   const created = await call(newNomination.action, {
     db: t.db,
     path: `/campaigns/${campaign.id}/nominations/new`,
@@ -195,5 +195,80 @@ describe("import and export by role", () => {
     expect((await send(new File([], "empty.csv"))).body.error).toBe("请选择要导入的汇总表文件");
     const batches = await t.db.selectFrom("import_batch").select("id").where("campaign_id", "=", campaign.id).execute();
     expect(batches).toEqual([]);
+  });
+});
+
+describe("running a whole campaign through the pages", () => {
+  it("takes the city from nominations to twenty named craftsmen", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { number: 77, titles: 20 });
+    const campaignParams = { campaignId: String(campaign.id) };
+    const units = ["wenling", "jiaojiang", "huangyan", "luqiao", "linhai"];
+    for (let i = 0; i < 22; i++) {
+      const unit = units[i % units.length];
+      const officer = await makeUser(t.db, "county_officer", { unit });
+      const response = await call(newNomination.action, {
+        db: t.db,
+        path: `/campaigns/${campaign.id}/nominations/new`,
+        params: campaignParams,
+        as: officer,
+        form: await nominationForm(t.db, { unit }),
+      });
+      expect(response.status).toBe(302);
+    }
+    const page = `/campaigns/${campaign.id}`;
+    const advance = async (expected: string) => {
+      const response = await call(campaignPage.action, { db: t.db, path: page, params: campaignParams, as: city, form: { intent: "advance", expected } });
+      expect(response.status, JSON.stringify(await jsonOf(response))).toBe(200);
+    };
+    const reviewPost = (form: Record<string, string>) =>
+      call(review.action, { db: t.db, path: `${page}/review`, params: campaignParams, as: city, form });
+
+    await advance("nominating");
+    const passed = await reviewPost({ intent: "pass-clear" });
+    expect((await jsonOf(passed)).passed).toBe(22);
+    await advance("qualification");
+
+    const board = (await jsonOf(await call(review.loader, { db: t.db, path: `${page}/review`, params: campaignParams, as: city }))).board as Array<{ id: number }>;
+    expect(board).toHaveLength(22);
+    const badScores = await reviewPost({ intent: "scores", expertName: "专家甲", [`score-${board[0].id}`]: "101" });
+    expect(badScores.status).toBe(400);
+    expect((await jsonOf(badScores)).errors).toEqual(["评分“101”应为0到100之间、最多两位小数的数"]);
+    for (const [e, expert] of ["专家甲", "专家乙", "专家丙"].entries()) {
+      const scores = Object.fromEntries(board.map((b, i) => [`score-${b.id}`, String(60 + i + e * 0.5)]));
+      expect((await reviewPost({ intent: "scores", expertName: expert, ...scores })).status).toBe(200);
+    }
+    expect((await reviewPost({ intent: "candidates", count: "21" })).status).toBe(200);
+    await advance("expert_review");
+
+    const after = (await jsonOf(await call(review.loader, { db: t.db, path: `${page}/review`, params: campaignParams, as: city }))).board as Array<{ id: number; candidate: boolean }>;
+    const candidates = after.filter((b) => b.candidate);
+    expect(candidates).toHaveLength(21);
+    const badVotes = await reviewPost({ intent: "votes", [`votes-${candidates[0].id}`]: "-5" });
+    expect(badVotes.status).toBe(400);
+    const votes = Object.fromEntries(candidates.map((c, i) => [`votes-${c.id}`, String(5000 - i * 10)]));
+    expect((await reviewPost({ intent: "votes", source: "网络平台", ...votes })).status).toBe(200);
+    const notice = await call(campaignPage.action, {
+      db: t.db,
+      path: page,
+      params: campaignParams,
+      as: city,
+      form: { intent: "notice-period", noticeStart: "2020-05-01", noticeEnd: "2020-05-07" },
+    });
+    expect(notice.status).toBe(200);
+    await advance("online_vote");
+    await advance("public_notice");
+
+    const duplicateRanks = Object.fromEntries(candidates.map((c) => [`rank-${c.id}`, "1"]));
+    expect((await reviewPost({ intent: "name", namedOn: "2020-05-20", ...duplicateRanks })).status).toBe(400);
+    const ranks = Object.fromEntries(candidates.map((c, i) => [`rank-${c.id}`, String(i + 1)]));
+    expect((await reviewPost({ intent: "name", namedOn: "2020-05-20", ...ranks })).status).toBe(200);
+    await advance("final_approval");
+
+    const awards = await t.db.selectFrom("award").select(["rank", "nomination_id"]).where("campaign_id", "=", campaign.id).orderBy("rank").execute();
+    expect(awards).toHaveLength(20);
+    expect(awards.map((a) => a.nomination_id)).toEqual(candidates.slice(0, 20).map((c) => c.id));
+    const final = await t.db.selectFrom("campaign").select("status").where("id", "=", campaign.id).executeTakeFirstOrThrow();
+    expect(final.status).toBe("closed");
   });
 });

@@ -1,7 +1,7 @@
 import type { DB } from "../../../db";
 import type { SessionUser } from "../../auth/roles";
 import { recordAudit } from "../audit/audit.server";
-import { eligibilityOf, findNomination, quotaWarningFor } from "../nominations/nominations.server";
+import { eligibilityOf, findNomination, quotaWarningFor, unitCounts } from "../nominations/nominations.server";
 import { STEP_STAGE, stepOpen, type ReviewStep } from "../nominations/policy";
 import type { Campaign } from "./campaigns.server";
 import { awardTitle, STAGE_LABELS } from "./stages";
@@ -71,40 +71,119 @@ export async function decideQualification(
   });
 }
 
+/** One expert's scores for any number of qualified nominees, saved together. */
+export async function recordExpertScores(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+  expertName: string,
+  entries: Array<{ nominationId: number; score: number }>,
+): Promise<ReviewResult> {
+  return db.transaction().execute(async (tx) => {
+    const campaign = await lockCampaign(tx, campaignId);
+    if (!stepOpen(campaign, "expertScore")) return wrongStage("expertScore");
+    const qualified = await tx
+      .selectFrom("nomination")
+      .select("id")
+      .where("campaign_id", "=", campaignId)
+      .where("qualification_result", "=", "pass")
+      .execute();
+    const allowed = new Set(qualified.map((q) => q.id));
+    if (entries.some((e) => !allowed.has(e.nominationId))) {
+      return { ok: false as const, status: 400 as const, message: "只有本届通过资格初审的人选才能评分" };
+    }
+    const before = new Map(
+      (
+        await tx
+          .selectFrom("expert_score")
+          .select(["nomination_id", "score"])
+          .where("expert_name", "=", expertName)
+          .where("nomination_id", "in", entries.length ? entries.map((e) => e.nominationId) : [-1])
+          .execute()
+      ).map((r) => [r.nomination_id, Number(r.score)]),
+    );
+    for (const entry of entries) {
+      if (before.get(entry.nominationId) === entry.score) continue;
+      await tx
+        .insertInto("expert_score")
+        .values({ nomination_id: entry.nominationId, expert_name: expertName, score: entry.score, recorded_by: actor.id })
+        .onConflict((oc) =>
+          oc.columns(["nomination_id", "expert_name"]).doUpdateSet({ score: entry.score, recorded_by: actor.id, recorded_at: new Date() }),
+        )
+        .execute();
+      await recordAudit(tx, {
+        actor,
+        entityType: "nomination",
+        entityId: entry.nominationId,
+        action: "expert_score",
+        before: before.has(entry.nominationId) ? { expert: expertName, score: before.get(entry.nominationId) } : null,
+        after: { expert: expertName, score: entry.score },
+      });
+    }
+    return { ok: true as const };
+  });
+}
+
 export async function recordExpertScore(
   db: DB,
   actor: SessionUser,
   nominationId: number,
   input: { expertName: string; score: number },
 ): Promise<ReviewResult> {
-  return db.transaction().execute(async (tx) => {
-    const n = await tx.selectFrom("nomination").select(["campaign_id", "qualification_result"]).where("id", "=", nominationId).executeTakeFirst();
-    if (!n) return { ok: false as const, status: 404 as const, message: "记录不存在" };
-    const campaign = await lockCampaign(tx, n.campaign_id);
+  const n = await db.selectFrom("nomination").select(["campaign_id", "qualification_result"]).where("id", "=", nominationId).executeTakeFirst();
+  if (!n) return { ok: false, status: 404, message: "记录不存在" };
+  if (n.qualification_result !== "pass") {
+    const campaign = await db.selectFrom("campaign").select("status").where("id", "=", n.campaign_id).executeTakeFirstOrThrow();
     if (!stepOpen(campaign, "expertScore")) return wrongStage("expertScore");
-    if (n.qualification_result !== "pass") return { ok: false as const, status: 400 as const, message: "只有通过资格初审的人选才能评分" };
-    const before = await tx
-      .selectFrom("expert_score")
-      .select("score")
-      .where("nomination_id", "=", nominationId)
-      .where("expert_name", "=", input.expertName)
-      .executeTakeFirst();
-    await tx
-      .insertInto("expert_score")
-      .values({ nomination_id: nominationId, expert_name: input.expertName, score: input.score, recorded_by: actor.id })
-      .onConflict((oc) =>
-        oc.columns(["nomination_id", "expert_name"]).doUpdateSet({ score: input.score, recorded_by: actor.id, recorded_at: new Date() }),
-      )
+    return { ok: false, status: 400, message: "只有通过资格初审的人选才能评分" };
+  }
+  return recordExpertScores(db, actor, n.campaign_id, input.expertName, [{ nominationId, score: input.score }]);
+}
+
+/**
+ * Passes, in one go, every undecided nominee who meets all conditions, has no warning and whose
+ * unit is within its quota; the rest stay for a decision one by one.
+ */
+export async function passClearCases(db: DB, actor: SessionUser, campaignId: number): Promise<ReviewResult & { passed?: number }> {
+  return db.transaction().execute(async (tx) => {
+    const campaign = await lockCampaign(tx, campaignId);
+    if (!stepOpen(campaign, "qualification")) return wrongStage("qualification");
+    const undecided = await tx
+      .selectFrom("nomination")
+      .innerJoin("person", "person.id", "nomination.person_id")
+      .select([
+        "nomination.id",
+        "nomination.nominating_unit_id",
+        "nomination.frontline_years",
+        "nomination.in_skill_post",
+        "nomination.teacher_or_researcher",
+        "nomination.conditions",
+        "person.skill_level",
+      ])
+      .where("nomination.campaign_id", "=", campaignId)
+      .where("nomination.qualification_result", "is", null)
       .execute();
-    await recordAudit(tx, {
-      actor,
-      entityType: "nomination",
-      entityId: nominationId,
-      action: "expert_score",
-      before: before ? { expert: input.expertName, score: Number(before.score) } : null,
-      after: { expert: input.expertName, score: input.score },
+    const counts = await unitCounts(tx, campaignId);
+    const clear = undecided.filter((n) => {
+      const e = eligibilityOf(n);
+      const unit = counts.get(n.nominating_unit_id);
+      const overQuota = unit?.kind === "county" && unit.count > campaign.quota_per_unit;
+      return e.eligible && e.warnings.length === 0 && !overQuota;
     });
-    return { ok: true as const };
+    for (const n of clear) {
+      await tx.updateTable("nomination").set({ qualification_result: "pass", updated_at: new Date() }).where("id", "=", n.id).execute();
+      await recordAudit(tx, {
+        actor,
+        entityType: "nomination",
+        entityId: n.id,
+        orgUnitId: n.nominating_unit_id,
+        action: "qualification",
+        before: { result: null },
+        after: { result: "pass" },
+        comment: "批量通过：符合全部条件且无提示",
+      });
+    }
+    return { ok: true as const, passed: clear.length };
   });
 }
 

@@ -8,8 +8,12 @@ export const qualificationSchema = z
     if (v.result === "fail" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "未通过初审须说明理由" });
   });
 
+const expertName = z.string({ error: "请填写专家姓名" }).trim().min(1, "请填写专家姓名").max(30, "专家姓名不能超过30字");
+
+export const expertNameSchema = z.object({ expertName });
+
 export const expertScoreSchema = z.object({
-  expertName: z.string({ error: "请填写专家姓名" }).trim().min(1, "请填写专家姓名").max(30, "专家姓名不能超过30字"),
+  expertName,
   score: z.coerce
     .number({ error: "请填写评分" })
     .min(0, "评分应在0到100之间")
