@@ -9,11 +9,9 @@ import { CampaignForm } from "~/components/CampaignForm";
 import { Field, FormErrors } from "~/components/forms";
 import { StageBar } from "~/components/StageBar";
 import { getDb } from "~/db.server";
-import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { actionLabel } from "~/modules/audit/labels";
 import {
   advanceBlockers,
   advanceCampaign,
@@ -27,6 +25,7 @@ import { quotaWarning } from "~/modules/nominations/eligibility";
 import { unitCounts } from "~/modules/nominations/nominations.server";
 import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { HistoryCard } from "~/components/HistoryCard";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? campaignLabel(data.campaign.number) : "评选"} · 匠心` },
@@ -262,20 +261,14 @@ export default function CampaignPage() {
         </>
       ) : null}
 
-      {history.length ? (
-        <div className="card">
-          <h2>变更记录</h2>
-          <ul className="timeline">
-            {history.map((h) => (
-              <li key={h.id}>
-                <time>{formatDateTime(h.at)}</time> {h.actor_name} · {actionLabel(h.action)}
-                {h.action === "advance" ? `：${STAGE_LABELS[(h.before as { status: CampaignStatus }).status]} → ${STAGE_LABELS[(h.after as { status: CampaignStatus }).status]}` : ""}
-                {h.comment ? `（${h.comment}）` : ""}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <HistoryCard
+        history={history}
+        detail={(h) =>
+            h.action === "advance"
+              ? `：${STAGE_LABELS[(h.before as { status: CampaignStatus }).status]} → ${STAGE_LABELS[(h.after as { status: CampaignStatus }).status]}`
+              : null
+          }
+      />
     </section>
   );
 }

@@ -9,7 +9,6 @@ import { formatDateTime } from "~/lib/format";
 import { granted, idParam } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { actionLabel } from "~/modules/audit/labels";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import {
   acknowledgeQuota,
@@ -33,6 +32,7 @@ import {
 import { canEditNomination, canReview, stepOpen, todayInTaizhou } from "~/modules/nominations/policy";
 import { expertScoreSchema, objectionSchema, OUTCOME_LABELS, qualificationSchema, resolveObjectionSchema } from "~/modules/nominations/review-schema";
 import { CHANNEL_LABELS, OPINION_LABELS, opinionSchema } from "~/modules/nominations/schema";
+import { HistoryCard } from "~/components/HistoryCard";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.nomination.name ?? "推荐人选"} · 匠心` }];
 
@@ -464,19 +464,7 @@ export default function NominationPage() {
         {msg("opinion")}
       </div>
 
-      {d.history.length ? (
-        <div className="card">
-          <h2>变更记录</h2>
-          <ul className="timeline">
-            {d.history.map((h) => (
-              <li key={h.id}>
-                <time>{formatDateTime(h.at)}</time> {h.actor_name} · {actionLabel(h.action)}
-                {h.comment ? `（${h.comment}）` : ""}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <HistoryCard history={d.history} />
     </section>
   );
 }

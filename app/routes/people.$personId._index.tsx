@@ -6,15 +6,14 @@ import { z } from "zod";
 import { requirePermission, requireUser } from "~/auth/session.server";
 import { FieldError } from "~/components/forms";
 import { getDb } from "~/db.server";
-import { formatDateTime } from "~/lib/format";
 import { granted, idParam } from "~/lib/http.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { actionLabel } from "~/modules/audit/labels";
 import { SEX_LABELS } from "~/modules/people/id-number";
 import { personForViewer, revealPersonalData } from "~/modules/people/people.server";
 import { selectionRecord } from "~/modules/nominations/nominations.server";
 import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
+import { HistoryCard } from "~/components/HistoryCard";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
 
@@ -166,19 +165,7 @@ export default function PersonPage() {
           </button>
         </Form>
       ) : null}
-      {history.length ? (
-        <div className="card">
-          <h2>变更记录</h2>
-          <ul className="timeline">
-            {history.map((h) => (
-              <li key={h.id}>
-                <time>{formatDateTime(h.at)}</time> {h.actor_name} · {actionLabel(h.action)}
-                {h.comment ? `（${h.comment}）` : ""}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <HistoryCard history={history} />
     </section>
   );
 }

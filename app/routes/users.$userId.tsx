@@ -7,13 +7,12 @@ import { requirePermission } from "~/auth/session.server";
 import { Field, FormErrors } from "~/components/forms";
 import { UserRoleFields } from "~/components/UserRoleFields";
 import { getDb } from "~/db.server";
-import { formatDateTime } from "~/lib/format";
 import { notFound } from "~/lib/http.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { actionLabel } from "~/modules/audit/labels";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { resetPasswordSchema, updateUserSchema } from "~/modules/users/schema";
 import { findUser, resetPassword, updateUser } from "~/modules/users/users.server";
+import { HistoryCard } from "~/components/HistoryCard";
 
 export const meta: MetaFunction = () => [{ title: "用户 · 匠心" }];
 
@@ -129,18 +128,7 @@ export default function UserPage() {
           </button>
         </div>
       </Form>
-      {history.length ? (
-        <div className="card">
-          <h2>变更记录</h2>
-          <ul className="timeline">
-            {history.map((h) => (
-              <li key={h.id}>
-                <time>{formatDateTime(h.at)}</time> {h.actor_name} · {actionLabel(h.action)}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <HistoryCard history={history} />
     </section>
   );
 }

@@ -33,6 +33,17 @@ export async function findCampaign(db: DB, id: number) {
 
 export type Campaign = NonNullable<Awaited<ReturnType<typeof findCampaign>>>;
 
+function campaignColumns(input: CampaignInput) {
+  return {
+    number: input.number,
+    year: input.year,
+    title: input.title,
+    nomination_deadline: input.nominationDeadline,
+    quota_per_unit: input.quotaPerUnit,
+    title_count: input.titleCount,
+  };
+}
+
 export type CampaignSaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
 
 export async function createCampaign(db: DB, actor: SessionUser, input: CampaignInput): Promise<CampaignSaveResult> {
@@ -41,14 +52,7 @@ export async function createCampaign(db: DB, actor: SessionUser, input: Campaign
   return db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto("campaign")
-      .values({
-        number: input.number,
-        year: input.year,
-        title: input.title,
-        nomination_deadline: input.nominationDeadline,
-        quota_per_unit: input.quotaPerUnit,
-        title_count: input.titleCount,
-      })
+      .values(campaignColumns(input))
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(tx, { actor, entityType: "campaign", entityId: row.id, action: "create", after: input });
@@ -66,18 +70,7 @@ export async function updateCampaign(db: DB, actor: SessionUser, id: number, inp
   if (clash) return { ok: false, fieldErrors: { number: ["该届次已存在"] } };
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
-    await tx
-      .updateTable("campaign")
-      .set({
-        number: input.number,
-        year: input.year,
-        title: input.title,
-        nomination_deadline: input.nominationDeadline,
-        quota_per_unit: input.quotaPerUnit,
-        title_count: input.titleCount,
-      })
-      .where("id", "=", id)
-      .execute();
+    await tx.updateTable("campaign").set(campaignColumns(input)).where("id", "=", id).execute();
     await recordAudit(tx, {
       actor,
       entityType: "campaign",
