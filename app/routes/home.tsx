@@ -7,6 +7,9 @@ import { getDb } from "~/db.server";
 import { listAudit } from "~/modules/audit/audit.server";
 import { findOrgUnit } from "~/modules/org-units/org-units.server";
 import { findPerson, peopleByUnit } from "~/modules/people/people.server";
+import { selectionRecord } from "~/modules/nominations/nominations.server";
+import { campaignLabel } from "~/modules/campaigns/stages";
+import { StageBar } from "~/components/StageBar";
 import { formatDateTime } from "~/lib/format";
 import { actionLabel, entityLabel } from "~/modules/audit/labels";
 
@@ -19,13 +22,15 @@ const noAudit = async () => [] as Awaited<ReturnType<typeof listAudit>>["rows"];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const [units, recent, unit, me] = await Promise.all([
+  const [units, recent, unit, me, campaign] = await Promise.all([
     user.role === "craftsman" ? noUnits() : peopleByUnit(db, user),
     user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
     user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
     user.role === "craftsman" && user.personId ? findPerson(db, user.personId) : undefined,
+    user.role === "craftsman" ? undefined : db.selectFrom("campaign").selectAll().orderBy("number", "desc").executeTakeFirst(),
   ]);
-  return json({ role: user.role, user, units, recent, unit: unit ?? null, me: me ?? null });
+  const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];
+  return json({ role: user.role, user, units, recent, unit: unit ?? null, me: me ?? null, campaign: campaign ?? null, awards });
 }
 
 export default function Home() {
@@ -60,6 +65,18 @@ export default function Home() {
             <Link className="button" to="/people">本单位人员</Link>
           </div>
         </>
+      ) : null}
+
+      {data.campaign ? (
+        <div className="card">
+          <h2>
+            <Link to={`/campaigns/${data.campaign.id}`}>
+              {campaignLabel(data.campaign.number)}“台州工匠”选树（{data.campaign.year}）
+            </Link>
+          </h2>
+          <StageBar status={data.campaign.status} />
+          {data.campaign.status === "nominating" ? <p>推荐截止：{data.campaign.nomination_deadline}</p> : null}
+        </div>
       ) : null}
 
       {data.role !== "craftsman" ? (
@@ -112,6 +129,11 @@ export default function Home() {
         data.me ? (
           <div className="card">
             <h2>我的档案</h2>
+            {data.awards.map((a) => (
+              <p key={a.id} className="notice success">
+                {a.award_title} · 证书编号 {a.certificate_number}
+              </p>
+            ))}
             <dl className="facts">
               <dt>姓名</dt>
               <dd>{data.me.name}</dd>
