@@ -203,7 +203,88 @@ export interface ImportBatchTable {
   committed_at: Timestamp | null;
 }
 
+export type StudioStatus =
+  | "draft"
+  | "submitted"
+  | "returned"
+  | "county_reviewed"
+  | "rejected"
+  | "accredited"
+  | "active"
+  | "suspended"
+  | "revoked";
+export type FocusSector = "advanced_manufacturing" | "modern_services" | "strategic_emerging" | "other";
+export type MentorshipStatus = "active" | "completed" | "ended_early";
+export type MilestoneKind = "skill_upgrade" | "competition" | "backbone" | "innovation";
+export type MilestoneStatus = "pending" | "verified" | "rejected";
+
+export interface StudioTable {
+  id: Generated<number>;
+  person_id: number;
+  award_id: number;
+  org_unit_id: number;
+  name: string;
+  host_enterprise: string;
+  industry: string;
+  focus_sector: FocusSector;
+  address: string;
+  focus_areas: string;
+  founding_plan: string;
+  status: Defaulted<StudioStatus>;
+  status_reason: string | null;
+  plaque_number: string | null;
+  accredited_on: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+}
+
+export interface MentorshipTable {
+  id: Generated<number>;
+  studio_id: number;
+  apprentice_id: number;
+  start_date: string;
+  planned_end: string;
+  goals: string;
+  status: Defaulted<MentorshipStatus>;
+  ended_on: string | null;
+  end_reason: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface MilestoneTable {
+  id: Generated<number>;
+  mentorship_id: number;
+  kind: MilestoneKind;
+  occurred_on: string;
+  details: ColumnType<Record<string, string | number>, string, string>;
+  benefit_fen: number | null;
+  status: Defaulted<MilestoneStatus>;
+  review_comment: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface EvidenceFileTable {
+  id: Generated<number>;
+  milestone_id: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Uint8Array;
+  uploaded_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  studio: StudioTable;
+  mentorship: MentorshipTable;
+  milestone: MilestoneTable;
+  evidence_file: EvidenceFileTable;
   campaign: CampaignTable;
   nomination: NominationTable;
   nomination_opinion: NominationOpinionTable;

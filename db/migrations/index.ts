@@ -1,6 +1,7 @@
 import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_foundation";
 import * as m0002 from "./0002_campaigns";
+import * as m0003 from "./0003_studios";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -9,4 +10,5 @@ import * as m0002 from "./0002_campaigns";
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_campaigns": m0002,
+  "0003_studios": m0003,
 };
