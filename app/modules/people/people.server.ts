@@ -46,7 +46,18 @@ export function personVisibleTo(user: SessionUser) {
       case "county_officer":
         return eb("person.org_unit_id", "=", user.orgUnitId ?? -1);
       case "craftsman":
-        return eb("person.id", "=", user.personId ?? -1);
+        // Themself, and the apprentices of the studio they lead.
+        return eb.or([
+          eb("person.id", "=", user.personId ?? -1),
+          eb.exists(
+            eb
+              .selectFrom("mentorship")
+              .innerJoin("studio", "studio.id", "mentorship.studio_id")
+              .select(sql`1`.as("x"))
+              .whereRef("mentorship.apprentice_id", "=", "person.id")
+              .where("studio.person_id", "=", user.personId ?? -1),
+          ),
+        ]);
     }
   };
 }
@@ -112,8 +123,10 @@ export type Access<T> = { status: 200; value: T } | { status: 403 | 404 };
 export async function personForViewer(db: DB, user: SessionUser, id: number): Promise<Access<PersonView>> {
   const person = await findPerson(db, id);
   if (!person) return { status: 404 };
-  if (!canViewPerson(user, person)) return { status: 403 };
-  return { status: 200, value: person };
+  if (canViewPerson(user, person)) return { status: 200, value: person };
+  // A craftsman also sees their apprentices, which only the database knows.
+  const inScope = await db.selectFrom("person").select("id").where("id", "=", id).where(personVisibleTo(user)).executeTakeFirst();
+  return inScope ? { status: 200, value: person } : { status: 403 };
 }
 
 export type SaveResult =

@@ -1,0 +1,30 @@
+/** Evidence files are recognised by their first bytes, never by the name the user gave them. */
+
+export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
+export const EVIDENCE_MAX_FILES = 3;
+
+export type EvidenceType = "application/pdf" | "image/jpeg" | "image/png";
+
+export function sniffEvidenceType(bytes: Uint8Array): EvidenceType | null {
+  if (bytes.length >= 5 && bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46 && bytes[4] === 0x2d) {
+    return "application/pdf";
+  }
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
+  if (
+    bytes.length >= 8 &&
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((b, i) => bytes[i] === b)
+  ) {
+    return "image/png";
+  }
+  return null;
+}
+
+export type EvidenceCheck = { ok: true; type: EvidenceType } | { ok: false; message: string };
+
+export function checkEvidence(name: string, bytes: Uint8Array): EvidenceCheck {
+  if (bytes.length === 0) return { ok: false, message: `“${name}”是空文件` };
+  if (bytes.length > EVIDENCE_MAX_BYTES) return { ok: false, message: `“${name}”超过 5 MB，请压缩后再上传` };
+  const type = sniffEvidenceType(bytes);
+  if (!type) return { ok: false, message: `“${name}”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与扩展名无关）` };
+  return { ok: true, type };
+}

@@ -1,0 +1,189 @@
+import { z } from "zod";
+import { parseYuan } from "../../lib/money";
+import { whenValid } from "../../lib/validation";
+import { SKILL_LEVELS, skillRank } from "../people/options";
+import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "../people/schema";
+
+export const FOCUS_SECTOR_LABELS = {
+  advanced_manufacturing: "先进制造业",
+  modern_services: "现代服务业",
+  strategic_emerging: "战略性新兴产业",
+  other: "其他行业",
+} as const;
+
+const text = (label: string, max: number) =>
+  z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`);
+
+export const isoDate = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}格式应为 年-月-日`)
+    .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 10) === v, `${label}不存在`);
+
+export const studioSchema = z.object({
+  leaderPersonId: z.coerce.number({ error: "请选择领衔工匠" }).int().positive("请选择领衔工匠"),
+  name: text("工作室名称", 50),
+  hostEnterprise: text("依托企业", 100),
+  industry: text("所属行业", 50),
+  focusSector: z.enum(["advanced_manufacturing", "modern_services", "strategic_emerging", "other"], { error: "请选择重点领域" }),
+  orgUnitId: z.coerce.number({ error: "请选择所属县级总工会" }).int().positive("请选择所属县级总工会"),
+  address: text("地址", 200),
+  focusAreas: text("主攻方向", 500),
+  foundingPlan: text("建设方案", 3000),
+});
+
+export type StudioInput = z.output<typeof studioSchema>;
+
+export const studioStepSchema = z.object({
+  step: z.enum([
+    "submit",
+    "return",
+    "county_approve",
+    "county_reject",
+    "city_return",
+    "city_reject",
+    "accredit",
+    "activate",
+    "suspend",
+    "resume",
+    "revoke",
+  ]),
+  expected: z.string(),
+  reason: z.string().trim().max(500, "理由不能超过500字").optional().transform((v) => v || null),
+  plaqueNumber: z.string().trim().max(40, "牌匾编号不能超过40字").optional().transform((v) => v || null),
+  accreditedOn: z.string().optional().transform((v) => v || null),
+});
+
+export const mentorshipFields = {
+  startDate: isoDate("结对日期"),
+  plannedEnd: isoDate("计划结束日期"),
+  goals: text("培养目标", 1000),
+};
+
+function datesInOrder(v: { startDate: string; plannedEnd: string }, ctx: z.RefinementCtx) {
+  if (v.plannedEnd <= v.startDate) ctx.addIssue({ code: "custom", path: ["plannedEnd"], message: "计划结束日期应晚于结对日期" });
+}
+
+/** A new apprentice: the person (found by ID number, or registered) and the 师徒结对协议. */
+export const apprenticeSchema = z
+  .object({ ...personFields, idNumber: idNumberField(true), ...mentorshipFields })
+  .superRefine(crossCheck, crossCheckWhenValid)
+  .superRefine(datesInOrder, whenValid("startDate", "plannedEnd"));
+
+export type ApprenticeInput = z.output<typeof apprenticeSchema>;
+
+
+export const endMentorshipSchema = z
+  .object({
+    outcome: z.enum(["completed", "ended_early"], { error: "请选择结束方式" }),
+    endedOn: isoDate("结束日期"),
+    reason: z.string().trim().max(500, "原因不能超过500字").optional().transform((v) => v || null),
+  })
+  .superRefine((v, ctx) => {
+    if (v.outcome === "ended_early" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "提前结束须说明原因" });
+  });
+
+export const MILESTONE_KIND_LABELS = {
+  skill_upgrade: "技能等级提升",
+  competition: "技能竞赛获奖",
+  backbone: "成为技能骨干",
+  innovation: "技术创新成果",
+} as const;
+
+export const COMPETITION_LEVELS = {
+  enterprise: "企业级",
+  county: "县（市、区）级",
+  city: "市级",
+  provincial: "省级",
+  national: "国家级",
+} as const;
+
+export const INNOVATION_TYPES = { patent: "专利", process: "工艺改进", other: "其他创新" } as const;
+
+const optional = (max: number) => z.string().trim().max(max, `不能超过${max}字`).optional().transform((v) => v ?? "");
+
+export const milestoneSchema = z
+  .object({
+    kind: z.enum(["skill_upgrade", "competition", "backbone", "innovation"], { error: "请选择成果类型" }),
+    occurredOn: isoDate("日期"),
+    fromLevel: optional(10),
+    toLevel: optional(10),
+    certificateNumber: optional(60),
+    competitionName: optional(100),
+    competitionLevel: optional(20),
+    placing: optional(40),
+    confirmedBy: optional(100),
+    innovationType: optional(20),
+    innovationTitle: optional(100),
+    patentNumber: optional(60),
+    benefit: optional(30),
+  })
+  .superRefine((v, ctx) => {
+    const need = (field: keyof typeof v, message: string) => {
+      if (!v[field]) ctx.addIssue({ code: "custom", path: [field], message });
+    };
+    if (v.occurredOn > new Date().toISOString().slice(0, 10)) {
+      ctx.addIssue({ code: "custom", path: ["occurredOn"], message: "日期不能晚于今天" });
+    }
+    switch (v.kind) {
+      case "skill_upgrade":
+        if (!SKILL_LEVELS.includes(v.fromLevel as never)) ctx.addIssue({ code: "custom", path: ["fromLevel"], message: "请选择原等级" });
+        if (!SKILL_LEVELS.includes(v.toLevel as never)) ctx.addIssue({ code: "custom", path: ["toLevel"], message: "请选择新等级" });
+        else if (skillRank(v.toLevel) <= skillRank(v.fromLevel)) {
+          ctx.addIssue({ code: "custom", path: ["toLevel"], message: "新等级应高于原等级" });
+        }
+        need("certificateNumber", "请填写证书编号");
+        break;
+      case "competition":
+        need("competitionName", "请填写竞赛名称");
+        if (!(v.competitionLevel in COMPETITION_LEVELS)) ctx.addIssue({ code: "custom", path: ["competitionLevel"], message: "请选择竞赛级别" });
+        need("placing", "请填写名次或奖项");
+        break;
+      case "backbone":
+        need("confirmedBy", "请填写企业确认人及部门");
+        break;
+      case "innovation": {
+        if (!(v.innovationType in INNOVATION_TYPES)) ctx.addIssue({ code: "custom", path: ["innovationType"], message: "请选择成果类别" });
+        need("innovationTitle", "请填写成果名称");
+        if (v.innovationType === "patent") need("patentNumber", "请填写专利号");
+        if (v.benefit) {
+          const money = parseYuan(v.benefit);
+          if (!money.ok) ctx.addIssue({ code: "custom", path: ["benefit"], message: money.message });
+        }
+        break;
+      }
+    }
+  });
+
+export type MilestoneInput = z.output<typeof milestoneSchema>;
+
+/** The fields that belong to the milestone's kind, as stored; money as fen. */
+export function milestoneDetails(input: MilestoneInput): { details: Record<string, string>; benefitFen: number | null } {
+  switch (input.kind) {
+    case "skill_upgrade":
+      return { details: { fromLevel: input.fromLevel, toLevel: input.toLevel, certificateNumber: input.certificateNumber }, benefitFen: null };
+    case "competition":
+      return {
+        details: { competitionName: input.competitionName, competitionLevel: input.competitionLevel, placing: input.placing },
+        benefitFen: null,
+      };
+    case "backbone":
+      return { details: { confirmedBy: input.confirmedBy }, benefitFen: null };
+    case "innovation": {
+      const money = input.benefit ? parseYuan(input.benefit) : null;
+      return {
+        details: { innovationType: input.innovationType, innovationTitle: input.innovationTitle, patentNumber: input.patentNumber },
+        benefitFen: money?.ok ? money.fen : null,
+      };
+    }
+  }
+}
+
+export const milestoneReviewSchema = z
+  .object({
+    decision: z.enum(["verified", "rejected"], { error: "请选择核实结论" }),
+    comment: z.string().trim().max(500, "意见不能超过500字").optional().transform((v) => v || null),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === "rejected" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "不予认定须说明理由" });
+  });
