@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   "campaign.manage": ["city_admin"],
   "nomination.create": ["city_admin", "county_officer"],
   "nomination.read": ["city_admin", "county_officer", "craftsman"],
+  "studio.read": ["city_admin", "county_officer", "craftsman"],
+  "milestone.verify": ["city_admin", "county_officer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

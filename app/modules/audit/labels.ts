@@ -6,6 +6,8 @@ export const ENTITY_LABELS: Record<string, string> = {
   campaign: "评选活动",
   nomination: "推荐人选",
   import_batch: "汇总表导入",
+  studio: "工匠工作室",
+  milestone: "学徒成果",
 };
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -28,6 +30,21 @@ export const ACTION_LABELS: Record<string, string> = {
   opinion_expert: "录入专家组意见",
   opinion_city: "录入市总工会意见",
   import: "导入汇总表",
+  step_submit: "提交申请",
+  step_return: "县级退回修改",
+  step_county_approve: "县级审核通过",
+  step_county_reject: "县级不予通过",
+  step_city_return: "市级退回修改",
+  step_city_reject: "不予授牌",
+  step_accredit: "授牌",
+  step_activate: "开始运行",
+  step_suspend: "暂停",
+  step_resume: "恢复运行",
+  step_revoke: "摘牌",
+  mentorship_start: "师徒结对",
+  mentorship_end: "结束结对",
+  verify: "核实认定",
+  reject: "不予认定",
 };
 
 export const entityLabel = (key: string) => ENTITY_LABELS[key] ?? key;

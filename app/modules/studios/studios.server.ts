@@ -548,7 +548,11 @@ export async function reviewMilestone(
 }
 
 /** Evidence is served only to those who may see the studio it belongs to. */
-export async function evidenceForViewer(db: DB, user: SessionUser, fileId: number) {
+export async function evidenceForViewer(
+  db: DB,
+  user: SessionUser,
+  fileId: number,
+): Promise<Access<{ filename: string; content_type: string; data: Uint8Array }>> {
   const file = await db
     .selectFrom("evidence_file")
     .innerJoin("milestone", "milestone.id", "evidence_file.milestone_id")
@@ -557,9 +561,9 @@ export async function evidenceForViewer(db: DB, user: SessionUser, fileId: numbe
     .select(["evidence_file.filename", "evidence_file.content_type", "evidence_file.data", "studio.status", "studio.org_unit_id", "studio.person_id"])
     .where("evidence_file.id", "=", fileId)
     .executeTakeFirst();
-  if (!file) return { status: 404 as const };
-  if (!canViewStudio(user, file)) return { status: 403 as const };
-  return { status: 200 as const, value: file };
+  if (!file) return { status: 404 };
+  if (!canViewStudio(user, file)) return { status: 403 };
+  return { status: 200, value: file };
 }
 
 /** Milestones waiting for an officer, within what the officer may see. */

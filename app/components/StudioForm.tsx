@@ -1,0 +1,117 @@
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { Form } from "@remix-run/react";
+import { FOCUS_SECTOR_LABELS, studioSchema } from "~/modules/studios/schema";
+import { Field, FormErrors } from "./forms";
+import { SubmitButton } from "./PersonForm";
+
+export interface LeaderOption {
+  id: number;
+  name: string;
+  employer: string;
+  industry: string;
+  org_unit_id: number;
+  title: string;
+}
+
+export function StudioForm({
+  lastResult,
+  defaultValue,
+  leaders,
+  units,
+  fixedUnitId,
+}: {
+  lastResult?: SubmissionResult<string[]> | null;
+  defaultValue?: Record<string, string>;
+  /** Named craftsmen who may lead it; a single one is fixed (the craftsman applying, or an edit). */
+  leaders: LeaderOption[];
+  units: Array<{ id: number; short_name: string }>;
+  fixedUnitId?: number | null;
+}) {
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: studioSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  // Choosing the craftsman fills in what the studio usually takes from them, if still empty.
+  const chooseLeader = (id: string) => {
+    const leader = leaders.find((l) => String(l.id) === id);
+    if (!leader) return;
+    if (!fields.name.value) form.update({ name: fields.name.name, value: `${leader.name}工匠工作室` });
+    if (!fields.hostEnterprise.value) form.update({ name: fields.hostEnterprise.name, value: leader.employer });
+    if (!fields.industry.value) form.update({ name: fields.industry.name, value: leader.industry });
+    if (!fields.orgUnitId.value && !fixedUnitId) form.update({ name: fields.orgUnitId.name, value: String(leader.org_unit_id) });
+  };
+  return (
+    <Form method="post" {...getFormProps(form)} className="card form-grid">
+      <FormErrors errors={form.errors} />
+      <Field label="领衔工匠" meta={fields.leaderPersonId} required>
+        {leaders.length === 1 ? (
+          <>
+            <input type="hidden" name={fields.leaderPersonId.name} value={leaders[0].id} />
+            <input id={fields.leaderPersonId.id} value={`${leaders[0].name}（${leaders[0].title}）`} readOnly />
+          </>
+        ) : (
+          <select {...getSelectProps(fields.leaderPersonId)} onChange={(e) => chooseLeader(e.currentTarget.value)}>
+            <option value="">请选择</option>
+            {leaders.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}（{l.title}，{l.employer}）
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="工作室名称" meta={fields.name} hint="以工匠个人名字命名，如“王建国工匠工作室”" required>
+        <input {...getInputProps(fields.name, { type: "text" })} />
+      </Field>
+      <Field label="依托企业" meta={fields.hostEnterprise} required>
+        <input {...getInputProps(fields.hostEnterprise, { type: "text" })} />
+      </Field>
+      <Field label="所属行业" meta={fields.industry} required>
+        <input {...getInputProps(fields.industry, { type: "text" })} />
+      </Field>
+      <Field label="重点领域" meta={fields.focusSector} hint="通知聚焦的三大领域" required>
+        <select {...getSelectProps(fields.focusSector)}>
+          <option value="">请选择</option>
+          {Object.entries(FOCUS_SECTOR_LABELS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="所属县级总工会" meta={fields.orgUnitId} required>
+        {fixedUnitId ? (
+          <>
+            <input type="hidden" name={fields.orgUnitId.name} value={fixedUnitId} />
+            <input id={fields.orgUnitId.id} value={units.find((u) => u.id === fixedUnitId)?.short_name ?? ""} readOnly />
+          </>
+        ) : (
+          <select {...getSelectProps(fields.orgUnitId)}>
+            <option value="">请选择</option>
+            {units.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.short_name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="span-all">
+        <Field label="地址" meta={fields.address} required>
+          <input {...getInputProps(fields.address, { type: "text" })} />
+        </Field>
+        <Field label="主攻方向" meta={fields.focusAreas} required>
+          <textarea {...getTextareaProps(fields.focusAreas)} rows={3} />
+        </Field>
+        <Field label="建设方案" meta={fields.foundingPlan} hint="目标、师带徒计划、场地与设备、经费来源等" required>
+          <textarea {...getTextareaProps(fields.foundingPlan)} rows={8} />
+        </Field>
+      </div>
+      <SubmitButton />
+    </Form>
+  );
+}

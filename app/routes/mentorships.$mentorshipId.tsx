@@ -1,0 +1,351 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { requirePermission } from "~/auth/session.server";
+import { FieldError } from "~/components/forms";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/lib/format";
+import { granted, idParam } from "~/lib/http.server";
+import { unknownIntent } from "~/lib/intent.server";
+import { formatFen } from "~/lib/money";
+import { filesOf, readForm } from "~/lib/upload.server";
+import { SKILL_LEVELS } from "~/modules/people/options";
+import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/policy";
+import {
+  COMPETITION_LEVELS,
+  endMentorshipSchema,
+  INNOVATION_TYPES,
+  MILESTONE_KIND_LABELS,
+  milestoneReviewSchema,
+  milestoneSchema,
+} from "~/modules/studios/schema";
+import {
+  addMilestone,
+  endMentorship,
+  mentorshipForViewer,
+  milestonesOf,
+  reviewMilestone,
+  studioRefOf,
+} from "~/modules/studios/studios.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
+
+const STATUS_LABELS = { pending: "待核实", verified: "已认定", rejected: "不予认定" } as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const m = granted(await mentorshipForViewer(db, user, idParam(params.mentorshipId)));
+  const milestones = await milestonesOf(db, m.id);
+  const studio = studioRefOf(m);
+  return json({
+    m,
+    milestones: milestones.map((ms) => ({ ...ms, canVerify: canVerifyMilestone(user, studio, ms) })),
+    canAdd: !!relation(user, studio) && studioWorking(studio),
+    canEnd: !!relation(user, studio) && m.status === "active",
+    today: new Date().toISOString().slice(0, 10),
+  });
+}
+
+type Reply = { intent: string; message: string | null; fieldErrors: Record<string, string[]> | null };
+const reply = (body: Reply, status = 200) => json(body, { status });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const m = granted(await mentorshipForViewer(db, user, idParam(params.mentorshipId)));
+  const form = await readForm(request);
+  if (!form.ok) return reply({ intent: "milestone", message: form.message, fieldErrors: { evidence: [form.message] } }, 400);
+  const intent = String(form.formData.get("intent") ?? "");
+  switch (intent) {
+    case "milestone": {
+      const submission = parseWithZod(form.formData, { schema: milestoneSchema });
+      if (submission.status !== "success") {
+        return reply({ intent, message: "请检查填写的内容", fieldErrors: (submission.error ?? {}) as Record<string, string[]> }, 400);
+      }
+      const result = await addMilestone(db, user, m, submission.value, await filesOf(form.formData, "evidence"));
+      if (!result.ok) return reply({ intent, message: result.message, fieldErrors: result.field ? { [result.field]: [result.message] } : null }, result.status);
+      return reply({ intent, message: null, fieldErrors: null });
+    }
+    case "review": {
+      const submission = parseWithZod(form.formData, { schema: milestoneReviewSchema });
+      const milestoneId = Number(form.formData.get("milestoneId"));
+      if (submission.status !== "success") {
+        return reply({ intent, message: "不予认定须说明理由", fieldErrors: (submission.error ?? {}) as Record<string, string[]> }, 400);
+      }
+      if (!Number.isInteger(milestoneId) || milestoneId <= 0) return unknownIntent();
+      const belongs = await db.selectFrom("milestone").select("id").where("id", "=", milestoneId).where("mentorship_id", "=", m.id).executeTakeFirst();
+      if (!belongs) throw json({ error: "成果记录不存在" }, { status: 404 });
+      const result = await reviewMilestone(db, user, milestoneId, submission.value);
+      if (!result.ok) return reply({ intent, message: result.message, fieldErrors: null }, result.status);
+      return reply({ intent, message: null, fieldErrors: null });
+    }
+    case "end": {
+      const submission = parseWithZod(form.formData, { schema: endMentorshipSchema });
+      if (submission.status !== "success") {
+        return reply({ intent, message: "请检查填写的内容", fieldErrors: (submission.error ?? {}) as Record<string, string[]> }, 400);
+      }
+      const result = await endMentorship(db, user, m, submission.value);
+      if (!result.ok) return reply({ intent, message: result.message, fieldErrors: null }, result.status);
+      return reply({ intent, message: null, fieldErrors: null });
+    }
+    default:
+      return unknownIntent();
+  }
+}
+
+function describe(kind: keyof typeof MILESTONE_KIND_LABELS, d: Record<string, string | number>, benefitFen: number | null): string {
+  switch (kind) {
+    case "skill_upgrade":
+      return `${d.fromLevel} → ${d.toLevel}，证书编号 ${d.certificateNumber}`;
+    case "competition":
+      return `${d.competitionName}（${COMPETITION_LEVELS[d.competitionLevel as keyof typeof COMPETITION_LEVELS] ?? d.competitionLevel}）${d.placing}`;
+    case "backbone":
+      return `企业确认：${d.confirmedBy}`;
+    case "innovation":
+      return `${INNOVATION_TYPES[d.innovationType as keyof typeof INNOVATION_TYPES] ?? ""}：${d.innovationTitle}${d.patentNumber ? `（${d.patentNumber}）` : ""}${benefitFen ? `，经济效益 ${formatFen(benefitFen)}` : ""}`;
+  }
+}
+
+export default function MentorshipPage() {
+  const { m, milestones, canAdd, canEnd, today } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [kind, setKind] = useState<keyof typeof MILESTONE_KIND_LABELS>("skill_upgrade");
+  const errors = (intent: string, field: string) => (data?.intent === intent ? data.fieldErrors?.[field] : undefined);
+  const done = data?.intent === "milestone" && !data.message && navigation.state === "idle";
+  return (
+    <section>
+      <p>
+        <Link to={`/studios/${m.studio_id}`}>← {m.studio_name}</Link>
+      </p>
+      <h1>
+        学徒：<Link to={`/people/${m.apprentice_id}`}>{m.name}</Link>
+      </h1>
+      <dl className="facts card">
+        <dt>技术等级</dt>
+        <dd>{m.skill_level}</dd>
+        <dt>工作单位</dt>
+        <dd>{m.employer}</dd>
+        <dt>结对期</dt>
+        <dd>
+          {m.start_date} 至 {m.planned_end}
+        </dd>
+        <dt>培养目标</dt>
+        <dd className="pre">{m.goals}</dd>
+        <dt>状态</dt>
+        <dd>{m.status === "active" ? "结对中" : m.status === "completed" ? `已出师（${m.ended_on}）` : `提前结束（${m.ended_on}）：${m.end_reason}`}</dd>
+      </dl>
+
+      <div className="card">
+        <h2>成长记录</h2>
+        {milestones.length === 0 ? <p className="empty">还没有登记成果。</p> : null}
+        <ul className="milestones">
+          {milestones.map((ms) => (
+            <li key={ms.id} className={`milestone ${ms.status}`}>
+              <p>
+                <strong>{MILESTONE_KIND_LABELS[ms.kind]}</strong> <time>{ms.occurred_on}</time>{" "}
+                <span className={ms.status === "verified" ? "badge ok" : ms.status === "rejected" ? "badge bad" : "badge warn"}>{STATUS_LABELS[ms.status]}</span>
+              </p>
+              <p>{describe(ms.kind, ms.details, ms.benefit_fen)}</p>
+              <p className="small">
+                证明材料：
+                {ms.files.map((f) => (
+                  <a key={f.id} href={`/evidence/${f.id}`} target="_blank" rel="noreferrer" className="file-link">
+                    {f.filename}
+                  </a>
+                ))}
+              </p>
+              {ms.review_comment ? (
+                <p className="small">
+                  核实意见：{ms.review_comment}（{formatDateTime(ms.reviewed_at)}）
+                </p>
+              ) : null}
+              {ms.canVerify ? (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="intent" value="review" />
+                  <input type="hidden" name="milestoneId" value={ms.id} />
+                  <label>
+                    核实意见
+                    <input name="comment" placeholder="不予认定时必填" />
+                  </label>
+                  <button type="submit" name="decision" value="verified" className="button primary">
+                    核实认定
+                  </button>
+                  <button type="submit" name="decision" value="rejected" className="button">
+                    不予认定
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+        {data?.intent === "review" && data.message ? (
+          <p className="form-errors" role="alert">
+            {data.message}
+          </p>
+        ) : null}
+      </div>
+
+      {canAdd ? (
+        <div className="card">
+          <h2>登记成果</h2>
+          {done ? (
+            <p className="notice success" role="status">
+              已登记{milestones.some((x) => x.status === "pending") ? "，等待县级总工会核实" : ""}。
+            </p>
+          ) : null}
+          <Form method="post" encType="multipart/form-data" className="form-grid" key={milestones.length}>
+            <input type="hidden" name="intent" value="milestone" />
+            <label className="field">
+              成果类型
+              <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as typeof kind)}>
+                {Object.entries(MILESTONE_KIND_LABELS).map(([k, v]) => (
+                  <option key={k} value={k}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              日期
+              <input type="date" name="occurredOn" max={today} />
+              <FieldError errors={errors("milestone", "occurredOn")} />
+            </label>
+            {kind === "skill_upgrade" ? (
+              <>
+                <label className="field">
+                  原等级
+                  <select name="fromLevel" defaultValue={m.skill_level}>
+                    {SKILL_LEVELS.map((l) => (
+                      <option key={l}>{l}</option>
+                    ))}
+                  </select>
+                </label>
+                <label className="field">
+                  新等级
+                  <select name="toLevel">
+                    {SKILL_LEVELS.map((l) => (
+                      <option key={l}>{l}</option>
+                    ))}
+                  </select>
+                  <FieldError errors={errors("milestone", "toLevel")} />
+                </label>
+                <label className="field">
+                  证书编号
+                  <input name="certificateNumber" />
+                  <FieldError errors={errors("milestone", "certificateNumber")} />
+                </label>
+              </>
+            ) : null}
+            {kind === "competition" ? (
+              <>
+                <label className="field">
+                  竞赛名称
+                  <input name="competitionName" />
+                  <FieldError errors={errors("milestone", "competitionName")} />
+                </label>
+                <label className="field">
+                  竞赛级别
+                  <select name="competitionLevel">
+                    {Object.entries(COMPETITION_LEVELS).map(([k, v]) => (
+                      <option key={k} value={k}>
+                        {v}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="field">
+                  名次或奖项
+                  <input name="placing" placeholder="如：一等奖、第3名" />
+                  <FieldError errors={errors("milestone", "placing")} />
+                </label>
+              </>
+            ) : null}
+            {kind === "backbone" ? (
+              <label className="field span-all">
+                企业确认人及部门
+                <input name="confirmedBy" placeholder="如：人力资源部 张敏" />
+                <FieldError errors={errors("milestone", "confirmedBy")} />
+              </label>
+            ) : null}
+            {kind === "innovation" ? (
+              <>
+                <label className="field">
+                  成果类别
+                  <select name="innovationType">
+                    {Object.entries(INNOVATION_TYPES).map(([k, v]) => (
+                      <option key={k} value={k}>
+                        {v}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="field">
+                  成果名称
+                  <input name="innovationTitle" />
+                  <FieldError errors={errors("milestone", "innovationTitle")} />
+                </label>
+                <label className="field">
+                  专利号（专利必填）
+                  <input name="patentNumber" />
+                  <FieldError errors={errors("milestone", "patentNumber")} />
+                </label>
+                <label className="field">
+                  经济效益（元）
+                  <input name="benefit" inputMode="decimal" placeholder="如 12,345.60" />
+                  <FieldError errors={errors("milestone", "benefit")} />
+                </label>
+              </>
+            ) : null}
+            <label className="field span-all">
+              证书或证明材料（拍照或 PDF，最多3个，每个不超过 5 MB）
+              <input type="file" name="evidence" accept="image/jpeg,image/png,application/pdf" multiple />
+              <FieldError errors={errors("milestone", "evidence")} />
+            </label>
+            {data?.intent === "milestone" && data.message && !data.fieldErrors?.evidence ? (
+              <p className="form-errors span-all" role="alert">
+                {data.message}
+              </p>
+            ) : null}
+            <div className="form-actions">
+              <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
+                {navigation.state === "submitting" ? "正在上传…" : "登记成果"}
+              </button>
+            </div>
+          </Form>
+        </div>
+      ) : null}
+
+      {canEnd ? (
+        <details className="card">
+          <summary>结束结对</summary>
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="end" />
+            <label>
+              方式
+              <select name="outcome">
+                <option value="completed">按期出师</option>
+                <option value="ended_early">提前结束</option>
+              </select>
+            </label>
+            <label>
+              日期
+              <input type="date" name="endedOn" defaultValue={today} />
+            </label>
+            <label>
+              原因（提前结束必填）
+              <input name="reason" />
+              <FieldError errors={errors("end", "reason")} />
+            </label>
+            <button type="submit" className="button">
+              确认结束
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </section>
+  );
+}

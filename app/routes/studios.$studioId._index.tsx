@@ -1,0 +1,224 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { HistoryCard } from "~/components/HistoryCard";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { formatFen } from "~/lib/money";
+import { historyOf } from "~/modules/audit/audit.server";
+import { availableSteps, canEditStudio, canManageApprentices, STUDIO_STATUS_LABELS, STUDIO_STEPS, type StudioStatus } from "~/modules/studios/policy";
+import { FOCUS_SECTOR_LABELS, studioStepSchema } from "~/modules/studios/schema";
+import { mentorshipsOf, studioForViewer, studioYearFigures, takeStudioStep } from "~/modules/studios/studios.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
+
+const MENTORSHIP_LABELS = { active: "结对中", completed: "已出师", ended_early: "提前结束" } as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
+  const year = new Date().getFullYear();
+  const [mentorships, history, thisYear, lastYear] = await Promise.all([
+    mentorshipsOf(db, studio.id),
+    historyOf(db, "studio", studio.id),
+    studioYearFigures(db, studio.id, year),
+    studioYearFigures(db, studio.id, year - 1),
+  ]);
+  return json({
+    studio,
+    mentorships,
+    history,
+    figures: [
+      { year, ...thisYear },
+      { year: year - 1, ...lastYear },
+    ],
+    steps: availableSteps(user, studio).map((s) => ({ step: s, label: STUDIO_STEPS[s].label, needsReason: "needsReason" in STUDIO_STEPS[s] })),
+    canEdit: canEditStudio(user, studio),
+    canAddApprentice: canManageApprentices(user, studio),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
+  const submission = parseWithZod(await request.formData(), { schema: studioStepSchema });
+  if (submission.status !== "success") return json({ step: null, message: "未知的操作", field: null }, { status: 400 });
+  const { step, ...input } = submission.value;
+  const result = await takeStudioStep(db, user, studio.id, step, input);
+  if (!result.ok) return json({ step, message: result.message, field: result.field ?? null }, { status: result.status });
+  return json({ step, message: null, field: null });
+}
+
+export default function StudioPage() {
+  const { studio, mentorships, history, figures, steps, canEdit, canAddApprentice } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const active = mentorships.filter((m) => m.status === "active");
+  return (
+    <section>
+      <p>
+        <Link to="/studios">← 工匠工作室</Link>
+      </p>
+      <div className="page-head">
+        <h1>{studio.name}</h1>
+        <span className="badge">{STUDIO_STATUS_LABELS[studio.status as StudioStatus]}</span>
+      </div>
+      {studio.status_reason ? <p className="notice">说明：{studio.status_reason}</p> : null}
+      <dl className="facts card">
+        <dt>领衔工匠</dt>
+        <dd>
+          <Link to={`/people/${studio.person_id}`}>{studio.leader_name}</Link>（{studio.award_title}，证书 {studio.certificate_number}）
+        </dd>
+        <dt>依托企业</dt>
+        <dd>{studio.host_enterprise}</dd>
+        <dt>行业</dt>
+        <dd>
+          {studio.industry} · {FOCUS_SECTOR_LABELS[studio.focus_sector]}
+        </dd>
+        <dt>所属单位</dt>
+        <dd>{studio.unit_name}</dd>
+        <dt>地址</dt>
+        <dd>{studio.address}</dd>
+        <dt>主攻方向</dt>
+        <dd className="pre">{studio.focus_areas}</dd>
+        <dt>建设方案</dt>
+        <dd className="pre">{studio.founding_plan}</dd>
+        {studio.plaque_number ? (
+          <>
+            <dt>授牌</dt>
+            <dd>
+              {studio.plaque_number}（{studio.accredited_on}）
+            </dd>
+          </>
+        ) : null}
+      </dl>
+
+      {steps.length || canEdit ? (
+        <div className="card">
+          <h2>办理</h2>
+          {canEdit ? (
+            <p>
+              <Link className="button" to={`/studios/${studio.id}/edit`}>
+                修改申请
+              </Link>
+            </p>
+          ) : null}
+          {steps.map((s) => (
+            <Form key={s.step} method="post" className="inline-form step-form">
+              <input type="hidden" name="step" value={s.step} />
+              <input type="hidden" name="expected" value={studio.status} />
+              {s.needsReason ? (
+                <label>
+                  理由
+                  <input name="reason" required maxLength={500} />
+                </label>
+              ) : null}
+              {s.step === "accredit" ? (
+                <>
+                  <label>
+                    牌匾编号
+                    <input name="plaqueNumber" required maxLength={40} />
+                  </label>
+                  <label>
+                    授牌日期
+                    <input type="date" name="accreditedOn" required />
+                  </label>
+                </>
+              ) : null}
+              <button type="submit" className={s.needsReason ? "button" : "button primary"}>
+                {s.label}
+              </button>
+            </Form>
+          ))}
+          {data?.message ? (
+            <p className="form-errors" role="alert">
+              {data.message}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+
+      <div className="card">
+        <div className="page-head">
+          <h2>“1+N”师带徒：在带学徒 {active.length} 人</h2>
+          {canAddApprentice ? (
+            <Link className="button primary" to={`/studios/${studio.id}/apprentices/new`}>
+              登记学徒
+            </Link>
+          ) : null}
+        </div>
+        {mentorships.length === 0 ? (
+          <p className="empty">还没有学徒。</p>
+        ) : (
+          <table className="table responsive">
+            <thead>
+              <tr>
+                <th>学徒</th>
+                <th>技术等级</th>
+                <th>结对</th>
+                <th>状态</th>
+                <th className="num">已认定成果</th>
+                <th className="num">待核实</th>
+              </tr>
+            </thead>
+            <tbody>
+              {mentorships.map((m) => (
+                <tr key={m.id}>
+                  <td data-label="学徒">
+                    <Link to={`/mentorships/${m.id}`}>{m.name}</Link>
+                  </td>
+                  <td data-label="技术等级">{m.skill_level}</td>
+                  <td data-label="结对">
+                    {m.start_date} 至 {m.ended_on ?? m.planned_end}
+                  </td>
+                  <td data-label="状态">{MENTORSHIP_LABELS[m.status]}</td>
+                  <td data-label="已认定成果" className="num">
+                    {m.verified}
+                  </td>
+                  <td data-label="待核实" className="num">
+                    {m.pending}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+
+      <div className="card">
+        <h2>年度成效（仅计经核实的成果）</h2>
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th>年度</th>
+              <th className="num">带徒</th>
+              <th className="num">技能提升</th>
+              <th className="num">竞赛获奖</th>
+              <th className="num">技能骨干</th>
+              <th className="num">创新成果</th>
+              <th className="num">经济效益</th>
+            </tr>
+          </thead>
+          <tbody>
+            {figures.map((f) => (
+              <tr key={f.year}>
+                <td>{f.year}</td>
+                <td className="num">{f.apprenticesMentored}</td>
+                <td className="num">{f.skillUpgrades}</td>
+                <td className="num">{f.competitionPlacings}</td>
+                <td className="num">{f.backbones}</td>
+                <td className="num">{f.innovations}</td>
+                <td className="num">{formatFen(f.benefitFen)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <HistoryCard history={history} />
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { Field, FormErrors } from "~/components/forms";
+import { PersonFields, SubmitButton } from "~/components/PersonForm";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { canManageApprentices } from "~/modules/studios/policy";
+import { apprenticeSchema } from "~/modules/studios/schema";
+import { addApprentice, studioForViewer } from "~/modules/studios/studios.server";
+
+export const meta: MetaFunction = () => [{ title: "登记学徒 · 匠心" }];
+
+async function load(request: Request, studioId: string | undefined) {
+  const user = await requirePermission(request, "studio.read");
+  const studio = granted(await studioForViewer(getDb(), user, idParam(studioId)));
+  if (!canManageApprentices(user, studio)) throw json({ error: "工作室授牌后才能登记学徒" }, { status: 403 });
+  return { user, studio };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { studio } = await load(request, params.studioId);
+  return json({ studio: { id: studio.id, name: studio.name, org_unit_id: studio.org_unit_id, unit_name: studio.unit_name, host_enterprise: studio.host_enterprise, industry: studio.industry } });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, studio } = await load(request, params.studioId);
+  const submission = parseWithZod(await request.formData(), { schema: apprenticeSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await addApprentice(getDb(), user, studio.id, submission.value);
+  if (!result.ok) {
+    if ("status" in result) throw json({ error: result.message }, { status: result.status });
+    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  }
+  return redirect(`/mentorships/${result.id}`);
+}
+
+export default function NewApprentice() {
+  const { studio } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const today = new Date().toISOString().slice(0, 10);
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: { orgUnitId: String(studio.org_unit_id), employer: studio.host_enterprise, industry: studio.industry, startDate: today },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: apprenticeSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  const unit = { id: studio.org_unit_id, short_name: studio.unit_name };
+  return (
+    <section>
+      <p>
+        <Link to={`/studios/${studio.id}`}>← {studio.name}</Link>
+      </p>
+      <h1>登记学徒（师徒结对）</h1>
+      <p className="lead">已登记过的人员按身份证号码自动关联，不会重复建档。</p>
+      <Form method="post" {...getFormProps(form)} className="card form-grid">
+        <FormErrors errors={form.errors} />
+        <PersonFields mode="create" form={form} fields={fields} units={[unit]} fixedUnit={unit} />
+        <h2 className="span-all">师徒结对协议</h2>
+        <Field label="结对日期" meta={fields.startDate} required>
+          <input {...getInputProps(fields.startDate, { type: "date" })} />
+        </Field>
+        <Field label="计划结束日期" meta={fields.plannedEnd} required>
+          <input {...getInputProps(fields.plannedEnd, { type: "date" })} />
+        </Field>
+        <div className="span-all">
+          <Field label="培养目标" meta={fields.goals} hint="如：三年内取得高级工证书，参加市级技能竞赛" required>
+            <textarea {...getTextareaProps(fields.goals)} rows={3} />
+          </Field>
+        </div>
+        <SubmitButton label="登记结对" />
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { StudioForm } from "~/components/StudioForm";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { canEditStudio } from "~/modules/studios/policy";
+import { studioSchema } from "~/modules/studios/schema";
+import { studioForViewer, updateStudio } from "~/modules/studios/studios.server";
+
+export const meta: MetaFunction = () => [{ title: "修改工作室申请 · 匠心" }];
+
+async function load(request: Request, studioId: string | undefined) {
+  const user = await requirePermission(request, "studio.read");
+  const studio = granted(await studioForViewer(getDb(), user, idParam(studioId)));
+  if (!canEditStudio(user, studio)) throw json({ error: "申请已提交审核，当前不能修改" }, { status: 403 });
+  return { user, studio };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, studio } = await load(request, params.studioId);
+  const leader = await getDb().selectFrom("person").select(["id", "name", "employer", "industry", "org_unit_id"]).where("id", "=", studio.person_id).executeTakeFirstOrThrow();
+  return json({
+    studio,
+    leaders: [{ ...leader, title: studio.award_title }],
+    units: await listCountyUnits(getDb()),
+    fixedUnitId: user.role === "county_officer" ? user.orgUnitId : null,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, studio } = await load(request, params.studioId);
+  const submission = parseWithZod(await request.formData(), { schema: studioSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await updateStudio(getDb(), user, studio.id, { ...submission.value, leaderPersonId: studio.person_id });
+  if (!result.ok) {
+    if ("status" in result) throw json({ error: result.message }, { status: result.status });
+    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  }
+  return redirect(`/studios/${studio.id}`);
+}
+
+export default function EditStudio() {
+  const { studio, leaders, units, fixedUnitId } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section>
+      <p>
+        <Link to={`/studios/${studio.id}`}>← {studio.name}</Link>
+      </p>
+      <h1>修改工作室申请</h1>
+      <StudioForm
+        lastResult={lastResult}
+        leaders={leaders}
+        units={units}
+        fixedUnitId={fixedUnitId}
+        defaultValue={{
+          leaderPersonId: String(studio.person_id),
+          name: studio.name,
+          hostEnterprise: studio.host_enterprise,
+          industry: studio.industry,
+          focusSector: studio.focus_sector,
+          orgUnitId: String(studio.org_unit_id),
+          address: studio.address,
+          focusAreas: studio.focus_areas,
+          foundingPlan: studio.founding_plan,
+        }}
+      />
+    </section>
+  );
+}

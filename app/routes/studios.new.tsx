@@ -1,0 +1,54 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { StudioForm } from "~/components/StudioForm";
+import { getDb } from "~/db.server";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { studioSchema } from "~/modules/studios/schema";
+import { createStudio, eligibleLeaders } from "~/modules/studios/studios.server";
+
+export const meta: MetaFunction = () => [{ title: "申请创建工作室 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const [leaders, units] = await Promise.all([eligibleLeaders(db, user), listCountyUnits(db)]);
+  if (leaders.length === 0) {
+    throw json({ error: user.role === "craftsman" ? "您已领衔一个工作室，或尚未获得“台州工匠”称号" : "没有可以申请工作室的“台州工匠”" }, { status: 403 });
+  }
+  const only = leaders.length === 1 ? leaders[0] : null;
+  return json({
+    leaders,
+    units,
+    fixedUnitId: user.role === "county_officer" ? user.orgUnitId : null,
+    defaults: only
+      ? { leaderPersonId: String(only.id), name: `${only.name}工匠工作室`, hostEnterprise: only.employer, industry: only.industry, orgUnitId: String(only.org_unit_id) }
+      : {},
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const submission = parseWithZod(await request.formData(), { schema: studioSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await createStudio(getDb(), user, submission.value);
+  if (!result.ok) {
+    if ("status" in result) throw json({ error: result.message }, { status: result.status });
+    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  }
+  return redirect(`/studios/${result.id}`);
+}
+
+export default function NewStudio() {
+  const { leaders, units, fixedUnitId, defaults } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section>
+      <h1>申请创建工匠工作室</h1>
+      <p className="lead">先保存为草稿，确认无误后在工作室页面提交，由县级总工会审核、市总工会授牌。</p>
+      <StudioForm lastResult={lastResult} leaders={leaders} units={units} fixedUnitId={fixedUnitId} defaultValue={defaults} />
+    </section>
+  );
+}
