@@ -14,14 +14,15 @@ describe("demo data", () => {
     expect(logins.map((l) => l.username)).toEqual(["admin", "wenling", "jiaojiang", "craftsman"]);
 
     const people = await t.db.selectFrom("person").selectAll().execute();
-    expect(people).toHaveLength(120);
+    // Twelve per county-level unit, plus the apprentices of the running studios.
+    expect(people.length).toBeGreaterThan(120);
     expect(new Set(people.map((p) => p.org_unit_id)).size).toBe(10);
     for (const p of people) {
       const parsed = parseIdNumber(decrypt(p.id_number_cipher));
       expect(parsed.ok, p.name).toBe(true);
       if (parsed.ok) expect(crossCheckIdNumber(parsed.value, p.sex, p.birth_date)).toBeNull();
     }
-    expect(new Set(people.map((p) => p.id_number_hash)).size).toBe(120);
+    expect(new Set(people.map((p) => p.id_number_hash)).size).toBe(people.length);
   });
 
   it("runs the second campaign to twenty named craftsmen, the demo craftsman among them", async () => {
@@ -34,6 +35,24 @@ describe("demo data", () => {
     expect(awards).toHaveLength(20);
     const craftsman = await t.db.selectFrom("app_user").select("person_id").where("username", "=", "craftsman").executeTakeFirstOrThrow();
     expect(awards[0].person_id).toBe(craftsman.person_id);
+  });
+
+  it("gives the demo craftsman a running studio with five apprentices and two items to verify", async () => {
+    const craftsman = await t.db.selectFrom("app_user").select("person_id").where("username", "=", "craftsman").executeTakeFirstOrThrow();
+    const studio = await t.db.selectFrom("studio").selectAll().where("person_id", "=", craftsman.person_id!).executeTakeFirstOrThrow();
+    expect(studio.status).toBe("active");
+    const mentorships = await t.db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id).execute();
+    expect(mentorships).toHaveLength(5);
+    const pending = await t.db
+      .selectFrom("milestone")
+      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+      .where("mentorship.studio_id", "=", studio.id)
+      .where("milestone.status", "=", "pending")
+      .select("milestone.id")
+      .execute();
+    expect(pending).toHaveLength(2);
+    const states = await t.db.selectFrom("studio").select("status").distinct().execute();
+    expect(states.map((s) => s.status).sort()).toEqual(["accredited", "active", "county_reviewed", "draft", "submitted"]);
   });
 
   it("gives each demo login its role and lets it sign in", async () => {

@@ -6,6 +6,7 @@ import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from 
 import { encrypt, lookupHash } from "../app/modules/people/pii.server";
 import { birthDate, DISTRICT_CODES, employer, fictionalIdNumber, mobilePhone, personName, POSITIONS, TITLES } from "./people";
 import { seedCampaigns } from "./campaigns";
+import { seedStudios } from "./studios";
 import { createRandom } from "./random";
 
 export const DEMO_PASSWORD = "Jiangxin-2026";
@@ -86,6 +87,8 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   log(`${logins.length} demo logins`);
   await seedCampaigns(db, random, ids[craftsmanIndex], users[0].id);
   log("campaigns: the second (2018) named, the third open for nominations");
+  await seedStudios(db, random, ids[craftsmanIndex], users[0].id, serial, scale);
+  log("studios in every state, apprentices and their milestones");
   return [
     { username: "admin", role: "市总工会", who: "市总工会管理员" },
     { username: "wenling", role: "县级总工会", who: "温岭市总工会" },
