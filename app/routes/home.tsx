@@ -30,7 +30,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user.role === "craftsman" ? undefined : db.selectFrom("campaign").selectAll().orderBy("number", "desc").executeTakeFirst(),
   ]);
   const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];
-  return json({ role: user.role, user, units, recent, unit: unit ?? null, me: me ?? null, campaign: campaign ?? null, awards });
+  const myStudio = me
+    ? await db.selectFrom("studio").select(["id", "name", "status"]).where("person_id", "=", me.id).where("status", "not in", ["rejected", "revoked"]).executeTakeFirst()
+    : undefined;
+  return json({ role: user.role, user, units, recent, unit: unit ?? null, me: me ?? null, campaign: campaign ?? null, awards, myStudio: myStudio ?? null });
 }
 
 export default function Home() {
@@ -128,6 +131,19 @@ export default function Home() {
       {data.role === "craftsman" ? (
         data.me ? (
           <div className="card">
+            {data.myStudio ? (
+              <p>
+                <Link className="button primary" to={`/studios/${data.myStudio.id}`}>
+                  我的工作室：{data.myStudio.name}
+                </Link>
+              </p>
+            ) : data.awards.length ? (
+              <p>
+                <Link className="button primary" to="/studios/new">
+                  申请创建工匠工作室
+                </Link>
+              </p>
+            ) : null}
             <h2>我的档案</h2>
             {data.awards.map((a) => (
               <p key={a.id} className="notice success">

@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest";
+import * as evidence from "../../app/routes/evidence.$fileId";
+import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId";
+import * as pending from "../../app/routes/milestones.pending";
+import * as apprenticeNew from "../../app/routes/studios.$studioId.apprentices.new";
+import * as studioPage from "../../app/routes/studios.$studioId._index";
+import * as studioEdit from "../../app/routes/studios.$studioId.edit";
+import * as studios from "../../app/routes/studios._index";
+import * as studioNew from "../../app/routes/studios.new";
+import { useTestDb } from "../db";
+import { cookieFor, idNumberFor, makeCampaign, makePerson, makeUser, unitId } from "../factories";
+import { call, jsonOf, ORIGIN } from "../http";
+import type { DB } from "../../db";
+
+const t = useTestDb();
+
+async function awardee(db: DB, unit: string) {
+  const person = await makePerson(db, { unit, name: `${unit}匠人` });
+  const campaign = await makeCampaign(db);
+  const n = await db
+    .insertInto("nomination")
+    .values({ campaign_id: campaign.id, person_id: person.id, seq: 1, channel: "union", nominating_unit_id: await unitId(db, unit), frontline_years: 20, in_skill_post: true })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("award")
+    .values({ campaign_id: campaign.id, nomination_id: n.id, person_id: person.id, rank: 1, title: "第二届“台州工匠”", certificate_number: `C-${campaign.id}`, may_day_medal: true, named_on: "2018-05-20" })
+    .execute();
+  return { person, user: await makeUser(db, "craftsman", { personId: person.id }) };
+}
+
+async function runningStudio(unit = "wenling") {
+  const { person, user: leader } = await awardee(t.db, unit);
+  const county = await makeUser(t.db, "county_officer", { unit });
+  const city = await makeUser(t.db, "city_admin");
+  const created = await call(studioNew.action, {
+    db: t.db,
+    path: "/studios/new",
+    as: leader,
+    form: {
+      leaderPersonId: String(person.id),
+      name: `${unit}匠人工匠工作室`,
+      hostEnterprise: "温岭东海泵业有限公司",
+      industry: "泵与电机",
+      focusSector: "advanced_manufacturing",
+      orgUnitId: String(await unitId(t.db, unit)),
+      address: "工业园",
+      focusAreas: "铸造",
+      foundingPlan: "带徒",
+    },
+  });
+  expect(created.status).toBe(302);
+  const id = Number(created.headers.get("location")!.split("/").pop());
+  const params = { studioId: String(id) };
+  const stepAs = async (as: typeof leader, step: string, expected: string, extra: Record<string, string> = {}) =>
+    call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as, form: { step, expected, ...extra } });
+  expect((await stepAs(leader, "submit", "draft")).status).toBe(200);
+  expect((await stepAs(county, "county_approve", "submitted")).status).toBe(200);
+  expect((await stepAs(city, "accredit", "county_reviewed", { plaqueNumber: `P-${id}`, accreditedOn: "2019-01-10" })).status).toBe(200);
+  expect((await stepAs(leader, "activate", "accredited")).status).toBe(200);
+  return { id, params, leader, county, city, stepAs };
+}
+
+const apprenticeForm = (birth = "1998-08-08") => ({
+  name: "小徒弟",
+  sex: "M",
+  birthDate: birth,
+  idNumber: idNumberFor("M", birth),
+  ethnicity: "汉族",
+  education: "中专/技校",
+  politicalStatus: "共青团员",
+  employer: "温岭东海泵业有限公司",
+  industry: "泵与电机",
+  skillLevel: "中级工",
+  orgUnitId: "1",
+  startDate: "2020-01-01",
+  plannedEnd: "2023-01-01",
+  goals: "取得高级工",
+});
+
+async function postMilestone(as: Awaited<ReturnType<typeof makeUser>>, mentorshipId: number, file: File, fields: Record<string, string> = {}) {
+  const body = new FormData();
+  const all = { intent: "milestone", kind: "skill_upgrade", occurredOn: "2021-05-01", fromLevel: "中级工", toLevel: "高级工", certificateNumber: "ZJ-1", ...fields };
+  for (const [k, v] of Object.entries(all)) body.set(k, v);
+  body.append("evidence", file);
+  const request = new Request(`${ORIGIN}/mentorships/${mentorshipId}`, {
+    method: "POST",
+    body,
+    headers: { cookie: await cookieFor(t.db, as), origin: ORIGIN },
+  });
+  try {
+    return (await mentorshipPage.action({ request, params: { mentorshipId: String(mentorshipId) }, context: {} })) as Response;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+describe("studios through the pages", () => {
+  it("walks the application to a running studio, and refuses the wrong role at each step", async () => {
+    const { id, params, leader, county, stepAs } = await runningStudio();
+    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    expect((await stepAs(leader, "suspend", "active", { reason: "x" })).status).toBe(403);
+    expect((await stepAs(county, "revoke", "active", { reason: "x" })).status).toBe(403);
+    expect((await stepAs(otherCounty, "suspend", "active", { reason: "x" })).status).toBe(403);
+    expect((await call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as: leader, form: { step: "destroy", expected: "active" } })).status).toBe(400);
+    expect((await call(studioEdit.loader, { db: t.db, path: `/studios/${id}/edit`, params, as: leader })).status).toBe(403);
+    const page = await jsonOf(await call(studioPage.loader, { db: t.db, path: `/studios/${id}`, params, as: leader }));
+    expect(page.studio.status).toBe("active");
+    expect(page.history.map((h: { action: string }) => h.action)).toEqual(["create", "step_submit", "step_county_approve", "step_accredit", "step_activate"]);
+  });
+
+  it("keeps studios, apprentices and evidence within the studio's people", async () => {
+    const { id, params, leader, county } = await runningStudio();
+    const added = await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: leader, form: apprenticeForm() });
+    expect(added.status).toBe(302);
+    const mentorshipId = Number(added.headers.get("location")!.split("/").pop());
+    const filed = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4 test")], "证书.pdf"));
+    expect(filed.status).toBe(200);
+    const file = await t.db.selectFrom("evidence_file").select("id").orderBy("id", "desc").executeTakeFirstOrThrow();
+
+    const other = await runningStudio("jiaojiang");
+    const strangerCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    for (const outsider of [other.leader, strangerCounty]) {
+      expect((await call(studioPage.loader, { db: t.db, path: `/studios/${id}`, params, as: outsider })).status).toBe(403);
+      expect((await call(mentorshipPage.loader, { db: t.db, path: `/mentorships/${mentorshipId}`, params: { mentorshipId: String(mentorshipId) }, as: outsider })).status).toBe(403);
+      expect((await call(evidence.loader, { db: t.db, path: `/evidence/${file.id}`, params: { fileId: String(file.id) }, as: outsider })).status).toBe(403);
+      expect((await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: outsider, form: apprenticeForm("1999-09-09") })).status).toBe(403);
+    }
+    const listed = await jsonOf(await call(studios.loader, { db: t.db, path: "/studios", as: other.leader }));
+    expect(listed.rows.map((r: { id: number }) => r.id)).toEqual([other.id]);
+
+    const served = await call(evidence.loader, { db: t.db, path: `/evidence/${file.id}`, params: { fileId: String(file.id) }, as: county });
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("application/pdf");
+    expect(served.headers.get("content-security-policy")).toContain("sandbox");
+
+    // The officer of the studio's unit sees it waiting, and verifies it; the leader cannot.
+    const queue = await jsonOf(await call(pending.loader, { db: t.db, path: "/milestones/pending", as: county }));
+    expect(queue.pending.map((p: { mentorship_id: number }) => p.mentorship_id)).toContain(mentorshipId);
+    expect((await call(pending.loader, { db: t.db, path: "/milestones/pending", as: leader })).status).toBe(403);
+    const milestone = await t.db.selectFrom("milestone").select("id").where("mentorship_id", "=", mentorshipId).executeTakeFirstOrThrow();
+    const mParams = { mentorshipId: String(mentorshipId) };
+    expect((await call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: leader, form: { intent: "review", milestoneId: String(milestone.id), decision: "verified" } })).status).toBe(403);
+    expect((await call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: county, form: { intent: "review", milestoneId: String(milestone.id), decision: "rejected" } })).status).toBe(400);
+    expect((await call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: county, form: { intent: "review", milestoneId: String(milestone.id), decision: "verified" } })).status).toBe(200);
+    expect((await call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: other.leader, form: { intent: "end", outcome: "completed", endedOn: "2022-01-01" } })).status).toBe(403);
+  });
+
+  it("refuses evidence with a fake extension, a missing file, and bad milestone fields, writing nothing", async () => {
+    const { id, params, leader } = await runningStudio();
+    const added = await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: leader, form: apprenticeForm("1997-07-07") });
+    const mentorshipId = Number(added.headers.get("location")!.split("/").pop());
+    const count = async () => Number((await t.db.selectFrom("milestone").select((eb) => eb.fn.countAll().as("n")).where("mentorship_id", "=", mentorshipId).executeTakeFirstOrThrow()).n);
+
+    const html = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("<html><script>alert(1)</script></html>")], "证书.pdf", { type: "application/pdf" }));
+    expect(html.status).toBe(400);
+    expect((await jsonOf(html)).fieldErrors.evidence[0]).toContain("不是 PDF、JPEG 或 PNG 文件");
+    const exe = await postMilestone(leader, mentorshipId, new File([new Uint8Array([0x4d, 0x5a, 0x90, 0])], "photo.jpg", { type: "image/jpeg" }));
+    expect(exe.status).toBe(400);
+    const down = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { toLevel: "初级工" });
+    expect(down.status).toBe(400);
+    expect((await jsonOf(down)).fieldErrors.toLevel).toEqual(["新等级应高于原等级"]);
+    const future = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { occurredOn: "2999-01-01" });
+    expect((await jsonOf(future)).fieldErrors.occurredOn).toEqual(["日期不能晚于今天"]);
+    const money = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { kind: "innovation", innovationType: "process", innovationTitle: "改进", benefit: "-100" });
+    expect((await jsonOf(money)).fieldErrors.benefit).toEqual(["金额不能为负数"]);
+    expect(await count()).toBe(0);
+    const files = await t.db
+      .selectFrom("evidence_file")
+      .innerJoin("milestone", "milestone.id", "evidence_file.milestone_id")
+      .where("milestone.mentorship_id", "=", mentorshipId)
+      .select("evidence_file.id")
+      .execute();
+    expect(files).toEqual([]);
+  });
+
+  it("does not let a studio be applied for by someone who is not a named craftsman", async () => {
+    const plain = await makeUser(t.db, "craftsman");
+    expect((await call(studioNew.loader, { db: t.db, path: "/studios/new", as: plain })).status).toBe(403);
+    expect((await call(studios.loader, { db: t.db, path: "/studios" })).status).toBe(302);
+    expect((await call(studioPage.loader, { db: t.db, path: "/studios/999999", params: { studioId: "999999" }, as: plain })).status).toBe(404);
+  });
+});
