@@ -280,7 +280,31 @@ export interface EvidenceFileTable {
   created_at: CreatedAt;
 }
 
+export type EvaluationGrade = "excellent" | "pass" | "fail";
+
+export interface EvaluationCriterionTable {
+  year: number;
+  key: string;
+  label: string;
+  weight: number;
+  target: number;
+}
+
+export interface StudioEvaluationTable {
+  studio_id: number;
+  year: number;
+  figures: ColumnType<Record<string, number>, string, string>;
+  /** numeric(6,2): read back as text. */
+  score: ColumnType<string, number, number>;
+  grade: EvaluationGrade;
+  comment: string | null;
+  graded_by: string;
+  graded_at: TouchedAt;
+}
+
 export interface Database {
+  evaluation_criterion: EvaluationCriterionTable;
+  studio_evaluation: StudioEvaluationTable;
   studio: StudioTable;
   mentorship: MentorshipTable;
   milestone: MilestoneTable;

@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   "nomination.read": ["city_admin", "county_officer", "craftsman"],
   "studio.read": ["city_admin", "county_officer", "craftsman"],
   "milestone.verify": ["city_admin", "county_officer"],
+  "evaluation.grade": ["city_admin", "county_officer"],
+  "evaluation.criteria": ["city_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

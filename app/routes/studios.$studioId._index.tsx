@@ -10,6 +10,8 @@ import { formatFen } from "~/lib/money";
 import { historyOf } from "~/modules/audit/audit.server";
 import { availableSteps, canEditStudio, canManageApprentices, STUDIO_STATUS_LABELS, STUDIO_STEPS, type StudioStatus } from "~/modules/studios/policy";
 import { FOCUS_SECTOR_LABELS, studioStepSchema } from "~/modules/studios/schema";
+import { GRADE_LABELS } from "~/modules/studios/evaluation";
+import { evaluationsOf } from "~/modules/studios/evaluation.server";
 import { mentorshipsOf, studioForViewer, studioYearFigures, takeStudioStep } from "~/modules/studios/studios.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
@@ -21,7 +23,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const year = new Date().getFullYear();
-  const [mentorships, history, thisYear, lastYear] = await Promise.all([
+  const [evaluations, mentorships, history, thisYear, lastYear] = await Promise.all([
+    evaluationsOf(db, studio.id),
     mentorshipsOf(db, studio.id),
     historyOf(db, "studio", studio.id),
     studioYearFigures(db, studio.id, year),
@@ -29,6 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   return json({
     studio,
+    evaluations,
     mentorships,
     history,
     figures: [
@@ -54,7 +58,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function StudioPage() {
-  const { studio, mentorships, history, figures, steps, canEdit, canAddApprentice } = useLoaderData<typeof loader>();
+  const { studio, evaluations, mentorships, history, figures, steps, canEdit, canAddApprentice } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const active = mentorships.filter((m) => m.status === "active");
   return (
@@ -67,6 +71,11 @@ export default function StudioPage() {
         <span className="badge">{STUDIO_STATUS_LABELS[studio.status as StudioStatus]}</span>
       </div>
       {studio.status_reason ? <p className="notice">说明：{studio.status_reason}</p> : null}
+      {evaluations.revocationReview ? (
+        <p className="form-errors" role="alert">
+          连续两年考核不合格，建议启动摘牌审查。
+        </p>
+      ) : null}
       <dl className="facts card">
         <dt>领衔工匠</dt>
         <dd>
@@ -217,6 +226,26 @@ export default function StudioPage() {
           </tbody>
         </table>
       </div>
+
+      {evaluations.rows.length ? (
+        <div className="card">
+          <h2>年度考核</h2>
+          <table className="table compact">
+            <tbody>
+              {evaluations.rows.map((e) => (
+                <tr key={e.year}>
+                  <td>{e.year}年</td>
+                  <td className="num">{e.score} 分</td>
+                  <td>
+                    <span className={e.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[e.grade]}</span>
+                  </td>
+                  <td>{e.comment}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
 
       <HistoryCard history={history} />
     </section>

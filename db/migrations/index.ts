@@ -2,6 +2,7 @@ import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_foundation";
 import * as m0002 from "./0002_campaigns";
 import * as m0003 from "./0003_studios";
+import * as m0004 from "./0004_evaluations";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_campaigns": m0002,
   "0003_studios": m0003,
+  "0004_evaluations": m0004,
 };

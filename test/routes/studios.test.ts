@@ -182,3 +182,46 @@ describe("studios through the pages", () => {
     expect((await call(studioPage.loader, { db: t.db, path: "/studios/999999", params: { studioId: "999999" }, as: plain })).status).toBe(404);
   });
 });
+
+describe("annual evaluation", () => {
+  it("scores the year from verified figures with the city's criteria, grades by the unit, and flags two failing years", async () => {
+    const evaluations = await import("../../app/routes/evaluations");
+    const { id, county, city, leader } = await runningStudio();
+    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const year = new Date().getFullYear();
+    const path = `/evaluations?year=${year}`;
+    const grade = (as: typeof county, g: string, comment = "", y = year) =>
+      call(evaluations.action, { db: t.db, path: `/evaluations?year=${y}`, as, form: { intent: "grade", studioId: String(id), grade: g, comment } });
+
+    // No criteria yet: nobody can grade. The county cannot set them; the city can.
+    expect((await grade(county, "pass")).status).toBe(400);
+    const criteria = { intent: "criteria", "use-apprenticesMentored": "on", "weight-apprenticesMentored": "40", "target-apprenticesMentored": "2", "use-skillUpgrades": "on", "weight-skillUpgrades": "60", "target-skillUpgrades": "1" };
+    expect((await call(evaluations.action, { db: t.db, path, as: county, form: criteria })).status).toBe(403);
+    expect((await call(evaluations.action, { db: t.db, path, as: city, form: { ...criteria, "weight-skillUpgrades": "abc" } })).status).toBe(400);
+    expect((await call(evaluations.action, { db: t.db, path, as: city, form: criteria })).status).toBe(200);
+
+    // One apprentice, one verified upgrade this year.
+    const added = await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params: { studioId: String(id) }, as: leader, form: { ...apprenticeForm("1995-05-05"), startDate: `${year}-01-02`, plannedEnd: `${year + 2}-12-31` } });
+    const mentorshipId = Number(added.headers.get("location")!.split("/").pop());
+    await postMilestone(county, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { occurredOn: `${year}-01-03` });
+
+    const board = await jsonOf(await call(evaluations.loader, { db: t.db, path, as: county }));
+    const row = board.rows.find((r: { id: number }) => r.id === id);
+    expect(row.scorecard).toMatchObject({ total: 80, max: 100 });
+    expect(row.scorecard.parts.map((p: { figure: number; points: number }) => [p.figure, p.points])).toEqual([[1, 20], [1, 60]]);
+
+    expect((await grade(leader, "excellent")).status).toBe(403);
+    expect((await grade(otherCounty, "excellent")).status).toBe(403);
+    expect((await grade(county, "fail")).status).toBe(400); // a fail needs a comment
+    expect((await grade(county, "fail", "带徒不足")).status).toBe(200);
+    // Criteria are frozen once the year has grades.
+    expect((await call(evaluations.action, { db: t.db, path, as: city, form: criteria })).status).toBe(400);
+
+    await t.db.insertInto("evaluation_criterion").values({ year: year - 1, key: "apprenticesMentored", label: "带徒", weight: 100, target: 1 }).execute();
+    await t.db.updateTable("studio").set({ accredited_on: `${year - 1}-01-01` }).where("id", "=", id).execute();
+    expect((await grade(county, "fail", "无成效", year - 1)).status).toBe(200);
+    const page = await jsonOf(await call(studioPage.loader, { db: t.db, path: `/studios/${id}`, params: { studioId: String(id) }, as: city }));
+    expect(page.evaluations.revocationReview).toBe(true);
+    expect(page.evaluations.rows.map((r: { year: number; grade: string }) => [r.year, r.grade])).toEqual([[year, "fail"], [year - 1, "fail"]]);
+  });
+});

@@ -8,6 +8,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   import_batch: "汇总表导入",
   studio: "工匠工作室",
   milestone: "学徒成果",
+  evaluation_criteria: "考核标准",
 };
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -45,6 +46,7 @@ export const ACTION_LABELS: Record<string, string> = {
   mentorship_end: "结束结对",
   verify: "核实认定",
   reject: "不予认定",
+  evaluation: "年度考核",
 };
 
 export const entityLabel = (key: string) => ENTITY_LABELS[key] ?? key;

@@ -20,6 +20,7 @@ import {
   STUDIO_STEPS,
   type StudioStep,
 } from "./policy";
+import type { Figures } from "./evaluation";
 import { milestoneDetails, type ApprenticeInput, type MilestoneInput, type StudioInput } from "./schema";
 
 /** The list-query form of policy.canViewStudio. */
@@ -590,38 +591,55 @@ export async function pendingMilestones(db: DB, user: SessionUser) {
     .execute();
 }
 
-/** The figures of a studio's year, from verified records only. */
-export async function studioYearFigures(db: DB, studioId: number, year: number) {
+/**
+ * The figures of each studio's year, from verified records only, in two grouped queries however
+ * many studios are asked for.
+ */
+export async function yearFiguresByStudio(db: DB, studioIds: number[], year: number): Promise<Map<number, Figures>> {
+  const result = new Map<number, Figures>(
+    studioIds.map((id) => [id, { apprenticesMentored: 0, skillUpgrades: 0, competitionPlacings: 0, backbones: 0, innovations: 0, benefitFen: 0 }]),
+  );
+  if (!studioIds.length) return result;
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
   const mentored = await db
     .selectFrom("mentorship")
-    .where("studio_id", "=", studioId)
+    .where("studio_id", "in", studioIds)
     .where("start_date", "<=", to)
     .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", from)]))
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
+    .select(["studio_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("studio_id")
+    .execute();
+  for (const row of mentored) result.get(row.studio_id)!.apprenticesMentored = Number(row.n);
   const milestones = await db
     .selectFrom("milestone")
     .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
-    .where("mentorship.studio_id", "=", studioId)
+    .where("mentorship.studio_id", "in", studioIds)
     .where("milestone.status", "=", "verified")
     .where("milestone.occurred_on", ">=", from)
     .where("milestone.occurred_on", "<=", to)
     .select((eb) => [
+      "mentorship.studio_id",
       eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "skill_upgrade").as("skill_upgrades"),
       eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "competition").as("competition_placings"),
       eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "backbone").as("backbones"),
       eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "innovation").as("innovations"),
       eb.fn.coalesce(eb.fn.sum<number>("milestone.benefit_fen"), eb.lit(0)).as("benefit_fen"),
     ])
-    .executeTakeFirstOrThrow();
-  return {
-    apprenticesMentored: Number(mentored.n),
-    skillUpgrades: Number(milestones.skill_upgrades),
-    competitionPlacings: Number(milestones.competition_placings),
-    backbones: Number(milestones.backbones),
-    innovations: Number(milestones.innovations),
-    benefitFen: Number(milestones.benefit_fen),
-  };
+    .groupBy("mentorship.studio_id")
+    .execute();
+  for (const row of milestones) {
+    Object.assign(result.get(row.studio_id)!, {
+      skillUpgrades: Number(row.skill_upgrades),
+      competitionPlacings: Number(row.competition_placings),
+      backbones: Number(row.backbones),
+      innovations: Number(row.innovations),
+      benefitFen: Number(row.benefit_fen),
+    });
+  }
+  return result;
+}
+
+export async function studioYearFigures(db: DB, studioId: number, year: number): Promise<Figures> {
+  return (await yearFiguresByStudio(db, [studioId], year)).get(studioId)!;
 }
