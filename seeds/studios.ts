@@ -5,6 +5,8 @@ import { encrypt, lookupHash } from "../app/modules/people/pii.server";
 import { birthDate, DISTRICT_CODES, fictionalIdNumber, mobilePhone, personName } from "./people";
 import type { Random } from "./random";
 
+import { SUGGESTED_CRITERIA } from "../app/modules/studios/evaluation";
+
 /** A one-page PDF, so demo evidence opens in any viewer. */
 const DEMO_PDF = new TextEncoder().encode(
   "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
@@ -24,6 +26,11 @@ export async function seedStudios(db: DB, random: Random, craftsmanPersonId: num
     .select(["award.id", "award.person_id", "person.name", "person.employer", "person.industry", "person.org_unit_id", "org_unit.code"])
     .orderBy("award.rank")
     .execute();
+  // The scorecard's criteria for this year and last, as the city would have set them.
+  const year = new Date().getFullYear();
+  for (const y of [year - 1, year]) {
+    await db.insertInto("evaluation_criterion").values(SUGGESTED_CRITERIA.map((c) => ({ ...c, year: y }))).execute();
+  }
   const usedIds = new Set<string>();
   let serial = serialStart;
   let plaque = 1;
@@ -98,7 +105,6 @@ export async function seedStudios(db: DB, random: Random, craftsmanPersonId: num
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      const year = new Date().getFullYear();
       const milestones = [
         { kind: "skill_upgrade" as const, details: { fromLevel: person.skill_level, toLevel: person.skill_level === "初级工" ? "中级工" : "高级工", certificateNumber: `ZJ${year - 1}${random.int(10000, 99999)}` }, on: `${year - 1}-06-15` },
         { kind: "competition" as const, details: { competitionName: "台州市职业技能大赛", competitionLevel: "city", placing: random.pick(["一等奖", "二等奖", "三等奖"]) }, on: `${year}-04-20` },

@@ -1,0 +1,78 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkCharacter } from "../../app/modules/people/id-number";
+import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
+
+describe("a studio on a phone", () => {
+  it("the craftsman takes on an apprentice and files a certificate photo; 温岭's officer verifies it", async () => {
+    const page = await phonePage(browser, "studio-apprentice");
+    await signIn(page, "craftsman");
+    await page.waitForURL(`${baseUrl()}/home`);
+    await page.getByRole("link", { name: /我的工作室/ }).click();
+    await page.getByRole("link", { name: "登记学徒" }).click();
+
+    const first17 = "33108120000214021";
+    await page.getByLabel("姓名").fill("叶小龙");
+    await page.getByLabel("身份证号码").fill(first17 + checkCharacter(first17));
+    await page.getByLabel("身份证号码").blur();
+    // The ID number fills in the birth date and sex.
+    await expect.poll(() => page.getByLabel("出生日期").inputValue()).toBe("2000-02-14");
+    await page.getByLabel("民族").selectOption("汉族");
+    await page.getByLabel("学历").selectOption("中专/技校");
+    await page.getByLabel("政治面貌").selectOption("共青团员");
+    await page.getByLabel("技术等级").selectOption("中级工");
+    await page.getByLabel("计划结束日期").fill("2029-06-30");
+    await page.getByLabel("培养目标").fill("两年内取得高级工证书");
+    await page.getByRole("button", { name: "登记结对" }).click();
+    await page.waitForURL(/\/mentorships\/\d+$/);
+    const mentorshipUrl = page.url();
+
+    await page.getByLabel("日期").first().fill("2026-03-01");
+    await page.getByLabel("新等级").selectOption("高级工");
+    await page.getByLabel("证书编号").fill("ZJ2026-0301");
+    await page.locator("input[type=file]").setInputFiles({ name: "证书照片.png", mimeType: "image/png", buffer: PNG });
+    await page.getByRole("button", { name: "登记成果" }).click();
+    await expect.poll(() => page.locator(".milestone").first().textContent()).toContain("待核实");
+    await page.context().close();
+
+    const officer = await phonePage(browser, "studio-verify");
+    await signIn(officer, "wenling");
+    await officer.waitForURL(`${baseUrl()}/home`);
+    await officer.goto(`${baseUrl()}/milestones/pending`);
+    await officer.getByRole("link", { name: "叶小龙" }).click();
+    await officer.waitForURL(mentorshipUrl);
+    await officer.getByRole("button", { name: "核实认定" }).click();
+    await expect.poll(() => officer.locator(".milestone").first().textContent()).toContain("已认定");
+    // The verified upgrade raised the apprentice's level.
+    expect(await officer.locator(".facts").textContent()).toContain("高级工");
+    await officer.context().close();
+  });
+
+  it("refuses a fake certificate whatever its name says", async () => {
+    const page = await phonePage(browser, "studio-fake-upload");
+    await signIn(page, "craftsman");
+    await page.waitForURL(`${baseUrl()}/home`);
+    await page.getByRole("link", { name: /我的工作室/ }).click();
+    await page.locator("td[data-label='学徒'] a").first().click();
+    await page.getByLabel("日期").first().fill("2026-03-01");
+    await page.getByLabel("新等级").selectOption("首席技师");
+    await page.getByLabel("证书编号").fill("FAKE-1");
+    await page.locator("input[type=file]").setInputFiles({ name: "证书.pdf", mimeType: "application/pdf", buffer: Buffer.from("<html>not a pdf</html>") });
+    await page.getByRole("button", { name: "登记成果" }).click();
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("不是 PDF、JPEG 或 PNG 文件");
+    await page.context().close();
+  });
+});
