@@ -73,10 +73,13 @@ export async function seedCampaigns(db: DB, random: Random, craftsmanPersonId: n
     nominationIds.push(row.id);
   }
   const qualified = nominationIds.filter((_, i) => i % 11 !== 10);
+  // A second 温岭 awardee, who has no studio yet in the demo: the one an officer can apply for.
+  const craftsmanUnit = people.find((p) => p.id === craftsmanPersonId)!.org_unit_id;
+  const secondLocal = nominees.findIndex((id, i) => i > 0 && people.find((p) => p.id === id)!.org_unit_id === craftsmanUnit && i % 11 !== 10);
   const means = new Map<number, number>();
   for (const [i, id] of qualified.entries()) {
     // The demo craftsman (first) scores best, so the demo shows an awardee's whole record.
-    const base = i === 0 ? 95 : random.int(72, 93);
+    const base = i === 0 ? 95 : id === nominationIds[secondLocal] ? 94 : random.int(72, 93);
     const scores = EXPERTS.map(() => Math.min(100, base + random.int(-3, 3)));
     await db
       .insertInto("expert_score")

@@ -34,7 +34,10 @@ export async function seedStudios(db: DB, random: Random, craftsmanPersonId: num
   const usedIds = new Set<string>();
   let serial = serialStart;
   let plaque = 1;
+  const craftsmanUnit = awards.find((a) => a.person_id === craftsmanPersonId)?.org_unit_id;
   for (const [i, award] of awards.entries()) {
+    // The demo craftsman's fellow 温岭 awardees have no studio yet: 温岭's officer can apply for one.
+    if (award.org_unit_id === craftsmanUnit && award.person_id !== craftsmanPersonId) continue;
     const status = award.person_id === craftsmanPersonId ? "active" : STATUSES[i % STATUSES.length];
     const accredited = ["active", "accredited"].includes(status);
     const studio = await db

@@ -17,6 +17,44 @@ const PNG = Buffer.from(
 );
 
 describe("a studio on a phone", () => {
+  it("温岭's officer applies for an awardee and reviews it; the city accredits it and it starts running", async () => {
+    const page = await phonePage(browser, "studio-apply");
+    await signIn(page, "wenling");
+    await page.waitForURL(`${baseUrl()}/home`);
+    await page.goto(`${baseUrl()}/studios`);
+    await page.getByRole("link", { name: "申请创建工作室" }).click();
+    const leader = page.getByLabel("领衔工匠");
+    const options = await leader.locator("option").allTextContents();
+    const choice = options.find((o) => o !== "请选择");
+    if ((await leader.evaluate((el) => el.tagName)) === "SELECT") await leader.selectOption({ label: choice! });
+    // Choosing the craftsman names the studio after them.
+    await expect.poll(() => page.getByLabel("工作室名称").inputValue()).toMatch(/工匠工作室$/);
+    const name = await page.getByLabel("工作室名称").inputValue();
+    await page.getByLabel("重点领域").selectOption("advanced_manufacturing");
+    await page.getByLabel("地址").fill("温岭市城东街道");
+    await page.getByLabel("主攻方向").fill("精密铸造");
+    await page.getByLabel("建设方案").fill("三年带徒十名");
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.waitForURL(/\/studios\/\d+$/);
+    const studioUrl = page.url();
+    await page.getByRole("button", { name: "提交申请" }).click();
+    await page.getByRole("button", { name: "县级审核通过" }).click();
+    await expect.poll(() => page.locator(".page-head .badge").textContent()).toContain("待市总工会授牌");
+    await page.context().close();
+
+    const city = await phonePage(browser, "studio-accredit");
+    await signIn(city, "admin");
+    await city.waitForURL(`${baseUrl()}/home`);
+    await city.goto(studioUrl);
+    await city.getByLabel("牌匾编号").fill("TZGJGZS-900");
+    await city.getByLabel("授牌日期").fill("2026-11-20");
+    await city.getByRole("button", { name: "授牌", exact: true }).click();
+    await city.getByRole("button", { name: "开始运行" }).click();
+    await expect.poll(() => city.locator(".page-head .badge").textContent()).toBe("运行中");
+    expect(await city.locator("h1").textContent()).toBe(name);
+    await city.context().close();
+  });
+
   it("the craftsman takes on an apprentice and files a certificate photo; 温岭's officer verifies it", async () => {
     const page = await phonePage(browser, "studio-apprentice");
     await signIn(page, "craftsman");
