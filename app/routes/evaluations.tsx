@@ -176,7 +176,7 @@ export default function Evaluations() {
                   <td data-label="得分" className="num">
                     {criteria.length ? r.scorecard.total : "—"}
                   </td>
-                  <td data-label="考核等次">
+                  <td data-label="考核等次" className="grade-cell">
                     {r.grade ? <span className={r.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[r.grade]}</span> : null}
                     {r.canGrade && criteria.length && year <= new Date().getFullYear() ? (
                       <Form method="post" action={`?year=${year}`} className="inline-form">

@@ -6,8 +6,11 @@ import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from ".
 import { relation } from "./policy";
 import { studioVisibleTo, yearFiguresByStudio } from "./studios.server";
 
+const FIGURE_ORDER = Object.keys(FIGURE_LABELS);
+
 export async function criteriaFor(db: DB, year: number): Promise<Criterion[]> {
-  return db.selectFrom("evaluation_criterion").select(["key", "label", "weight", "target"]).where("year", "=", year).orderBy("key").execute();
+  const rows = await db.selectFrom("evaluation_criterion").select(["key", "label", "weight", "target"]).where("year", "=", year).execute();
+  return rows.sort((a, b) => FIGURE_ORDER.indexOf(a.key) - FIGURE_ORDER.indexOf(b.key));
 }
 
 export type CriteriaResult = { ok: true } | { ok: false; message: string };
