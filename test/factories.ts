@@ -141,3 +141,19 @@ export async function makeCampaign(db: DB, overrides: Partial<{ number: number; 
     .executeTakeFirstOrThrow();
   return row;
 }
+
+/** A named craftsman: a person with an award of their own campaign, and their login. */
+export async function makeAwardee(db: DB, unit = "wenling", name = `${unit}匠人`) {
+  const person = await makePerson(db, { unit, name });
+  const campaign = await makeCampaign(db);
+  const nomination = await db
+    .insertInto("nomination")
+    .values({ campaign_id: campaign.id, person_id: person.id, seq: 1, channel: "union", nominating_unit_id: await unitId(db, unit), frontline_years: 20, in_skill_post: true })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("award")
+    .values({ campaign_id: campaign.id, nomination_id: nomination.id, person_id: person.id, rank: 1, title: "第二届“台州工匠”", certificate_number: `C-${campaign.id}`, may_day_medal: true, named_on: "2018-05-20" })
+    .execute();
+  return { person, user: await makeUser(db, "craftsman", { personId: person.id }) };
+}

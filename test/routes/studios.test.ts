@@ -8,29 +8,13 @@ import * as studioEdit from "../../app/routes/studios.$studioId.edit";
 import * as studios from "../../app/routes/studios._index";
 import * as studioNew from "../../app/routes/studios.new";
 import { useTestDb } from "../db";
-import { cookieFor, idNumberFor, makeCampaign, makePerson, makeUser, unitId } from "../factories";
+import { cookieFor, idNumberFor, makeAwardee, makeUser, unitId } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
-import type { DB } from "../../db";
 
 const t = useTestDb();
 
-async function awardee(db: DB, unit: string) {
-  const person = await makePerson(db, { unit, name: `${unit}匠人` });
-  const campaign = await makeCampaign(db);
-  const n = await db
-    .insertInto("nomination")
-    .values({ campaign_id: campaign.id, person_id: person.id, seq: 1, channel: "union", nominating_unit_id: await unitId(db, unit), frontline_years: 20, in_skill_post: true })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto("award")
-    .values({ campaign_id: campaign.id, nomination_id: n.id, person_id: person.id, rank: 1, title: "第二届“台州工匠”", certificate_number: `C-${campaign.id}`, may_day_medal: true, named_on: "2018-05-20" })
-    .execute();
-  return { person, user: await makeUser(db, "craftsman", { personId: person.id }) };
-}
-
 async function runningStudio(unit = "wenling") {
-  const { person, user: leader } = await awardee(t.db, unit);
+  const { person, user: leader } = await makeAwardee(t.db, unit);
   const county = await makeUser(t.db, "county_officer", { unit });
   const city = await makeUser(t.db, "city_admin");
   const created = await call(studioNew.action, {

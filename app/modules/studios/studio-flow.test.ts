@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { idNumberFor, makeCampaign, makePerson, makeUser, unitId } from "../../../test/factories";
+import { idNumberFor, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import type { DB } from "../../../db";
 import { personForViewer } from "../people/people.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "./schema";
@@ -20,19 +20,8 @@ const t = useTestDb();
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n");
 
 async function awardee(db: DB, unit = "wenling") {
-  const person = await makePerson(db, { unit, name: "王建国" });
-  const campaign = await makeCampaign(db);
-  const nomination = await db
-    .insertInto("nomination")
-    .values({ campaign_id: campaign.id, person_id: person.id, seq: 1, channel: "union", nominating_unit_id: await unitId(db, unit), frontline_years: 20, in_skill_post: true })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto("award")
-    .values({ campaign_id: campaign.id, nomination_id: nomination.id, person_id: person.id, rank: 1, title: "第二届“台州工匠”", certificate_number: `T-${campaign.id}`, may_day_medal: true, named_on: "2018-05-20" })
-    .execute();
-  const craftsman = await makeUser(db, "craftsman", { personId: person.id });
-  return { person, craftsman };
+  const { person, user } = await makeAwardee(db, unit, "王建国");
+  return { person, craftsman: user };
 }
 
 const studioForm = async (db: DB, leaderPersonId: number, unit = "wenling") =>

@@ -84,29 +84,27 @@ export async function studioForViewer(db: DB, user: SessionUser, id: number): Pr
 }
 
 export async function listStudios(db: DB, user: SessionUser, filter: { q?: string; status?: StudioStatus; unitId?: number; page?: number }) {
-  let query = studioQuery(db).where(studioVisibleTo(user));
-  if (filter.status) query = query.where("studio.status", "=", filter.status);
-  if (filter.unitId) query = query.where("studio.org_unit_id", "=", filter.unitId);
-  if (filter.q) {
-    const like = `%${escapeLike(filter.q)}%`;
-    query = query.where((eb) => eb.or([eb("studio.name", "ilike", like), eb("studio.host_enterprise", "ilike", like), eb("leader.name", "ilike", like)]));
-  }
+  // One filter for the page and its count.
+  const matching = (eb: ExpressionBuilder<Database & { leader: Database["person"] }, "studio" | "leader">) => {
+    const conditions: Expression<SqlBool>[] = [studioVisibleTo(user)(eb as unknown as ExpressionBuilder<Database, "studio">)];
+    if (filter.status) conditions.push(eb("studio.status", "=", filter.status));
+    if (filter.unitId) conditions.push(eb("studio.org_unit_id", "=", filter.unitId));
+    if (filter.q) {
+      const like = `%${escapeLike(filter.q)}%`;
+      conditions.push(eb.or([eb("studio.name", "ilike", like), eb("studio.host_enterprise", "ilike", like), eb("leader.name", "ilike", like)]));
+    }
+    return eb.and(conditions);
+  };
   const page = filter.page ?? 1;
-  const rows = await query.orderBy("studio.id", "desc").limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute();
-  const count = await db
-    .selectFrom("studio")
-    .innerJoin("person as leader", "leader.id", "studio.person_id")
-    .where(studioVisibleTo(user))
-    .$if(!!filter.status, (q) => q.where("studio.status", "=", filter.status!))
-    .$if(!!filter.unitId, (q) => q.where("studio.org_unit_id", "=", filter.unitId!))
-    .$if(!!filter.q, (q) =>
-      q.where((eb) => {
-        const like = `%${escapeLike(filter.q!)}%`;
-        return eb.or([eb("studio.name", "ilike", like), eb("studio.host_enterprise", "ilike", like), eb("leader.name", "ilike", like)]);
-      }),
-    )
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
+  const [rows, count] = await Promise.all([
+    studioQuery(db).where(matching).orderBy("studio.id", "desc").limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute(),
+    db
+      .selectFrom("studio")
+      .innerJoin("person as leader", "leader.id", "studio.person_id")
+      .where(matching)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+  ]);
   return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
 }
 
