@@ -47,9 +47,11 @@ export function engineName(options: CreateDbOptions = {}): "postgres" | "pglite"
 function createDialect(options: CreateDbOptions): Dialect {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   if (databaseUrl) {
-    return new PostgresDialect({
-      pool: new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.DB_POOL_SIZE ?? 10) }),
-    });
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+    // An idle connection dropped by the server (a restart, a failover) must not crash the process;
+    // the pool opens a new one on the next query.
+    pool.on("error", (error) => console.error(`database connection lost: ${error.message}`));
+    return new PostgresDialect({ pool });
   }
   const dir = options.pgliteDir ?? pgliteDir();
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });

@@ -302,7 +302,73 @@ export interface StudioEvaluationTable {
   graded_at: TouchedAt;
 }
 
+export type SubsidyStatus = "draft" | "submitted" | "returned" | "county_approved" | "approved" | "disbursed" | "closed" | "rejected";
+export type StudyMode = "full_time" | "part_time" | "distance";
+export type AttachmentKind = "admission" | "receipt" | "graduation";
+
+export interface SubsidyPolicyTable {
+  year: number;
+  budget_fen: number;
+  share_percent: number;
+  holdback_percent: Defaulted<number>;
+  years_after_award: number;
+  open: Defaulted<boolean>;
+  updated_at: TouchedAt;
+}
+
+export interface SubsidyCapTable {
+  year: number;
+  degree: string;
+  cap_fen: number;
+}
+
+export interface SubsidyApplicationTable {
+  id: Generated<number>;
+  year: number;
+  person_id: number;
+  org_unit_id: number;
+  current_education: string;
+  target_degree: string;
+  institution: string;
+  programme: string;
+  study_mode: StudyMode;
+  enrolled_on: string;
+  expected_graduation: string;
+  tuition_fen: number;
+  requested_fen: number;
+  max_fen: number | null;
+  approved_fen: number | null;
+  paid_fen: Defaulted<number>;
+  held_fen: Defaulted<number>;
+  first_voucher: string | null;
+  disbursed_on: string | null;
+  final_voucher: string | null;
+  closed_on: string | null;
+  status: Defaulted<SubsidyStatus>;
+  status_reason: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: TouchedAt;
+}
+
+export interface SubsidyAttachmentTable {
+  id: Generated<number>;
+  application_id: number;
+  kind: AttachmentKind;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Uint8Array;
+  uploaded_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  subsidy_policy: SubsidyPolicyTable;
+  subsidy_cap: SubsidyCapTable;
+  subsidy_application: SubsidyApplicationTable;
+  subsidy_attachment: SubsidyAttachmentTable;
   evaluation_criterion: EvaluationCriterionTable;
   studio_evaluation: StudioEvaluationTable;
   studio: StudioTable;

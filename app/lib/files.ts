@@ -28,3 +28,18 @@ export function checkEvidence(name: string, bytes: Uint8Array): EvidenceCheck {
   if (!type) return { ok: false, message: `“${name}”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与扩展名无关）` };
   return { ok: true, type };
 }
+
+export type CheckedFile = { name: string; bytes: Uint8Array; type: EvidenceType };
+
+/** Checks every file of an upload; the first bad one is reported and nothing is kept. */
+export function checkEvidenceFiles(
+  files: Array<{ name: string; bytes: Uint8Array }>,
+): { ok: true; files: CheckedFile[] } | { ok: false; message: string } {
+  const checked: CheckedFile[] = [];
+  for (const file of files) {
+    const check = checkEvidence(file.name, file.bytes);
+    if (!check.ok) return check;
+    checked.push({ ...file, type: check.type });
+  }
+  return { ok: true, files: checked };
+}

@@ -3,7 +3,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kyse
 import type { DB } from "../../../db";
 import type { Database, StudioStatus } from "../../../db/types";
 import type { SessionUser } from "../../auth/roles";
-import { checkEvidence } from "../../lib/files";
+import { checkEvidenceFiles } from "../../lib/files";
 import { escapeLike, PAGE_SIZE } from "../../lib/sql";
 import { recordAudit } from "../audit/audit.server";
 import { insertPerson, isUniqueViolation, type Access } from "../people/people.server";
@@ -444,12 +444,9 @@ export async function addMilestone(
   if (!["accredited", "active"].includes(m.studio_status)) return { ok: false, status: 409, message: "工作室未在运行，不能登记成果" };
   if (files.length === 0) return { ok: false, status: 400, message: "请上传证书或证明材料的照片或 PDF", field: "evidence" };
   if (files.length > 3) return { ok: false, status: 400, message: "每项成果最多上传3个文件", field: "evidence" };
-  const checked: Array<UploadedFile & { type: string }> = [];
-  for (const file of files) {
-    const check = checkEvidence(file.name, file.bytes);
-    if (!check.ok) return { ok: false, status: 400, message: check.message, field: "evidence" };
-    checked.push({ ...file, type: check.type });
-  }
+  const result = checkEvidenceFiles(files);
+  if (!result.ok) return { ok: false, status: 400, message: result.message, field: "evidence" };
+  const checked = result.files;
   const { details, benefitFen } = milestoneDetails(input);
   const status = initialMilestoneStatus(actor);
   return db.transaction().execute(async (tx) => {

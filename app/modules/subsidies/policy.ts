@@ -1,0 +1,84 @@
+import type { SubsidyStatus } from "../../../db/types";
+import type { SessionUser } from "../../auth/roles";
+
+/** Pure rules of the subsidy workflow: who takes which step from which state, and the money arithmetic. */
+
+export const SUBSIDY_STATUS_LABELS: Record<SubsidyStatus, string> = {
+  draft: "草稿",
+  submitted: "已提交，待县级总工会审核",
+  returned: "退回修改",
+  county_approved: "县级已审核，待市总工会审批",
+  approved: "已批准，待拨付",
+  disbursed: "已拨付",
+  closed: "已结案",
+  rejected: "未批准",
+};
+
+export interface ApplicationRef {
+  status: SubsidyStatus;
+  org_unit_id: number;
+  person_id: number;
+}
+
+type Who = "applicant" | "county" | "city";
+
+interface Step {
+  label: string;
+  from: SubsidyStatus[];
+  to: SubsidyStatus;
+  by: Who[];
+  needsReason?: boolean;
+}
+
+export const SUBSIDY_STEPS = {
+  submit: { label: "提交申请", from: ["draft", "returned"], to: "submitted", by: ["applicant"] },
+  county_return: { label: "退回修改", from: ["submitted"], to: "returned", by: ["county"], needsReason: true },
+  county_approve: { label: "县级审核通过", from: ["submitted"], to: "county_approved", by: ["county"] },
+  county_reject: { label: "不予通过", from: ["submitted"], to: "rejected", by: ["county"], needsReason: true },
+  city_return: { label: "退回修改", from: ["county_approved"], to: "returned", by: ["city"], needsReason: true },
+  city_approve: { label: "批准", from: ["county_approved"], to: "approved", by: ["city"] },
+  city_reject: { label: "不予批准", from: ["county_approved"], to: "rejected", by: ["city"], needsReason: true },
+  disburse: { label: "登记拨付", from: ["approved"], to: "disbursed", by: ["city"] },
+  close: { label: "核实毕业证书并结案", from: ["disbursed"], to: "closed", by: ["city"] },
+} as const satisfies Record<string, Step>;
+
+export type SubsidyStep = keyof typeof SUBSIDY_STEPS;
+
+export function relation(user: SessionUser, app: ApplicationRef): Who | null {
+  if (user.role === "city_admin") return "city";
+  if (user.role === "county_officer") return user.orgUnitId === app.org_unit_id ? "county" : null;
+  return user.personId === app.person_id ? "applicant" : null;
+}
+
+export function canViewApplication(user: SessionUser, app: ApplicationRef): boolean {
+  return relation(user, app) !== null;
+}
+
+export function canTakeStep(user: SessionUser, app: ApplicationRef, step: SubsidyStep): boolean {
+  const who = relation(user, app);
+  const rule: Step = SUBSIDY_STEPS[step];
+  return who !== null && rule.by.includes(who) && rule.from.includes(app.status);
+}
+
+export function availableSteps(user: SessionUser, app: ApplicationRef): SubsidyStep[] {
+  return (Object.keys(SUBSIDY_STEPS) as SubsidyStep[]).filter((s) => canTakeStep(user, app, s));
+}
+
+/** The applicant edits and attaches proof while the application is with them; the graduation proof after payment. */
+export function canEditApplication(user: SessionUser, app: ApplicationRef): boolean {
+  return relation(user, app) === "applicant" && (app.status === "draft" || app.status === "returned");
+}
+
+export function canUploadGraduation(user: SessionUser, app: ApplicationRef): boolean {
+  return relation(user, app) === "applicant" && app.status === "disbursed";
+}
+
+/** The most the policy allows: its share of the tuition, never above the level's cap. */
+export function maxSubsidyFen(tuitionFen: number, sharePercent: number, capFen: number): number {
+  return Math.min(Math.floor((tuitionFen * sharePercent) / 100), capFen);
+}
+
+/** The part kept back until the graduation certificate is verified. */
+export function holdbackFen(approvedFen: number, holdbackPercent: number): number {
+  return Math.floor((approvedFen * holdbackPercent) / 100);
+}

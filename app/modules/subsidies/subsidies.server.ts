@@ -1,0 +1,465 @@
+import crypto from "node:crypto";
+import ExcelJS from "exceljs";
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import type { DB } from "../../../db";
+import type { AttachmentKind, Database, SubsidyStatus } from "../../../db/types";
+import type { SessionUser } from "../../auth/roles";
+import { checkEvidenceFiles } from "../../lib/files";
+import { parseYuan } from "../../lib/money";
+import { PAGE_SIZE } from "../../lib/sql";
+import { recordAudit } from "../audit/audit.server";
+import type { Access } from "../people/people.server";
+import { isUniqueViolation } from "../people/people.server";
+import {
+  canEditApplication,
+  canTakeStep,
+  canUploadGraduation,
+  canViewApplication,
+  holdbackFen,
+  maxSubsidyFen,
+  relation,
+  SUBSIDY_STATUS_LABELS,
+  SUBSIDY_STEPS,
+  type SubsidyStep,
+} from "./policy";
+import { STUDY_MODE_LABELS, type ApplicationInput } from "./schema";
+
+/** Statuses whose approved amount is spent from the year's budget. */
+const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
+
+export async function findPolicy(db: DB, year: number) {
+  const policy = await db.selectFrom("subsidy_policy").selectAll().where("year", "=", year).executeTakeFirst();
+  if (!policy) return null;
+  const caps = await db.selectFrom("subsidy_cap").select(["degree", "cap_fen"]).where("year", "=", year).execute();
+  return { ...policy, caps: Object.fromEntries(caps.map((c) => [c.degree, Number(c.cap_fen)])) as Record<string, number> };
+}
+
+export type Policy = NonNullable<Awaited<ReturnType<typeof findPolicy>>>;
+
+export async function savePolicy(
+  db: DB,
+  actor: SessionUser,
+  year: number,
+  input: { budget: number; sharePercent: number; holdbackPercent: number; yearsAfterAward: number; open: boolean; caps: Record<string, number> },
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  if (actor.role !== "city_admin") return { ok: false, message: "只有市总工会可以设定补助政策" };
+  return db.transaction().execute(async (tx) => {
+    const before = await tx.selectFrom("subsidy_policy").selectAll().where("year", "=", year).forUpdate().executeTakeFirst();
+    const committed = await committedFen(tx, year);
+    if (input.budget < committed) {
+      return { ok: false as const, message: `年度预算不能低于已批准的金额（${(committed / 100).toFixed(2)} 元）` };
+    }
+    const row = {
+      budget_fen: input.budget,
+      share_percent: input.sharePercent,
+      holdback_percent: input.holdbackPercent,
+      years_after_award: input.yearsAfterAward,
+      open: input.open,
+      updated_at: new Date(),
+    };
+    if (before) await tx.updateTable("subsidy_policy").set(row).where("year", "=", year).execute();
+    else await tx.insertInto("subsidy_policy").values({ year, ...row }).execute();
+    await tx.deleteFrom("subsidy_cap").where("year", "=", year).execute();
+    const caps = Object.entries(input.caps).filter(([, fen]) => fen > 0);
+    if (caps.length) await tx.insertInto("subsidy_cap").values(caps.map(([degree, cap_fen]) => ({ year, degree, cap_fen }))).execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "subsidy_policy",
+      entityId: year,
+      action: before ? "update" : "create",
+      before: before ? { budgetFen: Number(before.budget_fen), sharePercent: before.share_percent, holdbackPercent: before.holdback_percent } : null,
+      after: { budgetFen: input.budget, sharePercent: input.sharePercent, holdbackPercent: input.holdbackPercent, caps: input.caps },
+    });
+    return { ok: true as const };
+  });
+}
+
+async function committedFen(db: DB, year: number): Promise<number> {
+  const row = await db
+    .selectFrom("subsidy_application")
+    .where("year", "=", year)
+    .where("status", "in", COMMITTED)
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("approved_fen"), eb.lit(0)).as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function budgetStatus(db: DB, year: number) {
+  const policy = await db.selectFrom("subsidy_policy").select("budget_fen").where("year", "=", year).executeTakeFirst();
+  const sums = await db
+    .selectFrom("subsidy_application")
+    .where("year", "=", year)
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>("approved_fen").filterWhere("status", "in", COMMITTED), eb.lit(0)).as("committed"),
+      eb.fn.coalesce(eb.fn.sum<number>("paid_fen"), eb.lit(0)).as("paid"),
+    ])
+    .executeTakeFirstOrThrow();
+  const budget = Number(policy?.budget_fen ?? 0);
+  return { budget, committed: Number(sums.committed), paid: Number(sums.paid), remaining: budget - Number(sums.committed) };
+}
+
+/** The list-query form of policy.canViewApplication. */
+export function applicationVisibleTo(user: SessionUser) {
+  return (eb: ExpressionBuilder<Database, "subsidy_application">): Expression<SqlBool> => {
+    switch (user.role) {
+      case "city_admin":
+        return sql<boolean>`true`;
+      case "county_officer":
+        return eb("subsidy_application.org_unit_id", "=", user.orgUnitId ?? -1);
+      case "craftsman":
+        return eb("subsidy_application.person_id", "=", user.personId ?? -1);
+    }
+  };
+}
+
+function applicationQuery(db: DB) {
+  return db
+    .selectFrom("subsidy_application")
+    .innerJoin("person", "person.id", "subsidy_application.person_id")
+    .innerJoin("org_unit", "org_unit.id", "subsidy_application.org_unit_id")
+    .selectAll("subsidy_application")
+    .select(["person.name", "person.employer", "org_unit.short_name as unit_name"]);
+}
+
+export async function findApplication(db: DB, id: number) {
+  return applicationQuery(db).where("subsidy_application.id", "=", id).executeTakeFirst();
+}
+
+export type ApplicationView = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
+
+export async function applicationForViewer(db: DB, user: SessionUser, id: number): Promise<Access<ApplicationView>> {
+  const app = await findApplication(db, id);
+  if (!app) return { status: 404 };
+  if (!canViewApplication(user, app)) return { status: 403 };
+  return { status: 200, value: app };
+}
+
+export interface ApplicationFilter {
+  year?: number;
+  status?: SubsidyStatus;
+  unitId?: number;
+  degree?: string;
+  queue?: "mine" | "review" | "approve";
+  page?: number;
+}
+
+export async function listApplications(db: DB, user: SessionUser, filter: ApplicationFilter) {
+  const matching = (eb: ExpressionBuilder<Database, "subsidy_application">) => {
+    const conditions: Expression<SqlBool>[] = [applicationVisibleTo(user)(eb)];
+    if (filter.year) conditions.push(eb("subsidy_application.year", "=", filter.year));
+    if (filter.status) conditions.push(eb("subsidy_application.status", "=", filter.status));
+    if (filter.unitId) conditions.push(eb("subsidy_application.org_unit_id", "=", filter.unitId));
+    if (filter.degree) conditions.push(eb("subsidy_application.target_degree", "=", filter.degree));
+    if (filter.queue === "review") conditions.push(eb("subsidy_application.status", "=", "submitted"));
+    if (filter.queue === "approve") conditions.push(eb("subsidy_application.status", "=", "county_approved"));
+    return eb.and(conditions);
+  };
+  const page = filter.page ?? 1;
+  const [rows, count] = await Promise.all([
+    applicationQuery(db).where(matching).orderBy("subsidy_application.id", "desc").limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute(),
+    db.selectFrom("subsidy_application").where(matching).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+}
+
+/** The named craftsman's award that makes them eligible, if any. */
+async function awardOf(db: DB, personId: number) {
+  return db.selectFrom("award").select(["named_on", "title"]).where("person_id", "=", personId).orderBy("named_on", "desc").executeTakeFirst();
+}
+
+function applicationColumns(input: ApplicationInput) {
+  return {
+    current_education: input.currentEducation,
+    target_degree: input.targetDegree,
+    institution: input.institution,
+    programme: input.programme,
+    study_mode: input.studyMode,
+    enrolled_on: input.enrolledOn,
+    expected_graduation: input.expectedGraduation,
+    tuition_fen: input.tuition,
+    requested_fen: input.requested,
+  };
+}
+
+export type SaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404; message: string };
+
+const SAME_LEVEL = "您已申请或获得过该学历层次的补助，每个学历层次只能补助一次";
+
+/** Checks the amount against the year's policy as the form is saved, so the applicant learns the limit early. */
+async function amountProblem(db: DB, year: number, input: ApplicationInput): Promise<Record<string, string[]> | null> {
+  const policy = await findPolicy(db, year);
+  if (!policy) return { targetDegree: [`${year}年的学历提升补助政策尚未发布`] };
+  const cap = policy.caps[input.targetDegree];
+  if (!cap) return { targetDegree: [`${year}年的政策不补助“${input.targetDegree}”`] };
+  const max = maxSubsidyFen(input.tuition, policy.share_percent, cap);
+  if (input.requested > max) return { requested: [`按政策最多可申请 ${(max / 100).toFixed(2)} 元（学费的 ${policy.share_percent}%，上限 ${(cap / 100).toFixed(2)} 元）`] };
+  return null;
+}
+
+export async function createApplication(db: DB, actor: SessionUser, year: number, input: ApplicationInput): Promise<SaveResult> {
+  if (actor.role !== "craftsman" || !actor.personId) return { ok: false, status: 403, message: "学历提升补助由获评的工匠本人申请" };
+  const person = await db.selectFrom("person").select("org_unit_id").where("id", "=", actor.personId).executeTakeFirstOrThrow();
+  if (!(await awardOf(db, actor.personId))) return { ok: false, status: 403, message: "只有获评“台州工匠”的职工可以申请" };
+  const problem = await amountProblem(db, year, input);
+  if (problem) return { ok: false, fieldErrors: problem };
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto("subsidy_application")
+        .values({ ...applicationColumns(input), year, person_id: actor.personId!, org_unit_id: person.org_unit_id, created_by: actor.id })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await recordAudit(tx, { actor, entityType: "subsidy", entityId: row.id, orgUnitId: person.org_unit_id, action: "create", after: { year, ...input } });
+      return { ok: true as const, id: row.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { targetDegree: [SAME_LEVEL] } };
+    throw error;
+  }
+}
+
+export async function updateApplication(db: DB, actor: SessionUser, id: number, input: ApplicationInput): Promise<SaveResult> {
+  const app = await db.selectFrom("subsidy_application").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!app) return { ok: false, status: 404, message: "申请不存在" };
+  if (!canEditApplication(actor, app)) return { ok: false, status: 403, message: "当前状态下不能修改" };
+  const problem = await amountProblem(db, app.year, input);
+  if (problem) return { ok: false, fieldErrors: problem };
+  try {
+    await db.transaction().execute(async (tx) => {
+      await tx.updateTable("subsidy_application").set({ ...applicationColumns(input), updated_at: new Date() }).where("id", "=", id).execute();
+      await recordAudit(tx, {
+        actor,
+        entityType: "subsidy",
+        entityId: id,
+        orgUnitId: app.org_unit_id,
+        action: "update",
+        before: { tuitionFen: Number(app.tuition_fen), requestedFen: Number(app.requested_fen), targetDegree: app.target_degree },
+        after: { tuitionFen: input.tuition, requestedFen: input.requested, targetDegree: input.targetDegree },
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { targetDegree: [SAME_LEVEL] } };
+    throw error;
+  }
+  return { ok: true, id };
+}
+
+export async function attachmentsOf(db: DB, applicationId: number) {
+  return db
+    .selectFrom("subsidy_attachment")
+    .select(["id", "kind", "filename", "content_type", "size", "created_at"])
+    .where("application_id", "=", applicationId)
+    .orderBy("id")
+    .execute();
+}
+
+export type AttachResult = { ok: true } | { ok: false; status: 400 | 403; message: string };
+
+export async function addAttachments(
+  db: DB,
+  actor: SessionUser,
+  app: ApplicationView,
+  kind: AttachmentKind,
+  files: Array<{ name: string; bytes: Uint8Array }>,
+): Promise<AttachResult> {
+  const allowed = kind === "graduation" ? canUploadGraduation(actor, app) : canEditApplication(actor, app);
+  if (!allowed) return { ok: false, status: 403, message: kind === "graduation" ? "拨付后才能上传毕业证书" : "当前状态下不能上传材料" };
+  if (!files.length) return { ok: false, status: 400, message: "请选择文件" };
+  if (files.length > 5) return { ok: false, status: 400, message: "一次最多上传5个文件" };
+  const result = checkEvidenceFiles(files);
+  if (!result.ok) return { ok: false, status: 400, message: result.message };
+  const checked = result.files;
+  await db.transaction().execute(async (tx) => {
+    for (const file of checked) {
+      await tx
+        .insertInto("subsidy_attachment")
+        .values({
+          application_id: app.id,
+          kind,
+          filename: file.name.slice(0, 200),
+          content_type: file.type,
+          size: file.bytes.length,
+          sha256: crypto.createHash("sha256").update(file.bytes).digest("hex"),
+          data: Buffer.from(file.bytes),
+          uploaded_by: actor.id,
+        })
+        .execute();
+    }
+    await recordAudit(tx, {
+      actor,
+      entityType: "subsidy",
+      entityId: app.id,
+      orgUnitId: app.org_unit_id,
+      action: "attach",
+      after: { kind, files: checked.map((f) => f.name) },
+    });
+  });
+  return { ok: true };
+}
+
+export async function attachmentForViewer(db: DB, user: SessionUser, id: number): Promise<Access<{ filename: string; content_type: string; data: Uint8Array }>> {
+  const file = await db
+    .selectFrom("subsidy_attachment")
+    .innerJoin("subsidy_application as app", "app.id", "subsidy_attachment.application_id")
+    .select(["subsidy_attachment.filename", "subsidy_attachment.content_type", "subsidy_attachment.data", "app.status", "app.org_unit_id", "app.person_id"])
+    .where("subsidy_attachment.id", "=", id)
+    .executeTakeFirst();
+  if (!file) return { status: 404 };
+  if (!canViewApplication(user, file)) return { status: 403 };
+  return { status: 200, value: file };
+}
+
+/** Why an application cannot be submitted, all reasons at once. */
+async function submitProblems(tx: DB, app: ApplicationView): Promise<string[]> {
+  const problems: string[] = [];
+  const policy = await findPolicy(tx, app.year);
+  if (!policy || !policy.open) problems.push(`${app.year}年的学历提升补助未开放申请`);
+  const award = await awardOf(tx, app.person_id);
+  if (!award) problems.push("不是获评的“台州工匠”");
+  else if (policy && app.year - Number(award.named_on.slice(0, 4)) > policy.years_after_award) {
+    problems.push(`获评“台州工匠”已超过 ${policy.years_after_award} 年，不在补助范围内`);
+  }
+  if (policy) {
+    const cap = policy.caps[app.target_degree];
+    if (!cap) problems.push(`${app.year}年的政策不补助“${app.target_degree}”`);
+    else if (Number(app.requested_fen) > maxSubsidyFen(Number(app.tuition_fen), policy.share_percent, cap)) problems.push("申请金额超过政策允许的最高额");
+  }
+  const files = await attachmentsOf(tx, app.id);
+  if (!files.some((f) => f.kind === "admission")) problems.push("请上传录取通知书或入学证明");
+  if (!files.some((f) => f.kind === "receipt")) problems.push("请上传学费收据");
+  return problems;
+}
+
+export type StepResult = { ok: true; to: SubsidyStatus } | { ok: false; status: 400 | 403 | 404 | 409; message: string; reasons?: string[] };
+
+/**
+ * One step of the workflow in one transaction. City approval locks the year's policy row first,
+ * so concurrent approvals queue up and the budget check sees every earlier one.
+ */
+export async function takeSubsidyStep(
+  db: DB,
+  actor: SessionUser,
+  id: number,
+  step: SubsidyStep,
+  input: { expected: string; reason: string | null; amount?: string; date?: string; voucher: string | null },
+): Promise<StepResult> {
+  const rule = SUBSIDY_STEPS[step];
+  if ("needsReason" in rule && !input.reason) return { ok: false, status: 400, message: "请说明理由" };
+  let amountFen: number | null = null;
+  if (step === "city_approve") {
+    const parsed = parseYuan(input.amount ?? "");
+    if (!parsed.ok) return { ok: false, status: 400, message: `批准金额：${parsed.message}` };
+    if (parsed.fen === 0) return { ok: false, status: 400, message: "批准金额应大于0" };
+    amountFen = parsed.fen;
+  }
+  if ((step === "disburse" || step === "close") && (!input.date || !/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(input.date)))) {
+    return { ok: false, status: 400, message: "请填写日期" };
+  }
+  if (step === "disburse" && !input.voucher) return { ok: false, status: 400, message: "请填写拨付凭证号" };
+
+  return db.transaction().execute(async (tx): Promise<StepResult> => {
+    const peek = await tx.selectFrom("subsidy_application").select("year").where("id", "=", id).executeTakeFirst();
+    if (!peek) return { ok: false, status: 404, message: "申请不存在" };
+    // Lock order: the year's policy, then the application — the same for every approval.
+    const policy = await tx.selectFrom("subsidy_policy").selectAll().where("year", "=", peek.year).forUpdate().executeTakeFirst();
+    await tx.selectFrom("subsidy_application").select("id").where("id", "=", id).forUpdate().execute();
+    const app = (await findApplication(tx, id))!;
+    if (!relation(actor, app)) return { ok: false, status: 403, message: "您无权办理此申请" };
+    if (app.status !== input.expected) return { ok: false, status: 409, message: "申请状态已变化，请刷新页面后重试" };
+    if (!canTakeStep(actor, app, step)) return { ok: false, status: 403, message: "当前状态下您不能进行此操作" };
+
+    const changes: Partial<Record<string, unknown>> = { status: rule.to, status_reason: input.reason, updated_at: new Date() };
+    const after: Record<string, unknown> = { status: rule.to };
+    switch (step) {
+      case "submit": {
+        const problems = await submitProblems(tx, app);
+        if (problems.length) return { ok: false, status: 400, message: "暂不能提交", reasons: problems };
+        const cap = (await findPolicy(tx, app.year))!.caps[app.target_degree];
+        changes.max_fen = maxSubsidyFen(Number(app.tuition_fen), policy!.share_percent, cap);
+        break;
+      }
+      case "city_approve": {
+        if (!policy) return { ok: false, status: 409, message: "本年度没有补助政策" };
+        if (amountFen! > Number(app.max_fen)) {
+          return { ok: false, status: 400, message: `批准金额不能超过按政策计算的最高额 ${(Number(app.max_fen) / 100).toFixed(2)} 元` };
+        }
+        const remaining = Number(policy.budget_fen) - (await committedFen(tx, app.year));
+        if (amountFen! > remaining) {
+          return { ok: false, status: 409, message: `年度预算余额不足：剩余 ${(remaining / 100).toFixed(2)} 元` };
+        }
+        changes.approved_fen = amountFen;
+        after.approvedFen = amountFen;
+        break;
+      }
+      case "disburse": {
+        const held = holdbackFen(Number(app.approved_fen), policy?.holdback_percent ?? 0);
+        changes.paid_fen = Number(app.approved_fen) - held;
+        changes.held_fen = held;
+        changes.first_voucher = input.voucher;
+        changes.disbursed_on = input.date;
+        Object.assign(after, { paidFen: changes.paid_fen, heldFen: held, voucher: input.voucher, date: input.date });
+        break;
+      }
+      case "close": {
+        const files = await attachmentsOf(tx, app.id);
+        if (!files.some((f) => f.kind === "graduation")) return { ok: false, status: 400, message: "尚未上传毕业证书" };
+        if (Number(app.held_fen) > 0 && !input.voucher) return { ok: false, status: 400, message: "请填写预留部分的拨付凭证号" };
+        changes.paid_fen = Number(app.paid_fen) + Number(app.held_fen);
+        changes.held_fen = 0;
+        changes.final_voucher = input.voucher;
+        changes.closed_on = input.date;
+        Object.assign(after, { paidFen: changes.paid_fen, voucher: input.voucher, date: input.date });
+        break;
+      }
+    }
+    await tx.updateTable("subsidy_application").set(changes).where("id", "=", id).execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "subsidy",
+      entityId: id,
+      orgUnitId: app.org_unit_id,
+      action: `step_${step}`,
+      before: { status: app.status },
+      after,
+      comment: input.reason,
+    });
+    return { ok: true, to: rule.to };
+  });
+}
+
+/** The year's applications and payments for the finance office. */
+export async function exportApplications(db: DB, year: number): Promise<Buffer> {
+  const rows = await applicationQuery(db).where("subsidy_application.year", "=", year).orderBy("subsidy_application.id").execute();
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(`${year}年学历提升补助`);
+  sheet.addRow([`${year}年“台州工匠”学历提升补助申请及拨付明细`]).font = { bold: true, size: 14 };
+  const headers = ["编号", "姓名", "所属单位", "工作单位", "报读学历", "院校", "专业", "学习形式", "学费（元）", "申请（元）", "批准（元）", "已拨付（元）", "预留（元）", "状态", "首次拨付日期", "首次凭证号", "结案日期", "尾款凭证号"];
+  sheet.mergeCells(1, 1, 1, headers.length);
+  sheet.addRow(headers).font = { bold: true };
+  const yuan = (fen: number | null) => (fen === null ? null : Number(fen) / 100);
+  for (const r of rows) {
+    sheet.addRow([
+      r.id,
+      r.name,
+      r.unit_name,
+      r.employer,
+      r.target_degree,
+      r.institution,
+      r.programme,
+      STUDY_MODE_LABELS[r.study_mode],
+      yuan(r.tuition_fen),
+      yuan(r.requested_fen),
+      yuan(r.approved_fen),
+      yuan(r.paid_fen),
+      yuan(r.held_fen),
+      SUBSIDY_STATUS_LABELS[r.status],
+      r.disbursed_on,
+      r.first_voucher,
+      r.closed_on,
+      r.final_voucher,
+    ]);
+  }
+  for (const col of [9, 10, 11, 12, 13]) sheet.getColumn(col).numFmt = "#,##0.00";
+  sheet.columns.forEach((c, i) => (c.width = [6, 8, 10, 24, 10, 20, 16, 12, 12, 12, 12, 12, 12, 16, 12, 14, 12, 14][i] ?? 12));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

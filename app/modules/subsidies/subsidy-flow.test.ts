@@ -1,0 +1,197 @@
+import { describe, expect, it } from "vitest";
+import { useTestDb } from "../../../test/db";
+import { makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
+import { engineName } from "../../../db";
+import { applicationSchema } from "./schema";
+import { canTakeStep, holdbackFen, maxSubsidyFen, SUBSIDY_STEPS, type SubsidyStep } from "./policy";
+import {
+  addAttachments,
+  budgetStatus,
+  createApplication,
+  findApplication,
+  savePolicy,
+  takeSubsidyStep,
+  updateApplication,
+} from "./subsidies.server";
+import type { SubsidyStatus } from "../../../db/types";
+import type { SessionUser } from "../../auth/roles";
+
+const t = useTestDb();
+const PDF = new TextEncoder().encode("%PDF-1.4\n");
+const YEAR = 2026;
+
+const form = (over: Record<string, string> = {}) =>
+  applicationSchema.parse({
+    currentEducation: "大专",
+    targetDegree: "本科",
+    institution: "浙江工业大学",
+    programme: "机械工程",
+    studyMode: "part_time",
+    enrolledOn: "2025-09-01",
+    expectedGraduation: "2028-07-01",
+    tuition: "¥24,000",
+    requested: "12000.00",
+    ...over,
+  });
+
+async function policy(budget = "100000", holdback = 20, year = YEAR) {
+  const city = await makeUser(t.db, "city_admin");
+  const saved = await savePolicy(t.db, city, year, {
+    budget: Number(budget) * 100,
+    sharePercent: 50,
+    holdbackPercent: holdback,
+    yearsAfterAward: 10,
+    open: true,
+    caps: { 大专: 800000, 本科: 1500000, 硕士研究生: 3000000 },
+  });
+  expect(saved).toEqual({ ok: true });
+  return city;
+}
+
+const step = (actor: SessionUser, id: number, name: SubsidyStep, expected: string, extra: Partial<{ reason: string; amount: string; date: string; voucher: string }> = {}) =>
+  takeSubsidyStep(t.db, actor, id, name, { expected, reason: extra.reason ?? null, amount: extra.amount, date: extra.date, voucher: extra.voucher ?? null });
+
+describe("subsidy policy rules", () => {
+  it("computes the maximum and the holdback to the fen", () => {
+    expect(maxSubsidyFen(2400000, 50, 1500000)).toBe(1200000);
+    expect(maxSubsidyFen(4000001, 50, 1500000)).toBe(1500000);
+    expect(maxSubsidyFen(333, 50, 1500000)).toBe(166);
+    expect(holdbackFen(1200000, 20)).toBe(240000);
+    expect(holdbackFen(333, 20)).toBe(66);
+  });
+
+  it("gives every step to one side only, from fixed states", () => {
+    const all: SubsidyStatus[] = ["draft", "submitted", "returned", "county_approved", "approved", "disbursed", "closed", "rejected"];
+    const users: Record<string, SessionUser> = {
+      applicant: { id: "a", username: "a", displayName: "a", role: "craftsman", orgUnitId: null, personId: 1 },
+      county: { id: "c", username: "c", displayName: "c", role: "county_officer", orgUnitId: 6, personId: null },
+      otherCounty: { id: "o", username: "o", displayName: "o", role: "county_officer", orgUnitId: 2, personId: null },
+      city: { id: "x", username: "x", displayName: "x", role: "city_admin", orgUnitId: null, personId: null },
+    };
+    for (const [stepName, rule] of Object.entries(SUBSIDY_STEPS) as Array<[SubsidyStep, { from: readonly SubsidyStatus[]; by: readonly string[] }]>) {
+      for (const status of all) {
+        for (const [who, user] of Object.entries(users)) {
+          const expected = rule.from.includes(status) && rule.by.includes(who);
+          expect(canTakeStep(user, { status, org_unit_id: 6, person_id: 1 }, stepName), `${who} ${stepName} ${status}`).toBe(expected);
+        }
+      }
+    }
+  });
+});
+
+describe("an application from the craftsman's phone to closing", () => {
+  it("is returned once for a missing receipt, approved at both levels, paid, and closed by the graduation proof", async () => {
+    const city = await policy();
+    const { user: craftsman } = await makeAwardee(t.db, "wenling");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+
+    expect(await createApplication(t.db, craftsman, YEAR, form({ requested: "12000.01" }))).toEqual({
+      ok: false,
+      fieldErrors: { requested: ["按政策最多可申请 12000.00 元（学费的 50%，上限 15000.00 元）"] },
+    });
+    const created = await createApplication(t.db, craftsman, YEAR, form());
+    if (!created.ok || !("id" in created)) throw new Error(JSON.stringify(created));
+    const id = created.id;
+    const app = async () => (await findApplication(t.db, id))!;
+
+    expect(await step(craftsman, id, "submit", "draft")).toMatchObject({ ok: false, reasons: ["请上传录取通知书或入学证明", "请上传学费收据"] });
+    expect(await addAttachments(t.db, craftsman, await app(), "admission", [{ name: "录取.pdf", bytes: new TextEncoder().encode("GIF89a fake") }])).toMatchObject({ ok: false, status: 400 });
+    expect(await addAttachments(t.db, craftsman, await app(), "admission", [{ name: "录取.pdf", bytes: PDF }])).toEqual({ ok: true });
+    // Submitted without the receipt the first time round? Not possible: the check stops it.
+    expect(await step(craftsman, id, "submit", "draft")).toMatchObject({ ok: false, reasons: ["请上传学费收据"] });
+    await addAttachments(t.db, craftsman, await app(), "receipt", [{ name: "receipt.jpg", bytes: new Uint8Array([0xff, 0xd8, 0xff, 0]) }]);
+    expect(await step(craftsman, id, "submit", "draft")).toEqual({ ok: true, to: "submitted" });
+
+    expect(await step(otherCounty, id, "county_approve", "submitted")).toMatchObject({ ok: false, status: 403 });
+    expect(await step(county, id, "county_return", "submitted")).toMatchObject({ ok: false, status: 400 });
+    expect(await step(county, id, "county_return", "submitted", { reason: "收据不清晰，请重新上传第二学期收据" })).toEqual({ ok: true, to: "returned" });
+    await addAttachments(t.db, craftsman, await app(), "receipt", [{ name: "receipt2.pdf", bytes: PDF }]);
+    expect(await updateApplication(t.db, craftsman, id, form({ requested: "11500" }))).toEqual({ ok: true, id });
+    expect(await step(craftsman, id, "submit", "returned")).toEqual({ ok: true, to: "submitted" });
+    expect(await step(county, id, "county_approve", "submitted")).toEqual({ ok: true, to: "county_approved" });
+
+    expect(await step(county, id, "city_approve", "county_approved", { amount: "11500" })).toMatchObject({ ok: false, status: 403 });
+    expect(await step(city, id, "city_approve", "county_approved", { amount: "12000.01" })).toMatchObject({ ok: false, status: 400 });
+    expect(await step(city, id, "city_approve", "county_approved", { amount: "-1" })).toMatchObject({ ok: false, message: "批准金额：金额不能为负数" });
+    expect(await step(city, id, "city_approve", "county_approved", { amount: "11,500.50" })).toEqual({ ok: true, to: "approved" });
+    expect(await budgetStatus(t.db, YEAR)).toEqual({ budget: 10000000, committed: 1150050, paid: 0, remaining: 8849950 });
+
+    expect(await step(city, id, "disburse", "approved", { date: "2026-06-01" })).toMatchObject({ ok: false, message: "请填写拨付凭证号" });
+    expect(await step(city, id, "disburse", "approved", { date: "2026-06-01", voucher: "CW-2026-0601" })).toEqual({ ok: true, to: "disbursed" });
+    expect(await app()).toMatchObject({ approved_fen: 1150050, paid_fen: 920040, held_fen: 230010 });
+
+    expect(await step(city, id, "close", "disbursed", { date: "2028-07-10", voucher: "CW-2028-0710" })).toMatchObject({ ok: false, message: "尚未上传毕业证书" });
+    expect(await addAttachments(t.db, county, await app(), "graduation", [{ name: "毕业证.pdf", bytes: PDF }])).toMatchObject({ ok: false, status: 403 });
+    expect(await addAttachments(t.db, craftsman, await app(), "graduation", [{ name: "毕业证.pdf", bytes: PDF }])).toEqual({ ok: true });
+    expect(await step(city, id, "close", "disbursed", { date: "2028-07-10", voucher: "CW-2028-0710" })).toEqual({ ok: true, to: "closed" });
+    expect(await app()).toMatchObject({ status: "closed", paid_fen: 1150050, held_fen: 0 });
+    expect(await budgetStatus(t.db, YEAR)).toMatchObject({ committed: 1150050, paid: 1150050 });
+
+    const moves = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "subsidy").where("entity_id", "=", String(id)).orderBy("id").execute();
+    expect(moves.map((m) => m.action).filter((a) => a.startsWith("step_"))).toEqual([
+      "step_submit",
+      "step_county_return",
+      "step_submit",
+      "step_county_approve",
+      "step_city_approve",
+      "step_disburse",
+      "step_close",
+    ]);
+
+    // A second application for the same level is refused, even in another year.
+    expect(await createApplication(t.db, craftsman, YEAR, form())).toEqual({ ok: false, fieldErrors: { targetDegree: ["您已申请或获得过该学历层次的补助，每个学历层次只能补助一次"] } });
+  });
+
+  it("is only for named craftsmen within the policy's years", async () => {
+    await policy();
+    const plain = await makeUser(t.db, "craftsman");
+    expect(await createApplication(t.db, plain, YEAR, form())).toMatchObject({ ok: false, status: 403 });
+    const county = await makeUser(t.db, "county_officer");
+    expect(await createApplication(t.db, county, YEAR, form())).toMatchObject({ ok: false, status: 403 });
+    expect(await createApplication(t.db, plain, 2031, form())).toMatchObject({ ok: false });
+  });
+});
+
+describe("the budget", () => {
+  it(`never overspends under fifty concurrent approvals (${engineName()})`, async () => {
+    // A year of its own: 10,500 yuan, and fifty applications of 1,000 yuan each competing for it.
+    const year = 2027;
+    const city = await policy("10500", 0, year);
+    const unit = await unitId(t.db, "wenling");
+    const ids: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const person = await makePerson(t.db, { unit: "wenling" });
+      const row = await t.db
+        .insertInto("subsidy_application")
+        .values({
+          year,
+          person_id: person.id,
+          org_unit_id: unit,
+          current_education: "大专",
+          target_degree: "本科",
+          institution: "台州学院",
+          programme: "机械",
+          study_mode: "part_time",
+          enrolled_on: "2025-09-01",
+          expected_graduation: "2028-07-01",
+          tuition_fen: 200000,
+          requested_fen: 100000,
+          max_fen: 100000,
+          status: "county_approved",
+          created_by: city.id,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      ids.push(row.id);
+    }
+    const results = await Promise.all(ids.map((id) => step(city, id, "city_approve", "county_approved", { amount: "1000" })));
+    const approved = results.filter((r) => r.ok).length;
+    const refused = results.filter((r) => !r.ok);
+    const after = await budgetStatus(t.db, year);
+    expect(approved).toBe(10);
+    expect(after).toMatchObject({ budget: 1050000, committed: 1000000, remaining: 50000 });
+    expect(refused).toHaveLength(40);
+    expect(refused.every((r) => !r.ok && r.status === 409 && r.message === "年度预算余额不足：剩余 500.00 元")).toBe(true);
+  });
+});
