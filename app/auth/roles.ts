@@ -41,6 +41,8 @@ export const PERMISSIONS = {
   "milestone.verify": ["city_admin", "county_officer"],
   "evaluation.grade": ["city_admin", "county_officer"],
   "evaluation.criteria": ["city_admin"],
+  "subsidy.read": ["city_admin", "county_officer", "craftsman"],
+  "subsidy.policy": ["city_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -13,6 +13,7 @@ const NAV: NavItem[] = [
   { to: "/studios", label: "工匠工作室", permission: "studio.read" },
   { to: "/milestones/pending", label: "待核实成果", permission: "milestone.verify" },
   { to: "/evaluations", label: "年度考核", permission: "evaluation.grade" },
+  { to: "/subsidies", label: "学历提升补助", permission: "subsidy.read" },
   { to: "/campaigns", label: "评选活动", permission: "campaign.read" },
   { to: "/people", label: "人员档案", permission: "person.create" },
   { to: "/org-units", label: "组织单位", permission: "org_unit.read" },

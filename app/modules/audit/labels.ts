@@ -9,6 +9,8 @@ export const ENTITY_LABELS: Record<string, string> = {
   studio: "工匠工作室",
   milestone: "学徒成果",
   evaluation_criteria: "考核标准",
+  subsidy: "学历提升补助",
+  subsidy_policy: "补助政策",
 };
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -47,6 +49,16 @@ export const ACTION_LABELS: Record<string, string> = {
   verify: "核实认定",
   reject: "不予认定",
   evaluation: "年度考核",
+  attach: "上传材料",
+  subsidy_submit: "提交补助申请",
+  subsidy_county_return: "县级退回修改",
+  subsidy_county_approve: "县级审核通过",
+  subsidy_county_reject: "县级不予通过",
+  subsidy_city_return: "市级退回修改",
+  subsidy_city_approve: "市级批准",
+  subsidy_city_reject: "市级不予批准",
+  subsidy_disburse: "登记拨付",
+  subsidy_close: "核实毕业证书并结案",
 };
 
 export const entityLabel = (key: string) => ENTITY_LABELS[key] ?? key;

@@ -418,7 +418,7 @@ export async function takeSubsidyStep(
       entityType: "subsidy",
       entityId: id,
       orgUnitId: app.org_unit_id,
-      action: `step_${step}`,
+      action: `subsidy_${step}`,
       before: { status: app.status },
       after,
       comment: input.reason,

@@ -129,14 +129,14 @@ describe("an application from the craftsman's phone to closing", () => {
     expect(await budgetStatus(t.db, YEAR)).toMatchObject({ committed: 1150050, paid: 1150050 });
 
     const moves = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "subsidy").where("entity_id", "=", String(id)).orderBy("id").execute();
-    expect(moves.map((m) => m.action).filter((a) => a.startsWith("step_"))).toEqual([
-      "step_submit",
-      "step_county_return",
-      "step_submit",
-      "step_county_approve",
-      "step_city_approve",
-      "step_disburse",
-      "step_close",
+    expect(moves.map((m) => m.action).filter((a) => a.startsWith("subsidy_"))).toEqual([
+      "subsidy_submit",
+      "subsidy_county_return",
+      "subsidy_submit",
+      "subsidy_county_approve",
+      "subsidy_city_approve",
+      "subsidy_disburse",
+      "subsidy_close",
     ]);
 
     // A second application for the same level is refused, even in another year.

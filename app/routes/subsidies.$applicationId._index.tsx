@@ -1,0 +1,247 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { requirePermission } from "~/auth/session.server";
+import { HistoryCard } from "~/components/HistoryCard";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { unknownIntent } from "~/lib/intent.server";
+import { formatFen } from "~/lib/money";
+import { filesOf, readForm } from "~/lib/upload.server";
+import { historyOf } from "~/modules/audit/audit.server";
+import { availableSteps, canEditApplication, canUploadGraduation, SUBSIDY_STATUS_LABELS, SUBSIDY_STEPS } from "~/modules/subsidies/policy";
+import { ATTACHMENT_LABELS, STUDY_MODE_LABELS, stepSchema } from "~/modules/subsidies/schema";
+import {
+  addAttachments,
+  applicationForViewer,
+  attachmentsOf,
+  budgetStatus,
+  takeSubsidyStep,
+} from "~/modules/subsidies/subsidies.server";
+
+export const meta: MetaFunction = () => [{ title: "学历提升补助申请 · 匠心" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "subsidy.read");
+  const db = getDb();
+  const app = granted(await applicationForViewer(db, user, idParam(params.applicationId)));
+  const steps = availableSteps(user, app);
+  const [attachments, history, budget] = await Promise.all([
+    attachmentsOf(db, app.id),
+    historyOf(db, "subsidy", app.id),
+    steps.includes("city_approve") ? budgetStatus(db, app.year) : Promise.resolve(null),
+  ]);
+  return json({
+    app,
+    attachments,
+    history,
+    budget,
+    steps: steps.map((s) => ({ step: s, label: SUBSIDY_STEPS[s].label, needsReason: "needsReason" in SUBSIDY_STEPS[s] })),
+    canEdit: canEditApplication(user, app),
+    canUploadGraduation: canUploadGraduation(user, app),
+    today: new Date().toISOString().slice(0, 10),
+  });
+}
+
+const attachSchema = z.object({ kind: z.enum(["admission", "receipt", "graduation"]) });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "subsidy.read");
+  const db = getDb();
+  const app = granted(await applicationForViewer(db, user, idParam(params.applicationId)));
+  const form = await readForm(request);
+  if (!form.ok) return json({ intent: "attach", message: form.message, reasons: [] as string[] }, { status: 400 });
+  const intent = form.formData.get("intent");
+  if (intent === "attach") {
+    const kind = attachSchema.safeParse(Object.fromEntries(form.formData));
+    if (!kind.success) return unknownIntent();
+    const result = await addAttachments(db, user, app, kind.data.kind, await filesOf(form.formData, "files"));
+    if (!result.ok) return json({ intent, message: result.message, reasons: [] as string[] }, { status: result.status });
+    return json({ intent, message: null, reasons: [] as string[] });
+  }
+  if (intent === "step") {
+    const submission = parseWithZod(form.formData, { schema: stepSchema });
+    if (submission.status !== "success") return unknownIntent();
+    const { step, ...input } = submission.value;
+    const result = await takeSubsidyStep(db, user, app.id, step, input);
+    if (!result.ok) return json({ intent, message: result.message, reasons: result.reasons ?? [] }, { status: result.status });
+    return json({ intent, message: null, reasons: [] as string[] });
+  }
+  return unknownIntent();
+}
+
+export default function SubsidyPage() {
+  const { app, attachments, history, budget, steps, canEdit, canUploadGraduation, today } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const uploadKinds = canEdit ? (["admission", "receipt"] as const) : canUploadGraduation ? (["graduation"] as const) : [];
+  return (
+    <section>
+      <p>
+        <Link to="/subsidies">← 学历提升补助</Link>
+      </p>
+      <div className="page-head">
+        <h1>
+          {app.name} · {app.year}年学历提升补助
+        </h1>
+        <span className="badge">{SUBSIDY_STATUS_LABELS[app.status]}</span>
+      </div>
+      {app.status_reason ? <p className="notice">说明：{app.status_reason}</p> : null}
+      <dl className="facts card">
+        <dt>所属单位</dt>
+        <dd>{app.unit_name}</dd>
+        <dt>报读</dt>
+        <dd>
+          {app.current_education} → {app.target_degree}，{app.institution} {app.programme}（{STUDY_MODE_LABELS[app.study_mode]}）
+        </dd>
+        <dt>学制</dt>
+        <dd>
+          {app.enrolled_on} 入学，预计 {app.expected_graduation} 毕业
+        </dd>
+        <dt>学费总额</dt>
+        <dd>{formatFen(app.tuition_fen)}</dd>
+        <dt>申请金额</dt>
+        <dd>{formatFen(app.requested_fen)}</dd>
+        {app.max_fen !== null ? (
+          <>
+            <dt>政策最高额</dt>
+            <dd>{formatFen(app.max_fen)}</dd>
+          </>
+        ) : null}
+        {app.approved_fen !== null ? (
+          <>
+            <dt>批准金额</dt>
+            <dd>{formatFen(app.approved_fen)}</dd>
+            <dt>已拨付</dt>
+            <dd>
+              {formatFen(app.paid_fen)}
+              {app.first_voucher ? `（${app.disbursed_on}，凭证 ${app.first_voucher}）` : ""}
+            </dd>
+            {app.held_fen > 0 ? (
+              <>
+                <dt>预留至毕业</dt>
+                <dd>{formatFen(app.held_fen)}</dd>
+              </>
+            ) : null}
+            {app.final_voucher ? (
+              <>
+                <dt>尾款</dt>
+                <dd>
+                  {app.closed_on}，凭证 {app.final_voucher}
+                </dd>
+              </>
+            ) : null}
+          </>
+        ) : null}
+      </dl>
+
+      <div className="card">
+        <h2>证明材料</h2>
+        {attachments.length === 0 ? <p className="empty">还没有上传材料。</p> : null}
+        <ul>
+          {attachments.map((a) => (
+            <li key={a.id}>
+              {ATTACHMENT_LABELS[a.kind]}：
+              <a href={`/subsidy-files/${a.id}`} target="_blank" rel="noreferrer">
+                {a.filename}
+              </a>
+            </li>
+          ))}
+        </ul>
+        {uploadKinds.length ? (
+          <Form method="post" encType="multipart/form-data" className="inline-form" key={attachments.length}>
+            <input type="hidden" name="intent" value="attach" />
+            <label>
+              材料类别
+              <select name="kind">
+                {uploadKinds.map((k) => (
+                  <option key={k} value={k}>
+                    {ATTACHMENT_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              文件（PDF、JPEG 或 PNG，每个不超过 5 MB）
+              <input type="file" name="files" accept="application/pdf,image/jpeg,image/png" multiple required />
+            </label>
+            <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+              上传
+            </button>
+          </Form>
+        ) : null}
+        {data?.intent === "attach" && data.message ? (
+          <p className="form-errors" role="alert">
+            {data.message}
+          </p>
+        ) : null}
+      </div>
+
+      {steps.length || canEdit ? (
+        <div className="card">
+          <h2>办理</h2>
+          {canEdit ? (
+            <p>
+              <Link className="button" to={`/subsidies/${app.id}/edit`}>
+                修改申请
+              </Link>
+            </p>
+          ) : null}
+          {budget ? (
+            <p className="notice">
+              {app.year}年预算 {formatFen(budget.budget)}，已批准 {formatFen(budget.committed)}，剩余 <strong>{formatFen(budget.remaining)}</strong>
+            </p>
+          ) : null}
+          {steps.map((s) => (
+            <Form key={s.step} method="post" className="inline-form step-form">
+              <input type="hidden" name="intent" value="step" />
+              <input type="hidden" name="step" value={s.step} />
+              <input type="hidden" name="expected" value={app.status} />
+              {s.step === "city_approve" ? (
+                <label>
+                  批准金额（元）
+                  <input name="amount" defaultValue={app.max_fen !== null ? (Math.min(app.requested_fen, app.max_fen) / 100).toFixed(2) : ""} inputMode="decimal" required />
+                </label>
+              ) : null}
+              {s.step === "disburse" || s.step === "close" ? (
+                <>
+                  <label>
+                    日期
+                    <input type="date" name="date" defaultValue={today} required />
+                  </label>
+                  {s.step === "disburse" || app.held_fen > 0 ? (
+                    <label>
+                      {s.step === "disburse" ? "拨付凭证号" : "尾款凭证号"}
+                      <input name="voucher" required />
+                    </label>
+                  ) : null}
+                </>
+              ) : null}
+              {s.needsReason ? (
+                <label>
+                  理由
+                  <input name="reason" required maxLength={500} />
+                </label>
+              ) : null}
+              <button type="submit" className={s.needsReason ? "button" : "button primary"}>
+                {s.label}
+              </button>
+            </Form>
+          ))}
+          {data?.intent === "step" && data.message ? (
+            <div className="form-errors" role="alert">
+              <p>{data.message}</p>
+              {data.reasons.map((r: string) => (
+                <p key={r}>· {r}</p>
+              ))}
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+
+      <HistoryCard history={history} />
+    </section>
+  );
+}

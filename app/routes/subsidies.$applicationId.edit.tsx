@@ -1,0 +1,66 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { SubsidyForm } from "~/components/SubsidyForm";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { canEditApplication } from "~/modules/subsidies/policy";
+import { applicationSchema } from "~/modules/subsidies/schema";
+import { applicationForViewer, findPolicy, updateApplication } from "~/modules/subsidies/subsidies.server";
+
+export const meta: MetaFunction = () => [{ title: "修改补助申请 · 匠心" }];
+
+async function load(request: Request, id: string | undefined) {
+  const user = await requirePermission(request, "subsidy.read");
+  const app = granted(await applicationForViewer(getDb(), user, idParam(id)));
+  if (!canEditApplication(user, app)) throw json({ error: "申请已提交，当前不能修改" }, { status: 403 });
+  return { user, app };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { app } = await load(request, params.applicationId);
+  const policy = await findPolicy(getDb(), app.year);
+  return json({ app, policy: policy ? { share_percent: policy.share_percent, caps: policy.caps } : null });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, app } = await load(request, params.applicationId);
+  const submission = parseWithZod(await request.formData(), { schema: applicationSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await updateApplication(getDb(), user, app.id, submission.value);
+  if (!result.ok) {
+    if ("status" in result) throw json({ error: result.message }, { status: result.status });
+    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  }
+  return redirect(`/subsidies/${app.id}`);
+}
+
+export default function EditSubsidy() {
+  const { app, policy } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section>
+      <p>
+        <Link to={`/subsidies/${app.id}`}>← 返回申请</Link>
+      </p>
+      <h1>修改补助申请</h1>
+      <SubsidyForm
+        lastResult={lastResult}
+        policy={policy}
+        defaultValue={{
+          currentEducation: app.current_education,
+          targetDegree: app.target_degree,
+          institution: app.institution,
+          programme: app.programme,
+          studyMode: app.study_mode,
+          enrolledOn: app.enrolled_on,
+          expectedGraduation: app.expected_graduation,
+          tuition: (app.tuition_fen / 100).toFixed(2),
+          requested: (app.requested_fen / 100).toFixed(2),
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,182 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { can } from "~/auth/roles";
+import { requirePermission } from "~/auth/session.server";
+import { Pagination } from "~/components/Pagination";
+import { getDb } from "~/db.server";
+import { searchParams } from "~/lib/http.server";
+import { formatFen } from "~/lib/money";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
+import { TARGET_DEGREES } from "~/modules/subsidies/schema";
+import { budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/subsidies.server";
+
+export const meta: MetaFunction = () => [{ title: "学历提升补助 · 匠心" }];
+
+const filterSchema = z.object({
+  year: z.coerce.number().int().min(2018).max(2100).optional().catch(undefined),
+  status: z.enum(Object.keys(SUBSIDY_STATUS_LABELS) as [keyof typeof SUBSIDY_STATUS_LABELS]).optional().catch(undefined),
+  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  degree: z.enum(TARGET_DEGREES).optional().catch(undefined),
+  queue: z.enum(["mine", "review", "approve"]).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "subsidy.read");
+  const db = getDb();
+  const filter = filterSchema.parse(searchParams(request));
+  const year = filter.year ?? new Date().getFullYear();
+  const [result, units, budget, policy, hasAward] = await Promise.all([
+    listApplications(db, user, filter),
+    user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
+    user.role === "craftsman" ? Promise.resolve(null) : budgetStatus(db, year),
+    findPolicy(db, year),
+    user.personId ? db.selectFrom("award").select("id").where("person_id", "=", user.personId).executeTakeFirst() : Promise.resolve(undefined),
+  ]);
+  return json({
+    ...result,
+    filter,
+    year,
+    units,
+    budget,
+    policyOpen: !!policy?.open,
+    role: user.role,
+    canApply: user.role === "craftsman" && !!hasAward && !!policy?.open,
+    canPolicy: can(user, "subsidy.policy"),
+  });
+}
+
+export default function Subsidies() {
+  const d = useLoaderData<typeof loader>();
+  const queues = d.role === "craftsman" ? [] : d.role === "county_officer" ? [["review", "待我审核"]] : [["approve", "待审批"]];
+  return (
+    <section>
+      <div className="page-head">
+        <h1>学历提升补助</h1>
+        <div className="actions">
+          {d.canApply ? (
+            <Link className="button primary" to="/subsidies/new">
+              申请补助
+            </Link>
+          ) : null}
+          {d.canPolicy ? (
+            <>
+              <Link className="button" to={`/subsidies/policy?year=${d.year}`}>
+                {d.year}年补助政策
+              </Link>
+              <a className="button" href={`/subsidies/export?year=${d.year}`} download>
+                导出{d.year}年明细
+              </a>
+            </>
+          ) : null}
+        </div>
+      </div>
+      {d.budget ? (
+        <div className="card budget">
+          <strong>{d.year}年预算</strong> {formatFen(d.budget.budget)} · 已批准 {formatFen(d.budget.committed)} · 已拨付 {formatFen(d.budget.paid)} ·
+          剩余 <strong>{formatFen(d.budget.remaining)}</strong>
+        </div>
+      ) : null}
+      {d.role === "craftsman" && !d.policyOpen ? <p className="notice">{d.year}年的学历提升补助暂未开放申请。</p> : null}
+      {queues.length ? (
+        <p className="actions">
+          {queues.map(([key, label]) => (
+            <Link key={key} className={d.filter.queue === key ? "button primary" : "button"} to={`?queue=${key}`}>
+              {label}
+            </Link>
+          ))}
+          <Link className={!d.filter.queue ? "button primary" : "button"} to="?">
+            全部
+          </Link>
+        </p>
+      ) : null}
+      <Form method="get" className="filters">
+        {d.filter.queue ? <input type="hidden" name="queue" value={d.filter.queue} /> : null}
+        <label>
+          <span>年度</span>
+          <input name="year" type="number" defaultValue={d.filter.year ?? ""} placeholder="全部" />
+        </label>
+        <label>
+          <span>状态</span>
+          <select name="status" defaultValue={d.filter.status ?? ""}>
+            <option value="">全部</option>
+            {Object.entries(SUBSIDY_STATUS_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>学历层次</span>
+          <select name="degree" defaultValue={d.filter.degree ?? ""}>
+            <option value="">全部</option>
+            {TARGET_DEGREES.map((g) => (
+              <option key={g}>{g}</option>
+            ))}
+          </select>
+        </label>
+        {d.units.length ? (
+          <label>
+            <span>单位</span>
+            <select name="unitId" defaultValue={d.filter.unitId ?? ""}>
+              <option value="">全部</option>
+              {d.units.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.short_name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <button type="submit" className="button">
+          查询
+        </button>
+      </Form>
+      {d.rows.length === 0 ? (
+        <p className="empty">没有符合条件的申请。</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table responsive">
+            <thead>
+              <tr>
+                <th>申请人</th>
+                <th>年度</th>
+                <th>报读</th>
+                <th className="num">申请</th>
+                <th className="num">批准</th>
+                <th>状态</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.rows.map((r) => (
+                <tr key={r.id}>
+                  <td data-label="申请人">
+                    <Link to={`/subsidies/${r.id}`}>{r.name}</Link> <small>{r.unit_name}</small>
+                  </td>
+                  <td data-label="年度">{r.year}</td>
+                  <td data-label="报读">
+                    {r.target_degree} · {r.institution}
+                  </td>
+                  <td data-label="申请" className="num">
+                    {formatFen(r.requested_fen)}
+                  </td>
+                  <td data-label="批准" className="num">
+                    {r.approved_fen === null ? "—" : formatFen(r.approved_fen)}
+                  </td>
+                  <td data-label="状态">
+                    <span className="badge">{SUBSIDY_STATUS_LABELS[r.status]}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={d.page} total={d.total} pageSize={d.pageSize} />
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requirePermission } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { exportApplications } from "~/modules/subsidies/subsidies.server";
+
+/** The year's applications and payments as .xlsx, for the finance office. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "subsidy.policy");
+  const raw = Number(new URL(request.url).searchParams.get("year"));
+  const year = Number.isInteger(raw) && raw >= 2018 && raw <= 2100 ? raw : new Date().getFullYear();
+  const body = await exportApplications(getDb(), year);
+  return new Response(new Uint8Array(body), {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": `attachment; filename="subsidies-${year}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${year}年学历提升补助明细.xlsx`)}`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,51 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { SubsidyForm } from "~/components/SubsidyForm";
+import { getDb } from "~/db.server";
+import { applicationSchema } from "~/modules/subsidies/schema";
+import { createApplication, findPolicy } from "~/modules/subsidies/subsidies.server";
+
+export const meta: MetaFunction = () => [{ title: "申请学历提升补助 · 匠心" }];
+
+async function load(request: Request) {
+  const user = await requirePermission(request, "subsidy.read");
+  if (user.role !== "craftsman") throw json({ error: "学历提升补助由获评的工匠本人申请" }, { status: 403 });
+  return { user, year: new Date().getFullYear() };
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { year } = await load(request);
+  const policy = await findPolicy(getDb(), year);
+  return json({ year, policy: policy ? { share_percent: policy.share_percent, caps: policy.caps, open: policy.open } : null });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { user, year } = await load(request);
+  const submission = parseWithZod(await request.formData(), { schema: applicationSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await createApplication(getDb(), user, year, submission.value);
+  if (!result.ok) {
+    if ("status" in result) throw json({ error: result.message }, { status: result.status });
+    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  }
+  return redirect(`/subsidies/${result.id}`);
+}
+
+export default function NewSubsidy() {
+  const { year, policy } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section>
+      <p>
+        <Link to="/subsidies">← 学历提升补助</Link>
+      </p>
+      <h1>申请{year}年学历提升补助</h1>
+      <p className="lead">保存后上传录取（入学）证明和学费收据，再提交县级总工会审核。</p>
+      {policy && !policy.open ? <p className="notice">{year}年暂未开放申请，可以先保存草稿。</p> : null}
+      <SubsidyForm lastResult={lastResult} policy={policy} />
+    </section>
+  );
+}

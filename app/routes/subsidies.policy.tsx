@@ -1,0 +1,111 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { FieldError } from "~/components/forms";
+import { getDb } from "~/db.server";
+import { parseYuan } from "~/lib/money";
+import { policySchema, TARGET_DEGREES } from "~/modules/subsidies/schema";
+import { budgetStatus, findPolicy, savePolicy } from "~/modules/subsidies/subsidies.server";
+
+export const meta: MetaFunction = () => [{ title: "学历提升补助政策 · 匠心" }];
+
+function yearOf(request: Request): number {
+  const year = Number(new URL(request.url).searchParams.get("year"));
+  return Number.isInteger(year) && year >= 2018 && year <= 2100 ? year : new Date().getFullYear();
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "subsidy.policy");
+  const year = yearOf(request);
+  const db = getDb();
+  const [policy, budget] = await Promise.all([findPolicy(db, year), budgetStatus(db, year)]);
+  return json({ year, policy, budget });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "subsidy.policy");
+  const year = yearOf(request);
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: policySchema });
+  const fieldErrors: Record<string, string[]> = {};
+  if (submission.status !== "success") Object.assign(fieldErrors, submission.error);
+  const caps: Record<string, number> = {};
+  for (const degree of TARGET_DEGREES) {
+    const raw = String(formData.get(`cap-${degree}`) ?? "").trim();
+    if (!raw) continue;
+    const parsed = parseYuan(raw);
+    if (!parsed.ok) fieldErrors[`cap-${degree}`] = [parsed.message];
+    else caps[degree] = parsed.fen;
+  }
+  if (submission.status !== "success" || Object.keys(fieldErrors).length) {
+    return json({ fieldErrors, message: "请检查填写的内容", saved: false }, { status: 400 });
+  }
+  const result = await savePolicy(getDb(), user, year, { ...submission.value, caps });
+  if (!result.ok) return json({ fieldErrors: {}, message: result.message, saved: false }, { status: 400 });
+  return json({ fieldErrors: {}, message: null, saved: true });
+}
+
+export default function SubsidyPolicy() {
+  const { year, policy, budget } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const err = (name: string) => <FieldError errors={data?.fieldErrors?.[name] ?? undefined} />;
+  const yuan = (fen: number | undefined) => (fen === undefined ? "" : (fen / 100).toFixed(2));
+  return (
+    <section>
+      <p>
+        <Link to="/subsidies">← 学历提升补助</Link>
+      </p>
+      <h1>{year}年学历提升补助政策</h1>
+      <p className="lead">已批准 {(budget.committed / 100).toFixed(2)} 元，已拨付 {(budget.paid / 100).toFixed(2)} 元。预算不能低于已批准的金额。</p>
+      {data?.saved ? (
+        <p className="notice success" role="status">
+          已保存。
+        </p>
+      ) : null}
+      {data?.message ? (
+        <p className="form-errors" role="alert">
+          {data.message}
+        </p>
+      ) : null}
+      <Form method="post" className="card form-grid">
+        <label className="field">
+          年度预算（元）
+          <input name="budget" defaultValue={yuan(policy?.budget_fen)} inputMode="decimal" required />
+          {err("budget")}
+        </label>
+        <label className="field">
+          补助比例（占学费的 %）
+          <input name="sharePercent" defaultValue={policy?.share_percent ?? 50} inputMode="numeric" required />
+          {err("sharePercent")}
+        </label>
+        <label className="field">
+          毕业前预留比例（%）
+          <input name="holdbackPercent" defaultValue={policy?.holdback_percent ?? 0} inputMode="numeric" required />
+          {err("holdbackPercent")}
+        </label>
+        <label className="field">
+          获评后几年内可申请
+          <input name="yearsAfterAward" defaultValue={policy?.years_after_award ?? 5} inputMode="numeric" required />
+          {err("yearsAfterAward")}
+        </label>
+        {TARGET_DEGREES.map((d) => (
+          <label key={d} className="field">
+            {d}补助上限（元，空为不补助）
+            <input name={`cap-${d}`} defaultValue={yuan(policy?.caps[d])} inputMode="decimal" />
+            {err(`cap-${d}`)}
+          </label>
+        ))}
+        <label className="checkbox">
+          <input type="checkbox" name="open" value="on" defaultChecked={policy?.open ?? true} /> 开放申请
+        </label>
+        <div className="form-actions">
+          <button type="submit" className="button primary">
+            保存政策
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
