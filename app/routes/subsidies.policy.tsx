@@ -43,14 +43,15 @@ export async function action({ request }: ActionFunctionArgs) {
     return json({ fieldErrors, message: "请检查填写的内容", saved: false }, { status: 400 });
   }
   const result = await savePolicy(getDb(), user, year, { ...submission.value, caps });
-  if (!result.ok) return json({ fieldErrors: {}, message: result.message, saved: false }, { status: 400 });
-  return json({ fieldErrors: {}, message: null, saved: true });
+  if (!result.ok) return json({ fieldErrors: {} as Record<string, string[]>, message: result.message, saved: false }, { status: 400 });
+  return json({ fieldErrors: {} as Record<string, string[]>, message: null, saved: true });
 }
 
 export default function SubsidyPolicy() {
   const { year, policy, budget } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const err = (name: string) => <FieldError errors={data?.fieldErrors?.[name] ?? undefined} />;
+  const fieldErrors = (data?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  const err = (name: string) => <FieldError errors={fieldErrors[name]} />;
   const yuan = (fen: number | undefined) => (fen === undefined ? "" : (fen / 100).toFixed(2));
   return (
     <section>
