@@ -59,6 +59,14 @@ describe("demo data", () => {
     expect(states.map((s) => s.status).sort()).toEqual(["accredited", "active", "county_reviewed", "draft", "submitted"]);
   });
 
+  it("has subsidy policies and applications at every stage, within budget", async () => {
+    const statuses = await t.db.selectFrom("subsidy_application").select("status").distinct().execute();
+    expect(statuses.map((s) => s.status).sort()).toEqual(["approved", "closed", "county_approved", "disbursed", "returned", "submitted"]);
+    const { budgetStatus } = await import("../app/modules/subsidies/subsidies.server");
+    const status = await budgetStatus(t.db, new Date().getFullYear());
+    expect(status.committed).toBeLessThanOrEqual(status.budget);
+  });
+
   it("gives each demo login its role and lets it sign in", async () => {
     for (const [username, role] of [
       ["admin", "city_admin"],
