@@ -1,0 +1,144 @@
+import ExcelJS from "exceljs";
+import { describe, expect, it } from "vitest";
+import * as detail from "../../app/routes/subsidies.$applicationId._index";
+import * as edit from "../../app/routes/subsidies.$applicationId.edit";
+import * as list from "../../app/routes/subsidies._index";
+import * as exportRoute from "../../app/routes/subsidies.export";
+import * as create from "../../app/routes/subsidies.new";
+import * as policyRoute from "../../app/routes/subsidies.policy";
+import * as files from "../../app/routes/subsidy-files.$fileId";
+import { useTestDb } from "../db";
+import { cookieFor, makeAwardee, makeUser } from "../factories";
+import { call, jsonOf, ORIGIN } from "../http";
+
+const t = useTestDb();
+const YEAR = new Date().getFullYear();
+
+const applicationForm = (over: Record<string, string> = {}) => ({
+  currentEducation: "大专",
+  targetDegree: "本科",
+  institution: "台州学院",
+  programme: "机械工程",
+  studyMode: "part_time",
+  enrolledOn: `${YEAR}-09-01`,
+  expectedGraduation: `${YEAR + 3}-07-01`,
+  tuition: "20,000",
+  requested: "10000",
+  ...over,
+});
+
+async function setup() {
+  const city = await makeUser(t.db, "city_admin");
+  const saved = await call(policyRoute.action, {
+    db: t.db,
+    path: `/subsidies/policy?year=${YEAR}`,
+    as: city,
+    form: { budget: "500,000", sharePercent: "50", holdbackPercent: "20", yearsAfterAward: "10", open: "on", "cap-本科": "15000", "cap-大专": "8000" },
+  });
+  expect(saved.status).toBe(200);
+  const { user: craftsman } = await makeAwardee(t.db, "wenling");
+  const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+  return { city, craftsman, county };
+}
+
+async function upload(as: Awaited<ReturnType<typeof makeUser>>, id: number, kind: string, file: File) {
+  const body = new FormData();
+  body.set("intent", "attach");
+  body.set("kind", kind);
+  body.append("files", file);
+  const request = new Request(`${ORIGIN}/subsidies/${id}`, { method: "POST", body, headers: { cookie: await cookieFor(t.db, as), origin: ORIGIN } });
+  try {
+    return (await detail.action({ request, params: { applicationId: String(id) }, context: {} })) as Response;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+describe("subsidies through the pages", () => {
+  it("checks amounts field by field, to the fen", async () => {
+    const { craftsman } = await setup();
+    const post = (over: Record<string, string>) => call(create.action, { db: t.db, path: "/subsidies/new", as: craftsman, form: applicationForm(over) });
+    const cases: Array<[Record<string, string>, string, string]> = [
+      [{ tuition: "-20000" }, "tuition", "金额不能为负数"],
+      [{ tuition: "20000.123" }, "tuition", "金额最多保留两位小数（到分）"],
+      [{ tuition: "二万" }, "tuition", "不是有效的金额"],
+      [{ tuition: "999999999999" }, "tuition", "金额过大，请核对"],
+      [{ requested: "0" }, "requested", "申请补助金额应大于0"],
+      [{ requested: "30000" }, "requested", "申请金额不能超过学费总额"],
+      [{ requested: "10000.01" }, "requested", "按政策最多可申请 10000.00 元"],
+      [{ targetDegree: "大专" }, "targetDegree", "报读学历应高于现有学历"],
+      [{ expectedGraduation: `${YEAR}-01-01` }, "expectedGraduation", "预计毕业日期应晚于入学日期"],
+    ];
+    for (const [over, field, message] of cases) {
+      const response = await post(over);
+      expect(response.status, JSON.stringify(over)).toBe(400);
+      expect((await jsonOf(response)).error[field].join(), JSON.stringify(over)).toContain(message);
+    }
+    expect(await t.db.selectFrom("subsidy_application").select("id").execute()).toEqual([]);
+    const ok = await post({ tuition: "¥19,999.99", requested: "9999.99" });
+    expect(ok.status).toBe(302);
+    const row = await t.db.selectFrom("subsidy_application").select(["tuition_fen", "requested_fen"]).executeTakeFirstOrThrow();
+    expect(row).toEqual({ tuition_fen: 1999999, requested_fen: 999999 });
+  });
+
+  it("keeps each application with its applicant, their county and the city", async () => {
+    const { craftsman, county, city } = await setup();
+    const created = await call(create.action, { db: t.db, path: "/subsidies/new", as: craftsman, form: applicationForm({ targetDegree: "硕士研究生", currentEducation: "本科" }) });
+    // No cap for 硕士 this year: refused with the reason.
+    expect((await jsonOf(created)).error.targetDegree).toEqual([`${YEAR}年的政策不补助“硕士研究生”`]);
+    const ok = await call(create.action, { db: t.db, path: "/subsidies/new", as: craftsman, form: applicationForm() });
+    const id = Number(ok.headers.get("location")!.split("/").pop());
+    const params = { applicationId: String(id) };
+    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const { user: otherCraftsman } = await makeAwardee(t.db, "wenling", "另一位工匠");
+    for (const outsider of [otherCounty, otherCraftsman]) {
+      expect((await call(detail.loader, { db: t.db, path: `/subsidies/${id}`, params, as: outsider })).status).toBe(403);
+      expect((await call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as: outsider, form: { intent: "step", step: "submit", expected: "draft" } })).status).toBe(403);
+    }
+    expect((await call(edit.loader, { db: t.db, path: `/subsidies/${id}/edit`, params, as: county })).status).toBe(403);
+    expect((await call(create.loader, { db: t.db, path: "/subsidies/new", as: county })).status).toBe(403);
+    expect((await call(policyRoute.loader, { db: t.db, path: "/subsidies/policy", as: county })).status).toBe(403);
+    expect((await call(exportRoute.loader, { db: t.db, path: "/subsidies/export", as: county })).status).toBe(403);
+
+    const mine = await jsonOf(await call(list.loader, { db: t.db, path: "/subsidies", as: otherCraftsman }));
+    expect(mine.rows).toEqual([]);
+    const countyList = await jsonOf(await call(list.loader, { db: t.db, path: "/subsidies", as: otherCounty }));
+    expect(countyList.rows).toEqual([]);
+
+    // Proof: a renamed file is refused; real ones are served only to those who may see them.
+    const fake = await upload(craftsman, id, "receipt", new File([new TextEncoder().encode("PK\u0003\u0004 zip")], "收据.jpg", { type: "image/jpeg" }));
+    expect(fake.status).toBe(400);
+    expect((await jsonOf(fake)).message).toContain("不是 PDF、JPEG 或 PNG 文件");
+    expect((await upload(craftsman, id, "admission", new File([new TextEncoder().encode("%PDF-1.4")], "录取.pdf"))).status).toBe(200);
+    expect((await upload(county, id, "receipt", new File([new TextEncoder().encode("%PDF-1.4")], "x.pdf"))).status).toBe(403);
+    expect((await upload(craftsman, id, "graduation", new File([new TextEncoder().encode("%PDF-1.4")], "x.pdf"))).status).toBe(403);
+    const file = await t.db.selectFrom("subsidy_attachment").select("id").where("application_id", "=", id).executeTakeFirstOrThrow();
+    expect((await call(files.loader, { db: t.db, path: `/subsidy-files/${file.id}`, params: { fileId: String(file.id) }, as: otherCounty })).status).toBe(403);
+    expect((await call(files.loader, { db: t.db, path: `/subsidy-files/${file.id}`, params: { fileId: String(file.id) }, as: county })).status).toBe(200);
+
+    // Submitting without a receipt lists what is missing.
+    const early = await call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as: craftsman, form: { intent: "step", step: "submit", expected: "draft" } });
+    expect(early.status).toBe(400);
+    expect((await jsonOf(early)).reasons).toEqual(["请上传学费收据"]);
+    await upload(craftsman, id, "receipt", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], "收据.png"));
+    const step = (as: typeof city, s: string, expected: string, extra: Record<string, string> = {}) =>
+      call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "step", step: s, expected, ...extra } });
+    expect((await step(craftsman, "submit", "draft")).status).toBe(200);
+    expect((await step(craftsman, "county_approve", "submitted")).status).toBe(403);
+    expect((await step(county, "county_approve", "submitted")).status).toBe(200);
+    const page = await jsonOf(await call(detail.loader, { db: t.db, path: `/subsidies/${id}`, params, as: city }));
+    expect(page.budget).toMatchObject({ budget: 50000000, remaining: 50000000 });
+    expect((await step(city, "city_approve", "county_approved", { amount: "10,000.001" })).status).toBe(400);
+    expect((await step(city, "city_approve", "county_approved", { amount: "10000" })).status).toBe(200);
+    expect((await step(city, "city_approve", "approved", { amount: "10000" })).status).toBe(403);
+    expect((await step(city, "disburse", "approved", { date: `${YEAR}-10-01`, voucher: "CW-1" })).status).toBe(200);
+
+    const exported = await call(exportRoute.loader, { db: t.db, path: `/subsidies/export?year=${YEAR}`, as: city });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await exported.arrayBuffer());
+    const rows = book.worksheets[0].getSheetValues().slice(3).filter(Boolean) as unknown[][];
+    const ours = rows.find((r) => r[1] === id)!;
+    expect(ours.slice(9, 14)).toEqual([20000, 10000, 10000, 8000, 2000]);
+  });
+});
