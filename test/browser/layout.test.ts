@@ -11,9 +11,9 @@ afterAll(async () => {
 });
 
 const PAGES: Record<string, string[]> = {
-  craftsman: ["/home", "/studios", "/account"],
-  wenling: ["/home", "/people", "/people/new", "/campaigns", "/studios", "/milestones/pending", "/evaluations"],
-  admin: ["/home", "/campaigns", "/users", "/users/new", "/audit", "/org-units", "/evaluations"],
+  craftsman: ["/home", "/studios", "/subsidies", "/subsidies/new", "/account"],
+  wenling: ["/home", "/people", "/people/new", "/campaigns", "/studios", "/milestones/pending", "/evaluations", "/subsidies"],
+  admin: ["/home", "/campaigns", "/users", "/users/new", "/audit", "/org-units", "/evaluations", "/subsidies", "/subsidies/policy"],
 };
 
 describe("every page fits a 375 px phone", () => {

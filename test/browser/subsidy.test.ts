@@ -1,0 +1,91 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+
+async function as(username: string, name: string, url: string): Promise<Page> {
+  const page = await phonePage(browser, name);
+  await signIn(page, username);
+  await page.waitForURL(`${baseUrl()}/home`);
+  await page.goto(url);
+  return page;
+}
+
+async function attach(page: Page, kind: string, filename: string) {
+  await page.getByLabel("材料类别").selectOption({ label: kind });
+  await page.locator("input[type=file][name=files]").setInputFiles({ name: filename, mimeType: "application/pdf", buffer: PDF });
+  await page.getByRole("button", { name: "上传" }).click();
+  await expect.poll(() => page.locator("main").textContent()).toContain(filename);
+}
+
+const status = (page: Page) => page.locator(".page-head .badge").textContent();
+
+describe("an education subsidy, every step in the browser", () => {
+  it("applied for on a phone, returned once for the receipt, approved at both levels, paid and closed", async () => {
+    const craftsman = await as("craftsman", "subsidy-apply", `${baseUrl()}/subsidies`);
+    await craftsman.getByRole("link", { name: "申请补助" }).click();
+    await craftsman.getByLabel("现有学历").selectOption("大专");
+    await craftsman.getByLabel("报读学历层次").selectOption("本科");
+    await craftsman.getByLabel("就读院校").fill("浙江工业大学");
+    await craftsman.getByLabel("专业").fill("机械工程");
+    await craftsman.getByLabel("学习形式").selectOption("part_time");
+    await craftsman.getByLabel("入学日期").fill("2026-09-01");
+    await craftsman.getByLabel("预计毕业日期").fill("2029-07-01");
+    await craftsman.getByLabel("学费总额（元）").fill("24,000");
+    await craftsman.getByLabel("申请补助金额（元）").fill("12000.01");
+    await craftsman.getByRole("button", { name: "保存申请" }).click();
+    await expect.poll(() => craftsman.locator("main").textContent()).toContain("按政策最多可申请 12000.00 元");
+    await craftsman.getByLabel("申请补助金额（元）").fill("12000");
+    await craftsman.getByRole("button", { name: "保存申请" }).click();
+    await craftsman.waitForURL(/\/subsidies\/\d+$/);
+    const url = craftsman.url();
+    await attach(craftsman, "录取或入学证明", "录取通知书.pdf");
+    await craftsman.getByRole("button", { name: "提交申请" }).click();
+    await expect.poll(() => craftsman.getByRole("alert").first().textContent()).toContain("请上传学费收据");
+    await attach(craftsman, "学费收据", "第一学期收据.pdf");
+    await craftsman.getByRole("button", { name: "提交申请" }).click();
+    await expect.poll(() => status(craftsman)).toContain("待县级总工会审核");
+
+    const county = await as("wenling", "subsidy-county", url);
+    await county.getByLabel("理由").first().fill("请补充第二学期学费收据");
+    await county.getByRole("button", { name: "退回修改" }).click();
+    await expect.poll(() => status(county)).toBe("退回修改");
+
+    await craftsman.reload();
+    expect(await craftsman.locator("main").textContent()).toContain("请补充第二学期学费收据");
+    await attach(craftsman, "学费收据", "第二学期收据.pdf");
+    await craftsman.getByRole("button", { name: "提交申请" }).click();
+    await expect.poll(() => status(craftsman)).toContain("待县级总工会审核");
+
+    await county.reload();
+    await county.getByRole("button", { name: "县级审核通过" }).click();
+    await expect.poll(() => status(county)).toContain("待市总工会审批");
+
+    const city = await as("admin", "subsidy-city", url);
+    expect(await city.locator("main").textContent()).toContain("剩余");
+    await city.getByRole("button", { name: "批准", exact: true }).click();
+    await expect.poll(() => status(city)).toContain("已批准");
+    await city.getByLabel("拨付凭证号").fill("CW-2026-1125");
+    await city.getByRole("button", { name: "登记拨付" }).click();
+    await expect.poll(() => status(city)).toBe("已拨付");
+    expect(await city.locator(".facts").textContent()).toContain("¥9,600.00");
+
+    await craftsman.reload();
+    await attach(craftsman, "毕业证书", "毕业证书.pdf");
+    await city.reload();
+    await city.getByLabel("尾款凭证号").fill("CW-2029-0710");
+    await city.getByRole("button", { name: "核实毕业证书并结案" }).click();
+    await expect.poll(() => status(city)).toBe("已结案");
+    expect(await city.locator(".facts").textContent()).toContain("¥12,000.00");
+    for (const page of [craftsman, county, city]) await page.context().close();
+  });
+});
