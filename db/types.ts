@@ -364,7 +364,58 @@ export interface SubsidyAttachmentTable {
   created_at: CreatedAt;
 }
 
+export type EventKind = "skill_exchange" | "experience_sharing" | "showcase" | "training" | "teaching" | "competition";
+export type EventChannel = "offline" | "wechat" | "weibo" | "livestream" | "other";
+
+export interface EventSeriesTable {
+  id: Generated<number>;
+  title: string;
+  org_unit_id: number;
+  description: Defaulted<string>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  series_id: number | null;
+  title: string;
+  kind: EventKind;
+  org_unit_id: number;
+  studio_id: number | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  channel: EventChannel;
+  place: string;
+  description: Defaulted<string>;
+  capacity: number | null;
+  checkin_code: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface EventParticipantTable {
+  id: Generated<number>;
+  event_id: number;
+  person_id: number | null;
+  outside_name: string | null;
+  outside_employer: string | null;
+  outside_industry: string | null;
+  outside_unit_id: number | null;
+  attended: Defaulted<boolean>;
+  checked_in_at: Timestamp | null;
+  checked_in_via: "organiser" | "code" | null;
+  /** numeric(5,1): read back as text. */
+  hours: ColumnType<string | null, number | null | undefined, number | null>;
+  certificate_code: string | null;
+  registered_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  event_series: EventSeriesTable;
+  event: EventTable;
+  event_participant: EventParticipantTable;
   subsidy_policy: SubsidyPolicyTable;
   subsidy_cap: SubsidyCapTable;
   subsidy_application: SubsidyApplicationTable;

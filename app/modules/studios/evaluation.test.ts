@@ -4,11 +4,11 @@ import { needsRevocationReview, scoreOf, SUGGESTED_CRITERIA } from "./evaluation
 describe("studio scorecard", () => {
   it("gives full weight at the target and a share below it", () => {
     const { parts, total, max } = scoreOf(
-      { apprenticesMentored: 5, skillUpgrades: 6, competitionPlacings: 1, backbones: 0, innovations: 1 },
+      { apprenticesMentored: 5, skillUpgrades: 6, competitionPlacings: 1, backbones: 0, innovations: 1, eventsHeld: 2 },
       SUGGESTED_CRITERIA,
     );
     expect(max).toBe(100);
-    expect(parts.map((p) => p.points)).toEqual([20, 25, 10, 0, 10]);
+    expect(parts.map((p) => p.points)).toEqual([20, 25, 10, 0, 5, 5]);
     expect(total).toBe(65);
   });
 

@@ -8,6 +8,8 @@ export const FIGURE_LABELS = {
   competitionPlacings: "技能竞赛获奖（人次）",
   backbones: "成为技能骨干（人）",
   innovations: "技术创新成果（项）",
+  eventsHeld: "举办交流培训（场）",
+  eventsAttended: "参加交流培训（人次）",
 } as const;
 
 export type FigureKey = keyof typeof FIGURE_LABELS;
@@ -26,7 +28,8 @@ export const SUGGESTED_CRITERIA: Criterion[] = [
   { key: "skillUpgrades", label: FIGURE_LABELS.skillUpgrades, weight: 25, target: 3 },
   { key: "competitionPlacings", label: FIGURE_LABELS.competitionPlacings, weight: 20, target: 2 },
   { key: "backbones", label: FIGURE_LABELS.backbones, weight: 15, target: 1 },
-  { key: "innovations", label: FIGURE_LABELS.innovations, weight: 20, target: 2 },
+  { key: "innovations", label: FIGURE_LABELS.innovations, weight: 10, target: 2 },
+  { key: "eventsHeld", label: FIGURE_LABELS.eventsHeld, weight: 10, target: 4 },
 ];
 
 export const GRADE_LABELS: Record<EvaluationGrade, string> = { excellent: "优秀", pass: "合格", fail: "不合格" };

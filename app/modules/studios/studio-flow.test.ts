@@ -121,6 +121,8 @@ describe("a studio from application to verified apprentices' progress", () => {
       competitionPlacings: 0,
       backbones: 0,
       innovations: 0,
+      eventsHeld: 0,
+      eventsAttended: 0,
       benefitFen: 0,
     });
     expect(await reviewMilestone(t.db, craftsman, filed.id, { decision: "verified", comment: null })).toMatchObject({ ok: false, status: 403 });
@@ -136,6 +138,8 @@ describe("a studio from application to verified apprentices' progress", () => {
       competitionPlacings: 0,
       backbones: 0,
       innovations: 1,
+      eventsHeld: 0,
+      eventsAttended: 0,
       benefitFen: 1234560,
     });
     // The verified upgrade raised the apprentice's skill level.

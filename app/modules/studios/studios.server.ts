@@ -592,7 +592,10 @@ export async function pendingMilestones(db: DB, user: SessionUser) {
  */
 export async function yearFiguresByStudio(db: DB, studioIds: number[], year: number): Promise<Map<number, Figures>> {
   const result = new Map<number, Figures>(
-    studioIds.map((id) => [id, { apprenticesMentored: 0, skillUpgrades: 0, competitionPlacings: 0, backbones: 0, innovations: 0, benefitFen: 0 }]),
+    studioIds.map((id) => [
+      id,
+      { apprenticesMentored: 0, skillUpgrades: 0, competitionPlacings: 0, backbones: 0, innovations: 0, eventsHeld: 0, eventsAttended: 0, benefitFen: 0 },
+    ]),
   );
   if (!studioIds.length) return result;
   const from = `${year}-01-01`;
@@ -632,6 +635,40 @@ export async function yearFiguresByStudio(db: DB, studioIds: number[], year: num
       benefitFen: Number(row.benefit_fen),
     });
   }
+  const yearStart = new Date(`${year}-01-01T00:00:00+08:00`);
+  const yearEnd = new Date(`${year + 1}-01-01T00:00:00+08:00`);
+  const held = await db
+    .selectFrom("event")
+    .where("studio_id", "in", studioIds)
+    .where("starts_at", ">=", yearStart)
+    .where("starts_at", "<", yearEnd)
+    .where("ends_at", "<", new Date())
+    .select(["studio_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("studio_id")
+    .execute();
+  for (const row of held) result.get(row.studio_id!)!.eventsHeld = Number(row.n);
+  // The studio's people: its leader and the apprentices of its mentorships.
+  const attended = await db
+    .selectFrom("event_participant as ep")
+    .innerJoin("event", "event.id", "ep.event_id")
+    .innerJoin("studio", (join) =>
+      join.on((eb) =>
+        eb.or([
+          eb("studio.person_id", "=", eb.ref("ep.person_id")),
+          eb.exists(
+            eb.selectFrom("mentorship as m").select(sql`1`.as("x")).whereRef("m.studio_id", "=", "studio.id").whereRef("m.apprentice_id", "=", "ep.person_id"),
+          ),
+        ]),
+      ),
+    )
+    .where("studio.id", "in", studioIds)
+    .where("ep.attended", "=", true)
+    .where("event.starts_at", ">=", yearStart)
+    .where("event.starts_at", "<", yearEnd)
+    .select(["studio.id as studio_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("studio.id")
+    .execute();
+  for (const row of attended) result.get(row.studio_id)!.eventsAttended = Number(row.n);
   return result;
 }
 

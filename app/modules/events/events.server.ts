@@ -1,0 +1,445 @@
+import crypto from "node:crypto";
+import ExcelJS from "exceljs";
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import type { DB } from "../../../db";
+import type { Database, EventKind } from "../../../db/types";
+import type { SessionUser } from "../../auth/roles";
+import { PAGE_SIZE } from "../../lib/sql";
+import { recordAudit } from "../audit/audit.server";
+import { isUniqueViolation, type Access } from "../people/people.server";
+import { lookupHash } from "../people/pii.server";
+import { canManageEvent, canViewEvent } from "./policy";
+import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS } from "./reach";
+import type { EventInput } from "./schema";
+
+const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+function randomCode(length: number): string {
+  const bytes = crypto.randomBytes(length);
+  return Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join("");
+}
+
+/** Where the user may organise: their unit, or their studio; the city anywhere. */
+export async function organiserOptions(db: DB, user: SessionUser) {
+  const units =
+    user.role === "craftsman"
+      ? []
+      : await db
+          .selectFrom("org_unit")
+          .select(["id", "short_name"])
+          .$if(user.role === "county_officer", (q) => q.where("id", "=", user.orgUnitId ?? -1))
+          .orderBy("sort_order")
+          .execute();
+  const studios = await db
+    .selectFrom("studio")
+    .select(["id", "name", "org_unit_id"])
+    .where("status", "in", ["accredited", "active"])
+    .$if(user.role === "county_officer", (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
+    .$if(user.role === "craftsman", (q) => q.where("person_id", "=", user.personId ?? -1))
+    .$if(user.role === "city_admin", (q) => q.where(sql<boolean>`false`))
+    .execute();
+  return {
+    options: [
+      ...units.map((u) => ({ value: `unit:${u.id}`, label: u.short_name, unitId: u.id, studioId: null as number | null })),
+      ...studios.map((s) => ({ value: `studio:${s.id}`, label: s.name, unitId: s.org_unit_id, studioId: s.id as number | null })),
+    ],
+  };
+}
+
+export type EventSaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
+
+export async function createEvent(db: DB, actor: SessionUser, input: EventInput): Promise<EventSaveResult> {
+  const { options } = await organiserOptions(db, actor);
+  const organiser = options.find((o) => o.value === input.organiser);
+  if (!organiser) return { ok: false, fieldErrors: { organiser: ["您不能以该单位或工作室的名义组织活动"] } };
+  return db.transaction().execute(async (tx) => {
+    let seriesId = input.seriesId ?? null;
+    if (seriesId) {
+      const series = await tx.selectFrom("event_series").select("org_unit_id").where("id", "=", seriesId).executeTakeFirst();
+      if (!series || series.org_unit_id !== organiser.unitId) return { ok: false as const, fieldErrors: { seriesId: ["请选择本单位的系列活动"] } };
+    } else if (input.newSeries) {
+      const series = await tx
+        .insertInto("event_series")
+        .values({ title: input.newSeries, org_unit_id: organiser.unitId, created_by: actor.id })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      seriesId = series.id;
+    }
+    const row = await tx
+      .insertInto("event")
+      .values({
+        series_id: seriesId,
+        title: input.title,
+        kind: input.kind,
+        org_unit_id: organiser.unitId,
+        studio_id: organiser.studioId,
+        starts_at: input.startsAt,
+        ends_at: input.endsAt,
+        channel: input.channel,
+        place: input.place,
+        description: input.description,
+        capacity: input.capacity,
+        checkin_code: randomCode(6),
+        created_by: actor.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, {
+      actor,
+      entityType: "event",
+      entityId: row.id,
+      orgUnitId: organiser.unitId,
+      action: "create",
+      after: { title: input.title, kind: input.kind, organiser: organiser.label, startsAt: input.startsAt, endsAt: input.endsAt },
+    });
+    return { ok: true as const, id: row.id };
+  });
+}
+
+function eventQuery(db: DB) {
+  return db
+    .selectFrom("event")
+    .innerJoin("org_unit", "org_unit.id", "event.org_unit_id")
+    .leftJoin("studio", "studio.id", "event.studio_id")
+    .leftJoin("event_series", "event_series.id", "event.series_id")
+    .selectAll("event")
+    .select(["org_unit.short_name as unit_name", "studio.name as studio_name", "studio.person_id as studio_leader_id", "event_series.title as series_title"]);
+}
+
+export async function findEvent(db: DB, id: number) {
+  return eventQuery(db).where("event.id", "=", id).executeTakeFirst();
+}
+
+export type EventView = NonNullable<Awaited<ReturnType<typeof findEvent>>>;
+
+async function participates(db: DB, user: SessionUser, eventId: number): Promise<boolean> {
+  if (!user.personId) return false;
+  const row = await db.selectFrom("event_participant").select("id").where("event_id", "=", eventId).where("person_id", "=", user.personId).executeTakeFirst();
+  return !!row;
+}
+
+export async function eventForViewer(db: DB, user: SessionUser, id: number): Promise<Access<EventView>> {
+  const event = await findEvent(db, id);
+  if (!event) return { status: 404 };
+  if (!canViewEvent(user, event, await participates(db, user, id))) return { status: 403 };
+  return { status: 200, value: event };
+}
+
+/** Who attended: platform people with their unit, and outsiders as they gave themselves. */
+export async function participantsOf(db: DB, eventId: number) {
+  return db
+    .selectFrom("event_participant")
+    .leftJoin("person", "person.id", "event_participant.person_id")
+    .leftJoin("org_unit", (join) => join.on(sql<SqlBool>`org_unit.id = coalesce(person.org_unit_id, event_participant.outside_unit_id)`))
+    .select([
+      "event_participant.id",
+      "event_participant.person_id",
+      "event_participant.attended",
+      "event_participant.checked_in_at",
+      "event_participant.checked_in_via",
+      "event_participant.hours",
+      "event_participant.certificate_code",
+      sql<string>`coalesce(person.name, event_participant.outside_name)`.as("name"),
+      sql<string>`coalesce(person.employer, event_participant.outside_employer)`.as("employer"),
+      sql<string>`coalesce(person.industry, event_participant.outside_industry, '')`.as("industry"),
+      "org_unit.id as unit_id",
+      "org_unit.short_name as unit_name",
+    ])
+    .where("event_participant.event_id", "=", eventId)
+    .orderBy("event_participant.id")
+    .execute();
+}
+
+export async function reachOf(db: DB, eventId: number) {
+  const attendees = (await participantsOf(db, eventId)).filter((p) => p.attended);
+  return computeReach(attendees.map((a) => ({ employer: a.employer, industry: a.industry, unitId: a.unit_id })));
+}
+
+export type ParticipantResult = { ok: true } | { ok: false; status: 400 | 403 | 404 | 409; message: string };
+
+async function capacityLeft(tx: DB, eventId: number, capacity: number | null): Promise<boolean> {
+  if (capacity === null) return true;
+  const row = await tx.selectFrom("event_participant").select((eb) => eb.fn.countAll<number>().as("n")).where("event_id", "=", eventId).executeTakeFirstOrThrow();
+  return Number(row.n) < capacity;
+}
+
+/** The organiser registers a platform person (by full ID number) or an outsider (name and employer). */
+export async function addParticipant(
+  db: DB,
+  actor: SessionUser,
+  event: EventView,
+  who: { idNumber: string } | { outsideName: string; outsideEmployer: string; outsideIndustry: string; outsideUnitId: number },
+): Promise<ParticipantResult> {
+  if (!canManageEvent(actor, event)) return { ok: false, status: 403, message: "只有主办方可以登记参加人员" };
+  try {
+    return await db.transaction().execute(async (tx) => {
+      await tx.selectFrom("event").select("id").where("id", "=", event.id).forUpdate().execute();
+      if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false as const, status: 409 as const, message: "已达到人数上限" };
+      let values;
+      if ("idNumber" in who) {
+        const person = await tx.selectFrom("person").select(["id", "name"]).where("id_number_hash", "=", lookupHash(who.idNumber.trim().toUpperCase())).executeTakeFirst();
+        if (!person) return { ok: false as const, status: 404 as const, message: "平台上没有该身份证号码的人员，请按外部人员登记" };
+        values = { person_id: person.id };
+      } else {
+        values = { outside_name: who.outsideName, outside_employer: who.outsideEmployer, outside_industry: who.outsideIndustry, outside_unit_id: who.outsideUnitId };
+      }
+      await tx.insertInto("event_participant").values({ event_id: event.id, registered_by: actor.id, ...values }).execute();
+      await recordAudit(tx, { actor, entityType: "event", entityId: event.id, orgUnitId: event.org_unit_id, action: "participant_add", after: values });
+      return { ok: true as const };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, status: 409, message: "该人员已在参加名单中" };
+    throw error;
+  }
+}
+
+/** The organiser marks someone present, on a phone at the door. */
+export async function checkInByOrganiser(db: DB, actor: SessionUser, event: EventView, participantId: number): Promise<ParticipantResult> {
+  if (!canManageEvent(actor, event)) return { ok: false, status: 403, message: "只有主办方可以签到" };
+  return db.transaction().execute(async (tx) => {
+    const p = await tx.selectFrom("event_participant").selectAll().where("id", "=", participantId).where("event_id", "=", event.id).forUpdate().executeTakeFirst();
+    if (!p) return { ok: false as const, status: 404 as const, message: "参加人员不存在" };
+    if (p.attended) return { ok: true as const };
+    await tx
+      .updateTable("event_participant")
+      .set({ attended: true, checked_in_at: new Date(), checked_in_via: "organiser", hours: defaultHours(new Date(event.starts_at), new Date(event.ends_at)) })
+      .where("id", "=", participantId)
+      .execute();
+    await recordAudit(tx, { actor, entityType: "event", entityId: event.id, orgUnitId: event.org_unit_id, action: "checkin", after: { participantId, via: "organiser" } });
+    return { ok: true as const };
+  });
+}
+
+export type CodeCheckin = { ok: true; eventId: number; title: string; already: boolean } | { ok: false; status: 400 | 403 | 404 | 409; message: string };
+
+/**
+ * A signed-in craftsman checks themself in with the code the organiser announces. The code works
+ * only from half an hour before the start until the end; a used code only repeats the same person.
+ */
+export async function checkInByCode(db: DB, actor: SessionUser, code: string, now = new Date()): Promise<CodeCheckin> {
+  if (!actor.personId) return { ok: false, status: 403, message: "请使用本人的工匠账号签到" };
+  const event = await db.selectFrom("event").selectAll().where("checkin_code", "=", code).orderBy("starts_at", "desc").executeTakeFirst();
+  if (!event) return { ok: false, status: 404, message: "签到码不正确" };
+  if (!checkinOpen(event, now)) {
+    return { ok: false, status: 409, message: finished(event, now) ? "活动已结束，签到码已失效" : "签到尚未开始（活动开始前30分钟开放）" };
+  }
+  try {
+    return await db.transaction().execute(async (tx): Promise<CodeCheckin> => {
+      await tx.selectFrom("event").select("id").where("id", "=", event.id).forUpdate().execute();
+      const existing = await tx
+        .selectFrom("event_participant")
+        .select(["id", "attended"])
+        .where("event_id", "=", event.id)
+        .where("person_id", "=", actor.personId!)
+        .executeTakeFirst();
+      if (existing?.attended) return { ok: true, eventId: event.id, title: event.title, already: true };
+      const hours = defaultHours(new Date(event.starts_at), new Date(event.ends_at));
+      if (existing) {
+        await tx.updateTable("event_participant").set({ attended: true, checked_in_at: now, checked_in_via: "code", hours }).where("id", "=", existing.id).execute();
+      } else {
+        if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false, status: 409, message: "已达到人数上限" };
+        await tx
+          .insertInto("event_participant")
+          .values({ event_id: event.id, person_id: actor.personId!, attended: true, checked_in_at: now, checked_in_via: "code", hours, registered_by: actor.id })
+          .execute();
+      }
+      await recordAudit(tx, { actor, entityType: "event", entityId: event.id, orgUnitId: event.org_unit_id, action: "checkin", after: { personId: actor.personId, via: "code" } });
+      return { ok: true, eventId: event.id, title: event.title, already: false };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: true, eventId: event.id, title: event.title, already: true };
+    throw error;
+  }
+}
+
+export async function setHours(db: DB, actor: SessionUser, event: EventView, participantId: number, hours: number): Promise<ParticipantResult> {
+  if (!canManageEvent(actor, event)) return { ok: false, status: 403, message: "只有主办方可以修改学时" };
+  const result = await db
+    .updateTable("event_participant")
+    .set({ hours })
+    .where("id", "=", participantId)
+    .where("event_id", "=", event.id)
+    .where("attended", "=", true)
+    .executeTakeFirst();
+  if (!result.numUpdatedRows) return { ok: false, status: 404, message: "只能为已签到的人员登记学时" };
+  await recordAudit(db, { actor, entityType: "event", entityId: event.id, orgUnitId: event.org_unit_id, action: "hours", after: { participantId, hours } });
+  return { ok: true };
+}
+
+/**
+ * The certificate of attendance: issued once the event is over, with an unguessable code the
+ * public check page looks up.
+ */
+export async function issueCertificate(db: DB, event: EventView, participantId: number, now = new Date()): Promise<{ ok: true; code: string } | { ok: false; message: string }> {
+  if (!finished(event, now)) return { ok: false, message: "活动结束后才能开具证书" };
+  const p = await db.selectFrom("event_participant").select(["attended", "certificate_code"]).where("id", "=", participantId).where("event_id", "=", event.id).executeTakeFirst();
+  if (!p?.attended) return { ok: false, message: "只为实际参加的人员开具证书" };
+  if (p.certificate_code) return { ok: true, code: p.certificate_code };
+  const code = `JX${randomCode(10)}`;
+  await db.updateTable("event_participant").set({ certificate_code: code }).where("id", "=", participantId).where("certificate_code", "is", null).execute();
+  const stored = await db.selectFrom("event_participant").select("certificate_code").where("id", "=", participantId).executeTakeFirstOrThrow();
+  return { ok: true, code: stored.certificate_code! };
+}
+
+/** What the public may learn from a certificate code: whose it is, for what, how long. */
+export async function verifyCertificate(db: DB, code: string) {
+  if (!/^JX[A-Z0-9]{10}$/.test(code)) return null;
+  return (
+    (await db
+      .selectFrom("event_participant")
+      .innerJoin("event", "event.id", "event_participant.event_id")
+      .innerJoin("org_unit", "org_unit.id", "event.org_unit_id")
+      .leftJoin("studio", "studio.id", "event.studio_id")
+      .leftJoin("person", "person.id", "event_participant.person_id")
+      .select([
+        sql<string>`coalesce(person.name, event_participant.outside_name)`.as("name"),
+        "event.title",
+        "event.kind",
+        "event.starts_at",
+        "event.ends_at",
+        "event_participant.hours",
+        "event_participant.certificate_code",
+        "org_unit.name as unit_name",
+        "studio.name as studio_name",
+      ])
+      .where("event_participant.certificate_code", "=", code)
+      .where("event_participant.attended", "=", true)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** The list-query form of policy.canViewEvent. */
+export function eventVisibleTo(user: SessionUser) {
+  return (eb: ExpressionBuilder<Database, "event">): Expression<SqlBool> => {
+    const attended = eb.exists(
+      eb.selectFrom("event_participant as ep").select(sql`1`.as("x")).whereRef("ep.event_id", "=", "event.id").where("ep.person_id", "=", user.personId ?? -1),
+    );
+    switch (user.role) {
+      case "city_admin":
+        return sql<boolean>`true`;
+      case "county_officer":
+        return eb("event.org_unit_id", "=", user.orgUnitId ?? -1);
+      case "craftsman":
+        return eb.or([
+          attended,
+          eb.exists(eb.selectFrom("studio as s").select(sql`1`.as("x")).whereRef("s.id", "=", "event.studio_id").where("s.person_id", "=", user.personId ?? -1)),
+        ]);
+    }
+  };
+}
+
+export interface EventFilter {
+  from?: string;
+  to?: string;
+  kind?: EventKind;
+  unitId?: number;
+  reach?: "unit" | "industry" | "region";
+  page?: number;
+}
+
+/** Attendee counts per event as SQL, so reach can filter lists on the server. */
+function distinctAttendees(column: "employer" | "industry" | "unit") {
+  const expr =
+    column === "employer"
+      ? sql`coalesce(p.employer, ep.outside_employer)`
+      : column === "industry"
+        ? sql`coalesce(p.industry, ep.outside_industry)`
+        : sql`coalesce(p.org_unit_id, ep.outside_unit_id)`;
+  return sql<number>`(select count(distinct ${expr}) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended)`;
+}
+
+export async function listEvents(db: DB, user: SessionUser, filter: EventFilter) {
+  const matching = (eb: ExpressionBuilder<Database, "event">) => {
+    const conditions: Expression<SqlBool>[] = [eventVisibleTo(user)(eb)];
+    if (filter.from) conditions.push(eb("event.starts_at", ">=", new Date(`${filter.from}T00:00:00+08:00`)));
+    if (filter.to) conditions.push(eb("event.starts_at", "<", new Date(new Date(`${filter.to}T00:00:00+08:00`).getTime() + 86_400_000)));
+    if (filter.kind) conditions.push(eb("event.kind", "=", filter.kind));
+    if (filter.unitId) conditions.push(eb("event.org_unit_id", "=", filter.unitId));
+    if (filter.reach) {
+      const column = filter.reach === "unit" ? "employer" : filter.reach === "industry" ? "industry" : "unit";
+      conditions.push(sql<SqlBool>`${distinctAttendees(column)} > 1`);
+    }
+    return eb.and(conditions);
+  };
+  const page = filter.page ?? 1;
+  const [rows, count] = await Promise.all([
+    eventQuery(db)
+      .where(matching)
+      .select((eb) => [
+        eb.selectFrom("event_participant as ep").select((e) => e.fn.countAll<number>().as("n")).whereRef("ep.event_id", "=", "event.id").where("ep.attended", "=", true).as("attendees"),
+        distinctAttendees("employer").as("employers"),
+        distinctAttendees("industry").as("industries"),
+        distinctAttendees("unit").as("regions"),
+      ])
+      .orderBy("event.starts_at", "desc")
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
+    db.selectFrom("event").where(matching).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+}
+
+export async function seriesOf(db: DB, seriesId: number) {
+  const series = await db.selectFrom("event_series").selectAll().where("id", "=", seriesId).executeTakeFirst();
+  if (!series) return null;
+  const events = await eventQuery(db).where("event.series_id", "=", seriesId).orderBy("event.starts_at").execute();
+  return { series, events };
+}
+
+export async function seriesOptions(db: DB, user: SessionUser) {
+  return db
+    .selectFrom("event_series")
+    .select(["id", "title", "org_unit_id"])
+    .$if(user.role === "county_officer", (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
+    .$if(user.role === "craftsman", (q) => q.where(sql<boolean>`false`))
+    .orderBy("id", "desc")
+    .execute();
+}
+
+/** A person's events and hours, for their page. */
+export async function eventsOfPerson(db: DB, personId: number) {
+  const rows = await db
+    .selectFrom("event_participant")
+    .innerJoin("event", "event.id", "event_participant.event_id")
+    .select(["event.id", "event.title", "event.kind", "event.starts_at", "event_participant.attended", "event_participant.hours"])
+    .where("event_participant.person_id", "=", personId)
+    .orderBy("event.starts_at", "desc")
+    .execute();
+  return { rows, hours: rows.reduce((sum, r) => sum + (r.attended ? Number(r.hours ?? 0) : 0), 0) };
+}
+
+export async function exportEvents(db: DB, user: SessionUser, filter: EventFilter): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("交流培训活动");
+  sheet.addRow(["活动", "类型", "主办", "开始", "结束", "形式", "地点", "签到人数", "单位数", "行业数", "县（市、区）数", "跨单位", "跨行业", "跨系统", "跨区域"]).font = { bold: true };
+  for (let page = 1; ; page++) {
+    const { rows, total } = await listEvents(db, user, { ...filter, page });
+    for (const e of rows) {
+      const reach = await reachOf(db, e.id);
+      const yes = (v: boolean) => (v ? "是" : "否");
+      sheet.addRow([
+        e.title,
+        KIND_LABELS[e.kind],
+        e.studio_name ?? e.unit_name,
+        new Date(e.starts_at),
+        new Date(e.ends_at),
+        CHANNEL_LABELS[e.channel],
+        e.place,
+        reach.attendees,
+        reach.employers,
+        reach.industries,
+        reach.regions,
+        yes(reach.crossUnit),
+        yes(reach.crossIndustry),
+        yes(reach.crossSystem),
+        yes(reach.crossRegion),
+      ]);
+    }
+    if (page * PAGE_SIZE >= total) break;
+  }
+  sheet.getColumn(4).numFmt = "yyyy-mm-dd hh:mm";
+  sheet.getColumn(5).numFmt = "yyyy-mm-dd hh:mm";
+  sheet.columns.forEach((c, i) => (c.width = [28, 10, 20, 16, 16, 8, 20][i] ?? 10));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

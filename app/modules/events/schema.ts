@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { whenValid } from "../../lib/validation";
+
+/** A datetime-local input, read as Beijing time. */
+const localTime = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `请填写${label}`)
+    .transform((v, ctx) => {
+      const date = new Date(`${v}:00+08:00`);
+      if (Number.isNaN(date.getTime())) {
+        ctx.addIssue({ code: "custom", message: `${label}不存在` });
+        return z.NEVER;
+      }
+      return date;
+    });
+
+const text = (label: string, max: number) =>
+  z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`);
+
+export const eventSchema = z
+  .object({
+    title: text("活动名称", 100),
+    kind: z.enum(["skill_exchange", "experience_sharing", "showcase", "training", "teaching", "competition"], { error: "请选择活动类型" }),
+    organiser: z.string({ error: "请选择主办方" }).regex(/^(unit|studio):\d+$/, "请选择主办方"),
+    startsAt: localTime("开始时间"),
+    endsAt: localTime("结束时间"),
+    channel: z.enum(["offline", "wechat", "weibo", "livestream", "other"], { error: "请选择活动形式" }),
+    place: text("地点或线上渠道", 200),
+    description: z.string().trim().max(2000, "说明不能超过2000字").optional().transform((v) => v ?? ""),
+    capacity: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v?.trim()) return null;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 100000) {
+          ctx.addIssue({ code: "custom", message: "人数上限应为正整数" });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    seriesId: z.coerce.number().int().positive().optional().catch(undefined),
+    newSeries: z.string().trim().max(100, "系列名称不能超过100字").optional().transform((v) => v || null),
+  })
+  .superRefine(
+    (v, ctx) => {
+      if (v.endsAt <= v.startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "结束时间应晚于开始时间" });
+    },
+    whenValid("startsAt", "endsAt"),
+  );
+
+export type EventInput = z.output<typeof eventSchema>;
+
+export const outsiderSchema = z.object({
+  outsideName: text("姓名", 30),
+  outsideEmployer: text("工作单位", 100),
+  outsideIndustry: text("所属行业", 50),
+  outsideUnitId: z.coerce.number({ error: "请选择所在县（市、区）" }).int().positive("请选择所在县（市、区）"),
+});
+
+export const hoursSchema = z.object({
+  participantId: z.coerce.number().int().positive(),
+  hours: z.coerce.number({ error: "请填写学时" }).min(0, "学时不能为负").max(200, "学时过大").refine((v) => Math.round(v * 10) === v * 10, "学时最多一位小数"),
+});
+
+export const checkinCodeSchema = z.object({
+  code: z.string({ error: "请输入签到码" }).trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, "签到码为6位字母或数字"),
+});
