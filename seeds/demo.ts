@@ -7,6 +7,7 @@ import { encrypt, lookupHash } from "../app/modules/people/pii.server";
 import { birthDate, DISTRICT_CODES, employer, fictionalIdNumber, mobilePhone, personName, POSITIONS, TITLES } from "./people";
 import { seedCampaigns } from "./campaigns";
 import { seedStudios } from "./studios";
+import { seedEvents } from "./events";
 import { seedSubsidies } from "./subsidies";
 import { createRandom } from "./random";
 
@@ -92,6 +93,8 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   log("studios in every state, apprentices and their milestones");
   await seedSubsidies(db, ids[craftsmanIndex], users[0].id);
   log("subsidy policies and applications at every stage");
+  await seedEvents(db, ids[craftsmanIndex], users[0].id);
+  log("exchange events, with attendance and a certificate");
   return [
     { username: "admin", role: "市总工会", who: "市总工会管理员" },
     { username: "wenling", role: "县级总工会", who: "温岭市总工会" },

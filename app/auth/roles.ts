@@ -43,6 +43,7 @@ export const PERMISSIONS = {
   "evaluation.criteria": ["city_admin"],
   "subsidy.read": ["city_admin", "county_officer", "craftsman"],
   "subsidy.policy": ["city_admin"],
+  "event.read": ["city_admin", "county_officer", "craftsman"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

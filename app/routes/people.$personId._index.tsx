@@ -11,6 +11,9 @@ import { historyOf } from "~/modules/audit/audit.server";
 import { SEX_LABELS } from "~/modules/people/id-number";
 import { personForViewer, revealPersonalData } from "~/modules/people/people.server";
 import { selectionRecord } from "~/modules/nominations/nominations.server";
+import { eventsOfPerson } from "~/modules/events/events.server";
+import { KIND_LABELS } from "~/modules/events/reach";
+import { formatDate } from "~/lib/format";
 import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { HistoryCard } from "~/components/HistoryCard";
@@ -21,14 +24,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const person = granted(await personForViewer(db, user, idParam(params.personId)));
-  const [history, record] = await Promise.all([
+  const [history, record, events] = await Promise.all([
     user.role === "craftsman" ? Promise.resolve([]) : historyOf(db, "person", person.id),
     selectionRecord(db, person.id),
+    eventsOfPerson(db, person.id),
   ]);
   return json({
     person,
     history,
     record,
+    events,
     canEdit: canEditPerson(user, person),
     canReveal: canRevealPersonalData(user),
   });
@@ -70,7 +75,7 @@ function selectionOutcome(r: {
 }
 
 export default function PersonPage() {
-  const { person, history, record, canEdit, canReveal } = useLoaderData<typeof loader>();
+  const { person, history, record, events, canEdit, canReveal } = useLoaderData<typeof loader>();
   const awards = record.filter((r) => r.certificate_number);
   const data = useActionData<typeof action>();
   const revealed = data?.revealed;
@@ -154,6 +159,18 @@ export default function PersonPage() {
           </table>
         )}
       </div>
+      {events.rows.length ? (
+        <div className="card">
+          <h2>交流培训（累计 {events.hours} 学时）</h2>
+          <ul className="timeline">
+            {events.rows.map((e) => (
+              <li key={e.id}>
+                <time>{formatDate(e.starts_at)}</time> {e.title}（{KIND_LABELS[e.kind]}）{e.attended ? ` · ${Number(e.hours ?? 0)} 学时` : " · 未签到"}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {canReveal && !revealed ? (
         <Form method="post" className="card reveal-form">
           <input type="hidden" name="intent" value="reveal" />

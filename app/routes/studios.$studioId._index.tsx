@@ -208,6 +208,8 @@ export default function StudioPage() {
               <th className="num">竞赛获奖</th>
               <th className="num">技能骨干</th>
               <th className="num">创新成果</th>
+              <th className="num">举办活动</th>
+              <th className="num">参加活动</th>
               <th className="num">经济效益</th>
             </tr>
           </thead>
@@ -220,6 +222,8 @@ export default function StudioPage() {
                 <td className="num">{f.competitionPlacings}</td>
                 <td className="num">{f.backbones}</td>
                 <td className="num">{f.innovations}</td>
+                <td className="num">{f.eventsHeld}</td>
+                <td className="num">{f.eventsAttended}</td>
                 <td className="num">{formatFen(f.benefitFen)}</td>
               </tr>
             ))}

@@ -11,6 +11,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   evaluation_criteria: "考核标准",
   subsidy: "学历提升补助",
   subsidy_policy: "补助政策",
+  event: "交流培训活动",
 };
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -50,6 +51,9 @@ export const ACTION_LABELS: Record<string, string> = {
   reject: "不予认定",
   evaluation: "年度考核",
   attach: "上传材料",
+  participant_add: "登记参加人员",
+  checkin: "签到",
+  hours: "登记学时",
   subsidy_submit: "提交补助申请",
   subsidy_county_return: "县级退回修改",
   subsidy_county_approve: "县级审核通过",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { whenValid } from "../../lib/validation";
+import { KIND_LABELS } from "./reach";
 
 /** A datetime-local input, read as Beijing time. */
 const localTime = (label: string) =>
@@ -66,4 +67,15 @@ export const hoursSchema = z.object({
 
 export const checkinCodeSchema = z.object({
   code: z.string({ error: "请输入签到码" }).trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, "签到码为6位字母或数字"),
+});
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+
+export const eventFilterSchema = z.object({
+  from: day,
+  to: day,
+  kind: z.enum(Object.keys(KIND_LABELS) as [keyof typeof KIND_LABELS]).optional().catch(undefined),
+  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  reach: z.enum(["unit", "industry", "region"]).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
 });

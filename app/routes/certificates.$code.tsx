@@ -1,0 +1,45 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { formatDate } from "~/lib/format";
+import { notFound } from "~/lib/http.server";
+import { verifyCertificate } from "~/modules/events/events.server";
+import { KIND_LABELS } from "~/modules/events/reach";
+
+export const meta: MetaFunction = () => [{ title: "交流培训结业证书 · 匠心" }];
+
+/** The printable certificate; its code is its key, so it opens without signing in, like the check page. */
+export async function loader({ params }: LoaderFunctionArgs) {
+  const certificate = await verifyCertificate(getDb(), String(params.code ?? ""));
+  if (!certificate) throw notFound("证书不存在");
+  return json({ certificate }, { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } });
+}
+
+export default function Certificate() {
+  const { certificate: c } = useLoaderData<typeof loader>();
+  return (
+    <section className="certificate">
+      <p className="no-print actions">
+        <button type="button" className="button primary" onClick={() => window.print()}>
+          打印证书
+        </button>
+      </p>
+      <div className="certificate-sheet">
+        <h1>证　书</h1>
+        <p className="certificate-body">
+          <strong>{c.name}</strong> 同志于 {formatDate(c.starts_at)} 参加{c.studio_name ?? c.unit_name}组织的“{c.title}”（{KIND_LABELS[c.kind]}），计 {Number(c.hours)} 学时。
+        </p>
+        <p className="certificate-body">特发此证。</p>
+        <p className="certificate-issuer">
+          {c.unit_name}
+          <br />
+          {formatDate(c.ends_at)}
+        </p>
+        <p className="certificate-code">
+          证书编号 <span className="mono">{c.certificate_code}</span> · 可在本平台“证书查验”页面核验
+        </p>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,140 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { Pagination } from "~/components/Pagination";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/lib/format";
+import { searchParams } from "~/lib/http.server";
+import { listEvents, organiserOptions } from "~/modules/events/events.server";
+import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
+import { eventFilterSchema } from "~/modules/events/schema";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+
+export const meta: MetaFunction = () => [{ title: "交流培训 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "event.read");
+  const db = getDb();
+  const filter = eventFilterSchema.parse(searchParams(request));
+  const [result, organisers, units] = await Promise.all([
+    listEvents(db, user, filter),
+    organiserOptions(db, user),
+    user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
+  ]);
+  return json({ ...result, filter, units, canOrganise: organisers.options.length > 0, canCheckIn: user.role === "craftsman" });
+}
+
+export default function Events() {
+  const { rows, total, page, pageSize, filter, units, canOrganise, canCheckIn } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  return (
+    <section>
+      <div className="page-head">
+        <h1>交流培训</h1>
+        <div className="actions">
+          {canCheckIn ? (
+            <Link className="button primary" to="/checkin">
+              扫码/输码签到
+            </Link>
+          ) : null}
+          {canOrganise ? (
+            <Link className="button primary" to="/events/new">
+              组织活动
+            </Link>
+          ) : null}
+          <a className="button" href={`/events/export${location.search}`} download>
+            导出
+          </a>
+        </div>
+      </div>
+      <Form method="get" className="filters">
+        <label>
+          <span>起</span>
+          <input type="date" name="from" defaultValue={filter.from ?? ""} />
+        </label>
+        <label>
+          <span>止</span>
+          <input type="date" name="to" defaultValue={filter.to ?? ""} />
+        </label>
+        <label>
+          <span>类型</span>
+          <select name="kind" defaultValue={filter.kind ?? ""}>
+            <option value="">全部</option>
+            {Object.entries(KIND_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        {units.length ? (
+          <label>
+            <span>单位</span>
+            <select name="unitId" defaultValue={filter.unitId ?? ""}>
+              <option value="">全部</option>
+              {units.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.short_name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label>
+          <span>覆盖面</span>
+          <select name="reach" defaultValue={filter.reach ?? ""}>
+            <option value="">全部</option>
+            <option value="unit">跨单位</option>
+            <option value="industry">跨行业</option>
+            <option value="region">跨区域</option>
+          </select>
+        </label>
+        <button type="submit" className="button">
+          查询
+        </button>
+      </Form>
+      {rows.length === 0 ? (
+        <p className="empty">没有符合条件的活动。</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table responsive">
+            <thead>
+              <tr>
+                <th>活动</th>
+                <th>类型</th>
+                <th>主办</th>
+                <th>时间</th>
+                <th>形式</th>
+                <th className="num">签到</th>
+                <th>覆盖面</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <tr key={e.id}>
+                  <td data-label="活动">
+                    <Link to={`/events/${e.id}`}>{e.title}</Link>
+                  </td>
+                  <td data-label="类型">{KIND_LABELS[e.kind]}</td>
+                  <td data-label="主办">{e.studio_name ?? e.unit_name}</td>
+                  <td data-label="时间">{formatDateTime(e.starts_at)}</td>
+                  <td data-label="形式">{CHANNEL_LABELS[e.channel]}</td>
+                  <td data-label="签到" className="num">
+                    {e.attendees}
+                  </td>
+                  <td data-label="覆盖面">
+                    {Number(e.employers) > 1 ? <span className="badge ok">跨单位</span> : null}
+                    {Number(e.industries) > 1 ? <span className="badge ok">跨行业</span> : null}
+                    {Number(e.regions) > 1 ? <span className="badge ok">跨区域</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} total={total} pageSize={pageSize} />
+    </section>
+  );
+}

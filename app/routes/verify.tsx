@@ -1,0 +1,50 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { formatDate } from "~/lib/format";
+import { verifyCertificate } from "~/modules/events/events.server";
+
+export const meta: MetaFunction = () => [{ title: "证书查验 · 匠心" }];
+
+/** Public: anyone may check a certificate number; the answer names the holder and the event, nothing more. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const code = (new URL(request.url).searchParams.get("code") ?? "").trim().toUpperCase().slice(0, 40);
+  if (!code) return json({ code, result: null, checked: false });
+  const found = await verifyCertificate(getDb(), code);
+  return json(
+    { code, checked: true, result: found ? { name: found.name, title: found.title, date: formatDate(found.starts_at), hours: Number(found.hours), issuer: found.unit_name } : null },
+    { status: found ? 200 : 404 },
+  );
+}
+
+export default function Verify() {
+  const { code, result, checked } = useLoaderData<typeof loader>();
+  return (
+    <section className="narrow">
+      <h1>证书查验</h1>
+      <Form method="get" className="card">
+        <div className="field">
+          <label htmlFor="code">证书编号</label>
+          <input id="code" name="code" defaultValue={code} className="mono" autoComplete="off" />
+        </div>
+        <button type="submit" className="button primary wide">
+          查验
+        </button>
+      </Form>
+      {checked && result ? (
+        <div className="notice success" role="status">
+          <p>证书有效。</p>
+          <p>
+            {result.name}，{result.date} 参加“{result.title}”，{result.hours} 学时，由{result.issuer}颁发。
+          </p>
+        </div>
+      ) : null}
+      {checked && !result ? (
+        <p className="form-errors" role="alert">
+          查无此证书：编号“{code}”不存在或无效。
+        </p>
+      ) : null}
+    </section>
+  );
+}
