@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import * as certificate from "../../app/routes/certificates.$code";
+import * as checkin from "../../app/routes/checkin";
+import * as eventPage from "../../app/routes/events.$eventId";
+import * as list from "../../app/routes/events._index";
+import * as exportRoute from "../../app/routes/events.export";
+import * as newEvent from "../../app/routes/events.new";
+import * as verify from "../../app/routes/verify";
+import { useTestDb } from "../db";
+import { makePerson, makeUser, unitId } from "../factories";
+import { call, jsonOf } from "../http";
+
+const t = useTestDb();
+
+function localNow(offsetMinutes: number): string {
+  // datetime-local in Beijing time
+  return new Date(Date.now() + offsetMinutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+}
+
+describe("events through the pages", () => {
+  it("lets a county organise for its unit, keeps other counties out, and checks people in by code", async () => {
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const form = {
+      title: "技能交流",
+      kind: "skill_exchange",
+      organiser: `unit:${await unitId(t.db, "wenling")}`,
+      startsAt: localNow(-10),
+      endsAt: localNow(120),
+      channel: "wechat",
+      place: "微信群",
+    };
+    expect((await call(newEvent.action, { db: t.db, path: "/events/new", as: jiaojiang, form })).status).toBe(400);
+    const bad = await call(newEvent.action, { db: t.db, path: "/events/new", as: wenling, form: { ...form, endsAt: localNow(-20), capacity: "-3" } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys((await jsonOf(bad)).error).sort()).toEqual(["capacity", "endsAt"]);
+    const created = await call(newEvent.action, { db: t.db, path: "/events/new", as: wenling, form });
+    expect(created.status).toBe(302);
+    const id = Number(created.headers.get("location")!.split("/").pop());
+    const params = { eventId: String(id) };
+
+    expect((await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params, as: jiaojiang })).status).toBe(403);
+    expect((await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: jiaojiang, form: { intent: "checkin", participantId: "1" } })).status).toBe(403);
+    const page = await jsonOf(await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params, as: wenling }));
+    const code = page.event.checkin_code as string;
+    expect(code).toMatch(/^[A-Z0-9]{6}$/);
+
+    const person = await makePerson(t.db, { unit: "luqiao" });
+    const craftsman = await makeUser(t.db, "craftsman", { personId: person.id });
+    expect((await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params, as: craftsman })).status).toBe(403);
+    expect((await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code: "12" } })).status).toBe(400);
+    expect((await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code: "ZZZZZ9" } })).status).toBe(404);
+    const ok = await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code: code.toLowerCase() } });
+    expect(await jsonOf(ok)).toMatchObject({ ok: true, message: "签到成功", eventId: id });
+    expect(await jsonOf(await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code } }))).toMatchObject({ message: "您已经签到过了" });
+    // Now a participant: they see the event, but only their own line and not the code.
+    const theirs = await jsonOf(await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params, as: craftsman }));
+    expect(theirs.event.checkin_code).toBeNull();
+    expect(theirs.participants).toHaveLength(1);
+    expect((await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: craftsman, form: { intent: "add-person", idNumber: person.idNumber } })).status).toBe(403);
+    // Certificates only after the end.
+    const [line] = theirs.participants;
+    expect((await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: craftsman, form: { intent: "certificate", participantId: String(line.id) } })).status).toBe(409);
+
+    const listed = await jsonOf(await call(list.loader, { db: t.db, path: "/events", as: craftsman }));
+    expect(listed.rows.map((r: { id: number }) => r.id)).toEqual([id]);
+    const exported = await call(exportRoute.loader, { db: t.db, path: "/events/export", as: wenling });
+    expect(exported.headers.get("content-type")).toContain("spreadsheetml");
+  });
+
+  it("answers the public check for real certificate numbers only", async () => {
+    const forged = await call(verify.loader, { db: t.db, path: "/verify?code=JXAAAAAAAAAA" });
+    expect(forged.status).toBe(404);
+    expect((await jsonOf(forged)).result).toBeNull();
+    const injected = await call(verify.loader, { db: t.db, path: `/verify?code=${encodeURIComponent("' OR '1'='1")}` });
+    expect(injected.status).toBe(404);
+    expect((await call(certificate.loader, { db: t.db, path: "/certificates/JXNOPE", params: { code: "JXNOPE" } })).status).toBe(404);
+
+    const organiser = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const person = await makePerson(t.db, { unit: "wenling", name: "持证人" });
+    const event = await t.db
+      .insertInto("event")
+      .values({
+        title: "已结束的培训",
+        kind: "training",
+        org_unit_id: await unitId(t.db, "wenling"),
+        starts_at: new Date(Date.now() - 5 * 3_600_000),
+        ends_at: new Date(Date.now() - 3 * 3_600_000),
+        channel: "offline",
+        place: "会议室",
+        checkin_code: "ABCDEF",
+        created_by: organiser.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const p = await t.db
+      .insertInto("event_participant")
+      .values({ event_id: event.id, person_id: person.id, attended: true, hours: 2, registered_by: organiser.id })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const issued = await call(eventPage.action, { db: t.db, path: `/events/${event.id}`, params: { eventId: String(event.id) }, as: organiser, form: { intent: "certificate", participantId: String(p.id) } });
+    expect(issued.status).toBe(200);
+    const { certificate_code } = await t.db.selectFrom("event_participant").select("certificate_code").where("id", "=", p.id).executeTakeFirstOrThrow();
+    const checked = await jsonOf(await call(verify.loader, { db: t.db, path: `/verify?code=${certificate_code}` }));
+    expect(checked.result).toMatchObject({ name: "持证人", title: "已结束的培训", hours: 2 });
+    expect(JSON.stringify(checked)).not.toContain(person.idNumber);
+    expect((await call(certificate.loader, { db: t.db, path: `/certificates/${certificate_code}`, params: { code: certificate_code! } })).status).toBe(200);
+  });
+});
