@@ -98,7 +98,14 @@ export default function EventPage() {
       <p>
         <Link to="/events">← 交流培训</Link>
       </p>
-      <h1>{event.title}</h1>
+      <div className="page-head">
+        <h1>{event.title}</h1>
+        {manage ? (
+          <Link className="button" to={`/events/${event.id}/edit`}>
+            修改
+          </Link>
+        ) : null}
+      </div>
       <dl className="facts card">
         <dt>类型</dt>
         <dd>{KIND_LABELS[event.kind]}</dd>

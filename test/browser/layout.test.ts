@@ -11,8 +11,8 @@ afterAll(async () => {
 });
 
 const PAGES: Record<string, string[]> = {
-  craftsman: ["/home", "/studios", "/subsidies", "/subsidies/new", "/account"],
-  wenling: ["/home", "/people", "/people/new", "/campaigns", "/studios", "/milestones/pending", "/evaluations", "/subsidies"],
+  craftsman: ["/home", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account"],
+  wenling: ["/home", "/people", "/people/new", "/campaigns", "/studios", "/milestones/pending", "/evaluations", "/subsidies", "/events", "/events/new"],
   admin: ["/home", "/campaigns", "/users", "/users/new", "/audit", "/org-units", "/evaluations", "/subsidies", "/subsidies/policy"],
 };
 

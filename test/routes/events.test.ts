@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as certificate from "../../app/routes/certificates.$code";
 import * as checkin from "../../app/routes/checkin";
 import * as eventPage from "../../app/routes/events.$eventId";
+import * as editEvent from "../../app/routes/events.$eventId_.edit";
 import * as list from "../../app/routes/events._index";
 import * as exportRoute from "../../app/routes/events.export";
 import * as newEvent from "../../app/routes/events.new";
@@ -61,6 +62,13 @@ describe("events through the pages", () => {
     // Certificates only after the end.
     const [line] = theirs.participants;
     expect((await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: craftsman, form: { intent: "certificate", participantId: String(line.id) } })).status).toBe(409);
+
+    // Editing is for the organiser side only.
+    expect((await call(editEvent.loader, { db: t.db, path: `/events/${id}/edit`, params, as: jiaojiang })).status).toBe(403);
+    expect((await call(editEvent.loader, { db: t.db, path: `/events/${id}/edit`, params, as: craftsman })).status).toBe(403);
+    const edited = await call(editEvent.action, { db: t.db, path: `/events/${id}/edit`, params, as: wenling, form: { ...form, title: "技能交流（改）" } });
+    expect(edited.status).toBe(302);
+    expect((await t.db.selectFrom("event").select(["title", "checkin_code"]).where("id", "=", id).executeTakeFirstOrThrow())).toEqual({ title: "技能交流（改）", checkin_code: code });
 
     const listed = await jsonOf(await call(list.loader, { db: t.db, path: "/events", as: craftsman }));
     expect(listed.rows.map((r: { id: number }) => r.id)).toEqual([id]);

@@ -96,6 +96,46 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
   });
 }
 
+export async function updateEvent(db: DB, actor: SessionUser, event: EventView, input: EventInput): Promise<EventSaveResult> {
+  if (!canManageEvent(actor, event)) return { ok: false, fieldErrors: { title: ["您无权修改此活动"] } };
+  const { options } = await organiserOptions(db, actor);
+  const organiser = options.find((o) => o.value === input.organiser);
+  if (!organiser) return { ok: false, fieldErrors: { organiser: ["您不能以该单位或工作室的名义组织活动"] } };
+  if (input.seriesId) {
+    const series = await db.selectFrom("event_series").select("org_unit_id").where("id", "=", input.seriesId).executeTakeFirst();
+    if (!series || series.org_unit_id !== organiser.unitId) return { ok: false, fieldErrors: { seriesId: ["请选择本单位的系列活动"] } };
+  }
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable("event")
+      .set({
+        series_id: input.seriesId ?? null,
+        title: input.title,
+        kind: input.kind,
+        org_unit_id: organiser.unitId,
+        studio_id: organiser.studioId,
+        starts_at: input.startsAt,
+        ends_at: input.endsAt,
+        channel: input.channel,
+        place: input.place,
+        description: input.description,
+        capacity: input.capacity,
+      })
+      .where("id", "=", event.id)
+      .execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "event",
+      entityId: event.id,
+      orgUnitId: organiser.unitId,
+      action: "update",
+      before: { title: event.title, startsAt: event.starts_at, endsAt: event.ends_at, place: event.place },
+      after: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place },
+    });
+  });
+  return { ok: true, id: event.id };
+}
+
 function eventQuery(db: DB) {
   return db
     .selectFrom("event")

@@ -1,0 +1,69 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { EventForm } from "~/components/EventForm";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { eventForViewer, organiserOptions, seriesOptions, updateEvent } from "~/modules/events/events.server";
+import { canManageEvent } from "~/modules/events/policy";
+import { eventSchema } from "~/modules/events/schema";
+
+export const meta: MetaFunction = () => [{ title: "修改活动 · 匠心" }];
+
+async function load(request: Request, id: string | undefined) {
+  const user = await requirePermission(request, "event.read");
+  const event = granted(await eventForViewer(getDb(), user, idParam(id)));
+  if (!canManageEvent(user, event)) throw json({ error: "只有主办方可以修改活动" }, { status: 403 });
+  return { user, event };
+}
+
+/** A stored instant as the datetime-local text of Beijing time. */
+const local = (value: Date | string) => new Date(new Date(value).getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, event } = await load(request, params.eventId);
+  const db = getDb();
+  const [{ options }, series] = await Promise.all([organiserOptions(db, user), seriesOptions(db, user)]);
+  return json({
+    event,
+    options,
+    series,
+    defaults: {
+      title: event.title,
+      kind: event.kind,
+      organiser: event.studio_id ? `studio:${event.studio_id}` : `unit:${event.org_unit_id}`,
+      seriesId: event.series_id ? String(event.series_id) : "",
+      startsAt: local(event.starts_at),
+      endsAt: local(event.ends_at),
+      channel: event.channel,
+      place: event.place,
+      capacity: event.capacity ? String(event.capacity) : "",
+      description: event.description,
+    },
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, event } = await load(request, params.eventId);
+  const submission = parseWithZod(await request.formData(), { schema: eventSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await updateEvent(getDb(), user, event, submission.value);
+  if (!result.ok) return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
+  return redirect(`/events/${event.id}`);
+}
+
+export default function EditEvent() {
+  const { event, options, series, defaults } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <section>
+      <p>
+        <Link to={`/events/${event.id}`}>← {event.title}</Link>
+      </p>
+      <h1>修改活动</h1>
+      <EventForm lastResult={lastResult} options={options} series={series} defaultValue={defaults} submitLabel="保存" />
+    </section>
+  );
+}

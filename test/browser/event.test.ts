@@ -1,0 +1,67 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A datetime-local value in Beijing time, minutes from now. */
+const local = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+
+describe("an exchange event in the browser", () => {
+  it("温岭 runs an event, the craftsman checks in on a phone with its code, and a certificate passes the public check", async () => {
+    const organiser = await phonePage(browser, "event-organise");
+    await signIn(organiser, "wenling");
+    await organiser.waitForURL(`${baseUrl()}/home`);
+    await organiser.goto(`${baseUrl()}/events`);
+    await organiser.getByRole("link", { name: "组织活动" }).click();
+    await organiser.getByLabel("活动名称").fill("数控刀具刃磨现场交流");
+    await organiser.getByLabel("活动类型").selectOption("skill_exchange");
+    await organiser.getByLabel("开始时间").fill(local(-15));
+    await organiser.getByLabel("结束时间").fill(local(120));
+    await organiser.getByLabel("地点或线上渠道").fill("温岭市职工服务中心");
+    await organiser.getByRole("button", { name: "创建活动" }).click();
+    await organiser.waitForURL(/\/events\/\d+$/);
+    const code = (await organiser.getByLabel("签到码").textContent())!.trim();
+    expect(code).toMatch(/^[A-Z0-9]{6}$/);
+
+    const craftsman = await phonePage(browser, "event-checkin");
+    await signIn(craftsman, "craftsman");
+    await craftsman.waitForURL(`${baseUrl()}/home`);
+    await craftsman.goto(`${baseUrl()}/events`);
+    await craftsman.getByRole("link", { name: "扫码/输码签到" }).click();
+    await craftsman.getByLabel(/签到码/).fill("ZZZZZZ");
+    await craftsman.getByRole("button", { name: "签到" }).click();
+    await expect.poll(() => craftsman.getByRole("alert").first().textContent()).toContain("签到码不正确");
+    await craftsman.getByLabel(/签到码/).fill(code.toLowerCase());
+    await craftsman.getByRole("button", { name: "签到" }).click();
+    await expect.poll(() => craftsman.getByRole("status").first().textContent()).toContain("签到成功");
+
+    await organiser.reload();
+    await expect.poll(() => organiser.locator("main").textContent()).toContain("签到 1 人");
+
+    // The seeded exchange last month: the craftsman's certificate, checked by anyone.
+    await craftsman.goto(`${baseUrl()}/events`);
+    await craftsman.getByRole("link", { name: "精密加工技艺切磋会" }).click();
+    await craftsman.getByRole("link", { name: "查看证书" }).click();
+    await craftsman.waitForURL(/\/certificates\/JX[A-Z0-9]{10}$/);
+    const certificateCode = craftsman.url().split("/").pop()!;
+    expect(await craftsman.locator(".certificate-sheet").textContent()).toContain("精密加工技艺切磋会");
+
+    const visitor = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await visitor.newPage();
+    await page.goto(`${baseUrl()}/verify`);
+    await page.getByLabel("证书编号").fill(certificateCode);
+    await page.getByRole("button", { name: "查验" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("证书有效");
+    await page.getByLabel("证书编号").fill("JX0000000000");
+    await page.getByRole("button", { name: "查验" }).click();
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("查无此证书");
+    for (const ctx of [organiser.context(), craftsman.context(), visitor]) await ctx.close();
+  });
+});
