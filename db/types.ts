@@ -412,7 +412,38 @@ export interface EventParticipantTable {
   created_at: CreatedAt;
 }
 
+export type Outlet = "tv" | "newspaper" | "website" | "wechat" | "other";
+
+export interface PublicationConsentTable {
+  person_id: number;
+  consented: boolean;
+  how_obtained: string;
+  story: Defaulted<string>;
+  photo: Uint8Array | null;
+  photo_type: string | null;
+  recorded_by: string;
+  recorded_at: TouchedAt;
+}
+
+export interface PublicityItemTable {
+  id: Generated<number>;
+  outlet: Outlet;
+  outlet_name: string;
+  title: string;
+  published_on: string;
+  url: string | null;
+  clipping: Uint8Array | null;
+  clipping_type: string | null;
+  person_id: number | null;
+  studio_id: number | null;
+  org_unit_id: number;
+  recorded_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  publication_consent: PublicationConsentTable;
+  publicity_item: PublicityItemTable;
   event_series: EventSeriesTable;
   event: EventTable;
   event_participant: EventParticipantTable;

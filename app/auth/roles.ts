@@ -44,6 +44,7 @@ export const PERMISSIONS = {
   "subsidy.read": ["city_admin", "county_officer", "craftsman"],
   "subsidy.policy": ["city_admin"],
   "event.read": ["city_admin", "county_officer", "craftsman"],
+  "publicity.manage": ["city_admin", "county_officer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

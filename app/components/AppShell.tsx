@@ -15,6 +15,7 @@ const NAV: NavItem[] = [
   { to: "/evaluations", label: "年度考核", permission: "evaluation.grade" },
   { to: "/subsidies", label: "学历提升补助", permission: "subsidy.read" },
   { to: "/events", label: "交流培训", permission: "event.read" },
+  { to: "/publicity", label: "宣传报道", permission: "publicity.manage" },
   { to: "/campaigns", label: "评选活动", permission: "campaign.read" },
   { to: "/people", label: "人员档案", permission: "person.create" },
   { to: "/org-units", label: "组织单位", permission: "org_unit.read" },
@@ -68,6 +69,7 @@ export function AppShell({ user, children }: { user: SessionUser | null; childre
           </>
         ) : (
           <nav className="nav nav-anon" aria-label="主导航">
+            <NavLink to="/showcase">工匠风采</NavLink>
             <NavLink to="/verify">证书查验</NavLink>
             <NavLink to="/login">登录</NavLink>
           </nav>

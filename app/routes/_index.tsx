@@ -21,7 +21,16 @@ export default function Landing() {
         <li>学历提升补助在线申请、两级审核、预算可控</li>
         <li>跨单位、跨行业、跨区域的交流培训记录与证书</li>
       </ul>
-      <p>
+      <p className="actions">
+        <Link className="button primary" to="/showcase">
+          台州工匠风采
+        </Link>
+        <Link className="button" to="/showcase/studios">
+          工匠工作室
+        </Link>
+        <Link className="button" to="/verify">
+          证书查验
+        </Link>
         <Link className="button" to="/login">
           工作人员与工匠登录
         </Link>

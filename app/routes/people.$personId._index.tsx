@@ -11,6 +11,9 @@ import { historyOf } from "~/modules/audit/audit.server";
 import { SEX_LABELS } from "~/modules/people/id-number";
 import { personForViewer, revealPersonalData } from "~/modules/people/people.server";
 import { selectionRecord } from "~/modules/nominations/nominations.server";
+import { consentSchema } from "~/modules/showcase/schema";
+import { consentOf, recordConsent, withdrawConsent } from "~/modules/showcase/showcase.server";
+import { filesOf, readForm } from "~/lib/upload.server";
 import { eventsOfPerson } from "~/modules/events/events.server";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { formatDate } from "~/lib/format";
@@ -24,16 +27,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const person = granted(await personForViewer(db, user, idParam(params.personId)));
-  const [history, record, events] = await Promise.all([
+  const [history, record, events, consent] = await Promise.all([
     user.role === "craftsman" ? Promise.resolve([]) : historyOf(db, "person", person.id),
     selectionRecord(db, person.id),
     eventsOfPerson(db, person.id),
+    consentOf(db, person.id),
   ]);
   return json({
     person,
     history,
     record,
     events,
+    consent: consent ?? null,
     canEdit: canEditPerson(user, person),
     canReveal: canRevealPersonalData(user),
   });
@@ -45,14 +50,36 @@ const revealSchema = z.object({
 });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "person.reveal");
+  const user = await requireUser(request);
   const id = idParam(params.personId);
-  const submission = parseWithZod(await request.formData(), { schema: revealSchema });
-  if (submission.status !== "success") return json({ result: submission.reply(), revealed: null }, { status: 400 });
-  const revealed = await revealPersonalData(getDb(), user, id, submission.value.reason);
+  const form = await readForm(request);
+  if (!form.ok) return json({ result: null, revealed: null, consentMessage: form.message }, { status: 400 });
+  const formData = form.formData;
+  const intent = formData.get("intent");
+  const db = getDb();
+  if (intent === "consent" || intent === "withdraw-consent") {
+    if (intent === "withdraw-consent") {
+      const result = await withdrawConsent(db, user, id, String(formData.get("reason") ?? "本人撤回"));
+      if (!result.ok) throw json({ error: result.message }, { status: result.status });
+      return json({ result: null, revealed: null, consentMessage: "已撤回，公开页面已不再展示" });
+    }
+    const parsed = consentSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return json({ result: null, revealed: null, consentMessage: parsed.error.issues[0].message }, { status: 400 });
+    const [photo] = await filesOf(formData, "photo");
+    const result = await recordConsent(db, user, id, { ...parsed.data, photo: photo ?? null });
+    if (!result.ok) {
+      if (result.status !== 400) throw json({ error: result.message }, { status: result.status });
+      return json({ result: null, revealed: null, consentMessage: result.message }, { status: 400 });
+    }
+    return json({ result: null, revealed: null, consentMessage: "已登记，本人信息将在公开页面展示" });
+  }
+  await requirePermission(request, "person.reveal");
+  const submission = parseWithZod(formData, { schema: revealSchema });
+  if (submission.status !== "success") return json({ result: submission.reply(), revealed: null, consentMessage: null }, { status: 400 });
+  const revealed = await revealPersonalData(db, user, id, submission.value.reason);
   if (!revealed.ok) throw json({ error: revealed.status === 404 ? "记录不存在" : "无权查看" }, { status: revealed.status });
   return json(
-    { result: submission.reply(), revealed: { idNumber: revealed.idNumber, phone: revealed.phone } },
+    { result: submission.reply(), revealed: { idNumber: revealed.idNumber, phone: revealed.phone }, consentMessage: null },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
@@ -75,7 +102,7 @@ function selectionOutcome(r: {
 }
 
 export default function PersonPage() {
-  const { person, history, record, events, canEdit, canReveal } = useLoaderData<typeof loader>();
+  const { person, history, record, events, consent, canEdit, canReveal } = useLoaderData<typeof loader>();
   const awards = record.filter((r) => r.certificate_number);
   const data = useActionData<typeof action>();
   const revealed = data?.revealed;
@@ -169,6 +196,59 @@ export default function PersonPage() {
               </li>
             ))}
           </ul>
+        </div>
+      ) : null}
+      {canEdit && awards.length ? (
+        <div className="card">
+          <h2>公开展示（工匠风采）</h2>
+          {data?.consentMessage ? (
+            <p className="notice" role="status">
+              {data.consentMessage}
+            </p>
+          ) : null}
+          {consent?.consented ? (
+            <>
+              <p>
+                已于 {formatDate(consent.recorded_at)} 登记本人同意（{consent.how_obtained}）。
+                <Link to={`/showcase/craftsmen/${person.id}`}>查看公开页面</Link>
+              </p>
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="intent" value="withdraw-consent" />
+                <label>
+                  撤回原因
+                  <input name="reason" placeholder="如：本人要求撤回" />
+                </label>
+                <button type="submit" className="button">
+                  撤回同意并立即下线
+                </button>
+              </Form>
+            </>
+          ) : (
+            <p className="hint">尚未登记本人同意，公开页面不展示此人。</p>
+          )}
+          <details open={!consent?.consented}>
+            <summary>{consent?.consented ? "修改公开内容" : "登记本人同意公开"}</summary>
+            <Form method="post" encType="multipart/form-data" className="form-grid">
+              <input type="hidden" name="intent" value="consent" />
+              <label className="field">
+                如何取得同意
+                <input name="howObtained" defaultValue={consent?.how_obtained ?? ""} placeholder="如：本人签署的公开同意书（2026年5月）" />
+              </label>
+              <label className="field">
+                照片（JPEG 或 PNG，可选）
+                <input type="file" name="photo" accept="image/jpeg,image/png" />
+              </label>
+              <label className="field span-all">
+                公开的事迹简介
+                <textarea name="story" rows={5} defaultValue={consent?.story ?? ""} />
+              </label>
+              <div className="form-actions">
+                <button type="submit" className="button primary">
+                  保存并公开
+                </button>
+              </div>
+            </Form>
+          </details>
         </div>
       ) : null}
       {canReveal && !revealed ? (

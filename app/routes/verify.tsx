@@ -4,6 +4,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/lib/format";
 import { verifyCertificate } from "~/modules/events/events.server";
+import { verifyAward } from "~/modules/showcase/showcase.server";
 
 export const meta: MetaFunction = () => [{ title: "证书查验 · 匠心" }];
 
@@ -11,6 +12,17 @@ export const meta: MetaFunction = () => [{ title: "证书查验 · 匠心" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const code = (new URL(request.url).searchParams.get("code") ?? "").trim().toUpperCase().slice(0, 40);
   if (!code) return json({ code, result: null, checked: false });
+  if (code.startsWith("TZGJ-")) {
+    const award = await verifyAward(getDb(), code);
+    return json(
+      {
+        code,
+        checked: true,
+        result: award ? { name: award.name ?? "（获证人未同意公开姓名）", title: award.title, date: award.named_on, hours: null, issuer: "台州市总工会" } : null,
+      },
+      { status: award ? 200 : 404 },
+    );
+  }
   const found = await verifyCertificate(getDb(), code);
   return json(
     { code, checked: true, result: found ? { name: found.name, title: found.title, date: formatDate(found.starts_at), hours: Number(found.hours), issuer: found.unit_name } : null },
@@ -26,6 +38,7 @@ export default function Verify() {
       <Form method="get" className="card">
         <div className="field">
           <label htmlFor="code">证书编号</label>
+          <p className="hint">交流培训证书（JX 开头）或“台州工匠”证书（TZGJ 开头）</p>
           <input id="code" name="code" defaultValue={code} className="mono" autoComplete="off" />
         </div>
         <button type="submit" className="button primary wide">
@@ -36,7 +49,9 @@ export default function Verify() {
         <div className="notice success" role="status">
           <p>证书有效。</p>
           <p>
-            {result.name}，{result.date} 参加“{result.title}”，{result.hours} 学时，由{result.issuer}颁发。
+            {result.hours === null
+              ? `${result.name}，${result.date} 被授予${result.title}称号，由${result.issuer}颁发。`
+              : `${result.name}，${result.date} 参加“${result.title}”，${result.hours} 学时，由${result.issuer}颁发。`}
           </p>
         </div>
       ) : null}

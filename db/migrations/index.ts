@@ -5,6 +5,7 @@ import * as m0003 from "./0003_studios";
 import * as m0004 from "./0004_evaluations";
 import * as m0005 from "./0005_subsidies";
 import * as m0006 from "./0006_events";
+import * as m0007 from "./0007_showcase";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "0004_evaluations": m0004,
   "0005_subsidies": m0005,
   "0006_events": m0006,
+  "0007_showcase": m0007,
 };

@@ -12,6 +12,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   subsidy: "学历提升补助",
   subsidy_policy: "补助政策",
   event: "交流培训活动",
+  publicity: "宣传报道",
 };
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -54,6 +55,8 @@ export const ACTION_LABELS: Record<string, string> = {
   participant_add: "登记参加人员",
   checkin: "签到",
   hours: "登记学时",
+  consent_given: "登记公开同意",
+  consent_withdrawn: "撤回公开同意",
   subsidy_submit: "提交补助申请",
   subsidy_county_return: "县级退回修改",
   subsidy_county_approve: "县级审核通过",

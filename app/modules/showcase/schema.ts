@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { INDUSTRY_SUGGESTIONS } from "../people/options";
+
+export const showcaseFilterSchema = z.object({
+  q: z.string().trim().max(50).optional().catch(undefined),
+  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  industry: z.string().trim().max(50).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+});
+
+export const SHOWCASE_INDUSTRIES = [...INDUSTRY_SUGGESTIONS];
+
+export const consentSchema = z.object({
+  howObtained: z.string({ error: "请说明如何取得本人同意" }).trim().min(2, "请说明如何取得本人同意").max(200, "不能超过200字"),
+  story: z.string({ error: "请填写公开的事迹简介" }).trim().min(10, "事迹简介至少10个字").max(1000, "事迹简介不能超过1000字"),
+});
+
+export const publicitySchema = z
+  .object({
+    outlet: z.enum(["tv", "newspaper", "website", "wechat", "other"], { error: "请选择媒体" }),
+    outletName: z.string({ error: "请填写媒体名称" }).trim().min(1, "请填写媒体名称").max(50, "不能超过50字"),
+    title: z.string({ error: "请填写报道标题" }).trim().min(1, "请填写报道标题").max(200, "不能超过200字"),
+    publishedOn: z.string({ error: "请填写日期" }).regex(/^\d{4}-\d{2}-\d{2}$/, "请填写日期").refine((v) => !Number.isNaN(Date.parse(v)), "日期不存在"),
+    url: z
+      .string()
+      .trim()
+      .max(500)
+      .optional()
+      .transform((v) => v || null)
+      .refine((v) => v === null || /^https?:\/\/[^\s<>"]+$/.test(v), "链接须以 http:// 或 https:// 开头"),
+    personId: z.coerce.number().int().positive().optional().transform((v) => v ?? null),
+    studioId: z.coerce.number().int().positive().optional().transform((v) => v ?? null),
+  })
+  .refine((v) => v.personId !== null || v.studioId !== null, { message: "请选择报道的工匠或工作室", path: ["personId"] });

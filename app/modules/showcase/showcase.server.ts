@@ -1,0 +1,366 @@
+import { sql } from "kysely";
+import type { DB } from "../../../db";
+import type { Outlet } from "../../../db/types";
+import type { SessionUser } from "../../auth/roles";
+import { checkEvidence } from "../../lib/files";
+import { escapeLike, PAGE_SIZE } from "../../lib/sql";
+import { recordAudit } from "../audit/audit.server";
+import { canEditPerson } from "../people/policy";
+
+/**
+ * What the public may see. Every query here selects its columns one by one — never a person's
+ * ID number, phone or birth date — and shows a person only while their consent stands.
+ */
+
+export const OUTLET_LABELS: Record<Outlet, string> = { tv: "台州电视台", newspaper: "台州日报", website: "市总工会网站", wechat: "微信公众号", other: "其他媒体" };
+
+const PUBLIC_STUDIO_STATES = ["accredited", "active"] as const;
+
+function publishedAwardees(db: DB) {
+  return db
+    .selectFrom("award")
+    .innerJoin("person", "person.id", "award.person_id")
+    .innerJoin("publication_consent as consent", "consent.person_id", "person.id")
+    .innerJoin("org_unit", "org_unit.id", "person.org_unit_id")
+    .innerJoin("campaign", "campaign.id", "award.campaign_id")
+    .where("consent.consented", "=", true);
+}
+
+export interface ShowcaseFilter {
+  q?: string;
+  unitId?: number;
+  industry?: string;
+  campaignId?: number;
+  page?: number;
+}
+
+export async function publicCraftsmen(db: DB, filter: ShowcaseFilter) {
+  let query = publishedAwardees(db);
+  if (filter.q) {
+    const like = `%${escapeLike(filter.q)}%`;
+    query = query.where((eb) => eb.or([eb("person.name", "ilike", like), eb("person.employer", "ilike", like), eb("person.industry", "ilike", like)]));
+  }
+  if (filter.unitId) query = query.where("person.org_unit_id", "=", filter.unitId);
+  if (filter.industry) query = query.where("person.industry", "=", filter.industry);
+  if (filter.campaignId) query = query.where("award.campaign_id", "=", filter.campaignId);
+  const page = filter.page ?? 1;
+  const [rows, count] = await Promise.all([
+    query
+      .select([
+        "person.id",
+        "person.name",
+        "person.employer",
+        "person.industry",
+        "person.skill_level",
+        "org_unit.short_name as unit_name",
+        "award.title as award_title",
+        "award.rank",
+        "campaign.number as campaign_number",
+        "campaign.year as campaign_year",
+        sql<boolean>`consent.photo is not null`.as("has_photo"),
+        sql<string>`left(consent.story, 120)`.as("story_excerpt"),
+      ])
+      .orderBy("campaign.number", "desc")
+      .orderBy("award.rank")
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+}
+
+export async function publicProfile(db: DB, personId: number) {
+  const awards = await publishedAwardees(db)
+    .select([
+      "person.id",
+      "person.name",
+      "person.employer",
+      "person.industry",
+      "person.skill_level",
+      "person.title as professional_title",
+      "org_unit.short_name as unit_name",
+      "award.title as award_title",
+      "award.certificate_number",
+      "award.named_on",
+      "campaign.year as campaign_year",
+      "consent.story",
+      sql<boolean>`consent.photo is not null`.as("has_photo"),
+    ])
+    .where("person.id", "=", personId)
+    .orderBy("award.named_on", "desc")
+    .execute();
+  if (!awards.length) return null;
+  const [studio, coverage] = await Promise.all([
+    db
+      .selectFrom("studio")
+      .select(["id", "name", "host_enterprise"])
+      .where("person_id", "=", personId)
+      .where("status", "in", PUBLIC_STUDIO_STATES)
+      .executeTakeFirst(),
+    publicityFor(db, { personId }),
+  ]);
+  return { ...awards[0], awards, studio: studio ?? null, coverage };
+}
+
+export async function publicStudios(db: DB, filter: ShowcaseFilter) {
+  let query = db
+    .selectFrom("studio")
+    .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
+    .where("studio.status", "in", PUBLIC_STUDIO_STATES);
+  if (filter.q) {
+    const like = `%${escapeLike(filter.q)}%`;
+    query = query.where((eb) => eb.or([eb("studio.name", "ilike", like), eb("studio.host_enterprise", "ilike", like), eb("studio.industry", "ilike", like)]));
+  }
+  if (filter.unitId) query = query.where("studio.org_unit_id", "=", filter.unitId);
+  if (filter.industry) query = query.where("studio.industry", "=", filter.industry);
+  const page = filter.page ?? 1;
+  const [rows, count] = await Promise.all([
+    query
+      .select([
+        "studio.id",
+        "studio.name",
+        "studio.host_enterprise",
+        "studio.industry",
+        "studio.focus_sector",
+        "org_unit.short_name as unit_name",
+        sql<number>`(select count(*) from mentorship m where m.studio_id = studio.id and m.status = 'active')`.as("apprentices"),
+      ])
+      .orderBy("studio.accredited_on", "desc")
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+}
+
+export async function publicStudio(db: DB, id: number) {
+  const studio = await db
+    .selectFrom("studio")
+    .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
+    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "studio.person_id").on("consent.consented", "=", true))
+    .select([
+      "studio.id",
+      "studio.name",
+      "studio.host_enterprise",
+      "studio.industry",
+      "studio.focus_sector",
+      "studio.focus_areas",
+      "studio.plaque_number",
+      "studio.accredited_on",
+      "org_unit.short_name as unit_name",
+      // The leader is linked only while they consent to their own page.
+      sql<number | null>`case when consent.person_id is null then null else studio.person_id end`.as("leader_id"),
+      sql<number>`(select count(*) from mentorship m where m.studio_id = studio.id and m.status = 'active')`.as("apprentices"),
+    ])
+    .where("studio.id", "=", id)
+    .where("studio.status", "in", PUBLIC_STUDIO_STATES)
+    .executeTakeFirst();
+  if (!studio) return null;
+  const [events, coverage] = await Promise.all([
+    db
+      .selectFrom("event")
+      .select(["id", "title", "kind", "starts_at"])
+      .where("studio_id", "=", id)
+      .orderBy("starts_at", "desc")
+      .limit(5)
+      .execute(),
+    publicityFor(db, { studioId: id }),
+  ]);
+  return { ...studio, events, coverage };
+}
+
+export async function publicityFor(db: DB, subject: { personId?: number; studioId?: number }) {
+  return db
+    .selectFrom("publicity_item")
+    .select(["id", "outlet", "outlet_name", "title", "published_on", "url", sql<boolean>`clipping is not null`.as("has_clipping")])
+    .$if(!!subject.personId, (q) => q.where("person_id", "=", subject.personId!))
+    .$if(!!subject.studioId, (q) => q.where("studio_id", "=", subject.studioId!))
+    .orderBy("published_on", "desc")
+    .execute();
+}
+
+export async function publicPhoto(db: DB, personId: number) {
+  return db
+    .selectFrom("publication_consent")
+    .select(["photo", "photo_type"])
+    .where("person_id", "=", personId)
+    .where("consented", "=", true)
+    .where("photo", "is not", null)
+    .executeTakeFirst();
+}
+
+/** A clipping is public while what it is about is: a consenting person, or a public studio. */
+export async function publicClipping(db: DB, itemId: number) {
+  return db
+    .selectFrom("publicity_item as item")
+    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "item.person_id").on("consent.consented", "=", true))
+    .leftJoin("studio", (join) => join.onRef("studio.id", "=", "item.studio_id").on("studio.status", "in", PUBLIC_STUDIO_STATES))
+    .select(["item.clipping", "item.clipping_type", "item.title"])
+    .where("item.id", "=", itemId)
+    .where("item.clipping", "is not", null)
+    .where((eb) => eb.or([eb("consent.person_id", "is not", null), eb("studio.id", "is not", null)]))
+    .executeTakeFirst();
+}
+
+export async function consentOf(db: DB, personId: number) {
+  return db
+    .selectFrom("publication_consent")
+    .select(["consented", "how_obtained", "story", "recorded_at", sql<boolean>`photo is not null`.as("has_photo")])
+    .where("person_id", "=", personId)
+    .executeTakeFirst();
+}
+
+export type ConsentResult = { ok: true } | { ok: false; status: 400 | 403 | 404; message: string };
+
+export async function recordConsent(
+  db: DB,
+  actor: SessionUser,
+  personId: number,
+  input: { howObtained: string; story: string; photo: { name: string; bytes: Uint8Array } | null },
+): Promise<ConsentResult> {
+  const person = await db.selectFrom("person").select(["id", "org_unit_id"]).where("id", "=", personId).executeTakeFirst();
+  if (!person) return { ok: false, status: 404, message: "人员不存在" };
+  if (!canEditPerson(actor, person)) return { ok: false, status: 403, message: "只有本人所在单位的工会或市总工会可以登记公开同意" };
+  let photo: { data: Uint8Array; type: string } | null = null;
+  if (input.photo) {
+    const check = checkEvidence(input.photo.name, input.photo.bytes);
+    if (!check.ok || check.type === "application/pdf") return { ok: false, status: 400, message: "照片须为 JPEG 或 PNG 图片，不超过 5 MB" };
+    photo = { data: input.photo.bytes, type: check.type };
+  }
+  await db.transaction().execute(async (tx) => {
+    const values = {
+      consented: true,
+      how_obtained: input.howObtained,
+      story: input.story,
+      recorded_by: actor.id,
+      recorded_at: new Date(),
+      ...(photo ? { photo: Buffer.from(photo.data), photo_type: photo.type } : {}),
+    };
+    await tx
+      .insertInto("publication_consent")
+      .values({ person_id: personId, ...values })
+      .onConflict((oc) => oc.column("person_id").doUpdateSet(values))
+      .execute();
+    await recordAudit(tx, { actor, entityType: "person", entityId: personId, orgUnitId: person.org_unit_id, action: "consent_given", comment: input.howObtained });
+  });
+  return { ok: true };
+}
+
+/** Withdrawal takes the person off every public page at once, and their photo with them. */
+export async function withdrawConsent(db: DB, actor: SessionUser, personId: number, reason: string): Promise<ConsentResult> {
+  const person = await db.selectFrom("person").select(["id", "org_unit_id"]).where("id", "=", personId).executeTakeFirst();
+  if (!person) return { ok: false, status: 404, message: "人员不存在" };
+  if (!canEditPerson(actor, person)) return { ok: false, status: 403, message: "您无权操作" };
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable("publication_consent").set({ consented: false, photo: null, photo_type: null, recorded_by: actor.id, recorded_at: new Date() }).where("person_id", "=", personId).execute();
+    await recordAudit(tx, { actor, entityType: "person", entityId: personId, orgUnitId: person.org_unit_id, action: "consent_withdrawn", comment: reason });
+  });
+  return { ok: true };
+}
+
+export type PublicityInput = {
+  outlet: Outlet;
+  outletName: string;
+  title: string;
+  publishedOn: string;
+  url: string | null;
+  personId: number | null;
+  studioId: number | null;
+};
+
+export async function addPublicity(
+  db: DB,
+  actor: SessionUser,
+  input: PublicityInput,
+  clipping: { name: string; bytes: Uint8Array } | null,
+): Promise<{ ok: true; id: number } | { ok: false; status: 400 | 403 | 404; message: string }> {
+  if (actor.role === "craftsman") return { ok: false, status: 403, message: "宣传报道由工会登记" };
+  let unitId: number | null = null;
+  if (input.personId) {
+    const person = await db.selectFrom("person").select("org_unit_id").where("id", "=", input.personId).executeTakeFirst();
+    if (!person) return { ok: false, status: 404, message: "人员不存在" };
+    unitId = person.org_unit_id;
+  }
+  if (input.studioId) {
+    const studio = await db.selectFrom("studio").select("org_unit_id").where("id", "=", input.studioId).executeTakeFirst();
+    if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
+    unitId = unitId ?? studio.org_unit_id;
+  }
+  if (unitId === null) return { ok: false, status: 400, message: "请选择报道的工匠或工作室" };
+  if (actor.role === "county_officer" && unitId !== actor.orgUnitId) return { ok: false, status: 403, message: "只能登记本单位工匠或工作室的报道" };
+  let file: { data: Uint8Array; type: string } | null = null;
+  if (clipping) {
+    const check = checkEvidence(clipping.name, clipping.bytes);
+    if (!check.ok) return { ok: false, status: 400, message: check.message };
+    file = { data: clipping.bytes, type: check.type };
+  }
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto("publicity_item")
+      .values({
+        outlet: input.outlet,
+        outlet_name: input.outletName,
+        title: input.title,
+        published_on: input.publishedOn,
+        url: input.url,
+        clipping: file ? Buffer.from(file.data) : null,
+        clipping_type: file?.type ?? null,
+        person_id: input.personId,
+        studio_id: input.studioId,
+        org_unit_id: unitId!,
+        recorded_by: actor.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, { actor, entityType: "publicity", entityId: row.id, orgUnitId: unitId, action: "create", after: { ...input } });
+    return { ok: true as const, id: row.id };
+  });
+}
+
+export async function listPublicity(db: DB, user: SessionUser) {
+  return db
+    .selectFrom("publicity_item as item")
+    .leftJoin("person", "person.id", "item.person_id")
+    .leftJoin("studio", "studio.id", "item.studio_id")
+    .select(["item.id", "item.outlet", "item.outlet_name", "item.title", "item.published_on", "item.url", "person.name as person_name", "studio.name as studio_name", "item.person_id", "item.studio_id"])
+    .$if(user.role === "county_officer", (q) => q.where("item.org_unit_id", "=", user.orgUnitId ?? -1))
+    .orderBy("item.published_on", "desc")
+    .limit(200)
+    .execute();
+}
+
+/** The subjects an officer may log coverage for: named craftsmen and public studios in scope. */
+export async function publicitySubjects(db: DB, user: SessionUser) {
+  const [people, studios] = await Promise.all([
+    db
+      .selectFrom("award")
+      .innerJoin("person", "person.id", "award.person_id")
+      .select(["person.id", "person.name"])
+      .distinct()
+      .$if(user.role === "county_officer", (q) => q.where("person.org_unit_id", "=", user.orgUnitId ?? -1))
+      .orderBy("person.name")
+      .execute(),
+    db
+      .selectFrom("studio")
+      .select(["id", "name"])
+      .where("status", "in", PUBLIC_STUDIO_STATES)
+      .$if(user.role === "county_officer", (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
+      .orderBy("name")
+      .execute(),
+  ]);
+  return { people, studios };
+}
+
+/** Award certificate numbers: valid or not; the holder named only while they consent. */
+export async function verifyAward(db: DB, code: string) {
+  const award = await db
+    .selectFrom("award")
+    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "award.person_id").on("consent.consented", "=", true))
+    .leftJoin("person", "person.id", "award.person_id")
+    .select(["award.title", "award.named_on", sql<string | null>`case when consent.person_id is null then null else person.name end`.as("name")])
+    .where("award.certificate_number", "=", code)
+    .executeTakeFirst();
+  return award ?? null;
+}

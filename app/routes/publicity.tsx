@@ -1,0 +1,131 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { filesOf, readForm } from "~/lib/upload.server";
+import { publicitySchema } from "~/modules/showcase/schema";
+import { addPublicity, listPublicity, OUTLET_LABELS, publicitySubjects } from "~/modules/showcase/showcase.server";
+
+export const meta: MetaFunction = () => [{ title: "宣传报道 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "publicity.manage");
+  const db = getDb();
+  const [items, subjects] = await Promise.all([listPublicity(db, user), publicitySubjects(db, user)]);
+  return json({ items, subjects });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "publicity.manage");
+  const form = await readForm(request);
+  if (!form.ok) return json({ message: form.message, saved: false }, { status: 400 });
+  const parsed = publicitySchema.safeParse(Object.fromEntries([...form.formData.entries()].filter(([, v]) => typeof v === "string" && v !== "")));
+  if (!parsed.success) return json({ message: parsed.error.issues[0].message, saved: false }, { status: 400 });
+  const [clipping] = await filesOf(form.formData, "clipping");
+  const result = await addPublicity(getDb(), user, parsed.data, clipping ?? null);
+  if (!result.ok) return json({ message: result.message, saved: false }, { status: result.status });
+  return json({ message: "已登记", saved: true });
+}
+
+export default function Publicity() {
+  const { items, subjects } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  return (
+    <section>
+      <h1>宣传报道</h1>
+      <p className="lead">登记台州电视台、台州日报、网站和公众号对工匠及工作室的报道；同意公开的工匠和公开的工作室页面会展示这些报道。</p>
+      <Form method="post" encType="multipart/form-data" className="card form-grid" key={items.length}>
+        <label className="field">
+          媒体
+          <select name="outlet">
+            {Object.entries(OUTLET_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          媒体名称或栏目
+          <input name="outletName" placeholder="如：台州日报《工匠风采》专栏" />
+        </label>
+        <label className="field span-all">
+          报道标题
+          <input name="title" />
+        </label>
+        <label className="field">
+          日期
+          <input type="date" name="publishedOn" />
+        </label>
+        <label className="field">
+          链接（可选）
+          <input name="url" type="url" placeholder="https://" />
+        </label>
+        <label className="field">
+          报道的工匠
+          <select name="personId">
+            <option value="">—</option>
+            {subjects.people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          或工作室
+          <select name="studioId">
+            <option value="">—</option>
+            {subjects.studios.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field span-all">
+          剪报（PDF、JPEG 或 PNG，可选）
+          <input type="file" name="clipping" accept="application/pdf,image/jpeg,image/png" />
+        </label>
+        {data?.message ? (
+          <p className={data.saved ? "notice success span-all" : "form-errors span-all"} role={data.saved ? "status" : "alert"}>
+            {data.message}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="button primary">
+            登记报道
+          </button>
+        </div>
+      </Form>
+      <div className="table-wrap">
+        <table className="table responsive">
+          <thead>
+            <tr>
+              <th>日期</th>
+              <th>媒体</th>
+              <th>标题</th>
+              <th>对象</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.id}>
+                <td data-label="日期">{i.published_on}</td>
+                <td data-label="媒体">
+                  {OUTLET_LABELS[i.outlet]} · {i.outlet_name}
+                </td>
+                <td data-label="标题">{i.url ? <a href={i.url} rel="noopener noreferrer nofollow" target="_blank">{i.title}</a> : i.title}</td>
+                <td data-label="对象">
+                  {i.person_id ? <Link to={`/people/${i.person_id}`}>{i.person_name}</Link> : null}
+                  {i.studio_id ? <Link to={`/studios/${i.studio_id}`}>{i.studio_name}</Link> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { idParam, notFound } from "~/lib/http.server";
+import { shareMeta } from "~/lib/og";
+import { OUTLET_LABELS, publicProfile } from "~/modules/showcase/showcase.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`) : [{ title: "台州工匠" }];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const profile = await publicProfile(getDb(), idParam(params.personId));
+  if (!profile) throw notFound("未找到该工匠的公开信息");
+  return json({ profile });
+}
+
+export default function CraftsmanProfile() {
+  const { profile: p } = useLoaderData<typeof loader>();
+  return (
+    <section className="profile">
+      <p className="no-print">
+        <Link to="/showcase">← 工匠风采</Link>
+      </p>
+      <div className="profile-head">
+        {p.has_photo ? <img src={`/showcase/photos/${p.id}`} alt={`${p.name}的照片`} /> : null}
+        <div>
+          <h1>{p.name}</h1>
+          {p.awards.map((a) => (
+            <p key={a.certificate_number} className="badge ok">
+              {a.award_title}（{a.campaign_year}）
+            </p>
+          ))}
+          <p>
+            {p.employer} · {p.industry} · {p.skill_level}
+            {p.professional_title ? ` · ${p.professional_title}` : ""} · {p.unit_name}
+          </p>
+        </div>
+      </div>
+      <div className="card">
+        <h2>工匠事迹</h2>
+        <p className="pre">{p.story}</p>
+      </div>
+      {p.studio ? (
+        <div className="card">
+          <h2>工匠工作室</h2>
+          <p>
+            <Link to={`/showcase/studios/${p.studio.id}`}>{p.studio.name}</Link>（{p.studio.host_enterprise}）
+          </p>
+        </div>
+      ) : null}
+      {p.coverage.length ? (
+        <div className="card">
+          <h2>媒体报道</h2>
+          <ul>
+            {p.coverage.map((c) => (
+              <li key={c.id}>
+                {OUTLET_LABELS[c.outlet]}（{c.outlet_name}）{c.published_on}：
+                {c.url ? (
+                  <a href={c.url} rel="noopener noreferrer nofollow" target="_blank">
+                    {c.title}
+                  </a>
+                ) : (
+                  c.title
+                )}
+                {c.has_clipping ? (
+                  <>
+                    {" "}
+                    · <a href={`/showcase/clippings/${c.id}`}>剪报</a>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <p className="no-print">
+        <button type="button" className="button" onClick={() => window.print()}>
+          打印个人简介
+        </button>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getDb } from "~/db.server";
+import { fileResponse } from "~/lib/file-response.server";
+import { idParam, notFound } from "~/lib/http.server";
+import { publicPhoto } from "~/modules/showcase/showcase.server";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const photo = await publicPhoto(getDb(), idParam(params.personId));
+  if (!photo?.photo || !photo.photo_type) throw notFound("没有公开的照片");
+  return fileResponse({ filename: "photo", content_type: photo.photo_type, data: photo.photo });
+}

@@ -1,0 +1,88 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { formatDate } from "~/lib/format";
+import { idParam, notFound } from "~/lib/http.server";
+import { shareMeta } from "~/lib/og";
+import { KIND_LABELS } from "~/modules/events/reach";
+import { OUTLET_LABELS, publicStudio } from "~/modules/showcase/showcase.server";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`) : [{ title: "工匠工作室" }];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const studio = await publicStudio(getDb(), idParam(params.studioId));
+  if (!studio) throw notFound("未找到该工作室");
+  return json({ studio });
+}
+
+export default function PublicStudio() {
+  const { studio: s } = useLoaderData<typeof loader>();
+  return (
+    <section>
+      <p>
+        <Link to="/showcase/studios">← 工匠工作室</Link>
+      </p>
+      <h1>{s.name}</h1>
+      <dl className="facts card">
+        <dt>依托企业</dt>
+        <dd>{s.host_enterprise}</dd>
+        <dt>所在地</dt>
+        <dd>{s.unit_name}</dd>
+        <dt>领域</dt>
+        <dd>
+          {s.industry} · {FOCUS_SECTOR_LABELS[s.focus_sector]}
+        </dd>
+        <dt>主攻方向</dt>
+        <dd className="pre">{s.focus_areas}</dd>
+        <dt>授牌</dt>
+        <dd>
+          {s.plaque_number}（{s.accredited_on}）
+        </dd>
+        <dt>在带学徒</dt>
+        <dd>{s.apprentices} 人</dd>
+        {s.leader_id ? (
+          <>
+            <dt>领衔工匠</dt>
+            <dd>
+              <Link to={`/showcase/craftsmen/${s.leader_id}`}>查看工匠简介</Link>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {s.events.length ? (
+        <div className="card">
+          <h2>近期活动</h2>
+          <ul className="timeline">
+            {s.events.map((e) => (
+              <li key={e.id}>
+                <time>{formatDate(e.starts_at)}</time> {e.title}（{KIND_LABELS[e.kind]}）
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {s.coverage.length ? (
+        <div className="card">
+          <h2>媒体报道</h2>
+          <ul>
+            {s.coverage.map((c) => (
+              <li key={c.id}>
+                {OUTLET_LABELS[c.outlet]}（{c.outlet_name}）{c.published_on}：
+                {c.url ? (
+                  <a href={c.url} rel="noopener noreferrer nofollow" target="_blank">
+                    {c.title}
+                  </a>
+                ) : (
+                  c.title
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}
