@@ -8,6 +8,7 @@ import { birthDate, DISTRICT_CODES, employer, fictionalIdNumber, mobilePhone, pe
 import { seedCampaigns } from "./campaigns";
 import { seedStudios } from "./studios";
 import { seedEvents } from "./events";
+import { seedShowcase } from "./showcase";
 import { seedSubsidies } from "./subsidies";
 import { createRandom } from "./random";
 
@@ -95,6 +96,8 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   log("subsidy policies and applications at every stage");
   await seedEvents(db, ids[craftsmanIndex], users[0].id);
   log("exchange events, with attendance and a certificate");
+  await seedShowcase(db, ids[craftsmanIndex], users[0].id);
+  log("publication consent and coverage");
   return [
     { username: "admin", role: "市总工会", who: "市总工会管理员" },
     { username: "wenling", role: "县级总工会", who: "温岭市总工会" },
