@@ -7,7 +7,8 @@ import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Field, FormErrors } from "~/components/forms";
 import { getDb } from "~/db.server";
-import { createSocialGroup, listOrgUnits, ORG_UNIT_KIND_LABELS } from "~/modules/org-units/org-units.server";
+import { ORG_UNIT_KIND_LABELS } from "~/modules/org-units/labels";
+import { createSocialGroup, listOrgUnits } from "~/modules/org-units/org-units.server";
 import { socialGroupSchema } from "~/modules/org-units/schema";
 
 export const meta: MetaFunction = () => [{ title: "组织单位 · 匠心" }];

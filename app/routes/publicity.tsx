@@ -5,7 +5,8 @@ import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { publicitySchema } from "~/modules/showcase/schema";
-import { addPublicity, listPublicity, OUTLET_LABELS, publicitySubjects } from "~/modules/showcase/showcase.server";
+import { OUTLET_LABELS } from "~/modules/showcase/schema";
+import { addPublicity, listPublicity, publicitySubjects } from "~/modules/showcase/showcase.server";
 
 export const meta: MetaFunction = () => [{ title: "宣传报道 · 匠心" }];
 

@@ -4,7 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
-import { OUTLET_LABELS, publicProfile } from "~/modules/showcase/showcase.server";
+import { OUTLET_LABELS } from "~/modules/showcase/schema";
+import { publicProfile } from "~/modules/showcase/showcase.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`) : [{ title: "台州工匠" }];

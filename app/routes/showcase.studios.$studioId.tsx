@@ -6,7 +6,8 @@ import { formatDate } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { KIND_LABELS } from "~/modules/events/reach";
-import { OUTLET_LABELS, publicStudio } from "~/modules/showcase/showcase.server";
+import { OUTLET_LABELS } from "~/modules/showcase/schema";
+import { publicStudio } from "~/modules/showcase/showcase.server";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>

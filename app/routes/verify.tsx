@@ -12,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: "证书查验 · 匠心" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const code = (new URL(request.url).searchParams.get("code") ?? "").trim().toUpperCase().slice(0, 40);
   if (!code) return json({ code, result: null, checked: false });
-  if (code.startsWith("TZGJ-")) {
+  if (!code.startsWith("JX")) {
     const award = await verifyAward(getDb(), code);
     return json(
       {

@@ -3,11 +3,6 @@ import type { OrgUnitKind } from "../../../db/types";
 import type { SessionUser } from "../../auth/roles";
 import { recordAudit } from "../audit/audit.server";
 
-export const ORG_UNIT_KIND_LABELS: Record<OrgUnitKind, string> = {
-  city: "市总工会",
-  county: "县级总工会",
-  social_group: "社会团体",
-};
 
 export async function listOrgUnits(db: DB, kinds?: OrgUnitKind[]) {
   let query = db.selectFrom("org_unit").selectAll();

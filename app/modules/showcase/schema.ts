@@ -1,5 +1,8 @@
 import { z } from "zod";
+import type { Outlet } from "../../../db/types";
 import { INDUSTRY_SUGGESTIONS } from "../people/options";
+
+export const OUTLET_LABELS: Record<Outlet, string> = { tv: "台州电视台", newspaper: "台州日报", website: "市总工会网站", wechat: "微信公众号", other: "其他媒体" };
 
 export const showcaseFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),

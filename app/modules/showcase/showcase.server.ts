@@ -12,7 +12,6 @@ import { canEditPerson } from "../people/policy";
  * ID number, phone or birth date — and shows a person only while their consent stands.
  */
 
-export const OUTLET_LABELS: Record<Outlet, string> = { tv: "台州电视台", newspaper: "台州日报", website: "市总工会网站", wechat: "微信公众号", other: "其他媒体" };
 
 const PUBLIC_STUDIO_STATES = ["accredited", "active"] as const;
 

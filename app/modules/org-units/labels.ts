@@ -1,0 +1,7 @@
+import type { OrgUnitKind } from "../../../db/types";
+
+export const ORG_UNIT_KIND_LABELS: Record<OrgUnitKind, string> = {
+  city: "市总工会",
+  county: "县级总工会",
+  social_group: "社会团体",
+};
