@@ -441,7 +441,23 @@ export interface PublicityItemTable {
   created_at: CreatedAt;
 }
 
+export interface StudioPlanTable {
+  id: number;
+  target: number;
+  start_year: number;
+  end_year: number;
+  updated_by: string | null;
+  updated_at: TouchedAt;
+}
+
+export interface StudioPlanUnitTable {
+  org_unit_id: number;
+  target: number;
+}
+
 export interface Database {
+  studio_plan: StudioPlanTable;
+  studio_plan_unit: StudioPlanUnitTable;
   publication_consent: PublicationConsentTable;
   publicity_item: PublicityItemTable;
   event_series: EventSeriesTable;

@@ -1,0 +1,190 @@
+import { sql } from "kysely";
+import type { DB } from "../../../db";
+import type { SessionUser } from "../../auth/roles";
+import { recordAudit } from "../audit/audit.server";
+import { planProgress } from "./plan";
+
+/**
+ * The union's dashboard, in a fixed number of grouped SQL queries however many records there are.
+ * A county officer's figures are their unit's; the city may narrow to one unit.
+ */
+export interface DashboardFilter {
+  unitId?: number;
+  fromYear: number;
+  toYear: number;
+}
+
+export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter) {
+  const unitId = user.role === "county_officer" ? user.orgUnitId! : filter.unitId;
+  const from = `${filter.fromYear}-01-01`;
+  const to = `${filter.toYear}-12-31`;
+  const fromTs = new Date(`${filter.fromYear}-01-01T00:00:00+08:00`);
+  const toTs = new Date(`${filter.toYear + 1}-01-01T00:00:00+08:00`);
+  const currentYear = new Date().getFullYear();
+
+  const [plan, unitTargets, byYear, byUnit, bySector, output, competitionLevels, apprentices, subsidyYears, subsidyStatus, events, funnel] = await Promise.all([
+    db.selectFrom("studio_plan").selectAll().where("id", "=", 1).executeTakeFirstOrThrow(),
+    db.selectFrom("studio_plan_unit").selectAll().execute(),
+    db
+      .selectFrom("studio")
+      .where("accredited_on", "is not", null)
+      .where("status", "!=", "revoked")
+      .$if(!!unitId, (q) => q.where("org_unit_id", "=", unitId!))
+      .select([sql<number>`extract(year from accredited_on)::int`.as("year"), (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy(sql`extract(year from accredited_on)`)
+      .execute(),
+    db
+      .selectFrom("org_unit")
+      .leftJoin("studio", (join) => join.onRef("studio.org_unit_id", "=", "org_unit.id").on("studio.status", "in", ["accredited", "active", "suspended"]))
+      .where("org_unit.kind", "=", "county")
+      .$if(!!unitId, (q) => q.where("org_unit.id", "=", unitId!))
+      .select(["org_unit.id", "org_unit.short_name", (eb) => eb.fn.count<number>("studio.id").as("n")])
+      .groupBy(["org_unit.id", "org_unit.short_name", "org_unit.sort_order"])
+      .orderBy("org_unit.sort_order")
+      .execute(),
+    db
+      .selectFrom("studio")
+      .where("status", "in", ["accredited", "active", "suspended"])
+      .$if(!!unitId, (q) => q.where("org_unit_id", "=", unitId!))
+      .select(["focus_sector", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("focus_sector")
+      .execute(),
+    db
+      .selectFrom("milestone")
+      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+      .innerJoin("studio", "studio.id", "mentorship.studio_id")
+      .where("milestone.status", "=", "verified")
+      .where("milestone.occurred_on", ">=", from)
+      .where("milestone.occurred_on", "<=", to)
+      .$if(!!unitId, (q) => q.where("studio.org_unit_id", "=", unitId!))
+      .select([sql<number>`extract(year from milestone.occurred_on)::int`.as("year"), "milestone.kind", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy([sql`extract(year from milestone.occurred_on)`, "milestone.kind"])
+      .execute(),
+    db
+      .selectFrom("milestone")
+      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+      .innerJoin("studio", "studio.id", "mentorship.studio_id")
+      .where("milestone.status", "=", "verified")
+      .where("milestone.kind", "=", "competition")
+      .where("milestone.occurred_on", ">=", from)
+      .where("milestone.occurred_on", "<=", to)
+      .$if(!!unitId, (q) => q.where("studio.org_unit_id", "=", unitId!))
+      .select([sql<string>`milestone.details->>'competitionLevel'`.as("level"), (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy(sql`milestone.details->>'competitionLevel'`)
+      .execute(),
+    db
+      .selectFrom("mentorship")
+      .innerJoin("studio", "studio.id", "mentorship.studio_id")
+      .where("mentorship.status", "=", "active")
+      .$if(!!unitId, (q) => q.where("studio.org_unit_id", "=", unitId!))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("subsidy_policy as p")
+      .leftJoin("subsidy_application as a", (join) => join.onRef("a.year", "=", "p.year").$call((j) => (unitId ? j.on("a.org_unit_id", "=", unitId) : j)))
+      .where("p.year", ">=", filter.fromYear)
+      .where("p.year", "<=", filter.toYear)
+      .select((eb) => [
+        "p.year",
+        "p.budget_fen",
+        eb.fn.coalesce(eb.fn.sum<number>("a.approved_fen").filterWhere("a.status", "in", ["approved", "disbursed", "closed"]), eb.lit(0)).as("approved"),
+        eb.fn.coalesce(eb.fn.sum<number>("a.paid_fen"), eb.lit(0)).as("paid"),
+      ])
+      .groupBy(["p.year", "p.budget_fen"])
+      .orderBy("p.year")
+      .execute(),
+    db
+      .selectFrom("subsidy_application")
+      .where("year", ">=", filter.fromYear)
+      .where("year", "<=", filter.toYear)
+      .$if(!!unitId, (q) => q.where("org_unit_id", "=", unitId!))
+      .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("status")
+      .execute(),
+    db
+      .selectFrom("event")
+      .where("starts_at", ">=", fromTs)
+      .where("starts_at", "<", toTs)
+      .$if(!!unitId, (q) => q.where("org_unit_id", "=", unitId!))
+      .select([
+        sql<string>`to_char(starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`.as("month"),
+        "kind",
+        (eb) => eb.fn.countAll<number>().as("n"),
+        sql<number>`coalesce(sum((select sum(ep.hours) from event_participant ep where ep.event_id = event.id and ep.attended)), 0)`.as("hours"),
+        sql<number>`count(*) filter (where (select count(distinct coalesce(p.org_unit_id, ep.outside_unit_id)) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended) > 1)`.as("cross_region"),
+      ])
+      .groupBy([sql`to_char(starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`, "kind"])
+      .orderBy("month")
+      .execute(),
+    db
+      .selectFrom("campaign")
+      .leftJoin("nomination", (join) => join.onRef("nomination.campaign_id", "=", "campaign.id").$call((j) => (unitId ? j.on("nomination.nominating_unit_id", "=", unitId) : j)))
+      .leftJoin("award", "award.nomination_id", "nomination.id")
+      .select((eb) => [
+        "campaign.number",
+        eb.fn.count<number>("nomination.id").as("nominated"),
+        eb.fn.count<number>("nomination.id").filterWhere("nomination.qualification_result", "=", "pass").as("qualified"),
+        eb.fn.count<number>("nomination.id").filterWhere("nomination.candidate", "=", true).as("candidates"),
+        eb.fn.count<number>("award.id").as("named"),
+      ])
+      .groupBy("campaign.number")
+      .orderBy("campaign.number")
+      .execute(),
+  ]);
+
+  const progress = planProgress(new Map(byYear.map((r) => [Number(r.year), Number(r.n)])), plan, currentYear);
+  const targets = new Map(unitTargets.map((t) => [t.org_unit_id, t.target]));
+  const years = Array.from({ length: filter.toYear - filter.fromYear + 1 }, (_, i) => filter.fromYear + i);
+  const outputByYear = years.map((year) => {
+    const of = (kind: string) => Number(output.find((o) => Number(o.year) === year && o.kind === kind)?.n ?? 0);
+    return { year, skillUpgrades: of("skill_upgrade"), competitions: of("competition"), backbones: of("backbone"), innovations: of("innovation") };
+  });
+  const months = [...new Set(events.map((e) => e.month))];
+  return {
+    plan,
+    progress,
+    studiosByUnit: byUnit.map((u) => ({ unit: u.short_name, studios: Number(u.n), target: targets.get(u.id) ?? null })),
+    studiosBySector: bySector.map((s) => ({ sector: s.focus_sector, studios: Number(s.n) })),
+    activeApprentices: Number(apprentices.n),
+    outputByYear,
+    competitionLevels: competitionLevels.map((c) => ({ level: c.level, placings: Number(c.n) })),
+    subsidies: subsidyYears.map((s) => ({ year: s.year, budget: Number(s.budget_fen) / 100, approved: Number(s.approved) / 100, paid: Number(s.paid) / 100 })),
+    subsidyStatus: subsidyStatus.map((s) => ({ status: s.status, applications: Number(s.n) })),
+    eventsByMonth: months.map((month) => {
+      const rows = events.filter((e) => e.month === month);
+      return {
+        month,
+        ...Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)])),
+        total: rows.reduce((s, r) => s + Number(r.n), 0),
+        crossRegion: rows.reduce((s, r) => s + Number(r.cross_region), 0),
+        hours: rows.reduce((s, r) => s + Number(r.hours), 0),
+      };
+    }),
+    funnel: funnel.map((f) => ({ campaign: f.number, nominated: Number(f.nominated), qualified: Number(f.qualified), candidates: Number(f.candidates), named: Number(f.named) })),
+    unitId: unitId ?? null,
+  };
+}
+
+export type Dashboard = Awaited<ReturnType<typeof loadDashboard>>;
+
+export async function savePlan(
+  db: DB,
+  actor: SessionUser,
+  input: { target: number; startYear: number; endYear: number; unitTargets: Record<number, number> },
+) {
+  await db.transaction().execute(async (tx) => {
+    const before = await tx.selectFrom("studio_plan").selectAll().where("id", "=", 1).executeTakeFirstOrThrow();
+    await tx.updateTable("studio_plan").set({ target: input.target, start_year: input.startYear, end_year: input.endYear, updated_by: actor.id, updated_at: new Date() }).where("id", "=", 1).execute();
+    await tx.deleteFrom("studio_plan_unit").execute();
+    const targets = Object.entries(input.unitTargets).filter(([, t]) => t > 0);
+    if (targets.length) await tx.insertInto("studio_plan_unit").values(targets.map(([id, target]) => ({ org_unit_id: Number(id), target }))).execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "studio_plan",
+      entityId: 1,
+      action: "update",
+      before: { target: before.target, startYear: before.start_year, endYear: before.end_year },
+      after: { target: input.target, startYear: input.startYear, endYear: input.endYear, unitTargets: input.unitTargets },
+    });
+  });
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { useTestDb } from "../../../test/db";
+import { seedDemo } from "../../../seeds/demo";
+import { unitId } from "../../../test/factories";
+import { loadDashboard, savePlan } from "./dashboard.server";
+import type { SessionUser } from "../../auth/roles";
+
+const t = useTestDb();
+const city: SessionUser = { id: "c", username: "c", displayName: "市", role: "city_admin", orgUnitId: null, personId: null };
+
+describe("the dashboard", () => {
+  it("adds up to what the records say, for the city and for one county", async () => {
+    await seedDemo(t.db);
+    const year = new Date().getFullYear();
+    const all = await loadDashboard(t.db, city, { fromYear: 2018, toYear: year });
+    const open = await t.db.selectFrom("studio").select("org_unit_id").where("status", "in", ["accredited", "active", "suspended"]).execute();
+    expect(all.studiosByUnit.reduce((s, u) => s + u.studios, 0)).toBe(open.length);
+    expect(all.studiosBySector.reduce((s, u) => s + u.studios, 0)).toBe(open.length);
+    const verified = await t.db.selectFrom("milestone").select("kind").where("status", "=", "verified").execute();
+    const counted = all.outputByYear.reduce((s, y) => s + y.skillUpgrades + y.competitions + y.backbones + y.innovations, 0);
+    expect(counted).toBe(verified.length);
+    expect(all.funnel.find((f) => f.campaign === 2)).toMatchObject({ named: 20, candidates: 30 });
+    expect(all.eventsByMonth.reduce((s, m) => s + m.total, 0)).toBeGreaterThanOrEqual(1);
+    expect(all.progress.total).toBe(open.length);
+
+    const wenling = await unitId(t.db, "wenling");
+    const county: SessionUser = { ...city, role: "county_officer", orgUnitId: wenling };
+    const own = await loadDashboard(t.db, county, { fromYear: 2018, toYear: year, unitId: 1 });
+    expect(own.unitId).toBe(wenling);
+    expect(own.studiosByUnit.map((u) => u.unit)).toEqual(["温岭市"]);
+    expect(own.studiosByUnit[0].studios).toBe(open.filter((s) => s.org_unit_id === wenling).length);
+  });
+
+  it("keeps the plan as data", async () => {
+    await savePlan(t.db, city, { target: 120, startYear: 2019, endYear: 2023, unitTargets: { [await unitId(t.db, "wenling")]: 15 } });
+    const board = await loadDashboard(t.db, city, { fromYear: 2019, toYear: 2023 });
+    expect(board.plan).toMatchObject({ target: 120, start_year: 2019, end_year: 2023 });
+    expect(board.studiosByUnit.find((u) => u.unit === "温岭市")?.target).toBe(15);
+    expect(board.progress.rows.at(-1)?.planned).toBeGreaterThanOrEqual(120);
+  });
+});
