@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   "subsidy.policy": ["city_admin"],
   "event.read": ["city_admin", "county_officer", "craftsman"],
   "publicity.manage": ["city_admin", "county_officer"],
+  "dashboard.read": ["city_admin", "county_officer"],
+  "plan.manage": ["city_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

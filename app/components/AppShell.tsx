@@ -10,6 +10,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { to: "/home", label: "工作台" },
+  { to: "/dashboard", label: "数据看板", permission: "dashboard.read" },
   { to: "/studios", label: "工匠工作室", permission: "studio.read" },
   { to: "/milestones/pending", label: "待核实成果", permission: "milestone.verify" },
   { to: "/evaluations", label: "年度考核", permission: "evaluation.grade" },

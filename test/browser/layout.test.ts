@@ -12,8 +12,8 @@ afterAll(async () => {
 
 const PAGES: Record<string, string[]> = {
   craftsman: ["/home", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account"],
-  wenling: ["/home", "/people", "/people/new", "/campaigns", "/studios", "/milestones/pending", "/evaluations", "/subsidies", "/events", "/events/new"],
-  admin: ["/home", "/campaigns", "/users", "/users/new", "/audit", "/org-units", "/evaluations", "/subsidies", "/subsidies/policy", "/publicity", "/showcase", "/showcase/studios", "/verify"],
+  wenling: ["/home", "/people", "/people/new", "/campaigns", "/studios", "/milestones/pending", "/evaluations", "/subsidies", "/events", "/events/new", "/dashboard"],
+  admin: ["/home", "/dashboard", "/campaigns", "/users", "/users/new", "/audit", "/org-units", "/evaluations", "/subsidies", "/subsidies/policy", "/publicity", "/showcase", "/showcase/studios", "/verify"],
 };
 
 describe("every page fits a 375 px phone and runs without a script error", () => {

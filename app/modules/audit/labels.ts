@@ -13,6 +13,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   subsidy_policy: "补助政策",
   event: "交流培训活动",
   publicity: "宣传报道",
+  studio_plan: "工作室建设规划",
 };
 
 export const ACTION_LABELS: Record<string, string> = {

@@ -1,0 +1,62 @@
+import { useEffect, useState, type ReactNode } from "react";
+
+export interface Column<Row> {
+  key: keyof Row & string;
+  label: string;
+}
+
+/**
+ * A chart with its numbers as a table beside it, for people who cannot read the chart. Recharts
+ * measures the page, so the chart is drawn after hydration; the table is there from the first byte.
+ */
+export function ChartCard<Row extends Record<string, unknown>>({
+  title,
+  rows,
+  columns,
+  link,
+  children,
+}: {
+  title: string;
+  rows: Row[];
+  columns: Array<Column<Row>>;
+  link?: ReactNode;
+  children: ReactNode;
+}) {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  return (
+    <figure className="card chart-card">
+      <figcaption>
+        <h2>{title}</h2>
+        {link}
+      </figcaption>
+      <div className="chart" aria-hidden>
+        {mounted && rows.length ? children : null}
+        {rows.length === 0 ? <p className="empty">暂无数据</p> : null}
+      </div>
+      <details className="chart-table">
+        <summary>查看数据表</summary>
+        <div className="table-wrap">
+          <table className="table compact">
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th key={c.key}>{c.label}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={i}>
+                  {columns.map((c) => (
+                    <td key={c.key}>{r[c.key] === null || r[c.key] === undefined ? "—" : String(r[c.key])}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </figure>
+  );
+}

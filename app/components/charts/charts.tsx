@@ -1,0 +1,42 @@
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+const COLORS = ["#b3261e", "#1f6feb", "#1a7f37", "#9a6700", "#8250df", "#cf222e", "#57606a"];
+
+export interface Series {
+  key: string;
+  label: string;
+}
+
+export function LinesChart({ rows, x, series }: { rows: Array<Record<string, unknown>>; x: string; series: Series[] }) {
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <LineChart data={rows} margin={{ top: 8, right: 12, left: -12, bottom: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey={x} />
+        <YAxis allowDecimals={false} />
+        <Tooltip />
+        <Legend />
+        {series.map((s, i) => (
+          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={COLORS[i % COLORS.length]} strokeDasharray={i === 1 ? "6 4" : undefined} connectNulls={false} />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
+export function BarsChart({ rows, x, series, stacked }: { rows: Array<Record<string, unknown>>; x: string; series: Series[]; stacked?: boolean }) {
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <BarChart data={rows} margin={{ top: 8, right: 12, left: -12, bottom: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey={x} interval={0} tick={{ fontSize: 11 }} />
+        <YAxis allowDecimals={false} />
+        <Tooltip />
+        <Legend />
+        {series.map((s, i) => (
+          <Bar key={s.key} dataKey={s.key} name={s.label} fill={COLORS[i % COLORS.length]} stackId={stacked ? "a" : undefined} />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}

@@ -1,0 +1,296 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { can } from "~/auth/roles";
+import { requirePermission } from "~/auth/session.server";
+import { ChartCard } from "~/components/charts/ChartCard";
+import { BarsChart, LinesChart } from "~/components/charts/charts";
+import { getDb } from "~/db.server";
+import { searchParams } from "~/lib/http.server";
+import { loadDashboard, savePlan } from "~/modules/dashboard/dashboard.server";
+import { KIND_LABELS } from "~/modules/events/reach";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
+import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
+
+export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
+
+const year = z.coerce.number().int().min(2000).max(2100);
+const filterSchema = z.object({
+  fromYear: year.optional().catch(undefined),
+  toYear: year.optional().catch(undefined),
+  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "dashboard.read");
+  const db = getDb();
+  const raw = filterSchema.parse(searchParams(request));
+  const plan = await db.selectFrom("studio_plan").select(["start_year"]).where("id", "=", 1).executeTakeFirstOrThrow();
+  const now = new Date().getFullYear();
+  const fromYear = raw.fromYear ?? plan.start_year;
+  const toYear = Math.max(raw.toYear ?? now, fromYear);
+  const [board, units, unitTargets] = await Promise.all([
+    loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
+    listCountyUnits(db),
+    db.selectFrom("studio_plan_unit").selectAll().execute(),
+  ]);
+  return json({
+    board,
+    units,
+    // Every unit's target, whatever the view is narrowed to, so saving the plan keeps them all.
+    unitTargets: Object.fromEntries(unitTargets.map((t) => [t.org_unit_id, t.target])) as Record<number, number>,
+    filter: { fromYear, toYear, unitId: board.unitId },
+    role: user.role,
+    canPlan: can(user, "plan.manage"),
+  });
+}
+
+const planSchema = z.object({
+  target: z.coerce.number({ error: "请填写目标数" }).int("目标数应为整数").min(1, "目标数应大于0").max(10000, "目标数过大"),
+  startYear: year,
+  endYear: year,
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "plan.manage");
+  const formData = await request.formData();
+  const parsed = planSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return json({ message: parsed.error.issues[0].message, saved: false }, { status: 400 });
+  if (parsed.data.endYear < parsed.data.startYear) return json({ message: "结束年份不能早于开始年份", saved: false }, { status: 400 });
+  const unitTargets: Record<number, number> = {};
+  for (const [key, value] of formData.entries()) {
+    const match = /^unit-(\d+)$/.exec(key);
+    if (!match || String(value).trim() === "") continue;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 10000) return json({ message: "单位目标应为非负整数", saved: false }, { status: 400 });
+    unitTargets[Number(match[1])] = n;
+  }
+  await savePlan(getDb(), user, { ...parsed.data, unitTargets });
+  return json({ message: "规划已保存", saved: true });
+}
+
+const MILESTONE_SERIES = [
+  { key: "skillUpgrades", label: "技能提升" },
+  { key: "competitions", label: "竞赛获奖" },
+  { key: "backbones", label: "技能骨干" },
+  { key: "innovations", label: "创新成果" },
+];
+
+export default function Dashboard() {
+  const { board, units, unitTargets, filter, role, canPlan } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const p = board.progress;
+  const unitQuery = board.unitId ? `&unitId=${board.unitId}` : "";
+  return (
+    <section>
+      <div className="page-head">
+        <h1>数据看板</h1>
+        <button type="button" className="button no-print" onClick={() => window.print()}>
+          打印月报
+        </button>
+      </div>
+      <Form method="get" className="filters no-print">
+        <label>
+          <span>起始年</span>
+          <input name="fromYear" type="number" defaultValue={filter.fromYear} />
+        </label>
+        <label>
+          <span>截止年</span>
+          <input name="toYear" type="number" defaultValue={filter.toYear} />
+        </label>
+        {role === "city_admin" ? (
+          <label>
+            <span>单位</span>
+            <select name="unitId" defaultValue={filter.unitId ?? ""}>
+              <option value="">全市</option>
+              {units.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.short_name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <button type="submit" className="button">
+          查看
+        </button>
+      </Form>
+
+      <div className="kpis">
+        <div className="kpi">
+          <strong>{p.total}</strong>已授牌工作室（目标 {board.plan.target}）
+        </div>
+        <div className="kpi">
+          <strong>{p.pace}</strong>每年授牌（当前速度）
+        </div>
+        <div className="kpi">
+          <strong>{p.reachedIn ?? "—"}</strong>
+          {p.reachedIn ? (p.onTrack ? "年可达成目标（按期）" : "年可达成目标（滞后）") : "按当前速度无法达成"}
+        </div>
+        <div className="kpi">
+          <strong>{board.activeApprentices}</strong>在带学徒
+        </div>
+      </div>
+
+      <div className="dashboard-grid">
+        <ChartCard
+          title={`工作室建设进度（${board.plan.start_year}–${board.plan.end_year}年规划）`}
+          rows={p.rows}
+          columns={[
+            { key: "year", label: "年份" },
+            { key: "accredited", label: "当年授牌" },
+            { key: "cumulative", label: "累计" },
+            { key: "planned", label: "规划进度" },
+          ]}
+          link={<Link to="/studios?status=active">工作室列表</Link>}
+        >
+          <LinesChart rows={p.rows} x="year" series={[{ key: "cumulative", label: "累计授牌" }, { key: "planned", label: "规划进度" }]} />
+        </ChartCard>
+
+        <ChartCard
+          title="各单位工作室"
+          rows={board.studiosByUnit}
+          columns={[
+            { key: "unit", label: "单位" },
+            { key: "studios", label: "工作室" },
+            { key: "target", label: "单位目标" },
+          ]}
+          link={<Link to="/studios">工作室列表</Link>}
+        >
+          <BarsChart rows={board.studiosByUnit} x="unit" series={[{ key: "studios", label: "工作室" }, { key: "target", label: "单位目标" }]} />
+        </ChartCard>
+
+        <ChartCard
+          title="工作室所在领域"
+          rows={board.studiosBySector.map((s) => ({ sector: FOCUS_SECTOR_LABELS[s.sector], studios: s.studios }))}
+          columns={[
+            { key: "sector", label: "领域" },
+            { key: "studios", label: "工作室" },
+          ]}
+        >
+          <BarsChart rows={board.studiosBySector.map((s) => ({ sector: FOCUS_SECTOR_LABELS[s.sector], studios: s.studios }))} x="sector" series={[{ key: "studios", label: "工作室" }]} />
+        </ChartCard>
+
+        <ChartCard
+          title="“1+N”育人成效（经核实）"
+          rows={board.outputByYear}
+          columns={[{ key: "year", label: "年份" }, ...MILESTONE_SERIES.map((s) => ({ key: s.key as "skillUpgrades", label: s.label }))]}
+          link={role === "county_officer" || board.unitId ? null : <Link to="/evaluations">年度考核</Link>}
+        >
+          <BarsChart rows={board.outputByYear} x="year" series={MILESTONE_SERIES} stacked />
+        </ChartCard>
+
+        <ChartCard
+          title="竞赛获奖（按级别）"
+          rows={board.competitionLevels.map((c) => ({ level: COMPETITION_LEVELS[c.level as keyof typeof COMPETITION_LEVELS] ?? c.level, placings: c.placings }))}
+          columns={[
+            { key: "level", label: "级别" },
+            { key: "placings", label: "人次" },
+          ]}
+        >
+          <BarsChart
+            rows={board.competitionLevels.map((c) => ({ level: COMPETITION_LEVELS[c.level as keyof typeof COMPETITION_LEVELS] ?? c.level, placings: c.placings }))}
+            x="level"
+            series={[{ key: "placings", label: "获奖人次" }]}
+          />
+        </ChartCard>
+
+        <ChartCard
+          title="学历提升补助（元）"
+          rows={board.subsidies}
+          columns={[
+            { key: "year", label: "年度" },
+            { key: "budget", label: "预算" },
+            { key: "approved", label: "已批准" },
+            { key: "paid", label: "已拨付" },
+          ]}
+          link={<Link to={`/subsidies?year=${filter.toYear}`}>补助申请</Link>}
+        >
+          <BarsChart rows={board.subsidies} x="year" series={[{ key: "budget", label: "预算" }, { key: "approved", label: "已批准" }, { key: "paid", label: "已拨付" }]} />
+        </ChartCard>
+
+        <ChartCard
+          title="补助申请状态"
+          rows={board.subsidyStatus.map((s) => ({ status: SUBSIDY_STATUS_LABELS[s.status], applications: s.applications }))}
+          columns={[
+            { key: "status", label: "状态" },
+            { key: "applications", label: "申请数" },
+          ]}
+        >
+          <BarsChart rows={board.subsidyStatus.map((s) => ({ status: SUBSIDY_STATUS_LABELS[s.status], applications: s.applications }))} x="status" series={[{ key: "applications", label: "申请数" }]} />
+        </ChartCard>
+
+        <ChartCard
+          title="交流培训（按月）"
+          rows={board.eventsByMonth}
+          columns={[
+            { key: "month", label: "月份" },
+            { key: "total", label: "活动" },
+            { key: "crossRegion", label: "跨区域" },
+            { key: "hours", label: "学时" },
+          ]}
+          link={<Link to={`/events?from=${filter.fromYear}-01-01${unitQuery}`}>活动列表</Link>}
+        >
+          <BarsChart rows={board.eventsByMonth} x="month" series={Object.entries(KIND_LABELS).map(([key, label]) => ({ key, label }))} stacked />
+        </ChartCard>
+
+        <ChartCard
+          title="历届评选"
+          rows={board.funnel}
+          columns={[
+            { key: "campaign", label: "届次" },
+            { key: "nominated", label: "推荐" },
+            { key: "qualified", label: "通过初审" },
+            { key: "candidates", label: "候选对象" },
+            { key: "named", label: "命名" },
+          ]}
+          link={<Link to="/campaigns">评选活动</Link>}
+        >
+          <BarsChart
+            rows={board.funnel.map((f) => ({ ...f, campaign: `第${f.campaign}届` }))}
+            x="campaign"
+            series={[{ key: "nominated", label: "推荐" }, { key: "qualified", label: "通过初审" }, { key: "candidates", label: "候选对象" }, { key: "named", label: "命名" }]}
+          />
+        </ChartCard>
+      </div>
+
+      {canPlan ? (
+        <details className="card no-print">
+          <summary>修改建设规划</summary>
+          <Form method="post" className="form-grid">
+            <label className="field">
+              工作室目标数
+              <input name="target" defaultValue={board.plan.target} inputMode="numeric" />
+            </label>
+            <label className="field">
+              开始年份
+              <input name="startYear" defaultValue={board.plan.start_year} inputMode="numeric" />
+            </label>
+            <label className="field">
+              结束年份
+              <input name="endYear" defaultValue={board.plan.end_year} inputMode="numeric" />
+            </label>
+            {units.map((u) => (
+              <label key={u.id} className="field">
+                {u.short_name}目标（可选）
+                <input name={`unit-${u.id}`} defaultValue={unitTargets[u.id] ?? ""} inputMode="numeric" />
+              </label>
+            ))}
+            {data?.message ? (
+              <p className={data.saved ? "notice success span-all" : "form-errors span-all"} role={data.saved ? "status" : "alert"}>
+                {data.message}
+              </p>
+            ) : null}
+            <div className="form-actions">
+              <button type="submit" className="button primary">
+                保存规划
+              </button>
+            </div>
+          </Form>
+        </details>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import * as dashboard from "../../app/routes/dashboard";
+import { useTestDb } from "../db";
+import { makeUser, unitId } from "../factories";
+import { call, jsonOf } from "../http";
+
+const t = useTestDb();
+
+describe("the dashboard page", () => {
+  it("shows a county its own unit only, the city any, and nobody else anything", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const craftsman = await makeUser(t.db, "craftsman");
+    expect((await call(dashboard.loader, { db: t.db, path: "/dashboard", as: craftsman })).status).toBe(403);
+    expect((await call(dashboard.loader, { db: t.db, path: "/dashboard" })).status).toBe(302);
+    const own = await jsonOf(await call(dashboard.loader, { db: t.db, path: `/dashboard?unitId=${await unitId(t.db, "jiaojiang")}`, as: county }));
+    expect(own.board.studiosByUnit.map((u: { unit: string }) => u.unit)).toEqual(["温岭市"]);
+    const all = await jsonOf(await call(dashboard.loader, { db: t.db, path: "/dashboard?fromYear=abc", as: city }));
+    expect(all.board.studiosByUnit).toHaveLength(10);
+    expect(all.filter.fromYear).toBe(2018);
+  });
+
+  it("lets only the city change the plan, keeping the other units' targets", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const wenling = await unitId(t.db, "wenling");
+    const form = { target: "100", startYear: "2018", endYear: "2022", [`unit-${wenling}`]: "12" };
+    expect((await call(dashboard.action, { db: t.db, path: "/dashboard", as: county, form })).status).toBe(403);
+    expect((await call(dashboard.action, { db: t.db, path: "/dashboard", as: city, form: { ...form, endYear: "2017" } })).status).toBe(400);
+    expect((await call(dashboard.action, { db: t.db, path: "/dashboard", as: city, form: { ...form, target: "-5" } })).status).toBe(400);
+    expect((await call(dashboard.action, { db: t.db, path: "/dashboard", as: city, form })).status).toBe(200);
+    const page = await jsonOf(await call(dashboard.loader, { db: t.db, path: `/dashboard?unitId=${await unitId(t.db, "jiaojiang")}`, as: city }));
+    expect(page.unitTargets[wenling]).toBe(12);
+  });
+});
