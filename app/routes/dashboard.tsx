@@ -87,9 +87,14 @@ export default function Dashboard() {
     <section>
       <div className="page-head">
         <h1>数据看板</h1>
-        <button type="button" className="button no-print" onClick={() => window.print()}>
-          打印月报
-        </button>
+        <div className="actions no-print">
+          <a className="button" href={`/dashboard/export?fromYear=${filter.fromYear}&toYear=${filter.toYear}${filter.unitId ? `&unitId=${filter.unitId}` : ""}`} download>
+            导出 Excel
+          </a>
+          <button type="button" className="button" onClick={() => window.print()}>
+            打印月报
+          </button>
+        </div>
       </div>
       <Form method="get" className="filters no-print">
         <label>

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import ExcelJS from "exceljs";
 import * as dashboard from "../../app/routes/dashboard";
+import * as dashboardExport from "../../app/routes/dashboard.export";
 import { useTestDb } from "../db";
 import { makeUser, unitId } from "../factories";
 import { call, jsonOf } from "../http";
@@ -18,6 +20,14 @@ describe("the dashboard page", () => {
     const all = await jsonOf(await call(dashboard.loader, { db: t.db, path: "/dashboard?fromYear=abc", as: city }));
     expect(all.board.studiosByUnit).toHaveLength(10);
     expect(all.filter.fromYear).toBe(2018);
+
+    const exported = await call(dashboardExport.loader, { db: t.db, path: "/dashboard/export", as: county });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await exported.arrayBuffer());
+    expect(book.worksheets.map((w) => w.name)).toEqual(["工作室建设进度", "各单位工作室", "工作室领域", "育人成效", "竞赛获奖级别", "学历提升补助", "补助申请状态", "交流培训", "历届评选"]);
+    const units = book.getWorksheet("各单位工作室")!.getSheetValues().slice(3).filter(Boolean) as unknown[][];
+    expect(units.map((r) => r[1])).toEqual(["温岭市"]);
+    expect((await call(dashboardExport.loader, { db: t.db, path: "/dashboard/export", as: craftsman })).status).toBe(403);
   });
 
   it("lets only the city change the plan, keeping the other units' targets", async () => {

@@ -1,0 +1,28 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requirePermission } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { loadDashboard } from "~/modules/dashboard/dashboard.server";
+import { dashboardWorkbook } from "~/modules/dashboard/export.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "dashboard.read");
+  const db = getDb();
+  const url = new URL(request.url);
+  const num = (name: string) => {
+    const n = Number(url.searchParams.get(name));
+    return Number.isInteger(n) && n >= 2000 && n <= 2100 ? n : undefined;
+  };
+  const plan = await db.selectFrom("studio_plan").select("start_year").where("id", "=", 1).executeTakeFirstOrThrow();
+  const fromYear = num("fromYear") ?? plan.start_year;
+  const toYear = Math.max(num("toYear") ?? new Date().getFullYear(), fromYear);
+  const unitId = Number(url.searchParams.get("unitId")) || undefined;
+  const board = await loadDashboard(db, user, { fromYear, toYear, unitId });
+  const body = await dashboardWorkbook(board, `匠心数据看板 ${fromYear}–${toYear}`);
+  return new Response(new Uint8Array(body), {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": `attachment; filename="dashboard.xlsx"; filename*=UTF-8''${encodeURIComponent(`数据看板${fromYear}-${toYear}.xlsx`)}`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
