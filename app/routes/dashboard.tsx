@@ -242,6 +242,33 @@ export default function Dashboard() {
         </ChartCard>
 
         <ChartCard
+          title="交流培训覆盖面（活动占比 %）"
+          rows={board.eventReach}
+          columns={[
+            { key: "reach", label: "覆盖面" },
+            { key: "events", label: "活动数" },
+            { key: "share", label: "占比 %" },
+          ]}
+          link={<Link to={`/events?reach=region${unitQuery}`}>跨区域活动</Link>}
+        >
+          <BarsChart rows={board.eventReach} x="reach" series={[{ key: "share", label: "占比 %" }]} />
+        </ChartCard>
+
+        <ChartCard
+          title="工作室育人成效排名（经核实成果）"
+          rows={[...board.topStudios.map((s) => ({ ...s, rank: "前列" })), ...board.bottomStudios.map((s) => ({ ...s, rank: "靠后" }))]}
+          columns={[
+            { key: "rank", label: "" },
+            { key: "name", label: "工作室" },
+            { key: "milestones", label: "成果" },
+            { key: "apprentices", label: "在带学徒" },
+          ]}
+          link={<Link to="/evaluations">年度考核</Link>}
+        >
+          <BarsChart rows={board.topStudios.map((s) => ({ name: s.name.replace("工匠工作室", ""), milestones: s.milestones }))} x="name" series={[{ key: "milestones", label: "经核实成果（前5）" }]} />
+        </ChartCard>
+
+        <ChartCard
           title="历届评选"
           rows={board.funnel}
           columns={[

@@ -22,7 +22,7 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
   const toTs = new Date(`${filter.toYear + 1}-01-01T00:00:00+08:00`);
   const currentYear = new Date().getFullYear();
 
-  const [plan, unitTargets, byYear, byUnit, bySector, output, competitionLevels, apprentices, subsidyYears, subsidyStatus, events, funnel] = await Promise.all([
+  const [plan, unitTargets, byYear, byUnit, bySector, output, competitionLevels, apprentices, subsidyYears, subsidyStatus, events, funnel, studioOutput, eventReach] = await Promise.all([
     db.selectFrom("studio_plan").selectAll().where("id", "=", 1).executeTakeFirstOrThrow(),
     db.selectFrom("studio_plan_unit").selectAll().execute(),
     db
@@ -130,6 +130,42 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
       .groupBy("campaign.number")
       .orderBy("campaign.number")
       .execute(),
+    // Verified output per studio in the window, for the top and bottom of the table.
+    db
+      .selectFrom("studio")
+      .leftJoin("mentorship", "mentorship.studio_id", "studio.id")
+      .leftJoin("milestone", (join) =>
+        join
+          .onRef("milestone.mentorship_id", "=", "mentorship.id")
+          .on("milestone.status", "=", "verified")
+          .on("milestone.occurred_on", ">=", from)
+          .on("milestone.occurred_on", "<=", to),
+      )
+      .where("studio.status", "in", ["active", "accredited", "suspended"])
+      .$if(!!unitId, (q) => q.where("studio.org_unit_id", "=", unitId!))
+      .select((eb) => [
+        "studio.id",
+        "studio.name",
+        eb.fn.count<number>("milestone.id").as("milestones"),
+        sql<number>`count(distinct mentorship.id) filter (where mentorship.status = 'active')`.as("apprentices"),
+      ])
+      .groupBy(["studio.id", "studio.name"])
+      .orderBy("milestones", "desc")
+      .orderBy("studio.id")
+      .execute(),
+    // How many events crossed units, industries and regions, from who actually attended.
+    db
+      .selectFrom("event")
+      .where("starts_at", ">=", fromTs)
+      .where("starts_at", "<", toTs)
+      .$if(!!unitId, (q) => q.where("org_unit_id", "=", unitId!))
+      .select([
+        (eb) => eb.fn.countAll<number>().as("events"),
+        sql<number>`count(*) filter (where (select count(distinct coalesce(p.employer, ep.outside_employer)) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended) > 1)`.as("cross_unit"),
+        sql<number>`count(*) filter (where (select count(distinct coalesce(p.industry, ep.outside_industry)) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended) > 1)`.as("cross_industry"),
+        sql<number>`count(*) filter (where (select count(distinct coalesce(p.org_unit_id, ep.outside_unit_id)) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended) > 1)`.as("cross_region"),
+      ])
+      .executeTakeFirstOrThrow(),
   ]);
 
   const progress = planProgress(new Map(byYear.map((r) => [Number(r.year), Number(r.n)])), plan, currentYear);
@@ -160,6 +196,20 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
         hours: rows.reduce((s, r) => s + Number(r.hours), 0),
       };
     }),
+    topStudios: studioOutput.slice(0, 5).map((r) => ({ id: r.id, name: r.name, milestones: Number(r.milestones), apprentices: Number(r.apprentices) })),
+    bottomStudios: studioOutput
+      .slice(-5)
+      .reverse()
+      .map((r) => ({ id: r.id, name: r.name, milestones: Number(r.milestones), apprentices: Number(r.apprentices) })),
+    eventReach: (() => {
+      const total = Number(eventReach.events);
+      const share = (n: unknown) => (total ? Math.round((Number(n) / total) * 100) : 0);
+      return [
+        { reach: "跨单位", events: Number(eventReach.cross_unit), share: share(eventReach.cross_unit) },
+        { reach: "跨行业", events: Number(eventReach.cross_industry), share: share(eventReach.cross_industry) },
+        { reach: "跨区域", events: Number(eventReach.cross_region), share: share(eventReach.cross_region) },
+      ];
+    })(),
     funnel: funnel.map((f) => ({ campaign: f.number, nominated: Number(f.nominated), qualified: Number(f.qualified), candidates: Number(f.candidates), named: Number(f.named) })),
     unitId: unitId ?? null,
   };

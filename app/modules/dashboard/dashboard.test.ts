@@ -22,6 +22,9 @@ describe("the dashboard", () => {
     expect(all.funnel.find((f) => f.campaign === 2)).toMatchObject({ named: 20, candidates: 30 });
     expect(all.eventsByMonth.reduce((s, m) => s + m.total, 0)).toBeGreaterThanOrEqual(1);
     expect(all.progress.total).toBe(open.length);
+    expect(all.topStudios.length).toBeGreaterThan(0);
+    expect(all.topStudios[0].milestones).toBeGreaterThanOrEqual(all.bottomStudios[0].milestones);
+    expect(all.eventReach.find((r) => r.reach === "跨区域")).toMatchObject({ events: 1 });
 
     const wenling = await unitId(t.db, "wenling");
     const county: SessionUser = { ...city, role: "county_officer", orgUnitId: wenling };

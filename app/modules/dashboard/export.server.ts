@@ -27,6 +27,11 @@ export async function dashboardWorkbook(board: Dashboard, title: string): Promis
     ["月份", ...kinds.map((k) => KIND_LABELS[k]), "合计", "跨区域", "学时"],
     board.eventsByMonth.map((r) => [r.month, ...kinds.map((k) => (r as Record<string, unknown>)[k] ?? 0), r.total, r.crossRegion, r.hours]),
   );
+  sheet("交流培训覆盖面", ["覆盖面", "活动数", "占比 %"], board.eventReach.map((r) => [r.reach, r.events, r.share]));
+  sheet("工作室成效排名", ["", "工作室", "成果", "在带学徒"], [
+    ...board.topStudios.map((r) => ["前列", r.name, r.milestones, r.apprentices]),
+    ...board.bottomStudios.map((r) => ["靠后", r.name, r.milestones, r.apprentices]),
+  ]);
   sheet("历届评选", ["届次", "推荐", "通过初审", "候选对象", "命名"], board.funnel.map((r) => [r.campaign, r.nominated, r.qualified, r.candidates, r.named]));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
