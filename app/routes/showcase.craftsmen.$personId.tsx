@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CoverageList } from "~/components/CoverageList";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
-import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import { publicProfile } from "~/modules/showcase/showcase.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -50,31 +50,7 @@ export default function CraftsmanProfile() {
           </p>
         </div>
       ) : null}
-      {p.coverage.length ? (
-        <div className="card">
-          <h2>媒体报道</h2>
-          <ul>
-            {p.coverage.map((c) => (
-              <li key={c.id}>
-                {OUTLET_LABELS[c.outlet]}（{c.outlet_name}）{c.published_on}：
-                {c.url ? (
-                  <a href={c.url} rel="noopener noreferrer nofollow" target="_blank">
-                    {c.title}
-                  </a>
-                ) : (
-                  c.title
-                )}
-                {c.has_clipping ? (
-                  <>
-                    {" "}
-                    · <a href={`/showcase/clippings/${c.id}`}>剪报</a>
-                  </>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <CoverageList items={p.coverage} />
       <p className="no-print">
         <button type="button" className="button" onClick={() => window.print()}>
           打印个人简介

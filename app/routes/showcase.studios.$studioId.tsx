@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CoverageList } from "~/components/CoverageList";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { KIND_LABELS } from "~/modules/events/reach";
-import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import { publicStudio } from "~/modules/showcase/showcase.server";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 
@@ -65,25 +65,7 @@ export default function PublicStudio() {
           </ul>
         </div>
       ) : null}
-      {s.coverage.length ? (
-        <div className="card">
-          <h2>媒体报道</h2>
-          <ul>
-            {s.coverage.map((c) => (
-              <li key={c.id}>
-                {OUTLET_LABELS[c.outlet]}（{c.outlet_name}）{c.published_on}：
-                {c.url ? (
-                  <a href={c.url} rel="noopener noreferrer nofollow" target="_blank">
-                    {c.title}
-                  </a>
-                ) : (
-                  c.title
-                )}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <CoverageList items={s.coverage} />
     </section>
   );
 }
