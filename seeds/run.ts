@@ -1,5 +1,6 @@
 import { createDb, engineName, migrateToLatest } from "../db";
 import { printLogins, seedDemo } from "./demo";
+import { seedScale } from "./scale";
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -16,7 +17,8 @@ const db = createDb();
 try {
   await migrateToLatest(db);
   const started = Date.now();
-  const logins = await seedDemo(db, { scale, log: (line) => console.log(`  ${line}`) });
+  const logins = await seedDemo(db, { log: (line) => console.log(`  ${line}`) });
+  if (scale > 1) await seedScale(db, scale, (line) => console.log(`  scale: ${line}`));
   console.log(`Seeded ×${scale} on ${engineName()} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   printLogins(logins);
 } catch (error) {
