@@ -11,6 +11,7 @@ import { listNominations } from "~/modules/nominations/nominations.server";
 import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
 import { nominationFilterSchema } from "~/modules/nominations/schema";
 import { listOrgUnits } from "~/modules/org-units/org-units.server";
+import { UnitFilter } from "~/components/UnitFilter";
 
 export const meta: MetaFunction = () => [{ title: "推荐人选 · 匠心" }];
 
@@ -57,19 +58,7 @@ export default function Nominations() {
           <span>搜索</span>
           <input name="q" defaultValue={filter.q ?? ""} placeholder="姓名、工作单位或完整身份证号" />
         </label>
-        {units.length ? (
-          <label>
-            <span>推荐单位</span>
-            <select name="unitId" defaultValue={filter.unitId ?? ""}>
-              <option value="">全部</option>
-              {units.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.short_name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <UnitFilter units={units} value={filter.unitId} label="推荐单位" />
         <label>
           <span>状态</span>
           <select name="stage" defaultValue={filter.stage ?? "all"}>

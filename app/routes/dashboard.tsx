@@ -83,6 +83,13 @@ export default function Dashboard() {
   const data = useActionData<typeof action>();
   const p = board.progress;
   const unitQuery = board.unitId ? `&unitId=${board.unitId}` : "";
+  // Rows as the charts and their tables both show them.
+  const sectorRows = board.studiosBySector.map((s) => ({ sector: FOCUS_SECTOR_LABELS[s.sector], studios: s.studios }));
+  const competitionRows = board.competitionLevels.map((c) => ({
+    level: COMPETITION_LEVELS[c.level as keyof typeof COMPETITION_LEVELS] ?? c.level,
+    placings: c.placings,
+  }));
+  const statusRows = board.subsidyStatus.map((s) => ({ status: SUBSIDY_STATUS_LABELS[s.status], applications: s.applications }));
   return (
     <section>
       <div className="page-head">
@@ -169,13 +176,13 @@ export default function Dashboard() {
 
         <ChartCard
           title="工作室所在领域"
-          rows={board.studiosBySector.map((s) => ({ sector: FOCUS_SECTOR_LABELS[s.sector], studios: s.studios }))}
+          rows={sectorRows}
           columns={[
             { key: "sector", label: "领域" },
             { key: "studios", label: "工作室" },
           ]}
         >
-          <BarsChart rows={board.studiosBySector.map((s) => ({ sector: FOCUS_SECTOR_LABELS[s.sector], studios: s.studios }))} x="sector" series={[{ key: "studios", label: "工作室" }]} />
+          <BarsChart rows={sectorRows} x="sector" series={[{ key: "studios", label: "工作室" }]} />
         </ChartCard>
 
         <ChartCard
@@ -189,14 +196,14 @@ export default function Dashboard() {
 
         <ChartCard
           title="竞赛获奖（按级别）"
-          rows={board.competitionLevels.map((c) => ({ level: COMPETITION_LEVELS[c.level as keyof typeof COMPETITION_LEVELS] ?? c.level, placings: c.placings }))}
+          rows={competitionRows}
           columns={[
             { key: "level", label: "级别" },
             { key: "placings", label: "人次" },
           ]}
         >
           <BarsChart
-            rows={board.competitionLevels.map((c) => ({ level: COMPETITION_LEVELS[c.level as keyof typeof COMPETITION_LEVELS] ?? c.level, placings: c.placings }))}
+            rows={competitionRows}
             x="level"
             series={[{ key: "placings", label: "获奖人次" }]}
           />
@@ -218,13 +225,13 @@ export default function Dashboard() {
 
         <ChartCard
           title="补助申请状态"
-          rows={board.subsidyStatus.map((s) => ({ status: SUBSIDY_STATUS_LABELS[s.status], applications: s.applications }))}
+          rows={statusRows}
           columns={[
             { key: "status", label: "状态" },
             { key: "applications", label: "申请数" },
           ]}
         >
-          <BarsChart rows={board.subsidyStatus.map((s) => ({ status: SUBSIDY_STATUS_LABELS[s.status], applications: s.applications }))} x="status" series={[{ key: "applications", label: "申请数" }]} />
+          <BarsChart rows={statusRows} x="status" series={[{ key: "applications", label: "申请数" }]} />
         </ChartCard>
 
         <ChartCard

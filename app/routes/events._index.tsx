@@ -10,6 +10,7 @@ import { listEvents, organiserOptions } from "~/modules/events/events.server";
 import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import { eventFilterSchema } from "~/modules/events/schema";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { UnitFilter } from "~/components/UnitFilter";
 
 export const meta: MetaFunction = () => [{ title: "交流培训 · 匠心" }];
 
@@ -68,19 +69,7 @@ export default function Events() {
             ))}
           </select>
         </label>
-        {units.length ? (
-          <label>
-            <span>单位</span>
-            <select name="unitId" defaultValue={filter.unitId ?? ""}>
-              <option value="">全部</option>
-              {units.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.short_name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <UnitFilter units={units} value={filter.unitId} />
         <label>
           <span>覆盖面</span>
           <select name="reach" defaultValue={filter.reach ?? ""}>

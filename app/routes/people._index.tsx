@@ -11,6 +11,7 @@ import { SEX_LABELS } from "~/modules/people/id-number";
 import { SKILL_LEVELS } from "~/modules/people/options";
 import { listPeople } from "~/modules/people/people.server";
 import { personFilterSchema } from "~/modules/people/schema";
+import { UnitFilter } from "~/components/UnitFilter";
 
 export const meta: MetaFunction = () => [{ title: "人员档案 · 匠心" }];
 
@@ -43,19 +44,7 @@ export default function People() {
           <span>搜索</span>
           <input name="q" defaultValue={data.filter.q ?? ""} placeholder="姓名、工作单位，或完整身份证号/手机号" />
         </label>
-        {data.units.length ? (
-          <label>
-            <span>单位</span>
-            <select name="orgUnitId" defaultValue={data.filter.orgUnitId ?? ""}>
-              <option value="">全部单位</option>
-              {data.units.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.short_name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <UnitFilter units={data.units} value={data.filter.orgUnitId} name="orgUnitId" emptyLabel="全部单位" />
         <label>
           <span>技术等级</span>
           <select name="skillLevel" defaultValue={data.filter.skillLevel ?? ""}>

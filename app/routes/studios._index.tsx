@@ -9,6 +9,7 @@ import { searchParams } from "~/lib/http.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
 import { eligibleLeaders, listStudios } from "~/modules/studios/studios.server";
+import { UnitFilter } from "~/components/UnitFilter";
 
 export const meta: MetaFunction = () => [{ title: "工匠工作室 · 匠心" }];
 
@@ -59,19 +60,7 @@ export default function Studios() {
             ))}
           </select>
         </label>
-        {units.length ? (
-          <label>
-            <span>单位</span>
-            <select name="unitId" defaultValue={filter.unitId ?? ""}>
-              <option value="">全部</option>
-              {units.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.short_name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <UnitFilter units={units} value={filter.unitId} />
         <button type="submit" className="button">
           查询
         </button>

@@ -12,6 +12,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { TARGET_DEGREES } from "~/modules/subsidies/schema";
 import { budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/subsidies.server";
+import { UnitFilter } from "~/components/UnitFilter";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助 · 匠心" }];
 
@@ -119,19 +120,7 @@ export default function Subsidies() {
             ))}
           </select>
         </label>
-        {d.units.length ? (
-          <label>
-            <span>单位</span>
-            <select name="unitId" defaultValue={d.filter.unitId ?? ""}>
-              <option value="">全部</option>
-              {d.units.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.short_name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        <UnitFilter units={d.units} value={d.filter.unitId} />
         <button type="submit" className="button">
           查询
         </button>

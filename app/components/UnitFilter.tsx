@@ -1,0 +1,29 @@
+/** The unit filter of a list page; shown only to those who may choose among units. */
+export function UnitFilter({
+  units,
+  value,
+  name = "unitId",
+  label = "单位",
+  emptyLabel = "全部",
+}: {
+  units: Array<{ id: number; short_name: string }>;
+  value: number | null | undefined;
+  name?: string;
+  label?: string;
+  emptyLabel?: string;
+}) {
+  if (!units.length) return null;
+  return (
+    <label>
+      <span>{label}</span>
+      <select name={name} defaultValue={value ?? ""}>
+        <option value="">{emptyLabel}</option>
+        {units.map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.short_name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
