@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "../../../db";
 import type { SessionUser } from "../../auth/roles";
 import { recordAudit } from "../audit/audit.server";
+import { attendanceByEvent } from "../events/events.server";
 import { planProgress } from "./plan";
 
 /**
@@ -21,8 +22,13 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
   const fromTs = new Date(`${filter.fromYear}-01-01T00:00:00+08:00`);
   const toTs = new Date(`${filter.toYear + 1}-01-01T00:00:00+08:00`);
   const currentYear = new Date().getFullYear();
+  const windowEvents = db
+    .selectFrom("event")
+    .where("event.starts_at", ">=", fromTs)
+    .where("event.starts_at", "<", toTs)
+    .$if(!!unitId, (q) => q.where("event.org_unit_id", "=", unitId!));
 
-  const [plan, unitTargets, byYear, byUnit, bySector, output, competitionLevels, apprentices, subsidyYears, subsidyStatus, events, funnel, studioOutput, eventReach] = await Promise.all([
+  const [plan, unitTargets, byYear, byUnit, bySector, output, competitionLevels, apprentices, subsidyYears, subsidyStatus, events, funnel, studioOutput] = await Promise.all([
     db.selectFrom("studio_plan").selectAll().where("id", "=", 1).executeTakeFirstOrThrow(),
     db.selectFrom("studio_plan_unit").selectAll().execute(),
     db
@@ -101,19 +107,23 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
       .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy("status")
       .execute(),
+    // Events per month and kind with the attendance figures of each, joined once from one grouped pass.
     db
       .selectFrom("event")
-      .where("starts_at", ">=", fromTs)
-      .where("starts_at", "<", toTs)
-      .$if(!!unitId, (q) => q.where("org_unit_id", "=", unitId!))
+      .leftJoin(attendanceByEvent(db).where("ep.event_id", "in", windowEvents.select("event.id")).as("att"), "att.event_id", "event.id")
+      .where("event.starts_at", ">=", fromTs)
+      .where("event.starts_at", "<", toTs)
+      .$if(!!unitId, (q) => q.where("event.org_unit_id", "=", unitId!))
       .select([
-        sql<string>`to_char(starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`.as("month"),
-        "kind",
+        sql<string>`to_char(event.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`.as("month"),
+        "event.kind",
         (eb) => eb.fn.countAll<number>().as("n"),
-        sql<number>`coalesce(sum((select sum(ep.hours) from event_participant ep where ep.event_id = event.id and ep.attended)), 0)`.as("hours"),
-        sql<number>`count(*) filter (where (select count(distinct coalesce(p.org_unit_id, ep.outside_unit_id)) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended) > 1)`.as("cross_region"),
+        sql<number>`coalesce(sum(att.hours), 0)`.as("hours"),
+        sql<number>`count(*) filter (where att.employers > 1)`.as("cross_unit"),
+        sql<number>`count(*) filter (where att.industries > 1)`.as("cross_industry"),
+        sql<number>`count(*) filter (where att.regions > 1)`.as("cross_region"),
       ])
-      .groupBy([sql`to_char(starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`, "kind"])
+      .groupBy([sql`to_char(event.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`, "event.kind"])
       .orderBy("month")
       .execute(),
     db
@@ -153,19 +163,6 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
       .orderBy("milestones", "desc")
       .orderBy("studio.id")
       .execute(),
-    // How many events crossed units, industries and regions, from who actually attended.
-    db
-      .selectFrom("event")
-      .where("starts_at", ">=", fromTs)
-      .where("starts_at", "<", toTs)
-      .$if(!!unitId, (q) => q.where("org_unit_id", "=", unitId!))
-      .select([
-        (eb) => eb.fn.countAll<number>().as("events"),
-        sql<number>`count(*) filter (where (select count(distinct coalesce(p.employer, ep.outside_employer)) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended) > 1)`.as("cross_unit"),
-        sql<number>`count(*) filter (where (select count(distinct coalesce(p.industry, ep.outside_industry)) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended) > 1)`.as("cross_industry"),
-        sql<number>`count(*) filter (where (select count(distinct coalesce(p.org_unit_id, ep.outside_unit_id)) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended) > 1)`.as("cross_region"),
-      ])
-      .executeTakeFirstOrThrow(),
   ]);
 
   const progress = planProgress(new Map(byYear.map((r) => [Number(r.year), Number(r.n)])), plan, currentYear);
@@ -202,13 +199,16 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
       .reverse()
       .map((r) => ({ id: r.id, name: r.name, milestones: Number(r.milestones), apprentices: Number(r.apprentices) })),
     eventReach: (() => {
-      const total = Number(eventReach.events);
-      const share = (n: unknown) => (total ? Math.round((Number(n) / total) * 100) : 0);
-      return [
-        { reach: "跨单位", events: Number(eventReach.cross_unit), share: share(eventReach.cross_unit) },
-        { reach: "跨行业", events: Number(eventReach.cross_industry), share: share(eventReach.cross_industry) },
-        { reach: "跨区域", events: Number(eventReach.cross_region), share: share(eventReach.cross_region) },
-      ];
+      const total = events.reduce((s, r) => s + Number(r.n), 0);
+      const count = (column: "cross_unit" | "cross_industry" | "cross_region") => events.reduce((s, r) => s + Number(r[column]), 0);
+      const share = (n: number) => (total ? Math.round((n / total) * 100) : 0);
+      return (
+        [
+          ["跨单位", "cross_unit"],
+          ["跨行业", "cross_industry"],
+          ["跨区域", "cross_region"],
+        ] as const
+      ).map(([reach, column]) => ({ reach, events: count(column), share: share(count(column)) }));
     })(),
     funnel: funnel.map((f) => ({ campaign: f.number, nominated: Number(f.nominated), qualified: Number(f.qualified), candidates: Number(f.candidates), named: Number(f.named) })),
     unitId: unitId ?? null,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { seedDemo } from "../../../seeds/demo";
 import { unitId } from "../../../test/factories";
+import { reachOfEvents } from "../events/events.server";
 import { loadDashboard, savePlan } from "./dashboard.server";
 import type { SessionUser } from "../../auth/roles";
 
@@ -25,6 +26,12 @@ describe("the dashboard", () => {
     expect(all.topStudios.length).toBeGreaterThan(0);
     expect(all.topStudios[0].milestones).toBeGreaterThanOrEqual(all.bottomStudios[0].milestones);
     expect(all.eventReach.find((r) => r.reach === "跨区域")).toMatchObject({ events: 1 });
+    // Event figures against the per-event reach the event pages show, computed row by row.
+    const shown = await t.db.selectFrom("event").select("id").where("starts_at", "<", new Date(`${year + 1}-01-01T00:00:00+08:00`)).execute();
+    const reaches = [...(await reachOfEvents(t.db, shown.map((e) => e.id))).values()];
+    expect(all.eventReach.map((r) => r.events)).toEqual([reaches.filter((r) => r.crossUnit).length, reaches.filter((r) => r.crossIndustry).length, reaches.filter((r) => r.crossRegion).length]);
+    const hours = await t.db.selectFrom("event_participant").innerJoin("event", "event.id", "event_participant.event_id").select("hours").where("attended", "=", true).where("event.id", "in", shown.map((e) => e.id)).execute();
+    expect(all.eventsByMonth.reduce((s, m) => s + m.hours, 0)).toBeCloseTo(hours.reduce((s, p) => s + Number(p.hours), 0));
 
     const wenling = await unitId(t.db, "wenling");
     const county: SessionUser = { ...city, role: "county_officer", orgUnitId: wenling };

@@ -9,7 +9,7 @@ import { recordAudit } from "../audit/audit.server";
 import { isUniqueViolation, type Access } from "../people/people.server";
 import { lookupHash } from "../people/pii.server";
 import { canManageEvent, canViewEvent } from "./policy";
-import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS } from "./reach";
+import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "./reach";
 import type { EventInput } from "./schema";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -165,14 +165,14 @@ export async function eventForViewer(db: DB, user: SessionUser, id: number): Pro
   return { status: 200, value: event };
 }
 
-/** Who attended: platform people with their unit, and outsiders as they gave themselves. */
-export async function participantsOf(db: DB, eventId: number) {
+function participantsQuery(db: DB) {
   return db
     .selectFrom("event_participant")
     .leftJoin("person", "person.id", "event_participant.person_id")
     .leftJoin("org_unit", (join) => join.on(sql<SqlBool>`org_unit.id = coalesce(person.org_unit_id, event_participant.outside_unit_id)`))
     .select([
       "event_participant.id",
+      "event_participant.event_id",
       "event_participant.person_id",
       "event_participant.attended",
       "event_participant.checked_in_at",
@@ -184,15 +184,51 @@ export async function participantsOf(db: DB, eventId: number) {
       sql<string>`coalesce(person.industry, event_participant.outside_industry, '')`.as("industry"),
       "org_unit.id as unit_id",
       "org_unit.short_name as unit_name",
-    ])
-    .where("event_participant.event_id", "=", eventId)
-    .orderBy("event_participant.id")
-    .execute();
+    ]);
+}
+
+/** Who attended: platform people with their unit, and outsiders as they gave themselves. */
+export async function participantsOf(db: DB, eventId: number) {
+  return participantsQuery(db).where("event_participant.event_id", "=", eventId).orderBy("event_participant.id").execute();
 }
 
 export async function reachOf(db: DB, eventId: number) {
-  const attendees = (await participantsOf(db, eventId)).filter((p) => p.attended);
-  return computeReach(attendees.map((a) => ({ employer: a.employer, industry: a.industry, unitId: a.unit_id })));
+  return (await reachOfEvents(db, [eventId])).get(eventId)!;
+}
+
+/** The full reach (跨系统 needs the industry table in reach.ts) of several events from one query. */
+export async function reachOfEvents(db: DB, eventIds: number[]): Promise<Map<number, Reach>> {
+  const attendees = eventIds.length
+    ? await participantsQuery(db).where("event_participant.event_id", "in", eventIds).where("event_participant.attended", "=", true).execute()
+    : [];
+  return new Map(
+    eventIds.map((id) => [
+      id,
+      computeReach(attendees.filter((a) => a.event_id === id).map((a) => ({ employer: a.employer, industry: a.industry, unitId: a.unit_id }))),
+    ]),
+  );
+}
+
+// The SQL twins of computeReach's counts, so lists and the dashboard can count and filter on the server.
+const DISTINCT_EMPLOYERS = sql<number>`count(distinct nullif(trim(coalesce(p.employer, ep.outside_employer)), ''))`;
+const DISTINCT_INDUSTRIES = sql<number>`count(distinct nullif(trim(coalesce(p.industry, ep.outside_industry)), ''))`;
+const DISTINCT_REGIONS = sql<number>`count(distinct coalesce(p.org_unit_id, ep.outside_unit_id))`;
+
+/** Attendance per event (attendees, employers, industries, county units, hours) in one grouped pass. */
+export function attendanceByEvent(db: DB) {
+  return db
+    .selectFrom("event_participant as ep")
+    .leftJoin("person as p", "p.id", "ep.person_id")
+    .where("ep.attended", "=", true)
+    .groupBy("ep.event_id")
+    .select((eb) => [
+      "ep.event_id",
+      eb.fn.countAll<number>().as("attendees"),
+      DISTINCT_EMPLOYERS.as("employers"),
+      DISTINCT_INDUSTRIES.as("industries"),
+      DISTINCT_REGIONS.as("regions"),
+      sql<number>`coalesce(sum(ep.hours), 0)`.as("hours"),
+    ]);
 }
 
 export type ParticipantResult = { ok: true } | { ok: false; status: 400 | 403 | 404 | 409; message: string };
@@ -377,17 +413,6 @@ export interface EventFilter {
   page?: number;
 }
 
-/** Attendee counts per event as SQL, so reach can filter lists on the server. */
-function distinctAttendees(column: "employer" | "industry" | "unit") {
-  const expr =
-    column === "employer"
-      ? sql`coalesce(p.employer, ep.outside_employer)`
-      : column === "industry"
-        ? sql`coalesce(p.industry, ep.outside_industry)`
-        : sql`coalesce(p.org_unit_id, ep.outside_unit_id)`;
-  return sql<number>`(select count(distinct ${expr}) from event_participant ep left join person p on p.id = ep.person_id where ep.event_id = event.id and ep.attended)`;
-}
-
 export async function listEvents(db: DB, user: SessionUser, filter: EventFilter) {
   const matching = (eb: ExpressionBuilder<Database, "event">) => {
     const conditions: Expression<SqlBool>[] = [eventVisibleTo(user)(eb)];
@@ -396,27 +421,22 @@ export async function listEvents(db: DB, user: SessionUser, filter: EventFilter)
     if (filter.kind) conditions.push(eb("event.kind", "=", filter.kind));
     if (filter.unitId) conditions.push(eb("event.org_unit_id", "=", filter.unitId));
     if (filter.reach) {
-      const column = filter.reach === "unit" ? "employer" : filter.reach === "industry" ? "industry" : "unit";
-      conditions.push(sql<SqlBool>`${distinctAttendees(column)} > 1`);
+      const count = { unit: DISTINCT_EMPLOYERS, industry: DISTINCT_INDUSTRIES, region: DISTINCT_REGIONS }[filter.reach];
+      conditions.push(eb("event.id", "in", attendanceByEvent(db).clearSelect().select("ep.event_id").having(count, ">", 1)));
     }
     return eb.and(conditions);
   };
   const page = filter.page ?? 1;
-  const [rows, count] = await Promise.all([
-    eventQuery(db)
-      .where(matching)
-      .select((eb) => [
-        eb.selectFrom("event_participant as ep").select((e) => e.fn.countAll<number>().as("n")).whereRef("ep.event_id", "=", "event.id").where("ep.attended", "=", true).as("attendees"),
-        distinctAttendees("employer").as("employers"),
-        distinctAttendees("industry").as("industries"),
-        distinctAttendees("unit").as("regions"),
-      ])
-      .orderBy("event.starts_at", "desc")
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
-      .execute(),
+  const [events, count] = await Promise.all([
+    eventQuery(db).where(matching).orderBy("event.starts_at", "desc").orderBy("event.id", "desc").limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute(),
     db.selectFrom("event").where(matching).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
   ]);
+  const ids = events.map((e) => e.id);
+  const attendance = ids.length ? await attendanceByEvent(db).where("ep.event_id", "in", ids).execute() : [];
+  const rows = events.map((e) => {
+    const a = attendance.find((r) => r.event_id === e.id);
+    return { ...e, attendees: Number(a?.attendees ?? 0), employers: Number(a?.employers ?? 0), industries: Number(a?.industries ?? 0), regions: Number(a?.regions ?? 0) };
+  });
   return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
 }
 
@@ -455,8 +475,9 @@ export async function exportEvents(db: DB, user: SessionUser, filter: EventFilte
   sheet.addRow(["活动", "类型", "主办", "开始", "结束", "形式", "地点", "签到人数", "单位数", "行业数", "县（市、区）数", "跨单位", "跨行业", "跨系统", "跨区域"]).font = { bold: true };
   for (let page = 1; ; page++) {
     const { rows, total } = await listEvents(db, user, { ...filter, page });
+    const reaches = await reachOfEvents(db, rows.map((e) => e.id));
     for (const e of rows) {
-      const reach = await reachOf(db, e.id);
+      const reach = reaches.get(e.id)!;
       const yes = (v: boolean) => (v ? "是" : "否");
       sheet.addRow([
         e.title,
