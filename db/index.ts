@@ -31,11 +31,14 @@ export interface CreateDbOptions {
   databaseUrl?: string;
   /** PGlite data directory or `memory://`; defaults to PGLITE_DIR or ./data/pglite. */
   pgliteDir?: string;
+  /** Called once per SQL statement sent; the benchmark counts queries per request with it. */
+  onQuery?: () => void;
 }
 
 export function createDb(options: CreateDbOptions = {}): DB {
   const dialect = new TrackedDialect(createDialect(options));
-  const db = new Kysely<Database>({ dialect });
+  const onQuery = options.onQuery;
+  const db = new Kysely<Database>({ dialect, log: onQuery ? () => onQuery() : undefined });
   trackers.set(db, dialect);
   return db;
 }

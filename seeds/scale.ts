@@ -87,4 +87,6 @@ export async function seedScale(db: DB, scale: number, log: (line: string) => vo
       2000000, 1000000, 1000000, (array['submitted','county_approved','draft','returned'])[1 + i % 4], ${admin.id}
     from generate_series(1, ${1000 * scale}) as i join person p on p.id = ${first + leaders}::int + i`.execute(db);
   log(`${1000 * scale} subsidy applications`);
+  // Fresh statistics, as after any bulk load: the planner otherwise guesses a handful of rows.
+  await sql`analyze`.execute(db);
 }

@@ -11,6 +11,8 @@ import { searchParams } from "~/lib/http.server";
 import { loadDashboard, savePlan } from "~/modules/dashboard/dashboard.server";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { OUTLET_LABELS } from "~/modules/showcase/schema";
+import type { Outlet } from "../../db/types";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 
@@ -273,6 +275,19 @@ export default function Dashboard() {
           link={<Link to="/evaluations">年度考核</Link>}
         >
           <BarsChart rows={board.topStudios.map((s) => ({ name: s.name.replace("工匠工作室", ""), milestones: s.milestones }))} x="name" series={[{ key: "milestones", label: "经核实成果（前5）" }]} />
+        </ChartCard>
+
+        <ChartCard
+          title={`宣传报道（公开展示的工匠 ${board.publishedCraftsmen} 名）`}
+          rows={board.publicityByYear}
+          columns={[
+            { key: "year", label: "年份" },
+            ...(Object.entries(OUTLET_LABELS) as Array<[Outlet, string]>).map(([key, label]) => ({ key, label })),
+            { key: "total", label: "合计" },
+          ]}
+          link={<Link to="/publicity">宣传报道记录</Link>}
+        >
+          <BarsChart rows={board.publicityByYear} x="year" series={Object.entries(OUTLET_LABELS).map(([key, label]) => ({ key, label }))} stacked />
         </ChartCard>
 
         <ChartCard

@@ -8,7 +8,7 @@ import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
-import { eligibleLeaders, listStudios } from "~/modules/studios/studios.server";
+import { hasEligibleLeader, listStudios } from "~/modules/studios/studios.server";
 import { UnitFilter } from "~/components/UnitFilter";
 
 export const meta: MetaFunction = () => [{ title: "工匠工作室 · 匠心" }];
@@ -24,12 +24,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   const db = getDb();
   const filter = filterSchema.parse(searchParams(request));
-  const [result, leaders, units] = await Promise.all([
+  const [result, canApply, units] = await Promise.all([
     listStudios(db, user, filter),
-    eligibleLeaders(db, user),
+    hasEligibleLeader(db, user),
     user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
   ]);
-  return json({ ...result, filter, units, canApply: leaders.length > 0 });
+  return json({ ...result, filter, units, canApply });
 }
 
 export default function Studios() {

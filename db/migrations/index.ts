@@ -7,7 +7,7 @@ import * as m0005 from "./0005_subsidies";
 import * as m0006 from "./0006_events";
 import * as m0007 from "./0007_showcase";
 import * as m0008 from "./0008_plan";
-import * as m0009 from "./0009_attendance_index";
+import * as m0009 from "./0009_figure_indexes";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -22,5 +22,5 @@ export const migrations: Record<string, Migration> = {
   "0006_events": m0006,
   "0007_showcase": m0007,
   "0008_plan": m0008,
-  "0009_attendance_index": m0009,
+  "0009_figure_indexes": m0009,
 };

@@ -3,7 +3,11 @@ import type { DB } from "../../../db";
 import type { SessionUser } from "../../auth/roles";
 import { recordAudit } from "../audit/audit.server";
 import { attendanceByEvent } from "../events/events.server";
+import { OUTLET_LABELS } from "../showcase/schema";
+import type { Outlet } from "../../../db/types";
 import { planProgress } from "./plan";
+
+const OUTLETS = Object.keys(OUTLET_LABELS) as Outlet[];
 
 /**
  * The union's dashboard, in a fixed number of grouped SQL queries however many records there are.
@@ -15,8 +19,38 @@ export interface DashboardFilter {
   toYear: number;
 }
 
-export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter) {
+type Figures = Awaited<ReturnType<typeof computeDashboard>>;
+const memo = new WeakMap<DB, Map<string, { snapshot: string; figures: Promise<Figures> }>>();
+const MEMO_ENTRIES = 64;
+
+/**
+ * The figures are remembered per scope and filter until anything is committed to the database:
+ * PostgreSQL's current snapshot (running and latest transaction ids) changes with every write, so
+ * it serves as the version of the data. Read before the figures, it can only be older than what
+ * they show, never newer, so a stale answer is never kept. Requests arriving while the figures are
+ * being counted wait for that count instead of starting their own.
+ */
+export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter): Promise<Figures> {
   const unitId = user.role === "county_officer" ? user.orgUnitId! : filter.unitId;
+  const key = [unitId ?? "all", filter.fromYear, filter.toYear, new Date().getFullYear()].join("|");
+  const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db);
+  const snapshot = rows[0].snapshot;
+  let entries = memo.get(db);
+  if (!entries) memo.set(db, (entries = new Map()));
+  const known = entries.get(key);
+  if (known?.snapshot === snapshot) return known.figures;
+  const figures = computeDashboard(db, unitId, filter);
+  const entry = { snapshot, figures };
+  entries.delete(key);
+  entries.set(key, entry);
+  if (entries.size > MEMO_ENTRIES) entries.delete(entries.keys().next().value!);
+  figures.catch(() => {
+    if (entries.get(key) === entry) entries.delete(key);
+  });
+  return figures;
+}
+
+async function computeDashboard(db: DB, unitId: number | undefined, filter: DashboardFilter) {
   const from = `${filter.fromYear}-01-01`;
   const to = `${filter.toYear}-12-31`;
   const fromTs = new Date(`${filter.fromYear}-01-01T00:00:00+08:00`);
@@ -28,7 +62,7 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
     .where("event.starts_at", "<", toTs)
     .$if(!!unitId, (q) => q.where("event.org_unit_id", "=", unitId!));
 
-  const [plan, unitTargets, byYear, byUnit, bySector, output, competitionLevels, apprentices, subsidyYears, subsidyStatus, events, funnel, studioOutput] = await Promise.all([
+  const [plan, unitTargets, byYear, byUnit, bySector, output, competitionLevels, apprentices, subsidyYears, subsidyStatus, events, funnel, studioOutput, publicity, published] = await Promise.all([
     db.selectFrom("studio_plan").selectAll().where("id", "=", 1).executeTakeFirstOrThrow(),
     db.selectFrom("studio_plan_unit").selectAll().execute(),
     db
@@ -163,6 +197,22 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
       .orderBy("milestones", "desc")
       .orderBy("studio.id")
       .execute(),
+    db
+      .selectFrom("publicity_item")
+      .where("published_on", ">=", from)
+      .where("published_on", "<=", to)
+      .$if(!!unitId, (q) => q.where("org_unit_id", "=", unitId!))
+      .select([sql<number>`extract(year from published_on)::int`.as("year"), "outlet", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy([sql`extract(year from published_on)`, "outlet"])
+      .execute(),
+    // Craftsmen shown on the public pages: those whose consent is on record.
+    db
+      .selectFrom("publication_consent")
+      .innerJoin("person", "person.id", "publication_consent.person_id")
+      .where("publication_consent.consented", "=", true)
+      .$if(!!unitId, (q) => q.where("person.org_unit_id", "=", unitId!))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
   ]);
 
   const progress = planProgress(new Map(byYear.map((r) => [Number(r.year), Number(r.n)])), plan, currentYear);
@@ -210,12 +260,18 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
         ] as const
       ).map(([reach, column]) => ({ reach, events: count(column), share: share(count(column)) }));
     })(),
+    publicityByYear: years.map((year) => {
+      const rows = publicity.filter((r) => Number(r.year) === year);
+      const byOutlet = Object.fromEntries(OUTLETS.map((o) => [o, Number(rows.find((r) => r.outlet === o)?.n ?? 0)])) as Record<Outlet, number>;
+      return { year, ...byOutlet, total: rows.reduce((sum, r) => sum + Number(r.n), 0) };
+    }),
+    publishedCraftsmen: Number(published.n),
     funnel: funnel.map((f) => ({ campaign: f.number, nominated: Number(f.nominated), qualified: Number(f.qualified), candidates: Number(f.candidates), named: Number(f.named) })),
     unitId: unitId ?? null,
   };
 }
 
-export type Dashboard = Awaited<ReturnType<typeof loadDashboard>>;
+export type Dashboard = Figures;
 
 export async function savePlan(
   db: DB,

@@ -33,12 +33,31 @@ describe("the dashboard", () => {
     const hours = await t.db.selectFrom("event_participant").innerJoin("event", "event.id", "event_participant.event_id").select("hours").where("attended", "=", true).where("event.id", "in", shown.map((e) => e.id)).execute();
     expect(all.eventsByMonth.reduce((s, m) => s + m.hours, 0)).toBeCloseTo(hours.reduce((s, p) => s + Number(p.hours), 0));
 
+    const items = await t.db.selectFrom("publicity_item").select("id").where("published_on", ">=", "2018-01-01").execute();
+    expect(all.publicityByYear.reduce((s, y) => s + y.total, 0)).toBe(items.length);
+    const consents = await t.db.selectFrom("publication_consent").select("person_id").where("consented", "=", true).execute();
+    expect(all.publishedCraftsmen).toBe(consents.length);
+    expect(all.publishedCraftsmen).toBeGreaterThan(0);
+
     const wenling = await unitId(t.db, "wenling");
     const county: SessionUser = { ...city, role: "county_officer", orgUnitId: wenling };
     const own = await loadDashboard(t.db, county, { fromYear: 2018, toYear: year, unitId: 1 });
     expect(own.unitId).toBe(wenling);
     expect(own.studiosByUnit.map((u) => u.unit)).toEqual(["温岭市"]);
     expect(own.studiosByUnit[0].studios).toBe(open.filter((s) => s.org_unit_id === wenling).length);
+  });
+
+  it("serves remembered figures until something is committed, then counts again", async () => {
+    const year = new Date().getFullYear();
+    const first = await loadDashboard(t.db, city, { fromYear: 2018, toYear: year });
+    expect(await loadDashboard(t.db, city, { fromYear: 2018, toYear: year })).toBe(first);
+    const studio = await t.db.selectFrom("studio").select(["id", "org_unit_id"]).where("status", "=", "active").executeTakeFirstOrThrow();
+    await t.db.updateTable("studio").set({ status: "revoked" }).where("id", "=", studio.id).execute();
+    const after = await loadDashboard(t.db, city, { fromYear: 2018, toYear: year });
+    expect(after).not.toBe(first);
+    expect(after.progress.total).toBe(first.progress.total - 1);
+    await t.db.updateTable("studio").set({ status: "active" }).where("id", "=", studio.id).execute();
+    expect((await loadDashboard(t.db, city, { fromYear: 2018, toYear: year })).progress.total).toBe(first.progress.total);
   });
 
   it("keeps the plan as data", async () => {

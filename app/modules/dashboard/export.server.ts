@@ -1,5 +1,7 @@
 import ExcelJS from "exceljs";
 import { KIND_LABELS } from "../events/reach";
+import type { Outlet } from "../../../db/types";
+import { OUTLET_LABELS } from "../showcase/schema";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "../studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "../subsidies/policy";
 import type { Dashboard } from "./dashboard.server";
@@ -32,6 +34,12 @@ export async function dashboardWorkbook(board: Dashboard, title: string): Promis
     ...board.topStudios.map((r) => ["前列", r.name, r.milestones, r.apprentices]),
     ...board.bottomStudios.map((r) => ["靠后", r.name, r.milestones, r.apprentices]),
   ]);
+  const outlets = Object.keys(OUTLET_LABELS) as Outlet[];
+  sheet(
+    "宣传报道",
+    ["年份", ...outlets.map((o) => OUTLET_LABELS[o]), "合计"],
+    board.publicityByYear.map((r) => [r.year, ...outlets.map((o) => r[o]), r.total]),
+  );
   sheet("历届评选", ["届次", "推荐", "通过初审", "候选对象", "命名"], board.funnel.map((r) => [r.campaign, r.nominated, r.qualified, r.candidates, r.named]));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

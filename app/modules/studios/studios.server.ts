@@ -110,6 +110,15 @@ export async function listStudios(db: DB, user: SessionUser, filter: { q?: strin
 
 /** Named craftsmen the user may open a studio for, who do not already lead an open or running one. */
 export async function eligibleLeaders(db: DB, user: SessionUser) {
+  return eligibleLeadersQuery(db, user).execute();
+}
+
+/** Whether the user may apply for anyone, without reading the whole list. */
+export async function hasEligibleLeader(db: DB, user: SessionUser): Promise<boolean> {
+  return !!(await eligibleLeadersQuery(db, user).limit(1).executeTakeFirst());
+}
+
+function eligibleLeadersQuery(db: DB, user: SessionUser) {
   return db
     .selectFrom("award")
     .innerJoin("person", "person.id", "award.person_id")
@@ -124,8 +133,7 @@ export async function eligibleLeaders(db: DB, user: SessionUser) {
         ),
       ),
     )
-    .orderBy("award.id", "desc")
-    .execute();
+    .orderBy("award.id", "desc");
 }
 
 export type StudioSaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404 | 409; message: string };
@@ -587,7 +595,7 @@ export async function pendingMilestones(db: DB, user: SessionUser) {
 }
 
 /**
- * The figures of each studio's year, from verified records only, in two grouped queries however
+ * The figures of each studio's year, from verified records only, in four grouped queries however
  * many studios are asked for.
  */
 export async function yearFiguresByStudio(db: DB, studioIds: number[], year: number): Promise<Map<number, Figures>> {
@@ -600,32 +608,61 @@ export async function yearFiguresByStudio(db: DB, studioIds: number[], year: num
   if (!studioIds.length) return result;
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
-  const mentored = await db
-    .selectFrom("mentorship")
-    .where("studio_id", "in", studioIds)
-    .where("start_date", "<=", to)
-    .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", from)]))
-    .select(["studio_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .groupBy("studio_id")
-    .execute();
+  const yearStart = new Date(`${year}-01-01T00:00:00+08:00`);
+  const yearEnd = new Date(`${year + 1}-01-01T00:00:00+08:00`);
+  // The studio's people: its leader and the apprentices of its mentorships.
+  const people = db
+    .selectFrom("studio")
+    .select(["studio.id as studio_id", "studio.person_id"])
+    .where("studio.id", "in", studioIds)
+    .union(db.selectFrom("mentorship").select(["mentorship.studio_id", "mentorship.apprentice_id as person_id"]).where("mentorship.studio_id", "in", studioIds));
+  const [mentored, milestones, held, attended] = await Promise.all([
+    db
+      .selectFrom("mentorship")
+      .where("studio_id", "in", studioIds)
+      .where("start_date", "<=", to)
+      .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", from)]))
+      .select(["studio_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("studio_id")
+      .execute(),
+    db
+      .selectFrom("milestone")
+      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+      .where("mentorship.studio_id", "in", studioIds)
+      .where("milestone.status", "=", "verified")
+      .where("milestone.occurred_on", ">=", from)
+      .where("milestone.occurred_on", "<=", to)
+      .select((eb) => [
+        "mentorship.studio_id",
+        eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "skill_upgrade").as("skill_upgrades"),
+        eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "competition").as("competition_placings"),
+        eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "backbone").as("backbones"),
+        eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "innovation").as("innovations"),
+        eb.fn.coalesce(eb.fn.sum<number>("milestone.benefit_fen"), eb.lit(0)).as("benefit_fen"),
+      ])
+      .groupBy("mentorship.studio_id")
+      .execute(),
+    db
+      .selectFrom("event")
+      .where("studio_id", "in", studioIds)
+      .where("starts_at", ">=", yearStart)
+      .where("starts_at", "<", yearEnd)
+      .where("ends_at", "<", new Date())
+      .select(["studio_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("studio_id")
+      .execute(),
+    db
+      .selectFrom(people.as("sp"))
+      .innerJoin("event_participant as ep", "ep.person_id", "sp.person_id")
+      .innerJoin("event", "event.id", "ep.event_id")
+      .where("ep.attended", "=", true)
+      .where("event.starts_at", ">=", yearStart)
+      .where("event.starts_at", "<", yearEnd)
+      .select(["sp.studio_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("sp.studio_id")
+      .execute(),
+  ]);
   for (const row of mentored) result.get(row.studio_id)!.apprenticesMentored = Number(row.n);
-  const milestones = await db
-    .selectFrom("milestone")
-    .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
-    .where("mentorship.studio_id", "in", studioIds)
-    .where("milestone.status", "=", "verified")
-    .where("milestone.occurred_on", ">=", from)
-    .where("milestone.occurred_on", "<=", to)
-    .select((eb) => [
-      "mentorship.studio_id",
-      eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "skill_upgrade").as("skill_upgrades"),
-      eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "competition").as("competition_placings"),
-      eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "backbone").as("backbones"),
-      eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "innovation").as("innovations"),
-      eb.fn.coalesce(eb.fn.sum<number>("milestone.benefit_fen"), eb.lit(0)).as("benefit_fen"),
-    ])
-    .groupBy("mentorship.studio_id")
-    .execute();
   for (const row of milestones) {
     Object.assign(result.get(row.studio_id)!, {
       skillUpgrades: Number(row.skill_upgrades),
@@ -635,39 +672,7 @@ export async function yearFiguresByStudio(db: DB, studioIds: number[], year: num
       benefitFen: Number(row.benefit_fen),
     });
   }
-  const yearStart = new Date(`${year}-01-01T00:00:00+08:00`);
-  const yearEnd = new Date(`${year + 1}-01-01T00:00:00+08:00`);
-  const held = await db
-    .selectFrom("event")
-    .where("studio_id", "in", studioIds)
-    .where("starts_at", ">=", yearStart)
-    .where("starts_at", "<", yearEnd)
-    .where("ends_at", "<", new Date())
-    .select(["studio_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .groupBy("studio_id")
-    .execute();
   for (const row of held) result.get(row.studio_id!)!.eventsHeld = Number(row.n);
-  // The studio's people: its leader and the apprentices of its mentorships.
-  const attended = await db
-    .selectFrom("event_participant as ep")
-    .innerJoin("event", "event.id", "ep.event_id")
-    .innerJoin("studio", (join) =>
-      join.on((eb) =>
-        eb.or([
-          eb("studio.person_id", "=", eb.ref("ep.person_id")),
-          eb.exists(
-            eb.selectFrom("mentorship as m").select(sql`1`.as("x")).whereRef("m.studio_id", "=", "studio.id").whereRef("m.apprentice_id", "=", "ep.person_id"),
-          ),
-        ]),
-      ),
-    )
-    .where("studio.id", "in", studioIds)
-    .where("ep.attended", "=", true)
-    .where("event.starts_at", ">=", yearStart)
-    .where("event.starts_at", "<", yearEnd)
-    .select(["studio.id as studio_id", (eb) => eb.fn.countAll<number>().as("n")])
-    .groupBy("studio.id")
-    .execute();
   for (const row of attended) result.get(row.studio_id)!.eventsAttended = Number(row.n);
   return result;
 }
