@@ -33,10 +33,13 @@ export interface CreateDbOptions {
   pgliteDir?: string;
   /** Called once per SQL statement sent; the benchmark counts queries per request with it. */
   onQuery?: () => void;
+  /** Lets tests put a layer between Kysely and the driver (see test/rollback.ts). */
+  wrapDialect?: (dialect: Dialect) => Dialect;
 }
 
 export function createDb(options: CreateDbOptions = {}): DB {
-  const dialect = new TrackedDialect(createDialect(options));
+  const inner = createDialect(options);
+  const dialect = new TrackedDialect(options.wrapDialect ? options.wrapDialect(inner) : inner);
   const onQuery = options.onQuery;
   const db = new Kysely<Database>({ dialect, log: onQuery ? () => onQuery() : undefined });
   trackers.set(db, dialect);

@@ -1,17 +1,17 @@
 import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
-import { createDb, migrateToLatest, type DB } from "../db";
+import { createDb, migrateToLatest, type CreateDbOptions, type DB } from "../db";
 import { setDb } from "../app/db.server";
 
 /**
  * A migrated database of this test file's own: in-memory PGlite by default, or, with
  * DATABASE_URL set, a fresh database created next to the one DATABASE_URL names (dropped after).
  */
-export async function createTestDb(): Promise<{ db: DB; drop: () => Promise<void> }> {
+export async function createTestDb(options: Pick<CreateDbOptions, "wrapDialect"> = {}): Promise<{ db: DB; drop: () => Promise<void> }> {
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
-    const db = createDb({ pgliteDir: "memory://" });
+    const db = createDb({ ...options, pgliteDir: "memory://" });
     await migrateToLatest(db);
     return { db, drop: () => db.destroy() };
   }
@@ -22,7 +22,7 @@ export async function createTestDb(): Promise<{ db: DB; drop: () => Promise<void
   await admin.query(`create database "${name}"`);
   await admin.end();
   url.pathname = `/${name}`;
-  const db = createDb({ databaseUrl: url.toString() });
+  const db = createDb({ ...options, databaseUrl: url.toString() });
   await migrateToLatest(db);
   return {
     db,
@@ -37,10 +37,10 @@ export async function createTestDb(): Promise<{ db: DB; drop: () => Promise<void
 }
 
 /** Gives the test file its database and installs it as the app's, for loaders and actions. */
-export function useTestDb(): { readonly db: DB } {
+export function useTestDb(options: Pick<CreateDbOptions, "wrapDialect"> = {}): { readonly db: DB } {
   const holder = {} as { db: DB; drop: () => Promise<void> };
   beforeAll(async () => {
-    Object.assign(holder, await createTestDb());
+    Object.assign(holder, await createTestDb(options));
     setDb(holder.db);
   });
   afterAll(async () => {

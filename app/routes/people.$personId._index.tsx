@@ -51,7 +51,8 @@ const revealSchema = z.object({
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = idParam(params.personId);
+  // Someone else's record is refused before the form is read, whatever it holds.
+  const id = granted(await personForViewer(getDb(), user, idParam(params.personId))).id;
   const form = await readForm(request);
   if (!form.ok) return json({ result: null, revealed: null, consentMessage: form.message }, { status: 400 });
   const formData = form.formData;

@@ -28,7 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "person.update");
-  const id = idParam(params.personId);
+  // Someone else's record is refused before the form is read, whatever it holds.
+  const id = granted(await personForViewer(getDb(), user, idParam(params.personId))).id;
   const submission = parseWithZod(await request.formData(), { schema: updatePersonSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   const result = await updatePerson(getDb(), user, id, submission.value);

@@ -7,7 +7,8 @@ import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { studioSchema } from "~/modules/studios/schema";
-import { createStudio, eligibleLeaders } from "~/modules/studios/studios.server";
+import { createStudio, eligibleLeaders, hasEligibleLeader } from "~/modules/studios/studios.server";
+import type { SessionUser } from "~/auth/roles";
 
 export const meta: MetaFunction = () => [{ title: "申请创建工作室 · 匠心" }];
 
@@ -15,9 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   const db = getDb();
   const [leaders, units] = await Promise.all([eligibleLeaders(db, user), listCountyUnits(db)]);
-  if (leaders.length === 0) {
-    throw json({ error: user.role === "craftsman" ? "您已领衔一个工作室，或尚未获得“台州工匠”称号" : "没有可以申请工作室的“台州工匠”" }, { status: 403 });
-  }
+  if (leaders.length === 0) throw noLeaders(user);
   const only = leaders.length === 1 ? leaders[0] : null;
   return json({
     leaders,
@@ -29,8 +28,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
+function noLeaders(user: SessionUser): Response {
+  return json({ error: user.role === "craftsman" ? "您已领衔一个工作室，或尚未获得“台州工匠”称号" : "没有可以申请工作室的“台州工匠”" }, { status: 403 });
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
+  if (!(await hasEligibleLeader(getDb(), user))) throw noLeaders(user);
   const submission = parseWithZod(await request.formData(), { schema: studioSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   const result = await createStudio(getDb(), user, submission.value);

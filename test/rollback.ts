@@ -1,0 +1,59 @@
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type TransactionSettings } from "kysely";
+
+/**
+ * A dialect layer that can run a stretch of work on one connection inside a transaction that is
+ * rolled back afterwards; the app's own transactions inside it become savepoints. The
+ * authorisation matrix uses it so every request meets the same records, whatever the one before
+ * it did.
+ */
+export class RollbackDialect implements Dialect {
+  private held: DatabaseConnection | null = null;
+  private driver: Driver | null = null;
+  private savepoints = 0;
+
+  constructor(private readonly inner: Dialect) {}
+
+  createAdapter() {
+    return this.inner.createAdapter();
+  }
+  createQueryCompiler() {
+    return this.inner.createQueryCompiler();
+  }
+  createIntrospector(db: Kysely<any>) {
+    return this.inner.createIntrospector(db);
+  }
+  createDriver(): Driver {
+    const driver = (this.driver = this.inner.createDriver());
+    const self = this;
+    const run = (connection: DatabaseConnection, statement: string) => connection.executeQuery(CompiledQuery.raw(statement)).then(() => undefined);
+    return {
+      init: () => driver.init(),
+      acquireConnection: async () => self.held ?? driver.acquireConnection(),
+      releaseConnection: async (connection) => {
+        if (connection !== self.held) await driver.releaseConnection(connection);
+      },
+      beginTransaction: (connection, settings: TransactionSettings) =>
+        connection === self.held ? run(connection, `savepoint app_${++self.savepoints}`) : driver.beginTransaction(connection, settings),
+      commitTransaction: (connection) => (connection === self.held ? run(connection, `release savepoint app_${self.savepoints--}`) : driver.commitTransaction(connection)),
+      rollbackTransaction: (connection) =>
+        connection === self.held ? run(connection, `rollback to savepoint app_${self.savepoints--}`) : driver.rollbackTransaction(connection),
+      destroy: () => driver.destroy(),
+    };
+  }
+
+  /** Runs `work` with every query on one connection, then undoes whatever it wrote. */
+  async rolledBack<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.driver) throw new Error("the database has not been used yet");
+    const connection = await this.driver.acquireConnection();
+    await connection.executeQuery(CompiledQuery.raw("begin"));
+    this.held = connection;
+    this.savepoints = 0;
+    try {
+      return await work();
+    } finally {
+      this.held = null;
+      await connection.executeQuery(CompiledQuery.raw("rollback"));
+      await this.driver.releaseConnection(connection);
+    }
+  }
+}

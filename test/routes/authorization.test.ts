@@ -1,0 +1,333 @@
+/// <reference types="vite/client" />
+import { beforeAll, describe, expect, it } from "vitest";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { seedDemo } from "../../seeds/demo";
+import type { SessionUser } from "../../app/auth/roles";
+import { createImportBatch } from "../../app/modules/nominations/summary-table.server";
+import { useTestDb } from "../db";
+import { cookieFor, makeAwardee } from "../factories";
+import { ORIGIN } from "../http";
+import { RollbackDialect } from "../rollback";
+
+/**
+ * The authorisation matrix: every route's page and every action intent, requested by each of
+ * six visitors, against one fixed set of records (every request is rolled back afterwards).
+ *
+ * Visitors, in this order: the anonymous; craftsman A (吴松浩 of 温岭, who leads studio 1 and
+ * whose records these mostly are); craftsman B (a named craftsman of 椒江 with nothing here);
+ * the officer of 温岭 (X, the records' unit); the officer of 椒江 (Y); the city officer.
+ *
+ * Expected answers, one letter per visitor:
+ *   L  sent to sign in (302 to /login)
+ *   +  let through: the page, a redirect elsewhere, or a 400/409 about the form or the state
+ *   -  refused: 403 or 404
+ */
+type Expect = string;
+interface Case {
+  path: string;
+  params?: Record<string, string>;
+  loader?: Expect;
+  /** intent (or step) → the form posted and what each visitor gets */
+  actions?: Record<string, { form: Record<string, string>; expect: Expect }>;
+}
+
+const routeModules: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob("../../app/routes/*.{ts,tsx}", { eager: true });
+type Fn = (args: LoaderFunctionArgs) => unknown;
+const routeId = (file: string) => file.replace(/^.*\/routes\//, "").replace(/\.tsx?$/, "");
+
+let rollback!: RollbackDialect;
+const t = useTestDb({ wrapDialect: (d) => (rollback = new RollbackDialect(d)) });
+const VISITORS = ["anonymous", "craftsman A", "craftsman B", "officer X (温岭)", "officer Y (椒江)", "city"] as const;
+let cookies: Array<string | null>;
+let cases: Record<string, Case>;
+
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
+
+beforeAll(async () => {
+  const db = t.db;
+  await seedDemo(db);
+  const users = await db.selectFrom("app_user").selectAll().execute();
+  const asSession = (username: string): SessionUser => {
+    const u = users.find((x) => x.username === username)!;
+    return { id: u.id, username: u.username, displayName: u.display_name, role: u.role, orgUnitId: u.org_unit_id, personId: u.person_id };
+  };
+  const craftsmanB = (await makeAwardee(db, "jiaojiang", "椒江乙工匠")).user;
+  const officerX = asSession("wenling");
+  cookies = [null, ...(await Promise.all([asSession("craftsman"), craftsmanB, officerX, asSession("jiaojiang"), asSession("admin")].map((u) => cookieFor(db, u))))];
+
+  const personA = asSession("craftsman").personId!;
+  const studio = await db.selectFrom("studio").select("id").where("person_id", "=", personA).executeTakeFirstOrThrow();
+  const mentorship = await db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id).orderBy("id").executeTakeFirstOrThrow();
+  const evidence = await db
+    .selectFrom("evidence_file")
+    .innerJoin("milestone", "milestone.id", "evidence_file.milestone_id")
+    .select("evidence_file.id")
+    .where("milestone.mentorship_id", "=", mentorship.id)
+    .executeTakeFirstOrThrow();
+  const nomination = await db.selectFrom("nomination").select("id").where("person_id", "=", personA).executeTakeFirstOrThrow();
+  const openCampaign = await db.selectFrom("campaign").selectAll().where("status", "=", "nominating").executeTakeFirstOrThrow();
+  const openNomination = await db
+    .selectFrom("nomination")
+    .select("id")
+    .where("campaign_id", "=", openCampaign.id)
+    .where("nominating_unit_id", "=", officerX.orgUnitId!)
+    .executeTakeFirstOrThrow();
+  const batch = await createImportBatch(db, officerX, openCampaign, officerX.orgUnitId!, "汇总表.csv", []);
+  const attended = await db.selectFrom("event_participant").select(["id", "event_id", "certificate_code"]).where("person_id", "=", personA).where("certificate_code", "is not", null).executeTakeFirstOrThrow();
+  const series = await db.selectFrom("event_series").select("id").where("org_unit_id", "=", officerX.orgUnitId!).executeTakeFirstOrThrow();
+  const application = await db.selectFrom("subsidy_application").select("id").where("org_unit_id", "=", officerX.orgUnitId!).orderBy("id").executeTakeFirstOrThrow();
+  const attachment = await db.selectFrom("subsidy_attachment").select("id").where("application_id", "=", application.id).executeTakeFirstOrThrow();
+  const clipping = await db.selectFrom("publicity_item").select("id").where("person_id", "=", personA).executeTakeFirstOrThrow();
+  await db.updateTable("publicity_item").set({ clipping: PNG, clipping_type: "image/png" }).where("id", "=", clipping.id).execute();
+  await db.updateTable("publication_consent").set({ photo: PNG, photo_type: "image/png" }).where("person_id", "=", personA).execute();
+  const studioEvent = await db.selectFrom("event").select("checkin_code").where("studio_id", "=", studio.id).executeTakeFirstOrThrow();
+  const pendingMilestone = await db.selectFrom("milestone").select("id").where("mentorship_id", "in", db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id)).where("status", "=", "pending").executeTakeFirstOrThrow();
+  const award = await db.selectFrom("award").select("certificate_number").where("person_id", "=", personA).executeTakeFirstOrThrow();
+
+  const c = String(openCampaign.id);
+  cases = {
+    _index: { path: "/", loader: "++++++" },
+    account: { path: "/account", loader: "L+++++", actions: { "change-password": { form: {}, expect: "L+++++" } } },
+    "audit._index": { path: "/audit", loader: "L----+" },
+    "campaigns.$campaignId._index": {
+      path: `/campaigns/${c}`,
+      params: { campaignId: c },
+      loader: "L--+++",
+      actions: {
+        advance: { form: { intent: "advance", expected: openCampaign.status }, expect: "L----+" },
+        update: { form: { intent: "update" }, expect: "L----+" },
+        "notice-period": { form: { intent: "notice-period" }, expect: "L----+" },
+      },
+    },
+    "campaigns.$campaignId.export": { path: `/campaigns/${c}/export`, params: { campaignId: c }, loader: "L--+++" },
+    "campaigns.$campaignId.import.$batchId": {
+      path: `/campaigns/${c}/import/${batch}`,
+      params: { campaignId: c, batchId: String(batch) },
+      loader: "L--+-+",
+      actions: { commit: { form: { intent: "commit" }, expect: "L--+-+" } },
+    },
+    "campaigns.$campaignId.import._index": { path: `/campaigns/${c}/import`, params: { campaignId: c }, loader: "L--+++" },
+    // The upload endpoint's page only points to the import page.
+    "campaigns.$campaignId.import.upload": { path: `/campaigns/${c}/import/upload`, params: { campaignId: c }, loader: "++++++", actions: { upload: { form: {}, expect: "L--+++" } } },
+    "campaigns.$campaignId.nominations._index": { path: `/campaigns/${c}/nominations`, params: { campaignId: c }, loader: "L--+++" },
+    "campaigns.$campaignId.nominations.new": {
+      path: `/campaigns/${c}/nominations/new`,
+      params: { campaignId: c },
+      loader: "L--+++",
+      actions: { create: { form: {}, expect: "L--+++" } },
+    },
+    "campaigns.$campaignId.review": {
+      path: `/campaigns/${c}/review`,
+      params: { campaignId: c },
+      loader: "L----+",
+      actions: Object.fromEntries(["candidates", "name", "scores", "votes"].map((intent) => [intent, { form: { intent }, expect: "L----+" }])),
+    },
+    "campaigns.$campaignId.votes": { path: `/campaigns/${c}/votes`, params: { campaignId: c }, loader: "L----+", actions: { import: { form: {}, expect: "L----+" } } },
+    "campaigns._index": { path: "/campaigns", loader: "L--+++" },
+    "campaigns.new": { path: "/campaigns/new", loader: "L----+", actions: { create: { form: {}, expect: "L----+" } } },
+    "certificates.$code": { path: `/certificates/${attended.certificate_code}`, params: { code: attended.certificate_code! }, loader: "++++++" },
+    // The studio's coming event: its code is right, but check-in has not opened yet. Officers have
+    // no person record to check in with.
+    checkin: { path: "/checkin", loader: "L+++++", actions: { checkin: { form: { code: studioEvent.checkin_code }, expect: "L++---" } } },
+    "dashboard.export": { path: "/dashboard/export", loader: "L--+++" },
+    dashboard: { path: "/dashboard", loader: "L--+++", actions: { plan: { form: {}, expect: "L----+" } } },
+    evaluations: {
+      path: "/evaluations",
+      loader: "L--+++",
+      actions: { criteria: { form: { intent: "criteria" }, expect: "L----+" }, grade: { form: { intent: "grade", studioId: String(studio.id), grade: "pass", comment: "" }, expect: "L--+-+" } },
+    },
+    "events.$eventId": {
+      path: `/events/${attended.event_id}`,
+      params: { eventId: String(attended.event_id) },
+      loader: "L+-+-+",
+      actions: {
+        checkin: { form: { intent: "checkin", participantId: String(attended.id) }, expect: "L--+-+" },
+        hours: { form: { intent: "hours", participantId: String(attended.id), hours: "2.5" }, expect: "L--+-+" },
+        // An attendee may take out their own certificate.
+        certificate: { form: { intent: "certificate", participantId: String(attended.id) }, expect: "L+-+-+" },
+      },
+    },
+    "events.$eventId_.edit": {
+      path: `/events/${attended.event_id}/edit`,
+      params: { eventId: String(attended.event_id) },
+      loader: "L--+-+",
+      actions: { save: { form: {}, expect: "L--+-+" } },
+    },
+    "events._index": { path: "/events", loader: "L+++++" },
+    "events.export": { path: "/events/export", loader: "L+++++" },
+    "events.new": { path: "/events/new", loader: "L+-+++", actions: { create: { form: {}, expect: "L+-+++" } } },
+    "evidence.$fileId": { path: `/evidence/${evidence.id}`, params: { fileId: String(evidence.id) }, loader: "L+-+-+" },
+    healthz: { path: "/healthz", loader: "++++++" },
+    home: { path: "/home", loader: "L+++++" },
+    login: { path: "/login", loader: "++++++", actions: { "sign-in": { form: {}, expect: "++++++" } } },
+    logout: { path: "/logout", loader: "++++++", actions: { "sign-out": { form: {}, expect: "LLLLLL" } } },
+    "mentorships.$mentorshipId": {
+      path: `/mentorships/${mentorship.id}`,
+      params: { mentorshipId: String(mentorship.id) },
+      loader: "L+-+-+",
+      actions: {
+        milestone: { form: { intent: "milestone" }, expect: "L+-+-+" },
+        review: { form: { intent: "review", milestoneId: String(pendingMilestone.id), decision: "verified" }, expect: "L--+-+" },
+        end: { form: { intent: "end" }, expect: "L+-+-+" },
+      },
+    },
+    "milestones.pending": { path: "/milestones/pending", loader: "L--+++" },
+    "nominations.$nominationId._index": {
+      path: `/nominations/${nomination.id}`,
+      params: { nominationId: String(nomination.id) },
+      loader: "L+-+-+",
+      actions: {
+        objection: { form: { intent: "objection" }, expect: "L----+" },
+        qualification: { form: { intent: "qualification" }, expect: "L----+" },
+        // The campaign is closed: nobody records an opinion any more.
+        opinion: { form: { intent: "opinion", kind: "county", text: "同意推荐", signer: "张三", signedOn: "2018-03-01" }, expect: "L-----" },
+      },
+    },
+    "nominations.$nominationId.edit": {
+      path: `/nominations/${openNomination.id}/edit`,
+      params: { nominationId: String(openNomination.id) },
+      loader: "L--+-+",
+      actions: { save: { form: {}, expect: "L--+-+" } },
+    },
+    "nominations.$nominationId.print": {
+      path: `/nominations/${nomination.id}/print`,
+      params: { nominationId: String(nomination.id) },
+      // The craftsman prints their own 推荐审批表 (with the ID number masked).
+      loader: "L+-+-+",
+      actions: { reveal: { form: { intent: "reveal" }, expect: "L----+" } },
+    },
+    "org-units._index": { path: "/org-units", loader: "L--+++", actions: { create: { form: {}, expect: "L----+" } } },
+    "people.$personId._index": {
+      path: `/people/${personA}`,
+      params: { personId: String(personA) },
+      loader: "L+-+-+",
+      actions: { consent: { form: { intent: "consent", howObtained: "本人书面同意", story: "三十年如一日钻研缝纫机装配工艺。" }, expect: "L--+-+" }, reveal: { form: { intent: "reveal" }, expect: "L----+" } },
+    },
+    "people.$personId.edit": { path: `/people/${personA}/edit`, params: { personId: String(personA) }, loader: "L--+-+", actions: { save: { form: {}, expect: "L--+-+" } } },
+    "people._index": { path: "/people", loader: "L+++++" },
+    "people.new": { path: "/people/new", loader: "L--+++", actions: { create: { form: {}, expect: "L--+++" } } },
+    publicity: { path: "/publicity", loader: "L--+++", actions: { add: { form: {}, expect: "L--+++" } } },
+    "series.$seriesId": { path: `/series/${series.id}`, params: { seriesId: String(series.id) }, loader: "L--+-+" },
+    "showcase._index": { path: "/showcase", loader: "++++++" },
+    "showcase.clippings.$itemId": { path: `/showcase/clippings/${clipping.id}`, params: { itemId: String(clipping.id) }, loader: "++++++" },
+    "showcase.craftsmen.$personId": { path: `/showcase/craftsmen/${personA}`, params: { personId: String(personA) }, loader: "++++++" },
+    "showcase.photos.$personId": { path: `/showcase/photos/${personA}`, params: { personId: String(personA) }, loader: "++++++" },
+    "showcase.studios.$studioId": { path: `/showcase/studios/${studio.id}`, params: { studioId: String(studio.id) }, loader: "++++++" },
+    "showcase.studios._index": { path: "/showcase/studios", loader: "++++++" },
+    "studios.$studioId._index": {
+      path: `/studios/${studio.id}`,
+      params: { studioId: String(studio.id) },
+      loader: "L+-+-+",
+      actions: {
+        suspend: { form: { step: "suspend", expected: "active", reason: "年度考核不合格" }, expect: "L----+" },
+        revoke: { form: { step: "revoke", expected: "active", reason: "连续两年考核不合格" }, expect: "L----+" },
+      },
+    },
+    "studios.$studioId.apprentices.new": {
+      path: `/studios/${studio.id}/apprentices/new`,
+      params: { studioId: String(studio.id) },
+      loader: "L+-+-+",
+      actions: { create: { form: {}, expect: "L+-+-+" } },
+    },
+    // An accredited studio's details are no longer edited by anyone (only the application was).
+    "studios.$studioId.edit": { path: `/studios/${studio.id}/edit`, params: { studioId: String(studio.id) }, loader: "L-----", actions: { save: { form: {}, expect: "L-----" } } },
+    "studios._index": { path: "/studios", loader: "L+++++" },
+    "studios.new": { path: "/studios/new", loader: "L-++++", actions: { create: { form: {}, expect: "L-++++" } } },
+    "subsidies.$applicationId._index": {
+      path: `/subsidies/${application.id}`,
+      params: { applicationId: String(application.id) },
+      loader: "L--+-+",
+      actions: { attach: { form: { intent: "attach" }, expect: "L--+-+" }, step: { form: { intent: "step", step: "close" }, expect: "L--+-+" } },
+    },
+    "subsidies.$applicationId.edit": {
+      path: `/subsidies/${application.id}/edit`,
+      params: { applicationId: String(application.id) },
+      loader: "L-----",
+      actions: { save: { form: {}, expect: "L-----" } },
+    },
+    "subsidies._index": { path: "/subsidies", loader: "L+++++" },
+    "subsidies.export": { path: "/subsidies/export", loader: "L----+" },
+    "subsidies.new": { path: "/subsidies/new", loader: "L++---", actions: { create: { form: {}, expect: "L++---" } } },
+    "subsidies.policy": { path: "/subsidies/policy", loader: "L----+", actions: { save: { form: {}, expect: "L----+" } } },
+    "subsidy-files.$fileId": { path: `/subsidy-files/${attachment.id}`, params: { fileId: String(attachment.id) }, loader: "L--+-+" },
+    "users.$userId": {
+      path: `/users/${officerX.id}`,
+      params: { userId: officerX.id },
+      loader: "L----+",
+      actions: { update: { form: { intent: "update" }, expect: "L----+" }, "reset-password": { form: { intent: "reset-password" }, expect: "L----+" } },
+    },
+    "users._index": { path: "/users", loader: "L----+" },
+    "users.new": { path: "/users/new", loader: "L----+", actions: { create: { form: {}, expect: "L----+" } } },
+    verify: { path: `/verify?code=${encodeURIComponent(award.certificate_number)}`, loader: "++++++" },
+  };
+});
+
+function classify(response: Response): string {
+  const location = response.headers.get("location") ?? "";
+  if ((response.status === 302 && location.startsWith("/login")) || response.status === 401) return "L";
+  if (response.status === 403 || response.status === 404) return "-";
+  if (response.status < 500) return "+";
+  return "!";
+}
+
+async function request(fn: Fn, c: Case, visitor: number, form?: Record<string, string>): Promise<Response> {
+  const headers = new Headers();
+  if (cookies[visitor]) headers.set("cookie", cookies[visitor]!);
+  let body: URLSearchParams | undefined;
+  if (form) {
+    headers.set("origin", ORIGIN);
+    body = new URLSearchParams(form);
+  }
+  const req = new Request(ORIGIN + c.path, { method: form ? "POST" : "GET", headers, body });
+  return rollback.rolledBack(async () => {
+    try {
+      const result = await fn({ request: req, params: c.params ?? {}, context: {} });
+      return result instanceof Response ? result : new Response(null, { status: 200 });
+    } catch (thrown) {
+      if (thrown instanceof Response) return thrown;
+      throw thrown;
+    }
+  });
+}
+
+describe("the authorisation matrix", () => {
+  it("has an entry for every route, its page and its action", () => {
+    const missing: string[] = [];
+    for (const [file, mod] of Object.entries(routeModules)) {
+      const id = routeId(file);
+      const c = cases[id];
+      if (!c) missing.push(`${id}: no entry`);
+      else {
+        if (mod.loader && !c.loader) missing.push(`${id}: page not in the table`);
+        if (mod.action && !c.actions) missing.push(`${id}: action not in the table`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(Object.keys(cases).filter((id) => !Object.keys(routeModules).some((f) => routeId(f) === id))).toEqual([]);
+  });
+
+  it("answers every visitor as the table says", async () => {
+    const wrong: string[] = [];
+    let requests = 0;
+    for (const [file, mod] of Object.entries(routeModules)) {
+      const id = routeId(file);
+      const c = cases[id];
+      if (!c) continue;
+      const checks: Array<[label: string, fn: Fn | undefined, expect: string | undefined, form?: Record<string, string>]> = [
+        ["GET", mod.loader, c.loader],
+        ...Object.entries(c.actions ?? {}).map(([intent, a]) => [`POST ${intent}`, mod.action, a.expect, a.form] as [string, Fn | undefined, string, Record<string, string>]),
+      ];
+      for (const [label, fn, expected, form] of checks) {
+        if (!fn || !expected) continue;
+        let got = "";
+        for (let visitor = 0; visitor < VISITORS.length; visitor++) {
+          got += classify(await request(fn, c, visitor, form));
+          requests++;
+        }
+        if (got !== expected) wrong.push(`${id} ${label}: expected ${expected}, got ${got}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(requests).toBeGreaterThan(500);
+  }, 300_000);
+});
