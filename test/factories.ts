@@ -8,6 +8,11 @@ import { createUser } from "../app/modules/users/users.server";
 import { fictionalIdNumber } from "../seeds/people";
 import { createRandom } from "../seeds/random";
 
+/** Names take no digits: a serial number written with Han numerals keeps test names unique and valid. */
+export function hanDigits(n: number): string {
+  return String(n).replace(/\d/g, (d) => "〇一二三四五六七八九"[Number(d)]);
+}
+
 export const TEST_PASSWORD = "Correct-horse-42";
 
 let serial = 0;
@@ -40,7 +45,7 @@ export async function makePerson(
   const birthDate = overrides.birthDate ?? "1985-06-01";
   const idNumber = overrides.idNumber ?? idNumberFor(sex, birthDate);
   const result = await createPerson(db, SYSTEM, {
-    name: overrides.name ?? `测试${serial}`,
+    name: overrides.name ?? `测试${hanDigits(serial)}`,
     sex,
     birthDate,
     ethnicity: overrides.ethnicity ?? "汉族",
@@ -97,7 +102,7 @@ export async function nominationForm(db: DB, overrides: Record<string, string | 
   const sex = (overrides.sex as "M" | "F" | undefined) ?? "M";
   const birthDate = (overrides.birthDate as string | undefined) ?? "1980-05-12";
   return {
-    name: `候选人${serial}`,
+    name: `候选人${hanDigits(serial)}`,
     sex,
     birthDate,
     idNumber: idNumberFor(sex, birthDate),

@@ -1,3 +1,4 @@
+import { assertCleanForm } from "../lib/form-guard.server";
 import { json, redirect } from "@remix-run/node";
 import { generateIdFromEntropySize } from "lucia";
 import type { DB } from "../../db";
@@ -66,6 +67,7 @@ export async function requireUser(request: Request, db: DB = getDb()): Promise<S
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
   }
+  await assertCleanForm(request);
   return user;
 }
 

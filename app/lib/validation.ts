@@ -1,4 +1,4 @@
-import type { core } from "zod";
+import { z, type core } from "zod";
 
 /**
  * For a form-level refinement: run it as soon as the fields it reads are valid, so its message
@@ -9,3 +9,26 @@ export function whenValid(...fields: string[]): core.$ZodSuperRefineParams {
     when: (payload) => !payload.issues.some((issue) => fields.includes(String(issue.path?.[0]))),
   };
 }
+
+/** A calendar date as `YYYY-MM-DD` that exists (Date.parse alone accepts 2 月 30 日 and rolls it over). */
+export function isRealDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** A date field: `YYYY-MM-DD`, and a day that exists. */
+export const isoDate = (label: string, format = `${label}格式应为 年-月-日`) =>
+  z
+    .string({ error: `请填写${label}` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, format)
+    .refine(isRealDate, `${label}不存在`);
+
+/** A whole number typed as digits only: "1e2", "0x10" or "12.0" are not what anyone means by a count. */
+export const wholeNumber = (label: string, min: number, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .regex(/^-?\d+$/, `${label}应为整数`)
+    .transform(Number)
+    .pipe(z.number().min(min, `${label}不能小于${min}`).max(max, `${label}不能大于${max}`));

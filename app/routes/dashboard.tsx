@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { wholeNumber } from "~/lib/validation";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { ChartCard } from "~/components/charts/ChartCard";
@@ -18,7 +19,7 @@ import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
-const year = z.coerce.number().int().min(2000).max(2100);
+const year = wholeNumber("年份", 2000, 2100);
 const filterSchema = z.object({
   fromYear: year.optional().catch(undefined),
   toYear: year.optional().catch(undefined),
@@ -50,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const planSchema = z.object({
-  target: z.coerce.number({ error: "请填写目标数" }).int("目标数应为整数").min(1, "目标数应大于0").max(10000, "目标数过大"),
+  target: wholeNumber("目标数", 1, 10000),
   startYear: year,
   endYear: year,
 });

@@ -1,3 +1,4 @@
+import { assertCleanForm } from "~/lib/form-guard.server";
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -18,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   assertSameOrigin(request);
+  await assertCleanForm(request);
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: signInSchema });
   if (submission.status !== "success") {

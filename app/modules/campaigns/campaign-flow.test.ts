@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { makeCampaign, makePerson, makeUser, nominationForm } from "../../../test/factories";
+import { hanDigits, makeCampaign, makePerson, makeUser, nominationForm } from "../../../test/factories";
 import { createNomination, findNomination, selectionRecord } from "../nominations/nominations.server";
 import { updateNominationSchema } from "../nominations/schema";
 import { advanceCampaign, findCampaign, setNoticePeriod } from "./campaigns.server";
@@ -92,7 +92,7 @@ describe("a campaign from nominations to named craftsmen", () => {
 
     const ids: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const r = await nominate(wenling, campaign.id, { name: `温岭${i}` });
+      const r = await nominate(wenling, campaign.id, { name: `温岭${hanDigits(i)}` });
       if (!r.ok || !("id" in r)) throw new Error(JSON.stringify(r));
       ids.push(r.id);
     }

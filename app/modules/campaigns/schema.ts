@@ -1,18 +1,6 @@
 import { z } from "zod";
-import { whenValid } from "../../lib/validation";
+import { isoDate, wholeNumber as int, whenValid } from "../../lib/validation";
 
-const isoDate = (label: string) =>
-  z
-    .string({ error: `请填写${label}` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}格式应为 年-月-日`)
-    .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 10) === v, `${label}不存在`);
-
-const int = (label: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `请填写${label}` })
-    .int(`${label}应为整数`)
-    .min(min, `${label}不能小于${min}`)
-    .max(max, `${label}不能大于${max}`);
 
 export const campaignSchema = z.object({
   number: int("届次", 1, 99),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { whenValid } from "../../lib/validation";
+import { isRealDate, whenValid } from "../../lib/validation";
 import { KIND_LABELS } from "./reach";
 
 /** A datetime-local input, read as Beijing time. */
@@ -9,7 +9,7 @@ const localTime = (label: string) =>
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `请填写${label}`)
     .transform((v, ctx) => {
       const date = new Date(`${v}:00+08:00`);
-      if (Number.isNaN(date.getTime())) {
+      if (Number.isNaN(date.getTime()) || !isRealDate(v.slice(0, 10))) {
         ctx.addIssue({ code: "custom", message: `${label}不存在` });
         return z.NEVER;
       }
@@ -61,7 +61,7 @@ export const outsiderSchema = z.object({
 });
 
 export const hoursSchema = z.object({
-  participantId: z.coerce.number().int().positive(),
+  participantId: z.coerce.number({ error: "参加人员不存在" }).int("参加人员不存在").positive("参加人员不存在"),
   hours: z.coerce.number({ error: "请填写学时" }).min(0, "学时不能为负").max(200, "学时过大").refine((v) => Math.round(v * 10) === v * 10, "学时最多一位小数"),
 });
 

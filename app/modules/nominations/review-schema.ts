@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoDate } from "../../lib/validation";
 
 const reason = z.string().trim().max(500, "说明不能超过500字").optional().transform((v) => v ?? "");
 
@@ -21,13 +22,10 @@ export const expertScoreSchema = z.object({
     .refine((v) => Math.round(v * 100) === v * 100, "评分最多保留两位小数"),
 });
 
-const isoDate = z
-  .string({ error: "请填写日期" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 年-月-日")
-  .refine((v) => !Number.isNaN(Date.parse(v)), "日期不存在");
+const date = isoDate("日期");
 
 export const objectionSchema = z.object({
-  receivedOn: isoDate,
+  receivedOn: date,
   source: z.string({ error: "请填写异议来源" }).trim().min(1, "请填写异议来源").max(100, "来源不能超过100字"),
   content: z.string({ error: "请填写异议内容" }).trim().min(1, "请填写异议内容").max(2000, "内容不能超过2000字"),
 });
@@ -47,7 +45,7 @@ export const votesSchema = z.object({
 });
 
 export const namingSchema = z.object({
-  namedOn: isoDate,
+  namedOn: date,
 });
 
 export const OUTCOME_LABELS = { pending: "待处理", dismissed: "不属实，维持", upheld: "属实，取消资格" } as const;

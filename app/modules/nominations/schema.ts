@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoDate } from "../../lib/validation";
 import { checkbox, crossCheck, crossCheckWhenValid, idNumberField, personFields } from "../people/schema";
 
 const text = (label: string, max: number, required = false) => {
@@ -58,10 +59,7 @@ export const opinionSchema = z.object({
   kind: z.enum(["employer", "county", "expert", "city"], { error: "请选择意见类别" }),
   text: z.string({ error: "请填写意见" }).trim().min(1, "请填写意见").max(500, "意见不能超过500字"),
   signer: z.string({ error: "请填写签署人" }).trim().min(1, "请填写签署人").max(40, "签署人不能超过40字"),
-  signedOn: z
-    .string({ error: "请填写签署日期" })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 年-月-日")
-    .refine((v) => !Number.isNaN(Date.parse(v)), "日期不存在"),
+  signedOn: isoDate("签署日期"),
 });
 
 export const nominationFilterSchema = z.object({

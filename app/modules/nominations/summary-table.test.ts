@@ -102,7 +102,7 @@ describe("reading a messy 汇总表", () => {
       row({ 姓名: "日期不对", 身份证号码: idNumberFor("M", "1994-01-01"), 出生日期: "1994-02-30" }),
       row({ 姓名: "打码", 身份证号码: "3310**********1234" }),
       row({ 姓名: "重复", 身份证号码: good.replace(/.$/, good[17]) }),
-      row({ 姓名: "重复2", 身份证号码: good }),
+      row({ 姓名: "重复乙", 身份证号码: good }),
     ]);
     const rows = await parseSummaryTable(bytes, await wenlingTarget());
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
@@ -114,7 +114,7 @@ describe("reading a messy 汇总表", () => {
     expect(byName["日期不对"].errors).toEqual(["出生日期：日期 1994-2-30 不存在"]);
     expect(byName["打码"].errors).toEqual(["身份证号码：身份证号码是打码后的号码，请填写完整号码"]);
     expect(byName["重复"].errors).toEqual([]);
-    expect(byName["重复2"].errors).toEqual([`身份证号码与第 ${byName["重复"].line} 行重复`]);
+    expect(byName["重复乙"].errors).toEqual([`身份证号码与第 ${byName["重复"].line} 行重复`]);
   });
 
   it("reads CSV files: UTF-8 with a BOM, and the GBK that Chinese Excel saves; scientific-notation IDs are flagged", async () => {

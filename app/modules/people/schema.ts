@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { whenValid } from "../../lib/validation";
+import { isoDate, whenValid } from "../../lib/validation";
 import { crossCheckIdNumber, parseIdNumber, parsePhone, type IdNumberFacts, type Sex } from "./id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "./options";
 
@@ -27,15 +27,14 @@ export const checkbox = z
   .optional()
   .transform((v) => v === "on");
 
-const isoDate = z
-  .string({ error: "请填写出生日期" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 年-月-日，如 1985-06-01")
-  .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 10) === v, "日期不存在");
+const birthDate = isoDate("出生日期", "日期格式应为 年-月-日，如 1985-06-01");
 
 export const personFields = {
-  name: requiredText("姓名", 30),
+  // Names are written in Han characters or Latin letters, with the middle dot of minority and
+  // foreign names; anything else (markup, quotes, digits) is a typing or pasting accident.
+  name: requiredText("姓名", 30).regex(/^[\p{Script=Han}A-Za-z·•.\s]+$/u, "姓名只能包含汉字、字母、空格和间隔号“·”"),
   sex: z.enum(["M", "F"], { error: "请选择性别" }),
-  birthDate: isoDate,
+  birthDate,
   ethnicity: choice("民族", ETHNICITIES),
   education: choice("学历", EDUCATION_LEVELS),
   politicalStatus: choice("政治面貌", POLITICAL_STATUSES),

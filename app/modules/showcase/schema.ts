@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoDate } from "../../lib/validation";
 import type { Outlet } from "../../../db/types";
 import { INDUSTRY_SUGGESTIONS } from "../people/options";
 
@@ -23,11 +24,11 @@ export const publicitySchema = z
     outlet: z.enum(["tv", "newspaper", "website", "wechat", "other"], { error: "请选择媒体" }),
     outletName: z.string({ error: "请填写媒体名称" }).trim().min(1, "请填写媒体名称").max(50, "不能超过50字"),
     title: z.string({ error: "请填写报道标题" }).trim().min(1, "请填写报道标题").max(200, "不能超过200字"),
-    publishedOn: z.string({ error: "请填写日期" }).regex(/^\d{4}-\d{2}-\d{2}$/, "请填写日期").refine((v) => !Number.isNaN(Date.parse(v)), "日期不存在"),
+    publishedOn: isoDate("日期"),
     url: z
       .string()
       .trim()
-      .max(500)
+      .max(500, "链接不能超过500个字符")
       .optional()
       .transform((v) => v || null)
       .refine((v) => v === null || /^https?:\/\/[^\s<>"]+$/.test(v), "链接须以 http:// 或 https:// 开头"),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseYuan } from "../../lib/money";
-import { whenValid } from "../../lib/validation";
+import { isoDate, whenValid } from "../../lib/validation";
 import { SKILL_LEVELS, skillRank } from "../people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "../people/schema";
 
@@ -14,11 +14,6 @@ export const FOCUS_SECTOR_LABELS = {
 const text = (label: string, max: number) =>
   z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`);
 
-export const isoDate = (label: string) =>
-  z
-    .string({ error: `请填写${label}` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}格式应为 年-月-日`)
-    .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 10) === v, `${label}不存在`);
 
 export const studioSchema = z.object({
   leaderPersonId: z.coerce.number({ error: "请选择领衔工匠" }).int().positive("请选择领衔工匠"),

@@ -75,7 +75,7 @@ describe("a studio from application to verified apprentices' progress", () => {
     for (let i = 0; i < 5; i++) {
       const birth = i === 0 ? "1996-04-04" : `199${i}-0${i}-1${i}`;
       const input = apprenticeSchema.parse({
-        name: i === 0 ? "已登记学徒" : `学徒${i}`,
+        name: i === 0 ? "已登记学徒" : `学徒${"甲乙丙丁"[i - 1]}`,
         sex: "M",
         birthDate: birth,
         idNumber: i === 0 ? existing.idNumber : idNumberFor("M", birth),

@@ -1,0 +1,400 @@
+import { sql } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import * as account from "../../app/routes/account";
+import * as campaignNew from "../../app/routes/campaigns.new";
+import * as importUpload from "../../app/routes/campaigns.$campaignId.import.upload";
+import * as nominationNew from "../../app/routes/campaigns.$campaignId.nominations.new";
+import * as checkin from "../../app/routes/checkin";
+import * as dashboard from "../../app/routes/dashboard";
+import * as eventNew from "../../app/routes/events.new";
+import * as login from "../../app/routes/login";
+import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId";
+import * as personNew from "../../app/routes/people.new";
+import * as publicity from "../../app/routes/publicity";
+import * as studioPage from "../../app/routes/studios.$studioId._index";
+import * as apprenticeNew from "../../app/routes/studios.$studioId.apprentices.new";
+import * as studioNew from "../../app/routes/studios.new";
+import * as subsidyNew from "../../app/routes/subsidies.new";
+import * as subsidyPolicy from "../../app/routes/subsidies.policy";
+import * as userNew from "../../app/routes/users.new";
+import * as personPage from "../../app/routes/people.$personId._index";
+import * as eventPage from "../../app/routes/events.$eventId";
+import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
+import { seedDemo } from "../../seeds/demo";
+import type { SessionUser } from "../../app/auth/roles";
+import { useTestDb } from "../db";
+import { cookieFor, idNumberFor, makeAwardee, unitId } from "../factories";
+import { ORIGIN } from "../http";
+
+/**
+ * Hostile and broken input across the forms and uploads: every one must be answered with a 4xx
+ * and a message in Chinese, and the database must be exactly as it was before any of them.
+ */
+type Fn = (args: LoaderFunctionArgs) => unknown;
+type Fields = Record<string, string | string[] | File | undefined>;
+interface Attempt {
+  name: string;
+  fn: Fn;
+  path: string;
+  params?: Record<string, string>;
+  as: SessionUser | null;
+  fields: Fields;
+  origin?: string | null;
+  /** The import page's upload script asks for JSON; a plain form post is sent back with the message. */
+  json?: boolean;
+}
+
+const t = useTestDb();
+const YEAR = new Date().getFullYear();
+const LONG = "长".repeat(20_001);
+const attempts: Attempt[] = [];
+const users = {} as Record<"city" | "wenling" | "craftsman", SessionUser>;
+
+/** Each field of a valid form spoiled in the given ways, one at a time. */
+function spoil(base: Omit<Attempt, "fields" | "name"> & { label: string; form: Record<string, string | string[]> }, bad: Record<string, Array<string | string[] | null>>) {
+  for (const [field, values] of Object.entries(bad)) {
+    for (const value of values) {
+      const fields: Fields = { ...base.form };
+      if (value === null) delete fields[field];
+      else fields[field] = value;
+      const shown = value === null ? "missing" : JSON.stringify(value).slice(0, 40);
+      attempts.push({ ...base, name: `${base.label} ${field} = ${shown}`, fields });
+    }
+  }
+}
+
+/** Everything a text field should refuse: nothing, blanks, far too much, a NUL byte, two values. */
+const TEXT = (sample: string) => [null, "", "   ", LONG, `${sample}\u0000`, [sample, sample + "2"]];
+const SCRIPT = ["<script>alert(1)</script>", "陈<img src=x onerror=alert(1)>", "'; drop table person; --", "1' or '1'='1"];
+const DATES = ["2019-02-30", "2019-13-01", "19-03-01", "明天", "2019/03/01x", "0000-00-00", "9999-99-99", "1e3"];
+const AMOUNTS = ["-1", "1.234", "一万", "1e9", "NaN", "Infinity", "99999999999999", "0x10", "¥-5"];
+
+function fileOf(name: string, type: string, bytes: Uint8Array<ArrayBuffer> | string): File {
+  return new File([typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes], name, { type });
+}
+
+beforeAll(async () => {
+  const db = t.db;
+  await seedDemo(db);
+  const all = await db.selectFrom("app_user").selectAll().execute();
+  for (const [key, username] of [["city", "admin"], ["wenling", "wenling"], ["craftsman", "craftsman"]] as const) {
+    const u = all.find((x) => x.username === username)!;
+    users[key] = { id: u.id, username: u.username, displayName: u.display_name, role: u.role, orgUnitId: u.org_unit_id, personId: u.person_id };
+  }
+  const wenling = String(await unitId(db, "wenling"));
+  const { person: leader } = await makeAwardee(db, "wenling", "温岭新匠");
+  const studio = await db.selectFrom("studio").select("id").where("person_id", "=", users.craftsman.personId!).executeTakeFirstOrThrow();
+  const mentorship = await db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id).orderBy("id").executeTakeFirstOrThrow();
+  const campaign = await db.selectFrom("campaign").select("id").where("status", "=", "nominating").executeTakeFirstOrThrow();
+  const event = await db.selectFrom("event").select("id").where("org_unit_id", "=", Number(wenling)).orderBy("id").executeTakeFirstOrThrow();
+  const application = await db.selectFrom("subsidy_application").select("id").where("org_unit_id", "=", Number(wenling)).orderBy("id").executeTakeFirstOrThrow();
+  const c = String(campaign.id);
+
+  const person = {
+    name: "陈国强",
+    sex: "M",
+    birthDate: "1979-03-15",
+    idNumber: idNumberFor("M", "1979-03-15"),
+    ethnicity: "汉族",
+    education: "大专",
+    politicalStatus: "中共党员",
+    employer: "温岭东海泵业有限公司",
+    industry: "泵与电机",
+    position: "班组长",
+    title: "",
+    skillLevel: "高级技师",
+    orgUnitId: wenling,
+    phone: "13957612345",
+  };
+  const good = idNumberFor("M", "1979-03-15");
+  const wrongCheck = good.slice(0, 17) + (good[17] === "0" ? "1" : "0");
+  const asOfficer = { fn: personNew.action, path: "/people/new", as: users.wenling };
+  spoil({ ...asOfficer, label: "person", form: person }, {
+    name: [...TEXT("陈国强"), ...SCRIPT],
+    idNumber: [null, "", wrongCheck, good.slice(0, 17), good + "1", good.slice(0, 6) + "20991231" + good.slice(14), "000000197903151234", "33108119790230123X", "ABCDEFGHIJKLMNOPQR", "1' or '1'='1", `${good}\u0000`, idNumberFor("F", "1979-03-15"), idNumberFor("M", "1980-03-15"), "3.31081197903E+17"],
+    birthDate: [null, ...DATES],
+    sex: [null, "X", "男'--"],
+    phone: ["12345", "1395761234a", "<script>", "139576123456789", "'; delete from person; --"],
+    employer: TEXT("温岭东海泵业有限公司"),
+    industry: TEXT("泵与电机"),
+    ethnicity: [null, "火星族"],
+    education: [null, "博士后'--"],
+    politicalStatus: [null, "<b>党员</b>"],
+    skillLevel: [null, "宇宙级"],
+    orgUnitId: [null, "abc", "-1", "99999", "1 or 1=1"],
+  });
+
+  const newUser = { username: "linhai09", displayName: "临海 张敏", password: "Linhai-2026", role: "county_officer", orgUnitId: String(await unitId(db, "linhai")) };
+  spoil({ fn: userNew.action, path: "/users/new", as: users.city, label: "user", form: newUser }, {
+    username: [null, "", "a b", "管理员", "<script>", LONG, "admin", "x'--"],
+    password: [null, "short", "12345678", "aaaaaaaaaaaa", LONG],
+    role: [null, "superuser", "city_admin'--"],
+    displayName: [null, "", LONG, "a\u0000b"],
+    orgUnitId: [null, "abc", "99999"],
+  });
+
+  const eventForm = {
+    title: "技能交流",
+    kind: "skill_exchange",
+    organiser: `unit:${wenling}`,
+    startsAt: `${YEAR + 1}-03-01T09:00`,
+    endsAt: `${YEAR + 1}-03-01T12:00`,
+    channel: "offline",
+    place: "温岭市职工服务中心",
+  };
+  spoil({ fn: eventNew.action, path: "/events/new", as: users.wenling, label: "event", form: eventForm }, {
+    title: [...TEXT("技能交流")],
+    kind: [null, "party", "skill_exchange'--"],
+    organiser: [null, "unit:abc", `unit:${await unitId(db, "jiaojiang")}`, "studio:999999", "city", "<script>"],
+    startsAt: [null, "明天", "2026-02-30T09:00", "1e3"],
+    endsAt: [`${YEAR + 1}-03-01T08:00`, "不知道"],
+    channel: [null, "telepathy"],
+    capacity: ["-3", "1.5", "一百", "99999999999"],
+  });
+
+  const campaignForm = { number: "9", year: String(YEAR + 1), title: "第九届“台州工匠”选树", nominationDeadline: `${YEAR + 1}-04-30`, quotaPerUnit: "3", titleCount: "20" };
+  spoil({ fn: campaignNew.action, path: "/campaigns/new", as: users.city, label: "campaign", form: campaignForm }, {
+    number: [null, "0", "100", "二", "9.5", "-1"],
+    year: ["1999", "3000", "二〇二七"],
+    title: TEXT("第九届"),
+    nominationDeadline: [null, ...DATES.slice(0, 4)],
+    quotaPerUnit: ["0", "51", "x"],
+    titleCount: ["0", "201", "1e2"],
+  });
+
+  const nomination = {
+    ...person,
+    name: "候选人甲",
+    idNumber: idNumberFor("F", "1983-07-09"),
+    sex: "F",
+    birthDate: "1983-07-09",
+    channel: "union",
+    nominatingUnitId: wenling,
+    honors: "浙江省技术能手",
+    achievements: "主持水泵叶轮工艺改进",
+    deedsSummary: "扎根一线二十年",
+    story: "",
+    frontlineYears: "18",
+    inSkillPost: "yes",
+    conditions: ["1", "5"],
+  };
+  spoil({ fn: nominationNew.action, path: `/campaigns/${c}/nominations/new`, params: { campaignId: c }, as: users.wenling, label: "nomination", form: nomination }, {
+    deedsSummary: [null, "", "长".repeat(3001)],
+    achievements: [LONG],
+    frontlineYears: ["-1", "八", "200"],
+    channel: [null, "bribe"],
+    conditions: [["99"], ["1", "1'--"]],
+    nominatingUnitId: ["abc"],
+    idNumber: [wrongCheck, "<script>alert(1)</script>"],
+  });
+
+  spoil(
+    {
+      fn: studioNew.action,
+      path: "/studios/new",
+      as: users.wenling,
+      label: "studio",
+      form: {
+        leaderPersonId: String(leader.id),
+        name: "温岭新匠工匠工作室",
+        hostEnterprise: "温岭东海泵业有限公司",
+        industry: "泵与电机",
+        focusSector: "advanced_manufacturing",
+        orgUnitId: wenling,
+        address: "温岭市东部产业集聚区",
+        focusAreas: "水泵叶轮精密铸造",
+        foundingPlan: "三年带徒十名",
+      },
+    },
+    {
+      leaderPersonId: [null, "abc", String(users.craftsman.personId), "999999"],
+      name: TEXT("温岭新匠工匠工作室"),
+      focusSector: [null, "everything"],
+      foundingPlan: [LONG, ""],
+    },
+  );
+
+  const apprentice = {
+    name: "小徒弟",
+    sex: "M",
+    birthDate: "1998-08-08",
+    idNumber: idNumberFor("M", "1998-08-08"),
+    ethnicity: "汉族",
+    education: "中专/技校",
+    politicalStatus: "共青团员",
+    employer: "温岭东海泵业有限公司",
+    industry: "泵与电机",
+    skillLevel: "中级工",
+    orgUnitId: wenling,
+    startDate: "2020-01-01",
+    plannedEnd: "2023-01-01",
+    goals: "取得高级工",
+  };
+  spoil({ fn: apprenticeNew.action, path: `/studios/${studio.id}/apprentices/new`, params: { studioId: String(studio.id) }, as: users.craftsman, label: "apprentice", form: apprentice }, {
+    startDate: [null, "2020-02-30"],
+    plannedEnd: ["2019-01-01", "永远"],
+    goals: [LONG],
+    idNumber: [wrongCheck, ""],
+  });
+
+  const subsidy = {
+    currentEducation: "大专",
+    targetDegree: "本科",
+    institution: "台州学院",
+    programme: "机械工程",
+    studyMode: "part_time",
+    enrolledOn: `${YEAR}-09-01`,
+    expectedGraduation: `${YEAR + 3}-07-01`,
+    tuition: "20,000",
+    requested: "10000",
+  };
+  spoil({ fn: subsidyNew.action, path: "/subsidies/new", as: users.craftsman, label: "subsidy", form: subsidy }, {
+    tuition: [null, ...AMOUNTS],
+    requested: [...AMOUNTS, "30000"],
+    targetDegree: [null, "博士后"],
+    studyMode: ["sleeping"],
+    institution: TEXT("台州学院"),
+    expectedGraduation: [`${YEAR - 1}-07-01`, "不毕业"],
+  });
+
+  spoil(
+    {
+      fn: subsidyPolicy.action,
+      path: `/subsidies/policy?year=${YEAR}`,
+      as: users.city,
+      label: "subsidy policy",
+      form: { budget: "500,000", sharePercent: "50", holdbackPercent: "20", yearsAfterAward: "10", open: "on", "cap-本科": "15000" },
+    },
+    { budget: [null, "-1", "很多", "1.001"], sharePercent: ["101", "-5", "五十"], holdbackPercent: ["100.5", "x"], "cap-本科": ["-100", "abc"] },
+  );
+
+  spoil(
+    { fn: publicity.action, path: "/publicity", as: users.wenling, label: "publicity", form: { outlet: "newspaper", outletName: "台州日报", title: "匠心报道", publishedOn: "2026-05-01", personId: String(users.craftsman.personId) } },
+    { outlet: ["pravda"], title: TEXT("匠心报道").slice(0, 4), publishedOn: ["2026-02-30", "昨天"], url: ["javascript:alert(1)", "ftp://x", "http://", LONG] },
+  );
+
+  spoil({ fn: dashboard.action, path: "/dashboard", as: users.city, label: "plan", form: { target: "100", startYear: "2018", endYear: "2022" } }, {
+    target: [null, "0", "-5", "一百", "1e9"],
+    startYear: ["1900", "x"],
+    endYear: ["2017", "2999"],
+  });
+
+  spoil({ fn: account.action, path: "/account", as: users.city, label: "password change", form: { currentPassword: "Jiangxin-2026", newPassword: "Another-2026x", confirmPassword: "Another-2026x" } }, {
+    newPassword: ["short", LONG],
+    confirmPassword: ["Different-2026x"],
+  });
+
+  spoil({ fn: login.action, path: "/login", as: null, label: "sign-in", form: { username: "admin", password: "Jiangxin-2026" } }, {
+    username: [null, "", LONG],
+    password: [null, "", LONG],
+  });
+  spoil({ fn: checkin.action, path: "/checkin", as: users.craftsman, label: "check-in", form: { code: "ABCDEF" } }, {
+    code: [null, "", "12345", "ABCDEFG", "<svg>", "' or 1=1", "ÄÖÜ123"],
+  });
+
+  // Files: evidence photos, the 汇总表, proof of study.
+  const milestone = { intent: "milestone", kind: "skill_upgrade", occurredOn: "2021-05-01", fromLevel: "中级工", toLevel: "高级工", certificateNumber: "ZJ-1" };
+  const milestonePost = { fn: mentorshipPage.action, path: `/mentorships/${mentorship.id}`, params: { mentorshipId: String(mentorship.id) }, as: users.craftsman };
+  const htmlAsPdf = fileOf("certificate.pdf", "application/pdf", "<html><script>alert(1)</script></html>");
+  const exeAsJpg = fileOf("photo.jpg", "image/jpeg", Uint8Array.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]));
+  const huge = fileOf("big.jpg", "image/jpeg", new Uint8Array(6 * 1024 * 1024).fill(0xff));
+  const empty = fileOf("empty.jpg", "image/jpeg", new Uint8Array());
+  const svg = fileOf("x.svg", "image/svg+xml", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+  for (const [label, file] of [["HTML named .pdf", htmlAsPdf], ["program named .jpg", exeAsJpg], ["6 MB", huge], ["empty", empty], ["SVG with script", svg]] as const) {
+    attempts.push({ ...milestonePost, name: `evidence: ${label}`, fields: { ...milestone, evidence: file } });
+  }
+  attempts.push({ ...milestonePost, name: "evidence: none", fields: { ...milestone } });
+  attempts.push({ ...milestonePost, name: "milestone: future date", fields: { ...milestone, occurredOn: `${YEAR + 2}-01-01`, evidence: fileOf("c.pdf", "application/pdf", "%PDF-1.4\n%%EOF") } });
+  const upload = { fn: importUpload.action, path: `/campaigns/${c}/import/upload`, params: { campaignId: c }, as: users.wenling, json: true };
+  const zipHeader = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]);
+  for (const [label, file] of [
+    ["broken xlsx", fileOf("汇总表.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", zipHeader)],
+    ["a PDF named .xlsx", fileOf("汇总表.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "%PDF-1.4\n%%EOF")],
+    ["an image", fileOf("photo.png", "image/png", Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))],
+    ["an empty CSV", fileOf("汇总表.csv", "text/csv", "")],
+    ["a CSV without the header", fileOf("汇总表.csv", "text/csv", "a,b,c\n1,2,3\n")],
+    ["a 12 MB file", fileOf("汇总表.csv", "text/csv", new Uint8Array(12 * 1024 * 1024).fill(0x41))],
+    ["HTML named .xls", fileOf("汇总表.xls", "application/vnd.ms-excel", "<html><table><tr><td>姓名</td></tr></table></html>")],
+  ] as const) {
+    attempts.push({ ...upload, name: `汇总表: ${label}`, fields: { file } });
+  }
+  attempts.push({ ...upload, name: "汇总表: no file", fields: {} });
+  const subsidyAttach = { fn: subsidyPage.action, path: `/subsidies/${application.id}`, params: { applicationId: String(application.id) }, as: users.wenling };
+  attempts.push({ ...subsidyAttach, name: "subsidy proof: program named .pdf", fields: { intent: "attach", kind: "receipt", file: exeAsJpg } });
+
+  // Forged intents and steps, and ids that are not ids.
+  const studioParams = { fn: studioPage.action, path: `/studios/${studio.id}`, params: { studioId: String(studio.id) }, as: users.city };
+  for (const form of [{ step: "drop_table", expected: "active" }, { step: "revoke", expected: "<script>" }, { step: "revoke" }, { step: ["suspend", "revoke"], expected: "active" }, {}]) {
+    attempts.push({ ...studioParams, name: `studio step ${JSON.stringify(form)}`, fields: form });
+  }
+  for (const id of ["abc", "-1", "0", "1.5", "99999999999999999999", "1e3", "0x10", "1;drop table studio", "%00"]) {
+    attempts.push({ ...studioParams, params: { studioId: id }, name: `studio id ${id}`, fields: { step: "suspend", expected: "active", reason: "测试" } });
+    attempts.push({ fn: personPage.action, path: `/people/${id}`, params: { personId: id }, as: users.city, name: `person id ${id}`, fields: { intent: "reveal", reason: "核对" } });
+  }
+  const eventParams = { fn: eventPage.action, path: `/events/${event.id}`, params: { eventId: String(event.id) }, as: users.wenling };
+  for (const form of [{ intent: "explode" }, { intent: "hours", participantId: "abc", hours: "2" }, { intent: "hours", participantId: "999999", hours: "2" }, { intent: "hours", participantId: "1", hours: "-2" }, { intent: ["checkin", "hours"] }]) {
+    attempts.push({ ...eventParams, name: `event ${JSON.stringify(form)}`, fields: form });
+  }
+
+  // The same valid forms posted from another site.
+  for (const [label, a] of [
+    ["person", { ...asOfficer, fields: person }],
+    ["user", { fn: userNew.action, path: "/users/new", as: users.city, fields: newUser }],
+    ["event", { fn: eventNew.action, path: "/events/new", as: users.wenling, fields: eventForm }],
+    ["campaign", { fn: campaignNew.action, path: "/campaigns/new", as: users.city, fields: campaignForm }],
+    ["subsidy", { fn: subsidyNew.action, path: "/subsidies/new", as: users.craftsman, fields: subsidy }],
+    ["studio step", { ...studioParams, fields: { step: "revoke", expected: "active", reason: "跨站伪造" } }],
+    ["reveal", { fn: personPage.action, path: `/people/${users.craftsman.personId}`, params: { personId: String(users.craftsman.personId) }, as: users.city, fields: { intent: "reveal", reason: "核对" } }],
+    ["password change", { fn: account.action, path: "/account", as: users.city, fields: { currentPassword: "Jiangxin-2026", newPassword: "Another-2026x", confirmPassword: "Another-2026x" } }],
+  ] as const) {
+    attempts.push({ ...a, name: `from another site: ${label}`, origin: "https://evil.example" });
+    attempts.push({ ...a, name: `without an origin, cross-site: ${label}`, origin: null });
+  }
+});
+
+async function post(a: Attempt): Promise<Response> {
+  const headers = new Headers();
+  if (a.as) headers.set("cookie", await cookieFor(t.db, a.as));
+  if (a.json) headers.set("accept", "application/json");
+  if (a.origin === undefined) headers.set("origin", ORIGIN);
+  else if (a.origin) headers.set("origin", a.origin);
+  else headers.set("sec-fetch-site", "cross-site");
+  const body = new FormData();
+  for (const [k, v] of Object.entries(a.fields)) for (const item of Array.isArray(v) ? v : v === undefined ? [] : [v]) body.append(k, item);
+  const request = new Request(ORIGIN + a.path, { method: "POST", headers, body });
+  try {
+    const result = await a.fn({ request, params: a.params ?? {}, context: {} });
+    return result instanceof Response ? result : new Response(JSON.stringify(result), { status: 200 });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    return new Response(String(thrown), { status: 500 });
+  }
+}
+
+/** Every table's rows, hashed: equal fingerprints mean nothing was written. */
+async function fingerprint(): Promise<Record<string, string>> {
+  const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('user_session') order by 1`.execute(t.db);
+  const result: Record<string, string> = {};
+  for (const { name } of tables.rows) {
+    const { rows } = await sql<{ h: string | null }>`select md5(string_agg(x::text, '|' order by x::text)) as h from ${sql.table(name)} x`.execute(t.db);
+    result[name] = rows[0].h ?? "empty";
+  }
+  return result;
+}
+
+describe("hostile and broken input", () => {
+  it("is refused with a 4xx and a message in Chinese, and nothing is written", async () => {
+    expect(attempts.length).toBeGreaterThanOrEqual(200);
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const a of attempts) {
+      const response = await post(a);
+      const text = await response.text();
+      if (response.status < 400 || response.status >= 500) wrong.push(`${a.name}: ${response.status} ${text.slice(0, 120)}`);
+      else if (!/[\u4e00-\u9fff]/.test(text)) wrong.push(`${a.name}: ${response.status} without a message: ${text.slice(0, 120)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  }, 300_000);
+});
