@@ -14,6 +14,7 @@ import {
 import type { ReactNode } from "react";
 import { getUser } from "./auth/session.server";
 import { AppShell } from "./components/AppShell";
+import { useNonce } from "./components/nonce";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -29,6 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="zh-CN">
       <head>
@@ -39,8 +41,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

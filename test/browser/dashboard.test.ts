@@ -20,7 +20,7 @@ describe("the dashboard", () => {
     await expect.poll(() => page.locator(".chart-card svg.recharts-surface").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
     // Bars and lines are really drawn, not just empty frames.
     await expect.poll(() => page.locator(".recharts-bar-rectangle, .recharts-line-curve").count()).toBeGreaterThan(5);
-    expect(await page.locator(".chart-table").count()).toBe(11);
+    expect(await page.locator(".chart-table").count()).toBe(12);
     await page.locator(".chart-table summary").first().click();
     expect(await page.locator(".chart-table").first().textContent()).toContain("规划进度");
     expect(await page.locator(".kpi").first().textContent()).toContain("目标 100");

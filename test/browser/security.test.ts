@@ -1,0 +1,109 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+
+/** Headers and cookies of the production server, as a browser receives them. */
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function sessionCookie(username = "wenling"): Promise<{ cookie: string; setCookie: string }> {
+  const body = new URLSearchParams({ username, password: "Jiangxin-2026", redirectTo: "/home" });
+  const response = await fetch(`${baseUrl()}/login`, { method: "POST", body, redirect: "manual", headers: { origin: baseUrl() } });
+  expect(response.status).toBe(302);
+  const setCookie = response.headers.get("set-cookie")!;
+  return { cookie: setCookie.split(";")[0], setCookie };
+}
+
+function directives(csp: string): Map<string, string[]> {
+  return new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+}
+
+describe("security headers and cookies", () => {
+  it("sends a nonce-based script policy that every script tag of the page carries", async () => {
+    for (const path of ["/showcase", "/login"]) {
+      const response = await fetch(baseUrl() + path);
+      const csp = directives(response.headers.get("content-security-policy") ?? "");
+      const scripts = csp.get("script-src") ?? [];
+      expect(scripts).not.toContain("'unsafe-inline'");
+      expect(scripts).not.toContain("'unsafe-eval'");
+      const nonce = scripts.find((s) => s.startsWith("'nonce-"))?.slice(7, -1);
+      expect(nonce, path).toBeTruthy();
+      expect(csp.get("frame-ancestors")).toEqual(["'none'"]);
+      expect(csp.get("object-src")).toEqual(["'none'"]);
+      expect(csp.get("form-action")).toEqual(["'self'"]);
+      const html = await response.text();
+      const tags = html.match(/<script\b[^>]*>/g) ?? [];
+      expect(tags.length).toBeGreaterThan(0);
+      for (const tag of tags) expect(tag.includes(`nonce="${nonce}"`) || /\bsrc="\/build\//.test(tag), tag).toBe(true);
+      // A fresh nonce for every response.
+      const again = (await fetch(baseUrl() + path)).headers.get("content-security-policy");
+      expect(again).not.toContain(nonce);
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("same-origin");
+    }
+  });
+
+  it("keeps private pages and their data out of every cache", async () => {
+    const { cookie } = await sessionCookie();
+    for (const path of ["/home", "/people", "/studios", "/people?_data=routes%2Fpeople._index"]) {
+      const response = await fetch(baseUrl() + path, { headers: { cookie } });
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("cache-control"), path).toContain("no-store");
+    }
+  });
+
+  it("sets the session cookie HttpOnly, SameSite=Lax and Secure, and ends it on sign-out", async () => {
+    const { cookie, setCookie } = await sessionCookie();
+    expect(setCookie).toMatch(/;\s*HttpOnly/i);
+    expect(setCookie).toMatch(/;\s*SameSite=Lax/i);
+    expect(setCookie).toMatch(/;\s*Secure/i);
+    expect(setCookie).toMatch(/;\s*Path=\//i);
+    expect((await fetch(`${baseUrl()}/home`, { headers: { cookie }, redirect: "manual" })).status).toBe(200);
+    const out = await fetch(`${baseUrl()}/logout`, { method: "POST", headers: { cookie, origin: baseUrl() }, redirect: "manual" });
+    expect(out.status).toBe(302);
+    const after = await fetch(`${baseUrl()}/home`, { headers: { cookie }, redirect: "manual" });
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toContain("/login");
+  });
+
+  it("refuses a form posted from another site, even with a valid session, and writes nothing", async () => {
+    const { cookie } = await sessionCookie();
+    const form = new URLSearchParams({ name: "跨站写入", sex: "M", birthDate: "1979-03-15", idNumber: "331081197903151232" });
+    // Remix refuses a cross-site document POST itself (with a 500 of its own) before our check (403)
+    // runs; a script's data request reaches ours. Either way nothing is written.
+    for (const path of ["/people/new", "/people/new?_data=routes%2Fpeople.new"]) {
+      const response = await fetch(baseUrl() + path, {
+        method: "POST",
+        headers: { cookie, origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+        body: form,
+        redirect: "manual",
+      });
+      expect(response.status, path).toBeGreaterThanOrEqual(400);
+      if (path.includes("_data")) expect(response.status).toBe(403);
+    }
+    const list = await fetch(`${baseUrl()}/people?q=${encodeURIComponent("跨站写入")}`, { headers: { cookie } });
+    expect(await list.text()).not.toContain("跨站写入</a>");
+  });
+
+  it("runs the pages with the policy in force: no violation reported, charts drawn", async () => {
+    const page = await phonePage(browser, "security-csp");
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    await signIn(page, "admin");
+    await page.waitForURL(`${baseUrl()}/home`);
+    await page.goto(`${baseUrl()}/dashboard`);
+    await expect.poll(() => page.locator(".recharts-surface").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.goto(`${baseUrl()}/showcase`);
+    await page.goto(`${baseUrl()}/studios`);
+    expect(violations).toEqual([]);
+    await page.context().close();
+  });
+});
