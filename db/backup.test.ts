@@ -1,0 +1,71 @@
+import { sql, type Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../seeds/demo";
+import { createTestDb } from "../test/db";
+import { makePerson } from "../test/factories";
+import { BackupError, restoreBackup, tablesInOrder, writeBackup } from "./backup";
+import type { DB } from ".";
+
+/** Every table's rows hashed in a fixed order, and each id sequence's next value. */
+async function snapshot(db: Kysely<any>) {
+  const tables: Record<string, string> = {};
+  for (const table of await tablesInOrder(db)) {
+    const { rows } = await sql<{ n: number; h: string | null }>`
+      select count(*)::int as n, md5(string_agg(to_jsonb(t)::text, '|' order by to_jsonb(t)::text)) as h from ${sql.table(table)} t`.execute(db);
+    tables[table] = `${rows[0].n}:${rows[0].h}`;
+  }
+  return tables;
+}
+
+let source: { db: DB; drop: () => Promise<void> };
+let target: { db: DB; drop: () => Promise<void> };
+let lines: string[];
+
+beforeAll(async () => {
+  [source, target] = await Promise.all([createTestDb(), createTestDb()]);
+  await seedDemo(source.db);
+  lines = [];
+  await writeBackup(source.db, (line) => {
+    lines.push(line);
+  });
+});
+afterAll(async () => {
+  await Promise.all([source?.drop(), target?.drop()]);
+});
+
+describe("backups", () => {
+  it("restore into an empty database with every table, file and id sequence as they were", async () => {
+    const evidence = await source.db.selectFrom("evidence_file").select(["id", "data"]).orderBy("id").executeTakeFirstOrThrow();
+    expect(evidence.data.length).toBeGreaterThan(100);
+
+    const header = await restoreBackup(target.db, lines);
+    const before = await snapshot(source.db);
+    expect(await snapshot(target.db)).toEqual(before);
+    expect(Object.values(header.tables).reduce((a, b) => a + b, 0)).toBeGreaterThan(500);
+    const restored = await target.db.selectFrom("evidence_file").select("data").where("id", "=", evidence.id).executeTakeFirstOrThrow();
+    expect(Buffer.from(restored.data).equals(Buffer.from(evidence.data))).toBe(true);
+
+    // New records continue after the restored ids instead of colliding with them.
+    const maxPerson = await target.db.selectFrom("person").select((eb) => eb.fn.max("id").as("id")).executeTakeFirstOrThrow();
+    const added = await makePerson(target.db, { unit: "wenling", name: "恢复后新增" });
+    expect(added.id).toBeGreaterThan(Number(maxPerson.id));
+    // The audit log still refuses to be edited after a restore.
+    await expect(sql`delete from audit_log`.execute(target.db)).rejects.toThrow();
+  });
+
+  it("refuses to overwrite a database in use unless told to, then replaces it whole", async () => {
+    await expect(restoreBackup(target.db, lines)).rejects.toThrow(BackupError);
+    await restoreBackup(target.db, lines, { replace: true });
+    expect(await snapshot(target.db)).toEqual(await snapshot(source.db));
+  });
+
+  it("refuses files that are not backups, from another version, or cut short, and changes nothing", async () => {
+    const before = await snapshot(target.db);
+    await expect(restoreBackup(target.db, ["PK\u0003\u0004 not a backup"], { replace: true })).rejects.toThrow("不是匠心的备份文件");
+    const header = JSON.parse(lines[0]);
+    const newer = [JSON.stringify({ ...header, migrations: [...header.migrations, "9999_future"] }), ...lines.slice(1)];
+    await expect(restoreBackup(target.db, newer, { replace: true })).rejects.toThrow("另一个版本");
+    await expect(restoreBackup(target.db, lines.slice(0, Math.floor(lines.length / 2)), { replace: true })).rejects.toThrow("不完整");
+    expect(await snapshot(target.db)).toEqual(before);
+  });
+});

@@ -1,0 +1,159 @@
+import { sql, type Kysely } from "kysely";
+import { migrateToLatest } from ".";
+
+/**
+ * Backups in one format for both engines: every table's rows as PostgreSQL's own JSON of the row
+ * (`to_jsonb`), read in one repeatable-read transaction, and put back with
+ * `jsonb_populate_recordset`, which turns each value into its column's type again (bytea files,
+ * timestamps, jsonb, numerics) without JavaScript ever parsing a number. So a backup taken on the
+ * embedded engine restores into PostgreSQL and back.
+ *
+ * File layout (text, gzip-compressed by the scripts): a header line of JSON, then for each table a
+ * line `#table <name> <rows>` followed by one row per line.
+ */
+export const BACKUP_FORMAT = "jiangxin-backup/1";
+const MIGRATION_TABLES = ["kysely_migration", "kysely_migration_lock"];
+// One INSERT carries at most this much JSON text (evidence files make single rows large).
+const BATCH_CHARS = 8 * 1024 * 1024;
+
+export interface BackupHeader {
+  format: string;
+  createdAt: string;
+  migrations: string[];
+  tables: Record<string, number>;
+}
+
+/** The application's tables, parents before children (foreign keys decide). */
+export async function tablesInOrder(db: Kysely<any>): Promise<string[]> {
+  const tables = await sql<{ name: string }>`
+    select table_name as name from information_schema.tables
+    where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(db);
+  const edges = await sql<{ child: string; parent: string }>`
+    select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent
+    from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+    where c.contype = 'f' and n.nspname = 'public'`.execute(db);
+  const names = tables.rows.map((t) => t.name).filter((n) => !MIGRATION_TABLES.includes(n));
+  const ordered: string[] = [];
+  const visit = (name: string, path: string[]) => {
+    if (ordered.includes(name) || path.includes(name)) return;
+    for (const e of edges.rows) if (e.child === name && e.parent !== name) visit(e.parent, [...path, name]);
+    ordered.push(name);
+  };
+  for (const name of names) visit(name, []);
+  return ordered;
+}
+
+/** Writes a consistent backup, line by line, to `write`. */
+export async function writeBackup(db: Kysely<any>, write: (line: string) => Promise<void> | void, progress: (line: string) => void = () => {}): Promise<BackupHeader> {
+  return db
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute(async (tx) => {
+      const tables = await tablesInOrder(tx);
+      const migrations = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(tx)).rows.map((r) => r.name);
+      const counts: Record<string, number> = {};
+      for (const table of tables) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(tx);
+        counts[table] = Number(rows[0].n);
+      }
+      const header: BackupHeader = { format: BACKUP_FORMAT, createdAt: new Date().toISOString(), migrations, tables: counts };
+      await write(JSON.stringify(header));
+      for (const table of tables) {
+        await write(`#table ${table} ${counts[table]}`);
+        // Pages by the row's physical position: stable inside this snapshot, and every table has one.
+        let after = "(0,0)";
+        for (;;) {
+          const { rows } = await sql<{ at: string; row: string }>`
+            select ctid::text as at, to_jsonb(t)::text as row from ${sql.table(table)} t
+            where ctid > ${after}::tid order by ctid limit 500`.execute(tx);
+          for (const r of rows) await write(r.row);
+          if (rows.length < 500) break;
+          after = rows[rows.length - 1].at;
+        }
+        progress(`${table}: ${counts[table]}`);
+      }
+      return header;
+    });
+}
+
+export class BackupError extends Error {}
+
+/**
+ * Restores a backup into a database: migrates it to the code's version, which must be the
+ * backup's, then replaces every table's rows in one transaction and moves the id sequences past
+ * the restored ids. Refuses a database that already has users unless `replace` is set.
+ */
+export async function restoreBackup(
+  db: Kysely<any>,
+  lines: AsyncIterable<string> | Iterable<string>,
+  options: { replace?: boolean; progress?: (line: string) => void } = {},
+): Promise<BackupHeader> {
+  const progress = options.progress ?? (() => {});
+  const iterator = (Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : (lines as Iterable<string>)[Symbol.iterator]()) as AsyncIterator<string> | Iterator<string>;
+  const next = async () => {
+    const r = await iterator.next();
+    return r.done ? null : r.value;
+  };
+  const first = await next();
+  let header: BackupHeader;
+  try {
+    header = JSON.parse(first ?? "");
+  } catch {
+    throw new BackupError("这不是匠心的备份文件（文件头无法识别）");
+  }
+  if (header.format !== BACKUP_FORMAT) throw new BackupError(`不支持的备份格式：${header.format}`);
+
+  await migrateToLatest(db);
+  const migrations = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
+  if (migrations.join() !== header.migrations.join()) {
+    throw new BackupError(`备份来自另一个版本（迁移 ${header.migrations.at(-1)}，本程序 ${migrations.at(-1)}），请用相同版本的程序恢复`);
+  }
+  const tables = await tablesInOrder(db);
+  const unknown = Object.keys(header.tables).filter((t) => !tables.includes(t));
+  if (unknown.length) throw new BackupError(`备份中有本程序没有的表：${unknown.join("、")}`);
+
+  await db.transaction().execute(async (tx) => {
+    const users = await sql<{ n: number }>`select count(*)::int as n from app_user`.execute(tx);
+    if (Number(users.rows[0].n) > 0 && !options.replace) {
+      throw new BackupError("目标数据库已有数据；确认要整体替换时请加 --replace");
+    }
+    // TRUNCATE, not DELETE: the audit log refuses deletes, and this replaces it as a whole.
+    await sql`truncate ${sql.join(tables.map((t) => sql.table(t)))} restart identity`.execute(tx);
+    let table: string | null = null;
+    let batch: string[] = [];
+    let batchChars = 0;
+    const flush = async () => {
+      if (!table || !batch.length) return;
+      await sql`insert into ${sql.table(table)} select * from jsonb_populate_recordset(null::${sql.table(table)}, ${`[${batch.join(",")}]`}::jsonb)`.execute(tx);
+      batch = [];
+      batchChars = 0;
+    };
+    const restored: Record<string, number> = {};
+    for (let line = await next(); line !== null; line = await next()) {
+      if (line.startsWith("#table ")) {
+        await flush();
+        table = line.split(" ")[1];
+        if (!tables.includes(table)) throw new BackupError(`备份中有本程序没有的表：${table}`);
+        restored[table] = 0;
+        progress(`${table}…`);
+        continue;
+      }
+      if (!table || !line) continue;
+      batch.push(line);
+      batchChars += line.length;
+      restored[table]++;
+      if (batchChars > BATCH_CHARS || batch.length >= 1000) await flush();
+    }
+    await flush();
+    for (const [name, count] of Object.entries(header.tables)) {
+      if ((restored[name] ?? 0) !== count) throw new BackupError(`备份文件不完整：${name} 应有 ${count} 行，读到 ${restored[name] ?? 0} 行`);
+    }
+    const serials = await sql<{ table_name: string; column_name: string }>`
+      select table_name, column_name from information_schema.columns
+      where table_schema = 'public' and column_default like 'nextval(%'`.execute(tx);
+    for (const s of serials.rows) {
+      await sql`select setval(pg_get_serial_sequence(${s.table_name}, ${s.column_name}), coalesce((select max(${sql.ref(s.column_name)}) from ${sql.table(s.table_name)}), 0) + 1, false)`.execute(tx);
+    }
+  });
+  return header;
+}
