@@ -4,16 +4,21 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 
-/**
- * Starts the production server the way `npm start` does (build if needed, migrate, demo seed),
- * on a free port, against an empty embedded database of its own, or DATABASE_URL when set.
- */
-let server: ChildProcess | undefined;
-
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
   }
+}
+
+const root = path.resolve(__dirname, "../..");
+
+export interface RunningServer {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  stop: () => Promise<number | null>;
 }
 
 async function waitForHealth(url: string, child: ChildProcess, log: () => string) {
@@ -31,25 +36,41 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
   throw new Error(`server did not become healthy:\n${log()}`);
 }
 
-export default async function setup(project: TestProject) {
-  const root = path.resolve(__dirname, "../..");
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "jiangxin-browser-"));
+/**
+ * Starts the production server the way `npm start` does (build if needed, migrate, demo seed),
+ * on a free port, against an empty embedded database of its own unless `env` names DATABASE_URL.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "jiangxin-server-"));
   const port = String(40000 + Math.floor(Math.random() * 20000));
   let output = "";
-  server = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["db/bin/start.ts"], {
+  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["db/bin/start.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: port, DATA_DIR: dataDir, PGLITE_DIR: path.join(dataDir, "pglite"), SEED_DEMO: "1" },
+    env: { ...process.env, PORT: port, DATA_DIR: dataDir, PGLITE_DIR: path.join(dataDir, "pglite"), SEED_DEMO: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  server.stdout!.on("data", (d) => (output += d));
-  server.stderr!.on("data", (d) => (output += d));
-  const baseUrl = `http://localhost:${port}`;
-  await waitForHealth(baseUrl, server, () => output);
-  project.provide("baseUrl", baseUrl);
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  void exited.then(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const url = `http://localhost:${port}`;
+  await waitForHealth(url, child, () => output);
+  return {
+    url,
+    child,
+    output: () => output,
+    exited,
+    stop: () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
 
+export default async function setup(project: TestProject) {
+  const server = await startServer();
+  project.provide("baseUrl", server.url);
   return async () => {
-    server?.kill("SIGTERM");
-    await new Promise((r) => server?.once("exit", r));
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   };
 }
