@@ -76,4 +76,89 @@ describe("a campaign in the browser", () => {
     await expect.poll(() => page.locator(".stage-bar [aria-current=step]").textContent()).toContain("资格初审");
     await page.context().close();
   });
+
+  it("the city runs the campaign on to its named craftsmen: 初审, expert scores, candidates, votes, notice, naming", async () => {
+    const page = await phonePage(browser, "campaign-journey");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signIn(page, "admin");
+    await page.waitForURL(`${baseUrl()}/home`);
+    await page.goto(`${baseUrl()}/campaigns`);
+    await page.getByRole("link", { name: /第三届/ }).click();
+    await page.waitForURL(/\/campaigns\/\d+$/);
+    const campaignUrl = page.url();
+    const review = `${campaignUrl}/review`;
+    const advance = async (stage: string) => {
+      await page.goto(campaignUrl);
+      await page.getByRole("button", { name: `进入“${stage}”` }).click();
+      await expect.poll(() => page.locator(".stage-bar [aria-current=step]").textContent()).toContain(stage);
+    };
+
+    // 资格初审: the clear cases at once, then each remaining one with a reason.
+    await page.goto(review);
+    await page.getByRole("button", { name: "批量通过无疑问的人选" }).click();
+    await page.goto(`${campaignUrl}/nominations`);
+    const links = await page.locator("td[data-label='姓名'] a").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(links.length).toBeGreaterThanOrEqual(3);
+    let refused = 0;
+    for (const link of links) {
+      await page.goto(link);
+      const form = () => page.locator("form", { has: page.getByRole("button", { name: "保存初审结论" }) });
+      if (!(await form().count())) continue;
+      await form().getByLabel("理由").fill("经核实，符合推荐条件");
+      await form().getByRole("button", { name: "保存初审结论" }).click();
+      await page.waitForLoadState("networkidle");
+      // Someone who does not meet the conditions cannot be passed: the page says why.
+      if (await page.getByText("不符合选树条件，不能通过初审").count()) {
+        refused++;
+        await form().getByLabel("初审结论").selectOption("fail");
+        await form().getByLabel("理由").fill("一线工作年限不足");
+        await form().getByRole("button", { name: "保存初审结论" }).click();
+        await page.waitForLoadState("networkidle");
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+    await advance("专家评审");
+
+    // One expert's scores in one form, then the candidates by average score.
+    await page.goto(review);
+    await page.getByLabel("专家姓名").fill("王建华");
+    const scores = page.getByLabel(/的评分$/);
+    const scored = await scores.count();
+    expect(scored).toBe(links.length - refused);
+    for (let i = 0; i < scored; i++) await scores.nth(i).fill(String(95 - i * 2));
+    await page.getByRole("button", { name: "保存评分" }).click();
+    await expect.poll(() => page.locator("td[data-label='平均分']").first().textContent()).toMatch(/\d/);
+    await page.getByRole("button", { name: "确定候选对象" }).click();
+    await expect.poll(() => page.locator("td[data-label='状态']").allTextContents()).toContain("候选对象");
+    await advance("网络投票");
+
+    // Votes typed in from the voting platform's figures.
+    await page.goto(review);
+    const votes = page.getByLabel(/的得票数$/);
+    const candidates = await votes.count();
+    expect(candidates).toBeGreaterThan(0);
+    for (let i = 0; i < candidates; i++) await votes.nth(i).fill(String(1200 - i * 100));
+    await page.getByRole("button", { name: "保存得票数" }).click();
+    await expect.poll(() => page.locator("td[data-label='得票']").first().textContent()).toMatch(/\d/);
+
+    // A notice period that has already ended, so the naming can follow.
+    await page.goto(campaignUrl);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("公示开始").fill(day(-10));
+    await page.getByLabel("公示结束").fill(day(-3));
+    await page.getByRole("button", { name: "保存公示期" }).click();
+    await expect.poll(() => page.getByLabel("公示结束").inputValue()).toBe(day(-3));
+    await advance("社会公示");
+    await advance("审定命名");
+
+    await page.goto(review);
+    await page.getByRole("button", { name: "审定命名" }).click();
+    const named = page.locator("h2", { hasText: "命名名单" });
+    await expect.poll(() => named.count()).toBe(1);
+    const certificates = await page.locator("td[data-label='证书编号']").allTextContents();
+    expect(certificates.length).toBe(candidates);
+    expect(certificates.every((c) => c.trim().length > 0)).toBe(true);
+    await advance("已结束");
+    await page.context().close();
+  }, 120_000);
 });
