@@ -33,8 +33,14 @@ export async function phonePage(browser: Browser, name: string): Promise<Page> {
   return page;
 }
 
+/** Waits until the page's scripts have taken over (before that, a change event can be lost). */
+export async function hydrated(page: Page) {
+  await page.waitForSelector("html[data-hydrated]", { state: "attached" });
+}
+
 export async function signIn(page: Page, username: string, password = "Jiangxin-2026") {
   await page.goto(`${baseUrl()}/login`);
+  await hydrated(page);
   await page.getByLabel("用户名").fill(username);
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();

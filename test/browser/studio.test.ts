@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkCharacter } from "../../app/modules/people/id-number";
-import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+import { baseUrl, hydrated, launchChromium, phonePage, signIn } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -23,6 +23,8 @@ describe("a studio on a phone", () => {
     await page.waitForURL(`${baseUrl()}/home`);
     await page.goto(`${baseUrl()}/studios`);
     await page.getByRole("link", { name: "申请创建工作室" }).click();
+    await page.waitForURL(`${baseUrl()}/studios/new`);
+    await hydrated(page);
     const leader = page.getByLabel("领衔工匠");
     const options = await leader.locator("option").allTextContents();
     const choice = options.find((o) => o !== "请选择");
