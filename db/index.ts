@@ -76,12 +76,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
 
-/**
- * Wraps a dialect so shutdown can wait for connections that requests are still using.
- */
-class TrackedDialect implements Dialect {
-  active = 0;
-  constructor(private readonly inner: Dialect) {}
+/** A dialect that is another one with a different driver in front. */
+export abstract class DialectWrapper implements Dialect {
+  constructor(protected readonly inner: Dialect) {}
   createAdapter() {
     return this.inner.createAdapter();
   }
@@ -91,6 +88,14 @@ class TrackedDialect implements Dialect {
   createIntrospector(db: Kysely<any>) {
     return this.inner.createIntrospector(db);
   }
+  abstract createDriver(): Driver;
+}
+
+/**
+ * Wraps a dialect so shutdown can wait for connections that requests are still using.
+ */
+class TrackedDialect extends DialectWrapper {
+  active = 0;
   createDriver(): Driver {
     const driver = this.inner.createDriver();
     const tracker = this;

@@ -97,12 +97,12 @@ export async function cookieFor(db: DB, user: SessionUser): Promise<string> {
   return `${lucia.sessionCookieName}=${session.id}`;
 }
 
-/** The form fields of a valid nomination (strings, as a browser posts them). */
-export async function nominationForm(db: DB, overrides: Record<string, string | string[]> = {}) {
+/** The person fields of a valid form, as a browser posts them. */
+export function personForm(orgUnitId: number | string, overrides: Record<string, string> = {}) {
   const sex = (overrides.sex as "M" | "F" | undefined) ?? "M";
-  const birthDate = (overrides.birthDate as string | undefined) ?? "1980-05-12";
+  const birthDate = overrides.birthDate ?? "1979-03-15";
   return {
-    name: `候选人${hanDigits(serial)}`,
+    name: "陈国强",
     sex,
     birthDate,
     idNumber: idNumberFor(sex, birthDate),
@@ -114,8 +114,55 @@ export async function nominationForm(db: DB, overrides: Record<string, string | 
     position: "班组长",
     title: "",
     skillLevel: "高级技师",
-    orgUnitId: String(await unitId(db, (overrides.unit as string | undefined) ?? "wenling")),
-    phone: "13957600001",
+    orgUnitId: String(orgUnitId),
+    phone: "13957612345",
+    ...overrides,
+  };
+}
+
+/** A valid apprentice form (the unit is ignored: apprentices are filed under the studio's). */
+export function apprenticeForm(birthDate = "1998-08-08", overrides: Record<string, string> = {}) {
+  return {
+    name: "小徒弟",
+    sex: "M",
+    birthDate,
+    idNumber: idNumberFor("M", birthDate),
+    ethnicity: "汉族",
+    education: "中专/技校",
+    politicalStatus: "共青团员",
+    employer: "温岭东海泵业有限公司",
+    industry: "泵与电机",
+    skillLevel: "中级工",
+    orgUnitId: "1",
+    startDate: "2020-01-01",
+    plannedEnd: "2023-01-01",
+    goals: "取得高级工",
+    ...overrides,
+  };
+}
+
+/** A valid education-subsidy application for studies starting in `year`. */
+export function subsidyForm(year: number, overrides: Record<string, string> = {}) {
+  return {
+    currentEducation: "大专",
+    targetDegree: "本科",
+    institution: "台州学院",
+    programme: "机械工程",
+    studyMode: "part_time",
+    enrolledOn: `${year}-09-01`,
+    expectedGraduation: `${year + 3}-07-01`,
+    tuition: "20,000",
+    requested: "10000",
+    ...overrides,
+  };
+}
+
+/** The form fields of a valid nomination (strings, as a browser posts them). */
+export async function nominationForm(db: DB, overrides: Record<string, string | string[]> = {}) {
+  const sex = (overrides.sex as "M" | "F" | undefined) ?? "M";
+  const birthDate = (overrides.birthDate as string | undefined) ?? "1980-05-12";
+  return {
+    ...personForm(await unitId(db, (overrides.unit as string | undefined) ?? "wenling"), { name: `候选人${hanDigits(serial)}`, sex, birthDate, phone: "13957600001" }),
     channel: "union",
     nominatingUnitId: String(await unitId(db, (overrides.unit as string | undefined) ?? "wenling")),
     honors: "浙江省技术能手",

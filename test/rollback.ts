@@ -1,4 +1,5 @@
-import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type Kysely, type TransactionSettings } from "kysely";
+import { CompiledQuery, type DatabaseConnection, type Driver, type TransactionSettings } from "kysely";
+import { DialectWrapper } from "../db";
 
 /**
  * A dialect layer that can run a stretch of work on one connection inside a transaction that is
@@ -6,22 +7,11 @@ import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type
  * authorisation matrix uses it so every request meets the same records, whatever the one before
  * it did.
  */
-export class RollbackDialect implements Dialect {
+export class RollbackDialect extends DialectWrapper {
   private held: DatabaseConnection | null = null;
   private driver: Driver | null = null;
   private savepoints = 0;
 
-  constructor(private readonly inner: Dialect) {}
-
-  createAdapter() {
-    return this.inner.createAdapter();
-  }
-  createQueryCompiler() {
-    return this.inner.createQueryCompiler();
-  }
-  createIntrospector(db: Kysely<any>) {
-    return this.inner.createIntrospector(db);
-  }
   createDriver(): Driver {
     const driver = (this.driver = this.inner.createDriver());
     const self = this;

@@ -24,7 +24,7 @@ import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
-import { cookieFor, idNumberFor, makeAwardee, unitId } from "../factories";
+import { apprenticeForm, cookieFor, idNumberFor, makeAwardee, personForm, subsidyForm, unitId } from "../factories";
 import { ORIGIN } from "../http";
 
 /**
@@ -91,22 +91,7 @@ beforeAll(async () => {
   const application = await db.selectFrom("subsidy_application").select("id").where("org_unit_id", "=", Number(wenling)).orderBy("id").executeTakeFirstOrThrow();
   const c = String(campaign.id);
 
-  const person = {
-    name: "陈国强",
-    sex: "M",
-    birthDate: "1979-03-15",
-    idNumber: idNumberFor("M", "1979-03-15"),
-    ethnicity: "汉族",
-    education: "大专",
-    politicalStatus: "中共党员",
-    employer: "温岭东海泵业有限公司",
-    industry: "泵与电机",
-    position: "班组长",
-    title: "",
-    skillLevel: "高级技师",
-    orgUnitId: wenling,
-    phone: "13957612345",
-  };
+  const person = personForm(wenling);
   const good = idNumberFor("M", "1979-03-15");
   const wrongCheck = good.slice(0, 17) + (good[17] === "0" ? "1" : "0");
   const asOfficer = { fn: personNew.action, path: "/people/new", as: users.wenling };
@@ -215,22 +200,7 @@ beforeAll(async () => {
     },
   );
 
-  const apprentice = {
-    name: "小徒弟",
-    sex: "M",
-    birthDate: "1998-08-08",
-    idNumber: idNumberFor("M", "1998-08-08"),
-    ethnicity: "汉族",
-    education: "中专/技校",
-    politicalStatus: "共青团员",
-    employer: "温岭东海泵业有限公司",
-    industry: "泵与电机",
-    skillLevel: "中级工",
-    orgUnitId: wenling,
-    startDate: "2020-01-01",
-    plannedEnd: "2023-01-01",
-    goals: "取得高级工",
-  };
+  const apprentice = apprenticeForm("1998-08-08", { orgUnitId: wenling });
   spoil({ fn: apprenticeNew.action, path: `/studios/${studio.id}/apprentices/new`, params: { studioId: String(studio.id) }, as: users.craftsman, label: "apprentice", form: apprentice }, {
     startDate: [null, "2020-02-30"],
     plannedEnd: ["2019-01-01", "永远"],
@@ -238,17 +208,7 @@ beforeAll(async () => {
     idNumber: [wrongCheck, ""],
   });
 
-  const subsidy = {
-    currentEducation: "大专",
-    targetDegree: "本科",
-    institution: "台州学院",
-    programme: "机械工程",
-    studyMode: "part_time",
-    enrolledOn: `${YEAR}-09-01`,
-    expectedGraduation: `${YEAR + 3}-07-01`,
-    tuition: "20,000",
-    requested: "10000",
-  };
+  const subsidy = subsidyForm(YEAR);
   spoil({ fn: subsidyNew.action, path: "/subsidies/new", as: users.craftsman, label: "subsidy", form: subsidy }, {
     tuition: [null, ...AMOUNTS],
     requested: [...AMOUNTS, "30000"],

@@ -5,28 +5,14 @@ import * as list from "../../app/routes/people._index";
 import * as create from "../../app/routes/people.new";
 import { decrypt } from "../../app/modules/people/pii.server";
 import { useTestDb } from "../db";
-import { idNumberFor, makePerson, makeUser, unitId } from "../factories";
+import { idNumberFor, makePerson, makeUser, personForm, unitId } from "../factories";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
 
-const validForm = async (overrides: Record<string, string> = {}) => ({
-  name: "陈国强",
-  sex: "M",
-  birthDate: "1979-03-15",
-  idNumber: idNumberFor("M", "1979-03-15").toLowerCase(),
-  ethnicity: "汉族",
-  education: "大专",
-  politicalStatus: "中共党员",
-  employer: "温岭东海泵业有限公司",
-  industry: "泵与电机",
-  position: "班组长",
-  title: "",
-  skillLevel: "高级技师",
-  orgUnitId: String(await unitId(t.db, "wenling")),
-  phone: "139-5761-2345",
-  ...overrides,
-});
+// A lower-case x and a phone number with dashes, as people type them.
+const validForm = async (overrides: Record<string, string> = {}) =>
+  personForm(await unitId(t.db, "wenling"), { idNumber: idNumberFor("M", "1979-03-15").toLowerCase(), phone: "139-5761-2345", ...overrides });
 
 const personCount = async () => Number((await t.db.selectFrom("person").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 

@@ -8,7 +8,7 @@ import * as studioEdit from "../../app/routes/studios.$studioId.edit";
 import * as studios from "../../app/routes/studios._index";
 import * as studioNew from "../../app/routes/studios.new";
 import { useTestDb } from "../db";
-import { cookieFor, idNumberFor, makeAwardee, makeUser, unitId } from "../factories";
+import { apprenticeForm, cookieFor, makeAwardee, makeUser, unitId } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
 
 const t = useTestDb();
@@ -44,23 +44,6 @@ async function runningStudio(unit = "wenling") {
   expect((await stepAs(leader, "activate", "accredited")).status).toBe(200);
   return { id, params, leader, county, city, stepAs };
 }
-
-const apprenticeForm = (birth = "1998-08-08") => ({
-  name: "小徒弟",
-  sex: "M",
-  birthDate: birth,
-  idNumber: idNumberFor("M", birth),
-  ethnicity: "汉族",
-  education: "中专/技校",
-  politicalStatus: "共青团员",
-  employer: "温岭东海泵业有限公司",
-  industry: "泵与电机",
-  skillLevel: "中级工",
-  orgUnitId: "1",
-  startDate: "2020-01-01",
-  plannedEnd: "2023-01-01",
-  goals: "取得高级工",
-});
 
 async function postMilestone(as: Awaited<ReturnType<typeof makeUser>>, mentorshipId: number, file: File, fields: Record<string, string> = {}) {
   const body = new FormData();

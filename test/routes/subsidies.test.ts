@@ -8,24 +8,13 @@ import * as create from "../../app/routes/subsidies.new";
 import * as policyRoute from "../../app/routes/subsidies.policy";
 import * as files from "../../app/routes/subsidy-files.$fileId";
 import { useTestDb } from "../db";
-import { cookieFor, makeAwardee, makeUser } from "../factories";
+import { cookieFor, makeAwardee, makeUser, subsidyForm } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
 
 const t = useTestDb();
 const YEAR = new Date().getFullYear();
 
-const applicationForm = (over: Record<string, string> = {}) => ({
-  currentEducation: "大专",
-  targetDegree: "本科",
-  institution: "台州学院",
-  programme: "机械工程",
-  studyMode: "part_time",
-  enrolledOn: `${YEAR}-09-01`,
-  expectedGraduation: `${YEAR + 3}-07-01`,
-  tuition: "20,000",
-  requested: "10000",
-  ...over,
-});
+const applicationForm = (over: Record<string, string> = {}) => subsidyForm(YEAR, over);
 
 async function setup() {
   const city = await makeUser(t.db, "city_admin");

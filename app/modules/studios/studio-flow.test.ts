@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { idNumberFor, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
+import { apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import type { DB } from "../../../db";
 import { personForViewer } from "../people/people.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "./schema";
@@ -74,22 +74,16 @@ describe("a studio from application to verified apprentices' progress", () => {
     const mentorships: number[] = [];
     for (let i = 0; i < 5; i++) {
       const birth = i === 0 ? "1996-04-04" : `199${i}-0${i}-1${i}`;
-      const input = apprenticeSchema.parse({
-        name: i === 0 ? "已登记学徒" : `学徒${"甲乙丙丁"[i - 1]}`,
-        sex: "M",
-        birthDate: birth,
-        idNumber: i === 0 ? existing.idNumber : idNumberFor("M", birth),
-        ethnicity: "汉族",
-        education: "中专/技校",
-        politicalStatus: "共青团员",
-        employer: "温岭东海泵业有限公司",
-        industry: "泵与电机",
-        skillLevel: "中级工",
-        orgUnitId: "999", // ignored: apprentices are filed under the studio's unit
-        startDate: "2019-02-01",
-        plannedEnd: "2022-01-31",
-        goals: "三年内取得高级工证书",
-      });
+      const input = apprenticeSchema.parse(
+        apprenticeForm(birth, {
+          name: i === 0 ? "已登记学徒" : `学徒${"甲乙丙丁"[i - 1]}`,
+          ...(i === 0 ? { idNumber: existing.idNumber } : {}),
+          orgUnitId: "999", // ignored: apprentices are filed under the studio's unit
+          startDate: "2019-02-01",
+          plannedEnd: "2022-01-31",
+          goals: "三年内取得高级工证书",
+        }),
+      );
       const r = await addApprentice(t.db, craftsman, id, input);
       if (!r.ok || !("id" in r)) throw new Error(JSON.stringify(r));
       mentorships.push(r.id);
