@@ -175,4 +175,23 @@ describe("a studio from application to verified apprentices' progress", () => {
     expect(await createStudio(t.db, jiaojiang, await studioForm(t.db, person.id, "wenling"))).toMatchObject({ ok: false, fieldErrors: { orgUnitId: ["只能为本单位申请工作室"] } });
     expect(await createStudio(t.db, jiaojiang, await studioForm(t.db, person.id, "jiaojiang"))).toMatchObject({ ok: true });
   });
+
+  it("accredits a studio once when the city's clicks arrive together, with one plaque and one history entry", async () => {
+    const { person, craftsman } = await awardee(t.db);
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const city = await makeUser(t.db, "city_admin");
+    const created = await createStudio(t.db, craftsman, await studioForm(t.db, person.id));
+    if (!created.ok || !("id" in created)) throw new Error(JSON.stringify(created));
+    expect(await step(craftsman, created.id, "submit", "draft")).toEqual({ ok: true, to: "submitted" });
+    expect(await step(county, created.id, "county_approve", "submitted")).toEqual({ ok: true, to: "county_reviewed" });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => step(city, created.id, "accredit", "county_reviewed", { plaqueNumber: `TZGJ-RACE-${i}`, accreditedOn: "2020-05-01" })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.status === 409)).toBe(true);
+    const plaques = await t.db.selectFrom("studio").select("plaque_number").where("plaque_number", "like", "TZGJ-RACE-%").execute();
+    expect(plaques).toHaveLength(1);
+    const history = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "studio").where("entity_id", "=", String(created.id)).where("action", "like", "%accredit%").execute();
+    expect(history).toHaveLength(1);
+  });
 });

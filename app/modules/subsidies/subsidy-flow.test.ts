@@ -194,4 +194,44 @@ describe("the budget", () => {
     expect(refused).toHaveLength(40);
     expect(refused.every((r) => !r.ok && r.status === 409 && r.message === "年度预算余额不足：剩余 500.00 元")).toBe(true);
   });
+
+  it(`approves and pays one application once, however many clicks arrive together (${engineName()})`, async () => {
+    const year = 2028;
+    const city = await policy("100000", 20, year);
+    const person = await makePerson(t.db, { unit: "wenling" });
+    const { id } = await t.db
+      .insertInto("subsidy_application")
+      .values({
+        year,
+        person_id: person.id,
+        org_unit_id: await unitId(t.db, "wenling"),
+        current_education: "大专",
+        target_degree: "本科",
+        institution: "台州学院",
+        programme: "机械",
+        study_mode: "part_time",
+        enrolled_on: "2027-09-01",
+        expected_graduation: "2030-07-01",
+        tuition_fen: 2000000,
+        requested_fen: 1000000,
+        max_fen: 1000000,
+        status: "county_approved",
+        created_by: city.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const twice = <T,>(n: number, fn: () => Promise<T>) => Promise.all(Array.from({ length: n }, fn));
+
+    const approvals = await twice(8, () => step(city, id, "city_approve", "county_approved", { amount: "10000" }));
+    expect(approvals.filter((r) => r.ok)).toHaveLength(1);
+    expect(approvals.filter((r) => !r.ok).every((r) => !r.ok && r.status === 409)).toBe(true);
+    const payments = await twice(8, () => step(city, id, "disburse", "approved", { date: "2028-06-01", voucher: "CW-2028-0601" }));
+    expect(payments.filter((r) => r.ok)).toHaveLength(1);
+
+    const app = await t.db.selectFrom("subsidy_application").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    expect(app).toMatchObject({ status: "disbursed", approved_fen: 1000000, paid_fen: 800000, held_fen: 200000 });
+    expect(await budgetStatus(t.db, year)).toMatchObject({ committed: 1000000, paid: 800000 });
+    const moves = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "subsidy").where("entity_id", "=", String(id)).execute();
+    expect(moves.map((m) => m.action).sort()).toEqual(["subsidy_city_approve", "subsidy_disburse"]);
+  });
 });
