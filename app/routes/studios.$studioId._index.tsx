@@ -12,7 +12,7 @@ import { availableSteps, canEditStudio, canManageApprentices, STUDIO_STATUS_LABE
 import { FOCUS_SECTOR_LABELS, studioStepSchema } from "~/modules/studios/schema";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
 import { evaluationsOf } from "~/modules/studios/evaluation.server";
-import { mentorshipsOf, studioForViewer, studioYearFigures, takeStudioStep } from "~/modules/studios/studios.server";
+import { figuresByStudioAndYear, mentorshipsOf, studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
 
@@ -23,22 +23,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const year = new Date().getFullYear();
-  const [evaluations, mentorships, history, thisYear, lastYear] = await Promise.all([
+  const [evaluations, mentorships, history, figures] = await Promise.all([
     evaluationsOf(db, studio.id),
     mentorshipsOf(db, studio.id),
     historyOf(db, "studio", studio.id),
-    studioYearFigures(db, studio.id, year),
-    studioYearFigures(db, studio.id, year - 1),
+    figuresByStudioAndYear(db, [studio.id], [year, year - 1]),
   ]);
+  const byYear = figures.get(studio.id)!;
   return json({
     studio,
     evaluations,
     mentorships,
     history,
-    figures: [
-      { year, ...thisYear },
-      { year: year - 1, ...lastYear },
-    ],
+    figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
     steps: availableSteps(user, studio).map((s) => ({ step: s, label: STUDIO_STEPS[s].label, needsReason: "needsReason" in STUDIO_STEPS[s] })),
     canEdit: canEditStudio(user, studio),
     canAddApprentice: canManageApprentices(user, studio),

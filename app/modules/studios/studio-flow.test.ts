@@ -12,6 +12,7 @@ import {
   findMentorship,
   milestonesOf,
   reviewMilestone,
+  figuresByStudioAndYear,
   studioYearFigures,
   takeStudioStep,
 } from "./studios.server";
@@ -136,6 +137,12 @@ describe("a studio from application to verified apprentices' progress", () => {
       eventsAttended: 0,
       benefitFen: 1234560,
     });
+    // Several years at once come out the same as each year on its own (apprentices paired in 2019
+    // count in 2019, 2020 and 2021; the milestones only in 2020).
+    const years = (await figuresByStudioAndYear(t.db, [id], [2018, 2019, 2020, 2021])).get(id)!;
+    for (const year of [2018, 2019, 2020, 2021]) expect(years.get(year)).toEqual(await studioYearFigures(t.db, id, year));
+    expect([2018, 2019, 2020, 2021].map((y) => years.get(y)!.apprenticesMentored)).toEqual([0, 5, 5, 5]);
+    expect(years.get(2021)!.skillUpgrades).toBe(0);
     // The verified upgrade raised the apprentice's skill level.
     expect((await findMentorship(t.db, first.id))!.skill_level).toBe("高级工");
     const listed = await milestonesOf(t.db, first.id);
