@@ -43,8 +43,8 @@ describe("a campaign in the browser", () => {
     });
     await page.getByRole("button", { name: "上传并检查" }).click();
     await page.waitForURL(/\/import\/\d+$/);
+    await expect.poll(() => page.locator("main").textContent()).toContain("共 2 行：1 行可以导入，1 行有错误");
     const text = await page.locator("main").textContent();
-    expect(text).toContain("共 2 行：1 行可以导入，1 行有错误");
     expect(text).toContain("只保留了15位有效数字");
     expect(text).toContain("将新增推荐");
     await page.getByRole("button", { name: "确认导入 1 条有效记录" }).click();

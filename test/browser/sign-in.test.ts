@@ -44,8 +44,10 @@ describe("signing in on a phone", () => {
     await page.getByRole("button", { name: "菜单" }).click();
     await page.getByRole("link", { name: "人员档案" }).click();
     await page.waitForURL(`${baseUrl()}/people`);
-    const units = await page.locator("td[data-label='所属工会']").allTextContents();
-    expect(units.length).toBeGreaterThanOrEqual(12);
+    // The address changes a moment before the new page is drawn.
+    const cells = page.locator("td[data-label='所属工会']");
+    await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(12);
+    const units = await cells.allTextContents();
     expect(new Set(units)).toEqual(new Set(["温岭市"]));
     await page.getByRole("button", { name: "菜单" }).click();
     await page.getByRole("button", { name: "退出" }).click();
