@@ -184,6 +184,7 @@ export default function Dashboard() {
             { key: "sector", label: "领域" },
             { key: "studios", label: "工作室" },
           ]}
+          link={<Link to={`/studios${unitQuery.replace("&", "?")}`}>工作室列表（可按领域筛选）</Link>}
         >
           <BarsChart rows={sectorRows} x="sector" series={[{ key: "studios", label: "工作室" }]} />
         </ChartCard>
@@ -204,6 +205,7 @@ export default function Dashboard() {
             { key: "level", label: "级别" },
             { key: "placings", label: "人次" },
           ]}
+          link={role === "county_officer" || board.unitId ? null : <Link to="/evaluations">年度考核</Link>}
         >
           <BarsChart
             rows={competitionRows}
@@ -228,6 +230,7 @@ export default function Dashboard() {
 
         <ChartCard
           title="补助申请状态"
+          link={<Link to={`/subsidies?year=${filter.toYear}${unitQuery}`}>补助申请</Link>}
           rows={statusRows}
           columns={[
             { key: "status", label: "状态" },

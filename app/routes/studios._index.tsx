@@ -8,6 +8,7 @@ import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { hasEligibleLeader, listStudios } from "~/modules/studios/studios.server";
 import { UnitFilter } from "~/components/UnitFilter";
 
@@ -17,6 +18,7 @@ const filterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
   status: z.enum(Object.keys(STUDIO_STATUS_LABELS) as [keyof typeof STUDIO_STATUS_LABELS]).optional().catch(undefined),
   unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  focusSector: z.enum(Object.keys(FOCUS_SECTOR_LABELS) as [keyof typeof FOCUS_SECTOR_LABELS]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
 });
 
@@ -54,6 +56,17 @@ export default function Studios() {
           <select name="status" defaultValue={filter.status ?? ""}>
             <option value="">全部</option>
             {Object.entries(STUDIO_STATUS_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>领域</span>
+          <select name="focusSector" defaultValue={filter.focusSector ?? ""}>
+            <option value="">全部</option>
+            {Object.entries(FOCUS_SECTOR_LABELS).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
               </option>

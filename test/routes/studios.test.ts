@@ -78,7 +78,7 @@ describe("studios through the pages", () => {
   });
 
   it("keeps studios, apprentices and evidence within the studio's people", async () => {
-    const { id, params, leader, county } = await runningStudio();
+    const { id, params, leader, county, city } = await runningStudio();
     const added = await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: leader, form: apprenticeForm() });
     expect(added.status).toBe(302);
     const mentorshipId = Number(added.headers.get("location")!.split("/").pop());
@@ -96,6 +96,15 @@ describe("studios through the pages", () => {
     }
     const listed = await jsonOf(await call(studios.loader, { db: t.db, path: "/studios", as: other.leader }));
     expect(listed.rows.map((r: { id: number }) => r.id)).toEqual([other.id]);
+    // The city filters by focus sector (the dashboard's sector chart leads here).
+    const ids = async (query: string) => (await jsonOf(await call(studios.loader, { db: t.db, path: `/studios${query}`, as: city }))).rows.map((r: { id: number }) => r.id);
+    const inSector = async (sector: "advanced_manufacturing" | "modern_services") =>
+      (await t.db.selectFrom("studio").select("id").where("focus_sector", "=", sector).execute()).map((r) => r.id).sort();
+    expect((await ids("?focusSector=advanced_manufacturing")).sort()).toEqual(await inSector("advanced_manufacturing"));
+    expect(await ids("?focusSector=advanced_manufacturing")).toEqual(expect.arrayContaining([id, other.id]));
+    await t.db.updateTable("studio").set({ focus_sector: "modern_services" }).where("id", "=", other.id).execute();
+    expect(await ids("?focusSector=modern_services")).toEqual([other.id]);
+    expect(await ids("?focusSector=advanced_manufacturing")).not.toContain(other.id);
 
     const served = await call(evidence.loader, { db: t.db, path: `/evidence/${file.id}`, params: { fileId: String(file.id) }, as: county });
     expect(served.status).toBe(200);

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { DB } from "../../../db";
-import type { Database, StudioStatus } from "../../../db/types";
+import type { Database, FocusSector, StudioStatus } from "../../../db/types";
 import type { SessionUser } from "../../auth/roles";
 import { checkEvidenceFiles } from "../../lib/files";
 import { escapeLike, PAGE_SIZE } from "../../lib/sql";
@@ -83,12 +83,17 @@ export async function studioForViewer(db: DB, user: SessionUser, id: number): Pr
   return { status: 200, value: studio };
 }
 
-export async function listStudios(db: DB, user: SessionUser, filter: { q?: string; status?: StudioStatus; unitId?: number; page?: number }) {
+export async function listStudios(
+  db: DB,
+  user: SessionUser,
+  filter: { q?: string; status?: StudioStatus; unitId?: number; focusSector?: FocusSector; page?: number },
+) {
   // One filter for the page and its count.
   const matching = (eb: ExpressionBuilder<Database & { leader: Database["person"] }, "studio" | "leader">) => {
     const conditions: Expression<SqlBool>[] = [studioVisibleTo(user)(eb as unknown as ExpressionBuilder<Database, "studio">)];
     if (filter.status) conditions.push(eb("studio.status", "=", filter.status));
     if (filter.unitId) conditions.push(eb("studio.org_unit_id", "=", filter.unitId));
+    if (filter.focusSector) conditions.push(eb("studio.focus_sector", "=", filter.focusSector));
     if (filter.q) {
       const like = `%${escapeLike(filter.q)}%`;
       conditions.push(eb.or([eb("studio.name", "ilike", like), eb("studio.host_enterprise", "ilike", like), eb("leader.name", "ilike", like)]));
