@@ -3,12 +3,16 @@ import { json } from "@remix-run/node";
 // Control characters other than tab and line breaks mean nothing in a form, and PostgreSQL
 // refuses NUL in text outright: answered here, once, instead of as a database error.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+// Bodies above this are read only by the route, which applies its own upload limits; the check
+// must not be the thing that buffers an oversized upload.
+const MAX_CHECKED_BYTES = 8 * 1024 * 1024;
 
 /** Refuses a posted form holding control characters, in a field or a file name. */
 export async function assertCleanForm(request: Request): Promise<void> {
   if (request.method === "GET" || request.method === "HEAD") return;
   const type = request.headers.get("content-type") ?? "";
   if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) return;
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_CHECKED_BYTES) return;
   let form: FormData;
   try {
     form = await request.clone().formData();

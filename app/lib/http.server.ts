@@ -18,8 +18,9 @@ export function granted<T>(access: { status: 200; value: T } | { status: 403 | 4
   return access.value;
 }
 
+/** The query's fields, without control characters (a NUL would reach PostgreSQL as an error). */
 export function searchParams(request: Request): Record<string, string> {
-  return Object.fromEntries(new URL(request.url).searchParams);
+  return Object.fromEntries([...new URL(request.url).searchParams].map(([k, v]) => [k, v.replace(/[\u0000-\u001F\u007F]/g, "")]));
 }
 
 /** Only same-site paths are followed after sign-in, never another host. */

@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/lib/format";
+import { searchParams } from "~/lib/http.server";
 import { verifyCertificate } from "~/modules/events/events.server";
 import { verifyAward } from "~/modules/showcase/showcase.server";
 
@@ -10,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "证书查验 · 匠心" }];
 
 /** Public: anyone may check a certificate number; the answer names the holder and the event, nothing more. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const code = (new URL(request.url).searchParams.get("code") ?? "").trim().toUpperCase().slice(0, 40);
+  const code = (searchParams(request).code ?? "").trim().toUpperCase().slice(0, 40);
   if (!code) return json({ code, result: null, checked: false });
   if (!code.startsWith("JX")) {
     const award = await verifyAward(getDb(), code);

@@ -21,6 +21,14 @@ import * as userNew from "../../app/routes/users.new";
 import * as personPage from "../../app/routes/people.$personId._index";
 import * as eventPage from "../../app/routes/events.$eventId";
 import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
+import * as peopleList from "../../app/routes/people._index";
+import * as studioList from "../../app/routes/studios._index";
+import * as eventList from "../../app/routes/events._index";
+import * as subsidyList from "../../app/routes/subsidies._index";
+import * as showcase from "../../app/routes/showcase._index";
+import * as verify from "../../app/routes/verify";
+import * as dashboardExport from "../../app/routes/dashboard.export";
+import * as certificate from "../../app/routes/certificates.$code";
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
@@ -357,4 +365,41 @@ describe("hostile and broken input", () => {
     expect(wrong).toEqual([]);
     expect(await fingerprint()).toEqual(before);
   }, 300_000);
+
+  it("answers hostile query strings on the lists and public pages without an error", async () => {
+    const queries = ["q=%00", "q=%27%20or%201%3D1--", "q=%3Cscript%3E", `q=${"长".repeat(500)}`, "page=-1", "page=99999999999", "page=abc", "unitId=1%20or%201=1", "from=2026-02-30", "status=%00", "year=%00", "fromYear=1e9&toYear=-5"];
+    const pages: Array<[Fn, string, SessionUser | null]> = [
+      [peopleList.loader, "/people", users.city],
+      [studioList.loader, "/studios", users.wenling],
+      [eventList.loader, "/events", users.city],
+      [subsidyList.loader, "/subsidies", users.wenling],
+      [dashboardExport.loader, "/dashboard/export", users.city],
+      [showcase.loader, "/showcase", null],
+      [verify.loader, "/verify", null],
+    ];
+    const wrong: string[] = [];
+    for (const [fn, path, as] of pages) {
+      for (const query of [...queries, "code=%00JX", "code=JX%27--"]) {
+        const headers = new Headers();
+        if (as) headers.set("cookie", await cookieFor(t.db, as));
+        let status: number;
+        try {
+          const result = await fn({ request: new Request(`${ORIGIN}${path}?${query}`, { headers }), params: {}, context: {} });
+          status = result instanceof Response ? result.status : 200;
+        } catch (thrown) {
+          status = thrown instanceof Response ? thrown.status : 500;
+        }
+        if (status >= 500) wrong.push(`${path}?${query}: ${status}`);
+      }
+    }
+    for (const code of ["%00", "JX%00", "'--", "x".repeat(300)]) {
+      try {
+        const result = await certificate.loader({ request: new Request(`${ORIGIN}/certificates/${code}`), params: { code: decodeURIComponent(code) }, context: {} });
+        if (result instanceof Response && result.status >= 500) wrong.push(`certificate ${code}: ${result.status}`);
+      } catch (thrown) {
+        if (!(thrown instanceof Response) || thrown.status >= 500) wrong.push(`certificate ${code}: ${thrown instanceof Response ? thrown.status : String(thrown)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 });
