@@ -5,7 +5,8 @@
  * signs in as the city officer and drives each page with autocannon (10 connections), after a
  * trivial route of the same server as the baseline. Prints requests per second, median and
  * 97.5 % latency, the throughput as a share of the baseline and the SQL statements each page
- * sends (counted by running its loader once from the same build against the same database),
+ * sends (counted by running its loader from the same build against the same database, once cold
+ * and once warm),
  * and writes them all to data/bench-results.json (or --out).
  *
  * Engine: the real PostgreSQL by default (DATABASE_URL, or postgres@127.0.0.1:5432, is only used
