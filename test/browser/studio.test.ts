@@ -17,44 +17,65 @@ const PNG = Buffer.from(
 );
 
 describe("a studio on a phone", () => {
-  it("温岭's officer applies for an awardee and reviews it; the city accredits it and it starts running", async () => {
-    const page = await phonePage(browser, "studio-apply");
-    await signIn(page, "wenling");
-    await page.waitForURL(`${baseUrl()}/home`);
-    await page.goto(`${baseUrl()}/studios`);
-    await page.getByRole("link", { name: "申请创建工作室" }).click();
-    await page.waitForURL(`${baseUrl()}/studios/new`);
-    await hydrated(page);
-    const leader = page.getByLabel("领衔工匠");
-    const options = await leader.locator("option").allTextContents();
-    const choice = options.find((o) => o !== "请选择");
-    if ((await leader.evaluate((el) => el.tagName)) === "SELECT") await leader.selectOption({ label: choice! });
-    // Choosing the craftsman names the studio after them.
-    await expect.poll(() => page.getByLabel("工作室名称").inputValue()).toMatch(/工匠工作室$/);
-    const name = await page.getByLabel("工作室名称").inputValue();
-    await page.getByLabel("重点领域").selectOption("advanced_manufacturing");
-    await page.getByLabel("地址").fill("温岭市城东街道");
-    await page.getByLabel("主攻方向").fill("精密铸造");
-    await page.getByLabel("建设方案").fill("三年带徒十名");
-    await page.getByRole("button", { name: "保存" }).click();
-    await page.waitForURL(/\/studios\/\d+$/);
-    const studioUrl = page.url();
-    await page.getByRole("button", { name: "提交申请" }).click();
-    await page.getByRole("button", { name: "县级审核通过" }).click();
-    await expect.poll(() => page.locator(".page-head .badge").textContent()).toContain("待市总工会授牌");
-    await page.context().close();
+  it("a named craftsman gets an account, opens a studio on a phone, and starts it once 温岭 and the city agree", async () => {
+    // An awardee of 温岭 without a studio or an account: the one the officer could apply for.
+    const officer = await phonePage(browser, "own-studio-officer");
+    await signIn(officer, "wenling");
+    await officer.waitForURL(`${baseUrl()}/home`);
+    await officer.goto(`${baseUrl()}/studios/new`);
+    // With one possible leader the form shows their name and carries the id in the form.
+    const personId = await officer.locator("[name=leaderPersonId]").first().evaluate((el) =>
+      el instanceof HTMLSelectElement ? (el.options[1]?.value ?? "") : (el as HTMLInputElement).value,
+    );
+    expect(personId).toMatch(/^\d+$/);
 
-    const city = await phonePage(browser, "studio-accredit");
+    const city = await phonePage(browser, "own-studio-city");
     await signIn(city, "admin");
     await city.waitForURL(`${baseUrl()}/home`);
+    await city.goto(`${baseUrl()}/people/${personId}`);
+    await city.getByRole("link", { name: "开通工匠账号" }).click();
+    await city.waitForURL(/\/users\/new\?personId=/);
+    await hydrated(city);
+    const username = `gj${personId}`;
+    await city.getByLabel("用户名").fill(username);
+    await city.getByLabel("初始密码").fill("Craft-2026x");
+    await city.getByRole("button", { name: "开通" }).click();
+    await city.waitForURL(/\/users\/[^/]+\?created=1$/);
+
+    const craftsman = await phonePage(browser, "own-studio-craftsman");
+    await signIn(craftsman, username, "Craft-2026x");
+    await craftsman.waitForURL(`${baseUrl()}/home`);
+    await craftsman.goto(`${baseUrl()}/studios`);
+    await craftsman.getByRole("link", { name: "申请创建工作室" }).click();
+    await craftsman.waitForURL(`${baseUrl()}/studios/new`);
+    await hydrated(craftsman);
+    // Only they can lead it: the form names the studio after them without asking.
+    await expect.poll(() => craftsman.getByLabel("工作室名称").inputValue()).toMatch(/工匠工作室$/);
+    await craftsman.getByLabel("重点领域").selectOption("modern_services");
+    await craftsman.getByLabel("地址").fill("温岭市太平街道");
+    await craftsman.getByLabel("主攻方向").fill("智能装配");
+    await craftsman.getByLabel("建设方案").fill("三年带徒八名，每季度开展一次技艺交流");
+    await craftsman.getByRole("button", { name: "保存" }).click();
+    await craftsman.waitForURL(/\/studios\/\d+$/);
+    const studioUrl = craftsman.url();
+    await craftsman.getByRole("button", { name: "提交申请" }).click();
+    await expect.poll(() => craftsman.locator(".page-head .badge").textContent()).not.toContain("草稿");
+
+    await officer.goto(studioUrl);
+    await officer.getByRole("button", { name: "县级审核通过" }).click();
+    await expect.poll(() => officer.locator(".page-head .badge").textContent()).toContain("待市总工会授牌");
     await city.goto(studioUrl);
-    await city.getByLabel("牌匾编号").fill("TZGJGZS-900");
-    await city.getByLabel("授牌日期").fill("2026-11-20");
+    await city.getByLabel("牌匾编号").fill("TZGJGZS-901");
+    await city.getByLabel("授牌日期").fill("2026-11-21");
     await city.getByRole("button", { name: "授牌", exact: true }).click();
-    await city.getByRole("button", { name: "开始运行" }).click();
-    await expect.poll(() => city.locator(".page-head .badge").textContent()).toBe("运行中");
-    expect(await city.locator("h1").textContent()).toBe(name);
-    await city.context().close();
+    await expect.poll(() => city.locator(".page-head .badge").textContent()).not.toContain("待市总工会授牌");
+
+    await craftsman.goto(studioUrl);
+    await craftsman.getByRole("button", { name: "开始运行" }).click();
+    await expect.poll(() => craftsman.locator(".page-head .badge").textContent()).toBe("运行中");
+    // Their studio takes apprentices now.
+    await expect.poll(() => craftsman.getByRole("link", { name: /登记学徒/ }).count()).toBeGreaterThan(0);
+    for (const p of [officer, city, craftsman]) await p.context().close();
   });
 
   it("the craftsman takes on an apprentice and files a certificate photo; 温岭's officer verifies it", async () => {
