@@ -45,6 +45,26 @@ describe("the dashboard", () => {
     expect(own.unitId).toBe(wenling);
     expect(own.studiosByUnit.map((u) => u.unit)).toEqual(["温岭市"]);
     expect(own.studiosByUnit[0].studios).toBe(open.filter((s) => s.org_unit_id === wenling).length);
+    // Every other chart of the county's board against the county's own records.
+    const ownVerified = await t.db
+      .selectFrom("milestone")
+      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+      .innerJoin("studio", "studio.id", "mentorship.studio_id")
+      .select("milestone.id")
+      .where("milestone.status", "=", "verified")
+      .where("studio.org_unit_id", "=", wenling)
+      .execute();
+    expect(own.outputByYear.reduce((s, y) => s + y.skillUpgrades + y.competitions + y.backbones + y.innovations, 0)).toBe(ownVerified.length);
+    expect(ownVerified.length).toBeLessThan(verified.length);
+    const ownApplications = await t.db.selectFrom("subsidy_application").select("id").where("org_unit_id", "=", wenling).where("year", "<=", year).execute();
+    expect(own.subsidyStatus.reduce((s, r) => s + r.applications, 0)).toBe(ownApplications.length);
+    const ownEvents = await t.db.selectFrom("event").select("id").where("org_unit_id", "=", wenling).where("starts_at", "<", new Date(`${year + 1}-01-01T00:00:00+08:00`)).execute();
+    expect(own.eventsByMonth.reduce((s, m) => s + m.total, 0)).toBe(ownEvents.length);
+    const ownItems = await t.db.selectFrom("publicity_item").select("id").where("org_unit_id", "=", wenling).execute();
+    expect(own.publicityByYear.reduce((s, y) => s + y.total, 0)).toBe(ownItems.length);
+    const ownNominations = await t.db.selectFrom("nomination").innerJoin("campaign", "campaign.id", "nomination.campaign_id").select("nomination.id").where("campaign.number", "=", 2).where("nominating_unit_id", "=", wenling).execute();
+    expect(own.funnel.find((f) => f.campaign === 2)?.nominated).toBe(ownNominations.length);
+    for (const records of [ownVerified, ownApplications, ownEvents, ownItems, ownNominations]) expect(records.length).toBeGreaterThan(0);
   });
 
   it("serves remembered figures until something is committed, then counts again", async () => {
