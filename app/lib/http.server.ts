@@ -1,4 +1,5 @@
 import { json } from "@remix-run/node";
+import type { Access } from "./access";
 
 export function notFound(message = "记录不存在"): Response {
   return json({ error: message }, { status: 404 });
@@ -11,7 +12,7 @@ export function idParam(value: string | undefined): number {
 }
 
 /** Throws the 403/404 of an access check, or hands back the record. */
-export function granted<T>(access: { status: 200; value: T } | { status: 403 | 404 }): T {
+export function granted<T>(access: Access<T>): T {
   if (access.status !== 200) {
     throw access.status === 404 ? notFound() : json({ error: "您无权查看此记录" }, { status: 403 });
   }

@@ -16,7 +16,7 @@ import {
   eventForViewer,
   issueCertificate,
   participantsOf,
-  reachOf,
+  reachOfParticipants,
   setHours,
 } from "~/modules/events/events.server";
 import { canManageEvent } from "~/modules/events/policy";
@@ -30,12 +30,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const event = granted(await eventForViewer(db, user, idParam(params.eventId)));
   const manage = canManageEvent(user, event);
-  const [participants, reach, units] = await Promise.all([participantsOf(db, event.id), reachOf(db, event.id), manage ? listCountyUnits(db) : Promise.resolve([])]);
+  const [participants, units] = await Promise.all([participantsOf(db, event.id), manage ? listCountyUnits(db) : Promise.resolve([])]);
   return json({
     event: { ...event, checkin_code: manage ? event.checkin_code : null },
     // Outside the organiser side, a participant sees only their own line.
     participants: manage ? participants : participants.filter((p) => p.person_id === user.personId),
-    reach,
+    reach: reachOfParticipants(participants),
     units,
     manage,
     finished: finished(event),

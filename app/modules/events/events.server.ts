@@ -6,7 +6,8 @@ import type { Database, EventKind } from "../../../db/types";
 import type { SessionUser } from "../../auth/roles";
 import { PAGE_SIZE } from "../../lib/sql";
 import { recordAudit } from "../audit/audit.server";
-import { isUniqueViolation, type Access } from "../people/people.server";
+import { accessTo, type Access } from "../../lib/access";
+import { isUniqueViolation } from "../people/people.server";
 import { lookupHash } from "../people/pii.server";
 import { canManageEvent, canViewEvent } from "./policy";
 import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "./reach";
@@ -48,15 +49,45 @@ export async function organiserOptions(db: DB, user: SessionUser) {
 
 export type EventSaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
 
-export async function createEvent(db: DB, actor: SessionUser, input: EventInput): Promise<EventSaveResult> {
+type Organiser = Awaited<ReturnType<typeof organiserOptions>>["options"][number];
+
+const NOT_YOUR_ORGANISER = { ok: false as const, fieldErrors: { organiser: ["您不能以该单位或工作室的名义组织活动"] } };
+const NOT_YOUR_SERIES = { ok: false as const, fieldErrors: { seriesId: ["请选择本单位的系列活动"] } };
+
+async function organiserOf(db: DB, actor: SessionUser, input: EventInput): Promise<Organiser | undefined> {
   const { options } = await organiserOptions(db, actor);
-  const organiser = options.find((o) => o.value === input.organiser);
-  if (!organiser) return { ok: false, fieldErrors: { organiser: ["您不能以该单位或工作室的名义组织活动"] } };
+  return options.find((o) => o.value === input.organiser);
+}
+
+/** A chosen series must belong to the organising unit. */
+async function seriesFits(db: DB, seriesId: number, organiser: Organiser): Promise<boolean> {
+  const series = await db.selectFrom("event_series").select("org_unit_id").where("id", "=", seriesId).executeTakeFirst();
+  return series?.org_unit_id === organiser.unitId;
+}
+
+function eventColumns(input: EventInput, organiser: Organiser, seriesId: number | null) {
+  return {
+    series_id: seriesId,
+    title: input.title,
+    kind: input.kind,
+    org_unit_id: organiser.unitId,
+    studio_id: organiser.studioId,
+    starts_at: input.startsAt,
+    ends_at: input.endsAt,
+    channel: input.channel,
+    place: input.place,
+    description: input.description,
+    capacity: input.capacity,
+  };
+}
+
+export async function createEvent(db: DB, actor: SessionUser, input: EventInput): Promise<EventSaveResult> {
+  const organiser = await organiserOf(db, actor, input);
+  if (!organiser) return NOT_YOUR_ORGANISER;
   return db.transaction().execute(async (tx) => {
     let seriesId = input.seriesId ?? null;
     if (seriesId) {
-      const series = await tx.selectFrom("event_series").select("org_unit_id").where("id", "=", seriesId).executeTakeFirst();
-      if (!series || series.org_unit_id !== organiser.unitId) return { ok: false as const, fieldErrors: { seriesId: ["请选择本单位的系列活动"] } };
+      if (!(await seriesFits(tx, seriesId, organiser))) return NOT_YOUR_SERIES;
     } else if (input.newSeries) {
       const series = await tx
         .insertInto("event_series")
@@ -67,21 +98,7 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
     }
     const row = await tx
       .insertInto("event")
-      .values({
-        series_id: seriesId,
-        title: input.title,
-        kind: input.kind,
-        org_unit_id: organiser.unitId,
-        studio_id: organiser.studioId,
-        starts_at: input.startsAt,
-        ends_at: input.endsAt,
-        channel: input.channel,
-        place: input.place,
-        description: input.description,
-        capacity: input.capacity,
-        checkin_code: randomCode(6),
-        created_by: actor.id,
-      })
+      .values({ ...eventColumns(input, organiser, seriesId), checkin_code: randomCode(6), created_by: actor.id })
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(tx, {
@@ -98,29 +115,13 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
 
 export async function updateEvent(db: DB, actor: SessionUser, event: EventView, input: EventInput): Promise<EventSaveResult> {
   if (!canManageEvent(actor, event)) return { ok: false, fieldErrors: { title: ["您无权修改此活动"] } };
-  const { options } = await organiserOptions(db, actor);
-  const organiser = options.find((o) => o.value === input.organiser);
-  if (!organiser) return { ok: false, fieldErrors: { organiser: ["您不能以该单位或工作室的名义组织活动"] } };
-  if (input.seriesId) {
-    const series = await db.selectFrom("event_series").select("org_unit_id").where("id", "=", input.seriesId).executeTakeFirst();
-    if (!series || series.org_unit_id !== organiser.unitId) return { ok: false, fieldErrors: { seriesId: ["请选择本单位的系列活动"] } };
-  }
+  const organiser = await organiserOf(db, actor, input);
+  if (!organiser) return NOT_YOUR_ORGANISER;
+  if (input.seriesId && !(await seriesFits(db, input.seriesId, organiser))) return NOT_YOUR_SERIES;
   await db.transaction().execute(async (tx) => {
     await tx
       .updateTable("event")
-      .set({
-        series_id: input.seriesId ?? null,
-        title: input.title,
-        kind: input.kind,
-        org_unit_id: organiser.unitId,
-        studio_id: organiser.studioId,
-        starts_at: input.startsAt,
-        ends_at: input.endsAt,
-        channel: input.channel,
-        place: input.place,
-        description: input.description,
-        capacity: input.capacity,
-      })
+      .set(eventColumns(input, organiser, input.seriesId ?? null))
       .where("id", "=", event.id)
       .execute();
     await recordAudit(tx, {
@@ -160,9 +161,8 @@ async function participates(db: DB, user: SessionUser, eventId: number): Promise
 
 export async function eventForViewer(db: DB, user: SessionUser, id: number): Promise<Access<EventView>> {
   const event = await findEvent(db, id);
-  if (!event) return { status: 404 };
-  if (!canViewEvent(user, event, await participates(db, user, id))) return { status: 403 };
-  return { status: 200, value: event };
+  const attended = event ? await participates(db, user, id) : false;
+  return accessTo(event, (e) => canViewEvent(user, e, attended));
 }
 
 function participantsQuery(db: DB) {
@@ -196,17 +196,17 @@ export async function reachOf(db: DB, eventId: number) {
   return (await reachOfEvents(db, [eventId])).get(eventId)!;
 }
 
+/** An event's reach from its participant list as participantsOf gives it: those who came count. */
+export function reachOfParticipants(participants: Array<{ attended: boolean; employer: string; industry: string; unit_id: number | null }>): Reach {
+  return computeReach(participants.filter((p) => p.attended).map((p) => ({ employer: p.employer, industry: p.industry, unitId: p.unit_id })));
+}
+
 /** The full reach (跨系统 needs the industry table in reach.ts) of several events from one query. */
 export async function reachOfEvents(db: DB, eventIds: number[]): Promise<Map<number, Reach>> {
   const attendees = eventIds.length
     ? await participantsQuery(db).where("event_participant.event_id", "in", eventIds).where("event_participant.attended", "=", true).execute()
     : [];
-  return new Map(
-    eventIds.map((id) => [
-      id,
-      computeReach(attendees.filter((a) => a.event_id === id).map((a) => ({ employer: a.employer, industry: a.industry, unitId: a.unit_id }))),
-    ]),
-  );
+  return new Map(eventIds.map((id) => [id, reachOfParticipants(attendees.filter((a) => a.event_id === id))]));
 }
 
 // The SQL twins of computeReach's counts, so lists and the dashboard can count and filter on the server.

@@ -5,7 +5,8 @@ import type { SessionUser } from "../../auth/roles";
 import { escapeLike, PAGE_SIZE } from "../../lib/sql";
 import { recordAudit } from "../audit/audit.server";
 import type { Campaign } from "../campaigns/campaigns.server";
-import { applyPersonUpdate, insertPerson, isUniqueViolation, PERSON_COLUMNS, type Access } from "../people/people.server";
+import { accessTo, type Access } from "../../lib/access";
+import { applyPersonUpdate, insertPerson, isUniqueViolation, PERSON_COLUMNS } from "../people/people.server";
 import { lookupHash } from "../people/pii.server";
 import { canEditPerson } from "../people/policy";
 import { checkEligibility, quotaWarning } from "./eligibility";
@@ -81,10 +82,7 @@ export async function findNomination(db: DB, id: number) {
 export type NominationView = NonNullable<Awaited<ReturnType<typeof findNomination>>>;
 
 export async function nominationForViewer(db: DB, user: SessionUser, id: number): Promise<Access<NominationView>> {
-  const nomination = await findNomination(db, id);
-  if (!nomination) return { status: 404 };
-  if (!canViewNomination(user, nomination)) return { status: 403 };
-  return { status: 200, value: nomination };
+  return accessTo(await findNomination(db, id), (nomination) => canViewNomination(user, nomination));
 }
 
 export function eligibilityOf(n: Pick<NominationView, "frontline_years" | "in_skill_post" | "teacher_or_researcher" | "conditions" | "skill_level">) {

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kyse
 import type { DB } from "../../../db";
 import type { Database, Person } from "../../../db/types";
 import type { SessionUser } from "../../auth/roles";
+import type { Access } from "../../lib/access";
 import { escapeLike, PAGE_SIZE } from "../../lib/sql";
 import { recordAudit } from "../audit/audit.server";
 import {
@@ -118,7 +119,6 @@ export async function findPerson(db: DB, id: number) {
 
 export type PersonView = NonNullable<Awaited<ReturnType<typeof findPerson>>>;
 
-export type Access<T> = { status: 200; value: T } | { status: 403 | 404 };
 
 export async function personForViewer(db: DB, user: SessionUser, id: number): Promise<Access<PersonView>> {
   const person = await findPerson(db, id);

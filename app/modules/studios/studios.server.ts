@@ -6,7 +6,8 @@ import type { SessionUser } from "../../auth/roles";
 import { checkEvidenceFiles } from "../../lib/files";
 import { escapeLike, PAGE_SIZE } from "../../lib/sql";
 import { recordAudit } from "../audit/audit.server";
-import { insertPerson, isUniqueViolation, type Access } from "../people/people.server";
+import { accessTo, type Access } from "../../lib/access";
+import { insertPerson, isUniqueViolation } from "../people/people.server";
 import { skillRank } from "../people/options";
 import { lookupHash } from "../people/pii.server";
 import {
@@ -77,10 +78,7 @@ export async function findStudio(db: DB, id: number) {
 export type StudioView = NonNullable<Awaited<ReturnType<typeof findStudio>>>;
 
 export async function studioForViewer(db: DB, user: SessionUser, id: number): Promise<Access<StudioView>> {
-  const studio = await findStudio(db, id);
-  if (!studio) return { status: 404 };
-  if (!canViewStudio(user, studio)) return { status: 403 };
-  return { status: 200, value: studio };
+  return accessTo(await findStudio(db, id), (studio) => canViewStudio(user, studio));
 }
 
 export async function listStudios(
@@ -387,10 +385,7 @@ export type MentorshipView = NonNullable<Awaited<ReturnType<typeof findMentorshi
 
 /** A mentorship is seen by whoever may see its studio. */
 export async function mentorshipForViewer(db: DB, user: SessionUser, id: number): Promise<Access<MentorshipView>> {
-  const m = await findMentorship(db, id);
-  if (!m) return { status: 404 };
-  if (!canViewStudio(user, { status: m.studio_status, org_unit_id: m.org_unit_id, person_id: m.person_id })) return { status: 403 };
-  return { status: 200, value: m };
+  return accessTo(await findMentorship(db, id), (m) => canViewStudio(user, { status: m.studio_status, org_unit_id: m.org_unit_id, person_id: m.person_id }));
 }
 
 export function studioRefOf(m: MentorshipView) {
@@ -570,9 +565,7 @@ export async function evidenceForViewer(
     .select(["evidence_file.filename", "evidence_file.content_type", "evidence_file.data", "studio.status", "studio.org_unit_id", "studio.person_id"])
     .where("evidence_file.id", "=", fileId)
     .executeTakeFirst();
-  if (!file) return { status: 404 };
-  if (!canViewStudio(user, file)) return { status: 403 };
-  return { status: 200, value: file };
+  return accessTo(file, (f) => canViewStudio(user, f));
 }
 
 /** Milestones waiting for an officer, within what the officer may see. */

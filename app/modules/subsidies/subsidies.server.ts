@@ -8,7 +8,7 @@ import { checkEvidenceFiles } from "../../lib/files";
 import { parseYuan } from "../../lib/money";
 import { PAGE_SIZE } from "../../lib/sql";
 import { recordAudit } from "../audit/audit.server";
-import type { Access } from "../people/people.server";
+import { accessTo, type Access } from "../../lib/access";
 import { isUniqueViolation } from "../people/people.server";
 import {
   canEditApplication,
@@ -128,10 +128,7 @@ export async function findApplication(db: DB, id: number) {
 export type ApplicationView = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
 
 export async function applicationForViewer(db: DB, user: SessionUser, id: number): Promise<Access<ApplicationView>> {
-  const app = await findApplication(db, id);
-  if (!app) return { status: 404 };
-  if (!canViewApplication(user, app)) return { status: 403 };
-  return { status: 200, value: app };
+  return accessTo(await findApplication(db, id), (app) => canViewApplication(user, app));
 }
 
 export interface ApplicationFilter {
@@ -304,9 +301,7 @@ export async function attachmentForViewer(db: DB, user: SessionUser, id: number)
     .select(["subsidy_attachment.filename", "subsidy_attachment.content_type", "subsidy_attachment.data", "app.status", "app.org_unit_id", "app.person_id"])
     .where("subsidy_attachment.id", "=", id)
     .executeTakeFirst();
-  if (!file) return { status: 404 };
-  if (!canViewApplication(user, file)) return { status: 403 };
-  return { status: 200, value: file };
+  return accessTo(file, (f) => canViewApplication(user, f));
 }
 
 /** Why an application cannot be submitted, all reasons at once. */
