@@ -11,9 +11,14 @@ export interface CallOptions {
   db: DB;
   path: string;
   params?: Record<string, string>;
+  /** Signs the request in as this user (a fresh session). */
   as?: SessionUser | null;
-  /** Form fields: makes the request a POST. */
-  form?: Record<string, string | string[]>;
+  /** Or sends this session cookie as it is. */
+  cookie?: string | null;
+  /** Form fields: makes the request a POST, multipart when a file is among them. */
+  form?: Record<string, string | string[] | File | undefined>;
+  /** The POST's Origin: ours by default; another site's; or none, as a cross-site fetch would send. */
+  origin?: string | null;
   headers?: Record<string, string>;
 }
 
@@ -21,11 +26,21 @@ export interface CallOptions {
 export async function call(fn: RouteFn, options: CallOptions): Promise<Response> {
   const headers = new Headers(options.headers);
   if (options.as) headers.append("cookie", await cookieFor(options.db, options.as));
-  let body: URLSearchParams | undefined;
+  if (options.cookie) headers.append("cookie", options.cookie);
+  let body: URLSearchParams | FormData | undefined;
   if (options.form) {
-    body = new URLSearchParams();
-    for (const [k, v] of Object.entries(options.form)) for (const item of [v].flat()) body.append(k, item);
-    if (!headers.has("origin")) headers.set("origin", ORIGIN);
+    const values = Object.entries(options.form).flatMap(([k, v]) => (v === undefined ? [] : [v].flat().map((item) => [k, item] as const)));
+    if (values.some(([, v]) => v instanceof File)) {
+      const multipart = new FormData();
+      for (const [k, v] of values) multipart.append(k, v);
+      body = multipart;
+    } else {
+      body = new URLSearchParams(values as Array<[string, string]>);
+    }
+    if (options.origin === undefined) {
+      if (!headers.has("origin")) headers.set("origin", ORIGIN);
+    } else if (options.origin) headers.set("origin", options.origin);
+    else headers.set("sec-fetch-site", "cross-site");
   }
   const request = new Request(ORIGIN + options.path, { method: options.form ? "POST" : "GET", headers, body });
   try {

@@ -6,7 +6,7 @@ import type { SessionUser } from "../../app/auth/roles";
 import { createImportBatch } from "../../app/modules/nominations/summary-table.server";
 import { useTestDb } from "../db";
 import { cookieFor, makeAwardee } from "../factories";
-import { ORIGIN } from "../http";
+import { call } from "../http";
 import { RollbackDialect } from "../rollback";
 
 /**
@@ -270,24 +270,8 @@ function classify(response: Response): string {
   return "!";
 }
 
-async function request(fn: Fn, c: Case, visitor: number, form?: Record<string, string>): Promise<Response> {
-  const headers = new Headers();
-  if (cookies[visitor]) headers.set("cookie", cookies[visitor]!);
-  let body: URLSearchParams | undefined;
-  if (form) {
-    headers.set("origin", ORIGIN);
-    body = new URLSearchParams(form);
-  }
-  const req = new Request(ORIGIN + c.path, { method: form ? "POST" : "GET", headers, body });
-  return rollback.rolledBack(async () => {
-    try {
-      const result = await fn({ request: req, params: c.params ?? {}, context: {} });
-      return result instanceof Response ? result : new Response(null, { status: 200 });
-    } catch (thrown) {
-      if (thrown instanceof Response) return thrown;
-      throw thrown;
-    }
-  });
+function request(fn: Fn, c: Case, visitor: number, form?: Record<string, string>): Promise<Response> {
+  return rollback.rolledBack(() => call(fn, { db: t.db, path: c.path, params: c.params, cookie: cookies[visitor], form }));
 }
 
 describe("the authorisation matrix", () => {
