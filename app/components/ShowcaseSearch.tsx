@@ -1,4 +1,6 @@
 import { Form } from "@remix-run/react";
+import { ChoiceFilter } from "./ChoiceFilter";
+import { UnitFilter } from "./UnitFilter";
 
 /** The public search: name or trade, county, industry. */
 export function ShowcaseSearch({
@@ -18,26 +20,8 @@ export function ShowcaseSearch({
         <span>搜索</span>
         <input name="q" defaultValue={filter.q ?? ""} placeholder={placeholder} />
       </label>
-      <label>
-        <span>县（市、区）</span>
-        <select name="unitId" defaultValue={filter.unitId ?? ""}>
-          <option value="">全部</option>
-          {units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.short_name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>行业</span>
-        <select name="industry" defaultValue={filter.industry ?? ""}>
-          <option value="">全部</option>
-          {industries.map((i) => (
-            <option key={i}>{i}</option>
-          ))}
-        </select>
-      </label>
+      <UnitFilter label="县（市、区）" units={units} value={filter.unitId} />
+      <ChoiceFilter label="行业" name="industry" value={filter.industry} choices={industries} />
       <button type="submit" className="button">
         查找
       </button>

@@ -1,3 +1,5 @@
+import { ChoiceFilter } from "./ChoiceFilter";
+
 /** The unit filter of a list page; shown only to those who may choose among units. */
 export function UnitFilter({
   units,
@@ -13,17 +15,5 @@ export function UnitFilter({
   emptyLabel?: string;
 }) {
   if (!units.length) return null;
-  return (
-    <label>
-      <span>{label}</span>
-      <select name={name} defaultValue={value ?? ""}>
-        <option value="">{emptyLabel}</option>
-        {units.map((u) => (
-          <option key={u.id} value={u.id}>
-            {u.short_name}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  return <ChoiceFilter label={label} name={name} value={value} emptyLabel={emptyLabel} choices={units.map((u) => [u.id, u.short_name] as const)} />;
 }

@@ -9,6 +9,7 @@ import { formatDateTime } from "~/lib/format";
 import { searchParams } from "~/lib/http.server";
 import { distinctAuditValues, listAudit } from "~/modules/audit/audit.server";
 import { actionLabel, entityLabel } from "~/modules/audit/labels";
+import { ChoiceFilter } from "~/components/ChoiceFilter";
 
 export const meta: MetaFunction = () => [{ title: "操作日志 · 匠心" }];
 
@@ -44,32 +45,12 @@ export default function AuditLog() {
     <section>
       <h1>操作日志</h1>
       <Form method="get" className="filters">
-        <label>
-          <span>对象</span>
-          <select name="entityType" defaultValue={filter.entityType ?? ""}>
-            <option value="">全部</option>
-            {options.entityTypes.map((t) => (
-              <option key={t} value={t}>
-                {entityLabel(t)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="对象" name="entityType" value={filter.entityType} choices={options.entityTypes.map((t) => [t, entityLabel(t)] as const)} />
         <label>
           <span>编号</span>
           <input name="entityId" defaultValue={filter.entityId ?? ""} inputMode="numeric" />
         </label>
-        <label>
-          <span>操作</span>
-          <select name="action" defaultValue={filter.action ?? ""}>
-            <option value="">全部</option>
-            {options.actions.map((a) => (
-              <option key={a} value={a}>
-                {actionLabel(a)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="操作" name="action" value={filter.action} choices={options.actions.map((a) => [a, actionLabel(a)] as const)} />
         <label>
           <span>操作人</span>
           <input name="actor" defaultValue={filter.actor ?? ""} />

@@ -11,6 +11,7 @@ import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import { eventFilterSchema } from "~/modules/events/schema";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { UnitFilter } from "~/components/UnitFilter";
+import { ChoiceFilter } from "~/components/ChoiceFilter";
 
 export const meta: MetaFunction = () => [{ title: "交流培训 · 匠心" }];
 
@@ -58,27 +59,9 @@ export default function Events() {
           <span>止</span>
           <input type="date" name="to" defaultValue={filter.to ?? ""} />
         </label>
-        <label>
-          <span>类型</span>
-          <select name="kind" defaultValue={filter.kind ?? ""}>
-            <option value="">全部</option>
-            {Object.entries(KIND_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="类型" name="kind" value={filter.kind} choices={KIND_LABELS} />
         <UnitFilter units={units} value={filter.unitId} />
-        <label>
-          <span>覆盖面</span>
-          <select name="reach" defaultValue={filter.reach ?? ""}>
-            <option value="">全部</option>
-            <option value="unit">跨单位</option>
-            <option value="industry">跨行业</option>
-            <option value="region">跨区域</option>
-          </select>
-        </label>
+        <ChoiceFilter label="覆盖面" name="reach" value={filter.reach} choices={{ unit: "跨单位", industry: "跨行业", region: "跨区域" }} />
         <button type="submit" className="button">
           查询
         </button>

@@ -12,6 +12,7 @@ import { SKILL_LEVELS } from "~/modules/people/options";
 import { listPeople } from "~/modules/people/people.server";
 import { personFilterSchema } from "~/modules/people/schema";
 import { UnitFilter } from "~/components/UnitFilter";
+import { ChoiceFilter } from "~/components/ChoiceFilter";
 
 export const meta: MetaFunction = () => [{ title: "人员档案 · 匠心" }];
 
@@ -45,15 +46,7 @@ export default function People() {
           <input name="q" defaultValue={data.filter.q ?? ""} placeholder="姓名、工作单位，或完整身份证号/手机号" />
         </label>
         <UnitFilter units={data.units} value={data.filter.orgUnitId} name="orgUnitId" emptyLabel="全部单位" />
-        <label>
-          <span>技术等级</span>
-          <select name="skillLevel" defaultValue={data.filter.skillLevel ?? ""}>
-            <option value="">全部等级</option>
-            {SKILL_LEVELS.map((l) => (
-              <option key={l}>{l}</option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="技术等级" name="skillLevel" value={data.filter.skillLevel} choices={SKILL_LEVELS} emptyLabel="全部等级" />
         <button type="submit" className="button">
           {navigation.state === "loading" ? "查询中…" : "查询"}
         </button>

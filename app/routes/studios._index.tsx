@@ -11,6 +11,7 @@ import { STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { hasEligibleLeader, listStudios } from "~/modules/studios/studios.server";
 import { UnitFilter } from "~/components/UnitFilter";
+import { ChoiceFilter } from "~/components/ChoiceFilter";
 
 export const meta: MetaFunction = () => [{ title: "工匠工作室 · 匠心" }];
 
@@ -51,28 +52,8 @@ export default function Studios() {
           <span>搜索</span>
           <input name="q" defaultValue={filter.q ?? ""} placeholder="工作室、企业或工匠姓名" />
         </label>
-        <label>
-          <span>状态</span>
-          <select name="status" defaultValue={filter.status ?? ""}>
-            <option value="">全部</option>
-            {Object.entries(STUDIO_STATUS_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>领域</span>
-          <select name="focusSector" defaultValue={filter.focusSector ?? ""}>
-            <option value="">全部</option>
-            {Object.entries(FOCUS_SECTOR_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="状态" name="status" value={filter.status} choices={STUDIO_STATUS_LABELS} />
+        <ChoiceFilter label="领域" name="focusSector" value={filter.focusSector} choices={FOCUS_SECTOR_LABELS} />
         <UnitFilter units={units} value={filter.unitId} />
         <button type="submit" className="button">
           查询

@@ -13,6 +13,7 @@ import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { TARGET_DEGREES } from "~/modules/subsidies/schema";
 import { budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/subsidies.server";
 import { UnitFilter } from "~/components/UnitFilter";
+import { ChoiceFilter } from "~/components/ChoiceFilter";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助 · 匠心" }];
 
@@ -100,26 +101,8 @@ export default function Subsidies() {
           <span>年度</span>
           <input name="year" type="number" defaultValue={d.filter.year ?? ""} placeholder="全部" />
         </label>
-        <label>
-          <span>状态</span>
-          <select name="status" defaultValue={d.filter.status ?? ""}>
-            <option value="">全部</option>
-            {Object.entries(SUBSIDY_STATUS_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>学历层次</span>
-          <select name="degree" defaultValue={d.filter.degree ?? ""}>
-            <option value="">全部</option>
-            {TARGET_DEGREES.map((g) => (
-              <option key={g}>{g}</option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="状态" name="status" value={d.filter.status} choices={SUBSIDY_STATUS_LABELS} />
+        <ChoiceFilter label="学历层次" name="degree" value={d.filter.degree} choices={TARGET_DEGREES} />
         <UnitFilter units={d.units} value={d.filter.unitId} />
         <button type="submit" className="button">
           查询

@@ -2,12 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { ROLE_LABELS, type Role } from "~/auth/roles";
+import { ROLE_LABELS } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { listUsers } from "~/modules/users/users.server";
+import { ChoiceFilter } from "~/components/ChoiceFilter";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 · 匠心" }];
 
@@ -38,17 +39,7 @@ export default function Users() {
           <span>搜索</span>
           <input name="q" defaultValue={filter.q ?? ""} placeholder="用户名或姓名" />
         </label>
-        <label>
-          <span>角色</span>
-          <select name="role" defaultValue={filter.role ?? ""}>
-            <option value="">全部</option>
-            {(Object.keys(ROLE_LABELS) as Role[]).map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter label="角色" name="role" value={filter.role} choices={ROLE_LABELS} />
         <button type="submit" className="button">
           查询
         </button>
