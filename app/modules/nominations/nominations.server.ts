@@ -1,6 +1,5 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { DB } from "../../../db";
-import type { Database, Person } from "../../../db/types";
+import type { Person } from "../../../db/types";
 import type { SessionUser } from "../../auth/roles";
 import { escapeLike, PAGE_SIZE } from "../../lib/sql";
 import { recordAudit } from "../audit/audit.server";
@@ -12,6 +11,7 @@ import { canEditPerson } from "../people/policy";
 import { checkEligibility, quotaWarning } from "./eligibility";
 import { canCreateNomination, canEditNomination, canViewNomination } from "./policy";
 import type { NominationInput } from "./schema";
+import { ownRowsOf } from "../../lib/scope.server";
 
 export const NOMINATION_COLUMNS = [
   "nomination.id",
@@ -42,16 +42,7 @@ export const NOMINATION_COLUMNS = [
 
 /** The list-query form of policy.canViewNomination. */
 export function nominationVisibleTo(user: SessionUser) {
-  return (eb: ExpressionBuilder<Database, "nomination">): Expression<SqlBool> => {
-    switch (user.role) {
-      case "city_admin":
-        return sql<boolean>`true`;
-      case "county_officer":
-        return eb("nomination.nominating_unit_id", "=", user.orgUnitId ?? -1);
-      case "craftsman":
-        return eb("nomination.person_id", "=", user.personId ?? -1);
-    }
-  };
+  return ownRowsOf<"nomination">(user, { unit: "nomination.nominating_unit_id", person: "nomination.person_id" });
 }
 
 function baseQuery(db: DB) {

@@ -23,19 +23,11 @@ import {
 } from "./policy";
 import type { Figures } from "./evaluation";
 import { milestoneDetails, type ApprenticeInput, type MilestoneInput, type StudioInput } from "./schema";
+import { ownRowsOf } from "../../lib/scope.server";
 
 /** The list-query form of policy.canViewStudio. */
 export function studioVisibleTo(user: SessionUser) {
-  return (eb: ExpressionBuilder<Database, "studio">): Expression<SqlBool> => {
-    switch (user.role) {
-      case "city_admin":
-        return sql<boolean>`true`;
-      case "county_officer":
-        return eb("studio.org_unit_id", "=", user.orgUnitId ?? -1);
-      case "craftsman":
-        return eb("studio.person_id", "=", user.personId ?? -1);
-    }
-  };
+  return ownRowsOf<"studio">(user, { unit: "studio.org_unit_id", person: "studio.person_id" });
 }
 
 const ACTIVE_MENTORSHIPS = sql<number>`(select count(*) from mentorship m where m.studio_id = studio.id and m.status = 'active')`;

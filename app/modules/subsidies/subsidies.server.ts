@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import ExcelJS from "exceljs";
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { DB } from "../../../db";
 import type { AttachmentKind, Database, SubsidyStatus } from "../../../db/types";
 import type { SessionUser } from "../../auth/roles";
@@ -23,6 +23,7 @@ import {
   type SubsidyStep,
 } from "./policy";
 import { STUDY_MODE_LABELS, type ApplicationInput } from "./schema";
+import { ownRowsOf } from "../../lib/scope.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -100,16 +101,7 @@ export async function budgetStatus(db: DB, year: number) {
 
 /** The list-query form of policy.canViewApplication. */
 export function applicationVisibleTo(user: SessionUser) {
-  return (eb: ExpressionBuilder<Database, "subsidy_application">): Expression<SqlBool> => {
-    switch (user.role) {
-      case "city_admin":
-        return sql<boolean>`true`;
-      case "county_officer":
-        return eb("subsidy_application.org_unit_id", "=", user.orgUnitId ?? -1);
-      case "craftsman":
-        return eb("subsidy_application.person_id", "=", user.personId ?? -1);
-    }
-  };
+  return ownRowsOf<"subsidy_application">(user, { unit: "subsidy_application.org_unit_id", person: "subsidy_application.person_id" });
 }
 
 function applicationQuery(db: DB) {
