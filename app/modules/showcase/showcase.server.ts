@@ -6,6 +6,7 @@ import { checkEvidence } from "../../lib/files";
 import { escapeLike, PAGE_SIZE } from "../../lib/sql";
 import { recordAudit } from "../audit/audit.server";
 import { canEditPerson } from "../people/policy";
+import { ACTIVE_MENTORSHIPS } from "../studios/studios.server";
 
 /**
  * What the public may see. Every query here selects its columns one by one — never a person's
@@ -123,7 +124,7 @@ export async function publicStudios(db: DB, filter: ShowcaseFilter) {
         "studio.industry",
         "studio.focus_sector",
         "org_unit.short_name as unit_name",
-        sql<number>`(select count(*) from mentorship m where m.studio_id = studio.id and m.status = 'active')`.as("apprentices"),
+        ACTIVE_MENTORSHIPS.as("apprentices"),
       ])
       .orderBy("studio.accredited_on", "desc")
       .limit(PAGE_SIZE)
@@ -151,7 +152,7 @@ export async function publicStudio(db: DB, id: number) {
       "org_unit.short_name as unit_name",
       // The leader is linked only while they consent to their own page.
       sql<number | null>`case when consent.person_id is null then null else studio.person_id end`.as("leader_id"),
-      sql<number>`(select count(*) from mentorship m where m.studio_id = studio.id and m.status = 'active')`.as("apprentices"),
+      ACTIVE_MENTORSHIPS.as("apprentices"),
     ])
     .where("studio.id", "=", id)
     .where("studio.status", "in", PUBLIC_STUDIO_STATES)

@@ -30,7 +30,7 @@ export function studioVisibleTo(user: SessionUser) {
   return ownRowsOf<"studio">(user, { unit: "studio.org_unit_id", person: "studio.person_id" });
 }
 
-const ACTIVE_MENTORSHIPS = sql<number>`(select count(*) from mentorship m where m.studio_id = studio.id and m.status = 'active')`;
+export const ACTIVE_MENTORSHIPS = sql<number>`(select count(*) from mentorship m where m.studio_id = studio.id and m.status = 'active')`;
 
 function studioQuery(db: DB) {
   return db
@@ -257,22 +257,27 @@ export async function takeStudioStep(
   }
 }
 
+/** A pairing as its pages show it, with the apprentice's name, level and employer. */
+const MENTORSHIP_COLUMNS = [
+  "mentorship.id",
+  "mentorship.apprentice_id",
+  "mentorship.start_date",
+  "mentorship.planned_end",
+  "mentorship.goals",
+  "mentorship.status",
+  "mentorship.ended_on",
+  "mentorship.end_reason",
+  "person.name",
+  "person.skill_level",
+  "person.employer",
+] as const;
+
 export async function mentorshipsOf(db: DB, studioId: number) {
   return db
     .selectFrom("mentorship")
     .innerJoin("person", "person.id", "mentorship.apprentice_id")
     .select([
-      "mentorship.id",
-      "mentorship.apprentice_id",
-      "mentorship.start_date",
-      "mentorship.planned_end",
-      "mentorship.goals",
-      "mentorship.status",
-      "mentorship.ended_on",
-      "mentorship.end_reason",
-      "person.name",
-      "person.skill_level",
-      "person.employer",
+      ...MENTORSHIP_COLUMNS,
       sql<number>`(select count(*) from milestone ms where ms.mentorship_id = mentorship.id and ms.status = 'verified')`.as("verified"),
       sql<number>`(select count(*) from milestone ms where ms.mentorship_id = mentorship.id and ms.status = 'pending')`.as("pending"),
     ])
@@ -352,18 +357,8 @@ export async function findMentorship(db: DB, id: number) {
     .innerJoin("person", "person.id", "mentorship.apprentice_id")
     .innerJoin("studio", "studio.id", "mentorship.studio_id")
     .select([
-      "mentorship.id",
+      ...MENTORSHIP_COLUMNS,
       "mentorship.studio_id",
-      "mentorship.apprentice_id",
-      "mentorship.start_date",
-      "mentorship.planned_end",
-      "mentorship.goals",
-      "mentorship.status",
-      "mentorship.ended_on",
-      "mentorship.end_reason",
-      "person.name",
-      "person.skill_level",
-      "person.employer",
       "studio.name as studio_name",
       "studio.status as studio_status",
       "studio.org_unit_id",
