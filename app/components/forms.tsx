@@ -47,3 +47,13 @@ export function FormErrors({ errors }: { errors?: string[] }) {
     </div>
   );
 }
+
+/** A form's answer across its whole width: saved (a status) or what stopped it (an alert). */
+export function SaveMessage({ message, saved }: { message?: string | null; saved?: boolean }) {
+  if (!message) return null;
+  return (
+    <p className={saved ? "notice success span-all" : "form-errors span-all"} role={saved ? "status" : "alert"}>
+      {message}
+    </p>
+  );
+}

@@ -16,6 +16,7 @@ import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import type { Outlet } from "../../db/types";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
+import { SaveMessage } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -336,11 +337,7 @@ export default function Dashboard() {
                 <input name={`unit-${u.id}`} defaultValue={unitTargets[u.id] ?? ""} inputMode="numeric" />
               </label>
             ))}
-            {data?.message ? (
-              <p className={data.saved ? "notice success span-all" : "form-errors span-all"} role={data.saved ? "status" : "alert"}>
-                {data.message}
-              </p>
-            ) : null}
+            <SaveMessage message={data?.message} saved={data?.saved} />
             <div className="form-actions">
               <button type="submit" className="button primary">
                 保存规划

@@ -7,6 +7,7 @@ import { filesOf, readForm } from "~/lib/upload.server";
 import { publicitySchema } from "~/modules/showcase/schema";
 import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import { addPublicity, listPublicity, publicitySubjects } from "~/modules/showcase/showcase.server";
+import { SaveMessage } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "宣传报道 · 匠心" }];
 
@@ -89,11 +90,7 @@ export default function Publicity() {
           剪报（PDF、JPEG 或 PNG，可选）
           <input type="file" name="clipping" accept="application/pdf,image/jpeg,image/png" />
         </label>
-        {data?.message ? (
-          <p className={data.saved ? "notice success span-all" : "form-errors span-all"} role={data.saved ? "status" : "alert"}>
-            {data.message}
-          </p>
-        ) : null}
+        <SaveMessage message={data?.message} saved={data?.saved} />
         <div className="form-actions">
           <button type="submit" className="button primary">
             登记报道
