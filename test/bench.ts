@@ -21,6 +21,7 @@ import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { createDb } from "../db";
+import { signInOverHttp, waitForHealth } from "./browser/server";
 
 const root = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -72,28 +73,6 @@ function run(command: string, commandArgs: string[]) {
   if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(" ")} failed`);
 }
 
-async function waitForHealth(server: ChildProcess) {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error("the server exited before it was ready");
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error("the server did not become healthy");
-}
-
-async function signIn(): Promise<string> {
-  const body = new URLSearchParams({ username: "admin", password: "Jiangxin-2026", redirectTo: "/" });
-  const response = await fetch(`${baseUrl}/login`, { method: "POST", body, redirect: "manual", headers: { origin: baseUrl } });
-  const cookie = response.headers.get("set-cookie");
-  if (response.status !== 302 || !cookie) throw new Error(`sign-in failed with ${response.status}`);
-  return cookie.split(";")[0];
-}
-
 interface Target {
   name: string;
   path: string;
@@ -139,8 +118,8 @@ try {
   run("tsx", ["seeds/run.ts", "--scale", String(scale)]);
   run("remix", ["build"]);
   server = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), ["build/index.js"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
-  await waitForHealth(server);
-  const cookie = await signIn();
+  await waitForHealth(baseUrl, server);
+  const { cookie } = await signInOverHttp(baseUrl, "admin");
 
   const sample = await fetch(`${baseUrl}/studios?status=active`, { headers: { cookie } });
   const studioId = (await sample.text()).match(/href="\/studios\/(\d+)"/)?.[1];

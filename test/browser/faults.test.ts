@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "./server";
+import { signInOverHttp, startServer, type RunningServer } from "./server";
 
 /**
  * Faults on production servers of their own: a SIGTERM while requests are running, and the
@@ -12,10 +12,7 @@ import { startServer, type RunningServer } from "./server";
 const ADMIN_URL = process.env.FAULTS_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function signIn(server: RunningServer, username: string): Promise<string> {
-  const body = new URLSearchParams({ username, password: "Jiangxin-2026", redirectTo: "/home" });
-  const response = await fetch(`${server.url}/login`, { method: "POST", body, redirect: "manual", headers: { origin: server.url } });
-  expect(response.status).toBe(302);
-  return response.headers.get("set-cookie")!.split(";")[0];
+  return (await signInOverHttp(server.url, username)).cookie;
 }
 
 async function adminQuery<T extends pg.QueryResultRow>(statement: string, params: unknown[] = [], url = ADMIN_URL): Promise<T[]> {

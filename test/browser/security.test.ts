@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+import { signInOverHttp } from "./server";
 
 /** Headers and cookies of the production server, as a browser receives them. */
 let browser: Browser;
@@ -11,13 +12,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function sessionCookie(username = "wenling"): Promise<{ cookie: string; setCookie: string }> {
-  const body = new URLSearchParams({ username, password: "Jiangxin-2026", redirectTo: "/home" });
-  const response = await fetch(`${baseUrl()}/login`, { method: "POST", body, redirect: "manual", headers: { origin: baseUrl() } });
-  expect(response.status).toBe(302);
-  const setCookie = response.headers.get("set-cookie")!;
-  return { cookie: setCookie.split(";")[0], setCookie };
-}
+const sessionCookie = (username = "wenling") => signInOverHttp(baseUrl(), username);
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));

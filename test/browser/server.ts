@@ -10,7 +10,7 @@ declare module "vitest" {
   }
 }
 
-const root = path.resolve(__dirname, "../..");
+const root = path.resolve(import.meta.dirname, "../..");
 
 export interface RunningServer {
   url: string;
@@ -21,7 +21,8 @@ export interface RunningServer {
   stop: () => Promise<number | null>;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, log: () => string) {
+/** Waits until the server at `url` answers /healthz, failing if its process ends first. */
+export async function waitForHealth(url: string, child: ChildProcess, log: () => string = () => "") {
   const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${log()}`);
@@ -34,6 +35,15 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`server did not become healthy:\n${log()}`);
+}
+
+/** Signs in as the sign-in form would; the session cookie and the whole Set-Cookie header. */
+export async function signInOverHttp(url: string, username: string, password = "Jiangxin-2026"): Promise<{ cookie: string; setCookie: string }> {
+  const body = new URLSearchParams({ username, password, redirectTo: "/home" });
+  const response = await fetch(`${url}/login`, { method: "POST", body, redirect: "manual", headers: { origin: url } });
+  const setCookie = response.headers.get("set-cookie");
+  if (response.status !== 302 || !setCookie) throw new Error(`signing in as ${username} answered ${response.status}`);
+  return { cookie: setCookie.split(";")[0], setCookie };
 }
 
 /**
