@@ -56,6 +56,7 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
   const fromTs = new Date(`${filter.fromYear}-01-01T00:00:00+08:00`);
   const toTs = new Date(`${filter.toYear + 1}-01-01T00:00:00+08:00`);
   const currentYear = new Date().getFullYear();
+  // The events of the window and scope: counted by month below, and the only ones whose attendance is read.
   const windowEvents = db
     .selectFrom("event")
     .where("event.starts_at", ">=", fromTs)
@@ -142,12 +143,8 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
       .groupBy("status")
       .execute(),
     // Events per month and kind with the attendance figures of each, joined once from one grouped pass.
-    db
-      .selectFrom("event")
+    windowEvents
       .leftJoin(attendanceByEvent(db).where("ep.event_id", "in", windowEvents.select("event.id")).as("att"), "att.event_id", "event.id")
-      .where("event.starts_at", ">=", fromTs)
-      .where("event.starts_at", "<", toTs)
-      .$if(!!unitId, (q) => q.where("event.org_unit_id", "=", unitId!))
       .select([
         sql<string>`to_char(event.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`.as("month"),
         "event.kind",
