@@ -3,7 +3,8 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
-import { EVIDENCE_MAX_BYTES } from "./files";
+import crypto from "node:crypto";
+import { EVIDENCE_MAX_BYTES, type CheckedFile } from "./files";
 
 export type FormResult = { ok: true; formData: FormData } | { ok: false; message: string };
 
@@ -24,4 +25,16 @@ export async function readForm(request: Request, maxPartSize = EVIDENCE_MAX_BYTE
 export async function filesOf(formData: FormData, name: string) {
   const files = formData.getAll(name).filter((f): f is File => f instanceof File && f.size > 0);
   return Promise.all(files.map(async (f) => ({ name: f.name || "file", bytes: new Uint8Array(await f.arrayBuffer()) })));
+}
+
+/** The columns every stored upload has (evidence, subsidy proofs): name, type by content, size, hash, bytes. */
+export function storedFileColumns(file: CheckedFile, uploadedBy: string) {
+  return {
+    filename: file.name.slice(0, 200),
+    content_type: file.type,
+    size: file.bytes.length,
+    sha256: crypto.createHash("sha256").update(file.bytes).digest("hex"),
+    data: Buffer.from(file.bytes),
+    uploaded_by: uploadedBy,
+  };
 }

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { DB } from "../../../db";
 import type { Database, FocusSector, StudioStatus } from "../../../db/types";
@@ -24,6 +23,7 @@ import {
 import type { Figures } from "./evaluation";
 import { milestoneDetails, type ApprenticeInput, type MilestoneInput, type StudioInput } from "./schema";
 import { ownRowsOf } from "../../lib/scope.server";
+import { storedFileColumns } from "../../lib/upload.server";
 
 /** The list-query form of policy.canViewStudio. */
 export function studioVisibleTo(user: SessionUser) {
@@ -462,15 +462,7 @@ export async function addMilestone(
     for (const file of checked) {
       await tx
         .insertInto("evidence_file")
-        .values({
-          milestone_id: row.id,
-          filename: file.name.slice(0, 200),
-          content_type: file.type,
-          size: file.bytes.length,
-          sha256: crypto.createHash("sha256").update(file.bytes).digest("hex"),
-          data: Buffer.from(file.bytes),
-          uploaded_by: actor.id,
-        })
+        .values({ milestone_id: row.id, ...storedFileColumns(file, actor.id) })
         .execute();
     }
     if (status === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, input.kind, details);

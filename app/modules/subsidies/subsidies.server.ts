@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import ExcelJS from "exceljs";
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { DB } from "../../../db";
@@ -24,6 +23,7 @@ import {
 } from "./policy";
 import { STUDY_MODE_LABELS, type ApplicationInput } from "./schema";
 import { ownRowsOf } from "../../lib/scope.server";
+import { storedFileColumns } from "../../lib/upload.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -262,16 +262,7 @@ export async function addAttachments(
     for (const file of checked) {
       await tx
         .insertInto("subsidy_attachment")
-        .values({
-          application_id: app.id,
-          kind,
-          filename: file.name.slice(0, 200),
-          content_type: file.type,
-          size: file.bytes.length,
-          sha256: crypto.createHash("sha256").update(file.bytes).digest("hex"),
-          data: Buffer.from(file.bytes),
-          uploaded_by: actor.id,
-        })
+        .values({ application_id: app.id, kind, ...storedFileColumns(file, actor.id) })
         .execute();
     }
     await recordAudit(tx, {
