@@ -1,5 +1,5 @@
 import type { DB } from "../db";
-import { certificateNumber } from "../app/modules/campaigns/review.server";
+import { certificateNumber } from "../app/modules/nominations/review.server";
 import { awardTitle } from "../app/modules/campaigns/stages";
 import type { Random } from "./random";
 

@@ -23,7 +23,8 @@ import { advanceSchema, campaignSchema, noticePeriodSchema } from "~/modules/cam
 import { campaignLabel, nextStage, STAGE_LABELS, type CampaignStatus } from "~/modules/campaigns/stages";
 import { quotaWarning } from "~/modules/nominations/eligibility";
 import { unitCounts } from "~/modules/nominations/nominations.server";
-import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
+import { canCreateNomination } from "~/modules/nominations/policy";
+import { todayInTaizhou } from "~/lib/time";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { HistoryCard } from "~/components/HistoryCard";
 

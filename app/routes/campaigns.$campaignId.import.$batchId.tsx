@@ -8,7 +8,7 @@ import { unknownIntent } from "~/lib/intent.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { lookupHash } from "~/modules/people/pii.server";
-import { todayInTaizhou } from "~/modules/nominations/policy";
+import { todayInTaizhou } from "~/lib/time";
 import { commitImport, findImportBatch, previewStatus } from "~/modules/nominations/summary-table.server";
 
 export const meta: MetaFunction = () => [{ title: "导入预览 · 匠心" }];

@@ -7,7 +7,8 @@ import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
-import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
+import { canCreateNomination } from "~/modules/nominations/policy";
+import { todayInTaizhou } from "~/lib/time";
 import { listOrgUnits } from "~/modules/org-units/org-units.server";
 
 export const meta: MetaFunction = () => [{ title: "导入汇总表 · 匠心" }];

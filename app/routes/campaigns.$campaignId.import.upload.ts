@@ -11,8 +11,9 @@ import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { importTarget } from "~/modules/nominations/import-target.server";
-import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
-import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/modules/nominations/spreadsheet.server";
+import { canCreateNomination } from "~/modules/nominations/policy";
+import { todayInTaizhou } from "~/lib/time";
+import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { createImportBatch, parseSummaryTable } from "~/modules/nominations/summary-table.server";
 
 /**

@@ -9,7 +9,8 @@ import { idParam, notFound } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { createNomination } from "~/modules/nominations/nominations.server";
-import { canCreateNomination, todayInTaizhou } from "~/modules/nominations/policy";
+import { canCreateNomination } from "~/modules/nominations/policy";
+import { todayInTaizhou } from "~/lib/time";
 import { createNominationSchema } from "~/modules/nominations/schema";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
 

@@ -18,9 +18,10 @@ import {
   reviewBoard,
   selectCandidates,
   type ReviewResult,
-} from "~/modules/campaigns/review.server";
+} from "~/modules/nominations/review.server";
 import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
-import { stepOpen, todayInTaizhou } from "~/modules/nominations/policy";
+import { stepOpen } from "~/modules/nominations/policy";
+import { todayInTaizhou } from "~/lib/time";
 import { candidatesSchema, expertNameSchema, namingSchema, OUTCOME_LABELS, votesSchema } from "~/modules/nominations/review-schema";
 
 export const meta: MetaFunction = () => [{ title: "评审与命名 · 匠心" }];

@@ -11,11 +11,11 @@ import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
-import { recordVotes } from "~/modules/campaigns/review.server";
+import { recordVotes } from "~/modules/nominations/review.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
-import { parseVoteFile } from "~/modules/campaigns/votes.server";
+import { parseVoteFile } from "~/modules/nominations/votes.server";
 import { stepOpen } from "~/modules/nominations/policy";
-import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/modules/nominations/spreadsheet.server";
+import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 
 export const meta: MetaFunction = () => [{ title: "导入网络投票结果 · 匠心" }];
 

@@ -3,7 +3,7 @@ import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { fileResponse } from "~/lib/file-response.server";
 import { granted, idParam } from "~/lib/http.server";
-import { evidenceForViewer } from "~/modules/studios/studios.server";
+import { evidenceForViewer } from "~/modules/studios/milestones.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

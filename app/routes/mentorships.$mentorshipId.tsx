@@ -21,14 +21,8 @@ import {
   milestoneReviewSchema,
   milestoneSchema,
 } from "~/modules/studios/schema";
-import {
-  addMilestone,
-  endMentorship,
-  mentorshipForViewer,
-  milestonesOf,
-  reviewMilestone,
-  studioRefOf,
-} from "~/modules/studios/studios.server";
+import { addMilestone, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
+import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
 

@@ -5,7 +5,7 @@ import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { MILESTONE_KIND_LABELS } from "~/modules/studios/schema";
-import { pendingMilestones } from "~/modules/studios/studios.server";
+import { pendingMilestones } from "~/modules/studios/milestones.server";
 
 export const meta: MetaFunction = () => [{ title: "待核实成果 · 匠心" }];
 

@@ -17,7 +17,7 @@ import {
   recordExpertScore,
   resolveObjection,
   type ReviewResult,
-} from "~/modules/campaigns/review.server";
+} from "~/modules/nominations/review.server";
 import { campaignLabel, nominationCode, reached, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { SEX_LABELS } from "~/modules/people/id-number";
 import { CONDITIONS } from "~/modules/nominations/eligibility";
@@ -29,7 +29,8 @@ import {
   quotaWarningFor,
   recordOpinion,
 } from "~/modules/nominations/nominations.server";
-import { canEditNomination, canReview, stepOpen, todayInTaizhou } from "~/modules/nominations/policy";
+import { canEditNomination, canReview, stepOpen } from "~/modules/nominations/policy";
+import { todayInTaizhou } from "~/lib/time";
 import { expertScoreSchema, objectionSchema, OUTCOME_LABELS, qualificationSchema, resolveObjectionSchema } from "~/modules/nominations/review-schema";
 import { CHANNEL_LABELS, OPINION_LABELS, opinionSchema } from "~/modules/nominations/schema";
 import { HistoryCard } from "~/components/HistoryCard";

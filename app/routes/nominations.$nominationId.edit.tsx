@@ -8,7 +8,8 @@ import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { nominationForViewer, updateNomination } from "~/modules/nominations/nominations.server";
-import { canEditNomination, todayInTaizhou } from "~/modules/nominations/policy";
+import { canEditNomination } from "~/modules/nominations/policy";
+import { todayInTaizhou } from "~/lib/time";
 import { updateNominationSchema } from "~/modules/nominations/schema";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
 

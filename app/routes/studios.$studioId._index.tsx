@@ -12,7 +12,9 @@ import { availableSteps, canEditStudio, canManageApprentices, STUDIO_STATUS_LABE
 import { FOCUS_SECTOR_LABELS, studioStepSchema } from "~/modules/studios/schema";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
 import { evaluationsOf } from "~/modules/studios/evaluation.server";
-import { figuresByStudioAndYear, mentorshipsOf, studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
+import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
+import { mentorshipsOf } from "~/modules/studios/mentorships.server";
+import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
 

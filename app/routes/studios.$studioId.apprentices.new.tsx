@@ -10,7 +10,8 @@ import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { canManageApprentices } from "~/modules/studios/policy";
 import { apprenticeSchema } from "~/modules/studios/schema";
-import { addApprentice, studioForViewer } from "~/modules/studios/studios.server";
+import { addApprentice } from "~/modules/studios/mentorships.server";
+import { studioForViewer } from "~/modules/studios/studios.server";
 
 export const meta: MetaFunction = () => [{ title: "登记学徒 · 匠心" }];
 

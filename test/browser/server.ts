@@ -54,7 +54,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "jiangxin-server-"));
   const port = String(40000 + Math.floor(Math.random() * 20000));
   let output = "";
-  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["db/bin/start.ts"], {
+  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["app/cli/start.ts"], {
     cwd: root,
     env: { ...process.env, PORT: port, DATA_DIR: dataDir, PGLITE_DIR: path.join(dataDir, "pglite"), SEED_DEMO: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,7 +3,7 @@ import type { DB } from "../../../db";
 import type { CampaignStatus } from "../../../db/types";
 import type { SessionUser } from "../../auth/roles";
 import { recordAudit } from "../audit/audit.server";
-import { todayInTaizhou } from "../nominations/policy";
+import { todayInTaizhou } from "../../lib/time";
 import type { CampaignInput } from "./schema";
 import { nextStage, STAGE_LABELS } from "./stages";
 

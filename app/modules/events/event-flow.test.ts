@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
-import { studioYearFigures } from "../studios/studios.server";
+import { studioYearFigures } from "../studios/figures.server";
 import {
   addParticipant,
   checkInByCode,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { campaignLabel, chineseNumber, nextStage, nominationCode } from "../campaigns/stages";
 import { checkEligibility, quotaWarning } from "./eligibility";
-import { canCreateNomination, canEditNomination, nominationWindowOpen, todayInTaizhou } from "./policy";
+import { canCreateNomination, canEditNomination, nominationWindowOpen } from "./policy";
+import { todayInTaizhou } from "../../lib/time";
 import type { SessionUser } from "../../auth/roles";
 
 const ok = { frontlineYears: 12, inSkillPost: true, teacherOrResearcher: false, conditions: [1, 5], skillLevel: "技师" };

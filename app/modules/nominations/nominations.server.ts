@@ -11,7 +11,7 @@ import { canEditPerson } from "../people/policy";
 import { checkEligibility, quotaWarning } from "./eligibility";
 import { canCreateNomination, canEditNomination, canViewNomination } from "./policy";
 import type { NominationInput } from "./schema";
-import { ownRowsOf } from "../../lib/scope.server";
+import { ownRowsOf } from "../../auth/scope.server";
 
 export const NOMINATION_COLUMNS = [
   "nomination.id",

@@ -13,11 +13,6 @@ export interface NominationRef {
   person_id: number;
 }
 
-/** Today's date in Taizhou, as YYYY-MM-DD: deadlines are calendar days there. */
-export function todayInTaizhou(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(now);
-}
-
 export function nominationWindowOpen(campaign: CampaignRef, today: string): boolean {
   return campaign.status === "nominating" && today <= campaign.nomination_deadline;
 }

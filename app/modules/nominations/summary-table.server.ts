@@ -19,7 +19,7 @@ import {
   readSpreadsheet,
   SpreadsheetError,
   type Cell,
-} from "./spreadsheet.server";
+} from "../../lib/spreadsheet.server";
 
 /** The 汇总表 columns, in export order; import finds them by name, wherever they are. */
 const COLUMNS = {

@@ -4,7 +4,7 @@ import { useTestDb } from "../../../test/db";
 import { idNumberFor, makeCampaign, makeUser, unitId } from "../../../test/factories";
 import { findCampaign } from "../campaigns/campaigns.server";
 import { commitImport, createImportBatch, exportSummaryTable, parseSummaryTable, type ImportTarget } from "./summary-table.server";
-import { SpreadsheetError } from "./spreadsheet.server";
+import { SpreadsheetError } from "../../lib/spreadsheet.server";
 
 const t = useTestDb();
 const TODAY = "2018-03-20";

@@ -4,7 +4,8 @@ import type { SessionUser } from "../../auth/roles";
 import { recordAudit } from "../audit/audit.server";
 import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from "./evaluation";
 import { relation } from "./policy";
-import { studioVisibleTo, yearFiguresByStudio } from "./studios.server";
+import { studioVisibleTo } from "./studios.server";
+import { yearFiguresByStudio } from "./figures.server";
 
 const FIGURE_ORDER = Object.keys(FIGURE_LABELS);
 

@@ -4,18 +4,10 @@ import { apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../..
 import type { DB } from "../../../db";
 import { personForViewer } from "../people/people.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "./schema";
-import {
-  addApprentice,
-  addMilestone,
-  createStudio,
-  eligibleLeaders,
-  findMentorship,
-  milestonesOf,
-  reviewMilestone,
-  figuresByStudioAndYear,
-  studioYearFigures,
-  takeStudioStep,
-} from "./studios.server";
+import { addApprentice, findMentorship } from "./mentorships.server";
+import { addMilestone, milestonesOf, reviewMilestone } from "./milestones.server";
+import { createStudio, eligibleLeaders, takeStudioStep } from "./studios.server";
+import { figuresByStudioAndYear, studioYearFigures } from "./figures.server";
 
 const t = useTestDb();
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n");

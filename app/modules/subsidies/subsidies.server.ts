@@ -22,7 +22,7 @@ import {
   type SubsidyStep,
 } from "./policy";
 import { STUDY_MODE_LABELS, type ApplicationInput } from "./schema";
-import { ownRowsOf } from "../../lib/scope.server";
+import { ownRowsOf } from "../../auth/scope.server";
 import { storedFileColumns } from "../../lib/upload.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { hanDigits, makeCampaign, makePerson, makeUser, nominationForm } from "../../../test/factories";
-import { createNomination, findNomination, selectionRecord } from "../nominations/nominations.server";
-import { updateNominationSchema } from "../nominations/schema";
-import { advanceCampaign, findCampaign, setNoticePeriod } from "./campaigns.server";
+import { createNomination, findNomination, selectionRecord } from "./nominations.server";
+import { updateNominationSchema } from "./schema";
+import { advanceCampaign, findCampaign, setNoticePeriod } from "../campaigns/campaigns.server";
 import {
   acknowledgeQuota,
   addObjection,

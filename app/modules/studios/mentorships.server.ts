@@ -1,0 +1,160 @@
+import { sql } from "kysely";
+import type { DB } from "../../../db";
+import type { SessionUser } from "../../auth/roles";
+import { recordAudit } from "../audit/audit.server";
+import { accessTo, type Access } from "../../lib/access";
+import { insertPerson, isUniqueViolation } from "../people/people.server";
+import { lookupHash } from "../people/pii.server";
+import { canManageApprentices, canViewStudio, relation } from "./policy";
+import { type ApprenticeInput } from "./schema";
+
+/** A pairing as its pages show it, with the apprentice's name, level and employer. */
+const MENTORSHIP_COLUMNS = [
+  "mentorship.id",
+  "mentorship.apprentice_id",
+  "mentorship.start_date",
+  "mentorship.planned_end",
+  "mentorship.goals",
+  "mentorship.status",
+  "mentorship.ended_on",
+  "mentorship.end_reason",
+  "person.name",
+  "person.skill_level",
+  "person.employer",
+] as const;
+
+export async function mentorshipsOf(db: DB, studioId: number) {
+  return db
+    .selectFrom("mentorship")
+    .innerJoin("person", "person.id", "mentorship.apprentice_id")
+    .select([
+      ...MENTORSHIP_COLUMNS,
+      sql<number>`(select count(*) from milestone ms where ms.mentorship_id = mentorship.id and ms.status = 'verified')`.as("verified"),
+      sql<number>`(select count(*) from milestone ms where ms.mentorship_id = mentorship.id and ms.status = 'pending')`.as("pending"),
+    ])
+    .where("mentorship.studio_id", "=", studioId)
+    .orderBy("mentorship.status")
+    .orderBy("mentorship.start_date", "desc")
+    .execute();
+}
+
+export type MentorshipResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404; message: string };
+
+/**
+ * Takes an apprentice on: the person is found by ID number or registered under the studio's
+ * unit, and the 师徒结对协议 is recorded. An existing person's record is linked, not changed.
+ */
+export async function addApprentice(db: DB, actor: SessionUser, studioId: number, input: ApprenticeInput): Promise<MentorshipResult> {
+  if (!input.idNumber) return { ok: false, fieldErrors: { idNumber: ["请输入身份证号码"] } };
+  const idNumber = input.idNumber.idNumber;
+  try {
+    return await db.transaction().execute(async (tx): Promise<MentorshipResult> => {
+      const studio = await tx.selectFrom("studio").selectAll().where("id", "=", studioId).forUpdate().executeTakeFirst();
+      if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
+      if (!canManageApprentices(actor, studio)) return { ok: false, status: 403, message: "工作室授牌后才能登记学徒" };
+      if (studio.person_id !== null) {
+        const leaderHash = await tx.selectFrom("person").select("id_number_hash").where("id", "=", studio.person_id).executeTakeFirstOrThrow();
+        if (leaderHash.id_number_hash === lookupHash(idNumber)) return { ok: false, fieldErrors: { idNumber: ["领衔工匠不能做自己工作室的学徒"] } };
+      }
+      let person = await tx.selectFrom("person").select(["id", "name"]).where("id_number_hash", "=", lookupHash(idNumber)).executeTakeFirst();
+      if (person && person.name !== input.name) {
+        return { ok: false, fieldErrors: { name: [`该身份证号码已登记，姓名为“${person.name}”，请核对`] } };
+      }
+      if (!person) {
+        // The registering user may be the craftsman: the studio's unit files the record.
+        const created = await insertPerson(tx, actor, { ...input, orgUnitId: studio.org_unit_id });
+        if (!created.ok) return created;
+        person = { id: created.id, name: input.name };
+      }
+      const already = await tx
+        .selectFrom("mentorship")
+        .select("id")
+        .where("studio_id", "=", studioId)
+        .where("apprentice_id", "=", person.id)
+        .where("status", "=", "active")
+        .executeTakeFirst();
+      if (already) return { ok: false, fieldErrors: { idNumber: ["该学徒已在本工作室结对中"] } };
+      const row = await tx
+        .insertInto("mentorship")
+        .values({
+          studio_id: studioId,
+          apprentice_id: person.id,
+          start_date: input.startDate,
+          planned_end: input.plannedEnd,
+          goals: input.goals,
+          created_by: actor.id,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await recordAudit(tx, {
+        actor,
+        entityType: "studio",
+        entityId: studioId,
+        orgUnitId: studio.org_unit_id,
+        action: "mentorship_start",
+        after: { mentorshipId: row.id, apprentice: input.name, startDate: input.startDate, plannedEnd: input.plannedEnd },
+      });
+      return { ok: true, id: row.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: ["该学徒已在本工作室结对中"] } };
+    throw error;
+  }
+}
+
+export async function findMentorship(db: DB, id: number) {
+  return db
+    .selectFrom("mentorship")
+    .innerJoin("person", "person.id", "mentorship.apprentice_id")
+    .innerJoin("studio", "studio.id", "mentorship.studio_id")
+    .select([
+      ...MENTORSHIP_COLUMNS,
+      "mentorship.studio_id",
+      "studio.name as studio_name",
+      "studio.status as studio_status",
+      "studio.org_unit_id",
+      "studio.person_id",
+    ])
+    .where("mentorship.id", "=", id)
+    .executeTakeFirst();
+}
+
+export type MentorshipView = NonNullable<Awaited<ReturnType<typeof findMentorship>>>;
+
+/** A mentorship is seen by whoever may see its studio. */
+export async function mentorshipForViewer(db: DB, user: SessionUser, id: number): Promise<Access<MentorshipView>> {
+  return accessTo(await findMentorship(db, id), (m) => canViewStudio(user, { status: m.studio_status, org_unit_id: m.org_unit_id, person_id: m.person_id }));
+}
+
+export function studioRefOf(m: MentorshipView) {
+  return { status: m.studio_status, org_unit_id: m.org_unit_id, person_id: m.person_id };
+}
+
+export async function endMentorship(
+  db: DB,
+  actor: SessionUser,
+  m: MentorshipView,
+  input: { outcome: "completed" | "ended_early"; endedOn: string; reason: string | null },
+): Promise<{ ok: true } | { ok: false; status: 403 | 409; message: string }> {
+  if (!relation(actor, studioRefOf(m))) return { ok: false, status: 403, message: "您无权操作" };
+  return db.transaction().execute(async (tx) => {
+    const current = await tx.selectFrom("mentorship").select("status").where("id", "=", m.id).forUpdate().executeTakeFirstOrThrow();
+    if (current.status !== "active") return { ok: false as const, status: 409 as const, message: "该结对已经结束" };
+    await tx
+      .updateTable("mentorship")
+      .set({ status: input.outcome, ended_on: input.endedOn, end_reason: input.reason })
+      .where("id", "=", m.id)
+      .execute();
+    await recordAudit(tx, {
+      actor,
+      entityType: "studio",
+      entityId: m.studio_id,
+      orgUnitId: m.org_unit_id,
+      action: "mentorship_end",
+      before: { mentorshipId: m.id, status: "active" },
+      after: { mentorshipId: m.id, status: input.outcome, endedOn: input.endedOn },
+      comment: input.reason,
+    });
+    return { ok: true as const };
+  });
+}

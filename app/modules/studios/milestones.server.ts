@@ -1,0 +1,174 @@
+import type { DB } from "../../../db";
+import type { SessionUser } from "../../auth/roles";
+import { checkEvidenceFiles } from "../../lib/files";
+import { recordAudit } from "../audit/audit.server";
+import { accessTo, type Access } from "../../lib/access";
+import { skillRank } from "../people/options";
+import { canVerifyMilestone, canViewStudio, initialMilestoneStatus, relation } from "./policy";
+import { milestoneDetails, type MilestoneInput } from "./schema";
+import { studioVisibleTo } from "./studios.server";
+import { findMentorship, studioRefOf, type MentorshipView } from "./mentorships.server";
+import { storedFileColumns } from "../../lib/upload.server";
+
+export async function milestonesOf(db: DB, mentorshipId: number) {
+  const milestones = await db.selectFrom("milestone").selectAll().where("mentorship_id", "=", mentorshipId).orderBy("occurred_on", "desc").execute();
+  const files = milestones.length
+    ? await db
+        .selectFrom("evidence_file")
+        .select(["id", "milestone_id", "filename", "content_type", "size"])
+        .where("milestone_id", "in", milestones.map((m) => m.id))
+        .execute()
+    : [];
+  return milestones.map((m) => ({ ...m, files: files.filter((f) => f.milestone_id === m.id) }));
+}
+
+export interface UploadedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export type MilestoneResult = { ok: true; id: number } | { ok: false; status: 400 | 403 | 409; message: string; field?: string };
+
+/** Files a milestone with its evidence; the craftsman's wait for verification. */
+export async function addMilestone(
+  db: DB,
+  actor: SessionUser,
+  m: MentorshipView,
+  input: MilestoneInput,
+  files: UploadedFile[],
+): Promise<MilestoneResult> {
+  if (!relation(actor, studioRefOf(m))) return { ok: false, status: 403, message: "您无权为该学徒登记成果" };
+  if (!["accredited", "active"].includes(m.studio_status)) return { ok: false, status: 409, message: "工作室未在运行，不能登记成果" };
+  if (files.length === 0) return { ok: false, status: 400, message: "请上传证书或证明材料的照片或 PDF", field: "evidence" };
+  if (files.length > 3) return { ok: false, status: 400, message: "每项成果最多上传3个文件", field: "evidence" };
+  const result = checkEvidenceFiles(files);
+  if (!result.ok) return { ok: false, status: 400, message: result.message, field: "evidence" };
+  const checked = result.files;
+  const { details, benefitFen } = milestoneDetails(input);
+  const status = initialMilestoneStatus(actor);
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto("milestone")
+      .values({
+        mentorship_id: m.id,
+        kind: input.kind,
+        occurred_on: input.occurredOn,
+        details: JSON.stringify(details),
+        benefit_fen: benefitFen,
+        status,
+        created_by: actor.id,
+        ...(status === "verified" ? { reviewed_by: actor.id, reviewed_at: new Date(), review_comment: "由审核人员录入" } : {}),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    for (const file of checked) {
+      await tx
+        .insertInto("evidence_file")
+        .values({ milestone_id: row.id, ...storedFileColumns(file, actor.id) })
+        .execute();
+    }
+    if (status === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, input.kind, details);
+    await recordAudit(tx, {
+      actor,
+      entityType: "milestone",
+      entityId: row.id,
+      orgUnitId: m.org_unit_id,
+      action: "create",
+      after: { mentorshipId: m.id, kind: input.kind, occurredOn: input.occurredOn, status, files: checked.length, ...details },
+    });
+    return { ok: true as const, id: row.id };
+  });
+}
+
+/** A verified skill upgrade raises the apprentice's recorded skill level. */
+async function applyVerifiedMilestone(tx: DB, actor: SessionUser, apprenticeId: number, kind: string, details: Record<string, string | number>) {
+  if (kind !== "skill_upgrade") return;
+  const person = await tx.selectFrom("person").select(["skill_level", "org_unit_id"]).where("id", "=", apprenticeId).forUpdate().executeTakeFirstOrThrow();
+  const to = String(details.toLevel);
+  if (skillRank(to) <= skillRank(person.skill_level)) return;
+  await tx.updateTable("person").set({ skill_level: to, updated_at: new Date() }).where("id", "=", apprenticeId).execute();
+  await recordAudit(tx, {
+    actor,
+    entityType: "person",
+    entityId: apprenticeId,
+    orgUnitId: person.org_unit_id,
+    action: "update",
+    before: { skillLevel: person.skill_level },
+    after: { skillLevel: to },
+    comment: "经核实的技能等级提升",
+  });
+}
+
+export async function reviewMilestone(
+  db: DB,
+  actor: SessionUser,
+  milestoneId: number,
+  input: { decision: "verified" | "rejected"; comment: string | null },
+): Promise<{ ok: true } | { ok: false; status: 403 | 404 | 409; message: string }> {
+  return db.transaction().execute(async (tx) => {
+    const milestone = await tx.selectFrom("milestone").selectAll().where("id", "=", milestoneId).forUpdate().executeTakeFirst();
+    if (!milestone) return { ok: false as const, status: 404 as const, message: "成果记录不存在" };
+    const m = (await findMentorship(tx, milestone.mentorship_id))!;
+    const studio = studioRefOf(m);
+    if (!relation(actor, studio) || actor.role === "craftsman") return { ok: false as const, status: 403 as const, message: "您无权核实此成果" };
+    if (!canVerifyMilestone(actor, studio, milestone)) return { ok: false as const, status: 409 as const, message: "该成果已核实过" };
+    await tx
+      .updateTable("milestone")
+      .set({ status: input.decision, review_comment: input.comment, reviewed_by: actor.id, reviewed_at: new Date() })
+      .where("id", "=", milestoneId)
+      .execute();
+    if (input.decision === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, milestone.kind, milestone.details);
+    await recordAudit(tx, {
+      actor,
+      entityType: "milestone",
+      entityId: milestoneId,
+      orgUnitId: m.org_unit_id,
+      action: input.decision === "verified" ? "verify" : "reject",
+      before: { status: "pending" },
+      after: { status: input.decision },
+      comment: input.comment,
+    });
+    return { ok: true as const };
+  });
+}
+
+/** Evidence is served only to those who may see the studio it belongs to. */
+export async function evidenceForViewer(
+  db: DB,
+  user: SessionUser,
+  fileId: number,
+): Promise<Access<{ filename: string; content_type: string; data: Uint8Array }>> {
+  const file = await db
+    .selectFrom("evidence_file")
+    .innerJoin("milestone", "milestone.id", "evidence_file.milestone_id")
+    .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+    .innerJoin("studio", "studio.id", "mentorship.studio_id")
+    .select(["evidence_file.filename", "evidence_file.content_type", "evidence_file.data", "studio.status", "studio.org_unit_id", "studio.person_id"])
+    .where("evidence_file.id", "=", fileId)
+    .executeTakeFirst();
+  return accessTo(file, (f) => canViewStudio(user, f));
+}
+
+/** Milestones waiting for an officer, within what the officer may see. */
+export async function pendingMilestones(db: DB, user: SessionUser) {
+  return db
+    .selectFrom("milestone")
+    .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+    .innerJoin("studio", "studio.id", "mentorship.studio_id")
+    .innerJoin("person", "person.id", "mentorship.apprentice_id")
+    .where(studioVisibleTo(user))
+    .where("milestone.status", "=", "pending")
+    .select([
+      "milestone.id",
+      "milestone.kind",
+      "milestone.occurred_on",
+      "milestone.details",
+      "milestone.created_at",
+      "mentorship.id as mentorship_id",
+      "person.name as apprentice_name",
+      "studio.name as studio_name",
+    ])
+    .orderBy("milestone.created_at")
+    .limit(200)
+    .execute();
+}
