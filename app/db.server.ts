@@ -1,4 +1,4 @@
-import { closeOnSignals, createDb, type DB } from "../db";
+import { closeOnSignals, createDb, type DB } from "~db";
 
 declare global {
   // Survives module re-evaluation (dev rebuilds) and lets tests install their own database.

@@ -12,10 +12,10 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
-import { getUser } from "./auth/session.server";
-import { AppShell } from "./components/AppShell";
-import { useNonce } from "./components/nonce";
-import styles from "./styles/app.css";
+import { getUser } from "~/auth/session.server";
+import { AppShell } from "~/components/AppShell";
+import { useNonce } from "~/components/nonce";
+import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },

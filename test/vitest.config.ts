@@ -5,7 +5,7 @@ const root = path.resolve(__dirname, "..");
 
 export default defineConfig({
   root,
-  resolve: { alias: { "~": path.join(root, "app") } },
+  resolve: { alias: { "~db": path.join(root, "db"), "~": path.join(root, "app") } },
   test: {
     include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "seeds/**/*.test.ts", "test/**/*.test.{ts,tsx}"],
     exclude: ["test/browser/**", "node_modules/**"],

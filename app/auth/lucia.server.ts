@@ -1,6 +1,6 @@
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
-import type { DB } from "../../db";
-import type { Role } from "./roles";
+import type { DB } from "~db";
+import type { Role } from "~/auth/roles";
 
 /** Lucia v3 is deprecated upstream; everything that touches it lives in this folder. */
 

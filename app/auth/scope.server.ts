@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type ReferenceExpression, type SqlBool } from "kysely";
-import type { Database } from "../../db/types";
-import type { SessionUser } from "./roles";
+import type { Database } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
 
 /**
  * The list-query form of the common visibility rule: the city sees every row, a county officer

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../test/db";
 import { makeUser, TEST_PASSWORD } from "../../test/factories";
 import { ORIGIN } from "../../test/http";
-import { SESSION_COOKIE } from "./lucia.server";
-import { changePassword, getUser, signIn, signOut } from "./session.server";
+import { SESSION_COOKIE } from "~/auth/lucia.server";
+import { changePassword, getUser, signIn, signOut } from "~/auth/session.server";
 
 const t = useTestDb();
 

@@ -1,11 +1,11 @@
-import { assertCleanForm } from "../lib/form-guard.server";
+import { assertCleanForm } from "~/lib/form-guard.server";
 import { json, redirect } from "@remix-run/node";
 import { generateIdFromEntropySize } from "lucia";
-import type { DB } from "../../db";
-import { getDb } from "../db.server";
-import { luciaFor, verifyRequestOrigin } from "./lucia.server";
-import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
-import { can, type Permission, type Role, type SessionUser } from "./roles";
+import type { DB } from "~db";
+import { getDb } from "~/db.server";
+import { luciaFor, verifyRequestOrigin } from "~/auth/lucia.server";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "~/auth/password.server";
+import { can, type Permission, type Role, type SessionUser } from "~/auth/roles";
 import {
   ACCOUNT_RULE,
   ADDRESS_RULE,
@@ -14,9 +14,9 @@ import {
   checkThrottle,
   clearThrottle,
   recordFailure,
-} from "./throttle.server";
+} from "~/auth/throttle.server";
 
-export type { SessionUser } from "./roles";
+export type { SessionUser } from "~/auth/roles";
 
 /**
  * Rejects state-changing requests that come from another site. SameSite=Lax already keeps the

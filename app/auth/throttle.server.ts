@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { DB } from "../../db";
+import type { DB } from "~db";
 
 /**
  * Sign-in throttling, per account and per client address. Failures within a window first slow

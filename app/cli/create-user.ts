@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline/promises";
-import { createDb, migrateToLatest } from "../../db";
-import { createUserSchema } from "../modules/users/schema";
-import { createUser } from "../modules/users/users.server";
+import { createDb, migrateToLatest } from "~db";
+import { createUserSchema } from "~/modules/users/schema";
+import { createUser } from "~/modules/users/users.server";
 
 /**
  * npm run user:create -- --username admin --name 管理员 --role city_admin [--unit wenling] [--person 12]

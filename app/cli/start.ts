@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { createDb, engineName, migrateToLatest } from "../../db";
-import { assertEncryptionKey } from "../modules/people/pii.server";
+import { createDb, engineName, migrateToLatest } from "~db";
+import { assertEncryptionKey } from "~/modules/people/pii.server";
 import { printLogins, seedDemo } from "../../seeds/demo";
 
 /**

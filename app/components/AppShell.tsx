@@ -1,6 +1,6 @@
 import { Form, NavLink, Link } from "@remix-run/react";
 import { useState, type ReactNode } from "react";
-import { can, ROLE_LABELS, type Permission, type SessionUser } from "../auth/roles";
+import { can, ROLE_LABELS, type Permission, type SessionUser } from "~/auth/roles";
 
 interface NavItem {
   to: string;

@@ -2,8 +2,8 @@ import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@co
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { campaignSchema } from "~/modules/campaigns/schema";
-import { Field, FormErrors } from "./forms";
-import { SubmitButton } from "./PersonForm";
+import { Field, FormErrors } from "~/components/forms";
+import { SubmitButton } from "~/components/PersonForm";
 
 export function CampaignForm({
   lastResult,

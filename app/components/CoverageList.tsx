@@ -1,4 +1,4 @@
-import type { Outlet } from "../../db/types";
+import type { Outlet } from "~db/types";
 import { OUTLET_LABELS } from "~/modules/showcase/schema";
 
 export interface CoverageItem {

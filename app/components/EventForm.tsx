@@ -3,8 +3,8 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import { eventSchema } from "~/modules/events/schema";
-import { Field, FormErrors } from "./forms";
-import { SubmitButton } from "./PersonForm";
+import { Field, FormErrors } from "~/components/forms";
+import { SubmitButton } from "~/components/PersonForm";
 
 export function EventForm({
   lastResult,

@@ -12,8 +12,8 @@ import {
   STORY_TARGET,
   updateNominationSchema,
 } from "~/modules/nominations/schema";
-import { Field, FormErrors } from "./forms";
-import { PersonFields, SubmitButton } from "./PersonForm";
+import { Field, FormErrors } from "~/components/forms";
+import { PersonFields, SubmitButton } from "~/components/PersonForm";
 
 type Unit = { id: number; short_name: string; kind: string };
 

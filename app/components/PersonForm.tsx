@@ -18,7 +18,7 @@ import {
   SKILL_LEVELS,
 } from "~/modules/people/options";
 import { createPersonSchema, updatePersonSchema } from "~/modules/people/schema";
-import { Field, FormErrors } from "./forms";
+import { Field, FormErrors } from "~/components/forms";
 
 export interface PersonFormDefaults {
   name?: string;

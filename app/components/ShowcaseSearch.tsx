@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
-import { ChoiceFilter } from "./ChoiceFilter";
-import { UnitFilter } from "./UnitFilter";
+import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { UnitFilter } from "~/components/UnitFilter";
 
 /** The public search: name or trade, county, industry. */
 export function ShowcaseSearch({

@@ -2,8 +2,8 @@ import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm,
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { FOCUS_SECTOR_LABELS, studioSchema } from "~/modules/studios/schema";
-import { Field, FormErrors } from "./forms";
-import { SubmitButton } from "./PersonForm";
+import { Field, FormErrors } from "~/components/forms";
+import { SubmitButton } from "~/components/PersonForm";
 
 export interface LeaderOption {
   id: number;

@@ -4,8 +4,8 @@ import { Form } from "@remix-run/react";
 import { formatFen } from "~/lib/money";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { applicationSchema, STUDY_MODE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/schema";
-import { Field, FormErrors } from "./forms";
-import { SubmitButton } from "./PersonForm";
+import { Field, FormErrors } from "~/components/forms";
+import { SubmitButton } from "~/components/PersonForm";
 
 export function SubsidyForm({
   lastResult,

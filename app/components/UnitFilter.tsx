@@ -1,4 +1,4 @@
-import { ChoiceFilter } from "./ChoiceFilter";
+import { ChoiceFilter } from "~/components/ChoiceFilter";
 
 /** The unit filter of a list page; shown only to those who may choose among units. */
 export function UnitFilter({

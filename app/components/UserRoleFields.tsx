@@ -1,6 +1,6 @@
 import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
 import { ROLE_LABELS, type Role } from "~/auth/roles";
-import { Field } from "./forms";
+import { Field } from "~/components/forms";
 
 /** Role plus the unit or person the role is bound to; shared by the new-user and edit-user forms. */
 export function UserRoleFields({

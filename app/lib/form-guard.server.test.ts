@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertCleanForm } from "./form-guard.server";
+import { assertCleanForm } from "~/lib/form-guard.server";
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request("http://jiangxin.test/x", { method: "POST", body, headers });
 

@@ -1,5 +1,5 @@
 import { json } from "@remix-run/node";
-import type { Access } from "./access";
+import type { Access } from "~/lib/access";
 
 export function notFound(message = "记录不存在"): Response {
   return json({ error: message }, { status: 404 });

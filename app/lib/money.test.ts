@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkEvidence } from "./files";
-import { formatFen, parseYuan } from "./money";
+import { checkEvidence } from "~/lib/files";
+import { formatFen, parseYuan } from "~/lib/money";
 
 describe("money", () => {
   it.each([

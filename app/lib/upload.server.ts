@@ -4,7 +4,7 @@ import {
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
 import crypto from "node:crypto";
-import { EVIDENCE_MAX_BYTES, type CheckedFile } from "./files";
+import { EVIDENCE_MAX_BYTES, type CheckedFile } from "~/lib/files";
 
 export type FormResult = { ok: true; formData: FormData } | { ok: false; message: string };
 

@@ -13,7 +13,7 @@ import { loadDashboard, savePlan } from "~/modules/dashboard/dashboard.server";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { OUTLET_LABELS } from "~/modules/showcase/schema";
-import type { Outlet } from "../../db/types";
+import type { Outlet } from "~db/types";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { SaveMessage } from "~/components/forms";

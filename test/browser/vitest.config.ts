@@ -5,6 +5,7 @@ const root = path.resolve(__dirname, "../..");
 
 export default defineConfig({
   root,
+  resolve: { alias: { "~db": path.join(root, "db"), "~": path.join(root, "app") } },
   test: {
     include: ["test/browser/**/*.test.ts"],
     globalSetup: ["test/browser/server.ts"],

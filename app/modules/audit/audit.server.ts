@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import { escapeLike } from "../../lib/sql";
+import type { Database } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import { escapeLike } from "~/lib/sql";
 
 export interface AuditInput {
   actor: Pick<SessionUser, "id" | "displayName"> | null;

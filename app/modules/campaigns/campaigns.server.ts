@@ -1,11 +1,11 @@
 import { sql } from "kysely";
-import type { DB } from "../../../db";
-import type { CampaignStatus } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import { recordAudit } from "../audit/audit.server";
-import { todayInTaizhou } from "../../lib/time";
-import type { CampaignInput } from "./schema";
-import { nextStage, STAGE_LABELS } from "./stages";
+import type { DB } from "~db";
+import type { CampaignStatus } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { todayInTaizhou } from "~/lib/time";
+import type { CampaignInput } from "~/modules/campaigns/schema";
+import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 
 export async function listCampaigns(db: DB) {
   return db

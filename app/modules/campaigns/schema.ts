@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate, wholeNumber as int, whenValid } from "../../lib/validation";
+import { isoDate, wholeNumber as int, whenValid } from "~/lib/validation";
 
 
 export const campaignSchema = z.object({

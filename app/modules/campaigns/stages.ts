@@ -1,4 +1,4 @@
-import type { CampaignStatus } from "../../../db/types";
+import type { CampaignStatus } from "~db/types";
 
 export type { CampaignStatus };
 

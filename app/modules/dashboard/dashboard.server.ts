@@ -1,11 +1,11 @@
 import { sql } from "kysely";
-import type { DB } from "../../../db";
-import type { SessionUser } from "../../auth/roles";
-import { recordAudit } from "../audit/audit.server";
-import { attendanceByEvent } from "../events/events.server";
-import { OUTLET_LABELS } from "../showcase/schema";
-import type { Outlet } from "../../../db/types";
-import { planProgress } from "./plan";
+import type { DB } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { attendanceByEvent } from "~/modules/events/events.server";
+import { OUTLET_LABELS } from "~/modules/showcase/schema";
+import type { Outlet } from "~db/types";
+import { planProgress } from "~/modules/dashboard/plan";
 
 const OUTLETS = Object.keys(OUTLET_LABELS) as Outlet[];
 

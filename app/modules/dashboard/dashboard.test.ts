@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { seedDemo } from "../../../seeds/demo";
 import { unitId } from "../../../test/factories";
-import { reachOfEvents } from "../events/events.server";
-import { loadDashboard, savePlan } from "./dashboard.server";
-import type { SessionUser } from "../../auth/roles";
+import { reachOfEvents } from "~/modules/events/events.server";
+import { loadDashboard, savePlan } from "~/modules/dashboard/dashboard.server";
+import type { SessionUser } from "~/auth/roles";
 
 const t = useTestDb();
 const city: SessionUser = { id: "c", username: "c", displayName: "市", role: "city_admin", orgUnitId: null, personId: null };

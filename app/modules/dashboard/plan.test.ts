@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planProgress } from "./plan";
+import { planProgress } from "~/modules/dashboard/plan";
 
 describe("progress toward the studio plan", () => {
   it("draws the straight line, the cumulative count and the year the target is reached at the current pace", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
-import { studioYearFigures } from "../studios/figures.server";
+import { studioYearFigures } from "~/modules/studios/figures.server";
 import {
   addParticipant,
   checkInByCode,
@@ -15,8 +15,8 @@ import {
   participantsOf,
   reachOf,
   verifyCertificate,
-} from "./events.server";
-import { eventSchema } from "./schema";
+} from "~/modules/events/events.server";
+import { eventSchema } from "~/modules/events/schema";
 
 const t = useTestDb();
 

@@ -1,17 +1,17 @@
 import crypto from "node:crypto";
 import ExcelJS from "exceljs";
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
-import type { DB } from "../../../db";
-import type { Database, EventKind } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import { PAGE_SIZE } from "../../lib/sql";
-import { recordAudit } from "../audit/audit.server";
-import { accessTo, type Access } from "../../lib/access";
-import { isUniqueViolation } from "../people/people.server";
-import { lookupHash } from "../people/pii.server";
-import { canManageEvent, canViewEvent } from "./policy";
-import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "./reach";
-import type { EventInput } from "./schema";
+import type { DB } from "~db";
+import type { Database, EventKind } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import { PAGE_SIZE } from "~/lib/sql";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { accessTo, type Access } from "~/lib/access";
+import { isUniqueViolation } from "~/modules/people/people.server";
+import { lookupHash } from "~/modules/people/pii.server";
+import { canManageEvent, canViewEvent } from "~/modules/events/policy";
+import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
+import type { EventInput } from "~/modules/events/schema";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 

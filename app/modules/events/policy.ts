@@ -1,4 +1,4 @@
-import type { SessionUser } from "../../auth/roles";
+import type { SessionUser } from "~/auth/roles";
 
 /** Who organises and sees events. Pure: the studio's leader comes with the event. */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkinOpen, computeReach, defaultHours, finished, systemOf } from "./reach";
+import { checkinOpen, computeReach, defaultHours, finished, systemOf } from "~/modules/events/reach";
 
 describe("event reach", () => {
   it("is computed from the attendees' employers, industries, systems and units", () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { isRealDate, whenValid } from "../../lib/validation";
-import { KIND_LABELS } from "./reach";
+import { isRealDate, whenValid } from "~/lib/validation";
+import { KIND_LABELS } from "~/modules/events/reach";
 
 /** A datetime-local input, read as Beijing time. */
 const localTime = (label: string) =>

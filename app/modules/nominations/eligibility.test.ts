@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { campaignLabel, chineseNumber, nextStage, nominationCode } from "../campaigns/stages";
-import { checkEligibility, quotaWarning } from "./eligibility";
-import { canCreateNomination, canEditNomination, nominationWindowOpen } from "./policy";
-import { todayInTaizhou } from "../../lib/time";
-import type { SessionUser } from "../../auth/roles";
+import { campaignLabel, chineseNumber, nextStage, nominationCode } from "~/modules/campaigns/stages";
+import { checkEligibility, quotaWarning } from "~/modules/nominations/eligibility";
+import { canCreateNomination, canEditNomination, nominationWindowOpen } from "~/modules/nominations/policy";
+import { todayInTaizhou } from "~/lib/time";
+import type { SessionUser } from "~/auth/roles";
 
 const ok = { frontlineYears: 12, inSkillPost: true, teacherOrResearcher: false, conditions: [1, 5], skillLevel: "技师" };
 

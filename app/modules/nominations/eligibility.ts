@@ -1,4 +1,4 @@
-import { SKILL_LEVELS, skillRank } from "../people/options";
+import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 
 /** Conditions (一)–(五) of the notice; a nominee must meet at least one. */
 export const CONDITIONS: Record<number, { short: string; text: string }> = {

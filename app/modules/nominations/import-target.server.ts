@@ -1,7 +1,7 @@
-import type { DB } from "../../../db";
-import type { SessionUser } from "../../auth/roles";
-import { listOrgUnits } from "../org-units/org-units.server";
-import type { ImportTarget } from "./summary-table.server";
+import type { DB } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import { listOrgUnits } from "~/modules/org-units/org-units.server";
+import type { ImportTarget } from "~/modules/nominations/summary-table.server";
 
 /** The unit a 汇总表 is imported for: a county officer's own; the city chooses a county or social group. */
 export async function importTarget(db: DB, user: SessionUser, requestedUnitId: number | null): Promise<ImportTarget | string> {

@@ -1,17 +1,17 @@
-import type { DB } from "../../../db";
-import type { Person } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import { escapeLike, PAGE_SIZE } from "../../lib/sql";
-import { recordAudit } from "../audit/audit.server";
-import type { Campaign } from "../campaigns/campaigns.server";
-import { accessTo, type Access } from "../../lib/access";
-import { applyPersonUpdate, insertPerson, isUniqueViolation, PERSON_COLUMNS } from "../people/people.server";
-import { lookupHash } from "../people/pii.server";
-import { canEditPerson } from "../people/policy";
-import { checkEligibility, quotaWarning } from "./eligibility";
-import { canCreateNomination, canEditNomination, canViewNomination } from "./policy";
-import type { NominationInput } from "./schema";
-import { ownRowsOf } from "../../auth/scope.server";
+import type { DB } from "~db";
+import type { Person } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import { escapeLike, PAGE_SIZE } from "~/lib/sql";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { Campaign } from "~/modules/campaigns/campaigns.server";
+import { accessTo, type Access } from "~/lib/access";
+import { applyPersonUpdate, insertPerson, isUniqueViolation, PERSON_COLUMNS } from "~/modules/people/people.server";
+import { lookupHash } from "~/modules/people/pii.server";
+import { canEditPerson } from "~/modules/people/policy";
+import { checkEligibility, quotaWarning } from "~/modules/nominations/eligibility";
+import { canCreateNomination, canEditNomination, canViewNomination } from "~/modules/nominations/policy";
+import type { NominationInput } from "~/modules/nominations/schema";
+import { ownRowsOf } from "~/auth/scope.server";
 
 export const NOMINATION_COLUMNS = [
   "nomination.id",

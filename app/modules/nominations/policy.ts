@@ -1,5 +1,5 @@
-import type { CampaignStatus } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
+import type { CampaignStatus } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
 
 /** Pure rules about who may do what to nominations, in which campaign stage. */
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate } from "../../lib/validation";
+import { isoDate } from "~/lib/validation";
 
 const reason = z.string().trim().max(500, "说明不能超过500字").optional().transform((v) => v ?? "");
 

@@ -1,10 +1,10 @@
-import type { DB } from "../../../db";
-import type { SessionUser } from "../../auth/roles";
-import { recordAudit } from "../audit/audit.server";
-import { eligibilityOf, findNomination, quotaWarningFor, unitCounts } from "./nominations.server";
-import { STEP_STAGE, stepOpen, type ReviewStep } from "./policy";
-import type { Campaign } from "../campaigns/campaigns.server";
-import { awardTitle, STAGE_LABELS } from "../campaigns/stages";
+import type { DB } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { eligibilityOf, findNomination, quotaWarningFor, unitCounts } from "~/modules/nominations/nominations.server";
+import { STEP_STAGE, stepOpen, type ReviewStep } from "~/modules/nominations/policy";
+import type { Campaign } from "~/modules/campaigns/campaigns.server";
+import { awardTitle, STAGE_LABELS } from "~/modules/campaigns/stages";
 
 /**
  * The city union's work in each review stage. Every function checks the campaign is in the

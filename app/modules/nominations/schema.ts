@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { isoDate } from "../../lib/validation";
-import { checkbox, crossCheck, crossCheckWhenValid, idNumberField, personFields } from "../people/schema";
+import { isoDate } from "~/lib/validation";
+import { checkbox, crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema";
 
 const text = (label: string, max: number, required = false) => {
   const base = z.string().trim().max(max, `${label}不能超过${max}字`);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { hanDigits, makeCampaign, makePerson, makeUser, nominationForm } from "../../../test/factories";
-import { createNomination, findNomination, selectionRecord } from "./nominations.server";
-import { updateNominationSchema } from "./schema";
-import { advanceCampaign, findCampaign, setNoticePeriod } from "../campaigns/campaigns.server";
+import { createNomination, findNomination, selectionRecord } from "~/modules/nominations/nominations.server";
+import { updateNominationSchema } from "~/modules/nominations/schema";
+import { advanceCampaign, findCampaign, setNoticePeriod } from "~/modules/campaigns/campaigns.server";
 import {
   acknowledgeQuota,
   addObjection,
@@ -15,7 +15,7 @@ import {
   resolveObjection,
   reviewBoard,
   selectCandidates,
-} from "./review.server";
+} from "~/modules/nominations/review.server";
 
 const t = useTestDb();
 const TODAY = "2018-03-20";

@@ -1,15 +1,15 @@
 import ExcelJS from "exceljs";
-import type { DB } from "../../../db";
-import type { SessionUser } from "../../auth/roles";
-import { recordAudit } from "../audit/audit.server";
-import type { Campaign } from "../campaigns/campaigns.server";
-import { nominationCode } from "../campaigns/stages";
-import { maskIdNumber, SEX_LABELS } from "../people/id-number";
-import { decrypt, encrypt, lookupHash } from "../people/pii.server";
-import { CONDITIONS } from "./eligibility";
-import { writeNomination } from "./nominations.server";
-import { canCreateNomination } from "./policy";
-import { CHANNEL_LABELS, updateNominationSchema } from "./schema";
+import type { DB } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { Campaign } from "~/modules/campaigns/campaigns.server";
+import { nominationCode } from "~/modules/campaigns/stages";
+import { maskIdNumber, SEX_LABELS } from "~/modules/people/id-number";
+import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
+import { CONDITIONS } from "~/modules/nominations/eligibility";
+import { writeNomination } from "~/modules/nominations/nominations.server";
+import { canCreateNomination } from "~/modules/nominations/policy";
+import { CHANNEL_LABELS, updateNominationSchema } from "~/modules/nominations/schema";
 import {
   cleanText,
   compactText,
@@ -19,7 +19,7 @@ import {
   readSpreadsheet,
   SpreadsheetError,
   type Cell,
-} from "../../lib/spreadsheet.server";
+} from "~/lib/spreadsheet.server";
 
 /** The 汇总表 columns, in export order; import finds them by name, wherever they are. */
 const COLUMNS = {

@@ -2,9 +2,9 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { idNumberFor, makeCampaign, makeUser, unitId } from "../../../test/factories";
-import { findCampaign } from "../campaigns/campaigns.server";
-import { commitImport, createImportBatch, exportSummaryTable, parseSummaryTable, type ImportTarget } from "./summary-table.server";
-import { SpreadsheetError } from "../../lib/spreadsheet.server";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { commitImport, createImportBatch, exportSummaryTable, parseSummaryTable, type ImportTarget } from "~/modules/nominations/summary-table.server";
+import { SpreadsheetError } from "~/lib/spreadsheet.server";
 
 const t = useTestDb();
 const TODAY = "2018-03-20";

@@ -1,6 +1,6 @@
-import type { DB } from "../../../db";
-import type { SessionUser } from "../../auth/roles";
-import { listOrgUnits } from "../org-units/org-units.server";
+import type { DB } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import { listOrgUnits } from "~/modules/org-units/org-units.server";
 
 /** The unit lists a nomination form offers: county units for the person, and who nominates. */
 export async function nominationFormUnits(db: DB, user: SessionUser) {

@@ -1,5 +1,5 @@
-import { nominationCode } from "../campaigns/stages";
-import { compactText, findHeaderRow, readSpreadsheet } from "../../lib/spreadsheet.server";
+import { nominationCode } from "~/modules/campaigns/stages";
+import { compactText, findHeaderRow, readSpreadsheet } from "~/lib/spreadsheet.server";
 
 export interface VoteCandidate {
   id: number;

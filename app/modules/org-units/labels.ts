@@ -1,4 +1,4 @@
-import type { OrgUnitKind } from "../../../db/types";
+import type { OrgUnitKind } from "~db/types";
 
 export const ORG_UNIT_KIND_LABELS: Record<OrgUnitKind, string> = {
   city: "市总工会",

@@ -1,7 +1,7 @@
-import type { DB } from "../../../db";
-import type { OrgUnitKind } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import { recordAudit } from "../audit/audit.server";
+import type { DB } from "~db";
+import type { OrgUnitKind } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import { recordAudit } from "~/modules/audit/audit.server";
 
 
 export async function listOrgUnits(db: DB, kinds?: OrgUnitKind[]) {

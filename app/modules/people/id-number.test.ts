@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { crossCheckIdNumber, maskIdNumber, maskPhone, parseIdNumber, parsePhone } from "./id-number";
-import { ETHNICITIES } from "./options";
+import { crossCheckIdNumber, maskIdNumber, maskPhone, parseIdNumber, parsePhone } from "~/modules/people/id-number";
+import { ETHNICITIES } from "~/modules/people/options";
 
 // The worked examples of GB 11643-1999.
 const STANDARD_FEMALE = "11010519491231002X";

@@ -1,10 +1,10 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
-import type { DB } from "../../../db";
-import type { Database, Person } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import type { Access } from "../../lib/access";
-import { escapeLike, PAGE_SIZE } from "../../lib/sql";
-import { recordAudit } from "../audit/audit.server";
+import type { DB } from "~db";
+import type { Database, Person } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import type { Access } from "~/lib/access";
+import { escapeLike, PAGE_SIZE } from "~/lib/sql";
+import { recordAudit } from "~/modules/audit/audit.server";
 import {
   crossCheckIdNumber,
   maskIdNumber,
@@ -12,10 +12,10 @@ import {
   normaliseIdNumber,
   normalisePhone,
   parseIdNumber,
-} from "./id-number";
-import { decrypt, encrypt, lookupHash } from "./pii.server";
-import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "./policy";
-import type { PersonInput, PersonUpdateInput } from "./schema";
+} from "~/modules/people/id-number";
+import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
+import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
+import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 export const PERSON_COLUMNS = [

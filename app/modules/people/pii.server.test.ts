@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { decrypt, encrypt, lookupHash, resetKeyCache } from "./pii.server";
+import { decrypt, encrypt, lookupHash, resetKeyCache } from "~/modules/people/pii.server";
 
 const saved = { key: process.env.APP_ENCRYPTION_KEY, dataDir: process.env.DATA_DIR, url: process.env.DATABASE_URL, env: process.env.NODE_ENV };
 

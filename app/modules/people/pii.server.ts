@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { defaultDataDir } from "../../../db";
+import { defaultDataDir } from "~db";
 
 /**
  * Personal data (resident ID and phone numbers) is encrypted at rest with AES-256-GCM and made

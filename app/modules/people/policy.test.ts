@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { can, PERMISSIONS, type SessionUser } from "../../auth/roles";
-import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "./policy";
+import { can, PERMISSIONS, type SessionUser } from "~/auth/roles";
+import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
 
 const city: SessionUser = { id: "c", username: "c", displayName: "c", role: "city_admin", orgUnitId: null, personId: null };
 const wenling: SessionUser = { ...city, id: "w", role: "county_officer", orgUnitId: 6 };

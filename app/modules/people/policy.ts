@@ -1,4 +1,4 @@
-import type { SessionUser } from "../../auth/roles";
+import type { SessionUser } from "~/auth/roles";
 
 /** Pure rules about people records; the SQL scope in people.server.ts applies the same rules to lists. */
 

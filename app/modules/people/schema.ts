@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { isoDate, whenValid } from "../../lib/validation";
-import { crossCheckIdNumber, parseIdNumber, parsePhone, type IdNumberFacts, type Sex } from "./id-number";
-import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "./options";
+import { isoDate, whenValid } from "~/lib/validation";
+import { crossCheckIdNumber, parseIdNumber, parsePhone, type IdNumberFacts, type Sex } from "~/modules/people/id-number";
+import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 
 const requiredText = (label: string, max: number) =>
   z

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { isoDate } from "../../lib/validation";
-import type { Outlet } from "../../../db/types";
-import { INDUSTRY_SUGGESTIONS } from "../people/options";
+import { isoDate } from "~/lib/validation";
+import type { Outlet } from "~db/types";
+import { INDUSTRY_SUGGESTIONS } from "~/modules/people/options";
 
 export const OUTLET_LABELS: Record<Outlet, string> = { tv: "台州电视台", newspaper: "台州日报", website: "市总工会网站", wechat: "微信公众号", other: "其他媒体" };
 

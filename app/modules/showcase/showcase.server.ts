@@ -1,12 +1,12 @@
 import { sql } from "kysely";
-import type { DB } from "../../../db";
-import type { Outlet } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import { checkEvidence } from "../../lib/files";
-import { escapeLike, PAGE_SIZE } from "../../lib/sql";
-import { recordAudit } from "../audit/audit.server";
-import { canEditPerson } from "../people/policy";
-import { ACTIVE_MENTORSHIPS } from "../studios/studios.server";
+import type { DB } from "~db";
+import type { Outlet } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import { checkEvidence } from "~/lib/files";
+import { escapeLike, PAGE_SIZE } from "~/lib/sql";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { canEditPerson } from "~/modules/people/policy";
+import { ACTIVE_MENTORSHIPS } from "~/modules/studios/studios.server";
 
 /**
  * What the public may see. Every query here selects its columns one by one — never a person's

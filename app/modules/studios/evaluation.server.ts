@@ -1,11 +1,11 @@
-import type { DB } from "../../../db";
-import type { EvaluationGrade } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import { recordAudit } from "../audit/audit.server";
-import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from "./evaluation";
-import { relation } from "./policy";
-import { studioVisibleTo } from "./studios.server";
-import { yearFiguresByStudio } from "./figures.server";
+import type { DB } from "~db";
+import type { EvaluationGrade } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from "~/modules/studios/evaluation";
+import { relation } from "~/modules/studios/policy";
+import { studioVisibleTo } from "~/modules/studios/studios.server";
+import { yearFiguresByStudio } from "~/modules/studios/figures.server";
 
 const FIGURE_ORDER = Object.keys(FIGURE_LABELS);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { needsRevocationReview, scoreOf, SUGGESTED_CRITERIA } from "./evaluation";
+import { needsRevocationReview, scoreOf, SUGGESTED_CRITERIA } from "~/modules/studios/evaluation";
 
 describe("studio scorecard", () => {
   it("gives full weight at the target and a share below it", () => {

@@ -1,4 +1,4 @@
-import type { EvaluationGrade } from "../../../db/types";
+import type { EvaluationGrade } from "~db/types";
 
 /** The yearly scorecard: figures from verified records, weighed by criteria the city sets per year. */
 

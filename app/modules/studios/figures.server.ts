@@ -1,6 +1,6 @@
 import { sql } from "kysely";
-import type { DB } from "../../../db";
-import type { Figures } from "./evaluation";
+import type { DB } from "~db";
+import type { Figures } from "~/modules/studios/evaluation";
 
 const noFigures = (): Figures => ({
   apprenticesMentored: 0,

@@ -1,12 +1,12 @@
 import { sql } from "kysely";
-import type { DB } from "../../../db";
-import type { SessionUser } from "../../auth/roles";
-import { recordAudit } from "../audit/audit.server";
-import { accessTo, type Access } from "../../lib/access";
-import { insertPerson, isUniqueViolation } from "../people/people.server";
-import { lookupHash } from "../people/pii.server";
-import { canManageApprentices, canViewStudio, relation } from "./policy";
-import { type ApprenticeInput } from "./schema";
+import type { DB } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { accessTo, type Access } from "~/lib/access";
+import { insertPerson, isUniqueViolation } from "~/modules/people/people.server";
+import { lookupHash } from "~/modules/people/pii.server";
+import { canManageApprentices, canViewStudio, relation } from "~/modules/studios/policy";
+import { type ApprenticeInput } from "~/modules/studios/schema";
 
 /** A pairing as its pages show it, with the apprentice's name, level and employer. */
 const MENTORSHIP_COLUMNS = [

@@ -1,14 +1,14 @@
-import type { DB } from "../../../db";
-import type { SessionUser } from "../../auth/roles";
-import { checkEvidenceFiles } from "../../lib/files";
-import { recordAudit } from "../audit/audit.server";
-import { accessTo, type Access } from "../../lib/access";
-import { skillRank } from "../people/options";
-import { canVerifyMilestone, canViewStudio, initialMilestoneStatus, relation } from "./policy";
-import { milestoneDetails, type MilestoneInput } from "./schema";
-import { studioVisibleTo } from "./studios.server";
-import { findMentorship, studioRefOf, type MentorshipView } from "./mentorships.server";
-import { storedFileColumns } from "../../lib/upload.server";
+import type { DB } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import { checkEvidenceFiles } from "~/lib/files";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { accessTo, type Access } from "~/lib/access";
+import { skillRank } from "~/modules/people/options";
+import { canVerifyMilestone, canViewStudio, initialMilestoneStatus, relation } from "~/modules/studios/policy";
+import { milestoneDetails, type MilestoneInput } from "~/modules/studios/schema";
+import { studioVisibleTo } from "~/modules/studios/studios.server";
+import { findMentorship, studioRefOf, type MentorshipView } from "~/modules/studios/mentorships.server";
+import { storedFileColumns } from "~/lib/upload.server";
 
 export async function milestonesOf(db: DB, mentorshipId: number) {
   const milestones = await db.selectFrom("milestone").selectAll().where("mentorship_id", "=", mentorshipId).orderBy("occurred_on", "desc").execute();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SessionUser } from "../../auth/roles";
+import type { SessionUser } from "~/auth/roles";
 import {
   availableSteps,
   canEditStudio,
@@ -11,7 +11,7 @@ import {
   STUDIO_STEPS,
   type StudioStatus,
   type StudioStep,
-} from "./policy";
+} from "~/modules/studios/policy";
 
 const city: SessionUser = { id: "c", username: "c", displayName: "c", role: "city_admin", orgUnitId: null, personId: null };
 const county: SessionUser = { ...city, id: "w", role: "county_officer", orgUnitId: 6 };

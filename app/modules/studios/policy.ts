@@ -1,5 +1,5 @@
-import type { MilestoneStatus, StudioStatus } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
+import type { MilestoneStatus, StudioStatus } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
 
 /** Pure rules of the studio lifecycle: which role may take which step from which state. */
 

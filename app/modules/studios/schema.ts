@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { parseYuan } from "../../lib/money";
-import { isoDate, whenValid } from "../../lib/validation";
-import { SKILL_LEVELS, skillRank } from "../people/options";
-import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "../people/schema";
+import { parseYuan } from "~/lib/money";
+import { isoDate, whenValid } from "~/lib/validation";
+import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
+import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema";
 
 export const FOCUS_SECTOR_LABELS = {
   advanced_manufacturing: "先进制造业",

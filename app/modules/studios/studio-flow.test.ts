@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
-import type { DB } from "../../../db";
-import { personForViewer } from "../people/people.server";
-import { apprenticeSchema, milestoneSchema, studioSchema } from "./schema";
-import { addApprentice, findMentorship } from "./mentorships.server";
-import { addMilestone, milestonesOf, reviewMilestone } from "./milestones.server";
-import { createStudio, eligibleLeaders, takeStudioStep } from "./studios.server";
-import { figuresByStudioAndYear, studioYearFigures } from "./figures.server";
+import type { DB } from "~db";
+import { personForViewer } from "~/modules/people/people.server";
+import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema";
+import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
+import { addMilestone, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
+import { createStudio, eligibleLeaders, takeStudioStep } from "~/modules/studios/studios.server";
+import { figuresByStudioAndYear, studioYearFigures } from "~/modules/studios/figures.server";
 
 const t = useTestDb();
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n");

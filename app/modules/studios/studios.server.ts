@@ -1,14 +1,14 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
-import type { DB } from "../../../db";
-import type { Database, FocusSector, StudioStatus } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import { escapeLike, PAGE_SIZE } from "../../lib/sql";
-import { recordAudit } from "../audit/audit.server";
-import { accessTo, type Access } from "../../lib/access";
-import { isUniqueViolation } from "../people/people.server";
-import { canEditStudio, canTakeStep, canViewStudio, relation, STUDIO_STEPS, type StudioStep } from "./policy";
-import { type StudioInput } from "./schema";
-import { ownRowsOf } from "../../auth/scope.server";
+import type { DB } from "~db";
+import type { Database, FocusSector, StudioStatus } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import { escapeLike, PAGE_SIZE } from "~/lib/sql";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { accessTo, type Access } from "~/lib/access";
+import { isUniqueViolation } from "~/modules/people/people.server";
+import { canEditStudio, canTakeStep, canViewStudio, relation, STUDIO_STEPS, type StudioStep } from "~/modules/studios/policy";
+import { type StudioInput } from "~/modules/studios/schema";
+import { ownRowsOf } from "~/auth/scope.server";
 
 /** The list-query form of policy.canViewStudio. */
 export function studioVisibleTo(user: SessionUser) {

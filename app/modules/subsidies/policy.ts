@@ -1,5 +1,5 @@
-import type { SubsidyStatus } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
+import type { SubsidyStatus } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
 
 /** Pure rules of the subsidy workflow: who takes which step from which state, and the money arithmetic. */
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { parseYuan } from "../../lib/money";
-import { whenValid } from "../../lib/validation";
-import { EDUCATION_LEVELS } from "../people/options";
-import { isoDate } from "../../lib/validation";
+import { parseYuan } from "~/lib/money";
+import { whenValid } from "~/lib/validation";
+import { EDUCATION_LEVELS } from "~/modules/people/options";
+import { isoDate } from "~/lib/validation";
 
 /** Degree levels the union subsidises, lowest first. */
 export const TARGET_DEGREES = ["大专", "本科", "硕士研究生", "博士研究生"] as const;

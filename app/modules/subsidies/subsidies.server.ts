@@ -1,14 +1,14 @@
 import ExcelJS from "exceljs";
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
-import type { DB } from "../../../db";
-import type { AttachmentKind, Database, SubsidyStatus } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
-import { checkEvidenceFiles } from "../../lib/files";
-import { parseYuan } from "../../lib/money";
-import { PAGE_SIZE } from "../../lib/sql";
-import { recordAudit } from "../audit/audit.server";
-import { accessTo, type Access } from "../../lib/access";
-import { isUniqueViolation } from "../people/people.server";
+import type { DB } from "~db";
+import type { AttachmentKind, Database, SubsidyStatus } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
+import { checkEvidenceFiles } from "~/lib/files";
+import { parseYuan } from "~/lib/money";
+import { PAGE_SIZE } from "~/lib/sql";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { accessTo, type Access } from "~/lib/access";
+import { isUniqueViolation } from "~/modules/people/people.server";
 import {
   canEditApplication,
   canTakeStep,
@@ -20,10 +20,10 @@ import {
   SUBSIDY_STATUS_LABELS,
   SUBSIDY_STEPS,
   type SubsidyStep,
-} from "./policy";
-import { STUDY_MODE_LABELS, type ApplicationInput } from "./schema";
-import { ownRowsOf } from "../../auth/scope.server";
-import { storedFileColumns } from "../../lib/upload.server";
+} from "~/modules/subsidies/policy";
+import { STUDY_MODE_LABELS, type ApplicationInput } from "~/modules/subsidies/schema";
+import { ownRowsOf } from "~/auth/scope.server";
+import { storedFileColumns } from "~/lib/upload.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
-import { engineName } from "../../../db";
-import { applicationSchema } from "./schema";
-import { canTakeStep, holdbackFen, maxSubsidyFen, SUBSIDY_STEPS, type SubsidyStep } from "./policy";
+import { engineName } from "~db";
+import { applicationSchema } from "~/modules/subsidies/schema";
+import { canTakeStep, holdbackFen, maxSubsidyFen, SUBSIDY_STEPS, type SubsidyStep } from "~/modules/subsidies/policy";
 import {
   addAttachments,
   budgetStatus,
@@ -12,9 +12,9 @@ import {
   savePolicy,
   takeSubsidyStep,
   updateApplication,
-} from "./subsidies.server";
-import type { SubsidyStatus } from "../../../db/types";
-import type { SessionUser } from "../../auth/roles";
+} from "~/modules/subsidies/subsidies.server";
+import type { SubsidyStatus } from "~db/types";
+import type { SessionUser } from "~/auth/roles";
 
 const t = useTestDb();
 const PDF = new TextEncoder().encode("%PDF-1.4\n");

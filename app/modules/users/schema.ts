@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { whenValid } from "../../lib/validation";
+import { whenValid } from "~/lib/validation";
 
 export const passwordField = z
   .string({ error: "请输入密码" })

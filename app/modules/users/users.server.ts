@@ -1,11 +1,11 @@
-import type { DB } from "../../../db";
-import type { Role } from "../../../db/types";
-import { endAllSessions, newUserId } from "../../auth/session.server";
-import { hashPassword } from "../../auth/password.server";
-import type { SessionUser } from "../../auth/roles";
-import { escapeLike, PAGE_SIZE } from "../../lib/sql";
-import { recordAudit } from "../audit/audit.server";
-import type { CreateUserInput, UpdateUserInput } from "./schema";
+import type { DB } from "~db";
+import type { Role } from "~db/types";
+import { endAllSessions, newUserId } from "~/auth/session.server";
+import { hashPassword } from "~/auth/password.server";
+import type { SessionUser } from "~/auth/roles";
+import { escapeLike, PAGE_SIZE } from "~/lib/sql";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { CreateUserInput, UpdateUserInput } from "~/modules/users/schema";
 
 export type UserSaveResult = { ok: true; id: string } | { ok: false; fieldErrors: Record<string, string[]> };
 
