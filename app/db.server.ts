@@ -2,7 +2,6 @@ import { closeOnSignals, createDb, type DB } from "~db";
 
 declare global {
   // Survives module re-evaluation (dev rebuilds) and lets tests install their own database.
-  // eslint-disable-next-line no-var
   var __jiangxinDb: DB | undefined;
 }
 

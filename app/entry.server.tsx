@@ -37,12 +37,7 @@ function applySecurityHeaders(headers: Headers, nonce: string): void {
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
 }
 
-export default function handleRequest(
-  request: Request,
-  responseStatusCode: number,
-  responseHeaders: Headers,
-  remixContext: EntryContext,
-) {
+export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
   const botRequest = isbot(request.headers.get("user-agent") || "");
   const nonce = crypto.randomBytes(16).toString("base64");
   return new Promise((resolve, reject) => {

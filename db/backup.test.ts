@@ -46,7 +46,10 @@ describe("backups", () => {
     expect(Buffer.from(restored.data).equals(Buffer.from(evidence.data))).toBe(true);
 
     // New records continue after the restored ids instead of colliding with them.
-    const maxPerson = await target.db.selectFrom("person").select((eb) => eb.fn.max("id").as("id")).executeTakeFirstOrThrow();
+    const maxPerson = await target.db
+      .selectFrom("person")
+      .select((eb) => eb.fn.max("id").as("id"))
+      .executeTakeFirstOrThrow();
     const added = await makePerson(target.db, { unit: "wenling", name: "恢复后新增" });
     expect(added.id).toBeGreaterThan(Number(maxPerson.id));
     // The audit log still refuses to be edited after a restore.

@@ -44,7 +44,11 @@ export async function tablesInOrder(db: Kysely<any>): Promise<string[]> {
 }
 
 /** Writes a consistent backup, line by line, to `write`. */
-export async function writeBackup(db: Kysely<any>, write: (line: string) => Promise<void> | void, progress: (line: string) => void = () => {}): Promise<BackupHeader> {
+export async function writeBackup(
+  db: Kysely<any>,
+  write: (line: string) => Promise<void> | void,
+  progress: (line: string) => void = () => {},
+): Promise<BackupHeader> {
   return db
     .transaction()
     .setIsolationLevel("repeatable read")
@@ -89,7 +93,8 @@ export async function restoreBackup(
   options: { replace?: boolean; progress?: (line: string) => void } = {},
 ): Promise<BackupHeader> {
   const progress = options.progress ?? (() => {});
-  const iterator = (Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : (lines as Iterable<string>)[Symbol.iterator]()) as AsyncIterator<string> | Iterator<string>;
+  const iterator = (Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : (lines as Iterable<string>)[Symbol.iterator]()) as
+    AsyncIterator<string> | Iterator<string>;
   const next = async () => {
     const r = await iterator.next();
     return r.done ? null : r.value;
@@ -124,7 +129,9 @@ export async function restoreBackup(
     let batchChars = 0;
     const flush = async () => {
       if (!table || !batch.length) return;
-      await sql`insert into ${sql.table(table)} select * from jsonb_populate_recordset(null::${sql.table(table)}, ${`[${batch.join(",")}]`}::jsonb)`.execute(tx);
+      await sql`insert into ${sql.table(table)} select * from jsonb_populate_recordset(null::${sql.table(table)}, ${`[${batch.join(",")}]`}::jsonb)`.execute(
+        tx,
+      );
       batch = [];
       batchChars = 0;
     };
@@ -152,7 +159,9 @@ export async function restoreBackup(
       select table_name, column_name from information_schema.columns
       where table_schema = 'public' and column_default like 'nextval(%'`.execute(tx);
     for (const s of serials.rows) {
-      await sql`select setval(pg_get_serial_sequence(${s.table_name}, ${s.column_name}), coalesce((select max(${sql.ref(s.column_name)}) from ${sql.table(s.table_name)}), 0) + 1, false)`.execute(tx);
+      await sql`select setval(pg_get_serial_sequence(${s.table_name}, ${s.column_name}), coalesce((select max(${sql.ref(s.column_name)}) from ${sql.table(s.table_name)}), 0) + 1, false)`.execute(
+        tx,
+      );
     }
   });
   return header;

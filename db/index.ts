@@ -98,16 +98,15 @@ class TrackedDialect extends DialectWrapper {
   active = 0;
   createDriver(): Driver {
     const driver = this.inner.createDriver();
-    const tracker = this;
     return {
       init: () => driver.init(),
-      async acquireConnection() {
+      acquireConnection: async () => {
         const connection = await driver.acquireConnection();
-        tracker.active++;
+        this.active++;
         return connection;
       },
-      async releaseConnection(connection: DatabaseConnection) {
-        tracker.active--;
+      releaseConnection: async (connection: DatabaseConnection) => {
+        this.active--;
         await driver.releaseConnection(connection);
       },
       beginTransaction: (c, s) => driver.beginTransaction(c, s),
@@ -133,7 +132,7 @@ export function closeOnSignals(db: Kysely<any>, graceMs = 10_000): void {
     setTimeout(() => process.exit(0), graceMs).unref();
     const tracker = trackers.get(db);
     // Idle for a short quiet period, so a request between two queries is not cut off.
-    for (let quiet = 0; quiet < 3; ) {
+    for (let quiet = 0; quiet < 3;) {
       await new Promise((r) => setTimeout(r, 50));
       quiet = tracker && tracker.active > 0 ? 0 : quiet + 1;
     }

@@ -24,10 +24,7 @@ describe(`migrations on ${engineName()}`, () => {
   });
 
   it("keeps the audit log append-only", async () => {
-    await t.db
-      .insertInto("audit_log")
-      .values({ actor_name: "测试", entity_type: "x", entity_id: "1", action: "create", before: null, after: null })
-      .execute();
+    await t.db.insertInto("audit_log").values({ actor_name: "测试", entity_type: "x", entity_id: "1", action: "create", before: null, after: null }).execute();
     await expect(sql`update audit_log set action = 'forged'`.execute(t.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log`.execute(t.db)).rejects.toThrow(/append-only/);
     const rows = await t.db.selectFrom("audit_log").select("action").execute();
@@ -37,17 +34,21 @@ describe(`migrations on ${engineName()}`, () => {
   it("refuses a county officer without a unit and a craftsman without a person", async () => {
     const base = { display_name: "x", password_hash: "x" };
     await expect(
-      t.db.insertInto("app_user").values({ id: "a", username: "a", role: "county_officer", ...base }).execute(),
+      t.db
+        .insertInto("app_user")
+        .values({ id: "a", username: "a", role: "county_officer", ...base })
+        .execute(),
     ).rejects.toThrow();
     await expect(
-      t.db.insertInto("app_user").values({ id: "b", username: "b", role: "craftsman", ...base }).execute(),
+      t.db
+        .insertInto("app_user")
+        .values({ id: "b", username: "b", role: "craftsman", ...base })
+        .execute(),
     ).rejects.toThrow();
   });
 
   it("returns dates as text and counts as numbers on this driver", async () => {
-    const row = await sql<{ d: unknown; n: unknown }>`select date '2024-02-29' as d, count(*) as n from org_unit`.execute(
-      t.db,
-    );
+    const row = await sql<{ d: unknown; n: unknown }>`select date '2024-02-29' as d, count(*) as n from org_unit`.execute(t.db);
     expect(row.rows[0]).toEqual({ d: "2024-02-29", n: 11 });
   });
 });

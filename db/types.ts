@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Selectable } from "kysely";
 
 /** Timestamps are written by the database (defaults / now()) and read back as Date. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -90,14 +90,7 @@ export interface AuditLogTable {
   comment: string | null;
 }
 
-export type CampaignStatus =
-  | "nominating"
-  | "qualification"
-  | "expert_review"
-  | "online_vote"
-  | "public_notice"
-  | "final_approval"
-  | "closed";
+export type CampaignStatus = "nominating" | "qualification" | "expert_review" | "online_vote" | "public_notice" | "final_approval" | "closed";
 export type NominationChannel = "union" | "social_group" | "self";
 export type OpinionKind = "employer" | "county" | "expert" | "city";
 export type ObjectionOutcome = "pending" | "dismissed" | "upheld";
@@ -203,16 +196,7 @@ export interface ImportBatchTable {
   committed_at: Timestamp | null;
 }
 
-export type StudioStatus =
-  | "draft"
-  | "submitted"
-  | "returned"
-  | "county_reviewed"
-  | "rejected"
-  | "accredited"
-  | "active"
-  | "suspended"
-  | "revoked";
+export type StudioStatus = "draft" | "submitted" | "returned" | "county_reviewed" | "rejected" | "accredited" | "active" | "suspended" | "revoked";
 export type FocusSector = "advanced_manufacturing" | "modern_services" | "strategic_emerging" | "other";
 export type MentorshipStatus = "active" | "completed" | "ended_early";
 export type MilestoneKind = "skill_upgrade" | "competition" | "backbone" | "innovation";
@@ -488,9 +472,4 @@ export interface Database {
   audit_log: AuditLogTable;
 }
 
-export type OrgUnit = Selectable<OrgUnitTable>;
 export type Person = Selectable<PersonTable>;
-export type NewPerson = Insertable<PersonTable>;
-export type PersonUpdate = Updateable<PersonTable>;
-export type AppUser = Selectable<AppUserTable>;
-export type AuditEntry = Selectable<AuditLogTable>;

@@ -2,6 +2,7 @@ import type { DB } from "../db";
 import { certificateNumber } from "../app/modules/nominations/review.server";
 import { awardTitle } from "../app/modules/campaigns/stages";
 import type { Random } from "./random";
+import { yearInTaizhou } from "../app/lib/time";
 
 const HONORS = ["浙江省技术能手", "台州市技术能手", "台州市劳动模范", "全国五一劳动奖章", "浙江省首席技师", "市级技能大师工作室领办人"];
 const ACHIEVEMENTS = [
@@ -41,7 +42,9 @@ export async function seedCampaigns(db: DB, random: Random, craftsmanPersonId: n
   // Five nominees per county unit, the demo craftsman among 温岭's.
   const nominees: number[] = [craftsmanPersonId];
   for (const unit of units) {
-    const local = people.filter((p) => p.org_unit_id === unit.id && p.id !== craftsmanPersonId && ["高级工", "技师", "高级技师", "特级技师", "首席技师"].includes(p.skill_level));
+    const local = people.filter(
+      (p) => p.org_unit_id === unit.id && p.id !== craftsmanPersonId && ["高级工", "技师", "高级技师", "特级技师", "首席技师"].includes(p.skill_level),
+    );
     const quota = 5 - nominees.filter((id) => people.find((p) => p.id === id)?.org_unit_id === unit.id).length;
     nominees.push(...local.slice(0, quota).map((p) => p.id));
   }
@@ -90,7 +93,11 @@ export async function seedCampaigns(db: DB, random: Random, craftsmanPersonId: n
   const ranked = [...qualified].sort((a, b) => means.get(b)! - means.get(a)!);
   const candidates = ranked.slice(0, 30);
   for (const [i, id] of candidates.entries()) {
-    await db.updateTable("nomination").set({ candidate: true, vote_count: 12000 - i * 250 + random.int(0, 200), final_rank: i + 1 }).where("id", "=", id).execute();
+    await db
+      .updateTable("nomination")
+      .set({ candidate: true, vote_count: 12000 - i * 250 + random.int(0, 200), final_rank: i + 1 })
+      .where("id", "=", id)
+      .execute();
   }
   for (const [i, id] of candidates.slice(0, 20).entries()) {
     const personId = nominees[nominationIds.indexOf(id)];
@@ -119,7 +126,7 @@ export async function seedCampaigns(db: DB, random: Random, craftsmanPersonId: n
     .execute();
 
   // The third campaign is open: 温岭 has filed three so far.
-  const year = new Date().getFullYear();
+  const year = yearInTaizhou();
   const third = await db
     .insertInto("campaign")
     .values({ number: 3, year, title: `${awardTitle(3)}选树活动`, nomination_deadline: `${year + 1}-03-31` })

@@ -51,9 +51,20 @@ describe("demo data", () => {
       .select("milestone.id")
       .execute();
     expect(pending).toHaveLength(2);
-    const wenling = await t.db.selectFrom("app_user").select(["id", "username", "display_name", "role", "org_unit_id", "person_id"]).where("username", "=", "wenling").executeTakeFirstOrThrow();
+    const wenling = await t.db
+      .selectFrom("app_user")
+      .select(["id", "username", "display_name", "role", "org_unit_id", "person_id"])
+      .where("username", "=", "wenling")
+      .executeTakeFirstOrThrow();
     const { eligibleLeaders } = await import("../app/modules/studios/studios.server");
-    const leaders = await eligibleLeaders(t.db, { id: wenling.id, username: wenling.username, displayName: wenling.display_name, role: wenling.role, orgUnitId: wenling.org_unit_id, personId: null });
+    const leaders = await eligibleLeaders(t.db, {
+      id: wenling.id,
+      username: wenling.username,
+      displayName: wenling.display_name,
+      role: wenling.role,
+      orgUnitId: wenling.org_unit_id,
+      personId: null,
+    });
     expect(leaders.length).toBeGreaterThanOrEqual(1);
     const states = await t.db.selectFrom("studio").select("status").distinct().execute();
     expect(states.map((s) => s.status).sort()).toEqual(["accredited", "active", "county_reviewed", "draft", "submitted"]);

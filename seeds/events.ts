@@ -10,7 +10,11 @@ const code = (n: number) => Array.from(crypto.randomBytes(n), (b) => "ABCDEFGHJK
 export async function seedEvents(db: DB, craftsmanPersonId: number, adminId: string) {
   const units = await db.selectFrom("org_unit").select(["id", "code"]).where("kind", "=", "county").execute();
   const wenling = units.find((u) => u.code === "wenling")!;
-  const series = await db.insertInto("event_series").values({ title: "温岭每月技能交流", org_unit_id: wenling.id, description: "每月第一个周五下午", created_by: adminId }).returning("id").executeTakeFirstOrThrow();
+  const series = await db
+    .insertInto("event_series")
+    .values({ title: "温岭每月技能交流", org_unit_id: wenling.id, description: "每月第一个周五下午", created_by: adminId })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const now = new Date();
   const daysAgo = (d: number, hour: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - d, hour - 8));
   const past = await db
@@ -35,7 +39,11 @@ export async function seedEvents(db: DB, craftsmanPersonId: number, adminId: str
   const guests = await db
     .selectFrom("person")
     .select(["id", "org_unit_id"])
-    .where("org_unit_id", "in", units.filter((u) => ["jiaojiang", "huangyan", "luqiao"].includes(u.code)).map((u) => u.id))
+    .where(
+      "org_unit_id",
+      "in",
+      units.filter((u) => ["jiaojiang", "huangyan", "luqiao"].includes(u.code)).map((u) => u.id),
+    )
     .orderBy("id")
     .limit(6)
     .execute();
@@ -57,7 +65,18 @@ export async function seedEvents(db: DB, craftsmanPersonId: number, adminId: str
   }
   await db
     .insertInto("event_participant")
-    .values({ event_id: past.id, outside_name: "李海波", outside_employer: "宁波某机床有限公司", outside_industry: "机械", outside_unit_id: wenling.id, attended: true, checked_in_at: daysAgo(20, 14), checked_in_via: "organiser", hours: 3, registered_by: adminId })
+    .values({
+      event_id: past.id,
+      outside_name: "李海波",
+      outside_employer: "宁波某机床有限公司",
+      outside_industry: "机械",
+      outside_unit_id: wenling.id,
+      attended: true,
+      checked_in_at: daysAgo(20, 14),
+      checked_in_via: "organiser",
+      hours: 3,
+      registered_by: adminId,
+    })
     .execute();
 
   const studio = await db.selectFrom("studio").select(["id", "org_unit_id"]).where("person_id", "=", craftsmanPersonId).executeTakeFirst();

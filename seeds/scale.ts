@@ -49,7 +49,9 @@ export async function seedScale(db: DB, scale: number, log: (line: string) => vo
     insert into mentorship (studio_id, apprentice_id, start_date, planned_end, goals, created_by)
     select s.id, ${first + leaders}::int + i, date '2020-01-01' + (i % 1500), date '2028-12-31', '目标', ${admin.id}
     from generate_series(1, ${apprentices}) as i
-    join lateral (select id from studio where award_id in (select id from award where campaign_id = ${campaign.id}) order by id offset (i % ${leaders}::int) limit 1) s on true`.execute(db);
+    join lateral (select id from studio where award_id in (select id from award where campaign_id = ${campaign.id}) order by id offset (i % ${leaders}::int) limit 1) s on true`.execute(
+    db,
+  );
   log(`${apprentices} apprentices`);
 
   await sql`

@@ -22,8 +22,28 @@ export async function seedShowcase(db: DB, craftsmanPersonId: number, adminId: s
   await db
     .insertInto("publicity_item")
     .values([
-      { outlet: "newspaper", outlet_name: "台州日报《台州工匠》专栏", title: "把缝纫机旋梭做到极致的人", published_on: "2018-06-12", url: null, person_id: craftsmanPersonId, studio_id: null, org_unit_id: craftsman.org_unit_id, recorded_by: adminId },
-      { outlet: "tv", outlet_name: "台州电视台新闻综合频道", title: "工匠工作室里的“1+N”", published_on: "2019-03-05", url: null, person_id: craftsmanPersonId, studio_id: studio?.id ?? null, org_unit_id: craftsman.org_unit_id, recorded_by: adminId },
+      {
+        outlet: "newspaper",
+        outlet_name: "台州日报《台州工匠》专栏",
+        title: "把缝纫机旋梭做到极致的人",
+        published_on: "2018-06-12",
+        url: null,
+        person_id: craftsmanPersonId,
+        studio_id: null,
+        org_unit_id: craftsman.org_unit_id,
+        recorded_by: adminId,
+      },
+      {
+        outlet: "tv",
+        outlet_name: "台州电视台新闻综合频道",
+        title: "工匠工作室里的“1+N”",
+        published_on: "2019-03-05",
+        url: null,
+        person_id: craftsmanPersonId,
+        studio_id: studio?.id ?? null,
+        org_unit_id: craftsman.org_unit_id,
+        recorded_by: adminId,
+      },
     ])
     .execute();
 }

@@ -6,6 +6,7 @@ import { birthDate, DISTRICT_CODES, fictionalIdNumber, mobilePhone, personName }
 import type { Random } from "./random";
 
 import { SUGGESTED_CRITERIA } from "../app/modules/studios/evaluation";
+import { yearInTaizhou } from "../app/lib/time";
 
 /** A one-page PDF, so demo evidence opens in any viewer. */
 const DEMO_PDF = new TextEncoder().encode(
@@ -27,9 +28,12 @@ export async function seedStudios(db: DB, random: Random, craftsmanPersonId: num
     .orderBy("award.rank")
     .execute();
   // The scorecard's criteria for this year and last, as the city would have set them.
-  const year = new Date().getFullYear();
+  const year = yearInTaizhou();
   for (const y of [year - 1, year]) {
-    await db.insertInto("evaluation_criterion").values(SUGGESTED_CRITERIA.map((c) => ({ ...c, year: y }))).execute();
+    await db
+      .insertInto("evaluation_criterion")
+      .values(SUGGESTED_CRITERIA.map((c) => ({ ...c, year: y })))
+      .execute();
   }
   const usedIds = new Set<string>();
   let serial = serialStart;
@@ -109,9 +113,26 @@ export async function seedStudios(db: DB, random: Random, craftsmanPersonId: num
         .returning("id")
         .executeTakeFirstOrThrow();
       const milestones = [
-        { kind: "skill_upgrade" as const, details: { fromLevel: person.skill_level, toLevel: person.skill_level === "初级工" ? "中级工" : "高级工", certificateNumber: `ZJ${year - 1}${random.int(10000, 99999)}` }, on: `${year - 1}-06-15` },
-        { kind: "competition" as const, details: { competitionName: "台州市职业技能大赛", competitionLevel: "city", placing: random.pick(["一等奖", "二等奖", "三等奖"]) }, on: `${year}-04-20` },
-        { kind: "innovation" as const, details: { innovationType: "process", innovationTitle: "工装夹具改进", patentNumber: "" }, on: `${year}-07-01`, benefit: random.int(5, 80) * 100000 },
+        {
+          kind: "skill_upgrade" as const,
+          details: {
+            fromLevel: person.skill_level,
+            toLevel: person.skill_level === "初级工" ? "中级工" : "高级工",
+            certificateNumber: `ZJ${year - 1}${random.int(10000, 99999)}`,
+          },
+          on: `${year - 1}-06-15`,
+        },
+        {
+          kind: "competition" as const,
+          details: { competitionName: "台州市职业技能大赛", competitionLevel: "city", placing: random.pick(["一等奖", "二等奖", "三等奖"]) },
+          on: `${year}-04-20`,
+        },
+        {
+          kind: "innovation" as const,
+          details: { innovationType: "process", innovationTitle: "工装夹具改进", patentNumber: "" },
+          on: `${year}-07-01`,
+          benefit: random.int(5, 80) * 100000,
+        },
       ].slice(0, random.int(1, 3));
       for (const [k, ms] of milestones.entries()) {
         // The demo craftsman's last two entries wait for 温岭's officer.

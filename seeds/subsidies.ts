@@ -1,8 +1,11 @@
 import crypto from "node:crypto";
 import type { DB } from "../db";
 import type { SubsidyStatus } from "../db/types";
+import { yearInTaizhou } from "../app/lib/time";
 
-const PROOF = new TextEncoder().encode("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+const PROOF = new TextEncoder().encode(
+  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+);
 
 const STAGES: Array<{ status: SubsidyStatus; degree: string; reason?: string }> = [
   { status: "closed", degree: "本科" },
@@ -18,7 +21,7 @@ const STAGES: Array<{ status: SubsidyStatus; degree: string; reason?: string }> 
  * craftsman has none, so the demo can start one from the phone.
  */
 export async function seedSubsidies(db: DB, craftsmanPersonId: number, adminId: string) {
-  const year = new Date().getFullYear();
+  const year = yearInTaizhou();
   for (const y of [year - 1, year]) {
     await db.insertInto("subsidy_policy").values({ year: y, budget_fen: 50_000_000, share_percent: 50, holdback_percent: 20, years_after_award: 10 }).execute();
     await db

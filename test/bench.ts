@@ -149,10 +149,14 @@ try {
     pages.push({ ...measured[i], ratio: measured[i].requestsPerSecond / baseline.requestsPerSecond, queries: await queriesPerRequest(t, cookie) });
   }
   const rows = [{ name: "baseline", path: "/healthz", ...baseline, ratio: 1, queries: { cold: 1, warm: 1 } }, ...pages];
-  console.log(`\n${"page".padEnd(14)}${"req/s".padStart(9)}${"median ms".padStart(11)}${"p97.5 ms".padStart(10)}${"× baseline".padStart(12)}${"SQL/req".padStart(9)}${"cold".padStart(6)}`);
+  console.log(
+    `\n${"page".padEnd(14)}${"req/s".padStart(9)}${"median ms".padStart(11)}${"p97.5 ms".padStart(10)}${"× baseline".padStart(12)}${"SQL/req".padStart(9)}${"cold".padStart(6)}`,
+  );
   for (const r of rows) {
     const ratio = r.ratio.toFixed(2);
-    console.log(`${r.name.padEnd(14)}${r.requestsPerSecond.toFixed(0).padStart(9)}${String(r.medianMs).padStart(11)}${String(r.p97_5Ms).padStart(10)}${ratio.padStart(12)}${String(r.queries.warm).padStart(9)}${String(r.queries.cold).padStart(6)}`);
+    console.log(
+      `${r.name.padEnd(14)}${r.requestsPerSecond.toFixed(0).padStart(9)}${String(r.medianMs).padStart(11)}${String(r.p97_5Ms).padStart(10)}${ratio.padStart(12)}${String(r.queries.warm).padStart(9)}${String(r.queries.cold).padStart(6)}`,
+    );
   }
   const results = {
     date: new Date().toISOString(),

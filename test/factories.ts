@@ -37,10 +37,7 @@ const SYSTEM: SessionUser = {
   personId: null,
 };
 
-export async function makePerson(
-  db: DB,
-  overrides: Partial<Omit<PersonInput, "idNumber" | "orgUnitId">> & { unit?: string; idNumber?: string } = {},
-) {
+export async function makePerson(db: DB, overrides: Partial<Omit<PersonInput, "idNumber" | "orgUnitId">> & { unit?: string; idNumber?: string } = {}) {
   const sex = overrides.sex ?? "M";
   const birthDate = overrides.birthDate ?? "1985-06-01";
   const idNumber = overrides.idNumber ?? idNumberFor(sex, birthDate);
@@ -64,11 +61,7 @@ export async function makePerson(
   return { id: result.id, idNumber };
 }
 
-export async function makeUser(
-  db: DB,
-  role: Role,
-  options: { unit?: string; personId?: number; username?: string } = {},
-): Promise<SessionUser> {
+export async function makeUser(db: DB, role: Role, options: { unit?: string; personId?: number; username?: string } = {}): Promise<SessionUser> {
   const username = options.username ?? `${role.replace("_", "")}${++serial}`;
   const orgUnitId = role === "county_officer" ? await unitId(db, options.unit ?? "wenling") : undefined;
   const personId = role === "craftsman" ? (options.personId ?? (await makePerson(db)).id) : undefined;
@@ -162,7 +155,12 @@ export async function nominationForm(db: DB, overrides: Record<string, string | 
   const sex = (overrides.sex as "M" | "F" | undefined) ?? "M";
   const birthDate = (overrides.birthDate as string | undefined) ?? "1980-05-12";
   return {
-    ...personForm(await unitId(db, (overrides.unit as string | undefined) ?? "wenling"), { name: `候选人${hanDigits(serial)}`, sex, birthDate, phone: "13957600001" }),
+    ...personForm(await unitId(db, (overrides.unit as string | undefined) ?? "wenling"), {
+      name: `候选人${hanDigits(serial)}`,
+      sex,
+      birthDate,
+      phone: "13957600001",
+    }),
     channel: "union",
     nominatingUnitId: String(await unitId(db, (overrides.unit as string | undefined) ?? "wenling")),
     honors: "浙江省技术能手",
@@ -200,12 +198,29 @@ export async function makeAwardee(db: DB, unit = "wenling", name = `${unit}匠�
   const campaign = await makeCampaign(db);
   const nomination = await db
     .insertInto("nomination")
-    .values({ campaign_id: campaign.id, person_id: person.id, seq: 1, channel: "union", nominating_unit_id: await unitId(db, unit), frontline_years: 20, in_skill_post: true })
+    .values({
+      campaign_id: campaign.id,
+      person_id: person.id,
+      seq: 1,
+      channel: "union",
+      nominating_unit_id: await unitId(db, unit),
+      frontline_years: 20,
+      in_skill_post: true,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   await db
     .insertInto("award")
-    .values({ campaign_id: campaign.id, nomination_id: nomination.id, person_id: person.id, rank: 1, title: "第二届“台州工匠”", certificate_number: `C-${campaign.id}`, may_day_medal: true, named_on: "2018-05-20" })
+    .values({
+      campaign_id: campaign.id,
+      nomination_id: nomination.id,
+      person_id: person.id,
+      rank: 1,
+      title: "第二届“台州工匠”",
+      certificate_number: `C-${campaign.id}`,
+      may_day_medal: true,
+      named_on: "2018-05-20",
+    })
     .execute();
   return { person, user: await makeUser(db, "craftsman", { personId: person.id }) };
 }

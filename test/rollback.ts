@@ -14,19 +14,19 @@ export class RollbackDialect extends DialectWrapper {
 
   createDriver(): Driver {
     const driver = (this.driver = this.inner.createDriver());
-    const self = this;
     const run = (connection: DatabaseConnection, statement: string) => connection.executeQuery(CompiledQuery.raw(statement)).then(() => undefined);
     return {
       init: () => driver.init(),
-      acquireConnection: async () => self.held ?? driver.acquireConnection(),
+      acquireConnection: async () => this.held ?? driver.acquireConnection(),
       releaseConnection: async (connection) => {
-        if (connection !== self.held) await driver.releaseConnection(connection);
+        if (connection !== this.held) await driver.releaseConnection(connection);
       },
       beginTransaction: (connection, settings: TransactionSettings) =>
-        connection === self.held ? run(connection, `savepoint app_${++self.savepoints}`) : driver.beginTransaction(connection, settings),
-      commitTransaction: (connection) => (connection === self.held ? run(connection, `release savepoint app_${self.savepoints--}`) : driver.commitTransaction(connection)),
+        connection === this.held ? run(connection, `savepoint app_${++this.savepoints}`) : driver.beginTransaction(connection, settings),
+      commitTransaction: (connection) =>
+        connection === this.held ? run(connection, `release savepoint app_${this.savepoints--}`) : driver.commitTransaction(connection),
       rollbackTransaction: (connection) =>
-        connection === self.held ? run(connection, `rollback to savepoint app_${self.savepoints--}`) : driver.rollbackTransaction(connection),
+        connection === this.held ? run(connection, `rollback to savepoint app_${this.savepoints--}`) : driver.rollbackTransaction(connection),
       destroy: () => driver.destroy(),
     };
   }

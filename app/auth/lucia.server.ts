@@ -66,10 +66,7 @@ export class KyselyAdapter implements Adapter {
   }
 
   async setSession(session: DatabaseSession): Promise<void> {
-    await this.db
-      .insertInto("user_session")
-      .values({ id: session.id, user_id: session.userId, expires_at: session.expiresAt })
-      .execute();
+    await this.db.insertInto("user_session").values({ id: session.id, user_id: session.userId, expires_at: session.expiresAt }).execute();
   }
 
   async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {

@@ -6,7 +6,10 @@ import type { SessionUser } from "~/auth/roles";
  * The list-query form of the common visibility rule: the city sees every row, a county officer
  * the rows of their unit, a craftsman their own.
  */
-export function ownRowsOf<TB extends keyof Database>(user: SessionUser, columns: { unit: ReferenceExpression<Database, TB>; person: ReferenceExpression<Database, TB> }) {
+export function ownRowsOf<TB extends keyof Database>(
+  user: SessionUser,
+  columns: { unit: ReferenceExpression<Database, TB>; person: ReferenceExpression<Database, TB> },
+) {
   return (eb: ExpressionBuilder<Database, TB>): Expression<SqlBool> => {
     switch (user.role) {
       case "city_admin":

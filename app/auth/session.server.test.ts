@@ -64,8 +64,7 @@ describe("throttling", () => {
     const user = await makeUser(t.db, "county_officer");
     const start = new Date("2026-11-25T08:00:00Z");
     const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
-    const attempt = (seconds: number, password = "wrong-pass-1") =>
-      signIn(t.db, request(), { username: user.username, password }, at(seconds));
+    const attempt = (seconds: number, password = "wrong-pass-1") => signIn(t.db, request(), { username: user.username, password }, at(seconds));
 
     for (let i = 0; i < 3; i++) expect(await attempt(i)).toMatchObject({ status: 401 });
     // Fourth try right away: slowed down, and the password is not even checked.
@@ -90,7 +89,12 @@ describe("throttling", () => {
     const user = await makeUser(t.db, "city_admin");
     const blocked = await signIn(t.db, request(undefined, from), { username: user.username, password: TEST_PASSWORD }, new Date(now.getTime() + 30 * 60_000));
     expect(blocked).toMatchObject({ ok: false, status: 429 });
-    const elsewhere = await signIn(t.db, request(undefined, { "x-forwarded-for": "198.51.100.7" }), { username: user.username, password: TEST_PASSWORD }, new Date(now.getTime() + 30 * 60_000));
+    const elsewhere = await signIn(
+      t.db,
+      request(undefined, { "x-forwarded-for": "198.51.100.7" }),
+      { username: user.username, password: TEST_PASSWORD },
+      new Date(now.getTime() + 30 * 60_000),
+    );
     expect(elsewhere).toMatchObject({ ok: true });
   });
 });
@@ -112,12 +116,20 @@ describe("sessions", () => {
     const sessionId = cookieOf(result.cookie).split("=")[1];
 
     // Used in the second half of its life: extended again to the full lifetime.
-    await t.db.updateTable("user_session").set({ expires_at: new Date(Date.now() + 60 * 60_000) }).where("id", "=", sessionId).execute();
+    await t.db
+      .updateTable("user_session")
+      .set({ expires_at: new Date(Date.now() + 60 * 60_000) })
+      .where("id", "=", sessionId)
+      .execute();
     expect(await getUser(request(cookieOf(result.cookie)), t.db)).not.toBeNull();
     const slid = await t.db.selectFrom("user_session").select("expires_at").where("id", "=", sessionId).executeTakeFirstOrThrow();
     expect(new Date(slid.expires_at).getTime()).toBeGreaterThan(Date.now() + 11 * 60 * 60_000);
 
-    await t.db.updateTable("user_session").set({ expires_at: new Date(Date.now() - 1000) }).where("id", "=", sessionId).execute();
+    await t.db
+      .updateTable("user_session")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("id", "=", sessionId)
+      .execute();
     expect(await getUser(request(cookieOf(result.cookie)), t.db)).toBeNull();
   });
 

@@ -5,16 +5,8 @@ import type { DB } from "~db";
 import { getDb } from "~/db.server";
 import { luciaFor, verifyRequestOrigin } from "~/auth/lucia.server";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "~/auth/password.server";
-import { can, type Permission, type Role, type SessionUser } from "~/auth/roles";
-import {
-  ACCOUNT_RULE,
-  ADDRESS_RULE,
-  accountKey,
-  addressKey,
-  checkThrottle,
-  clearThrottle,
-  recordFailure,
-} from "~/auth/throttle.server";
+import { can, type Permission, type SessionUser } from "~/auth/roles";
+import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, addressKey, checkThrottle, clearThrottle, recordFailure } from "~/auth/throttle.server";
 
 export type { SessionUser } from "~/auth/roles";
 
@@ -75,28 +67,15 @@ export function forbidden(message = "您没有权限执行此操作"): Response 
   return json({ error: message }, { status: 403 });
 }
 
-export async function requireRole(request: Request, roles: Role[], db: DB = getDb()): Promise<SessionUser> {
-  const user = await requireUser(request, db);
-  if (!roles.includes(user.role)) throw forbidden();
-  return user;
-}
-
 export async function requirePermission(request: Request, permission: Permission, db: DB = getDb()) {
   const user = await requireUser(request, db);
   if (!can(user, permission)) throw forbidden();
   return user;
 }
 
-export type SignInResult =
-  | { ok: true; user: SessionUser; cookie: string }
-  | { ok: false; status: 401 | 429; message: string };
+export type SignInResult = { ok: true; user: SessionUser; cookie: string } | { ok: false; status: 401 | 429; message: string };
 
-export async function signIn(
-  db: DB,
-  request: Request,
-  credentials: { username: string; password: string },
-  now = new Date(),
-): Promise<SignInResult> {
+export async function signIn(db: DB, request: Request, credentials: { username: string; password: string }, now = new Date()): Promise<SignInResult> {
   const keys = [{ key: accountKey(credentials.username), rule: ACCOUNT_RULE }];
   const address = addressKey(request);
   if (address) keys.push({ key: address, rule: ADDRESS_RULE });
@@ -143,16 +122,10 @@ export async function signOut(db: DB, request: Request): Promise<string> {
   return lucia.createBlankSessionCookie().serialize();
 }
 
-export type ChangePasswordResult =
-  | { ok: true; cookie: string }
-  | { ok: false; field: "currentPassword"; message: string };
+export type ChangePasswordResult = { ok: true; cookie: string } | { ok: false; field: "currentPassword"; message: string };
 
 /** Ends every session of the user (other devices included) and opens a new one for this browser. */
-export async function changePassword(
-  db: DB,
-  user: SessionUser,
-  input: { currentPassword: string; newPassword: string },
-): Promise<ChangePasswordResult> {
+export async function changePassword(db: DB, user: SessionUser, input: { currentPassword: string; newPassword: string }): Promise<ChangePasswordResult> {
   const row = await db.selectFrom("app_user").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
   if (!(await verifyPassword(row.password_hash, input.currentPassword))) {
     return { ok: false, field: "currentPassword", message: "当前密码不正确" };

@@ -58,11 +58,7 @@ export function judge(row: ThrottleRow | undefined, rule: ThrottleRule, now: Dat
   return { allowed: false, retryAfterSeconds: seconds, message: `尝试过于频繁，请在 ${seconds} 秒后再试` };
 }
 
-export async function checkThrottle(
-  db: DB,
-  keys: Array<{ key: string; rule: ThrottleRule }>,
-  now = new Date(),
-): Promise<ThrottleVerdict> {
+export async function checkThrottle(db: DB, keys: Array<{ key: string; rule: ThrottleRule }>, now = new Date()): Promise<ThrottleVerdict> {
   const rows = await db
     .selectFrom("sign_in_throttle")
     .selectAll()
@@ -84,11 +80,7 @@ export async function checkThrottle(
   return worst;
 }
 
-export async function recordFailure(
-  db: DB,
-  keys: Array<{ key: string; rule: ThrottleRule }>,
-  now = new Date(),
-): Promise<void> {
+export async function recordFailure(db: DB, keys: Array<{ key: string; rule: ThrottleRule }>, now = new Date()): Promise<void> {
   for (const { key, rule } of keys) {
     const windowStart = new Date(now.getTime() - rule.windowMinutes * 60_000);
     // One statement, so concurrent failures each count.

@@ -29,9 +29,7 @@ const db = createDb();
 try {
   await migrateToLatest(db);
   const unitCode = arg("unit");
-  const unit = unitCode
-    ? await db.selectFrom("org_unit").select("id").where("code", "=", unitCode).executeTakeFirst()
-    : undefined;
+  const unit = unitCode ? await db.selectFrom("org_unit").select("id").where("code", "=", unitCode).executeTakeFirst() : undefined;
   if (unitCode && !unit) throw new Error(`No org unit with code ${unitCode}`);
   const parsed = createUserSchema.safeParse({
     username: arg("username"),

@@ -40,13 +40,7 @@ export function AppShell({ user, children }: { user: SessionUser | null; childre
         </Link>
         {user ? (
           <>
-            <button
-              type="button"
-              className="menu-toggle"
-              aria-expanded={open}
-              aria-controls="main-nav"
-              onClick={() => setOpen((v) => !v)}
-            >
+            <button type="button" className="menu-toggle" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen((v) => !v)}>
               菜单
             </button>
             <nav id="main-nav" className={open ? "nav open" : "nav"} aria-label="主导航">

@@ -28,69 +28,69 @@ export function EventForm({
   });
   return (
     <Form method="post" {...getFormProps(form)} className="card form-grid">
-        <FormErrors errors={form.errors} />
-        <Field label="活动名称" meta={fields.title} required>
-          <input {...getInputProps(fields.title, { type: "text" })} />
+      <FormErrors errors={form.errors} />
+      <Field label="活动名称" meta={fields.title} required>
+        <input {...getInputProps(fields.title, { type: "text" })} />
+      </Field>
+      <Field label="活动类型" meta={fields.kind} required>
+        <select {...getSelectProps(fields.kind)}>
+          <option value="">请选择</option>
+          {Object.entries(KIND_LABELS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="主办方" meta={fields.organiser} required>
+        <select {...getSelectProps(fields.organiser)}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.studioId ? `工作室：${o.label}` : o.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="所属系列（可选）" meta={fields.seriesId}>
+        <select {...getSelectProps(fields.seriesId)}>
+          <option value="">不属于系列</option>
+          {series.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.title}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="或新建系列" meta={fields.newSeries} hint="如“每月技能交流”">
+        <input {...getInputProps(fields.newSeries, { type: "text" })} />
+      </Field>
+      <Field label="开始时间" meta={fields.startsAt} required>
+        <input {...getInputProps(fields.startsAt, { type: "datetime-local" })} />
+      </Field>
+      <Field label="结束时间" meta={fields.endsAt} required>
+        <input {...getInputProps(fields.endsAt, { type: "datetime-local" })} />
+      </Field>
+      <Field label="活动形式" meta={fields.channel} required>
+        <select {...getSelectProps(fields.channel)}>
+          {Object.entries(CHANNEL_LABELS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="地点或线上渠道" meta={fields.place} required>
+        <input {...getInputProps(fields.place, { type: "text" })} />
+      </Field>
+      <Field label="人数上限（可选）" meta={fields.capacity}>
+        <input {...getInputProps(fields.capacity, { type: "text" })} inputMode="numeric" />
+      </Field>
+      <div className="span-all">
+        <Field label="活动说明" meta={fields.description}>
+          <textarea {...getTextareaProps(fields.description)} rows={4} />
         </Field>
-        <Field label="活动类型" meta={fields.kind} required>
-          <select {...getSelectProps(fields.kind)}>
-            <option value="">请选择</option>
-            {Object.entries(KIND_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="主办方" meta={fields.organiser} required>
-          <select {...getSelectProps(fields.organiser)}>
-            {options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.studioId ? `工作室：${o.label}` : o.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="所属系列（可选）" meta={fields.seriesId}>
-          <select {...getSelectProps(fields.seriesId)}>
-            <option value="">不属于系列</option>
-            {series.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="或新建系列" meta={fields.newSeries} hint="如“每月技能交流”">
-          <input {...getInputProps(fields.newSeries, { type: "text" })} />
-        </Field>
-        <Field label="开始时间" meta={fields.startsAt} required>
-          <input {...getInputProps(fields.startsAt, { type: "datetime-local" })} />
-        </Field>
-        <Field label="结束时间" meta={fields.endsAt} required>
-          <input {...getInputProps(fields.endsAt, { type: "datetime-local" })} />
-        </Field>
-        <Field label="活动形式" meta={fields.channel} required>
-          <select {...getSelectProps(fields.channel)}>
-            {Object.entries(CHANNEL_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="地点或线上渠道" meta={fields.place} required>
-          <input {...getInputProps(fields.place, { type: "text" })} />
-        </Field>
-        <Field label="人数上限（可选）" meta={fields.capacity}>
-          <input {...getInputProps(fields.capacity, { type: "text" })} inputMode="numeric" />
-        </Field>
-        <div className="span-all">
-          <Field label="活动说明" meta={fields.description}>
-            <textarea {...getTextareaProps(fields.description)} rows={4} />
-          </Field>
-        </div>
-        <SubmitButton label={submitLabel} />
-      </Form>
+      </div>
+      <SubmitButton label={submitLabel} />
+    </Form>
   );
 }

@@ -1,22 +1,8 @@
-import {
-  getFormProps,
-  getInputProps,
-  getSelectProps,
-  useForm,
-  type FieldMetadata,
-  type FormMetadata,
-  type SubmissionResult,
-} from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type FormMetadata, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { parseIdNumber } from "~/modules/people/id-number";
-import {
-  EDUCATION_LEVELS,
-  ETHNICITIES,
-  INDUSTRY_SUGGESTIONS,
-  POLITICAL_STATUSES,
-  SKILL_LEVELS,
-} from "~/modules/people/options";
+import { EDUCATION_LEVELS, ETHNICITIES, INDUSTRY_SUGGESTIONS, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 import { createPersonSchema, updatePersonSchema } from "~/modules/people/schema";
 import { Field, FormErrors } from "~/components/forms";
 
@@ -168,11 +154,7 @@ export function PersonFields({ mode, form, fields, units, fixedUnit, maskedIdNum
           ))}
         </select>
       </Field>
-      <Field
-        label="联系电话"
-        meta={fields.phone}
-        hint={mode === "update" ? `当前：${maskedPhone ?? "未填"}。不修改请留空。` : "手机号或带区号的固定电话"}
-      >
+      <Field label="联系电话" meta={fields.phone} hint={mode === "update" ? `当前：${maskedPhone ?? "未填"}。不修改请留空。` : "手机号或带区号的固定电话"}>
         <input {...getInputProps(fields.phone, { type: "tel" })} autoComplete="off" />
       </Field>
       {mode === "update" && maskedPhone ? (
@@ -207,15 +189,7 @@ export function PersonForm({
   return (
     <Form method="post" {...getFormProps(form)} className="card form-grid">
       <FormErrors errors={form.errors} />
-      <PersonFields
-        mode={mode}
-        form={form}
-        fields={fields}
-        units={units}
-        fixedUnit={fixedUnit}
-        maskedIdNumber={maskedIdNumber}
-        maskedPhone={maskedPhone}
-      />
+      <PersonFields mode={mode} form={form} fields={fields} units={units} fixedUnit={fixedUnit} maskedIdNumber={maskedIdNumber} maskedPhone={maskedPhone} />
       <SubmitButton />
     </Form>
   );

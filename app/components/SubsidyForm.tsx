@@ -29,7 +29,10 @@ export function SubsidyForm({
       {policy ? (
         <p className="hint span-all">
           补助学费的 {policy.share_percent}%，上限：
-          {TARGET_DEGREES.filter((d) => policy.caps[d]).map((d) => `${d} ${formatFen(policy.caps[d])}`).join("，")}。
+          {TARGET_DEGREES.filter((d) => policy.caps[d])
+            .map((d) => `${d} ${formatFen(policy.caps[d])}`)
+            .join("，")}
+          。
         </p>
       ) : null}
       <Field label="现有学历" meta={fields.currentEducation} required>

@@ -28,7 +28,12 @@ export function Field({
     <div className={meta.errors?.length ? "field has-error" : "field"}>
       <label htmlFor={meta.id}>
         {label}
-        {required ? <span className="required" aria-hidden> *</span> : null}
+        {required ? (
+          <span className="required" aria-hidden>
+            {" "}
+            *
+          </span>
+        ) : null}
       </label>
       {children}
       {hint ? <p className="hint">{hint}</p> : null}

@@ -10,10 +10,7 @@ export function sniffEvidenceType(bytes: Uint8Array): EvidenceType | null {
     return "application/pdf";
   }
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
-  if (
-    bytes.length >= 8 &&
-    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((b, i) => bytes[i] === b)
-  ) {
+  if (bytes.length >= 8 && [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((b, i) => bytes[i] === b)) {
     return "image/png";
   }
   return null;
@@ -32,9 +29,7 @@ export function checkEvidence(name: string, bytes: Uint8Array): EvidenceCheck {
 export type CheckedFile = { name: string; bytes: Uint8Array; type: EvidenceType };
 
 /** Checks every file of an upload; the first bad one is reported and nothing is kept. */
-export function checkEvidenceFiles(
-  files: Array<{ name: string; bytes: Uint8Array }>,
-): { ok: true; files: CheckedFile[] } | { ok: false; message: string } {
+export function checkEvidenceFiles(files: Array<{ name: string; bytes: Uint8Array }>): { ok: true; files: CheckedFile[] } | { ok: false; message: string } {
   const checked: CheckedFile[] = [];
   for (const file of files) {
     const check = checkEvidence(file.name, file.bytes);

@@ -2,6 +2,7 @@ import { json } from "@remix-run/node";
 
 // Control characters other than tab and line breaks mean nothing in a form, and PostgreSQL
 // refuses NUL in text outright: answered here, once, instead of as a database error.
+// eslint-disable-next-line no-control-regex -- the control characters are what is looked for
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 // Bodies above this are read only by the route, which applies its own upload limits; the check
 // must not be the thing that buffers an oversized upload.

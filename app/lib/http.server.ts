@@ -21,6 +21,7 @@ export function granted<T>(access: Access<T>): T {
 
 /** The query's fields, without control characters (a NUL would reach PostgreSQL as an error). */
 export function searchParams(request: Request): Record<string, string> {
+  // eslint-disable-next-line no-control-regex -- the control characters are what is removed
   return Object.fromEntries([...new URL(request.url).searchParams].map(([k, v]) => [k, v.replace(/[\u0000-\u001F\u007F]/g, "")]));
 }
 

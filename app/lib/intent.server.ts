@@ -4,7 +4,3 @@ import { json } from "@remix-run/node";
 export function unknownIntent(): Response {
   return json({ error: "未知的操作" }, { status: 400 });
 }
-
-export function conflict(message: string): Response {
-  return json({ error: message }, { status: 409 });
-}

@@ -5,7 +5,11 @@ export const MAX_YUAN = 100_000_000; // a hundred million yuan: anything above i
 export type MoneyResult = { ok: true; fen: number } | { ok: false; message: string };
 
 export function parseYuan(input: string): MoneyResult {
-  const text = input.normalize("NFKC").replace(/[\s,]/g, "").replace(/^[¥￥]/, "").replace(/元$/, "");
+  const text = input
+    .normalize("NFKC")
+    .replace(/[\s,]/g, "")
+    .replace(/^[¥￥]/, "")
+    .replace(/元$/, "");
   if (text === "") return { ok: false, message: "请填写金额" };
   if (text.startsWith("-")) return { ok: false, message: "金额不能为负数" };
   if (!/^\d+(\.\d+)?$/.test(text)) return { ok: false, message: `“${input}”不是有效的金额` };

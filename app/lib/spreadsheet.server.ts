@@ -116,7 +116,11 @@ export function compactText(value: Cell): string {
 /** Header names as the notice's form and the unit tables write them, with common variants. */
 export function findHeaderRow<K extends string>(rows: Cell[][], aliases: Record<K, string[]>, required: NoInfer<K>[]) {
   for (let r = 0; r < Math.min(rows.length, 20); r++) {
-    const names = rows[r].map((c) => compactText(c).replace(/[（(].*?[)）]/g, "").replace(/[*＊]/g, ""));
+    const names = rows[r].map((c) =>
+      compactText(c)
+        .replace(/[（(].*?[)）]/g, "")
+        .replace(/[*＊]/g, ""),
+    );
     const columns: Partial<Record<K, number>> = {};
     for (const key of Object.keys(aliases) as K[]) {
       const i = names.findIndex((n) => n && aliases[key].some((a) => n === a));
@@ -146,8 +150,7 @@ export function parseDateCell(value: Cell): { ok: true; value: string } | { ok: 
     d = date.getUTCDate();
   } else {
     const text = cleanText(value);
-    const match =
-      text.match(/^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/) ?? text.match(/^(\d{4})(\d{2})(\d{2})$/);
+    const match = text.match(/^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/) ?? text.match(/^(\d{4})(\d{2})(\d{2})$/);
     if (!match) return { ok: false, message: `日期“${text}”无法识别，请写成 1985-06-01` };
     [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
   }

@@ -1,3 +1,6 @@
+import { sql } from "kysely";
+import { TAIZHOU_TIME_ZONE } from "~/lib/time";
+
 /** Escapes LIKE/ILIKE wildcards in user input (the default escape character is a backslash). */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -5,6 +8,7 @@ export function escapeLike(text: string): string {
 
 export const PAGE_SIZE = 20;
 
-export function pageCount(total: number, pageSize: number): number {
-  return Math.max(1, Math.ceil(total / pageSize));
+/** A timestamp column as Taizhou wall-clock time, for grouping by Taizhou days, months and years. */
+export function inTaizhou(column: string) {
+  return sql`(${sql.ref(column)} at time zone ${sql.lit(TAIZHOU_TIME_ZONE)})`;
 }

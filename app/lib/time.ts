@@ -1,4 +1,72 @@
+/**
+ * Taizhou time, written once. Deadlines, "today", years of figures and typed date-times are all
+ * calendar facts of Taizhou (UTC+8, no daylight saving), whatever zone the server runs in.
+ */
+export const TAIZHOU_TIME_ZONE = "Asia/Shanghai";
+const OFFSET = "+08:00";
+const DAY_MS = 86_400_000;
+
+const dateFormat = new Intl.DateTimeFormat("sv-SE", { timeZone: TAIZHOU_TIME_ZONE });
+
+/** The Taizhou calendar date of an instant, as YYYY-MM-DD. */
+export function dateInTaizhou(instant: Date | string | number): string {
+  return dateFormat.format(new Date(instant));
+}
+
+/** A calendar date as `YYYY-MM-DD` that exists (Date alone accepts 2 月 30 日 and rolls it over). */
+export function isRealDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
 /** Today's date in Taizhou, as YYYY-MM-DD: deadlines are calendar days there. */
 export function todayInTaizhou(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(now);
+  return dateInTaizhou(now);
+}
+
+/** This year in Taizhou (on 31 December at 20:00 UTC it is already next year there). */
+export function yearInTaizhou(now: Date = new Date()): number {
+  return Number(todayInTaizhou(now).slice(0, 4));
+}
+
+/** The years the platform keeps records for: a year outside them in a query is no year at all. */
+export const FIRST_YEAR = 2018;
+export const LAST_YEAR = 2100;
+
+/** A year from a query string (?year=2024), or this year in Taizhou when it is missing or not a year of the platform. */
+export function yearParam(raw: string | null | undefined): number {
+  const year = raw && /^\d{4}$/.test(raw) ? Number(raw) : NaN;
+  return year >= FIRST_YEAR && year <= LAST_YEAR ? year : yearInTaizhou();
+}
+
+/** The instant a Taizhou calendar day (YYYY-MM-DD) starts. */
+export function startOfDay(date: string): Date {
+  return new Date(`${date}T00:00:00${OFFSET}`);
+}
+
+/** The instant after a Taizhou calendar day ends: the bound of a "to this day, inclusive" filter. */
+export function endOfDay(date: string): Date {
+  return new Date(startOfDay(date).getTime() + DAY_MS);
+}
+
+/** The instant a Taizhou year starts. */
+export function startOfYear(year: number): Date {
+  return startOfDay(`${year}-01-01`);
+}
+
+/** A stored instant as the value of an `<input type="datetime-local">`, in Taizhou time. */
+export function toDateTimeLocal(instant: Date | string): string {
+  return new Date(new Date(instant).getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+}
+
+/** The value of an `<input type="datetime-local">`, read as Taizhou time; null when it is not one. */
+export function fromDateTimeLocal(value: string): Date | null {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!match) return null;
+  const [, , hours, minutes] = match;
+  if (Number(hours) > 23 || Number(minutes) > 59) return null;
+  const instant = new Date(`${value}:00${OFFSET}`);
+  // A day that does not exist (2 月 30 日) rolls over in Date; refuse it instead.
+  return Number.isNaN(instant.getTime()) || toDateTimeLocal(instant) !== value ? null : instant;
 }

@@ -1,4 +1,5 @@
 import { z, type core } from "zod";
+import { isRealDate } from "~/lib/time";
 
 /**
  * For a form-level refinement: run it as soon as the fields it reads are valid, so its message
@@ -8,13 +9,6 @@ export function whenValid(...fields: string[]): core.$ZodSuperRefineParams {
   return {
     when: (payload) => !payload.issues.some((issue) => fields.includes(String(issue.path?.[0]))),
   };
-}
-
-/** A calendar date as `YYYY-MM-DD` that exists (Date.parse alone accepts 2 月 30 日 and rolls it over). */
-export function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 /** A date field: `YYYY-MM-DD`, and a day that exists. */

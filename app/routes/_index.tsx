@@ -12,9 +12,7 @@ export default function Landing() {
   return (
     <section className="landing">
       <h1>匠心 · 台州工匠服务平台</h1>
-      <p className="lead">
-        台州市总工会“台州工匠”选树之后的培养与服务平台：工匠工作室、“1+N”师带徒、学历提升补助、交流培训，均与每届选树记录相关联。
-      </p>
+      <p className="lead">台州市总工会“台州工匠”选树之后的培养与服务平台：工匠工作室、“1+N”师带徒、学历提升补助、交流培训，均与每届选树记录相关联。</p>
       <ul className="feature-list">
         <li>计划五年建立百家以工匠个人名字命名的工作室</li>
         <li>师徒结对，技能提升、竞赛成绩与技能骨干逐条核实</li>

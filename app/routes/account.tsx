@@ -23,15 +23,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return json({ result: submission.reply({ hideFields }), done: false }, { status: 400 });
   const result = await changePassword(getDb(), user, submission.value);
   if (!result.ok) {
-    return json(
-      { result: submission.reply({ fieldErrors: { [result.field]: [result.message] }, hideFields }), done: false },
-      { status: 400 },
-    );
+    return json({ result: submission.reply({ fieldErrors: { [result.field]: [result.message] }, hideFields }), done: false }, { status: 400 });
   }
-  return json(
-    { result: submission.reply({ resetForm: true }), done: true },
-    { headers: { "Set-Cookie": result.cookie } },
-  );
+  return json({ result: submission.reply({ resetForm: true }), done: true }, { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function Account() {

@@ -13,7 +13,11 @@ import { ChoiceFilter } from "~/components/ChoiceFilter";
 
 export const meta: MetaFunction = () => [{ title: "操作日志 · 匠心" }];
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
 const filterSchema = z.object({
   entityType: z.string().max(40).optional().catch(undefined),
   entityId: z.string().max(40).optional().catch(undefined),

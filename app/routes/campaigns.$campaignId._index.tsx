@@ -12,13 +12,7 @@ import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import {
-  advanceBlockers,
-  advanceCampaign,
-  findCampaign,
-  setNoticePeriod,
-  updateCampaign,
-} from "~/modules/campaigns/campaigns.server";
+import { advanceBlockers, advanceCampaign, findCampaign, setNoticePeriod, updateCampaign } from "~/modules/campaigns/campaigns.server";
 import { advanceSchema, campaignSchema, noticePeriodSchema } from "~/modules/campaigns/schema";
 import { campaignLabel, nextStage, STAGE_LABELS, type CampaignStatus } from "~/modules/campaigns/stages";
 import { quotaWarning } from "~/modules/nominations/eligibility";
@@ -28,9 +22,7 @@ import { todayInTaizhou } from "~/lib/time";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { HistoryCard } from "~/components/HistoryCard";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data ? campaignLabel(data.campaign.number) : "评选"} · 匠心` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? campaignLabel(data.campaign.number) : "评选"} · 匠心` }];
 
 async function loadCampaign(id: string | undefined) {
   const campaign = await findCampaign(getDb(), idParam(id));
@@ -195,9 +187,7 @@ export default function CampaignPage() {
 
       {manage && next ? (
         <div className="card">
-          <h2>
-            进入下一阶段：{STAGE_LABELS[next]}
-          </h2>
+          <h2>进入下一阶段：{STAGE_LABELS[next]}</h2>
           {blockers.length ? (
             <ul className="problems">
               {blockers.map((b) => (
@@ -265,10 +255,10 @@ export default function CampaignPage() {
       <HistoryCard
         history={history}
         detail={(h) =>
-            h.action === "advance"
-              ? `：${STAGE_LABELS[(h.before as { status: CampaignStatus }).status]} → ${STAGE_LABELS[(h.after as { status: CampaignStatus }).status]}`
-              : null
-          }
+          h.action === "advance"
+            ? `：${STAGE_LABELS[(h.before as { status: CampaignStatus }).status]} → ${STAGE_LABELS[(h.after as { status: CampaignStatus }).status]}`
+            : null
+        }
       />
     </section>
   );

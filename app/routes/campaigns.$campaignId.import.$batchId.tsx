@@ -67,8 +67,8 @@ export default function ImportPreview() {
       <h1>导入预览：{batch.filename}</h1>
       {summary ? (
         <p className="notice success" role="status">
-          导入完成：新增 {summary.created} 人，更新 {summary.updated} 人，无变化 {summary.unchanged} 人
-          {invalid ? `；${invalid} 行有错误，未导入` : ""}。<Link to={`/campaigns/${campaign.id}/nominations`}>查看推荐人选</Link>
+          导入完成：新增 {summary.created} 人，更新 {summary.updated} 人，无变化 {summary.unchanged} 人{invalid ? `；${invalid} 行有错误，未导入` : ""}。
+          <Link to={`/campaigns/${campaign.id}/nominations`}>查看推荐人选</Link>
         </p>
       ) : (
         <p className="lead">

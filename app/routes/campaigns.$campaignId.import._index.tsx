@@ -30,9 +30,7 @@ export default function ImportPage() {
   const { campaign, units } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const navigate = useNavigate();
-  const [state, setState] = useState<UploadState>(
-    searchParams.get("error") ? { phase: "error", message: searchParams.get("error")! } : { phase: "idle" },
-  );
+  const [state, setState] = useState<UploadState>(searchParams.get("error") ? { phase: "error", message: searchParams.get("error")! } : { phase: "idle" });
   const action = `/campaigns/${campaign.id}/import/upload`;
 
   // With JavaScript the upload shows its progress; without it the form posts and redirects as usual.
@@ -46,7 +44,7 @@ export default function ImportPage() {
     };
     xhr.upload.onload = () => setState({ phase: "checking" });
     xhr.onload = () => {
-      let body: { url?: string; error?: string } = {};
+      let body: { url?: string; error?: string };
       try {
         body = JSON.parse(xhr.responseText);
       } catch {

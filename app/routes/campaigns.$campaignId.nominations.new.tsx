@@ -53,13 +53,7 @@ export default function NewNomination() {
       </p>
       <h1>新增推荐：{campaignLabel(campaign.number)}“台州工匠”</h1>
       <p className="lead">按《推荐审批表》填写。推荐截止日期 {campaign.nomination_deadline}，截止后县级总工会不能再修改。</p>
-      <NominationForm
-        mode="create"
-        lastResult={lastResult}
-        countyUnits={countyUnits}
-        nominatingUnits={nominatingUnits}
-        fixedUnit={fixedUnit}
-      />
+      <NominationForm mode="create" lastResult={lastResult} countyUnits={countyUnits} nominatingUnits={nominatingUnits} fixedUnit={fixedUnit} />
     </section>
   );
 }

@@ -53,11 +53,7 @@ function numbered(formData: FormData, prefix: string, label: string, options: { 
     if (text === "") continue;
     const pattern = options.decimals ? /^\d{1,3}(\.\d{1,2})?$/ : /^\d{1,9}$/;
     if (!pattern.test(text) || (options.max !== undefined && Number(text) > options.max)) {
-      errors.push(
-        options.decimals
-          ? `${label}“${String(raw)}”应为0到${options.max}之间、最多两位小数的数`
-          : `${label}“${String(raw)}”不是有效的非负整数`,
-      );
+      errors.push(options.decimals ? `${label}“${String(raw)}”应为0到${options.max}之间、最多两位小数的数` : `${label}“${String(raw)}”不是有效的非负整数`);
       continue;
     }
     values.push({ id, value: Number(text) });
@@ -94,7 +90,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!values.length) return json({ intent, errors: ["请至少填写一个评分"], done: false }, { status: 400 });
       return answer(
         intent,
-        await recordExpertScores(db, user, campaign.id, submission.value.expertName, values.map((v) => ({ nominationId: v.id, score: v.value }))),
+        await recordExpertScores(
+          db,
+          user,
+          campaign.id,
+          submission.value.expertName,
+          values.map((v) => ({ nominationId: v.id, score: v.value })),
+        ),
       );
     }
     case "votes": {
@@ -103,7 +105,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (submission.status !== "success" || errors.length) return json({ intent, errors, done: false }, { status: 400 });
       return answer(
         intent,
-        await recordVotes(db, user, campaign.id, values.map((v) => ({ nominationId: v.id, votes: v.value })), submission.value.source),
+        await recordVotes(
+          db,
+          user,
+          campaign.id,
+          values.map((v) => ({ nominationId: v.id, votes: v.value })),
+          submission.value.source,
+        ),
       );
     }
     case "name": {

@@ -1,11 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  json,
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from "@remix-run/node";
+import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -72,7 +66,9 @@ export default function VoteImport() {
         <Link to={`/campaigns/${campaign.id}/review`}>← 评审与命名</Link>
       </p>
       <h1>导入网络投票结果：{campaignLabel(campaign.number)}</h1>
-      <p className="lead">上传投票平台导出的 .xlsx 或 .csv：每行一位候选对象，含“编号”（如 {campaign.number}-001）或“姓名”，以及“票数”。有任何一行不对，都不会写入。</p>
+      <p className="lead">
+        上传投票平台导出的 .xlsx 或 .csv：每行一位候选对象，含“编号”（如 {campaign.number}-001）或“姓名”，以及“票数”。有任何一行不对，都不会写入。
+      </p>
       <Form method="post" encType="multipart/form-data" className="card">
         <div className="field">
           <label htmlFor="file">投票结果文件</label>

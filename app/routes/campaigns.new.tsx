@@ -8,6 +8,7 @@ import { getDb } from "~/db.server";
 import { createCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignSchema } from "~/modules/campaigns/schema";
 import { awardTitle } from "~/modules/campaigns/stages";
+import { yearInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "新建评选 · 匠心" }];
 
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "campaign.manage");
   const last = await getDb().selectFrom("campaign").select(["number", "year"]).orderBy("number", "desc").executeTakeFirst();
   const number = (last?.number ?? 0) + 1;
-  const year = Math.max(new Date().getFullYear(), (last?.year ?? 0) + 1);
+  const year = Math.max(yearInTaizhou(), (last?.year ?? 0) + 1);
   return json({
     defaults: {
       number: String(number),

@@ -28,7 +28,8 @@ export default function Certificate() {
       <div className="certificate-sheet">
         <h1>证　书</h1>
         <p className="certificate-body">
-          <strong>{c.name}</strong> 同志于 {formatDate(c.starts_at)} 参加{c.studio_name ?? c.unit_name}组织的“{c.title}”（{KIND_LABELS[c.kind]}），计 {Number(c.hours)} 学时。
+          <strong>{c.name}</strong> 同志于 {formatDate(c.starts_at)} 参加{c.studio_name ?? c.unit_name}组织的“{c.title}”（{KIND_LABELS[c.kind]}），计{" "}
+          {Number(c.hours)} 学时。
         </p>
         <p className="certificate-body">特发此证。</p>
         <p className="certificate-issuer">

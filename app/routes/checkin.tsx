@@ -36,7 +36,15 @@ export default function CheckIn() {
       <Form method="post" className="card">
         <div className="field">
           <label htmlFor="code">签到码（现场公布的6位码）</label>
-          <input id="code" name="code" defaultValue={searchParams.get("code") ?? ""} autoCapitalize="characters" autoComplete="off" maxLength={6} className="mono code-input" />
+          <input
+            id="code"
+            name="code"
+            defaultValue={searchParams.get("code") ?? ""}
+            autoCapitalize="characters"
+            autoComplete="off"
+            maxLength={6}
+            className="mono code-input"
+          />
           {data && !data.ok ? (
             <p className="field-error" role="alert">
               {data.message}

@@ -3,6 +3,7 @@ import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { loadDashboard } from "~/modules/dashboard/dashboard.server";
 import { dashboardWorkbook } from "~/modules/dashboard/export.server";
+import { yearInTaizhou } from "~/lib/time";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "dashboard.read");
@@ -14,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
   const plan = await db.selectFrom("studio_plan").select("start_year").where("id", "=", 1).executeTakeFirstOrThrow();
   const fromYear = num("fromYear") ?? plan.start_year;
-  const toYear = Math.max(num("toYear") ?? new Date().getFullYear(), fromYear);
+  const toYear = Math.max(num("toYear") ?? yearInTaizhou(), fromYear);
   const unitId = Number(url.searchParams.get("unitId")) || undefined;
   const board = await loadDashboard(db, user, { fromYear, toYear, unitId });
   const body = await dashboardWorkbook(board, `匠心数据看板 ${fromYear}–${toYear}`);

@@ -17,6 +17,7 @@ import type { Outlet } from "~db/types";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { SaveMessage } from "~/components/forms";
+import { yearInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -32,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const raw = filterSchema.parse(searchParams(request));
   const plan = await db.selectFrom("studio_plan").select(["start_year"]).where("id", "=", 1).executeTakeFirstOrThrow();
-  const now = new Date().getFullYear();
+  const now = yearInTaizhou();
   const fromYear = raw.fromYear ?? plan.start_year;
   const toYear = Math.max(raw.toYear ?? now, fromYear);
   const [board, units, unitTargets] = await Promise.all([
@@ -99,7 +100,11 @@ export default function Dashboard() {
       <div className="page-head">
         <h1>数据看板</h1>
         <div className="actions no-print">
-          <a className="button" href={`/dashboard/export?fromYear=${filter.fromYear}&toYear=${filter.toYear}${filter.unitId ? `&unitId=${filter.unitId}` : ""}`} download>
+          <a
+            className="button"
+            href={`/dashboard/export?fromYear=${filter.fromYear}&toYear=${filter.toYear}${filter.unitId ? `&unitId=${filter.unitId}` : ""}`}
+            download
+          >
             导出 Excel
           </a>
           <button type="button" className="button" onClick={() => window.print()}>
@@ -162,7 +167,14 @@ export default function Dashboard() {
           ]}
           link={<Link to="/studios?status=active">工作室列表</Link>}
         >
-          <LinesChart rows={p.rows} x="year" series={[{ key: "cumulative", label: "累计授牌" }, { key: "planned", label: "规划进度" }]} />
+          <LinesChart
+            rows={p.rows}
+            x="year"
+            series={[
+              { key: "cumulative", label: "累计授牌" },
+              { key: "planned", label: "规划进度" },
+            ]}
+          />
         </ChartCard>
 
         <ChartCard
@@ -175,7 +187,14 @@ export default function Dashboard() {
           ]}
           link={<Link to="/studios">工作室列表</Link>}
         >
-          <BarsChart rows={board.studiosByUnit} x="unit" series={[{ key: "studios", label: "工作室" }, { key: "target", label: "单位目标" }]} />
+          <BarsChart
+            rows={board.studiosByUnit}
+            x="unit"
+            series={[
+              { key: "studios", label: "工作室" },
+              { key: "target", label: "单位目标" },
+            ]}
+          />
         </ChartCard>
 
         <ChartCard
@@ -208,11 +227,7 @@ export default function Dashboard() {
           ]}
           link={role === "county_officer" || board.unitId ? null : <Link to="/evaluations">年度考核</Link>}
         >
-          <BarsChart
-            rows={competitionRows}
-            x="level"
-            series={[{ key: "placings", label: "获奖人次" }]}
-          />
+          <BarsChart rows={competitionRows} x="level" series={[{ key: "placings", label: "获奖人次" }]} />
         </ChartCard>
 
         <ChartCard
@@ -226,7 +241,15 @@ export default function Dashboard() {
           ]}
           link={<Link to={`/subsidies?year=${filter.toYear}`}>补助申请</Link>}
         >
-          <BarsChart rows={board.subsidies} x="year" series={[{ key: "budget", label: "预算" }, { key: "approved", label: "已批准" }, { key: "paid", label: "已拨付" }]} />
+          <BarsChart
+            rows={board.subsidies}
+            x="year"
+            series={[
+              { key: "budget", label: "预算" },
+              { key: "approved", label: "已批准" },
+              { key: "paid", label: "已拨付" },
+            ]}
+          />
         </ChartCard>
 
         <ChartCard
@@ -279,7 +302,11 @@ export default function Dashboard() {
           ]}
           link={<Link to="/evaluations">年度考核</Link>}
         >
-          <BarsChart rows={board.topStudios.map((s) => ({ name: s.name.replace("工匠工作室", ""), milestones: s.milestones }))} x="name" series={[{ key: "milestones", label: "经核实成果（前5）" }]} />
+          <BarsChart
+            rows={board.topStudios.map((s) => ({ name: s.name.replace("工匠工作室", ""), milestones: s.milestones }))}
+            x="name"
+            series={[{ key: "milestones", label: "经核实成果（前5）" }]}
+          />
         </ChartCard>
 
         <ChartCard
@@ -310,7 +337,12 @@ export default function Dashboard() {
           <BarsChart
             rows={board.funnel.map((f) => ({ ...f, campaign: `第${f.campaign}届` }))}
             x="campaign"
-            series={[{ key: "nominated", label: "推荐" }, { key: "qualified", label: "通过初审" }, { key: "candidates", label: "候选对象" }, { key: "named", label: "命名" }]}
+            series={[
+              { key: "nominated", label: "推荐" },
+              { key: "qualified", label: "通过初审" },
+              { key: "candidates", label: "候选对象" },
+              { key: "named", label: "命名" },
+            ]}
           />
         </ChartCard>
       </div>

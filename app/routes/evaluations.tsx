@@ -8,15 +8,12 @@ import { getDb } from "~/db.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { FIGURE_LABELS, GRADE_LABELS, SUGGESTED_CRITERIA, type FigureKey } from "~/modules/studios/evaluation";
 import { evaluationBoard, gradeStudio, saveCriteria } from "~/modules/studios/evaluation.server";
+import { yearInTaizhou, yearParam } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "工作室年度考核 · 匠心" }];
 
-const thisYear = () => new Date().getFullYear();
-const yearSchema = z.coerce.number().int().min(2018).max(2100);
-
 function yearOf(request: Request): number {
-  const parsed = yearSchema.safeParse(new URL(request.url).searchParams.get("year") ?? thisYear());
-  return parsed.success ? parsed.data : thisYear();
+  return yearParam(new URL(request.url).searchParams.get("year"));
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -29,7 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const gradeSchema = z.object({
   studioId: z.coerce.number().int().positive(),
   grade: z.enum(["excellent", "pass", "fail"], { error: "请选择考核等次" }),
-  comment: z.string().trim().max(500, "意见不能超过500字").optional().transform((v) => v || null),
+  comment: z
+    .string()
+    .trim()
+    .max(500, "意见不能超过500字")
+    .optional()
+    .transform((v) => v || null),
 });
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -87,7 +89,11 @@ export default function Evaluations() {
 
       <div className="card">
         <h2>考核标准</h2>
-        {criteria.length === 0 ? <p className="notice">{year}年尚未设定考核标准{canEditCriteria ? "，下面是建议值，保存后生效" : "，请等待市总工会设定"}。</p> : null}
+        {criteria.length === 0 ? (
+          <p className="notice">
+            {year}年尚未设定考核标准{canEditCriteria ? "，下面是建议值，保存后生效" : "，请等待市总工会设定"}。
+          </p>
+        ) : null}
         {canEditCriteria ? (
           <Form method="post" action={`?year=${year}`}>
             <input type="hidden" name="intent" value="criteria" />
@@ -110,10 +116,22 @@ export default function Evaluations() {
                       </td>
                       <td>{FIGURE_LABELS[key]}</td>
                       <td>
-                        <input name={`weight-${key}`} defaultValue={c?.weight ?? 10} inputMode="numeric" className="rank-input" aria-label={`${FIGURE_LABELS[key]}的权重`} />
+                        <input
+                          name={`weight-${key}`}
+                          defaultValue={c?.weight ?? 10}
+                          inputMode="numeric"
+                          className="rank-input"
+                          aria-label={`${FIGURE_LABELS[key]}的权重`}
+                        />
                       </td>
                       <td>
-                        <input name={`target-${key}`} defaultValue={c?.target ?? 1} inputMode="numeric" className="rank-input" aria-label={`${FIGURE_LABELS[key]}的满分数量`} />
+                        <input
+                          name={`target-${key}`}
+                          defaultValue={c?.target ?? 1}
+                          inputMode="numeric"
+                          className="rank-input"
+                          aria-label={`${FIGURE_LABELS[key]}的满分数量`}
+                        />
                       </td>
                     </tr>
                   );
@@ -178,7 +196,7 @@ export default function Evaluations() {
                   </td>
                   <td data-label="考核等次" className="grade-cell">
                     {r.grade ? <span className={r.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[r.grade]}</span> : null}
-                    {r.canGrade && criteria.length && year <= new Date().getFullYear() ? (
+                    {r.canGrade && criteria.length && year <= yearInTaizhou() ? (
                       <Form method="post" action={`?year=${year}`} className="inline-form">
                         <input type="hidden" name="intent" value="grade" />
                         <input type="hidden" name="studioId" value={r.id} />

@@ -9,6 +9,7 @@ import { granted, idParam } from "~/lib/http.server";
 import { eventForViewer, organiserOptions, seriesOptions, updateEvent } from "~/modules/events/events.server";
 import { canManageEvent } from "~/modules/events/policy";
 import { eventSchema } from "~/modules/events/schema";
+import { toDateTimeLocal } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "修改活动 · 匠心" }];
 
@@ -18,9 +19,6 @@ async function load(request: Request, id: string | undefined) {
   if (!canManageEvent(user, event)) throw json({ error: "只有主办方可以修改活动" }, { status: 403 });
   return { user, event };
 }
-
-/** A stored instant as the datetime-local text of Beijing time. */
-const local = (value: Date | string) => new Date(new Date(value).getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, event } = await load(request, params.eventId);
@@ -35,8 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       kind: event.kind,
       organiser: event.studio_id ? `studio:${event.studio_id}` : `unit:${event.org_unit_id}`,
       seriesId: event.series_id ? String(event.series_id) : "",
-      startsAt: local(event.starts_at),
-      endsAt: local(event.ends_at),
+      startsAt: toDateTimeLocal(event.starts_at),
+      endsAt: toDateTimeLocal(event.ends_at),
       channel: event.channel,
       place: event.place,
       capacity: event.capacity ? String(event.capacity) : "",

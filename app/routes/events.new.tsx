@@ -40,7 +40,13 @@ export default function NewEvent() {
         <Link to="/events">← 交流培训</Link>
       </p>
       <h1>组织交流培训活动</h1>
-      <EventForm lastResult={lastResult} options={options} series={series} defaultValue={{ organiser: options[0]?.value ?? "", channel: "offline" }} submitLabel="创建活动" />
+      <EventForm
+        lastResult={lastResult}
+        options={options}
+        series={series}
+        defaultValue={{ organiser: options[0]?.value ?? "", channel: "offline" }}
+        submitLabel="创建活动"
+      />
     </section>
   );
 }

@@ -31,7 +31,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];
   const myStudio = me
-    ? await db.selectFrom("studio").select(["id", "name", "status"]).where("person_id", "=", me.id).where("status", "not in", ["rejected", "revoked"]).executeTakeFirst()
+    ? await db
+        .selectFrom("studio")
+        .select(["id", "name", "status"])
+        .where("person_id", "=", me.id)
+        .where("status", "not in", ["rejected", "revoked"])
+        .executeTakeFirst()
     : undefined;
   return json({ role: user.role, user, units, recent, unit: unit ?? null, me: me ?? null, campaign: campaign ?? null, awards, myStudio: myStudio ?? null });
 }
@@ -50,10 +55,18 @@ export default function Home() {
         <>
           <p className="lead">全市各县级总工会的人员档案与近期操作。</p>
           <div className="quick-links">
-            <Link className="button" to="/people/new">登记人员</Link>
-            <Link className="button" to="/users/new">开通账号</Link>
-            <Link className="button" to="/org-units">组织单位</Link>
-            <Link className="button" to="/audit">操作日志</Link>
+            <Link className="button" to="/people/new">
+              登记人员
+            </Link>
+            <Link className="button" to="/users/new">
+              开通账号
+            </Link>
+            <Link className="button" to="/org-units">
+              组织单位
+            </Link>
+            <Link className="button" to="/audit">
+              操作日志
+            </Link>
           </div>
         </>
       ) : null}
@@ -64,8 +77,12 @@ export default function Home() {
             {data.unit.name} · 本单位共登记人员 {total} 人。
           </p>
           <div className="quick-links">
-            <Link className="button primary" to="/people/new">登记人员</Link>
-            <Link className="button" to="/people">本单位人员</Link>
+            <Link className="button primary" to="/people/new">
+              登记人员
+            </Link>
+            <Link className="button" to="/people">
+              本单位人员
+            </Link>
           </div>
         </>
       ) : null}
@@ -120,8 +137,7 @@ export default function Home() {
           <ul className="timeline">
             {data.recent.map((r) => (
               <li key={r.id}>
-                <time>{formatDateTime(r.at)}</time> {r.actor_name} · {entityLabel(r.entity_type)} #{r.entity_id} ·{" "}
-                {actionLabel(r.action)}
+                <time>{formatDateTime(r.at)}</time> {r.actor_name} · {entityLabel(r.entity_type)} #{r.entity_id} · {actionLabel(r.action)}
               </li>
             ))}
           </ul>

@@ -23,6 +23,7 @@ import {
 } from "~/modules/studios/schema";
 import { addMilestone, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
+import { todayInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
 
@@ -39,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     milestones: milestones.map((ms) => ({ ...ms, canVerify: canVerifyMilestone(user, studio, ms) })),
     canAdd: !!relation(user, studio) && studioWorking(studio),
     canEnd: !!relation(user, studio) && m.status === "active",
-    today: new Date().toISOString().slice(0, 10),
+    today: todayInTaizhou(),
   });
 }
 
@@ -141,7 +142,9 @@ export default function MentorshipPage() {
             <li key={ms.id} className={`milestone ${ms.status}`}>
               <p>
                 <strong>{MILESTONE_KIND_LABELS[ms.kind]}</strong> <time>{ms.occurred_on}</time>{" "}
-                <span className={ms.status === "verified" ? "badge ok" : ms.status === "rejected" ? "badge bad" : "badge warn"}>{STATUS_LABELS[ms.status]}</span>
+                <span className={ms.status === "verified" ? "badge ok" : ms.status === "rejected" ? "badge bad" : "badge warn"}>
+                  {STATUS_LABELS[ms.status]}
+                </span>
               </p>
               <p>{describe(ms.kind, ms.details, ms.benefit_fen)}</p>
               <p className="small">

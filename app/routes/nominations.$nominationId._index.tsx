@@ -21,14 +21,7 @@ import {
 import { campaignLabel, nominationCode, reached, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { SEX_LABELS } from "~/modules/people/id-number";
 import { CONDITIONS } from "~/modules/nominations/eligibility";
-import {
-  canRecordOpinion,
-  eligibilityOf,
-  nominationForViewer,
-  opinionsOf,
-  quotaWarningFor,
-  recordOpinion,
-} from "~/modules/nominations/nominations.server";
+import { canRecordOpinion, eligibilityOf, nominationForViewer, opinionsOf, quotaWarningFor, recordOpinion } from "~/modules/nominations/nominations.server";
 import { canEditNomination, canReview, stepOpen } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { expertScoreSchema, objectionSchema, OUTCOME_LABELS, qualificationSchema, resolveObjectionSchema } from "~/modules/nominations/review-schema";
@@ -177,7 +170,11 @@ export default function NominationPage() {
     {
       stage: "final_approval" as const,
       done: !!n.certificate_number,
-      text: n.certificate_number ? `第 ${n.award_rank} 名，命名为${campaignLabel(campaign.number)}“台州工匠”，证书编号 ${n.certificate_number}` : n.final_rank ? `最终排名第 ${n.final_rank} 名，未进入命名名单` : "—",
+      text: n.certificate_number
+        ? `第 ${n.award_rank} 名，命名为${campaignLabel(campaign.number)}“台州工匠”，证书编号 ${n.certificate_number}`
+        : n.final_rank
+          ? `最终排名第 ${n.final_rank} 名，未进入命名名单`
+          : "—",
     },
   ];
 

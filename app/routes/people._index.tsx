@@ -20,10 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "person.read");
   const db = getDb();
   const filter = personFilterSchema.parse(searchParams(request));
-  const [result, units] = await Promise.all([
-    listPeople(db, user, filter),
-    user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
-  ]);
+  const [result, units] = await Promise.all([listPeople(db, user, filter), user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([])]);
   return json({ ...result, units, filter, canCreate: can(user, "person.create") });
 }
 

@@ -114,7 +114,15 @@ export default function Publicity() {
                 <td data-label="媒体">
                   {OUTLET_LABELS[i.outlet]} · {i.outlet_name}
                 </td>
-                <td data-label="标题">{i.url ? <a href={i.url} rel="noopener noreferrer nofollow" target="_blank">{i.title}</a> : i.title}</td>
+                <td data-label="标题">
+                  {i.url ? (
+                    <a href={i.url} rel="noopener noreferrer nofollow" target="_blank">
+                      {i.title}
+                    </a>
+                  ) : (
+                    i.title
+                  )}
+                </td>
                 <td data-label="对象">
                   {i.person_id ? <Link to={`/people/${i.person_id}`}>{i.person_name}</Link> : null}
                   {i.studio_id ? <Link to={`/studios/${i.studio_id}`}>{i.studio_name}</Link> : null}

@@ -35,7 +35,13 @@ export default function Showcase() {
       <ul className="profile-grid">
         {rows.map((c) => (
           <li key={`${c.id}-${c.campaign_number}`} className="card profile-card">
-            {c.has_photo ? <img src={`/showcase/photos/${c.id}`} alt={`${c.name}的照片`} loading="lazy" /> : <div className="photo-placeholder" aria-hidden>匠</div>}
+            {c.has_photo ? (
+              <img src={`/showcase/photos/${c.id}`} alt={`${c.name}的照片`} loading="lazy" />
+            ) : (
+              <div className="photo-placeholder" aria-hidden>
+                匠
+              </div>
+            )}
             <div>
               <h2>
                 <Link to={`/showcase/craftsmen/${c.id}`}>{c.name}</Link>

@@ -15,6 +15,7 @@ import { evaluationsOf } from "~/modules/studios/evaluation.server";
 import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
 import { mentorshipsOf } from "~/modules/studios/mentorships.server";
 import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
+import { yearInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
 
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
-  const year = new Date().getFullYear();
+  const year = yearInTaizhou();
   const [evaluations, mentorships, history, figures] = await Promise.all([
     evaluationsOf(db, studio.id),
     mentorshipsOf(db, studio.id),

@@ -12,6 +12,7 @@ import { canManageApprentices } from "~/modules/studios/policy";
 import { apprenticeSchema } from "~/modules/studios/schema";
 import { addApprentice } from "~/modules/studios/mentorships.server";
 import { studioForViewer } from "~/modules/studios/studios.server";
+import { todayInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "登记学徒 · 匠心" }];
 
@@ -24,7 +25,16 @@ async function load(request: Request, studioId: string | undefined) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { studio } = await load(request, params.studioId);
-  return json({ studio: { id: studio.id, name: studio.name, org_unit_id: studio.org_unit_id, unit_name: studio.unit_name, host_enterprise: studio.host_enterprise, industry: studio.industry } });
+  return json({
+    studio: {
+      id: studio.id,
+      name: studio.name,
+      org_unit_id: studio.org_unit_id,
+      unit_name: studio.unit_name,
+      host_enterprise: studio.host_enterprise,
+      industry: studio.industry,
+    },
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -42,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function NewApprentice() {
   const { studio } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayInTaizhou();
   const [form, fields] = useForm({
     lastResult,
     defaultValue: { orgUnitId: String(studio.org_unit_id), employer: studio.host_enterprise, industry: studio.industry, startDate: today },

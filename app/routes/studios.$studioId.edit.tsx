@@ -22,7 +22,11 @@ async function load(request: Request, studioId: string | undefined) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, studio } = await load(request, params.studioId);
-  const leader = await getDb().selectFrom("person").select(["id", "name", "employer", "industry", "org_unit_id"]).where("id", "=", studio.person_id).executeTakeFirstOrThrow();
+  const leader = await getDb()
+    .selectFrom("person")
+    .select(["id", "name", "employer", "industry", "org_unit_id"])
+    .where("id", "=", studio.person_id)
+    .executeTakeFirstOrThrow();
   return json({
     studio,
     leaders: [{ ...leader, title: studio.award_title }],

@@ -17,9 +17,15 @@ export const meta: MetaFunction = () => [{ title: "工匠工作室 · 匠心" }]
 
 const filterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
-  status: z.enum(Object.keys(STUDIO_STATUS_LABELS) as [keyof typeof STUDIO_STATUS_LABELS]).optional().catch(undefined),
+  status: z
+    .enum(Object.keys(STUDIO_STATUS_LABELS) as [keyof typeof STUDIO_STATUS_LABELS])
+    .optional()
+    .catch(undefined),
   unitId: z.coerce.number().int().positive().optional().catch(undefined),
-  focusSector: z.enum(Object.keys(FOCUS_SECTOR_LABELS) as [keyof typeof FOCUS_SECTOR_LABELS]).optional().catch(undefined),
+  focusSector: z
+    .enum(Object.keys(FOCUS_SECTOR_LABELS) as [keyof typeof FOCUS_SECTOR_LABELS])
+    .optional()
+    .catch(undefined),
   page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
 });
 

@@ -23,7 +23,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     units,
     fixedUnitId: user.role === "county_officer" ? user.orgUnitId : null,
     defaults: only
-      ? { leaderPersonId: String(only.id), name: `${only.name}工匠工作室`, hostEnterprise: only.employer, industry: only.industry, orgUnitId: String(only.org_unit_id) }
+      ? {
+          leaderPersonId: String(only.id),
+          name: `${only.name}工匠工作室`,
+          hostEnterprise: only.employer,
+          industry: only.industry,
+          orgUnitId: String(only.org_unit_id),
+        }
       : {},
   });
 }

@@ -13,13 +13,8 @@ import { filesOf, readForm } from "~/lib/upload.server";
 import { historyOf } from "~/modules/audit/audit.server";
 import { availableSteps, canEditApplication, canUploadGraduation, SUBSIDY_STATUS_LABELS, SUBSIDY_STEPS } from "~/modules/subsidies/policy";
 import { ATTACHMENT_LABELS, STUDY_MODE_LABELS, stepSchema } from "~/modules/subsidies/schema";
-import {
-  addAttachments,
-  applicationForViewer,
-  attachmentsOf,
-  budgetStatus,
-  takeSubsidyStep,
-} from "~/modules/subsidies/subsidies.server";
+import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
+import { todayInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助申请 · 匠心" }];
 
@@ -41,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     steps: steps.map((s) => ({ step: s, label: SUBSIDY_STEPS[s].label, needsReason: "needsReason" in SUBSIDY_STEPS[s] })),
     canEdit: canEditApplication(user, app),
     canUploadGraduation: canUploadGraduation(user, app),
-    today: new Date().toISOString().slice(0, 10),
+    today: todayInTaizhou(),
   });
 }
 
@@ -202,7 +197,12 @@ export default function SubsidyPage() {
               {s.step === "city_approve" ? (
                 <label>
                   批准金额（元）
-                  <input name="amount" defaultValue={app.max_fen !== null ? (Math.min(app.requested_fen, app.max_fen) / 100).toFixed(2) : ""} inputMode="decimal" required />
+                  <input
+                    name="amount"
+                    defaultValue={app.max_fen !== null ? (Math.min(app.requested_fen, app.max_fen) / 100).toFixed(2) : ""}
+                    inputMode="decimal"
+                    required
+                  />
                 </label>
               ) : null}
               {s.step === "disburse" || s.step === "close" ? (

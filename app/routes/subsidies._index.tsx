@@ -14,12 +14,16 @@ import { TARGET_DEGREES } from "~/modules/subsidies/schema";
 import { budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/subsidies.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { yearInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助 · 匠心" }];
 
 const filterSchema = z.object({
   year: z.coerce.number().int().min(2018).max(2100).optional().catch(undefined),
-  status: z.enum(Object.keys(SUBSIDY_STATUS_LABELS) as [keyof typeof SUBSIDY_STATUS_LABELS]).optional().catch(undefined),
+  status: z
+    .enum(Object.keys(SUBSIDY_STATUS_LABELS) as [keyof typeof SUBSIDY_STATUS_LABELS])
+    .optional()
+    .catch(undefined),
   unitId: z.coerce.number().int().positive().optional().catch(undefined),
   degree: z.enum(TARGET_DEGREES).optional().catch(undefined),
   queue: z.enum(["mine", "review", "approve"]).optional().catch(undefined),
@@ -30,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "subsidy.read");
   const db = getDb();
   const filter = filterSchema.parse(searchParams(request));
-  const year = filter.year ?? new Date().getFullYear();
+  const year = filter.year ?? yearInTaizhou();
   const [result, units, budget, policy, hasAward] = await Promise.all([
     listApplications(db, user, filter),
     user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
@@ -78,8 +82,8 @@ export default function Subsidies() {
       </div>
       {d.budget ? (
         <div className="card budget">
-          <strong>{d.year}年预算</strong> {formatFen(d.budget.budget)} · 已批准 {formatFen(d.budget.committed)} · 已拨付 {formatFen(d.budget.paid)} ·
-          剩余 <strong>{formatFen(d.budget.remaining)}</strong>
+          <strong>{d.year}年预算</strong> {formatFen(d.budget.budget)} · 已批准 {formatFen(d.budget.committed)} · 已拨付 {formatFen(d.budget.paid)} · 剩余{" "}
+          <strong>{formatFen(d.budget.remaining)}</strong>
         </div>
       ) : null}
       {d.role === "craftsman" && !d.policyOpen ? <p className="notice">{d.year}年的学历提升补助暂未开放申请。</p> : null}

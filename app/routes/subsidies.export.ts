@@ -2,12 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { exportApplications } from "~/modules/subsidies/subsidies.server";
+import { yearParam } from "~/lib/time";
 
 /** The year's applications and payments as .xlsx, for the finance office. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "subsidy.policy");
-  const raw = Number(new URL(request.url).searchParams.get("year"));
-  const year = Number.isInteger(raw) && raw >= 2018 && raw <= 2100 ? raw : new Date().getFullYear();
+  const year = yearParam(new URL(request.url).searchParams.get("year"));
   const body = await exportApplications(getDb(), year);
   return new Response(new Uint8Array(body), {
     headers: {

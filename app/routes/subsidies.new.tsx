@@ -7,13 +7,14 @@ import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
 import { applicationSchema } from "~/modules/subsidies/schema";
 import { createApplication, findPolicy } from "~/modules/subsidies/subsidies.server";
+import { yearInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "申请学历提升补助 · 匠心" }];
 
 async function load(request: Request) {
   const user = await requirePermission(request, "subsidy.read");
   if (user.role !== "craftsman") throw json({ error: "学历提升补助由获评的工匠本人申请" }, { status: 403 });
-  return { user, year: new Date().getFullYear() };
+  return { user, year: yearInTaizhou() };
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

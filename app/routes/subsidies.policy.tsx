@@ -8,12 +8,12 @@ import { getDb } from "~/db.server";
 import { parseYuan } from "~/lib/money";
 import { policySchema, TARGET_DEGREES } from "~/modules/subsidies/schema";
 import { budgetStatus, findPolicy, savePolicy } from "~/modules/subsidies/subsidies.server";
+import { yearParam } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助政策 · 匠心" }];
 
 function yearOf(request: Request): number {
-  const year = Number(new URL(request.url).searchParams.get("year"));
-  return Number.isInteger(year) && year >= 2018 && year <= 2100 ? year : new Date().getFullYear();
+  return yearParam(new URL(request.url).searchParams.get("year"));
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -59,7 +59,9 @@ export default function SubsidyPolicy() {
         <Link to="/subsidies">← 学历提升补助</Link>
       </p>
       <h1>{year}年学历提升补助政策</h1>
-      <p className="lead">已批准 {(budget.committed / 100).toFixed(2)} 元，已拨付 {(budget.paid / 100).toFixed(2)} 元。预算不能低于已批准的金额。</p>
+      <p className="lead">
+        已批准 {(budget.committed / 100).toFixed(2)} 元，已拨付 {(budget.paid / 100).toFixed(2)} 元。预算不能低于已批准的金额。
+      </p>
       {data?.saved ? (
         <p className="notice success" role="status">
           已保存。

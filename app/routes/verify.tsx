@@ -19,14 +19,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
       {
         code,
         checked: true,
-        result: award ? { name: award.name ?? "（获证人未同意公开姓名）", title: award.title, date: award.named_on, hours: null, issuer: "台州市总工会" } : null,
+        result: award
+          ? { name: award.name ?? "（获证人未同意公开姓名）", title: award.title, date: award.named_on, hours: null, issuer: "台州市总工会" }
+          : null,
       },
       { status: award ? 200 : 404 },
     );
   }
   const found = await verifyCertificate(getDb(), code);
   return json(
-    { code, checked: true, result: found ? { name: found.name, title: found.title, date: formatDate(found.starts_at), hours: Number(found.hours), issuer: found.unit_name } : null },
+    {
+      code,
+      checked: true,
+      result: found ? { name: found.name, title: found.title, date: formatDate(found.starts_at), hours: Number(found.hours), issuer: found.unit_name } : null,
+    },
     { status: found ? 200 : 404 },
   );
 }

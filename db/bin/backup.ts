@@ -34,7 +34,9 @@ try {
   }
   fs.renameSync(partial, out);
   const rows = Object.values(header.tables).reduce((a, b) => a + b, 0);
-  console.log(`Backed up ${rows} rows of ${Object.keys(header.tables).length} tables (${engineName()}) to ${out} (${(fs.statSync(out).size / 1024).toFixed(0)} KB)`);
+  console.log(
+    `Backed up ${rows} rows of ${Object.keys(header.tables).length} tables (${engineName()}) to ${out} (${(fs.statSync(out).size / 1024).toFixed(0)} KB)`,
+  );
 } catch (error) {
   fs.rmSync(partial, { force: true });
   console.error(error instanceof Error ? error.message : error);

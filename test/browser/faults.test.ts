@@ -37,7 +37,14 @@ describe("faults", () => {
     // Connections opened first, so the requests below are on sockets the server has accepted.
     await Promise.all(Array.from({ length: 8 }, () => fetch(`${server.url}/healthz`).then((r) => r.text())));
     const pages = ["/dashboard", "/studios", "/people", "/events", "/subsidies", "/campaigns", "/dashboard/export", "/audit"];
-    const inFlight = pages.map((path) => fetch(server.url + path, { headers: { cookie } }).then(async (r) => ({ path, status: r.status, size: (await r.arrayBuffer()).byteLength, at: Date.now() })));
+    const inFlight = pages.map((path) =>
+      fetch(server.url + path, { headers: { cookie } }).then(async (r) => ({
+        path,
+        status: r.status,
+        size: (await r.arrayBuffer()).byteLength,
+        at: Date.now(),
+      })),
+    );
     await new Promise((r) => setTimeout(r, 60));
     const started = Date.now();
     server.child.kill("SIGTERM");
@@ -103,7 +110,11 @@ describe("faults", () => {
       // The app answers again on its own, and a new write goes through.
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       expect(server.child.exitCode).toBeNull();
-      const rows = await adminQuery<{ title: string; n: number }>("select title, count(*)::int as n from event where title like '故障演练%' group by title", [], url.toString());
+      const rows = await adminQuery<{ title: string; n: number }>(
+        "select title, count(*)::int as n from event where title like '故障演练%' group by title",
+        [],
+        url.toString(),
+      );
       const stored = new Map(rows.map((r) => [r.title, r.n]));
       for (const title of committed) expect(stored.get(title), title).toBe(1);
       // Nothing is stored twice, and nothing appears that nobody sent.

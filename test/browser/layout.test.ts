@@ -12,8 +12,35 @@ afterAll(async () => {
 
 const PAGES: Record<string, string[]> = {
   craftsman: ["/home", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account"],
-  wenling: ["/home", "/people", "/people/new", "/campaigns", "/studios", "/milestones/pending", "/evaluations", "/subsidies", "/events", "/events/new", "/dashboard"],
-  admin: ["/home", "/dashboard", "/campaigns", "/users", "/users/new", "/audit", "/org-units", "/evaluations", "/subsidies", "/subsidies/policy", "/publicity", "/showcase", "/showcase/studios", "/verify"],
+  wenling: [
+    "/home",
+    "/people",
+    "/people/new",
+    "/campaigns",
+    "/studios",
+    "/milestones/pending",
+    "/evaluations",
+    "/subsidies",
+    "/events",
+    "/events/new",
+    "/dashboard",
+  ],
+  admin: [
+    "/home",
+    "/dashboard",
+    "/campaigns",
+    "/users",
+    "/users/new",
+    "/audit",
+    "/org-units",
+    "/evaluations",
+    "/subsidies",
+    "/subsidies/policy",
+    "/publicity",
+    "/showcase",
+    "/showcase/studios",
+    "/verify",
+  ],
 };
 
 describe("every page fits a 375 px phone and runs without a script error", () => {
@@ -24,7 +51,8 @@ describe("every page fits a 375 px phone and runs without a script error", () =>
     const scriptErrors: string[] = [];
     page.on("pageerror", (error) => scriptErrors.push(`${page.url()}: ${error.message}`));
     page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) scriptErrors.push(`${page.url()}: ${message.text().slice(0, 200)}`);
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+        scriptErrors.push(`${page.url()}: ${message.text().slice(0, 200)}`);
     });
     await signIn(page, username);
     await page.waitForURL(`${baseUrl()}/home`);

@@ -15,7 +15,12 @@ afterAll(async () => {
 const sessionCookie = (username = "wenling") => signInOverHttp(baseUrl(), username);
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  return new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 describe("security headers and cookies", () => {

@@ -24,9 +24,10 @@ describe("a studio on a phone", () => {
     await officer.waitForURL(`${baseUrl()}/home`);
     await officer.goto(`${baseUrl()}/studios/new`);
     // With one possible leader the form shows their name and carries the id in the form.
-    const personId = await officer.locator("[name=leaderPersonId]").first().evaluate((el) =>
-      el instanceof HTMLSelectElement ? (el.options[1]?.value ?? "") : (el as HTMLInputElement).value,
-    );
+    const personId = await officer
+      .locator("[name=leaderPersonId]")
+      .first()
+      .evaluate((el) => (el instanceof HTMLSelectElement ? (el.options[1]?.value ?? "") : (el as HTMLInputElement).value));
     expect(personId).toMatch(/^\d+$/);
 
     const city = await phonePage(browser, "own-studio-city");

@@ -44,7 +44,13 @@ describe("user management", () => {
       db: t.db,
       path: "/users/new",
       as: city,
-      form: { username: "linhai01", displayName: "临海 张敏", password: "Linhai-2026", role: "county_officer", orgUnitId: String(await unitId(t.db, "linhai")) },
+      form: {
+        username: "linhai01",
+        displayName: "临海 张敏",
+        password: "Linhai-2026",
+        role: "county_officer",
+        orgUnitId: String(await unitId(t.db, "linhai")),
+      },
     });
     expect(created.status).toBe(302);
     const row = await t.db.selectFrom("app_user").selectAll().where("username", "=", "linhai01").executeTakeFirstOrThrow();
@@ -98,7 +104,13 @@ describe("user management", () => {
     });
     expect(update.status).toBe(200);
     expect(await getUser(new Request(`${ORIGIN}/home`, { headers: { cookie: cookie2 } }), t.db)).toBeNull();
-    const actions = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "user").where("entity_id", "=", officer.id).orderBy("id").execute();
+    const actions = await t.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("entity_type", "=", "user")
+      .where("entity_id", "=", officer.id)
+      .orderBy("id")
+      .execute();
     expect(actions.map((a) => a.action)).toEqual(["create", "reset_password", "update"]);
   });
 
@@ -113,7 +125,13 @@ describe("user management", () => {
     });
     expect(self.status).toBe(400);
     expect((await call(userPage.loader, { db: t.db, path: "/users/nope", params: { userId: "nope" }, as: city })).status).toBe(404);
-    const forged = await call(userPage.action, { db: t.db, path: `/users/${city.id}`, params: { userId: city.id }, as: city, form: { intent: "delete-everything" } });
+    const forged = await call(userPage.action, {
+      db: t.db,
+      path: `/users/${city.id}`,
+      params: { userId: city.id },
+      as: city,
+      form: { intent: "delete-everything" },
+    });
     expect(forged.status).toBe(400);
   });
 });
@@ -154,14 +172,23 @@ describe("sign-in page and home pages", () => {
     expect(ok.status).toBe(302);
     expect(ok.headers.get("location")).toBe("/people?page=2");
     expect(ok.headers.get("set-cookie")).toMatch(/jx_session=/);
-    const offsite = await call(login.action, { db: t.db, path: "/login", form: { username: officer.username, password: TEST_PASSWORD, redirectTo: "//evil.example/x" } });
+    const offsite = await call(login.action, {
+      db: t.db,
+      path: "/login",
+      form: { username: officer.username, password: TEST_PASSWORD, redirectTo: "//evil.example/x" },
+    });
     expect(offsite.headers.get("location")).toBe("/home");
     const wrong = await call(login.action, { db: t.db, path: "/login", form: { username: officer.username, password: "wrong-2026" } });
     expect(wrong.status).toBe(401);
     expect((await jsonOf(wrong)).error[""]).toEqual(["用户名或密码不正确"]);
     const empty = await call(login.action, { db: t.db, path: "/login", form: { username: "", password: "" } });
     expect(empty.status).toBe(400);
-    const crossSite = await call(login.action, { db: t.db, path: "/login", form: { username: officer.username, password: TEST_PASSWORD }, headers: { origin: "https://evil.example" } });
+    const crossSite = await call(login.action, {
+      db: t.db,
+      path: "/login",
+      form: { username: officer.username, password: TEST_PASSWORD },
+      headers: { origin: "https://evil.example" },
+    });
     expect(crossSite.status).toBe(403);
   });
 

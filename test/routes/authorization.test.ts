@@ -53,7 +53,10 @@ beforeAll(async () => {
   };
   const craftsmanB = (await makeAwardee(db, "jiaojiang", "椒江乙工匠")).user;
   const officerX = asSession("wenling");
-  cookies = [null, ...(await Promise.all([asSession("craftsman"), craftsmanB, officerX, asSession("jiaojiang"), asSession("admin")].map((u) => cookieFor(db, u))))];
+  cookies = [
+    null,
+    ...(await Promise.all([asSession("craftsman"), craftsmanB, officerX, asSession("jiaojiang"), asSession("admin")].map((u) => cookieFor(db, u)))),
+  ];
 
   const personA = asSession("craftsman").personId!;
   const studio = await db.selectFrom("studio").select("id").where("person_id", "=", personA).executeTakeFirstOrThrow();
@@ -73,15 +76,30 @@ beforeAll(async () => {
     .where("nominating_unit_id", "=", officerX.orgUnitId!)
     .executeTakeFirstOrThrow();
   const batch = await createImportBatch(db, officerX, openCampaign, officerX.orgUnitId!, "汇总表.csv", []);
-  const attended = await db.selectFrom("event_participant").select(["id", "event_id", "certificate_code"]).where("person_id", "=", personA).where("certificate_code", "is not", null).executeTakeFirstOrThrow();
+  const attended = await db
+    .selectFrom("event_participant")
+    .select(["id", "event_id", "certificate_code"])
+    .where("person_id", "=", personA)
+    .where("certificate_code", "is not", null)
+    .executeTakeFirstOrThrow();
   const series = await db.selectFrom("event_series").select("id").where("org_unit_id", "=", officerX.orgUnitId!).executeTakeFirstOrThrow();
-  const application = await db.selectFrom("subsidy_application").select("id").where("org_unit_id", "=", officerX.orgUnitId!).orderBy("id").executeTakeFirstOrThrow();
+  const application = await db
+    .selectFrom("subsidy_application")
+    .select("id")
+    .where("org_unit_id", "=", officerX.orgUnitId!)
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
   const attachment = await db.selectFrom("subsidy_attachment").select("id").where("application_id", "=", application.id).executeTakeFirstOrThrow();
   const clipping = await db.selectFrom("publicity_item").select("id").where("person_id", "=", personA).executeTakeFirstOrThrow();
   await db.updateTable("publicity_item").set({ clipping: PNG, clipping_type: "image/png" }).where("id", "=", clipping.id).execute();
   await db.updateTable("publication_consent").set({ photo: PNG, photo_type: "image/png" }).where("person_id", "=", personA).execute();
   const studioEvent = await db.selectFrom("event").select("checkin_code").where("studio_id", "=", studio.id).executeTakeFirstOrThrow();
-  const pendingMilestone = await db.selectFrom("milestone").select("id").where("mentorship_id", "in", db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id)).where("status", "=", "pending").executeTakeFirstOrThrow();
+  const pendingMilestone = await db
+    .selectFrom("milestone")
+    .select("id")
+    .where("mentorship_id", "in", db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id))
+    .where("status", "=", "pending")
+    .executeTakeFirstOrThrow();
   const award = await db.selectFrom("award").select("certificate_number").where("person_id", "=", personA).executeTakeFirstOrThrow();
 
   const c = String(openCampaign.id);
@@ -108,7 +126,12 @@ beforeAll(async () => {
     },
     "campaigns.$campaignId.import._index": { path: `/campaigns/${c}/import`, params: { campaignId: c }, loader: "L--+++" },
     // The upload endpoint's page only points to the import page.
-    "campaigns.$campaignId.import.upload": { path: `/campaigns/${c}/import/upload`, params: { campaignId: c }, loader: "++++++", actions: { upload: { form: {}, expect: "L--+++" } } },
+    "campaigns.$campaignId.import.upload": {
+      path: `/campaigns/${c}/import/upload`,
+      params: { campaignId: c },
+      loader: "++++++",
+      actions: { upload: { form: {}, expect: "L--+++" } },
+    },
     "campaigns.$campaignId.nominations._index": { path: `/campaigns/${c}/nominations`, params: { campaignId: c }, loader: "L--+++" },
     "campaigns.$campaignId.nominations.new": {
       path: `/campaigns/${c}/nominations/new`,
@@ -122,7 +145,12 @@ beforeAll(async () => {
       loader: "L----+",
       actions: Object.fromEntries(["candidates", "name", "scores", "votes"].map((intent) => [intent, { form: { intent }, expect: "L----+" }])),
     },
-    "campaigns.$campaignId.votes": { path: `/campaigns/${c}/votes`, params: { campaignId: c }, loader: "L----+", actions: { import: { form: {}, expect: "L----+" } } },
+    "campaigns.$campaignId.votes": {
+      path: `/campaigns/${c}/votes`,
+      params: { campaignId: c },
+      loader: "L----+",
+      actions: { import: { form: {}, expect: "L----+" } },
+    },
     "campaigns._index": { path: "/campaigns", loader: "L--+++" },
     "campaigns.new": { path: "/campaigns/new", loader: "L----+", actions: { create: { form: {}, expect: "L----+" } } },
     "certificates.$code": { path: `/certificates/${attended.certificate_code}`, params: { code: attended.certificate_code! }, loader: "++++++" },
@@ -134,7 +162,10 @@ beforeAll(async () => {
     evaluations: {
       path: "/evaluations",
       loader: "L--+++",
-      actions: { criteria: { form: { intent: "criteria" }, expect: "L----+" }, grade: { form: { intent: "grade", studioId: String(studio.id), grade: "pass", comment: "" }, expect: "L--+-+" } },
+      actions: {
+        criteria: { form: { intent: "criteria" }, expect: "L----+" },
+        grade: { form: { intent: "grade", studioId: String(studio.id), grade: "pass", comment: "" }, expect: "L--+-+" },
+      },
     },
     "events.$eventId": {
       path: `/events/${attended.event_id}`,
@@ -201,9 +232,17 @@ beforeAll(async () => {
       path: `/people/${personA}`,
       params: { personId: String(personA) },
       loader: "L+-+-+",
-      actions: { consent: { form: { intent: "consent", howObtained: "本人书面同意", story: "三十年如一日钻研缝纫机装配工艺。" }, expect: "L--+-+" }, reveal: { form: { intent: "reveal" }, expect: "L----+" } },
+      actions: {
+        consent: { form: { intent: "consent", howObtained: "本人书面同意", story: "三十年如一日钻研缝纫机装配工艺。" }, expect: "L--+-+" },
+        reveal: { form: { intent: "reveal" }, expect: "L----+" },
+      },
     },
-    "people.$personId.edit": { path: `/people/${personA}/edit`, params: { personId: String(personA) }, loader: "L--+-+", actions: { save: { form: {}, expect: "L--+-+" } } },
+    "people.$personId.edit": {
+      path: `/people/${personA}/edit`,
+      params: { personId: String(personA) },
+      loader: "L--+-+",
+      actions: { save: { form: {}, expect: "L--+-+" } },
+    },
     "people._index": { path: "/people", loader: "L+++++" },
     "people.new": { path: "/people/new", loader: "L--+++", actions: { create: { form: {}, expect: "L--+++" } } },
     publicity: { path: "/publicity", loader: "L--+++", actions: { add: { form: {}, expect: "L--+++" } } },
@@ -230,7 +269,12 @@ beforeAll(async () => {
       actions: { create: { form: {}, expect: "L+-+-+" } },
     },
     // An accredited studio's details are no longer edited by anyone (only the application was).
-    "studios.$studioId.edit": { path: `/studios/${studio.id}/edit`, params: { studioId: String(studio.id) }, loader: "L-----", actions: { save: { form: {}, expect: "L-----" } } },
+    "studios.$studioId.edit": {
+      path: `/studios/${studio.id}/edit`,
+      params: { studioId: String(studio.id) },
+      loader: "L-----",
+      actions: { save: { form: {}, expect: "L-----" } },
+    },
     "studios._index": { path: "/studios", loader: "L+++++" },
     "studios.new": { path: "/studios/new", loader: "L-++++", actions: { create: { form: {}, expect: "L-++++" } } },
     "subsidies.$applicationId._index": {
@@ -299,7 +343,9 @@ describe("the authorisation matrix", () => {
       if (!c) continue;
       const checks: Array<[label: string, fn: Fn | undefined, expect: string | undefined, form?: Record<string, string>]> = [
         ["GET", mod.loader, c.loader],
-        ...Object.entries(c.actions ?? {}).map(([intent, a]) => [`POST ${intent}`, mod.action, a.expect, a.form] as [string, Fn | undefined, string, Record<string, string>]),
+        ...Object.entries(c.actions ?? {}).map(
+          ([intent, a]) => [`POST ${intent}`, mod.action, a.expect, a.form] as [string, Fn | undefined, string, Record<string, string>],
+        ),
       ];
       for (const [label, fn, expected, form] of checks) {
         if (!fn || !expected) continue;

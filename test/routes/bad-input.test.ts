@@ -60,7 +60,10 @@ const attempts: Attempt[] = [];
 const users = {} as Record<"city" | "wenling" | "craftsman", SessionUser>;
 
 /** Each field of a valid form spoiled in the given ways, one at a time. */
-function spoil(base: Omit<Attempt, "fields" | "name"> & { label: string; form: Record<string, string | string[]> }, bad: Record<string, Array<string | string[] | null>>) {
+function spoil(
+  base: Omit<Attempt, "fields" | "name"> & { label: string; form: Record<string, string | string[]> },
+  bad: Record<string, Array<string | string[] | null>>,
+) {
   for (const [field, values] of Object.entries(bad)) {
     for (const value of values) {
       const fields: Fields = { ...base.form };
@@ -86,7 +89,11 @@ beforeAll(async () => {
   const db = t.db;
   await seedDemo(db);
   const all = await db.selectFrom("app_user").selectAll().execute();
-  for (const [key, username] of [["city", "admin"], ["wenling", "wenling"], ["craftsman", "craftsman"]] as const) {
+  for (const [key, username] of [
+    ["city", "admin"],
+    ["wenling", "wenling"],
+    ["craftsman", "craftsman"],
+  ] as const) {
     const u = all.find((x) => x.username === username)!;
     users[key] = { id: u.id, username: u.username, displayName: u.display_name, role: u.role, orgUnitId: u.org_unit_id, personId: u.person_id };
   }
@@ -96,36 +103,68 @@ beforeAll(async () => {
   const mentorship = await db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id).orderBy("id").executeTakeFirstOrThrow();
   const campaign = await db.selectFrom("campaign").select("id").where("status", "=", "nominating").executeTakeFirstOrThrow();
   const event = await db.selectFrom("event").select("id").where("org_unit_id", "=", Number(wenling)).orderBy("id").executeTakeFirstOrThrow();
-  const application = await db.selectFrom("subsidy_application").select("id").where("org_unit_id", "=", Number(wenling)).orderBy("id").executeTakeFirstOrThrow();
+  const application = await db
+    .selectFrom("subsidy_application")
+    .select("id")
+    .where("org_unit_id", "=", Number(wenling))
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
   const c = String(campaign.id);
 
   const person = personForm(wenling);
   const good = idNumberFor("M", "1979-03-15");
   const wrongCheck = good.slice(0, 17) + (good[17] === "0" ? "1" : "0");
   const asOfficer = { fn: personNew.action, path: "/people/new", as: users.wenling };
-  spoil({ ...asOfficer, label: "person", form: person }, {
-    name: [...TEXT("陈国强"), ...SCRIPT],
-    idNumber: [null, "", wrongCheck, good.slice(0, 17), good + "1", good.slice(0, 6) + "20991231" + good.slice(14), "000000197903151234", "33108119790230123X", "ABCDEFGHIJKLMNOPQR", "1' or '1'='1", `${good}\u0000`, idNumberFor("F", "1979-03-15"), idNumberFor("M", "1980-03-15"), "3.31081197903E+17"],
-    birthDate: [null, ...DATES],
-    sex: [null, "X", "男'--"],
-    phone: ["12345", "1395761234a", "<script>", "139576123456789", "'; delete from person; --"],
-    employer: TEXT("温岭东海泵业有限公司"),
-    industry: TEXT("泵与电机"),
-    ethnicity: [null, "火星族"],
-    education: [null, "博士后'--"],
-    politicalStatus: [null, "<b>党员</b>"],
-    skillLevel: [null, "宇宙级"],
-    orgUnitId: [null, "abc", "-1", "99999", "1 or 1=1"],
-  });
+  spoil(
+    { ...asOfficer, label: "person", form: person },
+    {
+      name: [...TEXT("陈国强"), ...SCRIPT],
+      idNumber: [
+        null,
+        "",
+        wrongCheck,
+        good.slice(0, 17),
+        good + "1",
+        good.slice(0, 6) + "20991231" + good.slice(14),
+        "000000197903151234",
+        "33108119790230123X",
+        "ABCDEFGHIJKLMNOPQR",
+        "1' or '1'='1",
+        `${good}\u0000`,
+        idNumberFor("F", "1979-03-15"),
+        idNumberFor("M", "1980-03-15"),
+        "3.31081197903E+17",
+      ],
+      birthDate: [null, ...DATES],
+      sex: [null, "X", "男'--"],
+      phone: ["12345", "1395761234a", "<script>", "139576123456789", "'; delete from person; --"],
+      employer: TEXT("温岭东海泵业有限公司"),
+      industry: TEXT("泵与电机"),
+      ethnicity: [null, "火星族"],
+      education: [null, "博士后'--"],
+      politicalStatus: [null, "<b>党员</b>"],
+      skillLevel: [null, "宇宙级"],
+      orgUnitId: [null, "abc", "-1", "99999", "1 or 1=1"],
+    },
+  );
 
-  const newUser = { username: "linhai09", displayName: "临海 张敏", password: "Linhai-2026", role: "county_officer", orgUnitId: String(await unitId(db, "linhai")) };
-  spoil({ fn: userNew.action, path: "/users/new", as: users.city, label: "user", form: newUser }, {
-    username: [null, "", "a b", "管理员", "<script>", LONG, "admin", "x'--"],
-    password: [null, "short", "12345678", "aaaaaaaaaaaa", LONG],
-    role: [null, "superuser", "city_admin'--"],
-    displayName: [null, "", LONG, "a\u0000b"],
-    orgUnitId: [null, "abc", "99999"],
-  });
+  const newUser = {
+    username: "linhai09",
+    displayName: "临海 张敏",
+    password: "Linhai-2026",
+    role: "county_officer",
+    orgUnitId: String(await unitId(db, "linhai")),
+  };
+  spoil(
+    { fn: userNew.action, path: "/users/new", as: users.city, label: "user", form: newUser },
+    {
+      username: [null, "", "a b", "管理员", "<script>", LONG, "admin", "x'--"],
+      password: [null, "short", "12345678", "aaaaaaaaaaaa", LONG],
+      role: [null, "superuser", "city_admin'--"],
+      displayName: [null, "", LONG, "a\u0000b"],
+      orgUnitId: [null, "abc", "99999"],
+    },
+  );
 
   const eventForm = {
     title: "技能交流",
@@ -136,25 +175,38 @@ beforeAll(async () => {
     channel: "offline",
     place: "温岭市职工服务中心",
   };
-  spoil({ fn: eventNew.action, path: "/events/new", as: users.wenling, label: "event", form: eventForm }, {
-    title: [...TEXT("技能交流")],
-    kind: [null, "party", "skill_exchange'--"],
-    organiser: [null, "unit:abc", `unit:${await unitId(db, "jiaojiang")}`, "studio:999999", "city", "<script>"],
-    startsAt: [null, "明天", "2026-02-30T09:00", "1e3"],
-    endsAt: [`${YEAR + 1}-03-01T08:00`, "不知道"],
-    channel: [null, "telepathy"],
-    capacity: ["-3", "1.5", "一百", "99999999999"],
-  });
+  spoil(
+    { fn: eventNew.action, path: "/events/new", as: users.wenling, label: "event", form: eventForm },
+    {
+      title: [...TEXT("技能交流")],
+      kind: [null, "party", "skill_exchange'--"],
+      organiser: [null, "unit:abc", `unit:${await unitId(db, "jiaojiang")}`, "studio:999999", "city", "<script>"],
+      startsAt: [null, "明天", "2026-02-30T09:00", "1e3"],
+      endsAt: [`${YEAR + 1}-03-01T08:00`, "不知道"],
+      channel: [null, "telepathy"],
+      capacity: ["-3", "1.5", "一百", "99999999999"],
+    },
+  );
 
-  const campaignForm = { number: "9", year: String(YEAR + 1), title: "第九届“台州工匠”选树", nominationDeadline: `${YEAR + 1}-04-30`, quotaPerUnit: "3", titleCount: "20" };
-  spoil({ fn: campaignNew.action, path: "/campaigns/new", as: users.city, label: "campaign", form: campaignForm }, {
-    number: [null, "0", "100", "二", "9.5", "-1"],
-    year: ["1999", "3000", "二〇二七"],
-    title: TEXT("第九届"),
-    nominationDeadline: [null, ...DATES.slice(0, 4)],
-    quotaPerUnit: ["0", "51", "x"],
-    titleCount: ["0", "201", "1e2"],
-  });
+  const campaignForm = {
+    number: "9",
+    year: String(YEAR + 1),
+    title: "第九届“台州工匠”选树",
+    nominationDeadline: `${YEAR + 1}-04-30`,
+    quotaPerUnit: "3",
+    titleCount: "20",
+  };
+  spoil(
+    { fn: campaignNew.action, path: "/campaigns/new", as: users.city, label: "campaign", form: campaignForm },
+    {
+      number: [null, "0", "100", "二", "9.5", "-1"],
+      year: ["1999", "3000", "二〇二七"],
+      title: TEXT("第九届"),
+      nominationDeadline: [null, ...DATES.slice(0, 4)],
+      quotaPerUnit: ["0", "51", "x"],
+      titleCount: ["0", "201", "1e2"],
+    },
+  );
 
   const nomination = {
     ...person,
@@ -172,15 +224,18 @@ beforeAll(async () => {
     inSkillPost: "yes",
     conditions: ["1", "5"],
   };
-  spoil({ fn: nominationNew.action, path: `/campaigns/${c}/nominations/new`, params: { campaignId: c }, as: users.wenling, label: "nomination", form: nomination }, {
-    deedsSummary: [null, "", "长".repeat(3001)],
-    achievements: [LONG],
-    frontlineYears: ["-1", "八", "200"],
-    channel: [null, "bribe"],
-    conditions: [["99"], ["1", "1'--"]],
-    nominatingUnitId: ["abc"],
-    idNumber: [wrongCheck, "<script>alert(1)</script>"],
-  });
+  spoil(
+    { fn: nominationNew.action, path: `/campaigns/${c}/nominations/new`, params: { campaignId: c }, as: users.wenling, label: "nomination", form: nomination },
+    {
+      deedsSummary: [null, "", "长".repeat(3001)],
+      achievements: [LONG],
+      frontlineYears: ["-1", "八", "200"],
+      channel: [null, "bribe"],
+      conditions: [["99"], ["1", "1'--"]],
+      nominatingUnitId: ["abc"],
+      idNumber: [wrongCheck, "<script>alert(1)</script>"],
+    },
+  );
 
   spoil(
     {
@@ -209,22 +264,35 @@ beforeAll(async () => {
   );
 
   const apprentice = apprenticeForm("1998-08-08", { orgUnitId: wenling });
-  spoil({ fn: apprenticeNew.action, path: `/studios/${studio.id}/apprentices/new`, params: { studioId: String(studio.id) }, as: users.craftsman, label: "apprentice", form: apprentice }, {
-    startDate: [null, "2020-02-30"],
-    plannedEnd: ["2019-01-01", "永远"],
-    goals: [LONG],
-    idNumber: [wrongCheck, ""],
-  });
+  spoil(
+    {
+      fn: apprenticeNew.action,
+      path: `/studios/${studio.id}/apprentices/new`,
+      params: { studioId: String(studio.id) },
+      as: users.craftsman,
+      label: "apprentice",
+      form: apprentice,
+    },
+    {
+      startDate: [null, "2020-02-30"],
+      plannedEnd: ["2019-01-01", "永远"],
+      goals: [LONG],
+      idNumber: [wrongCheck, ""],
+    },
+  );
 
   const subsidy = subsidyForm(YEAR);
-  spoil({ fn: subsidyNew.action, path: "/subsidies/new", as: users.craftsman, label: "subsidy", form: subsidy }, {
-    tuition: [null, ...AMOUNTS],
-    requested: [...AMOUNTS, "30000"],
-    targetDegree: [null, "博士后"],
-    studyMode: ["sleeping"],
-    institution: TEXT("台州学院"),
-    expectedGraduation: [`${YEAR - 1}-07-01`, "不毕业"],
-  });
+  spoil(
+    { fn: subsidyNew.action, path: "/subsidies/new", as: users.craftsman, label: "subsidy", form: subsidy },
+    {
+      tuition: [null, ...AMOUNTS],
+      requested: [...AMOUNTS, "30000"],
+      targetDegree: [null, "博士后"],
+      studyMode: ["sleeping"],
+      institution: TEXT("台州学院"),
+      expectedGraduation: [`${YEAR - 1}-07-01`, "不毕业"],
+    },
+  );
 
   spoil(
     {
@@ -238,42 +306,81 @@ beforeAll(async () => {
   );
 
   spoil(
-    { fn: publicity.action, path: "/publicity", as: users.wenling, label: "publicity", form: { outlet: "newspaper", outletName: "台州日报", title: "匠心报道", publishedOn: "2026-05-01", personId: String(users.craftsman.personId) } },
+    {
+      fn: publicity.action,
+      path: "/publicity",
+      as: users.wenling,
+      label: "publicity",
+      form: { outlet: "newspaper", outletName: "台州日报", title: "匠心报道", publishedOn: "2026-05-01", personId: String(users.craftsman.personId) },
+    },
     { outlet: ["pravda"], title: TEXT("匠心报道").slice(0, 4), publishedOn: ["2026-02-30", "昨天"], url: ["javascript:alert(1)", "ftp://x", "http://", LONG] },
   );
 
-  spoil({ fn: dashboard.action, path: "/dashboard", as: users.city, label: "plan", form: { target: "100", startYear: "2018", endYear: "2022" } }, {
-    target: [null, "0", "-5", "一百", "1e9"],
-    startYear: ["1900", "x"],
-    endYear: ["2017", "2999"],
-  });
+  spoil(
+    { fn: dashboard.action, path: "/dashboard", as: users.city, label: "plan", form: { target: "100", startYear: "2018", endYear: "2022" } },
+    {
+      target: [null, "0", "-5", "一百", "1e9"],
+      startYear: ["1900", "x"],
+      endYear: ["2017", "2999"],
+    },
+  );
 
-  spoil({ fn: account.action, path: "/account", as: users.city, label: "password change", form: { currentPassword: "Jiangxin-2026", newPassword: "Another-2026x", confirmPassword: "Another-2026x" } }, {
-    newPassword: ["short", LONG],
-    confirmPassword: ["Different-2026x"],
-  });
+  spoil(
+    {
+      fn: account.action,
+      path: "/account",
+      as: users.city,
+      label: "password change",
+      form: { currentPassword: "Jiangxin-2026", newPassword: "Another-2026x", confirmPassword: "Another-2026x" },
+    },
+    {
+      newPassword: ["short", LONG],
+      confirmPassword: ["Different-2026x"],
+    },
+  );
 
-  spoil({ fn: login.action, path: "/login", as: null, label: "sign-in", form: { username: "admin", password: "Jiangxin-2026" } }, {
-    username: [null, "", LONG],
-    password: [null, "", LONG],
-  });
-  spoil({ fn: checkin.action, path: "/checkin", as: users.craftsman, label: "check-in", form: { code: "ABCDEF" } }, {
-    code: [null, "", "12345", "ABCDEFG", "<svg>", "' or 1=1", "ÄÖÜ123"],
-  });
+  spoil(
+    { fn: login.action, path: "/login", as: null, label: "sign-in", form: { username: "admin", password: "Jiangxin-2026" } },
+    {
+      username: [null, "", LONG],
+      password: [null, "", LONG],
+    },
+  );
+  spoil(
+    { fn: checkin.action, path: "/checkin", as: users.craftsman, label: "check-in", form: { code: "ABCDEF" } },
+    {
+      code: [null, "", "12345", "ABCDEFG", "<svg>", "' or 1=1", "ÄÖÜ123"],
+    },
+  );
 
   // Files: evidence photos, the 汇总表, proof of study.
   const milestone = { intent: "milestone", kind: "skill_upgrade", occurredOn: "2021-05-01", fromLevel: "中级工", toLevel: "高级工", certificateNumber: "ZJ-1" };
-  const milestonePost = { fn: mentorshipPage.action, path: `/mentorships/${mentorship.id}`, params: { mentorshipId: String(mentorship.id) }, as: users.craftsman };
+  const milestonePost = {
+    fn: mentorshipPage.action,
+    path: `/mentorships/${mentorship.id}`,
+    params: { mentorshipId: String(mentorship.id) },
+    as: users.craftsman,
+  };
   const htmlAsPdf = fileOf("certificate.pdf", "application/pdf", "<html><script>alert(1)</script></html>");
   const exeAsJpg = fileOf("photo.jpg", "image/jpeg", Uint8Array.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]));
   const huge = fileOf("big.jpg", "image/jpeg", new Uint8Array(6 * 1024 * 1024).fill(0xff));
   const empty = fileOf("empty.jpg", "image/jpeg", new Uint8Array());
   const svg = fileOf("x.svg", "image/svg+xml", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
-  for (const [label, file] of [["HTML named .pdf", htmlAsPdf], ["program named .jpg", exeAsJpg], ["6 MB", huge], ["empty", empty], ["SVG with script", svg]] as const) {
+  for (const [label, file] of [
+    ["HTML named .pdf", htmlAsPdf],
+    ["program named .jpg", exeAsJpg],
+    ["6 MB", huge],
+    ["empty", empty],
+    ["SVG with script", svg],
+  ] as const) {
     attempts.push({ ...milestonePost, name: `evidence: ${label}`, fields: { ...milestone, evidence: file } });
   }
   attempts.push({ ...milestonePost, name: "evidence: none", fields: { ...milestone } });
-  attempts.push({ ...milestonePost, name: "milestone: future date", fields: { ...milestone, occurredOn: `${YEAR + 2}-01-01`, evidence: fileOf("c.pdf", "application/pdf", "%PDF-1.4\n%%EOF") } });
+  attempts.push({
+    ...milestonePost,
+    name: "milestone: future date",
+    fields: { ...milestone, occurredOn: `${YEAR + 2}-01-01`, evidence: fileOf("c.pdf", "application/pdf", "%PDF-1.4\n%%EOF") },
+  });
   const upload = { fn: importUpload.action, path: `/campaigns/${c}/import/upload`, params: { campaignId: c }, as: users.wenling, json: true };
   const zipHeader = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]);
   for (const [label, file] of [
@@ -293,15 +400,34 @@ beforeAll(async () => {
 
   // Forged intents and steps, and ids that are not ids.
   const studioParams = { fn: studioPage.action, path: `/studios/${studio.id}`, params: { studioId: String(studio.id) }, as: users.city };
-  for (const form of [{ step: "drop_table", expected: "active" }, { step: "revoke", expected: "<script>" }, { step: "revoke" }, { step: ["suspend", "revoke"], expected: "active" }, {}]) {
+  for (const form of [
+    { step: "drop_table", expected: "active" },
+    { step: "revoke", expected: "<script>" },
+    { step: "revoke" },
+    { step: ["suspend", "revoke"], expected: "active" },
+    {},
+  ]) {
     attempts.push({ ...studioParams, name: `studio step ${JSON.stringify(form)}`, fields: form });
   }
   for (const id of ["abc", "-1", "0", "1.5", "99999999999999999999", "1e3", "0x10", "1;drop table studio", "%00"]) {
     attempts.push({ ...studioParams, params: { studioId: id }, name: `studio id ${id}`, fields: { step: "suspend", expected: "active", reason: "测试" } });
-    attempts.push({ fn: personPage.action, path: `/people/${id}`, params: { personId: id }, as: users.city, name: `person id ${id}`, fields: { intent: "reveal", reason: "核对" } });
+    attempts.push({
+      fn: personPage.action,
+      path: `/people/${id}`,
+      params: { personId: id },
+      as: users.city,
+      name: `person id ${id}`,
+      fields: { intent: "reveal", reason: "核对" },
+    });
   }
   const eventParams = { fn: eventPage.action, path: `/events/${event.id}`, params: { eventId: String(event.id) }, as: users.wenling };
-  for (const form of [{ intent: "explode" }, { intent: "hours", participantId: "abc", hours: "2" }, { intent: "hours", participantId: "999999", hours: "2" }, { intent: "hours", participantId: "1", hours: "-2" }, { intent: ["checkin", "hours"] }]) {
+  for (const form of [
+    { intent: "explode" },
+    { intent: "hours", participantId: "abc", hours: "2" },
+    { intent: "hours", participantId: "999999", hours: "2" },
+    { intent: "hours", participantId: "1", hours: "-2" },
+    { intent: ["checkin", "hours"] },
+  ]) {
     attempts.push({ ...eventParams, name: `event ${JSON.stringify(form)}`, fields: form });
   }
 
@@ -313,8 +439,25 @@ beforeAll(async () => {
     ["campaign", { fn: campaignNew.action, path: "/campaigns/new", as: users.city, fields: campaignForm }],
     ["subsidy", { fn: subsidyNew.action, path: "/subsidies/new", as: users.craftsman, fields: subsidy }],
     ["studio step", { ...studioParams, fields: { step: "revoke", expected: "active", reason: "跨站伪造" } }],
-    ["reveal", { fn: personPage.action, path: `/people/${users.craftsman.personId}`, params: { personId: String(users.craftsman.personId) }, as: users.city, fields: { intent: "reveal", reason: "核对" } }],
-    ["password change", { fn: account.action, path: "/account", as: users.city, fields: { currentPassword: "Jiangxin-2026", newPassword: "Another-2026x", confirmPassword: "Another-2026x" } }],
+    [
+      "reveal",
+      {
+        fn: personPage.action,
+        path: `/people/${users.craftsman.personId}`,
+        params: { personId: String(users.craftsman.personId) },
+        as: users.city,
+        fields: { intent: "reveal", reason: "核对" },
+      },
+    ],
+    [
+      "password change",
+      {
+        fn: account.action,
+        path: "/account",
+        as: users.city,
+        fields: { currentPassword: "Jiangxin-2026", newPassword: "Another-2026x", confirmPassword: "Another-2026x" },
+      },
+    ],
   ] as const) {
     attempts.push({ ...a, name: `from another site: ${label}`, origin: "https://evil.example" });
     attempts.push({ ...a, name: `without an origin, cross-site: ${label}`, origin: null });
@@ -332,7 +475,11 @@ async function post(a: Attempt): Promise<Response> {
 
 /** Every table's rows, hashed: equal fingerprints mean nothing was written. */
 async function fingerprint(): Promise<Record<string, string>> {
-  const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('user_session') order by 1`.execute(t.db);
+  const tables = await sql<{
+    name: string;
+  }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('user_session') order by 1`.execute(
+    t.db,
+  );
   const result: Record<string, string> = {};
   for (const { name } of tables.rows) {
     const { rows } = await sql<{ h: string | null }>`select md5(string_agg(x::text, '|' order by x::text)) as h from ${sql.table(name)} x`.execute(t.db);
@@ -357,7 +504,20 @@ describe("hostile and broken input", () => {
   }, 300_000);
 
   it("answers hostile query strings on the lists and public pages without an error", async () => {
-    const queries = ["q=%00", "q=%27%20or%201%3D1--", "q=%3Cscript%3E", `q=${"长".repeat(500)}`, "page=-1", "page=99999999999", "page=abc", "unitId=1%20or%201=1", "from=2026-02-30", "status=%00", "year=%00", "fromYear=1e9&toYear=-5"];
+    const queries = [
+      "q=%00",
+      "q=%27%20or%201%3D1--",
+      "q=%3Cscript%3E",
+      `q=${"长".repeat(500)}`,
+      "page=-1",
+      "page=99999999999",
+      "page=abc",
+      "unitId=1%20or%201=1",
+      "from=2026-02-30",
+      "status=%00",
+      "year=%00",
+      "fromYear=1e9&toYear=-5",
+    ];
     const pages: Array<[Fn, string, SessionUser | null]> = [
       [peopleList.loader, "/people", users.city],
       [studioList.loader, "/studios", users.wenling],

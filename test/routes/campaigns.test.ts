@@ -89,7 +89,9 @@ describe("nominations by role", () => {
     expect((await call(editNomination.loader, { db: t.db, path: `${path}/edit`, params, as: craftsman })).status).toBe(403);
 
     const listParams = { campaignId: String(campaign.id) };
-    const theirs = await jsonOf(await call(nominationList.loader, { db: t.db, path: `/campaigns/${campaign.id}/nominations`, params: listParams, as: jiaojiang }));
+    const theirs = await jsonOf(
+      await call(nominationList.loader, { db: t.db, path: `/campaigns/${campaign.id}/nominations`, params: listParams, as: jiaojiang }),
+    );
     expect(theirs.rows).toEqual([]);
     const ours = await jsonOf(await call(nominationList.loader, { db: t.db, path: `/campaigns/${campaign.id}/nominations`, params: listParams, as: wenling }));
     expect(ours.rows.map((r: { id: number }) => r.id)).toEqual([nominationId]);
@@ -134,8 +136,38 @@ describe("import and export by role", () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("s");
     const form = await nominationForm(t.db, { unit: "jiaojiang" });
-    sheet.addRow(["姓名", "性别", "身份证号码", "民族", "学历", "政治面貌", "工作单位", "所属行业", "技术等级", "一线技能工作年限", "是否仍在技能岗位", "符合条件", "主要技术成果", "主要事迹"]);
-    sheet.addRow([form.name, "男", form.idNumber, "汉族", "大专", "群众", "椒江船舶修造有限公司", "船舶修造", "技师", 9, "是", "二", "船体焊接工艺改进", "事迹"]);
+    sheet.addRow([
+      "姓名",
+      "性别",
+      "身份证号码",
+      "民族",
+      "学历",
+      "政治面貌",
+      "工作单位",
+      "所属行业",
+      "技术等级",
+      "一线技能工作年限",
+      "是否仍在技能岗位",
+      "符合条件",
+      "主要技术成果",
+      "主要事迹",
+    ]);
+    sheet.addRow([
+      form.name,
+      "男",
+      form.idNumber,
+      "汉族",
+      "大专",
+      "群众",
+      "椒江船舶修造有限公司",
+      "船舶修造",
+      "技师",
+      9,
+      "是",
+      "二",
+      "船体焊接工艺改进",
+      "事迹",
+    ]);
     const file = new File([new Uint8Array(await workbook.xlsx.writeBuffer())], "椒江.xlsx");
     const body = new FormData();
     body.set("file", file);
@@ -168,7 +200,12 @@ describe("import and export by role", () => {
       .execute();
     expect(nominations.map((n) => n.code)).toEqual(["wenling", "jiaojiang"]);
 
-    const exported = await call(exportRoute.loader, { db: t.db, path: `/campaigns/${campaign.id}/export?unitId=0&full=1`, params: { campaignId: String(campaign.id) }, as: jiaojiang });
+    const exported = await call(exportRoute.loader, {
+      db: t.db,
+      path: `/campaigns/${campaign.id}/export?unitId=0&full=1`,
+      params: { campaignId: String(campaign.id) },
+      as: jiaojiang,
+    });
     expect(exported.headers.get("content-type")).toContain("spreadsheetml");
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await exported.arrayBuffer());
@@ -221,15 +258,16 @@ describe("running a whole campaign through the pages", () => {
       const response = await call(campaignPage.action, { db: t.db, path: page, params: campaignParams, as: city, form: { intent: "advance", expected } });
       expect(response.status, JSON.stringify(await jsonOf(response))).toBe(200);
     };
-    const reviewPost = (form: Record<string, string>) =>
-      call(review.action, { db: t.db, path: `${page}/review`, params: campaignParams, as: city, form });
+    const reviewPost = (form: Record<string, string>) => call(review.action, { db: t.db, path: `${page}/review`, params: campaignParams, as: city, form });
 
     await advance("nominating");
     const passed = await reviewPost({ intent: "pass-clear" });
     expect((await jsonOf(passed)).passed).toBe(22);
     await advance("qualification");
 
-    const board = (await jsonOf(await call(review.loader, { db: t.db, path: `${page}/review`, params: campaignParams, as: city }))).board as Array<{ id: number }>;
+    const board = (await jsonOf(await call(review.loader, { db: t.db, path: `${page}/review`, params: campaignParams, as: city }))).board as Array<{
+      id: number;
+    }>;
     expect(board).toHaveLength(22);
     const badScores = await reviewPost({ intent: "scores", expertName: "专家甲", [`score-${board[0].id}`]: "101" });
     expect(badScores.status).toBe(400);
@@ -241,7 +279,10 @@ describe("running a whole campaign through the pages", () => {
     expect((await reviewPost({ intent: "candidates", count: "21" })).status).toBe(200);
     await advance("expert_review");
 
-    const after = (await jsonOf(await call(review.loader, { db: t.db, path: `${page}/review`, params: campaignParams, as: city }))).board as Array<{ id: number; candidate: boolean }>;
+    const after = (await jsonOf(await call(review.loader, { db: t.db, path: `${page}/review`, params: campaignParams, as: city }))).board as Array<{
+      id: number;
+      candidate: boolean;
+    }>;
     const candidates = after.filter((b) => b.candidate);
     expect(candidates).toHaveLength(21);
     const badVotes = await reviewPost({ intent: "votes", [`votes-${candidates[0].id}`]: "-5" });

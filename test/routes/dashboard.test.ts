@@ -24,7 +24,20 @@ describe("the dashboard page", () => {
     const exported = await call(dashboardExport.loader, { db: t.db, path: "/dashboard/export", as: county });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await exported.arrayBuffer());
-    expect(book.worksheets.map((w) => w.name)).toEqual(["工作室建设进度", "各单位工作室", "工作室领域", "育人成效", "竞赛获奖级别", "学历提升补助", "补助申请状态", "交流培训", "交流培训覆盖面", "工作室成效排名", "宣传报道", "历届评选"]);
+    expect(book.worksheets.map((w) => w.name)).toEqual([
+      "工作室建设进度",
+      "各单位工作室",
+      "工作室领域",
+      "育人成效",
+      "竞赛获奖级别",
+      "学历提升补助",
+      "补助申请状态",
+      "交流培训",
+      "交流培训覆盖面",
+      "工作室成效排名",
+      "宣传报道",
+      "历届评选",
+    ]);
     const units = book.getWorksheet("各单位工作室")!.getSheetValues().slice(3).filter(Boolean) as unknown[][];
     expect(units.map((r) => r[1])).toEqual(["温岭市"]);
     expect((await call(dashboardExport.loader, { db: t.db, path: "/dashboard/export", as: craftsman })).status).toBe(403);

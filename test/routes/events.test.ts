@@ -41,7 +41,9 @@ describe("events through the pages", () => {
     const params = { eventId: String(id) };
 
     expect((await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params, as: jiaojiang })).status).toBe(403);
-    expect((await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: jiaojiang, form: { intent: "checkin", participantId: "1" } })).status).toBe(403);
+    expect(
+      (await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: jiaojiang, form: { intent: "checkin", participantId: "1" } })).status,
+    ).toBe(403);
     const page = await jsonOf(await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params, as: wenling }));
     const code = page.event.checkin_code as string;
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
@@ -53,22 +55,40 @@ describe("events through the pages", () => {
     expect((await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code: "ZZZZZ9" } })).status).toBe(404);
     const ok = await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code: code.toLowerCase() } });
     expect(await jsonOf(ok)).toMatchObject({ ok: true, message: "签到成功", eventId: id });
-    expect(await jsonOf(await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code } }))).toMatchObject({ message: "您已经签到过了" });
+    expect(await jsonOf(await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code } }))).toMatchObject({
+      message: "您已经签到过了",
+    });
     // Now a participant: they see the event, but only their own line and not the code.
     const theirs = await jsonOf(await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params, as: craftsman }));
     expect(theirs.event.checkin_code).toBeNull();
     expect(theirs.participants).toHaveLength(1);
-    expect((await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: craftsman, form: { intent: "add-person", idNumber: person.idNumber } })).status).toBe(403);
+    expect(
+      (await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: craftsman, form: { intent: "add-person", idNumber: person.idNumber } }))
+        .status,
+    ).toBe(403);
     // Certificates only after the end.
     const [line] = theirs.participants;
-    expect((await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: craftsman, form: { intent: "certificate", participantId: String(line.id) } })).status).toBe(409);
+    expect(
+      (
+        await call(eventPage.action, {
+          db: t.db,
+          path: `/events/${id}`,
+          params,
+          as: craftsman,
+          form: { intent: "certificate", participantId: String(line.id) },
+        })
+      ).status,
+    ).toBe(409);
 
     // Editing is for the organiser side only.
     expect((await call(editEvent.loader, { db: t.db, path: `/events/${id}/edit`, params, as: jiaojiang })).status).toBe(403);
     expect((await call(editEvent.loader, { db: t.db, path: `/events/${id}/edit`, params, as: craftsman })).status).toBe(403);
     const edited = await call(editEvent.action, { db: t.db, path: `/events/${id}/edit`, params, as: wenling, form: { ...form, title: "技能交流（改）" } });
     expect(edited.status).toBe(302);
-    expect((await t.db.selectFrom("event").select(["title", "checkin_code"]).where("id", "=", id).executeTakeFirstOrThrow())).toEqual({ title: "技能交流（改）", checkin_code: code });
+    expect(await t.db.selectFrom("event").select(["title", "checkin_code"]).where("id", "=", id).executeTakeFirstOrThrow()).toEqual({
+      title: "技能交流（改）",
+      checkin_code: code,
+    });
 
     const listed = await jsonOf(await call(list.loader, { db: t.db, path: "/events", as: craftsman }));
     expect(listed.rows.map((r: { id: number }) => r.id)).toEqual([id]);
@@ -106,7 +126,13 @@ describe("events through the pages", () => {
       .values({ event_id: event.id, person_id: person.id, attended: true, hours: 2, registered_by: organiser.id })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const issued = await call(eventPage.action, { db: t.db, path: `/events/${event.id}`, params: { eventId: String(event.id) }, as: organiser, form: { intent: "certificate", participantId: String(p.id) } });
+    const issued = await call(eventPage.action, {
+      db: t.db,
+      path: `/events/${event.id}`,
+      params: { eventId: String(event.id) },
+      as: organiser,
+      form: { intent: "certificate", participantId: String(p.id) },
+    });
     expect(issued.status).toBe(200);
     const { certificate_code } = await t.db.selectFrom("event_participant").select("certificate_code").where("id", "=", p.id).executeTakeFirstOrThrow();
     const checked = await jsonOf(await call(verify.loader, { db: t.db, path: `/verify?code=${certificate_code}` }));

@@ -14,7 +14,15 @@ const t = useTestDb();
 const validForm = async (overrides: Record<string, string> = {}) =>
   personForm(await unitId(t.db, "wenling"), { idNumber: idNumberFor("M", "1979-03-15").toLowerCase(), phone: "139-5761-2345", ...overrides });
 
-const personCount = async () => Number((await t.db.selectFrom("person").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+const personCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom("person")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe("registering a person", () => {
   it("stores the ID and phone encrypted, shows them masked, and records who did it", async () => {
@@ -110,9 +118,7 @@ describe("who sees whom", () => {
     expect(names).toContain("温岭人");
     expect(names).not.toContain("椒江人");
 
-    const filtered = await jsonOf(
-      await call(list.loader, { db: t.db, path: `/people?orgUnitId=${await unitId(t.db, "jiaojiang")}`, as: wenlingOfficer }),
-    );
+    const filtered = await jsonOf(await call(list.loader, { db: t.db, path: `/people?orgUnitId=${await unitId(t.db, "jiaojiang")}`, as: wenlingOfficer }));
     expect(filtered.rows).toEqual([]);
     const byNumber = await jsonOf(await call(list.loader, { db: t.db, path: `/people?q=${other.idNumber}`, as: wenlingOfficer }));
     expect(byNumber.rows).toEqual([]);
@@ -124,7 +130,7 @@ describe("who sees whom", () => {
       path: `/people/${other.id}/edit`,
       params,
       as: wenlingOfficer,
-      form: await validForm({ idNumber: "" , sex: "M", birthDate: "1985-06-01", name: "改名" }),
+      form: await validForm({ idNumber: "", sex: "M", birthDate: "1985-06-01", name: "改名" }),
     });
     expect(posted.status).toBe(403);
     const unchanged = await t.db.selectFrom("person").select("name").where("id", "=", other.id).executeTakeFirstOrThrow();
@@ -142,7 +148,9 @@ describe("who sees whom", () => {
     const colleague = await makePerson(t.db, { name: "同事" });
     const listed = await jsonOf(await call(list.loader, { db: t.db, path: "/people", as: craftsman }));
     expect(listed.rows.map((r: { name: string }) => r.name)).toEqual(["本人"]);
-    expect((await call(detail.loader, { db: t.db, path: `/people/${colleague.id}`, params: { personId: String(colleague.id) }, as: craftsman })).status).toBe(403);
+    expect((await call(detail.loader, { db: t.db, path: `/people/${colleague.id}`, params: { personId: String(colleague.id) }, as: craftsman })).status).toBe(
+      403,
+    );
     expect((await call(edit.loader, { db: t.db, path: `/people/${me.id}/edit`, params: { personId: String(me.id) }, as: craftsman })).status).toBe(403);
   });
 
@@ -172,10 +180,22 @@ describe("revealing and editing", () => {
     const noReason = await call(detail.action, { db: t.db, path: `/people/${person.id}`, params, as: city, form: { intent: "reveal", reason: "" } });
     expect(noReason.status).toBe(400);
 
-    const response = await call(detail.action, { db: t.db, path: `/people/${person.id}`, params, as: city, form: { intent: "reveal", reason: "核对推荐审批表" } });
+    const response = await call(detail.action, {
+      db: t.db,
+      path: `/people/${person.id}`,
+      params,
+      as: city,
+      form: { intent: "reveal", reason: "核对推荐审批表" },
+    });
     expect(response.status).toBe(200);
     expect((await jsonOf(response)).revealed).toEqual({ idNumber: person.idNumber, phone: "13900002222" });
-    const audit = await t.db.selectFrom("audit_log").selectAll().where("entity_type", "=", "person").where("entity_id", "=", String(person.id)).where("action", "=", "reveal_personal_data").execute();
+    const audit = await t.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("entity_type", "=", "person")
+      .where("entity_id", "=", String(person.id))
+      .where("action", "=", "reveal_personal_data")
+      .execute();
     expect(audit).toMatchObject([{ actor_user_id: city.id, comment: "核对推荐审批表" }]);
   });
 
@@ -200,7 +220,13 @@ describe("revealing and editing", () => {
     const cleared = await t.db.selectFrom("person").select(["phone_cipher", "phone_masked"]).where("id", "=", person.id).executeTakeFirstOrThrow();
     expect(cleared).toEqual({ phone_cipher: null, phone_masked: null });
 
-    const history = await t.db.selectFrom("audit_log").select(["action", "before", "after"]).where("entity_type", "=", "person").where("entity_id", "=", String(person.id)).orderBy("id").execute();
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select(["action", "before", "after"])
+      .where("entity_type", "=", "person")
+      .where("entity_id", "=", String(person.id))
+      .orderBy("id")
+      .execute();
     expect(history.map((h) => h.action)).toEqual(["create", "update", "update"]);
     expect(history[1].before).toMatchObject({ name: expect.stringMatching(/^测试/) });
     expect(history[1].after).toMatchObject({ name: "新名字" });

@@ -77,7 +77,9 @@ describe("the public showcase", () => {
     expect((await call(publicity.action, { db: t.db, path: "/publicity", as: otherCounty, form })).status).toBe(403);
     expect((await call(publicity.action, { db: t.db, path: "/publicity", as: county, form: { ...form, url: "javascript:alert(1)" } })).status).toBe(400);
     expect((await call(publicity.action, { db: t.db, path: "/publicity", as: county, form: { ...form, personId: "" } })).status).toBe(400);
-    expect((await call(publicity.action, { db: t.db, path: "/publicity", as: county, form: { ...form, url: "https://www.taizhou.com.cn/a.html" } })).status).toBe(200);
+    expect(
+      (await call(publicity.action, { db: t.db, path: "/publicity", as: county, form: { ...form, url: "https://www.taizhou.com.cn/a.html" } })).status,
+    ).toBe(200);
     const listed = await jsonOf(await call(publicity.loader, { db: t.db, path: "/publicity", as: otherCounty }));
     expect(listed.items).toEqual([]);
     // It shows on the person's public page once they consent.
@@ -85,6 +87,8 @@ describe("the public showcase", () => {
     expect((await call(profile.loader, { db: t.db, path: `/showcase/craftsmen/${person.id}`, params })).status).toBe(404);
     await consentForm(county, person.id, { intent: "consent", howObtained: "同意书", story: "事迹简介十个字以上的内容。" });
     const page = await jsonOf(await call(profile.loader, { db: t.db, path: `/showcase/craftsmen/${person.id}`, params }));
-    expect(page.profile.coverage).toMatchObject([{ outlet: "newspaper", outlet_name: "台州日报", title: "匠心报道", url: "https://www.taizhou.com.cn/a.html" }]);
+    expect(page.profile.coverage).toMatchObject([
+      { outlet: "newspaper", outlet_name: "台州日报", title: "匠心报道", url: "https://www.taizhou.com.cn/a.html" },
+    ]);
   });
 });

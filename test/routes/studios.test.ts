@@ -47,7 +47,15 @@ async function runningStudio(unit = "wenling") {
 
 async function postMilestone(as: Awaited<ReturnType<typeof makeUser>>, mentorshipId: number, file: File, fields: Record<string, string> = {}) {
   const body = new FormData();
-  const all = { intent: "milestone", kind: "skill_upgrade", occurredOn: "2021-05-01", fromLevel: "中级工", toLevel: "高级工", certificateNumber: "ZJ-1", ...fields };
+  const all = {
+    intent: "milestone",
+    kind: "skill_upgrade",
+    occurredOn: "2021-05-01",
+    fromLevel: "中级工",
+    toLevel: "高级工",
+    certificateNumber: "ZJ-1",
+    ...fields,
+  };
   for (const [k, v] of Object.entries(all)) body.set(k, v);
   body.append("evidence", file);
   const request = new Request(`${ORIGIN}/mentorships/${mentorshipId}`, {
@@ -70,7 +78,9 @@ describe("studios through the pages", () => {
     expect((await stepAs(leader, "suspend", "active", { reason: "x" })).status).toBe(403);
     expect((await stepAs(county, "revoke", "active", { reason: "x" })).status).toBe(403);
     expect((await stepAs(otherCounty, "suspend", "active", { reason: "x" })).status).toBe(403);
-    expect((await call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as: leader, form: { step: "destroy", expected: "active" } })).status).toBe(400);
+    expect(
+      (await call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as: leader, form: { step: "destroy", expected: "active" } })).status,
+    ).toBe(400);
     expect((await call(studioEdit.loader, { db: t.db, path: `/studios/${id}/edit`, params, as: leader })).status).toBe(403);
     const page = await jsonOf(await call(studioPage.loader, { db: t.db, path: `/studios/${id}`, params, as: leader }));
     expect(page.studio.status).toBe("active");
@@ -90,14 +100,21 @@ describe("studios through the pages", () => {
     const strangerCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     for (const outsider of [other.leader, strangerCounty]) {
       expect((await call(studioPage.loader, { db: t.db, path: `/studios/${id}`, params, as: outsider })).status).toBe(403);
-      expect((await call(mentorshipPage.loader, { db: t.db, path: `/mentorships/${mentorshipId}`, params: { mentorshipId: String(mentorshipId) }, as: outsider })).status).toBe(403);
+      expect(
+        (await call(mentorshipPage.loader, { db: t.db, path: `/mentorships/${mentorshipId}`, params: { mentorshipId: String(mentorshipId) }, as: outsider }))
+          .status,
+      ).toBe(403);
       expect((await call(evidence.loader, { db: t.db, path: `/evidence/${file.id}`, params: { fileId: String(file.id) }, as: outsider })).status).toBe(403);
-      expect((await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: outsider, form: apprenticeForm("1999-09-09") })).status).toBe(403);
+      expect(
+        (await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: outsider, form: apprenticeForm("1999-09-09") }))
+          .status,
+      ).toBe(403);
     }
     const listed = await jsonOf(await call(studios.loader, { db: t.db, path: "/studios", as: other.leader }));
     expect(listed.rows.map((r: { id: number }) => r.id)).toEqual([other.id]);
     // The city filters by focus sector (the dashboard's sector chart leads here).
-    const ids = async (query: string) => (await jsonOf(await call(studios.loader, { db: t.db, path: `/studios${query}`, as: city }))).rows.map((r: { id: number }) => r.id);
+    const ids = async (query: string) =>
+      (await jsonOf(await call(studios.loader, { db: t.db, path: `/studios${query}`, as: city }))).rows.map((r: { id: number }) => r.id);
     const inSector = async (sector: "advanced_manufacturing" | "modern_services") =>
       (await t.db.selectFrom("studio").select("id").where("focus_sector", "=", sector).execute()).map((r) => r.id).sort();
     expect((await ids("?focusSector=advanced_manufacturing")).sort()).toEqual(await inSector("advanced_manufacturing"));
@@ -117,19 +134,78 @@ describe("studios through the pages", () => {
     expect((await call(pending.loader, { db: t.db, path: "/milestones/pending", as: leader })).status).toBe(403);
     const milestone = await t.db.selectFrom("milestone").select("id").where("mentorship_id", "=", mentorshipId).executeTakeFirstOrThrow();
     const mParams = { mentorshipId: String(mentorshipId) };
-    expect((await call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: leader, form: { intent: "review", milestoneId: String(milestone.id), decision: "verified" } })).status).toBe(403);
-    expect((await call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: county, form: { intent: "review", milestoneId: String(milestone.id), decision: "rejected" } })).status).toBe(400);
-    expect((await call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: county, form: { intent: "review", milestoneId: String(milestone.id), decision: "verified" } })).status).toBe(200);
-    expect((await call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: other.leader, form: { intent: "end", outcome: "completed", endedOn: "2022-01-01" } })).status).toBe(403);
+    expect(
+      (
+        await call(mentorshipPage.action, {
+          db: t.db,
+          path: `/mentorships/${mentorshipId}`,
+          params: mParams,
+          as: leader,
+          form: { intent: "review", milestoneId: String(milestone.id), decision: "verified" },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(mentorshipPage.action, {
+          db: t.db,
+          path: `/mentorships/${mentorshipId}`,
+          params: mParams,
+          as: county,
+          form: { intent: "review", milestoneId: String(milestone.id), decision: "rejected" },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(mentorshipPage.action, {
+          db: t.db,
+          path: `/mentorships/${mentorshipId}`,
+          params: mParams,
+          as: county,
+          form: { intent: "review", milestoneId: String(milestone.id), decision: "verified" },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(mentorshipPage.action, {
+          db: t.db,
+          path: `/mentorships/${mentorshipId}`,
+          params: mParams,
+          as: other.leader,
+          form: { intent: "end", outcome: "completed", endedOn: "2022-01-01" },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it("refuses evidence with a fake extension, a missing file, and bad milestone fields, writing nothing", async () => {
     const { id, params, leader } = await runningStudio();
-    const added = await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: leader, form: apprenticeForm("1997-07-07") });
+    const added = await call(apprenticeNew.action, {
+      db: t.db,
+      path: `/studios/${id}/apprentices/new`,
+      params,
+      as: leader,
+      form: apprenticeForm("1997-07-07"),
+    });
     const mentorshipId = Number(added.headers.get("location")!.split("/").pop());
-    const count = async () => Number((await t.db.selectFrom("milestone").select((eb) => eb.fn.countAll().as("n")).where("mentorship_id", "=", mentorshipId).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.db
+            .selectFrom("milestone")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("mentorship_id", "=", mentorshipId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
-    const html = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("<html><script>alert(1)</script></html>")], "证书.pdf", { type: "application/pdf" }));
+    const html = await postMilestone(
+      leader,
+      mentorshipId,
+      new File([new TextEncoder().encode("<html><script>alert(1)</script></html>")], "证书.pdf", { type: "application/pdf" }),
+    );
     expect(html.status).toBe(400);
     expect((await jsonOf(html)).fieldErrors.evidence[0]).toContain("不是 PDF、JPEG 或 PNG 文件");
     const exe = await postMilestone(leader, mentorshipId, new File([new Uint8Array([0x4d, 0x5a, 0x90, 0])], "photo.jpg", { type: "image/jpeg" }));
@@ -139,7 +215,12 @@ describe("studios through the pages", () => {
     expect((await jsonOf(down)).fieldErrors.toLevel).toEqual(["新等级应高于原等级"]);
     const future = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { occurredOn: "2999-01-01" });
     expect((await jsonOf(future)).fieldErrors.occurredOn).toEqual(["日期不能晚于今天"]);
-    const money = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { kind: "innovation", innovationType: "process", innovationTitle: "改进", benefit: "-100" });
+    const money = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), {
+      kind: "innovation",
+      innovationType: "process",
+      innovationTitle: "改进",
+      benefit: "-100",
+    });
     expect((await jsonOf(money)).fieldErrors.benefit).toEqual(["金额不能为负数"]);
     expect(await count()).toBe(0);
     const files = await t.db
@@ -171,20 +252,37 @@ describe("annual evaluation", () => {
 
     // No criteria yet: nobody can grade. The county cannot set them; the city can.
     expect((await grade(county, "pass")).status).toBe(400);
-    const criteria = { intent: "criteria", "use-apprenticesMentored": "on", "weight-apprenticesMentored": "40", "target-apprenticesMentored": "2", "use-skillUpgrades": "on", "weight-skillUpgrades": "60", "target-skillUpgrades": "1" };
+    const criteria = {
+      intent: "criteria",
+      "use-apprenticesMentored": "on",
+      "weight-apprenticesMentored": "40",
+      "target-apprenticesMentored": "2",
+      "use-skillUpgrades": "on",
+      "weight-skillUpgrades": "60",
+      "target-skillUpgrades": "1",
+    };
     expect((await call(evaluations.action, { db: t.db, path, as: county, form: criteria })).status).toBe(403);
     expect((await call(evaluations.action, { db: t.db, path, as: city, form: { ...criteria, "weight-skillUpgrades": "abc" } })).status).toBe(400);
     expect((await call(evaluations.action, { db: t.db, path, as: city, form: criteria })).status).toBe(200);
 
     // One apprentice, one verified upgrade this year.
-    const added = await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params: { studioId: String(id) }, as: leader, form: { ...apprenticeForm("1995-05-05"), startDate: `${year}-01-02`, plannedEnd: `${year + 2}-12-31` } });
+    const added = await call(apprenticeNew.action, {
+      db: t.db,
+      path: `/studios/${id}/apprentices/new`,
+      params: { studioId: String(id) },
+      as: leader,
+      form: { ...apprenticeForm("1995-05-05"), startDate: `${year}-01-02`, plannedEnd: `${year + 2}-12-31` },
+    });
     const mentorshipId = Number(added.headers.get("location")!.split("/").pop());
     await postMilestone(county, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { occurredOn: `${year}-01-03` });
 
     const board = await jsonOf(await call(evaluations.loader, { db: t.db, path, as: county }));
     const row = board.rows.find((r: { id: number }) => r.id === id);
     expect(row.scorecard).toMatchObject({ total: 80, max: 100 });
-    expect(row.scorecard.parts.map((p: { figure: number; points: number }) => [p.figure, p.points])).toEqual([[1, 20], [1, 60]]);
+    expect(row.scorecard.parts.map((p: { figure: number; points: number }) => [p.figure, p.points])).toEqual([
+      [1, 20],
+      [1, 60],
+    ]);
 
     expect((await grade(leader, "excellent")).status).toBe(403);
     expect((await grade(otherCounty, "excellent")).status).toBe(403);
@@ -193,11 +291,21 @@ describe("annual evaluation", () => {
     // Criteria are frozen once the year has grades.
     expect((await call(evaluations.action, { db: t.db, path, as: city, form: criteria })).status).toBe(400);
 
-    await t.db.insertInto("evaluation_criterion").values({ year: year - 1, key: "apprenticesMentored", label: "带徒", weight: 100, target: 1 }).execute();
-    await t.db.updateTable("studio").set({ accredited_on: `${year - 1}-01-01` }).where("id", "=", id).execute();
+    await t.db
+      .insertInto("evaluation_criterion")
+      .values({ year: year - 1, key: "apprenticesMentored", label: "带徒", weight: 100, target: 1 })
+      .execute();
+    await t.db
+      .updateTable("studio")
+      .set({ accredited_on: `${year - 1}-01-01` })
+      .where("id", "=", id)
+      .execute();
     expect((await grade(county, "fail", "无成效", year - 1)).status).toBe(200);
     const page = await jsonOf(await call(studioPage.loader, { db: t.db, path: `/studios/${id}`, params: { studioId: String(id) }, as: city }));
     expect(page.evaluations.revocationReview).toBe(true);
-    expect(page.evaluations.rows.map((r: { year: number; grade: string }) => [r.year, r.grade])).toEqual([[year, "fail"], [year - 1, "fail"]]);
+    expect(page.evaluations.rows.map((r: { year: number; grade: string }) => [r.year, r.grade])).toEqual([
+      [year, "fail"],
+      [year - 1, "fail"],
+    ]);
   });
 });

@@ -73,7 +73,12 @@ describe("subsidies through the pages", () => {
 
   it("keeps each application with its applicant, their county and the city", async () => {
     const { craftsman, county, city } = await setup();
-    const created = await call(create.action, { db: t.db, path: "/subsidies/new", as: craftsman, form: applicationForm({ targetDegree: "硕士研究生", currentEducation: "本科" }) });
+    const created = await call(create.action, {
+      db: t.db,
+      path: "/subsidies/new",
+      as: craftsman,
+      form: applicationForm({ targetDegree: "硕士研究生", currentEducation: "本科" }),
+    });
     // No cap for 硕士 this year: refused with the reason.
     expect((await jsonOf(created)).error.targetDegree).toEqual([`${YEAR}年的政策不补助“硕士研究生”`]);
     const ok = await call(create.action, { db: t.db, path: "/subsidies/new", as: craftsman, form: applicationForm() });
@@ -83,7 +88,10 @@ describe("subsidies through the pages", () => {
     const { user: otherCraftsman } = await makeAwardee(t.db, "wenling", "另一位工匠");
     for (const outsider of [otherCounty, otherCraftsman]) {
       expect((await call(detail.loader, { db: t.db, path: `/subsidies/${id}`, params, as: outsider })).status).toBe(403);
-      expect((await call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as: outsider, form: { intent: "step", step: "submit", expected: "draft" } })).status).toBe(403);
+      expect(
+        (await call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as: outsider, form: { intent: "step", step: "submit", expected: "draft" } }))
+          .status,
+      ).toBe(403);
     }
     expect((await call(edit.loader, { db: t.db, path: `/subsidies/${id}/edit`, params, as: county })).status).toBe(403);
     expect((await call(create.loader, { db: t.db, path: "/subsidies/new", as: county })).status).toBe(403);
@@ -107,7 +115,13 @@ describe("subsidies through the pages", () => {
     expect((await call(files.loader, { db: t.db, path: `/subsidy-files/${file.id}`, params: { fileId: String(file.id) }, as: county })).status).toBe(200);
 
     // Submitting without a receipt lists what is missing.
-    const early = await call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as: craftsman, form: { intent: "step", step: "submit", expected: "draft" } });
+    const early = await call(detail.action, {
+      db: t.db,
+      path: `/subsidies/${id}`,
+      params,
+      as: craftsman,
+      form: { intent: "step", step: "submit", expected: "draft" },
+    });
     expect(early.status).toBe(400);
     expect((await jsonOf(early)).reasons).toEqual(["请上传学费收据"]);
     await upload(craftsman, id, "receipt", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], "收据.png"));

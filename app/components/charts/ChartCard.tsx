@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from "react";
+import { useSyncExternalStore, type ReactNode } from "react";
 
 export interface Column<Row> {
   key: keyof Row & string;
@@ -9,6 +9,8 @@ export interface Column<Row> {
  * A chart with its numbers as a table beside it, for people who cannot read the chart. Recharts
  * measures the page, so the chart is drawn after hydration; the table is there from the first byte.
  */
+const noSubscription = () => () => {};
+
 export function ChartCard<Row extends Record<string, unknown>>({
   title,
   rows,
@@ -22,8 +24,12 @@ export function ChartCard<Row extends Record<string, unknown>>({
   link?: ReactNode;
   children: ReactNode;
 }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  // Recharts measures the page, so charts draw only once hydrated: false on the server and in the hydration pass.
+  const mounted = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   return (
     <figure className="card chart-card">
       <figcaption>

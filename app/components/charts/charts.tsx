@@ -17,7 +17,15 @@ export function LinesChart({ rows, x, series }: { rows: Array<Record<string, unk
         <Tooltip />
         <Legend />
         {series.map((s, i) => (
-          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={COLORS[i % COLORS.length]} strokeDasharray={i === 1 ? "6 4" : undefined} connectNulls={false} />
+          <Line
+            key={s.key}
+            type="monotone"
+            dataKey={s.key}
+            name={s.label}
+            stroke={COLORS[i % COLORS.length]}
+            strokeDasharray={i === 1 ? "6 4" : undefined}
+            connectNulls={false}
+          />
         ))}
       </LineChart>
     </ResponsiveContainer>

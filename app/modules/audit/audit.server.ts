@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { escapeLike } from "~/lib/sql";
+import { endOfDay, startOfDay } from "~/lib/time";
 
 export interface AuditInput {
   actor: Pick<SessionUser, "id" | "displayName"> | null;
@@ -53,8 +54,8 @@ export async function listAudit(db: Kysely<Database>, filter: AuditFilter) {
   if (filter.entityId) query = query.where("entity_id", "=", filter.entityId);
   if (filter.action) query = query.where("action", "=", filter.action);
   if (filter.actor) query = query.where("actor_name", "ilike", `%${escapeLike(filter.actor)}%`);
-  if (filter.from) query = query.where("at", ">=", new Date(`${filter.from}T00:00:00+08:00`));
-  if (filter.to) query = query.where("at", "<", new Date(new Date(`${filter.to}T00:00:00+08:00`).getTime() + 86_400_000));
+  if (filter.from) query = query.where("at", ">=", startOfDay(filter.from));
+  if (filter.to) query = query.where("at", "<", endOfDay(filter.to));
   const page = filter.page ?? 1;
   const [rows, total] = await Promise.all([
     query
@@ -69,13 +70,7 @@ export async function listAudit(db: Kysely<Database>, filter: AuditFilter) {
 }
 
 export async function historyOf(db: Kysely<Database>, entityType: string, entityId: string | number) {
-  return db
-    .selectFrom("audit_log")
-    .selectAll()
-    .where("entity_type", "=", entityType)
-    .where("entity_id", "=", String(entityId))
-    .orderBy("id", "asc")
-    .execute();
+  return db.selectFrom("audit_log").selectAll().where("entity_type", "=", entityType).where("entity_id", "=", String(entityId)).orderBy("id", "asc").execute();
 }
 
 export async function distinctAuditValues(db: Kysely<Database>) {

@@ -50,23 +50,14 @@ export async function createCampaign(db: DB, actor: SessionUser, input: Campaign
   const clash = await db.selectFrom("campaign").select("id").where("number", "=", input.number).executeTakeFirst();
   if (clash) return { ok: false, fieldErrors: { number: ["该届次已存在"] } };
   return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto("campaign")
-      .values(campaignColumns(input))
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const row = await tx.insertInto("campaign").values(campaignColumns(input)).returning("id").executeTakeFirstOrThrow();
     await recordAudit(tx, { actor, entityType: "campaign", entityId: row.id, action: "create", after: input });
     return { ok: true as const, id: row.id };
   });
 }
 
 export async function updateCampaign(db: DB, actor: SessionUser, id: number, input: CampaignInput): Promise<CampaignSaveResult> {
-  const clash = await db
-    .selectFrom("campaign")
-    .select("id")
-    .where("number", "=", input.number)
-    .where("id", "!=", id)
-    .executeTakeFirst();
+  const clash = await db.selectFrom("campaign").select("id").where("number", "=", input.number).where("id", "!=", id).executeTakeFirst();
   if (clash) return { ok: false, fieldErrors: { number: ["该届次已存在"] } };
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
@@ -93,11 +84,7 @@ export async function updateCampaign(db: DB, actor: SessionUser, id: number, inp
 export async function setNoticePeriod(db: DB, actor: SessionUser, id: number, period: { noticeStart: string; noticeEnd: string }) {
   await db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("campaign").select(["notice_start", "notice_end"]).where("id", "=", id).executeTakeFirstOrThrow();
-    await tx
-      .updateTable("campaign")
-      .set({ notice_start: period.noticeStart, notice_end: period.noticeEnd })
-      .where("id", "=", id)
-      .execute();
+    await tx.updateTable("campaign").set({ notice_start: period.noticeStart, notice_end: period.noticeEnd }).where("id", "=", id).execute();
     await recordAudit(tx, {
       actor,
       entityType: "campaign",
@@ -123,7 +110,14 @@ export async function advanceBlockers(db: DB, campaign: Campaign, today = todayI
         .filterWhere((w) =>
           w.and([
             w("candidate", "=", true),
-            w.not(w.exists(w.selectFrom("expert_score").select(sql`1`.as("x")).whereRef("expert_score.nomination_id", "=", "nomination.id"))),
+            w.not(
+              w.exists(
+                w
+                  .selectFrom("expert_score")
+                  .select(sql`1`.as("x"))
+                  .whereRef("expert_score.nomination_id", "=", "nomination.id"),
+              ),
+            ),
           ]),
         )
         .as("unscored"),

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { isoDate, wholeNumber as int, whenValid } from "~/lib/validation";
 
-
 export const campaignSchema = z.object({
   number: int("届次", 1, 99),
   year: int("年度", 2000, 2100),
@@ -13,16 +12,14 @@ export const campaignSchema = z.object({
 
 export type CampaignInput = z.output<typeof campaignSchema>;
 
-export const noticePeriodSchema = z
-  .object({ noticeStart: isoDate("公示开始日期"), noticeEnd: isoDate("公示结束日期") })
-  .superRefine(
-    (v, ctx) => {
-      if (v.noticeEnd < v.noticeStart) {
-        ctx.addIssue({ code: "custom", path: ["noticeEnd"], message: "公示结束日期不能早于开始日期" });
-      }
-    },
-    whenValid("noticeStart", "noticeEnd"),
-  );
+export const noticePeriodSchema = z.object({ noticeStart: isoDate("公示开始日期"), noticeEnd: isoDate("公示结束日期") }).superRefine(
+  (v, ctx) => {
+    if (v.noticeEnd < v.noticeStart) {
+      ctx.addIssue({ code: "custom", path: ["noticeEnd"], message: "公示结束日期不能早于开始日期" });
+    }
+  },
+  whenValid("noticeStart", "noticeEnd"),
+);
 
 export const advanceSchema = z.object({
   comment: z.string().trim().max(500, "说明不能超过500字").optional(),

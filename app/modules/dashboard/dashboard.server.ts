@@ -6,6 +6,8 @@ import { attendanceByEvent } from "~/modules/events/events.server";
 import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import type { Outlet } from "~db/types";
 import { planProgress } from "~/modules/dashboard/plan";
+import { startOfYear, yearInTaizhou } from "~/lib/time";
+import { inTaizhou } from "~/lib/sql";
 
 const OUTLETS = Object.keys(OUTLET_LABELS) as Outlet[];
 
@@ -32,7 +34,7 @@ const MEMO_ENTRIES = 64;
  */
 export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter): Promise<Figures> {
   const unitId = user.role === "county_officer" ? user.orgUnitId! : filter.unitId;
-  const key = [unitId ?? "all", filter.fromYear, filter.toYear, new Date().getFullYear()].join("|");
+  const key = [unitId ?? "all", filter.fromYear, filter.toYear, yearInTaizhou()].join("|");
   const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db);
   const snapshot = rows[0].snapshot;
   let entries = memo.get(db);
@@ -53,9 +55,10 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
 async function computeDashboard(db: DB, unitId: number | undefined, filter: DashboardFilter) {
   const from = `${filter.fromYear}-01-01`;
   const to = `${filter.toYear}-12-31`;
-  const fromTs = new Date(`${filter.fromYear}-01-01T00:00:00+08:00`);
-  const toTs = new Date(`${filter.toYear + 1}-01-01T00:00:00+08:00`);
-  const currentYear = new Date().getFullYear();
+  const fromTs = startOfYear(filter.fromYear);
+  const toTs = startOfYear(filter.toYear + 1);
+  const currentYear = yearInTaizhou();
+  const month = sql<string>`to_char(${inTaizhou("event.starts_at")}, 'YYYY-MM')`;
   // The events of the window and scope: counted by month below, and the only ones whose attendance is read.
   const windowEvents = db
     .selectFrom("event")
@@ -63,7 +66,23 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
     .where("event.starts_at", "<", toTs)
     .$if(!!unitId, (q) => q.where("event.org_unit_id", "=", unitId!));
 
-  const [plan, unitTargets, byYear, byUnit, bySector, output, competitionLevels, apprentices, subsidyYears, subsidyStatus, events, funnel, studioOutput, publicity, published] = await Promise.all([
+  const [
+    plan,
+    unitTargets,
+    byYear,
+    byUnit,
+    bySector,
+    output,
+    competitionLevels,
+    apprentices,
+    subsidyYears,
+    subsidyStatus,
+    events,
+    funnel,
+    studioOutput,
+    publicity,
+    published,
+  ] = await Promise.all([
     db.selectFrom("studio_plan").selectAll().where("id", "=", 1).executeTakeFirstOrThrow(),
     db.selectFrom("studio_plan_unit").selectAll().execute(),
     db
@@ -146,7 +165,7 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
     windowEvents
       .leftJoin(attendanceByEvent(db).where("ep.event_id", "in", windowEvents.select("event.id")).as("att"), "att.event_id", "event.id")
       .select([
-        sql<string>`to_char(event.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`.as("month"),
+        month.as("month"),
         "event.kind",
         (eb) => eb.fn.countAll<number>().as("n"),
         sql<number>`coalesce(sum(att.hours), 0)`.as("hours"),
@@ -154,12 +173,14 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
         sql<number>`count(*) filter (where att.industries > 1)`.as("cross_industry"),
         sql<number>`count(*) filter (where att.regions > 1)`.as("cross_region"),
       ])
-      .groupBy([sql`to_char(event.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`, "event.kind"])
+      .groupBy([month, "event.kind"])
       .orderBy("month")
       .execute(),
     db
       .selectFrom("campaign")
-      .leftJoin("nomination", (join) => join.onRef("nomination.campaign_id", "=", "campaign.id").$call((j) => (unitId ? j.on("nomination.nominating_unit_id", "=", unitId) : j)))
+      .leftJoin("nomination", (join) =>
+        join.onRef("nomination.campaign_id", "=", "campaign.id").$call((j) => (unitId ? j.on("nomination.nominating_unit_id", "=", unitId) : j)),
+      )
       .leftJoin("award", "award.nomination_id", "nomination.id")
       .select((eb) => [
         "campaign.number",
@@ -263,24 +284,34 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
       return { year, ...byOutlet, total: rows.reduce((sum, r) => sum + Number(r.n), 0) };
     }),
     publishedCraftsmen: Number(published.n),
-    funnel: funnel.map((f) => ({ campaign: f.number, nominated: Number(f.nominated), qualified: Number(f.qualified), candidates: Number(f.candidates), named: Number(f.named) })),
+    funnel: funnel.map((f) => ({
+      campaign: f.number,
+      nominated: Number(f.nominated),
+      qualified: Number(f.qualified),
+      candidates: Number(f.candidates),
+      named: Number(f.named),
+    })),
     unitId: unitId ?? null,
   };
 }
 
 export type Dashboard = Figures;
 
-export async function savePlan(
-  db: DB,
-  actor: SessionUser,
-  input: { target: number; startYear: number; endYear: number; unitTargets: Record<number, number> },
-) {
+export async function savePlan(db: DB, actor: SessionUser, input: { target: number; startYear: number; endYear: number; unitTargets: Record<number, number> }) {
   await db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("studio_plan").selectAll().where("id", "=", 1).executeTakeFirstOrThrow();
-    await tx.updateTable("studio_plan").set({ target: input.target, start_year: input.startYear, end_year: input.endYear, updated_by: actor.id, updated_at: new Date() }).where("id", "=", 1).execute();
+    await tx
+      .updateTable("studio_plan")
+      .set({ target: input.target, start_year: input.startYear, end_year: input.endYear, updated_by: actor.id, updated_at: new Date() })
+      .where("id", "=", 1)
+      .execute();
     await tx.deleteFrom("studio_plan_unit").execute();
     const targets = Object.entries(input.unitTargets).filter(([, t]) => t > 0);
-    if (targets.length) await tx.insertInto("studio_plan_unit").values(targets.map(([id, target]) => ({ org_unit_id: Number(id), target }))).execute();
+    if (targets.length)
+      await tx
+        .insertInto("studio_plan_unit")
+        .values(targets.map(([id, target]) => ({ org_unit_id: Number(id), target })))
+        .execute();
     await recordAudit(tx, {
       actor,
       entityType: "studio_plan",

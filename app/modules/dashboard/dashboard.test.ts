@@ -27,10 +27,35 @@ describe("the dashboard", () => {
     expect(all.topStudios[0].milestones).toBeGreaterThanOrEqual(all.bottomStudios[0].milestones);
     expect(all.eventReach.find((r) => r.reach === "跨区域")).toMatchObject({ events: 1 });
     // Event figures against the per-event reach the event pages show, computed row by row.
-    const shown = await t.db.selectFrom("event").select("id").where("starts_at", "<", new Date(`${year + 1}-01-01T00:00:00+08:00`)).execute();
-    const reaches = [...(await reachOfEvents(t.db, shown.map((e) => e.id))).values()];
-    expect(all.eventReach.map((r) => r.events)).toEqual([reaches.filter((r) => r.crossUnit).length, reaches.filter((r) => r.crossIndustry).length, reaches.filter((r) => r.crossRegion).length]);
-    const hours = await t.db.selectFrom("event_participant").innerJoin("event", "event.id", "event_participant.event_id").select("hours").where("attended", "=", true).where("event.id", "in", shown.map((e) => e.id)).execute();
+    const shown = await t.db
+      .selectFrom("event")
+      .select("id")
+      .where("starts_at", "<", new Date(`${year + 1}-01-01T00:00:00+08:00`))
+      .execute();
+    const reaches = [
+      ...(
+        await reachOfEvents(
+          t.db,
+          shown.map((e) => e.id),
+        )
+      ).values(),
+    ];
+    expect(all.eventReach.map((r) => r.events)).toEqual([
+      reaches.filter((r) => r.crossUnit).length,
+      reaches.filter((r) => r.crossIndustry).length,
+      reaches.filter((r) => r.crossRegion).length,
+    ]);
+    const hours = await t.db
+      .selectFrom("event_participant")
+      .innerJoin("event", "event.id", "event_participant.event_id")
+      .select("hours")
+      .where("attended", "=", true)
+      .where(
+        "event.id",
+        "in",
+        shown.map((e) => e.id),
+      )
+      .execute();
     expect(all.eventsByMonth.reduce((s, m) => s + m.hours, 0)).toBeCloseTo(hours.reduce((s, p) => s + Number(p.hours), 0));
 
     const items = await t.db.selectFrom("publicity_item").select("id").where("published_on", ">=", "2018-01-01").execute();
@@ -58,11 +83,22 @@ describe("the dashboard", () => {
     expect(ownVerified.length).toBeLessThan(verified.length);
     const ownApplications = await t.db.selectFrom("subsidy_application").select("id").where("org_unit_id", "=", wenling).where("year", "<=", year).execute();
     expect(own.subsidyStatus.reduce((s, r) => s + r.applications, 0)).toBe(ownApplications.length);
-    const ownEvents = await t.db.selectFrom("event").select("id").where("org_unit_id", "=", wenling).where("starts_at", "<", new Date(`${year + 1}-01-01T00:00:00+08:00`)).execute();
+    const ownEvents = await t.db
+      .selectFrom("event")
+      .select("id")
+      .where("org_unit_id", "=", wenling)
+      .where("starts_at", "<", new Date(`${year + 1}-01-01T00:00:00+08:00`))
+      .execute();
     expect(own.eventsByMonth.reduce((s, m) => s + m.total, 0)).toBe(ownEvents.length);
     const ownItems = await t.db.selectFrom("publicity_item").select("id").where("org_unit_id", "=", wenling).execute();
     expect(own.publicityByYear.reduce((s, y) => s + y.total, 0)).toBe(ownItems.length);
-    const ownNominations = await t.db.selectFrom("nomination").innerJoin("campaign", "campaign.id", "nomination.campaign_id").select("nomination.id").where("campaign.number", "=", 2).where("nominating_unit_id", "=", wenling).execute();
+    const ownNominations = await t.db
+      .selectFrom("nomination")
+      .innerJoin("campaign", "campaign.id", "nomination.campaign_id")
+      .select("nomination.id")
+      .where("campaign.number", "=", 2)
+      .where("nominating_unit_id", "=", wenling)
+      .execute();
     expect(own.funnel.find((f) => f.campaign === 2)?.nominated).toBe(ownNominations.length);
     for (const records of [ownVerified, ownApplications, ownEvents, ownItems, ownNominations]) expect(records.length).toBeGreaterThan(0);
   });

@@ -15,7 +15,7 @@ export function planProgress(accreditedByYear: Map<number, number>, plan: Plan, 
     if (year <= currentYear) cumulative += accreditedByYear.get(year) ?? 0;
     rows.push({
       year,
-      accredited: year <= currentYear ? accreditedByYear.get(year) ?? 0 : null,
+      accredited: year <= currentYear ? (accreditedByYear.get(year) ?? 0) : null,
       cumulative: year <= currentYear ? cumulative : null,
       planned: Math.round((plan.target * Math.min(year - plan.start_year + 1, span)) / span),
     });
@@ -25,7 +25,12 @@ export function planProgress(accreditedByYear: Map<number, number>, plan: Plan, 
   const total = before + cumulative;
   const yearsElapsed = Math.max(1, Math.min(currentYear, lastYear) - plan.start_year + 1);
   const pace = cumulative / yearsElapsed;
-  const reachedIn =
-    total >= plan.target ? currentYear : pace > 0 ? currentYear + Math.ceil((plan.target - total) / pace) : null;
-  return { rows: rows.map((r) => ({ ...r, cumulative: r.cumulative === null ? null : r.cumulative + before })), total, pace: Math.round(pace * 10) / 10, reachedIn, onTrack: reachedIn !== null && reachedIn <= plan.end_year };
+  const reachedIn = total >= plan.target ? currentYear : pace > 0 ? currentYear + Math.ceil((plan.target - total) / pace) : null;
+  return {
+    rows: rows.map((r) => ({ ...r, cumulative: r.cumulative === null ? null : r.cumulative + before })),
+    total,
+    pace: Math.round(pace * 10) / 10,
+    reachedIn,
+    onTrack: reachedIn !== null && reachedIn <= plan.end_year,
+  };
 }

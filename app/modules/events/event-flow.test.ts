@@ -57,7 +57,11 @@ describe("a cross-region exchange", () => {
     const tooEarly = new Date(start.getTime() - 60 * 60_000);
     const after = new Date(start.getTime() + 4 * 60 * 60_000);
 
-    expect(await checkInByCode(t.db, users[0], event.checkin_code, tooEarly)).toMatchObject({ ok: false, status: 409, message: expect.stringContaining("尚未开始") });
+    expect(await checkInByCode(t.db, users[0], event.checkin_code, tooEarly)).toMatchObject({
+      ok: false,
+      status: 409,
+      message: expect.stringContaining("尚未开始"),
+    });
     expect(await checkInByCode(t.db, users[0], "ZZZZZZ", during)).toMatchObject({ ok: false, status: 404 });
     for (const user of users) {
       expect(await checkInByCode(t.db, user, event.checkin_code, during)).toMatchObject({ ok: true, already: false });
@@ -69,7 +73,14 @@ describe("a cross-region exchange", () => {
     expect(await checkInByCode(t.db, wenlingOfficer, event.checkin_code, during)).toMatchObject({ ok: false, status: 403 });
 
     // An outsider registered at the door, and a no-show.
-    expect(await addParticipant(t.db, wenlingOfficer, event, { outsideName: "外单位来宾", outsideEmployer: "温岭东海泵业有限公司", outsideIndustry: "泵与电机", outsideUnitId: await unitId(t.db, "wenling") })).toEqual({ ok: true });
+    expect(
+      await addParticipant(t.db, wenlingOfficer, event, {
+        outsideName: "外单位来宾",
+        outsideEmployer: "温岭东海泵业有限公司",
+        outsideIndustry: "泵与电机",
+        outsideUnitId: await unitId(t.db, "wenling"),
+      }),
+    ).toEqual({ ok: true });
     const noShow = await makePerson(t.db, { unit: "sanmen", employer: "三门船舶修造有限公司", industry: "船舶修造" });
     expect(await addParticipant(t.db, jiaojiangOfficer, event, { idNumber: noShow.idNumber })).toMatchObject({ ok: false, status: 403 });
     expect(await addParticipant(t.db, wenlingOfficer, event, { idNumber: noShow.idNumber })).toEqual({ ok: true });
@@ -136,7 +147,15 @@ describe("a cross-region exchange", () => {
     const created = await createEvent(
       t.db,
       leader,
-      eventSchema.parse({ title: "带徒授课", kind: "teaching", organiser: `studio:${studio.id}`, startsAt: "2026-03-01T09:00", endsAt: "2026-03-01T11:00", channel: "offline", place: "车间" }),
+      eventSchema.parse({
+        title: "带徒授课",
+        kind: "teaching",
+        organiser: `studio:${studio.id}`,
+        startsAt: "2026-03-01T09:00",
+        endsAt: "2026-03-01T11:00",
+        channel: "offline",
+        place: "车间",
+      }),
     );
     if (!created.ok) throw new Error(JSON.stringify(created));
     const event = (await findEvent(t.db, created.id))!;

@@ -12,6 +12,7 @@ import { lookupHash } from "~/modules/people/pii.server";
 import { canManageEvent, canViewEvent } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
 import type { EventInput } from "~/modules/events/schema";
+import { endOfDay, startOfDay } from "~/lib/time";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -235,7 +236,11 @@ export type ParticipantResult = { ok: true } | { ok: false; status: 400 | 403 | 
 
 async function capacityLeft(tx: DB, eventId: number, capacity: number | null): Promise<boolean> {
   if (capacity === null) return true;
-  const row = await tx.selectFrom("event_participant").select((eb) => eb.fn.countAll<number>().as("n")).where("event_id", "=", eventId).executeTakeFirstOrThrow();
+  const row = await tx
+    .selectFrom("event_participant")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("event_id", "=", eventId)
+    .executeTakeFirstOrThrow();
   return Number(row.n) < capacity;
 }
 
@@ -253,13 +258,25 @@ export async function addParticipant(
       if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false as const, status: 409 as const, message: "已达到人数上限" };
       let values;
       if ("idNumber" in who) {
-        const person = await tx.selectFrom("person").select(["id", "name"]).where("id_number_hash", "=", lookupHash(who.idNumber.trim().toUpperCase())).executeTakeFirst();
+        const person = await tx
+          .selectFrom("person")
+          .select(["id", "name"])
+          .where("id_number_hash", "=", lookupHash(who.idNumber.trim().toUpperCase()))
+          .executeTakeFirst();
         if (!person) return { ok: false as const, status: 404 as const, message: "平台上没有该身份证号码的人员，请按外部人员登记" };
         values = { person_id: person.id };
       } else {
-        values = { outside_name: who.outsideName, outside_employer: who.outsideEmployer, outside_industry: who.outsideIndustry, outside_unit_id: who.outsideUnitId };
+        values = {
+          outside_name: who.outsideName,
+          outside_employer: who.outsideEmployer,
+          outside_industry: who.outsideIndustry,
+          outside_unit_id: who.outsideUnitId,
+        };
       }
-      await tx.insertInto("event_participant").values({ event_id: event.id, registered_by: actor.id, ...values }).execute();
+      await tx
+        .insertInto("event_participant")
+        .values({ event_id: event.id, registered_by: actor.id, ...values })
+        .execute();
       await recordAudit(tx, { actor, entityType: "event", entityId: event.id, orgUnitId: event.org_unit_id, action: "participant_add", after: values });
       return { ok: true as const };
     });
@@ -273,7 +290,13 @@ export async function addParticipant(
 export async function checkInByOrganiser(db: DB, actor: SessionUser, event: EventView, participantId: number): Promise<ParticipantResult> {
   if (!canManageEvent(actor, event)) return { ok: false, status: 403, message: "只有主办方可以签到" };
   return db.transaction().execute(async (tx) => {
-    const p = await tx.selectFrom("event_participant").selectAll().where("id", "=", participantId).where("event_id", "=", event.id).forUpdate().executeTakeFirst();
+    const p = await tx
+      .selectFrom("event_participant")
+      .selectAll()
+      .where("id", "=", participantId)
+      .where("event_id", "=", event.id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!p) return { ok: false as const, status: 404 as const, message: "参加人员不存在" };
     if (p.attended) return { ok: true as const };
     await tx
@@ -281,7 +304,14 @@ export async function checkInByOrganiser(db: DB, actor: SessionUser, event: Even
       .set({ attended: true, checked_in_at: new Date(), checked_in_via: "organiser", hours: defaultHours(new Date(event.starts_at), new Date(event.ends_at)) })
       .where("id", "=", participantId)
       .execute();
-    await recordAudit(tx, { actor, entityType: "event", entityId: event.id, orgUnitId: event.org_unit_id, action: "checkin", after: { participantId, via: "organiser" } });
+    await recordAudit(tx, {
+      actor,
+      entityType: "event",
+      entityId: event.id,
+      orgUnitId: event.org_unit_id,
+      action: "checkin",
+      after: { participantId, via: "organiser" },
+    });
     return { ok: true as const };
   });
 }
@@ -311,15 +341,34 @@ export async function checkInByCode(db: DB, actor: SessionUser, code: string, no
       if (existing?.attended) return { ok: true, eventId: event.id, title: event.title, already: true };
       const hours = defaultHours(new Date(event.starts_at), new Date(event.ends_at));
       if (existing) {
-        await tx.updateTable("event_participant").set({ attended: true, checked_in_at: now, checked_in_via: "code", hours }).where("id", "=", existing.id).execute();
+        await tx
+          .updateTable("event_participant")
+          .set({ attended: true, checked_in_at: now, checked_in_via: "code", hours })
+          .where("id", "=", existing.id)
+          .execute();
       } else {
         if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false, status: 409, message: "已达到人数上限" };
         await tx
           .insertInto("event_participant")
-          .values({ event_id: event.id, person_id: actor.personId!, attended: true, checked_in_at: now, checked_in_via: "code", hours, registered_by: actor.id })
+          .values({
+            event_id: event.id,
+            person_id: actor.personId!,
+            attended: true,
+            checked_in_at: now,
+            checked_in_via: "code",
+            hours,
+            registered_by: actor.id,
+          })
           .execute();
       }
-      await recordAudit(tx, { actor, entityType: "event", entityId: event.id, orgUnitId: event.org_unit_id, action: "checkin", after: { personId: actor.personId, via: "code" } });
+      await recordAudit(tx, {
+        actor,
+        entityType: "event",
+        entityId: event.id,
+        orgUnitId: event.org_unit_id,
+        action: "checkin",
+        after: { personId: actor.personId, via: "code" },
+      });
       return { ok: true, eventId: event.id, title: event.title, already: false };
     });
   } catch (error) {
@@ -346,9 +395,19 @@ export async function setHours(db: DB, actor: SessionUser, event: EventView, par
  * The certificate of attendance: issued once the event is over, with an unguessable code the
  * public check page looks up.
  */
-export async function issueCertificate(db: DB, event: EventView, participantId: number, now = new Date()): Promise<{ ok: true; code: string } | { ok: false; message: string }> {
+export async function issueCertificate(
+  db: DB,
+  event: EventView,
+  participantId: number,
+  now = new Date(),
+): Promise<{ ok: true; code: string } | { ok: false; message: string }> {
   if (!finished(event, now)) return { ok: false, message: "活动结束后才能开具证书" };
-  const p = await db.selectFrom("event_participant").select(["attended", "certificate_code"]).where("id", "=", participantId).where("event_id", "=", event.id).executeTakeFirst();
+  const p = await db
+    .selectFrom("event_participant")
+    .select(["attended", "certificate_code"])
+    .where("id", "=", participantId)
+    .where("event_id", "=", event.id)
+    .executeTakeFirst();
   if (!p?.attended) return { ok: false, message: "只为实际参加的人员开具证书" };
   if (p.certificate_code) return { ok: true, code: p.certificate_code };
   const code = `JX${randomCode(10)}`;
@@ -388,7 +447,11 @@ export async function verifyCertificate(db: DB, code: string) {
 export function eventVisibleTo(user: SessionUser) {
   return (eb: ExpressionBuilder<Database, "event">): Expression<SqlBool> => {
     const attended = eb.exists(
-      eb.selectFrom("event_participant as ep").select(sql`1`.as("x")).whereRef("ep.event_id", "=", "event.id").where("ep.person_id", "=", user.personId ?? -1),
+      eb
+        .selectFrom("event_participant as ep")
+        .select(sql`1`.as("x"))
+        .whereRef("ep.event_id", "=", "event.id")
+        .where("ep.person_id", "=", user.personId ?? -1),
     );
     switch (user.role) {
       case "city_admin":
@@ -398,7 +461,13 @@ export function eventVisibleTo(user: SessionUser) {
       case "craftsman":
         return eb.or([
           attended,
-          eb.exists(eb.selectFrom("studio as s").select(sql`1`.as("x")).whereRef("s.id", "=", "event.studio_id").where("s.person_id", "=", user.personId ?? -1)),
+          eb.exists(
+            eb
+              .selectFrom("studio as s")
+              .select(sql`1`.as("x"))
+              .whereRef("s.id", "=", "event.studio_id")
+              .where("s.person_id", "=", user.personId ?? -1),
+          ),
         ]);
     }
   };
@@ -416,8 +485,8 @@ export interface EventFilter {
 export async function listEvents(db: DB, user: SessionUser, filter: EventFilter) {
   const matching = (eb: ExpressionBuilder<Database, "event">) => {
     const conditions: Expression<SqlBool>[] = [eventVisibleTo(user)(eb)];
-    if (filter.from) conditions.push(eb("event.starts_at", ">=", new Date(`${filter.from}T00:00:00+08:00`)));
-    if (filter.to) conditions.push(eb("event.starts_at", "<", new Date(new Date(`${filter.to}T00:00:00+08:00`).getTime() + 86_400_000)));
+    if (filter.from) conditions.push(eb("event.starts_at", ">=", startOfDay(filter.from)));
+    if (filter.to) conditions.push(eb("event.starts_at", "<", endOfDay(filter.to)));
     if (filter.kind) conditions.push(eb("event.kind", "=", filter.kind));
     if (filter.unitId) conditions.push(eb("event.org_unit_id", "=", filter.unitId));
     if (filter.reach) {
@@ -428,14 +497,30 @@ export async function listEvents(db: DB, user: SessionUser, filter: EventFilter)
   };
   const page = filter.page ?? 1;
   const [events, count] = await Promise.all([
-    eventQuery(db).where(matching).orderBy("event.starts_at", "desc").orderBy("event.id", "desc").limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute(),
-    db.selectFrom("event").where(matching).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    eventQuery(db)
+      .where(matching)
+      .orderBy("event.starts_at", "desc")
+      .orderBy("event.id", "desc")
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
+    db
+      .selectFrom("event")
+      .where(matching)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
   ]);
   const ids = events.map((e) => e.id);
   const attendance = ids.length ? await attendanceByEvent(db).where("ep.event_id", "in", ids).execute() : [];
   const rows = events.map((e) => {
     const a = attendance.find((r) => r.event_id === e.id);
-    return { ...e, attendees: Number(a?.attendees ?? 0), employers: Number(a?.employers ?? 0), industries: Number(a?.industries ?? 0), regions: Number(a?.regions ?? 0) };
+    return {
+      ...e,
+      attendees: Number(a?.attendees ?? 0),
+      employers: Number(a?.employers ?? 0),
+      industries: Number(a?.industries ?? 0),
+      regions: Number(a?.regions ?? 0),
+    };
   });
   return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
 }
@@ -472,10 +557,29 @@ export async function eventsOfPerson(db: DB, personId: number) {
 export async function exportEvents(db: DB, user: SessionUser, filter: EventFilter): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet("交流培训活动");
-  sheet.addRow(["活动", "类型", "主办", "开始", "结束", "形式", "地点", "签到人数", "单位数", "行业数", "县（市、区）数", "跨单位", "跨行业", "跨系统", "跨区域"]).font = { bold: true };
+  sheet.addRow([
+    "活动",
+    "类型",
+    "主办",
+    "开始",
+    "结束",
+    "形式",
+    "地点",
+    "签到人数",
+    "单位数",
+    "行业数",
+    "县（市、区）数",
+    "跨单位",
+    "跨行业",
+    "跨系统",
+    "跨区域",
+  ]).font = { bold: true };
   for (let page = 1; ; page++) {
     const { rows, total } = await listEvents(db, user, { ...filter, page });
-    const reaches = await reachOfEvents(db, rows.map((e) => e.id));
+    const reaches = await reachOfEvents(
+      db,
+      rows.map((e) => e.id),
+    );
     for (const e of rows) {
       const reach = reaches.get(e.id)!;
       const yes = (v: boolean) => (v ? "是" : "否");

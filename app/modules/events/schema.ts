@@ -1,15 +1,16 @@
 import { z } from "zod";
-import { isRealDate, whenValid } from "~/lib/validation";
+import { whenValid } from "~/lib/validation";
 import { KIND_LABELS } from "~/modules/events/reach";
+import { fromDateTimeLocal } from "~/lib/time";
 
-/** A datetime-local input, read as Beijing time. */
+/** A datetime-local input, read as Taizhou time. */
 const localTime = (label: string) =>
   z
     .string({ error: `请填写${label}` })
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `请填写${label}`)
     .transform((v, ctx) => {
-      const date = new Date(`${v}:00+08:00`);
-      if (Number.isNaN(date.getTime()) || !isRealDate(v.slice(0, 10))) {
+      const date = fromDateTimeLocal(v);
+      if (!date) {
         ctx.addIssue({ code: "custom", message: `${label}不存在` });
         return z.NEVER;
       }
@@ -17,7 +18,11 @@ const localTime = (label: string) =>
     });
 
 const text = (label: string, max: number) =>
-  z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`);
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不能超过${max}字`);
 
 export const eventSchema = z
   .object({
@@ -28,7 +33,12 @@ export const eventSchema = z
     endsAt: localTime("结束时间"),
     channel: z.enum(["offline", "wechat", "weibo", "livestream", "other"], { error: "请选择活动形式" }),
     place: text("地点或线上渠道", 200),
-    description: z.string().trim().max(2000, "说明不能超过2000字").optional().transform((v) => v ?? ""),
+    description: z
+      .string()
+      .trim()
+      .max(2000, "说明不能超过2000字")
+      .optional()
+      .transform((v) => v ?? ""),
     capacity: z
       .string()
       .optional()
@@ -42,7 +52,12 @@ export const eventSchema = z
         return n;
       }),
     seriesId: z.coerce.number().int().positive().optional().catch(undefined),
-    newSeries: z.string().trim().max(100, "系列名称不能超过100字").optional().transform((v) => v || null),
+    newSeries: z
+      .string()
+      .trim()
+      .max(100, "系列名称不能超过100字")
+      .optional()
+      .transform((v) => v || null),
   })
   .superRefine(
     (v, ctx) => {
@@ -62,19 +77,34 @@ export const outsiderSchema = z.object({
 
 export const hoursSchema = z.object({
   participantId: z.coerce.number({ error: "参加人员不存在" }).int("参加人员不存在").positive("参加人员不存在"),
-  hours: z.coerce.number({ error: "请填写学时" }).min(0, "学时不能为负").max(200, "学时过大").refine((v) => Math.round(v * 10) === v * 10, "学时最多一位小数"),
+  hours: z.coerce
+    .number({ error: "请填写学时" })
+    .min(0, "学时不能为负")
+    .max(200, "学时过大")
+    .refine((v) => Math.round(v * 10) === v * 10, "学时最多一位小数"),
 });
 
 export const checkinCodeSchema = z.object({
-  code: z.string({ error: "请输入签到码" }).trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, "签到码为6位字母或数字"),
+  code: z
+    .string({ error: "请输入签到码" })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{6}$/, "签到码为6位字母或数字"),
 });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
 
 export const eventFilterSchema = z.object({
   from: day,
   to: day,
-  kind: z.enum(Object.keys(KIND_LABELS) as [keyof typeof KIND_LABELS]).optional().catch(undefined),
+  kind: z
+    .enum(Object.keys(KIND_LABELS) as [keyof typeof KIND_LABELS])
+    .optional()
+    .catch(undefined),
   unitId: z.coerce.number().int().positive().optional().catch(undefined),
   reach: z.enum(["unit", "industry", "region"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),

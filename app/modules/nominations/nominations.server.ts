@@ -216,17 +216,10 @@ export async function writeNomination(
     const nomination = await tx.selectFrom("nomination").select("person_id").where("id", "=", options.existingId).executeTakeFirstOrThrow();
     person = await tx.selectFrom("person").selectAll().where("id", "=", nomination.person_id).forUpdate().executeTakeFirstOrThrow();
   } else if (input.idNumber) {
-    person = await tx
-      .selectFrom("person")
-      .selectAll()
-      .where("id_number_hash", "=", lookupHash(input.idNumber.idNumber))
-      .forUpdate()
-      .executeTakeFirst();
+    person = await tx.selectFrom("person").selectAll().where("id_number_hash", "=", lookupHash(input.idNumber.idNumber)).forUpdate().executeTakeFirst();
   }
 
-  let existing = options.existingId
-    ? await tx.selectFrom("nomination").selectAll().where("id", "=", options.existingId).executeTakeFirst()
-    : undefined;
+  let existing = options.existingId ? await tx.selectFrom("nomination").selectAll().where("id", "=", options.existingId).executeTakeFirst() : undefined;
   if (!existing && person) {
     const other = await tx
       .selectFrom("nomination")
@@ -267,7 +260,11 @@ export async function writeNomination(
     if (JSON.stringify(before) === JSON.stringify(after)) {
       return { ok: true, id: existing.id, change: personChanged ? "updated" : "unchanged" };
     }
-    await tx.updateTable("nomination").set({ ...columns, updated_at: new Date() }).where("id", "=", existing.id).execute();
+    await tx
+      .updateTable("nomination")
+      .set({ ...columns, updated_at: new Date() })
+      .where("id", "=", existing.id)
+      .execute();
     await recordAudit(tx, {
       actor,
       entityType: "nomination",
@@ -305,13 +302,7 @@ export async function writeNomination(
 
 const DUPLICATE_NOMINATION = "该人员已被推荐参加本届评选，同一人每届只能推荐一次";
 
-export async function createNomination(
-  db: DB,
-  actor: SessionUser,
-  campaign: Campaign,
-  input: NominationInput,
-  today: string,
-): Promise<NominationSaveResult> {
+export async function createNomination(db: DB, actor: SessionUser, campaign: Campaign, input: NominationInput, today: string): Promise<NominationSaveResult> {
   if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403 };
   const unit = await resolveNominatingUnit(db, actor, input);
   if (typeof unit === "string") return { ok: false, fieldErrors: { nominatingUnitId: [unit] } };
@@ -340,9 +331,7 @@ export async function updateNomination(
   const unit = actor.role === "county_officer" ? current.nominating_unit_id : await resolveNominatingUnit(db, actor, input);
   if (typeof unit === "string") return { ok: false, fieldErrors: { nominatingUnitId: [unit] } };
   try {
-    return await db.transaction().execute((tx) =>
-      writeNomination(tx, actor, campaign, input, { nominatingUnitId: unit, today, existingId: id }),
-    );
+    return await db.transaction().execute((tx) => writeNomination(tx, actor, campaign, input, { nominatingUnitId: unit, today, existingId: id }));
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_NOMINATION] } };
     throw error;

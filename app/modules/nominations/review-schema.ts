@@ -1,13 +1,16 @@
 import { z } from "zod";
 import { isoDate } from "~/lib/validation";
 
-const reason = z.string().trim().max(500, "说明不能超过500字").optional().transform((v) => v ?? "");
+const reason = z
+  .string()
+  .trim()
+  .max(500, "说明不能超过500字")
+  .optional()
+  .transform((v) => v ?? "");
 
-export const qualificationSchema = z
-  .object({ result: z.enum(["pass", "fail"], { error: "请选择初审结论" }), reason })
-  .superRefine((v, ctx) => {
-    if (v.result === "fail" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "未通过初审须说明理由" });
-  });
+export const qualificationSchema = z.object({ result: z.enum(["pass", "fail"], { error: "请选择初审结论" }), reason }).superRefine((v, ctx) => {
+  if (v.result === "fail" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "未通过初审须说明理由" });
+});
 
 const expertName = z.string({ error: "请填写专家姓名" }).trim().min(1, "请填写专家姓名").max(30, "专家姓名不能超过30字");
 
@@ -41,7 +44,12 @@ export const candidatesSchema = z.object({
 });
 
 export const votesSchema = z.object({
-  source: z.string().trim().max(100).optional().transform((v) => v || "手工录入"),
+  source: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((v) => v || "手工录入"),
 });
 
 export const namingSchema = z.object({

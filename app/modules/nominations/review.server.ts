@@ -82,12 +82,7 @@ export async function recordExpertScores(
   return db.transaction().execute(async (tx) => {
     const campaign = await lockCampaign(tx, campaignId);
     if (!stepOpen(campaign, "expertScore")) return wrongStage("expertScore");
-    const qualified = await tx
-      .selectFrom("nomination")
-      .select("id")
-      .where("campaign_id", "=", campaignId)
-      .where("qualification_result", "=", "pass")
-      .execute();
+    const qualified = await tx.selectFrom("nomination").select("id").where("campaign_id", "=", campaignId).where("qualification_result", "=", "pass").execute();
     const allowed = new Set(qualified.map((q) => q.id));
     if (entries.some((e) => !allowed.has(e.nominationId))) {
       return { ok: false as const, status: 400 as const, message: "只有本届通过资格初审的人选才能评分" };
@@ -107,9 +102,7 @@ export async function recordExpertScores(
       await tx
         .insertInto("expert_score")
         .values({ nomination_id: entry.nominationId, expert_name: expertName, score: entry.score, recorded_by: actor.id })
-        .onConflict((oc) =>
-          oc.columns(["nomination_id", "expert_name"]).doUpdateSet({ score: entry.score, recorded_by: actor.id, recorded_at: new Date() }),
-        )
+        .onConflict((oc) => oc.columns(["nomination_id", "expert_name"]).doUpdateSet({ score: entry.score, recorded_by: actor.id, recorded_at: new Date() }))
         .execute();
       await recordAudit(tx, {
         actor,
@@ -124,12 +117,7 @@ export async function recordExpertScores(
   });
 }
 
-export async function recordExpertScore(
-  db: DB,
-  actor: SessionUser,
-  nominationId: number,
-  input: { expertName: string; score: number },
-): Promise<ReviewResult> {
+export async function recordExpertScore(db: DB, actor: SessionUser, nominationId: number, input: { expertName: string; score: number }): Promise<ReviewResult> {
   const n = await db.selectFrom("nomination").select(["campaign_id", "qualification_result"]).where("id", "=", nominationId).executeTakeFirst();
   if (!n) return { ok: false, status: 404, message: "记录不存在" };
   if (n.qualification_result !== "pass") {
@@ -232,8 +220,6 @@ export async function reviewBoard(db: DB, campaignId: number) {
   return board.map((r, i) => ({ ...r, expertRank: r.mean === null ? null : i + 1 }));
 }
 
-export type BoardRow = Awaited<ReturnType<typeof reviewBoard>>[number];
-
 /** The default order: expert mean, then votes, then filing order. */
 export function compareForRanking(
   a: { mean: number | null; vote_count: number | null; seq: number },
@@ -245,26 +231,18 @@ export function compareForRanking(
 /** Makes the top N of the expert ranking the candidates for the online vote (and nobody else). */
 export async function selectCandidates(db: DB, actor: SessionUser, campaignId: number, count: number): Promise<ReviewResult> {
   const board = await reviewBoard(db, campaignId);
-  const chosen = board.filter((r) => r.mean !== null).slice(0, count).map((r) => r.id);
+  const chosen = board
+    .filter((r) => r.mean !== null)
+    .slice(0, count)
+    .map((r) => r.id);
   return setCandidates(db, actor, campaignId, chosen, `按专家评分取前 ${count} 名`);
 }
 
-export async function setCandidates(
-  db: DB,
-  actor: SessionUser,
-  campaignId: number,
-  nominationIds: number[],
-  comment: string,
-): Promise<ReviewResult> {
+export async function setCandidates(db: DB, actor: SessionUser, campaignId: number, nominationIds: number[], comment: string): Promise<ReviewResult> {
   return db.transaction().execute(async (tx) => {
     const campaign = await lockCampaign(tx, campaignId);
     if (!stepOpen(campaign, "candidates")) return wrongStage("candidates");
-    const eligible = await tx
-      .selectFrom("nomination")
-      .select("id")
-      .where("campaign_id", "=", campaignId)
-      .where("qualification_result", "=", "pass")
-      .execute();
+    const eligible = await tx.selectFrom("nomination").select("id").where("campaign_id", "=", campaignId).where("qualification_result", "=", "pass").execute();
     const allowed = new Set(eligible.map((e) => e.id));
     if (nominationIds.some((id) => !allowed.has(id))) {
       return { ok: false as const, status: 400 as const, message: "候选对象只能从通过资格初审的人选中产生" };
@@ -408,12 +386,7 @@ export async function resolveObjection(
  * 审定命名: the ordered list decides the final ranks; the first N (the campaign's number of
  * titles) are named, each with a certificate number and the 五一劳动奖章.
  */
-export async function nameAwardees(
-  db: DB,
-  actor: SessionUser,
-  campaignId: number,
-  input: { ranking: number[]; namedOn: string },
-): Promise<ReviewResult> {
+export async function nameAwardees(db: DB, actor: SessionUser, campaignId: number, input: { ranking: number[]; namedOn: string }): Promise<ReviewResult> {
   return db.transaction().execute(async (tx) => {
     const campaign = await lockCampaign(tx, campaignId);
     if (!stepOpen(campaign, "naming")) return wrongStage("naming");
@@ -432,7 +405,11 @@ export async function nameAwardees(
     }
     const named = input.ranking.slice(0, campaign.title_count);
     for (const [i, id] of input.ranking.entries()) {
-      await tx.updateTable("nomination").set({ final_rank: i + 1 }).where("id", "=", id).execute();
+      await tx
+        .updateTable("nomination")
+        .set({ final_rank: i + 1 })
+        .where("id", "=", id)
+        .execute();
     }
     for (const [i, id] of named.entries()) {
       await tx

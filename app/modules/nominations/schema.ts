@@ -5,7 +5,11 @@ import { checkbox, crossCheck, crossCheckWhenValid, idNumberField, personFields 
 const text = (label: string, max: number, required = false) => {
   const base = z.string().trim().max(max, `${label}不能超过${max}字`);
   return required
-    ? z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`)
+    ? z
+        .string({ error: `请填写${label}` })
+        .trim()
+        .min(1, `请填写${label}`)
+        .max(max, `${label}不能超过${max}字`)
     : base.optional().transform((v) => v ?? "");
 };
 
@@ -23,11 +27,7 @@ export const nominationFields = {
   achievements: text("主要技术成果", 1000, true),
   deedsSummary: text("主要事迹", DEEDS_SUMMARY_MAX, true),
   story: text("事迹材料", STORY_MAX),
-  frontlineYears: z.coerce
-    .number({ error: "请填写一线技能工作年限" })
-    .int("年限应为整数")
-    .min(0, "年限不能为负数")
-    .max(60, "年限不能超过60年"),
+  frontlineYears: z.coerce.number({ error: "请填写一线技能工作年限" }).int("年限应为整数").min(0, "年限不能为负数").max(60, "年限不能超过60年"),
   inSkillPost: z.enum(["yes", "no"], { error: "请选择是否仍在技能岗位" }).transform((v) => v === "yes"),
   teacherOrResearcher: checkbox,
   conditions: z

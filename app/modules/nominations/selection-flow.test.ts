@@ -149,7 +149,13 @@ describe("a campaign from nominations to named craftsmen", () => {
       reasons: ["还有 5 名候选对象未录入得票数", "请先设定社会公示的起止日期"],
     });
     expect(await recordVotes(t.db, city, campaign.id, [{ nominationId: young.id, votes: 1 }], "手工录入")).toMatchObject({ ok: false });
-    await recordVotes(t.db, city, campaign.id, candidates.map((c, i) => ({ nominationId: c.id, votes: 1000 - i * 100 })), "网络投票平台导出");
+    await recordVotes(
+      t.db,
+      city,
+      campaign.id,
+      candidates.map((c, i) => ({ nominationId: c.id, votes: 1000 - i * 100 })),
+      "网络投票平台导出",
+    );
     await setNoticePeriod(t.db, city, campaign.id, { noticeStart: "2018-05-01", noticeEnd: "2018-05-07" });
     expect(await advance(city, campaign.id)).toMatchObject({ ok: true, to: "public_notice" });
 

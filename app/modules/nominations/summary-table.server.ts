@@ -10,16 +10,7 @@ import { CONDITIONS } from "~/modules/nominations/eligibility";
 import { writeNomination } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
 import { CHANNEL_LABELS, updateNominationSchema } from "~/modules/nominations/schema";
-import {
-  cleanText,
-  compactText,
-  findHeaderRow,
-  idNumberCell,
-  parseDateCell,
-  readSpreadsheet,
-  SpreadsheetError,
-  type Cell,
-} from "~/lib/spreadsheet.server";
+import { cleanText, compactText, findHeaderRow, idNumberCell, parseDateCell, readSpreadsheet, SpreadsheetError, type Cell } from "~/lib/spreadsheet.server";
 
 /** The 汇总表 columns, in export order; import finds them by name, wherever they are. */
 const COLUMNS = {
@@ -138,7 +129,21 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
       explained.add("idNumber");
     }
 
-    for (const key of ["name", "ethnicity", "education", "politicalStatus", "employer", "industry", "position", "title", "skillLevel", "honors", "achievements", "deedsSummary", "phone"] as const) {
+    for (const key of [
+      "name",
+      "ethnicity",
+      "education",
+      "politicalStatus",
+      "employer",
+      "industry",
+      "position",
+      "title",
+      "skillLevel",
+      "honors",
+      "achievements",
+      "deedsSummary",
+      "phone",
+    ] as const) {
       const text = key === "honors" || key === "achievements" || key === "deedsSummary" ? cleanText(at(row, key)) : compactText(at(row, key));
       if (text) form[key] = text;
     }
@@ -170,8 +175,7 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
     if ("error" in conditions) {
       errors.push(conditions.error);
       explained.add("conditions");
-    }
-    else form.conditions = conditions;
+    } else form.conditions = conditions;
 
     if (target.kind === "county") form.orgUnitId = String(target.nominatingUnitId);
     else {
@@ -209,14 +213,7 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
   return parsed;
 }
 
-export async function createImportBatch(
-  db: DB,
-  actor: SessionUser,
-  campaign: Campaign,
-  unitId: number,
-  filename: string,
-  rows: ParsedRow[],
-) {
+export async function createImportBatch(db: DB, actor: SessionUser, campaign: Campaign, unitId: number, filename: string, rows: ParsedRow[]) {
   const errorCount = rows.filter((r) => r.errors.length).length;
   const row = await db
     .insertInto("import_batch")
@@ -235,12 +232,7 @@ export async function createImportBatch(
 }
 
 export async function findImportBatch(db: DB, actor: SessionUser, campaignId: number, batchId: number) {
-  const batch = await db
-    .selectFrom("import_batch")
-    .selectAll()
-    .where("id", "=", batchId)
-    .where("campaign_id", "=", campaignId)
-    .executeTakeFirst();
+  const batch = await db.selectFrom("import_batch").selectAll().where("id", "=", batchId).where("campaign_id", "=", campaignId).executeTakeFirst();
   // A batch holds personal data: only the officer who uploaded it (or the city) opens it.
   if (!batch || (actor.role !== "city_admin" && batch.uploaded_by !== actor.id)) return null;
   return { ...batch, rows: JSON.parse(decrypt(batch.rows_cipher)) as ParsedRow[] };
@@ -266,13 +258,7 @@ export type CommitResult =
   | { ok: false; status: 400; rowErrors: Array<{ line: number; errors: string[] }> };
 
 /** Writes every valid row in one transaction: all of them or, if any fails now, none. */
-export async function commitImport(
-  db: DB,
-  actor: SessionUser,
-  campaign: Campaign,
-  batchId: number,
-  today: string,
-): Promise<CommitResult> {
+export async function commitImport(db: DB, actor: SessionUser, campaign: Campaign, batchId: number, today: string): Promise<CommitResult> {
   if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403, message: "推荐申报已截止，不能再导入" };
   class RowFailure extends Error {
     constructor(readonly rowErrors: Array<{ line: number; errors: string[] }>) {
@@ -321,11 +307,7 @@ export async function commitImport(
 }
 
 /** The 汇总表 of a campaign (or one unit) in the same columns the import reads. */
-export async function exportSummaryTable(
-  db: DB,
-  campaign: Campaign,
-  options: { unitId?: number; revealIds: boolean },
-): Promise<Buffer> {
+export async function exportSummaryTable(db: DB, campaign: Campaign, options: { unitId?: number; revealIds: boolean }): Promise<Buffer> {
   let query = db
     .selectFrom("nomination")
     .innerJoin("person", "person.id", "nomination.person_id")

@@ -9,7 +9,28 @@ import { SpreadsheetError } from "~/lib/spreadsheet.server";
 const t = useTestDb();
 const TODAY = "2018-03-20";
 
-const HEADER = ["序号", "姓名", "性别", "身份证号码", "出生日期", "民族", "学历", "政治面貌", "工作单位", "所属行业", "职务", "职称", "技术等级", "一线技能工作年限", "是否仍在技能岗位", "符合条件", "已获荣誉", "主要技术成果", "主要事迹", "联系电话"];
+const HEADER = [
+  "序号",
+  "姓名",
+  "性别",
+  "身份证号码",
+  "出生日期",
+  "民族",
+  "学历",
+  "政治面貌",
+  "工作单位",
+  "所属行业",
+  "职务",
+  "职称",
+  "技术等级",
+  "一线技能工作年限",
+  "是否仍在技能岗位",
+  "符合条件",
+  "已获荣誉",
+  "主要技术成果",
+  "主要事迹",
+  "联系电话",
+];
 
 function row(over: Partial<Record<(typeof HEADER)[number], unknown>> = {}) {
   const base: Record<string, unknown> = {
@@ -118,7 +139,13 @@ describe("reading a messy 汇总表", () => {
   });
 
   it("reads CSV files: UTF-8 with a BOM, and the GBK that Chinese Excel saves; scientific-notation IDs are flagged", async () => {
-    const lines = [HEADER.join(","), row().map((v) => `"${v ?? ""}"`).join(","), row({ 姓名: "科学计数", 身份证号码: "3.31081E+17" }).join(",")];
+    const lines = [
+      HEADER.join(","),
+      row()
+        .map((v) => `"${v ?? ""}"`)
+        .join(","),
+      row({ 姓名: "科学计数", 身份证号码: "3.31081E+17" }).join(","),
+    ];
     const utf8 = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(lines.join("\r\n"))]);
     const rows = await parseSummaryTable(utf8, await wenlingTarget());
     expect(rows[0].errors).toEqual([]);
@@ -128,8 +155,27 @@ describe("reading a messy 汇总表", () => {
 
     // "姓名,身份证号码" and "王" in GBK bytes (Node can decode GBK but not encode it).
     const gbk = new Uint8Array([
-      0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0xc9, 0xed, 0xb7, 0xdd, 0xd6, 0xa4, 0xba, 0xc5, 0xc2, 0xeb, 0x0d, 0x0a,
-      0xcd, 0xf5, 0x2c, ...new TextEncoder().encode(idNumberFor("M", "1979-08-15")),
+      0xd0,
+      0xd5,
+      0xc3,
+      0xfb,
+      0x2c,
+      0xc9,
+      0xed,
+      0xb7,
+      0xdd,
+      0xd6,
+      0xa4,
+      0xba,
+      0xc5,
+      0xc2,
+      0xeb,
+      0x0d,
+      0x0a,
+      0xcd,
+      0xf5,
+      0x2c,
+      ...new TextEncoder().encode(idNumberFor("M", "1979-08-15")),
     ]);
     const [wang] = await parseSummaryTable(gbk, await wenlingTarget());
     expect(wang.name).toBe("王");
@@ -194,7 +240,21 @@ describe("committing an import", () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(masked as unknown as ExcelJS.Buffer);
     const sheet = workbook.worksheets[0];
-    expect(sheet.getRow(2).values).toEqual([undefined, ...HEADER.slice(0, 13), "一线技能工作年限", "是否仍在技能岗位", "符合条件", "是否教师或研究人员", "已获荣誉", "主要技术成果", "主要事迹", "联系电话", "所属县（市、区）", "推荐方式", "推荐单位"]);
+    expect(sheet.getRow(2).values).toEqual([
+      undefined,
+      ...HEADER.slice(0, 13),
+      "一线技能工作年限",
+      "是否仍在技能岗位",
+      "符合条件",
+      "是否教师或研究人员",
+      "已获荣誉",
+      "主要技术成果",
+      "主要事迹",
+      "联系电话",
+      "所属县（市、区）",
+      "推荐方式",
+      "推荐单位",
+    ]);
     expect(String(sheet.getRow(3).getCell(4).value)).toMatch(/^\d{4}\*{10}[\dX]{4}$/);
   });
 });

@@ -3,7 +3,6 @@ import type { OrgUnitKind } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/modules/audit/audit.server";
 
-
 export async function listOrgUnits(db: DB, kinds?: OrgUnitKind[]) {
   let query = db.selectFrom("org_unit").selectAll();
   if (kinds) query = query.where("kind", "in", kinds);
@@ -21,11 +20,7 @@ export async function findOrgUnit(db: DB, id: number) {
 export type CreateUnitResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
 
 /** City officers add social groups (专业学会, 行业协会) that may nominate. */
-export async function createSocialGroup(
-  db: DB,
-  actor: SessionUser,
-  input: { name: string; shortName: string },
-): Promise<CreateUnitResult> {
+export async function createSocialGroup(db: DB, actor: SessionUser, input: { name: string; shortName: string }): Promise<CreateUnitResult> {
   return db.transaction().execute(async (tx) => {
     const clash = await tx.selectFrom("org_unit").select("id").where("name", "=", input.name).executeTakeFirst();
     if (clash) return { ok: false as const, fieldErrors: { name: ["已有同名单位"] } };

@@ -45,9 +45,7 @@ describe("parseIdNumber", () => {
     const facts = { idNumber: STANDARD_FEMALE, birthDate: "1949-12-31", sex: "F" as const };
     expect(crossCheckIdNumber(facts, "F", "1949-12-31")).toBeNull();
     expect(crossCheckIdNumber(facts, "M", "1949-12-31")).toBe("身份证号码显示性别为“女”，与所填性别“男”不一致");
-    expect(crossCheckIdNumber(facts, "F", "1950-01-01")).toBe(
-      "身份证号码中的出生日期为 1949-12-31，与所填出生日期 1950-01-01 不一致",
-    );
+    expect(crossCheckIdNumber(facts, "F", "1950-01-01")).toBe("身份证号码中的出生日期为 1949-12-31，与所填出生日期 1950-01-01 不一致");
   });
 });
 

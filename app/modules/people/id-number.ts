@@ -1,13 +1,13 @@
+import { dateInTaizhou, isRealDate } from "~/lib/time";
+
 /**
  * Resident identity numbers (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit
  * sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check character.
  */
-
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = "10X98765432";
 const PROVINCE_CODES = new Set([
-  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
-  63, 64, 65, 71, 81, 82, 83,
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ]);
 
 export type Sex = "M" | "F";
@@ -30,11 +30,6 @@ export function normaliseIdNumber(input: string): string {
   return input.replace(/\s+/g, "").toUpperCase();
 }
 
-function isRealDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
-
 export function parseIdNumber(input: string, today: Date = new Date()): IdNumberResult {
   const id = normaliseIdNumber(input);
   if (id.length === 0) return { ok: false, message: "请输入身份证号码" };
@@ -44,11 +39,9 @@ export function parseIdNumber(input: string, today: Date = new Date()): IdNumber
     return { ok: false, message: `身份证号码前两位“${id.slice(0, 2)}”不是有效的省级地区代码` };
   }
   const y = Number(id.slice(6, 10));
-  const m = Number(id.slice(10, 12));
-  const d = Number(id.slice(12, 14));
   const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (!isRealDate(y, m, d)) return { ok: false, message: `身份证号码中的出生日期 ${birth} 不存在` };
-  if (y < 1900 || birth > today.toISOString().slice(0, 10)) {
+  if (!isRealDate(birth)) return { ok: false, message: `身份证号码中的出生日期 ${birth} 不存在` };
+  if (y < 1900 || birth > dateInTaizhou(today)) {
     return { ok: false, message: `身份证号码中的出生日期 ${birth} 不合理` };
   }
   if (checkCharacter(id.slice(0, 17)) !== id[17]) {

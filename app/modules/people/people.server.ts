@@ -5,14 +5,7 @@ import type { SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { escapeLike, PAGE_SIZE } from "~/lib/sql";
 import { recordAudit } from "~/modules/audit/audit.server";
-import {
-  crossCheckIdNumber,
-  maskIdNumber,
-  maskPhone,
-  normaliseIdNumber,
-  normalisePhone,
-  parseIdNumber,
-} from "~/modules/people/id-number";
+import { crossCheckIdNumber, maskIdNumber, maskPhone, normaliseIdNumber, normalisePhone, parseIdNumber } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
 import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema";
@@ -80,10 +73,7 @@ function exactLookup(q: string): { column: "id_number_hash" | "phone_hash"; hash
 }
 
 export async function listPeople(db: DB, user: SessionUser, filter: PersonFilter) {
-  let query = db
-    .selectFrom("person")
-    .innerJoin("org_unit", "org_unit.id", "person.org_unit_id")
-    .where(personVisibleTo(user));
+  let query = db.selectFrom("person").innerJoin("org_unit", "org_unit.id", "person.org_unit_id").where(personVisibleTo(user));
   if (filter.orgUnitId) query = query.where("person.org_unit_id", "=", filter.orgUnitId);
   if (filter.skillLevel) query = query.where("person.skill_level", "=", filter.skillLevel);
   if (filter.q) {
@@ -119,7 +109,6 @@ export async function findPerson(db: DB, id: number) {
 
 export type PersonView = NonNullable<Awaited<ReturnType<typeof findPerson>>>;
 
-
 export async function personForViewer(db: DB, user: SessionUser, id: number): Promise<Access<PersonView>> {
   const person = await findPerson(db, id);
   if (!person) return { status: 404 };
@@ -129,9 +118,7 @@ export async function personForViewer(db: DB, user: SessionUser, id: number): Pr
   return inScope ? { status: 200, value: person } : { status: 403 };
 }
 
-export type SaveResult =
-  | { ok: true; id: number; changed?: boolean }
-  | { ok: false; fieldErrors: Record<string, string[]> };
+export type SaveResult = { ok: true; id: number; changed?: boolean } | { ok: false; fieldErrors: Record<string, string[]> };
 
 export async function checkUnit(db: DB, user: SessionUser, orgUnitId: number): Promise<string | null> {
   const forced = unitForNewPerson(user);
@@ -213,12 +200,7 @@ export async function createPerson(db: DB, actor: SessionUser, input: PersonInpu
  * Applies an edit to a locked person row inside the caller's transaction. Empty ID and phone
  * fields keep the stored numbers (officers only ever see them masked).
  */
-export async function applyPersonUpdate(
-  tx: DB,
-  actor: SessionUser,
-  current: Person,
-  input: PersonUpdateInput,
-): Promise<SaveResult> {
+export async function applyPersonUpdate(tx: DB, actor: SessionUser, current: Person, input: PersonUpdateInput): Promise<SaveResult> {
   const idNumber = input.idNumber?.idNumber ?? decrypt(current.id_number_cipher);
   if (!input.idNumber) {
     // The stored number must still agree with the sex and birth date as edited.
@@ -259,12 +241,7 @@ export async function applyPersonUpdate(
   return { ok: true, id: current.id, changed: true };
 }
 
-export async function updatePerson(
-  db: DB,
-  actor: SessionUser,
-  id: number,
-  input: PersonUpdateInput,
-): Promise<SaveResult | { ok: false; status: 403 | 404 }> {
+export async function updatePerson(db: DB, actor: SessionUser, id: number, input: PersonUpdateInput): Promise<SaveResult | { ok: false; status: 403 | 404 }> {
   const unitProblem = await checkUnit(db, actor, input.orgUnitId);
   if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
   try {
@@ -303,12 +280,7 @@ function auditSummary(p: Person) {
 export type RevealResult = { ok: true; idNumber: string; phone: string | null } | { ok: false; status: 403 | 404 };
 
 /** Decrypts a person's ID and phone numbers for a city officer, and records that it was done. */
-export async function revealPersonalData(
-  db: DB,
-  actor: SessionUser,
-  id: number,
-  reason: string,
-): Promise<RevealResult> {
+export async function revealPersonalData(db: DB, actor: SessionUser, id: number, reason: string): Promise<RevealResult> {
   if (!canRevealPersonalData(actor)) return { ok: false, status: 403 };
   return db.transaction().execute(async (tx) => {
     const person = await tx.selectFrom("person").selectAll().where("id", "=", id).executeTakeFirst();
@@ -327,15 +299,6 @@ export async function revealPersonalData(
       phone: person.phone_cipher ? decrypt(person.phone_cipher) : null,
     };
   });
-}
-
-export async function countPeople(db: DB, user: SessionUser): Promise<number> {
-  const row = await db
-    .selectFrom("person")
-    .where(personVisibleTo(user))
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /** People per county-level unit, within what the user may see. */

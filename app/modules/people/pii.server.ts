@@ -45,8 +45,7 @@ function loadMasterKey(): Buffer {
 function keys() {
   if (!cached) {
     const master = loadMasterKey();
-    const derive = (label: string) =>
-      Buffer.from(crypto.hkdfSync("sha256", master, Buffer.alloc(0), `jiangxin ${label}`, 32));
+    const derive = (label: string) => Buffer.from(crypto.hkdfSync("sha256", master, Buffer.alloc(0), `jiangxin ${label}`, 32));
     cached = { enc: derive("pii-encryption"), mac: derive("pii-lookup-hmac") };
   }
   return cached;
@@ -66,9 +65,7 @@ export function encrypt(plain: string): string {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv("aes-256-gcm", keys().enc, iv);
   const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-  return [CIPHER_VERSION, iv.toString("base64"), cipher.getAuthTag().toString("base64"), body.toString("base64")].join(
-    ":",
-  );
+  return [CIPHER_VERSION, iv.toString("base64"), cipher.getAuthTag().toString("base64"), body.toString("base64")].join(":");
 }
 
 export function decrypt(stored: string): string {

@@ -44,10 +44,6 @@ describe("permissions", () => {
     for (const p of ["user.manage", "audit.read", "person.reveal", "org_unit.manage"] as const) {
       expect([can(city, p), can(wenling, p), can(craftsman, p)]).toEqual([true, false, false]);
     }
-    expect([can(city, "person.create"), can(wenling, "person.create"), can(craftsman, "person.create")]).toEqual([
-      true,
-      true,
-      false,
-    ]);
+    expect([can(city, "person.create"), can(wenling, "person.create"), can(craftsman, "person.create")]).toEqual([true, true, false]);
   });
 });

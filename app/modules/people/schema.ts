@@ -18,8 +18,7 @@ const optionalText = (label: string, max: number) =>
     .optional()
     .transform((v) => v ?? "");
 
-const choice = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
-  z.enum(values, { error: `请选择${label}` });
+const choice = <T extends readonly [string, ...string[]]>(label: string, values: T) => z.enum(values, { error: `请选择${label}` });
 
 /** An HTML checkbox: present ("on") or absent. */
 export const checkbox = z
@@ -87,9 +86,7 @@ export function crossCheck(value: WithIdFacts, ctx: z.RefinementCtx) {
 /** New person: the ID number is required and must agree with sex and birth date. */
 export const crossCheckWhenValid = whenValid("idNumber", "sex", "birthDate");
 
-export const createPersonSchema = z
-  .object({ ...personFields, idNumber: idNumberField(true) })
-  .superRefine(crossCheck, crossCheckWhenValid);
+export const createPersonSchema = z.object({ ...personFields, idNumber: idNumberField(true) }).superRefine(crossCheck, crossCheckWhenValid);
 
 /** Editing: an empty ID number keeps the stored one (the server cross-checks against it). */
 export const updatePersonSchema = z

@@ -3,7 +3,13 @@ import { isoDate } from "~/lib/validation";
 import type { Outlet } from "~db/types";
 import { INDUSTRY_SUGGESTIONS } from "~/modules/people/options";
 
-export const OUTLET_LABELS: Record<Outlet, string> = { tv: "台州电视台", newspaper: "台州日报", website: "市总工会网站", wechat: "微信公众号", other: "其他媒体" };
+export const OUTLET_LABELS: Record<Outlet, string> = {
+  tv: "台州电视台",
+  newspaper: "台州日报",
+  website: "市总工会网站",
+  wechat: "微信公众号",
+  other: "其他媒体",
+};
 
 export const showcaseFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
@@ -32,7 +38,17 @@ export const publicitySchema = z
       .optional()
       .transform((v) => v || null)
       .refine((v) => v === null || /^https?:\/\/[^\s<>"]+$/.test(v), "链接须以 http:// 或 https:// 开头"),
-    personId: z.coerce.number().int().positive().optional().transform((v) => v ?? null),
-    studioId: z.coerce.number().int().positive().optional().transform((v) => v ?? null),
+    personId: z.coerce
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .transform((v) => v ?? null),
+    studioId: z.coerce
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .transform((v) => v ?? null),
   })
   .refine((v) => v.personId !== null || v.studioId !== null, { message: "请选择报道的工匠或工作室", path: ["personId"] });

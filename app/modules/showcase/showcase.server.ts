@@ -13,7 +13,6 @@ import { ACTIVE_MENTORSHIPS } from "~/modules/studios/studios.server";
  * ID number, phone or birth date — and shows a person only while their consent stands.
  */
 
-
 const PUBLIC_STUDIO_STATES = ["accredited", "active"] as const;
 
 function publishedAwardees(db: DB) {
@@ -104,10 +103,7 @@ export async function publicProfile(db: DB, personId: number) {
 }
 
 export async function publicStudios(db: DB, filter: ShowcaseFilter) {
-  let query = db
-    .selectFrom("studio")
-    .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
-    .where("studio.status", "in", PUBLIC_STUDIO_STATES);
+  let query = db.selectFrom("studio").innerJoin("org_unit", "org_unit.id", "studio.org_unit_id").where("studio.status", "in", PUBLIC_STUDIO_STATES);
   if (filter.q) {
     const like = `%${escapeLike(filter.q)}%`;
     query = query.where((eb) => eb.or([eb("studio.name", "ilike", like), eb("studio.host_enterprise", "ilike", like), eb("studio.industry", "ilike", like)]));
@@ -159,13 +155,7 @@ export async function publicStudio(db: DB, id: number) {
     .executeTakeFirst();
   if (!studio) return null;
   const [events, coverage] = await Promise.all([
-    db
-      .selectFrom("event")
-      .select(["id", "title", "kind", "starts_at"])
-      .where("studio_id", "=", id)
-      .orderBy("starts_at", "desc")
-      .limit(5)
-      .execute(),
+    db.selectFrom("event").select(["id", "title", "kind", "starts_at"]).where("studio_id", "=", id).orderBy("starts_at", "desc").limit(5).execute(),
     publicityFor(db, { studioId: id }),
   ]);
   return { ...studio, events, coverage };
@@ -243,7 +233,14 @@ export async function recordConsent(
       .values({ person_id: personId, ...values })
       .onConflict((oc) => oc.column("person_id").doUpdateSet(values))
       .execute();
-    await recordAudit(tx, { actor, entityType: "person", entityId: personId, orgUnitId: person.org_unit_id, action: "consent_given", comment: input.howObtained });
+    await recordAudit(tx, {
+      actor,
+      entityType: "person",
+      entityId: personId,
+      orgUnitId: person.org_unit_id,
+      action: "consent_given",
+      comment: input.howObtained,
+    });
   });
   return { ok: true };
 }
@@ -254,7 +251,11 @@ export async function withdrawConsent(db: DB, actor: SessionUser, personId: numb
   if (!person) return { ok: false, status: 404, message: "人员不存在" };
   if (!canEditPerson(actor, person)) return { ok: false, status: 403, message: "您无权操作" };
   await db.transaction().execute(async (tx) => {
-    await tx.updateTable("publication_consent").set({ consented: false, photo: null, photo_type: null, recorded_by: actor.id, recorded_at: new Date() }).where("person_id", "=", personId).execute();
+    await tx
+      .updateTable("publication_consent")
+      .set({ consented: false, photo: null, photo_type: null, recorded_by: actor.id, recorded_at: new Date() })
+      .where("person_id", "=", personId)
+      .execute();
     await recordAudit(tx, { actor, entityType: "person", entityId: personId, orgUnitId: person.org_unit_id, action: "consent_withdrawn", comment: reason });
   });
   return { ok: true };
@@ -324,7 +325,18 @@ export async function listPublicity(db: DB, user: SessionUser) {
     .selectFrom("publicity_item as item")
     .leftJoin("person", "person.id", "item.person_id")
     .leftJoin("studio", "studio.id", "item.studio_id")
-    .select(["item.id", "item.outlet", "item.outlet_name", "item.title", "item.published_on", "item.url", "person.name as person_name", "studio.name as studio_name", "item.person_id", "item.studio_id"])
+    .select([
+      "item.id",
+      "item.outlet",
+      "item.outlet_name",
+      "item.title",
+      "item.published_on",
+      "item.url",
+      "person.name as person_name",
+      "studio.name as studio_name",
+      "item.person_id",
+      "item.studio_id",
+    ])
     .$if(user.role === "county_officer", (q) => q.where("item.org_unit_id", "=", user.orgUnitId ?? -1))
     .orderBy("item.published_on", "desc")
     .limit(200)

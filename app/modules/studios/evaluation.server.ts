@@ -6,6 +6,7 @@ import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from "~
 import { relation } from "~/modules/studios/policy";
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { yearFiguresByStudio } from "~/modules/studios/figures.server";
+import { yearInTaizhou } from "~/lib/time";
 
 const FIGURE_ORDER = Object.keys(FIGURE_LABELS);
 
@@ -26,7 +27,10 @@ export async function saveCriteria(db: DB, actor: SessionUser, year: number, cri
   await db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("evaluation_criterion").selectAll().where("year", "=", year).execute();
     await tx.deleteFrom("evaluation_criterion").where("year", "=", year).execute();
-    await tx.insertInto("evaluation_criterion").values(criteria.map((c) => ({ ...c, year }))).execute();
+    await tx
+      .insertInto("evaluation_criterion")
+      .values(criteria.map((c) => ({ ...c, year })))
+      .execute();
     await recordAudit(tx, {
       actor,
       entityType: "evaluation_criteria",
@@ -67,9 +71,21 @@ export async function evaluationBoard(db: DB, user: SessionUser, year: number) {
     .execute();
   const [criteria, figures, history] = await Promise.all([
     criteriaFor(db, year),
-    yearFiguresByStudio(db, studios.map((s) => s.id), year),
+    yearFiguresByStudio(
+      db,
+      studios.map((s) => s.id),
+      year,
+    ),
     studios.length
-      ? db.selectFrom("studio_evaluation").select(["studio_id", "year", "grade"]).where("studio_id", "in", studios.map((s) => s.id)).execute()
+      ? db
+          .selectFrom("studio_evaluation")
+          .select(["studio_id", "year", "grade"])
+          .where(
+            "studio_id",
+            "in",
+            studios.map((s) => s.id),
+          )
+          .execute()
       : Promise.resolve([]),
   ]);
   return {
@@ -102,14 +118,19 @@ export async function gradeStudio(
   const who = relation(actor, studio);
   if (who !== "county" && who !== "city") return { ok: false, status: 403, message: "您无权考核此工作室" };
   if (!studio.accredited_on || studio.accredited_on > `${year}-12-31`) return { ok: false, status: 400, message: "该工作室当年尚未授牌" };
-  if (year > new Date().getFullYear()) return { ok: false, status: 400, message: "不能考核尚未到来的年度" };
+  if (year > yearInTaizhou()) return { ok: false, status: 400, message: "不能考核尚未到来的年度" };
   const criteria = await criteriaFor(db, year);
   if (!criteria.length) return { ok: false, status: 400, message: `请先由市总工会设定${year}年的考核标准` };
   if (input.grade === "fail" && !input.comment) return { ok: false, status: 400, message: "评为不合格须写明意见" };
   const figures = (await yearFiguresByStudio(db, [studioId], year)).get(studioId)!;
   const { total } = scoreOf(figures, criteria);
   await db.transaction().execute(async (tx) => {
-    const before = await tx.selectFrom("studio_evaluation").select(["grade", "score"]).where("studio_id", "=", studioId).where("year", "=", year).executeTakeFirst();
+    const before = await tx
+      .selectFrom("studio_evaluation")
+      .select(["grade", "score"])
+      .where("studio_id", "=", studioId)
+      .where("year", "=", year)
+      .executeTakeFirst();
     await tx
       .insertInto("studio_evaluation")
       .values({ studio_id: studioId, year, figures: JSON.stringify(figures), score: total, grade: input.grade, comment: input.comment, graded_by: actor.id })

@@ -17,8 +17,19 @@ describe("studio scorecard", () => {
   });
 
   it("flags two 不合格 years in a row, not two apart", () => {
-    expect(needsRevocationReview([{ year: 2021, grade: "fail" }, { year: 2022, grade: "fail" }])).toBe(true);
-    expect(needsRevocationReview([{ year: 2020, grade: "fail" }, { year: 2021, grade: "pass" }, { year: 2022, grade: "fail" }])).toBe(false);
+    expect(
+      needsRevocationReview([
+        { year: 2021, grade: "fail" },
+        { year: 2022, grade: "fail" },
+      ]),
+    ).toBe(true);
+    expect(
+      needsRevocationReview([
+        { year: 2020, grade: "fail" },
+        { year: 2021, grade: "pass" },
+        { year: 2022, grade: "fail" },
+      ]),
+    ).toBe(false);
     expect(needsRevocationReview([{ year: 2022, grade: "fail" }])).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
 import type { Figures } from "~/modules/studios/evaluation";
+import { startOfYear } from "~/lib/time";
+import { inTaizhou } from "~/lib/sql";
 
 const noFigures = (): Figures => ({
   apprenticesMentored: 0,
@@ -23,15 +25,17 @@ export async function figuresByStudioAndYear(db: DB, studioIds: number[], years:
   const at = (studioId: number | null, year: number) => result.get(studioId!)?.get(Number(year));
   const from = `${Math.min(...years)}-01-01`;
   const to = `${Math.max(...years)}-12-31`;
-  const start = new Date(`${from}T00:00:00+08:00`);
-  const end = new Date(`${Math.max(...years) + 1}-01-01T00:00:00+08:00`);
-  const yearOf = (column: string) => sql<number>`extract(year from ${sql.ref(column)} at time zone 'Asia/Shanghai')::int`;
+  const start = startOfYear(Math.min(...years));
+  const end = startOfYear(Math.max(...years) + 1);
+  const yearOf = (column: string) => sql<number>`extract(year from ${inTaizhou(column)})::int`;
   // The studio's people: its leader and the apprentices of its mentorships.
   const people = db
     .selectFrom("studio")
     .select(["studio.id as studio_id", "studio.person_id"])
     .where("studio.id", "in", studioIds)
-    .union(db.selectFrom("mentorship").select(["mentorship.studio_id", "mentorship.apprentice_id as person_id"]).where("mentorship.studio_id", "in", studioIds));
+    .union(
+      db.selectFrom("mentorship").select(["mentorship.studio_id", "mentorship.apprentice_id as person_id"]).where("mentorship.studio_id", "in", studioIds),
+    );
   const [mentored, milestones, held, attended] = await Promise.all([
     // Mentored in a year: the pairing overlapped it.
     sql<{ studio_id: number; year: number; n: number }>`

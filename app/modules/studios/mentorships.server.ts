@@ -38,7 +38,8 @@ export async function mentorshipsOf(db: DB, studioId: number) {
     .execute();
 }
 
-export type MentorshipResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404; message: string };
+export type MentorshipResult =
+  { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404; message: string };
 
 /**
  * Takes an apprentice on: the person is found by ID number or registered under the studio's
@@ -140,11 +141,7 @@ export async function endMentorship(
   return db.transaction().execute(async (tx) => {
     const current = await tx.selectFrom("mentorship").select("status").where("id", "=", m.id).forUpdate().executeTakeFirstOrThrow();
     if (current.status !== "active") return { ok: false as const, status: 409 as const, message: "该结对已经结束" };
-    await tx
-      .updateTable("mentorship")
-      .set({ status: input.outcome, ended_on: input.endedOn, end_reason: input.reason })
-      .where("id", "=", m.id)
-      .execute();
+    await tx.updateTable("mentorship").set({ status: input.outcome, ended_on: input.endedOn, end_reason: input.reason }).where("id", "=", m.id).execute();
     await recordAudit(tx, {
       actor,
       entityType: "studio",

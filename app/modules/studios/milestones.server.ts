@@ -1,6 +1,6 @@
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
-import { checkEvidenceFiles } from "~/lib/files";
+import { checkEvidenceFiles, EVIDENCE_MAX_FILES } from "~/lib/files";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { skillRank } from "~/modules/people/options";
@@ -16,7 +16,11 @@ export async function milestonesOf(db: DB, mentorshipId: number) {
     ? await db
         .selectFrom("evidence_file")
         .select(["id", "milestone_id", "filename", "content_type", "size"])
-        .where("milestone_id", "in", milestones.map((m) => m.id))
+        .where(
+          "milestone_id",
+          "in",
+          milestones.map((m) => m.id),
+        )
         .execute()
     : [];
   return milestones.map((m) => ({ ...m, files: files.filter((f) => f.milestone_id === m.id) }));
@@ -30,17 +34,11 @@ export interface UploadedFile {
 export type MilestoneResult = { ok: true; id: number } | { ok: false; status: 400 | 403 | 409; message: string; field?: string };
 
 /** Files a milestone with its evidence; the craftsman's wait for verification. */
-export async function addMilestone(
-  db: DB,
-  actor: SessionUser,
-  m: MentorshipView,
-  input: MilestoneInput,
-  files: UploadedFile[],
-): Promise<MilestoneResult> {
+export async function addMilestone(db: DB, actor: SessionUser, m: MentorshipView, input: MilestoneInput, files: UploadedFile[]): Promise<MilestoneResult> {
   if (!relation(actor, studioRefOf(m))) return { ok: false, status: 403, message: "您无权为该学徒登记成果" };
   if (!["accredited", "active"].includes(m.studio_status)) return { ok: false, status: 409, message: "工作室未在运行，不能登记成果" };
   if (files.length === 0) return { ok: false, status: 400, message: "请上传证书或证明材料的照片或 PDF", field: "evidence" };
-  if (files.length > 3) return { ok: false, status: 400, message: "每项成果最多上传3个文件", field: "evidence" };
+  if (files.length > EVIDENCE_MAX_FILES) return { ok: false, status: 400, message: `每项成果最多上传${EVIDENCE_MAX_FILES}个文件`, field: "evidence" };
   const result = checkEvidenceFiles(files);
   if (!result.ok) return { ok: false, status: 400, message: result.message, field: "evidence" };
   const checked = result.files;

@@ -3,6 +3,7 @@ import { parseYuan } from "~/lib/money";
 import { isoDate, whenValid } from "~/lib/validation";
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema";
+import { todayInTaizhou } from "~/lib/time";
 
 export const FOCUS_SECTOR_LABELS = {
   advanced_manufacturing: "先进制造业",
@@ -12,8 +13,11 @@ export const FOCUS_SECTOR_LABELS = {
 } as const;
 
 const text = (label: string, max: number) =>
-  z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`);
-
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不能超过${max}字`);
 
 export const studioSchema = z.object({
   leaderPersonId: z.coerce.number({ error: "请选择领衔工匠" }).int().positive("请选择领衔工匠"),
@@ -30,23 +34,24 @@ export const studioSchema = z.object({
 export type StudioInput = z.output<typeof studioSchema>;
 
 export const studioStepSchema = z.object({
-  step: z.enum([
-    "submit",
-    "return",
-    "county_approve",
-    "county_reject",
-    "city_return",
-    "city_reject",
-    "accredit",
-    "activate",
-    "suspend",
-    "resume",
-    "revoke",
-  ]),
+  step: z.enum(["submit", "return", "county_approve", "county_reject", "city_return", "city_reject", "accredit", "activate", "suspend", "resume", "revoke"]),
   expected: z.string(),
-  reason: z.string().trim().max(500, "理由不能超过500字").optional().transform((v) => v || null),
-  plaqueNumber: z.string().trim().max(40, "牌匾编号不能超过40字").optional().transform((v) => v || null),
-  accreditedOn: z.string().optional().transform((v) => v || null),
+  reason: z
+    .string()
+    .trim()
+    .max(500, "理由不能超过500字")
+    .optional()
+    .transform((v) => v || null),
+  plaqueNumber: z
+    .string()
+    .trim()
+    .max(40, "牌匾编号不能超过40字")
+    .optional()
+    .transform((v) => v || null),
+  accreditedOn: z
+    .string()
+    .optional()
+    .transform((v) => v || null),
 });
 
 export const mentorshipFields = {
@@ -67,12 +72,16 @@ export const apprenticeSchema = z
 
 export type ApprenticeInput = z.output<typeof apprenticeSchema>;
 
-
 export const endMentorshipSchema = z
   .object({
     outcome: z.enum(["completed", "ended_early"], { error: "请选择结束方式" }),
     endedOn: isoDate("结束日期"),
-    reason: z.string().trim().max(500, "原因不能超过500字").optional().transform((v) => v || null),
+    reason: z
+      .string()
+      .trim()
+      .max(500, "原因不能超过500字")
+      .optional()
+      .transform((v) => v || null),
   })
   .superRefine((v, ctx) => {
     if (v.outcome === "ended_early" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "提前结束须说明原因" });
@@ -95,7 +104,13 @@ export const COMPETITION_LEVELS = {
 
 export const INNOVATION_TYPES = { patent: "专利", process: "工艺改进", other: "其他创新" } as const;
 
-const optional = (max: number) => z.string().trim().max(max, `不能超过${max}字`).optional().transform((v) => v ?? "");
+const optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `不能超过${max}字`)
+    .optional()
+    .transform((v) => v ?? "");
 
 export const milestoneSchema = z
   .object({
@@ -117,7 +132,7 @@ export const milestoneSchema = z
     const need = (field: keyof typeof v, message: string) => {
       if (!v[field]) ctx.addIssue({ code: "custom", path: [field], message });
     };
-    if (v.occurredOn > new Date().toISOString().slice(0, 10)) {
+    if (v.occurredOn > todayInTaizhou()) {
       ctx.addIssue({ code: "custom", path: ["occurredOn"], message: "日期不能晚于今天" });
     }
     switch (v.kind) {
@@ -177,7 +192,12 @@ export function milestoneDetails(input: MilestoneInput): { details: Record<strin
 export const milestoneReviewSchema = z
   .object({
     decision: z.enum(["verified", "rejected"], { error: "请选择核实结论" }),
-    comment: z.string().trim().max(500, "意见不能超过500字").optional().transform((v) => v || null),
+    comment: z
+      .string()
+      .trim()
+      .max(500, "意见不能超过500字")
+      .optional()
+      .transform((v) => v || null),
   })
   .superRefine((v, ctx) => {
     if (v.decision === "rejected" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "不予认定须说明理由" });

@@ -30,8 +30,19 @@ const studioForm = async (db: DB, leaderPersonId: number, unit = "wenling") =>
     foundingPlan: "三年带徒十名……",
   });
 
-const step = (actor: Parameters<typeof takeStudioStep>[1], id: number, name: Parameters<typeof takeStudioStep>[3], expected: string, extra: Partial<{ reason: string; plaqueNumber: string; accreditedOn: string }> = {}) =>
-  takeStudioStep(t.db, actor, id, name, { expected, reason: extra.reason ?? null, plaqueNumber: extra.plaqueNumber ?? null, accreditedOn: extra.accreditedOn ?? null });
+const step = (
+  actor: Parameters<typeof takeStudioStep>[1],
+  id: number,
+  name: Parameters<typeof takeStudioStep>[3],
+  expected: string,
+  extra: Partial<{ reason: string; plaqueNumber: string; accreditedOn: string }> = {},
+) =>
+  takeStudioStep(t.db, actor, id, name, {
+    expected,
+    reason: extra.reason ?? null,
+    plaqueNumber: extra.plaqueNumber ?? null,
+    accreditedOn: extra.accreditedOn ?? null,
+  });
 
 describe("a studio from application to verified apprentices' progress", () => {
   it("goes through review and accreditation, takes five apprentices, and counts only verified milestones", async () => {
@@ -45,7 +56,10 @@ describe("a studio from application to verified apprentices' progress", () => {
     if (!created.ok || !("id" in created)) throw new Error(JSON.stringify(created));
     const id = created.id;
     // One open studio per craftsman, however it is asked for.
-    expect(await createStudio(t.db, craftsman, await studioForm(t.db, person.id))).toMatchObject({ ok: false, fieldErrors: { leaderPersonId: [expect.stringContaining("最多领衔一个")] } });
+    expect(await createStudio(t.db, craftsman, await studioForm(t.db, person.id))).toMatchObject({
+      ok: false,
+      fieldErrors: { leaderPersonId: [expect.stringContaining("最多领衔一个")] },
+    });
     expect(await createStudio(t.db, county, await studioForm(t.db, person.id))).toMatchObject({ ok: false });
 
     expect(await step(craftsman, id, "county_approve", "draft")).toMatchObject({ ok: false, status: 403 });
@@ -55,9 +69,15 @@ describe("a studio from application to verified apprentices' progress", () => {
     expect(await step(county, id, "return", "submitted", { reason: "请补充建设方案" })).toEqual({ ok: true, to: "returned" });
     expect(await step(craftsman, id, "submit", "returned")).toEqual({ ok: true, to: "submitted" });
     expect(await step(county, id, "county_approve", "submitted")).toEqual({ ok: true, to: "county_reviewed" });
-    expect(await step(county, id, "accredit", "county_reviewed", { plaqueNumber: "TZGJGZS-001", accreditedOn: "2019-01-10" })).toMatchObject({ ok: false, status: 403 });
+    expect(await step(county, id, "accredit", "county_reviewed", { plaqueNumber: "TZGJGZS-001", accreditedOn: "2019-01-10" })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
     expect(await step(city, id, "accredit", "county_reviewed")).toMatchObject({ ok: false, field: "plaqueNumber" });
-    expect(await step(city, id, "accredit", "county_reviewed", { plaqueNumber: "TZGJGZS-001", accreditedOn: "2019-01-10" })).toEqual({ ok: true, to: "accredited" });
+    expect(await step(city, id, "accredit", "county_reviewed", { plaqueNumber: "TZGJGZS-001", accreditedOn: "2019-01-10" })).toEqual({
+      ok: true,
+      to: "accredited",
+    });
     // A stale page: the studio has moved on.
     expect(await step(city, id, "accredit", "county_reviewed", { plaqueNumber: "X", accreditedOn: "2019-01-10" })).toMatchObject({ ok: false, status: 409 });
     expect(await step(craftsman, id, "activate", "accredited")).toEqual({ ok: true, to: "active" });
@@ -88,18 +108,38 @@ describe("a studio from application to verified apprentices' progress", () => {
     expect((await personForViewer(t.db, craftsman, (await makePerson(t.db)).id)).status).toBe(403);
 
     // Milestones: the craftsman's wait; a fake PDF is refused; only verified ones count.
-    const upgrade = milestoneSchema.parse({ kind: "skill_upgrade", occurredOn: "2020-06-01", fromLevel: "中级工", toLevel: "高级工", certificateNumber: "ZJ2020-001" });
+    const upgrade = milestoneSchema.parse({
+      kind: "skill_upgrade",
+      occurredOn: "2020-06-01",
+      fromLevel: "中级工",
+      toLevel: "高级工",
+      certificateNumber: "ZJ2020-001",
+    });
     const fake = await addMilestone(t.db, craftsman, first, upgrade, [{ name: "证书.pdf", bytes: new TextEncoder().encode("<svg onload=alert(1)>") }]);
     expect(fake).toMatchObject({ ok: false, status: 400, field: "evidence" });
     const noEvidence = await addMilestone(t.db, craftsman, first, upgrade, []);
     expect(noEvidence).toMatchObject({ ok: false, field: "evidence" });
     const filed = await addMilestone(t.db, craftsman, first, upgrade, [{ name: "证书.pdf", bytes: PDF }]);
     if (!filed.ok) throw new Error(JSON.stringify(filed));
-    const competition = milestoneSchema.parse({ kind: "competition", occurredOn: "2020-09-01", competitionName: "台州市职业技能大赛", competitionLevel: "city", placing: "二等奖" });
+    const competition = milestoneSchema.parse({
+      kind: "competition",
+      occurredOn: "2020-09-01",
+      competitionName: "台州市职业技能大赛",
+      competitionLevel: "city",
+      placing: "二等奖",
+    });
     const second = await addMilestone(t.db, craftsman, first, competition, [{ name: "photo.jpg", bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2]) }]);
     if (!second.ok) throw new Error("failed");
-    const innovation = milestoneSchema.parse({ kind: "innovation", occurredOn: "2020-10-01", innovationType: "process", innovationTitle: "叶轮去毛刺工装", benefit: "12,345.6" });
-    const third = await addMilestone(t.db, craftsman, first, innovation, [{ name: "a.png", bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) }]);
+    const innovation = milestoneSchema.parse({
+      kind: "innovation",
+      occurredOn: "2020-10-01",
+      innovationType: "process",
+      innovationTitle: "叶轮去毛刺工装",
+      benefit: "12,345.6",
+    });
+    const third = await addMilestone(t.db, craftsman, first, innovation, [
+      { name: "a.png", bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+    ]);
     if (!third.ok) throw new Error("failed");
 
     expect(await studioYearFigures(t.db, id, 2020)).toEqual({
@@ -150,8 +190,16 @@ describe("a studio from application to verified apprentices' progress", () => {
     expect(await step(city, id, "resume", "revoked")).toMatchObject({ ok: false, status: 403 });
     expect(await createStudio(t.db, craftsman, await studioForm(t.db, person.id))).toMatchObject({ ok: true });
 
-    const history = await t.db.selectFrom("audit_log").select(["action", "before", "after"]).where("entity_type", "=", "studio").where("entity_id", "=", String(id)).orderBy("id").execute();
-    expect(history.filter((h) => h.action.startsWith("step_")).map((h) => `${(h.before as { status: string }).status}→${(h.after as { status: string }).status}`)).toEqual([
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select(["action", "before", "after"])
+      .where("entity_type", "=", "studio")
+      .where("entity_id", "=", String(id))
+      .orderBy("id")
+      .execute();
+    expect(
+      history.filter((h) => h.action.startsWith("step_")).map((h) => `${(h.before as { status: string }).status}→${(h.after as { status: string }).status}`),
+    ).toEqual([
       "draft→submitted",
       "submitted→returned",
       "returned→submitted",
@@ -169,9 +217,15 @@ describe("a studio from application to verified apprentices' progress", () => {
     expect(await createStudio(t.db, plainUser, await studioForm(t.db, plain.id))).toMatchObject({ ok: false });
     const { person } = await awardee(t.db, "jiaojiang");
     const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
-    expect(await createStudio(t.db, wenling, await studioForm(t.db, person.id, "jiaojiang"))).toMatchObject({ ok: false, fieldErrors: { leaderPersonId: [expect.any(String)] } });
+    expect(await createStudio(t.db, wenling, await studioForm(t.db, person.id, "jiaojiang"))).toMatchObject({
+      ok: false,
+      fieldErrors: { leaderPersonId: [expect.any(String)] },
+    });
     const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
-    expect(await createStudio(t.db, jiaojiang, await studioForm(t.db, person.id, "wenling"))).toMatchObject({ ok: false, fieldErrors: { orgUnitId: ["只能为本单位申请工作室"] } });
+    expect(await createStudio(t.db, jiaojiang, await studioForm(t.db, person.id, "wenling"))).toMatchObject({
+      ok: false,
+      fieldErrors: { orgUnitId: ["只能为本单位申请工作室"] },
+    });
     expect(await createStudio(t.db, jiaojiang, await studioForm(t.db, person.id, "jiaojiang"))).toMatchObject({ ok: true });
   });
 
@@ -184,13 +238,21 @@ describe("a studio from application to verified apprentices' progress", () => {
     expect(await step(craftsman, created.id, "submit", "draft")).toEqual({ ok: true, to: "submitted" });
     expect(await step(county, created.id, "county_approve", "submitted")).toEqual({ ok: true, to: "county_reviewed" });
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => step(city, created.id, "accredit", "county_reviewed", { plaqueNumber: `TZGJ-RACE-${i}`, accreditedOn: "2020-05-01" })),
+      Array.from({ length: 8 }, (_, i) =>
+        step(city, created.id, "accredit", "county_reviewed", { plaqueNumber: `TZGJ-RACE-${i}`, accreditedOn: "2020-05-01" }),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.status === 409)).toBe(true);
     const plaques = await t.db.selectFrom("studio").select("plaque_number").where("plaque_number", "like", "TZGJ-RACE-%").execute();
     expect(plaques).toHaveLength(1);
-    const history = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "studio").where("entity_id", "=", String(created.id)).where("action", "like", "%accredit%").execute();
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("entity_type", "=", "studio")
+      .where("entity_id", "=", String(created.id))
+      .where("action", "like", "%accredit%")
+      .execute();
     expect(history).toHaveLength(1);
   });
 });

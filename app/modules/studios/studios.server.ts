@@ -9,6 +9,7 @@ import { isUniqueViolation } from "~/modules/people/people.server";
 import { canEditStudio, canTakeStep, canViewStudio, relation, STUDIO_STEPS, type StudioStep } from "~/modules/studios/policy";
 import { type StudioInput } from "~/modules/studios/schema";
 import { ownRowsOf } from "~/auth/scope.server";
+import { isRealDate } from "~/lib/time";
 
 /** The list-query form of policy.canViewStudio. */
 export function studioVisibleTo(user: SessionUser) {
@@ -77,7 +78,12 @@ export async function listStudios(
   };
   const page = filter.page ?? 1;
   const [rows, count] = await Promise.all([
-    studioQuery(db).where(matching).orderBy("studio.id", "desc").limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute(),
+    studioQuery(db)
+      .where(matching)
+      .orderBy("studio.id", "desc")
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
     db
       .selectFrom("studio")
       .innerJoin("person as leader", "leader.id", "studio.person_id")
@@ -103,20 +109,34 @@ function eligibleLeadersQuery(db: DB, user: SessionUser) {
     .selectFrom("award")
     .innerJoin("person", "person.id", "award.person_id")
     .innerJoin("org_unit", "org_unit.id", "person.org_unit_id")
-    .select(["person.id", "person.name", "person.employer", "person.industry", "person.org_unit_id", "org_unit.short_name as unit_name", "award.title", "award.id as award_id"])
+    .select([
+      "person.id",
+      "person.name",
+      "person.employer",
+      "person.industry",
+      "person.org_unit_id",
+      "org_unit.short_name as unit_name",
+      "award.title",
+      "award.id as award_id",
+    ])
     .$if(user.role === "county_officer", (q) => q.where("person.org_unit_id", "=", user.orgUnitId ?? -1))
     .$if(user.role === "craftsman", (q) => q.where("person.id", "=", user.personId ?? -1))
     .where((eb) =>
       eb.not(
         eb.exists(
-          eb.selectFrom("studio").select(sql`1`.as("x")).whereRef("studio.person_id", "=", "person.id").where("studio.status", "not in", ["rejected", "revoked"]),
+          eb
+            .selectFrom("studio")
+            .select(sql`1`.as("x"))
+            .whereRef("studio.person_id", "=", "person.id")
+            .where("studio.status", "not in", ["rejected", "revoked"]),
         ),
       ),
     )
     .orderBy("award.id", "desc");
 }
 
-export type StudioSaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404 | 409; message: string };
+export type StudioSaveResult =
+  { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404 | 409; message: string };
 
 function studioColumns(input: StudioInput) {
   return {
@@ -175,7 +195,11 @@ export async function updateStudio(db: DB, actor: SessionUser, id: number, input
     if (!canEditStudio(actor, current)) return { ok: false, status: 403, message: "当前状态下不能修改申请" };
     const unitProblem = await checkStudioUnit(tx, actor, input.orgUnitId);
     if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
-    await tx.updateTable("studio").set({ ...studioColumns(input), updated_at: new Date() }).where("id", "=", id).execute();
+    await tx
+      .updateTable("studio")
+      .set({ ...studioColumns(input), updated_at: new Date() })
+      .where("id", "=", id)
+      .execute();
     await recordAudit(tx, {
       actor,
       entityType: "studio",
@@ -203,7 +227,7 @@ export async function takeStudioStep(
   if ("needsReason" in rule && !input.reason) return { ok: false, status: 400, message: "请说明理由", field: "reason" };
   if (step === "accredit") {
     if (!input.plaqueNumber) return { ok: false, status: 400, message: "请填写牌匾编号", field: "plaqueNumber" };
-    if (!input.accreditedOn || !/^\d{4}-\d{2}-\d{2}$/.test(input.accreditedOn) || Number.isNaN(Date.parse(input.accreditedOn))) {
+    if (!input.accreditedOn || !isRealDate(input.accreditedOn)) {
       return { ok: false, status: 400, message: "请填写授牌日期", field: "accreditedOn" };
     }
   }

@@ -27,7 +27,11 @@ export const yuan = (label: string) =>
   });
 
 const text = (label: string, max: number) =>
-  z.string({ error: `请填写${label}` }).trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`);
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不能超过${max}字`);
 
 export const applicationSchema = z
   .object({
@@ -71,14 +75,27 @@ export const policySchema = z.object({
   sharePercent: z.coerce.number({ error: "请填写补助比例" }).int("补助比例应为整数").min(1, "补助比例应在1%到100%之间").max(100, "补助比例应在1%到100%之间"),
   holdbackPercent: z.coerce.number({ error: "请填写预留比例" }).int("预留比例应为整数").min(0, "预留比例应在0%到100%之间").max(100, "预留比例应在0%到100%之间"),
   yearsAfterAward: z.coerce.number({ error: "请填写年限" }).int("年限应为整数").min(0, "年限不能为负").max(50, "年限过大"),
-  open: z.enum(["on"]).optional().transform((v) => v === "on"),
+  open: z
+    .enum(["on"])
+    .optional()
+    .transform((v) => v === "on"),
 });
 
 export const stepSchema = z.object({
   step: z.enum(["submit", "county_return", "county_approve", "county_reject", "city_return", "city_approve", "city_reject", "disburse", "close"]),
   expected: z.string(),
-  reason: z.string().trim().max(500, "理由不能超过500字").optional().transform((v) => v || null),
+  reason: z
+    .string()
+    .trim()
+    .max(500, "理由不能超过500字")
+    .optional()
+    .transform((v) => v || null),
   amount: z.string().optional(),
   date: z.string().optional(),
-  voucher: z.string().trim().max(60, "凭证号不能超过60字").optional().transform((v) => v || null),
+  voucher: z
+    .string()
+    .trim()
+    .max(60, "凭证号不能超过60字")
+    .optional()
+    .transform((v) => v || null),
 });

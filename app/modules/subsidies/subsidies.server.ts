@@ -24,6 +24,7 @@ import {
 import { STUDY_MODE_LABELS, type ApplicationInput } from "~/modules/subsidies/schema";
 import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
+import { isRealDate } from "~/lib/time";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -34,8 +35,6 @@ export async function findPolicy(db: DB, year: number) {
   const caps = await db.selectFrom("subsidy_cap").select(["degree", "cap_fen"]).where("year", "=", year).execute();
   return { ...policy, caps: Object.fromEntries(caps.map((c) => [c.degree, Number(c.cap_fen)])) as Record<string, number> };
 }
-
-export type Policy = NonNullable<Awaited<ReturnType<typeof findPolicy>>>;
 
 export async function savePolicy(
   db: DB,
@@ -59,10 +58,18 @@ export async function savePolicy(
       updated_at: new Date(),
     };
     if (before) await tx.updateTable("subsidy_policy").set(row).where("year", "=", year).execute();
-    else await tx.insertInto("subsidy_policy").values({ year, ...row }).execute();
+    else
+      await tx
+        .insertInto("subsidy_policy")
+        .values({ year, ...row })
+        .execute();
     await tx.deleteFrom("subsidy_cap").where("year", "=", year).execute();
     const caps = Object.entries(input.caps).filter(([, fen]) => fen > 0);
-    if (caps.length) await tx.insertInto("subsidy_cap").values(caps.map(([degree, cap_fen]) => ({ year, degree, cap_fen }))).execute();
+    if (caps.length)
+      await tx
+        .insertInto("subsidy_cap")
+        .values(caps.map(([degree, cap_fen]) => ({ year, degree, cap_fen })))
+        .execute();
     await recordAudit(tx, {
       actor,
       entityType: "subsidy_policy",
@@ -145,8 +152,17 @@ export async function listApplications(db: DB, user: SessionUser, filter: Applic
   };
   const page = filter.page ?? 1;
   const [rows, count] = await Promise.all([
-    applicationQuery(db).where(matching).orderBy("subsidy_application.id", "desc").limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute(),
-    db.selectFrom("subsidy_application").where(matching).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    applicationQuery(db)
+      .where(matching)
+      .orderBy("subsidy_application.id", "desc")
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute(),
+    db
+      .selectFrom("subsidy_application")
+      .where(matching)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
 }
@@ -181,7 +197,8 @@ async function amountProblem(db: DB, year: number, input: ApplicationInput): Pro
   const cap = policy.caps[input.targetDegree];
   if (!cap) return { targetDegree: [`${year}年的政策不补助“${input.targetDegree}”`] };
   const max = maxSubsidyFen(input.tuition, policy.share_percent, cap);
-  if (input.requested > max) return { requested: [`按政策最多可申请 ${(max / 100).toFixed(2)} 元（学费的 ${policy.share_percent}%，上限 ${(cap / 100).toFixed(2)} 元）`] };
+  if (input.requested > max)
+    return { requested: [`按政策最多可申请 ${(max / 100).toFixed(2)} 元（学费的 ${policy.share_percent}%，上限 ${(cap / 100).toFixed(2)} 元）`] };
   return null;
 }
 
@@ -215,7 +232,11 @@ export async function updateApplication(db: DB, actor: SessionUser, id: number, 
   if (problem) return { ok: false, fieldErrors: problem };
   try {
     await db.transaction().execute(async (tx) => {
-      await tx.updateTable("subsidy_application").set({ ...applicationColumns(input), updated_at: new Date() }).where("id", "=", id).execute();
+      await tx
+        .updateTable("subsidy_application")
+        .set({ ...applicationColumns(input), updated_at: new Date() })
+        .where("id", "=", id)
+        .execute();
       await recordAudit(tx, {
         actor,
         entityType: "subsidy",
@@ -277,7 +298,11 @@ export async function addAttachments(
   return { ok: true };
 }
 
-export async function attachmentForViewer(db: DB, user: SessionUser, id: number): Promise<Access<{ filename: string; content_type: string; data: Uint8Array }>> {
+export async function attachmentForViewer(
+  db: DB,
+  user: SessionUser,
+  id: number,
+): Promise<Access<{ filename: string; content_type: string; data: Uint8Array }>> {
   const file = await db
     .selectFrom("subsidy_attachment")
     .innerJoin("subsidy_application as app", "app.id", "subsidy_attachment.application_id")
@@ -330,7 +355,7 @@ export async function takeSubsidyStep(
     if (parsed.fen === 0) return { ok: false, status: 400, message: "批准金额应大于0" };
     amountFen = parsed.fen;
   }
-  if ((step === "disburse" || step === "close") && (!input.date || !/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(input.date)))) {
+  if ((step === "disburse" || step === "close") && (!input.date || !isRealDate(input.date))) {
     return { ok: false, status: 400, message: "请填写日期" };
   }
   if (step === "disburse" && !input.voucher) return { ok: false, status: 400, message: "请填写拨付凭证号" };
@@ -411,7 +436,26 @@ export async function exportApplications(db: DB, year: number): Promise<Buffer> 
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(`${year}年学历提升补助`);
   sheet.addRow([`${year}年“台州工匠”学历提升补助申请及拨付明细`]).font = { bold: true, size: 14 };
-  const headers = ["编号", "姓名", "所属单位", "工作单位", "报读学历", "院校", "专业", "学习形式", "学费（元）", "申请（元）", "批准（元）", "已拨付（元）", "预留（元）", "状态", "首次拨付日期", "首次凭证号", "结案日期", "尾款凭证号"];
+  const headers = [
+    "编号",
+    "姓名",
+    "所属单位",
+    "工作单位",
+    "报读学历",
+    "院校",
+    "专业",
+    "学习形式",
+    "学费（元）",
+    "申请（元）",
+    "批准（元）",
+    "已拨付（元）",
+    "预留（元）",
+    "状态",
+    "首次拨付日期",
+    "首次凭证号",
+    "结案日期",
+    "尾款凭证号",
+  ];
   sheet.mergeCells(1, 1, 1, headers.length);
   sheet.addRow(headers).font = { bold: true };
   const yuan = (fen: number | null) => (fen === null ? null : Number(fen) / 100);

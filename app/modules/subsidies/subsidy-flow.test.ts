@@ -48,8 +48,13 @@ async function policy(budget = "100000", holdback = 20, year = YEAR) {
   return city;
 }
 
-const step = (actor: SessionUser, id: number, name: SubsidyStep, expected: string, extra: Partial<{ reason: string; amount: string; date: string; voucher: string }> = {}) =>
-  takeSubsidyStep(t.db, actor, id, name, { expected, reason: extra.reason ?? null, amount: extra.amount, date: extra.date, voucher: extra.voucher ?? null });
+const step = (
+  actor: SessionUser,
+  id: number,
+  name: SubsidyStep,
+  expected: string,
+  extra: Partial<{ reason: string; amount: string; date: string; voucher: string }> = {},
+) => takeSubsidyStep(t.db, actor, id, name, { expected, reason: extra.reason ?? null, amount: extra.amount, date: extra.date, voucher: extra.voucher ?? null });
 
 describe("subsidy policy rules", () => {
   it("computes the maximum and the holdback to the fen", () => {
@@ -96,7 +101,9 @@ describe("an application from the craftsman's phone to closing", () => {
     const app = async () => (await findApplication(t.db, id))!;
 
     expect(await step(craftsman, id, "submit", "draft")).toMatchObject({ ok: false, reasons: ["请上传录取通知书或入学证明", "请上传学费收据"] });
-    expect(await addAttachments(t.db, craftsman, await app(), "admission", [{ name: "录取.pdf", bytes: new TextEncoder().encode("GIF89a fake") }])).toMatchObject({ ok: false, status: 400 });
+    expect(
+      await addAttachments(t.db, craftsman, await app(), "admission", [{ name: "录取.pdf", bytes: new TextEncoder().encode("GIF89a fake") }]),
+    ).toMatchObject({ ok: false, status: 400 });
     expect(await addAttachments(t.db, craftsman, await app(), "admission", [{ name: "录取.pdf", bytes: PDF }])).toEqual({ ok: true });
     // Submitted without the receipt the first time round? Not possible: the check stops it.
     expect(await step(craftsman, id, "submit", "draft")).toMatchObject({ ok: false, reasons: ["请上传学费收据"] });
@@ -121,14 +128,23 @@ describe("an application from the craftsman's phone to closing", () => {
     expect(await step(city, id, "disburse", "approved", { date: "2026-06-01", voucher: "CW-2026-0601" })).toEqual({ ok: true, to: "disbursed" });
     expect(await app()).toMatchObject({ approved_fen: 1150050, paid_fen: 920040, held_fen: 230010 });
 
-    expect(await step(city, id, "close", "disbursed", { date: "2028-07-10", voucher: "CW-2028-0710" })).toMatchObject({ ok: false, message: "尚未上传毕业证书" });
+    expect(await step(city, id, "close", "disbursed", { date: "2028-07-10", voucher: "CW-2028-0710" })).toMatchObject({
+      ok: false,
+      message: "尚未上传毕业证书",
+    });
     expect(await addAttachments(t.db, county, await app(), "graduation", [{ name: "毕业证.pdf", bytes: PDF }])).toMatchObject({ ok: false, status: 403 });
     expect(await addAttachments(t.db, craftsman, await app(), "graduation", [{ name: "毕业证.pdf", bytes: PDF }])).toEqual({ ok: true });
     expect(await step(city, id, "close", "disbursed", { date: "2028-07-10", voucher: "CW-2028-0710" })).toEqual({ ok: true, to: "closed" });
     expect(await app()).toMatchObject({ status: "closed", paid_fen: 1150050, held_fen: 0 });
     expect(await budgetStatus(t.db, YEAR)).toMatchObject({ committed: 1150050, paid: 1150050 });
 
-    const moves = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "subsidy").where("entity_id", "=", String(id)).orderBy("id").execute();
+    const moves = await t.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("entity_type", "=", "subsidy")
+      .where("entity_id", "=", String(id))
+      .orderBy("id")
+      .execute();
     expect(moves.map((m) => m.action).filter((a) => a.startsWith("subsidy_"))).toEqual([
       "subsidy_submit",
       "subsidy_county_return",
@@ -140,7 +156,10 @@ describe("an application from the craftsman's phone to closing", () => {
     ]);
 
     // A second application for the same level is refused, even in another year.
-    expect(await createApplication(t.db, craftsman, YEAR, form())).toEqual({ ok: false, fieldErrors: { targetDegree: ["您已申请或获得过该学历层次的补助，每个学历层次只能补助一次"] } });
+    expect(await createApplication(t.db, craftsman, YEAR, form())).toEqual({
+      ok: false,
+      fieldErrors: { targetDegree: ["您已申请或获得过该学历层次的补助，每个学历层次只能补助一次"] },
+    });
   });
 
   it("is only for named craftsmen within the policy's years", async () => {
@@ -220,7 +239,7 @@ describe("the budget", () => {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const twice = <T,>(n: number, fn: () => Promise<T>) => Promise.all(Array.from({ length: n }, fn));
+    const twice = <T>(n: number, fn: () => Promise<T>) => Promise.all(Array.from({ length: n }, fn));
 
     const approvals = await twice(8, () => step(city, id, "city_approve", "county_approved", { amount: "10000" }));
     expect(approvals.filter((r) => r.ok)).toHaveLength(1);

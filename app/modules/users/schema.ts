@@ -13,10 +13,7 @@ const roleBinding = {
   personId: z.coerce.number().int().positive().optional(),
 };
 
-function requireBinding(
-  value: { role: string; orgUnitId?: number; personId?: number },
-  ctx: z.RefinementCtx,
-) {
+function requireBinding(value: { role: string; orgUnitId?: number; personId?: number }, ctx: z.RefinementCtx) {
   if (value.role === "county_officer" && !value.orgUnitId) {
     ctx.addIssue({ code: "custom", path: ["orgUnitId"], message: "县级总工会用户须选择所属单位" });
   }

@@ -80,12 +80,7 @@ export async function createUser(db: DB, actor: SessionUser | null, input: Creat
   return { ok: true, id };
 }
 
-export async function updateUser(
-  db: DB,
-  actor: SessionUser,
-  id: string,
-  input: UpdateUserInput,
-): Promise<UserSaveResult | { ok: false; status: 404 }> {
+export async function updateUser(db: DB, actor: SessionUser, id: string, input: UpdateUserInput): Promise<UserSaveResult | { ok: false; status: 404 }> {
   const current = await db.selectFrom("app_user").selectAll().where("id", "=", id).executeTakeFirst();
   if (!current) return { ok: false, status: 404 };
   if (id === actor.id && (!input.active || input.role !== "city_admin")) {
@@ -139,16 +134,11 @@ export async function resetPassword(db: DB, actor: SessionUser, id: string, pass
 }
 
 export async function listUsers(db: DB, filter: { q?: string; role?: Role; page?: number }) {
-  let query = db
-    .selectFrom("app_user")
-    .leftJoin("org_unit", "org_unit.id", "app_user.org_unit_id")
-    .leftJoin("person", "person.id", "app_user.person_id");
+  let query = db.selectFrom("app_user").leftJoin("org_unit", "org_unit.id", "app_user.org_unit_id").leftJoin("person", "person.id", "app_user.person_id");
   if (filter.role) query = query.where("app_user.role", "=", filter.role);
   if (filter.q) {
     const like = `%${escapeLike(filter.q)}%`;
-    query = query.where((eb) =>
-      eb.or([eb("app_user.username", "ilike", like), eb("app_user.display_name", "ilike", like)]),
-    );
+    query = query.where((eb) => eb.or([eb("app_user.username", "ilike", like), eb("app_user.display_name", "ilike", like)]));
   }
   const page = filter.page ?? 1;
   const [rows, count] = await Promise.all([
