@@ -3,12 +3,16 @@ import type { Database } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 
 /**
- * The list-query form of the common visibility rule: the city sees every row, a county officer
- * the rows of their unit, a craftsman their own.
+ * The list-query form of the one visibility rule (`relationTo` in relation.ts): the city sees
+ * every row, a county officer the rows of their unit, a craftsman their own — the rows whose
+ * person column is theirs, or, where "their own" reaches further (the apprentices of the studio
+ * they lead, the events they attended), the rows the `owner` condition picks.
  */
 export function ownRowsOf<TB extends keyof Database>(
   user: SessionUser,
-  columns: { unit: ReferenceExpression<Database, TB>; person: ReferenceExpression<Database, TB> },
+  columns: { unit: ReferenceExpression<Database, TB> } & (
+    { person: ReferenceExpression<Database, TB> } | { owner: (eb: ExpressionBuilder<Database, TB>, personId: number) => Expression<SqlBool> }
+  ),
 ) {
   return (eb: ExpressionBuilder<Database, TB>): Expression<SqlBool> => {
     switch (user.role) {
@@ -17,7 +21,7 @@ export function ownRowsOf<TB extends keyof Database>(
       case "county_officer":
         return eb(columns.unit, "=", user.orgUnitId ?? -1);
       case "craftsman":
-        return eb(columns.person, "=", user.personId ?? -1);
+        return "owner" in columns ? columns.owner(eb, user.personId ?? -1) : eb(columns.person, "=", user.personId ?? -1);
     }
   };
 }

@@ -1,5 +1,5 @@
 import { z, type core } from "zod";
-import { isRealDate } from "~/lib/time";
+import { FIRST_YEAR, isRealDate, LAST_YEAR } from "~/lib/time";
 
 /**
  * For a form-level refinement: run it as soon as the fields it reads are valid, so its message
@@ -26,3 +26,61 @@ export const wholeNumber = (label: string, min: number, max: number) =>
     .regex(/^-?\d+$/, `${label}应为整数`)
     .transform(Number)
     .pipe(z.number().min(min, `${label}不能小于${min}`).max(max, `${label}不能大于${max}`));
+
+/**
+ * A number typed with at most `places` decimals, as digits: "" is not 0 and "1e1" is not 10
+ * (z.coerce.number takes both).
+ */
+export const decimalNumber = (label: string, min: number, max: number, places: number, range = `${label}应在${min}到${max}之间`) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .regex(/^-?\d+(\.\d+)?$/, `${label}应为数字`)
+    .refine((v) => (v.split(".")[1]?.length ?? 0) <= places, places ? `${label}最多保留${places}位小数` : `${label}应为整数`)
+    .transform(Number)
+    .pipe(z.number().min(min, range).max(max, range));
+
+/** PostgreSQL's integer: a larger id names no record, and must not reach the database as an error. */
+export const MAX_ID = 2_147_483_647;
+
+/** A record named by a form field (a select's value, a hidden id): digits within the id range, or the field's message. */
+export const recordId = (message: string) =>
+  z
+    .string({ error: message })
+    .trim()
+    .regex(/^\d{1,10}$/, message)
+    .transform(Number)
+    .pipe(z.number().min(1, message).max(MAX_ID, message));
+
+/**
+ * Filters in a query string: what does not fit is ignored (the list unfiltered), never an error
+ * page, and never a number the database cannot hold.
+ */
+export const queryParam = {
+  id: () =>
+    z
+      .string()
+      .regex(/^\d{1,10}$/)
+      .transform(Number)
+      .pipe(z.number().min(1).max(MAX_ID))
+      .optional()
+      .catch(undefined),
+  page: () =>
+    z
+      .string()
+      .regex(/^\d{1,6}$/)
+      .transform(Number)
+      .pipe(z.number().min(1))
+      .optional()
+      .catch(undefined),
+  year: () =>
+    z
+      .string()
+      .regex(/^\d{4}$/)
+      .transform(Number)
+      .pipe(z.number().min(FIRST_YEAR).max(LAST_YEAR))
+      .optional()
+      .catch(undefined),
+  choice: <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().catch(undefined),
+};

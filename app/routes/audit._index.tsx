@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { queryParam } from "~/lib/validation";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -25,7 +26,7 @@ const filterSchema = z.object({
   actor: z.string().trim().max(40).optional().catch(undefined),
   from: isoDay,
   to: isoDay,
-  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+  page: queryParam.page(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

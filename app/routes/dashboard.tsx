@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { wholeNumber } from "~/lib/validation";
+import { queryParam, wholeNumber } from "~/lib/validation";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { ChartCard } from "~/components/charts/ChartCard";
@@ -25,7 +25,7 @@ const year = wholeNumber("年份", 2000, 2100);
 const filterSchema = z.object({
   fromYear: year.optional().catch(undefined),
   toYear: year.optional().catch(undefined),
-  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  unitId: queryParam.id(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { recordId } from "~/lib/validation";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const gradeSchema = z.object({
-  studioId: z.coerce.number().int().positive(),
+  studioId: recordId("工作室不存在"),
   grade: z.enum(["excellent", "pass", "fail"], { error: "请选择考核等次" }),
   comment: z
     .string()

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { recordId } from "~/lib/validation";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
@@ -42,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-const participantIdSchema = z.object({ participantId: z.coerce.number().int().positive() });
+const participantIdSchema = z.object({ participantId: recordId("参加人员不存在") });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "event.read");

@@ -8,7 +8,7 @@ import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { formatFen } from "~/lib/money";
 import { historyOf } from "~/modules/audit/audit.server";
-import { availableSteps, canEditStudio, canManageApprentices, STUDIO_STATUS_LABELS, STUDIO_STEPS, type StudioStatus } from "~/modules/studios/policy";
+import { canEditStudio, canManageApprentices, STUDIO_STATUS_LABELS, type StudioStatus, studioWorkflow } from "~/modules/studios/policy";
 import { FOCUS_SECTOR_LABELS, studioStepSchema } from "~/modules/studios/schema";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
 import { evaluationsOf } from "~/modules/studios/evaluation.server";
@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mentorships,
     history,
     figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
-    steps: availableSteps(user, studio).map((s) => ({ step: s, label: STUDIO_STEPS[s].label, needsReason: "needsReason" in STUDIO_STEPS[s] })),
+    steps: studioWorkflow.offered(user, studio),
     canEdit: canEditStudio(user, studio),
     canAddApprentice: canManageApprentices(user, studio),
   });

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { queryParam } from "~/lib/validation";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -21,12 +22,12 @@ const filterSchema = z.object({
     .enum(Object.keys(STUDIO_STATUS_LABELS) as [keyof typeof STUDIO_STATUS_LABELS])
     .optional()
     .catch(undefined),
-  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  unitId: queryParam.id(),
   focusSector: z
     .enum(Object.keys(FOCUS_SECTOR_LABELS) as [keyof typeof FOCUS_SECTOR_LABELS])
     .optional()
     .catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+  page: queryParam.page(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

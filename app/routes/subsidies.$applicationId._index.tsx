@@ -11,7 +11,7 @@ import { unknownIntent } from "~/lib/intent.server";
 import { formatFen } from "~/lib/money";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { availableSteps, canEditApplication, canUploadGraduation, SUBSIDY_STATUS_LABELS, SUBSIDY_STEPS } from "~/modules/subsidies/policy";
+import { availableSteps, canEditApplication, canUploadGraduation, SUBSIDY_STATUS_LABELS, subsidyWorkflow } from "~/modules/subsidies/policy";
 import { ATTACHMENT_LABELS, STUDY_MODE_LABELS, stepSchema } from "~/modules/subsidies/schema";
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { todayInTaizhou } from "~/lib/time";
@@ -33,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     attachments,
     history,
     budget,
-    steps: steps.map((s) => ({ step: s, label: SUBSIDY_STEPS[s].label, needsReason: "needsReason" in SUBSIDY_STEPS[s] })),
+    steps: subsidyWorkflow.offered(user, app),
     canEdit: canEditApplication(user, app),
     canUploadGraduation: canUploadGraduation(user, app),
     today: todayInTaizhou(),

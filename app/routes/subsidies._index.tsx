@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { queryParam } from "~/lib/validation";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
@@ -19,15 +20,15 @@ import { yearInTaizhou } from "~/lib/time";
 export const meta: MetaFunction = () => [{ title: "学历提升补助 · 匠心" }];
 
 const filterSchema = z.object({
-  year: z.coerce.number().int().min(2018).max(2100).optional().catch(undefined),
+  year: queryParam.year(),
   status: z
     .enum(Object.keys(SUBSIDY_STATUS_LABELS) as [keyof typeof SUBSIDY_STATUS_LABELS])
     .optional()
     .catch(undefined),
-  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  unitId: queryParam.id(),
   degree: z.enum(TARGET_DEGREES).optional().catch(undefined),
   queue: z.enum(["mine", "review", "approve"]).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+  page: queryParam.page(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

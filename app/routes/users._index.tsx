@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { queryParam } from "~/lib/validation";
 import { ROLE_LABELS } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
@@ -15,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "用户管理 · 匠心" }];
 const filterSchema = z.object({
   q: z.string().trim().max(40).optional().catch(undefined),
   role: z.enum(["city_admin", "county_officer", "craftsman"]).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+  page: queryParam.page(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -13,6 +13,7 @@ import { canManageEvent, canViewEvent } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
 import type { EventInput } from "~/modules/events/schema";
 import { endOfDay, startOfDay } from "~/lib/time";
+import { ownRowsOf } from "~/auth/scope.server";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -445,32 +446,27 @@ export async function verifyCertificate(db: DB, code: string) {
 
 /** The list-query form of policy.canViewEvent. */
 export function eventVisibleTo(user: SessionUser) {
-  return (eb: ExpressionBuilder<Database, "event">): Expression<SqlBool> => {
-    const attended = eb.exists(
-      eb
-        .selectFrom("event_participant as ep")
-        .select(sql`1`.as("x"))
-        .whereRef("ep.event_id", "=", "event.id")
-        .where("ep.person_id", "=", user.personId ?? -1),
-    );
-    switch (user.role) {
-      case "city_admin":
-        return sql<boolean>`true`;
-      case "county_officer":
-        return eb("event.org_unit_id", "=", user.orgUnitId ?? -1);
-      case "craftsman":
-        return eb.or([
-          attended,
-          eb.exists(
-            eb
-              .selectFrom("studio as s")
-              .select(sql`1`.as("x"))
-              .whereRef("s.id", "=", "event.studio_id")
-              .where("s.person_id", "=", user.personId ?? -1),
-          ),
-        ]);
-    }
-  };
+  return ownRowsOf<"event">(user, {
+    unit: "event.org_unit_id",
+    // The events they attended, and those of the studio they lead.
+    owner: (eb, me) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom("event_participant as ep")
+            .select(sql`1`.as("x"))
+            .whereRef("ep.event_id", "=", "event.id")
+            .where("ep.person_id", "=", me),
+        ),
+        eb.exists(
+          eb
+            .selectFrom("studio as s")
+            .select(sql`1`.as("x"))
+            .whereRef("s.id", "=", "event.studio_id")
+            .where("s.person_id", "=", me),
+        ),
+      ]),
+  });
 }
 
 export interface EventFilter {

@@ -1,4 +1,5 @@
 import type { SessionUser } from "~/auth/roles";
+import { relationTo } from "~/auth/relation";
 
 /** Who organises and sees events. Pure: the studio's leader comes with the event. */
 
@@ -9,9 +10,7 @@ export interface EventRef {
 
 /** The organiser side: the city, the officer of the event's unit, or the leader of the organising studio. */
 export function canManageEvent(user: SessionUser, event: EventRef): boolean {
-  if (user.role === "city_admin") return true;
-  if (user.role === "county_officer") return user.orgUnitId === event.org_unit_id;
-  return event.studio_leader_id !== null && user.personId === event.studio_leader_id;
+  return relationTo(user, event.org_unit_id, event.studio_leader_id) !== null;
 }
 
 /** Craftsmen also see events they took part in; officers their unit's. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { whenValid } from "~/lib/validation";
+import { decimalNumber, queryParam, recordId, whenValid } from "~/lib/validation";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { fromDateTimeLocal } from "~/lib/time";
 
@@ -51,7 +51,7 @@ export const eventSchema = z
         }
         return n;
       }),
-    seriesId: z.coerce.number().int().positive().optional().catch(undefined),
+    seriesId: queryParam.id(),
     newSeries: z
       .string()
       .trim()
@@ -72,16 +72,12 @@ export const outsiderSchema = z.object({
   outsideName: text("姓名", 30),
   outsideEmployer: text("工作单位", 100),
   outsideIndustry: text("所属行业", 50),
-  outsideUnitId: z.coerce.number({ error: "请选择所在县（市、区）" }).int().positive("请选择所在县（市、区）"),
+  outsideUnitId: recordId("请选择所在县（市、区）"),
 });
 
 export const hoursSchema = z.object({
-  participantId: z.coerce.number({ error: "参加人员不存在" }).int("参加人员不存在").positive("参加人员不存在"),
-  hours: z.coerce
-    .number({ error: "请填写学时" })
-    .min(0, "学时不能为负")
-    .max(200, "学时过大")
-    .refine((v) => Math.round(v * 10) === v * 10, "学时最多一位小数"),
+  participantId: recordId("参加人员不存在"),
+  hours: decimalNumber("学时", 0, 200, 1),
 });
 
 export const checkinCodeSchema = z.object({
@@ -105,7 +101,7 @@ export const eventFilterSchema = z.object({
     .enum(Object.keys(KIND_LABELS) as [keyof typeof KIND_LABELS])
     .optional()
     .catch(undefined),
-  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  unitId: queryParam.id(),
   reach: z.enum(["unit", "industry", "region"]).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+  page: queryParam.page(),
 });

@@ -12,6 +12,7 @@ import { checkEligibility, quotaWarning } from "~/modules/nominations/eligibilit
 import { canCreateNomination, canEditNomination, canViewNomination } from "~/modules/nominations/policy";
 import type { NominationInput } from "~/modules/nominations/schema";
 import { ownRowsOf } from "~/auth/scope.server";
+import { relationTo } from "~/auth/relation";
 
 export const NOMINATION_COLUMNS = [
   "nomination.id",
@@ -344,8 +345,8 @@ export async function opinionsOf(db: DB, nominationId: number) {
 
 /** Employer and county opinions come from the nominating side; the expert and city ones from the city union. */
 export function canRecordOpinion(actor: SessionUser, kind: "employer" | "county" | "expert" | "city", unitId: number): boolean {
-  if (actor.role === "city_admin") return true;
-  return actor.role === "county_officer" && actor.orgUnitId === unitId && (kind === "employer" || kind === "county");
+  const relation = relationTo(actor, unitId, null);
+  return relation === "city" || (relation === "county" && (kind === "employer" || kind === "county"));
 }
 
 export async function recordOpinion(

@@ -1,5 +1,6 @@
 import type { CampaignStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
+import { relationTo } from "~/auth/relation";
 
 /** Pure rules about who may do what to nominations, in which campaign stage. */
 
@@ -18,14 +19,7 @@ export function nominationWindowOpen(campaign: CampaignRef, today: string): bool
 }
 
 export function canViewNomination(user: SessionUser, nomination: NominationRef): boolean {
-  switch (user.role) {
-    case "city_admin":
-      return true;
-    case "county_officer":
-      return nomination.nominating_unit_id === user.orgUnitId;
-    case "craftsman":
-      return nomination.person_id === user.personId;
-  }
+  return relationTo(user, nomination.nominating_unit_id, nomination.person_id) !== null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate } from "~/lib/validation";
+import { decimalNumber, isoDate, recordId, wholeNumber } from "~/lib/validation";
 
 const reason = z
   .string()
@@ -18,11 +18,7 @@ export const expertNameSchema = z.object({ expertName });
 
 export const expertScoreSchema = z.object({
   expertName,
-  score: z.coerce
-    .number({ error: "请填写评分" })
-    .min(0, "评分应在0到100之间")
-    .max(100, "评分应在0到100之间")
-    .refine((v) => Math.round(v * 100) === v * 100, "评分最多保留两位小数"),
+  score: decimalNumber("评分", 0, 100, 2),
 });
 
 const date = isoDate("日期");
@@ -34,13 +30,13 @@ export const objectionSchema = z.object({
 });
 
 export const resolveObjectionSchema = z.object({
-  objectionId: z.coerce.number().int().positive(),
+  objectionId: recordId("异议不存在"),
   outcome: z.enum(["dismissed", "upheld"], { error: "请选择处理结果" }),
   handling: z.string({ error: "请填写核查处理情况" }).trim().min(1, "请填写核查处理情况").max(1000, "不能超过1000字"),
 });
 
 export const candidatesSchema = z.object({
-  count: z.coerce.number({ error: "请填写人数" }).int("人数应为整数").min(1, "至少1名").max(500, "人数过多"),
+  count: wholeNumber("人数", 1, 500),
 });
 
 export const votesSchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate } from "~/lib/validation";
+import { isoDate, queryParam, recordId, wholeNumber } from "~/lib/validation";
 import { checkbox, crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema";
 
 const text = (label: string, max: number, required = false) => {
@@ -22,18 +22,18 @@ export const CHANNEL_LABELS = { union: "工会组织推荐", social_group: "社�
 
 export const nominationFields = {
   channel: z.enum(["union", "social_group", "self"], { error: "请选择推荐方式" }),
-  nominatingUnitId: z.coerce.number({ error: "请选择推荐单位" }).int().positive("请选择推荐单位"),
+  nominatingUnitId: recordId("请选择推荐单位"),
   honors: text("已获荣誉", 1000),
   achievements: text("主要技术成果", 1000, true),
   deedsSummary: text("主要事迹", DEEDS_SUMMARY_MAX, true),
   story: text("事迹材料", STORY_MAX),
-  frontlineYears: z.coerce.number({ error: "请填写一线技能工作年限" }).int("年限应为整数").min(0, "年限不能为负数").max(60, "年限不能超过60年"),
+  frontlineYears: wholeNumber("一线技能工作年限", 0, 60),
   inSkillPost: z.enum(["yes", "no"], { error: "请选择是否仍在技能岗位" }).transform((v) => v === "yes"),
   teacherOrResearcher: checkbox,
   conditions: z
     .preprocess(
       (v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]),
-      z.array(z.coerce.number().int().min(1, "条件编号无效").max(5, "条件编号无效")),
+      z.array(z.enum(["1", "2", "3", "4", "5"], { error: "条件编号无效" }).transform(Number)),
     )
     .transform((list) => [...new Set(list)].sort()),
 };
@@ -64,7 +64,7 @@ export const opinionSchema = z.object({
 
 export const nominationFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
-  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  unitId: queryParam.id(),
   stage: z.enum(["all", "eligible", "ineligible", "passed", "failed", "candidate", "named"]).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+  page: queryParam.page(),
 });

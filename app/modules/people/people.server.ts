@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
+import { sql } from "kysely";
 import type { DB } from "~db";
-import type { Database, Person } from "~db/types";
+import type { Person } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { escapeLike, PAGE_SIZE } from "~/lib/sql";
@@ -9,6 +9,7 @@ import { crossCheckIdNumber, maskIdNumber, maskPhone, normaliseIdNumber, normali
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
 import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema";
+import { ownRowsOf } from "~/auth/scope.server";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 export const PERSON_COLUMNS = [
@@ -33,27 +34,22 @@ export const PERSON_COLUMNS = [
 
 /** The list-query form of policy.canViewPerson. */
 export function personVisibleTo(user: SessionUser) {
-  return (eb: ExpressionBuilder<Database, "person">): Expression<SqlBool> => {
-    switch (user.role) {
-      case "city_admin":
-        return sql<boolean>`true`;
-      case "county_officer":
-        return eb("person.org_unit_id", "=", user.orgUnitId ?? -1);
-      case "craftsman":
-        // Themself, and the apprentices of the studio they lead.
-        return eb.or([
-          eb("person.id", "=", user.personId ?? -1),
-          eb.exists(
-            eb
-              .selectFrom("mentorship")
-              .innerJoin("studio", "studio.id", "mentorship.studio_id")
-              .select(sql`1`.as("x"))
-              .whereRef("mentorship.apprentice_id", "=", "person.id")
-              .where("studio.person_id", "=", user.personId ?? -1),
-          ),
-        ]);
-    }
-  };
+  return ownRowsOf<"person">(user, {
+    unit: "person.org_unit_id",
+    // Themself, and the apprentices of the studio they lead.
+    owner: (eb, me) =>
+      eb.or([
+        eb("person.id", "=", me),
+        eb.exists(
+          eb
+            .selectFrom("mentorship")
+            .innerJoin("studio", "studio.id", "mentorship.studio_id")
+            .select(sql`1`.as("x"))
+            .whereRef("mentorship.apprentice_id", "=", "person.id")
+            .where("studio.person_id", "=", me),
+        ),
+      ]),
+  });
 }
 
 export interface PersonFilter {

@@ -1,4 +1,5 @@
 import type { SessionUser } from "~/auth/roles";
+import { isOfficerOf, relationTo } from "~/auth/relation";
 
 /** Pure rules about people records; the SQL scope in people.server.ts applies the same rules to lists. */
 
@@ -8,19 +9,11 @@ export interface PersonRef {
 }
 
 export function canViewPerson(user: SessionUser, person: PersonRef): boolean {
-  switch (user.role) {
-    case "city_admin":
-      return true;
-    case "county_officer":
-      return person.org_unit_id === user.orgUnitId;
-    case "craftsman":
-      return person.id === user.personId;
-  }
+  return relationTo(user, person.org_unit_id, person.id) !== null;
 }
 
 export function canEditPerson(user: SessionUser, person: PersonRef): boolean {
-  if (user.role === "city_admin") return true;
-  return user.role === "county_officer" && person.org_unit_id === user.orgUnitId;
+  return isOfficerOf(user, person.org_unit_id);
 }
 
 /** Which unit a new person may be filed under by this user (null: any county-level unit). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate, whenValid } from "~/lib/validation";
+import { isoDate, queryParam, recordId, whenValid } from "~/lib/validation";
 import { crossCheckIdNumber, parseIdNumber, parsePhone, type IdNumberFacts, type Sex } from "~/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 
@@ -42,7 +42,7 @@ export const personFields = {
   position: optionalText("职务", 50),
   title: optionalText("职称", 50),
   skillLevel: choice("技术等级", SKILL_LEVELS),
-  orgUnitId: z.coerce.number({ error: "请选择所属县级总工会" }).int().positive("请选择所属县级总工会"),
+  orgUnitId: recordId("请选择所属县级总工会"),
   phone: z
     .string()
     .optional()
@@ -103,7 +103,7 @@ export type PersonInput = z.output<typeof createPersonSchema>;
 
 export const personFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
-  orgUnitId: z.coerce.number().int().positive().optional().catch(undefined),
+  orgUnitId: queryParam.id(),
   skillLevel: z.enum(SKILL_LEVELS).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+  page: queryParam.page(),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate } from "~/lib/validation";
+import { isoDate, queryParam, recordId } from "~/lib/validation";
 import type { Outlet } from "~db/types";
 import { INDUSTRY_SUGGESTIONS } from "~/modules/people/options";
 
@@ -13,9 +13,9 @@ export const OUTLET_LABELS: Record<Outlet, string> = {
 
 export const showcaseFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
-  unitId: z.coerce.number().int().positive().optional().catch(undefined),
+  unitId: queryParam.id(),
   industry: z.string().trim().max(50).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+  page: queryParam.page(),
 });
 
 export const SHOWCASE_INDUSTRIES = [...INDUSTRY_SUGGESTIONS];
@@ -38,16 +38,10 @@ export const publicitySchema = z
       .optional()
       .transform((v) => v || null)
       .refine((v) => v === null || /^https?:\/\/[^\s<>"]+$/.test(v), "链接须以 http:// 或 https:// 开头"),
-    personId: z.coerce
-      .number()
-      .int()
-      .positive()
+    personId: recordId("所选工匠不存在")
       .optional()
       .transform((v) => v ?? null),
-    studioId: z.coerce
-      .number()
-      .int()
-      .positive()
+    studioId: recordId("所选工作室不存在")
       .optional()
       .transform((v) => v ?? null),
   })

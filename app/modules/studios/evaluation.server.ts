@@ -3,10 +3,10 @@ import type { EvaluationGrade } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from "~/modules/studios/evaluation";
-import { relation } from "~/modules/studios/policy";
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { yearFiguresByStudio } from "~/modules/studios/figures.server";
 import { yearInTaizhou } from "~/lib/time";
+import { isOfficerOf } from "~/auth/relation";
 
 const FIGURE_ORDER = Object.keys(FIGURE_LABELS);
 
@@ -97,7 +97,7 @@ export async function evaluationBoard(db: DB, user: SessionUser, year: number) {
         ...s,
         figures: f,
         scorecard: scoreOf(f, criteria),
-        canGrade: relation(user, s) === "county" || relation(user, s) === "city",
+        canGrade: isOfficerOf(user, s.org_unit_id),
         revocationReview: needsRevocationReview(history.filter((h) => h.studio_id === s.id)),
       };
     }),
@@ -115,8 +115,7 @@ export async function gradeStudio(
 ): Promise<GradeResult> {
   const studio = await db.selectFrom("studio").selectAll().where("id", "=", studioId).executeTakeFirst();
   if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
-  const who = relation(actor, studio);
-  if (who !== "county" && who !== "city") return { ok: false, status: 403, message: "您无权考核此工作室" };
+  if (!isOfficerOf(actor, studio.org_unit_id)) return { ok: false, status: 403, message: "您无权考核此工作室" };
   if (!studio.accredited_on || studio.accredited_on > `${year}-12-31`) return { ok: false, status: 400, message: "该工作室当年尚未授牌" };
   if (year > yearInTaizhou()) return { ok: false, status: 400, message: "不能考核尚未到来的年度" };
   const criteria = await criteriaFor(db, year);

@@ -9,6 +9,7 @@ import { milestoneDetails, type MilestoneInput } from "~/modules/studios/schema"
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { findMentorship, studioRefOf, type MentorshipView } from "~/modules/studios/mentorships.server";
 import { storedFileColumns } from "~/lib/upload.server";
+import { isOfficerOf } from "~/auth/relation";
 
 export async function milestonesOf(db: DB, mentorshipId: number) {
   const milestones = await db.selectFrom("milestone").selectAll().where("mentorship_id", "=", mentorshipId).orderBy("occurred_on", "desc").execute();
@@ -108,7 +109,7 @@ export async function reviewMilestone(
     if (!milestone) return { ok: false as const, status: 404 as const, message: "成果记录不存在" };
     const m = (await findMentorship(tx, milestone.mentorship_id))!;
     const studio = studioRefOf(m);
-    if (!relation(actor, studio) || actor.role === "craftsman") return { ok: false as const, status: 403 as const, message: "您无权核实此成果" };
+    if (!isOfficerOf(actor, studio.org_unit_id)) return { ok: false as const, status: 403 as const, message: "您无权核实此成果" };
     if (!canVerifyMilestone(actor, studio, milestone)) return { ok: false as const, status: 409 as const, message: "该成果已核实过" };
     await tx
       .updateTable("milestone")

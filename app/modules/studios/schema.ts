@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { isoDate, whenValid } from "~/lib/validation";
+import { isoDate, recordId, whenValid } from "~/lib/validation";
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema";
 import { todayInTaizhou } from "~/lib/time";
+import { studioWorkflow } from "~/modules/studios/policy";
 
 export const FOCUS_SECTOR_LABELS = {
   advanced_manufacturing: "先进制造业",
@@ -20,12 +21,12 @@ const text = (label: string, max: number) =>
     .max(max, `${label}不能超过${max}字`);
 
 export const studioSchema = z.object({
-  leaderPersonId: z.coerce.number({ error: "请选择领衔工匠" }).int().positive("请选择领衔工匠"),
+  leaderPersonId: recordId("请选择领衔工匠"),
   name: text("工作室名称", 50),
   hostEnterprise: text("依托企业", 100),
   industry: text("所属行业", 50),
   focusSector: z.enum(["advanced_manufacturing", "modern_services", "strategic_emerging", "other"], { error: "请选择重点领域" }),
-  orgUnitId: z.coerce.number({ error: "请选择所属县级总工会" }).int().positive("请选择所属县级总工会"),
+  orgUnitId: recordId("请选择所属县级总工会"),
   address: text("地址", 200),
   focusAreas: text("主攻方向", 500),
   foundingPlan: text("建设方案", 3000),
@@ -34,14 +35,7 @@ export const studioSchema = z.object({
 export type StudioInput = z.output<typeof studioSchema>;
 
 export const studioStepSchema = z.object({
-  step: z.enum(["submit", "return", "county_approve", "county_reject", "city_return", "city_reject", "accredit", "activate", "suspend", "resume", "revoke"]),
-  expected: z.string(),
-  reason: z
-    .string()
-    .trim()
-    .max(500, "理由不能超过500字")
-    .optional()
-    .transform((v) => v || null),
+  ...studioWorkflow.fields,
   plaqueNumber: z
     .string()
     .trim()

@@ -6,10 +6,11 @@ import { escapeLike, PAGE_SIZE } from "~/lib/sql";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
-import { canEditStudio, canTakeStep, canViewStudio, relation, STUDIO_STEPS, type StudioStep } from "~/modules/studios/policy";
+import { canEditStudio, canViewStudio, STUDIO_STEPS, type StudioStep, studioWorkflow } from "~/modules/studios/policy";
 import { type StudioInput } from "~/modules/studios/schema";
 import { ownRowsOf } from "~/auth/scope.server";
 import { isRealDate } from "~/lib/time";
+import { type Result } from "~/lib/result";
 
 /** The list-query form of policy.canViewStudio. */
 export function studioVisibleTo(user: SessionUser) {
@@ -213,7 +214,7 @@ export async function updateStudio(db: DB, actor: SessionUser, id: number, input
   });
 }
 
-export type StepResult = { ok: true; to: StudioStatus } | { ok: false; status: 400 | 403 | 404 | 409; message: string; field?: string };
+export type StepResult = Result<{ to: StudioStatus }>;
 
 /** One step of the lifecycle, checked against the policy, written with its history row. */
 export async function takeStudioStep(
@@ -224,7 +225,8 @@ export async function takeStudioStep(
   input: { expected: string; reason: string | null; plaqueNumber: string | null; accreditedOn: string | null },
 ): Promise<StepResult> {
   const rule = STUDIO_STEPS[step];
-  if ("needsReason" in rule && !input.reason) return { ok: false, status: 400, message: "请说明理由", field: "reason" };
+  const badInput = studioWorkflow.checkInput(step, input.reason);
+  if (badInput) return badInput;
   if (step === "accredit") {
     if (!input.plaqueNumber) return { ok: false, status: 400, message: "请填写牌匾编号", field: "plaqueNumber" };
     if (!input.accreditedOn || !isRealDate(input.accreditedOn)) {
@@ -235,9 +237,8 @@ export async function takeStudioStep(
     return await db.transaction().execute(async (tx): Promise<StepResult> => {
       const studio = await tx.selectFrom("studio").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
       if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
-      if (!relation(actor, studio)) return { ok: false, status: 403, message: "您无权操作此工作室" };
-      if (studio.status !== input.expected) return { ok: false, status: 409, message: "工作室状态已变化，请刷新页面后重试" };
-      if (!canTakeStep(actor, studio, step)) return { ok: false, status: 403, message: "当前状态下您不能进行此操作" };
+      const refused = studioWorkflow.checkRecord(actor, studio, step, input.expected);
+      if (refused) return refused;
       await tx
         .updateTable("studio")
         .set({

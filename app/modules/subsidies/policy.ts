@@ -1,5 +1,7 @@
 import type { SubsidyStatus } from "~db/types";
+import { relationTo, type Relation } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
+import { defineWorkflow } from "~/auth/workflow";
 
 /** Pure rules of the subsidy workflow: who takes which step from which state, and the money arithmetic. */
 
@@ -20,18 +22,9 @@ export interface ApplicationRef {
   person_id: number;
 }
 
-type Who = "applicant" | "county" | "city";
-
-interface Step {
-  label: string;
-  from: SubsidyStatus[];
-  to: SubsidyStatus;
-  by: Who[];
-  needsReason?: boolean;
-}
-
-export const SUBSIDY_STEPS = {
-  submit: { label: "提交申请", from: ["draft", "returned"], to: "submitted", by: ["applicant"] },
+/** The workflow; "owner" is the applicant. */
+export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
+  submit: { label: "提交申请", from: ["draft", "returned"], to: "submitted", by: ["owner"] },
   county_return: { label: "退回修改", from: ["submitted"], to: "returned", by: ["county"], needsReason: true },
   county_approve: { label: "县级审核通过", from: ["submitted"], to: "county_approved", by: ["county"] },
   county_reject: { label: "不予通过", from: ["submitted"], to: "rejected", by: ["county"], needsReason: true },
@@ -40,37 +33,28 @@ export const SUBSIDY_STEPS = {
   city_reject: { label: "不予批准", from: ["county_approved"], to: "rejected", by: ["city"], needsReason: true },
   disburse: { label: "登记拨付", from: ["approved"], to: "disbursed", by: ["city"] },
   close: { label: "核实毕业证书并结案", from: ["disbursed"], to: "closed", by: ["city"] },
-} as const satisfies Record<string, Step>;
+});
 
+export const SUBSIDY_STEPS = subsidyWorkflow.steps;
 export type SubsidyStep = keyof typeof SUBSIDY_STEPS;
+export const canTakeStep = subsidyWorkflow.canTake;
+export const availableSteps = subsidyWorkflow.available;
 
-export function relation(user: SessionUser, app: ApplicationRef): Who | null {
-  if (user.role === "city_admin") return "city";
-  if (user.role === "county_officer") return user.orgUnitId === app.org_unit_id ? "county" : null;
-  return user.personId === app.person_id ? "applicant" : null;
+export function relation(user: SessionUser, app: ApplicationRef): Relation | null {
+  return relationTo(user, app.org_unit_id, app.person_id);
 }
 
 export function canViewApplication(user: SessionUser, app: ApplicationRef): boolean {
   return relation(user, app) !== null;
 }
 
-export function canTakeStep(user: SessionUser, app: ApplicationRef, step: SubsidyStep): boolean {
-  const who = relation(user, app);
-  const rule: Step = SUBSIDY_STEPS[step];
-  return who !== null && rule.by.includes(who) && rule.from.includes(app.status);
-}
-
-export function availableSteps(user: SessionUser, app: ApplicationRef): SubsidyStep[] {
-  return (Object.keys(SUBSIDY_STEPS) as SubsidyStep[]).filter((s) => canTakeStep(user, app, s));
-}
-
 /** The applicant edits and attaches proof while the application is with them; the graduation proof after payment. */
 export function canEditApplication(user: SessionUser, app: ApplicationRef): boolean {
-  return relation(user, app) === "applicant" && (app.status === "draft" || app.status === "returned");
+  return relation(user, app) === "owner" && (app.status === "draft" || app.status === "returned");
 }
 
 export function canUploadGraduation(user: SessionUser, app: ApplicationRef): boolean {
-  return relation(user, app) === "applicant" && app.status === "disbursed";
+  return relation(user, app) === "owner" && app.status === "disbursed";
 }
 
 /** The most the policy allows: its share of the tuition, never above the level's cap. */

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { whenValid } from "~/lib/validation";
+import { decimalNumber, whenValid, wholeNumber } from "~/lib/validation";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { isoDate } from "~/lib/validation";
+import { subsidyWorkflow } from "~/modules/subsidies/policy";
 
 /** Degree levels the union subsidises, lowest first. */
 export const TARGET_DEGREES = ["大专", "本科", "硕士研究生", "博士研究生"] as const;
@@ -72,9 +73,9 @@ export type ApplicationInput = z.output<typeof applicationSchema>;
 
 export const policySchema = z.object({
   budget: yuan("年度预算"),
-  sharePercent: z.coerce.number({ error: "请填写补助比例" }).int("补助比例应为整数").min(1, "补助比例应在1%到100%之间").max(100, "补助比例应在1%到100%之间"),
-  holdbackPercent: z.coerce.number({ error: "请填写预留比例" }).int("预留比例应为整数").min(0, "预留比例应在0%到100%之间").max(100, "预留比例应在0%到100%之间"),
-  yearsAfterAward: z.coerce.number({ error: "请填写年限" }).int("年限应为整数").min(0, "年限不能为负").max(50, "年限过大"),
+  sharePercent: decimalNumber("补助比例", 1, 100, 0, "补助比例应在1%到100%之间"),
+  holdbackPercent: decimalNumber("预留比例", 0, 100, 0, "预留比例应在0%到100%之间"),
+  yearsAfterAward: wholeNumber("年限", 0, 50),
   open: z
     .enum(["on"])
     .optional()
@@ -82,14 +83,7 @@ export const policySchema = z.object({
 });
 
 export const stepSchema = z.object({
-  step: z.enum(["submit", "county_return", "county_approve", "county_reject", "city_return", "city_approve", "city_reject", "disburse", "close"]),
-  expected: z.string(),
-  reason: z
-    .string()
-    .trim()
-    .max(500, "理由不能超过500字")
-    .optional()
-    .transform((v) => v || null),
+  ...subsidyWorkflow.fields,
   amount: z.string().optional(),
   date: z.string().optional(),
   voucher: z

@@ -11,20 +11,20 @@ import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import {
   canEditApplication,
-  canTakeStep,
   canUploadGraduation,
   canViewApplication,
   holdbackFen,
   maxSubsidyFen,
-  relation,
   SUBSIDY_STATUS_LABELS,
   SUBSIDY_STEPS,
   type SubsidyStep,
+  subsidyWorkflow,
 } from "~/modules/subsidies/policy";
 import { STUDY_MODE_LABELS, type ApplicationInput } from "~/modules/subsidies/schema";
 import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import { isRealDate } from "~/lib/time";
+import { type Result } from "~/lib/result";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -333,7 +333,7 @@ async function submitProblems(tx: DB, app: ApplicationView): Promise<string[]> {
   return problems;
 }
 
-export type StepResult = { ok: true; to: SubsidyStatus } | { ok: false; status: 400 | 403 | 404 | 409; message: string; reasons?: string[] };
+export type StepResult = Result<{ to: SubsidyStatus }>;
 
 /**
  * One step of the workflow in one transaction. City approval locks the year's policy row first,
@@ -347,7 +347,8 @@ export async function takeSubsidyStep(
   input: { expected: string; reason: string | null; amount?: string; date?: string; voucher: string | null },
 ): Promise<StepResult> {
   const rule = SUBSIDY_STEPS[step];
-  if ("needsReason" in rule && !input.reason) return { ok: false, status: 400, message: "请说明理由" };
+  const badInput = subsidyWorkflow.checkInput(step, input.reason);
+  if (badInput) return badInput;
   let amountFen: number | null = null;
   if (step === "city_approve") {
     const parsed = parseYuan(input.amount ?? "");
@@ -367,9 +368,8 @@ export async function takeSubsidyStep(
     const policy = await tx.selectFrom("subsidy_policy").selectAll().where("year", "=", peek.year).forUpdate().executeTakeFirst();
     await tx.selectFrom("subsidy_application").select("id").where("id", "=", id).forUpdate().execute();
     const app = (await findApplication(tx, id))!;
-    if (!relation(actor, app)) return { ok: false, status: 403, message: "您无权办理此申请" };
-    if (app.status !== input.expected) return { ok: false, status: 409, message: "申请状态已变化，请刷新页面后重试" };
-    if (!canTakeStep(actor, app, step)) return { ok: false, status: 403, message: "当前状态下您不能进行此操作" };
+    const refused = subsidyWorkflow.checkRecord(actor, app, step, input.expected);
+    if (refused) return refused;
 
     const changes: Partial<Record<string, unknown>> = { status: rule.to, status_reason: input.reason, updated_at: new Date() };
     const after: Record<string, unknown> = { status: rule.to };

@@ -68,7 +68,7 @@ describe("subsidy policy rules", () => {
   it("gives every step to one side only, from fixed states", () => {
     const all: SubsidyStatus[] = ["draft", "submitted", "returned", "county_approved", "approved", "disbursed", "closed", "rejected"];
     const users: Record<string, SessionUser> = {
-      applicant: { id: "a", username: "a", displayName: "a", role: "craftsman", orgUnitId: null, personId: 1 },
+      owner: { id: "a", username: "a", displayName: "a", role: "craftsman", orgUnitId: null, personId: 1 },
       county: { id: "c", username: "c", displayName: "c", role: "county_officer", orgUnitId: 6, personId: null },
       otherCounty: { id: "o", username: "o", displayName: "o", role: "county_officer", orgUnitId: 2, personId: null },
       city: { id: "x", username: "x", displayName: "x", role: "city_admin", orgUnitId: null, personId: null },

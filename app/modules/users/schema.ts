@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { whenValid } from "~/lib/validation";
+import { recordId, whenValid } from "~/lib/validation";
 
 export const passwordField = z
   .string({ error: "请输入密码" })
@@ -9,8 +9,8 @@ export const passwordField = z
 
 const roleBinding = {
   role: z.enum(["city_admin", "county_officer", "craftsman"], { error: "请选择角色" }),
-  orgUnitId: z.coerce.number().int().positive().optional(),
-  personId: z.coerce.number().int().positive().optional(),
+  orgUnitId: recordId("所选记录不存在").optional(),
+  personId: recordId("所选记录不存在").optional(),
 };
 
 function requireBinding(value: { role: string; orgUnitId?: number; personId?: number }, ctx: z.RefinementCtx) {

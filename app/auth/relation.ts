@@ -1,0 +1,25 @@
+import type { SessionUser } from "~/auth/roles";
+
+/**
+ * How a user stands to a record that belongs to a county-level unit and (perhaps) to a person:
+ * the city union stands over every record, a county officer over their unit's, a craftsman over
+ * their own. This is the one visibility rule; `ownRowsOf` in scope.server.ts is its list-query form.
+ */
+export type Relation = "city" | "county" | "owner";
+
+export function relationTo(user: SessionUser, unitId: number, personId: number | null): Relation | null {
+  switch (user.role) {
+    case "city_admin":
+      return "city";
+    case "county_officer":
+      return user.orgUnitId === unitId ? "county" : null;
+    case "craftsman":
+      return personId !== null && user.personId === personId ? "owner" : null;
+  }
+}
+
+/** The officers over a record: the city, or the county officer of its unit. */
+export function isOfficerOf(user: SessionUser, unitId: number): boolean {
+  const relation = relationTo(user, unitId, null);
+  return relation === "city" || relation === "county";
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { relationTo, type Relation } from "~/auth/relation";
+import type { SessionUser } from "~/auth/roles";
+import type { Refusal } from "~/lib/result";
+
+/**
+ * One way to write a workflow: its steps as data (who may take each, from which states, to which
+ * state, whether a reason is asked for), and from them the rules, the steps a page offers and the
+ * form fields every step posts. Studios and subsidy applications both run on it.
+ */
+export interface WorkflowStep<S extends string> {
+  label: string;
+  from: readonly S[];
+  to: S;
+  by: readonly Relation[];
+  /** The step must say why (returns, rejections, suspensions, revocations). */
+  needsReason?: boolean;
+}
+
+/** A record a workflow moves: its state, its unit and the person it belongs to. */
+export interface WorkflowRecord<S extends string> {
+  status: S;
+  org_unit_id: number;
+  person_id: number;
+}
+
+export function defineWorkflow<S extends string>(noun: string) {
+  return <const T extends Record<string, WorkflowStep<S>>>(steps: T) => {
+    type Name = Extract<keyof T, string>;
+    const names = Object.keys(steps) as [Name, ...Name[]];
+    const rule = (step: Name): WorkflowStep<S> => steps[step];
+
+    function canTake(user: SessionUser, record: WorkflowRecord<S>, step: Name): boolean {
+      const who = relationTo(user, record.org_unit_id, record.person_id);
+      return who !== null && rule(step).by.includes(who) && rule(step).from.includes(record.status);
+    }
+
+    function available(user: SessionUser, record: WorkflowRecord<S>): Name[] {
+      return names.filter((step) => canTake(user, record, step));
+    }
+
+    return {
+      steps,
+      canTake,
+      available,
+      /** The steps as a page offers them. */
+      offered: (user: SessionUser, record: WorkflowRecord<S>) =>
+        available(user, record).map((step) => ({ step, label: rule(step).label, needsReason: !!rule(step).needsReason })),
+      /** The fields every step's form posts; a domain extends them with its own. */
+      fields: {
+        step: z.enum(names),
+        /** The state the page showed: a step taken on a stale page is refused, not applied to a newer state. */
+        expected: z.string(),
+        reason: z
+          .string()
+          .trim()
+          .max(500, "理由不能超过500字")
+          .optional()
+          .transform((v) => v || null),
+      },
+      /** What is wrong with a step before anything is read: a missing reason. */
+      checkInput(step: Name, reason: string | null): Refusal | null {
+        return rule(step).needsReason && !reason ? { ok: false, status: 400, message: "请说明理由", field: "reason" } : null;
+      },
+      /** What is wrong with taking the step on the locked record, in the order a user should hear it. */
+      checkRecord(user: SessionUser, record: WorkflowRecord<S>, step: Name, expected: string): Refusal | null {
+        if (!relationTo(user, record.org_unit_id, record.person_id)) return { ok: false, status: 403, message: `您无权操作此${noun}` };
+        if (record.status !== expected) return { ok: false, status: 409, message: `${noun}状态已变化，请刷新页面后重试` };
+        if (!canTake(user, record, step)) return { ok: false, status: 403, message: "当前状态下您不能进行此操作" };
+        return null;
+      },
+    };
+  };
+}
