@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
-import { escapeLike } from "~/lib/sql";
+import { escapeLike, paginate } from "~/lib/sql";
 import { endOfDay, startOfDay } from "~/lib/time";
 
 export interface AuditInput {
@@ -56,17 +56,7 @@ export async function listAudit(db: Kysely<Database>, filter: AuditFilter) {
   if (filter.actor) query = query.where("actor_name", "ilike", `%${escapeLike(filter.actor)}%`);
   if (filter.from) query = query.where("at", ">=", startOfDay(filter.from));
   if (filter.to) query = query.where("at", "<", endOfDay(filter.to));
-  const page = filter.page ?? 1;
-  const [rows, total] = await Promise.all([
-    query
-      .selectAll()
-      .orderBy("id", "desc")
-      .limit(AUDIT_PAGE_SIZE)
-      .offset((page - 1) * AUDIT_PAGE_SIZE)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(total.n), page, pageSize: AUDIT_PAGE_SIZE };
+  return paginate(query.selectAll().orderBy("id", "desc"), query, filter.page, AUDIT_PAGE_SIZE);
 }
 
 export async function historyOf(db: Kysely<Database>, entityType: string, entityId: string | number) {

@@ -4,7 +4,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kyse
 import type { DB } from "~db";
 import type { Database, EventKind } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
-import { PAGE_SIZE } from "~/lib/sql";
+import { PAGE_SIZE, paginate } from "~/lib/sql";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
@@ -491,24 +491,14 @@ export async function listEvents(db: DB, user: SessionUser, filter: EventFilter)
     }
     return eb.and(conditions);
   };
-  const page = filter.page ?? 1;
-  const [events, count] = await Promise.all([
-    eventQuery(db)
-      .where(matching)
-      .orderBy("event.starts_at", "desc")
-      .orderBy("event.id", "desc")
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
-      .execute(),
-    db
-      .selectFrom("event")
-      .where(matching)
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow(),
-  ]);
-  const ids = events.map((e) => e.id);
+  const page = await paginate(
+    eventQuery(db).where(matching).orderBy("event.starts_at", "desc").orderBy("event.id", "desc"),
+    db.selectFrom("event").where(matching),
+    filter.page,
+  );
+  const ids = page.rows.map((e) => e.id);
   const attendance = ids.length ? await attendanceByEvent(db).where("ep.event_id", "in", ids).execute() : [];
-  const rows = events.map((e) => {
+  const rows = page.rows.map((e) => {
     const a = attendance.find((r) => r.event_id === e.id);
     return {
       ...e,
@@ -518,7 +508,7 @@ export async function listEvents(db: DB, user: SessionUser, filter: EventFilter)
       regions: Number(a?.regions ?? 0),
     };
   });
-  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+  return { ...page, rows };
 }
 
 export async function seriesOf(db: DB, seriesId: number) {

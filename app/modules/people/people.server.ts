@@ -3,7 +3,7 @@ import type { DB } from "~db";
 import type { Person } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
-import { escapeLike, PAGE_SIZE } from "~/lib/sql";
+import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { crossCheckIdNumber, maskIdNumber, maskPhone, normaliseIdNumber, normalisePhone, parseIdNumber } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
@@ -81,17 +81,7 @@ export async function listPeople(db: DB, user: SessionUser, filter: PersonFilter
       query = query.where((eb) => eb.or([eb("person.name", "ilike", like), eb("person.employer", "ilike", like)]));
     }
   }
-  const page = filter.page ?? 1;
-  const [rows, count] = await Promise.all([
-    query
-      .select([...PERSON_COLUMNS, "org_unit.short_name as unit_name"])
-      .orderBy("person.id", "desc")
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+  return paginate(query.select([...PERSON_COLUMNS, "org_unit.short_name as unit_name"]).orderBy("person.id", "desc"), query, filter.page);
 }
 
 export async function findPerson(db: DB, id: number) {

@@ -3,7 +3,7 @@ import type { DB } from "~db";
 import type { Outlet } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { checkEvidence } from "~/lib/files";
-import { escapeLike, PAGE_SIZE } from "~/lib/sql";
+import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { canEditPerson } from "~/modules/people/policy";
 import { ACTIVE_MENTORSHIPS } from "~/modules/studios/studios.server";
@@ -42,8 +42,7 @@ export async function publicCraftsmen(db: DB, filter: ShowcaseFilter) {
   if (filter.unitId) query = query.where("person.org_unit_id", "=", filter.unitId);
   if (filter.industry) query = query.where("person.industry", "=", filter.industry);
   if (filter.campaignId) query = query.where("award.campaign_id", "=", filter.campaignId);
-  const page = filter.page ?? 1;
-  const [rows, count] = await Promise.all([
+  return paginate(
     query
       .select([
         "person.id",
@@ -60,13 +59,10 @@ export async function publicCraftsmen(db: DB, filter: ShowcaseFilter) {
         sql<string>`left(consent.story, 120)`.as("story_excerpt"),
       ])
       .orderBy("campaign.number", "desc")
-      .orderBy("award.rank")
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+      .orderBy("award.rank"),
+    query,
+    filter.page,
+  );
 }
 
 export async function publicProfile(db: DB, personId: number) {
@@ -110,8 +106,7 @@ export async function publicStudios(db: DB, filter: ShowcaseFilter) {
   }
   if (filter.unitId) query = query.where("studio.org_unit_id", "=", filter.unitId);
   if (filter.industry) query = query.where("studio.industry", "=", filter.industry);
-  const page = filter.page ?? 1;
-  const [rows, count] = await Promise.all([
+  return paginate(
     query
       .select([
         "studio.id",
@@ -122,13 +117,10 @@ export async function publicStudios(db: DB, filter: ShowcaseFilter) {
         "org_unit.short_name as unit_name",
         ACTIVE_MENTORSHIPS.as("apprentices"),
       ])
-      .orderBy("studio.accredited_on", "desc")
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+      .orderBy("studio.accredited_on", "desc"),
+    query,
+    filter.page,
+  );
 }
 
 export async function publicStudio(db: DB, id: number) {

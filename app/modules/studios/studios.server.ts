@@ -2,7 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kyse
 import type { DB } from "~db";
 import type { Database, FocusSector, StudioStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
-import { escapeLike, PAGE_SIZE } from "~/lib/sql";
+import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
@@ -77,22 +77,11 @@ export async function listStudios(
     }
     return eb.and(conditions);
   };
-  const page = filter.page ?? 1;
-  const [rows, count] = await Promise.all([
-    studioQuery(db)
-      .where(matching)
-      .orderBy("studio.id", "desc")
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
-      .execute(),
-    db
-      .selectFrom("studio")
-      .innerJoin("person as leader", "leader.id", "studio.person_id")
-      .where(matching)
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+  return paginate(
+    studioQuery(db).where(matching).orderBy("studio.id", "desc"),
+    db.selectFrom("studio").innerJoin("person as leader", "leader.id", "studio.person_id").where(matching),
+    filter.page,
+  );
 }
 
 /** Named craftsmen the user may open a studio for, who do not already lead an open or running one. */

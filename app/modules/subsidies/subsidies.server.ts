@@ -5,7 +5,7 @@ import type { AttachmentKind, Database, SubsidyStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { checkEvidenceFiles } from "~/lib/files";
 import { parseYuan } from "~/lib/money";
-import { PAGE_SIZE } from "~/lib/sql";
+import { paginate } from "~/lib/sql";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
@@ -150,21 +150,11 @@ export async function listApplications(db: DB, user: SessionUser, filter: Applic
     if (filter.queue === "approve") conditions.push(eb("subsidy_application.status", "=", "county_approved"));
     return eb.and(conditions);
   };
-  const page = filter.page ?? 1;
-  const [rows, count] = await Promise.all([
-    applicationQuery(db)
-      .where(matching)
-      .orderBy("subsidy_application.id", "desc")
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
-      .execute(),
-    db
-      .selectFrom("subsidy_application")
-      .where(matching)
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+  return paginate(
+    applicationQuery(db).where(matching).orderBy("subsidy_application.id", "desc"),
+    db.selectFrom("subsidy_application").where(matching),
+    filter.page,
+  );
 }
 
 /** The named craftsman's award that makes them eligible, if any. */

@@ -3,7 +3,7 @@ import type { Role } from "~db/types";
 import { endAllSessions, newUserId } from "~/auth/session.server";
 import { hashPassword } from "~/auth/password.server";
 import type { SessionUser } from "~/auth/roles";
-import { escapeLike, PAGE_SIZE } from "~/lib/sql";
+import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { CreateUserInput, UpdateUserInput } from "~/modules/users/schema";
 
@@ -140,8 +140,7 @@ export async function listUsers(db: DB, filter: { q?: string; role?: Role; page?
     const like = `%${escapeLike(filter.q)}%`;
     query = query.where((eb) => eb.or([eb("app_user.username", "ilike", like), eb("app_user.display_name", "ilike", like)]));
   }
-  const page = filter.page ?? 1;
-  const [rows, count] = await Promise.all([
+  return paginate(
     query
       .select([
         "app_user.id",
@@ -153,13 +152,10 @@ export async function listUsers(db: DB, filter: { q?: string; role?: Role; page?
         "org_unit.short_name as unit_name",
         "person.name as person_name",
       ])
-      .orderBy("app_user.created_at", "desc")
-      .limit(PAGE_SIZE)
-      .offset((page - 1) * PAGE_SIZE)
-      .execute(),
-    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n), page, pageSize: PAGE_SIZE };
+      .orderBy("app_user.created_at", "desc"),
+    query,
+    filter.page,
+  );
 }
 
 export async function findUser(db: DB, id: string) {
