@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Kysely, PostgresDialect, type DatabaseConnection, type Dialect, type Driver } from "kysely";
+import { Kysely, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type Transaction } from "kysely";
 import { Migrator } from "kysely/migration";
 import pg from "pg";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
@@ -10,6 +10,8 @@ import { migrations } from "./migrations";
 
 export type { Database } from "./types";
 export type DB = Kysely<Database>;
+/** A database inside a transaction: what every write that keeps history is given. */
+export type Tx = Transaction<Database>;
 
 // Both drivers are made to return the same JavaScript values: `date` as 'YYYY-MM-DD' text
 // (no time-zone shift), int8 (counts, bigserial ids) as numbers.

@@ -1,8 +1,8 @@
-import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { campaignSchema } from "~/modules/campaigns/schema";
-import { Field, FormErrors } from "~/components/forms";
+import { FormErrors, TextField } from "~/components/forms";
 import { SubmitButton } from "~/components/PersonForm";
 
 export function CampaignForm({
@@ -24,24 +24,12 @@ export function CampaignForm({
     <Form method="post" {...getFormProps(form)} className="card form-grid">
       {intent ? <input type="hidden" name="intent" value={intent} /> : null}
       <FormErrors errors={form.errors} />
-      <Field label="届次（第几届）" meta={fields.number} required>
-        <input {...getInputProps(fields.number, { type: "number" })} min={1} />
-      </Field>
-      <Field label="年度" meta={fields.year} required>
-        <input {...getInputProps(fields.year, { type: "number" })} min={2000} />
-      </Field>
-      <Field label="活动名称" meta={fields.title} required>
-        <input {...getInputProps(fields.title, { type: "text" })} />
-      </Field>
-      <Field label="推荐截止日期" meta={fields.nominationDeadline} hint="县级总工会可在当天结束前录入和修改" required>
-        <input {...getInputProps(fields.nominationDeadline, { type: "date" })} />
-      </Field>
-      <Field label="每单位推荐名额" meta={fields.quotaPerUnit} hint="原则上每个县级总工会5名" required>
-        <input {...getInputProps(fields.quotaPerUnit, { type: "number" })} min={1} />
-      </Field>
-      <Field label="命名人数" meta={fields.titleCount} hint="前N名授予“台州工匠”称号" required>
-        <input {...getInputProps(fields.titleCount, { type: "number" })} min={1} />
-      </Field>
+      <TextField label="届次（第几届）" meta={fields.number} required type="number" min={1} />
+      <TextField label="年度" meta={fields.year} required type="number" min={2000} />
+      <TextField label="活动名称" meta={fields.title} required />
+      <TextField label="推荐截止日期" meta={fields.nominationDeadline} hint="县级总工会可在当天结束前录入和修改" required type="date" />
+      <TextField label="每单位推荐名额" meta={fields.quotaPerUnit} hint="原则上每个县级总工会5名" required type="number" min={1} />
+      <TextField label="命名人数" meta={fields.titleCount} hint="前N名授予“台州工匠”称号" required type="number" min={1} />
       <SubmitButton />
     </Form>
   );

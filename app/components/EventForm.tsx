@@ -1,9 +1,9 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import { eventSchema } from "~/modules/events/schema";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, SelectField, TextField } from "~/components/forms";
 import { SubmitButton } from "~/components/PersonForm";
 
 export function EventForm({
@@ -29,19 +29,8 @@ export function EventForm({
   return (
     <Form method="post" {...getFormProps(form)} className="card form-grid">
       <FormErrors errors={form.errors} />
-      <Field label="活动名称" meta={fields.title} required>
-        <input {...getInputProps(fields.title, { type: "text" })} />
-      </Field>
-      <Field label="活动类型" meta={fields.kind} required>
-        <select {...getSelectProps(fields.kind)}>
-          <option value="">请选择</option>
-          {Object.entries(KIND_LABELS).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <TextField label="活动名称" meta={fields.title} required />
+      <SelectField label="活动类型" meta={fields.kind} required choices={KIND_LABELS} />
       <Field label="主办方" meta={fields.organiser} required>
         <select {...getSelectProps(fields.organiser)}>
           {options.map((o) => (
@@ -61,15 +50,9 @@ export function EventForm({
           ))}
         </select>
       </Field>
-      <Field label="或新建系列" meta={fields.newSeries} hint="如“每月技能交流”">
-        <input {...getInputProps(fields.newSeries, { type: "text" })} />
-      </Field>
-      <Field label="开始时间" meta={fields.startsAt} required>
-        <input {...getInputProps(fields.startsAt, { type: "datetime-local" })} />
-      </Field>
-      <Field label="结束时间" meta={fields.endsAt} required>
-        <input {...getInputProps(fields.endsAt, { type: "datetime-local" })} />
-      </Field>
+      <TextField label="或新建系列" meta={fields.newSeries} hint="如“每月技能交流”" />
+      <TextField label="开始时间" meta={fields.startsAt} required type="datetime-local" />
+      <TextField label="结束时间" meta={fields.endsAt} required type="datetime-local" />
       <Field label="活动形式" meta={fields.channel} required>
         <select {...getSelectProps(fields.channel)}>
           {Object.entries(CHANNEL_LABELS).map(([k, v]) => (
@@ -79,12 +62,8 @@ export function EventForm({
           ))}
         </select>
       </Field>
-      <Field label="地点或线上渠道" meta={fields.place} required>
-        <input {...getInputProps(fields.place, { type: "text" })} />
-      </Field>
-      <Field label="人数上限（可选）" meta={fields.capacity}>
-        <input {...getInputProps(fields.capacity, { type: "text" })} inputMode="numeric" />
-      </Field>
+      <TextField label="地点或线上渠道" meta={fields.place} required />
+      <TextField label="人数上限（可选）" meta={fields.capacity} inputMode="numeric" />
       <div className="span-all">
         <Field label="活动说明" meta={fields.description}>
           <textarea {...getTextareaProps(fields.description)} rows={4} />

@@ -6,6 +6,7 @@ export interface HistoryEntry {
   id: number;
   at: string | Date;
   actor_name: string;
+  entity_type: string;
   action: string;
   comment: string | null;
   before?: unknown;
@@ -21,7 +22,7 @@ export function HistoryCard({ history, detail }: { history: HistoryEntry[]; deta
       <ul className="timeline">
         {history.map((h) => (
           <li key={h.id}>
-            <time>{formatDateTime(h.at)}</time> {h.actor_name} · {actionLabel(h.action)}
+            <time>{formatDateTime(h.at)}</time> {h.actor_name} · {actionLabel(h.action, h.entity_type)}
             {detail?.(h)}
             {h.comment ? `（${h.comment}）` : ""}
           </li>

@@ -12,7 +12,7 @@ import {
   STORY_TARGET,
   updateNominationSchema,
 } from "~/modules/nominations/schema";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, TextField } from "~/components/forms";
 import { PersonFields, SubmitButton } from "~/components/PersonForm";
 
 type Unit = { id: number; short_name: string; kind: string };
@@ -119,9 +119,7 @@ export function NominationForm({
       />
 
       <h2 className="span-all">选树条件</h2>
-      <Field label="直接从事一线技能工作年限" meta={fields.frontlineYears} hint="须满5年" required>
-        <input {...getInputProps(fields.frontlineYears, { type: "number" })} min={0} max={60} inputMode="numeric" />
-      </Field>
+      <TextField label="直接从事一线技能工作年限" meta={fields.frontlineYears} hint="须满5年" required type="number" min={0} max={60} inputMode="numeric" />
       <Field label="目前是否仍在技能岗位" meta={fields.inSkillPost} required>
         <select {...getSelectProps(fields.inSkillPost)}>
           <option value="yes">是</option>

@@ -4,7 +4,7 @@ import { Form, useNavigation } from "@remix-run/react";
 import { parseIdNumber } from "~/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, INDUSTRY_SUGGESTIONS, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 import { createPersonSchema, updatePersonSchema } from "~/modules/people/schema";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, SelectField, TextField } from "~/components/forms";
 
 export interface PersonFormDefaults {
   name?: string;
@@ -61,9 +61,7 @@ export function PersonFields({ mode, form, fields, units, fixedUnit, maskedIdNum
   };
   return (
     <>
-      <Field label="姓名" meta={fields.name} required>
-        <input {...getInputProps(fields.name, { type: "text" })} autoComplete="off" />
-      </Field>
+      <TextField label="姓名" meta={fields.name} required autoComplete="off" />
       <Field
         label="身份证号码"
         meta={fields.idNumber}
@@ -85,33 +83,10 @@ export function PersonFields({ mode, form, fields, units, fixedUnit, maskedIdNum
           <option value="F">女</option>
         </select>
       </Field>
-      <Field label="出生日期" meta={fields.birthDate} required>
-        <input {...getInputProps(fields.birthDate, { type: "date" })} />
-      </Field>
-      <Field label="民族" meta={fields.ethnicity} required>
-        <select {...getSelectProps(fields.ethnicity)}>
-          <option value="">请选择</option>
-          {ETHNICITIES.map((e) => (
-            <option key={e}>{e}</option>
-          ))}
-        </select>
-      </Field>
-      <Field label="学历" meta={fields.education} required>
-        <select {...getSelectProps(fields.education)}>
-          <option value="">请选择</option>
-          {EDUCATION_LEVELS.map((e) => (
-            <option key={e}>{e}</option>
-          ))}
-        </select>
-      </Field>
-      <Field label="政治面貌" meta={fields.politicalStatus} required>
-        <select {...getSelectProps(fields.politicalStatus)}>
-          <option value="">请选择</option>
-          {POLITICAL_STATUSES.map((e) => (
-            <option key={e}>{e}</option>
-          ))}
-        </select>
-      </Field>
+      <TextField label="出生日期" meta={fields.birthDate} required type="date" />
+      <SelectField label="民族" meta={fields.ethnicity} required choices={ETHNICITIES} />
+      <SelectField label="学历" meta={fields.education} required choices={EDUCATION_LEVELS} />
+      <SelectField label="政治面貌" meta={fields.politicalStatus} required choices={POLITICAL_STATUSES} />
       <Field label="所属县级总工会" meta={fields.orgUnitId} required>
         {fixedUnit ? (
           <>
@@ -129,9 +104,7 @@ export function PersonFields({ mode, form, fields, units, fixedUnit, maskedIdNum
           </select>
         )}
       </Field>
-      <Field label="工作单位" meta={fields.employer} required>
-        <input {...getInputProps(fields.employer, { type: "text" })} />
-      </Field>
+      <TextField label="工作单位" meta={fields.employer} required />
       <Field label="所属行业" meta={fields.industry} required>
         <input {...getInputProps(fields.industry, { type: "text" })} list="industry-suggestions" />
         <datalist id="industry-suggestions">
@@ -140,23 +113,16 @@ export function PersonFields({ mode, form, fields, units, fixedUnit, maskedIdNum
           ))}
         </datalist>
       </Field>
-      <Field label="职务" meta={fields.position}>
-        <input {...getInputProps(fields.position, { type: "text" })} />
-      </Field>
-      <Field label="职称" meta={fields.title}>
-        <input {...getInputProps(fields.title, { type: "text" })} />
-      </Field>
-      <Field label="技术等级" meta={fields.skillLevel} required>
-        <select {...getSelectProps(fields.skillLevel)}>
-          <option value="">请选择</option>
-          {SKILL_LEVELS.map((e) => (
-            <option key={e}>{e}</option>
-          ))}
-        </select>
-      </Field>
-      <Field label="联系电话" meta={fields.phone} hint={mode === "update" ? `当前：${maskedPhone ?? "未填"}。不修改请留空。` : "手机号或带区号的固定电话"}>
-        <input {...getInputProps(fields.phone, { type: "tel" })} autoComplete="off" />
-      </Field>
+      <TextField label="职务" meta={fields.position} />
+      <TextField label="职称" meta={fields.title} />
+      <SelectField label="技术等级" meta={fields.skillLevel} required choices={SKILL_LEVELS} />
+      <TextField
+        label="联系电话"
+        meta={fields.phone}
+        hint={mode === "update" ? `当前：${maskedPhone ?? "未填"}。不修改请留空。` : "手机号或带区号的固定电话"}
+        type="tel"
+        autoComplete="off"
+      />
       {mode === "update" && maskedPhone ? (
         <label className="checkbox">
           <input type="checkbox" name="clearPhone" value="on" /> 清除已登记的电话

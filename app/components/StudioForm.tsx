@@ -1,8 +1,8 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { FOCUS_SECTOR_LABELS, studioSchema } from "~/modules/studios/schema";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, SelectField, TextField } from "~/components/forms";
 import { SubmitButton } from "~/components/PersonForm";
 
 export interface LeaderOption {
@@ -64,25 +64,10 @@ export function StudioForm({
           </select>
         )}
       </Field>
-      <Field label="工作室名称" meta={fields.name} hint="以工匠个人名字命名，如“王建国工匠工作室”" required>
-        <input {...getInputProps(fields.name, { type: "text" })} />
-      </Field>
-      <Field label="依托企业" meta={fields.hostEnterprise} required>
-        <input {...getInputProps(fields.hostEnterprise, { type: "text" })} />
-      </Field>
-      <Field label="所属行业" meta={fields.industry} required>
-        <input {...getInputProps(fields.industry, { type: "text" })} />
-      </Field>
-      <Field label="重点领域" meta={fields.focusSector} hint="通知聚焦的三大领域" required>
-        <select {...getSelectProps(fields.focusSector)}>
-          <option value="">请选择</option>
-          {Object.entries(FOCUS_SECTOR_LABELS).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <TextField label="工作室名称" meta={fields.name} hint="以工匠个人名字命名，如“王建国工匠工作室”" required />
+      <TextField label="依托企业" meta={fields.hostEnterprise} required />
+      <TextField label="所属行业" meta={fields.industry} required />
+      <SelectField label="重点领域" meta={fields.focusSector} hint="通知聚焦的三大领域" required choices={FOCUS_SECTOR_LABELS} />
       <Field label="所属县级总工会" meta={fields.orgUnitId} required>
         {fixedUnitId ? (
           <>
@@ -101,9 +86,7 @@ export function StudioForm({
         )}
       </Field>
       <div className="span-all">
-        <Field label="地址" meta={fields.address} required>
-          <input {...getInputProps(fields.address, { type: "text" })} />
-        </Field>
+        <TextField label="地址" meta={fields.address} required />
         <Field label="主攻方向" meta={fields.focusAreas} required>
           <textarea {...getTextareaProps(fields.focusAreas)} rows={3} />
         </Field>

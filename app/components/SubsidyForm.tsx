@@ -1,10 +1,10 @@
-import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { formatFen } from "~/lib/money";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { applicationSchema, STUDY_MODE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/schema";
-import { Field, FormErrors } from "~/components/forms";
+import { FormErrors, SelectField, TextField } from "~/components/forms";
 import { SubmitButton } from "~/components/PersonForm";
 
 export function SubsidyForm({
@@ -35,50 +35,15 @@ export function SubsidyForm({
           。
         </p>
       ) : null}
-      <Field label="现有学历" meta={fields.currentEducation} required>
-        <select {...getSelectProps(fields.currentEducation)}>
-          <option value="">请选择</option>
-          {EDUCATION_LEVELS.map((e) => (
-            <option key={e}>{e}</option>
-          ))}
-        </select>
-      </Field>
-      <Field label="报读学历层次" meta={fields.targetDegree} required>
-        <select {...getSelectProps(fields.targetDegree)}>
-          <option value="">请选择</option>
-          {TARGET_DEGREES.map((e) => (
-            <option key={e}>{e}</option>
-          ))}
-        </select>
-      </Field>
-      <Field label="就读院校" meta={fields.institution} required>
-        <input {...getInputProps(fields.institution, { type: "text" })} />
-      </Field>
-      <Field label="专业" meta={fields.programme} required>
-        <input {...getInputProps(fields.programme, { type: "text" })} />
-      </Field>
-      <Field label="学习形式" meta={fields.studyMode} required>
-        <select {...getSelectProps(fields.studyMode)}>
-          <option value="">请选择</option>
-          {Object.entries(STUDY_MODE_LABELS).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field label="入学日期" meta={fields.enrolledOn} required>
-        <input {...getInputProps(fields.enrolledOn, { type: "date" })} />
-      </Field>
-      <Field label="预计毕业日期" meta={fields.expectedGraduation} required>
-        <input {...getInputProps(fields.expectedGraduation, { type: "date" })} />
-      </Field>
-      <Field label="学费总额（元）" meta={fields.tuition} hint="如 24,000 或 24000.00" required>
-        <input {...getInputProps(fields.tuition, { type: "text" })} inputMode="decimal" />
-      </Field>
-      <Field label="申请补助金额（元）" meta={fields.requested} required>
-        <input {...getInputProps(fields.requested, { type: "text" })} inputMode="decimal" />
-      </Field>
+      <SelectField label="现有学历" meta={fields.currentEducation} required choices={EDUCATION_LEVELS} />
+      <SelectField label="报读学历层次" meta={fields.targetDegree} required choices={TARGET_DEGREES} />
+      <TextField label="就读院校" meta={fields.institution} required />
+      <TextField label="专业" meta={fields.programme} required />
+      <SelectField label="学习形式" meta={fields.studyMode} required choices={STUDY_MODE_LABELS} />
+      <TextField label="入学日期" meta={fields.enrolledOn} required type="date" />
+      <TextField label="预计毕业日期" meta={fields.expectedGraduation} required type="date" />
+      <TextField label="学费总额（元）" meta={fields.tuition} hint="如 24,000 或 24000.00" required inputMode="decimal" />
+      <TextField label="申请补助金额（元）" meta={fields.requested} required inputMode="decimal" />
       <SubmitButton label="保存申请" />
     </Form>
   );

@@ -1,6 +1,6 @@
-import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import { getSelectProps, type FieldMetadata } from "@conform-to/react";
 import { ROLE_LABELS, type Role } from "~/auth/roles";
-import { Field } from "~/components/forms";
+import { Field, TextField } from "~/components/forms";
 
 /** Role plus the unit or person the role is bound to; shared by the new-user and edit-user forms. */
 export function UserRoleFields({
@@ -37,9 +37,7 @@ export function UserRoleFields({
         </Field>
       ) : null}
       {role === "craftsman" ? (
-        <Field label="人员档案编号" meta={fields.personId} hint="在人员档案页点击“开通工匠账号”会自动填入" required>
-          <input {...getInputProps(fields.personId, { type: "text" })} inputMode="numeric" />
-        </Field>
+        <TextField label="人员档案编号" meta={fields.personId} hint="在人员档案页点击“开通工匠账号”会自动填入" required inputMode="numeric" />
       ) : null}
     </>
   );

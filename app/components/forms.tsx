@@ -1,5 +1,5 @@
-import type { FieldMetadata } from "@conform-to/react";
-import type { ReactNode } from "react";
+import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import type { InputHTMLAttributes, ReactNode } from "react";
 
 export function FieldError({ id, errors }: { id?: string; errors?: string[] }) {
   if (!errors?.length) return null;
@@ -60,5 +60,62 @@ export function SaveMessage({ message, saved }: { message?: string | null; saved
     <p className={saved ? "notice success span-all" : "form-errors span-all"} role={saved ? "status" : "alert"}>
       {message}
     </p>
+  );
+}
+
+type Meta = Pick<FieldMetadata<unknown>, "id" | "errorId" | "errors"> & Parameters<typeof getInputProps>[0];
+
+/** A labelled text-like input (text, date, number, tel, datetime-local…) with its error beside it. */
+export function TextField({
+  label,
+  meta,
+  type = "text",
+  hint,
+  required,
+  ...rest
+}: {
+  label: string;
+  meta: Meta;
+  type?: "text" | "date" | "datetime-local" | "tel" | "email" | "password" | "number" | "url";
+  hint?: ReactNode;
+  required?: boolean;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
+  return (
+    <Field label={label} meta={meta} hint={hint} required={required}>
+      <input {...getInputProps(meta, { type })} {...rest} />
+    </Field>
+  );
+}
+
+/** A labelled select: choices as a list of values or as value → label, with a "请选择" first. */
+export function SelectField({
+  label,
+  meta,
+  choices,
+  hint,
+  required,
+  placeholder = "请选择",
+}: {
+  label: string;
+  meta: Meta;
+  choices: readonly string[] | Readonly<Record<string, string>> | ReadonlyArray<{ value: string | number; label: string }>;
+  hint?: ReactNode;
+  required?: boolean;
+  placeholder?: string | null;
+}) {
+  const options = Array.isArray(choices)
+    ? choices.map((c: string | { value: string | number; label: string }) => (typeof c === "string" ? { value: c, label: c } : c))
+    : Object.entries(choices).map(([value, label]) => ({ value, label }));
+  return (
+    <Field label={label} meta={meta} hint={hint} required={required}>
+      <select {...getSelectProps(meta)}>
+        {placeholder !== null ? <option value="">{placeholder}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }

@@ -1,11 +1,11 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS } from "~/auth/roles";
 import { changePassword, requireUser } from "~/auth/session.server";
-import { Field, FormErrors } from "~/components/forms";
+import { FormErrors, TextField } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { changePasswordSchema } from "~/modules/users/schema";
 
@@ -55,15 +55,9 @@ export default function Account() {
       ) : null}
       <Form method="post" {...getFormProps(form)} className="card">
         <FormErrors errors={form.errors} />
-        <Field label="当前密码" meta={fields.currentPassword} required>
-          <input {...getInputProps(fields.currentPassword, { type: "password" })} autoComplete="current-password" />
-        </Field>
-        <Field label="新密码" meta={fields.newPassword} hint="至少8位，须包含字母和数字" required>
-          <input {...getInputProps(fields.newPassword, { type: "password" })} autoComplete="new-password" />
-        </Field>
-        <Field label="再次输入新密码" meta={fields.confirmPassword} required>
-          <input {...getInputProps(fields.confirmPassword, { type: "password" })} autoComplete="new-password" />
-        </Field>
+        <TextField label="当前密码" meta={fields.currentPassword} required type="password" autoComplete="current-password" />
+        <TextField label="新密码" meta={fields.newPassword} hint="至少8位，须包含字母和数字" required type="password" autoComplete="new-password" />
+        <TextField label="再次输入新密码" meta={fields.confirmPassword} required type="password" autoComplete="new-password" />
         <button type="submit" className="button primary">
           修改密码
         </button>

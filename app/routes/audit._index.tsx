@@ -11,6 +11,7 @@ import { searchParams } from "~/lib/http.server";
 import { distinctAuditValues, listAudit } from "~/modules/audit/audit.server";
 import { actionLabel, entityLabel } from "~/modules/audit/labels";
 import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "操作日志 · 匠心" }];
 
@@ -75,36 +76,34 @@ export default function AuditLog() {
       {rows.length === 0 ? (
         <p className="empty">没有符合条件的记录。</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>时间</th>
-                <th>操作人</th>
-                <th>对象</th>
-                <th>操作</th>
-                <th>变更</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td data-label="时间">{formatDateTime(r.at)}</td>
-                  <td data-label="操作人">{r.actor_name}</td>
-                  <td data-label="对象">
-                    {entityLabel(r.entity_type)} #{r.entity_id}
-                  </td>
-                  <td data-label="操作">{actionLabel(r.action)}</td>
-                  <td data-label="变更" className="small">
-                    {r.before ? <div>原：{describe(r.before)}</div> : null}
-                    {r.after ? <div>新：{describe(r.after)}</div> : null}
-                    {r.comment ? <div>说明：{r.comment}</div> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={rows}
+          rowKey={(r) => r.id}
+          columns={[
+            { label: "时间", cell: (r) => formatDateTime(r.at) },
+            { label: "操作人", cell: (r) => r.actor_name },
+            {
+              label: "对象",
+              cell: (r) => (
+                <>
+                  {entityLabel(r.entity_type)} #{r.entity_id}
+                </>
+              ),
+            },
+            { label: "操作", cell: (r) => actionLabel(r.action, r.entity_type) },
+            {
+              label: "变更",
+              cell: (r) => (
+                <>
+                  {r.before ? <div>原：{describe(r.before)}</div> : null}
+                  {r.after ? <div>新：{describe(r.after)}</div> : null}
+                  {r.comment ? <div>说明：{r.comment}</div> : null}
+                </>
+              ),
+              className: "small",
+            },
+          ]}
+        />
       )}
       <Pagination page={page} total={total} pageSize={pageSize} />
     </section>

@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { CampaignForm } from "~/components/CampaignForm";
-import { Field, FormErrors } from "~/components/forms";
+import { FormErrors, TextField } from "~/components/forms";
 import { StageBar } from "~/components/StageBar";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -224,12 +224,8 @@ export default function CampaignPage() {
           <Form method="post" {...getFormProps(noticeForm)} className="card form-grid">
             <input type="hidden" name="intent" value="notice-period" />
             <FormErrors errors={noticeForm.errors} />
-            <Field label="公示开始" meta={noticeFields.noticeStart} required>
-              <input {...getInputProps(noticeFields.noticeStart, { type: "date" })} />
-            </Field>
-            <Field label="公示结束" meta={noticeFields.noticeEnd} required>
-              <input {...getInputProps(noticeFields.noticeEnd, { type: "date" })} />
-            </Field>
+            <TextField label="公示开始" meta={noticeFields.noticeStart} required type="date" />
+            <TextField label="公示结束" meta={noticeFields.noticeEnd} required type="date" />
             <div className="form-actions">
               <button type="submit" className="button">
                 保存公示期

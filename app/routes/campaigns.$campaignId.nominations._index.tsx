@@ -13,6 +13,7 @@ import { todayInTaizhou } from "~/lib/time";
 import { nominationFilterSchema } from "~/modules/nominations/schema";
 import { listOrgUnits } from "~/modules/org-units/org-units.server";
 import { UnitFilter } from "~/components/UnitFilter";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "推荐人选 · 匠心" }];
 
@@ -77,61 +78,52 @@ export default function Nominations() {
       {rows.length === 0 ? (
         <p className="empty">没有符合条件的推荐人选。</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>编号</th>
-                <th>姓名</th>
-                <th>工作单位</th>
-                <th>推荐单位</th>
-                <th>技术等级</th>
-                <th>条件审查</th>
-                <th>进展</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((n) => (
-                <tr key={n.id}>
-                  <td data-label="编号" className="mono">
-                    {nominationCode(campaign.number, n.seq)}
-                  </td>
-                  <td data-label="姓名">
-                    <Link to={`/nominations/${n.id}`}>{n.name}</Link>
-                  </td>
-                  <td data-label="工作单位">{n.employer}</td>
-                  <td data-label="推荐单位">{n.unit_name}</td>
-                  <td data-label="技术等级">{n.skill_level}</td>
-                  <td data-label="条件审查">
-                    {n.eligibility.eligible ? (
-                      <span className="badge ok">符合</span>
-                    ) : (
-                      <span className="badge bad" title={n.eligibility.problems.join("；")}>
-                        不符合
-                      </span>
-                    )}
-                    {n.eligibility.warnings.length ? <span className="badge warn">提示</span> : null}
-                  </td>
-                  <td data-label="进展">
-                    {n.certificate_number ? (
-                      <span className="badge ok">已命名</span>
-                    ) : n.withdrawn_reason ? (
-                      <span className="badge bad">已取消</span>
-                    ) : n.candidate ? (
-                      <span className="badge">候选对象</span>
-                    ) : n.qualification_result === "pass" ? (
-                      <span className="badge">初审通过</span>
-                    ) : n.qualification_result === "fail" ? (
-                      <span className="badge bad">初审未通过</span>
-                    ) : (
-                      <span className="badge">已推荐</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={rows}
+          rowKey={(n) => n.id}
+          columns={[
+            { label: "编号", cell: (n) => nominationCode(campaign.number, n.seq), className: "mono" },
+            { label: "姓名", cell: (n) => <Link to={`/nominations/${n.id}`}>{n.name}</Link> },
+            { label: "工作单位", cell: (n) => n.employer },
+            { label: "推荐单位", cell: (n) => n.unit_name },
+            { label: "技术等级", cell: (n) => n.skill_level },
+            {
+              label: "条件审查",
+              cell: (n) => (
+                <>
+                  {n.eligibility.eligible ? (
+                    <span className="badge ok">符合</span>
+                  ) : (
+                    <span className="badge bad" title={n.eligibility.problems.join("；")}>
+                      不符合
+                    </span>
+                  )}
+                  {n.eligibility.warnings.length ? <span className="badge warn">提示</span> : null}
+                </>
+              ),
+            },
+            {
+              label: "进展",
+              cell: (n) => (
+                <>
+                  {n.certificate_number ? (
+                    <span className="badge ok">已命名</span>
+                  ) : n.withdrawn_reason ? (
+                    <span className="badge bad">已取消</span>
+                  ) : n.candidate ? (
+                    <span className="badge">候选对象</span>
+                  ) : n.qualification_result === "pass" ? (
+                    <span className="badge">初审通过</span>
+                  ) : n.qualification_result === "fail" ? (
+                    <span className="badge bad">初审未通过</span>
+                  ) : (
+                    <span className="badge">已推荐</span>
+                  )}
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       <Pagination page={page} total={total} pageSize={pageSize} />
     </section>

@@ -23,6 +23,7 @@ import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
 import { stepOpen } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { candidatesSchema, expertNameSchema, namingSchema, OUTCOME_LABELS, votesSchema } from "~/modules/nominations/review-schema";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "评审与命名 · 匠心" }];
 
@@ -347,28 +348,22 @@ export default function Review() {
           </p>
           <Form method="post">
             <input type="hidden" name="intent" value="name" />
-            <table className="table compact">
-              <thead>
-                <tr>
-                  <th>名次</th>
-                  <th>姓名</th>
-                  <th className="num">平均分</th>
-                  <th className="num">得票</th>
-                </tr>
-              </thead>
-              <tbody>
-                {standing.map((c, i) => (
-                  <tr key={c.id}>
-                    <td>
-                      <input name={`rank-${c.id}`} defaultValue={i + 1} inputMode="numeric" className="rank-input" aria-label={`${c.name}的名次`} />
-                    </td>
-                    <td>{c.name}</td>
-                    <td className="num">{c.mean}</td>
-                    <td className="num">{c.vote_count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={standing}
+              rowKey={(c) => c.id}
+              compact
+              columns={[
+                {
+                  label: "名次",
+                  cell: (c, i) => (
+                    <input name={`rank-${c.id}`} defaultValue={i + 1} inputMode="numeric" className="rank-input" aria-label={`${c.name}的名次`} />
+                  ),
+                },
+                { label: "姓名", cell: (c) => c.name },
+                { label: "平均分", cell: (c) => c.mean, num: true },
+                { label: "得票", cell: (c) => c.vote_count, num: true },
+              ]}
+            />
             <div className="inline-form">
               <label>
                 命名日期
@@ -386,32 +381,17 @@ export default function Review() {
       {awards.length ? (
         <div className="card">
           <h2>{campaignLabel(campaign.number)}“台州工匠”命名名单</h2>
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>名次</th>
-                <th>姓名</th>
-                <th>工作单位</th>
-                <th>推荐单位</th>
-                <th>证书编号</th>
-              </tr>
-            </thead>
-            <tbody>
-              {awards.map((a) => (
-                <tr key={a.id}>
-                  <td data-label="名次">{a.rank}</td>
-                  <td data-label="姓名">
-                    <Link to={`/people/${a.person_id}`}>{a.name}</Link>
-                  </td>
-                  <td data-label="工作单位">{a.employer}</td>
-                  <td data-label="推荐单位">{a.unit_name}</td>
-                  <td data-label="证书编号" className="mono">
-                    {a.certificate_number}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={awards}
+            rowKey={(a) => a.id}
+            columns={[
+              { label: "名次", cell: (a) => a.rank },
+              { label: "姓名", cell: (a) => <Link to={`/people/${a.person_id}`}>{a.name}</Link> },
+              { label: "工作单位", cell: (a) => a.employer },
+              { label: "推荐单位", cell: (a) => a.unit_name },
+              { label: "证书编号", cell: (a) => a.certificate_number, className: "mono" },
+            ]}
+          />
         </div>
       ) : null}
     </section>

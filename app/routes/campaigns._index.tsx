@@ -6,6 +6,7 @@ import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { listCampaigns } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "评选活动 · 匠心" }];
 
@@ -29,42 +30,27 @@ export default function Campaigns() {
       {campaigns.length === 0 ? (
         <p className="empty">还没有评选活动。</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>届次</th>
-                <th>名称</th>
-                <th>推荐截止</th>
-                <th>阶段</th>
-                <th className="num">推荐人数</th>
-                <th className="num">命名</th>
-              </tr>
-            </thead>
-            <tbody>
-              {campaigns.map((c) => (
-                <tr key={c.id}>
-                  <td data-label="届次">
-                    <Link to={`/campaigns/${c.id}`}>
-                      {campaignLabel(c.number)}（{c.year}）
-                    </Link>
-                  </td>
-                  <td data-label="名称">{c.title}</td>
-                  <td data-label="推荐截止">{c.nomination_deadline}</td>
-                  <td data-label="阶段">
-                    <span className="badge">{STAGE_LABELS[c.status]}</span>
-                  </td>
-                  <td data-label="推荐人数" className="num">
-                    {c.nominations}
-                  </td>
-                  <td data-label="命名" className="num">
-                    {c.awards}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={campaigns}
+          rowKey={(c) => c.id}
+          columns={[
+            {
+              label: "届次",
+              cell: (c) => (
+                <>
+                  <Link to={`/campaigns/${c.id}`}>
+                    {campaignLabel(c.number)}（{c.year}）
+                  </Link>
+                </>
+              ),
+            },
+            { label: "名称", cell: (c) => c.title },
+            { label: "推荐截止", cell: (c) => c.nomination_deadline },
+            { label: "阶段", cell: (c) => <span className="badge">{STAGE_LABELS[c.status]}</span> },
+            { label: "推荐人数", cell: (c) => c.nominations, num: true },
+            { label: "命名", cell: (c) => c.awards, num: true },
+          ]}
+        />
       )}
     </section>
   );

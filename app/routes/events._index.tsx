@@ -12,6 +12,7 @@ import { eventFilterSchema } from "~/modules/events/schema";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "交流培训 · 匠心" }];
 
@@ -69,42 +70,28 @@ export default function Events() {
       {rows.length === 0 ? (
         <p className="empty">没有符合条件的活动。</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>活动</th>
-                <th>类型</th>
-                <th>主办</th>
-                <th>时间</th>
-                <th>形式</th>
-                <th className="num">签到</th>
-                <th>覆盖面</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id}>
-                  <td data-label="活动">
-                    <Link to={`/events/${e.id}`}>{e.title}</Link>
-                  </td>
-                  <td data-label="类型">{KIND_LABELS[e.kind]}</td>
-                  <td data-label="主办">{e.studio_name ?? e.unit_name}</td>
-                  <td data-label="时间">{formatDateTime(e.starts_at)}</td>
-                  <td data-label="形式">{CHANNEL_LABELS[e.channel]}</td>
-                  <td data-label="签到" className="num">
-                    {e.attendees}
-                  </td>
-                  <td data-label="覆盖面">
-                    {Number(e.employers) > 1 ? <span className="badge ok">跨单位</span> : null}
-                    {Number(e.industries) > 1 ? <span className="badge ok">跨行业</span> : null}
-                    {Number(e.regions) > 1 ? <span className="badge ok">跨区域</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={rows}
+          rowKey={(e) => e.id}
+          columns={[
+            { label: "活动", cell: (e) => <Link to={`/events/${e.id}`}>{e.title}</Link> },
+            { label: "类型", cell: (e) => KIND_LABELS[e.kind] },
+            { label: "主办", cell: (e) => e.studio_name ?? e.unit_name },
+            { label: "时间", cell: (e) => formatDateTime(e.starts_at) },
+            { label: "形式", cell: (e) => CHANNEL_LABELS[e.channel] },
+            { label: "签到", cell: (e) => e.attendees, num: true },
+            {
+              label: "覆盖面",
+              cell: (e) => (
+                <>
+                  {Number(e.employers) > 1 ? <span className="badge ok">跨单位</span> : null}
+                  {Number(e.industries) > 1 ? <span className="badge ok">跨行业</span> : null}
+                  {Number(e.regions) > 1 ? <span className="badge ok">跨区域</span> : null}
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       <Pagination page={page} total={total} pageSize={pageSize} />
     </section>

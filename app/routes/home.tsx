@@ -137,7 +137,7 @@ export default function Home() {
           <ul className="timeline">
             {data.recent.map((r) => (
               <li key={r.id}>
-                <time>{formatDateTime(r.at)}</time> {r.actor_name} · {entityLabel(r.entity_type)} #{r.entity_id} · {actionLabel(r.action)}
+                <time>{formatDateTime(r.at)}</time> {r.actor_name} · {entityLabel(r.entity_type)} #{r.entity_id} · {actionLabel(r.action, r.entity_type)}
               </li>
             ))}
           </ul>

@@ -1,11 +1,11 @@
 import { assertCleanForm } from "~/lib/form-guard.server";
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { assertSameOrigin, getUser, signIn } from "~/auth/session.server";
-import { Field, FormErrors } from "~/components/forms";
+import { FormErrors, TextField } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { safeRedirect } from "~/lib/http.server";
 import { signInSchema } from "~/modules/users/schema";
@@ -49,12 +49,8 @@ export default function Login() {
       <Form method="post" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-        <Field label="用户名" meta={fields.username}>
-          <input {...getInputProps(fields.username, { type: "text" })} autoComplete="username" autoCapitalize="none" />
-        </Field>
-        <Field label="密码" meta={fields.password}>
-          <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" />
-        </Field>
+        <TextField label="用户名" meta={fields.username} autoComplete="username" autoCapitalize="none" />
+        <TextField label="密码" meta={fields.password} type="password" autoComplete="current-password" />
         <button type="submit" className="button primary wide" disabled={navigation.state === "submitting"}>
           {navigation.state === "submitting" ? "正在登录…" : "登录"}
         </button>

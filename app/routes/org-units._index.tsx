@@ -1,15 +1,16 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
-import { Field, FormErrors } from "~/components/forms";
+import { FormErrors, TextField } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { ORG_UNIT_KIND_LABELS } from "~/modules/org-units/labels";
 import { createSocialGroup, listOrgUnits } from "~/modules/org-units/org-units.server";
 import { socialGroupSchema } from "~/modules/org-units/schema";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "组织单位 · 匠心" }];
 
@@ -41,26 +42,15 @@ export default function OrgUnits() {
     <section>
       <h1>组织单位</h1>
       <p className="lead">市总工会、各县级总工会，以及可直接申报推荐的社会团体（专业学会、行业协会）。</p>
-      <div className="table-wrap">
-        <table className="table responsive">
-          <thead>
-            <tr>
-              <th>名称</th>
-              <th>简称</th>
-              <th>类别</th>
-            </tr>
-          </thead>
-          <tbody>
-            {units.map((u) => (
-              <tr key={u.id}>
-                <td data-label="名称">{u.name}</td>
-                <td data-label="简称">{u.short_name}</td>
-                <td data-label="类别">{ORG_UNIT_KIND_LABELS[u.kind]}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={units}
+        rowKey={(u) => u.id}
+        columns={[
+          { label: "名称", cell: (u) => u.name },
+          { label: "简称", cell: (u) => u.short_name },
+          { label: "类别", cell: (u) => ORG_UNIT_KIND_LABELS[u.kind] },
+        ]}
+      />
       {canManage ? (
         <>
           <h2>添加社会团体</h2>
@@ -71,12 +61,8 @@ export default function OrgUnits() {
           ) : null}
           <Form method="post" {...getFormProps(form)} className="card form-grid">
             <FormErrors errors={form.errors} />
-            <Field label="单位全称" meta={fields.name} required>
-              <input {...getInputProps(fields.name, { type: "text" })} placeholder="如：台州市机械工程学会" />
-            </Field>
-            <Field label="简称" meta={fields.shortName} required>
-              <input {...getInputProps(fields.shortName, { type: "text" })} placeholder="如：机械工程学会" />
-            </Field>
+            <TextField label="单位全称" meta={fields.name} required placeholder="如：台州市机械工程学会" />
+            <TextField label="简称" meta={fields.shortName} required placeholder="如：机械工程学会" />
             <div className="form-actions">
               <button type="submit" className="button primary">
                 添加

@@ -20,6 +20,7 @@ import { formatDate } from "~/lib/format";
 import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { HistoryCard } from "~/components/HistoryCard";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
 
@@ -163,28 +164,26 @@ export default function PersonPage() {
         {record.length === 0 ? (
           <p className="hint">未参加过“台州工匠”评选。</p>
         ) : (
-          <table className="table compact responsive">
-            <thead>
-              <tr>
-                <th>届次</th>
-                <th>推荐单位</th>
-                <th>结果</th>
-              </tr>
-            </thead>
-            <tbody>
-              {record.map((r) => (
-                <tr key={r.id}>
-                  <td data-label="届次">
+          <DataTable
+            rows={record}
+            rowKey={(r) => r.id}
+            compact
+            responsive
+            columns={[
+              {
+                label: "届次",
+                cell: (r) => (
+                  <>
                     <Link to={`/nominations/${r.id}`}>
                       {campaignLabel(r.campaign_number)}（{r.campaign_year}）
                     </Link>
-                  </td>
-                  <td data-label="推荐单位">{r.unit_name}</td>
-                  <td data-label="结果">{selectionOutcome(r)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { label: "推荐单位", cell: (r) => r.unit_name },
+              { label: "结果", cell: (r) => selectionOutcome(r) },
+            ]}
+          />
         )}
       </div>
       {events.rows.length ? (

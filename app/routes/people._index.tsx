@@ -13,6 +13,7 @@ import { listPeople } from "~/modules/people/people.server";
 import { personFilterSchema } from "~/modules/people/schema";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "人员档案 · 匠心" }];
 
@@ -48,40 +49,19 @@ export default function People() {
           {navigation.state === "loading" ? "查询中…" : "查询"}
         </button>
       </Form>
-      {data.rows.length === 0 ? (
-        <p className="empty">没有符合条件的人员。</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>姓名</th>
-                <th>性别</th>
-                <th>工作单位</th>
-                <th>技术等级</th>
-                <th>所属工会</th>
-                <th>身份证号</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((p) => (
-                <tr key={p.id}>
-                  <td data-label="姓名">
-                    <Link to={`/people/${p.id}`}>{p.name}</Link>
-                  </td>
-                  <td data-label="性别">{SEX_LABELS[p.sex]}</td>
-                  <td data-label="工作单位">{p.employer}</td>
-                  <td data-label="技术等级">{p.skill_level}</td>
-                  <td data-label="所属工会">{p.unit_name}</td>
-                  <td data-label="身份证号" className="mono">
-                    {p.id_number_masked}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={data.rows}
+        empty="没有符合条件的人员。"
+        rowKey={(p) => p.id}
+        columns={[
+          { label: "姓名", cell: (p) => <Link to={`/people/${p.id}`}>{p.name}</Link> },
+          { label: "性别", cell: (p) => SEX_LABELS[p.sex] },
+          { label: "工作单位", cell: (p) => p.employer },
+          { label: "技术等级", cell: (p) => p.skill_level },
+          { label: "所属工会", cell: (p) => p.unit_name },
+          { label: "身份证号", cell: (p) => p.id_number_masked, className: "mono" },
+        ]}
+      />
       <Pagination page={data.page} total={data.total} pageSize={data.pageSize} />
     </section>
   );

@@ -8,6 +8,7 @@ import { publicitySchema } from "~/modules/showcase/schema";
 import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import { addPublicity, listPublicity, publicitySubjects } from "~/modules/showcase/showcase.server";
 import { SaveMessage } from "~/components/forms";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "宣传报道 · 匠心" }];
 
@@ -97,41 +98,44 @@ export default function Publicity() {
           </button>
         </div>
       </Form>
-      <div className="table-wrap">
-        <table className="table responsive">
-          <thead>
-            <tr>
-              <th>日期</th>
-              <th>媒体</th>
-              <th>标题</th>
-              <th>对象</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((i) => (
-              <tr key={i.id}>
-                <td data-label="日期">{i.published_on}</td>
-                <td data-label="媒体">
-                  {OUTLET_LABELS[i.outlet]} · {i.outlet_name}
-                </td>
-                <td data-label="标题">
-                  {i.url ? (
-                    <a href={i.url} rel="noopener noreferrer nofollow" target="_blank">
-                      {i.title}
-                    </a>
-                  ) : (
-                    i.title
-                  )}
-                </td>
-                <td data-label="对象">
-                  {i.person_id ? <Link to={`/people/${i.person_id}`}>{i.person_name}</Link> : null}
-                  {i.studio_id ? <Link to={`/studios/${i.studio_id}`}>{i.studio_name}</Link> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={items}
+        rowKey={(i) => i.id}
+        columns={[
+          { label: "日期", cell: (i) => i.published_on },
+          {
+            label: "媒体",
+            cell: (i) => (
+              <>
+                {OUTLET_LABELS[i.outlet]} · {i.outlet_name}
+              </>
+            ),
+          },
+          {
+            label: "标题",
+            cell: (i) => (
+              <>
+                {i.url ? (
+                  <a href={i.url} rel="noopener noreferrer nofollow" target="_blank">
+                    {i.title}
+                  </a>
+                ) : (
+                  i.title
+                )}
+              </>
+            ),
+          },
+          {
+            label: "对象",
+            cell: (i) => (
+              <>
+                {i.person_id ? <Link to={`/people/${i.person_id}`}>{i.person_name}</Link> : null}
+                {i.studio_id ? <Link to={`/studios/${i.studio_id}`}>{i.studio_name}</Link> : null}
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

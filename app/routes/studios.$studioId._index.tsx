@@ -16,6 +16,7 @@ import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
 import { mentorshipsOf } from "~/modules/studios/mentorships.server";
 import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
 import { yearInTaizhou } from "~/lib/time";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
 
@@ -159,76 +160,46 @@ export default function StudioPage() {
             </Link>
           ) : null}
         </div>
-        {mentorships.length === 0 ? (
-          <p className="empty">还没有学徒。</p>
-        ) : (
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>学徒</th>
-                <th>技术等级</th>
-                <th>结对</th>
-                <th>状态</th>
-                <th className="num">已认定成果</th>
-                <th className="num">待核实</th>
-              </tr>
-            </thead>
-            <tbody>
-              {mentorships.map((m) => (
-                <tr key={m.id}>
-                  <td data-label="学徒">
-                    <Link to={`/mentorships/${m.id}`}>{m.name}</Link>
-                  </td>
-                  <td data-label="技术等级">{m.skill_level}</td>
-                  <td data-label="结对">
-                    {m.start_date} 至 {m.ended_on ?? m.planned_end}
-                  </td>
-                  <td data-label="状态">{MENTORSHIP_LABELS[m.status]}</td>
-                  <td data-label="已认定成果" className="num">
-                    {m.verified}
-                  </td>
-                  <td data-label="待核实" className="num">
-                    {m.pending}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          rows={mentorships}
+          empty="还没有学徒。"
+          rowKey={(m) => m.id}
+          columns={[
+            { label: "学徒", cell: (m) => <Link to={`/mentorships/${m.id}`}>{m.name}</Link> },
+            { label: "技术等级", cell: (m) => m.skill_level },
+            {
+              label: "结对",
+              cell: (m) => (
+                <>
+                  {m.start_date} 至 {m.ended_on ?? m.planned_end}
+                </>
+              ),
+            },
+            { label: "状态", cell: (m) => MENTORSHIP_LABELS[m.status] },
+            { label: "已认定成果", cell: (m) => m.verified, num: true },
+            { label: "待核实", cell: (m) => m.pending, num: true },
+          ]}
+        />
       </div>
 
       <div className="card">
         <h2>年度成效（仅计经核实的成果）</h2>
-        <table className="table compact">
-          <thead>
-            <tr>
-              <th>年度</th>
-              <th className="num">带徒</th>
-              <th className="num">技能提升</th>
-              <th className="num">竞赛获奖</th>
-              <th className="num">技能骨干</th>
-              <th className="num">创新成果</th>
-              <th className="num">举办活动</th>
-              <th className="num">参加活动</th>
-              <th className="num">经济效益</th>
-            </tr>
-          </thead>
-          <tbody>
-            {figures.map((f) => (
-              <tr key={f.year}>
-                <td>{f.year}</td>
-                <td className="num">{f.apprenticesMentored}</td>
-                <td className="num">{f.skillUpgrades}</td>
-                <td className="num">{f.competitionPlacings}</td>
-                <td className="num">{f.backbones}</td>
-                <td className="num">{f.innovations}</td>
-                <td className="num">{f.eventsHeld}</td>
-                <td className="num">{f.eventsAttended}</td>
-                <td className="num">{formatFen(f.benefitFen)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={figures}
+          rowKey={(f) => f.year}
+          compact
+          columns={[
+            { label: "年度", cell: (f) => f.year },
+            { label: "带徒", cell: (f) => f.apprenticesMentored, num: true },
+            { label: "技能提升", cell: (f) => f.skillUpgrades, num: true },
+            { label: "竞赛获奖", cell: (f) => f.competitionPlacings, num: true },
+            { label: "技能骨干", cell: (f) => f.backbones, num: true },
+            { label: "创新成果", cell: (f) => f.innovations, num: true },
+            { label: "举办活动", cell: (f) => f.eventsHeld, num: true },
+            { label: "参加活动", cell: (f) => f.eventsAttended, num: true },
+            { label: "经济效益", cell: (f) => formatFen(f.benefitFen), num: true },
+          ]}
+        />
       </div>
 
       {evaluations.rows.length ? (

@@ -1,10 +1,10 @@
-import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
+import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { Field, FormErrors } from "~/components/forms";
+import { Field, FormErrors, TextField } from "~/components/forms";
 import { PersonFields, SubmitButton } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
@@ -72,12 +72,8 @@ export default function NewApprentice() {
         <FormErrors errors={form.errors} />
         <PersonFields mode="create" form={form} fields={fields} units={[unit]} fixedUnit={unit} />
         <h2 className="span-all">师徒结对协议</h2>
-        <Field label="结对日期" meta={fields.startDate} required>
-          <input {...getInputProps(fields.startDate, { type: "date" })} />
-        </Field>
-        <Field label="计划结束日期" meta={fields.plannedEnd} required>
-          <input {...getInputProps(fields.plannedEnd, { type: "date" })} />
-        </Field>
+        <TextField label="结对日期" meta={fields.startDate} required type="date" />
+        <TextField label="计划结束日期" meta={fields.plannedEnd} required type="date" />
         <div className="span-all">
           <Field label="培养目标" meta={fields.goals} hint="如：三年内取得高级工证书，参加市级技能竞赛" required>
             <textarea {...getTextareaProps(fields.goals)} rows={3} />

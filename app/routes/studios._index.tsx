@@ -13,6 +13,7 @@ import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { hasEligibleLeader, listStudios } from "~/modules/studios/studios.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "工匠工作室 · 匠心" }];
 
@@ -66,42 +67,19 @@ export default function Studios() {
           查询
         </button>
       </Form>
-      {rows.length === 0 ? (
-        <p className="empty">没有符合条件的工作室。</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>工作室</th>
-                <th>领衔工匠</th>
-                <th>依托企业</th>
-                <th>单位</th>
-                <th className="num">在带学徒</th>
-                <th>状态</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => (
-                <tr key={s.id}>
-                  <td data-label="工作室">
-                    <Link to={`/studios/${s.id}`}>{s.name}</Link>
-                  </td>
-                  <td data-label="领衔工匠">{s.leader_name}</td>
-                  <td data-label="依托企业">{s.host_enterprise}</td>
-                  <td data-label="单位">{s.unit_name}</td>
-                  <td data-label="在带学徒" className="num">
-                    {s.apprentices}
-                  </td>
-                  <td data-label="状态">
-                    <span className="badge">{STUDIO_STATUS_LABELS[s.status]}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={rows}
+        empty="没有符合条件的工作室。"
+        rowKey={(s) => s.id}
+        columns={[
+          { label: "工作室", cell: (s) => <Link to={`/studios/${s.id}`}>{s.name}</Link> },
+          { label: "领衔工匠", cell: (s) => s.leader_name },
+          { label: "依托企业", cell: (s) => s.host_enterprise },
+          { label: "单位", cell: (s) => s.unit_name },
+          { label: "在带学徒", cell: (s) => s.apprentices, num: true },
+          { label: "状态", cell: (s) => <span className="badge">{STUDIO_STATUS_LABELS[s.status]}</span> },
+        ]}
+      />
       <Pagination page={page} total={total} pageSize={pageSize} />
     </section>
   );

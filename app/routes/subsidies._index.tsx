@@ -16,6 +16,7 @@ import { budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter } from "~/components/ChoiceFilter";
 import { yearInTaizhou } from "~/lib/time";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助 · 匠心" }];
 
@@ -113,46 +114,33 @@ export default function Subsidies() {
           查询
         </button>
       </Form>
-      {d.rows.length === 0 ? (
-        <p className="empty">没有符合条件的申请。</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>申请人</th>
-                <th>年度</th>
-                <th>报读</th>
-                <th className="num">申请</th>
-                <th className="num">批准</th>
-                <th>状态</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.rows.map((r) => (
-                <tr key={r.id}>
-                  <td data-label="申请人">
-                    <Link to={`/subsidies/${r.id}`}>{r.name}</Link> <small>{r.unit_name}</small>
-                  </td>
-                  <td data-label="年度">{r.year}</td>
-                  <td data-label="报读">
-                    {r.target_degree} · {r.institution}
-                  </td>
-                  <td data-label="申请" className="num">
-                    {formatFen(r.requested_fen)}
-                  </td>
-                  <td data-label="批准" className="num">
-                    {r.approved_fen === null ? "—" : formatFen(r.approved_fen)}
-                  </td>
-                  <td data-label="状态">
-                    <span className="badge">{SUBSIDY_STATUS_LABELS[r.status]}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={d.rows}
+        empty="没有符合条件的申请。"
+        rowKey={(r) => r.id}
+        columns={[
+          {
+            label: "申请人",
+            cell: (r) => (
+              <>
+                <Link to={`/subsidies/${r.id}`}>{r.name}</Link> <small>{r.unit_name}</small>
+              </>
+            ),
+          },
+          { label: "年度", cell: (r) => r.year },
+          {
+            label: "报读",
+            cell: (r) => (
+              <>
+                {r.target_degree} · {r.institution}
+              </>
+            ),
+          },
+          { label: "申请", cell: (r) => formatFen(r.requested_fen), num: true },
+          { label: "批准", cell: (r) => (r.approved_fen === null ? "—" : formatFen(r.approved_fen)), num: true },
+          { label: "状态", cell: (r) => <span className="badge">{SUBSIDY_STATUS_LABELS[r.status]}</span> },
+        ]}
+      />
       <Pagination page={d.page} total={d.total} pageSize={d.pageSize} />
     </section>
   );

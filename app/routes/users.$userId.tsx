@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { Field, FormErrors } from "~/components/forms";
+import { FormErrors, TextField } from "~/components/forms";
 import { UserRoleFields } from "~/components/UserRoleFields";
 import { getDb } from "~/db.server";
 import { notFound } from "~/lib/http.server";
@@ -98,9 +98,7 @@ export default function UserPage() {
       <Form method="post" {...getFormProps(form)} className="card form-grid">
         <input type="hidden" name="intent" value="update" />
         <FormErrors errors={form.errors} />
-        <Field label="姓名" meta={fields.displayName} required>
-          <input {...getInputProps(fields.displayName, { type: "text" })} />
-        </Field>
+        <TextField label="姓名" meta={fields.displayName} required />
         <UserRoleFields fields={fields} units={units} />
         <label className="checkbox">
           <input {...getInputProps(fields.active, { type: "checkbox" })} /> 账号可用
@@ -119,9 +117,7 @@ export default function UserPage() {
       ) : null}
       <Form method="post" {...getFormProps(resetForm)} className="card form-grid">
         <input type="hidden" name="intent" value="reset-password" />
-        <Field label="新密码" meta={resetFields.password} hint="至少8位，须包含字母和数字" required>
-          <input {...getInputProps(resetFields.password, { type: "password" })} autoComplete="new-password" />
-        </Field>
+        <TextField label="新密码" meta={resetFields.password} hint="至少8位，须包含字母和数字" required type="password" autoComplete="new-password" />
         <div className="form-actions">
           <button type="submit" className="button">
             重置密码

@@ -10,6 +10,7 @@ import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { listUsers } from "~/modules/users/users.server";
 import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 · 匠心" }];
 
@@ -45,32 +46,17 @@ export default function Users() {
           查询
         </button>
       </Form>
-      <div className="table-wrap">
-        <table className="table responsive">
-          <thead>
-            <tr>
-              <th>用户名</th>
-              <th>姓名</th>
-              <th>角色</th>
-              <th>单位 / 人员</th>
-              <th>状态</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((u) => (
-              <tr key={u.id}>
-                <td data-label="用户名">
-                  <Link to={`/users/${u.id}`}>{u.username}</Link>
-                </td>
-                <td data-label="姓名">{u.display_name}</td>
-                <td data-label="角色">{ROLE_LABELS[u.role]}</td>
-                <td data-label="单位 / 人员">{u.unit_name ?? u.person_name ?? "—"}</td>
-                <td data-label="状态">{u.active ? "正常" : "已停用"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={rows}
+        rowKey={(u) => u.id}
+        columns={[
+          { label: "用户名", cell: (u) => <Link to={`/users/${u.id}`}>{u.username}</Link> },
+          { label: "姓名", cell: (u) => u.display_name },
+          { label: "角色", cell: (u) => ROLE_LABELS[u.role] },
+          { label: "单位 / 人员", cell: (u) => u.unit_name ?? u.person_name ?? "—" },
+          { label: "状态", cell: (u) => (u.active ? "正常" : "已停用") },
+        ]}
+      />
       <Pagination page={page} total={total} pageSize={pageSize} />
     </section>
   );

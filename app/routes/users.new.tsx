@@ -1,10 +1,10 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { Field, FormErrors } from "~/components/forms";
+import { FormErrors, TextField } from "~/components/forms";
 import { UserRoleFields } from "~/components/UserRoleFields";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
@@ -47,15 +47,16 @@ export default function NewUser() {
       {person ? <p className="lead">为 {person.name} 开通工匠账号。</p> : null}
       <Form method="post" {...getFormProps(form)} className="card form-grid">
         <FormErrors errors={form.errors} />
-        <Field label="用户名" meta={fields.username} hint="登录用，3–32位小写字母、数字或 . _ -" required>
-          <input {...getInputProps(fields.username, { type: "text" })} autoCapitalize="none" autoComplete="off" />
-        </Field>
-        <Field label="姓名" meta={fields.displayName} required>
-          <input {...getInputProps(fields.displayName, { type: "text" })} />
-        </Field>
-        <Field label="初始密码" meta={fields.password} hint="至少8位，须包含字母和数字；请线下告知本人" required>
-          <input {...getInputProps(fields.password, { type: "password" })} autoComplete="new-password" />
-        </Field>
+        <TextField label="用户名" meta={fields.username} hint="登录用，3–32位小写字母、数字或 . _ -" required autoCapitalize="none" autoComplete="off" />
+        <TextField label="姓名" meta={fields.displayName} required />
+        <TextField
+          label="初始密码"
+          meta={fields.password}
+          hint="至少8位，须包含字母和数字；请线下告知本人"
+          required
+          type="password"
+          autoComplete="new-password"
+        />
         <UserRoleFields fields={fields} units={units} />
         <div className="form-actions">
           <button type="submit" className="button primary">

@@ -1,40 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
 import { escapeLike, paginate } from "~/lib/sql";
 import { endOfDay, startOfDay } from "~/lib/time";
-
-export interface AuditInput {
-  actor: Pick<SessionUser, "id" | "displayName"> | null;
-  entityType: string;
-  entityId: string | number;
-  orgUnitId?: number | null;
-  action: string;
-  before?: unknown;
-  after?: unknown;
-  comment?: string | null;
-}
-
-/**
- * The one way every workflow writes its history. Pass the transaction the change runs in, so
- * the change and its audit row commit or roll back together.
- */
-export async function recordAudit(db: Kysely<Database>, input: AuditInput): Promise<void> {
-  await db
-    .insertInto("audit_log")
-    .values({
-      actor_user_id: input.actor?.id ?? null,
-      actor_name: input.actor?.displayName ?? "系统",
-      entity_type: input.entityType,
-      entity_id: String(input.entityId),
-      org_unit_id: input.orgUnitId ?? null,
-      action: input.action,
-      before: input.before === undefined ? null : JSON.stringify(input.before),
-      after: input.after === undefined ? null : JSON.stringify(input.after),
-      comment: input.comment ?? null,
-    })
-    .execute();
-}
 
 export interface AuditFilter {
   entityType?: string;

@@ -1,73 +1,44 @@
-/** Chinese names for what the audit log stores in English. Unknown keys print as they are. */
-export const ENTITY_LABELS: Record<string, string> = {
-  person: "人员档案",
-  user: "用户",
-  org_unit: "组织单位",
-  campaign: "评选活动",
-  nomination: "推荐人选",
-  import_batch: "汇总表导入",
-  studio: "工匠工作室",
-  milestone: "学徒成果",
-  evaluation_criteria: "考核标准",
-  subsidy: "学历提升补助",
-  subsidy_policy: "补助政策",
-  event: "交流培训活动",
-  publicity: "宣传报道",
-  studio_plan: "工作室建设规划",
-};
+import type { AuditTrail } from "~/lib/audit";
+import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
+import { PLAN_AUDIT } from "~/modules/dashboard/labels";
+import { EVENT_AUDIT } from "~/modules/events/labels";
+import { IMPORT_AUDIT, NOMINATION_AUDIT } from "~/modules/nominations/labels";
+import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
+import { PERSON_AUDIT } from "~/modules/people/labels";
+import { PUBLICITY_AUDIT } from "~/modules/showcase/labels";
+import { CRITERIA_AUDIT, MILESTONE_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
+import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT } from "~/modules/subsidies/labels";
+import { USER_AUDIT } from "~/modules/users/labels";
 
-export const ACTION_LABELS: Record<string, string> = {
-  create: "新建",
-  update: "修改",
-  reset_password: "重置密码",
-  reveal_personal_data: "查看完整证件号/电话",
-  advance: "进入下一阶段",
-  set_notice_period: "设定公示期",
-  acknowledge_quota: "确认超出名额",
-  qualification: "资格初审",
-  expert_score: "专家评分",
-  select_candidates: "确定候选对象",
-  votes: "录入得票",
-  objection_received: "登记公示异议",
-  objection_resolved: "处理公示异议",
-  name_awardees: "审定命名",
-  opinion_employer: "录入单位意见",
-  opinion_county: "录入县级总工会/社会团体意见",
-  opinion_expert: "录入专家组意见",
-  opinion_city: "录入市总工会意见",
-  import: "导入汇总表",
-  step_submit: "提交申请",
-  step_return: "县级退回修改",
-  step_county_approve: "县级审核通过",
-  step_county_reject: "县级不予通过",
-  step_city_return: "市级退回修改",
-  step_city_reject: "不予授牌",
-  step_accredit: "授牌",
-  step_activate: "开始运行",
-  step_suspend: "暂停",
-  step_resume: "恢复运行",
-  step_revoke: "摘牌",
-  mentorship_start: "师徒结对",
-  mentorship_end: "结束结对",
-  verify: "核实认定",
-  reject: "不予认定",
-  evaluation: "年度考核",
-  attach: "上传材料",
-  participant_add: "登记参加人员",
-  checkin: "签到",
-  hours: "登记学时",
-  consent_given: "登记公开同意",
-  consent_withdrawn: "撤回公开同意",
-  subsidy_submit: "提交补助申请",
-  subsidy_county_return: "县级退回修改",
-  subsidy_county_approve: "县级审核通过",
-  subsidy_county_reject: "县级不予通过",
-  subsidy_city_return: "市级退回修改",
-  subsidy_city_approve: "市级批准",
-  subsidy_city_reject: "市级不予批准",
-  subsidy_disburse: "登记拨付",
-  subsidy_close: "核实毕业证书并结案",
-};
+/** Every kind of record the history keeps, as its domain declared it. */
+const TRAILS: ReadonlyArray<AuditTrail> = [
+  PERSON_AUDIT,
+  USER_AUDIT,
+  ORG_UNIT_AUDIT,
+  CAMPAIGN_AUDIT,
+  NOMINATION_AUDIT,
+  IMPORT_AUDIT,
+  STUDIO_AUDIT,
+  MILESTONE_AUDIT,
+  CRITERIA_AUDIT,
+  SUBSIDY_AUDIT,
+  SUBSIDY_POLICY_AUDIT,
+  EVENT_AUDIT,
+  PUBLICITY_AUDIT,
+  PLAN_AUDIT,
+];
 
-export const entityLabel = (key: string) => ENTITY_LABELS[key] ?? key;
-export const actionLabel = (key: string) => ACTION_LABELS[key] ?? key;
+const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
+
+/** The Chinese name of a kind of record; an unknown key prints as it is. */
+export const entityLabel = (entity: string) => byEntity.get(entity)?.label ?? entity;
+
+/** The Chinese label of an action, read from its record's trail (or the first trail that names it). */
+export function actionLabel(action: string, entity?: string): string {
+  const trails = entity && byEntity.has(entity) ? [byEntity.get(entity)!] : TRAILS;
+  for (const t of trails) {
+    const label = (t.actions as Record<string, string>)[action];
+    if (label) return label;
+  }
+  return action;
+}

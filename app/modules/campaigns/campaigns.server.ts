@@ -2,10 +2,11 @@ import { sql } from "kysely";
 import type { DB } from "~db";
 import type { CampaignStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { todayInTaizhou } from "~/lib/time";
 import type { CampaignInput } from "~/modules/campaigns/schema";
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
+import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 
 export async function listCampaigns(db: DB) {
   return db
@@ -51,7 +52,7 @@ export async function createCampaign(db: DB, actor: SessionUser, input: Campaign
   if (clash) return { ok: false, fieldErrors: { number: ["该届次已存在"] } };
   return db.transaction().execute(async (tx) => {
     const row = await tx.insertInto("campaign").values(campaignColumns(input)).returning("id").executeTakeFirstOrThrow();
-    await recordAudit(tx, { actor, entityType: "campaign", entityId: row.id, action: "create", after: input });
+    await recordAudit(tx, CAMPAIGN_AUDIT, { actor, entityId: row.id, action: "create", after: input });
     return { ok: true as const, id: row.id };
   });
 }
@@ -62,9 +63,8 @@ export async function updateCampaign(db: DB, actor: SessionUser, id: number, inp
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
     await tx.updateTable("campaign").set(campaignColumns(input)).where("id", "=", id).execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
-      entityType: "campaign",
       entityId: id,
       action: "update",
       before: {
@@ -85,9 +85,8 @@ export async function setNoticePeriod(db: DB, actor: SessionUser, id: number, pe
   await db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("campaign").select(["notice_start", "notice_end"]).where("id", "=", id).executeTakeFirstOrThrow();
     await tx.updateTable("campaign").set({ notice_start: period.noticeStart, notice_end: period.noticeEnd }).where("id", "=", id).execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
-      entityType: "campaign",
       entityId: id,
       action: "set_notice_period",
       before: { noticeStart: before.notice_start, noticeEnd: before.notice_end },
@@ -194,9 +193,8 @@ export async function advanceCampaign(
     const blockers = to ? await advanceBlockers(tx, campaign, today) : ["本届评选已结束"];
     if (!to || blockers.length) return { ok: false as const, reasons: blockers };
     await tx.updateTable("campaign").set({ status: to }).where("id", "=", id).execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
-      entityType: "campaign",
       entityId: id,
       action: "advance",
       before: { status: campaign.status },

@@ -1,13 +1,14 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { attendanceByEvent } from "~/modules/events/events.server";
 import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import type { Outlet } from "~db/types";
 import { planProgress } from "~/modules/dashboard/plan";
 import { startOfYear, yearInTaizhou } from "~/lib/time";
 import { inTaizhou } from "~/lib/sql";
+import { PLAN_AUDIT } from "~/modules/dashboard/labels";
 
 const OUTLETS = Object.keys(OUTLET_LABELS) as Outlet[];
 
@@ -312,9 +313,8 @@ export async function savePlan(db: DB, actor: SessionUser, input: { target: numb
         .insertInto("studio_plan_unit")
         .values(targets.map(([id, target]) => ({ org_unit_id: Number(id), target })))
         .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, PLAN_AUDIT, {
       actor,
-      entityType: "studio_plan",
       entityId: 1,
       action: "update",
       before: { target: before.target, startYear: before.start_year, endYear: before.end_year },

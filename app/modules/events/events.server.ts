@@ -5,7 +5,7 @@ import type { DB } from "~db";
 import type { Database, EventKind } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { PAGE_SIZE, paginate } from "~/lib/sql";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { lookupHash } from "~/modules/people/pii.server";
@@ -14,6 +14,8 @@ import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND
 import type { EventInput } from "~/modules/events/schema";
 import { endOfDay, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
+import { EVENT_AUDIT } from "~/modules/events/labels";
+import { type Tx } from "~db";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -103,9 +105,8 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
       .values({ ...eventColumns(input, organiser, seriesId), checkin_code: randomCode(6), created_by: actor.id })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
+    await recordAudit(tx, EVENT_AUDIT, {
       actor,
-      entityType: "event",
       entityId: row.id,
       orgUnitId: organiser.unitId,
       action: "create",
@@ -126,9 +127,8 @@ export async function updateEvent(db: DB, actor: SessionUser, event: EventView, 
       .set(eventColumns(input, organiser, input.seriesId ?? null))
       .where("id", "=", event.id)
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, EVENT_AUDIT, {
       actor,
-      entityType: "event",
       entityId: event.id,
       orgUnitId: organiser.unitId,
       action: "update",
@@ -235,7 +235,7 @@ export function attendanceByEvent(db: DB) {
 
 export type ParticipantResult = { ok: true } | { ok: false; status: 400 | 403 | 404 | 409; message: string };
 
-async function capacityLeft(tx: DB, eventId: number, capacity: number | null): Promise<boolean> {
+async function capacityLeft(tx: Tx, eventId: number, capacity: number | null): Promise<boolean> {
   if (capacity === null) return true;
   const row = await tx
     .selectFrom("event_participant")
@@ -278,7 +278,7 @@ export async function addParticipant(
         .insertInto("event_participant")
         .values({ event_id: event.id, registered_by: actor.id, ...values })
         .execute();
-      await recordAudit(tx, { actor, entityType: "event", entityId: event.id, orgUnitId: event.org_unit_id, action: "participant_add", after: values });
+      await recordAudit(tx, EVENT_AUDIT, { actor, entityId: event.id, orgUnitId: event.org_unit_id, action: "participant_add", after: values });
       return { ok: true as const };
     });
   } catch (error) {
@@ -305,9 +305,8 @@ export async function checkInByOrganiser(db: DB, actor: SessionUser, event: Even
       .set({ attended: true, checked_in_at: new Date(), checked_in_via: "organiser", hours: defaultHours(new Date(event.starts_at), new Date(event.ends_at)) })
       .where("id", "=", participantId)
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, EVENT_AUDIT, {
       actor,
-      entityType: "event",
       entityId: event.id,
       orgUnitId: event.org_unit_id,
       action: "checkin",
@@ -362,9 +361,8 @@ export async function checkInByCode(db: DB, actor: SessionUser, code: string, no
           })
           .execute();
       }
-      await recordAudit(tx, {
+      await recordAudit(tx, EVENT_AUDIT, {
         actor,
-        entityType: "event",
         entityId: event.id,
         orgUnitId: event.org_unit_id,
         action: "checkin",
@@ -380,16 +378,18 @@ export async function checkInByCode(db: DB, actor: SessionUser, code: string, no
 
 export async function setHours(db: DB, actor: SessionUser, event: EventView, participantId: number, hours: number): Promise<ParticipantResult> {
   if (!canManageEvent(actor, event)) return { ok: false, status: 403, message: "只有主办方可以修改学时" };
-  const result = await db
-    .updateTable("event_participant")
-    .set({ hours })
-    .where("id", "=", participantId)
-    .where("event_id", "=", event.id)
-    .where("attended", "=", true)
-    .executeTakeFirst();
-  if (!result.numUpdatedRows) return { ok: false, status: 404, message: "只能为已签到的人员登记学时" };
-  await recordAudit(db, { actor, entityType: "event", entityId: event.id, orgUnitId: event.org_unit_id, action: "hours", after: { participantId, hours } });
-  return { ok: true };
+  return db.transaction().execute(async (tx): Promise<ParticipantResult> => {
+    const result = await tx
+      .updateTable("event_participant")
+      .set({ hours })
+      .where("id", "=", participantId)
+      .where("event_id", "=", event.id)
+      .where("attended", "=", true)
+      .executeTakeFirst();
+    if (!result.numUpdatedRows) return { ok: false, status: 404, message: "只能为已签到的人员登记学时" };
+    await recordAudit(tx, EVENT_AUDIT, { actor, entityId: event.id, orgUnitId: event.org_unit_id, action: "hours", after: { participantId, hours } });
+    return { ok: true };
+  });
 }
 
 /**

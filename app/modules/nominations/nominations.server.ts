@@ -2,7 +2,7 @@ import type { DB } from "~db";
 import type { Person } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { escapeLike, PAGE_SIZE } from "~/lib/sql";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
 import { accessTo, type Access } from "~/lib/access";
 import { applyPersonUpdate, insertPerson, isUniqueViolation, PERSON_COLUMNS } from "~/modules/people/people.server";
@@ -13,6 +13,8 @@ import { canCreateNomination, canEditNomination, canViewNomination } from "~/mod
 import type { NominationInput } from "~/modules/nominations/schema";
 import { ownRowsOf } from "~/auth/scope.server";
 import { relationTo } from "~/auth/relation";
+import { NOMINATION_AUDIT } from "~/modules/nominations/labels";
+import { type Tx } from "~db";
 
 export const NOMINATION_COLUMNS = [
   "nomination.id",
@@ -206,7 +208,7 @@ function nominationSummary(n: ReturnType<typeof nominationColumns> & { nominatin
  * all in the caller's transaction.
  */
 export async function writeNomination(
-  tx: DB,
+  tx: Tx,
   actor: SessionUser,
   campaign: Campaign,
   input: NominationInput,
@@ -266,9 +268,8 @@ export async function writeNomination(
       .set({ ...columns, updated_at: new Date() })
       .where("id", "=", existing.id)
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      entityType: "nomination",
       entityId: existing.id,
       orgUnitId: options.nominatingUnitId,
       action: "update",
@@ -290,9 +291,8 @@ export async function writeNomination(
     .values({ ...columns, campaign_id: campaign.id, person_id: personId, seq: Number(next.seq) + 1, created_by: actor.id })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, {
+  await recordAudit(tx, NOMINATION_AUDIT, {
     actor,
-    entityType: "nomination",
     entityId: row.id,
     orgUnitId: options.nominatingUnitId,
     action: "create",
@@ -375,9 +375,8 @@ export async function recordOpinion(
         }),
       )
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      entityType: "nomination",
       entityId: nominationId,
       action: `opinion_${input.kind}`,
       before: before ?? null,

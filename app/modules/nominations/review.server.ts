@@ -1,10 +1,13 @@
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { eligibilityOf, findNomination, quotaWarningFor, unitCounts } from "~/modules/nominations/nominations.server";
 import { STEP_STAGE, stepOpen, type ReviewStep } from "~/modules/nominations/policy";
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
 import { awardTitle, STAGE_LABELS } from "~/modules/campaigns/stages";
+import { NOMINATION_AUDIT } from "~/modules/nominations/labels";
+import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
+import { type Tx } from "~db";
 
 /**
  * The city union's work in each review stage. Every function checks the campaign is in the
@@ -17,7 +20,7 @@ function wrongStage(step: ReviewStep): ReviewResult {
   return { ok: false, status: 409, message: `只能在“${STAGE_LABELS[STEP_STAGE[step]]}”阶段进行此操作` };
 }
 
-async function lockCampaign(tx: DB, campaignId: number): Promise<Campaign> {
+async function lockCampaign(tx: Tx, campaignId: number): Promise<Campaign> {
   return tx.selectFrom("campaign").selectAll().where("id", "=", campaignId).forUpdate().executeTakeFirstOrThrow();
 }
 
@@ -27,7 +30,7 @@ export async function acknowledgeQuota(db: DB, actor: SessionUser, nominationId:
     if (!n) return { ok: false as const, status: 404 as const, message: "记录不存在" };
     if (n.quota_acknowledged_at) return { ok: true as const };
     await tx.updateTable("nomination").set({ quota_acknowledged_by: actor.id, quota_acknowledged_at: new Date() }).where("id", "=", nominationId).execute();
-    await recordAudit(tx, { actor, entityType: "nomination", entityId: nominationId, action: "acknowledge_quota" });
+    await recordAudit(tx, NOMINATION_AUDIT, { actor, entityId: nominationId, action: "acknowledge_quota" });
     return { ok: true as const };
   });
 }
@@ -57,9 +60,8 @@ export async function decideQualification(
       .set({ qualification_result: decision.result, qualification_reason: decision.reason || null, updated_at: new Date() })
       .where("id", "=", nominationId)
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      entityType: "nomination",
       entityId: nominationId,
       orgUnitId: view.nominating_unit_id,
       action: "qualification",
@@ -104,9 +106,8 @@ export async function recordExpertScores(
         .values({ nomination_id: entry.nominationId, expert_name: expertName, score: entry.score, recorded_by: actor.id })
         .onConflict((oc) => oc.columns(["nomination_id", "expert_name"]).doUpdateSet({ score: entry.score, recorded_by: actor.id, recorded_at: new Date() }))
         .execute();
-      await recordAudit(tx, {
+      await recordAudit(tx, NOMINATION_AUDIT, {
         actor,
-        entityType: "nomination",
         entityId: entry.nominationId,
         action: "expert_score",
         before: before.has(entry.nominationId) ? { expert: expertName, score: before.get(entry.nominationId) } : null,
@@ -160,9 +161,8 @@ export async function passClearCases(db: DB, actor: SessionUser, campaignId: num
     });
     for (const n of clear) {
       await tx.updateTable("nomination").set({ qualification_result: "pass", updated_at: new Date() }).where("id", "=", n.id).execute();
-      await recordAudit(tx, {
+      await recordAudit(tx, NOMINATION_AUDIT, {
         actor,
-        entityType: "nomination",
         entityId: n.id,
         orgUnitId: n.nominating_unit_id,
         action: "qualification",
@@ -251,9 +251,8 @@ export async function setCandidates(db: DB, actor: SessionUser, campaignId: numb
     if (nominationIds.length) {
       await tx.updateTable("nomination").set({ candidate: true }).where("id", "in", nominationIds).execute();
     }
-    await recordAudit(tx, {
+    await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
-      entityType: "campaign",
       entityId: campaignId,
       action: "select_candidates",
       after: { nominationIds },
@@ -285,9 +284,8 @@ export async function recordVotes(
     for (const v of votes) {
       if (byId.get(v.nominationId)!.vote_count === v.votes) continue;
       await tx.updateTable("nomination").set({ vote_count: v.votes, updated_at: new Date() }).where("id", "=", v.nominationId).execute();
-      await recordAudit(tx, {
+      await recordAudit(tx, NOMINATION_AUDIT, {
         actor,
-        entityType: "nomination",
         entityId: v.nominationId,
         action: "votes",
         before: { votes: byId.get(v.nominationId)!.vote_count },
@@ -336,9 +334,8 @@ export async function addObjection(
       .values({ nomination_id: nominationId, received_on: input.receivedOn, source: input.source, content: input.content, recorded_by: actor.id })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
+    await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      entityType: "nomination",
       entityId: nominationId,
       action: "objection_received",
       after: { objectionId: row.id, receivedOn: input.receivedOn, source: input.source },
@@ -369,9 +366,8 @@ export async function resolveObjection(
         .where("id", "=", objection.nomination_id)
         .execute();
     }
-    await recordAudit(tx, {
+    await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      entityType: "nomination",
       entityId: objection.nomination_id,
       action: "objection_resolved",
       before: { outcome: objection.outcome },
@@ -426,9 +422,8 @@ export async function nameAwardees(db: DB, actor: SessionUser, campaignId: numbe
         })
         .execute();
     }
-    await recordAudit(tx, {
+    await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
-      entityType: "campaign",
       entityId: campaignId,
       action: "name_awardees",
       after: { named: named.length, namedOn: input.namedOn, ranking: input.ranking },

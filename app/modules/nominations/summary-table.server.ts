@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
 import { nominationCode } from "~/modules/campaigns/stages";
 import { maskIdNumber, SEX_LABELS } from "~/modules/people/id-number";
@@ -11,6 +11,9 @@ import { writeNomination } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
 import { CHANNEL_LABELS, updateNominationSchema } from "~/modules/nominations/schema";
 import { cleanText, compactText, findHeaderRow, idNumberCell, parseDateCell, readSpreadsheet, SpreadsheetError, type Cell } from "~/lib/spreadsheet.server";
+import { IMPORT_AUDIT } from "~/modules/nominations/labels";
+import { canRevealPersonalData } from "~/modules/people/policy";
+import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 
 /** The 汇总表 columns, in export order; import finds them by name, wherever they are. */
 const COLUMNS = {
@@ -290,9 +293,8 @@ export async function commitImport(db: DB, actor: SessionUser, campaign: Campaig
         .set({ status: "committed", committed_at: new Date(), summary: JSON.stringify(counts) })
         .where("id", "=", batchId)
         .execute();
-      await recordAudit(tx, {
+      await recordAudit(tx, IMPORT_AUDIT, {
         actor,
-        entityType: "import_batch",
         entityId: batchId,
         orgUnitId: batch.org_unit_id,
         action: "import",
@@ -307,6 +309,33 @@ export async function commitImport(db: DB, actor: SessionUser, campaign: Campaig
 }
 
 /** The 汇总表 of a campaign (or one unit) in the same columns the import reads. */
+/**
+ * The 汇总表 a user may take away: a county officer their own unit's, the city all or one unit;
+ * numbers masked unless a city officer asks for them in full, which the history records first.
+ * The template is the same workbook with no people in it.
+ */
+export async function summaryTableFor(
+  db: DB,
+  actor: SessionUser,
+  campaign: Campaign,
+  request: { unitId?: number; full: boolean; template: boolean },
+): Promise<Buffer> {
+  const unitId = actor.role === "county_officer" ? actor.orgUnitId! : request.unitId;
+  const revealIds = request.full && canRevealPersonalData(actor);
+  if (revealIds) {
+    await db.transaction().execute((tx) =>
+      recordAudit(tx, CAMPAIGN_AUDIT, {
+        actor,
+        entityId: campaign.id,
+        action: "reveal_personal_data",
+        comment: `导出汇总表（含完整身份证号和电话）${unitId ? `，单位 ${unitId}` : ""}`,
+      }),
+    );
+  }
+  // Unit -1 matches none: the template.
+  return exportSummaryTable(db, campaign, { unitId: request.template ? -1 : unitId, revealIds });
+}
+
 export async function exportSummaryTable(db: DB, campaign: Campaign, options: { unitId?: number; revealIds: boolean }): Promise<Buffer> {
   let query = db
     .selectFrom("nomination")

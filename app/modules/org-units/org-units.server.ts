@@ -1,7 +1,8 @@
 import type { DB } from "~db";
 import type { OrgUnitKind } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
+import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
 
 export async function listOrgUnits(db: DB, kinds?: OrgUnitKind[]) {
   let query = db.selectFrom("org_unit").selectAll();
@@ -39,9 +40,8 @@ export async function createSocialGroup(db: DB, actor: SessionUser, input: { nam
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
+    await recordAudit(tx, ORG_UNIT_AUDIT, {
       actor,
-      entityType: "org_unit",
       entityId: row.id,
       action: "create",
       after: { name: input.name, shortName: input.shortName, kind: "social_group" },

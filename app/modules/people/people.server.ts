@@ -4,12 +4,14 @@ import type { Person } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { escapeLike, paginate } from "~/lib/sql";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { crossCheckIdNumber, maskIdNumber, maskPhone, normaliseIdNumber, normalisePhone, parseIdNumber } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
 import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema";
 import { ownRowsOf } from "~/auth/scope.server";
+import { PERSON_AUDIT } from "~/modules/people/labels";
+import { type Tx } from "~db";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 export const PERSON_COLUMNS = [
@@ -149,7 +151,7 @@ function personColumns(input: PersonInput | PersonUpdateInput) {
 }
 
 /** Inserts a person inside the caller's transaction (nominations and imports add people too). */
-export async function insertPerson(tx: DB, actor: SessionUser, input: PersonInput): Promise<SaveResult> {
+export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInput): Promise<SaveResult> {
   if (!input.idNumber) return { ok: false, fieldErrors: { idNumber: ["请输入身份证号码"] } };
   const pii = piiColumns(input.idNumber.idNumber, input.phone);
   const existing = await tx.selectFrom("person").select("id").where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
@@ -159,9 +161,8 @@ export async function insertPerson(tx: DB, actor: SessionUser, input: PersonInpu
     .values({ ...personColumns(input), ...pii, created_by: actor.id })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, {
+  await recordAudit(tx, PERSON_AUDIT, {
     actor,
-    entityType: "person",
     entityId: row.id,
     orgUnitId: row.org_unit_id,
     action: "create",
@@ -186,7 +187,7 @@ export async function createPerson(db: DB, actor: SessionUser, input: PersonInpu
  * Applies an edit to a locked person row inside the caller's transaction. Empty ID and phone
  * fields keep the stored numbers (officers only ever see them masked).
  */
-export async function applyPersonUpdate(tx: DB, actor: SessionUser, current: Person, input: PersonUpdateInput): Promise<SaveResult> {
+export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Person, input: PersonUpdateInput): Promise<SaveResult> {
   const idNumber = input.idNumber?.idNumber ?? decrypt(current.id_number_cipher);
   if (!input.idNumber) {
     // The stored number must still agree with the sex and birth date as edited.
@@ -215,9 +216,8 @@ export async function applyPersonUpdate(tx: DB, actor: SessionUser, current: Per
     .where("id", "=", current.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, {
+  await recordAudit(tx, PERSON_AUDIT, {
     actor,
-    entityType: "person",
     entityId: current.id,
     orgUnitId: input.orgUnitId,
     action: "update",
@@ -271,9 +271,8 @@ export async function revealPersonalData(db: DB, actor: SessionUser, id: number,
   return db.transaction().execute(async (tx) => {
     const person = await tx.selectFrom("person").selectAll().where("id", "=", id).executeTakeFirst();
     if (!person) return { ok: false as const, status: 404 as const };
-    await recordAudit(tx, {
+    await recordAudit(tx, PERSON_AUDIT, {
       actor,
-      entityType: "person",
       entityId: id,
       orgUnitId: person.org_unit_id,
       action: "reveal_personal_data",

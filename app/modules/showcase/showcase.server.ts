@@ -4,9 +4,11 @@ import type { Outlet } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { checkEvidence } from "~/lib/files";
 import { escapeLike, paginate } from "~/lib/sql";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { canEditPerson } from "~/modules/people/policy";
 import { ACTIVE_MENTORSHIPS } from "~/modules/studios/studios.server";
+import { PERSON_AUDIT } from "~/modules/people/labels";
+import { PUBLICITY_AUDIT } from "~/modules/showcase/labels";
 
 /**
  * What the public may see. Every query here selects its columns one by one — never a person's
@@ -225,9 +227,8 @@ export async function recordConsent(
       .values({ person_id: personId, ...values })
       .onConflict((oc) => oc.column("person_id").doUpdateSet(values))
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, PERSON_AUDIT, {
       actor,
-      entityType: "person",
       entityId: personId,
       orgUnitId: person.org_unit_id,
       action: "consent_given",
@@ -248,7 +249,7 @@ export async function withdrawConsent(db: DB, actor: SessionUser, personId: numb
       .set({ consented: false, photo: null, photo_type: null, recorded_by: actor.id, recorded_at: new Date() })
       .where("person_id", "=", personId)
       .execute();
-    await recordAudit(tx, { actor, entityType: "person", entityId: personId, orgUnitId: person.org_unit_id, action: "consent_withdrawn", comment: reason });
+    await recordAudit(tx, PERSON_AUDIT, { actor, entityId: personId, orgUnitId: person.org_unit_id, action: "consent_withdrawn", comment: reason });
   });
   return { ok: true };
 }
@@ -307,7 +308,7 @@ export async function addPublicity(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, { actor, entityType: "publicity", entityId: row.id, orgUnitId: unitId, action: "create", after: { ...input } });
+    await recordAudit(tx, PUBLICITY_AUDIT, { actor, entityId: row.id, orgUnitId: unitId, action: "create", after: { ...input } });
     return { ok: true as const, id: row.id };
   });
 }

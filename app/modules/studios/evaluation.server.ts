@@ -1,12 +1,13 @@
 import type { DB } from "~db";
 import type { EvaluationGrade } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from "~/modules/studios/evaluation";
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { yearFiguresByStudio } from "~/modules/studios/figures.server";
 import { yearInTaizhou } from "~/lib/time";
 import { isOfficerOf } from "~/auth/relation";
+import { CRITERIA_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
 
 const FIGURE_ORDER = Object.keys(FIGURE_LABELS);
 
@@ -31,9 +32,8 @@ export async function saveCriteria(db: DB, actor: SessionUser, year: number, cri
       .insertInto("evaluation_criterion")
       .values(criteria.map((c) => ({ ...c, year })))
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, CRITERIA_AUDIT, {
       actor,
-      entityType: "evaluation_criteria",
       entityId: year,
       action: "update",
       before: Object.fromEntries(before.map((c) => [c.key, `${c.weight}分/${c.target}`])),
@@ -144,9 +144,8 @@ export async function gradeStudio(
         }),
       )
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, STUDIO_AUDIT, {
       actor,
-      entityType: "studio",
       entityId: studioId,
       orgUnitId: studio.org_unit_id,
       action: "evaluation",

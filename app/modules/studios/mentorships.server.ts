@@ -1,12 +1,13 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { insertPerson, isUniqueViolation } from "~/modules/people/people.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { canManageApprentices, canViewStudio, relation } from "~/modules/studios/policy";
 import { type ApprenticeInput } from "~/modules/studios/schema";
+import { STUDIO_AUDIT } from "~/modules/studios/labels";
 
 /** A pairing as its pages show it, with the apprentice's name, level and employer. */
 const MENTORSHIP_COLUMNS = [
@@ -87,9 +88,8 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, {
+      await recordAudit(tx, STUDIO_AUDIT, {
         actor,
-        entityType: "studio",
         entityId: studioId,
         orgUnitId: studio.org_unit_id,
         action: "mentorship_start",
@@ -142,9 +142,8 @@ export async function endMentorship(
     const current = await tx.selectFrom("mentorship").select("status").where("id", "=", m.id).forUpdate().executeTakeFirstOrThrow();
     if (current.status !== "active") return { ok: false as const, status: 409 as const, message: "该结对已经结束" };
     await tx.updateTable("mentorship").set({ status: input.outcome, ended_on: input.endedOn, end_reason: input.reason }).where("id", "=", m.id).execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, STUDIO_AUDIT, {
       actor,
-      entityType: "studio",
       entityId: m.studio_id,
       orgUnitId: m.org_unit_id,
       action: "mentorship_end",

@@ -1,7 +1,7 @@
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { checkEvidenceFiles, EVIDENCE_MAX_FILES } from "~/lib/files";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { skillRank } from "~/modules/people/options";
 import { canVerifyMilestone, canViewStudio, initialMilestoneStatus, relation } from "~/modules/studios/policy";
@@ -10,6 +10,9 @@ import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { findMentorship, studioRefOf, type MentorshipView } from "~/modules/studios/mentorships.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import { isOfficerOf } from "~/auth/relation";
+import { MILESTONE_AUDIT } from "~/modules/studios/labels";
+import { PERSON_AUDIT } from "~/modules/people/labels";
+import { type Tx } from "~db";
 
 export async function milestonesOf(db: DB, mentorshipId: number) {
   const milestones = await db.selectFrom("milestone").selectAll().where("mentorship_id", "=", mentorshipId).orderBy("occurred_on", "desc").execute();
@@ -67,9 +70,8 @@ export async function addMilestone(db: DB, actor: SessionUser, m: MentorshipView
         .execute();
     }
     if (status === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, input.kind, details);
-    await recordAudit(tx, {
+    await recordAudit(tx, MILESTONE_AUDIT, {
       actor,
-      entityType: "milestone",
       entityId: row.id,
       orgUnitId: m.org_unit_id,
       action: "create",
@@ -80,15 +82,14 @@ export async function addMilestone(db: DB, actor: SessionUser, m: MentorshipView
 }
 
 /** A verified skill upgrade raises the apprentice's recorded skill level. */
-async function applyVerifiedMilestone(tx: DB, actor: SessionUser, apprenticeId: number, kind: string, details: Record<string, string | number>) {
+async function applyVerifiedMilestone(tx: Tx, actor: SessionUser, apprenticeId: number, kind: string, details: Record<string, string | number>) {
   if (kind !== "skill_upgrade") return;
   const person = await tx.selectFrom("person").select(["skill_level", "org_unit_id"]).where("id", "=", apprenticeId).forUpdate().executeTakeFirstOrThrow();
   const to = String(details.toLevel);
   if (skillRank(to) <= skillRank(person.skill_level)) return;
   await tx.updateTable("person").set({ skill_level: to, updated_at: new Date() }).where("id", "=", apprenticeId).execute();
-  await recordAudit(tx, {
+  await recordAudit(tx, PERSON_AUDIT, {
     actor,
-    entityType: "person",
     entityId: apprenticeId,
     orgUnitId: person.org_unit_id,
     action: "update",
@@ -117,9 +118,8 @@ export async function reviewMilestone(
       .where("id", "=", milestoneId)
       .execute();
     if (input.decision === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, milestone.kind, milestone.details);
-    await recordAudit(tx, {
+    await recordAudit(tx, MILESTONE_AUDIT, {
       actor,
-      entityType: "milestone",
       entityId: milestoneId,
       orgUnitId: m.org_unit_id,
       action: input.decision === "verified" ? "verify" : "reject",

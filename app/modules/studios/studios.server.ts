@@ -3,7 +3,7 @@ import type { DB } from "~db";
 import type { Database, FocusSector, StudioStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { escapeLike, paginate } from "~/lib/sql";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { canEditStudio, canViewStudio, STUDIO_STEPS, type StudioStep, studioWorkflow } from "~/modules/studios/policy";
@@ -11,6 +11,7 @@ import { type StudioInput } from "~/modules/studios/schema";
 import { ownRowsOf } from "~/auth/scope.server";
 import { isRealDate } from "~/lib/time";
 import { type Result } from "~/lib/result";
+import { STUDIO_AUDIT } from "~/modules/studios/labels";
 
 /** The list-query form of policy.canViewStudio. */
 export function studioVisibleTo(user: SessionUser) {
@@ -162,9 +163,8 @@ export async function createStudio(db: DB, actor: SessionUser, input: StudioInpu
         .values({ ...studioColumns(input), person_id: leader.id, award_id: leader.award_id, created_by: actor.id })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, {
+      await recordAudit(tx, STUDIO_AUDIT, {
         actor,
-        entityType: "studio",
         entityId: row.id,
         orgUnitId: input.orgUnitId,
         action: "create",
@@ -190,9 +190,8 @@ export async function updateStudio(db: DB, actor: SessionUser, id: number, input
       .set({ ...studioColumns(input), updated_at: new Date() })
       .where("id", "=", id)
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, STUDIO_AUDIT, {
       actor,
-      entityType: "studio",
       entityId: id,
       orgUnitId: input.orgUnitId,
       action: "update",
@@ -238,9 +237,8 @@ export async function takeStudioStep(
         })
         .where("id", "=", id)
         .execute();
-      await recordAudit(tx, {
+      await recordAudit(tx, STUDIO_AUDIT, {
         actor,
-        entityType: "studio",
         entityId: id,
         orgUnitId: studio.org_unit_id,
         action: `step_${step}`,

@@ -6,7 +6,7 @@ import type { SessionUser } from "~/auth/roles";
 import { checkEvidenceFiles } from "~/lib/files";
 import { parseYuan } from "~/lib/money";
 import { paginate } from "~/lib/sql";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import {
@@ -25,6 +25,8 @@ import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import { isRealDate } from "~/lib/time";
 import { type Result } from "~/lib/result";
+import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT } from "~/modules/subsidies/labels";
+import { type Tx } from "~db";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -70,9 +72,8 @@ export async function savePolicy(
         .insertInto("subsidy_cap")
         .values(caps.map(([degree, cap_fen]) => ({ year, degree, cap_fen })))
         .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, SUBSIDY_POLICY_AUDIT, {
       actor,
-      entityType: "subsidy_policy",
       entityId: year,
       action: before ? "update" : "create",
       before: before ? { budgetFen: Number(before.budget_fen), sharePercent: before.share_percent, holdbackPercent: before.holdback_percent } : null,
@@ -205,7 +206,7 @@ export async function createApplication(db: DB, actor: SessionUser, year: number
         .values({ ...applicationColumns(input), year, person_id: actor.personId!, org_unit_id: person.org_unit_id, created_by: actor.id })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, { actor, entityType: "subsidy", entityId: row.id, orgUnitId: person.org_unit_id, action: "create", after: { year, ...input } });
+      await recordAudit(tx, SUBSIDY_AUDIT, { actor, entityId: row.id, orgUnitId: person.org_unit_id, action: "create", after: { year, ...input } });
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
@@ -227,9 +228,8 @@ export async function updateApplication(db: DB, actor: SessionUser, id: number, 
         .set({ ...applicationColumns(input), updated_at: new Date() })
         .where("id", "=", id)
         .execute();
-      await recordAudit(tx, {
+      await recordAudit(tx, SUBSIDY_AUDIT, {
         actor,
-        entityType: "subsidy",
         entityId: id,
         orgUnitId: app.org_unit_id,
         action: "update",
@@ -276,9 +276,8 @@ export async function addAttachments(
         .values({ application_id: app.id, kind, ...storedFileColumns(file, actor.id) })
         .execute();
     }
-    await recordAudit(tx, {
+    await recordAudit(tx, SUBSIDY_AUDIT, {
       actor,
-      entityType: "subsidy",
       entityId: app.id,
       orgUnitId: app.org_unit_id,
       action: "attach",
@@ -303,7 +302,7 @@ export async function attachmentForViewer(
 }
 
 /** Why an application cannot be submitted, all reasons at once. */
-async function submitProblems(tx: DB, app: ApplicationView): Promise<string[]> {
+async function submitProblems(tx: Tx, app: ApplicationView): Promise<string[]> {
   const problems: string[] = [];
   const policy = await findPolicy(tx, app.year);
   if (!policy || !policy.open) problems.push(`${app.year}年的学历提升补助未开放申请`);
@@ -406,9 +405,8 @@ export async function takeSubsidyStep(
       }
     }
     await tx.updateTable("subsidy_application").set(changes).where("id", "=", id).execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, SUBSIDY_AUDIT, {
       actor,
-      entityType: "subsidy",
       entityId: id,
       orgUnitId: app.org_unit_id,
       action: `subsidy_${step}`,

@@ -4,8 +4,9 @@ import { endAllSessions, newUserId } from "~/auth/session.server";
 import { hashPassword } from "~/auth/password.server";
 import type { SessionUser } from "~/auth/roles";
 import { escapeLike, paginate } from "~/lib/sql";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import type { CreateUserInput, UpdateUserInput } from "~/modules/users/schema";
+import { USER_AUDIT } from "~/modules/users/labels";
 
 export type UserSaveResult = { ok: true; id: string } | { ok: false; fieldErrors: Record<string, string[]> };
 
@@ -62,9 +63,8 @@ export async function createUser(db: DB, actor: SessionUser | null, input: Creat
           person_id: binding.person_id,
         })
         .execute();
-      await recordAudit(tx, {
+      await recordAudit(tx, USER_AUDIT, {
         actor,
-        entityType: "user",
         entityId: id,
         orgUnitId: binding.org_unit_id,
         action: "create",
@@ -94,9 +94,8 @@ export async function updateUser(db: DB, actor: SessionUser, id: string, input: 
       .set({ display_name: input.displayName, role: input.role, active: input.active, ...binding })
       .where("id", "=", id)
       .execute();
-    await recordAudit(tx, {
+    await recordAudit(tx, USER_AUDIT, {
       actor,
-      entityType: "user",
       entityId: id,
       orgUnitId: binding.org_unit_id,
       action: "update",
@@ -126,7 +125,7 @@ export async function resetPassword(db: DB, actor: SessionUser, id: string, pass
       .where("id", "=", id)
       .executeTakeFirst();
     if (!result.numUpdatedRows) return false;
-    await recordAudit(tx, { actor, entityType: "user", entityId: id, action: "reset_password" });
+    await recordAudit(tx, USER_AUDIT, { actor, entityId: id, action: "reset_password" });
     return true;
   });
   if (updated) await endAllSessions(db, id);

@@ -1,0 +1,66 @@
+import type { ReactNode } from "react";
+
+/** One column of a table: its heading and what each row shows in it. */
+export interface Column<Row> {
+  label: string;
+  cell: (row: Row, index: number) => ReactNode;
+  /** Figures are right-aligned. */
+  num?: boolean;
+  className?: string;
+}
+
+/**
+ * The one table of the platform's lists: a heading per column and, on a phone ("responsive"), each
+ * row as a card whose cells carry their column's label. With `empty`, no rows say so instead.
+ */
+export function DataTable<Row>({
+  rows,
+  columns,
+  rowKey,
+  empty,
+  compact,
+  responsive = !compact,
+  caption,
+  footer,
+}: {
+  rows: readonly Row[];
+  columns: ReadonlyArray<Column<Row> | false | null | undefined>;
+  rowKey: (row: Row, index: number) => string | number;
+  empty?: ReactNode;
+  compact?: boolean;
+  responsive?: boolean;
+  caption?: ReactNode;
+  footer?: ReactNode;
+}) {
+  if (rows.length === 0 && empty) return <p className="empty">{empty}</p>;
+  const shown = columns.filter((c): c is Column<Row> => !!c);
+  const className = ["table", compact ? "compact" : null, responsive ? "responsive" : null].filter(Boolean).join(" ");
+  return (
+    <div className="table-wrap">
+      <table className={className}>
+        {caption ? <caption>{caption}</caption> : null}
+        <thead>
+          <tr>
+            {shown.map((c) => (
+              <th key={c.label} className={c.num ? "num" : undefined}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={rowKey(row, i)}>
+              {shown.map((c) => (
+                <td key={c.label} data-label={c.label} className={[c.num ? "num" : null, c.className].filter(Boolean).join(" ") || undefined}>
+                  {c.cell(row, i)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+        {footer ? <tfoot>{footer}</tfoot> : null}
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Transaction } from "kysely";
+import type { Database } from "~db/types";
+import type { AuditTrail } from "~/lib/audit";
+
+export interface AuditEntry<A extends string> {
+  actor: { id: string; displayName: string } | null;
+  entityId: string | number;
+  orgUnitId?: number | null;
+  action: A;
+  before?: unknown;
+  after?: unknown;
+  comment?: string | null;
+}
+
+/**
+ * The one way every workflow writes its history. It takes a transaction, not a database: the
+ * change and its history row commit or roll back together, or the call does not compile.
+ */
+export async function recordAudit<A extends string>(tx: Transaction<Database>, trail: AuditTrail<A>, entry: AuditEntry<NoInfer<A>>): Promise<void> {
+  await tx
+    .insertInto("audit_log")
+    .values({
+      actor_user_id: entry.actor?.id ?? null,
+      actor_name: entry.actor?.displayName ?? "系统",
+      entity_type: trail.entity,
+      entity_id: String(entry.entityId),
+      org_unit_id: entry.orgUnitId ?? null,
+      action: entry.action,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      comment: entry.comment ?? null,
+    })
+    .execute();
+}

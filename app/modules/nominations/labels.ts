@@ -1,0 +1,18 @@
+import { auditTrail } from "~/lib/audit";
+
+export const NOMINATION_AUDIT = auditTrail("nomination", "推荐人选", {
+  create: "新建",
+  update: "修改",
+  opinion_employer: "录入单位意见",
+  opinion_county: "录入县级总工会/社会团体意见",
+  opinion_expert: "录入专家组意见",
+  opinion_city: "录入市总工会意见",
+  acknowledge_quota: "确认超出名额",
+  qualification: "资格初审",
+  expert_score: "专家评分",
+  votes: "录入得票",
+  objection_received: "登记公示异议",
+  objection_resolved: "处理公示异议",
+});
+
+export const IMPORT_AUDIT = auditTrail("import_batch", "汇总表导入", { import: "导入汇总表" });

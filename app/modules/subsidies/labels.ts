@@ -1,0 +1,18 @@
+import { auditTrail } from "~/lib/audit";
+import type { SubsidyStep } from "~/modules/subsidies/policy";
+
+const STEP_ACTIONS = {
+  subsidy_submit: "提交补助申请",
+  subsidy_county_return: "县级退回修改",
+  subsidy_county_approve: "县级审核通过",
+  subsidy_county_reject: "县级不予通过",
+  subsidy_city_return: "市级退回修改",
+  subsidy_city_approve: "市级批准",
+  subsidy_city_reject: "市级不予批准",
+  subsidy_disburse: "登记拨付",
+  subsidy_close: "核实毕业证书并结案",
+} as const satisfies Record<`subsidy_${SubsidyStep}`, string>;
+
+export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", { create: "新建", update: "修改", attach: "上传材料", ...STEP_ACTIONS });
+
+export const SUBSIDY_POLICY_AUDIT = auditTrail("subsidy_policy", "补助政策", { create: "新建", update: "修改" });
