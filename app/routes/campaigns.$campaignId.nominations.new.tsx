@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { NominationForm } from "~/components/NominationForm";
@@ -13,6 +12,7 @@ import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { createNominationSchema } from "~/modules/nominations/schema";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "新增推荐 · 匠心" }];
 
@@ -33,14 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, campaign } = await load(request, params.campaignId);
-  const submission = parseWithZod(await request.formData(), { schema: createNominationSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await createNomination(getDb(), user, campaign, { ...submission.value, clearPhone: false }, todayInTaizhou());
-  if (!result.ok) {
-    if ("status" in result) throw json({ error: "您无权新增此推荐" }, { status: result.status });
-    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  }
-  return redirect(`/nominations/${result.id}`);
+  return submitForm(
+    await request.formData(),
+    createNominationSchema,
+    (value) => createNomination(getDb(), user, campaign, { ...value, clearPhone: false }, todayInTaizhou()),
+    (saved) => `/nominations/${saved.id}`,
+  );
 }
 
 export default function NewNomination() {

@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { CampaignForm } from "~/components/CampaignForm";
@@ -9,6 +8,7 @@ import { createCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignSchema } from "~/modules/campaigns/schema";
 import { awardTitle } from "~/modules/campaigns/stages";
 import { yearInTaizhou } from "~/lib/time";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "新建评选 · 匠心" }];
 
@@ -31,11 +31,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "campaign.manage");
-  const submission = parseWithZod(await request.formData(), { schema: campaignSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await createCampaign(getDb(), user, submission.value);
-  if (!result.ok) return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  return redirect(`/campaigns/${result.id}`);
+  return submitForm(
+    await request.formData(),
+    campaignSchema,
+    (value) => createCampaign(getDb(), user, value),
+    (saved) => `/campaigns/${saved.id}`,
+  );
 }
 
 export default function NewCampaign() {

@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { EventForm } from "~/components/EventForm";
@@ -10,6 +9,7 @@ import { eventForViewer, organiserOptions, seriesOptions, updateEvent } from "~/
 import { canManageEvent } from "~/modules/events/policy";
 import { eventSchema } from "~/modules/events/schema";
 import { toDateTimeLocal } from "~/lib/time";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "修改活动 · 匠心" }];
 
@@ -45,11 +45,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, event } = await load(request, params.eventId);
-  const submission = parseWithZod(await request.formData(), { schema: eventSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await updateEvent(getDb(), user, event, submission.value);
-  if (!result.ok) return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  return redirect(`/events/${event.id}`);
+  return submitForm(
+    await request.formData(),
+    eventSchema,
+    (value) => updateEvent(getDb(), user, event, value),
+    () => `/events/${event.id}`,
+  );
 }
 
 export default function EditEvent() {

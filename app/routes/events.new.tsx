@@ -1,12 +1,12 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
 import { createEvent, organiserOptions, seriesOptions } from "~/modules/events/events.server";
 import { eventSchema } from "~/modules/events/schema";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "组织交流培训活动 · 匠心" }];
 
@@ -24,11 +24,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await load(request);
-  const submission = parseWithZod(await request.formData(), { schema: eventSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await createEvent(getDb(), user, submission.value);
-  if (!result.ok) return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  return redirect(`/events/${result.id}`);
+  return submitForm(
+    await request.formData(),
+    eventSchema,
+    (value) => createEvent(getDb(), user, value),
+    (saved) => `/events/${saved.id}`,
+  );
 }
 
 export default function NewEvent() {

@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { NominationForm } from "~/components/NominationForm";
@@ -12,6 +11,7 @@ import { canEditNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { updateNominationSchema } from "~/modules/nominations/schema";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "修改推荐 · 匠心" }];
 
@@ -33,14 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, nomination, campaign } = await load(request, params.nominationId);
-  const submission = parseWithZod(await request.formData(), { schema: updateNominationSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await updateNomination(getDb(), user, campaign, nomination.id, submission.value, todayInTaizhou());
-  if (!result.ok) {
-    if ("status" in result) throw json({ error: "您无权修改此推荐" }, { status: result.status });
-    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  }
-  return redirect(`/nominations/${nomination.id}`);
+  return submitForm(
+    await request.formData(),
+    updateNominationSchema,
+    (value) => updateNomination(getDb(), user, campaign, nomination.id, value, todayInTaizhou()),
+    () => `/nominations/${nomination.id}`,
+  );
 }
 
 export default function EditNomination() {

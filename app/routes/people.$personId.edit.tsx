@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { PersonForm } from "~/components/PersonForm";
@@ -10,6 +9,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { personForViewer, updatePerson } from "~/modules/people/people.server";
 import { canEditPerson } from "~/modules/people/policy";
 import { updatePersonSchema } from "~/modules/people/schema";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "修改人员档案 · 匠心" }];
 
@@ -30,14 +30,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "person.update");
   // Someone else's record is refused before the form is read, whatever it holds.
   const id = granted(await personForViewer(getDb(), user, idParam(params.personId))).id;
-  const submission = parseWithZod(await request.formData(), { schema: updatePersonSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await updatePerson(getDb(), user, id, submission.value);
-  if (!result.ok) {
-    if ("status" in result) throw json({ error: result.status === 404 ? "记录不存在" : "您无权修改此人员档案" }, { status: result.status });
-    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  }
-  return redirect(`/people/${id}`);
+  return submitForm(
+    await request.formData(),
+    updatePersonSchema,
+    (value) => updatePerson(getDb(), user, id, value),
+    () => `/people/${id}`,
+  );
 }
 
 export default function EditPerson() {

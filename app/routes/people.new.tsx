@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { PersonForm } from "~/components/PersonForm";
@@ -8,6 +7,7 @@ import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { createPerson } from "~/modules/people/people.server";
 import { createPersonSchema } from "~/modules/people/schema";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "登记人员 · 匠心" }];
 
@@ -19,11 +19,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "person.create");
-  const submission = parseWithZod(await request.formData(), { schema: createPersonSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await createPerson(getDb(), user, submission.value);
-  if (!result.ok) return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  return redirect(`/people/${result.id}`);
+  return submitForm(
+    await request.formData(),
+    createPersonSchema,
+    (value) => createPerson(getDb(), user, value),
+    (saved) => `/people/${saved.id}`,
+  );
 }
 
 export default function NewPerson() {

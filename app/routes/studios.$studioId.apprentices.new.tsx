@@ -1,7 +1,7 @@
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { Field, FormErrors, TextField } from "~/components/forms";
@@ -13,6 +13,7 @@ import { apprenticeSchema } from "~/modules/studios/schema";
 import { addApprentice } from "~/modules/studios/mentorships.server";
 import { studioForViewer } from "~/modules/studios/studios.server";
 import { todayInTaizhou } from "~/lib/time";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "登记学徒 · 匠心" }];
 
@@ -39,14 +40,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, studio } = await load(request, params.studioId);
-  const submission = parseWithZod(await request.formData(), { schema: apprenticeSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await addApprentice(getDb(), user, studio.id, submission.value);
-  if (!result.ok) {
-    if ("status" in result) throw json({ error: result.message }, { status: result.status });
-    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  }
-  return redirect(`/mentorships/${result.id}`);
+  return submitForm(
+    await request.formData(),
+    apprenticeSchema,
+    (value) => addApprentice(getDb(), user, studio.id, value),
+    (saved) => `/mentorships/${saved.id}`,
+  );
 }
 
 export default function NewApprentice() {

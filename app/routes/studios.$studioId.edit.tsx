@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { StudioForm } from "~/components/StudioForm";
@@ -10,6 +9,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { canEditStudio } from "~/modules/studios/policy";
 import { studioSchema } from "~/modules/studios/schema";
 import { studioForViewer, updateStudio } from "~/modules/studios/studios.server";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "修改工作室申请 · 匠心" }];
 
@@ -37,14 +37,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, studio } = await load(request, params.studioId);
-  const submission = parseWithZod(await request.formData(), { schema: studioSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await updateStudio(getDb(), user, studio.id, { ...submission.value, leaderPersonId: studio.person_id });
-  if (!result.ok) {
-    if ("status" in result) throw json({ error: result.message }, { status: result.status });
-    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  }
-  return redirect(`/studios/${studio.id}`);
+  return submitForm(
+    await request.formData(),
+    studioSchema,
+    (value) => updateStudio(getDb(), user, studio.id, { ...value, leaderPersonId: studio.person_id }),
+    () => `/studios/${studio.id}`,
+  );
 }
 
 export default function EditStudio() {

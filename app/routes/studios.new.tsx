@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { StudioForm } from "~/components/StudioForm";
@@ -9,6 +8,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { studioSchema } from "~/modules/studios/schema";
 import { createStudio, eligibleLeaders, hasEligibleLeader } from "~/modules/studios/studios.server";
 import type { SessionUser } from "~/auth/roles";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "申请创建工作室 · 匠心" }];
 
@@ -41,14 +41,12 @@ function noLeaders(user: SessionUser): Response {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   if (!(await hasEligibleLeader(getDb(), user))) throw noLeaders(user);
-  const submission = parseWithZod(await request.formData(), { schema: studioSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await createStudio(getDb(), user, submission.value);
-  if (!result.ok) {
-    if ("status" in result) throw json({ error: result.message }, { status: result.status });
-    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  }
-  return redirect(`/studios/${result.id}`);
+  return submitForm(
+    await request.formData(),
+    studioSchema,
+    (value) => createStudio(getDb(), user, value),
+    (saved) => `/studios/${saved.id}`,
+  );
 }
 
 export default function NewStudio() {

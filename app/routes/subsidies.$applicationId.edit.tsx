@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { SubsidyForm } from "~/components/SubsidyForm";
@@ -9,6 +8,7 @@ import { granted, idParam } from "~/lib/http.server";
 import { canEditApplication } from "~/modules/subsidies/policy";
 import { applicationSchema } from "~/modules/subsidies/schema";
 import { applicationForViewer, findPolicy, updateApplication } from "~/modules/subsidies/subsidies.server";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "修改补助申请 · 匠心" }];
 
@@ -27,14 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, app } = await load(request, params.applicationId);
-  const submission = parseWithZod(await request.formData(), { schema: applicationSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await updateApplication(getDb(), user, app.id, submission.value);
-  if (!result.ok) {
-    if ("status" in result) throw json({ error: result.message }, { status: result.status });
-    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  }
-  return redirect(`/subsidies/${app.id}`);
+  return submitForm(
+    await request.formData(),
+    applicationSchema,
+    (value) => updateApplication(getDb(), user, app.id, value),
+    () => `/subsidies/${app.id}`,
+  );
 }
 
 export default function EditSubsidy() {

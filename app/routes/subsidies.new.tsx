@@ -1,6 +1,5 @@
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { SubsidyForm } from "~/components/SubsidyForm";
@@ -8,6 +7,7 @@ import { getDb } from "~/db.server";
 import { applicationSchema } from "~/modules/subsidies/schema";
 import { createApplication, findPolicy } from "~/modules/subsidies/subsidies.server";
 import { yearInTaizhou } from "~/lib/time";
+import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "申请学历提升补助 · 匠心" }];
 
@@ -25,14 +25,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, year } = await load(request);
-  const submission = parseWithZod(await request.formData(), { schema: applicationSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await createApplication(getDb(), user, year, submission.value);
-  if (!result.ok) {
-    if ("status" in result) throw json({ error: result.message }, { status: result.status });
-    return json(submission.reply({ fieldErrors: result.fieldErrors }), { status: 400 });
-  }
-  return redirect(`/subsidies/${result.id}`);
+  return submitForm(
+    await request.formData(),
+    applicationSchema,
+    (value) => createApplication(getDb(), user, year, value),
+    (saved) => `/subsidies/${saved.id}`,
+  );
 }
 
 export default function NewSubsidy() {

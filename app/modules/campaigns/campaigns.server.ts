@@ -7,6 +7,7 @@ import { todayInTaizhou } from "~/lib/time";
 import type { CampaignInput } from "~/modules/campaigns/schema";
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
+import { type SaveResult } from "~/lib/result";
 
 export async function listCampaigns(db: DB) {
   return db
@@ -45,7 +46,7 @@ function campaignColumns(input: CampaignInput) {
   };
 }
 
-export type CampaignSaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
+type CampaignSaveResult = SaveResult;
 
 export async function createCampaign(db: DB, actor: SessionUser, input: CampaignInput): Promise<CampaignSaveResult> {
   const clash = await db.selectFrom("campaign").select("id").where("number", "=", input.number).executeTakeFirst();

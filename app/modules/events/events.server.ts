@@ -16,6 +16,7 @@ import { endOfDay, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
 import { EVENT_AUDIT } from "~/modules/events/labels";
 import { type Tx } from "~db";
+import { type SaveResult } from "~/lib/result";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -51,7 +52,7 @@ export async function organiserOptions(db: DB, user: SessionUser) {
   };
 }
 
-export type EventSaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
+type EventSaveResult = SaveResult;
 
 type Organiser = Awaited<ReturnType<typeof organiserOptions>>["options"][number];
 

@@ -15,6 +15,7 @@ import { ownRowsOf } from "~/auth/scope.server";
 import { relationTo } from "~/auth/relation";
 import { NOMINATION_AUDIT } from "~/modules/nominations/labels";
 import { type Tx } from "~db";
+import { type Refusal, type SaveResult } from "~/lib/result";
 
 export const NOMINATION_COLUMNS = [
   "nomination.id",
@@ -155,10 +156,7 @@ export async function listNominations(db: DB, user: SessionUser, campaignId: num
   return { rows: withEligibility, total: Number(count.n), page, pageSize: PAGE_SIZE };
 }
 
-export type NominationSaveResult =
-  | { ok: true; id: number; change: "created" | "updated" | "unchanged" }
-  | { ok: false; fieldErrors: Record<string, string[]> }
-  | { ok: false; status: 403 | 404 };
+export type NominationSaveResult = SaveResult<{ id: number; change: "created" | "updated" | "unchanged" }> | Refusal;
 
 /** The unit a nomination is filed under: a county officer's own; for the city, one that fits the channel. */
 async function resolveNominatingUnit(db: DB, actor: SessionUser, input: NominationInput): Promise<number | string> {
@@ -237,7 +235,7 @@ export async function writeNomination(
     if (other) existing = await tx.selectFrom("nomination").selectAll().where("id", "=", other.id).executeTakeFirst();
   }
   if (existing && !canEditNomination(actor, campaign, existing.nominating_unit_id, options.today)) {
-    return { ok: false, status: 403 };
+    return { ok: false, status: 403, message: "您无权修改此推荐" };
   }
 
   let personId: number;
@@ -304,7 +302,7 @@ export async function writeNomination(
 const DUPLICATE_NOMINATION = "该人员已被推荐参加本届评选，同一人每届只能推荐一次";
 
 export async function createNomination(db: DB, actor: SessionUser, campaign: Campaign, input: NominationInput, today: string): Promise<NominationSaveResult> {
-  if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403 };
+  if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403, message: "您无权新增此推荐" };
   const unit = await resolveNominatingUnit(db, actor, input);
   if (typeof unit === "string") return { ok: false, fieldErrors: { nominatingUnitId: [unit] } };
   if (actor.role === "county_officer" && input.orgUnitId !== actor.orgUnitId) {
@@ -327,8 +325,8 @@ export async function updateNomination(
   today: string,
 ): Promise<NominationSaveResult> {
   const current = await db.selectFrom("nomination").select(["nominating_unit_id", "person_id"]).where("id", "=", id).executeTakeFirst();
-  if (!current) return { ok: false, status: 404 };
-  if (!canEditNomination(actor, campaign, current.nominating_unit_id, today)) return { ok: false, status: 403 };
+  if (!current) return { ok: false, status: 404, message: "推荐不存在" };
+  if (!canEditNomination(actor, campaign, current.nominating_unit_id, today)) return { ok: false, status: 403, message: "您无权修改此推荐" };
   const unit = actor.role === "county_officer" ? current.nominating_unit_id : await resolveNominatingUnit(db, actor, input);
   if (typeof unit === "string") return { ok: false, fieldErrors: { nominatingUnitId: [unit] } };
   try {

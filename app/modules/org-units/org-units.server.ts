@@ -3,6 +3,7 @@ import type { OrgUnitKind } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
+import { type SaveResult } from "~/lib/result";
 
 export async function listOrgUnits(db: DB, kinds?: OrgUnitKind[]) {
   let query = db.selectFrom("org_unit").selectAll();
@@ -18,7 +19,7 @@ export async function findOrgUnit(db: DB, id: number) {
   return db.selectFrom("org_unit").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export type CreateUnitResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> };
+type CreateUnitResult = SaveResult;
 
 /** City officers add social groups (专业学会, 行业协会) that may nominate. */
 export async function createSocialGroup(db: DB, actor: SessionUser, input: { name: string; shortName: string }): Promise<CreateUnitResult> {

@@ -12,6 +12,7 @@ import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema";
 import { ownRowsOf } from "~/auth/scope.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";
+import { type Refusal, type SaveResult } from "~/lib/result";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 export const PERSON_COLUMNS = [
@@ -106,7 +107,7 @@ export async function personForViewer(db: DB, user: SessionUser, id: number): Pr
   return inScope ? { status: 200, value: person } : { status: 403 };
 }
 
-export type SaveResult = { ok: true; id: number; changed?: boolean } | { ok: false; fieldErrors: Record<string, string[]> };
+type PersonSaveResult = SaveResult<{ id: number; changed?: boolean }>;
 
 export async function checkUnit(db: DB, user: SessionUser, orgUnitId: number): Promise<string | null> {
   const forced = unitForNewPerson(user);
@@ -151,7 +152,7 @@ function personColumns(input: PersonInput | PersonUpdateInput) {
 }
 
 /** Inserts a person inside the caller's transaction (nominations and imports add people too). */
-export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInput): Promise<SaveResult> {
+export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInput): Promise<PersonSaveResult> {
   if (!input.idNumber) return { ok: false, fieldErrors: { idNumber: ["请输入身份证号码"] } };
   const pii = piiColumns(input.idNumber.idNumber, input.phone);
   const existing = await tx.selectFrom("person").select("id").where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
@@ -171,7 +172,7 @@ export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInpu
   return { ok: true, id: row.id };
 }
 
-export async function createPerson(db: DB, actor: SessionUser, input: PersonInput): Promise<SaveResult> {
+export async function createPerson(db: DB, actor: SessionUser, input: PersonInput): Promise<PersonSaveResult> {
   const unitProblem = await checkUnit(db, actor, input.orgUnitId);
   if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
   try {
@@ -187,7 +188,7 @@ export async function createPerson(db: DB, actor: SessionUser, input: PersonInpu
  * Applies an edit to a locked person row inside the caller's transaction. Empty ID and phone
  * fields keep the stored numbers (officers only ever see them masked).
  */
-export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Person, input: PersonUpdateInput): Promise<SaveResult> {
+export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Person, input: PersonUpdateInput): Promise<PersonSaveResult> {
   const idNumber = input.idNumber?.idNumber ?? decrypt(current.id_number_cipher);
   if (!input.idNumber) {
     // The stored number must still agree with the sex and birth date as edited.
@@ -227,14 +228,14 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
   return { ok: true, id: current.id, changed: true };
 }
 
-export async function updatePerson(db: DB, actor: SessionUser, id: number, input: PersonUpdateInput): Promise<SaveResult | { ok: false; status: 403 | 404 }> {
+export async function updatePerson(db: DB, actor: SessionUser, id: number, input: PersonUpdateInput): Promise<PersonSaveResult | Refusal> {
   const unitProblem = await checkUnit(db, actor, input.orgUnitId);
   if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
   try {
-    return await db.transaction().execute(async (tx): Promise<SaveResult | { ok: false; status: 403 | 404 }> => {
+    return await db.transaction().execute(async (tx): Promise<PersonSaveResult | Refusal> => {
       const current = await tx.selectFrom("person").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
-      if (!current) return { ok: false, status: 404 };
-      if (!canEditPerson(actor, current)) return { ok: false, status: 403 };
+      if (!current) return { ok: false, status: 404, message: "人员不存在" };
+      if (!canEditPerson(actor, current)) return { ok: false, status: 403, message: "您无权修改此人员" };
       return applyPersonUpdate(tx, actor, current, input);
     });
   } catch (error) {

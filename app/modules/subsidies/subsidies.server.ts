@@ -24,7 +24,7 @@ import { STUDY_MODE_LABELS, type ApplicationInput } from "~/modules/subsidies/sc
 import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import { isRealDate } from "~/lib/time";
-import { type Result } from "~/lib/result";
+import type { Refusal, Result, SaveResult } from "~/lib/result";
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
 
@@ -177,8 +177,6 @@ function applicationColumns(input: ApplicationInput) {
   };
 }
 
-export type SaveResult = { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404; message: string };
-
 const SAME_LEVEL = "您已申请或获得过该学历层次的补助，每个学历层次只能补助一次";
 
 /** Checks the amount against the year's policy as the form is saved, so the applicant learns the limit early. */
@@ -193,7 +191,7 @@ async function amountProblem(db: DB, year: number, input: ApplicationInput): Pro
   return null;
 }
 
-export async function createApplication(db: DB, actor: SessionUser, year: number, input: ApplicationInput): Promise<SaveResult> {
+export async function createApplication(db: DB, actor: SessionUser, year: number, input: ApplicationInput): Promise<SaveResult | Refusal> {
   if (actor.role !== "craftsman" || !actor.personId) return { ok: false, status: 403, message: "学历提升补助由获评的工匠本人申请" };
   const person = await db.selectFrom("person").select("org_unit_id").where("id", "=", actor.personId).executeTakeFirstOrThrow();
   if (!(await awardOf(db, actor.personId))) return { ok: false, status: 403, message: "只有获评“台州工匠”的职工可以申请" };
@@ -215,7 +213,7 @@ export async function createApplication(db: DB, actor: SessionUser, year: number
   }
 }
 
-export async function updateApplication(db: DB, actor: SessionUser, id: number, input: ApplicationInput): Promise<SaveResult> {
+export async function updateApplication(db: DB, actor: SessionUser, id: number, input: ApplicationInput): Promise<SaveResult | Refusal> {
   const app = await db.selectFrom("subsidy_application").selectAll().where("id", "=", id).executeTakeFirst();
   if (!app) return { ok: false, status: 404, message: "申请不存在" };
   if (!canEditApplication(actor, app)) return { ok: false, status: 403, message: "当前状态下不能修改" };

@@ -7,8 +7,9 @@ import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import type { CreateUserInput, UpdateUserInput } from "~/modules/users/schema";
 import { USER_AUDIT } from "~/modules/users/labels";
+import { type SaveResult } from "~/lib/result";
 
-export type UserSaveResult = { ok: true; id: string } | { ok: false; fieldErrors: Record<string, string[]> };
+type UserSaveResult = SaveResult<{ id: string }>;
 
 interface Binding {
   role: Role;
