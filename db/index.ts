@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Kysely, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type Transaction } from "kysely";
+import { Kysely, sql, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type Transaction } from "kysely";
 import { Migrator } from "kysely/migration";
 import pg from "pg";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
@@ -142,4 +142,9 @@ export function closeOnSignals(db: Kysely<any>, graceMs = 10_000): void {
   };
   process.once("SIGTERM", () => void stop());
   process.once("SIGINT", () => void stop());
+}
+
+/** One round trip: whether the database answers at all. */
+export async function pingDatabase(db: Kysely<any>): Promise<void> {
+  await sql`select 1`.execute(db);
 }

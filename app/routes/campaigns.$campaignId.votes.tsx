@@ -7,7 +7,7 @@ import { idParam, notFound } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { recordVotes } from "~/modules/nominations/review.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
-import { parseVoteFile } from "~/modules/nominations/votes.server";
+import { parseVoteFile, voteCandidates } from "~/modules/nominations/votes.server";
 import { stepOpen } from "~/modules/nominations/policy";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 
@@ -38,13 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const file = formData.get("file");
   if (!(file instanceof File) || file.size === 0) return json({ errors: ["请选择文件"] }, { status: 400 });
   const db = getDb();
-  const candidates = await db
-    .selectFrom("nomination")
-    .innerJoin("person", "person.id", "nomination.person_id")
-    .select(["nomination.id", "nomination.seq", "person.name"])
-    .where("nomination.campaign_id", "=", campaign.id)
-    .where("nomination.candidate", "=", true)
-    .execute();
+  const candidates = await voteCandidates(db, campaign.id);
   try {
     const parsed = await parseVoteFile(new Uint8Array(await file.arrayBuffer()), campaign.number, candidates);
     if (!parsed.ok) return json({ errors: parsed.errors }, { status: 400 });

@@ -4,19 +4,16 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { CampaignForm } from "~/components/CampaignForm";
 import { getDb } from "~/db.server";
-import { createCampaign } from "~/modules/campaigns/campaigns.server";
+import { createCampaign, nextCampaignNumber } from "~/modules/campaigns/campaigns.server";
 import { campaignSchema } from "~/modules/campaigns/schema";
 import { awardTitle } from "~/modules/campaigns/stages";
-import { yearInTaizhou } from "~/lib/time";
 import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "新建评选 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "campaign.manage");
-  const last = await getDb().selectFrom("campaign").select(["number", "year"]).orderBy("number", "desc").executeTakeFirst();
-  const number = (last?.number ?? 0) + 1;
-  const year = Math.max(yearInTaizhou(), (last?.year ?? 0) + 1);
+  const { number, year } = await nextCampaignNumber(getDb());
   return json({
     defaults: {
       number: String(number),

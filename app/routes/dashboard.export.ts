@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { loadDashboard } from "~/modules/dashboard/dashboard.server";
+import { dashboardYears, loadDashboard } from "~/modules/dashboard/dashboard.server";
 import { dashboardWorkbook } from "~/modules/dashboard/export.server";
-import { yearInTaizhou } from "~/lib/time";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "dashboard.read");
@@ -13,9 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const n = Number(url.searchParams.get(name));
     return Number.isInteger(n) && n >= 2000 && n <= 2100 ? n : undefined;
   };
-  const plan = await db.selectFrom("studio_plan").select("start_year").where("id", "=", 1).executeTakeFirstOrThrow();
-  const fromYear = num("fromYear") ?? plan.start_year;
-  const toYear = Math.max(num("toYear") ?? yearInTaizhou(), fromYear);
+  const { fromYear, toYear } = await dashboardYears(db, { fromYear: num("fromYear"), toYear: num("toYear") });
   const unitId = Number(url.searchParams.get("unitId")) || undefined;
   const board = await loadDashboard(db, user, { fromYear, toYear, unitId });
   const body = await dashboardWorkbook(board, `匠心数据看板 ${fromYear}–${toYear}`);

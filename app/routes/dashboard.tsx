@@ -9,7 +9,7 @@ import { ChartCard } from "~/components/charts/ChartCard";
 import { BarsChart, LinesChart } from "~/components/charts/charts";
 import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
-import { loadDashboard, savePlan } from "~/modules/dashboard/dashboard.server";
+import { dashboardYears, loadDashboard, planUnitTargets, savePlan } from "~/modules/dashboard/dashboard.server";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { OUTLET_LABELS } from "~/modules/showcase/schema";
@@ -17,7 +17,6 @@ import type { Outlet } from "~db/types";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { SaveMessage } from "~/components/forms";
-import { yearInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -32,20 +31,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "dashboard.read");
   const db = getDb();
   const raw = filterSchema.parse(searchParams(request));
-  const plan = await db.selectFrom("studio_plan").select(["start_year"]).where("id", "=", 1).executeTakeFirstOrThrow();
-  const now = yearInTaizhou();
-  const fromYear = raw.fromYear ?? plan.start_year;
-  const toYear = Math.max(raw.toYear ?? now, fromYear);
+  const { fromYear, toYear } = await dashboardYears(db, raw);
   const [board, units, unitTargets] = await Promise.all([
     loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
     listCountyUnits(db),
-    db.selectFrom("studio_plan_unit").selectAll().execute(),
+    planUnitTargets(db),
   ]);
   return json({
     board,
     units,
     // Every unit's target, whatever the view is narrowed to, so saving the plan keeps them all.
-    unitTargets: Object.fromEntries(unitTargets.map((t) => [t.org_unit_id, t.target])) as Record<number, number>,
+    unitTargets,
     filter: { fromYear, toYear, unitId: board.unitId },
     role: user.role,
     canPlan: can(user, "plan.manage"),

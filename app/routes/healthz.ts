@@ -1,10 +1,10 @@
 import { json } from "@remix-run/node";
-import { sql } from "kysely";
 import { getDb } from "~/db.server";
+import { pingDatabase } from "~db";
 
 export async function loader() {
   try {
-    await sql`select 1`.execute(getDb());
+    await pingDatabase(getDb());
     return json({ status: "ok", db: "ok" }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     console.error("healthz: database check failed", error);

@@ -12,6 +12,8 @@ import { campaignLabel } from "~/modules/campaigns/stages";
 import { StageBar } from "~/components/StageBar";
 import { formatDateTime } from "~/lib/format";
 import { actionLabel, entityLabel } from "~/modules/audit/labels";
+import { latestCampaign } from "~/modules/campaigns/campaigns.server";
+import { openStudioOf } from "~/modules/studios/studios.server";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · 匠心" }];
 
@@ -27,17 +29,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
     user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
     user.role === "craftsman" && user.personId ? findPerson(db, user.personId) : undefined,
-    user.role === "craftsman" ? undefined : db.selectFrom("campaign").selectAll().orderBy("number", "desc").executeTakeFirst(),
+    user.role === "craftsman" ? undefined : latestCampaign(db),
   ]);
   const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];
-  const myStudio = me
-    ? await db
-        .selectFrom("studio")
-        .select(["id", "name", "status"])
-        .where("person_id", "=", me.id)
-        .where("status", "not in", ["rejected", "revoked"])
-        .executeTakeFirst()
-    : undefined;
+  const myStudio = me ? await openStudioOf(db, me.id) : undefined;
   return json({ role: user.role, user, units, recent, unit: unit ?? null, me: me ?? null, campaign: campaign ?? null, awards, myStudio: myStudio ?? null });
 }
 

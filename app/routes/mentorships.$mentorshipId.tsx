@@ -21,7 +21,7 @@ import {
   milestoneReviewSchema,
   milestoneSchema,
 } from "~/modules/studios/schema";
-import { addMilestone, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
+import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
 import { todayInTaizhou } from "~/lib/time";
 
@@ -71,8 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return reply({ intent, message: "不予认定须说明理由", fieldErrors: (submission.error ?? {}) as Record<string, string[]> }, 400);
       }
       if (!Number.isInteger(milestoneId) || milestoneId <= 0) return unknownIntent();
-      const belongs = await db.selectFrom("milestone").select("id").where("id", "=", milestoneId).where("mentorship_id", "=", m.id).executeTakeFirst();
-      if (!belongs) throw json({ error: "成果记录不存在" }, { status: 404 });
+      if (!(await milestoneBelongs(db, m.id, milestoneId))) throw json({ error: "成果记录不存在" }, { status: 404 });
       const result = await reviewMilestone(db, user, milestoneId, submission.value);
       if (!result.ok) return reply({ intent, message: result.message, fieldErrors: null }, result.status);
       return reply({ intent, message: null, fieldErrors: null });

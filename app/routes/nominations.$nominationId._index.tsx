@@ -14,6 +14,9 @@ import {
   acknowledgeQuota,
   addObjection,
   decideQualification,
+  expertScoresOf,
+  objectionBelongs,
+  objectionsOf,
   recordExpertScore,
   resolveObjection,
   type ReviewResult,
@@ -40,10 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     opinionsOf(db, nomination.id),
     officer ? historyOf(db, "nomination", nomination.id) : Promise.resolve([]),
     // Individual experts' scores are the panel's business, not the nominee's.
-    officer
-      ? db.selectFrom("expert_score").select(["expert_name", "score"]).where("nomination_id", "=", nomination.id).orderBy("expert_name").execute()
-      : Promise.resolve([]),
-    officer ? db.selectFrom("objection").selectAll().where("nomination_id", "=", nomination.id).orderBy("id").execute() : Promise.resolve([]),
+    officer ? expertScoresOf(db, nomination.id) : Promise.resolve([]),
+    officer ? objectionsOf(db, nomination.id) : Promise.resolve([]),
     quotaWarningFor(db, nomination),
   ]);
   const today = todayInTaizhou();
@@ -117,13 +118,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "resolve-objection": {
       const submission = parseWithZod(formData, { schema: resolveObjectionSchema });
       if (submission.status !== "success") return invalid(intent, submission.error);
-      const belongs = await db
-        .selectFrom("objection")
-        .select("id")
-        .where("id", "=", submission.value.objectionId)
-        .where("nomination_id", "=", nomination.id)
-        .executeTakeFirst();
-      if (!belongs) throw json({ error: "异议记录不存在" }, { status: 404 });
+      if (!(await objectionBelongs(db, nomination.id, submission.value.objectionId))) throw json({ error: "异议记录不存在" }, { status: 404 });
       return answer(intent, await resolveObjection(db, user, submission.value.objectionId, submission.value));
     }
     default:

@@ -8,7 +8,7 @@ import { granted, idParam } from "~/lib/http.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { canEditStudio } from "~/modules/studios/policy";
 import { studioSchema } from "~/modules/studios/schema";
-import { studioForViewer, updateStudio } from "~/modules/studios/studios.server";
+import { studioForViewer, studioLeader, updateStudio } from "~/modules/studios/studios.server";
 import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "修改工作室申请 · 匠心" }];
@@ -22,11 +22,7 @@ async function load(request: Request, studioId: string | undefined) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, studio } = await load(request, params.studioId);
-  const leader = await getDb()
-    .selectFrom("person")
-    .select(["id", "name", "employer", "industry", "org_unit_id"])
-    .where("id", "=", studio.person_id)
-    .executeTakeFirstOrThrow();
+  const leader = await studioLeader(getDb(), studio.person_id);
   return json({
     studio,
     leaders: [{ ...leader, title: studio.award_title }],

@@ -12,7 +12,7 @@ import { formatFen } from "~/lib/money";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { TARGET_DEGREES } from "~/modules/subsidies/schema";
-import { budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/subsidies.server";
+import { awardOf, budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/subsidies.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter } from "~/components/ChoiceFilter";
 import { yearInTaizhou } from "~/lib/time";
@@ -42,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
     user.role === "craftsman" ? Promise.resolve(null) : budgetStatus(db, year),
     findPolicy(db, year),
-    user.personId ? db.selectFrom("award").select("id").where("person_id", "=", user.personId).executeTakeFirst() : Promise.resolve(undefined),
+    user.personId ? awardOf(db, user.personId) : Promise.resolve(undefined),
   ]);
   return json({
     ...result,

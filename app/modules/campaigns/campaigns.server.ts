@@ -3,7 +3,7 @@ import type { DB } from "~db";
 import type { CampaignStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
-import { todayInTaizhou } from "~/lib/time";
+import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
 import type { CampaignInput } from "~/modules/campaigns/schema";
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
@@ -204,4 +204,15 @@ export async function advanceCampaign(
     });
     return { ok: true as const, from: campaign.status, to };
   });
+}
+
+/** The latest campaign (届), if any. */
+export async function latestCampaign(db: DB) {
+  return db.selectFrom("campaign").selectAll().orderBy("number", "desc").executeTakeFirst();
+}
+
+/** The number and year a new campaign most likely has: the next after the latest, not before this year. */
+export async function nextCampaignNumber(db: DB): Promise<{ number: number; year: number }> {
+  const last = await latestCampaign(db);
+  return { number: (last?.number ?? 0) + 1, year: Math.max(yearInTaizhou(), (last?.year ?? 0) + 1) };
 }

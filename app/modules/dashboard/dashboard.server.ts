@@ -322,3 +322,16 @@ export async function savePlan(db: DB, actor: SessionUser, input: { target: numb
     });
   });
 }
+
+/** The years a dashboard covers: as asked, else from the plan's first year to this year. */
+export async function dashboardYears(db: DB, asked: { fromYear?: number; toYear?: number }): Promise<{ fromYear: number; toYear: number }> {
+  const plan = await db.selectFrom("studio_plan").select("start_year").where("id", "=", 1).executeTakeFirstOrThrow();
+  const fromYear = asked.fromYear ?? plan.start_year;
+  return { fromYear, toYear: Math.max(asked.toYear ?? yearInTaizhou(), fromYear) };
+}
+
+/** Every unit's studio target, whatever a view is narrowed to, so saving the plan keeps them all. */
+export async function planUnitTargets(db: DB): Promise<Record<number, number>> {
+  const rows = await db.selectFrom("studio_plan_unit").selectAll().execute();
+  return Object.fromEntries(rows.map((t) => [t.org_unit_id, t.target]));
+}

@@ -459,3 +459,16 @@ export async function awardsOf(db: DB, campaignId: number) {
     .orderBy("award.rank")
     .execute();
 }
+
+export async function expertScoresOf(db: DB, nominationId: number) {
+  return db.selectFrom("expert_score").select(["expert_name", "score"]).where("nomination_id", "=", nominationId).orderBy("expert_name").execute();
+}
+
+export async function objectionsOf(db: DB, nominationId: number) {
+  return db.selectFrom("objection").selectAll().where("nomination_id", "=", nominationId).orderBy("id").execute();
+}
+
+/** Whether an objection id names one of this nomination's objections (a form can post any id). */
+export async function objectionBelongs(db: DB, nominationId: number, objectionId: number): Promise<boolean> {
+  return !!(await db.selectFrom("objection").select("id").where("id", "=", objectionId).where("nomination_id", "=", nominationId).executeTakeFirst());
+}

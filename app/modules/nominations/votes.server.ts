@@ -1,5 +1,6 @@
 import { nominationCode } from "~/modules/campaigns/stages";
 import { compactText, findHeaderRow, readSpreadsheet } from "~/lib/spreadsheet.server";
+import { type DB } from "~db";
 
 export interface VoteCandidate {
   id: number;
@@ -61,4 +62,15 @@ export async function parseVoteFile(
   if (errors.length) return { ok: false, errors };
   if (votes.size === 0) return { ok: false, errors: ["文件中没有票数"] };
   return { ok: true, votes: [...votes].map(([nominationId, count]) => ({ nominationId, votes: count })) };
+}
+
+/** The candidates a vote file's rows are matched against: code and name. */
+export async function voteCandidates(db: DB, campaignId: number) {
+  return db
+    .selectFrom("nomination")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .select(["nomination.id", "nomination.seq", "person.name"])
+    .where("nomination.campaign_id", "=", campaignId)
+    .where("nomination.candidate", "=", true)
+    .execute();
 }

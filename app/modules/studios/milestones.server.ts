@@ -171,3 +171,8 @@ export async function pendingMilestones(db: DB, user: SessionUser) {
     .limit(200)
     .execute();
 }
+
+/** Whether a milestone id names one of this mentorship's milestones (a form can post any id). */
+export async function milestoneBelongs(db: DB, mentorshipId: number, milestoneId: number): Promise<boolean> {
+  return !!(await db.selectFrom("milestone").select("id").where("id", "=", milestoneId).where("mentorship_id", "=", mentorshipId).executeTakeFirst());
+}

@@ -253,3 +253,18 @@ export async function takeStudioStep(
     throw error;
   }
 }
+
+/** The studio a craftsman leads or has applied for (not one rejected or revoked). */
+export async function openStudioOf(db: DB, personId: number) {
+  return db
+    .selectFrom("studio")
+    .select(["id", "name", "status"])
+    .where("person_id", "=", personId)
+    .where("status", "not in", ["rejected", "revoked"])
+    .executeTakeFirst();
+}
+
+/** The leading craftsman of a studio, as the application form shows them. */
+export async function studioLeader(db: DB, personId: number) {
+  return db.selectFrom("person").select(["id", "name", "employer", "industry", "org_unit_id"]).where("id", "=", personId).executeTakeFirstOrThrow();
+}

@@ -159,7 +159,7 @@ export async function listApplications(db: DB, user: SessionUser, filter: Applic
 }
 
 /** The named craftsman's award that makes them eligible, if any. */
-async function awardOf(db: DB, personId: number) {
+export async function awardOf(db: DB, personId: number) {
   return db.selectFrom("award").select(["named_on", "title"]).where("person_id", "=", personId).orderBy("named_on", "desc").executeTakeFirst();
 }
 
