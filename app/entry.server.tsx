@@ -6,6 +6,10 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
+import { env } from "~db/env";
+
+// A bad setting stops the server as it starts, with the variable named, not on the first request.
+env();
 
 const ABORT_DELAY = 5_000;
 

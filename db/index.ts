@@ -5,6 +5,7 @@ import { Migrator } from "kysely/migration";
 import pg from "pg";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { PGliteDialect } from "kysely-pglite-dialect";
+import { env } from "./env";
 import type { Database } from "./types";
 import { migrations } from "./migrations";
 
@@ -21,11 +22,11 @@ pg.types.setTypeParser(DATE_OID, (v: string) => v);
 pg.types.setTypeParser(INT8_OID, (v: string) => Number(v));
 
 export function defaultDataDir(): string {
-  return path.resolve(process.env.DATA_DIR ?? "data");
+  return path.resolve(env().dataDir);
 }
 
 export function pgliteDir(): string {
-  return process.env.PGLITE_DIR ?? path.join(defaultDataDir(), "pglite");
+  return env().pgliteDir ?? path.join(defaultDataDir(), "pglite");
 }
 
 export interface CreateDbOptions {
@@ -49,13 +50,13 @@ export function createDb(options: CreateDbOptions = {}): DB {
 }
 
 export function engineName(options: CreateDbOptions = {}): "postgres" | "pglite" {
-  return (options.databaseUrl ?? process.env.DATABASE_URL) ? "postgres" : "pglite";
+  return (options.databaseUrl ?? env().databaseUrl) ? "postgres" : "pglite";
 }
 
 function createDialect(options: CreateDbOptions): Dialect {
-  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const databaseUrl = options.databaseUrl ?? env().databaseUrl;
   if (databaseUrl) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.DB_POOL_SIZE ?? 10) });
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: env().dbPoolSize });
     // An idle connection dropped by the server (a restart, a failover) must not crash the process;
     // the pool opens a new one on the next query.
     pool.on("error", (error) => console.error(`database connection lost: ${error.message}`));

@@ -1,6 +1,7 @@
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import type { DB } from "~db";
 import type { Role } from "~/auth/roles";
+import { env } from "~db/env";
 
 /** Lucia v3 is deprecated upstream; everything that touches it lives in this folder. */
 
@@ -87,8 +88,7 @@ export class KyselyAdapter implements Adapter {
 }
 
 export function cookieIsSecure(): boolean {
-  if (process.env.COOKIE_SECURE) return process.env.COOKIE_SECURE !== "0";
-  return process.env.NODE_ENV === "production";
+  return env().cookieSecure;
 }
 
 function buildLucia(db: DB) {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { createDb, engineName, migrateToLatest } from "~db";
 import { assertEncryptionKey } from "~/modules/people/pii.server";
 import { printLogins, seedDemo } from "../../seeds/demo";
+import { env } from "~db/env";
 
 /**
  * `npm start`: build when the sources are newer than the build, migrate, fill an empty
@@ -15,6 +16,7 @@ import { printLogins, seedDemo } from "../../seeds/demo";
 // encryption key on PostgreSQL) apply to the migration and seeding done here.
 process.env.NODE_ENV = "production";
 try {
+  env();
   assertEncryptionKey();
 } catch (error) {
   console.error((error as Error).message);
@@ -54,7 +56,7 @@ try {
   const applied = await migrateToLatest(db);
   if (applied.length) console.log(`Applied ${applied.length} migration(s) on ${engineName()}.`);
   const hasUsers = await db.selectFrom("app_user").select("id").limit(1).executeTakeFirst();
-  const seedWanted = process.env.SEED_DEMO ? process.env.SEED_DEMO === "1" : engineName() === "pglite";
+  const seedWanted = env().seedDemo ?? engineName() === "pglite";
   if (!hasUsers && seedWanted) {
     console.log("Empty database: adding demo data…");
     printLogins(await seedDemo(db));

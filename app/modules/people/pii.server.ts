@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { defaultDataDir } from "~db";
+import { env } from "~db/env";
 
 /**
  * Personal data (resident ID and phone numbers) is encrypted at rest with AES-256-GCM and made
@@ -23,8 +24,9 @@ function parseMasterKey(text: string): Buffer {
 }
 
 function loadMasterKey(): Buffer {
-  if (process.env.APP_ENCRYPTION_KEY) return parseMasterKey(process.env.APP_ENCRYPTION_KEY);
-  if (process.env.DATABASE_URL && process.env.NODE_ENV === "production") {
+  const { encryptionKey, databaseUrl, production } = env();
+  if (encryptionKey) return parseMasterKey(encryptionKey);
+  if (databaseUrl && production) {
     throw new Error(
       "APP_ENCRYPTION_KEY must be set when running on PostgreSQL in production (32 bytes, e.g. `openssl rand -base64 32`); keep it safe, the personal data cannot be read without it",
     );

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { env, EnvError } from "./env";
+
+describe("the environment", () => {
+  it("reads defaults when nothing is set", () => {
+    expect(env({ NODE_ENV: "development" })).toMatchObject({ production: false, databaseUrl: null, dbPoolSize: 10, cookieSecure: false, seedDemo: null });
+    expect(env({ NODE_ENV: "production" }).cookieSecure).toBe(true);
+  });
+
+  it("stops with the variable named instead of a NaN further on", () => {
+    for (const DB_POOL_SIZE of ["ten", "0", "1e2", "-5", "5000"]) {
+      expect(() => env({ DB_POOL_SIZE }), DB_POOL_SIZE).toThrow(
+        new EnvError(`DB_POOL_SIZE must be a whole number from 1 to 200 (given: ${JSON.stringify(DB_POOL_SIZE)})`),
+      );
+    }
+    expect(() => env({ COOKIE_SECURE: "yes" })).toThrow(/COOKIE_SECURE must be 1 or 0/);
+    expect(() => env({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must start with postgres/);
+    expect(env({ DB_POOL_SIZE: "20", SEED_DEMO: "0", DATABASE_URL: "postgres://u@h/db" })).toMatchObject({
+      dbPoolSize: 20,
+      seedDemo: false,
+      databaseUrl: "postgres://u@h/db",
+    });
+  });
+});

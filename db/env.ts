@@ -1,0 +1,55 @@
+/**
+ * The environment, read and checked in one place. It sits on the lowest floor so the database
+ * layer, the app and every command-line program read the same checked values; a bad value stops
+ * the program with a message naming the variable instead of turning into NaN somewhere later.
+ * Read on each call (cheap): tests and scripts set variables after this module is loaded.
+ */
+export interface Env {
+  production: boolean;
+  /** A PostgreSQL connection string; without it the embedded PGlite under DATA_DIR is used. */
+  databaseUrl: string | null;
+  /** Connections per server process to PostgreSQL. */
+  dbPoolSize: number;
+  /** Where the embedded database, the development encryption key and uploads live. */
+  dataDir: string;
+  pgliteDir: string | null;
+  /** 32 bytes as 64 hex digits or base64; checked where it is used (people/pii.server.ts). */
+  encryptionKey: string | null;
+  /** Session cookies marked Secure: by default in production. */
+  cookieSecure: boolean;
+  /** Fill an empty database with the demo data on start: by default only on the embedded engine. */
+  seedDemo: boolean | null;
+}
+
+export class EnvError extends Error {}
+
+function flag(name: string, value: string | undefined): boolean | null {
+  if (value === undefined || value === "") return null;
+  if (value === "1" || value === "true") return true;
+  if (value === "0" || value === "false") return false;
+  throw new EnvError(`${name} must be 1 or 0 (given: ${JSON.stringify(value)})`);
+}
+
+function whole(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new EnvError(`${name} must be a whole number from ${min} to ${max} (given: ${JSON.stringify(value)})`);
+  }
+  return Number(value);
+}
+
+export function env(source: Record<string, string | undefined> = process.env): Env {
+  const production = source.NODE_ENV === "production";
+  const databaseUrl = source.DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new EnvError("DATABASE_URL must start with postgres:// or postgresql://");
+  return {
+    production,
+    databaseUrl,
+    dbPoolSize: whole("DB_POOL_SIZE", source.DB_POOL_SIZE, 10, 1, 200),
+    dataDir: source.DATA_DIR || "data",
+    pgliteDir: source.PGLITE_DIR || null,
+    encryptionKey: source.APP_ENCRYPTION_KEY || null,
+    cookieSecure: flag("COOKIE_SECURE", source.COOKIE_SECURE) ?? production,
+    seedDemo: flag("SEED_DEMO", source.SEED_DEMO),
+  };
+}

@@ -1,0 +1,84 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The house rules, checked on the code itself: imports run downhill (routes → components →
+ * modules → auth → lib → db), no two domain modules import each other, and routes keep no
+ * queries of their own. A change that breaks one fails here with the file and import named.
+ */
+const root = path.resolve(__dirname, "..");
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(rel);
+    return /\.(ts|tsx)$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [rel] : [];
+  });
+}
+
+/** Higher floors may import lower ones, never the other way. */
+function floorOf(file: string): number {
+  if (file.startsWith("db/")) return 1;
+  if (file === "app/db.server.ts" || file.startsWith("app/lib/")) return 2;
+  if (file.startsWith("app/auth/")) return 3;
+  if (file.startsWith("app/modules/")) return 4;
+  if (file.startsWith("app/components/")) return 5;
+  if (file.startsWith("seeds/")) return 5;
+  return 6; // routes, root, entries, command-line programs
+}
+
+function resolveImport(from: string, spec: string): string | null {
+  let base: string;
+  if (spec.startsWith("~/")) base = path.join("app", spec.slice(2));
+  else if (spec === "~db" || spec.startsWith("~db/")) base = path.join("db", spec.slice(4) || "index");
+  else if (spec.startsWith(".")) base = path.join(path.dirname(from), spec);
+  else return null;
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")]) {
+    if (fs.existsSync(path.join(root, candidate)) && fs.statSync(path.join(root, candidate)).isFile()) return path.normalize(candidate);
+  }
+  return null;
+}
+
+const files = [...sourceFiles("app"), ...sourceFiles("db"), ...sourceFiles("seeds")];
+const imports = files.flatMap((file) => {
+  const text = fs.readFileSync(path.join(root, file), "utf8");
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^;]*?from\s+"([^"]+)"/g)].flatMap((m) => {
+    const target = resolveImport(file, m[1]);
+    return target ? [{ file, target }] : [];
+  });
+});
+
+const moduleOf = (file: string) => /^app\/modules\/([^/]+)\//.exec(file)?.[1] ?? null;
+
+describe("the house", () => {
+  it("has every import running downhill", () => {
+    const uphill = imports.filter(({ file, target }) => floorOf(target) > floorOf(file)).map(({ file, target }) => `${file} → ${target}`);
+    expect(uphill).toEqual([]);
+    expect(imports.length).toBeGreaterThan(300);
+  });
+
+  it("has no two domain modules importing each other, directly or round about", () => {
+    const edges = new Map<string, Set<string>>();
+    for (const { file, target } of imports) {
+      const [a, b] = [moduleOf(file), moduleOf(target)];
+      if (a && b && a !== b) edges.set(a, (edges.get(a) ?? new Set()).add(b));
+    }
+    const circles: string[] = [];
+    const visit = (start: string, at: string, trail: string[]) => {
+      for (const next of edges.get(at) ?? []) {
+        if (next === start) circles.push([...trail, next].join(" → "));
+        else if (!trail.includes(next)) visit(start, next, [...trail, next]);
+      }
+    };
+    for (const m of edges.keys()) visit(m, m, [m]);
+    expect(circles).toEqual([]);
+  });
+
+  it("keeps queries out of the routes", () => {
+    const withQueries = sourceFiles("app/routes").filter((file) =>
+      /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`/.test(fs.readFileSync(path.join(root, file), "utf8")),
+    );
+    expect(withQueries).toEqual([]);
+  });
+});
