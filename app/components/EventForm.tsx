@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import { eventSchema } from "~/modules/events/schema";
-import { Field, FormErrors, SelectField, TextField } from "~/components/forms";
+import { Field, FormErrors, Options, SelectField, TextField } from "~/components/forms";
 import { SubmitButton } from "~/components/PersonForm";
 
 export function EventForm({
@@ -43,11 +43,7 @@ export function EventForm({
       <Field label="所属系列（可选）" meta={fields.seriesId}>
         <select {...getSelectProps(fields.seriesId)}>
           <option value="">不属于系列</option>
-          {series.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.title}
-            </option>
-          ))}
+          <Options choices={series.map((s) => ({ value: s.id, label: s.title }))} />
         </select>
       </Field>
       <TextField label="或新建系列" meta={fields.newSeries} hint="如“每月技能交流”" />
@@ -55,11 +51,7 @@ export function EventForm({
       <TextField label="结束时间" meta={fields.endsAt} required type="datetime-local" />
       <Field label="活动形式" meta={fields.channel} required>
         <select {...getSelectProps(fields.channel)}>
-          {Object.entries(CHANNEL_LABELS).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v}
-            </option>
-          ))}
+          <Options choices={CHANNEL_LABELS} />
         </select>
       </Field>
       <TextField label="地点或线上渠道" meta={fields.place} required />

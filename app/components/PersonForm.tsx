@@ -4,7 +4,7 @@ import { Form, useNavigation } from "@remix-run/react";
 import { parseIdNumber } from "~/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, INDUSTRY_SUGGESTIONS, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 import { createPersonSchema, updatePersonSchema } from "~/modules/people/schema";
-import { Field, FormErrors, SelectField, TextField } from "~/components/forms";
+import { Field, FormErrors, Options, SelectField, TextField } from "~/components/forms";
 
 export interface PersonFormDefaults {
   name?: string;
@@ -96,11 +96,7 @@ export function PersonFields({ mode, form, fields, units, fixedUnit, maskedIdNum
         ) : (
           <select {...getSelectProps(fields.orgUnitId)}>
             <option value="">请选择</option>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.short_name}
-              </option>
-            ))}
+            <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
           </select>
         )}
       </Field>

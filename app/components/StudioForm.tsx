@@ -2,7 +2,7 @@ import { getFormProps, getSelectProps, getTextareaProps, useForm, type Submissio
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { FOCUS_SECTOR_LABELS, studioSchema } from "~/modules/studios/schema";
-import { Field, FormErrors, SelectField, TextField } from "~/components/forms";
+import { Field, FormErrors, Options, SelectField, TextField } from "~/components/forms";
 import { SubmitButton } from "~/components/PersonForm";
 
 export interface LeaderOption {
@@ -77,11 +77,7 @@ export function StudioForm({
         ) : (
           <select {...getSelectProps(fields.orgUnitId)}>
             <option value="">请选择</option>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.short_name}
-              </option>
-            ))}
+            <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
           </select>
         )}
       </Field>

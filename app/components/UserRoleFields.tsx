@@ -1,6 +1,6 @@
 import { getSelectProps, type FieldMetadata } from "@conform-to/react";
 import { ROLE_LABELS, type Role } from "~/auth/roles";
-import { Field, TextField } from "~/components/forms";
+import { Field, Options, TextField } from "~/components/forms";
 
 /** Role plus the unit or person the role is bound to; shared by the new-user and edit-user forms. */
 export function UserRoleFields({
@@ -28,11 +28,7 @@ export function UserRoleFields({
         <Field label="所属县级总工会" meta={fields.orgUnitId} required>
           <select {...getSelectProps(fields.orgUnitId)}>
             <option value="">请选择</option>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.short_name}
-              </option>
-            ))}
+            <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
           </select>
         </Field>
       ) : null}

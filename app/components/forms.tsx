@@ -98,24 +98,31 @@ export function SelectField({
 }: {
   label: string;
   meta: Meta;
-  choices: readonly string[] | Readonly<Record<string, string>> | ReadonlyArray<{ value: string | number; label: string }>;
+  choices: Choices;
   hint?: ReactNode;
   required?: boolean;
   placeholder?: string | null;
 }) {
-  const options = Array.isArray(choices)
-    ? choices.map((c: string | { value: string | number; label: string }) => (typeof c === "string" ? { value: c, label: c } : c))
-    : Object.entries(choices).map(([value, label]) => ({ value, label }));
   return (
     <Field label={label} meta={meta} hint={hint} required={required}>
       <select {...getSelectProps(meta)}>
         {placeholder !== null ? <option value="">{placeholder}</option> : null}
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        <Options choices={choices} />
       </select>
     </Field>
   );
+}
+
+export type Choices = readonly string[] | Readonly<Record<string, string>> | ReadonlyArray<{ value: string | number; label: string }>;
+
+/** The options of a select, from a list of values, a value → label map, or value/label pairs. */
+export function Options({ choices }: { choices: Choices }) {
+  const options = Array.isArray(choices)
+    ? choices.map((c: string | { value: string | number; label: string }) => (typeof c === "string" ? { value: c, label: c } : c))
+    : Object.entries(choices).map(([value, label]) => ({ value, label }));
+  return options.map((o) => (
+    <option key={o.value} value={o.value}>
+      {o.label}
+    </option>
+  ));
 }

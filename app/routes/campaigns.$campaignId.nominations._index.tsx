@@ -14,6 +14,7 @@ import { nominationFilterSchema } from "~/modules/nominations/schema";
 import { listOrgUnits } from "~/modules/org-units/org-units.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { DataTable } from "~/components/DataTable";
+import { Options } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "推荐人选 · 匠心" }];
 
@@ -64,11 +65,7 @@ export default function Nominations() {
         <label>
           <span>状态</span>
           <select name="stage" defaultValue={filter.stage ?? "all"}>
-            {Object.entries(STAGE_FILTERS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
+            <Options choices={STAGE_FILTERS} />
           </select>
         </label>
         <button type="submit" className="button">

@@ -16,7 +16,7 @@ import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import type { Outlet } from "~db/types";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
-import { SaveMessage } from "~/components/forms";
+import { Options, SaveMessage } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -122,11 +122,7 @@ export default function Dashboard() {
             <span>单位</span>
             <select name="unitId" defaultValue={filter.unitId ?? ""}>
               <option value="">全市</option>
-              {units.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.short_name}
-                </option>
-              ))}
+              <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
             </select>
           </label>
         ) : null}

@@ -10,6 +10,7 @@ import { unknownIntent } from "~/lib/intent.server";
 import { FIGURE_LABELS, GRADE_LABELS, SUGGESTED_CRITERIA, type FigureKey } from "~/modules/studios/evaluation";
 import { evaluationBoard, gradeStudio, saveCriteria } from "~/modules/studios/evaluation.server";
 import { yearInTaizhou, yearParam } from "~/lib/time";
+import { Options } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "工作室年度考核 · 匠心" }];
 
@@ -202,11 +203,7 @@ export default function Evaluations() {
                         <input type="hidden" name="intent" value="grade" />
                         <input type="hidden" name="studioId" value={r.id} />
                         <select name="grade" defaultValue={r.grade ?? "pass"} aria-label={`${r.name}的考核等次`}>
-                          {Object.entries(GRADE_LABELS).map(([k, v]) => (
-                            <option key={k} value={k}>
-                              {v}
-                            </option>
-                          ))}
+                          <Options choices={GRADE_LABELS} />
                         </select>
                         <input name="comment" defaultValue={r.comment ?? ""} placeholder="意见（不合格必填）" aria-label={`${r.name}的考核意见`} />
                         <button type="submit" className="button">

@@ -23,6 +23,7 @@ import {
 import { canManageEvent } from "~/modules/events/policy";
 import { CHANNEL_LABELS, finished, KIND_LABELS } from "~/modules/events/reach";
 import { hoursSchema, outsiderSchema } from "~/modules/events/schema";
+import { Options } from "~/components/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? "活动"} · 匠心` }];
 
@@ -261,11 +262,7 @@ export default function EventPage() {
                 <label>
                   所在县（市、区）
                   <select name="outsideUnitId">
-                    {units.map((u) => (
-                      <option key={u.id} value={u.id}>
-                        {u.short_name}
-                      </option>
-                    ))}
+                    <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
                   </select>
                 </label>
                 <button type="submit" className="button">

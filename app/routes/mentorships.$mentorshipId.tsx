@@ -4,7 +4,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { requirePermission } from "~/auth/session.server";
-import { FieldError } from "~/components/forms";
+import { FieldError, Options } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { granted, idParam } from "~/lib/http.server";
@@ -198,11 +198,7 @@ export default function MentorshipPage() {
             <label className="field">
               成果类型
               <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as typeof kind)}>
-                {Object.entries(MILESTONE_KIND_LABELS).map(([k, v]) => (
-                  <option key={k} value={k}>
-                    {v}
-                  </option>
-                ))}
+                <Options choices={MILESTONE_KIND_LABELS} />
               </select>
             </label>
             <label className="field">
@@ -215,17 +211,13 @@ export default function MentorshipPage() {
                 <label className="field">
                   原等级
                   <select name="fromLevel" defaultValue={m.skill_level}>
-                    {SKILL_LEVELS.map((l) => (
-                      <option key={l}>{l}</option>
-                    ))}
+                    <Options choices={SKILL_LEVELS} />
                   </select>
                 </label>
                 <label className="field">
                   新等级
                   <select name="toLevel">
-                    {SKILL_LEVELS.map((l) => (
-                      <option key={l}>{l}</option>
-                    ))}
+                    <Options choices={SKILL_LEVELS} />
                   </select>
                   <FieldError errors={errors("milestone", "toLevel")} />
                 </label>
@@ -246,11 +238,7 @@ export default function MentorshipPage() {
                 <label className="field">
                   竞赛级别
                   <select name="competitionLevel">
-                    {Object.entries(COMPETITION_LEVELS).map(([k, v]) => (
-                      <option key={k} value={k}>
-                        {v}
-                      </option>
-                    ))}
+                    <Options choices={COMPETITION_LEVELS} />
                   </select>
                 </label>
                 <label className="field">
@@ -272,11 +260,7 @@ export default function MentorshipPage() {
                 <label className="field">
                   成果类别
                   <select name="innovationType">
-                    {Object.entries(INNOVATION_TYPES).map(([k, v]) => (
-                      <option key={k} value={k}>
-                        {v}
-                      </option>
-                    ))}
+                    <Options choices={INNOVATION_TYPES} />
                   </select>
                 </label>
                 <label className="field">

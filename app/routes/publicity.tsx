@@ -7,7 +7,7 @@ import { filesOf, readForm } from "~/lib/upload.server";
 import { publicitySchema } from "~/modules/showcase/schema";
 import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import { addPublicity, listPublicity, publicitySubjects } from "~/modules/showcase/showcase.server";
-import { SaveMessage } from "~/components/forms";
+import { Options, SaveMessage } from "~/components/forms";
 import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "宣传报道 · 匠心" }];
@@ -42,11 +42,7 @@ export default function Publicity() {
         <label className="field">
           媒体
           <select name="outlet">
-            {Object.entries(OUTLET_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
+            <Options choices={OUTLET_LABELS} />
           </select>
         </label>
         <label className="field">
@@ -69,22 +65,14 @@ export default function Publicity() {
           报道的工匠
           <select name="personId">
             <option value="">—</option>
-            {subjects.people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <Options choices={subjects.people.map((p) => ({ value: p.id, label: p.name }))} />
           </select>
         </label>
         <label className="field">
           或工作室
           <select name="studioId">
             <option value="">—</option>
-            {subjects.studios.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <Options choices={subjects.studios.map((s) => ({ value: s.id, label: s.name }))} />
           </select>
         </label>
         <label className="field span-all">
