@@ -4,8 +4,9 @@ import type { AuditTrail } from "~/lib/audit";
 
 export interface AuditEntry<A extends string> {
   actor: { id: string; displayName: string } | null;
-  entityId: string | number;
-  orgUnitId?: number | null;
+  /** The record's id, and the unit it belongs to (what a county officer's history view filters on). */
+  id: string | number;
+  unit?: number | null;
   action: A;
   before?: unknown;
   after?: unknown;
@@ -23,8 +24,8 @@ export async function recordAudit<A extends string>(tx: Transaction<Database>, t
       actor_user_id: entry.actor?.id ?? null,
       actor_name: entry.actor?.displayName ?? "系统",
       entity_type: trail.entity,
-      entity_id: String(entry.entityId),
-      org_unit_id: entry.orgUnitId ?? null,
+      entity_id: String(entry.id),
+      org_unit_id: entry.unit ?? null,
       action: entry.action,
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after),

@@ -53,7 +53,7 @@ export async function createCampaign(db: DB, actor: SessionUser, input: Campaign
   if (clash) return { ok: false, fieldErrors: { number: ["该届次已存在"] } };
   return db.transaction().execute(async (tx) => {
     const row = await tx.insertInto("campaign").values(campaignColumns(input)).returning("id").executeTakeFirstOrThrow();
-    await recordAudit(tx, CAMPAIGN_AUDIT, { actor, entityId: row.id, action: "create", after: input });
+    await recordAudit(tx, CAMPAIGN_AUDIT, { actor, id: row.id, action: "create", after: input });
     return { ok: true as const, id: row.id };
   });
 }
@@ -66,7 +66,7 @@ export async function updateCampaign(db: DB, actor: SessionUser, id: number, inp
     await tx.updateTable("campaign").set(campaignColumns(input)).where("id", "=", id).execute();
     await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
-      entityId: id,
+      id,
       action: "update",
       before: {
         number: before.number,
@@ -88,7 +88,7 @@ export async function setNoticePeriod(db: DB, actor: SessionUser, id: number, pe
     await tx.updateTable("campaign").set({ notice_start: period.noticeStart, notice_end: period.noticeEnd }).where("id", "=", id).execute();
     await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
-      entityId: id,
+      id,
       action: "set_notice_period",
       before: { noticeStart: before.notice_start, noticeEnd: before.notice_end },
       after: period,
@@ -196,7 +196,7 @@ export async function advanceCampaign(
     await tx.updateTable("campaign").set({ status: to }).where("id", "=", id).execute();
     await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
-      entityId: id,
+      id,
       action: "advance",
       before: { status: campaign.status },
       after: { status: to },

@@ -315,7 +315,7 @@ export async function savePlan(db: DB, actor: SessionUser, input: { target: numb
         .execute();
     await recordAudit(tx, PLAN_AUDIT, {
       actor,
-      entityId: 1,
+      id: 1,
       action: "update",
       before: { target: before.target, startYear: before.start_year, endYear: before.end_year },
       after: { target: input.target, startYear: input.startYear, endYear: input.endYear, unitTargets: input.unitTargets },

@@ -108,8 +108,8 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
       .executeTakeFirstOrThrow();
     await recordAudit(tx, EVENT_AUDIT, {
       actor,
-      entityId: row.id,
-      orgUnitId: organiser.unitId,
+      id: row.id,
+      unit: organiser.unitId,
       action: "create",
       after: { title: input.title, kind: input.kind, organiser: organiser.label, startsAt: input.startsAt, endsAt: input.endsAt },
     });
@@ -130,8 +130,8 @@ export async function updateEvent(db: DB, actor: SessionUser, event: EventView, 
       .execute();
     await recordAudit(tx, EVENT_AUDIT, {
       actor,
-      entityId: event.id,
-      orgUnitId: organiser.unitId,
+      id: event.id,
+      unit: organiser.unitId,
       action: "update",
       before: { title: event.title, startsAt: event.starts_at, endsAt: event.ends_at, place: event.place },
       after: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place },
@@ -279,7 +279,7 @@ export async function addParticipant(
         .insertInto("event_participant")
         .values({ event_id: event.id, registered_by: actor.id, ...values })
         .execute();
-      await recordAudit(tx, EVENT_AUDIT, { actor, entityId: event.id, orgUnitId: event.org_unit_id, action: "participant_add", after: values });
+      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "participant_add", after: values });
       return { ok: true as const };
     });
   } catch (error) {
@@ -306,13 +306,7 @@ export async function checkInByOrganiser(db: DB, actor: SessionUser, event: Even
       .set({ attended: true, checked_in_at: new Date(), checked_in_via: "organiser", hours: defaultHours(new Date(event.starts_at), new Date(event.ends_at)) })
       .where("id", "=", participantId)
       .execute();
-    await recordAudit(tx, EVENT_AUDIT, {
-      actor,
-      entityId: event.id,
-      orgUnitId: event.org_unit_id,
-      action: "checkin",
-      after: { participantId, via: "organiser" },
-    });
+    await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "checkin", after: { participantId, via: "organiser" } });
     return { ok: true as const };
   });
 }
@@ -362,13 +356,7 @@ export async function checkInByCode(db: DB, actor: SessionUser, code: string, no
           })
           .execute();
       }
-      await recordAudit(tx, EVENT_AUDIT, {
-        actor,
-        entityId: event.id,
-        orgUnitId: event.org_unit_id,
-        action: "checkin",
-        after: { personId: actor.personId, via: "code" },
-      });
+      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "checkin", after: { personId: actor.personId, via: "code" } });
       return { ok: true, eventId: event.id, title: event.title, already: false };
     });
   } catch (error) {
@@ -388,7 +376,7 @@ export async function setHours(db: DB, actor: SessionUser, event: EventView, par
       .where("attended", "=", true)
       .executeTakeFirst();
     if (!result.numUpdatedRows) return { ok: false, status: 404, message: "只能为已签到的人员登记学时" };
-    await recordAudit(tx, EVENT_AUDIT, { actor, entityId: event.id, orgUnitId: event.org_unit_id, action: "hours", after: { participantId, hours } });
+    await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "hours", after: { participantId, hours } });
     return { ok: true };
   });
 }

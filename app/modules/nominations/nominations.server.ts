@@ -266,14 +266,7 @@ export async function writeNomination(
       .set({ ...columns, updated_at: new Date() })
       .where("id", "=", existing.id)
       .execute();
-    await recordAudit(tx, NOMINATION_AUDIT, {
-      actor,
-      entityId: existing.id,
-      orgUnitId: options.nominatingUnitId,
-      action: "update",
-      before,
-      after,
-    });
+    await recordAudit(tx, NOMINATION_AUDIT, { actor, id: existing.id, unit: options.nominatingUnitId, action: "update", before, after });
     return { ok: true, id: existing.id, change: "updated" };
   }
 
@@ -289,13 +282,7 @@ export async function writeNomination(
     .values({ ...columns, campaign_id: campaign.id, person_id: personId, seq: Number(next.seq) + 1, created_by: actor.id })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, NOMINATION_AUDIT, {
-    actor,
-    entityId: row.id,
-    orgUnitId: options.nominatingUnitId,
-    action: "create",
-    after: nominationSummary(columns),
-  });
+  await recordAudit(tx, NOMINATION_AUDIT, { actor, id: row.id, unit: options.nominatingUnitId, action: "create", after: nominationSummary(columns) });
   return { ok: true, id: row.id, change: "created" };
 }
 
@@ -375,7 +362,7 @@ export async function recordOpinion(
       .execute();
     await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      entityId: nominationId,
+      id: nominationId,
       action: `opinion_${input.kind}`,
       before: before ?? null,
       after: { text: input.text, signer: input.signer, signed_on: input.signedOn },

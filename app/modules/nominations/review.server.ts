@@ -30,7 +30,7 @@ export async function acknowledgeQuota(db: DB, actor: SessionUser, nominationId:
     if (!n) return { ok: false as const, status: 404 as const, message: "记录不存在" };
     if (n.quota_acknowledged_at) return { ok: true as const };
     await tx.updateTable("nomination").set({ quota_acknowledged_by: actor.id, quota_acknowledged_at: new Date() }).where("id", "=", nominationId).execute();
-    await recordAudit(tx, NOMINATION_AUDIT, { actor, entityId: nominationId, action: "acknowledge_quota" });
+    await recordAudit(tx, NOMINATION_AUDIT, { actor, id: nominationId, action: "acknowledge_quota" });
     return { ok: true as const };
   });
 }
@@ -62,8 +62,8 @@ export async function decideQualification(
       .execute();
     await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      entityId: nominationId,
-      orgUnitId: view.nominating_unit_id,
+      id: nominationId,
+      unit: view.nominating_unit_id,
       action: "qualification",
       before: { result: view.qualification_result, reason: view.qualification_reason },
       after: { result: decision.result, reason: decision.reason || null },
@@ -108,7 +108,7 @@ export async function recordExpertScores(
         .execute();
       await recordAudit(tx, NOMINATION_AUDIT, {
         actor,
-        entityId: entry.nominationId,
+        id: entry.nominationId,
         action: "expert_score",
         before: before.has(entry.nominationId) ? { expert: expertName, score: before.get(entry.nominationId) } : null,
         after: { expert: expertName, score: entry.score },
@@ -163,8 +163,8 @@ export async function passClearCases(db: DB, actor: SessionUser, campaignId: num
       await tx.updateTable("nomination").set({ qualification_result: "pass", updated_at: new Date() }).where("id", "=", n.id).execute();
       await recordAudit(tx, NOMINATION_AUDIT, {
         actor,
-        entityId: n.id,
-        orgUnitId: n.nominating_unit_id,
+        id: n.id,
+        unit: n.nominating_unit_id,
         action: "qualification",
         before: { result: null },
         after: { result: "pass" },
@@ -251,13 +251,7 @@ export async function setCandidates(db: DB, actor: SessionUser, campaignId: numb
     if (nominationIds.length) {
       await tx.updateTable("nomination").set({ candidate: true }).where("id", "in", nominationIds).execute();
     }
-    await recordAudit(tx, CAMPAIGN_AUDIT, {
-      actor,
-      entityId: campaignId,
-      action: "select_candidates",
-      after: { nominationIds },
-      comment,
-    });
+    await recordAudit(tx, CAMPAIGN_AUDIT, { actor, id: campaignId, action: "select_candidates", after: { nominationIds }, comment });
     return { ok: true as const };
   });
 }
@@ -286,7 +280,7 @@ export async function recordVotes(
       await tx.updateTable("nomination").set({ vote_count: v.votes, updated_at: new Date() }).where("id", "=", v.nominationId).execute();
       await recordAudit(tx, NOMINATION_AUDIT, {
         actor,
-        entityId: v.nominationId,
+        id: v.nominationId,
         action: "votes",
         before: { votes: byId.get(v.nominationId)!.vote_count },
         after: { votes: v.votes },
@@ -336,7 +330,7 @@ export async function addObjection(
       .executeTakeFirstOrThrow();
     await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      entityId: nominationId,
+      id: nominationId,
       action: "objection_received",
       after: { objectionId: row.id, receivedOn: input.receivedOn, source: input.source },
       comment: input.content,
@@ -368,7 +362,7 @@ export async function resolveObjection(
     }
     await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      entityId: objection.nomination_id,
+      id: objection.nomination_id,
       action: "objection_resolved",
       before: { outcome: objection.outcome },
       after: { objectionId, outcome: input.outcome },
@@ -424,7 +418,7 @@ export async function nameAwardees(db: DB, actor: SessionUser, campaignId: numbe
     }
     await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
-      entityId: campaignId,
+      id: campaignId,
       action: "name_awardees",
       after: { named: named.length, namedOn: input.namedOn, ranking: input.ranking },
     });

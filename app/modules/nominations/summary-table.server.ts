@@ -295,8 +295,8 @@ export async function commitImport(db: DB, actor: SessionUser, campaign: Campaig
         .execute();
       await recordAudit(tx, IMPORT_AUDIT, {
         actor,
-        entityId: batchId,
-        orgUnitId: batch.org_unit_id,
+        id: batchId,
+        unit: batch.org_unit_id,
         action: "import",
         after: { filename: batch.filename, ...counts, skippedWithErrors: batch.error_count },
       });
@@ -326,7 +326,7 @@ export async function summaryTableFor(
     await db.transaction().execute((tx) =>
       recordAudit(tx, CAMPAIGN_AUDIT, {
         actor,
-        entityId: campaign.id,
+        id: campaign.id,
         action: "reveal_personal_data",
         comment: `导出汇总表（含完整身份证号和电话）${unitId ? `，单位 ${unitId}` : ""}`,
       }),

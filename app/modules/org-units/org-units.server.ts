@@ -43,7 +43,7 @@ export async function createSocialGroup(db: DB, actor: SessionUser, input: { nam
       .executeTakeFirstOrThrow();
     await recordAudit(tx, ORG_UNIT_AUDIT, {
       actor,
-      entityId: row.id,
+      id: row.id,
       action: "create",
       after: { name: input.name, shortName: input.shortName, kind: "social_group" },
     });

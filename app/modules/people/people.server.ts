@@ -162,13 +162,7 @@ export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInpu
     .values({ ...personColumns(input), ...pii, created_by: actor.id })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, PERSON_AUDIT, {
-    actor,
-    entityId: row.id,
-    orgUnitId: row.org_unit_id,
-    action: "create",
-    after: auditSummary(row),
-  });
+  await recordAudit(tx, PERSON_AUDIT, { actor, id: row.id, unit: row.org_unit_id, action: "create", after: auditSummary(row) });
   return { ok: true, id: row.id };
 }
 
@@ -219,8 +213,8 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
     .executeTakeFirstOrThrow();
   await recordAudit(tx, PERSON_AUDIT, {
     actor,
-    entityId: current.id,
-    orgUnitId: input.orgUnitId,
+    id: current.id,
+    unit: input.orgUnitId,
     action: "update",
     before: auditSummary(current),
     after: auditSummary(updated),
@@ -272,13 +266,7 @@ export async function revealPersonalData(db: DB, actor: SessionUser, id: number,
   return db.transaction().execute(async (tx) => {
     const person = await tx.selectFrom("person").selectAll().where("id", "=", id).executeTakeFirst();
     if (!person) return { ok: false as const, status: 404 as const };
-    await recordAudit(tx, PERSON_AUDIT, {
-      actor,
-      entityId: id,
-      orgUnitId: person.org_unit_id,
-      action: "reveal_personal_data",
-      comment: reason,
-    });
+    await recordAudit(tx, PERSON_AUDIT, { actor, id, unit: person.org_unit_id, action: "reveal_personal_data", comment: reason });
     return {
       ok: true as const,
       idNumber: decrypt(person.id_number_cipher),

@@ -227,13 +227,7 @@ export async function recordConsent(
       .values({ person_id: personId, ...values })
       .onConflict((oc) => oc.column("person_id").doUpdateSet(values))
       .execute();
-    await recordAudit(tx, PERSON_AUDIT, {
-      actor,
-      entityId: personId,
-      orgUnitId: person.org_unit_id,
-      action: "consent_given",
-      comment: input.howObtained,
-    });
+    await recordAudit(tx, PERSON_AUDIT, { actor, id: personId, unit: person.org_unit_id, action: "consent_given", comment: input.howObtained });
   });
   return { ok: true };
 }
@@ -249,7 +243,7 @@ export async function withdrawConsent(db: DB, actor: SessionUser, personId: numb
       .set({ consented: false, photo: null, photo_type: null, recorded_by: actor.id, recorded_at: new Date() })
       .where("person_id", "=", personId)
       .execute();
-    await recordAudit(tx, PERSON_AUDIT, { actor, entityId: personId, orgUnitId: person.org_unit_id, action: "consent_withdrawn", comment: reason });
+    await recordAudit(tx, PERSON_AUDIT, { actor, id: personId, unit: person.org_unit_id, action: "consent_withdrawn", comment: reason });
   });
   return { ok: true };
 }
@@ -308,7 +302,7 @@ export async function addPublicity(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, PUBLICITY_AUDIT, { actor, entityId: row.id, orgUnitId: unitId, action: "create", after: { ...input } });
+    await recordAudit(tx, PUBLICITY_AUDIT, { actor, id: row.id, unit: unitId, action: "create", after: { ...input } });
     return { ok: true as const, id: row.id };
   });
 }

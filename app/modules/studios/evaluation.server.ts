@@ -34,7 +34,7 @@ export async function saveCriteria(db: DB, actor: SessionUser, year: number, cri
       .execute();
     await recordAudit(tx, CRITERIA_AUDIT, {
       actor,
-      entityId: year,
+      id: year,
       action: "update",
       before: Object.fromEntries(before.map((c) => [c.key, `${c.weight}分/${c.target}`])),
       after: Object.fromEntries(criteria.map((c) => [c.key, `${c.weight}分/${c.target}`])),
@@ -146,8 +146,8 @@ export async function gradeStudio(
       .execute();
     await recordAudit(tx, STUDIO_AUDIT, {
       actor,
-      entityId: studioId,
-      orgUnitId: studio.org_unit_id,
+      id: studioId,
+      unit: studio.org_unit_id,
       action: "evaluation",
       before: before ? { year, grade: before.grade, score: Number(before.score) } : null,
       after: { year, grade: input.grade, score: total, ...figures },

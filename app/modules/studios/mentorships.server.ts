@@ -90,8 +90,8 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
         .executeTakeFirstOrThrow();
       await recordAudit(tx, STUDIO_AUDIT, {
         actor,
-        entityId: studioId,
-        orgUnitId: studio.org_unit_id,
+        id: studioId,
+        unit: studio.org_unit_id,
         action: "mentorship_start",
         after: { mentorshipId: row.id, apprentice: input.name, startDate: input.startDate, plannedEnd: input.plannedEnd },
       });
@@ -144,8 +144,8 @@ export async function endMentorship(
     await tx.updateTable("mentorship").set({ status: input.outcome, ended_on: input.endedOn, end_reason: input.reason }).where("id", "=", m.id).execute();
     await recordAudit(tx, STUDIO_AUDIT, {
       actor,
-      entityId: m.studio_id,
-      orgUnitId: m.org_unit_id,
+      id: m.studio_id,
+      unit: m.org_unit_id,
       action: "mentorship_end",
       before: { mentorshipId: m.id, status: "active" },
       after: { mentorshipId: m.id, status: input.outcome, endedOn: input.endedOn },

@@ -72,8 +72,8 @@ export async function addMilestone(db: DB, actor: SessionUser, m: MentorshipView
     if (status === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, input.kind, details);
     await recordAudit(tx, MILESTONE_AUDIT, {
       actor,
-      entityId: row.id,
-      orgUnitId: m.org_unit_id,
+      id: row.id,
+      unit: m.org_unit_id,
       action: "create",
       after: { mentorshipId: m.id, kind: input.kind, occurredOn: input.occurredOn, status, files: checked.length, ...details },
     });
@@ -90,8 +90,8 @@ async function applyVerifiedMilestone(tx: Tx, actor: SessionUser, apprenticeId: 
   await tx.updateTable("person").set({ skill_level: to, updated_at: new Date() }).where("id", "=", apprenticeId).execute();
   await recordAudit(tx, PERSON_AUDIT, {
     actor,
-    entityId: apprenticeId,
-    orgUnitId: person.org_unit_id,
+    id: apprenticeId,
+    unit: person.org_unit_id,
     action: "update",
     before: { skillLevel: person.skill_level },
     after: { skillLevel: to },
@@ -120,8 +120,8 @@ export async function reviewMilestone(
     if (input.decision === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, milestone.kind, milestone.details);
     await recordAudit(tx, MILESTONE_AUDIT, {
       actor,
-      entityId: milestoneId,
-      orgUnitId: m.org_unit_id,
+      id: milestoneId,
+      unit: m.org_unit_id,
       action: input.decision === "verified" ? "verify" : "reject",
       before: { status: "pending" },
       after: { status: input.decision },

@@ -163,13 +163,7 @@ export async function createStudio(db: DB, actor: SessionUser, input: StudioInpu
         .values({ ...studioColumns(input), person_id: leader.id, award_id: leader.award_id, created_by: actor.id })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, STUDIO_AUDIT, {
-        actor,
-        entityId: row.id,
-        orgUnitId: input.orgUnitId,
-        action: "create",
-        after: { ...input, status: "draft" },
-      });
+      await recordAudit(tx, STUDIO_AUDIT, { actor, id: row.id, unit: input.orgUnitId, action: "create", after: { ...input, status: "draft" } });
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
@@ -192,8 +186,8 @@ export async function updateStudio(db: DB, actor: SessionUser, id: number, input
       .execute();
     await recordAudit(tx, STUDIO_AUDIT, {
       actor,
-      entityId: id,
-      orgUnitId: input.orgUnitId,
+      id,
+      unit: input.orgUnitId,
       action: "update",
       before: { name: current.name, hostEnterprise: current.host_enterprise, address: current.address, focusSector: current.focus_sector },
       after: { name: input.name, hostEnterprise: input.hostEnterprise, address: input.address, focusSector: input.focusSector },
@@ -239,8 +233,8 @@ export async function takeStudioStep(
         .execute();
       await recordAudit(tx, STUDIO_AUDIT, {
         actor,
-        entityId: id,
-        orgUnitId: studio.org_unit_id,
+        id,
+        unit: studio.org_unit_id,
         action: `step_${step}`,
         before: { status: studio.status },
         after: { status: rule.to, ...(step === "accredit" ? { plaqueNumber: input.plaqueNumber, accreditedOn: input.accreditedOn } : {}) },

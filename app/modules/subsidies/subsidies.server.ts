@@ -74,7 +74,7 @@ export async function savePolicy(
         .execute();
     await recordAudit(tx, SUBSIDY_POLICY_AUDIT, {
       actor,
-      entityId: year,
+      id: year,
       action: before ? "update" : "create",
       before: before ? { budgetFen: Number(before.budget_fen), sharePercent: before.share_percent, holdbackPercent: before.holdback_percent } : null,
       after: { budgetFen: input.budget, sharePercent: input.sharePercent, holdbackPercent: input.holdbackPercent, caps: input.caps },
@@ -204,7 +204,7 @@ export async function createApplication(db: DB, actor: SessionUser, year: number
         .values({ ...applicationColumns(input), year, person_id: actor.personId!, org_unit_id: person.org_unit_id, created_by: actor.id })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, SUBSIDY_AUDIT, { actor, entityId: row.id, orgUnitId: person.org_unit_id, action: "create", after: { year, ...input } });
+      await recordAudit(tx, SUBSIDY_AUDIT, { actor, id: row.id, unit: person.org_unit_id, action: "create", after: { year, ...input } });
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
@@ -228,8 +228,8 @@ export async function updateApplication(db: DB, actor: SessionUser, id: number, 
         .execute();
       await recordAudit(tx, SUBSIDY_AUDIT, {
         actor,
-        entityId: id,
-        orgUnitId: app.org_unit_id,
+        id,
+        unit: app.org_unit_id,
         action: "update",
         before: { tuitionFen: Number(app.tuition_fen), requestedFen: Number(app.requested_fen), targetDegree: app.target_degree },
         after: { tuitionFen: input.tuition, requestedFen: input.requested, targetDegree: input.targetDegree },
@@ -274,13 +274,7 @@ export async function addAttachments(
         .values({ application_id: app.id, kind, ...storedFileColumns(file, actor.id) })
         .execute();
     }
-    await recordAudit(tx, SUBSIDY_AUDIT, {
-      actor,
-      entityId: app.id,
-      orgUnitId: app.org_unit_id,
-      action: "attach",
-      after: { kind, files: checked.map((f) => f.name) },
-    });
+    await recordAudit(tx, SUBSIDY_AUDIT, { actor, id: app.id, unit: app.org_unit_id, action: "attach", after: { kind, files: checked.map((f) => f.name) } });
   });
   return { ok: true };
 }
@@ -405,8 +399,8 @@ export async function takeSubsidyStep(
     await tx.updateTable("subsidy_application").set(changes).where("id", "=", id).execute();
     await recordAudit(tx, SUBSIDY_AUDIT, {
       actor,
-      entityId: id,
-      orgUnitId: app.org_unit_id,
+      id,
+      unit: app.org_unit_id,
       action: `subsidy_${step}`,
       before: { status: app.status },
       after,

@@ -66,8 +66,8 @@ export async function createUser(db: DB, actor: SessionUser | null, input: Creat
         .execute();
       await recordAudit(tx, USER_AUDIT, {
         actor,
-        entityId: id,
-        orgUnitId: binding.org_unit_id,
+        id,
+        unit: binding.org_unit_id,
         action: "create",
         after: { username: input.username, displayName: input.displayName, role: input.role, ...binding },
       });
@@ -97,16 +97,10 @@ export async function updateUser(db: DB, actor: SessionUser, id: string, input: 
       .execute();
     await recordAudit(tx, USER_AUDIT, {
       actor,
-      entityId: id,
-      orgUnitId: binding.org_unit_id,
+      id,
+      unit: binding.org_unit_id,
       action: "update",
-      before: {
-        displayName: current.display_name,
-        role: current.role,
-        active: current.active,
-        org_unit_id: current.org_unit_id,
-        person_id: current.person_id,
-      },
+      before: { displayName: current.display_name, role: current.role, active: current.active, org_unit_id: current.org_unit_id, person_id: current.person_id },
       after: { displayName: input.displayName, role: input.role, active: input.active, ...binding },
     });
   });
@@ -126,7 +120,7 @@ export async function resetPassword(db: DB, actor: SessionUser, id: string, pass
       .where("id", "=", id)
       .executeTakeFirst();
     if (!result.numUpdatedRows) return false;
-    await recordAudit(tx, USER_AUDIT, { actor, entityId: id, action: "reset_password" });
+    await recordAudit(tx, USER_AUDIT, { actor, id, action: "reset_password" });
     return true;
   });
   if (updated) await endAllSessions(db, id);
