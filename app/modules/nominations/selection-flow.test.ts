@@ -75,7 +75,7 @@ describe("nominations", () => {
     const campaign = await makeCampaign(t.db, { number: 15, deadline: "2018-03-10" });
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const city = await makeUser(t.db, "city_admin");
-    expect(await nominate(officer, campaign.id)).toEqual({ ok: false, status: 403 });
+    expect(await nominate(officer, campaign.id)).toEqual({ ok: false, status: 403, message: "您无权新增此推荐" });
     expect(await nominate(city, campaign.id)).toMatchObject({ ok: true });
   });
 });
