@@ -24,6 +24,7 @@ import { canManageEvent } from "~/modules/events/policy";
 import { CHANNEL_LABELS, finished, KIND_LABELS } from "~/modules/events/reach";
 import { hoursSchema, outsiderSchema } from "~/modules/events/schema";
 import { Options } from "~/components/forms";
+import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? "活动"} · 匠心` }];
 
@@ -97,9 +98,7 @@ export default function EventPage() {
   const data = useActionData<typeof action>();
   return (
     <section>
-      <p>
-        <Link to="/events">← 交流培训</Link>
-      </p>
+      <BackLink to="/events">交流培训</BackLink>
       <div className="page-head">
         <h1>{event.title}</h1>
         {manage ? (

@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
 import { createEvent, organiserOptions, seriesOptions } from "~/modules/events/events.server";
 import { eventSchema } from "~/modules/events/schema";
 import { submitForm } from "~/lib/form.server";
+import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "组织交流培训活动 · 匠心" }];
 
@@ -37,9 +38,7 @@ export default function NewEvent() {
   const lastResult = useActionData<typeof action>();
   return (
     <section>
-      <p>
-        <Link to="/events">← 交流培训</Link>
-      </p>
+      <BackLink to="/events">交流培训</BackLink>
       <h1>组织交流培训活动</h1>
       <EventForm
         lastResult={lastResult}

@@ -8,6 +8,7 @@ import { idParam, notFound } from "~/lib/http.server";
 import { seriesOf } from "~/modules/events/events.server";
 import { canManageEvent } from "~/modules/events/policy";
 import { KIND_LABELS } from "~/modules/events/reach";
+import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "系列活动 · 匠心" }];
 
@@ -26,9 +27,7 @@ export default function Series() {
   const { series, events } = useLoaderData<typeof loader>();
   return (
     <section>
-      <p>
-        <Link to="/events">← 交流培训</Link>
-      </p>
+      <BackLink to="/events">交流培训</BackLink>
       <h1>系列活动：{series.title}</h1>
       {series.description ? <p className="lead">{series.description}</p> : null}
       <ol className="timeline">

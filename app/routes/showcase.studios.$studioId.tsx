@@ -9,6 +9,7 @@ import { shareMeta } from "~/lib/og";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { publicStudio } from "~/modules/showcase/showcase.server";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
+import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`) : [{ title: "工匠工作室" }];
@@ -23,9 +24,7 @@ export default function PublicStudio() {
   const { studio: s } = useLoaderData<typeof loader>();
   return (
     <section>
-      <p>
-        <Link to="/showcase/studios">← 工匠工作室</Link>
-      </p>
+      <BackLink to="/showcase/studios">工匠工作室</BackLink>
       <h1>{s.name}</h1>
       <dl className="facts card">
         <dt>依托企业</dt>

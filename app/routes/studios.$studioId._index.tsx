@@ -17,6 +17,7 @@ import { mentorshipsOf } from "~/modules/studios/mentorships.server";
 import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
 import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
+import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
 
@@ -64,9 +65,7 @@ export default function StudioPage() {
   const active = mentorships.filter((m) => m.status === "active");
   return (
     <section>
-      <p>
-        <Link to="/studios">← 工匠工作室</Link>
-      </p>
+      <BackLink to="/studios">工匠工作室</BackLink>
       <div className="page-head">
         <h1>{studio.name}</h1>
         <span className="badge">{STUDIO_STATUS_LABELS[studio.status as StudioStatus]}</span>

@@ -15,6 +15,7 @@ import { availableSteps, canEditApplication, canUploadGraduation, SUBSIDY_STATUS
 import { ATTACHMENT_LABELS, STUDY_MODE_LABELS, stepSchema } from "~/modules/subsidies/schema";
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { todayInTaizhou } from "~/lib/time";
+import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助申请 · 匠心" }];
 
@@ -74,9 +75,7 @@ export default function SubsidyPage() {
   const uploadKinds = canEdit ? (["admission", "receipt"] as const) : canUploadGraduation ? (["graduation"] as const) : [];
   return (
     <section>
-      <p>
-        <Link to="/subsidies">← 学历提升补助</Link>
-      </p>
+      <BackLink to="/subsidies">学历提升补助</BackLink>
       <div className="page-head">
         <h1>
           {app.name} · {app.year}年学历提升补助

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
@@ -8,6 +8,7 @@ import { applicationSchema } from "~/modules/subsidies/schema";
 import { createApplication, findPolicy } from "~/modules/subsidies/subsidies.server";
 import { yearInTaizhou } from "~/lib/time";
 import { submitForm } from "~/lib/form.server";
+import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "申请学历提升补助 · 匠心" }];
 
@@ -38,9 +39,7 @@ export default function NewSubsidy() {
   const lastResult = useActionData<typeof action>();
   return (
     <section>
-      <p>
-        <Link to="/subsidies">← 学历提升补助</Link>
-      </p>
+      <BackLink to="/subsidies">学历提升补助</BackLink>
       <h1>申请{year}年学历提升补助</h1>
       <p className="lead">保存后上传录取（入学）证明和学费收据，再提交县级总工会审核。</p>
       {policy && !policy.open ? <p className="notice">{year}年暂未开放申请，可以先保存草稿。</p> : null}

@@ -1,7 +1,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { FieldError } from "~/components/forms";
 import { getDb } from "~/db.server";
@@ -9,6 +9,7 @@ import { parseYuan } from "~/lib/money";
 import { policySchema, TARGET_DEGREES } from "~/modules/subsidies/schema";
 import { budgetStatus, findPolicy, savePolicy } from "~/modules/subsidies/subsidies.server";
 import { yearParam } from "~/lib/time";
+import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助政策 · 匠心" }];
 
@@ -55,9 +56,7 @@ export default function SubsidyPolicy() {
   const yuan = (fen: number | undefined) => (fen === undefined ? "" : (fen / 100).toFixed(2));
   return (
     <section>
-      <p>
-        <Link to="/subsidies">← 学历提升补助</Link>
-      </p>
+      <BackLink to="/subsidies">学历提升补助</BackLink>
       <h1>{year}年学历提升补助政策</h1>
       <p className="lead">
         已批准 {(budget.committed / 100).toFixed(2)} 元，已拨付 {(budget.paid / 100).toFixed(2)} 元。预算不能低于已批准的金额。
