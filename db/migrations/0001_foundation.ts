@@ -65,7 +65,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("username", "text", (c) => c.notNull().unique())
     .addColumn("display_name", "text", (c) => c.notNull())
     .addColumn("password_hash", "text", (c) => c.notNull())
-    .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('city_admin', 'county_officer', 'craftsman')`))
+    .addColumn("role", "text", (c) =>
+      c.notNull().check(sql`role in ('city_admin', 'county_officer', 'craftsman')`),
+    )
     .addColumn("org_unit_id", "integer", (c) => c.references("org_unit.id"))
     .addColumn("person_id", "integer", (c) => c.references("person.id").unique())
     .addColumn("active", "boolean", (c) => c.notNull().defaultTo(true))

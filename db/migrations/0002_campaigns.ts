@@ -4,32 +4,19 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("campaign")
     .addColumn("id", "serial", (c) => c.primaryKey())
-    .addColumn("number", "integer", (c) =>
-      c
-        .notNull()
-        .unique()
-        .check(sql`number > 0`),
-    )
+    .addColumn("number", "integer", (c) => c.notNull().unique().check(sql`number > 0`))
     .addColumn("year", "integer", (c) => c.notNull().check(sql`year between 2000 and 2100`))
     .addColumn("title", "text", (c) => c.notNull())
     .addColumn("nomination_deadline", "date", (c) => c.notNull())
-    .addColumn("quota_per_unit", "integer", (c) =>
-      c
-        .notNull()
-        .defaultTo(5)
-        .check(sql`quota_per_unit > 0`),
-    )
-    .addColumn("title_count", "integer", (c) =>
-      c
-        .notNull()
-        .defaultTo(20)
-        .check(sql`title_count > 0`),
-    )
+    .addColumn("quota_per_unit", "integer", (c) => c.notNull().defaultTo(5).check(sql`quota_per_unit > 0`))
+    .addColumn("title_count", "integer", (c) => c.notNull().defaultTo(20).check(sql`title_count > 0`))
     .addColumn("status", "text", (c) =>
       c
         .notNull()
         .defaultTo("nominating")
-        .check(sql`status in ('nominating', 'qualification', 'expert_review', 'online_vote', 'public_notice', 'final_approval', 'closed')`),
+        .check(
+          sql`status in ('nominating', 'qualification', 'expert_review', 'online_vote', 'public_notice', 'final_approval', 'closed')`,
+        ),
     )
     .addColumn("notice_start", "date")
     .addColumn("notice_end", "date")
@@ -101,10 +88,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("content", "text", (c) => c.notNull())
     .addColumn("handling", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("outcome", "text", (c) =>
-      c
-        .notNull()
-        .defaultTo("pending")
-        .check(sql`outcome in ('pending', 'dismissed', 'upheld')`),
+      c.notNull().defaultTo("pending").check(sql`outcome in ('pending', 'dismissed', 'upheld')`),
     )
     .addColumn("recorded_by", "text", (c) => c.notNull())
     .addColumn("recorded_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
@@ -137,12 +121,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("rows_cipher", "text", (c) => c.notNull())
     .addColumn("row_count", "integer", (c) => c.notNull())
     .addColumn("error_count", "integer", (c) => c.notNull())
-    .addColumn("status", "text", (c) =>
-      c
-        .notNull()
-        .defaultTo("previewed")
-        .check(sql`status in ('previewed', 'committed')`),
-    )
+    .addColumn("status", "text", (c) => c.notNull().defaultTo("previewed").check(sql`status in ('previewed', 'committed')`))
     .addColumn("summary", "jsonb")
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("committed_at", "timestamptz")

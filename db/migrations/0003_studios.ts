@@ -44,10 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("planned_end", "date", (c) => c.notNull())
     .addColumn("goals", "text", (c) => c.notNull())
     .addColumn("status", "text", (c) =>
-      c
-        .notNull()
-        .defaultTo("active")
-        .check(sql`status in ('active', 'completed', 'ended_early')`),
+      c.notNull().defaultTo("active").check(sql`status in ('active', 'completed', 'ended_early')`),
     )
     .addColumn("ended_on", "date")
     .addColumn("end_reason", "text")
@@ -66,12 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("occurred_on", "date", (c) => c.notNull())
     .addColumn("details", "jsonb", (c) => c.notNull())
     .addColumn("benefit_fen", "bigint")
-    .addColumn("status", "text", (c) =>
-      c
-        .notNull()
-        .defaultTo("pending")
-        .check(sql`status in ('pending', 'verified', 'rejected')`),
-    )
+    .addColumn("status", "text", (c) => c.notNull().defaultTo("pending").check(sql`status in ('pending', 'verified', 'rejected')`))
     .addColumn("review_comment", "text")
     .addColumn("reviewed_by", "text")
     .addColumn("reviewed_at", "timestamptz")

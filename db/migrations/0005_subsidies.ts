@@ -6,12 +6,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("year", "integer", (c) => c.primaryKey())
     .addColumn("budget_fen", "bigint", (c) => c.notNull().check(sql`budget_fen >= 0`))
     .addColumn("share_percent", "integer", (c) => c.notNull().check(sql`share_percent between 1 and 100`))
-    .addColumn("holdback_percent", "integer", (c) =>
-      c
-        .notNull()
-        .defaultTo(0)
-        .check(sql`holdback_percent between 0 and 100`),
-    )
+    .addColumn("holdback_percent", "integer", (c) => c.notNull().defaultTo(0).check(sql`holdback_percent between 0 and 100`))
     .addColumn("years_after_award", "integer", (c) => c.notNull().check(sql`years_after_award between 0 and 50`))
     .addColumn("open", "boolean", (c) => c.notNull().defaultTo(true))
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
