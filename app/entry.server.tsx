@@ -1,11 +1,11 @@
 import crypto from "node:crypto";
-import { PassThrough } from "node:stream";
 import type { EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
+import { withoutStrayNuls } from "~/lib/stray-nuls.server";
 import { env } from "~db/env";
 
 // A bad setting stops the server as it starts, with the variable named, not on the first request.
@@ -53,7 +53,7 @@ export default function handleRequest(request: Request, responseStatusCode: numb
       {
         [botRequest ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = withoutStrayNuls();
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           applySecurityHeaders(responseHeaders, nonce);
