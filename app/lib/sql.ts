@@ -19,6 +19,8 @@ export interface Page<T> {
   total: number;
   page: number;
   pageSize: number;
+  /** Said once above the list, e.g. why a search was not run. */
+  notice?: string;
 }
 
 /**

@@ -42,7 +42,7 @@ const STAGE_FILTERS = {
 } as const;
 
 export default function Nominations() {
-  const { campaign, rows, total, page, pageSize, filter, units, canCreate } = useLoaderData<typeof loader>();
+  const { campaign, rows, total, page, pageSize, filter, units, canCreate, notice } = useLoaderData<typeof loader>();
   return (
     <section>
       <p>
@@ -72,6 +72,11 @@ export default function Nominations() {
           查询
         </button>
       </Form>
+      {notice ? (
+        <p className="notice" role="alert">
+          {notice}
+        </p>
+      ) : null}
       {rows.length === 0 ? (
         <p className="empty">没有符合条件的推荐人选。</p>
       ) : (

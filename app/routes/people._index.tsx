@@ -49,6 +49,11 @@ export default function People() {
           {navigation.state === "loading" ? "查询中…" : "查询"}
         </button>
       </Form>
+      {data.notice ? (
+        <p className="notice" role="alert">
+          {data.notice}
+        </p>
+      ) : null}
       <DataTable
         rows={data.rows}
         empty="没有符合条件的人员。"

@@ -8,6 +8,7 @@ import * as m0006 from "./0006_events";
 import * as m0007 from "./0007_showcase";
 import * as m0008 from "./0008_plan";
 import * as m0009 from "./0009_figure_indexes";
+import * as m0010 from "./0010_masks";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "0007_showcase": m0007,
   "0008_plan": m0008,
   "0009_figure_indexes": m0009,
+  "0010_masks": m0010,
 };

@@ -16,7 +16,10 @@ import { endOfDay, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
 import { EVENT_AUDIT } from "~/modules/events/labels";
 import { type Tx } from "~db";
-import { type SaveResult } from "~/lib/result";
+import { type Refusal, type SaveResult } from "~/lib/result";
+import { spendExactLookup } from "~/modules/people/lookup.server";
+import { maskIdNumber } from "~/modules/people/id-number";
+import { relationTo } from "~/auth/relation";
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -234,7 +237,7 @@ export function attendanceByEvent(db: DB) {
     ]);
 }
 
-export type ParticipantResult = { ok: true } | { ok: false; status: 400 | 403 | 404 | 409; message: string };
+export type ParticipantResult = { ok: true } | Refusal;
 
 async function capacityLeft(tx: Tx, eventId: number, capacity: number | null): Promise<boolean> {
   if (capacity === null) return true;
@@ -260,12 +263,18 @@ export async function addParticipant(
       if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false as const, status: 409 as const, message: "已达到人数上限" };
       let values;
       if ("idNumber" in who) {
+        const idNumber = who.idNumber.trim().toUpperCase();
+        const refused = await spendExactLookup(tx, actor, { masked: maskIdNumber(idNumber) }, "登记活动参加人员");
+        if (refused) return refused;
         const person = await tx
           .selectFrom("person")
-          .select(["id", "name"])
-          .where("id_number_hash", "=", lookupHash(who.idNumber.trim().toUpperCase()))
+          .select(["id", "name", "org_unit_id"])
+          .where("id_number_hash", "=", lookupHash(idNumber))
           .executeTakeFirst();
-        if (!person) return { ok: false as const, status: 404 as const, message: "平台上没有该身份证号码的人员，请按外部人员登记" };
+        // Someone the organiser may not see is answered like no one: the form must not become a
+        // way to learn who holds a number in another county.
+        const reachable = person && (person.org_unit_id === event.org_unit_id || relationTo(actor, person.org_unit_id, person.id) !== null);
+        if (!person || !reachable) return { ok: false as const, status: 404 as const, message: "本单位没有该身份证号码的人员，请按外部人员登记" };
         values = { person_id: person.id };
       } else {
         values = {

@@ -16,6 +16,8 @@ import { relationTo } from "~/auth/relation";
 import { NOMINATION_AUDIT } from "~/modules/nominations/labels";
 import { type Tx } from "~db";
 import { type Refusal, type SaveResult } from "~/lib/result";
+import { exactNumberOf, spendExactLookupAlone } from "~/modules/people/lookup.server";
+import { sql } from "kysely";
 
 export const NOMINATION_COLUMNS = [
   "nomination.id",
@@ -119,10 +121,14 @@ export interface NominationFilter {
 export async function listNominations(db: DB, user: SessionUser, campaignId: number, filter: NominationFilter) {
   let query = baseQuery(db).where("nomination.campaign_id", "=", campaignId).where(nominationVisibleTo(user));
   if (filter.unitId) query = query.where("nomination.nominating_unit_id", "=", filter.unitId);
+  let notice: string | undefined;
   if (filter.q) {
-    const id = filter.q.replace(/\s+/g, "").toUpperCase();
-    if (/^\d{17}[\dX]$/.test(id)) query = query.where("person.id_number_hash", "=", lookupHash(id));
-    else {
+    const exact = exactNumberOf(filter.q);
+    if (exact) {
+      notice = (await spendExactLookupAlone(db, user, exact, "推荐人选查询"))?.message;
+      // Past the day's limit the search matches nothing, and the page says why.
+      query = notice ? query.where(sql<boolean>`false`) : query.where(`person.${exact.column}`, "=", exact.hash);
+    } else {
       const like = `%${escapeLike(filter.q)}%`;
       query = query.where((eb) => eb.or([eb("person.name", "ilike", like), eb("person.employer", "ilike", like)]));
     }
@@ -150,10 +156,10 @@ export async function listNominations(db: DB, user: SessionUser, campaignId: num
   const withEligibility = rows.map((r) => ({ ...r, eligibility: eligibilityOf(r) }));
   if (byEligibility) {
     const wanted = withEligibility.filter((r) => r.eligibility.eligible === (filter.stage === "eligible"));
-    return { rows: wanted.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: wanted.length, page, pageSize: PAGE_SIZE };
+    return { rows: wanted.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: wanted.length, page, pageSize: PAGE_SIZE, notice };
   }
   const count = await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  return { rows: withEligibility, total: Number(count.n), page, pageSize: PAGE_SIZE };
+  return { rows: withEligibility, total: Number(count.n), page, pageSize: PAGE_SIZE, notice };
 }
 
 export type NominationSaveResult = SaveResult<{ id: number; change: "created" | "updated" | "unchanged" }> | Refusal;

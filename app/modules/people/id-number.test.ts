@@ -50,8 +50,8 @@ describe("parseIdNumber", () => {
 });
 
 describe("masking and phones", () => {
-  it("shows only the first and last four characters of an ID number", () => {
-    expect(maskIdNumber("33108119850601123X")).toBe("3310**********123X");
+  it("shows only the first four digits of an ID number: none of the birth date, sequence or check digit", () => {
+    expect(maskIdNumber("33108119850601123X")).toBe("3310**************");
   });
 
   it("masks the middle of phone numbers", () => {

@@ -63,8 +63,13 @@ export function crossCheckIdNumber(facts: IdNumberFacts, sex: Sex, birthDate: st
   return null;
 }
 
+/**
+ * Only the first four digits (province and city) stay: the birth date and sex are shown beside the
+ * mask and the county is known from the unit, so showing any of the last four would leave too few
+ * unknown digits for the exact-number search to confirm.
+ */
 export function maskIdNumber(id: string): string {
-  return id.slice(0, 4) + "*".repeat(10) + id.slice(14);
+  return id.slice(0, 4) + "*".repeat(14);
 }
 
 export function normalisePhone(input: string): string {

@@ -4,6 +4,7 @@ export const PERSON_AUDIT = auditTrail("person", "人员档案", {
   create: "新建",
   update: "修改",
   reveal_personal_data: "查看完整证件号/电话",
+  exact_lookup: "按完整证件号/电话查找",
   consent_given: "登记公开同意",
   consent_withdrawn: "撤回公开同意",
 });

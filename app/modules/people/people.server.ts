@@ -5,7 +5,7 @@ import type { SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
-import { crossCheckIdNumber, maskIdNumber, maskPhone, normaliseIdNumber, normalisePhone, parseIdNumber } from "~/modules/people/id-number";
+import { crossCheckIdNumber, maskIdNumber, maskPhone, parseIdNumber } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
 import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema";
@@ -13,6 +13,7 @@ import { ownRowsOf } from "~/auth/scope.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";
 import { type Refusal, type SaveResult } from "~/lib/result";
+import { exactNumberOf, spendExactLookupAlone } from "~/modules/people/lookup.server";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 export const PERSON_COLUMNS = [
@@ -62,29 +63,27 @@ export interface PersonFilter {
   page?: number;
 }
 
-/** A search text that is a whole ID or phone number is matched exactly through its lookup hash. */
-function exactLookup(q: string): { column: "id_number_hash" | "phone_hash"; hash: string } | null {
-  const id = normaliseIdNumber(q);
-  if (/^\d{17}[\dX]$/.test(id)) return { column: "id_number_hash", hash: lookupHash(id) };
-  const phone = normalisePhone(q);
-  if (/^(1\d{10}|0\d{9,11})$/.test(phone)) return { column: "phone_hash", hash: lookupHash(phone) };
-  return null;
-}
-
 export async function listPeople(db: DB, user: SessionUser, filter: PersonFilter) {
   let query = db.selectFrom("person").innerJoin("org_unit", "org_unit.id", "person.org_unit_id").where(personVisibleTo(user));
   if (filter.orgUnitId) query = query.where("person.org_unit_id", "=", filter.orgUnitId);
   if (filter.skillLevel) query = query.where("person.skill_level", "=", filter.skillLevel);
+  let notice: string | undefined;
   if (filter.q) {
-    const exact = exactLookup(filter.q);
+    const exact = exactNumberOf(filter.q);
     if (exact) {
+      notice = (await spendExactLookupAlone(db, user, exact, "人员查询"))?.message;
+      // Past the day's limit the search matches nothing, and the page says why.
+      if (notice) query = query.where(sql<boolean>`false`);
       query = query.where(`person.${exact.column}`, "=", exact.hash);
     } else {
       const like = `%${escapeLike(filter.q)}%`;
       query = query.where((eb) => eb.or([eb("person.name", "ilike", like), eb("person.employer", "ilike", like)]));
     }
   }
-  return paginate(query.select([...PERSON_COLUMNS, "org_unit.short_name as unit_name"]).orderBy("person.id", "desc"), query, filter.page);
+  return {
+    ...(await paginate(query.select([...PERSON_COLUMNS, "org_unit.short_name as unit_name"]).orderBy("person.id", "desc"), query, filter.page)),
+    notice,
+  };
 }
 
 export async function findPerson(db: DB, id: number) {

@@ -8,6 +8,9 @@ import { lookupHash } from "~/modules/people/pii.server";
 import { canManageApprentices, canViewStudio, relation } from "~/modules/studios/policy";
 import { type ApprenticeInput } from "~/modules/studios/schema";
 import { STUDIO_AUDIT } from "~/modules/studios/labels";
+import { spendExactLookup } from "~/modules/people/lookup.server";
+import { maskIdNumber } from "~/modules/people/id-number";
+import { type Refusal, type SaveResult } from "~/lib/result";
 
 /** A pairing as its pages show it, with the apprentice's name, level and employer. */
 const MENTORSHIP_COLUMNS = [
@@ -39,8 +42,7 @@ export async function mentorshipsOf(db: DB, studioId: number) {
     .execute();
 }
 
-export type MentorshipResult =
-  { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404; message: string };
+export type MentorshipResult = SaveResult | Refusal;
 
 /**
  * Takes an apprentice on: the person is found by ID number or registered under the studio's
@@ -58,15 +60,22 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
         const leaderHash = await tx.selectFrom("person").select("id_number_hash").where("id", "=", studio.person_id).executeTakeFirstOrThrow();
         if (leaderHash.id_number_hash === lookupHash(idNumber)) return { ok: false, fieldErrors: { idNumber: ["领衔工匠不能做自己工作室的学徒"] } };
       }
-      let person = await tx.selectFrom("person").select(["id", "name"]).where("id_number_hash", "=", lookupHash(idNumber)).executeTakeFirst();
+      // Finding a person by the whole number is an exact lookup: counted, recorded, and it must not
+      // reach, name or link anyone outside the studio's unit (only the city links across units).
+      const refused = await spendExactLookup(tx, actor, { masked: maskIdNumber(idNumber) }, "登记学徒");
+      if (refused) return refused;
+      let person = await tx.selectFrom("person").select(["id", "name", "org_unit_id"]).where("id_number_hash", "=", lookupHash(idNumber)).executeTakeFirst();
+      if (person && person.org_unit_id !== studio.org_unit_id && actor.role !== "city_admin") {
+        return { ok: false, fieldErrors: { idNumber: ["该身份证号码已在其他县（市、区）登记，不能在本工作室直接登记；跨单位结对请联系市总工会"] } };
+      }
       if (person && person.name !== input.name) {
-        return { ok: false, fieldErrors: { name: [`该身份证号码已登记，姓名为“${person.name}”，请核对`] } };
+        return { ok: false, fieldErrors: { name: ["姓名与该身份证号码已登记的姓名不一致，请核对"] } };
       }
       if (!person) {
         // The registering user may be the craftsman: the studio's unit files the record.
         const created = await insertPerson(tx, actor, { ...input, orgUnitId: studio.org_unit_id });
         if (!created.ok) return created;
-        person = { id: created.id, name: input.name };
+        person = { id: created.id, name: input.name, org_unit_id: studio.org_unit_id };
       }
       const already = await tx
         .selectFrom("mentorship")

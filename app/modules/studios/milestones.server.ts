@@ -87,6 +87,9 @@ async function applyVerifiedMilestone(tx: Tx, actor: SessionUser, apprenticeId: 
   const person = await tx.selectFrom("person").select(["skill_level", "org_unit_id"]).where("id", "=", apprenticeId).forUpdate().executeTakeFirstOrThrow();
   const to = String(details.toLevel);
   if (skillRank(to) <= skillRank(person.skill_level)) return;
+  // A record of another county is that county's to change: a verifier reaches it only through a
+  // mentorship, and a link must not become a way to edit someone else's people.
+  if (!isOfficerOf(actor, person.org_unit_id)) return;
   await tx.updateTable("person").set({ skill_level: to, updated_at: new Date() }).where("id", "=", apprenticeId).execute();
   await recordAudit(tx, PERSON_AUDIT, {
     actor,

@@ -102,6 +102,22 @@ describe("a studio from application to verified apprentices' progress", () => {
       mentorships.push(r.id);
       if (i === 0) expect(await addApprentice(t.db, craftsman, id, input)).toEqual({ ok: false, fieldErrors: { idNumber: ["该学徒已在本工作室结对中"] } });
     }
+    // Someone filed in another county is neither named nor linked through the form, and a wrong
+    // name for a number on file does not tell what the right one is.
+    const elsewhere = await makePerson(t.db, { unit: "jiaojiang", name: "外县人员", birthDate: "1997-07-07" });
+    const across = apprenticeSchema.parse(
+      apprenticeForm("1997-07-07", { name: "外县人员", idNumber: elsewhere.idNumber, startDate: "2019-02-01", plannedEnd: "2022-01-31", goals: "学技术" }),
+    );
+    const refusedAcross = await addApprentice(t.db, craftsman, id, across);
+    expect(refusedAcross).toMatchObject({ ok: false, fieldErrors: { idNumber: [expect.stringContaining("已在其他县（市、区）登记")] } });
+    expect(JSON.stringify(refusedAcross)).not.toContain("外县人员");
+    const wrongName = apprenticeSchema.parse(
+      apprenticeForm("1996-04-04", { name: "冒名", idNumber: existing.idNumber, startDate: "2019-02-01", plannedEnd: "2022-01-31", goals: "学技术" }),
+    );
+    const refusedName = await addApprentice(t.db, county, id, wrongName);
+    expect(refusedName).toMatchObject({ ok: false, fieldErrors: { name: [expect.any(String)] } });
+    expect(JSON.stringify(refusedName)).not.toContain("已登记学徒");
+
     // The craftsman now sees their apprentices' records, and nobody else's.
     const first = (await findMentorship(t.db, mentorships[1]))!;
     expect((await personForViewer(t.db, craftsman, first.apprentice_id)).status).toBe(200);
