@@ -16,6 +16,22 @@ describe("the form guard", () => {
     await expect(assertCleanForm(post(files))).rejects.toBeInstanceOf(Response);
   });
 
+  it("refuses field names no form of ours uses (huge sparse arrays, deep paths) and too many fields, without echoing them", async () => {
+    for (const name of ["junk[10000000]", "a.b.c.d.e.f", "x".repeat(100), "a[0][1][2]", "__proto__[x]"]) {
+      const thrown = await assertCleanForm(post(new URLSearchParams({ [name]: "1", username: "admin" }))).catch((e: unknown) => e);
+      expect(thrown, name).toBeInstanceOf(Response);
+      expect((thrown as Response).status).toBe(400);
+      const body = await (thrown as Response).text();
+      expect(body).toContain("字段名无法识别");
+      expect(body.length).toBeLessThan(200);
+    }
+    const many = new URLSearchParams();
+    for (let i = 0; i < 1001; i++) many.append(`f${i}`, "1");
+    expect(((await assertCleanForm(post(many)).catch((e: unknown) => e)) as Response).status).toBe(400);
+    // Names our forms do use pass.
+    await expect(assertCleanForm(post(new URLSearchParams({ "cap-本科": "1", "score-12": "90", redirectTo: "/home" })))).resolves.toBeUndefined();
+  });
+
   it("lets ordinary text through, tabs and line breaks included, and leaves the body for the route", async () => {
     const request = post(new URLSearchParams({ deeds: "第一行\r\n第二行\t完" }));
     await expect(assertCleanForm(request)).resolves.toBeUndefined();

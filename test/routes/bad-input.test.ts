@@ -346,6 +346,16 @@ beforeAll(async () => {
       password: [null, "", LONG],
     },
   );
+  // Absurd field names: a sparse array of ten million, a deep path. Refused, never echoed.
+  for (const name of ["junk[10000000]", "a.b.c.d.e.f.g.h", "x[0][0][0][0]"]) {
+    attempts.push({
+      fn: login.action,
+      path: "/login",
+      as: null,
+      name: `sign-in with field ${name}`,
+      fields: { username: "admin", password: "wrong-password-1", [name]: "1" },
+    });
+  }
   spoil(
     { fn: checkin.action, path: "/checkin", as: users.craftsman, label: "check-in", form: { code: "ABCDEF" } },
     {
@@ -498,6 +508,8 @@ describe("hostile and broken input", () => {
       const text = await response.text();
       if (response.status < 400 || response.status >= 500) wrong.push(`${a.name}: ${response.status} ${text.slice(0, 120)}`);
       else if (!/[\u4e00-\u9fff]/.test(text)) wrong.push(`${a.name}: ${response.status} without a message: ${text.slice(0, 120)}`);
+      // A refusal never echoes unbounded input (the longest text sent is 20,001 characters).
+      else if (text.length > 100_000) wrong.push(`${a.name}: ${response.status} answered with ${text.length} characters`);
     }
     expect(wrong).toEqual([]);
     expect(await fingerprint()).toEqual(before);
