@@ -19,6 +19,8 @@ export interface Env {
   cookieSecure: boolean;
   /** Fill an empty database with the demo data on start: by default only on the embedded engine. */
   seedDemo: boolean | null;
+  /** A reverse proxy in front appends the client's address to X-Forwarded-For; without one the header is anyone's to write. */
+  trustProxy: boolean;
 }
 
 export class EnvError extends Error {}
@@ -51,5 +53,6 @@ export function env(source: Record<string, string | undefined> = process.env): E
     encryptionKey: source.APP_ENCRYPTION_KEY || null,
     cookieSecure: flag("COOKIE_SECURE", source.COOKIE_SECURE) ?? production,
     seedDemo: flag("SEED_DEMO", source.SEED_DEMO),
+    trustProxy: flag("TRUST_PROXY", source.TRUST_PROXY) ?? false,
   };
 }

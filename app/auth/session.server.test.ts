@@ -60,27 +60,74 @@ describe("sign-in", () => {
 });
 
 describe("throttling", () => {
-  it("slows down after three failures and locks the account after five, even for the right password", async () => {
-    const user = await makeUser(t.db, "county_officer");
+  it("slows an account's sign-ins after five failures but never locks its owner out", async () => {
+    const user = await makeUser(t.db, "city_admin");
     const start = new Date("2026-11-25T08:00:00Z");
     const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
     const attempt = (seconds: number, password = "wrong-pass-1") => signIn(t.db, request(), { username: user.username, password }, at(seconds));
-
-    for (let i = 0; i < 3; i++) expect(await attempt(i)).toMatchObject({ status: 401 });
-    // Fourth try right away: slowed down, and the password is not even checked.
-    const slowed = await attempt(3, TEST_PASSWORD);
+    // Anyone can type the administrator's username, fifty times over.
+    let s = 0;
+    for (let i = 0; i < 50; i++, s += 31) expect(await attempt(s)).toMatchObject({ status: 401 });
+    // Right after a failure the account is slowed (the password is not even checked)…
+    const slowed = await attempt(s - 30, TEST_PASSWORD);
     expect(slowed).toMatchObject({ ok: false, status: 429, message: expect.stringMatching(/请在 \d+ 秒后再试/) });
-    expect(await attempt(10)).toMatchObject({ status: 401 }); // after the 5 s wait
-    expect(await attempt(30)).toMatchObject({ status: 401 }); // after the 10 s wait: fifth failure
-    const locked = await attempt(60, TEST_PASSWORD);
-    expect(locked).toMatchObject({ ok: false, status: 429, message: expect.stringContaining("已暂时锁定") });
-    expect(await attempt(60 + 14 * 60, TEST_PASSWORD)).toMatchObject({ status: 429 });
-    // The lock lifts after fifteen minutes, and a success clears the count.
-    expect(await attempt(30 + 15 * 60 + 1, TEST_PASSWORD)).toMatchObject({ ok: true });
-    expect(await attempt(30 + 15 * 60 + 2, "wrong-pass-1")).toMatchObject({ status: 401 });
+    expect((slowed as { message: string }).message).not.toContain("锁定");
+    // …but for half a minute at most: then the owner is in, and the count starts again.
+    expect(await attempt(s, TEST_PASSWORD)).toMatchObject({ ok: true });
+    expect(await attempt(s + 1)).toMatchObject({ status: 401 });
+  });
+
+  it("locks the guessing address on the account, not the owner elsewhere, behind a trusted proxy", async () => {
+    process.env.TRUST_PROXY = "1";
+    try {
+      const user = await makeUser(t.db, "city_admin");
+      const start = new Date("2026-11-25T10:00:00Z");
+      const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
+      const attacker = { "x-forwarded-for": "203.0.113.66" };
+      const attempt = (seconds: number, from: Record<string, string>, password = "wrong-pass-1") =>
+        signIn(t.db, request(undefined, from), { username: user.username, password }, at(seconds));
+      for (const s of [0, 10, 30, 70, 150]) expect(await attempt(s, attacker)).toMatchObject({ status: 401 });
+      const locked = await attempt(400, attacker, TEST_PASSWORD);
+      expect(locked).toMatchObject({ ok: false, status: 429, message: expect.stringContaining("已暂时锁定") });
+      expect(await attempt(401, { "x-forwarded-for": "198.51.100.20" }, TEST_PASSWORD)).toMatchObject({ ok: true });
+    } finally {
+      delete process.env.TRUST_PROXY;
+    }
+  });
+
+  it("does not believe X-Forwarded-For without a trusted proxy", async () => {
+    const user = await makeUser(t.db, "county_officer");
+    const start = new Date("2026-11-25T11:00:00Z");
+    // Rotating a made-up address does not escape the account's slowing.
+    for (let i = 0; i < 6; i++) {
+      await signIn(
+        t.db,
+        request(undefined, { "x-forwarded-for": `192.0.2.${i}` }),
+        { username: user.username, password: "wrong-pass-1" },
+        new Date(start.getTime() + i * 40_000),
+      );
+    }
+    const next = await signIn(
+      t.db,
+      request(undefined, { "x-forwarded-for": "192.0.2.99" }),
+      { username: user.username, password: "wrong-pass-1" },
+      new Date(start.getTime() + 201_000),
+    );
+    expect(next).toMatchObject({ status: 429 });
+  });
+
+  it("throttles re-entering the current password on the account page", async () => {
+    const user = await makeUser(t.db, "county_officer");
+    const start = new Date("2026-11-25T12:00:00Z");
+    const change = (seconds: number, currentPassword: string) =>
+      changePassword(t.db, user, { currentPassword, newPassword: "Another-2026x" }, new Date(start.getTime() + seconds * 1000));
+    for (let i = 0; i < 3; i++) expect(await change(i, "wrong-pass-1")).toMatchObject({ ok: false, message: "当前密码不正确" });
+    expect(await change(3, TEST_PASSWORD)).toMatchObject({ ok: false, message: expect.stringMatching(/请在 \d+ 秒后再试/) });
+    expect(await change(60, TEST_PASSWORD)).toMatchObject({ ok: true });
   });
 
   it("counts failures from one client address across accounts (behind the proxy)", async () => {
+    process.env.TRUST_PROXY = "1";
     const now = new Date("2026-11-25T09:00:00Z");
     const from = { "x-forwarded-for": "203.0.113.9" };
     for (let i = 0; i < 30; i++) {
@@ -96,6 +143,7 @@ describe("throttling", () => {
       new Date(now.getTime() + 30 * 60_000),
     );
     expect(elsewhere).toMatchObject({ ok: true });
+    delete process.env.TRUST_PROXY;
   });
 });
 

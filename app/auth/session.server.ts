@@ -6,7 +6,7 @@ import { getDb } from "~/db.server";
 import { luciaFor, verifyRequestOrigin } from "~/auth/lucia.server";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "~/auth/password.server";
 import { can, type Permission, type SessionUser } from "~/auth/roles";
-import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, addressKey, checkThrottle, clearThrottle, recordFailure } from "~/auth/throttle.server";
+import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, checkThrottle, clearThrottle, clientAddress, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
 
 export type { SessionUser } from "~/auth/roles";
 
@@ -76,9 +76,10 @@ export async function requirePermission(request: Request, permission: Permission
 export type SignInResult = { ok: true; user: SessionUser; cookie: string } | { ok: false; status: 401 | 429; message: string };
 
 export async function signIn(db: DB, request: Request, credentials: { username: string; password: string }, now = new Date()): Promise<SignInResult> {
-  const keys = [{ key: accountKey(credentials.username), rule: ACCOUNT_RULE }];
-  const address = addressKey(request);
-  if (address) keys.push({ key: address, rule: ADDRESS_RULE });
+  const account = accountKey(credentials.username);
+  const keys = [{ key: account, rule: ACCOUNT_RULE }];
+  const address = clientAddress(request);
+  if (address) keys.push({ key: `address:${address}`, rule: ADDRESS_RULE }, { key: `${account}@${address}`, rule: PAIR_RULE });
 
   const verdict = await checkThrottle(db, keys, now);
   if (!verdict.allowed) return { ok: false, status: 429, message: verdict.message };
@@ -94,7 +95,8 @@ export async function signIn(db: DB, request: Request, credentials: { username: 
     await recordFailure(db, keys, now);
     return { ok: false, status: 401, message: "用户名或密码不正确" };
   }
-  await clearThrottle(db, keys[0].key);
+  // The owner is in: their account and their address on it start again from zero.
+  for (const { key, rule } of keys) if (rule !== ADDRESS_RULE) await clearThrottle(db, key);
 
   const lucia = luciaFor(db);
   // Rotation: whatever session the browser carried before is ended, a fresh id is issued.
@@ -125,11 +127,23 @@ export async function signOut(db: DB, request: Request): Promise<string> {
 export type ChangePasswordResult = { ok: true; cookie: string } | { ok: false; field: "currentPassword"; message: string };
 
 /** Ends every session of the user (other devices included) and opens a new one for this browser. */
-export async function changePassword(db: DB, user: SessionUser, input: { currentPassword: string; newPassword: string }): Promise<ChangePasswordResult> {
+export async function changePassword(
+  db: DB,
+  user: SessionUser,
+  input: { currentPassword: string; newPassword: string },
+  now = new Date(),
+): Promise<ChangePasswordResult> {
+  // Re-entering the current password is a password check like signing in: a stolen session must
+  // not become a way to guess it at full speed.
+  const keys = [{ key: `${accountKey(user.username)}#change`, rule: PAIR_RULE }];
+  const verdict = await checkThrottle(db, keys, now);
+  if (!verdict.allowed) return { ok: false, field: "currentPassword", message: verdict.message };
   const row = await db.selectFrom("app_user").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
   if (!(await verifyPassword(row.password_hash, input.currentPassword))) {
+    await recordFailure(db, keys, now);
     return { ok: false, field: "currentPassword", message: "当前密码不正确" };
   }
+  await clearThrottle(db, keys[0].key);
   const lucia = luciaFor(db);
   await db
     .updateTable("app_user")

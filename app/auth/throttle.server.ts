@@ -1,22 +1,38 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
+import { env } from "~db/env";
 
 /**
- * Sign-in throttling, per account and per client address. Failures within a window first slow
- * the next attempt down (the client must wait), then block the key for a while.
+ * Sign-in throttling. Failures within a window first slow the next attempt down (the client must
+ * wait), then, for the keys that block, block for a while. What blocks is the guesser — an
+ * address, or an address on one account — never the account itself: anyone can type a username,
+ * so a rule that locked the account would let anyone lock out the city's administrator. The
+ * account is only slowed, to a wait of at most half a minute, which still caps guessing spread
+ * over many addresses.
  */
 export interface ThrottleRule {
   /** Failures after which each further attempt must wait. */
   slowAfter: number;
-  /** Failures after which the key is blocked. */
-  blockAfter: number;
+  /** Failures after which the key is blocked; null: never. */
+  blockAfter: number | null;
   baseDelaySeconds: number;
+  /** The longest wait slowing imposes. */
+  maxDelaySeconds?: number;
   blockMinutes: number;
   /** A key with no failure for this long starts again from zero. */
   windowMinutes: number;
 }
 
 export const ACCOUNT_RULE: ThrottleRule = {
+  slowAfter: 5,
+  blockAfter: null,
+  baseDelaySeconds: 2,
+  maxDelaySeconds: 30,
+  blockMinutes: 0,
+  windowMinutes: 15,
+};
+/** One address trying one account: this is what gets locked. */
+export const PAIR_RULE: ThrottleRule = {
   slowAfter: 3,
   blockAfter: 5,
   baseDelaySeconds: 5,
@@ -51,7 +67,7 @@ export function judge(row: ThrottleRow | undefined, rule: ThrottleRule, now: Dat
   }
   const windowEnd = row.last_failure_at.getTime() + rule.windowMinutes * 60_000;
   if (windowEnd <= now.getTime() || row.failures < rule.slowAfter) return { allowed: true };
-  const delay = rule.baseDelaySeconds * 2 ** (row.failures - rule.slowAfter);
+  const delay = Math.min(rule.baseDelaySeconds * 2 ** (row.failures - rule.slowAfter), rule.maxDelaySeconds ?? Infinity);
   const waitUntil = row.last_failure_at.getTime() + delay * 1000;
   if (waitUntil <= now.getTime()) return { allowed: true };
   const seconds = Math.ceil((waitUntil - now.getTime()) / 1000);
@@ -91,7 +107,7 @@ export async function recordFailure(db: DB, keys: Array<{ key: string; rule: Thr
         failures = case when t.last_failure_at < ${windowStart} then 1 else t.failures + 1 end,
         last_failure_at = ${now},
         blocked_until = case
-          when t.last_failure_at >= ${windowStart} and t.failures + 1 >= ${rule.blockAfter}
+          when ${rule.blockAfter !== null} and t.last_failure_at >= ${windowStart} and t.failures + 1 >= ${rule.blockAfter ?? 0}
           then ${new Date(now.getTime() + rule.blockMinutes * 60_000)}::timestamptz
           else t.blocked_until end
     `.execute(db);
@@ -108,11 +124,12 @@ export function accountKey(username: string): string {
 
 /**
  * remix-serve does not hand the socket address to the app, so the client address is the one a
- * reverse proxy put into X-Forwarded-For (its last entry, the one the proxy itself appended).
- * Without a proxy there is no trustworthy address and only the per-account rule applies.
+ * reverse proxy put into X-Forwarded-For (its last entry, the one the proxy itself appended) —
+ * and only when TRUST_PROXY says there is such a proxy: otherwise the header is whatever the
+ * client wrote, and only the per-account slowing applies.
  */
-export function addressKey(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").pop()?.trim();
-  return last ? `address:${last}` : null;
+export function clientAddress(request: Request): string | null {
+  if (!env().trustProxy) return null;
+  const last = request.headers.get("x-forwarded-for")?.split(",").pop()?.trim();
+  return last && last.length <= 64 ? last : null;
 }

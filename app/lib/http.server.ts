@@ -25,8 +25,23 @@ export function searchParams(request: Request): Record<string, string> {
   return Object.fromEntries([...new URL(request.url).searchParams].map(([k, v]) => [k, v.replace(/[\u0000-\u001F\u007F]/g, "")]));
 }
 
-/** Only same-site paths are followed after sign-in, never another host. */
+/**
+ * Only same-site paths are followed after sign-in, never another host. Browsers drop tabs and
+ * line breaks from a URL and read a backslash as a slash, and a decoded `%2F` or `%5C` can turn
+ * `/x` into `//host`: any of those, or anything that resolves to another origin, falls back.
+ */
 export function safeRedirect(to: string | null | undefined, fallback = "/home"): string {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (!to || to.length > 2000 || !to.startsWith("/")) return fallback;
+  let decoded = to;
+  try {
+    for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(decoded); i++) decoded = decodeURIComponent(decoded);
+  } catch {
+    return fallback;
+  }
+  // eslint-disable-next-line no-control-regex -- control characters and whitespace are what is refused
+  if (/[\u0000-\u001f\u007f\s\\]/.test(decoded) || decoded.startsWith("//")) return fallback;
+  const base = "http://jiangxin.invalid";
+  const url = new URL(to, base);
+  if (url.origin !== base) return fallback;
+  return url.pathname + url.search + url.hash;
 }
