@@ -1,3 +1,5 @@
+import { promisify } from "node:util";
+import { inflateRaw } from "node:zlib";
 import ExcelJS from "exceljs";
 
 /**
@@ -10,6 +12,16 @@ export type Cell = string | number | Date | boolean | null;
 export class SpreadsheetError extends Error {}
 
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+/**
+ * What a sheet may hold. A county's 汇总表 has tens of rows and under twenty columns, and its
+ * .xlsx unpacks to well under a megabyte; these bounds are far above that and far below what
+ * would stall the server: a few hundred kilobytes can unpack to gigabytes (a zip bomb, a huge
+ * shared string) or name a cell a million rows away.
+ */
+export const MAX_ROWS = 5000;
+export const MAX_COLUMNS = 100;
+export const MAX_UNPACKED_BYTES = 16 * 1024 * 1024;
+const MAX_ZIP_ENTRIES = 200;
 
 export function detectFormat(bytes: Uint8Array): "xlsx" | "csv" {
   if (bytes.length === 0) throw new SpreadsheetError("文件是空的");
@@ -35,7 +47,60 @@ function cellValue(value: ExcelJS.CellValue): Cell {
   return String(value);
 }
 
+const TOO_LARGE = () => new SpreadsheetError(`表格过大：最多 ${MAX_ROWS} 行、${MAX_COLUMNS} 列，请只保留推荐名单后再导入`);
+
+/**
+ * Checks an .xlsx (a zip) before anything unpacks it: its directory must be readable and every
+ * entry must inflate to what the directory says, within the bounds — counted by inflating with a
+ * cap, since a directory can lie. Bounded work whatever the file claims.
+ */
+// Inflating on the thread pool: checking one upload never holds up other users' requests.
+const inflate = promisify(inflateRaw);
+
+export async function assertBoundedZip(bytes: Uint8Array): Promise<void> {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const broken = () => new SpreadsheetError("无法读取该 .xlsx 文件，文件可能已损坏");
+  // End of central directory: within the last 64 KiB + 22 bytes.
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw broken();
+  const entries = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  if (entries > MAX_ZIP_ENTRIES) throw TOO_LARGE();
+  let unpacked = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) throw broken();
+    const method = buf.readUInt16LE(at + 10);
+    const compressed = buf.readUInt32LE(at + 20);
+    const declared = buf.readUInt32LE(at + 24);
+    const nameLength = buf.readUInt16LE(at + 28);
+    const local = buf.readUInt32LE(at + 42);
+    unpacked += declared;
+    if (unpacked > MAX_UNPACKED_BYTES) throw TOO_LARGE();
+    if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw broken();
+    const dataStart = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(dataStart, dataStart + compressed);
+    if (method === 8) {
+      let actual: number;
+      try {
+        actual = (await inflate(data, { maxOutputLength: Math.min(declared, MAX_UNPACKED_BYTES) + 1 })).length;
+      } catch (error) {
+        if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw TOO_LARGE();
+        throw broken();
+      }
+      if (actual !== declared) throw broken();
+    } else if (method !== 0) throw broken();
+    at += 46 + nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+}
+
 async function readXlsx(bytes: Uint8Array): Promise<Cell[][]> {
+  await assertBoundedZip(bytes);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
@@ -44,6 +109,8 @@ async function readXlsx(bytes: Uint8Array): Promise<Cell[][]> {
   }
   const sheet = workbook.worksheets.find((ws) => ws.rowCount > 0);
   if (!sheet) throw new SpreadsheetError("表格里没有内容");
+  // A single cell far away makes the sheet "a million rows" wide or long: refused, not walked.
+  if (sheet.rowCount > MAX_ROWS || sheet.columnCount > MAX_COLUMNS) throw TOO_LARGE();
   const rows: Cell[][] = [];
   const width = sheet.columnCount;
   for (let r = 1; r <= sheet.rowCount; r++) {
@@ -99,7 +166,10 @@ export function parseCsv(text: string): string[][] {
 }
 
 export async function readSpreadsheet(bytes: Uint8Array): Promise<Cell[][]> {
-  return detectFormat(bytes) === "xlsx" ? readXlsx(bytes) : parseCsv(decodeText(bytes));
+  if (detectFormat(bytes) === "xlsx") return readXlsx(bytes);
+  const rows = parseCsv(decodeText(bytes));
+  if (rows.length > MAX_ROWS || rows.some((r) => r.length > MAX_COLUMNS)) throw TOO_LARGE();
+  return rows;
 }
 
 /** Full-width letters and digits, ideographic spaces, stray whitespace and Excel's text apostrophe. */

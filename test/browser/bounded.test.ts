@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { zipOf } from "../files";
+import { baseUrl } from "./browser";
+import { signInOverHttp } from "./server";
+
+/**
+ * Hostile files against the live production server: while several zip bombs are being refused,
+ * the server goes on answering everyone else at once.
+ */
+describe("bounded work under hostile uploads", () => {
+  it("refuses zip bombs while /healthz keeps answering within a second", async () => {
+    const { cookie } = await signInOverHttp(baseUrl(), "wenling");
+    // The demo's open campaign (第三届) is the one whose import page opens.
+    let campaignId = 0;
+    for (const id of [1, 2, 3]) {
+      const page = await fetch(`${baseUrl()}/campaigns/${id}/import`, { headers: { cookie } });
+      if (page.status === 200 && (await page.text()).includes("上传")) campaignId = id;
+    }
+    expect(campaignId).toBeGreaterThan(0);
+    const bomb = zipOf("xl/worksheets/sheet1.xml", Buffer.alloc(40 * 1024 * 1024, 0x20));
+    const upload = async () => {
+      const form = new FormData();
+      form.append("file", new File([Buffer.from(bomb)], "汇总表.xlsx"));
+      const response = await fetch(`${baseUrl()}/campaigns/${campaignId}/import/upload`, {
+        method: "POST",
+        body: form,
+        headers: { cookie, origin: baseUrl(), accept: "application/json" },
+      });
+      return { status: response.status, body: await response.text() };
+    };
+    let uploading = true;
+    const uploads = Promise.all(Array.from({ length: 4 }, async () => [await upload(), await upload(), await upload()])).finally(() => {
+      uploading = false;
+    });
+    const waits: number[] = [];
+    while (uploading) {
+      const started = performance.now();
+      const health = await fetch(`${baseUrl()}/healthz`);
+      waits.push(performance.now() - started);
+      expect(health.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const answers = (await uploads).flat();
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(400));
+    expect(answers.every((a) => a.body.includes("表格过大"))).toBe(true);
+    expect(waits.length).toBeGreaterThan(0);
+    expect(Math.max(...waits)).toBeLessThan(1000);
+  });
+});
