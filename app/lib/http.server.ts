@@ -1,5 +1,6 @@
 import { json } from "@remix-run/node";
 import type { Access } from "~/lib/access";
+import { idOrNull } from "~/lib/ids";
 
 export function notFound(message = "记录不存在"): Response {
   return json({ error: message }, { status: 404 });
@@ -7,8 +8,9 @@ export function notFound(message = "记录不存在"): Response {
 
 /** A numeric id from the URL, or a 404 for anything that is not one. */
 export function idParam(value: string | undefined): number {
-  if (!value || !/^[1-9]\d{0,9}$/.test(value) || Number(value) > 2_147_483_647) throw notFound();
-  return Number(value);
+  const id = idOrNull(value);
+  if (id === null) throw notFound();
+  return id;
 }
 
 /** Throws the 403/404 of an access check, or hands back the record. */

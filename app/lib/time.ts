@@ -20,6 +20,16 @@ export function isRealDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
+/**
+ * A date recorded in a workflow step (accreditation, payment, closing): a real day from the
+ * platform's first year to a few years ahead — 9999-12-31 is a typing accident, not a plan.
+ */
+export function isRecordDate(value: string, now: Date = new Date()): boolean {
+  if (!isRealDate(value)) return false;
+  const latest = `${yearInTaizhou(now) + 5}-12-31`;
+  return value >= `${FIRST_YEAR}-01-01` && value <= latest;
+}
+
 /** Today's date in Taizhou, as YYYY-MM-DD: deadlines are calendar days there. */
 export function todayInTaizhou(now: Date = new Date()): string {
   return dateInTaizhou(now);

@@ -1,4 +1,5 @@
 import { z, type core } from "zod";
+import { MAX_ID } from "~/lib/ids";
 import { FIRST_YEAR, isRealDate, LAST_YEAR } from "~/lib/time";
 
 /**
@@ -40,9 +41,6 @@ export const decimalNumber = (label: string, min: number, max: number, places: n
     .refine((v) => (v.split(".")[1]?.length ?? 0) <= places, places ? `${label}最多保留${places}位小数` : `${label}应为整数`)
     .transform(Number)
     .pipe(z.number().min(min, range).max(max, range));
-
-/** PostgreSQL's integer: a larger id names no record, and must not reach the database as an error. */
-export const MAX_ID = 2_147_483_647;
 
 /** A record named by a form field (a select's value, a hidden id): digits within the id range, or the field's message. */
 export const recordId = (message: string) =>

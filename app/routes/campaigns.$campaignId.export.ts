@@ -5,6 +5,7 @@ import { idParam, notFound } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { summaryTableFor } from "~/modules/nominations/summary-table.server";
+import { idOrNull } from "~/lib/ids";
 
 /**
  * The 汇总表 as .xlsx. County officers get their own unit's; the city all or one unit. Numbers
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const template = url.searchParams.get("template") === "1";
   const body = await summaryTableFor(db, user, campaign, {
-    unitId: Number(url.searchParams.get("unitId")) || undefined,
+    unitId: idOrNull(url.searchParams.get("unitId")) ?? undefined,
     full: url.searchParams.get("full") === "1",
     template,
   });

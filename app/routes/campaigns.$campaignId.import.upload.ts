@@ -9,6 +9,7 @@ import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { createImportBatch, parseSummaryTable } from "~/modules/nominations/summary-table.server";
+import { idOrNull } from "~/lib/ids";
 
 /**
  * Receives a 汇总表, checks every row, and stores the result as a batch to preview. Answers JSON
@@ -34,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const file = formData.get("file");
   if (!(file instanceof File) || file.size === 0) return fail("请选择要导入的汇总表文件", 400);
-  const target = await importTarget(db, user, Number(formData.get("unitId")) || null);
+  const target = await importTarget(db, user, idOrNull(formData.get("unitId")));
   if (typeof target === "string") return fail(target, 400);
   try {
     const rows = await parseSummaryTable(new Uint8Array(await file.arrayBuffer()), target);

@@ -3,17 +3,19 @@ import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { dashboardYears, loadDashboard } from "~/modules/dashboard/dashboard.server";
 import { dashboardWorkbook } from "~/modules/dashboard/export.server";
+import { idOrNull } from "~/lib/ids";
+import { yearParam } from "~/lib/time";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "dashboard.read");
   const db = getDb();
   const url = new URL(request.url);
-  const num = (name: string) => {
-    const n = Number(url.searchParams.get(name));
-    return Number.isInteger(n) && n >= 2000 && n <= 2100 ? n : undefined;
+  const year = (name: string) => {
+    const raw = url.searchParams.get(name);
+    return raw && yearParam(raw) === Number(raw) ? Number(raw) : undefined;
   };
-  const { fromYear, toYear } = await dashboardYears(db, { fromYear: num("fromYear"), toYear: num("toYear") });
-  const unitId = Number(url.searchParams.get("unitId")) || undefined;
+  const { fromYear, toYear } = await dashboardYears(db, { fromYear: year("fromYear"), toYear: year("toYear") });
+  const unitId = idOrNull(url.searchParams.get("unitId")) ?? undefined;
   const board = await loadDashboard(db, user, { fromYear, toYear, unitId });
   const body = await dashboardWorkbook(board, `匠心数据看板 ${fromYear}–${toYear}`);
   return new Response(new Uint8Array(body), {

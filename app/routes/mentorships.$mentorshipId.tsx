@@ -24,6 +24,7 @@ import {
 import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
 import { todayInTaizhou } from "~/lib/time";
+import { idOrNull } from "~/lib/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
 
@@ -66,11 +67,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     case "review": {
       const submission = parseWithZod(form.formData, { schema: milestoneReviewSchema });
-      const milestoneId = Number(form.formData.get("milestoneId"));
+      const milestoneId = idOrNull(form.formData.get("milestoneId"));
       if (submission.status !== "success") {
         return reply({ intent, message: "不予认定须说明理由", fieldErrors: (submission.error ?? {}) as Record<string, string[]> }, 400);
       }
-      if (!Number.isInteger(milestoneId) || milestoneId <= 0) return unknownIntent();
+      if (milestoneId === null) return unknownIntent();
       if (!(await milestoneBelongs(db, m.id, milestoneId))) throw json({ error: "成果记录不存在" }, { status: 404 });
       const result = await reviewMilestone(db, user, milestoneId, submission.value);
       if (!result.ok) return reply({ intent, message: result.message, fieldErrors: null }, result.status);

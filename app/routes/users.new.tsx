@@ -11,14 +11,15 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { findPerson } from "~/modules/people/people.server";
 import { createUserSchema } from "~/modules/users/schema";
 import { createUser } from "~/modules/users/users.server";
+import { idOrNull } from "~/lib/ids";
 
 export const meta: MetaFunction = () => [{ title: "开通账号 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "user.manage");
   const db = getDb();
-  const personId = Number(new URL(request.url).searchParams.get("personId"));
-  const person = Number.isInteger(personId) && personId > 0 ? await findPerson(db, personId) : undefined;
+  const personId = idOrNull(new URL(request.url).searchParams.get("personId"));
+  const person = personId ? await findPerson(db, personId) : undefined;
   return json({ units: await listCountyUnits(db), person: person ? { id: person.id, name: person.name } : null });
 }
 

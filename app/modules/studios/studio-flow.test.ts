@@ -74,6 +74,13 @@ describe("a studio from application to verified apprentices' progress", () => {
       status: 403,
     });
     expect(await step(city, id, "accredit", "county_reviewed")).toMatchObject({ ok: false, field: "plaqueNumber" });
+    for (const accreditedOn of ["9999-12-31", "2019-02-30", "1999-01-01"]) {
+      expect(await step(city, id, "accredit", "county_reviewed", { plaqueNumber: "TZGJGZS-001", accreditedOn }), accreditedOn).toMatchObject({
+        ok: false,
+        status: 400,
+        field: "accreditedOn",
+      });
+    }
     expect(await step(city, id, "accredit", "county_reviewed", { plaqueNumber: "TZGJGZS-001", accreditedOn: "2019-01-10" })).toEqual({
       ok: true,
       to: "accredited",

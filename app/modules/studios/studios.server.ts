@@ -9,7 +9,7 @@ import { isUniqueViolation } from "~/modules/people/people.server";
 import { canEditStudio, canViewStudio, STUDIO_STEPS, type StudioStep, studioWorkflow } from "~/modules/studios/policy";
 import { type StudioInput } from "~/modules/studios/schema";
 import { ownRowsOf } from "~/auth/scope.server";
-import { isRealDate } from "~/lib/time";
+import { isRecordDate } from "~/lib/time";
 import { type Result } from "~/lib/result";
 import { STUDIO_AUDIT } from "~/modules/studios/labels";
 
@@ -211,8 +211,8 @@ export async function takeStudioStep(
   if (badInput) return badInput;
   if (step === "accredit") {
     if (!input.plaqueNumber) return { ok: false, status: 400, message: "请填写牌匾编号", field: "plaqueNumber" };
-    if (!input.accreditedOn || !isRealDate(input.accreditedOn)) {
-      return { ok: false, status: 400, message: "请填写授牌日期", field: "accreditedOn" };
+    if (!input.accreditedOn || !isRecordDate(input.accreditedOn)) {
+      return { ok: false, status: 400, message: input.accreditedOn ? "授牌日期不合理，请核对" : "请填写授牌日期", field: "accreditedOn" };
     }
   }
   try {

@@ -1,4 +1,5 @@
 import type { SubsidyStatus } from "~db/types";
+import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { relationTo, type Relation } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
 import { defineWorkflow } from "~/auth/workflow";
@@ -65,4 +66,22 @@ export function maxSubsidyFen(tuitionFen: number, sharePercent: number, capFen: 
 /** The part kept back until the graduation certificate is verified. */
 export function holdbackFen(approvedFen: number, holdbackPercent: number): number {
   return Math.floor((approvedFen * holdbackPercent) / 100);
+}
+
+/**
+ * Where a recorded education stands among the levels (people records may say 大学本科, 硕士, 专科…);
+ * -1 when it names none of them.
+ */
+export function educationRank(education: string): number {
+  const e = education.replace(/\s/g, "");
+  if (/博士/.test(e)) return EDUCATION_LEVELS.indexOf("博士研究生");
+  if (/硕士|研究生/.test(e)) return EDUCATION_LEVELS.indexOf("硕士研究生");
+  if (/本科|学士/.test(e)) return EDUCATION_LEVELS.indexOf("本科");
+  if (/大专|专科|高职/.test(e)) return EDUCATION_LEVELS.indexOf("大专");
+  return EDUCATION_LEVELS.indexOf(e as (typeof EDUCATION_LEVELS)[number]);
+}
+
+/** The subsidy is for a higher degree: one at or below the applicant's recorded education is not. */
+export function degreeAboveRecorded(recordedEducation: string, targetDegree: string): boolean {
+  return educationRank(targetDegree) > educationRank(recordedEducation);
 }

@@ -13,6 +13,7 @@ import {
   canEditApplication,
   canUploadGraduation,
   canViewApplication,
+  degreeAboveRecorded,
   holdbackFen,
   maxSubsidyFen,
   SUBSIDY_STATUS_LABELS,
@@ -23,7 +24,7 @@ import {
 import { STUDY_MODE_LABELS, type ApplicationInput } from "~/modules/subsidies/schema";
 import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
-import { isRealDate } from "~/lib/time";
+import { isRecordDate } from "~/lib/time";
 import type { Refusal, Result, SaveResult } from "~/lib/result";
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
@@ -180,7 +181,12 @@ function applicationColumns(input: ApplicationInput) {
 const SAME_LEVEL = "您已申请或获得过该学历层次的补助，每个学历层次只能补助一次";
 
 /** Checks the amount against the year's policy as the form is saved, so the applicant learns the limit early. */
-async function amountProblem(db: DB, year: number, input: ApplicationInput): Promise<Record<string, string[]> | null> {
+/** What the records say against the application: a degree not above the education on file, amounts beyond the policy. */
+async function amountProblem(db: DB, year: number, input: ApplicationInput, personId: number): Promise<Record<string, string[]> | null> {
+  const person = await db.selectFrom("person").select("education").where("id", "=", personId).executeTakeFirstOrThrow();
+  if (!degreeAboveRecorded(person.education, input.targetDegree)) {
+    return { targetDegree: [`人员档案记载的学历为“${person.education}”，补助只用于报读更高层次的学历`] };
+  }
   const policy = await findPolicy(db, year);
   if (!policy) return { targetDegree: [`${year}年的学历提升补助政策尚未发布`] };
   const cap = policy.caps[input.targetDegree];
@@ -195,7 +201,7 @@ export async function createApplication(db: DB, actor: SessionUser, year: number
   if (actor.role !== "craftsman" || !actor.personId) return { ok: false, status: 403, message: "学历提升补助由获评的工匠本人申请" };
   const person = await db.selectFrom("person").select("org_unit_id").where("id", "=", actor.personId).executeTakeFirstOrThrow();
   if (!(await awardOf(db, actor.personId))) return { ok: false, status: 403, message: "只有获评“台州工匠”的职工可以申请" };
-  const problem = await amountProblem(db, year, input);
+  const problem = await amountProblem(db, year, input, actor.personId);
   if (problem) return { ok: false, fieldErrors: problem };
   try {
     return await db.transaction().execute(async (tx) => {
@@ -217,7 +223,7 @@ export async function updateApplication(db: DB, actor: SessionUser, id: number, 
   const app = await db.selectFrom("subsidy_application").selectAll().where("id", "=", id).executeTakeFirst();
   if (!app) return { ok: false, status: 404, message: "申请不存在" };
   if (!canEditApplication(actor, app)) return { ok: false, status: 403, message: "当前状态下不能修改" };
-  const problem = await amountProblem(db, app.year, input);
+  const problem = await amountProblem(db, app.year, input, app.person_id);
   if (problem) return { ok: false, fieldErrors: problem };
   try {
     await db.transaction().execute(async (tx) => {
@@ -337,8 +343,8 @@ export async function takeSubsidyStep(
     if (parsed.fen === 0) return { ok: false, status: 400, message: "批准金额应大于0" };
     amountFen = parsed.fen;
   }
-  if ((step === "disburse" || step === "close") && (!input.date || !isRealDate(input.date))) {
-    return { ok: false, status: 400, message: "请填写日期" };
+  if ((step === "disburse" || step === "close") && (!input.date || !isRecordDate(input.date))) {
+    return { ok: false, status: 400, message: input.date ? "日期不合理，请核对" : "请填写日期", field: "date" };
   }
   if (step === "disburse" && !input.voucher) return { ok: false, status: 400, message: "请填写拨付凭证号" };
 

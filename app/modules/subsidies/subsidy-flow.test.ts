@@ -170,6 +170,30 @@ describe("an application from the craftsman's phone to closing", () => {
     expect(await createApplication(t.db, county, YEAR, form())).toMatchObject({ ok: false, status: 403 });
     expect(await createApplication(t.db, plain, 2031, form())).toMatchObject({ ok: false });
   });
+
+  it("checks the degree against the education on file, not only the one the applicant claims", async () => {
+    await policy();
+    const { person, user } = await makeAwardee(t.db, "wenling");
+    await t.db.updateTable("person").set({ education: "大学本科" }).where("id", "=", person.id).execute();
+    // Claiming 大专 does not make a 本科 graduate's 本科 study a step up.
+    expect(await createApplication(t.db, user, YEAR, form())).toEqual({
+      ok: false,
+      fieldErrors: { targetDegree: ["人员档案记载的学历为“大学本科”，补助只用于报读更高层次的学历"] },
+    });
+    expect(await createApplication(t.db, user, YEAR, form({ currentEducation: "本科", targetDegree: "硕士研究生", requested: "12000" }))).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it("takes only sensible dates in its steps", async () => {
+    const city = await policy();
+    const { user } = await makeAwardee(t.db, "wenling");
+    const created = await createApplication(t.db, user, YEAR, form());
+    if (!created.ok || !("id" in created)) throw new Error(JSON.stringify(created));
+    for (const date of ["9999-12-31", "2026-02-30", "1900-01-01", "2026-13-01"]) {
+      expect(await step(city, created.id, "disburse", "draft", { date, voucher: "CW-1" }), date).toMatchObject({ ok: false, status: 400, field: "date" });
+    }
+  });
 });
 
 describe("the budget", () => {
