@@ -15,6 +15,8 @@ export interface WorkflowStep<S extends string> {
   by: readonly Relation[];
   /** The step must say why (returns, rejections, suspensions, revocations). */
   needsReason?: boolean;
+  /** An irreversible step: what will happen, shown and confirmed before the step is taken. */
+  confirm?: string;
 }
 
 /** A record a workflow moves: its state, its unit and the person it belongs to. */
@@ -45,7 +47,7 @@ export function defineWorkflow<S extends string>(noun: string) {
       available,
       /** The steps as a page offers them. */
       offered: (user: SessionUser, record: WorkflowRecord<S>) =>
-        available(user, record).map((step) => ({ step, label: rule(step).label, needsReason: !!rule(step).needsReason })),
+        available(user, record).map((step) => ({ step, label: rule(step).label, needsReason: !!rule(step).needsReason, confirm: rule(step).confirm ?? null })),
       /** The fields every step's form posts; a domain extends them with its own. */
       fields: {
         step: z.enum(names),
@@ -57,16 +59,27 @@ export function defineWorkflow<S extends string>(noun: string) {
           .max(500, "理由不能超过500字")
           .optional()
           .transform((v) => v || null),
+        /** Posted by the confirming button of an irreversible step. */
+        confirmed: z
+          .enum(["1"])
+          .optional()
+          .transform((v) => v === "1"),
       },
       /** What is wrong with a step before anything is read: a missing reason. */
-      checkInput(step: Name, reason: string | null): Refusal | null {
-        return rule(step).needsReason && !reason ? { ok: false, status: 400, message: "请说明理由", field: "reason" } : null;
+      checkInput(step: Name, input: { reason: string | null }): Refusal | null {
+        return rule(step).needsReason && !input.reason ? { ok: false, status: 400, message: "请说明理由", field: "reason" } : null;
       },
-      /** What is wrong with taking the step on the locked record, in the order a user should hear it. */
-      checkRecord(user: SessionUser, record: WorkflowRecord<S>, step: Name, expected: string): Refusal | null {
+      /**
+       * What is wrong with taking the step on the locked record, in the order a user should hear
+       * it: not theirs, a stale page, not theirs to take now — and last, an irreversible step the
+       * user has not confirmed (only someone who may take it is asked to confirm it).
+       */
+      checkRecord(user: SessionUser, record: WorkflowRecord<S>, step: Name, input: { expected: string; confirmed?: boolean }): Refusal | null {
         if (!relationTo(user, record.org_unit_id, record.person_id)) return { ok: false, status: 403, message: `您无权操作此${noun}` };
-        if (record.status !== expected) return { ok: false, status: 409, message: `${noun}状态已变化，请刷新页面后重试` };
+        if (record.status !== input.expected) return { ok: false, status: 409, message: `${noun}状态已变化，请刷新页面后重试` };
         if (!canTake(user, record, step)) return { ok: false, status: 403, message: "当前状态下您不能进行此操作" };
+        const confirm = rule(step).confirm;
+        if (confirm && !input.confirmed) return { ok: false, status: 400, message: `请确认后再办理：${confirm}`, field: "confirmed" };
         return null;
       },
     };

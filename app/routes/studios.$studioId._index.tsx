@@ -1,7 +1,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { HistoryCard } from "~/components/HistoryCard";
 import { getDb } from "~/db.server";
@@ -18,6 +18,7 @@ import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.serve
 import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
 import { BackLink } from "~/components/BackLink";
+import { StepForm } from "~/components/StepForm";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
 
@@ -116,15 +117,7 @@ export default function StudioPage() {
             </p>
           ) : null}
           {steps.map((s) => (
-            <Form key={s.step} method="post" className="inline-form step-form">
-              <input type="hidden" name="step" value={s.step} />
-              <input type="hidden" name="expected" value={studio.status} />
-              {s.needsReason ? (
-                <label>
-                  理由
-                  <input name="reason" required maxLength={500} />
-                </label>
-              ) : null}
+            <StepForm key={s.step} {...s} expected={studio.status}>
               {s.step === "accredit" ? (
                 <>
                   <label>
@@ -137,10 +130,7 @@ export default function StudioPage() {
                   </label>
                 </>
               ) : null}
-              <button type="submit" className={s.needsReason ? "button" : "button primary"}>
-                {s.label}
-              </button>
-            </Form>
+            </StepForm>
           ))}
           {data?.message ? (
             <p className="form-errors" role="alert">

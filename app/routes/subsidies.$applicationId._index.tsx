@@ -16,6 +16,7 @@ import { ATTACHMENT_LABELS, STUDY_MODE_LABELS, stepSchema } from "~/modules/subs
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { todayInTaizhou } from "~/lib/time";
 import { BackLink } from "~/components/BackLink";
+import { StepForm } from "~/components/StepForm";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助申请 · 匠心" }];
 
@@ -189,10 +190,7 @@ export default function SubsidyPage() {
             </p>
           ) : null}
           {steps.map((s) => (
-            <Form key={s.step} method="post" className="inline-form step-form">
-              <input type="hidden" name="intent" value="step" />
-              <input type="hidden" name="step" value={s.step} />
-              <input type="hidden" name="expected" value={app.status} />
+            <StepForm key={s.step} {...s} expected={app.status} intent="step">
               {s.step === "city_approve" ? (
                 <label>
                   批准金额（元）
@@ -218,16 +216,7 @@ export default function SubsidyPage() {
                   ) : null}
                 </>
               ) : null}
-              {s.needsReason ? (
-                <label>
-                  理由
-                  <input name="reason" required maxLength={500} />
-                </label>
-              ) : null}
-              <button type="submit" className={s.needsReason ? "button" : "button primary"}>
-                {s.label}
-              </button>
-            </Form>
+            </StepForm>
           ))}
           {data?.intent === "step" && data.message ? (
             <div className="form-errors" role="alert">

@@ -68,7 +68,10 @@ describe("a studio on a phone", () => {
     await city.goto(studioUrl);
     await city.getByLabel("牌匾编号").fill("TZGJGZS-901");
     await city.getByLabel("授牌日期").fill("2026-11-21");
-    await city.getByRole("button", { name: "授牌", exact: true }).click();
+    // 授牌 cannot be undone: the first press shows what will happen, the second takes the step.
+    await city.getByText("授牌…", { exact: true }).click();
+    await expect.poll(() => city.locator(".confirm-step[open] p").textContent()).toContain("授牌不能撤回");
+    await city.getByRole("button", { name: "确认授牌" }).click();
     await expect.poll(() => city.locator(".page-head .badge").textContent()).not.toContain("待市总工会授牌");
 
     await craftsman.goto(studioUrl);

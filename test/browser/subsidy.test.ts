@@ -75,7 +75,8 @@ describe("an education subsidy, every step in the browser", () => {
     await city.getByRole("button", { name: "批准", exact: true }).click();
     await expect.poll(() => status(city)).toContain("已批准");
     await city.getByLabel("拨付凭证号").fill("CW-2026-1125");
-    await city.getByRole("button", { name: "登记拨付" }).click();
+    await city.getByText("登记拨付…", { exact: true }).click();
+    await city.getByRole("button", { name: "确认登记拨付" }).click();
     await expect.poll(() => status(city)).toBe("已拨付");
     expect(await city.locator(".facts").textContent()).toContain("¥9,600.00");
 

@@ -258,8 +258,8 @@ beforeAll(async () => {
       params: { studioId: String(studio.id) },
       loader: "L+-+-+",
       actions: {
-        suspend: { form: { step: "suspend", expected: "active", reason: "年度考核不合格" }, expect: "L----+" },
-        revoke: { form: { step: "revoke", expected: "active", reason: "连续两年考核不合格" }, expect: "L----+" },
+        suspend: { form: { step: "suspend", expected: "active", reason: "年度考核不合格", confirmed: "1" }, expect: "L----+" },
+        revoke: { form: { step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+" },
       },
     },
     "studios.$studioId.apprentices.new": {

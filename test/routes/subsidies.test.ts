@@ -126,7 +126,7 @@ describe("subsidies through the pages", () => {
     expect((await jsonOf(early)).reasons).toEqual(["请上传学费收据"]);
     await upload(craftsman, id, "receipt", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], "收据.png"));
     const step = (as: typeof city, s: string, expected: string, extra: Record<string, string> = {}) =>
-      call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "step", step: s, expected, ...extra } });
+      call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "step", step: s, expected, confirmed: "1", ...extra } });
     expect((await step(craftsman, "submit", "draft")).status).toBe(200);
     expect((await step(craftsman, "county_approve", "submitted")).status).toBe(403);
     expect((await step(county, "county_approve", "submitted")).status).toBe(200);

@@ -35,11 +35,13 @@ const step = (
   id: number,
   name: Parameters<typeof takeStudioStep>[3],
   expected: string,
-  extra: Partial<{ reason: string; plaqueNumber: string; accreditedOn: string }> = {},
+  extra: Partial<{ reason: string; plaqueNumber: string; accreditedOn: string; confirmed: boolean }> = {},
 ) =>
   takeStudioStep(t.db, actor, id, name, {
     expected,
     reason: extra.reason ?? null,
+    // The page's confirming button; the refusal without it is tested on its own.
+    confirmed: extra.confirmed ?? true,
     plaqueNumber: extra.plaqueNumber ?? null,
     accreditedOn: extra.accreditedOn ?? null,
   });
@@ -74,6 +76,13 @@ describe("a studio from application to verified apprentices' progress", () => {
       status: 403,
     });
     expect(await step(city, id, "accredit", "county_reviewed")).toMatchObject({ ok: false, field: "plaqueNumber" });
+    // 授牌 cannot be undone: one press only shows what will happen.
+    expect(await step(city, id, "accredit", "county_reviewed", { plaqueNumber: "TZGJGZS-001", accreditedOn: "2019-01-10", confirmed: false })).toMatchObject({
+      ok: false,
+      status: 400,
+      field: "confirmed",
+      message: expect.stringContaining("授牌不能撤回"),
+    });
     for (const accreditedOn of ["9999-12-31", "2019-02-30", "1999-01-01"]) {
       expect(await step(city, id, "accredit", "county_reviewed", { plaqueNumber: "TZGJGZS-001", accreditedOn }), accreditedOn).toMatchObject({
         ok: false,

@@ -204,10 +204,10 @@ export async function takeStudioStep(
   actor: SessionUser,
   id: number,
   step: StudioStep,
-  input: { expected: string; reason: string | null; plaqueNumber: string | null; accreditedOn: string | null },
+  input: { expected: string; reason: string | null; confirmed?: boolean; plaqueNumber: string | null; accreditedOn: string | null },
 ): Promise<StepResult> {
   const rule = STUDIO_STEPS[step];
-  const badInput = studioWorkflow.checkInput(step, input.reason);
+  const badInput = studioWorkflow.checkInput(step, input);
   if (badInput) return badInput;
   if (step === "accredit") {
     if (!input.plaqueNumber) return { ok: false, status: 400, message: "请填写牌匾编号", field: "plaqueNumber" };
@@ -219,7 +219,7 @@ export async function takeStudioStep(
     return await db.transaction().execute(async (tx): Promise<StepResult> => {
       const studio = await tx.selectFrom("studio").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
       if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
-      const refused = studioWorkflow.checkRecord(actor, studio, step, input.expected);
+      const refused = studioWorkflow.checkRecord(actor, studio, step, input);
       if (refused) return refused;
       await tx
         .updateTable("studio")

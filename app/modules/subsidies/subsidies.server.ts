@@ -331,10 +331,10 @@ export async function takeSubsidyStep(
   actor: SessionUser,
   id: number,
   step: SubsidyStep,
-  input: { expected: string; reason: string | null; amount?: string; date?: string; voucher: string | null },
+  input: { expected: string; reason: string | null; confirmed?: boolean; amount?: string; date?: string; voucher: string | null },
 ): Promise<StepResult> {
   const rule = SUBSIDY_STEPS[step];
-  const badInput = subsidyWorkflow.checkInput(step, input.reason);
+  const badInput = subsidyWorkflow.checkInput(step, input);
   if (badInput) return badInput;
   let amountFen: number | null = null;
   if (step === "city_approve") {
@@ -355,7 +355,7 @@ export async function takeSubsidyStep(
     const policy = await tx.selectFrom("subsidy_policy").selectAll().where("year", "=", peek.year).forUpdate().executeTakeFirst();
     await tx.selectFrom("subsidy_application").select("id").where("id", "=", id).forUpdate().execute();
     const app = (await findApplication(tx, id))!;
-    const refused = subsidyWorkflow.checkRecord(actor, app, step, input.expected);
+    const refused = subsidyWorkflow.checkRecord(actor, app, step, input);
     if (refused) return refused;
 
     const changes: Partial<Record<string, unknown>> = { status: rule.to, status_reason: input.reason, updated_at: new Date() };

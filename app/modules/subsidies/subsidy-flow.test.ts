@@ -53,8 +53,16 @@ const step = (
   id: number,
   name: SubsidyStep,
   expected: string,
-  extra: Partial<{ reason: string; amount: string; date: string; voucher: string }> = {},
-) => takeSubsidyStep(t.db, actor, id, name, { expected, reason: extra.reason ?? null, amount: extra.amount, date: extra.date, voucher: extra.voucher ?? null });
+  extra: Partial<{ reason: string; amount: string; date: string; voucher: string; confirmed: boolean }> = {},
+) =>
+  takeSubsidyStep(t.db, actor, id, name, {
+    expected,
+    reason: extra.reason ?? null,
+    confirmed: extra.confirmed ?? true,
+    amount: extra.amount,
+    date: extra.date,
+    voucher: extra.voucher ?? null,
+  });
 
 describe("subsidy policy rules", () => {
   it("computes the maximum and the holdback to the fen", () => {
@@ -124,6 +132,10 @@ describe("an application from the craftsman's phone to closing", () => {
     expect(await step(city, id, "city_approve", "county_approved", { amount: "11,500.50" })).toEqual({ ok: true, to: "approved" });
     expect(await budgetStatus(t.db, YEAR)).toEqual({ budget: 10000000, committed: 1150050, paid: 0, remaining: 8849950 });
 
+    expect(await step(city, id, "disburse", "approved", { date: "2026-06-01", voucher: "CW-2026-0601", confirmed: false })).toMatchObject({
+      ok: false,
+      field: "confirmed",
+    });
     expect(await step(city, id, "disburse", "approved", { date: "2026-06-01" })).toMatchObject({ ok: false, message: "请填写拨付凭证号" });
     expect(await step(city, id, "disburse", "approved", { date: "2026-06-01", voucher: "CW-2026-0601" })).toEqual({ ok: true, to: "disbursed" });
     expect(await app()).toMatchObject({ approved_fen: 1150050, paid_fen: 920040, held_fen: 230010 });
