@@ -12,7 +12,7 @@ import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { advanceBlockers, advanceCampaign, findCampaign, setNoticePeriod, updateCampaign } from "~/modules/campaigns/campaigns.server";
+import { advanceBlockers, advanceCampaign, advanceWarnings, findCampaign, setNoticePeriod, updateCampaign } from "~/modules/campaigns/campaigns.server";
 import { advanceSchema, campaignSchema, noticePeriodSchema } from "~/modules/campaigns/schema";
 import { campaignLabel, nextStage, STAGE_LABELS, type CampaignStatus } from "~/modules/campaigns/stages";
 import { quotaWarning } from "~/modules/nominations/eligibility";
@@ -35,10 +35,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const campaign = await loadCampaign(params.campaignId);
   const manage = can(user, "campaign.manage");
-  const [counts, units, blockers, history] = await Promise.all([
+  const [counts, units, blockers, warnings, history] = await Promise.all([
     unitCounts(db, campaign.id),
     listCountyUnits(db),
     manage ? advanceBlockers(db, campaign) : Promise.resolve([]),
+    manage ? advanceWarnings(db, campaign) : Promise.resolve([]),
     manage ? historyOf(db, "campaign", campaign.id) : Promise.resolve([]),
   ]);
   const visibleUnits = user.role === "county_officer" ? units.filter((u) => u.id === user.orgUnitId) : units;
@@ -52,6 +53,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     perUnit,
     groups,
     blockers,
+    warnings,
     history,
     next: nextStage(campaign.status),
     manage,
@@ -70,7 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const submission = parseWithZod(formData, { schema: advanceSchema });
       if (submission.status !== "success") return json({ intent, result: submission.reply(), reasons: [] }, { status: 400 });
       const expected = String(formData.get("expected") ?? "") as CampaignStatus;
-      const result = await advanceCampaign(db, user, campaign.id, expected, submission.value.comment);
+      const result = await advanceCampaign(db, user, campaign.id, expected, submission.value);
       if (!result.ok) return json({ intent, result: submission.reply(), reasons: result.reasons }, { status: 409 });
       return json({ intent, result: submission.reply({ resetForm: true }), reasons: [] });
     }
@@ -93,7 +95,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign, perUnit, groups, blockers, history, next, manage, canNominate } = useLoaderData<typeof loader>();
+  const { campaign, perUnit, groups, blockers, warnings, history, next, manage, canNominate } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const reply = (name: string) => (data && "intent" in data && data.intent === name ? data : undefined);
   const [noticeForm, noticeFields] = useForm({
@@ -211,9 +213,23 @@ export default function CampaignPage() {
               说明（可选）
               <input name="comment" maxLength={500} />
             </label>
-            <button type="submit" className="button primary" disabled={blockers.length > 0}>
-              进入“{STAGE_LABELS[next]}”
-            </button>
+            {blockers.length ? (
+              <button type="submit" className="button primary" disabled>
+                进入“{STAGE_LABELS[next]}”
+              </button>
+            ) : (
+              <details className="confirm-step">
+                <summary className="button primary">进入“{STAGE_LABELS[next]}”…</summary>
+                <ul className="problems" role="note">
+                  {warnings.map((w) => (
+                    <li key={w}>{w}</li>
+                  ))}
+                </ul>
+                <button type="submit" name="confirmed" value="1" className="button danger">
+                  确认进入“{STAGE_LABELS[next]}”
+                </button>
+              </details>
+            )}
           </Form>
         </div>
       ) : null}

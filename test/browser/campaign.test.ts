@@ -123,7 +123,11 @@ describe("a campaign in the browser", () => {
     await page.waitForURL(`${baseUrl()}/home`);
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();
-    await page.getByRole("button", { name: "进入“资格初审”" }).click();
+    // One press opens what will happen (nominations close early, the units that filed nobody);
+    // only the confirming button moves the campaign.
+    await page.getByText("进入“资格初审”…", { exact: true }).click();
+    await expect.poll(() => page.locator(".confirm-step[open]").textContent()).toContain("不能退回");
+    await page.getByRole("button", { name: "确认进入“资格初审”" }).click();
     await expect.poll(() => page.locator(".stage-bar [aria-current=step]").textContent()).toContain("资格初审");
     await page.context().close();
   });
@@ -140,7 +144,8 @@ describe("a campaign in the browser", () => {
     const review = `${campaignUrl}/review`;
     const advance = async (stage: string) => {
       await page.goto(campaignUrl);
-      await page.getByRole("button", { name: `进入“${stage}”` }).click();
+      await page.getByText(`进入“${stage}”…`, { exact: true }).click();
+      await page.getByRole("button", { name: `确认进入“${stage}”` }).click();
       await expect.poll(() => page.locator(".stage-bar [aria-current=step]").textContent()).toContain(stage);
     };
 

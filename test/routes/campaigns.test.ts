@@ -45,7 +45,7 @@ describe("campaign pages by role", () => {
     expect((await call(campaigns.loader, { db: t.db, path: "/campaigns", as: wenling })).status).toBe(200);
     expect((await call(campaigns.loader, { db: t.db, path: "/campaigns", as: craftsman })).status).toBe(403);
     expect((await call(newCampaign.loader, { db: t.db, path: "/campaigns/new", as: wenling })).status).toBe(403);
-    const advanceForm = { intent: "advance", expected: "nominating" };
+    const advanceForm = { intent: "advance", expected: "nominating", confirmed: "1" };
     expect((await call(campaignPage.action, { db: t.db, path: `/campaigns/${campaign.id}`, params, as: wenling, form: advanceForm })).status).toBe(403);
     const moved = await call(campaignPage.action, { db: t.db, path: `/campaigns/${campaign.id}`, params, as: city, form: advanceForm });
     expect(moved.status).toBe(200);
@@ -255,7 +255,13 @@ describe("running a whole campaign through the pages", () => {
     }
     const page = `/campaigns/${campaign.id}`;
     const advance = async (expected: string) => {
-      const response = await call(campaignPage.action, { db: t.db, path: page, params: campaignParams, as: city, form: { intent: "advance", expected } });
+      const response = await call(campaignPage.action, {
+        db: t.db,
+        path: page,
+        params: campaignParams,
+        as: city,
+        form: { intent: "advance", expected, confirmed: "1" },
+      });
       expect(response.status, JSON.stringify(await jsonOf(response))).toBe(200);
     };
     const reviewPost = (form: Record<string, string>) => call(review.action, { db: t.db, path: `${page}/review`, params: campaignParams, as: city, form });

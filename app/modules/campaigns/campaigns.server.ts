@@ -174,6 +174,24 @@ export async function advanceBlockers(db: DB, campaign: Campaign, today = todayI
 export type AdvanceResult = { ok: true; from: CampaignStatus; to: CampaignStatus } | { ok: false; reasons: string[] };
 
 /**
+ * What advancing will do, said before it is done: the stage cannot be taken back, and closing
+ * nominations before the deadline shuts out every county unit, named here if it has filed nothing.
+ */
+export async function advanceWarnings(db: DB, campaign: Campaign, today = todayInTaizhou()): Promise<string[]> {
+  const to = nextStage(campaign.status);
+  if (!to) return [];
+  const warnings = [`进入“${STAGE_LABELS[to]}”后不能退回“${STAGE_LABELS[campaign.status]}”。`];
+  if (campaign.status === "nominating") {
+    if (today < campaign.nomination_deadline) warnings.push(`推荐截止日期是 ${campaign.nomination_deadline}，尚未截止：提前进入下一阶段后，各单位不能再推荐。`);
+    const counties = await db.selectFrom("org_unit").select(["id", "short_name"]).where("kind", "=", "county").orderBy("sort_order").execute();
+    const filed = await db.selectFrom("nomination").select("nominating_unit_id").distinct().where("campaign_id", "=", campaign.id).execute();
+    const silent = counties.filter((c) => !filed.some((f) => f.nominating_unit_id === c.id)).map((c) => c.short_name);
+    if (silent.length) warnings.push(`以下 ${silent.length} 个单位尚未推荐任何人选：${silent.join("、")}。`);
+  }
+  return warnings;
+}
+
+/**
  * Moves the campaign to the next stage, never further: the expected current stage comes from
  * the page, so a double click or a stale page cannot skip one.
  */
@@ -182,7 +200,7 @@ export async function advanceCampaign(
   actor: SessionUser,
   id: number,
   expected: CampaignStatus,
-  comment: string | undefined,
+  input: { comment?: string; confirmed: boolean },
   today = todayInTaizhou(),
 ): Promise<AdvanceResult> {
   return db.transaction().execute(async (tx) => {
@@ -193,6 +211,9 @@ export async function advanceCampaign(
     const to = nextStage(campaign.status);
     const blockers = to ? await advanceBlockers(tx, campaign, today) : ["本届评选已结束"];
     if (!to || blockers.length) return { ok: false as const, reasons: blockers };
+    // One press never moves a campaign: the page shows what will happen and asks again.
+    if (!input.confirmed) return { ok: false as const, reasons: [...(await advanceWarnings(tx, campaign, today)), "请确认后再进入下一阶段"] };
+    const comment = input.comment;
     await tx.updateTable("campaign").set({ status: to }).where("id", "=", id).execute();
     await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,

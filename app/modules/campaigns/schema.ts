@@ -23,4 +23,9 @@ export const noticePeriodSchema = z.object({ noticeStart: isoDate("公示开始�
 
 export const advanceSchema = z.object({
   comment: z.string().trim().max(500, "说明不能超过500字").optional(),
+  /** Posted by the confirming button: advancing cannot be taken back. */
+  confirmed: z
+    .enum(["1"])
+    .optional()
+    .transform((v) => v === "1"),
 });

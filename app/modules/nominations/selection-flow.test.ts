@@ -28,7 +28,7 @@ async function nominate(actor: Awaited<ReturnType<typeof makeUser>>, campaignId:
 
 async function advance(actor: Awaited<ReturnType<typeof makeUser>>, id: number, today = TODAY) {
   const campaign = (await findCampaign(t.db, id))!;
-  return advanceCampaign(t.db, actor, id, campaign.status, undefined, today);
+  return advanceCampaign(t.db, actor, id, campaign.status, { confirmed: true }, today);
 }
 
 describe("nominations", () => {
@@ -102,10 +102,18 @@ describe("a campaign from nominations to named craftsmen", () => {
 
     // Qualification is not open while nominating.
     expect(await decideQualification(t.db, city, ids[0], { result: "pass", reason: "" })).toMatchObject({ ok: false, status: 409 });
+    // One press only says what will happen: nominations close for good, before the deadline here,
+    // with the units that filed nobody named.
+    const unconfirmed = await advanceCampaign(t.db, city, campaign.id, "nominating", { confirmed: false }, TODAY);
+    expect(unconfirmed).toMatchObject({ ok: false });
+    const said = (unconfirmed as { reasons: string[] }).reasons.join("\n");
+    expect(said).toContain("不能退回");
+    expect(said).toContain("各单位不能再推荐");
+    expect(said).toMatch(/尚未推荐任何人选：.*椒江区|尚未推荐任何人选：.*黄岩区/);
     expect(await advance(city, campaign.id)).toMatchObject({ ok: true, from: "nominating", to: "qualification" });
 
     // A stale page cannot skip a stage: it names the stage it saw.
-    expect(await advanceCampaign(t.db, city, campaign.id, "nominating", undefined, TODAY)).toMatchObject({ ok: false });
+    expect(await advanceCampaign(t.db, city, campaign.id, "nominating", { confirmed: true }, TODAY)).toMatchObject({ ok: false });
     expect(await advance(city, campaign.id)).toEqual({ ok: false, reasons: ["还有 8 名人选未作资格初审结论"] });
 
     // 温岭 has six against a quota of five: passing needs the city's acknowledgement first.
