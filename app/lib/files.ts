@@ -1,3 +1,5 @@
+import { withoutMetadata } from "~/lib/image-metadata";
+
 /** Evidence files are recognised by their first bytes, never by the name the user gave them. */
 
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
@@ -16,14 +18,15 @@ export function sniffEvidenceType(bytes: Uint8Array): EvidenceType | null {
   return null;
 }
 
-export type EvidenceCheck = { ok: true; type: EvidenceType } | { ok: false; message: string };
+export type EvidenceCheck = { ok: true; type: EvidenceType; bytes: Uint8Array } | { ok: false; message: string };
 
 export function checkEvidence(name: string, bytes: Uint8Array): EvidenceCheck {
   if (bytes.length === 0) return { ok: false, message: `“${name}”是空文件` };
   if (bytes.length > EVIDENCE_MAX_BYTES) return { ok: false, message: `“${name}”超过 5 MB，请压缩后再上传` };
   const type = sniffEvidenceType(bytes);
   if (!type) return { ok: false, message: `“${name}”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与扩展名无关）` };
-  return { ok: true, type };
+  // What is kept is the file without its location and camera data.
+  return { ok: true, type, bytes: withoutMetadata(bytes, type) };
 }
 
 export type CheckedFile = { name: string; bytes: Uint8Array; type: EvidenceType };
@@ -34,7 +37,7 @@ export function checkEvidenceFiles(files: Array<{ name: string; bytes: Uint8Arra
   for (const file of files) {
     const check = checkEvidence(file.name, file.bytes);
     if (!check.ok) return check;
-    checked.push({ ...file, type: check.type });
+    checked.push({ name: file.name, bytes: check.bytes, type: check.type });
   }
   return { ok: true, files: checked };
 }

@@ -211,7 +211,7 @@ export async function recordConsent(
   if (input.photo) {
     const check = checkEvidence(input.photo.name, input.photo.bytes);
     if (!check.ok || check.type === "application/pdf") return { ok: false, status: 400, message: "照片须为 JPEG 或 PNG 图片，不超过 5 MB" };
-    photo = { data: input.photo.bytes, type: check.type };
+    photo = { data: check.bytes, type: check.type };
   }
   await db.transaction().execute(async (tx) => {
     const values = {
