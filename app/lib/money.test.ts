@@ -35,9 +35,9 @@ describe("money", () => {
 
 describe("evidence files", () => {
   it("recognises PDF, JPEG and PNG by content whatever the name", () => {
-    expect(checkEvidence("x.txt", new TextEncoder().encode("%PDF-1.7\n"))).toEqual({ ok: true, type: "application/pdf" });
-    expect(checkEvidence("a", new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0]))).toEqual({ ok: true, type: "image/jpeg" });
-    expect(checkEvidence("b", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]))).toEqual({ ok: true, type: "image/png" });
+    expect(checkEvidence("x.txt", new TextEncoder().encode("%PDF-1.7\n"))).toMatchObject({ ok: true, type: "application/pdf" });
+    expect(checkEvidence("a", new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0]))).toMatchObject({ ok: true, type: "image/jpeg" });
+    expect(checkEvidence("b", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]))).toMatchObject({ ok: true, type: "image/png" });
   });
 
   it("refuses a renamed file, an empty one and an oversized one", () => {
