@@ -144,9 +144,18 @@ export default function CampaignPage() {
         </a>
         {manage ? (
           <>
-            <a className="button" href={`/campaigns/${campaign.id}/export?full=1`} download>
-              导出（含完整号码，记入日志）
-            </a>
+            <details className="confirm-step">
+              <summary className="button">导出（含完整号码）…</summary>
+              <Form method="post" action={`/campaigns/${campaign.id}/export`} reloadDocument className="inline-form">
+                <label>
+                  事由（记入操作日志）
+                  <input name="reason" required minLength={2} maxLength={200} />
+                </label>
+                <button type="submit" className="button danger">
+                  导出完整号码
+                </button>
+              </Form>
+            </details>
             <Link className="button" to={`/campaigns/${campaign.id}/review`}>
               评审与命名
             </Link>

@@ -1,4 +1,5 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -6,23 +7,23 @@ import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { summaryTableFor } from "~/modules/nominations/summary-table.server";
 import { idOrNull } from "~/lib/ids";
+import { canRevealPersonalData } from "~/modules/people/policy";
+import { revealReason } from "~/modules/people/schema";
 
 /**
  * The 汇总表 as .xlsx. County officers get their own unit's; the city all or one unit. Numbers
- * are masked unless a city officer asks for them in full, which is recorded.
+ * are masked; a city officer gets them in full only by posting a reason (the export page's form),
+ * which the history keeps — never by a link another site could make a browser follow.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+async function workbook(request: Request, campaignId: string | undefined, full?: { reason: string }) {
   const user = await requirePermission(request, "campaign.read");
   const db = getDb();
-  const campaign = await findCampaign(db, idParam(params.campaignId));
+  const campaign = await findCampaign(db, idParam(campaignId));
   if (!campaign) throw notFound("评选活动不存在");
+  if (full && !canRevealPersonalData(user)) throw json({ error: "只有市总工会可以导出完整号码" }, { status: 403 });
   const url = new URL(request.url);
-  const template = url.searchParams.get("template") === "1";
-  const body = await summaryTableFor(db, user, campaign, {
-    unitId: idOrNull(url.searchParams.get("unitId")) ?? undefined,
-    full: url.searchParams.get("full") === "1",
-    template,
-  });
+  const template = !full && url.searchParams.get("template") === "1";
+  const body = await summaryTableFor(db, user, campaign, { unitId: idOrNull(url.searchParams.get("unitId")) ?? undefined, template, full });
   const name = `${campaignLabel(campaign.number)}台州工匠推荐汇总表${template ? "（模板）" : ""}.xlsx`;
   return new Response(new Uint8Array(body), {
     headers: {
@@ -31,4 +32,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Cache-Control": "no-store",
     },
   });
+}
+
+export function loader({ request, params }: LoaderFunctionArgs) {
+  return workbook(request, params.campaignId);
+}
+
+const fullExportSchema = z.object({ reason: revealReason });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  await requirePermission(request, "campaign.read");
+  const parsed = fullExportSchema.safeParse(Object.fromEntries(await request.clone().formData()));
+  if (!parsed.success) throw json({ error: parsed.error.issues[0]?.message ?? "请说明导出完整号码的事由" }, { status: 400 });
+  return workbook(request, params.campaignId, { reason: parsed.data.reason });
 }

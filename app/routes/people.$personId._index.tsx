@@ -21,6 +21,7 @@ import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { HistoryCard } from "~/components/HistoryCard";
 import { DataTable } from "~/components/DataTable";
+import { revealReason } from "~/modules/people/schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
 
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const revealSchema = z.object({
   intent: z.literal("reveal"),
-  reason: z.string({ error: "请说明查看完整号码的事由" }).trim().min(2, "请说明查看完整号码的事由").max(200, "事由不超过200字"),
+  reason: revealReason,
 });
 
 export async function action({ request, params }: ActionFunctionArgs) {

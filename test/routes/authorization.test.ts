@@ -117,7 +117,13 @@ beforeAll(async () => {
         "notice-period": { form: { intent: "notice-period" }, expect: "L----+" },
       },
     },
-    "campaigns.$campaignId.export": { path: `/campaigns/${c}/export`, params: { campaignId: c }, loader: "L--+++" },
+    "campaigns.$campaignId.export": {
+      path: `/campaigns/${c}/export`,
+      params: { campaignId: c },
+      loader: "L--+++",
+      // Full numbers only by a posted reason, and only for the city.
+      actions: { full: { form: { reason: "核对身份信息" }, expect: "L----+" } },
+    },
     "campaigns.$campaignId.import.$batchId": {
       path: `/campaigns/${c}/import/${batch}`,
       params: { campaignId: c, batchId: String(batch) },

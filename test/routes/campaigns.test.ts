@@ -212,6 +212,41 @@ describe("import and export by role", () => {
     const rows = book.worksheets[0].getSheetValues().slice(3).filter(Boolean) as unknown[][];
     expect(rows).toHaveLength(1);
     expect(String(rows[0][4])).toMatch(/^\d{4}\*{14}$/); // a county officer never gets full numbers
+
+    // Nor does the city by a link: full numbers come only from a posted reason, kept in the history.
+    const sheetOf = async (response: Response) => {
+      const b = new ExcelJS.Workbook();
+      await b.xlsx.load(await response.arrayBuffer());
+      return (b.worksheets[0].getSheetValues().slice(3).filter(Boolean) as unknown[][]).map((r) => String(r[4]));
+    };
+    const exportParams = { campaignId: String(campaign.id) };
+    const byLink = await call(exportRoute.loader, { db: t.db, path: `/campaigns/${campaign.id}/export?full=1`, params: exportParams, as: city });
+    expect((await sheetOf(byLink)).every((n) => /^\d{4}\*{14}$/.test(n))).toBe(true);
+    const noReason = await call(exportRoute.action, { db: t.db, path: `/campaigns/${campaign.id}/export`, params: exportParams, as: city, form: {} });
+    expect(noReason.status).toBe(400);
+    const byPost = await call(exportRoute.action, {
+      db: t.db,
+      path: `/campaigns/${campaign.id}/export`,
+      params: exportParams,
+      as: city,
+      form: { reason: "核对重复推荐" },
+    });
+    expect((await sheetOf(byPost)).every((n) => /^\d{17}[\dX]$/.test(n))).toBe(true);
+    const logged = await t.db
+      .selectFrom("audit_log")
+      .select("comment")
+      .where("action", "=", "reveal_personal_data")
+      .where("entity_type", "=", "campaign")
+      .execute();
+    expect(logged.map((l) => l.comment)).toEqual([expect.stringContaining("核对重复推荐")]);
+    const countyPost = await call(exportRoute.action, {
+      db: t.db,
+      path: `/campaigns/${campaign.id}/export`,
+      params: exportParams,
+      as: jiaojiang,
+      form: { reason: "想看" },
+    });
+    expect(countyPost.status).toBe(403);
   });
 
   it("refuses uploads that are too big, empty, or not spreadsheets, with a message", async () => {

@@ -318,17 +318,17 @@ export async function summaryTableFor(
   db: DB,
   actor: SessionUser,
   campaign: Campaign,
-  request: { unitId?: number; full: boolean; template: boolean },
+  request: { unitId?: number; template: boolean; full?: { reason: string } },
 ): Promise<Buffer> {
   const unitId = actor.role === "county_officer" ? actor.orgUnitId! : request.unitId;
-  const revealIds = request.full && canRevealPersonalData(actor);
+  const revealIds = !!request.full && canRevealPersonalData(actor);
   if (revealIds) {
     await db.transaction().execute((tx) =>
       recordAudit(tx, CAMPAIGN_AUDIT, {
         actor,
         id: campaign.id,
         action: "reveal_personal_data",
-        comment: `导出汇总表（含完整身份证号和电话）${unitId ? `，单位 ${unitId}` : ""}`,
+        comment: `导出汇总表（含完整身份证号和电话）${unitId ? `，单位 ${unitId}` : ""}：${request.full!.reason}`,
       }),
     );
   }

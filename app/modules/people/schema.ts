@@ -107,3 +107,6 @@ export const personFilterSchema = z.object({
   skillLevel: z.enum(SKILL_LEVELS).optional().catch(undefined),
   page: queryParam.page(),
 });
+
+/** Why full ID and phone numbers are shown or exported: required, and kept in the history. */
+export const revealReason = z.string({ error: "请说明查看完整号码的事由" }).trim().min(2, "请说明查看完整号码的事由").max(200, "事由不超过200字");
