@@ -7,6 +7,8 @@ import { luciaFor, verifyRequestOrigin } from "~/auth/lucia.server";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "~/auth/password.server";
 import { can, type Permission, type SessionUser } from "~/auth/roles";
 import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, checkThrottle, clearThrottle, clientAddress, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
+import { recordAudit } from "~/lib/audit.server";
+import { SESSION_AUDIT } from "~/auth/labels";
 
 export type { SessionUser } from "~/auth/roles";
 
@@ -93,6 +95,13 @@ export async function signIn(db: DB, request: Request, credentials: { username: 
   if (!row) await burnPasswordCheck(credentials.password);
   if (!row || !valid || !row.active) {
     await recordFailure(db, keys, now);
+    // A failed sign-in to a real account is the owner's business: it goes into the history.
+    if (row)
+      await db
+        .transaction()
+        .execute((tx) =>
+          recordAudit(tx, SESSION_AUDIT, { actor: null, id: row.id, unit: row.org_unit_id, action: "sign_in_failed", comment: address ?? undefined }),
+        );
     return { ok: false, status: 401, message: "用户名或密码不正确" };
   }
   // The owner is in: their account and their address on it start again from zero.
@@ -103,6 +112,17 @@ export async function signIn(db: DB, request: Request, credentials: { username: 
   const previous = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
   if (previous) await lucia.invalidateSession(previous);
   const session = await lucia.createSession(row.id, {});
+  await db
+    .transaction()
+    .execute((tx) =>
+      recordAudit(tx, SESSION_AUDIT, {
+        actor: { id: row.id, displayName: row.display_name },
+        id: row.id,
+        unit: row.org_unit_id,
+        action: "sign_in",
+        comment: address ?? undefined,
+      }),
+    );
   return {
     ok: true,
     user: {

@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { searchParams } from "~/lib/http.server";
 import { distinctAuditValues, listAudit } from "~/modules/audit/audit.server";
-import { actionLabel, entityLabel } from "~/modules/audit/labels";
+import { actionLabel, describeChange, entityLabel } from "~/modules/audit/labels";
 import { ChoiceFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
 
@@ -36,13 +36,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const [result, options] = await Promise.all([listAudit(db, filter), distinctAuditValues(db)]);
   return json({ ...result, filter, options });
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  return Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${v === null ? "—" : String(v)}`)
-    .join("；");
 }
 
 export default function AuditLog() {
@@ -95,8 +88,8 @@ export default function AuditLog() {
               label: "变更",
               cell: (r) => (
                 <>
-                  {r.before ? <div>原：{describe(r.before)}</div> : null}
-                  {r.after ? <div>新：{describe(r.after)}</div> : null}
+                  {r.before ? <div>原：{describeChange(r.entity_type, r.before)}</div> : null}
+                  {r.after ? <div>新：{describeChange(r.entity_type, r.after)}</div> : null}
                   {r.comment ? <div>说明：{r.comment}</div> : null}
                 </>
               ),

@@ -1,3 +1,16 @@
+import { ROLE_LABELS } from "~/auth/roles";
+import { formatDateTime } from "~/lib/format";
+import { formatFen } from "~/lib/money";
+import { STAGE_LABELS } from "~/modules/campaigns/stages";
+import { CHANNEL_LABELS as EVENT_CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
+import { OUTCOME_LABELS } from "~/modules/nominations/review-schema";
+import { CHANNEL_LABELS as NOMINATION_CHANNEL_LABELS } from "~/modules/nominations/schema";
+import { SEX_LABELS } from "~/modules/people/id-number";
+import { GRADE_LABELS } from "~/modules/studios/evaluation";
+import { STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
+import { FOCUS_SECTOR_LABELS, MILESTONE_KIND_LABELS } from "~/modules/studios/schema";
+import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
+import { STUDY_MODE_LABELS } from "~/modules/subsidies/schema";
 import type { AuditTrail } from "~/lib/audit";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 import { PLAN_AUDIT } from "~/modules/dashboard/labels";
@@ -9,6 +22,7 @@ import { PUBLICITY_AUDIT } from "~/modules/showcase/labels";
 import { CRITERIA_AUDIT, MILESTONE_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT } from "~/modules/subsidies/labels";
 import { USER_AUDIT } from "~/modules/users/labels";
+import { SESSION_AUDIT } from "~/auth/labels";
 
 /** Every kind of record the history keeps, as its domain declared it. */
 const TRAILS: ReadonlyArray<AuditTrail> = [
@@ -26,6 +40,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   EVENT_AUDIT,
   PUBLICITY_AUDIT,
   PLAN_AUDIT,
+  SESSION_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
@@ -41,4 +56,123 @@ export function actionLabel(action: string, entity?: string): string {
     if (label) return label;
   }
   return action;
+}
+
+/** The history's field names as people read them. */
+const FIELD_LABELS: Record<string, string> = {
+  status: "状态",
+  name: "名称",
+  title: "标题",
+  displayName: "显示名称",
+  username: "用户名",
+  role: "角色",
+  active: "启用",
+  orgUnitId: "所属单位",
+  org_unit_id: "所属单位",
+  shortName: "简称",
+  sex: "性别",
+  birthDate: "出生日期",
+  ethnicity: "民族",
+  education: "学历",
+  politicalStatus: "政治面貌",
+  employer: "工作单位",
+  industry: "所属行业",
+  position: "职务",
+  skillLevel: "技术等级",
+  idNumber: "身份证号",
+  phone: "电话",
+  personId: "人员",
+  person_id: "人员",
+  hostEnterprise: "依托企业",
+  address: "地址",
+  focusSector: "重点领域",
+  plaqueNumber: "牌匾编号",
+  accreditedOn: "授牌日期",
+  mentorshipId: "结对",
+  apprentice: "学徒",
+  startDate: "结对日期",
+  plannedEnd: "计划结束",
+  endedOn: "结束日期",
+  reason: "理由",
+  kind: "类别",
+  occurredOn: "日期",
+  startsAt: "开始时间",
+  endsAt: "结束时间",
+  place: "地点",
+  organiser: "主办方",
+  channel: "形式",
+  capacity: "人数上限",
+  participantId: "参加人员",
+  hours: "学时",
+  year: "年度",
+  currentEducation: "现有学历",
+  targetDegree: "报读学历",
+  institution: "院校",
+  programme: "专业",
+  studyMode: "学习形式",
+  enrolledOn: "入学日期",
+  expectedGraduation: "预计毕业",
+  tuitionFen: "学费",
+  requestedFen: "申请金额",
+  approvedFen: "批准金额",
+  paidFen: "已拨付",
+  heldFen: "预留",
+  voucher: "凭证号",
+  date: "日期",
+  budgetFen: "年度预算",
+  sharePercent: "补助比例（%）",
+  holdbackPercent: "预留比例（%）",
+  result: "结论",
+  score: "评分",
+  expert: "专家",
+  votes: "得票",
+  outcome: "处理结果",
+  grade: "考核等级",
+  target: "目标",
+  startYear: "起始年",
+  endYear: "结束年",
+  files: "文件",
+  filename: "文件名",
+  noticeStart: "公示开始",
+  noticeEnd: "公示结束",
+  namedOn: "命名日期",
+};
+
+const RESULT_LABELS: Record<string, string> = { pass: "通过", fail: "不通过" };
+
+function valueLabels(entity: string, key: string): Record<string, string> | undefined {
+  if (key === "status")
+    return { studio: STUDIO_STATUS_LABELS, subsidy: SUBSIDY_STATUS_LABELS, campaign: STAGE_LABELS }[entity] as Record<string, string> | undefined;
+  if (key === "kind") return (entity === "milestone" ? MILESTONE_KIND_LABELS : KIND_LABELS) as Record<string, string>;
+  if (key === "channel") return (entity === "event" ? EVENT_CHANNEL_LABELS : NOMINATION_CHANNEL_LABELS) as Record<string, string>;
+  return (
+    {
+      studyMode: STUDY_MODE_LABELS,
+      focusSector: FOCUS_SECTOR_LABELS,
+      sex: SEX_LABELS,
+      grade: GRADE_LABELS,
+      outcome: OUTCOME_LABELS,
+      role: ROLE_LABELS,
+      result: RESULT_LABELS,
+    } as Record<string, Record<string, string>>
+  )[key];
+}
+
+function shown(entity: string, key: string, value: unknown): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "boolean") return value ? "是" : "否";
+  if (/Fen$/.test(key) && typeof value === "number") return formatFen(value);
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return formatDateTime(value);
+  if (Array.isArray(value)) return value.map((v) => shown(entity, key, v)).join("、");
+  if (typeof value === "object") return describeChange(entity, value);
+  return valueLabels(entity, key)?.[String(value)] ?? String(value);
+}
+
+/** A history row's before or after, in Chinese: field labels, ¥ amounts, Taizhou times, and labels for codes. */
+export function describeChange(entity: string, value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value !== "object") return String(value);
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${FIELD_LABELS[k] ?? k}：${shown(entity, k, v)}`)
+    .join("；");
 }
