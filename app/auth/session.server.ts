@@ -112,17 +112,15 @@ export async function signIn(db: DB, request: Request, credentials: { username: 
   const previous = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
   if (previous) await lucia.invalidateSession(previous);
   const session = await lucia.createSession(row.id, {});
-  await db
-    .transaction()
-    .execute((tx) =>
-      recordAudit(tx, SESSION_AUDIT, {
-        actor: { id: row.id, displayName: row.display_name },
-        id: row.id,
-        unit: row.org_unit_id,
-        action: "sign_in",
-        comment: address ?? undefined,
-      }),
-    );
+  await db.transaction().execute((tx) =>
+    recordAudit(tx, SESSION_AUDIT, {
+      actor: { id: row.id, displayName: row.display_name },
+      id: row.id,
+      unit: row.org_unit_id,
+      action: "sign_in",
+      comment: address ?? undefined,
+    }),
+  );
   return {
     ok: true,
     user: {

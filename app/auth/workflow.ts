@@ -45,6 +45,9 @@ export function defineWorkflow<S extends string>(noun: string) {
       steps,
       canTake,
       available,
+      /** How the user stands to the record: its owner, the officer of its unit, the city — or not at all. */
+      relation: (user: SessionUser, record: WorkflowRecord<S>): Relation | null => relationTo(user, record.org_unit_id, record.person_id),
+      canView: (user: SessionUser, record: WorkflowRecord<S>): boolean => relationTo(user, record.org_unit_id, record.person_id) !== null,
       /** The steps as a page offers them. */
       offered: (user: SessionUser, record: WorkflowRecord<S>) =>
         available(user, record).map((step) => ({ step, label: rule(step).label, needsReason: !!rule(step).needsReason, confirm: rule(step).confirm ?? null })),

@@ -14,9 +14,5 @@ export interface Refusal {
 /** A module function's answer: what it did, or why not. */
 export type Result<T extends object = object> = ({ ok: true } & T) | Refusal;
 
-export function refuse(status: Refusal["status"], message: string, field?: string): Refusal {
-  return field ? { ok: false, status, message, field } : { ok: false, status, message };
-}
-
 /** What a form's save answers: the saved record, or the fields to correct. */
 export type SaveResult<T extends object = { id: number }> = ({ ok: true } & T) | { ok: false; fieldErrors: Record<string, string[]> };

@@ -1,5 +1,5 @@
 import type { MilestoneStatus, StudioStatus } from "~db/types";
-import { isOfficerOf, relationTo, type Relation } from "~/auth/relation";
+import { isOfficerOf } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
 import { defineWorkflow } from "~/auth/workflow";
 
@@ -74,19 +74,8 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
   },
 });
 
-export const STUDIO_STEPS = studioWorkflow.steps;
+export const { steps: STUDIO_STEPS, canTake: canTakeStep, available: availableSteps, relation, canView: canViewStudio } = studioWorkflow;
 export type StudioStep = keyof typeof STUDIO_STEPS;
-export const canTakeStep = studioWorkflow.canTake;
-export const availableSteps = studioWorkflow.available;
-
-/** How the user stands to this studio: its leader ("owner"), the officer of its unit, the city — or not at all. */
-export function relation(user: SessionUser, studio: StudioRef): Relation | null {
-  return relationTo(user, studio.org_unit_id, studio.person_id);
-}
-
-export function canViewStudio(user: SessionUser, studio: StudioRef): boolean {
-  return relation(user, studio) !== null;
-}
 
 /** The application can be changed while it is with the applicant. */
 export function canEditStudio(user: SessionUser, studio: StudioRef): boolean {

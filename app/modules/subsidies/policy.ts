@@ -1,6 +1,5 @@
 import type { SubsidyStatus } from "~db/types";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
-import { relationTo, type Relation } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
 import { defineWorkflow } from "~/auth/workflow";
 
@@ -56,18 +55,8 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
   close: { label: "核实毕业证书并结案", from: ["disbursed"], to: "closed", by: ["city"] },
 });
 
-export const SUBSIDY_STEPS = subsidyWorkflow.steps;
+export const { steps: SUBSIDY_STEPS, canTake: canTakeStep, available: availableSteps, relation, canView: canViewApplication } = subsidyWorkflow;
 export type SubsidyStep = keyof typeof SUBSIDY_STEPS;
-export const canTakeStep = subsidyWorkflow.canTake;
-export const availableSteps = subsidyWorkflow.available;
-
-export function relation(user: SessionUser, app: ApplicationRef): Relation | null {
-  return relationTo(user, app.org_unit_id, app.person_id);
-}
-
-export function canViewApplication(user: SessionUser, app: ApplicationRef): boolean {
-  return relation(user, app) !== null;
-}
 
 /** The applicant edits and attaches proof while the application is with them; the graduation proof after payment. */
 export function canEditApplication(user: SessionUser, app: ApplicationRef): boolean {
