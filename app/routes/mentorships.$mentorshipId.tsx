@@ -303,6 +303,7 @@ export default function MentorshipPage() {
       {canEnd ? (
         <details className="card">
           <summary>结束结对</summary>
+          <p role="note">结束后不能恢复这段结对，也不能再为其登记成果；如需继续带徒，须重新登记结对。</p>
           <Form method="post" className="inline-form">
             <input type="hidden" name="intent" value="end" />
             <label>
