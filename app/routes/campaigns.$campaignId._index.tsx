@@ -12,7 +12,16 @@ import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { advanceBlockers, advanceCampaign, advanceWarnings, findCampaign, setNoticePeriod, updateCampaign } from "~/modules/campaigns/campaigns.server";
+import {
+  advanceBlockers,
+  advanceCampaign,
+  advanceWarnings,
+  findCampaign,
+  revertAdvance,
+  revertibleStage,
+  setNoticePeriod,
+  updateCampaign,
+} from "~/modules/campaigns/campaigns.server";
 import { advanceSchema, campaignSchema, noticePeriodSchema } from "~/modules/campaigns/schema";
 import { campaignLabel, nextStage, STAGE_LABELS, type CampaignStatus } from "~/modules/campaigns/stages";
 import { quotaWarning } from "~/modules/nominations/eligibility";
@@ -35,11 +44,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const campaign = await loadCampaign(params.campaignId);
   const manage = can(user, "campaign.manage");
-  const [counts, units, blockers, warnings, history] = await Promise.all([
+  const [counts, units, blockers, warnings, revertTo, history] = await Promise.all([
     unitCounts(db, campaign.id),
     listCountyUnits(db),
     manage ? advanceBlockers(db, campaign) : Promise.resolve([]),
     manage ? advanceWarnings(db, campaign) : Promise.resolve([]),
+    manage ? revertibleStage(db, campaign) : Promise.resolve(null),
     manage ? historyOf(db, "campaign", campaign.id) : Promise.resolve([]),
   ]);
   const visibleUnits = user.role === "county_officer" ? units.filter((u) => u.id === user.orgUnitId) : units;
@@ -54,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     groups,
     blockers,
     warnings,
+    revertTo,
     history,
     next: nextStage(campaign.status),
     manage,
@@ -76,6 +87,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!result.ok) return json({ intent, result: submission.reply(), reasons: result.reasons }, { status: 409 });
       return json({ intent, result: submission.reply({ resetForm: true }), reasons: [] });
     }
+    case "revert": {
+      const expected = String(formData.get("expected") ?? "") as CampaignStatus;
+      const result = await revertAdvance(db, user, campaign.id, expected);
+      return json({ intent, result: null, reasons: result.ok ? [] : result.reasons }, { status: result.ok ? 200 : 409 });
+    }
     case "update": {
       const submission = parseWithZod(formData, { schema: campaignSchema });
       if (submission.status !== "success") return json({ intent, result: submission.reply(), reasons: [] }, { status: 400 });
@@ -95,7 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignPage() {
-  const { campaign, perUnit, groups, blockers, warnings, history, next, manage, canNominate } = useLoaderData<typeof loader>();
+  const { campaign, perUnit, groups, blockers, warnings, revertTo, history, next, manage, canNominate } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const reply = (name: string) => (data && "intent" in data && data.intent === name ? data : undefined);
   const [noticeForm, noticeFields] = useForm({
@@ -105,7 +121,7 @@ export default function CampaignPage() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: noticePeriodSchema }),
     shouldValidate: "onBlur",
   });
-  const advanceReasons: string[] = reply("advance")?.reasons ?? [];
+  const advanceReasons: string[] = reply("advance")?.reasons ?? reply("revert")?.reasons ?? [];
   return (
     <section>
       <div className="page-head">
@@ -239,6 +255,24 @@ export default function CampaignPage() {
                 </button>
               </details>
             )}
+          </Form>
+        </div>
+      ) : null}
+
+      {manage && revertTo ? (
+        <div className="card">
+          <h2>撤回上一次的阶段变更</h2>
+          <p>进入本阶段后还没有任何办理记录，可以撤回到“{STAGE_LABELS[revertTo]}”。</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="revert" />
+            <input type="hidden" name="expected" value={campaign.status} />
+            <details className="confirm-step">
+              <summary className="button">撤回到“{STAGE_LABELS[revertTo]}”…</summary>
+              <p role="note">评选将回到“{STAGE_LABELS[revertTo]}”阶段，本阶段可以重新进入；撤回记入变更记录。</p>
+              <button type="submit" className="button danger">
+                确认撤回到“{STAGE_LABELS[revertTo]}”
+              </button>
+            </details>
           </Form>
         </div>
       ) : null}

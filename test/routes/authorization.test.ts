@@ -113,6 +113,7 @@ beforeAll(async () => {
       loader: "L--+++",
       actions: {
         advance: { form: { intent: "advance", expected: openCampaign.status }, expect: "L----+" },
+        revert: { form: { intent: "revert", expected: openCampaign.status }, expect: "L----+" },
         update: { form: { intent: "update" }, expect: "L----+" },
         "notice-period": { form: { intent: "notice-period" }, expect: "L----+" },
       },

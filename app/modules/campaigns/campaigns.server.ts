@@ -227,6 +227,52 @@ export async function advanceCampaign(
   });
 }
 
+/**
+ * The stage a campaign may be taken back to: the one it left by its last advance, as long as
+ * nothing has been recorded since — on the campaign or any of its nominations — so undoing
+ * loses nothing. A closed campaign stays closed.
+ */
+export async function revertibleStage(db: DB, campaign: Pick<Campaign, "id" | "status">): Promise<CampaignStatus | null> {
+  if (campaign.status === "closed" || campaign.status === "nominating") return null;
+  const last = await db
+    .selectFrom("audit_log")
+    .select(["id", "action", "before"])
+    .where("entity_type", "=", "campaign")
+    .where("entity_id", "=", String(campaign.id))
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  if (!last || last.action !== "advance") return null;
+  const since = await db
+    .selectFrom("audit_log")
+    .select("id")
+    .where("id", ">", last.id)
+    .where("entity_type", "=", "nomination")
+    .where(
+      "entity_id",
+      "in",
+      db
+        .selectFrom("nomination")
+        .select(sql<string>`id::text`.as("id"))
+        .where("campaign_id", "=", campaign.id),
+    )
+    .executeTakeFirst();
+  const from = (last.before as { status?: CampaignStatus } | null)?.status;
+  return !since && from && nextStage(from) === campaign.status ? from : null;
+}
+
+/** Takes the last advance back, when nothing depends on it yet; recorded like the advance. */
+export async function revertAdvance(db: DB, actor: SessionUser, id: number, expected: CampaignStatus): Promise<AdvanceResult> {
+  return db.transaction().execute(async (tx) => {
+    const campaign = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
+    if (campaign.status !== expected) return { ok: false as const, reasons: [`本届评选已处于“${STAGE_LABELS[campaign.status]}”阶段，请刷新页面`] };
+    const back = await revertibleStage(tx, campaign);
+    if (!back) return { ok: false as const, reasons: ["进入本阶段后已有办理记录，不能撤回"] };
+    await tx.updateTable("campaign").set({ status: back }).where("id", "=", id).execute();
+    await recordAudit(tx, CAMPAIGN_AUDIT, { actor, id, action: "revert_advance", before: { status: campaign.status }, after: { status: back } });
+    return { ok: true as const, from: campaign.status, to: back };
+  });
+}
+
 /** The latest campaign (届), if any. */
 export async function latestCampaign(db: DB) {
   return db.selectFrom("campaign").selectAll().orderBy("number", "desc").executeTakeFirst();

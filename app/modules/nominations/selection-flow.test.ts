@@ -3,7 +3,7 @@ import { useTestDb } from "../../../test/db";
 import { hanDigits, makeCampaign, makePerson, makeUser, nominationForm } from "../../../test/factories";
 import { createNomination, findNomination, selectionRecord } from "~/modules/nominations/nominations.server";
 import { updateNominationSchema } from "~/modules/nominations/schema";
-import { advanceCampaign, findCampaign, setNoticePeriod } from "~/modules/campaigns/campaigns.server";
+import { advanceCampaign, findCampaign, revertAdvance, revertibleStage, setNoticePeriod } from "~/modules/campaigns/campaigns.server";
 import {
   acknowledgeQuota,
   addObjection,
@@ -213,5 +213,34 @@ describe("a campaign from nominations to named craftsmen", () => {
       "public_notice→final_approval",
       "final_approval→closed",
     ]);
+  });
+});
+
+describe("taking a stage advance back", () => {
+  it("is possible while nothing has been recorded in the new stage, and not after", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = await makeCampaign(t.db);
+    const filed = await nominate(wenling, campaign.id, { unit: "wenling" });
+    if (!filed.ok || !("id" in filed)) throw new Error(JSON.stringify(filed));
+    expect(await advance(city, campaign.id)).toMatchObject({ ok: true, to: "qualification" });
+    expect(await revertibleStage(t.db, (await findCampaign(t.db, campaign.id))!)).toBe("nominating");
+    expect(await revertAdvance(t.db, city, campaign.id, "qualification")).toEqual({ ok: true, from: "qualification", to: "nominating" });
+    expect((await findCampaign(t.db, campaign.id))!.status).toBe("nominating");
+    // Advanced again, and a qualification decision recorded: the advance now has something depending on it.
+    expect(await advance(city, campaign.id)).toMatchObject({ ok: true, to: "qualification" });
+    await decideQualification(t.db, city, filed.id, { result: "pass", reason: "" });
+    expect(await revertibleStage(t.db, (await findCampaign(t.db, campaign.id))!)).toBeNull();
+    expect(await revertAdvance(t.db, city, campaign.id, "qualification")).toMatchObject({ ok: false, reasons: ["进入本阶段后已有办理记录，不能撤回"] });
+    const actions = (
+      await t.db
+        .selectFrom("audit_log")
+        .select("action")
+        .where("entity_type", "=", "campaign")
+        .where("entity_id", "=", String(campaign.id))
+        .orderBy("id")
+        .execute()
+    ).map((a) => a.action);
+    expect(actions.filter((a) => a !== "create")).toEqual(["advance", "revert_advance", "advance"]);
   });
 });
