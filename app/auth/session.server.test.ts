@@ -3,7 +3,7 @@ import { useTestDb } from "../../test/db";
 import { makeUser, TEST_PASSWORD } from "../../test/factories";
 import { ORIGIN } from "../../test/http";
 import { SESSION_COOKIE } from "~/auth/lucia.server";
-import { changePassword, getUser, signIn, signOut } from "~/auth/session.server";
+import { changePassword, failedSignInsBeforeThisOne, getUser, signIn, signOut } from "~/auth/session.server";
 
 const t = useTestDb();
 
@@ -114,6 +114,20 @@ describe("throttling", () => {
       new Date(start.getTime() + 201_000),
     );
     expect(next).toMatchObject({ status: 429 });
+  });
+
+  it("tells the owner, at their next sign-in, how many failed attempts were made since the last one", async () => {
+    const user = await makeUser(t.db, "city_admin");
+    const start = new Date("2026-11-25T13:00:00Z");
+    const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
+    expect(await signIn(t.db, request(), { username: user.username, password: TEST_PASSWORD }, at(0))).toMatchObject({ ok: true });
+    expect(await failedSignInsBeforeThisOne(t.db, user.id)).toBe(0);
+    for (let i = 1; i <= 3; i++) await signIn(t.db, request(), { username: user.username, password: "wrong-pass-1" }, at(i));
+    expect(await signIn(t.db, request(), { username: user.username, password: TEST_PASSWORD }, at(10))).toMatchObject({ ok: true });
+    expect(await failedSignInsBeforeThisOne(t.db, user.id)).toBe(3);
+    // Told once: the sign-in after that starts from zero.
+    expect(await signIn(t.db, request(), { username: user.username, password: TEST_PASSWORD }, at(20))).toMatchObject({ ok: true });
+    expect(await failedSignInsBeforeThisOne(t.db, user.id)).toBe(0);
   });
 
   it("throttles re-entering the current password on the account page", async () => {

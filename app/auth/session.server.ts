@@ -180,3 +180,30 @@ export async function endAllSessions(db: DB, userId: string): Promise<void> {
 export function newUserId(): string {
   return generateIdFromEntropySize(10);
 }
+
+/**
+ * Failed sign-ins to the user's account between their previous sign-in and this one: the owner is
+ * told on their home page, since nobody locks them out but someone may be guessing.
+ */
+export async function failedSignInsBeforeThisOne(db: DB, userId: string): Promise<number> {
+  const signIns = await db
+    .selectFrom("audit_log")
+    .select("id")
+    .where("entity_type", "=", "session")
+    .where("entity_id", "=", userId)
+    .where("action", "=", "sign_in")
+    .orderBy("id", "desc")
+    .limit(2)
+    .execute();
+  if (!signIns.length) return 0;
+  const { n } = await db
+    .selectFrom("audit_log")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("entity_type", "=", "session")
+    .where("entity_id", "=", userId)
+    .where("action", "=", "sign_in_failed")
+    .where("id", "<", signIns[0].id)
+    .$if(signIns.length > 1, (q) => q.where("id", ">", signIns[1]?.id ?? 0))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}

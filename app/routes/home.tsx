@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS } from "~/auth/roles";
-import { requireUser } from "~/auth/session.server";
+import { failedSignInsBeforeThisOne, requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { listAudit } from "~/modules/audit/audit.server";
 import { findOrgUnit } from "~/modules/org-units/org-units.server";
@@ -24,16 +24,28 @@ const noAudit = async () => [] as Awaited<ReturnType<typeof listAudit>>["rows"];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const [units, recent, unit, me, campaign] = await Promise.all([
+  const [units, recent, unit, me, campaign, failedSignIns] = await Promise.all([
     user.role === "craftsman" ? noUnits() : peopleByUnit(db, user),
     user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
     user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
     user.role === "craftsman" && user.personId ? findPerson(db, user.personId) : undefined,
     user.role === "craftsman" ? undefined : latestCampaign(db),
+    failedSignInsBeforeThisOne(db, user.id),
   ]);
   const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];
   const myStudio = me ? await openStudioOf(db, me.id) : undefined;
-  return json({ role: user.role, user, units, recent, unit: unit ?? null, me: me ?? null, campaign: campaign ?? null, awards, myStudio: myStudio ?? null });
+  return json({
+    role: user.role,
+    user,
+    units,
+    recent,
+    unit: unit ?? null,
+    me: me ?? null,
+    campaign: campaign ?? null,
+    awards,
+    myStudio: myStudio ?? null,
+    failedSignIns,
+  });
 }
 
 export default function Home() {
@@ -45,6 +57,11 @@ export default function Home() {
         {data.user.displayName}，您好
         <small className="role-tag">{ROLE_LABELS[data.role]}</small>
       </h1>
+      {data.failedSignIns ? (
+        <p className="notice" role="alert">
+          自您上次登录以来，有 {data.failedSignIns} 次使用您的用户名、但密码错误的登录尝试。如果不是您本人，请尽快修改密码并告知市总工会。
+        </p>
+      ) : null}
 
       {data.role === "city_admin" ? (
         <>
