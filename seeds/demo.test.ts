@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { signIn } from "../app/auth/session.server";
 import { crossCheckIdNumber, parseIdNumber } from "../app/modules/people/id-number";
@@ -76,6 +77,21 @@ describe("demo data", () => {
     const { budgetStatus } = await import("../app/modules/subsidies/subsidies.server");
     const status = await budgetStatus(t.db, new Date().getFullYear());
     expect(status.committed).toBeLessThanOrEqual(status.budget);
+  });
+
+  it("leaves every main record with a history row, so the audit log shows where it came from", async () => {
+    for (const [entity, table] of [
+      ["person", "person"],
+      ["studio", "studio"],
+      ["subsidy", "subsidy_application"],
+      ["event", "event"],
+      ["nomination", "nomination"],
+    ] as const) {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from ${sql.table(table)} r
+        where not exists (select 1 from audit_log a where a.entity_type = ${entity} and a.entity_id = r.id::text)`.execute(t.db);
+      expect(rows[0].n, entity).toBe(0);
+    }
   });
 
   it("gives each demo login its role and lets it sign in", async () => {

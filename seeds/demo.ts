@@ -11,6 +11,7 @@ import { seedEvents } from "./events";
 import { seedShowcase } from "./showcase";
 import { seedSubsidies } from "./subsidies";
 import { createRandom } from "./random";
+import { sql } from "kysely";
 
 export const DEMO_PASSWORD = "Jiangxin-2026";
 
@@ -98,6 +99,8 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   log("exchange events, with attendance and a certificate");
   await seedShowcase(db, ids[craftsmanIndex], users[0].id);
   log("publication consent and coverage");
+  await recordSeededHistory(db);
+  log("a history row for every record the demo filled in directly");
   return [
     { username: "admin", role: "市总工会", who: "市总工会管理员" },
     { username: "wenling", role: "县级总工会", who: "温岭市总工会" },
@@ -151,4 +154,27 @@ export function printLogins(logins: DemoLogin[], print: (line: string) => void =
   print("演示账号 / Demo logins (password for all: " + DEMO_PASSWORD + ")");
   for (const l of logins) print(`  ${l.username.padEnd(10)} ${l.role.padEnd(6)} ${l.who}`);
   print("");
+}
+
+/**
+ * Much of the demo is inserted in bulk, past the modules that write history. So that the audit log
+ * shows where those records came from, each main record without any history gets one "create"
+ * row by 演示数据 — one statement per kind, whatever the scale.
+ */
+async function recordSeededHistory(db: DB): Promise<void> {
+  const kinds: Array<[entity: string, table: string, unit: string]> = [
+    ["person", "person", "org_unit_id"],
+    ["campaign", "campaign", "null"],
+    ["nomination", "nomination", "nominating_unit_id"],
+    ["studio", "studio", "org_unit_id"],
+    ["subsidy", "subsidy_application", "org_unit_id"],
+    ["event", "event", "org_unit_id"],
+  ];
+  for (const [entity, table, unit] of kinds) {
+    await sql`
+      insert into audit_log (actor_user_id, actor_name, entity_type, entity_id, org_unit_id, action, comment)
+      select null, '演示数据', ${entity}, r.id::text, ${sql.raw(unit === "null" ? "null" : `r.${unit}`)}, 'create', '演示数据'
+      from ${sql.table(table)} r
+      where not exists (select 1 from audit_log a where a.entity_type = ${entity} and a.entity_id = r.id::text)`.execute(db);
+  }
 }
