@@ -79,6 +79,8 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   const jiaojiang = units.find((u) => u.code === "jiaojiang")!;
   const craftsmanIndex = people.findIndex((p) => p.org_unit_id === wenling.id && SKILL_LEVELS.indexOf(p.skill_level as never) >= 4);
   const craftsman = people[craftsmanIndex];
+  // The demo craftsman's story: a 大专 graduate whose 本科 study the subsidy supports.
+  await db.updateTable("person").set({ education: "大专" }).where("id", "=", ids[craftsmanIndex]).execute();
   const password = await hashPassword(DEMO_PASSWORD);
   const logins = [
     { username: "admin", display_name: "市总工会管理员", role: "city_admin" as const, org_unit_id: null, person_id: null },

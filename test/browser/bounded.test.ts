@@ -9,17 +9,21 @@ import { signInOverHttp } from "./server";
  */
 describe("bounded work under hostile uploads", () => {
   it("refuses zip bombs while /healthz keeps answering within a second", async () => {
-    const { cookie } = await signInOverHttp(baseUrl(), "wenling");
-    // The demo's open campaign (第三届) is the one whose import page opens.
+    // The city may import into the open campaign (第三届) whatever the deadline, for a unit it picks.
+    const { cookie } = await signInOverHttp(baseUrl(), "admin");
     let campaignId = 0;
+    let unitId = "";
     for (const id of [1, 2, 3]) {
       const page = await fetch(`${baseUrl()}/campaigns/${id}/import`, { headers: { cookie } });
-      if (page.status === 200 && (await page.text()).includes("上传")) campaignId = id;
+      const html = page.status === 200 ? await page.text() : "";
+      const unit = /<option value="(\d+)"/.exec(html)?.[1];
+      if (html.includes("导入推荐人选汇总表") && unit) [campaignId, unitId] = [id, unit];
     }
     expect(campaignId).toBeGreaterThan(0);
     const bomb = zipOf("xl/worksheets/sheet1.xml", Buffer.alloc(40 * 1024 * 1024, 0x20));
     const upload = async () => {
       const form = new FormData();
+      form.append("unitId", unitId);
       form.append("file", new File([Buffer.from(bomb)], "汇总表.xlsx"));
       const response = await fetch(`${baseUrl()}/campaigns/${campaignId}/import/upload`, {
         method: "POST",
