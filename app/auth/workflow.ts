@@ -2,6 +2,7 @@ import { z } from "zod";
 import { relationTo, type Relation } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
 import type { Refusal } from "~/lib/result";
+import { optionalText } from "~/lib/validation";
 
 /**
  * One way to write a workflow: its steps as data (who may take each, from which states, to which
@@ -56,12 +57,7 @@ export function defineWorkflow<S extends string>(noun: string) {
         step: z.enum(names),
         /** The state the page showed: a step taken on a stale page is refused, not applied to a newer state. */
         expected: z.string(),
-        reason: z
-          .string()
-          .trim()
-          .max(500, "理由不能超过500字")
-          .optional()
-          .transform((v) => v || null),
+        reason: optionalText("理由", 500),
         /** Posted by the confirming button of an irreversible step. */
         confirmed: z
           .enum(["1"])

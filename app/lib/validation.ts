@@ -82,3 +82,12 @@ export const queryParam = {
       .catch(undefined),
   choice: <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().catch(undefined),
 };
+
+/** An optional text field: trimmed, at most `max` characters, and null when left empty. */
+export const optionalText = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label}不能超过${max}字`)
+    .optional()
+    .transform((v) => v || null);

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { recordId } from "~/lib/validation";
+import { optionalText, recordId } from "~/lib/validation";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -28,12 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const gradeSchema = z.object({
   studioId: recordId("工作室不存在"),
   grade: z.enum(["excellent", "pass", "fail"], { error: "请选择考核等次" }),
-  comment: z
-    .string()
-    .trim()
-    .max(500, "意见不能超过500字")
-    .optional()
-    .transform((v) => v || null),
+  comment: optionalText("意见", 500),
 });
 
 export async function action({ request }: ActionFunctionArgs) {

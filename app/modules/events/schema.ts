@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decimalNumber, queryParam, recordId, whenValid } from "~/lib/validation";
+import { decimalNumber, optionalText, queryParam, recordId, whenValid } from "~/lib/validation";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { fromDateTimeLocal } from "~/lib/time";
 
@@ -52,12 +52,7 @@ export const eventSchema = z
         return n;
       }),
     seriesId: queryParam.id(),
-    newSeries: z
-      .string()
-      .trim()
-      .max(100, "系列名称不能超过100字")
-      .optional()
-      .transform((v) => v || null),
+    newSeries: optionalText("系列名称", 100),
   })
   .superRefine(
     (v, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { isoDate, recordId, whenValid } from "~/lib/validation";
+import { isoDate, optionalText, recordId, whenValid } from "~/lib/validation";
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema";
 import { todayInTaizhou } from "~/lib/time";
@@ -36,12 +36,7 @@ export type StudioInput = z.output<typeof studioSchema>;
 
 export const studioStepSchema = z.object({
   ...studioWorkflow.fields,
-  plaqueNumber: z
-    .string()
-    .trim()
-    .max(40, "牌匾编号不能超过40字")
-    .optional()
-    .transform((v) => v || null),
+  plaqueNumber: optionalText("牌匾编号", 40),
   accreditedOn: z
     .string()
     .optional()
@@ -70,12 +65,7 @@ export const endMentorshipSchema = z
   .object({
     outcome: z.enum(["completed", "ended_early"], { error: "请选择结束方式" }),
     endedOn: isoDate("结束日期"),
-    reason: z
-      .string()
-      .trim()
-      .max(500, "原因不能超过500字")
-      .optional()
-      .transform((v) => v || null),
+    reason: optionalText("原因", 500),
   })
   .superRefine((v, ctx) => {
     if (v.outcome === "ended_early" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "提前结束须说明原因" });
@@ -186,12 +176,7 @@ export function milestoneDetails(input: MilestoneInput): { details: Record<strin
 export const milestoneReviewSchema = z
   .object({
     decision: z.enum(["verified", "rejected"], { error: "请选择核实结论" }),
-    comment: z
-      .string()
-      .trim()
-      .max(500, "意见不能超过500字")
-      .optional()
-      .transform((v) => v || null),
+    comment: optionalText("意见", 500),
   })
   .superRefine((v, ctx) => {
     if (v.decision === "rejected" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "不予认定须说明理由" });

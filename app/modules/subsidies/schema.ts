@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { decimalNumber, whenValid, wholeNumber } from "~/lib/validation";
+import { decimalNumber, optionalText, whenValid, wholeNumber } from "~/lib/validation";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { isoDate } from "~/lib/validation";
 import { subsidyWorkflow } from "~/modules/subsidies/policy";
@@ -86,10 +86,5 @@ export const stepSchema = z.object({
   ...subsidyWorkflow.fields,
   amount: z.string().optional(),
   date: z.string().optional(),
-  voucher: z
-    .string()
-    .trim()
-    .max(60, "凭证号不能超过60字")
-    .optional()
-    .transform((v) => v || null),
+  voucher: optionalText("凭证号", 60),
 });
