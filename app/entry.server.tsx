@@ -7,6 +7,8 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
 import { withoutStrayNuls } from "~/lib/stray-nuls.server";
 import { env } from "~db/env";
+import { takeExtendedSessionCookie } from "~/auth/session.server";
+import { getDb } from "~/db.server";
 
 // A bad setting stops the server as it starts, with the variable named, not on the first request.
 env();
@@ -44,6 +46,7 @@ function applySecurityHeaders(headers: Headers, nonce: string): void {
 export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
   const botRequest = isbot(request.headers.get("user-agent") || "");
   const nonce = crypto.randomBytes(16).toString("base64");
+  resendExtendedSession(request, responseHeaders);
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
@@ -73,7 +76,14 @@ export default function handleRequest(request: Request, responseStatusCode: numb
   });
 }
 
-export function handleDataRequest(response: Response): Response {
+/** A session extended while serving this request gets its cookie again, with the new lifetime. */
+function resendExtendedSession(request: Request, headers: Headers): void {
+  const cookie = takeExtendedSessionCookie(getDb(), request);
+  if (cookie) headers.append("Set-Cookie", cookie);
+}
+
+export function handleDataRequest(response: Response, { request }: { request: Request }): Response {
+  resendExtendedSession(request, response.headers);
   if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", "no-store");
   response.headers.set("X-Content-Type-Options", "nosniff");
   return response;

@@ -97,8 +97,9 @@ function buildLucia(db: DB) {
     sessionExpiresIn: new TimeSpan(SESSION_LIFETIME_HOURS, "h"),
     sessionCookie: {
       name: SESSION_COOKIE,
-      // A browser-session cookie: the server-side expiry is the one that counts, and slides.
-      expires: false,
+      // The cookie lives as long as the session; when the session slides, the entry server
+      // sends the cookie again with the new lifetime (takeExtendedSessionCookie).
+      expires: true,
       attributes: { secure: cookieIsSecure(), sameSite: "lax" },
     },
     getUserAttributes: (a) => a,

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../test/db";
 import { makeUser, TEST_PASSWORD } from "../../test/factories";
 import { ORIGIN } from "../../test/http";
-import { SESSION_COOKIE } from "~/auth/lucia.server";
-import { changePassword, failedSignInsBeforeThisOne, getUser, signIn, signOut } from "~/auth/session.server";
+import { SESSION_COOKIE, SESSION_LIFETIME_HOURS } from "~/auth/lucia.server";
+import { changePassword, failedSignInsBeforeThisOne, getUser, signIn, signOut, takeExtendedSessionCookie } from "~/auth/session.server";
 
 const t = useTestDb();
 
@@ -183,9 +183,16 @@ describe("sessions", () => {
       .set({ expires_at: new Date(Date.now() + 60 * 60_000) })
       .where("id", "=", sessionId)
       .execute();
+    // The cookie lives exactly as long as the session, not until the browser closes or for ever.
+    expect(result.cookie).toMatch(new RegExp(`Max-Age=${SESSION_LIFETIME_HOURS * 3600}`));
+    expect(takeExtendedSessionCookie(t.db, request(cookieOf(result.cookie)))).toBeNull();
     expect(await getUser(request(cookieOf(result.cookie)), t.db)).not.toBeNull();
     const slid = await t.db.selectFrom("user_session").select("expires_at").where("id", "=", sessionId).executeTakeFirstOrThrow();
     expect(new Date(slid.expires_at).getTime()).toBeGreaterThan(Date.now() + 11 * 60 * 60_000);
+    // …and when the session slides, the browser is sent the cookie again with the full lifetime, once.
+    const resent = takeExtendedSessionCookie(t.db, request(cookieOf(result.cookie)));
+    expect(resent).toMatch(new RegExp(`^${SESSION_COOKIE}=${sessionId};.*Max-Age=${SESSION_LIFETIME_HOURS * 3600}`));
+    expect(takeExtendedSessionCookie(t.db, request(cookieOf(result.cookie)))).toBeNull();
 
     await t.db
       .updateTable("user_session")

@@ -26,12 +26,34 @@ export function assertSameOrigin(request: Request): void {
   }
 }
 
+/**
+ * Sessions Lucia has just extended, with the cookie that carries the new expiry. A loader cannot
+ * set headers for the whole page, so the entry server hands these out on the response of the
+ * same request (or of the next one, after a redirect). Small: a session slides at most once in
+ * half its lifetime.
+ */
+const extended = new Map<string, string>();
+const MAX_EXTENDED = 10_000;
+
+/** The Set-Cookie header for this request's session if it was extended while serving it. */
+export function takeExtendedSessionCookie(db: DB, request: Request): string | null {
+  const sessionId = luciaFor(db).readSessionCookie(request.headers.get("cookie") ?? "");
+  if (!sessionId) return null;
+  const cookie = extended.get(sessionId) ?? null;
+  extended.delete(sessionId);
+  return cookie;
+}
+
 async function userFromRequest(db: DB, request: Request): Promise<{ user: SessionUser; sessionId: string } | null> {
   const lucia = luciaFor(db);
   const sessionId = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
   if (!sessionId) return null;
   const { session, user } = await lucia.validateSession(sessionId);
   if (!session) return null;
+  if (session.fresh) {
+    if (extended.size >= MAX_EXTENDED) extended.clear();
+    extended.set(session.id, lucia.createSessionCookie(session.id).serialize());
+  }
   if (!user.active) {
     await lucia.invalidateUserSessions(user.id);
     return null;
