@@ -16,7 +16,7 @@ import { relationTo } from "~/auth/relation";
 import { NOMINATION_AUDIT } from "~/modules/nominations/labels";
 import { type Tx } from "~db";
 import { type Refusal, type SaveResult } from "~/lib/result";
-import { exactNumberOf, spendExactLookupAlone } from "~/modules/people/lookup.server";
+import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 import { sql } from "kysely";
 
 export const NOMINATION_COLUMNS = [
@@ -226,6 +226,15 @@ export async function writeNomination(
     person = await tx.selectFrom("person").selectAll().where("id_number_hash", "=", lookupHash(input.idNumber.idNumber)).forUpdate().executeTakeFirst();
   }
 
+  // Someone else's person is refused before anything about their nominations is said.
+  if (person && !canEditPerson(actor, person)) {
+    const message =
+      !options.existingId && input.idNumber
+        ? (await refuseNumberElsewhere(tx, actor, input.idNumber.idNumber, "推荐人选登记")).message
+        : "该人员的档案属于其他县级总工会，请联系市总工会修改";
+    return { ok: false, fieldErrors: { idNumber: [message] } };
+  }
+
   let existing = options.existingId ? await tx.selectFrom("nomination").selectAll().where("id", "=", options.existingId).executeTakeFirst() : undefined;
   if (!existing && person) {
     const other = await tx
@@ -247,9 +256,6 @@ export async function writeNomination(
   let personId: number;
   let personChanged = false;
   if (person) {
-    if (!canEditPerson(actor, person)) {
-      return { ok: false, fieldErrors: { idNumber: ["该人员的档案属于其他县级总工会，请联系市总工会推荐"] } };
-    }
     const saved = await applyPersonUpdate(tx, actor, person, input);
     if (!saved.ok) return saved;
     personChanged = saved.changed ?? false;

@@ -3,6 +3,7 @@ import { useTestDb } from "../../../test/db";
 import { hanDigits, makeCampaign, makePerson, makeUser, nominationForm } from "../../../test/factories";
 import { createNomination, findNomination, selectionRecord } from "~/modules/nominations/nominations.server";
 import { updateNominationSchema } from "~/modules/nominations/schema";
+import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 import { advanceCampaign, findCampaign, revertAdvance, revertibleStage, setNoticePeriod } from "~/modules/campaigns/campaigns.server";
 import {
   acknowledgeQuota,
@@ -66,7 +67,7 @@ describe("nominations", () => {
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const person = await makePerson(t.db, { unit: "jiaojiang", birthDate: "1980-05-12" });
     const result = await nominate(officer, campaign.id, { idNumber: person.idNumber });
-    expect(result).toMatchObject({ ok: false, fieldErrors: { idNumber: ["该人员的档案属于其他县级总工会，请联系市总工会推荐"] } });
+    expect(result).toMatchObject({ ok: false, fieldErrors: { idNumber: [REGISTERED_ELSEWHERE] } });
     const asOwnUnit = await nominate(officer, campaign.id, { idNumber: person.idNumber, unit: "jiaojiang" });
     expect(asOwnUnit).toMatchObject({ ok: false, fieldErrors: { orgUnitId: ["只能推荐本单位的人员"] } });
   });

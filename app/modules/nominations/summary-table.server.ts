@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import type { DB } from "~db";
+import type { DB, Tx } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
@@ -12,7 +12,8 @@ import { canCreateNomination } from "~/modules/nominations/policy";
 import { CHANNEL_LABELS, updateNominationSchema } from "~/modules/nominations/schema";
 import { cleanText, compactText, findHeaderRow, idNumberCell, parseDateCell, readSpreadsheet, SpreadsheetError, type Cell } from "~/lib/spreadsheet.server";
 import { IMPORT_AUDIT } from "~/modules/nominations/labels";
-import { canRevealPersonalData } from "~/modules/people/policy";
+import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
+import { refuseNumberElsewhere } from "~/modules/people/lookup.server";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 
 /** The 汇总表 columns, in export order; import finds them by name, wherever they are. */
@@ -216,22 +217,43 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
   return parsed;
 }
 
-export async function createImportBatch(db: DB, actor: SessionUser, campaign: Campaign, unitId: number, filename: string, rows: ParsedRow[]) {
-  const errorCount = rows.filter((r) => r.errors.length).length;
-  const row = await db
-    .insertInto("import_batch")
-    .values({
-      campaign_id: campaign.id,
-      org_unit_id: unitId,
-      uploaded_by: actor.id,
-      filename: filename.slice(0, 200),
-      rows_cipher: encrypt(JSON.stringify(rows)),
-      row_count: rows.length,
-      error_count: errorCount,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+/**
+ * Stores the parsed rows for preview. A row whose number belongs to someone outside the officer's
+ * scope is refused here, once, at the cost of one exact lookup each (see refuseNumberElsewhere),
+ * so that neither the preview nor the commit says more about that person.
+ */
+export async function createImportBatch(db: DB, actor: SessionUser, campaign: Campaign, unitId: number, filename: string, parsed: ParsedRow[]) {
+  return db.transaction().execute(async (tx) => {
+    const rows = await refuseRowsOfOthers(tx, actor, parsed);
+    const row = await tx
+      .insertInto("import_batch")
+      .values({
+        campaign_id: campaign.id,
+        org_unit_id: unitId,
+        uploaded_by: actor.id,
+        filename: filename.slice(0, 200),
+        rows_cipher: encrypt(JSON.stringify(rows)),
+        row_count: rows.length,
+        error_count: rows.filter((r) => r.errors.length).length,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+async function refuseRowsOfOthers(tx: Tx, actor: SessionUser, rows: ParsedRow[]): Promise<ParsedRow[]> {
+  const idOf = (r: ParsedRow) => String(r.form!.idNumber).toUpperCase();
+  const hashes = rows.filter((r) => r.form).map((r) => lookupHash(idOf(r)));
+  if (!hashes.length) return rows;
+  const people = await tx.selectFrom("person").select(["id", "org_unit_id", "id_number_hash"]).where("id_number_hash", "in", hashes).execute();
+  const others = new Set(people.filter((p) => !canEditPerson(actor, p)).map((p) => p.id_number_hash));
+  const checked: ParsedRow[] = [];
+  for (const r of rows) {
+    if (!r.form || !others.has(lookupHash(idOf(r)))) checked.push(r);
+    else checked.push({ ...r, form: null, errors: [(await refuseNumberElsewhere(tx, actor, idOf(r), "导入汇总表")).message] });
+  }
+  return checked;
 }
 
 export async function findImportBatch(db: DB, actor: SessionUser, campaignId: number, batchId: number) {

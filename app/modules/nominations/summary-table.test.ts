@@ -3,7 +3,16 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { idNumberFor, makeCampaign, makeUser, unitId } from "../../../test/factories";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
-import { commitImport, createImportBatch, exportSummaryTable, parseSummaryTable, type ImportTarget } from "~/modules/nominations/summary-table.server";
+import {
+  commitImport,
+  createImportBatch,
+  exportSummaryTable,
+  findImportBatch,
+  parseSummaryTable,
+  previewStatus,
+  type ImportTarget,
+} from "~/modules/nominations/summary-table.server";
+import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 import { SpreadsheetError } from "~/lib/spreadsheet.server";
 
 const t = useTestDb();
@@ -220,6 +229,45 @@ describe("committing an import", () => {
     const edited = await xlsx([row({ 身份证号码: firstId, 一线技能工作年限: 21 })]);
     const third = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", await parseSummaryTable(edited, target));
     expect(await commitImport(t.db, officer, campaign, third, TODAY)).toEqual({ ok: true, created: 0, updated: 1, unchanged: 0 });
+  });
+
+  it("refuses a row whose number belongs to another county, once, naming nobody and saying nothing of their nomination", async () => {
+    const campaign = (await findCampaign(t.db, (await makeCampaign(t.db, { number: 33, deadline: "2018-03-31" })).id))!;
+    const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const theirs = idNumberFor("F", "1983-02-02");
+    const jiaojiangTarget = { ...(await wenlingTarget()), nominatingUnitId: await unitId(t.db, "jiaojiang") };
+    const filed = await createImportBatch(
+      t.db,
+      jiaojiang,
+      campaign,
+      jiaojiangTarget.nominatingUnitId,
+      "椒江.xlsx",
+      await parseSummaryTable(await xlsx([row({ 姓名: "椒江人", 性别: "女", 身份证号码: theirs, 出生日期: "1983-02-02" })]), jiaojiangTarget),
+    );
+    expect(await commitImport(t.db, jiaojiang, campaign, filed, TODAY)).toMatchObject({ ok: true, created: 1 });
+
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const target = await wenlingTarget();
+    const rows = await parseSummaryTable(
+      await xlsx([
+        row({ 姓名: "椒江人", 性别: "女", 身份证号码: theirs, 出生日期: "1983-02-02" }),
+        row({ 姓名: "温岭人", 身份证号码: idNumberFor("M", "1979-08-15") }),
+      ]),
+      target,
+    );
+    const batchId = await createImportBatch(t.db, wenling, campaign, target.nominatingUnitId, "温岭.xlsx", rows);
+    const batch = (await findImportBatch(t.db, wenling, campaign.id, batchId))!;
+    expect(batch.rows.map((r) => r.errors)).toEqual([[REGISTERED_ELSEWHERE], []]);
+    expect(batch.error_count).toBe(1);
+    // The preview says nothing of the other county's nomination (its 编号 or unit).
+    const preview = await previewStatus(t.db, campaign.id, batch.rows);
+    expect([...preview.values()]).toEqual([]);
+    // One lookup for the one number that is someone else's, spent at upload, not at each look.
+    const lookups = await t.db.selectFrom("audit_log").select("id").where("actor_user_id", "=", wenling.id).where("action", "=", "exact_lookup").execute();
+    expect(lookups).toHaveLength(1);
+    expect(await commitImport(t.db, wenling, campaign, batchId, TODAY)).toEqual({ ok: true, created: 1, updated: 0, unchanged: 0 });
+    const theirNomination = await t.db.selectFrom("nomination").select("nominating_unit_id").where("campaign_id", "=", campaign.id).execute();
+    expect(theirNomination.map((n) => n.nominating_unit_id).sort()).toEqual([jiaojiangTarget.nominatingUnitId, target.nominatingUnitId].sort());
   });
 
   it("round-trips through the export when the city exports full numbers", async () => {

@@ -51,3 +51,14 @@ export async function spendExactLookup(tx: Tx, actor: SessionUser, number: Pick<
 export function spendExactLookupAlone(db: DB, actor: SessionUser, number: Pick<ExactNumber, "masked">, where: string): Promise<Refusal | null> {
   return db.transaction().execute((tx) => spendExactLookup(tx, actor, number, where));
 }
+
+export const REGISTERED_ELSEWHERE = "该身份证号码已在其他县（市、区）登记，本单位不能登记或推荐；如需跨单位办理请联系市总工会";
+
+/**
+ * A number that belongs to someone outside the user's scope. Saying so answers the oracle's
+ * question just as a search would, so it costs one exact lookup — and names no unit or person.
+ */
+export async function refuseNumberElsewhere(tx: Tx, actor: SessionUser, idNumber: string, where: string): Promise<Refusal> {
+  const spent = await spendExactLookup(tx, actor, { masked: maskIdNumber(idNumber) }, where);
+  return spent ?? { ok: false, status: 409, message: REGISTERED_ELSEWHERE, field: "idNumber" };
+}

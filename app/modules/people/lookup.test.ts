@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { makePerson, makeUser } from "../../../test/factories";
+import { makeCampaign, makePerson, makeUser, nominationForm, personForm, unitId } from "../../../test/factories";
+import { createPersonSchema } from "~/modules/people/schema";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { createNomination } from "~/modules/nominations/nominations.server";
+import { updateNominationSchema } from "~/modules/nominations/schema";
 import { maskIdNumber, parseIdNumber } from "~/modules/people/id-number";
-import { EXACT_LOOKUPS_PER_DAY } from "~/modules/people/lookup.server";
-import { listPeople, personForViewer } from "~/modules/people/people.server";
+import { EXACT_LOOKUPS_PER_DAY, REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
+import { createPerson, DUPLICATE_ID, listPeople, personForViewer } from "~/modules/people/people.server";
 
 const t = useTestDb();
 
@@ -58,5 +62,49 @@ describe("searching by a whole ID number", () => {
     const elsewhere = await makePerson(t.db, { unit: "jiaojiang" });
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     expect((await listPeople(t.db, officer, { q: elsewhere.idNumber })).rows).toEqual([]);
+  });
+});
+
+describe("registering a number that is already on file", () => {
+  const personInput = async (idNumber: string) =>
+    createPersonSchema.parse(personForm(await unitId(t.db, "wenling"), { name: "重号测试", idNumber, sex: "M", birthDate: "1985-06-01" }));
+  const lookupsOf = async (userId: string) =>
+    (await t.db.selectFrom("audit_log").select("comment").where("actor_user_id", "=", userId).where("action", "=", "exact_lookup").execute()).length;
+
+  it("in the officer's own county: says so, and costs no lookup", async () => {
+    const own = await makePerson(t.db, { unit: "wenling" });
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    expect(await createPerson(t.db, officer, await personInput(own.idNumber))).toEqual({ ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } });
+    expect(await lookupsOf(officer.id)).toBe(0);
+  });
+
+  it("in another county: names nobody, counts as an exact lookup, and stops at the day's limit", async () => {
+    const elsewhere = await makePerson(t.db, { unit: "jiaojiang", name: "椒江某人" });
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const input = await personInput(elsewhere.idNumber);
+    const limit = EXACT_LOOKUPS_PER_DAY.county_officer;
+    for (let i = 0; i < limit; i++) {
+      const refused = await createPerson(t.db, officer, input);
+      expect(refused).toEqual({ ok: false, fieldErrors: { idNumber: [REGISTERED_ELSEWHERE] } });
+    }
+    expect(await lookupsOf(officer.id)).toBe(limit);
+    const spent = await createPerson(t.db, officer, input);
+    expect(JSON.stringify(spent)).toMatch(`每天最多${limit}次`);
+    expect(await lookupsOf(officer.id)).toBe(limit);
+    expect(await t.db.selectFrom("person").select("id").where("name", "=", "重号测试").execute()).toEqual([]);
+  });
+
+  it("through a nomination: refused before any other unit's nomination of that person is mentioned", async () => {
+    const campaign = (await findCampaign(t.db, (await makeCampaign(t.db, { number: 41, deadline: "2018-03-31" })).id))!;
+    const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const form = await nominationForm(t.db, { unit: "jiaojiang" });
+    expect(await createNomination(t.db, jiaojiang, campaign, updateNominationSchema.parse(form), "2018-03-20")).toMatchObject({ ok: true });
+
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const probe = updateNominationSchema.parse(await nominationForm(t.db, { idNumber: form.idNumber, name: form.name }));
+    const refused = await createNomination(t.db, wenling, campaign, probe, "2018-03-20");
+    expect(refused).toEqual({ ok: false, fieldErrors: { idNumber: [REGISTERED_ELSEWHERE] } });
+    expect(JSON.stringify(refused)).not.toMatch(/椒江|推荐单位/);
+    expect(await lookupsOf(wenling.id)).toBe(1);
   });
 });

@@ -13,7 +13,7 @@ import { ownRowsOf } from "~/auth/scope.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";
 import { type Refusal, type SaveResult } from "~/lib/result";
-import { exactNumberOf, spendExactLookupAlone } from "~/modules/people/lookup.server";
+import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 export const PERSON_COLUMNS = [
@@ -150,12 +150,18 @@ function personColumns(input: PersonInput | PersonUpdateInput) {
   };
 }
 
+/** Why a number cannot be registered again: the person is in the user's own records, or elsewhere (which costs a lookup). */
+async function clashMessage(tx: Tx, actor: SessionUser, existing: { id: number; org_unit_id: number }, idNumber: string): Promise<string> {
+  if (canEditPerson(actor, existing)) return DUPLICATE_ID;
+  return (await refuseNumberElsewhere(tx, actor, idNumber, "登记人员")).message;
+}
+
 /** Inserts a person inside the caller's transaction (nominations and imports add people too). */
 export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInput): Promise<PersonSaveResult> {
   if (!input.idNumber) return { ok: false, fieldErrors: { idNumber: ["请输入身份证号码"] } };
   const pii = piiColumns(input.idNumber.idNumber, input.phone);
-  const existing = await tx.selectFrom("person").select("id").where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
-  if (existing) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+  const existing = await tx.selectFrom("person").select(["id", "org_unit_id"]).where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
+  if (existing) return { ok: false, fieldErrors: { idNumber: [await clashMessage(tx, actor, existing, input.idNumber.idNumber)] } };
   const row = await tx
     .insertInto("person")
     .values({ ...personColumns(input), ...pii, created_by: actor.id })
@@ -201,8 +207,8 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
   // Nothing to write: leave the row (and its ciphertexts and timestamps) exactly as it was.
   if (unchanged) return { ok: true, id: current.id, changed: false };
   if (idHash !== current.id_number_hash) {
-    const clash = await tx.selectFrom("person").select("id").where("id_number_hash", "=", idHash).executeTakeFirst();
-    if (clash) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+    const clash = await tx.selectFrom("person").select(["id", "org_unit_id"]).where("id_number_hash", "=", idHash).executeTakeFirst();
+    if (clash) return { ok: false, fieldErrors: { idNumber: [await clashMessage(tx, actor, clash, idNumber)] } };
   }
   const updated = await tx
     .updateTable("person")
