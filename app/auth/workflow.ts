@@ -2,7 +2,7 @@ import { z } from "zod";
 import { relationTo, type Relation } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
 import type { Refusal } from "~/lib/result";
-import { optionalText } from "~/lib/validation";
+import { confirmation, optionalText } from "~/lib/validation";
 
 /**
  * One way to write a workflow: its steps as data (who may take each, from which states, to which
@@ -59,10 +59,7 @@ export function defineWorkflow<S extends string>(noun: string) {
         expected: z.string(),
         reason: optionalText("理由", 500),
         /** Posted by the confirming button of an irreversible step. */
-        confirmed: z
-          .enum(["1"])
-          .optional()
-          .transform((v) => v === "1"),
+        confirmed: confirmation(),
       },
       /** What is wrong with a step before anything is read: a missing reason. */
       checkInput(step: Name, input: { reason: string | null }): Refusal | null {

@@ -91,3 +91,10 @@ export const optionalText = (label: string, max: number) =>
     .max(max, `${label}不能超过${max}字`)
     .optional()
     .transform((v) => v || null);
+
+/** Posted by the confirming button of an irreversible step ("确认…"): true only when pressed. */
+export const confirmation = () =>
+  z
+    .enum(["1"])
+    .optional()
+    .transform((v) => v === "1");

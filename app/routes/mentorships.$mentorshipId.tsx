@@ -322,7 +322,7 @@ export default function MentorshipPage() {
               <input name="reason" />
               <FieldError errors={errors("end", "reason")} />
             </label>
-            <button type="submit" className="button">
+            <button type="submit" name="confirmed" value="1" className="button danger">
               确认结束
             </button>
           </Form>

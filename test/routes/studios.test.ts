@@ -178,6 +178,17 @@ describe("studios through the pages", () => {
         })
       ).status,
     ).toBe(403);
+
+    // Ending cannot be undone: a post without the confirming press is refused and changes nothing.
+    const end = (form: Record<string, string>) =>
+      call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: leader, form: { intent: "end", ...form } });
+    const statusNow = async () => (await t.db.selectFrom("mentorship").select("status").where("id", "=", mentorshipId).executeTakeFirstOrThrow()).status;
+    const unconfirmed = await end({ outcome: "completed", endedOn: "2022-01-01" });
+    expect(unconfirmed.status).toBe(400);
+    expect((await jsonOf(unconfirmed)).message).toMatch("请确认");
+    expect(await statusNow()).toBe("active");
+    expect((await end({ outcome: "completed", endedOn: "2022-01-01", confirmed: "1" })).status).toBe(200);
+    expect(await statusNow()).toBe("completed");
   });
 
   it("refuses evidence with a fake extension, a missing file, and bad milestone fields, writing nothing", async () => {

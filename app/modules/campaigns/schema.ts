@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate, wholeNumber as int, whenValid } from "~/lib/validation";
+import { confirmation, isoDate, wholeNumber as int, whenValid } from "~/lib/validation";
 
 export const campaignSchema = z.object({
   number: int("届次", 1, 99),
@@ -24,8 +24,5 @@ export const noticePeriodSchema = z.object({ noticeStart: isoDate("公示开始�
 export const advanceSchema = z.object({
   comment: z.string().trim().max(500, "说明不能超过500字").optional(),
   /** Posted by the confirming button: advancing cannot be taken back. */
-  confirmed: z
-    .enum(["1"])
-    .optional()
-    .transform((v) => v === "1"),
+  confirmed: confirmation(),
 });

@@ -10,7 +10,7 @@ import { type ApprenticeInput } from "~/modules/studios/schema";
 import { STUDIO_AUDIT } from "~/modules/studios/labels";
 import { spendExactLookup } from "~/modules/people/lookup.server";
 import { maskIdNumber } from "~/modules/people/id-number";
-import { type Refusal, type SaveResult } from "~/lib/result";
+import { type Refusal, type Result, type SaveResult } from "~/lib/result";
 
 /** A pairing as its pages show it, with the apprentice's name, level and employer. */
 const MENTORSHIP_COLUMNS = [
@@ -144,12 +144,14 @@ export async function endMentorship(
   db: DB,
   actor: SessionUser,
   m: MentorshipView,
-  input: { outcome: "completed" | "ended_early"; endedOn: string; reason: string | null },
-): Promise<{ ok: true } | { ok: false; status: 403 | 409; message: string }> {
+  input: { outcome: "completed" | "ended_early"; endedOn: string; reason: string | null; confirmed: boolean },
+): Promise<Result> {
   if (!relation(actor, studioRefOf(m))) return { ok: false, status: 403, message: "您无权操作" };
-  return db.transaction().execute(async (tx) => {
+  // The page asks twice; a post that skips the second press (a script, an old page) is refused.
+  if (!input.confirmed) return { ok: false, status: 400, message: "结束结对后不能恢复，请确认后再结束", field: "confirmed" };
+  return db.transaction().execute(async (tx): Promise<Result> => {
     const current = await tx.selectFrom("mentorship").select("status").where("id", "=", m.id).forUpdate().executeTakeFirstOrThrow();
-    if (current.status !== "active") return { ok: false as const, status: 409 as const, message: "该结对已经结束" };
+    if (current.status !== "active") return { ok: false, status: 409, message: "该结对已经结束" };
     await tx.updateTable("mentorship").set({ status: input.outcome, ended_on: input.endedOn, end_reason: input.reason }).where("id", "=", m.id).execute();
     await recordAudit(tx, STUDIO_AUDIT, {
       actor,
@@ -160,6 +162,6 @@ export async function endMentorship(
       after: { mentorshipId: m.id, status: input.outcome, endedOn: input.endedOn },
       comment: input.reason,
     });
-    return { ok: true as const };
+    return { ok: true };
   });
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { isoDate, optionalText, recordId, whenValid } from "~/lib/validation";
+import { confirmation, isoDate, optionalText, recordId, whenValid } from "~/lib/validation";
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema";
 import { todayInTaizhou } from "~/lib/time";
@@ -66,6 +66,8 @@ export const endMentorshipSchema = z
     outcome: z.enum(["completed", "ended_early"], { error: "请选择结束方式" }),
     endedOn: isoDate("结束日期"),
     reason: optionalText("原因", 500),
+    /** Ending cannot be undone: the form's second button posts this. */
+    confirmed: confirmation(),
   })
   .superRefine((v, ctx) => {
     if (v.outcome === "ended_early" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "提前结束须说明原因" });
