@@ -2,8 +2,7 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { campaignSchema } from "~/modules/campaigns/schema";
-import { FormErrors, TextField } from "~/components/forms";
-import { SubmitButton } from "~/components/PersonForm";
+import { FormErrors, SubmitButton, TextField } from "~/components/forms";
 
 export function CampaignForm({
   lastResult,

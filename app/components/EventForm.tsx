@@ -3,8 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import { eventSchema } from "~/modules/events/schema";
-import { Field, FormErrors, Options, SelectField, TextField } from "~/components/forms";
-import { SubmitButton } from "~/components/PersonForm";
+import { Field, FormErrors, Options, SelectField, SubmitButton, TextField } from "~/components/forms";
 
 export function EventForm({
   lastResult,

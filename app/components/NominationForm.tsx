@@ -12,8 +12,8 @@ import {
   STORY_TARGET,
   updateNominationSchema,
 } from "~/modules/nominations/schema";
-import { Field, FormErrors, TextField } from "~/components/forms";
-import { PersonFields, SubmitButton } from "~/components/PersonForm";
+import { Field, FormErrors, SubmitButton, TextField } from "~/components/forms";
+import { PersonFields } from "~/components/PersonForm";
 
 type Unit = { id: number; short_name: string; kind: string };
 

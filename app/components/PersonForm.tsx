@@ -1,10 +1,10 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type FormMetadata, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { Form, useNavigation } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import { parseIdNumber } from "~/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, INDUSTRY_SUGGESTIONS, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 import { createPersonSchema, updatePersonSchema } from "~/modules/people/schema";
-import { Field, FormErrors, Options, SelectField, TextField } from "~/components/forms";
+import { Field, FormErrors, SelectField, SubmitButton, TextField, UnitField } from "~/components/forms";
 
 export interface PersonFormDefaults {
   name?: string;
@@ -87,19 +87,7 @@ export function PersonFields({ mode, form, fields, units, fixedUnit, maskedIdNum
       <SelectField label="民族" meta={fields.ethnicity} required choices={ETHNICITIES} />
       <SelectField label="学历" meta={fields.education} required choices={EDUCATION_LEVELS} />
       <SelectField label="政治面貌" meta={fields.politicalStatus} required choices={POLITICAL_STATUSES} />
-      <Field label="所属县级总工会" meta={fields.orgUnitId} required>
-        {fixedUnit ? (
-          <>
-            <input type="hidden" name={fields.orgUnitId.name} value={fixedUnit.id} />
-            <input id={fields.orgUnitId.id} value={fixedUnit.short_name} readOnly />
-          </>
-        ) : (
-          <select {...getSelectProps(fields.orgUnitId)}>
-            <option value="">请选择</option>
-            <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
-          </select>
-        )}
-      </Field>
+      <UnitField meta={fields.orgUnitId} units={units} fixed={fixedUnit} />
       <TextField label="工作单位" meta={fields.employer} required />
       <Field label="所属行业" meta={fields.industry} required>
         <input {...getInputProps(fields.industry, { type: "text" })} list="industry-suggestions" />
@@ -154,16 +142,5 @@ export function PersonForm({
       <PersonFields mode={mode} form={form} fields={fields} units={units} fixedUnit={fixedUnit} maskedIdNumber={maskedIdNumber} maskedPhone={maskedPhone} />
       <SubmitButton />
     </Form>
-  );
-}
-
-export function SubmitButton({ label = "保存" }: { label?: string }) {
-  const navigation = useNavigation();
-  return (
-    <div className="form-actions">
-      <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-        {navigation.state === "submitting" ? "正在保存…" : label}
-      </button>
-    </div>
   );
 }

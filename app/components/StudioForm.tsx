@@ -2,8 +2,7 @@ import { getFormProps, getSelectProps, getTextareaProps, useForm, type Submissio
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { FOCUS_SECTOR_LABELS, studioSchema } from "~/modules/studios/schema";
-import { Field, FormErrors, Options, SelectField, TextField } from "~/components/forms";
-import { SubmitButton } from "~/components/PersonForm";
+import { Field, FormErrors, SelectField, SubmitButton, TextField, UnitField } from "~/components/forms";
 
 export interface LeaderOption {
   id: number;
@@ -68,19 +67,7 @@ export function StudioForm({
       <TextField label="依托企业" meta={fields.hostEnterprise} required />
       <TextField label="所属行业" meta={fields.industry} required />
       <SelectField label="重点领域" meta={fields.focusSector} hint="通知聚焦的三大领域" required choices={FOCUS_SECTOR_LABELS} />
-      <Field label="所属县级总工会" meta={fields.orgUnitId} required>
-        {fixedUnitId ? (
-          <>
-            <input type="hidden" name={fields.orgUnitId.name} value={fixedUnitId} />
-            <input id={fields.orgUnitId.id} value={units.find((u) => u.id === fixedUnitId)?.short_name ?? ""} readOnly />
-          </>
-        ) : (
-          <select {...getSelectProps(fields.orgUnitId)}>
-            <option value="">请选择</option>
-            <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
-          </select>
-        )}
-      </Field>
+      <UnitField meta={fields.orgUnitId} units={units} fixed={units.find((u) => u.id === fixedUnitId)} />
       <div className="span-all">
         <TextField label="地址" meta={fields.address} required />
         <Field label="主攻方向" meta={fields.focusAreas} required>

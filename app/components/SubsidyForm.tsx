@@ -4,8 +4,7 @@ import { Form } from "@remix-run/react";
 import { formatFen } from "~/lib/money";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { applicationSchema, STUDY_MODE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/schema";
-import { FormErrors, SelectField, TextField } from "~/components/forms";
-import { SubmitButton } from "~/components/PersonForm";
+import { FormErrors, SelectField, SubmitButton, TextField } from "~/components/forms";
 
 export function SubsidyForm({
   lastResult,

@@ -1,4 +1,5 @@
 import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import { useNavigation } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
 
 export function FieldError({ id, errors }: { id?: string; errors?: string[] }) {
@@ -125,4 +126,57 @@ export function Options({ choices }: { choices: Choices }) {
       {o.label}
     </option>
   ));
+}
+
+/**
+ * A form's submit row. While a submission is on its way the button is disabled and says so, so a
+ * second tap on a slow phone does not post the form twice.
+ */
+export function SubmitButton({ label = "保存", busyLabel = "正在保存…", primary = true }: { label?: string; busyLabel?: string; primary?: boolean }) {
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  return (
+    <div className="form-actions">
+      <button type="submit" className={primary ? "button primary" : "button"} disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+    </div>
+  );
+}
+
+export interface UnitChoice {
+  id: number;
+  short_name: string;
+}
+
+/**
+ * The county-level union a record is filed under: a choice for the city, and for a county officer
+ * their own unit, shown but fixed (the server enforces it either way).
+ */
+export function UnitField({
+  label = "所属县级总工会",
+  meta,
+  units,
+  fixed,
+}: {
+  label?: string;
+  meta: FieldMetadata<unknown>;
+  units: readonly UnitChoice[];
+  fixed?: UnitChoice | null;
+}) {
+  return (
+    <Field label={label} meta={meta} required>
+      {fixed ? (
+        <>
+          <input type="hidden" name={meta.name} value={fixed.id} />
+          <input id={meta.id} value={fixed.short_name} readOnly />
+        </>
+      ) : (
+        <select {...getSelectProps(meta)}>
+          <option value="">请选择</option>
+          <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
+        </select>
+      )}
+    </Field>
+  );
 }
