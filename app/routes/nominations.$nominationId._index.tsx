@@ -22,7 +22,6 @@ import {
   type ReviewResult,
 } from "~/modules/nominations/review.server";
 import { campaignLabel, nominationCode, reached, STAGE_LABELS } from "~/modules/campaigns/stages";
-import { SEX_LABELS } from "~/modules/people/id-number";
 import { CONDITIONS } from "~/modules/nominations/eligibility";
 import { canRecordOpinion, eligibilityOf, nominationForViewer, opinionsOf, quotaWarningFor, recordOpinion } from "~/modules/nominations/nominations.server";
 import { canEditNomination, canReview, stepOpen } from "~/modules/nominations/policy";
@@ -30,6 +29,7 @@ import { todayInTaizhou } from "~/lib/time";
 import { expertScoreSchema, objectionSchema, OUTCOME_LABELS, qualificationSchema, resolveObjectionSchema } from "~/modules/nominations/review-schema";
 import { CHANNEL_LABELS, OPINION_LABELS, opinionSchema } from "~/modules/nominations/schema";
 import { HistoryCard } from "~/components/HistoryCard";
+import { PersonFacts } from "~/components/PersonFacts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.nomination.name ?? "推荐人选"} · 匠心` }];
 
@@ -367,28 +367,9 @@ export default function NominationPage() {
       <div className="card">
         <h2>推荐审批表</h2>
         <dl className="facts">
-          <dt>性别</dt>
-          <dd>{SEX_LABELS[n.sex]}</dd>
-          <dt>出生日期</dt>
-          <dd>{n.birth_date}</dd>
+          <PersonFacts person={n} />
           <dt>身份证号码</dt>
           <dd className="mono">{n.id_number_masked}</dd>
-          <dt>民族</dt>
-          <dd>{n.ethnicity}</dd>
-          <dt>学历</dt>
-          <dd>{n.education}</dd>
-          <dt>政治面貌</dt>
-          <dd>{n.political_status}</dd>
-          <dt>工作单位</dt>
-          <dd>{n.employer}</dd>
-          <dt>所属行业</dt>
-          <dd>{n.industry}</dd>
-          <dt>职务</dt>
-          <dd>{n.position || "—"}</dd>
-          <dt>职称</dt>
-          <dd>{n.title || "—"}</dd>
-          <dt>技术等级</dt>
-          <dd>{n.skill_level}</dd>
           <dt>一线年限</dt>
           <dd>
             {n.frontline_years} 年，{n.in_skill_post ? "仍在技能岗位" : "已不在技能岗位"}

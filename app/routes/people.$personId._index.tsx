@@ -4,11 +4,10 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission, requireUser } from "~/auth/session.server";
-import { FieldError } from "~/components/forms";
+import { FieldError, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { SEX_LABELS } from "~/modules/people/id-number";
 import { personForViewer, revealPersonalData } from "~/modules/people/people.server";
 import { selectionRecord } from "~/modules/nominations/nominations.server";
 import { consentSchema } from "~/modules/showcase/schema";
@@ -22,6 +21,7 @@ import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { HistoryCard } from "~/components/HistoryCard";
 import { DataTable } from "~/components/DataTable";
 import { revealReason } from "~/modules/people/schema";
+import { PersonFacts } from "~/components/PersonFacts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
 
@@ -133,26 +133,7 @@ export default function PersonPage() {
         </p>
       ))}
       <dl className="facts card">
-        <dt>性别</dt>
-        <dd>{SEX_LABELS[person.sex]}</dd>
-        <dt>出生日期</dt>
-        <dd>{person.birth_date}</dd>
-        <dt>民族</dt>
-        <dd>{person.ethnicity}</dd>
-        <dt>学历</dt>
-        <dd>{person.education}</dd>
-        <dt>政治面貌</dt>
-        <dd>{person.political_status}</dd>
-        <dt>工作单位</dt>
-        <dd>{person.employer}</dd>
-        <dt>所属行业</dt>
-        <dd>{person.industry}</dd>
-        <dt>职务</dt>
-        <dd>{person.position || "—"}</dd>
-        <dt>职称</dt>
-        <dd>{person.title || "—"}</dd>
-        <dt>技术等级</dt>
-        <dd>{person.skill_level}</dd>
+        <PersonFacts person={person} />
         <dt>所属工会</dt>
         <dd>{person.unit_name}</dd>
         <dt>身份证号码</dt>
@@ -167,7 +148,6 @@ export default function PersonPage() {
         ) : (
           <DataTable
             rows={record}
-            rowKey={(r) => r.id}
             compact
             responsive
             columns={[
@@ -243,11 +223,7 @@ export default function PersonPage() {
                 公开的事迹简介
                 <textarea name="story" rows={5} defaultValue={consent?.story ?? ""} />
               </label>
-              <div className="form-actions">
-                <button type="submit" className="button primary">
-                  保存并公开
-                </button>
-              </div>
+              <SubmitButton label="保存并公开" />
             </Form>
           </details>
         </div>
