@@ -1,3 +1,6 @@
+import { Form, useNavigation } from "@remix-run/react";
+import type { InputHTMLAttributes, ReactNode } from "react";
+
 type Choices = Record<string, string> | ReadonlyArray<string | readonly [string | number, string]>;
 
 /** One select of a list page's filter bar, with "all" first. */
@@ -29,6 +32,40 @@ export function ChoiceFilter({
           </option>
         ))}
       </select>
+    </label>
+  );
+}
+
+/**
+ * A list page's filter bar: a GET form (the filters live in the address, so a filtered list can be
+ * bookmarked and shared) with its button, which says when the list is loading.
+ */
+export function FilterBar({ children, label = "查询", className = "filters" }: { children: ReactNode; label?: string; className?: string }) {
+  const navigation = useNavigation();
+  return (
+    <Form method="get" className={className} role="search">
+      {children}
+      <button type="submit" className="button">
+        {navigation.state === "loading" ? `${label}中…` : label}
+      </button>
+    </Form>
+  );
+}
+
+/** One typed field of a filter bar (a search text, a date, a year), empty when not filtered. */
+export function InputFilter({
+  label,
+  name,
+  value,
+  ...input
+}: { label: string; name: string; value: string | number | null | undefined } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  "name" | "value" | "defaultValue"
+>) {
+  return (
+    <label>
+      <span>{label}</span>
+      <input name={name} defaultValue={value ?? ""} {...input} />
     </label>
   );
 }

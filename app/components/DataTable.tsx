@@ -13,6 +13,11 @@ export interface Column<Row> {
  * The one table of the platform's lists: a heading per column and, on a phone ("responsive"), each
  * row as a card whose cells carry their column's label. With `empty`, no rows say so instead.
  */
+type RowKey<Row> = (row: Row, index: number) => string | number;
+
+/** Rows with an `id` are told apart by it; other rows must say how. */
+type RowKeyProp<Row> = Row extends { id: string | number } ? { rowKey?: RowKey<Row> } : { rowKey: RowKey<Row> };
+
 export function DataTable<Row>({
   rows,
   columns,
@@ -25,13 +30,12 @@ export function DataTable<Row>({
 }: {
   rows: readonly Row[];
   columns: ReadonlyArray<Column<Row> | false | null | undefined>;
-  rowKey: (row: Row, index: number) => string | number;
   empty?: ReactNode;
   compact?: boolean;
   responsive?: boolean;
   caption?: ReactNode;
   footer?: ReactNode;
-}) {
+} & RowKeyProp<Row>) {
   if (rows.length === 0 && empty) return <p className="empty">{empty}</p>;
   const shown = columns.filter((c): c is Column<Row> => !!c);
   const className = ["table", compact ? "compact" : null, responsive ? "responsive" : null].filter(Boolean).join(" ");
@@ -50,7 +54,7 @@ export function DataTable<Row>({
         </thead>
         <tbody>
           {rows.map((row, i) => (
-            <tr key={rowKey(row, i)}>
+            <tr key={rowKey ? (rowKey as RowKey<Row>)(row, i) : (row as { id: string | number }).id}>
               {shown.map((c) => (
                 <td key={c.label} data-label={c.label} className={[c.num ? "num" : null, c.className].filter(Boolean).join(" ") || undefined}>
                   {c.cell(row, i)}

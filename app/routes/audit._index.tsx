@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { queryParam } from "~/lib/validation";
 import { requirePermission } from "~/auth/session.server";
@@ -10,7 +10,7 @@ import { formatDateTime } from "~/lib/format";
 import { searchParams } from "~/lib/http.server";
 import { distinctAuditValues, listAudit } from "~/modules/audit/audit.server";
 import { actionLabel, describeChange, entityLabel } from "~/modules/audit/labels";
-import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "操作日志 · 匠心" }];
@@ -43,61 +43,42 @@ export default function AuditLog() {
   return (
     <section>
       <h1>操作日志</h1>
-      <Form method="get" className="filters">
+      <FilterBar>
         <ChoiceFilter label="对象" name="entityType" value={filter.entityType} choices={options.entityTypes.map((t) => [t, entityLabel(t)] as const)} />
-        <label>
-          <span>编号</span>
-          <input name="entityId" defaultValue={filter.entityId ?? ""} inputMode="numeric" />
-        </label>
+        <InputFilter label="编号" name="entityId" value={filter.entityId} inputMode="numeric" />
         <ChoiceFilter label="操作" name="action" value={filter.action} choices={options.actions.map((a) => [a, actionLabel(a)] as const)} />
-        <label>
-          <span>操作人</span>
-          <input name="actor" defaultValue={filter.actor ?? ""} />
-        </label>
-        <label>
-          <span>起</span>
-          <input type="date" name="from" defaultValue={filter.from ?? ""} />
-        </label>
-        <label>
-          <span>止</span>
-          <input type="date" name="to" defaultValue={filter.to ?? ""} />
-        </label>
-        <button type="submit" className="button">
-          查询
-        </button>
-      </Form>
-      {rows.length === 0 ? (
-        <p className="empty">没有符合条件的记录。</p>
-      ) : (
-        <DataTable
-          rows={rows}
-          rowKey={(r) => r.id}
-          columns={[
-            { label: "时间", cell: (r) => formatDateTime(r.at) },
-            { label: "操作人", cell: (r) => r.actor_name },
-            {
-              label: "对象",
-              cell: (r) => (
-                <>
-                  {entityLabel(r.entity_type)} #{r.entity_id}
-                </>
-              ),
-            },
-            { label: "操作", cell: (r) => actionLabel(r.action, r.entity_type) },
-            {
-              label: "变更",
-              cell: (r) => (
-                <>
-                  {r.before ? <div>原：{describeChange(r.entity_type, r.before)}</div> : null}
-                  {r.after ? <div>新：{describeChange(r.entity_type, r.after)}</div> : null}
-                  {r.comment ? <div>说明：{r.comment}</div> : null}
-                </>
-              ),
-              className: "small",
-            },
-          ]}
-        />
-      )}
+        <InputFilter label="操作人" name="actor" value={filter.actor} />
+        <InputFilter label="起" name="from" value={filter.from} type="date" />
+        <InputFilter label="止" name="to" value={filter.to} type="date" />
+      </FilterBar>
+      <DataTable
+        rows={rows}
+        empty="没有符合条件的记录。"
+        columns={[
+          { label: "时间", cell: (r) => formatDateTime(r.at) },
+          { label: "操作人", cell: (r) => r.actor_name },
+          {
+            label: "对象",
+            cell: (r) => (
+              <>
+                {entityLabel(r.entity_type)} #{r.entity_id}
+              </>
+            ),
+          },
+          { label: "操作", cell: (r) => actionLabel(r.action, r.entity_type) },
+          {
+            label: "变更",
+            cell: (r) => (
+              <>
+                {r.before ? <div>原：{describeChange(r.entity_type, r.before)}</div> : null}
+                {r.after ? <div>新：{describeChange(r.entity_type, r.after)}</div> : null}
+                {r.comment ? <div>说明：{r.comment}</div> : null}
+              </>
+            ),
+            className: "small",
+          },
+        ]}
+      />
       <Pagination page={page} total={total} pageSize={pageSize} />
     </section>
   );

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { CampaignForm } from "~/components/CampaignForm";
-import { FormErrors, TextField } from "~/components/forms";
+import { FormErrors, SubmitButton, TextField } from "~/components/forms";
 import { StageBar } from "~/components/StageBar";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -285,11 +285,7 @@ export default function CampaignPage() {
             <FormErrors errors={noticeForm.errors} />
             <TextField label="公示开始" meta={noticeFields.noticeStart} required type="date" />
             <TextField label="公示结束" meta={noticeFields.noticeEnd} required type="date" />
-            <div className="form-actions">
-              <button type="submit" className="button">
-                保存公示期
-              </button>
-            </div>
+            <SubmitButton label="保存公示期" primary={false} />
           </Form>
           <h2>活动设置</h2>
           <CampaignForm

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -15,6 +15,7 @@ import { listOrgUnits } from "~/modules/org-units/org-units.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { DataTable } from "~/components/DataTable";
 import { Options } from "~/components/forms";
+import { FilterBar, InputFilter } from "~/components/ChoiceFilter";
 
 export const meta: MetaFunction = () => [{ title: "推荐人选 · 匠心" }];
 
@@ -56,11 +57,8 @@ export default function Nominations() {
           </Link>
         ) : null}
       </div>
-      <Form method="get" className="filters">
-        <label>
-          <span>搜索</span>
-          <input name="q" defaultValue={filter.q ?? ""} placeholder="姓名、工作单位或完整身份证号" />
-        </label>
+      <FilterBar>
+        <InputFilter label="搜索" name="q" value={filter.q} placeholder="姓名、工作单位或完整身份证号" />
         <UnitFilter units={units} value={filter.unitId} label="推荐单位" />
         <label>
           <span>状态</span>
@@ -68,65 +66,58 @@ export default function Nominations() {
             <Options choices={STAGE_FILTERS} />
           </select>
         </label>
-        <button type="submit" className="button">
-          查询
-        </button>
-      </Form>
+      </FilterBar>
       {notice ? (
         <p className="notice" role="alert">
           {notice}
         </p>
       ) : null}
-      {rows.length === 0 ? (
-        <p className="empty">没有符合条件的推荐人选。</p>
-      ) : (
-        <DataTable
-          rows={rows}
-          rowKey={(n) => n.id}
-          columns={[
-            { label: "编号", cell: (n) => nominationCode(campaign.number, n.seq), className: "mono" },
-            { label: "姓名", cell: (n) => <Link to={`/nominations/${n.id}`}>{n.name}</Link> },
-            { label: "工作单位", cell: (n) => n.employer },
-            { label: "推荐单位", cell: (n) => n.unit_name },
-            { label: "技术等级", cell: (n) => n.skill_level },
-            {
-              label: "条件审查",
-              cell: (n) => (
-                <>
-                  {n.eligibility.eligible ? (
-                    <span className="badge ok">符合</span>
-                  ) : (
-                    <span className="badge bad" title={n.eligibility.problems.join("；")}>
-                      不符合
-                    </span>
-                  )}
-                  {n.eligibility.warnings.length ? <span className="badge warn">提示</span> : null}
-                </>
-              ),
-            },
-            {
-              label: "进展",
-              cell: (n) => (
-                <>
-                  {n.certificate_number ? (
-                    <span className="badge ok">已命名</span>
-                  ) : n.withdrawn_reason ? (
-                    <span className="badge bad">已取消</span>
-                  ) : n.candidate ? (
-                    <span className="badge">候选对象</span>
-                  ) : n.qualification_result === "pass" ? (
-                    <span className="badge">初审通过</span>
-                  ) : n.qualification_result === "fail" ? (
-                    <span className="badge bad">初审未通过</span>
-                  ) : (
-                    <span className="badge">已推荐</span>
-                  )}
-                </>
-              ),
-            },
-          ]}
-        />
-      )}
+      <DataTable
+        rows={rows}
+        empty="没有符合条件的推荐人选。"
+        columns={[
+          { label: "编号", cell: (n) => nominationCode(campaign.number, n.seq), className: "mono" },
+          { label: "姓名", cell: (n) => <Link to={`/nominations/${n.id}`}>{n.name}</Link> },
+          { label: "工作单位", cell: (n) => n.employer },
+          { label: "推荐单位", cell: (n) => n.unit_name },
+          { label: "技术等级", cell: (n) => n.skill_level },
+          {
+            label: "条件审查",
+            cell: (n) => (
+              <>
+                {n.eligibility.eligible ? (
+                  <span className="badge ok">符合</span>
+                ) : (
+                  <span className="badge bad" title={n.eligibility.problems.join("；")}>
+                    不符合
+                  </span>
+                )}
+                {n.eligibility.warnings.length ? <span className="badge warn">提示</span> : null}
+              </>
+            ),
+          },
+          {
+            label: "进展",
+            cell: (n) => (
+              <>
+                {n.certificate_number ? (
+                  <span className="badge ok">已命名</span>
+                ) : n.withdrawn_reason ? (
+                  <span className="badge bad">已取消</span>
+                ) : n.candidate ? (
+                  <span className="badge">候选对象</span>
+                ) : n.qualification_result === "pass" ? (
+                  <span className="badge">初审通过</span>
+                ) : n.qualification_result === "fail" ? (
+                  <span className="badge bad">初审未通过</span>
+                ) : (
+                  <span className="badge">已推荐</span>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
       <Pagination page={page} total={total} pageSize={pageSize} />
     </section>
   );

@@ -178,64 +178,30 @@ export default function Review() {
 
       <div className="card">
         <h2>专家评审排名（通过资格初审的 {board.length} 人）</h2>
-        {board.length === 0 ? (
-          <p className="empty">还没有通过资格初审的人选。</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table responsive">
-              <thead>
-                <tr>
-                  <th>名次</th>
-                  <th>编号</th>
-                  <th>姓名</th>
-                  <th>推荐单位</th>
-                  {experts.map((e) => (
-                    <th key={e} className="num">
-                      {e}
-                    </th>
-                  ))}
-                  <th className="num">平均分</th>
-                  <th className="num">得票</th>
-                  <th>状态</th>
-                </tr>
-              </thead>
-              <tbody>
-                {board.map((b) => (
-                  <tr key={b.id}>
-                    <td data-label="名次">{b.expertRank ?? "—"}</td>
-                    <td data-label="编号" className="mono">
-                      {nominationCode(campaign.number, b.seq)}
-                    </td>
-                    <td data-label="姓名">
-                      <Link to={`/nominations/${b.id}`}>{b.name}</Link>
-                    </td>
-                    <td data-label="推荐单位">{b.unit_name}</td>
-                    {experts.map((e) => (
-                      <td key={e} data-label={e} className="num">
-                        {b.scores.find((s) => s.expert === e)?.score ?? "—"}
-                      </td>
-                    ))}
-                    <td data-label="平均分" className="num">
-                      {b.mean ?? "—"}
-                    </td>
-                    <td data-label="得票" className="num">
-                      {b.vote_count ?? "—"}
-                    </td>
-                    <td data-label="状态">
-                      {b.certificate_number ? (
-                        <span className="badge ok">已命名</span>
-                      ) : b.withdrawn_reason ? (
-                        <span className="badge bad">已取消</span>
-                      ) : b.candidate ? (
-                        <span className="badge">候选对象</span>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={board}
+          empty="还没有通过资格初审的人选。"
+          columns={[
+            { label: "名次", cell: (b) => b.expertRank ?? "—" },
+            { label: "编号", className: "mono", cell: (b) => nominationCode(campaign.number, b.seq) },
+            { label: "姓名", cell: (b) => <Link to={`/nominations/${b.id}`}>{b.name}</Link> },
+            { label: "推荐单位", cell: (b) => b.unit_name },
+            ...experts.map((e) => ({ label: e, num: true, cell: (b: (typeof board)[number]) => b.scores.find((s) => s.expert === e)?.score ?? "—" })),
+            { label: "平均分", num: true, cell: (b) => b.mean ?? "—" },
+            { label: "得票", num: true, cell: (b) => b.vote_count ?? "—" },
+            {
+              label: "状态",
+              cell: (b) =>
+                b.certificate_number ? (
+                  <span className="badge ok">已命名</span>
+                ) : b.withdrawn_reason ? (
+                  <span className="badge bad">已取消</span>
+                ) : b.candidate ? (
+                  <span className="badge">候选对象</span>
+                ) : null,
+            },
+          ]}
+        />
         {stepOpen(campaign, "expertScore") && board.length ? (
           <details className="score-entry" open={experts.length === 0}>
             <summary>录入一位专家的评分</summary>
@@ -350,7 +316,6 @@ export default function Review() {
             <input type="hidden" name="intent" value="name" />
             <DataTable
               rows={standing}
-              rowKey={(c) => c.id}
               compact
               columns={[
                 {
@@ -383,7 +348,6 @@ export default function Review() {
           <h2>{campaignLabel(campaign.number)}“台州工匠”命名名单</h2>
           <DataTable
             rows={awards}
-            rowKey={(a) => a.id}
             columns={[
               { label: "名次", cell: (a) => a.rank },
               { label: "姓名", cell: (a) => <Link to={`/people/${a.person_id}`}>{a.name}</Link> },

@@ -27,31 +27,27 @@ export default function Campaigns() {
           </Link>
         ) : null}
       </div>
-      {campaigns.length === 0 ? (
-        <p className="empty">还没有评选活动。</p>
-      ) : (
-        <DataTable
-          rows={campaigns}
-          rowKey={(c) => c.id}
-          columns={[
-            {
-              label: "届次",
-              cell: (c) => (
-                <>
-                  <Link to={`/campaigns/${c.id}`}>
-                    {campaignLabel(c.number)}（{c.year}）
-                  </Link>
-                </>
-              ),
-            },
-            { label: "名称", cell: (c) => c.title },
-            { label: "推荐截止", cell: (c) => c.nomination_deadline },
-            { label: "阶段", cell: (c) => <span className="badge">{STAGE_LABELS[c.status]}</span> },
-            { label: "推荐人数", cell: (c) => c.nominations, num: true },
-            { label: "命名", cell: (c) => c.awards, num: true },
-          ]}
-        />
-      )}
+      <DataTable
+        rows={campaigns}
+        empty="还没有评选活动。"
+        columns={[
+          {
+            label: "届次",
+            cell: (c) => (
+              <>
+                <Link to={`/campaigns/${c.id}`}>
+                  {campaignLabel(c.number)}（{c.year}）
+                </Link>
+              </>
+            ),
+          },
+          { label: "名称", cell: (c) => c.title },
+          { label: "推荐截止", cell: (c) => c.nomination_deadline },
+          { label: "阶段", cell: (c) => <span className="badge">{STAGE_LABELS[c.status]}</span> },
+          { label: "推荐人数", cell: (c) => c.nominations, num: true },
+          { label: "命名", cell: (c) => c.awards, num: true },
+        ]}
+      />
     </section>
   );
 }

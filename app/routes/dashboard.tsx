@@ -16,7 +16,8 @@ import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import type { Outlet } from "~db/types";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
-import { Options, SaveMessage } from "~/components/forms";
+import { Options, SaveMessage, SubmitButton } from "~/components/forms";
+import { FilterBar, InputFilter } from "~/components/ChoiceFilter";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -108,15 +109,9 @@ export default function Dashboard() {
           </button>
         </div>
       </div>
-      <Form method="get" className="filters no-print">
-        <label>
-          <span>起始年</span>
-          <input name="fromYear" type="number" defaultValue={filter.fromYear} />
-        </label>
-        <label>
-          <span>截止年</span>
-          <input name="toYear" type="number" defaultValue={filter.toYear} />
-        </label>
+      <FilterBar className="filters no-print" label="查看">
+        <InputFilter label="起始年" name="fromYear" value={filter.fromYear} type="number" />
+        <InputFilter label="截止年" name="toYear" value={filter.toYear} type="number" />
         {role === "city_admin" ? (
           <label>
             <span>单位</span>
@@ -126,10 +121,7 @@ export default function Dashboard() {
             </select>
           </label>
         ) : null}
-        <button type="submit" className="button">
-          查看
-        </button>
-      </Form>
+      </FilterBar>
 
       <div className="kpis">
         <div className="kpi">
@@ -362,11 +354,7 @@ export default function Dashboard() {
               </label>
             ))}
             <SaveMessage message={data?.message} saved={data?.saved} />
-            <div className="form-actions">
-              <button type="submit" className="button primary">
-                保存规划
-              </button>
-            </div>
+            <SubmitButton label="保存规划" />
           </Form>
         </details>
       ) : null}

@@ -11,6 +11,7 @@ import { FIGURE_LABELS, GRADE_LABELS, SUGGESTED_CRITERIA, type FigureKey } from 
 import { evaluationBoard, gradeStudio, saveCriteria } from "~/modules/studios/evaluation.server";
 import { yearInTaizhou, yearParam } from "~/lib/time";
 import { Options } from "~/components/forms";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "工作室年度考核 · 匠心" }];
 
@@ -155,69 +156,61 @@ export default function Evaluations() {
         ) : null}
       </div>
 
-      {rows.length === 0 ? (
-        <p className="empty">{year}年没有需要考核的工作室。</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th>工作室</th>
-                {criteria.map((c) => (
-                  <th key={c.key} className="num">
-                    {c.label}
-                  </th>
-                ))}
-                <th className="num">得分{max ? `（满分${max}）` : ""}</th>
-                <th>考核等次</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td data-label="工作室">
-                    <Link to={`/studios/${r.id}`}>{r.name}</Link>
-                    <br />
-                    <small>
-                      {r.unit_name} · {r.leader_name}
-                    </small>
-                    {r.revocationReview ? <span className="badge bad">连续两年不合格，建议摘牌审查</span> : null}
-                  </td>
-                  {r.scorecard.parts.map((p) => (
-                    <td key={p.key} data-label={p.label} className="num">
-                      {p.figure}（{p.points}分）
-                    </td>
-                  ))}
-                  <td data-label="得分" className="num">
-                    {criteria.length ? r.scorecard.total : "—"}
-                  </td>
-                  <td data-label="考核等次" className="grade-cell">
-                    {r.grade ? <span className={r.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[r.grade]}</span> : null}
-                    {r.canGrade && criteria.length && year <= yearInTaizhou() ? (
-                      <Form method="post" action={`?year=${year}`} className="inline-form">
-                        <input type="hidden" name="intent" value="grade" />
-                        <input type="hidden" name="studioId" value={r.id} />
-                        <select name="grade" defaultValue={r.grade ?? "pass"} aria-label={`${r.name}的考核等次`}>
-                          <Options choices={GRADE_LABELS} />
-                        </select>
-                        <input name="comment" defaultValue={r.comment ?? ""} placeholder="意见（不合格必填）" aria-label={`${r.name}的考核意见`} />
-                        <button type="submit" className="button">
-                          {r.grade ? "改评" : "评定"}
-                        </button>
-                      </Form>
-                    ) : null}
-                    {data?.intent === "grade" && data.studioId === r.id && data.message ? (
-                      <p className="field-error" role="alert">
-                        {data.message}
-                      </p>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={rows}
+        empty={`${year}年没有需要考核的工作室。`}
+        columns={[
+          {
+            label: "工作室",
+            cell: (r) => (
+              <>
+                <Link to={`/studios/${r.id}`}>{r.name}</Link>
+                <br />
+                <small>
+                  {r.unit_name} · {r.leader_name}
+                </small>
+                {r.revocationReview ? <span className="badge bad">连续两年不合格，建议摘牌审查</span> : null}
+              </>
+            ),
+          },
+          ...criteria.map((c) => ({
+            label: c.label,
+            num: true,
+            cell: (r: (typeof rows)[number]) => {
+              const part = r.scorecard.parts.find((x) => x.key === c.key);
+              return part ? `${part.figure}（${part.points}分）` : "—";
+            },
+          })),
+          { label: `得分${max ? `（满分${max}）` : ""}`, num: true, cell: (r) => (criteria.length ? r.scorecard.total : "—") },
+          {
+            label: "考核等次",
+            className: "grade-cell",
+            cell: (r) => (
+              <>
+                {r.grade ? <span className={r.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[r.grade]}</span> : null}
+                {r.canGrade && criteria.length && year <= yearInTaizhou() ? (
+                  <Form method="post" action={`?year=${year}`} className="inline-form">
+                    <input type="hidden" name="intent" value="grade" />
+                    <input type="hidden" name="studioId" value={r.id} />
+                    <select name="grade" defaultValue={r.grade ?? "pass"} aria-label={`${r.name}的考核等次`}>
+                      <Options choices={GRADE_LABELS} />
+                    </select>
+                    <input name="comment" defaultValue={r.comment ?? ""} placeholder="意见（不合格必填）" aria-label={`${r.name}的考核意见`} />
+                    <button type="submit" className="button">
+                      {r.grade ? "改评" : "评定"}
+                    </button>
+                  </Form>
+                ) : null}
+                {data?.intent === "grade" && data.studioId === r.id && data.message ? (
+                  <p className="field-error" role="alert">
+                    {data.message}
+                  </p>
+                ) : null}
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -25,6 +25,8 @@ import { CHANNEL_LABELS, finished, KIND_LABELS } from "~/modules/events/reach";
 import { hoursSchema, outsiderSchema } from "~/modules/events/schema";
 import { Options } from "~/components/forms";
 import { BackLink } from "~/components/BackLink";
+import { DataTable } from "~/components/DataTable";
+import { type ReactNode } from "react";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? "活动"} · 匠心` }];
 
@@ -172,64 +174,53 @@ export default function EventPage() {
             {data.message}
           </p>
         ) : null}
-        {participants.length === 0 ? <p className="empty">还没有参加人员。</p> : null}
-        <div className="table-wrap">
-          <table className="table responsive">
-            <tbody>
-              {participants.map((p) => (
-                <tr key={p.id}>
-                  <td data-label="姓名">{p.name}</td>
-                  <td data-label="单位">
-                    {p.employer}
-                    {p.unit_name ? <small>（{p.unit_name}）</small> : null}
-                  </td>
-                  <td data-label="签到">
-                    {p.attended ? (
-                      <span className="badge ok">已签到 {p.checked_in_via === "code" ? "（签到码）" : ""}</span>
-                    ) : manage ? (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="checkin" />
-                        <input type="hidden" name="participantId" value={p.id} />
-                        <button type="submit" className="button">
-                          签到
-                        </button>
-                      </Form>
-                    ) : (
-                      "未签到"
-                    )}
-                  </td>
-                  <td data-label="学时">
-                    {manage && p.attended ? (
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="hours" />
-                        <input type="hidden" name="participantId" value={p.id} />
-                        <input name="hours" defaultValue={p.hours ?? ""} className="rank-input" inputMode="decimal" aria-label={`${p.name}的学时`} />
-                        <button type="submit" className="button">
-                          保存
-                        </button>
-                      </Form>
-                    ) : (
-                      (p.hours ?? "—")
-                    )}
-                  </td>
-                  <td data-label="证书">
-                    {p.certificate_code ? (
-                      <Link to={`/certificates/${p.certificate_code}`}>查看证书</Link>
-                    ) : p.attended && over ? (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="certificate" />
-                        <input type="hidden" name="participantId" value={p.id} />
-                        <button type="submit" className="button">
-                          开具证书
-                        </button>
-                      </Form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={participants}
+          empty="还没有参加人员。"
+          columns={[
+            { label: "姓名", cell: (p) => p.name },
+            {
+              label: "单位",
+              cell: (p) => (
+                <>
+                  {p.employer}
+                  {p.unit_name ? <small>（{p.unit_name}）</small> : null}
+                </>
+              ),
+            },
+            {
+              label: "签到",
+              cell: (p) =>
+                p.attended ? (
+                  <span className="badge ok">已签到 {p.checked_in_via === "code" ? "（签到码）" : ""}</span>
+                ) : manage ? (
+                  <ParticipantAction intent="checkin" participantId={p.id} label="签到" />
+                ) : (
+                  "未签到"
+                ),
+            },
+            {
+              label: "学时",
+              cell: (p) =>
+                manage && p.attended ? (
+                  <ParticipantAction intent="hours" participantId={p.id} label="保存">
+                    <input name="hours" defaultValue={p.hours ?? ""} className="rank-input" inputMode="decimal" aria-label={`${p.name}的学时`} />
+                  </ParticipantAction>
+                ) : (
+                  (p.hours ?? "—")
+                ),
+            },
+            {
+              label: "证书",
+              cell: (p) =>
+                p.certificate_code ? (
+                  <Link to={`/certificates/${p.certificate_code}`}>查看证书</Link>
+                ) : p.attended && over ? (
+                  <ParticipantAction intent="certificate" participantId={p.id} label="开具证书" />
+                ) : null,
+            },
+          ]}
+        />
         {manage ? (
           <>
             <Form method="post" className="inline-form">
@@ -273,5 +264,19 @@ export default function EventPage() {
         ) : null}
       </div>
     </section>
+  );
+}
+
+/** One organiser's action on one participant's line. */
+function ParticipantAction({ intent, participantId, label, children }: { intent: string; participantId: number; label: string; children?: ReactNode }) {
+  return (
+    <Form method="post" className="inline-form">
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="participantId" value={participantId} />
+      {children}
+      <button type="submit" className="button">
+        {label}
+      </button>
+    </Form>
   );
 }

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -11,7 +11,7 @@ import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import { eventFilterSchema } from "~/modules/events/schema";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { UnitFilter } from "~/components/UnitFilter";
-import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "交流培训 · 匠心" }];
@@ -51,48 +51,35 @@ export default function Events() {
           </a>
         </div>
       </div>
-      <Form method="get" className="filters">
-        <label>
-          <span>起</span>
-          <input type="date" name="from" defaultValue={filter.from ?? ""} />
-        </label>
-        <label>
-          <span>止</span>
-          <input type="date" name="to" defaultValue={filter.to ?? ""} />
-        </label>
+      <FilterBar>
+        <InputFilter label="起" name="from" value={filter.from} type="date" />
+        <InputFilter label="止" name="to" value={filter.to} type="date" />
         <ChoiceFilter label="类型" name="kind" value={filter.kind} choices={KIND_LABELS} />
         <UnitFilter units={units} value={filter.unitId} />
         <ChoiceFilter label="覆盖面" name="reach" value={filter.reach} choices={{ unit: "跨单位", industry: "跨行业", region: "跨区域" }} />
-        <button type="submit" className="button">
-          查询
-        </button>
-      </Form>
-      {rows.length === 0 ? (
-        <p className="empty">没有符合条件的活动。</p>
-      ) : (
-        <DataTable
-          rows={rows}
-          rowKey={(e) => e.id}
-          columns={[
-            { label: "活动", cell: (e) => <Link to={`/events/${e.id}`}>{e.title}</Link> },
-            { label: "类型", cell: (e) => KIND_LABELS[e.kind] },
-            { label: "主办", cell: (e) => e.studio_name ?? e.unit_name },
-            { label: "时间", cell: (e) => formatDateTime(e.starts_at) },
-            { label: "形式", cell: (e) => CHANNEL_LABELS[e.channel] },
-            { label: "签到", cell: (e) => e.attendees, num: true },
-            {
-              label: "覆盖面",
-              cell: (e) => (
-                <>
-                  {Number(e.employers) > 1 ? <span className="badge ok">跨单位</span> : null}
-                  {Number(e.industries) > 1 ? <span className="badge ok">跨行业</span> : null}
-                  {Number(e.regions) > 1 ? <span className="badge ok">跨区域</span> : null}
-                </>
-              ),
-            },
-          ]}
-        />
-      )}
+      </FilterBar>
+      <DataTable
+        rows={rows}
+        empty="没有符合条件的活动。"
+        columns={[
+          { label: "活动", cell: (e) => <Link to={`/events/${e.id}`}>{e.title}</Link> },
+          { label: "类型", cell: (e) => KIND_LABELS[e.kind] },
+          { label: "主办", cell: (e) => e.studio_name ?? e.unit_name },
+          { label: "时间", cell: (e) => formatDateTime(e.starts_at) },
+          { label: "形式", cell: (e) => CHANNEL_LABELS[e.channel] },
+          { label: "签到", cell: (e) => e.attendees, num: true },
+          {
+            label: "覆盖面",
+            cell: (e) => (
+              <>
+                {Number(e.employers) > 1 ? <span className="badge ok">跨单位</span> : null}
+                {Number(e.industries) > 1 ? <span className="badge ok">跨行业</span> : null}
+                {Number(e.regions) > 1 ? <span className="badge ok">跨区域</span> : null}
+              </>
+            ),
+          },
+        ]}
+      />
       <Pagination page={page} total={total} pageSize={pageSize} />
     </section>
   );

@@ -14,6 +14,7 @@ import { formatDateTime } from "~/lib/format";
 import { actionLabel, entityLabel } from "~/modules/audit/labels";
 import { latestCampaign } from "~/modules/campaigns/campaigns.server";
 import { openStudioOf } from "~/modules/studios/studios.server";
+import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · 匠心" }];
 
@@ -66,20 +67,14 @@ export default function Home() {
       {data.role === "city_admin" ? (
         <>
           <p className="lead">全市各县级总工会的人员档案与近期操作。</p>
-          <div className="quick-links">
-            <Link className="button" to="/people/new">
-              登记人员
-            </Link>
-            <Link className="button" to="/users/new">
-              开通账号
-            </Link>
-            <Link className="button" to="/org-units">
-              组织单位
-            </Link>
-            <Link className="button" to="/audit">
-              操作日志
-            </Link>
-          </div>
+          <QuickLinks
+            links={[
+              ["/people/new", "登记人员"],
+              ["/users/new", "开通账号"],
+              ["/org-units", "组织单位"],
+              ["/audit", "操作日志"],
+            ]}
+          />
         </>
       ) : null}
 
@@ -88,14 +83,13 @@ export default function Home() {
           <p className="lead">
             {data.unit.name} · 本单位共登记人员 {total} 人。
           </p>
-          <div className="quick-links">
-            <Link className="button primary" to="/people/new">
-              登记人员
-            </Link>
-            <Link className="button" to="/people">
-              本单位人员
-            </Link>
-          </div>
+          <QuickLinks
+            links={[
+              ["/people/new", "登记人员"],
+              ["/people", "本单位人员"],
+            ]}
+            primary
+          />
         </>
       ) : null}
 
@@ -114,32 +108,22 @@ export default function Home() {
       {data.role !== "craftsman" ? (
         <div className="card">
           <h2>各单位人员档案</h2>
-          <table className="table compact">
-            <thead>
-              <tr>
-                <th>单位</th>
-                <th className="num">人数</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.units.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    <Link to={`/people?orgUnitId=${u.id}`}>{u.short_name}</Link>
-                  </td>
-                  <td className="num">{u.people}</td>
-                </tr>
-              ))}
-            </tbody>
-            {data.units.length > 1 ? (
-              <tfoot>
+          <DataTable
+            rows={data.units}
+            compact
+            columns={[
+              { label: "单位", cell: (u) => <Link to={`/people?orgUnitId=${u.id}`}>{u.short_name}</Link> },
+              { label: "人数", num: true, cell: (u) => u.people },
+            ]}
+            footer={
+              data.units.length > 1 ? (
                 <tr>
                   <th>合计</th>
                   <th className="num">{total}</th>
                 </tr>
-              </tfoot>
-            ) : null}
-          </table>
+              ) : null
+            }
+          />
         </div>
       ) : null}
 
@@ -199,5 +183,18 @@ export default function Home() {
         )
       ) : null}
     </section>
+  );
+}
+
+/** The buttons a role starts its day with; with `primary`, the first is the main one. */
+function QuickLinks({ links, primary }: { links: ReadonlyArray<readonly [to: string, label: string]>; primary?: boolean }) {
+  return (
+    <div className="quick-links">
+      {links.map(([to, label], i) => (
+        <Link key={to} className={primary && i === 0 ? "button primary" : "button"} to={to}>
+          {label}
+        </Link>
+      ))}
+    </div>
   );
 }

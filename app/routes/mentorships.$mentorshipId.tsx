@@ -4,7 +4,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { requirePermission } from "~/auth/session.server";
-import { FieldError, Options } from "~/components/forms";
+import { FieldError, Options, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { granted, idParam } from "~/lib/http.server";
@@ -291,11 +291,7 @@ export default function MentorshipPage() {
                 {data.message}
               </p>
             ) : null}
-            <div className="form-actions">
-              <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-                {navigation.state === "submitting" ? "正在上传…" : "登记成果"}
-              </button>
-            </div>
+            <SubmitButton label="登记成果" busyLabel="正在上传…" />
           </Form>
         </div>
       ) : null}

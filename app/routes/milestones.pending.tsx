@@ -24,7 +24,6 @@ export default function PendingMilestones() {
       <DataTable
         rows={pending}
         empty="没有待核实的成果。"
-        rowKey={(p) => p.id}
         columns={[
           { label: "提交时间", cell: (p) => formatDateTime(p.created_at) },
           { label: "工作室", cell: (p) => p.studio_name },

@@ -5,7 +5,7 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
-import { FormErrors, TextField } from "~/components/forms";
+import { FormErrors, SubmitButton, TextField } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { ORG_UNIT_KIND_LABELS } from "~/modules/org-units/labels";
 import { createSocialGroup, listOrgUnits } from "~/modules/org-units/org-units.server";
@@ -44,7 +44,6 @@ export default function OrgUnits() {
       <p className="lead">市总工会、各县级总工会，以及可直接申报推荐的社会团体（专业学会、行业协会）。</p>
       <DataTable
         rows={units}
-        rowKey={(u) => u.id}
         columns={[
           { label: "名称", cell: (u) => u.name },
           { label: "简称", cell: (u) => u.short_name },
@@ -63,11 +62,7 @@ export default function OrgUnits() {
             <FormErrors errors={form.errors} />
             <TextField label="单位全称" meta={fields.name} required placeholder="如：台州市机械工程学会" />
             <TextField label="简称" meta={fields.shortName} required placeholder="如：机械工程学会" />
-            <div className="form-actions">
-              <button type="submit" className="button primary">
-                添加
-              </button>
-            </div>
+            <SubmitButton label="添加" />
           </Form>
         </>
       ) : null}

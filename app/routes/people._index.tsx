@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
@@ -12,7 +12,7 @@ import { SKILL_LEVELS } from "~/modules/people/options";
 import { listPeople } from "~/modules/people/people.server";
 import { personFilterSchema } from "~/modules/people/schema";
 import { UnitFilter } from "~/components/UnitFilter";
-import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "人员档案 · 匠心" }];
@@ -27,7 +27,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function People() {
   const data = useLoaderData<typeof loader>();
-  const navigation = useNavigation();
   return (
     <section>
       <div className="page-head">
@@ -38,17 +37,11 @@ export default function People() {
           </Link>
         ) : null}
       </div>
-      <Form method="get" className="filters" role="search">
-        <label>
-          <span>搜索</span>
-          <input name="q" defaultValue={data.filter.q ?? ""} placeholder="姓名、工作单位，或完整身份证号/手机号" />
-        </label>
+      <FilterBar>
+        <InputFilter label="搜索" name="q" value={data.filter.q} placeholder="姓名、工作单位，或完整身份证号/手机号" />
         <UnitFilter units={data.units} value={data.filter.orgUnitId} name="orgUnitId" emptyLabel="全部单位" />
         <ChoiceFilter label="技术等级" name="skillLevel" value={data.filter.skillLevel} choices={SKILL_LEVELS} emptyLabel="全部等级" />
-        <button type="submit" className="button">
-          {navigation.state === "loading" ? "查询中…" : "查询"}
-        </button>
-      </Form>
+      </FilterBar>
       {data.notice ? (
         <p className="notice" role="alert">
           {data.notice}
@@ -57,7 +50,6 @@ export default function People() {
       <DataTable
         rows={data.rows}
         empty="没有符合条件的人员。"
-        rowKey={(p) => p.id}
         columns={[
           { label: "姓名", cell: (p) => <Link to={`/people/${p.id}`}>{p.name}</Link> },
           { label: "性别", cell: (p) => SEX_LABELS[p.sex] },

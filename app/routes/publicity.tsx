@@ -7,7 +7,7 @@ import { filesOf, readForm } from "~/lib/upload.server";
 import { publicitySchema } from "~/modules/showcase/schema";
 import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import { addPublicity, listPublicity, publicitySubjects } from "~/modules/showcase/showcase.server";
-import { Options, SaveMessage } from "~/components/forms";
+import { Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "宣传报道 · 匠心" }];
@@ -80,15 +80,10 @@ export default function Publicity() {
           <input type="file" name="clipping" accept="application/pdf,image/jpeg,image/png" />
         </label>
         <SaveMessage message={data?.message} saved={data?.saved} />
-        <div className="form-actions">
-          <button type="submit" className="button primary">
-            登记报道
-          </button>
-        </div>
+        <SubmitButton label="登记报道" />
       </Form>
       <DataTable
         rows={items}
-        rowKey={(i) => i.id}
         columns={[
           { label: "日期", cell: (i) => i.published_on },
           {

@@ -152,7 +152,6 @@ export default function StudioPage() {
         <DataTable
           rows={mentorships}
           empty="还没有学徒。"
-          rowKey={(m) => m.id}
           columns={[
             { label: "学徒", cell: (m) => <Link to={`/mentorships/${m.id}`}>{m.name}</Link> },
             { label: "技术等级", cell: (m) => m.skill_level },

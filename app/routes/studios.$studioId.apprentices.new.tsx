@@ -4,8 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { Field, FormErrors, TextField } from "~/components/forms";
-import { PersonFields, SubmitButton } from "~/components/PersonForm";
+import { Field, FormErrors, SubmitButton, TextField } from "~/components/forms";
+import { PersonFields } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { canManageApprentices } from "~/modules/studios/policy";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { queryParam } from "~/lib/validation";
 import { requirePermission } from "~/auth/session.server";
@@ -12,7 +12,7 @@ import { STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { hasEligibleLeader, listStudios } from "~/modules/studios/studios.server";
 import { UnitFilter } from "~/components/UnitFilter";
-import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "工匠工作室 · 匠心" }];
@@ -55,22 +55,15 @@ export default function Studios() {
           </Link>
         ) : null}
       </div>
-      <Form method="get" className="filters">
-        <label>
-          <span>搜索</span>
-          <input name="q" defaultValue={filter.q ?? ""} placeholder="工作室、企业或工匠姓名" />
-        </label>
+      <FilterBar>
+        <InputFilter label="搜索" name="q" value={filter.q} placeholder="工作室、企业或工匠姓名" />
         <ChoiceFilter label="状态" name="status" value={filter.status} choices={STUDIO_STATUS_LABELS} />
         <ChoiceFilter label="领域" name="focusSector" value={filter.focusSector} choices={FOCUS_SECTOR_LABELS} />
         <UnitFilter units={units} value={filter.unitId} />
-        <button type="submit" className="button">
-          查询
-        </button>
-      </Form>
+      </FilterBar>
       <DataTable
         rows={rows}
         empty="没有符合条件的工作室。"
-        rowKey={(s) => s.id}
         columns={[
           { label: "工作室", cell: (s) => <Link to={`/studios/${s.id}`}>{s.name}</Link> },
           { label: "领衔工匠", cell: (s) => s.leader_name },

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { queryParam } from "~/lib/validation";
 import { can } from "~/auth/roles";
@@ -14,7 +14,7 @@ import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { TARGET_DEGREES } from "~/modules/subsidies/schema";
 import { awardOf, budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/subsidies.server";
 import { UnitFilter } from "~/components/UnitFilter";
-import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
 
@@ -101,23 +101,16 @@ export default function Subsidies() {
           </Link>
         </p>
       ) : null}
-      <Form method="get" className="filters">
+      <FilterBar>
         {d.filter.queue ? <input type="hidden" name="queue" value={d.filter.queue} /> : null}
-        <label>
-          <span>年度</span>
-          <input name="year" type="number" defaultValue={d.filter.year ?? ""} placeholder="全部" />
-        </label>
+        <InputFilter label="年度" name="year" value={d.filter.year} type="number" placeholder="全部" />
         <ChoiceFilter label="状态" name="status" value={d.filter.status} choices={SUBSIDY_STATUS_LABELS} />
         <ChoiceFilter label="学历层次" name="degree" value={d.filter.degree} choices={TARGET_DEGREES} />
         <UnitFilter units={d.units} value={d.filter.unitId} />
-        <button type="submit" className="button">
-          查询
-        </button>
-      </Form>
+      </FilterBar>
       <DataTable
         rows={d.rows}
         empty="没有符合条件的申请。"
-        rowKey={(r) => r.id}
         columns={[
           {
             label: "申请人",

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { FieldError } from "~/components/forms";
+import { FieldError, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { parseYuan } from "~/lib/money";
 import { policySchema, TARGET_DEGREES } from "~/modules/subsidies/schema";
@@ -102,11 +102,7 @@ export default function SubsidyPolicy() {
         <label className="checkbox">
           <input type="checkbox" name="open" value="on" defaultChecked={policy?.open ?? true} /> 开放申请
         </label>
-        <div className="form-actions">
-          <button type="submit" className="button primary">
-            保存政策
-          </button>
-        </div>
+        <SubmitButton label="保存政策" />
       </Form>
     </section>
   );

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { FormErrors, TextField } from "~/components/forms";
+import { FormErrors, SubmitButton, TextField } from "~/components/forms";
 import { UserRoleFields } from "~/components/UserRoleFields";
 import { getDb } from "~/db.server";
 import { notFound } from "~/lib/http.server";
@@ -103,11 +103,7 @@ export default function UserPage() {
         <label className="checkbox">
           <input {...getInputProps(fields.active, { type: "checkbox" })} /> 账号可用
         </label>
-        <div className="form-actions">
-          <button type="submit" className="button primary">
-            保存
-          </button>
-        </div>
+        <SubmitButton label="保存" />
       </Form>
       <h2>重置密码</h2>
       {resetResult?.done ? (
@@ -118,11 +114,7 @@ export default function UserPage() {
       <Form method="post" {...getFormProps(resetForm)} className="card form-grid">
         <input type="hidden" name="intent" value="reset-password" />
         <TextField label="新密码" meta={resetFields.password} hint="至少8位，须包含字母和数字" required type="password" autoComplete="new-password" />
-        <div className="form-actions">
-          <button type="submit" className="button">
-            重置密码
-          </button>
-        </div>
+        <SubmitButton label="重置密码" primary={false} />
       </Form>
       <HistoryCard history={history} />
     </section>

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { queryParam } from "~/lib/validation";
 import { ROLE_LABELS } from "~/auth/roles";
@@ -9,7 +9,7 @@ import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { listUsers } from "~/modules/users/users.server";
-import { ChoiceFilter } from "~/components/ChoiceFilter";
+import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 · 匠心" }];
@@ -36,19 +36,12 @@ export default function Users() {
           开通账号
         </Link>
       </div>
-      <Form method="get" className="filters">
-        <label>
-          <span>搜索</span>
-          <input name="q" defaultValue={filter.q ?? ""} placeholder="用户名或姓名" />
-        </label>
+      <FilterBar>
+        <InputFilter label="搜索" name="q" value={filter.q} placeholder="用户名或姓名" />
         <ChoiceFilter label="角色" name="role" value={filter.role} choices={ROLE_LABELS} />
-        <button type="submit" className="button">
-          查询
-        </button>
-      </Form>
+      </FilterBar>
       <DataTable
         rows={rows}
-        rowKey={(u) => u.id}
         columns={[
           { label: "用户名", cell: (u) => <Link to={`/users/${u.id}`}>{u.username}</Link> },
           { label: "姓名", cell: (u) => u.display_name },

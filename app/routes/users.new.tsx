@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { FormErrors, TextField } from "~/components/forms";
+import { FormErrors, SubmitButton, TextField } from "~/components/forms";
 import { UserRoleFields } from "~/components/UserRoleFields";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
@@ -59,11 +59,7 @@ export default function NewUser() {
           autoComplete="new-password"
         />
         <UserRoleFields fields={fields} units={units} />
-        <div className="form-actions">
-          <button type="submit" className="button primary">
-            开通
-          </button>
-        </div>
+        <SubmitButton label="开通" />
       </Form>
     </section>
   );
