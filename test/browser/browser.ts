@@ -45,3 +45,11 @@ export async function signIn(page: Page, username: string, password = "Jiangxin-
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();
 }
+
+/** A phone page of its own, signed in and on the home page. */
+export async function signedIn(browser: Browser, name: string, username: string): Promise<Page> {
+  const page = await phonePage(browser, name);
+  await signIn(page, username);
+  await page.waitForURL(`${baseUrl()}/home`);
+  return page;
+}

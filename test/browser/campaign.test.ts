@@ -1,8 +1,8 @@
-import ExcelJS from "exceljs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countyWorkbook, REVIEW_FORM_HEADER } from "../county-files";
 import { checkCharacter } from "../../app/modules/people/id-number";
-import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+import { baseUrl, launchChromium, signedIn } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -18,72 +18,50 @@ function validId(birth: string, serial: string): string {
 }
 
 async function summaryTable(): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet("汇总表");
-  sheet.addRow(["温岭市总工会推荐人选汇总表"]);
-  sheet.mergeCells("A1:N1");
-  sheet.addRow([
-    "序号",
-    "姓名",
-    "性别",
-    "身份证号码",
-    "出生日期",
-    "民族",
-    "学历",
-    "政治面貌",
-    "工作单位",
-    "所属行业",
-    "技术等级",
-    "一线技能工作年限",
-    "是否仍在技能岗位",
-    "符合条件",
-    "主要技术成果",
-    "主要事迹",
-  ]);
-  sheet.addRow([
-    1,
-    "林建波",
-    "男",
-    validId("1981-07-09", "731"),
-    "1981年7月9日",
-    "汉族",
-    "大专",
-    "群众",
-    "温岭华科泵业有限公司",
-    "泵与电机",
-    "技师",
-    15,
-    "是",
-    "一、三",
-    "叶轮铸造工艺改进",
-    "扎根一线十五年",
-  ]);
-  sheet.addRow([
-    2,
-    "数字号码",
-    "男",
-    331081198107091000,
-    "1981-07-09",
-    "汉族",
-    "大专",
-    "群众",
-    "温岭华科泵业有限公司",
-    "泵与电机",
-    "技师",
-    15,
-    "是",
-    "一",
-    "成果",
-    "事迹",
-  ]);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  const person = {
+    民族: "汉族",
+    学历: "大专",
+    政治面貌: "群众",
+    工作单位: "温岭华科泵业有限公司",
+    所属行业: "泵与电机",
+    技术等级: "技师",
+    一线技能工作年限: 15,
+    是否仍在技能岗位: "是",
+  };
+  const bytes = await countyWorkbook({
+    header: REVIEW_FORM_HEADER.filter((h) => !["职务", "职称", "已获荣誉", "联系电话"].includes(h)),
+    rows: [
+      {
+        ...person,
+        序号: 1,
+        姓名: "林建波",
+        性别: "男",
+        身份证号码: validId("1981-07-09", "731"),
+        出生日期: "1981年7月9日",
+        符合条件: "一、三",
+        主要技术成果: "叶轮铸造工艺改进",
+        主要事迹: "扎根一线十五年",
+      },
+      // Excel kept 15 significant digits of a number typed as a number.
+      {
+        ...person,
+        序号: 2,
+        姓名: "数字号码",
+        性别: "男",
+        身份证号码: 331081198107091000,
+        出生日期: "1981-07-09",
+        符合条件: "一",
+        主要技术成果: "成果",
+        主要事迹: "事迹",
+      },
+    ],
+  });
+  return Buffer.from(bytes);
 }
 
 describe("a campaign in the browser", () => {
   it("a county officer imports a messy 汇总表 on a phone: row errors first, then one click writes the good rows", async () => {
-    const page = await phonePage(browser, "import-summary-table");
-    await signIn(page, "wenling");
-    await page.waitForURL(`${baseUrl()}/home`);
+    const page = await signedIn(browser, "import-summary-table", "wenling");
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();
     await page.getByRole("link", { name: "导入汇总表" }).click();
@@ -106,9 +84,7 @@ describe("a campaign in the browser", () => {
   });
 
   it("counts the characters of 主要事迹 as they are typed", async () => {
-    const page = await phonePage(browser, "deeds-counter");
-    await signIn(page, "wenling");
-    await page.waitForURL(`${baseUrl()}/home`);
+    const page = await signedIn(browser, "deeds-counter", "wenling");
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();
     await page.getByRole("link", { name: "新增推荐" }).click();
@@ -118,9 +94,7 @@ describe("a campaign in the browser", () => {
   });
 
   it("the city moves the campaign to 资格初审 and sees it on the stage bar", async () => {
-    const page = await phonePage(browser, "advance-stage");
-    await signIn(page, "admin");
-    await page.waitForURL(`${baseUrl()}/home`);
+    const page = await signedIn(browser, "advance-stage", "admin");
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();
     // One press opens what will happen (nominations close early, the units that filed nobody);
@@ -133,10 +107,8 @@ describe("a campaign in the browser", () => {
   });
 
   it("the city runs the campaign on to its named craftsmen: 初审, expert scores, candidates, votes, notice, naming", async () => {
-    const page = await phonePage(browser, "campaign-journey");
+    const page = await signedIn(browser, "campaign-journey", "admin");
     await page.setViewportSize({ width: 1280, height: 900 });
-    await signIn(page, "admin");
-    await page.waitForURL(`${baseUrl()}/home`);
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();
     await page.waitForURL(/\/campaigns\/\d+$/);

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+import { baseUrl, launchChromium, signedIn } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -12,10 +12,8 @@ afterAll(async () => {
 
 describe("the dashboard", () => {
   it("draws its charts after hydration, with the numbers in tables", async () => {
-    const page = await phonePage(browser, "dashboard");
+    const page = await signedIn(browser, "dashboard", "admin");
     await page.setViewportSize({ width: 1200, height: 900 });
-    await signIn(page, "admin");
-    await page.waitForURL(`${baseUrl()}/home`);
     await page.goto(`${baseUrl()}/dashboard`);
     await expect.poll(() => page.locator(".chart-card svg.recharts-surface").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
     // Bars and lines are really drawn, not just empty frames.

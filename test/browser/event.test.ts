@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+import { baseUrl, launchChromium, signedIn } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -15,9 +15,7 @@ const local = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 8 * 
 
 describe("an exchange event in the browser", () => {
   it("温岭 runs an event, the craftsman checks in on a phone with its code, and a certificate passes the public check", async () => {
-    const organiser = await phonePage(browser, "event-organise");
-    await signIn(organiser, "wenling");
-    await organiser.waitForURL(`${baseUrl()}/home`);
+    const organiser = await signedIn(browser, "event-organise", "wenling");
     await organiser.goto(`${baseUrl()}/events`);
     await organiser.getByRole("link", { name: "组织活动" }).click();
     await organiser.getByLabel("活动名称").fill("数控刀具刃磨现场交流");
@@ -30,9 +28,7 @@ describe("an exchange event in the browser", () => {
     const code = (await organiser.getByLabel("签到码").textContent())!.trim();
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
 
-    const craftsman = await phonePage(browser, "event-checkin");
-    await signIn(craftsman, "craftsman");
-    await craftsman.waitForURL(`${baseUrl()}/home`);
+    const craftsman = await signedIn(browser, "event-checkin", "craftsman");
     await craftsman.goto(`${baseUrl()}/events`);
     await craftsman.getByRole("link", { name: "扫码/输码签到" }).click();
     await craftsman.getByLabel(/签到码/).fill("ZZZZZZ");

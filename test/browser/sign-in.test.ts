@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+import { baseUrl, launchChromium, phonePage, signedIn, signIn } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -38,9 +38,7 @@ describe("signing in on a phone", () => {
   });
 
   it("opens the menu on a phone and signs out", async () => {
-    const page = await phonePage(browser, "sign-out");
-    await signIn(page, "wenling");
-    await page.waitForURL(`${baseUrl()}/home`);
+    const page = await signedIn(browser, "sign-out", "wenling");
     await page.getByRole("button", { name: "菜单" }).click();
     await page.getByRole("link", { name: "人员档案" }).click();
     await page.waitForURL(`${baseUrl()}/people`);
@@ -58,16 +56,12 @@ describe("signing in on a phone", () => {
   });
 
   it("keeps a county officer out of another county's person page", async () => {
-    const admin = await phonePage(browser, "cross-county-admin");
-    await signIn(admin, "admin");
-    await admin.waitForURL(`${baseUrl()}/home`);
+    const admin = await signedIn(browser, "cross-county-admin", "admin");
     await admin.goto(`${baseUrl()}/people?orgUnitId=2`);
     const href = await admin.locator("td[data-label='姓名'] a").first().getAttribute("href");
     await admin.context().close();
 
-    const page = await phonePage(browser, "cross-county");
-    await signIn(page, "wenling");
-    await page.waitForURL(`${baseUrl()}/home`);
+    const page = await signedIn(browser, "cross-county", "wenling");
     const response = await page.goto(`${baseUrl()}${href}`);
     expect(response?.status()).toBe(403);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("没有权限");

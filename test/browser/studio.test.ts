@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkCharacter } from "../../app/modules/people/id-number";
-import { baseUrl, hydrated, launchChromium, phonePage, signIn } from "./browser";
+import { baseUrl, hydrated, launchChromium, phonePage, signedIn, signIn } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -19,9 +19,7 @@ const PNG = Buffer.from(
 describe("a studio on a phone", () => {
   it("a named craftsman gets an account, opens a studio on a phone, and starts it once 温岭 and the city agree", async () => {
     // An awardee of 温岭 without a studio or an account: the one the officer could apply for.
-    const officer = await phonePage(browser, "own-studio-officer");
-    await signIn(officer, "wenling");
-    await officer.waitForURL(`${baseUrl()}/home`);
+    const officer = await signedIn(browser, "own-studio-officer", "wenling");
     await officer.goto(`${baseUrl()}/studios/new`);
     // With one possible leader the form shows their name and carries the id in the form.
     const personId = await officer
@@ -30,9 +28,7 @@ describe("a studio on a phone", () => {
       .evaluate((el) => (el instanceof HTMLSelectElement ? (el.options[1]?.value ?? "") : (el as HTMLInputElement).value));
     expect(personId).toMatch(/^\d+$/);
 
-    const city = await phonePage(browser, "own-studio-city");
-    await signIn(city, "admin");
-    await city.waitForURL(`${baseUrl()}/home`);
+    const city = await signedIn(browser, "own-studio-city", "admin");
     await city.goto(`${baseUrl()}/people/${personId}`);
     await city.getByRole("link", { name: "开通工匠账号" }).click();
     await city.waitForURL(/\/users\/new\?personId=/);
@@ -83,9 +79,7 @@ describe("a studio on a phone", () => {
   });
 
   it("the craftsman takes on an apprentice and files a certificate photo; 温岭's officer verifies it", async () => {
-    const page = await phonePage(browser, "studio-apprentice");
-    await signIn(page, "craftsman");
-    await page.waitForURL(`${baseUrl()}/home`);
+    const page = await signedIn(browser, "studio-apprentice", "craftsman");
     await page.getByRole("link", { name: /我的工作室/ }).click();
     await page.getByRole("link", { name: "登记学徒" }).click();
 
@@ -113,9 +107,7 @@ describe("a studio on a phone", () => {
     await expect.poll(() => page.locator(".milestone").first().textContent()).toContain("待核实");
     await page.context().close();
 
-    const officer = await phonePage(browser, "studio-verify");
-    await signIn(officer, "wenling");
-    await officer.waitForURL(`${baseUrl()}/home`);
+    const officer = await signedIn(browser, "studio-verify", "wenling");
     await officer.goto(`${baseUrl()}/milestones/pending`);
     await officer.getByRole("link", { name: "叶小龙" }).click();
     await officer.waitForURL(mentorshipUrl);
@@ -127,9 +119,7 @@ describe("a studio on a phone", () => {
   });
 
   it("refuses a fake certificate whatever its name says", async () => {
-    const page = await phonePage(browser, "studio-fake-upload");
-    await signIn(page, "craftsman");
-    await page.waitForURL(`${baseUrl()}/home`);
+    const page = await signedIn(browser, "studio-fake-upload", "craftsman");
     await page.getByRole("link", { name: /我的工作室/ }).click();
     await page.locator("td[data-label='学徒'] a").first().click();
     await page.getByLabel("日期").first().fill("2026-03-01");

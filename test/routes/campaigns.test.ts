@@ -15,6 +15,7 @@ import * as printPage from "../../app/routes/nominations.$nominationId.print";
 import { useTestDb } from "../db";
 import { cookieFor, makeCampaign, makeUser, nominationForm } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
+import { countyWorkbook, REVIEW_FORM_HEADER } from "../county-files";
 
 const t = useTestDb();
 
@@ -133,42 +134,30 @@ describe("nominations by role", () => {
 describe("import and export by role", () => {
   it("imports for the officer's own unit, previews only to the uploader, and exports only the unit's rows", async () => {
     const { city, wenling, jiaojiang, campaign } = await setup();
-    const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet("s");
     const form = await nominationForm(t.db, { unit: "jiaojiang" });
-    sheet.addRow([
-      "姓名",
-      "性别",
-      "身份证号码",
-      "民族",
-      "学历",
-      "政治面貌",
-      "工作单位",
-      "所属行业",
-      "技术等级",
-      "一线技能工作年限",
-      "是否仍在技能岗位",
-      "符合条件",
-      "主要技术成果",
-      "主要事迹",
-    ]);
-    sheet.addRow([
-      form.name,
-      "男",
-      form.idNumber,
-      "汉族",
-      "大专",
-      "群众",
-      "椒江船舶修造有限公司",
-      "船舶修造",
-      "技师",
-      9,
-      "是",
-      "二",
-      "船体焊接工艺改进",
-      "事迹",
-    ]);
-    const file = new File([new Uint8Array(await workbook.xlsx.writeBuffer())], "椒江.xlsx");
+    const bytes = await countyWorkbook({
+      header: REVIEW_FORM_HEADER.filter((h) => !["序号", "出生日期", "职务", "职称", "已获荣誉", "联系电话"].includes(h)),
+      above: [],
+      rows: [
+        {
+          姓名: form.name,
+          性别: "男",
+          身份证号码: form.idNumber,
+          民族: "汉族",
+          学历: "大专",
+          政治面貌: "群众",
+          工作单位: "椒江船舶修造有限公司",
+          所属行业: "船舶修造",
+          技术等级: "技师",
+          一线技能工作年限: 9,
+          是否仍在技能岗位: "是",
+          符合条件: "二",
+          主要技术成果: "船体焊接工艺改进",
+          主要事迹: "事迹",
+        },
+      ],
+    });
+    const file = new File([bytes], "椒江.xlsx");
     const body = new FormData();
     body.set("file", file);
     body.set("unitId", "1"); // ignored for a county officer: they import for their own unit

@@ -10,6 +10,7 @@ import * as studioNew from "../../app/routes/studios.new";
 import { useTestDb } from "../db";
 import { apprenticeForm, cookieFor, makeAwardee, makeUser, unitId } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
+import { type SessionUser } from "~/auth/roles";
 
 const t = useTestDb();
 
@@ -134,54 +135,15 @@ describe("studios through the pages", () => {
     expect((await call(pending.loader, { db: t.db, path: "/milestones/pending", as: leader })).status).toBe(403);
     const milestone = await t.db.selectFrom("milestone").select("id").where("mentorship_id", "=", mentorshipId).executeTakeFirstOrThrow();
     const mParams = { mentorshipId: String(mentorshipId) };
-    expect(
-      (
-        await call(mentorshipPage.action, {
-          db: t.db,
-          path: `/mentorships/${mentorshipId}`,
-          params: mParams,
-          as: leader,
-          form: { intent: "review", milestoneId: String(milestone.id), decision: "verified" },
-        })
-      ).status,
-    ).toBe(403);
-    expect(
-      (
-        await call(mentorshipPage.action, {
-          db: t.db,
-          path: `/mentorships/${mentorshipId}`,
-          params: mParams,
-          as: county,
-          form: { intent: "review", milestoneId: String(milestone.id), decision: "rejected" },
-        })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await call(mentorshipPage.action, {
-          db: t.db,
-          path: `/mentorships/${mentorshipId}`,
-          params: mParams,
-          as: county,
-          form: { intent: "review", milestoneId: String(milestone.id), decision: "verified" },
-        })
-      ).status,
-    ).toBe(200);
-    expect(
-      (
-        await call(mentorshipPage.action, {
-          db: t.db,
-          path: `/mentorships/${mentorshipId}`,
-          params: mParams,
-          as: other.leader,
-          form: { intent: "end", outcome: "completed", endedOn: "2022-01-01" },
-        })
-      ).status,
-    ).toBe(403);
+    const onMentorship = (as: SessionUser, form: Record<string, string>) =>
+      call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as, form });
+    expect((await onMentorship(leader, { intent: "review", milestoneId: String(milestone.id), decision: "verified" })).status).toBe(403);
+    expect((await onMentorship(county, { intent: "review", milestoneId: String(milestone.id), decision: "rejected" })).status).toBe(400);
+    expect((await onMentorship(county, { intent: "review", milestoneId: String(milestone.id), decision: "verified" })).status).toBe(200);
+    expect((await onMentorship(other.leader, { intent: "end", outcome: "completed", endedOn: "2022-01-01" })).status).toBe(403);
 
     // Ending cannot be undone: a post without the confirming press is refused and changes nothing.
-    const end = (form: Record<string, string>) =>
-      call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: mParams, as: leader, form: { intent: "end", ...form } });
+    const end = (form: Record<string, string>) => onMentorship(leader, { intent: "end", ...form });
     const statusNow = async () => (await t.db.selectFrom("mentorship").select("status").where("id", "=", mentorshipId).executeTakeFirstOrThrow()).status;
     const unconfirmed = await end({ outcome: "completed", endedOn: "2022-01-01" });
     expect(unconfirmed.status).toBe(400);

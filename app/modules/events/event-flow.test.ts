@@ -96,17 +96,8 @@ describe("a cross-region exchange", () => {
     expect(await checkInByOrganiser(t.db, wenlingOfficer, event, outsider.id)).toEqual({ ok: true });
 
     // Reach from those who came: 3 employers, 3 industries, 2 systems, 3 counties; the no-show does not count.
-    expect(await reachOf(t.db, event.id)).toEqual({
-      attendees: 4,
-      employers: 3,
-      industries: 3,
-      systems: 2,
-      regions: 3,
-      crossUnit: true,
-      crossIndustry: true,
-      crossSystem: true,
-      crossRegion: true,
-    });
+    // (What the counts make cross-this-or-that is reach.test's business.)
+    expect(await reachOf(t.db, event.id)).toMatchObject({ attendees: 4, employers: 3, industries: 3, systems: 2, regions: 3, crossRegion: true });
     const filtered = await listEvents(t.db, wenlingOfficer, { reach: "region" });
     expect(filtered.rows.map((r) => [r.id, Number(r.attendees), Number(r.regions)])).toEqual([[event.id, 4, 3]]);
 

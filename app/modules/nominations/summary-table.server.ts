@@ -15,6 +15,7 @@ import { IMPORT_AUDIT } from "~/modules/nominations/labels";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { refuseNumberElsewhere } from "~/modules/people/lookup.server";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
+import { PERSON_COLUMNS } from "~/modules/people/people.server";
 
 /** The 汇总表 columns, in export order; import finds them by name, wherever they are. */
 const COLUMNS = {
@@ -377,21 +378,10 @@ export async function exportSummaryTable(db: DB, campaign: Campaign, options: { 
       "nomination.honors",
       "nomination.achievements",
       "nomination.deeds_summary",
-      "person.name",
-      "person.sex",
-      "person.birth_date",
-      "person.ethnicity",
-      "person.education",
-      "person.political_status",
-      "person.employer",
-      "person.industry",
-      "person.position",
-      "person.title",
-      "person.skill_level",
+      ...PERSON_COLUMNS,
+      // The export alone may carry whole numbers (for the city, with a reason): the ciphertexts too.
       "person.id_number_cipher",
-      "person.id_number_masked",
       "person.phone_cipher",
-      "person.phone_masked",
       "county.short_name as county",
       "nominator.short_name as nominator",
     ])

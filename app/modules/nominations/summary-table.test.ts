@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
+import { countyWorkbook, REVIEW_FORM_HEADER } from "../../../test/county-files";
 import { idNumberFor, makeCampaign, makeUser, unitId } from "../../../test/factories";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import {
@@ -18,28 +19,7 @@ import { SpreadsheetError } from "~/lib/spreadsheet.server";
 const t = useTestDb();
 const TODAY = "2018-03-20";
 
-const HEADER = [
-  "序号",
-  "姓名",
-  "性别",
-  "身份证号码",
-  "出生日期",
-  "民族",
-  "学历",
-  "政治面貌",
-  "工作单位",
-  "所属行业",
-  "职务",
-  "职称",
-  "技术等级",
-  "一线技能工作年限",
-  "是否仍在技能岗位",
-  "符合条件",
-  "已获荣誉",
-  "主要技术成果",
-  "主要事迹",
-  "联系电话",
-];
+const HEADER = REVIEW_FORM_HEADER;
 
 function row(over: Partial<Record<(typeof HEADER)[number], unknown>> = {}) {
   const base: Record<string, unknown> = {
@@ -67,17 +47,7 @@ function row(over: Partial<Record<(typeof HEADER)[number], unknown>> = {}) {
   return HEADER.map((h) => (h in over ? over[h] : base[h]));
 }
 
-async function xlsx(rows: unknown[][], setup?: (sheet: ExcelJS.Worksheet) => void): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet("温岭市");
-  sheet.addRow(["温岭市总工会第二届“台州工匠”推荐人选汇总表"]);
-  sheet.mergeCells(1, 1, 1, HEADER.length);
-  sheet.addRow(["填报单位（盖章）：温岭市总工会", "", "", "", "填报日期：2018年3月20日"]);
-  sheet.addRow(HEADER);
-  for (const r of rows) sheet.addRow(r);
-  setup?.(sheet);
-  return new Uint8Array(await workbook.xlsx.writeBuffer());
-}
+const xlsx = (rows: unknown[][], setup?: (sheet: ExcelJS.Worksheet) => void) => countyWorkbook({ header: HEADER, rows, setup, sheetName: "温岭市" });
 
 async function wenlingTarget(): Promise<ImportTarget> {
   const counties = await t.db.selectFrom("org_unit").select(["id", "short_name", "name"]).where("kind", "=", "county").execute();

@@ -4,7 +4,8 @@ import type { Figures } from "~/modules/studios/evaluation";
 import { startOfYear } from "~/lib/time";
 import { inTaizhou } from "~/lib/sql";
 
-const noFigures = (): Figures => ({
+/** A studio-year with nothing verified. */
+export const noFigures = (): Figures => ({
   apprenticesMentored: 0,
   skillUpgrades: 0,
   competitionPlacings: 0,
