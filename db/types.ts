@@ -120,8 +120,9 @@ export interface NominationTable {
   achievements: Defaulted<string>;
   deeds_summary: Defaulted<string>;
   story: Defaulted<string>;
-  frontline_years: number;
-  in_skill_post: boolean;
+  /** Null while the nomination is 待补全 (filed from a list that did not say). */
+  frontline_years: number | null;
+  in_skill_post: boolean | null;
   teacher_or_researcher: Defaulted<boolean>;
   conditions: Defaulted<number[]>;
   quota_acknowledged_by: string | null;

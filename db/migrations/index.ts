@@ -9,6 +9,7 @@ import * as m0007 from "./0007_showcase";
 import * as m0008 from "./0008_plan";
 import * as m0009 from "./0009_figure_indexes";
 import * as m0010 from "./0010_masks";
+import * as m0011 from "./0011_incomplete_nominations";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0008_plan": m0008,
   "0009_figure_indexes": m0009,
   "0010_masks": m0010,
+  "0011_incomplete_nominations": m0011,
 };

@@ -104,6 +104,19 @@ export async function advanceBlockers(db: DB, campaign: Campaign, today = todayI
     .select((eb) => [
       eb.fn.countAll<number>().as("all"),
       eb.fn.count<number>("id").filterWhere("qualification_result", "is", null).as("undecided"),
+      // The SQL form of nominations' missingParts (待补全): the same five parts.
+      eb.fn
+        .count<number>("id")
+        .filterWhere((w) =>
+          w.or([
+            w("frontline_years", "is", null),
+            w("in_skill_post", "is", null),
+            w(sql<number>`cardinality(conditions)`, "=", 0),
+            w(sql<string>`btrim(achievements)`, "=", ""),
+            w(sql<string>`btrim(deeds_summary)`, "=", ""),
+          ]),
+        )
+        .as("incomplete"),
       eb.fn.count<number>("id").filterWhere("candidate", "=", true).as("candidates"),
       eb.fn
         .count<number>("id")
@@ -144,6 +157,7 @@ export async function advanceBlockers(db: DB, campaign: Campaign, today = todayI
   switch (campaign.status) {
     case "nominating":
       if (Number(counts.all) === 0) blockers.push("还没有任何推荐人选");
+      if (Number(counts.incomplete) > 0) blockers.push(`还有 ${counts.incomplete} 名推荐人选待补全（推荐审批表内容不全），补全后方可进入资格初审`);
       break;
     case "qualification":
       if (Number(counts.undecided) > 0) blockers.push(`还有 ${counts.undecided} 名人选未作资格初审结论`);

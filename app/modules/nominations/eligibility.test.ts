@@ -5,11 +5,19 @@ import { canCreateNomination, canEditNomination, nominationWindowOpen } from "~/
 import { todayInTaizhou } from "~/lib/time";
 import type { SessionUser } from "~/auth/roles";
 
-const ok = { frontlineYears: 12, inSkillPost: true, teacherOrResearcher: false, conditions: [1, 5], skillLevel: "技师" };
+const ok = {
+  frontlineYears: 12,
+  inSkillPost: true,
+  teacherOrResearcher: false,
+  conditions: [1, 5],
+  skillLevel: "技师",
+  achievements: "成果",
+  deedsSummary: "事迹",
+};
 
 describe("eligibility (notice section 三)", () => {
   it("accepts a frontline worker of five years or more who meets a condition", () => {
-    expect(checkEligibility(ok)).toEqual({ eligible: true, problems: [], warnings: [] });
+    expect(checkEligibility(ok)).toEqual({ eligible: true, problems: [], warnings: [], missing: [] });
     expect(checkEligibility({ ...ok, frontlineYears: 5 }).eligible).toBe(true);
   });
 
@@ -17,7 +25,6 @@ describe("eligibility (notice section 三)", () => {
     [{ frontlineYears: 4 }, "直接从事一线技能工作不满5年（填报4年）"],
     [{ inSkillPost: false }, "目前已不在技能岗位上"],
     [{ teacherOrResearcher: true }, "各级各类学校教师及专门研究人员不在选树之列"],
-    [{ conditions: [] }, "不符合条件（一）至（五）中的任何一项"],
     [{ conditions: [6] }, "不符合条件（一）至（五）中的任何一项"],
   ])("excludes %j with the reason", (change, problem) => {
     const result = checkEligibility({ ...ok, ...change });
@@ -26,8 +33,20 @@ describe("eligibility (notice section 三)", () => {
   });
 
   it("lists every reason at once", () => {
-    const result = checkEligibility({ ...ok, frontlineYears: 2, inSkillPost: false, conditions: [] });
+    const result = checkEligibility({ ...ok, frontlineYears: 2, inSkillPost: false, conditions: [7] });
     expect(result.problems).toHaveLength(3);
+  });
+
+  it("says what a nomination from a county's list still lacks, and concludes nothing about it", () => {
+    const fromList = { ...ok, frontlineYears: null, inSkillPost: null, conditions: [], achievements: "", deedsSummary: " " };
+    expect(checkEligibility(fromList)).toEqual({
+      eligible: false,
+      problems: [],
+      warnings: [],
+      missing: ["一线技能工作年限", "是否仍在技能岗位", "符合条件", "主要技术成果", "主要事迹"],
+    });
+    // What the list did say still counts.
+    expect(checkEligibility({ ...fromList, frontlineYears: 3 }).problems).toEqual(["直接从事一线技能工作不满5年（填报3年）"]);
   });
 
   it("warns, without excluding, below 高级工", () => {

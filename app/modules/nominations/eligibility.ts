@@ -19,11 +19,14 @@ export const MIN_FRONTLINE_YEARS = 5;
 const MIN_SKILL_LEVEL = "高级工";
 
 export interface EligibilityInput {
-  frontlineYears: number;
-  inSkillPost: boolean;
+  /** Null while unknown: the nomination came from a list that did not say. */
+  frontlineYears: number | null;
+  inSkillPost: boolean | null;
   teacherOrResearcher: boolean;
   conditions: number[];
   skillLevel: string;
+  achievements: string;
+  deedsSummary: string;
 }
 
 export interface Eligibility {
@@ -32,22 +35,36 @@ export interface Eligibility {
   problems: string[];
   /** Points the reviewers should weigh, but that do not exclude. */
   warnings: string[];
+  /** Parts of the 推荐审批表 not filled in yet (待补全): nothing can be concluded before they are. */
+  missing: string[];
 }
 
-/** The notice's section 三, applied to what the form says. */
+/** What a nomination filed from a county's list may still lack, by the 审批表's own words. */
+export function missingParts(input: Pick<EligibilityInput, "frontlineYears" | "inSkillPost" | "conditions" | "achievements" | "deedsSummary">): string[] {
+  const missing: string[] = [];
+  if (input.frontlineYears === null) missing.push("一线技能工作年限");
+  if (input.inSkillPost === null) missing.push("是否仍在技能岗位");
+  if (!input.conditions.length) missing.push("符合条件");
+  if (!input.achievements.trim()) missing.push("主要技术成果");
+  if (!input.deedsSummary.trim()) missing.push("主要事迹");
+  return missing;
+}
+
+/** The notice's section 三, applied to what the form says (and only to what it says). */
 export function checkEligibility(input: EligibilityInput): Eligibility {
   const problems: string[] = [];
   const warnings: string[] = [];
-  if (input.frontlineYears < MIN_FRONTLINE_YEARS) {
+  if (input.frontlineYears !== null && input.frontlineYears < MIN_FRONTLINE_YEARS) {
     problems.push(`直接从事一线技能工作不满${MIN_FRONTLINE_YEARS}年（填报${input.frontlineYears}年）`);
   }
-  if (!input.inSkillPost) problems.push("目前已不在技能岗位上");
+  if (input.inSkillPost === false) problems.push("目前已不在技能岗位上");
   if (input.teacherOrResearcher) problems.push("各级各类学校教师及专门研究人员不在选树之列");
-  if (!input.conditions.some((c) => CONDITIONS[c])) problems.push("不符合条件（一）至（五）中的任何一项");
+  if (input.conditions.length && !input.conditions.some((c) => CONDITIONS[c])) problems.push("不符合条件（一）至（五）中的任何一项");
   if (skillRank(input.skillLevel) < SKILL_LEVELS.indexOf(MIN_SKILL_LEVEL)) {
     warnings.push(`原则上应具有国家职业资格高级工以上（目前为${input.skillLevel}）`);
   }
-  return { eligible: problems.length === 0, problems, warnings };
+  const missing = missingParts(input);
+  return { eligible: problems.length === 0 && missing.length === 0, problems, warnings, missing };
 }
 
 export function quotaWarning(unitName: string, count: number, quota: number): string | null {

@@ -82,13 +82,17 @@ export async function nominationForViewer(db: DB, user: SessionUser, id: number)
   return accessTo(await findNomination(db, id), (nomination) => canViewNomination(user, nomination));
 }
 
-export function eligibilityOf(n: Pick<NominationView, "frontline_years" | "in_skill_post" | "teacher_or_researcher" | "conditions" | "skill_level">) {
+export function eligibilityOf(
+  n: Pick<NominationView, "frontline_years" | "in_skill_post" | "teacher_or_researcher" | "conditions" | "skill_level" | "achievements" | "deeds_summary">,
+) {
   return checkEligibility({
     frontlineYears: n.frontline_years,
     inSkillPost: n.in_skill_post,
     teacherOrResearcher: n.teacher_or_researcher,
     conditions: n.conditions,
     skillLevel: n.skill_level,
+    achievements: n.achievements,
+    deedsSummary: n.deeds_summary,
   });
 }
 

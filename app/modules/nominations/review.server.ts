@@ -48,6 +48,9 @@ export async function decideQualification(
     if (!stepOpen(campaign, "qualification")) return wrongStage("qualification");
     if (decision.result === "pass") {
       const eligibility = eligibilityOf(view);
+      if (eligibility.missing.length) {
+        return { ok: false as const, status: 400 as const, message: `推荐审批表待补全，不能通过初审：缺少${eligibility.missing.join("、")}` };
+      }
       if (!eligibility.eligible) {
         return { ok: false as const, status: 400 as const, message: `不符合选树条件，不能通过初审：${eligibility.problems.join("；")}` };
       }
@@ -147,6 +150,8 @@ export async function passClearCases(db: DB, actor: SessionUser, campaignId: num
         "nomination.in_skill_post",
         "nomination.teacher_or_researcher",
         "nomination.conditions",
+        "nomination.achievements",
+        "nomination.deeds_summary",
         "person.skill_level",
       ])
       .where("nomination.campaign_id", "=", campaignId)

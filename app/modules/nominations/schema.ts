@@ -46,7 +46,28 @@ export const updateNominationSchema = z
   .object({ ...personFields, idNumber: idNumberField(false), clearPhone: checkbox, ...nominationFields })
   .superRefine(crossCheck, crossCheckWhenValid);
 
-export type NominationInput = z.output<typeof updateNominationSchema>;
+/**
+ * A row of a county's 汇总表: the person must be whole, the nomination's own parts may be missing
+ * (the nomination is then 待补全 until someone completes it).
+ */
+export const importNominationSchema = z
+  .object({
+    ...personFields,
+    idNumber: idNumberField(false),
+    clearPhone: checkbox,
+    ...nominationFields,
+    achievements: text("主要技术成果", 1000),
+    deedsSummary: text("主要事迹", DEEDS_SUMMARY_MAX),
+    frontlineYears: z.preprocess((v) => (v === "" ? undefined : v), wholeNumber("一线技能工作年限", 0, 60).optional()).transform((v) => v ?? null),
+    inSkillPost: z
+      .enum(["yes", "no"], { error: "请选择是否仍在技能岗位" })
+      .optional()
+      .transform((v) => (v === undefined ? null : v === "yes")),
+  })
+  .superRefine(crossCheck, crossCheckWhenValid);
+
+/** What a nomination is saved from: the web form's, or a 汇总表 row's with parts still missing. */
+export type NominationInput = z.output<typeof importNominationSchema>;
 
 export const OPINION_LABELS = {
   employer: "单位意见",
