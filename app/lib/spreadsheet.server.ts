@@ -99,7 +99,13 @@ export async function assertBoundedZip(bytes: Uint8Array): Promise<void> {
   }
 }
 
-async function readXlsx(bytes: Uint8Array): Promise<Cell[][]> {
+/** The first sheet with something in it, as rows of cells, and the names of the other sheets that have content. */
+export interface Workbook {
+  rows: Cell[][];
+  otherSheets: string[];
+}
+
+async function readXlsx(bytes: Uint8Array): Promise<Workbook> {
   await assertBoundedZip(bytes);
   const workbook = new ExcelJS.Workbook();
   try {
@@ -107,7 +113,8 @@ async function readXlsx(bytes: Uint8Array): Promise<Cell[][]> {
   } catch {
     throw new SpreadsheetError("无法读取该 .xlsx 文件，文件可能已损坏");
   }
-  const sheet = workbook.worksheets.find((ws) => ws.rowCount > 0);
+  const filled = workbook.worksheets.filter((ws) => ws.rowCount > 0);
+  const sheet = filled[0];
   if (!sheet) throw new SpreadsheetError("表格里没有内容");
   // A single cell far away makes the sheet "a million rows" wide or long: refused, not walked.
   if (sheet.rowCount > MAX_ROWS || sheet.columnCount > MAX_COLUMNS) throw TOO_LARGE();
@@ -117,11 +124,18 @@ async function readXlsx(bytes: Uint8Array): Promise<Cell[][]> {
     const row = sheet.getRow(r);
     const cells: Cell[] = [];
     // Merged cells report their master's value, which is what a reader of the sheet sees.
-    for (let c = 1; c <= width; c++) cells.push(cellValue(row.getCell(c).value));
+    for (let c = 1; c <= width; c++) {
+      const cell = row.getCell(c);
+      const value = cellValue(cell.value);
+      // A date shown as year and month (numFmt "yyyy.mm", "yyyy年m月") says no day: keep it so.
+      cells.push(value instanceof Date && cell.numFmt && !/d/i.test(cell.numFmt) ? yearMonthOf(value) : value);
+    }
     rows.push(cells);
   }
-  return rows;
+  return { rows, otherSheets: filled.slice(1).map((ws) => ws.name) };
 }
+
+const yearMonthOf = (date: Date) => `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
 
 function decodeText(bytes: Uint8Array): string {
   const withoutBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
@@ -165,14 +179,35 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-export async function readSpreadsheet(bytes: Uint8Array): Promise<Cell[][]> {
+export async function readWorkbook(bytes: Uint8Array): Promise<Workbook> {
   if (detectFormat(bytes) === "xlsx") return readXlsx(bytes);
   const rows = parseCsv(decodeText(bytes));
   if (rows.length > MAX_ROWS || rows.some((r) => r.length > MAX_COLUMNS)) throw TOO_LARGE();
-  return rows;
+  return { rows, otherSheets: [] };
 }
 
-/** Full-width letters and digits, ideographic spaces, stray whitespace and Excel's text apostrophe. */
+export async function readSpreadsheet(bytes: Uint8Array): Promise<Cell[][]> {
+  return (await readWorkbook(bytes)).rows;
+}
+
+/**
+ * Free text as its writer wrote it: Chinese punctuation, full-width characters and paragraphs
+ * kept; only Excel's text apostrophe, Windows line ends and the ends' whitespace go.
+ */
+export function plainText(value: Cell): string {
+  if (value === null) return "";
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
+  return text
+    .replace(/^'/, "")
+    .replace(/\r\n?/g, "\n")
+    .replace(/[ \t]+\n/g, "\n")
+    .trim();
+}
+
+/**
+ * For identity fields and codes only (numbers, dates, choices): full-width letters and digits,
+ * ideographic spaces, stray whitespace and Excel's text apostrophe folded away.
+ */
 export function cleanText(value: Cell): string {
   if (value === null) return "";
   const text = value instanceof Date ? value.toISOString() : String(value);
@@ -183,52 +218,101 @@ export function compactText(value: Cell): string {
   return cleanText(value).replace(/\s+/g, "");
 }
 
-/** Header names as the notice's form and the unit tables write them, with common variants. */
+export const headerName = (c: Cell) =>
+  compactText(c)
+    .replace(/[（(].*?[)）]/g, "")
+    .replace(/[*＊]/g, "");
+
+/**
+ * Finds the header by the names the notice's form and the unit tables use (with common variants),
+ * below any title lines. A two-row header — a group heading merged over the columns it names on
+ * the row below ("技能情况" over 技术等级 and 一线年限) — is read as one: the data starts after both.
+ */
 export function findHeaderRow<K extends string>(rows: Cell[][], aliases: Record<K, string[]>, required: NoInfer<K>[]) {
-  for (let r = 0; r < Math.min(rows.length, 20); r++) {
-    const names = rows[r].map((c) =>
-      compactText(c)
-        .replace(/[（(].*?[)）]/g, "")
-        .replace(/[*＊]/g, ""),
-    );
-    const columns: Partial<Record<K, number>> = {};
+  const match = (row: Cell[], columns: Partial<Record<K, number>>) => {
+    const names = row.map(headerName);
+    let found = 0;
     for (const key of Object.keys(aliases) as K[]) {
+      if (columns[key] !== undefined) continue;
       const i = names.findIndex((n) => n && aliases[key].some((a) => n === a));
-      if (i >= 0) columns[key] = i;
+      if (i >= 0) {
+        columns[key] = i;
+        found++;
+      }
     }
-    if (required.every((k) => columns[k] !== undefined)) return { headerIndex: r, columns };
+    return found;
+  };
+  for (let r = 0; r < Math.min(rows.length, 20); r++) {
+    const columns: Partial<Record<K, number>> = {};
+    match(rows[r], columns);
+    if (!required.every((k) => columns[k] !== undefined)) continue;
+    // The row below names more columns: the second row of the header.
+    const second = r + 1 < rows.length && match(rows[r + 1], columns) > 0;
+    return { headerIndex: r, dataStart: second ? r + 2 : r + 1, columns };
   }
   return null;
 }
 
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
 
-/** A date cell as YYYY-MM-DD: a real date, an Excel serial number, or text in the usual Chinese forms. */
-export function parseDateCell(value: Cell): { ok: true; value: string } | { ok: false; message: string } | null {
+/**
+ * A date as people type it into a 汇总表, at the precision they give: a day (1978-05-12,
+ * 1978年5月12日, 19780512, a date cell, an Excel serial in a number cell), or a month (1978.05,
+ * 1978.5, 1978年5月, 1978-05, 197805, 1978/5, a cell formatted as year and month), or a year.
+ * `agrees` compares it with a full date at that precision. A number-looking text is read as the
+ * digits it shows, never as an Excel serial day.
+ */
+export type TypedDate = { ok: true; shown: string; full: string | null; agrees: (isoDate: string) => boolean } | { ok: false; message: string };
+
+function typedDate(year: number, months: number[], day: number | null, shown: string): TypedDate {
+  if (year < 1900 || year > 2100 || months.some((m) => m < 1 || m > 12)) return { ok: false, message: `日期“${shown}”无法识别，请写成 1985-06-01 或 1985.06` };
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (day !== null) {
+    const date = new Date(Date.UTC(year, months[0] - 1, day));
+    if (date.getUTCMonth() !== months[0] - 1 || date.getUTCDate() !== day) return { ok: false, message: `日期 ${year}-${months[0]}-${day} 不存在` };
+    const full = `${year}-${pad(months[0])}-${pad(day)}`;
+    return { ok: true, shown: full, full, agrees: (iso) => iso === full };
+  }
+  return {
+    ok: true,
+    shown: months.length ? `${year}-${pad(months[0])}` : String(year),
+    full: null,
+    agrees: (iso) => Number(iso.slice(0, 4)) === year && (!months.length || months.includes(Number(iso.slice(5, 7)))),
+  };
+}
+
+export function readTypedDate(value: Cell): TypedDate | null {
   if (value === null || cleanText(value) === "") return null;
-  let y: number, m: number, d: number;
-  if (value instanceof Date) {
-    y = value.getUTCFullYear();
-    m = value.getUTCMonth() + 1;
-    d = value.getUTCDate();
-  } else if (typeof value === "number" || /^\d{4,5}(\.\d+)?$/.test(cleanText(value))) {
-    const serial = Number(value);
-    if (serial < 1 || serial > 80000) return { ok: false, message: `日期“${cleanText(value)}”无法识别` };
-    const date = new Date(EXCEL_EPOCH + Math.floor(serial) * 86_400_000);
-    y = date.getUTCFullYear();
-    m = date.getUTCMonth() + 1;
-    d = date.getUTCDate();
-  } else {
-    const text = cleanText(value);
-    const match = text.match(/^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/) ?? text.match(/^(\d{4})(\d{2})(\d{2})$/);
-    if (!match) return { ok: false, message: `日期“${text}”无法识别，请写成 1985-06-01` };
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (value instanceof Date) return typedDate(value.getUTCFullYear(), [value.getUTCMonth() + 1], value.getUTCDate(), cleanText(value));
+  if (typeof value === "number") {
+    // 1978.05 typed into a number cell: Excel keeps 1978.05, and 1978.10 becomes 1978.1.
+    if (value >= 1900 && value < 2101 && !Number.isInteger(value)) return fromDigits(String(value), true);
+    if (Number.isInteger(value) && value >= 1900 && value <= 21001231 && !(value > 2100 && value < 190001)) return fromDigits(String(value), false);
+    if (value < 1 || value > 80000) return { ok: false, message: `日期“${value}”无法识别` };
+    const date = new Date(EXCEL_EPOCH + Math.floor(value) * 86_400_000);
+    return typedDate(date.getUTCFullYear(), [date.getUTCMonth() + 1], date.getUTCDate(), String(value));
   }
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
-    return { ok: false, message: `日期 ${y}-${m}-${d} 不存在` };
+  const text = cleanText(value).replace(/\s+/g, "");
+  const full = text.match(/^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/);
+  if (full) return typedDate(Number(full[1]), [Number(full[2])], Number(full[3]), text);
+  const month = text.match(/^(\d{4})([-/.年])(\d{1,2})月?$/);
+  if (month) return month[2] === "." ? fromDigits(text, true) : typedDate(Number(month[1]), [Number(month[3])], null, text);
+  if (/^\d+$/.test(text)) return fromDigits(text, false);
+  return { ok: false, message: `日期“${text}”无法识别，请写成 1985-06-01 或 1985.06` };
+}
+
+/** 1978, 197805, 19780512 — or, with a dot, 1978.05 and 1978.5 (and 1978.1, which may be October). */
+function fromDigits(text: string, dotted: boolean): TypedDate {
+  if (dotted) {
+    const [year, fraction] = text.split(".");
+    const months = fraction === "1" ? [1, 10] : [Number(fraction)];
+    if (fraction.length > 2) return { ok: false, message: `日期“${text}”无法识别，请写成 1985-06-01 或 1985.06` };
+    return typedDate(Number(year), months, null, text);
   }
-  return { ok: true, value: `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}` };
+  if (text.length === 4) return typedDate(Number(text), [], null, text);
+  if (text.length === 6) return typedDate(Number(text.slice(0, 4)), [Number(text.slice(4))], null, text);
+  if (text.length === 8) return typedDate(Number(text.slice(0, 4)), [Number(text.slice(4, 6))], Number(text.slice(6)), text);
+  return { ok: false, message: `日期“${text}”无法识别，请写成 1985-06-01 或 1985.06` };
 }
 
 /**

@@ -7,9 +7,10 @@ import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
-import { lookupHash } from "~/modules/people/pii.server";
 import { todayInTaizhou } from "~/lib/time";
 import { commitImport, findImportBatch, previewStatus } from "~/modules/nominations/summary-table.server";
+import { DataTable } from "~/components/DataTable";
+import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "导入预览 · 匠心" }];
 
@@ -24,21 +25,27 @@ async function load(request: Request, params: { campaignId?: string; batchId?: s
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { campaign, batch } = await load(request, params);
-  const status = batch.status === "previewed" ? await previewStatus(getDb(), campaign.id, batch.rows) : new Map<string, string>();
+  const { user, campaign, batch } = await load(request, params);
+  const { table } = batch;
+  const notes = batch.status === "previewed" ? await previewStatus(getDb(), user, campaign, batch, todayInTaizhou()) : new Map<number, string>();
   // Only what the preview table shows leaves the server: never the full numbers in the rows.
-  const rows = batch.rows.map((r) => ({
+  const rows = table.rows.map((r) => ({
     line: r.line,
     name: r.name,
     maskedId: r.maskedId,
     errors: r.errors,
+    warnings: r.warnings ?? [],
+    missing: r.missing ?? [],
     valid: !!r.form,
-    note: r.form ? (status.get(lookupHash(String(r.form.idNumber).toUpperCase())) ?? "将新增推荐") : null,
+    note: r.form ? (notes.get(r.line) ?? "将新增推荐") : null,
   }));
   return json({
     campaign,
     batch: { id: batch.id, filename: batch.filename, status: batch.status, summary: batch.summary as Record<string, number> | null },
     rows,
+    skipped: table.skipped,
+    missingColumns: table.missingColumns,
+    otherSheets: table.otherSheets,
   });
 }
 
@@ -52,18 +59,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ImportPreview() {
-  const { campaign, batch, rows } = useLoaderData<typeof loader>();
+  const { campaign, batch, rows, skipped, missingColumns, otherSheets } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
   const valid = rows.filter((r) => r.valid).length;
   const invalid = rows.length - valid;
+  const incomplete = rows.filter((r) => r.valid && r.missing.length).length;
   const result = data?.result;
   const summary = result?.ok ? result : batch.summary;
   return (
     <section>
-      <p>
-        <Link to={`/campaigns/${campaign.id}`}>← {campaignLabel(campaign.number)}</Link>
-      </p>
+      <BackLink to={`/campaigns/${campaign.id}`}>{campaignLabel(campaign.number)}</BackLink>
       <h1>导入预览：{batch.filename}</h1>
       {summary ? (
         <p className="notice success" role="status">
@@ -73,9 +79,15 @@ export default function ImportPreview() {
       ) : (
         <p className="lead">
           共 {rows.length} 行：{valid} 行可以导入，{invalid} 行有错误
-          {invalid ? "（有错误的行不会导入，请在表格中改正后重新上传）" : ""}。
+          {invalid ? "（有错误的行不会导入，请在表格中改正后重新上传）" : ""}
+          {incomplete ? `；其中 ${incomplete} 人导入后为“待补全”` : ""}。
         </p>
       )}
+      {missingColumns.length ? (
+        <p className="notice" role="note">
+          表中没有以下列：{missingColumns.join("、")}。这些内容导入后须在推荐审批表中补全（或上传 Word 版审批表），补全前不能进入资格初审。
+        </p>
+      ) : null}
       {result && !result.ok ? (
         <div className="form-errors" role="alert">
           {"message" in result ? <p>{result.message}</p> : null}
@@ -88,40 +100,53 @@ export default function ImportPreview() {
             : null}
         </div>
       ) : null}
-      <div className="table-wrap">
-        <table className="table responsive">
-          <thead>
-            <tr>
-              <th>行号</th>
-              <th>姓名</th>
-              <th>身份证号码</th>
-              <th>检查结果</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.line} className={r.valid ? "" : "row-error"}>
-                <td data-label="行号">{r.line}</td>
-                <td data-label="姓名">{r.name}</td>
-                <td data-label="身份证号码" className="mono">
-                  {r.maskedId}
-                </td>
-                <td data-label="检查结果">
-                  {r.valid ? (
-                    <span className="badge ok">{batch.status === "committed" ? "已导入" : r.note}</span>
-                  ) : (
-                    <ul className="problems">
-                      {r.errors.map((e) => (
-                        <li key={e}>{e}</li>
+      <DataTable
+        rows={rows}
+        rowKey={(r) => r.line}
+        columns={[
+          { label: "行号", cell: (r) => r.line },
+          { label: "姓名", cell: (r) => r.name },
+          { label: "身份证号码", className: "mono", cell: (r) => r.maskedId },
+          {
+            label: "检查结果",
+            cell: (r) =>
+              r.valid ? (
+                <>
+                  <span className="badge ok">{batch.status === "committed" ? "已导入" : r.note}</span>
+                  {r.missing.length ? <p className="warnings">待补全：缺少{r.missing.join("、")}</p> : null}
+                  {r.warnings.length ? (
+                    <ul className="warnings">
+                      {r.warnings.map((w) => (
+                        <li key={w}>{w}</li>
                       ))}
                     </ul>
-                  )}
-                </td>
-              </tr>
+                  ) : null}
+                </>
+              ) : (
+                <ul className="problems">
+                  {r.errors.map((e) => (
+                    <li key={e}>{e}</li>
+                  ))}
+                </ul>
+              ),
+          },
+        ]}
+      />
+      {skipped.length || otherSheets.length ? (
+        <details className="card">
+          <summary>未作为人员读取的内容（{skipped.length + otherSheets.length} 处）</summary>
+          <ul>
+            {skipped.map((k) => (
+              <li key={k.lines}>
+                第 {k.lines} 行：{k.reason}
+              </li>
             ))}
-          </tbody>
-        </table>
-      </div>
+            {otherSheets.map((name) => (
+              <li key={name}>工作表“{name}”：只读取第一个有内容的工作表，其余工作表未读取</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       {batch.status === "previewed" && !summary && valid > 0 ? (
         <Form method="post" className="actions">
           <input type="hidden" name="intent" value="commit" />

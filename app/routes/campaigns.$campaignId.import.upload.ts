@@ -38,8 +38,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const target = await importTarget(db, user, idOrNull(formData.get("unitId")));
   if (typeof target === "string") return fail(target, 400);
   try {
-    const rows = await parseSummaryTable(new Uint8Array(await file.arrayBuffer()), target);
-    const batchId = await createImportBatch(db, user, campaign, target.nominatingUnitId, file.name || "汇总表", rows);
+    const table = await parseSummaryTable(new Uint8Array(await file.arrayBuffer()), target);
+    const batchId = await createImportBatch(db, user, campaign, target.nominatingUnitId, file.name || "汇总表", table);
     const url = `${back}/${batchId}`;
     return wantsJson ? json({ url }) : redirect(url);
   } catch (error) {

@@ -75,7 +75,12 @@ beforeAll(async () => {
     .where("campaign_id", "=", openCampaign.id)
     .where("nominating_unit_id", "=", officerX.orgUnitId!)
     .executeTakeFirstOrThrow();
-  const batch = await createImportBatch(db, officerX, openCampaign, officerX.orgUnitId!, "汇总表.csv", []);
+  const batch = await createImportBatch(db, officerX, openCampaign, officerX.orgUnitId!, "汇总表.csv", {
+    rows: [],
+    skipped: [],
+    missingColumns: [],
+    otherSheets: [],
+  });
   const attended = await db
     .selectFrom("event_participant")
     .select(["id", "event_id", "certificate_code"])

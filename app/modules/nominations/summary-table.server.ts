@@ -6,11 +6,23 @@ import type { Campaign } from "~/modules/campaigns/campaigns.server";
 import { nominationCode } from "~/modules/campaigns/stages";
 import { maskIdNumber, SEX_LABELS } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
-import { CONDITIONS } from "~/modules/nominations/eligibility";
+import { checkEligibility, CONDITIONS, missingParts } from "~/modules/nominations/eligibility";
 import { writeNomination } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
-import { CHANNEL_LABELS, updateNominationSchema } from "~/modules/nominations/schema";
-import { cleanText, compactText, findHeaderRow, idNumberCell, parseDateCell, readSpreadsheet, SpreadsheetError, type Cell } from "~/lib/spreadsheet.server";
+import { CHANNEL_LABELS, importNominationSchema } from "~/modules/nominations/schema";
+import {
+  cleanText,
+  compactText,
+  findHeaderRow,
+  headerName,
+  idNumberCell,
+  plainText,
+  readTypedDate,
+  readWorkbook,
+  SpreadsheetError,
+  type Cell,
+} from "~/lib/spreadsheet.server";
+import { ACCEPTED, readEducation, readEthnicity, readPoliticalStatus, readSkillLevel } from "~/modules/people/spellings";
 import { IMPORT_AUDIT } from "~/modules/nominations/labels";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { refuseNumberElsewhere } from "~/modules/people/lookup.server";
@@ -25,14 +37,14 @@ const COLUMNS = {
   idNumber: { header: "身份证号码", aliases: ["身份证号码", "身份证号", "公民身份号码", "身份证"] },
   birthDate: { header: "出生日期", aliases: ["出生日期", "出生年月", "出生年月日"] },
   ethnicity: { header: "民族", aliases: ["民族"] },
-  education: { header: "学历", aliases: ["学历", "文化程度"] },
+  education: { header: "学历", aliases: ["学历", "文化程度", "最高学历"] },
   politicalStatus: { header: "政治面貌", aliases: ["政治面貌"] },
   employer: { header: "工作单位", aliases: ["工作单位", "单位", "所在单位"] },
   industry: { header: "所属行业", aliases: ["所属行业", "行业"] },
   position: { header: "职务", aliases: ["职务"] },
   title: { header: "职称", aliases: ["职称"] },
-  skillLevel: { header: "技术等级", aliases: ["技术等级", "技能等级", "职业资格等级"] },
-  frontlineYears: { header: "一线技能工作年限", aliases: ["一线技能工作年限", "一线工作年限", "从事一线技能工作年限"] },
+  skillLevel: { header: "技术等级", aliases: ["技术等级", "技能等级", "职业资格等级", "职业技能等级", "技术等级/职业资格"] },
+  frontlineYears: { header: "一线技能工作年限", aliases: ["一线技能工作年限", "一线工作年限", "从事一线技能工作年限", "一线年限", "一线工龄", "技能工作年限"] },
   inSkillPost: { header: "是否仍在技能岗位", aliases: ["是否仍在技能岗位", "是否在技能岗位", "在技能岗位"] },
   conditions: { header: "符合条件", aliases: ["符合条件", "符合选树条件", "选树条件"] },
   teacherOrResearcher: { header: "是否教师或研究人员", aliases: ["是否教师或研究人员", "是否教师或专门研究人员"] },
@@ -54,8 +66,8 @@ const LABEL: Record<string, string> = {
 
 const ALIASES = Object.fromEntries(Object.entries(COLUMNS).map(([k, v]) => [k, [...v.aliases]])) as Record<ColumnKey, string[]>;
 
-const YES = new Set(["是", "Y", "YES", "√", "✓", "1", "TRUE", "在岗"]);
-const NO = new Set(["否", "N", "NO", "×", "0", "FALSE", "不在岗"]);
+const YES = new Set(["是", "Y", "YES", "√", "✓", "✔", "1", "TRUE", "在岗", "是的", "仍在", "在"]);
+const NO = new Set(["否", "N", "NO", "×", "✗", "✘", "0", "FALSE", "不在岗", "不是", "不在", "已离岗"]);
 const CHINESE_DIGITS: Record<string, string> = { 一: "1", 二: "2", 三: "3", 四: "4", 五: "5" };
 
 function yesNo(value: Cell): "yes" | "no" | undefined {
@@ -82,8 +94,32 @@ export interface ParsedRow {
   name: string;
   maskedId: string;
   errors: string[];
+  /** 资格初审 matters the sheet already shows (the notice's words); the row still imports. */
+  warnings: string[];
+  /** Parts of the 推荐审批表 the row does not give: the nomination will be 待补全. */
+  missing: string[];
   /** The row as form fields, ready for the same schema the web form uses. */
   form: Record<string, string | string[]> | null;
+  /**
+   * A row of our own export carries a masked number: it is matched to the nomination already on
+   * file (by its 编号, or by name and masked number within the unit) when the batch is stored.
+   */
+  match?: { code: string; maskedId: string; form: Record<string, string | string[]> };
+}
+
+/** A line of the sheet that is not a person, and why it was passed over. */
+export interface SkippedLine {
+  lines: string;
+  reason: string;
+}
+
+export interface SummaryTable {
+  rows: ParsedRow[];
+  skipped: SkippedLine[];
+  /** The 审批表's columns the sheet does not have: said once, not on every row. */
+  missingColumns: string[];
+  /** Further sheets with content, which are not read. */
+  otherSheets: string[];
 }
 
 export interface ImportTarget {
@@ -100,25 +136,98 @@ function sexCode(value: Cell): string | undefined {
   return text ? text : undefined;
 }
 
-export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget): Promise<ParsedRow[]> {
-  const rows = await readSpreadsheet(bytes);
+/** The columns a county list may lack; the person's own (name, number, 民族…) it must have. */
+const NOMINATION_PARTS: ColumnKey[] = ["frontlineYears", "inSkillPost", "conditions", "achievements", "deedsSummary"];
+
+/** Lines that are the sheet's furniture, not people: totals, signers, notes. */
+const FURNITURE: Array<[RegExp, string]> = [
+  [/^(合计|总计|共计|小计)/, "合计行"],
+  [/^(填表人|填报人|审核人|制表人|负责人|联系人|经办人|签字|签名)/, "签名栏"],
+  [/^(联系电话|电话)[:：]/, "签名栏"],
+  [/盖章|（章）|\(章\)/, "盖章栏"],
+  [/^(填表日期|填报日期|制表日期|日期)[:：]/, "日期栏"],
+  [/^(备注|说明|注)[:：\d一二三四五、.]/, "表后说明"],
+];
+
+const CHOICE_READERS = {
+  ethnicity: { read: readEthnicity, accepted: ACCEPTED.ethnicity },
+  education: { read: readEducation, accepted: ACCEPTED.education },
+  politicalStatus: { read: readPoliticalStatus, accepted: ACCEPTED.politicalStatus },
+  skillLevel: { read: readSkillLevel, accepted: ACCEPTED.skillLevel },
+} as const;
+
+const SCHOOL_OR_INSTITUTE = /(学校|学院|大学|中学|小学|技校|职校|职高|研究院|研究所|研究中心|科学院)/;
+const TEACHER = /^(教师|讲师|教授|副教授|助教|老师|研究员|副研究员)$/;
+
+/** What the sheet already says that 资格初审 will ask about: warnings, not reasons to refuse. */
+function eligibilityHints(form: Record<string, string | string[]>): string[] {
+  const hints: string[] = [];
+  const position = String(form.position ?? "");
+  const employer = String(form.employer ?? "");
+  if (TEACHER.test(position) || SCHOOL_OR_INSTITUTE.test(employer)) {
+    hints.push("职务为教师或研究人员，或工作单位是学校、科研院所：各级各类学校教师及专门研究人员不在选树之列，请核实");
+  }
+  const result = checkEligibility({
+    frontlineYears: /^\d+$/.test(String(form.frontlineYears ?? "")) ? Number(form.frontlineYears) : null,
+    inSkillPost: form.inSkillPost === undefined ? null : form.inSkillPost === "yes",
+    teacherOrResearcher: form.teacherOrResearcher === "on",
+    conditions: (Array.isArray(form.conditions) ? form.conditions : []).map(Number),
+    skillLevel: String(form.skillLevel ?? ""),
+    achievements: String(form.achievements ?? ""),
+    deedsSummary: String(form.deedsSummary ?? ""),
+  });
+  return [...hints, ...result.problems, ...result.warnings];
+}
+
+export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget): Promise<SummaryTable> {
+  const { rows, otherSheets } = await readWorkbook(bytes);
   const header = findHeaderRow(rows, ALIASES, ["name", "idNumber"]);
   if (!header) throw new SpreadsheetError("找不到表头：表格中需要有“姓名”和“身份证号码”两列");
-  const { headerIndex, columns } = header;
+  const { dataStart, columns } = header;
   const at = (row: Cell[], key: ColumnKey): Cell => {
     const index = columns[key];
     return index === undefined ? null : (row[index] ?? null);
   };
+  const missingColumns = NOMINATION_PARTS.filter((k) => columns[k] === undefined).map((k) => COLUMNS[k].header);
   const parsed: ParsedRow[] = [];
+  const skipped: SkippedLine[] = [];
+  const skip = (line: number, reason: string) => {
+    const last = skipped.at(-1);
+    const range = last?.reason === reason ? last.lines.match(/^(\d+)(?:–(\d+))?$/) : null;
+    // Runs of blank lines are one entry: "第 30–200 行".
+    if (range && reason === "空行" && Number(range[2] ?? range[1]) === line - 1) last!.lines = `${range[1]}–${line}`;
+    else skipped.push({ lines: String(line), reason });
+  };
   const seen = new Map<string, number>();
 
-  for (let r = headerIndex + 1; r < rows.length; r++) {
+  for (let r = dataStart; r < rows.length; r++) {
     const row = rows[r];
-    const name = cleanText(at(row, "name"));
+    const line = r + 1;
+    const cells = row.map((c) => cleanText(c)).filter(Boolean);
+    if (!cells.length) {
+      skip(line, "空行");
+      continue;
+    }
+    const name = compactText(at(row, "name"));
     const rawId = at(row, "idNumber");
-    if (!name && compactText(rawId) === "") continue;
-    // Footer lines such as 合计 or 填表人 have no ID number.
-    if (!compactText(rawId) && /^(合计|总计|填表|审核|制表|备注|说明)/.test(name)) continue;
+    const idLooking = /[\dXx*]{15,}/.test(compactText(rawId)) || typeof rawId === "number";
+    if (!idLooking) {
+      const first = cells[0];
+      const furniture = FURNITURE.find(([pattern]) => cells.some((c) => pattern.test(c)) || pattern.test(first));
+      if (furniture) {
+        skip(line, furniture[1]);
+        continue;
+      }
+      if (name === "姓名" || cells.every((c) => Object.values(ALIASES).some((list) => list.includes(headerName(c))))) {
+        skip(line, "重复的表头");
+        continue;
+      }
+      // One cell in a row that gives no number: a note or a sub-heading, not a person.
+      if (cells.length === 1 || !name) {
+        skip(line, "表中说明文字");
+        continue;
+      }
+    }
 
     const errors: string[] = [];
     // Fields whose cell was already explained; the schema's generic message would repeat it.
@@ -133,35 +242,44 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
       errors.push(`身份证号码：${id.message}`);
       explained.add("idNumber");
     }
+    if (name) form.name = name;
 
-    for (const key of [
-      "name",
-      "ethnicity",
-      "education",
-      "politicalStatus",
-      "employer",
-      "industry",
-      "position",
-      "title",
-      "skillLevel",
-      "honors",
-      "achievements",
-      "deedsSummary",
-      "phone",
-    ] as const) {
-      const text = key === "honors" || key === "achievements" || key === "deedsSummary" ? cleanText(at(row, key)) : compactText(at(row, key));
-      if (text) form[key] = text;
+    // Free text is kept as written (punctuation, paragraphs); only identity fields are folded.
+    for (const key of ["employer", "industry", "position", "title", "honors", "achievements", "deedsSummary"] as const) {
+      const text = plainText(at(row, key));
+      if (text) form[key] = key === "honors" || key === "achievements" || key === "deedsSummary" ? text : text.replace(/\s+/g, " ");
     }
+    // A masked phone (our own export) says nothing new: the stored number stays.
+    const phone = compactText(at(row, "phone"));
+    if (phone && !phone.includes("*")) form.phone = phone;
+    for (const [key, { read, accepted }] of Object.entries(CHOICE_READERS) as Array<
+      [keyof typeof CHOICE_READERS, (typeof CHOICE_READERS)[keyof typeof CHOICE_READERS]]
+    >) {
+      const text = compactText(at(row, key));
+      if (!text) continue;
+      const choice = read(text);
+      if (choice) form[key] = choice;
+      else {
+        errors.push(`${COLUMNS[key].header}：“${text}”无法识别，可填写${accepted}`);
+        explained.add(key);
+      }
+    }
+
     const sex = sexCode(at(row, "sex"));
-    const birth = parseDateCell(at(row, "birthDate"));
-    if (birth && !birth.ok) {
-      errors.push(`出生日期：${birth.message}`);
-      explained.add("birthDate");
-    }
-    // Sex and birth date may be left out: the ID number says them, and the schema cross-checks either way.
     const idText = id.ok ? id.value.toUpperCase() : "";
-    form.sex = sex ?? (/^\d{17}[\dX]$/.test(idText) ? (Number(idText[16]) % 2 ? "M" : "F") : "");
-    form.birthDate = birth?.ok ? birth.value : /^\d{17}[\dX]$/.test(idText) ? `${idText.slice(6, 10)}-${idText.slice(10, 12)}-${idText.slice(12, 14)}` : "";
+    const idBirth = /^\d{17}[\dX]$/.test(idText) ? `${idText.slice(6, 10)}-${idText.slice(10, 12)}-${idText.slice(12, 14)}` : null;
+    const birth = readTypedDate(at(row, "birthDate"));
+    if (birth && !birth.ok) {
+      errors.push(`${COLUMNS.birthDate.header}：${birth.message}`);
+      explained.add("birthDate");
+    } else if (birth?.ok && idBirth && !birth.agrees(idBirth)) {
+      errors.push(`${COLUMNS.birthDate.header}：表中为 ${birth.shown}，与身份证号码中的出生日期 ${idBirth} 不一致`);
+      explained.add("birthDate");
+      explained.add("idNumber");
+    }
+    // Sex and birth date may be left out or given as a month: the ID number says them in full.
+    form.sex = sex ?? (idBirth ? (Number(idText[16]) % 2 ? "M" : "F") : "");
+    form.birthDate = idBirth ?? (birth?.ok && birth.full ? birth.full : "");
 
     const years = compactText(at(row, "frontlineYears")).replace(/年$/, "");
     if (years) form.frontlineYears = years;
@@ -190,7 +308,7 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
       else errors.push(county ? `所属县（市、区）“${county}”不是台州市的县级单位` : "社会团体推荐须填写所属县（市、区）");
     }
 
-    const result = updateNominationSchema.safeParse(form);
+    const result = importNominationSchema.safeParse(form);
     if (!result.success) {
       for (const issue of result.error.issues) {
         const field = String(issue.path[0] ?? "");
@@ -204,28 +322,46 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
     if (normalisedId) {
       const earlier = seen.get(normalisedId);
       if (earlier) errors.push(`身份证号码与第 ${earlier} 行重复`);
-      else seen.set(normalisedId, r + 1);
+      else seen.set(normalisedId, line);
+    }
+    const valid = !errors.length && result.success;
+    const maskedNumber = compactText(rawId).includes("*") ? compactText(rawId) : null;
+    if (maskedNumber && errors.length === 1 && explained.has("idNumber") && [...explained].length === 1) {
+      parsed.push({
+        line,
+        name: name || "（未填姓名）",
+        maskedId: maskedNumber,
+        errors,
+        warnings: [],
+        missing: [],
+        form: null,
+        match: { code: compactText(at(row, "seq")), maskedId: maskedNumber, form },
+      });
+      continue;
     }
     parsed.push({
-      line: r + 1,
+      line,
       name: name || "（未填姓名）",
       maskedId: normalisedId ? maskIdNumber(normalisedId) : compactText(rawId).slice(0, 4) + "…",
       errors: [...new Set(errors)],
-      form: errors.length || !result.success ? null : form,
+      warnings: valid ? eligibilityHints(form) : [],
+      missing: valid ? missingParts(result.data) : [],
+      form: valid ? form : null,
     });
   }
-  if (parsed.length === 0) throw new SpreadsheetError("表头下面没有数据行");
-  return parsed;
+  if (parsed.length === 0) throw new SpreadsheetError("表头下面没有人员数据行");
+  return { rows: parsed, skipped, missingColumns, otherSheets };
 }
 
 /**
- * Stores the parsed rows for preview. A row whose number belongs to someone outside the officer's
+ * Stores the parsed sheet for preview. A row whose number belongs to someone outside the officer's
  * scope is refused here, once, at the cost of one exact lookup each (see refuseNumberElsewhere),
- * so that neither the preview nor the commit says more about that person.
+ * so that neither the preview nor the commit says more about that person; rows of our own export
+ * are matched to the nominations they came from.
  */
-export async function createImportBatch(db: DB, actor: SessionUser, campaign: Campaign, unitId: number, filename: string, parsed: ParsedRow[]) {
+export async function createImportBatch(db: DB, actor: SessionUser, campaign: Campaign, unitId: number, filename: string, table: SummaryTable) {
   return db.transaction().execute(async (tx) => {
-    const rows = await refuseRowsOfOthers(tx, actor, parsed);
+    const rows = await matchOwnExport(tx, campaign, unitId, await refuseRowsOfOthers(tx, actor, table.rows));
     const row = await tx
       .insertInto("import_batch")
       .values({
@@ -233,7 +369,7 @@ export async function createImportBatch(db: DB, actor: SessionUser, campaign: Ca
         org_unit_id: unitId,
         uploaded_by: actor.id,
         filename: filename.slice(0, 200),
-        rows_cipher: encrypt(JSON.stringify(rows)),
+        rows_cipher: encrypt(JSON.stringify({ ...table, rows })),
         row_count: rows.length,
         error_count: rows.filter((r) => r.errors.length).length,
       })
@@ -257,25 +393,88 @@ async function refuseRowsOfOthers(tx: Tx, actor: SessionUser, rows: ParsedRow[])
   return checked;
 }
 
+/** Rows with a masked number, found again among the unit's nominations of this campaign. */
+async function matchOwnExport(tx: Tx, campaign: Campaign, unitId: number, rows: ParsedRow[]): Promise<ParsedRow[]> {
+  if (!rows.some((r) => r.match)) return rows;
+  const filed = await tx
+    .selectFrom("nomination")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .select(["nomination.id", "nomination.seq", "person.name", "person.id_number_masked", "person.sex", "person.birth_date"])
+    .where("nomination.campaign_id", "=", campaign.id)
+    .where("nomination.nominating_unit_id", "=", unitId)
+    .execute();
+  return rows.map((r) => {
+    if (!r.match) return r;
+    const { code, maskedId, form } = r.match;
+    const found =
+      filed.find((n) => code && code === nominationCode(campaign.number, n.seq) && n.name === form.name) ??
+      filed.find((n) => n.name === form.name && n.id_number_masked === maskedId);
+    if (!found) {
+      return { ...r, match: undefined, errors: ["身份证号码：身份证号码是打码后的号码，且本单位本届推荐中没有对应的人选，请填写完整号码"] };
+    }
+    const matched = { ...form, sex: found.sex, birthDate: found.birth_date, existingId: String(found.id) };
+    const result = importNominationSchema.safeParse(matched);
+    if (!result.success) return { ...r, match: undefined, errors: result.error.issues.map((i) => `${LABEL[String(i.path[0])] ?? i.path[0]}：${i.message}`) };
+    return { ...r, match: undefined, errors: [], form: matched, warnings: eligibilityHints(matched), missing: missingParts(result.data) };
+  });
+}
+
 export async function findImportBatch(db: DB, actor: SessionUser, campaignId: number, batchId: number) {
   const batch = await db.selectFrom("import_batch").selectAll().where("id", "=", batchId).where("campaign_id", "=", campaignId).executeTakeFirst();
   // A batch holds personal data: only the officer who uploaded it (or the city) opens it.
   if (!batch || (actor.role !== "city_admin" && batch.uploaded_by !== actor.id)) return null;
-  return { ...batch, rows: JSON.parse(decrypt(batch.rows_cipher)) as ParsedRow[] };
+  return { ...batch, table: storedTable(batch.rows_cipher) };
 }
 
-/** What committing would do to each valid row: new nomination, or one already on file. */
-export async function previewStatus(db: DB, campaignId: number, rows: ParsedRow[]) {
-  const hashes = rows.filter((r) => r.form).map((r) => lookupHash(String(r.form!.idNumber).toUpperCase()));
-  if (!hashes.length) return new Map<string, string>();
-  const existing = await db
-    .selectFrom("nomination")
-    .innerJoin("person", "person.id", "nomination.person_id")
-    .select(["person.id_number_hash", "nomination.seq"])
-    .where("nomination.campaign_id", "=", campaignId)
-    .where("person.id_number_hash", "in", hashes)
-    .execute();
-  return new Map(existing.map((e) => [e.id_number_hash, `已在本届推荐名单中（编号 ${e.seq}），将按表格核对`]));
+/** Batches stored before the sheet's own findings were kept hold their rows alone. */
+function storedTable(cipher: string): SummaryTable {
+  const stored = JSON.parse(decrypt(cipher)) as SummaryTable | ParsedRow[];
+  return Array.isArray(stored) ? { rows: stored, skipped: [], missingColumns: [], otherSheets: [] } : stored;
+}
+
+const CHANGE_NOTES = { created: "将新增推荐", updated: "将按表格更新", unchanged: "无变化" } as const;
+
+/** Rolls a dry run back: the preview says exactly what the commit would do, and writes nothing. */
+class DryRun extends Error {
+  constructor(readonly notes: Map<number, string>) {
+    super("dry run");
+  }
+}
+
+/**
+ * What committing would do to each valid row (新增, 更新 or 无变化), found by doing it in a
+ * transaction that is then rolled back: the same code as the commit, so the two cannot disagree.
+ */
+export async function previewStatus(db: DB, actor: SessionUser, campaign: Campaign, batch: { org_unit_id: number; table: SummaryTable }, today: string) {
+  try {
+    await db.transaction().execute(async (tx) => {
+      const notes = new Map<number, string>();
+      for (const row of batch.table.rows) {
+        if (!row.form) continue;
+        const result = await writeRow(tx, actor, campaign, batch.org_unit_id, row, today);
+        notes.set(row.line, result.ok ? CHANGE_NOTES[result.change] : rowFailure(result).join("；"));
+      }
+      throw new DryRun(notes);
+    });
+  } catch (error) {
+    if (error instanceof DryRun) return error.notes;
+    throw error;
+  }
+  return new Map<number, string>();
+}
+
+function writeRow(tx: Tx, actor: SessionUser, campaign: Campaign, unitId: number, row: ParsedRow, today: string) {
+  const existingId = Number(row.form!.existingId) || undefined;
+  return writeNomination(tx, actor, campaign, importNominationSchema.parse(row.form), {
+    nominatingUnitId: unitId,
+    today,
+    allowUpdateByIdNumber: true,
+    existingId,
+  });
+}
+
+function rowFailure(result: Exclude<Awaited<ReturnType<typeof writeNomination>>, { ok: true }>): string[] {
+  return "fieldErrors" in result ? Object.entries(result.fieldErrors).map(([f, m]) => `${LABEL[f] ?? f}：${m.join("；")}`) : [result.message];
 }
 
 export type CommitResult =
@@ -295,20 +494,12 @@ export async function commitImport(db: DB, actor: SessionUser, campaign: Campaig
     return await db.transaction().execute(async (tx) => {
       const batch = await tx.selectFrom("import_batch").selectAll().where("id", "=", batchId).forUpdate().executeTakeFirstOrThrow();
       if (batch.status === "committed") return { ok: false as const, status: 409 as const, message: "这批数据已经导入过了" };
-      const rows = JSON.parse(decrypt(batch.rows_cipher)) as ParsedRow[];
+      const { rows } = storedTable(batch.rows_cipher);
       const counts = { created: 0, updated: 0, unchanged: 0 };
       for (const row of rows) {
         if (!row.form) continue;
-        const input = updateNominationSchema.parse(row.form);
-        const result = await writeNomination(tx, actor, campaign, input, {
-          nominatingUnitId: batch.org_unit_id,
-          today,
-          allowUpdateByIdNumber: true,
-        });
-        if (!result.ok) {
-          const errors = "fieldErrors" in result ? Object.entries(result.fieldErrors).map(([f, m]) => `${LABEL[f] ?? f}：${m.join("；")}`) : ["无权修改该推荐"];
-          throw new RowFailure([{ line: row.line, errors }]);
-        }
+        const result = await writeRow(tx, actor, campaign, batch.org_unit_id, row, today);
+        if (!result.ok) throw new RowFailure([{ line: row.line, errors: rowFailure(result) }]);
         counts[result.change]++;
       }
       await tx
@@ -413,8 +604,8 @@ export async function exportSummaryTable(db: DB, campaign: Campaign, options: { 
       position: r.position,
       title: r.title,
       skillLevel: r.skill_level,
-      frontlineYears: r.frontline_years,
-      inSkillPost: r.in_skill_post ? "是" : "否",
+      frontlineYears: r.frontline_years ?? "",
+      inSkillPost: r.in_skill_post === null ? "" : r.in_skill_post ? "是" : "否",
       conditions: r.conditions.map((c) => "一二三四五"[c - 1]).join("、"),
       teacherOrResearcher: r.teacher_or_researcher ? "是" : "否",
       honors: r.honors,

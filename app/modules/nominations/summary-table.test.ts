@@ -14,6 +14,7 @@ import {
   type ImportTarget,
 } from "~/modules/nominations/summary-table.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
+import { ACCEPTED } from "~/modules/people/spellings";
 import { SpreadsheetError } from "~/lib/spreadsheet.server";
 
 const t = useTestDb();
@@ -66,9 +67,9 @@ describe("reading a messy 汇总表", () => {
       row({ 姓名: "周斌", 身份证号码: idNumberFor("M", "1988-12-31"), 出生日期: "19881231", 性别: "", 一线技能工作年限: "10年" }),
       ["合计：5人"],
     ]);
-    const rows = await parseSummaryTable(bytes, await wenlingTarget());
+    const { rows } = await parseSummaryTable(bytes, await wenlingTarget());
     expect(rows.map((r) => [r.line, r.name, r.errors])).toEqual([
-      [4, "陈 立国", []],
+      [4, "陈立国", []],
       [5, "王秀英", []],
       [6, "李芳", []],
       [7, "张强", []],
@@ -84,7 +85,9 @@ describe("reading a messy 汇总表", () => {
   it("refuses ID numbers that Excel stored as numbers, and says why", async () => {
     const id = idNumberFor("M", "1979-08-15");
     const bytes = await xlsx([row({ 身份证号码: Number(id.slice(0, 17)) * 10 })]);
-    const [parsed] = await parseSummaryTable(bytes, await wenlingTarget());
+    const {
+      rows: [parsed],
+    } = await parseSummaryTable(bytes, await wenlingTarget());
     expect(parsed.form).toBeNull();
     expect(parsed.errors).toHaveLength(1);
     expect(parsed.errors[0]).toContain("只保留了15位有效数字");
@@ -104,13 +107,13 @@ describe("reading a messy 汇总表", () => {
       row({ 姓名: "重复", 身份证号码: good.replace(/.$/, good[17]) }),
       row({ 姓名: "重复乙", 身份证号码: good }),
     ]);
-    const rows = await parseSummaryTable(bytes, await wenlingTarget());
+    const { rows } = await parseSummaryTable(bytes, await wenlingTarget());
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(byName["陈立国"].errors).toEqual(["身份证号码：身份证号码校验位不正确，请核对是否有数字抄错"]);
-    expect(byName["年限不足"].errors).toEqual(["身份证号码：身份证号码中的出生日期为 1990-01-01，与所填出生日期 1990-01-02 不一致"]);
+    expect(byName["年限不足"].errors).toEqual(["出生日期：表中为 1990-01-02，与身份证号码中的出生日期 1990-01-01 不一致"]);
     expect(byName["条件不明"].errors).toEqual(["符合条件“第七条”无法识别，请填写（一）至（五）中的编号，如“一、五”"]);
     expect(byName["在岗不明"].errors).toEqual(["是否仍在技能岗位：请填写“是”或“否”（表中为“也许”）"]);
-    expect(byName["等级不明"].errors).toEqual(["技术等级：技术等级填写有误（表中为“大师”）"]);
+    expect(byName["等级不明"].errors).toEqual([`技术等级：“大师”无法识别，可填写${ACCEPTED.skillLevel}`]);
     expect(byName["日期不对"].errors).toEqual(["出生日期：日期 1994-2-30 不存在"]);
     expect(byName["打码"].errors).toEqual(["身份证号码：身份证号码是打码后的号码，请填写完整号码"]);
     expect(byName["重复"].errors).toEqual([]);
@@ -126,7 +129,7 @@ describe("reading a messy 汇总表", () => {
       row({ 姓名: "科学计数", 身份证号码: "3.31081E+17" }).join(","),
     ];
     const utf8 = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(lines.join("\r\n"))]);
-    const rows = await parseSummaryTable(utf8, await wenlingTarget());
+    const { rows } = await parseSummaryTable(utf8, await wenlingTarget());
     expect(rows[0].errors).toEqual([]);
     expect(rows[1].errors).toHaveLength(1);
     expect(rows[1].errors[0]).toContain("只保留了15位有效数字");
@@ -156,7 +159,9 @@ describe("reading a messy 汇总表", () => {
       0x2c,
       ...new TextEncoder().encode(idNumberFor("M", "1979-08-15")),
     ]);
-    const [wang] = await parseSummaryTable(gbk, await wenlingTarget());
+    const {
+      rows: [wang],
+    } = await parseSummaryTable(gbk, await wenlingTarget());
     expect(wang.name).toBe("王");
     expect(wang.errors).toContain("工作单位：请填写工作单位");
   });
@@ -218,20 +223,20 @@ describe("committing an import", () => {
 
     const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const target = await wenlingTarget();
-    const rows = await parseSummaryTable(
+    const table = await parseSummaryTable(
       await xlsx([
         row({ 姓名: "椒江人", 性别: "女", 身份证号码: theirs, 出生日期: "1983-02-02" }),
         row({ 姓名: "温岭人", 身份证号码: idNumberFor("M", "1979-08-15") }),
       ]),
       target,
     );
-    const batchId = await createImportBatch(t.db, wenling, campaign, target.nominatingUnitId, "温岭.xlsx", rows);
+    const batchId = await createImportBatch(t.db, wenling, campaign, target.nominatingUnitId, "温岭.xlsx", table);
     const batch = (await findImportBatch(t.db, wenling, campaign.id, batchId))!;
-    expect(batch.rows.map((r) => r.errors)).toEqual([[REGISTERED_ELSEWHERE], []]);
+    expect(batch.table.rows.map((r) => r.errors)).toEqual([[REGISTERED_ELSEWHERE], []]);
     expect(batch.error_count).toBe(1);
-    // The preview says nothing of the other county's nomination (its 编号 or unit).
-    const preview = await previewStatus(t.db, campaign.id, batch.rows);
-    expect([...preview.values()]).toEqual([]);
+    // The preview says nothing of the other county's nomination (its 编号 or unit): only the new row has a note.
+    const preview = await previewStatus(t.db, wenling, campaign, batch, TODAY);
+    expect([...preview.entries()]).toEqual([[batch.table.rows[1].line, "将新增推荐"]]);
     // One lookup for the one number that is someone else's, spent at upload, not at each look.
     const lookups = await t.db.selectFrom("audit_log").select("id").where("actor_user_id", "=", wenling.id).where("action", "=", "exact_lookup").execute();
     expect(lookups).toHaveLength(1);
@@ -250,7 +255,7 @@ describe("committing an import", () => {
 
     const exported = await exportSummaryTable(t.db, campaign, { revealIds: true });
     const reread = await parseSummaryTable(new Uint8Array(exported), target);
-    expect(reread.map((r) => r.errors)).toEqual([[], []]);
+    expect(reread.rows.map((r) => r.errors)).toEqual([[], []]);
     const batch2 = await createImportBatch(t.db, city, campaign, target.nominatingUnitId, "export.xlsx", reread);
     expect(await commitImport(t.db, city, campaign, batch2, TODAY)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 2 });
 

@@ -26,11 +26,11 @@ export async function parseVoteFile(
   if (!header || (header.columns.code === undefined && header.columns.name === undefined)) {
     return { ok: false, errors: ["找不到表头：需要“编号”或“姓名”列，以及“票数”列"] };
   }
-  const { columns, headerIndex } = header;
+  const { columns, dataStart } = header;
   const byCode = new Map(candidates.map((c) => [nominationCode(campaignNumber, c.seq), c]));
   const errors: string[] = [];
   const votes = new Map<number, number>();
-  for (let r = headerIndex + 1; r < rows.length; r++) {
+  for (let r = dataStart; r < rows.length; r++) {
     const code = columns.code === undefined ? "" : compactText(rows[r][columns.code] ?? null);
     const name = columns.name === undefined ? "" : compactText(rows[r][columns.name] ?? null);
     const raw = compactText(rows[r][columns.votes!] ?? null).replace(/,/g, "");
