@@ -57,9 +57,18 @@ const TOO_LARGE = () => new SpreadsheetError(`表格过大：最多 ${MAX_ROWS} 
 // Inflating on the thread pool: checking one upload never holds up other users' requests.
 const inflate = promisify(inflateRaw);
 
-export async function assertBoundedZip(bytes: Uint8Array): Promise<void> {
+export interface ZipEntry {
+  name: string;
+  data: Buffer;
+}
+
+/**
+ * Walks a zip's directory, inflating every entry with a cap; the entries come back when asked
+ * for (a .zip of Word files), otherwise they are only measured (an .xlsx before ExcelJS reads it).
+ */
+async function walkZip(bytes: Uint8Array, what: string, keep: boolean): Promise<ZipEntry[]> {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const broken = () => new SpreadsheetError("无法读取该 .xlsx 文件，文件可能已损坏");
+  const broken = () => new SpreadsheetError(`无法读取该${what}，文件可能已损坏`);
   // End of central directory: within the last 64 KiB + 22 bytes.
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) {
@@ -73,8 +82,10 @@ export async function assertBoundedZip(bytes: Uint8Array): Promise<void> {
   let at = buf.readUInt32LE(eocd + 16);
   if (entries > MAX_ZIP_ENTRIES) throw TOO_LARGE();
   let unpacked = 0;
+  const kept: ZipEntry[] = [];
   for (let n = 0; n < entries; n++) {
     if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) throw broken();
+    const flags = buf.readUInt16LE(at + 8);
     const method = buf.readUInt16LE(at + 10);
     const compressed = buf.readUInt32LE(at + 20);
     const declared = buf.readUInt32LE(at + 24);
@@ -85,18 +96,31 @@ export async function assertBoundedZip(bytes: Uint8Array): Promise<void> {
     if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw broken();
     const dataStart = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     const data = buf.subarray(dataStart, dataStart + compressed);
+    let content: Buffer = data;
     if (method === 8) {
-      let actual: number;
       try {
-        actual = (await inflate(data, { maxOutputLength: Math.min(declared, MAX_UNPACKED_BYTES) + 1 })).length;
+        content = await inflate(data, { maxOutputLength: Math.min(declared, MAX_UNPACKED_BYTES) + 1 });
       } catch (error) {
         if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw TOO_LARGE();
         throw broken();
       }
-      if (actual !== declared) throw broken();
+      if (content.length !== declared) throw broken();
     } else if (method !== 0) throw broken();
+    // Names from Chinese Windows are GBK unless the UTF-8 flag says otherwise.
+    const rawName = buf.subarray(at + 46, at + 46 + nameLength);
+    if (keep) kept.push({ name: flags & 0x800 ? rawName.toString("utf8") : decodeText(rawName), data: content });
     at += 46 + nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
   }
+  return kept;
+}
+
+export async function assertBoundedZip(bytes: Uint8Array, what = " .xlsx 文件"): Promise<void> {
+  await walkZip(bytes, what, false);
+}
+
+/** The entries of an uploaded .zip, within the same bounds. */
+export function unzipBounded(bytes: Uint8Array): Promise<ZipEntry[]> {
+  return walkZip(bytes, "压缩包", true);
 }
 
 /** The first sheet with something in it, as rows of cells, and the names of the other sheets that have content. */
