@@ -146,9 +146,10 @@ export async function seedCampaigns(db: DB, random: Random, craftsmanPersonId: n
         honors: random.pick(HONORS),
         achievements: random.pick(ACHIEVEMENTS),
         deeds_summary: DEEDS,
+        // Two of the three show what 资格初审 catches: one has left the skill post, one is short of five years.
         frontline_years: i === 2 ? 3 : random.int(6, 25),
-        in_skill_post: true,
-        conditions: i === 1 ? [] : [5],
+        in_skill_post: i !== 1,
+        conditions: [5],
         created_by: adminId,
       })
       .execute();

@@ -116,3 +116,69 @@ export async function twoRowHeaderList(rows: Row[]): Promise<Uint8Array<ArrayBuf
   notes.addRow(["出生年月写到月即可"]);
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }
+
+/** A filled 推荐审批表 as a .docx, in one of the layouts counties use. */
+export async function reviewFormDocx(values: Record<string, string>, layout: "beside" | "below"): Promise<Uint8Array<ArrayBuffer>> {
+  const { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } = await import("docx");
+  const cell = (text: string, span = 1, rowSpan = 1) =>
+    new TableCell({ columnSpan: span, rowSpan, children: text.split("\n").map((line) => new Paragraph({ children: [new TextRun(line)] })) });
+  const v = (key: string) => values[key] ?? "";
+  const rows =
+    layout === "beside"
+      ? // Our template's layout: label, value; long values merged across the row; a photo cell merged down.
+        [
+          [cell("姓名"), cell(v("姓名")), cell("性别"), cell(v("性别")), cell("出生年月"), cell(v("出生年月")), cell("照片", 1, 3)],
+          [cell("民族"), cell(v("民族")), cell("学历"), cell(v("学历")), cell("政治面貌"), cell(v("政治面貌"))],
+          [cell("身份证号码"), cell(v("身份证号码"), 5)],
+          [cell("工作单位"), cell(v("工作单位"), 3), cell("所属行业"), cell(v("所属行业")), cell("")],
+          [cell("职务"), cell(v("职务")), cell("职称"), cell(v("职称")), cell("技术等级"), cell(v("技术等级")), cell("")],
+          [cell("一线技能工作年限"), cell(v("一线技能工作年限")), cell("是否仍在技能岗位"), cell(v("是否仍在技能岗位"), 4)],
+          [cell("联系电话"), cell(v("联系电话"), 6)],
+          [cell("符合条件"), cell(v("符合条件"), 6)],
+          [cell("已获荣誉"), cell(v("已获荣誉"), 6)],
+          [cell("主要技术成果"), cell(v("主要技术成果"), 6)],
+          [cell("主要事迹（500字左右）"), cell(v("主要事迹"), 6)],
+          [cell("单位意见"), cell(v("单位意见"), 6)],
+          [cell("县（市、区）总工会、台州经济开发区（台州绿心旅游度假区）总工会，社会团体意见"), cell(v("县级意见"), 6)],
+          [cell("专家组评审意见"), cell("", 6)],
+          [cell("市总工会意见"), cell("", 6)],
+        ]
+      : // A county's own: labels spaced out to align, ticked boxes, and the long parts under their headings.
+        [
+          [cell("姓　　名"), cell(v("姓名")), cell("性　　别"), cell(v("性别"))],
+          [cell("出生年月"), cell(v("出生年月")), cell("民　　族"), cell(v("民族"))],
+          [cell("文化程度"), cell(v("学历")), cell("政治面貌"), cell(v("政治面貌"))],
+          [cell("公民身份号码"), cell(v("身份证号码"), 3)],
+          [cell("所在单位"), cell(v("工作单位"), 3)],
+          [cell("行　　业"), cell(v("所属行业")), cell("技能等级"), cell(v("技术等级"))],
+          [cell("从事一线技能工作年限"), cell(v("一线技能工作年限")), cell("是否在技能岗位"), cell(v("是否仍在技能岗位"))],
+          [cell("手机号码"), cell(v("联系电话"), 3)],
+          [cell("符合选树条件（请勾选）"), cell(v("符合条件"), 3)],
+          [cell("获得荣誉", 4)],
+          [cell(v("已获荣誉"), 4)],
+          [cell("主要技术成果", 4)],
+          [cell(v("主要技术成果"), 4)],
+          [cell("主要事迹简介", 4)],
+          [cell(v("主要事迹"), 4)],
+          [cell("推荐单位意见"), cell(v("单位意见"), 3)],
+          [cell("县（市、区）总工会意见"), cell(v("县级意见"), 3)],
+        ];
+  const doc = new Document({
+    sections: [
+      {
+        children: [
+          new Paragraph({ children: [new TextRun("“台州工匠”推荐审批表")] }),
+          new Table({ rows: rows.map((cells) => new TableRow({ children: cells })) }),
+        ],
+      },
+    ],
+  });
+  return new Uint8Array(await Packer.toBuffer(doc));
+}
+
+/** A 事迹材料 .docx: a title and paragraphs. */
+export async function storyDocx(paragraphs: string[]): Promise<Uint8Array<ArrayBuffer>> {
+  const { Document, Packer, Paragraph, TextRun } = await import("docx");
+  const doc = new Document({ sections: [{ children: ["事迹材料", ...paragraphs].map((p) => new Paragraph({ children: [new TextRun(p)] })) }] });
+  return new Uint8Array(await Packer.toBuffer(doc));
+}

@@ -31,6 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Only what the preview table shows leaves the server: never the full numbers in the rows.
   const rows = table.rows.map((r) => ({
     line: r.line,
+    source: r.source ?? null,
+    storyFrom: r.storyFrom ?? null,
     name: r.name,
     maskedId: r.maskedId,
     errors: r.errors,
@@ -104,7 +106,7 @@ export default function ImportPreview() {
         rows={rows}
         rowKey={(r) => r.line}
         columns={[
-          { label: "行号", cell: (r) => r.line },
+          { label: rows.some((r) => r.source) ? "文件" : "行号", cell: (r) => r.source ?? r.line },
           { label: "姓名", cell: (r) => r.name },
           { label: "身份证号码", className: "mono", cell: (r) => r.maskedId },
           {
@@ -113,6 +115,7 @@ export default function ImportPreview() {
               r.valid ? (
                 <>
                   <span className="badge ok">{batch.status === "committed" ? "已导入" : r.note}</span>
+                  {r.storyFrom ? <p className="hint">事迹材料：{r.storyFrom}</p> : null}
                   {r.missing.length ? <p className="warnings">待补全：缺少{r.missing.join("、")}</p> : null}
                   {r.warnings.length ? (
                     <ul className="warnings">

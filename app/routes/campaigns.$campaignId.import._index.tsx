@@ -11,7 +11,7 @@ import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { listOrgUnits } from "~/modules/org-units/org-units.server";
 
-export const meta: MetaFunction = () => [{ title: "导入汇总表 · 匠心" }];
+export const meta: MetaFunction = () => [{ title: "导入推荐人选 · 匠心" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "nomination.create");
@@ -63,11 +63,16 @@ export default function ImportPage() {
       <p>
         <Link to={`/campaigns/${campaign.id}`}>← {campaignLabel(campaign.number)}</Link>
       </p>
-      <h1>导入推荐人选汇总表</h1>
+      <h1>导入推荐人选</h1>
       <p className="lead">
-        支持 .xlsx 和 .csv，最大 5 MB。表头需包含“姓名”“身份证号码”等列（与
-        <a href={`/campaigns/${campaign.id}/export?template=1`}>导出的汇总表</a>
-        相同）。导入前会先逐行检查并预览，确认后才写入；同一人重复导入不会重复推荐。
+        上传本单位的汇总表（.xlsx 或 .csv，最大 5 MB），或填好的 Word 版推荐审批表（.docx，可一次选择多个，或打成一个 .zip；
+        事迹材料的文件名写成“姓名-事迹材料.docx”，与审批表一起上传）。汇总表只列人员信息也可以导入，缺少的内容标为“待补全”。
+        导入前会逐行检查并预览，确认后才写入；同一人重复导入不会重复推荐。
+      </p>
+      <p>
+        模板：<a href={`/campaigns/${campaign.id}/export?template=1`}>汇总表（.xlsx）</a> ·{" "}
+        <a href={`/campaigns/${campaign.id}/forms/review-form.docx`}>推荐审批表（.docx）</a> ·{" "}
+        <a href={`/campaigns/${campaign.id}/forms/story.docx`}>事迹材料（.docx）</a>
       </p>
       <form method="post" action={action} encType="multipart/form-data" className="card form-grid" onSubmit={upload}>
         {units.length ? (
@@ -86,8 +91,15 @@ export default function ImportPage() {
           </div>
         ) : null}
         <div className="field">
-          <label htmlFor="file">汇总表文件</label>
-          <input id="file" name="file" type="file" required accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv" />
+          <label htmlFor="file">汇总表或推荐审批表</label>
+          <input
+            id="file"
+            name="file"
+            type="file"
+            required
+            multiple
+            accept=".xlsx,.csv,.docx,.zip,.doc,.wps,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/zip"
+          />
         </div>
         {state.phase === "uploading" ? (
           <div className="span-all" role="status">

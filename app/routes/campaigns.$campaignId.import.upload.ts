@@ -1,5 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import {
+  json,
+  MaxPartSizeExceededError,
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type UploadHandler,
+} from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -9,6 +16,8 @@ import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { createImportBatch, parseSummaryTable } from "~/modules/nominations/summary-table.server";
+import { parseReviewForms } from "~/modules/nominations/review-form.server";
+import { wordKind } from "~/lib/word.server";
 import { idOrNull } from "~/lib/ids";
 
 /**
@@ -28,24 +37,48 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!canCreateNomination(user, campaign, todayInTaizhou())) return fail("推荐申报已截止，不能再导入", 403);
   let formData: FormData;
   try {
-    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    formData = await unstable_parseMultipartFormData(request, boundedUploads());
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return fail("文件超过 5 MB，请拆分后分批导入", 413);
+    if (error instanceof MaxPartSizeExceededError)
+      return fail(`文件超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB（一次上传合计不超过 ${MAX_TOTAL_BYTES / 1024 / 1024} MB），请拆分后分批导入`, 413);
     return fail("上传的内容无法读取，请重新选择文件", 400);
   }
-  const file = formData.get("file");
-  if (!(file instanceof File) || file.size === 0) return fail("请选择要导入的汇总表文件", 400);
+  const files = formData.getAll("file").filter((f): f is File => f instanceof File && f.size > 0);
+  if (!files.length) return fail("请选择要导入的汇总表或推荐审批表文件", 400);
   const target = await importTarget(db, user, idOrNull(formData.get("unitId")));
   if (typeof target === "string") return fail(target, 400);
   try {
-    const table = await parseSummaryTable(new Uint8Array(await file.arrayBuffer()), target);
-    const batchId = await createImportBatch(db, user, campaign, target.nominatingUnitId, file.name || "汇总表", table);
+    const uploads = await Promise.all(files.map(async (f) => ({ name: f.name || "文件", bytes: new Uint8Array(await f.arrayBuffer()) })));
+    // One 汇总表 at a time; Word forms (or a .zip of them) as many as come.
+    const word = uploads.every((u) => wordKind(u.name, u.bytes) !== null || u.name.toLowerCase().endsWith(".zip"));
+    if (!word && uploads.length > 1) return fail("汇总表请一次上传一个；Word 版推荐审批表可以一次选择多个", 400);
+    const table = word ? await parseReviewForms(uploads, target) : await parseSummaryTable(uploads[0].bytes, target);
+    const filename = uploads.length === 1 ? uploads[0].name : `${uploads[0].name} 等 ${uploads.length} 个文件`;
+    const batchId = await createImportBatch(db, user, campaign, target.nominatingUnitId, filename, table);
     const url = `${back}/${batchId}`;
     return wantsJson ? json({ url }) : redirect(url);
   } catch (error) {
     if (error instanceof SpreadsheetError) return fail(error.message, 400);
     throw error;
   }
+}
+
+/** Several files may come at once: each within the per-file limit, and all of them within one total. */
+const MAX_TOTAL_BYTES = 20 * 1024 * 1024;
+
+function boundedUploads(): UploadHandler {
+  const memory = unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES });
+  let total = 0;
+  return (part) => {
+    async function* counted() {
+      for await (const chunk of part.data) {
+        total += chunk.length;
+        if (total > MAX_TOTAL_BYTES) throw new MaxPartSizeExceededError(part.name, MAX_TOTAL_BYTES);
+        yield chunk;
+      }
+    }
+    return memory({ ...part, data: counted() });
+  };
 }
 
 export function loader({ params }: ActionFunctionArgs) {

@@ -87,6 +87,10 @@ export default function Nominations() {
               <>
                 {n.eligibility.eligible ? (
                   <span className="badge ok">符合</span>
+                ) : n.eligibility.missing.length && !n.eligibility.problems.length ? (
+                  <span className="badge warn" title={`缺少${n.eligibility.missing.join("、")}`}>
+                    待补全
+                  </span>
                 ) : (
                   <span className="badge bad" title={n.eligibility.problems.join("；")}>
                     不符合

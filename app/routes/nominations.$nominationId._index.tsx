@@ -1,7 +1,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission, requireUser } from "~/auth/session.server";
 import { FieldError } from "~/components/forms";
 import { getDb } from "~/db.server";
@@ -27,7 +27,7 @@ import { canRecordOpinion, eligibilityOf, nominationForViewer, opinionsOf, quota
 import { canEditNomination, canReview, stepOpen } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { expertScoreSchema, objectionSchema, OUTCOME_LABELS, qualificationSchema, resolveObjectionSchema } from "~/modules/nominations/review-schema";
-import { CHANNEL_LABELS, OPINION_LABELS, opinionSchema } from "~/modules/nominations/schema";
+import { CHANNEL_LABELS, OPINION_LABELS, opinionSchema, STORY_TARGET } from "~/modules/nominations/schema";
 import { HistoryCard } from "~/components/HistoryCard";
 import { PersonFacts } from "~/components/PersonFacts";
 
@@ -127,6 +127,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NominationPage() {
+  const [params] = useSearchParams();
+  const storyNotice = params.get("storyError") ? (
+    <p className="form-errors" role="alert">
+      事迹材料未保存：{params.get("storyError")}
+    </p>
+  ) : params.get("story") ? (
+    <p className="notice success" role="status">
+      已读取事迹材料，共 {params.get("story")} 字。
+    </p>
+  ) : null;
   const d = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const { nomination: n, campaign } = d;
@@ -209,6 +219,12 @@ export default function NominationPage() {
       <div className="card">
         <h2>条件审查</h2>
         {d.eligibility.eligible ? <p className="badge ok">符合选树条件</p> : null}
+        {d.eligibility.missing.length ? (
+          <p className="notice" role="note">
+            待补全：推荐审批表缺少{d.eligibility.missing.join("、")}。补全前不能进入资格初审，请
+            {d.canEdit ? <Link to={`/nominations/${n.id}/edit`}>修改推荐</Link> : "联系推荐单位"}补全。
+          </p>
+        ) : null}
         {d.eligibility.problems.length ? (
           <ul className="problems">
             {d.eligibility.problems.map((p) => (
@@ -372,7 +388,8 @@ export default function NominationPage() {
           <dd className="mono">{n.id_number_masked}</dd>
           <dt>一线年限</dt>
           <dd>
-            {n.frontline_years} 年，{n.in_skill_post ? "仍在技能岗位" : "已不在技能岗位"}
+            {n.frontline_years === null ? "待补全" : `${n.frontline_years} 年`}，
+            {n.in_skill_post === null ? "是否仍在技能岗位待补全" : n.in_skill_post ? "仍在技能岗位" : "已不在技能岗位"}
           </dd>
           <dt>符合条件</dt>
           <dd>{n.conditions.map((c) => CONDITIONS[c]?.short).join("；") || "无"}</dd>
@@ -385,6 +402,18 @@ export default function NominationPage() {
           <dt>事迹材料</dt>
           <dd className="pre">{n.story ? `${n.story.length} 字` : "未提交"}</dd>
         </dl>
+        {d.canEdit ? (
+          <form method="post" action={`/nominations/${n.id}/story`} encType="multipart/form-data" className="inline-form">
+            <label>
+              上传事迹材料（Word .docx，约 {STORY_TARGET} 字）
+              <input type="file" name="story" required accept=".docx,.doc,.wps,application/vnd.openxmlformats-officedocument.wordprocessingml.document" />
+            </label>
+            <button type="submit" className="button">
+              上传
+            </button>
+          </form>
+        ) : null}
+        {storyNotice}
         <p>
           <Link to={`/people/${n.person_id}`}>查看人员档案与历届参评记录</Link>
         </p>

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countyWorkbook, REVIEW_FORM_HEADER } from "../county-files";
+import { COUNTY_FOOTER, COUNTY_LIST_HEADER, countyWorkbook, reviewFormDocx } from "../county-files";
 import { checkCharacter } from "../../app/modules/people/id-number";
 import { baseUrl, launchChromium, signedIn } from "./browser";
 
@@ -17,58 +17,43 @@ function validId(birth: string, serial: string): string {
   return first17 + checkCharacter(first17);
 }
 
-async function summaryTable(): Promise<Buffer> {
+const LIN = validId("1981-07-09", "731");
+
+/** What 温岭 really sends: the people, not the whole 审批表; a title above, signers and a note below. */
+async function countyList(): Promise<Buffer> {
   const person = {
-    民族: "汉族",
+    性别: "男",
+    民族: "汉",
     学历: "大专",
     政治面貌: "群众",
     工作单位: "温岭华科泵业有限公司",
     所属行业: "泵与电机",
     技术等级: "技师",
-    一线技能工作年限: 15,
-    是否仍在技能岗位: "是",
+    一线年限: 15,
   };
   const bytes = await countyWorkbook({
-    header: REVIEW_FORM_HEADER.filter((h) => !["职务", "职称", "已获荣誉", "联系电话"].includes(h)),
+    header: COUNTY_LIST_HEADER,
     rows: [
-      {
-        ...person,
-        序号: 1,
-        姓名: "林建波",
-        性别: "男",
-        身份证号码: validId("1981-07-09", "731"),
-        出生日期: "1981年7月9日",
-        符合条件: "一、三",
-        主要技术成果: "叶轮铸造工艺改进",
-        主要事迹: "扎根一线十五年",
-      },
+      { ...person, 序号: 1, 姓名: "林建波", 出生年月: "1981.07", 身份证号码: LIN },
       // Excel kept 15 significant digits of a number typed as a number.
-      {
-        ...person,
-        序号: 2,
-        姓名: "数字号码",
-        性别: "男",
-        身份证号码: 331081198107091000,
-        出生日期: "1981-07-09",
-        符合条件: "一",
-        主要技术成果: "成果",
-        主要事迹: "事迹",
-      },
+      { ...person, 序号: 2, 姓名: "数字号码", 出生年月: "1981.07", 身份证号码: 331081198107091000 },
     ],
+    below: COUNTY_FOOTER,
   });
   return Buffer.from(bytes);
 }
 
 describe("a campaign in the browser", () => {
-  it("a county officer imports a messy 汇总表 on a phone: row errors first, then one click writes the good rows", async () => {
+  it("a county officer on a phone imports the county's list (incomplete rows marked), then one nominee's Word 审批表 completes it", async () => {
     const page = await signedIn(browser, "import-summary-table", "wenling");
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();
+    const campaignUrl = page.url();
     await page.getByRole("link", { name: "导入汇总表" }).click();
     await page.locator("input[type=file]").setInputFiles({
       name: "温岭市汇总表.xlsx",
       mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      buffer: await summaryTable(),
+      buffer: await countyList(),
     });
     await page.getByRole("button", { name: "上传并检查" }).click();
     await page.waitForURL(/\/import\/\d+$/);
@@ -76,10 +61,53 @@ describe("a campaign in the browser", () => {
     const text = await page.locator("main").textContent();
     expect(text).toContain("只保留了15位有效数字");
     expect(text).toContain("将新增推荐");
+    expect(text).toContain("表中没有以下列：是否仍在技能岗位、符合条件、主要技术成果、主要事迹");
+    expect(text).toContain("待补全：缺少是否仍在技能岗位、符合条件、主要技术成果、主要事迹");
+    // The signers and the note below the table are listed as passed over, not read as people.
+    await page.getByText(/未作为人员读取的内容/).click();
+    await expect.poll(() => page.locator("details").last().textContent()).toContain("签名栏");
     await page.getByRole("button", { name: "确认导入 1 条有效记录" }).click();
     await expect.poll(() => page.getByRole("status").first().textContent()).toContain("导入完成：新增 1 人");
     await page.getByRole("link", { name: "查看推荐人选" }).click();
-    await expect.poll(() => page.locator("main").textContent()).toContain("林建波");
+    await expect.poll(() => page.locator("td[data-label='条件审查']").allTextContents()).toContain("待补全");
+
+    // The nominee's 推荐审批表 arrives as Word: uploaded on the same page, it completes the nomination.
+    await page.goto(`${campaignUrl}/import`);
+    await page.locator("input[type=file]").setInputFiles({
+      name: "林建波-推荐审批表.docx",
+      mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      buffer: Buffer.from(
+        await reviewFormDocx(
+          {
+            姓名: "林建波",
+            性别: "男",
+            出生年月: "1981.07",
+            民族: "汉族",
+            学历: "大专",
+            政治面貌: "群众",
+            身份证号码: LIN,
+            工作单位: "温岭华科泵业有限公司",
+            所属行业: "泵与电机",
+            技术等级: "技师",
+            一线技能工作年限: "15",
+            是否仍在技能岗位: "是",
+            符合条件: "（一）（三）",
+            主要技术成果: "叶轮铸造工艺改进，良品率提高12%。",
+            主要事迹: "扎根一线十五年，带徒8人。",
+          },
+          "beside",
+        ),
+      ),
+    });
+    await page.getByRole("button", { name: "上传并检查" }).click();
+    await page.waitForURL(/\/import\/\d+$/);
+    await expect.poll(() => page.locator("main").textContent()).toContain("将按表格更新");
+    await page.getByRole("button", { name: "确认导入 1 条有效记录" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("更新 1 人");
+    await page.getByRole("link", { name: "查看推荐人选" }).click();
+    await page.getByRole("link", { name: "林建波" }).click();
+    await expect.poll(() => page.locator("main").textContent()).toContain("符合选树条件");
+    expect(await page.locator("main").textContent()).not.toContain("待补全");
     await page.context().close();
   });
 

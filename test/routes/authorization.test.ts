@@ -130,6 +130,11 @@ beforeAll(async () => {
       // Full numbers only by a posted reason, and only for the city.
       actions: { full: { form: { reason: "核对身份信息" }, expect: "L----+" } },
     },
+    "campaigns.$campaignId.forms.$form": {
+      path: `/campaigns/${c}/forms/review-form.docx`,
+      params: { campaignId: c, form: "review-form.docx" },
+      loader: "L--+++",
+    },
     "campaigns.$campaignId.import.$batchId": {
       path: `/campaigns/${c}/import/${batch}`,
       params: { campaignId: c, batchId: String(batch) },
@@ -238,6 +243,13 @@ beforeAll(async () => {
       // The craftsman prints their own 推荐审批表 (with the ID number masked).
       loader: "L+-+-+",
       actions: { reveal: { form: { intent: "reveal" }, expect: "L----+" } },
+    },
+    // Receives a 事迹材料; its page only points back to the nomination.
+    "nominations.$nominationId.story": {
+      path: `/nominations/${openNomination.id}/story`,
+      params: { nominationId: String(openNomination.id) },
+      loader: "++++++",
+      actions: { upload: { form: {}, expect: "L--+-+" } },
     },
     "org-units._index": { path: "/org-units", loader: "L--+++", actions: { create: { form: {}, expect: "L----+" } } },
     "people.$personId._index": {

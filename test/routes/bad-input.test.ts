@@ -34,6 +34,7 @@ import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
 import { apprenticeForm, idNumberFor, makeAwardee, personForm, subsidyForm, unitId } from "../factories";
 import { call } from "../http";
+import { zipOf } from "../files";
 
 /**
  * Hostile and broken input across the forms and uploads: every one must be answered with a 4xx
@@ -80,6 +81,8 @@ const TEXT = (sample: string) => [null, "", "   ", LONG, `${sample}\u0000`, [sam
 const SCRIPT = ["<script>alert(1)</script>", "陈<img src=x onerror=alert(1)>", "'; drop table person; --", "1' or '1'='1"];
 const DATES = ["2019-02-30", "2019-13-01", "19-03-01", "明天", "2019/03/01x", "0000-00-00", "9999-99-99", "1e3"];
 const AMOUNTS = ["-1", "1.234", "一万", "1e9", "NaN", "Infinity", "99999999999999", "0x10", "¥-5"];
+
+const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 function fileOf(name: string, type: string, bytes: Uint8Array<ArrayBuffer> | string): File {
   return new File([typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes], name, { type });
@@ -401,6 +404,10 @@ beforeAll(async () => {
     ["a CSV without the header", fileOf("汇总表.csv", "text/csv", "a,b,c\n1,2,3\n")],
     ["a 12 MB file", fileOf("汇总表.csv", "text/csv", new Uint8Array(12 * 1024 * 1024).fill(0x41))],
     ["HTML named .xls", fileOf("汇总表.xls", "application/vnd.ms-excel", "<html><table><tr><td>姓名</td></tr></table></html>")],
+    ["broken docx", fileOf("审批表.docx", DOCX, zipHeader)],
+    ["a docx that unpacks to 40 MB", fileOf("审批表.docx", DOCX, new Uint8Array(zipOf("word/document.xml", Buffer.alloc(40 * 1024 * 1024))))],
+    ["a PDF named .docx", fileOf("审批表.docx", DOCX, "%PDF-1.4\n%%EOF")],
+    ["a .zip that is not one", fileOf("审批表.zip", "application/zip", "PK not really")],
   ] as const) {
     attempts.push({ ...upload, name: `汇总表: ${label}`, fields: { file } });
   }

@@ -12,10 +12,12 @@ import * as newCampaign from "../../app/routes/campaigns.new";
 import * as nominationPage from "../../app/routes/nominations.$nominationId._index";
 import * as editNomination from "../../app/routes/nominations.$nominationId.edit";
 import * as printPage from "../../app/routes/nominations.$nominationId.print";
+import * as storyRoute from "../../app/routes/nominations.$nominationId.story";
+import { OLD_WORD } from "../../app/lib/word.server";
 import { useTestDb } from "../db";
 import { cookieFor, makeCampaign, makeUser, nominationForm } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
-import { countyWorkbook, REVIEW_FORM_HEADER } from "../county-files";
+import { countyWorkbook, REVIEW_FORM_HEADER, reviewFormDocx, storyDocx } from "../county-files";
 
 const t = useTestDb();
 
@@ -251,11 +253,84 @@ describe("import and export by role", () => {
       const response = await importUpload.action({ request, params: { campaignId: String(campaign.id) }, context: {} });
       return { status: response.status, body: (await response.json()) as { error?: string } };
     };
-    expect(await send(new File([new Uint8Array(6 * 1024 * 1024)], "big.xlsx"))).toEqual({ status: 413, body: { error: "文件超过 5 MB，请拆分后分批导入" } });
+    expect(await send(new File([new Uint8Array(6 * 1024 * 1024)], "big.xlsx"))).toEqual({
+      status: 413,
+      body: { error: "文件超过 5 MB（一次上传合计不超过 20 MB），请拆分后分批导入" },
+    });
     expect((await send(new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0])], "photo.xlsx"))).body.error).toContain("不是表格");
-    expect((await send(new File([], "empty.csv"))).body.error).toBe("请选择要导入的汇总表文件");
+    expect((await send(new File([], "empty.csv"))).body.error).toBe("请选择要导入的汇总表或推荐审批表文件");
     const batches = await t.db.selectFrom("import_batch").select("id").where("campaign_id", "=", campaign.id).execute();
     expect(batches).toEqual([]);
+  });
+});
+
+describe("Word files through the pages", () => {
+  const post = async (path: string, as: Awaited<ReturnType<typeof makeUser>>, files: File[], field = "file") => {
+    const body = new FormData();
+    for (const f of files) body.append(field, f);
+    return new Request(`${ORIGIN}${path}`, {
+      method: "POST",
+      body,
+      headers: { cookie: await cookieFor(t.db, as), accept: "application/json", origin: ORIGIN },
+    });
+  };
+
+  it("takes several 审批表 at once (and a .doc with its reason), and a nomination's 事迹材料 from its own page", async () => {
+    const { wenling, jiaojiang, campaign, nominationId } = await setup();
+    const form = await nominationForm(t.db);
+    const docx = await reviewFormDocx(
+      {
+        姓名: String(form.name),
+        性别: "男",
+        出生年月: "1980.05",
+        民族: "汉族",
+        学历: "大专",
+        政治面貌: "群众",
+        身份证号码: String(form.idNumber),
+        工作单位: "温岭某厂",
+        所属行业: "泵与电机",
+        技术等级: "技师",
+      },
+      "beside",
+    );
+    const params = { campaignId: String(campaign.id) };
+    const request = await post(`/campaigns/${campaign.id}/import/upload`, wenling, [
+      new File([docx], "审批表一.docx"),
+      new File([new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0])], "审批表二.doc"),
+    ]);
+    const uploaded = await importUpload.action({ request, params, context: {} });
+    expect(uploaded.status).toBe(200);
+    const { url } = (await uploaded.json()) as { url: string };
+    const preview = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params: { ...params, batchId: url.split("/").pop()! }, as: wenling }));
+    expect(preview.rows.map((r: { source: string; valid: boolean; errors: string[] }) => [r.source, r.valid, r.errors])).toEqual([
+      ["审批表一.docx", true, []],
+      ["审批表二.doc", false, [OLD_WORD]],
+    ]);
+
+    const story = await storyDocx(["第一段：扎根一线。", "第二段：带徒传艺。"]);
+    const storyParams = { nominationId: String(nominationId) };
+    const refused = await storyRoute
+      .action({
+        request: await post(`/nominations/${nominationId}/story`, jiaojiang, [new File([story], "事迹.docx")], "story"),
+        params: storyParams,
+        context: {},
+      })
+      .catch((r: Response) => r);
+    expect(refused.status).toBe(403);
+    const saved = (await storyRoute.action({
+      request: await post(`/nominations/${nominationId}/story`, wenling, [new File([story], "事迹.docx")], "story"),
+      params: storyParams,
+      context: {},
+    })) as Response;
+    const text = "事迹材料\n第一段：扎根一线。\n第二段：带徒传艺。";
+    expect(saved.headers.get("location")).toBe(`/nominations/${nominationId}?story=${text.length}`);
+    expect((await t.db.selectFrom("nomination").select("story").where("id", "=", nominationId).executeTakeFirstOrThrow()).story).toBe(text);
+    const old = (await storyRoute.action({
+      request: await post(`/nominations/${nominationId}/story`, wenling, [new File([new Uint8Array([0xd0, 0xcf, 0x11, 0xe0])], "事迹.doc")], "story"),
+      params: storyParams,
+      context: {},
+    })) as Response;
+    expect(decodeURIComponent(old.headers.get("location")!)).toContain("另存为” .docx");
   });
 });
 

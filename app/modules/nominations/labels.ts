@@ -3,6 +3,7 @@ import { auditTrail } from "~/lib/audit";
 export const NOMINATION_AUDIT = auditTrail("nomination", "推荐人选", {
   create: "新建",
   update: "修改",
+  story: "上传事迹材料",
   opinion_employer: "录入单位意见",
   opinion_county: "录入县级总工会/社会团体意见",
   opinion_expert: "录入专家组意见",

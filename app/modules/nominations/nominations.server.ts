@@ -10,12 +10,12 @@ import { lookupHash } from "~/modules/people/pii.server";
 import { canEditPerson } from "~/modules/people/policy";
 import { checkEligibility, quotaWarning } from "~/modules/nominations/eligibility";
 import { canCreateNomination, canEditNomination, canViewNomination } from "~/modules/nominations/policy";
-import type { NominationInput } from "~/modules/nominations/schema";
+import { STORY_MAX, type NominationInput } from "~/modules/nominations/schema";
 import { ownRowsOf } from "~/auth/scope.server";
 import { relationTo } from "~/auth/relation";
 import { NOMINATION_AUDIT } from "~/modules/nominations/labels";
 import { type Tx } from "~db";
-import { type Refusal, type SaveResult } from "~/lib/result";
+import { type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 import { sql } from "kysely";
 
@@ -350,39 +350,44 @@ export function canRecordOpinion(actor: SessionUser, kind: "employer" | "county"
   return relation === "city" || (relation === "county" && (kind === "employer" || kind === "county"));
 }
 
-export async function recordOpinion(
-  db: DB,
-  actor: SessionUser,
-  nominationId: number,
-  input: { kind: "employer" | "county" | "expert" | "city"; text: string; signer: string; signedOn: string },
-) {
-  await db.transaction().execute(async (tx) => {
-    const before = await tx
-      .selectFrom("nomination_opinion")
-      .select(["text", "signer", "signed_on"])
-      .where("nomination_id", "=", nominationId)
-      .where("kind", "=", input.kind)
-      .executeTakeFirst();
-    await tx
-      .insertInto("nomination_opinion")
-      .values({ nomination_id: nominationId, kind: input.kind, text: input.text, signer: input.signer, signed_on: input.signedOn, recorded_by: actor.id })
-      .onConflict((oc) =>
-        oc.columns(["nomination_id", "kind"]).doUpdateSet({
-          text: input.text,
-          signer: input.signer,
-          signed_on: input.signedOn,
-          recorded_by: actor.id,
-          recorded_at: new Date(),
-        }),
-      )
-      .execute();
-    await recordAudit(tx, NOMINATION_AUDIT, {
-      actor,
-      id: nominationId,
-      action: `opinion_${input.kind}`,
-      before: before ?? null,
-      after: { text: input.text, signer: input.signer, signed_on: input.signedOn },
-    });
+export interface OpinionInput {
+  kind: "employer" | "county" | "expert" | "city";
+  text: string;
+  signer: string;
+  signedOn: string;
+}
+
+export function recordOpinion(db: DB, actor: SessionUser, nominationId: number, input: OpinionInput) {
+  return db.transaction().execute((tx) => writeOpinion(tx, actor, nominationId, input));
+}
+
+/** One of the 审批表's four signed opinions, recorded or replaced inside the caller's transaction. */
+export async function writeOpinion(tx: Tx, actor: SessionUser, nominationId: number, input: OpinionInput) {
+  const before = await tx
+    .selectFrom("nomination_opinion")
+    .select(["text", "signer", "signed_on"])
+    .where("nomination_id", "=", nominationId)
+    .where("kind", "=", input.kind)
+    .executeTakeFirst();
+  await tx
+    .insertInto("nomination_opinion")
+    .values({ nomination_id: nominationId, kind: input.kind, text: input.text, signer: input.signer, signed_on: input.signedOn, recorded_by: actor.id })
+    .onConflict((oc) =>
+      oc.columns(["nomination_id", "kind"]).doUpdateSet({
+        text: input.text,
+        signer: input.signer,
+        signed_on: input.signedOn,
+        recorded_by: actor.id,
+        recorded_at: new Date(),
+      }),
+    )
+    .execute();
+  await recordAudit(tx, NOMINATION_AUDIT, {
+    actor,
+    id: nominationId,
+    action: `opinion_${input.kind}`,
+    before: before ?? null,
+    after: { text: input.text, signer: input.signer, signed_on: input.signedOn },
   });
 }
 
@@ -413,4 +418,32 @@ export async function selectionRecord(db: DB, personId: number) {
     .where("nomination.person_id", "=", personId)
     .orderBy("campaign.number", "desc")
     .execute();
+}
+
+/** The 事迹材料 of a nomination, from a Word file, by whoever may edit the nomination. */
+export async function setStory(db: DB, actor: SessionUser, nominationId: number, story: string, today: string): Promise<Result<{ length: number }>> {
+  if (story.length > STORY_MAX)
+    return { ok: false, status: 400, message: `事迹材料有 ${story.length} 字，超过了 ${STORY_MAX} 字，请删减后重新上传`, field: "story" };
+  if (!story.trim()) return { ok: false, status: 400, message: "Word 文件里没有文字", field: "story" };
+  return db.transaction().execute(async (tx): Promise<Result<{ length: number }>> => {
+    const current = await tx
+      .selectFrom("nomination")
+      .select(["story", "nominating_unit_id", "campaign_id"])
+      .where("id", "=", nominationId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) return { ok: false, status: 404, message: "推荐不存在" };
+    const campaign = await tx.selectFrom("campaign").selectAll().where("id", "=", current.campaign_id).executeTakeFirstOrThrow();
+    if (!canEditNomination(actor, campaign, current.nominating_unit_id, today)) return { ok: false, status: 403, message: "您无权修改此推荐" };
+    await tx.updateTable("nomination").set({ story, updated_at: new Date() }).where("id", "=", nominationId).execute();
+    await recordAudit(tx, NOMINATION_AUDIT, {
+      actor,
+      id: nominationId,
+      unit: current.nominating_unit_id,
+      action: "story",
+      before: { storyLength: current.story.length },
+      after: { storyLength: story.length },
+    });
+    return { ok: true, length: story.length };
+  });
 }

@@ -7,7 +7,7 @@ import { nominationCode } from "~/modules/campaigns/stages";
 import { maskIdNumber, SEX_LABELS } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { checkEligibility, CONDITIONS, missingParts } from "~/modules/nominations/eligibility";
-import { writeNomination } from "~/modules/nominations/nominations.server";
+import { canRecordOpinion, writeNomination, writeOpinion, type OpinionInput } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
 import { CHANNEL_LABELS, importNominationSchema } from "~/modules/nominations/schema";
 import {
@@ -55,7 +55,7 @@ const COLUMNS = {
   county: { header: "所属县（市、区）", aliases: ["所属县", "所属县市区", "所在县市区", "所属地区"] },
 } as const;
 
-type ColumnKey = keyof typeof COLUMNS;
+export type ColumnKey = keyof typeof COLUMNS;
 
 const LABEL: Record<string, string> = {
   ...Object.fromEntries(Object.entries(COLUMNS).map(([k, v]) => [k, v.header])),
@@ -64,7 +64,7 @@ const LABEL: Record<string, string> = {
   channel: "推荐方式",
 };
 
-const ALIASES = Object.fromEntries(Object.entries(COLUMNS).map(([k, v]) => [k, [...v.aliases]])) as Record<ColumnKey, string[]>;
+export const ALIASES = Object.fromEntries(Object.entries(COLUMNS).map(([k, v]) => [k, [...v.aliases]])) as Record<ColumnKey, string[]>;
 
 const YES = new Set(["是", "Y", "YES", "√", "✓", "✔", "1", "TRUE", "在岗", "是的", "仍在", "在"]);
 const NO = new Set(["否", "N", "NO", "×", "✗", "✘", "0", "FALSE", "不在岗", "不是", "不在", "已离岗"]);
@@ -105,6 +105,11 @@ export interface ParsedRow {
    * file (by its 编号, or by name and masked number within the unit) when the batch is stored.
    */
   match?: { code: string; maskedId: string; form: Record<string, string | string[]> };
+  /** A Word 审批表: its file name (shown instead of a line number) and the opinions it carries. */
+  source?: string;
+  opinions?: OpinionInput[];
+  /** The 事迹材料 file that became this row's story, with its length. */
+  storyFrom?: string;
 }
 
 /** A line of the sheet that is not a person, and why it was passed over. */
@@ -179,6 +184,133 @@ function eligibilityHints(form: Record<string, string | string[]>): string[] {
   return [...hints, ...result.problems, ...result.warnings];
 }
 
+/**
+ * One person's row, whatever it came from (a sheet's line, a Word form's cells): identity fields
+ * folded and checked, free text kept, the nomination's parts taken as far as they are given.
+ */
+export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target: ImportTarget, seen: Map<string, number>): ParsedRow {
+  const name = compactText(at("name"));
+  const rawId = at("idNumber");
+  const errors: string[] = [];
+  // Fields whose cell was already explained; the schema's generic message would repeat it.
+  const explained = new Set<string>();
+  const form: Record<string, string | string[]> = {
+    channel: target.kind === "social_group" ? "social_group" : "union",
+    nominatingUnitId: String(target.nominatingUnitId),
+  };
+  const id = idNumberCell(rawId);
+  if (id.ok) form.idNumber = id.value;
+  else {
+    errors.push(`身份证号码：${id.message}`);
+    explained.add("idNumber");
+  }
+  if (name) form.name = name;
+
+  // Free text is kept as written (punctuation, paragraphs); only identity fields are folded.
+  for (const key of ["employer", "industry", "position", "title", "honors", "achievements", "deedsSummary"] as const) {
+    const text = plainText(at(key));
+    if (text) form[key] = key === "honors" || key === "achievements" || key === "deedsSummary" ? text : text.replace(/\s+/g, " ");
+  }
+  // A masked phone (our own export) says nothing new: the stored number stays.
+  const phone = compactText(at("phone"));
+  if (phone && !phone.includes("*")) form.phone = phone;
+  for (const [key, { read, accepted }] of Object.entries(CHOICE_READERS) as Array<
+    [keyof typeof CHOICE_READERS, (typeof CHOICE_READERS)[keyof typeof CHOICE_READERS]]
+  >) {
+    const text = compactText(at(key));
+    if (!text) continue;
+    const choice = read(text);
+    if (choice) form[key] = choice;
+    else {
+      errors.push(`${COLUMNS[key].header}：“${text}”无法识别，可填写${accepted}`);
+      explained.add(key);
+    }
+  }
+
+  const sex = sexCode(at("sex"));
+  const idText = id.ok ? id.value.toUpperCase() : "";
+  const idBirth = /^\d{17}[\dX]$/.test(idText) ? `${idText.slice(6, 10)}-${idText.slice(10, 12)}-${idText.slice(12, 14)}` : null;
+  const birth = readTypedDate(at("birthDate"));
+  if (birth && !birth.ok) {
+    errors.push(`${COLUMNS.birthDate.header}：${birth.message}`);
+    explained.add("birthDate");
+  } else if (birth?.ok && idBirth && !birth.agrees(idBirth)) {
+    errors.push(`${COLUMNS.birthDate.header}：表中为 ${birth.shown}，与身份证号码中的出生日期 ${idBirth} 不一致`);
+    explained.add("birthDate");
+    explained.add("idNumber");
+  }
+  // Sex and birth date may be left out or given as a month: the ID number says them in full.
+  form.sex = sex ?? (idBirth ? (Number(idText[16]) % 2 ? "M" : "F") : "");
+  form.birthDate = idBirth ?? (birth?.ok && birth.full ? birth.full : "");
+
+  const years = compactText(at("frontlineYears")).replace(/年$/, "");
+  if (years) form.frontlineYears = years;
+  const post = at("inSkillPost");
+  if (compactText(post)) {
+    const answer = yesNo(post);
+    if (answer) form.inSkillPost = answer;
+    else {
+      errors.push(`是否仍在技能岗位：请填写“是”或“否”（表中为“${compactText(post)}”）`);
+      explained.add("inSkillPost");
+    }
+  }
+  const teacher = at("teacherOrResearcher");
+  if (yesNo(teacher) === "yes") form.teacherOrResearcher = "on";
+  const conditions = conditionList(at("conditions"));
+  if ("error" in conditions) {
+    errors.push(conditions.error);
+    explained.add("conditions");
+  } else form.conditions = conditions;
+
+  if (target.kind === "county") form.orgUnitId = String(target.nominatingUnitId);
+  else {
+    const county = compactText(at("county"));
+    const unit = target.counties.find((c) => county && (c.short_name === county || c.name === county || c.name.startsWith(county)));
+    if (unit) form.orgUnitId = String(unit.id);
+    else errors.push(county ? `所属县（市、区）“${county}”不是台州市的县级单位` : "社会团体推荐须填写所属县（市、区）");
+  }
+
+  const result = importNominationSchema.safeParse(form);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = String(issue.path[0] ?? "");
+      if (explained.has(field)) continue;
+      const message = `${LABEL[field] ?? field}：${issue.message}`;
+      // The schema's "please choose" wording reads oddly for a spreadsheet; say what was there.
+      errors.push(message.replace(/：请选择(.+)$/, `：$1填写有误（表中为“${compactText(at(field as ColumnKey)) || "空"}”）`));
+    }
+  }
+  const normalisedId = idText.length === 18 ? idText : "";
+  if (normalisedId) {
+    const earlier = seen.get(normalisedId);
+    if (earlier) errors.push(`身份证号码与第 ${earlier} 行重复`);
+    else seen.set(normalisedId, line);
+  }
+  const valid = !errors.length && result.success;
+  const maskedNumber = compactText(rawId).includes("*") ? compactText(rawId) : null;
+  if (maskedNumber && errors.length === 1 && explained.has("idNumber") && [...explained].length === 1) {
+    return {
+      line,
+      name: name || "（未填姓名）",
+      maskedId: maskedNumber,
+      errors,
+      warnings: [],
+      missing: [],
+      form: null,
+      match: { code: compactText(at("seq")), maskedId: maskedNumber, form },
+    };
+  }
+  return {
+    line,
+    name: name || "（未填姓名）",
+    maskedId: normalisedId ? maskIdNumber(normalisedId) : compactText(rawId).slice(0, 4) + "…",
+    errors: [...new Set(errors)],
+    warnings: valid ? eligibilityHints(form) : [],
+    missing: valid ? missingParts(result.data) : [],
+    form: valid ? form : null,
+  };
+}
+
 export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget): Promise<SummaryTable> {
   const { rows, otherSheets } = await readWorkbook(bytes);
   const header = findHeaderRow(rows, ALIASES, ["name", "idNumber"]);
@@ -229,125 +361,7 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
       }
     }
 
-    const errors: string[] = [];
-    // Fields whose cell was already explained; the schema's generic message would repeat it.
-    const explained = new Set<string>();
-    const form: Record<string, string | string[]> = {
-      channel: target.kind === "social_group" ? "social_group" : "union",
-      nominatingUnitId: String(target.nominatingUnitId),
-    };
-    const id = idNumberCell(rawId);
-    if (id.ok) form.idNumber = id.value;
-    else {
-      errors.push(`身份证号码：${id.message}`);
-      explained.add("idNumber");
-    }
-    if (name) form.name = name;
-
-    // Free text is kept as written (punctuation, paragraphs); only identity fields are folded.
-    for (const key of ["employer", "industry", "position", "title", "honors", "achievements", "deedsSummary"] as const) {
-      const text = plainText(at(row, key));
-      if (text) form[key] = key === "honors" || key === "achievements" || key === "deedsSummary" ? text : text.replace(/\s+/g, " ");
-    }
-    // A masked phone (our own export) says nothing new: the stored number stays.
-    const phone = compactText(at(row, "phone"));
-    if (phone && !phone.includes("*")) form.phone = phone;
-    for (const [key, { read, accepted }] of Object.entries(CHOICE_READERS) as Array<
-      [keyof typeof CHOICE_READERS, (typeof CHOICE_READERS)[keyof typeof CHOICE_READERS]]
-    >) {
-      const text = compactText(at(row, key));
-      if (!text) continue;
-      const choice = read(text);
-      if (choice) form[key] = choice;
-      else {
-        errors.push(`${COLUMNS[key].header}：“${text}”无法识别，可填写${accepted}`);
-        explained.add(key);
-      }
-    }
-
-    const sex = sexCode(at(row, "sex"));
-    const idText = id.ok ? id.value.toUpperCase() : "";
-    const idBirth = /^\d{17}[\dX]$/.test(idText) ? `${idText.slice(6, 10)}-${idText.slice(10, 12)}-${idText.slice(12, 14)}` : null;
-    const birth = readTypedDate(at(row, "birthDate"));
-    if (birth && !birth.ok) {
-      errors.push(`${COLUMNS.birthDate.header}：${birth.message}`);
-      explained.add("birthDate");
-    } else if (birth?.ok && idBirth && !birth.agrees(idBirth)) {
-      errors.push(`${COLUMNS.birthDate.header}：表中为 ${birth.shown}，与身份证号码中的出生日期 ${idBirth} 不一致`);
-      explained.add("birthDate");
-      explained.add("idNumber");
-    }
-    // Sex and birth date may be left out or given as a month: the ID number says them in full.
-    form.sex = sex ?? (idBirth ? (Number(idText[16]) % 2 ? "M" : "F") : "");
-    form.birthDate = idBirth ?? (birth?.ok && birth.full ? birth.full : "");
-
-    const years = compactText(at(row, "frontlineYears")).replace(/年$/, "");
-    if (years) form.frontlineYears = years;
-    const post = at(row, "inSkillPost");
-    if (compactText(post)) {
-      const answer = yesNo(post);
-      if (answer) form.inSkillPost = answer;
-      else {
-        errors.push(`是否仍在技能岗位：请填写“是”或“否”（表中为“${compactText(post)}”）`);
-        explained.add("inSkillPost");
-      }
-    }
-    const teacher = at(row, "teacherOrResearcher");
-    if (yesNo(teacher) === "yes") form.teacherOrResearcher = "on";
-    const conditions = conditionList(at(row, "conditions"));
-    if ("error" in conditions) {
-      errors.push(conditions.error);
-      explained.add("conditions");
-    } else form.conditions = conditions;
-
-    if (target.kind === "county") form.orgUnitId = String(target.nominatingUnitId);
-    else {
-      const county = compactText(at(row, "county"));
-      const unit = target.counties.find((c) => county && (c.short_name === county || c.name === county || c.name.startsWith(county)));
-      if (unit) form.orgUnitId = String(unit.id);
-      else errors.push(county ? `所属县（市、区）“${county}”不是台州市的县级单位` : "社会团体推荐须填写所属县（市、区）");
-    }
-
-    const result = importNominationSchema.safeParse(form);
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        const field = String(issue.path[0] ?? "");
-        if (explained.has(field)) continue;
-        const message = `${LABEL[field] ?? field}：${issue.message}`;
-        // The schema's "please choose" wording reads oddly for a spreadsheet; say what was there.
-        errors.push(message.replace(/：请选择(.+)$/, `：$1填写有误（表中为“${compactText(at(row, field as ColumnKey)) || "空"}”）`));
-      }
-    }
-    const normalisedId = idText.length === 18 ? idText : "";
-    if (normalisedId) {
-      const earlier = seen.get(normalisedId);
-      if (earlier) errors.push(`身份证号码与第 ${earlier} 行重复`);
-      else seen.set(normalisedId, line);
-    }
-    const valid = !errors.length && result.success;
-    const maskedNumber = compactText(rawId).includes("*") ? compactText(rawId) : null;
-    if (maskedNumber && errors.length === 1 && explained.has("idNumber") && [...explained].length === 1) {
-      parsed.push({
-        line,
-        name: name || "（未填姓名）",
-        maskedId: maskedNumber,
-        errors,
-        warnings: [],
-        missing: [],
-        form: null,
-        match: { code: compactText(at(row, "seq")), maskedId: maskedNumber, form },
-      });
-      continue;
-    }
-    parsed.push({
-      line,
-      name: name || "（未填姓名）",
-      maskedId: normalisedId ? maskIdNumber(normalisedId) : compactText(rawId).slice(0, 4) + "…",
-      errors: [...new Set(errors)],
-      warnings: valid ? eligibilityHints(form) : [],
-      missing: valid ? missingParts(result.data) : [],
-      form: valid ? form : null,
-    });
+    parsed.push(readPersonRow((key) => at(row, key), line, target, seen));
   }
   if (parsed.length === 0) throw new SpreadsheetError("表头下面没有人员数据行");
   return { rows: parsed, skipped, missingColumns, otherSheets };
@@ -463,14 +477,26 @@ export async function previewStatus(db: DB, actor: SessionUser, campaign: Campai
   return new Map<number, string>();
 }
 
-function writeRow(tx: Tx, actor: SessionUser, campaign: Campaign, unitId: number, row: ParsedRow, today: string) {
+/** One row into the nomination it files or completes, with the opinions a Word form carried (those the officer may record). */
+async function writeRow(tx: Tx, actor: SessionUser, campaign: Campaign, unitId: number, row: ParsedRow, today: string) {
   const existingId = Number(row.form!.existingId) || undefined;
-  return writeNomination(tx, actor, campaign, importNominationSchema.parse(row.form), {
+  const result = await writeNomination(tx, actor, campaign, importNominationSchema.parse(row.form), {
     nominatingUnitId: unitId,
     today,
     allowUpdateByIdNumber: true,
     existingId,
   });
+  if (!result.ok) return result;
+  const opinions = (row.opinions ?? []).filter((o) => canRecordOpinion(actor, o.kind, unitId));
+  if (!opinions.length) return result;
+  const current = await tx.selectFrom("nomination_opinion").select(["kind", "text", "signer", "signed_on"]).where("nomination_id", "=", result.id).execute();
+  let changed = false;
+  for (const o of opinions) {
+    if (current.some((c) => c.kind === o.kind && c.text === o.text && c.signer === o.signer && c.signed_on === o.signedOn)) continue;
+    await writeOpinion(tx, actor, result.id, o);
+    changed = true;
+  }
+  return changed && result.change === "unchanged" ? { ...result, change: "updated" as const } : result;
 }
 
 function rowFailure(result: Exclude<Awaited<ReturnType<typeof writeNomination>>, { ok: true }>): string[] {
