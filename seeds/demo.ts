@@ -1,9 +1,10 @@
 import type { DB } from "../db";
+import type { PersonTable } from "../db/types";
+import { piiColumns } from "../app/modules/people/people.server";
 import { hashPassword } from "../app/auth/password.server";
 import { newUserId } from "../app/auth/session.server";
-import { maskIdNumber, maskPhone, type Sex } from "../app/modules/people/id-number";
+import { type Sex } from "../app/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "../app/modules/people/options";
-import { encrypt, lookupHash } from "../app/modules/people/pii.server";
 import { birthDate, DISTRICT_CODES, employer, fictionalIdNumber, mobilePhone, personName, POSITIONS, TITLES } from "./people";
 import { seedCampaigns } from "./campaigns";
 import { seedStudios } from "./studios";
@@ -111,39 +112,18 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   ];
 }
 
-interface SeedPerson {
-  org_unit_id: number;
-  name: string;
-  sex: Sex;
-  birth_date: string;
-  ethnicity: string;
-  education: string;
-  political_status: string;
-  employer: string;
-  industry: string;
-  position: string;
-  title: string;
-  skill_level: string;
+/** A person as the demo makes them up: the record's own columns, and the numbers before they are encrypted. */
+type SeedPerson = Omit<PersonTable, "id" | `${"id_number" | "phone"}_${"cipher" | "hash" | "masked"}` | "created_by" | "created_at" | "updated_at"> & {
   idNumber: string;
   phone: string | null;
-}
+};
 
 async function insertPeople(db: DB, people: SeedPerson[]): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < people.length; i += 500) {
     const rows = await db
       .insertInto("person")
-      .values(
-        people.slice(i, i + 500).map(({ idNumber, phone, ...p }) => ({
-          ...p,
-          id_number_cipher: encrypt(idNumber),
-          id_number_hash: lookupHash(idNumber),
-          id_number_masked: maskIdNumber(idNumber),
-          phone_cipher: phone ? encrypt(phone) : null,
-          phone_hash: phone ? lookupHash(phone) : null,
-          phone_masked: phone ? maskPhone(phone) : null,
-        })),
-      )
+      .values(people.slice(i, i + 500).map(({ idNumber, phone, ...p }) => ({ ...p, ...piiColumns(idNumber, phone) })))
       .returning("id")
       .execute();
     ids.push(...rows.map((r) => r.id));

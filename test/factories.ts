@@ -224,3 +224,9 @@ export async function makeAwardee(db: DB, unit = "wenling", name = `${unit}åŒ äº
     .execute();
   return { person, user: await makeUser(db, "craftsman", { personId: person.id }) };
 }
+
+/** What a county officer of `unit` imports for: their own unit, with the county list for social groups. */
+export async function importTargetFor(db: DB, unit = "wenling") {
+  const counties = await db.selectFrom("org_unit").select(["id", "short_name", "name"]).where("kind", "=", "county").execute();
+  return { nominatingUnitId: await unitId(db, unit), kind: "county" as const, counties };
+}

@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState } from "react";
+import { useState, type InputHTMLAttributes } from "react";
 import { requirePermission } from "~/auth/session.server";
 import { FieldError, Options, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
@@ -202,11 +202,7 @@ export default function MentorshipPage() {
                 <Options choices={MILESTONE_KIND_LABELS} />
               </select>
             </label>
-            <label className="field">
-              日期
-              <input type="date" name="occurredOn" max={today} />
-              <FieldError errors={errors("milestone", "occurredOn")} />
-            </label>
+            <MilestoneInput label="日期" type="date" name="occurredOn" max={today} errors={errors("milestone", "occurredOn")} />
             {kind === "skill_upgrade" ? (
               <>
                 <label className="field">
@@ -222,39 +218,23 @@ export default function MentorshipPage() {
                   </select>
                   <FieldError errors={errors("milestone", "toLevel")} />
                 </label>
-                <label className="field">
-                  证书编号
-                  <input name="certificateNumber" />
-                  <FieldError errors={errors("milestone", "certificateNumber")} />
-                </label>
+                <MilestoneInput label="证书编号" name="certificateNumber" errors={errors("milestone", "certificateNumber")} />
               </>
             ) : null}
             {kind === "competition" ? (
               <>
-                <label className="field">
-                  竞赛名称
-                  <input name="competitionName" />
-                  <FieldError errors={errors("milestone", "competitionName")} />
-                </label>
+                <MilestoneInput label="竞赛名称" name="competitionName" errors={errors("milestone", "competitionName")} />
                 <label className="field">
                   竞赛级别
                   <select name="competitionLevel">
                     <Options choices={COMPETITION_LEVELS} />
                   </select>
                 </label>
-                <label className="field">
-                  名次或奖项
-                  <input name="placing" placeholder="如：一等奖、第3名" />
-                  <FieldError errors={errors("milestone", "placing")} />
-                </label>
+                <MilestoneInput label="名次或奖项" name="placing" placeholder="如：一等奖、第3名" errors={errors("milestone", "placing")} />
               </>
             ) : null}
             {kind === "backbone" ? (
-              <label className="field span-all">
-                企业确认人及部门
-                <input name="confirmedBy" placeholder="如：人力资源部 张敏" />
-                <FieldError errors={errors("milestone", "confirmedBy")} />
-              </label>
+              <MilestoneInput label="企业确认人及部门" name="confirmedBy" placeholder="如：人力资源部 张敏" wide errors={errors("milestone", "confirmedBy")} />
             ) : null}
             {kind === "innovation" ? (
               <>
@@ -264,28 +244,20 @@ export default function MentorshipPage() {
                     <Options choices={INNOVATION_TYPES} />
                   </select>
                 </label>
-                <label className="field">
-                  成果名称
-                  <input name="innovationTitle" />
-                  <FieldError errors={errors("milestone", "innovationTitle")} />
-                </label>
-                <label className="field">
-                  专利号（专利必填）
-                  <input name="patentNumber" />
-                  <FieldError errors={errors("milestone", "patentNumber")} />
-                </label>
-                <label className="field">
-                  经济效益（元）
-                  <input name="benefit" inputMode="decimal" placeholder="如 12,345.60" />
-                  <FieldError errors={errors("milestone", "benefit")} />
-                </label>
+                <MilestoneInput label="成果名称" name="innovationTitle" errors={errors("milestone", "innovationTitle")} />
+                <MilestoneInput label="专利号（专利必填）" name="patentNumber" errors={errors("milestone", "patentNumber")} />
+                <MilestoneInput label="经济效益（元）" name="benefit" inputMode="decimal" placeholder="如 12,345.60" errors={errors("milestone", "benefit")} />
               </>
             ) : null}
-            <label className="field span-all">
-              证书或证明材料（拍照或 PDF，最多3个，每个不超过 5 MB）
-              <input type="file" name="evidence" accept="image/jpeg,image/png,application/pdf" multiple />
-              <FieldError errors={errors("milestone", "evidence")} />
-            </label>
+            <MilestoneInput
+              label="证书或证明材料（拍照或 PDF，最多3个，每个不超过 5 MB）"
+              type="file"
+              name="evidence"
+              accept="image/jpeg,image/png,application/pdf"
+              multiple
+              wide
+              errors={errors("milestone", "evidence")}
+            />
             {data?.intent === "milestone" && data.message && !data.fieldErrors?.evidence ? (
               <p className="form-errors span-all" role="alert">
                 {data.message}
@@ -325,5 +297,16 @@ export default function MentorshipPage() {
         </details>
       ) : null}
     </section>
+  );
+}
+
+/** One typed field of the milestone form: its label, the input and the error beside it. */
+function MilestoneInput({ label, wide, errors, ...input }: { label: string; wide?: boolean; errors?: string[] } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <label className={wide ? "field span-all" : "field"}>
+      {label}
+      <input {...input} />
+      <FieldError errors={errors} />
+    </label>
   );
 }

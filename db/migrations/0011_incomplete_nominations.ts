@@ -7,9 +7,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable("nomination")
     .alterColumn("frontline_years", (c) => c.dropNotNull())
-    .execute();
-  await db.schema
-    .alterTable("nomination")
     .alterColumn("in_skill_post", (c) => c.dropNotNull())
     .execute();
 }
@@ -18,9 +15,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable("nomination")
     .alterColumn("frontline_years", (c) => c.setNotNull())
-    .execute();
-  await db.schema
-    .alterTable("nomination")
     .alterColumn("in_skill_post", (c) => c.setNotNull())
     .execute();
 }

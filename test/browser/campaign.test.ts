@@ -48,6 +48,7 @@ describe("a campaign in the browser", () => {
     const page = await signedIn(browser, "import-summary-table", "wenling");
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();
+    await page.waitForURL(/\/campaigns\/\d+$/);
     const campaignUrl = page.url();
     await page.getByRole("link", { name: "导入汇总表" }).click();
     await page.locator("input[type=file]").setInputFiles({

@@ -1,28 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { COUNTY_LIST_HEADER, countyWorkbook, reviewFormDocx, storyDocx } from "../../../test/county-files";
 import { useTestDb } from "../../../test/db";
-import { idNumberFor, makeCampaign, makeUser, unitId } from "../../../test/factories";
+import { idNumberFor, importTargetFor, makeCampaign, makeUser } from "../../../test/factories";
 import { zipOf } from "../../../test/files";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { eligibilityOf, findNomination, opinionsOf } from "~/modules/nominations/nominations.server";
 import { parseReviewForms, reviewFormTemplate } from "~/modules/nominations/review-form.server";
-import {
-  commitImport,
-  createImportBatch,
-  findImportBatch,
-  parseSummaryTable,
-  previewStatus,
-  type ImportTarget,
-} from "~/modules/nominations/summary-table.server";
+import { commitImport, createImportBatch, findImportBatch, parseSummaryTable, previewStatus } from "~/modules/nominations/summary-table.server";
 import { OLD_WORD, readWordTableRows } from "~/lib/word.server";
 
 const t = useTestDb();
 const TODAY = "2018-03-20";
 
-async function wenling(): Promise<ImportTarget> {
-  const counties = await t.db.selectFrom("org_unit").select(["id", "short_name", "name"]).where("kind", "=", "county").execute();
-  return { nominatingUnitId: await unitId(t.db, "wenling"), kind: "county", counties };
-}
+const wenling = () => importTargetFor(t.db);
 
 const filled = (idNumber: string, over: Record<string, string> = {}) => ({
   姓名: "林建波",

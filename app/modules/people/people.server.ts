@@ -116,7 +116,8 @@ export async function checkUnit(db: DB, user: SessionUser, orgUnitId: number): P
   return null;
 }
 
-function piiColumns(idNumber: string, phone: string | null) {
+/** The stored forms of an ID and a phone number: ciphertext, lookup hash and mask. */
+export function piiColumns(idNumber: string, phone: string | null) {
   return {
     id_number_cipher: encrypt(idNumber),
     id_number_hash: lookupHash(idNumber),
