@@ -331,6 +331,8 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
     else skipped.push({ lines: String(line), reason });
   };
   const seen = new Map<string, number>();
+  // The title and the unit/date lines above the header are the sheet's, not people.
+  for (let r = 0; r < header.headerIndex; r++) if (rows[r].some((c) => cleanText(c))) skip(r + 1, "表头上方的标题或填报说明");
 
   for (let r = dataStart; r < rows.length; r++) {
     const row = rows[r];

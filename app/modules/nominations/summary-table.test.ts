@@ -322,7 +322,16 @@ describe("a county's 汇总表 as counties fill it in", () => {
     // Said once, at the top: the 审批表's columns the sheet does not have.
     expect(table.missingColumns).toEqual(["是否仍在技能岗位", "符合条件", "主要技术成果", "主要事迹"]);
     // The blank line inside the table, the total, the signers, the seal and the note: none is a person.
-    expect(table.skipped.map((k) => k.reason)).toEqual(["空行", "空行", "合计行", "签名栏", "盖章栏", "表后说明"]);
+    expect(table.skipped.map((k) => [k.lines, k.reason])).toEqual([
+      ["1", "表头上方的标题或填报说明"],
+      ["2", "表头上方的标题或填报说明"],
+      ["6", "空行"],
+      ["8", "空行"],
+      ["9", "合计行"],
+      ["10", "签名栏"],
+      ["11", "盖章栏"],
+      ["12", "表后说明"],
+    ]);
 
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const campaign = await campaignNumbered(51);
