@@ -21,4 +21,26 @@ describe("the environment", () => {
       databaseUrl: "postgres://u@h/db",
     });
   });
+
+  it("keeps SMS in the outbox unless a provider is configured in full", () => {
+    expect(env({}).sms).toEqual({ driver: "outbox" });
+    expect(() => env({ SMS_DRIVER: "carrier-pigeon" })).toThrow(/SMS_DRIVER must be outbox or aliyun/);
+    expect(() => env({ SMS_DRIVER: "aliyun", SMS_TEMPLATES: "returned:SMS_1" })).toThrow(/SMS_ACCESS_KEY_ID is required/);
+    expect(() => env({ SMS_DRIVER: "aliyun", SMS_TEMPLATES: "returned" })).toThrow(/SMS_TEMPLATES must be category:code pairs/);
+    const aliyun = {
+      SMS_DRIVER: "aliyun",
+      SMS_TEMPLATES: "returned:SMS_1, approved:SMS_2",
+      SMS_ACCESS_KEY_ID: "k",
+      SMS_ACCESS_KEY_SECRET: "s",
+      SMS_SIGN_NAME: "台州市总工会",
+    };
+    expect(env(aliyun).sms).toEqual({
+      driver: "aliyun",
+      endpoint: "https://dysmsapi.aliyuncs.com/",
+      accessKeyId: "k",
+      accessKeySecret: "s",
+      signName: "台州市总工会",
+      templates: { returned: "SMS_1", approved: "SMS_2" },
+    });
+  });
 });

@@ -21,6 +21,10 @@ export interface Env {
   seedDemo: boolean | null;
   /** A reverse proxy in front appends the client's address to X-Forwarded-For; without one the header is anyone's to write. */
   trustProxy: boolean;
+  /** How text messages leave: kept in the outbox (the default), or sent through Aliyun's SMS API. */
+  sms:
+    | { driver: "outbox" }
+    | { driver: "aliyun"; endpoint: string; accessKeyId: string; accessKeySecret: string; signName: string; templates: Record<string, string> };
 }
 
 export class EnvError extends Error {}
@@ -54,5 +58,34 @@ export function env(source: Record<string, string | undefined> = process.env): E
     cookieSecure: flag("COOKIE_SECURE", source.COOKIE_SECURE) ?? production,
     seedDemo: flag("SEED_DEMO", source.SEED_DEMO),
     trustProxy: flag("TRUST_PROXY", source.TRUST_PROXY) ?? false,
+    sms: smsSettings(source),
+  };
+}
+
+function smsSettings(source: Record<string, string | undefined>): Env["sms"] {
+  const driver = source.SMS_DRIVER || "outbox";
+  if (driver === "outbox") return { driver };
+  if (driver !== "aliyun") throw new EnvError(`SMS_DRIVER must be outbox or aliyun (given: ${JSON.stringify(driver)})`);
+  const need = (name: string) => {
+    const value = source[name];
+    if (!value) throw new EnvError(`${name} is required when SMS_DRIVER=aliyun`);
+    return value;
+  };
+  // SMS_TEMPLATES: the provider's template code per category, e.g. "returned:SMS_1234,approved:SMS_5678".
+  const templates: Record<string, string> = {};
+  for (const pair of need("SMS_TEMPLATES").split(",")) {
+    const [category, code] = pair.split(":").map((p) => p.trim());
+    if (!category || !code) throw new EnvError(`SMS_TEMPLATES must be category:code pairs separated by commas (given: ${JSON.stringify(pair)})`);
+    templates[category] = code;
+  }
+  const endpoint = source.SMS_ENDPOINT || "https://dysmsapi.aliyuncs.com/";
+  if (!/^https?:\/\//.test(endpoint)) throw new EnvError("SMS_ENDPOINT must be an http(s) address");
+  return {
+    driver,
+    endpoint,
+    accessKeyId: need("SMS_ACCESS_KEY_ID"),
+    accessKeySecret: need("SMS_ACCESS_KEY_SECRET"),
+    signName: need("SMS_SIGN_NAME"),
+    templates,
   };
 }

@@ -440,7 +440,72 @@ export interface StudioPlanUnitTable {
   target: number;
 }
 
+export interface AuditFanoutTable {
+  audit_id: number;
+  done_at: CreatedAt;
+}
+
+export interface MessageTable {
+  id: Generated<number>;
+  user_id: string;
+  audit_id: number | null;
+  category: string;
+  text: string;
+  link: string | null;
+  created_at: CreatedAt;
+  read_at: Date | null;
+}
+
+export type SmsMode = "immediate" | "digest" | "off";
+
+export interface NotificationPreferenceTable {
+  user_id: string;
+  category: string;
+  sms: SmsMode;
+}
+
+export type SmsStatus = "queued" | "held" | "sent" | "failed";
+
+export interface SmsMessageTable {
+  id: Generated<number>;
+  user_id: string | null;
+  org_unit_id: number | null;
+  phone_cipher: string;
+  phone_hash: string;
+  phone_masked: string;
+  template: string;
+  params: ColumnType<Record<string, string>, string, string>;
+  text: string;
+  status: SmsStatus;
+  driver: string | null;
+  provider_id: string | null;
+  error: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
+export interface JobTable {
+  id: Generated<number>;
+  kind: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  unique_key: string | null;
+  run_at: ColumnType<Date, Date | undefined, Date>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: Date | null;
+  done_at: Date | null;
+  failed_at: Date | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  audit_fanout: AuditFanoutTable;
+  message: MessageTable;
+  notification_preference: NotificationPreferenceTable;
+  sms_message: SmsMessageTable;
+  job: JobTable;
   studio_plan: StudioPlanTable;
   studio_plan_unit: StudioPlanUnitTable;
   publication_consent: PublicationConsentTable;

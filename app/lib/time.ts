@@ -80,3 +80,25 @@ export function fromDateTimeLocal(value: string): Date | null {
   // A day that does not exist (2 月 30 日) rolls over in Date; refuse it instead.
   return Number.isNaN(instant.getTime()) || toDateTimeLocal(instant) !== value ? null : instant;
 }
+
+/** The hour of the day on a Taizhou clock (0–23). */
+export function hourInTaizhou(now: Date = new Date()): number {
+  return new Date(now.getTime() + 8 * 3_600_000).getUTCHours();
+}
+
+/** The next instant a Taizhou clock shows `hour`:00 (today's, if still ahead). */
+export function nextTaizhouHour(hour: number, now: Date = new Date()): Date {
+  const today = startOfDay(todayInTaizhou(now)).getTime() + hour * 3_600_000;
+  return new Date(today > now.getTime() ? today : today + DAY_MS);
+}
+
+/** A Taizhou date `days` working days (Monday to Friday) after `date`. Public holidays are not known here. */
+export function addWorkingDays(date: string, days: number): string {
+  let t = startOfDay(date).getTime();
+  for (let left = days; left > 0;) {
+    t += DAY_MS;
+    const weekday = new Date(t + 8 * 3_600_000).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left--;
+  }
+  return dateInTaizhou(t);
+}

@@ -10,6 +10,7 @@ import * as m0008 from "./0008_plan";
 import * as m0009 from "./0009_figure_indexes";
 import * as m0010 from "./0010_masks";
 import * as m0011 from "./0011_incomplete_nominations";
+import * as m0012 from "./0012_notifications";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0009_figure_indexes": m0009,
   "0010_masks": m0010,
   "0011_incomplete_nominations": m0011,
+  "0012_notifications": m0012,
 };

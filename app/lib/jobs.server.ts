@@ -1,0 +1,126 @@
+import crypto from "node:crypto";
+import { sql } from "kysely";
+import type { DB, Tx } from "~db";
+
+/**
+ * A job queue on the application's own PostgreSQL: jobs are rows, claimed with FOR UPDATE SKIP
+ * LOCKED so several app processes share the work and each job runs once; a failed job is tried
+ * again later (backoff) until its attempts run out; a job that must exist once (a day's digest)
+ * carries a unique key. Considered: pg-boss and graphile-worker — both want their own schema and
+ * LISTEN/NOTIFY on a server connection, which the embedded engine does not offer.
+ */
+
+export interface Job {
+  id: number;
+  kind: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  max_attempts: number;
+}
+
+export type JobHandler = (db: DB, job: Job) => Promise<void>;
+
+/** How long a claimed job is its worker's: a worker that died lets go of it after this. */
+const LEASE_MS = 5 * 60_000;
+
+export async function enqueue(
+  db: DB | Tx,
+  kind: string,
+  payload: Record<string, unknown>,
+  options: { runAt?: Date; uniqueKey?: string; maxAttempts?: number } = {},
+): Promise<void> {
+  await db
+    .insertInto("job")
+    .values({
+      kind,
+      payload: JSON.stringify(payload),
+      run_at: options.runAt ?? new Date(),
+      unique_key: options.uniqueKey ?? null,
+      max_attempts: options.maxAttempts ?? 5,
+    })
+    .onConflict((oc) => oc.column("unique_key").doNothing())
+    .execute();
+}
+
+/** Seconds before the next try: 30 s, 2 min, 8 min, 32 min… */
+export const backoffMs = (attempts: number) => 30_000 * 4 ** Math.max(0, attempts - 1);
+
+async function claim(db: DB, worker: string, limit: number, now: Date): Promise<Job[]> {
+  return db.transaction().execute(async (tx) => {
+    const due = await tx
+      .selectFrom("job")
+      .select("id")
+      .where("done_at", "is", null)
+      .where("failed_at", "is", null)
+      .where("run_at", "<=", now)
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now)]))
+      .orderBy("run_at")
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (!due.length) return [];
+    const rows = await tx
+      .updateTable("job")
+      .set({ locked_by: worker, locked_until: new Date(now.getTime() + LEASE_MS), attempts: sql`attempts + 1` })
+      .where(
+        "id",
+        "in",
+        due.map((d) => d.id),
+      )
+      .returning(["id", "kind", "payload", "attempts", "max_attempts"])
+      .execute();
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  });
+}
+
+/**
+ * Runs what is due now, once: claims a batch, runs each job, records the outcome. Returns how
+ * many jobs ran. A handler that throws is retried later; past its attempts the job is failed.
+ */
+export async function runDueJobs(db: DB, handlers: Record<string, JobHandler>, options: { worker?: string; limit?: number; now?: Date } = {}): Promise<number> {
+  const worker = options.worker ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const now = options.now ?? new Date();
+  const jobs = await claim(db, worker, options.limit ?? 20, now);
+  for (const job of jobs) {
+    const handler = handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`没有处理 ${job.kind} 的程序`);
+      await handler(db, job);
+      await db.updateTable("job").set({ done_at: new Date(), locked_until: null, last_error: null }).where("id", "=", job.id).execute();
+    } catch (error) {
+      const message = String((error as Error).message ?? error).slice(0, 500);
+      const last = job.attempts >= job.max_attempts;
+      await db
+        .updateTable("job")
+        .set({
+          locked_until: null,
+          last_error: message,
+          failed_at: last ? new Date() : null,
+          run_at: new Date(now.getTime() + backoffMs(job.attempts)),
+        })
+        .where("id", "=", job.id)
+        .execute();
+    }
+  }
+  return jobs.length;
+}
+
+/**
+ * The worker inside each app process: every few seconds it runs what is due. Several processes
+ * may run one each; the claim keeps them from doing a job twice. A tick never overlaps the last.
+ */
+export function startWorker(db: DB, tick: (db: DB) => Promise<unknown>, everyMs = 3000): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    tick(db)
+      .catch((error) => console.error("后台任务出错：", error))
+      .finally(() => {
+        running = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
