@@ -9,9 +9,15 @@ import { withoutStrayNuls } from "~/lib/stray-nuls.server";
 import { env } from "~db/env";
 import { takeExtendedSessionCookie } from "~/auth/session.server";
 import { getDb } from "~/db.server";
+import { startWorker } from "~/lib/jobs.server";
+import { backgroundTick } from "~/modules/notifications/notify.server";
 
 // A bad setting stops the server as it starts, with the variable named, not on the first request.
 env();
+
+// Each server process runs the background work (fan-out of messages, SMS, digests) on the same
+// database; the job queue's claims keep several processes from doing a job twice.
+if (process.env.NODE_ENV !== "test" && !process.env.VITEST) startWorker(getDb(), (db) => backgroundTick(db));
 
 const ABORT_DELAY = 5_000;
 

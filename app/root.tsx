@@ -3,6 +3,8 @@ import { json } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import { getUser } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { workCounts } from "~/modules/notifications/inbox.server";
 import { AppShell } from "~/components/AppShell";
 import { useNonce } from "~/components/nonce";
 import styles from "~/styles/app.css";
@@ -16,7 +18,9 @@ export const meta: MetaFunction = () => [{ title: "匠心 · 台州工匠服务�
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
-  return json({ user });
+  // The navigation's badges: what waits for the user, and their unread messages.
+  const counts = user ? await workCounts(getDb(), user) : null;
+  return json({ user, counts });
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -44,9 +48,9 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, counts } = useLoaderData<typeof loader>();
   return (
-    <AppShell user={user}>
+    <AppShell user={user} counts={counts}>
       <Outlet />
     </AppShell>
   );

@@ -33,6 +33,7 @@ export const PERMISSIONS = {
   "org_unit.manage": ["city_admin"],
   "user.manage": ["city_admin"],
   "audit.read": ["city_admin"],
+  "sms.log": ["city_admin"],
   "campaign.read": ["city_admin", "county_officer"],
   "campaign.manage": ["city_admin"],
   "nomination.create": ["city_admin", "county_officer"],

@@ -6,10 +6,13 @@ interface NavItem {
   to: string;
   label: string;
   permission?: Permission;
+  /** Which of the root loader's counts shows beside the link. */
+  badge?: "todo" | "unread";
 }
 
 const NAV: NavItem[] = [
-  { to: "/home", label: "工作台" },
+  { to: "/home", label: "工作台", badge: "todo" },
+  { to: "/inbox", label: "消息", badge: "unread" },
   { to: "/dashboard", label: "数据看板", permission: "dashboard.read" },
   { to: "/studios", label: "工匠工作室", permission: "studio.read" },
   { to: "/milestones/pending", label: "待核实成果", permission: "milestone.verify" },
@@ -22,9 +25,10 @@ const NAV: NavItem[] = [
   { to: "/org-units", label: "组织单位", permission: "org_unit.read" },
   { to: "/users", label: "用户管理", permission: "user.manage" },
   { to: "/audit", label: "操作日志", permission: "audit.read" },
+  { to: "/sms", label: "短信记录", permission: "sms.log" },
 ];
 
-export function AppShell({ user, children }: { user: SessionUser | null; children: ReactNode }) {
+export function AppShell({ user, counts, children }: { user: SessionUser | null; counts?: { todo: number; unread: number } | null; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const items = NAV.filter((item) => !item.permission || can(user, item.permission));
   return (
@@ -42,11 +46,22 @@ export function AppShell({ user, children }: { user: SessionUser | null; childre
           <>
             <button type="button" className="menu-toggle" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen((v) => !v)}>
               菜单
+              {/* On a phone the menu is closed: its button carries what waits inside. */}
+              {counts && counts.todo + counts.unread ? (
+                <span className="count" aria-label={`${counts.todo}项待办，${counts.unread}条未读消息`}>
+                  {counts.todo + counts.unread}
+                </span>
+              ) : null}
             </button>
             <nav id="main-nav" className={open ? "nav open" : "nav"} aria-label="主导航">
               {items.map((item) => (
                 <NavLink key={item.to} to={item.to} onClick={() => setOpen(false)}>
                   {item.label}
+                  {item.badge && counts?.[item.badge] ? (
+                    <span className="count" aria-label={item.badge === "todo" ? `${counts.todo}项待办` : `${counts.unread}条未读`}>
+                      {counts[item.badge]}
+                    </span>
+                  ) : null}
                 </NavLink>
               ))}
               <div className="nav-user">

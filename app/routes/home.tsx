@@ -15,6 +15,7 @@ import { actionLabel, entityLabel } from "~/modules/audit/labels";
 import { latestCampaign } from "~/modules/campaigns/campaigns.server";
 import { openStudioOf } from "~/modules/studios/studios.server";
 import { DataTable } from "~/components/DataTable";
+import { todosFor } from "~/modules/notifications/inbox.server";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · 匠心" }];
 
@@ -25,7 +26,8 @@ const noAudit = async () => [] as Awaited<ReturnType<typeof listAudit>>["rows"];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const [units, recent, unit, me, campaign, failedSignIns] = await Promise.all([
+  const [todos, units, recent, unit, me, campaign, failedSignIns] = await Promise.all([
+    todosFor(db, user),
     user.role === "craftsman" ? noUnits() : peopleByUnit(db, user),
     user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
     user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
@@ -38,6 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     role: user.role,
     user,
+    todos,
     units,
     recent,
     unit: unit ?? null,
@@ -63,6 +66,28 @@ export default function Home() {
           自您上次登录以来，有 {data.failedSignIns} 次使用您的用户名、但密码错误的登录尝试。如果不是您本人，请尽快修改密码并告知市总工会。
         </p>
       ) : null}
+      <div className="card">
+        <h2>我的待办{data.todos.length ? `（${data.todos.length}）` : ""}</h2>
+        {data.todos.length ? (
+          <ul className="todo-list">
+            {data.todos.map((item) => (
+              <li key={item.link + item.label} className={item.overdue ? "overdue" : undefined}>
+                <Link to={item.link}>{item.label}</Link>
+                <small>
+                  {" "}
+                  · 自 {item.since} 起{item.due ? `，应于 ${item.due} 前办理` : ""}
+                  {item.overdue ? "（已逾期）" : ""}
+                </small>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="empty">目前没有等您办理的事项。</p>
+        )}
+        <p>
+          <Link to="/inbox">查看消息</Link>
+        </p>
+      </div>
 
       {data.role === "city_admin" ? (
         <>

@@ -56,17 +56,48 @@ describe("an education subsidy, every step in the browser", () => {
     await expect.poll(() => status(craftsman)).toContain("待县级总工会审核");
 
     const county = await as("wenling", "subsidy-county", url);
-    await county.getByLabel("理由").first().fill("请补充第二学期学费收据");
+    await county.getByLabel("理由").first().fill("学费收据照片不清晰");
     await county.getByRole("button", { name: "退回修改" }).click();
     await expect.poll(() => status(county)).toBe("退回修改");
 
-    await craftsman.reload();
-    expect(await craftsman.locator("main").textContent()).toContain("请补充第二学期学费收据");
+    // The craftsman hears of it: a badge on the phone's menu, the message in the inbox, the to-do at home.
+    await expect
+      .poll(
+        async () => {
+          await craftsman.goto(`${baseUrl()}/home`);
+          return craftsman.locator(".menu-toggle .count").count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    expect(await craftsman.locator("main").textContent()).toContain("修改补助申请：学费收据照片不清晰");
+    // The message comes from the server's background work a moment after the step.
+    await expect
+      .poll(
+        async () => {
+          await craftsman.goto(`${baseUrl()}/inbox`);
+          return craftsman.locator(".message-list").count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    await craftsman.getByRole("link", { name: "您的补助申请被退回：学费收据照片不清晰" }).click();
+    await craftsman.waitForURL(url);
     await attach(craftsman, "学费收据", "第二学期收据.pdf");
     await craftsman.getByRole("button", { name: "提交申请" }).click();
     await expect.poll(() => status(craftsman)).toContain("待县级总工会审核");
 
-    await county.reload();
+    // …and the county officer's to-do shows it again.
+    await expect
+      .poll(
+        async () => {
+          await county.goto(`${baseUrl()}/home`);
+          return county.locator(".todo-list").textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/审核补助申请：/);
+    await county.goto(url);
     await county.getByRole("button", { name: "县级审核通过" }).click();
     await expect.poll(() => status(county)).toContain("待市总工会审批");
 

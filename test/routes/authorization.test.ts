@@ -251,6 +251,17 @@ beforeAll(async () => {
       loader: "++++++",
       actions: { upload: { form: {}, expect: "L--+-+" } },
     },
+    inbox: {
+      path: "/inbox",
+      loader: "L+++++",
+      actions: {
+        "read-all": { form: { intent: "read-all" }, expect: "L+++++" },
+        preferences: { form: { intent: "preferences", sms_returned: "off" }, expect: "L+++++" },
+      },
+    },
+    // Nobody opens anyone else's message: the ids here are no one's.
+    "inbox.$messageId": { path: "/inbox/999999", params: { messageId: "999999" }, loader: "L-----" },
+    sms: { path: "/sms", loader: "L----+" },
     "org-units._index": { path: "/org-units", loader: "L--+++", actions: { create: { form: {}, expect: "L----+" } } },
     "people.$personId._index": {
       path: `/people/${personA}`,

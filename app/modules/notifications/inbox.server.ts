@@ -1,0 +1,196 @@
+import type { DB } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import type { SmsMode } from "~db/types";
+import { paginate } from "~/lib/sql";
+import type { Result } from "~/lib/result";
+import { addWorkingDays, dateInTaizhou, todayInTaizhou } from "~/lib/time";
+import { CATEGORIES, SMS_CATEGORIES, type Category } from "~/modules/notifications/rules";
+
+/** 站内消息: always on, each user's own. */
+
+export function listMessages(db: DB, user: SessionUser, page = 1) {
+  const own = db.selectFrom("message").where("user_id", "=", user.id);
+  return paginate(own.select(["id", "category", "text", "link", "created_at", "read_at"]).orderBy("id", "desc"), own, page);
+}
+
+export async function unreadCount(db: DB, user: SessionUser): Promise<number> {
+  const row = await db
+    .selectFrom("message")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", user.id)
+    .where("read_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Marks one message read (only the user's own: anyone else's is no message of theirs). */
+export async function markRead(db: DB, user: SessionUser, id: number): Promise<Result> {
+  const updated = await db
+    .updateTable("message")
+    .set({ read_at: new Date() })
+    .where("id", "=", id)
+    .where("user_id", "=", user.id)
+    .where("read_at", "is", null)
+    .returning("id")
+    .executeTakeFirst();
+  if (updated) return { ok: true };
+  const mine = await db.selectFrom("message").select("id").where("id", "=", id).where("user_id", "=", user.id).executeTakeFirst();
+  return mine ? { ok: true } : { ok: false, status: 404, message: "消息不存在" };
+}
+
+/** Opens one of the user's messages: read from now on, and where it leads. */
+export async function openMessage(db: DB, user: SessionUser, id: number): Promise<Result<{ link: string | null }>> {
+  const message = await db.selectFrom("message").select(["id", "link"]).where("id", "=", id).where("user_id", "=", user.id).executeTakeFirst();
+  if (!message) return { ok: false, status: 404, message: "消息不存在" };
+  await markRead(db, user, id);
+  return { ok: true, link: message.link };
+}
+
+export async function markAllRead(db: DB, user: SessionUser): Promise<void> {
+  await db.updateTable("message").set({ read_at: new Date() }).where("user_id", "=", user.id).where("read_at", "is", null).execute();
+}
+
+/** The SMS choice per category: immediate by default. */
+export async function smsPreferences(db: DB, user: SessionUser): Promise<Array<{ category: Category; label: string; sms: SmsMode }>> {
+  const rows = await db.selectFrom("notification_preference").select(["category", "sms"]).where("user_id", "=", user.id).execute();
+  return SMS_CATEGORIES.map((category) => ({ category, label: CATEGORIES[category], sms: rows.find((r) => r.category === category)?.sms ?? "immediate" }));
+}
+
+export async function setSmsPreferences(db: DB, user: SessionUser, choices: Partial<Record<Category, SmsMode>>): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    for (const [category, sms] of Object.entries(choices) as Array<[Category, SmsMode]>) {
+      if (!SMS_CATEGORIES.includes(category)) continue;
+      await tx
+        .insertInto("notification_preference")
+        .values({ user_id: user.id, category, sms })
+        .onConflict((oc) => oc.columns(["user_id", "category"]).doUpdateSet({ sms }))
+        .execute();
+    }
+  });
+}
+
+/** The city's 短信记录: every SMS, its number masked, newest first. */
+export function smsLog(db: DB, page = 1) {
+  const all = db.selectFrom("sms_message");
+  return paginate(
+    all.select(["id", "phone_masked", "template", "text", "status", "driver", "error", "created_at", "sent_at"]).orderBy("id", "desc"),
+    all,
+    page,
+  );
+}
+
+/** Policy as data: how long each kind of review may take, in working days, before it is overdue. */
+export const DUE_WORKING_DAYS = { countyReview: 10, cityReview: 10, payment: 15 } as const;
+
+export interface TodoItem {
+  label: string;
+  link: string;
+  /** When the item started waiting. */
+  since: string;
+  due: string | null;
+  overdue: boolean;
+}
+
+function item(label: string, link: string, since: Date, dueDays: number | null, today: string): TodoItem {
+  const start = dateInTaizhou(since);
+  const due = dueDays === null ? null : addWorkingDays(start, dueDays);
+  return { label, link, since: start, due, overdue: due !== null && due < today };
+}
+
+/**
+ * 我的待办: what waits for this user, from the workflow states in their scope — each item the
+ * exact page to act on, oldest first. Computed, never stored, so it cannot disagree with the records.
+ */
+export async function todosFor(db: DB, user: SessionUser, today = todayInTaizhou()): Promise<TodoItem[]> {
+  const items: TodoItem[] = [];
+  if (user.role === "county_officer" && user.orgUnitId) {
+    const unit = user.orgUnitId;
+    for (const s of await db
+      .selectFrom("studio")
+      .select(["id", "name", "updated_at"])
+      .where("org_unit_id", "=", unit)
+      .where("status", "=", "submitted")
+      .execute()) {
+      items.push(item(`审核工作室申请：${s.name}`, `/studios/${s.id}`, s.updated_at, DUE_WORKING_DAYS.countyReview, today));
+    }
+    for (const a of await db
+      .selectFrom("subsidy_application as a")
+      .innerJoin("person", "person.id", "a.person_id")
+      .select(["a.id", "person.name", "a.updated_at"])
+      .where("a.org_unit_id", "=", unit)
+      .where("a.status", "=", "submitted")
+      .execute()) {
+      items.push(item(`审核补助申请：${a.name}`, `/subsidies/${a.id}`, a.updated_at, DUE_WORKING_DAYS.countyReview, today));
+    }
+    for (const m of await db
+      .selectFrom("milestone")
+      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+      .innerJoin("studio", "studio.id", "mentorship.studio_id")
+      .innerJoin("person", "person.id", "mentorship.apprentice_id")
+      .select(["mentorship.id", "person.name", "milestone.created_at"])
+      .where("studio.org_unit_id", "=", unit)
+      .where("milestone.status", "=", "pending")
+      .execute()) {
+      items.push(item(`核实学徒成果：${m.name}`, `/mentorships/${m.id}`, m.created_at, DUE_WORKING_DAYS.countyReview, today));
+    }
+  }
+  if (user.role === "city_admin") {
+    for (const s of await db.selectFrom("studio").select(["id", "name", "updated_at"]).where("status", "=", "county_reviewed").execute()) {
+      items.push(item(`授牌：${s.name}`, `/studios/${s.id}`, s.updated_at, DUE_WORKING_DAYS.cityReview, today));
+    }
+    for (const a of await db
+      .selectFrom("subsidy_application as a")
+      .innerJoin("person", "person.id", "a.person_id")
+      .select(["a.id", "a.status", "person.name", "a.updated_at"])
+      .where("a.status", "in", ["county_approved", "approved"])
+      .execute()) {
+      const approving = a.status === "county_approved";
+      items.push(
+        item(
+          `${approving ? "批准补助申请" : "登记补助拨付"}：${a.name}`,
+          `/subsidies/${a.id}`,
+          a.updated_at,
+          approving ? DUE_WORKING_DAYS.cityReview : DUE_WORKING_DAYS.payment,
+          today,
+        ),
+      );
+    }
+  }
+  if (user.role === "craftsman" && user.personId) {
+    for (const s of await db
+      .selectFrom("studio")
+      .select(["id", "name", "updated_at"])
+      .where("person_id", "=", user.personId)
+      .where("status", "=", "returned")
+      .execute()) {
+      items.push(item(`修改工作室申请：${s.name}`, `/studios/${s.id}`, s.updated_at, null, today));
+    }
+    for (const a of await db
+      .selectFrom("subsidy_application")
+      .select(["id", "status_reason", "updated_at"])
+      .where("person_id", "=", user.personId)
+      .where("status", "=", "returned")
+      .execute()) {
+      items.push(item(`修改补助申请${a.status_reason ? `：${a.status_reason}` : ""}`, `/subsidies/${a.id}`, a.updated_at, null, today));
+    }
+    for (const m of await db
+      .selectFrom("milestone")
+      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+      .innerJoin("studio", "studio.id", "mentorship.studio_id")
+      .innerJoin("person", "person.id", "mentorship.apprentice_id")
+      .select(["mentorship.id", "person.name", "milestone.reviewed_at", "milestone.created_at"])
+      .where("studio.person_id", "=", user.personId)
+      .where("milestone.status", "=", "rejected")
+      .where("mentorship.status", "=", "active")
+      .execute()) {
+      items.push(item(`学徒${m.name}的成果不予认定，请重新登记`, `/mentorships/${m.id}`, m.reviewed_at ?? m.created_at, null, today));
+    }
+  }
+  return items.sort((a, b) => a.since.localeCompare(b.since));
+}
+
+/** The navigation's badges: the to-do list's length and the unread messages. */
+export async function workCounts(db: DB, user: SessionUser): Promise<{ todo: number; unread: number }> {
+  const [todos, unread] = await Promise.all([todosFor(db, user), unreadCount(db, user)]);
+  return { todo: todos.length, unread };
+}

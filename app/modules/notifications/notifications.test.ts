@@ -1,0 +1,306 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDb } from "../../../test/db";
+import { makeAwardee, makeUser } from "../../../test/factories";
+import type { SessionUser } from "~/auth/roles";
+import { enqueue, runDueJobs } from "~/lib/jobs.server";
+import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
+import { listMessages, markAllRead, markRead, setSmsPreferences, todosFor, unreadCount } from "~/modules/notifications/inbox.server";
+import { fanOut, sendSmsJob } from "~/modules/notifications/notify.server";
+import { applicationSchema } from "~/modules/subsidies/schema";
+import { addAttachments, createApplication, findApplication, savePolicy, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
+import type { SubsidyStep } from "~/modules/subsidies/policy";
+
+const t = useTestDb();
+const PDF = new TextEncoder().encode("%PDF-1.4\n");
+const YEAR = 2026;
+const TODAY = "2026-06-01";
+
+async function subsidyReadyToSubmit(applicant: SessionUser) {
+  const created = await createApplication(
+    t.db,
+    applicant,
+    YEAR,
+    applicationSchema.parse({
+      currentEducation: "大专",
+      targetDegree: "本科",
+      institution: "浙江工业大学",
+      programme: "机械工程",
+      studyMode: "part_time",
+      enrolledOn: "2025-09-01",
+      expectedGraduation: "2028-07-01",
+      tuition: "24000",
+      requested: "12000",
+    }),
+  );
+  if (!created.ok || !("id" in created)) throw new Error(JSON.stringify(created));
+  const app = (await findApplication(t.db, created.id))!;
+  await addAttachments(t.db, applicant, app, "admission", [{ name: "录取.pdf", bytes: PDF }]);
+  await addAttachments(t.db, applicant, app, "receipt", [{ name: "收据.pdf", bytes: PDF }]);
+  return created.id;
+}
+
+describe("who hears of a subsidy application, and what waits for whom", () => {
+  it("gives each of the six visitors exactly their messages and to-dos after every step", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    await savePolicy(t.db, city, YEAR, {
+      budget: 10_000_000,
+      sharePercent: 50,
+      holdbackPercent: 0,
+      yearsAfterAward: 10,
+      open: true,
+      caps: { 本科: 1_500_000 },
+    });
+    const { user: applicant } = await makeAwardee(t.db, "wenling", "林建波");
+    const { user: neighbour } = await makeAwardee(t.db, "wenling", "王秀英");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const everyone = { applicant, neighbour, county, otherCounty, city };
+    const id = await subsidyReadyToSubmit(applicant);
+    const link = `/subsidies/${id}`;
+
+    const seen = new Map<string, number>();
+    /** What each visitor has that is new since the last look: message texts, and their to-do list. */
+    const look = async () => {
+      await fanOut(t.db);
+      const out: Record<string, { messages: string[]; todos: string[] }> = {};
+      for (const [who, user] of Object.entries(everyone)) {
+        const messages = (await listMessages(t.db, user)).rows.filter((m) => m.id > (seen.get(who) ?? 0) && m.link === link);
+        seen.set(who, Math.max(seen.get(who) ?? 0, ...messages.map((m) => m.id)));
+        const todos = (await todosFor(t.db, user, TODAY)).filter((i) => i.link === link).map((i) => i.label);
+        out[who] = { messages: messages.map((m) => m.text).reverse(), todos };
+      }
+      return out;
+    };
+    const none = { messages: [], todos: [] };
+    const step = async (
+      actor: SessionUser,
+      name: SubsidyStep,
+      expected: string,
+      extra: { reason?: string; amount?: string; date?: string; voucher?: string } = {},
+    ) => {
+      const result = await takeSubsidyStep(t.db, actor, id, name, {
+        expected,
+        reason: extra.reason ?? null,
+        confirmed: true,
+        ...extra,
+        voucher: extra.voucher ?? null,
+      });
+      expect(result).toMatchObject({ ok: true });
+      return look();
+    };
+
+    expect(await step(applicant, "submit", "draft")).toEqual({
+      applicant: none,
+      neighbour: none,
+      county: { messages: ["林建波提交了学历提升补助申请，请审核"], todos: ["审核补助申请：林建波"] },
+      otherCounty: none,
+      city: none,
+    });
+    expect(await step(county, "county_return", "submitted", { reason: "学费收据照片不清晰" })).toEqual({
+      applicant: { messages: ["您的补助申请被退回：学费收据照片不清晰"], todos: ["修改补助申请：学费收据照片不清晰"] },
+      neighbour: none,
+      county: none,
+      otherCounty: none,
+      city: none,
+    });
+    expect(await step(applicant, "submit", "returned")).toEqual({
+      applicant: none,
+      neighbour: none,
+      county: { messages: ["林建波提交了学历提升补助申请，请审核"], todos: ["审核补助申请：林建波"] },
+      otherCounty: none,
+      city: none,
+    });
+    expect(await step(county, "county_approve", "submitted")).toEqual({
+      applicant: { messages: ["您的补助申请已通过温岭市审核，等待市总工会批准"], todos: [] },
+      neighbour: none,
+      county: none,
+      otherCounty: none,
+      city: { messages: ["温岭市审核通过了林建波的补助申请，请批准"], todos: ["批准补助申请：林建波"] },
+    });
+    expect(await step(city, "city_approve", "county_approved", { amount: "12000" })).toEqual({
+      applicant: { messages: ["您的补助申请已获市总工会批准"], todos: [] },
+      neighbour: none,
+      county: { messages: ["林建波的补助申请已获市总工会批准"], todos: [] },
+      otherCounty: none,
+      city: { messages: [], todos: ["登记补助拨付：林建波"] },
+    });
+    expect(await step(city, "disburse", "approved", { date: "2026-06-01", voucher: "CW-1" })).toEqual({
+      applicant: { messages: ["您的学历提升补助已拨付"], todos: [] },
+      neighbour: none,
+      county: none,
+      otherCounty: none,
+      city: none,
+    });
+    // Fanned out once: another pass changes nothing.
+    expect(await look()).toEqual({ applicant: none, neighbour: none, county: none, otherCounty: none, city: none });
+
+    // Read and unread, and nobody marks anyone else's.
+    expect(await unreadCount(t.db, applicant)).toBe(4);
+    const [latest] = (await listMessages(t.db, applicant)).rows;
+    expect(await markRead(t.db, county, latest.id)).toMatchObject({ ok: false, status: 404 });
+    expect(await markRead(t.db, applicant, latest.id)).toEqual({ ok: true });
+    expect(await unreadCount(t.db, applicant)).toBe(3);
+    await markAllRead(t.db, applicant);
+    expect(await unreadCount(t.db, applicant)).toBe(0);
+    // No message carries a full number.
+    const texts = await t.db.selectFrom("message").select("text").execute();
+    expect(texts.every((m) => !/\d{11,}/.test(m.text))).toBe(true);
+  });
+
+  it("tells nobody of a step that rolled back", async () => {
+    const { user: applicant } = await makeAwardee(t.db, "wenling", "回滚者");
+    const id = await subsidyReadyToSubmit(applicant);
+    await t.db
+      .transaction()
+      .execute(async (tx) => {
+        await tx
+          .insertInto("audit_log")
+          .values({ actor_user_id: null, actor_name: "x", entity_type: "subsidy", entity_id: String(id), action: "subsidy_county_return", comment: "不会发出" })
+          .execute();
+        throw new Error("rolled back");
+      })
+      .catch(() => undefined);
+    await fanOut(t.db);
+    expect((await listMessages(t.db, applicant)).rows).toEqual([]);
+  });
+});
+
+/** A stand-in for Aliyun's SMS API: checks the signature as the provider does, fails when told to. */
+function standIn(secret: string) {
+  const received: Array<Record<string, string>> = [];
+  let failNext = 0;
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const params = Object.fromEntries(new URLSearchParams(body));
+      const { Signature, ...rest } = params;
+      res.setHeader("Content-Type", "application/json");
+      if (Signature !== aliyunSignature("POST", rest, secret)) {
+        res.statusCode = 400;
+        return res.end(JSON.stringify({ Code: "SignatureDoesNotMatch", Message: "签名错误" }));
+      }
+      if (failNext > 0) {
+        failNext--;
+        res.statusCode = 503;
+        return res.end(JSON.stringify({ Code: "ServiceUnavailable", Message: "稍后再试" }));
+      }
+      received.push(params);
+      res.end(JSON.stringify({ Code: "OK", BizId: `biz-${received.length}`, RequestId: "r" }));
+    });
+  });
+  return { server, received, failOnce: () => (failNext = 1) };
+}
+
+describe("SMS through the provider's API", () => {
+  const provider = standIn("test-secret");
+  let gateway: SmsGateway;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => provider.server.listen(0, "127.0.0.1", resolve));
+    const { port } = provider.server.address() as AddressInfo;
+    gateway = smsGateway({
+      driver: "aliyun",
+      endpoint: `http://127.0.0.1:${port}/`,
+      accessKeyId: "test-key",
+      accessKeySecret: "test-secret",
+      signName: "台州市总工会",
+      templates: { returned: "SMS_0001", approved: "SMS_0002", todo: "SMS_0003", digest: "SMS_0004" },
+    });
+  });
+  afterAll(() => new Promise<void>((resolve) => provider.server.close(() => resolve())));
+
+  const at = (taizhou: string) => new Date(`${taizhou}+08:00`);
+
+  it("sends a signed request, holds messages in quiet hours until 08:00, keeps each number to its limits, and retries a failure", async () => {
+    const { user } = await makeAwardee(t.db, "wenling", "短信人");
+    const payload = { userId: user.id, category: "returned", text: "您的补助申请被退回：收据不清晰", subject: "补助申请", reason: "收据不清晰" };
+    const run = (now: string) => runDueJobs(t.db, { "sms.send": sendSmsJob(gateway, () => at(now)) }, { now: at(now) });
+    const sent = () =>
+      t.db.selectFrom("sms_message").select(["status", "text", "phone_masked"]).where("user_id", "=", user.id).where("status", "=", "sent").execute();
+
+    // 22:00: quiet hours. The job waits for the morning, nothing is sent.
+    await enqueue(t.db, "sms.send", payload, { runAt: at("2026-06-01T22:00:00") });
+    await run("2026-06-01T22:00:00");
+    await run("2026-06-02T07:59:00");
+    expect(await sent()).toEqual([]);
+    await run("2026-06-02T08:00:00");
+    expect(await sent()).toHaveLength(1);
+    const request = provider.received.at(-1)!;
+    expect(request).toMatchObject({ Action: "SendSms", SignName: "台州市总工会", TemplateCode: "SMS_0001", AccessKeyId: "test-key" });
+    expect(JSON.parse(request.TemplateParam)).toEqual({ subject: "补助申请", reason: "收据不清晰" });
+    expect((await sent())[0].phone_masked).toMatch(/^\d{3}\*{4}\d{4}$/);
+
+    // A second one within the minute waits a minute; the provider failing once is tried again.
+    await enqueue(t.db, "sms.send", payload, { runAt: at("2026-06-02T08:00:20") });
+    await run("2026-06-02T08:00:30");
+    expect(await sent()).toHaveLength(1);
+    provider.failOnce();
+    await run("2026-06-02T08:01:10");
+    expect(await sent()).toHaveLength(1);
+    const failed = await t.db.selectFrom("sms_message").select("error").where("user_id", "=", user.id).where("status", "=", "failed").execute();
+    expect(failed.map((f) => f.error)).toEqual(["ServiceUnavailable：稍后再试"]);
+    await run("2026-06-02T08:03:00");
+    expect(await sent()).toHaveLength(2);
+
+    // Five an hour: the sixth waits for the hour to pass.
+    for (let i = 0; i < 4; i++) {
+      await enqueue(t.db, "sms.send", payload, { runAt: at(`2026-06-02T08:1${i}:00`) });
+      await run(`2026-06-02T08:1${i}:00`);
+    }
+    expect(await sent()).toHaveLength(5);
+    await enqueue(t.db, "sms.send", payload, { runAt: at("2026-06-02T08:30:00") });
+    await run("2026-06-02T08:30:00");
+    expect(await sent()).toHaveLength(5);
+
+    // Off means off (站内消息 stay on regardless).
+    await setSmsPreferences(t.db, user, { returned: "off" });
+    await enqueue(t.db, "sms.send", payload, { runAt: at("2026-06-03T09:00:00") });
+    await run("2026-06-03T09:00:00");
+    expect(await sent()).toHaveLength(5);
+  });
+});
+
+describe("the job queue", () => {
+  it("runs each job exactly once with two workers at it, and retries a failing one with backoff", async () => {
+    const kind = `count-${Date.now()}`;
+    for (let i = 0; i < 30; i++) await enqueue(t.db, kind, { n: i });
+    const ran: number[] = [];
+    const handler = async (_: unknown, job: { payload: Record<string, unknown> }) => {
+      await new Promise((r) => setTimeout(r, 2));
+      ran.push(Number(job.payload.n));
+    };
+    const drain = async (worker: string) => {
+      while ((await runDueJobs(t.db, { [kind]: handler }, { worker, limit: 3 })) > 0);
+    };
+    await Promise.all([drain("worker-a"), drain("worker-b")]);
+    expect([...ran].sort((a, b) => a - b)).toEqual([...Array(30).keys()]);
+    const byWorker = await t.db.selectFrom("job").select(["locked_by"]).where("kind", "=", kind).where("done_at", "is not", null).execute();
+    expect(byWorker).toHaveLength(30);
+
+    const flaky = `flaky-${Date.now()}`;
+    let calls = 0;
+    await enqueue(t.db, flaky, {}, { maxAttempts: 3 });
+    const failing = {
+      [flaky]: async () => {
+        calls++;
+        if (calls < 3) throw new Error("暂时失败");
+      },
+    };
+    const now = Date.now();
+    await runDueJobs(t.db, failing, { now: new Date(now) });
+    await runDueJobs(t.db, failing, { now: new Date(now + 1000) }); // too early for the retry
+    expect(calls).toBe(1);
+    await runDueJobs(t.db, failing, { now: new Date(now + 31_000) });
+    await runDueJobs(t.db, failing, { now: new Date(now + 31_000 + 121_000) });
+    expect(calls).toBe(3);
+    const job = await t.db.selectFrom("job").select(["attempts", "done_at", "last_error"]).where("kind", "=", flaky).executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ attempts: 3, last_error: null });
+    expect(job.done_at).not.toBeNull();
+
+    // A keyed job exists once, however many processes plan it.
+    await Promise.all([enqueue(t.db, "digest", {}, { uniqueKey: "digest:2026-06-02" }), enqueue(t.db, "digest", {}, { uniqueKey: "digest:2026-06-02" })]);
+    expect(await t.db.selectFrom("job").select("id").where("unique_key", "=", "digest:2026-06-02").execute()).toHaveLength(1);
+  });
+});

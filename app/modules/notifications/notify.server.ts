@@ -1,0 +1,256 @@
+import { sql } from "kysely";
+import type { DB, Tx } from "~db";
+import { enqueue, runDueJobs, type Job, type JobHandler } from "~/lib/jobs.server";
+import { smsGateway, type SmsGateway } from "~/lib/sms.server";
+import { hourInTaizhou, nextTaizhouHour, startOfDay, todayInTaizhou } from "~/lib/time";
+import { decrypt } from "~/modules/people/pii.server";
+import { RULES, SMS_CATEGORIES, render, type Audience, type Category } from "~/modules/notifications/rules";
+
+/**
+ * From the history to the people concerned. Every workflow step writes its history row in its
+ * own transaction; that row is the outbox. The fan-out turns new rows into 站内消息 (and SMS
+ * jobs) once each: a step that rolled back left no row, and a process that died after the commit
+ * left the row for the next tick.
+ */
+
+/** Rows older than this are not fanned out any more (the workers were down for a week). */
+const FANOUT_WINDOW_MS = 7 * 86_400_000;
+
+interface Subject {
+  personId: number;
+  unitId: number;
+  subject: string;
+  owner: string;
+  unit: string;
+  link: string;
+}
+
+/** Who and what a history row is about, per kind of record. */
+const SUBJECTS: Record<string, (tx: Tx, id: number) => Promise<Subject | undefined>> = {
+  subsidy: (tx, id) =>
+    tx
+      .selectFrom("subsidy_application as s")
+      .innerJoin("person", "person.id", "s.person_id")
+      .innerJoin("org_unit", "org_unit.id", "s.org_unit_id")
+      .select(["s.person_id as personId", "s.org_unit_id as unitId", "person.name as owner", "org_unit.short_name as unit"])
+      .select(sql<string>`'补助申请'`.as("subject"))
+      .select(sql<string>`'/subsidies/' || s.id`.as("link"))
+      .where("s.id", "=", id)
+      .executeTakeFirst(),
+  studio: (tx, id) =>
+    tx
+      .selectFrom("studio as s")
+      .innerJoin("person", "person.id", "s.person_id")
+      .innerJoin("org_unit", "org_unit.id", "s.org_unit_id")
+      .select(["s.person_id as personId", "s.org_unit_id as unitId", "person.name as owner", "org_unit.short_name as unit", "s.name as subject"])
+      .select(sql<string>`'/studios/' || s.id`.as("link"))
+      .where("s.id", "=", id)
+      .executeTakeFirst(),
+  milestone: (tx, id) =>
+    tx
+      .selectFrom("milestone")
+      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+      .innerJoin("studio as s", "s.id", "mentorship.studio_id")
+      .innerJoin("person", "person.id", "s.person_id")
+      .innerJoin("person as apprentice", "apprentice.id", "mentorship.apprentice_id")
+      .innerJoin("org_unit", "org_unit.id", "s.org_unit_id")
+      .select(["s.person_id as personId", "s.org_unit_id as unitId", "person.name as owner", "org_unit.short_name as unit", "apprentice.name as subject"])
+      .select(sql<string>`'/mentorships/' || mentorship.id`.as("link"))
+      .where("milestone.id", "=", id)
+      .executeTakeFirst(),
+};
+
+async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actorId: string | null): Promise<string[]> {
+  const users = await tx
+    .selectFrom("app_user")
+    .select("id")
+    .where("active", "=", true)
+    .where((eb) =>
+      eb.or([
+        ...(to.includes("owner") ? [eb("person_id", "=", about.personId)] : []),
+        ...(to.includes("unit") ? [eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)])] : []),
+        ...(to.includes("city") ? [eb("role", "=", "city_admin")] : []),
+      ]),
+    )
+    .execute();
+  // Whoever took the step knows it already.
+  return users.map((u) => u.id).filter((id) => id !== actorId);
+}
+
+/** Turns the history rows not yet fanned out into messages; returns how many rows it handled. */
+export async function fanOut(db: DB, now = new Date(), limit = 200): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const pending = await tx
+      .selectFrom("audit_log as a")
+      .leftJoin("audit_fanout as f", "f.audit_id", "a.id")
+      .select(["a.id", "a.entity_type", "a.entity_id", "a.action", "a.actor_user_id", "a.comment"])
+      .where("f.audit_id", "is", null)
+      .where("a.entity_type", "in", Object.keys(RULES))
+      .where("a.at", ">", new Date(now.getTime() - FANOUT_WINDOW_MS))
+      .orderBy("a.id")
+      .limit(limit)
+      .execute();
+    if (!pending.length) return 0;
+    // Claiming by insert: a second worker's claim waits for this one to commit, then finds them taken.
+    const claimed = await tx
+      .insertInto("audit_fanout")
+      .values(pending.map((p) => ({ audit_id: Number(p.id) })))
+      .onConflict((oc) => oc.column("audit_id").doNothing())
+      .returning("audit_id")
+      .execute();
+    const mine = new Set(claimed.map((c) => Number(c.audit_id)));
+    for (const row of pending) {
+      if (!mine.has(Number(row.id))) continue;
+      const rules = RULES[row.entity_type]?.[row.action];
+      const about = rules && /^\d+$/.test(row.entity_id) ? await SUBJECTS[row.entity_type](tx, Number(row.entity_id)) : undefined;
+      if (!rules || !about) continue;
+      for (const rule of rules) {
+        const text = render(rule.text, { ...about, reason: row.comment });
+        const users = await recipients(tx, rule.to, about, row.actor_user_id);
+        if (!users.length) continue;
+        await tx
+          .insertInto("message")
+          .values(users.map((user_id) => ({ user_id, audit_id: Number(row.id), category: rule.category, text, link: about.link })))
+          .onConflict((oc) => oc.columns(["user_id", "audit_id"]).doNothing())
+          .execute();
+        if (!SMS_CATEGORIES.includes(rule.category)) continue;
+        for (const userId of users) {
+          await enqueue(
+            tx,
+            "sms.send",
+            { userId, category: rule.category, text, subject: about.subject, reason: row.comment ?? "" },
+            { runAt: allowedFrom(now) },
+          );
+        }
+      }
+    }
+    return pending.length;
+  });
+}
+
+/** No SMS between 21:00 and 08:00 Taizhou time: held until the morning. */
+export const QUIET_FROM = 21;
+export const QUIET_UNTIL = 8;
+
+function allowedFrom(now: Date): Date {
+  const hour = hourInTaizhou(now);
+  return hour >= QUIET_FROM || hour < QUIET_UNTIL ? nextTaizhouHour(QUIET_UNTIL, now) : now;
+}
+
+/** Per number: one a minute, five an hour, ten a day (providers' and recipients' patience alike). */
+export const SMS_LIMITS: ReadonlyArray<{ withinMs: number; max: number }> = [
+  { withinMs: 60_000, max: 1 },
+  { withinMs: 3_600_000, max: 5 },
+  { withinMs: 86_400_000, max: 10 },
+];
+
+async function smsPreference(db: DB, userId: string, category: string) {
+  const row = await db.selectFrom("notification_preference").select("sms").where("user_id", "=", userId).where("category", "=", category).executeTakeFirst();
+  return row?.sms ?? "immediate";
+}
+
+/** When the number may be sent to again, or null if now. */
+async function limitedUntil(db: DB, phoneHash: string, now: Date): Promise<Date | null> {
+  const sent = await db
+    .selectFrom("sms_message")
+    .select("sent_at")
+    .where("phone_hash", "=", phoneHash)
+    .where("status", "=", "sent")
+    .where("sent_at", ">", new Date(now.getTime() - 86_400_000))
+    .orderBy("sent_at", "desc")
+    .execute();
+  for (const { withinMs, max } of SMS_LIMITS) {
+    const inWindow = sent.filter((s) => s.sent_at!.getTime() > now.getTime() - withinMs);
+    if (inWindow.length >= max) return new Date(inWindow[max - 1].sent_at!.getTime() + withinMs);
+  }
+  return null;
+}
+
+interface SmsPayload {
+  userId: string;
+  category: Category;
+  text: string;
+  subject: string;
+  reason: string;
+}
+
+/** Sends one SMS job: preference, quiet hours and limits first; a failure the provider may get over is retried. */
+export function sendSmsJob(gateway: SmsGateway, now: () => Date = () => new Date()): JobHandler {
+  return async (db: DB, job: Job) => {
+    const payload = job.payload as unknown as SmsPayload;
+    if ((await smsPreference(db, payload.userId, payload.category)) !== "immediate") return;
+    const person = await db
+      .selectFrom("app_user")
+      .innerJoin("person", "person.id", "app_user.person_id")
+      .select(["person.phone_cipher", "person.phone_hash", "person.phone_masked", "person.org_unit_id"])
+      .where("app_user.id", "=", payload.userId)
+      .executeTakeFirst();
+    if (!person?.phone_cipher || !person.phone_hash || !person.phone_masked) return;
+    const at = now();
+    const later = allowedFrom(at).getTime() > at.getTime() ? allowedFrom(at) : await limitedUntil(db, person.phone_hash, at);
+    if (later) {
+      await enqueue(db, "sms.send", payload as unknown as Record<string, unknown>, { runAt: later });
+      return;
+    }
+    const text = `【匠心】${payload.text}`;
+    const params = { subject: payload.subject.slice(0, 20), reason: payload.reason.slice(0, 20) };
+    const row = await db
+      .insertInto("sms_message")
+      .values({
+        user_id: payload.userId,
+        org_unit_id: person.org_unit_id,
+        phone_cipher: person.phone_cipher,
+        phone_hash: person.phone_hash,
+        phone_masked: person.phone_masked,
+        template: payload.category,
+        params: JSON.stringify(params),
+        text,
+        status: "queued",
+        driver: gateway.driver,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const result = await gateway.send({ phone: decrypt(person.phone_cipher), template: payload.category, params, text });
+    await db
+      .updateTable("sms_message")
+      .set(result.ok ? { status: "sent", sent_at: now(), provider_id: result.providerId } : { status: "failed", error: result.error })
+      .where("id", "=", row.id)
+      .execute();
+    if (!result.ok && result.retry) throw new Error(result.error);
+  };
+}
+
+/**
+ * Those who chose a daily digest get one SMS each morning for the day's messages in those
+ * categories. One job per day whatever the number of processes: its key is the date.
+ */
+export function digestJob(gateway: SmsGateway): JobHandler {
+  return async (db: DB) => {
+    const since = new Date(Date.now() - 86_400_000);
+    const rows = await db
+      .selectFrom("notification_preference as p")
+      .innerJoin("message as m", (join) => join.onRef("m.user_id", "=", "p.user_id").onRef("m.category", "=", "p.category"))
+      .select(["p.user_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("p.sms", "=", "digest")
+      .where("m.created_at", ">", since)
+      .where("m.read_at", "is", null)
+      .groupBy("p.user_id")
+      .execute();
+    const send = sendSmsJob(gateway);
+    for (const r of rows) {
+      const payload = { userId: r.user_id, category: "todo", text: `您有 ${r.n} 条新消息，请登录匠心平台查看`, subject: `${r.n}条新消息`, reason: "" };
+      // The digest itself is not held back by the user's per-category choice.
+      await send(db, { id: 0, kind: "sms.send", payload: { ...payload, category: "digest" }, attempts: 1, max_attempts: 1 });
+    }
+  };
+}
+
+/** One tick of an app process's background work: fan out, plan today's digest, run due jobs. */
+export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(), now = new Date()): Promise<void> {
+  await fanOut(db, now);
+  const today = todayInTaizhou(now);
+  // Today's digest at 08:30, planned by whichever process gets there first.
+  const digestAt = new Date(startOfDay(today).getTime() + (QUIET_UNTIL + 0.5) * 3_600_000);
+  await enqueue(db, "sms.digest", { date: today }, { uniqueKey: `digest:${today}`, runAt: digestAt });
+  await runDueJobs(db, { "sms.send": sendSmsJob(gateway), "sms.digest": digestJob(gateway) }, { now });
+}

@@ -1,0 +1,86 @@
+/**
+ * Who hears of what: one table from a history action to the people it concerns and what they are
+ * told. Data, not code spread over the modules — a new step gets its line here. Texts fill in
+ * {subject} (the record: a studio's name, 补助申请…), {owner} (the craftsman), {unit} (their
+ * county) and {reason} (the step's stated reason); they never carry an ID or phone number.
+ */
+
+/** The record's craftsman, the officers of its county-level unit, the city's officers. */
+export type Audience = "owner" | "unit" | "city";
+
+/** What a message is about; the SMS preference is per category. */
+export const CATEGORIES = {
+  todo: "待办提醒",
+  returned: "退回修改",
+  rejected: "不予通过",
+  approved: "审核通过",
+  paid: "补助拨付",
+  accredited: "授牌",
+  suspended: "暂停或摘牌",
+  verified: "成果认定",
+} as const;
+
+export type Category = keyof typeof CATEGORIES;
+
+/** The categories that matter to people off the platform: these may go out as SMS too. */
+export const SMS_CATEGORIES: readonly Category[] = ["returned", "rejected", "approved", "paid", "accredited", "suspended"];
+
+export interface Rule {
+  to: readonly Audience[];
+  category: Category;
+  text: string;
+}
+
+export const RULES: Record<string, Record<string, readonly Rule[]>> = {
+  subsidy: {
+    subsidy_submit: [{ to: ["unit"], category: "todo", text: "{owner}提交了学历提升补助申请，请审核" }],
+    subsidy_county_return: [{ to: ["owner"], category: "returned", text: "您的补助申请被退回：{reason}" }],
+    subsidy_county_approve: [
+      { to: ["owner"], category: "approved", text: "您的补助申请已通过{unit}审核，等待市总工会批准" },
+      { to: ["city"], category: "todo", text: "{unit}审核通过了{owner}的补助申请，请批准" },
+    ],
+    subsidy_county_reject: [{ to: ["owner"], category: "rejected", text: "您的补助申请未获通过：{reason}" }],
+    subsidy_city_return: [
+      { to: ["owner"], category: "returned", text: "您的补助申请被市总工会退回：{reason}" },
+      { to: ["unit"], category: "todo", text: "市总工会退回了{owner}的补助申请：{reason}" },
+    ],
+    subsidy_city_approve: [
+      { to: ["owner"], category: "approved", text: "您的补助申请已获市总工会批准" },
+      { to: ["unit"], category: "approved", text: "{owner}的补助申请已获市总工会批准" },
+    ],
+    subsidy_city_reject: [
+      { to: ["owner"], category: "rejected", text: "您的补助申请未获批准：{reason}" },
+      { to: ["unit"], category: "rejected", text: "{owner}的补助申请未获市总工会批准：{reason}" },
+    ],
+    subsidy_disburse: [{ to: ["owner"], category: "paid", text: "您的学历提升补助已拨付" }],
+    subsidy_close: [{ to: ["owner"], category: "paid", text: "您的补助申请已核实毕业证书并结案" }],
+  },
+  studio: {
+    step_submit: [{ to: ["unit"], category: "todo", text: "{owner}提交了工作室申请“{subject}”，请审核" }],
+    step_return: [{ to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被退回修改：{reason}" }],
+    step_county_approve: [
+      { to: ["owner"], category: "approved", text: "您的工作室申请“{subject}”已通过{unit}审核，等待市总工会授牌" },
+      { to: ["city"], category: "todo", text: "{unit}审核通过了工作室申请“{subject}”，请授牌" },
+    ],
+    step_county_reject: [{ to: ["owner"], category: "rejected", text: "您的工作室申请“{subject}”未获通过：{reason}" }],
+    step_city_return: [
+      { to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被市总工会退回修改：{reason}" },
+      { to: ["unit"], category: "todo", text: "市总工会退回了工作室申请“{subject}”：{reason}" },
+    ],
+    step_city_reject: [{ to: ["owner", "unit"], category: "rejected", text: "工作室申请“{subject}”未获授牌：{reason}" }],
+    step_accredit: [{ to: ["owner", "unit"], category: "accredited", text: "“{subject}”已由市总工会授牌" }],
+    step_suspend: [{ to: ["owner", "unit"], category: "suspended", text: "“{subject}”已暂停运行：{reason}" }],
+    step_resume: [{ to: ["owner", "unit"], category: "approved", text: "“{subject}”已恢复运行" }],
+    step_revoke: [{ to: ["owner", "unit"], category: "suspended", text: "“{subject}”已被摘牌：{reason}" }],
+  },
+  milestone: {
+    create: [{ to: ["unit"], category: "todo", text: "{owner}登记了学徒{subject}的成果，请核实" }],
+    verify: [{ to: ["owner"], category: "verified", text: "学徒{subject}的成果已核实认定" }],
+    reject: [{ to: ["owner"], category: "rejected", text: "学徒{subject}的成果不予认定：{reason}" }],
+  },
+};
+
+/** Fills a rule's text; a missing value reads as nothing rather than as "{reason}". */
+export function render(text: string, values: Partial<Record<"subject" | "owner" | "unit" | "reason", string | null>>): string {
+  return text.replace(/\{(subject|owner|unit|reason)\}/g, (_, key: keyof typeof values) => values[key] ?? "").replace(/：$/, "");
+}
