@@ -17,7 +17,7 @@ env();
 
 // Each server process runs the background work (fan-out of messages, SMS, digests) on the same
 // database; the job queue's claims keep several processes from doing a job twice.
-if (process.env.NODE_ENV !== "test" && !process.env.VITEST) startWorker(getDb(), (db) => backgroundTick(db));
+if (env().backgroundWork) startWorker(getDb(), (db) => backgroundTick(db));
 
 const ABORT_DELAY = 5_000;
 

@@ -21,6 +21,8 @@ export interface Env {
   seedDemo: boolean | null;
   /** A reverse proxy in front appends the client's address to X-Forwarded-For; without one the header is anyone's to write. */
   trustProxy: boolean;
+  /** Each server process runs the background work (messages, SMS, digests); BACKGROUND_WORK=0 leaves it to others. */
+  backgroundWork: boolean;
   /** How text messages leave: kept in the outbox (the default), or sent through Aliyun's SMS API. */
   sms:
     | { driver: "outbox" }
@@ -58,6 +60,7 @@ export function env(source: Record<string, string | undefined> = process.env): E
     cookieSecure: flag("COOKIE_SECURE", source.COOKIE_SECURE) ?? production,
     seedDemo: flag("SEED_DEMO", source.SEED_DEMO),
     trustProxy: flag("TRUST_PROXY", source.TRUST_PROXY) ?? false,
+    backgroundWork: flag("BACKGROUND_WORK", source.BACKGROUND_WORK) ?? true,
     sms: smsSettings(source),
   };
 }

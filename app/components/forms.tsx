@@ -1,5 +1,5 @@
 import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
-import { useNavigation } from "@remix-run/react";
+import { Form, useNavigation } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
 
 export function FieldError({ id, errors }: { id?: string; errors?: string[] }) {
@@ -178,5 +178,17 @@ export function UnitField({
         </select>
       )}
     </Field>
+  );
+}
+
+/** A workflow button on its own: a form that posts one intent (its permission is checked by the action). */
+export function IntentButton({ intent, label, primary }: { intent: string; label: string; primary?: boolean }) {
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <button type="submit" className={primary ? "button primary" : "button"}>
+        {label}
+      </button>
+    </Form>
   );
 }

@@ -24,6 +24,7 @@ import { stepOpen } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { candidatesSchema, expertNameSchema, namingSchema, OUTCOME_LABELS, votesSchema } from "~/modules/nominations/review-schema";
 import { DataTable } from "~/components/DataTable";
+import { IntentButton } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "评审与命名 · 匠心" }];
 
@@ -161,12 +162,7 @@ export default function Review() {
             符合全部条件、没有任何提示、所在单位未超名额的人选可一次通过；其余请在
             <Link to={`/campaigns/${campaign.id}/nominations`}>每位人选的页面</Link>上逐一审查并写明理由。
           </p>
-          <Form method="post">
-            <input type="hidden" name="intent" value="pass-clear" />
-            <button type="submit" className="button primary">
-              批量通过无疑问的人选
-            </button>
-          </Form>
+          <IntentButton intent="pass-clear" label="批量通过无疑问的人选" primary />
           {data && "passed" in data && data.passed !== undefined ? (
             <p className="notice success" role="status">
               已通过 {data.passed} 人。

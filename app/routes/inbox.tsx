@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
-import { SubmitButton } from "~/components/forms";
+import { IntentButton, SaveMessage, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { unknownIntent } from "~/lib/intent.server";
@@ -56,20 +56,9 @@ export default function Inbox() {
     <section>
       <div className="page-head">
         <h1>站内消息</h1>
-        {unread ? (
-          <Form method="post">
-            <input type="hidden" name="intent" value="read-all" />
-            <button type="submit" className="button">
-              全部标为已读
-            </button>
-          </Form>
-        ) : null}
+        {unread ? <IntentButton intent="read-all" label="全部标为已读" /> : null}
       </div>
-      {data && "saved" in data ? (
-        <p className="notice success" role="status">
-          {data.saved}
-        </p>
-      ) : null}
+      <SaveMessage message={data && "saved" in data ? data.saved : null} saved />
       {messages.rows.length ? (
         <ul className="message-list card">
           {messages.rows.map((m) => (
@@ -104,11 +93,7 @@ export default function Inbox() {
               </select>
             </label>
           ))}
-          {data && "error" in data ? (
-            <p className="form-errors span-all" role="alert">
-              {data.error}
-            </p>
-          ) : null}
+          <SaveMessage message={data && "error" in data ? data.error : null} />
           <SubmitButton label="保存设置" />
         </Form>
       </details>

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission, requireUser } from "~/auth/session.server";
-import { FieldError } from "~/components/forms";
+import { FieldError, IntentButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { granted, idParam } from "~/lib/http.server";
@@ -243,12 +243,7 @@ export default function NominationPage() {
           n.quota_acknowledged_at ? (
             <p className="hint">市总工会已于 {formatDateTime(n.quota_acknowledged_at)} 确认超额情况。</p>
           ) : d.review ? (
-            <Form method="post">
-              <input type="hidden" name="intent" value="acknowledge-quota" />
-              <button type="submit" className="button">
-                确认超额情况
-              </button>
-            </Form>
+            <IntentButton intent="acknowledge-quota" label="确认超额情况" />
           ) : null
         ) : null}
         {d.review && stepOpen(campaign, "qualification") ? (

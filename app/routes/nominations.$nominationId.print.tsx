@@ -1,7 +1,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission, requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -13,6 +13,7 @@ import { canRevealPersonalData } from "~/modules/people/policy";
 import { revealPersonalData } from "~/modules/people/people.server";
 import { nominationForViewer, opinionsOf } from "~/modules/nominations/nominations.server";
 import { OPINION_LABELS } from "~/modules/nominations/schema";
+import { IntentButton } from "~/components/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${campaignLabel(data.campaign.number)}“台州工匠”推荐审批表 · ${data.nomination.name}` : "推荐审批表" },
@@ -48,14 +49,7 @@ export default function PrintForm() {
         <Link className="button" to={`/nominations/${n.id}`}>
           ← 返回
         </Link>
-        {canReveal && !revealed?.idNumber ? (
-          <Form method="post">
-            <input type="hidden" name="intent" value="reveal" />
-            <button type="submit" className="button">
-              显示完整身份证号（记入日志）
-            </button>
-          </Form>
-        ) : null}
+        {canReveal && !revealed?.idNumber ? <IntentButton intent="reveal" label="显示完整身份证号（记入日志）" /> : null}
         <button type="button" className="button primary" onClick={() => window.print()}>
           打印
         </button>

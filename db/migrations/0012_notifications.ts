@@ -4,74 +4,69 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   // Which history rows have been turned into messages: the history is the outbox (written in the
   // step's own transaction), and this table makes the fan-out happen once per row.
-  await db.schema
-    .createTable("audit_fanout")
-    .addColumn("audit_id", "bigint", (c) => c.primaryKey())
-    .addColumn("done_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
-
-  await db.schema
-    .createTable("message")
-    .addColumn("id", "bigserial", (c) => c.primaryKey())
-    .addColumn("user_id", "text", (c) => c.notNull().references("app_user.id"))
-    .addColumn("audit_id", "bigint")
-    .addColumn("category", "text", (c) => c.notNull())
-    .addColumn("text", "text", (c) => c.notNull())
-    .addColumn("link", "text")
-    .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn("read_at", "timestamptz")
-    .addUniqueConstraint("message_once", ["user_id", "audit_id"])
-    .execute();
-  await db.schema.createIndex("message_user_idx").on("message").columns(["user_id", "created_at"]).execute();
-
-  await db.schema
-    .createTable("notification_preference")
-    .addColumn("user_id", "text", (c) => c.notNull().references("app_user.id"))
-    .addColumn("category", "text", (c) => c.notNull())
-    .addColumn("sms", "text", (c) => c.notNull().check(sql`sms in ('immediate', 'digest', 'off')`))
-    .addPrimaryKeyConstraint("notification_preference_pk", ["user_id", "category"])
-    .execute();
-
-  await db.schema
-    .createTable("sms_message")
-    .addColumn("id", "bigserial", (c) => c.primaryKey())
-    .addColumn("user_id", "text", (c) => c.references("app_user.id"))
-    .addColumn("org_unit_id", "integer")
-    .addColumn("phone_cipher", "text", (c) => c.notNull())
-    .addColumn("phone_hash", "text", (c) => c.notNull())
-    .addColumn("phone_masked", "text", (c) => c.notNull())
-    .addColumn("template", "text", (c) => c.notNull())
-    .addColumn("params", "jsonb", (c) => c.notNull())
-    .addColumn("text", "text", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('queued', 'held', 'sent', 'failed')`))
-    .addColumn("driver", "text")
-    .addColumn("provider_id", "text")
-    .addColumn("error", "text")
-    .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn("sent_at", "timestamptz")
-    .execute();
-  await db.schema.createIndex("sms_phone_sent_idx").on("sms_message").columns(["phone_hash", "sent_at"]).execute();
-
-  await db.schema
-    .createTable("job")
-    .addColumn("id", "bigserial", (c) => c.primaryKey())
-    .addColumn("kind", "text", (c) => c.notNull())
-    .addColumn("payload", "jsonb", (c) => c.notNull())
-    // A job that must exist once (a day's digest): a second insert with the same key is ignored.
-    .addColumn("unique_key", "text", (c) => c.unique())
-    .addColumn("run_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
-    .addColumn("max_attempts", "integer", (c) => c.notNull().defaultTo(5))
-    .addColumn("locked_by", "text")
-    .addColumn("locked_until", "timestamptz")
-    .addColumn("done_at", "timestamptz")
-    .addColumn("failed_at", "timestamptz")
-    .addColumn("last_error", "text")
-    .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
-  await db.schema.createIndex("job_due_idx").on("job").columns(["run_at"]).where(sql.ref("done_at"), "is", null).execute();
+  // One statement at a time: the embedded engine prepares each one.
+  for (const statement of [
+    `create table audit_fanout (
+      audit_id bigint primary key,
+      done_at timestamptz not null default now()
+    )`,
+    `create table message (
+      id bigserial primary key,
+      user_id text not null references app_user (id),
+      audit_id bigint,
+      category text not null,
+      text text not null,
+      link text,
+      created_at timestamptz not null default now(),
+      read_at timestamptz,
+      constraint message_once unique (user_id, audit_id)
+    )`,
+    `create index message_user_idx on message (user_id, created_at)`,
+    `create table notification_preference (
+      user_id text not null references app_user (id),
+      category text not null,
+      sms text not null check (sms in ('immediate', 'digest', 'off')),
+      constraint notification_preference_pk primary key (user_id, category)
+    )`,
+    `create table sms_message (
+      id bigserial primary key,
+      user_id text references app_user (id),
+      org_unit_id integer,
+      phone_cipher text not null,
+      phone_hash text not null,
+      phone_masked text not null,
+      template text not null,
+      params jsonb not null,
+      text text not null,
+      status text not null check (status in ('queued', 'held', 'sent', 'failed')),
+      driver text,
+      provider_id text,
+      error text,
+      created_at timestamptz not null default now(),
+      sent_at timestamptz
+    )`,
+    `create index sms_phone_sent_idx on sms_message (phone_hash, sent_at)`,
+    // unique_key: a job that must exist once (a day's digest); a second insert with the key is ignored.
+    `create table job (
+      id bigserial primary key,
+      kind text not null,
+      payload jsonb not null,
+      unique_key text unique,
+      run_at timestamptz not null default now(),
+      attempts integer not null default 0,
+      max_attempts integer not null default 5,
+      locked_by text,
+      locked_until timestamptz,
+      done_at timestamptz,
+      failed_at timestamptz,
+      last_error text,
+      created_at timestamptz not null default now()
+    )`,
+    `create index job_due_idx on job (run_at) where done_at is null`,
+  ])
+    await sql.raw(statement).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ["job", "sms_message", "notification_preference", "message", "audit_fanout"]) await db.schema.dropTable(table).execute();
+  await sql`drop table job, sms_message, notification_preference, message, audit_fanout`.execute(db);
 }

@@ -13,9 +13,10 @@ afterAll(async () => {
 const PAGES: Record<string, string[]> = {
   // A visitor who is not signed in.
   public: ["/", "/showcase", "/showcase/studios", "/verify", "/login"],
-  craftsman: ["/home", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account"],
+  craftsman: ["/home", "/inbox", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account"],
   wenling: [
     "/home",
+    "/inbox",
     "/people",
     "/people/new",
     "/campaigns",
@@ -29,6 +30,8 @@ const PAGES: Record<string, string[]> = {
   ],
   admin: [
     "/home",
+    "/inbox",
+    "/sms",
     "/dashboard",
     "/campaigns",
     "/users",

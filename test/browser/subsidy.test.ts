@@ -29,6 +29,16 @@ async function attach(page: Page, kind: string, filename: string) {
 
 const status = (page: Page) => page.locator(".page-head .badge").textContent();
 
+/** What a page shows once the server's background work has caught up: reloaded until it does. */
+const eventually = <T>(page: Page, url: string, read: () => Promise<T>) =>
+  expect.poll(
+    async () => {
+      await page.goto(url);
+      return read();
+    },
+    { timeout: 20_000 },
+  );
+
 describe("an education subsidy, every step in the browser", () => {
   it("applied for on a phone, returned once for the receipt, approved at both levels, paid and closed", async () => {
     const craftsman = await as("craftsman", "subsidy-apply", `${baseUrl()}/subsidies`);
@@ -61,26 +71,10 @@ describe("an education subsidy, every step in the browser", () => {
     await expect.poll(() => status(county)).toBe("退回修改");
 
     // The craftsman hears of it: a badge on the phone's menu, the message in the inbox, the to-do at home.
-    await expect
-      .poll(
-        async () => {
-          await craftsman.goto(`${baseUrl()}/home`);
-          return craftsman.locator(".menu-toggle .count").count();
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(1);
+    await eventually(craftsman, `${baseUrl()}/home`, () => craftsman.locator(".menu-toggle .count").count()).toBe(1);
     expect(await craftsman.locator("main").textContent()).toContain("修改补助申请：学费收据照片不清晰");
     // The message comes from the server's background work a moment after the step.
-    await expect
-      .poll(
-        async () => {
-          await craftsman.goto(`${baseUrl()}/inbox`);
-          return craftsman.locator(".message-list").count();
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(1);
+    await eventually(craftsman, `${baseUrl()}/inbox`, () => craftsman.locator(".message-list").count()).toBe(1);
     await craftsman.getByRole("link", { name: "您的补助申请被退回：学费收据照片不清晰" }).click();
     await craftsman.waitForURL(url);
     await attach(craftsman, "学费收据", "第二学期收据.pdf");
@@ -88,15 +82,7 @@ describe("an education subsidy, every step in the browser", () => {
     await expect.poll(() => status(craftsman)).toContain("待县级总工会审核");
 
     // …and the county officer's to-do shows it again.
-    await expect
-      .poll(
-        async () => {
-          await county.goto(`${baseUrl()}/home`);
-          return county.locator(".todo-list").textContent();
-        },
-        { timeout: 20_000 },
-      )
-      .toMatch(/审核补助申请：/);
+    await eventually(county, `${baseUrl()}/home`, () => county.locator(".todo-list").textContent()).toMatch(/审核补助申请：/);
     await county.goto(url);
     await county.getByRole("button", { name: "县级审核通过" }).click();
     await expect.poll(() => status(county)).toContain("待市总工会审批");

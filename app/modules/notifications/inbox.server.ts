@@ -91,102 +91,113 @@ export interface TodoItem {
   overdue: boolean;
 }
 
-function item(label: string, link: string, since: Date, dueDays: number | null, today: string): TodoItem {
-  const start = dateInTaizhou(since);
-  const due = dueDays === null ? null : addWorkingDays(start, dueDays);
-  return { label, link, since: start, due, overdue: due !== null && due < today };
+interface Waiting {
+  label: string;
+  link: string;
+  since: Date;
+  /** Working days allowed (DUE_WORKING_DAYS); none for the user's own corrections. */
+  dueDays: number | null;
 }
+
+type Source = (db: DB, user: SessionUser) => Promise<Waiting[]>;
+
+const studiosIn = (db: DB, status: "submitted" | "county_reviewed" | "returned") =>
+  db.selectFrom("studio").select(["id", "name", "updated_at as since"]).where("status", "=", status);
+const subsidiesIn = (db: DB, status: "submitted" | "county_approved" | "approved" | "returned") =>
+  db
+    .selectFrom("subsidy_application as a")
+    .innerJoin("person", "person.id", "a.person_id")
+    .select(["a.id", "person.name", "a.status_reason", "a.updated_at as since"])
+    .where("a.status", "=", status);
+const milestonesIn = (db: DB, status: "pending" | "rejected") =>
+  db
+    .selectFrom("milestone")
+    .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+    .innerJoin("studio", "studio.id", "mentorship.studio_id")
+    .innerJoin("person", "person.id", "mentorship.apprentice_id")
+    .select(["mentorship.id", "person.name", (eb) => eb.fn.coalesce("milestone.reviewed_at", "milestone.created_at").as("since")])
+    .where("milestone.status", "=", status)
+    .where("mentorship.status", "=", "active");
+
+const waiting = (rows: Array<{ id: number; since: Date }>, label: (r: never) => string, link: (id: number) => string, dueDays: number | null): Waiting[] =>
+  rows.map((r) => ({ label: label(r as never), link: link(r.id), since: r.since, dueDays }));
+const studioLink = (id: number) => `/studios/${id}`;
+const subsidyLink = (id: number) => `/subsidies/${id}`;
+const mentorshipLink = (id: number) => `/mentorships/${id}`;
+
+/** Where each role's work comes from: the workflow states in the user's scope. */
+const SOURCES: Record<SessionUser["role"], Source[]> = {
+  county_officer: [
+    async (db, u) =>
+      waiting(
+        await studiosIn(db, "submitted").where("org_unit_id", "=", u.orgUnitId!).execute(),
+        (s: { name: string }) => `审核工作室申请：${s.name}`,
+        studioLink,
+        DUE_WORKING_DAYS.countyReview,
+      ),
+    async (db, u) =>
+      waiting(
+        await subsidiesIn(db, "submitted").where("a.org_unit_id", "=", u.orgUnitId!).execute(),
+        (a: { name: string }) => `审核补助申请：${a.name}`,
+        subsidyLink,
+        DUE_WORKING_DAYS.countyReview,
+      ),
+    async (db, u) =>
+      waiting(
+        await milestonesIn(db, "pending").where("studio.org_unit_id", "=", u.orgUnitId!).execute(),
+        (m: { name: string }) => `核实学徒成果：${m.name}`,
+        mentorshipLink,
+        DUE_WORKING_DAYS.countyReview,
+      ),
+  ],
+  city_admin: [
+    async (db) =>
+      waiting(await studiosIn(db, "county_reviewed").execute(), (s: { name: string }) => `授牌：${s.name}`, studioLink, DUE_WORKING_DAYS.cityReview),
+    async (db) =>
+      waiting(await subsidiesIn(db, "county_approved").execute(), (a: { name: string }) => `批准补助申请：${a.name}`, subsidyLink, DUE_WORKING_DAYS.cityReview),
+    async (db) =>
+      waiting(await subsidiesIn(db, "approved").execute(), (a: { name: string }) => `登记补助拨付：${a.name}`, subsidyLink, DUE_WORKING_DAYS.payment),
+  ],
+  craftsman: [
+    async (db, u) =>
+      waiting(
+        await studiosIn(db, "returned").where("person_id", "=", u.personId!).execute(),
+        (s: { name: string }) => `修改工作室申请：${s.name}`,
+        studioLink,
+        null,
+      ),
+    async (db, u) =>
+      waiting(
+        await subsidiesIn(db, "returned").where("a.person_id", "=", u.personId!).execute(),
+        (a: { status_reason: string | null }) => `修改补助申请${a.status_reason ? `：${a.status_reason}` : ""}`,
+        subsidyLink,
+        null,
+      ),
+    async (db, u) =>
+      waiting(
+        await milestonesIn(db, "rejected").where("studio.person_id", "=", u.personId!).execute(),
+        (m: { name: string }) => `学徒${m.name}的成果不予认定，请重新登记`,
+        mentorshipLink,
+        null,
+      ),
+  ],
+};
 
 /**
  * 我的待办: what waits for this user, from the workflow states in their scope — each item the
  * exact page to act on, oldest first. Computed, never stored, so it cannot disagree with the records.
  */
 export async function todosFor(db: DB, user: SessionUser, today = todayInTaizhou()): Promise<TodoItem[]> {
-  const items: TodoItem[] = [];
-  if (user.role === "county_officer" && user.orgUnitId) {
-    const unit = user.orgUnitId;
-    for (const s of await db
-      .selectFrom("studio")
-      .select(["id", "name", "updated_at"])
-      .where("org_unit_id", "=", unit)
-      .where("status", "=", "submitted")
-      .execute()) {
-      items.push(item(`审核工作室申请：${s.name}`, `/studios/${s.id}`, s.updated_at, DUE_WORKING_DAYS.countyReview, today));
-    }
-    for (const a of await db
-      .selectFrom("subsidy_application as a")
-      .innerJoin("person", "person.id", "a.person_id")
-      .select(["a.id", "person.name", "a.updated_at"])
-      .where("a.org_unit_id", "=", unit)
-      .where("a.status", "=", "submitted")
-      .execute()) {
-      items.push(item(`审核补助申请：${a.name}`, `/subsidies/${a.id}`, a.updated_at, DUE_WORKING_DAYS.countyReview, today));
-    }
-    for (const m of await db
-      .selectFrom("milestone")
-      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
-      .innerJoin("studio", "studio.id", "mentorship.studio_id")
-      .innerJoin("person", "person.id", "mentorship.apprentice_id")
-      .select(["mentorship.id", "person.name", "milestone.created_at"])
-      .where("studio.org_unit_id", "=", unit)
-      .where("milestone.status", "=", "pending")
-      .execute()) {
-      items.push(item(`核实学徒成果：${m.name}`, `/mentorships/${m.id}`, m.created_at, DUE_WORKING_DAYS.countyReview, today));
-    }
-  }
-  if (user.role === "city_admin") {
-    for (const s of await db.selectFrom("studio").select(["id", "name", "updated_at"]).where("status", "=", "county_reviewed").execute()) {
-      items.push(item(`授牌：${s.name}`, `/studios/${s.id}`, s.updated_at, DUE_WORKING_DAYS.cityReview, today));
-    }
-    for (const a of await db
-      .selectFrom("subsidy_application as a")
-      .innerJoin("person", "person.id", "a.person_id")
-      .select(["a.id", "a.status", "person.name", "a.updated_at"])
-      .where("a.status", "in", ["county_approved", "approved"])
-      .execute()) {
-      const approving = a.status === "county_approved";
-      items.push(
-        item(
-          `${approving ? "批准补助申请" : "登记补助拨付"}：${a.name}`,
-          `/subsidies/${a.id}`,
-          a.updated_at,
-          approving ? DUE_WORKING_DAYS.cityReview : DUE_WORKING_DAYS.payment,
-          today,
-        ),
-      );
-    }
-  }
-  if (user.role === "craftsman" && user.personId) {
-    for (const s of await db
-      .selectFrom("studio")
-      .select(["id", "name", "updated_at"])
-      .where("person_id", "=", user.personId)
-      .where("status", "=", "returned")
-      .execute()) {
-      items.push(item(`修改工作室申请：${s.name}`, `/studios/${s.id}`, s.updated_at, null, today));
-    }
-    for (const a of await db
-      .selectFrom("subsidy_application")
-      .select(["id", "status_reason", "updated_at"])
-      .where("person_id", "=", user.personId)
-      .where("status", "=", "returned")
-      .execute()) {
-      items.push(item(`修改补助申请${a.status_reason ? `：${a.status_reason}` : ""}`, `/subsidies/${a.id}`, a.updated_at, null, today));
-    }
-    for (const m of await db
-      .selectFrom("milestone")
-      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
-      .innerJoin("studio", "studio.id", "mentorship.studio_id")
-      .innerJoin("person", "person.id", "mentorship.apprentice_id")
-      .select(["mentorship.id", "person.name", "milestone.reviewed_at", "milestone.created_at"])
-      .where("studio.person_id", "=", user.personId)
-      .where("milestone.status", "=", "rejected")
-      .where("mentorship.status", "=", "active")
-      .execute()) {
-      items.push(item(`学徒${m.name}的成果不予认定，请重新登记`, `/mentorships/${m.id}`, m.reviewed_at ?? m.created_at, null, today));
-    }
-  }
-  return items.sort((a, b) => a.since.localeCompare(b.since));
+  // A county officer without a unit, or a craftsman without a person record, has nothing in scope.
+  if ((user.role === "county_officer" && !user.orgUnitId) || (user.role === "craftsman" && !user.personId)) return [];
+  const found = (await Promise.all(SOURCES[user.role].map((source) => source(db, user)))).flat();
+  return found
+    .map(({ label, link, since, dueDays }) => {
+      const start = dateInTaizhou(since);
+      const due = dueDays === null ? null : addWorkingDays(start, dueDays);
+      return { label, link, since: start, due, overdue: due !== null && due < today };
+    })
+    .sort((a, b) => a.since.localeCompare(b.since));
 }
 
 /** The navigation's badges: the to-do list's length and the unread messages. */

@@ -46,18 +46,18 @@ const SUBJECTS: Record<string, (tx: Tx, id: number) => Promise<Subject | undefin
       .select(sql<string>`'/studios/' || s.id`.as("link"))
       .where("s.id", "=", id)
       .executeTakeFirst(),
-  milestone: (tx, id) =>
-    tx
+  // A milestone is about its apprentice, within the studio's own scope.
+  milestone: async (tx, id) => {
+    const m = await tx
       .selectFrom("milestone")
       .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
-      .innerJoin("studio as s", "s.id", "mentorship.studio_id")
-      .innerJoin("person", "person.id", "s.person_id")
       .innerJoin("person as apprentice", "apprentice.id", "mentorship.apprentice_id")
-      .innerJoin("org_unit", "org_unit.id", "s.org_unit_id")
-      .select(["s.person_id as personId", "s.org_unit_id as unitId", "person.name as owner", "org_unit.short_name as unit", "apprentice.name as subject"])
-      .select(sql<string>`'/mentorships/' || mentorship.id`.as("link"))
+      .select(["mentorship.studio_id", "mentorship.id as mentorshipId", "apprentice.name"])
       .where("milestone.id", "=", id)
-      .executeTakeFirst(),
+      .executeTakeFirst();
+    const studio = m ? await SUBJECTS.studio(tx, m.studio_id) : undefined;
+    return studio && m ? { ...studio, subject: m.name, link: `/mentorships/${m.mentorshipId}` } : undefined;
+  },
 };
 
 async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actorId: string | null): Promise<string[]> {
