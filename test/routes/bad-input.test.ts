@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import * as account from "../../app/routes/account";
+import * as inbox from "../../app/routes/inbox";
 import * as campaignNew from "../../app/routes/campaigns.new";
 import * as importUpload from "../../app/routes/campaigns.$campaignId.import.upload";
 import * as nominationNew from "../../app/routes/campaigns.$campaignId.nominations.new";
@@ -412,6 +413,11 @@ beforeAll(async () => {
     attempts.push({ ...upload, name: `汇总表: ${label}`, fields: { file } });
   }
   attempts.push({ ...upload, name: "汇总表: no file", fields: {} });
+  // The inbox's SMS settings take only the three choices, and no message is anyone else's.
+  const inboxPost = { fn: inbox.action, path: "/inbox", params: {}, as: users.wenling };
+  for (const value of ["always", "<script>", ""])
+    attempts.push({ ...inboxPost, name: `sms setting ${JSON.stringify(value)}`, fields: { intent: "preferences", sms_returned: value } });
+  attempts.push({ ...inboxPost, name: "inbox: forged intent", fields: { intent: "delete-all" } });
   const subsidyAttach = { fn: subsidyPage.action, path: `/subsidies/${application.id}`, params: { applicationId: String(application.id) }, as: users.wenling };
   attempts.push({ ...subsidyAttach, name: "subsidy proof: program named .pdf", fields: { intent: "attach", kind: "receipt", file: exeAsJpg } });
 
