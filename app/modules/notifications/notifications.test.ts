@@ -2,7 +2,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { makeAwardee, makeUser, subsidyForm } from "../../../test/factories";
+import { apprenticeForm, makeAwardee, makeUser, subsidyForm, unitId } from "../../../test/factories";
+import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema";
+import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
+import { addMilestone, reviewMilestone } from "~/modules/studios/milestones.server";
+import { createStudio, takeStudioStep } from "~/modules/studios/studios.server";
 import type { SessionUser } from "~/auth/roles";
 import { enqueue, runDueJobs } from "~/lib/jobs.server";
 import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
@@ -26,6 +30,32 @@ async function subsidyReadyToSubmit(applicant: SessionUser) {
   return created.id;
 }
 
+type Visitors = Record<"applicant" | "neighbour" | "county" | "otherCounty" | "city", SessionUser>;
+type Seen = { messages: string[]; todos: string[] };
+
+/**
+ * What each visitor has that is new about one record since the last look: the texts of their new
+ * messages, and their to-do items for it. The fan-out runs first, as the server's tick would.
+ */
+function watcher(everyone: Visitors, link: string) {
+  const seen = new Map<string, number>();
+  const none: Seen = { messages: [], todos: [] };
+  const look = async () => {
+    await fanOut(t.db);
+    const out: Record<string, Seen> = {};
+    for (const [who, user] of Object.entries(everyone)) {
+      const messages = (await listMessages(t.db, user)).rows.filter((m) => m.id > (seen.get(who) ?? 0) && m.link === link);
+      seen.set(who, Math.max(seen.get(who) ?? 0, ...messages.map((m) => m.id)));
+      const todos = (await todosFor(t.db, user, TODAY)).filter((i) => i.link === link).map((i) => i.label);
+      out[who] = { messages: messages.map((m) => m.text).reverse(), todos };
+    }
+    return out;
+  };
+  /** These visitors have these; everyone else has nothing. */
+  const only = (some: Partial<Record<keyof Visitors, Seen>>) => ({ applicant: none, neighbour: none, county: none, otherCounty: none, city: none, ...some });
+  return { look, only };
+}
+
 describe("who hears of a subsidy application, and what waits for whom", () => {
   it("gives each of the six visitors exactly their messages and to-dos after every step", async () => {
     const city = await makeUser(t.db, "city_admin");
@@ -45,29 +75,7 @@ describe("who hears of a subsidy application, and what waits for whom", () => {
     const id = await subsidyReadyToSubmit(applicant);
     const link = `/subsidies/${id}`;
 
-    const seen = new Map<string, number>();
-    /** What each visitor has that is new since the last look: message texts, and their to-do list. */
-    const look = async () => {
-      await fanOut(t.db);
-      const out: Record<string, { messages: string[]; todos: string[] }> = {};
-      for (const [who, user] of Object.entries(everyone)) {
-        const messages = (await listMessages(t.db, user)).rows.filter((m) => m.id > (seen.get(who) ?? 0) && m.link === link);
-        seen.set(who, Math.max(seen.get(who) ?? 0, ...messages.map((m) => m.id)));
-        const todos = (await todosFor(t.db, user, TODAY)).filter((i) => i.link === link).map((i) => i.label);
-        out[who] = { messages: messages.map((m) => m.text).reverse(), todos };
-      }
-      return out;
-    };
-    const none = { messages: [], todos: [] };
-    /** These visitors have these; everyone else has nothing. */
-    const only = (some: Partial<Record<keyof typeof everyone, { messages: string[]; todos: string[] }>>) => ({
-      applicant: none,
-      neighbour: none,
-      county: none,
-      otherCounty: none,
-      city: none,
-      ...some,
-    });
+    const { look, only } = watcher(everyone, link);
     const step = async (
       actor: SessionUser,
       name: SubsidyStep,
@@ -279,5 +287,94 @@ describe("the job queue", () => {
     // A keyed job exists once, however many processes plan it.
     await Promise.all([enqueue(t.db, "digest", {}, { uniqueKey: "digest:2026-06-02" }), enqueue(t.db, "digest", {}, { uniqueKey: "digest:2026-06-02" })]);
     expect(await t.db.selectFrom("job").select("id").where("unique_key", "=", "digest:2026-06-02").execute()).toHaveLength(1);
+  });
+});
+
+describe("who hears of a studio and its apprentices' milestones", () => {
+  it("gives each visitor exactly their messages and to-dos from application to a rejected milestone", async () => {
+    const { person, user: applicant } = await makeAwardee(t.db, "wenling", "王建国");
+    const { user: neighbour } = await makeAwardee(t.db, "wenling", "邻居");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const city = await makeUser(t.db, "city_admin");
+    const everyone = { applicant, neighbour, county, otherCounty, city };
+    const created = await createStudio(
+      t.db,
+      applicant,
+      studioSchema.parse({
+        leaderPersonId: String(person.id),
+        name: "王建国工匠工作室",
+        hostEnterprise: "温岭东海泵业有限公司",
+        industry: "泵与电机",
+        focusSector: "advanced_manufacturing",
+        orgUnitId: String(await unitId(t.db, "wenling")),
+        address: "温岭市东部产业集聚区",
+        focusAreas: "水泵叶轮精密铸造",
+        foundingPlan: "三年带徒十名",
+      }),
+    );
+    if (!created.ok || !("id" in created)) throw new Error(JSON.stringify(created));
+    const id = created.id;
+    const studio = watcher(everyone, `/studios/${id}`);
+    const step = async (
+      actor: SessionUser,
+      name: Parameters<typeof takeStudioStep>[3],
+      expected: string,
+      extra: { reason?: string; plaqueNumber?: string; accreditedOn?: string } = {},
+    ) => {
+      const result = await takeStudioStep(t.db, actor, id, name, {
+        expected,
+        reason: extra.reason ?? null,
+        confirmed: true,
+        plaqueNumber: extra.plaqueNumber ?? null,
+        accreditedOn: extra.accreditedOn ?? null,
+      });
+      expect(result).toMatchObject({ ok: true });
+      return studio.look();
+    };
+    const submitted = { messages: ["王建国提交了工作室申请“王建国工匠工作室”，请审核"], todos: ["审核工作室申请：王建国工匠工作室"] };
+    expect(await step(applicant, "submit", "draft")).toEqual(studio.only({ county: submitted }));
+    expect(await step(county, "return", "submitted", { reason: "请补充三年带徒计划" })).toEqual(
+      studio.only({ applicant: { messages: ["您的工作室申请“王建国工匠工作室”被退回修改：请补充三年带徒计划"], todos: ["修改工作室申请：王建国工匠工作室"] } }),
+    );
+    expect(await step(applicant, "submit", "returned")).toEqual(studio.only({ county: submitted }));
+    expect(await step(county, "county_approve", "submitted")).toEqual(
+      studio.only({
+        applicant: { messages: ["您的工作室申请“王建国工匠工作室”已通过温岭市审核，等待市总工会授牌"], todos: [] },
+        city: { messages: ["温岭市审核通过了工作室申请“王建国工匠工作室”，请授牌"], todos: ["授牌：王建国工匠工作室"] },
+      }),
+    );
+    const accredited = { messages: ["“王建国工匠工作室”已由市总工会授牌"], todos: [] };
+    expect(await step(city, "accredit", "county_reviewed", { plaqueNumber: "TZGJGZS-101", accreditedOn: "2026-05-01" })).toEqual(
+      studio.only({ applicant: accredited, county: accredited }),
+    );
+
+    // An apprentice's milestone: the county verifies; a rejection goes back to the leader with its reason.
+    const added = await addApprentice(
+      t.db,
+      applicant,
+      id,
+      apprenticeSchema.parse(
+        apprenticeForm("1998-08-08", { name: "李明", startDate: "2026-05-10", plannedEnd: "2029-05-09", goals: "三年内取得高级工证书" }),
+      ),
+    );
+    if (!added.ok || !("id" in added)) throw new Error(JSON.stringify(added));
+    const mentorship = (await findMentorship(t.db, added.id))!;
+    const milestones = watcher(everyone, `/mentorships/${added.id}`);
+    const filed = await addMilestone(
+      t.db,
+      applicant,
+      mentorship,
+      milestoneSchema.parse({ kind: "skill_upgrade", occurredOn: "2026-05-20", fromLevel: "中级工", toLevel: "高级工", certificateNumber: "ZJ2026-001" }),
+      [{ name: "证书.pdf", bytes: PDF }],
+    );
+    if (!filed.ok || !("id" in filed)) throw new Error(JSON.stringify(filed));
+    expect(await milestones.look()).toEqual(
+      milestones.only({ county: { messages: ["王建国登记了学徒李明的成果，请核实"], todos: ["核实学徒成果：李明"] } }),
+    );
+    expect(await reviewMilestone(t.db, county, filed.id, { decision: "rejected", comment: "证书照片看不清" })).toEqual({ ok: true });
+    expect(await milestones.look()).toEqual(
+      milestones.only({ applicant: { messages: ["学徒李明的成果不予认定：证书照片看不清"], todos: ["学徒李明的成果不予认定，请重新登记"] } }),
+    );
   });
 });
