@@ -14,6 +14,7 @@ import {
 } from "~/modules/nominations/summary-table.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 import { ACCEPTED } from "~/modules/people/spellings";
+import { todosFor } from "~/modules/notifications/inbox.server";
 import { SpreadsheetError } from "~/lib/spreadsheet.server";
 
 const t = useTestDb();
@@ -350,6 +351,10 @@ describe("a county's 汇总表 as counties fill it in", () => {
       { name: "王秀英", birth_date: "1983-02-01", ethnicity: "汉族", political_status: "中共党员", frontline_years: null, in_skill_post: null },
       { name: "周斌", birth_date: "1988-12-31", ethnicity: "汉族", political_status: "中共党员", frontline_years: 15, in_skill_post: null },
     ]);
+    // The officer's 待办 lists them to complete, each linking to its nomination.
+    const todos = (await todosFor(t.db, officer)).filter((i) => i.label.startsWith("补全推荐审批表"));
+    expect(todos.map((i) => i.label).sort()).toEqual(["补全推荐审批表：周斌", "补全推荐审批表：林建波", "补全推荐审批表：王秀英"].sort());
+    expect(todos.every((i) => /^\/nominations\/\d+$/.test(i.link))).toBe(true);
     // Incomplete files hold up 资格初审 until they are completed.
     await t.db.updateTable("campaign").set({ nomination_deadline: "2018-03-01" }).where("id", "=", campaign.id).execute();
     expect(await advanceBlockers(t.db, campaign, TODAY)).toContain("还有 3 名推荐人选待补全（推荐审批表内容不全），补全后方可进入资格初审");

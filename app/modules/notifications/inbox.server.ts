@@ -1,9 +1,10 @@
+import { sql } from "kysely";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import type { SmsMode } from "~db/types";
 import { paginate } from "~/lib/sql";
 import type { Result } from "~/lib/result";
-import { addWorkingDays, dateInTaizhou, todayInTaizhou } from "~/lib/time";
+import { addWorkingDays, dateInTaizhou, endOfDay, todayInTaizhou } from "~/lib/time";
 import { CATEGORIES, SMS_CATEGORIES, type Category } from "~/modules/notifications/rules";
 
 /** 站内消息: always on, each user's own. */
@@ -103,7 +104,7 @@ type Source = (db: DB, user: SessionUser) => Promise<Waiting[]>;
 
 const studiosIn = (db: DB, status: "submitted" | "county_reviewed" | "returned") =>
   db.selectFrom("studio").select(["id", "name", "updated_at as since"]).where("status", "=", status);
-const subsidiesIn = (db: DB, status: "submitted" | "county_approved" | "approved" | "returned") =>
+const subsidiesIn = (db: DB, status: "submitted" | "county_approved" | "approved" | "returned" | "disbursed") =>
   db
     .selectFrom("subsidy_application as a")
     .innerJoin("person", "person.id", "a.person_id")
@@ -119,11 +120,36 @@ const milestonesIn = (db: DB, status: "pending" | "rejected") =>
     .where("milestone.status", "=", status)
     .where("mentorship.status", "=", "active");
 
+/** Nominations of a campaign still taking them whose 审批表 lacks a part (the SQL form of missingParts). */
+const incompleteNominations = (db: DB) =>
+  db
+    .selectFrom("nomination")
+    .innerJoin("campaign", "campaign.id", "nomination.campaign_id")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .select(["nomination.id", "person.name", "nomination.created_at as since"])
+    .where("campaign.status", "=", "nominating")
+    .where((w) =>
+      w.or([
+        w("nomination.frontline_years", "is", null),
+        w("nomination.in_skill_post", "is", null),
+        w(sql<number>`cardinality(nomination.conditions)`, "=", 0),
+        w(sql<string>`btrim(nomination.achievements)`, "=", ""),
+        w(sql<string>`btrim(nomination.deeds_summary)`, "=", ""),
+      ]),
+    );
+const hasGraduationProof = (db: DB) =>
+  db
+    .selectFrom("subsidy_attachment")
+    .select("id")
+    .where("kind", "=", "graduation")
+    .where(sql<boolean>`subsidy_attachment.application_id = a.id`);
+
 const waiting = (rows: Array<{ id: number; since: Date }>, label: (r: never) => string, link: (id: number) => string, dueDays: number | null): Waiting[] =>
   rows.map((r) => ({ label: label(r as never), link: link(r.id), since: r.since, dueDays }));
 const studioLink = (id: number) => `/studios/${id}`;
 const subsidyLink = (id: number) => `/subsidies/${id}`;
 const mentorshipLink = (id: number) => `/mentorships/${id}`;
+const nominationLink = (id: number) => `/nominations/${id}`;
 
 /** Where each role's work comes from: the workflow states in the user's scope. */
 const SOURCES: Record<SessionUser["role"], Source[]> = {
@@ -149,6 +175,13 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
         mentorshipLink,
         DUE_WORKING_DAYS.countyReview,
       ),
+    async (db, u) =>
+      waiting(
+        await incompleteNominations(db).where("nomination.nominating_unit_id", "=", u.orgUnitId!).execute(),
+        (n: { name: string }) => `补全推荐审批表：${n.name}`,
+        nominationLink,
+        null,
+      ),
   ],
   city_admin: [
     async (db) =>
@@ -157,6 +190,28 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
       waiting(await subsidiesIn(db, "county_approved").execute(), (a: { name: string }) => `批准补助申请：${a.name}`, subsidyLink, DUE_WORKING_DAYS.cityReview),
     async (db) =>
       waiting(await subsidiesIn(db, "approved").execute(), (a: { name: string }) => `登记补助拨付：${a.name}`, subsidyLink, DUE_WORKING_DAYS.payment),
+    async (db) =>
+      waiting(
+        await subsidiesIn(db, "disbursed")
+          .where((eb) => eb.exists(hasGraduationProof(db)))
+          .execute(),
+        (a: { name: string }) => `核实毕业证书并结案：${a.name}`,
+        subsidyLink,
+        DUE_WORKING_DAYS.payment,
+      ),
+    async (db) =>
+      waiting(
+        await db
+          .selectFrom("objection")
+          .innerJoin("nomination", "nomination.id", "objection.nomination_id")
+          .innerJoin("person", "person.id", "nomination.person_id")
+          .select(["nomination.id", "person.name", "objection.recorded_at as since"])
+          .where("objection.outcome", "=", "pending")
+          .execute(),
+        (o: { name: string }) => `处理公示异议：${o.name}`,
+        nominationLink,
+        DUE_WORKING_DAYS.cityReview,
+      ),
   ],
   craftsman: [
     async (db, u) =>
@@ -178,6 +233,32 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
         await milestonesIn(db, "rejected").where("studio.person_id", "=", u.personId!).execute(),
         (m: { name: string }) => `学徒${m.name}的成果不予认定，请重新登记`,
         mentorshipLink,
+        null,
+      ),
+    async (db, u) =>
+      waiting(
+        await subsidiesIn(db, "disbursed")
+          .where("a.person_id", "=", u.personId!)
+          .where("a.expected_graduation", "<=", todayInTaizhou())
+          .where((eb) => eb.not(eb.exists(hasGraduationProof(db))))
+          .execute(),
+        () => "上传毕业证书，领取补助尾款",
+        subsidyLink,
+        null,
+      ),
+    async (db, u) =>
+      waiting(
+        await db
+          .selectFrom("event_participant as p")
+          .innerJoin("event", "event.id", "p.event_id")
+          .select(["event.id", "event.title", "event.starts_at as since"])
+          .where("p.person_id", "=", u.personId!)
+          .where("p.attended", "=", false)
+          .where("event.starts_at", "<", endOfDay(todayInTaizhou()))
+          .where("event.ends_at", ">", new Date())
+          .execute(),
+        (e: { title: string }) => `今天的活动签到：${e.title}`,
+        () => "/checkin",
         null,
       ),
   ],

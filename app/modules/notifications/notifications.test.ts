@@ -354,9 +354,7 @@ describe("who hears of a studio and its apprentices' milestones", () => {
       t.db,
       applicant,
       id,
-      apprenticeSchema.parse(
-        apprenticeForm("1998-08-08", { name: "李明", startDate: "2026-05-10", plannedEnd: "2029-05-09", goals: "三年内取得高级工证书" }),
-      ),
+      apprenticeSchema.parse(apprenticeForm("1998-08-08", { name: "李明", startDate: "2026-05-10", plannedEnd: "2029-05-09", goals: "三年内取得高级工证书" })),
     );
     if (!added.ok || !("id" in added)) throw new Error(JSON.stringify(added));
     const mentorship = (await findMentorship(t.db, added.id))!;
@@ -369,9 +367,7 @@ describe("who hears of a studio and its apprentices' milestones", () => {
       [{ name: "证书.pdf", bytes: PDF }],
     );
     if (!filed.ok || !("id" in filed)) throw new Error(JSON.stringify(filed));
-    expect(await milestones.look()).toEqual(
-      milestones.only({ county: { messages: ["王建国登记了学徒李明的成果，请核实"], todos: ["核实学徒成果：李明"] } }),
-    );
+    expect(await milestones.look()).toEqual(milestones.only({ county: { messages: ["王建国登记了学徒李明的成果，请核实"], todos: ["核实学徒成果：李明"] } }));
     expect(await reviewMilestone(t.db, county, filed.id, { decision: "rejected", comment: "证书照片看不清" })).toEqual({ ok: true });
     expect(await milestones.look()).toEqual(
       milestones.only({ applicant: { messages: ["学徒李明的成果不予认定：证书照片看不清"], todos: ["学徒李明的成果不予认定，请重新登记"] } }),
