@@ -74,8 +74,9 @@ describe("an education subsidy, every step in the browser", () => {
     await eventually(craftsman, `${baseUrl()}/home`, () => craftsman.locator(".menu-toggle .count").count()).toBe(1);
     expect(await craftsman.locator("main").textContent()).toContain("修改补助申请：学费收据照片不清晰");
     // The message comes from the server's background work a moment after the step.
-    await eventually(craftsman, `${baseUrl()}/inbox`, () => craftsman.locator(".message-list").count()).toBe(1);
-    await craftsman.getByRole("link", { name: "您的补助申请被退回：学费收据照片不清晰" }).click();
+    const returned = craftsman.getByRole("link", { name: "您的补助申请被退回：学费收据照片不清晰" });
+    await eventually(craftsman, `${baseUrl()}/inbox`, () => returned.count()).toBe(1);
+    await returned.click();
     await craftsman.waitForURL(url);
     await attach(craftsman, "学费收据", "第二学期收据.pdf");
     await craftsman.getByRole("button", { name: "提交申请" }).click();

@@ -2,7 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { apprenticeForm, makeAwardee, makeUser, subsidyForm, unitId } from "../../../test/factories";
+import { apprenticeForm, makeAwardee, makeCampaign, makePerson, makeUser, subsidyForm, unitId } from "../../../test/factories";
+import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema";
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
 import { addMilestone, reviewMilestone } from "~/modules/studios/milestones.server";
@@ -372,5 +373,41 @@ describe("who hears of a studio and its apprentices' milestones", () => {
     expect(await milestones.look()).toEqual(
       milestones.only({ applicant: { messages: ["学徒李明的成果不予认定：证书照片看不清"], todos: ["学徒李明的成果不予认定，请重新登记"] } }),
     );
+  });
+});
+
+describe("who hears of a campaign's stage", () => {
+  it("tells every county's officers and the other city officers, and no craftsman", async () => {
+    const campaign = await makeCampaign(t.db, { number: 71, deadline: "2026-03-31" });
+    const city = await makeUser(t.db, "city_admin");
+    const otherCity = await makeUser(t.db, "city_admin");
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const { user: craftsman } = await makeAwardee(t.db, "wenling", "旁观者");
+    await t.db
+      .insertInto("nomination")
+      .values({
+        campaign_id: campaign.id,
+        person_id: (await makePerson(t.db)).id,
+        seq: 1,
+        channel: "union",
+        nominating_unit_id: await unitId(t.db, "wenling"),
+        frontline_years: 10,
+        in_skill_post: true,
+        conditions: [5],
+        achievements: "成果",
+        deeds_summary: "事迹",
+      })
+      .execute();
+    expect(await advanceCampaign(t.db, city, campaign.id, "nominating", { confirmed: true }, "2026-04-01")).toMatchObject({ ok: true });
+    await fanOut(t.db);
+    const heard = async (user: SessionUser) => (await listMessages(t.db, user)).rows.filter((m) => m.link === `/campaigns/${campaign.id}`).map((m) => m.text);
+    const title = (await t.db.selectFrom("campaign").select("title").where("id", "=", campaign.id).executeTakeFirstOrThrow()).title;
+    const text = `${title}已进入“资格初审”阶段`;
+    expect(await heard(wenling)).toEqual([text]);
+    expect(await heard(jiaojiang)).toEqual([text]);
+    expect(await heard(otherCity)).toEqual([text]);
+    expect(await heard(city)).toEqual([]);
+    expect(await heard(craftsman)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { smsGateway, type SmsGateway } from "~/lib/sms.server";
 import { hourInTaizhou, nextTaizhouHour, startOfDay, todayInTaizhou } from "~/lib/time";
 import { decrypt } from "~/modules/people/pii.server";
 import { RULES, SMS_CATEGORIES, render, type Audience, type Category } from "~/modules/notifications/rules";
+import { STAGE_LABELS } from "~/modules/campaigns/stages";
 
 /**
  * From the history to the people concerned. Every workflow step writes its history row in its
@@ -17,11 +18,13 @@ import { RULES, SMS_CATEGORIES, render, type Audience, type Category } from "~/m
 const FANOUT_WINDOW_MS = 7 * 86_400_000;
 
 interface Subject {
-  personId: number;
-  unitId: number;
+  /** The craftsman the record is about, and its county-level unit (a campaign has neither). */
+  personId: number | null;
+  unitId: number | null;
   subject: string;
-  owner: string;
-  unit: string;
+  owner: string | null;
+  unit: string | null;
+  stage?: string;
   link: string;
 }
 
@@ -46,6 +49,10 @@ const SUBJECTS: Record<string, (tx: Tx, id: number) => Promise<Subject | undefin
       .select(sql<string>`'/studios/' || s.id`.as("link"))
       .where("s.id", "=", id)
       .executeTakeFirst(),
+  campaign: async (tx, id) => {
+    const c = await tx.selectFrom("campaign").select(["id", "title", "status"]).where("id", "=", id).executeTakeFirst();
+    return c && { personId: null, unitId: null, owner: null, unit: null, subject: c.title, stage: STAGE_LABELS[c.status], link: `/campaigns/${c.id}` };
+  },
   // A milestone is about its apprentice, within the studio's own scope.
   milestone: async (tx, id) => {
     const m = await tx
@@ -61,14 +68,16 @@ const SUBJECTS: Record<string, (tx: Tx, id: number) => Promise<Subject | undefin
 };
 
 async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actorId: string | null): Promise<string[]> {
+  if ((to.length === 1 && to[0] === "owner" && about.personId === null) || (to.length === 1 && to[0] === "unit" && about.unitId === null)) return [];
   const users = await tx
     .selectFrom("app_user")
     .select("id")
     .where("active", "=", true)
     .where((eb) =>
       eb.or([
-        ...(to.includes("owner") ? [eb("person_id", "=", about.personId)] : []),
-        ...(to.includes("unit") ? [eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)])] : []),
+        ...(to.includes("owner") && about.personId !== null ? [eb("person_id", "=", about.personId)] : []),
+        ...(to.includes("unit") && about.unitId !== null ? [eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)])] : []),
+        ...(to.includes("counties") ? [eb("role", "=", "county_officer")] : []),
         ...(to.includes("city") ? [eb("role", "=", "city_admin")] : []),
       ]),
     )

@@ -2,11 +2,12 @@
  * Who hears of what: one table from a history action to the people it concerns and what they are
  * told. Data, not code spread over the modules — a new step gets its line here. Texts fill in
  * {subject} (the record: a studio's name, 补助申请…), {owner} (the craftsman), {unit} (their
- * county) and {reason} (the step's stated reason); they never carry an ID or phone number.
+ * county), {stage} (a campaign's stage) and {reason} (the step's stated reason); they never carry
+ * an ID or phone number.
  */
 
-/** The record's craftsman, the officers of its county-level unit, the city's officers. */
-export type Audience = "owner" | "unit" | "city";
+/** The record's craftsman, the officers of its county-level unit, every county's officers, the city's officers. */
+export type Audience = "owner" | "unit" | "counties" | "city";
 
 /** What a message is about; the SMS preference is per category. */
 export const CATEGORIES = {
@@ -18,6 +19,8 @@ export const CATEGORIES = {
   accredited: "授牌",
   suspended: "暂停或摘牌",
   verified: "成果认定",
+  evaluation: "年度考核",
+  campaign: "评选进展",
 } as const;
 
 export type Category = keyof typeof CATEGORIES;
@@ -72,6 +75,11 @@ export const RULES: Record<string, Record<string, readonly Rule[]>> = {
     step_suspend: [{ to: ["owner", "unit"], category: "suspended", text: "“{subject}”已暂停运行：{reason}" }],
     step_resume: [{ to: ["owner", "unit"], category: "approved", text: "“{subject}”已恢复运行" }],
     step_revoke: [{ to: ["owner", "unit"], category: "suspended", text: "“{subject}”已被摘牌：{reason}" }],
+    evaluation: [{ to: ["owner"], category: "evaluation", text: "“{subject}”的年度考核结果已评定，请在工作室页面查看" }],
+  },
+  campaign: {
+    advance: [{ to: ["counties", "city"], category: "campaign", text: "{subject}已进入“{stage}”阶段" }],
+    revert_advance: [{ to: ["counties", "city"], category: "campaign", text: "{subject}已撤回到“{stage}”阶段：{reason}" }],
   },
   milestone: {
     create: [{ to: ["unit"], category: "todo", text: "{owner}登记了学徒{subject}的成果，请核实" }],
@@ -81,6 +89,6 @@ export const RULES: Record<string, Record<string, readonly Rule[]>> = {
 };
 
 /** Fills a rule's text; a missing value reads as nothing rather than as "{reason}". */
-export function render(text: string, values: Partial<Record<"subject" | "owner" | "unit" | "reason", string | null>>): string {
-  return text.replace(/\{(subject|owner|unit|reason)\}/g, (_, key: keyof typeof values) => values[key] ?? "").replace(/：$/, "");
+export function render(text: string, values: Partial<Record<"subject" | "owner" | "unit" | "stage" | "reason", string | null>>): string {
+  return text.replace(/\{(subject|owner|unit|stage|reason)\}/g, (_, key: keyof typeof values) => values[key] ?? "").replace(/：$/, "");
 }
