@@ -12,7 +12,8 @@ import type { SessionUser } from "~/auth/roles";
 import { enqueue, runDueJobs } from "~/lib/jobs.server";
 import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
 import { listMessages, markAllRead, markRead, setSmsPreferences, todosFor, unreadCount } from "~/modules/notifications/inbox.server";
-import { fanOut, sendSmsJob } from "~/modules/notifications/notify.server";
+import { digestJob, fanOut, sendSmsJob } from "~/modules/notifications/notify.server";
+import { startOfDay, todayInTaizhou } from "~/lib/time";
 import { applicationSchema } from "~/modules/subsidies/schema";
 import { addAttachments, createApplication, findApplication, savePolicy, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import type { SubsidyStep } from "~/modules/subsidies/policy";
@@ -409,5 +410,33 @@ describe("who hears of a campaign's stage", () => {
     expect(await heard(otherCity)).toEqual([text]);
     expect(await heard(city)).toEqual([]);
     expect(await heard(craftsman)).toEqual([]);
+  });
+});
+
+describe("the daily digest", () => {
+  it("sends one SMS a morning to those who chose it, counting their unread messages, through the outbox by default", async () => {
+    const { user } = await makeAwardee(t.db, "wenling", "汇总者");
+    await setSmsPreferences(t.db, user, { returned: "digest" });
+    await t.db
+      .insertInto("message")
+      .values([
+        { user_id: user.id, category: "returned", text: "您的补助申请被退回：一", link: "/subsidies/1" },
+        { user_id: user.id, category: "returned", text: "您的补助申请被退回：二", link: "/subsidies/1" },
+      ])
+      .execute();
+    // Chose the digest: the immediate SMS is not sent.
+    await sendSmsJob(smsGateway({ driver: "outbox" }))(t.db, {
+      id: 0,
+      kind: "sms.send",
+      payload: { userId: user.id, category: "returned", text: "x", subject: "补助申请", reason: "" },
+      attempts: 1,
+      max_attempts: 1,
+    });
+    expect(await t.db.selectFrom("sms_message").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
+    // At 08:30 Taizhou time, when the day's digest job is due.
+    const morning = () => new Date(startOfDay(todayInTaizhou()).getTime() + 8.5 * 3_600_000);
+    await digestJob(smsGateway({ driver: "outbox" }), morning)(t.db, { id: 0, kind: "sms.digest", payload: {}, attempts: 1, max_attempts: 1 });
+    const sms = await t.db.selectFrom("sms_message").select(["text", "status", "driver"]).where("user_id", "=", user.id).execute();
+    expect(sms).toEqual([{ text: "【匠心】您有 2 条新消息，请登录匠心平台查看", status: "sent", driver: "outbox" }]);
   });
 });

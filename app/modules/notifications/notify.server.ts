@@ -238,9 +238,9 @@ export function sendSmsJob(gateway: SmsGateway, now: () => Date = () => new Date
  * Those who chose a daily digest get one SMS each morning for the day's messages in those
  * categories. One job per day whatever the number of processes: its key is the date.
  */
-export function digestJob(gateway: SmsGateway): JobHandler {
+export function digestJob(gateway: SmsGateway, now: () => Date = () => new Date()): JobHandler {
   return async (db: DB) => {
-    const since = new Date(Date.now() - 86_400_000);
+    const since = new Date(now().getTime() - 86_400_000);
     const rows = await db
       .selectFrom("notification_preference as p")
       .innerJoin("message as m", (join) => join.onRef("m.user_id", "=", "p.user_id").onRef("m.category", "=", "p.category"))
@@ -250,7 +250,7 @@ export function digestJob(gateway: SmsGateway): JobHandler {
       .where("m.read_at", "is", null)
       .groupBy("p.user_id")
       .execute();
-    const send = sendSmsJob(gateway);
+    const send = sendSmsJob(gateway, now);
     for (const r of rows) {
       const payload = { userId: r.user_id, category: "todo", text: `您有 ${r.n} 条新消息，请登录匠心平台查看`, subject: `${r.n}条新消息`, reason: "" };
       // The digest itself is not held back by the user's per-category choice.
