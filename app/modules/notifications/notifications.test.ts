@@ -12,7 +12,7 @@ import type { SessionUser } from "~/auth/roles";
 import { enqueue, runDueJobs } from "~/lib/jobs.server";
 import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
 import { listMessages, markAllRead, markRead, setSmsPreferences, todosFor, unreadCount } from "~/modules/notifications/inbox.server";
-import { digestJob, fanOut, sendSmsJob } from "~/modules/notifications/notify.server";
+import { digestJob, fanOut, remindersJob, sendSmsJob } from "~/modules/notifications/notify.server";
 import { startOfDay, todayInTaizhou } from "~/lib/time";
 import { applicationSchema } from "~/modules/subsidies/schema";
 import { addAttachments, createApplication, findApplication, savePolicy, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
@@ -438,5 +438,29 @@ describe("the daily digest", () => {
     await digestJob(smsGateway({ driver: "outbox" }), morning)(t.db, { id: 0, kind: "sms.digest", payload: {}, attempts: 1, max_attempts: 1 });
     const sms = await t.db.selectFrom("sms_message").select(["text", "status", "driver"]).where("user_id", "=", user.id).execute();
     expect(sms).toEqual([{ text: "【匠心】您有 2 条新消息，请登录匠心平台查看", status: "sent", driver: "outbox" }]);
+  });
+});
+
+describe("the morning reminder", () => {
+  it("tells an officer on a working morning how many of their to-dos are overdue, and not at the weekend", async () => {
+    const { user: applicant } = await makeAwardee(t.db, "wenling", "逾期者");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const id = await subsidyReadyToSubmit(applicant);
+    expect(await takeSubsidyStep(t.db, applicant, id, "submit", { expected: "draft", reason: null, confirmed: true, voucher: null })).toMatchObject({
+      ok: true,
+    });
+    // Submitted five weeks ago: past the county's ten working days.
+    await t.db
+      .updateTable("subsidy_application")
+      .set({ updated_at: new Date("2026-04-27T09:00:00+08:00") })
+      .where("id", "=", id)
+      .execute();
+    const reminders = async (taizhou: string) => {
+      await remindersJob(() => new Date(`${taizhou}+08:00`))(t.db, { id: 0, kind: "reminders", payload: {}, attempts: 1, max_attempts: 1 });
+      return (await listMessages(t.db, county)).rows.filter((m) => m.text.includes("已逾期")).map((m) => m.text);
+    };
+    expect(await reminders("2026-06-06T08:15:00")).toEqual([]); // a Saturday
+    expect(await reminders("2026-06-03T08:15:00")).toEqual(["您有 1 项待办已逾期，请尽快办理"]);
+    expect(await listMessages(t.db, applicant).then((p) => p.rows.filter((m) => m.text.includes("已逾期")))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { hourInTaizhou, nextTaizhouHour, startOfDay, todayInTaizhou } from "~/li
 import { decrypt } from "~/modules/people/pii.server";
 import { RULES, SMS_CATEGORIES, render, type Audience, type Category } from "~/modules/notifications/rules";
 import { STAGE_LABELS } from "~/modules/campaigns/stages";
+import { todosFor } from "~/modules/notifications/inbox.server";
 
 /**
  * From the history to the people concerned. Every workflow step writes its history row in its
@@ -259,6 +260,32 @@ export function digestJob(gateway: SmsGateway, now: () => Date = () => new Date(
   };
 }
 
+/**
+ * Each working morning, officers whose 待办 has overdue items are told how many. One job a day
+ * (keyed by the date), so several processes remind once.
+ */
+export function remindersJob(now: () => Date = () => new Date()): JobHandler {
+  return async (db: DB) => {
+    const today = todayInTaizhou(now());
+    const weekday = new Date(startOfDay(today).getTime() + 12 * 3_600_000).getUTCDay();
+    if (weekday === 0 || weekday === 6) return;
+    const officers = await db
+      .selectFrom("app_user")
+      .select(["id", "username", "display_name as displayName", "role", "org_unit_id as orgUnitId", "person_id as personId"])
+      .where("active", "=", true)
+      .where("role", "in", ["county_officer", "city_admin"])
+      .execute();
+    for (const officer of officers) {
+      const overdue = (await todosFor(db, officer, today)).filter((i) => i.overdue).length;
+      if (!overdue) continue;
+      await db
+        .insertInto("message")
+        .values({ user_id: officer.id, category: "todo", text: `您有 ${overdue} 项待办已逾期，请尽快办理`, link: "/home" })
+        .execute();
+    }
+  };
+}
+
 /** One tick of an app process's background work: fan out, plan today's digest, run due jobs. */
 export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(), now = new Date()): Promise<void> {
   // A backlog (a restart after a busy hour) is worked off in batches within the tick.
@@ -267,5 +294,6 @@ export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(),
   // Today's digest at 08:30, planned by whichever process gets there first.
   const digestAt = new Date(startOfDay(today).getTime() + (QUIET_UNTIL + 0.5) * 3_600_000);
   await enqueue(db, "sms.digest", { date: today }, { uniqueKey: `digest:${today}`, runAt: digestAt });
-  await runDueJobs(db, { "sms.send": sendSmsJob(gateway), "sms.digest": digestJob(gateway) }, { now });
+  await enqueue(db, "reminders", { date: today }, { uniqueKey: `reminders:${today}`, runAt: new Date(digestAt.getTime() - 15 * 60_000) });
+  await runDueJobs(db, { "sms.send": sendSmsJob(gateway), "sms.digest": digestJob(gateway), reminders: remindersJob() }, { now });
 }
