@@ -1,4 +1,7 @@
+import { spawn } from "node:child_process";
 import http from "node:http";
+import path from "node:path";
+import { sql } from "kysely";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
@@ -250,6 +253,34 @@ describe("SMS through the provider's API", () => {
 });
 
 describe("the job queue", () => {
+  // Two server processes share one PostgreSQL; the embedded engine belongs to one process, so this runs on PostgreSQL.
+  it.skipIf(!process.env.DATABASE_URL)(
+    "runs each job exactly once with two worker processes at it",
+    async () => {
+      const kind = `process-${Date.now()}`;
+      const name = (await sql<{ name: string }>`select current_database() as name`.execute(t.db)).rows[0].name;
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${name}`;
+      const start = () => {
+        const child = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["test/job-worker.ts", url.toString(), kind], {
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        const ready = new Promise<void>((resolve) => child.stdout!.on("data", (d) => String(d).includes("ready") && resolve()));
+        const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+        return { ready, exited };
+      };
+      const workers = [start(), start()];
+      await Promise.all(workers.map((w) => w.ready));
+      for (let i = 0; i < 60; i++) await enqueue(t.db, kind, { n: i });
+      expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+      const jobs = await t.db.selectFrom("job").select(["attempts", "done_at", "locked_by"]).where("kind", "=", kind).execute();
+      expect(jobs).toHaveLength(60);
+      expect(jobs.every((j) => j.done_at !== null && j.attempts === 1)).toBe(true);
+      expect(new Set(jobs.map((j) => j.locked_by)).size).toBe(2);
+    },
+    60_000,
+  );
+
   it("runs each job exactly once with two workers at it, and retries a failing one with backoff", async () => {
     const kind = `count-${Date.now()}`;
     for (let i = 0; i < 30; i++) await enqueue(t.db, kind, { n: i });
