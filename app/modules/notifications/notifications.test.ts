@@ -11,6 +11,7 @@ import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studi
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
 import { addMilestone, reviewMilestone } from "~/modules/studios/milestones.server";
 import { createStudio, takeStudioStep } from "~/modules/studios/studios.server";
+import { gradeStudio, saveCriteria } from "~/modules/studios/evaluation.server";
 import type { SessionUser } from "~/auth/roles";
 import { enqueue, runDueJobs } from "~/lib/jobs.server";
 import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
@@ -493,5 +494,40 @@ describe("the morning reminder", () => {
     expect(await reminders("2026-06-06T08:15:00")).toEqual([]); // a Saturday
     expect(await reminders("2026-06-03T08:15:00")).toEqual(["您有 1 项待办已逾期，请尽快办理"]);
     expect(await listMessages(t.db, applicant).then((p) => p.rows.filter((m) => m.text.includes("已逾期")))).toEqual([]);
+  });
+});
+
+describe("who hears of a studio's annual evaluation", () => {
+  it("tells the studio's leader, and nobody else, that the year's result is in", async () => {
+    const { person, user: leader } = await makeAwardee(t.db, "wenling", "考核对象");
+    const award = await t.db.selectFrom("award").select("id").where("person_id", "=", person.id).executeTakeFirstOrThrow();
+    const city = await makeUser(t.db, "city_admin");
+    const { user: neighbour } = await makeAwardee(t.db, "wenling", "旁人");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const studio = await t.db
+      .insertInto("studio")
+      .values({
+        person_id: person.id,
+        org_unit_id: await unitId(t.db, "wenling"),
+        name: "考核对象工匠工作室",
+        host_enterprise: "温岭某厂",
+        industry: "泵与电机",
+        focus_sector: "advanced_manufacturing",
+        address: "温岭",
+        focus_areas: "铸造",
+        founding_plan: "带徒",
+        status: "active",
+        accredited_on: "2025-03-01",
+        plaque_number: "TZGJGZS-301",
+        award_id: award.id,
+        created_by: city.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    expect(await saveCriteria(t.db, city, 2025, [{ key: "apprenticesMentored", label: "带徒人数", weight: 100, target: 5 }])).toEqual({ ok: true });
+    const watch = watcher({ applicant: leader, neighbour, county, otherCounty, city }, `/studios/${studio.id}`);
+    expect(await gradeStudio(t.db, county, studio.id, 2025, { grade: "fail", comment: "全年未带徒" })).toEqual({ ok: true });
+    expect(await watch.look()).toEqual(watch.only({ applicant: { messages: ["“考核对象工匠工作室”的年度考核结果已评定，请在工作室页面查看"], todos: [] } }));
   });
 });
