@@ -96,6 +96,12 @@ export async function setNoticePeriod(db: DB, actor: SessionUser, id: number, pe
   });
 }
 
+/**
+ * The SQL form of nominations' missingParts (待补全): the same five parts, on the nomination
+ * table. It lives here, below the nominations module, so the blockers and the to-do list share it.
+ */
+export const nominationIncomplete = sql<boolean>`(nomination.frontline_years is null or nomination.in_skill_post is null or cardinality(nomination.conditions) = 0 or btrim(nomination.achievements) = '' or btrim(nomination.deeds_summary) = '')`;
+
 /** What still has to be done before the campaign may move on to its next stage. */
 export async function advanceBlockers(db: DB, campaign: Campaign, today = todayInTaizhou()): Promise<string[]> {
   const counts = await db
@@ -104,19 +110,7 @@ export async function advanceBlockers(db: DB, campaign: Campaign, today = todayI
     .select((eb) => [
       eb.fn.countAll<number>().as("all"),
       eb.fn.count<number>("id").filterWhere("qualification_result", "is", null).as("undecided"),
-      // The SQL form of nominations' missingParts (待补全): the same five parts.
-      eb.fn
-        .count<number>("id")
-        .filterWhere((w) =>
-          w.or([
-            w("frontline_years", "is", null),
-            w("in_skill_post", "is", null),
-            w(sql<number>`cardinality(conditions)`, "=", 0),
-            w(sql<string>`btrim(achievements)`, "=", ""),
-            w(sql<string>`btrim(deeds_summary)`, "=", ""),
-          ]),
-        )
-        .as("incomplete"),
+      eb.fn.count<number>("id").filterWhere(nominationIncomplete).as("incomplete"),
       eb.fn.count<number>("id").filterWhere("candidate", "=", true).as("candidates"),
       eb.fn
         .count<number>("id")

@@ -9,7 +9,7 @@ import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { checkEligibility, CONDITIONS, missingParts } from "~/modules/nominations/eligibility";
 import { canRecordOpinion, writeNomination, writeOpinion, type OpinionInput } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
-import { CHANNEL_LABELS, importNominationSchema } from "~/modules/nominations/schema";
+import { CHANNEL_LABELS, importNominationSchema, type NominationInput } from "~/modules/nominations/schema";
 import {
   cleanText,
   compactText,
@@ -165,22 +165,12 @@ const SCHOOL_OR_INSTITUTE = /(学校|学院|大学|中学|小学|技校|职校|�
 const TEACHER = /^(教师|讲师|教授|副教授|助教|老师|研究员|副研究员)$/;
 
 /** What the sheet already says that 资格初审 will ask about: warnings, not reasons to refuse. */
-function eligibilityHints(form: Record<string, string | string[]>): string[] {
+function eligibilityHints(input: NominationInput): string[] {
   const hints: string[] = [];
-  const position = String(form.position ?? "");
-  const employer = String(form.employer ?? "");
-  if (TEACHER.test(position) || SCHOOL_OR_INSTITUTE.test(employer)) {
+  if (TEACHER.test(input.position) || SCHOOL_OR_INSTITUTE.test(input.employer)) {
     hints.push("职务为教师或研究人员，或工作单位是学校、科研院所：各级各类学校教师及专门研究人员不在选树之列，请核实");
   }
-  const result = checkEligibility({
-    frontlineYears: /^\d+$/.test(String(form.frontlineYears ?? "")) ? Number(form.frontlineYears) : null,
-    inSkillPost: form.inSkillPost === undefined ? null : form.inSkillPost === "yes",
-    teacherOrResearcher: form.teacherOrResearcher === "on",
-    conditions: (Array.isArray(form.conditions) ? form.conditions : []).map(Number),
-    skillLevel: String(form.skillLevel ?? ""),
-    achievements: String(form.achievements ?? ""),
-    deedsSummary: String(form.deedsSummary ?? ""),
-  });
+  const result = checkEligibility(input);
   return [...hints, ...result.problems, ...result.warnings];
 }
 
@@ -305,7 +295,7 @@ export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target
     name: name || "（未填姓名）",
     maskedId: normalisedId ? maskIdNumber(normalisedId) : compactText(rawId).slice(0, 4) + "…",
     errors: [...new Set(errors)],
-    warnings: valid ? eligibilityHints(form) : [],
+    warnings: valid ? eligibilityHints(result.data) : [],
     missing: valid ? missingParts(result.data) : [],
     form: valid ? form : null,
   };
@@ -431,7 +421,7 @@ async function matchOwnExport(tx: Tx, campaign: Campaign, unitId: number, rows: 
     const matched = { ...form, sex: found.sex, birthDate: found.birth_date, existingId: String(found.id) };
     const result = importNominationSchema.safeParse(matched);
     if (!result.success) return { ...r, match: undefined, errors: result.error.issues.map((i) => `${LABEL[String(i.path[0])] ?? i.path[0]}：${i.message}`) };
-    return { ...r, match: undefined, errors: [], form: matched, warnings: eligibilityHints(matched), missing: missingParts(result.data) };
+    return { ...r, match: undefined, errors: [], form: matched, warnings: eligibilityHints(result.data), missing: missingParts(result.data) };
   });
 }
 

@@ -6,6 +6,7 @@ import { paginate } from "~/lib/sql";
 import type { Result } from "~/lib/result";
 import { addWorkingDays, dateInTaizhou, endOfDay, todayInTaizhou } from "~/lib/time";
 import { CATEGORIES, SMS_CATEGORIES, type Category } from "~/modules/notifications/rules";
+import { nominationIncomplete } from "~/modules/campaigns/campaigns.server";
 
 /** 站内消息: always on, each user's own. */
 
@@ -120,7 +121,7 @@ const milestonesIn = (db: DB, status: "pending" | "rejected") =>
     .where("milestone.status", "=", status)
     .where("mentorship.status", "=", "active");
 
-/** Nominations of a campaign still taking them whose 审批表 lacks a part (the SQL form of missingParts). */
+/** Nominations of a campaign still taking them whose 审批表 lacks a part. */
 const incompleteNominations = (db: DB) =>
   db
     .selectFrom("nomination")
@@ -128,15 +129,7 @@ const incompleteNominations = (db: DB) =>
     .innerJoin("person", "person.id", "nomination.person_id")
     .select(["nomination.id", "person.name", "nomination.created_at as since"])
     .where("campaign.status", "=", "nominating")
-    .where((w) =>
-      w.or([
-        w("nomination.frontline_years", "is", null),
-        w("nomination.in_skill_post", "is", null),
-        w(sql<number>`cardinality(nomination.conditions)`, "=", 0),
-        w(sql<string>`btrim(nomination.achievements)`, "=", ""),
-        w(sql<string>`btrim(nomination.deeds_summary)`, "=", ""),
-      ]),
-    );
+    .where(nominationIncomplete);
 const hasGraduationProof = (db: DB) =>
   db
     .selectFrom("subsidy_attachment")

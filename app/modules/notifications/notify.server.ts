@@ -71,27 +71,32 @@ const SUBJECTS: Record<string, (tx: Tx, id: number) => Promise<Subject | undefin
 };
 
 async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actorId: string | null): Promise<string[]> {
-  if ((to.length === 1 && to[0] === "owner" && about.personId === null) || (to.length === 1 && to[0] === "unit" && about.unitId === null)) return [];
+  // A record without a craftsman or a unit (a campaign) has no owner or unit to tell.
+  const audience = to.filter((a) => (a === "owner" ? about.personId !== null : a === "unit" ? about.unitId !== null : true));
+  if (!audience.length) return [];
   const users = await tx
     .selectFrom("app_user")
     .select("id")
     .where("active", "=", true)
     .where((eb) =>
-      eb.or([
-        ...(to.includes("owner") && about.personId !== null ? [eb("person_id", "=", about.personId)] : []),
-        ...(to.includes("unit") && about.unitId !== null ? [eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)])] : []),
-        ...(to.includes("counties") ? [eb("role", "=", "county_officer")] : []),
-        ...(to.includes("city") ? [eb("role", "=", "city_admin")] : []),
-      ]),
+      eb.or(
+        audience.map((a) =>
+          a === "owner"
+            ? eb("person_id", "=", about.personId)
+            : a === "unit"
+              ? eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)])
+              : eb("role", "=", a === "counties" ? "county_officer" : "city_admin"),
+        ),
+      ),
     )
     .execute();
   // Whoever took the step knows it already.
   return users.map((u) => u.id).filter((id) => id !== actorId);
 }
 
-/** Turns the history rows not yet fanned out into messages; returns how many rows it handled. */
 const FANOUT_BATCH = 200;
 
+/** Turns the history rows not yet fanned out into messages; returns how many rows it handled. */
 export async function fanOut(db: DB, now = new Date(), limit = FANOUT_BATCH): Promise<number> {
   return db.transaction().execute(async (tx) => {
     const pending = await tx
@@ -202,7 +207,8 @@ export function sendSmsJob(gateway: SmsGateway, now: () => Date = () => new Date
       .executeTakeFirst();
     if (!person?.phone_cipher || !person.phone_hash || !person.phone_masked) return;
     const at = now();
-    const later = allowedFrom(at).getTime() > at.getTime() ? allowedFrom(at) : await limitedUntil(db, person.phone_hash, at);
+    const morning = allowedFrom(at);
+    const later = morning > at ? morning : await limitedUntil(db, person.phone_hash, at);
     if (later) {
       await enqueue(db, "sms.send", payload as unknown as Record<string, unknown>, { runAt: later });
       return;
