@@ -1,7 +1,7 @@
 import type { DB } from "../db";
 import { luciaFor } from "../app/auth/lucia.server";
 import type { SessionUser } from "../app/auth/roles";
-import type { Role } from "../db/types";
+import type { CampaignStatus, Role } from "../db/types";
 import { createPerson } from "../app/modules/people/people.server";
 import type { PersonInput } from "../app/modules/people/schema";
 import { createUser } from "../app/modules/users/users.server";
@@ -176,7 +176,10 @@ export async function nominationForm(db: DB, overrides: Record<string, string | 
 
 let campaignNumber = 100;
 
-export async function makeCampaign(db: DB, overrides: Partial<{ number: number; year: number; deadline: string; quota: number; titles: number }> = {}) {
+export async function makeCampaign(
+  db: DB,
+  overrides: Partial<{ number: number; year: number; deadline: string; quota: number; titles: number; status: CampaignStatus }> = {},
+) {
   const row = await db
     .insertInto("campaign")
     .values({
@@ -186,6 +189,7 @@ export async function makeCampaign(db: DB, overrides: Partial<{ number: number; 
       nomination_deadline: overrides.deadline ?? "2099-03-31",
       quota_per_unit: overrides.quota ?? 5,
       title_count: overrides.titles ?? 20,
+      status: overrides.status,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -195,7 +199,8 @@ export async function makeCampaign(db: DB, overrides: Partial<{ number: number; 
 /** A named craftsman: a person with an award of their own campaign, and their login. */
 export async function makeAwardee(db: DB, unit = "wenling", name = `${unit}匠人`) {
   const person = await makePerson(db, { unit, name });
-  const campaign = await makeCampaign(db);
+  // Named at the close of its campaign.
+  const campaign = await makeCampaign(db, { status: "closed" });
   const nomination = await db
     .insertInto("nomination")
     .values({

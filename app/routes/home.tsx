@@ -4,14 +4,14 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS } from "~/auth/roles";
 import { failedSignInsBeforeThisOne, requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { listAudit } from "~/modules/audit/audit.server";
+import { doneBy, listAudit } from "~/modules/audit/audit.server";
 import { findOrgUnit } from "~/modules/org-units/org-units.server";
 import { findPerson, peopleByUnit } from "~/modules/people/people.server";
 import { selectionRecord } from "~/modules/nominations/nominations.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { StageBar } from "~/components/StageBar";
 import { formatDateTime } from "~/lib/format";
-import { actionLabel, entityLabel } from "~/modules/audit/labels";
+import { actionLabel, entityLabel, recordLink } from "~/modules/audit/labels";
 import { latestCampaign } from "~/modules/campaigns/campaigns.server";
 import { openStudioOf } from "~/modules/studios/studios.server";
 import { DataTable } from "~/components/DataTable";
@@ -26,8 +26,9 @@ const noAudit = async () => [] as Awaited<ReturnType<typeof listAudit>>["rows"];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const [todos, units, recent, unit, me, campaign, failedSignIns] = await Promise.all([
+  const [todos, done, units, recent, unit, me, campaign, failedSignIns] = await Promise.all([
     todosFor(db, user),
+    doneBy(db, user.id),
     user.role === "craftsman" ? noUnits() : peopleByUnit(db, user),
     user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
     user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
@@ -41,6 +42,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     role: user.role,
     user,
     todos,
+    done: done.map((d) => ({
+      id: d.id,
+      at: d.at,
+      what: `${actionLabel(d.action, d.entity_type)} · ${entityLabel(d.entity_type)}`,
+      link: recordLink(d.entity_type, d.entity_id),
+    })),
     units,
     recent,
     unit: unit ?? null,
@@ -88,6 +95,19 @@ export default function Home() {
           <Link to="/inbox">查看消息</Link>
         </p>
       </div>
+
+      {data.done.length ? (
+        <div className="card">
+          <h2>我的已办</h2>
+          <ul className="timeline">
+            {data.done.map((d) => (
+              <li key={d.id}>
+                <time>{formatDateTime(d.at)}</time> {d.link ? <Link to={d.link}>{d.what}</Link> : d.what}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
 
       {data.role === "city_admin" ? (
         <>

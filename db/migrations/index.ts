@@ -11,6 +11,7 @@ import * as m0009 from "./0009_figure_indexes";
 import * as m0010 from "./0010_masks";
 import * as m0011 from "./0011_incomplete_nominations";
 import * as m0012 from "./0012_notifications";
+import * as m0013 from "./0013_done_by_me";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0010_masks": m0010,
   "0011_incomplete_nominations": m0011,
   "0012_notifications": m0012,
+  "0013_done_by_me": m0013,
 };

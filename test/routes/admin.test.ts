@@ -7,9 +7,10 @@ import * as orgUnits from "../../app/routes/org-units._index";
 import * as userPage from "../../app/routes/users.$userId";
 import * as users from "../../app/routes/users._index";
 import * as newUser from "../../app/routes/users.new";
+import * as newPerson from "../../app/routes/people.new";
 import { getUser } from "../../app/auth/session.server";
 import { useTestDb } from "../db";
-import { cookieFor, makePerson, makeUser, TEST_PASSWORD, unitId } from "../factories";
+import { cookieFor, makePerson, makeUser, personForm, TEST_PASSWORD, unitId } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
 
 const t = useTestDb();
@@ -204,6 +205,19 @@ describe("sign-in page and home pages", () => {
     const craftsmanHome = await jsonOf(await call(home.loader, { db: t.db, path: "/home", as: craftsman }));
     expect(craftsmanHome.units).toEqual([]);
     expect(craftsmanHome.me.id).toBe(craftsman.personId);
+  });
+
+  it("lists beside the to-dos what the user has done lately (已办), their own steps only, each linked to its record", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const other = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const created = await call(newPerson.action, { db: t.db, path: "/people/new", as: officer, form: personForm(await unitId(t.db, "wenling")) });
+    const id = Number(created.headers.get("location")!.split("/").pop());
+    // Signing in is not work done.
+    await call(login.action, { db: t.db, path: "/login", form: { username: officer.username, password: TEST_PASSWORD }, headers: { origin: ORIGIN } });
+    const mine = await jsonOf(await call(home.loader, { db: t.db, path: "/home", as: officer }));
+    expect(mine.done.map((d: { what: string; link: string }) => [d.what, d.link])).toEqual([["新建 · 人员档案", `/people/${id}`]]);
+    const theirs = await jsonOf(await call(home.loader, { db: t.db, path: "/home", as: other }));
+    expect(theirs.done).toEqual([]);
   });
 });
 

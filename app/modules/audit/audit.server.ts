@@ -37,3 +37,15 @@ export async function distinctAuditValues(db: Kysely<Database>) {
   ]);
   return { entityTypes: entityTypes.map((r) => r.entity_type), actions: actions.map((r) => r.action) };
 }
+
+/** 已办: the user's own latest steps, newest first. Signing in is not work done. */
+export async function doneBy(db: Kysely<Database>, userId: string, limit = 8) {
+  return db
+    .selectFrom("audit_log")
+    .select(["id", "entity_type", "entity_id", "action", "at"])
+    .where("actor_user_id", "=", userId)
+    .where("entity_type", "!=", "session")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}

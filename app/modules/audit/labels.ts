@@ -48,6 +48,20 @@ const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
 /** The Chinese name of a kind of record; an unknown key prints as it is. */
 export const entityLabel = (entity: string) => byEntity.get(entity)?.label ?? entity;
 
+/** The pages a record of each kind has; the rest (criteria, policies, sign-ins) are seen where they are used. */
+const RECORD_PAGES: Record<string, string> = {
+  person: "/people/",
+  user: "/users/",
+  campaign: "/campaigns/",
+  nomination: "/nominations/",
+  studio: "/studios/",
+  subsidy: "/subsidies/",
+  event: "/events/",
+};
+
+/** Where a history row's record is shown, if it has a page of its own. */
+export const recordLink = (entity: string, id: string): string | null => (RECORD_PAGES[entity] && /^\d+$/.test(id) ? RECORD_PAGES[entity] + id : null);
+
 /** The Chinese label of an action, read from its record's trail (or the first trail that names it). */
 export function actionLabel(action: string, entity?: string): string {
   const trails = entity && byEntity.has(entity) ? [byEntity.get(entity)!] : TRAILS;

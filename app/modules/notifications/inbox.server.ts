@@ -6,7 +6,8 @@ import { paginate } from "~/lib/sql";
 import type { Result } from "~/lib/result";
 import { addWorkingDays, dateInTaizhou, endOfDay, todayInTaizhou } from "~/lib/time";
 import { CATEGORIES, SMS_CATEGORIES, type Category } from "~/modules/notifications/rules";
-import { nominationIncomplete } from "~/modules/campaigns/campaigns.server";
+import { advanceBlockers, nominationIncomplete, type Campaign } from "~/modules/campaigns/campaigns.server";
+import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 
 /** 站内消息: always on, each user's own. */
 
@@ -84,6 +85,12 @@ export function smsLog(db: DB, page = 1) {
 /** Policy as data: how long each kind of review may take, in working days, before it is overdue. */
 export const DUE_WORKING_DAYS = { countyReview: 10, cityReview: 10, payment: 15 } as const;
 
+/**
+ * Policy as data: the annual evaluation's season. From 1 December a studio's leader checks the
+ * year's records; from 1 January the county grades the year just ended, by 31 March.
+ */
+export const EVALUATION_SEASON = { prepareFrom: "12-01", gradeBy: "03-31" } as const;
+
 export interface TodoItem {
   label: string;
   link: string;
@@ -96,12 +103,19 @@ export interface TodoItem {
 interface Waiting {
   label: string;
   link: string;
-  since: Date;
-  /** Working days allowed (DUE_WORKING_DAYS); none for the user's own corrections. */
-  dueDays: number | null;
+  since: Date | string;
+  /** Working days allowed (DUE_WORKING_DAYS), or a fixed date; neither for the user's own corrections. */
+  dueDays?: number;
+  due?: string | null;
 }
 
-type Source = (db: DB, user: SessionUser) => Promise<Waiting[]>;
+/** The moment the list is computed for, and its date in Taizhou. */
+interface Now {
+  instant: Date;
+  today: string;
+}
+
+type Source = (db: DB, user: SessionUser, now: Now) => Promise<Waiting[]>;
 
 const studiosIn = (db: DB, status: "submitted" | "county_reviewed" | "returned") =>
   db.selectFrom("studio").select(["id", "name", "updated_at as since"]).where("status", "=", status);
@@ -130,19 +144,68 @@ const incompleteNominations = (db: DB) =>
     .select(["nomination.id", "person.name", "nomination.created_at as since"])
     .where("campaign.status", "=", "nominating")
     .where(nominationIncomplete);
+const pendingObjections = (db: DB) =>
+  db
+    .selectFrom("objection")
+    .innerJoin("nomination", "nomination.id", "objection.nomination_id")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .select(["nomination.id", "person.name", "objection.received_on as since"])
+    .where("objection.outcome", "=", "pending");
 const hasGraduationProof = (db: DB) =>
   db
     .selectFrom("subsidy_attachment")
     .select("id")
     .where("kind", "=", "graduation")
     .where(sql<boolean>`subsidy_attachment.application_id = a.id`);
+/** Studios that ran in a year (accredited by its end, not revoked) and have no grade for it yet. */
+const ungradedStudios = (db: DB, year: number) =>
+  db
+    .selectFrom("studio")
+    .select(["studio.id", "studio.name"])
+    .where("studio.status", "in", ["accredited", "active", "suspended"])
+    .where("studio.accredited_on", "<=", `${year}-12-31`)
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom("studio_evaluation as ev").select("ev.studio_id").whereRef("ev.studio_id", "=", "studio.id").where("ev.year", "=", year))),
+    );
+const hasCriteria = async (db: DB, year: number) => !!(await db.selectFrom("evaluation_criterion").select("key").where("year", "=", year).executeTakeFirst());
 
-const waiting = (rows: Array<{ id: number; since: Date }>, label: (r: never) => string, link: (id: number) => string, dueDays: number | null): Waiting[] =>
-  rows.map((r) => ({ label: label(r as never), link: link(r.id), since: r.since, dueDays }));
+/** The evaluation year being prepared (December) or graded (January to the deadline), if any. */
+export function evaluationSeason(today: string): { prepare?: number; grade?: number } {
+  const year = Number(today.slice(0, 4));
+  const monthDay = today.slice(5);
+  if (monthDay >= EVALUATION_SEASON.prepareFrom) return { prepare: year };
+  if (monthDay <= EVALUATION_SEASON.gradeBy) return { grade: year - 1 };
+  return {};
+}
+
+const waiting = (
+  rows: Array<{ id: number; since: Date | string }>,
+  label: (r: never) => string,
+  link: (id: number) => string,
+  due: { dueDays?: number; due?: string } = {},
+): Waiting[] => rows.map((r) => ({ label: label(r as never), link: link(r.id), since: r.since, ...due }));
 const studioLink = (id: number) => `/studios/${id}`;
 const subsidyLink = (id: number) => `/subsidies/${id}`;
 const mentorshipLink = (id: number) => `/mentorships/${id}`;
 const nominationLink = (id: number) => `/nominations/${id}`;
+const countyReview = { dueDays: DUE_WORKING_DAYS.countyReview };
+const cityReview = { dueDays: DUE_WORKING_DAYS.cityReview };
+
+/** When the campaign entered its present stage: its last step, or its creation. */
+async function stageSince(db: DB, campaign: { id: number; created_at: Date }): Promise<Date> {
+  const step = await db
+    .selectFrom("audit_log")
+    .select("at")
+    .where("entity_type", "=", "campaign")
+    .where("entity_id", "=", String(campaign.id))
+    .where("action", "in", ["advance", "revert_advance"])
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  return step?.at ?? campaign.created_at;
+}
+
+/** The date a stage is meant to end by, where the campaign sets one. */
+const stageDeadline = (c: Campaign) => (c.status === "nominating" ? c.nomination_deadline : c.status === "public_notice" ? c.notice_end : null);
 
 /** Where each role's work comes from: the workflow states in the user's scope. */
 const SOURCES: Record<SessionUser["role"], Source[]> = {
@@ -152,37 +215,94 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
         await studiosIn(db, "submitted").where("org_unit_id", "=", u.orgUnitId!).execute(),
         (s: { name: string }) => `审核工作室申请：${s.name}`,
         studioLink,
-        DUE_WORKING_DAYS.countyReview,
+        countyReview,
       ),
     async (db, u) =>
       waiting(
         await subsidiesIn(db, "submitted").where("a.org_unit_id", "=", u.orgUnitId!).execute(),
         (a: { name: string }) => `审核补助申请：${a.name}`,
         subsidyLink,
-        DUE_WORKING_DAYS.countyReview,
+        countyReview,
       ),
     async (db, u) =>
       waiting(
         await milestonesIn(db, "pending").where("studio.org_unit_id", "=", u.orgUnitId!).execute(),
         (m: { name: string }) => `核实学徒成果：${m.name}`,
         mentorshipLink,
-        DUE_WORKING_DAYS.countyReview,
+        countyReview,
       ),
     async (db, u) =>
       waiting(
         await incompleteNominations(db).where("nomination.nominating_unit_id", "=", u.orgUnitId!).execute(),
         (n: { name: string }) => `补全推荐审批表：${n.name}`,
         nominationLink,
-        null,
       ),
+    // The open campaign's deadline coming while the unit has put nobody forward.
+    async (db, u, now) => {
+      const silent = await db
+        .selectFrom("campaign")
+        .select(["id", "title", "nomination_deadline", "created_at as since"])
+        .where("status", "=", "nominating")
+        .where("nomination_deadline", ">=", now.today)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("nomination")
+                .select("nomination.id")
+                .whereRef("nomination.campaign_id", "=", "campaign.id")
+                .where("nomination.nominating_unit_id", "=", u.orgUnitId!),
+            ),
+          ),
+        )
+        .execute();
+      return silent.map((c) => ({
+        label: `推荐人选：${c.title}，本单位尚未推荐`,
+        link: `/campaigns/${c.id}/nominations/new`,
+        since: c.since,
+        due: c.nomination_deadline,
+      }));
+    },
+    async (db, u) =>
+      waiting(
+        await pendingObjections(db).where("nomination.nominating_unit_id", "=", u.orgUnitId!).execute(),
+        (o: { name: string }) => `核查公示异议：${o.name}`,
+        nominationLink,
+        countyReview,
+      ),
+    // A named craftsman whose consent to be shown in public was never recorded, either way.
+    async (db, u) =>
+      waiting(
+        await db
+          .selectFrom("award")
+          .innerJoin("person", "person.id", "award.person_id")
+          .select(["person.id", "person.name", (eb) => eb.fn.min("award.created_at").as("since")])
+          .where("person.org_unit_id", "=", u.orgUnitId!)
+          .where((eb) => eb.not(eb.exists(eb.selectFrom("publication_consent as c").select("c.person_id").whereRef("c.person_id", "=", "person.id"))))
+          .groupBy(["person.id", "person.name"])
+          .execute(),
+        (p: { name: string }) => `登记公开展示意愿：${p.name}`,
+        (id) => `/people/${id}`,
+      ),
+    async (db, u, now) => {
+      const year = evaluationSeason(now.today).grade;
+      if (!year || !(await hasCriteria(db, year))) return [];
+      const studios = await ungradedStudios(db, year).where("studio.org_unit_id", "=", u.orgUnitId!).execute();
+      return studios.map((s) => ({
+        label: `评定${year}年度考核：${s.name}`,
+        link: `/evaluations?year=${year}`,
+        since: `${year + 1}-01-01`,
+        due: `${year + 1}-${EVALUATION_SEASON.gradeBy}`,
+      }));
+    },
   ],
   city_admin: [
+    async (db) => waiting(await studiosIn(db, "county_reviewed").execute(), (s: { name: string }) => `授牌：${s.name}`, studioLink, cityReview),
+    async (db) => waiting(await subsidiesIn(db, "county_approved").execute(), (a: { name: string }) => `批准补助申请：${a.name}`, subsidyLink, cityReview),
     async (db) =>
-      waiting(await studiosIn(db, "county_reviewed").execute(), (s: { name: string }) => `授牌：${s.name}`, studioLink, DUE_WORKING_DAYS.cityReview),
-    async (db) =>
-      waiting(await subsidiesIn(db, "county_approved").execute(), (a: { name: string }) => `批准补助申请：${a.name}`, subsidyLink, DUE_WORKING_DAYS.cityReview),
-    async (db) =>
-      waiting(await subsidiesIn(db, "approved").execute(), (a: { name: string }) => `登记补助拨付：${a.name}`, subsidyLink, DUE_WORKING_DAYS.payment),
+      waiting(await subsidiesIn(db, "approved").execute(), (a: { name: string }) => `登记补助拨付：${a.name}`, subsidyLink, {
+        dueDays: DUE_WORKING_DAYS.payment,
+      }),
     async (db) =>
       waiting(
         await subsidiesIn(db, "disbursed")
@@ -190,56 +310,61 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
           .execute(),
         (a: { name: string }) => `核实毕业证书并结案：${a.name}`,
         subsidyLink,
-        DUE_WORKING_DAYS.payment,
+        { dueDays: DUE_WORKING_DAYS.payment },
       ),
-    async (db) =>
-      waiting(
-        await db
-          .selectFrom("objection")
-          .innerJoin("nomination", "nomination.id", "objection.nomination_id")
-          .innerJoin("person", "person.id", "nomination.person_id")
-          .select(["nomination.id", "person.name", "objection.recorded_at as since"])
-          .where("objection.outcome", "=", "pending")
-          .execute(),
-        (o: { name: string }) => `处理公示异议：${o.name}`,
-        nominationLink,
-        DUE_WORKING_DAYS.cityReview,
-      ),
+    async (db) => waiting(await pendingObjections(db).execute(), (o: { name: string }) => `处理公示异议：${o.name}`, nominationLink, cityReview),
+    // A stage that may be closed now (nothing blocks it), or whose set end has passed with work left.
+    async (db, _u, now) => {
+      const open = await db.selectFrom("campaign").selectAll().where("status", "!=", "closed").orderBy("id").execute();
+      const items: Waiting[] = [];
+      for (const campaign of open) {
+        const blockers = await advanceBlockers(db, campaign, now.today);
+        const due = stageDeadline(campaign);
+        const next = nextStage(campaign.status);
+        if (!next || (blockers.length && !(due && due < now.today))) continue;
+        items.push({
+          label: blockers.length
+            ? `${campaign.title}“${STAGE_LABELS[campaign.status]}”已过期限：${blockers[0]}`
+            : `${campaign.title}可进入“${STAGE_LABELS[next]}”阶段`,
+          link: `/campaigns/${campaign.id}`,
+          since: await stageSince(db, campaign),
+          due,
+        });
+      }
+      return items;
+    },
+    async (db, _u, now) => {
+      const year = evaluationSeason(now.today).grade;
+      if (!year || (await hasCriteria(db, year)) || !(await ungradedStudios(db, year).executeTakeFirst())) return [];
+      return [{ label: `设定${year}年度工作室考核标准`, link: `/evaluations?year=${year}`, since: `${year + 1}-01-01`, due: `${year + 1}-01-31` }];
+    },
   ],
   craftsman: [
     async (db, u) =>
-      waiting(
-        await studiosIn(db, "returned").where("person_id", "=", u.personId!).execute(),
-        (s: { name: string }) => `修改工作室申请：${s.name}`,
-        studioLink,
-        null,
-      ),
+      waiting(await studiosIn(db, "returned").where("person_id", "=", u.personId!).execute(), (s: { name: string }) => `修改工作室申请：${s.name}`, studioLink),
     async (db, u) =>
       waiting(
         await subsidiesIn(db, "returned").where("a.person_id", "=", u.personId!).execute(),
         (a: { status_reason: string | null }) => `修改补助申请${a.status_reason ? `：${a.status_reason}` : ""}`,
         subsidyLink,
-        null,
       ),
     async (db, u) =>
       waiting(
         await milestonesIn(db, "rejected").where("studio.person_id", "=", u.personId!).execute(),
         (m: { name: string }) => `学徒${m.name}的成果不予认定，请重新登记`,
         mentorshipLink,
-        null,
       ),
-    async (db, u) =>
+    async (db, u, now) =>
       waiting(
         await subsidiesIn(db, "disbursed")
           .where("a.person_id", "=", u.personId!)
-          .where("a.expected_graduation", "<=", todayInTaizhou())
+          .where("a.expected_graduation", "<=", now.today)
           .where((eb) => eb.not(eb.exists(hasGraduationProof(db))))
           .execute(),
         () => "上传毕业证书，领取补助尾款",
         subsidyLink,
-        null,
       ),
-    async (db, u) =>
+    async (db, u, now) =>
       waiting(
         await db
           .selectFrom("event_participant as p")
@@ -247,13 +372,24 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
           .select(["event.id", "event.title", "event.starts_at as since"])
           .where("p.person_id", "=", u.personId!)
           .where("p.attended", "=", false)
-          .where("event.starts_at", "<", endOfDay(todayInTaizhou()))
-          .where("event.ends_at", ">", new Date())
+          .where("event.starts_at", "<", endOfDay(now.today))
+          .where("event.ends_at", ">", now.instant)
           .execute(),
         (e: { title: string }) => `今天的活动签到：${e.title}`,
         () => "/checkin",
-        null,
       ),
+    // December: the year's records are what the evaluation will count.
+    async (db, u, now) => {
+      const year = evaluationSeason(now.today).prepare;
+      if (!year) return [];
+      const studios = await ungradedStudios(db, year).where("studio.person_id", "=", u.personId!).where("studio.status", "!=", "suspended").execute();
+      return studios.map((s) => ({
+        label: `准备${year}年度考核：核对学徒成果和活动记录`,
+        link: studioLink(s.id),
+        since: `${year}-${EVALUATION_SEASON.prepareFrom}`,
+        due: `${year}-12-31`,
+      }));
+    },
   ],
 };
 
@@ -261,15 +397,16 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
  * 我的待办: what waits for this user, from the workflow states in their scope — each item the
  * exact page to act on, oldest first. Computed, never stored, so it cannot disagree with the records.
  */
-export async function todosFor(db: DB, user: SessionUser, today = todayInTaizhou()): Promise<TodoItem[]> {
+export async function todosFor(db: DB, user: SessionUser, instant = new Date()): Promise<TodoItem[]> {
   // A county officer without a unit, or a craftsman without a person record, has nothing in scope.
   if ((user.role === "county_officer" && !user.orgUnitId) || (user.role === "craftsman" && !user.personId)) return [];
-  const found = (await Promise.all(SOURCES[user.role].map((source) => source(db, user)))).flat();
+  const now = { instant, today: todayInTaizhou(instant) };
+  const found = (await Promise.all(SOURCES[user.role].map((source) => source(db, user, now)))).flat();
   return found
-    .map(({ label, link, since, dueDays }) => {
-      const start = dateInTaizhou(since);
-      const due = dueDays === null ? null : addWorkingDays(start, dueDays);
-      return { label, link, since: start, due, overdue: due !== null && due < today };
+    .map(({ label, link, since, dueDays, due }) => {
+      const start = typeof since === "string" ? since : dateInTaizhou(since);
+      const until = due !== undefined ? due : dueDays === undefined ? null : addWorkingDays(start, dueDays);
+      return { label, link, since: start, due: until, overdue: until !== null && until < now.today };
     })
     .sort((a, b) => a.since.localeCompare(b.since));
 }

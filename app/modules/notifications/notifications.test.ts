@@ -21,11 +21,24 @@ import { startOfDay, todayInTaizhou } from "~/lib/time";
 import { applicationSchema } from "~/modules/subsidies/schema";
 import { addAttachments, createApplication, findApplication, savePolicy, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import type { SubsidyStep } from "~/modules/subsidies/policy";
+import {
+  addParticipant,
+  checkInByCode,
+  checkInByOrganiser,
+  createEvent,
+  findEvent,
+  participantsOf,
+  setHours,
+  updateEvent,
+} from "~/modules/events/events.server";
+import { eventSchema } from "~/modules/events/schema";
+import { recordConsent } from "~/modules/showcase/showcase.server";
 
 const t = useTestDb();
 const PDF = new TextEncoder().encode("%PDF-1.4\n");
 const YEAR = 2026;
-const TODAY = "2026-06-01";
+/** The moment the to-do lists are computed for: 10:00 on 1 June 2026 in Taizhou. */
+const NOW = new Date("2026-06-01T02:00:00Z");
 
 async function subsidyReadyToSubmit(applicant: SessionUser) {
   const created = await createApplication(t.db, applicant, YEAR, applicationSchema.parse(subsidyForm(2025, { tuition: "24000", requested: "12000" })));
@@ -43,7 +56,7 @@ type Seen = { messages: string[]; todos: string[] };
  * What each visitor has that is new about one record since the last look: the texts of their new
  * messages, and their to-do items for it. The fan-out runs first, as the server's tick would.
  */
-function watcher(everyone: Visitors, link: string) {
+function watcher(everyone: Visitors, link: string, { todoLinks = [link], now = NOW }: { todoLinks?: string[]; now?: Date } = {}) {
   const seen = new Map<string, number>();
   const none: Seen = { messages: [], todos: [] };
   const look = async () => {
@@ -52,7 +65,7 @@ function watcher(everyone: Visitors, link: string) {
     for (const [who, user] of Object.entries(everyone)) {
       const messages = (await listMessages(t.db, user)).rows.filter((m) => m.id > (seen.get(who) ?? 0) && m.link === link);
       seen.set(who, Math.max(seen.get(who) ?? 0, ...messages.map((m) => m.id)));
-      const todos = (await todosFor(t.db, user, TODAY)).filter((i) => i.link === link).map((i) => i.label);
+      const todos = (await todosFor(t.db, user, now)).filter((i) => todoLinks.includes(i.link)).map((i) => i.label);
       out[who] = { messages: messages.map((m) => m.text).reverse(), todos };
     }
     return out;
@@ -529,5 +542,154 @@ describe("who hears of a studio's annual evaluation", () => {
     const watch = watcher({ applicant: leader, neighbour, county, otherCounty, city }, `/studios/${studio.id}`);
     expect(await gradeStudio(t.db, county, studio.id, 2025, { grade: "fail", comment: "全年未带徒" })).toEqual({ ok: true });
     expect(await watch.look()).toEqual(watch.only({ applicant: { messages: ["“考核对象工匠工作室”的年度考核结果已评定，请在工作室页面查看"], todos: [] } }));
+  });
+});
+
+describe("who hears of an event", () => {
+  it("tells a registered craftsman of their place, a change of plan, the organiser's check-in and their hours, and nobody else", async () => {
+    const { person, user: applicant } = await makeAwardee(t.db, "wenling", "参会者");
+    const { user: neighbour } = await makeAwardee(t.db, "wenling", "自签者");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const city = await makeUser(t.db, "city_admin");
+    const form = (place: string, startsAt: string) =>
+      eventSchema.parse({
+        title: "数控车床技能交流会",
+        kind: "skill_exchange",
+        organiser: `unit:${county.orgUnitId}`,
+        startsAt,
+        endsAt: "2026-06-01T17:00",
+        channel: "offline",
+        place,
+        capacity: "30",
+      });
+    const created = await createEvent(t.db, county, form("温岭市职工服务中心", "2026-06-01T14:00"));
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    const link = `/events/${created.id}`;
+    const watch = watcher({ applicant, neighbour, county, otherCounty, city }, link, { todoLinks: [link, "/checkin"] });
+    expect(await watch.look()).toEqual(watch.only({}));
+
+    const event = async () => (await findEvent(t.db, created.id))!;
+    expect(await addParticipant(t.db, county, await event(), { idNumber: person.idNumber })).toEqual({ ok: true });
+    expect(await watch.look()).toEqual(
+      watch.only({
+        applicant: { messages: ["您已登记参加“数控车床技能交流会”（2026/06/01 14:00），请按时到场签到"], todos: ["今天的活动签到：数控车床技能交流会"] },
+      }),
+    );
+    expect(await updateEvent(t.db, county, await event(), form("温岭市工人文化宫二楼", "2026-06-01T14:30"))).toMatchObject({ ok: true });
+    expect(await watch.look()).toEqual(
+      watch.only({
+        applicant: { messages: ["“数控车床技能交流会”的安排有更新：2026/06/01 14:30，请查看时间和地点"], todos: ["今天的活动签到：数控车床技能交流会"] },
+      }),
+    );
+
+    // Checking oneself in with the code tells nobody; the organiser's check-in tells the one checked in.
+    const during = new Date("2026-06-01T15:00:00+08:00");
+    expect(await checkInByCode(t.db, neighbour, (await event()).checkin_code, during)).toMatchObject({ ok: true, already: false });
+    const [participant] = (await participantsOf(t.db, created.id)).filter((p) => p.person_id === person.id);
+    expect(await checkInByOrganiser(t.db, county, await event(), participant.id)).toEqual({ ok: true });
+    expect(await watch.look()).toEqual(watch.only({ applicant: { messages: ["主办方已为您在“数控车床技能交流会”签到"], todos: [] } }));
+    expect(await setHours(t.db, county, await event(), participant.id, 2.5)).toEqual({ ok: true });
+    expect(await watch.look()).toEqual(watch.only({ applicant: { messages: ["您参加“数控车床技能交流会”的学时已登记，可在活动页面查看"], todos: [] } }));
+  });
+});
+
+describe("what waits without anyone having taken a step", () => {
+  /** The user's to-dos with due date and overdue mark; only those about pages `about` accepts, when given (the file's other tests leave work too). */
+  const labels = async (user: SessionUser, now: Date, about: (link: string) => boolean = () => true) =>
+    (await todosFor(t.db, user, now)).filter((i) => about(i.link)).map((i) => `${i.label}${i.due ? ` ·${i.due}` : ""}${i.overdue ? " ·逾期" : ""}`);
+
+  it("asks a county to nominate before the deadline, to check an objection and to record a named craftsman's consent; the city to move a stage on", async () => {
+    const yuhuan = await makeUser(t.db, "county_officer", { unit: "yuhuan" });
+    const sanmen = await makeUser(t.db, "county_officer", { unit: "sanmen" });
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { deadline: "2026-06-30", year: 2026 });
+    const { person: named } = await makeAwardee(t.db, "yuhuan", "林秀");
+    const nominee = await makePerson(t.db, { unit: "yuhuan", name: "陈立" });
+    const ours = (link: string) => link.startsWith(`/campaigns/${campaign.id}`) || link.startsWith("/nominations/") || link === `/people/${named.id}`;
+    const open = `推荐人选：${campaign.title}，本单位尚未推荐 ·2026-06-30`;
+    expect(await labels(yuhuan, NOW, ours)).toEqual([open, `登记公开展示意愿：林秀`]);
+    expect(await labels(sanmen, NOW, ours)).toEqual([open]);
+    // Nothing filed yet: the stage has nothing to move on with.
+    expect(await labels(city, NOW, ours)).toEqual([]);
+
+    const nomination = await t.db
+      .insertInto("nomination")
+      .values({ campaign_id: campaign.id, person_id: nominee.id, seq: 1, channel: "union", nominating_unit_id: await unitId(t.db, "yuhuan") })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // 待补全 (no frontline years yet): the county completes it; the stage may not move on.
+    expect(await labels(yuhuan, NOW, ours)).toEqual([`补全推荐审批表：陈立`, `登记公开展示意愿：林秀`]);
+    expect(await labels(city, NOW, ours)).toEqual([]);
+    // The deadline passes with the form still incomplete: the city sees the stage overdue, and why.
+    const afterDeadline = new Date("2026-07-02T02:00:00Z");
+    expect(await labels(city, afterDeadline, ours)).toEqual([
+      `${campaign.title}“推荐申报”已过期限：还有 1 名推荐人选待补全（推荐审批表内容不全），补全后方可进入资格初审 ·2026-06-30 ·逾期`,
+    ]);
+    await t.db
+      .updateTable("nomination")
+      .set({ frontline_years: 12, in_skill_post: true, conditions: [1], achievements: "省技术能手", deeds_summary: "三十年扎根一线" })
+      .where("id", "=", nomination.id)
+      .execute();
+    expect(await labels(city, NOW, ours)).toEqual([`${campaign.title}可进入“资格初审”阶段 ·2026-06-30`]);
+
+    // An objection to a Yuhuan nomination: Yuhuan checks it, the city decides it, Sanmen has nothing.
+    await t.db
+      .insertInto("objection")
+      .values({ nomination_id: nomination.id, received_on: "2026-06-01", source: "来信", content: "反映其工龄不实", recorded_by: city.id })
+      .execute();
+    expect((await labels(yuhuan, NOW, ours)).filter((l) => l.includes("异议"))).toEqual([`核查公示异议：陈立 ·2026-06-15`]);
+    expect((await labels(city, NOW, ours)).filter((l) => l.includes("异议"))).toEqual([`处理公示异议：陈立 ·2026-06-15`]);
+    expect((await labels(sanmen, NOW, ours)).filter((l) => l.includes("异议"))).toEqual([]);
+
+    // Consent recorded either way: nothing more to ask.
+    expect(await recordConsent(t.db, yuhuan, named.id, { howObtained: "本人书面同意", story: "", photo: null })).toMatchObject({ ok: true });
+    expect((await labels(yuhuan, NOW, ours)).filter((l) => l.includes("公开展示"))).toEqual([]);
+  });
+
+  it("asks a studio's leader in December to check the year's records, and the county from January to grade it once the city has set the criteria", async () => {
+    const { person, user: leader } = await makeAwardee(t.db, "linhai", "周工");
+    const county = await makeUser(t.db, "county_officer", { unit: "linhai" });
+    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const city = await makeUser(t.db, "city_admin");
+    const award = await t.db.selectFrom("award").select("id").where("person_id", "=", person.id).executeTakeFirstOrThrow();
+    await recordConsent(t.db, county, person.id, { howObtained: "本人书面同意", story: "", photo: null });
+    const studio = await t.db
+      .insertInto("studio")
+      .values({
+        person_id: person.id,
+        org_unit_id: await unitId(t.db, "linhai"),
+        name: "周工技能大师工作室",
+        host_enterprise: "温岭某厂",
+        industry: "泵与电机",
+        focus_sector: "advanced_manufacturing",
+        address: "温岭",
+        focus_areas: "铸造",
+        founding_plan: "带徒",
+        status: "active",
+        accredited_on: "2026-03-01",
+        plaque_number: "TZGJGZS-302",
+        award_id: award.id,
+        created_by: city.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // Other tests' campaigns may wait for the city too; only the evaluation matters here.
+    const cityLabels = async (now: Date) => (await labels(city, now)).filter((l) => l.includes("考核"));
+    const december = new Date("2026-12-01T02:00:00Z");
+    const february = new Date("2027-02-01T02:00:00Z");
+    expect(await labels(leader, NOW)).toEqual([]);
+    expect(await labels(leader, december)).toEqual(["准备2026年度考核：核对学徒成果和活动记录 ·2026-12-31"]);
+    expect(await labels(county, december)).toEqual([]);
+    // January: no criteria for 2026 yet, so the city is asked first; the county cannot grade against nothing.
+    expect(await labels(leader, february)).toEqual([]);
+    expect(await cityLabels(february)).toEqual(["设定2026年度工作室考核标准 ·2027-01-31 ·逾期"]);
+    expect(await labels(county, february)).toEqual([]);
+    expect(await saveCriteria(t.db, city, 2026, [{ key: "apprenticesMentored", label: "带徒人数", weight: 100, target: 5 }])).toEqual({ ok: true });
+    expect(await cityLabels(february)).toEqual([]);
+    expect(await labels(county, february)).toEqual(["评定2026年度考核：周工技能大师工作室 ·2027-03-31"]);
+    expect(await labels(otherCounty, february)).toEqual([]);
+    expect(await gradeStudio(t.db, county, studio.id, 2026, { grade: "pass", comment: null })).toEqual({ ok: true });
+    expect(await labels(county, february)).toEqual([]);
   });
 });

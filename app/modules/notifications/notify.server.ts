@@ -6,6 +6,7 @@ import { hourInTaizhou, nextTaizhouHour, startOfDay, todayInTaizhou } from "~/li
 import { decrypt } from "~/modules/people/pii.server";
 import { RULES, SMS_CATEGORIES, render, type Audience, type Category } from "~/modules/notifications/rules";
 import { STAGE_LABELS } from "~/modules/campaigns/stages";
+import { formatDateTime } from "~/lib/format";
 import { todosFor } from "~/modules/notifications/inbox.server";
 
 /**
@@ -28,11 +29,14 @@ interface Subject {
   owner: string | null;
   unit: string | null;
   stage?: string;
+  /** An event's start, and the event whose registered people are its participants. */
+  when?: string;
+  eventId?: number;
   link: string;
 }
 
-/** Who and what a history row is about, per kind of record. */
-const SUBJECTS: Record<string, (tx: Tx, id: number) => Promise<Subject | undefined>> = {
+/** Who and what a history row is about, per kind of record; `after` is the row's recorded change. */
+const SUBJECTS: Record<string, (tx: Tx, id: number, after: Record<string, unknown> | null) => Promise<Subject | undefined>> = {
   subsidy: (tx, id) =>
     tx
       .selectFrom("subsidy_application as s")
@@ -65,14 +69,43 @@ const SUBJECTS: Record<string, (tx: Tx, id: number) => Promise<Subject | undefin
       .select(["mentorship.studio_id", "mentorship.id as mentorshipId", "apprentice.name"])
       .where("milestone.id", "=", id)
       .executeTakeFirst();
-    const studio = m ? await SUBJECTS.studio(tx, m.studio_id) : undefined;
+    const studio = m ? await SUBJECTS.studio(tx, m.studio_id, null) : undefined;
     return studio && m ? { ...studio, subject: m.name, link: `/mentorships/${m.mentorshipId}` } : undefined;
+  },
+  // An event step is about the participant it names (registered, checked in, given hours), if any.
+  event: async (tx, id, after) => {
+    const e = await tx
+      .selectFrom("event")
+      .innerJoin("org_unit", "org_unit.id", "event.org_unit_id")
+      .select(["event.id", "event.title", "event.starts_at", "event.org_unit_id", "org_unit.short_name"])
+      .where("event.id", "=", id)
+      .executeTakeFirst();
+    if (!e) return undefined;
+    const named = typeof after?.person_id === "number" ? after.person_id : typeof after?.personId === "number" ? after.personId : null;
+    const participant =
+      named ??
+      (typeof after?.participantId === "number"
+        ? ((await tx.selectFrom("event_participant").select("person_id").where("id", "=", after.participantId).where("event_id", "=", id).executeTakeFirst())
+            ?.person_id ?? null)
+        : null);
+    return {
+      personId: participant,
+      unitId: e.org_unit_id,
+      owner: null,
+      unit: e.short_name,
+      subject: e.title,
+      when: formatDateTime(e.starts_at),
+      eventId: e.id,
+      link: `/events/${e.id}`,
+    };
   },
 };
 
 async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actorId: string | null): Promise<string[]> {
   // A record without a craftsman or a unit (a campaign) has no owner or unit to tell.
-  const audience = to.filter((a) => (a === "owner" ? about.personId !== null : a === "unit" ? about.unitId !== null : true));
+  const audience = to.filter((a) =>
+    a === "owner" ? about.personId !== null : a === "unit" ? about.unitId !== null : a === "participants" ? about.eventId !== undefined : true,
+  );
   if (!audience.length) return [];
   const users = await tx
     .selectFrom("app_user")
@@ -83,15 +116,26 @@ async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actor
         audience.map((a) =>
           a === "owner"
             ? eb("person_id", "=", about.personId)
-            : a === "unit"
-              ? eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)])
-              : eb("role", "=", a === "counties" ? "county_officer" : "city_admin"),
+            : a === "participants"
+              ? eb(
+                  "person_id",
+                  "in",
+                  eb.selectFrom("event_participant").select("person_id").where("event_id", "=", about.eventId!).where("person_id", "is not", null),
+                )
+              : a === "unit"
+                ? eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)])
+                : eb("role", "=", a === "counties" ? "county_officer" : "city_admin"),
         ),
       ),
     )
     .execute();
   // Whoever took the step knows it already.
   return users.map((u) => u.id).filter((id) => id !== actorId);
+}
+
+/** A history row's `after`, as an object: jsonb arrives parsed on both drivers, but a scalar or a list says nothing here. */
+function recorded(after: unknown): Record<string, unknown> | null {
+  return after && typeof after === "object" && !Array.isArray(after) ? (after as Record<string, unknown>) : null;
 }
 
 const FANOUT_BATCH = 200;
@@ -102,7 +146,7 @@ export async function fanOut(db: DB, now = new Date(), limit = FANOUT_BATCH): Pr
     const pending = await tx
       .selectFrom("audit_log as a")
       .leftJoin("audit_fanout as f", "f.audit_id", "a.id")
-      .select(["a.id", "a.entity_type", "a.entity_id", "a.action", "a.actor_user_id", "a.comment"])
+      .select(["a.id", "a.entity_type", "a.entity_id", "a.action", "a.actor_user_id", "a.comment", "a.after"])
       .where("f.audit_id", "is", null)
       // Only the actions someone hears of: the rest of the history is never queued behind.
       .where((eb) => eb.or(RULE_KEYS.map(([entity, action]) => eb.and([eb("a.entity_type", "=", entity), eb("a.action", "=", action)]))))
@@ -122,7 +166,7 @@ export async function fanOut(db: DB, now = new Date(), limit = FANOUT_BATCH): Pr
     for (const row of pending) {
       if (!mine.has(Number(row.id))) continue;
       const rules = RULES[row.entity_type]?.[row.action];
-      const about = rules && /^\d+$/.test(row.entity_id) ? await SUBJECTS[row.entity_type](tx, Number(row.entity_id)) : undefined;
+      const about = rules && /^\d+$/.test(row.entity_id) ? await SUBJECTS[row.entity_type](tx, Number(row.entity_id), recorded(row.after)) : undefined;
       if (!rules || !about) continue;
       for (const rule of rules) {
         const text = render(rule.text, { ...about, reason: row.comment });
@@ -282,7 +326,7 @@ export function remindersJob(now: () => Date = () => new Date()): JobHandler {
       .where("role", "in", ["county_officer", "city_admin"])
       .execute();
     for (const officer of officers) {
-      const overdue = (await todosFor(db, officer, today)).filter((i) => i.overdue).length;
+      const overdue = (await todosFor(db, officer, now())).filter((i) => i.overdue).length;
       if (!overdue) continue;
       await db
         .insertInto("message")

@@ -2,12 +2,15 @@
  * Who hears of what: one table from a history action to the people it concerns and what they are
  * told. Data, not code spread over the modules — a new step gets its line here. Texts fill in
  * {subject} (the record: a studio's name, 补助申请…), {owner} (the craftsman), {unit} (their
- * county), {stage} (a campaign's stage) and {reason} (the step's stated reason); they never carry
- * an ID or phone number.
+ * county), {stage} (a campaign's stage), {when} (an event's start) and {reason} (the step's stated
+ * reason); they never carry an ID or phone number.
  */
 
-/** The record's craftsman, the officers of its county-level unit, every county's officers, the city's officers. */
-export type Audience = "owner" | "unit" | "counties" | "city";
+/**
+ * The record's craftsman (for an event: the participant the step is about), everyone registered
+ * for an event, the officers of its county-level unit, every county's officers, the city's officers.
+ */
+export type Audience = "owner" | "participants" | "unit" | "counties" | "city";
 
 /** What a message is about; the SMS preference is per category. */
 export const CATEGORIES = {
@@ -21,6 +24,7 @@ export const CATEGORIES = {
   verified: "成果认定",
   evaluation: "年度考核",
   campaign: "评选进展",
+  event: "活动通知",
 } as const;
 
 export type Category = keyof typeof CATEGORIES;
@@ -81,6 +85,12 @@ export const RULES: Record<string, Record<string, readonly Rule[]>> = {
     advance: [{ to: ["counties", "city"], category: "campaign", text: "{subject}已进入“{stage}”阶段" }],
     revert_advance: [{ to: ["counties", "city"], category: "campaign", text: "{subject}已撤回到“{stage}”阶段：{reason}" }],
   },
+  event: {
+    participant_add: [{ to: ["owner"], category: "event", text: "您已登记参加“{subject}”（{when}），请按时到场签到" }],
+    update: [{ to: ["participants"], category: "event", text: "“{subject}”的安排有更新：{when}，请查看时间和地点" }],
+    checkin: [{ to: ["owner"], category: "event", text: "主办方已为您在“{subject}”签到" }],
+    hours: [{ to: ["owner"], category: "event", text: "您参加“{subject}”的学时已登记，可在活动页面查看" }],
+  },
   milestone: {
     create: [{ to: ["unit"], category: "todo", text: "{owner}登记了学徒{subject}的成果，请核实" }],
     verify: [{ to: ["owner"], category: "verified", text: "学徒{subject}的成果已核实认定" }],
@@ -89,6 +99,6 @@ export const RULES: Record<string, Record<string, readonly Rule[]>> = {
 };
 
 /** Fills a rule's text; a missing value reads as nothing rather than as "{reason}". */
-export function render(text: string, values: Partial<Record<"subject" | "owner" | "unit" | "stage" | "reason", string | null>>): string {
-  return text.replace(/\{(subject|owner|unit|stage|reason)\}/g, (_, key: keyof typeof values) => values[key] ?? "").replace(/：$/, "");
+export function render(text: string, values: Partial<Record<"subject" | "owner" | "unit" | "stage" | "when" | "reason", string | null>>): string {
+  return text.replace(/\{(subject|owner|unit|stage|when|reason)\}/g, (_, key: keyof typeof values) => values[key] ?? "").replace(/：$/, "");
 }
