@@ -49,6 +49,11 @@ async function subsidyReadyToSubmit(applicant: SessionUser) {
   return created.id;
 }
 
+/**
+ * The signed-in principals of the authorization matrix: the record's craftsman, another craftsman of
+ * the same county, its officer, another county's officer, the city. The sixth, the anonymous
+ * visitor, has no inbox and no to-dos at all (the matrix sends them to sign in for /inbox and /home).
+ */
 type Visitors = Record<"applicant" | "neighbour" | "county" | "otherCounty" | "city", SessionUser>;
 type Seen = { messages: string[]; todos: string[] };
 
