@@ -500,7 +500,86 @@ export interface JobTable {
   created_at: CreatedAt;
 }
 
+export type PerCandidate = "once" | "daily";
+export type TallyShown = "live" | "daily" | "after_close";
+
+export interface VoteRuleTable {
+  campaign_id: number;
+  opens_at: Date;
+  closes_at: Date;
+  max_choices: number;
+  per_candidate: PerCandidate;
+  tally_shown: TallyShown;
+  tally_hour: ColumnType<number, number | undefined, number>;
+  /** The public vote's share of the final score, in percent; the experts' is the rest. */
+  vote_weight: number;
+  set_by: string;
+  set_at: TouchedAt;
+}
+
+export interface VoteChallengeTable {
+  id: string;
+  used_at: CreatedAt;
+}
+
+export interface VoteCodeTable {
+  id: Generated<number>;
+  campaign_id: number;
+  phone_hash: string;
+  phone_masked: string;
+  code_hash: string;
+  address: string | null;
+  sent_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+  attempts: ColumnType<number, number | undefined, number>;
+}
+
+export interface VoteFailureTable {
+  id: Generated<number>;
+  campaign_id: number;
+  address: string | null;
+  kind: "challenge" | "code";
+  at: CreatedAt;
+}
+
+export interface BallotTable {
+  id: Generated<number>;
+  campaign_id: number;
+  phone_hash: string | null;
+  phone_masked: string | null;
+  block_hash: string | null;
+  address: string | null;
+  subnet: string | null;
+  device: string | null;
+  receipt: string;
+  cast_at: CreatedAt;
+}
+
+export interface BallotChoiceTable {
+  ballot_id: number;
+  nomination_id: number;
+  campaign_id: number;
+  voter_key: string;
+  period: string;
+}
+
+export interface BallotInvalidationTable {
+  ballot_id: number;
+  pattern: string;
+  reason: string;
+  by_user: string;
+  at: CreatedAt;
+}
+
 export interface Database {
+  vote_rule: VoteRuleTable;
+  vote_challenge: VoteChallengeTable;
+  vote_code: VoteCodeTable;
+  vote_failure: VoteFailureTable;
+  ballot: BallotTable;
+  ballot_choice: BallotChoiceTable;
+  ballot_invalidation: BallotInvalidationTable;
   audit_fanout: AuditFanoutTable;
   message: MessageTable;
   notification_preference: NotificationPreferenceTable;

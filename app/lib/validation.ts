@@ -1,6 +1,6 @@
 import { z, type core } from "zod";
 import { MAX_ID } from "~/lib/ids";
-import { FIRST_YEAR, isRealDate, LAST_YEAR } from "~/lib/time";
+import { FIRST_YEAR, fromDateTimeLocal, isRealDate, LAST_YEAR } from "~/lib/time";
 
 /**
  * For a form-level refinement: run it as soon as the fields it reads are valid, so its message
@@ -98,3 +98,17 @@ export const confirmation = () =>
     .enum(["1"])
     .optional()
     .transform((v) => v === "1");
+
+/** A datetime-local input, read as Taizhou time. */
+export const localTime = (label: string) =>
+  z
+    .string({ error: `请填写${label}` })
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `请填写${label}`)
+    .transform((v, ctx) => {
+      const date = fromDateTimeLocal(v);
+      if (!date) {
+        ctx.addIssue({ code: "custom", message: `${label}不存在` });
+        return z.NEVER;
+      }
+      return date;
+    });

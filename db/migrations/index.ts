@@ -12,6 +12,7 @@ import * as m0010 from "./0010_masks";
 import * as m0011 from "./0011_incomplete_nominations";
 import * as m0012 from "./0012_notifications";
 import * as m0013 from "./0013_done_by_me";
+import * as m0014 from "./0014_online_vote";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "0011_incomplete_nominations": m0011,
   "0012_notifications": m0012,
   "0013_done_by_me": m0013,
+  "0014_online_vote": m0014,
 };

@@ -23,6 +23,7 @@ import { CRITERIA_AUDIT, MILESTONE_AUDIT, STUDIO_AUDIT } from "~/modules/studios
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT } from "~/modules/subsidies/labels";
 import { USER_AUDIT } from "~/modules/users/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
+import { VOTE_AUDIT } from "~/modules/voting/labels";
 
 /** Every kind of record the history keeps, as its domain declared it. */
 const TRAILS: ReadonlyArray<AuditTrail> = [
@@ -40,6 +41,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   EVENT_AUDIT,
   PUBLICITY_AUDIT,
   PLAN_AUDIT,
+  VOTE_AUDIT,
   SESSION_AUDIT,
 ];
 

@@ -1,21 +1,6 @@
 import { z } from "zod";
-import { decimalNumber, optionalText, queryParam, recordId, whenValid } from "~/lib/validation";
+import { decimalNumber, localTime, optionalText, queryParam, recordId, whenValid } from "~/lib/validation";
 import { KIND_LABELS } from "~/modules/events/reach";
-import { fromDateTimeLocal } from "~/lib/time";
-
-/** A datetime-local input, read as Taizhou time. */
-const localTime = (label: string) =>
-  z
-    .string({ error: `请填写${label}` })
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, `请填写${label}`)
-    .transform((v, ctx) => {
-      const date = fromDateTimeLocal(v);
-      if (!date) {
-        ctx.addIssue({ code: "custom", message: `${label}不存在` });
-        return z.NEVER;
-      }
-      return date;
-    });
 
 const text = (label: string, max: number) =>
   z

@@ -268,32 +268,36 @@ export async function recordVotes(
   votes: Array<{ nominationId: number; votes: number }>,
   source: string,
 ): Promise<ReviewResult> {
-  return db.transaction().execute(async (tx) => {
-    const campaign = await lockCampaign(tx, campaignId);
-    if (!stepOpen(campaign, "votes")) return wrongStage("votes");
-    const candidates = await tx
-      .selectFrom("nomination")
-      .select(["id", "vote_count"])
-      .where("campaign_id", "=", campaignId)
-      .where("candidate", "=", true)
-      .execute();
-    const byId = new Map(candidates.map((c) => [c.id, c]));
-    const unknown = votes.filter((v) => !byId.has(v.nominationId));
-    if (unknown.length) return { ok: false as const, status: 400 as const, message: "只能为本届候选对象录入得票数" };
-    for (const v of votes) {
-      if (byId.get(v.nominationId)!.vote_count === v.votes) continue;
-      await tx.updateTable("nomination").set({ vote_count: v.votes, updated_at: new Date() }).where("id", "=", v.nominationId).execute();
-      await recordAudit(tx, NOMINATION_AUDIT, {
-        actor,
-        id: v.nominationId,
-        action: "votes",
-        before: { votes: byId.get(v.nominationId)!.vote_count },
-        after: { votes: v.votes },
-        comment: source,
-      });
-    }
-    return { ok: true as const };
-  });
+  return db.transaction().execute((tx) => writeVotes(tx, actor, campaignId, votes, source));
+}
+
+/** The vote counts into the review, inside the caller's transaction: a file's, or the platform's own tally. */
+export async function writeVotes(
+  tx: Tx,
+  actor: SessionUser | null,
+  campaignId: number,
+  votes: Array<{ nominationId: number; votes: number }>,
+  source: string,
+): Promise<ReviewResult> {
+  const campaign = await lockCampaign(tx, campaignId);
+  if (!stepOpen(campaign, "votes")) return wrongStage("votes");
+  const candidates = await tx.selectFrom("nomination").select(["id", "vote_count"]).where("campaign_id", "=", campaignId).where("candidate", "=", true).execute();
+  const byId = new Map(candidates.map((c) => [c.id, c]));
+  const unknown = votes.filter((v) => !byId.has(v.nominationId));
+  if (unknown.length) return { ok: false as const, status: 400 as const, message: "只能为本届候选对象录入得票数" };
+  for (const v of votes) {
+    if (byId.get(v.nominationId)!.vote_count === v.votes) continue;
+    await tx.updateTable("nomination").set({ vote_count: v.votes, updated_at: new Date() }).where("id", "=", v.nominationId).execute();
+    await recordAudit(tx, NOMINATION_AUDIT, {
+      actor,
+      id: v.nominationId,
+      action: "votes",
+      before: { votes: byId.get(v.nominationId)!.vote_count },
+      after: { votes: v.votes },
+      comment: source,
+    });
+  }
+  return { ok: true as const };
 }
 
 export async function listObjections(db: DB, campaignId: number) {

@@ -12,7 +12,7 @@ import { env } from "~db/env";
 
 const CIPHER_VERSION = "v1";
 
-let cached: { enc: Buffer; mac: Buffer } | undefined;
+let cached: { enc: Buffer; mac: Buffer; vote: Buffer; challenge: Buffer } | undefined;
 
 function parseMasterKey(text: string): Buffer {
   const trimmed = text.trim();
@@ -48,7 +48,7 @@ function keys() {
   if (!cached) {
     const master = loadMasterKey();
     const derive = (label: string) => Buffer.from(crypto.hkdfSync("sha256", master, Buffer.alloc(0), `jiangxin ${label}`, 32));
-    cached = { enc: derive("pii-encryption"), mac: derive("pii-lookup-hmac") };
+    cached = { enc: derive("pii-encryption"), mac: derive("pii-lookup-hmac"), vote: derive("vote-voter-hmac"), challenge: derive("vote-challenge-hmac") };
   }
   return cached;
 }
@@ -82,4 +82,17 @@ export function decrypt(stored: string): string {
 
 export function lookupHash(normalised: string): string {
   return crypto.createHmac("sha256", keys().mac).update(normalised).digest("hex");
+}
+
+/**
+ * A voter's keyed hash, per campaign: the same number hashes differently in each campaign and
+ * unlike any person's phone lookup, so the ballots cannot be joined to the people records.
+ */
+export function voterHash(campaignId: number, normalised: string): string {
+  return crypto.createHmac("sha256", keys().vote).update(`${campaignId}:${normalised}`).digest("hex");
+}
+
+/** The secret the vote's proof-of-work challenges are signed with. */
+export function challengeSecret(): string {
+  return keys().challenge.toString("hex");
 }

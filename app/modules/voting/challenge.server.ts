@@ -1,0 +1,62 @@
+import { createChallenge, verifySolution, type Challenge, type Payload } from "altcha-lib";
+import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
+import type { DB } from "~db";
+import { challengeSecret } from "~/modules/people/pii.server";
+
+/**
+ * ALTCHA, self-hosted: a proof-of-work the voter's phone solves before a code is sent. It costs a
+ * phone a second and a stuffing script thousands of CPU-seconds; the challenge is signed, expires,
+ * and is spent on first use (its nonce in `vote_challenge`).
+ */
+
+const ALGORITHM = "PBKDF2/SHA-256";
+/** PBKDF2 iterations per attempt: about a second on a mid-range phone with the widget's workers. */
+const COST = 1_000;
+const VALID_MS = 10 * 60_000;
+
+export async function newChallenge(now = new Date()): Promise<Challenge> {
+  return createChallenge({
+    algorithm: ALGORITHM,
+    cost: COST,
+    deriveKey,
+    // Two hex digits of prefix: 256 attempts on average.
+    keyPrefix: "00",
+    expiresAt: new Date(now.getTime() + VALID_MS),
+    hmacSignatureSecret: challengeSecret(),
+  });
+}
+
+export type ChallengeCheck = { ok: true } | { ok: false; message: string };
+
+/** Verifies the widget's payload (base64 JSON of challenge and solution) and spends it. */
+export async function spendChallenge(db: DB, encoded: string): Promise<ChallengeCheck> {
+  let payload: Payload;
+  try {
+    payload = JSON.parse(Buffer.from(encoded, "base64").toString("utf8")) as Payload;
+  } catch {
+    return { ok: false, message: "人机验证无效，请重试" };
+  }
+  // Only a payload of our own kind: a "server" payload (Sentinel's) is not something we issue.
+  if (!payload || typeof payload !== "object" || !payload.challenge?.parameters || !payload.solution || "verificationData" in payload) {
+    return { ok: false, message: "人机验证无效，请重试" };
+  }
+  if (payload.challenge.parameters.algorithm !== ALGORITHM || payload.challenge.parameters.cost !== COST) {
+    return { ok: false, message: "人机验证无效，请重试" };
+  }
+  let verified = false;
+  try {
+    const result = await verifySolution({ challenge: payload.challenge, solution: payload.solution, deriveKey, hmacSignatureSecret: challengeSecret() });
+    verified = result.verified;
+    if (result.expired) return { ok: false, message: "人机验证已过期，请重新验证" };
+  } catch {
+    verified = false;
+  }
+  if (!verified) return { ok: false, message: "人机验证未通过，请重试" };
+  const spent = await db
+    .insertInto("vote_challenge")
+    .values({ id: payload.challenge.parameters.nonce })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return spent ? { ok: true } : { ok: false, message: "该人机验证已使用过，请重新验证" };
+}

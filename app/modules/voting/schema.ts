@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { localTime, whenValid, wholeNumber } from "~/lib/validation";
+import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
+import { mainlandMobile } from "~/modules/voting/policy";
+
+const choiceOf = <T extends Record<string, string>>(labels: T, message: string) =>
+  z.enum(Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>], { error: message });
+
+export const voteRulesSchema = z
+  .object({
+    opensAt: localTime("投票开始时间"),
+    closesAt: localTime("投票结束时间"),
+    maxChoices: wholeNumber("每张选票最多可选人数", 1, 50),
+    perCandidate: choiceOf(PER_CANDIDATE_LABELS, "请选择每位候选人的投票次数"),
+    tallyShown: choiceOf(TALLY_SHOWN_LABELS, "请选择票数公布方式"),
+    tallyHour: wholeNumber("每天公布票数的时间", 0, 23),
+    voteWeight: wholeNumber("网络投票所占权重", 0, 100),
+  })
+  .superRefine(
+    (v, ctx) => {
+      if (v.closesAt <= v.opensAt) ctx.addIssue({ code: "custom", path: ["closesAt"], message: "投票结束时间应晚于开始时间" });
+    },
+    whenValid("opensAt", "closesAt"),
+  );
+
+export type VoteRulesInput = z.infer<typeof voteRulesSchema>;
+
+const phone = z
+  .string({ error: "请填写手机号码" })
+  .max(20, "请填写11位手机号码")
+  .transform((v, ctx) => {
+    const number = mainlandMobile(v);
+    if (!number) {
+      ctx.addIssue({ code: "custom", message: "请填写11位中国大陆手机号码" });
+      return z.NEVER;
+    }
+    return number;
+  });
+
+export const codeRequestSchema = z.object({
+  phone,
+  altcha: z.string({ error: "请先完成人机验证" }).min(1, "请先完成人机验证").max(8_000, "人机验证无效，请重试"),
+});
+
+export const ballotSchema = z.object({
+  phone,
+  code: z
+    .string({ error: "请填写短信验证码" })
+    .trim()
+    .regex(/^\d{6}$/, "验证码是6位数字"),
+  // Bounded before it is read: a form with thousands of ids is refused, not looked up.
+  choices: z
+    .array(z.string().regex(/^\d{1,10}$/, "候选人无效"), { error: "请至少选择一位候选人" })
+    .min(1, "请至少选择一位候选人")
+    .max(50, "选择的候选人太多")
+    .transform((ids) => ids.map(Number)),
+  device: z.string().max(200).optional().default(""),
+});
+
+export const receiptSchema = z.object({
+  receipt: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{10}$/, "回执码是10位字母或数字"),
+});
+
+export const invalidateSchema = z.object({
+  pattern: z.string().regex(/^[a-z]+$/),
+  key: z.string().min(1).max(200),
+  reason: z.string({ error: "请写明作废理由" }).trim().min(4, "请写明作废理由（至少4个字）").max(500, "理由不能超过500字"),
+});

@@ -1,0 +1,629 @@
+import crypto from "node:crypto";
+import { sql } from "kysely";
+import type { DB, Tx } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import { recordAudit } from "~/lib/audit.server";
+import type { Result, SaveResult } from "~/lib/result";
+import type { SmsGateway } from "~/lib/sms.server";
+import { encrypt, voterHash } from "~/modules/people/pii.server";
+import { isUniqueViolation } from "~/modules/people/people.server";
+import { escapeLike } from "~/lib/sql";
+import { writeVotes } from "~/modules/nominations/review.server";
+import { spendChallenge } from "~/modules/voting/challenge.server";
+import { VOTE_AUDIT } from "~/modules/voting/labels";
+import {
+  maskPhone,
+  PATTERNS,
+  periodOf,
+  rulesFrozen,
+  steadyRate,
+  subnetOf,
+  tallyCutoff,
+  WINDOW_MESSAGES,
+  windowState,
+  type Pattern,
+} from "~/modules/voting/policy";
+import type { VoteRulesInput } from "~/modules/voting/schema";
+
+/**
+ * The online public vote. A voter proves a mobile number with a one-time code (after a
+ * proof-of-work), then casts a ballot of up to N candidates; the per-candidate rule is a unique
+ * index, ballots are kept as facts, and suspicious clusters are invalidated with a reason, never
+ * deleted. Numbers are kept only as a keyed hash and a mask, and even those go once the campaign
+ * is named.
+ */
+
+export async function voteRulesOf(db: DB, campaignId: number) {
+  return db.selectFrom("vote_rule").selectAll().where("campaign_id", "=", campaignId).executeTakeFirst();
+}
+
+export type VoteRulesRow = NonNullable<Awaited<ReturnType<typeof voteRulesOf>>>;
+
+/** The city sets the rules before voting opens; from the opening on they hold as published. */
+export async function setVoteRules(db: DB, actor: SessionUser, campaignId: number, input: VoteRulesInput, now = new Date()): Promise<SaveResult<object>> {
+  if (actor.role !== "city_admin") return { ok: false, fieldErrors: { opensAt: ["只有市总工会可以设定投票规则"] } };
+  return db.transaction().execute(async (tx) => {
+    const campaign = await tx.selectFrom("campaign").select(["id", "status"]).where("id", "=", campaignId).forUpdate().executeTakeFirst();
+    if (!campaign || campaign.status === "closed" || campaign.status === "public_notice" || campaign.status === "final_approval") {
+      return { ok: false as const, fieldErrors: { opensAt: ["本届评选已过网络投票阶段"] } };
+    }
+    const before = await tx.selectFrom("vote_rule").selectAll().where("campaign_id", "=", campaignId).executeTakeFirst();
+    if (before && rulesFrozen(before, now)) return { ok: false as const, fieldErrors: { opensAt: ["投票已经开始，规则不能再修改"] } };
+    if (input.opensAt <= now) return { ok: false as const, fieldErrors: { opensAt: ["开始时间应晚于现在"] } };
+    const values = {
+      opens_at: input.opensAt,
+      closes_at: input.closesAt,
+      max_choices: input.maxChoices,
+      per_candidate: input.perCandidate,
+      tally_shown: input.tallyShown,
+      tally_hour: input.tallyHour,
+      vote_weight: input.voteWeight,
+      set_by: actor.id,
+      set_at: now,
+    };
+    await tx
+      .insertInto("vote_rule")
+      .values({ campaign_id: campaignId, ...values })
+      .onConflict((oc) => oc.column("campaign_id").doUpdateSet(values))
+      .execute();
+    const shown = (r: typeof values | VoteRulesRow) => ({
+      opensAt: r.opens_at,
+      closesAt: r.closes_at,
+      maxChoices: r.max_choices,
+      perCandidate: r.per_candidate,
+      tallyShown: r.tally_shown,
+      tallyHour: r.tally_hour,
+      voteWeight: r.vote_weight,
+    });
+    await recordAudit(tx, VOTE_AUDIT, { actor, id: campaignId, action: "set_rules", before: before ? shown(before) : undefined, after: shown(values) });
+    return { ok: true as const };
+  });
+}
+
+/** Where a request comes from, as far as the server can tell; hashed before it is kept. */
+export interface Origin {
+  address: string | null;
+  userAgent: string;
+  /** What the page reports of the screen and clock, joined to the user agent as a device signature. */
+  device: string;
+}
+
+/** Policy as data: how often a number and an address may ask for a code. */
+export const CODE_LIMITS = {
+  phone: [
+    { withinMs: 60_000, max: 1, message: "验证码已发送，请60秒后再试" },
+    { withinMs: 3_600_000, max: 5, message: "该号码一小时内获取验证码次数已达上限" },
+    { withinMs: 86_400_000, max: 10, message: "该号码今天获取验证码次数已达上限" },
+  ],
+  address: [
+    { withinMs: 3_600_000, max: 30, message: "您所在网络一小时内获取验证码次数过多，请稍后再试" },
+    { withinMs: 86_400_000, max: 100, message: "您所在网络今天获取验证码次数过多" },
+  ],
+} as const;
+
+const CODE_VALID_MS = 10 * 60_000;
+const CODE_ATTEMPTS = 5;
+
+type Refused = { ok: false; status: 400 | 404 | 409 | 429; message: string; field?: string };
+
+async function openCampaign(db: DB, campaignId: number, now: Date): Promise<{ ok: true; rules: VoteRulesRow } | Refused> {
+  const row = await db
+    .selectFrom("campaign")
+    .leftJoin("vote_rule", "vote_rule.campaign_id", "campaign.id")
+    .select(["campaign.status", "vote_rule.campaign_id"])
+    .where("campaign.id", "=", campaignId)
+    .executeTakeFirst();
+  if (!row?.campaign_id) return { ok: false, status: 404, message: "没有这场网络投票" };
+  const rules = (await voteRulesOf(db, campaignId))!;
+  const state = windowState(rules, row.status, now);
+  return state === "open" ? { ok: true, rules } : { ok: false, status: 409, message: WINDOW_MESSAGES[state] };
+}
+
+const codeHash = (campaignId: number, phone: string, code: string) => voterHash(campaignId, `code:${phone}:${code}`);
+
+/** Serialises the requests of one voter (two tabs, a script) so limits and rules cannot be raced past. */
+const lockVoter = (tx: Tx, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+
+async function failed(db: DB, campaignId: number, address: string | null, kind: "challenge" | "code") {
+  await db.insertInto("vote_failure").values({ campaign_id: campaignId, address, kind }).execute();
+}
+
+/**
+ * Sends a six-digit code valid ten minutes, after the proof-of-work and within the limits per
+ * number and per address. The code and its SMS are written in one transaction; the SMS leaves
+ * after the commit.
+ */
+export async function requestCode(
+  db: DB,
+  gateway: SmsGateway,
+  campaignId: number,
+  input: { phone: string; altcha: string },
+  origin: Pick<Origin, "address">,
+  now = new Date(),
+): Promise<Result<{ masked: string }> | Refused> {
+  const open = await openCampaign(db, campaignId, now);
+  if (!open.ok) return open;
+  const challenge = await spendChallenge(db, input.altcha);
+  if (!challenge.ok) {
+    await failed(db, campaignId, origin.address, "challenge");
+    return { ok: false, status: 400, message: challenge.message, field: "altcha" };
+  }
+  const phoneHash = voterHash(campaignId, input.phone);
+  const masked = maskPhone(input.phone);
+  const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
+  const text = `【匠心】您的台州工匠网络投票验证码是 ${code}，10分钟内有效。如非本人操作请忽略。`;
+  const queued = await db.transaction().execute(async (tx): Promise<{ ok: true; smsId: number } | Refused> => {
+    await lockVoter(tx, phoneHash);
+    const since = (ms: number) => new Date(now.getTime() - ms);
+    const count = async (column: "phone_hash" | "address", value: string, ms: number) =>
+      Number(
+        (
+          await tx
+            .selectFrom("vote_code")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where(column, "=", value)
+            .$if(column === "phone_hash", (q) => q.where("campaign_id", "=", campaignId))
+            .where("sent_at", ">", since(ms))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    for (const limit of CODE_LIMITS.phone) {
+      if ((await count("phone_hash", phoneHash, limit.withinMs)) >= limit.max) return { ok: false, status: 429, message: limit.message, field: "phone" };
+    }
+    if (origin.address) {
+      for (const limit of CODE_LIMITS.address) {
+        if ((await count("address", origin.address, limit.withinMs)) >= limit.max) return { ok: false, status: 429, message: limit.message };
+      }
+    }
+    await tx
+      .insertInto("vote_code")
+      .values({
+        campaign_id: campaignId,
+        phone_hash: phoneHash,
+        phone_masked: masked,
+        code_hash: codeHash(campaignId, input.phone, code),
+        address: origin.address,
+        sent_at: now,
+        expires_at: new Date(now.getTime() + CODE_VALID_MS),
+      })
+      .execute();
+    const sms = await tx
+      .insertInto("sms_message")
+      .values({
+        user_id: null,
+        org_unit_id: null,
+        phone_cipher: encrypt(input.phone),
+        phone_hash: phoneHash,
+        phone_masked: masked,
+        template: "vote_code",
+        params: JSON.stringify({ code, campaign: String(campaignId) }),
+        text,
+        status: "queued",
+        driver: gateway.driver,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { ok: true, smsId: sms.id };
+  });
+  if (!queued.ok) return queued;
+  const sent = await gateway.send({ phone: input.phone, template: "vote_code", params: { code }, text });
+  await db
+    .updateTable("sms_message")
+    .set(sent.ok ? { status: "sent", sent_at: new Date(), provider_id: sent.providerId } : { status: "failed", error: sent.error })
+    .where("id", "=", queued.smsId)
+    .execute();
+  if (!sent.ok) return { ok: false, status: 409, message: "短信发送失败，请稍后再试" };
+  return { ok: true, masked };
+}
+
+const RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const newReceipt = () => Array.from(crypto.randomBytes(10), (b) => RECEIPT_ALPHABET[b % RECEIPT_ALPHABET.length]).join("");
+
+export type BallotResult = { ok: true; receipt: string; chosen: number } | Refused;
+
+/** Checks the code and casts the ballot, in one transaction: the code is spent only by a ballot that counts. */
+export async function castBallot(
+  db: DB,
+  campaignId: number,
+  input: { phone: string; code: string; choices: number[]; device: string },
+  origin: Origin,
+  now = new Date(),
+): Promise<BallotResult> {
+  const open = await openCampaign(db, campaignId, now);
+  if (!open.ok) return open;
+  const { rules } = open;
+  const phoneHash = voterHash(campaignId, input.phone);
+  if (new Set(input.choices).size !== input.choices.length) return { ok: false, status: 400, message: "同一位候选人只能选择一次", field: "choices" };
+  if (input.choices.length > rules.max_choices) return { ok: false, status: 400, message: `每张选票最多选择 ${rules.max_choices} 位候选人`, field: "choices" };
+  try {
+    return await db.transaction().execute(async (tx): Promise<BallotResult> => {
+      await lockVoter(tx, phoneHash);
+      // Only the latest code sent counts: an earlier one is superseded, used or not.
+      const code = await tx
+        .selectFrom("vote_code")
+        .select(["id", "code_hash", "attempts", "used_at", "expires_at"])
+        .where("campaign_id", "=", campaignId)
+        .where("phone_hash", "=", phoneHash)
+        .orderBy("id", "desc")
+        .limit(1)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!code || code.used_at || code.expires_at <= now) return { ok: false, status: 400, message: "验证码已过期或已使用，请重新获取", field: "code" };
+      if (code.attempts >= CODE_ATTEMPTS) return { ok: false, status: 400, message: "验证码错误次数过多，请重新获取", field: "code" };
+      if (code.code_hash !== codeHash(campaignId, input.phone, input.code)) {
+        // Counted even though no ballot follows: this transaction commits the attempt.
+        await tx
+          .updateTable("vote_code")
+          .set({ attempts: code.attempts + 1 })
+          .where("id", "=", code.id)
+          .execute();
+        await tx.insertInto("vote_failure").values({ campaign_id: campaignId, address: origin.address, kind: "code" }).execute();
+        return { ok: false, status: 400, message: "验证码不正确", field: "code" };
+      }
+      const candidates = await tx
+        .selectFrom("nomination")
+        .innerJoin("person", "person.id", "nomination.person_id")
+        .select(["nomination.id", "person.name"])
+        .where("nomination.campaign_id", "=", campaignId)
+        .where("nomination.candidate", "=", true)
+        .where("nomination.withdrawn_reason", "is", null)
+        .where("nomination.id", "in", input.choices)
+        .execute();
+      if (candidates.length !== input.choices.length) return { ok: false, status: 400, message: "所选的人不在本届候选名单中", field: "choices" };
+      const period = periodOf(rules, now);
+      const earlier = await tx
+        .selectFrom("ballot_choice")
+        .select("nomination_id")
+        .where("campaign_id", "=", campaignId)
+        .where("voter_key", "=", phoneHash)
+        .where("period", "=", period)
+        .execute();
+      const when = rules.per_candidate === "once" ? "本次投票中" : "今天";
+      const again = candidates.filter((c) => earlier.some((e) => e.nomination_id === c.id));
+      if (again.length) return { ok: false, status: 409, message: `您${when}已为${again.map((c) => c.name).join("、")}投过票`, field: "choices" };
+      if (earlier.length + candidates.length > rules.max_choices) {
+        return { ok: false, status: 409, message: `您${when}已选择 ${earlier.length} 位候选人，最多可选 ${rules.max_choices} 位`, field: "choices" };
+      }
+      const receipt = newReceipt();
+      const ballot = await tx
+        .insertInto("ballot")
+        .values({
+          campaign_id: campaignId,
+          phone_hash: phoneHash,
+          phone_masked: maskPhone(input.phone),
+          block_hash: voterHash(campaignId, `block:${input.phone.slice(0, 10)}`),
+          address: origin.address,
+          subnet: subnetOf(origin.address),
+          device: voterHash(campaignId, `device:${origin.userAgent}|${origin.device}`).slice(0, 24),
+          receipt,
+          cast_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto("ballot_choice")
+        .values(candidates.map((c) => ({ ballot_id: ballot.id, nomination_id: c.id, campaign_id: campaignId, voter_key: phoneHash, period })))
+        .execute();
+      await tx.updateTable("vote_code").set({ used_at: now }).where("id", "=", code.id).execute();
+      return { ok: true, receipt, chosen: candidates.length };
+    });
+  } catch (error) {
+    // The unique index is the last word on the per-candidate rule.
+    if (isUniqueViolation(error)) return { ok: false, status: 409, message: "您已为所选的候选人投过票", field: "choices" };
+    throw error;
+  }
+}
+
+/** A voter checks with the receipt that their ballot was counted (and, if it was invalidated, why). */
+export async function checkReceipt(db: DB, campaignId: number, receipt: string) {
+  const ballot = await db
+    .selectFrom("ballot")
+    .leftJoin("ballot_invalidation as inv", "inv.ballot_id", "ballot.id")
+    .select(["ballot.id", "ballot.cast_at", "inv.reason", "inv.pattern"])
+    .where("ballot.campaign_id", "=", campaignId)
+    .where("ballot.receipt", "=", receipt)
+    .executeTakeFirst();
+  if (!ballot) return null;
+  const chosen = await db
+    .selectFrom("ballot_choice")
+    .innerJoin("nomination", "nomination.id", "ballot_choice.nomination_id")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .select(["person.name", "nomination.seq"])
+    .where("ballot_choice.ballot_id", "=", ballot.id)
+    .orderBy("nomination.seq")
+    .execute();
+  return { castAt: ballot.cast_at, counted: ballot.reason === null, reason: ballot.reason, chosen: chosen.map((c) => c.name) };
+}
+
+/** The candidates the public may vote for, with what they consented to show. No personal numbers. */
+export async function voteCandidates(db: DB, campaignId: number, search = "") {
+  const q = search.trim().slice(0, 40);
+  return db
+    .selectFrom("nomination")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "person.id").on("consent.consented", "=", true))
+    .select([
+      "nomination.id",
+      "nomination.seq",
+      "person.name",
+      "person.employer",
+      "person.industry",
+      "person.id as person_id",
+      sql<boolean>`consent.photo is not null`.as("has_photo"),
+      sql<string | null>`left(consent.story, 200)`.as("story"),
+    ])
+    .where("nomination.campaign_id", "=", campaignId)
+    .where("nomination.candidate", "=", true)
+    .where("nomination.withdrawn_reason", "is", null)
+    .$if(q !== "", (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb("person.name", "like", `%${escapeLike(q)}%`),
+          eb("person.employer", "like", `%${escapeLike(q)}%`),
+          eb("person.industry", "like", `%${escapeLike(q)}%`),
+        ]),
+      ),
+    )
+    .orderBy("nomination.seq")
+    .limit(200)
+    .execute();
+}
+
+/** Valid votes per candidate among ballots cast before `until`. */
+async function validCounts(db: DB, campaignId: number, until: Date) {
+  const rows = await db
+    .selectFrom("ballot_choice")
+    .innerJoin("ballot", "ballot.id", "ballot_choice.ballot_id")
+    .leftJoin("ballot_invalidation as inv", "inv.ballot_id", "ballot.id")
+    .select(["ballot_choice.nomination_id", (eb) => eb.fn.countAll<number>().as("votes")])
+    .where("ballot_choice.campaign_id", "=", campaignId)
+    .where("ballot.cast_at", "<", until)
+    .where("inv.ballot_id", "is", null)
+    .groupBy("ballot_choice.nomination_id")
+    .execute();
+  return new Map(rows.map((r) => [r.nomination_id, Number(r.votes)]));
+}
+
+/** What the public results page shows, as the rules allow at this moment. */
+export async function publicTally(db: DB, campaignId: number, now = new Date()) {
+  const rules = await voteRulesOf(db, campaignId);
+  if (!rules) return null;
+  const cutoff = tallyCutoff(rules, now);
+  const candidates = await voteCandidates(db, campaignId);
+  const counts = cutoff ? await validCounts(db, campaignId, new Date(cutoff.getTime() + 1)) : null;
+  const invalidated = await db
+    .selectFrom("ballot_invalidation as inv")
+    .innerJoin("ballot", "ballot.id", "inv.ballot_id")
+    .select(["inv.pattern", (eb) => eb.fn.countAll<number>().as("ballots")])
+    .where("ballot.campaign_id", "=", campaignId)
+    .groupBy("inv.pattern")
+    .execute();
+  return {
+    rules,
+    cutoff,
+    rows: candidates
+      .map((c) => ({ id: c.id, seq: c.seq, name: c.name, employer: c.employer, votes: counts ? (counts.get(c.id) ?? 0) : null }))
+      .sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.seq - b.seq),
+    invalidated: invalidated.map((i) => ({
+      pattern: i.pattern,
+      label: i.pattern in PATTERNS ? PATTERNS[i.pattern as Pattern].label : i.pattern,
+      ballots: Number(i.ballots),
+    })),
+  };
+}
+
+export interface Cluster {
+  pattern: Pattern;
+  key: string;
+  label: string;
+  /** What the officer reads: an address, a /24, a number block's mask, an hour. */
+  shown: string;
+  ballots: number;
+  valid: number;
+}
+
+const hourBucket = sql<number>`floor(extract(epoch from ballot.cast_at) / 3600)::int`;
+
+/** The ballots of one cluster: the same query finds it on the monitor and invalidates it. */
+function clusterBallots(db: DB, campaignId: number, pattern: Pattern, key: string) {
+  const base = db.selectFrom("ballot").select("ballot.id").where("ballot.campaign_id", "=", campaignId);
+  const [value, hour] = key.split("@");
+  switch (pattern) {
+    case "address":
+      return base.where("ballot.address", "=", value).where(hourBucket, "=", Number(hour));
+    case "subnet":
+      return base.where("ballot.subnet", "=", value).where(hourBucket, "=", Number(hour));
+    case "device":
+      return base.where("ballot.device", "=", value);
+    case "block":
+      return base.where("ballot.block_hash", "=", value);
+    case "steady":
+    case "failures":
+      return base.where("ballot.address", "=", value);
+  }
+}
+
+const valid = sql<number>`count(*) filter (where not exists (select 1 from ballot_invalidation inv where inv.ballot_id = ballot.id))`;
+
+/** The city's 投票监控: ballots per hour, and every cluster that fits a pattern of stuffing. */
+export async function voteMonitor(db: DB, campaignId: number) {
+  const inCampaign = db.selectFrom("ballot").where("ballot.campaign_id", "=", campaignId);
+  const hourly = await inCampaign
+    .select([hourBucket.as("hour"), (eb) => eb.fn.countAll<number>().as("ballots"), valid.as("valid")])
+    .groupBy(hourBucket)
+    .orderBy(hourBucket)
+    .limit(24 * 60)
+    .execute();
+  const byHour = (column: "address" | "subnet", min: number, distinctVoters: boolean) =>
+    inCampaign
+      .select([`ballot.${column} as value`, hourBucket.as("hour"), (eb) => eb.fn.countAll<number>().as("ballots"), valid.as("valid")])
+      .where(`ballot.${column}`, "is not", null)
+      .groupBy([`ballot.${column}`, hourBucket])
+      .having(distinctVoters ? sql<number>`count(distinct ballot.phone_hash)` : sql<number>`count(*)`, ">=", min)
+      .limit(200)
+      .execute();
+  const whole = (column: "device" | "block_hash", min: number) =>
+    inCampaign
+      .select([
+        `ballot.${column} as value`,
+        (eb) => eb.fn.countAll<number>().as("ballots"),
+        valid.as("valid"),
+        sql<string>`min(ballot.phone_masked)`.as("mask"),
+      ])
+      .where(`ballot.${column}`, "is not", null)
+      .groupBy(`ballot.${column}`)
+      .having(column === "block_hash" ? sql<number>`count(distinct ballot.phone_hash)` : sql<number>`count(*)`, ">=", min)
+      .limit(200)
+      .execute();
+  const hourText = (hour: number) => new Date(hour * 3_600_000).toISOString();
+  const [addresses, subnets, devices, blocks] = await Promise.all([
+    byHour("address", PATTERNS.address.min, false),
+    byHour("subnet", PATTERNS.subnet.min, true),
+    whole("device", PATTERNS.device.min),
+    whole("block_hash", PATTERNS.block.min),
+  ]);
+  const clusters: Cluster[] = [
+    ...addresses.map((r) => ({ pattern: "address" as const, key: `${r.value}@${r.hour}`, shown: `${r.value} · ${hourText(r.hour)}`, ...r })),
+    ...subnets.map((r) => ({ pattern: "subnet" as const, key: `${r.value}@${r.hour}`, shown: `${r.value} · ${hourText(r.hour)}`, ...r })),
+    ...devices.map((r) => ({ pattern: "device" as const, key: r.value!, shown: `设备特征 ${r.value!.slice(0, 8)}`, ...r })),
+    ...blocks.map((r) => ({ pattern: "block" as const, key: r.value!, shown: `号段 ${r.mask?.slice(0, 3) ?? ""}…`, ...r })),
+  ].map((c) => ({ pattern: c.pattern, key: c.key, shown: c.shown, label: PATTERNS[c.pattern].label, ballots: Number(c.ballots), valid: Number(c.valid) }));
+
+  // A machine's pace: among the busiest addresses, those whose ballots come at near-even gaps.
+  const busy = await inCampaign
+    .select(["ballot.address as value", (eb) => eb.fn.countAll<number>().as("ballots"), valid.as("valid")])
+    .where("ballot.address", "is not", null)
+    .groupBy("ballot.address")
+    .having(sql<number>`count(*)`, ">=", PATTERNS.steady.min)
+    .orderBy(sql`count(*)`, "desc")
+    .limit(50)
+    .execute();
+  for (const b of busy) {
+    const times = await inCampaign.select("ballot.cast_at").where("ballot.address", "=", b.value).orderBy("ballot.cast_at").limit(500).execute();
+    if (steadyRate(times.map((t) => t.cast_at.getTime()))) {
+      clusters.push({ pattern: "steady", key: b.value!, shown: b.value!, label: PATTERNS.steady.label, ballots: Number(b.ballots), valid: Number(b.valid) });
+    }
+  }
+  const failures = await db
+    .selectFrom("vote_failure")
+    .select(["address", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("campaign_id", "=", campaignId)
+    .where("address", "is not", null)
+    .groupBy("address")
+    .having(sql<number>`count(*)`, ">=", PATTERNS.failures.min)
+    .limit(100)
+    .execute();
+  for (const f of failures) {
+    const counts = await clusterBallots(db, campaignId, "failures", f.address!)
+      .clearSelect()
+      .select([(eb) => eb.fn.countAll<number>().as("ballots"), valid.as("valid")])
+      .executeTakeFirstOrThrow();
+    clusters.push({
+      pattern: "failures",
+      key: f.address!,
+      shown: `${f.address} · 失败 ${f.n} 次`,
+      label: PATTERNS.failures.label,
+      ballots: Number(counts.ballots),
+      valid: Number(counts.valid),
+    });
+  }
+  const totals = await inCampaign.select([(eb) => eb.fn.countAll<number>().as("ballots"), valid.as("valid")]).executeTakeFirstOrThrow();
+  return {
+    hourly: hourly.map((h) => ({ hour: hourText(h.hour), ballots: Number(h.ballots), valid: Number(h.valid) })),
+    clusters: clusters.sort((a, b) => b.valid - a.valid),
+    ballots: Number(totals.ballots),
+    valid: Number(totals.valid),
+  };
+}
+
+/** Invalidates a flagged cluster's ballots with a reason: new facts beside the ballots, audited. */
+export async function invalidateCluster(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+  input: { pattern: string; key: string; reason: string },
+): Promise<Result<{ invalidated: number }>> {
+  if (actor.role !== "city_admin") return { ok: false, status: 403, message: "只有市总工会可以作废选票" };
+  if (!(input.pattern in PATTERNS)) return { ok: false, status: 400, message: "可疑类型无效" };
+  const pattern = input.pattern as Pattern;
+  if (!(await voteRulesOf(db, campaignId))) return { ok: false, status: 404, message: "没有这场网络投票" };
+  return db.transaction().execute(async (tx) => {
+    const ids = (await clusterBallots(tx, campaignId, pattern, input.key).execute()).map((b) => b.id);
+    if (!ids.length) return { ok: false as const, status: 404 as const, message: "没有找到这组选票" };
+    const inserted = await tx
+      .insertInto("ballot_invalidation")
+      .values(ids.map((ballot_id) => ({ ballot_id, pattern, reason: input.reason, by_user: actor.id })))
+      .onConflict((oc) => oc.column("ballot_id").doNothing())
+      .returning("ballot_id")
+      .execute();
+    await recordAudit(tx, VOTE_AUDIT, {
+      actor,
+      id: campaignId,
+      action: "invalidate",
+      after: { pattern: PATTERNS[pattern].label, ballots: inserted.length },
+      comment: input.reason,
+    });
+    return { ok: true as const, invalidated: inserted.length };
+  });
+}
+
+/** At the close, the valid counts become the candidates' votes in the review, in one transaction. */
+export async function transferCounts(db: DB, actor: SessionUser, campaignId: number, now = new Date()): Promise<Result> {
+  if (actor.role !== "city_admin") return { ok: false, status: 403, message: "只有市总工会可以计入票数" };
+  const rules = await voteRulesOf(db, campaignId);
+  if (!rules) return { ok: false, status: 404, message: "没有这场网络投票" };
+  if (now < rules.closes_at) return { ok: false, status: 409, message: "投票结束后才能计入评审" };
+  return db.transaction().execute(async (tx) => {
+    const counts = await validCounts(tx, campaignId, rules.closes_at);
+    const candidates = await tx.selectFrom("nomination").select("id").where("campaign_id", "=", campaignId).where("candidate", "=", true).execute();
+    const votes = candidates.map((c) => ({ nominationId: c.id, votes: counts.get(c.id) ?? 0 }));
+    const written = await writeVotes(tx, actor, campaignId, votes, "网络投票（平台统计的有效票）");
+    if (!written.ok) return written;
+    await recordAudit(tx, VOTE_AUDIT, {
+      actor,
+      id: campaignId,
+      action: "transfer_counts",
+      after: { candidates: votes.length, votes: votes.reduce((s, v) => s + v.votes, 0) },
+    });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * Once a campaign is named, the voters' personal part goes: number hashes and masks, addresses,
+ * devices, codes and their SMS. The ballots and their counts stay. Run by the background work.
+ */
+export async function purgeVoters(db: DB): Promise<number> {
+  const due = await db
+    .selectFrom("campaign")
+    .select("campaign.id")
+    .where("campaign.status", "=", "closed")
+    .where((eb) =>
+      eb.exists(eb.selectFrom("ballot").select("ballot.id").whereRef("ballot.campaign_id", "=", "campaign.id").where("ballot.phone_hash", "is not", null)),
+    )
+    .execute();
+  for (const { id } of due) {
+    await db.transaction().execute(async (tx) => {
+      const cleared = await tx
+        .updateTable("ballot")
+        .set({ phone_hash: null, phone_masked: null, block_hash: null, address: null, subnet: null, device: null })
+        .where("campaign_id", "=", id)
+        .where("phone_hash", "is not", null)
+        .executeTakeFirst();
+      await tx
+        .updateTable("ballot_choice")
+        .set({ voter_key: sql`ballot_id::text` })
+        .where("campaign_id", "=", id)
+        .execute();
+      await tx.deleteFrom("vote_code").where("campaign_id", "=", id).execute();
+      await tx.updateTable("vote_failure").set({ address: null }).where("campaign_id", "=", id).execute();
+      await tx
+        .deleteFrom("sms_message")
+        .where("template", "=", "vote_code")
+        .where(sql<boolean>`params->>'campaign' = ${String(id)}`)
+        .execute();
+      await recordAudit(tx, VOTE_AUDIT, { actor: null, id, action: "purge_voters", after: { ballots: Number(cleared.numUpdatedRows) } });
+    });
+  }
+  return due.length;
+}
