@@ -36,6 +36,7 @@ export const PERMISSIONS = {
   "sms.log": ["city_admin"],
   "campaign.read": ["city_admin", "county_officer"],
   "campaign.manage": ["city_admin"],
+  "vote.manage": ["city_admin"],
   "nomination.create": ["city_admin", "county_officer"],
   "nomination.read": ["city_admin", "county_officer", "craftsman"],
   "studio.read": ["city_admin", "county_officer", "craftsman"],

@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { ConfirmSubmit } from "~/components/forms";
 
 /**
  * One workflow step as a form: the step, the state the page showed, its own fields, a reason
@@ -36,13 +37,7 @@ export function StepForm({
         </label>
       ) : null}
       {confirm ? (
-        <details className="confirm-step">
-          <summary className="button">{label}…</summary>
-          <p role="note">{confirm}</p>
-          <button type="submit" name="confirmed" value="1" className="button danger">
-            确认{label}
-          </button>
-        </details>
+        <ConfirmSubmit label={label} confirm={confirm} />
       ) : (
         <button type="submit" className={needsReason ? "button" : "button primary"}>
           {label}

@@ -192,3 +192,19 @@ export function IntentButton({ intent, label, primary }: { intent: string; label
     </Form>
   );
 }
+
+/**
+ * The submit of an irreversible step: the button opens what will happen, and only "确认…" posts
+ * (with confirmed=1, which the server requires). Works without JavaScript.
+ */
+export function ConfirmSubmit({ label, confirm }: { label: string; confirm: string }) {
+  return (
+    <details className="confirm-step">
+      <summary className="button">{label}…</summary>
+      <p role="note">{confirm}</p>
+      <button type="submit" name="confirmed" value="1" className="button danger">
+        确认{label}
+      </button>
+    </details>
+  );
+}

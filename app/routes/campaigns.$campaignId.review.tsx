@@ -15,6 +15,7 @@ import {
   passClearCases,
   recordExpertScores,
   recordVotes,
+  rankingFormula,
   reviewBoard,
   selectCandidates,
   type ReviewResult,
@@ -38,9 +39,14 @@ async function load(request: Request, campaignId: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { campaign } = await load(request, params.campaignId);
   const db = getDb();
-  const [board, objections, awards] = await Promise.all([reviewBoard(db, campaign.id), listObjections(db, campaign.id), awardsOf(db, campaign.id)]);
+  const [board, objections, awards, formula] = await Promise.all([
+    reviewBoard(db, campaign.id),
+    listObjections(db, campaign.id),
+    awardsOf(db, campaign.id),
+    rankingFormula(db, campaign.id),
+  ]);
   const experts = [...new Set(board.flatMap((b) => b.scores.map((s) => s.expert)))].sort();
-  return json({ campaign, board, experts, objections, awards, today: todayInTaizhou() });
+  return json({ campaign, board, experts, objections, awards, formula, today: todayInTaizhou() });
 }
 
 /** Reads fields named like votes-12 or rank-12 into id → number, reporting the bad ones. */
@@ -134,7 +140,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Review() {
-  const { campaign, board, experts, objections, awards, today } = useLoaderData<typeof loader>();
+  const { campaign, board, experts, objections, awards, formula, today } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const errors = (intent: string) =>
     data && "intent" in data && data.intent === intent && data.errors.length ? (
@@ -174,6 +180,7 @@ export default function Review() {
 
       <div className="card">
         <h2>专家评审排名（通过资格初审的 {board.length} 人）</h2>
+        {formula ? <p className="hint">{formula}；有得票数后按综合得分排序。</p> : null}
         <DataTable
           rows={board}
           empty="还没有通过资格初审的人选。"
@@ -185,6 +192,7 @@ export default function Review() {
             ...experts.map((e) => ({ label: e, num: true, cell: (b: (typeof board)[number]) => b.scores.find((s) => s.expert === e)?.score ?? "—" })),
             { label: "平均分", num: true, cell: (b) => b.mean ?? "—" },
             { label: "得票", num: true, cell: (b) => b.vote_count ?? "—" },
+            ...(formula ? [{ label: "综合得分", num: true, cell: (b: (typeof board)[number]) => b.combined ?? "—" }] : []),
             {
               label: "状态",
               cell: (b) =>
@@ -255,7 +263,8 @@ export default function Review() {
         <div className="card">
           <h2>网络投票得票数</h2>
           <p className="hint">
-            逐一录入，或 <Link to={`/campaigns/${campaign.id}/votes`}>导入投票平台导出的文件</Link>。
+            由 <Link to={`/campaigns/${campaign.id}/vote`}>平台网络投票</Link> 结束后计入；在微信等其他平台投票的，逐一录入，或{" "}
+            <Link to={`/campaigns/${campaign.id}/votes`}>导入投票平台导出的文件</Link>。
           </p>
           <Form method="post">
             <input type="hidden" name="intent" value="votes" />

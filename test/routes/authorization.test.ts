@@ -107,6 +107,31 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow();
   const award = await db.selectFrom("award").select("certificate_number").where("person_id", "=", personA).executeTakeFirstOrThrow();
 
+  // A named campaign that voted on the platform: its vote's public pages stay up with the final counts.
+  const voted = await db.selectFrom("campaign").select("id").where("status", "=", "closed").where("number", "=", 2).executeTakeFirstOrThrow();
+  const votedCandidate = await db
+    .selectFrom("nomination")
+    .select("id")
+    .where("campaign_id", "=", voted.id)
+    .where("candidate", "=", true)
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("vote_rule")
+    .values({
+      campaign_id: voted.id,
+      opens_at: new Date("2025-04-01T00:00:00Z"),
+      closes_at: new Date("2025-04-08T12:00:00Z"),
+      max_choices: 10,
+      per_candidate: "once",
+      tally_shown: "after_close",
+      vote_weight: 30,
+      set_by: asSession("admin").id,
+    })
+    .execute();
+  const castAt = new Date("2025-04-02T00:30:00Z");
+  await db.insertInto("ballot").values({ campaign_id: voted.id, address: "192.0.2.1", receipt: "ABCDEFGHJK", cast_at: castAt }).execute();
+  const cluster = `192.0.2.1@${Math.floor(castAt.getTime() / 3_600_000)}`;
+  const v = String(voted.id);
   const c = String(openCampaign.id);
   cases = {
     _index: { path: "/", loader: "++++++" },
@@ -262,6 +287,33 @@ beforeAll(async () => {
     // Nobody opens anyone else's message: the ids here are no one's.
     "inbox.$messageId": { path: "/inbox/999999", params: { messageId: "999999" }, loader: "L-----" },
     sms: { path: "/sms", loader: "L----+" },
+    "vote.$campaignId._index": {
+      path: `/vote/${v}`,
+      params: { campaignId: v },
+      loader: "++++++",
+      // Anyone may try; the vote is over, so everyone is told so (409), signed in or not.
+      actions: {
+        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "++++++" },
+        vote: { form: { intent: "vote", phone: "13957600000", code: "123456", choice: String(votedCandidate.id) }, expect: "++++++" },
+      },
+    },
+    "vote.$campaignId.challenge": { path: `/vote/${v}/challenge`, params: { campaignId: v }, loader: "++++++" },
+    "vote.$campaignId.results": { path: `/vote/${v}/results?receipt=ABCDEFGHJK`, params: { campaignId: v }, loader: "++++++" },
+    "vote.$campaignId.qr.$nominationId": {
+      path: `/vote/${v}/qr/${votedCandidate.id}`,
+      params: { campaignId: v, nominationId: String(votedCandidate.id) },
+      loader: "++++++",
+    },
+    "campaigns.$campaignId.vote": {
+      path: `/campaigns/${v}/vote`,
+      params: { campaignId: v },
+      loader: "L----+",
+      actions: {
+        rules: { form: { intent: "rules" }, expect: "L----+" },
+        invalidate: { form: { intent: "invalidate", pattern: "address", key: cluster, reason: "同一地址集中刷票", confirmed: "1" }, expect: "L----+" },
+        transfer: { form: { intent: "transfer", confirmed: "1" }, expect: "L----+" },
+      },
+    },
     "org-units._index": { path: "/org-units", loader: "L--+++", actions: { create: { form: {}, expect: "L----+" } } },
     "people.$personId._index": {
       path: `/people/${personA}`,

@@ -30,6 +30,8 @@ import * as showcase from "../../app/routes/showcase._index";
 import * as verify from "../../app/routes/verify";
 import * as dashboardExport from "../../app/routes/dashboard.export";
 import * as certificate from "../../app/routes/certificates.$code";
+import * as votePage from "../../app/routes/vote.$campaignId._index";
+import * as campaignVote from "../../app/routes/campaigns.$campaignId.vote";
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
@@ -413,6 +415,92 @@ beforeAll(async () => {
     attempts.push({ ...upload, name: `汇总表: ${label}`, fields: { file } });
   }
   attempts.push({ ...upload, name: "汇总表: no file", fields: {} });
+  // The public vote, open now: numbers, codes, choices and challenges that are not what they say.
+  const voting = await db
+    .insertInto("campaign")
+    .values({ number: 9, year: YEAR, title: "投票中的一届", nomination_deadline: "2026-01-31", status: "online_vote" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const ballotFor = await db.selectFrom("nomination").select(["id", "person_id"]).where("campaign_id", "=", campaign.id).executeTakeFirstOrThrow();
+  const candidate = await db
+    .insertInto("nomination")
+    .values({ campaign_id: voting.id, person_id: ballotFor.person_id, seq: 1, channel: "union", nominating_unit_id: Number(wenling), candidate: true })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("vote_rule")
+    .values({
+      campaign_id: voting.id,
+      opens_at: new Date(Date.now() - 86_400_000),
+      closes_at: new Date(Date.now() + 7 * 86_400_000),
+      max_choices: 10,
+      per_candidate: "once",
+      tally_shown: "live",
+      vote_weight: 30,
+      set_by: users.city.id,
+    })
+    .execute();
+  const votePost = { fn: votePage.action, path: `/vote/${voting.id}`, params: { campaignId: String(voting.id) }, as: null };
+  const codeForm = { intent: "code", phone: "13957612345", altcha: "e30=" };
+  spoil(
+    { ...votePost, label: "vote code", form: codeForm },
+    {
+      phone: [null, "", "123", "1395761234x", "23957612345", LONG, ["13957612345", "13957612346"]],
+      altcha: [null, "", LONG, "不是base64", Buffer.from('{"challenge":{"parameters":{}},"solution":{}}').toString("base64")],
+    },
+  );
+  const ballotForm = { intent: "vote", phone: "13957612345", code: "123456", choice: String(candidate.id) };
+  spoil(
+    { ...votePost, label: "ballot", form: ballotForm },
+    {
+      code: [null, "", "12345", "abcdef", "1234567", LONG],
+      choice: [
+        null,
+        "",
+        "abc",
+        "-1",
+        "99999999999",
+        String(ballotFor.id),
+        Array.from({ length: 60 }, (_, i) => String(i + 1)),
+        [String(candidate.id), String(candidate.id)],
+      ],
+      phone: ["", "110"],
+    },
+  );
+  attempts.push({ ...votePost, name: "vote: forged intent", fields: { intent: "stuff" } });
+  const cityVote = { fn: campaignVote.action, path: `/campaigns/${voting.id}/vote`, params: { campaignId: String(voting.id) }, as: users.city };
+  const rulesForm = {
+    intent: "rules",
+    opensAt: "2027-06-01T08:00",
+    closesAt: "2027-06-08T20:00",
+    maxChoices: "10",
+    perCandidate: "once",
+    tallyShown: "daily",
+    tallyHour: "20",
+    voteWeight: "30",
+  };
+  spoil(
+    { ...cityVote, label: "vote rules", form: rulesForm },
+    {
+      closesAt: ["2027-05-01T08:00", "2027-02-30T08:00", "明天"],
+      maxChoices: ["0", "51", "1.5", "1e1", ""],
+      perCandidate: ["twice", ""],
+      tallyShown: ["never"],
+      tallyHour: ["24", "-1"],
+      voteWeight: ["101", "-5", "三十"],
+    },
+  );
+  for (const form of [
+    { intent: "invalidate", pattern: "everything", key: "x", reason: "刷票", confirmed: "1" },
+    { intent: "invalidate", pattern: "address", key: "192.0.2.1@1", reason: "", confirmed: "1" },
+    { intent: "invalidate", pattern: "address", key: "192.0.2.1@1", reason: "同一地址集中刷票" },
+    { intent: "invalidate", pattern: "address", key: LONG, reason: "同一地址集中刷票", confirmed: "1" },
+    { intent: "transfer" },
+    { intent: "transfer", confirmed: "1" },
+  ]) {
+    attempts.push({ ...cityVote, name: `vote monitor ${JSON.stringify(form).slice(0, 60)}`, fields: form });
+  }
+
   // The inbox's SMS settings take only the three choices, and no message is anyone else's.
   const inboxPost = { fn: inbox.action, path: "/inbox", params: {}, as: users.wenling };
   for (const value of ["always", "<script>", ""])
@@ -496,11 +584,14 @@ async function post(a: Attempt): Promise<Response> {
   }
 }
 
-/** Every table's rows, hashed: equal fingerprints mean nothing was written. */
+/**
+ * Every table's rows, hashed: equal fingerprints mean nothing was written. Sessions aside, and the
+ * vote's failure log, which records hostile input on purpose (the monitor flags addresses by it).
+ */
 async function fingerprint(): Promise<Record<string, string>> {
   const tables = await sql<{
     name: string;
-  }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('user_session') order by 1`.execute(
+  }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('user_session', 'vote_failure') order by 1`.execute(
     t.db,
   );
   const result: Record<string, string> = {};

@@ -57,3 +57,16 @@ export type ReviewStep = keyof typeof STEP_STAGE;
 export function stepOpen(campaign: { status: CampaignStatus }, step: ReviewStep): boolean {
   return campaign.status === STEP_STAGE[step];
 }
+
+/**
+ * The final score: the expert mean (out of 100) and the public vote (the votes as a share of the
+ * most any candidate got, times 100), weighed as the rules say. Two decimals, as the board shows.
+ */
+export function weightedScore(expertMean: number | null, votes: number | null, mostVotes: number, voteWeight: number): number | null {
+  if (expertMean === null) return null;
+  const votePoints = mostVotes > 0 ? ((votes ?? 0) / mostVotes) * 100 : 0;
+  return Math.round(expertMean * (100 - voteWeight) + votePoints * voteWeight) / 100;
+}
+
+export const formulaText = (voteWeight: number) =>
+  `综合得分 = 专家评审均分 × ${100 - voteWeight}% + 网络投票折算分 × ${voteWeight}%（网络投票折算分 = 得票数 ÷ 最高得票数 × 100）`;

@@ -1,3 +1,4 @@
+import { formulaText, weightedScore } from "~/modules/nominations/policy";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
@@ -221,8 +222,20 @@ export async function reviewBoard(db: DB, campaignId: number) {
       mean: r.mean_score === null ? null : Math.round(Number(r.mean_score) * 100) / 100,
       scores: scores.filter((s) => s.nomination_id === r.id).map((s) => ({ expert: s.expert_name, score: Number(s.score) })),
     }))
-    .sort(compareForRanking);
-  return board.map((r, i) => ({ ...r, expertRank: r.mean === null ? null : i + 1 }));
+    .sort(compareForRanking)
+    .map((r, i) => ({ ...r, expertRank: r.mean === null ? null : i + 1 }));
+  // With the platform's vote rules, the final order weighs the votes against the experts as published.
+  const rules = await db.selectFrom("vote_rule").select("vote_weight").where("campaign_id", "=", campaignId).executeTakeFirst();
+  const mostVotes = Math.max(0, ...board.map((r) => r.vote_count ?? 0));
+  const weighed = board.map((r) => ({ ...r, combined: rules ? weightedScore(r.mean, r.vote_count, mostVotes, rules.vote_weight) : null }));
+  if (!rules || !board.some((r) => r.vote_count !== null)) return weighed;
+  return weighed.sort((a, b) => (b.combined ?? -1) - (a.combined ?? -1) || compareForRanking(a, b));
+}
+
+/** How the review board's order is computed, as the board and the public page both say it. */
+export async function rankingFormula(db: DB, campaignId: number): Promise<string | null> {
+  const rules = await db.selectFrom("vote_rule").select("vote_weight").where("campaign_id", "=", campaignId).executeTakeFirst();
+  return rules ? formulaText(rules.vote_weight) : null;
 }
 
 /** The default order: expert mean, then votes, then filing order. */
@@ -237,7 +250,8 @@ export function compareForRanking(
 export async function selectCandidates(db: DB, actor: SessionUser, campaignId: number, count: number): Promise<ReviewResult> {
   const board = await reviewBoard(db, campaignId);
   const chosen = board
-    .filter((r) => r.mean !== null)
+    .filter((r) => r.expertRank !== null)
+    .sort((a, b) => a.expertRank! - b.expertRank!)
     .slice(0, count)
     .map((r) => r.id);
   return setCandidates(db, actor, campaignId, chosen, `按专家评分取前 ${count} 名`);
@@ -281,7 +295,12 @@ export async function writeVotes(
 ): Promise<ReviewResult> {
   const campaign = await lockCampaign(tx, campaignId);
   if (!stepOpen(campaign, "votes")) return wrongStage("votes");
-  const candidates = await tx.selectFrom("nomination").select(["id", "vote_count"]).where("campaign_id", "=", campaignId).where("candidate", "=", true).execute();
+  const candidates = await tx
+    .selectFrom("nomination")
+    .select(["id", "vote_count"])
+    .where("campaign_id", "=", campaignId)
+    .where("candidate", "=", true)
+    .execute();
   const byId = new Map(candidates.map((c) => [c.id, c]));
   const unknown = votes.filter((v) => !byId.has(v.nominationId));
   if (unknown.length) return { ok: false as const, status: 400 as const, message: "只能为本届候选对象录入得票数" };

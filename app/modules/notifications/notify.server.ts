@@ -8,6 +8,7 @@ import { RULES, SMS_CATEGORIES, render, type Audience, type Category } from "~/m
 import { STAGE_LABELS } from "~/modules/campaigns/stages";
 import { formatDateTime } from "~/lib/format";
 import { todosFor } from "~/modules/notifications/inbox.server";
+import { purgeVoters } from "~/modules/voting/voting.server";
 
 /**
  * From the history to the people concerned. Every workflow step writes its history row in its
@@ -340,6 +341,8 @@ export function remindersJob(now: () => Date = () => new Date()): JobHandler {
 export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(), now = new Date()): Promise<void> {
   // A backlog (a restart after a busy hour) is worked off in batches within the tick.
   for (let batches = 0; batches < 20 && (await fanOut(db, now)) === FANOUT_BATCH; batches++);
+  // A named campaign's voters are forgotten as soon as a process notices.
+  await purgeVoters(db);
   const today = todayInTaizhou(now);
   // Today's digest at 08:30, planned by whichever process gets there first.
   const digestAt = new Date(startOfDay(today).getTime() + (QUIET_UNTIL + 0.5) * 3_600_000);

@@ -43,15 +43,12 @@ export async function spendChallenge(db: DB, encoded: string): Promise<Challenge
   if (payload.challenge.parameters.algorithm !== ALGORITHM || payload.challenge.parameters.cost !== COST) {
     return { ok: false, message: "人机验证无效，请重试" };
   }
-  let verified = false;
-  try {
-    const result = await verifySolution({ challenge: payload.challenge, solution: payload.solution, deriveKey, hmacSignatureSecret: challengeSecret() });
-    verified = result.verified;
-    if (result.expired) return { ok: false, message: "人机验证已过期，请重新验证" };
-  } catch {
-    verified = false;
-  }
-  if (!verified) return { ok: false, message: "人机验证未通过，请重试" };
+  // A malformed challenge or solution makes the library throw: as unverified as a wrong one.
+  const result = await verifySolution({ challenge: payload.challenge, solution: payload.solution, deriveKey, hmacSignatureSecret: challengeSecret() }).catch(
+    () => null,
+  );
+  if (result?.expired) return { ok: false, message: "人机验证已过期，请重新验证" };
+  if (!result?.verified) return { ok: false, message: "人机验证未通过，请重试" };
   const spent = await db
     .insertInto("vote_challenge")
     .values({ id: payload.challenge.parameters.nonce })

@@ -61,19 +61,6 @@ export function subnetOf(address: string | null): string | null {
   return null;
 }
 
-/**
- * The final score: the expert mean (out of 100) and the public vote (the votes as a share of the
- * most any candidate got, times 100), weighed as the rules say. Two decimals, as the board shows.
- */
-export function weightedScore(expertMean: number | null, votes: number | null, mostVotes: number, voteWeight: number): number | null {
-  if (expertMean === null) return null;
-  const votePoints = mostVotes > 0 ? ((votes ?? 0) / mostVotes) * 100 : 0;
-  return Math.round(expertMean * (100 - voteWeight) + votePoints * voteWeight) / 100;
-}
-
-export const formulaText = (voteWeight: number) =>
-  `综合得分 = 专家评审均分 × ${100 - voteWeight}% + 网络投票折算分 × ${voteWeight}%（网络投票折算分 = 得票数 ÷ 最高得票数 × 100）`;
-
 /** The patterns the monitor looks for, with what tips each one. Policy as data. */
 export const PATTERNS = {
   address: { label: "同一网络地址短时间内大量投票", min: 20, withinMs: 3_600_000 },

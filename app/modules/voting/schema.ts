@@ -54,7 +54,7 @@ export const ballotSchema = z.object({
     .min(1, "请至少选择一位候选人")
     .max(50, "选择的候选人太多")
     .transform((ids) => ids.map(Number)),
-  device: z.string().max(200).optional().default(""),
+  device: z.string().max(200, "设备信息无效").optional().default(""),
 });
 
 export const receiptSchema = z.object({
@@ -65,8 +65,10 @@ export const receiptSchema = z.object({
     .regex(/^[A-Z0-9]{10}$/, "回执码是10位字母或数字"),
 });
 
+const clusterField = z.string({ error: "选票组无效，请刷新页面后重试" }).min(1, "选票组无效，请刷新页面后重试").max(200, "选票组无效，请刷新页面后重试");
+
 export const invalidateSchema = z.object({
-  pattern: z.string().regex(/^[a-z]+$/),
-  key: z.string().min(1).max(200),
+  pattern: clusterField.regex(/^[a-z]+$/, "选票组无效，请刷新页面后重试"),
+  key: clusterField,
   reason: z.string({ error: "请写明作废理由" }).trim().min(4, "请写明作废理由（至少4个字）").max(500, "理由不能超过500字"),
 });

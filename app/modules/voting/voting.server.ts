@@ -238,6 +238,17 @@ export async function castBallot(
   try {
     return await db.transaction().execute(async (tx): Promise<BallotResult> => {
       await lockVoter(tx, phoneHash);
+      // Who the candidates are is public: a forged id is refused before the code is looked at.
+      const candidates = await tx
+        .selectFrom("nomination")
+        .innerJoin("person", "person.id", "nomination.person_id")
+        .select(["nomination.id", "person.name"])
+        .where("nomination.campaign_id", "=", campaignId)
+        .where("nomination.candidate", "=", true)
+        .where("nomination.withdrawn_reason", "is", null)
+        .where("nomination.id", "in", input.choices)
+        .execute();
+      if (candidates.length !== input.choices.length) return { ok: false, status: 400, message: "所选的人不在本届候选名单中", field: "choices" };
       // Only the latest code sent counts: an earlier one is superseded, used or not.
       const code = await tx
         .selectFrom("vote_code")
@@ -260,16 +271,6 @@ export async function castBallot(
         await tx.insertInto("vote_failure").values({ campaign_id: campaignId, address: origin.address, kind: "code" }).execute();
         return { ok: false, status: 400, message: "验证码不正确", field: "code" };
       }
-      const candidates = await tx
-        .selectFrom("nomination")
-        .innerJoin("person", "person.id", "nomination.person_id")
-        .select(["nomination.id", "person.name"])
-        .where("nomination.campaign_id", "=", campaignId)
-        .where("nomination.candidate", "=", true)
-        .where("nomination.withdrawn_reason", "is", null)
-        .where("nomination.id", "in", input.choices)
-        .execute();
-      if (candidates.length !== input.choices.length) return { ok: false, status: 400, message: "所选的人不在本届候选名单中", field: "choices" };
       const period = periodOf(rules, now);
       const earlier = await tx
         .selectFrom("ballot_choice")
@@ -336,7 +337,7 @@ export async function checkReceipt(db: DB, campaignId: number, receipt: string) 
 }
 
 /** The candidates the public may vote for, with what they consented to show. No personal numbers. */
-export async function voteCandidates(db: DB, campaignId: number, search = "") {
+export async function publicCandidates(db: DB, campaignId: number, search = "") {
   const q = search.trim().slice(0, 40);
   return db
     .selectFrom("nomination")
@@ -389,7 +390,7 @@ export async function publicTally(db: DB, campaignId: number, now = new Date()) 
   const rules = await voteRulesOf(db, campaignId);
   if (!rules) return null;
   const cutoff = tallyCutoff(rules, now);
-  const candidates = await voteCandidates(db, campaignId);
+  const candidates = await publicCandidates(db, campaignId);
   const counts = cutoff ? await validCounts(db, campaignId, new Date(cutoff.getTime() + 1)) : null;
   const invalidated = await db
     .selectFrom("ballot_invalidation as inv")

@@ -7,7 +7,8 @@ import { smsGateway } from "~/lib/sms.server";
 import { fromDateTimeLocal } from "~/lib/time";
 import { newChallenge } from "~/modules/voting/challenge.server";
 import { voteRulesSchema } from "~/modules/voting/schema";
-import { tallyCutoff, weightedScore } from "~/modules/voting/policy";
+import { tallyCutoff } from "~/modules/voting/policy";
+import { weightedScore } from "~/modules/nominations/policy";
 import {
   castBallot,
   checkReceipt,

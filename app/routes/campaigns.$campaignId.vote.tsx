@@ -1,0 +1,214 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { ChartCard } from "~/components/charts/ChartCard";
+import { BarsChart } from "~/components/charts/charts";
+import { DataTable } from "~/components/DataTable";
+import { ConfirmSubmit, Field, Options, SaveMessage, SubmitButton } from "~/components/forms";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/lib/format";
+import { idParam, notFound } from "~/lib/http.server";
+import { unknownIntent } from "~/lib/intent.server";
+import { toDateTimeLocal } from "~/lib/time";
+import { confirmation } from "~/lib/validation";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { campaignLabel } from "~/modules/campaigns/stages";
+import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
+import { rulesFrozen } from "~/modules/voting/policy";
+import { formulaText } from "~/modules/nominations/policy";
+import { invalidateSchema, voteRulesSchema } from "~/modules/voting/schema";
+import { invalidateCluster, setVoteRules, transferCounts, voteMonitor, voteRulesOf } from "~/modules/voting/voting.server";
+
+export const meta: MetaFunction = () => [{ title: "网络投票 · 匠心" }];
+
+async function load(request: Request, campaignId: string | undefined) {
+  const user = await requirePermission(request, "vote.manage");
+  const campaign = await findCampaign(getDb(), idParam(campaignId));
+  if (!campaign) throw notFound("评选活动不存在");
+  return { user, campaign };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { campaign } = await load(request, params.campaignId);
+  const db = getDb();
+  const rules = await voteRulesOf(db, campaign.id);
+  return json({
+    campaign: { id: campaign.id, title: campaign.title, label: campaignLabel(campaign.number), status: campaign.status },
+    rules: rules ?? null,
+    frozen: rules ? rulesFrozen(rules, new Date()) : false,
+    closed: rules ? new Date() >= rules.closes_at : false,
+    monitor: rules ? await voteMonitor(db, campaign.id) : null,
+  });
+}
+
+const reply = (intent: string, result: { ok: true } | { ok: false; message: string; status: number }, done: string) =>
+  result.ok
+    ? json({ intent, message: done, saved: true, fieldErrors: {} as Record<string, string[]> })
+    : json({ intent, message: result.message, saved: false, fieldErrors: {} as Record<string, string[]> }, { status: result.status });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, campaign } = await load(request, params.campaignId);
+  const form = Object.fromEntries(await request.formData());
+  const intent = String(form.intent ?? "");
+  const db = getDb();
+  switch (intent) {
+    case "rules": {
+      const parsed = voteRulesSchema.safeParse(form);
+      if (!parsed.success) {
+        const fieldErrors: Record<string, string[]> = {};
+        for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
+        return json({ intent, message: "请修改标出的项目", saved: false, fieldErrors }, { status: 400 });
+      }
+      const result = await setVoteRules(db, user, campaign.id, parsed.data);
+      if (!result.ok) return json({ intent, message: "请修改标出的项目", saved: false, fieldErrors: result.fieldErrors }, { status: 400 });
+      return json({ intent, message: "投票规则已保存", saved: true, fieldErrors: {} });
+    }
+    case "invalidate": {
+      const parsed = invalidateSchema.safeParse(form);
+      if (!parsed.success) return reply(intent, { ok: false, status: 400, message: parsed.error.issues[0].message }, "");
+      if (!confirmation().parse(form.confirmed)) return reply(intent, { ok: false, status: 400, message: "请确认作废" }, "");
+      const result = await invalidateCluster(db, user, campaign.id, parsed.data);
+      return reply(intent, result, result.ok ? `已作废 ${result.invalidated} 张选票` : "");
+    }
+    case "transfer": {
+      if (!confirmation().parse(form.confirmed)) return reply(intent, { ok: false, status: 400, message: "请确认计入" }, "");
+      return reply(intent, await transferCounts(db, user, campaign.id), "有效票数已计入评审");
+    }
+    default:
+      return unknownIntent();
+  }
+}
+
+export default function CampaignVote() {
+  const { campaign, rules, frozen, closed, monitor } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const meta = (field: string) => ({ id: field, errorId: `${field}-error`, errors: data?.intent === "rules" ? data.fieldErrors[field] : undefined });
+  return (
+    <section>
+      <p>
+        <Link to={`/campaigns/${campaign.id}/review`}>← 评审与命名</Link>
+      </p>
+      <h1>网络投票：{campaign.label}</h1>
+      {rules ? (
+        <p className="lead">
+          公开投票页：<Link to={`/vote/${campaign.id}`}>/vote/{campaign.id}</Link> · <Link to={`/vote/${campaign.id}/results`}>投票结果</Link>
+        </p>
+      ) : (
+        <p className="lead">设定规则后即生成公开投票页。投票开始后规则不能再修改。</p>
+      )}
+      <SaveMessage message={data?.message} saved={data?.saved} />
+
+      {frozen && rules ? (
+        <div className="card">
+          <h2>投票规则（已生效）</h2>
+          <p>
+            {formatDateTime(rules.opens_at)} 至 {formatDateTime(rules.closes_at)}；每张选票最多 {rules.max_choices} 人；
+            {PER_CANDIDATE_LABELS[rules.per_candidate]}；{TALLY_SHOWN_LABELS[rules.tally_shown]}。
+          </p>
+          <p className="small">{formulaText(rules.vote_weight)}</p>
+        </div>
+      ) : (
+        <Form method="post" className="card form-grid">
+          <h2 className="span-all">投票规则</h2>
+          <input type="hidden" name="intent" value="rules" />
+          <Field label="开始时间" meta={meta("opensAt")}>
+            <input id="opensAt" name="opensAt" type="datetime-local" defaultValue={rules ? toDateTimeLocal(rules.opens_at) : ""} required />
+          </Field>
+          <Field label="结束时间" meta={meta("closesAt")}>
+            <input id="closesAt" name="closesAt" type="datetime-local" defaultValue={rules ? toDateTimeLocal(rules.closes_at) : ""} required />
+          </Field>
+          <Field label="每张选票最多可选" meta={meta("maxChoices")}>
+            <input id="maxChoices" name="maxChoices" inputMode="numeric" defaultValue={rules?.max_choices ?? 10} required />
+          </Field>
+          <Field label="每位候选人" meta={meta("perCandidate")}>
+            <select id="perCandidate" name="perCandidate" defaultValue={rules?.per_candidate ?? "once"}>
+              <Options choices={PER_CANDIDATE_LABELS} />
+            </select>
+          </Field>
+          <Field label="票数公布" meta={meta("tallyShown")}>
+            <select id="tallyShown" name="tallyShown" defaultValue={rules?.tally_shown ?? "daily"}>
+              <Options choices={TALLY_SHOWN_LABELS} />
+            </select>
+          </Field>
+          <Field label="每天公布时间（时）" meta={meta("tallyHour")}>
+            <input id="tallyHour" name="tallyHour" inputMode="numeric" defaultValue={rules?.tally_hour ?? 20} required />
+          </Field>
+          <Field label="网络投票权重（%）" meta={meta("voteWeight")}>
+            <input id="voteWeight" name="voteWeight" inputMode="numeric" defaultValue={rules?.vote_weight ?? 30} required />
+          </Field>
+          <div className="span-all">
+            <SubmitButton label="保存规则" />
+          </div>
+        </Form>
+      )}
+
+      {monitor ? (
+        <>
+          <h2>投票监控</h2>
+          <p>
+            共 {monitor.ballots} 张选票，有效 {monitor.valid} 张。
+          </p>
+          <ChartCard
+            title="每小时选票"
+            rows={monitor.hourly.map((h) => ({ hour: formatDateTime(h.hour).slice(5), ballots: h.ballots, valid: h.valid }))}
+            columns={[
+              { key: "hour", label: "时段" },
+              { key: "ballots", label: "选票" },
+              { key: "valid", label: "有效" },
+            ]}
+          >
+            <BarsChart
+              rows={monitor.hourly.map((h) => ({ hour: formatDateTime(h.hour).slice(5), ballots: h.ballots, valid: h.valid }))}
+              x="hour"
+              series={[
+                { key: "ballots", label: "选票" },
+                { key: "valid", label: "有效" },
+              ]}
+            />
+          </ChartCard>
+          <div className="card">
+            <h2>可疑选票</h2>
+            <DataTable
+              rows={monitor.clusters}
+              rowKey={(c) => `${c.pattern}:${c.key}`}
+              empty="没有发现可疑的投票模式。"
+              columns={[
+                { label: "类型", cell: (c) => c.label },
+                { label: "来源", cell: (c) => c.shown },
+                { label: "选票", num: true, cell: (c) => c.ballots },
+                { label: "仍有效", num: true, cell: (c) => c.valid },
+                {
+                  label: "处理",
+                  cell: (c) =>
+                    c.valid ? (
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="invalidate" />
+                        <input type="hidden" name="pattern" value={c.pattern} />
+                        <input type="hidden" name="key" value={c.key} />
+                        <label>
+                          理由
+                          <input name="reason" required minLength={4} maxLength={500} />
+                        </label>
+                        <ConfirmSubmit label="作废" confirm={`这 ${c.valid} 张选票将被作废（记录在案，不会删除），公开结果页会显示作废的数量。`} />
+                      </Form>
+                    ) : (
+                      "已作废"
+                    ),
+                },
+              ]}
+            />
+          </div>
+          {closed ? (
+            <Form method="post" className="card">
+              <h2>计入评审</h2>
+              <input type="hidden" name="intent" value="transfer" />
+              <p>投票已结束。把各候选人的有效票数作为得票数计入评审排名（会替换此前导入的票数）。</p>
+              <ConfirmSubmit label="计入评审" confirm="各候选人的得票数将改为平台统计的有效票数，并记入操作日志。" />
+            </Form>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,210 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState, useSyncExternalStore } from "react";
+import { clientAddress } from "~/auth/throttle.server";
+import { FieldError, FormErrors } from "~/components/forms";
+import { AltchaWidget } from "~/components/AltchaWidget";
+import { getDb } from "~/db.server";
+import { formatDateTime } from "~/lib/format";
+import { idParam, notFound } from "~/lib/http.server";
+import { unknownIntent } from "~/lib/intent.server";
+import { shareMeta } from "~/lib/og";
+import { smsGateway } from "~/lib/sms.server";
+import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { campaignLabel } from "~/modules/campaigns/stages";
+import { PER_CANDIDATE_LABELS } from "~/modules/voting/labels";
+import { windowState } from "~/modules/voting/policy";
+import { formulaText } from "~/modules/nominations/policy";
+import { ballotSchema, codeRequestSchema } from "~/modules/voting/schema";
+import { castBallot, publicCandidates, requestCode, voteRulesOf } from "~/modules/voting/voting.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  shareMeta(data ? `${data.campaign.title} · 网络投票` : "网络投票", "为您心中的“台州工匠”投上一票。");
+
+async function load(params: LoaderFunctionArgs["params"]) {
+  const db = getDb();
+  const campaignId = idParam(params.campaignId);
+  const [campaign, rules] = await Promise.all([findCampaign(db, campaignId), voteRulesOf(db, campaignId)]);
+  if (!campaign || !rules) throw notFound("没有这场网络投票");
+  return { db, campaign, rules };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { db, campaign, rules } = await load(params);
+  const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, 40);
+  const candidates = await publicCandidates(db, campaign.id, q);
+  return json(
+    {
+      campaign: { id: campaign.id, title: campaign.title, label: campaignLabel(campaign.number) },
+      rules: {
+        opensAt: rules.opens_at,
+        closesAt: rules.closes_at,
+        maxChoices: rules.max_choices,
+        perCandidate: PER_CANDIDATE_LABELS[rules.per_candidate],
+        formula: formulaText(rules.vote_weight),
+      },
+      state: windowState(rules, campaign.status, new Date()),
+      candidates,
+      q,
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}
+
+/** Fields' messages beside the fields; anything else above the form. */
+function refused(result: { status: number; message: string; field?: string }) {
+  return json({ intent: null, field: result.field ?? null, message: result.message, sent: null, receipt: null }, { status: result.status });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { db, campaign } = await load(params);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const origin = { address: clientAddress(request), userAgent: (request.headers.get("user-agent") ?? "").slice(0, 300) };
+  if (intent === "code") {
+    const parsed = codeRequestSchema.safeParse({ phone: form.get("phone") ?? undefined, altcha: form.get("altcha") ?? undefined });
+    if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });
+    const result = await requestCode(db, smsGateway(), campaign.id, parsed.data, origin);
+    if (!result.ok) return refused(result);
+    return json({ intent, field: null, message: null, sent: result.masked, receipt: null });
+  }
+  if (intent === "vote") {
+    const parsed = ballotSchema.safeParse({
+      phone: form.get("phone") ?? undefined,
+      code: form.get("code") ?? undefined,
+      choices: form.getAll("choice").slice(0, 51).map(String),
+      device: String(form.get("device") ?? ""),
+    });
+    if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });
+    const result = await castBallot(db, campaign.id, parsed.data, { ...origin, device: parsed.data.device });
+    if (!result.ok) return refused(result);
+    return json({ intent, field: null, message: null, sent: null, receipt: result.receipt });
+  }
+  return unknownIntent();
+}
+
+const noSubscription = () => () => {};
+const deviceSignature = () => `${screen.width}x${screen.height}|${Intl.DateTimeFormat().resolvedOptions().timeZone}|${navigator.language}`;
+
+export default function Vote() {
+  const { campaign, rules, state, candidates, q } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [chosen, setChosen] = useState<number[]>([]);
+  // What the phone says of its screen and clock: part of the device signature the monitor groups by.
+  const device = useSyncExternalStore(noSubscription, deviceSignature, () => "");
+  const busy = navigation.state !== "idle";
+  const errorOf = (field: string) => (data?.field === field && data.message ? [data.message] : undefined);
+
+  if (data?.receipt) {
+    return (
+      <section className="vote">
+        <h1>投票成功</h1>
+        <p className="notice success" role="status">
+          感谢您的参与！您的回执码是 <strong className="receipt">{data.receipt}</strong>，请截图保存。
+        </p>
+        <p>
+          凭回执码可以在 <Link to={`/vote/${campaign.id}/results?receipt=${data.receipt}`}>投票结果</Link> 页面核对您的选票已被计入。
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="vote">
+      <h1>{campaign.label}“台州工匠”网络投票</h1>
+      <p className="lead">
+        投票时间：{formatDateTime(rules.opensAt)} 至 {formatDateTime(rules.closesAt)}。每张选票最多选 {rules.maxChoices} 人，{rules.perCandidate}。
+      </p>
+      <p className="small">{rules.formula}</p>
+      {state !== "open" ? (
+        <p className="notice" role="status">
+          {state === "before" ? "投票尚未开始。" : state === "after" ? "投票已结束。" : "目前不在投票阶段。"}
+        </p>
+      ) : null}
+      <p>
+        <Link to={`/vote/${campaign.id}/results`}>查看投票结果 · 核对回执</Link>
+      </p>
+
+      <Form method="get" className="search" role="search">
+        <label htmlFor="q">搜索候选人</label>
+        <input id="q" name="q" type="search" defaultValue={q} placeholder="姓名、单位或行业" />
+        <button type="submit" className="button">
+          搜索
+        </button>
+      </Form>
+
+      <Form method="post" className="ballot">
+        <FormErrors errors={data?.message && !data.field ? [data.message] : undefined} />
+        <fieldset>
+          <legend>
+            选择候选人（已选 {chosen.length}/{rules.maxChoices}）
+          </legend>
+          {candidates.length === 0 ? <p className="empty">没有找到符合条件的候选人。</p> : null}
+          <ul className="candidate-list">
+            {candidates.map((c) => (
+              <li key={c.id} id={`c-${c.id}`} className="card candidate">
+                <label>
+                  <input
+                    type="checkbox"
+                    name="choice"
+                    value={c.id}
+                    checked={chosen.includes(c.id)}
+                    disabled={!chosen.includes(c.id) && chosen.length >= rules.maxChoices}
+                    onChange={(e) => setChosen((now) => (e.target.checked ? [...now, c.id] : now.filter((id) => id !== c.id)))}
+                  />
+                  {c.has_photo ? <img src={`/showcase/photos/${c.person_id}`} alt="" width={64} height={64} loading="lazy" /> : null}
+                  <span>
+                    <strong>
+                      {c.seq}号 {c.name}
+                    </strong>
+                    <small>
+                      {c.employer} · {c.industry}
+                    </small>
+                  </span>
+                </label>
+                {c.story ? <p className="small">{c.story}</p> : null}
+                <p className="small">
+                  <a href={`/vote/${campaign.id}#c-${c.id}`}>分享链接</a> · <a href={`/vote/${campaign.id}/qr/${c.id}`}>二维码</a>
+                </p>
+              </li>
+            ))}
+          </ul>
+          <FieldError errors={errorOf("choices")} />
+        </fieldset>
+
+        <fieldset>
+          <legend>验证手机号码</legend>
+          <div className="field">
+            <label htmlFor="phone">手机号码</label>
+            <input id="phone" name="phone" type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} aria-describedby="phone-error" />
+            <FieldError id="phone-error" errors={errorOf("phone")} />
+          </div>
+          {state === "open" ? <AltchaWidget challengeUrl={`/vote/${campaign.id}/challenge`} /> : null}
+          <FieldError errors={errorOf("altcha")} />
+          <button type="submit" name="intent" value="code" className="button" disabled={busy || state !== "open"}>
+            获取验证码
+          </button>
+          {data?.sent ? (
+            <p className="notice success" role="status">
+              验证码已发送至 {data.sent}，10分钟内有效。
+            </p>
+          ) : null}
+          <div className="field">
+            <label htmlFor="code">短信验证码</label>
+            <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} aria-describedby="code-error" />
+            <FieldError id="code-error" errors={errorOf("code")} />
+          </div>
+          <input type="hidden" name="device" value={device} />
+        </fieldset>
+        <button type="submit" name="intent" value="vote" className="button primary" disabled={busy || state !== "open" || chosen.length === 0}>
+          投票
+        </button>
+        <p className="small">
+          个人信息说明：我们只保存您手机号码的加密摘要和打码号码（如 139****1234），用于核验“一人一票”；本届评选命名后即删除，选票本身保留以备核查。
+        </p>
+      </Form>
+    </section>
+  );
+}
