@@ -8,6 +8,7 @@ import { addWorkingDays, dateInTaizhou, endOfDay, todayInTaizhou } from "~/lib/t
 import { CATEGORIES, SMS_CATEGORIES, type Category } from "~/modules/notifications/rules";
 import { advanceBlockers, nominationIncomplete, type Campaign } from "~/modules/campaigns/campaigns.server";
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
+import { voteMonitor } from "~/modules/voting/voting.server";
 
 /** 站内消息: always on, each user's own. */
 
@@ -330,6 +331,21 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
           since: await stageSince(db, campaign),
           due,
         });
+      }
+      return items;
+    },
+    // The vote's monitor has flagged ballots that still count.
+    async (db) => {
+      const voting = await db
+        .selectFrom("campaign")
+        .innerJoin("vote_rule", "vote_rule.campaign_id", "campaign.id")
+        .select(["campaign.id", "campaign.title", "vote_rule.opens_at as since"])
+        .where("campaign.status", "=", "online_vote")
+        .execute();
+      const items: Waiting[] = [];
+      for (const c of voting) {
+        const flagged = (await voteMonitor(db, c.id)).clusters.filter((k) => k.valid > 0);
+        if (flagged.length) items.push({ label: `核查可疑选票：${c.title}（${flagged.length} 组）`, link: `/campaigns/${c.id}/vote`, since: c.since, dueDays: 1 });
       }
       return items;
     },

@@ -7,6 +7,7 @@ import { smsGateway } from "~/lib/sms.server";
 import { fromDateTimeLocal } from "~/lib/time";
 import { newChallenge } from "~/modules/voting/challenge.server";
 import { voteRulesSchema } from "~/modules/voting/schema";
+import { todosFor } from "~/modules/notifications/inbox.server";
 import { tallyCutoff } from "~/modules/voting/policy";
 import { weightedScore } from "~/modules/nominations/policy";
 import {
@@ -240,6 +241,8 @@ describe("integrity", () => {
     expect(monitor.clusters.find((c) => c.pattern === "steady")).toMatchObject({ key: "198.51.100.7", ballots: 22 });
     expect(monitor.clusters.filter((c) => !["address", "steady"].includes(c.pattern))).toEqual([]);
 
+    const cityTodo = async () => (await todosFor(t.db, city, DAY1)).filter((i) => i.link === `/campaigns/${campaign.id}/vote`).map((i) => i.label);
+    expect(await cityTodo()).toEqual([`核查可疑选票：${campaign.title}（2 组）`]);
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
     expect(await invalidateCluster(t.db, county, campaign.id, { pattern: "address", key: burst.key, reason: "同一地址集中刷票" })).toMatchObject({
       ok: false,
@@ -258,6 +261,7 @@ describe("integrity", () => {
       ok: true,
       invalidated: 0,
     });
+    expect(await cityTodo()).toEqual([]);
     await expect(t.db.deleteFrom("ballot").where("campaign_id", "=", campaign.id).execute()).rejects.toThrow();
 
     const tally = (await publicTally(t.db, campaign.id, new Date(DAY1.getTime() + 3_600_000)))!;
