@@ -23,6 +23,8 @@ export interface Env {
   trustProxy: boolean;
   /** Each server process runs the background work (messages, SMS, digests); BACKGROUND_WORK=0 leaves it to others. */
   backgroundWork: boolean;
+  /** Who the public contacts about the 社会公示, as the notice page prints it. */
+  unionContact: string;
   /** How text messages leave: kept in the outbox (the default), or sent through Aliyun's SMS API. */
   sms:
     | { driver: "outbox" }
@@ -61,6 +63,7 @@ export function env(source: Record<string, string | undefined> = process.env): E
     seedDemo: flag("SEED_DEMO", source.SEED_DEMO),
     trustProxy: flag("TRUST_PROXY", source.TRUST_PROXY) ?? false,
     backgroundWork: flag("BACKGROUND_WORK", source.BACKGROUND_WORK) ?? true,
+    unionContact: source.UNION_CONTACT || "台州市总工会劳动和经济工作部（工作日 8:30–12:00，14:30–17:30）",
     sms: smsSettings(source),
   };
 }

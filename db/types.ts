@@ -533,6 +533,32 @@ export interface VoteCodeTable {
   expires_at: Date;
   used_at: Date | null;
   attempts: ColumnType<number, number | undefined, number>;
+  /** What the code proves the number for: a ballot, or a real-name objection. */
+  purpose: ColumnType<CodePurpose, CodePurpose | undefined, CodePurpose>;
+}
+
+export type CodePurpose = "vote" | "objection";
+
+export interface ObjectionFilingTable {
+  objection_id: number;
+  lookup_code: string;
+  objector_name: string;
+  relation: string;
+  phone_hash: string;
+  phone_masked: string;
+  filed_at: CreatedAt;
+}
+
+export interface ObjectionAttachmentTable {
+  id: Generated<number>;
+  objection_id: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Uint8Array;
+  uploaded_by: string;
+  created_at: CreatedAt;
 }
 
 export interface VoteFailureTable {
@@ -573,6 +599,8 @@ export interface BallotInvalidationTable {
 }
 
 export interface Database {
+  objection_filing: ObjectionFilingTable;
+  objection_attachment: ObjectionAttachmentTable;
   vote_rule: VoteRuleTable;
   vote_challenge: VoteChallengeTable;
   vote_code: VoteCodeTable;

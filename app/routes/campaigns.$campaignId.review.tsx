@@ -296,9 +296,12 @@ export default function Review() {
         </div>
       ) : null}
 
-      {objections.length ? (
+      {stepOpen(campaign, "objections") || objections.length ? (
         <div className="card">
           <h2>社会公示异议</h2>
+          <p className="hint">
+            公开的公示页面：<Link to={`/notice/${campaign.id}`}>/notice/{campaign.id}</Link>，公示期内公众可实名提出异议，提交后即出现在这里。
+          </p>
           <ul className="timeline">
             {objections.map((o) => (
               <li key={o.id}>
@@ -315,7 +318,8 @@ export default function Review() {
         <div className="card">
           <h2>审定命名</h2>
           <p className="hint">
-            默认按专家平均分、得票数排序，可调整名次。前 {campaign.title_count} 名授予{campaignLabel(campaign.number)}“台州工匠”称号和台州市五一劳动奖章。
+            默认按{formula ? "综合得分" : "专家平均分、得票数"}排序，可调整名次。前 {campaign.title_count} 名授予{campaignLabel(campaign.number)}
+            “台州工匠”称号和台州市五一劳动奖章。
           </p>
           <Form method="post">
             <input type="hidden" name="intent" value="name" />

@@ -13,6 +13,7 @@ import * as m0011 from "./0011_incomplete_nominations";
 import * as m0012 from "./0012_notifications";
 import * as m0013 from "./0013_done_by_me";
 import * as m0014 from "./0014_online_vote";
+import * as m0015 from "./0015_public_notice";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "0012_notifications": m0012,
   "0013_done_by_me": m0013,
   "0014_online_vote": m0014,
+  "0015_public_notice": m0015,
 };

@@ -297,6 +297,27 @@ beforeAll(async () => {
         vote: { form: { intent: "vote", phone: "13957600000", code: "123456", choice: String(votedCandidate.id) }, expect: "++++++" },
       },
     },
+    // The named campaign's notice is over: the page says so to everyone, and takes nothing.
+    "notice.$campaignId": {
+      path: `/notice/${v}?lookup=YYAAAAAAAA`,
+      params: { campaignId: v },
+      loader: "++++++",
+      actions: {
+        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "++++++" },
+        object: {
+          form: {
+            intent: "object",
+            name: "张三",
+            phone: "13957600000",
+            code: "123456",
+            relation: "同事",
+            nominationId: String(votedCandidate.id),
+            content: "反映其工作年限不实，请核查。",
+          },
+          expect: "++++++",
+        },
+      },
+    },
     "vote.$campaignId.challenge": { path: `/vote/${v}/challenge`, params: { campaignId: v }, loader: "++++++" },
     "vote.$campaignId.results": { path: `/vote/${v}/results?receipt=ABCDEFGHJK`, params: { campaignId: v }, loader: "++++++" },
     "vote.$campaignId.qr.$nominationId": {

@@ -32,6 +32,7 @@ import * as dashboardExport from "../../app/routes/dashboard.export";
 import * as certificate from "../../app/routes/certificates.$code";
 import * as votePage from "../../app/routes/vote.$campaignId._index";
 import * as campaignVote from "../../app/routes/campaigns.$campaignId.vote";
+import * as noticePage from "../../app/routes/notice.$campaignId";
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
@@ -468,6 +469,63 @@ beforeAll(async () => {
     },
   );
   attempts.push({ ...votePost, name: "vote: forged intent", fields: { intent: "stuff" } });
+  // The notice's objection form, while the notice runs.
+  const noticed = await db
+    .insertInto("campaign")
+    .values({
+      number: 10,
+      year: YEAR,
+      title: "公示中的一届",
+      nomination_deadline: "2026-01-31",
+      status: "public_notice",
+      notice_start: "2020-01-01",
+      notice_end: "2099-12-31",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const named = await db
+    .insertInto("nomination")
+    .values({ campaign_id: noticed.id, person_id: ballotFor.person_id, seq: 1, channel: "union", nominating_unit_id: Number(wenling), candidate: true })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const noticePost = { fn: noticePage.action, path: `/notice/${noticed.id}`, params: { campaignId: String(noticed.id) }, as: null };
+  spoil(
+    {
+      ...noticePost,
+      label: "objection",
+      form: {
+        intent: "object",
+        name: "张三",
+        phone: "13957612345",
+        code: "123456",
+        relation: "同事",
+        nominationId: String(named.id),
+        content: "反映其一线工作年限不实，请核查。",
+      },
+    },
+    {
+      name: [null, "", "张", LONG],
+      relation: ["仇人", ""],
+      nominationId: ["", "abc", "99999999999", String(ballotFor.id)],
+      content: [null, "太短", LONG],
+      code: ["", "12ab56"],
+      phone: ["", "12345678901"],
+    },
+  );
+  attempts.push({
+    ...noticePost,
+    name: "objection: a program named .pdf",
+    fields: {
+      intent: "object",
+      name: "张三",
+      phone: "13957612345",
+      code: "123456",
+      relation: "同事",
+      nominationId: String(named.id),
+      content: "反映其一线工作年限不实，请核查。",
+      files: exeAsJpg,
+    },
+  });
   const cityVote = { fn: campaignVote.action, path: `/campaigns/${voting.id}/vote`, params: { campaignId: String(voting.id) }, as: users.city };
   const rulesForm = {
     intent: "rules",

@@ -345,7 +345,8 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
       const items: Waiting[] = [];
       for (const c of voting) {
         const flagged = (await voteMonitor(db, c.id)).clusters.filter((k) => k.valid > 0);
-        if (flagged.length) items.push({ label: `核查可疑选票：${c.title}（${flagged.length} 组）`, link: `/campaigns/${c.id}/vote`, since: c.since, dueDays: 1 });
+        if (flagged.length)
+          items.push({ label: `核查可疑选票：${c.title}（${flagged.length} 组）`, link: `/campaigns/${c.id}/vote`, since: c.since, dueDays: 1 });
       }
       return items;
     },

@@ -19,3 +19,6 @@ export const TALLY_SHOWN_LABELS: Record<TallyShown, string> = {
   daily: "每天定时公布票数",
   after_close: "投票结束后公布票数",
 };
+
+/** How an objector knows the person they object to. */
+export const RELATIONS = ["同事", "同行业从业者", "所在单位", "所在社区", "其他"] as const;

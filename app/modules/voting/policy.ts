@@ -1,5 +1,6 @@
 import type { CampaignStatus, PerCandidate, TallyShown } from "~db/types";
 import { startOfDay, todayInTaizhou } from "~/lib/time";
+import { reached } from "~/modules/campaigns/stages";
 
 /** The online vote's rules, pure: windows, periods, tallies, the weighting, and the patterns of stuffing. */
 
@@ -27,6 +28,22 @@ export const WINDOW_MESSAGES: Record<Exclude<WindowState, "open">, string> = {
   not_stage: "本届评选不在网络投票阶段",
   before: "投票尚未开始",
   after: "投票已结束",
+};
+
+export type NoticeState = "not_stage" | "before" | "open" | "after";
+
+/** Where the 社会公示 stands on a Taizhou date. */
+export function noticeState(campaign: { status: CampaignStatus; notice_start: string | null; notice_end: string | null }, today: string): NoticeState {
+  if (!campaign.notice_start || !campaign.notice_end || !reached(campaign.status, "public_notice")) return "not_stage";
+  if (today < campaign.notice_start) return "before";
+  if (today > campaign.notice_end || campaign.status !== "public_notice") return "after";
+  return "open";
+}
+
+export const NOTICE_MESSAGES: Record<Exclude<NoticeState, "open">, string> = {
+  not_stage: "本届评选尚未进入社会公示",
+  before: "公示尚未开始",
+  after: "公示期已结束",
 };
 
 /** The period a choice counts in: the whole window, or the Taizhou day. */

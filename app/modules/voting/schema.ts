@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { localTime, whenValid, wholeNumber } from "~/lib/validation";
+import { localTime, recordId, whenValid, wholeNumber } from "~/lib/validation";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
 import { mainlandMobile } from "~/modules/voting/policy";
+import { RELATIONS } from "~/modules/voting/labels";
 
 const choiceOf = <T extends Record<string, string>>(labels: T, message: string) =>
   z.enum(Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>], { error: message });
@@ -71,4 +72,24 @@ export const invalidateSchema = z.object({
   pattern: clusterField.regex(/^[a-z]+$/, "选票组无效，请刷新页面后重试"),
   key: clusterField,
   reason: z.string({ error: "请写明作废理由" }).trim().min(4, "请写明作废理由（至少4个字）").max(500, "理由不能超过500字"),
+});
+
+export const objectionSchema = z.object({
+  name: z.string({ error: "请填写您的真实姓名" }).trim().min(2, "请填写您的真实姓名").max(20, "姓名不能超过20字"),
+  phone,
+  code: z
+    .string({ error: "请填写短信验证码" })
+    .trim()
+    .regex(/^\d{6}$/, "验证码是6位数字"),
+  relation: z.enum(RELATIONS, { error: "请选择您与被异议人的关系" }),
+  nominationId: recordId("请从公示名单中选择异议对象"),
+  content: z.string({ error: "请写明异议内容" }).trim().min(10, "请写明异议的具体事实（至少10个字）").max(2000, "异议内容不能超过2000字"),
+});
+
+export const lookupSchema = z.object({
+  lookup: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^YY[A-Z0-9]{8}$/, "查询码是以 YY 开头的10位字母或数字"),
 });

@@ -13,6 +13,8 @@ import { spendChallenge } from "~/modules/voting/challenge.server";
 import { VOTE_AUDIT } from "~/modules/voting/labels";
 import {
   maskPhone,
+  NOTICE_MESSAGES,
+  noticeState,
   PATTERNS,
   periodOf,
   rulesFrozen,
@@ -24,6 +26,8 @@ import {
   type Pattern,
 } from "~/modules/voting/policy";
 import type { VoteRulesInput } from "~/modules/voting/schema";
+import type { CodePurpose } from "~db/types";
+import { todayInTaizhou } from "~/lib/time";
 
 /**
  * The online public vote. A voter proves a mobile number with a one-time code (after a
@@ -104,7 +108,7 @@ export const CODE_LIMITS = {
 const CODE_VALID_MS = 10 * 60_000;
 const CODE_ATTEMPTS = 5;
 
-type Refused = { ok: false; status: 400 | 404 | 409 | 429; message: string; field?: string };
+export type Refused = { ok: false; status: 400 | 404 | 409 | 429; message: string; field?: string };
 
 async function openCampaign(db: DB, campaignId: number, now: Date): Promise<{ ok: true; rules: VoteRulesRow } | Refused> {
   const row = await db
@@ -117,6 +121,14 @@ async function openCampaign(db: DB, campaignId: number, now: Date): Promise<{ ok
   const rules = (await voteRulesOf(db, campaignId))!;
   const state = windowState(rules, row.status, now);
   return state === "open" ? { ok: true, rules } : { ok: false, status: 409, message: WINDOW_MESSAGES[state] };
+}
+
+/** The 社会公示 is open: the campaign at that stage and today within its set period. */
+async function noticeOpen(db: DB, campaignId: number, now: Date): Promise<{ ok: true } | Refused> {
+  const campaign = await db.selectFrom("campaign").select(["status", "notice_start", "notice_end"]).where("id", "=", campaignId).executeTakeFirst();
+  if (!campaign) return { ok: false, status: 404, message: "没有这次公示" };
+  const state = noticeState(campaign, todayInTaizhou(now));
+  return state === "open" ? { ok: true } : { ok: false, status: 409, message: NOTICE_MESSAGES[state] };
 }
 
 const codeHash = (campaignId: number, phone: string, code: string) => voterHash(campaignId, `code:${phone}:${code}`);
@@ -140,8 +152,9 @@ export async function requestCode(
   input: { phone: string; altcha: string },
   origin: Pick<Origin, "address">,
   now = new Date(),
+  purpose: CodePurpose = "vote",
 ): Promise<Result<{ masked: string }> | Refused> {
-  const open = await openCampaign(db, campaignId, now);
+  const open = purpose === "vote" ? await openCampaign(db, campaignId, now) : await noticeOpen(db, campaignId, now);
   if (!open.ok) return open;
   const challenge = await spendChallenge(db, input.altcha);
   if (!challenge.ok) {
@@ -151,7 +164,7 @@ export async function requestCode(
   const phoneHash = voterHash(campaignId, input.phone);
   const masked = maskPhone(input.phone);
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
-  const text = `【匠心】您的台州工匠网络投票验证码是 ${code}，10分钟内有效。如非本人操作请忽略。`;
+  const text = `【匠心】您的台州工匠${purpose === "vote" ? "网络投票" : "公示异议"}验证码是 ${code}，10分钟内有效。如非本人操作请忽略。`;
   const queued = await db.transaction().execute(async (tx): Promise<{ ok: true; smsId: number } | Refused> => {
     await lockVoter(tx, phoneHash);
     const since = (ms: number) => new Date(now.getTime() - ms);
@@ -182,6 +195,7 @@ export async function requestCode(
         phone_hash: phoneHash,
         phone_masked: masked,
         code_hash: codeHash(campaignId, input.phone, code),
+        purpose,
         address: origin.address,
         sent_at: now,
         expires_at: new Date(now.getTime() + CODE_VALID_MS),
@@ -216,6 +230,46 @@ export async function requestCode(
   return { ok: true, masked };
 }
 
+/**
+ * Checks the latest code sent to the number for this purpose (an earlier one is superseded, used
+ * or not). A wrong code costs one of its five tries, committed with the caller's transaction.
+ */
+export async function verifyCode(
+  tx: Tx,
+  campaignId: number,
+  purpose: CodePurpose,
+  input: { phone: string; code: string },
+  address: string | null,
+  now: Date,
+): Promise<{ ok: true; id: number } | Refused> {
+  await lockVoter(tx, voterHash(campaignId, input.phone));
+  const code = await tx
+    .selectFrom("vote_code")
+    .select(["id", "code_hash", "attempts", "used_at", "expires_at"])
+    .where("campaign_id", "=", campaignId)
+    .where("phone_hash", "=", voterHash(campaignId, input.phone))
+    .where("purpose", "=", purpose)
+    .orderBy("id", "desc")
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!code || code.used_at || code.expires_at <= now) return { ok: false, status: 400, message: "验证码已过期或已使用，请重新获取", field: "code" };
+  if (code.attempts >= CODE_ATTEMPTS) return { ok: false, status: 400, message: "验证码错误次数过多，请重新获取", field: "code" };
+  if (code.code_hash !== codeHash(campaignId, input.phone, input.code)) {
+    await tx
+      .updateTable("vote_code")
+      .set({ attempts: code.attempts + 1 })
+      .where("id", "=", code.id)
+      .execute();
+    await tx.insertInto("vote_failure").values({ campaign_id: campaignId, address, kind: "code" }).execute();
+    return { ok: false, status: 400, message: "验证码不正确", field: "code" };
+  }
+  return { ok: true, id: code.id };
+}
+
+/** A code is spent only by the step it was asked for, when that step succeeds. */
+export const spendCode = (tx: Tx, id: number, now: Date) => tx.updateTable("vote_code").set({ used_at: now }).where("id", "=", id).execute();
+
 const RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const newReceipt = () => Array.from(crypto.randomBytes(10), (b) => RECEIPT_ALPHABET[b % RECEIPT_ALPHABET.length]).join("");
 
@@ -249,28 +303,8 @@ export async function castBallot(
         .where("nomination.id", "in", input.choices)
         .execute();
       if (candidates.length !== input.choices.length) return { ok: false, status: 400, message: "所选的人不在本届候选名单中", field: "choices" };
-      // Only the latest code sent counts: an earlier one is superseded, used or not.
-      const code = await tx
-        .selectFrom("vote_code")
-        .select(["id", "code_hash", "attempts", "used_at", "expires_at"])
-        .where("campaign_id", "=", campaignId)
-        .where("phone_hash", "=", phoneHash)
-        .orderBy("id", "desc")
-        .limit(1)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!code || code.used_at || code.expires_at <= now) return { ok: false, status: 400, message: "验证码已过期或已使用，请重新获取", field: "code" };
-      if (code.attempts >= CODE_ATTEMPTS) return { ok: false, status: 400, message: "验证码错误次数过多，请重新获取", field: "code" };
-      if (code.code_hash !== codeHash(campaignId, input.phone, input.code)) {
-        // Counted even though no ballot follows: this transaction commits the attempt.
-        await tx
-          .updateTable("vote_code")
-          .set({ attempts: code.attempts + 1 })
-          .where("id", "=", code.id)
-          .execute();
-        await tx.insertInto("vote_failure").values({ campaign_id: campaignId, address: origin.address, kind: "code" }).execute();
-        return { ok: false, status: 400, message: "验证码不正确", field: "code" };
-      }
+      const code = await verifyCode(tx, campaignId, "vote", input, origin.address, now);
+      if (!code.ok) return code;
       const period = periodOf(rules, now);
       const earlier = await tx
         .selectFrom("ballot_choice")
@@ -305,7 +339,7 @@ export async function castBallot(
         .insertInto("ballot_choice")
         .values(candidates.map((c) => ({ ballot_id: ballot.id, nomination_id: c.id, campaign_id: campaignId, voter_key: phoneHash, period })))
         .execute();
-      await tx.updateTable("vote_code").set({ used_at: now }).where("id", "=", code.id).execute();
+      await spendCode(tx, code.id, now);
       return { ok: true, receipt, chosen: candidates.length };
     });
   } catch (error) {
