@@ -35,6 +35,9 @@ function applySecurityHeaders(headers: Headers, nonce: string): void {
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data: blob:",
       "connect-src 'self'",
+      // ALTCHA's proof-of-work runs in workers it builds from its own bundled code as blob: URLs;
+      // only a script already running on this origin can make one.
+      "worker-src 'self' blob:",
       "font-src 'self'",
       "object-src 'none'",
       "base-uri 'self'",

@@ -1,0 +1,335 @@
+/**
+ * `npm run bench:vote`: the online vote under load, and the stuffing detector against a simulation
+ * (a script, not a test: its numbers go into README, never into a timed assertion).
+ *
+ * 1. Load: the production server on a PostgreSQL database of its own (behind a "proxy": each voter
+ *    its own X-Forwarded-For), 200 voters at once, each asking for a code and casting a ballot of
+ *    one to three candidates. The proof-of-work is solved before the clock starts (it is the
+ *    phone's cost, not the server's). Reports ballots per second and p50/p99 of verification and
+ *    ballot, then checks that the tally equals the acknowledged ballots exactly.
+ * 2. Stuffing: 5,000 ballots from a few addresses (one /24, a phone farm's few handsets, numbers
+ *    bought in runs, some at a machine's pace) mixed into 2,000 ordinary voters over a week, written
+ *    straight into the ballots (the HTTP limits would stop most of them first); reports how many the
+ *    monitor flags of each.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { solveChallenge, type Challenge } from "altcha-lib";
+import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
+import pg from "pg";
+import { createDb, type DB } from "../db";
+import { waitForHealth } from "./browser/server";
+
+const root = path.resolve(import.meta.dirname, "..");
+const VOTERS = 200;
+const port = 42000 + Math.floor(Math.random() * 9000);
+const baseUrl = `http://127.0.0.1:${port}`;
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "jiangxin-bench-vote-"));
+const benchDb = `jiangxin_bench_vote_${process.pid}`;
+const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const databaseUrl = (() => {
+  const u = new URL(adminUrl);
+  u.pathname = `/${benchDb}`;
+  return u.toString();
+})();
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: "production",
+  APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
+  DATA_DIR: scratch,
+  DATABASE_URL: databaseUrl,
+  PORT: String(port),
+  SEED_DEMO: "0",
+  TRUST_PROXY: "1",
+  BACKGROUND_WORK: "0",
+};
+// The voting module reads the key from the environment, as the server does.
+Object.assign(process.env, { APP_ENCRYPTION_KEY: env.APP_ENCRYPTION_KEY, DATA_DIR: scratch });
+
+async function admin(statement: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+function run(command: string, args: string[]) {
+  const result = spawnSync(path.join(root, "node_modules", ".bin", command), args, { cwd: root, env, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed`);
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+/** A campaign at its vote with twelve candidates, open from an hour ago for a week. */
+async function openVote(db: DB, number: number, openedAt: Date): Promise<{ campaignId: number; candidates: number[] }> {
+  const admin = await db.selectFrom("app_user").select("id").where("role", "=", "city_admin").executeTakeFirstOrThrow();
+  const campaign = await db
+    .insertInto("campaign")
+    .values({ number, year: 2026, title: `第${number}届“台州工匠”选树活动（压测）`, nomination_deadline: "2026-03-31", status: "online_vote" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const people = await db.selectFrom("person").select(["id", "org_unit_id"]).orderBy("id").limit(12).execute();
+  const candidates: number[] = [];
+  for (const [i, p] of people.entries()) {
+    const n = await db
+      .insertInto("nomination")
+      .values({ campaign_id: campaign.id, person_id: p.id, seq: i + 1, channel: "union", nominating_unit_id: p.org_unit_id, candidate: true })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    candidates.push(n.id);
+  }
+  await db
+    .insertInto("vote_rule")
+    .values({
+      campaign_id: campaign.id,
+      opens_at: openedAt,
+      closes_at: new Date(openedAt.getTime() + 7 * 86_400_000),
+      max_choices: 3,
+      per_candidate: "once",
+      tally_shown: "live",
+      vote_weight: 30,
+      set_by: admin.id,
+    })
+    .execute();
+  return { campaignId: campaign.id, candidates };
+}
+
+const pick = <T>(items: T[], n: number) => [...items].sort(() => Math.random() - 0.5).slice(0, n);
+const phoneOf = (i: number) => `1${[3, 5, 7, 8, 9][i % 5]}${String(100_000_000 + ((i * 7_654_321) % 900_000_000)).slice(0, 9)}`;
+
+async function loadTest(db: DB) {
+  const { campaignId, candidates } = await openVote(db, 90, new Date(Date.now() - 3_600_000));
+  console.log(`Solving ${VOTERS} proofs of work (the phones' share, before the clock starts)…`);
+  const payloads: string[] = [];
+  for (let i = 0; i < VOTERS; i += 20) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(20, VOTERS - i) }, async () => {
+        const challenge = (await (await fetch(`${baseUrl}/vote/${campaignId}/challenge`)).json()) as Challenge;
+        const solution = await solveChallenge({ challenge, deriveKey });
+        return Buffer.from(JSON.stringify({ challenge, solution })).toString("base64");
+      }),
+    );
+    payloads.push(...batch);
+  }
+  const post = (voter: number, fields: Record<string, string | string[]>) => {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const item of [v].flat()) body.append(k, item);
+    return fetch(`${baseUrl}/vote/${campaignId}?index&_data=${encodeURIComponent("routes/vote.$campaignId._index")}`, {
+      method: "POST",
+      body,
+      headers: { origin: baseUrl, "x-forwarded-for": `198.18.${voter >> 8}.${voter & 255}`, "user-agent": `bench-phone-${voter}` },
+    });
+  };
+  const verification: number[] = [];
+  const balloting: number[] = [];
+  const acknowledged: Array<{ receipt: string; choices: number[] }> = [];
+  const failures: string[] = [];
+  console.log(`${VOTERS} voters at once: a code each, then a ballot…`);
+  const started = performance.now();
+  await Promise.all(
+    payloads.map(async (altcha, voter) => {
+      const phone = phoneOf(voter + 1);
+      let t = performance.now();
+      const sent = await post(voter, { intent: "code", phone, altcha });
+      verification.push(performance.now() - t);
+      if (!sent.ok) return void failures.push(`code ${sent.status} ${await sent.text()}`);
+      const masked = `${phone.slice(0, 3)}****${phone.slice(7)}`;
+      // The voter reads the code off their phone: here, off the outbox.
+      const sms = await db
+        .selectFrom("sms_message")
+        .select("params")
+        .where("phone_masked", "=", masked)
+        .where("template", "=", "vote_code")
+        .orderBy("id", "desc")
+        .executeTakeFirstOrThrow();
+      const choices = pick(candidates, 1 + (voter % 3));
+      t = performance.now();
+      const cast = await post(voter, { intent: "vote", phone, code: sms.params.code, choice: choices.map(String), device: `bench-${voter}` });
+      balloting.push(performance.now() - t);
+      const answer = (await cast.json()) as { receipt: string | null; message: string | null };
+      if (!cast.ok || !answer.receipt) return void failures.push(`ballot ${cast.status} ${answer.message}`);
+      acknowledged.push({ receipt: answer.receipt, choices });
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const ballots = await db.selectFrom("ballot").select(["receipt"]).where("campaign_id", "=", campaignId).execute();
+  const tally = await db
+    .selectFrom("ballot_choice")
+    .select(["nomination_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("campaign_id", "=", campaignId)
+    .groupBy("nomination_id")
+    .execute();
+  const expected = new Map<number, number>();
+  for (const a of acknowledged) for (const c of a.choices) expected.set(c, (expected.get(c) ?? 0) + 1);
+  const lost = acknowledged.filter((a) => !ballots.some((b) => b.receipt === a.receipt)).length;
+  const extra = ballots.length - (acknowledged.length - lost);
+  const tallyMatches = candidates.every((c) => Number(tally.find((t) => t.nomination_id === c)?.n ?? 0) === (expected.get(c) ?? 0));
+  return {
+    voters: VOTERS,
+    acknowledged: acknowledged.length,
+    refused: failures.length,
+    refusals: [...new Set(failures)].slice(0, 5),
+    ballotsPerSecond: acknowledged.length / seconds,
+    verificationMs: { p50: percentile(verification, 50), p99: percentile(verification, 99) },
+    ballotMs: { p50: percentile(balloting, 50), p99: percentile(balloting, 99) },
+    lost,
+    countedTwice: Math.max(0, extra),
+    tallyMatches,
+  };
+}
+
+/** Ballots written as the server writes them (same hashes), to measure the detector on a week of voting. */
+async function stuffingSimulation(db: DB) {
+  const { voterHash } = await import("../app/modules/people/pii.server");
+  const { subnetOf } = await import("../app/modules/voting/policy");
+  const { voteMonitor } = await import("../app/modules/voting/voting.server");
+  const start = new Date(Date.now() - 7 * 86_400_000);
+  const { campaignId, candidates } = await openVote(db, 91, start);
+  const week = 7 * 86_400_000;
+  const rows: Array<{ phone: string; address: string; device: string; at: Date; stuffed: boolean; choice: number }> = [];
+  // Ordinary voters: their own phones and homes; a tenth through twenty office networks.
+  for (let i = 0; i < 2000; i++) {
+    const office = i % 10 === 0;
+    const address = office
+      ? `61.164.${(i % 20) + 1}.10`
+      : `${[36, 39, 58, 60, 112, 115, 122, 183][i % 8]}.${(i * 37) % 250}.${(i * 13) % 250}.${(i * 7) % 250}`;
+    rows.push({
+      phone: phoneOf(10_000 + i * 97),
+      address,
+      device: `phone-${i}`,
+      at: new Date(start.getTime() + Math.random() * week),
+      stuffed: false,
+      choice: candidates[i % 12],
+    });
+  }
+  // Stuffers: five addresses (three in one /24), ten handsets, numbers in bought runs, one script at a steady pace.
+  const stuffAddresses = ["101.33.21.7", "101.33.21.8", "101.33.21.9", "47.98.11.200", "121.40.5.66"];
+  for (let i = 0; i < 5000; i++) {
+    const burst = Math.floor(i / 250);
+    const steady = i >= 4500;
+    const at = steady
+      ? new Date(start.getTime() + 3 * 86_400_000 + (i - 4500) * 20_000)
+      : new Date(start.getTime() + burst * 6 * 3_600_000 + Math.random() * 3_600_000);
+    rows.push({
+      phone: `170${String(10_000_000 + i).slice(-8)}`,
+      address: steady ? "183.131.4.4" : stuffAddresses[i % 5],
+      device: `farm-${i % 10}`,
+      at,
+      stuffed: true,
+      choice: candidates[0],
+    });
+  }
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const inserted = await db
+      .insertInto("ballot")
+      .values(
+        chunk.map((r) => ({
+          campaign_id: campaignId,
+          phone_hash: voterHash(campaignId, r.phone),
+          phone_masked: `${r.phone.slice(0, 3)}****${r.phone.slice(7)}`,
+          block_hash: voterHash(campaignId, `block:${r.phone.slice(0, 10)}`),
+          address: r.address,
+          subnet: subnetOf(r.address),
+          device: voterHash(campaignId, `device:${r.device}`).slice(0, 24),
+          receipt: crypto.randomBytes(5).toString("hex").toUpperCase(),
+          cast_at: r.at,
+        })),
+      )
+      .returning("id")
+      .execute();
+    await db
+      .insertInto("ballot_choice")
+      .values(
+        chunk.map((r, j) => ({
+          ballot_id: inserted[j].id,
+          nomination_id: r.choice,
+          campaign_id: campaignId,
+          voter_key: voterHash(campaignId, r.phone),
+          period: "all",
+        })),
+      )
+      .execute();
+  }
+  const t = performance.now();
+  const monitor = await voteMonitor(db, campaignId);
+  const monitorMs = performance.now() - t;
+  // Which ballots fall in a flagged cluster: the same selectors the invalidation uses.
+  const flagged = new Set<number>();
+  const all = await db
+    .selectFrom("ballot")
+    .select(["id", "address", "subnet", "device", "block_hash", "cast_at"])
+    .where("campaign_id", "=", campaignId)
+    .execute();
+  for (const c of monitor.clusters) {
+    const [value, hour] = c.key.split("@");
+    for (const b of all) {
+      const bucket = Math.floor(b.cast_at.getTime() / 3_600_000);
+      const hit =
+        c.pattern === "address"
+          ? b.address === value && bucket === Number(hour)
+          : c.pattern === "subnet"
+            ? b.subnet === value && bucket === Number(hour)
+            : c.pattern === "device"
+              ? b.device === value
+              : c.pattern === "block"
+                ? b.block_hash === value
+                : b.address === value;
+      if (hit) flagged.add(b.id);
+    }
+  }
+  const ids = all.map((b) => b.id);
+  const stuffedFlagged = rows.filter((r, i) => r.stuffed && flagged.has(ids[i])).length;
+  const ordinaryFlagged = rows.filter((r, i) => !r.stuffed && flagged.has(ids[i])).length;
+  return { stuffed: 5000, ordinary: 2000, stuffedFlagged, ordinaryFlagged, clusters: monitor.clusters.length, monitorMs: Math.round(monitorMs) };
+}
+
+let server: ChildProcess | undefined;
+try {
+  await admin(`create database ${benchDb}`);
+  run("tsx", ["seeds/run.ts", "--scale", "1"]);
+  run("remix", ["build"]);
+  server = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), ["build/index.js"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  await waitForHealth(baseUrl, server);
+  const db = createDb({ databaseUrl });
+  try {
+    const load = await loadTest(db);
+    console.log(
+      `\nLoad: ${load.acknowledged}/${load.voters} ballots acknowledged, ${load.ballotsPerSecond.toFixed(1)} ballots/s; ` +
+        `code p50 ${load.verificationMs.p50.toFixed(0)} ms, p99 ${load.verificationMs.p99.toFixed(0)} ms; ` +
+        `ballot p50 ${load.ballotMs.p50.toFixed(0)} ms, p99 ${load.ballotMs.p99.toFixed(0)} ms; ` +
+        `lost ${load.lost}, counted twice ${load.countedTwice}, tally ${load.tallyMatches ? "equals" : "DIFFERS FROM"} the acknowledged ballots`,
+    );
+    if (load.refusals.length) console.log(`Refusals: ${load.refusals.join(" | ")}`);
+    const stuffing = await stuffingSimulation(db);
+    console.log(
+      `Stuffing: ${stuffing.stuffedFlagged} of ${stuffing.stuffed} stuffed ballots flagged, ${stuffing.ordinaryFlagged} of ${stuffing.ordinary} ordinary ones wrongly flagged ` +
+        `(${stuffing.clusters} clusters, monitor in ${stuffing.monitorMs} ms)`,
+    );
+    const out = path.resolve("data/bench-vote-results.json");
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, load, stuffing }, null, 2));
+    if (!load.tallyMatches || load.lost || load.countedTwice) process.exitCode = 1;
+  } finally {
+    await db.destroy();
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+} finally {
+  if (server) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server!.once("exit", r));
+  }
+  await admin(`drop database if exists ${benchDb} with (force)`).catch((e) => console.error(`could not drop ${benchDb}: ${e.message}`));
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
