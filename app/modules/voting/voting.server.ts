@@ -5,7 +5,7 @@ import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import type { Result, SaveResult } from "~/lib/result";
 import type { SmsGateway } from "~/lib/sms.server";
-import { encrypt, voterHash } from "~/modules/people/pii.server";
+import { voterHash } from "~/modules/people/pii.server";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { escapeLike } from "~/lib/sql";
 import { writeVotes } from "~/modules/nominations/review.server";
@@ -206,7 +206,8 @@ export async function requestCode(
       .values({
         user_id: null,
         org_unit_id: null,
-        phone_cipher: encrypt(input.phone),
+        // Sent at once, so the number is never needed again: a voter is kept as hash and mask only.
+        phone_cipher: "",
         phone_hash: phoneHash,
         phone_masked: masked,
         template: "vote_code",
