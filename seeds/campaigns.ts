@@ -1,7 +1,7 @@
 import type { DB } from "../db";
 import { certificateNumber } from "../app/modules/nominations/review.server";
 import { awardTitle } from "../app/modules/campaigns/stages";
-import type { Random } from "./random";
+import type { Random } from "../app/lib/random";
 import { yearInTaizhou } from "../app/lib/time";
 
 const HONORS = ["浙江省技术能手", "台州市技术能手", "台州市劳动模范", "全国五一劳动奖章", "浙江省首席技师", "市级技能大师工作室领办人"];

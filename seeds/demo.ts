@@ -11,7 +11,7 @@ import { seedStudios } from "./studios";
 import { seedEvents } from "./events";
 import { seedShowcase } from "./showcase";
 import { seedSubsidies } from "./subsidies";
-import { createRandom } from "./random";
+import { createRandom } from "../app/lib/random";
 import { sql } from "kysely";
 
 export const DEMO_PASSWORD = "Jiangxin-2026";

@@ -1,5 +1,5 @@
 import { checkCharacter, type Sex } from "../app/modules/people/id-number";
-import type { Random } from "./random";
+import type { Random } from "../app/lib/random";
 
 const SURNAMES = [..."王李张刘陈杨黄赵吴周徐孙朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘蒋蔡余杜叶程苏魏吕丁任沈姚卢金陆应泮缪项"];
 const GIVEN_MALE = [..."建国伟强军勇杰涛斌磊超明辉平刚波海峰宏志鹏浩宇晨俊"];

@@ -3,7 +3,7 @@ import type { DB } from "../db";
 import { maskIdNumber, maskPhone, type Sex } from "../app/modules/people/id-number";
 import { encrypt, lookupHash } from "../app/modules/people/pii.server";
 import { birthDate, DISTRICT_CODES, fictionalIdNumber, mobilePhone, personName } from "./people";
-import type { Random } from "./random";
+import type { Random } from "../app/lib/random";
 
 import { SUGGESTED_CRITERIA } from "../app/modules/studios/evaluation";
 import { yearInTaizhou } from "../app/lib/time";

@@ -6,7 +6,7 @@ import { createPerson } from "../app/modules/people/people.server";
 import type { PersonInput } from "../app/modules/people/schema";
 import { createUser } from "../app/modules/users/users.server";
 import { fictionalIdNumber } from "../seeds/people";
-import { createRandom } from "../seeds/random";
+import { createRandom } from "../app/lib/random";
 
 /** Names take no digits: a serial number written with Han numerals keeps test names unique and valid. */
 export function hanDigits(n: number): string {

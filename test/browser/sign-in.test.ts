@@ -40,7 +40,7 @@ describe("signing in on a phone", () => {
   it("opens the menu on a phone and signs out", async () => {
     const page = await signedIn(browser, "sign-out", "wenling");
     await page.getByRole("button", { name: "菜单" }).click();
-    await page.getByRole("link", { name: "人员档案" }).click();
+    await page.getByRole("link", { name: "人员档案", exact: true }).click();
     await page.waitForURL(`${baseUrl()}/people`);
     // The address changes a moment before the new page is drawn.
     const cells = page.locator("td[data-label='所属工会']");
