@@ -428,7 +428,7 @@ describe("who hears of a studio and its apprentices' milestones", () => {
 });
 
 describe("who hears of a campaign's stage", () => {
-  it("tells every county's officers and the other city officers, and no craftsman", async () => {
+  it("asks the city to move a stage on once nothing blocks it, then tells every county's officers and the other city officers, and no craftsman", async () => {
     const campaign = await makeCampaign(t.db, { number: 71, deadline: "2026-03-31" });
     const city = await makeUser(t.db, "city_admin");
     const otherCity = await makeUser(t.db, "city_admin");
@@ -450,16 +450,17 @@ describe("who hears of a campaign's stage", () => {
         deeds_summary: "事迹",
       })
       .execute();
+    const { user: neighbour } = await makeAwardee(t.db, "jiaojiang", "另一位工匠");
+    const watch = watcher({ applicant: craftsman, neighbour, county: wenling, otherCounty: jiaojiang, city }, `/campaigns/${campaign.id}`);
+    const title = campaign.title;
+    // Every nomination complete and the deadline past: the city is asked to move the stage on (overdue since 31 March).
+    expect(await watch.look()).toEqual(watch.only({ city: { messages: [], todos: [`${title}可进入“资格初审”阶段`] } }));
+    expect((await todosFor(t.db, city, NOW)).find((i) => i.link === `/campaigns/${campaign.id}`)).toMatchObject({ due: "2026-03-31", overdue: true });
     expect(await advanceCampaign(t.db, city, campaign.id, "nominating", { confirmed: true }, "2026-04-01")).toMatchObject({ ok: true });
-    await fanOut(t.db);
-    const heard = async (user: SessionUser) => (await listMessages(t.db, user)).rows.filter((m) => m.link === `/campaigns/${campaign.id}`).map((m) => m.text);
-    const title = (await t.db.selectFrom("campaign").select("title").where("id", "=", campaign.id).executeTakeFirstOrThrow()).title;
     const text = `${title}已进入“资格初审”阶段`;
-    expect(await heard(wenling)).toEqual([text]);
-    expect(await heard(jiaojiang)).toEqual([text]);
-    expect(await heard(otherCity)).toEqual([text]);
-    expect(await heard(city)).toEqual([]);
-    expect(await heard(craftsman)).toEqual([]);
+    // The counties and the other city officers hear of it; 资格初审 has work left and no set end, so no one has a to-do.
+    expect(await watch.look()).toEqual(watch.only({ county: { messages: [text], todos: [] }, otherCounty: { messages: [text], todos: [] } }));
+    expect((await listMessages(t.db, otherCity)).rows.filter((m) => m.link === `/campaigns/${campaign.id}`).map((m) => m.text)).toEqual([text]);
   });
 });
 
