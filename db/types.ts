@@ -9,7 +9,7 @@ type Defaulted<T> = ColumnType<T, T | undefined, T>;
 type TouchedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type OrgUnitKind = "city" | "county" | "social_group";
-export type Role = "city_admin" | "county_officer" | "craftsman";
+export type Role = "city_admin" | "county_officer" | "craftsman" | "expert";
 export type Sex = "M" | "F";
 
 export interface OrgUnitTable {
@@ -598,7 +598,87 @@ export interface BallotInvalidationTable {
   at: CreatedAt;
 }
 
+export interface ExpertTable {
+  id: Generated<number>;
+  user_id: string | null;
+  name: string;
+  /** The field they judge: one of the notice's sectors (studios' FOCUS_SECTOR keys). */
+  field: string;
+  employer: string;
+  /** Their county-level unit, for 回避 of their own county's nominees. */
+  org_unit_id: number | null;
+  contact: ColumnType<string, string | undefined, string>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface ReviewCriterionTable {
+  campaign_id: number;
+  key: string;
+  label: string;
+  max_points: number;
+  guidance: ColumnType<string, string | undefined, string>;
+  sort_order: number;
+}
+
+export interface ReviewPanelTable {
+  id: Generated<number>;
+  campaign_id: number;
+  name: string;
+  field: string;
+  blind: ColumnType<boolean, boolean | undefined, boolean>;
+  draw_seed: number | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface PanelMemberTable {
+  panel_id: number;
+  expert_id: number;
+}
+
+export interface PanelNominationTable {
+  panel_id: number;
+  nomination_id: number;
+}
+
+export interface RecusalTable {
+  expert_id: number;
+  nomination_id: number;
+  source: "auto" | "declared";
+  reason: string;
+  at: CreatedAt;
+}
+
+export type SheetStatus = "draft" | "submitted";
+
+export interface ExpertSheetTable {
+  expert_id: number;
+  nomination_id: number;
+  status: SheetStatus;
+  submitted_at: Date | null;
+  reopened_reason: string | null;
+  updated_at: TouchedAt;
+}
+
+export interface ExpertMarkTable {
+  expert_id: number;
+  nomination_id: number;
+  criterion_key: string;
+  /** numeric(5,1): read back as text. */
+  points: ColumnType<string, number, number>;
+  comment: ColumnType<string, string | undefined, string>;
+}
+
 export interface Database {
+  expert: ExpertTable;
+  review_criterion: ReviewCriterionTable;
+  review_panel: ReviewPanelTable;
+  panel_member: PanelMemberTable;
+  panel_nomination: PanelNominationTable;
+  recusal: RecusalTable;
+  expert_sheet: ExpertSheetTable;
+  expert_mark: ExpertMarkTable;
   objection_filing: ObjectionFilingTable;
   objection_attachment: ObjectionAttachmentTable;
   vote_rule: VoteRuleTable;

@@ -15,6 +15,9 @@ export function relationTo(user: SessionUser, unitId: number, personId: number |
       return user.orgUnitId === unitId ? "county" : null;
     case "craftsman":
       return personId !== null && user.personId === personId ? "owner" : null;
+    // An expert stands to no record by unit or person: only to the nominations assigned to them.
+    case "expert":
+      return null;
   }
 }
 

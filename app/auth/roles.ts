@@ -6,6 +6,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   city_admin: "市总工会",
   county_officer: "县级总工会",
   craftsman: "台州工匠",
+  expert: "评审专家",
 };
 
 /** The signed-in user as every loader and action sees it. */

@@ -22,6 +22,8 @@ export function ownRowsOf<TB extends keyof Database>(
         return eb(columns.unit, "=", user.orgUnitId ?? -1);
       case "craftsman":
         return "owner" in columns ? columns.owner(eb, user.personId ?? -1) : eb(columns.person, "=", user.personId ?? -1);
+      case "expert":
+        return sql<boolean>`false`;
     }
   };
 }

@@ -14,6 +14,7 @@ import * as m0012 from "./0012_notifications";
 import * as m0013 from "./0013_done_by_me";
 import * as m0014 from "./0014_online_vote";
 import * as m0015 from "./0015_public_notice";
+import * as m0016 from "./0016_expert_review";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   "0013_done_by_me": m0013,
   "0014_online_vote": m0014,
   "0015_public_notice": m0015,
+  "0016_expert_review": m0016,
 };

@@ -9,6 +9,7 @@ import { CATEGORIES, SMS_CATEGORIES, type Category } from "~/modules/notificatio
 import { advanceBlockers, nominationIncomplete, type Campaign } from "~/modules/campaigns/campaigns.server";
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { voteMonitor } from "~/modules/voting/voting.server";
+import { assignedTo, expertBoard } from "~/modules/experts/experts.server";
 
 /** 站内消息: always on, each user's own. */
 
@@ -334,6 +335,23 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
       }
       return items;
     },
+    // 专家评审 under way: how many sheets are in.
+    async (db) => {
+      const reviewing = await db
+        .selectFrom("campaign")
+        .select(["id", "title", "created_at as since"])
+        .where("status", "=", "expert_review")
+        .where((eb) => eb.exists(eb.selectFrom("review_panel").select("review_panel.id").whereRef("review_panel.campaign_id", "=", "campaign.id")))
+        .execute();
+      const items: Waiting[] = [];
+      for (const c of reviewing) {
+        const { experts } = await expertBoard(db, c.id);
+        const due = experts.reduce((s, e) => s + e.assigned - e.recused, 0);
+        const done = experts.reduce((s, e) => s + e.submitted, 0);
+        if (done < due) items.push({ label: `专家评审进度：${c.title}已提交 ${done}/${due} 份`, link: `/campaigns/${c.id}/experts`, since: c.since });
+      }
+      return items;
+    },
     // The vote's monitor has flagged ballots that still count.
     async (db) => {
       const voting = await db
@@ -407,6 +425,12 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
         due: `${year}-12-31`,
       }));
     },
+  ],
+  expert: [
+    async (db, u) =>
+      (await assignedTo(db, u))
+        .filter((a) => a.status !== "submitted" && !a.recused)
+        .map((a) => ({ label: `评审：${a.who}`, link: `/review/${a.id}`, since: a.since })),
   ],
 };
 

@@ -1,0 +1,74 @@
+/** The expert review's pure rules: panel size, the three rankings, and when experts disagree. */
+
+/** Chinese practice: five or more, and an odd number, so a split panel still decides. */
+export function panelWarnings(size: number): string[] {
+  const warnings: string[] = [];
+  if (size < 5) warnings.push(`评审组只有 ${size} 人，少于5人`);
+  if (size % 2 === 0) warnings.push(`评审组为 ${size} 人（偶数），建议为奇数`);
+  return warnings;
+}
+
+export interface ScoredSheet {
+  expertId: number;
+  nominationId: number;
+  total: number;
+}
+
+export interface Standing {
+  nominationId: number;
+  count: number;
+  mean: number | null;
+  /** Dropping the highest and the lowest when five or more scored; the mean otherwise. */
+  trimmed: number | null;
+  /** The mean of each expert's standardised score: evens out a harsh and a lenient marker. */
+  z: number | null;
+  spread: number | null;
+  disagree: boolean;
+}
+
+/** Experts disagree widely when their totals for one nominee lie this many points apart or more. */
+export const DISAGREEMENT_POINTS = 20;
+
+const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 ** places;
+const average = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+export function standings(sheets: ScoredSheet[], nominationIds: number[]): Standing[] {
+  const byExpert = new Map<number, number[]>();
+  for (const s of sheets) byExpert.set(s.expertId, [...(byExpert.get(s.expertId) ?? []), s.total]);
+  const scale = new Map(
+    [...byExpert].map(([expert, totals]) => {
+      const mean = average(totals);
+      const sd = Math.sqrt(average(totals.map((t) => (t - mean) ** 2)));
+      return [expert, { mean, sd }];
+    }),
+  );
+  return nominationIds.map((nominationId) => {
+    const mine = sheets.filter((s) => s.nominationId === nominationId);
+    if (!mine.length) return { nominationId, count: 0, mean: null, trimmed: null, z: null, spread: null, disagree: false };
+    const totals = mine.map((s) => s.total).sort((a, b) => a - b);
+    const kept = totals.length >= 5 ? totals.slice(1, -1) : totals;
+    const zs = mine.map((s) => {
+      const { mean, sd } = scale.get(s.expertId)!;
+      return sd === 0 ? 0 : (s.total - mean) / sd;
+    });
+    const spread = totals[totals.length - 1] - totals[0];
+    return {
+      nominationId,
+      count: mine.length,
+      mean: round(average(totals), 2),
+      trimmed: round(average(kept), 2),
+      z: round(average(zs), 3),
+      spread: round(spread, 1),
+      disagree: spread >= DISAGREEMENT_POINTS,
+    };
+  });
+}
+
+export type RankingBy = "mean" | "trimmed" | "z";
+
+export const RANKING_LABELS: Record<RankingBy, string> = { mean: "平均分", trimmed: "去掉最高分和最低分后的平均分", z: "标准分（消除评分宽严差异）" };
+
+/** Orders standings by one ranking, the unscored last. */
+export function rankBy(rows: Standing[], by: RankingBy): Standing[] {
+  return [...rows].sort((a, b) => (b[by] ?? -Infinity) - (a[by] ?? -Infinity) || a.nominationId - b.nominationId);
+}
