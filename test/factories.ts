@@ -61,7 +61,11 @@ export async function makePerson(db: DB, overrides: Partial<Omit<PersonInput, "i
   return { id: result.id, idNumber };
 }
 
-export async function makeUser(db: DB, role: Exclude<Role, "expert">, options: { unit?: string; personId?: number; username?: string } = {}): Promise<SessionUser> {
+export async function makeUser(
+  db: DB,
+  role: Exclude<Role, "expert">,
+  options: { unit?: string; personId?: number; username?: string } = {},
+): Promise<SessionUser> {
   const username = options.username ?? `${role.replace("_", "")}${++serial}`;
   const orgUnitId = role === "county_officer" ? await unitId(db, options.unit ?? "wenling") : undefined;
   const personId = role === "craftsman" ? (options.personId ?? (await makePerson(db)).id) : undefined;
