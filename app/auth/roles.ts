@@ -38,6 +38,8 @@ export const PERMISSIONS = {
   "campaign.read": ["city_admin", "county_officer"],
   "campaign.manage": ["city_admin"],
   "vote.manage": ["city_admin"],
+  "expert.manage": ["city_admin"],
+  "review.score": ["expert"],
   "nomination.create": ["city_admin", "county_officer"],
   "nomination.read": ["city_admin", "county_officer", "craftsman"],
   "studio.read": ["city_admin", "county_officer", "craftsman"],

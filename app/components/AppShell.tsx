@@ -21,6 +21,8 @@ const NAV: NavItem[] = [
   { to: "/events", label: "交流培训", permission: "event.read" },
   { to: "/publicity", label: "宣传报道", permission: "publicity.manage" },
   { to: "/campaigns", label: "评选活动", permission: "campaign.read" },
+  { to: "/review", label: "专家评审", permission: "review.score" },
+  { to: "/experts", label: "专家库", permission: "expert.manage" },
   { to: "/people", label: "人员档案", permission: "person.create" },
   { to: "/org-units", label: "组织单位", permission: "org_unit.read" },
   { to: "/users", label: "用户管理", permission: "user.manage" },

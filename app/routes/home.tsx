@@ -29,11 +29,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [todos, done, units, recent, unit, me, campaign, failedSignIns] = await Promise.all([
     todosFor(db, user),
     doneBy(db, user.id),
-    user.role === "craftsman" ? noUnits() : peopleByUnit(db, user),
+    user.role === "craftsman" || user.role === "expert" ? noUnits() : peopleByUnit(db, user),
     user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
     user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
     user.role === "craftsman" && user.personId ? findPerson(db, user.personId) : undefined,
-    user.role === "craftsman" ? undefined : latestCampaign(db),
+    user.role === "craftsman" || user.role === "expert" ? undefined : latestCampaign(db),
     failedSignInsBeforeThisOne(db, user.id),
   ]);
   const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];
@@ -150,7 +150,7 @@ export default function Home() {
         </div>
       ) : null}
 
-      {data.role !== "craftsman" ? (
+      {data.role !== "craftsman" && data.role !== "expert" ? (
         <div className="card">
           <h2>各单位人员档案</h2>
           <DataTable

@@ -4,6 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
 import { createImportBatch } from "../../app/modules/nominations/summary-table.server";
+import { addExpert } from "../../app/modules/experts/experts.server";
 import { useTestDb } from "../db";
 import { cookieFor, makeAwardee } from "../factories";
 import { call } from "../http";
@@ -11,11 +12,12 @@ import { RollbackDialect } from "../rollback";
 
 /**
  * The authorisation matrix: every route's page and every action intent, requested by each of
- * six visitors, against one fixed set of records (every request is rolled back afterwards).
+ * seven visitors, against one fixed set of records (every request is rolled back afterwards).
  *
  * Visitors, in this order: the anonymous; craftsman A (吴松浩 of 温岭, who leads studio 1 and
  * whose records these mostly are); craftsman B (a named craftsman of 椒江 with nothing here);
- * the officer of 温岭 (X, the records' unit); the officer of 椒江 (Y); the city officer.
+ * the officer of 温岭 (X, the records' unit); the officer of 椒江 (Y); the city officer; an expert of
+ * the pool with nothing assigned (what an expert sees of assigned work is in test/routes/experts.test.ts).
  *
  * Expected answers, one letter per visitor:
  *   L  sent to sign in (302 to /login)
@@ -37,7 +39,7 @@ const routeId = (file: string) => file.replace(/^.*\/routes\//, "").replace(/\.t
 
 let rollback!: RollbackDialect;
 const t = useTestDb({ wrapDialect: (d) => (rollback = new RollbackDialect(d)) });
-const VISITORS = ["anonymous", "craftsman A", "craftsman B", "officer X (温岭)", "officer Y (椒江)", "city"] as const;
+const VISITORS = ["anonymous", "craftsman A", "craftsman B", "officer X (温岭)", "officer Y (椒江)", "city", "expert"] as const;
 let cookies: Array<string | null>;
 let cases: Record<string, Case>;
 
@@ -53,9 +55,21 @@ beforeAll(async () => {
   };
   const craftsmanB = (await makeAwardee(db, "jiaojiang", "椒江乙工匠")).user;
   const officerX = asSession("wenling");
+  const added = await addExpert(db, asSession("admin"), {
+    name: "矩阵专家",
+    field: "advanced_manufacturing",
+    employer: "台州学院",
+    orgUnitId: null,
+    contact: "",
+    username: "matrix-expert",
+    password: "Jiangxin-2026",
+  });
+  if (!added.ok) throw new Error(added.message);
+  const expertRow = await db.selectFrom("app_user").selectAll().where("username", "=", "matrix-expert").executeTakeFirstOrThrow();
+  const expert: SessionUser = { id: expertRow.id, username: "matrix-expert", displayName: "矩阵专家", role: "expert", orgUnitId: null, personId: null };
   cookies = [
     null,
-    ...(await Promise.all([asSession("craftsman"), craftsmanB, officerX, asSession("jiaojiang"), asSession("admin")].map((u) => cookieFor(db, u)))),
+    ...(await Promise.all([asSession("craftsman"), craftsmanB, officerX, asSession("jiaojiang"), asSession("admin"), expert].map((u) => cookieFor(db, u)))),
   ];
 
   const personA = asSession("craftsman").personId!;
@@ -134,176 +148,198 @@ beforeAll(async () => {
   const v = String(voted.id);
   const c = String(openCampaign.id);
   cases = {
-    _index: { path: "/", loader: "++++++" },
-    account: { path: "/account", loader: "L+++++", actions: { "change-password": { form: {}, expect: "L+++++" } } },
-    "audit._index": { path: "/audit", loader: "L----+" },
+    _index: { path: "/", loader: "+++++++" },
+    account: { path: "/account", loader: "L++++++", actions: { "change-password": { form: {}, expect: "L++++++" } } },
+    "audit._index": { path: "/audit", loader: "L----+-" },
     "campaigns.$campaignId._index": {
       path: `/campaigns/${c}`,
       params: { campaignId: c },
-      loader: "L--+++",
+      loader: "L--+++-",
       actions: {
-        advance: { form: { intent: "advance", expected: openCampaign.status }, expect: "L----+" },
-        revert: { form: { intent: "revert", expected: openCampaign.status }, expect: "L----+" },
-        update: { form: { intent: "update" }, expect: "L----+" },
-        "notice-period": { form: { intent: "notice-period" }, expect: "L----+" },
+        advance: { form: { intent: "advance", expected: openCampaign.status }, expect: "L----+-" },
+        revert: { form: { intent: "revert", expected: openCampaign.status }, expect: "L----+-" },
+        update: { form: { intent: "update" }, expect: "L----+-" },
+        "notice-period": { form: { intent: "notice-period" }, expect: "L----+-" },
       },
     },
     "campaigns.$campaignId.export": {
       path: `/campaigns/${c}/export`,
       params: { campaignId: c },
-      loader: "L--+++",
+      loader: "L--+++-",
       // Full numbers only by a posted reason, and only for the city.
-      actions: { full: { form: { reason: "核对身份信息" }, expect: "L----+" } },
+      actions: { full: { form: { reason: "核对身份信息" }, expect: "L----+-" } },
     },
     "campaigns.$campaignId.forms.$form": {
       path: `/campaigns/${c}/forms/review-form.docx`,
       params: { campaignId: c, form: "review-form.docx" },
-      loader: "L--+++",
+      loader: "L--+++-",
     },
     "campaigns.$campaignId.import.$batchId": {
       path: `/campaigns/${c}/import/${batch}`,
       params: { campaignId: c, batchId: String(batch) },
-      loader: "L--+-+",
-      actions: { commit: { form: { intent: "commit" }, expect: "L--+-+" } },
+      loader: "L--+-+-",
+      actions: { commit: { form: { intent: "commit" }, expect: "L--+-+-" } },
     },
-    "campaigns.$campaignId.import._index": { path: `/campaigns/${c}/import`, params: { campaignId: c }, loader: "L--+++" },
+    "campaigns.$campaignId.import._index": { path: `/campaigns/${c}/import`, params: { campaignId: c }, loader: "L--+++-" },
     // The upload endpoint's page only points to the import page.
     "campaigns.$campaignId.import.upload": {
       path: `/campaigns/${c}/import/upload`,
       params: { campaignId: c },
-      loader: "++++++",
-      actions: { upload: { form: {}, expect: "L--+++" } },
+      loader: "+++++++",
+      actions: { upload: { form: {}, expect: "L--+++-" } },
     },
-    "campaigns.$campaignId.nominations._index": { path: `/campaigns/${c}/nominations`, params: { campaignId: c }, loader: "L--+++" },
+    "campaigns.$campaignId.nominations._index": { path: `/campaigns/${c}/nominations`, params: { campaignId: c }, loader: "L--+++-" },
     "campaigns.$campaignId.nominations.new": {
       path: `/campaigns/${c}/nominations/new`,
       params: { campaignId: c },
-      loader: "L--+++",
-      actions: { create: { form: {}, expect: "L--+++" } },
+      loader: "L--+++-",
+      actions: { create: { form: {}, expect: "L--+++-" } },
     },
     "campaigns.$campaignId.review": {
       path: `/campaigns/${c}/review`,
       params: { campaignId: c },
-      loader: "L----+",
-      actions: Object.fromEntries(["candidates", "name", "scores", "votes"].map((intent) => [intent, { form: { intent }, expect: "L----+" }])),
+      loader: "L----+-",
+      actions: Object.fromEntries(["candidates", "name", "scores", "votes"].map((intent) => [intent, { form: { intent }, expect: "L----+-" }])),
     },
     "campaigns.$campaignId.votes": {
       path: `/campaigns/${c}/votes`,
       params: { campaignId: c },
-      loader: "L----+",
-      actions: { import: { form: {}, expect: "L----+" } },
+      loader: "L----+-",
+      actions: { import: { form: {}, expect: "L----+-" } },
     },
-    "campaigns._index": { path: "/campaigns", loader: "L--+++" },
-    "campaigns.new": { path: "/campaigns/new", loader: "L----+", actions: { create: { form: {}, expect: "L----+" } } },
-    "certificates.$code": { path: `/certificates/${attended.certificate_code}`, params: { code: attended.certificate_code! }, loader: "++++++" },
+    "campaigns._index": { path: "/campaigns", loader: "L--+++-" },
+    "campaigns.new": { path: "/campaigns/new", loader: "L----+-", actions: { create: { form: {}, expect: "L----+-" } } },
+    "certificates.$code": { path: `/certificates/${attended.certificate_code}`, params: { code: attended.certificate_code! }, loader: "+++++++" },
     // The studio's coming event: its code is right, but check-in has not opened yet. Officers have
     // no person record to check in with.
-    checkin: { path: "/checkin", loader: "L+++++", actions: { checkin: { form: { code: studioEvent.checkin_code }, expect: "L++---" } } },
-    "dashboard.export": { path: "/dashboard/export", loader: "L--+++" },
-    dashboard: { path: "/dashboard", loader: "L--+++", actions: { plan: { form: {}, expect: "L----+" } } },
+    checkin: { path: "/checkin", loader: "L+++++-", actions: { checkin: { form: { code: studioEvent.checkin_code }, expect: "L++----" } } },
+    "dashboard.export": { path: "/dashboard/export", loader: "L--+++-" },
+    dashboard: { path: "/dashboard", loader: "L--+++-", actions: { plan: { form: {}, expect: "L----+-" } } },
     evaluations: {
       path: "/evaluations",
-      loader: "L--+++",
+      loader: "L--+++-",
       actions: {
-        criteria: { form: { intent: "criteria" }, expect: "L----+" },
-        grade: { form: { intent: "grade", studioId: String(studio.id), grade: "pass", comment: "" }, expect: "L--+-+" },
+        criteria: { form: { intent: "criteria" }, expect: "L----+-" },
+        grade: { form: { intent: "grade", studioId: String(studio.id), grade: "pass", comment: "" }, expect: "L--+-+-" },
       },
     },
     "events.$eventId": {
       path: `/events/${attended.event_id}`,
       params: { eventId: String(attended.event_id) },
-      loader: "L+-+-+",
+      loader: "L+-+-+-",
       actions: {
-        checkin: { form: { intent: "checkin", participantId: String(attended.id) }, expect: "L--+-+" },
-        hours: { form: { intent: "hours", participantId: String(attended.id), hours: "2.5" }, expect: "L--+-+" },
+        checkin: { form: { intent: "checkin", participantId: String(attended.id) }, expect: "L--+-+-" },
+        hours: { form: { intent: "hours", participantId: String(attended.id), hours: "2.5" }, expect: "L--+-+-" },
         // An attendee may take out their own certificate.
-        certificate: { form: { intent: "certificate", participantId: String(attended.id) }, expect: "L+-+-+" },
+        certificate: { form: { intent: "certificate", participantId: String(attended.id) }, expect: "L+-+-+-" },
       },
     },
     "events.$eventId_.edit": {
       path: `/events/${attended.event_id}/edit`,
       params: { eventId: String(attended.event_id) },
-      loader: "L--+-+",
-      actions: { save: { form: {}, expect: "L--+-+" } },
+      loader: "L--+-+-",
+      actions: { save: { form: {}, expect: "L--+-+-" } },
     },
-    "events._index": { path: "/events", loader: "L+++++" },
-    "events.export": { path: "/events/export", loader: "L+++++" },
-    "events.new": { path: "/events/new", loader: "L+-+++", actions: { create: { form: {}, expect: "L+-+++" } } },
-    "evidence.$fileId": { path: `/evidence/${evidence.id}`, params: { fileId: String(evidence.id) }, loader: "L+-+-+" },
-    healthz: { path: "/healthz", loader: "++++++" },
-    home: { path: "/home", loader: "L+++++" },
-    login: { path: "/login", loader: "++++++", actions: { "sign-in": { form: {}, expect: "++++++" } } },
-    logout: { path: "/logout", loader: "++++++", actions: { "sign-out": { form: {}, expect: "LLLLLL" } } },
+    "events._index": { path: "/events", loader: "L+++++-" },
+    "events.export": { path: "/events/export", loader: "L+++++-" },
+    "events.new": { path: "/events/new", loader: "L+-+++-", actions: { create: { form: {}, expect: "L+-+++-" } } },
+    "evidence.$fileId": { path: `/evidence/${evidence.id}`, params: { fileId: String(evidence.id) }, loader: "L+-+-+-" },
+    healthz: { path: "/healthz", loader: "+++++++" },
+    home: { path: "/home", loader: "L++++++" },
+    login: { path: "/login", loader: "+++++++", actions: { "sign-in": { form: {}, expect: "+++++++" } } },
+    logout: { path: "/logout", loader: "+++++++", actions: { "sign-out": { form: {}, expect: "LLLLLLL" } } },
     "mentorships.$mentorshipId": {
       path: `/mentorships/${mentorship.id}`,
       params: { mentorshipId: String(mentorship.id) },
-      loader: "L+-+-+",
+      loader: "L+-+-+-",
       actions: {
-        milestone: { form: { intent: "milestone" }, expect: "L+-+-+" },
-        review: { form: { intent: "review", milestoneId: String(pendingMilestone.id), decision: "verified" }, expect: "L--+-+" },
-        end: { form: { intent: "end" }, expect: "L+-+-+" },
+        milestone: { form: { intent: "milestone" }, expect: "L+-+-+-" },
+        review: { form: { intent: "review", milestoneId: String(pendingMilestone.id), decision: "verified" }, expect: "L--+-+-" },
+        end: { form: { intent: "end" }, expect: "L+-+-+-" },
       },
     },
-    "milestones.pending": { path: "/milestones/pending", loader: "L--+++" },
+    "milestones.pending": { path: "/milestones/pending", loader: "L--+++-" },
     "nominations.$nominationId._index": {
       path: `/nominations/${nomination.id}`,
       params: { nominationId: String(nomination.id) },
-      loader: "L+-+-+",
+      loader: "L+-+-+-",
       actions: {
-        objection: { form: { intent: "objection" }, expect: "L----+" },
-        qualification: { form: { intent: "qualification" }, expect: "L----+" },
+        objection: { form: { intent: "objection" }, expect: "L----+-" },
+        qualification: { form: { intent: "qualification" }, expect: "L----+-" },
         // The campaign is closed: nobody records an opinion any more.
-        opinion: { form: { intent: "opinion", kind: "county", text: "同意推荐", signer: "张三", signedOn: "2018-03-01" }, expect: "L-----" },
+        opinion: { form: { intent: "opinion", kind: "county", text: "同意推荐", signer: "张三", signedOn: "2018-03-01" }, expect: "L------" },
       },
     },
     "nominations.$nominationId.edit": {
       path: `/nominations/${openNomination.id}/edit`,
       params: { nominationId: String(openNomination.id) },
-      loader: "L--+-+",
-      actions: { save: { form: {}, expect: "L--+-+" } },
+      loader: "L--+-+-",
+      actions: { save: { form: {}, expect: "L--+-+-" } },
     },
     "nominations.$nominationId.print": {
       path: `/nominations/${nomination.id}/print`,
       params: { nominationId: String(nomination.id) },
       // The craftsman prints their own 推荐审批表 (with the ID number masked).
-      loader: "L+-+-+",
-      actions: { reveal: { form: { intent: "reveal" }, expect: "L----+" } },
+      loader: "L+-+-+-",
+      actions: { reveal: { form: { intent: "reveal" }, expect: "L----+-" } },
     },
     // Receives a 事迹材料; its page only points back to the nomination.
     "nominations.$nominationId.story": {
       path: `/nominations/${openNomination.id}/story`,
       params: { nominationId: String(openNomination.id) },
-      loader: "++++++",
-      actions: { upload: { form: {}, expect: "L--+-+" } },
+      loader: "+++++++",
+      actions: { upload: { form: {}, expect: "L--+-+-" } },
     },
     inbox: {
       path: "/inbox",
-      loader: "L+++++",
+      loader: "L++++++",
       actions: {
-        "read-all": { form: { intent: "read-all" }, expect: "L+++++" },
-        preferences: { form: { intent: "preferences", sms_returned: "off" }, expect: "L+++++" },
+        "read-all": { form: { intent: "read-all" }, expect: "L++++++" },
+        preferences: { form: { intent: "preferences", sms_returned: "off" }, expect: "L++++++" },
       },
     },
     // Nobody opens anyone else's message: the ids here are no one's.
-    "inbox.$messageId": { path: "/inbox/999999", params: { messageId: "999999" }, loader: "L-----" },
-    sms: { path: "/sms", loader: "L----+" },
+    "inbox.$messageId": { path: "/inbox/999999", params: { messageId: "999999" }, loader: "L------" },
+    sms: { path: "/sms", loader: "L----+-" },
     "vote.$campaignId._index": {
       path: `/vote/${v}`,
       params: { campaignId: v },
-      loader: "++++++",
+      loader: "+++++++",
       // Anyone may try; the vote is over, so everyone is told so (409), signed in or not.
       actions: {
-        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "++++++" },
-        vote: { form: { intent: "vote", phone: "13957600000", code: "123456", choice: String(votedCandidate.id) }, expect: "++++++" },
+        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "+++++++" },
+        vote: { form: { intent: "vote", phone: "13957600000", code: "123456", choice: String(votedCandidate.id) }, expect: "+++++++" },
       },
     },
     // The named campaign's notice is over: the page says so to everyone, and takes nothing.
+    // The expert's own pages: their list of sheets, and a sheet — here one of the open campaign's, never theirs.
+    "review._index": { path: "/review", loader: "L-----+" },
+    "review.$nominationId": {
+      path: `/review/${openNomination.id}`,
+      params: { nominationId: String(openNomination.id) },
+      loader: "L------",
+      actions: {
+        save: { form: { intent: "save" }, expect: "L------" },
+        recuse: { form: { intent: "recuse", reason: "近三年有合作" }, expect: "L------" },
+      },
+    },
+    experts: { path: "/experts", loader: "L----+-", actions: { add: { form: { intent: "add" }, expect: "L----+-" } } },
+    "campaigns.$campaignId.experts": {
+      path: `/campaigns/${v}/experts`,
+      params: { campaignId: v },
+      loader: "L----+-",
+      actions: {
+        rubric: { form: { intent: "rubric" }, expect: "L----+-" },
+        panel: { form: { intent: "panel", mode: "draw", name: "矩阵组", field: "advanced_manufacturing", draw: "1", seed: "1" }, expect: "L----+-" },
+        propose: { form: { intent: "propose", by: "mean", count: "1", confirmed: "1" }, expect: "L----+-" },
+      },
+    },
     "notice.$campaignId": {
       path: `/notice/${v}?lookup=YYAAAAAAAA`,
       params: { campaignId: v },
-      loader: "++++++",
+      loader: "+++++++",
       actions: {
-        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "++++++" },
+        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "+++++++" },
         object: {
           form: {
             intent: "object",
@@ -314,103 +350,103 @@ beforeAll(async () => {
             nominationId: String(votedCandidate.id),
             content: "反映其工作年限不实，请核查。",
           },
-          expect: "++++++",
+          expect: "+++++++",
         },
       },
     },
-    "vote.$campaignId.challenge": { path: `/vote/${v}/challenge`, params: { campaignId: v }, loader: "++++++" },
-    "vote.$campaignId.results": { path: `/vote/${v}/results?receipt=ABCDEFGHJK`, params: { campaignId: v }, loader: "++++++" },
+    "vote.$campaignId.challenge": { path: `/vote/${v}/challenge`, params: { campaignId: v }, loader: "+++++++" },
+    "vote.$campaignId.results": { path: `/vote/${v}/results?receipt=ABCDEFGHJK`, params: { campaignId: v }, loader: "+++++++" },
     "vote.$campaignId.qr.$nominationId": {
       path: `/vote/${v}/qr/${votedCandidate.id}`,
       params: { campaignId: v, nominationId: String(votedCandidate.id) },
-      loader: "++++++",
+      loader: "+++++++",
     },
     "campaigns.$campaignId.vote": {
       path: `/campaigns/${v}/vote`,
       params: { campaignId: v },
-      loader: "L----+",
+      loader: "L----+-",
       actions: {
-        rules: { form: { intent: "rules" }, expect: "L----+" },
-        invalidate: { form: { intent: "invalidate", pattern: "address", key: cluster, reason: "同一地址集中刷票", confirmed: "1" }, expect: "L----+" },
-        transfer: { form: { intent: "transfer", confirmed: "1" }, expect: "L----+" },
+        rules: { form: { intent: "rules" }, expect: "L----+-" },
+        invalidate: { form: { intent: "invalidate", pattern: "address", key: cluster, reason: "同一地址集中刷票", confirmed: "1" }, expect: "L----+-" },
+        transfer: { form: { intent: "transfer", confirmed: "1" }, expect: "L----+-" },
       },
     },
-    "org-units._index": { path: "/org-units", loader: "L--+++", actions: { create: { form: {}, expect: "L----+" } } },
+    "org-units._index": { path: "/org-units", loader: "L--+++-", actions: { create: { form: {}, expect: "L----+-" } } },
     "people.$personId._index": {
       path: `/people/${personA}`,
       params: { personId: String(personA) },
-      loader: "L+-+-+",
+      loader: "L+-+-+-",
       actions: {
-        consent: { form: { intent: "consent", howObtained: "本人书面同意", story: "三十年如一日钻研缝纫机装配工艺。" }, expect: "L--+-+" },
-        reveal: { form: { intent: "reveal" }, expect: "L----+" },
+        consent: { form: { intent: "consent", howObtained: "本人书面同意", story: "三十年如一日钻研缝纫机装配工艺。" }, expect: "L--+-+-" },
+        reveal: { form: { intent: "reveal" }, expect: "L----+-" },
       },
     },
     "people.$personId.edit": {
       path: `/people/${personA}/edit`,
       params: { personId: String(personA) },
-      loader: "L--+-+",
-      actions: { save: { form: {}, expect: "L--+-+" } },
+      loader: "L--+-+-",
+      actions: { save: { form: {}, expect: "L--+-+-" } },
     },
-    "people._index": { path: "/people", loader: "L+++++" },
-    "people.new": { path: "/people/new", loader: "L--+++", actions: { create: { form: {}, expect: "L--+++" } } },
-    publicity: { path: "/publicity", loader: "L--+++", actions: { add: { form: {}, expect: "L--+++" } } },
-    "series.$seriesId": { path: `/series/${series.id}`, params: { seriesId: String(series.id) }, loader: "L--+-+" },
-    "showcase._index": { path: "/showcase", loader: "++++++" },
-    "showcase.clippings.$itemId": { path: `/showcase/clippings/${clipping.id}`, params: { itemId: String(clipping.id) }, loader: "++++++" },
-    "showcase.craftsmen.$personId": { path: `/showcase/craftsmen/${personA}`, params: { personId: String(personA) }, loader: "++++++" },
-    "showcase.photos.$personId": { path: `/showcase/photos/${personA}`, params: { personId: String(personA) }, loader: "++++++" },
-    "showcase.studios.$studioId": { path: `/showcase/studios/${studio.id}`, params: { studioId: String(studio.id) }, loader: "++++++" },
-    "showcase.studios._index": { path: "/showcase/studios", loader: "++++++" },
+    "people._index": { path: "/people", loader: "L+++++-" },
+    "people.new": { path: "/people/new", loader: "L--+++-", actions: { create: { form: {}, expect: "L--+++-" } } },
+    publicity: { path: "/publicity", loader: "L--+++-", actions: { add: { form: {}, expect: "L--+++-" } } },
+    "series.$seriesId": { path: `/series/${series.id}`, params: { seriesId: String(series.id) }, loader: "L--+-+-" },
+    "showcase._index": { path: "/showcase", loader: "+++++++" },
+    "showcase.clippings.$itemId": { path: `/showcase/clippings/${clipping.id}`, params: { itemId: String(clipping.id) }, loader: "+++++++" },
+    "showcase.craftsmen.$personId": { path: `/showcase/craftsmen/${personA}`, params: { personId: String(personA) }, loader: "+++++++" },
+    "showcase.photos.$personId": { path: `/showcase/photos/${personA}`, params: { personId: String(personA) }, loader: "+++++++" },
+    "showcase.studios.$studioId": { path: `/showcase/studios/${studio.id}`, params: { studioId: String(studio.id) }, loader: "+++++++" },
+    "showcase.studios._index": { path: "/showcase/studios", loader: "+++++++" },
     "studios.$studioId._index": {
       path: `/studios/${studio.id}`,
       params: { studioId: String(studio.id) },
-      loader: "L+-+-+",
+      loader: "L+-+-+-",
       actions: {
-        suspend: { form: { step: "suspend", expected: "active", reason: "年度考核不合格", confirmed: "1" }, expect: "L----+" },
-        revoke: { form: { step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+" },
+        suspend: { form: { step: "suspend", expected: "active", reason: "年度考核不合格", confirmed: "1" }, expect: "L----+-" },
+        revoke: { form: { step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+-" },
       },
     },
     "studios.$studioId.apprentices.new": {
       path: `/studios/${studio.id}/apprentices/new`,
       params: { studioId: String(studio.id) },
-      loader: "L+-+-+",
-      actions: { create: { form: {}, expect: "L+-+-+" } },
+      loader: "L+-+-+-",
+      actions: { create: { form: {}, expect: "L+-+-+-" } },
     },
     // An accredited studio's details are no longer edited by anyone (only the application was).
     "studios.$studioId.edit": {
       path: `/studios/${studio.id}/edit`,
       params: { studioId: String(studio.id) },
-      loader: "L-----",
-      actions: { save: { form: {}, expect: "L-----" } },
+      loader: "L------",
+      actions: { save: { form: {}, expect: "L------" } },
     },
-    "studios._index": { path: "/studios", loader: "L+++++" },
-    "studios.new": { path: "/studios/new", loader: "L-++++", actions: { create: { form: {}, expect: "L-++++" } } },
+    "studios._index": { path: "/studios", loader: "L+++++-" },
+    "studios.new": { path: "/studios/new", loader: "L-++++-", actions: { create: { form: {}, expect: "L-++++-" } } },
     "subsidies.$applicationId._index": {
       path: `/subsidies/${application.id}`,
       params: { applicationId: String(application.id) },
-      loader: "L--+-+",
-      actions: { attach: { form: { intent: "attach" }, expect: "L--+-+" }, step: { form: { intent: "step", step: "close" }, expect: "L--+-+" } },
+      loader: "L--+-+-",
+      actions: { attach: { form: { intent: "attach" }, expect: "L--+-+-" }, step: { form: { intent: "step", step: "close" }, expect: "L--+-+-" } },
     },
     "subsidies.$applicationId.edit": {
       path: `/subsidies/${application.id}/edit`,
       params: { applicationId: String(application.id) },
-      loader: "L-----",
-      actions: { save: { form: {}, expect: "L-----" } },
+      loader: "L------",
+      actions: { save: { form: {}, expect: "L------" } },
     },
-    "subsidies._index": { path: "/subsidies", loader: "L+++++" },
-    "subsidies.export": { path: "/subsidies/export", loader: "L----+" },
-    "subsidies.new": { path: "/subsidies/new", loader: "L++---", actions: { create: { form: {}, expect: "L++---" } } },
-    "subsidies.policy": { path: "/subsidies/policy", loader: "L----+", actions: { save: { form: {}, expect: "L----+" } } },
-    "subsidy-files.$fileId": { path: `/subsidy-files/${attachment.id}`, params: { fileId: String(attachment.id) }, loader: "L--+-+" },
+    "subsidies._index": { path: "/subsidies", loader: "L+++++-" },
+    "subsidies.export": { path: "/subsidies/export", loader: "L----+-" },
+    "subsidies.new": { path: "/subsidies/new", loader: "L++----", actions: { create: { form: {}, expect: "L++----" } } },
+    "subsidies.policy": { path: "/subsidies/policy", loader: "L----+-", actions: { save: { form: {}, expect: "L----+-" } } },
+    "subsidy-files.$fileId": { path: `/subsidy-files/${attachment.id}`, params: { fileId: String(attachment.id) }, loader: "L--+-+-" },
     "users.$userId": {
       path: `/users/${officerX.id}`,
       params: { userId: officerX.id },
-      loader: "L----+",
-      actions: { update: { form: { intent: "update" }, expect: "L----+" }, "reset-password": { form: { intent: "reset-password" }, expect: "L----+" } },
+      loader: "L----+-",
+      actions: { update: { form: { intent: "update" }, expect: "L----+-" }, "reset-password": { form: { intent: "reset-password" }, expect: "L----+-" } },
     },
-    "users._index": { path: "/users", loader: "L----+" },
-    "users.new": { path: "/users/new", loader: "L----+", actions: { create: { form: {}, expect: "L----+" } } },
-    verify: { path: `/verify?code=${encodeURIComponent(award.certificate_number)}`, loader: "++++++" },
+    "users._index": { path: "/users", loader: "L----+-" },
+    "users.new": { path: "/users/new", loader: "L----+-", actions: { create: { form: {}, expect: "L----+-" } } },
+    verify: { path: `/verify?code=${encodeURIComponent(award.certificate_number)}`, loader: "+++++++" },
   };
 });
 

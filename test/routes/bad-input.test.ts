@@ -33,6 +33,9 @@ import * as certificate from "../../app/routes/certificates.$code";
 import * as votePage from "../../app/routes/vote.$campaignId._index";
 import * as campaignVote from "../../app/routes/campaigns.$campaignId.vote";
 import * as noticePage from "../../app/routes/notice.$campaignId";
+import * as reviewSheet from "../../app/routes/review.$nominationId";
+import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts";
+import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
@@ -557,6 +560,113 @@ beforeAll(async () => {
     { intent: "transfer", confirmed: "1" },
   ]) {
     attempts.push({ ...cityVote, name: `vote monitor ${JSON.stringify(form).slice(0, 60)}`, fields: form });
+  }
+
+  // An expert's sheet: points out of range or not numbers, forged criteria and nominations, a sheet
+  // already submitted, a sheet after the stage.
+  const admin = users.city;
+  const reviewing = await db
+    .insertInto("campaign")
+    .values({ number: 11, year: YEAR, title: "评审中的一届", nomination_deadline: "2026-01-31", status: "expert_review" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const reviewed = await db
+    .insertInto("nomination")
+    .values({
+      campaign_id: reviewing.id,
+      person_id: ballotFor.person_id,
+      seq: 1,
+      channel: "union",
+      nominating_unit_id: Number(wenling),
+      qualification_result: "pass",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const secondPerson = await db.selectFrom("person").select("id").where("id", "!=", ballotFor.person_id).orderBy("id").executeTakeFirstOrThrow();
+  const done = await db
+    .insertInto("nomination")
+    .values({
+      campaign_id: reviewing.id,
+      person_id: secondPerson.id,
+      seq: 2,
+      channel: "union",
+      nominating_unit_id: Number(wenling),
+      qualification_result: "pass",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await addExpert(db, admin, {
+    name: "输入专家",
+    field: "advanced_manufacturing",
+    employer: "台州学院",
+    orgUnitId: null,
+    contact: "",
+    username: "bad-input-expert",
+    password: "Jiangxin-2026",
+  });
+  const expertRow = await db.selectFrom("app_user").selectAll().where("username", "=", "bad-input-expert").executeTakeFirstOrThrow();
+  const expertUser: SessionUser = {
+    id: expertRow.id,
+    username: expertRow.username,
+    displayName: expertRow.display_name,
+    role: "expert",
+    orgUnitId: null,
+    personId: null,
+  };
+  await setRubric(db, admin, reviewing.id);
+  const panel = await createPanel(db, admin, reviewing.id, { name: "输入组", field: "advanced_manufacturing", blind: false, draw: 1, seed: 1 });
+  if (!panel.ok) throw new Error(panel.message);
+  await assignNominations(db, admin, panel.id, [reviewed.id, done.id]);
+  const rubric = await rubricOf(db, reviewing.id);
+  await saveSheet(db, expertUser, done.id, Object.fromEntries(rubric.map((c) => [c.key, { points: c.max_points, comment: "" }])), true);
+  const sheetPost = (nominationId: string) => ({ fn: reviewSheet.action, path: `/review/${nominationId}`, params: { nominationId }, as: expertUser });
+  for (const points of ["26", "-1", "abc", "1.25", "20.3", "1e1", "１０", LONG]) {
+    attempts.push({ ...sheetPost(String(reviewed.id)), name: `expert points ${points.slice(0, 10)}`, fields: { intent: "save", "points-innovation": points } });
+  }
+  attempts.push({ ...sheetPost(String(reviewed.id)), name: "expert: forged criterion", fields: { intent: "save", "points-bribery": "10" } });
+  attempts.push({ ...sheetPost(String(reviewed.id)), name: "expert: submit unconfirmed", fields: { intent: "submit", "points-innovation": "10" } });
+  attempts.push({
+    ...sheetPost(String(reviewed.id)),
+    name: "expert: submit incomplete",
+    fields: { intent: "submit", confirmed: "1", "points-innovation": "10" },
+  });
+  attempts.push({ ...sheetPost(String(reviewed.id)), name: "expert: recuse without a reason", fields: { intent: "recuse", reason: "" } });
+  attempts.push({ ...sheetPost(String(done.id)), name: "expert: change a submitted sheet", fields: { intent: "save", "points-innovation": "1" } });
+  for (const id of ["999999", "abc", String(candidate.id)])
+    attempts.push({ ...sheetPost(id), name: `expert: nomination ${id}`, fields: { intent: "save", "points-innovation": "1" } });
+  const afterStage = await db
+    .insertInto("campaign")
+    .values({ number: 12, year: YEAR, title: "评审已结束的一届", nomination_deadline: "2026-01-31", status: "online_vote" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const lateNomination = await db
+    .insertInto("nomination")
+    .values({
+      campaign_id: afterStage.id,
+      person_id: ballotFor.person_id,
+      seq: 1,
+      channel: "union",
+      nominating_unit_id: Number(wenling),
+      qualification_result: "pass",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const latePanel = await createPanel(db, admin, afterStage.id, { name: "已结束组", field: "advanced_manufacturing", blind: false, draw: 1, seed: 1 });
+  if (!latePanel.ok) throw new Error(latePanel.message);
+  await assignNominations(db, admin, latePanel.id, [lateNomination.id]);
+  attempts.push({ ...sheetPost(String(lateNomination.id)), name: "expert: after the stage", fields: { intent: "save", "points-innovation": "1" } });
+  const cityExperts = { fn: campaignExperts.action, path: `/campaigns/${reviewing.id}/experts`, params: { campaignId: String(reviewing.id) }, as: users.city };
+  for (const form of [
+    { intent: "panel", mode: "draw", name: "组", field: "advanced_manufacturing", draw: "1", seed: "1" },
+    { intent: "panel", mode: "draw", name: "新组", field: "nonsense", draw: "1", seed: "1" },
+    { intent: "panel", mode: "draw", name: "新组", field: "advanced_manufacturing", draw: "99", seed: "1" },
+    { intent: "panel", mode: "choose", name: "新组", field: "advanced_manufacturing", expertIds: ["999999"] },
+    { intent: "assign", panelId: String(panel.id), nominationIds: [String(candidate.id)] },
+    { intent: "propose", by: "bribes", count: "1", confirmed: "1" },
+    { intent: "propose", by: "mean", count: "1" },
+    { intent: "reopen", expertId: "999999", nominationId: String(done.id), reason: "请复核评分" },
+  ]) {
+    attempts.push({ ...cityExperts, name: `expert board ${JSON.stringify(form).slice(0, 60)}`, fields: form });
   }
 
   // The inbox's SMS settings take only the three choices, and no message is anyone else's.

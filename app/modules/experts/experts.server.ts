@@ -594,3 +594,44 @@ export async function remindExperts(db: DB, actor: SessionUser, campaignId: numb
     return { ok: true as const, reminded: behind.length };
   });
 }
+
+/** A campaign's panels with their members and nominations, and the qualified nominations still unassigned. */
+export async function panelsOf(db: DB, campaignId: number) {
+  const [panels, members, assigned, qualified] = await Promise.all([
+    db.selectFrom("review_panel").select(["id", "name", "field", "blind", "draw_seed"]).where("campaign_id", "=", campaignId).orderBy("id").execute(),
+    db
+      .selectFrom("panel_member as m")
+      .innerJoin("expert", "expert.id", "m.expert_id")
+      .innerJoin("review_panel as p", "p.id", "m.panel_id")
+      .select(["m.panel_id", "expert.id", "expert.name"])
+      .where("p.campaign_id", "=", campaignId)
+      .execute(),
+    db
+      .selectFrom("panel_nomination as pn")
+      .innerJoin("review_panel as p", "p.id", "pn.panel_id")
+      .select(["pn.panel_id", "pn.nomination_id"])
+      .where("p.campaign_id", "=", campaignId)
+      .execute(),
+    db
+      .selectFrom("nomination")
+      .innerJoin("person", "person.id", "nomination.person_id")
+      .innerJoin("campaign", "campaign.id", "nomination.campaign_id")
+      .select(["nomination.id", "nomination.seq", "person.name", "campaign.number"])
+      .where("nomination.campaign_id", "=", campaignId)
+      .where("nomination.qualification_result", "=", "pass")
+      .orderBy("nomination.seq")
+      .limit(500)
+      .execute(),
+  ]);
+  return {
+    panels: panels.map((p) => ({
+      ...p,
+      members: members.filter((m) => m.panel_id === p.id).map((m) => ({ id: m.id, name: m.name })),
+      nominations: assigned.filter((a) => a.panel_id === p.id).length,
+      warnings: panelWarnings(members.filter((m) => m.panel_id === p.id).length),
+    })),
+    unassigned: qualified
+      .filter((q) => !assigned.some((a) => a.nomination_id === q.id))
+      .map((q) => ({ id: q.id, label: `${nominationCode(q.number, q.seq)} ${q.name}` })),
+  };
+}

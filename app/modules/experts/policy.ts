@@ -69,6 +69,6 @@ export type RankingBy = "mean" | "trimmed" | "z";
 export const RANKING_LABELS: Record<RankingBy, string> = { mean: "平均分", trimmed: "去掉最高分和最低分后的平均分", z: "标准分（消除评分宽严差异）" };
 
 /** Orders standings by one ranking, the unscored last. */
-export function rankBy(rows: Standing[], by: RankingBy): Standing[] {
+export function rankBy<T extends Standing>(rows: T[], by: RankingBy): T[] {
   return [...rows].sort((a, b) => (b[by] ?? -Infinity) - (a[by] ?? -Infinity) || a.nominationId - b.nominationId);
 }

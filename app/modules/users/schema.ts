@@ -7,6 +7,12 @@ export const passwordField = z
   .max(128, "密码不能超过128位")
   .refine((v) => /[A-Za-z]/.test(v) && /\d/.test(v), "密码需同时包含字母和数字");
 
+export const usernameField = z
+  .string({ error: "请填写用户名" })
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, "用户名为3–32位小写字母、数字或 . _ -，以字母或数字开头");
+
 const roleBinding = {
   role: z.enum(["city_admin", "county_officer", "craftsman"], { error: "请选择角色" }),
   orgUnitId: recordId("所选记录不存在").optional(),
@@ -24,11 +30,7 @@ function requireBinding(value: { role: string; orgUnitId?: number; personId?: nu
 
 export const createUserSchema = z
   .object({
-    username: z
-      .string({ error: "请填写用户名" })
-      .trim()
-      .toLowerCase()
-      .regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, "用户名为3–32位小写字母、数字或 . _ -，以字母或数字开头"),
+    username: usernameField,
     displayName: z.string({ error: "请填写姓名" }).trim().min(1, "请填写姓名").max(30, "姓名不能超过30个字"),
     password: passwordField,
     ...roleBinding,

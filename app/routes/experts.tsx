@@ -1,0 +1,94 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { DataTable } from "~/components/DataTable";
+import { Options, SaveMessage, SubmitButton } from "~/components/forms";
+import { getDb } from "~/db.server";
+import { unknownIntent } from "~/lib/intent.server";
+import { addExpert, expertPool } from "~/modules/experts/experts.server";
+import { expertSchema } from "~/modules/experts/schema";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
+
+export const meta: MetaFunction = () => [{ title: "专家库 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "expert.manage");
+  const db = getDb();
+  const [pool, units] = await Promise.all([expertPool(db), listCountyUnits(db)]);
+  return json({ pool, units });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "expert.manage");
+  const form = Object.fromEntries(await request.formData());
+  if (form.intent !== "add") return unknownIntent();
+  const parsed = expertSchema.safeParse({ ...form, orgUnitId: form.orgUnitId || undefined, contact: form.contact || undefined });
+  if (!parsed.success) return json({ message: parsed.error.issues[0].message, saved: false }, { status: 400 });
+  const result = await addExpert(getDb(), user, { ...parsed.data, orgUnitId: parsed.data.orgUnitId ?? null });
+  if (!result.ok) return json({ message: result.message, saved: false }, { status: result.status });
+  return json({ message: `已加入专家库，登录名 ${parsed.data.username}`, saved: true });
+}
+
+export default function Experts() {
+  const { pool, units } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  return (
+    <section>
+      <h1>专家库</h1>
+      <p className="lead">评审专家各有账号，只能看到分配给自己的评审材料，且只在“专家评审”阶段。</p>
+      <DataTable
+        rows={pool}
+        empty="专家库还没有专家。"
+        columns={[
+          { label: "姓名", cell: (e) => e.name },
+          { label: "领域", cell: (e) => FOCUS_SECTOR_LABELS[e.field as keyof typeof FOCUS_SECTOR_LABELS] ?? e.field },
+          { label: "工作单位", cell: (e) => e.employer },
+          { label: "所在单位", cell: (e) => e.unit_name ?? "—" },
+        ]}
+      />
+      <Form method="post" className="card form-grid" key={pool.length}>
+        <h2 className="span-all">加入专家</h2>
+        <input type="hidden" name="intent" value="add" />
+        <label className="field">
+          姓名
+          <input name="name" required maxLength={20} />
+        </label>
+        <label className="field">
+          评审领域
+          <select name="field">
+            <Options choices={FOCUS_SECTOR_LABELS} />
+          </select>
+        </label>
+        <label className="field">
+          工作单位
+          <input name="employer" required maxLength={60} />
+        </label>
+        <label className="field">
+          所在县级单位（用于回避）
+          <select name="orgUnitId">
+            <option value="">—</option>
+            <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
+          </select>
+        </label>
+        <label className="field">
+          联系方式
+          <input name="contact" maxLength={60} />
+        </label>
+        <label className="field">
+          登录名
+          <input name="username" required autoComplete="off" />
+        </label>
+        <label className="field">
+          初始密码
+          <input name="password" type="password" required autoComplete="new-password" />
+        </label>
+        <div className="span-all">
+          <SaveMessage message={data?.message} saved={data?.saved} />
+          <SubmitButton label="加入专家库" />
+        </div>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,149 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { ConfirmSubmit, FormErrors } from "~/components/forms";
+import { getDb } from "~/db.server";
+import { idParam, notFound } from "~/lib/http.server";
+import { unknownIntent } from "~/lib/intent.server";
+import { confirmation } from "~/lib/validation";
+import { declareRecusal, saveSheet, sheetFor } from "~/modules/experts/experts.server";
+import { SHEET_STATUS_LABELS } from "~/modules/experts/labels";
+import { readMarks, reasonSchema } from "~/modules/experts/schema";
+
+export const meta: MetaFunction = () => [{ title: "评审 · 匠心" }];
+
+async function load(request: Request, nominationId: string | undefined) {
+  const user = await requirePermission(request, "review.score");
+  const sheet = await sheetFor(getDb(), user, idParam(nominationId));
+  // Not theirs, or the stage is over: as if it did not exist.
+  if (!sheet) throw notFound("没有这份评审材料");
+  return { user, sheet };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { sheet } = await load(request, params.nominationId);
+  return json({ sheet });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, sheet } = await load(request, params.nominationId);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const db = getDb();
+  if (intent === "recuse") {
+    const parsed = reasonSchema.safeParse({ reason: form.get("reason") ?? undefined });
+    if (!parsed.success) return json({ message: parsed.error.issues[0].message }, { status: 400 });
+    const result = await declareRecusal(db, user, sheet.id, parsed.data.reason);
+    return result.ok ? redirect("/review") : json({ message: result.message }, { status: result.status });
+  }
+  // Submitting is the confirming press (confirmed=1) of the same form; its first button saves a draft.
+  const submit = intent === "submit" && confirmation().parse(form.get("confirmed") ?? undefined);
+  if (intent !== "save" && !submit) return intent === "submit" ? json({ message: "请确认提交" }, { status: 400 }) : unknownIntent();
+  const marks = readMarks(
+    form,
+    sheet.rubric.map((c) => c.key),
+  );
+  if (!marks.ok) return json({ message: marks.message }, { status: 400 });
+  const result = await saveSheet(db, user, sheet.id, marks.marks, submit);
+  if (!result.ok) return json({ message: result.message }, { status: result.status });
+  return submit ? redirect("/review") : json({ message: `草稿已保存（合计 ${result.total} 分）` });
+}
+
+export default function ReviewSheet() {
+  const { sheet } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const locked = sheet.status === "submitted" || !!sheet.recused;
+  return (
+    <section>
+      <p>
+        <Link to="/review">← 我的评审</Link>
+      </p>
+      <h1>
+        {sheet.name}
+        <small className="role-tag">{SHEET_STATUS_LABELS[sheet.status]}</small>
+      </h1>
+      {sheet.blind ? <p className="notice">本组为盲评：姓名、工作单位和县区已隐去；材料正文为本人所写，照原样呈现。</p> : null}
+      {sheet.reopenedReason ? <p className="notice">市总工会退回重评：{sheet.reopenedReason}</p> : null}
+      <div className="card">
+        <dl className="facts">
+          {sheet.employer ? (
+            <>
+              <dt>工作单位</dt>
+              <dd>{sheet.employer}</dd>
+              <dt>推荐单位</dt>
+              <dd>{sheet.unit}</dd>
+            </>
+          ) : null}
+          <dt>所属行业</dt>
+          <dd>{sheet.industry}</dd>
+          <dt>技术等级</dt>
+          <dd>{sheet.skillLevel}</dd>
+          <dt>一线工作年限</dt>
+          <dd>{sheet.frontlineYears ?? "—"}</dd>
+        </dl>
+        <h2>主要荣誉</h2>
+        <p className="prewrap">{sheet.honors || "—"}</p>
+        <h2>主要成果</h2>
+        <p className="prewrap">{sheet.achievements || "—"}</p>
+        <h2>主要事迹</h2>
+        <p className="prewrap">{sheet.deedsSummary || "—"}</p>
+        {sheet.story ? (
+          <details>
+            <summary>事迹材料全文</summary>
+            <p className="prewrap">{sheet.story}</p>
+          </details>
+        ) : null}
+      </div>
+      <Form method="post" className="card">
+        <h2>评分</h2>
+        <FormErrors errors={data?.message ? [data.message] : undefined} />
+        {sheet.rubric.map((c) => (
+          <fieldset key={c.key} className="field">
+            <legend>
+              {c.label}（满分 {c.max_points}）
+            </legend>
+            <p className="hint">{c.guidance}</p>
+            <label>
+              得分
+              <input
+                name={`points-${c.key}`}
+                inputMode="decimal"
+                defaultValue={sheet.marks[c.key]?.points ?? ""}
+                disabled={locked}
+                aria-label={`${c.label}得分`}
+              />
+            </label>
+            <label>
+              评语
+              <textarea name={`comment-${c.key}`} rows={2} maxLength={500} defaultValue={sheet.marks[c.key]?.comment ?? ""} disabled={locked} />
+            </label>
+          </fieldset>
+        ))}
+        {locked ? null : (
+          <div className="form-actions">
+            <button type="submit" name="intent" value="save" className="button">
+              保存草稿
+            </button>
+            {/* After the draft button in the form's order: the draft button's own intent wins when it is pressed. */}
+            <input type="hidden" name="intent" value="submit" />
+            <ConfirmSubmit label="提交评分" confirm="提交后不能再修改（市总工会可退回重评）。" />
+          </div>
+        )}
+      </Form>
+      {locked ? null : (
+        <Form method="post" className="card">
+          <h2>申请回避</h2>
+          <input type="hidden" name="intent" value="recuse" />
+          <label className="field">
+            理由（如近三年与被推荐人有师徒、合作或亲属关系）
+            <input name="reason" required minLength={4} maxLength={200} />
+          </label>
+          <button type="submit" className="button">
+            回避
+          </button>
+        </Form>
+      )}
+    </section>
+  );
+}

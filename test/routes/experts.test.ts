@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import * as pool from "../../app/routes/experts";
+import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts";
+import * as reviewList from "../../app/routes/review._index";
+import * as reviewSheet from "../../app/routes/review.$nominationId";
+import type { SessionUser } from "../../app/auth/roles";
+import { useTestDb } from "../db";
+import { makeCampaign, makePerson, makeUser, unitId } from "../factories";
+import { call, jsonOf } from "../http";
+
+const t = useTestDb();
+
+async function expertUser(username: string): Promise<SessionUser> {
+  const u = await t.db.selectFrom("app_user").selectAll().where("username", "=", username).executeTakeFirstOrThrow();
+  return { id: u.id, username, displayName: u.display_name, role: u.role, orgUnitId: null, personId: null };
+}
+
+describe("expert review over HTTP", () => {
+  it("lets the city build a blind panel, an expert score and submit on their own sheet only, and the city propose candidates", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { year: 2026, status: "expert_review" });
+    const params = { campaignId: String(campaign.id) };
+    const ids: number[] = [];
+    for (const [i, name] of ["陈立", "林秀"].entries()) {
+      const person = await makePerson(t.db, { unit: "wenling", name, employer: `温岭第${i + 1}厂` });
+      const n = await t.db
+        .insertInto("nomination")
+        .values({
+          campaign_id: campaign.id,
+          person_id: person.id,
+          seq: i + 1,
+          channel: "union",
+          nominating_unit_id: await unitId(t.db, "wenling"),
+          qualification_result: "pass",
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      ids.push(n.id);
+    }
+    // The pool, through its page: a bad form is told why; a good one makes an account.
+    const bad = await call(pool.action, { db: t.db, path: "/experts", as: city, form: { intent: "add", name: "王", field: "advanced_manufacturing" } });
+    expect(bad.status).toBe(400);
+    for (const [i, username] of ["zhuanjia1", "zhuanjia2", "zhuanjia3"].entries()) {
+      const added = await call(pool.action, {
+        db: t.db,
+        path: "/experts",
+        as: city,
+        form: { intent: "add", name: `专家${i + 1}`, field: "advanced_manufacturing", employer: `台州学院${i}`, username, password: "Jiangxin-2026" },
+      });
+      expect(added.status).toBe(200);
+    }
+    const [one, two] = [await expertUser("zhuanjia1"), await expertUser("zhuanjia2")];
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    expect((await call(pool.loader, { db: t.db, path: "/experts", as: county })).status).toBe(403);
+
+    const path = `/campaigns/${campaign.id}/experts`;
+    const post = (form: Record<string, string | string[]>) => call(campaignExperts.action, { db: t.db, path, params, as: city, form });
+    expect((await post({ intent: "rubric" })).status).toBe(200);
+    const drawn = await post({ intent: "panel", mode: "draw", name: "制造业组", field: "advanced_manufacturing", draw: "3", seed: "7", blind: "on" });
+    expect((await jsonOf(drawn)).message).toBe("评审组已组建（3 人）：评审组只有 3 人，少于5人");
+    const board = await jsonOf(await call(campaignExperts.loader, { db: t.db, path, params, as: city }));
+    expect((await post({ intent: "assign", panelId: String(board.panels[0].id), nominationIds: ids.map(String) })).status).toBe(200);
+
+    // The expert's list and sheet: numbers, not names, on a blind panel.
+    const list = await jsonOf(await call(reviewList.loader, { db: t.db, path: "/review", as: one }));
+    expect(list.assigned.map((a: { who: string }) => a.who)).toEqual([`编号 ${campaign.number}-001`, `编号 ${campaign.number}-002`]);
+    const sheetParams = { nominationId: String(ids[0]) };
+    const sheetPath = `/review/${ids[0]}`;
+    const page = await call(reviewSheet.loader, { db: t.db, path: sheetPath, params: sheetParams, as: one });
+    const text = await page.text();
+    expect(text).not.toContain("陈立");
+    expect(text).not.toContain("温岭第1厂");
+    const rubric: Array<{ key: string; max_points: number }> = JSON.parse(text).sheet.rubric;
+    const full = Object.fromEntries(rubric.map((c) => [`points-${c.key}`, String(c.max_points - 1)]));
+    const draft = await call(reviewSheet.action, { db: t.db, path: sheetPath, params: sheetParams, as: one, form: { intent: "save", ...full } });
+    expect(await jsonOf(draft)).toEqual({ message: "草稿已保存（合计 94 分）" });
+    const unconfirmed = await call(reviewSheet.action, { db: t.db, path: sheetPath, params: sheetParams, as: one, form: { intent: "submit", ...full } });
+    expect(unconfirmed.status).toBe(400);
+    const forged = await call(reviewSheet.action, { db: t.db, path: sheetPath, params: sheetParams, as: one, form: { intent: "save", "points-forged": "3" } });
+    expect(forged.status).toBe(400);
+    const submitted = await call(reviewSheet.action, {
+      db: t.db,
+      path: sheetPath,
+      params: sheetParams,
+      as: one,
+      form: { intent: "submit", confirmed: "1", ...full },
+    });
+    expect(submitted.status).toBe(302);
+    const again = await call(reviewSheet.action, { db: t.db, path: sheetPath, params: sheetParams, as: one, form: { intent: "save", ...full } });
+    expect(again.status).toBe(409);
+    // Nobody else's sheet: an officer is refused, an unassigned nomination is not there.
+    expect((await call(reviewSheet.loader, { db: t.db, path: sheetPath, params: sheetParams, as: county })).status).toBe(403);
+    expect((await call(reviewSheet.loader, { db: t.db, path: "/review/999999", params: { nominationId: "999999" }, as: two })).status).toBe(404);
+
+    const ranked = await jsonOf(await call(campaignExperts.loader, { db: t.db, path: `${path}?by=trimmed`, params, as: city }));
+    expect(ranked.ranked[0]).toMatchObject({ name: "陈立", count: 1, mean: 94, trimmed: 94 });
+    expect(ranked.experts.find((e: { name: string }) => e.name === "专家1")).toMatchObject({ submitted: 1, assigned: 2 });
+    const proposed = await post({ intent: "propose", by: "mean", count: "1", confirmed: "1" });
+    expect(await jsonOf(proposed)).toMatchObject({ saved: true, message: "候选对象已产生" });
+    expect(
+      (await t.db.selectFrom("nomination").select("id").where("candidate", "=", true).where("campaign_id", "=", campaign.id).execute()).map((n) => n.id),
+    ).toEqual([ids[0]]);
+
+    // After the stage the sheet is gone for the expert.
+    await t.db.updateTable("campaign").set({ status: "online_vote" }).where("id", "=", campaign.id).execute();
+    expect((await call(reviewSheet.loader, { db: t.db, path: sheetPath, params: sheetParams, as: one })).status).toBe(404);
+  });
+});
