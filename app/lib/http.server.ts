@@ -47,3 +47,14 @@ export function safeRedirect(to: string | null | undefined, fallback = "/home"):
   if (url.origin !== base) return fallback;
   return url.pathname + url.search + url.hash;
 }
+
+/** A workbook as a download: the ASCII name for old clients, the Chinese one for the rest. */
+export function xlsxResponse(body: Buffer, asciiName: string, name: string): Response {
+  return new Response(new Uint8Array(body), {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

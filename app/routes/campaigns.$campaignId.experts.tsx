@@ -115,7 +115,12 @@ export default function CampaignExperts() {
       <p>
         <Link to={`/campaigns/${campaign.id}/review`}>← 评审与命名</Link>
       </p>
-      <h1>专家评审：{campaign.label}</h1>
+      <div className="page-head">
+        <h1>专家评审：{campaign.label}</h1>
+        <a className="button" href={`/campaigns/${campaign.id}/experts/export`} download>
+          导出 Excel
+        </a>
+      </div>
       <SaveMessage message={data?.message} saved={data?.saved} />
 
       <div className="card">

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { idParam, notFound } from "~/lib/http.server";
+import { idParam, notFound, xlsxResponse } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { summaryTableFor } from "~/modules/nominations/summary-table.server";
@@ -25,13 +25,7 @@ async function workbook(request: Request, campaignId: string | undefined, full?:
   const template = !full && url.searchParams.get("template") === "1";
   const body = await summaryTableFor(db, user, campaign, { unitId: idOrNull(url.searchParams.get("unitId")) ?? undefined, template, full });
   const name = `${campaignLabel(campaign.number)}台州工匠推荐汇总表${template ? "（模板）" : ""}.xlsx`;
-  return new Response(new Uint8Array(body), {
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return xlsxResponse(body, "export.xlsx", name);
 }
 
 export function loader({ request, params }: LoaderFunctionArgs) {

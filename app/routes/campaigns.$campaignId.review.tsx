@@ -160,6 +160,14 @@ export default function Review() {
       </p>
       <h1>评审与命名</h1>
       <StageBar status={campaign.status} />
+      <p className="quick-links">
+        <Link className="button" to={`/campaigns/${campaign.id}/experts`}>
+          专家线上评审
+        </Link>
+        <Link className="button" to={`/campaigns/${campaign.id}/vote`}>
+          网络投票
+        </Link>
+      </p>
 
       {stepOpen(campaign, "qualification") ? (
         <div className="card">

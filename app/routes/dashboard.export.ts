@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
+import { xlsxResponse } from "~/lib/http.server";
 import { dashboardYears, loadDashboard } from "~/modules/dashboard/dashboard.server";
 import { dashboardWorkbook } from "~/modules/dashboard/export.server";
 import { idOrNull } from "~/lib/ids";
@@ -18,11 +19,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const unitId = idOrNull(url.searchParams.get("unitId")) ?? undefined;
   const board = await loadDashboard(db, user, { fromYear, toYear, unitId });
   const body = await dashboardWorkbook(board, `匠心数据看板 ${fromYear}–${toYear}`);
-  return new Response(new Uint8Array(body), {
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": `attachment; filename="dashboard.xlsx"; filename*=UTF-8''${encodeURIComponent(`数据看板${fromYear}-${toYear}.xlsx`)}`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return xlsxResponse(body, "dashboard.xlsx", `数据看板${fromYear}-${toYear}.xlsx`);
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { searchParams } from "~/lib/http.server";
+import { searchParams, xlsxResponse } from "~/lib/http.server";
 import { exportEvents } from "~/modules/events/events.server";
 import { eventFilterSchema } from "~/modules/events/schema";
 
@@ -9,11 +9,5 @@ import { eventFilterSchema } from "~/modules/events/schema";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "event.read");
   const body = await exportEvents(getDb(), user, eventFilterSchema.parse(searchParams(request)));
-  return new Response(new Uint8Array(body), {
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": `attachment; filename="events.xlsx"; filename*=UTF-8''${encodeURIComponent("交流培训活动.xlsx")}`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return xlsxResponse(body, "events.xlsx", "交流培训活动.xlsx");
 }

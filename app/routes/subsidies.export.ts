@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
+import { xlsxResponse } from "~/lib/http.server";
 import { exportApplications } from "~/modules/subsidies/subsidies.server";
 import { yearParam } from "~/lib/time";
 
@@ -9,11 +10,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "subsidy.policy");
   const year = yearParam(new URL(request.url).searchParams.get("year"));
   const body = await exportApplications(getDb(), year);
-  return new Response(new Uint8Array(body), {
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": `attachment; filename="subsidies-${year}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${year}年学历提升补助明细.xlsx`)}`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return xlsxResponse(body, `subsidies-${year}.xlsx`, `${year}年学历提升补助明细.xlsx`);
 }

@@ -323,6 +323,7 @@ beforeAll(async () => {
         recuse: { form: { intent: "recuse", reason: "近三年有合作" }, expect: "L------" },
       },
     },
+    "campaigns.$campaignId.experts.export": { path: `/campaigns/${v}/experts/export`, params: { campaignId: v }, loader: "L----+-" },
     experts: { path: "/experts", loader: "L----+-", actions: { add: { form: { intent: "add" }, expect: "L----+-" } } },
     "campaigns.$campaignId.experts": {
       path: `/campaigns/${v}/experts`,

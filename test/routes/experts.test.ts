@@ -3,10 +3,12 @@ import * as pool from "../../app/routes/experts";
 import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts";
 import * as reviewList from "../../app/routes/review._index";
 import * as reviewSheet from "../../app/routes/review.$nominationId";
+import * as exportRoute from "../../app/routes/campaigns.$campaignId.experts.export";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
 import { makeCampaign, makePerson, makeUser, unitId } from "../factories";
 import { call, jsonOf } from "../http";
+import { readSpreadsheet } from "../../app/lib/spreadsheet.server";
 
 const t = useTestDb();
 
@@ -95,6 +97,10 @@ describe("expert review over HTTP", () => {
     const ranked = await jsonOf(await call(campaignExperts.loader, { db: t.db, path: `${path}?by=trimmed`, params, as: city }));
     expect(ranked.ranked[0]).toMatchObject({ name: "陈立", count: 1, mean: 94, trimmed: 94 });
     expect(ranked.experts.find((e: { name: string }) => e.name === "专家1")).toMatchObject({ submitted: 1, assigned: 2 });
+    const workbook = await call(exportRoute.loader, { db: t.db, path: `${path}/export`, params, as: city });
+    expect(workbook.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const rows = await readSpreadsheet(new Uint8Array(await workbook.arrayBuffer()));
+    expect(rows[1].slice(0, 4)).toEqual([`${campaign.number}-001`, "陈立", "1/3", 94]);
     const proposed = await post({ intent: "propose", by: "mean", count: "1", confirmed: "1" });
     expect(await jsonOf(proposed)).toMatchObject({ saved: true, message: "候选对象已产生" });
     expect(

@@ -24,6 +24,7 @@ import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT } from "~/modules/subsidies/labels"
 import { USER_AUDIT } from "~/modules/users/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
 import { VOTE_AUDIT } from "~/modules/voting/labels";
+import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
 
 /** Every kind of record the history keeps, as its domain declared it. */
 const TRAILS: ReadonlyArray<AuditTrail> = [
@@ -42,6 +43,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   PUBLICITY_AUDIT,
   PLAN_AUDIT,
   VOTE_AUDIT,
+  EXPERT_REVIEW_AUDIT,
   SESSION_AUDIT,
 ];
 

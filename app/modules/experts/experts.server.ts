@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import type { DB, Tx } from "~db";
 import type { SessionUser } from "~/auth/roles";
@@ -634,4 +635,19 @@ export async function panelsOf(db: DB, campaignId: number) {
       .filter((q) => !assigned.some((a) => a.nomination_id === q.id))
       .map((q) => ({ id: q.id, label: `${nominationCode(q.number, q.seq)} ${q.name}` })),
   };
+}
+
+/** The board as a workbook: the ranking with all three measures, and each expert's progress. */
+export async function expertWorkbook(db: DB, campaignId: number): Promise<Buffer> {
+  const board = await expertBoard(db, campaignId);
+  const workbook = new ExcelJS.Workbook();
+  const ranking = workbook.addWorksheet("评审排名");
+  ranking.addRow(["编号", "姓名", "已评/应评", "平均分", "去掉最高最低分的平均分", "标准分", "最高与最低相差", "意见分歧"]).font = { bold: true };
+  for (const n of rankBy(board.nominations, "mean")) {
+    ranking.addRow([n.code, n.name, `${n.count}/${n.expected}`, n.mean, n.trimmed, n.z, n.spread, n.disagree ? "分歧较大" : ""]);
+  }
+  const progress = workbook.addWorksheet("评审进度");
+  progress.addRow(["专家", "评审组", "应评", "已提交", "回避"]).font = { bold: true };
+  for (const e of board.experts) progress.addRow([e.name, e.panel, e.assigned - e.recused, e.submitted, e.recused]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
 }
