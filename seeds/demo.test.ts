@@ -12,7 +12,7 @@ const t = useTestDb();
 describe("demo data", () => {
   it("fills every county-level unit with people whose ID numbers pass every check", async () => {
     const logins = await seedDemo(t.db);
-    expect(logins.map((l) => l.username)).toEqual(["admin", "wenling", "jiaojiang", "craftsman"]);
+    expect(logins.map((l) => l.username)).toEqual(["admin", "wenling", "jiaojiang", "craftsman", "expert"]);
 
     const people = await t.db.selectFrom("person").selectAll().execute();
     // Twelve per county-level unit, plus the apprentices of the running studios.

@@ -88,10 +88,16 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
     { username: "wenling", display_name: "温岭市总工会 陈晓燕", role: "county_officer" as const, org_unit_id: wenling.id, person_id: null },
     { username: "jiaojiang", display_name: "椒江区总工会 王立新", role: "county_officer" as const, org_unit_id: jiaojiang.id, person_id: null },
     { username: "craftsman", display_name: craftsman.name, role: "craftsman" as const, org_unit_id: null, person_id: ids[craftsmanIndex] },
+    { username: "expert", display_name: "周建国", role: "expert" as const, org_unit_id: null, person_id: null },
   ];
   const users = logins.map((l) => ({ id: newUserId(), password_hash: password, ...l }));
   await db.insertInto("app_user").values(users).execute();
   log(`${logins.length} demo logins`);
+  // The expert login's place in the pool: they see work once the city puts them on a panel.
+  await db
+    .insertInto("expert")
+    .values({ user_id: users[4].id, name: "周建国", field: "advanced_manufacturing", employer: "台州职业技术学院", org_unit_id: null, created_by: users[0].id })
+    .execute();
   await seedCampaigns(db, random, ids[craftsmanIndex], users[0].id);
   log("campaigns: the second (2018) named, the third open for nominations");
   await seedStudios(db, random, ids[craftsmanIndex], users[0].id, serial, scale);
@@ -109,6 +115,7 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
     { username: "wenling", role: "县级总工会", who: "温岭市总工会" },
     { username: "jiaojiang", role: "县级总工会", who: "椒江区总工会" },
     { username: "craftsman", role: "台州工匠", who: `${craftsman.name}（${craftsman.employer}）` },
+    { username: "expert", role: "评审专家", who: "周建国（台州职业技术学院，专家库）" },
   ];
 }
 
