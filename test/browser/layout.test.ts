@@ -14,6 +14,7 @@ const PAGES: Record<string, string[]> = {
   // A visitor who is not signed in.
   public: ["/", "/showcase", "/showcase/studios", "/verify", "/login"],
   craftsman: ["/home", "/inbox", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account"],
+  expert: ["/home", "/inbox", "/review", "/account"],
   wenling: [
     "/home",
     "/inbox",
@@ -42,6 +43,9 @@ const PAGES: Record<string, string[]> = {
     "/subsidies",
     "/subsidies/policy",
     "/publicity",
+    "/experts",
+    "/campaigns/1/experts",
+    "/campaigns/1/vote",
     "/showcase",
     "/showcase/studios",
     "/verify",
