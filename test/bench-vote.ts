@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { solveChallenge, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
-import pg from "pg";
+import { adminQuery, ADMIN_URL, withDatabase } from "./pg";
 import { createDb, type DB } from "../db";
 import { waitForHealth } from "./browser/server";
 
@@ -29,12 +29,7 @@ const port = 42000 + Math.floor(Math.random() * 9000);
 const baseUrl = `http://127.0.0.1:${port}`;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "jiangxin-bench-vote-"));
 const benchDb = `jiangxin_bench_vote_${process.pid}`;
-const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const databaseUrl = (() => {
-  const u = new URL(adminUrl);
-  u.pathname = `/${benchDb}`;
-  return u.toString();
-})();
+const databaseUrl = withDatabase(ADMIN_URL, benchDb);
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: "production",
@@ -48,16 +43,6 @@ const env: NodeJS.ProcessEnv = {
 };
 // The voting module reads the key from the environment, as the server does.
 Object.assign(process.env, { APP_ENCRYPTION_KEY: env.APP_ENCRYPTION_KEY, DATA_DIR: scratch });
-
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 function run(command: string, args: string[]) {
   const result = spawnSync(path.join(root, "node_modules", ".bin", command), args, { cwd: root, env, stdio: "inherit" });
@@ -295,7 +280,7 @@ async function stuffingSimulation(db: DB) {
 
 let server: ChildProcess | undefined;
 try {
-  await admin(`create database ${benchDb}`);
+  await adminQuery(`create database ${benchDb}`);
   run("tsx", ["seeds/run.ts", "--scale", "1"]);
   run("remix", ["build"]);
   server = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), ["build/index.js"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
@@ -330,6 +315,6 @@ try {
     server.kill("SIGTERM");
     await new Promise((r) => server!.once("exit", r));
   }
-  await admin(`drop database if exists ${benchDb} with (force)`).catch((e) => console.error(`could not drop ${benchDb}: ${e.message}`));
+  await adminQuery(`drop database if exists ${benchDb} with (force)`).catch((e) => console.error(`could not drop ${benchDb}: ${e.message}`));
   fs.rmSync(scratch, { recursive: true, force: true });
 }

@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
-import pg from "pg";
+import { adminQuery, ADMIN_URL, withDatabase } from "./pg";
 import { createDb } from "../db";
 import { signInOverHttp, waitForHealth } from "./browser/server";
 
@@ -36,24 +36,7 @@ const port = 41000 + Math.floor(Math.random() * 9000);
 const baseUrl = `http://127.0.0.1:${port}`;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "jiangxin-bench-"));
 const benchDb = `jiangxin_bench_${process.pid}`;
-const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const databaseUrl = usePglite ? undefined : withDatabase(adminUrl, benchDb);
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const databaseUrl = usePglite ? undefined : withDatabase(ADMIN_URL, benchDb);
 
 // Seeding and serving share one key: the seeded personal data is encrypted with it.
 const env: NodeJS.ProcessEnv = {
@@ -113,7 +96,7 @@ async function load(target: Target, cookie: string) {
 
 let server: ChildProcess | undefined;
 try {
-  if (databaseUrl) await admin(`create database ${benchDb}`);
+  if (databaseUrl) await adminQuery(`create database ${benchDb}`);
   console.log(`Seeding ×${scale} on ${usePglite ? "PGlite" : "PostgreSQL"}…`);
   run("tsx", ["seeds/run.ts", "--scale", String(scale)]);
   run("remix", ["build"]);
@@ -180,6 +163,6 @@ try {
     server.kill("SIGTERM");
     await new Promise((r) => server!.once("exit", r));
   }
-  if (databaseUrl) await admin(`drop database if exists ${benchDb}`).catch((e) => console.error(`could not drop ${benchDb}: ${e.message}`));
+  if (databaseUrl) await adminQuery(`drop database if exists ${benchDb}`).catch((e) => console.error(`could not drop ${benchDb}: ${e.message}`));
   fs.rmSync(scratch, { recursive: true, force: true });
 }

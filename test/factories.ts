@@ -1,7 +1,11 @@
 import type { DB } from "../db";
 import { luciaFor } from "../app/auth/lucia.server";
 import type { SessionUser } from "../app/auth/roles";
-import type { CampaignStatus, Role } from "../db/types";
+import type { Insertable } from "kysely";
+import { solveChallenge, type Challenge } from "altcha-lib";
+import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
+import type { CampaignStatus, Role, VoteRuleTable } from "../db/types";
+import { newChallenge } from "../app/modules/voting/challenge.server";
 import { createPerson } from "../app/modules/people/people.server";
 import type { PersonInput } from "../app/modules/people/schema";
 import { createUser } from "../app/modules/users/users.server";
@@ -238,4 +242,53 @@ export async function makeAwardee(db: DB, unit = "wenling", name = `${unit}匠�
 export async function importTargetFor(db: DB, unit = "wenling") {
   const counties = await db.selectFrom("org_unit").select(["id", "short_name", "name"]).where("kind", "=", "county").execute();
   return { nominatingUnitId: await unitId(db, unit), kind: "county" as const, counties };
+}
+
+/**
+ * Nominations of `campaign`, one per name, people of `unit` (employer `employers[i]` when given),
+ * numbered in order; `columns` are the nominations' own (candidate, qualification…).
+ */
+export async function makeNominations(
+  db: DB,
+  campaignId: number,
+  names: string[],
+  columns: Partial<{ candidate: boolean; qualification_result: "pass" | "fail"; deeds_summary: string }> = {},
+  options: { unit?: string; employers?: string[] } = {},
+): Promise<number[]> {
+  const unit = options.unit ?? "wenling";
+  const ids: number[] = [];
+  for (const [i, name] of names.entries()) {
+    const person = await makePerson(db, { unit, name, ...(options.employers ? { employer: options.employers[i] } : {}) });
+    const n = await db
+      .insertInto("nomination")
+      .values({ campaign_id: campaignId, person_id: person.id, seq: i + 1, channel: "union", nominating_unit_id: await unitId(db, unit), ...columns })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    ids.push(n.id);
+  }
+  return ids;
+}
+
+/** A vote's rules, as the city would have set them: by default open since yesterday for a week, three choices, live counts. */
+export async function makeVoteRules(db: DB, campaignId: number, setBy: string, overrides: Partial<Insertable<VoteRuleTable>> = {}) {
+  await db
+    .insertInto("vote_rule")
+    .values({
+      campaign_id: campaignId,
+      opens_at: new Date(Date.now() - 86_400_000),
+      closes_at: new Date(Date.now() + 6 * 86_400_000),
+      max_choices: 3,
+      per_candidate: "once",
+      tally_shown: "live",
+      vote_weight: 30,
+      set_by: setBy,
+      ...overrides,
+    })
+    .execute();
+}
+
+/** What ALTCHA's widget posts: a fresh challenge of ours, solved as a phone would. */
+export async function solvedChallenge(challenge?: Challenge): Promise<string> {
+  const asked = challenge ?? (await newChallenge());
+  return Buffer.from(JSON.stringify({ challenge: asked, solution: await solveChallenge({ challenge: asked, deriveKey }) })).toString("base64");
 }

@@ -2,14 +2,12 @@ import crypto from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
 import { DataTable } from "~/components/DataTable";
 import { ConfirmSubmit, Options, SaveMessage } from "~/components/forms";
 import { getDb } from "~/db.server";
-import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { confirmation } from "~/lib/validation";
-import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import {
   assignNominations,
@@ -29,12 +27,7 @@ import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 
 export const meta: MetaFunction = () => [{ title: "专家评审 · 匠心" }];
 
-async function load(request: Request, campaignId: string | undefined) {
-  const user = await requirePermission(request, "expert.manage");
-  const campaign = await findCampaign(getDb(), idParam(campaignId));
-  if (!campaign) throw notFound("评选活动不存在");
-  return { user, campaign };
-}
+const load = (request: Request, campaignId: string | undefined) => requireCampaign(request, campaignId, "expert.manage");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { campaign } = await load(request, params.campaignId);

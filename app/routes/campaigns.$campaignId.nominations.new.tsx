@@ -1,11 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
 import { NominationForm } from "~/components/NominationForm";
 import { getDb } from "~/db.server";
-import { idParam, notFound } from "~/lib/http.server";
-import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { createNomination } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
@@ -17,9 +15,7 @@ import { submitForm } from "~/lib/form.server";
 export const meta: MetaFunction = () => [{ title: "新增推荐 · 匠心" }];
 
 async function load(request: Request, campaignId: string | undefined) {
-  const user = await requirePermission(request, "nomination.create");
-  const campaign = await findCampaign(getDb(), idParam(campaignId));
-  if (!campaign) throw notFound("评选活动不存在");
+  const { user, campaign } = await requireCampaign(request, campaignId, "nomination.create");
   if (!canCreateNomination(user, campaign, todayInTaizhou())) {
     throw json({ error: "推荐申报已截止或本届评选已结束，不能再新增推荐" }, { status: 403 });
   }

@@ -2,12 +2,10 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
 import { StageBar } from "~/components/StageBar";
 import { getDb } from "~/db.server";
-import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
-import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import {
   awardsOf,
   listObjections,
@@ -29,12 +27,7 @@ import { IntentButton } from "~/components/forms";
 
 export const meta: MetaFunction = () => [{ title: "评审与命名 · 匠心" }];
 
-async function load(request: Request, campaignId: string | undefined) {
-  const user = await requirePermission(request, "campaign.manage");
-  const campaign = await findCampaign(getDb(), idParam(campaignId));
-  if (!campaign) throw notFound("评选活动不存在");
-  return { user, campaign };
-}
+const load = (request: Request, campaignId: string | undefined) => requireCampaign(request, campaignId, "campaign.manage");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { campaign } = await load(request, params.campaignId);

@@ -1,18 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
 import { ChartCard } from "~/components/charts/ChartCard";
 import { BarsChart } from "~/components/charts/charts";
 import { DataTable } from "~/components/DataTable";
 import { ConfirmSubmit, Field, Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { toDateTimeLocal } from "~/lib/time";
 import { confirmation } from "~/lib/validation";
-import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
 import { rulesFrozen } from "~/modules/voting/policy";
@@ -22,12 +20,7 @@ import { invalidateCluster, setVoteRules, transferCounts, voteMonitor, voteRules
 
 export const meta: MetaFunction = () => [{ title: "网络投票 · 匠心" }];
 
-async function load(request: Request, campaignId: string | undefined) {
-  const user = await requirePermission(request, "vote.manage");
-  const campaign = await findCampaign(getDb(), idParam(campaignId));
-  if (!campaign) throw notFound("评选活动不存在");
-  return { user, campaign };
-}
+const load = (request: Request, campaignId: string | undefined) => requireCampaign(request, campaignId, "vote.manage");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { campaign } = await load(request, params.campaignId);

@@ -1,10 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { idParam, notFound } from "~/lib/http.server";
-import { findCampaign } from "~/modules/campaigns/campaigns.server";
+import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { recordVotes } from "~/modules/nominations/review.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { parseVoteFile, voteCandidates } from "~/modules/nominations/votes.server";
@@ -14,9 +12,7 @@ import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 export const meta: MetaFunction = () => [{ title: "导入网络投票结果 · 匠心" }];
 
 async function load(request: Request, campaignId: string | undefined) {
-  const user = await requirePermission(request, "campaign.manage");
-  const campaign = await findCampaign(getDb(), idParam(campaignId));
-  if (!campaign) throw notFound("评选活动不存在");
+  const { user, campaign } = await requireCampaign(request, campaignId, "campaign.manage");
   if (!stepOpen(campaign, "votes")) throw json({ error: "只能在“网络投票”阶段导入得票数" }, { status: 409 });
   return { user, campaign };
 }

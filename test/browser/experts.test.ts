@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
+import { scratchDatabase } from "../pg";
 import type { Browser, Page } from "playwright-core";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DB } from "../../db";
 import type { SessionUser } from "../../app/auth/roles";
@@ -9,21 +9,7 @@ import { hydrated, launchChromium } from "./browser";
 import { startServer, type RunningServer } from "./server";
 
 /** 专家评审 end to end, on a server of its own on PostgreSQL so the test can set the stage. */
-const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const database = `jiangxin_experts_${crypto.randomBytes(4).toString("hex")}`;
-const url = new URL(ADMIN_URL);
-url.pathname = `/${database}`;
-
-async function adminQuery(statement: string) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
+let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let browser: Browser;
 let server: RunningServer;
 let db: DB;
@@ -31,9 +17,9 @@ let campaignId: number;
 const nominees: string[] = [];
 
 beforeAll(async () => {
-  await adminQuery(`create database ${database}`);
-  server = await startServer({ DATABASE_URL: url.toString(), APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") });
-  db = createDb({ databaseUrl: url.toString() });
+  scratch = await scratchDatabase("jiangxin_experts");
+  server = await startServer({ DATABASE_URL: scratch.url, APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") });
+  db = createDb({ databaseUrl: scratch.url });
   browser = await launchChromium();
   const admin = await db.selectFrom("app_user").selectAll().where("username", "=", "admin").executeTakeFirstOrThrow();
   const city: SessionUser = { id: admin.id, username: "admin", displayName: admin.display_name, role: "city_admin", orgUnitId: null, personId: null };
@@ -81,7 +67,7 @@ afterAll(async () => {
   await browser?.close();
   await db?.destroy();
   await server?.stop();
-  await adminQuery(`drop database if exists ${database} with (force)`);
+  await scratch?.drop();
 });
 
 async function signIn(page: Page, username: string) {

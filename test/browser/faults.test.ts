@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import pg from "pg";
+import { adminQuery, scratchDatabase } from "../pg";
 import { describe, expect, it } from "vitest";
 import { signInOverHttp, startServer, type RunningServer } from "./server";
 
@@ -9,20 +9,9 @@ import { signInOverHttp, startServer, type RunningServer } from "./server";
  * Faults on production servers of their own: a SIGTERM while requests are running, and the
  * PostgreSQL server restarted under a stream of writes.
  */
-const ADMIN_URL = process.env.FAULTS_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function signIn(server: RunningServer, username: string): Promise<string> {
   return (await signInOverHttp(server.url, username)).cookie;
-}
-
-async function adminQuery<T extends pg.QueryResultRow>(statement: string, params: unknown[] = [], url = ADMIN_URL): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(statement, params)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 function restartPostgres() {
@@ -61,14 +50,11 @@ describe("faults", () => {
   }, 120_000);
 
   it("rides out a PostgreSQL restart under writes, without a restart of its own, losing nothing committed", async () => {
-    const database = `jiangxin_fault_${crypto.randomBytes(4).toString("hex")}`;
-    await adminQuery(`create database ${database}`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${database}`;
-    const server = await startServer({ DATABASE_URL: url.toString(), APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") });
+    const scratch = await scratchDatabase("jiangxin_fault");
+    const server = await startServer({ DATABASE_URL: scratch.url, APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") });
     try {
       const cookie = await signIn(server, "wenling");
-      const unit = (await adminQuery<{ id: number }>("select id from org_unit where code = 'wenling'", [], url.toString()))[0].id;
+      const unit = (await adminQuery<{ id: number }>("select id from org_unit where code = 'wenling'", [], scratch.url))[0].id;
       const committed: string[] = [];
       const failed: string[] = [];
       let stop = false;
@@ -113,7 +99,7 @@ describe("faults", () => {
       const rows = await adminQuery<{ title: string; n: number }>(
         "select title, count(*)::int as n from event where title like '故障演练%' group by title",
         [],
-        url.toString(),
+        scratch.url,
       );
       const stored = new Map(rows.map((r) => [r.title, r.n]));
       for (const title of committed) expect(stored.get(title), title).toBe(1);
@@ -122,7 +108,7 @@ describe("faults", () => {
       expect([...stored.keys()].every((t) => committed.includes(t) || failed.includes(t))).toBe(true);
     } finally {
       await server.stop();
-      await adminQuery(`drop database if exists ${database} with (force)`);
+      await scratch.drop();
     }
   }, 180_000);
 });

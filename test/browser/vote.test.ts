@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
+import { scratchDatabase } from "../pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DB } from "../../db";
 import { hydrated, launchChromium } from "./browser";
@@ -11,21 +11,7 @@ import { startServer, type RunningServer } from "./server";
  * set the scene and move the clock by writing to the same database), behind a "proxy": each
  * context sends its own X-Forwarded-For, as the platform's reverse proxy would.
  */
-const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const database = `jiangxin_vote_${crypto.randomBytes(4).toString("hex")}`;
-const url = new URL(ADMIN_URL);
-url.pathname = `/${database}`;
-
-async function adminQuery(statement: string) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
+let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let browser: Browser;
 let server: RunningServer;
 let db: DB;
@@ -33,9 +19,9 @@ let campaignId: number;
 const names = ["voteA", "voteB", "voteC", "voteD"];
 
 beforeAll(async () => {
-  await adminQuery(`create database ${database}`);
-  server = await startServer({ DATABASE_URL: url.toString(), APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"), TRUST_PROXY: "1" });
-  db = createDb({ databaseUrl: url.toString() });
+  scratch = await scratchDatabase("jiangxin_vote");
+  server = await startServer({ DATABASE_URL: scratch.url, APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"), TRUST_PROXY: "1" });
+  db = createDb({ databaseUrl: scratch.url });
   browser = await launchChromium();
   // The scene: a campaign at its 网络投票, four candidates, voting open since an hour ago.
   const admin = await db.selectFrom("app_user").select("id").where("username", "=", "admin").executeTakeFirstOrThrow();
@@ -81,7 +67,7 @@ afterAll(async () => {
   await browser?.close();
   await db?.destroy();
   await server?.stop();
-  await adminQuery(`drop database if exists ${database} with (force)`);
+  await scratch?.drop();
 });
 
 const scriptErrors: string[] = [];

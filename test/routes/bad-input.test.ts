@@ -39,7 +39,7 @@ import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubr
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
-import { apprenticeForm, idNumberFor, makeAwardee, personForm, subsidyForm, unitId } from "../factories";
+import { apprenticeForm, idNumberFor, makeAwardee, makeVoteRules, personForm, subsidyForm, unitId } from "../factories";
 import { call } from "../http";
 import { zipOf } from "../files";
 
@@ -431,19 +431,7 @@ beforeAll(async () => {
     .values({ campaign_id: voting.id, person_id: ballotFor.person_id, seq: 1, channel: "union", nominating_unit_id: Number(wenling), candidate: true })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await db
-    .insertInto("vote_rule")
-    .values({
-      campaign_id: voting.id,
-      opens_at: new Date(Date.now() - 86_400_000),
-      closes_at: new Date(Date.now() + 7 * 86_400_000),
-      max_choices: 10,
-      per_candidate: "once",
-      tally_shown: "live",
-      vote_weight: 30,
-      set_by: users.city.id,
-    })
-    .execute();
+  await makeVoteRules(db, voting.id, users.city.id, { max_choices: 10 });
   const votePost = { fn: votePage.action, path: `/vote/${voting.id}`, params: { campaignId: String(voting.id) }, as: null };
   const codeForm = { intent: "code", phone: "13957612345", altcha: "e30=" };
   spoil(

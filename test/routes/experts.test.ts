@@ -6,7 +6,7 @@ import * as reviewSheet from "../../app/routes/review.$nominationId";
 import * as exportRoute from "../../app/routes/campaigns.$campaignId.experts.export";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
-import { makeCampaign, makePerson, makeUser, unitId } from "../factories";
+import { makeCampaign, makeNominations, makeUser } from "../factories";
 import { call, jsonOf } from "../http";
 import { readSpreadsheet } from "../../app/lib/spreadsheet.server";
 
@@ -22,23 +22,7 @@ describe("expert review over HTTP", () => {
     const city = await makeUser(t.db, "city_admin");
     const campaign = await makeCampaign(t.db, { year: 2026, status: "expert_review" });
     const params = { campaignId: String(campaign.id) };
-    const ids: number[] = [];
-    for (const [i, name] of ["陈立", "林秀"].entries()) {
-      const person = await makePerson(t.db, { unit: "wenling", name, employer: `温岭第${i + 1}厂` });
-      const n = await t.db
-        .insertInto("nomination")
-        .values({
-          campaign_id: campaign.id,
-          person_id: person.id,
-          seq: i + 1,
-          channel: "union",
-          nominating_unit_id: await unitId(t.db, "wenling"),
-          qualification_result: "pass",
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      ids.push(n.id);
-    }
+    const ids = await makeNominations(t.db, campaign.id, ["陈立", "林秀"], { qualification_result: "pass" }, { employers: ["温岭第1厂", "温岭第2厂"] });
     // The pool, through its page: a bad form is told why; a good one makes an account.
     const bad = await call(pool.action, { db: t.db, path: "/experts", as: city, form: { intent: "add", name: "王", field: "advanced_manufacturing" } });
     expect(bad.status).toBe(400);

@@ -1,5 +1,3 @@
-import { solveChallenge } from "altcha-lib";
-import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as votePage from "../../app/routes/vote.$campaignId._index";
 import * as challengeRoute from "../../app/routes/vote.$campaignId.challenge";
@@ -8,7 +6,7 @@ import * as qr from "../../app/routes/vote.$campaignId.qr.$nominationId";
 import * as cityVote from "../../app/routes/campaigns.$campaignId.vote";
 import * as review from "../../app/routes/campaigns.$campaignId.review";
 import { useTestDb } from "../db";
-import { makeCampaign, makePerson, makeUser, unitId } from "../factories";
+import { makeCampaign, makeNominations, makeUser, makeVoteRules, solvedChallenge } from "../factories";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
@@ -17,51 +15,24 @@ const t = useTestDb();
 async function openVote() {
   const city = await makeUser(t.db, "city_admin");
   const campaign = await makeCampaign(t.db, { year: 2026, status: "online_vote" });
-  const ids: number[] = [];
-  for (const [i, name] of ["陈立", "林秀", "王强"].entries()) {
-    const person = await makePerson(t.db, { unit: "wenling", name, employer: `温岭第${i + 1}机械厂` });
-    if (i === 0) {
-      await t.db
-        .insertInto("publication_consent")
-        .values({ person_id: person.id, consented: true, how_obtained: "本人书面同意", story: "扎根一线三十年。", recorded_by: city.id })
-        .execute();
-    }
-    const n = await t.db
-      .insertInto("nomination")
-      .values({
-        campaign_id: campaign.id,
-        person_id: person.id,
-        seq: i + 1,
-        channel: "union",
-        nominating_unit_id: await unitId(t.db, "wenling"),
-        candidate: true,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    ids.push(n.id);
-  }
+  const ids = await makeNominations(
+    t.db,
+    campaign.id,
+    ["陈立", "林秀", "王强"],
+    { candidate: true },
+    { employers: ["温岭第1机械厂", "温岭第2机械厂", "温岭第3机械厂"] },
+  );
+  const first = await t.db.selectFrom("nomination").select("person_id").where("id", "=", ids[0]).executeTakeFirstOrThrow();
   await t.db
-    .insertInto("vote_rule")
-    .values({
-      campaign_id: campaign.id,
-      opens_at: new Date(Date.now() - 86_400_000),
-      closes_at: new Date(Date.now() + 6 * 86_400_000),
-      max_choices: 3,
-      per_candidate: "once",
-      tally_shown: "live",
-      vote_weight: 30,
-      set_by: city.id,
-    })
+    .insertInto("publication_consent")
+    .values({ person_id: first.person_id, consented: true, how_obtained: "本人书面同意", story: "扎根一线三十年。", recorded_by: city.id })
     .execute();
+  await makeVoteRules(t.db, campaign.id, city.id);
   return { city, campaign, ids, path: `/vote/${campaign.id}`, params: { campaignId: String(campaign.id) } };
 }
 
 /** What the widget posts: the challenge the page fetched, solved. */
-async function solvedFrom(response: Response): Promise<string> {
-  const challenge = await jsonOf(response);
-  const solution = await solveChallenge({ challenge, deriveKey });
-  return Buffer.from(JSON.stringify({ challenge, solution })).toString("base64");
-}
+const solvedFrom = async (response: Response) => solvedChallenge(await jsonOf(response));
 
 describe("the public vote over HTTP", () => {
   // Behind the platform's reverse proxy: the address is the proxy's last X-Forwarded-For entry.

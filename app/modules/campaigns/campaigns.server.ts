@@ -1,3 +1,7 @@
+import { requirePermission } from "~/auth/session.server";
+import type { Permission } from "~/auth/roles";
+import { getDb } from "~/db.server";
+import { idParam, notFound } from "~/lib/http.server";
 import { sql } from "kysely";
 import type { DB } from "~db";
 import type { CampaignStatus } from "~db/types";
@@ -290,4 +294,12 @@ export async function latestCampaign(db: DB) {
 export async function nextCampaignNumber(db: DB): Promise<{ number: number; year: number }> {
   const last = await latestCampaign(db);
   return { number: (last?.number ?? 0) + 1, year: Math.max(yearInTaizhou(), (last?.year ?? 0) + 1) };
+}
+
+/** A route's campaign from its URL, for a user with the permission: a sign-in, a 403 or a 404 is thrown. */
+export async function requireCampaign(request: Request, campaignId: string | undefined, permission: Permission) {
+  const user = await requirePermission(request, permission);
+  const campaign = await findCampaign(getDb(), idParam(campaignId));
+  if (!campaign) throw notFound("评选活动不存在");
+  return { user, campaign };
 }

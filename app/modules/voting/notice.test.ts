@@ -1,11 +1,8 @@
-import { solveChallenge } from "altcha-lib";
-import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { makeCampaign, makePerson, makeUser, unitId } from "../../../test/factories";
+import { makeCampaign, makeNominations, makeUser, solvedChallenge } from "../../../test/factories";
 import { smsGateway } from "~/lib/sms.server";
 import { fromDateTimeLocal } from "~/lib/time";
-import { newChallenge } from "~/modules/voting/challenge.server";
 import { fileObjection, noticeBoard, objectionOutcome } from "~/modules/voting/notice.server";
 import { requestCode } from "~/modules/voting/voting.server";
 import { listObjections, resolveObjection } from "~/modules/nominations/review.server";
@@ -15,32 +12,10 @@ const t = useTestDb();
 const DURING = fromDateTimeLocal("2026-06-10T10:00")!;
 const PDF = new TextEncoder().encode("%PDF-1.4\n%%EOF\n");
 
-async function solved(): Promise<string> {
-  const challenge = await newChallenge();
-  return Buffer.from(JSON.stringify({ challenge, solution: await solveChallenge({ challenge, deriveKey }) })).toString("base64");
-}
-
 async function inNotice() {
   const campaign = await makeCampaign(t.db, { year: 2026, status: "public_notice" });
   await t.db.updateTable("campaign").set({ notice_start: "2026-06-09", notice_end: "2026-06-15" }).where("id", "=", campaign.id).execute();
-  const ids: number[] = [];
-  for (const [i, name] of ["陈立", "林秀"].entries()) {
-    const person = await makePerson(t.db, { unit: "wenling", name });
-    const n = await t.db
-      .insertInto("nomination")
-      .values({
-        campaign_id: campaign.id,
-        person_id: person.id,
-        seq: i + 1,
-        channel: "union",
-        nominating_unit_id: await unitId(t.db, "wenling"),
-        candidate: true,
-        deeds_summary: "三十年扎根一线，带徒二十余人。",
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    ids.push(n.id);
-  }
+  const ids = await makeNominations(t.db, campaign.id, ["陈立", "林秀"], { candidate: true, deeds_summary: "三十年扎根一线，带徒二十余人。" });
   return { campaign, ids };
 }
 
@@ -55,7 +30,7 @@ const objection = (nominationId: number, code: string, phone = "13857612345") =>
 
 async function codeFor(campaignId: number, phone: string, now = DURING) {
   expect(
-    await requestCode(t.db, smsGateway({ driver: "outbox" }), campaignId, { phone, altcha: await solved() }, { address: null }, now, "objection"),
+    await requestCode(t.db, smsGateway({ driver: "outbox" }), campaignId, { phone, altcha: await solvedChallenge() }, { address: null }, now, "objection"),
   ).toMatchObject({ ok: true });
   const sms = await t.db
     .selectFrom("sms_message")
@@ -119,7 +94,7 @@ describe("the public notice online", () => {
         t.db,
         smsGateway({ driver: "outbox" }),
         campaign.id,
-        { phone: "13857600000", altcha: await solved() },
+        { phone: "13857600000", altcha: await solvedChallenge() },
         { address: null },
         after,
         "objection",

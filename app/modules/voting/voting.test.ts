@@ -1,8 +1,6 @@
-import { solveChallenge } from "altcha-lib";
-import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { makeCampaign, makePerson, makeUser, unitId } from "../../../test/factories";
+import { makeCampaign, makeNominations, makeUser, solvedChallenge } from "../../../test/factories";
 import { smsGateway } from "~/lib/sms.server";
 import { fromDateTimeLocal } from "~/lib/time";
 import { newChallenge } from "~/modules/voting/challenge.server";
@@ -29,12 +27,6 @@ const at = (local: string) => fromDateTimeLocal(local)!;
 const SET_ON = at("2026-05-20T09:00");
 const DAY1 = at("2026-06-01T10:00");
 
-async function solved(): Promise<string> {
-  const challenge = await newChallenge();
-  const solution = await solveChallenge({ challenge, deriveKey });
-  return Buffer.from(JSON.stringify({ challenge, solution })).toString("base64");
-}
-
 const rulesForm = (overrides: Record<string, string> = {}) =>
   voteRulesSchema.parse({
     opensAt: "2026-06-01T08:00",
@@ -51,27 +43,8 @@ const rulesForm = (overrides: Record<string, string> = {}) =>
 async function votingCampaign(overrides: Record<string, string> = {}) {
   const city = await makeUser(t.db, "city_admin");
   const campaign = await makeCampaign(t.db, { year: 2026 });
-  const unit = await unitId(t.db, "wenling");
-  const ids: number[] = [];
-  for (const [i, name] of ["陈立", "林秀", "王强", "周敏", "非候选"].entries()) {
-    const person = await makePerson(t.db, { unit: "wenling", name });
-    const n = await t.db
-      .insertInto("nomination")
-      .values({
-        campaign_id: campaign.id,
-        person_id: person.id,
-        seq: i + 1,
-        channel: "union",
-        nominating_unit_id: unit,
-        frontline_years: 10,
-        in_skill_post: true,
-        qualification_result: "pass",
-        candidate: i < 4,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    ids.push(n.id);
-  }
+  const ids = await makeNominations(t.db, campaign.id, ["陈立", "林秀", "王强", "周敏", "非候选"], { candidate: true, qualification_result: "pass" });
+  await t.db.updateTable("nomination").set({ candidate: false }).where("id", "=", ids[4]).execute();
   expect(await setVoteRules(t.db, city, campaign.id, rulesForm(overrides), SET_ON)).toEqual({ ok: true });
   await t.db.updateTable("campaign").set({ status: "online_vote" }).where("id", "=", campaign.id).execute();
   return { city, campaign, candidates: ids.slice(0, 4), outsider: ids[4] };
@@ -93,7 +66,7 @@ async function vote(campaignId: number, choices: number[], options: { phone?: st
   const phone = options.phone ?? nextPhone();
   const now = options.now ?? DAY1;
   const where = home(options.address ?? null, `device-of-${phone}`);
-  const sent = await requestCode(t.db, outbox, campaignId, { phone, altcha: await solved() }, where, now);
+  const sent = await requestCode(t.db, outbox, campaignId, { phone, altcha: await solvedChallenge() }, where, now);
   expect(sent).toMatchObject({ ok: true });
   return castBallot(t.db, campaignId, { phone, code: await codeFor(phone), choices, device: "" }, where, now);
 }
@@ -141,7 +114,7 @@ describe("a code and a ballot", () => {
   it("sends a code only after the proof-of-work, spends each challenge once, and keeps a number to 1 a minute, 5 an hour, 10 a day", async () => {
     const { campaign } = await votingCampaign();
     const phone = nextPhone();
-    const payload = await solved();
+    const payload = await solvedChallenge();
     expect(await requestCode(t.db, outbox, campaign.id, { phone, altcha: payload }, home(), DAY1)).toEqual({
       ok: true,
       masked: `${phone.slice(0, 3)}****${phone.slice(7)}`,
@@ -155,7 +128,7 @@ describe("a code and a ballot", () => {
     expect(await requestCode(t.db, outbox, campaign.id, { phone, altcha: forged }, home(), DAY1)).toMatchObject({ ok: false, status: 400 });
 
     const again = async (minutes: number) =>
-      requestCode(t.db, outbox, campaign.id, { phone, altcha: await solved() }, home(), new Date(DAY1.getTime() + minutes * 60_000));
+      requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge() }, home(), new Date(DAY1.getTime() + minutes * 60_000));
     expect(await again(0.5)).toMatchObject({ ok: false, status: 429, message: "验证码已发送，请60秒后再试" });
     for (const minute of [2, 4, 6, 8]) expect(await again(minute)).toMatchObject({ ok: true });
     expect(await again(10)).toMatchObject({ ok: false, status: 429, message: "该号码一小时内获取验证码次数已达上限" });
@@ -169,7 +142,7 @@ describe("a code and a ballot", () => {
   it("takes a code once, for ten minutes, and five wrong tries at most", async () => {
     const { campaign, candidates } = await votingCampaign();
     const phone = nextPhone();
-    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solved() }, home(), DAY1);
+    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge() }, home(), DAY1);
     const code = await codeFor(phone);
     const ballot = (c: string, now: Date, choices = [candidates[0]]) => castBallot(t.db, campaign.id, { phone, code: c, choices, device: "" }, home(), now);
     expect(await ballot(code, new Date(DAY1.getTime() + 11 * 60_000))).toMatchObject({ ok: false, message: "验证码已过期或已使用，请重新获取" });
@@ -178,7 +151,7 @@ describe("a code and a ballot", () => {
     expect(await ballot(code, DAY1)).toMatchObject({ ok: false, message: "验证码错误次数过多，请重新获取" });
 
     const later = new Date(DAY1.getTime() + 2 * 60_000);
-    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solved() }, home(), later);
+    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge() }, home(), later);
     const fresh = await codeFor(phone);
     expect(await ballot(fresh, later)).toMatchObject({ ok: true, chosen: 1 });
     expect(await ballot(fresh, later, [candidates[1]])).toMatchObject({ ok: false, message: "验证码已过期或已使用，请重新获取" });
@@ -202,9 +175,9 @@ describe("a code and a ballot", () => {
     });
     expect(await vote(campaign.id, [candidates[2]], { phone, now: new Date(later.getTime() + 5 * 60_000) })).toMatchObject({ ok: true });
 
-    const before = await requestCode(t.db, outbox, campaign.id, { phone: nextPhone(), altcha: await solved() }, home(), at("2026-05-31T22:00"));
+    const before = await requestCode(t.db, outbox, campaign.id, { phone: nextPhone(), altcha: await solvedChallenge() }, home(), at("2026-05-31T22:00"));
     expect(before).toEqual({ ok: false, status: 409, message: "投票尚未开始" });
-    const after = await requestCode(t.db, outbox, campaign.id, { phone: nextPhone(), altcha: await solved() }, home(), at("2026-06-08T20:00"));
+    const after = await requestCode(t.db, outbox, campaign.id, { phone: nextPhone(), altcha: await solvedChallenge() }, home(), at("2026-06-08T20:00"));
     expect(after).toEqual({ ok: false, status: 409, message: "投票已结束" });
   });
 
@@ -306,7 +279,7 @@ describe("integrity", () => {
     for (let i = 0; i < 15; i++) {
       const phone = nextPhone();
       const now = new Date(DAY1.getTime() + i * 7 * 60_000);
-      await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solved() }, home(null, "same-handset"), now);
+      await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge() }, home(null, "same-handset"), now);
       expect(
         await castBallot(t.db, campaign.id, { phone, code: await codeFor(phone), choices: [candidates[1]], device: "" }, home(null, "same-handset"), now),
       ).toMatchObject({
