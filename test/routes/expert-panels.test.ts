@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { useTestDb } from "../../../test/db";
-import { makeCampaign, makePerson, makeUser, unitId } from "../../../test/factories";
-import type { SessionUser } from "~/auth/roles";
-import { reviewBoard } from "~/modules/nominations/review.server";
-import { todosFor } from "~/modules/notifications/inbox.server";
+import * as reviewSheet from "../../app/routes/review.$nominationId";
+import { call } from "../http";
+import { useTestDb } from "../db";
+import { makeCampaign, makePerson, makeUser, unitId } from "../factories";
+import type { SessionUser } from "../../app/auth/roles";
+import { reviewBoard } from "../../app/modules/nominations/review.server";
+import { todosFor } from "../../app/modules/notifications/inbox.server";
 import {
   addExpert,
   assignedTo,
@@ -18,8 +20,8 @@ import {
   setRubric,
   sheetFor,
   type Marks,
-} from "~/modules/experts/experts.server";
-import { panelWarnings } from "~/modules/experts/policy";
+} from "../../app/modules/experts/experts.server";
+import { panelWarnings } from "../../app/modules/experts/policy";
 
 const t = useTestDb();
 let serial = 0;
@@ -167,8 +169,18 @@ describe("expert review online", () => {
       [servers[2].user, D, 70],
       [servers[3].user, D, 72],
     ];
+    // Each submitted as the expert's page posts it: every criterion's points, then the confirming press.
     for (const [user, nomination, total] of scores) {
-      expect(await saveSheet(t.db, user, nomination, await marksFor(campaign.id, total), true)).toEqual({ ok: true, total });
+      const marks = await marksFor(campaign.id, total);
+      const form = Object.fromEntries(Object.entries(marks).map(([key, m]) => [`points-${key}`, String(m.points)]));
+      const posted = await call(reviewSheet.action, {
+        db: t.db,
+        path: `/review/${nomination}`,
+        params: { nominationId: String(nomination) },
+        as: user,
+        form: { intent: "submit", confirmed: "1", ...form },
+      });
+      expect(posted.status).toBe(302);
     }
     expect(await saveSheet(t.db, servers[4].user, D, await marksFor(campaign.id, 99), true)).toMatchObject({ ok: false, status: 409 });
     expect(await saveSheet(t.db, m2, A, await marksFor(campaign.id, 10), true)).toMatchObject({
