@@ -12,7 +12,7 @@ import { campaignLabel } from "~/modules/campaigns/stages";
 import { StageBar } from "~/components/StageBar";
 import { formatDateTime } from "~/lib/format";
 import { actionLabel, entityLabel, recordLink } from "~/modules/audit/labels";
-import { latestCampaign } from "~/modules/campaigns/campaigns.server";
+import { currentCampaign } from "~/modules/campaigns/campaigns.server";
 import { openStudioOf } from "~/modules/studios/studios.server";
 import { DataTable } from "~/components/DataTable";
 import { todosFor } from "~/modules/notifications/inbox.server";
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
     user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
     user.role === "craftsman" && user.personId ? findPerson(db, user.personId) : undefined,
-    user.role === "craftsman" || user.role === "expert" ? undefined : latestCampaign(db),
+    user.role === "craftsman" || user.role === "expert" ? undefined : currentCampaign(db),
     failedSignInsBeforeThisOne(db, user.id),
   ]);
   const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];

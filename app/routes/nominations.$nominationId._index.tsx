@@ -395,7 +395,16 @@ export default function NominationPage() {
           <dt>主要事迹</dt>
           <dd className="pre">{n.deeds_summary}</dd>
           <dt>事迹材料</dt>
-          <dd className="pre">{n.story ? `${n.story.length} 字` : "未提交"}</dd>
+          <dd>
+            {n.story ? (
+              <details>
+                <summary>{n.story.length} 字，展开全文</summary>
+                <div className="pre">{n.story}</div>
+              </details>
+            ) : (
+              "未提交"
+            )}
+          </dd>
         </dl>
         {d.canEdit ? (
           <form method="post" action={`/nominations/${n.id}/story`} encType="multipart/form-data" className="inline-form">

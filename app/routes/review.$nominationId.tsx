@@ -83,15 +83,15 @@ export default function ReviewSheet() {
           <dd>{sheet.frontlineYears ?? "—"}</dd>
         </dl>
         <h2>主要荣誉</h2>
-        <p className="prewrap">{sheet.honors || "—"}</p>
+        <p className="pre">{sheet.honors || "—"}</p>
         <h2>主要成果</h2>
-        <p className="prewrap">{sheet.achievements || "—"}</p>
+        <p className="pre">{sheet.achievements || "—"}</p>
         <h2>主要事迹</h2>
-        <p className="prewrap">{sheet.deedsSummary || "—"}</p>
+        <p className="pre">{sheet.deedsSummary || "—"}</p>
         {sheet.story ? (
           <details>
             <summary>事迹材料全文</summary>
-            <p className="prewrap">{sheet.story}</p>
+            <p className="pre">{sheet.story}</p>
           </details>
         ) : null}
       </div>

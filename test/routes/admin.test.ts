@@ -10,7 +10,7 @@ import * as newUser from "../../app/routes/users.new";
 import * as newPerson from "../../app/routes/people.new";
 import { getUser } from "../../app/auth/session.server";
 import { useTestDb } from "../db";
-import { cookieFor, makePerson, makeUser, personForm, TEST_PASSWORD, unitId } from "../factories";
+import { cookieFor, makeCampaign, makePerson, makeUser, personForm, TEST_PASSWORD, unitId } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
 
 const t = useTestDb();
@@ -204,6 +204,10 @@ describe("sign-in page and home pages", () => {
     expect(countyHome.unit.name).toBe("温岭市总工会");
     const craftsmanHome = await jsonOf(await call(home.loader, { db: t.db, path: "/home", as: craftsman }));
     expect(craftsmanHome.units).toEqual([]);
+    // The campaign taking nominations leads, even with a newer one already set up and closed.
+    const open = await makeCampaign(t.db, { number: 31, status: "nominating" });
+    await makeCampaign(t.db, { number: 32, status: "closed" });
+    expect((await jsonOf(await call(home.loader, { db: t.db, path: "/home", as: officer }))).campaign.id).toBe(open.id);
     expect(craftsmanHome.me.id).toBe(craftsman.personId);
   });
 

@@ -290,6 +290,19 @@ export async function latestCampaign(db: DB) {
   return db.selectFrom("campaign").selectAll().orderBy("number", "desc").executeTakeFirst();
 }
 
+/**
+ * The campaign a home page leads with: the one taking nominations, else the newest still running,
+ * else the newest. (A newer campaign being set up must not hide the one counties are filing for.)
+ */
+export async function currentCampaign(db: DB) {
+  return db
+    .selectFrom("campaign")
+    .selectAll()
+    .orderBy(sql`case when status = 'nominating' then 0 when status <> 'closed' then 1 else 2 end`)
+    .orderBy("number", "desc")
+    .executeTakeFirst();
+}
+
 /** The number and year a new campaign most likely has: the next after the latest, not before this year. */
 export async function nextCampaignNumber(db: DB): Promise<{ number: number; year: number }> {
   const last = await latestCampaign(db);

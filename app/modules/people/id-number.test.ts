@@ -14,6 +14,11 @@ describe("parseIdNumber", () => {
     });
   });
 
+  it("reads full-width digits and ｘ as a Chinese phone keyboard types them", () => {
+    const fullWidth = "１１０１０５ １９４９１２３１ ００２ｘ";
+    expect(parseIdNumber(fullWidth)).toMatchObject({ ok: true, value: { idNumber: STANDARD_FEMALE } });
+  });
+
   it("refuses the standard's 1880-born example as an implausible birth year for a worker", () => {
     expect(parseIdNumber(STANDARD_MALE)).toEqual({ ok: false, message: "身份证号码中的出生日期 1880-01-01 不合理" });
     expect(parseIdNumber("440524198001010013")).toMatchObject({ ok: true, value: { birthDate: "1980-01-01", sex: "M" } });

@@ -26,8 +26,9 @@ export function checkCharacter(first17: string): string {
   return CHECK_CHARS[sum % 11];
 }
 
+/** As people type it on a phone: full-width digits and ｘ (a Chinese keyboard's), spaces, a lower-case x. */
 export function normaliseIdNumber(input: string): string {
-  return input.replace(/\s+/g, "").toUpperCase();
+  return input.normalize("NFKC").replace(/\s+/g, "").toUpperCase();
 }
 
 export function parseIdNumber(input: string, today: Date = new Date()): IdNumberResult {
