@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
+import { qrSvg } from "~/lib/qr.server";
 import { formatDate } from "~/lib/format";
 import { notFound } from "~/lib/http.server";
 import { verifyCertificate } from "~/modules/events/events.server";
@@ -10,14 +11,16 @@ import { KIND_LABELS } from "~/modules/events/reach";
 export const meta: MetaFunction = () => [{ title: "交流培训结业证书 · 匠心" }];
 
 /** The printable certificate; its code is its key, so it opens without signing in, like the check page. */
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const certificate = await verifyCertificate(getDb(), String(params.code ?? ""));
   if (!certificate) throw notFound("证书不存在");
-  return json({ certificate }, { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } });
+  // Printed on the certificate: the public check page for this code, as a QR and written out.
+  const checkAt = new URL(`/verify?code=${certificate.certificate_code}`, request.url).toString();
+  return json({ certificate, checkAt, qr: await qrSvg(checkAt) }, { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } });
 }
 
 export default function Certificate() {
-  const { certificate: c } = useLoaderData<typeof loader>();
+  const { certificate: c, checkAt, qr } = useLoaderData<typeof loader>();
   return (
     <section className="certificate">
       <p className="no-print actions">
@@ -37,9 +40,15 @@ export default function Certificate() {
           <br />
           {formatDate(c.ends_at)}
         </p>
-        <p className="certificate-code">
-          证书编号 <span className="mono">{c.certificate_code}</span> · 可在本平台“证书查验”页面核验
-        </p>
+        <div className="certificate-check">
+          {/* Our own SVG, made on the server from the check address: no script, nothing from elsewhere. */}
+          <div className="qr" role="img" aria-label="核验二维码" dangerouslySetInnerHTML={{ __html: qr }} />
+          <p className="certificate-code">
+            证书编号 <span className="mono">{c.certificate_code}</span>
+            <br />
+            扫码或访问 <span className="mono">{checkAt}</span> 核验
+          </p>
+        </div>
       </div>
     </section>
   );

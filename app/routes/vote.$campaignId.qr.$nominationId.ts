@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import QRCode from "qrcode";
 import { getDb } from "~/db.server";
+import { qrSvg } from "~/lib/qr.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { publicCandidates } from "~/modules/voting/voting.server";
 
@@ -11,6 +11,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const candidates = await publicCandidates(getDb(), campaignId);
   if (!candidates.some((c) => c.id === nominationId)) throw notFound("没有这位候选人");
   const link = new URL(`/vote/${campaignId}#c-${nominationId}`, request.url).toString();
-  const svg = await QRCode.toString(link, { type: "svg", margin: 2, errorCorrectionLevel: "M" });
+  const svg = await qrSvg(link);
   return new Response(svg, { headers: { "Content-Type": "image/svg+xml; charset=utf-8", "Cache-Control": "public, max-age=3600" } });
 }

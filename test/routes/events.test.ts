@@ -138,6 +138,12 @@ describe("events through the pages", () => {
     const checked = await jsonOf(await call(verify.loader, { db: t.db, path: `/verify?code=${certificate_code}` }));
     expect(checked.result).toMatchObject({ name: "持证人", title: "已结束的培训", hours: 2 });
     expect(JSON.stringify(checked)).not.toContain(person.idNumber);
-    expect((await call(certificate.loader, { db: t.db, path: `/certificates/${certificate_code}`, params: { code: certificate_code! } })).status).toBe(200);
+    const printed = await call(certificate.loader, { db: t.db, path: `/certificates/${certificate_code}`, params: { code: certificate_code! } });
+    expect(printed.status).toBe(200);
+    // The printed certificate carries the check address, written out and as a QR code.
+    const sheet = await jsonOf(printed);
+    expect(sheet.checkAt).toBe(`http://jiangxin.test/verify?code=${certificate_code}`);
+    expect(sheet.qr).toMatch(/^<svg[^>]*>.*<\/svg>\s*$/s);
+    expect(sheet.qr).not.toMatch(/<script|href=/);
   });
 });
