@@ -3,6 +3,8 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CoverageList } from "~/components/CoverageList";
 import { getDb } from "~/db.server";
+import { qrSvg } from "~/lib/qr.server";
+import { QrCode } from "~/components/QrCode";
 import { idParam, notFound } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { publicProfile } from "~/modules/showcase/showcase.server";
@@ -10,14 +12,16 @@ import { publicProfile } from "~/modules/showcase/showcase.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`) : [{ title: "台州工匠" }];
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const profile = await publicProfile(getDb(), idParam(params.personId));
   if (!profile) throw notFound("未找到该工匠的公开信息");
-  return json({ profile });
+  // A share code for posters and WeChat groups: this page's own address.
+  const address = new URL(`/showcase/craftsmen/${profile.id}`, request.url).toString();
+  return json({ profile, address, qr: await qrSvg(address) });
 }
 
 export default function CraftsmanProfile() {
-  const { profile: p } = useLoaderData<typeof loader>();
+  const { profile: p, address, qr } = useLoaderData<typeof loader>();
   return (
     <section className="profile">
       <p className="no-print">
@@ -51,6 +55,12 @@ export default function CraftsmanProfile() {
         </div>
       ) : null}
       <CoverageList items={p.coverage} />
+      <div className="card share">
+        <QrCode svg={qr} label={`${p.name}的主页二维码`} />
+        <p className="small">
+          扫码或转发分享：<span className="mono">{address}</span>
+        </p>
+      </div>
       <p className="no-print">
         <button type="button" className="button" onClick={() => window.print()}>
           打印个人简介

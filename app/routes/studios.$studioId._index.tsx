@@ -100,7 +100,7 @@ export default function StudioPage() {
           <>
             <dt>授牌</dt>
             <dd>
-              {studio.plaque_number}（{studio.accredited_on}）
+              {studio.plaque_number}（{studio.accredited_on}） · <Link to={`/studios/${studio.id}/plaque`}>打印牌匾</Link>
             </dd>
           </>
         ) : null}

@@ -407,6 +407,8 @@ beforeAll(async () => {
         revoke: { form: { step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+-" },
       },
     },
+    // The plaque sheet: who may see the studio may print its plaque.
+    "studios.$studioId.plaque": { path: `/studios/${studio.id}/plaque`, params: { studioId: String(studio.id) }, loader: "L+-+-+-" },
     "studios.$studioId.apprentices.new": {
       path: `/studios/${studio.id}/apprentices/new`,
       params: { studioId: String(studio.id) },

@@ -1,0 +1,41 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { QrCode } from "~/components/QrCode";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { qrSvg } from "~/lib/qr.server";
+import { studioForViewer } from "~/modules/studios/studios.server";
+
+export const meta: MetaFunction = () => [{ title: "工作室牌匾 · 匠心" }];
+
+/** The plaque sheet to print on A4: the studio's name, its plaque number, and a QR to its public page. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const studio = granted(await studioForViewer(getDb(), user, idParam(params.studioId)));
+  if (!studio.plaque_number) throw json({ error: "工作室尚未授牌，没有牌匾" }, { status: 409 });
+  const address = new URL(`/showcase/studios/${studio.id}`, request.url).toString();
+  return json({ name: studio.name, plaque: studio.plaque_number, accreditedOn: studio.accredited_on, address, qr: await qrSvg(address) });
+}
+
+export default function Plaque() {
+  const p = useLoaderData<typeof loader>();
+  return (
+    <section className="plaque">
+      <p className="no-print actions">
+        <button type="button" className="button primary" onClick={() => window.print()}>
+          打印牌匾
+        </button>
+      </p>
+      <div className="plaque-sheet">
+        <p className="plaque-issuer">台州市总工会</p>
+        <h1>{p.name}</h1>
+        <p className="plaque-number">编号 {p.plaque}</p>
+        <QrCode svg={p.qr} label={`${p.name}公开页面的二维码`} />
+        <p className="plaque-address">扫码了解工作室：{p.address}</p>
+        <p className="plaque-date">{p.accreditedOn} 授牌</p>
+      </div>
+    </section>
+  );
+}
