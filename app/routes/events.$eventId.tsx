@@ -151,6 +151,11 @@ export default function EventPage() {
             {event.checkin_code}
           </p>
           <p className="hint">活动开始前30分钟至结束时有效。参加者在手机上打开“交流培训 → 扫码/输码签到”输入此码。</p>
+          <p>
+            <Link className="button primary" to={`/events/${event.id}/qr`}>
+              现场显示签到二维码
+            </Link>
+          </p>
         </div>
       ) : null}
 

@@ -212,7 +212,15 @@ beforeAll(async () => {
     "certificates.$code": { path: `/certificates/${attended.certificate_code}`, params: { code: attended.certificate_code! }, loader: "+++++++" },
     // The studio's coming event: its code is right, but check-in has not opened yet. Officers have
     // no person record to check in with.
-    checkin: { path: "/checkin", loader: "L+++++-", actions: { checkin: { form: { code: studioEvent.checkin_code }, expect: "L++----" } } },
+    checkin: {
+      path: "/checkin",
+      loader: "L+++++-",
+      actions: {
+        checkin: { form: { code: studioEvent.checkin_code }, expect: "L++----" },
+        // A stale token: every craftsman is told to scan again (409), the others have no person to check in.
+        scan: { form: { intent: "scan", e: String(attended.event_id), t: "1.0123456789abcdef" }, expect: "L++----" },
+      },
+    },
     "dashboard.export": { path: "/dashboard/export", loader: "L--+++-" },
     dashboard: { path: "/dashboard", loader: "L--+++-", actions: { plan: { form: {}, expect: "L----+-" } } },
     evaluations: {
@@ -234,6 +242,7 @@ beforeAll(async () => {
         certificate: { form: { intent: "certificate", participantId: String(attended.id) }, expect: "L+-+-+-" },
       },
     },
+    "events.$eventId_.qr": { path: `/events/${attended.event_id}/qr`, params: { eventId: String(attended.event_id) }, loader: "L--+-+-" },
     "events.$eventId_.edit": {
       path: `/events/${attended.event_id}/edit`,
       params: { eventId: String(attended.event_id) },

@@ -372,6 +372,20 @@ beforeAll(async () => {
       code: [null, "", "12345", "ABCDEFG", "<svg>", "' or 1=1", "ÄÖÜ123"],
     },
   );
+  // A scanned QR code that is not one of ours: stale, forged, another shape, another event.
+  spoil(
+    {
+      fn: checkin.action,
+      path: "/checkin",
+      as: users.craftsman,
+      label: "check-in scan",
+      form: { intent: "scan", e: String(event.id), t: "1.0123456789abcdef" },
+    },
+    {
+      t: [null, "", "1.0123456789abcdef", "99999999999999.0123456789abcdef", "1.XYZ", LONG],
+      e: [null, "abc", "99999999999", "0"],
+    },
+  );
 
   // Files: evidence photos, the 汇总表, proof of study.
   const milestone = { intent: "milestone", kind: "skill_upgrade", occurredOn: "2021-05-01", fromLevel: "中级工", toLevel: "高级工", certificateNumber: "ZJ-1" };

@@ -7,6 +7,8 @@ import * as list from "../../app/routes/events._index";
 import * as exportRoute from "../../app/routes/events.export";
 import * as newEvent from "../../app/routes/events.new";
 import * as verify from "../../app/routes/verify";
+import * as qrScreen from "../../app/routes/events.$eventId_.qr";
+import { checkinToken } from "../../app/modules/events/events.server";
 import { useTestDb } from "../db";
 import { makePerson, makeUser, unitId } from "../factories";
 import { call, jsonOf } from "../http";
@@ -145,5 +147,50 @@ describe("events through the pages", () => {
     expect(sheet.checkAt).toBe(`http://jiangxin.test/verify?code=${certificate_code}`);
     expect(sheet.qr).toMatch(/^<svg[^>]*>.*<\/svg>\s*$/s);
     expect(sheet.qr).not.toMatch(/<script|href=/);
+  });
+});
+
+describe("checking in by the organiser's QR code", () => {
+  it("shows the organiser a changing code, and checks in the craftsman who scans it with one tap", async () => {
+    const organiser = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const other = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const craftsman = await makeUser(t.db, "craftsman", { personId: (await makePerson(t.db, { unit: "wenling" })).id });
+    const event = await t.db
+      .insertInto("event")
+      .values({
+        title: "正在进行的培训",
+        kind: "training",
+        org_unit_id: await unitId(t.db, "wenling"),
+        starts_at: new Date(Date.now() - 3_600_000),
+        ends_at: new Date(Date.now() + 3_600_000),
+        channel: "offline",
+        place: "会议室",
+        checkin_code: "QRCODE",
+        created_by: organiser.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const params = { eventId: String(event.id) };
+    const screen = await jsonOf(await call(qrScreen.loader, { db: t.db, path: `/events/${event.id}/qr`, params, as: organiser }));
+    expect(screen).toMatchObject({ title: "正在进行的培训", code: "QRCODE" });
+    expect(screen.qr).toMatch(/^<svg/);
+    expect(screen.changesAt - Date.now()).toBeLessThanOrEqual(30_000);
+    expect((await call(qrScreen.loader, { db: t.db, path: `/events/${event.id}/qr`, params, as: other })).status).toBe(403);
+
+    const { token } = checkinToken(event.id);
+    const landing = await jsonOf(await call(checkin.loader, { db: t.db, path: `/checkin?e=${event.id}&t=${token}`, as: craftsman }));
+    expect(landing.scan).toEqual({ e: event.id, t: token });
+    const done = await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { intent: "scan", e: String(event.id), t: token } });
+    expect(await jsonOf(done)).toMatchObject({ ok: true, message: "签到成功", title: "正在进行的培训" });
+    const forged = await call(checkin.action, {
+      db: t.db,
+      path: "/checkin",
+      as: craftsman,
+      form: { intent: "scan", e: String(event.id), t: "1.0123456789abcdef" },
+    });
+    expect(forged.status).toBe(409);
+    // Not signed in: to the sign-in page, and back to the scanned address after it.
+    const anonymous = await call(checkin.loader, { db: t.db, path: `/checkin?e=${event.id}&t=${token}` });
+    expect(anonymous.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(`/checkin?e=${event.id}&t=${token}`)}`);
   });
 });

@@ -6,6 +6,8 @@ import {
   addParticipant,
   checkInByCode,
   checkInByOrganiser,
+  checkInByToken,
+  checkinToken,
   createEvent,
   eventForViewer,
   eventsOfPerson,
@@ -166,5 +168,48 @@ describe("a cross-region exchange", () => {
     const otherLeader = await makeUser(t.db, "craftsman");
     expect((await eventForViewer(t.db, otherLeader, event.id)).status).toBe(403);
     expect((await eventForViewer(t.db, leader, event.id)).status).toBe(200);
+  });
+});
+
+describe("the rotating check-in QR code", () => {
+  it("checks a craftsman in for two minutes after the code was shown, for its own event only, inside the window", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const input = (title: string) =>
+      eventSchema.parse({
+        title,
+        kind: "training",
+        organiser: `unit:${officer.orgUnitId}`,
+        startsAt: "2026-07-01T09:00",
+        endsAt: "2026-07-01T12:00",
+        channel: "offline",
+        place: "温岭市职工服务中心",
+      });
+    const created = await createEvent(t.db, officer, input("扫码签到的培训"));
+    const other = await createEvent(t.db, officer, input("另一场培训"));
+    if (!created.ok || !other.ok) throw new Error("not created");
+    const craftsman = await makeUser(t.db, "craftsman", { personId: (await makePerson(t.db, { unit: "wenling" })).id });
+    const shown = new Date("2026-07-01T09:10:00+08:00");
+    const { token, changesAt } = checkinToken(created.id, shown);
+    expect(changesAt.getTime() - shown.getTime()).toBeLessThanOrEqual(30_000);
+    // Stale after two minutes; no good for another event; a forged signature is nothing.
+    expect(await checkInByToken(t.db, craftsman, created.id, token, new Date(shown.getTime() + 150_000))).toMatchObject({ ok: false, status: 409 });
+    expect(await checkInByToken(t.db, craftsman, other.id, token, shown)).toMatchObject({ ok: false, status: 409 });
+    expect(await checkInByToken(t.db, craftsman, created.id, `${token.split(".")[0]}.0000000000000000`, shown)).toMatchObject({ ok: false, status: 409 });
+    // Shown at 08:00, before the window opens at 08:30: the code is fresh but the door is not open.
+    const early = new Date("2026-07-01T08:00:00+08:00");
+    expect(await checkInByToken(t.db, craftsman, created.id, checkinToken(created.id, early).token, early)).toMatchObject({
+      ok: false,
+      message: "签到尚未开始（活动开始前30分钟开放）",
+    });
+    expect(await checkInByToken(t.db, craftsman, created.id, token, new Date(shown.getTime() + 90_000))).toMatchObject({ ok: true, already: false });
+    expect(await checkInByToken(t.db, craftsman, created.id, token, new Date(shown.getTime() + 95_000))).toMatchObject({ ok: true, already: true });
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select("after")
+      .where("entity_type", "=", "event")
+      .where("entity_id", "=", String(created.id))
+      .where("action", "=", "checkin")
+      .execute();
+    expect(history.map((h) => (h.after as { via: string }).via)).toEqual(["qr"]);
   });
 });

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import ExcelJS from "exceljs";
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from "kysely";
 import type { DB } from "~db";
 import type { Database, EventKind } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
@@ -8,7 +8,7 @@ import { PAGE_SIZE, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
-import { lookupHash } from "~/modules/people/pii.server";
+import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
 import { canManageEvent, canViewEvent } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
 import type { EventInput } from "~/modules/events/schema";
@@ -330,6 +330,49 @@ export async function checkInByCode(db: DB, actor: SessionUser, code: string, no
   if (!actor.personId) return { ok: false, status: 403, message: "请使用本人的工匠账号签到" };
   const event = await db.selectFrom("event").selectAll().where("checkin_code", "=", code).orderBy("starts_at", "desc").executeTakeFirst();
   if (!event) return { ok: false, status: 404, message: "签到码不正确" };
+  return selfCheckIn(db, actor, event, "code", now);
+}
+
+/** The rotating QR code's step: a new code every 30 seconds. */
+const QR_STEP_MS = 30_000;
+const QR_GRACE_STEPS = 3;
+
+const qrMac = (eventId: number, step: number) => crypto.createHmac("sha256", checkinSecret()).update(`${eventId}.${step}`).digest("hex").slice(0, 16);
+
+/** What the organiser's screen shows now: a token for this event and this 30-second step. */
+export function checkinToken(eventId: number, now = new Date()): { token: string; changesAt: Date } {
+  const step = Math.floor(now.getTime() / QR_STEP_MS);
+  return { token: `${step}.${qrMac(eventId, step)}`, changesAt: new Date((step + 1) * QR_STEP_MS) };
+}
+
+/**
+ * A craftsman checks in by scanning the organiser's screen. The token is good for two minutes (its
+ * own step and three more: time to sign in first on a phone that was not), so a photo passed round
+ * a group is soon dead; and only inside the event's check-in window.
+ */
+export async function checkInByToken(db: DB, actor: SessionUser, eventId: number, token: string, now = new Date()): Promise<CodeCheckin> {
+  if (!actor.personId) return { ok: false, status: 403, message: "请使用本人的工匠账号签到" };
+  const [stepText, mac] = token.split(".");
+  const step = Number(stepText);
+  const current = Math.floor(now.getTime() / QR_STEP_MS);
+  const fresh = /^\d{1,12}$/.test(stepText ?? "") && step <= current && step >= current - QR_GRACE_STEPS;
+  const expected = fresh ? qrMac(eventId, step) : "";
+  if (!fresh || !mac || mac.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
+    return { ok: false, status: 409, message: "二维码已过期，请重新扫描现场屏幕上的二维码" };
+  }
+  const event = await db.selectFrom("event").selectAll().where("id", "=", eventId).executeTakeFirst();
+  if (!event) return { ok: false, status: 404, message: "活动不存在" };
+  return selfCheckIn(db, actor, event, "qr", now);
+}
+
+type EventRow = Selectable<Database["event"]>;
+
+/**
+ * A signed-in craftsman checks themself in, by the code the organiser announces or the QR on their
+ * screen. Only from half an hour before the start until the end; a second check-in only repeats
+ * the first. (Both are kept as a check-in "by code"; the history says which.)
+ */
+async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "code" | "qr", now: Date): Promise<CodeCheckin> {
   if (!checkinOpen(event, now)) {
     return { ok: false, status: 409, message: finished(event, now) ? "活动已结束，签到码已失效" : "签到尚未开始（活动开始前30分钟开放）" };
   }
@@ -365,7 +408,7 @@ export async function checkInByCode(db: DB, actor: SessionUser, code: string, no
           })
           .execute();
       }
-      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "checkin", after: { personId: actor.personId, via: "code" } });
+      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "checkin", after: { personId: actor.personId, via } });
       return { ok: true, eventId: event.id, title: event.title, already: false };
     });
   } catch (error) {

@@ -85,3 +85,9 @@ export const eventFilterSchema = z.object({
   reach: z.enum(["unit", "industry", "region"]).optional().catch(undefined),
   page: queryParam.page(),
 });
+
+/** The organiser's rotating QR code, as it arrives on /checkin: the event, and the step's token. */
+export const checkinScanSchema = z.object({
+  e: recordId("二维码无效，请重新扫描"),
+  t: z.string({ error: "二维码无效，请重新扫描" }).regex(/^\d{1,12}\.[0-9a-f]{16}$/, "二维码无效，请重新扫描"),
+});

@@ -12,7 +12,7 @@ import { env } from "~db/env";
 
 const CIPHER_VERSION = "v1";
 
-let cached: { enc: Buffer; mac: Buffer; vote: Buffer; challenge: Buffer } | undefined;
+let cached: { enc: Buffer; mac: Buffer; vote: Buffer; challenge: Buffer; checkin: Buffer } | undefined;
 
 function parseMasterKey(text: string): Buffer {
   const trimmed = text.trim();
@@ -48,7 +48,13 @@ function keys() {
   if (!cached) {
     const master = loadMasterKey();
     const derive = (label: string) => Buffer.from(crypto.hkdfSync("sha256", master, Buffer.alloc(0), `jiangxin ${label}`, 32));
-    cached = { enc: derive("pii-encryption"), mac: derive("pii-lookup-hmac"), vote: derive("vote-voter-hmac"), challenge: derive("vote-challenge-hmac") };
+    cached = {
+      enc: derive("pii-encryption"),
+      mac: derive("pii-lookup-hmac"),
+      vote: derive("vote-voter-hmac"),
+      challenge: derive("vote-challenge-hmac"),
+      checkin: derive("checkin-qr-hmac"),
+    };
   }
   return cached;
 }
@@ -95,4 +101,9 @@ export function voterHash(campaignId: number, normalised: string): string {
 /** The secret the vote's proof-of-work challenges are signed with. */
 export function challengeSecret(): string {
   return keys().challenge.toString("hex");
+}
+
+/** The key the events' rotating check-in QR codes are signed with. */
+export function checkinSecret(): Buffer {
+  return keys().checkin;
 }
