@@ -1,4 +1,5 @@
-import type { Browser } from "playwright-core";
+import jsQR from "jsqr";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, launchChromium, signedIn } from "./browser";
 
@@ -12,6 +13,24 @@ afterAll(async () => {
 
 /** A datetime-local value in Beijing time, minutes from now. */
 const local = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+
+/** Reads the QR code drawn in `selector` back to its text, as a phone camera would. */
+async function decodeQr(page: Page, selector: string): Promise<string | null> {
+  const image = await page.evaluate(async (sel) => {
+    const svg = document.querySelector(`${sel} svg`)!;
+    const img = new Image();
+    img.src = `data:image/svg+xml;base64,${btoa(new XMLSerializer().serializeToString(svg))}`;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 400;
+    const context = canvas.getContext("2d")!;
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, 400, 400);
+    context.drawImage(img, 0, 0, 400, 400);
+    return Array.from(context.getImageData(0, 0, 400, 400).data);
+  }, selector);
+  return jsQR(Uint8ClampedArray.from(image), 400, 400)?.data ?? null;
+}
 
 describe("an exchange event in the browser", () => {
   it("温岭 runs an event, the craftsman checks in on a phone with its code, and a certificate passes the public check", async () => {
@@ -59,5 +78,35 @@ describe("an exchange event in the browser", () => {
     await page.getByRole("button", { name: "查验" }).click();
     await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("查无此证书");
     for (const ctx of [organiser.context(), craftsman.context(), visitor]) await ctx.close();
+  });
+
+  it("checks the craftsman in by scanning the organiser's changing QR code, and the certificate's code leads to its check", async () => {
+    const organiser = await signedIn(browser, "event-qr-organise", "wenling");
+    await organiser.goto(`${baseUrl()}/events/new`);
+    await organiser.getByLabel("活动名称").fill("扫码签到演练");
+    await organiser.getByLabel("活动类型").selectOption("training");
+    await organiser.getByLabel("开始时间").fill(local(-10));
+    await organiser.getByLabel("结束时间").fill(local(90));
+    await organiser.getByLabel("地点或线上渠道").fill("温岭市职工服务中心");
+    await organiser.getByRole("button", { name: "创建活动" }).click();
+    await organiser.waitForURL(/\/events\/\d+$/);
+    await organiser.getByRole("link", { name: "现场显示签到二维码" }).click();
+    await organiser.waitForURL(/\/events\/\d+\/qr$/);
+    const scanned = await decodeQr(organiser, ".checkin-qr");
+    expect(scanned).toMatch(new RegExp(`^${baseUrl()}/checkin\\?e=\\d+&t=\\d+\\.[0-9a-f]{16}$`));
+
+    const craftsman = await signedIn(browser, "event-qr-checkin", "craftsman");
+    await craftsman.goto(scanned!);
+    await craftsman.getByRole("button", { name: "确认签到" }).click();
+    await expect.poll(() => craftsman.getByRole("status").first().textContent()).toContain("签到成功");
+    await expect.poll(() => craftsman.getByRole("status").first().textContent()).toContain("扫码签到演练");
+
+    // The seeded certificate's QR code is its public check.
+    await craftsman.goto(`${baseUrl()}/events`);
+    await craftsman.getByRole("link", { name: "精密加工技艺切磋会" }).click();
+    await craftsman.getByRole("link", { name: "查看证书" }).click();
+    await craftsman.waitForURL(/\/certificates\/JX[A-Z0-9]{10}$/);
+    const code = craftsman.url().split("/").pop()!;
+    expect(await decodeQr(craftsman, ".certificate-check")).toBe(`${baseUrl()}/verify?code=${code}`);
   });
 });
