@@ -13,10 +13,12 @@ import { filesOf, readForm } from "~/lib/upload.server";
 import { historyOf } from "~/modules/audit/audit.server";
 import { availableSteps, canEditApplication, canUploadGraduation, SUBSIDY_STATUS_LABELS, subsidyWorkflow } from "~/modules/subsidies/policy";
 import { ATTACHMENT_LABELS, STUDY_MODE_LABELS, stepSchema } from "~/modules/subsidies/schema";
-import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
+import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, removeAttachment, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { todayInTaizhou } from "~/lib/time";
 import { BackLink } from "~/components/BackLink";
 import { StepForm } from "~/components/StepForm";
+import { ConfirmSubmit } from "~/components/forms";
+import { recordId } from "~/lib/validation";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助申请 · 匠心" }];
 
@@ -43,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const attachSchema = z.object({ kind: z.enum(["admission", "receipt", "graduation"]) });
+const detachSchema = z.object({ attachmentId: recordId("材料不存在"), confirmed: z.literal("1", { error: "请确认删除" }) });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "subsidy.read");
@@ -55,6 +58,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const kind = attachSchema.safeParse(Object.fromEntries(form.formData));
     if (!kind.success) return unknownIntent();
     const result = await addAttachments(db, user, app, kind.data.kind, await filesOf(form.formData, "files"));
+    if (!result.ok) return json({ intent, message: result.message, reasons: [] as string[] }, { status: result.status });
+    return json({ intent, message: null, reasons: [] as string[] });
+  }
+  if (intent === "detach") {
+    const parsed = detachSchema.safeParse(Object.fromEntries(form.formData));
+    if (!parsed.success) return json({ intent, message: parsed.error.issues[0].message, reasons: [] as string[] }, { status: 400 });
+    const result = await removeAttachment(db, user, app, parsed.data.attachmentId);
     if (!result.ok) return json({ intent, message: result.message, reasons: [] as string[] }, { status: result.status });
     return json({ intent, message: null, reasons: [] as string[] });
   }
@@ -142,6 +152,13 @@ export default function SubsidyPage() {
               <a href={`/subsidy-files/${a.id}`} target="_blank" rel="noreferrer">
                 {a.filename}
               </a>
+              {canEdit && a.kind !== "graduation" ? (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="intent" value="detach" />
+                  <input type="hidden" name="attachmentId" value={a.id} />
+                  <ConfirmSubmit label="删除" confirm={`删除“${a.filename}”？删除后可重新上传。`} />
+                </Form>
+              ) : null}
             </li>
           ))}
         </ul>

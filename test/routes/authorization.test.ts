@@ -437,7 +437,12 @@ beforeAll(async () => {
       path: `/subsidies/${application.id}`,
       params: { applicationId: String(application.id) },
       loader: "L--+-+-",
-      actions: { attach: { form: { intent: "attach" }, expect: "L--+-+-" }, step: { form: { intent: "step", step: "close" }, expect: "L--+-+-" } },
+      actions: {
+        attach: { form: { intent: "attach" }, expect: "L--+-+-" },
+        step: { form: { intent: "step", step: "close" }, expect: "L--+-+-" },
+        // Taking a file back is the applicant's alone, and only while they may edit: nobody here.
+        detach: { form: { intent: "detach", attachmentId: String(attachment.id), confirmed: "1" }, expect: "L------" },
+      },
     },
     "subsidies.$applicationId.edit": {
       path: `/subsidies/${application.id}/edit`,

@@ -678,6 +678,13 @@ beforeAll(async () => {
   attempts.push({ ...inboxPost, name: "inbox: forged intent", fields: { intent: "delete-all" } });
   const subsidyAttach = { fn: subsidyPage.action, path: `/subsidies/${application.id}`, params: { applicationId: String(application.id) }, as: users.wenling };
   attempts.push({ ...subsidyAttach, name: "subsidy proof: program named .pdf", fields: { intent: "attach", kind: "receipt", file: exeAsJpg } });
+  for (const form of [
+    { intent: "detach", attachmentId: "abc", confirmed: "1" },
+    { intent: "detach", attachmentId: "99999999999", confirmed: "1" },
+    { intent: "detach", attachmentId: "1" },
+  ]) {
+    attempts.push({ ...subsidyAttach, name: `subsidy proof removal ${JSON.stringify(form)}`, fields: form });
+  }
 
   // Forged intents and steps, and ids that are not ids.
   const studioParams = { fn: studioPage.action, path: `/studios/${studio.id}`, params: { studioId: String(studio.id) }, as: users.city };

@@ -125,10 +125,43 @@ describe("subsidies through the pages", () => {
     expect(early.status).toBe(400);
     expect((await jsonOf(early)).reasons).toEqual(["请上传学费收据"]);
     await upload(craftsman, id, "receipt", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], "收据.png"));
+    // A blurry photo taken back while the application is still the applicant's to edit.
+    await upload(craftsman, id, "receipt", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], "模糊的收据.png"));
+    const blurry = await t.db
+      .selectFrom("subsidy_attachment")
+      .select("id")
+      .where("application_id", "=", id)
+      .where("filename", "=", "模糊的收据.png")
+      .executeTakeFirstOrThrow();
+    const detach = (as: typeof city, extra: Record<string, string> = { confirmed: "1" }) =>
+      call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "detach", attachmentId: String(blurry.id), ...extra } });
+    expect((await detach(craftsman, {})).status).toBe(400);
+    expect((await detach(county)).status).toBe(403);
+    expect((await detach(craftsman)).status).toBe(200);
+    expect((await detach(craftsman)).status).toBe(404);
+    expect(await t.db.selectFrom("subsidy_attachment").select("filename").where("application_id", "=", id).orderBy("id").execute()).toEqual([
+      { filename: "录取.pdf" },
+      { filename: "收据.png" },
+    ]);
     const step = (as: typeof city, s: string, expected: string, extra: Record<string, string> = {}) =>
       call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "step", step: s, expected, confirmed: "1", ...extra } });
     expect((await step(craftsman, "submit", "draft")).status).toBe(200);
     expect((await step(craftsman, "county_approve", "submitted")).status).toBe(403);
+    // Submitted: the files are the county's to judge now, not the applicant's to take back.
+    const receipt = await t.db
+      .selectFrom("subsidy_attachment")
+      .select("id")
+      .where("application_id", "=", id)
+      .where("kind", "=", "receipt")
+      .executeTakeFirstOrThrow();
+    const late = await call(detail.action, {
+      db: t.db,
+      path: `/subsidies/${id}`,
+      params,
+      as: craftsman,
+      form: { intent: "detach", attachmentId: String(receipt.id), confirmed: "1" },
+    });
+    expect(late.status).toBe(403);
     expect((await step(county, "county_approve", "submitted")).status).toBe(200);
     const page = await jsonOf(await call(detail.loader, { db: t.db, path: `/subsidies/${id}`, params, as: city }));
     expect(page.budget).toMatchObject({ budget: 50000000, remaining: 50000000 });

@@ -13,6 +13,6 @@ const STEP_ACTIONS = {
   subsidy_close: "核实毕业证书并结案",
 } as const satisfies Record<`subsidy_${SubsidyStep}`, string>;
 
-export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", { create: "新建", update: "修改", attach: "上传材料", ...STEP_ACTIONS });
+export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", { create: "新建", update: "修改", attach: "上传材料", detach: "删除材料", ...STEP_ACTIONS });
 
 export const SUBSIDY_POLICY_AUDIT = auditTrail("subsidy_policy", "补助政策", { create: "新建", update: "修改" });

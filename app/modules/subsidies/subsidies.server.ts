@@ -257,7 +257,7 @@ export async function attachmentsOf(db: DB, applicationId: number) {
     .execute();
 }
 
-export type AttachResult = { ok: true } | { ok: false; status: 400 | 403; message: string };
+export type AttachResult = { ok: true } | { ok: false; status: 400 | 403 | 404; message: string };
 
 export async function addAttachments(
   db: DB,
@@ -283,6 +283,32 @@ export async function addAttachments(
     await recordAudit(tx, SUBSIDY_AUDIT, { actor, id: app.id, unit: app.org_unit_id, action: "attach", after: { kind, files: checked.map((f) => f.name) } });
   });
   return { ok: true };
+}
+
+/**
+ * The applicant takes a file back while the application is theirs to edit (a draft, or returned:
+ * the blurry receipt the county asked to replace). Its removal is kept in the history.
+ */
+export async function removeAttachment(db: DB, actor: SessionUser, app: ApplicationView, attachmentId: number): Promise<AttachResult> {
+  if (!canEditApplication(actor, app)) return { ok: false, status: 403, message: "当前状态下不能删除材料" };
+  return db.transaction().execute(async (tx): Promise<AttachResult> => {
+    const removed = await tx
+      .deleteFrom("subsidy_attachment")
+      .where("id", "=", attachmentId)
+      .where("application_id", "=", app.id)
+      .where("kind", "!=", "graduation")
+      .returning(["filename", "kind"])
+      .executeTakeFirst();
+    if (!removed) return { ok: false, status: 404, message: "材料不存在" };
+    await recordAudit(tx, SUBSIDY_AUDIT, {
+      actor,
+      id: app.id,
+      unit: app.org_unit_id,
+      action: "detach",
+      before: { kind: removed.kind, file: removed.filename },
+    });
+    return { ok: true };
+  });
 }
 
 export async function attachmentForViewer(
