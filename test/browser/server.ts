@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -47,12 +48,27 @@ export async function signInOverHttp(url: string, username: string, password = "
 }
 
 /**
+ * A port nothing listens on, as the system hands it out (a random pick in the ephemeral range can
+ * land on one an outgoing connection of this very run is using).
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
  * Starts the production server the way `npm start` does (build if needed, migrate, demo seed),
  * on a free port, against an empty embedded database of its own unless `env` names DATABASE_URL.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "jiangxin-server-"));
-  const port = String(40000 + Math.floor(Math.random() * 20000));
+  const port = String(await freePort());
   let output = "";
   const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["app/cli/start.ts"], {
     cwd: root,
