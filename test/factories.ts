@@ -4,7 +4,7 @@ import type { SessionUser } from "../app/auth/roles";
 import type { Insertable } from "kysely";
 import { solveChallenge, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
-import type { CampaignStatus, Role, VoteRuleTable } from "../db/types";
+import type { CampaignStatus, Role, StudioTable, VoteRuleTable } from "../db/types";
 import { newChallenge } from "../app/modules/voting/challenge.server";
 import { createPerson } from "../app/modules/people/people.server";
 import type { PersonInput } from "../app/modules/people/schema";
@@ -291,4 +291,39 @@ export async function makeVoteRules(db: DB, campaignId: number, setBy: string, o
 export async function solvedChallenge(challenge?: Challenge): Promise<string> {
   const asked = challenge ?? (await newChallenge());
   return Buffer.from(JSON.stringify({ challenge: asked, solution: await solveChallenge({ challenge: asked, deriveKey }) })).toString("base64");
+}
+
+/**
+ * A studio of a named craftsman (their award found), written straight in the state a test needs:
+ * by default running since 1 March 2026 in 温岭, the plaque numbered.
+ */
+export async function makeStudio(
+  db: DB,
+  personId: number,
+  createdBy: string,
+  columns: Partial<Pick<Insertable<StudioTable>, "name" | "status" | "accredited_on" | "plaque_number">> & { unit?: string } = {},
+) {
+  const { unit = "wenling", ...rest } = columns;
+  const award = await db.selectFrom("award").select("id").where("person_id", "=", personId).executeTakeFirstOrThrow();
+  return db
+    .insertInto("studio")
+    .values({
+      person_id: personId,
+      org_unit_id: await unitId(db, unit),
+      name: "测试工匠工作室",
+      host_enterprise: "温岭某厂",
+      industry: "泵与电机",
+      focus_sector: "advanced_manufacturing",
+      address: "温岭",
+      focus_areas: "铸造",
+      founding_plan: "带徒",
+      status: "active",
+      accredited_on: "2026-03-01",
+      plaque_number: `TZGJGZS-${personId}`,
+      award_id: award.id,
+      created_by: createdBy,
+      ...rest,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
 }

@@ -9,7 +9,7 @@ import * as studios from "../../app/routes/studios._index";
 import * as studioNew from "../../app/routes/studios.new";
 import * as plaque from "../../app/routes/studios.$studioId.plaque";
 import { useTestDb } from "../db";
-import { apprenticeForm, cookieFor, makeAwardee, makeUser, unitId } from "../factories";
+import { apprenticeForm, cookieFor, makeAwardee, makeStudio, makeUser, unitId } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
 import { type SessionUser } from "~/auth/roles";
 
@@ -288,25 +288,7 @@ describe("the plaque sheet", () => {
   it("prints an accredited studio's name, plaque number and a QR to its public page, for those who may see the studio", async () => {
     const { person, user: leader } = await makeAwardee(t.db, "wenling", "牌匾工匠");
     const city = await makeUser(t.db, "city_admin");
-    const award = await t.db.selectFrom("award").select("id").where("person_id", "=", person.id).executeTakeFirstOrThrow();
-    const studio = await t.db
-      .insertInto("studio")
-      .values({
-        person_id: person.id,
-        org_unit_id: await unitId(t.db, "wenling"),
-        name: "牌匾工匠工作室",
-        host_enterprise: "温岭某厂",
-        industry: "泵与电机",
-        focus_sector: "advanced_manufacturing",
-        address: "温岭",
-        focus_areas: "铸造",
-        founding_plan: "带徒",
-        status: "draft",
-        award_id: award.id,
-        created_by: city.id,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const studio = await makeStudio(t.db, person.id, city.id, { name: "牌匾工匠工作室", status: "draft", accredited_on: null, plaque_number: null });
     const params = { studioId: String(studio.id) };
     const path = `/studios/${studio.id}/plaque`;
     expect((await call(plaque.loader, { db: t.db, path, params, as: leader })).status).toBe(409);

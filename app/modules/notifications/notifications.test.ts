@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { apprenticeForm, makeAwardee, makeCampaign, makePerson, makeUser, subsidyForm, unitId } from "../../../test/factories";
+import { apprenticeForm, makeAwardee, makeCampaign, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
 import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema";
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
@@ -519,31 +519,11 @@ describe("the morning reminder", () => {
 describe("who hears of a studio's annual evaluation", () => {
   it("tells the studio's leader, and nobody else, that the year's result is in", async () => {
     const { person, user: leader } = await makeAwardee(t.db, "wenling", "考核对象");
-    const award = await t.db.selectFrom("award").select("id").where("person_id", "=", person.id).executeTakeFirstOrThrow();
     const city = await makeUser(t.db, "city_admin");
     const { user: neighbour } = await makeAwardee(t.db, "wenling", "旁人");
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
-    const studio = await t.db
-      .insertInto("studio")
-      .values({
-        person_id: person.id,
-        org_unit_id: await unitId(t.db, "wenling"),
-        name: "考核对象工匠工作室",
-        host_enterprise: "温岭某厂",
-        industry: "泵与电机",
-        focus_sector: "advanced_manufacturing",
-        address: "温岭",
-        focus_areas: "铸造",
-        founding_plan: "带徒",
-        status: "active",
-        accredited_on: "2025-03-01",
-        plaque_number: "TZGJGZS-301",
-        award_id: award.id,
-        created_by: city.id,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const studio = await makeStudio(t.db, person.id, city.id, { name: "考核对象工匠工作室", accredited_on: "2025-03-01", plaque_number: "TZGJGZS-301" });
     expect(await saveCriteria(t.db, city, 2025, [{ key: "apprenticesMentored", label: "带徒人数", weight: 100, target: 5 }])).toEqual({ ok: true });
     const watch = watcher({ applicant: leader, neighbour, county, otherCounty, city }, `/studios/${studio.id}`);
     expect(await gradeStudio(t.db, county, studio.id, 2025, { grade: "fail", comment: "全年未带徒" })).toEqual({ ok: true });
@@ -658,28 +638,8 @@ describe("what waits without anyone having taken a step", () => {
     const county = await makeUser(t.db, "county_officer", { unit: "linhai" });
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     const city = await makeUser(t.db, "city_admin");
-    const award = await t.db.selectFrom("award").select("id").where("person_id", "=", person.id).executeTakeFirstOrThrow();
     await recordConsent(t.db, county, person.id, { howObtained: "本人书面同意", story: "", photo: null });
-    const studio = await t.db
-      .insertInto("studio")
-      .values({
-        person_id: person.id,
-        org_unit_id: await unitId(t.db, "linhai"),
-        name: "周工技能大师工作室",
-        host_enterprise: "温岭某厂",
-        industry: "泵与电机",
-        focus_sector: "advanced_manufacturing",
-        address: "温岭",
-        focus_areas: "铸造",
-        founding_plan: "带徒",
-        status: "active",
-        accredited_on: "2026-03-01",
-        plaque_number: "TZGJGZS-302",
-        award_id: award.id,
-        created_by: city.id,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const studio = await makeStudio(t.db, person.id, city.id, { name: "周工技能大师工作室", unit: "linhai", plaque_number: "TZGJGZS-302" });
     // Other tests' campaigns may wait for the city too; only the evaluation matters here.
     const cityLabels = async (now: Date) => (await labels(city, now)).filter((l) => l.includes("考核"));
     const december = new Date("2026-12-01T02:00:00Z");
