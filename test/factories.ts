@@ -7,7 +7,7 @@ import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import type { CampaignStatus, Role, StudioTable, VoteRuleTable } from "../db/types";
 import { newChallenge } from "../app/modules/voting/challenge.server";
 import { createPerson } from "../app/modules/people/people.server";
-import type { PersonInput } from "../app/modules/people/schema";
+import type { PersonInput } from "../app/modules/people/schema.server";
 import { createUser } from "../app/modules/users/users.server";
 import { fictionalIdNumber } from "../seeds/people";
 import { createRandom } from "../app/lib/random";

@@ -1,8 +1,6 @@
-import { z } from "zod";
 import { relationTo, type Relation } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
 import type { Refusal } from "~/lib/result";
-import { confirmation, optionalText } from "~/lib/validation";
 
 /**
  * One way to write a workflow: its steps as data (who may take each, from which states, to which
@@ -52,15 +50,8 @@ export function defineWorkflow<S extends string>(noun: string) {
       /** The steps as a page offers them. */
       offered: (user: SessionUser, record: WorkflowRecord<S>) =>
         available(user, record).map((step) => ({ step, label: rule(step).label, needsReason: !!rule(step).needsReason, confirm: rule(step).confirm ?? null })),
-      /** The fields every step's form posts; a domain extends them with its own. */
-      fields: {
-        step: z.enum(names),
-        /** The state the page showed: a step taken on a stale page is refused, not applied to a newer state. */
-        expected: z.string(),
-        reason: optionalText("理由", 500),
-        /** Posted by the confirming button of an irreversible step. */
-        confirmed: confirmation(),
-      },
+      /** The step names, for the form fields every step posts (`stepFields`, on the server). */
+      names,
       /** What is wrong with a step before anything is read: a missing reason. */
       checkInput(step: Name, input: { reason: string | null }): Refusal | null {
         return rule(step).needsReason && !input.reason ? { ok: false, status: 400, message: "请说明理由", field: "reason" } : null;

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import { createDb, migrateToLatest } from "~db";
-import { createUserSchema } from "~/modules/users/schema";
+import { createUserSchema } from "~/modules/users/schema.server";
 import { createUser } from "~/modules/users/users.server";
 
 /**

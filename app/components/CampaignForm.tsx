@@ -1,8 +1,9 @@
+import type { z } from "zod";
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
-import { campaignSchema } from "~/modules/campaigns/schema";
-import { FormErrors, SubmitButton, TextField } from "~/components/forms";
+import type { campaignSchema } from "~/modules/campaigns/schema.server";
+import { FormErrors, SubmitButton } from "~/components/forms";
+import { TextField } from "~/components/fields";
 
 export function CampaignForm({
   lastResult,
@@ -13,10 +14,9 @@ export function CampaignForm({
   defaultValue?: Record<string, string>;
   intent?: string;
 }) {
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof campaignSchema>>({
     lastResult,
     defaultValue,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: campaignSchema }),
     shouldValidate: "onBlur",
   });
   return (

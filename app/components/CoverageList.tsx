@@ -1,5 +1,5 @@
 import type { Outlet } from "~db/types";
-import { OUTLET_LABELS } from "~/modules/showcase/schema";
+import { OUTLET_LABELS } from "~/modules/showcase/labels";
 
 export interface CoverageItem {
   id: number;

@@ -1,9 +1,10 @@
+import type { z } from "zod";
 import { getFormProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
-import { eventSchema } from "~/modules/events/schema";
-import { Field, FormErrors, Options, SelectField, SubmitButton, TextField } from "~/components/forms";
+import type { eventSchema } from "~/modules/events/schema.server";
+import { Field, FormErrors, Options, SubmitButton } from "~/components/forms";
+import { SelectField, TextField } from "~/components/fields";
 
 export function EventForm({
   lastResult,
@@ -18,10 +19,9 @@ export function EventForm({
   defaultValue: Record<string, string>;
   submitLabel: string;
 }) {
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof eventSchema>>({
     lastResult,
     defaultValue,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: eventSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });

@@ -1,19 +1,13 @@
+import type { z } from "zod";
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { useState } from "react";
 import { CONDITIONS } from "~/modules/nominations/eligibility";
-import {
-  CHANNEL_LABELS,
-  createNominationSchema,
-  DEEDS_SUMMARY_MAX,
-  DEEDS_SUMMARY_TARGET,
-  STORY_MAX,
-  STORY_TARGET,
-  updateNominationSchema,
-} from "~/modules/nominations/schema";
-import { Field, FormErrors, SubmitButton, TextField } from "~/components/forms";
+import type { createNominationSchema } from "~/modules/nominations/schema.server";
+import { Field, FormErrors, SubmitButton } from "~/components/forms";
+import { TextField } from "~/components/fields";
 import { PersonFields } from "~/components/PersonForm";
+import { CHANNEL_LABELS, DEEDS_SUMMARY_MAX, DEEDS_SUMMARY_TARGET, STORY_MAX, STORY_TARGET } from "~/modules/nominations/labels";
 
 type Unit = { id: number; short_name: string; kind: string };
 
@@ -60,8 +54,7 @@ export function NominationForm({
   maskedIdNumber?: string;
   maskedPhone?: string | null;
 }) {
-  const schema = mode === "create" ? createNominationSchema : updateNominationSchema;
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof createNominationSchema>>({
     lastResult,
     defaultValue: {
       channel: "union",
@@ -69,7 +62,6 @@ export function NominationForm({
       ...defaultValue,
       ...(fixedUnit ? { orgUnitId: String(fixedUnit.id), nominatingUnitId: String(fixedUnit.id) } : {}),
     },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });

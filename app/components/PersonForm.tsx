@@ -1,10 +1,11 @@
+import type { z } from "zod";
 import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type FormMetadata, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { parseIdNumber } from "~/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, INDUSTRY_SUGGESTIONS, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
-import { createPersonSchema, updatePersonSchema } from "~/modules/people/schema";
-import { Field, FormErrors, SelectField, SubmitButton, TextField, UnitField } from "~/components/forms";
+import type { createPersonSchema } from "~/modules/people/schema.server";
+import { Field, FormErrors, SubmitButton } from "~/components/forms";
+import { SelectField, TextField, UnitField } from "~/components/fields";
 
 export interface PersonFormDefaults {
   name?: string;
@@ -128,11 +129,9 @@ export function PersonForm({
   lastResult?: SubmissionResult<string[]> | null;
   defaultValue?: PersonFormDefaults;
 }) {
-  const schema = mode === "create" ? createPersonSchema : updatePersonSchema;
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof createPersonSchema>>({
     lastResult,
     defaultValue: { ...defaultValue, orgUnitId: fixedUnit ? String(fixedUnit.id) : defaultValue?.orgUnitId },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });

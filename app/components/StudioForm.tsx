@@ -1,8 +1,10 @@
+import type { z } from "zod";
 import { getFormProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
-import { FOCUS_SECTOR_LABELS, studioSchema } from "~/modules/studios/schema";
-import { Field, FormErrors, SelectField, SubmitButton, TextField, UnitField } from "~/components/forms";
+import type { studioSchema } from "~/modules/studios/schema.server";
+import { Field, FormErrors, SubmitButton } from "~/components/forms";
+import { SelectField, TextField, UnitField } from "~/components/fields";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export interface LeaderOption {
   id: number;
@@ -27,10 +29,9 @@ export function StudioForm({
   units: Array<{ id: number; short_name: string }>;
   fixedUnitId?: number | null;
 }) {
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof studioSchema>>({
     lastResult,
     defaultValue,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: studioSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });

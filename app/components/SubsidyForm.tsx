@@ -1,10 +1,12 @@
+import type { z } from "zod";
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { formatFen } from "~/lib/money";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
-import { applicationSchema, STUDY_MODE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/schema";
-import { FormErrors, SelectField, SubmitButton, TextField } from "~/components/forms";
+import type { applicationSchema } from "~/modules/subsidies/schema.server";
+import { FormErrors, SubmitButton } from "~/components/forms";
+import { SelectField, TextField } from "~/components/fields";
+import { STUDY_MODE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/labels";
 
 export function SubsidyForm({
   lastResult,
@@ -15,10 +17,9 @@ export function SubsidyForm({
   defaultValue?: Record<string, string>;
   policy: { share_percent: number; caps: Record<string, number> } | null;
 }) {
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof applicationSchema>>({
     lastResult,
     defaultValue,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: applicationSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });

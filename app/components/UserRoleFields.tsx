@@ -1,6 +1,7 @@
 import { getSelectProps, type FieldMetadata } from "@conform-to/react";
 import { ROLE_LABELS, type Role } from "~/auth/roles";
-import { Field, Options, TextField } from "~/components/forms";
+import { Field, Options } from "~/components/forms";
+import { TextField } from "~/components/fields";
 
 /** Role plus the unit or person the role is bound to; shared by the new-user and edit-user forms. */
 export function UserRoleFields({

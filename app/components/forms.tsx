@@ -1,6 +1,6 @@
-import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import type { FieldMetadata } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
-import type { InputHTMLAttributes, ReactNode } from "react";
+import type { ReactNode } from "react";
 
 export function FieldError({ id, errors }: { id?: string; errors?: string[] }) {
   if (!errors?.length) return null;
@@ -64,56 +64,6 @@ export function SaveMessage({ message, saved }: { message?: string | null; saved
   );
 }
 
-type Meta = Pick<FieldMetadata<unknown>, "id" | "errorId" | "errors"> & Parameters<typeof getInputProps>[0];
-
-/** A labelled text-like input (text, date, number, tel, datetime-local…) with its error beside it. */
-export function TextField({
-  label,
-  meta,
-  type = "text",
-  hint,
-  required,
-  ...rest
-}: {
-  label: string;
-  meta: Meta;
-  type?: "text" | "date" | "datetime-local" | "tel" | "email" | "password" | "number" | "url";
-  hint?: ReactNode;
-  required?: boolean;
-} & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
-  return (
-    <Field label={label} meta={meta} hint={hint} required={required}>
-      <input {...getInputProps(meta, { type })} {...rest} />
-    </Field>
-  );
-}
-
-/** A labelled select: choices as a list of values or as value → label, with a "请选择" first. */
-export function SelectField({
-  label,
-  meta,
-  choices,
-  hint,
-  required,
-  placeholder = "请选择",
-}: {
-  label: string;
-  meta: Meta;
-  choices: Choices;
-  hint?: ReactNode;
-  required?: boolean;
-  placeholder?: string | null;
-}) {
-  return (
-    <Field label={label} meta={meta} hint={hint} required={required}>
-      <select {...getSelectProps(meta)}>
-        {placeholder !== null ? <option value="">{placeholder}</option> : null}
-        <Options choices={choices} />
-      </select>
-    </Field>
-  );
-}
-
 export type Choices = readonly string[] | Readonly<Record<string, string>> | ReadonlyArray<{ value: string | number; label: string }>;
 
 /** The options of a select, from a list of values, a value → label map, or value/label pairs. */
@@ -141,43 +91,6 @@ export function SubmitButton({ label = "保存", busyLabel = "正在保存…", 
         {busy ? busyLabel : label}
       </button>
     </div>
-  );
-}
-
-export interface UnitChoice {
-  id: number;
-  short_name: string;
-}
-
-/**
- * The county-level union a record is filed under: a choice for the city, and for a county officer
- * their own unit, shown but fixed (the server enforces it either way).
- */
-export function UnitField({
-  label = "所属县级总工会",
-  meta,
-  units,
-  fixed,
-}: {
-  label?: string;
-  meta: FieldMetadata<unknown>;
-  units: readonly UnitChoice[];
-  fixed?: UnitChoice | null;
-}) {
-  return (
-    <Field label={label} meta={meta} required>
-      {fixed ? (
-        <>
-          <input type="hidden" name={meta.name} value={fixed.id} />
-          <input id={meta.id} value={fixed.short_name} readOnly />
-        </>
-      ) : (
-        <select {...getSelectProps(meta)}>
-          <option value="">请选择</option>
-          <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
-        </select>
-      )}
-    </Field>
   );
 }
 

@@ -5,6 +5,12 @@ import type { z } from "zod";
 import type { Refusal, SaveResult } from "~/lib/result";
 
 /**
+ * Forms are parsed here, on the server, and only here: the validation library stays out of the
+ * pages (zod with its locales is ~94 kB brotli; see README, Decisions). Routes take it from this module.
+ */
+export { parseWithZod };
+
+/**
  * The one action of a create or edit form: parse with the form's schema, save, then go to the
  * saved record. Whatever stops it comes back as Conform's reply, so the message stands next to
  * its field (or above the form, for a refusal) with the values the user typed.

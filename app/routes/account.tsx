@@ -1,13 +1,15 @@
+import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS } from "~/auth/roles";
 import { changePassword, requireUser } from "~/auth/session.server";
-import { FormErrors, TextField } from "~/components/forms";
+import { FormErrors } from "~/components/forms";
+import { TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
-import { changePasswordSchema } from "~/modules/users/schema";
+import { changePasswordSchema } from "~/modules/users/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "我的账号 · 匠心" }];
 
@@ -31,9 +33,8 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Account() {
   const { user } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof changePasswordSchema>>({
     lastResult: data?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: changePasswordSchema }),
     shouldValidate: "onBlur",
   });
   return (

@@ -1,8 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { queryParam } from "~/lib/validation";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -12,27 +10,13 @@ import { distinctAuditValues, listAudit } from "~/modules/audit/audit.server";
 import { actionLabel, describeChange, entityLabel } from "~/modules/audit/labels";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
+import { auditFilterSchema } from "~/modules/audit/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "操作日志 · 匠心" }];
 
-const isoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
-const filterSchema = z.object({
-  entityType: z.string().max(40).optional().catch(undefined),
-  entityId: z.string().max(40).optional().catch(undefined),
-  action: z.string().max(40).optional().catch(undefined),
-  actor: z.string().trim().max(40).optional().catch(undefined),
-  from: isoDay,
-  to: isoDay,
-  page: queryParam.page(),
-});
-
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "audit.read");
-  const filter = filterSchema.parse(searchParams(request));
+  const filter = auditFilterSchema.parse(searchParams(request));
   const db = getDb();
   const [result, options] = await Promise.all([listAudit(db, filter), distinctAuditValues(db)]);
   return json({ ...result, filter, options });

@@ -1,12 +1,14 @@
+import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { CampaignForm } from "~/components/CampaignForm";
-import { FormErrors, SubmitButton, TextField } from "~/components/forms";
+import { FormErrors, SubmitButton } from "~/components/forms";
+import { TextField } from "~/components/fields";
 import { StageBar } from "~/components/StageBar";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -22,7 +24,7 @@ import {
   setNoticePeriod,
   updateCampaign,
 } from "~/modules/campaigns/campaigns.server";
-import { advanceSchema, campaignSchema, noticePeriodSchema } from "~/modules/campaigns/schema";
+import { advanceSchema, campaignSchema, noticePeriodSchema } from "~/modules/campaigns/schema.server";
 import { campaignLabel, nextStage, STAGE_LABELS, type CampaignStatus } from "~/modules/campaigns/stages";
 import { quotaWarning } from "~/modules/nominations/eligibility";
 import { unitCounts } from "~/modules/nominations/nominations.server";
@@ -114,11 +116,10 @@ export default function CampaignPage() {
   const { campaign, perUnit, groups, blockers, warnings, revertTo, history, next, manage, canNominate } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const reply = (name: string) => (data && "intent" in data && data.intent === name ? data : undefined);
-  const [noticeForm, noticeFields] = useForm({
+  const [noticeForm, noticeFields] = useForm<z.input<typeof noticePeriodSchema>>({
     id: "notice",
     lastResult: reply("notice-period")?.result,
     defaultValue: { noticeStart: campaign.notice_start ?? "", noticeEnd: campaign.notice_end ?? "" },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: noticePeriodSchema }),
     shouldValidate: "onBlur",
   });
   const advanceReasons: string[] = reply("advance")?.reasons ?? reply("revert")?.reasons ?? [];

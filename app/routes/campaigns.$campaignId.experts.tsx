@@ -6,7 +6,7 @@ import { DataTable } from "~/components/DataTable";
 import { ConfirmSubmit, Options, SaveMessage } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { unknownIntent } from "~/lib/intent.server";
-import { confirmation } from "~/lib/validation";
+import { confirmation } from "~/lib/validation.server";
 import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import {
@@ -22,8 +22,8 @@ import {
   setRubric,
 } from "~/modules/experts/experts.server";
 import { RANKING_LABELS, rankBy, type RankingBy } from "~/modules/experts/policy";
-import { assignSchema, panelSchema, proposeSchema, reopenSchema } from "~/modules/experts/schema";
-import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
+import { assignSchema, panelSchema, proposeSchema, reopenSchema } from "~/modules/experts/schema.server";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction = () => [{ title: "专家评审 · 匠心" }];
 

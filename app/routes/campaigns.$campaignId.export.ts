@@ -1,5 +1,4 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound, xlsxResponse } from "~/lib/http.server";
@@ -8,7 +7,7 @@ import { campaignLabel } from "~/modules/campaigns/stages";
 import { summaryTableFor } from "~/modules/nominations/summary-table.server";
 import { idOrNull } from "~/lib/ids";
 import { canRevealPersonalData } from "~/modules/people/policy";
-import { revealReason } from "~/modules/people/schema";
+import { fullExportSchema } from "~/modules/people/schema.server";
 
 /**
  * The 汇总表 as .xlsx. County officers get their own unit's; the city all or one unit. Numbers
@@ -31,8 +30,6 @@ async function workbook(request: Request, campaignId: string | undefined, full?:
 export function loader({ request, params }: LoaderFunctionArgs) {
   return workbook(request, params.campaignId);
 }
-
-const fullExportSchema = z.object({ reason: revealReason });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   await requirePermission(request, "campaign.read");

@@ -10,7 +10,7 @@ import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
 import { listNominations } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
-import { nominationFilterSchema } from "~/modules/nominations/schema";
+import { nominationFilterSchema } from "~/modules/nominations/schema.server";
 import { listOrgUnits } from "~/modules/org-units/org-units.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { DataTable } from "~/components/DataTable";

@@ -8,7 +8,7 @@ import { campaignLabel } from "~/modules/campaigns/stages";
 import { createNomination } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
-import { createNominationSchema } from "~/modules/nominations/schema";
+import { createNominationSchema } from "~/modules/nominations/schema.server";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
 import { submitForm } from "~/lib/form.server";
 

@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -21,9 +21,10 @@ import {
 import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
 import { stepOpen } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
-import { candidatesSchema, expertNameSchema, namingSchema, OUTCOME_LABELS, votesSchema } from "~/modules/nominations/review-schema";
+import { candidatesSchema, expertNameSchema, namingSchema, votesSchema } from "~/modules/nominations/review-schema.server";
 import { DataTable } from "~/components/DataTable";
 import { IntentButton } from "~/components/forms";
+import { OUTCOME_LABELS } from "~/modules/nominations/labels";
 
 export const meta: MetaFunction = () => [{ title: "评审与命名 · 匠心" }];
 

@@ -1,21 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ChartCard } from "~/components/charts/ChartCard";
-import { BarsChart } from "~/components/charts/charts";
+import { HourBars } from "~/components/charts/HourBars";
 import { DataTable } from "~/components/DataTable";
 import { ConfirmSubmit, Field, Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { unknownIntent } from "~/lib/intent.server";
 import { toDateTimeLocal } from "~/lib/time";
-import { confirmation } from "~/lib/validation";
+import { confirmation } from "~/lib/validation.server";
 import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
 import { rulesFrozen } from "~/modules/voting/policy";
 import { formulaText } from "~/modules/nominations/policy";
-import { invalidateSchema, voteRulesSchema } from "~/modules/voting/schema";
+import { invalidateSchema, voteRulesSchema } from "~/modules/voting/schema.server";
 import { invalidateCluster, setVoteRules, transferCounts, voteMonitor, voteRulesOf } from "~/modules/voting/voting.server";
 
 export const meta: MetaFunction = () => [{ title: "网络投票 · 匠心" }];
@@ -142,24 +141,10 @@ export default function CampaignVote() {
           <p>
             共 {monitor.ballots} 张选票，有效 {monitor.valid} 张。
           </p>
-          <ChartCard
-            title="每小时选票"
-            rows={monitor.hourly.map((h) => ({ hour: formatDateTime(h.hour).slice(5), ballots: h.ballots, valid: h.valid }))}
-            columns={[
-              { key: "hour", label: "时段" },
-              { key: "ballots", label: "选票" },
-              { key: "valid", label: "有效" },
-            ]}
-          >
-            <BarsChart
-              rows={monitor.hourly.map((h) => ({ hour: formatDateTime(h.hour).slice(5), ballots: h.ballots, valid: h.valid }))}
-              x="hour"
-              series={[
-                { key: "ballots", label: "选票" },
-                { key: "valid", label: "有效" },
-              ]}
-            />
-          </ChartCard>
+          <div className="card">
+            <h2>每小时选票</h2>
+            <HourBars rows={monitor.hourly.map((h) => ({ hour: formatDateTime(h.hour).slice(5), ballots: h.ballots, valid: h.valid }))} />
+          </div>
           <div className="card">
             <h2>可疑选票</h2>
             <DataTable

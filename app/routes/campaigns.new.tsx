@@ -5,7 +5,7 @@ import { requirePermission } from "~/auth/session.server";
 import { CampaignForm } from "~/components/CampaignForm";
 import { getDb } from "~/db.server";
 import { createCampaign, nextCampaignNumber } from "~/modules/campaigns/campaigns.server";
-import { campaignSchema } from "~/modules/campaigns/schema";
+import { campaignSchema } from "~/modules/campaigns/schema.server";
 import { awardTitle } from "~/modules/campaigns/stages";
 import { submitForm } from "~/lib/form.server";
 

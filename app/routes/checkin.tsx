@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { checkInByCode, checkInByToken } from "~/modules/events/events.server";
-import { checkinCodeSchema, checkinScanSchema } from "~/modules/events/schema";
+import { checkinCodeSchema, checkinScanSchema } from "~/modules/events/schema.server";
 import { searchParams } from "~/lib/http.server";
 
 export const meta: MetaFunction = () => [{ title: "活动签到 · 匠心" }];

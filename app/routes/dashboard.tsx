@@ -1,8 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { queryParam, wholeNumber } from "~/lib/validation";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { ChartCard } from "~/components/charts/ChartCard";
@@ -12,26 +10,20 @@ import { searchParams } from "~/lib/http.server";
 import { dashboardYears, loadDashboard, planUnitTargets, savePlan } from "~/modules/dashboard/dashboard.server";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import type { Outlet } from "~db/types";
-import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { FilterBar, InputFilter } from "~/components/ChoiceFilter";
+import { OUTLET_LABELS } from "~/modules/showcase/labels";
+import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
+import { dashboardFilterSchema, planSchema } from "~/modules/dashboard/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
-
-const year = wholeNumber("年份", 2000, 2100);
-const filterSchema = z.object({
-  fromYear: year.optional().catch(undefined),
-  toYear: year.optional().catch(undefined),
-  unitId: queryParam.id(),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "dashboard.read");
   const db = getDb();
-  const raw = filterSchema.parse(searchParams(request));
+  const raw = dashboardFilterSchema.parse(searchParams(request));
   const { fromYear, toYear } = await dashboardYears(db, raw);
   const [board, units, unitTargets] = await Promise.all([
     loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
@@ -48,12 +40,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canPlan: can(user, "plan.manage"),
   });
 }
-
-const planSchema = z.object({
-  target: wholeNumber("目标数", 1, 10000),
-  startYear: year,
-  endYear: year,
-});
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "plan.manage");

@@ -1,8 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { optionalText, recordId } from "~/lib/validation";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -12,6 +10,7 @@ import { evaluationBoard, gradeStudio, saveCriteria } from "~/modules/studios/ev
 import { yearInTaizhou, yearParam } from "~/lib/time";
 import { Options } from "~/components/forms";
 import { DataTable } from "~/components/DataTable";
+import { gradeSchema } from "~/modules/studios/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "工作室年度考核 · 匠心" }];
 
@@ -25,12 +24,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const board = await evaluationBoard(getDb(), user, year);
   return json({ year, ...board, canEditCriteria: can(user, "evaluation.criteria"), suggested: SUGGESTED_CRITERIA });
 }
-
-const gradeSchema = z.object({
-  studioId: recordId("工作室不存在"),
-  grade: z.enum(["excellent", "pass", "fail"], { error: "请选择考核等次" }),
-  comment: optionalText("意见", 500),
-});
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "evaluation.grade");

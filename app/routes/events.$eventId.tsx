@@ -1,9 +1,7 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { recordId } from "~/lib/validation";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
@@ -22,7 +20,7 @@ import {
 } from "~/modules/events/events.server";
 import { canManageEvent } from "~/modules/events/policy";
 import { CHANNEL_LABELS, finished, KIND_LABELS } from "~/modules/events/reach";
-import { hoursSchema, outsiderSchema } from "~/modules/events/schema";
+import { hoursSchema, outsiderSchema, participantIdSchema } from "~/modules/events/schema.server";
 import { Options } from "~/components/forms";
 import { BackLink } from "~/components/BackLink";
 import { DataTable } from "~/components/DataTable";
@@ -46,8 +44,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     finished: finished(event),
   });
 }
-
-const participantIdSchema = z.object({ participantId: recordId("参加人员不存在") });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "event.read");

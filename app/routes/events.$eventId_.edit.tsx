@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { eventForViewer, organiserOptions, seriesOptions, updateEvent } from "~/modules/events/events.server";
 import { canManageEvent } from "~/modules/events/policy";
-import { eventSchema } from "~/modules/events/schema";
+import { eventSchema } from "~/modules/events/schema.server";
 import { toDateTimeLocal } from "~/lib/time";
 import { submitForm } from "~/lib/form.server";
 

@@ -8,7 +8,7 @@ import { formatDateTime } from "~/lib/format";
 import { searchParams } from "~/lib/http.server";
 import { listEvents, organiserOptions } from "~/modules/events/events.server";
 import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
-import { eventFilterSchema } from "~/modules/events/schema";
+import { eventFilterSchema } from "~/modules/events/schema.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";

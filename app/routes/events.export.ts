@@ -3,7 +3,7 @@ import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { searchParams, xlsxResponse } from "~/lib/http.server";
 import { exportEvents } from "~/modules/events/events.server";
-import { eventFilterSchema } from "~/modules/events/schema";
+import { eventFilterSchema } from "~/modules/events/schema.server";
 
 /** The filtered event list with its reach, as .xlsx. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -5,7 +5,7 @@ import { requirePermission } from "~/auth/session.server";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
 import { createEvent, organiserOptions, seriesOptions } from "~/modules/events/events.server";
-import { eventSchema } from "~/modules/events/schema";
+import { eventSchema } from "~/modules/events/schema.server";
 import { submitForm } from "~/lib/form.server";
 import { BackLink } from "~/components/BackLink";
 

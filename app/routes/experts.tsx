@@ -7,9 +7,9 @@ import { Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { addExpert, expertPool } from "~/modules/experts/experts.server";
-import { expertSchema } from "~/modules/experts/schema";
+import { expertSchema } from "~/modules/experts/schema.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction = () => [{ title: "专家库 · 匠心" }];
 

@@ -1,21 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import type { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { IntentButton, SaveMessage, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { unknownIntent } from "~/lib/intent.server";
-import { queryParam } from "~/lib/validation";
+import { queryParam } from "~/lib/validation.server";
 import { listMessages, markAllRead, setSmsPreferences, smsPreferences } from "~/modules/notifications/inbox.server";
 import { CATEGORIES } from "~/modules/notifications/rules";
+import { deliveryModeSchema } from "~/modules/notifications/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "消息 · 匠心" }];
 
 const MODE_LABELS = { immediate: "立即发送短信", digest: "每天汇总一条", off: "不发短信" } as const;
-const modeSchema = z.enum(["immediate", "digest", "off"]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -32,11 +32,11 @@ export async function action({ request }: ActionFunctionArgs) {
       await markAllRead(getDb(), user);
       return json({ saved: "已全部标为已读" });
     case "preferences": {
-      const choices: Record<string, z.infer<typeof modeSchema>> = {};
+      const choices: Record<string, z.infer<typeof deliveryModeSchema>> = {};
       for (const category of Object.keys(CATEGORIES)) {
         const value = form.get(`sms_${category}`);
         if (value === null) continue;
-        const mode = modeSchema.safeParse(value);
+        const mode = deliveryModeSchema.safeParse(value);
         if (!mode.success) return json({ error: "短信设置无效" }, { status: 400 });
         choices[category] = mode.data;
       }

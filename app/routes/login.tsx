@@ -1,14 +1,16 @@
+import type { z } from "zod";
 import { assertCleanForm } from "~/lib/form-guard.server";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { assertSameOrigin, getUser, signIn } from "~/auth/session.server";
-import { FormErrors, TextField } from "~/components/forms";
+import { FormErrors } from "~/components/forms";
+import { TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { safeRedirect } from "~/lib/http.server";
-import { signInSchema } from "~/modules/users/schema";
+import { signInSchema } from "~/modules/users/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 匠心" }];
 
@@ -38,9 +40,8 @@ export default function Login() {
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof signInSchema>>({
     lastResult,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: signInSchema }),
     shouldValidate: "onSubmit",
   });
   return (

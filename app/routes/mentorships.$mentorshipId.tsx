@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -13,18 +13,12 @@ import { formatFen } from "~/lib/money";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { SKILL_LEVELS } from "~/modules/people/options";
 import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/policy";
-import {
-  COMPETITION_LEVELS,
-  endMentorshipSchema,
-  INNOVATION_TYPES,
-  MILESTONE_KIND_LABELS,
-  milestoneReviewSchema,
-  milestoneSchema,
-} from "~/modules/studios/schema";
+import { endMentorshipSchema, milestoneReviewSchema, milestoneSchema } from "~/modules/studios/schema.server";
 import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
 import { todayInTaizhou } from "~/lib/time";
 import { idOrNull } from "~/lib/ids";
+import { COMPETITION_LEVELS, INNOVATION_TYPES, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
 

@@ -4,9 +4,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { MILESTONE_KIND_LABELS } from "~/modules/studios/schema";
 import { pendingMilestones } from "~/modules/studios/milestones.server";
 import { DataTable } from "~/components/DataTable";
+import { MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction = () => [{ title: "待核实成果 · 匠心" }];
 

@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -26,10 +26,11 @@ import { CONDITIONS } from "~/modules/nominations/eligibility";
 import { canRecordOpinion, eligibilityOf, nominationForViewer, opinionsOf, quotaWarningFor, recordOpinion } from "~/modules/nominations/nominations.server";
 import { canEditNomination, canReview, stepOpen } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
-import { expertScoreSchema, objectionSchema, OUTCOME_LABELS, qualificationSchema, resolveObjectionSchema } from "~/modules/nominations/review-schema";
-import { CHANNEL_LABELS, OPINION_LABELS, opinionSchema, STORY_TARGET } from "~/modules/nominations/schema";
+import { expertScoreSchema, objectionSchema, qualificationSchema, resolveObjectionSchema } from "~/modules/nominations/review-schema.server";
+import { opinionSchema } from "~/modules/nominations/schema.server";
 import { HistoryCard } from "~/components/HistoryCard";
 import { PersonFacts } from "~/components/PersonFacts";
+import { OUTCOME_LABELS, CHANNEL_LABELS, OPINION_LABELS, STORY_TARGET } from "~/modules/nominations/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.nomination.name ?? "推荐人选"} · 匠心` }];
 

@@ -9,7 +9,7 @@ import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { nominationForViewer, updateNomination } from "~/modules/nominations/nominations.server";
 import { canEditNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
-import { updateNominationSchema } from "~/modules/nominations/schema";
+import { updateNominationSchema } from "~/modules/nominations/schema.server";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
 import { submitForm } from "~/lib/form.server";
 

@@ -1,8 +1,8 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
+import { revealIntentSchema } from "~/modules/people/schema.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { requirePermission, requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
@@ -12,8 +12,8 @@ import { SEX_LABELS } from "~/modules/people/id-number";
 import { canRevealPersonalData } from "~/modules/people/policy";
 import { revealPersonalData } from "~/modules/people/people.server";
 import { nominationForViewer, opinionsOf } from "~/modules/nominations/nominations.server";
-import { OPINION_LABELS } from "~/modules/nominations/schema";
 import { IntentButton } from "~/components/forms";
+import { OPINION_LABELS } from "~/modules/nominations/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${campaignLabel(data.campaign.number)}“台州工匠”推荐审批表 · ${data.nomination.name}` : "推荐审批表" },
@@ -32,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "person.reveal");
   const db = getDb();
   const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
-  const submission = parseWithZod(await request.formData(), { schema: z.object({ intent: z.literal("reveal") }) });
+  const submission = parseWithZod(await request.formData(), { schema: revealIntentSchema });
   if (submission.status !== "success") return json({ idNumber: null }, { status: 400 });
   const revealed = await revealPersonalData(db, user, nomination.person_id, "打印推荐审批表");
   if (!revealed.ok) throw json({ error: "无权查看" }, { status: revealed.status });

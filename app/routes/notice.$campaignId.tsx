@@ -14,7 +14,7 @@ import { filesOf, readForm } from "~/lib/upload.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { RELATIONS } from "~/modules/voting/labels";
 import { fileObjection, noticeBoard, objectionOutcome } from "~/modules/voting/notice.server";
-import { codeRequestSchema, lookupSchema, objectionSchema } from "~/modules/voting/schema";
+import { codeRequestSchema, lookupSchema, objectionSchema } from "~/modules/voting/schema.server";
 import { requestCode } from "~/modules/voting/voting.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>

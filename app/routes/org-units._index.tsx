@@ -1,15 +1,17 @@
+import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
-import { FormErrors, SubmitButton, TextField } from "~/components/forms";
+import { FormErrors, SubmitButton } from "~/components/forms";
+import { TextField } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { ORG_UNIT_KIND_LABELS } from "~/modules/org-units/labels";
 import { createSocialGroup, listOrgUnits } from "~/modules/org-units/org-units.server";
-import { socialGroupSchema } from "~/modules/org-units/schema";
+import { socialGroupSchema } from "~/modules/org-units/schema.server";
 import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "组织单位 · 匠心" }];
@@ -33,9 +35,8 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function OrgUnits() {
   const { units, canManage } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof socialGroupSchema>>({
     lastResult: data?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: socialGroupSchema }),
     shouldValidate: "onBlur",
   });
   return (

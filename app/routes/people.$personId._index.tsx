@@ -1,8 +1,7 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { requirePermission, requireUser } from "~/auth/session.server";
 import { FieldError, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
@@ -10,7 +9,7 @@ import { granted, idParam } from "~/lib/http.server";
 import { historyOf } from "~/modules/audit/audit.server";
 import { personForViewer, revealPersonalData } from "~/modules/people/people.server";
 import { selectionRecord } from "~/modules/nominations/nominations.server";
-import { consentSchema } from "~/modules/showcase/schema";
+import { consentSchema } from "~/modules/showcase/schema.server";
 import { consentOf, recordConsent, withdrawConsent } from "~/modules/showcase/showcase.server";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { eventsOfPerson } from "~/modules/events/events.server";
@@ -20,8 +19,8 @@ import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { HistoryCard } from "~/components/HistoryCard";
 import { DataTable } from "~/components/DataTable";
-import { revealReason } from "~/modules/people/schema";
 import { PersonFacts } from "~/components/PersonFacts";
+import { revealSchema } from "~/modules/people/schema.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
 
@@ -45,11 +44,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canReveal: canRevealPersonalData(user),
   });
 }
-
-const revealSchema = z.object({
-  intent: z.literal("reveal"),
-  reason: revealReason,
-});
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);

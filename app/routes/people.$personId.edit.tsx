@@ -8,7 +8,7 @@ import { granted, idParam } from "~/lib/http.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { personForViewer, updatePerson } from "~/modules/people/people.server";
 import { canEditPerson } from "~/modules/people/policy";
-import { updatePersonSchema } from "~/modules/people/schema";
+import { updatePersonSchema } from "~/modules/people/schema.server";
 import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "修改人员档案 · 匠心" }];

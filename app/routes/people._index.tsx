@@ -10,7 +10,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { SEX_LABELS } from "~/modules/people/id-number";
 import { SKILL_LEVELS } from "~/modules/people/options";
 import { listPeople } from "~/modules/people/people.server";
-import { personFilterSchema } from "~/modules/people/schema";
+import { personFilterSchema } from "~/modules/people/schema.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";

@@ -6,7 +6,7 @@ import { PersonForm } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { createPerson } from "~/modules/people/people.server";
-import { createPersonSchema } from "~/modules/people/schema";
+import { createPersonSchema } from "~/modules/people/schema.server";
 import { submitForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "登记人员 · 匠心" }];

@@ -4,11 +4,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { filesOf, readForm } from "~/lib/upload.server";
-import { publicitySchema } from "~/modules/showcase/schema";
-import { OUTLET_LABELS } from "~/modules/showcase/schema";
+import { publicitySchema } from "~/modules/showcase/schema.server";
 import { addPublicity, listPublicity, publicitySubjects } from "~/modules/showcase/showcase.server";
 import { Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { DataTable } from "~/components/DataTable";
+import { OUTLET_LABELS } from "~/modules/showcase/labels";
 
 export const meta: MetaFunction = () => [{ title: "宣传报道 · 匠心" }];
 

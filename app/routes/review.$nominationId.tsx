@@ -6,10 +6,10 @@ import { ConfirmSubmit, FormErrors } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
-import { confirmation } from "~/lib/validation";
+import { confirmation } from "~/lib/validation.server";
 import { declareRecusal, saveSheet, sheetFor } from "~/modules/experts/experts.server";
 import { SHEET_STATUS_LABELS } from "~/modules/experts/labels";
-import { readMarks, reasonSchema } from "~/modules/experts/schema";
+import { readMarks, reasonSchema } from "~/modules/experts/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "评审 · 匠心" }];
 

@@ -7,8 +7,9 @@ import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { SHOWCASE_INDUSTRIES, showcaseFilterSchema } from "~/modules/showcase/schema";
+import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
 import { publicCraftsmen } from "~/modules/showcase/showcase.server";
+import { SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
 
 export const meta: MetaFunction = () => shareMeta("工匠风采", "台州市总工会命名的历届“台州工匠”：一线职工也能成名成才。");
 

@@ -8,8 +8,8 @@ import { idParam, notFound } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { publicStudio } from "~/modules/showcase/showcase.server";
-import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { BackLink } from "~/components/BackLink";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`) : [{ title: "工匠工作室" }];

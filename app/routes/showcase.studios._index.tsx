@@ -7,9 +7,10 @@ import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { SHOWCASE_INDUSTRIES, showcaseFilterSchema } from "~/modules/showcase/schema";
+import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
 import { publicStudios } from "~/modules/showcase/showcase.server";
-import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
+import { SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction = () => shareMeta("工匠工作室", "以台州工匠个人名字命名的工作室，发挥“1+N”育人效应。");
 

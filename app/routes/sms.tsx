@@ -6,7 +6,7 @@ import { DataTable } from "~/components/DataTable";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { queryParam } from "~/lib/validation";
+import { queryParam } from "~/lib/validation.server";
 import { smsLog } from "~/modules/notifications/inbox.server";
 
 export const meta: MetaFunction = () => [{ title: "短信记录 · 匠心" }];

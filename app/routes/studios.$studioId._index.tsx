@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -9,7 +9,7 @@ import { granted, idParam } from "~/lib/http.server";
 import { formatFen } from "~/lib/money";
 import { historyOf } from "~/modules/audit/audit.server";
 import { canEditStudio, canManageApprentices, STUDIO_STATUS_LABELS, type StudioStatus, studioWorkflow } from "~/modules/studios/policy";
-import { FOCUS_SECTOR_LABELS, studioStepSchema } from "~/modules/studios/schema";
+import { studioStepSchema } from "~/modules/studios/schema.server";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
 import { evaluationsOf } from "~/modules/studios/evaluation.server";
 import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
@@ -19,6 +19,7 @@ import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
 import { BackLink } from "~/components/BackLink";
 import { StepForm } from "~/components/StepForm";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
 

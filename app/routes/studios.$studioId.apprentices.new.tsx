@@ -1,15 +1,16 @@
+import type { z } from "zod";
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { Field, FormErrors, SubmitButton, TextField } from "~/components/forms";
+import { Field, FormErrors, SubmitButton } from "~/components/forms";
+import { TextField } from "~/components/fields";
 import { PersonFields } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { canManageApprentices } from "~/modules/studios/policy";
-import { apprenticeSchema } from "~/modules/studios/schema";
+import { apprenticeSchema } from "~/modules/studios/schema.server";
 import { addApprentice } from "~/modules/studios/mentorships.server";
 import { studioForViewer } from "~/modules/studios/studios.server";
 import { todayInTaizhou } from "~/lib/time";
@@ -52,10 +53,9 @@ export default function NewApprentice() {
   const { studio } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const today = todayInTaizhou();
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof apprenticeSchema>>({
     lastResult,
     defaultValue: { orgUnitId: String(studio.org_unit_id), employer: studio.host_enterprise, industry: studio.industry, startDate: today },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: apprenticeSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });

@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { canEditStudio } from "~/modules/studios/policy";
-import { studioSchema } from "~/modules/studios/schema";
+import { studioSchema } from "~/modules/studios/schema.server";
 import { studioForViewer, studioLeader, updateStudio } from "~/modules/studios/studios.server";
 import { submitForm } from "~/lib/form.server";
 

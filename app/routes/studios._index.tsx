@@ -1,40 +1,25 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { queryParam } from "~/lib/validation";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
-import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { hasEligibleLeader, listStudios } from "~/modules/studios/studios.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
+import { studioFilterSchema } from "~/modules/studios/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "工匠工作室 · 匠心" }];
-
-const filterSchema = z.object({
-  q: z.string().trim().max(50).optional().catch(undefined),
-  status: z
-    .enum(Object.keys(STUDIO_STATUS_LABELS) as [keyof typeof STUDIO_STATUS_LABELS])
-    .optional()
-    .catch(undefined),
-  unitId: queryParam.id(),
-  focusSector: z
-    .enum(Object.keys(FOCUS_SECTOR_LABELS) as [keyof typeof FOCUS_SECTOR_LABELS])
-    .optional()
-    .catch(undefined),
-  page: queryParam.page(),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   const db = getDb();
-  const filter = filterSchema.parse(searchParams(request));
+  const filter = studioFilterSchema.parse(searchParams(request));
   const [result, canApply, units] = await Promise.all([
     listStudios(db, user, filter),
     hasEligibleLeader(db, user),

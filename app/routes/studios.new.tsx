@@ -5,7 +5,7 @@ import { requirePermission } from "~/auth/session.server";
 import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { studioSchema } from "~/modules/studios/schema";
+import { studioSchema } from "~/modules/studios/schema.server";
 import { createStudio, eligibleLeaders, hasEligibleLeader } from "~/modules/studios/studios.server";
 import type { SessionUser } from "~/auth/roles";
 import { submitForm } from "~/lib/form.server";

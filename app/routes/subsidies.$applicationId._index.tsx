@@ -1,8 +1,7 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { requirePermission } from "~/auth/session.server";
 import { HistoryCard } from "~/components/HistoryCard";
 import { getDb } from "~/db.server";
@@ -12,13 +11,13 @@ import { formatFen } from "~/lib/money";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { historyOf } from "~/modules/audit/audit.server";
 import { availableSteps, canEditApplication, canUploadGraduation, SUBSIDY_STATUS_LABELS, subsidyWorkflow } from "~/modules/subsidies/policy";
-import { ATTACHMENT_LABELS, STUDY_MODE_LABELS, stepSchema } from "~/modules/subsidies/schema";
+import { stepSchema, attachSchema, detachSchema } from "~/modules/subsidies/schema.server";
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, removeAttachment, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { todayInTaizhou } from "~/lib/time";
 import { BackLink } from "~/components/BackLink";
 import { StepForm } from "~/components/StepForm";
 import { ConfirmSubmit } from "~/components/forms";
-import { recordId } from "~/lib/validation";
+import { ATTACHMENT_LABELS, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助申请 · 匠心" }];
 
@@ -43,9 +42,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     today: todayInTaizhou(),
   });
 }
-
-const attachSchema = z.object({ kind: z.enum(["admission", "receipt", "graduation"]) });
-const detachSchema = z.object({ attachmentId: recordId("材料不存在"), confirmed: z.literal("1", { error: "请确认删除" }) });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "subsidy.read");

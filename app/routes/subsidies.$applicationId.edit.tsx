@@ -6,7 +6,7 @@ import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { canEditApplication } from "~/modules/subsidies/policy";
-import { applicationSchema } from "~/modules/subsidies/schema";
+import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { applicationForViewer, findPolicy, updateApplication } from "~/modules/subsidies/subsidies.server";
 import { submitForm } from "~/lib/form.server";
 

@@ -1,8 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { queryParam } from "~/lib/validation";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
@@ -11,31 +9,20 @@ import { searchParams } from "~/lib/http.server";
 import { formatFen } from "~/lib/money";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
-import { TARGET_DEGREES } from "~/modules/subsidies/schema";
 import { awardOf, budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/subsidies.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
+import { TARGET_DEGREES } from "~/modules/subsidies/labels";
+import { subsidyFilterSchema } from "~/modules/subsidies/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助 · 匠心" }];
-
-const filterSchema = z.object({
-  year: queryParam.year(),
-  status: z
-    .enum(Object.keys(SUBSIDY_STATUS_LABELS) as [keyof typeof SUBSIDY_STATUS_LABELS])
-    .optional()
-    .catch(undefined),
-  unitId: queryParam.id(),
-  degree: z.enum(TARGET_DEGREES).optional().catch(undefined),
-  queue: z.enum(["mine", "review", "approve"]).optional().catch(undefined),
-  page: queryParam.page(),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "subsidy.read");
   const db = getDb();
-  const filter = filterSchema.parse(searchParams(request));
+  const filter = subsidyFilterSchema.parse(searchParams(request));
   const year = filter.year ?? yearInTaizhou();
   const [result, units, budget, policy, hasAward] = await Promise.all([
     listApplications(db, user, filter),

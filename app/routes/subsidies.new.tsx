@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
-import { applicationSchema } from "~/modules/subsidies/schema";
+import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { createApplication, findPolicy } from "~/modules/subsidies/subsidies.server";
 import { yearInTaizhou } from "~/lib/time";
 import { submitForm } from "~/lib/form.server";

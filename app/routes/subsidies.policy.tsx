@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -6,10 +6,11 @@ import { requirePermission } from "~/auth/session.server";
 import { FieldError, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { parseYuan } from "~/lib/money";
-import { policySchema, TARGET_DEGREES } from "~/modules/subsidies/schema";
+import { policySchema } from "~/modules/subsidies/schema.server";
 import { budgetStatus, findPolicy, savePolicy } from "~/modules/subsidies/subsidies.server";
 import { yearParam } from "~/lib/time";
 import { BackLink } from "~/components/BackLink";
+import { TARGET_DEGREES } from "~/modules/subsidies/labels";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助政策 · 匠心" }];
 

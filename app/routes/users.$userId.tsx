@@ -1,16 +1,18 @@
+import type { z } from "zod";
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { FormErrors, SubmitButton, TextField } from "~/components/forms";
+import { FormErrors, SubmitButton } from "~/components/forms";
+import { TextField } from "~/components/fields";
 import { UserRoleFields } from "~/components/UserRoleFields";
 import { getDb } from "~/db.server";
 import { notFound } from "~/lib/http.server";
 import { historyOf } from "~/modules/audit/audit.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { resetPasswordSchema, updateUserSchema } from "~/modules/users/schema";
+import { resetPasswordSchema, updateUserSchema } from "~/modules/users/schema.server";
 import { findUser, resetPassword, updateUser } from "~/modules/users/users.server";
 import { HistoryCard } from "~/components/HistoryCard";
 
@@ -63,7 +65,7 @@ export default function UserPage() {
   const [searchParams] = useSearchParams();
   const updateResult = data && "intent" in data && data.intent === "update" ? data : undefined;
   const resetResult = data && "intent" in data && data.intent === "reset-password" ? data : undefined;
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof updateUserSchema>>({
     id: "update-user",
     lastResult: updateResult?.result,
     defaultValue: {
@@ -73,13 +75,11 @@ export default function UserPage() {
       personId: user.person_id ? String(user.person_id) : "",
       active: user.active ? "on" : undefined,
     },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: updateUserSchema }),
     shouldValidate: "onBlur",
   });
-  const [resetForm, resetFields] = useForm({
+  const [resetForm, resetFields] = useForm<z.input<typeof resetPasswordSchema>>({
     id: "reset-password",
     lastResult: resetResult?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: resetPasswordSchema }),
     shouldValidate: "onBlur",
   });
   return (

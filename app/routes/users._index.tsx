@@ -1,8 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { queryParam } from "~/lib/validation";
 import { ROLE_LABELS } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
@@ -11,18 +9,13 @@ import { searchParams } from "~/lib/http.server";
 import { listUsers } from "~/modules/users/users.server";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
+import { userFilterSchema } from "~/modules/users/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "用户管理 · 匠心" }];
 
-const filterSchema = z.object({
-  q: z.string().trim().max(40).optional().catch(undefined),
-  role: z.enum(["city_admin", "county_officer", "craftsman"]).optional().catch(undefined),
-  page: queryParam.page(),
-});
-
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "user.manage");
-  const filter = filterSchema.parse(searchParams(request));
+  const filter = userFilterSchema.parse(searchParams(request));
   return json({ ...(await listUsers(getDb(), filter)), filter });
 }
 

@@ -1,15 +1,17 @@
+import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { FormErrors, SubmitButton, TextField } from "~/components/forms";
+import { FormErrors, SubmitButton } from "~/components/forms";
+import { TextField } from "~/components/fields";
 import { UserRoleFields } from "~/components/UserRoleFields";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { findPerson } from "~/modules/people/people.server";
-import { createUserSchema } from "~/modules/users/schema";
+import { createUserSchema } from "~/modules/users/schema.server";
 import { createUser } from "~/modules/users/users.server";
 import { idOrNull } from "~/lib/ids";
 
@@ -35,10 +37,9 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewUser() {
   const { units, person } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof createUserSchema>>({
     lastResult,
     defaultValue: person ? { role: "craftsman", personId: String(person.id), displayName: person.name } : undefined,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: createUserSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });

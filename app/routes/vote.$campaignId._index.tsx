@@ -16,7 +16,7 @@ import { campaignLabel } from "~/modules/campaigns/stages";
 import { PER_CANDIDATE_LABELS } from "~/modules/voting/labels";
 import { windowState } from "~/modules/voting/policy";
 import { formulaText } from "~/modules/nominations/policy";
-import { ballotSchema, codeRequestSchema } from "~/modules/voting/schema";
+import { ballotSchema, codeRequestSchema } from "~/modules/voting/schema.server";
 import { castBallot, publicCandidates, requestCode, voteRulesOf } from "~/modules/voting/voting.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>

@@ -10,7 +10,7 @@ import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
 import { formulaText } from "~/modules/nominations/policy";
-import { receiptSchema } from "~/modules/voting/schema";
+import { receiptSchema } from "~/modules/voting/schema.server";
 import { checkReceipt, publicTally } from "~/modules/voting/voting.server";
 
 export const meta: MetaFunction = () => [{ title: "网络投票结果 · 匠心" }];

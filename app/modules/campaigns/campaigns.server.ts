@@ -8,7 +8,7 @@ import type { CampaignStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
-import type { CampaignInput } from "~/modules/campaigns/schema";
+import type { CampaignInput } from "~/modules/campaigns/schema.server";
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 import { type SaveResult } from "~/lib/result";

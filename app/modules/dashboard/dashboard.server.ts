@@ -3,12 +3,12 @@ import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { attendanceByEvent } from "~/modules/events/events.server";
-import { OUTLET_LABELS } from "~/modules/showcase/schema";
 import type { Outlet } from "~db/types";
 import { planProgress } from "~/modules/dashboard/plan";
 import { startOfYear, yearInTaizhou } from "~/lib/time";
 import { inTaizhou } from "~/lib/sql";
 import { PLAN_AUDIT } from "~/modules/dashboard/labels";
+import { OUTLET_LABELS } from "~/modules/showcase/labels";
 
 const OUTLETS = Object.keys(OUTLET_LABELS) as Outlet[];
 

@@ -1,10 +1,10 @@
 import ExcelJS from "exceljs";
 import { KIND_LABELS } from "~/modules/events/reach";
 import type { Outlet } from "~db/types";
-import { OUTLET_LABELS } from "~/modules/showcase/schema";
-import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import type { Dashboard } from "~/modules/dashboard/dashboard.server";
+import { OUTLET_LABELS } from "~/modules/showcase/labels";
+import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 /** The whole dashboard as a workbook: one sheet per chart's table. */
 export async function dashboardWorkbook(board: Dashboard, title: string): Promise<Buffer> {

@@ -18,7 +18,7 @@ import {
   reachOf,
   verifyCertificate,
 } from "~/modules/events/events.server";
-import { eventSchema } from "~/modules/events/schema";
+import { eventSchema } from "~/modules/events/schema.server";
 
 const t = useTestDb();
 

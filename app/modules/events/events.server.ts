@@ -11,7 +11,7 @@ import { isUniqueViolation } from "~/modules/people/people.server";
 import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
 import { canManageEvent, canViewEvent } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
-import type { EventInput } from "~/modules/events/schema";
+import type { EventInput } from "~/modules/events/schema.server";
 import { endOfDay, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
 import { EVENT_AUDIT } from "~/modules/events/labels";

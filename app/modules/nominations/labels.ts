@@ -17,3 +17,22 @@ export const NOMINATION_AUDIT = auditTrail("nomination", "推荐人选", {
 });
 
 export const IMPORT_AUDIT = auditTrail("import_batch", "汇总表导入", { import: "导入汇总表" });
+
+export const DEEDS_SUMMARY_TARGET = 500;
+
+export const DEEDS_SUMMARY_MAX = 600;
+
+export const STORY_TARGET = 2000;
+
+export const STORY_MAX = 3000;
+
+export const CHANNEL_LABELS = { union: "工会组织推荐", social_group: "社会团体推荐", self: "个人自荐" } as const;
+
+export const OPINION_LABELS = {
+  employer: "单位意见",
+  county: "县（市、区）总工会、台州经济开发区（台州绿心旅游度假区）总工会，社会团体意见",
+  expert: "专家组评审意见",
+  city: "市总工会意见",
+} as const;
+
+export const OUTCOME_LABELS = { pending: "待处理", dismissed: "不属实，维持", upheld: "属实，取消资格" } as const;

@@ -4,8 +4,8 @@ import { OLD_WORD, readWordTableRows, readWordText, wordKind } from "~/lib/word.
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
 import { CONDITIONS } from "~/modules/nominations/eligibility";
 import type { OpinionInput } from "~/modules/nominations/nominations.server";
-import { OPINION_LABELS, STORY_TARGET } from "~/modules/nominations/schema";
 import { ALIASES, readPersonRow, type ColumnKey, type ImportTarget, type ParsedRow, type SummaryTable } from "~/modules/nominations/summary-table.server";
+import { OPINION_LABELS, STORY_TARGET } from "~/modules/nominations/labels";
 
 /**
  * The notice's annex as Word files, both ways: the 推荐审批表 and 事迹材料 as .docx templates, and

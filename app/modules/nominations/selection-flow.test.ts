@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { hanDigits, makeCampaign, makePerson, makeUser, nominationForm } from "../../../test/factories";
 import { createNomination, findNomination, selectionRecord } from "~/modules/nominations/nominations.server";
-import { updateNominationSchema } from "~/modules/nominations/schema";
+import { updateNominationSchema } from "~/modules/nominations/schema.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 import { advanceCampaign, findCampaign, revertAdvance, revertibleStage, setNoticePeriod } from "~/modules/campaigns/campaigns.server";
 import {

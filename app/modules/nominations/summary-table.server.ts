@@ -9,7 +9,7 @@ import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { checkEligibility, CONDITIONS, missingParts } from "~/modules/nominations/eligibility";
 import { canRecordOpinion, writeNomination, writeOpinion, type OpinionInput } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
-import { CHANNEL_LABELS, importNominationSchema, type NominationInput } from "~/modules/nominations/schema";
+import { importNominationSchema, type NominationInput } from "~/modules/nominations/schema.server";
 import {
   cleanText,
   compactText,
@@ -23,7 +23,7 @@ import {
   type Cell,
 } from "~/lib/spreadsheet.server";
 import { ACCEPTED, readEducation, readEthnicity, readPoliticalStatus, readSkillLevel } from "~/modules/people/spellings";
-import { IMPORT_AUDIT } from "~/modules/nominations/labels";
+import { IMPORT_AUDIT, CHANNEL_LABELS } from "~/modules/nominations/labels";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { refuseNumberElsewhere } from "~/modules/people/lookup.server";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { apprenticeForm, makeAwardee, makeCampaign, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
 import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
-import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema";
+import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema.server";
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
 import { addMilestone, reviewMilestone } from "~/modules/studios/milestones.server";
 import { createStudio, takeStudioStep } from "~/modules/studios/studios.server";
@@ -18,7 +18,7 @@ import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
 import { listMessages, markAllRead, markRead, setSmsPreferences, todosFor, unreadCount } from "~/modules/notifications/inbox.server";
 import { digestJob, fanOut, remindersJob, sendSmsJob } from "~/modules/notifications/notify.server";
 import { startOfDay, todayInTaizhou } from "~/lib/time";
-import { applicationSchema } from "~/modules/subsidies/schema";
+import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { addAttachments, createApplication, findApplication, savePolicy, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import type { SubsidyStep } from "~/modules/subsidies/policy";
 import {
@@ -31,7 +31,7 @@ import {
   setHours,
   updateEvent,
 } from "~/modules/events/events.server";
-import { eventSchema } from "~/modules/events/schema";
+import { eventSchema } from "~/modules/events/schema.server";
 import { recordConsent } from "~/modules/showcase/showcase.server";
 
 const t = useTestDb();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { makeCampaign, makePerson, makeUser, nominationForm, personForm, unitId } from "../../../test/factories";
-import { createPersonSchema } from "~/modules/people/schema";
+import { createPersonSchema } from "~/modules/people/schema.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { createNomination } from "~/modules/nominations/nominations.server";
-import { updateNominationSchema } from "~/modules/nominations/schema";
+import { updateNominationSchema } from "~/modules/nominations/schema.server";
 import { maskIdNumber, parseIdNumber } from "~/modules/people/id-number";
 import { EXACT_LOOKUPS_PER_DAY, REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 import { createPerson, DUPLICATE_ID, listPeople, personForViewer } from "~/modules/people/people.server";

@@ -8,7 +8,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { crossCheckIdNumber, maskIdNumber, maskPhone, parseIdNumber } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
-import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema";
+import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";

@@ -27,3 +27,27 @@ export const STUDIO_AUDIT = auditTrail("studio", "工匠工作室", {
 export const MILESTONE_AUDIT = auditTrail("milestone", "学徒成果", { create: "登记", verify: "核实认定", reject: "不予认定" });
 
 export const CRITERIA_AUDIT = auditTrail("evaluation_criteria", "考核标准", { update: "修改" });
+
+export const FOCUS_SECTOR_LABELS = {
+  advanced_manufacturing: "先进制造业",
+  modern_services: "现代服务业",
+  strategic_emerging: "战略性新兴产业",
+  other: "其他行业",
+} as const;
+
+export const MILESTONE_KIND_LABELS = {
+  skill_upgrade: "技能等级提升",
+  competition: "技能竞赛获奖",
+  backbone: "成为技能骨干",
+  innovation: "技术创新成果",
+} as const;
+
+export const COMPETITION_LEVELS = {
+  enterprise: "企业级",
+  county: "县（市、区）级",
+  city: "市级",
+  provincial: "省级",
+  national: "国家级",
+} as const;
+
+export const INNOVATION_TYPES = { patent: "专利", process: "工艺改进", other: "其他创新" } as const;

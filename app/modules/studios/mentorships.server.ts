@@ -6,7 +6,7 @@ import { accessTo, type Access } from "~/lib/access";
 import { insertPerson, isUniqueViolation } from "~/modules/people/people.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { canManageApprentices, canViewStudio, relation } from "~/modules/studios/policy";
-import { type ApprenticeInput } from "~/modules/studios/schema";
+import { type ApprenticeInput } from "~/modules/studios/schema.server";
 import { STUDIO_AUDIT } from "~/modules/studios/labels";
 import { spendExactLookup } from "~/modules/people/lookup.server";
 import { maskIdNumber } from "~/modules/people/id-number";

@@ -5,7 +5,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { skillRank } from "~/modules/people/options";
 import { canVerifyMilestone, canViewStudio, initialMilestoneStatus, relation } from "~/modules/studios/policy";
-import { milestoneDetails, type MilestoneInput } from "~/modules/studios/schema";
+import { milestoneDetails, type MilestoneInput } from "~/modules/studios/schema.server";
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { findMentorship, studioRefOf, type MentorshipView } from "~/modules/studios/mentorships.server";
 import { storedFileColumns } from "~/lib/upload.server";

@@ -3,7 +3,7 @@ import { useTestDb } from "../../../test/db";
 import { apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import type { DB } from "~db";
 import { personForViewer } from "~/modules/people/people.server";
-import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema";
+import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema.server";
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
 import { addMilestone, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { createStudio, eligibleLeaders, takeStudioStep } from "~/modules/studios/studios.server";

@@ -7,7 +7,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { canEditStudio, canViewStudio, STUDIO_STEPS, type StudioStep, studioWorkflow } from "~/modules/studios/policy";
-import { type StudioInput } from "~/modules/studios/schema";
+import { type StudioInput } from "~/modules/studios/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { isRecordDate } from "~/lib/time";
 import { type Result } from "~/lib/result";

@@ -16,3 +16,10 @@ const STEP_ACTIONS = {
 export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", { create: "新建", update: "修改", attach: "上传材料", detach: "删除材料", ...STEP_ACTIONS });
 
 export const SUBSIDY_POLICY_AUDIT = auditTrail("subsidy_policy", "补助政策", { create: "新建", update: "修改" });
+
+/** Degree levels the union subsidises, lowest first. */
+export const TARGET_DEGREES = ["大专", "本科", "硕士研究生", "博士研究生"] as const;
+
+export const STUDY_MODE_LABELS = { full_time: "全日制", part_time: "非全日制（业余）", distance: "远程（网络）教育" } as const;
+
+export const ATTACHMENT_LABELS = { admission: "录取或入学证明", receipt: "学费收据", graduation: "毕业证书" } as const;

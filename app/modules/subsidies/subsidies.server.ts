@@ -21,12 +21,12 @@ import {
   type SubsidyStep,
   subsidyWorkflow,
 } from "~/modules/subsidies/policy";
-import { STUDY_MODE_LABELS, type ApplicationInput } from "~/modules/subsidies/schema";
+import { type ApplicationInput } from "~/modules/subsidies/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import { isRecordDate } from "~/lib/time";
 import type { Refusal, Result, SaveResult } from "~/lib/result";
-import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT } from "~/modules/subsidies/labels";
+import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
 
 /** Statuses whose approved amount is spent from the year's budget. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import { engineName } from "~db";
-import { applicationSchema } from "~/modules/subsidies/schema";
+import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { canTakeStep, holdbackFen, maxSubsidyFen, SUBSIDY_STEPS, type SubsidyStep } from "~/modules/subsidies/policy";
 import {
   addAttachments,

@@ -5,7 +5,7 @@ import { hashPassword } from "~/auth/password.server";
 import type { SessionUser } from "~/auth/roles";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
-import type { CreateUserInput, UpdateUserInput } from "~/modules/users/schema";
+import type { CreateUserInput, UpdateUserInput } from "~/modules/users/schema.server";
 import { USER_AUDIT } from "~/modules/users/labels";
 import { type SaveResult } from "~/lib/result";
 

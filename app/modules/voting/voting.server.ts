@@ -25,7 +25,7 @@ import {
   windowState,
   type Pattern,
 } from "~/modules/voting/policy";
-import type { VoteRulesInput } from "~/modules/voting/schema";
+import type { VoteRulesInput } from "~/modules/voting/schema.server";
 import type { CodePurpose } from "~db/types";
 import { todayInTaizhou } from "~/lib/time";
 

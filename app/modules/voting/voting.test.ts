@@ -4,7 +4,7 @@ import { makeCampaign, makeNominations, makeUser, solvedChallenge } from "../../
 import { smsGateway } from "~/lib/sms.server";
 import { fromDateTimeLocal } from "~/lib/time";
 import { newChallenge } from "~/modules/voting/challenge.server";
-import { voteRulesSchema } from "~/modules/voting/schema";
+import { voteRulesSchema } from "~/modules/voting/schema.server";
 import { todosFor } from "~/modules/notifications/inbox.server";
 import { tallyCutoff } from "~/modules/voting/policy";
 import { weightedScore } from "~/modules/nominations/policy";

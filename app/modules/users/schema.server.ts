@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordId, whenValid } from "~/lib/validation";
+import { recordId, whenValid, queryParam } from "~/lib/validation.server";
 
 export const passwordField = z
   .string({ error: "请输入密码" })
@@ -73,4 +73,10 @@ export const signInSchema = z.object({
   username: z.string({ error: "请输入用户名" }).trim().min(1, "请输入用户名").max(64, "用户名过长"),
   password: z.string({ error: "请输入密码" }).min(1, "请输入密码").max(256, "密码过长"),
   redirectTo: z.string().optional(),
+});
+
+export const userFilterSchema = z.object({
+  q: z.string().trim().max(40).optional().catch(undefined),
+  role: z.enum(["city_admin", "county_officer", "craftsman"]).optional().catch(undefined),
+  page: queryParam.page(),
 });

@@ -1,16 +1,9 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { decimalNumber, optionalText, whenValid, wholeNumber } from "~/lib/validation";
+import { decimalNumber, optionalText, whenValid, wholeNumber, recordId, queryParam, stepFields, isoDate } from "~/lib/validation.server";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
-import { isoDate } from "~/lib/validation";
-import { subsidyWorkflow } from "~/modules/subsidies/policy";
-
-/** Degree levels the union subsidises, lowest first. */
-export const TARGET_DEGREES = ["大专", "本科", "硕士研究生", "博士研究生"] as const;
-
-export const STUDY_MODE_LABELS = { full_time: "全日制", part_time: "非全日制（业余）", distance: "远程（网络）教育" } as const;
-
-export const ATTACHMENT_LABELS = { admission: "录取或入学证明", receipt: "学费收据", graduation: "毕业证书" } as const;
+import { subsidyWorkflow, SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
+import { TARGET_DEGREES } from "~/modules/subsidies/labels";
 
 /** A money field: 12,345.6 / 12345.60 / ¥12345 → fen, with the reason when it is not money. */
 export const yuan = (label: string) =>
@@ -83,8 +76,24 @@ export const policySchema = z.object({
 });
 
 export const stepSchema = z.object({
-  ...subsidyWorkflow.fields,
+  ...stepFields(subsidyWorkflow.names),
   amount: z.string().optional(),
   date: z.string().optional(),
   voucher: optionalText("凭证号", 60),
+});
+
+export const attachSchema = z.object({ kind: z.enum(["admission", "receipt", "graduation"]) });
+
+export const detachSchema = z.object({ attachmentId: recordId("材料不存在"), confirmed: z.literal("1", { error: "请确认删除" }) });
+
+export const subsidyFilterSchema = z.object({
+  year: queryParam.year(),
+  status: z
+    .enum(Object.keys(SUBSIDY_STATUS_LABELS) as [keyof typeof SUBSIDY_STATUS_LABELS])
+    .optional()
+    .catch(undefined),
+  unitId: queryParam.id(),
+  degree: z.enum(TARGET_DEGREES).optional().catch(undefined),
+  queue: z.enum(["mine", "review", "approve"]).optional().catch(undefined),
+  page: queryParam.page(),
 });

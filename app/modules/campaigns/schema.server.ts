@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { confirmation, isoDate, wholeNumber as int, whenValid } from "~/lib/validation";
+import { confirmation, isoDate, wholeNumber as int, whenValid } from "~/lib/validation.server";
 
 export const campaignSchema = z.object({
   number: int("届次", 1, 99),

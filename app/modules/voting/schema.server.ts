@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { localTime, recordId, whenValid, wholeNumber } from "~/lib/validation";
-import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
+import { localTime, recordId, whenValid, wholeNumber } from "~/lib/validation.server";
+import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, RELATIONS } from "~/modules/voting/labels";
 import { mainlandMobile } from "~/modules/voting/policy";
-import { RELATIONS } from "~/modules/voting/labels";
 
 const choiceOf = <T extends Record<string, string>>(labels: T, message: string) =>
   z.enum(Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>], { error: message });

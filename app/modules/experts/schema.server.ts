@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { optionalText, recordId, wholeNumber } from "~/lib/validation";
-import { FOCUS_SECTOR_LABELS } from "~/modules/studios/schema";
-import { passwordField, usernameField } from "~/modules/users/schema";
+import { optionalText, recordId, wholeNumber } from "~/lib/validation.server";
+import { passwordField, usernameField } from "~/modules/users/schema.server";
 import { RANKING_LABELS, type RankingBy } from "~/modules/experts/policy";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 const text = (label: string, min: number, max: number) =>
   z

@@ -1,17 +1,11 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { confirmation, isoDate, optionalText, recordId, whenValid } from "~/lib/validation";
+import { confirmation, isoDate, optionalText, recordId, whenValid, queryParam, stepFields } from "~/lib/validation.server";
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
-import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema";
+import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema.server";
 import { todayInTaizhou } from "~/lib/time";
-import { studioWorkflow } from "~/modules/studios/policy";
-
-export const FOCUS_SECTOR_LABELS = {
-  advanced_manufacturing: "先进制造业",
-  modern_services: "现代服务业",
-  strategic_emerging: "战略性新兴产业",
-  other: "其他行业",
-} as const;
+import { studioWorkflow, STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
+import { COMPETITION_LEVELS, INNOVATION_TYPES, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 const text = (label: string, max: number) =>
   z
@@ -35,7 +29,7 @@ export const studioSchema = z.object({
 export type StudioInput = z.output<typeof studioSchema>;
 
 export const studioStepSchema = z.object({
-  ...studioWorkflow.fields,
+  ...stepFields(studioWorkflow.names),
   plaqueNumber: optionalText("牌匾编号", 40),
   accreditedOn: z
     .string()
@@ -72,23 +66,6 @@ export const endMentorshipSchema = z
   .superRefine((v, ctx) => {
     if (v.outcome === "ended_early" && !v.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "提前结束须说明原因" });
   });
-
-export const MILESTONE_KIND_LABELS = {
-  skill_upgrade: "技能等级提升",
-  competition: "技能竞赛获奖",
-  backbone: "成为技能骨干",
-  innovation: "技术创新成果",
-} as const;
-
-export const COMPETITION_LEVELS = {
-  enterprise: "企业级",
-  county: "县（市、区）级",
-  city: "市级",
-  provincial: "省级",
-  national: "国家级",
-} as const;
-
-export const INNOVATION_TYPES = { patent: "专利", process: "工艺改进", other: "其他创新" } as const;
 
 const optional = (max: number) =>
   z
@@ -183,3 +160,23 @@ export const milestoneReviewSchema = z
   .superRefine((v, ctx) => {
     if (v.decision === "rejected" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "不予认定须说明理由" });
   });
+
+export const studioFilterSchema = z.object({
+  q: z.string().trim().max(50).optional().catch(undefined),
+  status: z
+    .enum(Object.keys(STUDIO_STATUS_LABELS) as [keyof typeof STUDIO_STATUS_LABELS])
+    .optional()
+    .catch(undefined),
+  unitId: queryParam.id(),
+  focusSector: z
+    .enum(Object.keys(FOCUS_SECTOR_LABELS) as [keyof typeof FOCUS_SECTOR_LABELS])
+    .optional()
+    .catch(undefined),
+  page: queryParam.page(),
+});
+
+export const gradeSchema = z.object({
+  studioId: recordId("工作室不存在"),
+  grade: z.enum(["excellent", "pass", "fail"], { error: "请选择考核等次" }),
+  comment: optionalText("意见", 500),
+});

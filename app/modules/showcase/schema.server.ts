@@ -1,15 +1,5 @@
 import { z } from "zod";
-import { isoDate, queryParam, recordId } from "~/lib/validation";
-import type { Outlet } from "~db/types";
-import { INDUSTRY_SUGGESTIONS } from "~/modules/people/options";
-
-export const OUTLET_LABELS: Record<Outlet, string> = {
-  tv: "台州电视台",
-  newspaper: "台州日报",
-  website: "市总工会网站",
-  wechat: "微信公众号",
-  other: "其他媒体",
-};
+import { isoDate, queryParam, recordId } from "~/lib/validation.server";
 
 export const showcaseFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
@@ -17,8 +7,6 @@ export const showcaseFilterSchema = z.object({
   industry: z.string().trim().max(50).optional().catch(undefined),
   page: queryParam.page(),
 });
-
-export const SHOWCASE_INDUSTRIES = [...INDUSTRY_SUGGESTIONS];
 
 export const consentSchema = z.object({
   howObtained: z.string({ error: "请说明如何取得本人同意" }).trim().min(2, "请说明如何取得本人同意").max(200, "不能超过200字"),

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { isoDate, queryParam, recordId, wholeNumber } from "~/lib/validation";
-import { checkbox, crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema";
+import { isoDate, queryParam, recordId, wholeNumber } from "~/lib/validation.server";
+import { checkbox, crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema.server";
+import { DEEDS_SUMMARY_MAX, STORY_MAX } from "~/modules/nominations/labels";
 
 const text = (label: string, max: number, required = false) => {
   const base = z.string().trim().max(max, `${label}不能超过${max}字`);
@@ -12,13 +13,6 @@ const text = (label: string, max: number, required = false) => {
         .max(max, `${label}不能超过${max}字`)
     : base.optional().transform((v) => v ?? "");
 };
-
-export const DEEDS_SUMMARY_TARGET = 500;
-export const DEEDS_SUMMARY_MAX = 600;
-export const STORY_TARGET = 2000;
-export const STORY_MAX = 3000;
-
-export const CHANNEL_LABELS = { union: "工会组织推荐", social_group: "社会团体推荐", self: "个人自荐" } as const;
 
 export const nominationFields = {
   channel: z.enum(["union", "social_group", "self"], { error: "请选择推荐方式" }),
@@ -68,13 +62,6 @@ export const importNominationSchema = z
 
 /** What a nomination is saved from: the web form's, or a 汇总表 row's with parts still missing. */
 export type NominationInput = z.output<typeof importNominationSchema>;
-
-export const OPINION_LABELS = {
-  employer: "单位意见",
-  county: "县（市、区）总工会、台州经济开发区（台州绿心旅游度假区）总工会，社会团体意见",
-  expert: "专家组评审意见",
-  city: "市总工会意见",
-} as const;
 
 export const opinionSchema = z.object({
   kind: z.enum(["employer", "county", "expert", "city"], { error: "请选择意见类别" }),

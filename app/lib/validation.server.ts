@@ -112,3 +112,13 @@ export const localTime = (label: string) =>
       }
       return date;
     });
+
+/** The fields every workflow step's form posts; a domain extends them with its own. */
+export const stepFields = <const N extends readonly [string, ...string[]]>(names: N) => ({
+  step: z.enum(names),
+  /** The state the page showed: a step taken on a stale page is refused, not applied to a newer state. */
+  expected: z.string(),
+  reason: optionalText("理由", 500),
+  /** Posted by the confirming button of an irreversible step. */
+  confirmed: confirmation(),
+});

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decimalNumber, isoDate, recordId, wholeNumber } from "~/lib/validation";
+import { decimalNumber, isoDate, recordId, wholeNumber } from "~/lib/validation.server";
 
 const reason = z
   .string()
@@ -51,5 +51,3 @@ export const votesSchema = z.object({
 export const namingSchema = z.object({
   namedOn: date,
 });
-
-export const OUTCOME_LABELS = { pending: "待处理", dismissed: "不属实，维持", upheld: "属实，取消资格" } as const;

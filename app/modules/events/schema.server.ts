@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decimalNumber, localTime, optionalText, queryParam, recordId, whenValid } from "~/lib/validation";
+import { decimalNumber, localTime, optionalText, queryParam, recordId, whenValid } from "~/lib/validation.server";
 import { KIND_LABELS } from "~/modules/events/reach";
 
 const text = (label: string, max: number) =>
@@ -91,3 +91,5 @@ export const checkinScanSchema = z.object({
   e: recordId("二维码无效，请重新扫描"),
   t: z.string({ error: "二维码无效，请重新扫描" }).regex(/^\d{1,12}\.[0-9a-f]{16}$/, "二维码无效，请重新扫描"),
 });
+
+export const participantIdSchema = z.object({ participantId: recordId("参加人员不存在") });

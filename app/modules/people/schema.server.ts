@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate, queryParam, recordId, whenValid } from "~/lib/validation";
+import { isoDate, queryParam, recordId, whenValid } from "~/lib/validation.server";
 import { crossCheckIdNumber, parseIdNumber, parsePhone, type IdNumberFacts, type Sex } from "~/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 
@@ -110,3 +110,13 @@ export const personFilterSchema = z.object({
 
 /** Why full ID and phone numbers are shown or exported: required, and kept in the history. */
 export const revealReason = z.string({ error: "请说明查看完整号码的事由" }).trim().min(2, "请说明查看完整号码的事由").max(200, "事由不超过200字");
+
+export const revealSchema = z.object({
+  intent: z.literal("reveal"),
+  reason: revealReason,
+});
+
+export const fullExportSchema = z.object({ reason: revealReason });
+
+/** The button that shows the unmasked numbers on a printable page, where the reason was given before. */
+export const revealIntentSchema = z.object({ intent: z.literal("reveal") });

@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const deliveryModeSchema = z.enum(["immediate", "digest", "off"]);
