@@ -4,6 +4,7 @@ import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, 
 import { useEffect, type ReactNode } from "react";
 import { getUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
+import { wantsLargeText } from "~/lib/preferences.server";
 import { workCounts } from "~/modules/notifications/inbox.server";
 import { AppShell } from "~/components/AppShell";
 import { useNonce } from "~/components/nonce";
@@ -20,18 +21,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   // The navigation's badges: what waits for the user, and their unread messages.
   const counts = user ? await workCounts(getDb(), user) : null;
-  return json({ user, counts });
+  return json({ user, counts, largeText: wantsLargeText(request) });
 }
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const root = useRouteLoaderData<typeof loader>("root");
   // Marks the page as interactive, so browser tests (and support staff) can tell a page whose
   // scripts have taken over from one still showing its server HTML.
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);
   return (
-    <html lang="zh-CN">
+    <html lang="zh-CN" data-text={root?.largeText ? "large" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -48,9 +50,9 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  const { user, counts } = useLoaderData<typeof loader>();
+  const { user, counts, largeText } = useLoaderData<typeof loader>();
   return (
-    <AppShell user={user} counts={counts}>
+    <AppShell user={user} counts={counts} largeText={largeText}>
       <Outlet />
     </AppShell>
   );
@@ -77,7 +79,7 @@ export function ErrorBoundary() {
   }
   const info = ERROR_TEXT[status] ?? { title: "系统出错了", text: "服务器处理请求时出错，我们已记录此问题。请稍后重试。" };
   return (
-    <AppShell user={data?.user ?? null}>
+    <AppShell user={data?.user ?? null} largeText={data?.largeText ?? false}>
       <section className="error-page" role="alert">
         <p className="error-code">{status}</p>
         <h1>{info.title}</h1>

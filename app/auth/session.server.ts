@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { generateIdFromEntropySize } from "lucia";
 import type { DB } from "~db";
 import { getDb } from "~/db.server";
-import { luciaFor, verifyRequestOrigin } from "~/auth/lucia.server";
+import { luciaFor, SESSION_COOKIE, verifyRequestOrigin } from "~/auth/lucia.server";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "~/auth/password.server";
 import { can, type Permission, type SessionUser } from "~/auth/roles";
 import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, checkThrottle, clearThrottle, clientAddress, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
@@ -24,6 +24,17 @@ export function assertSameOrigin(request: Request): void {
   if (fetchSite === "cross-site" || (origin && !verifyRequestOrigin(origin, [host]))) {
     throw json({ error: "请求来源不符，已拒绝（跨站请求）" }, { status: 403 });
   }
+}
+
+/**
+ * The caching of a public page. Every visitor who is not signed in gets the same page, so it may
+ * be kept for a minute (by the phone, WeChat's browser or a proxy) — the showcase shared in a
+ * group chat is then served once a minute, not once per tap. A signed-in user's copy carries
+ * their name and menu and is never kept; `Vary: Cookie` keeps the two apart in a shared cache.
+ */
+export function publicPageHeaders(request: Request): HeadersInit {
+  const signedIn = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=[^;]`).test(request.headers.get("cookie") ?? "");
+  return signedIn ? { "Cache-Control": "private, no-store", Vary: "Cookie" } : { "Cache-Control": "public, max-age=60", Vary: "Cookie" };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Form, NavLink, Link } from "@remix-run/react";
+import { Form, NavLink, Link, useLocation } from "@remix-run/react";
 import { useState, type ReactNode } from "react";
 import { can, ROLE_LABELS, type Permission, type SessionUser } from "~/auth/roles";
 
@@ -10,29 +10,123 @@ interface NavItem {
   badge?: "todo" | "unread";
 }
 
-const NAV: NavItem[] = [
-  { to: "/home", label: "工作台", badge: "todo" },
-  { to: "/inbox", label: "消息", badge: "unread" },
-  { to: "/dashboard", label: "数据看板", permission: "dashboard.read" },
-  { to: "/studios", label: "工匠工作室", permission: "studio.read" },
-  { to: "/milestones/pending", label: "待核实成果", permission: "milestone.verify" },
-  { to: "/evaluations", label: "年度考核", permission: "evaluation.grade" },
-  { to: "/subsidies", label: "学历提升补助", permission: "subsidy.read" },
-  { to: "/events", label: "交流培训", permission: "event.read" },
-  { to: "/publicity", label: "宣传报道", permission: "publicity.manage" },
-  { to: "/campaigns", label: "评选活动", permission: "campaign.read" },
-  { to: "/review", label: "专家评审", permission: "review.score" },
-  { to: "/experts", label: "专家库", permission: "expert.manage" },
-  { to: "/people", label: "人员档案", permission: "person.create" },
-  { to: "/org-units", label: "组织单位", permission: "org_unit.read" },
-  { to: "/users", label: "用户管理", permission: "user.manage" },
-  { to: "/audit", label: "操作日志", permission: "audit.read" },
-  { to: "/sms", label: "短信记录", permission: "sms.log" },
+/**
+ * The menu in groups: the city sees seventeen entries, which in one row wrap into two-line items
+ * on any screen under 1600 px. A group the user sees only one entry of shows it as a plain link.
+ */
+const NAV: Array<{ label: string | null; items: NavItem[] }> = [
+  {
+    label: null,
+    items: [
+      { to: "/home", label: "工作台", badge: "todo" },
+      { to: "/inbox", label: "消息", badge: "unread" },
+      { to: "/dashboard", label: "数据看板", permission: "dashboard.read" },
+    ],
+  },
+  {
+    label: "工作室",
+    items: [
+      { to: "/studios", label: "工匠工作室", permission: "studio.read" },
+      { to: "/milestones/pending", label: "待核实成果", permission: "milestone.verify" },
+      { to: "/evaluations", label: "年度考核", permission: "evaluation.grade" },
+    ],
+  },
+  {
+    label: "服务",
+    items: [
+      { to: "/subsidies", label: "学历提升补助", permission: "subsidy.read" },
+      { to: "/events", label: "交流培训", permission: "event.read" },
+      { to: "/publicity", label: "宣传报道", permission: "publicity.manage" },
+    ],
+  },
+  {
+    label: "评选",
+    items: [
+      { to: "/campaigns", label: "评选活动", permission: "campaign.read" },
+      { to: "/review", label: "专家评审", permission: "review.score" },
+      { to: "/experts", label: "专家库", permission: "expert.manage" },
+    ],
+  },
+  {
+    label: "管理",
+    items: [
+      { to: "/people", label: "人员档案", permission: "person.create" },
+      { to: "/org-units", label: "组织单位", permission: "org_unit.read" },
+      { to: "/users", label: "用户管理", permission: "user.manage" },
+      { to: "/audit", label: "操作日志", permission: "audit.read" },
+      { to: "/sms", label: "短信记录", permission: "sms.log" },
+    ],
+  },
 ];
 
-export function AppShell({ user, counts, children }: { user: SessionUser | null; counts?: { todo: number; unread: number } | null; children: ReactNode }) {
+function NavItemLink({ item, counts, onPick }: { item: NavItem; counts?: { todo: number; unread: number } | null; onPick: () => void }) {
+  return (
+    <NavLink to={item.to} onClick={onPick}>
+      {item.label}
+      {item.badge && counts?.[item.badge] ? (
+        <span className="count" aria-label={item.badge === "todo" ? `${counts.todo}项待办` : `${counts.unread}条未读`}>
+          {counts[item.badge]}
+        </span>
+      ) : null}
+    </NavLink>
+  );
+}
+
+/** A group of the menu: on a phone its entries under a small heading; on a desktop a drop-down. */
+function NavGroup({ label, items, counts, onPick }: { label: string; items: NavItem[]; counts?: { todo: number; unread: number } | null; onPick: () => void }) {
   const [open, setOpen] = useState(false);
-  const items = NAV.filter((item) => !item.permission || can(user, item.permission));
+  const location = useLocation();
+  const current = items.some((i) => location.pathname === i.to || location.pathname.startsWith(`${i.to}/`));
+  const pick = () => {
+    setOpen(false);
+    onPick();
+  };
+  return (
+    <div
+      className={`nav-group${open ? " open" : ""}${current ? " current" : ""}`}
+      onKeyDown={(e) => e.key === "Escape" && setOpen(false)}
+      // Focus moving out of the group (a click elsewhere, a tab past its last entry) closes it.
+      onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}
+    >
+      <button type="button" className="nav-group-toggle" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
+        {label}
+      </button>
+      <div className="nav-group-items">
+        {items.map((item) => (
+          <NavItemLink key={item.to} item={item} counts={counts} onPick={pick} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** 大字版: posts the choice (it works before the scripts load) and comes back to this page. */
+function TextSizeSwitch({ large }: { large: boolean }) {
+  const location = useLocation();
+  return (
+    <Form method="post" action="/text-size" className="text-size">
+      <input type="hidden" name="back" value={location.pathname + location.search} />
+      <button type="submit" name="size" value={large ? "normal" : "large"} className="text-size-toggle" aria-pressed={large}>
+        大字版
+      </button>
+    </Form>
+  );
+}
+
+export function AppShell({
+  user,
+  counts,
+  largeText,
+  children,
+}: {
+  user: SessionUser | null;
+  counts?: { todo: number; unread: number } | null;
+  largeText: boolean;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  const groups = NAV.map((g) => ({ ...g, items: g.items.filter((item) => !item.permission || can(user, item.permission)) })).filter((g) => g.items.length);
+  const close = () => setOpen(false);
   return (
     <>
       <header className="topbar">
@@ -44,6 +138,7 @@ export function AppShell({ user, counts, children }: { user: SessionUser | null;
             匠心<small>台州工匠服务平台</small>
           </span>
         </Link>
+        <TextSizeSwitch large={largeText} />
         {user ? (
           <>
             <button type="button" className="menu-toggle" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen((v) => !v)}>
@@ -56,16 +151,13 @@ export function AppShell({ user, counts, children }: { user: SessionUser | null;
               ) : null}
             </button>
             <nav id="main-nav" className={open ? "nav open" : "nav"} aria-label="主导航">
-              {items.map((item) => (
-                <NavLink key={item.to} to={item.to} onClick={() => setOpen(false)}>
-                  {item.label}
-                  {item.badge && counts?.[item.badge] ? (
-                    <span className="count" aria-label={item.badge === "todo" ? `${counts.todo}项待办` : `${counts.unread}条未读`}>
-                      {counts[item.badge]}
-                    </span>
-                  ) : null}
-                </NavLink>
-              ))}
+              {groups.map((g) =>
+                g.label && g.items.length > 1 ? (
+                  <NavGroup key={g.label} label={g.label} items={g.items} counts={counts} onPick={close} />
+                ) : (
+                  g.items.map((item) => <NavItemLink key={item.to} item={item} counts={counts} onPick={close} />)
+                ),
+              )}
               <div className="nav-user">
                 <Link to="/account" onClick={() => setOpen(false)} className="who">
                   {user.displayName}

@@ -17,7 +17,6 @@ export function CampaignForm({
   const [form, fields] = useForm<z.input<typeof campaignSchema>>({
     lastResult,
     defaultValue,
-    shouldValidate: "onBlur",
   });
   return (
     <Form method="post" {...getFormProps(form)} className="card form-grid">

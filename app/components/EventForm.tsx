@@ -22,8 +22,6 @@ export function EventForm({
   const [form, fields] = useForm<z.input<typeof eventSchema>>({
     lastResult,
     defaultValue,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   return (
     <Form method="post" {...getFormProps(form)} className="card form-grid">

@@ -62,8 +62,6 @@ export function NominationForm({
       ...defaultValue,
       ...(fixedUnit ? { orgUnitId: String(fixedUnit.id), nominatingUnitId: String(fixedUnit.id) } : {}),
     },
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   const chosen = new Set([fields.conditions.initialValue].flat().filter(Boolean).map(String));
   return (

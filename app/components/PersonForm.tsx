@@ -132,8 +132,6 @@ export function PersonForm({
   const [form, fields] = useForm<z.input<typeof createPersonSchema>>({
     lastResult,
     defaultValue: { ...defaultValue, orgUnitId: fixedUnit ? String(fixedUnit.id) : defaultValue?.orgUnitId },
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   return (
     <Form method="post" {...getFormProps(form)} className="card form-grid">

@@ -32,8 +32,6 @@ export function StudioForm({
   const [form, fields] = useForm<z.input<typeof studioSchema>>({
     lastResult,
     defaultValue,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   // Choosing the craftsman fills in what the studio usually takes from them, if still empty.
   const chooseLeader = (id: string) => {

@@ -20,8 +20,6 @@ export function SubsidyForm({
   const [form, fields] = useForm<z.input<typeof applicationSchema>>({
     lastResult,
     defaultValue,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   return (
     <Form method="post" {...getFormProps(form)} className="card form-grid">

@@ -1,4 +1,4 @@
-import { json } from "@remix-run/node";
+import { json, type HeadersFunction } from "@remix-run/node";
 import type { Access } from "~/lib/access";
 import { idOrNull } from "~/lib/ids";
 
@@ -58,3 +58,6 @@ export function xlsxResponse(body: Buffer, asciiName: string, name: string): Res
     },
   });
 }
+
+/** A route's document headers are its loader's (a public page's caching, say). */
+export const loaderHeaders: HeadersFunction = ({ loaderHeaders: fromLoader }) => fromLoader;

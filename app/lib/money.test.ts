@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkEvidence } from "~/lib/files";
-import { formatFen, parseYuan } from "~/lib/money";
+import { fenToWan, formatFen, parseYuan } from "~/lib/money";
 
 describe("money", () => {
   it.each([
@@ -47,5 +47,13 @@ describe("evidence files", () => {
     const big = new Uint8Array(5 * 1024 * 1024 + 1);
     big.set([0x25, 0x50, 0x44, 0x46, 0x2d]);
     expect(checkEvidence("big.pdf", big)).toMatchObject({ ok: false, message: expect.stringContaining("5 MB") });
+  });
+});
+
+describe("fen as 万元", () => {
+  it("rounds to two places", () => {
+    expect(fenToWan(123_456_789)).toBe(123.46);
+    expect(fenToWan("50000000")).toBe(50);
+    expect(fenToWan(0)).toBe(0);
   });
 });

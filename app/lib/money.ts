@@ -24,3 +24,8 @@ export function formatFen(fen: number): string {
   const abs = Math.abs(fen);
   return `${sign}¥${Math.floor(abs / 100).toLocaleString("en-US")}.${String(abs % 100).padStart(2, "0")}`;
 }
+
+/** Fen as 万元 to two places (a chart's axis, a budget line): 123,456,789 fen → 123.46. */
+export function fenToWan(fen: number | string | bigint): number {
+  return Math.round(Number(fen) / 10_000) / 100;
+}

@@ -35,7 +35,6 @@ export default function Account() {
   const data = useActionData<typeof action>();
   const [form, fields] = useForm<z.input<typeof changePasswordSchema>>({
     lastResult: data?.result,
-    shouldValidate: "onBlur",
   });
   return (
     <section className="narrow">

@@ -120,7 +120,6 @@ export default function CampaignPage() {
     id: "notice",
     lastResult: reply("notice-period")?.result,
     defaultValue: { noticeStart: campaign.notice_start ?? "", noticeEnd: campaign.notice_end ?? "" },
-    shouldValidate: "onBlur",
   });
   const advanceReasons: string[] = reply("advance")?.reasons ?? reply("revert")?.reasons ?? [];
   return (

@@ -8,6 +8,7 @@ import { BarsChart, LinesChart } from "~/components/charts/charts";
 import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { dashboardYears, loadDashboard, planUnitTargets, savePlan } from "~/modules/dashboard/dashboard.server";
+import { FORECAST_HORIZON_YEARS } from "~/modules/dashboard/plan";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import type { Outlet } from "~db/types";
@@ -109,16 +110,29 @@ export default function Dashboard() {
         ) : null}
       </FilterBar>
 
+      {p.ended ? (
+        <p className="notice" role="status">
+          {board.plan.start_year}–{board.plan.end_year}年规划期已结束。
+          {canPlan ? "请在下方“修改建设规划”中制定下一期规划。" : "下一期规划由市总工会制定，制定后这里按新规划计算。"}
+        </p>
+      ) : null}
       <div className="kpis">
         <div className="kpi">
-          <strong>{p.total}</strong>已授牌工作室（目标 {board.plan.target}）
+          <strong>{p.total}</strong>
+          {board.target === null ? "已授牌工作室（本单位尚未设定目标）" : `已授牌工作室（${board.unitId ? "本单位" : "全市"}目标 ${board.target}）`}
         </div>
         <div className="kpi">
           <strong>{p.pace}</strong>每年授牌（当前速度）
         </div>
         <div className="kpi">
           <strong>{p.reachedIn ?? "—"}</strong>
-          {p.reachedIn ? (p.onTrack ? "年可达成目标（按期）" : "年可达成目标（滞后）") : "按当前速度无法达成"}
+          {board.target === null
+            ? "未设定目标，无从预计"
+            : p.reachedIn
+              ? p.onTrack
+                ? "年可达成目标（按期）"
+                : "年可达成目标（滞后）"
+              : `按当前速度${FORECAST_HORIZON_YEARS}年内难以达成`}
         </div>
         <div className="kpi">
           <strong>{board.activeApprentices}</strong>在带学徒
@@ -201,7 +215,7 @@ export default function Dashboard() {
         </ChartCard>
 
         <ChartCard
-          title="学历提升补助（元）"
+          title="学历提升补助（万元）"
           rows={board.subsidies}
           columns={[
             { key: "year", label: "年度" },

@@ -37,7 +37,6 @@ export default function OrgUnits() {
   const data = useActionData<typeof action>();
   const [form, fields] = useForm<z.input<typeof socialGroupSchema>>({
     lastResult: data?.result,
-    shouldValidate: "onBlur",
   });
   return (
     <section>

@@ -3,8 +3,9 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/Pagination";
 import { ShowcaseSearch } from "~/components/ShowcaseSearch";
+import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { searchParams } from "~/lib/http.server";
+import { searchParams, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
@@ -13,11 +14,13 @@ import { SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
 
 export const meta: MetaFunction = () => shareMeta("工匠风采", "台州市总工会命名的历届“台州工匠”：一线职工也能成名成才。");
 
+export const headers = loaderHeaders;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const filter = showcaseFilterSchema.parse(searchParams(request));
   const [result, units] = await Promise.all([publicCraftsmen(db, filter), listCountyUnits(db)]);
-  return json({ ...result, filter, units, industries: SHOWCASE_INDUSTRIES });
+  return json({ ...result, filter, units, industries: SHOWCASE_INDUSTRIES }, { headers: publicPageHeaders(request) });
 }
 
 export default function Showcase() {

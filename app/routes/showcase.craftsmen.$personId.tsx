@@ -2,22 +2,25 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CoverageList } from "~/components/CoverageList";
+import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { qrSvg } from "~/lib/qr.server";
 import { QrCode } from "~/components/QrCode";
-import { idParam, notFound } from "~/lib/http.server";
+import { idParam, notFound, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { publicProfile } from "~/modules/showcase/showcase.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`) : [{ title: "台州工匠" }];
 
+export const headers = loaderHeaders;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const profile = await publicProfile(getDb(), idParam(params.personId));
   if (!profile) throw notFound("未找到该工匠的公开信息");
   // A share code for posters and WeChat groups: this page's own address.
   const address = new URL(`/showcase/craftsmen/${profile.id}`, request.url).toString();
-  return json({ profile, address, qr: await qrSvg(address) });
+  return json({ profile, address, qr: await qrSvg(address) }, { headers: publicPageHeaders(request) });
 }
 
 export default function CraftsmanProfile() {

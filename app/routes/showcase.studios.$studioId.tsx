@@ -2,9 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CoverageList } from "~/components/CoverageList";
+import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/lib/format";
-import { idParam, notFound } from "~/lib/http.server";
+import { idParam, notFound, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { publicStudio } from "~/modules/showcase/showcase.server";
@@ -14,10 +15,12 @@ import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`) : [{ title: "工匠工作室" }];
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export const headers = loaderHeaders;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const studio = await publicStudio(getDb(), idParam(params.studioId));
   if (!studio) throw notFound("未找到该工作室");
-  return json({ studio });
+  return json({ studio }, { headers: publicPageHeaders(request) });
 }
 
 export default function PublicStudio() {

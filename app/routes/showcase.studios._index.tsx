@@ -3,8 +3,9 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/Pagination";
 import { ShowcaseSearch } from "~/components/ShowcaseSearch";
+import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { searchParams } from "~/lib/http.server";
+import { searchParams, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
@@ -14,11 +15,13 @@ import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction = () => shareMeta("工匠工作室", "以台州工匠个人名字命名的工作室，发挥“1+N”育人效应。");
 
+export const headers = loaderHeaders;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const filter = showcaseFilterSchema.parse(searchParams(request));
   const [result, units] = await Promise.all([publicStudios(db, filter), listCountyUnits(db)]);
-  return json({ ...result, filter, units, industries: SHOWCASE_INDUSTRIES });
+  return json({ ...result, filter, units, industries: SHOWCASE_INDUSTRIES }, { headers: publicPageHeaders(request) });
 }
 
 export default function PublicStudios() {

@@ -56,8 +56,6 @@ export default function NewApprentice() {
   const [form, fields] = useForm<z.input<typeof apprenticeSchema>>({
     lastResult,
     defaultValue: { orgUnitId: String(studio.org_unit_id), employer: studio.host_enterprise, industry: studio.industry, startDate: today },
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   const unit = { id: studio.org_unit_id, short_name: studio.unit_name };
   return (

@@ -75,12 +75,10 @@ export default function UserPage() {
       personId: user.person_id ? String(user.person_id) : "",
       active: user.active ? "on" : undefined,
     },
-    shouldValidate: "onBlur",
   });
   const [resetForm, resetFields] = useForm<z.input<typeof resetPasswordSchema>>({
     id: "reset-password",
     lastResult: resetResult?.result,
-    shouldValidate: "onBlur",
   });
   return (
     <section>

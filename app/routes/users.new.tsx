@@ -40,8 +40,6 @@ export default function NewUser() {
   const [form, fields] = useForm<z.input<typeof createUserSchema>>({
     lastResult,
     defaultValue: person ? { role: "craftsman", personId: String(person.id), displayName: person.name } : undefined,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
   });
   return (
     <section>

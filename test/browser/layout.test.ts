@@ -1,4 +1,5 @@
-import type { Browser } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
 
@@ -52,9 +53,39 @@ const PAGES: Record<string, string[]> = {
   ],
 };
 
-describe("every page fits a 375 px phone, runs without a script error and carries no stray bytes", () => {
-  it.each(Object.entries(PAGES))("as %s", async (username, paths) => {
-    const page = await phonePage(browser, `layout-${username}`);
+/** WCAG 2.1 AA as axe reads it; serious and critical findings fail the crawl. */
+async function accessibilityFindings(page: Page, path: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${path}: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.target.join(" ")}`);
+}
+
+/** In 大字版 every control is at least 44 px tall and the text at least 18 px. */
+async function smallTargets(page: Page, path: string): Promise<string[]> {
+  const found = await page.evaluate(() => {
+    const out: string[] = [];
+    if (parseFloat(getComputedStyle(document.body).fontSize) < 18) out.push(`body text ${getComputedStyle(document.body).fontSize}`);
+    const controls = document.querySelectorAll<HTMLElement>(
+      "button, .button, input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, summary, nav a",
+    );
+    for (const el of controls) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if (box.height < 44) out.push(`${el.tagName.toLowerCase()} “${(el.textContent ?? "").trim().slice(0, 12)}” ${Math.round(box.height)}px`);
+    }
+    return out.slice(0, 5);
+  });
+  return found.map((f) => `${path}: ${f}`);
+}
+
+const RUNS = Object.entries(PAGES).flatMap(([username, paths]) => [[username, "标准字号", paths] as const, [username, "大字版", paths] as const]);
+
+describe("every page fits a 375 px phone in both text sizes, passes axe, runs without a script error and carries no stray bytes", () => {
+  it.each(RUNS)("as %s, %s", async (username, size, paths) => {
+    const large = size === "大字版";
+    const page = await phonePage(browser, `layout-${username}-${large ? "large" : "normal"}`);
+    if (large) await page.context().addCookies([{ name: "jx_text", value: "large", url: baseUrl() }]);
     // A page that renders on the server but breaks in the browser (say, a value imported from a
     // .server module) shows up as a script error after hydration.
     const scriptErrors: string[] = [];
@@ -82,6 +113,7 @@ describe("every page fits a 375 px phone, runs without a script error and carrie
     }
     const overflowing: string[] = [];
     const stray: string[] = [];
+    const findings: string[] = [];
     for (const path of [...paths, ...records]) {
       const response = await page.goto(`${baseUrl()}${path}`);
       expect(response?.status(), path).toBe(200);
@@ -94,8 +126,11 @@ describe("every page fits a 375 px phone, runs without a script error and carrie
       await page.waitForLoadState("networkidle");
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (overflow > 0) overflowing.push(`${path} (+${overflow}px)`);
+      // Contrast and labels do not change with the text size; targets do.
+      findings.push(...(large ? await smallTargets(page, path) : await accessibilityFindings(page, path)));
     }
     expect(overflowing).toEqual([]);
+    expect(findings).toEqual([]);
     expect(stray).toEqual([]);
     expect(scriptErrors).toEqual([]);
     await page.context().close();

@@ -46,6 +46,11 @@ describe("the public showcase", () => {
 
     const shown = await publicPage();
     expect(shown.status).toBe(200);
+    // The same page for every visitor who is not signed in: kept a minute; a signed-in copy never.
+    expect(shown.headers.get("cache-control")).toBe("public, max-age=60");
+    expect(shown.headers.get("vary")).toBe("Cookie");
+    const signedIn = await call(profile.loader, { db: t.db, path: `/showcase/craftsmen/${person.id}`, params, as: county });
+    expect(signedIn.headers.get("cache-control")).toBe("private, no-store");
     const body = await jsonOf(shown);
     expect(body.profile).toMatchObject({ name: "公开工匠", story: "扎根一线二十年，练就绝活。", has_photo: true });
     const text = JSON.stringify(body);

@@ -5,6 +5,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { attendanceByEvent } from "~/modules/events/events.server";
 import type { Outlet } from "~db/types";
 import { planProgress } from "~/modules/dashboard/plan";
+import { fenToWan } from "~/lib/money";
 import { startOfYear, yearInTaizhou } from "~/lib/time";
 import { inTaizhou } from "~/lib/sql";
 import { PLAN_AUDIT } from "~/modules/dashboard/labels";
@@ -234,8 +235,11 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
       .executeTakeFirstOrThrow(),
   ]);
 
-  const progress = planProgress(new Map(byYear.map((r) => [Number(r.year), Number(r.n)])), plan, currentYear);
   const targets = new Map(unitTargets.map((t) => [t.org_unit_id, t.target]));
+  // A county is measured against its own share of the plan, not the city's hundred; a unit without
+  // a share set has no line to be measured against.
+  const target = unitId ? (targets.get(unitId) ?? null) : plan.target;
+  const progress = planProgress(new Map(byYear.map((r) => [Number(r.year), Number(r.n)])), plan, target, currentYear);
   const years = Array.from({ length: filter.toYear - filter.fromYear + 1 }, (_, i) => filter.fromYear + i);
   const outputByYear = years.map((year) => {
     const of = (kind: string) => Number(output.find((o) => Number(o.year) === year && o.kind === kind)?.n ?? 0);
@@ -244,13 +248,15 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
   const months = [...new Set(events.map((e) => e.month))];
   return {
     plan,
+    target,
     progress,
     studiosByUnit: byUnit.map((u) => ({ unit: u.short_name, studios: Number(u.n), target: targets.get(u.id) ?? null })),
     studiosBySector: bySector.map((s) => ({ sector: s.focus_sector, studios: Number(s.n) })),
     activeApprentices: Number(apprentices.n),
     outputByYear,
     competitionLevels: competitionLevels.map((c) => ({ level: c.level, placings: Number(c.n) })),
-    subsidies: subsidyYears.map((s) => ({ year: s.year, budget: Number(s.budget_fen) / 100, approved: Number(s.approved) / 100, paid: Number(s.paid) / 100 })),
+    // In 万元, as budgets are spoken of (and as the axis fits).
+    subsidies: subsidyYears.map((s) => ({ year: s.year, budget: fenToWan(s.budget_fen), approved: fenToWan(s.approved), paid: fenToWan(s.paid) })),
     subsidyStatus: subsidyStatus.map((s) => ({ status: s.status, applications: Number(s.n) })),
     eventsByMonth: months.map((month) => {
       const rows = events.filter((e) => e.month === month);

@@ -122,5 +122,16 @@ describe("the dashboard", () => {
     expect(board.plan).toMatchObject({ target: 120, start_year: 2019, end_year: 2023 });
     expect(board.studiosByUnit.find((u) => u.unit === "温岭市")?.target).toBe(15);
     expect(board.progress.rows.at(-1)?.planned).toBeGreaterThanOrEqual(120);
+    expect(board.target).toBe(120);
+
+    // 温岭's officer is measured against 温岭's 15, not the city's 120; a county with no share set against nothing.
+    const wenling = await unitId(t.db, "wenling");
+    const own = await loadDashboard(t.db, { ...city, role: "county_officer", orgUnitId: wenling }, { fromYear: 2019, toYear: 2023 });
+    expect(own.target).toBe(15);
+    expect(own.progress.rows.find((r) => r.year === 2023)?.planned).toBe(15);
+    const other = await loadDashboard(t.db, { ...city, role: "county_officer", orgUnitId: await unitId(t.db, "jiaojiang") }, { fromYear: 2019, toYear: 2023 });
+    expect(other.target).toBeNull();
+    expect(other.progress.reachedIn).toBeNull();
+    expect(other.progress.rows.every((r) => r.planned === null)).toBe(true);
   });
 });

@@ -9,7 +9,8 @@ describe("progress toward the studio plan", () => {
         [2019, 15],
         [2020, 20],
       ]),
-      { target: 100, start_year: 2018, end_year: 2022 },
+      { start_year: 2018, end_year: 2022 },
+      100,
       2020,
     );
     expect(progress.rows).toEqual([
@@ -29,10 +30,25 @@ describe("progress toward the studio plan", () => {
           [2018, 30],
           [2019, 30],
         ]),
-        { target: 100, start_year: 2018, end_year: 2022 },
+        { start_year: 2018, end_year: 2022 },
+        100,
         2019,
       ),
     ).toMatchObject({ reachedIn: 2021, onTrack: true });
-    expect(planProgress(new Map(), { target: 100, start_year: 2018, end_year: 2022 }, 2019)).toMatchObject({ total: 0, reachedIn: null, onTrack: false });
+    expect(planProgress(new Map(), { start_year: 2018, end_year: 2022 }, 100, 2019)).toMatchObject({ total: 0, reachedIn: null, onTrack: false });
+  });
+
+  it("measures a county against its own share, gives no year past the horizon, and says when the plan's window is over", () => {
+    // 温岭: 3 studios in 2018–2020, a share of 8 → 5 more at one a year: 2025.
+    const county = planProgress(new Map([[2019, 3]]), { start_year: 2018, end_year: 2022 }, 8, 2020);
+    expect(county).toMatchObject({ total: 3, pace: 1, reachedIn: 2025, onTrack: false, ended: false });
+    expect(county.rows.at(-1)).toMatchObject({ year: 2022, planned: 8 });
+    // Against the city's hundred the same pace would have said 2117.
+    expect(planProgress(new Map([[2019, 3]]), { start_year: 2018, end_year: 2022 }, 100, 2020).reachedIn).toBeNull();
+    // No share set: counts, but no line and no forecast.
+    const unset = planProgress(new Map([[2019, 3]]), { start_year: 2018, end_year: 2022 }, null, 2020);
+    expect(unset).toMatchObject({ total: 3, reachedIn: null });
+    expect(unset.rows.every((r) => r.planned === null)).toBe(true);
+    expect(planProgress(new Map([[2019, 3]]), { start_year: 2018, end_year: 2022 }, 8, 2023).ended).toBe(true);
   });
 });

@@ -658,4 +658,16 @@ describe("what waits without anyone having taken a step", () => {
     expect(await gradeStudio(t.db, county, studio.id, 2026, { grade: "pass", comment: null })).toEqual({ ok: true });
     expect(await labels(county, february)).toEqual([]);
   });
+
+  it("asks the city for the next studio plan once the plan's window is over, and nobody else", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const county = await makeUser(t.db, "county_officer", { unit: "linhai" });
+    const plan = await t.db.selectFrom("studio_plan").select("end_year").where("id", "=", 1).executeTakeFirstOrThrow();
+    const during = new Date(`${plan.end_year}-06-01T02:00:00Z`);
+    const after = new Date(`${plan.end_year + 1}-02-01T02:00:00Z`);
+    const planLabels = async (user: typeof city, now: Date) => (await labels(user, now)).filter((l) => l.includes("规划"));
+    expect(await planLabels(city, during)).toEqual([]);
+    expect(await planLabels(city, after)).toEqual([expect.stringMatching(/^制定下一期工作室建设规划（\d{4}–\d{4}年规划期已结束）/)]);
+    expect(await planLabels(county, after)).toEqual([]);
+  });
 });

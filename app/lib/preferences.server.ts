@@ -1,0 +1,15 @@
+/**
+ * 大字版: the large-text choice, kept in a cookie so it holds before sign-in (the public pages are
+ * where older visitors arrive) and on every page after. It changes how the page looks, not what it
+ * says, so a public page cached for visitors varies on the cookie like everything else.
+ */
+const TEXT_COOKIE = "jx_text";
+const ONE_YEAR = 365 * 24 * 3600;
+
+export function wantsLargeText(request: Request): boolean {
+  return new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`).test(request.headers.get("cookie") ?? "");
+}
+
+export function textSizeCookie(large: boolean): string {
+  return large ? `${TEXT_COOKIE}=large; Path=/; Max-Age=${ONE_YEAR}; SameSite=Lax` : `${TEXT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`;
+}
