@@ -72,7 +72,7 @@ function NavItemLink({ item, counts, onPick }: { item: NavItem; counts?: { todo:
   );
 }
 
-/** A group of the menu: on a phone its entries under a small heading; on a desktop a drop-down. */
+/** A group of the menu: on a phone (the menu open) its entries under a small heading, all in view; on a desktop a drop-down. */
 function NavGroup({ label, items, counts, onPick }: { label: string; items: NavItem[]; counts?: { todo: number; unread: number } | null; onPick: () => void }) {
   const [open, setOpen] = useState(false);
   const location = useLocation();
@@ -91,7 +91,7 @@ function NavGroup({ label, items, counts, onPick }: { label: string; items: NavI
       <button type="button" className="nav-group-toggle" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
         {label}
       </button>
-      <div className="nav-group-items">
+      <div className="nav-group-items" role="group" aria-label={label} data-label={label}>
         {items.map((item) => (
           <NavItemLink key={item.to} item={item} counts={counts} onPick={pick} />
         ))}

@@ -121,8 +121,9 @@ export default function PrintForm() {
             const o = opinion(kind);
             return (
               <tr key={kind} className="opinion-row">
-                <th>{OPINION_LABELS[kind]}</th>
-                <td colSpan={7}>
+                {/* Two columns for the label: the county's is forty characters long. */}
+                <th colSpan={2}>{OPINION_LABELS[kind]}</th>
+                <td colSpan={6}>
                   <p className="pre">{o?.text ?? ""}</p>
                   <p className="sign">
                     {kind === "expert" ? "组长签名" : "（盖章）"}：{o?.signer ?? ""}　　

@@ -1,0 +1,42 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, launchChromium, signedIn } from "./browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Pages in the PDF Chromium prints: one page object per sheet. */
+const pageCount = (pdf: Buffer) => (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+
+describe("the printed 推荐审批表", () => {
+  it("fits one A4 sheet for the shortest entry and for a typical one, and reads on a phone", async () => {
+    const page = await signedIn(browser, "print", "admin");
+    await page.goto(`${baseUrl()}/nominations/1/print`);
+    expect(pageCount(await page.pdf({ preferCSSPageSize: true }))).toBe(1);
+
+    // A typical entry: honours and results of a paragraph each, 主要事迹 at its 500 characters, four opinions.
+    await page.evaluate(() => {
+      const text = (n: number) => "该同志扎根生产一线二十余年，从学徒做起，刻苦钻研技术，练就了一手过硬本领。".repeat(20).slice(0, n);
+      const [honors, achievements, deeds] = document.querySelectorAll(".paper-form td.pre");
+      honors.textContent = text(150);
+      achievements.textContent = text(200);
+      deeds.textContent = text(520);
+      for (const opinion of document.querySelectorAll(".opinion-row p.pre")) opinion.textContent = text(60);
+    });
+    expect(pageCount(await page.pdf({ preferCSSPageSize: true }))).toBe(1);
+
+    // The phone preview: the sheet fits the screen and its text stays at least 12 px.
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const smallest = await page.evaluate(() =>
+      Math.min(...[...document.querySelectorAll(".paper-form th, .paper-form td")].map((c) => parseFloat(getComputedStyle(c).fontSize))),
+    );
+    expect(smallest).toBeGreaterThanOrEqual(12);
+    await page.context().close();
+  });
+});
