@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { TableWrap } from "~/components/TableWrap";
 
 /** One column of a table: its heading and what each row shows in it. */
 export interface Column<Row> {
@@ -27,6 +28,8 @@ export function DataTable<Row>({
   responsive = !compact,
   caption,
   footer,
+  wrapHeads,
+  label,
 }: {
   rows: readonly Row[];
   columns: ReadonlyArray<Column<Row> | false | null | undefined>;
@@ -35,12 +38,16 @@ export function DataTable<Row>({
   responsive?: boolean;
   caption?: ReactNode;
   footer?: ReactNode;
+  /** Long headings wrap, so a wide table (a column per criterion) fits instead of scrolling. */
+  wrapHeads?: boolean;
+  /** What the table is, for a screen reader landing on its scrolling frame. */
+  label?: string;
 } & RowKeyProp<Row>) {
   if (rows.length === 0 && empty) return <p className="empty">{empty}</p>;
   const shown = columns.filter((c): c is Column<Row> => !!c);
-  const className = ["table", compact ? "compact" : null, responsive ? "responsive" : null].filter(Boolean).join(" ");
+  const className = ["table", compact ? "compact" : null, responsive ? "responsive" : null, wrapHeads ? "wrap-heads" : null].filter(Boolean).join(" ");
   return (
-    <div className="table-wrap">
+    <TableWrap label={label ?? (typeof caption === "string" ? caption : "数据表")}>
       <table className={className}>
         {caption ? <caption>{caption}</caption> : null}
         <thead>
@@ -65,6 +72,6 @@ export function DataTable<Row>({
         </tbody>
         {footer ? <tfoot>{footer}</tfoot> : null}
       </table>
-    </div>
+    </TableWrap>
   );
 }

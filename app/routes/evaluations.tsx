@@ -151,6 +151,8 @@ export default function Evaluations() {
 
       <DataTable
         rows={rows}
+        wrapHeads
+        label={`${year}年度考核`}
         empty={`${year}年没有需要考核的工作室。`}
         columns={[
           {

@@ -1,4 +1,5 @@
 import { useSyncExternalStore, type ReactNode } from "react";
+import { TableWrap } from "~/components/TableWrap";
 
 export interface Column<Row> {
   key: keyof Row & string;
@@ -42,7 +43,7 @@ export function ChartCard<Row extends Record<string, unknown>>({
       </div>
       <details className="chart-table">
         <summary>查看数据表</summary>
-        <div className="table-wrap">
+        <TableWrap label={`${title}数据表`}>
           <table className="table compact">
             <thead>
               <tr>
@@ -61,7 +62,7 @@ export function ChartCard<Row extends Record<string, unknown>>({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </details>
     </figure>
   );
