@@ -3,7 +3,7 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { Form } from "@remix-run/react";
 import type { campaignSchema } from "~/modules/campaigns/schema.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
-import { TextField } from "~/components/fields";
+import { TextField, acceptInBrowser } from "~/components/fields";
 
 export function CampaignForm({
   lastResult,
@@ -15,6 +15,7 @@ export function CampaignForm({
   intent?: string;
 }) {
   const [form, fields] = useForm<z.input<typeof campaignSchema>>({
+    onValidate: acceptInBrowser,
     lastResult,
     defaultValue,
   });

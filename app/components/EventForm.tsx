@@ -4,7 +4,7 @@ import { Form } from "@remix-run/react";
 import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import type { eventSchema } from "~/modules/events/schema.server";
 import { Field, FormErrors, Options, SubmitButton } from "~/components/forms";
-import { SelectField, TextField } from "~/components/fields";
+import { SelectField, TextField, acceptInBrowser } from "~/components/fields";
 
 export function EventForm({
   lastResult,
@@ -20,6 +20,7 @@ export function EventForm({
   submitLabel: string;
 }) {
   const [form, fields] = useForm<z.input<typeof eventSchema>>({
+    onValidate: acceptInBrowser,
     lastResult,
     defaultValue,
   });

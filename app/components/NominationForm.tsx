@@ -5,7 +5,7 @@ import { useState } from "react";
 import { CONDITIONS } from "~/modules/nominations/eligibility";
 import type { createNominationSchema } from "~/modules/nominations/schema.server";
 import { Field, FormErrors, SubmitButton } from "~/components/forms";
-import { TextField } from "~/components/fields";
+import { TextField, acceptInBrowser } from "~/components/fields";
 import { PersonFields } from "~/components/PersonForm";
 import { CHANNEL_LABELS, DEEDS_SUMMARY_MAX, DEEDS_SUMMARY_TARGET, STORY_MAX, STORY_TARGET } from "~/modules/nominations/labels";
 
@@ -55,6 +55,7 @@ export function NominationForm({
   maskedPhone?: string | null;
 }) {
   const [form, fields] = useForm<z.input<typeof createNominationSchema>>({
+    onValidate: acceptInBrowser,
     lastResult,
     defaultValue: {
       channel: "union",

@@ -1,11 +1,12 @@
 import type { z } from "zod";
 import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type FormMetadata, type SubmissionResult } from "@conform-to/react";
 import { Form } from "@remix-run/react";
+import { useRef } from "react";
 import { parseIdNumber } from "~/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, INDUSTRY_SUGGESTIONS, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 import type { createPersonSchema } from "~/modules/people/schema.server";
 import { Field, FormErrors, SubmitButton } from "~/components/forms";
-import { SelectField, TextField, UnitField } from "~/components/fields";
+import { SelectField, TextField, UnitField, acceptInBrowser } from "~/components/fields";
 
 export interface PersonFormDefaults {
   name?: string;
@@ -53,12 +54,18 @@ export interface PersonFieldsProps {
 
 /** The person fields of the 推荐审批表, for any form that registers or edits a person. */
 export function PersonFields({ mode, form, fields, units, fixedUnit, maskedIdNumber, maskedPhone }: PersonFieldsProps) {
-  // The ID number already says the birth date and sex: fill them in when they are still empty.
+  // The ID number already says the birth date and sex: fill them in while they are empty, and
+  // again when the number changes — but never over a value the user chose themselves.
+  const filled = useRef<{ birthDate?: string; sex?: string }>({});
   const fillFromIdNumber = (value: string) => {
     const parsed = parseIdNumber(value);
     if (!parsed.ok) return;
-    if (!fields.birthDate.value) form.update({ name: fields.birthDate.name, value: parsed.value.birthDate });
-    if (!fields.sex.value) form.update({ name: fields.sex.name, value: parsed.value.sex });
+    for (const key of ["birthDate", "sex"] as const) {
+      const current = fields[key].value;
+      if (current && current !== filled.current[key]) continue;
+      form.update({ name: fields[key].name, value: parsed.value[key] });
+      filled.current[key] = parsed.value[key];
+    }
   };
   return (
     <>
@@ -130,6 +137,7 @@ export function PersonForm({
   defaultValue?: PersonFormDefaults;
 }) {
   const [form, fields] = useForm<z.input<typeof createPersonSchema>>({
+    onValidate: acceptInBrowser,
     lastResult,
     defaultValue: { ...defaultValue, orgUnitId: fixedUnit ? String(fixedUnit.id) : defaultValue?.orgUnitId },
   });

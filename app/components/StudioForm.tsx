@@ -3,7 +3,7 @@ import { getFormProps, getSelectProps, getTextareaProps, useForm, type Submissio
 import { Form } from "@remix-run/react";
 import type { studioSchema } from "~/modules/studios/schema.server";
 import { Field, FormErrors, SubmitButton } from "~/components/forms";
-import { SelectField, TextField, UnitField } from "~/components/fields";
+import { SelectField, TextField, UnitField, acceptInBrowser } from "~/components/fields";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export interface LeaderOption {
@@ -30,6 +30,7 @@ export function StudioForm({
   fixedUnitId?: number | null;
 }) {
   const [form, fields] = useForm<z.input<typeof studioSchema>>({
+    onValidate: acceptInBrowser,
     lastResult,
     defaultValue,
   });

@@ -5,7 +5,7 @@ import { formatFen } from "~/lib/money";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import type { applicationSchema } from "~/modules/subsidies/schema.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
-import { SelectField, TextField } from "~/components/fields";
+import { SelectField, TextField, acceptInBrowser } from "~/components/fields";
 import { STUDY_MODE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/labels";
 
 export function SubsidyForm({
@@ -18,6 +18,7 @@ export function SubsidyForm({
   policy: { share_percent: number; caps: Record<string, number> } | null;
 }) {
   const [form, fields] = useForm<z.input<typeof applicationSchema>>({
+    onValidate: acceptInBrowser,
     lastResult,
     defaultValue,
   });

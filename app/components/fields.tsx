@@ -1,4 +1,4 @@
-import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import { getInputProps, getSelectProps, parse, type FieldMetadata, type Submission } from "@conform-to/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
 import { Field, Options, type Choices } from "~/components/forms";
 
@@ -92,4 +92,13 @@ export function UnitField({
       )}
     </Field>
   );
+}
+
+/**
+ * Every form's `onValidate`. Forms are validated on the server only (zod stays out of the pages),
+ * so in the browser this accepts whatever is typed; it is there so Conform applies its own updates
+ * (the ID number filling in the birth date) in the page instead of posting them to the server.
+ */
+export function acceptInBrowser<Schema>({ formData }: { formData: FormData }): Submission<Schema, string[]> {
+  return parse(formData, { resolve: (value) => ({ value: value as Schema }) }) as Submission<Schema, string[]>;
 }

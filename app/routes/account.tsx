@@ -7,7 +7,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS } from "~/auth/roles";
 import { changePassword, requireUser } from "~/auth/session.server";
 import { FormErrors } from "~/components/forms";
-import { TextField } from "~/components/fields";
+import { TextField, acceptInBrowser } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { changePasswordSchema } from "~/modules/users/schema.server";
 
@@ -34,6 +34,7 @@ export default function Account() {
   const { user } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm<z.input<typeof changePasswordSchema>>({
+    onValidate: acceptInBrowser,
     lastResult: data?.result,
   });
   return (

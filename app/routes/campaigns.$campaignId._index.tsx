@@ -8,7 +8,7 @@ import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { CampaignForm } from "~/components/CampaignForm";
 import { FormErrors, SubmitButton } from "~/components/forms";
-import { TextField } from "~/components/fields";
+import { TextField, acceptInBrowser } from "~/components/fields";
 import { StageBar } from "~/components/StageBar";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -117,6 +117,7 @@ export default function CampaignPage() {
   const data = useActionData<typeof action>();
   const reply = (name: string) => (data && "intent" in data && data.intent === name ? data : undefined);
   const [noticeForm, noticeFields] = useForm<z.input<typeof noticePeriodSchema>>({
+    onValidate: acceptInBrowser,
     id: "notice",
     lastResult: reply("notice-period")?.result,
     defaultValue: { noticeStart: campaign.notice_start ?? "", noticeEnd: campaign.notice_end ?? "" },

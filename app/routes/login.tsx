@@ -7,7 +7,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { assertSameOrigin, getUser, signIn } from "~/auth/session.server";
 import { FormErrors } from "~/components/forms";
-import { TextField } from "~/components/fields";
+import { TextField, acceptInBrowser } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { safeRedirect } from "~/lib/http.server";
 import { signInSchema } from "~/modules/users/schema.server";
@@ -41,6 +41,7 @@ export default function Login() {
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const [form, fields] = useForm<z.input<typeof signInSchema>>({
+    onValidate: acceptInBrowser,
     lastResult,
     shouldValidate: "onSubmit",
   });

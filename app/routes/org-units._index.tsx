@@ -7,7 +7,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
-import { TextField } from "~/components/fields";
+import { TextField, acceptInBrowser } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { ORG_UNIT_KIND_LABELS } from "~/modules/org-units/labels";
 import { createSocialGroup, listOrgUnits } from "~/modules/org-units/org-units.server";
@@ -36,6 +36,7 @@ export default function OrgUnits() {
   const { units, canManage } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [form, fields] = useForm<z.input<typeof socialGroupSchema>>({
+    onValidate: acceptInBrowser,
     lastResult: data?.result,
   });
   return (

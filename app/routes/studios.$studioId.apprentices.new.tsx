@@ -5,7 +5,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { Field, FormErrors, SubmitButton } from "~/components/forms";
-import { TextField } from "~/components/fields";
+import { TextField, acceptInBrowser } from "~/components/fields";
 import { PersonFields } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
@@ -54,6 +54,7 @@ export default function NewApprentice() {
   const lastResult = useActionData<typeof action>();
   const today = todayInTaizhou();
   const [form, fields] = useForm<z.input<typeof apprenticeSchema>>({
+    onValidate: acceptInBrowser,
     lastResult,
     defaultValue: { orgUnitId: String(studio.org_unit_id), employer: studio.host_enterprise, industry: studio.industry, startDate: today },
   });

@@ -6,7 +6,7 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
-import { TextField } from "~/components/fields";
+import { TextField, acceptInBrowser } from "~/components/fields";
 import { UserRoleFields } from "~/components/UserRoleFields";
 import { getDb } from "~/db.server";
 import { notFound } from "~/lib/http.server";
@@ -66,6 +66,7 @@ export default function UserPage() {
   const updateResult = data && "intent" in data && data.intent === "update" ? data : undefined;
   const resetResult = data && "intent" in data && data.intent === "reset-password" ? data : undefined;
   const [form, fields] = useForm<z.input<typeof updateUserSchema>>({
+    onValidate: acceptInBrowser,
     id: "update-user",
     lastResult: updateResult?.result,
     defaultValue: {
@@ -77,6 +78,7 @@ export default function UserPage() {
     },
   });
   const [resetForm, resetFields] = useForm<z.input<typeof resetPasswordSchema>>({
+    onValidate: acceptInBrowser,
     id: "reset-password",
     lastResult: resetResult?.result,
   });

@@ -6,7 +6,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
-import { TextField } from "~/components/fields";
+import { TextField, acceptInBrowser } from "~/components/fields";
 import { UserRoleFields } from "~/components/UserRoleFields";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
@@ -38,6 +38,7 @@ export default function NewUser() {
   const { units, person } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm<z.input<typeof createUserSchema>>({
+    onValidate: acceptInBrowser,
     lastResult,
     defaultValue: person ? { role: "craftsman", personId: String(person.id), displayName: person.name } : undefined,
   });

@@ -53,3 +53,27 @@ export async function signedIn(browser: Browser, name: string, username: string)
   await page.waitForURL(`${baseUrl()}/home`);
   return page;
 }
+
+/**
+ * Keyboard only: presses Tab until the focused control is the one named (its label, aria-label or
+ * text), and checks that the focus can be seen there. Fails when `limit` presses do not reach it.
+ */
+export async function tabTo(page: Page, name: string | RegExp, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const label = (el as HTMLInputElement).labels?.[0]?.textContent ?? el.getAttribute("aria-label") ?? el.textContent ?? "";
+      const style = getComputedStyle(el);
+      const visible = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
+      return { label: label.replace(/\s+/g, " ").trim(), visible };
+    });
+    if (!focused) continue;
+    if (typeof name === "string" ? focused.label.startsWith(name) : name.test(focused.label)) {
+      if (!focused.visible) throw new Error(`“${focused.label}”获得焦点时看不出焦点位置`);
+      return;
+    }
+  }
+  throw new Error(`按 Tab 键${limit}次仍未到达“${String(name)}”`);
+}

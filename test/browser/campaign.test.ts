@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COUNTY_FOOTER, COUNTY_LIST_HEADER, countyWorkbook, reviewFormDocx } from "../county-files";
 import { checkCharacter } from "../../app/modules/people/id-number";
-import { baseUrl, launchChromium, signedIn } from "./browser";
+import { baseUrl, hydrated, launchChromium, signedIn, tabTo } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -119,6 +119,53 @@ describe("a campaign in the browser", () => {
     await page.getByRole("link", { name: "新增推荐" }).click();
     await page.getByLabel(/主要事迹/).fill("扎根一线二十年");
     await expect.poll(() => page.locator(".counter").first().textContent()).toContain("7 / 约500字");
+    await page.context().close();
+  });
+
+  it("files a nomination with the keyboard alone, the ID number filling in sex and birth date (again when it changes)", async () => {
+    const page = await signedIn(browser, "nomination-keyboard", "wenling");
+    await page.goto(`${baseUrl()}/campaigns`);
+    await page.getByRole("link", { name: /第三届/ }).click();
+    await page.getByRole("link", { name: "新增推荐" }).click();
+    await page.waitForURL(/\/nominations\/new$/);
+    await hydrated(page);
+    const type = async (label: string | RegExp, text: string) => {
+      await tabTo(page, label);
+      await page.keyboard.type(text);
+    };
+    // A select by keyboard: the n-th choice after "请选择".
+    const choose = async (label: string, n = 1) => {
+      await tabTo(page, label);
+      for (let i = 0; i < n; i++) await page.keyboard.press("ArrowDown");
+    };
+    await type("姓名", "键盘录入");
+    await type("身份证号码", validId("1979-03-15", "442"));
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.getByLabel("出生日期").inputValue()).toBe("1979-03-15");
+    expect(await page.getByLabel("性别").inputValue()).toBe("F");
+    // A corrected number corrects what it filled in.
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(validId("1980-11-02", "451"));
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.getByLabel("出生日期").inputValue()).toBe("1980-11-02");
+    expect(await page.getByLabel("性别").inputValue()).toBe("M");
+    await choose("民族");
+    await choose("学历");
+    await choose("政治面貌");
+    await type("工作单位", "温岭市键盘机械厂");
+    await type("所属行业", "机械制造");
+    await choose("技术等级", 5);
+    expect(await page.getByLabel("技术等级").inputValue()).toBe("技师");
+    await type("直接从事一线技能工作年限", "12");
+    await tabTo(page, /^（二）/);
+    await page.keyboard.press("Space");
+    await type("主要技术成果", "改进夹具，良品率提升");
+    await type(/^主要事迹/, "扎根一线十二年，带出多名技能骨干。");
+    await tabTo(page, "保存");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/nominations\/\d+$/);
+    await expect.poll(() => page.locator("main").textContent()).toContain("键盘录入");
     await page.context().close();
   });
 

@@ -1,7 +1,7 @@
 import jsQR from "jsqr";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, signedIn } from "./browser";
+import { baseUrl, hydrated, launchChromium, signedIn, tabTo } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -53,8 +53,12 @@ describe("an exchange event in the browser", () => {
     await craftsman.getByLabel(/签到码/).fill("ZZZZZZ");
     await craftsman.getByRole("button", { name: "签到" }).click();
     await expect.poll(() => craftsman.getByRole("alert").first().textContent()).toContain("签到码不正确");
-    await craftsman.getByLabel(/签到码/).fill(code.toLowerCase());
-    await craftsman.getByRole("button", { name: "签到" }).click();
+    // The right code, by keyboard alone: clear the wrong one, type it in lower case, press Enter.
+    await craftsman.reload();
+    await hydrated(craftsman);
+    await tabTo(craftsman, /签到码/);
+    await craftsman.keyboard.type(code.toLowerCase());
+    await craftsman.keyboard.press("Enter");
     await expect.poll(() => craftsman.getByRole("status").first().textContent()).toContain("签到成功");
 
     await organiser.reload();

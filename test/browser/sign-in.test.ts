@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, phonePage, signedIn, signIn } from "./browser";
+import { baseUrl, hydrated, launchChromium, phonePage, signedIn, signIn, tabTo } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -34,6 +34,19 @@ describe("signing in on a phone", () => {
     await signIn(page, "admin", "not-the-password-1");
     await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("用户名或密码不正确");
     expect(new URL(page.url()).pathname).toBe("/login");
+    await page.context().close();
+  });
+
+  it("signs in with the keyboard alone", async () => {
+    const page = await phonePage(browser, "sign-in-keyboard");
+    await page.goto(`${baseUrl()}/login`);
+    await hydrated(page);
+    await tabTo(page, "用户名");
+    await page.keyboard.type("wenling");
+    await tabTo(page, "密码");
+    await page.keyboard.type("Jiangxin-2026");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${baseUrl()}/home`);
     await page.context().close();
   });
 
