@@ -14,11 +14,12 @@ import {
   checkInByOrganiser,
   eventForViewer,
   issueCertificate,
+  joinEvent,
   participantsOf,
   reachOfParticipants,
   setHours,
 } from "~/modules/events/events.server";
-import { canManageEvent } from "~/modules/events/policy";
+import { canJoinEvent, canManageEvent } from "~/modules/events/policy";
 import { CHANNEL_LABELS, finished, KIND_LABELS } from "~/modules/events/reach";
 import { hoursSchema, outsiderSchema, participantIdSchema } from "~/modules/events/schema.server";
 import { Options } from "~/components/forms";
@@ -35,12 +36,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const manage = canManageEvent(user, event);
   const [participants, units] = await Promise.all([participantsOf(db, event.id), manage ? listCountyUnits(db) : Promise.resolve([])]);
   return json({
-    event: { ...event, checkin_code: manage ? event.checkin_code : null },
+    event: { ...event, ties: undefined, checkin_code: manage ? event.checkin_code : null },
     // Outside the organiser side, a participant sees only their own line.
     participants: manage ? participants : participants.filter((p) => p.person_id === user.personId),
     reach: reachOfParticipants(participants),
     units,
     manage,
+    canJoin: canJoinEvent(user, event.ties),
     finished: finished(event),
   });
 }
@@ -53,6 +55,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   const fail = (message: string, status = 400) => json({ intent, message }, { status });
   switch (intent) {
+    case "join": {
+      const result = await joinEvent(db, user, event.id);
+      return result.ok ? json({ intent, message: null, joined: true }) : fail(result.message, result.status);
+    }
     case "add-person": {
       const parsed = parseIdNumber(String(formData.get("idNumber") ?? ""));
       if (!parsed.ok) return fail(parsed.message);
@@ -92,7 +98,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EventPage() {
-  const { event, participants, reach, units, manage, finished: over } = useLoaderData<typeof loader>();
+  const { event, participants, reach, units, manage, canJoin, finished: over } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   return (
     <section>
@@ -140,6 +146,27 @@ export default function EventPage() {
         ) : null}
       </dl>
 
+      {canJoin || (data?.intent === "join" && data.message) ? (
+        <Form method="post" className="card">
+          <h2>报名参加</h2>
+          <p>本活动由{event.unit_name}举办，欢迎报名。报名后请按时到场，用签到码或扫码签到。</p>
+          {data?.intent === "join" && data.message ? (
+            <p className="form-errors" role="alert">
+              {data.message}
+            </p>
+          ) : null}
+          <input type="hidden" name="intent" value="join" />
+          <button type="submit" className="button primary">
+            报名参加
+          </button>
+        </Form>
+      ) : null}
+      {data?.intent === "join" && !data.message ? (
+        <p className="notice success" role="status">
+          报名成功，已加入参加名单。
+        </p>
+      ) : null}
+
       {manage && event.checkin_code && !over ? (
         <div className="card checkin-code">
           <h2>签到码</h2>
@@ -170,7 +197,7 @@ export default function EventPage() {
 
       <div className="card">
         <h2>{manage ? `参加人员（${participants.length}）` : "我的参加记录"}</h2>
-        {data?.message ? (
+        {data?.message && data.intent !== "join" ? (
           <p className="form-errors" role="alert">
             {data.message}
           </p>

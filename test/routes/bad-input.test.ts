@@ -21,6 +21,7 @@ import * as subsidyPolicy from "../../app/routes/subsidies.policy";
 import * as userNew from "../../app/routes/users.new";
 import * as personPage from "../../app/routes/people.$personId._index";
 import * as eventPage from "../../app/routes/events.$eventId";
+import * as textSize from "../../app/routes/text-size";
 import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
 import * as peopleList from "../../app/routes/people._index";
 import * as studioList from "../../app/routes/studios._index";
@@ -715,8 +716,13 @@ beforeAll(async () => {
     { intent: "hours", participantId: "999999", hours: "2" },
     { intent: "hours", participantId: "1", hours: "-2" },
     { intent: ["checkin", "hours"] },
+    // An officer is no craftsman to join it.
+    { intent: "join" },
   ]) {
     attempts.push({ ...eventParams, name: `event ${JSON.stringify(form)}`, fields: form });
+  }
+  for (const size of ["huge", "", "large;path=/admin"]) {
+    attempts.push({ fn: textSize.action, path: "/text-size", as: users.craftsman, name: `text size ${JSON.stringify(size)}`, fields: { size, back: "/home" } });
   }
 
   // The same valid forms posted from another site.

@@ -26,6 +26,7 @@ export function ChartCard<Row extends Record<string, unknown>>({
   children: ReactNode;
 }) {
   // Recharts measures the page, so charts draw only once hydrated: false on the server and in the hydration pass.
+  // The drawing is hidden from screen readers (and takes no focus): the table below carries the same numbers.
   const mounted = useSyncExternalStore(
     noSubscription,
     () => true,

@@ -28,7 +28,7 @@ export interface Series {
 export function LinesChart({ rows, x, series }: { rows: Array<Record<string, unknown>>; x: string; series: Series[] }) {
   return (
     <ResponsiveContainer width="100%" height={260}>
-      <LineChart data={rows} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
+      <LineChart data={rows} margin={{ top: 8, right: 12, left: 0, bottom: 0 }} accessibilityLayer={false}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey={x} />
         <YAxis allowDecimals={false} />
@@ -53,7 +53,7 @@ export function LinesChart({ rows, x, series }: { rows: Array<Record<string, unk
 export function BarsChart({ rows, x, series, stacked }: { rows: Array<Record<string, unknown>>; x: string; series: Series[]; stacked?: boolean }) {
   return (
     <ResponsiveContainer width="100%" height={260}>
-      <BarChart data={rows} margin={{ top: 8, right: 12, left: 0, bottom: 0 }}>
+      <BarChart data={rows} margin={{ top: 8, right: 12, left: 0, bottom: 0 }} accessibilityLayer={false}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey={x} interval={0} tick={<WrappedTick />} height={44} />
         <YAxis allowDecimals={false} width={40} />

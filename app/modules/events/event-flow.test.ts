@@ -13,12 +13,15 @@ import {
   eventsOfPerson,
   findEvent,
   issueCertificate,
+  joinEvent,
   listEvents,
   participantsOf,
   reachOf,
   verifyCertificate,
 } from "~/modules/events/events.server";
 import { eventSchema } from "~/modules/events/schema.server";
+import { listMessages } from "~/modules/notifications/inbox.server";
+import { fanOut } from "~/modules/notifications/notify.server";
 
 const t = useTestDb();
 
@@ -211,5 +214,56 @@ describe("the rotating check-in QR code", () => {
       .where("action", "=", "checkin")
       .execute();
     expect(history.map((h) => (h.after as { via: string }).via)).toEqual(["qr"]);
+  });
+
+  it("shows a craftsman the coming events of their county and of the city, lets them join once, and tells the organising county", async () => {
+    const wenlingOfficer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const jiaojiangOfficer = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const city = await makeUser(t.db, "city_admin");
+    const craftsman = await makeUser(t.db, "craftsman", { personId: (await makePerson(t.db, { unit: "wenling" })).id });
+    const soon = new Date(Date.now() + 7 * 24 * 3600_000);
+    const local = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
+    const make = async (actor: typeof city, unit: string, title: string, startsAt: Date, capacity = "") => {
+      const input = eventSchema.parse({
+        title,
+        kind: "training",
+        organiser: `unit:${await unitId(t.db, unit)}`,
+        startsAt: local(startsAt),
+        endsAt: local(new Date(startsAt.getTime() + 3 * 3600_000)),
+        channel: "offline",
+        place: "职工服务中心",
+        capacity,
+      });
+      const created = await createEvent(t.db, actor, input);
+      if (!created.ok) throw new Error(JSON.stringify(created));
+      return created.id;
+    };
+    const own = await make(wenlingOfficer, "wenling", "温岭数控培训", soon, "1");
+    const cityWide = await make(city, "city", "全市工匠论坛", soon);
+    const elsewhere = await make(jiaojiangOfficer, "jiaojiang", "椒江焊工培训", soon);
+    const past = await make(wenlingOfficer, "wenling", "温岭往期培训", new Date(Date.now() - 30 * 24 * 3600_000));
+
+    const listed = (await listEvents(t.db, craftsman, {})).rows.map((e) => e.id);
+    expect(listed).toEqual(expect.arrayContaining([own, cityWide]));
+    expect(listed).not.toContain(elsewhere);
+    expect(listed).not.toContain(past);
+    expect((await eventForViewer(t.db, craftsman, elsewhere)).status).toBe(403);
+
+    expect(await joinEvent(t.db, craftsman, own)).toEqual({ ok: true });
+    expect(await joinEvent(t.db, craftsman, own)).toMatchObject({ ok: false, status: 403 });
+    expect(await joinEvent(t.db, craftsman, elsewhere)).toMatchObject({ ok: false, status: 403 });
+    expect(await joinEvent(t.db, craftsman, past)).toMatchObject({ ok: false, status: 403 });
+    // A capacity of one: the next craftsman of 温岭 finds it full.
+    const second = await makeUser(t.db, "craftsman", { personId: (await makePerson(t.db, { unit: "wenling" })).id });
+    expect(await joinEvent(t.db, second, own)).toMatchObject({ ok: false, status: 409, message: "已达到人数上限" });
+    expect(await joinEvent(t.db, second, cityWide)).toEqual({ ok: true });
+
+    expect((await participantsOf(t.db, own)).map((p) => p.person_id)).toEqual([craftsman.personId]);
+    while (await fanOut(t.db)) {
+      // the history is turned into messages in batches
+    }
+    const told = (await listMessages(t.db, wenlingOfficer)).rows.filter((m) => m.link === `/events/${own}`);
+    expect(told.map((m) => m.text)).toEqual([expect.stringContaining("有工匠报名参加“温岭数控培训”")]);
+    expect((await listMessages(t.db, jiaojiangOfficer)).rows.filter((m) => m.link === `/events/${own}`)).toEqual([]);
   });
 });

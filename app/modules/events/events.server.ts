@@ -9,7 +9,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
-import { canManageEvent, canViewEvent } from "~/modules/events/policy";
+import { canJoinEvent, canManageEvent, canViewEvent, type EventTies } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
 import type { EventInput } from "~/modules/events/schema.server";
 import { endOfDay, startOfDay } from "~/lib/time";
@@ -159,16 +159,59 @@ export async function findEvent(db: DB, id: number) {
 
 export type EventView = NonNullable<Awaited<ReturnType<typeof findEvent>>>;
 
-async function participates(db: DB, user: SessionUser, eventId: number): Promise<boolean> {
-  if (!user.personId) return false;
-  const row = await db.selectFrom("event_participant").select("id").where("event_id", "=", eventId).where("person_id", "=", user.personId).executeTakeFirst();
-  return !!row;
+/**
+ * The events a craftsman may join: not yet over, run by their own county-level union (or one of
+ * its studios) or by the city's. The list-query form; `tiesOf` answers it for one event.
+ */
+function openToPerson(eb: ExpressionBuilder<Database, "event">, personId: number, now = new Date()) {
+  return eb.and([
+    eb("event.ends_at", ">=", now),
+    eb.or([
+      eb("event.org_unit_id", "=", eb.selectFrom("person").select("person.org_unit_id").where("person.id", "=", personId)),
+      eb("event.org_unit_id", "in", eb.selectFrom("org_unit as city").select("city.id").where("city.kind", "=", "city")),
+    ]),
+  ]);
 }
 
-export async function eventForViewer(db: DB, user: SessionUser, id: number): Promise<Access<EventView>> {
+export async function tiesOf(db: DB, user: SessionUser, eventId: number): Promise<EventTies> {
+  if (user.role !== "craftsman" || !user.personId) return { participates: false, open: false };
+  const personId = user.personId;
+  const row = await db
+    .selectFrom("event")
+    .where("event.id", "=", eventId)
+    .select((eb) => [
+      eb
+        .exists(eb.selectFrom("event_participant as ep").select("ep.id").whereRef("ep.event_id", "=", "event.id").where("ep.person_id", "=", personId))
+        .as("participates"),
+      openToPerson(eb, personId).as("open"),
+    ])
+    .executeTakeFirst();
+  return { participates: !!row?.participates, open: !!row?.open };
+}
+
+export async function eventForViewer(db: DB, user: SessionUser, id: number): Promise<Access<EventView & { ties: EventTies }>> {
   const event = await findEvent(db, id);
-  const attended = event ? await participates(db, user, id) : false;
-  return accessTo(event, (e) => canViewEvent(user, e, attended));
+  const ties = event ? await tiesOf(db, user, id) : { participates: false, open: false };
+  return accessTo(event && { ...event, ties }, (e) => canViewEvent(user, e, ties));
+}
+
+/** A craftsman puts themself on the list of a coming event open to them; its organisers hear of it. */
+export async function joinEvent(db: DB, actor: SessionUser, eventId: number): Promise<ParticipantResult> {
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const event = await tx.selectFrom("event").select(["id", "org_unit_id", "capacity"]).where("id", "=", eventId).forUpdate().executeTakeFirst();
+      if (!event) return { ok: false as const, status: 404 as const, message: "活动不存在" };
+      if (!canJoinEvent(actor, await tiesOf(tx, actor, eventId)))
+        return { ok: false as const, status: 403 as const, message: "该活动不接受您报名（已结束，或不是本县或市总工会举办）" };
+      if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false as const, status: 409 as const, message: "已达到人数上限" };
+      await tx.insertInto("event_participant").values({ event_id: event.id, registered_by: actor.id, person_id: actor.personId }).execute();
+      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "participant_join", after: { person_id: actor.personId } });
+      return { ok: true as const };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, status: 409, message: "您已在参加名单中" };
+    throw error;
+  }
 }
 
 function participantsQuery(db: DB) {
@@ -489,9 +532,10 @@ export async function verifyCertificate(db: DB, code: string) {
 export function eventVisibleTo(user: SessionUser) {
   return ownRowsOf<"event">(user, {
     unit: "event.org_unit_id",
-    // The events they attended, and those of the studio they lead.
+    // The events they attended, those of the studio they lead, and the coming ones open to them.
     owner: (eb, me) =>
       eb.or([
+        openToPerson(eb, me),
         eb.exists(
           eb
             .selectFrom("event_participant as ep")

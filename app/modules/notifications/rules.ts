@@ -87,6 +87,7 @@ export const RULES: Record<string, Record<string, readonly Rule[]>> = {
   },
   event: {
     participant_add: [{ to: ["owner"], category: "event", text: "您已登记参加“{subject}”（{when}），请按时到场签到" }],
+    participant_join: [{ to: ["unit"], category: "event", text: "有工匠报名参加“{subject}”（{when}），名单见活动页面" }],
     update: [{ to: ["participants"], category: "event", text: "“{subject}”的安排有更新：{when}，请查看时间和地点" }],
     checkin: [{ to: ["owner"], category: "event", text: "主办方已为您在“{subject}”签到" }],
     hours: [{ to: ["owner"], category: "event", text: "您参加“{subject}”的学时已登记，可在活动页面查看" }],
