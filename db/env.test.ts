@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { env, EnvError } from "./env";
 
@@ -20,6 +21,16 @@ describe("the environment", () => {
       seedDemo: false,
       databaseUrl: "postgres://u@h/db",
     });
+  });
+
+  it("runs one server process in development and on the embedded engine, the machine's cores in production on PostgreSQL", () => {
+    const pg = "postgres://u@h/db";
+    expect(env({ NODE_ENV: "development", DATABASE_URL: pg }).webConcurrency).toBe(1);
+    expect(env({ NODE_ENV: "production" }).webConcurrency).toBe(1);
+    expect(env({ NODE_ENV: "production", DATABASE_URL: pg }).webConcurrency).toBe(availableParallelism());
+    expect(env({ NODE_ENV: "production", DATABASE_URL: pg, WEB_CONCURRENCY: "3" }).webConcurrency).toBe(3);
+    expect(() => env({ WEB_CONCURRENCY: "2" })).toThrow(/WEB_CONCURRENCY above 1 needs DATABASE_URL/);
+    expect(() => env({ WEB_CONCURRENCY: "0", DATABASE_URL: pg })).toThrow(/WEB_CONCURRENCY must be a whole number from 1 to 64/);
   });
 
   it("keeps SMS in the outbox unless a provider is configured in full", () => {

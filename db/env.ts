@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 /**
  * The environment, read and checked in one place. It sits on the lowest floor so the database
  * layer, the app and every command-line program read the same checked values; a bad value stops
@@ -10,6 +11,11 @@ export interface Env {
   databaseUrl: string | null;
   /** Connections per server process to PostgreSQL. */
   dbPoolSize: number;
+  /**
+   * Server processes on the one port: WEB_CONCURRENCY, by default the machine's cores in production on
+   * PostgreSQL, otherwise 1. The embedded engine is one process's files, so it always runs one.
+   */
+  webConcurrency: number;
   /** Where the embedded database, the development encryption key and uploads live. */
   dataDir: string;
   pgliteDir: string | null;
@@ -56,6 +62,7 @@ export function env(source: Record<string, string | undefined> = process.env): E
     production,
     databaseUrl,
     dbPoolSize: whole("DB_POOL_SIZE", source.DB_POOL_SIZE, 10, 1, 200),
+    webConcurrency: webConcurrency(source, production, databaseUrl),
     dataDir: source.DATA_DIR || "data",
     pgliteDir: source.PGLITE_DIR || null,
     encryptionKey: source.APP_ENCRYPTION_KEY || null,
@@ -66,6 +73,12 @@ export function env(source: Record<string, string | undefined> = process.env): E
     unionContact: source.UNION_CONTACT || "台州市总工会劳动和经济工作部（工作日 8:30–12:00，14:30–17:30）",
     sms: smsSettings(source),
   };
+}
+
+function webConcurrency(source: Record<string, string | undefined>, production: boolean, databaseUrl: string | null): number {
+  const asked = whole("WEB_CONCURRENCY", source.WEB_CONCURRENCY, production && databaseUrl ? availableParallelism() : 1, 1, 64);
+  if (asked > 1 && !databaseUrl) throw new EnvError("WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database belongs to one process");
+  return asked;
 }
 
 function smsSettings(source: Record<string, string | undefined>): Env["sms"] {

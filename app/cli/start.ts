@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import cluster from "node:cluster";
 import fs from "node:fs";
 import path from "node:path";
 import { createDb, engineName, migrateToLatest } from "~db";
@@ -67,11 +68,45 @@ try {
   await db.destroy();
 }
 
-const child = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [serverBuild], {
-  stdio: "inherit",
-  env: process.env,
-});
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => child.kill(signal));
+const processes = env().webConcurrency;
+if (processes === 1) {
+  const child = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [serverBuild], {
+    stdio: "inherit",
+    env: process.env,
+  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+} else {
+  serveInProcesses(processes);
 }
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+
+/**
+ * WEB_CONCURRENCY > 1: this process stays the primary and forks that many remix-serve workers with
+ * node:cluster, which share the one port (the primary accepts and hands connections round). Each
+ * worker has its own database pool; everything shared — sessions, throttles, the job queue, vote
+ * limits, the dashboard's remembered figures (keyed on PostgreSQL's snapshot) — lives in the database.
+ * A worker that dies is replaced; SIGTERM/SIGINT is passed on to every worker, each finishes its
+ * requests in flight, and the primary exits when the last has gone.
+ */
+function serveInProcesses(count: number) {
+  cluster.setupPrimary({ exec: path.join(root, "node_modules", "@remix-run", "serve", "dist", "cli.js"), args: [serverBuild] });
+  let stopping = false;
+  for (let i = 0; i < count; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    console.error(`server process ${worker.process.pid} ended (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    });
+  }
+  console.log(`${count} server processes`);
+}

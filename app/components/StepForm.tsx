@@ -32,7 +32,8 @@ export function StepForm({
       {children}
       {needsReason ? (
         <label>
-          理由
+          {/* Named after its step: a page offering two steps has two reason fields. */}
+          {label}理由
           <input name="reason" required maxLength={500} />
         </label>
       ) : null}

@@ -5,7 +5,8 @@ import { pingDatabase } from "~db";
 export async function loader() {
   try {
     await pingDatabase(getDb());
-    return json({ status: "ok", db: "ok" }, { headers: { "Cache-Control": "no-store" } });
+    // Which server process answered, when several share the port (WEB_CONCURRENCY).
+    return json({ status: "ok", db: "ok", process: process.pid }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     console.error("healthz: database check failed", error);
     return json({ status: "error", db: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });

@@ -196,7 +196,7 @@ export default function MentorshipPage() {
                 <Options choices={MILESTONE_KIND_LABELS} />
               </select>
             </label>
-            <MilestoneInput label="日期" type="date" name="occurredOn" max={today} errors={errors("milestone", "occurredOn")} />
+            <MilestoneInput label="成果日期" type="date" name="occurredOn" max={today} errors={errors("milestone", "occurredOn")} />
             {kind === "skill_upgrade" ? (
               <>
                 <label className="field">
@@ -276,7 +276,7 @@ export default function MentorshipPage() {
               </select>
             </label>
             <label>
-              日期
+              结束日期
               <input type="date" name="endedOn" defaultValue={today} />
             </label>
             <label>

@@ -61,6 +61,26 @@ async function accessibilityFindings(page: Page, path: string): Promise<string[]
     .map((v) => `${path}: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.target.join(" ")}`);
 }
 
+/**
+ * Each field of a page has a name of its own (two "理由" boxes cannot be told apart by a screen
+ * reader), and a table frame that scrolls sideways says so.
+ */
+async function formFindings(page: Page, path: string): Promise<string[]> {
+  const found = await page.evaluate(() => {
+    const out: string[] = [];
+    const names = [...document.querySelectorAll<HTMLInputElement>("main input:not([type=hidden]), main select, main textarea")]
+      .filter((el) => el.getBoundingClientRect().width > 0)
+      .map((el) => (el.labels?.[0]?.textContent ?? el.getAttribute("aria-label") ?? "").replace(/\s+/g, " ").trim());
+    for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) out.push(`two fields named “${name}”`);
+    for (const frame of document.querySelectorAll(".table-wrap")) {
+      if (frame.scrollWidth > frame.clientWidth + 1 && !frame.previousElementSibling?.classList.contains("scroll-hint"))
+        out.push("a table scrolls without saying so");
+    }
+    return out;
+  });
+  return found.map((f) => `${path}: ${f}`);
+}
+
 /** In 大字版 every control is at least 44 px tall and the text at least 18 px. */
 async function smallTargets(page: Page, path: string): Promise<string[]> {
   const found = await page.evaluate(() => {
@@ -127,7 +147,7 @@ describe("every page fits a 375 px phone in both text sizes, passes axe, runs wi
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (overflow > 0) overflowing.push(`${path} (+${overflow}px)`);
       // Contrast and labels do not change with the text size; targets do.
-      findings.push(...(large ? await smallTargets(page, path) : await accessibilityFindings(page, path)));
+      findings.push(...(large ? await smallTargets(page, path) : [...(await accessibilityFindings(page, path)), ...(await formFindings(page, path))]));
     }
     expect(overflowing).toEqual([]);
     expect(findings).toEqual([]);

@@ -228,5 +228,5 @@ describe("sign-in page and home pages", () => {
 it("answers /healthz with the database state", async () => {
   const response = await call(healthz.loader, { db: t.db, path: "/healthz" });
   expect(response.status).toBe(200);
-  expect(await response.json()).toEqual({ status: "ok", db: "ok" });
+  expect(await response.json()).toEqual({ status: "ok", db: "ok", process: process.pid });
 });

@@ -13,7 +13,7 @@ afterAll(async () => {
 /** Pages in the PDF Chromium prints: one page object per sheet. */
 const pageCount = (pdf: Buffer) => (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
 
-describe("the printed 推荐审批表", () => {
+describe("on paper and on a desktop", () => {
   it("fits one A4 sheet for the shortest entry and for a typical one, and reads on a phone", async () => {
     const page = await signedIn(browser, "print", "admin");
     await page.goto(`${baseUrl()}/nominations/1/print`);
@@ -38,5 +38,29 @@ describe("the printed 推荐审批表", () => {
     );
     expect(smallest).toBeGreaterThanOrEqual(12);
     await page.context().close();
+  });
+
+  it("keeps the city's grouped menu to one row at 1280 px, and the evaluation's grading controls in view", async () => {
+    const city = await signedIn(browser, "desktop-menu", "admin");
+    await city.setViewportSize({ width: 1280, height: 900 });
+    await city.goto(`${baseUrl()}/home`);
+    const entries = city.locator("#main-nav > a, #main-nav > .nav-group > .nav-group-toggle");
+    const boxes = await entries.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((b) => ({ top: Math.round(b.top), height: b.height })));
+    expect(new Set(boxes.map((b) => b.top)).size).toBe(1);
+    // No entry wraps onto a second line.
+    expect(boxes.filter((b) => b.height > 48)).toEqual([]);
+    await city.getByRole("button", { name: "管理" }).click();
+    await city.getByRole("link", { name: "操作日志" }).click();
+    await city.waitForURL(`${baseUrl()}/audit`);
+    await city.context().close();
+
+    const county = await signedIn(browser, "desktop-evaluation", "wenling");
+    await county.setViewportSize({ width: 1280, height: 900 });
+    await county.goto(`${baseUrl()}/evaluations`);
+    const grade = county.getByRole("button", { name: /^(评定|改评)$/ }).first();
+    const box = (await grade.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(1280);
+    expect(await county.evaluate(() => [...document.querySelectorAll(".table-wrap")].every((w) => w.scrollWidth <= w.clientWidth + 1))).toBe(true);
+    await county.context().close();
   });
 });
