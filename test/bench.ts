@@ -5,8 +5,8 @@
  * signs in as the city officer and drives each page with autocannon (10 connections), after a
  * trivial route of the same server as the baseline. Prints requests per second, median and
  * 97.5 % latency, the throughput as a share of the baseline and the SQL statements each page
- * sends (counted by running its loader from the same build against the same database, once cold
- * and once warm),
+ * sends (counted by running the root's loader and its own from the same build against the same
+ * database, once cold and once warm),
  * and writes them all to data/bench-results.json (or --out).
  *
  * Engine: the real PostgreSQL by default (DATABASE_URL, or postgres@127.0.0.1:5432, is only used
@@ -76,9 +76,12 @@ async function queriesPerRequest(target: Target, cookie: string): Promise<{ cold
   try {
     const loader = build.routes[target.route]?.module.loader;
     if (!loader) throw new Error(`no loader for ${target.route}`);
+    // A document request runs the root's loader (the session, the navigation's counts) and the page's.
+    const rootLoader = build.routes.root.module.loader;
     const run = async () => {
       const before = count;
-      await loader({ request: new Request(baseUrl + target.path, { headers: { cookie } }), params: target.params ?? {}, context: {} });
+      const args = { request: new Request(baseUrl + target.path, { headers: { cookie } }), params: target.params ?? {}, context: {} };
+      await Promise.all([rootLoader(args), loader(args)]);
       return count - before;
     };
     return { cold: await run(), warm: await run() };

@@ -50,7 +50,7 @@ describe("on paper and on a desktop", () => {
     // No entry wraps onto a second line.
     expect(boxes.filter((b) => b.height > 48)).toEqual([]);
     await city.getByRole("button", { name: "管理" }).click();
-    await city.getByRole("link", { name: "操作日志" }).click();
+    await city.getByRole("group", { name: "管理" }).getByRole("link", { name: "操作日志" }).click();
     await city.waitForURL(`${baseUrl()}/audit`);
     await city.context().close();
 

@@ -5,6 +5,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { attendanceByEvent } from "~/modules/events/events.server";
 import type { Outlet } from "~db/types";
 import { planProgress } from "~/modules/dashboard/plan";
+import { untilNextWrite } from "~/lib/memo.server";
 import { fenToWan } from "~/lib/money";
 import { startOfYear, yearInTaizhou } from "~/lib/time";
 import { inTaizhou } from "~/lib/sql";
@@ -24,34 +25,15 @@ export interface DashboardFilter {
 }
 
 type Figures = Awaited<ReturnType<typeof computeDashboard>>;
-const memo = new WeakMap<DB, Map<string, { snapshot: string; figures: Promise<Figures> }>>();
-const MEMO_ENTRIES = 64;
 
 /**
- * The figures are remembered per scope and filter until anything is committed to the database:
- * PostgreSQL's current snapshot (running and latest transaction ids) changes with every write, so
- * it serves as the version of the data. Read before the figures, it can only be older than what
- * they show, never newer, so a stale answer is never kept. Requests arriving while the figures are
- * being counted wait for that count instead of starting their own.
+ * The figures are remembered per scope and filter until anything is committed to the database
+ * (`untilNextWrite`): a dashboard asked for again and again between writes is counted once.
  */
 export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter): Promise<Figures> {
   const unitId = user.role === "county_officer" ? user.orgUnitId! : filter.unitId;
-  const key = [unitId ?? "all", filter.fromYear, filter.toYear, yearInTaizhou()].join("|");
-  const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db);
-  const snapshot = rows[0].snapshot;
-  let entries = memo.get(db);
-  if (!entries) memo.set(db, (entries = new Map()));
-  const known = entries.get(key);
-  if (known?.snapshot === snapshot) return known.figures;
-  const figures = computeDashboard(db, unitId, filter);
-  const entry = { snapshot, figures };
-  entries.delete(key);
-  entries.set(key, entry);
-  if (entries.size > MEMO_ENTRIES) entries.delete(entries.keys().next().value!);
-  figures.catch(() => {
-    if (entries.get(key) === entry) entries.delete(key);
-  });
-  return figures;
+  const key = ["dashboard", unitId ?? "all", filter.fromYear, filter.toYear, yearInTaizhou()].join("|");
+  return untilNextWrite(db, key, () => computeDashboard(db, unitId, filter), 64);
 }
 
 async function computeDashboard(db: DB, unitId: number | undefined, filter: DashboardFilter) {

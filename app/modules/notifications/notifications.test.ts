@@ -15,7 +15,7 @@ import { gradeStudio, saveCriteria } from "~/modules/studios/evaluation.server";
 import type { SessionUser } from "~/auth/roles";
 import { enqueue, runDueJobs } from "~/lib/jobs.server";
 import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
-import { listMessages, markAllRead, markRead, setSmsPreferences, todosFor, unreadCount } from "~/modules/notifications/inbox.server";
+import { listMessages, markAllRead, markRead, setSmsPreferences, todosFor, unreadCount, workCounts } from "~/modules/notifications/inbox.server";
 import { digestJob, fanOut, remindersJob, sendSmsJob } from "~/modules/notifications/notify.server";
 import { startOfDay, todayInTaizhou } from "~/lib/time";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
@@ -669,5 +669,18 @@ describe("what waits without anyone having taken a step", () => {
     expect(await planLabels(city, during)).toEqual([]);
     expect(await planLabels(city, after)).toEqual([expect.stringMatching(/^制定下一期工作室建设规划（\d{4}–\d{4}年规划期已结束）/)]);
     expect(await planLabels(county, after)).toEqual([]);
+  });
+
+  it("remembers the navigation's counts between writes, and counts again after any write", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const first = await workCounts(t.db, city);
+    // Nothing committed since: the very same answer, not a recount.
+    expect(await workCounts(t.db, city)).toBe(first);
+    const county = await makeUser(t.db, "county_officer", { unit: "linhai" });
+    const again = await workCounts(t.db, city);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(await workCounts(t.db, city));
+    // Each user has their own.
+    expect(await workCounts(t.db, county)).not.toBe(again);
   });
 });

@@ -1,0 +1,35 @@
+import { sql } from "kysely";
+import type { DB } from "~db";
+
+type Entry = { snapshot: string; value: Promise<unknown> };
+const memos = new WeakMap<DB, Map<string, Entry>>();
+
+/**
+ * A figure remembered until anything is committed to the database: PostgreSQL's current snapshot
+ * (running and latest transaction ids) changes with every write, so it serves as the version of the
+ * data — on every server process alike, since the snapshot is the database's. Read before the
+ * figure, it can only be older than what the figure shows, never newer, so a stale answer is never
+ * kept. Requests arriving while a figure is being computed wait for that computation. At most
+ * `limit` keys per database are kept, the least recently asked for going first.
+ */
+export async function untilNextWrite<T>(db: DB, key: string, compute: () => Promise<T>, limit = 1000): Promise<T> {
+  const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db);
+  const snapshot = rows[0].snapshot;
+  let entries = memos.get(db);
+  if (!entries) memos.set(db, (entries = new Map()));
+  const known = entries.get(key);
+  if (known?.snapshot === snapshot) {
+    entries.delete(key);
+    entries.set(key, known);
+    return known.value as Promise<T>;
+  }
+  const value = compute();
+  const entry = { snapshot, value };
+  entries.delete(key);
+  entries.set(key, entry);
+  if (entries.size > limit) entries.delete(entries.keys().next().value!);
+  value.catch(() => {
+    if (entries.get(key) === entry) entries.delete(key);
+  });
+  return value;
+}
