@@ -8,7 +8,7 @@ import { setDb } from "../app/db.server";
  * A migrated database of this test file's own: in-memory PGlite by default, or, with
  * DATABASE_URL set, a fresh database created next to the one DATABASE_URL names (dropped after).
  */
-export async function createTestDb(options: Pick<CreateDbOptions, "wrapDialect"> = {}): Promise<{ db: DB; drop: () => Promise<void> }> {
+export async function createTestDb(options: Pick<CreateDbOptions, "wrapDialect" | "onQuery"> = {}): Promise<{ db: DB; drop: () => Promise<void> }> {
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     const db = createDb({ ...options, pgliteDir: "memory://" });
@@ -37,7 +37,7 @@ export async function createTestDb(options: Pick<CreateDbOptions, "wrapDialect">
 }
 
 /** Gives the test file its database and installs it as the app's, for loaders and actions. */
-export function useTestDb(options: Pick<CreateDbOptions, "wrapDialect"> = {}): { readonly db: DB } {
+export function useTestDb(options: Pick<CreateDbOptions, "wrapDialect" | "onQuery"> = {}): { readonly db: DB } {
   const holder = {} as { db: DB; drop: () => Promise<void> };
   beforeAll(async () => {
     Object.assign(holder, await createTestDb(options));

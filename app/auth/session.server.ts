@@ -55,7 +55,25 @@ export function takeExtendedSessionCookie(db: DB, request: Request): string | nu
   return cookie;
 }
 
-async function userFromRequest(db: DB, request: Request): Promise<{ user: SessionUser; sessionId: string } | null> {
+type SignedIn = { user: SessionUser; sessionId: string } | null;
+
+/**
+ * A page's root loader and its own loader get the same Request: the session is read once for both
+ * (one statement per page, not two). Keyed on the Request object, so it lives as long as the request.
+ */
+const sessionOfRequest = new WeakMap<Request, Promise<SignedIn>>();
+
+function userFromRequest(db: DB, request: Request): Promise<SignedIn> {
+  let found = sessionOfRequest.get(request);
+  if (!found) {
+    found = readSession(db, request);
+    sessionOfRequest.set(request, found);
+    found.catch(() => sessionOfRequest.delete(request));
+  }
+  return found;
+}
+
+async function readSession(db: DB, request: Request): Promise<SignedIn> {
   const lucia = luciaFor(db);
   const sessionId = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
   if (!sessionId) return null;

@@ -1,9 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ROLE_LABELS } from "~/auth/roles";
+import { ROLE_LABELS, type SessionUser } from "~/auth/roles";
 import { failedSignInsBeforeThisOne, requireUser } from "~/auth/session.server";
+import type { DB } from "~db";
 import { getDb } from "~/db.server";
+import { untilNextWrite } from "~/lib/memo.server";
+import { todayInTaizhou } from "~/lib/time";
 import { doneBy, listAudit } from "~/modules/audit/audit.server";
 import { findOrgUnit } from "~/modules/org-units/org-units.server";
 import { findPerson, peopleByUnit } from "~/modules/people/people.server";
@@ -26,6 +29,11 @@ const noAudit = async () => [] as Awaited<ReturnType<typeof listAudit>>["rows"];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
+  // Everything on this page is the user's own and changes only with a write: counted once between writes.
+  return json(await untilNextWrite(db, `home|${user.id}|${todayInTaizhou()}`, () => homeOf(db, user)));
+}
+
+async function homeOf(db: DB, user: SessionUser) {
   const [todos, done, units, recent, unit, me, campaign, failedSignIns] = await Promise.all([
     todosFor(db, user),
     doneBy(db, user.id),
@@ -38,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];
   const myStudio = me ? await openStudioOf(db, me.id) : undefined;
-  return json({
+  return {
     role: user.role,
     user,
     todos,
@@ -56,7 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     awards,
     myStudio: myStudio ?? null,
     failedSignIns,
-  });
+  };
 }
 
 export default function Home() {
