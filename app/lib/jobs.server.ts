@@ -122,5 +122,9 @@ export function startWorker(db: DB, tick: (db: DB) => Promise<unknown>, everyMs 
       });
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  const stop = () => clearInterval(timer);
+  // A stopping server closes its database after the requests in flight: no new tick may start then.
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  return stop;
 }
