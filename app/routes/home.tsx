@@ -18,9 +18,13 @@ import { actionLabel, entityLabel, recordLink } from "~/modules/audit/labels";
 import { currentCampaign } from "~/modules/campaigns/campaigns.server";
 import { openStudioOf } from "~/modules/studios/studios.server";
 import { DataTable } from "~/components/DataTable";
-import { todosFor } from "~/modules/notifications/inbox.server";
+import { todoPage } from "~/modules/notifications/inbox.server";
+import { TodoList } from "~/components/TodoList";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · 匠心" }];
+
+/** To-dos on the home page; the rest are on /todos. */
+const HOME_TODOS = 10;
 
 // Typed empty lists, so every role's loader data has the same shape.
 const noUnits = async () => [] as Awaited<ReturnType<typeof peopleByUnit>>;
@@ -35,7 +39,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 async function homeOf(db: DB, user: SessionUser) {
   const [todos, done, units, recent, unit, me, campaign, failedSignIns] = await Promise.all([
-    todosFor(db, user),
+    // The first few; the to-do page has them all, a page at a time.
+    todoPage(db, user, 1, HOME_TODOS),
     doneBy(db, user.id),
     user.role === "craftsman" || user.role === "expert" ? noUnits() : peopleByUnit(db, user),
     user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
@@ -49,7 +54,8 @@ async function homeOf(db: DB, user: SessionUser) {
   return {
     role: user.role,
     user,
-    todos,
+    todos: todos.rows,
+    todoTotal: todos.total,
     done: done.map((d) => ({
       id: d.id,
       at: d.at,
@@ -82,23 +88,13 @@ export default function Home() {
         </p>
       ) : null}
       <div className="card">
-        <h2>我的待办{data.todos.length ? `（${data.todos.length}）` : ""}</h2>
-        {data.todos.length ? (
-          <ul className="todo-list">
-            {data.todos.map((item) => (
-              <li key={item.link + item.label} className={item.overdue ? "overdue" : undefined}>
-                <Link to={item.link}>{item.label}</Link>
-                <small>
-                  {" "}
-                  · 自 {item.since} 起{item.due ? `，应于 ${item.due} 前办理` : ""}
-                  {item.overdue ? "（已逾期）" : ""}
-                </small>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="empty">目前没有等您办理的事项。</p>
-        )}
+        <h2>我的待办{data.todoTotal ? `（${data.todoTotal}）` : ""}</h2>
+        <TodoList items={data.todos} />
+        {data.todoTotal > data.todos.length ? (
+          <p>
+            <Link to="/todos">查看全部 {data.todoTotal} 项待办</Link>
+          </p>
+        ) : null}
         <p>
           <Link to="/inbox">查看消息</Link>
         </p>

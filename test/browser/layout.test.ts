@@ -32,6 +32,7 @@ const PAGES: Record<string, string[]> = {
   ],
   admin: [
     "/home",
+    "/todos",
     "/inbox",
     "/sms",
     "/dashboard",

@@ -260,6 +260,7 @@ beforeAll(async () => {
         certificate: { form: { intent: "certificate", participantId: String(attended.id) }, expect: "L+-+-+-" },
       },
     },
+    todos: { path: "/todos", loader: "L++++++" },
     // 大字版 is for everyone, signed in or not: it only sets a cookie and goes back.
     "text-size": { path: "/text-size", loader: "+++++++", actions: { size: { form: { size: "large", back: "/showcase" }, expect: "+++++++" } } },
     // A coming event of 温岭: its craftsman may see it and join; 椒江's may not.

@@ -8,6 +8,7 @@ import * as home from "../../app/routes/home";
 import * as inbox from "../../app/routes/inbox";
 import * as showcase from "../../app/routes/showcase._index";
 import * as studios from "../../app/routes/studios._index";
+import * as todos from "../../app/routes/todos";
 import { useTestDb } from "../db";
 import { cookieFor } from "../factories";
 import { ORIGIN } from "../http";
@@ -50,6 +51,7 @@ describe("statements per page", () => {
     ["wenling", "/home", home.loader],
     ["craftsman", "/home", home.loader],
     ["admin", "/inbox", inbox.loader],
+    ["admin", "/todos", todos.loader],
     ["admin", "/dashboard", dashboard.loader],
     ["admin", "/studios", studios.loader],
     [null, "/showcase", showcase.loader],

@@ -3,7 +3,7 @@ import type { DB } from "~db";
 import { untilNextWrite } from "~/lib/memo.server";
 import type { SessionUser } from "~/auth/roles";
 import type { SmsMode } from "~db/types";
-import { paginate } from "~/lib/sql";
+import { PAGE_SIZE, paginate, type Page } from "~/lib/sql";
 import type { Result } from "~/lib/result";
 import { addWorkingDays, dateInTaizhou, endOfDay, todayInTaizhou } from "~/lib/time";
 import { CATEGORIES, SMS_CATEGORIES, type Category } from "~/modules/notifications/rules";
@@ -462,13 +462,28 @@ export async function todosFor(db: DB, user: SessionUser, instant = new Date()):
 }
 
 /** The navigation's badges: the to-do list's length and the unread messages. */
+/** The user's to-dos as of now, remembered per user and day until the next write anywhere. */
+function currentTodos(db: DB, user: SessionUser): Promise<TodoItem[]> {
+  return untilNextWrite(db, `todos|${user.id}|${todayInTaizhou()}`, () => todosFor(db, user));
+}
+
 /**
- * The navigation's badges, on every page: remembered per user and day until the next write
- * anywhere, so a page between writes spends one statement on them instead of a query per source.
+ * One page of the user's to-dos, oldest first. The city can have thousands waiting at once (every
+ * subsidy to pay, every consent to record): the home page shows the first few and the to-do page
+ * the rest, a page at a time, instead of one list of all of them.
+ */
+export async function todoPage(db: DB, user: SessionUser, page = 1, pageSize = PAGE_SIZE): Promise<Page<TodoItem>> {
+  const all = await currentTodos(db, user);
+  return { rows: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
+}
+
+/**
+ * The navigation's badges, on every page: remembered until the next write anywhere, so a page
+ * between writes spends one statement on them instead of a query per source.
  */
 export function workCounts(db: DB, user: SessionUser): Promise<{ todo: number; unread: number }> {
   return untilNextWrite(db, `counts|${user.id}|${todayInTaizhou()}`, async () => {
-    const [todos, unread] = await Promise.all([todosFor(db, user), unreadCount(db, user)]);
+    const [todos, unread] = await Promise.all([currentTodos(db, user), unreadCount(db, user)]);
     return { todo: todos.length, unread };
   });
 }

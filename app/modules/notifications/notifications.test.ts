@@ -15,7 +15,7 @@ import { gradeStudio, saveCriteria } from "~/modules/studios/evaluation.server";
 import type { SessionUser } from "~/auth/roles";
 import { enqueue, runDueJobs } from "~/lib/jobs.server";
 import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
-import { listMessages, markAllRead, markRead, setSmsPreferences, todosFor, unreadCount, workCounts } from "~/modules/notifications/inbox.server";
+import { listMessages, markAllRead, markRead, setSmsPreferences, todoPage, todosFor, unreadCount, workCounts } from "~/modules/notifications/inbox.server";
 import { digestJob, fanOut, remindersJob, sendSmsJob } from "~/modules/notifications/notify.server";
 import { startOfDay, todayInTaizhou } from "~/lib/time";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
@@ -682,5 +682,15 @@ describe("what waits without anyone having taken a step", () => {
     expect(again).toEqual(await workCounts(t.db, city));
     // Each user has their own.
     expect(await workCounts(t.db, county)).not.toBe(again);
+  });
+
+  it("pages the to-dos, oldest first, with the whole count", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const all = await todosFor(t.db, city);
+    const first = await todoPage(t.db, city, 1, 2);
+    expect(first.total).toBe(all.length);
+    expect(first.rows).toEqual(all.slice(0, 2));
+    expect((await todoPage(t.db, city, 2, 2)).rows).toEqual(all.slice(2, 4));
+    expect((await todoPage(t.db, city, 999, 2)).rows).toEqual([]);
   });
 });
