@@ -58,6 +58,19 @@ describe("security headers and cookies", () => {
     }
   });
 
+  it("lets the public pages be kept a minute for visitors, never the signed-in copy, and no cookie set on them", async () => {
+    const { cookie } = await sessionCookie();
+    for (const path of ["/showcase", "/showcase/studios", "/showcase?_data=routes%2Fshowcase._index"]) {
+      const visitor = await fetch(baseUrl() + path);
+      expect(visitor.status, path).toBe(200);
+      expect(visitor.headers.get("cache-control"), path).toBe("public, max-age=60");
+      expect(visitor.headers.get("vary"), path).toContain("Cookie");
+      expect(visitor.headers.get("set-cookie"), path).toBeNull();
+      const member = await fetch(baseUrl() + path, { headers: { cookie } });
+      expect(member.headers.get("cache-control"), path).toContain("no-store");
+    }
+  });
+
   it("sets the session cookie HttpOnly, SameSite=Lax and Secure, and ends it on sign-out", async () => {
     const { cookie, setCookie } = await sessionCookie();
     expect(setCookie).toMatch(/;\s*HttpOnly/i);
