@@ -109,7 +109,8 @@ describe("expert review in the browser", () => {
       await page.getByRole("button", { name: "确认提交评分" }).click();
       await page.waitForURL(`${server.url}/review`);
     }
-    await expect(page.getByRole("row").filter({ hasText: "已提交" }).count()).resolves.toBe(2);
+    // The address changes a moment before the list is drawn: wait for the rows, do not count at once.
+    await expect.poll(() => page.getByRole("row").filter({ hasText: "已提交" }).count()).toBe(2);
     await phone.close();
     expect(errors).toEqual([]);
 
