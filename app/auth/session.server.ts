@@ -1,4 +1,5 @@
 import { assertCleanForm } from "~/lib/form-guard.server";
+import { cookieValue } from "~/lib/http.server";
 import { json, redirect } from "@remix-run/node";
 import { generateIdFromEntropySize } from "lucia";
 import type { DB } from "~db";
@@ -33,7 +34,7 @@ export function assertSameOrigin(request: Request): void {
  * their name and menu and is never kept; `Vary: Cookie` keeps the two apart in a shared cache.
  */
 export function publicPageHeaders(request: Request): HeadersInit {
-  const signedIn = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=[^;]`).test(request.headers.get("cookie") ?? "");
+  const signedIn = !!cookieValue(request, SESSION_COOKIE);
   return signedIn ? { "Cache-Control": "private, no-store", Vary: "Cookie" } : { "Cache-Control": "public, max-age=60", Vary: "Cookie" };
 }
 

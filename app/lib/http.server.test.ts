@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirect } from "~/lib/http.server";
+import { cookieValue, safeRedirect } from "~/lib/http.server";
 
 describe("the address followed after sign-in", () => {
   it("keeps same-site paths, with their query and fragment", () => {
@@ -25,5 +25,15 @@ describe("the address followed after sign-in", () => {
     ]) {
       expect(safeRedirect(to), JSON.stringify(to)).toBe("/home");
     }
+  });
+});
+
+describe("cookieValue", () => {
+  it("finds one cookie among several, and nothing for a name that is only a prefix", () => {
+    const request = new Request("http://x/", { headers: { cookie: "jx_session=abc=1; jx_text=large" } });
+    expect(cookieValue(request, "jx_text")).toBe("large");
+    expect(cookieValue(request, "jx_session")).toBe("abc=1");
+    expect(cookieValue(request, "jx")).toBeNull();
+    expect(cookieValue(new Request("http://x/"), "jx_text")).toBeNull();
   });
 });

@@ -61,3 +61,12 @@ export function xlsxResponse(body: Buffer, asciiName: string, name: string): Res
 
 /** A route's document headers are its loader's (a public page's caching, say). */
 export const loaderHeaders: HeadersFunction = ({ loaderHeaders: fromLoader }) => fromLoader;
+
+/** The value of one cookie the request carries, or null (no parsing library for two small readers). */
+export function cookieValue(request: Request, name: string): string | null {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return null;
+}

@@ -1,3 +1,5 @@
+import { cookieValue } from "~/lib/http.server";
+
 /**
  * 大字版: the large-text choice, kept in a cookie so it holds before sign-in (the public pages are
  * where older visitors arrive) and on every page after. It changes how the page looks, not what it
@@ -7,7 +9,7 @@ const TEXT_COOKIE = "jx_text";
 const ONE_YEAR = 365 * 24 * 3600;
 
 export function wantsLargeText(request: Request): boolean {
-  return new RegExp(`(?:^|;\\s*)${TEXT_COOKIE}=large(?:;|$)`).test(request.headers.get("cookie") ?? "");
+  return cookieValue(request, TEXT_COOKIE) === "large";
 }
 
 export function textSizeCookie(large: boolean): string {

@@ -8,6 +8,7 @@ import { formatDate } from "~/lib/format";
 import { notFound } from "~/lib/http.server";
 import { verifyCertificate } from "~/modules/events/events.server";
 import { KIND_LABELS } from "~/modules/events/reach";
+import { PrintButton } from "~/components/PrintButton";
 
 export const meta: MetaFunction = () => [{ title: "交流培训结业证书 · 匠心" }];
 
@@ -25,9 +26,7 @@ export default function Certificate() {
   return (
     <section className="certificate">
       <p className="no-print actions">
-        <button type="button" className="button primary" onClick={() => window.print()}>
-          打印证书
-        </button>
+        <PrintButton label="打印证书" primary />
       </p>
       <div className="certificate-sheet">
         <h1>证　书</h1>

@@ -18,6 +18,7 @@ import { FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { OUTLET_LABELS } from "~/modules/showcase/labels";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 import { dashboardFilterSchema, planSchema } from "~/modules/dashboard/schema.server";
+import { PrintButton } from "~/components/PrintButton";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -91,9 +92,7 @@ export default function Dashboard() {
           >
             导出 Excel
           </a>
-          <button type="button" className="button" onClick={() => window.print()}>
-            打印月报
-          </button>
+          <PrintButton label="打印月报" />
         </div>
       </div>
       <FilterBar className="filters no-print" label="查看">

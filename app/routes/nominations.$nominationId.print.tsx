@@ -14,6 +14,7 @@ import { revealPersonalData } from "~/modules/people/people.server";
 import { nominationForViewer, opinionsOf } from "~/modules/nominations/nominations.server";
 import { IntentButton } from "~/components/forms";
 import { OPINION_LABELS } from "~/modules/nominations/labels";
+import { PrintButton } from "~/components/PrintButton";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${campaignLabel(data.campaign.number)}“台州工匠”推荐审批表 · ${data.nomination.name}` : "推荐审批表" },
@@ -50,9 +51,7 @@ export default function PrintForm() {
           ← 返回
         </Link>
         {canReveal && !revealed?.idNumber ? <IntentButton intent="reveal" label="显示完整身份证号（记入日志）" /> : null}
-        <button type="button" className="button primary" onClick={() => window.print()}>
-          打印
-        </button>
+        <PrintButton label="打印" primary />
       </div>
       <p className="form-no">编号：{nominationCode(campaign.number, n.seq)}</p>
       <h1 className="form-title">{campaignLabel(campaign.number)}“台州工匠”推荐审批表</h1>

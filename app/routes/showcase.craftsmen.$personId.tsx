@@ -9,6 +9,7 @@ import { QrCode } from "~/components/QrCode";
 import { idParam, notFound, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { publicProfile } from "~/modules/showcase/showcase.server";
+import { PrintButton } from "~/components/PrintButton";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`) : [{ title: "台州工匠" }];
@@ -65,9 +66,7 @@ export default function CraftsmanProfile() {
         </p>
       </div>
       <p className="no-print">
-        <button type="button" className="button" onClick={() => window.print()}>
-          打印个人简介
-        </button>
+        <PrintButton label="打印个人简介" />
       </p>
     </section>
   );

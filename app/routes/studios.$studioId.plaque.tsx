@@ -7,6 +7,7 @@ import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { qrSvg } from "~/lib/qr.server";
 import { studioForViewer } from "~/modules/studios/studios.server";
+import { PrintButton } from "~/components/PrintButton";
 
 export const meta: MetaFunction = () => [{ title: "工作室牌匾 · 匠心" }];
 
@@ -24,9 +25,7 @@ export default function Plaque() {
   return (
     <section className="plaque">
       <p className="no-print actions">
-        <button type="button" className="button primary" onClick={() => window.print()}>
-          打印牌匾
-        </button>
+        <PrintButton label="打印牌匾" primary />
       </p>
       <div className="plaque-sheet">
         <p className="plaque-issuer">台州市总工会</p>
