@@ -25,8 +25,8 @@ beforeAll(async () => {
   [source, target] = await Promise.all([createTestDb(), createTestDb()]);
   await seedDemo(source.db);
   lines = [];
-  await writeBackup(source.db, (line) => {
-    lines.push(line);
+  await writeBackup(source.db, (text) => {
+    lines.push(...text.split("\n"));
   });
 });
 afterAll(async () => {

@@ -43,7 +43,7 @@ export async function tablesInOrder(db: Kysely<any>): Promise<string[]> {
   return ordered;
 }
 
-/** Writes a consistent backup, line by line, to `write`. */
+/** Writes a consistent backup to `write`, a line or (for a table's rows) several lines at a time, without the last newline. */
 export async function writeBackup(
   db: Kysely<any>,
   write: (line: string) => Promise<void> | void,
@@ -64,16 +64,17 @@ export async function writeBackup(
       await write(JSON.stringify(header));
       for (const table of tables) {
         await write(`#table ${table} ${counts[table]}`);
-        // Pages by the row's physical position: stable inside this snapshot, and every table has one.
-        let after = "(0,0)";
+        // One pass through a cursor, 500 rows a fetch: each table is read once, in this snapshot.
+        // (Paging by ctid with ORDER BY sorted the rest of the table for every page: a backup at
+        // city scale took minutes per table.)
+        await sql`declare backup_rows no scroll cursor for select to_jsonb(t)::text as row from ${sql.table(table)} t`.execute(tx);
         for (;;) {
-          const { rows } = await sql<{ at: string; row: string }>`
-            select ctid::text as at, to_jsonb(t)::text as row from ${sql.table(table)} t
-            where ctid > ${after}::tid order by ctid limit 500`.execute(tx);
-          for (const r of rows) await write(r.row);
+          const { rows } = await sql<{ row: string }>`fetch 500 from backup_rows`.execute(tx);
+          // A fetch's rows in one write: each is a line of its own, and the stream sees 500 rows at once.
+          if (rows.length) await write(rows.map((r) => r.row).join("\n"));
           if (rows.length < 500) break;
-          after = rows[rows.length - 1].at;
         }
+        await sql`close backup_rows`.execute(tx);
         progress(`${table}: ${counts[table]}`);
       }
       return header;
