@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { isMainThread } from "node:worker_threads";
 import type { EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -15,9 +16,10 @@ import { backgroundTick } from "~/modules/notifications/notify.server";
 // A bad setting stops the server as it starts, with the variable named, not on the first request.
 env();
 
-// Each server process runs the background work (fan-out of messages, SMS, digests) on the same
-// database; the job queue's claims keep several processes from doing a job twice.
-if (env().backgroundWork) startWorker(getDb(), (db) => backgroundTick(db));
+// Each server process runs the background work (fan-out of messages, SMS, digests, imports) on the
+// same database; the job queue's claims keep several processes from doing a job twice. The build is
+// also loaded in a worker thread for work on files (see off-thread.server), which runs no jobs.
+if (env().backgroundWork && isMainThread) startWorker(getDb(), (db) => backgroundTick(db));
 
 const ABORT_DELAY = 5_000;
 

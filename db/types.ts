@@ -61,6 +61,14 @@ export interface AppUserTable {
   password_changed_at: TouchedAt;
 }
 
+/** How far a long piece of work has got, keyed by what it is ("import:12"). */
+export interface WorkProgressTable {
+  key: string;
+  done: number;
+  total: number;
+  updated_at: TouchedAt;
+}
+
 export interface UserSessionTable {
   id: string;
   user_id: string;
@@ -191,11 +199,17 @@ export interface ImportBatchTable {
   rows_cipher: string;
   row_count: number;
   error_count: number;
-  status: ColumnType<"previewed" | "committed", "previewed" | "committed" | undefined, "previewed" | "committed">;
+  status: ColumnType<ImportStatus, ImportStatus | undefined, ImportStatus>;
   summary: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
   committed_at: Timestamp | null;
+  checked_at: Timestamp | null;
+  notes_cipher: string | null;
+  failure: ColumnType<unknown, string | null | undefined, string | null>;
 }
+
+/** checking → previewed → committing → committed; a refused commit goes back to previewed with its failure. */
+export type ImportStatus = "checking" | "previewed" | "committing" | "committed";
 
 export type StudioStatus = "draft" | "submitted" | "returned" | "county_reviewed" | "rejected" | "accredited" | "active" | "suspended" | "revoked";
 export type FocusSector = "advanced_manufacturing" | "modern_services" | "strategic_emerging" | "other";
@@ -717,6 +731,7 @@ export interface Database {
   objection: ObjectionTable;
   award: AwardTable;
   import_batch: ImportBatchTable;
+  work_progress: WorkProgressTable;
   org_unit: OrgUnitTable;
   person: PersonTable;
   app_user: AppUserTable;

@@ -40,7 +40,15 @@ export async function enqueue(
     })
     .onConflict((oc) => oc.column("unique_key").doNothing())
     .execute();
+  if (!options.runAt || options.runAt.getTime() <= Date.now()) nudge?.();
 }
+
+/**
+ * A job queued by this process is started soon, not at the next tick: someone is usually
+ * watching its progress. Soon, not at once, so that the transaction queuing it has committed.
+ */
+let nudge: (() => void) | null = null;
+const NUDGE_MS = 250;
 
 /** Seconds before the next try: 30 s, 2 min, 8 min, 32 min… */
 export const backoffMs = (attempts: number) => 30_000 * 4 ** Math.max(0, attempts - 1);
@@ -112,7 +120,7 @@ export async function runDueJobs(db: DB, handlers: Record<string, JobHandler>, o
  */
 export function startWorker(db: DB, tick: (db: DB) => Promise<unknown>, everyMs = 3000): () => void {
   let running = false;
-  const timer = setInterval(() => {
+  const run = () => {
     if (running) return;
     running = true;
     tick(db)
@@ -120,9 +128,22 @@ export function startWorker(db: DB, tick: (db: DB) => Promise<unknown>, everyMs 
       .finally(() => {
         running = false;
       });
-  }, everyMs);
+  };
+  const timer = setInterval(run, everyMs);
   timer.unref();
-  const stop = () => clearInterval(timer);
+  let nudged = false;
+  nudge = () => {
+    if (nudged) return;
+    nudged = true;
+    setTimeout(() => {
+      nudged = false;
+      run();
+    }, NUDGE_MS).unref();
+  };
+  const stop = () => {
+    clearInterval(timer);
+    nudge = null;
+  };
   // A stopping server closes its database after the requests in flight: no new tick may start then.
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -14,11 +14,12 @@ export class SpreadsheetError extends Error {}
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 /**
  * What a sheet may hold. A county's 汇总表 has tens of rows and under twenty columns, and its
- * .xlsx unpacks to well under a megabyte; these bounds are far above that and far below what
- * would stall the server: a few hundred kilobytes can unpack to gigabytes (a zip bomb, a huge
- * shared string) or name a cell a million rows away.
+ * .xlsx unpacks to well under a megabyte; a whole city's list of candidates over the years runs
+ * to thousands (ten thousand and the lines around them). These bounds are above that and far below what would stall the server (the
+ * sheet is read in a worker thread, see off-thread.server): a few hundred kilobytes can unpack
+ * to gigabytes (a zip bomb, a huge shared string) or name a cell a million rows away.
  */
-export const MAX_ROWS = 5000;
+export const MAX_ROWS = 12_000;
 export const MAX_COLUMNS = 100;
 export const MAX_UNPACKED_BYTES = 16 * 1024 * 1024;
 const MAX_ZIP_ENTRIES = 200;
@@ -47,7 +48,7 @@ function cellValue(value: ExcelJS.CellValue): Cell {
   return String(value);
 }
 
-const TOO_LARGE = () => new SpreadsheetError(`表格过大：最多 ${MAX_ROWS} 行、${MAX_COLUMNS} 列，请只保留推荐名单后再导入`);
+export const TOO_LARGE = () => new SpreadsheetError(`表格过大：最多 ${MAX_ROWS} 行、${MAX_COLUMNS} 列，请只保留推荐名单后再导入`);
 
 /**
  * Checks an .xlsx (a zip) before anything unpacks it: its directory must be readable and every

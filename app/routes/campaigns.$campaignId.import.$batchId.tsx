@@ -1,14 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { idParam, notFound } from "~/lib/http.server";
+import { idParam, notFound, searchParams } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { todayInTaizhou } from "~/lib/time";
-import { commitImport, findImportBatch, previewStatus } from "~/modules/nominations/summary-table.server";
+import { findImportBatch, previewOf, requestCommit, type CommitFailure } from "~/modules/nominations/summary-table.server";
+import { importPreviewQuerySchema } from "~/modules/nominations/schema.server";
+import { Pagination } from "~/components/Pagination";
+import { WorkProgress } from "~/components/WorkProgress";
 import { DataTable } from "~/components/DataTable";
 import { BackLink } from "~/components/BackLink";
 
@@ -25,54 +28,37 @@ async function load(request: Request, params: { campaignId?: string; batchId?: s
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, campaign, batch } = await load(request, params);
-  const { table } = batch;
-  const notes = batch.status === "previewed" ? await previewStatus(getDb(), user, campaign, batch, todayInTaizhou()) : new Map<number, string>();
-  // Only what the preview table shows leaves the server: never the full numbers in the rows.
-  const rows = table.rows.map((r) => ({
-    line: r.line,
-    source: r.source ?? null,
-    storyFrom: r.storyFrom ?? null,
-    name: r.name,
-    maskedId: r.maskedId,
-    errors: r.errors,
-    warnings: r.warnings ?? [],
-    missing: r.missing ?? [],
-    valid: !!r.form,
-    note: r.form ? (notes.get(r.line) ?? "将新增推荐") : null,
-  }));
-  return json({
-    campaign,
-    batch: { id: batch.id, filename: batch.filename, status: batch.status, summary: batch.summary as Record<string, number> | null },
-    rows,
-    skipped: table.skipped,
-    missingColumns: table.missingColumns,
-    otherSheets: table.otherSheets,
-  });
+  const { campaign, batch } = await load(request, params);
+  const query = importPreviewQuerySchema.parse(searchParams(request));
+  return json({ campaign, ...previewOf(batch, query) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, campaign, batch } = await load(request, params);
   const formData = await request.formData();
   if (formData.get("intent") !== "commit") return unknownIntent();
-  const result = await commitImport(getDb(), user, campaign, batch.id, todayInTaizhou());
-  if (result.ok) return json({ result });
-  return json({ result }, { status: result.status });
+  const result = await requestCommit(getDb(), user, campaign, batch.id, todayInTaizhou());
+  if (!result.ok) return json({ result }, { status: result.status });
+  return redirect(`/campaigns/${campaign.id}/import/${batch.id}`);
 }
 
 export default function ImportPreview() {
-  const { campaign, batch, rows, skipped, missingColumns, otherSheets } = useLoaderData<typeof loader>();
+  const { campaign, batch, counts, rows, fromFiles, skipped, missingColumns, otherSheets } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
-  const valid = rows.filter((r) => r.valid).length;
-  const invalid = rows.length - valid;
-  const incomplete = rows.filter((r) => r.valid && r.missing.length).length;
-  const result = data?.result;
-  const summary = result?.ok ? result : batch.summary;
+  const location = useLocation();
+  const { valid, invalid, incomplete } = counts;
+  const summary = batch.summary;
+  // A refusal now (the press itself) or from the job that tried to write the batch.
+  const failure = (data?.result ?? batch.failure) as CommitFailure | null;
+  const problemsOnly = new URLSearchParams(location.search).get("show") === "problems";
   return (
     <section>
       <BackLink to={`/campaigns/${campaign.id}`}>{campaignLabel(campaign.number)}</BackLink>
       <h1>导入预览：{batch.filename}</h1>
+      {batch.progress ? (
+        <WorkProgress label={batch.status === "checking" ? "正在逐行核对" : "正在导入"} done={batch.progress.done} total={batch.progress.total} />
+      ) : null}
       {summary ? (
         <p className="notice success" role="status">
           导入完成：新增 {summary.created} 人，更新 {summary.updated} 人，无变化 {summary.unchanged} 人{invalid ? `；${invalid} 行有错误，未导入` : ""}。
@@ -80,7 +66,7 @@ export default function ImportPreview() {
         </p>
       ) : (
         <p className="lead">
-          共 {rows.length} 行：{valid} 行可以导入，{invalid} 行有错误
+          共 {counts.all} 行：{valid} 行可以导入，{invalid} 行有错误
           {invalid ? "（有错误的行不会导入，请在表格中改正后重新上传）" : ""}
           {incomplete ? `；其中 ${incomplete} 人导入后为“待补全”` : ""}。
         </p>
@@ -90,11 +76,11 @@ export default function ImportPreview() {
           表中没有以下列：{missingColumns.join("、")}。这些内容导入后须在推荐审批表中补全（或上传 Word 版审批表），补全前不能进入资格初审。
         </p>
       ) : null}
-      {result && !result.ok ? (
+      {failure && !failure.ok ? (
         <div className="form-errors" role="alert">
-          {"message" in result ? <p>{result.message}</p> : null}
-          {"rowErrors" in result
-            ? result.rowErrors.map((r: { line: number; errors: string[] }) => (
+          {"message" in failure ? <p>{failure.message}</p> : null}
+          {"rowErrors" in failure
+            ? failure.rowErrors.map((r) => (
                 <p key={r.line}>
                   第 {r.line} 行：{r.errors.join("；")}（本次未写入任何数据）
                 </p>
@@ -102,11 +88,16 @@ export default function ImportPreview() {
             : null}
         </div>
       ) : null}
+      {invalid ? (
+        <p className="actions">
+          {problemsOnly ? <Link to={location.pathname}>显示全部 {counts.all} 行</Link> : <Link to="?show=problems">只看有错误的 {invalid} 行</Link>}
+        </p>
+      ) : null}
       <DataTable
-        rows={rows}
+        rows={rows.rows}
         rowKey={(r) => r.line}
         columns={[
-          { label: rows.some((r) => r.source) ? "文件" : "行号", cell: (r) => r.source ?? r.line },
+          { label: fromFiles ? "文件" : "行号", cell: (r) => r.source ?? r.line },
           { label: "姓名", cell: (r) => r.name },
           { label: "身份证号码", className: "mono", cell: (r) => r.maskedId },
           {
@@ -114,7 +105,7 @@ export default function ImportPreview() {
             cell: (r) =>
               r.valid ? (
                 <>
-                  <span className="badge ok">{batch.status === "committed" ? "已导入" : r.note}</span>
+                  <span className="badge ok">{batch.status === "committed" ? "已导入" : (r.note ?? "核对中")}</span>
                   {r.storyFrom ? <p className="hint">事迹材料：{r.storyFrom}</p> : null}
                   {r.missing.length ? <p className="warnings">待补全：缺少{r.missing.join("、")}</p> : null}
                   {r.warnings.length ? (
@@ -135,6 +126,7 @@ export default function ImportPreview() {
           },
         ]}
       />
+      <Pagination page={rows.page} total={rows.total} pageSize={rows.pageSize} />
       {skipped.length || otherSheets.length ? (
         <details className="card">
           <summary>未作为人员读取的内容（{skipped.length + otherSheets.length} 处）</summary>
@@ -150,11 +142,11 @@ export default function ImportPreview() {
           </ul>
         </details>
       ) : null}
-      {batch.status === "previewed" && !summary && valid > 0 ? (
+      {batch.status === "previewed" && valid > 0 ? (
         <Form method="post" className="actions">
           <input type="hidden" name="intent" value="commit" />
           <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
-            {navigation.state === "submitting" ? "正在导入…" : `确认导入 ${valid} 条有效记录`}
+            {navigation.state === "submitting" ? "正在提交…" : `确认导入 ${valid} 条有效记录`}
           </button>
           <Link className="button" to={`/campaigns/${campaign.id}/import`}>
             重新上传

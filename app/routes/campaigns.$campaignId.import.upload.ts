@@ -15,7 +15,7 @@ import { importTarget } from "~/modules/nominations/import-target.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
-import { createImportBatch, parseSummaryTable } from "~/modules/nominations/summary-table.server";
+import { createImportBatch, parseSummaryTableOffThread } from "~/modules/nominations/summary-table.server";
 import { parseReviewForms } from "~/modules/nominations/review-form.server";
 import { wordKind } from "~/lib/word.server";
 import { idOrNull } from "~/lib/ids";
@@ -52,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // One 汇总表 at a time; Word forms (or a .zip of them) as many as come.
     const word = uploads.every((u) => wordKind(u.name, u.bytes) !== null || u.name.toLowerCase().endsWith(".zip"));
     if (!word && uploads.length > 1) return fail("汇总表请一次上传一个；Word 版推荐审批表可以一次选择多个", 400);
-    const table = word ? await parseReviewForms(uploads, target) : await parseSummaryTable(uploads[0].bytes, target);
+    const table = word ? await parseReviewForms(uploads, target) : await parseSummaryTableOffThread({ bytes: uploads[0].bytes, target });
     const filename = uploads.length === 1 ? uploads[0].name : `${uploads[0].name} 等 ${uploads.length} 个文件`;
     const batchId = await createImportBatch(db, user, campaign, target.nominatingUnitId, filename, table);
     const url = `${back}/${batchId}`;

@@ -58,17 +58,18 @@ describe("a campaign in the browser", () => {
     });
     await page.getByRole("button", { name: "上传并检查" }).click();
     await page.waitForURL(/\/import\/\d+$/);
-    await expect.poll(() => page.locator("main").textContent()).toContain("共 2 行：1 行可以导入，1 行有错误");
+    // The job queue checks the rows; the page follows its progress and shows the findings.
+    await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toContain("将新增推荐");
     const text = await page.locator("main").textContent();
     expect(text).toContain("只保留了15位有效数字");
-    expect(text).toContain("将新增推荐");
+    expect(text).toContain("共 2 行：1 行可以导入，1 行有错误");
     expect(text).toContain("表中没有以下列：是否仍在技能岗位、符合条件、主要技术成果、主要事迹");
     expect(text).toContain("待补全：缺少是否仍在技能岗位、符合条件、主要技术成果、主要事迹");
     // The signers and the note below the table are listed as passed over, not read as people.
     await page.getByText(/未作为人员读取的内容/).click();
     await expect.poll(() => page.locator("details").last().textContent()).toContain("签名栏");
     await page.getByRole("button", { name: "确认导入 1 条有效记录" }).click();
-    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("导入完成：新增 1 人");
+    await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toContain("导入完成：新增 1 人");
     await page.getByRole("link", { name: "查看推荐人选" }).click();
     await expect.poll(() => page.locator("td[data-label='条件审查']").allTextContents()).toContain("待补全");
 
@@ -102,9 +103,9 @@ describe("a campaign in the browser", () => {
     });
     await page.getByRole("button", { name: "上传并检查" }).click();
     await page.waitForURL(/\/import\/\d+$/);
-    await expect.poll(() => page.locator("main").textContent()).toContain("将按表格更新");
+    await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toContain("将按表格更新");
     await page.getByRole("button", { name: "确认导入 1 条有效记录" }).click();
-    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("更新 1 人");
+    await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toContain("更新 1 人");
     await page.getByRole("link", { name: "查看推荐人选" }).click();
     await page.getByRole("link", { name: "林建波" }).click();
     await expect.poll(() => page.locator("main").textContent()).toContain("符合选树条件");

@@ -14,12 +14,16 @@ import * as editNomination from "../../app/routes/nominations.$nominationId.edit
 import * as printPage from "../../app/routes/nominations.$nominationId.print";
 import * as storyRoute from "../../app/routes/nominations.$nominationId.story";
 import { OLD_WORD } from "../../app/lib/word.server";
+import { runDueJobs } from "../../app/lib/jobs.server";
+import { IMPORT_JOBS } from "../../app/modules/nominations/summary-table.server";
 import { useTestDb } from "../db";
 import { cookieFor, makeCampaign, makeUser, nominationForm } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
 import { countyWorkbook, REVIEW_FORM_HEADER, reviewFormDocx, storyDocx } from "../county-files";
 
 const t = useTestDb();
+/** What the app processes' job queue does after an upload or a 确认导入. */
+const runImportJobs = () => runDueJobs(t.db, IMPORT_JOBS);
 
 async function setup() {
   const city = await makeUser(t.db, "city_admin");
@@ -174,14 +178,26 @@ describe("import and export by role", () => {
     const batchId = url.split("/").pop()!;
     const params = { campaignId: String(campaign.id), batchId };
 
+    const checking = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params, as: jiaojiang }));
+    expect(checking.batch).toMatchObject({ status: "checking", progress: { done: 0, total: 1 } });
+    // Nothing to commit until the check has run.
+    expect((await call(importPreview.action, { db: t.db, path: url, params, as: jiaojiang, form: { intent: "commit" } })).status).toBe(409);
+    await runImportJobs();
     const preview = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params, as: jiaojiang }));
-    expect(preview.rows).toMatchObject([{ valid: true, note: "将新增推荐", errors: [] }]);
+    expect(preview.batch).toMatchObject({ status: "previewed", progress: null });
+    expect(preview.rows.rows).toMatchObject([{ valid: true, note: "将新增推荐", errors: [] }]);
     expect(JSON.stringify(preview)).not.toContain(form.idNumber);
     expect((await call(importPreview.loader, { db: t.db, path: url, params, as: wenling })).status).toBe(404);
     expect((await call(importPreview.loader, { db: t.db, path: url, params, as: city })).status).toBe(200);
 
     const committed = await call(importPreview.action, { db: t.db, path: url, params, as: jiaojiang, form: { intent: "commit" } });
-    expect(committed.status).toBe(200);
+    expect(committed.status).toBe(302);
+    // A second press (another tab, a double tap) while it is being written is refused, not queued twice.
+    expect((await call(importPreview.action, { db: t.db, path: url, params, as: jiaojiang, form: { intent: "commit" } })).status).toBe(409);
+    expect((await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params, as: jiaojiang }))).batch.status).toBe("committing");
+    await runImportJobs();
+    const done = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params, as: jiaojiang }));
+    expect(done.batch).toMatchObject({ status: "committed", summary: { created: 1, updated: 0, unchanged: 0 } });
     const nominations = await t.db
       .selectFrom("nomination")
       .innerJoin("org_unit", "org_unit.id", "nomination.nominating_unit_id")
@@ -301,8 +317,9 @@ describe("Word files through the pages", () => {
     const uploaded = await importUpload.action({ request, params, context: {} });
     expect(uploaded.status).toBe(200);
     const { url } = (await uploaded.json()) as { url: string };
+    await runImportJobs();
     const preview = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params: { ...params, batchId: url.split("/").pop()! }, as: wenling }));
-    expect(preview.rows.map((r: { source: string; valid: boolean; errors: string[] }) => [r.source, r.valid, r.errors])).toEqual([
+    expect(preview.rows.rows.map((r: { source: string; valid: boolean; errors: string[] }) => [r.source, r.valid, r.errors])).toEqual([
       ["审批表一.docx", true, []],
       ["审批表二.doc", false, [OLD_WORD]],
     ]);

@@ -70,6 +70,12 @@ export const opinionSchema = z.object({
   signedOn: isoDate("签署日期"),
 });
 
+/** The preview of an imported sheet: a page of its rows, or only those that will not import. */
+export const importPreviewQuerySchema = z.object({
+  page: queryParam.page(),
+  show: z.enum(["problems"]).optional().catch(undefined),
+});
+
 export const nominationFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
   unitId: queryParam.id(),

@@ -2,7 +2,10 @@ import ExcelJS from "exceljs";
 import type { DB, Tx } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
-import type { Campaign } from "~/modules/campaigns/campaigns.server";
+import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
+import { enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
+import { clearProgress, progressOf, progressReporter } from "~/lib/progress.server";
+import { todayInTaizhou } from "~/lib/time";
 import { nominationCode } from "~/modules/campaigns/stages";
 import { maskIdNumber, SEX_LABELS } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
@@ -20,8 +23,10 @@ import {
   readTypedDate,
   readWorkbook,
   SpreadsheetError,
+  TOO_LARGE,
   type Cell,
 } from "~/lib/spreadsheet.server";
+import { offThread } from "~/lib/off-thread.server";
 import { ACCEPTED, readEducation, readEthnicity, readPoliticalStatus, readSkillLevel } from "~/modules/people/spellings";
 import { IMPORT_AUDIT, CHANNEL_LABELS } from "~/modules/nominations/labels";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
@@ -301,6 +306,13 @@ export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target
   };
 }
 
+/** The same, in the worker thread: reading thousands of rows must not hold up other users' pages. */
+export const parseSummaryTableOffThread = offThread(
+  "summary-table.parse",
+  ({ bytes, target }: { bytes: Uint8Array; target: ImportTarget }) => parseSummaryTable(bytes, target),
+  { expected: [SpreadsheetError], crashed: TOO_LARGE },
+);
+
 export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget): Promise<SummaryTable> {
   const { rows, otherSheets } = await readWorkbook(bytes);
   const header = findHeaderRow(rows, ALIASES, ["name", "idNumber"]);
@@ -378,9 +390,11 @@ export async function createImportBatch(db: DB, actor: SessionUser, campaign: Ca
         rows_cipher: encrypt(JSON.stringify({ ...table, rows })),
         row_count: rows.length,
         error_count: rows.filter((r) => r.errors.length).length,
+        status: "checking",
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    await enqueue(tx, "import.check", { batchId: row.id, actor }, { maxAttempts: 3 });
     return row.id;
   });
 }
@@ -429,13 +443,66 @@ export async function findImportBatch(db: DB, actor: SessionUser, campaignId: nu
   const batch = await db.selectFrom("import_batch").selectAll().where("id", "=", batchId).where("campaign_id", "=", campaignId).executeTakeFirst();
   // A batch holds personal data: only the officer who uploaded it (or the city) opens it.
   if (!batch || (actor.role !== "city_admin" && batch.uploaded_by !== actor.id)) return null;
-  return { ...batch, table: storedTable(batch.rows_cipher) };
+  const working = batch.status === "checking" || batch.status === "committing";
+  return {
+    ...batch,
+    table: storedTable(batch.rows_cipher),
+    notes: new Map<number, string>(batch.notes_cipher ? JSON.parse(decrypt(batch.notes_cipher)) : []),
+    failure: batch.failure as CommitFailure | null,
+    progress: working ? await progressOf(db, progressKey(batch.id)) : null,
+  };
 }
+
+const progressKey = (batchId: number) => `import:${batchId}`;
 
 /** Batches stored before the sheet's own findings were kept hold their rows alone. */
 function storedTable(cipher: string): SummaryTable {
   const stored = JSON.parse(decrypt(cipher)) as SummaryTable | ParsedRow[];
   return Array.isArray(stored) ? { rows: stored, skipped: [], missingColumns: [], otherSheets: [] } : stored;
+}
+
+/** Rows of a preview page: a sheet of thousands is read a hundred at a time. */
+export const PREVIEW_PAGE_SIZE = 100;
+
+/**
+ * What the preview page shows of a batch: the counts, one page of rows (only what the table shows:
+ * never the full numbers) and, while the job queue works on it, how far it has got.
+ */
+export function previewOf(batch: NonNullable<Awaited<ReturnType<typeof findImportBatch>>>, query: { page?: number; show?: "problems" }) {
+  const { table, notes } = batch;
+  const valid = table.rows.filter((r) => r.form).length;
+  const chosen = query.show === "problems" ? table.rows.filter((r) => !r.form) : table.rows;
+  const pages = Math.max(1, Math.ceil(chosen.length / PREVIEW_PAGE_SIZE));
+  const page = Math.min(query.page ?? 1, pages);
+  const rows = chosen.slice((page - 1) * PREVIEW_PAGE_SIZE, page * PREVIEW_PAGE_SIZE).map((r) => ({
+    line: r.line,
+    source: r.source ?? null,
+    storyFrom: r.storyFrom ?? null,
+    name: r.name,
+    maskedId: r.maskedId,
+    errors: r.errors,
+    warnings: r.warnings ?? [],
+    missing: r.missing ?? [],
+    valid: !!r.form,
+    note: r.form ? (notes.get(r.line) ?? null) : null,
+  }));
+  return {
+    batch: {
+      id: batch.id,
+      filename: batch.filename,
+      status: batch.status,
+      summary: batch.summary as Record<string, number> | null,
+      failure: batch.failure,
+      checkedAt: batch.checked_at,
+      progress: batch.status === "checking" || batch.status === "committing" ? { done: batch.progress?.done ?? 0, total: table.rows.length } : null,
+    },
+    counts: { all: table.rows.length, valid, invalid: table.rows.length - valid, incomplete: table.rows.filter((r) => r.form && r.missing.length).length },
+    rows: { rows, total: chosen.length, page, pageSize: PREVIEW_PAGE_SIZE },
+    fromFiles: table.rows.some((r) => r.source),
+    skipped: table.skipped,
+    missingColumns: table.missingColumns,
+    otherSheets: table.otherSheets,
+  };
 }
 
 const CHANGE_NOTES = { created: "将新增推荐", updated: "将按表格更新", unchanged: "无变化" } as const;
@@ -451,14 +518,24 @@ class DryRun extends Error {
  * What committing would do to each valid row (新增, 更新 or 无变化), found by doing it in a
  * transaction that is then rolled back: the same code as the commit, so the two cannot disagree.
  */
-export async function previewStatus(db: DB, actor: SessionUser, campaign: Campaign, batch: { org_unit_id: number; table: SummaryTable }, today: string) {
+export async function previewStatus(
+  db: DB,
+  actor: SessionUser,
+  campaign: Campaign,
+  batch: { org_unit_id: number; table: SummaryTable },
+  today: string,
+  progress: (done: number) => Promise<void> = async () => {},
+) {
   try {
     await db.transaction().execute(async (tx) => {
       const notes = new Map<number, string>();
+      let done = 0;
       for (const row of batch.table.rows) {
-        if (!row.form) continue;
-        const result = await writeRow(tx, actor, campaign, batch.org_unit_id, row, today);
-        notes.set(row.line, result.ok ? CHANGE_NOTES[result.change] : rowFailure(result).join("；"));
+        if (row.form) {
+          const result = await writeRow(tx, actor, campaign, batch.org_unit_id, row, today);
+          notes.set(row.line, result.ok ? CHANGE_NOTES[result.change] : rowFailure(result).join("；"));
+        }
+        await progress(++done);
       }
       throw new DryRun(notes);
     });
@@ -495,13 +572,19 @@ function rowFailure(result: Exclude<Awaited<ReturnType<typeof writeNomination>>,
   return "fieldErrors" in result ? Object.entries(result.fieldErrors).map(([f, m]) => `${LABEL[f] ?? f}：${m.join("；")}`) : [result.message];
 }
 
-export type CommitResult =
-  | { ok: true; created: number; updated: number; unchanged: number }
-  | { ok: false; status: 403 | 409; message: string }
-  | { ok: false; status: 400; rowErrors: Array<{ line: number; errors: string[] }> };
+export type CommitFailure =
+  { ok: false; status: 403 | 409; message: string } | { ok: false; status: 400; rowErrors: Array<{ line: number; errors: string[] }> };
+export type CommitResult = { ok: true; created: number; updated: number; unchanged: number } | CommitFailure;
 
 /** Writes every valid row in one transaction: all of them or, if any fails now, none. */
-export async function commitImport(db: DB, actor: SessionUser, campaign: Campaign, batchId: number, today: string): Promise<CommitResult> {
+export async function commitImport(
+  db: DB,
+  actor: SessionUser,
+  campaign: Campaign,
+  batchId: number,
+  today: string,
+  progress: (done: number) => Promise<void> = async () => {},
+): Promise<CommitResult> {
   if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403, message: "推荐申报已截止，不能再导入" };
   class RowFailure extends Error {
     constructor(readonly rowErrors: Array<{ line: number; errors: string[] }>) {
@@ -514,15 +597,18 @@ export async function commitImport(db: DB, actor: SessionUser, campaign: Campaig
       if (batch.status === "committed") return { ok: false as const, status: 409 as const, message: "这批数据已经导入过了" };
       const { rows } = storedTable(batch.rows_cipher);
       const counts = { created: 0, updated: 0, unchanged: 0 };
+      let done = 0;
       for (const row of rows) {
-        if (!row.form) continue;
-        const result = await writeRow(tx, actor, campaign, batch.org_unit_id, row, today);
-        if (!result.ok) throw new RowFailure([{ line: row.line, errors: rowFailure(result) }]);
-        counts[result.change]++;
+        if (row.form) {
+          const result = await writeRow(tx, actor, campaign, batch.org_unit_id, row, today);
+          if (!result.ok) throw new RowFailure([{ line: row.line, errors: rowFailure(result) }]);
+          counts[result.change]++;
+        }
+        await progress(++done);
       }
       await tx
         .updateTable("import_batch")
-        .set({ status: "committed", committed_at: new Date(), summary: JSON.stringify(counts) })
+        .set({ status: "committed", committed_at: new Date(), summary: JSON.stringify(counts), failure: null })
         .where("id", "=", batchId)
         .execute();
       await recordAudit(tx, IMPORT_AUDIT, {
@@ -540,7 +626,83 @@ export async function commitImport(db: DB, actor: SessionUser, campaign: Campaig
   }
 }
 
-/** The 汇总表 of a campaign (or one unit) in the same columns the import reads. */
+/**
+ * The officer's 确认导入: the batch moves to committing and the job queue writes it (thousands of
+ * rows take a while; the page shows how far it has got). Only a checked batch may be committed,
+ * and only once: a second press, or a press on another device, finds it no longer previewed.
+ */
+export async function requestCommit(db: DB, actor: SessionUser, campaign: Campaign, batchId: number, today: string): Promise<CommitFailure | { ok: true }> {
+  if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403, message: "推荐申报已截止，不能再导入" };
+  return db.transaction().execute(async (tx) => {
+    const moved = await tx
+      .updateTable("import_batch")
+      .set({ status: "committing", failure: null })
+      .where("id", "=", batchId)
+      .where("status", "=", "previewed")
+      .executeTakeFirst();
+    if (!moved.numUpdatedRows) return { ok: false as const, status: 409 as const, message: "这批数据正在导入或已经导入过了" };
+    await enqueue(tx, "import.commit", { batchId, actor }, { maxAttempts: 3 });
+    return { ok: true as const };
+  });
+}
+
+type ImportJobPayload = { batchId: number; actor: SessionUser };
+
+/** The batch a job works on, with the campaign and the uploader as they are now (a disabled account's work stops). */
+async function jobBatch(db: DB, job: Job, status: "checking" | "committing") {
+  const { batchId, actor } = job.payload as ImportJobPayload;
+  const batch = await db.selectFrom("import_batch").selectAll().where("id", "=", batchId).executeTakeFirst();
+  if (!batch || batch.status !== status) return null;
+  const active = await db.selectFrom("app_user").select("id").where("id", "=", actor.id).where("active", "=", true).executeTakeFirst();
+  const campaign = active ? await findCampaign(db, batch.campaign_id) : undefined;
+  return campaign ? { batch, actor, campaign } : null;
+}
+
+/** The check after an upload: the dry run's findings are kept with the batch, so the preview is read, not redone. */
+async function checkImportJob(db: DB, job: Job): Promise<void> {
+  const found = await jobBatch(db, job, "checking");
+  if (!found) return;
+  const { batch, actor, campaign } = found;
+  const table = storedTable(batch.rows_cipher);
+  const key = progressKey(batch.id);
+  const notes = await previewStatus(
+    db,
+    actor,
+    campaign,
+    { org_unit_id: batch.org_unit_id, table },
+    todayInTaizhou(),
+    progressReporter(db, key, table.rows.length),
+  );
+  await db
+    .updateTable("import_batch")
+    .set({ status: "previewed", checked_at: new Date(), notes_cipher: encrypt(JSON.stringify([...notes])) })
+    .where("id", "=", batch.id)
+    .where("status", "=", "checking")
+    .execute();
+  await clearProgress(db, key);
+}
+
+/** The commit itself; refused (a row no longer fits, the deadline passed) it goes back to the preview with the reason. */
+async function commitImportJob(db: DB, job: Job): Promise<void> {
+  const found = await jobBatch(db, job, "committing");
+  if (!found) return;
+  const { batch, actor, campaign } = found;
+  const key = progressKey(batch.id);
+  const result = await commitImport(db, actor, campaign, batch.id, todayInTaizhou(), progressReporter(db, key, batch.row_count));
+  if (!result.ok) {
+    await db
+      .updateTable("import_batch")
+      .set({ status: "previewed", failure: JSON.stringify(result) })
+      .where("id", "=", batch.id)
+      .where("status", "=", "committing")
+      .execute();
+  }
+  await clearProgress(db, key);
+}
+
+/** The job queue's handlers for imports (see backgroundTick). */
+export const IMPORT_JOBS = { "import.check": checkImportJob, "import.commit": commitImportJob } satisfies Record<string, JobHandler>;
+
 /**
  * The 汇总表 a user may take away: a county officer their own unit's, the city all or one unit;
  * numbers masked unless a city officer asks for them in full, which the history records first.

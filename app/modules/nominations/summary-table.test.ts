@@ -10,8 +10,12 @@ import {
   exportSummaryTable,
   findImportBatch,
   parseSummaryTable,
+  IMPORT_JOBS,
+  previewOf,
   previewStatus,
+  requestCommit,
 } from "~/modules/nominations/summary-table.server";
+import { runDueJobs } from "~/lib/jobs.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 import { ACCEPTED } from "~/modules/people/spellings";
 import { todosFor } from "~/modules/notifications/inbox.server";
@@ -305,6 +309,61 @@ const countyList = (rows: Array<Row | unknown[]>, setup?: (sheet: ExcelJS.Worksh
 async function campaignNumbered(number: number) {
   return (await findCampaign(t.db, (await makeCampaign(t.db, { number, deadline: "2018-03-31" })).id))!;
 }
+
+describe("a long sheet, checked and written by the job queue", () => {
+  it("keeps the check's findings with the batch, pages the preview, and takes a refused commit back to the preview with the reason", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = (await findCampaign(t.db, (await makeCampaign(t.db, { number: 61, deadline: "2099-03-31", quota: 500 })).id))!;
+    const people = Array.from({ length: 230 }, (_, i) => {
+      const born = `19${70 + (i % 25)}-0${1 + (i % 9)}-1${i % 10}`;
+      return row({
+        序号: i + 1,
+        姓名: `林${"建立国秀英斌华明"[i % 8]}${"波涛军平安"[Math.floor(i / 8) % 5]}${"甲乙丙丁戊己"[Math.floor(i / 40)]}`,
+        身份证号码: idNumberFor("M", born),
+        出生日期: born,
+      });
+    });
+    const target = await wenlingTarget();
+    const table = await parseSummaryTable(await xlsx([...people, row({ 姓名: "坏行", 身份证号码: "123" })]), target);
+    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", table);
+    const opened = async () => previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {});
+    expect((await opened()).batch).toMatchObject({ status: "checking", progress: { done: 0, total: 231 } });
+    await runDueJobs(t.db, IMPORT_JOBS);
+
+    const batch = (await findImportBatch(t.db, officer, campaign.id, batchId))!;
+    const first = previewOf(batch, {});
+    expect(first.batch).toMatchObject({ status: "previewed", progress: null });
+    expect(first.counts).toEqual({ all: 231, valid: 230, invalid: 1, incomplete: 0 });
+    expect(first.rows).toMatchObject({ total: 231, page: 1, pageSize: 100 });
+    expect(first.rows.rows).toHaveLength(100);
+    expect(first.rows.rows.every((r) => r.note === "将新增推荐")).toBe(true);
+    expect(
+      previewOf(batch, { page: 3 })
+        .rows.rows.map((r) => r.name)
+        .at(-1),
+    ).toBe("坏行");
+    expect(previewOf(batch, { page: 99 }).rows.page).toBe(3);
+    expect(previewOf(batch, { show: "problems" }).rows.rows.map((r) => [r.name, r.valid])).toEqual([["坏行", false]]);
+    // Reading the preview again does no dry run: nothing is written, however often it is opened.
+    expect(await t.db.selectFrom("nomination").select("id").where("campaign_id", "=", campaign.id).execute()).toEqual([]);
+
+    // The deadline passes between the press and the job: nothing is written, and the preview says why.
+    expect(await requestCommit(t.db, officer, campaign, batchId, "2026-12-01")).toEqual({ ok: true });
+    expect(await requestCommit(t.db, officer, campaign, batchId, "2026-12-01")).toMatchObject({ ok: false, status: 409 });
+    await t.db.updateTable("campaign").set({ nomination_deadline: "2020-01-01" }).where("id", "=", campaign.id).execute();
+    await runDueJobs(t.db, IMPORT_JOBS);
+    const refused = previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {});
+    expect(refused.batch).toMatchObject({ status: "previewed", failure: { ok: false, status: 403, message: "推荐申报已截止，不能再导入" } });
+    expect(await t.db.selectFrom("nomination").select("id").where("campaign_id", "=", campaign.id).execute()).toEqual([]);
+
+    await t.db.updateTable("campaign").set({ nomination_deadline: "2099-03-31" }).where("id", "=", campaign.id).execute();
+    await requestCommit(t.db, officer, campaign, batchId, "2026-12-01");
+    await runDueJobs(t.db, IMPORT_JOBS);
+    const committed = previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {});
+    expect(committed.batch).toMatchObject({ status: "committed", failure: null, summary: { created: 230, updated: 0, unchanged: 0 } });
+    expect(await t.db.selectFrom("nomination").select("id").where("campaign_id", "=", campaign.id).execute()).toHaveLength(230);
+  });
+});
 
 describe("a county's 汇总表 as counties fill it in", () => {
   it("imports every sound row, marks it 待补全 with what is missing, and passes over the sheet's furniture", async () => {

@@ -9,6 +9,7 @@ import { STAGE_LABELS } from "~/modules/campaigns/stages";
 import { formatDateTime } from "~/lib/format";
 import { todosFor } from "~/modules/notifications/inbox.server";
 import { purgeVoters } from "~/modules/voting/voting.server";
+import { IMPORT_JOBS } from "~/modules/nominations/summary-table.server";
 
 /**
  * From the history to the people concerned. Every workflow step writes its history row in its
@@ -348,5 +349,5 @@ export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(),
   const digestAt = new Date(startOfDay(today).getTime() + (QUIET_UNTIL + 0.5) * 3_600_000);
   await enqueue(db, "sms.digest", { date: today }, { uniqueKey: `digest:${today}`, runAt: digestAt });
   await enqueue(db, "reminders", { date: today }, { uniqueKey: `reminders:${today}`, runAt: new Date(digestAt.getTime() - 15 * 60_000) });
-  await runDueJobs(db, { "sms.send": sendSmsJob(gateway), "sms.digest": digestJob(gateway), reminders: remindersJob() }, { now });
+  await runDueJobs(db, { "sms.send": sendSmsJob(gateway), "sms.digest": digestJob(gateway), reminders: remindersJob(), ...IMPORT_JOBS }, { now });
 }
