@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import type { DB } from "~db";
 import type { Role } from "~/auth/roles";
@@ -12,6 +13,8 @@ interface UserAttributes {
   org_unit_id: number | null;
   person_id: number | null;
   active: boolean;
+  /** The database's snapshot as this statement saw it (see snapshotSeenBy in session.server). */
+  snapshot: string;
 }
 
 declare module "lucia" {
@@ -41,6 +44,7 @@ export class KyselyAdapter implements Adapter {
         "app_user.org_unit_id",
         "app_user.person_id",
         "app_user.active",
+        sql<string>`pg_current_snapshot()::text`.as("snapshot"),
       ])
       .where("user_session.id", "=", sessionId)
       .executeTakeFirst();
@@ -56,6 +60,7 @@ export class KyselyAdapter implements Adapter {
           org_unit_id: row.org_unit_id,
           person_id: row.person_id,
           active: row.active,
+          snapshot: row.snapshot,
         },
       },
     ];

@@ -88,17 +88,28 @@ async function readSession(db: DB, request: Request): Promise<SignedIn> {
     await lucia.invalidateUserSessions(user.id);
     return null;
   }
-  return {
-    sessionId: session.id,
-    user: {
-      id: user.id,
-      username: user.username,
-      displayName: user.display_name,
-      role: user.role,
-      orgUnitId: user.org_unit_id,
-      personId: user.person_id,
-    },
+  const signedIn: SessionUser = {
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    role: user.role,
+    orgUnitId: user.org_unit_id,
+    personId: user.person_id,
   };
+  snapshots.set(signedIn, user.snapshot);
+  return { sessionId: session.id, user: signedIn };
+}
+
+const snapshots = new WeakMap<SessionUser, string>();
+
+/**
+ * The database's snapshot read by the same statement that found this request's session: figures
+ * remembered until the next write (lib/memo.server) are looked up by it, which costs a signed-in
+ * page no statement of its own. It was read before anything the request computes, so it is never
+ * newer than what it is used to remember.
+ */
+export function snapshotSeenBy(user: SessionUser): string | undefined {
+  return snapshots.get(user);
 }
 
 export async function getUser(request: Request, db: DB = getDb()): Promise<SessionUser | null> {

@@ -10,11 +10,14 @@ const memos = new WeakMap<DB, Map<string, Entry>>();
  * data — on every server process alike, since the snapshot is the database's. Read before the
  * figure, it can only be older than what the figure shows, never newer, so a stale answer is never
  * kept. Requests arriving while a figure is being computed wait for that computation. At most
- * `limit` keys per database are kept, the least recently asked for going first.
+ * `limit` keys per database are kept, the least recently asked for going first. A caller that
+ * has read the snapshot already, before computing anything (a signed-in request, with its
+ * session), passes it and saves the statement.
  */
-export async function untilNextWrite<T>(db: DB, key: string, compute: () => Promise<T>, limit = 1000): Promise<T> {
-  const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db);
-  const snapshot = rows[0].snapshot;
+export async function untilNextWrite<T>(db: DB, key: string, compute: () => Promise<T>, options: { limit?: number; snapshot?: string } = {}): Promise<T> {
+  const limit = options.limit ?? 1000;
+  // A snapshot already read for this request (with its session) serves as well as a fresh one.
+  const snapshot = options.snapshot ?? (await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db)).rows[0].snapshot;
   let entries = memos.get(db);
   if (!entries) memos.set(db, (entries = new Map()));
   const known = entries.get(key);

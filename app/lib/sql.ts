@@ -24,8 +24,10 @@ export interface Page<T> {
 }
 
 /**
- * One page of a list and the count of all its rows, asked side by side: `rows` is the filtered,
- * ordered selection; `counted` the same filters over as few joins as give the same count.
+ * One page of a list and the count of all its rows, in one statement: `rows` is the filtered,
+ * ordered selection; `counted` the same filters over as few joins as give the same count, asked
+ * as an uncorrelated subquery beside the rows (PostgreSQL runs it once). A page past the end has
+ * no row to carry the count, and is the one case that asks for it on its own.
  */
 export async function paginate<DB, TB extends keyof DB, O, CDB, CTB extends keyof CDB>(
   rows: SelectQueryBuilder<DB, TB, O>,
@@ -33,12 +35,16 @@ export async function paginate<DB, TB extends keyof DB, O, CDB, CTB extends keyo
   page = 1,
   pageSize = PAGE_SIZE,
 ): Promise<Page<O>> {
-  const [items, count] = await Promise.all([
-    rows
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute(),
-    counted.select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow() as Promise<{ n: number | string }>,
-  ]);
-  return { rows: items, total: Number(count.n), page, pageSize };
+  const count = counted.select(sql<number>`count(*)`.as("n"));
+  const items = (await rows
+    .select(sql<string>`(${count})`.as("page_total"))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute()) as Array<O & { page_total: string | number }>;
+  if (!items.length) {
+    const total = page === 1 ? 0 : Number(((await count.executeTakeFirstOrThrow()) as { n: number | string }).n);
+    return { rows: [], total, page, pageSize };
+  }
+  const total = Number(items[0].page_total);
+  return { rows: items.map(({ page_total: _, ...row }) => row as O), total, page, pageSize };
 }

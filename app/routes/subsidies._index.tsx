@@ -9,7 +9,7 @@ import { searchParams } from "~/lib/http.server";
 import { formatFen } from "~/lib/money";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
-import { awardOf, budgetStatus, findPolicy, listApplications } from "~/modules/subsidies/subsidies.server";
+import { awardOf, budgetStatus, listApplications } from "~/modules/subsidies/subsidies.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { yearInTaizhou } from "~/lib/time";
@@ -24,11 +24,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const filter = subsidyFilterSchema.parse(searchParams(request));
   const year = filter.year ?? yearInTaizhou();
-  const [result, units, budget, policy, hasAward] = await Promise.all([
+  const [result, units, { open, ...budget }, hasAward] = await Promise.all([
     listApplications(db, user, filter),
     user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
-    user.role === "craftsman" ? Promise.resolve(null) : budgetStatus(db, year),
-    findPolicy(db, year),
+    budgetStatus(db, year),
     user.personId ? awardOf(db, user.personId) : Promise.resolve(undefined),
   ]);
   return json({
@@ -36,10 +35,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filter,
     year,
     units,
-    budget,
-    policyOpen: !!policy?.open,
+    // The budget is the officers'; a craftsman learns only whether applications are open.
+    budget: user.role === "craftsman" ? null : budget,
+    policyOpen: open,
     role: user.role,
-    canApply: user.role === "craftsman" && !!hasAward && !!policy?.open,
+    canApply: user.role === "craftsman" && !!hasAward && open,
     canPolicy: can(user, "subsidy.policy"),
   });
 }

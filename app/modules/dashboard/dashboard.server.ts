@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
+import { snapshotSeenBy } from "~/auth/session.server";
 import { recordAudit } from "~/lib/audit.server";
 import { attendanceByEvent } from "~/modules/events/events.server";
 import type { Outlet } from "~db/types";
@@ -33,7 +34,7 @@ type Figures = Awaited<ReturnType<typeof computeDashboard>>;
 export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter): Promise<Figures> {
   const unitId = user.role === "county_officer" ? user.orgUnitId! : filter.unitId;
   const key = ["dashboard", unitId ?? "all", filter.fromYear, filter.toYear, yearInTaizhou()].join("|");
-  return untilNextWrite(db, key, () => computeDashboard(db, unitId, filter), 64);
+  return untilNextWrite(db, key, () => computeDashboard(db, unitId, filter), { limit: 64, snapshot: snapshotSeenBy(user) });
 }
 
 async function computeDashboard(db: DB, unitId: number | undefined, filter: DashboardFilter) {

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "~db";
 import { untilNextWrite } from "~/lib/memo.server";
 import type { SessionUser } from "~/auth/roles";
+import { snapshotSeenBy } from "~/auth/session.server";
 import type { SmsMode } from "~db/types";
 import { PAGE_SIZE, paginate, type Page } from "~/lib/sql";
 import type { Result } from "~/lib/result";
@@ -461,10 +462,9 @@ export async function todosFor(db: DB, user: SessionUser, instant = new Date()):
     .sort((a, b) => a.since.localeCompare(b.since));
 }
 
-/** The navigation's badges: the to-do list's length and the unread messages. */
 /** The user's to-dos as of now, remembered per user and day until the next write anywhere. */
 function currentTodos(db: DB, user: SessionUser): Promise<TodoItem[]> {
-  return untilNextWrite(db, `todos|${user.id}|${todayInTaizhou()}`, () => todosFor(db, user));
+  return untilNextWrite(db, `todos|${user.id}|${todayInTaizhou()}`, () => todosFor(db, user), { snapshot: snapshotSeenBy(user) });
 }
 
 /**
@@ -482,8 +482,13 @@ export async function todoPage(db: DB, user: SessionUser, page = 1, pageSize = P
  * between writes spends one statement on them instead of a query per source.
  */
 export function workCounts(db: DB, user: SessionUser): Promise<{ todo: number; unread: number }> {
-  return untilNextWrite(db, `counts|${user.id}|${todayInTaizhou()}`, async () => {
-    const [todos, unread] = await Promise.all([currentTodos(db, user), unreadCount(db, user)]);
-    return { todo: todos.length, unread };
-  });
+  return untilNextWrite(
+    db,
+    `counts|${user.id}|${todayInTaizhou()}`,
+    async () => {
+      const [todos, unread] = await Promise.all([currentTodos(db, user), unreadCount(db, user)]);
+      return { todo: todos.length, unread };
+    },
+    { snapshot: snapshotSeenBy(user) },
+  );
 }

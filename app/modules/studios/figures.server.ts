@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type Expression } from "kysely";
 import type { DB } from "~db";
 import type { Figures } from "~/modules/studios/evaluation";
 import { startOfYear } from "~/lib/time";
@@ -17,8 +17,9 @@ export const noFigures = (): Figures => ({
 });
 
 /**
- * The figures of each studio in each of the given years, from verified records only, in four
- * grouped queries however many studios and years are asked for.
+ * The figures of each studio in each of the given years, from verified records only: four grouped
+ * queries however many studios and years are asked for, sent as one statement (each one's rows
+ * as a JSON array), so a page pays one round trip for them.
  */
 export async function figuresByStudioAndYear(db: DB, studioIds: number[], years: number[]): Promise<Map<number, Map<number, Figures>>> {
   const result = new Map(studioIds.map((id) => [id, new Map(years.map((y) => [y, noFigures()]))]));
@@ -37,18 +38,16 @@ export async function figuresByStudioAndYear(db: DB, studioIds: number[], years:
     .union(
       db.selectFrom("mentorship").select(["mentorship.studio_id", "mentorship.apprentice_id as person_id"]).where("mentorship.studio_id", "in", studioIds),
     );
-  const [mentored, milestones, held, attended] = await Promise.all([
+  const parts = {
     // Mentored in a year: the pairing overlapped it.
-    sql<{ studio_id: number; year: number; n: number }>`
+    mentored: sql<{ studio_id: number; year: number; n: number }>`
       select m.studio_id, y.year, count(*)::int as n
       from mentorship m cross join unnest(array[${sql.join(years)}]::int[]) as y(year)
       where m.studio_id in (${sql.join(studioIds)})
         and m.start_date <= make_date(y.year, 12, 31)
         and (m.ended_on is null or m.ended_on >= make_date(y.year, 1, 1))
-      group by m.studio_id, y.year`
-      .execute(db)
-      .then((r) => r.rows),
-    db
+      group by m.studio_id, y.year`,
+    milestones: db
       .selectFrom("milestone")
       .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
       .where("mentorship.studio_id", "in", studioIds)
@@ -64,18 +63,16 @@ export async function figuresByStudioAndYear(db: DB, studioIds: number[], years:
         eb.fn.count<number>("milestone.id").filterWhere("milestone.kind", "=", "innovation").as("innovations"),
         eb.fn.coalesce(eb.fn.sum<number>("milestone.benefit_fen"), eb.lit(0)).as("benefit_fen"),
       ])
-      .groupBy(["mentorship.studio_id", sql`extract(year from milestone.occurred_on)`])
-      .execute(),
-    db
+      .groupBy(["mentorship.studio_id", sql`extract(year from milestone.occurred_on)`]),
+    held: db
       .selectFrom("event")
       .where("studio_id", "in", studioIds)
       .where("starts_at", ">=", start)
       .where("starts_at", "<", end)
       .where("ends_at", "<", new Date())
       .select(["studio_id", yearOf("event.starts_at").as("year"), (eb) => eb.fn.countAll<number>().as("n")])
-      .groupBy(["studio_id", yearOf("event.starts_at")])
-      .execute(),
-    db
+      .groupBy(["studio_id", yearOf("event.starts_at")]),
+    attended: db
       .selectFrom(people.as("sp"))
       .innerJoin("event_participant as ep", "ep.person_id", "sp.person_id")
       .innerJoin("event", "event.id", "ep.event_id")
@@ -83,9 +80,22 @@ export async function figuresByStudioAndYear(db: DB, studioIds: number[], years:
       .where("event.starts_at", ">=", start)
       .where("event.starts_at", "<", end)
       .select(["sp.studio_id", yearOf("event.starts_at").as("year"), (eb) => eb.fn.countAll<number>().as("n")])
-      .groupBy(["sp.studio_id", yearOf("event.starts_at")])
-      .execute(),
-  ]);
+      .groupBy(["sp.studio_id", yearOf("event.starts_at")]),
+  };
+  const rowsOf = (query: Expression<unknown>) => sql`(select coalesce(json_agg(q), '[]'::json) from (${query}) q)`;
+  const sent = await db
+    .selectNoFrom([
+      rowsOf(parts.mentored).as("mentored"),
+      rowsOf(parts.milestones).as("milestones"),
+      rowsOf(parts.held).as("held"),
+      rowsOf(parts.attended).as("attended"),
+    ])
+    .executeTakeFirstOrThrow();
+  type Rows<Q> = Q extends { execute(): Promise<Array<infer R>> } ? R[] : never;
+  const mentored = sent.mentored as Array<{ studio_id: number; year: number; n: number }>;
+  const milestones = sent.milestones as Rows<typeof parts.milestones>;
+  const held = sent.held as Rows<typeof parts.held>;
+  const attended = sent.attended as Rows<typeof parts.attended>;
   for (const row of mentored) {
     const f = at(row.studio_id, row.year);
     if (f) f.apprenticesMentored = Number(row.n);

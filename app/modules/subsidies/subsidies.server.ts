@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { offThread } from "~/lib/off-thread.server";
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { DB } from "~db";
 import type { AttachmentKind, Database, SubsidyStatus } from "~db/types";
@@ -94,18 +95,21 @@ async function committedFen(db: DB, year: number): Promise<number> {
   return Number(row.n);
 }
 
+/** The year's budget and what is committed and paid of it, and whether applications are open: one statement. */
 export async function budgetStatus(db: DB, year: number) {
-  const policy = await db.selectFrom("subsidy_policy").select("budget_fen").where("year", "=", year).executeTakeFirst();
+  const policy = (column: "budget_fen" | "open") => db.selectFrom("subsidy_policy").select(column).where("year", "=", year);
   const sums = await db
     .selectFrom("subsidy_application")
     .where("year", "=", year)
     .select((eb) => [
       eb.fn.coalesce(eb.fn.sum<number>("approved_fen").filterWhere("status", "in", COMMITTED), eb.lit(0)).as("committed"),
       eb.fn.coalesce(eb.fn.sum<number>("paid_fen"), eb.lit(0)).as("paid"),
+      policy("budget_fen").as("budget"),
+      policy("open").as("open"),
     ])
     .executeTakeFirstOrThrow();
-  const budget = Number(policy?.budget_fen ?? 0);
-  return { budget, committed: Number(sums.committed), paid: Number(sums.paid), remaining: budget - Number(sums.committed) };
+  const budget = Number(sums.budget ?? 0);
+  return { budget, committed: Number(sums.committed), paid: Number(sums.paid), remaining: budget - Number(sums.committed), open: !!sums.open };
 }
 
 /** The list-query form of policy.canViewApplication. */
@@ -445,6 +449,32 @@ export async function takeSubsidyStep(
 /** The year's applications and payments for the finance office. */
 export async function exportApplications(db: DB, year: number): Promise<Buffer> {
   const rows = await applicationQuery(db).where("subsidy_application.year", "=", year).orderBy("subsidy_application.id").execute();
+  const yuan = (fen: number | null) => (fen === null ? null : Number(fen) / 100);
+  const cells = rows.map((r) => [
+    r.id,
+    r.name,
+    r.unit_name,
+    r.employer,
+    r.target_degree,
+    r.institution,
+    r.programme,
+    STUDY_MODE_LABELS[r.study_mode],
+    yuan(r.tuition_fen),
+    yuan(r.requested_fen),
+    yuan(r.approved_fen),
+    yuan(r.paid_fen),
+    yuan(r.held_fen),
+    SUBSIDY_STATUS_LABELS[r.status],
+    r.disbursed_on,
+    r.first_voucher,
+    r.closed_on,
+    r.final_voucher,
+  ]);
+  return Buffer.from(await applicationsWorkbook({ year, cells }));
+}
+
+/** Ten thousand rows take a second or two to write: in the worker thread, not on the server's loop. */
+const applicationsWorkbook = offThread("subsidies.export", async ({ year, cells }: { year: number; cells: unknown[][] }) => {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(`${year}年学历提升补助`);
   sheet.addRow([`${year}年“台州工匠”学历提升补助申请及拨付明细`]).font = { bold: true, size: 14 };
@@ -470,30 +500,8 @@ export async function exportApplications(db: DB, year: number): Promise<Buffer> 
   ];
   sheet.mergeCells(1, 1, 1, headers.length);
   sheet.addRow(headers).font = { bold: true };
-  const yuan = (fen: number | null) => (fen === null ? null : Number(fen) / 100);
-  for (const r of rows) {
-    sheet.addRow([
-      r.id,
-      r.name,
-      r.unit_name,
-      r.employer,
-      r.target_degree,
-      r.institution,
-      r.programme,
-      STUDY_MODE_LABELS[r.study_mode],
-      yuan(r.tuition_fen),
-      yuan(r.requested_fen),
-      yuan(r.approved_fen),
-      yuan(r.paid_fen),
-      yuan(r.held_fen),
-      SUBSIDY_STATUS_LABELS[r.status],
-      r.disbursed_on,
-      r.first_voucher,
-      r.closed_on,
-      r.final_voucher,
-    ]);
-  }
+  for (const row of cells) sheet.addRow(row);
   for (const col of [9, 10, 11, 12, 13]) sheet.getColumn(col).numFmt = "#,##0.00";
   sheet.columns.forEach((c, i) => (c.width = [6, 8, 10, 24, 10, 20, 16, 12, 12, 12, 12, 12, 12, 16, 12, 14, 12, 14][i] ?? 12));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+});

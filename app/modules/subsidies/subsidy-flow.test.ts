@@ -130,7 +130,7 @@ describe("an application from the craftsman's phone to closing", () => {
     expect(await step(city, id, "city_approve", "county_approved", { amount: "12000.01" })).toMatchObject({ ok: false, status: 400 });
     expect(await step(city, id, "city_approve", "county_approved", { amount: "-1" })).toMatchObject({ ok: false, message: "批准金额：金额不能为负数" });
     expect(await step(city, id, "city_approve", "county_approved", { amount: "11,500.50" })).toEqual({ ok: true, to: "approved" });
-    expect(await budgetStatus(t.db, YEAR)).toEqual({ budget: 10000000, committed: 1150050, paid: 0, remaining: 8849950 });
+    expect(await budgetStatus(t.db, YEAR)).toEqual({ budget: 10000000, committed: 1150050, paid: 0, remaining: 8849950, open: true });
 
     expect(await step(city, id, "disburse", "approved", { date: "2026-06-01", voucher: "CW-2026-0601", confirmed: false })).toMatchObject({
       ok: false,
