@@ -29,7 +29,7 @@ export async function enqueue(
   payload: Record<string, unknown>,
   options: { runAt?: Date; uniqueKey?: string; maxAttempts?: number } = {},
 ): Promise<void> {
-  await db
+  const queued = await db
     .insertInto("job")
     .values({
       kind,
@@ -39,8 +39,10 @@ export async function enqueue(
       max_attempts: options.maxAttempts ?? 5,
     })
     .onConflict((oc) => oc.column("unique_key").doNothing())
-    .execute();
-  if (!options.runAt || options.runAt.getTime() <= Date.now()) nudge?.();
+    .executeTakeFirst();
+  // Only a job really added and due now: the tick plans tomorrow's digest every time (a no-op by its key).
+  const added = Number(queued.numInsertedOrUpdatedRows ?? 0) > 0;
+  if (added && (!options.runAt || options.runAt.getTime() <= Date.now())) nudge?.();
 }
 
 /**
@@ -120,8 +122,9 @@ export async function runDueJobs(db: DB, handlers: Record<string, JobHandler>, o
  */
 export function startWorker(db: DB, tick: (db: DB) => Promise<unknown>, everyMs = 3000): () => void {
   let running = false;
+  let stopped = false;
   const run = () => {
-    if (running) return;
+    if (running || stopped) return;
     running = true;
     tick(db)
       .catch((error) => console.error("后台任务出错：", error))
@@ -131,17 +134,17 @@ export function startWorker(db: DB, tick: (db: DB) => Promise<unknown>, everyMs 
   };
   const timer = setInterval(run, everyMs);
   timer.unref();
-  let nudged = false;
+  let nudged: NodeJS.Timeout | undefined;
   nudge = () => {
-    if (nudged) return;
-    nudged = true;
-    setTimeout(() => {
-      nudged = false;
+    nudged ??= setTimeout(() => {
+      nudged = undefined;
       run();
     }, NUDGE_MS).unref();
   };
   const stop = () => {
+    stopped = true;
     clearInterval(timer);
+    clearTimeout(nudged);
     nudge = null;
   };
   // A stopping server closes its database after the requests in flight: no new tick may start then.
