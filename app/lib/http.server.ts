@@ -48,15 +48,20 @@ export function safeRedirect(to: string | null | undefined, fallback = "/home"):
   return url.pathname + url.search + url.hash;
 }
 
-/** A workbook as a download: the ASCII name for old clients, the Chinese one for the rest. */
-export function xlsxResponse(body: Buffer, asciiName: string, name: string): Response {
-  return new Response(new Uint8Array(body), {
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      "Cache-Control": "no-store",
-    },
+/**
+ * A workbook as a download: the ASCII name for old clients, the Chinese one for the rest. A link
+ * that waits for it (components/DownloadLink) sends `?ready=<token>` and learns from the cookie
+ * `jx_ready_<token>` that the file has been made and the browser's own download has begun.
+ */
+export function xlsxResponse(request: Request, body: Buffer, asciiName: string, name: string): Response {
+  const headers = new Headers({
+    "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    "Cache-Control": "no-store",
   });
+  const ready = new URL(request.url).searchParams.get("ready");
+  if (ready && /^[a-z0-9]{8,32}$/.test(ready)) headers.append("Set-Cookie", `jx_ready_${ready}=1; Path=/; Max-Age=120; SameSite=Strict`);
+  return new Response(new Uint8Array(body), { headers });
 }
 
 /** A route's document headers are its loader's (a public page's caching, say). */

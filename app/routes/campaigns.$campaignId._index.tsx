@@ -32,6 +32,7 @@ import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { HistoryCard } from "~/components/HistoryCard";
+import { DownloadLink } from "~/components/DownloadLink";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? campaignLabel(data.campaign.number) : "评选"} · 匠心` }];
 
@@ -156,9 +157,9 @@ export default function CampaignPage() {
             </Link>
           </>
         ) : null}
-        <a className="button" href={`/campaigns/${campaign.id}/export`} download>
+        <DownloadLink className="button" href={`/campaigns/${campaign.id}/export`}>
           导出汇总表
-        </a>
+        </DownloadLink>
         {manage ? (
           <>
             <details className="confirm-step">

@@ -12,5 +12,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const campaign = await findCampaign(db, idParam(params.campaignId));
   if (!campaign) throw notFound("评选活动不存在");
-  return xlsxResponse(await expertWorkbook(db, campaign.id), "expert-review.xlsx", `${campaignLabel(campaign.number)}台州工匠专家评审.xlsx`);
+  return xlsxResponse(request, await expertWorkbook(db, campaign.id), "expert-review.xlsx", `${campaignLabel(campaign.number)}台州工匠专家评审.xlsx`);
 }

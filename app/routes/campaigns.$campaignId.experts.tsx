@@ -24,6 +24,7 @@ import {
 import { RANKING_LABELS, rankBy, type RankingBy } from "~/modules/experts/policy";
 import { assignSchema, panelSchema, proposeSchema, reopenSchema } from "~/modules/experts/schema.server";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
+import { DownloadLink } from "~/components/DownloadLink";
 
 export const meta: MetaFunction = () => [{ title: "专家评审 · 匠心" }];
 
@@ -110,9 +111,9 @@ export default function CampaignExperts() {
       </p>
       <div className="page-head">
         <h1>专家评审：{campaign.label}</h1>
-        <a className="button" href={`/campaigns/${campaign.id}/experts/export`} download>
+        <DownloadLink className="button" href={`/campaigns/${campaign.id}/experts/export`}>
           导出 Excel
-        </a>
+        </DownloadLink>
       </div>
       <SaveMessage message={data?.message} saved={data?.saved} />
 

@@ -24,7 +24,7 @@ async function workbook(request: Request, campaignId: string | undefined, full?:
   const template = !full && url.searchParams.get("template") === "1";
   const body = await summaryTableFor(db, user, campaign, { unitId: idOrNull(url.searchParams.get("unitId")) ?? undefined, template, full });
   const name = `${campaignLabel(campaign.number)}台州工匠推荐汇总表${template ? "（模板）" : ""}.xlsx`;
-  return xlsxResponse(body, "export.xlsx", name);
+  return xlsxResponse(request, body, "export.xlsx", name);
 }
 
 export function loader({ request, params }: LoaderFunctionArgs) {

@@ -19,5 +19,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const unitId = idOrNull(url.searchParams.get("unitId")) ?? undefined;
   const board = await loadDashboard(db, user, { fromYear, toYear, unitId });
   const body = await dashboardWorkbook(board, `匠心数据看板 ${fromYear}–${toYear}`);
-  return xlsxResponse(body, "dashboard.xlsx", `数据看板${fromYear}-${toYear}.xlsx`);
+  return xlsxResponse(request, body, "dashboard.xlsx", `数据看板${fromYear}-${toYear}.xlsx`);
 }

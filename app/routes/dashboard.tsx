@@ -19,6 +19,7 @@ import { OUTLET_LABELS } from "~/modules/showcase/labels";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 import { dashboardFilterSchema, planSchema } from "~/modules/dashboard/schema.server";
 import { PrintButton } from "~/components/PrintButton";
+import { DownloadLink } from "~/components/DownloadLink";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -85,13 +86,12 @@ export default function Dashboard() {
       <div className="page-head">
         <h1>数据看板</h1>
         <div className="actions no-print">
-          <a
+          <DownloadLink
             className="button"
             href={`/dashboard/export?fromYear=${filter.fromYear}&toYear=${filter.toYear}${filter.unitId ? `&unitId=${filter.unitId}` : ""}`}
-            download
           >
             导出 Excel
-          </a>
+          </DownloadLink>
           <PrintButton label="打印月报" />
         </div>
       </div>

@@ -13,6 +13,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
+import { DownloadLink } from "~/components/DownloadLink";
 
 export const meta: MetaFunction = () => [{ title: "交流培训 · 匠心" }];
 
@@ -46,9 +47,9 @@ export default function Events() {
               组织活动
             </Link>
           ) : null}
-          <a className="button" href={`/events/export${location.search}`} download>
+          <DownloadLink className="button" href={`/events/export${location.search}`}>
             导出
-          </a>
+          </DownloadLink>
         </div>
       </div>
       <FilterBar>

@@ -9,5 +9,5 @@ import { eventFilterSchema } from "~/modules/events/schema.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "event.read");
   const body = await exportEvents(getDb(), user, eventFilterSchema.parse(searchParams(request)));
-  return xlsxResponse(body, "events.xlsx", "交流培训活动.xlsx");
+  return xlsxResponse(request, body, "events.xlsx", "交流培训活动.xlsx");
 }

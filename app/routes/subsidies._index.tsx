@@ -16,6 +16,7 @@ import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
 import { TARGET_DEGREES } from "~/modules/subsidies/labels";
 import { subsidyFilterSchema } from "~/modules/subsidies/schema.server";
+import { DownloadLink } from "~/components/DownloadLink";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助 · 匠心" }];
 
@@ -62,9 +63,9 @@ export default function Subsidies() {
               <Link className="button" to={`/subsidies/policy?year=${d.year}`}>
                 {d.year}年补助政策
               </Link>
-              <a className="button" href={`/subsidies/export?year=${d.year}`} download>
+              <DownloadLink className="button" href={`/subsidies/export?year=${d.year}`}>
                 导出{d.year}年明细
-              </a>
+              </DownloadLink>
             </>
           ) : null}
         </div>

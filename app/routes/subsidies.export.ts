@@ -10,5 +10,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "subsidy.policy");
   const year = yearParam(new URL(request.url).searchParams.get("year"));
   const body = await exportApplications(getDb(), year);
-  return xlsxResponse(body, `subsidies-${year}.xlsx`, `${year}年学历提升补助明细.xlsx`);
+  return xlsxResponse(request, body, `subsidies-${year}.xlsx`, `${year}年学历提升补助明细.xlsx`);
 }

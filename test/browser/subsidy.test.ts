@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
@@ -105,6 +106,17 @@ describe("an education subsidy, every step in the browser", () => {
     await city.getByRole("button", { name: "核实毕业证书并结案" }).click();
     await expect.poll(() => status(city)).toBe("已结案");
     expect(await city.locator(".facts").textContent()).toContain("¥12,000.00");
+
+    // The year's rows for the finance office: the page says the file is being made, then the browser downloads it.
+    await city.goto(`${baseUrl()}/subsidies`);
+    const downloading = city.waitForEvent("download");
+    await city.getByRole("link", { name: /^导出\d{4}年明细$/ }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^\d{4}年学历提升补助明细\.xlsx$/);
+    await expect.poll(() => city.getByRole("status").allTextContents()).toContain("文件已生成，浏览器正在下载");
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(await download.path());
+    expect(JSON.stringify(book.worksheets[0].getSheetValues())).toContain("浙江工业大学");
     for (const page of [craftsman, county, city]) await page.context().close();
   });
 });
