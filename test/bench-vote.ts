@@ -22,6 +22,7 @@ import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { adminQuery, ADMIN_URL, withDatabase } from "./pg";
 import { createDb, type DB } from "../db";
 import { waitForHealth } from "./browser/server";
+import { openVote } from "./vote-scene";
 
 const root = path.resolve(import.meta.dirname, "..");
 const VOTERS = 200;
@@ -53,40 +54,6 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
-
-/** A campaign at its vote with twelve candidates, open from an hour ago for a week. */
-async function openVote(db: DB, number: number, openedAt: Date): Promise<{ campaignId: number; candidates: number[] }> {
-  const admin = await db.selectFrom("app_user").select("id").where("role", "=", "city_admin").executeTakeFirstOrThrow();
-  const campaign = await db
-    .insertInto("campaign")
-    .values({ number, year: 2026, title: `第${number}届“台州工匠”选树活动（压测）`, nomination_deadline: "2026-03-31", status: "online_vote" })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const people = await db.selectFrom("person").select(["id", "org_unit_id"]).orderBy("id").limit(12).execute();
-  const candidates: number[] = [];
-  for (const [i, p] of people.entries()) {
-    const n = await db
-      .insertInto("nomination")
-      .values({ campaign_id: campaign.id, person_id: p.id, seq: i + 1, channel: "union", nominating_unit_id: p.org_unit_id, candidate: true })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    candidates.push(n.id);
-  }
-  await db
-    .insertInto("vote_rule")
-    .values({
-      campaign_id: campaign.id,
-      opens_at: openedAt,
-      closes_at: new Date(openedAt.getTime() + 7 * 86_400_000),
-      max_choices: 3,
-      per_candidate: "once",
-      tally_shown: "live",
-      vote_weight: 30,
-      set_by: admin.id,
-    })
-    .execute();
-  return { campaignId: campaign.id, candidates };
-}
 
 const pick = <T>(items: T[], n: number) => [...items].sort(() => Math.random() - 0.5).slice(0, n);
 const phoneOf = (i: number) => `1${[3, 5, 7, 8, 9][i % 5]}${String(100_000_000 + ((i * 7_654_321) % 900_000_000)).slice(0, 9)}`;

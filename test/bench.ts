@@ -26,6 +26,7 @@ import autocannon from "autocannon";
 import { adminQuery, ADMIN_URL, withDatabase } from "./pg";
 import { createDb } from "../db";
 import { signInOverHttp, waitForHealth } from "./browser/server";
+import { openVote } from "./vote-scene";
 import { measureLongWork, OTHERS_RATE, tenThousandRowSheet, type LongWorkResult } from "./bench-long-work";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -112,6 +113,9 @@ try {
   console.log(`Seeding ×${scale} on ${usePglite ? "PGlite" : "PostgreSQL"}…`);
   run("tsx", ["seeds/run.ts", "--scale", String(scale)]);
   run("remix", ["build"]);
+  // The public vote page needs a vote in progress: a campaign at its vote, as bench:vote opens one.
+  const sceneDb = createDb({ databaseUrl, pgliteDir: env.PGLITE_DIR });
+  const vote = await openVote(sceneDb, 95, new Date(Date.now() - 3_600_000)).finally(() => sceneDb.destroy());
 
   const trivial: Target = { name: "trivial route", path: "/healthz", route: "routes/healthz", anonymous: true };
   const signInPage: Target = { name: "sign-in page", path: "/login", route: "routes/login", anonymous: true };
@@ -137,6 +141,13 @@ try {
       { name: "studio page", path: `/studios/${studioId}`, route: "routes/studios.$studioId._index", params: { studioId } },
       { name: "subsidy queue", path: "/subsidies", route: "routes/subsidies._index" },
       { name: "showcase", path: "/showcase", route: "routes/showcase._index", anonymous: true },
+      {
+        name: "public vote page",
+        path: `/vote/${vote.campaignId}`,
+        route: "routes/vote.$campaignId._index",
+        params: { campaignId: String(vote.campaignId) },
+        anonymous: true,
+      },
     ];
     for (const t of targets) {
       const response = await fetch(baseUrl + t.path, { headers: t.anonymous ? {} : { cookie } });
@@ -188,7 +199,7 @@ try {
     await new Promise((r) => server!.once("exit", r));
     server = undefined;
   }
-  const header = `${"page".padEnd(15)}${"req/s".padStart(8)}${"median ms".padStart(11)}${"p97.5 ms".padStart(10)}${"× trivial".padStart(11)}${"× sign-in".padStart(11)}${"SQL/req".padStart(9)}${"cold".padStart(6)}`;
+  const header = `${"page".padEnd(18)}${"req/s".padStart(8)}${"median ms".padStart(11)}${"p97.5 ms".padStart(10)}${"× trivial".padStart(11)}${"× sign-in".padStart(11)}${"SQL/req".padStart(9)}${"cold".padStart(6)}`;
   const line = (
     name: string,
     r: { requestsPerSecond: number; medianMs: number; p97_5Ms: number },
@@ -196,7 +207,7 @@ try {
     floor: number,
     q: { warm: number; cold: number } | null,
   ) =>
-    `${name.padEnd(15)}${r.requestsPerSecond.toFixed(0).padStart(8)}${String(r.medianMs).padStart(11)}${String(r.p97_5Ms).padStart(10)}${(r.requestsPerSecond / base).toFixed(2).padStart(11)}${(r.requestsPerSecond / floor).toFixed(2).padStart(11)}${String(q?.warm ?? "—").padStart(9)}${String(q?.cold ?? "—").padStart(6)}`;
+    `${name.padEnd(18)}${r.requestsPerSecond.toFixed(0).padStart(8)}${String(r.medianMs).padStart(11)}${String(r.p97_5Ms).padStart(10)}${(r.requestsPerSecond / base).toFixed(2).padStart(11)}${(r.requestsPerSecond / floor).toFixed(2).padStart(11)}${String(q?.warm ?? "—").padStart(9)}${String(q?.cold ?? "—").padStart(6)}`;
   const rowsByRun = runs.map((run) => {
     const base = run.baseline.requestsPerSecond;
     const floor = run.floor.requestsPerSecond;
