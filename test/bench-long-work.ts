@@ -5,8 +5,6 @@ import autocannon from "autocannon";
 import { sql } from "kysely";
 import type { DB } from "../db";
 import { signInOverHttp } from "./browser/server";
-import { COUNTY_FOOTER, COUNTY_LIST_HEADER, countyWorkbook } from "./county-files";
-import { idNumberFor } from "./factories";
 
 /**
  * The bench's long work, each while other users go on using the site: a county imports a
@@ -15,32 +13,6 @@ import { idNumberFor } from "./factories";
  * doing it, and the other users' p99 meanwhile (a steady 40 requests a second over the city's home,
  * the studio list and the subsidy queue — people at work, not a load test).
  */
-
-/** A county's list of 10,000 people in the shape counties send (title, unit and date, signers below). */
-export function tenThousandRowSheet(): Promise<Uint8Array> {
-  const rows = Array.from({ length: 10_000 }, (_, i) => {
-    const year = 1966 + (i % 34);
-    const month = String(1 + (Math.floor(i / 34) % 12)).padStart(2, "0");
-    const day = String(1 + (Math.floor(i / 408) % 28)).padStart(2, "0");
-    return {
-      序号: i + 1,
-      姓名: "林陈王周吴郑"[i % 6] + "建立国秀英斌华明"[Math.floor(i / 6) % 8] + "波涛军平安"[Math.floor(i / 48) % 5],
-      性别: "男",
-      民族: "汉",
-      出生年月: `${year}.${month}`,
-      身份证号码: idNumberFor("M", `${year}-${month}-${day}`),
-      学历: "大专",
-      政治面貌: "党员",
-      工作单位: "温岭华科泵业有限公司",
-      所属行业: "泵与电机",
-      职务: "班组长",
-      技术等级: "技师",
-      一线年限: 15,
-      联系电话: "13957600011",
-    };
-  });
-  return countyWorkbook({ header: COUNTY_LIST_HEADER, rows, below: COUNTY_FOOTER });
-}
 
 export interface LongWorkResult {
   name: string;

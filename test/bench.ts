@@ -27,7 +27,8 @@ import { adminQuery, ADMIN_URL, withDatabase } from "./pg";
 import { createDb } from "../db";
 import { signInOverHttp, waitForHealth } from "./browser/server";
 import { openVote } from "./vote-scene";
-import { measureLongWork, OTHERS_RATE, tenThousandRowSheet, type LongWorkResult } from "./bench-long-work";
+import { measureLongWork, OTHERS_RATE, type LongWorkResult } from "./bench-long-work";
+import { countyListOf } from "./county-files";
 
 const root = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -188,7 +189,7 @@ try {
         baseUrl,
         db,
         serverPid,
-        sheet: await tenThousandRowSheet(),
+        sheet: await countyListOf(10_000),
         cityCookie: (await signInOverHttp(baseUrl, "admin")).cookie,
         backup: { command: process.execPath, args: ["--import", "tsx", "db/bin/backup.ts", "--out", out], cwd: root, env, out },
       });

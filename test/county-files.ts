@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { idNumberFor } from "./factories";
 
 /**
  * Spreadsheets in the shapes counties send: a title line (merged across the table), a line with the
@@ -148,4 +149,30 @@ export async function storyDocx(paragraphs: string[]): Promise<Uint8Array<ArrayB
   const { Document, Packer, Paragraph, TextRun } = await import("docx");
   const doc = new Document({ sections: [{ children: ["事迹材料", ...paragraphs].map((p) => new Paragraph({ children: [new TextRun(p)] })) }] });
   return new Uint8Array(await Packer.toBuffer(doc));
+}
+
+/** A county's list of `count` distinct people in the shape counties send (title, unit and date, signers below). */
+export function countyListOf(count: number): Promise<Uint8Array> {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const year = 1966 + (i % 34);
+    const month = String(1 + (Math.floor(i / 34) % 12)).padStart(2, "0");
+    const day = String(1 + (Math.floor(i / 408) % 28)).padStart(2, "0");
+    return {
+      序号: i + 1,
+      姓名: "林陈王周吴郑"[i % 6] + "建立国秀英斌华明"[Math.floor(i / 6) % 8] + "波涛军平安"[Math.floor(i / 48) % 5],
+      性别: "男",
+      民族: "汉",
+      出生年月: `${year}.${month}`,
+      身份证号码: idNumberFor("M", `${year}-${month}-${day}`),
+      学历: "大专",
+      政治面貌: "党员",
+      工作单位: "温岭华科泵业有限公司",
+      所属行业: "泵与电机",
+      职务: "班组长",
+      技术等级: "技师",
+      一线年限: 15,
+      联系电话: "13957600011",
+    };
+  });
+  return countyWorkbook({ header: COUNTY_LIST_HEADER, rows, below: COUNTY_FOOTER });
 }

@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../../db";
+import { countyListOf } from "../county-files";
 import { scratchDatabase } from "../pg";
 import { signInOverHttp, startServer, type RunningServer } from "./server";
 
@@ -72,6 +74,41 @@ describe("two server processes on one port", () => {
     });
     expect(saved.status).toBe(200);
     for (let i = 0; i < 4; i++) expect(await board()).toBe(before + 7);
+  });
+
+  it("checks and writes an upload once through either process's job queue, its progress read by both", async () => {
+    const db = createDb({ databaseUrl: scratch.url });
+    try {
+      const campaign = await db.selectFrom("campaign").select("id").where("status", "=", "nominating").executeTakeFirstOrThrow();
+      await db.updateTable("campaign").set({ quota_per_unit: 50 }).where("id", "=", campaign.id).execute();
+      const before = await db.selectFrom("nomination").select("id").where("campaign_id", "=", campaign.id).execute();
+      const { cookie } = await signInOverHttp(server.url, "wenling");
+      const form = new FormData();
+      form.append("file", new File([Buffer.from(await countyListOf(30))], "温岭市汇总表.xlsx"));
+      const uploaded = await fetch(`${server.url}/campaigns/${campaign.id}/import/upload`, {
+        method: "POST",
+        body: form,
+        headers: { cookie, origin: server.url, accept: "application/json" },
+      });
+      const { url } = (await uploaded.json()) as { url: string };
+      // Asked on new connections, the batch page is answered by both processes in turn: all of them see one state.
+      const batch = async () =>
+        JSON.parse((await request(`${url}?_data=${encodeURIComponent("routes/campaigns.$campaignId.import.$batchId")}`, { cookie })).body).batch;
+      await expect.poll(async () => (await batch()).status, { timeout: 20_000 }).toBe("previewed");
+      const pressed = await request(url, { method: "POST", cookie, body: "intent=commit" });
+      expect(pressed.status).toBe(302);
+      await expect.poll(async () => (await batch()).status, { timeout: 20_000 }).toBe("committed");
+      expect((await batch()).summary).toEqual({ created: 30, updated: 0, unchanged: 0 });
+      const after = await db.selectFrom("nomination").select("id").where("campaign_id", "=", campaign.id).execute();
+      expect(after.length - before.length).toBe(30);
+      const jobs = await db.selectFrom("job").select(["kind", "attempts", "done_at"]).where("kind", "like", "import.%").execute();
+      expect(jobs.map((j) => [j.kind, j.attempts, !!j.done_at]).sort()).toEqual([
+        ["import.check", 1, true],
+        ["import.commit", 1, true],
+      ]);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it("stops both on SIGTERM", async () => {
