@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { sql } from "kysely";
 import type { DB, Tx } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
@@ -401,13 +402,19 @@ export async function createImportBatch(db: DB, actor: SessionUser, campaign: Ca
 
 async function refuseRowsOfOthers(tx: Tx, actor: SessionUser, rows: ParsedRow[]): Promise<ParsedRow[]> {
   const idOf = (r: ParsedRow) => String(r.form!.idNumber).toUpperCase();
-  const hashes = rows.filter((r) => r.form).map((r) => lookupHash(idOf(r)));
-  if (!hashes.length) return rows;
-  const people = await tx.selectFrom("person").select(["id", "org_unit_id", "id_number_hash"]).where("id_number_hash", "in", hashes).execute();
+  const hashOf = new Map(rows.filter((r) => r.form).map((r) => [r, lookupHash(idOf(r))]));
+  if (!hashOf.size) return rows;
+  // One array parameter, not one parameter per row: a 10,000-row sheet is one small statement.
+  const people = await tx
+    .selectFrom("person")
+    .select(["id", "org_unit_id", "id_number_hash"])
+    .where("id_number_hash", "=", sql<string>`any(${[...hashOf.values()]}::text[])`)
+    .execute();
   const others = new Set(people.filter((p) => !canEditPerson(actor, p)).map((p) => p.id_number_hash));
+  if (!others.size) return rows;
   const checked: ParsedRow[] = [];
   for (const r of rows) {
-    if (!r.form || !others.has(lookupHash(idOf(r)))) checked.push(r);
+    if (!r.form || !others.has(hashOf.get(r)!)) checked.push(r);
     else checked.push({ ...r, form: null, errors: [(await refuseNumberElsewhere(tx, actor, idOf(r), "导入汇总表")).message] });
   }
   return checked;
