@@ -79,6 +79,9 @@ interface Target {
  * statements: the first run is cold, the second finds whatever the page remembers (the dashboard).
  */
 async function queriesPerRequest(target: Target, cookie: string): Promise<{ cold: number; warm: number }> {
+  // Importing the build runs its entry, which would start a job worker here on this process's own
+  // (embedded, empty) database: the counting needs none.
+  process.env.BACKGROUND_WORK = "0";
   const build = await import(pathToFileURL(path.join(root, "build", "index.js")).href);
   let count = 0;
   const db = createDb({ databaseUrl, pgliteDir: env.PGLITE_DIR, onQuery: () => count++ });
