@@ -216,7 +216,7 @@ describe("the rotating check-in QR code", () => {
     expect(history.map((h) => (h.after as { via: string }).via)).toEqual(["qr"]);
   });
 
-  it("shows a craftsman the coming events of their county and of the city, lets them join once, and tells the organising county", async () => {
+  it("shows a craftsman the coming events of their county and of the city, lets them join once, and tells the organiser (a county, or the city)", async () => {
     const wenlingOfficer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const jiaojiangOfficer = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     const city = await makeUser(t.db, "city_admin");
@@ -265,5 +265,9 @@ describe("the rotating check-in QR code", () => {
     const told = (await listMessages(t.db, wenlingOfficer)).rows.filter((m) => m.link === `/events/${own}`);
     expect(told.map((m) => m.text)).toEqual([expect.stringContaining("有工匠报名参加“温岭数控培训”")]);
     expect((await listMessages(t.db, jiaojiangOfficer)).rows.filter((m) => m.link === `/events/${own}`)).toEqual([]);
+    // The city's own event: the city's officers hear of the join, no county does.
+    const cityTold = (await listMessages(t.db, city)).rows.filter((m) => m.link === `/events/${cityWide}`);
+    expect(cityTold.map((m) => m.text)).toEqual([expect.stringContaining("有工匠报名参加“全市工匠论坛”")]);
+    expect((await listMessages(t.db, wenlingOfficer)).rows.filter((m) => m.link === `/events/${cityWide}`)).toEqual([]);
   });
 });

@@ -125,7 +125,15 @@ async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actor
                   eb.selectFrom("event_participant").select("person_id").where("event_id", "=", about.eventId!).where("person_id", "is not", null),
                 )
               : a === "unit"
-                ? eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)])
+                ? // The officers who answer for the unit: its county officers, or for the city's own records (an
+                  // event the city organises) the city's.
+                  eb.or([
+                    eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)]),
+                    eb.and([
+                      eb("role", "=", "city_admin"),
+                      eb.exists(eb.selectFrom("org_unit").select("org_unit.id").where("org_unit.id", "=", about.unitId).where("org_unit.kind", "=", "city")),
+                    ]),
+                  ])
                 : eb("role", "=", a === "counties" ? "county_officer" : "city_admin"),
         ),
       ),
