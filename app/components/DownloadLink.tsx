@@ -8,7 +8,7 @@ import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from "re
  */
 export function DownloadLink({ href, className, children }: { href: string; className?: string; children: ReactNode }) {
   const [state, setState] = useState<"idle" | "making" | "started">("idle");
-  const timer = useRef<ReturnType<typeof setInterval>>();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearInterval(timer.current), []);
   const start = (event: MouseEvent<HTMLAnchorElement>) => {
     const token = Math.random().toString(36).slice(2, 14).padEnd(8, "0");
@@ -25,7 +25,8 @@ export function DownloadLink({ href, className, children }: { href: string; clas
       clearInterval(timer.current);
       document.cookie = `${cookie}=; Max-Age=0; Path=/`;
       setState(arrived ? "started" : "idle");
-      if (arrived) timer.current = setInterval(() => setState("idle"), 5000);
+      // The interval and this timeout share one handle: clearInterval clears either (HTML's one list of timers).
+      if (arrived) timer.current = setTimeout(() => setState("idle"), 5000);
     }, 300);
   };
   return (
