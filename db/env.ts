@@ -12,6 +12,16 @@ export interface Env {
   /** Connections per server process to PostgreSQL. */
   dbPoolSize: number;
   /**
+   * How long anything waits on PostgreSQL, in milliseconds: a page's request and the long work
+   * (background jobs, exports) each have their own. See README, "Operations".
+   */
+  dbTimeouts: { page: DbTimeouts; long: DbTimeouts };
+  /** How long /healthz waits for the database before it says 503. */
+  healthTimeoutMs: number;
+  /** Request bodies above this size are "large" and only so many are read at once (UPLOAD_CONCURRENCY). */
+  largeBodyBytes: number;
+  uploadConcurrency: number;
+  /**
    * Server processes on the one port: WEB_CONCURRENCY, by default the machine's cores in production on
    * PostgreSQL, otherwise 1. The embedded engine is one process's files, so it always runs one.
    */
@@ -35,6 +45,17 @@ export interface Env {
   sms:
     | { driver: "outbox" }
     | { driver: "aliyun"; endpoint: string; accessKeyId: string; accessKeySecret: string; signName: string; templates: Record<string, string> };
+}
+
+export interface DbTimeouts {
+  /** Waiting for a free connection of the pool. */
+  acquireMs: number;
+  /** One statement. */
+  statementMs: number;
+  /** Waiting for a row or table lock another transaction holds. */
+  lockMs: number;
+  /** A transaction left open with nothing running (a request that died half-way). */
+  idleInTransactionMs: number;
 }
 
 export class EnvError extends Error {}
@@ -62,6 +83,23 @@ export function env(source: Record<string, string | undefined> = process.env): E
     production,
     databaseUrl,
     dbPoolSize: whole("DB_POOL_SIZE", source.DB_POOL_SIZE, 10, 1, 200),
+    dbTimeouts: {
+      page: {
+        acquireMs: whole("DB_ACQUIRE_TIMEOUT_MS", source.DB_ACQUIRE_TIMEOUT_MS, 5_000, 100, 600_000),
+        statementMs: whole("DB_STATEMENT_TIMEOUT_MS", source.DB_STATEMENT_TIMEOUT_MS, 15_000, 100, 3_600_000),
+        lockMs: whole("DB_LOCK_TIMEOUT_MS", source.DB_LOCK_TIMEOUT_MS, 5_000, 100, 3_600_000),
+        idleInTransactionMs: whole("DB_IDLE_TX_TIMEOUT_MS", source.DB_IDLE_TX_TIMEOUT_MS, 30_000, 1_000, 3_600_000),
+      },
+      long: {
+        acquireMs: whole("DB_LONG_ACQUIRE_TIMEOUT_MS", source.DB_LONG_ACQUIRE_TIMEOUT_MS, 30_000, 100, 600_000),
+        statementMs: whole("DB_LONG_STATEMENT_TIMEOUT_MS", source.DB_LONG_STATEMENT_TIMEOUT_MS, 600_000, 100, 86_400_000),
+        lockMs: whole("DB_LONG_LOCK_TIMEOUT_MS", source.DB_LONG_LOCK_TIMEOUT_MS, 30_000, 100, 3_600_000),
+        idleInTransactionMs: whole("DB_LONG_IDLE_TX_TIMEOUT_MS", source.DB_LONG_IDLE_TX_TIMEOUT_MS, 120_000, 1_000, 86_400_000),
+      },
+    },
+    healthTimeoutMs: whole("HEALTHZ_TIMEOUT_MS", source.HEALTHZ_TIMEOUT_MS, 1_000, 50, 60_000),
+    largeBodyBytes: whole("LARGE_BODY_BYTES", source.LARGE_BODY_BYTES, 1_048_576, 1_024, 1_073_741_824),
+    uploadConcurrency: whole("UPLOAD_CONCURRENCY", source.UPLOAD_CONCURRENCY, 4, 1, 1_000),
     webConcurrency: webConcurrency(source, production, databaseUrl),
     dataDir: source.DATA_DIR || "data",
     pgliteDir: source.PGLITE_DIR || null,

@@ -1,11 +1,21 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Kysely, sql, PostgresDialect, type DatabaseConnection, type Dialect, type Driver, type Transaction } from "kysely";
+import {
+  Kysely,
+  sql,
+  PostgresDialect,
+  type AbortableOperationOptions,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Transaction,
+} from "kysely";
 import { Migrator } from "kysely/migration";
 import pg from "pg";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { PGliteDialect } from "kysely-pglite-dialect";
-import { env } from "./env";
+import { env, type Env } from "./env";
 import type { Database } from "./types";
 import { migrations } from "./migrations";
 
@@ -38,11 +48,19 @@ export interface CreateDbOptions {
   onQuery?: () => void;
   /** Lets tests put a layer between Kysely and the driver (see test/rollback.ts). */
   wrapDialect?: (dialect: Dialect) => Dialect;
+  /** Whose timeouts the connections get: a page's short ones (the default) or the long work's (jobs, exports). */
+  purpose?: DbPurpose;
+  /** Connections in the pool; defaults to DB_POOL_SIZE. */
+  poolSize?: number;
+  /** What to throw instead of a DatabaseUnavailableError (the app throws a 503 response). */
+  unavailable?: (error: DatabaseUnavailableError) => unknown;
 }
+
+export type DbPurpose = keyof Env["dbTimeouts"];
 
 export function createDb(options: CreateDbOptions = {}): DB {
   const inner = createDialect(options);
-  const dialect = new TrackedDialect(options.wrapDialect ? options.wrapDialect(inner) : inner);
+  const dialect = new TrackedDialect(options.wrapDialect ? options.wrapDialect(inner) : inner, options.unavailable);
   const onQuery = options.onQuery;
   const db = new Kysely<Database>({ dialect, log: onQuery ? () => onQuery() : undefined });
   trackers.set(db, dialect);
@@ -56,10 +74,29 @@ export function engineName(options: CreateDbOptions = {}): "postgres" | "pglite"
 function createDialect(options: CreateDbOptions): Dialect {
   const databaseUrl = options.databaseUrl ?? env().databaseUrl;
   if (databaseUrl) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: env().dbPoolSize });
-    // An idle connection dropped by the server (a restart, a failover) must not crash the process;
-    // the pool opens a new one on the next query.
-    pool.on("error", (error) => console.error(`database connection lost: ${error.message}`));
+    const timeouts = env().dbTimeouts[options.purpose ?? "page"];
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? env().dbPoolSize,
+      // Every wait is bounded: for a free connection (also the time to open one), for one statement,
+      // for a lock, and for a transaction left open by code that stopped half-way.
+      connectionTimeoutMillis: timeouts.acquireMs,
+      statement_timeout: timeouts.statementMs,
+      lock_timeout: timeouts.lockMs,
+      idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+      // A peer that vanished without a word (a network cut) is found out, not waited on forever.
+      keepAlive: true,
+    });
+    // A connection dropped by the server (a restart, pg_terminate_backend, a failover) must never
+    // end the process. pg emits 'error' on the client whether it sits idle in the pool or is held by
+    // a request, a transaction or the job claim; the pool listens only while it is idle, so each
+    // client gets a listener of its own for its whole life. The query it was running fails (and its
+    // request gets a 503); the pool drops the broken client on release and opens a new one.
+    pool.on("connect", (client) => {
+      client.on("error", (error) => console.error(`database connection lost: ${error.message}`));
+    });
+    // The pool's own idle listener re-emits here; the client's listener above has said it already.
+    pool.on("error", () => {});
     return new PostgresDialect({ pool });
   }
   const dir = options.pgliteDir ?? pgliteDir();
@@ -94,28 +131,105 @@ export abstract class DialectWrapper implements Dialect {
   abstract createDriver(): Driver;
 }
 
+type Unavailability = "connection" | "timeout" | "lock" | "disk_full";
+
+const UNAVAILABLE_TEXT: Record<Unavailability, string> = {
+  connection: "暂时无法连接数据库，请稍后重试。已保存的内容不受影响。",
+  timeout: "系统繁忙，数据库未能及时响应，请稍后重试。",
+  lock: "这条记录正被其他操作占用，请稍后重试。",
+  disk_full: "服务器存储空间已满，暂时无法保存，请联系系统管理员。此次操作未保存任何内容。",
+};
+
 /**
- * Wraps a dialect so shutdown can wait for connections that requests are still using.
+ * The database did not answer in time, was unreachable, or could not store (a full disk): the
+ * request is refused with a Chinese message and a 503, not a 500. Nothing of the failed
+ * statement's transaction is kept (PostgreSQL rolls it back), so a retry is safe.
+ */
+export class DatabaseUnavailableError extends Error {
+  readonly status = 503;
+  constructor(
+    readonly reason: Unavailability,
+    readonly cause: unknown,
+  ) {
+    super(UNAVAILABLE_TEXT[reason]);
+    this.name = "DatabaseUnavailableError";
+  }
+}
+
+// SQLSTATEs that say "not now", not "wrong": class 08 (connection exceptions) besides these.
+const UNAVAILABLE_STATES: Record<string, Unavailability> = {
+  "57P01": "connection", // admin_shutdown: a restart, pg_terminate_backend
+  "57P02": "connection", // crash_shutdown
+  "57P03": "connection", // cannot_connect_now: still starting
+  "53300": "connection", // too_many_connections
+  "57014": "timeout", // query_canceled: statement_timeout
+  "25P03": "timeout", // idle_in_transaction_session_timeout
+  "55P03": "lock", // lock_not_available: lock_timeout
+  "53100": "disk_full",
+};
+const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"]);
+
+/** Why an error from the driver means the database is unavailable, or null for any other error. */
+export function unavailability(error: unknown): Unavailability | null {
+  if (!error || typeof error !== "object") return null;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === "string") {
+    if (UNAVAILABLE_STATES[code]) return UNAVAILABLE_STATES[code];
+    if (code.startsWith("08")) return "connection";
+    if (UNAVAILABLE_ERRNOS.has(code)) return "connection";
+    if (code === "ENOSPC") return "disk_full";
+  }
+  if (typeof message !== "string") return null;
+  if (/timeout exceeded when trying to connect/i.test(message)) return "timeout";
+  if (/Connection terminated|not queryable|Connection ended|terminating connection/i.test(message)) return "connection";
+  if (/No space left on device|could not extend file/i.test(message)) return "disk_full";
+  return null;
+}
+
+/**
+ * Wraps a dialect so shutdown can wait for connections that requests are still using, and so a
+ * database that is unavailable surfaces as one kind of error (see DatabaseUnavailableError).
  */
 class TrackedDialect extends DialectWrapper {
   active = 0;
+  constructor(
+    inner: Dialect,
+    private readonly unavailable?: (error: DatabaseUnavailableError) => unknown,
+  ) {
+    super(inner);
+  }
+
+  private classify = (error: unknown): never => {
+    const reason = error instanceof DatabaseUnavailableError ? null : unavailability(error);
+    if (!reason) throw error;
+    const wrapped = new DatabaseUnavailableError(reason, error);
+    throw this.unavailable ? this.unavailable(wrapped) : wrapped;
+  };
+
   createDriver(): Driver {
     const driver = this.inner.createDriver();
+    const inner = new WeakMap<DatabaseConnection, DatabaseConnection>();
+    const real = (c: DatabaseConnection) => inner.get(c) ?? c;
     return {
-      init: () => driver.init(),
-      acquireConnection: async () => {
-        const connection = await driver.acquireConnection();
+      init: (o) => driver.init(o),
+      acquireConnection: async (o) => {
+        const connection = await driver.acquireConnection(o).catch(this.classify);
         this.active++;
-        return connection;
+        const wrapped: DatabaseConnection = {
+          executeQuery: <R>(query: CompiledQuery, qo?: AbortableOperationOptions) => connection.executeQuery<R>(query, qo).catch(this.classify),
+          streamQuery: (query, chunkSize, qo) => connection.streamQuery(query, chunkSize, qo),
+        };
+        inner.set(wrapped, connection);
+        return wrapped;
       },
-      releaseConnection: async (connection: DatabaseConnection) => {
+      releaseConnection: async (connection, o) => {
         this.active--;
-        await driver.releaseConnection(connection);
+        await driver.releaseConnection(real(connection), o);
       },
-      beginTransaction: (c, s) => driver.beginTransaction(c, s),
-      commitTransaction: (c) => driver.commitTransaction(c),
-      rollbackTransaction: (c) => driver.rollbackTransaction(c),
-      destroy: () => driver.destroy(),
+      beginTransaction: (c, s) => driver.beginTransaction(real(c), s).catch(this.classify),
+      commitTransaction: (c) => driver.commitTransaction(real(c)).catch(this.classify),
+      rollbackTransaction: (c) => driver.rollbackTransaction(real(c)).catch(this.classify),
+      destroy: (o) => driver.destroy(o),
     };
   }
 }

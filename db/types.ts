@@ -206,10 +206,15 @@ export interface ImportBatchTable {
   checked_at: Timestamp | null;
   notes_cipher: string | null;
   failure: ColumnType<unknown, string | null | undefined, string | null>;
+  /** When the officer pressed 确认导入: the deadline is judged by it, however late the job runs. */
+  confirmed_at: Date | null;
 }
 
-/** checking → previewed → committing → committed; a refused commit goes back to previewed with its failure. */
-export type ImportStatus = "checking" | "previewed" | "committing" | "committed";
+/**
+ * checking → previewed → committing → committed; a refused commit goes back to previewed with its
+ * failure; a check or commit that could not be done at all ends as failed, with the reason.
+ */
+export type ImportStatus = "checking" | "previewed" | "committing" | "committed" | "failed";
 
 export type StudioStatus = "draft" | "submitted" | "returned" | "county_reviewed" | "rejected" | "accredited" | "active" | "suspended" | "revoked";
 export type FocusSector = "advanced_manufacturing" | "modern_services" | "strategic_emerging" | "other";
@@ -478,7 +483,8 @@ export interface NotificationPreferenceTable {
   sms: SmsMode;
 }
 
-export type SmsStatus = "queued" | "held" | "sent" | "failed";
+/** sending: handed to the provider, outcome not yet recorded (a crash there is reconciled, not resent). */
+export type SmsStatus = "queued" | "held" | "sending" | "sent" | "failed";
 
 export interface SmsMessageTable {
   id: Generated<number>;
@@ -496,6 +502,8 @@ export interface SmsMessageTable {
   error: string | null;
   created_at: CreatedAt;
   sent_at: Date | null;
+  /** The job that sends it: its retry after a crash finds this row instead of sending again. */
+  job_id: number | null;
 }
 
 export interface JobTable {
@@ -549,6 +557,8 @@ export interface VoteCodeTable {
   attempts: ColumnType<number, number | undefined, number>;
   /** What the code proves the number for: a ballot, or a real-name objection. */
   purpose: ColumnType<CodePurpose, CodePurpose | undefined, CodePurpose>;
+  /** The SMS that carried it: a code whose SMS failed is not charged against the number's limits. */
+  sms_id: number | null;
 }
 
 export type CodePurpose = "vote" | "objection";

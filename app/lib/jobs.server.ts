@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { sql } from "kysely";
-import type { DB, Tx } from "~db";
+import { DatabaseUnavailableError, unavailability, type DB, type Tx } from "~db";
 
 /**
  * A job queue on the application's own PostgreSQL: jobs are rows, claimed with FOR UPDATE SKIP
@@ -18,10 +18,20 @@ export interface Job {
   max_attempts: number;
 }
 
-export type JobHandler = (db: DB, job: Job) => Promise<void>;
+/**
+ * Runs one job. `gaveUp`, if given, is told when the job will not be tried again (its attempts are
+ * spent, by errors or by processes that died running it), so the record it works on never stays
+ * "in progress" for ever.
+ */
+export type JobHandler = ((db: DB, job: Job) => Promise<void>) & { gaveUp?: (db: DB, job: Job, error: string) => Promise<void> };
 
-/** How long a claimed job is its worker's: a worker that died lets go of it after this. */
-const LEASE_MS = 5 * 60_000;
+/**
+ * How long a claimed job is its worker's without news: the worker renews the lease every
+ * HEARTBEAT_MS while it holds the job, so a job of any length stays its own, and a process that
+ * died lets go of its jobs within LEASE_MS (another process takes them over).
+ */
+export const LEASE_MS = 30_000;
+const HEARTBEAT_MS = 10_000;
 
 export async function enqueue(
   db: DB | Tx,
@@ -64,6 +74,7 @@ async function claim(db: DB, worker: string, limit: number, now: Date): Promise<
       .where("failed_at", "is", null)
       .where("run_at", "<=", now)
       .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now)]))
+      .where((eb) => eb("attempts", "<", eb.ref("max_attempts")))
       .orderBy("run_at")
       .limit(limit)
       .forUpdate()
@@ -84,6 +95,53 @@ async function claim(db: DB, worker: string, limit: number, now: Date): Promise<
   });
 }
 
+/** The database was unreachable, too slow or full: worth trying again later, unlike an error in the work itself. */
+export function databaseAway(error: unknown): boolean {
+  return (error instanceof Response && error.status === 503) || error instanceof DatabaseUnavailableError || unavailability(error) !== null;
+}
+
+/** A thrown value as a line for the job's record (a 503 response from the database layer included). */
+function describe(error: unknown): string {
+  if (error instanceof Response) return `数据库暂时不可用（${error.status}）`;
+  return String((error as Error)?.message ?? error).slice(0, 500);
+}
+
+/**
+ * Jobs whose worker died during their last attempt: nobody will run them again, so they are
+ * failed (and their handler told) instead of staying claimed for ever.
+ */
+async function failAbandoned(db: DB, handlers: Record<string, JobHandler>, now: Date): Promise<void> {
+  const abandoned = await db
+    .updateTable("job")
+    .set({ failed_at: now, locked_until: null, last_error: "执行该任务的进程中断，重试次数已用完" })
+    .where("done_at", "is", null)
+    .where("failed_at", "is", null)
+    .where("locked_until", "<", now)
+    .where((eb) => eb("attempts", ">=", eb.ref("max_attempts")))
+    .returning(["id", "kind", "payload", "attempts", "max_attempts", "last_error"])
+    .execute();
+  for (const job of abandoned) await handlers[job.kind]?.gaveUp?.(db, { ...job, id: Number(job.id) }, job.last_error ?? "");
+}
+
+/**
+ * Keeps the leases of the jobs a worker holds alive until `stop` is called. A renewal that fails
+ * (the database restarting) is tried again at the next beat; the lease is long enough for several.
+ */
+function heartbeat(db: DB, worker: string, ids: number[], offsetMs: number): () => void {
+  const timer = setInterval(() => {
+    db.updateTable("job")
+      .set({ locked_until: new Date(Date.now() + offsetMs + LEASE_MS) })
+      .where("id", "in", ids)
+      .where("locked_by", "=", worker)
+      .where("done_at", "is", null)
+      .where("failed_at", "is", null)
+      .execute()
+      .catch((error) => console.error(`后台任务续租失败：${describe(error)}`));
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /**
  * Runs what is due now, once: claims a batch, runs each job, records the outcome. Returns how
  * many jobs ran. A handler that throws is retried later; past its attempts the job is failed.
@@ -91,27 +149,40 @@ async function claim(db: DB, worker: string, limit: number, now: Date): Promise<
 export async function runDueJobs(db: DB, handlers: Record<string, JobHandler>, options: { worker?: string; limit?: number; now?: Date } = {}): Promise<number> {
   const worker = options.worker ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const now = options.now ?? new Date();
+  await failAbandoned(db, handlers, now);
   const jobs = await claim(db, worker, options.limit ?? 20, now);
-  for (const job of jobs) {
-    const handler = handlers[job.kind];
-    try {
-      if (!handler) throw new Error(`没有处理 ${job.kind} 的程序`);
-      await handler(db, job);
-      await db.updateTable("job").set({ done_at: new Date(), locked_until: null, last_error: null }).where("id", "=", job.id).execute();
-    } catch (error) {
-      const message = String((error as Error).message ?? error).slice(0, 500);
-      const last = job.attempts >= job.max_attempts;
-      await db
-        .updateTable("job")
-        .set({
-          locked_until: null,
-          last_error: message,
-          failed_at: last ? new Date() : null,
-          run_at: new Date(now.getTime() + backoffMs(job.attempts)),
-        })
-        .where("id", "=", job.id)
-        .execute();
+  if (!jobs.length) return 0;
+  const stopBeating = heartbeat(
+    db,
+    worker,
+    jobs.map((j) => j.id),
+    now.getTime() - Date.now(),
+  );
+  try {
+    for (const job of jobs) {
+      const handler = handlers[job.kind];
+      try {
+        if (!handler) throw new Error(`没有处理 ${job.kind} 的程序`);
+        await handler(db, job);
+        await db.updateTable("job").set({ done_at: new Date(), locked_until: null, last_error: null }).where("id", "=", job.id).execute();
+      } catch (error) {
+        const message = describe(error);
+        const last = job.attempts >= job.max_attempts;
+        await db
+          .updateTable("job")
+          .set({
+            locked_until: null,
+            last_error: message,
+            failed_at: last ? new Date() : null,
+            run_at: new Date(now.getTime() + backoffMs(job.attempts)),
+          })
+          .where("id", "=", job.id)
+          .execute();
+        if (last) await handler?.gaveUp?.(db, job, message);
+      }
     }
+  } finally {
+    stopBeating();
   }
   return jobs.length;
 }

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
-import { getDb } from "~/db.server";
+import { getLongWorkDb } from "~/db.server";
 import { idParam, notFound, xlsxResponse } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
@@ -16,7 +16,7 @@ import { fullExportSchema } from "~/modules/people/schema.server";
  */
 async function workbook(request: Request, campaignId: string | undefined, full?: { reason: string }) {
   const user = await requirePermission(request, "campaign.read");
-  const db = getDb();
+  const db = getLongWorkDb();
   const campaign = await findCampaign(db, idParam(campaignId));
   if (!campaign) throw notFound("评选活动不存在");
   if (full && !canRevealPersonalData(user)) throw json({ error: "只有市总工会可以导出完整号码" }, { status: 403 });

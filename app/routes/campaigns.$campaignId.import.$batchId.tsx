@@ -66,7 +66,7 @@ export default function ImportPreview() {
         </p>
       ) : (
         <p className="lead">
-          共 {counts.all} 行：{valid} 行可以导入，{invalid} 行有错误
+          {batch.status === "failed" ? "这批数据没有导入。" : null}共 {counts.all} 行：{valid} 行可以导入，{invalid} 行有错误
           {invalid ? "（有错误的行不会导入，请在表格中改正后重新上传）" : ""}
           {incomplete ? `；其中 ${incomplete} 人导入后为“待补全”` : ""}。
         </p>
@@ -105,7 +105,7 @@ export default function ImportPreview() {
             cell: (r) =>
               r.valid ? (
                 <>
-                  <span className="badge ok">{batch.status === "committed" ? "已导入" : (r.note ?? "核对中")}</span>
+                  <span className="badge ok">{batch.status === "committed" ? "已导入" : (r.note ?? (batch.status === "failed" ? "未核对" : "核对中"))}</span>
                   {r.storyFrom ? <p className="hint">事迹材料：{r.storyFrom}</p> : null}
                   {r.missing.length ? <p className="warnings">待补全：缺少{r.missing.join("、")}</p> : null}
                   {r.warnings.length ? (

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
-import { getDb } from "~/db.server";
+import { getLongWorkDb } from "~/db.server";
 import { xlsxResponse } from "~/lib/http.server";
 import { dashboardYears, loadDashboard } from "~/modules/dashboard/dashboard.server";
 import { dashboardWorkbook } from "~/modules/dashboard/export.server";
@@ -9,7 +9,7 @@ import { yearParam } from "~/lib/time";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "dashboard.read");
-  const db = getDb();
+  const db = getLongWorkDb();
   const url = new URL(request.url);
   const year = (name: string) => {
     const raw = url.searchParams.get(name);

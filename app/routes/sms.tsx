@@ -11,7 +11,7 @@ import { smsLog } from "~/modules/notifications/inbox.server";
 
 export const meta: MetaFunction = () => [{ title: "短信记录 · 匠心" }];
 
-const STATUS_LABELS = { queued: "待发送", held: "暂缓", sent: "已发送", failed: "发送失败" } as const;
+const STATUS_LABELS = { queued: "待发送", held: "暂缓", sending: "发送中", sent: "已发送", failed: "发送失败" } as const;
 const DRIVER_LABELS: Record<string, string> = { outbox: "发件箱（未接短信平台）", aliyun: "阿里云短信" };
 
 /** The city's log of every text message: masked numbers, what was said, how it went. */

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
-import { getDb } from "~/db.server";
+import { getLongWorkDb } from "~/db.server";
 import { xlsxResponse } from "~/lib/http.server";
 import { exportApplications } from "~/modules/subsidies/subsidies.server";
 import { yearParam } from "~/lib/time";
@@ -9,6 +9,6 @@ import { yearParam } from "~/lib/time";
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "subsidy.policy");
   const year = yearParam(new URL(request.url).searchParams.get("year"));
-  const body = await exportApplications(getDb(), year);
+  const body = await exportApplications(getLongWorkDb(), year);
   return xlsxResponse(request, body, `subsidies-${year}.xlsx`, `${year}年学历提升补助明细.xlsx`);
 }

@@ -1,10 +1,11 @@
 import ExcelJS from "exceljs";
+import { ZodError } from "zod";
 import { sql } from "kysely";
 import type { DB, Tx } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
-import { enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
+import { databaseAway, enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
 import { clearProgress, progressOf, progressReporter } from "~/lib/progress.server";
 import { todayInTaizhou } from "~/lib/time";
 import { nominationCode } from "~/modules/campaigns/stages";
@@ -643,7 +644,8 @@ export async function requestCommit(db: DB, actor: SessionUser, campaign: Campai
   return db.transaction().execute(async (tx) => {
     const moved = await tx
       .updateTable("import_batch")
-      .set({ status: "committing", failure: null })
+      // The press is what the deadline judges: a job that runs late (a crash past midnight) still writes it.
+      .set({ status: "committing", failure: null, confirmed_at: new Date() })
       .where("id", "=", batchId)
       .where("status", "=", "previewed")
       .executeTakeFirst();
@@ -665,8 +667,47 @@ async function jobBatch(db: DB, job: Job, status: "checking" | "committing") {
   return campaign ? { batch, actor, campaign } : null;
 }
 
+/**
+ * A job that cannot finish — bad data the check did not foresee, or its attempts spent on a
+ * database that stayed away — ends the batch as failed with the reason, never "checking" for ever.
+ * A database that is only away for now is left to the queue's retry.
+ */
+function failsBatch(status: "checking" | "committing", what: string): JobHandler["gaveUp"] {
+  return async (db, job, error) => {
+    const { batchId } = job.payload as ImportJobPayload;
+    const failure: CommitFailure = {
+      ok: false,
+      status: 409,
+      message: `${what}没有完成：${error}。本次未写入任何数据，请改正表格后重新上传；如一再出现，请联系市总工会。`,
+    };
+    await db
+      .updateTable("import_batch")
+      .set({ status: "failed", failure: JSON.stringify(failure) })
+      .where("id", "=", batchId)
+      .where("status", "=", status)
+      .execute();
+    await clearProgress(db, progressKey(batchId));
+  };
+}
+
+/** Runs an import job's work; an error that is not the database being away fails the batch at once (retrying bad data changes nothing). */
+function importJob(status: "checking" | "committing", what: string, work: (db: DB, job: Job) => Promise<void>): JobHandler {
+  const gaveUp = failsBatch(status, what)!;
+  const run = async (db: DB, job: Job) => {
+    try {
+      await work(db, job);
+    } catch (error) {
+      if (databaseAway(error)) throw error;
+      console.error(`${what}出错：`, error);
+      const reason = error instanceof ZodError ? error.issues.map((i) => i.message).join("；") : error instanceof Error ? error.message : String(error);
+      await gaveUp(db, job, reason.slice(0, 300));
+    }
+  };
+  return Object.assign(run, { gaveUp });
+}
+
 /** The check after an upload: the dry run's findings are kept with the batch, so the preview is read, not redone. */
-async function checkImportJob(db: DB, job: Job): Promise<void> {
+async function checkImport(db: DB, job: Job): Promise<void> {
   const found = await jobBatch(db, job, "checking");
   if (!found) return;
   const { batch, actor, campaign } = found;
@@ -689,13 +730,17 @@ async function checkImportJob(db: DB, job: Job): Promise<void> {
   await clearProgress(db, key);
 }
 
-/** The commit itself; refused (a row no longer fits, the deadline passed) it goes back to the preview with the reason. */
-async function commitImportJob(db: DB, job: Job): Promise<void> {
+/**
+ * The commit itself; refused (a row no longer fits, the deadline passed) it goes back to the
+ * preview with the reason. The deadline is judged on the day the officer confirmed.
+ */
+async function commitImportBatch(db: DB, job: Job): Promise<void> {
   const found = await jobBatch(db, job, "committing");
   if (!found) return;
   const { batch, actor, campaign } = found;
   const key = progressKey(batch.id);
-  const result = await commitImport(db, actor, campaign, batch.id, todayInTaizhou(), progressReporter(db, key, batch.row_count));
+  const today = todayInTaizhou(batch.confirmed_at ?? new Date());
+  const result = await commitImport(db, actor, campaign, batch.id, today, progressReporter(db, key, batch.row_count));
   if (!result.ok) {
     await db
       .updateTable("import_batch")
@@ -708,7 +753,10 @@ async function commitImportJob(db: DB, job: Job): Promise<void> {
 }
 
 /** The job queue's handlers for imports (see backgroundTick). */
-export const IMPORT_JOBS = { "import.check": checkImportJob, "import.commit": commitImportJob } satisfies Record<string, JobHandler>;
+export const IMPORT_JOBS = {
+  "import.check": importJob("checking", "逐行核对", checkImport),
+  "import.commit": importJob("committing", "导入", commitImportBatch),
+} satisfies Record<string, JobHandler>;
 
 /**
  * The 汇总表 a user may take away: a county officer their own unit's, the city all or one unit;

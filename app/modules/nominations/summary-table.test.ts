@@ -614,3 +614,72 @@ describe("a county's 汇总表 as counties fill it in", () => {
     expect(count).toHaveLength(2);
   });
 });
+
+describe("an import job after a fault", () => {
+  it("writes a batch confirmed before the deadline even when the job runs after it (a crash past midnight)", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = await campaignNumbered(62);
+    const target = await wenlingTarget();
+    const batchId = await createImportBatch(
+      t.db,
+      officer,
+      campaign,
+      target.nominatingUnitId,
+      "温岭.xlsx",
+      await parseSummaryTable(await xlsx([row()]), target),
+    );
+    await runDueJobs(t.db, IMPORT_JOBS);
+    // Pressed at 23:50 on the last day (Taizhou time); the job only gets to it after midnight.
+    expect(await requestCommit(t.db, officer, campaign, batchId, "2018-03-31")).toEqual({ ok: true });
+    await t.db
+      .updateTable("import_batch")
+      .set({ confirmed_at: new Date("2018-03-31T15:50:00Z") })
+      .where("id", "=", batchId)
+      .execute();
+    await runDueJobs(t.db, IMPORT_JOBS);
+    const batch = previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {});
+    expect(batch.batch).toMatchObject({ status: "committed", failure: null, summary: { created: 1 } });
+    expect(await t.db.selectFrom("nomination").select("id").where("campaign_id", "=", campaign.id).execute()).toHaveLength(1);
+  });
+
+  it("ends a check that throws on bad data as failed, with the reason the officer sees, at once", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = (await findCampaign(t.db, (await makeCampaign(t.db, { number: 63 })).id))!;
+    const target = await wenlingTarget();
+    const table = await parseSummaryTable(await xlsx([row()]), target);
+    // A value the reading let through but the write refuses (a 事迹材料 over 3,000 characters).
+    table.rows[0].form!.story = "扎根车间".repeat(900);
+    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", table);
+    await runDueJobs(t.db, IMPORT_JOBS);
+    const batch = previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {});
+    expect(batch.batch).toMatchObject({ status: "failed", progress: null });
+    expect((batch.batch.failure as { message: string }).message).toMatch(/^逐行核对没有完成：.*本次未写入任何数据/);
+    const job = await t.db.selectFrom("job").select(["done_at", "failed_at"]).where("kind", "=", "import.check").executeTakeFirstOrThrow();
+    expect(job.done_at).not.toBeNull();
+    expect(await t.db.selectFrom("nomination").select("id").where("campaign_id", "=", campaign.id).execute()).toEqual([]);
+  });
+
+  it("ends a batch whose job's attempts were all spent by processes that died as failed", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = (await findCampaign(t.db, (await makeCampaign(t.db, { number: 64 })).id))!;
+    const target = await wenlingTarget();
+    const batchId = await createImportBatch(
+      t.db,
+      officer,
+      campaign,
+      target.nominatingUnitId,
+      "温岭.xlsx",
+      await parseSummaryTable(await xlsx([row()]), target),
+    );
+    // Three processes each claimed the check and died holding it; the last lease has run out.
+    await t.db
+      .updateTable("job")
+      .set({ attempts: 3, locked_by: "dead", locked_until: new Date(Date.now() - 1000) })
+      .where("kind", "=", "import.check")
+      .execute();
+    expect(await runDueJobs(t.db, IMPORT_JOBS)).toBe(0);
+    const batch = previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {});
+    expect(batch.batch.status).toBe("failed");
+    expect((batch.batch.failure as { message: string }).message).toContain("进程中断");
+  });
+});

@@ -13,7 +13,7 @@ import { addMilestone, reviewMilestone } from "~/modules/studios/milestones.serv
 import { createStudio, takeStudioStep } from "~/modules/studios/studios.server";
 import { gradeStudio, saveCriteria } from "~/modules/studios/evaluation.server";
 import type { SessionUser } from "~/auth/roles";
-import { enqueue, runDueJobs } from "~/lib/jobs.server";
+import { enqueue, LEASE_MS, runDueJobs } from "~/lib/jobs.server";
 import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
 import { listMessages, markAllRead, markRead, setSmsPreferences, todoPage, todosFor, unreadCount, workCounts } from "~/modules/notifications/inbox.server";
 import { digestJob, fanOut, remindersJob, sendSmsJob } from "~/modules/notifications/notify.server";
@@ -339,6 +339,26 @@ describe("the job queue", () => {
     // A keyed job exists once, however many processes plan it.
     await Promise.all([enqueue(t.db, "digest", {}, { uniqueKey: "digest:2026-06-02" }), enqueue(t.db, "digest", {}, { uniqueKey: "digest:2026-06-02" })]);
     expect(await t.db.selectFrom("job").select("id").where("unique_key", "=", "digest:2026-06-02").execute()).toHaveLength(1);
+  });
+
+  it("lets another process take over a dead worker's job within half a minute, not five", async () => {
+    const kind = `lease-${Date.now()}`;
+    await enqueue(t.db, kind, {});
+    const now = Date.now();
+    // The first worker claims it and dies (its handler never finishes; nothing renews the lease).
+    const held = runDueJobs(t.db, { [kind]: () => new Promise<void>(() => {}) }, { worker: "dead", now: new Date(now) });
+    await expect.poll(async () => (await t.db.selectFrom("job").select("locked_by").where("kind", "=", kind).executeTakeFirstOrThrow()).locked_by).toBe("dead");
+    void held;
+    const ran: string[] = [];
+    const alive = { [kind]: async () => void ran.push("alive") };
+    await runDueJobs(t.db, alive, { worker: "alive", now: new Date(now + 20_000) });
+    expect(ran).toEqual([]);
+    await runDueJobs(t.db, alive, { worker: "alive", now: new Date(now + LEASE_MS + 1_000) });
+    expect(LEASE_MS).toBeLessThanOrEqual(30_000);
+    expect(ran).toEqual(["alive"]);
+    const job = await t.db.selectFrom("job").select(["attempts", "done_at"]).where("kind", "=", kind).executeTakeFirstOrThrow();
+    expect(job.attempts).toBe(2);
+    expect(job.done_at).not.toBeNull();
   });
 });
 
