@@ -71,6 +71,8 @@ export default function handleRequest(request: Request, responseStatusCode: numb
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           applySecurityHeaders(responseHeaders, nonce);
+          // The database was away (see db.server): the page says so, and when to try again.
+          if (responseStatusCode === 503) responseHeaders.set("Retry-After", "5");
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },

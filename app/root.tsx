@@ -64,6 +64,7 @@ const ERROR_TEXT: Record<number, { title: string; text: string }> = {
   404: { title: "页面不存在", text: "您访问的页面或记录不存在，可能已被删除或链接有误。" },
   405: { title: "不支持的操作", text: "此页面不接受该操作。" },
   429: { title: "操作过于频繁", text: "请稍后再试。" },
+  503: { title: "系统暂时无法服务", text: "数据库暂时无法访问，请稍后重试。已保存的内容不受影响。" },
 };
 
 export function ErrorBoundary() {

@@ -263,3 +263,53 @@ export function closeOnSignals(db: Kysely<any>, graceMs = 10_000): void {
 export async function pingDatabase(db: Kysely<any>): Promise<void> {
   await sql`select 1`.execute(db);
 }
+
+let healthPool: pg.Pool | undefined;
+
+/** Below this much free space the embedded engine's disk counts as full: a write may fail half-way through a page. */
+const DISK_RESERVE_BYTES = 32 * 1024 * 1024;
+
+export type Health = { ok: true } | { ok: false; db: "unreachable" | "timeout" | "disk_full"; detail: string };
+
+/**
+ * Whether the database answers within `timeoutMs`. On PostgreSQL the check has a connection of its
+ * own (a pool of one, outside the pages' pool), so it never waits behind a full pool and says what
+ * the database says, not what the app's queue says. On the embedded engine it also checks the
+ * free space of the data directory: a full disk is reported before writes fail.
+ */
+export async function checkHealth(db: Kysely<any>, timeoutMs = env().healthTimeoutMs): Promise<Health> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Health>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, db: "timeout", detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+  });
+  const check = async (): Promise<Health> => {
+    const databaseUrl = env().databaseUrl;
+    if (databaseUrl) {
+      if (!healthPool) {
+        healthPool = new pg.Pool({
+          connectionString: databaseUrl,
+          max: 1,
+          connectionTimeoutMillis: timeoutMs,
+          statement_timeout: timeoutMs,
+          idleTimeoutMillis: 60_000,
+        });
+        // A dropped connection is what this check reports, not a reason to stop.
+        healthPool.on("error", () => {});
+      }
+      await healthPool.query("select 1");
+      return { ok: true };
+    }
+    const dir = pgliteDir();
+    if (!dir.startsWith("memory://")) {
+      const disk = await fs.promises.statfs(dir);
+      if (disk.bavail * disk.bsize < DISK_RESERVE_BYTES) return { ok: false, db: "disk_full", detail: `${disk.bavail * disk.bsize} bytes free in ${dir}` };
+    }
+    await pingDatabase(db);
+    return { ok: true };
+  };
+  try {
+    return await Promise.race([check().catch((error: Error): Health => ({ ok: false, db: "unreachable", detail: error.message })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { alias: { "~db": path.join(root, "db"), "~": path.join(root, "app") } },
   test: {
     include: ["app/**/*.test.{ts,tsx}", "db/**/*.test.ts", "seeds/**/*.test.ts", "test/**/*.test.{ts,tsx}"],
-    exclude: ["test/browser/**", "node_modules/**"],
+    exclude: ["test/browser/**", "test/faults/**", "node_modules/**"],
     setupFiles: ["test/setup.ts"],
     environment: "node",
     // Each file gets a database of its own; PGlite start-up dominates, not CPU.

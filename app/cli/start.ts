@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import cluster from "node:cluster";
 import fs from "node:fs";
 import path from "node:path";
@@ -68,45 +68,49 @@ try {
   await db.destroy();
 }
 
-const processes = env().webConcurrency;
-if (processes === 1) {
-  const child = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [serverBuild], {
-    stdio: "inherit",
-    env: process.env,
-  });
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.on(signal, () => child.kill(signal));
-  }
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
-} else {
-  serveInProcesses(processes);
-}
+serveInProcesses(env().webConcurrency);
 
 /**
- * WEB_CONCURRENCY > 1: this process stays the primary and forks that many remix-serve workers with
- * node:cluster, which share the one port (the primary accepts and hands connections round). Each
- * worker has its own database pool; everything shared — sessions, throttles, the job queue, vote
- * limits, the dashboard's remembered figures (keyed on PostgreSQL's snapshot) — lives in the database.
- * A worker that dies is replaced; SIGTERM/SIGINT is passed on to every worker, each finishes its
- * requests in flight, and the primary exits when the last has gone.
+ * This process stays the primary and forks the remix-serve processes (WEB_CONCURRENCY, one by
+ * default) with node:cluster, which share the one port (the primary accepts and hands connections
+ * round). One process is supervised like several: if it dies (a bug, memory), another is started,
+ * so the site never stays down; a process that dies within seconds of starting again and again is
+ * restarted after a growing pause (up to 30 s), not in a tight loop. Each process has its own
+ * database pool; everything shared — sessions, throttles, the job queue, vote limits, the
+ * dashboard's remembered figures (keyed on PostgreSQL's snapshot) — lives in the database.
+ * SIGTERM/SIGINT is passed on to every process, each finishes its requests in flight, and the
+ * primary exits when the last has gone.
  */
 function serveInProcesses(count: number) {
   cluster.setupPrimary({ exec: path.join(root, "node_modules", "@remix-run", "serve", "dist", "cli.js"), args: [serverBuild] });
   let stopping = false;
-  for (let i = 0; i < count; i++) cluster.fork();
+  const started = new Map<number, number>();
+  let quickDeaths = 0;
+  const fork = () => {
+    if (stopping) return;
+    const worker = cluster.fork();
+    started.set(worker.id, Date.now());
+  };
+  for (let i = 0; i < count; i++) fork();
   cluster.on("exit", (worker, code, signal) => {
+    const lived = Date.now() - (started.get(worker.id) ?? 0);
+    started.delete(worker.id);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    console.error(`server process ${worker.process.pid} ended (${signal ?? code}); starting another`);
-    cluster.fork();
+    quickDeaths = lived < 10_000 ? quickDeaths + 1 : 0;
+    const pause = quickDeaths ? Math.min(30_000, 500 * 2 ** (quickDeaths - 1)) : 0;
+    console.error(`server process ${worker.process.pid} ended (${signal ?? code}); starting another${pause ? ` in ${pause / 1000} s` : ""}`);
+    setTimeout(fork, pause);
   });
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
       stopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+      const workers = Object.values(cluster.workers ?? {});
+      if (!workers.length) process.exit(0);
+      for (const worker of workers) worker?.process.kill(signal);
     });
   }
-  console.log(`${count} server processes`);
+  if (count > 1) console.log(`${count} server processes`);
 }
