@@ -502,7 +502,7 @@ export interface SmsMessageTable {
   error: string | null;
   created_at: CreatedAt;
   sent_at: Date | null;
-  /** The job that sends it: its retry after a crash finds this row instead of sending again. */
+  /** The job that sends it: its retry after a crash finds the row left sending and reconciles it instead of sending again. */
   job_id: number | null;
 }
 

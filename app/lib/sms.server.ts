@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { env, type Env } from "~db/env";
+import { todayInTaizhou } from "~/lib/time";
 
 /**
  * One way out for text messages. The default driver is the outbox: the message stays in the
@@ -16,13 +17,23 @@ export interface SmsRequest {
   params: Record<string, string>;
   /** The text as it reads, for the log and the outbox. */
   text: string;
+  /** Our id for the message, which the provider keeps with it (Aliyun's OutId): how a send is found again after a crash. */
+  outId?: string;
 }
 
 export type SmsResult = { ok: true; providerId: string | null } | { ok: false; error: string; retry: boolean };
 
+/** What the provider knows of a message we may have sent: accepted, refused, never received, or it cannot say now. */
+export type SmsOutcome = "sent" | "failed" | "absent" | "unknown";
+
 export interface SmsGateway {
   readonly driver: string;
   send(request: SmsRequest): Promise<SmsResult>;
+  /**
+   * Asks the provider whether the message with this OutId, sent to `phone` on `sentAt`'s day, reached
+   * it. Used when a process died between calling the provider and recording the answer.
+   */
+  confirm(request: { phone: string; outId: string; sentAt: Date }): Promise<SmsOutcome>;
 }
 
 class OutboxGateway implements SmsGateway {
@@ -30,6 +41,11 @@ class OutboxGateway implements SmsGateway {
   async send(request: SmsRequest): Promise<SmsResult> {
     if (!env().production) console.log(`[短信·发件箱] ${request.phone.slice(0, 3)}****${request.phone.slice(-4)}：${request.text}`);
     return { ok: true, providerId: null };
+  }
+
+  /** The outbox is the delivery: a message it was handed is in the platform's SMS log. */
+  async confirm(): Promise<SmsOutcome> {
+    return "sent";
   }
 }
 
@@ -55,32 +71,40 @@ class AliyunGateway implements SmsGateway {
   readonly driver = "aliyun";
   constructor(private readonly settings: Extract<Env["sms"], { driver: "aliyun" }>) {}
 
-  async send(request: SmsRequest): Promise<SmsResult> {
-    const code = this.settings.templates[request.template];
-    if (!code) return { ok: false, error: `没有为“${request.template}”配置短信模板`, retry: false };
+  /** One signed call of the provider's API. */
+  private call(action: string, fields: Record<string, string>): Promise<Response> {
     const params: Record<string, string> = {
       AccessKeyId: this.settings.accessKeyId,
-      Action: "SendSms",
+      Action: action,
       Format: "JSON",
-      PhoneNumbers: request.phone,
       RegionId: "cn-hangzhou",
-      SignName: this.settings.signName,
       SignatureMethod: "HMAC-SHA1",
       SignatureNonce: crypto.randomUUID(),
       SignatureVersion: "1.0",
-      TemplateCode: code,
-      TemplateParam: JSON.stringify(request.params),
       Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
       Version: "2017-05-25",
+      ...fields,
     };
     params.Signature = aliyunSignature("POST", params, this.settings.accessKeySecret);
+    return fetch(this.settings.endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params).toString(),
+      signal: AbortSignal.timeout(10_000),
+    });
+  }
+
+  async send(request: SmsRequest): Promise<SmsResult> {
+    const code = this.settings.templates[request.template];
+    if (!code) return { ok: false, error: `没有为“${request.template}”配置短信模板`, retry: false };
     let response: Response;
     try {
-      response = await fetch(this.settings.endpoint, {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams(params).toString(),
-        signal: AbortSignal.timeout(10_000),
+      response = await this.call("SendSms", {
+        PhoneNumbers: request.phone,
+        SignName: this.settings.signName,
+        TemplateCode: code,
+        TemplateParam: JSON.stringify(request.params),
+        ...(request.outId ? { OutId: request.outId } : {}),
       });
     } catch (error) {
       return { ok: false, error: `短信平台无法连接：${(error as Error).message}`, retry: true };
@@ -90,6 +114,25 @@ class AliyunGateway implements SmsGateway {
     // Throttled or a server error: worth trying again; a refused template or number is not.
     const retry = response.status >= 500 || body.Code === "Throttling" || body.Code === "isv.BUSINESS_LIMIT_CONTROL";
     return { ok: false, error: `${body.Code ?? response.status}：${body.Message ?? "短信平台拒绝发送"}`, retry };
+  }
+
+  /** QuerySendDetails for the number and day, and the message among them that carries our OutId. */
+  async confirm(request: { phone: string; outId: string; sentAt: Date }): Promise<SmsOutcome> {
+    try {
+      const response = await this.call("QuerySendDetails", {
+        PhoneNumber: request.phone,
+        SendDate: todayInTaizhou(request.sentAt).replaceAll("-", ""),
+        PageSize: "50",
+        CurrentPage: "1",
+      });
+      const body = (await response.json()) as { Code?: string; SmsSendDetailDTOs?: { SmsSendDetailDTO?: Array<{ OutId?: string; SendStatus?: number }> } };
+      if (!response.ok || body.Code !== "OK") return "unknown";
+      const found = body.SmsSendDetailDTOs?.SmsSendDetailDTO?.find((d) => d.OutId === request.outId);
+      // SendStatus: 1 waiting for the handset's receipt, 2 failed, 3 delivered.
+      return !found ? "absent" : found.SendStatus === 2 ? "failed" : "sent";
+    } catch {
+      return "unknown";
+    }
   }
 }
 

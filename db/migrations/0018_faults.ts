@@ -13,7 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     `alter table sms_message drop constraint sms_message_status_check`,
     `alter table sms_message add constraint sms_message_status_check check (status in ('queued', 'held', 'sending', 'sent', 'failed'))`,
     `alter table sms_message add column job_id bigint`,
-    `create unique index sms_message_job_idx on sms_message (job_id) where job_id is not null`,
+    `create index sms_message_job_idx on sms_message (job_id) where job_id is not null`,
     `create index sms_message_pending_idx on sms_message (created_at) where status in ('queued', 'sending')`,
     `alter table vote_code add column sms_id bigint`,
   ]) {

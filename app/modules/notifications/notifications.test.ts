@@ -506,7 +506,22 @@ describe("the daily digest", () => {
     expect(await t.db.selectFrom("sms_message").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
     // At 08:30 Taizhou time, when the day's digest job is due.
     const morning = () => new Date(startOfDay(todayInTaizhou()).getTime() + 8.5 * 3_600_000);
-    await digestJob(smsGateway({ driver: "outbox" }), morning)(t.db, { id: 0, kind: "sms.digest", payload: {}, attempts: 1, max_attempts: 1 });
+    // The digest plans one send per recipient; run again (a process died half-way), it plans nobody's twice.
+    await digestJob(morning)(t.db, { id: 0, kind: "sms.digest", payload: {}, attempts: 1, max_attempts: 1 });
+    await digestJob(morning)(t.db, { id: 0, kind: "sms.digest", payload: {}, attempts: 2, max_attempts: 2 });
+    const planned = await t.db
+      .selectFrom("job")
+      .select("unique_key")
+      .where("kind", "=", "sms.send")
+      .where("unique_key", "like", `digest:%:${user.id}`)
+      .execute();
+    expect(planned).toHaveLength(1);
+    const job = await t.db
+      .selectFrom("job")
+      .select(["id", "kind", "payload", "attempts", "max_attempts"])
+      .where("unique_key", "=", planned[0].unique_key)
+      .executeTakeFirstOrThrow();
+    await sendSmsJob(smsGateway({ driver: "outbox" }), morning)(t.db, { ...job, id: Number(job.id) });
     const sms = await t.db.selectFrom("sms_message").select(["text", "status", "driver"]).where("user_id", "=", user.id).execute();
     expect(sms).toEqual([{ text: "【匠心】您有 2 条新消息，请登录匠心平台查看", status: "sent", driver: "outbox" }]);
   });

@@ -248,9 +248,35 @@ interface SmsPayload {
   reason: string;
 }
 
-/** Sends one SMS job: preference, quiet hours and limits first; a failure the provider may get over is retried. */
+/**
+ * A message of this job that was being sent when its process died: the provider is asked whether it
+ * got it (our row id is the OutId it keeps), never simply sent it again. Returns true when the job
+ * is done (the message went out); false when it never reached the provider and may be sent now.
+ */
+async function reconcile(db: DB, gateway: SmsGateway, jobId: number): Promise<boolean> {
+  const rows = await db.selectFrom("sms_message").select(["id", "status", "phone_cipher", "created_at"]).where("job_id", "=", jobId).execute();
+  if (rows.some((r) => r.status === "sent")) return true;
+  for (const row of rows.filter((r) => r.status === "sending")) {
+    const outcome = await gateway.confirm({ phone: decrypt(row.phone_cipher), outId: String(row.id), sentAt: row.created_at });
+    if (outcome === "unknown") throw new Error("短信平台暂时无法确认上次发送的结果，稍后再查");
+    if (outcome === "sent") {
+      await db.updateTable("sms_message").set({ status: "sent", sent_at: new Date(), error: null }).where("id", "=", row.id).execute();
+      return true;
+    }
+    const error = outcome === "failed" ? "短信平台未能送达（发送时进程中断，事后查询得知）" : "短信平台未收到（发送时进程中断），已重新发送";
+    await db.updateTable("sms_message").set({ status: "failed", error }).where("id", "=", row.id).execute();
+  }
+  return false;
+}
+
+/**
+ * Sends one SMS job: preference, quiet hours and limits first; a failure the provider may get over is
+ * retried. The row is committed as "sending" before the provider is called, so a crash in between is
+ * reconciled by the job's next attempt (see reconcile): each message goes out at most once.
+ */
 export function sendSmsJob(gateway: SmsGateway, now: () => Date = () => new Date()): JobHandler {
   return async (db: DB, job: Job) => {
+    if (await reconcile(db, gateway, job.id)) return;
     const payload = job.payload as unknown as SmsPayload;
     if ((await smsPreference(db, payload.userId, payload.category)) !== "immediate") return;
     const person = await db
@@ -280,12 +306,13 @@ export function sendSmsJob(gateway: SmsGateway, now: () => Date = () => new Date
         template: payload.category,
         params: JSON.stringify(params),
         text,
-        status: "queued",
+        status: "sending",
         driver: gateway.driver,
+        job_id: job.id,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const result = await gateway.send({ phone: decrypt(person.phone_cipher), template: payload.category, params, text });
+    const result = await gateway.send({ phone: decrypt(person.phone_cipher), template: payload.category, params, text, outId: String(row.id) });
     await db
       .updateTable("sms_message")
       .set(result.ok ? { status: "sent", sent_at: now(), provider_id: result.providerId } : { status: "failed", error: result.error })
@@ -297,11 +324,14 @@ export function sendSmsJob(gateway: SmsGateway, now: () => Date = () => new Date
 
 /**
  * Those who chose a daily digest get one SMS each morning for the day's messages in those
- * categories. One job per day whatever the number of processes: its key is the date.
+ * categories. One job per day whatever the number of processes (its key is the date), which only
+ * plans one send job per recipient (keyed by the date and the user): a crash half-way through
+ * repeats nobody's and leaves nobody out.
  */
-export function digestJob(gateway: SmsGateway, now: () => Date = () => new Date()): JobHandler {
+export function digestJob(now: () => Date = () => new Date()): JobHandler {
   return async (db: DB) => {
     const since = new Date(now().getTime() - 86_400_000);
+    const today = todayInTaizhou(now());
     const rows = await db
       .selectFrom("notification_preference as p")
       .innerJoin("message as m", (join) => join.onRef("m.user_id", "=", "p.user_id").onRef("m.category", "=", "p.category"))
@@ -311,14 +341,45 @@ export function digestJob(gateway: SmsGateway, now: () => Date = () => new Date(
       .where("m.read_at", "is", null)
       .groupBy("p.user_id")
       .execute();
-    const send = sendSmsJob(gateway, now);
     for (const r of rows) {
-      const payload = { userId: r.user_id, category: "todo", text: `您有 ${r.n} 条新消息，请登录匠心平台查看`, subject: `${r.n}条新消息`, reason: "" };
-      // The digest itself is not held back by the user's per-category choice.
-      await send(db, { id: 0, kind: "sms.send", payload: { ...payload, category: "digest" }, attempts: 1, max_attempts: 1 });
+      // The digest itself is not held back by the user's per-category choice (nobody sets one for "digest").
+      const payload = { userId: r.user_id, category: "digest", text: `您有 ${r.n} 条新消息，请登录匠心平台查看`, subject: `${r.n}条新消息`, reason: "" };
+      await enqueue(db, "sms.send", payload, { uniqueKey: `digest:${today}:${r.user_id}` });
     }
   };
 }
+
+/**
+ * Messages left "queued" or "sending" by work that will not come back to them (its job is over, or
+ * a vote code's request died between the provider and the answer) are closed as failed after a
+ * while, with the reason, so the SMS log never shows a message pending for ever.
+ */
+export async function settleStaleSms(db: DB, now = new Date()): Promise<void> {
+  await db
+    .updateTable("sms_message")
+    .set({ status: "failed", error: "发送时进程中断，未能确认是否送达" })
+    .where("status", "in", ["queued", "sending"])
+    .where("created_at", "<", new Date(now.getTime() - STALE_SMS_MS))
+    .where((eb) =>
+      eb.or([
+        eb("job_id", "is", null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("job")
+              .select("job.id")
+              .whereRef("job.id", "=", "sms_message.job_id")
+              .where("job.done_at", "is", null)
+              .where("job.failed_at", "is", null),
+          ),
+        ),
+      ]),
+    )
+    .execute();
+}
+
+/** Longer than any request or job attempt takes to call the provider (10 s) and record its answer. */
+const STALE_SMS_MS = 10 * 60_000;
 
 /**
  * Each working morning, officers whose 待办 has overdue items are told how many. One job a day
@@ -357,5 +418,6 @@ export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(),
   const digestAt = new Date(startOfDay(today).getTime() + (QUIET_UNTIL + 0.5) * 3_600_000);
   await enqueue(db, "sms.digest", { date: today }, { uniqueKey: `digest:${today}`, runAt: digestAt });
   await enqueue(db, "reminders", { date: today }, { uniqueKey: `reminders:${today}`, runAt: new Date(digestAt.getTime() - 15 * 60_000) });
-  await runDueJobs(db, { "sms.send": sendSmsJob(gateway), "sms.digest": digestJob(gateway), reminders: remindersJob(), ...IMPORT_JOBS }, { now });
+  await settleStaleSms(db, now);
+  await runDueJobs(db, { "sms.send": sendSmsJob(gateway), "sms.digest": digestJob(), reminders: remindersJob(), ...IMPORT_JOBS }, { now });
 }

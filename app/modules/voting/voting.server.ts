@@ -133,6 +133,9 @@ async function noticeOpen(db: DB, campaignId: number, now: Date): Promise<{ ok: 
 
 const codeHash = (campaignId: number, phone: string, code: string) => voterHash(campaignId, `code:${phone}:${code}`);
 
+/** Longer than a request takes to call the provider (10 s at most) and record its answer. */
+const SENDING_AT_MOST_MS = 30_000;
+
 /** Serialises the requests of one voter (two tabs, a script) so limits and rules cannot be raced past. */
 const lockVoter = (tx: Tx, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
 
@@ -177,6 +180,19 @@ export async function requestCode(
             .where(column, "=", value)
             .$if(column === "phone_hash", (q) => q.where("campaign_id", "=", campaignId))
             .where("sent_at", ">", since(ms))
+            // A code whose SMS never went out (the provider refused it, or the request died before
+            // the provider answered) is not charged: the voter may ask again at once.
+            .where((eb) => {
+              const sms = (statuses: Array<"failed" | "queued" | "sending">) =>
+                eb.exists(
+                  eb
+                    .selectFrom("sms_message")
+                    .select("sms_message.id")
+                    .whereRef("sms_message.id", "=", "vote_code.sms_id")
+                    .where("sms_message.status", "in", statuses),
+                );
+              return eb.not(eb.or([sms(["failed"]), eb.and([eb("sent_at", "<", since(SENDING_AT_MOST_MS)), sms(["queued", "sending"])])]));
+            })
             .executeTakeFirstOrThrow()
         ).n,
       );
@@ -188,19 +204,6 @@ export async function requestCode(
         if ((await count("address", origin.address, limit.withinMs)) >= limit.max) return { ok: false, status: 429, message: limit.message };
       }
     }
-    await tx
-      .insertInto("vote_code")
-      .values({
-        campaign_id: campaignId,
-        phone_hash: phoneHash,
-        phone_masked: masked,
-        code_hash: codeHash(campaignId, input.phone, code),
-        purpose,
-        address: origin.address,
-        sent_at: now,
-        expires_at: new Date(now.getTime() + CODE_VALID_MS),
-      })
-      .execute();
     const sms = await tx
       .insertInto("sms_message")
       .values({
@@ -213,15 +216,31 @@ export async function requestCode(
         template: "vote_code",
         params: JSON.stringify({ code, campaign: String(campaignId) }),
         text,
-        status: "queued",
+        // Committed before the provider is called: a request that dies in between leaves it "sending",
+        // which stops counting against the limits after half a minute.
+        status: "sending",
         driver: gateway.driver,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    await tx
+      .insertInto("vote_code")
+      .values({
+        campaign_id: campaignId,
+        phone_hash: phoneHash,
+        phone_masked: masked,
+        code_hash: codeHash(campaignId, input.phone, code),
+        purpose,
+        address: origin.address,
+        sent_at: now,
+        expires_at: new Date(now.getTime() + CODE_VALID_MS),
+        sms_id: sms.id,
+      })
+      .execute();
     return { ok: true, smsId: sms.id };
   });
   if (!queued.ok) return queued;
-  const sent = await gateway.send({ phone: input.phone, template: "vote_code", params: { code }, text });
+  const sent = await gateway.send({ phone: input.phone, template: "vote_code", params: { code }, text, outId: String(queued.smsId) });
   await db
     .updateTable("sms_message")
     .set(sent.ok ? { status: "sent", sent_at: new Date(), provider_id: sent.providerId } : { status: "failed", error: sent.error })

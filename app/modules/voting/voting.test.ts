@@ -1,7 +1,9 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { makeCampaign, makeNominations, makeUser, solvedChallenge } from "../../../test/factories";
-import { smsGateway } from "~/lib/sms.server";
+import { smsGateway, type SmsGateway } from "~/lib/sms.server";
+import { settleStaleSms } from "~/modules/notifications/notify.server";
 import { fromDateTimeLocal } from "~/lib/time";
 import { newChallenge } from "~/modules/voting/challenge.server";
 import { voteRulesSchema } from "~/modules/voting/schema.server";
@@ -137,6 +139,45 @@ describe("a code and a ballot", () => {
     // Failed challenges are counted by address for the monitor.
     const failures = await t.db.selectFrom("vote_failure").select("kind").where("campaign_id", "=", campaign.id).execute();
     expect(failures.map((f) => f.kind)).toEqual(["challenge", "challenge", "challenge"]);
+  });
+
+  it("does not charge a code whose SMS never went out: refused by the provider, or left sending by a request that died", async () => {
+    const { campaign } = await votingCampaign();
+    const phone = nextPhone();
+    const refusing: SmsGateway = {
+      driver: "aliyun",
+      send: async () => ({ ok: false, error: "isv.BUSINESS_LIMIT_CONTROL：触发流控", retry: true }),
+      confirm: async () => "absent",
+    };
+    const ask = async (gateway: SmsGateway, seconds: number) =>
+      requestCode(t.db, gateway, campaign.id, { phone, altcha: await solvedChallenge() }, home(), new Date(DAY1.getTime() + seconds * 1000));
+    expect(await ask(refusing, 0)).toMatchObject({ ok: false, status: 409, message: "短信发送失败，请稍后再试" });
+    // Asked again at once: the failed code is not the one a minute.
+    expect(await ask(outbox, 5)).toMatchObject({ ok: true });
+    expect(await ask(outbox, 10)).toMatchObject({ ok: false, status: 429 });
+
+    // The process dies while the provider is being called: the code's SMS stays "sending".
+    const other = nextPhone();
+    const dying: SmsGateway = { driver: "aliyun", send: () => Promise.reject(new Error("进程中断")), confirm: async () => "unknown" };
+    await expect(requestCode(t.db, dying, campaign.id, { phone: other, altcha: await solvedChallenge() }, home(), DAY1)).rejects.toThrow("进程中断");
+    const left = await t.db
+      .selectFrom("sms_message")
+      .select(["id", "status"])
+      .where("template", "=", "vote_code")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(left.status).toBe("sending");
+    const askOther = async (seconds: number) =>
+      requestCode(t.db, outbox, campaign.id, { phone: other, altcha: await solvedChallenge() }, home(), new Date(DAY1.getTime() + seconds * 1000));
+    expect(await askOther(20)).toMatchObject({ ok: false, status: 429 });
+    // Half a minute on (longer than any request waits for the provider) it is not charged, and the log closes it later.
+    expect(await askOther(35)).toMatchObject({ ok: true });
+    await sql`update sms_message set created_at = now() - interval '11 minutes' where id = ${left.id}`.execute(t.db);
+    await settleStaleSms(t.db);
+    expect(await t.db.selectFrom("sms_message").select(["status", "error"]).where("id", "=", left.id).executeTakeFirstOrThrow()).toEqual({
+      status: "failed",
+      error: "发送时进程中断，未能确认是否送达",
+    });
   });
 
   it("takes a code once, for ten minutes, and five wrong tries at most", async () => {
