@@ -65,7 +65,7 @@ const NUDGE_MS = 250;
 /** Seconds before the next try: 30 s, 2 min, 8 min, 32 min… */
 export const backoffMs = (attempts: number) => 30_000 * 4 ** Math.max(0, attempts - 1);
 
-async function claim(db: DB, worker: string, limit: number, now: Date): Promise<Job[]> {
+async function claim(db: DB, worker: string, kinds: string[], limit: number, now: Date): Promise<Job[]> {
   return db.transaction().execute(async (tx) => {
     const due = await tx
       .selectFrom("job")
@@ -75,6 +75,8 @@ async function claim(db: DB, worker: string, limit: number, now: Date): Promise<
       .where("run_at", "<=", now)
       .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now)]))
       .where((eb) => eb("attempts", "<", eb.ref("max_attempts")))
+      // Only what this worker can run: a process without a kind's handler leaves its jobs to others.
+      .where("kind", "in", kinds)
       .orderBy("run_at")
       .limit(limit)
       .forUpdate()
@@ -150,7 +152,9 @@ export async function runDueJobs(db: DB, handlers: Record<string, JobHandler>, o
   const worker = options.worker ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const now = options.now ?? new Date();
   await failAbandoned(db, handlers, now);
-  const jobs = await claim(db, worker, options.limit ?? 20, now);
+  const kinds = Object.keys(handlers);
+  if (!kinds.length) return 0;
+  const jobs = await claim(db, worker, kinds, options.limit ?? 20, now);
   if (!jobs.length) return 0;
   const stopBeating = heartbeat(
     db,
@@ -162,7 +166,6 @@ export async function runDueJobs(db: DB, handlers: Record<string, JobHandler>, o
     for (const job of jobs) {
       const handler = handlers[job.kind];
       try {
-        if (!handler) throw new Error(`没有处理 ${job.kind} 的程序`);
         await handler(db, job);
         await db.updateTable("job").set({ done_at: new Date(), locked_until: null, last_error: null }).where("id", "=", job.id).execute();
       } catch (error) {
@@ -178,7 +181,7 @@ export async function runDueJobs(db: DB, handlers: Record<string, JobHandler>, o
           })
           .where("id", "=", job.id)
           .execute();
-        if (last) await handler?.gaveUp?.(db, job, message);
+        if (last) await handler.gaveUp?.(db, job, message);
       }
     }
   } finally {
