@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../seeds/demo";
@@ -70,5 +71,31 @@ describe("backups", () => {
     await expect(restoreBackup(target.db, newer, { replace: true })).rejects.toThrow("另一个版本");
     await expect(restoreBackup(target.db, lines.slice(0, Math.floor(lines.length / 2)), { replace: true })).rejects.toThrow("不完整");
     expect(await snapshot(target.db)).toEqual(before);
+  });
+
+  it("refuses a file whose content was changed, or signed with another key, in Chinese, and changes nothing", async () => {
+    const before = await snapshot(target.db);
+    // One value edited in place: the counts and the layout still match.
+    const at = lines.findIndex((l) => l.includes('"display_name":'));
+    expect(at).toBeGreaterThan(0);
+    const edited = [...lines];
+    edited[at] = edited[at].replace(/"display_name": "[^"]*"/, '"display_name": "改过的名字"');
+    expect(edited[at]).not.toBe(lines[at]);
+    await expect(restoreBackup(target.db, edited, { replace: true })).rejects.toThrow("备份文件的内容与校验值不符");
+    // The same file with its hash line recomputed by someone without the key.
+    const forged = crypto.createHmac("sha256", crypto.randomBytes(32));
+    for (const line of edited.slice(0, -1)) forged.update(`${line}\n`);
+    await expect(restoreBackup(target.db, [...edited.slice(0, -1), `#end ${forged.digest("hex")}`], { replace: true })).rejects.toThrow(
+      "备份文件的内容与校验值不符",
+    );
+    // The hash line removed, or a row added after it.
+    await expect(restoreBackup(target.db, lines.slice(0, -1), { replace: true })).rejects.toThrow("缺少结尾的校验值");
+    await expect(restoreBackup(target.db, [...lines, lines[at]], { replace: true })).rejects.toThrow("校验值之后还有内容");
+    // A backup from before the hash is restored only when the operator says so.
+    const old = [JSON.stringify({ ...JSON.parse(lines[0]), format: "jiangxin-backup/1" }), ...lines.slice(1, -1)];
+    await expect(restoreBackup(target.db, old, { replace: true })).rejects.toThrow("--unverified");
+    expect(await snapshot(target.db)).toEqual(before);
+    await restoreBackup(target.db, old, { replace: true, unverified: true });
+    expect(await snapshot(target.db)).toEqual(await snapshot(source.db));
   });
 });

@@ -1,5 +1,7 @@
+import crypto from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { migrateToLatest } from ".";
+import { deriveKey } from "./secret";
 
 /**
  * Backups in one format for both engines: every table's rows as PostgreSQL's own JSON of the row
@@ -8,10 +10,19 @@ import { migrateToLatest } from ".";
  * timestamps, jsonb, numerics) without JavaScript ever parsing a number. So a backup taken on the
  * embedded engine restores into PostgreSQL and back.
  *
- * File layout (text, gzip-compressed by the scripts): a header line of JSON, then for each table a
- * line `#table <name> <rows>` followed by one row per line.
+ * File layout (text, gzip-compressed by the scripts): a header line of JSON (the manifest: the
+ * migrations and each table's row count), then for each table a line `#table <name> <rows>` followed
+ * by one row per line, then `#end <hmac>`: HMAC-SHA256 of every line before it, keyed with a key
+ * derived from APP_ENCRYPTION_KEY. Restore recomputes it and refuses a file whose content was
+ * changed (an edited value in a valid gzip) or that another installation's key signed. A gzip
+ * checksum alone proves nothing: anyone can recompress an edited file.
  */
-export const BACKUP_FORMAT = "jiangxin-backup/1";
+export const BACKUP_FORMAT = "jiangxin-backup/2";
+/** Backups from before the content hash: restored only when the operator says so (--unverified). */
+const UNVERIFIED_FORMAT = "jiangxin-backup/1";
+
+/** The key backups are signed with. */
+export const backupKey = () => deriveKey("backup-hmac");
 const MIGRATION_TABLES = ["kysely_migration", "kysely_migration_lock"];
 // One INSERT carries at most this much JSON text (evidence files make single rows large).
 const BATCH_CHARS = 8 * 1024 * 1024;
@@ -46,10 +57,16 @@ export async function tablesInOrder(db: Kysely<any>): Promise<string[]> {
 /** Writes a consistent backup to `write`, a line or (for a table's rows) several lines at a time, without the last newline. */
 export async function writeBackup(
   db: Kysely<any>,
-  write: (line: string) => Promise<void> | void,
+  output: (line: string) => Promise<void> | void,
   progress: (line: string) => void = () => {},
+  key: Buffer = backupKey(),
 ): Promise<BackupHeader> {
-  return db
+  const hmac = crypto.createHmac("sha256", key);
+  const write = (text: string) => {
+    hmac.update(`${text}\n`);
+    return output(text);
+  };
+  const header = await db
     .transaction()
     .setIsolationLevel("repeatable read")
     .execute(async (tx) => {
@@ -79,6 +96,8 @@ export async function writeBackup(
       }
       return header;
     });
+  await output(`#end ${hmac.digest("hex")}`);
+  return header;
 }
 
 export class BackupError extends Error {}
@@ -91,14 +110,23 @@ export class BackupError extends Error {}
 export async function restoreBackup(
   db: Kysely<any>,
   lines: AsyncIterable<string> | Iterable<string>,
-  options: { replace?: boolean; progress?: (line: string) => void } = {},
+  options: { replace?: boolean; progress?: (line: string) => void; key?: Buffer; unverified?: boolean } = {},
 ): Promise<BackupHeader> {
   const progress = options.progress ?? (() => {});
+  const hmac = crypto.createHmac("sha256", options.key ?? backupKey());
+  let signature: string | null = null;
   const iterator = (Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : (lines as Iterable<string>)[Symbol.iterator]()) as
     AsyncIterator<string> | Iterator<string>;
+  // Every line is hashed as it is read, up to `#end`; nothing may follow it.
   const next = async () => {
     const r = await iterator.next();
-    return r.done ? null : r.value;
+    if (r.done) return null;
+    if (r.value.startsWith("#end ")) {
+      signature = r.value.slice(5).trim();
+      return null;
+    }
+    hmac.update(`${r.value}\n`);
+    return r.value;
   };
   const first = await next();
   let header: BackupHeader;
@@ -107,7 +135,11 @@ export async function restoreBackup(
   } catch {
     throw new BackupError("这不是匠心的备份文件（文件头无法识别）");
   }
-  if (header.format !== BACKUP_FORMAT) throw new BackupError(`不支持的备份格式：${header.format}`);
+  const unverified = header.format === UNVERIFIED_FORMAT;
+  if (header.format !== BACKUP_FORMAT && !unverified) throw new BackupError(`不支持的备份格式：${header.format}`);
+  if (unverified && !options.unverified) {
+    throw new BackupError("这是旧格式的备份，没有内容校验值，无法证明未被改动；确认来源可靠时请加 --unverified 恢复");
+  }
 
   await migrateToLatest(db);
   const migrations = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
@@ -153,6 +185,18 @@ export async function restoreBackup(
       if (batchChars > BATCH_CHARS || batch.length >= 1000) await flush();
     }
     await flush();
+    for (let rest = await iterator.next(); !rest.done; rest = await iterator.next()) {
+      if (rest.value !== "") throw new BackupError("备份文件在校验值之后还有内容，可能被改动过；未恢复任何数据");
+    }
+    // Checked before anything is committed: a changed file leaves the database as it was.
+    if (!unverified) {
+      const expected = hmac.digest();
+      const given = Buffer.from(signature ?? "", "hex");
+      if (signature === null) throw new BackupError("备份文件不完整：缺少结尾的校验值；未恢复任何数据");
+      if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
+        throw new BackupError("备份文件的内容与校验值不符：文件被改动过、已损坏，或不是用本系统的密钥（APP_ENCRYPTION_KEY）备份的；未恢复任何数据");
+      }
+    }
     for (const [name, count] of Object.entries(header.tables)) {
       if ((restored[name] ?? 0) !== count) throw new BackupError(`备份文件不完整：${name} 应有 ${count} 行，读到 ${restored[name] ?? 0} 行`);
     }

@@ -12,14 +12,18 @@ import { BackupError, restoreBackup } from "../backup";
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith("--"));
 if (!file || !fs.existsSync(file)) {
-  console.error("Usage: npm run db:restore -- <backup file> [--replace]");
+  console.error("Usage: npm run db:restore -- <backup file> [--replace] [--unverified]");
   process.exit(2);
 }
 
 const db = createDb();
 try {
   const lines = readline.createInterface({ input: fs.createReadStream(file).pipe(zlib.createGunzip()), crlfDelay: Infinity });
-  const header = await restoreBackup(db, lines, { replace: args.includes("--replace"), progress: (line) => console.log(`  ${line}`) });
+  const header = await restoreBackup(db, lines, {
+    replace: args.includes("--replace"),
+    unverified: args.includes("--unverified"),
+    progress: (line) => console.log(`  ${line}`),
+  });
   const rows = Object.values(header.tables).reduce((a, b) => a + b, 0);
   console.log(`Restored ${rows} rows from the backup of ${header.createdAt} into ${engineName()}.`);
 } catch (error) {

@@ -1,8 +1,5 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { defaultDataDir } from "~db";
-import { env } from "~db/env";
+import { deriveKey } from "~db/secret";
 
 /**
  * Personal data (resident ID and phone numbers) is encrypted at rest with AES-256-GCM and made
@@ -14,46 +11,14 @@ const CIPHER_VERSION = "v1";
 
 let cached: { enc: Buffer; mac: Buffer; vote: Buffer; challenge: Buffer; checkin: Buffer } | undefined;
 
-function parseMasterKey(text: string): Buffer {
-  const trimmed = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, "hex") : Buffer.from(trimmed, "base64");
-  if (key.length !== 32) {
-    throw new Error("APP_ENCRYPTION_KEY must be 32 bytes, given as 64 hex digits or base64");
-  }
-  return key;
-}
-
-function loadMasterKey(): Buffer {
-  const { encryptionKey, databaseUrl, production } = env();
-  if (encryptionKey) return parseMasterKey(encryptionKey);
-  if (databaseUrl && production) {
-    throw new Error(
-      "APP_ENCRYPTION_KEY must be set when running on PostgreSQL in production (32 bytes, e.g. `openssl rand -base64 32`); keep it safe, the personal data cannot be read without it",
-    );
-  }
-  const file = path.join(defaultDataDir(), "encryption.key");
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    // wx: two processes starting at once must not each write a different key.
-    try {
-      fs.writeFileSync(file, crypto.randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-  return parseMasterKey(fs.readFileSync(file, "utf8"));
-}
-
 function keys() {
   if (!cached) {
-    const master = loadMasterKey();
-    const derive = (label: string) => Buffer.from(crypto.hkdfSync("sha256", master, Buffer.alloc(0), `jiangxin ${label}`, 32));
     cached = {
-      enc: derive("pii-encryption"),
-      mac: derive("pii-lookup-hmac"),
-      vote: derive("vote-voter-hmac"),
-      challenge: derive("vote-challenge-hmac"),
-      checkin: derive("checkin-qr-hmac"),
+      enc: deriveKey("pii-encryption"),
+      mac: deriveKey("pii-lookup-hmac"),
+      vote: deriveKey("vote-voter-hmac"),
+      challenge: deriveKey("vote-challenge-hmac"),
+      checkin: deriveKey("checkin-qr-hmac"),
     };
   }
   return cached;
