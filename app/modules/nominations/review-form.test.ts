@@ -77,7 +77,7 @@ describe("Word 推荐审批表", () => {
         deedsSummary: "扎根一线十五年：从学徒做起。\n带徒8人，其中3人成为技师。",
       });
     }
-    expect(table.rows[1].form).toMatchObject({ education: "中专/技校", politicalStatus: "中共党员", birthDate: "1979-08-15" });
+    expect(table.rows[1].form).toMatchObject({ education: "中专", politicalStatus: "中共党员", birthDate: "1979-08-15" });
     expect(table.rows[0].opinions).toEqual([
       { kind: "employer", text: "同意推荐。", signer: "温岭华科泵业有限公司", signedOn: "2018-03-10" },
       { kind: "county", text: "经审核，同意推荐。", signer: "推荐单位", signedOn: "2018-03-15" },
