@@ -830,8 +830,8 @@ function nominationForm(n: NominationRecord): Record<string, FormValue> {
   return {
     frontlineYears: n.frontline_years === null ? "" : String(n.frontline_years),
     inSkillPost: n.in_skill_post === null ? "" : n.in_skill_post ? "yes" : "no",
-    // Not marked is no answer: a file saying 是 marks it (and warns); saying 否 agrees.
-    teacherOrResearcher: n.teacher_or_researcher ? "on" : "",
+    // The web form's unchecked box is an answer (否): a file saying 是 is a conflict, not a blank filled.
+    teacherOrResearcher: n.teacher_or_researcher ? "on" : "no",
     conditions: n.conditions.map(String),
     honors: n.honors,
     achievements: n.achievements,
@@ -847,7 +847,7 @@ function sameValue(field: string, a: FormValue, b: FormValue): boolean {
   const norm = (v: FormValue) => {
     if (Array.isArray(v)) return [...v].sort().join(",");
     if (field === "phone") return normalisePhone(v);
-    if (field === "teacherOrResearcher") return v === "on" ? "on" : "";
+    if (field === "teacherOrResearcher") return v === "on" ? "on" : "no";
     return v.trim();
   };
   return norm(a) === norm(b);
