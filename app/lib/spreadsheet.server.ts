@@ -135,6 +135,31 @@ export function unzipBounded(bytes: Uint8Array, what = "压缩包"): Promise<Zip
   return walkZip(bytes, what);
 }
 
+/**
+ * At most how many bytes reading this upload can unpack, from its zip directory alone (its own
+ * length when it is no zip): the reader refuses any entry that inflates to other than its
+ * directory says, and stops inflating there, so the bound holds whatever the file is.
+ * Infinity when the directory cannot be read (the reader will say why).
+ */
+export function unpackedBound(bytes: Uint8Array): number {
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) return bytes.length;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0 || eocd + 22 > buf.length) return Infinity;
+  const entries = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let n = 0; n < Math.min(entries, MAX_ZIP_ENTRIES + 1); n++) {
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) return Infinity;
+    total += buf.readUInt32LE(at + 24);
+    at += 46 + buf.readUInt16LE(at + 28) + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return entries > MAX_ZIP_ENTRIES ? Infinity : total;
+}
+
+/** What may be read on the main thread at once: a county's list or a few forms, a few milliseconds of work. */
+export const SMALL_UPLOAD_BYTES = 256 * 1024;
+
 /** A zip of the given entries, stored (not compressed): what a parser reads after the bounds. */
 function storedZip(entries: ZipEntry[]): Buffer {
   const locals: Buffer[] = [];

@@ -1,5 +1,5 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from "docx";
-import { compactText, headerName, SpreadsheetError, unzipBounded, type Cell } from "~/lib/spreadsheet.server";
+import { compactText, headerName, SMALL_UPLOAD_BYTES, SpreadsheetError, unpackedBound, unzipBounded, type Cell } from "~/lib/spreadsheet.server";
 import { OLD_WORD, readWordDocument, readWordText, WORD_TOO_LARGE, wordKind, type WordCell, type WordDocument } from "~/lib/word.server";
 import { offThread } from "~/lib/off-thread.server";
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
@@ -255,7 +255,13 @@ export async function parseReviewForms(files: WordFile[], target: ImportTarget):
 export const parseReviewFormsOffThread = offThread(
   "review-forms.parse",
   ({ files, target }: { files: WordFile[]; target: ImportTarget }) => parseReviewForms(files, target),
-  { expected: [SpreadsheetError], crashed: WORD_TOO_LARGE },
+  {
+    expected: [SpreadsheetError],
+    crashed: WORD_TOO_LARGE,
+    // A .zip's forms are zips inside it, unpacked again: only plain forms count as small.
+    small: ({ files }) =>
+      files.every((f) => !f.name.toLowerCase().endsWith(".zip")) && files.reduce((sum, f) => sum + unpackedBound(f.bytes), 0) <= SMALL_UPLOAD_BYTES,
+  },
 );
 
 /** The 事迹材料 of one nomination, from its .docx. */
@@ -267,7 +273,11 @@ export async function storyFromWord(file: WordFile): Promise<string> {
 }
 
 /** The same, in the worker thread. */
-export const storyFromWordOffThread = offThread("story.parse", storyFromWord, { expected: [SpreadsheetError], crashed: WORD_TOO_LARGE });
+export const storyFromWordOffThread = offThread("story.parse", storyFromWord, {
+  expected: [SpreadsheetError],
+  crashed: WORD_TOO_LARGE,
+  small: ({ bytes }) => unpackedBound(bytes) <= SMALL_UPLOAD_BYTES,
+});
 
 const cell = (text: string, span = 1, bold = false) =>
   new TableCell({

@@ -108,7 +108,7 @@ describe("Word 推荐审批表", () => {
         },
       ],
     });
-    const first = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭汇总表.xlsx", await parseSummaryTable(list, target));
+    const first = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭汇总表.xlsx", await parseSummaryTable(list, target), TODAY);
     expect(await commitImport(t.db, officer, campaign, first, TODAY)).toMatchObject({ ok: true, created: 1 });
     const filed = await t.db.selectFrom("nomination").select("id").where("campaign_id", "=", campaign.id).executeTakeFirstOrThrow();
     expect(eligibilityOf((await findNomination(t.db, filed.id))!).missing).toEqual(["是否仍在技能岗位", "符合条件", "主要技术成果", "主要事迹"]);
@@ -125,7 +125,7 @@ describe("Word 推荐审批表", () => {
     const storyText = ["事迹材料", ...story].join("\n");
     expect(table.rows).toHaveLength(1);
     expect(table.rows[0].storyFrom).toBe(`林建波-事迹材料.docx（${storyText.length} 字）`);
-    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭第一批.zip", table);
+    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭第一批.zip", table, TODAY);
     const batch = (await findImportBatch(t.db, officer, campaign.id, batchId))!;
     expect([...(await previewStatus(t.db, officer, campaign, batch, TODAY)).rows.values()].map((o) => o.ok && o.change)).toEqual(["updated"]);
     expect(await commitImport(t.db, officer, campaign, batchId, TODAY)).toEqual({ ok: true, created: 0, updated: 1, unchanged: 0 });

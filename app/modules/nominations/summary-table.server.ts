@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { sql, type Selectable } from "kysely";
 import type { DB, Tx } from "~db";
-import type { NominationTable, Person } from "~db/types";
+import type { Database as DBTables, NominationTable, Person } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
@@ -25,8 +25,10 @@ import {
   plainText,
   readTypedDate,
   readWorkbook,
+  SMALL_UPLOAD_BYTES,
   SpreadsheetError,
   TOO_LARGE,
+  unpackedBound,
   type Cell,
 } from "~/lib/spreadsheet.server";
 import { offThread } from "~/lib/off-thread.server";
@@ -454,7 +456,7 @@ export function readPersonRow(
 export const parseSummaryTableOffThread = offThread(
   "summary-table.parse",
   ({ bytes, target }: { bytes: Uint8Array; target: ImportTarget }) => parseSummaryTable(bytes, target),
-  { expected: [SpreadsheetError], crashed: TOO_LARGE },
+  { expected: [SpreadsheetError], crashed: TOO_LARGE, small: ({ bytes }) => unpackedBound(bytes) <= SMALL_UPLOAD_BYTES },
 );
 
 export async function parseSummaryTable(bytes: Uint8Array, chosen: ImportTarget): Promise<SummaryTable> {
@@ -525,8 +527,16 @@ export async function parseSummaryTable(bytes: Uint8Array, chosen: ImportTarget)
  * so that neither the preview nor the commit says more about that person; rows of our own export
  * are matched to the nominations they came from.
  */
-export async function createImportBatch(db: DB, actor: SessionUser, campaign: Campaign, unitId: number, filename: string, table: SummaryTable) {
-  return db.transaction().execute(async (tx) => {
+export async function createImportBatch(
+  db: DB,
+  actor: SessionUser,
+  campaign: Campaign,
+  unitId: number,
+  filename: string,
+  table: SummaryTable,
+  today = todayInTaizhou(),
+) {
+  const batchId = await db.transaction().execute(async (tx) => {
     const rows = await matchOwnExport(tx, campaign, unitId, await refuseRowsOfOthers(tx, actor, table.rows));
     const row = await tx
       .insertInto("import_batch")
@@ -545,6 +555,12 @@ export async function createImportBatch(db: DB, actor: SessionUser, campaign: Ca
     await enqueue(tx, "import.check", { batchId: row.id, actor }, { maxAttempts: 3 });
     return row.id;
   });
+  // The job stays queued: if this request fails midway, it does the check; once done here, it finds nothing to do.
+  if (table.rows.length <= CHECK_AT_ONCE_ROWS) {
+    const batch = await db.selectFrom("import_batch").selectAll().where("id", "=", batchId).executeTakeFirstOrThrow();
+    await checkBatch(db, { batch, actor, campaign }, today);
+  }
+  return batchId;
 }
 
 async function refuseRowsOfOthers(tx: Tx, actor: SessionUser, rows: ParsedRow[]): Promise<ParsedRow[]> {
@@ -1093,8 +1109,17 @@ async function jobBatch(db: DB, job: Job, status: "checking" | "committing") {
 /** The check after an upload: the dry run's findings are kept with the batch, so the preview is read, not redone. */
 async function checkImportJob(db: DB, job: Job): Promise<void> {
   const found = await jobBatch(db, job, "checking");
-  if (!found) return;
-  const { batch, actor, campaign } = found;
+  if (found) await checkBatch(db, found, todayInTaizhou());
+}
+
+/** A county's list of a few dozen rows is checked in the upload's own request: the preview is ready when the page opens. */
+const CHECK_AT_ONCE_ROWS = 50;
+
+async function checkBatch(
+  db: DB,
+  { batch, actor, campaign }: { batch: Selectable<DBTables["import_batch"]>; actor: SessionUser; campaign: Campaign },
+  today: string,
+) {
   const table = storedTable(batch.rows_cipher);
   const key = progressKey(batch.id);
   const check = await previewStatus(
@@ -1102,7 +1127,7 @@ async function checkImportJob(db: DB, job: Job): Promise<void> {
     actor,
     campaign,
     { org_unit_id: batch.org_unit_id, filename: batch.filename, table },
-    todayInTaizhou(),
+    today,
     progressReporter(db, key, table.rows.length),
   );
   await db

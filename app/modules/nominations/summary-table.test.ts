@@ -190,7 +190,7 @@ describe("committing an import", () => {
       row({ 姓名: "坏行", 身份证号码: "123" }),
     ]);
     const target = await wenlingTarget();
-    const first = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", await parseSummaryTable(bytes, target));
+    const first = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", await parseSummaryTable(bytes, target), TODAY);
     expect(await commitImport(t.db, officer, campaign, first, TODAY)).toEqual({ ok: true, created: 2, updated: 0, unchanged: 0 });
     expect(await commitImport(t.db, officer, campaign, first, TODAY)).toMatchObject({ ok: false, status: 409 });
 
@@ -199,14 +199,14 @@ describe("committing an import", () => {
       people: await t.db.selectFrom("person").select(["id", "name", "updated_at"]).orderBy("id").execute(),
     });
     const before = await snapshot();
-    const again = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", await parseSummaryTable(bytes, target));
+    const again = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", await parseSummaryTable(bytes, target), TODAY);
     expect(await commitImport(t.db, officer, campaign, again, TODAY)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 2 });
     expect(await snapshot()).toEqual(before);
 
     // An edited line updates that nomination only.
     // An edited line is a value the record already holds otherwise: kept, and said, unless the officer takes the file's.
     const edited = await xlsx([row({ 身份证号码: firstId, 一线技能工作年限: 21 })]);
-    const third = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", await parseSummaryTable(edited, target));
+    const third = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", await parseSummaryTable(edited, target), TODAY);
     const check = await previewStatus(t.db, officer, campaign, (await findImportBatch(t.db, officer, campaign.id, third))!, TODAY);
     expect([...check.rows.values()]).toMatchObject([
       { ok: true, change: "unchanged", conflicts: [{ field: "frontlineYears", label: "一线技能工作年限", was: "20", will: "21" }] },
@@ -246,6 +246,7 @@ describe("committing an import", () => {
         ]),
         jiaojiangTarget,
       ),
+      TODAY,
     );
     expect(await commitImport(t.db, jiaojiang, campaign, filed, TODAY)).toMatchObject({ ok: true, created: 1 });
 
@@ -258,7 +259,7 @@ describe("committing an import", () => {
       ]),
       target,
     );
-    const batchId = await createImportBatch(t.db, wenling, campaign, target.nominatingUnitId, "温岭.xlsx", table);
+    const batchId = await createImportBatch(t.db, wenling, campaign, target.nominatingUnitId, "温岭.xlsx", table, TODAY);
     const batch = (await findImportBatch(t.db, wenling, campaign.id, batchId))!;
     expect(batch.table.rows.map((r) => r.errors)).toEqual([[REGISTERED_ELSEWHERE], []]);
     expect(batch.error_count).toBe(1);
@@ -278,13 +279,13 @@ describe("committing an import", () => {
     const campaign = (await findCampaign(t.db, (await makeCampaign(t.db, { number: 32, deadline: "2018-03-31" })).id))!;
     const target = await wenlingTarget();
     const bytes = await xlsx([row({ 身份证号码: idNumberFor("M", "1979-08-15") }), row({ 姓名: "乙", 身份证号码: idNumberFor("M", "1979-08-15") })]);
-    const batch = await createImportBatch(t.db, city, campaign, target.nominatingUnitId, "a.xlsx", await parseSummaryTable(bytes, target));
+    const batch = await createImportBatch(t.db, city, campaign, target.nominatingUnitId, "a.xlsx", await parseSummaryTable(bytes, target), TODAY);
     expect(await commitImport(t.db, city, campaign, batch, TODAY)).toMatchObject({ ok: true, created: 2 });
 
     const exported = await exportSummaryTable(t.db, campaign, { revealIds: true });
     const reread = await parseSummaryTable(new Uint8Array(exported), target);
     expect(reread.rows.map((r) => r.errors)).toEqual([[], []]);
-    const batch2 = await createImportBatch(t.db, city, campaign, target.nominatingUnitId, "export.xlsx", reread);
+    const batch2 = await createImportBatch(t.db, city, campaign, target.nominatingUnitId, "export.xlsx", reread, TODAY);
     expect(await commitImport(t.db, city, campaign, batch2, TODAY)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 2 });
 
     const masked = await exportSummaryTable(t.db, campaign, { revealIds: false });
@@ -353,7 +354,7 @@ describe("a long sheet, checked and written by the job queue", () => {
     });
     const target = await wenlingTarget();
     const table = await parseSummaryTable(await xlsx([...people, row({ 姓名: "坏行", 身份证号码: "123" })]), target);
-    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", table);
+    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", table, TODAY);
     const opened = async () => previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {});
     expect((await opened()).batch).toMatchObject({ status: "checking", progress: { done: 0, total: 231 } });
     await runDueJobs(t.db, IMPORT_JOBS);
@@ -423,7 +424,7 @@ describe("a county's 汇总表 as counties fill it in", () => {
 
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const campaign = await campaignNumbered(51);
-    const batch = await createImportBatch(t.db, officer, campaign, (await wenlingTarget()).nominatingUnitId, "温岭.xlsx", table);
+    const batch = await createImportBatch(t.db, officer, campaign, (await wenlingTarget()).nominatingUnitId, "温岭.xlsx", table, TODAY);
     expect(await commitImport(t.db, officer, campaign, batch, TODAY)).toEqual({ ok: true, created: 3, updated: 0, unchanged: 0 });
     const filed = await t.db
       .selectFrom("nomination")
@@ -595,6 +596,7 @@ describe("a county's 汇总表 as counties fill it in", () => {
       (await wenlingTarget()).nominatingUnitId,
       "a.xlsx",
       await parseSummaryTable(bytes, await wenlingTarget()),
+      TODAY,
     );
     expect(await commitImport(t.db, officer, campaign, batch, TODAY)).toMatchObject({ ok: true, created: 1 });
     const stored = await t.db
@@ -618,7 +620,7 @@ describe("a county's 汇总表 as counties fill it in", () => {
       target,
     );
     expect(
-      await commitImport(t.db, officer, campaign, await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "a.xlsx", first), TODAY),
+      await commitImport(t.db, officer, campaign, await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "a.xlsx", first, TODAY), TODAY),
     ).toMatchObject({
       created: 2,
     });
@@ -632,7 +634,7 @@ describe("a county's 汇总表 as counties fill it in", () => {
     const edited = new Uint8Array(await exported.xlsx.writeBuffer());
 
     const again = await parseSummaryTable(edited, target);
-    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "导出.xlsx", again);
+    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "导出.xlsx", again, TODAY);
     const batch = (await findImportBatch(t.db, officer, campaign.id, batchId))!;
     expect(batch.table.rows.map((r) => r.errors)).toEqual([[], []]);
     const notes = await previewStatus(t.db, officer, campaign, batch, TODAY);
