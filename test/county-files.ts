@@ -229,7 +229,7 @@ const NAMESPACES = [
 ].join(" ");
 
 /** A .docx of the given body XML, packed as Word packs one. */
-export function docxOf(body: string): Uint8Array {
+export function docxOf(body: string): Uint8Array<ArrayBuffer> {
   const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${NAMESPACES} mc:Ignorable="w14"><w:body>${body}<w:sectPr/></w:body></w:document>`;
   return zipEntries(
     [
@@ -275,7 +275,7 @@ export type FormStyle = "labels over values" | "one-cell table" | "text box" | "
  * the conditions are boxes ticked (☑ typed, or in the symbol-font styles Wingdings glyphs and a
  * check-box field), the chosen ones being 中共党员, 是, and (一)(五).
  */
-export function filledForm(v: FormValues, style: FormStyle): Uint8Array {
+export function filledForm(v: FormValues, style: FormStyle): Uint8Array<ArrayBuffer> {
   const ticks =
     style === "symbol-font ticks"
       ? {
@@ -332,7 +332,7 @@ export function filledForm(v: FormValues, style: FormStyle): Uint8Array {
 }
 
 /** A CSV as Excel writes it: quoted where needed, CRLF, in GBK (Chinese Windows) or UTF-8 with a BOM. */
-export function csvOf(lines: unknown[][], encoding: "gbk" | "utf-8"): Uint8Array {
+export function csvOf(lines: unknown[][], encoding: "gbk" | "utf-8"): Uint8Array<ArrayBuffer> {
   const text = lines
     .map((line) =>
       line

@@ -31,7 +31,7 @@ export function zipOf(name: string, content: Buffer, declared = content.length):
 }
 
 /** A zip of several entries as Windows writes it: deflated, names in GBK (no UTF-8 flag) unless told `utf8`. */
-export function zipEntries(entries: Array<{ name: string | Uint8Array; data: Uint8Array | string }>, { utf8 = false } = {}): Uint8Array {
+export function zipEntries(entries: Array<{ name: string | Uint8Array; data: Uint8Array | string }>, { utf8 = false } = {}): Uint8Array<ArrayBuffer> {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -79,7 +79,7 @@ export function zipEntries(entries: Array<{ name: string | Uint8Array; data: Uin
  * The same zip made to look like zip64: its end record's counts and offset set to the 0xFFFF…
  * markers and a zip64 locator before it, as a writer (or an attacker) may do.
  */
-export function asZip64(zip: Uint8Array): Uint8Array {
+export function asZip64(zip: Uint8Array): Uint8Array<ArrayBuffer> {
   const buf = Buffer.from(zip);
   const eocd = buf.length - 22;
   const locator = Buffer.alloc(20);
@@ -94,7 +94,7 @@ export function asZip64(zip: Uint8Array): Uint8Array {
 let gbkTable: Map<string, number[]> | null = null;
 
 /** Text as Chinese Windows saves it (GBK), built from the decoder Node has: every double-byte code, decoded once. */
-export function gbk(text: string): Uint8Array {
+export function gbk(text: string): Uint8Array<ArrayBuffer> {
   if (!gbkTable) {
     gbkTable = new Map();
     const decoder = new TextDecoder("gbk");
