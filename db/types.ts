@@ -133,6 +133,10 @@ export interface NominationTable {
   in_skill_post: boolean | null;
   teacher_or_researcher: Defaulted<boolean>;
   conditions: Defaulted<number[]>;
+  /** The 汇总表's 备注, and what a qualifier in brackets added to a choice (大专（函授）). */
+  remarks: Defaulted<string>;
+  /** What the import's preview warned about (teacher, under five years, over the quota…), for 资格初审. */
+  import_warnings: ColumnType<string[], string | undefined, string>;
   quota_acknowledged_by: string | null;
   quota_acknowledged_at: Timestamp | null;
   qualification_result: "pass" | "fail" | null;
@@ -151,7 +155,8 @@ export interface NominationOpinionTable {
   kind: OpinionKind;
   text: string;
   signer: string;
-  signed_on: string;
+  /** Null when the signed form gave no date (kept, with a warning, rather than dropped). */
+  signed_on: string | null;
   recorded_by: string;
   recorded_at: TouchedAt;
 }

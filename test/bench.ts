@@ -193,6 +193,7 @@ try {
         db,
         serverPid,
         sheet: await countyListOf(10_000),
+        smallSheet: await countyListOf(12),
         cityCookie: (await signInOverHttp(baseUrl, "admin")).cookie,
         backup: { command: process.execPath, args: ["--import", "tsx", "db/bin/backup.ts", "--out", out], cwd: root, env, out },
       });

@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import { idNumberFor } from "./factories";
+import { gbk, zipEntries } from "./files";
 
 /**
  * Spreadsheets in the shapes counties send: a title line (merged across the table), a line with the
@@ -175,4 +176,172 @@ export function countyListOf(count: number): Promise<Uint8Array> {
     };
   });
   return countyWorkbook({ header: COUNTY_LIST_HEADER, rows, below: COUNTY_FOOTER });
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Word forms written as Word and WPS write them: the document's XML by hand, so each way a clerk
+ * fills the 审批表 (a row of labels over a row of values, the form pasted into a one-cell table
+ * or a text box, ticks typed in Wingdings, check-box fields, a photo) is exactly what a real file holds.
+ * ---------------------------------------------------------------------------------------------- */
+
+const esc = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** Word's own pieces of a body, as XML. */
+export const w = {
+  run: (text: string) => `<w:r><w:t xml:space="preserve">${esc(text)}</w:t></w:r>`,
+  /** A run in a symbol font, as Word stores “Insert → Symbol”. */
+  sym: (font: string, char: string) => `<w:r><w:sym w:font="${font}" w:char="${char}"/></w:r>`,
+  /** Text typed in a symbol font: þ in Wingdings shows as ☑. */
+  fontRun: (font: string, text: string) => `<w:r><w:rPr><w:rFonts w:ascii="${font}" w:hAnsi="${font}"/></w:rPr><w:t>${esc(text)}</w:t></w:r>`,
+  /** A legacy check-box form field (开发工具 → 复选框), ticked or not. */
+  checkBox: (checked: boolean) =>
+    `<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Check1"/><w:checkBox><w:sizeAuto/><w:default w:val="${checked ? 1 : 0}"/></w:checkBox></w:ffData></w:fldChar></w:r><w:r><w:instrText> FORMCHECKBOX </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>`,
+  picture: `<w:r><w:drawing><wp:inline><wp:extent cx="990000" cy="1260000"/><a:graphic><a:graphicData><pic:pic><pic:blipFill><a:blip r:embed="rId9"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>`,
+  /** A paragraph of runs (text is one run; XML is taken as it is). */
+  p: (...parts: string[]) => `<w:p>${parts.map((x) => (x.startsWith("<") ? x : w.run(x))).join("")}</w:p>`,
+  /** A cell: lines of text (each a paragraph) or XML; `span` columns wide; `merge` down as Word marks it. */
+  cell: (content: string, options: { span?: number; merge?: "restart" | "continue" } = {}) => {
+    const props = `${options.span ? `<w:gridSpan w:val="${options.span}"/>` : ""}${options.merge ? `<w:vMerge${options.merge === "restart" ? ' w:val="restart"' : ""}/>` : ""}`;
+    const body = content.startsWith("<")
+      ? content
+      : content
+          .split("\n")
+          .map((line) => w.p(line))
+          .join("");
+    return `<w:tc><w:tcPr>${props}</w:tcPr>${body || "<w:p/>"}</w:tc>`;
+  },
+  row: (...cells: string[]) => `<w:tr>${cells.join("")}</w:tr>`,
+  table: (...rows: string[]) => `<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr>${rows.join("")}</w:tbl>`,
+  /** A text box as Word 2010+ writes it: the DrawingML box, and the VML copy older readers use. */
+  textBox: (inner: string) =>
+    `<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent>${inner}</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>${inner}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>`,
+};
+
+const NAMESPACES = [
+  'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"',
+  'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"',
+  'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"',
+  'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"',
+  'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"',
+  'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"',
+  'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"',
+  'xmlns:v="urn:schemas-microsoft-com:vml"',
+].join(" ");
+
+/** A .docx of the given body XML, packed as Word packs one. */
+export function docxOf(body: string): Uint8Array<ArrayBuffer> {
+  const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${NAMESPACES} mc:Ignorable="w14"><w:body>${body}<w:sectPr/></w:body></w:document>`;
+  return zipEntries(
+    [
+      {
+        name: "[Content_Types].xml",
+        data: `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
+      },
+      {
+        name: "_rels/.rels",
+        data: `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`,
+      },
+      { name: "word/document.xml", data: document },
+    ],
+    { utf8: true },
+  );
+}
+
+/** What a filled 推荐审批表 says, in the clerk's words. */
+export interface FormValues {
+  姓名: string;
+  性别: string;
+  出生年月: string;
+  民族: string;
+  学历: string;
+  政治面貌: string;
+  身份证号码: string;
+  工作单位: string;
+  所属行业: string;
+  职务: string;
+  技术等级: string;
+  一线技能工作年限: string;
+  联系电话: string;
+  主要技术成果: string;
+  主要事迹: string;
+  单位意见: string;
+  县级意见: string;
+}
+
+export type FormStyle = "labels over values" | "one-cell table" | "text box" | "symbol-font ticks";
+
+/**
+ * A filled 审批表 in one of the styles counties' files come in. Ticks: the 政治面貌 choices, 在岗 and
+ * the conditions are boxes ticked (☑ typed, or in the symbol-font styles Wingdings glyphs and a
+ * check-box field), the chosen ones being 中共党员, 是, and (一)(五).
+ */
+export function filledForm(v: FormValues, style: FormStyle): Uint8Array<ArrayBuffer> {
+  const ticks =
+    style === "symbol-font ticks"
+      ? {
+          party: w.p(w.sym("Wingdings", "F0FE"), "中共党员 ", w.sym("Wingdings", "F0A8"), "群众"),
+          post: w.p(w.fontRun("Wingdings", "þ"), "是 ", w.fontRun("Wingdings", "¨"), "否"),
+          conditions: [
+            w.p(w.fontRun("Wingdings 2", "R"), "（一）重大发明革新"),
+            w.p(w.checkBox(false), "（二）绝招绝技"),
+            w.p(w.fontRun("Wingdings 2", "£"), "（三）推广先进技术"),
+            w.p(w.checkBox(false), "（四）节能减排创新"),
+            w.p(w.checkBox(true), "（五）传绝技带高徒"),
+          ].join(""),
+        }
+      : {
+          party: w.p("☑中共党员 □群众"),
+          post: w.p("☑是　□否"),
+          conditions: ["☑（一）重大发明革新", "□（二）绝招绝技", "□（三）推广先进技术", "□（四）节能减排创新", "☑（五）传绝技带高徒"]
+            .map((t) => w.p(t))
+            .join(""),
+        };
+  const opinionRows = [w.row(w.cell("单位意见"), w.cell(v.单位意见, { span: 4 })), w.row(w.cell("县（市、区）总工会意见"), w.cell(v.县级意见, { span: 4 }))];
+  const tail = [
+    w.row(w.cell("身份证号码"), w.cell(v.身份证号码, { span: 4 })),
+    w.row(w.cell("工作单位"), w.cell(v.工作单位, { span: 2 }), w.cell("职务"), w.cell(v.职务)),
+    w.row(w.cell("一线技能工作年限"), w.cell(v.一线技能工作年限), w.cell("是否仍在技能岗位"), w.cell(ticks.post, { span: 2 })),
+    w.row(w.cell("联系电话"), w.cell(v.联系电话, { span: 4 })),
+    w.row(w.cell("符合条件"), w.cell(ticks.conditions, { span: 4 })),
+    w.row(w.cell("主要技术成果"), w.cell(v.主要技术成果, { span: 4 })),
+    w.row(w.cell("主要事迹"), w.cell(v.主要事迹, { span: 4 })),
+    ...opinionRows,
+  ];
+  if (style === "labels over values") {
+    const table = w.table(
+      w.row(w.cell("姓名"), w.cell("性别"), w.cell("出生年月"), w.cell("民族"), w.cell("照片", { merge: "restart" })),
+      w.row(w.cell(v.姓名), w.cell(v.性别), w.cell(v.出生年月), w.cell(v.民族), w.cell("", { merge: "continue" })),
+      w.row(w.cell("学历"), w.cell("政治面貌"), w.cell("技术等级"), w.cell("所属行业"), w.cell("", { merge: "continue" })),
+      w.row(w.cell(v.学历), w.cell(ticks.party), w.cell(v.技术等级), w.cell(v.所属行业), w.cell("", { merge: "continue" })),
+      ...tail,
+    );
+    return docxOf(w.p("“台州工匠”推荐审批表") + table);
+  }
+  // Label, value, label, value — the photo a picture in its own cell, merged down.
+  const form = w.table(
+    w.row(w.cell("姓　　名"), w.cell(v.姓名), w.cell("性　别"), w.cell(v.性别), w.cell(w.p(w.picture), { merge: "restart" })),
+    w.row(w.cell("出生年月"), w.cell(v.出生年月), w.cell("民　族"), w.cell(v.民族), w.cell("", { merge: "continue" })),
+    w.row(w.cell("文化程度"), w.cell(v.学历), w.cell("政治面貌"), w.cell(ticks.party), w.cell("", { merge: "continue" })),
+    w.row(w.cell("技能等级"), w.cell(v.技术等级), w.cell("所属行业"), w.cell(v.所属行业), w.cell("", { merge: "continue" })),
+    ...tail,
+  );
+  const title = w.p("“台州工匠”推荐审批表");
+  if (style === "one-cell table") return docxOf(title + w.table(w.row(w.cell(form + "<w:p/>"))));
+  if (style === "text box") return docxOf(title + w.p(w.textBox(form + "<w:p/>")) + w.p("（此表可复印）"));
+  return docxOf(title + form);
+}
+
+/** A CSV as Excel writes it: quoted where needed, CRLF, in GBK (Chinese Windows) or UTF-8 with a BOM. */
+export function csvOf(lines: unknown[][], encoding: "gbk" | "utf-8"): Uint8Array<ArrayBuffer> {
+  const text = lines
+    .map((line) =>
+      line
+        .map((v) => {
+          const s = v === null || v === undefined ? "" : String(v);
+          return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+        })
+        .join(","),
+    )
+    .join("\r\n");
+  return encoding === "gbk" ? gbk(text) : new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
 }

@@ -239,9 +239,11 @@ export async function makeAwardee(db: DB, unit = "wenling", name = `${unit}åŒ äº
 }
 
 /** What a county officer of `unit` imports for: their own unit, with the county list for social groups. */
-export async function importTargetFor(db: DB, unit = "wenling") {
-  const counties = await db.selectFrom("org_unit").select(["id", "short_name", "name"]).where("kind", "=", "county").execute();
-  return { nominatingUnitId: await unitId(db, unit), kind: "county" as const, counties };
+export async function importTargetFor(db: DB, unit = "wenling", as: "county" | "city" = "county") {
+  const all = await db.selectFrom("org_unit").select(["id", "short_name", "name", "kind"]).where("kind", "in", ["county", "social_group"]).execute();
+  const units = all.map((u) => ({ ...u, kind: u.kind === "social_group" ? ("social_group" as const) : ("county" as const) }));
+  const counties = units.filter((u) => u.kind === "county").map(({ id, short_name, name }) => ({ id, short_name, name }));
+  return { nominatingUnitId: await unitId(db, unit), kind: "county" as const, counties, units, fixed: as === "county" };
 }
 
 /**

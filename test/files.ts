@@ -1,4 +1,4 @@
-import { deflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 
 /** A zip of one deflated entry, with the sizes its directory declares (which may lie). */
 export function zipOf(name: string, content: Buffer, declared = content.length): Uint8Array {
@@ -28,4 +28,93 @@ export function zipOf(name: string, content: Buffer, declared = content.length):
   end.writeUInt32LE(central.length + nameBytes.length, 12);
   end.writeUInt32LE(directoryAt, 16);
   return new Uint8Array(Buffer.concat([local, nameBytes, data, central, nameBytes, end]));
+}
+
+/** A zip of several entries as Windows writes it: deflated, names in GBK (no UTF-8 flag) unless told `utf8`. */
+export function zipEntries(entries: Array<{ name: string | Uint8Array; data: Uint8Array | string }>, { utf8 = false } = {}): Uint8Array<ArrayBuffer> {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const content = Buffer.from(entry.data);
+    const data = deflateRawSync(content);
+    const nameBytes = Buffer.from(typeof entry.name === "string" ? (utf8 ? Buffer.from(entry.name) : gbk(entry.name)) : entry.name);
+    const flags = utf8 ? 0x800 : 0;
+    const crc = crc32(content);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(content.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(flags, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(content.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...locals, directory, end]));
+}
+
+/**
+ * The same zip made to look like zip64: its end record's counts and offset set to the 0xFFFF…
+ * markers and a zip64 locator before it, as a writer (or an attacker) may do.
+ */
+export function asZip64(zip: Uint8Array): Uint8Array<ArrayBuffer> {
+  const buf = Buffer.from(zip);
+  const eocd = buf.length - 22;
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  const end = Buffer.from(buf.subarray(eocd));
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
+  end.writeUInt32LE(0xffffffff, 16);
+  return new Uint8Array(Buffer.concat([buf.subarray(0, eocd), locator, end]));
+}
+
+let gbkTable: Map<string, number[]> | null = null;
+
+/** Text as Chinese Windows saves it (GBK), built from the decoder Node has: every double-byte code, decoded once. */
+export function gbk(text: string): Uint8Array<ArrayBuffer> {
+  if (!gbkTable) {
+    gbkTable = new Map();
+    const decoder = new TextDecoder("gbk");
+    for (let lead = 0x81; lead <= 0xfe; lead++) {
+      for (let trail = 0x40; trail <= 0xfe; trail++) {
+        if (trail === 0x7f) continue;
+        const ch = decoder.decode(new Uint8Array([lead, trail]));
+        if (ch.length === 1 && ch !== "\ufffd" && !gbkTable.has(ch)) gbkTable.set(ch, [lead, trail]);
+      }
+    }
+  }
+  const out: number[] = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x80) out.push(code);
+    else {
+      const bytes = gbkTable.get(ch);
+      if (!bytes) throw new Error(`no GBK code for ${ch}`);
+      out.push(...bytes);
+    }
+  }
+  return new Uint8Array(out);
 }

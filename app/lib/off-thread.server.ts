@@ -99,7 +99,19 @@ function inThread(name: string, definition: Definition, input: unknown): Promise
  * A task that runs in the thread: `run` must take and return what structured cloning carries
  * (plain objects, arrays, dates, typed arrays — a Buffer comes back as a Uint8Array).
  */
-export function offThread<I, O>(name: string, run: Task<I, O>, options: { expected?: Definition["expected"]; crashed?: () => Error } = {}): Task<I, O> {
+export function offThread<I, O>(
+  name: string,
+  run: Task<I, O>,
+  options: {
+    expected?: Definition["expected"];
+    crashed?: () => Error;
+    /**
+     * Work known to be small (a county's 12-row list) runs here at once: the thread's first start
+     * loads the whole server build, seconds the officer would wait for milliseconds of work.
+     */
+    small?: (input: I) => boolean;
+  } = {},
+): Task<I, O> {
   const definition: Definition = {
     run: run as Task<unknown, unknown>,
     expected: options.expected ?? [],
@@ -108,6 +120,7 @@ export function offThread<I, O>(name: string, run: Task<I, O>, options: { expect
   definitions.set(name, definition);
   if (!canThread) return run;
   return (input) => {
+    if (options.small?.(input)) return run(input);
     const turn = queue.then(() => inThread(name, definition, input));
     queue = turn.catch(() => {});
     return turn as Promise<O>;

@@ -1,5 +1,5 @@
 import { promisify } from "node:util";
-import { inflateRaw } from "node:zlib";
+import { crc32, inflateRaw } from "node:zlib";
 import ExcelJS from "exceljs";
 
 /**
@@ -51,9 +51,11 @@ function cellValue(value: ExcelJS.CellValue): Cell {
 export const TOO_LARGE = () => new SpreadsheetError(`表格过大：最多 ${MAX_ROWS} 行、${MAX_COLUMNS} 列，请只保留推荐名单后再导入`);
 
 /**
- * Checks an .xlsx (a zip) before anything unpacks it: its directory must be readable and every
- * entry must inflate to what the directory says, within the bounds — counted by inflating with a
- * cap, since a directory can lie. Bounded work whatever the file claims.
+ * An .xlsx, a .docx and a .zip of Word files are zips. Every one is unpacked here and only here:
+ * its directory read (a zip64 directory, which no file of this size needs, is refused rather than
+ * half-read), every entry inflated with a cap on what comes out — counted while inflating, since a
+ * directory can lie — and the parsers are handed exactly the entries counted (an .xlsx is packed
+ * again from them, uncompressed, for ExcelJS), so no parser can read an entry the bounds missed.
  */
 // Inflating on the thread pool: checking one upload never holds up other users' requests.
 const inflate = promisify(inflateRaw);
@@ -63,13 +65,12 @@ export interface ZipEntry {
   data: Buffer;
 }
 
-/**
- * Walks a zip's directory, inflating every entry with a cap; the entries come back when asked
- * for (a .zip of Word files), otherwise they are only measured (an .xlsx before ExcelJS reads it).
- */
-async function walkZip(bytes: Uint8Array, what: string, keep: boolean): Promise<ZipEntry[]> {
+const ZIP64 = 0xffffffff;
+
+async function walkZip(bytes: Uint8Array, what: string): Promise<ZipEntry[]> {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const broken = () => new SpreadsheetError(`无法读取该${what}，文件可能已损坏`);
+  const zip64 = () => new SpreadsheetError(`该${what}使用了 ZIP64 格式，无法读取：请用 Excel、Word 或 WPS 重新保存后再上传`);
   // End of central directory: within the last 64 KiB + 22 bytes.
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) {
@@ -79,11 +80,16 @@ async function walkZip(bytes: Uint8Array, what: string, keep: boolean): Promise<
     }
   }
   if (eocd < 0) throw broken();
+  // A zip64 locator just before it, or the 0xFFFF markers that send readers to one.
+  if ((eocd >= 20 && buf.readUInt32LE(eocd - 20) === 0x07064b50) || buf.readUInt16LE(eocd + 10) === 0xffff || buf.readUInt32LE(eocd + 16) === ZIP64) {
+    throw zip64();
+  }
   const entries = buf.readUInt16LE(eocd + 10);
   let at = buf.readUInt32LE(eocd + 16);
   if (entries > MAX_ZIP_ENTRIES) throw TOO_LARGE();
   let unpacked = 0;
   const kept: ZipEntry[] = [];
+  const names = new Set<string>();
   for (let n = 0; n < entries; n++) {
     if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) throw broken();
     const flags = buf.readUInt16LE(at + 8);
@@ -92,36 +98,106 @@ async function walkZip(bytes: Uint8Array, what: string, keep: boolean): Promise<
     const declared = buf.readUInt32LE(at + 24);
     const nameLength = buf.readUInt16LE(at + 28);
     const local = buf.readUInt32LE(at + 42);
-    unpacked += declared;
-    if (unpacked > MAX_UNPACKED_BYTES) throw TOO_LARGE();
+    if (compressed === ZIP64 || declared === ZIP64 || local === ZIP64) throw zip64();
     if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw broken();
     const dataStart = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    if (dataStart + compressed > buf.length) throw broken();
     const data = buf.subarray(dataStart, dataStart + compressed);
-    let content: Buffer = data;
+    // What may still come out of this entry: the whole file's bound less what came out before.
+    const room = MAX_UNPACKED_BYTES - unpacked;
+    let content: Buffer;
     if (method === 8) {
       try {
-        content = await inflate(data, { maxOutputLength: Math.min(declared, MAX_UNPACKED_BYTES) + 1 });
+        content = await inflate(data, { maxOutputLength: Math.min(declared, room) + 1 });
       } catch (error) {
-        if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw TOO_LARGE();
+        if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw declared > room ? TOO_LARGE() : broken();
         throw broken();
       }
-      if (content.length !== declared) throw broken();
-    } else if (method !== 0) throw broken();
+    } else if (method === 0) content = Buffer.from(data);
+    else throw broken();
+    unpacked += content.length;
+    if (unpacked > MAX_UNPACKED_BYTES) throw TOO_LARGE();
+    if (content.length !== declared) throw broken();
     // Names from Chinese Windows are GBK unless the UTF-8 flag says otherwise.
     const rawName = buf.subarray(at + 46, at + 46 + nameLength);
-    if (keep) kept.push({ name: flags & 0x800 ? rawName.toString("utf8") : decodeText(rawName), data: content });
+    const name = flags & 0x800 ? rawName.toString("utf8") : decodeText(rawName);
+    // Two entries of one name: which one a reader takes is its own choice. Refused.
+    if (names.has(name)) throw broken();
+    names.add(name);
+    kept.push({ name, data: content });
     at += 46 + nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
   }
   return kept;
 }
 
-export async function assertBoundedZip(bytes: Uint8Array, what = " .xlsx 文件"): Promise<void> {
-  await walkZip(bytes, what, false);
+/** The entries of an uploaded .zip, .docx or .xlsx, within the bounds. */
+export function unzipBounded(bytes: Uint8Array, what = "压缩包"): Promise<ZipEntry[]> {
+  return walkZip(bytes, what);
 }
 
-/** The entries of an uploaded .zip, within the same bounds. */
-export function unzipBounded(bytes: Uint8Array): Promise<ZipEntry[]> {
-  return walkZip(bytes, "压缩包", true);
+/**
+ * At most how many bytes reading this upload can unpack, from its zip directory alone (its own
+ * length when it is no zip): the reader refuses any entry that inflates to other than its
+ * directory says, and stops inflating there, so the bound holds whatever the file is.
+ * Infinity when the directory cannot be read (the reader will say why).
+ */
+export function unpackedBound(bytes: Uint8Array): number {
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) return bytes.length;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0 || eocd + 22 > buf.length) return Infinity;
+  const entries = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let n = 0; n < Math.min(entries, MAX_ZIP_ENTRIES + 1); n++) {
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) return Infinity;
+    total += buf.readUInt32LE(at + 24);
+    at += 46 + buf.readUInt16LE(at + 28) + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return entries > MAX_ZIP_ENTRIES ? Infinity : total;
+}
+
+/** What may be read on the main thread at once: a county's list or a few forms, a few milliseconds of work. */
+export const SMALL_UPLOAD_BYTES = 256 * 1024;
+
+/** A zip of the given entries, stored (not compressed): what a parser reads after the bounds. */
+function storedZip(entries: ZipEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const { name, data } of entries) {
+    const nameBytes = Buffer.from(name, "utf8");
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x800, 6);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x800, 8);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
 }
 
 /** The first sheet with something in it, as rows of cells, and the names of the other sheets that have content. */
@@ -131,10 +207,10 @@ export interface Workbook {
 }
 
 async function readXlsx(bytes: Uint8Array): Promise<Workbook> {
-  await assertBoundedZip(bytes);
+  const counted = storedZip(await walkZip(bytes, " .xlsx 文件"));
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+    await workbook.xlsx.load(counted as unknown as ExcelJS.Buffer);
   } catch {
     throw new SpreadsheetError("无法读取该 .xlsx 文件，文件可能已损坏");
   }
@@ -254,25 +330,32 @@ export const headerName = (c: Cell) =>
  * the row below ("技能情况" over 技术等级 and 一线年限) — is read as one: the data starts after both.
  */
 export function findHeaderRow<K extends string>(rows: Cell[][], aliases: Record<K, string[]>, required: NoInfer<K>[]) {
+  const taken = (columns: Partial<Record<K, number>>) => new Set(Object.values(columns) as number[]);
   const match = (row: Cell[], columns: Partial<Record<K, number>>) => {
     const names = row.map(headerName);
     let found = 0;
     for (const key of Object.keys(aliases) as K[]) {
       if (columns[key] !== undefined) continue;
-      const i = names.findIndex((n) => n && aliases[key].some((a) => n === a));
-      if (i >= 0) {
-        columns[key] = i;
-        found++;
+      // The first of a field's names that the sheet has: 所属行业 before 职业（工种）.
+      const used = taken(columns);
+      for (const alias of aliases[key]) {
+        const i = names.findIndex((n, at) => n === alias && !used.has(at));
+        if (i >= 0) {
+          columns[key] = i;
+          found++;
+          break;
+        }
       }
     }
     return found;
   };
   for (let r = 0; r < Math.min(rows.length, 20); r++) {
     const columns: Partial<Record<K, number>> = {};
-    match(rows[r], columns);
-    if (!required.every((k) => columns[k] !== undefined)) continue;
-    // The row below names more columns: the second row of the header.
+    if (!match(rows[r], columns)) continue;
+    // The row below names more columns: the second row of the header. In a CSV, which has no
+    // merges, 姓名 may stand only there, under its group heading.
     const second = r + 1 < rows.length && match(rows[r + 1], columns) > 0;
+    if (!required.every((k) => columns[k] !== undefined)) continue;
     return { headerIndex: r, dataStart: second ? r + 2 : r + 1, columns };
   }
   return null;
@@ -344,7 +427,7 @@ function fromDigits(text: string, dotted: boolean): TypedDate {
  * An ID number cell. Excel keeps 15 significant digits of a number, so an 18-digit ID typed
  * into a number cell has already lost its last digits: say so rather than save a wrong number.
  */
-export function idNumberCell(value: Cell): { ok: true; value: string } | { ok: false; message: string } {
+export function idNumberCell(value: Cell, from: { csv?: boolean } = {}): { ok: true; value: string } | { ok: false; message: string } {
   const rounded = "身份证号码在 Excel 中被存成了数字，只保留了15位有效数字，后几位已经丢失。请把该列设为“文本”格式，重新录入完整号码后再导入";
   if (typeof value === "number") {
     if (value >= 1e15) return { ok: false, message: `${rounded}（表中显示为 ${value.toLocaleString("en-US", { useGrouping: false })}）` };
@@ -353,5 +436,13 @@ export function idNumberCell(value: Cell): { ok: true; value: string } | { ok: f
   const text = compactText(value);
   if (/^\d(\.\d+)?E\+?\d+$/i.test(text)) return { ok: false, message: `${rounded}（表中显示为 ${text}）` };
   if (text.includes("*")) return { ok: false, message: "身份证号码是打码后的号码，请填写完整号码" };
+  // A number cell saved as CSV: Excel writes its 15 digits and pads the rest with zeros. The check
+  // digit may pass by chance; the number is still not the person's.
+  if (from.csv && /^\d{15}000$/.test(text)) {
+    return {
+      ok: false,
+      message: `号码末三位是“000”（表中为 ${text}）：这是 Excel 把身份证号码当作数字保存、只留下15位有效数字后写进 CSV 的样子，后三位已经丢失。请在 Excel 中把该列设为“文本”，重新录入完整号码后另存为 .xlsx 再导入`,
+    };
+  }
   return { ok: true, value: text };
 }

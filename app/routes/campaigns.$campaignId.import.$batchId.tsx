@@ -37,13 +37,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, campaign, batch } = await load(request, params);
   const formData = await request.formData();
   if (formData.get("intent") !== "commit") return unknownIntent();
-  const result = await requestCommit(getDb(), user, campaign, batch.id, todayInTaizhou());
+  // The officer's choices of the file's value where it differs from the record ("line:field").
+  const take = formData
+    .getAll("take")
+    .filter((v): v is string => typeof v === "string" && /^\d{1,6}:[a-zA-Z_]{1,40}$/.test(v))
+    .slice(0, 10_000);
+  const result = await requestCommit(getDb(), user, campaign, batch.id, todayInTaizhou(), take);
   if (!result.ok) return json({ result }, { status: result.status });
   return redirect(`/campaigns/${campaign.id}/import/${batch.id}`);
 }
 
 export default function ImportPreview() {
-  const { campaign, batch, counts, rows, fromFiles, skipped, missingColumns, otherSheets } = useLoaderData<typeof loader>();
+  const { campaign, batch, counts, quota, rows, fromFiles, skipped, missingColumns, otherSheets } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
   const location = useLocation();
@@ -71,6 +76,17 @@ export default function ImportPreview() {
           {incomplete ? `；其中 ${incomplete} 人导入后为“待补全”` : ""}。
         </p>
       )}
+      {quota ? (
+        <p className={quota.after > quota.quota ? "notice" : "hint"} role="note">
+          名额：{quota.unit}本届原则上推荐 {quota.quota} 人，已推荐 {quota.before} 人，导入后共 {quota.after} 人
+          {quota.after > quota.quota ? `，超出 ${quota.after - quota.quota} 人（超出的人选会带上提示，由市总工会在资格初审时确认）` : ""}。
+        </p>
+      ) : null}
+      {counts.conflicts && batch.status === "previewed" ? (
+        <p className="notice" role="note">
+          有 {counts.conflicts} 人的部分内容与已有记录不同：默认保留已有记录；要改用表中的值，请在下面逐项勾选“改用表中的值”后再确认导入。
+        </p>
+      ) : null}
       {missingColumns.length ? (
         <p className="notice" role="note">
           表中没有以下列：{missingColumns.join("、")}。这些内容导入后须在推荐审批表中补全（或上传 Word 版审批表），补全前不能进入资格初审。
@@ -107,6 +123,29 @@ export default function ImportPreview() {
                 <>
                   <span className="badge ok">{batch.status === "committed" ? "已导入" : (r.note ?? (batch.status === "failed" ? "未核对" : "核对中"))}</span>
                   {r.storyFrom ? <p className="hint">事迹材料：{r.storyFrom}</p> : null}
+                  {r.changes.length ? (
+                    <ul className="changes">
+                      {r.changes.map((c) => (
+                        <li key={c.field}>
+                          {c.label}：{c.was} → {c.will}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                  {r.conflicts.length ? (
+                    <ul className="warnings">
+                      {r.conflicts.map((c) => (
+                        <li key={c.field}>
+                          {c.label}：已有“{c.was}”，表中为“{c.will}”，保留已有记录
+                          {batch.status === "previewed" ? (
+                            <label className="inline-check">
+                              <input type="checkbox" name="take" value={`${r.line}:${c.field}`} form="commit-import" /> 改用表中的值
+                            </label>
+                          ) : null}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
                   {r.missing.length ? <p className="warnings">待补全：缺少{r.missing.join("、")}</p> : null}
                   {r.warnings.length ? (
                     <ul className="warnings">
@@ -143,7 +182,7 @@ export default function ImportPreview() {
         </details>
       ) : null}
       {batch.status === "previewed" && valid > 0 ? (
-        <Form method="post" className="actions">
+        <Form method="post" className="actions" id="commit-import">
           <input type="hidden" name="intent" value="commit" />
           <button type="submit" className="button primary" disabled={navigation.state === "submitting"}>
             {navigation.state === "submitting" ? "正在提交…" : `确认导入 ${valid} 条有效记录`}

@@ -78,16 +78,17 @@ export default function ImportPage() {
         {units.length ? (
           <div className="field">
             <label htmlFor="unitId">推荐单位</label>
-            <select id="unitId" name="unitId" required defaultValue="">
-              <option value="" disabled>
-                请选择
-              </option>
+            <select id="unitId" name="unitId" defaultValue="" aria-describedby="unitId-hint">
+              <option value="">按汇总表中写明的推荐单位</option>
               {units.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.kind === "social_group" ? `社会团体：${u.short_name}` : u.short_name}
                 </option>
               ))}
             </select>
+            <p className="hint" id="unitId-hint">
+              汇总表上方写有“推荐单位（盖章）：……”时可不选；Word 版推荐审批表须选择。
+            </p>
           </div>
         ) : null}
         <div className="field">

@@ -16,7 +16,7 @@ import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { createImportBatch, parseSummaryTableOffThread } from "~/modules/nominations/summary-table.server";
-import { parseReviewForms } from "~/modules/nominations/review-form.server";
+import { parseReviewFormsOffThread } from "~/modules/nominations/review-form.server";
 import { wordKind } from "~/lib/word.server";
 import { idOrNull } from "~/lib/ids";
 
@@ -52,9 +52,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // One 汇总表 at a time; Word forms (or a .zip of them) as many as come.
     const word = uploads.every((u) => wordKind(u.name, u.bytes) !== null || u.name.toLowerCase().endsWith(".zip"));
     if (!word && uploads.length > 1) return fail("汇总表请一次上传一个；Word 版推荐审批表可以一次选择多个", 400);
-    const table = word ? await parseReviewForms(uploads, target) : await parseSummaryTableOffThread({ bytes: uploads[0].bytes, target });
+    const table = word ? await parseReviewFormsOffThread({ files: uploads, target }) : await parseSummaryTableOffThread({ bytes: uploads[0].bytes, target });
     const filename = uploads.length === 1 ? uploads[0].name : `${uploads[0].name} 等 ${uploads.length} 个文件`;
-    const batchId = await createImportBatch(db, user, campaign, target.nominatingUnitId, filename, table);
+    // A sheet's own unit line may have named the unit the city files it under.
+    const batchId = await createImportBatch(db, user, campaign, table.unitId ?? target.nominatingUnitId, filename, table);
     const url = `${back}/${batchId}`;
     return wantsJson ? json({ url }) : redirect(url);
   } catch (error) {

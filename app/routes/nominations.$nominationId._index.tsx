@@ -240,6 +240,16 @@ export default function NominationPage() {
             ))}
           </ul>
         ) : null}
+        {n.import_warnings.length ? (
+          <div role="note">
+            <p className="hint">导入时提示（资格初审时请逐项核实）：</p>
+            <ul className="warnings">
+              {n.import_warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {d.quotaWarning ? (
           n.quota_acknowledged_at ? (
             <p className="hint">市总工会已于 {formatDateTime(n.quota_acknowledged_at)} 确认超额情况。</p>
@@ -391,6 +401,12 @@ export default function NominationPage() {
           <dd>{n.conditions.map((c) => CONDITIONS[c]?.short).join("；") || "无"}</dd>
           <dt>已获荣誉</dt>
           <dd className="pre">{n.honors || "—"}</dd>
+          {n.remarks ? (
+            <>
+              <dt>备注</dt>
+              <dd className="pre">{n.remarks}</dd>
+            </>
+          ) : null}
           <dt>主要技术成果</dt>
           <dd className="pre">{n.achievements}</dd>
           <dt>主要事迹</dt>
@@ -436,7 +452,7 @@ export default function NominationPage() {
                   {o.text}
                   <br />
                   <small>
-                    签署：{o.signer} · {o.signed_on}（录入于 {formatDateTime(o.recorded_at)}）
+                    签署：{o.signer} · {o.signed_on ?? "未注明日期"}（录入于 {formatDateTime(o.recorded_at)}）
                   </small>
                 </p>
               ) : (

@@ -126,7 +126,7 @@ export default function PrintForm() {
                   <p className="pre">{o?.text ?? ""}</p>
                   <p className="sign">
                     {kind === "expert" ? "组长签名" : "（盖章）"}：{o?.signer ?? ""}　　
-                    {o ? o.signed_on.replace(/^(\d+)-(\d+)-(\d+)$/, "$1年$2月$3日") : "　　年　　月　　日"}
+                    {o?.signed_on ? o.signed_on.replace(/^(\d+)-(\d+)-(\d+)$/, "$1年$2月$3日") : "　　年　　月　　日"}
                   </p>
                 </td>
               </tr>

@@ -6,7 +6,7 @@ import { granted, idParam } from "~/lib/http.server";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { todayInTaizhou } from "~/lib/time";
 import { nominationForViewer, setStory } from "~/modules/nominations/nominations.server";
-import { storyFromWord } from "~/modules/nominations/review-form.server";
+import { storyFromWordOffThread } from "~/modules/nominations/review-form.server";
 
 /**
  * Receives a nomination's 事迹材料 as a .docx and keeps its text as the story; back on the
@@ -28,7 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!(file instanceof File) || file.size === 0) return back(`storyError=${encodeURIComponent("请选择事迹材料的 Word 文件")}`);
   let text: string;
   try {
-    text = await storyFromWord({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+    text = await storyFromWordOffThread({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
   } catch (error) {
     if (error instanceof SpreadsheetError) return back(`storyError=${encodeURIComponent(error.message)}`);
     throw error;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { docxOf, w } from "../county-files";
 import { zipOf } from "../files";
 import { baseUrl } from "./browser";
 import { signInOverHttp } from "./server";
@@ -8,7 +9,7 @@ import { signInOverHttp } from "./server";
  * the server goes on answering everyone else at once.
  */
 describe("bounded work under hostile uploads", () => {
-  it("refuses zip bombs while /healthz keeps answering within a second", async () => {
+  it("refuses zip bombs and Word bombs while /healthz keeps answering within a second", async () => {
     // A campaign of its own, open for nominations whatever the other journeys did to the demo's;
     // the city imports into it for a unit it picks.
     const { cookie } = await signInOverHttp(baseUrl(), "admin");
@@ -24,10 +25,14 @@ describe("bounded work under hostile uploads", () => {
     const unitId = /<option value="(\d+)"/.exec(await page.text())?.[1] ?? "";
     expect(unitId).not.toBe("");
     const bomb = zipOf("xl/worksheets/sheet1.xml", Buffer.alloc(40 * 1024 * 1024, 0x20));
+    // A Word form holding a table of 20,000 rows: tens of kilobytes that a converter turns into gigabytes.
+    const wordBomb = docxOf(w.table(Array.from({ length: 20_000 }, (_, i) => w.row(w.cell(`第${i}行`), w.cell("x"))).join("")));
+    let sent = 0;
     const upload = async () => {
       const form = new FormData();
       form.append("unitId", unitId);
-      form.append("file", new File([Buffer.from(bomb)], "汇总表.xlsx"));
+      const word = sent++ % 2 === 1;
+      form.append("file", new File([Buffer.from(word ? wordBomb : bomb)], word ? "推荐审批表.docx" : "汇总表.xlsx"));
       const response = await fetch(`${baseUrl()}/campaigns/${campaignId}/import/upload`, {
         method: "POST",
         body: form,
@@ -49,7 +54,8 @@ describe("bounded work under hostile uploads", () => {
     }
     const answers = (await uploads).flat();
     expect(answers.map((a) => a.status)).toEqual(Array(12).fill(400));
-    expect(answers.every((a) => a.body.includes("表格过大"))).toBe(true);
+    expect(answers.every((a) => a.body.includes("表格过大") || a.body.includes("Word 文件过大"))).toBe(true);
+    expect(answers.filter((a) => a.body.includes("Word 文件过大"))).toHaveLength(6);
     expect(waits.length).toBeGreaterThan(0);
     expect(Math.max(...waits)).toBeLessThan(1000);
   });

@@ -42,7 +42,8 @@ import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
 import { apprenticeForm, idNumberFor, makeAwardee, makeVoteRules, personForm, subsidyForm, unitId } from "../factories";
 import { call } from "../http";
-import { zipOf } from "../files";
+import { asZip64, zipOf } from "../files";
+import { csvOf, docxOf, w } from "../county-files";
 
 /**
  * Hostile and broken input across the forms and uploads: every one must be answered with a 4xx
@@ -430,6 +431,12 @@ beforeAll(async () => {
     ["a docx that unpacks to 40 MB", fileOf("审批表.docx", DOCX, new Uint8Array(zipOf("word/document.xml", Buffer.alloc(40 * 1024 * 1024))))],
     ["a PDF named .docx", fileOf("审批表.docx", DOCX, "%PDF-1.4\n%%EOF")],
     ["a .zip that is not one", fileOf("审批表.zip", "application/zip", "PK not really")],
+    ["a zip64 docx", fileOf("审批表.docx", DOCX, asZip64(docxOf(w.p("审批表"))))],
+    ["a docx of 20,000 table rows", fileOf("审批表.docx", DOCX, docxOf(w.table(Array.from({ length: 20_000 }, () => w.row(w.cell("x"))).join(""))))],
+    [
+      "another county's list",
+      fileOf("汇总表.csv", "text/csv", csvOf([["推荐单位（盖章）：椒江区总工会"], ["姓名", "身份证号码"], ["张三", "331081198506010011"]], "gbk")),
+    ],
   ] as const) {
     attempts.push({ ...upload, name: `汇总表: ${label}`, fields: { file } });
   }

@@ -178,10 +178,8 @@ describe("import and export by role", () => {
     const batchId = url.split("/").pop()!;
     const params = { campaignId: String(campaign.id), batchId };
 
-    const checking = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params, as: jiaojiang }));
-    expect(checking.batch).toMatchObject({ status: "checking", progress: { done: 0, total: 1 } });
-    // Nothing to commit until the check has run.
-    expect((await call(importPreview.action, { db: t.db, path: url, params, as: jiaojiang, form: { intent: "commit" } })).status).toBe(409);
+    // A county's list is checked in the upload's own request: the preview is ready when the page opens
+    // (a long sheet's check is the job queue's: summary-table.test.ts); the queued job finds nothing left to do.
     await runImportJobs();
     const preview = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params, as: jiaojiang }));
     expect(preview.batch).toMatchObject({ status: "previewed", progress: null });

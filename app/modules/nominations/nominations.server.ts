@@ -34,6 +34,8 @@ export const NOMINATION_COLUMNS = [
   "nomination.in_skill_post",
   "nomination.teacher_or_researcher",
   "nomination.conditions",
+  "nomination.remarks",
+  "nomination.import_warnings",
   "nomination.quota_acknowledged_by",
   "nomination.quota_acknowledged_at",
   "nomination.qualification_result",
@@ -192,6 +194,8 @@ function nominationColumns(input: NominationInput) {
     in_skill_post: input.inSkillPost,
     teacher_or_researcher: input.teacherOrResearcher,
     conditions: input.conditions,
+    // Only an import says these; the web form leaves what is stored as it is.
+    ...(input.remarks === undefined ? {} : { remarks: input.remarks }),
   };
 }
 
@@ -203,6 +207,7 @@ function nominationSummary(n: ReturnType<typeof nominationColumns> & { nominatin
     inSkillPost: n.in_skill_post,
     teacherOrResearcher: n.teacher_or_researcher,
     conditions: n.conditions,
+    remarks: n.remarks,
     honors: n.honors,
     achievements: n.achievements,
     deedsSummary: n.deeds_summary,
@@ -220,7 +225,16 @@ export async function writeNomination(
   actor: SessionUser,
   campaign: Campaign,
   input: NominationInput,
-  options: { nominatingUnitId: number; today: string; existingId?: number; allowUpdateByIdNumber?: boolean },
+  options: {
+    nominatingUnitId: number;
+    today: string;
+    existingId?: number;
+    allowUpdateByIdNumber?: boolean;
+    /** Where the change came from, for the history (an import's file name). */
+    comment?: string;
+    /** What an import's preview warned about, stored for 资格初审. */
+    importWarnings?: string[];
+  },
 ): Promise<NominationSaveResult> {
   let person: Person | undefined;
   if (options.existingId) {
@@ -260,29 +274,42 @@ export async function writeNomination(
   let personId: number;
   let personChanged = false;
   if (person) {
-    const saved = await applyPersonUpdate(tx, actor, person, input);
+    const saved = await applyPersonUpdate(tx, actor, person, input, options.comment);
     if (!saved.ok) return saved;
     personChanged = saved.changed ?? false;
     personId = person.id;
   } else {
-    const created = await insertPerson(tx, actor, input);
+    const created = await insertPerson(tx, actor, input, options.comment);
     if (!created.ok) return created;
     personId = created.id;
   }
 
+  const warnings = options.importWarnings === undefined ? {} : { import_warnings: JSON.stringify(options.importWarnings) };
   const columns = { ...nominationColumns(input), nominating_unit_id: options.nominatingUnitId };
   if (existing) {
     const before = nominationSummary(existing);
-    const after = nominationSummary(columns);
+    const after = nominationSummary({ ...existing, ...columns });
     if (JSON.stringify(before) === JSON.stringify(after)) {
+      // The record is as the file says; the warnings are those of this check.
+      if (options.importWarnings && JSON.stringify(existing.import_warnings) !== JSON.stringify(options.importWarnings)) {
+        await tx.updateTable("nomination").set(warnings).where("id", "=", existing.id).execute();
+      }
       return { ok: true, id: existing.id, change: personChanged ? "updated" : "unchanged" };
     }
     await tx
       .updateTable("nomination")
-      .set({ ...columns, updated_at: new Date() })
+      .set({ ...columns, ...warnings, updated_at: new Date() })
       .where("id", "=", existing.id)
       .execute();
-    await recordAudit(tx, NOMINATION_AUDIT, { actor, id: existing.id, unit: options.nominatingUnitId, action: "update", before, after });
+    await recordAudit(tx, NOMINATION_AUDIT, {
+      actor,
+      id: existing.id,
+      unit: options.nominatingUnitId,
+      action: "update",
+      before,
+      after,
+      comment: options.comment,
+    });
     return { ok: true, id: existing.id, change: "updated" };
   }
 
@@ -295,10 +322,17 @@ export async function writeNomination(
     .executeTakeFirstOrThrow();
   const row = await tx
     .insertInto("nomination")
-    .values({ ...columns, campaign_id: campaign.id, person_id: personId, seq: Number(next.seq) + 1, created_by: actor.id })
+    .values({ ...columns, ...warnings, campaign_id: campaign.id, person_id: personId, seq: Number(next.seq) + 1, created_by: actor.id })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, NOMINATION_AUDIT, { actor, id: row.id, unit: options.nominatingUnitId, action: "create", after: nominationSummary(columns) });
+  await recordAudit(tx, NOMINATION_AUDIT, {
+    actor,
+    id: row.id,
+    unit: options.nominatingUnitId,
+    action: "create",
+    after: nominationSummary({ remarks: "", ...columns }),
+    comment: options.comment,
+  });
   return { ok: true, id: row.id, change: "created" };
 }
 
@@ -354,7 +388,8 @@ export interface OpinionInput {
   kind: "employer" | "county" | "expert" | "city";
   text: string;
   signer: string;
-  signedOn: string;
+  /** Null when the signed form gives no date (an import keeps it, with a warning). */
+  signedOn: string | null;
 }
 
 export function recordOpinion(db: DB, actor: SessionUser, nominationId: number, input: OpinionInput) {
@@ -362,7 +397,7 @@ export function recordOpinion(db: DB, actor: SessionUser, nominationId: number, 
 }
 
 /** One of the 审批表's four signed opinions, recorded or replaced inside the caller's transaction. */
-export async function writeOpinion(tx: Tx, actor: SessionUser, nominationId: number, input: OpinionInput) {
+export async function writeOpinion(tx: Tx, actor: SessionUser, nominationId: number, input: OpinionInput, comment?: string) {
   const before = await tx
     .selectFrom("nomination_opinion")
     .select(["text", "signer", "signed_on"])
@@ -388,6 +423,7 @@ export async function writeOpinion(tx: Tx, actor: SessionUser, nominationId: num
     action: `opinion_${input.kind}`,
     before: before ?? null,
     after: { text: input.text, signer: input.signer, signed_on: input.signedOn },
+    comment,
   });
 }
 

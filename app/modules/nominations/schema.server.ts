@@ -30,6 +30,8 @@ export const nominationFields = {
       z.array(z.enum(["1", "2", "3", "4", "5"], { error: "条件编号无效" }).transform(Number)),
     )
     .transform((list) => [...new Set(list)].sort()),
+  /** The 汇总表's 备注: only an import gives it, so the web form's save leaves it as it is. */
+  remarks: z.string().trim().max(1000, "备注不能超过1000字").optional(),
 };
 
 export const createNominationSchema = z

@@ -1,7 +1,8 @@
 import ExcelJS from "exceljs";
 import { ZodError } from "zod";
-import { sql } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type { DB, Tx } from "~db";
+import type { Database as DBTables, NominationTable, Person } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
@@ -9,28 +10,31 @@ import { databaseAway, enqueue, type Job, type JobHandler } from "~/lib/jobs.ser
 import { clearProgress, progressOf, progressReporter } from "~/lib/progress.server";
 import { todayInTaizhou } from "~/lib/time";
 import { nominationCode } from "~/modules/campaigns/stages";
-import { maskIdNumber, SEX_LABELS } from "~/modules/people/id-number";
+import { maskIdNumber, maskPhone, normalisePhone, SEX_LABELS } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
-import { checkEligibility, CONDITIONS, missingParts } from "~/modules/nominations/eligibility";
+import { checkEligibility, CONDITIONS, missingParts, quotaWarning } from "~/modules/nominations/eligibility";
 import { canRecordOpinion, writeNomination, writeOpinion, type OpinionInput } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
 import { importNominationSchema, type NominationInput } from "~/modules/nominations/schema.server";
 import {
   cleanText,
   compactText,
+  detectFormat,
   findHeaderRow,
   headerName,
   idNumberCell,
   plainText,
   readTypedDate,
   readWorkbook,
+  SMALL_UPLOAD_BYTES,
   SpreadsheetError,
   TOO_LARGE,
+  unpackedBound,
   type Cell,
 } from "~/lib/spreadsheet.server";
 import { offThread } from "~/lib/off-thread.server";
 import { ACCEPTED, readEducation, readEthnicity, readPoliticalStatus, readSkillLevel } from "~/modules/people/spellings";
-import { IMPORT_AUDIT, CHANNEL_LABELS } from "~/modules/nominations/labels";
+import { IMPORT_AUDIT, CHANNEL_LABELS, OPINION_LABELS } from "~/modules/nominations/labels";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { refuseNumberElsewhere } from "~/modules/people/lookup.server";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
@@ -47,7 +51,7 @@ const COLUMNS = {
   education: { header: "学历", aliases: ["学历", "文化程度", "最高学历"] },
   politicalStatus: { header: "政治面貌", aliases: ["政治面貌"] },
   employer: { header: "工作单位", aliases: ["工作单位", "单位", "所在单位"] },
-  industry: { header: "所属行业", aliases: ["所属行业", "行业"] },
+  industry: { header: "所属行业", aliases: ["所属行业", "行业", "职业", "工种", "职业工种"] },
   position: { header: "职务", aliases: ["职务"] },
   title: { header: "职称", aliases: ["职称"] },
   skillLevel: { header: "技术等级", aliases: ["技术等级", "技能等级", "职业资格等级", "职业技能等级", "技术等级/职业资格"] },
@@ -60,9 +64,13 @@ const COLUMNS = {
   deedsSummary: { header: "主要事迹", aliases: ["主要事迹", "事迹简介", "主要事迹简介"] },
   phone: { header: "联系电话", aliases: ["联系电话", "手机", "手机号码", "电话"] },
   county: { header: "所属县（市、区）", aliases: ["所属县", "所属县市区", "所在县市区", "所属地区"] },
+  remarks: { header: "备注", aliases: ["备注", "备注说明"] },
+  // Read, never written: one column some counties use for both (“温岭华科泵业有限公司 班组长”).
+  employerAndPosition: { header: "工作单位及职务", aliases: ["工作单位及职务", "单位及职务", "工作单位和职务", "工作单位及职务职称", "工作单位职务"] },
 } as const;
 
 export type ColumnKey = keyof typeof COLUMNS;
+type ExportKey = Exclude<ColumnKey, "employerAndPosition">;
 
 const LABEL: Record<string, string> = {
   ...Object.fromEntries(Object.entries(COLUMNS).map(([k, v]) => [k, v.header])),
@@ -132,13 +140,63 @@ export interface SummaryTable {
   missingColumns: string[];
   /** Further sheets with content, which are not read. */
   otherSheets: string[];
+  /** The unit the file is filed under, when the sheet's own unit line said it. */
+  unitId?: number;
 }
 
 export interface ImportTarget {
+  /** 0 while the city has not chosen: the sheet's own unit line says it. */
   nominatingUnitId: number;
   kind: "county" | "social_group";
   /** County units by short name, for the person's unit on social-group imports. */
   counties: Array<{ id: number; short_name: string; name: string }>;
+  /** Every unit that nominates, to read the sheet's “推荐单位（盖章）：…” line against. */
+  units?: Array<{ id: number; short_name: string; name: string; kind: "county" | "social_group" }>;
+  /** A county officer's own unit: a sheet naming another unit is refused, not filed under it. */
+  fixed?: boolean;
+}
+
+const UNIT_LINE = /(推荐|填报|报送|申报)单位\s*(?:[（(]\s*(?:盖章|公章|章)\s*[)）])?\s*[:：]\s*(.*)$/;
+
+/** The unit a sheet names above its header (“推荐单位（盖章）：温岭市总工会 填报日期：…”), as written. */
+function unitLineOf(rows: Cell[][]): string | null {
+  for (const row of rows) {
+    const cells = row.map((c) => plainText(c).replace(/\s+/g, " "));
+    for (let i = 0; i < cells.length; i++) {
+      const m = cells[i].match(UNIT_LINE);
+      if (!m) continue;
+      const rest = m[2] || cells.slice(i + 1).find((c) => c && !/日期/.test(c)) || "";
+      const name = rest
+        .split(/\s{2,}|(?:填报|填表|报送)?日期/)[0]
+        .replace(/[（(]\s*(?:盖章|公章|章)\s*[)）]/g, "")
+        .trim();
+      if (name) return name;
+    }
+  }
+  return null;
+}
+
+/**
+ * The target a sheet is filed under, by its own unit line: a county officer's list must be their
+ * unit's; the city's goes to the unit it names (or, if the city chose one, must agree with it).
+ */
+function targetOfSheet(above: Cell[][], target: ImportTarget): ImportTarget {
+  const named = unitLineOf(above);
+  const key = named?.replace(/\s+/g, "") ?? "";
+  const units = target.units ?? [];
+  const unit = key
+    ? (units.find((u) => u.name === key) ?? units.find((u) => key.startsWith(u.name)) ?? units.find((u) => key.startsWith(u.short_name)))
+    : undefined;
+  if (unit && unit.id !== target.nominatingUnitId) {
+    if (target.fixed)
+      throw new SpreadsheetError(`表中写明推荐单位为“${named}”，不是本单位：只能导入本单位的推荐名单，请核对文件；其他单位的名单请由该单位或市总工会导入`);
+    if (target.nominatingUnitId) {
+      throw new SpreadsheetError(`表中写明推荐单位为“${named}”，与所选的推荐单位不同：请选择“${unit.short_name}”后重新上传，或核对文件`);
+    }
+    return { ...target, nominatingUnitId: unit.id, kind: unit.kind };
+  }
+  if (!target.nominatingUnitId) throw new SpreadsheetError("请选择推荐单位：表中没有写明推荐单位（如“推荐单位（盖章）：温岭市总工会”）");
+  return target;
 }
 
 function sexCode(value: Cell): string | undefined {
@@ -181,11 +239,64 @@ function eligibilityHints(input: NominationInput): string[] {
   return [...hints, ...result.problems, ...result.warnings];
 }
 
+/** How a cell reads in a message: as the clerk typed it (（）, full-width digits), spaces collapsed. */
+const shown = (value: Cell) => plainText(value).replace(/\s+/g, " ");
+
+/** “大专（函授）”, “高级技师（一级）”: the choice, and the words in brackets after it. */
+function withQualifier(text: string): { base: string; qualifier: string } | null {
+  const m = text.match(/^(.+?)[（(]([^（）()]+)[)）]$/);
+  return m ? { base: m[1], qualifier: m[2] } : null;
+}
+
+/** Where a name ends and a post begins in “工作单位及职务”: a separator, or the end of the unit's own word. */
+export function splitEmployerAndPosition(text: string): { employer: string; position: string } {
+  const t = text.trim();
+  const separated = t.match(/^(.+?)\s*(?:[\s/／、，,；;|]|——|--)\s*([^\s/／、，,；;|]+)$/);
+  if (separated) return { employer: separated[1].trim(), position: separated[2].trim() };
+  const bracketed = t.match(/^(.+?)[（(]([^（）()]+)[)）]$/);
+  if (bracketed) return { employer: bracketed[1].trim(), position: bracketed[2].trim() };
+  let end = -1;
+  for (const m of t.matchAll(
+    /(有限责任公司|股份有限公司|有限公司|分公司|集团|公司|工厂|厂|医院|学校|研究院|研究所|中心|银行|支行|分行|站|局|店|社|馆|队|所|院)/g,
+  )) {
+    end = m.index + m[0].length;
+  }
+  return end > 0 && end < t.length ? { employer: t.slice(0, end), position: t.slice(end) } : { employer: t, position: "" };
+}
+
+export interface RowOptions {
+  /** The column is 出生年月: a date cell's day is Excel's filler, compared at month precision. */
+  birthByMonth?: boolean;
+  /** The file is a CSV: what Excel wrote there from a number cell cannot be told from text. */
+  csv?: boolean;
+}
+
+/** Form keys that are the import's own, not something the file says about the person. */
+const META_KEYS = new Set(["channel", "nominatingUnitId", "orgUnitId", "existingId"]);
+
+/** The form keys a row's file gave a value for (a “否” counts: it is an answer). */
+export const givenFields = (form: Record<string, string | string[]>) => Object.keys(form).filter((k) => !META_KEYS.has(k));
+
+/** The row's form as the schema reads it: a “否” for 教师或研究人员 is the checkbox left off. */
+export function schemaInput(form: Record<string, string | string[]>): Record<string, string | string[]> {
+  const { teacherOrResearcher, ...rest } = form;
+  return teacherOrResearcher === "on" ? { ...rest, teacherOrResearcher } : rest;
+}
+
 /**
  * One person's row, whatever it came from (a sheet's line, a Word form's cells): identity fields
- * folded and checked, free text kept, the nomination's parts taken as far as they are given.
+ * folded and checked, free text kept, the nomination's parts taken as far as they are given. The
+ * form holds only what the file gives: what it leaves blank is no answer, and never blanks what
+ * the record already holds (see importRow). Fields the file does not give that a new person
+ * needs are asked for when the batch is checked against the records.
  */
-export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target: ImportTarget, seen: Map<string, number>): ParsedRow {
+export function readPersonRow(
+  at: (key: ColumnKey) => Cell,
+  line: number,
+  target: ImportTarget,
+  seen: Map<string, number>,
+  options: RowOptions = {},
+): ParsedRow {
   const name = compactText(at("name"));
   const rawId = at("idNumber");
   const errors: string[] = [];
@@ -195,7 +306,8 @@ export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target
     channel: target.kind === "social_group" ? "social_group" : "union",
     nominatingUnitId: String(target.nominatingUnitId),
   };
-  const id = idNumberCell(rawId);
+  const remarks: string[] = [];
+  const id = idNumberCell(rawId, options);
   if (id.ok) form.idNumber = id.value;
   else {
     errors.push(`身份证号码：${id.message}`);
@@ -208,37 +320,57 @@ export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target
     const text = plainText(at(key));
     if (text) form[key] = key === "honors" || key === "achievements" || key === "deedsSummary" ? text : text.replace(/\s+/g, " ");
   }
+  const combined = plainText(at("employerAndPosition")).replace(/\s+/g, " ");
+  if (combined) {
+    const split = splitEmployerAndPosition(combined);
+    form.employer ??= split.employer;
+    if (split.position) form.position ??= split.position;
+  }
   // A masked phone (our own export) says nothing new: the stored number stays.
-  const phone = compactText(at("phone"));
-  if (phone && !phone.includes("*")) form.phone = phone;
+  const phone = plainText(at("phone"));
+  if (phone && !phone.includes("*")) form.phone = phone.normalize("NFKC").replace(/\s+/g, "");
   for (const [key, { read, accepted }] of Object.entries(CHOICE_READERS) as Array<
     [keyof typeof CHOICE_READERS, (typeof CHOICE_READERS)[keyof typeof CHOICE_READERS]]
   >) {
     const text = compactText(at(key));
     if (!text) continue;
-    const choice = read(text);
-    if (choice) form[key] = choice;
-    else {
-      errors.push(`${COLUMNS[key].header}：“${text}”无法识别，可填写${accepted}`);
+    const qualified = withQualifier(text);
+    const choice = read(text) ?? (qualified ? read(qualified.base) : null);
+    if (choice) {
+      form[key] = choice;
+      // The level is read; what the brackets add is kept, in the clerk's words, on the nomination.
+      if (!read(text)) remarks.push(`${COLUMNS[key].header}：${shown(at(key))}`);
+    } else {
+      errors.push(`${COLUMNS[key].header}：“${shown(at(key))}”无法识别，可填写${accepted}`);
       explained.add(key);
     }
   }
 
   const sex = sexCode(at("sex"));
-  const idText = id.ok ? id.value.toUpperCase() : "";
+  const idText = id.ok ? id.value.normalize("NFKC").toUpperCase() : "";
   const idBirth = /^\d{17}[\dX]$/.test(idText) ? `${idText.slice(6, 10)}-${idText.slice(10, 12)}-${idText.slice(12, 14)}` : null;
-  const birth = readTypedDate(at("birthDate"));
+  const birthCell = at("birthDate");
+  let birth = readTypedDate(birthCell);
+  // 出生年月 in a date cell: Excel keeps a day (the 1st) the clerk never gave.
+  if (birth?.ok && birth.full && options.birthByMonth && birthCell instanceof Date) birth = readTypedDate(birth.full.slice(0, 7));
   if (birth && !birth.ok) {
     errors.push(`${COLUMNS.birthDate.header}：${birth.message}`);
     explained.add("birthDate");
   } else if (birth?.ok && idBirth && !birth.agrees(idBirth)) {
-    errors.push(`${COLUMNS.birthDate.header}：表中为 ${birth.shown}，与身份证号码中的出生日期 ${idBirth} 不一致`);
+    errors.push(`${COLUMNS.birthDate.header}：表中为 ${birth.shown}，与身份证号码中的出生日期 ${idBirth} 不一致，请核对后改正其中之一`);
     explained.add("birthDate");
     explained.add("idNumber");
   }
   // Sex and birth date may be left out or given as a month: the ID number says them in full.
-  form.sex = sex ?? (idBirth ? (Number(idText[16]) % 2 ? "M" : "F") : "");
-  form.birthDate = idBirth ?? (birth?.ok && birth.full ? birth.full : "");
+  const derivedSex = sex ?? (idBirth ? (Number(idText[16]) % 2 ? "M" : "F") : undefined);
+  if (derivedSex) form.sex = derivedSex;
+  const birthDate = idBirth ?? (birth?.ok && birth.full ? birth.full : undefined);
+  if (birthDate) form.birthDate = birthDate;
+  // Without a readable number there is nothing to derive them from: the number's own error says it.
+  if (!idBirth) {
+    explained.add("sex");
+    explained.add("birthDate");
+  }
 
   const years = compactText(at("frontlineYears")).replace(/年$/, "");
   if (years) form.frontlineYears = years;
@@ -247,34 +379,45 @@ export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target
     const answer = yesNo(post);
     if (answer) form.inSkillPost = answer;
     else {
-      errors.push(`是否仍在技能岗位：请填写“是”或“否”（表中为“${compactText(post)}”）`);
+      errors.push(`是否仍在技能岗位：请填写“是”或“否”（表中为“${shown(post)}”）`);
       explained.add("inSkillPost");
     }
   }
-  const teacher = at("teacherOrResearcher");
-  if (yesNo(teacher) === "yes") form.teacherOrResearcher = "on";
+  const teacher = yesNo(at("teacherOrResearcher"));
+  if (teacher) form.teacherOrResearcher = teacher === "yes" ? "on" : "no";
   const conditions = conditionList(at("conditions"));
   if ("error" in conditions) {
     errors.push(conditions.error);
     explained.add("conditions");
-  } else form.conditions = conditions;
+  } else if (conditions.length) form.conditions = conditions;
+  const note = plainText(at("remarks"));
+  if (note) remarks.unshift(note);
+  if (remarks.length) form.remarks = remarks.join("\n");
 
   if (target.kind === "county") form.orgUnitId = String(target.nominatingUnitId);
   else {
     const county = compactText(at("county"));
     const unit = target.counties.find((c) => county && (c.short_name === county || c.name === county || c.name.startsWith(county)));
     if (unit) form.orgUnitId = String(unit.id);
-    else errors.push(county ? `所属县（市、区）“${county}”不是台州市的县级单位` : "社会团体推荐须填写所属县（市、区）");
+    else errors.push(county ? `所属县（市、区）“${shown(at("county"))}”不是台州市的县级单位` : "社会团体推荐须填写所属县（市、区）");
   }
 
-  const result = importNominationSchema.safeParse(form);
+  // Only what the file gives is checked here; a field it leaves blank is asked for, if the
+  // record does not hold it either, when the batch is checked against the records.
+  const given = new Set(givenFields(form));
+  const result = importNominationSchema.safeParse(schemaInput(form));
+  let complete = result.success;
   if (!result.success) {
     for (const issue of result.error.issues) {
       const field = String(issue.path[0] ?? "");
+      if (!given.has(field) && field !== "idNumber") {
+        complete = false;
+        continue;
+      }
       if (explained.has(field)) continue;
-      const message = `${LABEL[field] ?? field}：${issue.message}`;
-      // The schema's "please choose" wording reads oddly for a spreadsheet; say what was there.
-      errors.push(message.replace(/：请选择(.+)$/, `：$1填写有误（表中为“${compactText(at(field as ColumnKey)) || "空"}”）`));
+      // Quoting the cell helps find it; never a whole ID or phone number (the preview masks them).
+      const quoted = field === "idNumber" || field === "phone" ? "" : `（表中为“${shown(at(field as ColumnKey))}”）`;
+      errors.push(`${LABEL[field] ?? field}：${issue.message}${quoted}`);
     }
   }
   const normalisedId = idText.length === 18 ? idText : "";
@@ -283,9 +426,9 @@ export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target
     if (earlier) errors.push(`身份证号码与第 ${earlier} 行重复`);
     else seen.set(normalisedId, line);
   }
-  const valid = !errors.length && result.success;
+  const valid = !errors.length;
   const maskedNumber = compactText(rawId).includes("*") ? compactText(rawId) : null;
-  if (maskedNumber && errors.length === 1 && explained.has("idNumber") && [...explained].length === 1) {
+  if (maskedNumber && errors.length === 1 && explained.has("idNumber") && [...explained].every((f) => f === "idNumber" || f === "sex" || f === "birthDate")) {
     return {
       line,
       name: name || "（未填姓名）",
@@ -297,13 +440,15 @@ export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target
       match: { code: compactText(at("seq")), maskedId: maskedNumber, form },
     };
   }
+  const data = complete && result.success ? result.data : null;
   return {
     line,
     name: name || "（未填姓名）",
-    maskedId: normalisedId ? maskIdNumber(normalisedId) : compactText(rawId).slice(0, 4) + "…",
+    maskedId: normalisedId ? maskIdNumber(normalisedId) : shown(rawId).slice(0, 4) + "…",
     errors: [...new Set(errors)],
-    warnings: valid ? eligibilityHints(result.data) : [],
-    missing: valid ? missingParts(result.data) : [],
+    // What the file alone shows; the check against the records says it again for the merged record.
+    warnings: valid && data ? eligibilityHints(data) : [],
+    missing: valid && data ? missingParts(data) : [],
     form: valid ? form : null,
   };
 }
@@ -312,14 +457,18 @@ export function readPersonRow(at: (key: ColumnKey) => Cell, line: number, target
 export const parseSummaryTableOffThread = offThread(
   "summary-table.parse",
   ({ bytes, target }: { bytes: Uint8Array; target: ImportTarget }) => parseSummaryTable(bytes, target),
-  { expected: [SpreadsheetError], crashed: TOO_LARGE },
+  { expected: [SpreadsheetError], crashed: TOO_LARGE, small: ({ bytes }) => unpackedBound(bytes) <= SMALL_UPLOAD_BYTES },
 );
 
-export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget): Promise<SummaryTable> {
+export async function parseSummaryTable(bytes: Uint8Array, chosen: ImportTarget): Promise<SummaryTable> {
+  const csv = detectFormat(bytes) === "csv";
   const { rows, otherSheets } = await readWorkbook(bytes);
   const header = findHeaderRow(rows, ALIASES, ["name", "idNumber"]);
   if (!header) throw new SpreadsheetError("找不到表头：表格中需要有“姓名”和“身份证号码”两列");
   const { dataStart, columns } = header;
+  const target = targetOfSheet(rows.slice(0, header.headerIndex), chosen);
+  const headerNames = [rows[header.headerIndex], rows[dataStart - 1]].map((r) => (columns.birthDate === undefined ? "" : headerName(r[columns.birthDate])));
+  const options: RowOptions = { csv, birthByMonth: !headerNames.includes("出生日期") && headerNames.some((n) => n === "出生年月") };
   const at = (row: Cell[], key: ColumnKey): Cell => {
     const index = columns[key];
     return index === undefined ? null : (row[index] ?? null);
@@ -367,10 +516,10 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
       }
     }
 
-    parsed.push(readPersonRow((key) => at(row, key), line, target, seen));
+    parsed.push(readPersonRow((key) => at(row, key), line, target, seen, options));
   }
   if (parsed.length === 0) throw new SpreadsheetError("表头下面没有人员数据行");
-  return { rows: parsed, skipped, missingColumns, otherSheets };
+  return { rows: parsed, skipped, missingColumns, otherSheets, unitId: target.nominatingUnitId };
 }
 
 /**
@@ -379,8 +528,16 @@ export async function parseSummaryTable(bytes: Uint8Array, target: ImportTarget)
  * so that neither the preview nor the commit says more about that person; rows of our own export
  * are matched to the nominations they came from.
  */
-export async function createImportBatch(db: DB, actor: SessionUser, campaign: Campaign, unitId: number, filename: string, table: SummaryTable) {
-  return db.transaction().execute(async (tx) => {
+export async function createImportBatch(
+  db: DB,
+  actor: SessionUser,
+  campaign: Campaign,
+  unitId: number,
+  filename: string,
+  table: SummaryTable,
+  today = todayInTaizhou(),
+) {
+  const batchId = await db.transaction().execute(async (tx) => {
     const rows = await matchOwnExport(tx, campaign, unitId, await refuseRowsOfOthers(tx, actor, table.rows));
     const row = await tx
       .insertInto("import_batch")
@@ -399,6 +556,12 @@ export async function createImportBatch(db: DB, actor: SessionUser, campaign: Ca
     await enqueue(tx, "import.check", { batchId: row.id, actor }, { maxAttempts: 3 });
     return row.id;
   });
+  // The job stays queued: if this request fails midway, it does the check; once done here, it finds nothing to do.
+  if (table.rows.length <= CHECK_AT_ONCE_ROWS) {
+    const batch = await db.selectFrom("import_batch").selectAll().where("id", "=", batchId).executeTakeFirstOrThrow();
+    await checkBatch(db, { batch, actor, campaign }, today);
+  }
+  return batchId;
 }
 
 async function refuseRowsOfOthers(tx: Tx, actor: SessionUser, rows: ParsedRow[]): Promise<ParsedRow[]> {
@@ -441,9 +604,13 @@ async function matchOwnExport(tx: Tx, campaign: Campaign, unitId: number, rows: 
       return { ...r, match: undefined, errors: ["身份证号码：身份证号码是打码后的号码，且本单位本届推荐中没有对应的人选，请填写完整号码"] };
     }
     const matched = { ...form, sex: found.sex, birthDate: found.birth_date, existingId: String(found.id) };
-    const result = importNominationSchema.safeParse(matched);
-    if (!result.success) return { ...r, match: undefined, errors: result.error.issues.map((i) => `${LABEL[String(i.path[0])] ?? i.path[0]}：${i.message}`) };
-    return { ...r, match: undefined, errors: [], form: matched, warnings: eligibilityHints(result.data), missing: missingParts(result.data) };
+    const given = new Set(givenFields(matched));
+    const result = importNominationSchema.safeParse(schemaInput(matched));
+    // As for any row, only what the file gives is checked here; the rest is the record's.
+    const issues = result.success ? [] : result.error.issues.filter((i) => given.has(String(i.path[0])));
+    if (issues.length) return { ...r, match: undefined, errors: issues.map((i) => `${LABEL[String(i.path[0])] ?? i.path[0]}：${i.message}`) };
+    const data = result.success ? result.data : null;
+    return { ...r, match: undefined, errors: [], form: matched, warnings: data ? eligibilityHints(data) : [], missing: data ? missingParts(data) : [] };
   });
 }
 
@@ -455,7 +622,7 @@ export async function findImportBatch(db: DB, actor: SessionUser, campaignId: nu
   return {
     ...batch,
     table: storedTable(batch.rows_cipher),
-    notes: new Map<number, string>(batch.notes_cipher ? JSON.parse(decrypt(batch.notes_cipher)) : []),
+    check: storedCheck(batch.notes_cipher),
     failure: batch.failure as CommitFailure | null,
     progress: working ? await progressOf(db, progressKey(batch.id)) : null,
   };
@@ -469,31 +636,79 @@ function storedTable(cipher: string): SummaryTable {
   return Array.isArray(stored) ? { rows: stored, skipped: [], missingColumns: [], otherSheets: [] } : stored;
 }
 
+/** One field an import would change, or that the file gives otherwise than the record: as shown to the officer. */
+export interface FieldChange {
+  field: string;
+  label: string;
+  was: string;
+  will: string;
+}
+
+/** What checking a row against the records found: what committing it would do, or why it cannot. */
+export type RowOutcome =
+  | { ok: true; change: "created" | "updated" | "unchanged"; changes: FieldChange[]; conflicts: FieldChange[]; warnings: string[]; missing: string[] }
+  | { ok: false; errors: string[] };
+
+/** The unit's nominations against its quota, as the batch would leave them. */
+export interface QuotaStatement {
+  unit: string;
+  before: number;
+  after: number;
+  quota: number;
+}
+
+export interface BatchCheck {
+  rows: Map<number, RowOutcome>;
+  quota: QuotaStatement | null;
+}
+
+function storedCheck(cipher: string | null): BatchCheck {
+  if (!cipher) return { rows: new Map(), quota: null };
+  const stored = JSON.parse(decrypt(cipher)) as { rows: Array<[number, RowOutcome]>; quota: QuotaStatement | null } | Array<[number, string]>;
+  // A check stored before outcomes were kept said only a word per row.
+  if (Array.isArray(stored))
+    return {
+      rows: new Map(stored.map(([line, note]) => [line, { ok: true, change: "unchanged", changes: [], conflicts: [], warnings: [], missing: [], note }])),
+      quota: null,
+    };
+  return { rows: new Map(stored.rows), quota: stored.quota };
+}
+
 /** Rows of a preview page: a sheet of thousands is read a hundred at a time. */
 export const PREVIEW_PAGE_SIZE = 100;
 
 /**
  * What the preview page shows of a batch: the counts, one page of rows (only what the table shows:
- * never the full numbers) and, while the job queue works on it, how far it has got.
+ * never the full numbers) with what committing would change, and, while the job queue works on
+ * it, how far it has got.
  */
 export function previewOf(batch: NonNullable<Awaited<ReturnType<typeof findImportBatch>>>, query: { page?: number; show?: "problems" }) {
-  const { table, notes } = batch;
-  const valid = table.rows.filter((r) => r.form).length;
-  const chosen = query.show === "problems" ? table.rows.filter((r) => !r.form) : table.rows;
+  const { table, check } = batch;
+  const outcomeOf = (r: ParsedRow) => (r.form ? (check.rows.get(r.line) ?? null) : null);
+  const writable = (r: ParsedRow) => !!r.form && outcomeOf(r)?.ok !== false;
+  const valid = table.rows.filter(writable).length;
+  const chosen = query.show === "problems" ? table.rows.filter((r) => !writable(r)) : table.rows;
   const pages = Math.max(1, Math.ceil(chosen.length / PREVIEW_PAGE_SIZE));
   const page = Math.min(query.page ?? 1, pages);
-  const rows = chosen.slice((page - 1) * PREVIEW_PAGE_SIZE, page * PREVIEW_PAGE_SIZE).map((r) => ({
-    line: r.line,
-    source: r.source ?? null,
-    storyFrom: r.storyFrom ?? null,
-    name: r.name,
-    maskedId: r.maskedId,
-    errors: r.errors,
-    warnings: r.warnings ?? [],
-    missing: r.missing ?? [],
-    valid: !!r.form,
-    note: r.form ? (notes.get(r.line) ?? null) : null,
-  }));
+  const rows = chosen.slice((page - 1) * PREVIEW_PAGE_SIZE, page * PREVIEW_PAGE_SIZE).map((r) => {
+    const outcome = outcomeOf(r);
+    const checked = outcome?.ok ? outcome : null;
+    return {
+      line: r.line,
+      source: r.source ?? null,
+      storyFrom: r.storyFrom ?? null,
+      name: r.name,
+      maskedId: r.maskedId,
+      errors: outcome && !outcome.ok ? outcome.errors : r.errors,
+      // Once checked against the records, what the commit will store; before, what the file alone shows.
+      warnings: checked ? checked.warnings : (r.warnings ?? []),
+      missing: checked ? checked.missing : (r.missing ?? []),
+      valid: writable(r),
+      note: checked ? CHANGE_NOTES[checked.change] : null,
+      changes: checked?.changes ?? [],
+      conflicts: checked?.conflicts ?? [],
+    };
+  });
   return {
     batch: {
       id: batch.id,
@@ -504,7 +719,14 @@ export function previewOf(batch: NonNullable<Awaited<ReturnType<typeof findImpor
       checkedAt: batch.checked_at,
       progress: batch.status === "checking" || batch.status === "committing" ? { done: batch.progress?.done ?? 0, total: table.rows.length } : null,
     },
-    counts: { all: table.rows.length, valid, invalid: table.rows.length - valid, incomplete: table.rows.filter((r) => r.form && r.missing.length).length },
+    counts: {
+      all: table.rows.length,
+      valid,
+      invalid: table.rows.length - valid,
+      incomplete: table.rows.filter((r) => writable(r) && ((outcomeOf(r) as { missing?: string[] } | null)?.missing ?? r.missing).length).length,
+      conflicts: table.rows.filter((r) => writable(r) && ((outcomeOf(r) as { conflicts?: FieldChange[] } | null)?.conflicts ?? []).length).length,
+    },
+    quota: check.quota,
     rows: { rows, total: chosen.length, page, pageSize: PREVIEW_PAGE_SIZE },
     fromFiles: table.rows.some((r) => r.source),
     skipped: table.skipped,
@@ -513,68 +735,273 @@ export function previewOf(batch: NonNullable<Awaited<ReturnType<typeof findImpor
   };
 }
 
-const CHANGE_NOTES = { created: "将新增推荐", updated: "将按表格更新", unchanged: "无变化" } as const;
+const CHANGE_NOTES = { created: "将新增推荐", updated: "将更新", unchanged: "无变化" } as const;
 
 /** Rolls a dry run back: the preview says exactly what the commit would do, and writes nothing. */
 class DryRun extends Error {
-  constructor(readonly notes: Map<number, string>) {
+  constructor(readonly check: BatchCheck) {
     super("dry run");
   }
 }
 
+/** What one import writes with: the file's name for the history, the officer's choices, the unit's running count. */
+interface ImportContext {
+  filename: string;
+  /** "line:field" for each conflicting value the officer chose to take from the file. */
+  take: Set<string>;
+  unit: { name: string; kind: string; count: number };
+}
+
+async function importContext(tx: Tx, campaign: Campaign, unitId: number, filename: string, take: string[]): Promise<ImportContext> {
+  const unit = await tx.selectFrom("org_unit").select(["short_name", "kind"]).where("id", "=", unitId).executeTakeFirstOrThrow();
+  const { n } = await tx
+    .selectFrom("nomination")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("campaign_id", "=", campaign.id)
+    .where("nominating_unit_id", "=", unitId)
+    .executeTakeFirstOrThrow();
+  return { filename, take: new Set(take), unit: { name: unit.short_name, kind: unit.kind, count: Number(n) } };
+}
+
 /**
- * What committing would do to each valid row (新增, 更新 or 无变化), found by doing it in a
- * transaction that is then rolled back: the same code as the commit, so the two cannot disagree.
+ * What committing would do to each valid row (新增, 更新 or 无变化, field by field), found by
+ * doing it in a transaction that is then rolled back: the same code as the commit, so the two
+ * cannot disagree.
  */
 export async function previewStatus(
   db: DB,
   actor: SessionUser,
   campaign: Campaign,
-  batch: { org_unit_id: number; table: SummaryTable },
+  batch: { org_unit_id: number; filename: string; table: SummaryTable },
   today: string,
   progress: (done: number) => Promise<void> = async () => {},
-) {
+): Promise<BatchCheck> {
   try {
     await db.transaction().execute(async (tx) => {
-      const notes = new Map<number, string>();
+      const rows = new Map<number, RowOutcome>();
+      const context = await importContext(tx, campaign, batch.org_unit_id, batch.filename, []);
+      const before = context.unit.count;
       let done = 0;
       for (const row of batch.table.rows) {
-        if (row.form) {
-          const result = await writeRow(tx, actor, campaign, batch.org_unit_id, row, today);
-          notes.set(row.line, result.ok ? CHANGE_NOTES[result.change] : rowFailure(result).join("；"));
-        }
+        if (row.form) rows.set(row.line, await importRow(tx, actor, campaign, batch.org_unit_id, row, today, context));
         await progress(++done);
       }
-      throw new DryRun(notes);
+      const quota = context.unit.kind === "county" ? { unit: context.unit.name, before, after: context.unit.count, quota: campaign.quota_per_unit } : null;
+      throw new DryRun({ rows, quota });
     });
   } catch (error) {
-    if (error instanceof DryRun) return error.notes;
+    if (error instanceof DryRun) return error.check;
     throw error;
   }
-  return new Map<number, string>();
+  return { rows: new Map(), quota: null };
 }
 
-/** One row into the nomination it files or completes, with the opinions a Word form carried (those the officer may record). */
-async function writeRow(tx: Tx, actor: SessionUser, campaign: Campaign, unitId: number, row: ParsedRow, today: string) {
-  const existingId = Number(row.form!.existingId) || undefined;
-  const result = await writeNomination(tx, actor, campaign, importNominationSchema.parse(row.form), {
+/** The fields a file may fill, as the form names them: the person's, then the nomination's. */
+const PERSON_FIELDS = [
+  "name",
+  "sex",
+  "birthDate",
+  "ethnicity",
+  "education",
+  "politicalStatus",
+  "employer",
+  "industry",
+  "position",
+  "title",
+  "skillLevel",
+  "phone",
+] as const;
+const NOMINATION_FIELDS = [
+  "frontlineYears",
+  "inSkillPost",
+  "teacherOrResearcher",
+  "conditions",
+  "honors",
+  "achievements",
+  "deedsSummary",
+  "story",
+  "remarks",
+] as const;
+
+type FormValue = string | string[];
+type NominationRecord = Selectable<NominationTable>;
+
+function personForm(person: Person): Record<string, FormValue> {
+  return {
+    name: person.name,
+    sex: person.sex,
+    birthDate: person.birth_date,
+    ethnicity: person.ethnicity,
+    education: person.education,
+    politicalStatus: person.political_status,
+    employer: person.employer,
+    industry: person.industry,
+    position: person.position,
+    title: person.title,
+    skillLevel: person.skill_level,
+    phone: person.phone_cipher ? decrypt(person.phone_cipher) : "",
+  };
+}
+
+function nominationForm(n: NominationRecord): Record<string, FormValue> {
+  return {
+    frontlineYears: n.frontline_years === null ? "" : String(n.frontline_years),
+    inSkillPost: n.in_skill_post === null ? "" : n.in_skill_post ? "yes" : "no",
+    // The web form's unchecked box is an answer (否): a file saying 是 is a conflict, not a blank filled.
+    teacherOrResearcher: n.teacher_or_researcher ? "on" : "no",
+    conditions: n.conditions.map(String),
+    honors: n.honors,
+    achievements: n.achievements,
+    deedsSummary: n.deeds_summary,
+    story: n.story,
+    remarks: n.remarks,
+  };
+}
+
+const isBlank = (v: FormValue | undefined) => v === undefined || (Array.isArray(v) ? v.length === 0 : v.trim() === "");
+
+function sameValue(field: string, a: FormValue, b: FormValue): boolean {
+  const norm = (v: FormValue) => {
+    if (Array.isArray(v)) return [...v].sort().join(",");
+    if (field === "phone") return normalisePhone(v);
+    if (field === "teacherOrResearcher") return v === "on" ? "on" : "no";
+    return v.trim();
+  };
+  return norm(a) === norm(b);
+}
+
+const FIELD_LABELS: Record<string, string> = { ...LABEL, birthDate: "出生日期", story: "事迹材料", remarks: "备注" };
+
+/** A value as the preview shows it: choices in words, the phone masked, long text cut short. */
+function displayValue(field: string, v: FormValue | undefined): string {
+  if (v === undefined || isBlank(v)) return "（空）";
+  if (Array.isArray(v)) return v.map((c) => "一二三四五"[Number(c) - 1] ?? c).join("、");
+  if (field === "sex") return SEX_LABELS[v as "M" | "F"] ?? v;
+  if (field === "inSkillPost") return v === "yes" ? "是" : "否";
+  if (field === "teacherOrResearcher") return v === "on" ? "是" : "否";
+  if (field === "phone") return maskPhone(v);
+  if (field === "story") return `${v.length} 字`;
+  return v.length > 40 ? `${v.slice(0, 40)}…` : v;
+}
+
+/**
+ * One row into the nomination it files or completes, never losing what the record holds: a field
+ * the file leaves blank keeps the record's value; a field the record leaves blank is filled; a
+ * field both give differently keeps the record's unless the officer chose the file's (a
+ * conflict, shown in the preview). The opinions a Word form carries go the same way. Everything
+ * written is in the history with the file's name; the warnings the preview shows are stored on
+ * the nomination for 资格初审.
+ */
+async function importRow(
+  tx: Tx,
+  actor: SessionUser,
+  campaign: Campaign,
+  unitId: number,
+  row: ParsedRow,
+  today: string,
+  context: ImportContext,
+): Promise<RowOutcome> {
+  const file = row.form!;
+  const existingId = Number(file.existingId) || undefined;
+  let person: Person | undefined;
+  let nomination: NominationRecord | undefined;
+  if (existingId) {
+    nomination = await tx.selectFrom("nomination").selectAll().where("id", "=", existingId).executeTakeFirst();
+    if (nomination) person = await tx.selectFrom("person").selectAll().where("id", "=", nomination.person_id).executeTakeFirst();
+  } else if (typeof file.idNumber === "string") {
+    person = await tx
+      .selectFrom("person")
+      .selectAll()
+      .where("id_number_hash", "=", lookupHash(file.idNumber.normalize("NFKC").toUpperCase()))
+      .executeTakeFirst();
+    if (person) {
+      nomination = await tx.selectFrom("nomination").selectAll().where("campaign_id", "=", campaign.id).where("person_id", "=", person.id).executeTakeFirst();
+    }
+  }
+  // Someone else's person: writeNomination refuses it, saying nothing of the record.
+  const readable = !person || canEditPerson(actor, person);
+  const record: Record<string, FormValue> = {
+    ...(person && readable ? personForm(person) : {}),
+    ...(nomination && readable ? nominationForm(nomination) : {}),
+  };
+
+  const merged: Record<string, FormValue> = { ...file };
+  const changes: FieldChange[] = [];
+  const conflicts: FieldChange[] = [];
+  for (const field of [...PERSON_FIELDS, ...NOMINATION_FIELDS]) {
+    const was = record[field];
+    const given = file[field];
+    const change = { field, label: FIELD_LABELS[field] ?? field, was: displayValue(field, was), will: displayValue(field, given) };
+    if (given === undefined) {
+      if (was !== undefined && !isBlank(was)) merged[field] = was;
+    } else if (isBlank(was)) {
+      if (!isBlank(given) && !(field === "teacherOrResearcher" && given !== "on")) changes.push(change);
+    } else if (sameValue(field, was, given)) merged[field] = was;
+    else if (context.take.has(`${row.line}:${field}`)) changes.push(change);
+    else {
+      merged[field] = was;
+      conflicts.push(change);
+    }
+  }
+  // The person stays in their county and the nomination in its channel, whatever the file's unit.
+  if (person && readable) merged.orgUnitId = String(person.org_unit_id);
+  if (nomination && readable) merged.channel = nomination.channel;
+
+  const parsed = importNominationSchema.safeParse(schemaInput(merged));
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: [
+        ...new Set(
+          parsed.error.issues.map((issue) => {
+            const field = String(issue.path[0] ?? "");
+            const label = FIELD_LABELS[field] ?? field;
+            if (!isBlank(merged[field])) return `${label}：${issue.message}`;
+            return person
+              ? `${label}：表中没有填写，已有的记录中也没有，请在表中填写后重新上传`
+              : `${label}：表中没有填写（此人是第一次登记，须填写），请在表中补上后重新上传`;
+          }),
+        ),
+      ],
+    };
+  }
+  const input = parsed.data;
+  const opinions = (row.opinions ?? []).filter((o) => canRecordOpinion(actor, o.kind, unitId));
+  const current = nomination ? await tx.selectFrom("nomination_opinion").selectAll().where("nomination_id", "=", nomination.id).execute() : [];
+  const toWrite: OpinionInput[] = [];
+  for (const o of opinions) {
+    const held = current.find((c) => c.kind === o.kind);
+    const field = `opinion_${o.kind}`;
+    const change = { field, label: OPINION_LABELS[o.kind], was: held ? displayValue(field, held.text) : "（空）", will: displayValue(field, o.text) };
+    if (held && held.text === o.text && held.signer === o.signer && held.signed_on === o.signedOn) continue;
+    if (held && !context.take.has(`${row.line}:${field}`)) conflicts.push(change);
+    else {
+      toWrite.push(o);
+      changes.push(change);
+    }
+  }
+
+  const warnings = [...eligibilityHints(input), ...(row.opinions ?? []).filter((o) => !o.signedOn).map(undatedOpinion)];
+  const after = context.unit.count + (nomination ? 0 : 1);
+  const overQuota = context.unit.kind === "county" && !nomination ? quotaWarning(context.unit.name, after, campaign.quota_per_unit) : null;
+  if (overQuota) warnings.push(overQuota);
+  const result = await writeNomination(tx, actor, campaign, input, {
     nominatingUnitId: unitId,
     today,
     allowUpdateByIdNumber: true,
-    existingId,
+    existingId: nomination?.id,
+    comment: `导入文件：${context.filename}`,
+    importWarnings: warnings,
   });
-  if (!result.ok) return result;
-  const opinions = (row.opinions ?? []).filter((o) => canRecordOpinion(actor, o.kind, unitId));
-  if (!opinions.length) return result;
-  const current = await tx.selectFrom("nomination_opinion").select(["kind", "text", "signer", "signed_on"]).where("nomination_id", "=", result.id).execute();
-  let changed = false;
-  for (const o of opinions) {
-    if (current.some((c) => c.kind === o.kind && c.text === o.text && c.signer === o.signer && c.signed_on === o.signedOn)) continue;
-    await writeOpinion(tx, actor, result.id, o);
-    changed = true;
-  }
-  return changed && result.change === "unchanged" ? { ...result, change: "updated" as const } : result;
+  if (!result.ok) return { ok: false, errors: rowFailure(result) };
+  if (result.change === "created") context.unit.count++;
+  for (const o of toWrite) await writeOpinion(tx, actor, result.id, o, `导入文件：${context.filename}`);
+  const change = toWrite.length && result.change === "unchanged" ? "updated" : result.change;
+  return { ok: true, change, changes: change === "created" ? [] : changes, conflicts, warnings, missing: missingParts(input) };
 }
+
+/** An opinion the form gives with no date: kept as written, and said. */
+export const undatedOpinion = (o: OpinionInput) => `${OPINION_LABELS[o.kind]}没有签署日期（已按原文录入），请对照纸质审批表补上日期`;
 
 function rowFailure(result: Exclude<Awaited<ReturnType<typeof writeNomination>>, { ok: true }>): string[] {
   return "fieldErrors" in result ? Object.entries(result.fieldErrors).map(([f, m]) => `${LABEL[f] ?? f}：${m.join("；")}`) : [result.message];
@@ -584,7 +1011,10 @@ export type CommitFailure =
   { ok: false; status: 403 | 409; message: string } | { ok: false; status: 400; rowErrors: Array<{ line: number; errors: string[] }> };
 export type CommitResult = { ok: true; created: number; updated: number; unchanged: number } | CommitFailure;
 
-/** Writes every valid row in one transaction: all of them or, if any fails now, none. */
+/**
+ * Writes every valid row in one transaction: all of them or, if any fails now that passed the
+ * check, none. `take` holds the officer's choices of the file's value where it differs from the record.
+ */
 export async function commitImport(
   db: DB,
   actor: SessionUser,
@@ -592,6 +1022,7 @@ export async function commitImport(
   batchId: number,
   today: string,
   progress: (done: number) => Promise<void> = async () => {},
+  take: string[] = [],
 ): Promise<CommitResult> {
   if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403, message: "推荐申报已截止，不能再导入" };
   class RowFailure extends Error {
@@ -604,12 +1035,15 @@ export async function commitImport(
       const batch = await tx.selectFrom("import_batch").selectAll().where("id", "=", batchId).forUpdate().executeTakeFirstOrThrow();
       if (batch.status === "committed") return { ok: false as const, status: 409 as const, message: "这批数据已经导入过了" };
       const { rows } = storedTable(batch.rows_cipher);
+      const checked = storedCheck(batch.notes_cipher).rows;
+      const context = await importContext(tx, campaign, batch.org_unit_id, batch.filename, take);
       const counts = { created: 0, updated: 0, unchanged: 0 };
       let done = 0;
       for (const row of rows) {
-        if (row.form) {
-          const result = await writeRow(tx, actor, campaign, batch.org_unit_id, row, today);
-          if (!result.ok) throw new RowFailure([{ line: row.line, errors: rowFailure(result) }]);
+        // A row the check already refused (a new person the file does not describe whole) is not written.
+        if (row.form && checked.get(row.line)?.ok !== false) {
+          const result = await importRow(tx, actor, campaign, batch.org_unit_id, row, today, context);
+          if (!result.ok) throw new RowFailure([{ line: row.line, errors: result.errors }]);
           counts[result.change]++;
         }
         await progress(++done);
@@ -624,7 +1058,7 @@ export async function commitImport(
         id: batchId,
         unit: batch.org_unit_id,
         action: "import",
-        after: { filename: batch.filename, ...counts, skippedWithErrors: batch.error_count },
+        after: { filename: batch.filename, ...counts, skippedWithErrors: batch.error_count, chosenFromFile: take.length },
       });
       return { ok: true as const, ...counts };
     });
@@ -639,7 +1073,14 @@ export async function commitImport(
  * rows take a while; the page shows how far it has got). Only a checked batch may be committed,
  * and only once: a second press, or a press on another device, finds it no longer previewed.
  */
-export async function requestCommit(db: DB, actor: SessionUser, campaign: Campaign, batchId: number, today: string): Promise<CommitFailure | { ok: true }> {
+export async function requestCommit(
+  db: DB,
+  actor: SessionUser,
+  campaign: Campaign,
+  batchId: number,
+  today: string,
+  take: string[] = [],
+): Promise<CommitFailure | { ok: true }> {
   if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403, message: "推荐申报已截止，不能再导入" };
   return db.transaction().execute(async (tx) => {
     const moved = await tx
@@ -650,12 +1091,12 @@ export async function requestCommit(db: DB, actor: SessionUser, campaign: Campai
       .where("status", "=", "previewed")
       .executeTakeFirst();
     if (!moved.numUpdatedRows) return { ok: false as const, status: 409 as const, message: "这批数据正在导入或已经导入过了" };
-    await enqueue(tx, "import.commit", { batchId, actor }, { maxAttempts: 3 });
+    await enqueue(tx, "import.commit", { batchId, actor, take }, { maxAttempts: 3 });
     return { ok: true as const };
   });
 }
 
-type ImportJobPayload = { batchId: number; actor: SessionUser };
+type ImportJobPayload = { batchId: number; actor: SessionUser; take?: string[] };
 
 /** The batch a job works on, with the campaign and the uploader as they are now (a disabled account's work stops). */
 async function jobBatch(db: DB, job: Job, status: "checking" | "committing") {
@@ -709,21 +1150,30 @@ function importJob(status: "checking" | "committing", what: string, work: (db: D
 /** The check after an upload: the dry run's findings are kept with the batch, so the preview is read, not redone. */
 async function checkImport(db: DB, job: Job): Promise<void> {
   const found = await jobBatch(db, job, "checking");
-  if (!found) return;
-  const { batch, actor, campaign } = found;
+  if (found) await checkBatch(db, found, todayInTaizhou());
+}
+
+/** A county's list of a few dozen rows is checked in the upload's own request: the preview is ready when the page opens. */
+const CHECK_AT_ONCE_ROWS = 50;
+
+async function checkBatch(
+  db: DB,
+  { batch, actor, campaign }: { batch: Selectable<DBTables["import_batch"]>; actor: SessionUser; campaign: Campaign },
+  today: string,
+) {
   const table = storedTable(batch.rows_cipher);
   const key = progressKey(batch.id);
-  const notes = await previewStatus(
+  const check = await previewStatus(
     db,
     actor,
     campaign,
-    { org_unit_id: batch.org_unit_id, table },
-    todayInTaizhou(),
+    { org_unit_id: batch.org_unit_id, filename: batch.filename, table },
+    today,
     progressReporter(db, key, table.rows.length),
   );
   await db
     .updateTable("import_batch")
-    .set({ status: "previewed", checked_at: new Date(), notes_cipher: encrypt(JSON.stringify([...notes])) })
+    .set({ status: "previewed", checked_at: new Date(), notes_cipher: encrypt(JSON.stringify({ rows: [...check.rows], quota: check.quota })) })
     .where("id", "=", batch.id)
     .where("status", "=", "checking")
     .execute();
@@ -739,8 +1189,9 @@ async function commitImportBatch(db: DB, job: Job): Promise<void> {
   if (!found) return;
   const { batch, actor, campaign } = found;
   const key = progressKey(batch.id);
+  const { take } = job.payload as ImportJobPayload;
   const today = todayInTaizhou(batch.confirmed_at ?? new Date());
-  const result = await commitImport(db, actor, campaign, batch.id, today, progressReporter(db, key, batch.row_count));
+  const result = await commitImport(db, actor, campaign, batch.id, today, progressReporter(db, key, batch.row_count), take ?? []);
   if (!result.ok) {
     await db
       .updateTable("import_batch")
@@ -804,6 +1255,7 @@ export async function exportSummaryTable(db: DB, campaign: Campaign, options: { 
       "nomination.honors",
       "nomination.achievements",
       "nomination.deeds_summary",
+      "nomination.remarks",
       ...PERSON_COLUMNS,
       // The export alone may carry whole numbers (for the city, with a reason): the ciphertexts too.
       "person.id_number_cipher",
@@ -817,7 +1269,7 @@ export async function exportSummaryTable(db: DB, campaign: Campaign, options: { 
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "匠心 · 台州工匠服务平台";
   const sheet = workbook.addWorksheet("汇总表");
-  const keys = Object.keys(COLUMNS) as ColumnKey[];
+  const keys = (Object.keys(COLUMNS) as ColumnKey[]).filter((k): k is ExportKey => k !== "employerAndPosition");
   const headers = [...keys.map((k) => COLUMNS[k].header), "推荐方式", "推荐单位"];
   const title = sheet.addRow([`${campaign.title}推荐人选汇总表`]);
   title.font = { bold: true, size: 14 };
@@ -825,7 +1277,7 @@ export async function exportSummaryTable(db: DB, campaign: Campaign, options: { 
   const head = sheet.addRow(headers);
   head.font = { bold: true };
   for (const r of rows) {
-    const values: Record<ColumnKey, string | number> = {
+    const values: Record<ExportKey, string | number> = {
       seq: nominationCode(campaign.number, r.seq),
       name: r.name,
       sex: SEX_LABELS[r.sex],
@@ -848,6 +1300,7 @@ export async function exportSummaryTable(db: DB, campaign: Campaign, options: { 
       deedsSummary: r.deeds_summary,
       phone: options.revealIds && r.phone_cipher ? decrypt(r.phone_cipher) : (r.phone_masked ?? ""),
       county: r.county,
+      remarks: r.remarks,
     };
     sheet.addRow([...keys.map((k) => values[k]), CHANNEL_LABELS[r.channel], r.nominator]);
   }

@@ -66,7 +66,9 @@ describe("masking and phones", () => {
 
   it("accepts mobile and landline numbers and explains what else it wants", () => {
     expect(parsePhone("139 5761 2345")).toEqual({ ok: true, value: "13957612345" });
-    expect(parsePhone("0576-88881234")).toEqual({ ok: true, value: "057688881234" });
+    // A landline keeps the dash after its area code, as written; without one it is its digits.
+    expect(parsePhone("0576-88881234")).toEqual({ ok: true, value: "0576-88881234" });
+    expect(parsePhone("057688881234")).toEqual({ ok: true, value: "057688881234" });
     expect(parsePhone("12345")).toMatchObject({ ok: false, message: expect.stringContaining("11位手机号码") });
   });
 });

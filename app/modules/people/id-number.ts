@@ -79,13 +79,21 @@ export function normalisePhone(input: string): string {
 
 export type PhoneResult = { ok: true; value: string } | { ok: false; message: string };
 
+/**
+ * A phone number as written: a mobile as its eleven digits; a landline keeps the dash after its
+ * area code (0576-87231234), which is how it is read out and dialled. Lookups and the SMS limits
+ * go by the digits alone (normalisePhone), so either spelling finds the same person.
+ */
 export function parsePhone(input: string): PhoneResult {
   const phone = normalisePhone(input);
   if (/^1[3-9]\d{9}$/.test(phone)) return { ok: true, value: phone };
+  const landline = input.replace(/\s+/g, "").match(/^(0\d{2,3})-(\d{7,8})$/);
+  if (landline) return { ok: true, value: `${landline[1]}-${landline[2]}` };
   if (/^0\d{9,11}$/.test(phone)) return { ok: true, value: phone };
   return { ok: false, message: "请填写11位手机号码，或带区号的固定电话（如 0576-88881234）" };
 }
 
-export function maskPhone(phone: string): string {
+export function maskPhone(written: string): string {
+  const phone = normalisePhone(written);
   return phone.slice(0, 3) + "*".repeat(Math.max(phone.length - 7, 0)) + phone.slice(-4);
 }

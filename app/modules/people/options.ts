@@ -59,7 +59,11 @@ export const ETHNICITIES = [
   "基诺族",
 ] as const;
 
-export const EDUCATION_LEVELS = ["初中及以下", "高中", "中专/技校", "大专", "本科", "硕士研究生", "博士研究生"] as const;
+/**
+ * 中专 and 技校 are different schools and different answers; “中专/技校” stays a choice for the
+ * records kept before they were told apart (nobody can say now which one each was).
+ */
+export const EDUCATION_LEVELS = ["初中及以下", "高中", "中专", "技校", "中专/技校", "大专", "本科", "硕士研究生", "博士研究生"] as const;
 
 export const POLITICAL_STATUSES = ["中共党员", "中共预备党员", "共青团员", "民主党派成员", "无党派人士", "群众"] as const;
 

@@ -5,7 +5,7 @@ import type { SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
-import { crossCheckIdNumber, maskIdNumber, maskPhone, parseIdNumber } from "~/modules/people/id-number";
+import { crossCheckIdNumber, maskIdNumber, maskPhone, normalisePhone, parseIdNumber } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
 import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema.server";
@@ -123,7 +123,7 @@ export function piiColumns(idNumber: string, phone: string | null) {
     id_number_hash: lookupHash(idNumber),
     id_number_masked: maskIdNumber(idNumber),
     phone_cipher: phone ? encrypt(phone) : null,
-    phone_hash: phone ? lookupHash(phone) : null,
+    phone_hash: phone ? lookupHash(normalisePhone(phone)) : null,
     phone_masked: phone ? maskPhone(phone) : null,
   };
 }
@@ -158,7 +158,8 @@ async function clashMessage(tx: Tx, actor: SessionUser, existing: { id: number; 
 }
 
 /** Inserts a person inside the caller's transaction (nominations and imports add people too). */
-export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInput): Promise<PersonSaveResult> {
+/** `comment` says where the change came from in the history (an import's file name). */
+export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInput, comment?: string): Promise<PersonSaveResult> {
   if (!input.idNumber) return { ok: false, fieldErrors: { idNumber: ["请输入身份证号码"] } };
   const pii = piiColumns(input.idNumber.idNumber, input.phone);
   const existing = await tx.selectFrom("person").select(["id", "org_unit_id"]).where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
@@ -168,7 +169,7 @@ export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInpu
     .values({ ...personColumns(input), ...pii, created_by: actor.id })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, PERSON_AUDIT, { actor, id: row.id, unit: row.org_unit_id, action: "create", after: auditSummary(row) });
+  await recordAudit(tx, PERSON_AUDIT, { actor, id: row.id, unit: row.org_unit_id, action: "create", after: auditSummary(row), comment });
   return { ok: true, id: row.id };
 }
 
@@ -188,7 +189,7 @@ export async function createPerson(db: DB, actor: SessionUser, input: PersonInpu
  * Applies an edit to a locked person row inside the caller's transaction. Empty ID and phone
  * fields keep the stored numbers (officers only ever see them masked).
  */
-export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Person, input: PersonUpdateInput): Promise<PersonSaveResult> {
+export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Person, input: PersonUpdateInput, comment?: string): Promise<PersonSaveResult> {
   const idNumber = input.idNumber?.idNumber ?? decrypt(current.id_number_cipher);
   if (!input.idNumber) {
     // The stored number must still agree with the sex and birth date as edited.
@@ -200,11 +201,9 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
   const phone = input.phone ?? (input.clearPhone ? null : storedPhone);
   const columns = personColumns(input);
   const idHash = lookupHash(idNumber);
-  const phoneHash = phone ? lookupHash(phone) : null;
+  // Compared as written: 0576-87231234 for 057687231234 is a change worth keeping.
   const unchanged =
-    idHash === current.id_number_hash &&
-    phoneHash === current.phone_hash &&
-    (Object.keys(columns) as Array<keyof typeof columns>).every((k) => columns[k] === current[k]);
+    idHash === current.id_number_hash && phone === storedPhone && (Object.keys(columns) as Array<keyof typeof columns>).every((k) => columns[k] === current[k]);
   // Nothing to write: leave the row (and its ciphertexts and timestamps) exactly as it was.
   if (unchanged) return { ok: true, id: current.id, changed: false };
   if (idHash !== current.id_number_hash) {
@@ -224,6 +223,7 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
     action: "update",
     before: auditSummary(current),
     after: auditSummary(updated),
+    comment,
   });
   return { ok: true, id: current.id, changed: true };
 }

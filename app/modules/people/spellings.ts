@@ -29,12 +29,12 @@ export const readEducation = byName(EDUCATION_LEVELS, {
   职高: "高中",
   职业高中: "高中",
   普高: "高中",
-  中专: "中专/技校",
-  技校: "中专/技校",
-  中技: "中专/技校",
+  中等专业学校: "中专",
+  技工学校: "技校",
+  技工: "技校",
+  中技: "技校",
   中专或技校: "中专/技校",
   "中专、技校": "中专/技校",
-  技工学校: "中专/技校",
   大专: "大专",
   专科: "大专",
   大学专科: "大专",
@@ -102,7 +102,7 @@ export const readSkillLevel = byName(SKILL_LEVELS, {
 /** The choices a reader accepts, for the message when it cannot tell. */
 export const ACCEPTED = {
   ethnicity: "56个民族名称（可不写“族”）",
-  education: EDUCATION_LEVELS.join("、"),
+  education: EDUCATION_LEVELS.filter((l) => l !== "中专/技校").join("、"),
   politicalStatus: `${POLITICAL_STATUSES.join("、")}（民主党派可写党派名称）`,
   skillLevel: `${SKILL_LEVELS.join("、")}（也可写五级至一级）`,
 } as const;
