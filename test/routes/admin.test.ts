@@ -208,7 +208,7 @@ describe("sign-in page and home pages", () => {
     // The campaign taking nominations leads, even with a newer one already set up and closed.
     const open = await makeCampaign(t.db, { number: 31, status: "nominating" });
     await makeCampaign(t.db, { number: 32, status: "closed" });
-    expect((await jsonOf(await call(home.loader, { db: t.db, path: "/home", as: officer }))).campaign.id).toBe(open.id);
+    expect((await jsonOf(await call(home.loader, { db: t.db, path: "/home", as: officer }))).campaigns[0].id).toBe(open.id);
     expect(craftsmanHome.me.id).toBe(craftsman.personId);
   });
 

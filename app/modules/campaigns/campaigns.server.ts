@@ -291,16 +291,23 @@ export async function latestCampaign(db: DB) {
 }
 
 /**
- * The campaign a home page leads with: the one taking nominations, else the newest still running,
- * else the newest. (A newer campaign being set up must not hide the one counties are filing for.)
+ * The campaigns a home page shows: first the one taking nominations now (the earliest deadline
+ * still ahead, so a 第四届 being set up for next year never hides the 第三届 counties are filing
+ * for), then the others still running, oldest first; the newest when all are closed.
  */
-export async function currentCampaign(db: DB) {
-  return db
+export async function currentCampaigns(db: DB, today = todayInTaizhou()) {
+  const open = await db
     .selectFrom("campaign")
     .selectAll()
-    .orderBy(sql`case when status = 'nominating' then 0 when status <> 'closed' then 1 else 2 end`)
-    .orderBy("number", "desc")
-    .executeTakeFirst();
+    .where("status", "!=", "closed")
+    .orderBy(sql`case when status = 'nominating' and nomination_deadline >= ${today} then 0 when status = 'nominating' then 2 else 1 end`)
+    .orderBy("nomination_deadline")
+    .orderBy("number")
+    .limit(4)
+    .execute();
+  if (open.length) return open;
+  const last = await latestCampaign(db);
+  return last ? [last] : [];
 }
 
 /** The number and year a new campaign most likely has: the next after the latest, not before this year. */

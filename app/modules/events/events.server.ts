@@ -12,7 +12,7 @@ import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
 import { canJoinEvent, canManageEvent, canViewEvent, type EventTies } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
 import type { EventInput } from "~/modules/events/schema.server";
-import { endOfDay, startOfDay } from "~/lib/time";
+import { endOfDay, excelTaizhouTime, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
 import { EVENT_AUDIT } from "~/modules/events/labels";
 import { type Tx } from "~db";
@@ -658,8 +658,8 @@ export async function exportEvents(db: DB, user: SessionUser, filter: EventFilte
         e.title,
         KIND_LABELS[e.kind],
         e.studio_name ?? e.unit_name,
-        new Date(e.starts_at),
-        new Date(e.ends_at),
+        excelTaizhouTime(e.starts_at),
+        excelTaizhouTime(e.ends_at),
         CHANNEL_LABELS[e.channel],
         e.place,
         reach.attendees,

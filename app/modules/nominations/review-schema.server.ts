@@ -1,3 +1,4 @@
+import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
 import { decimalNumber, isoDate, recordId, wholeNumber } from "~/lib/validation.server";
 
@@ -21,7 +22,7 @@ export const expertScoreSchema = z.object({
   score: decimalNumber("评分", 0, 100, 2),
 });
 
-const date = isoDate("日期");
+const date = isoDate("日期", DATE_RANGES.past);
 
 export const objectionSchema = z.object({
   receivedOn: date,
