@@ -158,10 +158,10 @@ describe("audit log", () => {
   it("is browsable and filterable by city officers only", async () => {
     const city = await makeUser(t.db, "city_admin");
     const county = await makeUser(t.db, "county_officer");
-    const person = await makePerson(t.db);
+    const person = await makePerson(t.db, { name: "审计对象" });
     expect((await call(audit.loader, { db: t.db, path: "/audit", as: county })).status).toBe(403);
     const page = await jsonOf(await call(audit.loader, { db: t.db, path: `/audit?entityType=person&entityId=${person.id}`, as: city }));
-    expect(page.rows).toMatchObject([{ entity_type: "person", entity_id: String(person.id), action: "create" }]);
+    expect(page.rows).toMatchObject([{ what: "人员档案 · 审计对象", link: `/people/${person.id}`, action: "新建" }]);
     const junk = await call(audit.loader, { db: t.db, path: "/audit?from=yesterday&page=-3", as: city });
     expect(junk.status).toBe(200);
   });

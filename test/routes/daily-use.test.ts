@@ -5,11 +5,17 @@ import * as newEvent from "../../app/routes/events.new";
 import * as newCampaign from "../../app/routes/campaigns.new";
 import * as newPerson from "../../app/routes/people.new";
 import * as homePage from "../../app/routes/home";
+import * as auditPage from "../../app/routes/audit._index";
+import * as login from "../../app/routes/login";
+import * as newNomination from "../../app/routes/campaigns.$campaignId.nominations.new";
+import { createStudio } from "../../app/modules/studios/studios.server";
+import { addApprentice, endMentorship, findMentorship } from "../../app/modules/studios/mentorships.server";
+import { addMilestone, reviewMilestone } from "../../app/modules/studios/milestones.server";
 import { todayInTaizhou } from "../../app/lib/time";
-import { milestoneSchema } from "../../app/modules/studios/schema.server";
+import { apprenticeSchema, milestoneSchema, studioSchema } from "../../app/modules/studios/schema.server";
 import { applicationSchema } from "../../app/modules/subsidies/schema.server";
 import { useTestDb } from "../db";
-import { makeCampaign, makeUser, personForm, unitId } from "../factories";
+import { apprenticeForm, makeAwardee, makeCampaign, makeStudio, makeUser, nominationForm, personForm, TEST_PASSWORD, unitId } from "../factories";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
@@ -77,5 +83,92 @@ describe("the home page", () => {
     const reviewing = await makeCampaign(t.db, { number: 2, year: year - 1, deadline: `${year - 1}-03-31`, status: "expert_review" });
     const home = await jsonOf(await call(homePage.loader, { db: t.db, path: "/home", as: officer }));
     expect(home.campaigns.map((c: { id: number }) => c.id)).toEqual([running.id, next.id, reviewing.id]);
+  });
+});
+
+describe("the audit log speaks to an inspector", () => {
+  it("shows every field by its label, ids as names, money in ¥ and states in Chinese, whatever the workflow wrote", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling", username: "audit-county" });
+    // A sign-in (the history once showed the account's id), a campaign and a nomination through their forms.
+    expect(
+      (await call(login.action, { db: t.db, path: "/login", form: { username: "audit-county", password: TEST_PASSWORD, redirectTo: "/home" } })).status,
+    ).toBe(302);
+    const year = Number(todayInTaizhou().slice(0, 4));
+    const created = await call(newCampaign.action, {
+      db: t.db,
+      path: "/campaigns/new",
+      as: city,
+      form: { number: "41", year: String(year), title: "第四十一届“台州工匠”选树", nominationDeadline: `${year}-12-31`, quotaPerUnit: "5", titleCount: "20" },
+    });
+    const campaignId = created.headers.get("location")!.split("/").pop()!;
+    const nominated = await call(newNomination.action, {
+      db: t.db,
+      path: `/campaigns/${campaignId}/nominations/new`,
+      params: { campaignId },
+      as: county,
+      form: await nominationForm(t.db),
+    });
+    expect(nominated.status).toBe(302);
+
+    // A studio applied for, and a running one whose apprentice's innovation is logged, verified and the mentorship ended.
+    const { person: applicant } = await makeAwardee(t.db, "wenling", "王建国");
+    const applied = await createStudio(
+      t.db,
+      county,
+      studioSchema.parse({
+        leaderPersonId: String(applicant.id),
+        name: "王建国工匠工作室",
+        hostEnterprise: "温岭东海泵业有限公司",
+        industry: "泵与电机",
+        focusSector: "advanced_manufacturing",
+        orgUnitId: String(await unitId(t.db, "wenling")),
+        address: "工业园",
+        focusAreas: "铸造",
+        foundingPlan: "带徒",
+      }),
+    );
+    expect(applied.ok).toBe(true);
+    const { person: mentor, user: mentorUser } = await makeAwardee(t.db, "wenling", "李师傅");
+    const studio = await makeStudio(t.db, mentor.id, city.id);
+    const apprenticed = await addApprentice(t.db, county, studio.id, apprenticeSchema.parse(apprenticeForm()));
+    expect(apprenticed.ok).toBe(true);
+    const m = (await findMentorship(t.db, (apprenticed as { id: number }).id))!;
+    const pdf = { name: "证书.pdf", bytes: new TextEncoder().encode("%PDF-1.4\n%%EOF") };
+    const milestone = milestoneSchema.parse({
+      kind: "innovation",
+      occurredOn: "2024-05-01",
+      innovationType: "process",
+      innovationTitle: "铸件工艺改进",
+      benefit: "12,000",
+    });
+    const logged = await addMilestone(t.db, mentorUser, m, milestone, [pdf]);
+    expect(logged.ok).toBe(true);
+    const milestoneId = (await t.db.selectFrom("milestone").select("id").where("mentorship_id", "=", m.id).executeTakeFirstOrThrow()).id;
+    expect((await reviewMilestone(t.db, county, milestoneId, { decision: "verified", comment: null })).ok).toBe(true);
+    expect((await endMentorship(t.db, county, m, { outcome: "completed", endedOn: todayInTaizhou(), reason: null, confirmed: true })).ok).toBe(true);
+
+    // The whole log, page by page, as the city reads it.
+    const shown: string[] = [];
+    for (let page = 1; ; page++) {
+      const data = await jsonOf(await call(auditPage.loader, { db: t.db, path: `/audit?page=${page}`, as: city }));
+      for (const r of data.rows) shown.push([r.what, r.action, r.before, r.after].join(" | "));
+      if (page * data.pageSize >= data.total) break;
+    }
+    // Usernames are the Latin a user typed (and the test's display names are made from them).
+    const usernames = (await t.db.selectFrom("app_user").select("username").execute()).map((u) => u.username);
+    const text = usernames.reduce((all, name) => all.replaceAll(name, "某某"), shown.join("\n"));
+    // No raw key (inSkillPost：, nominatingUnitId：), no code or state name (pending, verified, advanced_manufacturing),
+    // no bare id (#6) and no account id: nothing Latin is left but the file name the user gave.
+    const latin = text.replace(/[\p{L}\d_-]+\.(pdf|png|jpe?g)/gu, "").match(/[A-Za-z_]{2,}[A-Za-z_\d]*/g);
+    expect(latin, text).toBeNull();
+    expect(text).not.toMatch(/#\d/);
+    expect(text).toContain("推荐单位：温岭市总工会");
+    expect(text).toContain("仍在技能岗位：是");
+    expect(text).toContain("领衔工匠：王建国");
+    expect(text).toContain("经济效益：¥12,000.00");
+    expect(text).toMatch(/原：状态：待核实 \| 新：状态：已认定|状态：待核实.*\n?.*状态：已认定/);
+    expect(shown.join("\n")).toContain(`登录 · ${county.displayName}`);
+    expect(text).toContain("师徒结对");
   });
 });
