@@ -11,11 +11,24 @@ import * as newNomination from "../../app/routes/campaigns.$campaignId.nominatio
 import { createStudio } from "../../app/modules/studios/studios.server";
 import { addApprentice, endMentorship, findMentorship } from "../../app/modules/studios/mentorships.server";
 import { addMilestone, reviewMilestone } from "../../app/modules/studios/milestones.server";
-import { todayInTaizhou } from "../../app/lib/time";
+import { dateInTaizhou, todayInTaizhou } from "../../app/lib/time";
+import * as campaignPage from "../../app/routes/campaigns.$campaignId._index";
+import * as reviewPage from "../../app/routes/campaigns.$campaignId.review";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "../../app/modules/studios/schema.server";
 import { applicationSchema } from "../../app/modules/subsidies/schema.server";
 import { useTestDb } from "../db";
-import { apprenticeForm, makeAwardee, makeCampaign, makeStudio, makeUser, nominationForm, personForm, TEST_PASSWORD, unitId } from "../factories";
+import {
+  apprenticeForm,
+  makeAwardee,
+  makeCampaign,
+  makeNominations,
+  makeStudio,
+  makeUser,
+  nominationForm,
+  personForm,
+  TEST_PASSWORD,
+  unitId,
+} from "../factories";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
@@ -170,5 +183,71 @@ describe("the audit log speaks to an inspector", () => {
     expect(text).toMatch(/原：状态：待核实 \| 新：状态：已认定|状态：待核实.*\n?.*状态：已认定/);
     expect(shown.join("\n")).toContain(`登录 · ${county.displayName}`);
     expect(text).toContain("师徒结对");
+  });
+});
+
+describe("guards at the end of the selection", () => {
+  const day = (offset: number) => dateInTaizhou(Date.now() + offset * 86_400_000);
+
+  it("keeps a running 公示期 from being moved into the past or cut below seven days", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { status: "public_notice" });
+    await t.db
+      .updateTable("campaign")
+      .set({ notice_start: day(-2), notice_end: day(5) })
+      .where("id", "=", campaign.id)
+      .execute();
+    const params = { campaignId: String(campaign.id) };
+    const post = (noticeStart: string, noticeEnd: string) =>
+      call(campaignPage.action, { db: t.db, path: `/campaigns/${campaign.id}`, params, as: city, form: { intent: "notice-period", noticeStart, noticeEnd } });
+    const errorsOf = async (response: Response) => (await jsonOf(response)).result.error;
+
+    const intoThePast = await post(day(-9), day(-1));
+    expect(intoThePast.status).toBe(400);
+    expect((await errorsOf(intoThePast)).noticeStart).toEqual([`公示已于 ${day(-2)} 开始，开始日期不能更改`]);
+    const shortened = await post(day(-2), day(4));
+    expect(shortened.status).toBe(400);
+    expect((await errorsOf(shortened)).noticeEnd).toEqual([`公示已开始，只能延长，不能早于原定的 ${day(5)} 结束`]);
+    const tooShort = await post(day(-2), day(2));
+    expect((await errorsOf(tooShort)).noticeEnd).toEqual(["公示期不少于7天（含首尾两天），所填为5天"]);
+    expect((await post(day(-2), day(8))).status).toBe(200);
+    const stored = await t.db.selectFrom("campaign").select(["notice_start", "notice_end"]).where("id", "=", campaign.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ notice_start: day(-2), notice_end: day(8) });
+    // The names cannot follow at once: the notice still runs.
+    const advanced = await call(campaignPage.action, {
+      db: t.db,
+      path: `/campaigns/${campaign.id}`,
+      params,
+      as: city,
+      form: { intent: "advance", expected: "public_notice", confirmed: "1" },
+    });
+    expect(advanced.status).toBe(409);
+  });
+
+  it("names only after showing the titles and certificate numbers it will issue, and a second press", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { number: 7, status: "final_approval", titles: 2 });
+    const ids = await makeNominations(t.db, campaign.id, ["甲工匠", "乙工匠", "丙工匠"], { candidate: true });
+    const params = { campaignId: String(campaign.id) };
+    const ranks = Object.fromEntries(ids.map((id, i) => [`rank-${id}`, String(i + 1)]));
+    const name = (extra: Record<string, string>) =>
+      call(reviewPage.action, {
+        db: t.db,
+        path: `/campaigns/${campaign.id}/review`,
+        params,
+        as: city,
+        form: { intent: "name", namedOn: day(0), ...ranks, ...extra },
+      });
+
+    const first = await jsonOf(await name({}));
+    expect(first.done).toBe(false);
+    expect(first.preview.awards).toEqual([
+      { rank: 1, name: "甲工匠", title: "第七届“台州工匠”", certificateNumber: "TZGJ-7-001" },
+      { rank: 2, name: "乙工匠", title: "第七届“台州工匠”", certificateNumber: "TZGJ-7-002" },
+    ]);
+    expect(await t.db.selectFrom("award").select("id").where("campaign_id", "=", campaign.id).execute()).toEqual([]);
+    expect((await jsonOf(await name({ confirmed: "1" }))).done).toBe(true);
+    const awards = await t.db.selectFrom("award").select("certificate_number").where("campaign_id", "=", campaign.id).orderBy("rank").execute();
+    expect(awards.map((a) => a.certificate_number)).toEqual(["TZGJ-7-001", "TZGJ-7-002"]);
   });
 });

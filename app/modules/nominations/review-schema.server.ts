@@ -1,6 +1,6 @@
 import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
-import { decimalNumber, isoDate, recordId, wholeNumber } from "~/lib/validation.server";
+import { confirmation, decimalNumber, isoDate, recordId, wholeNumber } from "~/lib/validation.server";
 
 const reason = z
   .string()
@@ -51,4 +51,6 @@ export const votesSchema = z.object({
 
 export const namingSchema = z.object({
   namedOn: date,
+  /** Posted by the second button, under the names and numbers the naming will issue. */
+  confirmed: confirmation(),
 });

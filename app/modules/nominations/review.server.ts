@@ -404,23 +404,61 @@ export async function resolveObjection(
  * 审定命名: the ordered list decides the final ranks; the first N (the campaign's number of
  * titles) are named, each with a certificate number and the 五一劳动奖章.
  */
-export async function nameAwardees(db: DB, actor: SessionUser, campaignId: number, input: { ranking: number[]; namedOn: string }): Promise<ReviewResult> {
+/** The candidates still standing and whether a ranking names only them, once each. */
+async function checkRanking(db: DB, campaign: Campaign, ranking: number[]) {
+  if (!stepOpen(campaign, "naming")) return { ok: false as const, result: wrongStage("naming") };
+  const existing = await db.selectFrom("award").select("id").where("campaign_id", "=", campaign.id).executeTakeFirst();
+  if (existing) return { ok: false as const, result: { ok: false as const, status: 409 as const, message: "本届已审定命名" } };
+  const standing = await db
+    .selectFrom("nomination")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .select(["nomination.id", "nomination.person_id", "person.name"])
+    .where("campaign_id", "=", campaign.id)
+    .where("candidate", "=", true)
+    .where("withdrawn_reason", "is", null)
+    .execute();
+  const byId = new Map(standing.map((s) => [s.id, s]));
+  if (new Set(ranking).size !== ranking.length || ranking.some((id) => !byId.has(id))) {
+    return { ok: false as const, result: { ok: false as const, status: 400 as const, message: "排序名单只能包含本届未被取消资格的候选对象，且不能重复" } };
+  }
+  return { ok: true as const, byId };
+}
+
+/**
+ * What 审定命名 would issue for a ranking — each title, name and certificate number — shown for the
+ * city to confirm before anything is written: naming cannot be taken back.
+ */
+export async function namingPreview(
+  db: DB,
+  campaign: Campaign,
+  ranking: number[],
+): Promise<{ ok: true; awards: Array<{ rank: number; name: string; title: string; certificateNumber: string }> } | Exclude<ReviewResult, { ok: true }>> {
+  const checked = await checkRanking(db, campaign, ranking);
+  if (!checked.ok) return checked.result as Exclude<ReviewResult, { ok: true }>;
+  return {
+    ok: true,
+    awards: ranking.slice(0, campaign.title_count).map((id, i) => ({
+      rank: i + 1,
+      name: checked.byId.get(id)!.name,
+      title: awardTitle(campaign.number),
+      certificateNumber: certificateNumber(campaign.number, i + 1),
+    })),
+  };
+}
+
+export async function nameAwardees(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+  input: { ranking: number[]; namedOn: string; confirmed: boolean },
+): Promise<ReviewResult> {
+  // The page shows the names and numbers first; a post that skips that (a script, an old page) names nobody.
+  if (!input.confirmed) return { ok: false, status: 400, message: "请先核对将授予的称号和证书编号，再确认命名" };
   return db.transaction().execute(async (tx) => {
     const campaign = await lockCampaign(tx, campaignId);
-    if (!stepOpen(campaign, "naming")) return wrongStage("naming");
-    const existing = await tx.selectFrom("award").select("id").where("campaign_id", "=", campaignId).executeTakeFirst();
-    if (existing) return { ok: false as const, status: 409 as const, message: "本届已审定命名" };
-    const standing = await tx
-      .selectFrom("nomination")
-      .select(["id", "person_id"])
-      .where("campaign_id", "=", campaignId)
-      .where("candidate", "=", true)
-      .where("withdrawn_reason", "is", null)
-      .execute();
-    const byId = new Map(standing.map((s) => [s.id, s]));
-    if (new Set(input.ranking).size !== input.ranking.length || input.ranking.some((id) => !byId.has(id))) {
-      return { ok: false as const, status: 400 as const, message: "排序名单只能包含本届未被取消资格的候选对象，且不能重复" };
-    }
+    const checked = await checkRanking(tx, campaign, input.ranking);
+    if (!checked.ok) return checked.result;
+    const byId = checked.byId;
     const named = input.ranking.slice(0, campaign.title_count);
     for (const [i, id] of input.ranking.entries()) {
       await tx
