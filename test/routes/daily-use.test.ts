@@ -1,6 +1,8 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import * as eventsExport from "../../app/routes/events.export";
+import * as eventPage from "../../app/routes/events.$eventId";
+import * as landingPage from "../../app/routes/_index";
 import * as newEvent from "../../app/routes/events.new";
 import * as newCampaign from "../../app/routes/campaigns.new";
 import * as newPerson from "../../app/routes/people.new";
@@ -25,6 +27,8 @@ import {
   makeStudio,
   makeUser,
   nominationForm,
+  makePerson,
+  makeVoteRules,
   personForm,
   TEST_PASSWORD,
   unitId,
@@ -249,5 +253,50 @@ describe("guards at the end of the selection", () => {
     expect((await jsonOf(await name({ confirmed: "1" }))).done).toBe(true);
     const awards = await t.db.selectFrom("award").select("certificate_number").where("campaign_id", "=", campaign.id).orderBy("rank").execute();
     expect(awards.map((a) => a.certificate_number)).toEqual(["TZGJ-7-001", "TZGJ-7-002"]);
+  });
+});
+
+describe("smaller things seen", () => {
+  it("does not invite a studio's leader to 报名 for their own studio's event", async () => {
+    const { person, user: leader } = await makeAwardee(t.db, "wenling", "组织者");
+    const studio = await makeStudio(t.db, person.id, leader.id);
+    const start = new Date(Date.now() + 3 * 86_400_000);
+    const local = (d: Date) => dateInTaizhou(d) + "T" + new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
+    const created = await call(newEvent.action, {
+      db: t.db,
+      path: "/events/new",
+      as: leader,
+      form: {
+        title: "工作室开放日",
+        kind: "skill_exchange",
+        organiser: `studio:${studio.id}`,
+        startsAt: local(start),
+        endsAt: local(new Date(start.getTime() + 2 * 3_600_000)),
+        channel: "offline",
+        place: "工作室",
+      },
+    });
+    expect(created.status).toBe(302);
+    const eventId = created.headers.get("location")!.split("/").pop()!;
+    const page = await jsonOf(await call(eventPage.loader, { db: t.db, path: `/events/${eventId}`, params: { eventId }, as: leader }));
+    expect(page.manage).toBe(true);
+    expect(page.canJoin).toBe(false);
+    // Another craftsman of the county is still welcome.
+    const other = await makeUser(t.db, "craftsman", { personId: (await makePerson(t.db, { unit: "wenling" })).id });
+    expect((await jsonOf(await call(eventPage.loader, { db: t.db, path: `/events/${eventId}`, params: { eventId }, as: other }))).canJoin).toBe(true);
+  });
+
+  it("links a running vote and a running 社会公示 from the public home page", async () => {
+    const voting = await makeCampaign(t.db, { status: "online_vote" });
+    const city = await makeUser(t.db, "city_admin");
+    await makeVoteRules(t.db, voting.id, city.id);
+    const notice = await makeCampaign(t.db, { status: "public_notice" });
+    await t.db
+      .updateTable("campaign")
+      .set({ notice_start: dateInTaizhou(Date.now() - 86_400_000), notice_end: dateInTaizhou(Date.now() + 6 * 86_400_000) })
+      .where("id", "=", notice.id)
+      .execute();
+    const landing = await jsonOf(await call(landingPage.loader, { db: t.db, path: "/" }));
+    expect(landing.happenings.map((h: { link: string }) => h.link)).toEqual([`/vote/${voting.id}`, `/notice/${notice.id}`]);
   });
 });

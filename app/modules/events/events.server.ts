@@ -170,6 +170,8 @@ function openToPerson(eb: ExpressionBuilder<Database, "event">, personId: number
       eb("event.org_unit_id", "=", eb.selectFrom("person").select("person.org_unit_id").where("person.id", "=", personId)),
       eb("event.org_unit_id", "in", eb.selectFrom("org_unit as city").select("city.id").where("city.kind", "=", "city")),
     ]),
+    // The organiser is not invited to their own studio's event.
+    eb.not(eb.exists(eb.selectFrom("studio as own").select("own.id").whereRef("own.id", "=", "event.studio_id").where("own.person_id", "=", personId))),
   ]);
 }
 
