@@ -1,6 +1,10 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import * as eventsExport from "../../app/routes/events.export";
+import * as subsidyPolicy from "../../app/routes/subsidies.policy";
+import * as newSubsidy from "../../app/routes/subsidies.new";
+import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
+import * as studioPage from "../../app/routes/studios.$studioId._index";
 import * as eventPage from "../../app/routes/events.$eventId";
 import * as landingPage from "../../app/routes/_index";
 import * as newEvent from "../../app/routes/events.new";
@@ -30,6 +34,7 @@ import {
   makePerson,
   makeVoteRules,
   personForm,
+  subsidyForm,
   TEST_PASSWORD,
   unitId,
 } from "../factories";
@@ -298,5 +303,54 @@ describe("smaller things seen", () => {
       .execute();
     const landing = await jsonOf(await call(landingPage.loader, { db: t.db, path: "/" }));
     expect(landing.happenings.map((h: { link: string }) => h.link)).toEqual([`/vote/${voting.id}`, `/notice/${notice.id}`]);
+  });
+});
+
+describe("撤回: an applicant takes back what they submitted until the county acts", () => {
+  it("withdraws a submitted subsidy application and a submitted studio application, and not once the county has acted", async () => {
+    const year = Number(todayInTaizhou().slice(0, 4));
+    const city = await makeUser(t.db, "city_admin");
+    const policy = { budget: "500,000", sharePercent: "50", holdbackPercent: "20", yearsAfterAward: "10", open: "on", "cap-本科": "15000" };
+    expect((await call(subsidyPolicy.action, { db: t.db, path: `/subsidies/policy?year=${year}`, as: city, form: policy })).status).toBe(200);
+    const { person, user: craftsman } = await makeAwardee(t.db, "wenling", "撤回人");
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const created = await call(newSubsidy.action, { db: t.db, path: "/subsidies/new", as: craftsman, form: subsidyForm(year) });
+    expect(created.status).toBe(302);
+    const applicationId = created.headers.get("location")!.split("/").pop()!;
+    // Submitted (its proofs are another test's business).
+    await t.db.updateTable("subsidy_application").set({ status: "submitted" }).where("id", "=", Number(applicationId)).execute();
+    const subsidyStep = (as: typeof craftsman, step: string, expected: string) =>
+      call(subsidyPage.action, { db: t.db, path: `/subsidies/${applicationId}`, params: { applicationId }, as, form: { intent: "step", step, expected } });
+    expect((await subsidyStep(county, "withdraw", "submitted")).status).toBe(403);
+    expect((await subsidyStep(craftsman, "withdraw", "submitted")).status).toBe(200);
+    const withdrawn = await t.db.selectFrom("subsidy_application").select("status").where("id", "=", Number(applicationId)).executeTakeFirstOrThrow();
+    expect(withdrawn.status).toBe("draft");
+    await t.db.updateTable("subsidy_application").set({ status: "county_approved" }).where("id", "=", Number(applicationId)).execute();
+    expect((await subsidyStep(craftsman, "withdraw", "county_approved")).status).toBe(403);
+
+    const studio = await createStudio(
+      t.db,
+      craftsman,
+      studioSchema.parse({
+        leaderPersonId: String(person.id),
+        name: "撤回人工匠工作室",
+        hostEnterprise: "温岭某厂",
+        industry: "泵与电机",
+        focusSector: "advanced_manufacturing",
+        orgUnitId: String(await unitId(t.db, "wenling")),
+        address: "工业园",
+        focusAreas: "铸造",
+        foundingPlan: "带徒",
+      }),
+    );
+    const studioId = String((studio as { id: number }).id);
+    const studioStep = (as: typeof craftsman, step: string, expected: string) =>
+      call(studioPage.action, { db: t.db, path: `/studios/${studioId}`, params: { studioId }, as, form: { step, expected } });
+    expect((await studioStep(craftsman, "submit", "draft")).status).toBe(200);
+    expect((await studioStep(craftsman, "withdraw", "submitted")).status).toBe(200);
+    expect((await t.db.selectFrom("studio").select("status").where("id", "=", Number(studioId)).executeTakeFirstOrThrow()).status).toBe("draft");
+    expect((await studioStep(craftsman, "submit", "draft")).status).toBe(200);
+    expect((await studioStep(county, "county_approve", "submitted")).status).toBe(200);
+    expect((await studioStep(craftsman, "withdraw", "county_reviewed")).status).toBe(403);
   });
 });
