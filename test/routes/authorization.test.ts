@@ -316,9 +316,9 @@ beforeAll(async () => {
     "nominations.$nominationId.print": {
       path: `/nominations/${nomination.id}/print`,
       params: { nominationId: String(nomination.id) },
-      // The craftsman prints their own 推荐审批表 (with the ID number masked).
+      // The craftsman prints their own 推荐审批表 (with the ID number masked); the nominating unit and the city with the full one.
       loader: "L+-+-+-",
-      actions: { reveal: { form: { intent: "reveal" }, expect: "L----+-" } },
+      actions: { reveal: { form: { intent: "reveal" }, expect: "L--+-+-" } },
     },
     // Receives a 事迹材料; its page only points back to the nomination.
     "nominations.$nominationId.story": {

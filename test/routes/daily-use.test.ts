@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import * as eventsExport from "../../app/routes/events.export";
+import * as printPage from "../../app/routes/nominations.$nominationId.print";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy";
 import * as newSubsidy from "../../app/routes/subsidies.new";
 import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
@@ -352,5 +353,31 @@ describe("撤回: an applicant takes back what they submitted until the county a
     expect((await studioStep(craftsman, "submit", "draft")).status).toBe(200);
     expect((await studioStep(county, "county_approve", "submitted")).status).toBe(200);
     expect((await studioStep(craftsman, "withdraw", "county_reviewed")).status).toBe(403);
+  });
+});
+
+describe("the printed 推荐审批表", () => {
+  it("prints with the full ID number for the nominating unit's officer, recorded like a reveal, and for nobody else of the counties", async () => {
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    const campaign = await makeCampaign(t.db, { status: "nominating" });
+    const [nominationId] = await makeNominations(t.db, campaign.id, ["打印人"], {}, { unit: "wenling" });
+    const params = { nominationId: String(nominationId) };
+    const path = `/nominations/${nominationId}/print`;
+    const { person_id } = await t.db.selectFrom("nomination").select("person_id").where("id", "=", nominationId).executeTakeFirstOrThrow();
+
+    expect((await jsonOf(await call(printPage.loader, { db: t.db, path, params, as: wenling }))).canReveal).toBe(true);
+    const printed = await call(printPage.action, { db: t.db, path, params, as: wenling, form: { intent: "reveal" } });
+    expect(printed.status).toBe(200);
+    expect((await jsonOf(printed)).idNumber).toMatch(/^\d{17}[\dX]$/);
+    const logged = await t.db
+      .selectFrom("audit_log")
+      .select(["action", "comment", "actor_name"])
+      .where("entity_type", "=", "person")
+      .where("entity_id", "=", String(person_id))
+      .where("action", "=", "reveal_personal_data")
+      .execute();
+    expect(logged).toEqual([{ action: "reveal_personal_data", comment: "打印推荐审批表", actor_name: wenling.displayName }]);
+    expect((await call(printPage.action, { db: t.db, path, params, as: jiaojiang, form: { intent: "reveal" } })).status).toBe(403);
   });
 });
