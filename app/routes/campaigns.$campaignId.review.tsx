@@ -83,7 +83,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "pass-clear": {
       const result = await passClearCases(db, user, campaign.id);
       if (!result.ok) return answer(intent, result);
-      return json({ intent, errors: [] as string[], done: true, passed: result.passed });
+      return json({ intent, errors: [] as string[], done: true, passed: result.passed, held: result.held ?? [] });
     }
     case "scores": {
       const submission = parseWithZod(formData, { schema: expertNameSchema });
@@ -139,6 +139,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+type HeldBack = { id: number; name: string; reasons: string[] };
+
 type NamingPreview = {
   awards: Array<{ rank: number; name: string; title: string; certificateNumber: string }>;
   namedOn: string;
@@ -186,8 +188,17 @@ export default function Review() {
           <IntentButton intent="pass-clear" label="批量通过无疑问的人选" primary />
           {data && "passed" in data && data.passed !== undefined ? (
             <p className="notice success" role="status">
-              已通过 {data.passed} 人。
+              已通过 {data.passed} 人{data.held.length ? `，${data.held.length} 人需逐一审查：` : "。"}
             </p>
+          ) : null}
+          {data && "held" in data && data.held.length ? (
+            <ul className="held-list">
+              {(data.held as HeldBack[]).map((h) => (
+                <li key={h.id}>
+                  <Link to={`/nominations/${h.id}`}>{h.name}</Link>：{h.reasons.join("；")}
+                </li>
+              ))}
+            </ul>
           ) : null}
           {errors("pass-clear")}
         </div>

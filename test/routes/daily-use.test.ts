@@ -382,3 +382,42 @@ describe("the printed 推荐审批表", () => {
     expect((await call(printPage.action, { db: t.db, path, params, as: jiaojiang, form: { intent: "reveal" } })).status).toBe(403);
   });
 });
+
+describe("batches where the volume is", () => {
+  it("says per person why the batch 资格初审 held them back (over the unit's quota, or missing parts)", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { status: "qualification", quota: 1 });
+    const full = {
+      frontline_years: 20,
+      in_skill_post: true,
+      conditions: [1],
+      achievements: "工艺改进",
+      deeds_summary: "扎根一线",
+    };
+    const [clear, over1, over2, incomplete] = await makeNominations(t.db, campaign.id, ["路桥甲", "玉环甲", "玉环乙", "黄岩甲"]);
+    // Put forward by three units: 玉环 over its quota of one, 黄岩's nominee still 待补全.
+    for (const [ids, unit] of [
+      [[clear], "luqiao"],
+      [[over1, over2], "yuhuan"],
+      [[incomplete], "huangyan"],
+    ] as const) {
+      await t.db
+        .updateTable("nomination")
+        .set({ nominating_unit_id: await unitId(t.db, unit) })
+        .where("id", "in", [...ids])
+        .execute();
+    }
+    await t.db.updateTable("nomination").set(full).where("id", "in", [clear, over1, over2]).execute();
+    await t.db.updateTable("person").set({ skill_level: "高级技师" }).where("name", "in", ["路桥甲", "玉环甲", "玉环乙", "黄岩甲"]).execute();
+    const params = { campaignId: String(campaign.id) };
+    const answer = await jsonOf(
+      await call(reviewPage.action, { db: t.db, path: `/campaigns/${campaign.id}/review`, params, as: city, form: { intent: "pass-clear" } }),
+    );
+    expect(answer.passed).toBe(1);
+    const held = Object.fromEntries(answer.held.map((h: { name: string; reasons: string[] }) => [h.name, h.reasons.join("；")]));
+    expect(Object.keys(held).sort()).toEqual(["玉环乙", "玉环甲", "黄岩甲"].sort());
+    expect(held["玉环甲"]).toContain("所在单位推荐 2 人，超过名额 1 人");
+    expect(held["黄岩甲"]).toMatch(/^待补全：/);
+    expect(answer.held.find((h: { id: number }) => h.id === incomplete)).toBeTruthy();
+  });
+});

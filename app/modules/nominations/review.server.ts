@@ -137,7 +137,11 @@ export async function recordExpertScore(db: DB, actor: SessionUser, nominationId
  * Passes, in one go, every undecided nominee who meets all conditions, has no warning and whose
  * unit is within its quota; the rest stay for a decision one by one.
  */
-export async function passClearCases(db: DB, actor: SessionUser, campaignId: number): Promise<ReviewResult & { passed?: number }> {
+export async function passClearCases(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+): Promise<ReviewResult & { passed?: number; held?: Array<{ id: number; name: string; reasons: string[] }> }> {
   return db.transaction().execute(async (tx) => {
     const campaign = await lockCampaign(tx, campaignId);
     if (!stepOpen(campaign, "qualification")) return wrongStage("qualification");
@@ -154,16 +158,26 @@ export async function passClearCases(db: DB, actor: SessionUser, campaignId: num
         "nomination.achievements",
         "nomination.deeds_summary",
         "person.skill_level",
+        "person.name",
       ])
       .where("nomination.campaign_id", "=", campaignId)
       .where("nomination.qualification_result", "is", null)
+      .orderBy("nomination.seq")
       .execute();
     const counts = await unitCounts(tx, campaignId);
+    // Each one held back says why, so the officer knows what to look at on their page.
+    const held: Array<{ id: number; name: string; reasons: string[] }> = [];
     const clear = undecided.filter((n) => {
       const e = eligibilityOf(n);
       const unit = counts.get(n.nominating_unit_id);
-      const overQuota = unit?.kind === "county" && unit.count > campaign.quota_per_unit;
-      return e.eligible && e.warnings.length === 0 && !overQuota;
+      const reasons = [
+        ...e.missing.map((m) => `待补全：${m}`),
+        ...e.problems,
+        ...e.warnings,
+        ...(unit?.kind === "county" && unit.count > campaign.quota_per_unit ? [`所在单位推荐 ${unit.count} 人，超过名额 ${campaign.quota_per_unit} 人`] : []),
+      ];
+      if (reasons.length) held.push({ id: n.id, name: n.name, reasons });
+      return reasons.length === 0;
     });
     for (const n of clear) {
       await tx.updateTable("nomination").set({ qualification_result: "pass", updated_at: new Date() }).where("id", "=", n.id).execute();
@@ -177,7 +191,7 @@ export async function passClearCases(db: DB, actor: SessionUser, campaignId: num
         comment: "批量通过：符合全部条件且无提示",
       });
     }
-    return { ok: true as const, passed: clear.length };
+    return { ok: true as const, passed: clear.length, held };
   });
 }
 
