@@ -25,9 +25,44 @@ export function isRealDate(value: string): boolean {
  * platform's first year to a few years ahead — 9999-12-31 is a typing accident, not a plan.
  */
 export function isRecordDate(value: string, now: Date = new Date()): boolean {
-  if (!isRealDate(value)) return false;
-  const latest = `${yearInTaizhou(now) + 5}-12-31`;
-  return value >= `${FIRST_YEAR}-01-01` && value <= latest;
+  return isRealDate(value) && inDateRange(value, DATE_RANGES.record, now);
+}
+
+/**
+ * The span a kind of date may fall in (computed when asked: "today" moves). A year typed as 0230
+ * or 9999 is a slip of the keyboard, never a date anyone means; each field says what it means.
+ */
+export interface DateRange {
+  earliest: (now?: Date) => string;
+  latest: (now?: Date) => string;
+  /** What is said of a date past the latest, after the field's label, when "不能晚于 <date>" is not the reason. */
+  tooLate?: string;
+}
+
+export const DATE_RANGES = {
+  /** A living worker or apprentice: born after 1930, at least 16 years old. */
+  birth: { earliest: () => "1930-01-01", latest: (now) => `${yearInTaizhou(now) - 16}-12-31` },
+  /** Something that has happened (a competition, an upgrade, a signature, a report): not in the future. */
+  past: { earliest: () => "1980-01-01", latest: (now) => todayInTaizhou(now), tooLate: "不能晚于今天" },
+  /** A step of the platform's own work (a deadline, a notice, a payment): from its first year to five years ahead. */
+  record: { earliest: () => `${FIRST_YEAR}-01-01`, latest: (now) => `${yearInTaizhou(now) + 5}-12-31` },
+  /** A campaign's deadline: its own year checks it further (a campaign of 2027 closes in 2026 or 2027). */
+  deadline: { earliest: () => `${FIRST_YEAR}-01-01`, latest: () => `${LAST_YEAR}-12-31` },
+  /** A plan of study or mentoring: started since 1990, ending within ten years. */
+  plan: { earliest: () => "1990-01-01", latest: (now) => `${yearInTaizhou(now) + 10}-12-31` },
+} satisfies Record<string, DateRange>;
+
+/** Whether a real date lies within a range, both ends included. */
+export function inDateRange(value: string, range: DateRange, now: Date = new Date()): boolean {
+  return value >= range.earliest(now) && value <= range.latest(now);
+}
+
+/**
+ * An instant as ExcelJS should write it: a cell has no time zone and ExcelJS writes a Date's UTC
+ * fields, so the Date handed over carries Taizhou's wall clock in them (14:00 there, not 06:00).
+ */
+export function excelTaizhouTime(instant: Date | string): Date {
+  return new Date(new Date(instant).getTime() + 8 * 3_600_000);
 }
 
 /** Today's date in Taizhou, as YYYY-MM-DD: deadlines are calendar days there. */

@@ -1,6 +1,6 @@
 import { z, type core } from "zod";
 import { MAX_ID } from "~/lib/ids";
-import { FIRST_YEAR, fromDateTimeLocal, isRealDate, LAST_YEAR } from "~/lib/time";
+import { type DateRange, FIRST_YEAR, fromDateTimeLocal, inDateRange, isRealDate, LAST_YEAR } from "~/lib/time";
 
 /**
  * For a form-level refinement: run it as soon as the fields it reads are valid, so its message
@@ -12,12 +12,17 @@ export function whenValid(...fields: string[]): core.$ZodSuperRefineParams {
   };
 }
 
-/** A date field: `YYYY-MM-DD`, and a day that exists. */
-export const isoDate = (label: string, format = `${label}格式应为 年-月-日`) =>
+/** A date field: `YYYY-MM-DD`, a day that exists, and within the range such a date can have. */
+export const isoDate = (label: string, range: DateRange, format = `${label}格式应为 年-月-日`) =>
   z
     .string({ error: `请填写${label}` })
     .regex(/^\d{4}-\d{2}-\d{2}$/, format)
-    .refine(isRealDate, `${label}不存在`);
+    .refine(isRealDate, `${label}不存在`)
+    .superRefine((value, ctx) => {
+      if (!isRealDate(value) || inDateRange(value, range)) return;
+      const message = value < range.earliest() ? `${label}不能早于 ${range.earliest()}` : (range.tooLate ?? `不能晚于 ${range.latest()}`);
+      ctx.addIssue({ code: "custom", message: message.startsWith(label) ? message : `${label}${message}` });
+    });
 
 /** A whole number typed as digits only: "1e2", "0x10" or "12.0" are not what anyone means by a count. */
 export const wholeNumber = (label: string, min: number, max: number) =>

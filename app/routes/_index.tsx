@@ -1,17 +1,30 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Link } from "@remix-run/react";
+import { json, redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
 import { getUser } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { publicHappenings } from "~/modules/voting/notice.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/home");
-  return null;
+  // A running vote or notice is what a visitor from a WeChat share most likely came for.
+  return json({ happenings: await publicHappenings(getDb()) });
 }
 
 export default function Landing() {
+  const { happenings } = useLoaderData<typeof loader>();
   return (
     <section className="landing">
       <h1>匠心 · 台州工匠服务平台</h1>
+      {happenings.length ? (
+        <ul className="card happenings" aria-label="正在进行">
+          {happenings.map((h) => (
+            <li key={h.key}>
+              <Link to={h.link}>{h.label}</Link>（截至 {h.until}）
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p className="lead">台州市总工会“台州工匠”选树之后的培养与服务平台：工匠工作室、“1+N”师带徒、学历提升补助、交流培训，均与每届选树记录相关联。</p>
       <ul className="feature-list">
         <li>计划五年建立百家以工匠个人名字命名的工作室</li>

@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { searchParams } from "~/lib/http.server";
-import { distinctAuditValues, listAudit } from "~/modules/audit/audit.server";
-import { actionLabel, describeChange, entityLabel } from "~/modules/audit/labels";
+import { describedAudit, distinctAuditValues, listAudit } from "~/modules/audit/audit.server";
+import { actionLabel, entityLabel } from "~/modules/audit/labels";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
 import { auditFilterSchema } from "~/modules/audit/schema.server";
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filter = auditFilterSchema.parse(searchParams(request));
   const db = getDb();
   const [result, options] = await Promise.all([listAudit(db, filter), distinctAuditValues(db)]);
-  return json({ ...result, filter, options });
+  return json({ ...result, rows: await describedAudit(db, result.rows), filter, options });
 }
 
 export default function AuditLog() {
@@ -40,22 +40,15 @@ export default function AuditLog() {
         empty="没有符合条件的记录。"
         columns={[
           { label: "时间", cell: (r) => formatDateTime(r.at) },
-          { label: "操作人", cell: (r) => r.actor_name },
-          {
-            label: "对象",
-            cell: (r) => (
-              <>
-                {entityLabel(r.entity_type)} #{r.entity_id}
-              </>
-            ),
-          },
-          { label: "操作", cell: (r) => actionLabel(r.action, r.entity_type) },
+          { label: "操作人", cell: (r) => r.actor },
+          { label: "对象", cell: (r) => (r.link ? <Link to={r.link}>{r.what}</Link> : r.what) },
+          { label: "操作", cell: (r) => r.action },
           {
             label: "变更",
             cell: (r) => (
               <>
-                {r.before ? <div>原：{describeChange(r.entity_type, r.before)}</div> : null}
-                {r.after ? <div>新：{describeChange(r.entity_type, r.after)}</div> : null}
+                {r.before ? <div>原：{r.before}</div> : null}
+                {r.after ? <div>新：{r.after}</div> : null}
                 {r.comment ? <div>说明：{r.comment}</div> : null}
               </>
             ),

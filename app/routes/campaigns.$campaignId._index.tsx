@@ -105,7 +105,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "notice-period": {
       const submission = parseWithZod(formData, { schema: noticePeriodSchema });
       if (submission.status !== "success") return json({ intent, result: submission.reply(), reasons: [] }, { status: 400 });
-      await setNoticePeriod(db, user, campaign.id, submission.value);
+      const saved = await setNoticePeriod(db, user, campaign.id, submission.value);
+      if (!saved.ok) return json({ intent, result: submission.reply({ fieldErrors: saved.fieldErrors }), reasons: [] }, { status: 400 });
       return json({ intent, result: submission.reply(), reasons: [] });
     }
     default:

@@ -10,6 +10,7 @@ import {
   awardsOf,
   listObjections,
   nameAwardees,
+  namingPreview,
   passClearCases,
   recordExpertScores,
   recordVotes,
@@ -82,7 +83,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "pass-clear": {
       const result = await passClearCases(db, user, campaign.id);
       if (!result.ok) return answer(intent, result);
-      return json({ intent, errors: [] as string[], done: true, passed: result.passed });
+      return json({ intent, errors: [] as string[], done: true, passed: result.passed, held: result.held ?? [] });
     }
     case "scores": {
       const submission = parseWithZod(formData, { schema: expertNameSchema });
@@ -126,12 +127,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return json({ intent, errors: ["排名须为从1开始、互不重复的整数"], done: false }, { status: 400 });
       }
       const ranking = [...values].sort((a, b) => a.value - b.value).map((v) => v.id);
-      return answer(intent, await nameAwardees(db, user, campaign.id, { ranking, namedOn: submission.value.namedOn }));
+      const { namedOn, confirmed } = submission.value;
+      if (confirmed) return answer(intent, await nameAwardees(db, user, campaign.id, { ranking, namedOn, confirmed }));
+      // First the names, titles and certificate numbers it will issue; naming waits for the second press.
+      const preview = await namingPreview(db, campaign, ranking);
+      if (!preview.ok) return answer(intent, preview);
+      return json({ intent, errors: [] as string[], done: false, preview: { awards: preview.awards, namedOn, ranks: values } });
     }
     default:
       return unknownIntent();
   }
 }
+
+type HeldBack = { id: number; name: string; reasons: string[] };
+
+type NamingPreview = {
+  awards: Array<{ rank: number; name: string; title: string; certificateNumber: string }>;
+  namedOn: string;
+  ranks: Array<{ id: number; value: number }>;
+};
 
 export default function Review() {
   const { campaign, board, experts, objections, awards, formula, today } = useLoaderData<typeof loader>();
@@ -144,6 +158,7 @@ export default function Review() {
         ))}
       </div>
     ) : null;
+  const preview = data && "preview" in data ? (data.preview as NamingPreview) : null;
   const candidates = board.filter((b) => b.candidate);
   const standing = candidates.filter((c) => !c.withdrawn_reason);
   const suggested = Math.min(board.filter((b) => b.mean !== null).length, Math.ceil(campaign.title_count * 1.5)) || 1;
@@ -173,8 +188,17 @@ export default function Review() {
           <IntentButton intent="pass-clear" label="批量通过无疑问的人选" primary />
           {data && "passed" in data && data.passed !== undefined ? (
             <p className="notice success" role="status">
-              已通过 {data.passed} 人。
+              已通过 {data.passed} 人{data.held.length ? `，${data.held.length} 人需逐一审查：` : "。"}
             </p>
+          ) : null}
+          {data && "held" in data && data.held.length ? (
+            <ul className="held-list">
+              {(data.held as HeldBack[]).map((h) => (
+                <li key={h.id}>
+                  <Link to={`/nominations/${h.id}`}>{h.name}</Link>：{h.reasons.join("；")}
+                </li>
+              ))}
+            </ul>
           ) : null}
           {errors("pass-clear")}
         </div>
@@ -351,6 +375,33 @@ export default function Review() {
             </div>
           </Form>
           {errors("name")}
+          {preview ? (
+            <Form method="post" className="confirm-naming">
+              <h3>
+                请核对：将授予以下 {preview.awards.length} 人称号并颁发证书编号（命名日期 {preview.namedOn}）
+              </h3>
+              <DataTable
+                rows={preview.awards}
+                rowKey={(a) => a.rank}
+                compact
+                columns={[
+                  { label: "名次", cell: (a) => a.rank, num: true },
+                  { label: "姓名", cell: (a) => a.name },
+                  { label: "称号", cell: (a) => a.title },
+                  { label: "证书编号", cell: (a) => a.certificateNumber },
+                ]}
+              />
+              <input type="hidden" name="intent" value="name" />
+              <input type="hidden" name="namedOn" value={preview.namedOn} />
+              {preview.ranks.map((r) => (
+                <input key={r.id} type="hidden" name={`rank-${r.id}`} value={r.value} />
+              ))}
+              <p role="note">命名后称号和证书编号即颁发，不能撤回。</p>
+              <button type="submit" name="confirmed" value="1" className="button danger">
+                确认命名并颁发证书
+              </button>
+            </Form>
+          ) : null}
         </div>
       ) : null}
 

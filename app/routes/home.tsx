@@ -15,7 +15,7 @@ import { campaignLabel } from "~/modules/campaigns/stages";
 import { StageBar } from "~/components/StageBar";
 import { formatDateTime } from "~/lib/format";
 import { actionLabel, entityLabel, recordLink } from "~/modules/audit/labels";
-import { currentCampaign } from "~/modules/campaigns/campaigns.server";
+import { currentCampaigns } from "~/modules/campaigns/campaigns.server";
 import { openStudioOf } from "~/modules/studios/studios.server";
 import { DataTable } from "~/components/DataTable";
 import { todoPage } from "~/modules/notifications/inbox.server";
@@ -28,6 +28,7 @@ const HOME_TODOS = 10;
 
 // Typed empty lists, so every role's loader data has the same shape.
 const noUnits = async () => [] as Awaited<ReturnType<typeof peopleByUnit>>;
+const noCampaigns = async () => [] as Awaited<ReturnType<typeof currentCampaigns>>;
 const noAudit = async () => [] as Awaited<ReturnType<typeof listAudit>>["rows"];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -38,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 async function homeOf(db: DB, user: SessionUser) {
-  const [todos, done, units, recent, unit, me, campaign, failedSignIns] = await Promise.all([
+  const [todos, done, units, recent, unit, me, campaigns, failedSignIns] = await Promise.all([
     // The first few; the to-do page has them all, a page at a time.
     todoPage(db, user, 1, HOME_TODOS),
     doneBy(db, user.id),
@@ -46,7 +47,7 @@ async function homeOf(db: DB, user: SessionUser) {
     user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
     user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
     user.role === "craftsman" && user.personId ? findPerson(db, user.personId) : undefined,
-    user.role === "craftsman" || user.role === "expert" ? undefined : currentCampaign(db),
+    user.role === "craftsman" || user.role === "expert" ? noCampaigns() : currentCampaigns(db),
     failedSignInsBeforeThisOne(db, user.id),
   ]);
   const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];
@@ -66,7 +67,7 @@ async function homeOf(db: DB, user: SessionUser) {
     recent,
     unit: unit ?? null,
     me: me ?? null,
-    campaign: campaign ?? null,
+    campaigns,
     awards,
     myStudio: myStudio ?? null,
     failedSignIns,
@@ -142,17 +143,17 @@ export default function Home() {
         </>
       ) : null}
 
-      {data.campaign ? (
-        <div className="card">
+      {data.campaigns.map((campaign) => (
+        <div className="card" key={campaign.id}>
           <h2>
-            <Link to={`/campaigns/${data.campaign.id}`}>
-              {campaignLabel(data.campaign.number)}“台州工匠”选树（{data.campaign.year}）
+            <Link to={`/campaigns/${campaign.id}`}>
+              {campaignLabel(campaign.number)}“台州工匠”选树（{campaign.year}）
             </Link>
           </h2>
-          <StageBar status={data.campaign.status} />
-          {data.campaign.status === "nominating" ? <p>推荐截止：{data.campaign.nomination_deadline}</p> : null}
+          <StageBar status={campaign.status} />
+          {campaign.status === "nominating" ? <p>推荐截止：{campaign.nomination_deadline}</p> : null}
         </div>
-      ) : null}
+      ))}
 
       {data.role !== "craftsman" && data.role !== "expert" ? (
         <div className="card">

@@ -3,13 +3,13 @@ import { revealIntentSchema } from "~/modules/people/schema.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission, requireUser } from "~/auth/session.server";
+import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
 import { SEX_LABELS } from "~/modules/people/id-number";
-import { canRevealPersonalData } from "~/modules/people/policy";
+import { canPrintFullIdNumber } from "~/modules/nominations/policy";
 import { revealPersonalData } from "~/modules/people/people.server";
 import { nominationForViewer, opinionsOf } from "~/modules/nominations/nominations.server";
 import { IntentButton } from "~/components/forms";
@@ -25,17 +25,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
   const [campaign, opinions] = await Promise.all([findCampaign(db, nomination.campaign_id), opinionsOf(db, nomination.id)]);
-  return json({ nomination, campaign: campaign!, opinions, canReveal: canRevealPersonalData(user) });
+  return json({ nomination, campaign: campaign!, opinions, canReveal: canPrintFullIdNumber(user, nomination) });
 }
 
-/** City officers may print the full ID number; the reveal is recorded like any other. */
+/** The city and the nominating unit's officer print the full ID number; the reveal is recorded like any other. */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "person.reveal");
+  const user = await requireUser(request);
   const db = getDb();
   const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
   const submission = parseWithZod(await request.formData(), { schema: revealIntentSchema });
   if (submission.status !== "success") return json({ idNumber: null }, { status: 400 });
-  const revealed = await revealPersonalData(db, user, nomination.person_id, "打印推荐审批表");
+  const revealed = await revealPersonalData(db, user, nomination.person_id, "打印推荐审批表", canPrintFullIdNumber(user, nomination));
   if (!revealed.ok) throw json({ error: "无权查看" }, { status: revealed.status });
   return json({ idNumber: revealed.idNumber });
 }
@@ -50,7 +50,7 @@ export default function PrintForm() {
         <Link className="button" to={`/nominations/${n.id}`}>
           ← 返回
         </Link>
-        {canReveal && !revealed?.idNumber ? <IntentButton intent="reveal" label="显示完整身份证号（记入日志）" /> : null}
+        {canReveal && !revealed?.idNumber ? <IntentButton intent="reveal" label="打印完整身份证号（记入日志）" /> : null}
         <PrintButton label="打印" primary />
       </div>
       <p className="form-no">编号：{nominationCode(campaign.number, n.seq)}</p>

@@ -258,6 +258,7 @@ describe("a campaign in the browser", () => {
 
     await page.goto(review);
     await page.getByRole("button", { name: "审定命名" }).click();
+    await page.getByRole("button", { name: "确认命名并颁发证书" }).click();
     const named = page.locator("h2", { hasText: "命名名单" });
     await expect.poll(() => named.count()).toBe(1);
     const certificates = await page.locator("td[data-label='证书编号']").allTextContents();

@@ -158,10 +158,10 @@ describe("audit log", () => {
   it("is browsable and filterable by city officers only", async () => {
     const city = await makeUser(t.db, "city_admin");
     const county = await makeUser(t.db, "county_officer");
-    const person = await makePerson(t.db);
+    const person = await makePerson(t.db, { name: "审计对象" });
     expect((await call(audit.loader, { db: t.db, path: "/audit", as: county })).status).toBe(403);
     const page = await jsonOf(await call(audit.loader, { db: t.db, path: `/audit?entityType=person&entityId=${person.id}`, as: city }));
-    expect(page.rows).toMatchObject([{ entity_type: "person", entity_id: String(person.id), action: "create" }]);
+    expect(page.rows).toMatchObject([{ what: "人员档案 · 审计对象", link: `/people/${person.id}`, action: "新建" }]);
     const junk = await call(audit.loader, { db: t.db, path: "/audit?from=yesterday&page=-3", as: city });
     expect(junk.status).toBe(200);
   });
@@ -208,7 +208,7 @@ describe("sign-in page and home pages", () => {
     // The campaign taking nominations leads, even with a newer one already set up and closed.
     const open = await makeCampaign(t.db, { number: 31, status: "nominating" });
     await makeCampaign(t.db, { number: 32, status: "closed" });
-    expect((await jsonOf(await call(home.loader, { db: t.db, path: "/home", as: officer }))).campaign.id).toBe(open.id);
+    expect((await jsonOf(await call(home.loader, { db: t.db, path: "/home", as: officer }))).campaigns[0].id).toBe(open.id);
     expect(craftsmanHome.me.id).toBe(craftsman.personId);
   });
 

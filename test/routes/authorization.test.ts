@@ -316,9 +316,9 @@ beforeAll(async () => {
     "nominations.$nominationId.print": {
       path: `/nominations/${nomination.id}/print`,
       params: { nominationId: String(nomination.id) },
-      // The craftsman prints their own 推荐审批表 (with the ID number masked).
+      // The craftsman prints their own 推荐审批表 (with the ID number masked); the nominating unit and the city with the full one.
       loader: "L+-+-+-",
-      actions: { reveal: { form: { intent: "reveal" }, expect: "L----+-" } },
+      actions: { reveal: { form: { intent: "reveal" }, expect: "L--+-+-" } },
     },
     // Receives a 事迹材料; its page only points back to the nomination.
     "nominations.$nominationId.story": {
@@ -442,6 +442,8 @@ beforeAll(async () => {
       actions: {
         suspend: { form: { step: "suspend", expected: "active", reason: "年度考核不合格", confirmed: "1" }, expect: "L----+-" },
         revoke: { form: { step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+-" },
+        // 撤回 is the applicant's, and only before the county acts: a running studio is nobody's to withdraw.
+        withdraw: { form: { step: "withdraw", expected: "active" }, expect: "L------" },
       },
     },
     // The plaque sheet: who may see the studio may print its plaque.
@@ -468,6 +470,7 @@ beforeAll(async () => {
       actions: {
         attach: { form: { intent: "attach" }, expect: "L--+-+-" },
         step: { form: { intent: "step", step: "close" }, expect: "L--+-+-" },
+        withdraw: { form: { intent: "step", step: "withdraw", expected: "submitted" }, expect: "L--+-+-" },
         // Taking a file back is the applicant's alone, and only while they may edit: nobody here.
         detach: { form: { intent: "detach", attachmentId: String(attachment.id), confirmed: "1" }, expect: "L------" },
       },

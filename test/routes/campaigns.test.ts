@@ -423,7 +423,7 @@ describe("running a whole campaign through the pages", () => {
     const duplicateRanks = Object.fromEntries(candidates.map((c) => [`rank-${c.id}`, "1"]));
     expect((await reviewPost({ intent: "name", namedOn: "2020-05-20", ...duplicateRanks })).status).toBe(400);
     const ranks = Object.fromEntries(candidates.map((c, i) => [`rank-${c.id}`, String(i + 1)]));
-    expect((await reviewPost({ intent: "name", namedOn: "2020-05-20", ...ranks })).status).toBe(200);
+    expect((await reviewPost({ intent: "name", namedOn: "2020-05-20", confirmed: "1", ...ranks })).status).toBe(200);
     await advance("final_approval");
 
     const awards = await t.db.selectFrom("award").select(["rank", "nomination_id"]).where("campaign_id", "=", campaign.id).orderBy("rank").execute();

@@ -4,7 +4,8 @@ import { formatFen } from "~/lib/money";
 import { STAGE_LABELS } from "~/modules/campaigns/stages";
 import { CHANNEL_LABELS as EVENT_CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import { SEX_LABELS } from "~/modules/people/id-number";
-import { GRADE_LABELS } from "~/modules/studios/evaluation";
+import { FIGURE_LABELS, GRADE_LABELS } from "~/modules/studios/evaluation";
+import type { MilestoneStatus } from "~db/types";
 import { STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import type { AuditTrail } from "~/lib/audit";
@@ -14,12 +15,20 @@ import { EVENT_AUDIT } from "~/modules/events/labels";
 import { IMPORT_AUDIT, NOMINATION_AUDIT, OUTCOME_LABELS, CHANNEL_LABELS as NOMINATION_CHANNEL_LABELS } from "~/modules/nominations/labels";
 import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
 import { PERSON_AUDIT } from "~/modules/people/labels";
-import { PUBLICITY_AUDIT } from "~/modules/showcase/labels";
-import { CRITERIA_AUDIT, MILESTONE_AUDIT, STUDIO_AUDIT, FOCUS_SECTOR_LABELS, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
-import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
+import { OUTLET_LABELS, PUBLICITY_AUDIT } from "~/modules/showcase/labels";
+import {
+  COMPETITION_LEVELS,
+  CRITERIA_AUDIT,
+  INNOVATION_TYPES,
+  MILESTONE_AUDIT,
+  STUDIO_AUDIT,
+  FOCUS_SECTOR_LABELS,
+  MILESTONE_KIND_LABELS,
+} from "~/modules/studios/labels";
+import { ATTACHMENT_LABELS, SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { USER_AUDIT } from "~/modules/users/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
-import { VOTE_AUDIT } from "~/modules/voting/labels";
+import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
 
 /** Every kind of record the history keeps, as its domain declared it. */
@@ -150,15 +159,139 @@ const FIELD_LABELS: Record<string, string> = {
   noticeStart: "公示开始",
   noticeEnd: "公示结束",
   namedOn: "命名日期",
+  // Nominations and the review
+  nominatingUnitId: "推荐单位",
+  frontlineYears: "一线技能工作年限",
+  inSkillPost: "仍在技能岗位",
+  teacherOrResearcher: "教师或专业研究人员",
+  conditions: "符合条件",
+  honors: "已获荣誉",
+  achievements: "主要技术成果",
+  deedsSummary: "主要事迹",
+  storyLength: "事迹材料字数",
+  text: "意见",
+  signer: "签署人",
+  signed_on: "签署日期",
+  objectionId: "异议",
+  receivedOn: "收到日期",
+  source: "来源",
+  nominationIds: "候选人",
+  nominationId: "推荐人选",
+  nomination: "推荐人选",
+  named: "命名人数",
+  ranking: "排名方式",
+  number: "届次",
+  nominationDeadline: "推荐截止日期",
+  quotaPerUnit: "每单位推荐名额",
+  titleCount: "命名人数",
+  created: "新增",
+  updated: "更新",
+  unchanged: "无变化",
+  skippedWithErrors: "有误未导入",
+  // Studios, apprentices and their results
+  leaderPersonId: "领衔工匠",
+  focusAreas: "主攻方向",
+  foundingPlan: "建设方案",
+  fromLevel: "原等级",
+  toLevel: "新等级",
+  certificateNumber: "证书编号",
+  competitionName: "竞赛名称",
+  competitionLevel: "竞赛级别",
+  placing: "名次",
+  confirmedBy: "认定单位",
+  innovationType: "创新类别",
+  innovationTitle: "成果名称",
+  patentNumber: "专利号",
+  benefitFen: "经济效益",
+  ...FIGURE_LABELS,
+  // Events
+  outside_name: "姓名",
+  outside_employer: "工作单位",
+  outside_industry: "所属行业",
+  outside_unit_id: "所在县（市、区）",
+  via: "签到方式",
+  // Subsidies, experts, the vote, publicity, the plan
+  caps: "各学历补助上限",
+  file: "文件",
+  field: "专业领域",
+  panel: "评审组",
+  blind: "匿名评审",
+  members: "成员",
+  seed: "抽取种子",
+  nominations: "分配人数",
+  total: "总分",
+  experts: "专家人数",
+  opensAt: "投票开始",
+  closesAt: "投票结束",
+  maxChoices: "每张选票可选人数",
+  perCandidate: "投票次数",
+  tallyShown: "票数公布",
+  tallyHour: "每日公布时刻",
+  voteWeight: "网络投票权重（%）",
+  pattern: "异常类型",
+  ballots: "选票数",
+  candidates: "候选人数",
+  attachments: "附件数",
+  outlet: "媒体类别",
+  outletName: "媒体名称",
+  publishedOn: "发布日期",
+  url: "链接",
+  unitTargets: "各单位目标",
 };
 
-const RESULT_LABELS: Record<string, string> = { pass: "通过", fail: "不通过" };
+/** Labels a field has on one kind of record only (a nomination's channel is how it was put forward). */
+const ENTITY_FIELD_LABELS: Record<string, Record<string, string>> = {
+  nomination: { channel: "推荐方式" },
+  milestone: { kind: "成果类型" },
+  person: { name: "姓名", title: "职称" },
+  campaign: { title: "活动名称" },
+};
 
-function valueLabels(entity: string, key: string): Record<string, string> | undefined {
-  if (key === "status")
-    return { studio: STUDIO_STATUS_LABELS, subsidy: SUBSIDY_STATUS_LABELS, campaign: STAGE_LABELS }[entity] as Record<string, string> | undefined;
-  if (key === "kind") return (entity === "milestone" ? MILESTONE_KIND_LABELS : KIND_LABELS) as Record<string, string>;
+/** Fields that hold a record's id, and the kind of record: shown by the name it stands for. */
+export const REFERENCE_FIELDS: Record<string, ReferenceKind> = {
+  orgUnitId: "unit",
+  org_unit_id: "unit",
+  nominatingUnitId: "unit",
+  outside_unit_id: "unit",
+  personId: "person",
+  person_id: "person",
+  leaderPersonId: "person",
+  mentorshipId: "mentorship",
+  participantId: "participant",
+  objectionId: "objection",
+  nominationIds: "nomination",
+  nominationId: "nomination",
+  nomination: "nomination",
+};
+
+export type ReferenceKind = "unit" | "person" | "mentorship" | "participant" | "objection" | "nomination";
+
+/** The names the ids of a page of history stand for, keyed `kind:id` (fields) or `entity:id` (the record itself). */
+export type AuditNames = Record<string, string>;
+
+const RESULT_LABELS: Record<string, string> = { pass: "通过", fail: "不通过" };
+const MILESTONE_STATUS_LABELS: Record<MilestoneStatus, string> = { pending: "待核实", verified: "已认定", rejected: "不予认定" };
+const MENTORSHIP_STATUS_LABELS: Record<string, string> = { active: "结对中", completed: "已出师", ended_early: "提前结束" };
+const CHECKIN_VIA_LABELS: Record<string, string> = { organiser: "主办方登记", code: "签到码", qr: "扫码" };
+const CONDITION_NAMES = ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）"];
+
+function valueLabels(entity: string, key: string, record: Record<string, unknown>): Record<string, string> | undefined {
+  if (key === "status") {
+    // A mentorship's end is kept on its studio's history, with the mentorship named beside it.
+    if (entity === "studio" && "mentorshipId" in record) return MENTORSHIP_STATUS_LABELS;
+    return (
+      { studio: STUDIO_STATUS_LABELS, subsidy: SUBSIDY_STATUS_LABELS, campaign: STAGE_LABELS, milestone: MILESTONE_STATUS_LABELS } as Record<
+        string,
+        Record<string, string>
+      >
+    )[entity];
+  }
+  if (key === "kind") {
+    if (entity === "subsidy") return ATTACHMENT_LABELS;
+    return (entity === "milestone" ? MILESTONE_KIND_LABELS : KIND_LABELS) as Record<string, string>;
+  }
   if (key === "channel") return (entity === "event" ? EVENT_CHANNEL_LABELS : NOMINATION_CHANNEL_LABELS) as Record<string, string>;
+  if (key === "outcome" && "mentorshipId" in record) return MENTORSHIP_STATUS_LABELS;
   return (
     {
       studyMode: STUDY_MODE_LABELS,
@@ -168,25 +301,65 @@ function valueLabels(entity: string, key: string): Record<string, string> | unde
       outcome: OUTCOME_LABELS,
       role: ROLE_LABELS,
       result: RESULT_LABELS,
+      via: CHECKIN_VIA_LABELS,
+      perCandidate: PER_CANDIDATE_LABELS,
+      tallyShown: TALLY_SHOWN_LABELS,
+      outlet: OUTLET_LABELS,
+      competitionLevel: COMPETITION_LEVELS,
+      innovationType: INNOVATION_TYPES,
     } as Record<string, Record<string, string>>
   )[key];
 }
 
-function shown(entity: string, key: string, value: unknown): string {
+function shown(entity: string, key: string, value: unknown, record: Record<string, unknown>, names: AuditNames): string {
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value === "boolean") return value ? "是" : "否";
+  if (Array.isArray(value)) return value.map((v) => shown(entity, key, v, record, names)).join("、");
+  const reference = REFERENCE_FIELDS[key];
+  if (reference && (typeof value === "number" || /^\d+$/.test(String(value)))) return names[`${reference}:${value}`] ?? "（记录已不存在）";
   if (/Fen$/.test(key) && typeof value === "number") return formatFen(value);
-  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return formatDateTime(value);
-  if (Array.isArray(value)) return value.map((v) => shown(entity, key, v)).join("、");
-  if (typeof value === "object") return describeChange(entity, value);
-  return valueLabels(entity, key)?.[String(value)] ?? String(value);
+  if (key === "conditions" && typeof value === "number") return CONDITION_NAMES[value - 1] ?? String(value);
+  if (value instanceof Date || (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value))) return formatDateTime(value);
+  if (typeof value === "object") return describeChange(entity, value, names);
+  return valueLabels(entity, key, record)?.[String(value)] ?? String(value);
 }
 
-/** A history row's before or after, in Chinese: field labels, ¥ amounts, Taizhou times, and labels for codes. */
-export function describeChange(entity: string, value: unknown): string {
+/**
+ * A history row's before or after, in Chinese, as an inspector reads it: field labels, the names
+ * ids stand for (from `names`), ¥ amounts, Taizhou times, and labels for codes and states.
+ */
+export function describeChange(entity: string, value: unknown, names: AuditNames = {}): string {
   if (value === null || value === undefined) return "";
   if (typeof value !== "object") return String(value);
-  return Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) => `${FIELD_LABELS[k] ?? k}：${shown(entity, k, v)}`)
+  const record = value as Record<string, unknown>;
+  return Object.entries(record)
+    .map(([k, v]) => `${ENTITY_FIELD_LABELS[entity]?.[k] ?? FIELD_LABELS[k] ?? k}：${shown(entity, k, v, record, names)}`)
     .join("；");
+}
+
+/** The ids a page of history refers to, by kind: what the server looks up to name them. */
+export function referencedIds(rows: ReadonlyArray<{ before: unknown; after: unknown }>): Record<ReferenceKind, Set<number>> {
+  const found: Record<ReferenceKind, Set<number>> = {
+    unit: new Set(),
+    person: new Set(),
+    mentorship: new Set(),
+    participant: new Set(),
+    objection: new Set(),
+    nomination: new Set(),
+  };
+  const walk = (value: unknown) => {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return;
+    for (const [k, v] of Object.entries(value)) {
+      const kind = REFERENCE_FIELDS[k];
+      for (const item of [v].flat()) {
+        if (kind && (typeof item === "number" || /^\d{1,10}$/.test(String(item)))) found[kind].add(Number(item));
+        else walk(item);
+      }
+    }
+  };
+  for (const r of rows) {
+    walk(r.before);
+    walk(r.after);
+  }
+  return found;
 }

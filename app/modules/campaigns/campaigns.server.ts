@@ -7,7 +7,7 @@ import type { DB } from "~db";
 import type { CampaignStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
-import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
+import { startOfDay, todayInTaizhou, yearInTaizhou } from "~/lib/time";
 import type { CampaignInput } from "~/modules/campaigns/schema.server";
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
@@ -86,9 +86,33 @@ export async function updateCampaign(db: DB, actor: SessionUser, id: number, inp
   });
 }
 
-export async function setNoticePeriod(db: DB, actor: SessionUser, id: number, period: { noticeStart: string; noticeEnd: string }) {
-  await db.transaction().execute(async (tx) => {
-    const before = await tx.selectFrom("campaign").select(["notice_start", "notice_end"]).where("id", "=", id).executeTakeFirstOrThrow();
+/** The 社会公示 lasts at least this many days (the notice's rule; the public must have time to object). */
+export const NOTICE_MIN_DAYS = 7;
+
+/**
+ * Sets the 公示期. It lasts at least NOTICE_MIN_DAYS; once the notice has started (the campaign in
+ * 社会公示 and its first day come) its start stays and it can only be extended, so nobody can move
+ * it into the past and decide the names at once; after the notice stage it is history.
+ */
+export async function setNoticePeriod(
+  db: DB,
+  actor: SessionUser,
+  id: number,
+  period: { noticeStart: string; noticeEnd: string },
+  today = todayInTaizhou(),
+): Promise<{ ok: true } | { ok: false; fieldErrors: Record<string, string[]> }> {
+  return db.transaction().execute(async (tx) => {
+    const before = await tx.selectFrom("campaign").select(["status", "notice_start", "notice_end"]).where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
+    const refuse = (field: "noticeStart" | "noticeEnd", message: string) => ({ ok: false as const, fieldErrors: { [field]: [message] } });
+    if (before.status === "final_approval" || before.status === "closed") return refuse("noticeStart", "社会公示已结束，公示期不能再更改");
+    const days = Math.round((startOfDay(period.noticeEnd).getTime() - startOfDay(period.noticeStart).getTime()) / 86_400_000) + 1;
+    if (days < NOTICE_MIN_DAYS) return refuse("noticeEnd", `公示期不少于${NOTICE_MIN_DAYS}天（含首尾两天），所填为${days}天`);
+    const started = before.status === "public_notice" && before.notice_start !== null && before.notice_start <= today;
+    if (started) {
+      if (period.noticeStart !== before.notice_start) return refuse("noticeStart", `公示已于 ${before.notice_start} 开始，开始日期不能更改`);
+      if (before.notice_end && period.noticeEnd < before.notice_end)
+        return refuse("noticeEnd", `公示已开始，只能延长，不能早于原定的 ${before.notice_end} 结束`);
+    }
     await tx.updateTable("campaign").set({ notice_start: period.noticeStart, notice_end: period.noticeEnd }).where("id", "=", id).execute();
     await recordAudit(tx, CAMPAIGN_AUDIT, {
       actor,
@@ -97,6 +121,7 @@ export async function setNoticePeriod(db: DB, actor: SessionUser, id: number, pe
       before: { noticeStart: before.notice_start, noticeEnd: before.notice_end },
       after: period,
     });
+    return { ok: true as const };
   });
 }
 
@@ -291,16 +316,23 @@ export async function latestCampaign(db: DB) {
 }
 
 /**
- * The campaign a home page leads with: the one taking nominations, else the newest still running,
- * else the newest. (A newer campaign being set up must not hide the one counties are filing for.)
+ * The campaigns a home page shows: first the one taking nominations now (the earliest deadline
+ * still ahead, so a 第四届 being set up for next year never hides the 第三届 counties are filing
+ * for), then the others still running, oldest first; the newest when all are closed.
  */
-export async function currentCampaign(db: DB) {
-  return db
+export async function currentCampaigns(db: DB, today = todayInTaizhou()) {
+  const open = await db
     .selectFrom("campaign")
     .selectAll()
-    .orderBy(sql`case when status = 'nominating' then 0 when status <> 'closed' then 1 else 2 end`)
-    .orderBy("number", "desc")
-    .executeTakeFirst();
+    .where("status", "!=", "closed")
+    .orderBy(sql`case when status = 'nominating' and nomination_deadline >= ${today} then 0 when status = 'nominating' then 2 else 1 end`)
+    .orderBy("nomination_deadline")
+    .orderBy("number")
+    .limit(4)
+    .execute();
+  if (open.length) return open;
+  const last = await latestCampaign(db);
+  return last ? [last] : [];
 }
 
 /** The number and year a new campaign most likely has: the next after the latest, not before this year. */

@@ -12,7 +12,7 @@ import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
 import { canJoinEvent, canManageEvent, canViewEvent, type EventTies } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
 import type { EventInput } from "~/modules/events/schema.server";
-import { endOfDay, startOfDay } from "~/lib/time";
+import { endOfDay, excelTaizhouTime, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
 import { EVENT_AUDIT } from "~/modules/events/labels";
 import { type Tx } from "~db";
@@ -170,6 +170,8 @@ function openToPerson(eb: ExpressionBuilder<Database, "event">, personId: number
       eb("event.org_unit_id", "=", eb.selectFrom("person").select("person.org_unit_id").where("person.id", "=", personId)),
       eb("event.org_unit_id", "in", eb.selectFrom("org_unit as city").select("city.id").where("city.kind", "=", "city")),
     ]),
+    // The organiser is not invited to their own studio's event.
+    eb.not(eb.exists(eb.selectFrom("studio as own").select("own.id").whereRef("own.id", "=", "event.studio_id").where("own.person_id", "=", personId))),
   ]);
 }
 
@@ -658,8 +660,8 @@ export async function exportEvents(db: DB, user: SessionUser, filter: EventFilte
         e.title,
         KIND_LABELS[e.kind],
         e.studio_name ?? e.unit_name,
-        new Date(e.starts_at),
-        new Date(e.ends_at),
+        excelTaizhouTime(e.starts_at),
+        excelTaizhouTime(e.ends_at),
         CHANNEL_LABELS[e.channel],
         e.place,
         reach.attendees,

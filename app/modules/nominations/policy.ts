@@ -23,6 +23,14 @@ export function canViewNomination(user: SessionUser, nomination: NominationRef):
 }
 
 /**
+ * The 推荐审批表 is the paper that is signed and stamped: the city, and the officer of the unit that
+ * put the person forward, print it with the full ID number (recorded like any reveal).
+ */
+export function canPrintFullIdNumber(user: SessionUser, nomination: NominationRef): boolean {
+  return user.role === "city_admin" || (user.role === "county_officer" && user.orgUnitId === nomination.nominating_unit_id);
+}
+
+/**
  * County officers file and edit their own unit's nominations until the deadline; after it, and
  * for social-group nominations, only city officers can, and nobody once the campaign is closed.
  */

@@ -1,5 +1,6 @@
+import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
-import { decimalNumber, isoDate, recordId, wholeNumber } from "~/lib/validation.server";
+import { confirmation, decimalNumber, isoDate, recordId, wholeNumber } from "~/lib/validation.server";
 
 const reason = z
   .string()
@@ -21,7 +22,7 @@ export const expertScoreSchema = z.object({
   score: decimalNumber("评分", 0, 100, 2),
 });
 
-const date = isoDate("日期");
+const date = isoDate("日期", DATE_RANGES.past);
 
 export const objectionSchema = z.object({
   receivedOn: date,
@@ -50,4 +51,6 @@ export const votesSchema = z.object({
 
 export const namingSchema = z.object({
   namedOn: date,
+  /** Posted by the second button, under the names and numbers the naming will issue. */
+  confirmed: confirmation(),
 });

@@ -137,7 +137,11 @@ export async function recordExpertScore(db: DB, actor: SessionUser, nominationId
  * Passes, in one go, every undecided nominee who meets all conditions, has no warning and whose
  * unit is within its quota; the rest stay for a decision one by one.
  */
-export async function passClearCases(db: DB, actor: SessionUser, campaignId: number): Promise<ReviewResult & { passed?: number }> {
+export async function passClearCases(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+): Promise<ReviewResult & { passed?: number; held?: Array<{ id: number; name: string; reasons: string[] }> }> {
   return db.transaction().execute(async (tx) => {
     const campaign = await lockCampaign(tx, campaignId);
     if (!stepOpen(campaign, "qualification")) return wrongStage("qualification");
@@ -154,16 +158,26 @@ export async function passClearCases(db: DB, actor: SessionUser, campaignId: num
         "nomination.achievements",
         "nomination.deeds_summary",
         "person.skill_level",
+        "person.name",
       ])
       .where("nomination.campaign_id", "=", campaignId)
       .where("nomination.qualification_result", "is", null)
+      .orderBy("nomination.seq")
       .execute();
     const counts = await unitCounts(tx, campaignId);
+    // Each one held back says why, so the officer knows what to look at on their page.
+    const held: Array<{ id: number; name: string; reasons: string[] }> = [];
     const clear = undecided.filter((n) => {
       const e = eligibilityOf(n);
       const unit = counts.get(n.nominating_unit_id);
-      const overQuota = unit?.kind === "county" && unit.count > campaign.quota_per_unit;
-      return e.eligible && e.warnings.length === 0 && !overQuota;
+      const reasons = [
+        ...e.missing.map((m) => `待补全：${m}`),
+        ...e.problems,
+        ...e.warnings,
+        ...(unit?.kind === "county" && unit.count > campaign.quota_per_unit ? [`所在单位推荐 ${unit.count} 人，超过名额 ${campaign.quota_per_unit} 人`] : []),
+      ];
+      if (reasons.length) held.push({ id: n.id, name: n.name, reasons });
+      return reasons.length === 0;
     });
     for (const n of clear) {
       await tx.updateTable("nomination").set({ qualification_result: "pass", updated_at: new Date() }).where("id", "=", n.id).execute();
@@ -177,7 +191,7 @@ export async function passClearCases(db: DB, actor: SessionUser, campaignId: num
         comment: "批量通过：符合全部条件且无提示",
       });
     }
-    return { ok: true as const, passed: clear.length };
+    return { ok: true as const, passed: clear.length, held };
   });
 }
 
@@ -404,23 +418,61 @@ export async function resolveObjection(
  * 审定命名: the ordered list decides the final ranks; the first N (the campaign's number of
  * titles) are named, each with a certificate number and the 五一劳动奖章.
  */
-export async function nameAwardees(db: DB, actor: SessionUser, campaignId: number, input: { ranking: number[]; namedOn: string }): Promise<ReviewResult> {
+/** The candidates still standing and whether a ranking names only them, once each. */
+async function checkRanking(db: DB, campaign: Campaign, ranking: number[]) {
+  if (!stepOpen(campaign, "naming")) return { ok: false as const, result: wrongStage("naming") };
+  const existing = await db.selectFrom("award").select("id").where("campaign_id", "=", campaign.id).executeTakeFirst();
+  if (existing) return { ok: false as const, result: { ok: false as const, status: 409 as const, message: "本届已审定命名" } };
+  const standing = await db
+    .selectFrom("nomination")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .select(["nomination.id", "nomination.person_id", "person.name"])
+    .where("campaign_id", "=", campaign.id)
+    .where("candidate", "=", true)
+    .where("withdrawn_reason", "is", null)
+    .execute();
+  const byId = new Map(standing.map((s) => [s.id, s]));
+  if (new Set(ranking).size !== ranking.length || ranking.some((id) => !byId.has(id))) {
+    return { ok: false as const, result: { ok: false as const, status: 400 as const, message: "排序名单只能包含本届未被取消资格的候选对象，且不能重复" } };
+  }
+  return { ok: true as const, byId };
+}
+
+/**
+ * What 审定命名 would issue for a ranking — each title, name and certificate number — shown for the
+ * city to confirm before anything is written: naming cannot be taken back.
+ */
+export async function namingPreview(
+  db: DB,
+  campaign: Campaign,
+  ranking: number[],
+): Promise<{ ok: true; awards: Array<{ rank: number; name: string; title: string; certificateNumber: string }> } | Exclude<ReviewResult, { ok: true }>> {
+  const checked = await checkRanking(db, campaign, ranking);
+  if (!checked.ok) return checked.result as Exclude<ReviewResult, { ok: true }>;
+  return {
+    ok: true,
+    awards: ranking.slice(0, campaign.title_count).map((id, i) => ({
+      rank: i + 1,
+      name: checked.byId.get(id)!.name,
+      title: awardTitle(campaign.number),
+      certificateNumber: certificateNumber(campaign.number, i + 1),
+    })),
+  };
+}
+
+export async function nameAwardees(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+  input: { ranking: number[]; namedOn: string; confirmed: boolean },
+): Promise<ReviewResult> {
+  // The page shows the names and numbers first; a post that skips that (a script, an old page) names nobody.
+  if (!input.confirmed) return { ok: false, status: 400, message: "请先核对将授予的称号和证书编号，再确认命名" };
   return db.transaction().execute(async (tx) => {
     const campaign = await lockCampaign(tx, campaignId);
-    if (!stepOpen(campaign, "naming")) return wrongStage("naming");
-    const existing = await tx.selectFrom("award").select("id").where("campaign_id", "=", campaignId).executeTakeFirst();
-    if (existing) return { ok: false as const, status: 409 as const, message: "本届已审定命名" };
-    const standing = await tx
-      .selectFrom("nomination")
-      .select(["id", "person_id"])
-      .where("campaign_id", "=", campaignId)
-      .where("candidate", "=", true)
-      .where("withdrawn_reason", "is", null)
-      .execute();
-    const byId = new Map(standing.map((s) => [s.id, s]));
-    if (new Set(input.ranking).size !== input.ranking.length || input.ranking.some((id) => !byId.has(id))) {
-      return { ok: false as const, status: 400 as const, message: "排序名单只能包含本届未被取消资格的候选对象，且不能重复" };
-    }
+    const checked = await checkRanking(tx, campaign, input.ranking);
+    if (!checked.ok) return checked.result;
+    const byId = checked.byId;
     const named = input.ranking.slice(0, campaign.title_count);
     for (const [i, id] of input.ranking.entries()) {
       await tx

@@ -1,3 +1,4 @@
+import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
 import { isoDate, queryParam, recordId, wholeNumber } from "~/lib/validation.server";
 import { checkbox, crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema.server";
@@ -69,7 +70,7 @@ export const opinionSchema = z.object({
   kind: z.enum(["employer", "county", "expert", "city"], { error: "请选择意见类别" }),
   text: z.string({ error: "请填写意见" }).trim().min(1, "请填写意见").max(500, "意见不能超过500字"),
   signer: z.string({ error: "请填写签署人" }).trim().min(1, "请填写签署人").max(40, "签署人不能超过40字"),
-  signedOn: isoDate("签署日期"),
+  signedOn: isoDate("签署日期", DATE_RANGES.past),
 });
 
 /** The preview of an imported sheet: a page of its rows, or only those that will not import. */

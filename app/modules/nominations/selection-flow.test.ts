@@ -181,16 +181,19 @@ describe("a campaign from nominations to named craftsmen", () => {
 
     // The withdrawn nominee cannot be named; the top three of the rest are.
     const ranking = candidates.map((c) => c.id);
-    expect(await nameAwardees(t.db, city, campaign.id, { ranking, namedOn: "2018-05-20" })).toMatchObject({ ok: false, status: 400 });
+    expect(await nameAwardees(t.db, city, campaign.id, { ranking, namedOn: "2018-05-20", confirmed: true })).toMatchObject({ ok: false, status: 400 });
     const standing = ranking.slice(1);
-    expect(await nameAwardees(t.db, city, campaign.id, { ranking: standing, namedOn: "2018-05-20" })).toEqual({ ok: true });
+    expect(await nameAwardees(t.db, city, campaign.id, { ranking: standing, namedOn: "2018-05-20", confirmed: true })).toEqual({ ok: true });
     const awards = await awardsOf(t.db, campaign.id);
     expect(awards.map((a) => [a.rank, a.nomination_id, a.certificate_number, a.title, a.may_day_medal])).toEqual([
       [1, standing[0], "TZGJ-2-001", "第二届“台州工匠”", true],
       [2, standing[1], "TZGJ-2-002", "第二届“台州工匠”", true],
       [3, standing[2], "TZGJ-2-003", "第二届“台州工匠”", true],
     ]);
-    expect(await nameAwardees(t.db, city, campaign.id, { ranking: standing, namedOn: "2018-05-21" })).toMatchObject({ ok: false, status: 409 });
+    expect(await nameAwardees(t.db, city, campaign.id, { ranking: standing, namedOn: "2018-05-21", confirmed: true })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
 
     expect(await advance(city, campaign.id)).toMatchObject({ ok: true, to: "closed" });
     expect(await advance(city, campaign.id)).toMatchObject({ ok: false });

@@ -41,6 +41,7 @@ export interface Rule {
 export const RULES: Record<string, Record<string, readonly Rule[]>> = {
   subsidy: {
     subsidy_submit: [{ to: ["unit"], category: "todo", text: "{owner}提交了学历提升补助申请，请审核" }],
+    subsidy_withdraw: [{ to: ["unit"], category: "todo", text: "{owner}撤回了学历提升补助申请，修改后会重新提交，暂不需审核" }],
     subsidy_county_return: [{ to: ["owner"], category: "returned", text: "您的补助申请被退回：{reason}" }],
     subsidy_county_approve: [
       { to: ["owner"], category: "approved", text: "您的补助申请已通过{unit}审核，等待市总工会批准" },
@@ -64,6 +65,7 @@ export const RULES: Record<string, Record<string, readonly Rule[]>> = {
   },
   studio: {
     step_submit: [{ to: ["unit"], category: "todo", text: "{owner}提交了工作室申请“{subject}”，请审核" }],
+    step_withdraw: [{ to: ["unit"], category: "todo", text: "{owner}撤回了工作室申请“{subject}”，修改后会重新提交，暂不需审核" }],
     step_return: [{ to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被退回修改：{reason}" }],
     step_county_approve: [
       { to: ["owner"], category: "approved", text: "您的工作室申请“{subject}”已通过{unit}审核，等待市总工会授牌" },

@@ -1,3 +1,4 @@
+import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
 import { isoDate, queryParam, recordId, whenValid } from "~/lib/validation.server";
 import { crossCheckIdNumber, parseIdNumber, parsePhone, type IdNumberFacts, type Sex } from "~/modules/people/id-number";
@@ -26,7 +27,7 @@ export const checkbox = z
   .optional()
   .transform((v) => v === "on");
 
-const birthDate = isoDate("出生日期", "日期格式应为 年-月-日，如 1985-06-01");
+const birthDate = isoDate("出生日期", DATE_RANGES.birth, "日期格式应为 年-月-日，如 1985-06-01");
 
 export const personFields = {
   // Names are written in Han characters or Latin letters, with the middle dot of minority and

@@ -1,3 +1,4 @@
+import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
 import { isoDate, queryParam, recordId } from "~/lib/validation.server";
 
@@ -18,7 +19,7 @@ export const publicitySchema = z
     outlet: z.enum(["tv", "newspaper", "website", "wechat", "other"], { error: "请选择媒体" }),
     outletName: z.string({ error: "请填写媒体名称" }).trim().min(1, "请填写媒体名称").max(50, "不能超过50字"),
     title: z.string({ error: "请填写报道标题" }).trim().min(1, "请填写报道标题").max(200, "不能超过200字"),
-    publishedOn: isoDate("日期"),
+    publishedOn: isoDate("日期", DATE_RANGES.past),
     url: z
       .string()
       .trim()

@@ -3,6 +3,7 @@ import type { StudioStep } from "~/modules/studios/policy";
 
 const STEP_ACTIONS = {
   step_submit: "提交申请",
+  step_withdraw: "申请人撤回",
   step_return: "县级退回修改",
   step_county_approve: "县级审核通过",
   step_county_reject: "县级不予通过",

@@ -75,7 +75,16 @@ export async function addMilestone(db: DB, actor: SessionUser, m: MentorshipView
       id: row.id,
       unit: m.org_unit_id,
       action: "create",
-      after: { mentorshipId: m.id, kind: input.kind, occurredOn: input.occurredOn, status, files: checked.length, ...details },
+      // The economic benefit is part of what was claimed: kept in the history like the rest.
+      after: {
+        mentorshipId: m.id,
+        kind: input.kind,
+        occurredOn: input.occurredOn,
+        status,
+        files: checked.length,
+        ...details,
+        ...(benefitFen === null ? {} : { benefitFen }),
+      },
     });
     return { ok: true as const, id: row.id };
   });

@@ -26,6 +26,7 @@ const studio = (status: StudioStatus) => ({ status, org_unit_id: 6, person_id: 4
 /** Who may take each step, from which states: the table the lifecycle must match exactly. */
 const EXPECTED: Record<StudioStep, { from: StudioStatus[]; who: Array<keyof typeof users> }> = {
   submit: { from: ["draft", "returned"], who: ["county", "leader"] },
+  withdraw: { from: ["submitted"], who: ["leader"] },
   return: { from: ["submitted"], who: ["county"] },
   county_approve: { from: ["submitted"], who: ["county"] },
   county_reject: { from: ["submitted"], who: ["county"] },

@@ -28,6 +28,8 @@ export interface StudioRef {
 /** The lifecycle; "owner" is the studio's leading craftsman. */
 export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
   submit: { label: "提交申请", from: ["draft", "returned"], to: "submitted", by: ["owner", "county"] },
+  // Until the county acts the application is still the applicant's: they may take it back to change it.
+  withdraw: { label: "撤回申请", from: ["submitted"], to: "draft", by: ["owner"] },
   return: { label: "退回修改", from: ["submitted"], to: "returned", by: ["county"], needsReason: true },
   county_approve: { label: "县级审核通过", from: ["submitted"], to: "county_reviewed", by: ["county"] },
   county_reject: {

@@ -3,7 +3,7 @@ import { parseYuan } from "~/lib/money";
 import { confirmation, isoDate, optionalText, recordId, whenValid, queryParam, stepFields } from "~/lib/validation.server";
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema.server";
-import { todayInTaizhou } from "~/lib/time";
+import { DATE_RANGES } from "~/lib/time";
 import { studioWorkflow, STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
 import { COMPETITION_LEVELS, INNOVATION_TYPES, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
@@ -38,8 +38,8 @@ export const studioStepSchema = z.object({
 });
 
 export const mentorshipFields = {
-  startDate: isoDate("结对日期"),
-  plannedEnd: isoDate("计划结束日期"),
+  startDate: isoDate("结对日期", DATE_RANGES.plan),
+  plannedEnd: isoDate("计划结束日期", DATE_RANGES.plan),
   goals: text("培养目标", 1000),
 };
 
@@ -58,7 +58,7 @@ export type ApprenticeInput = z.output<typeof apprenticeSchema>;
 export const endMentorshipSchema = z
   .object({
     outcome: z.enum(["completed", "ended_early"], { error: "请选择结束方式" }),
-    endedOn: isoDate("结束日期"),
+    endedOn: isoDate("结束日期", DATE_RANGES.past),
     reason: optionalText("原因", 500),
     /** Ending cannot be undone: the form's second button posts this. */
     confirmed: confirmation(),
@@ -78,7 +78,7 @@ const optional = (max: number) =>
 export const milestoneSchema = z
   .object({
     kind: z.enum(["skill_upgrade", "competition", "backbone", "innovation"], { error: "请选择成果类型" }),
-    occurredOn: isoDate("日期"),
+    occurredOn: isoDate("日期", DATE_RANGES.past),
     fromLevel: optional(10),
     toLevel: optional(10),
     certificateNumber: optional(60),
@@ -95,9 +95,6 @@ export const milestoneSchema = z
     const need = (field: keyof typeof v, message: string) => {
       if (!v[field]) ctx.addIssue({ code: "custom", path: [field], message });
     };
-    if (v.occurredOn > todayInTaizhou()) {
-      ctx.addIssue({ code: "custom", path: ["occurredOn"], message: "日期不能晚于今天" });
-    }
     switch (v.kind) {
       case "skill_upgrade":
         if (!SKILL_LEVELS.includes(v.fromLevel as never)) ctx.addIssue({ code: "custom", path: ["fromLevel"], message: "请选择原等级" });

@@ -3,6 +3,7 @@ import type { SubsidyStep } from "~/modules/subsidies/policy";
 
 const STEP_ACTIONS = {
   subsidy_submit: "提交补助申请",
+  subsidy_withdraw: "申请人撤回",
   subsidy_county_return: "县级退回修改",
   subsidy_county_approve: "县级审核通过",
   subsidy_county_reject: "县级不予通过",

@@ -25,6 +25,8 @@ export interface ApplicationRef {
 /** The workflow; "owner" is the applicant. */
 export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
   submit: { label: "提交申请", from: ["draft", "returned"], to: "submitted", by: ["owner"] },
+  // Until the county acts the application is still the applicant's: they may take it back to change it.
+  withdraw: { label: "撤回申请", from: ["submitted"], to: "draft", by: ["owner"] },
   county_return: { label: "退回修改", from: ["submitted"], to: "returned", by: ["county"], needsReason: true },
   county_approve: { label: "县级审核通过", from: ["submitted"], to: "county_approved", by: ["county"] },
   county_reject: {

@@ -1,3 +1,4 @@
+import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
 import { decimalNumber, optionalText, whenValid, wholeNumber, recordId, queryParam, stepFields, isoDate } from "~/lib/validation.server";
@@ -34,8 +35,8 @@ export const applicationSchema = z
     institution: text("就读院校", 100),
     programme: text("专业", 100),
     studyMode: z.enum(["full_time", "part_time", "distance"], { error: "请选择学习形式" }),
-    enrolledOn: isoDate("入学日期"),
-    expectedGraduation: isoDate("预计毕业日期"),
+    enrolledOn: isoDate("入学日期", DATE_RANGES.plan),
+    expectedGraduation: isoDate("预计毕业日期", DATE_RANGES.plan),
     tuition: yuan("学费总额"),
     requested: yuan("申请补助金额"),
   })

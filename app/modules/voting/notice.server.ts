@@ -3,6 +3,7 @@ import type { DB } from "~db";
 import { env } from "~db/env";
 import { recordAudit } from "~/lib/audit.server";
 import { checkEvidenceFiles } from "~/lib/files";
+import { formatDateTime } from "~/lib/format";
 import { todayInTaizhou } from "~/lib/time";
 import { storedFileColumns } from "~/lib/upload.server";
 import { NOMINATION_AUDIT, OUTCOME_LABELS } from "~/modules/nominations/labels";
@@ -140,4 +141,35 @@ export async function objectionOutcome(db: DB, campaignId: number, lookup: strin
     .where("nomination.campaign_id", "=", campaignId)
     .executeTakeFirst();
   return row ? { nominee: row.name, filedAt: row.filed_at, outcome: OUTCOME_LABELS[row.outcome], handling: row.handling } : null;
+}
+
+/**
+ * What the public can take part in right now, for the landing page: a vote open for ballots and a
+ * 社会公示 open for objections, each with its page and when it ends.
+ */
+export async function publicHappenings(db: DB, now = new Date()) {
+  const today = todayInTaizhou(now);
+  const [votes, notices] = await Promise.all([
+    db
+      .selectFrom("campaign")
+      .innerJoin("vote_rule", "vote_rule.campaign_id", "campaign.id")
+      .select(["campaign.id", "campaign.title", "vote_rule.closes_at"])
+      .where("campaign.status", "=", "online_vote")
+      .where("vote_rule.opens_at", "<=", now)
+      .where("vote_rule.closes_at", ">", now)
+      .orderBy("campaign.number")
+      .execute(),
+    db
+      .selectFrom("campaign")
+      .select(["id", "title", "notice_end"])
+      .where("status", "=", "public_notice")
+      .where("notice_start", "<=", today)
+      .where("notice_end", ">=", today)
+      .orderBy("number")
+      .execute(),
+  ]);
+  return [
+    ...votes.map((v) => ({ key: `vote-${v.id}`, link: `/vote/${v.id}`, label: `${v.title} · 网络投票进行中`, until: formatDateTime(v.closes_at) })),
+    ...notices.map((n) => ({ key: `notice-${n.id}`, link: `/notice/${n.id}`, label: `${n.title} · 社会公示中，欢迎监督`, until: n.notice_end! })),
+  ];
 }
