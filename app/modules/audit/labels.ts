@@ -15,7 +15,15 @@ import { IMPORT_AUDIT, NOMINATION_AUDIT, OUTCOME_LABELS, CHANNEL_LABELS as NOMIN
 import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { PUBLICITY_AUDIT } from "~/modules/showcase/labels";
-import { CRITERIA_AUDIT, MILESTONE_AUDIT, STUDIO_AUDIT, FOCUS_SECTOR_LABELS, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
+import {
+  CHECKLIST_AUDIT,
+  CRITERIA_AUDIT,
+  CYCLE_POLICY_AUDIT,
+  MILESTONE_AUDIT,
+  STUDIO_AUDIT,
+  FOCUS_SECTOR_LABELS,
+  MILESTONE_KIND_LABELS,
+} from "~/modules/studios/labels";
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { USER_AUDIT } from "~/modules/users/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
@@ -33,6 +41,8 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   STUDIO_AUDIT,
   MILESTONE_AUDIT,
   CRITERIA_AUDIT,
+  CHECKLIST_AUDIT,
+  CYCLE_POLICY_AUDIT,
   SUBSIDY_AUDIT,
   SUBSIDY_POLICY_AUDIT,
   EVENT_AUDIT,
@@ -150,6 +160,22 @@ const FIELD_LABELS: Record<string, string> = {
   noticeStart: "公示开始",
   noticeEnd: "公示结束",
   namedOn: "命名日期",
+  // A studio's money and year.
+  grantId: "资助",
+  source: "资金来源",
+  purpose: "用途",
+  documentNumber: "文件文号",
+  amountFen: "金额",
+  receivedOn: "到账日期",
+  spendingId: "支出",
+  category: "类别",
+  spentOn: "支出日期",
+  receipts: "票据",
+  periodEnd: "周期截止年度",
+  approvalThresholdFen: "需审批的支出金额",
+  excellentCapPercent: "优秀比例上限（%）",
+  reconfirmYears: "重新确认周期（年）",
+  checklist: "验收得分",
 };
 
 const RESULT_LABELS: Record<string, string> = { pass: "通过", fail: "不通过" };
