@@ -5,6 +5,7 @@ import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { unknownIntent } from "~/lib/intent.server";
+import { textFields } from "~/lib/form.server";
 import { FIGURE_LABELS, GRADE_LABELS, SUGGESTED_CRITERIA, type FigureKey } from "~/modules/studios/evaluation";
 import { evaluationBoard, saveCriteria } from "~/modules/studios/evaluation.server";
 import { yearParam } from "~/lib/time";
@@ -74,7 +75,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (intent === "policy") {
     await requirePermission(request, "evaluation.criteria");
-    const parsed = cyclePolicySchema.safeParse(Object.fromEntries(formData));
+    const parsed = cyclePolicySchema.safeParse(textFields(formData));
     if (!parsed.success) return json({ intent, message: parsed.error.issues[0].message, studioId: null }, { status: 400 });
     const result = await saveCyclePolicy(db, user, year, {
       approvalThresholdFen: parsed.data.approvalThreshold,

@@ -1,4 +1,4 @@
-import { parseWithZod } from "~/lib/form.server";
+import { parseWithZod, textFields } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -74,7 +74,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const formData = await request.formData();
   if (formData.get("intent") === "reconfirm") {
-    const parsed = reconfirmSchema.safeParse(Object.fromEntries(formData));
+    if (relationTo(user, studio.org_unit_id, null) !== "city")
+      return json({ step: "reconfirm", message: "重新确认由市总工会决定", field: null }, { status: 403 });
+    const parsed = reconfirmSchema.safeParse(textFields(formData));
     if (!parsed.success)
       return json({ step: "reconfirm", message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0] ?? "") }, { status: 400 });
     const money = parsed.data.grantAmount ? parseYuan(parsed.data.grantAmount) : null;

@@ -10,6 +10,7 @@ import { FieldError, Options } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
+import { textFields } from "~/lib/form.server";
 import { formatFen } from "~/lib/money";
 import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
@@ -51,8 +52,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const form = await readForm(request);
   if (!form.ok) return reply("spend", 400, form.message, { receipts: [form.message] });
-  const fields = Object.fromEntries([...form.formData].filter(([, v]) => typeof v === "string"));
-  const intent = String(fields.intent ?? "");
+  const fields = textFields(form.formData);
+  const intent = typeof fields.intent === "string" ? fields.intent : "";
   const parsed = <T,>(schema: {
     safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
   }) => {
@@ -64,6 +65,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   };
   const answer = (result: { ok: true } | { ok: false; status: number; message: string; field?: string }) =>
     result.ok ? reply(intent, 200, null) : reply(intent, result.status, result.message, result.field ? { [result.field]: [result.message] } : {});
+  // Whose each form is, before anything in it is read.
+  const mayAct = { grant: ["city", "county"], tranche: ["city", "county"], spend: ["owner"], review: ["county"] } as Record<string, string[] | undefined>;
+  const relation = relationTo(user, studio.org_unit_id, studio.person_id);
+  if (mayAct[intent] && !mayAct[intent]!.includes(relation ?? "")) return reply(intent, 403, "您无权进行此操作");
   switch (intent) {
     case "grant": {
       const input = parsed(grantSchema);

@@ -10,6 +10,7 @@ import { StepForm } from "~/components/StepForm";
 import { getDb } from "~/db.server";
 import { granted, idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
+import { textFields } from "~/lib/form.server";
 import { formatFen } from "~/lib/money";
 import { FIRST_YEAR, yearInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
@@ -121,10 +122,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, db, studio, year } = await load(request, params);
   const form = await readForm(request);
   if (!form.ok) return reply("accept", 400, form.message);
-  const fields = Object.fromEntries([...form.formData].filter(([, v]) => typeof v === "string")) as Record<string, string>;
-  const intent = fields.intent ?? "";
+  const fields = textFields(form.formData);
+  const intent = typeof fields.intent === "string" ? fields.intent : "";
   const answer = (result: { ok: true } | { ok: false; status: number; message: string; field?: string }, saved: string) =>
     result.ok ? reply(intent, 200, saved) : reply(intent, result.status, result.message, result.field ? { [result.field]: [result.message] } : {});
+  // Whose each form is, before anything in it is read.
+  const mayAct = { plan: "owner", report: "owner", step: "county", accept: "city" } as Record<string, string | undefined>;
+  if (mayAct[intent] && relationTo(user, studio.org_unit_id, studio.person_id) !== mayAct[intent]) return reply(intent, 403, "您无权进行此操作");
   switch (intent) {
     case "plan": {
       const parsed = planSchema.safeParse(fields);
@@ -134,7 +138,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "report": {
       const parsed = reportSchema.safeParse(fields);
       if (!parsed.success) return reply(intent, 400, "请检查填写的内容", errorsOf(parsed.error.issues));
-      return answer(await submitReport(db, user, studio, year, { ...parsed.data, expected: fields.expected ?? "" }), "年度总结已提交，等待县级总工会审核。");
+      return answer(
+        await submitReport(db, user, studio, year, { ...parsed.data, expected: typeof fields.expected === "string" ? fields.expected : "" }),
+        "年度总结已提交，等待县级总工会审核。",
+      );
     }
     case "step": {
       const parsed = yearStepSchema.safeParse(fields);
@@ -147,7 +154,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!parsed.success) return reply(intent, 400, "请检查填写的内容", errorsOf(parsed.error.issues));
       const points: Record<string, string> = {};
       const photos: Record<string, Array<{ name: string; bytes: Uint8Array }>> = {};
-      for (const [name, value] of Object.entries(fields)) if (name.startsWith("points-")) points[name.slice(7)] = value;
+      // A score sent twice is no score.
+      for (const [name, value] of Object.entries(fields)) if (name.startsWith("points-")) points[name.slice(7)] = typeof value === "string" ? value : "";
       for (const name of new Set([...form.formData.keys()].filter((k) => k.startsWith("photo-")))) photos[name.slice(6)] = await filesOf(form.formData, name);
       return answer(await acceptStudioYear(db, user, studio, year, { ...parsed.data, points, photos }), "验收结果已保存。");
     }
