@@ -30,10 +30,12 @@ export default function FundStatement() {
   const { studio, statement: s } = useLoaderData<typeof loader>();
   return (
     <section className="print-sheet">
-      <p className="no-print actions">
+      <div className="no-print">
         <BackLink to={`/studios/${studio.id}/funds`}>经费台账</BackLink>
-        <PrintButton label="打印" primary />
-      </p>
+        <p className="actions">
+          <PrintButton label="打印" primary />
+        </p>
+      </div>
       <h1 className="form-title">{s.title}</h1>
       <p className="form-no">
         {studio.name} · {studio.unit} · {s.from ? `${s.from} 至 ${s.to}` : `截至 ${s.to}`}

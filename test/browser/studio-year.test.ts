@@ -29,7 +29,7 @@ describe("a studio's year on a phone", () => {
     await hydrated(leader);
     // Pre-filled from the records and the ledger: the plan against what was done, last year's money.
     await expect.poll(() => leader.getByLabel(/自我评价/).inputValue()).toContain("带徒（人）：计划 5，完成");
-    await expect.poll(() => leader.getByLabel("平台记录").textContent()).toContain("¥70,000.00");
+    await expect.poll(() => leader.getByLabel("平台记录", { exact: true }).textContent()).toContain("¥70,000.00");
     await leader.getByLabel("年度工作总结").fill("全年带徒五名，完成叶轮铸造工艺两项攻关。");
     await leader.getByRole("button", { name: "提交年度总结" }).click();
     await expect.poll(() => leader.locator(".page-head .badge").textContent()).toContain("待县级审核");
@@ -70,6 +70,10 @@ describe("a studio's year on a phone", () => {
     await form.getByLabel("考核等次").selectOption({ label: "优秀" });
     await form.getByRole("button", { name: "验收评定" }).click();
     await expect.poll(() => form.getByRole("alert").first().textContent()).toContain("“优秀”名额已满");
+    // The demo's other studios already hold every place the cap allows, and there is at least one.
+    const [, cap, given] = /最多(\d+)个，已评(\d+)个/.exec((await form.getByRole("alert").first().textContent()) ?? "")!;
+    expect(Number(cap)).toBeGreaterThanOrEqual(1);
+    expect(Number(given)).toBe(Number(cap));
     await form
       .getByRole("group", { name: /场地设施/ })
       .locator("input[type=file]")
