@@ -1,7 +1,10 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+
+// The city's crawl is the longest (twenty pages, each studio's ledger, statement and year among them).
+vi.setConfig({ testTimeout: 150_000 });
 
 let browser: Browser;
 beforeAll(async () => {
@@ -103,73 +106,68 @@ async function smallTargets(page: Page, path: string): Promise<string[]> {
 const RUNS = Object.entries(PAGES).flatMap(([username, paths]) => [[username, "标准字号", paths] as const, [username, "大字版", paths] as const]);
 
 describe("every page fits a 375 px phone in both text sizes, passes axe, runs without a script error and carries no stray bytes", () => {
-  it.each(RUNS)(
-    "as %s, %s",
-    async (username, size, paths) => {
-      const large = size === "大字版";
-      const page = await phonePage(browser, `layout-${username}-${large ? "large" : "normal"}`);
-      if (large) await page.context().addCookies([{ name: "jx_text", value: "large", url: baseUrl() }]);
-      // A page that renders on the server but breaks in the browser (say, a value imported from a
-      // .server module) shows up as a script error after hydration.
-      const scriptErrors: string[] = [];
-      page.on("pageerror", (error) => scriptErrors.push(`${page.url()}: ${error.message}`));
-      page.on("console", (message) => {
-        if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
-          scriptErrors.push(`${page.url()}: ${message.text().slice(0, 200)}`);
-      });
-      if (username !== "public") {
-        await signIn(page, username);
-        await page.waitForURL(`${baseUrl()}/home`);
+  it.each(RUNS)("as %s, %s", async (username, size, paths) => {
+    const large = size === "大字版";
+    const page = await phonePage(browser, `layout-${username}-${large ? "large" : "normal"}`);
+    if (large) await page.context().addCookies([{ name: "jx_text", value: "large", url: baseUrl() }]);
+    // A page that renders on the server but breaks in the browser (say, a value imported from a
+    // .server module) shows up as a script error after hydration.
+    const scriptErrors: string[] = [];
+    page.on("pageerror", (error) => scriptErrors.push(`${page.url()}: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+        scriptErrors.push(`${page.url()}: ${message.text().slice(0, 200)}`);
+    });
+    if (username !== "public") {
+      await signIn(page, username);
+      await page.waitForURL(`${baseUrl()}/home`);
+    }
+    // Also the first record each list leads to, and the records those lead to.
+    const records: string[] = [];
+    const lists =
+      username === "public" ? ["/showcase", "/showcase/studios"] : ["/studios", "/people", "/campaigns", "/subsidies", "/events", "/campaigns/1/nominations"];
+    // 大字版 changes how pages look, not what they hold: its pass measures the main pages only.
+    for (const list of large ? [] : lists) {
+      const response = await page.goto(`${baseUrl()}${list}`);
+      if (response?.status() !== 200) continue;
+      const hrefs = await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+      const first = hrefs.find((h) =>
+        /^\/(studios|people|campaigns|subsidies|events|nominations|mentorships|showcase\/craftsmen|showcase\/studios)\/\d+$/.test(h),
+      );
+      if (first && !records.includes(first)) records.push(first);
+    }
+    // A studio's ledger, its statement and last year's plan, report and 验收, in both text sizes.
+    const cycle: string[] = [];
+    if (username !== "public" && username !== "expert") {
+      await page.goto(`${baseUrl()}/studios`);
+      const studio = (await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))).find((h) => /^\/studios\/\d+$/.test(h));
+      const last = new Date().getFullYear() - 1;
+      if (studio) cycle.push(`${studio}/funds`, `${studio}/funds/statement?year=${last}`, `${studio}/years/${last}`);
+    }
+    const overflowing: string[] = [];
+    const stray: string[] = [];
+    const findings: string[] = [];
+    for (const path of [...paths, ...cycle, ...records]) {
+      const response = await page.goto(`${baseUrl()}${path}`);
+      expect(response?.status(), path).toBe(200);
+      // React 18 streams NUL bytes at 2 KB boundaries when a Chinese character falls on one; in an
+      // attribute they turn into U+FFFD. Neither may reach a page, raw or as the browser parsed it.
+      if (!large) {
+        const body = await response!.body();
+        if (body.includes(0)) stray.push(`${path}: NUL byte at ${body.indexOf(0)}`);
+        if (body.toString("utf8").includes("\uFFFD")) stray.push(`${path}: U+FFFD in the page`);
+        if (await page.evaluate(() => document.documentElement.outerHTML.includes("\uFFFD"))) stray.push(`${path}: U+FFFD in the DOM`);
       }
-      // Also the first record each list leads to, and the records those lead to.
-      const records: string[] = [];
-      const lists =
-        username === "public" ? ["/showcase", "/showcase/studios"] : ["/studios", "/people", "/campaigns", "/subsidies", "/events", "/campaigns/1/nominations"];
-      // 大字版 changes how pages look, not what they hold: its pass measures the main pages only.
-      for (const list of large ? [] : lists) {
-        const response = await page.goto(`${baseUrl()}${list}`);
-        if (response?.status() !== 200) continue;
-        const hrefs = await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
-        const first = hrefs.find((h) =>
-          /^\/(studios|people|campaigns|subsidies|events|nominations|mentorships|showcase\/craftsmen|showcase\/studios)\/\d+$/.test(h),
-        );
-        if (first && !records.includes(first)) records.push(first);
-      }
-      // A studio's ledger, its statement and last year's plan, report and 验收, in both text sizes.
-      const cycle: string[] = [];
-      if (username !== "public" && username !== "expert") {
-        await page.goto(`${baseUrl()}/studios`);
-        const studio = (await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))).find((h) => /^\/studios\/\d+$/.test(h));
-        const last = new Date().getFullYear() - 1;
-        if (studio) cycle.push(`${studio}/funds`, `${studio}/funds/statement?year=${last}`, `${studio}/years/${last}`);
-      }
-      const overflowing: string[] = [];
-      const stray: string[] = [];
-      const findings: string[] = [];
-      for (const path of [...paths, ...cycle, ...records]) {
-        const response = await page.goto(`${baseUrl()}${path}`);
-        expect(response?.status(), path).toBe(200);
-        // React 18 streams NUL bytes at 2 KB boundaries when a Chinese character falls on one; in an
-        // attribute they turn into U+FFFD. Neither may reach a page, raw or as the browser parsed it.
-        if (!large) {
-          const body = await response!.body();
-          if (body.includes(0)) stray.push(`${path}: NUL byte at ${body.indexOf(0)}`);
-          if (body.toString("utf8").includes("\uFFFD")) stray.push(`${path}: U+FFFD in the page`);
-          if (await page.evaluate(() => document.documentElement.outerHTML.includes("\uFFFD"))) stray.push(`${path}: U+FFFD in the DOM`);
-        }
-        await page.waitForLoadState("networkidle");
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        if (overflow > 0) overflowing.push(`${path} (+${overflow}px)`);
-        // Contrast and labels do not change with the text size; targets do.
-        findings.push(...(large ? await smallTargets(page, path) : [...(await accessibilityFindings(page, path)), ...(await formFindings(page, path))]));
-      }
-      expect(overflowing).toEqual([]);
-      expect(findings).toEqual([]);
-      expect(stray).toEqual([]);
-      expect(scriptErrors).toEqual([]);
-      await page.context().close();
-      // The city's crawl is the longest (twenty pages, the studio's ledger, statement and year among them).
-    },
-    150_000,
-  );
+      await page.waitForLoadState("networkidle");
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 0) overflowing.push(`${path} (+${overflow}px)`);
+      // Contrast and labels do not change with the text size; targets do.
+      findings.push(...(large ? await smallTargets(page, path) : [...(await accessibilityFindings(page, path)), ...(await formFindings(page, path))]));
+    }
+    expect(overflowing).toEqual([]);
+    expect(findings).toEqual([]);
+    expect(stray).toEqual([]);
+    expect(scriptErrors).toEqual([]);
+    await page.context().close();
+  });
 });
