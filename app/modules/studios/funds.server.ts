@@ -8,6 +8,7 @@ import { checkEvidenceFiles } from "~/lib/files";
 import { formatFen } from "~/lib/money";
 import type { Refusal, Result } from "~/lib/result";
 import { storedFileColumns } from "~/lib/upload.server";
+import { todayInTaizhou } from "~/lib/time";
 import { DEFAULT_CYCLE_POLICY, GRANT_SOURCE_LABELS, returnBySource, SPENDING_CATEGORY_LABELS, type CyclePolicy } from "~/modules/studios/cycle";
 import type { GrantInput, SpendingInput, TrancheInput } from "~/modules/studios/cycle-schema.server";
 import { CYCLE_POLICY_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
@@ -337,7 +338,7 @@ export async function statementOf(db: DB, studio: { id: number; status: string }
   return {
     title: closing ? "工作室经费清算表" : `${period.year}年度工作室经费收支表`,
     from,
-    to: closing ? new Date().toISOString().slice(0, 10) : to,
+    to: closing ? todayInTaizhou() : to,
     openingFen,
     received,
     receivedFen,
