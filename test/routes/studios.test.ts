@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import * as evidence from "../../app/routes/evidence.$fileId";
 import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId";
@@ -285,6 +286,21 @@ describe("annual evaluation", () => {
     // Criteria are frozen once the year has grades.
     expect((await call(evaluations.action, { db: t.db, path, as: city, form: criteria })).status).toBe(400);
 
+    // The year's figures for the superior union: one row per studio in the officer's scope, plan beside actual.
+    const exported = await import("../../app/routes/evaluations.export");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await (await call(exported.loader, { db: t.db, path: `/evaluations/export?year=${year}`, as: county })).arrayBuffer());
+    const sheet = workbook.worksheets[0];
+    const header = sheet.getRow(2).values as unknown[];
+    // (Other tests here run studios of the same name: this one is the year's only graded one.)
+    const mine = sheet.getSheetValues().find((r) => Array.isArray(r) && r[header.indexOf("考核等次")] === "不合格") as unknown[];
+    expect(mine[header.indexOf("工作室")]).toBe("wenling匠人工匠工作室");
+    expect(mine[header.indexOf("带徒（人）完成")]).toBe(1);
+    expect(mine[header.indexOf("验收得分")]).toBe(50);
+    const theirs = new ExcelJS.Workbook();
+    await theirs.xlsx.load(await (await call(exported.loader, { db: t.db, path: `/evaluations/export?year=${year}`, as: otherCounty })).arrayBuffer());
+    expect(theirs.worksheets[0].getSheetValues().some((r) => Array.isArray(r) && r.includes("wenling匠人工匠工作室"))).toBe(false);
+
     await t.db
       .insertInto("studio_evaluation")
       .values({ studio_id: id, year: year - 1, figures: "{}", score: 10, grade: "fail", comment: "无成效", graded_by: city.id })
@@ -312,5 +328,42 @@ describe("the plaque sheet", () => {
     expect(sheet.qr).toMatch(/^<svg/);
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     expect((await call(plaque.loader, { db: t.db, path, params, as: otherCounty })).status).toBe(403);
+  });
+});
+
+describe("a studio's fund statement", () => {
+  it("prints and exports the year's money to the fen for those who may see the studio", async () => {
+    const statement = await import("../../app/routes/studios.$studioId.funds.statement");
+    const exported = await import("../../app/routes/studios.$studioId.funds.export");
+    const funds = await import("../../app/routes/studios.$studioId.funds._index");
+    const { id, params, leader, county, city } = await runningStudio("linhai");
+    const year = new Date().getFullYear() - 1;
+    const post = (as: SessionUser, form: Record<string, string | File>) => call(funds.action, { db: t.db, path: `/studios/${id}/funds`, params, as, form });
+    expect(
+      (await post(city, { intent: "grant", source: "provincial", documentNumber: "浙工〔2025〕7号", amount: "60,000", decidedOn: `${year}-02-01` })).status,
+    ).toBe(200);
+    const grant = await t.db.selectFrom("studio_grant").select("id").where("studio_id", "=", id).executeTakeFirstOrThrow();
+    expect((await post(county, { intent: "tranche", grantId: String(grant.id), amount: "60000", receivedOn: `${year}-02-10`, voucher: "记-7" })).status).toBe(
+      200,
+    );
+    const pdf = new File([new TextEncoder().encode("%PDF-1.4\n")], "发票.pdf", { type: "application/pdf" });
+    expect(
+      (await post(leader, { intent: "spend", category: "materials", description: "铸件毛坯", amount: "1234.56", spentOn: `${year}-03-01`, receipts: pdf }))
+        .status,
+    ).toBe(200);
+    const page = await jsonOf(await call(statement.loader, { db: t.db, path: `/studios/${id}/funds/statement?year=${year}`, params, as: leader }));
+    expect(page.statement).toMatchObject({ openingFen: 0, receivedFen: 6_000_000, spentFen: 123_456, closingFen: 5_876_544 });
+    // The closing statement exists only for a revoked studio.
+    expect((await call(statement.loader, { db: t.db, path: `/studios/${id}/funds/statement?closing=1`, params, as: city })).status).toBe(409);
+    const response = await call(exported.loader, { db: t.db, path: `/studios/${id}/funds/export?year=${year}`, params, as: county });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await response.arrayBuffer());
+    const rows = workbook.worksheets[0].getSheetValues().filter(Array.isArray) as unknown[][];
+    const value = (label: string) => rows.find((r) => r[1] === label)?.[2];
+    expect(value("收入：省总工会（元）")).toBe(60000);
+    expect(value("支出：材料耗材（元）")).toBe(1234.56);
+    expect(value("期末余额（元）")).toBe(58765.44);
+    const other = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    expect((await call(exported.loader, { db: t.db, path: `/studios/${id}/funds/export?year=${year}`, params, as: other })).status).toBe(403);
   });
 });
