@@ -21,7 +21,7 @@ import { dashboardFilterSchema, planSchema } from "~/modules/dashboard/schema.se
 import { PrintButton } from "~/components/PrintButton";
 import { DownloadLink } from "~/components/DownloadLink";
 import { DataTable } from "~/components/DataTable";
-import { planTotals, yearlyFigures } from "~/modules/studios/cycle.server";
+import { yearPlanTotals } from "~/modules/studios/cycle.server";
 import { yearInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
@@ -33,11 +33,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { fromYear, toYear } = await dashboardYears(db, raw);
   // The studios' year: plan against actual for the last year shown (this year at most).
   const cycleYear = Math.min(toYear, yearInTaizhou());
-  const [board, units, unitTargets, yearly] = await Promise.all([
+  const [board, units, unitTargets, cycle] = await Promise.all([
     loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
     listCountyUnits(db),
     planUnitTargets(db),
-    yearlyFigures(db, user, cycleYear),
+    yearPlanTotals(db, user, cycleYear, user.role === "county_officer" ? user.orgUnitId : (raw.unitId ?? null)),
   ]);
   return json({
     board,
@@ -47,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filter: { fromYear, toYear, unitId: board.unitId },
     role: user.role,
     canPlan: can(user, "plan.manage"),
-    cycle: { year: cycleYear, ...planTotals(yearly.filter((r) => !board.unitId || r.org_unit_id === board.unitId)) },
+    cycle,
   });
 }
 

@@ -18,10 +18,9 @@ import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.serve
 import { relationTo } from "~/auth/relation";
 import { FieldError } from "~/components/forms";
 import { parseYuan } from "~/lib/money";
-import { GRANT_SOURCE_LABELS, planProgress, YEAR_STATUS_LABELS, type Plan } from "~/modules/studios/cycle";
+import { YEAR_STATUS_LABELS } from "~/modules/studios/cycle";
 import { reconfirmSchema } from "~/modules/studios/cycle-schema.server";
-import { actualsOf, decideReconfirmation, findStudioYear, reconfirmationsOf, revocationReviewOf } from "~/modules/studios/cycle.server";
-import { ledgerOf } from "~/modules/studios/funds.server";
+import { decideReconfirmation, studioCycleSummary } from "~/modules/studios/cycle.server";
 import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
 import { BackLink } from "~/components/BackLink";
@@ -37,27 +36,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const year = yearInTaizhou();
-  const [evaluations, mentorships, history, figures, thisYear, actual, ledger, reconfirmations, revocationReview] = await Promise.all([
+  const [evaluations, mentorships, history, figures, cycle] = await Promise.all([
     evaluationsOf(db, studio.id),
     mentorshipsOf(db, studio.id),
     historyOf(db, "studio", studio.id),
     figuresByStudioAndYear(db, [studio.id], [year, year - 1]),
-    findStudioYear(db, studio.id, year),
-    actualsOf(db, [studio.id], year),
-    ledgerOf(db, studio.id),
-    reconfirmationsOf(db, studio),
-    revocationReviewOf(db, studio.id),
+    studioCycleSummary(db, user, studio),
   ]);
   const byYear = figures.get(studio.id)!;
+  const { revocationReview, ...summary } = cycle;
   return json({
     studio,
     evaluations: { ...evaluations, revocationReview },
-    year,
-    yearStatus: thisYear?.status ?? null,
-    progress: planProgress((thisYear?.plan ?? {}) as Partial<Plan>, actual.get(studio.id)!),
-    fund: ledger.fund,
-    grantSources: [...new Set(ledger.grants.map((g) => GRANT_SOURCE_LABELS[g.source]))],
-    reconfirmations,
+    ...summary,
     canReconfirm: relationTo(user, studio.org_unit_id, null) === "city" && ["accredited", "active", "suspended"].includes(studio.status),
     mentorships,
     history,

@@ -29,6 +29,7 @@ import {
   acceptancePhotos,
   acceptStudioYear,
   checklistFor,
+  evaluationOfYear,
   excellentQuota,
   filePlan,
   findStudioYear,
@@ -69,12 +70,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     reportFigures(db, studio, year),
     canAccept || status === "accepted" ? checklistFor(db, year) : Promise.resolve([]),
     acceptancePhotos(db, studio.id, year),
-    db
-      .selectFrom("studio_evaluation")
-      .select(["grade", "score", "comment", "checklist"])
-      .where("studio_id", "=", studio.id)
-      .where("year", "=", year)
-      .executeTakeFirst(),
+    evaluationOfYear(db, studio.id, year),
     canAccept ? excellentQuota(db, year) : Promise.resolve(null),
   ]);
   const plan = (row?.plan ?? {}) as Partial<Plan>;
@@ -103,7 +99,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canAccept,
     checklist,
     photos,
-    evaluation: evaluation ? { ...evaluation, score: Number(evaluation.score) } : null,
+    evaluation,
     quota,
   });
 }

@@ -7,9 +7,13 @@ import { recordAudit } from "~/lib/audit.server";
 import { checkEvidenceFiles } from "~/lib/files";
 import type { Refusal, Result } from "~/lib/result";
 import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
+import { untilNextWrite } from "~/lib/memo.server";
+import { snapshotSeenBy } from "~/auth/session.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import {
   excellentCap,
+  GRANT_SOURCE_LABELS,
+  planProgress,
   PLAN_TARGETS,
   reconfirmationAdvice,
   reconfirmationPeriods,
@@ -22,7 +26,7 @@ import type { ReportInput } from "~/modules/studios/cycle-schema.server";
 import { needsRevocationReview, scoreOf } from "~/modules/studios/evaluation";
 import { criteriaFor } from "~/modules/studios/evaluation.server";
 import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
-import { cyclePolicyFor, insertGrant, statementOf } from "~/modules/studios/funds.server";
+import { cyclePolicyFor, insertGrant, ledgerOf, statementOf } from "~/modules/studios/funds.server";
 import { CHECKLIST_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 
@@ -560,7 +564,7 @@ export async function yearlyFigures(db: DB, user: SessionUser, year: number) {
 export type YearlyRow = Awaited<ReturnType<typeof yearlyFigures>>[number];
 
 /** The year's plan against actual, summed over the studios in scope, and where their reports stand. */
-export function planTotals(rows: YearlyRow[]) {
+function planTotals(rows: YearlyRow[]) {
   const keys = Object.keys(PLAN_TARGETS) as PlanKey[];
   return {
     targets: keys.map((key) => ({
@@ -574,4 +578,58 @@ export function planTotals(rows: YearlyRow[]) {
     reported: rows.filter((r) => r.report_status && r.report_status !== "planned" && r.report_status !== "returned").length,
     accepted: rows.filter((r) => r.report_status === "accepted").length,
   };
+}
+
+/** The year's 验收 of a studio, if any. */
+export async function evaluationOfYear(db: DB, studioId: number, year: number) {
+  const row = await db
+    .selectFrom("studio_evaluation")
+    .select(["grade", "score", "comment", "checklist"])
+    .where("studio_id", "=", studioId)
+    .where("year", "=", year)
+    .executeTakeFirst();
+  return row ? { ...row, score: Number(row.score) } : null;
+}
+
+/**
+ * What the studio page shows of the money and the year: this year's plan against actual, the
+ * fund, the re-confirmation periods and whether the studio is up for the revocation review.
+ * Remembered until the next write, like the page's other figures: a page opened again and again
+ * between writes does not pay a dozen statements for it each time.
+ */
+export async function studioCycleSummary(db: DB, user: SessionUser, studio: Studio) {
+  const year = yearInTaizhou();
+  return untilNextWrite(
+    db,
+    `studio-cycle|${studio.id}|${studio.status}|${todayInTaizhou()}`,
+    async () => {
+      const [row, actual, ledger, reconfirmations, revocationReview] = await Promise.all([
+        findStudioYear(db, studio.id, year),
+        actualsOf(db, [studio.id], year),
+        ledgerOf(db, studio.id),
+        reconfirmationsOf(db, studio),
+        revocationReviewOf(db, studio.id),
+      ]);
+      return {
+        year,
+        yearStatus: row?.status ?? null,
+        progress: planProgress((row?.plan ?? {}) as Partial<Plan>, actual.get(studio.id)!),
+        fund: ledger.fund,
+        grantSources: [...new Set(ledger.grants.map((g) => GRANT_SOURCE_LABELS[g.source]))],
+        reconfirmations,
+        revocationReview,
+      };
+    },
+    { limit: 256, snapshot: snapshotSeenBy(user) },
+  );
+}
+
+/** The year's plan against actual over the studios in the viewer's scope (one unit, if asked), remembered until the next write. */
+export async function yearPlanTotals(db: DB, user: SessionUser, year: number, unitId: number | null) {
+  const scope = user.role === "county_officer" ? `unit${user.orgUnitId}` : "all";
+  const rows = await untilNextWrite(db, `studio-year-totals|${scope}|${year}`, () => yearlyFigures(db, user, year), {
+    limit: 64,
+    snapshot: snapshotSeenBy(user),
+  });
+  return { year, ...planTotals(rows.filter((r) => !unitId || r.org_unit_id === unitId)) };
 }
