@@ -309,6 +309,118 @@ export interface StudioEvaluationTable {
   comment: string | null;
   graded_by: string;
   graded_at: TouchedAt;
+  /** The 验收 checklist's points per item; null for a grade given before the checklist. */
+  checklist: ColumnType<Record<string, number>, string | null | undefined, string | null> | null;
+}
+
+export interface StudioCyclePolicyTable {
+  year: number;
+  approval_threshold_fen: number;
+  excellent_cap_percent: number;
+  reconfirm_years: number;
+  updated_at: TouchedAt;
+}
+
+export interface AcceptanceItemTable {
+  year: number;
+  key: string;
+  label: string;
+  points: number;
+  needs_photo: Defaulted<boolean>;
+  sort_order: number;
+}
+
+export type GrantSource = "national" | "provincial" | "city" | "county" | "enterprise";
+export type GrantPurpose = "support" | "reconfirmation";
+
+export interface StudioGrantTable {
+  id: Generated<number>;
+  studio_id: number;
+  source: GrantSource;
+  purpose: Defaulted<GrantPurpose>;
+  document_number: string;
+  amount_fen: number;
+  decided_on: string;
+  recorded_by: string;
+  created_at: CreatedAt;
+}
+
+export interface StudioTrancheTable {
+  id: Generated<number>;
+  grant_id: number;
+  received_on: string;
+  amount_fen: number;
+  voucher: string;
+  recorded_by: string;
+  created_at: CreatedAt;
+}
+
+export interface StudioFundTable {
+  studio_id: number;
+  received_fen: Defaulted<number>;
+  spent_fen: Defaulted<number>;
+}
+
+export type SpendingCategory = "equipment" | "training" | "materials" | "innovation" | "outreach" | "other";
+export type SpendingStatus = "recorded" | "pending" | "approved" | "rejected";
+
+export interface StudioSpendingTable {
+  id: Generated<number>;
+  studio_id: number;
+  category: SpendingCategory;
+  description: string;
+  amount_fen: number;
+  spent_on: string;
+  status: SpendingStatus;
+  review_comment: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export type StudioYearStatus = "planned" | "submitted" | "returned" | "county_passed" | "accepted";
+
+export interface StudioYearTable {
+  studio_id: number;
+  year: number;
+  status: StudioYearStatus;
+  plan: ColumnType<Record<string, number>, string, string>;
+  plan_filed_at: Timestamp | null;
+  summary: string | null;
+  self_assessment: string | null;
+  outreach: number | null;
+  /** What the report was filed with: the figures and the ledger as they stood. */
+  filed: ColumnType<Record<string, unknown>, string | null | undefined, string | null> | null;
+  status_reason: string | null;
+  submitted_at: Timestamp | null;
+  updated_at: TouchedAt;
+}
+
+export interface StudioFileTable {
+  id: Generated<number>;
+  studio_id: number;
+  kind: "receipt" | "acceptance";
+  spending_id: number | null;
+  year: number | null;
+  item_key: string | null;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Uint8Array;
+  uploaded_by: string;
+  created_at: CreatedAt;
+}
+
+export interface StudioReconfirmationTable {
+  studio_id: number;
+  period_end: number;
+  outcome: "reconfirmed" | "declined";
+  grant_id: number | null;
+  comment: string | null;
+  decided_by: string;
+  decided_at: CreatedAt;
 }
 
 export type SubsidyStatus = "draft" | "submitted" | "returned" | "county_approved" | "approved" | "disbursed" | "closed" | "rejected";
@@ -735,6 +847,15 @@ export interface Database {
   subsidy_attachment: SubsidyAttachmentTable;
   evaluation_criterion: EvaluationCriterionTable;
   studio_evaluation: StudioEvaluationTable;
+  studio_cycle_policy: StudioCyclePolicyTable;
+  acceptance_item: AcceptanceItemTable;
+  studio_grant: StudioGrantTable;
+  studio_tranche: StudioTrancheTable;
+  studio_fund: StudioFundTable;
+  studio_spending: StudioSpendingTable;
+  studio_year: StudioYearTable;
+  studio_file: StudioFileTable;
+  studio_reconfirmation: StudioReconfirmationTable;
   studio: StudioTable;
   mentorship: MentorshipTable;
   milestone: MilestoneTable;

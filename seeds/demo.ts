@@ -8,6 +8,7 @@ import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from 
 import { birthDate, DISTRICT_CODES, employer, fictionalIdNumber, mobilePhone, personName, POSITIONS, TITLES } from "./people";
 import { seedCampaigns } from "./campaigns";
 import { seedStudios } from "./studios";
+import { seedCycle } from "./cycle";
 import { seedEvents } from "./events";
 import { seedShowcase } from "./showcase";
 import { seedSubsidies } from "./subsidies";
@@ -102,6 +103,8 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   log("campaigns: the second (2018) named, the third open for nominations");
   await seedStudios(db, random, ids[craftsmanIndex], users[0].id, serial, scale);
   log("studios in every state, apprentices and their milestones");
+  await seedCycle(db, ids[craftsmanIndex], users[0].id);
+  log("studio ledgers, last year's 验收 and re-confirmations");
   await seedSubsidies(db, ids[craftsmanIndex], users[0].id);
   log("subsidy policies and applications at every stage");
   await seedEvents(db, ids[craftsmanIndex], users[0].id);

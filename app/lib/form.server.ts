@@ -29,3 +29,17 @@ export async function submitForm<S extends z.ZodType, T extends object>(
   if ("fieldErrors" in result) return json(submission.reply({ ...options, fieldErrors: result.fieldErrors }), { status: 400 });
   return json(submission.reply({ ...options, formErrors: [result.message] }), { status: result.status });
 }
+
+/**
+ * A posted form's text fields for a schema to read: a field sent twice stays a list, so the
+ * schema refuses it instead of one of the values being taken silently. Files are left out.
+ */
+export function textFields(formData: FormData): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of formData) {
+    if (typeof value !== "string") continue;
+    const seen = fields[name];
+    fields[name] = seen === undefined ? value : [seen, value].flat();
+  }
+  return fields;
+}

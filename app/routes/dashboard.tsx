@@ -20,6 +20,9 @@ import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/label
 import { dashboardFilterSchema, planSchema } from "~/modules/dashboard/schema.server";
 import { PrintButton } from "~/components/PrintButton";
 import { DownloadLink } from "~/components/DownloadLink";
+import { DataTable } from "~/components/DataTable";
+import { yearPlanTotals } from "~/modules/studios/cycle.server";
+import { yearInTaizhou } from "~/lib/time";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -28,10 +31,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const raw = dashboardFilterSchema.parse(searchParams(request));
   const { fromYear, toYear } = await dashboardYears(db, raw);
-  const [board, units, unitTargets] = await Promise.all([
+  // The studios' year: plan against actual for the last year shown (this year at most).
+  const cycleYear = Math.min(toYear, yearInTaizhou());
+  const [board, units, unitTargets, cycle] = await Promise.all([
     loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
     listCountyUnits(db),
     planUnitTargets(db),
+    yearPlanTotals(db, user, cycleYear, user.role === "county_officer" ? user.orgUnitId : (raw.unitId ?? null)),
   ]);
   return json({
     board,
@@ -41,6 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filter: { fromYear, toYear, unitId: board.unitId },
     role: user.role,
     canPlan: can(user, "plan.manage"),
+    cycle,
   });
 }
 
@@ -70,7 +77,7 @@ const MILESTONE_SERIES = [
 ];
 
 export default function Dashboard() {
-  const { board, units, unitTargets, filter, role, canPlan } = useLoaderData<typeof loader>();
+  const { board, units, unitTargets, filter, role, canPlan, cycle } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const p = board.progress;
   const unitQuery = board.unitId ? `&unitId=${board.unitId}` : "";
@@ -136,6 +143,29 @@ export default function Dashboard() {
         <div className="kpi">
           <strong>{board.activeApprentices}</strong>在带学徒
         </div>
+      </div>
+
+      <div className="card">
+        <div className="page-head">
+          <h2>{cycle.year}年度工作室计划与完成</h2>
+          <Link className="button" to={`/evaluations?year=${cycle.year}`}>
+            年度考核
+          </Link>
+        </div>
+        <p>
+          {cycle.studios} 个工作室：已报计划 {cycle.planned} 个，已交年度总结 {cycle.reported} 个，已验收 {cycle.accepted} 个。
+        </p>
+        <DataTable
+          rows={cycle.targets}
+          rowKey={(r) => r.key}
+          compact
+          label={`${cycle.year}年度计划与完成`}
+          columns={[
+            { label: "项目", cell: (r) => r.label },
+            { label: "计划合计", num: true, cell: (r) => r.target },
+            { label: "完成合计", num: true, cell: (r) => r.actual },
+          ]}
+        />
       </div>
 
       <div className="dashboard-grid">

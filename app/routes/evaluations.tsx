@@ -5,14 +5,22 @@ import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { unknownIntent } from "~/lib/intent.server";
+import { textFields } from "~/lib/form.server";
 import { FIGURE_LABELS, GRADE_LABELS, SUGGESTED_CRITERIA, type FigureKey } from "~/modules/studios/evaluation";
-import { evaluationBoard, gradeStudio, saveCriteria } from "~/modules/studios/evaluation.server";
-import { yearInTaizhou, yearParam } from "~/lib/time";
-import { Options } from "~/components/forms";
+import { evaluationBoard, saveCriteria } from "~/modules/studios/evaluation.server";
+import { yearParam } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
-import { gradeSchema } from "~/modules/studios/schema.server";
+import { DownloadLink } from "~/components/DownloadLink";
+import { formatFen } from "~/lib/money";
+import { SUGGESTED_CHECKLIST, YEAR_STATUS_LABELS } from "~/modules/studios/cycle";
+import { checklistItemSchema, cyclePolicySchema } from "~/modules/studios/cycle-schema.server";
+import { checklistFor, excellentQuota, saveChecklist } from "~/modules/studios/cycle.server";
+import { cyclePolicyFor, saveCyclePolicy } from "~/modules/studios/funds.server";
 
 export const meta: MetaFunction = () => [{ title: "工作室年度考核 · 匠心" }];
+
+/** The checklist form's rows: the year's items and room for a few more. */
+const CHECKLIST_ROWS = 12;
 
 function yearOf(request: Request): number {
   return yearParam(new URL(request.url).searchParams.get("year"));
@@ -21,8 +29,23 @@ function yearOf(request: Request): number {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "evaluation.grade");
   const year = yearOf(request);
-  const board = await evaluationBoard(getDb(), user, year);
-  return json({ year, ...board, canEditCriteria: can(user, "evaluation.criteria"), suggested: SUGGESTED_CRITERIA });
+  const db = getDb();
+  const [board, checklist, policy, quota] = await Promise.all([
+    evaluationBoard(db, user, year),
+    checklistFor(db, year),
+    cyclePolicyFor(db, year),
+    excellentQuota(db, year),
+  ]);
+  return json({
+    year,
+    ...board,
+    checklist,
+    policy,
+    quota,
+    canEditCriteria: can(user, "evaluation.criteria"),
+    suggested: SUGGESTED_CRITERIA,
+    suggestedChecklist: SUGGESTED_CHECKLIST,
+  });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -31,12 +54,36 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = formData.get("intent");
   const db = getDb();
-  if (intent === "grade") {
-    const parsed = gradeSchema.safeParse(Object.fromEntries(formData));
+  if (intent === "checklist") {
+    await requirePermission(request, "evaluation.criteria");
+    const items = [];
+    for (let i = 0; i < CHECKLIST_ROWS; i++) {
+      const label = String(formData.get(`label-${i}`) ?? "").trim();
+      if (!label) continue;
+      const parsed = checklistItemSchema.safeParse({
+        key: String(formData.get(`key-${i}`) ?? "").trim() || `item${i + 1}`,
+        label,
+        points: String(formData.get(`points-${i}`) ?? ""),
+        needsPhoto: formData.get(`photo-${i}`) === "on",
+      });
+      if (!parsed.success) return json({ intent, message: `第${i + 1}项：${parsed.error.issues[0].message}`, studioId: null }, { status: 400 });
+      items.push(parsed.data);
+    }
+    const result = await saveChecklist(db, user, year, items);
+    if (!result.ok) return json({ intent, message: result.message, studioId: null }, { status: result.status });
+    return json({ intent, message: null, studioId: null });
+  }
+  if (intent === "policy") {
+    await requirePermission(request, "evaluation.criteria");
+    const parsed = cyclePolicySchema.safeParse(textFields(formData));
     if (!parsed.success) return json({ intent, message: parsed.error.issues[0].message, studioId: null }, { status: 400 });
-    const result = await gradeStudio(db, user, parsed.data.studioId, year, parsed.data);
-    if (!result.ok) return json({ intent, message: result.message, studioId: parsed.data.studioId }, { status: result.status });
-    return json({ intent, message: null, studioId: parsed.data.studioId });
+    const result = await saveCyclePolicy(db, user, year, {
+      approvalThresholdFen: parsed.data.approvalThreshold,
+      excellentCapPercent: parsed.data.excellentCapPercent,
+      reconfirmYears: parsed.data.reconfirmYears,
+    });
+    if (!result.ok) return json({ intent, message: result.message, studioId: null }, { status: result.status });
+    return json({ intent, message: null, studioId: null });
   }
   if (intent === "criteria") {
     await requirePermission(request, "evaluation.criteria");
@@ -59,9 +106,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Evaluations() {
-  const { year, criteria, rows, canEditCriteria, suggested } = useLoaderData<typeof loader>();
+  const { year, criteria, rows, canEditCriteria, suggested, checklist, suggestedChecklist, policy, quota } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const shown = criteria.length ? criteria : suggested;
+  const shownChecklist = checklist.length
+    ? checklist.map((c) => ({ key: c.key, label: c.label, points: c.points, needsPhoto: c.needs_photo }))
+    : suggestedChecklist;
   const max = criteria.reduce((s, c) => s + c.weight, 0);
   return (
     <section>
@@ -149,6 +199,112 @@ export default function Evaluations() {
         ) : null}
       </div>
 
+      <div className="card">
+        <h2>现场验收清单</h2>
+        <p className="hint">市总工会现场验收时逐项打分，勾选的项目须上传现场照片。当年已有工作室完成验收后清单不能再修改。</p>
+        {checklist.length === 0 ? (
+          <p className="notice">
+            {year}年尚未设定验收清单{canEditCriteria ? "，下面是建议值，保存后生效" : ""}。
+          </p>
+        ) : null}
+        {canEditCriteria ? (
+          <Form method="post" action={`?year=${year}`}>
+            <input type="hidden" name="intent" value="checklist" />
+            <table className="table compact">
+              <thead>
+                <tr>
+                  <th>验收项目</th>
+                  <th>分值</th>
+                  <th>须照片</th>
+                </tr>
+              </thead>
+              <tbody>
+                {Array.from({ length: Math.max(shownChecklist.length + 2, 6) }, (_, i) => {
+                  const item = shownChecklist[i];
+                  return (
+                    <tr key={i}>
+                      <td>
+                        <input type="hidden" name={`key-${i}`} value={item?.key ?? ""} />
+                        <input name={`label-${i}`} defaultValue={item?.label ?? ""} maxLength={60} aria-label={`第${i + 1}项验收项目`} />
+                      </td>
+                      <td>
+                        <input
+                          name={`points-${i}`}
+                          defaultValue={item?.points ?? ""}
+                          inputMode="numeric"
+                          className="rank-input"
+                          aria-label={`第${i + 1}项的分值`}
+                        />
+                      </td>
+                      <td>
+                        <input type="checkbox" name={`photo-${i}`} defaultChecked={!!item?.needsPhoto} aria-label={`第${i + 1}项须上传现场照片`} />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            <button type="submit" className="button">
+              保存{year}年验收清单
+            </button>
+          </Form>
+        ) : (
+          <ul>
+            {checklist.map((c) => (
+              <li key={c.key}>
+                {c.label}：{c.points} 分{c.needs_photo ? "（须现场照片）" : ""}
+              </li>
+            ))}
+          </ul>
+        )}
+        {data?.intent === "checklist" && data.message ? (
+          <p className="form-errors" role="alert">
+            {data.message}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="card">
+        <h2>工作室政策</h2>
+        {canEditCriteria ? (
+          <Form method="post" action={`?year=${year}`} className="form-grid">
+            <input type="hidden" name="intent" value="policy" />
+            <label className="field">
+              单笔支出超过（元）须县级审批
+              <input name="approvalThreshold" inputMode="decimal" required defaultValue={(policy.approvalThresholdFen / 100).toFixed(2)} />
+            </label>
+            <label className="field">
+              “优秀”比例上限（%）
+              <input name="excellentCapPercent" inputMode="numeric" required defaultValue={policy.excellentCapPercent} />
+            </label>
+            <label className="field">
+              重新确认周期（年）
+              <input name="reconfirmYears" inputMode="numeric" required defaultValue={policy.reconfirmYears} />
+            </label>
+            <button type="submit" className="button">
+              保存{year}年政策
+            </button>
+            {data?.intent === "policy" && data.message ? (
+              <p className="form-errors" role="alert">
+                {data.message}
+              </p>
+            ) : null}
+          </Form>
+        ) : (
+          <p>
+            单笔支出超过 {formatFen(policy.approvalThresholdFen)} 须县级审批；“优秀”不超过 {policy.excellentCapPercent}%；每 {policy.reconfirmYears}{" "}
+            年重新确认。
+          </p>
+        )}
+      </div>
+
+      <p className="lead">
+        {year}年度“优秀”：已评 {quota.given} 个，上限 {quota.cap} 个（{quota.studios} 个工作室的 {quota.percent}%）。
+        <DownloadLink className="button" href={`/evaluations/export?year=${year}`}>
+          导出{year}年度统计表
+        </DownloadLink>
+      </p>
+
       <DataTable
         rows={rows}
         wrapHeads
@@ -176,30 +332,18 @@ export default function Evaluations() {
               return part ? `${part.figure}（${part.points}分）` : "—";
             },
           })),
-          { label: `得分${max ? `（满分${max}）` : ""}`, num: true, cell: (r) => (criteria.length ? r.scorecard.total : "—") },
+          { label: `自评得分${max ? `（满分${max}）` : ""}`, num: true, cell: (r) => (criteria.length ? r.scorecard.total : "—") },
           {
-            label: "考核等次",
+            label: "年度总结与验收",
             className: "grade-cell",
             cell: (r) => (
               <>
-                {r.grade ? <span className={r.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[r.grade]}</span> : null}
-                {r.canGrade && criteria.length && year <= yearInTaizhou() ? (
-                  <Form method="post" action={`?year=${year}`} className="inline-form">
-                    <input type="hidden" name="intent" value="grade" />
-                    <input type="hidden" name="studioId" value={r.id} />
-                    <select name="grade" defaultValue={r.grade ?? "pass"} aria-label={`${r.name}的考核等次`}>
-                      <Options choices={GRADE_LABELS} />
-                    </select>
-                    <input name="comment" defaultValue={r.comment ?? ""} placeholder="意见（不合格必填）" aria-label={`${r.name}的考核意见`} />
-                    <button type="submit" className="button">
-                      {r.grade ? "改评" : "评定"}
-                    </button>
-                  </Form>
-                ) : null}
-                {data?.intent === "grade" && data.studioId === r.id && data.message ? (
-                  <p className="field-error" role="alert">
-                    {data.message}
-                  </p>
+                <Link to={`/studios/${r.id}/years/${year}`}>{r.report_status ? YEAR_STATUS_LABELS[r.report_status] : "未报送"}</Link>
+                {r.grade ? (
+                  <>
+                    {" "}
+                    <span className={r.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[r.grade]}</span> {r.score} 分
+                  </>
                 ) : null}
               </>
             ),

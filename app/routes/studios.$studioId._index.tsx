@@ -1,7 +1,7 @@
-import { parseWithZod } from "~/lib/form.server";
+import { parseWithZod, textFields } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { HistoryCard } from "~/components/HistoryCard";
 import { getDb } from "~/db.server";
@@ -15,6 +15,12 @@ import { evaluationsOf } from "~/modules/studios/evaluation.server";
 import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
 import { mentorshipsOf } from "~/modules/studios/mentorships.server";
 import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
+import { relationTo } from "~/auth/relation";
+import { FieldError } from "~/components/forms";
+import { parseYuan } from "~/lib/money";
+import { YEAR_STATUS_LABELS } from "~/modules/studios/cycle";
+import { reconfirmSchema } from "~/modules/studios/cycle-schema.server";
+import { decideReconfirmation, studioCycleSummary } from "~/modules/studios/cycle.server";
 import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
 import { BackLink } from "~/components/BackLink";
@@ -30,16 +36,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const year = yearInTaizhou();
-  const [evaluations, mentorships, history, figures] = await Promise.all([
+  const [evaluations, mentorships, history, figures, cycle] = await Promise.all([
     evaluationsOf(db, studio.id),
     mentorshipsOf(db, studio.id),
     historyOf(db, "studio", studio.id),
     figuresByStudioAndYear(db, [studio.id], [year, year - 1]),
+    studioCycleSummary(db, user, studio),
   ]);
   const byYear = figures.get(studio.id)!;
+  const { revocationReview, ...summary } = cycle;
   return json({
     studio,
-    evaluations,
+    evaluations: { ...evaluations, revocationReview },
+    ...summary,
+    canReconfirm: relationTo(user, studio.org_unit_id, null) === "city" && ["accredited", "active", "suspended"].includes(studio.status),
     mentorships,
     history,
     figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
@@ -53,7 +63,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
-  const submission = parseWithZod(await request.formData(), { schema: studioStepSchema });
+  const formData = await request.formData();
+  if (formData.get("intent") === "reconfirm") {
+    if (relationTo(user, studio.org_unit_id, null) !== "city")
+      return json({ step: "reconfirm", message: "重新确认由市总工会决定", field: null }, { status: 403 });
+    const parsed = reconfirmSchema.safeParse(textFields(formData));
+    if (!parsed.success)
+      return json({ step: "reconfirm", message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0] ?? "") }, { status: 400 });
+    const money = parsed.data.grantAmount ? parseYuan(parsed.data.grantAmount) : null;
+    if (money && !money.ok) return json({ step: "reconfirm", message: money.message, field: "grantAmount" }, { status: 400 });
+    const result = await decideReconfirmation(db, user, studio, {
+      periodEnd: parsed.data.periodEnd,
+      outcome: parsed.data.outcome,
+      comment: parsed.data.comment,
+      grant: money?.ok && money.fen > 0 && parsed.data.grantDocument ? { amountFen: money.fen, documentNumber: parsed.data.grantDocument } : null,
+    });
+    if (!result.ok) return json({ step: "reconfirm", message: result.message, field: result.field ?? null }, { status: result.status });
+    return json({ step: "reconfirm", message: null, field: null });
+  }
+  const submission = parseWithZod(formData, { schema: studioStepSchema });
   if (submission.status !== "success") return json({ step: null, message: "未知的操作", field: null }, { status: 400 });
   const { step, ...input } = submission.value;
   const result = await takeStudioStep(db, user, studio.id, step, input);
@@ -62,7 +90,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function StudioPage() {
-  const { studio, evaluations, mentorships, history, figures, steps, canEdit, canAddApprentice } = useLoaderData<typeof loader>();
+  const {
+    studio,
+    evaluations,
+    mentorships,
+    history,
+    figures,
+    steps,
+    canEdit,
+    canAddApprentice,
+    year,
+    yearStatus,
+    progress,
+    fund,
+    grantSources,
+    reconfirmations,
+    canReconfirm,
+  } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const active = mentorships.filter((m) => m.status === "active");
   return (
@@ -75,7 +119,7 @@ export default function StudioPage() {
       {studio.status_reason ? <p className="notice">说明：{studio.status_reason}</p> : null}
       {evaluations.revocationReview ? (
         <p className="form-errors" role="alert">
-          连续两年考核不合格，建议启动摘牌审查。
+          连续两年考核不合格或未获重新确认，建议启动摘牌审查。
         </p>
       ) : null}
       <dl className="facts card">
@@ -133,7 +177,7 @@ export default function StudioPage() {
               ) : null}
             </StepForm>
           ))}
-          {data?.message ? (
+          {data?.message && data.step !== "reconfirm" ? (
             <p className="form-errors" role="alert">
               {data.message}
             </p>
@@ -171,6 +215,97 @@ export default function StudioPage() {
         />
       </div>
 
+      {studio.accredited_on ? (
+        <div className="card">
+          <div className="page-head">
+            <h2>{year}年度计划与完成</h2>
+            <Link className="button" to={`/studios/${studio.id}/years/${year}`}>
+              {yearStatus ? YEAR_STATUS_LABELS[yearStatus] : "报送年度计划"}
+            </Link>
+          </div>
+          <DataTable
+            rows={progress}
+            rowKey={(p) => p.key}
+            compact
+            label={`${year}年度计划与完成`}
+            columns={[
+              { label: "项目", cell: (p) => p.label },
+              { label: "计划", num: true, cell: (p) => p.target },
+              { label: "完成", num: true, cell: (p) => p.actual },
+            ]}
+          />
+          <p>
+            <Link to={`/studios/${studio.id}/years/${year - 1}`}>{year - 1}年度总结与验收</Link>
+          </p>
+        </div>
+      ) : null}
+
+      {studio.accredited_on ? (
+        <div className="card">
+          <div className="page-head">
+            <h2>经费台账</h2>
+            <Link className="button" to={`/studios/${studio.id}/funds`}>
+              查看台账
+            </Link>
+          </div>
+          <p>
+            累计到账 {formatFen(fund.received)}，已支出 {formatFen(fund.spent)}，可用余额 <strong>{formatFen(fund.balance)}</strong>
+            {grantSources.length ? `（来源：${grantSources.join("、")}）` : ""}
+          </p>
+        </div>
+      ) : null}
+
+      {reconfirmations.length ? (
+        <div className="card" id="reconfirm">
+          <h2>重新确认</h2>
+          {reconfirmations.map((p) => (
+            <div key={p.to}>
+              <p>
+                {p.from}–{p.to}年：{p.years.map((y) => `${y.year}年${y.grade ? GRADE_LABELS[y.grade] : "未考核"}`).join("，")}。
+                {p.decision
+                  ? p.decision.outcome === "reconfirmed"
+                    ? " 已重新确认。"
+                    : ` 未获重新确认：${p.decision.comment ?? ""}`
+                  : p.advice === "reconfirm"
+                    ? " 建议重新确认。"
+                    : p.advice === "decline"
+                      ? " 周期内有不合格年度，建议不予重新确认。"
+                      : " 周期内尚有年度未考核。"}
+              </p>
+              {canReconfirm && !p.decision ? (
+                <Form method="post" className="form-grid">
+                  <input type="hidden" name="intent" value="reconfirm" />
+                  <input type="hidden" name="periodEnd" value={p.to} />
+                  <label className="field">
+                    结论
+                    <select name="outcome" defaultValue={p.advice === "decline" ? "declined" : "reconfirmed"}>
+                      <option value="reconfirmed">重新确认</option>
+                      <option value="declined">不予重新确认（进入摘牌审查）</option>
+                    </select>
+                  </label>
+                  <label className="field">
+                    重新确认资助（元，可空）
+                    <input name="grantAmount" inputMode="decimal" />
+                  </label>
+                  <label className="field">
+                    资助文件文号
+                    <input name="grantDocument" maxLength={60} />
+                  </label>
+                  <label className="field">
+                    意见
+                    <input name="comment" maxLength={500} />
+                  </label>
+                  <button type="submit" className="button primary">
+                    保存{p.from}–{p.to}年重新确认结论
+                  </button>
+                  {data?.step === "reconfirm" && data.message ? <FieldError errors={[data.message]} /> : null}
+                </Form>
+              ) : null}
+            </div>
+          ))}
+        </div>
+      ) : null}
+
       <div className="card">
         <h2>年度成效（仅计经核实的成果）</h2>
         <DataTable
@@ -198,7 +333,9 @@ export default function StudioPage() {
             <tbody>
               {evaluations.rows.map((e) => (
                 <tr key={e.year}>
-                  <td>{e.year}年</td>
+                  <td>
+                    <Link to={`/studios/${studio.id}/years/${e.year}`}>{e.year}年</Link>
+                  </td>
                   <td className="num">{e.score} 分</td>
                   <td>
                     <span className={e.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[e.grade]}</span>

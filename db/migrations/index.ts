@@ -18,6 +18,7 @@ import * as m0016 from "./0016_expert_review";
 import * as m0017 from "./0017_import_in_background";
 import * as m0018 from "./0018_faults";
 import * as m0019 from "./0019_imports_keep_records";
+import * as m0022 from "./0022_studio_cycle";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "0017_import_in_background": m0017,
   "0018_faults": m0018,
   "0019_imports_keep_records": m0019,
+  "0022_studio_cycle": m0022,
 };

@@ -1,7 +1,10 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+
+// The city's crawl is the longest (twenty pages, each studio's ledger, statement and year among them).
+vi.setConfig({ testTimeout: 150_000 });
 
 let browser: Browser;
 beforeAll(async () => {
@@ -133,10 +136,18 @@ describe("every page fits a 375 px phone in both text sizes, passes axe, runs wi
       );
       if (first && !records.includes(first)) records.push(first);
     }
+    // A studio's ledger, its statement and last year's plan, report and 验收, in both text sizes.
+    const cycle: string[] = [];
+    if (username !== "public" && username !== "expert") {
+      await page.goto(`${baseUrl()}/studios`);
+      const studio = (await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))).find((h) => /^\/studios\/\d+$/.test(h));
+      const last = new Date().getFullYear() - 1;
+      if (studio) cycle.push(`${studio}/funds`, `${studio}/funds/statement?year=${last}`, `${studio}/years/${last}`);
+    }
     const overflowing: string[] = [];
     const stray: string[] = [];
     const findings: string[] = [];
-    for (const path of [...paths, ...records]) {
+    for (const path of [...paths, ...cycle, ...records]) {
       const response = await page.goto(`${baseUrl()}${path}`);
       expect(response?.status(), path).toBe(200);
       // React 18 streams NUL bytes at 2 KB boundaries when a Chinese character falls on one; in an

@@ -138,6 +138,15 @@ beforeAll(async () => {
     .where("status", "=", "pending")
     .executeTakeFirstOrThrow();
   const award = await db.selectFrom("award").select("certificate_number").where("person_id", "=", personA).executeTakeFirstOrThrow();
+  // The studio's money and year (seeds/cycle): a receipt of its ledger, last year's report waiting for the leader.
+  const receipt = await db.selectFrom("studio_file").select("id").where("studio_id", "=", studio.id).where("kind", "=", "receipt").executeTakeFirstOrThrow();
+  const pendingSpending = await db
+    .selectFrom("studio_spending")
+    .select("id")
+    .where("studio_id", "=", studio.id)
+    .where("status", "=", "pending")
+    .executeTakeFirstOrThrow();
+  const lastYear = String(new Date().getFullYear() - 1);
 
   // A named campaign that voted on the platform: its vote's public pages stay up with the final counts.
   const voted = await db.selectFrom("campaign").select("id").where("status", "=", "closed").where("number", "=", 2).executeTakeFirstOrThrow();
@@ -246,9 +255,11 @@ beforeAll(async () => {
       loader: "L--+++-",
       actions: {
         criteria: { form: { intent: "criteria" }, expect: "L----+-" },
-        grade: { form: { intent: "grade", studioId: String(studio.id), grade: "pass", comment: "" }, expect: "L--+-+-" },
+        checklist: { form: { intent: "checklist", "label-0": "场地", "points-0": "100" }, expect: "L----+-" },
+        policy: { form: { intent: "policy", approvalThreshold: "5000", excellentCapPercent: "20", reconfirmYears: "3" }, expect: "L----+-" },
       },
     },
+    "evaluations.export": { path: "/evaluations/export", loader: "L--+++-" },
     "events.$eventId": {
       path: `/events/${attended.event_id}`,
       params: { eventId: String(attended.event_id) },
@@ -444,6 +455,42 @@ beforeAll(async () => {
         revoke: { form: { step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+-" },
         // 撤回 is the applicant's, and only before the county acts: a running studio is nobody's to withdraw.
         withdraw: { form: { step: "withdraw", expected: "active" }, expect: "L------" },
+        reconfirm: { form: { intent: "reconfirm", periodEnd: "2021", outcome: "reconfirmed" }, expect: "L----+-" },
+      },
+    },
+    // The ledger: officers record grants and tranches, the leader spends, 温岭 approves above the threshold.
+    "studios.$studioId.funds._index": {
+      path: `/studios/${studio.id}/funds`,
+      params: { studioId: String(studio.id) },
+      loader: "L+-+-+-",
+      actions: {
+        grant: { form: { intent: "grant" }, expect: "L--+-+-" },
+        tranche: { form: { intent: "tranche" }, expect: "L--+-+-" },
+        spend: { form: { intent: "spend" }, expect: "L+-----" },
+        review: { form: { intent: "review", spendingId: String(pendingSpending.id), decision: "approved" }, expect: "L--+---" },
+      },
+    },
+    "studios.$studioId.funds.statement": {
+      path: `/studios/${studio.id}/funds/statement?year=${lastYear}`,
+      params: { studioId: String(studio.id) },
+      loader: "L+-+-+-",
+    },
+    "studios.$studioId.funds.export": {
+      path: `/studios/${studio.id}/funds/export?year=${lastYear}`,
+      params: { studioId: String(studio.id) },
+      loader: "L+-+-+-",
+    },
+    "studio-files.$fileId": { path: `/studio-files/${receipt.id}`, params: { fileId: String(receipt.id) }, loader: "L+-+-+-" },
+    // Last year: the leader plans and reports, 温岭 reviews, the city accepts (each refused to the others).
+    "studios.$studioId.years.$year": {
+      path: `/studios/${studio.id}/years/${lastYear}`,
+      params: { studioId: String(studio.id), year: lastYear },
+      loader: "L+-+-+-",
+      actions: {
+        plan: { form: { intent: "plan" }, expect: "L+-----" },
+        report: { form: { intent: "report", expected: "planned" }, expect: "L+-----" },
+        step: { form: { intent: "step", step: "county_pass", expected: "submitted" }, expect: "L--+---" },
+        accept: { form: { intent: "accept", expected: "county_passed", grade: "pass" }, expect: "L----+-" },
       },
     },
     // The plaque sheet: who may see the studio may print its plaque.

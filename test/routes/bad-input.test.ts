@@ -36,6 +36,9 @@ import * as campaignVote from "../../app/routes/campaigns.$campaignId.vote";
 import * as noticePage from "../../app/routes/notice.$campaignId";
 import * as reviewSheet from "../../app/routes/review.$nominationId";
 import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts";
+import * as studioFunds from "../../app/routes/studios.$studioId.funds._index";
+import * as studioYear from "../../app/routes/studios.$studioId.years.$year";
+import * as evaluations from "../../app/routes/evaluations";
 import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
@@ -693,6 +696,139 @@ beforeAll(async () => {
   ]) {
     attempts.push({ ...subsidyAttach, name: `subsidy proof removal ${JSON.stringify(form)}`, fields: form });
   }
+
+  // The studio's ledger: the leader's spending, the officers' grants and tranches, 温岭's approval.
+  const fundsAt = { path: `/studios/${studio.id}/funds`, params: { studioId: String(studio.id) }, fn: studioFunds.action };
+  const pdf = () => fileOf("发票.pdf", "application/pdf", "%PDF-1.4\n");
+  const spending = { intent: "spend", category: "equipment", description: "夹具", amount: "100", spentOn: `${YEAR}-01-05` };
+  spoil(
+    { ...fundsAt, as: users.craftsman, label: "spending", form: spending },
+    {
+      category: [null, "", "bribes", ["equipment", "training"]],
+      description: TEXT("夹具"),
+      // 50,000 元 is more than the demo studio has left.
+      amount: [null, "", "0", "50000", ...AMOUNTS],
+      spentOn: [null, "", ...DATES, "2999-01-01"],
+    },
+  );
+  for (const [name, receipt] of [
+    ["none", undefined],
+    ["a page called .pdf", fileOf("发票.pdf", "application/pdf", "<html><script>alert(1)</script></html>")],
+    ["a program called .jpg", fileOf("发票.jpg", "image/jpeg", new Uint8Array([0x4d, 0x5a, 0x90, 0]))],
+    ["empty", fileOf("发票.png", "image/png", new Uint8Array(0))],
+  ] as const) {
+    attempts.push({ ...fundsAt, as: users.craftsman, name: `spending receipt: ${name}`, fields: { ...spending, receipts: receipt } });
+  }
+  attempts.push({
+    ...fundsAt,
+    as: users.craftsman,
+    name: "spending over the balance, with its receipt",
+    fields: { ...spending, amount: "45000.01", receipts: pdf() },
+  });
+  spoil(
+    {
+      ...fundsAt,
+      as: users.city,
+      label: "grant",
+      form: { intent: "grant", source: "city", documentNumber: "台总工〔2026〕1号", amount: "30000", decidedOn: `${YEAR}-01-05` },
+    },
+    { source: [null, "bank", ""], documentNumber: TEXT("文号"), amount: [null, "0", ...AMOUNTS], decidedOn: [null, ...DATES, "2999-01-01"] },
+  );
+  const grant = await db.selectFrom("studio_grant").select("id").where("studio_id", "=", studio.id).orderBy("id").executeTakeFirstOrThrow();
+  spoil(
+    {
+      ...fundsAt,
+      as: users.city,
+      label: "tranche",
+      form: { intent: "tranche", grantId: String(grant.id), amount: "100", receivedOn: `${YEAR}-01-05`, voucher: "记-9" },
+    },
+    // The grant has arrived in full: any amount is too much.
+    { grantId: [null, "abc", "999999", "-1"], amount: ["0", "1", ...AMOUNTS], receivedOn: [null, ...DATES], voucher: TEXT("记-9") },
+  );
+  const pendingSpending = await db
+    .selectFrom("studio_spending")
+    .select("id")
+    .where("studio_id", "=", studio.id)
+    .where("status", "=", "pending")
+    .executeTakeFirstOrThrow();
+  spoil(
+    {
+      ...fundsAt,
+      as: users.wenling,
+      label: "spending review",
+      form: { intent: "review", spendingId: String(pendingSpending.id), decision: "rejected", comment: "超出计划" },
+    },
+    { spendingId: [null, "abc", "999999"], decision: [null, "maybe"], comment: [null, "", LONG] },
+  );
+  attempts.push({ ...fundsAt, as: users.craftsman, name: "ledger forged intent", fields: { intent: "drop_table" } });
+
+  // The studio's year: the leader's plan and report, 温岭's review, the city's 验收.
+  const yearAt = (y: number) => ({ path: `/studios/${studio.id}/years/${y}`, params: { studioId: String(studio.id), year: String(y) }, fn: studioYear.action });
+  const plan = { intent: "plan", apprentices: "5", trainingSessions: "4", trainingPeople: "40", projects: "2", patents: "1", outreach: "6" };
+  spoil(
+    { ...yearAt(YEAR), as: users.craftsman, label: "plan", form: plan },
+    Object.fromEntries(["apprentices", "outreach"].map((k) => [k, [null, "", "-1", "abc", "1e3", "10001", "1.5", [String(1), String(2)]]])),
+  );
+  const report = { intent: "report", expected: "planned", summary: "全年带徒五名", selfAssessment: "基本完成", outreach: "3" };
+  spoil(
+    { ...yearAt(YEAR - 1), as: users.craftsman, label: "report", form: report },
+    { summary: TEXT("全年带徒五名"), selfAssessment: TEXT("基本完成"), outreach: [null, "-3", "abc", "99999"], expected: ["submitted", "accepted"] },
+  );
+  spoil(
+    {
+      ...yearAt(YEAR - 1),
+      as: users.wenling,
+      label: "report review",
+      form: { intent: "step", step: "county_return", expected: "submitted", reason: "补充材料" },
+    },
+    { step: [null, "accept", "drop"], reason: [null, ""] },
+  );
+  const accept = {
+    intent: "accept",
+    expected: "county_passed",
+    grade: "pass",
+    comment: "",
+    "points-site": "10",
+    "points-rules": "5",
+    "points-mentoring": "20",
+    "points-innovation": "20",
+    "points-funds": "5",
+    "points-outreach": "10",
+  };
+  spoil(
+    { ...yearAt(YEAR - 1), as: users.city, label: "验收", form: accept },
+    { grade: [null, "best"], "points-site": [null, "16", "-1", "abc", "1e1"], comment: [LONG] },
+  );
+  attempts.push({
+    ...yearAt(YEAR - 1),
+    as: users.city,
+    name: "验收 photo that is a page",
+    fields: { ...accept, "photo-site": fileOf("现场.png", "image/png", "<html></html>") },
+  });
+  attempts.push({ ...yearAt(YEAR - 1), as: users.city, name: "验收 a fail without a comment", fields: { ...accept, grade: "fail" } });
+  for (const y of ["1999", "abcd", "3000"]) {
+    attempts.push({ ...yearAt(YEAR), params: { studioId: String(studio.id), year: y }, as: users.craftsman, name: `year page for ${y}`, fields: plan });
+  }
+  const evaluationsAt = { fn: evaluations.action, path: `/evaluations?year=${YEAR}`, as: users.city };
+  spoil(
+    { ...evaluationsAt, label: "checklist", form: { intent: "checklist", "label-0": "场地设施", "points-0": "40", "key-0": "site" } },
+    { "points-0": ["0", "101", "abc", "-5", ""], "label-0": [LONG], "key-0": ["<script>", "DROP"] },
+  );
+  spoil(
+    { ...evaluationsAt, label: "studio policy", form: { intent: "policy", approvalThreshold: "5000", excellentCapPercent: "20", reconfirmYears: "3" } },
+    { approvalThreshold: [null, "0", ...AMOUNTS], excellentCapPercent: [null, "101", "-1", "abc"], reconfirmYears: ["0", "11", "x"] },
+  );
+  spoil(
+    {
+      fn: studioPage.action,
+      path: `/studios/${studio.id}`,
+      params: { studioId: String(studio.id) },
+      as: users.city,
+      label: "reconfirmation",
+      form: { intent: "reconfirm", periodEnd: "2024", outcome: "declined", comment: "连续不合格" },
+    },
+    { periodEnd: [null, "abc", "2025", "1900"], outcome: [null, "maybe"], comment: [null, LONG], grantAmount: ["-5", "一万"] },
+  );
 
   // Forged intents and steps, and ids that are not ids.
   const studioParams = { fn: studioPage.action, path: `/studios/${studio.id}`, params: { studioId: String(studio.id) }, as: users.city };

@@ -56,3 +56,25 @@ describe("the dashboard page", () => {
     expect(page.unitTargets[wenling]).toBe(12);
   });
 });
+
+describe("the studios' year on the dashboard", () => {
+  it("sums the plans against what the records count, within the viewer's scope", async () => {
+    const { makeAwardee, makeStudio } = await import("../factories");
+    const { filePlan } = await import("../../app/modules/studios/cycle.server");
+    const year = new Date().getFullYear();
+    const city = await makeUser(t.db, "city_admin");
+    const county = await makeUser(t.db, "county_officer", { unit: "sanmen" });
+    const other = await makeUser(t.db, "county_officer", { unit: "xianju" });
+    const { person, user: leader } = await makeAwardee(t.db, "sanmen", "三门计划");
+    const row = await makeStudio(t.db, person.id, city.id, { unit: "sanmen", accredited_on: `${year - 1}-05-01`, plaque_number: "TZ-DASH-1" });
+    const studio = await t.db.selectFrom("studio").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
+    const plan = { apprentices: 7, trainingSessions: 3, trainingPeople: 50, projects: 2, patents: 1, outreach: 4 };
+    expect(await filePlan(t.db, leader, studio, year, plan)).toEqual({ ok: true });
+    const sanmen = await unitId(t.db, "sanmen");
+    const own = await jsonOf(await call(dashboard.loader, { db: t.db, path: `/dashboard?unitId=${sanmen}`, as: county }));
+    expect(own.cycle).toMatchObject({ year, studios: 1, planned: 1, reported: 0, accepted: 0 });
+    expect(own.cycle.targets.find((r: { key: string }) => r.key === "apprentices")).toMatchObject({ target: 7, actual: 0 });
+    const theirs = await jsonOf(await call(dashboard.loader, { db: t.db, path: "/dashboard", as: other }));
+    expect(theirs.cycle.targets.find((r: { key: string }) => r.key === "apprentices").target).toBe(0);
+  });
+});

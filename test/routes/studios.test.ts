@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import * as evidence from "../../app/routes/evidence.$fileId";
 import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId";
@@ -215,17 +216,18 @@ describe("studios through the pages", () => {
 });
 
 describe("annual evaluation", () => {
-  it("scores the year from verified figures with the city's criteria, grades by the unit, and flags two failing years", async () => {
+  it("scores the year from verified figures with the city's criteria, grades it by the city's 验收 on the county-passed report, and flags two failing years", async () => {
     const evaluations = await import("../../app/routes/evaluations");
+    const yearPage = await import("../../app/routes/studios.$studioId.years.$year");
     const { id, county, city, leader } = await runningStudio();
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
-    const year = new Date().getFullYear();
+    const year = new Date().getFullYear() - 1;
     const path = `/evaluations?year=${year}`;
-    const grade = (as: typeof county, g: string, comment = "", y = year) =>
-      call(evaluations.action, { db: t.db, path: `/evaluations?year=${y}`, as, form: { intent: "grade", studioId: String(id), grade: g, comment } });
+    const onYear = (as: typeof county, form: Record<string, string | File>, y = year) =>
+      call(yearPage.action, { db: t.db, path: `/studios/${id}/years/${y}`, params: { studioId: String(id), year: String(y) }, as, form });
+    const file = () => new File([Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0])], "现场.png", { type: "image/png" });
 
-    // No criteria yet: nobody can grade. The county cannot set them; the city can.
-    expect((await grade(county, "pass")).status).toBe(400);
+    // The city sets the year's criteria and its 验收 checklist; the county can set neither.
     const criteria = {
       intent: "criteria",
       "use-apprenticesMentored": "on",
@@ -238,8 +240,14 @@ describe("annual evaluation", () => {
     expect((await call(evaluations.action, { db: t.db, path, as: county, form: criteria })).status).toBe(403);
     expect((await call(evaluations.action, { db: t.db, path, as: city, form: { ...criteria, "weight-skillUpgrades": "abc" } })).status).toBe(400);
     expect((await call(evaluations.action, { db: t.db, path, as: city, form: criteria })).status).toBe(200);
+    const checklist = { intent: "checklist", "label-0": "场地设施", "points-0": "40", "photo-0": "on", "label-1": "师带徒成效", "points-1": "60" };
+    expect((await call(evaluations.action, { db: t.db, path, as: county, form: checklist })).status).toBe(403);
+    expect((await call(evaluations.action, { db: t.db, path, as: city, form: { ...checklist, "points-1": "600" } })).status).toBe(400);
+    expect((await call(evaluations.action, { db: t.db, path, as: city, form: checklist })).status).toBe(200);
+    // Grading is no longer a button on the board.
+    expect((await call(evaluations.action, { db: t.db, path, as: county, form: { intent: "grade", studioId: String(id), grade: "pass" } })).status).toBe(400);
 
-    // One apprentice, one verified upgrade this year.
+    // One apprentice, one verified upgrade in the year.
     const added = await call(apprenticeNew.action, {
       db: t.db,
       path: `/studios/${id}/apprentices/new`,
@@ -258,28 +266,50 @@ describe("annual evaluation", () => {
       [1, 60],
     ]);
 
-    expect((await grade(leader, "excellent")).status).toBe(403);
-    expect((await grade(otherCounty, "excellent")).status).toBe(403);
-    expect((await grade(county, "fail")).status).toBe(400); // a fail needs a comment
-    expect((await grade(county, "fail", "带徒不足")).status).toBe(200);
+    // The leader's report opens pre-filled with what the records count, and goes in.
+    const page = await jsonOf(
+      await call(yearPage.loader, { db: t.db, path: `/studios/${id}/years/${year}`, params: { studioId: String(id), year: String(year) }, as: leader }),
+    );
+    expect(page).toMatchObject({ canReport: true, figures: { actual: { apprentices: 1 }, scorecard: { total: 80 } } });
+    expect(page.draft).toContain("带徒（人）：计划 0，完成 1");
+    expect((await onYear(leader, { intent: "report", expected: "planned", summary: "", selfAssessment: "x", outreach: "2" })).status).toBe(400);
+    expect((await onYear(leader, { intent: "report", expected: "planned", summary: "带徒一名", selfAssessment: page.draft, outreach: "2" })).status).toBe(200);
+    expect((await onYear(otherCounty, { intent: "step", step: "county_pass", expected: "submitted" })).status).toBe(403);
+    expect((await onYear(county, { intent: "step", step: "county_pass", expected: "submitted" })).status).toBe(200);
+
+    // 验收 by the city, with the site photo; the county cannot.
+    const accept = { intent: "accept", expected: "county_passed", grade: "fail", comment: "带徒不足", "points-item1": "30", "points-item2": "20" };
+    expect((await onYear(county, { ...accept, "photo-item1": file() })).status).toBe(403);
+    expect((await onYear(city, accept)).status).toBe(400); // the site item needs its photo
+    expect((await onYear(city, { ...accept, comment: "" })).status).toBe(400); // a fail needs a comment
+    expect((await onYear(city, { ...accept, "photo-item1": file() })).status).toBe(200);
     // Criteria are frozen once the year has grades.
     expect((await call(evaluations.action, { db: t.db, path, as: city, form: criteria })).status).toBe(400);
 
+    // The year's figures for the superior union: one row per studio in the officer's scope, plan beside actual.
+    const exported = await import("../../app/routes/evaluations.export");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await (await call(exported.loader, { db: t.db, path: `/evaluations/export?year=${year}`, as: county })).arrayBuffer());
+    const sheet = workbook.worksheets[0];
+    const header = sheet.getRow(2).values as unknown[];
+    // (Other tests here run studios of the same name: this one is the year's only graded one.)
+    const mine = sheet.getSheetValues().find((r) => Array.isArray(r) && r[header.indexOf("考核等次")] === "不合格") as unknown[];
+    expect(mine[header.indexOf("工作室")]).toBe("wenling匠人工匠工作室");
+    expect(mine[header.indexOf("带徒（人）完成")]).toBe(1);
+    expect(mine[header.indexOf("验收得分")]).toBe(50);
+    const theirs = new ExcelJS.Workbook();
+    await theirs.xlsx.load(await (await call(exported.loader, { db: t.db, path: `/evaluations/export?year=${year}`, as: otherCounty })).arrayBuffer());
+    expect(theirs.worksheets[0].getSheetValues().some((r) => Array.isArray(r) && r.includes("wenling匠人工匠工作室"))).toBe(false);
+
     await t.db
-      .insertInto("evaluation_criterion")
-      .values({ year: year - 1, key: "apprenticesMentored", label: "带徒", weight: 100, target: 1 })
+      .insertInto("studio_evaluation")
+      .values({ studio_id: id, year: year - 1, figures: "{}", score: 10, grade: "fail", comment: "无成效", graded_by: city.id })
       .execute();
-    await t.db
-      .updateTable("studio")
-      .set({ accredited_on: `${year - 1}-01-01` })
-      .where("id", "=", id)
-      .execute();
-    expect((await grade(county, "fail", "无成效", year - 1)).status).toBe(200);
-    const page = await jsonOf(await call(studioPage.loader, { db: t.db, path: `/studios/${id}`, params: { studioId: String(id) }, as: city }));
-    expect(page.evaluations.revocationReview).toBe(true);
-    expect(page.evaluations.rows.map((r: { year: number; grade: string }) => [r.year, r.grade])).toEqual([
-      [year, "fail"],
-      [year - 1, "fail"],
+    const studio = await jsonOf(await call(studioPage.loader, { db: t.db, path: `/studios/${id}`, params: { studioId: String(id) }, as: city }));
+    expect(studio.evaluations.revocationReview).toBe(true);
+    expect(studio.evaluations.rows.map((r: { year: number; grade: string; score: number }) => [r.year, r.grade, r.score])).toEqual([
+      [year, "fail", 50],
+      [year - 1, "fail", 10],
     ]);
   });
 });
@@ -298,5 +328,42 @@ describe("the plaque sheet", () => {
     expect(sheet.qr).toMatch(/^<svg/);
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     expect((await call(plaque.loader, { db: t.db, path, params, as: otherCounty })).status).toBe(403);
+  });
+});
+
+describe("a studio's fund statement", () => {
+  it("prints and exports the year's money to the fen for those who may see the studio", async () => {
+    const statement = await import("../../app/routes/studios.$studioId.funds.statement");
+    const exported = await import("../../app/routes/studios.$studioId.funds.export");
+    const funds = await import("../../app/routes/studios.$studioId.funds._index");
+    const { id, params, leader, county, city } = await runningStudio("linhai");
+    const year = new Date().getFullYear() - 1;
+    const post = (as: SessionUser, form: Record<string, string | File>) => call(funds.action, { db: t.db, path: `/studios/${id}/funds`, params, as, form });
+    expect(
+      (await post(city, { intent: "grant", source: "provincial", documentNumber: "浙工〔2025〕7号", amount: "60,000", decidedOn: `${year}-02-01` })).status,
+    ).toBe(200);
+    const grant = await t.db.selectFrom("studio_grant").select("id").where("studio_id", "=", id).executeTakeFirstOrThrow();
+    expect((await post(county, { intent: "tranche", grantId: String(grant.id), amount: "60000", receivedOn: `${year}-02-10`, voucher: "记-7" })).status).toBe(
+      200,
+    );
+    const pdf = new File([new TextEncoder().encode("%PDF-1.4\n")], "发票.pdf", { type: "application/pdf" });
+    expect(
+      (await post(leader, { intent: "spend", category: "materials", description: "铸件毛坯", amount: "1234.56", spentOn: `${year}-03-01`, receipts: pdf }))
+        .status,
+    ).toBe(200);
+    const page = await jsonOf(await call(statement.loader, { db: t.db, path: `/studios/${id}/funds/statement?year=${year}`, params, as: leader }));
+    expect(page.statement).toMatchObject({ openingFen: 0, receivedFen: 6_000_000, spentFen: 123_456, closingFen: 5_876_544 });
+    // The closing statement exists only for a revoked studio.
+    expect((await call(statement.loader, { db: t.db, path: `/studios/${id}/funds/statement?closing=1`, params, as: city })).status).toBe(409);
+    const response = await call(exported.loader, { db: t.db, path: `/studios/${id}/funds/export?year=${year}`, params, as: county });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await response.arrayBuffer());
+    const rows = workbook.worksheets[0].getSheetValues().filter(Array.isArray) as unknown[][];
+    const value = (label: string) => rows.find((r) => r[1] === label)?.[2];
+    expect(value("收入：省总工会（元）")).toBe(60000);
+    expect(value("支出：材料耗材（元）")).toBe(1234.56);
+    expect(value("期末余额（元）")).toBe(58765.44);
+    const other = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+    expect((await call(exported.loader, { db: t.db, path: `/studios/${id}/funds/export?year=${year}`, params, as: other })).status).toBe(403);
   });
 });

@@ -17,8 +17,10 @@ import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { OUTLET_LABELS, PUBLICITY_AUDIT } from "~/modules/showcase/labels";
 import {
+  CHECKLIST_AUDIT,
   COMPETITION_LEVELS,
   CRITERIA_AUDIT,
+  CYCLE_POLICY_AUDIT,
   INNOVATION_TYPES,
   MILESTONE_AUDIT,
   STUDIO_AUDIT,
@@ -42,6 +44,8 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   STUDIO_AUDIT,
   MILESTONE_AUDIT,
   CRITERIA_AUDIT,
+  CHECKLIST_AUDIT,
+  CYCLE_POLICY_AUDIT,
   SUBSIDY_AUDIT,
   SUBSIDY_POLICY_AUDIT,
   EVENT_AUDIT,
@@ -237,6 +241,20 @@ const FIELD_LABELS: Record<string, string> = {
   publishedOn: "发布日期",
   url: "链接",
   unitTargets: "各单位目标",
+  // A studio's money and year.
+  grantId: "资助",
+  purpose: "用途",
+  documentNumber: "文件文号",
+  amountFen: "金额",
+  spendingId: "支出",
+  category: "类别",
+  spentOn: "支出日期",
+  receipts: "票据",
+  periodEnd: "周期截止年度",
+  approvalThresholdFen: "需审批的支出金额",
+  excellentCapPercent: "优秀比例上限（%）",
+  reconfirmYears: "重新确认周期（年）",
+  checklist: "验收得分",
 };
 
 /** Labels a field has on one kind of record only (a nomination's channel is how it was put forward). */
@@ -245,6 +263,8 @@ const ENTITY_FIELD_LABELS: Record<string, Record<string, string>> = {
   milestone: { kind: "成果类型" },
   person: { name: "姓名", title: "职称" },
   campaign: { title: "活动名称" },
+  // A studio's grants: where the money came from and when it arrived.
+  studio: { source: "资金来源", receivedOn: "到账日期" },
 };
 
 /** Fields that hold a record's id, and the kind of record: shown by the name it stands for. */

@@ -12,6 +12,7 @@ import { advanceBlockers, nominationIncomplete, type Campaign } from "~/modules/
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { voteMonitor } from "~/modules/voting/voting.server";
 import { assignedTo, expertBoard } from "~/modules/experts/experts.server";
+import { studioCycleTodos } from "~/modules/studios/cycle-todos.server";
 
 /** 站内消息: always on, each user's own. */
 
@@ -91,7 +92,7 @@ export const DUE_WORKING_DAYS = { countyReview: 10, cityReview: 10, payment: 15 
 
 /**
  * Policy as data: the annual evaluation's season. From 1 December a studio's leader checks the
- * year's records; from 1 January the county grades the year just ended, by 31 March.
+ * year's records; from 1 January the year just ended is reported on, reviewed and accepted, by 31 March.
  */
 export const EVALUATION_SEASON = { prepareFrom: "12-01", gradeBy: "03-31" } as const;
 
@@ -211,6 +212,13 @@ async function stageSince(db: DB, campaign: { id: number; created_at: Date }): P
 /** The date a stage is meant to end by, where the campaign sets one. */
 const stageDeadline = (c: Campaign) => (c.status === "nominating" ? c.nomination_deadline : c.status === "public_notice" ? c.notice_end : null);
 
+/** A studio's money and year (studios/cycle-todos.server), each with its review window. */
+const cycleTodos: Source = async (db, u, now) =>
+  (await studioCycleTodos(db, u, now.today)).map(({ review, ...item }) => ({
+    ...item,
+    ...(review === "county" ? countyReview : review === "city" ? cityReview : {}),
+  }));
+
 /** Where each role's work comes from: the workflow states in the user's scope. */
 const SOURCES: Record<SessionUser["role"], Source[]> = {
   county_officer: [
@@ -288,17 +296,7 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
         (p: { name: string }) => `登记公开展示意愿：${p.name}`,
         (id) => `/people/${id}`,
       ),
-    async (db, u, now) => {
-      const year = evaluationSeason(now.today).grade;
-      if (!year || !(await hasCriteria(db, year))) return [];
-      const studios = await ungradedStudios(db, year).where("studio.org_unit_id", "=", u.orgUnitId!).execute();
-      return studios.map((s) => ({
-        label: `评定${year}年度考核：${s.name}`,
-        link: `/evaluations?year=${year}`,
-        since: `${year + 1}-01-01`,
-        due: `${year + 1}-${EVALUATION_SEASON.gradeBy}`,
-      }));
-    },
+    cycleTodos,
   ],
   city_admin: [
     async (db) => waiting(await studiosIn(db, "county_reviewed").execute(), (s: { name: string }) => `授牌：${s.name}`, studioLink, cityReview),
@@ -383,6 +381,7 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
       if (!year || (await hasCriteria(db, year)) || !(await ungradedStudios(db, year).executeTakeFirst())) return [];
       return [{ label: `设定${year}年度工作室考核标准`, link: `/evaluations?year=${year}`, since: `${year + 1}-01-01`, due: `${year + 1}-01-31` }];
     },
+    cycleTodos,
   ],
   craftsman: [
     async (db, u) =>
@@ -435,6 +434,7 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
         due: `${year}-12-31`,
       }));
     },
+    cycleTodos,
   ],
   expert: [
     async (db, u) =>

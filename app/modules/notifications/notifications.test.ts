@@ -11,7 +11,8 @@ import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studi
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
 import { addMilestone, reviewMilestone } from "~/modules/studios/milestones.server";
 import { createStudio, takeStudioStep } from "~/modules/studios/studios.server";
-import { gradeStudio, saveCriteria } from "~/modules/studios/evaluation.server";
+import { saveCriteria } from "~/modules/studios/evaluation.server";
+import { acceptStudioYear, reviewReport, saveChecklist, submitReport } from "~/modules/studios/cycle.server";
 import type { SessionUser } from "~/auth/roles";
 import { enqueue, LEASE_MS, runDueJobs } from "~/lib/jobs.server";
 import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
@@ -551,18 +552,51 @@ describe("the morning reminder", () => {
   });
 });
 
-describe("who hears of a studio's annual evaluation", () => {
-  it("tells the studio's leader, and nobody else, that the year's result is in", async () => {
+describe("who hears of a studio's year", () => {
+  it("tells the county of a filed report, the leader of its return, the city of the county's pass, and the leader and county of the 验收", async () => {
     const { person, user: leader } = await makeAwardee(t.db, "wenling", "考核对象");
     const city = await makeUser(t.db, "city_admin");
     const { user: neighbour } = await makeAwardee(t.db, "wenling", "旁人");
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
-    const studio = await makeStudio(t.db, person.id, city.id, { name: "考核对象工匠工作室", accredited_on: "2025-03-01", plaque_number: "TZGJGZS-301" });
-    expect(await saveCriteria(t.db, city, 2025, [{ key: "apprenticesMentored", label: "带徒人数", weight: 100, target: 5 }])).toEqual({ ok: true });
-    const watch = watcher({ applicant: leader, neighbour, county, otherCounty, city }, `/studios/${studio.id}`);
-    expect(await gradeStudio(t.db, county, studio.id, 2025, { grade: "fail", comment: "全年未带徒" })).toEqual({ ok: true });
-    expect(await watch.look()).toEqual(watch.only({ applicant: { messages: ["“考核对象工匠工作室”的年度考核结果已评定，请在工作室页面查看"], todos: [] } }));
+    const row = await makeStudio(t.db, person.id, city.id, { name: "考核对象工匠工作室", accredited_on: "2025-03-01", plaque_number: "TZGJGZS-301" });
+    const studio = await t.db.selectFrom("studio").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
+    expect(await saveChecklist(t.db, city, 2025, [{ key: "site", label: "场地设施", points: 100, needsPhoto: false }])).toEqual({ ok: true });
+    const yearLink = `/studios/${studio.id}/years/2025`;
+    const watch = watcher({ applicant: leader, neighbour, county, otherCounty, city }, `/studios/${studio.id}`, { todoLinks: [yearLink] });
+    const report = { summary: "全年未带徒", selfAssessment: "未完成", outreach: 0 };
+
+    expect(await submitReport(t.db, leader, studio, 2025, { ...report, expected: "planned" })).toEqual({ ok: true });
+    expect(await watch.look()).toEqual(
+      watch.only({ county: { messages: ["考核对象提交了“考核对象工匠工作室”的年度总结，请审核"], todos: ["审核2025年度总结：考核对象工匠工作室"] } }),
+    );
+    expect(await reviewReport(t.db, county, studio, 2025, "county_return", { expected: "submitted", reason: "补充经费说明" })).toEqual({ ok: true });
+    expect(await watch.look()).toEqual(
+      watch.only({ applicant: { messages: ["“考核对象工匠工作室”的年度总结被退回修改：补充经费说明"], todos: ["修改2025年度总结：补充经费说明"] } }),
+    );
+    expect(await submitReport(t.db, leader, studio, 2025, { ...report, expected: "returned" })).toEqual({ ok: true });
+    await watch.look();
+    expect(await reviewReport(t.db, county, studio, 2025, "county_pass", { expected: "submitted", reason: null })).toEqual({ ok: true });
+    expect(await watch.look()).toEqual(
+      watch.only({
+        applicant: { messages: ["“考核对象工匠工作室”的年度总结已通过温岭市审核，等待市总工会验收"], todos: [] },
+        city: { messages: ["温岭市审核通过了“考核对象工匠工作室”的年度总结，请组织验收"], todos: ["验收2025年度：考核对象工匠工作室"] },
+      }),
+    );
+    const accepted = await acceptStudioYear(t.db, city, studio, 2025, {
+      expected: "county_passed",
+      grade: "fail",
+      comment: "全年未带徒",
+      points: { site: "20" },
+      photos: {},
+    });
+    expect(accepted).toEqual({ ok: true, score: 20 });
+    expect(await watch.look()).toEqual(
+      watch.only({
+        applicant: { messages: ["“考核对象工匠工作室”的年度考核结果已评定，请在工作室页面查看"], todos: [] },
+        county: { messages: ["市总工会已完成“考核对象工匠工作室”的年度验收"], todos: [] },
+      }),
+    );
   });
 });
 
@@ -668,7 +702,7 @@ describe("what waits without anyone having taken a step", () => {
     expect((await labels(yuhuan, NOW, ours)).filter((l) => l.includes("公开展示"))).toEqual([]);
   });
 
-  it("asks a studio's leader in December to check the year's records, and the county from January to grade it once the city has set the criteria", async () => {
+  it("asks a studio's leader in December to check the year's records, and from January for the report and the plan, which the county then reviews", async () => {
     const { person, user: leader } = await makeAwardee(t.db, "linhai", "周工");
     const county = await makeUser(t.db, "county_officer", { unit: "linhai" });
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
@@ -682,16 +716,22 @@ describe("what waits without anyone having taken a step", () => {
     expect(await labels(leader, NOW)).toEqual([]);
     expect(await labels(leader, december)).toEqual(["准备2026年度考核：核对学徒成果和活动记录 ·2026-12-31"]);
     expect(await labels(county, december)).toEqual([]);
-    // January: no criteria for 2026 yet, so the city is asked first; the county cannot grade against nothing.
-    expect(await labels(leader, february)).toEqual([]);
+    // January: no criteria for 2026 yet, so the city is asked to set them.
     expect(await cityLabels(february)).toEqual(["设定2026年度工作室考核标准 ·2027-01-31 ·逾期"]);
     expect(await labels(county, february)).toEqual([]);
     expect(await saveCriteria(t.db, city, 2026, [{ key: "apprenticesMentored", label: "带徒人数", weight: 100, target: 5 }])).toEqual({ ok: true });
     expect(await cityLabels(february)).toEqual([]);
-    expect(await labels(county, february)).toEqual(["评定2026年度考核：周工技能大师工作室 ·2027-03-31"]);
-    expect((await labels(otherCounty, february)).filter((l) => l.includes("考核"))).toEqual([]);
-    expect(await gradeStudio(t.db, county, studio.id, 2026, { grade: "pass", comment: null })).toEqual({ ok: true });
-    expect(await labels(county, february)).toEqual([]);
+    // The year is graded from the leader's report: they are asked for it, and for the new year's plan.
+    expect(await labels(leader, february)).toEqual(["报送2026年度总结 ·2027-03-31", "报送2027年度计划 ·2027-03-31"]);
+    const row = await t.db.selectFrom("studio").selectAll().where("id", "=", studio.id).executeTakeFirstOrThrow();
+    // (Filed here as of now; the season's dates are what the lists are computed for.)
+    await t.db
+      .insertInto("studio_year")
+      .values({ studio_id: row.id, year: 2026, status: "submitted", plan: "{}", submitted_at: new Date("2027-01-10T02:00:00Z") })
+      .execute();
+    expect(await labels(county, february)).toEqual([expect.stringMatching(/^审核2026年度总结：周工技能大师工作室 ·\d{4}-\d{2}-\d{2}/)]);
+    expect((await labels(otherCounty, february)).filter((l) => l.includes("年度"))).toEqual([]);
+    expect(await labels(leader, february)).toEqual(["报送2027年度计划 ·2027-03-31"]);
   });
 
   it("asks the city for the next studio plan once the plan's window is over, and nobody else", async () => {

@@ -23,6 +23,7 @@ export const CATEGORIES = {
   suspended: "暂停或摘牌",
   verified: "成果认定",
   evaluation: "年度考核",
+  funds: "工作室经费",
   campaign: "评选进展",
   event: "活动通知",
 } as const;
@@ -81,7 +82,22 @@ export const RULES: Record<string, Record<string, readonly Rule[]>> = {
     step_suspend: [{ to: ["owner", "unit"], category: "suspended", text: "“{subject}”已暂停运行：{reason}" }],
     step_resume: [{ to: ["owner", "unit"], category: "approved", text: "“{subject}”已恢复运行" }],
     step_revoke: [{ to: ["owner", "unit"], category: "suspended", text: "“{subject}”已被摘牌：{reason}" }],
-    evaluation: [{ to: ["owner"], category: "evaluation", text: "“{subject}”的年度考核结果已评定，请在工作室页面查看" }],
+    evaluation: [
+      { to: ["owner"], category: "evaluation", text: "“{subject}”的年度考核结果已评定，请在工作室页面查看" },
+      { to: ["unit"], category: "evaluation", text: "市总工会已完成“{subject}”的年度验收" },
+    ],
+    report_submit: [{ to: ["unit"], category: "todo", text: "{owner}提交了“{subject}”的年度总结，请审核" }],
+    report_county_return: [{ to: ["owner"], category: "returned", text: "“{subject}”的年度总结被退回修改：{reason}" }],
+    report_county_pass: [
+      { to: ["owner"], category: "approved", text: "“{subject}”的年度总结已通过{unit}审核，等待市总工会验收" },
+      { to: ["city"], category: "todo", text: "{unit}审核通过了“{subject}”的年度总结，请组织验收" },
+    ],
+    spending_pending: [{ to: ["unit"], category: "todo", text: "“{subject}”登记了一笔超过限额的经费支出，请审批" }],
+    spending_approve: [{ to: ["owner"], category: "funds", text: "“{subject}”的经费支出已获批准" }],
+    spending_reject: [{ to: ["owner"], category: "rejected", text: "“{subject}”的经费支出未获批准：{reason}" }],
+    tranche_add: [{ to: ["owner"], category: "funds", text: "“{subject}”有一笔资助到账，请在经费台账查看" }],
+    reconfirm: [{ to: ["owner", "unit"], category: "approved", text: "“{subject}”已通过重新确认" }],
+    reconfirm_decline: [{ to: ["owner", "unit"], category: "suspended", text: "“{subject}”未获重新确认，将进入摘牌审查：{reason}" }],
   },
   campaign: {
     advance: [{ to: ["counties", "city"], category: "campaign", text: "{subject}已进入“{stage}”阶段" }],

@@ -1,13 +1,10 @@
 import type { DB } from "~db";
-import type { EvaluationGrade } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from "~/modules/studios/evaluation";
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { yearFiguresByStudio } from "~/modules/studios/figures.server";
-import { yearInTaizhou } from "~/lib/time";
-import { isOfficerOf } from "~/auth/relation";
-import { CRITERIA_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
+import { CRITERIA_AUDIT } from "~/modules/studios/labels";
 
 const FIGURE_ORDER = Object.keys(FIGURE_LABELS);
 
@@ -43,13 +40,14 @@ export async function saveCriteria(db: DB, actor: SessionUser, year: number, cri
   return { ok: true };
 }
 
-/** Every studio in scope that was accredited or running in the year, with its figures, score and grade. */
+/** Every studio in scope that was accredited or running in the year: its figures against the criteria, its report, its 验收 score and grade. */
 export async function evaluationBoard(db: DB, user: SessionUser, year: number) {
   const studios = await db
     .selectFrom("studio")
     .innerJoin("person", "person.id", "studio.person_id")
     .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
     .leftJoin("studio_evaluation as ev", (join) => join.onRef("ev.studio_id", "=", "studio.id").on("ev.year", "=", year))
+    .leftJoin("studio_year as sy", (join) => join.onRef("sy.studio_id", "=", "studio.id").on("sy.year", "=", year))
     .where(studioVisibleTo(user))
     .where((eb) => eb.or([eb("studio.status", "in", ["accredited", "active", "suspended"]), eb("ev.studio_id", "is not", null)]))
     .where("studio.accredited_on", "<=", `${year}-12-31`)
@@ -65,6 +63,7 @@ export async function evaluationBoard(db: DB, user: SessionUser, year: number) {
       "ev.score",
       "ev.comment",
       "ev.figures as graded_figures",
+      "sy.status as report_status",
     ])
     .orderBy("org_unit.sort_order")
     .orderBy("studio.id")
@@ -96,65 +95,12 @@ export async function evaluationBoard(db: DB, user: SessionUser, year: number) {
       return {
         ...s,
         figures: f,
+        score: s.score === null ? null : Number(s.score),
         scorecard: scoreOf(f, criteria),
-        canGrade: isOfficerOf(user, s.org_unit_id),
         revocationReview: needsRevocationReview(history.filter((h) => h.studio_id === s.id)),
       };
     }),
   };
-}
-
-export type GradeResult = { ok: true } | { ok: false; status: 400 | 403 | 404; message: string };
-
-export async function gradeStudio(
-  db: DB,
-  actor: SessionUser,
-  studioId: number,
-  year: number,
-  input: { grade: EvaluationGrade; comment: string | null },
-): Promise<GradeResult> {
-  const studio = await db.selectFrom("studio").selectAll().where("id", "=", studioId).executeTakeFirst();
-  if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
-  if (!isOfficerOf(actor, studio.org_unit_id)) return { ok: false, status: 403, message: "您无权考核此工作室" };
-  if (!studio.accredited_on || studio.accredited_on > `${year}-12-31`) return { ok: false, status: 400, message: "该工作室当年尚未授牌" };
-  if (year > yearInTaizhou()) return { ok: false, status: 400, message: "不能考核尚未到来的年度" };
-  const criteria = await criteriaFor(db, year);
-  if (!criteria.length) return { ok: false, status: 400, message: `请先由市总工会设定${year}年的考核标准` };
-  if (input.grade === "fail" && !input.comment) return { ok: false, status: 400, message: "评为不合格须写明意见" };
-  const figures = (await yearFiguresByStudio(db, [studioId], year)).get(studioId)!;
-  const { total } = scoreOf(figures, criteria);
-  await db.transaction().execute(async (tx) => {
-    const before = await tx
-      .selectFrom("studio_evaluation")
-      .select(["grade", "score"])
-      .where("studio_id", "=", studioId)
-      .where("year", "=", year)
-      .executeTakeFirst();
-    await tx
-      .insertInto("studio_evaluation")
-      .values({ studio_id: studioId, year, figures: JSON.stringify(figures), score: total, grade: input.grade, comment: input.comment, graded_by: actor.id })
-      .onConflict((oc) =>
-        oc.columns(["studio_id", "year"]).doUpdateSet({
-          figures: JSON.stringify(figures),
-          score: total,
-          grade: input.grade,
-          comment: input.comment,
-          graded_by: actor.id,
-          graded_at: new Date(),
-        }),
-      )
-      .execute();
-    await recordAudit(tx, STUDIO_AUDIT, {
-      actor,
-      id: studioId,
-      unit: studio.org_unit_id,
-      action: "evaluation",
-      before: before ? { year, grade: before.grade, score: Number(before.score) } : null,
-      after: { year, grade: input.grade, score: total, ...figures },
-      comment: input.comment,
-    });
-  });
-  return { ok: true };
 }
 
 export async function evaluationsOf(db: DB, studioId: number) {

@@ -22,8 +22,24 @@ export const STUDIO_AUDIT = auditTrail("studio", "工匠工作室", {
   ...STEP_ACTIONS,
   mentorship_start: "师徒结对",
   mentorship_end: "结束结对",
-  evaluation: "年度考核",
+  evaluation: "年度考核验收",
+  grant_add: "登记资助",
+  tranche_add: "资助到账",
+  spending_add: "登记经费支出",
+  spending_pending: "经费支出待审批",
+  spending_approve: "批准经费支出",
+  spending_reject: "不予批准经费支出",
+  plan_file: "报送年度计划",
+  report_submit: "提交年度总结",
+  report_county_return: "县级退回年度总结",
+  report_county_pass: "县级审核通过年度总结",
+  reconfirm: "重新确认",
+  reconfirm_decline: "不予重新确认",
 });
+
+export const CYCLE_POLICY_AUDIT = auditTrail("studio_cycle_policy", "工作室政策", { create: "设定", update: "修改" });
+
+export const CHECKLIST_AUDIT = auditTrail("acceptance_checklist", "验收清单", { update: "修改" });
 
 export const MILESTONE_AUDIT = auditTrail("milestone", "学徒成果", { create: "登记", verify: "核实认定", reject: "不予认定" });
 

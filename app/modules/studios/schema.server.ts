@@ -171,9 +171,3 @@ export const studioFilterSchema = z.object({
     .catch(undefined),
   page: queryParam.page(),
 });
-
-export const gradeSchema = z.object({
-  studioId: recordId("工作室不存在"),
-  grade: z.enum(["excellent", "pass", "fail"], { error: "请选择考核等次" }),
-  comment: optionalText("意见", 500),
-});

@@ -1,0 +1,121 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/session.server";
+import { BackLink } from "~/components/BackLink";
+import { PrintButton } from "~/components/PrintButton";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { formatFen } from "~/lib/money";
+import { SPENDING_CATEGORY_LABELS, statementPeriod } from "~/modules/studios/cycle";
+import { statementOf } from "~/modules/studios/funds.server";
+import { studioForViewer } from "~/modules/studios/studios.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.statement.title ?? "经费收支表"} · 匠心` }];
+
+/** The statement on A4, as the union files it: the summary in boxes, then every entry. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
+  const period = statementPeriod(new URL(request.url).searchParams);
+  if ("closing" in period && studio.status !== "revoked") throw json({ error: "工作室尚未摘牌，没有清算表" }, { status: 409 });
+  return json({
+    studio: { id: studio.id, name: studio.name, unit: studio.unit_name, host: studio.host_enterprise, leader: studio.leader_name },
+    statement: await statementOf(db, studio, period),
+  });
+}
+
+export default function FundStatement() {
+  const { studio, statement: s } = useLoaderData<typeof loader>();
+  return (
+    <section className="print-sheet">
+      <div className="no-print">
+        <BackLink to={`/studios/${studio.id}/funds`}>经费台账</BackLink>
+        <p className="actions">
+          <PrintButton label="打印" primary />
+        </p>
+      </div>
+      <h1 className="form-title">{s.title}</h1>
+      <p className="form-no">
+        {studio.name} · {studio.unit} · {s.from ? `${s.from} 至 ${s.to}` : `截至 ${s.to}`}
+      </p>
+      <table className="paper-form statement">
+        <tbody>
+          <tr>
+            <th scope="row">期初余额</th>
+            <td className="num">{formatFen(s.openingFen)}</td>
+          </tr>
+          {s.received.map((r) => (
+            <tr key={r.source}>
+              <th scope="row">收入：{r.label}</th>
+              <td className="num">{formatFen(r.fen)}</td>
+            </tr>
+          ))}
+          <tr>
+            <th scope="row">收入合计</th>
+            <td className="num">{formatFen(s.receivedFen)}</td>
+          </tr>
+          {s.spent.map((x) => (
+            <tr key={x.category}>
+              <th scope="row">支出：{SPENDING_CATEGORY_LABELS[x.category]}</th>
+              <td className="num">{formatFen(x.fen)}</td>
+            </tr>
+          ))}
+          <tr>
+            <th scope="row">支出合计</th>
+            <td className="num">{formatFen(s.spentFen)}</td>
+          </tr>
+          <tr>
+            <th scope="row">期末余额</th>
+            <td className="num">
+              <strong>{formatFen(s.closingFen)}</strong>
+            </td>
+          </tr>
+          {s.pendingFen ? (
+            <tr>
+              <th scope="row">待审批支出（未计入）</th>
+              <td className="num">{formatFen(s.pendingFen)}</td>
+            </tr>
+          ) : null}
+          {s.toReturn?.map((r) => (
+            <tr key={`back-${r.source}`}>
+              <th scope="row">应退回：{r.label}</th>
+              <td className="num">{formatFen(r.fen)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>明细</h2>
+      <table className="paper-form statement-entries">
+        <thead>
+          <tr>
+            <th scope="col">日期</th>
+            <th scope="col">摘要</th>
+            <th scope="col">收入</th>
+            <th scope="col">支出</th>
+            <th scope="col">凭证</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.entries.length ? (
+            s.entries.map((e, i) => (
+              <tr key={i}>
+                <td>{e.date}</td>
+                <td>{e.text}</td>
+                <td className="num">{e.kind === "in" ? formatFen(e.fen) : ""}</td>
+                <td className="num">{e.kind === "out" ? formatFen(e.fen) : ""}</td>
+                <td>{e.voucher}</td>
+              </tr>
+            ))
+          ) : (
+            <tr>
+              <td colSpan={5}>本期没有收支。</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <p className="sign">工作室领衔人（签字）：　　　　　　所属县级总工会（盖章）：　　　　　　</p>
+    </section>
+  );
+}
