@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isoDate, optionalText, recordId, stepFields, wholeNumber } from "~/lib/validation.server";
-import { todayInTaizhou } from "~/lib/time";
+import { DATE_RANGES } from "~/lib/time";
 import { yuan } from "~/modules/subsidies/schema.server";
 import { GRANT_SOURCE_LABELS, PLAN_TARGETS, SPENDING_CATEGORY_LABELS, studioYearWorkflow, type PlanKey } from "~/modules/studios/cycle";
 
@@ -15,7 +15,7 @@ const text = (label: string, max: number) =>
 
 const keysOf = <T extends Record<string, string>>(labels: T) => Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>];
 
-const notFuture = (label: string) => isoDate(label).refine((v) => v <= todayInTaizhou(), `${label}不能晚于今天`);
+const notFuture = (label: string) => isoDate(label, DATE_RANGES.past);
 
 export const grantSchema = z.object({
   source: z.enum(keysOf(GRANT_SOURCE_LABELS), { error: "请选择资金来源" }),
