@@ -1,5 +1,5 @@
 import { json } from "@remix-run/node";
-import { isLargeBody } from "~/lib/body-gate.server";
+import { env } from "~db/env";
 
 // Control characters other than tab and line breaks mean nothing in a form, and PostgreSQL
 // refuses NUL in text outright: answered here, once, instead of as a database error.
@@ -23,7 +23,7 @@ export async function assertCleanForm(request: Request): Promise<void> {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_CHECKED_BYTES) return;
   // A large upload is read once, by the route, in its turn (lib/body-gate.server), which checks it
   // then (checkFields): reading a copy here would buffer it outside that bound.
-  if (type.startsWith("multipart/form-data") && isLargeBody(request)) return;
+  if (type.startsWith("multipart/form-data") && Number(request.headers.get("content-length") ?? 0) > env().largeBodyBytes) return;
   let form: FormData;
   try {
     form = await request.clone().formData();
