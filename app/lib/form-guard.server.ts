@@ -1,4 +1,5 @@
 import { json } from "@remix-run/node";
+import { env } from "~db/env";
 
 // Control characters other than tab and line breaks mean nothing in a form, and PostgreSQL
 // refuses NUL in text outright: answered here, once, instead of as a database error.
@@ -20,6 +21,9 @@ export async function assertCleanForm(request: Request): Promise<void> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) return;
   if (Number(request.headers.get("content-length") ?? 0) > MAX_CHECKED_BYTES) return;
+  // A large upload is read once, by the route, in its turn (lib/body-gate.server), which checks it
+  // then (checkFields): reading a copy here would buffer it outside that bound.
+  if (type.startsWith("multipart/form-data") && Number(request.headers.get("content-length") ?? 0) > env().largeBodyBytes) return;
   let form: FormData;
   try {
     form = await request.clone().formData();
@@ -27,6 +31,11 @@ export async function assertCleanForm(request: Request): Promise<void> {
     // Unreadable bodies are the route's to answer (it knows its limits and messages).
     return;
   }
+  checkFields(form);
+}
+
+/** The checks of assertCleanForm on a form already read. */
+export function checkFields(form: FormData): void {
   let fields = 0;
   for (const [name, value] of form) {
     if (++fields > MAX_FIELDS) throw json({ error: "提交的字段过多" }, { status: 400 });

@@ -1,21 +1,27 @@
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import crypto from "node:crypto";
 import { EVIDENCE_MAX_BYTES, type CheckedFile } from "~/lib/files";
+import { readBounded } from "~/lib/body-gate.server";
+import { checkFields } from "~/lib/form-guard.server";
 
 export type FormResult = { ok: true; formData: FormData } | { ok: false; message: string };
 
 /** Reads a form that may carry files (kept in memory, each at most the evidence limit). */
 export async function readForm(request: Request, maxPartSize = EVIDENCE_MAX_BYTES): Promise<FormResult> {
   const type = request.headers.get("content-type") ?? "";
+  let formData: FormData;
   try {
     if (!type.startsWith("multipart/form-data")) return { ok: true, formData: await request.formData() };
-    return { ok: true, formData: await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize })) };
+    formData = await readBounded(request, () => unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize })));
   } catch (error) {
+    if (error instanceof Response) throw error;
     if (error instanceof MaxPartSizeExceededError) {
       return { ok: false, message: `文件超过 ${Math.round(maxPartSize / 1024 / 1024)} MB，请压缩后再上传` };
     }
     return { ok: false, message: "提交的内容无法读取，请重试" };
   }
+  checkFields(formData);
+  return { ok: true, formData };
 }
 
 export async function filesOf(formData: FormData, name: string) {

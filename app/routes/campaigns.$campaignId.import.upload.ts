@@ -7,6 +7,8 @@ import {
   unstable_parseMultipartFormData,
   type UploadHandler,
 } from "@remix-run/node";
+import { readBounded } from "~/lib/body-gate.server";
+import { checkFields } from "~/lib/form-guard.server";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -37,12 +39,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!canCreateNomination(user, campaign, todayInTaizhou())) return fail("推荐申报已截止，不能再导入", 403);
   let formData: FormData;
   try {
-    formData = await unstable_parseMultipartFormData(request, boundedUploads());
+    formData = await readBounded(request, () => unstable_parseMultipartFormData(request, boundedUploads()));
   } catch (error) {
+    if (error instanceof Response) return error;
     if (error instanceof MaxPartSizeExceededError)
       return fail(`文件超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB（一次上传合计不超过 ${MAX_TOTAL_BYTES / 1024 / 1024} MB），请拆分后分批导入`, 413);
     return fail("上传的内容无法读取，请重新选择文件", 400);
   }
+  checkFields(formData);
   const files = formData.getAll("file").filter((f): f is File => f instanceof File && f.size > 0);
   if (!files.length) return fail("请选择要导入的汇总表或推荐审批表文件", 400);
   const target = await importTarget(db, user, idOrNull(formData.get("unitId")));

@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
+import { readBounded } from "~/lib/body-gate.server";
+import { checkFields } from "~/lib/form-guard.server";
 import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { recordVotes } from "~/modules/nominations/review.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
@@ -26,11 +28,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, campaign } = await load(request, params.campaignId);
   let formData: FormData;
   try {
-    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    formData = await readBounded(request, () =>
+      unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES })),
+    );
   } catch (error) {
+    if (error instanceof Response) throw error;
     const message = error instanceof MaxPartSizeExceededError ? "文件超过 5 MB" : "上传的内容无法读取";
     return json({ errors: [message] }, { status: 400 });
   }
+  checkFields(formData);
   const file = formData.get("file");
   if (!(file instanceof File) || file.size === 0) return json({ errors: ["请选择文件"] }, { status: 400 });
   const db = getDb();
