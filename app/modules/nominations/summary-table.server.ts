@@ -97,7 +97,7 @@ function conditionList(value: Cell): string[] | { error: string } {
   if (!text) return [];
   const digits = [...text].map((ch) => CHINESE_DIGITS[ch] ?? ch).filter((ch) => /\d/.test(ch));
   if (!digits.length || digits.some((d) => !CONDITIONS[Number(d)])) {
-    return { error: `符合条件“${text}”无法识别，请填写（一）至（五）中的编号，如“一、五”` };
+    return { error: `符合条件“${plainText(value).replace(/\s+/g, " ")}”无法识别，请填写（一）至（五）中的编号，如“一、五”` };
   }
   return [...new Set(digits)];
 }
