@@ -103,7 +103,9 @@ describe("a campaign in the browser", () => {
     });
     await page.getByRole("button", { name: "上传并检查" }).click();
     await page.waitForURL(/\/import\/\d+$/);
-    await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toContain("将按表格更新");
+    await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toContain("将更新");
+    // Field by field, what the form fills in that the list left blank.
+    expect(await page.locator("main").textContent()).toContain("主要技术成果：（空） → 叶轮铸造工艺改进，良品率提高12%。");
     await page.getByRole("button", { name: "确认导入 1 条有效记录" }).click();
     await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toContain("更新 1 人");
     await page.getByRole("link", { name: "查看推荐人选" }).click();

@@ -177,6 +177,21 @@ describe("汇总表 layouts counties use (.xlsx)", () => {
   });
 });
 
+describe("messages", () => {
+  it("quote what the clerk typed, full-width brackets and all, and say what to do", async () => {
+    const bytes = await countyWorkbook({
+      header: ["姓名", "身份证号码", "民族", "技术等级", "符合条件", "是否仍在技能岗位"],
+      rows: [["林建波", idNumberFor("M", "1981-07-09"), "汉族", "大师（一级）", "（七）", "在（返聘）"]],
+    });
+    const [row] = (await parseSummaryTable(bytes, await importTargetFor(t.db))).rows;
+    expect(row.errors).toEqual([
+      expect.stringMatching(/^技术等级：“大师（一级）”无法识别，可填写未定级、初级工/),
+      "是否仍在技能岗位：请填写“是”或“否”（表中为“在（返聘）”）",
+      "符合条件“（七）”无法识别，请填写（一）至（五）中的编号，如“一、五”",
+    ]);
+  });
+});
+
 describe("汇总表 as CSV from Chinese Excel", () => {
   const header1 = ["序号", "基本情况", "", "", "", "", "", "身份证号码", "工作单位", "所属行业", "技能情况", "", "备注"];
   const header2 = ["", "姓名", "性别", "民族", "出生年月", "学历", "政治面貌", "", "", "", "技术等级", "一线年限", ""];

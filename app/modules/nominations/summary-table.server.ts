@@ -98,7 +98,7 @@ function conditionList(value: Cell): string[] | { error: string } {
   if (!text) return [];
   const digits = [...text].map((ch) => CHINESE_DIGITS[ch] ?? ch).filter((ch) => /\d/.test(ch));
   if (!digits.length || digits.some((d) => !CONDITIONS[Number(d)])) {
-    return { error: `符合条件“${text}”无法识别，请填写（一）至（五）中的编号，如“一、五”` };
+    return { error: `符合条件“${plainText(value).replace(/\s+/g, " ")}”无法识别，请填写（一）至（五）中的编号，如“一、五”` };
   }
   return [...new Set(digits)];
 }
@@ -665,12 +665,15 @@ export interface BatchCheck {
 function storedCheck(cipher: string | null): BatchCheck {
   if (!cipher) return { rows: new Map(), quota: null };
   const stored = JSON.parse(decrypt(cipher)) as { rows: Array<[number, RowOutcome]>; quota: QuotaStatement | null } | Array<[number, string]>;
-  // A check stored before outcomes were kept said only a word per row.
-  if (Array.isArray(stored))
-    return {
-      rows: new Map(stored.map(([line, note]) => [line, { ok: true, change: "unchanged", changes: [], conflicts: [], warnings: [], missing: [], note }])),
-      quota: null,
-    };
+  // A check stored before outcomes were kept said only a word per row (or why it could not be written).
+  if (Array.isArray(stored)) {
+    const legacy = { 将新增推荐: "created", 将按表格更新: "updated", 无变化: "unchanged" } as const;
+    const outcome = (note: string): RowOutcome =>
+      note in legacy
+        ? { ok: true, change: legacy[note as keyof typeof legacy], changes: [], conflicts: [], warnings: [], missing: [] }
+        : { ok: false, errors: [note] };
+    return { rows: new Map(stored.map(([line, note]) => [line, outcome(note)])), quota: null };
+  }
   return { rows: new Map(stored.rows), quota: stored.quota };
 }
 
