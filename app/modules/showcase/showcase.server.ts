@@ -282,7 +282,8 @@ export async function addPublicity(
   if (clipping) {
     const check = checkEvidence(clipping.name, clipping.bytes);
     if (!check.ok) return { ok: false, status: 400, message: check.message };
-    file = { data: clipping.bytes, type: check.type };
+    // The checked bytes: the clipping without its location and camera data.
+    file = { data: check.bytes, type: check.type };
   }
   return db.transaction().execute(async (tx) => {
     const row = await tx
