@@ -17,8 +17,8 @@ import { fileObjection, noticeBoard, objectionOutcome } from "~/modules/voting/n
 import { codeRequestSchema, lookupSchema, objectionSchema } from "~/modules/voting/schema.server";
 import { requestCode } from "~/modules/voting/voting.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  shareMeta(data ? `${data.label}“台州工匠”拟命名人选公示` : "社会公示", "公示期内，对公示对象有异议的，可实名反映。");
+export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
+  shareMeta(data ? `${data.label}“台州工匠”拟命名人选公示` : "社会公示", "公示期内，对公示对象有异议的，可实名反映。", at);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();

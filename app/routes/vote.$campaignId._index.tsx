@@ -19,8 +19,8 @@ import { formulaText } from "~/modules/nominations/policy";
 import { ballotSchema, codeRequestSchema } from "~/modules/voting/schema.server";
 import { castBallot, publicCandidates, requestCode, voteRulesOf } from "~/modules/voting/voting.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  shareMeta(data ? `${data.campaign.title} · 网络投票` : "网络投票", "为您心中的“台州工匠”投上一票。");
+export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
+  shareMeta(data ? `${data.campaign.title} · 网络投票` : "网络投票", "为您心中的“台州工匠”投上一票。", at);
 
 async function load(params: LoaderFunctionArgs["params"]) {
   const db = getDb();

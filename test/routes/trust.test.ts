@@ -1,10 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as root from "../../app/root";
+import * as plaque from "../../app/routes/studios.$studioId.plaque";
+import * as voteQr from "../../app/routes/vote.$campaignId.qr.$nominationId";
+import * as votePage from "../../app/routes/vote.$campaignId._index";
+import { qrSvg } from "../../app/lib/qr.server";
 import * as personPage from "../../app/routes/people.$personId._index";
 import * as publicity from "../../app/routes/publicity";
 import * as clippingRoute from "../../app/routes/showcase.clippings.$itemId";
 import * as photoRoute from "../../app/routes/showcase.photos.$personId";
 import { useTestDb } from "../db";
-import { makeAwardee, makeUser } from "../factories";
+import { cookieFor, makeAwardee, makeCampaign, makeNominations, makeStudio, makeUser, makeVoteRules } from "../factories";
 import { phoneJpeg } from "../files";
 import { call } from "../http";
 
@@ -68,5 +73,45 @@ describe("published images carry no metadata", () => {
     const photo = await call(photoRoute.loader, { db: t.db, path: `/showcase/photos/${person.id}`, params: { personId: String(person.id) } });
     expect(photo.status).toBe(200);
     expect(latin1(await photo.arrayBuffer())).not.toContain("GPS");
+  });
+});
+
+describe("absolute links come from the configured public address", () => {
+  beforeEach(() => void (process.env.PUBLIC_URL = "https://jiangxin.example.cn"));
+  afterEach(() => void delete process.env.PUBLIC_URL);
+  // What a forged Host header makes of the request's URL: the page must not repeat it.
+  const forged = (path: string, headers: Record<string, string> = {}) => new Request(`http://evil.example${path}`, { headers });
+
+  it("the vote's share QR (cached an hour), the plaque's QR and the pages' og:url ignore the Host header", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { year: 2026, status: "online_vote" });
+    const [nomination] = await makeNominations(t.db, campaign.id, ["链接甲"], { candidate: true });
+    await makeVoteRules(t.db, campaign.id, city.id);
+    const params = { campaignId: String(campaign.id), nominationId: String(nomination) };
+    const qr = (await voteQr.loader({ request: forged(`/vote/${campaign.id}/qr/${nomination}`), params, context: {} })) as Response;
+    expect(qr.headers.get("cache-control")).toContain("public");
+    const svg = await qr.text();
+    expect(svg).toBe(await qrSvg(`https://jiangxin.example.cn/vote/${campaign.id}#c-${nomination}`));
+    expect(svg).not.toBe(await qrSvg(`http://evil.example/vote/${campaign.id}#c-${nomination}`));
+
+    const { person, user } = await makeAwardee(t.db, "wenling", "牌匾工匠");
+    const studio = await makeStudio(t.db, person.id, city.id);
+    const sheet = (await plaque.loader({
+      request: forged(`/studios/${studio.id}/plaque`, { cookie: await cookieFor(t.db, user) }),
+      params: { studioId: String(studio.id) },
+      context: {},
+    })) as Response;
+    expect((await sheet.json()).address).toBe(`https://jiangxin.example.cn/showcase/studios/${studio.id}`);
+
+    const rootData = await ((await root.loader({ request: forged("/vote/1"), params: {}, context: {} })) as Response).json();
+    const tags = votePage.meta!({
+      data: undefined,
+      params: {},
+      location: { pathname: `/vote/${campaign.id}`, search: "", hash: "", state: null, key: "default" },
+      matches: [{ id: "root", data: rootData, params: {}, pathname: "/", meta: [], handle: undefined }],
+      error: undefined,
+    } as never);
+    expect(tags).toContainEqual({ property: "og:url", content: `https://jiangxin.example.cn/vote/${campaign.id}` });
+    expect(JSON.stringify(tags)).not.toContain("evil.example");
   });
 });
