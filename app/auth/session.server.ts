@@ -28,6 +28,16 @@ export function assertSameOrigin(request: Request): void {
 }
 
 /**
+ * What every action checks before reading its body, signed in or not (the public vote and notice
+ * included): the post comes from our own pages, and is a form of a size its path takes, readable,
+ * without control characters.
+ */
+export async function assertSafePost(request: Request): Promise<void> {
+  assertSameOrigin(request);
+  await assertCleanForm(request);
+}
+
+/**
  * The caching of a public page. Every visitor who is not signed in gets the same page, so it may
  * be kept for a minute (by the phone, WeChat's browser or a proxy) — the showcase shared in a
  * group chat is then served once a minute, not once per tap. A signed-in user's copy carries

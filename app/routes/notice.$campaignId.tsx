@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { assertSafePost } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { AltchaWidget } from "~/components/AltchaWidget";
 import { FieldError, FormErrors, Options } from "~/components/forms";
@@ -46,6 +47,7 @@ function refused(result: { status: number; message: string; field?: string }) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  await assertSafePost(request);
   const db = getDb();
   const campaignId = idParam(params.campaignId);
   const form = await readForm(request);

@@ -12,7 +12,9 @@ import { publicProfile } from "~/modules/showcase/showcase.server";
 import { PrintButton } from "~/components/PrintButton";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
-  data ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`, at) : [{ title: "台州工匠" }];
+  data
+    ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`, at)
+    : [{ title: "台州工匠" }];
 
 export const headers = loaderHeaders;
 

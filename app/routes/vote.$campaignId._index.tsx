@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState, useSyncExternalStore } from "react";
+import { assertSafePost } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { FieldError, FormErrors } from "~/components/forms";
 import { AltchaWidget } from "~/components/AltchaWidget";
@@ -58,6 +59,7 @@ function refused(result: { status: number; message: string; field?: string }) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  await assertSafePost(request);
   const { db, campaign } = await load(params);
   const form = await request.formData();
   const intent = form.get("intent");

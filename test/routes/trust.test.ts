@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as root from "../../app/root";
+import * as login from "../../app/routes/login";
+import * as noticePage from "../../app/routes/notice.$campaignId";
+import * as peopleNew from "../../app/routes/people.new";
 import * as plaque from "../../app/routes/studios.$studioId.plaque";
 import * as voteQr from "../../app/routes/vote.$campaignId.qr.$nominationId";
 import * as votePage from "../../app/routes/vote.$campaignId._index";
@@ -11,7 +14,7 @@ import * as photoRoute from "../../app/routes/showcase.photos.$personId";
 import { useTestDb } from "../db";
 import { cookieFor, makeAwardee, makeCampaign, makeNominations, makeStudio, makeUser, makeVoteRules } from "../factories";
 import { phoneJpeg } from "../files";
-import { call } from "../http";
+import { call, ORIGIN } from "../http";
 
 /**
  * Trust, round three (issue 29): each class of what an attacker found, with the test that fails
@@ -113,5 +116,60 @@ describe("absolute links come from the configured public address", () => {
     } as never);
     expect(tags).toContainEqual({ property: "og:url", content: `https://jiangxin.example.cn/vote/${campaign.id}` });
     expect(JSON.stringify(tags)).not.toContain("evil.example");
+  });
+});
+
+describe("bounded bodies, never echoed", () => {
+  /** A body that must not be read: pulling from it fails the test's request with a 500. */
+  const unread = () =>
+    new ReadableStream({
+      pull() {
+        throw new Error("the body was read");
+      },
+    });
+  const oversized = (path: string, length: number, type = "application/x-www-form-urlencoded", cookie = "") =>
+    new Request(ORIGIN + path, {
+      method: "POST",
+      body: unread(),
+      duplex: "half",
+      headers: { origin: ORIGIN, "content-type": type, "content-length": String(length), cookie },
+    } as RequestInit);
+  const answer = async (fn: (args: never) => unknown, request: Request, params: Record<string, string> = {}) => {
+    try {
+      const result = await fn({ request, params, context: {} } as never);
+      return result as Response;
+    } catch (thrown) {
+      if (thrown instanceof Response) return thrown;
+      return new Response(String(thrown), { status: 500 });
+    }
+  };
+
+  it("the public vote, the notice and the sign-in refuse a body larger than they take with a 413, without reading it", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { year: 2026, status: "online_vote" });
+    await makeVoteRules(t.db, campaign.id, city.id);
+    const params = { campaignId: String(campaign.id) };
+    const officer = await cookieFor(t.db, await makeUser(t.db, "county_officer", { unit: "wenling" }));
+    for (const [fn, path, length, type, cookie] of [
+      [votePage.action, `/vote/${campaign.id}`, 300_000, undefined],
+      [noticePage.action, `/notice/${campaign.id}`, 17 * 1024 * 1024, "multipart/form-data; boundary=x"],
+      [login.action, "/login", 9_300_000, undefined],
+      [peopleNew.action, "/people/new", 9_300_000, undefined, officer],
+    ] as const) {
+      const response = await answer(fn as never, oversized(path, length, type, cookie), params);
+      expect([path, response.status]).toEqual([path, 413]);
+      expect(await response.text()).toMatch(/提交的内容过大/);
+    }
+  });
+
+  it("a refused sign-in echoes at most 3,000 characters of a field, and a field past 10,000 is refused unread by the form", async () => {
+    const long = "长".repeat(9_000);
+    const replied = await call(login.action, { db: t.db, path: "/login", form: { username: long, password: "x" } });
+    expect(replied.status).toBe(400);
+    const text = await replied.text();
+    expect(text.length).toBeLessThan(5_000);
+    const refused = await call(login.action, { db: t.db, path: "/login", form: { username: "长".repeat(10_001), password: "x" } });
+    expect(refused.status).toBe(400);
+    expect((await refused.text()).length).toBeLessThan(500);
   });
 });

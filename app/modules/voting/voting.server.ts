@@ -442,7 +442,7 @@ export async function publicTally(db: DB, campaignId: number, now = new Date()) 
       .sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.seq - b.seq),
     invalidated: invalidated.map((i) => ({
       pattern: i.pattern,
-      label: i.pattern in PATTERNS ? PATTERNS[i.pattern as Pattern].label : i.pattern,
+      label: Object.hasOwn(PATTERNS, i.pattern) ? PATTERNS[i.pattern as Pattern].label : i.pattern,
       ballots: Number(i.ballots),
     })),
   };
@@ -580,7 +580,7 @@ export async function invalidateCluster(
   input: { pattern: string; key: string; reason: string },
 ): Promise<Result<{ invalidated: number }>> {
   if (actor.role !== "city_admin") return { ok: false, status: 403, message: "只有市总工会可以作废选票" };
-  if (!(input.pattern in PATTERNS)) return { ok: false, status: 400, message: "可疑类型无效" };
+  if (!Object.hasOwn(PATTERNS, input.pattern)) return { ok: false, status: 400, message: "可疑类型无效" };
   const pattern = input.pattern as Pattern;
   if (!(await voteRulesOf(db, campaignId))) return { ok: false, status: 404, message: "没有这场网络投票" };
   return db.transaction().execute(async (tx) => {
