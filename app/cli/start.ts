@@ -10,7 +10,7 @@ import { env } from "~db/env";
 /**
  * `npm start`: build when the sources are newer than the build, migrate, fill an empty
  * database with demo data (on the embedded engine, or when SEED_DEMO=1), then hand over to
- * remix-serve.
+ * our server (app/cli/serve.ts).
  */
 
 // npm start is the production path: the same rules as the server it starts (e.g. no generated
@@ -68,9 +68,13 @@ try {
   await db.destroy();
 }
 
+// The server is TypeScript, run through tsx's loader in each process.
+const serverScript = path.join(root, "app", "cli", "serve.ts");
+const serverArgs = ["--import", "tsx", serverScript];
+
 const processes = env().webConcurrency;
 if (processes === 1) {
-  const child = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [serverBuild], {
+  const child = spawn(process.execPath, [...serverArgs, serverBuild], {
     stdio: "inherit",
     env: process.env,
   });
@@ -83,7 +87,7 @@ if (processes === 1) {
 }
 
 /**
- * WEB_CONCURRENCY > 1: this process stays the primary and forks that many remix-serve workers with
+ * WEB_CONCURRENCY > 1: this process stays the primary and forks that many server workers with
  * node:cluster, which share the one port (the primary accepts and hands connections round). Each
  * worker has its own database pool; everything shared — sessions, throttles, the job queue, vote
  * limits, the dashboard's remembered figures (keyed on PostgreSQL's snapshot) — lives in the database.
@@ -91,7 +95,7 @@ if (processes === 1) {
  * requests in flight, and the primary exits when the last has gone.
  */
 function serveInProcesses(count: number) {
-  cluster.setupPrimary({ exec: path.join(root, "node_modules", "@remix-run", "serve", "dist", "cli.js"), args: [serverBuild] });
+  cluster.setupPrimary({ exec: serverScript, execArgv: ["--import", "tsx"], args: [serverBuild] });
   let stopping = false;
   for (let i = 0; i < count; i++) cluster.fork();
   cluster.on("exit", (worker, code, signal) => {

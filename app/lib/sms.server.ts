@@ -51,11 +51,39 @@ export function aliyunSignature(method: "POST" | "GET", params: Record<string, s
   return crypto.createHmac("sha1", `${secret}&`).update(toSign).digest("base64");
 }
 
+/**
+ * A provider's error as it may be stored and shown in 短信记录: the provider echoes what it was
+ * sent (the number, the template's parameters — a one-time code among them), its error pages carry
+ * markup, and a network error names addresses. Digit runs are masked, keys and signatures cut,
+ * markup, addresses and control characters dropped, the length bounded.
+ */
+export function sanitizedError(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- the control characters are what is removed
+      .replace(/[\u0000-\u001f\u007f]+/g, " ")
+      .replace(/<[^>]*>?/g, "")
+      .replace(/\b(access\s*key(\s*(id|secret))?|signature|secret|token|password)\b["'\s:=]*[^\s,;"'&]+/gi, "$1=***")
+      .replace(/https?:\/\/[^\s,;"']+/gi, "[地址]")
+      .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, "[地址]")
+      .replace(/\bLTAI\w+/g, "***")
+      .replace(/[0-9０-９]{4,}/g, (digits) => "*".repeat(digits.length))
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, 200)
+  );
+}
+
 class AliyunGateway implements SmsGateway {
   readonly driver = "aliyun";
   constructor(private readonly settings: Extract<Env["sms"], { driver: "aliyun" }>) {}
 
   async send(request: SmsRequest): Promise<SmsResult> {
+    const result = await this.call(request);
+    return result.ok ? result : { ...result, error: sanitizedError(result.error) };
+  }
+
+  private async call(request: SmsRequest): Promise<SmsResult> {
     const code = this.settings.templates[request.template];
     if (!code) return { ok: false, error: `没有为“${request.template}”配置短信模板`, retry: false };
     const params: Record<string, string> = {

@@ -18,20 +18,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   await assertSafePost(request);
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: signInSchema });
   if (submission.status !== "success") {
     return json(boundedReply(submission, { hideFields: ["password"] }), { status: 400 });
   }
-  const result = await signIn(getDb(), request, submission.value);
+  const result = await signIn(getDb(), request, submission.value, new Date(), context);
   if (!result.ok) {
     return json(boundedReply(submission, { formErrors: [result.message], hideFields: ["password"] }), {
       status: result.status,
     });
   }
-  return redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": result.cookie } });
+  const headers = new Headers({ "Set-Cookie": result.cookie });
+  if (result.deviceCookie) headers.append("Set-Cookie", result.deviceCookie);
+  return redirect(safeRedirect(submission.value.redirectTo), { headers });
 }
 
 export default function Login() {

@@ -46,14 +46,14 @@ function refused(result: { status: number; message: string; field?: string }) {
   return json({ field: result.field ?? null, message: result.message, sent: null, lookup: null }, { status: result.status });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   await assertSafePost(request);
   const db = getDb();
   const campaignId = idParam(params.campaignId);
   const form = await readForm(request);
   if (!form.ok) return refused({ status: 400, message: form.message, field: "files" });
   const fields = form.formData;
-  const origin = { address: clientAddress(request) };
+  const origin = { address: clientAddress(request, context) };
   const text = (name: string) => {
     const value = fields.get(name);
     return typeof value === "string" ? value : undefined;

@@ -58,12 +58,12 @@ function refused(result: { status: number; message: string; field?: string }) {
   return json({ intent: null, field: result.field ?? null, message: result.message, sent: null, receipt: null }, { status: result.status });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   await assertSafePost(request);
   const { db, campaign } = await load(params);
   const form = await request.formData();
   const intent = form.get("intent");
-  const origin = { address: clientAddress(request), userAgent: (request.headers.get("user-agent") ?? "").slice(0, 300) };
+  const origin = { address: clientAddress(request, context), userAgent: (request.headers.get("user-agent") ?? "").slice(0, 300) };
   if (intent === "code") {
     const parsed = codeRequestSchema.safeParse({ phone: form.get("phone") ?? undefined, altcha: form.get("altcha") ?? undefined });
     if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });

@@ -16,6 +16,7 @@ import * as m0014 from "./0014_online_vote";
 import * as m0015 from "./0015_public_notice";
 import * as m0016 from "./0016_expert_review";
 import * as m0017 from "./0017_import_in_background";
+import * as m0020 from "./0020_trust_round_three";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "0015_public_notice": m0015,
   "0016_expert_review": m0016,
   "0017_import_in_background": m0017,
+  "0020_trust_round_three": m0020,
 };

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as root from "../../app/root";
+import * as smsPage from "../../app/routes/sms";
+import * as challengeRoute from "../../app/routes/vote.$campaignId.challenge";
+import { loggedPath } from "../../app/lib/access-log";
+import { sanitizedError, smsGateway } from "../../app/lib/sms.server";
+import { addressKey } from "../../app/auth/throttle.server";
+import { failedSignInsBeforeThisOne, signIn } from "../../app/auth/session.server";
 import * as login from "../../app/routes/login";
 import * as noticePage from "../../app/routes/notice.$campaignId";
 import * as peopleNew from "../../app/routes/people.new";
@@ -12,7 +20,7 @@ import * as publicity from "../../app/routes/publicity";
 import * as clippingRoute from "../../app/routes/showcase.clippings.$itemId";
 import * as photoRoute from "../../app/routes/showcase.photos.$personId";
 import { useTestDb } from "../db";
-import { cookieFor, makeAwardee, makeCampaign, makeNominations, makeStudio, makeUser, makeVoteRules } from "../factories";
+import { cookieFor, makeAwardee, makeCampaign, makeNominations, makeStudio, makeUser, makeVoteRules, solvedChallenge, TEST_PASSWORD } from "../factories";
 import { phoneJpeg } from "../files";
 import { call, ORIGIN } from "../http";
 
@@ -171,5 +179,195 @@ describe("bounded bodies, never echoed", () => {
     const refused = await call(login.action, { db: t.db, path: "/login", form: { username: "长".repeat(10_001), password: "x" } });
     expect(refused.status).toBe(400);
     expect((await refused.text()).length).toBeLessThan(500);
+  });
+});
+
+/** A vote open now with two candidates, and the city officer who set it. */
+async function openVote() {
+  const city = await makeUser(t.db, "city_admin");
+  const campaign = await makeCampaign(t.db, { year: 2026, status: "online_vote" });
+  const ids = await makeNominations(t.db, campaign.id, ["候选甲", "候选乙"], { candidate: true });
+  await makeVoteRules(t.db, campaign.id, city.id);
+  return { city, campaign, ids, path: `/vote/${campaign.id}`, params: { campaignId: String(campaign.id) } };
+}
+
+describe("secrets never in logs", () => {
+  it("a vote code is sent in full but kept masked in 短信记录, its stored text and parameters alike", async () => {
+    const { city, path, params, campaign } = await openVote();
+    const sent = await call(votePage.action, {
+      db: t.db,
+      path,
+      params,
+      peer: "203.0.113.7",
+      form: { intent: "code", phone: "13957612345", altcha: await solvedChallenge(campaign.id) },
+    });
+    expect(sent.status).toBe(200);
+    const row = await t.db.selectFrom("sms_message").select(["text", "params"]).where("template", "=", "vote_code").executeTakeFirstOrThrow();
+    expect(row.text).toContain("验证码是 ******");
+    expect(JSON.stringify(row.params)).not.toMatch(/\d{6}/);
+    expect(row.text).not.toMatch(/\d{6}/);
+    const log = await (await call(smsPage.loader, { db: t.db, path: "/sms", as: city })).text();
+    expect(log).toContain("******");
+    expect(log).not.toMatch(/验证码是 \d{6}/);
+  });
+
+  it("a provider's error text is stored without the number, the code, keys, addresses or markup", async () => {
+    const standIn = http.createServer((req, res) => {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          Code: "isv.MOBILE_NUMBER_ILLEGAL",
+          Message:
+            'Mobile 13957612345 rejected; TemplateParam {"code":"483920"}; AccessKeyId=LTAI5tQx9 <script>alert(1)</script> see https://help.example/x\u0000',
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, "127.0.0.1", resolve));
+    try {
+      const gateway = smsGateway({
+        driver: "aliyun",
+        endpoint: `http://127.0.0.1:${(standIn.address() as AddressInfo).port}/`,
+        accessKeyId: "LTAI5tQx9",
+        accessKeySecret: "secret",
+        signName: "匠心",
+        templates: { vote_code: "SMS_1" },
+      });
+      const result = await gateway.send({ phone: "13957612345", template: "vote_code", params: { code: "483920" }, text: "验证码是 483920" });
+      expect(result.ok).toBe(false);
+      const error = (result as { error: string }).error;
+      expect(error).toContain("isv.MOBILE_NUMBER_ILLEGAL");
+      for (const secret of ["13957612345", "483920", "LTAI", "<script", "help.example", "\u0000"]) expect(error).not.toContain(secret);
+    } finally {
+      standIn.close();
+    }
+    expect(sanitizedError("短信平台无法连接：connect ECONNREFUSED 10.0.0.5:443 https://dysmsapi.aliyuncs.com/?Signature=abc")).not.toMatch(
+      /aliyuncs|abc|10\.0\.0\.5/,
+    );
+  });
+
+  it("the access log keeps paths, not the ID or phone numbers, receipts, lookup and certificate codes or tokens in them", () => {
+    expect(loggedPath("/people?q=330102198506010013&page=2")).toBe("/people?q=***&page=2");
+    expect(loggedPath("/people?name=%E9%99%88&unit=13957612345")).toBe("/people?name=%E9%99%88&unit=***");
+    expect(loggedPath("/vote/3/results?receipt=ABCDEFGHJK")).toBe("/vote/3/results?receipt=***");
+    expect(loggedPath("/notice/3?lookup=YYABCDEFGH")).toBe("/notice/3?lookup=***");
+    expect(loggedPath("/checkin?e=5&t=1234.abcdef")).toBe("/checkin?e=5&t=***");
+    expect(loggedPath("/certificates/JX7K2M9Q")).toBe("/certificates/***");
+    expect(loggedPath("/verify?code=C-2019-001")).toBe("/verify?code=***");
+    // Spaced out or full-width, a number is still a number.
+    expect(loggedPath("/subsidies?x=139%205761%202345")).toBe("/subsidies?x=***");
+    expect(loggedPath("/subsidies?x=%EF%BC%91%EF%BC%93%EF%BC%99%EF%BC%95%EF%BC%97%EF%BC%96")).toBe("/subsidies?x=***");
+  });
+});
+
+describe("vote integrity in the default set-up", () => {
+  it("without a proxy, the socket's address carries the per-address code limit; a forged X-Forwarded-For changes nothing", async () => {
+    const { path, params, campaign } = await openVote();
+    // Thirty codes from one address within the hour, as the limit allows.
+    await t.db
+      .insertInto("vote_code")
+      .values(
+        Array.from({ length: 30 }, (_, i) => ({
+          campaign_id: campaign.id,
+          phone_hash: `h${i}`,
+          phone_masked: "139****0000",
+          code_hash: "x",
+          address: "198.51.100.23",
+          expires_at: new Date(Date.now() + 600_000),
+        })),
+      )
+      .execute();
+    const ask = async (peer: string, phone: string, headers: Record<string, string> = {}) =>
+      call(votePage.action, { db: t.db, path, params, peer, headers, form: { intent: "code", phone, altcha: await solvedChallenge(campaign.id) } });
+    const refused = await ask("198.51.100.23", "13957600001", { "x-forwarded-for": "192.0.2.1" });
+    expect(refused.status).toBe(429);
+    expect((await ask("198.51.100.24", "13957600002")).status).toBe(200);
+  });
+
+  it("an IPv6 phone counts by its /64: a fresh address from the same prefix meets the same limit", async () => {
+    expect(addressKey("2408:8207:1:2:aaaa:bbbb:cccc:1")).toBe("2408:8207:1:2::/64");
+    expect(addressKey("2408:8207:1:2::9")).toBe("2408:8207:1:2::/64");
+    expect(addressKey("::ffff:203.0.113.9")).toBe("203.0.113.9");
+    expect(addressKey("not an address")).toBeNull();
+    process.env.TRUST_PROXY = "1";
+    try {
+      const { path, params, campaign } = await openVote();
+      const ask = async (forwarded: string, phone: string) =>
+        call(votePage.action, {
+          db: t.db,
+          path,
+          params,
+          headers: { "x-forwarded-for": forwarded },
+          form: { intent: "code", phone, altcha: await solvedChallenge(campaign.id) },
+        });
+      await t.db
+        .insertInto("vote_code")
+        .values(
+          Array.from({ length: 30 }, (_, i) => ({
+            campaign_id: campaign.id,
+            phone_hash: `v6-${i}`,
+            phone_masked: "139****0000",
+            code_hash: "x",
+            address: "2408:8207:1:2::/64",
+            expires_at: new Date(Date.now() + 600_000),
+          })),
+        )
+        .execute();
+      expect((await ask("2408:8207:1:2:9999:8888:7777:6666", "13957600003")).status).toBe(429);
+      expect((await ask("2408:8207:1:3::1", "13957600004")).status).toBe(200);
+    } finally {
+      delete process.env.TRUST_PROXY;
+    }
+  });
+
+  it("the code request, the ballot and the objection refuse another site's post; a challenge solved for one campaign is refused by another", async () => {
+    const { path, params, campaign } = await openVote();
+    for (const intent of ["code", "vote"]) {
+      const response = await call(votePage.action, { db: t.db, path, params, origin: "https://evil.example", form: { intent, phone: "13957600009" } });
+      expect(response.status).toBe(403);
+    }
+    const objection = await call(noticePage.action, { db: t.db, path: `/notice/${campaign.id}`, params, origin: null, form: { intent: "object" } });
+    expect(objection.status).toBe(403);
+    const other = await makeCampaign(t.db, { year: 2026, status: "online_vote" });
+    const challenge = await (
+      await call(challengeRoute.loader, { db: t.db, path: `/vote/${other.id}/challenge`, params: { campaignId: String(other.id) } })
+    ).json();
+    const elsewhere = await call(votePage.action, {
+      db: t.db,
+      path,
+      params,
+      form: { intent: "code", phone: "13957600010", altcha: await solvedChallenge(challenge) },
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.text()).toContain("人机验证无效");
+  });
+});
+
+describe("sign-in slowing does not keep the owner out", () => {
+  const at = (start: Date, seconds: number) => new Date(start.getTime() + seconds * 1000);
+  const from = (cookie = "") => new Request(`${ORIGIN}/login`, { method: "POST", headers: cookie ? { cookie } : {} });
+
+  it("the browser the owner signed in with before passes the slowing an anonymous guesser causes; the owner is told of the guessing", async () => {
+    const owner = await makeUser(t.db, "city_admin");
+    const other = await makeUser(t.db, "county_officer");
+    const start = new Date("2026-11-26T08:00:00Z");
+    const first = await signIn(t.db, from(), { username: owner.username, password: TEST_PASSWORD }, at(start, 0));
+    if (!first.ok || !first.deviceCookie) throw new Error("the first sign-in remembers the browser");
+    expect(first.deviceCookie).toMatch(/HttpOnly; SameSite=Lax/);
+    const device = first.deviceCookie.split(";")[0];
+    // The guesser: fifty wrong passwords, one every 31 s, from nowhere in particular.
+    let s = 10;
+    for (let i = 0; i < 50; i++, s += 31) {
+      expect(await signIn(t.db, from(), { username: owner.username, password: "wrong-pass-1" }, at(start, s))).toMatchObject({ status: 401 });
+    }
+    // Right after a guess: a fresh browser is slowed, the owner's own is not.
+    expect(await signIn(t.db, from(), { username: owner.username, password: TEST_PASSWORD }, at(start, s - 30))).toMatchObject({ status: 429 });
+    expect(await signIn(t.db, from(device), { username: owner.username, password: TEST_PASSWORD }, at(start, s - 29))).toMatchObject({ ok: true });
+    expect(await failedSignInsBeforeThisOne(t.db, owner.id)).toBe(50);
+    // The device stands for its own account only.
+    for (let i = 0; i < 6; i++) await signIn(t.db, from(), { username: other.username, password: "wrong-pass-1" }, at(start, s + i * 10));
+    expect(await signIn(t.db, from(device), { username: other.username, password: TEST_PASSWORD }, at(start, s + 51))).toMatchObject({ status: 429 });
+    // And a stolen device cookie is no way to guess: it is locked after five wrong passwords.
+    for (let i = 0; i < 5; i++) await signIn(t.db, from(device), { username: owner.username, password: "wrong-pass-2" }, at(start, s + 100 + i * 60));
+    expect(await signIn(t.db, from(device), { username: owner.username, password: TEST_PASSWORD }, at(start, s + 500))).toMatchObject({ status: 429 });
   });
 });
