@@ -180,7 +180,10 @@ async function rememberDevice(db: DB, userId: string, known: string | null, now:
     return null;
   }
   const token = crypto.randomBytes(32).toString("base64url");
-  await db.insertInto("sign_in_device").values({ token_hash: tokenHash(token), user_id: userId, created_at: now, last_used_at: now }).execute();
+  await db
+    .insertInto("sign_in_device")
+    .values({ token_hash: tokenHash(token), user_id: userId, created_at: now, last_used_at: now })
+    .execute();
   return `${DEVICE_COOKIE}=${token}; Path=/; Max-Age=${DEVICE_MAX_AGE}; HttpOnly; SameSite=Lax${cookieIsSecure() ? "; Secure" : ""}`;
 }
 
