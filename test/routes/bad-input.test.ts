@@ -628,6 +628,42 @@ beforeAll(async () => {
     attempts.push({ ...sheetPost(String(reviewed.id)), name: `expert points ${points.slice(0, 10)}`, fields: { intent: "save", "points-innovation": points } });
   }
   attempts.push({ ...sheetPost(String(reviewed.id)), name: "expert: forged criterion", fields: { intent: "save", "points-bribery": "10" } });
+  // 回避 declared after submitting would withdraw a counted sheet: only the city reopens one.
+  attempts.push({ ...sheetPost(String(done.id)), name: "expert: 回避 after submitting", fields: { intent: "recuse", reason: "近三年有合作关系" } });
+  // Scope: a craftsman's studio event filed into the union's series, or a union series made by one.
+  const ownStudio = { fn: eventNew.action, path: "/events/new", as: users.craftsman };
+  const unionSeries = await db.selectFrom("event_series").select("id").where("org_unit_id", "=", Number(wenling)).executeTakeFirstOrThrow();
+  attempts.push({
+    ...ownStudio,
+    name: "studio event into the union's series",
+    fields: { ...eventForm, organiser: `studio:${studio.id}`, seriesId: String(unionSeries.id) },
+  });
+  attempts.push({
+    ...ownStudio,
+    name: "studio event making a union series",
+    fields: { ...eventForm, organiser: `studio:${studio.id}`, newSeries: "工匠大讲堂" },
+  });
+  // Coverage of one's own craftsman put on another county's public studio page.
+  const otherStudio = await db
+    .selectFrom("studio")
+    .select("id")
+    .where("org_unit_id", "!=", Number(wenling))
+    .where("status", "in", ["accredited", "active"])
+    .executeTakeFirstOrThrow();
+  attempts.push({
+    fn: publicity.action,
+    path: "/publicity",
+    as: users.wenling,
+    name: "coverage on another county's studio page",
+    fields: {
+      outlet: "newspaper",
+      outletName: "台州日报",
+      title: "报道",
+      publishedOn: "2026-05-01",
+      personId: String(users.craftsman.personId),
+      studioId: String(otherStudio.id),
+    },
+  });
   attempts.push({ ...sheetPost(String(reviewed.id)), name: "expert: submit unconfirmed", fields: { intent: "submit", "points-innovation": "10" } });
   attempts.push({
     ...sheetPost(String(reviewed.id)),

@@ -2,6 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as root from "../../app/root";
+import * as newNomination from "../../app/routes/campaigns.$campaignId.nominations.new";
+import * as editNomination from "../../app/routes/nominations.$nominationId.edit";
+import * as nominationPage from "../../app/routes/nominations.$nominationId._index";
+import * as eventList from "../../app/routes/events._index";
+import * as checkin from "../../app/routes/checkin";
+import { createEvent } from "../../app/modules/events/events.server";
+import { eventSchema } from "../../app/modules/events/schema.server";
+import { toDateTimeLocal } from "../../app/lib/time";
 import * as smsPage from "../../app/routes/sms";
 import * as challengeRoute from "../../app/routes/vote.$campaignId.challenge";
 import { loggedPath } from "../../app/lib/access-log";
@@ -20,7 +28,19 @@ import * as publicity from "../../app/routes/publicity";
 import * as clippingRoute from "../../app/routes/showcase.clippings.$itemId";
 import * as photoRoute from "../../app/routes/showcase.photos.$personId";
 import { useTestDb } from "../db";
-import { cookieFor, makeAwardee, makeCampaign, makeNominations, makeStudio, makeUser, makeVoteRules, solvedChallenge, TEST_PASSWORD } from "../factories";
+import {
+  cookieFor,
+  makeAwardee,
+  makeCampaign,
+  makeNominations,
+  makeStudio,
+  makeUser,
+  makeVoteRules,
+  nominationForm,
+  solvedChallenge,
+  TEST_PASSWORD,
+  unitId,
+} from "../factories";
 import { phoneJpeg } from "../files";
 import { call, ORIGIN } from "../http";
 
@@ -369,5 +389,80 @@ describe("sign-in slowing does not keep the owner out", () => {
     // And a stolen device cookie is no way to guess: it is locked after five wrong passwords.
     for (let i = 0; i < 5; i++) await signIn(t.db, from(device), { username: owner.username, password: "wrong-pass-2" }, at(start, s + 100 + i * 60));
     expect(await signIn(t.db, from(device), { username: owner.username, password: TEST_PASSWORD }, at(start, s + 500))).toMatchObject({ status: 429 });
+  });
+});
+
+describe("scope, still open from last round", () => {
+  it("check-in codes are no list data for those who only see the event, and a craftsman of another county cannot check in with one", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const own = await makeAwardee(t.db, "wenling", "本县工匠");
+    const outsider = await makeAwardee(t.db, "jiaojiang", "外县工匠");
+    const now = Date.now();
+    const created = await createEvent(
+      t.db,
+      officer,
+      eventSchema.parse({
+        title: "温岭技能交流",
+        kind: "skill_exchange",
+        organiser: `unit:${officer.orgUnitId}`,
+        startsAt: toDateTimeLocal(new Date(now - 600_000)),
+        endsAt: toDateTimeLocal(new Date(now + 3 * 3_600_000)),
+        channel: "offline",
+        place: "温岭市职工服务中心",
+      }),
+    );
+    if (!created.ok) throw new Error("the event was not created");
+    const event = await t.db.selectFrom("event").select("checkin_code").where("id", "=", created.id).executeTakeFirstOrThrow();
+    const seen = await (await call(eventList.loader, { db: t.db, path: "/events", as: own.user })).json();
+    const row = seen.rows.find((r: { id: number }) => r.id === created.id);
+    expect(row).toBeDefined();
+    expect(row.checkin_code).toBeNull();
+    const managed = await (await call(eventList.loader, { db: t.db, path: "/events", as: officer })).json();
+    expect(managed.rows.find((r: { id: number }) => r.id === created.id).checkin_code).toBe(event.checkin_code);
+    // Another county's craftsman with the code (passed round a group chat): refused, no hours.
+    const remote = await call(checkin.action, { db: t.db, path: "/checkin", as: outsider.user, form: { code: event.checkin_code } });
+    expect(remote.status).toBe(403);
+    expect(await t.db.selectFrom("event_participant").select("id").where("event_id", "=", created.id).execute()).toEqual([]);
+    // The county's own craftsman, whom the event is open to, checks in.
+    expect((await call(checkin.action, { db: t.db, path: "/checkin", as: own.user, form: { code: event.checkin_code } })).status).toBe(200);
+  });
+
+  it("the nomination edit form does not move the person to another county, and the county does not see the experts' names and marks", async () => {
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db);
+    const form = await nominationForm(t.db);
+    const created = await call(newNomination.action, {
+      db: t.db,
+      path: `/campaigns/${campaign.id}/nominations/new`,
+      params: { campaignId: String(campaign.id) },
+      as: wenling,
+      form,
+    });
+    expect(created.status).toBe(302);
+    const id = Number(created.headers.get("location")!.split("/").pop());
+    const params = { nominationId: String(id) };
+    const moved = await call(editNomination.action, {
+      db: t.db,
+      path: `/nominations/${id}/edit`,
+      params,
+      as: wenling,
+      form: { ...form, orgUnitId: String(await unitId(t.db, "jiaojiang")) },
+    });
+    expect(moved.status).toBe(400);
+    const person = await t.db
+      .selectFrom("nomination")
+      .innerJoin("person", "person.id", "nomination.person_id")
+      .select("person.org_unit_id")
+      .where("nomination.id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(person.org_unit_id).toBe(await unitId(t.db, "wenling"));
+    // An expert's mark on it, as the panel's sheets record them.
+    await t.db.insertInto("expert_score").values({ nomination_id: id, expert_name: "专家 #7 王评审", score: 88, recorded_by: city.id }).execute();
+    const county = await (await call(nominationPage.loader, { db: t.db, path: `/nominations/${id}`, params, as: wenling })).text();
+    expect(county).not.toContain("王评审");
+    expect(JSON.parse(county).scores).toEqual([]);
+    const cityView = await (await call(nominationPage.loader, { db: t.db, path: `/nominations/${id}`, params, as: city })).json();
+    expect(cityView.scores).toEqual([{ expert: "专家 #7 王评审", score: 88 }]);
   });
 });

@@ -67,8 +67,12 @@ async function organiserOf(db: DB, actor: SessionUser, input: EventInput): Promi
   return options.find((o) => o.value === input.organiser);
 }
 
-/** A chosen series must belong to the organising unit. */
+/**
+ * A chosen series must belong to the organising unit, and series are the unions' own: a studio's
+ * event is filed under none of them (its leader would otherwise put events into the union's series).
+ */
 async function seriesFits(db: DB, seriesId: number, organiser: Organiser): Promise<boolean> {
+  if (organiser.studioId !== null) return false;
   const series = await db.selectFrom("event_series").select("org_unit_id").where("id", "=", seriesId).executeTakeFirst();
   return series?.org_unit_id === organiser.unitId;
 }
@@ -97,6 +101,7 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
     if (seriesId) {
       if (!(await seriesFits(tx, seriesId, organiser))) return NOT_YOUR_SERIES;
     } else if (input.newSeries) {
+      if (organiser.studioId !== null) return NOT_YOUR_SERIES;
       const series = await tx
         .insertInto("event_series")
         .values({ title: input.newSeries, org_unit_id: organiser.unitId, created_by: actor.id })
@@ -416,6 +421,10 @@ type EventRow = Selectable<Database["event"]>;
  * the first. (Both are kept as a check-in "by code"; the history says which.)
  */
 async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "code" | "qr", now: Date): Promise<CodeCheckin> {
+  // Only someone on the list, or whom the event is open to (their county's or the city's), checks in:
+  // a code passed round another county's group earns nobody the hours.
+  const ties = await tiesOf(db, actor, event.id);
+  if (!ties.participates && !ties.open) return { ok: false, status: 403, message: "您不在本次活动的参加范围内，请联系主办方" };
   if (!checkinOpen(event, now)) {
     return { ok: false, status: 409, message: finished(event, now) ? "活动已结束，签到码已失效" : "签到尚未开始（活动开始前30分钟开放）" };
   }
@@ -587,6 +596,8 @@ export async function listEvents(db: DB, user: SessionUser, filter: EventFilter)
     const a = attendance.find((r) => r.event_id === e.id);
     return {
       ...e,
+      // The check-in code is the organiser's to announce at the door, not list data for everyone who sees the event.
+      checkin_code: canManageEvent(user, e) ? e.checkin_code : null,
       attendees: Number(a?.attendees ?? 0),
       employers: Number(a?.employers ?? 0),
       industries: Number(a?.industries ?? 0),
