@@ -5,6 +5,7 @@ import { useEffect, type ReactNode } from "react";
 import { getUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { wantsLargeText } from "~/lib/preferences.server";
+import { publicAddress } from "~/lib/http.server";
 import { workCounts } from "~/modules/notifications/inbox.server";
 import { AppShell } from "~/components/AppShell";
 import { useNonce } from "~/components/nonce";
@@ -21,7 +22,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   // The navigation's badges: what waits for the user, and their unread messages.
   const counts = user ? await workCounts(getDb(), user) : null;
-  return json({ user, counts, largeText: wantsLargeText(request) });
+  // The public address, for the share links the pages' meta tags carry (lib/og).
+  return json({ user, counts, largeText: wantsLargeText(request), publicUrl: publicAddress() });
 }
 
 export function Layout({ children }: { children: ReactNode }) {

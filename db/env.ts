@@ -41,6 +41,12 @@ export interface Env {
   backgroundWork: boolean;
   /** Who the public contacts about the 社会公示, as the notice page prints it. */
   unionContact: string;
+  /**
+   * The platform's public address (scheme, host, optional port): every absolute link it hands out —
+   * QR codes, share links, Open Graph — is built on it, never on the request's Host header, which
+   * anyone can write and a shared cache would then keep for everyone.
+   */
+  publicUrl: string;
   /** How text messages leave: kept in the outbox (the default), or sent through Aliyun's SMS API. */
   sms:
     | { driver: "outbox" }
@@ -109,6 +115,7 @@ export function env(source: Record<string, string | undefined> = process.env): E
     trustProxy: flag("TRUST_PROXY", source.TRUST_PROXY) ?? false,
     backgroundWork: flag("BACKGROUND_WORK", source.BACKGROUND_WORK) ?? true,
     unionContact: source.UNION_CONTACT || "台州市总工会劳动和经济工作部（工作日 8:30–12:00，14:30–17:30）",
+    publicUrl: publicUrl(source),
     sms: smsSettings(source),
   };
 }
@@ -117,6 +124,21 @@ function webConcurrency(source: Record<string, string | undefined>, production: 
   const asked = whole("WEB_CONCURRENCY", source.WEB_CONCURRENCY, production && databaseUrl ? availableParallelism() : 1, 1, 64);
   if (asked > 1 && !databaseUrl) throw new EnvError("WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database belongs to one process");
   return asked;
+}
+
+function publicUrl(source: Record<string, string | undefined>): string {
+  const given = source.PUBLIC_URL;
+  if (!given) return `http://localhost:${source.PORT || "3000"}`;
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new EnvError(`PUBLIC_URL must be an address like https://jiangxin.example.cn (given: ${JSON.stringify(given)})`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+    throw new EnvError(`PUBLIC_URL must be an http(s) address without user, query or fragment (given: ${JSON.stringify(given)})`);
+  }
+  return url.origin + url.pathname.replace(/\/+$/, "");
 }
 
 function smsSettings(source: Record<string, string | undefined>): Env["sms"] {

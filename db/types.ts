@@ -688,6 +688,19 @@ export interface ObjectionFilingTable {
   phone_hash: string;
   phone_masked: string;
   filed_at: CreatedAt;
+  /** The objector's verified ID number and phone, encrypted (people/pii); null on filings before they were asked. */
+  id_number_cipher: string | null;
+  phone_cipher: string | null;
+  /** Where it was filed from (the limits per address count it). */
+  address: string | null;
+}
+
+export interface SignInDeviceTable {
+  /** SHA-256 of the random token in the browser's device cookie. */
+  token_hash: string;
+  user_id: string;
+  created_at: CreatedAt;
+  last_used_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 export interface ObjectionAttachmentTable {
@@ -821,6 +834,7 @@ export interface Database {
   expert_sheet: ExpertSheetTable;
   expert_mark: ExpertMarkTable;
   objection_filing: ObjectionFilingTable;
+  sign_in_device: SignInDeviceTable;
   objection_attachment: ObjectionAttachmentTable;
   vote_rule: VoteRuleTable;
   vote_challenge: VoteChallengeTable;

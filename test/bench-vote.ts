@@ -143,6 +143,7 @@ async function loadTest(db: DB) {
 async function stuffingSimulation(db: DB) {
   const { voterHash } = await import("../app/modules/people/pii.server");
   const { subnetOf } = await import("../app/modules/voting/policy");
+  const { addressKey } = await import("../app/auth/throttle.server");
   const { voteMonitor } = await import("../app/modules/voting/voting.server");
   const start = new Date(Date.now() - 7 * 86_400_000);
   const { campaignId, candidates } = await openVote(db, 91, start);
@@ -180,6 +181,24 @@ async function stuffingSimulation(db: DB) {
       choice: candidates[0],
     });
   }
+  // A careful stuffer: 1,000 SIM cards of scattered numbers, each voting once; a fresh mobile address
+  // for every ballot (a new /64 on IPv6, another carrier NAT on IPv4); twenty real handsets; a
+  // human pace — one ballot every 5 to 25 minutes, only between 08:00 and 23:00.
+  let careful = start.getTime() + 8 * 3_600_000;
+  for (let i = 0; i < 1000; i++) {
+    careful += (5 + Math.random() * 20) * 60_000;
+    const hour = new Date(careful + 8 * 3_600_000).getUTCHours();
+    if (hour >= 23 || hour < 8) careful += 9 * 3_600_000;
+    rows.push({
+      phone: phoneOf(500_000 + Math.floor(Math.random() * 4_000_000)),
+      address:
+        i % 2 ? `2409:8a${String(10 + (i % 80)).padStart(2, "0")}:${(i * 7919) % 65536}:${i}::1` : `223.${104 + (i % 40)}.${(i * 31) % 250}.${(i * 17) % 250}`,
+      device: `careful-handset-${i % 20}`,
+      at: new Date(Math.min(careful, start.getTime() + week - 60_000)),
+      stuffed: true,
+      choice: candidates[1],
+    });
+  }
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
     const inserted = await db
@@ -190,8 +209,9 @@ async function stuffingSimulation(db: DB) {
           phone_hash: voterHash(campaignId, r.phone),
           phone_masked: `${r.phone.slice(0, 3)}****${r.phone.slice(7)}`,
           block_hash: voterHash(campaignId, `block:${r.phone.slice(0, 10)}`),
-          address: r.address,
-          subnet: subnetOf(r.address),
+          // As the server keeps it: IPv6 by its /64.
+          address: addressKey(r.address),
+          subnet: subnetOf(addressKey(r.address)),
           device: voterHash(campaignId, `device:${r.device}`).slice(0, 24),
           receipt: crypto.randomBytes(5).toString("hex").toUpperCase(),
           cast_at: r.at,
@@ -240,9 +260,19 @@ async function stuffingSimulation(db: DB) {
     }
   }
   const ids = all.map((b) => b.id);
-  const stuffedFlagged = rows.filter((r, i) => r.stuffed && flagged.has(ids[i])).length;
+  const stuffedFlagged = rows.filter((r, i) => r.stuffed && r.choice === candidates[0] && flagged.has(ids[i])).length;
+  const carefulFlagged = rows.filter((r, i) => r.stuffed && r.choice === candidates[1] && flagged.has(ids[i])).length;
   const ordinaryFlagged = rows.filter((r, i) => !r.stuffed && flagged.has(ids[i])).length;
-  return { stuffed: 5000, ordinary: 2000, stuffedFlagged, ordinaryFlagged, clusters: monitor.clusters.length, monitorMs: Math.round(monitorMs) };
+  return {
+    stuffed: 5000,
+    careful: 1000,
+    ordinary: 2000,
+    stuffedFlagged,
+    carefulFlagged,
+    ordinaryFlagged,
+    clusters: monitor.clusters.length,
+    monitorMs: Math.round(monitorMs),
+  };
 }
 
 let server: ChildProcess | undefined;
@@ -250,7 +280,7 @@ try {
   await adminQuery(`create database ${benchDb}`);
   run("tsx", ["seeds/run.ts", "--scale", "1"]);
   run("remix", ["build"]);
-  server = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), ["build/index.js"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  server = spawn(process.execPath, ["--import", "tsx", "app/cli/serve.ts", "build/index.js"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
   await waitForHealth(baseUrl, server);
   const db = createDb({ databaseUrl });
   try {
@@ -264,7 +294,8 @@ try {
     if (load.refusals.length) console.log(`Refusals: ${load.refusals.join(" | ")}`);
     const stuffing = await stuffingSimulation(db);
     console.log(
-      `Stuffing: ${stuffing.stuffedFlagged} of ${stuffing.stuffed} stuffed ballots flagged, ${stuffing.ordinaryFlagged} of ${stuffing.ordinary} ordinary ones wrongly flagged ` +
+      `Stuffing: ${stuffing.stuffedFlagged} of ${stuffing.stuffed} stuffed ballots flagged, ${stuffing.carefulFlagged} of ${stuffing.careful} careful ones, ` +
+        `${stuffing.ordinaryFlagged} of ${stuffing.ordinary} ordinary ones wrongly flagged ` +
         `(${stuffing.clusters} clusters, monitor in ${stuffing.monitorMs} ms)`,
     );
     const out = path.resolve("data/bench-vote-results.json");

@@ -1,3 +1,4 @@
+import type { SmsGateway, SmsRequest } from "../app/lib/sms.server";
 import type { DB } from "../db";
 import { luciaFor } from "../app/auth/lucia.server";
 import type { SessionUser } from "../app/auth/roles";
@@ -290,8 +291,8 @@ export async function makeVoteRules(db: DB, campaignId: number, setBy: string, o
 }
 
 /** What ALTCHA's widget posts: a fresh challenge of ours, solved as a phone would. */
-export async function solvedChallenge(challenge?: Challenge): Promise<string> {
-  const asked = challenge ?? (await newChallenge());
+export async function solvedChallenge(campaignOrChallenge: number | Challenge): Promise<string> {
+  const asked = typeof campaignOrChallenge === "number" ? await newChallenge(campaignOrChallenge) : campaignOrChallenge;
   return Buffer.from(JSON.stringify({ challenge: asked, solution: await solveChallenge({ challenge: asked, deriveKey }) })).toString("base64");
 }
 
@@ -328,4 +329,21 @@ export async function makeStudio(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * The phone's side of the SMS: a gateway that delivers into a list, as the real one would to the
+ * handset. The outbox (短信记录) keeps one-time codes masked, so tests read codes here.
+ */
+export function phoneInbox(): SmsGateway & { sent: SmsRequest[]; codeFor: (phone: string) => string } {
+  const sent: SmsRequest[] = [];
+  return {
+    driver: "outbox",
+    sent,
+    async send(request) {
+      sent.push(request);
+      return { ok: true, providerId: null };
+    },
+    codeFor: (phone) => [...sent].reverse().find((r) => r.phone === phone)!.params.code,
+  };
 }

@@ -118,3 +118,89 @@ export function gbk(text: string): Uint8Array<ArrayBuffer> {
   }
   return new Uint8Array(out);
 }
+export const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+const segment = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
+
+/** An EXIF block as phones write it: orientation 6 (rotated), a GPS pointer and a camera make. */
+function phoneExif(): number[] {
+  // Little-endian TIFF, IFD0 with three entries: Make (ASCII, in place), Orientation = 6, GPS IFD pointer.
+  const tiff = [
+    ...ascii("II"),
+    0x2a,
+    0,
+    8,
+    0,
+    0,
+    0,
+    3,
+    0,
+    0x0f,
+    0x01,
+    2,
+    0,
+    4,
+    0,
+    0,
+    0,
+    ...ascii("HUA"),
+    0,
+    0x12,
+    0x01,
+    3,
+    0,
+    1,
+    0,
+    0,
+    0,
+    6,
+    0,
+    0,
+    0,
+    0x25,
+    0x88,
+    4,
+    0,
+    1,
+    0,
+    0,
+    0,
+    50,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    // the "GPS" data a real file would point at: 台州 28.65N 121.42E, as text for the test to look for
+    ...ascii("GPS:28.6558N,121.4208E"),
+  ];
+  return segment(0xe1, [...ascii("Exif"), 0, 0, ...tiff]);
+}
+
+/** A phone's JPEG: JFIF, EXIF with orientation 6, a camera make and GPS text, IPTC, a comment, and the picture. */
+export const phoneJpeg = () =>
+  Uint8Array.from([
+    0xff,
+    0xd8,
+    ...segment(0xe0, [...ascii("JFIF"), 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]),
+    ...phoneExif(),
+    ...segment(0xed, [...ascii("Photoshop 3.0"), 0, ...ascii("IPTC:王建国 台州市椒江区")]),
+    ...segment(0xfe, ascii("shot at 28.6558,121.4208")),
+    ...segment(0xdb, Array(65).fill(1)),
+    0xff,
+    0xda,
+    0,
+    8,
+    1,
+    1,
+    0,
+    0,
+    0x3f,
+    0,
+    0x12,
+    0x34,
+    0x56,
+    0xff,
+    0xd9,
+  ]);

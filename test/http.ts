@@ -20,6 +20,8 @@ export interface CallOptions {
   /** The POST's Origin: ours by default; another site's; or none, as a cross-site fetch would send. */
   origin?: string | null;
   headers?: Record<string, string>;
+  /** The socket's address, as our server hands it to the app in the load context. */
+  peer?: string;
 }
 
 /** Runs a loader or action the way Remix does and hands back its Response, thrown or returned. */
@@ -44,7 +46,7 @@ export async function call(fn: RouteFn, options: CallOptions): Promise<Response>
   }
   const request = new Request(ORIGIN + options.path, { method: options.form ? "POST" : "GET", headers, body });
   try {
-    const result = await fn({ request, params: options.params ?? {}, context: {} });
+    const result = await fn({ request, params: options.params ?? {}, context: options.peer ? { peerAddress: options.peer } : {} });
     if (result instanceof Response) return result;
     return new Response(JSON.stringify(result ?? null), { status: 200, headers: { "content-type": "application/json" } });
   } catch (thrown) {

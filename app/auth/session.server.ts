@@ -1,10 +1,11 @@
+import crypto from "node:crypto";
 import { assertCleanForm } from "~/lib/form-guard.server";
 import { cookieValue } from "~/lib/http.server";
-import { json, redirect } from "@remix-run/node";
+import { json, redirect, type AppLoadContext } from "@remix-run/node";
 import { generateIdFromEntropySize } from "lucia";
 import type { DB } from "~db";
 import { getDb } from "~/db.server";
-import { luciaFor, SESSION_COOKIE, verifyRequestOrigin } from "~/auth/lucia.server";
+import { cookieIsSecure, luciaFor, SESSION_COOKIE, verifyRequestOrigin } from "~/auth/lucia.server";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "~/auth/password.server";
 import { can, type Permission, type SessionUser } from "~/auth/roles";
 import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, checkThrottle, clearThrottle, clientAddress, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
@@ -25,6 +26,16 @@ export function assertSameOrigin(request: Request): void {
   if (fetchSite === "cross-site" || (origin && !verifyRequestOrigin(origin, [host]))) {
     throw json({ error: "请求来源不符，已拒绝（跨站请求）" }, { status: 403 });
   }
+}
+
+/**
+ * What every action checks before reading its body, signed in or not (the public vote and notice
+ * included): the post comes from our own pages, and is a form of a size its path takes, readable,
+ * without control characters.
+ */
+export async function assertSafePost(request: Request): Promise<void> {
+  assertSameOrigin(request);
+  await assertCleanForm(request);
 }
 
 /**
@@ -138,12 +149,55 @@ export async function requirePermission(request: Request, permission: Permission
   return user;
 }
 
-export type SignInResult = { ok: true; user: SessionUser; cookie: string } | { ok: false; status: 401 | 429; message: string };
+export type SignInResult = { ok: true; user: SessionUser; cookie: string; deviceCookie: string | null } | { ok: false; status: 401 | 429; message: string };
 
-export async function signIn(db: DB, request: Request, credentials: { username: string; password: string }, now = new Date()): Promise<SignInResult> {
+/**
+ * A browser its owner has signed in with: a random token in a year-long cookie, kept as a hash.
+ * Anyone can type a username and slow its account down; the owner's own browser is not slowed by
+ * that (it is throttled on its own instead, and locked after five failures like a guessing address).
+ */
+const DEVICE_COOKIE = "jx_device";
+const DEVICE_MAX_AGE = 365 * 24 * 3600;
+const tokenHash = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
+
+async function rememberedDevice(db: DB, request: Request, username: string): Promise<string | null> {
+  const token = cookieValue(request, DEVICE_COOKIE);
+  if (!token || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) return null;
+  const row = await db
+    .selectFrom("sign_in_device")
+    .innerJoin("app_user", "app_user.id", "sign_in_device.user_id")
+    .select("sign_in_device.token_hash")
+    .where("sign_in_device.token_hash", "=", tokenHash(token))
+    .where("app_user.username", "=", username.trim().toLowerCase())
+    .executeTakeFirst();
+  return row?.token_hash ?? null;
+}
+
+/** Remembers this browser for the user (or refreshes it): the Set-Cookie header, when a new token is issued. */
+async function rememberDevice(db: DB, userId: string, known: string | null, now: Date): Promise<string | null> {
+  if (known) {
+    await db.updateTable("sign_in_device").set({ last_used_at: now }).where("token_hash", "=", known).execute();
+    return null;
+  }
+  const token = crypto.randomBytes(32).toString("base64url");
+  await db
+    .insertInto("sign_in_device")
+    .values({ token_hash: tokenHash(token), user_id: userId, created_at: now, last_used_at: now })
+    .execute();
+  return `${DEVICE_COOKIE}=${token}; Path=/; Max-Age=${DEVICE_MAX_AGE}; HttpOnly; SameSite=Lax${cookieIsSecure() ? "; Secure" : ""}`;
+}
+
+export async function signIn(
+  db: DB,
+  request: Request,
+  credentials: { username: string; password: string },
+  now = new Date(),
+  context: AppLoadContext = {},
+): Promise<SignInResult> {
   const account = accountKey(credentials.username);
-  const keys = [{ key: account, rule: ACCOUNT_RULE }];
-  const address = clientAddress(request);
+  const device = await rememberedDevice(db, request, credentials.username);
+  const keys = [device ? { key: `device:${device}`, rule: PAIR_RULE } : { key: account, rule: ACCOUNT_RULE }];
+  const address = clientAddress(request, context);
   if (address) keys.push({ key: `address:${address}`, rule: ADDRESS_RULE }, { key: `${account}@${address}`, rule: PAIR_RULE });
 
   const verdict = await checkThrottle(db, keys, now);
@@ -175,6 +229,7 @@ export async function signIn(db: DB, request: Request, credentials: { username: 
   const previous = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
   if (previous) await lucia.invalidateSession(previous);
   const session = await lucia.createSession(row.id, {});
+  const deviceCookie = await rememberDevice(db, row.id, device, now);
   await db.transaction().execute((tx) =>
     recordAudit(tx, SESSION_AUDIT, {
       actor: { id: row.id, displayName: row.display_name },
@@ -195,6 +250,7 @@ export async function signIn(db: DB, request: Request, credentials: { username: 
       personId: row.person_id,
     },
     cookie: lucia.createSessionCookie(session.id).serialize(),
+    deviceCookie,
   };
 }
 

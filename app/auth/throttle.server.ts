@@ -1,3 +1,5 @@
+import net from "node:net";
+import type { AppLoadContext } from "@remix-run/node";
 import { sql } from "kysely";
 import type { DB } from "~db";
 import { env } from "~db/env";
@@ -123,13 +125,32 @@ export function accountKey(username: string): string {
 }
 
 /**
- * remix-serve does not hand the socket address to the app, so the client address is the one a
- * reverse proxy put into X-Forwarded-For (its last entry, the one the proxy itself appended) —
- * and only when TRUST_PROXY says there is such a proxy: otherwise the header is whatever the
- * client wrote, and only the per-account slowing applies.
+ * Where a request comes from. Behind a reverse proxy (TRUST_PROXY=1), the address it appended to
+ * X-Forwarded-For (the last entry); otherwise the socket's own address, which our server
+ * (app/cli/serve.ts) hands every request in its load context — a header the client wrote is never
+ * believed. Null only when neither is there (a route called directly, as in unit tests).
  */
-export function clientAddress(request: Request): string | null {
-  if (!env().trustProxy) return null;
-  const last = request.headers.get("x-forwarded-for")?.split(",").pop()?.trim();
-  return last && last.length <= 64 ? last : null;
+export function clientAddress(request: Request, context?: AppLoadContext): string | null {
+  const raw = env().trustProxy ? request.headers.get("x-forwarded-for")?.split(",").pop() : (context?.peerAddress as string | undefined);
+  return raw ? addressKey(raw) : null;
+}
+
+/**
+ * An address as limits and the monitor count it: IPv4 as it is (and as it arrives mapped into
+ * IPv6), IPv6 by its /64 — one household or phone is handed a whole /64 and can use a fresh
+ * address from it for every request. Anything that is not an address is no address.
+ */
+export function addressKey(raw: string): string | null {
+  let address = raw.trim().toLowerCase();
+  if (address.startsWith("::ffff:") && net.isIPv4(address.slice(7))) address = address.slice(7);
+  if (net.isIPv4(address)) return address;
+  if (!net.isIPv6(address)) return null;
+  const [head, tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }

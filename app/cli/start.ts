@@ -10,7 +10,7 @@ import { env } from "~db/env";
 /**
  * `npm start`: build when the sources are newer than the build, migrate, fill an empty
  * database with demo data (on the embedded engine, or when SEED_DEMO=1), then hand over to
- * remix-serve.
+ * our server (app/cli/serve.ts).
  */
 
 // npm start is the production path: the same rules as the server it starts (e.g. no generated
@@ -68,10 +68,13 @@ try {
   await db.destroy();
 }
 
+// The server is TypeScript, run through tsx's loader in each process.
+const serverScript = path.join(root, "app", "cli", "serve.ts");
+
 serveInProcesses(env().webConcurrency);
 
 /**
- * This process stays the primary and forks the remix-serve processes (WEB_CONCURRENCY, one by
+ * This process stays the primary and forks the server processes (app/cli/serve.ts) (WEB_CONCURRENCY, one by
  * default) with node:cluster, which share the one port (the primary accepts and hands connections
  * round). One process is supervised like several: if it dies (a bug, memory), another is started,
  * so the site never stays down; a process that dies within seconds of starting again and again is
@@ -82,7 +85,7 @@ serveInProcesses(env().webConcurrency);
  * primary exits when the last has gone.
  */
 function serveInProcesses(count: number) {
-  cluster.setupPrimary({ exec: path.join(root, "node_modules", "@remix-run", "serve", "dist", "cli.js"), args: [serverBuild] });
+  cluster.setupPrimary({ exec: serverScript, execArgv: ["--import", "tsx"], args: [serverBuild] });
   let stopping = false;
   const started = new Map<number, number>();
   let quickDeaths = 0;

@@ -38,8 +38,11 @@ describe("the form guard", () => {
     expect((await request.formData()).get("deeds")).toBe("第一行\r\n第二行\t完");
   });
 
-  it("does not read a body announced as larger than any form, nor a GET", async () => {
-    await expect(assertCleanForm(post(new URLSearchParams({ name: "\u0000" }), { "content-length": String(50 * 1024 * 1024) }))).resolves.toBeUndefined();
+  it("refuses a body announced as larger than its path takes with a 413, unread, and does not read a GET", async () => {
+    const large = post(new URLSearchParams({ name: "\u0000" }), { "content-length": String(50 * 1024 * 1024) });
+    const thrown = (await assertCleanForm(large).catch((e: unknown) => e)) as Response;
+    expect(thrown.status).toBe(413);
+    expect(large.bodyUsed).toBe(false);
     await expect(assertCleanForm(new Request("http://jiangxin.test/x?name=%00"))).resolves.toBeUndefined();
   });
 });

@@ -14,12 +14,52 @@ const MAX_FIELDS = 1000;
 // Bodies above this are read only by the route, which applies its own upload limits; the check
 // must not be the thing that buffers an oversized upload.
 const MAX_CHECKED_BYTES = 8 * 1024 * 1024;
+// No text field of ours takes more than a few thousand characters (the 事迹材料: 3,000).
+const MAX_FIELD_CHARS = 10_000;
 
-/** Refuses a posted form holding control characters, in a field or a file name. */
-export async function assertCleanForm(request: Request): Promise<void> {
+const MB = 1024 * 1024;
+/**
+ * The largest body each path takes, as the pages send it: the uploads theirs (files at their
+ * limits plus the form around them), every other form 256 kB — far more than any of ours holds.
+ * The server (app/cli/serve.ts) refuses a larger body before reading it; the action checks again.
+ */
+const BODY_LIMITS: Array<[RegExp, number]> = [
+  [/^\/campaigns\/[^/]+\/import\/upload$/, 21 * MB],
+  [/^\/(mentorships|subsidies)\/[^/]+$|^\/notice\/[^/]+$/, 16 * MB],
+  [/^\/campaigns\/[^/]+\/votes$|^\/nominations\/[^/]+\/story$|^\/people\/[^/]+$|^\/publicity$/, 6 * MB],
+];
+export const FORM_BODY_LIMIT = 256 * 1024;
+
+export function bodyLimitFor(pathname: string): number {
+  return BODY_LIMITS.find(([path]) => path.test(pathname))?.[1] ?? FORM_BODY_LIMIT;
+}
+
+const refuse = (status: number, error: string) => json({ error }, { status });
+
+/**
+ * What every action takes: a POST of a form (urlencoded, or multipart with its boundary) within
+ * its path's size. Anything else — JSON, PUT/PATCH/DELETE, a body larger than the path takes — is
+ * a 4xx before the route reads a byte of it.
+ */
+export function assertFormRequest(request: Request): void {
   if (request.method === "GET" || request.method === "HEAD") return;
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) return;
+  if (request.method !== "POST") throw refuse(405, "不支持该请求方法");
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  const form = type.startsWith("application/x-www-form-urlencoded") || (type.startsWith("multipart/form-data") && /;\s*boundary=/.test(type));
+  if (!form) throw refuse(415, "提交的内容格式无法识别，请通过页面上的表单提交");
+  const length = Number(request.headers.get("content-length") ?? 0);
+  const limit = bodyLimitFor(new URL(request.url).pathname);
+  if (!(length <= limit)) throw refuse(413, `提交的内容过大（此处最多 ${limit >= MB ? `${limit / MB} MB` : `${limit / 1024} kB`}）`);
+}
+
+// A route may check permissions twice (a second one for one intent): the form is checked once.
+const checked = new WeakSet<Request>();
+
+/** Refuses a posted form that is no form, too large, unreadable, or holding control characters or overlong fields. */
+export async function assertCleanForm(request: Request): Promise<void> {
+  if (request.method === "GET" || request.method === "HEAD" || checked.has(request)) return;
+  assertFormRequest(request);
+  checked.add(request);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_CHECKED_BYTES) return;
   // A large upload is read once, by the route, in its turn (lib/body-gate.server), which checks it
   // then (checkFields): reading a copy here would buffer it outside that bound.
@@ -28,8 +68,7 @@ export async function assertCleanForm(request: Request): Promise<void> {
   try {
     form = await request.clone().formData();
   } catch {
-    // Unreadable bodies are the route's to answer (it knows its limits and messages).
-    return;
+    throw refuse(400, "提交的内容无法读取，请刷新页面后重试");
   }
   checkFields(form);
 }
@@ -44,5 +83,6 @@ export function checkFields(form: FormData): void {
       throw json({ error: "提交的内容含有无法识别的控制字符，请删除后重试" }, { status: 400 });
     }
     if (!FIELD_NAME.test(name)) throw json({ error: "提交的字段名无法识别" }, { status: 400 });
+    if (typeof value === "string" && value.length > MAX_FIELD_CHARS) throw json({ error: "提交的内容过长，请删减后重试" }, { status: 400 });
   }
 }

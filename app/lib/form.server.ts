@@ -10,6 +10,30 @@ import type { Refusal, SaveResult } from "~/lib/result";
  */
 export { parseWithZod };
 
+// No field of ours takes more (the longest, the 事迹材料, is 3,000 characters): what is echoed
+// back for the form to show again is cut there, so a refusal is never the size of what was sent.
+const ECHOED_CHARS = 3_000;
+const ECHOED_ITEMS = 100;
+
+function bounded(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.slice(0, ECHOED_CHARS);
+  if (Array.isArray(value)) return value.slice(0, ECHOED_ITEMS).map((v) => bounded(v, depth + 1));
+  if (value && typeof value === "object" && depth < 3) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .slice(0, ECHOED_ITEMS)
+        .map(([k, v]) => [k, bounded(v, depth + 1)]),
+    );
+  }
+  return depth < 3 ? value : undefined;
+}
+
+/** Conform's reply, with the values it echoes back bounded. Every form's reply goes through here. */
+export function boundedReply<O, R extends SubmissionResult<string[]>>(submission: { reply: (options?: O) => R }, options?: O): R {
+  const reply = submission.reply(options);
+  return reply.initialValue ? { ...reply, initialValue: bounded(reply.initialValue) as typeof reply.initialValue } : reply;
+}
+
 /**
  * The one action of a create or edit form: parse with the form's schema, save, then go to the
  * saved record. Whatever stops it comes back as Conform's reply, so the message stands next to
@@ -23,11 +47,11 @@ export async function submitForm<S extends z.ZodType, T extends object>(
   options: { hideFields?: string[] } = {},
 ): Promise<TypedResponse<SubmissionResult<string[]>>> {
   const submission = parseWithZod(formData, { schema });
-  if (submission.status !== "success") return json(submission.reply(options), { status: 400 });
+  if (submission.status !== "success") return json(boundedReply(submission, options), { status: 400 });
   const result = await save(submission.value);
   if (result.ok) throw redirect(next(result));
-  if ("fieldErrors" in result) return json(submission.reply({ ...options, fieldErrors: result.fieldErrors }), { status: 400 });
-  return json(submission.reply({ ...options, formErrors: [result.message] }), { status: result.status });
+  if ("fieldErrors" in result) return json(boundedReply(submission, { ...options, fieldErrors: result.fieldErrors }), { status: 400 });
+  return json(boundedReply(submission, { ...options, formErrors: [result.message] }), { status: result.status });
 }
 
 /**

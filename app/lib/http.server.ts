@@ -1,6 +1,7 @@
 import { json, type HeadersFunction } from "@remix-run/node";
 import type { Access } from "~/lib/access";
 import { idOrNull } from "~/lib/ids";
+import { env } from "~db/env";
 
 export function notFound(message = "记录不存在"): Response {
   return json({ error: message }, { status: 404 });
@@ -75,3 +76,14 @@ export function cookieValue(request: Request, name: string): string | null {
   }
   return null;
 }
+
+/**
+ * An absolute link to one of our pages, on the configured public address (PUBLIC_URL). Never built
+ * from the request: its Host header is the client's to write, and a publicly cached page or QR
+ * code made from a forged one would send everyone else to the forger's site.
+ */
+export function absoluteUrl(path: string): string {
+  return publicAddress() + path;
+}
+
+export const publicAddress = (): string => env().publicUrl;

@@ -67,6 +67,29 @@ export function aliyunSignature(method: "POST" | "GET", params: Record<string, s
   return crypto.createHmac("sha1", `${secret}&`).update(toSign).digest("base64");
 }
 
+/**
+ * A provider's error as it may be stored and shown in 短信记录: the provider echoes what it was
+ * sent (the number, the template's parameters — a one-time code among them), its error pages carry
+ * markup, and a network error names addresses. Digit runs are masked, keys and signatures cut,
+ * markup, addresses and control characters dropped, the length bounded.
+ */
+export function sanitizedError(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- the control characters are what is removed
+      .replace(/[\u0000-\u001f\u007f]+/g, " ")
+      .replace(/<[^>]*>?/g, "")
+      .replace(/\b(access\s*key(\s*(id|secret))?|signature|secret|token|password)\b["'\s:=]*[^\s,;"'&]+/gi, "$1=***")
+      .replace(/https?:\/\/[^\s,;"']+/gi, "[地址]")
+      .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, "[地址]")
+      .replace(/\bLTAI\w+/g, "***")
+      .replace(/[0-9０-９]{4,}/g, (digits) => "*".repeat(digits.length))
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, 200)
+  );
+}
+
 class AliyunGateway implements SmsGateway {
   readonly driver = "aliyun";
   constructor(private readonly settings: Extract<Env["sms"], { driver: "aliyun" }>) {}
@@ -107,13 +130,13 @@ class AliyunGateway implements SmsGateway {
         ...(request.outId ? { OutId: request.outId } : {}),
       });
     } catch (error) {
-      return { ok: false, error: `短信平台无法连接：${(error as Error).message}`, retry: true };
+      return { ok: false, error: sanitizedError(`短信平台无法连接：${(error as Error).message}`), retry: true };
     }
     const body = (await response.json().catch(() => ({}))) as { Code?: string; Message?: string; BizId?: string };
     if (response.ok && body.Code === "OK") return { ok: true, providerId: body.BizId ?? null };
     // Throttled or a server error: worth trying again; a refused template or number is not.
     const retry = response.status >= 500 || body.Code === "Throttling" || body.Code === "isv.BUSINESS_LIMIT_CONTROL";
-    return { ok: false, error: `${body.Code ?? response.status}：${body.Message ?? "短信平台拒绝发送"}`, retry };
+    return { ok: false, error: sanitizedError(`${body.Code ?? response.status}：${body.Message ?? "短信平台拒绝发送"}`), retry };
   }
 
   /** QuerySendDetails for the number and day, and the message among them that carries our OutId. */

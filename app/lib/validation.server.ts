@@ -86,6 +86,13 @@ export const queryParam = {
       .optional()
       .catch(undefined),
   choice: <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().catch(undefined),
+  /** A day that exists, within the years the platform's records can have (9999-99-99 is no day to filter by). */
+  day: () =>
+    z
+      .string()
+      .refine((v) => isRealDate(v) && v >= "1900-01-01" && v <= `${LAST_YEAR}-12-31`)
+      .optional()
+      .catch(undefined),
 };
 
 /** An optional text field: trimmed, at most `max` characters, and null when left empty. */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "~/lib/form.server";
+import { boundedReply, parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -22,12 +22,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const submission = parseWithZod(await request.formData(), { schema: changePasswordSchema });
   const hideFields = ["currentPassword", "newPassword", "confirmPassword"];
-  if (submission.status !== "success") return json({ result: submission.reply({ hideFields }), done: false }, { status: 400 });
+  if (submission.status !== "success") return json({ result: boundedReply(submission, { hideFields }), done: false }, { status: 400 });
   const result = await changePassword(getDb(), user, submission.value);
   if (!result.ok) {
-    return json({ result: submission.reply({ fieldErrors: { [result.field]: [result.message] }, hideFields }), done: false }, { status: 400 });
+    return json({ result: boundedReply(submission, { fieldErrors: { [result.field]: [result.message] }, hideFields }), done: false }, { status: 400 });
   }
-  return json({ result: submission.reply({ resetForm: true }), done: true }, { headers: { "Set-Cookie": result.cookie } });
+  return json({ result: boundedReply(submission, { resetForm: true }), done: true }, { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function Account() {

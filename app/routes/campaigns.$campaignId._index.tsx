@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "~/lib/form.server";
+import { boundedReply, parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -84,11 +84,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (intent) {
     case "advance": {
       const submission = parseWithZod(formData, { schema: advanceSchema });
-      if (submission.status !== "success") return json({ intent, result: submission.reply(), reasons: [] }, { status: 400 });
+      if (submission.status !== "success") return json({ intent, result: boundedReply(submission), reasons: [] }, { status: 400 });
       const expected = String(formData.get("expected") ?? "") as CampaignStatus;
       const result = await advanceCampaign(db, user, campaign.id, expected, submission.value);
-      if (!result.ok) return json({ intent, result: submission.reply(), reasons: result.reasons }, { status: 409 });
-      return json({ intent, result: submission.reply({ resetForm: true }), reasons: [] });
+      if (!result.ok) return json({ intent, result: boundedReply(submission), reasons: result.reasons }, { status: 409 });
+      return json({ intent, result: boundedReply(submission, { resetForm: true }), reasons: [] });
     }
     case "revert": {
       const expected = String(formData.get("expected") ?? "") as CampaignStatus;
@@ -97,17 +97,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     case "update": {
       const submission = parseWithZod(formData, { schema: campaignSchema });
-      if (submission.status !== "success") return json({ intent, result: submission.reply(), reasons: [] }, { status: 400 });
+      if (submission.status !== "success") return json({ intent, result: boundedReply(submission), reasons: [] }, { status: 400 });
       const result = await updateCampaign(db, user, campaign.id, submission.value);
-      if (!result.ok) return json({ intent, result: submission.reply({ fieldErrors: result.fieldErrors }), reasons: [] }, { status: 400 });
-      return json({ intent, result: submission.reply(), reasons: [] });
+      if (!result.ok) return json({ intent, result: boundedReply(submission, { fieldErrors: result.fieldErrors }), reasons: [] }, { status: 400 });
+      return json({ intent, result: boundedReply(submission), reasons: [] });
     }
     case "notice-period": {
       const submission = parseWithZod(formData, { schema: noticePeriodSchema });
-      if (submission.status !== "success") return json({ intent, result: submission.reply(), reasons: [] }, { status: 400 });
+      if (submission.status !== "success") return json({ intent, result: boundedReply(submission), reasons: [] }, { status: 400 });
       const saved = await setNoticePeriod(db, user, campaign.id, submission.value);
-      if (!saved.ok) return json({ intent, result: submission.reply({ fieldErrors: saved.fieldErrors }), reasons: [] }, { status: 400 });
-      return json({ intent, result: submission.reply(), reasons: [] });
+      if (!saved.ok) return json({ intent, result: boundedReply(submission, { fieldErrors: saved.fieldErrors }), reasons: [] }, { status: 400 });
+      return json({ intent, result: boundedReply(submission), reasons: [] });
     }
     default:
       return unknownIntent();

@@ -87,5 +87,5 @@ function boundedUploads(): UploadHandler {
 }
 
 export function loader({ params }: ActionFunctionArgs) {
-  return redirect(`/campaigns/${params.campaignId}/import`);
+  return redirect(`/campaigns/${idParam(params.campaignId)}/import`);
 }

@@ -5,7 +5,7 @@ import { getDb } from "~/db.server";
 import { QrCode } from "~/components/QrCode";
 import { qrSvg } from "~/lib/qr.server";
 import { formatDate } from "~/lib/format";
-import { notFound } from "~/lib/http.server";
+import { absoluteUrl, notFound } from "~/lib/http.server";
 import { verifyCertificate } from "~/modules/events/events.server";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { PrintButton } from "~/components/PrintButton";
@@ -13,11 +13,11 @@ import { PrintButton } from "~/components/PrintButton";
 export const meta: MetaFunction = () => [{ title: "交流培训结业证书 · 匠心" }];
 
 /** The printable certificate; its code is its key, so it opens without signing in, like the check page. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ params }: LoaderFunctionArgs) {
   const certificate = await verifyCertificate(getDb(), String(params.code ?? ""));
   if (!certificate) throw notFound("证书不存在");
   // Printed on the certificate: the public check page for this code, as a QR and written out.
-  const checkAt = new URL(`/verify?code=${certificate.certificate_code}`, request.url).toString();
+  const checkAt = absoluteUrl(`/verify?code=${encodeURIComponent(certificate.certificate_code!)}`);
   return json({ certificate, checkAt, qr: await qrSvg(checkAt) }, { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } });
 }
 

@@ -5,7 +5,7 @@ import { useEffect } from "react";
 import { requirePermission } from "~/auth/session.server";
 import { QrCode } from "~/components/QrCode";
 import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
+import { absoluteUrl, granted, idParam } from "~/lib/http.server";
 import { qrSvg } from "~/lib/qr.server";
 import { checkinToken, eventForViewer } from "~/modules/events/events.server";
 import { canManageEvent } from "~/modules/events/policy";
@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const event = granted(await eventForViewer(getDb(), user, idParam(params.eventId)));
   if (!canManageEvent(user, event)) throw json({ error: "只有主办方可以显示签到二维码" }, { status: 403 });
   const { token, changesAt } = checkinToken(event.id);
-  const scanTo = new URL(`/checkin?e=${event.id}&t=${token}`, request.url).toString();
+  const scanTo = absoluteUrl(`/checkin?e=${event.id}&t=${token}`);
   return json(
     { id: event.id, title: event.title, code: event.checkin_code, qr: await qrSvg(scanTo), changesAt: changesAt.getTime() },
     { headers: { "Cache-Control": "no-store" } },

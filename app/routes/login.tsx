@@ -1,11 +1,10 @@
 import type { z } from "zod";
-import { assertCleanForm } from "~/lib/form-guard.server";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "~/lib/form.server";
+import { boundedReply, parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { assertSameOrigin, getUser, signIn } from "~/auth/session.server";
+import { assertSafePost, getUser, signIn } from "~/auth/session.server";
 import { FormErrors } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { getDb } from "~/db.server";
@@ -19,21 +18,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  assertSameOrigin(request);
-  await assertCleanForm(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  await assertSafePost(request);
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: signInSchema });
   if (submission.status !== "success") {
-    return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+    return json(boundedReply(submission, { hideFields: ["password"] }), { status: 400 });
   }
-  const result = await signIn(getDb(), request, submission.value);
+  const result = await signIn(getDb(), request, submission.value, new Date(), context);
   if (!result.ok) {
-    return json(submission.reply({ formErrors: [result.message], hideFields: ["password"] }), {
+    return json(boundedReply(submission, { formErrors: [result.message], hideFields: ["password"] }), {
       status: result.status,
     });
   }
-  return redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": result.cookie } });
+  const headers = new Headers({ "Set-Cookie": result.cookie });
+  if (result.deviceCookie) headers.append("Set-Cookie", result.deviceCookie);
+  return redirect(safeRedirect(submission.value.redirectTo), { headers });
 }
 
 export default function Login() {

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { assertSameOrigin, signOut } from "~/auth/session.server";
+import { assertSafePost, signOut } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  assertSameOrigin(request);
+  await assertSafePost(request);
   const cookie = await signOut(getDb(), request);
   return redirect("/login", { headers: { "Set-Cookie": cookie } });
 }

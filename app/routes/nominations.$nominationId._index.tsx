@@ -43,8 +43,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [opinions, history, scores, objections, quotaWarning] = await Promise.all([
     opinionsOf(db, nomination.id),
     officer ? historyOf(db, "nomination", nomination.id) : Promise.resolve([]),
-    // Individual experts' scores are the panel's business, not the nominee's.
-    officer ? expertScoresOf(db, nomination.id) : Promise.resolve([]),
+    // Individual experts' scores are the panel's business and the city's: not the nominee's, and not
+    // the nominating county's (it would learn who sits on a panel, blind ones included, and their marks).
+    user.role === "city_admin" ? expertScoresOf(db, nomination.id) : Promise.resolve([]),
     officer ? objectionsOf(db, nomination.id) : Promise.resolve([]),
     quotaWarningFor(db, nomination),
   ]);

@@ -42,5 +42,5 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export function loader({ params }: ActionFunctionArgs) {
-  return redirect(`/nominations/${params.nominationId}`);
+  return redirect(`/nominations/${idParam(params.nominationId)}`);
 }

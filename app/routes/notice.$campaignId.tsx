@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { assertSafePost } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { AltchaWidget } from "~/components/AltchaWidget";
 import { FieldError, FormErrors, Options } from "~/components/forms";
@@ -17,8 +18,8 @@ import { fileObjection, noticeBoard, objectionOutcome } from "~/modules/voting/n
 import { codeRequestSchema, lookupSchema, objectionSchema } from "~/modules/voting/schema.server";
 import { requestCode } from "~/modules/voting/voting.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  shareMeta(data ? `${data.label}“台州工匠”拟命名人选公示` : "社会公示", "公示期内，对公示对象有异议的，可实名反映。");
+export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
+  shareMeta(data ? `${data.label}“台州工匠”拟命名人选公示` : "社会公示", "公示期内，对公示对象有异议的，可实名反映。", at);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
@@ -45,13 +46,14 @@ function refused(result: { status: number; message: string; field?: string }) {
   return json({ field: result.field ?? null, message: result.message, sent: null, lookup: null }, { status: result.status });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  await assertSafePost(request);
   const db = getDb();
   const campaignId = idParam(params.campaignId);
   const form = await readForm(request);
   if (!form.ok) return refused({ status: 400, message: form.message, field: "files" });
   const fields = form.formData;
-  const origin = { address: clientAddress(request) };
+  const origin = { address: clientAddress(request, context) };
   const text = (name: string) => {
     const value = fields.get(name);
     return typeof value === "string" ? value : undefined;

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "~/lib/form.server";
+import { boundedReply, parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -24,12 +24,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "org_unit.manage");
   const submission = parseWithZod(await request.formData(), { schema: socialGroupSchema });
-  if (submission.status !== "success") return json({ result: submission.reply(), created: false }, { status: 400 });
+  if (submission.status !== "success") return json({ result: boundedReply(submission), created: false }, { status: 400 });
   const result = await createSocialGroup(getDb(), user, submission.value);
   if (!result.ok) {
-    return json({ result: submission.reply({ fieldErrors: result.fieldErrors }), created: false }, { status: 400 });
+    return json({ result: boundedReply(submission, { fieldErrors: result.fieldErrors }), created: false }, { status: 400 });
   }
-  return json({ result: submission.reply({ resetForm: true }), created: true });
+  return json({ result: boundedReply(submission, { resetForm: true }), created: true });
 }
 
 export default function OrgUnits() {

@@ -1,4 +1,4 @@
-import { parseWithZod } from "~/lib/form.server";
+import { boundedReply, parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -72,11 +72,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   await requirePermission(request, "person.reveal");
   const submission = parseWithZod(formData, { schema: revealSchema });
-  if (submission.status !== "success") return json({ result: submission.reply(), revealed: null, consentMessage: null }, { status: 400 });
+  if (submission.status !== "success") return json({ result: boundedReply(submission), revealed: null, consentMessage: null }, { status: 400 });
   const revealed = await revealPersonalData(db, user, id, submission.value.reason);
   if (!revealed.ok) throw json({ error: revealed.status === 404 ? "记录不存在" : "无权查看" }, { status: revealed.status });
   return json(
-    { result: submission.reply(), revealed: { idNumber: revealed.idNumber, phone: revealed.phone }, consentMessage: null },
+    { result: boundedReply(submission), revealed: { idNumber: revealed.idNumber, phone: revealed.phone }, consentMessage: null },
     { headers: { "Cache-Control": "no-store" } },
   );
 }

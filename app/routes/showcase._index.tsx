@@ -12,7 +12,7 @@ import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
 import { publicCraftsmen } from "~/modules/showcase/showcase.server";
 import { SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
 
-export const meta: MetaFunction = () => shareMeta("工匠风采", "台州市总工会命名的历届“台州工匠”：一线职工也能成名成才。");
+export const meta: MetaFunction = (at) => shareMeta("工匠风采", "台州市总工会命名的历届“台州工匠”：一线职工也能成名成才。", at);
 
 export const headers = loaderHeaders;
 

@@ -11,8 +11,10 @@ import { shareMeta } from "~/lib/og";
 import { publicProfile } from "~/modules/showcase/showcase.server";
 import { PrintButton } from "~/components/PrintButton";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`) : [{ title: "台州工匠" }];
+export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
+  data
+    ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`, at)
+    : [{ title: "台州工匠" }];
 
 export const headers = loaderHeaders;
 

@@ -12,8 +12,8 @@ import { publicStudio } from "~/modules/showcase/showcase.server";
 import { BackLink } from "~/components/BackLink";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`) : [{ title: "工匠工作室" }];
+export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
+  data ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`, at) : [{ title: "工匠工作室" }];
 
 export const headers = loaderHeaders;
 

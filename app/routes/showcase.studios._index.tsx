@@ -13,7 +13,7 @@ import { publicStudios } from "~/modules/showcase/showcase.server";
 import { SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
-export const meta: MetaFunction = () => shareMeta("工匠工作室", "以台州工匠个人名字命名的工作室，发挥“1+N”育人效应。");
+export const meta: MetaFunction = (at) => shareMeta("工匠工作室", "以台州工匠个人名字命名的工作室，发挥“1+N”育人效应。", at);
 
 export const headers = loaderHeaders;
 

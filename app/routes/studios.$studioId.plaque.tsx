@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { QrCode } from "~/components/QrCode";
 import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
+import { absoluteUrl, granted, idParam } from "~/lib/http.server";
 import { qrSvg } from "~/lib/qr.server";
 import { studioForViewer } from "~/modules/studios/studios.server";
 import { PrintButton } from "~/components/PrintButton";
@@ -16,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   const studio = granted(await studioForViewer(getDb(), user, idParam(params.studioId)));
   if (!studio.plaque_number) throw json({ error: "工作室尚未授牌，没有牌匾" }, { status: 409 });
-  const address = new URL(`/showcase/studios/${studio.id}`, request.url).toString();
+  const address = absoluteUrl(`/showcase/studios/${studio.id}`);
   return json({ name: studio.name, plaque: studio.plaque_number, accreditedOn: studio.accredited_on, address, qr: await qrSvg(address) });
 }
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "~/lib/form.server";
+import { boundedReply, parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -19,7 +19,8 @@ import { HistoryCard } from "~/components/HistoryCard";
 export const meta: MetaFunction = () => [{ title: "用户 · 匠心" }];
 
 async function loadUser(id: string | undefined) {
-  const user = id && id.length <= 64 ? await findUser(getDb(), id) : undefined;
+  // Account ids are random letters and digits: anything else (a NUL, a full-width digit) is no account.
+  const user = id && /^[a-z0-9]{1,64}$/i.test(id) ? await findUser(getDb(), id) : undefined;
   if (!user) throw notFound("用户不存在");
   return user;
 }
@@ -40,21 +41,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   if (intent === "update") {
     const submission = parseWithZod(formData, { schema: updateUserSchema });
-    if (submission.status !== "success") return json({ intent, result: submission.reply(), done: false }, { status: 400 });
+    if (submission.status !== "success") return json({ intent, result: boundedReply(submission), done: false }, { status: 400 });
     const result = await updateUser(db, actor, target.id, submission.value);
     if (!result.ok) {
       if ("status" in result) throw notFound("用户不存在");
-      return json({ intent, result: submission.reply({ fieldErrors: result.fieldErrors }), done: false }, { status: 400 });
+      return json({ intent, result: boundedReply(submission, { fieldErrors: result.fieldErrors }), done: false }, { status: 400 });
     }
-    return json({ intent, result: submission.reply(), done: true });
+    return json({ intent, result: boundedReply(submission), done: true });
   }
   if (intent === "reset-password") {
     const submission = parseWithZod(formData, { schema: resetPasswordSchema });
     if (submission.status !== "success") {
-      return json({ intent, result: submission.reply({ hideFields: ["password"] }), done: false }, { status: 400 });
+      return json({ intent, result: boundedReply(submission, { hideFields: ["password"] }), done: false }, { status: 400 });
     }
     await resetPassword(db, actor, target.id, submission.value.password);
-    return json({ intent, result: submission.reply({ resetForm: true }), done: true });
+    return json({ intent, result: boundedReply(submission, { resetForm: true }), done: true });
   }
   return json({ error: "未知的操作" }, { status: 400 });
 }

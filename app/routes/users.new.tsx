@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "~/lib/form.server";
+import { boundedReply, parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -28,9 +28,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "user.manage");
   const submission = parseWithZod(await request.formData(), { schema: createUserSchema });
-  if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  if (submission.status !== "success") return json(boundedReply(submission, { hideFields: ["password"] }), { status: 400 });
   const result = await createUser(getDb(), user, submission.value);
-  if (!result.ok) return json(submission.reply({ fieldErrors: result.fieldErrors, hideFields: ["password"] }), { status: 400 });
+  if (!result.ok) return json(boundedReply(submission, { fieldErrors: result.fieldErrors, hideFields: ["password"] }), { status: 400 });
   return redirect(`/users/${result.id}?created=1`);
 }
 

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState, useSyncExternalStore } from "react";
+import { assertSafePost } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { FieldError, FormErrors } from "~/components/forms";
 import { AltchaWidget } from "~/components/AltchaWidget";
@@ -19,8 +20,8 @@ import { formulaText } from "~/modules/nominations/policy";
 import { ballotSchema, codeRequestSchema } from "~/modules/voting/schema.server";
 import { castBallot, publicCandidates, requestCode, voteRulesOf } from "~/modules/voting/voting.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  shareMeta(data ? `${data.campaign.title} · 网络投票` : "网络投票", "为您心中的“台州工匠”投上一票。");
+export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
+  shareMeta(data ? `${data.campaign.title} · 网络投票` : "网络投票", "为您心中的“台州工匠”投上一票。", at);
 
 async function load(params: LoaderFunctionArgs["params"]) {
   const db = getDb();
@@ -57,11 +58,12 @@ function refused(result: { status: number; message: string; field?: string }) {
   return json({ intent: null, field: result.field ?? null, message: result.message, sent: null, receipt: null }, { status: result.status });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  await assertSafePost(request);
   const { db, campaign } = await load(params);
   const form = await request.formData();
   const intent = form.get("intent");
-  const origin = { address: clientAddress(request), userAgent: (request.headers.get("user-agent") ?? "").slice(0, 300) };
+  const origin = { address: clientAddress(request, context), userAgent: (request.headers.get("user-agent") ?? "").slice(0, 300) };
   if (intent === "code") {
     const parsed = codeRequestSchema.safeParse({ phone: form.get("phone") ?? undefined, altcha: form.get("altcha") ?? undefined });
     if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });

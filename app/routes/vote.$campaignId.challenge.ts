@@ -7,6 +7,7 @@ import { newChallenge } from "~/modules/voting/challenge.server";
 
 /** A fresh proof-of-work challenge for the widget of the vote page and of the notice's objection form; never cached. */
 export async function loader({ params }: LoaderFunctionArgs) {
-  if (!(await findCampaign(getDb(), idParam(params.campaignId)))) throw notFound("没有这届评选");
-  return json(await newChallenge(), { headers: { "Cache-Control": "no-store" } });
+  const campaign = await findCampaign(getDb(), idParam(params.campaignId));
+  if (!campaign) throw notFound("没有这届评选");
+  return json(await newChallenge(campaign.id), { headers: { "Cache-Control": "no-store" } });
 }

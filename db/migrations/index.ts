@@ -19,6 +19,7 @@ import * as m0017 from "./0017_import_in_background";
 import * as m0018 from "./0018_faults";
 import * as m0019 from "./0019_imports_keep_records";
 import * as m0022 from "./0022_studio_cycle";
+import * as m0020 from "./0020_trust_round_three";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   "0018_faults": m0018,
   "0019_imports_keep_records": m0019,
   "0022_studio_cycle": m0022,
+  "0020_trust_round_three": m0020,
 };

@@ -43,8 +43,8 @@ import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubr
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
-import { apprenticeForm, idNumberFor, makeAwardee, makeVoteRules, personForm, subsidyForm, unitId } from "../factories";
-import { call } from "../http";
+import { apprenticeForm, cookieFor, idNumberFor, makeAwardee, makeCampaign, makeVoteRules, personForm, subsidyForm, unitId } from "../factories";
+import { call, ORIGIN } from "../http";
 import { asZip64, zipOf } from "../files";
 import { csvOf, docxOf, w } from "../county-files";
 
@@ -637,6 +637,42 @@ beforeAll(async () => {
     attempts.push({ ...sheetPost(String(reviewed.id)), name: `expert points ${points.slice(0, 10)}`, fields: { intent: "save", "points-innovation": points } });
   }
   attempts.push({ ...sheetPost(String(reviewed.id)), name: "expert: forged criterion", fields: { intent: "save", "points-bribery": "10" } });
+  // 回避 declared after submitting would withdraw a counted sheet: only the city reopens one.
+  attempts.push({ ...sheetPost(String(done.id)), name: "expert: 回避 after submitting", fields: { intent: "recuse", reason: "近三年有合作关系" } });
+  // Scope: a craftsman's studio event filed into the union's series, or a union series made by one.
+  const ownStudio = { fn: eventNew.action, path: "/events/new", as: users.craftsman };
+  const unionSeries = await db.selectFrom("event_series").select("id").where("org_unit_id", "=", Number(wenling)).executeTakeFirstOrThrow();
+  attempts.push({
+    ...ownStudio,
+    name: "studio event into the union's series",
+    fields: { ...eventForm, organiser: `studio:${studio.id}`, seriesId: String(unionSeries.id) },
+  });
+  attempts.push({
+    ...ownStudio,
+    name: "studio event making a union series",
+    fields: { ...eventForm, organiser: `studio:${studio.id}`, newSeries: "工匠大讲堂" },
+  });
+  // Coverage of one's own craftsman put on another county's public studio page.
+  const otherStudio = await db
+    .selectFrom("studio")
+    .select("id")
+    .where("org_unit_id", "!=", Number(wenling))
+    .where("status", "in", ["accredited", "active"])
+    .executeTakeFirstOrThrow();
+  attempts.push({
+    fn: publicity.action,
+    path: "/publicity",
+    as: users.wenling,
+    name: "coverage on another county's studio page",
+    fields: {
+      outlet: "newspaper",
+      outletName: "台州日报",
+      title: "报道",
+      publishedOn: "2026-05-01",
+      personId: String(users.craftsman.personId),
+      studioId: String(otherStudio.id),
+    },
+  });
   attempts.push({ ...sheetPost(String(reviewed.id)), name: "expert: submit unconfirmed", fields: { intent: "submit", "points-innovation": "10" } });
   attempts.push({
     ...sheetPost(String(reviewed.id)),
@@ -990,4 +1026,137 @@ describe("hostile and broken input", () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  /**
+   * Every route, not only the forms above: bodies that are not forms, methods no form sends,
+   * broken multipart, and query strings and ids no page makes (impossible dates, NUL and
+   * non-ASCII ids, numbers past 32 bits, the names of Object's own properties). A 4xx each.
+   */
+  it("answers every route's odd methods, bodies, ids and query strings with a 4xx, never a 5xx", async () => {
+    const routes: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob("../../app/routes/*.{ts,tsx}", { eager: true });
+    const db = t.db;
+    const campaign = await db.selectFrom("campaign").select("id").where("status", "=", "nominating").executeTakeFirstOrThrow();
+    const firstId = async (
+      table: "nomination" | "person" | "studio" | "event" | "mentorship" | "subsidy_application" | "evidence_file" | "publicity_item" | "event_series",
+    ) => String((await db.selectFrom(table).select("id").orderBy("id").executeTakeFirstOrThrow()).id);
+    const valid: Record<string, string> = {
+      campaignId: String(campaign.id),
+      nominationId: await firstId("nomination"),
+      personId: await firstId("person"),
+      studioId: await firstId("studio"),
+      eventId: await firstId("event"),
+      mentorshipId: await firstId("mentorship"),
+      applicationId: await firstId("subsidy_application"),
+      fileId: await firstId("evidence_file"),
+      itemId: await firstId("publicity_item"),
+      seriesId: await firstId("event_series"),
+      userId: users.wenling.id,
+      batchId: "1",
+      messageId: "1",
+      code: "JX0000000000",
+      form: "review-form.docx",
+    };
+    const hostileIds = ["1\u0000", "１２", "٣", "constructor", "__proto__", "2147483648", "99999999999999999999", "-0", "1e3", "%E0%A4%A"];
+    const hostileQuery = [
+      "from=9999-99-99&to=0000-00-00",
+      "from=2026-02-30",
+      "year=9999999999",
+      "page=2147483648",
+      "choice=2147483648",
+      "pattern=constructor&key=__proto__",
+      "by=constructor",
+      "status=toString",
+      "kind=hasOwnProperty",
+      "e=2147483648&t=1.x",
+      "receipt=%00&lookup=%E4%B8",
+      "ready=%00",
+    ];
+    // A fresh session per route: the sign-out route's posts end the one they carry.
+    let city = "";
+    const wrong: string[] = [];
+    let requests = 0;
+    const send = async (label: string, fn: Fn, params: Record<string, string>, init: RequestInit & { path: string }) => {
+      requests++;
+      let status: number | string;
+      try {
+        const request = new Request(ORIGIN + init.path, { ...init, headers: { origin: ORIGIN, cookie: city, ...(init.headers as Record<string, string>) } });
+        const result = await fn({ request, params, context: {} });
+        status = result instanceof Response ? result.status : 200;
+      } catch (thrown) {
+        status = thrown instanceof Response ? thrown.status : String(thrown).slice(0, 120);
+      }
+      if (typeof status !== "number" || status >= 500) wrong.push(`${label}: ${status}`);
+    };
+    // The vote and the notice answer only while open: their routes are tried on such campaigns too.
+    const voting = await makeCampaign(db, { year: YEAR, status: "online_vote" });
+    await makeVoteRules(db, voting.id, users.city.id);
+    const noticed = await makeCampaign(db, { year: YEAR, status: "public_notice" });
+    await db.updateTable("campaign").set({ notice_start: "2020-01-01", notice_end: "2099-12-31" }).where("id", "=", noticed.id).execute();
+    const runs = [
+      ...Object.entries(routes).map(([file, mod]) => [file, mod, valid] as const),
+      ...Object.entries(routes)
+        .filter(([file]) => /\/(vote|notice|campaigns\.\$campaignId\.vote)/.test(file))
+        .flatMap(([file, mod]) =>
+          [String(voting.id), String(noticed.id)].map((c) => [file, mod, { ...valid, campaignId: c } as Record<string, string>] as const),
+        ),
+    ];
+    for (const [file, mod, valid] of runs) {
+      city = await cookieFor(db, users.city);
+      const id = file.replace(/^.*\/routes\//, "").replace(/\.tsx?$/, "");
+      const names = [...id.matchAll(/\$(\w+?)_?(?=\.|$)/g)].map((m) => m[1]);
+      const params = Object.fromEntries(names.map((n) => [n, valid[n]]));
+      const path =
+        "/" +
+        id
+          .replace(/\$(\w+?)_?(?=\.|$)/g, (_, n: string) => valid[n])
+          .replace(/\._index$|^_index$/, "")
+          .replace(/\./g, "/");
+      if (mod.loader) {
+        for (const query of hostileQuery) await send(`GET ${id}?${query}`, mod.loader, params, { path: `${path}?${query}` });
+        for (const name of names) {
+          for (const bad of hostileIds) await send(`GET ${id} ${name}=${JSON.stringify(bad)}`, mod.loader, { ...params, [name]: bad }, { path });
+        }
+      }
+      if (mod.action) {
+        const bodies: Array<[string, RequestInit]> = [
+          [
+            "JSON",
+            { method: "POST", body: JSON.stringify({ intent: "constructor", __proto__: { admin: true } }), headers: { "content-type": "application/json" } },
+          ],
+          ["text", { method: "POST", body: "intent=x", headers: { "content-type": "text/plain" } }],
+          ["no type", { method: "POST", body: "intent=x" }],
+          [
+            "broken multipart",
+            {
+              method: "POST",
+              body: '--x\r\nContent-Disposition: form-data; name="intent"\r\n\r\nx',
+              headers: { "content-type": "multipart/form-data; boundary=x" },
+            },
+          ],
+          ["multipart without boundary", { method: "POST", body: "x", headers: { "content-type": "multipart/form-data" } }],
+          ["PUT", { method: "PUT", body: "intent=x", headers: { "content-type": "application/x-www-form-urlencoded" } }],
+          ["PATCH", { method: "PATCH", body: "intent=x", headers: { "content-type": "application/x-www-form-urlencoded" } }],
+          ["DELETE", { method: "DELETE" }],
+          ...[
+            "intent=vote&phone=13957600000&code=123456&choice=2147483648&choice=99999999999",
+            "intent=invalidate&pattern=constructor&key=__proto__&reason=%E5%90%8C%E4%B8%80%E5%9C%B0%E5%9D%80%E5%88%B7%E7%A5%A8&confirmed=1",
+            "intent=invalidate&pattern=toString&key=1%401&reason=%E5%90%8C%E4%B8%80%E5%9C%B0%E5%9D%80%E5%88%B7%E7%A5%A8&confirmed=1",
+            "intent=hours&participantId=2147483648&hours=1e308",
+            "step=constructor&expected=__proto__&confirmed=1",
+          ].map((body): [string, RequestInit] => [body, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } }]),
+          [
+            "prototype intent",
+            {
+              method: "POST",
+              body: "intent=constructor&step=__proto__&pattern=constructor&choice=2147483648",
+              headers: { "content-type": "application/x-www-form-urlencoded" },
+            },
+          ],
+        ];
+        for (const [label, init] of bodies) await send(`${label} ${id}`, mod.action, params, { ...init, path });
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(requests).toBeGreaterThan(1000);
+  }, 600_000);
 });

@@ -144,7 +144,8 @@ describe("events through the pages", () => {
     expect(printed.status).toBe(200);
     // The printed certificate carries the check address, written out and as a QR code.
     const sheet = await jsonOf(printed);
-    expect(sheet.checkAt).toBe(`http://jiangxin.test/verify?code=${certificate_code}`);
+    // On the configured public address (PUBLIC_URL, here its default), not the request's host.
+    expect(sheet.checkAt).toBe(`http://localhost:${process.env.PORT || "3000"}/verify?code=${certificate_code}`);
     expect(sheet.qr).toMatch(/^<svg[^>]*>.*<\/svg>\s*$/s);
     expect(sheet.qr).not.toMatch(/<script|href=/);
   });

@@ -324,7 +324,11 @@ describe("the plaque sheet", () => {
     expect((await call(plaque.loader, { db: t.db, path, params, as: leader })).status).toBe(409);
     await t.db.updateTable("studio").set({ status: "active", plaque_number: "TZGJGZS-777", accredited_on: "2026-05-01" }).where("id", "=", studio.id).execute();
     const sheet = await jsonOf(await call(plaque.loader, { db: t.db, path, params, as: leader }));
-    expect(sheet).toMatchObject({ name: "牌匾工匠工作室", plaque: "TZGJGZS-777", address: `${ORIGIN}/showcase/studios/${studio.id}` });
+    expect(sheet).toMatchObject({
+      name: "牌匾工匠工作室",
+      plaque: "TZGJGZS-777",
+      address: `http://localhost:${process.env.PORT || "3000"}/showcase/studios/${studio.id}`,
+    });
     expect(sheet.qr).toMatch(/^<svg/);
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     expect((await call(plaque.loader, { db: t.db, path, params, as: otherCounty })).status).toBe(403);

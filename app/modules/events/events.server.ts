@@ -67,8 +67,12 @@ async function organiserOf(db: DB, actor: SessionUser, input: EventInput): Promi
   return options.find((o) => o.value === input.organiser);
 }
 
-/** A chosen series must belong to the organising unit. */
+/**
+ * A chosen series must belong to the organising unit, and series are the unions' own: a studio's
+ * event is filed under none of them (its leader would otherwise put events into the union's series).
+ */
 async function seriesFits(db: DB, seriesId: number, organiser: Organiser): Promise<boolean> {
+  if (organiser.studioId !== null) return false;
   const series = await db.selectFrom("event_series").select("org_unit_id").where("id", "=", seriesId).executeTakeFirst();
   return series?.org_unit_id === organiser.unitId;
 }
@@ -97,6 +101,7 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
     if (seriesId) {
       if (!(await seriesFits(tx, seriesId, organiser))) return NOT_YOUR_SERIES;
     } else if (input.newSeries) {
+      if (organiser.studioId !== null) return NOT_YOUR_SERIES;
       const series = await tx
         .insertInto("event_series")
         .values({ title: input.newSeries, org_unit_id: organiser.unitId, created_by: actor.id })
@@ -589,6 +594,8 @@ export async function listEvents(db: DB, user: SessionUser, filter: EventFilter)
     const a = attendance.find((r) => r.event_id === e.id);
     return {
       ...e,
+      // The check-in code is the organiser's to announce at the door, not list data for everyone who sees the event.
+      checkin_code: canManageEvent(user, e) ? e.checkin_code : null,
       attendees: Number(a?.attendees ?? 0),
       employers: Number(a?.employers ?? 0),
       industries: Number(a?.industries ?? 0),

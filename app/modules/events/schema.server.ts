@@ -68,15 +68,9 @@ export const checkinCodeSchema = z.object({
     .regex(/^[A-Z0-9]{6}$/, "签到码为6位字母或数字"),
 });
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
-
 export const eventFilterSchema = z.object({
-  from: day,
-  to: day,
+  from: queryParam.day(),
+  to: queryParam.day(),
   kind: z
     .enum(Object.keys(KIND_LABELS) as [keyof typeof KIND_LABELS])
     .optional()

@@ -443,6 +443,8 @@ export async function declareRecusal(db: DB, user: SessionUser, nominationId: nu
   const sheet = await sheetFor(db, user, nominationId);
   if (!sheet) return refuse(404, "没有分配给您的这份评审材料，或专家评审已结束");
   if (sheet.recused) return { ok: true };
+  // A submitted sheet counts: declaring 回避 afterwards would withdraw it, which only the city may (reopen).
+  if (sheet.status === "submitted") return refuse(409, "评分已提交，不能再申请回避；如确需回避，请联系市总工会退回后再申请");
   return db.transaction().execute(async (tx) => {
     await tx.insertInto("recusal").values({ expert_id: expert.id, nomination_id: nominationId, source: "declared", reason }).execute();
     await tx.deleteFrom("expert_score").where("nomination_id", "=", nominationId).where("expert_name", "=", scoreLabel(expert)).execute();

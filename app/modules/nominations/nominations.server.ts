@@ -366,6 +366,11 @@ export async function updateNomination(
   if (!canEditNomination(actor, campaign, current.nominating_unit_id, today)) return { ok: false, status: 403, message: "您无权修改此推荐" };
   const unit = actor.role === "county_officer" ? current.nominating_unit_id : await resolveNominatingUnit(db, actor, input);
   if (typeof unit === "string") return { ok: false, fieldErrors: { nominatingUnitId: [unit] } };
+  // As on creation: a county officer keeps their nominees in their own unit (the form's 所属单位 can
+  // be edited, and would otherwise move the person to another county's records).
+  if (actor.role === "county_officer" && input.orgUnitId !== actor.orgUnitId) {
+    return { ok: false, fieldErrors: { orgUnitId: ["只能推荐本单位的人员"] } };
+  }
   try {
     return await db.transaction().execute((tx) => writeNomination(tx, actor, campaign, input, { nominatingUnitId: unit, today, existingId: id }));
   } catch (error) {

@@ -266,6 +266,7 @@ export async function addPublicity(
 ): Promise<{ ok: true; id: number } | { ok: false; status: 400 | 403 | 404; message: string }> {
   if (actor.role === "craftsman") return { ok: false, status: 403, message: "宣传报道由工会登记" };
   let unitId: number | null = null;
+  let studioUnitId: number | null = null;
   if (input.personId) {
     const person = await db.selectFrom("person").select("org_unit_id").where("id", "=", input.personId).executeTakeFirst();
     if (!person) return { ok: false, status: 404, message: "人员不存在" };
@@ -274,15 +275,21 @@ export async function addPublicity(
   if (input.studioId) {
     const studio = await db.selectFrom("studio").select("org_unit_id").where("id", "=", input.studioId).executeTakeFirst();
     if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
+    studioUnitId = studio.org_unit_id;
     unitId = unitId ?? studio.org_unit_id;
   }
   if (unitId === null) return { ok: false, status: 400, message: "请选择报道的工匠或工作室" };
-  if (actor.role === "county_officer" && unitId !== actor.orgUnitId) return { ok: false, status: 403, message: "只能登记本单位工匠或工作室的报道" };
+  // Both the person's and the studio's unit: a report about one's own craftsman must not land on
+  // another county's public studio page.
+  if (actor.role === "county_officer" && (unitId !== actor.orgUnitId || (studioUnitId !== null && studioUnitId !== actor.orgUnitId))) {
+    return { ok: false, status: 403, message: "只能登记本单位工匠或工作室的报道" };
+  }
   let file: { data: Uint8Array; type: string } | null = null;
   if (clipping) {
     const check = checkEvidence(clipping.name, clipping.bytes);
     if (!check.ok) return { ok: false, status: 400, message: check.message };
-    file = { data: clipping.bytes, type: check.type };
+    // The checked bytes: the clipping without its location and camera data.
+    file = { data: check.bytes, type: check.type };
   }
   return db.transaction().execute(async (tx) => {
     const row = await tx

@@ -18,7 +18,7 @@ export type CriteriaResult = { ok: true } | { ok: false; message: string };
 /** Replaces a year's criteria; only figures the platform computes can be criteria. */
 export async function saveCriteria(db: DB, actor: SessionUser, year: number, criteria: Criterion[]): Promise<CriteriaResult> {
   if (actor.role !== "city_admin") return { ok: false, message: "只有市总工会可以设定考核标准" };
-  if (criteria.some((c) => !(c.key in FIGURE_LABELS))) return { ok: false, message: "考核项目无效" };
+  if (criteria.some((c) => !Object.hasOwn(FIGURE_LABELS, c.key))) return { ok: false, message: "考核项目无效" };
   if (criteria.reduce((sum, c) => sum + c.weight, 0) <= 0) return { ok: false, message: "权重合计须大于0" };
   const graded = await db.selectFrom("studio_evaluation").select("studio_id").where("year", "=", year).executeTakeFirst();
   if (graded) return { ok: false, message: `${year}年已有工作室完成考核，不能再修改当年的考核标准` };

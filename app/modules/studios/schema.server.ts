@@ -106,14 +106,14 @@ export const milestoneSchema = z
         break;
       case "competition":
         need("competitionName", "请填写竞赛名称");
-        if (!(v.competitionLevel in COMPETITION_LEVELS)) ctx.addIssue({ code: "custom", path: ["competitionLevel"], message: "请选择竞赛级别" });
+        if (!Object.hasOwn(COMPETITION_LEVELS, v.competitionLevel)) ctx.addIssue({ code: "custom", path: ["competitionLevel"], message: "请选择竞赛级别" });
         need("placing", "请填写名次或奖项");
         break;
       case "backbone":
         need("confirmedBy", "请填写企业确认人及部门");
         break;
       case "innovation": {
-        if (!(v.innovationType in INNOVATION_TYPES)) ctx.addIssue({ code: "custom", path: ["innovationType"], message: "请选择成果类别" });
+        if (!Object.hasOwn(INNOVATION_TYPES, v.innovationType)) ctx.addIssue({ code: "custom", path: ["innovationType"], message: "请选择成果类别" });
         need("innovationTitle", "请填写成果名称");
         if (v.innovationType === "patent") need("patentNumber", "请填写专利号");
         if (v.benefit) {

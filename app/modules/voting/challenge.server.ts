@@ -14,8 +14,10 @@ const ALGORITHM = "PBKDF2/SHA-256";
 const COST = 1_000;
 const VALID_MS = 10 * 60_000;
 
-export async function newChallenge(now = new Date()): Promise<Challenge> {
+/** A challenge for one campaign's vote or notice: it is signed with the campaign in it and good only there. */
+export async function newChallenge(campaignId: number, now = new Date()): Promise<Challenge> {
   return createChallenge({
+    data: { campaign: campaignId },
     algorithm: ALGORITHM,
     cost: COST,
     deriveKey,
@@ -28,8 +30,8 @@ export async function newChallenge(now = new Date()): Promise<Challenge> {
 
 export type ChallengeCheck = { ok: true } | { ok: false; message: string };
 
-/** Verifies the widget's payload (base64 JSON of challenge and solution) and spends it. */
-export async function spendChallenge(db: DB, encoded: string): Promise<ChallengeCheck> {
+/** Verifies the widget's payload (base64 JSON of challenge and solution) for this campaign, and spends it. */
+export async function spendChallenge(db: DB, encoded: string, campaignId: number): Promise<ChallengeCheck> {
   let payload: Payload;
   try {
     payload = JSON.parse(Buffer.from(encoded, "base64").toString("utf8")) as Payload;
@@ -40,6 +42,8 @@ export async function spendChallenge(db: DB, encoded: string): Promise<Challenge
   if (!payload || typeof payload !== "object" || !payload.challenge?.parameters || !payload.solution || "verificationData" in payload) {
     return { ok: false, message: "人机验证无效，请重试" };
   }
+  // Solved for another campaign (a stock of solutions made for an earlier vote): not this one's.
+  if (payload.challenge.parameters.data?.campaign !== campaignId) return { ok: false, message: "人机验证无效，请刷新页面后重试" };
   if (payload.challenge.parameters.algorithm !== ALGORITHM || payload.challenge.parameters.cost !== COST) {
     return { ok: false, message: "人机验证无效，请重试" };
   }

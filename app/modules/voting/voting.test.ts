@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { makeCampaign, makeNominations, makeUser, solvedChallenge } from "../../../test/factories";
+import { makeCampaign, makeNominations, makeUser, phoneInbox, solvedChallenge } from "../../../test/factories";
 import { smsGateway, type SmsGateway } from "~/lib/sms.server";
 import { settleStaleSms } from "~/modules/notifications/notify.server";
 import { fromDateTimeLocal } from "~/lib/time";
@@ -23,7 +23,7 @@ import {
 } from "~/modules/voting/voting.server";
 
 const t = useTestDb();
-const outbox = smsGateway({ driver: "outbox" });
+const outbox = phoneInbox();
 const at = (local: string) => fromDateTimeLocal(local)!;
 /** Voting runs 1–8 June 2026, Taizhou time; the rules are set on 20 May. */
 const SET_ON = at("2026-05-20T09:00");
@@ -59,16 +59,14 @@ const home = (address: string | null = null, device = "375x812|Asia/Shanghai") =
 
 /** The code the outbox holds for this number: what the voter reads off their phone. */
 async function codeFor(phone: string): Promise<string> {
-  const rows = await t.db.selectFrom("sms_message").select(["params", "phone_masked"]).where("template", "=", "vote_code").orderBy("id", "desc").execute();
-  const mine = rows.find((r) => r.phone_masked === `${phone.slice(0, 3)}****${phone.slice(7)}`);
-  return mine!.params.code;
+  return outbox.codeFor(phone);
 }
 
 async function vote(campaignId: number, choices: number[], options: { phone?: string; address?: string | null; now?: Date } = {}) {
   const phone = options.phone ?? nextPhone();
   const now = options.now ?? DAY1;
   const where = home(options.address ?? null, `device-of-${phone}`);
-  const sent = await requestCode(t.db, outbox, campaignId, { phone, altcha: await solvedChallenge() }, where, now);
+  const sent = await requestCode(t.db, outbox, campaignId, { phone, altcha: await solvedChallenge(campaignId) }, where, now);
   expect(sent).toMatchObject({ ok: true });
   return castBallot(t.db, campaignId, { phone, code: await codeFor(phone), choices, device: "" }, where, now);
 }
@@ -116,7 +114,7 @@ describe("a code and a ballot", () => {
   it("sends a code only after the proof-of-work, spends each challenge once, and keeps a number to 1 a minute, 5 an hour, 10 a day", async () => {
     const { campaign } = await votingCampaign();
     const phone = nextPhone();
-    const payload = await solvedChallenge();
+    const payload = await solvedChallenge(campaign.id);
     expect(await requestCode(t.db, outbox, campaign.id, { phone, altcha: payload }, home(), DAY1)).toEqual({
       ok: true,
       masked: `${phone.slice(0, 3)}****${phone.slice(7)}`,
@@ -125,12 +123,12 @@ describe("a code and a ballot", () => {
     expect(replay).toMatchObject({ ok: false, status: 400, message: "该人机验证已使用过，请重新验证" });
     expect(await requestCode(t.db, outbox, campaign.id, { phone, altcha: "bm90IGpzb24=" }, home(), DAY1)).toMatchObject({ ok: false, status: 400 });
     // A forged solution to a real challenge.
-    const challenge = await newChallenge();
+    const challenge = await newChallenge(campaign.id);
     const forged = Buffer.from(JSON.stringify({ challenge, solution: { counter: 1, derivedKey: "00ff" } })).toString("base64");
     expect(await requestCode(t.db, outbox, campaign.id, { phone, altcha: forged }, home(), DAY1)).toMatchObject({ ok: false, status: 400 });
 
     const again = async (minutes: number) =>
-      requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge() }, home(), new Date(DAY1.getTime() + minutes * 60_000));
+      requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge(campaign.id) }, home(), new Date(DAY1.getTime() + minutes * 60_000));
     expect(await again(0.5)).toMatchObject({ ok: false, status: 429, message: "验证码已发送，请60秒后再试" });
     for (const minute of [2, 4, 6, 8]) expect(await again(minute)).toMatchObject({ ok: true });
     expect(await again(10)).toMatchObject({ ok: false, status: 429, message: "该号码一小时内获取验证码次数已达上限" });
@@ -183,7 +181,7 @@ describe("a code and a ballot", () => {
   it("takes a code once, for ten minutes, and five wrong tries at most", async () => {
     const { campaign, candidates } = await votingCampaign();
     const phone = nextPhone();
-    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge() }, home(), DAY1);
+    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge(campaign.id) }, home(), DAY1);
     const code = await codeFor(phone);
     const ballot = (c: string, now: Date, choices = [candidates[0]]) => castBallot(t.db, campaign.id, { phone, code: c, choices, device: "" }, home(), now);
     expect(await ballot(code, new Date(DAY1.getTime() + 11 * 60_000))).toMatchObject({ ok: false, message: "验证码已过期或已使用，请重新获取" });
@@ -192,7 +190,7 @@ describe("a code and a ballot", () => {
     expect(await ballot(code, DAY1)).toMatchObject({ ok: false, message: "验证码错误次数过多，请重新获取" });
 
     const later = new Date(DAY1.getTime() + 2 * 60_000);
-    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge() }, home(), later);
+    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge(campaign.id) }, home(), later);
     const fresh = await codeFor(phone);
     expect(await ballot(fresh, later)).toMatchObject({ ok: true, chosen: 1 });
     expect(await ballot(fresh, later, [candidates[1]])).toMatchObject({ ok: false, message: "验证码已过期或已使用，请重新获取" });
@@ -216,9 +214,23 @@ describe("a code and a ballot", () => {
     });
     expect(await vote(campaign.id, [candidates[2]], { phone, now: new Date(later.getTime() + 5 * 60_000) })).toMatchObject({ ok: true });
 
-    const before = await requestCode(t.db, outbox, campaign.id, { phone: nextPhone(), altcha: await solvedChallenge() }, home(), at("2026-05-31T22:00"));
+    const before = await requestCode(
+      t.db,
+      outbox,
+      campaign.id,
+      { phone: nextPhone(), altcha: await solvedChallenge(campaign.id) },
+      home(),
+      at("2026-05-31T22:00"),
+    );
     expect(before).toEqual({ ok: false, status: 409, message: "投票尚未开始" });
-    const after = await requestCode(t.db, outbox, campaign.id, { phone: nextPhone(), altcha: await solvedChallenge() }, home(), at("2026-06-08T20:00"));
+    const after = await requestCode(
+      t.db,
+      outbox,
+      campaign.id,
+      { phone: nextPhone(), altcha: await solvedChallenge(campaign.id) },
+      home(),
+      at("2026-06-08T20:00"),
+    );
     expect(after).toEqual({ ok: false, status: 409, message: "投票已结束" });
   });
 
@@ -320,7 +332,7 @@ describe("integrity", () => {
     for (let i = 0; i < 15; i++) {
       const phone = nextPhone();
       const now = new Date(DAY1.getTime() + i * 7 * 60_000);
-      await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge() }, home(null, "same-handset"), now);
+      await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge(campaign.id) }, home(null, "same-handset"), now);
       expect(
         await castBallot(t.db, campaign.id, { phone, code: await codeFor(phone), choices: [candidates[1]], device: "" }, home(null, "same-handset"), now),
       ).toMatchObject({
