@@ -277,6 +277,13 @@ export type Health = { ok: true } | { ok: false; db: "unreachable" | "timeout" |
  * the database says, not what the app's queue says. On the embedded engine it also checks the
  * free space of the data directory: a full disk is reported before writes fail.
  */
+/** The directory itself, or the nearest one above it that exists: the disk it is (or will be) written to. */
+function existingAncestor(dir: string): string {
+  let at = path.resolve(dir);
+  while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  return at;
+}
+
 export async function checkHealth(db: Kysely<any>, timeoutMs = env().healthTimeoutMs): Promise<Health> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<Health>((resolve) => {
@@ -301,7 +308,7 @@ export async function checkHealth(db: Kysely<any>, timeoutMs = env().healthTimeo
     }
     const dir = pgliteDir();
     if (!dir.startsWith("memory://")) {
-      const disk = await fs.promises.statfs(dir);
+      const disk = await fs.promises.statfs(existingAncestor(dir));
       if (disk.bavail * disk.bsize < DISK_RESERVE_BYTES) return { ok: false, db: "disk_full", detail: `${disk.bavail * disk.bsize} bytes free in ${dir}` };
     }
     await pingDatabase(db);

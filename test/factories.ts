@@ -344,6 +344,8 @@ export function phoneInbox(): SmsGateway & { sent: SmsRequest[]; codeFor: (phone
       sent.push(request);
       return { ok: true, providerId: null };
     },
+    // What reached the handset is what the provider would report as sent.
+    confirm: async ({ outId }) => (sent.some((r) => r.outId === outId) ? "sent" : "absent"),
     codeFor: (phone) => [...sent].reverse().find((r) => r.phone === phone)!.params.code,
   };
 }

@@ -63,6 +63,7 @@ export async function assertCleanForm(request: Request): Promise<void> {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_CHECKED_BYTES) return;
   // A large upload is read once, by the route, in its turn (lib/body-gate.server), which checks it
   // then (checkFields): reading a copy here would buffer it outside that bound.
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
   if (type.startsWith("multipart/form-data") && Number(request.headers.get("content-length") ?? 0) > env().largeBodyBytes) return;
   let form: FormData;
   try {

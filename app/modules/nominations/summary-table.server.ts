@@ -559,7 +559,15 @@ export async function createImportBatch(
   // The job stays queued: if this request fails midway, it does the check; once done here, it finds nothing to do.
   if (table.rows.length <= CHECK_AT_ONCE_ROWS) {
     const batch = await db.selectFrom("import_batch").selectAll().where("id", "=", batchId).executeTakeFirstOrThrow();
-    await checkBatch(db, { batch, actor, campaign }, today);
+    try {
+      await checkBatch(db, { batch, actor, campaign }, today);
+    } catch (error) {
+      // The database away: the queued job checks it when it is back. Bad data: the batch ends as
+      // failed with the reason, as the job would end it — the upload itself is no 500.
+      if (databaseAway(error)) return batchId;
+      console.error("逐行核对出错：", error);
+      await endFailed(db, batchId, "checking", "逐行核对", failureReason(error));
+    }
   }
   return batchId;
 }
@@ -1117,21 +1125,28 @@ async function jobBatch(db: DB, job: Job, status: "checking" | "committing") {
  * A database that is only away for now is left to the queue's retry.
  */
 function failsBatch(status: "checking" | "committing", what: string): JobHandler["gaveUp"] {
-  return async (db, job, error) => {
-    const { batchId } = job.payload as ImportJobPayload;
-    const failure: CommitFailure = {
-      ok: false,
-      status: 409,
-      message: `${what}没有完成：${error}。本次未写入任何数据，请改正表格后重新上传；如一再出现，请联系市总工会。`,
-    };
-    await db
-      .updateTable("import_batch")
-      .set({ status: "failed", failure: JSON.stringify(failure) })
-      .where("id", "=", batchId)
-      .where("status", "=", status)
-      .execute();
-    await clearProgress(db, progressKey(batchId));
+  return (db, job, error) => endFailed(db, (job.payload as ImportJobPayload).batchId, status, what, error);
+}
+
+async function endFailed(db: DB, batchId: number, status: "checking" | "committing", what: string, reason: string): Promise<void> {
+  const failure: CommitFailure = {
+    ok: false,
+    status: 409,
+    message: `${what}没有完成：${reason}。本次未写入任何数据，请改正表格后重新上传；如一再出现，请联系市总工会。`,
   };
+  await db
+    .updateTable("import_batch")
+    .set({ status: "failed", failure: JSON.stringify(failure) })
+    .where("id", "=", batchId)
+    .where("status", "=", status)
+    .execute();
+  await clearProgress(db, progressKey(batchId));
+}
+
+/** Why bad data stopped a check or a commit, as the officer reads it. */
+function failureReason(error: unknown): string {
+  const reason = error instanceof ZodError ? error.issues.map((i) => i.message).join("；") : error instanceof Error ? error.message : String(error);
+  return reason.slice(0, 300);
 }
 
 /** Runs an import job's work; an error that is not the database being away fails the batch at once (retrying bad data changes nothing). */
@@ -1143,8 +1158,7 @@ function importJob(status: "checking" | "committing", what: string, work: (db: D
     } catch (error) {
       if (databaseAway(error)) throw error;
       console.error(`${what}出错：`, error);
-      const reason = error instanceof ZodError ? error.issues.map((i) => i.message).join("；") : error instanceof Error ? error.message : String(error);
-      await gaveUp(db, job, reason.slice(0, 300));
+      await gaveUp(db, job, failureReason(error));
     }
   };
   return Object.assign(run, { gaveUp });

@@ -16,6 +16,7 @@ import {
   requestCommit,
 } from "~/modules/nominations/summary-table.server";
 import { runDueJobs } from "~/lib/jobs.server";
+import { encrypt } from "~/modules/people/pii.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 import { ACCEPTED } from "~/modules/people/spellings";
 import { todosFor } from "~/modules/notifications/inbox.server";
@@ -678,9 +679,21 @@ describe("an import job after a fault", () => {
     const campaign = (await findCampaign(t.db, (await makeCampaign(t.db, { number: 63 })).id))!;
     const target = await wenlingTarget();
     const table = await parseSummaryTable(await xlsx([row()]), target);
-    // A value the reading let through but the write refuses (a 事迹材料 over 3,000 characters).
+    // A 事迹材料 over 3,000 characters once made the check throw; the check now says so on its row.
     table.rows[0].form!.story = "扎根车间".repeat(900);
     const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", table);
+    const checked = previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {});
+    expect(checked.batch.status).toBe("previewed");
+    expect(checked.rows.rows[0].errors).toEqual(["事迹材料：事迹材料不能超过3000字"]);
+    // What the check cannot foresee — here a stored opinion dated a day that does not exist, which
+    // no reading of a file produces — ends the job's batch as failed, not "checking" for ever.
+    const opinion = { kind: "employer" as const, text: "同意推荐", signer: "单位负责人", signedOn: "2026-02-30" };
+    const broken = { ...table, rows: [{ ...table.rows[0], errors: [], form: { ...table.rows[0].form!, story: "扎根车间" }, opinions: [opinion] }] };
+    await t.db
+      .updateTable("import_batch")
+      .set({ status: "checking", checked_at: null, notes_cipher: null, rows_cipher: encrypt(JSON.stringify(broken)) })
+      .where("id", "=", batchId)
+      .execute();
     await runDueJobs(t.db, IMPORT_JOBS);
     const batch = previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {});
     expect(batch.batch).toMatchObject({ status: "failed", progress: null });
@@ -702,6 +715,8 @@ describe("an import job after a fault", () => {
       "温岭.xlsx",
       await parseSummaryTable(await xlsx([row()]), target),
     );
+    // A list longer than the upload checks at once is left to the job (a short one is checked in its request).
+    await t.db.updateTable("import_batch").set({ status: "checking", checked_at: null, notes_cipher: null }).where("id", "=", batchId).execute();
     // Three processes each claimed the check and died holding it; the last lease has run out.
     await t.db
       .updateTable("job")

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { makeCampaign, makeNominations, makeUser, phoneInbox, solvedChallenge } from "../../../test/factories";
-import { smsGateway, type SmsGateway } from "~/lib/sms.server";
+import type { SmsGateway } from "~/lib/sms.server";
 import { settleStaleSms } from "~/modules/notifications/notify.server";
 import { fromDateTimeLocal } from "~/lib/time";
 import { newChallenge } from "~/modules/voting/challenge.server";
@@ -148,7 +148,7 @@ describe("a code and a ballot", () => {
       confirm: async () => "absent",
     };
     const ask = async (gateway: SmsGateway, seconds: number) =>
-      requestCode(t.db, gateway, campaign.id, { phone, altcha: await solvedChallenge() }, home(), new Date(DAY1.getTime() + seconds * 1000));
+      requestCode(t.db, gateway, campaign.id, { phone, altcha: await solvedChallenge(campaign.id) }, home(), new Date(DAY1.getTime() + seconds * 1000));
     expect(await ask(refusing, 0)).toMatchObject({ ok: false, status: 409, message: "短信发送失败，请稍后再试" });
     // Asked again at once: the failed code is not the one a minute.
     expect(await ask(outbox, 5)).toMatchObject({ ok: true });
@@ -157,7 +157,7 @@ describe("a code and a ballot", () => {
     // The process dies while the provider is being called: the code's SMS stays "sending".
     const other = nextPhone();
     const dying: SmsGateway = { driver: "aliyun", send: () => Promise.reject(new Error("进程中断")), confirm: async () => "unknown" };
-    await expect(requestCode(t.db, dying, campaign.id, { phone: other, altcha: await solvedChallenge() }, home(), DAY1)).rejects.toThrow("进程中断");
+    await expect(requestCode(t.db, dying, campaign.id, { phone: other, altcha: await solvedChallenge(campaign.id) }, home(), DAY1)).rejects.toThrow("进程中断");
     const left = await t.db
       .selectFrom("sms_message")
       .select(["id", "status"])
@@ -166,7 +166,7 @@ describe("a code and a ballot", () => {
       .executeTakeFirstOrThrow();
     expect(left.status).toBe("sending");
     const askOther = async (seconds: number) =>
-      requestCode(t.db, outbox, campaign.id, { phone: other, altcha: await solvedChallenge() }, home(), new Date(DAY1.getTime() + seconds * 1000));
+      requestCode(t.db, outbox, campaign.id, { phone: other, altcha: await solvedChallenge(campaign.id) }, home(), new Date(DAY1.getTime() + seconds * 1000));
     expect(await askOther(20)).toMatchObject({ ok: false, status: 429 });
     // Half a minute on (longer than any request waits for the provider) it is not charged, and the log closes it later.
     expect(await askOther(35)).toMatchObject({ ok: true });
