@@ -68,7 +68,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Whose each form is, before anything in it is read.
   const mayAct = { grant: ["city", "county"], tranche: ["city", "county"], spend: ["owner"], review: ["county"] } as Record<string, string[] | undefined>;
   const relation = relationTo(user, studio.org_unit_id, studio.person_id);
-  if (mayAct[intent] && !mayAct[intent]!.includes(relation ?? "")) return reply(intent, 403, "您无权进行此操作");
+  const allowed = Object.hasOwn(mayAct, intent) ? mayAct[intent] : undefined;
+  if (allowed && !allowed.includes(relation ?? "")) return reply(intent, 403, "您无权进行此操作");
   switch (intent) {
     case "grant": {
       const input = parsed(grantSchema);

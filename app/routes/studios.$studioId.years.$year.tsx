@@ -124,7 +124,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     result.ok ? reply(intent, 200, saved) : reply(intent, result.status, result.message, result.field ? { [result.field]: [result.message] } : {});
   // Whose each form is, before anything in it is read.
   const mayAct = { plan: "owner", report: "owner", step: "county", accept: "city" } as Record<string, string | undefined>;
-  if (mayAct[intent] && relationTo(user, studio.org_unit_id, studio.person_id) !== mayAct[intent]) return reply(intent, 403, "您无权进行此操作");
+  const allowed = Object.hasOwn(mayAct, intent) ? mayAct[intent] : undefined;
+  if (allowed && relationTo(user, studio.org_unit_id, studio.person_id) !== allowed) return reply(intent, 403, "您无权进行此操作");
   switch (intent) {
     case "plan": {
       const parsed = planSchema.safeParse(fields);

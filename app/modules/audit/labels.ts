@@ -170,6 +170,7 @@ const FIELD_LABELS: Record<string, string> = {
   teacherOrResearcher: "教师或专业研究人员",
   conditions: "符合条件",
   honors: "已获荣誉",
+  remarks: "备注",
   achievements: "主要技术成果",
   deedsSummary: "主要事迹",
   storyLength: "事迹材料字数",
