@@ -992,7 +992,10 @@ async function importRow(
     }
   }
 
-  const warnings = [...eligibilityHints(input), ...(row.opinions ?? []).filter((o) => !o.signedOn).map(undatedOpinion)];
+  // The opinions the record will hold: those kept as they are, and those the file writes. An
+  // undated one stays a warning until a date is given, whichever import last touched the record.
+  const heldOpinions = [...current.filter((c) => !toWrite.some((o) => o.kind === c.kind)).map((c) => ({ kind: c.kind, signedOn: c.signed_on })), ...toWrite];
+  const warnings = [...eligibilityHints(input), ...heldOpinions.filter((o) => !o.signedOn).map(undatedOpinion)];
   const after = context.unit.count + (nomination ? 0 : 1);
   const overQuota = context.unit.kind === "county" && !nomination ? quotaWarning(context.unit.name, after, campaign.quota_per_unit) : null;
   if (overQuota) warnings.push(overQuota);
@@ -1012,7 +1015,7 @@ async function importRow(
 }
 
 /** An opinion the form gives with no date: kept as written, and said. */
-export const undatedOpinion = (o: OpinionInput) => `${OPINION_LABELS[o.kind]}没有签署日期（已按原文录入），请对照纸质审批表补上日期`;
+export const undatedOpinion = (o: Pick<OpinionInput, "kind">) => `${OPINION_LABELS[o.kind]}没有签署日期（已按原文录入），请对照纸质审批表补上日期`;
 
 function rowFailure(result: Exclude<Awaited<ReturnType<typeof writeNomination>>, { ok: true }>): string[] {
   return "fieldErrors" in result ? Object.entries(result.fieldErrors).map(([f, m]) => `${LABEL[f] ?? f}：${m.join("；")}`) : [result.message];

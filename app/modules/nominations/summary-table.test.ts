@@ -647,6 +647,28 @@ describe("a county's 汇总表 as counties fill it in", () => {
   });
 });
 
+describe("a warning kept on the record", () => {
+  it("stays after a later import that leaves its cause as it was (an undated opinion)", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = await campaignNumbered(65);
+    const target = await wenlingTarget();
+    // First a filled 审批表 whose employer's opinion carries no date (as the Word reader gives it).
+    const who = person();
+    const form = await parseSummaryTable(await countyList([who]), target);
+    form.rows[0].opinions = [{ kind: "employer", text: "同意推荐", signer: "温岭东海泵业有限公司", signedOn: null }];
+    const first = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "审批表.docx", form, TODAY);
+    expect(await commitImport(t.db, officer, campaign, first, TODAY)).toMatchObject({ created: 1 });
+    const stored = () => t.db.selectFrom("nomination").select("import_warnings").where("campaign_id", "=", campaign.id).executeTakeFirstOrThrow();
+    const undated = expect.arrayContaining([expect.stringContaining("没有签署日期")]);
+    expect((await stored()).import_warnings).toEqual(undated);
+    // Then the county's list for the same person, which says nothing of opinions.
+    const list = await parseSummaryTable(await countyList([{ ...who, 一线年限: 16 }]), target);
+    const second = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "汇总表.xlsx", list, TODAY);
+    expect(await commitImport(t.db, officer, campaign, second, TODAY)).toMatchObject({ ok: true, created: 0 });
+    expect((await stored()).import_warnings).toEqual(undated);
+  });
+});
+
 describe("an import job after a fault", () => {
   it("writes a batch confirmed before the deadline even when the job runs after it (a crash past midnight)", async () => {
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });

@@ -162,6 +162,32 @@ describe("a studio's funding ledger", () => {
   });
 });
 
+describe("a spending's date", () => {
+  it("is refused before the studio was accredited or its first money arrived, and into a year whose report is filed", async () => {
+    const { studio, leader } = await funded(t.db, 1_000_000);
+    expect(await addSpending(t.db, leader, studio, spend("1", "1980-01-01"), receipt)).toMatchObject({
+      ok: false,
+      field: "spentOn",
+      message: expect.stringContaining("授牌日期"),
+    });
+    expect(await addSpending(t.db, leader, studio, spend("1", `${LAST}-03-09`), receipt)).toMatchObject({
+      ok: false,
+      field: "spentOn",
+      message: expect.stringContaining("到账日期"),
+    });
+    expect(await addSpending(t.db, leader, studio, spend("1", `${LAST}-03-10`), receipt)).toEqual({ ok: true, pending: false });
+    await t.db
+      .insertInto("studio_year")
+      .values({ studio_id: studio.id, year: LAST, status: "submitted", plan: JSON.stringify({}) })
+      .execute();
+    expect(await addSpending(t.db, leader, studio, spend("1", `${LAST}-12-31`), receipt)).toMatchObject({
+      ok: false,
+      field: "spentOn",
+      message: expect.stringContaining("年度总结已提交"),
+    });
+  });
+});
+
 describe("a studio's year: plan, report, review, 验收", () => {
   const checklist = [
     { key: "site", label: "场地设施与挂牌", points: 40, needsPhoto: true },

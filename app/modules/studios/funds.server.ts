@@ -190,6 +190,37 @@ export async function addTranche(db: DB, actor: SessionUser, studio: Studio, inp
  * The leader enters a spending with its receipts. Above the year's threshold it waits for the
  * county, its amount held meanwhile, so an approval can never overdraw the fund.
  */
+/**
+ * A spending is dated within the studio's own open years: not before it was accredited, not before
+ * the first money arrived, and not in a year whose 年度总结 is already filed — backdating would
+ * change a ledger the county has reviewed, or slip under an earlier year's approval threshold.
+ */
+async function spendingDateRefused(db: DB, studio: Studio, spentOn: string): Promise<string | null> {
+  const dates = await db
+    .selectFrom("studio")
+    .select((eb) => [
+      "studio.accredited_on",
+      eb
+        .selectFrom("studio_tranche as t")
+        .innerJoin("studio_grant as g", "g.id", "t.grant_id")
+        .select((e) => e.fn.min("t.received_on").as("first"))
+        .whereRef("g.studio_id", "=", "studio.id")
+        .as("first_money"),
+    ])
+    .where("studio.id", "=", studio.id)
+    .executeTakeFirstOrThrow();
+  if (dates.accredited_on && spentOn < dates.accredited_on) return `支出日期不能早于工作室授牌日期（${dates.accredited_on}）`;
+  if (dates.first_money && spentOn < dates.first_money) return `支出日期不能早于第一笔经费到账日期（${dates.first_money}）`;
+  const year = await db
+    .selectFrom("studio_year")
+    .select("status")
+    .where("studio_id", "=", studio.id)
+    .where("year", "=", Number(spentOn.slice(0, 4)))
+    .executeTakeFirst();
+  if (year && year.status !== "planned" && year.status !== "returned") return `${spentOn.slice(0, 4)}年度总结已提交，不能再登记该年度的支出`;
+  return null;
+}
+
 export async function addSpending(
   db: DB,
   actor: SessionUser,
@@ -203,6 +234,8 @@ export async function addSpending(
   if (files.length > 5) return { ok: false, status: 400, message: "一次最多上传5张票据", field: "receipts" };
   const checked = checkEvidenceFiles(files);
   if (!checked.ok) return { ok: false, status: 400, message: checked.message, field: "receipts" };
+  const backdated = await spendingDateRefused(db, studio, input.spentOn);
+  if (backdated) return { ok: false, status: 400, message: backdated, field: "spentOn" };
   const { approvalThresholdFen } = await cyclePolicyFor(db, Number(input.spentOn.slice(0, 4)));
   const pending = input.amount > approvalThresholdFen;
   return db.transaction().execute(async (tx): Promise<Result<{ pending: boolean }>> => {
