@@ -152,8 +152,8 @@ export async function storyDocx(paragraphs: string[]): Promise<Uint8Array<ArrayB
   return new Uint8Array(await Packer.toBuffer(doc));
 }
 
-/** A county's list of `count` distinct people in the shape counties send (title, unit and date, signers below). */
-export function countyListOf(count: number): Promise<Uint8Array> {
+/** A county's list of `count` distinct people in the shape counties send (title, unit and date, signers below), stamped by `unit`'s union. */
+export function countyListOf(count: number, unit = "温岭市"): Promise<Uint8Array> {
   const rows = Array.from({ length: count }, (_, i) => {
     const year = 1966 + (i % 34);
     const month = String(1 + (Math.floor(i / 34) % 12)).padStart(2, "0");
@@ -175,7 +175,8 @@ export function countyListOf(count: number): Promise<Uint8Array> {
       联系电话: "13957600011",
     };
   });
-  return countyWorkbook({ header: COUNTY_LIST_HEADER, rows, below: COUNTY_FOOTER });
+  const below = COUNTY_FOOTER.map((line) => line.map((cell) => cell.replace("温岭市总工会", `${unit}总工会`)));
+  return countyWorkbook({ header: COUNTY_LIST_HEADER, rows, below });
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ export function assertFormRequest(request: Request): void {
   if (request.method === "GET" || request.method === "HEAD") return;
   if (request.method !== "POST") throw refuse(405, "不支持该请求方法");
   const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  // A bare POST with nothing in it (a sign-out button's fetch) is an empty form, not a wrong kind of body.
+  if (!type && !request.headers.has("transfer-encoding") && Number(request.headers.get("content-length") ?? 0) === 0) return;
   const form = type.startsWith("application/x-www-form-urlencoded") || (type.startsWith("multipart/form-data") && /;\s*boundary=/.test(type));
   if (!form) throw refuse(415, "提交的内容格式无法识别，请通过页面上的表单提交");
   const length = Number(request.headers.get("content-length") ?? 0);

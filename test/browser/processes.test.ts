@@ -85,7 +85,7 @@ describe("two server processes on one port", () => {
       // 椒江's officer: the test above locked 温岭's account.
       const { cookie } = await signInOverHttp(server.url, "jiaojiang");
       const form = new FormData();
-      form.append("file", new File([Buffer.from(await countyListOf(30))], "椒江区汇总表.xlsx"));
+      form.append("file", new File([Buffer.from(await countyListOf(30, "椒江区"))], "椒江区汇总表.xlsx"));
       const uploaded = await fetch(`${server.url}/campaigns/${campaign.id}/import/upload`, {
         method: "POST",
         body: form,
