@@ -175,8 +175,8 @@ export function countyListOf(count: number, unit = "温岭市"): Promise<Uint8Ar
       联系电话: "13957600011",
     };
   });
-  const below = COUNTY_FOOTER.map((line) => line.map((cell) => cell.replace("温岭市总工会", `${unit}总工会`)));
-  return countyWorkbook({ header: COUNTY_LIST_HEADER, rows, below });
+  const stamped = (lines: string[][]) => lines.map((line) => line.map((cell) => cell.replace("温岭市总工会", `${unit}总工会`)));
+  return countyWorkbook({ header: COUNTY_LIST_HEADER, rows, above: stamped(DEFAULT_ABOVE), below: stamped(COUNTY_FOOTER) });
 }
 
 /* ------------------------------------------------------------------------------------------------

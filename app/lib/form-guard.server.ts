@@ -36,6 +36,11 @@ export function bodyLimitFor(pathname: string): number {
 
 const refuse = (status: number, error: string) => json({ error }, { status });
 
+/** A bare POST with nothing in it (a sign-out button's fetch): an empty form, not a wrong kind of body. */
+function emptyPost(request: Request): boolean {
+  return !request.headers.get("content-type") && !request.headers.has("transfer-encoding") && Number(request.headers.get("content-length") ?? 0) === 0;
+}
+
 /**
  * What every action takes: a POST of a form (urlencoded, or multipart with its boundary) within
  * its path's size. Anything else — JSON, PUT/PATCH/DELETE, a body larger than the path takes — is
@@ -44,9 +49,8 @@ const refuse = (status: number, error: string) => json({ error }, { status });
 export function assertFormRequest(request: Request): void {
   if (request.method === "GET" || request.method === "HEAD") return;
   if (request.method !== "POST") throw refuse(405, "不支持该请求方法");
+  if (emptyPost(request)) return;
   const type = (request.headers.get("content-type") ?? "").toLowerCase();
-  // A bare POST with nothing in it (a sign-out button's fetch) is an empty form, not a wrong kind of body.
-  if (!type && !request.headers.has("transfer-encoding") && Number(request.headers.get("content-length") ?? 0) === 0) return;
   const form = type.startsWith("application/x-www-form-urlencoded") || (type.startsWith("multipart/form-data") && /;\s*boundary=/.test(type));
   if (!form) throw refuse(415, "提交的内容格式无法识别，请通过页面上的表单提交");
   const length = Number(request.headers.get("content-length") ?? 0);
@@ -62,6 +66,7 @@ export async function assertCleanForm(request: Request): Promise<void> {
   if (request.method === "GET" || request.method === "HEAD" || checked.has(request)) return;
   assertFormRequest(request);
   checked.add(request);
+  if (emptyPost(request)) return;
   if (Number(request.headers.get("content-length") ?? 0) > MAX_CHECKED_BYTES) return;
   // A large upload is read once, by the route, in its turn (lib/body-gate.server), which checks it
   // then (checkFields): reading a copy here would buffer it outside that bound.
