@@ -18,6 +18,8 @@ import * as newNomination from "../../app/routes/campaigns.$campaignId.nominatio
 import { createStudio } from "../../app/modules/studios/studios.server";
 import { addApprentice, endMentorship, findMentorship } from "../../app/modules/studios/mentorships.server";
 import { addMilestone, reviewMilestone } from "../../app/modules/studios/milestones.server";
+import { addGrant, addSpending, addTranche } from "../../app/modules/studios/funds.server";
+import { spendingSchema } from "../../app/modules/studios/cycle-schema.server";
 import { dateInTaizhou, todayInTaizhou } from "../../app/lib/time";
 import * as campaignPage from "../../app/routes/campaigns.$campaignId._index";
 import * as reviewPage from "../../app/routes/campaigns.$campaignId.review";
@@ -171,6 +173,22 @@ describe("the audit log speaks to an inspector", () => {
     expect((await reviewMilestone(t.db, county, milestoneId, { decision: "verified", comment: null })).ok).toBe(true);
     expect((await endMentorship(t.db, county, m, { outcome: "completed", endedOn: todayInTaizhou(), reason: null, confirmed: true })).ok).toBe(true);
 
+    // The running studio's money: a grant, its tranche and a spending, each naming the others by what they are.
+    const running = await t.db.selectFrom("studio").selectAll().where("id", "=", studio.id).executeTakeFirstOrThrow();
+    const grant = await addGrant(t.db, city, running, { source: "city", documentNumber: "台总工〔2026〕8号", amount: 5_000_000, decidedOn: "2026-03-02" });
+    if (!grant.ok) throw new Error(grant.message);
+    expect(await addTranche(t.db, county, running, { grantId: grant.id, amount: 5_000_000, receivedOn: "2026-03-05", voucher: "记-001" })).toEqual({
+      ok: true,
+    });
+    const spent = await addSpending(
+      t.db,
+      mentorUser,
+      running,
+      spendingSchema.parse({ category: "equipment", description: "数控夹具", amount: "800", spentOn: todayInTaizhou() }),
+      [pdf],
+    );
+    expect(spent.ok).toBe(true);
+
     // The whole log, page by page, as the city reads it.
     const shown: string[] = [];
     for (let page = 1; ; page++) {
@@ -193,6 +211,8 @@ describe("the audit log speaks to an inspector", () => {
     expect(text).toMatch(/原：状态：待核实 \| 新：状态：已认定|状态：待核实.*\n?.*状态：已认定/);
     expect(shown.join("\n")).toContain(`登录 · ${county.displayName}`);
     expect(text).toContain("师徒结对");
+    expect(text).toContain("资助：台总工〔2026〕8号 资助");
+    expect(text).not.toContain("记录已不存在");
   });
 });
 

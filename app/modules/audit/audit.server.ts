@@ -105,6 +105,20 @@ export async function auditNames(db: Kysely<Database>, rows: AuditRow[]): Promis
         .where("id", "in", ids)
         .execute(),
     ),
+    named(numeric(refs.grant), "grant", (ids) =>
+      db
+        .selectFrom("studio_grant")
+        .select(["id", sql<string>`document_number || ' 资助'`.as("name")])
+        .where("id", "in", ids)
+        .execute(),
+    ),
+    named(numeric(refs.spending), "spending", (ids) =>
+      db
+        .selectFrom("studio_spending")
+        .select(["id", sql<string>`description || '（' || spent_on || '）'`.as("name")])
+        .where("id", "in", ids)
+        .execute(),
+    ),
     named(nominationIds, "nomination", (ids) =>
       db
         .selectFrom("nomination")
@@ -154,9 +168,12 @@ const NAMED_AS: Record<string, string> = {
   expert_review: "campaign",
 };
 
+/** Policies kept per year: their history rows are keyed by the year, not by a record's id. */
+const YEAR_KEYED = new Set(["evaluation_criteria", "subsidy_policy", "studio_cycle_policy", "acceptance_checklist"]);
+
 /** What a history row is about, by name: 王建国工匠工作室, 第三届“台州工匠”选树, the account that signed in. */
 export function recordName(row: Pick<AuditRow, "entity_type" | "entity_id">, names: AuditNames): string {
-  if (row.entity_type === "evaluation_criteria" || row.entity_type === "subsidy_policy") return `${row.entity_id}年度`;
+  if (YEAR_KEYED.has(row.entity_type)) return `${row.entity_id}年度`;
   if (row.entity_type === "studio_plan") return "";
   if (row.entity_id === "lookup") return "按号码查找";
   return names[`${NAMED_AS[row.entity_type] ?? row.entity_type}:${row.entity_id}`] ?? "（记录已不存在）";

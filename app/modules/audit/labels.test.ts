@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { actionLabel, describeChange, entityLabel } from "~/modules/audit/labels";
+import { recordName } from "~/modules/audit/audit.server";
 
 describe("the history in Chinese", () => {
   it("shows labels for fields and codes, ¥ for fen and Taizhou time for instants", () => {
@@ -19,5 +20,11 @@ describe("the history in Chinese", () => {
     expect(entityLabel("studio")).toBe("工匠工作室");
     expect(actionLabel("step_accredit", "studio")).toBe("授牌");
     expect(actionLabel("exact_lookup", "person")).toBe("按完整证件号/电话查找");
+  });
+
+  it("names a year's policies by the year they are kept for", () => {
+    for (const entity of ["evaluation_criteria", "subsidy_policy", "studio_cycle_policy", "acceptance_checklist"]) {
+      expect(recordName({ entity_type: entity, entity_id: "2026" }, {})).toBe("2026年度");
+    }
   });
 });

@@ -28,6 +28,7 @@ import {
   MILESTONE_KIND_LABELS,
 } from "~/modules/studios/labels";
 import { ATTACHMENT_LABELS, SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
+import { GRANT_PURPOSE_LABELS, SPENDING_CATEGORY_LABELS } from "~/modules/studios/cycle";
 import { USER_AUDIT } from "~/modules/users/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
@@ -283,9 +284,11 @@ export const REFERENCE_FIELDS: Record<string, ReferenceKind> = {
   nominationIds: "nomination",
   nominationId: "nomination",
   nomination: "nomination",
+  grantId: "grant",
+  spendingId: "spending",
 };
 
-export type ReferenceKind = "unit" | "person" | "mentorship" | "participant" | "objection" | "nomination";
+export type ReferenceKind = "unit" | "person" | "mentorship" | "participant" | "objection" | "nomination" | "grant" | "spending";
 
 /** The names the ids of a page of history stand for, keyed `kind:id` (fields) or `entity:id` (the record itself). */
 export type AuditNames = Record<string, string>;
@@ -328,6 +331,8 @@ function valueLabels(entity: string, key: string, record: Record<string, unknown
       outlet: OUTLET_LABELS,
       competitionLevel: COMPETITION_LEVELS,
       innovationType: INNOVATION_TYPES,
+      category: SPENDING_CATEGORY_LABELS,
+      purpose: GRANT_PURPOSE_LABELS,
     } as Record<string, Record<string, string>>
   )[key];
 }
@@ -367,6 +372,8 @@ export function referencedIds(rows: ReadonlyArray<{ before: unknown; after: unkn
     participant: new Set(),
     objection: new Set(),
     nomination: new Set(),
+    grant: new Set(),
+    spending: new Set(),
   };
   const walk = (value: unknown) => {
     if (!value || typeof value !== "object" || Array.isArray(value)) return;

@@ -24,6 +24,9 @@ export const GRANT_SOURCE_LABELS: Record<GrantSource, string> = {
   enterprise: "依托企业配套",
 };
 
+/** Why a grant was given: the studio's support, or the grant that comes with a re-confirmation. */
+export const GRANT_PURPOSE_LABELS: Record<"support" | "reconfirmation", string> = { support: "工作室建设资助", reconfirmation: "重新确认资助" };
+
 export const SPENDING_CATEGORY_LABELS: Record<SpendingCategory, string> = {
   equipment: "设备购置",
   training: "培训",
