@@ -265,23 +265,23 @@ export async function addPublicity(
   clipping: { name: string; bytes: Uint8Array } | null,
 ): Promise<{ ok: true; id: number } | { ok: false; status: 400 | 403 | 404; message: string }> {
   if (actor.role === "craftsman") return { ok: false, status: 403, message: "宣传报道由工会登记" };
-  let unitId: number | null = null;
-  let studioUnitId: number | null = null;
+  // The units the report is about: the person's and the studio's. The item is filed under the
+  // first; a county may log it only when every one is its own (a report about one's own craftsman
+  // must not land on another county's public studio page).
+  const units: number[] = [];
   if (input.personId) {
     const person = await db.selectFrom("person").select("org_unit_id").where("id", "=", input.personId).executeTakeFirst();
     if (!person) return { ok: false, status: 404, message: "人员不存在" };
-    unitId = person.org_unit_id;
+    units.push(person.org_unit_id);
   }
   if (input.studioId) {
     const studio = await db.selectFrom("studio").select("org_unit_id").where("id", "=", input.studioId).executeTakeFirst();
     if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
-    studioUnitId = studio.org_unit_id;
-    unitId = unitId ?? studio.org_unit_id;
+    units.push(studio.org_unit_id);
   }
-  if (unitId === null) return { ok: false, status: 400, message: "请选择报道的工匠或工作室" };
-  // Both the person's and the studio's unit: a report about one's own craftsman must not land on
-  // another county's public studio page.
-  if (actor.role === "county_officer" && (unitId !== actor.orgUnitId || (studioUnitId !== null && studioUnitId !== actor.orgUnitId))) {
+  const unitId = units[0];
+  if (unitId === undefined) return { ok: false, status: 400, message: "请选择报道的工匠或工作室" };
+  if (actor.role === "county_officer" && units.some((u) => u !== actor.orgUnitId)) {
     return { ok: false, status: 403, message: "只能登记本单位工匠或工作室的报道" };
   }
   let file: { data: Uint8Array; type: string } | null = null;
@@ -304,7 +304,7 @@ export async function addPublicity(
         clipping_type: file?.type ?? null,
         person_id: input.personId,
         studio_id: input.studioId,
-        org_unit_id: unitId!,
+        org_unit_id: unitId,
         recorded_by: actor.id,
       })
       .returning("id")
