@@ -2,10 +2,11 @@ import { engineName, type DB } from "~db";
 
 /**
  * How far a long piece of work has got (a 汇总表 being checked or written), for the page that
- * waits on it. The work runs in one transaction, whose own writes nobody sees until it ends, so
- * progress is written beside it: on PostgreSQL through another of the pool's connections (any
- * process's page reads it); the embedded engine has a single connection, which the transaction
- * holds, and runs in a single process, so there progress stays in that process's memory.
+ * waits on it. The work runs in transactions (a commit in one, a check a chunk at a time) whose
+ * own writes nobody sees until they end, so progress is written beside them: on PostgreSQL through
+ * another of the pool's connections (any process's page reads it); the embedded engine has a single
+ * connection, which a transaction holds, and runs in a single process, so there progress stays in
+ * that process's memory.
  */
 const inMemory = new Map<string, { done: number; total: number }>();
 

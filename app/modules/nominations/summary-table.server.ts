@@ -7,7 +7,7 @@ import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
 import { databaseAway, enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
-import { clearProgress, progressOf, progressReporter } from "~/lib/progress.server";
+import { clearProgress, progressOf, progressReporter, reportProgress } from "~/lib/progress.server";
 import { todayInTaizhou } from "~/lib/time";
 import { nominationCode } from "~/modules/campaigns/stages";
 import { maskIdNumber, maskPhone, normalisePhone, SEX_LABELS } from "~/modules/people/id-number";
@@ -750,9 +750,23 @@ const CHANGE_NOTES = { created: "将新增推荐", updated: "将更新", unchang
 
 /** Rolls a dry run back: the preview says exactly what the commit would do, and writes nothing. */
 class DryRun extends Error {
-  constructor(readonly check: BatchCheck) {
+  constructor() {
     super("dry run");
   }
+}
+
+/** What `work` finds in a transaction that is then rolled back. */
+async function rolledBack<T>(db: DB, work: (tx: Tx) => Promise<T>): Promise<T> {
+  let found: { value: T } | undefined;
+  try {
+    await db.transaction().execute(async (tx) => {
+      found = { value: await work(tx) };
+      throw new DryRun();
+    });
+  } catch (error) {
+    if (!(error instanceof DryRun)) throw error;
+  }
+  return found!.value;
 }
 
 /** What one import writes with: the file's name for the history, the officer's choices, the unit's running count. */
@@ -775,9 +789,52 @@ async function importContext(tx: Tx, campaign: Campaign, unitId: number, filenam
 }
 
 /**
+ * Rows checked per transaction. The embedded engine has one connection, which a transaction holds
+ * to its end: a few dozen rows at a time (a fraction of a second), so that a sign-in or a page
+ * waits for one chunk, not for a 3,000-row check.
+ */
+const CHECK_CHUNK_ROWS = 25;
+
+/**
+ * Whose record each row would write, by its index: the person's number (found through the
+ * nomination for a row of our own export). Rows with one key see each other's writes; no other
+ * row's write changes what a row finds, but for the unit's count, which the check carries itself.
+ */
+async function recordKeys(db: DB, rows: ParsedRow[]): Promise<Map<number, string>> {
+  const existing = rows.map((r) => Number(r.form?.existingId) || 0).filter(Boolean);
+  const hashOfNomination = new Map<number, string>();
+  if (existing.length) {
+    const found = await db
+      .selectFrom("nomination")
+      .innerJoin("person", "person.id", "nomination.person_id")
+      .select(["nomination.id", "person.id_number_hash"])
+      .where("nomination.id", "=", sql<number>`any(${existing}::int[])`)
+      .execute();
+    for (const n of found) hashOfNomination.set(Number(n.id), n.id_number_hash);
+  }
+  const keys = new Map<number, string>();
+  rows.forEach((row, i) => {
+    if (!row.form) return;
+    const existingId = Number(row.form.existingId) || 0;
+    const idNumber = row.form.idNumber;
+    // The same reading of the number as importRow's lookup.
+    const hash = existingId
+      ? hashOfNomination.get(existingId)
+      : typeof idNumber === "string"
+        ? lookupHash(idNumber.normalize("NFKC").toUpperCase())
+        : undefined;
+    keys.set(i, hash ?? (existingId ? `nomination:${existingId}` : `row:${i}`));
+  });
+  return keys;
+}
+
+/**
  * What committing would do to each valid row (新增, 更新 or 无变化, field by field), found by
- * doing it in a transaction that is then rolled back: the same code as the commit, so the two
- * cannot disagree.
+ * doing it in transactions that are then rolled back: the same code as the commit, so the two
+ * cannot disagree. The rows go a chunk per transaction and the check lets others' queries run
+ * between chunks; a row whose person an earlier chunk's row already wrote (the file names someone
+ * twice) has those rows done again first, in its own chunk's transaction, each at the unit's count
+ * it was checked at, so it finds what the single transaction of the commit will find.
  */
 export async function previewStatus(
   db: DB,
@@ -786,25 +843,46 @@ export async function previewStatus(
   batch: { org_unit_id: number; filename: string; table: SummaryTable },
   today: string,
   progress: (done: number) => Promise<void> = async () => {},
+  chunkRows = CHECK_CHUNK_ROWS,
 ): Promise<BatchCheck> {
-  try {
-    await db.transaction().execute(async (tx) => {
-      const rows = new Map<number, RowOutcome>();
-      const context = await importContext(tx, campaign, batch.org_unit_id, batch.filename, []);
-      const before = context.unit.count;
-      let done = 0;
-      for (const row of batch.table.rows) {
-        if (row.form) rows.set(row.line, await importRow(tx, actor, campaign, batch.org_unit_id, row, today, context));
-        await progress(++done);
+  const { rows } = batch.table;
+  const context = await rolledBack(db, (tx) => importContext(tx, campaign, batch.org_unit_id, batch.filename, []));
+  const before = context.unit.count;
+  const keys = await recordKeys(db, rows);
+  const outcomes = new Map<number, RowOutcome>();
+  const checked = new Map<string, Array<{ index: number; count: number }>>();
+  for (let start = 0; start < rows.length;) {
+    // At least as many rows as the chunk must do again: the repeats cost at most the rows once
+    // more, whatever the file (one person a thousand times makes longer chunks, not n² work).
+    const again = new Set<string>();
+    let repeats = 0;
+    let end = start;
+    for (; end < rows.length && (end - start < chunkRows || end - start < repeats); end++) {
+      const key = keys.get(end);
+      if (key === undefined || again.has(key)) continue;
+      again.add(key);
+      repeats += checked.get(key)?.length ?? 0;
+    }
+    const earlier = [...again].flatMap((key) => checked.get(key) ?? []).sort((a, b) => a.index - b.index);
+    await rolledBack(db, async (tx) => {
+      for (const { index, count } of earlier) {
+        await importRow(tx, actor, campaign, batch.org_unit_id, rows[index], today, { ...context, unit: { ...context.unit, count } });
       }
-      const quota = context.unit.kind === "county" ? { unit: context.unit.name, before, after: context.unit.count, quota: campaign.quota_per_unit } : null;
-      throw new DryRun({ rows, quota });
+      for (let index = start; index < end; index++) {
+        const key = keys.get(index);
+        if (key === undefined) continue;
+        const count = context.unit.count;
+        outcomes.set(rows[index].line, await importRow(tx, actor, campaign, batch.org_unit_id, rows[index], today, context));
+        checked.set(key, [...(checked.get(key) ?? []), { index, count }]);
+      }
     });
-  } catch (error) {
-    if (error instanceof DryRun) return error.check;
-    throw error;
+    start = end;
+    await progress(end);
+    // A macrotask between chunks: what other requests have queued runs before the next chunk.
+    if (start < rows.length) await new Promise((resolve) => setImmediate(resolve));
   }
-  return { rows: new Map(), quota: null };
+  const quota = context.unit.kind === "county" ? { unit: context.unit.name, before, after: context.unit.count, quota: campaign.quota_per_unit } : null;
+  return { rows: outcomes, quota };
 }
 
 /** The fields a file may fill, as the form names them: the person's, then the nomination's. */
@@ -1189,7 +1267,8 @@ async function checkBatch(
     campaign,
     { org_unit_id: batch.org_unit_id, filename: batch.filename, table },
     today,
-    progressReporter(db, key, table.rows.length),
+    // After every chunk: on the embedded engine a chunk is what others wait for, so the bar moves as often.
+    (done) => reportProgress(db, key, { done, total: table.rows.length }),
   );
   await db
     .updateTable("import_batch")
