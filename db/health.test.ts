@@ -4,6 +4,7 @@ import path from "node:path";
 import { sql, type DatabaseConnection, type Driver } from "kysely";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { checkHealth, createDb, DatabaseUnavailableError, DialectWrapper, unavailability, type DB } from ".";
+import { createTestDb } from "../test/db";
 
 /** A driver whose writes fail as PostgreSQL's do on a full disk (SQLSTATE 53100). */
 class FullDisk extends DialectWrapper {
@@ -82,5 +83,61 @@ describe("a database that cannot answer or store", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     },
     60_000,
+  );
+});
+
+describe("every wait on PostgreSQL is bounded (issue 27, item 2)", () => {
+  const held = () => {
+    let release!: () => void;
+    return { until: new Promise<void>((resolve) => (release = resolve)), release: () => release() };
+  };
+  const failure = (work: Promise<unknown>) =>
+    work.then(
+      () => "answered",
+      (error: unknown) => error,
+    );
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    "ends a long statement, a wait for a lock, a transaction left idle and a wait for a free connection, each as 'not now' (503)",
+    async () => {
+      vi.stubEnv("DB_POOL_SIZE", "2");
+      vi.stubEnv("DB_ACQUIRE_TIMEOUT_MS", "300");
+      vi.stubEnv("DB_STATEMENT_TIMEOUT_MS", "1000");
+      vi.stubEnv("DB_LOCK_TIMEOUT_MS", "300");
+      vi.stubEnv("DB_IDLE_TX_TIMEOUT_MS", "1000");
+      const { db, drop } = await createTestDb();
+      try {
+        expect(await failure(sql`select pg_sleep(3)`.execute(db))).toMatchObject({ reason: "timeout", status: 503 });
+
+        // A lock held by another transaction: the wait ends at the lock timeout, before the statement's.
+        const lockWait = await db.transaction().execute(async (tx) => {
+          await sql`lock table org_unit in access exclusive mode`.execute(tx);
+          return failure(db.selectFrom("org_unit").select("id").execute());
+        });
+        expect(lockWait).toMatchObject({ reason: "lock", status: 503 });
+
+        // Code that stopped half-way in its transaction: the server ends the session.
+        const idle = await failure(
+          db.transaction().execute(async (tx) => {
+            await sql`select 1`.execute(tx);
+            await new Promise((resolve) => setTimeout(resolve, 2_500));
+            await sql`select 1`.execute(tx);
+          }),
+        );
+        expect(idle).toBeInstanceOf(DatabaseUnavailableError);
+
+        // Both connections busy: a third request is told so, not queued for ever.
+        const busy = [held(), held()];
+        const holding = busy.map((b) => db.connection().execute(() => b.until));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(await failure(db.selectFrom("org_unit").select("id").execute())).toMatchObject({ reason: "timeout", status: 503 });
+        for (const b of busy) b.release();
+        await Promise.all(holding);
+        expect(await db.selectFrom("org_unit").select("id").execute()).not.toHaveLength(0);
+      } finally {
+        await drop();
+      }
+    },
+    30_000,
   );
 });
