@@ -168,3 +168,16 @@ describe("waits on the database are bounded", () => {
     expect(await answersAgainWithin("/healthz", {}, 5_000)).toBeLessThan(5_000);
   });
 });
+
+describe("a server process that dies", () => {
+  it("is replaced by another under the same supervisor, and the site answers again within seconds", async () => {
+    const before = await answeringProcess();
+    process.kill(before, "SIGKILL");
+    const back = await answersAgainWithin("/healthz", {}, 15_000);
+    expect(back).toBeLessThan(15_000);
+    // Another process answers, started by `npm start`'s own process, which is still there.
+    expect(await answeringProcess()).not.toBe(before);
+    expect(server.child.exitCode).toBeNull();
+    expect(server.output()).toMatch(new RegExp(`server process ${before} ended`));
+  });
+});
