@@ -3,7 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import { sql } from "kysely";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { apprenticeForm, makeAwardee, makeCampaign, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
 import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
@@ -360,6 +360,40 @@ describe("the job queue", () => {
     const job = await t.db.selectFrom("job").select(["attempts", "done_at"]).where("kind", "=", kind).executeTakeFirstOrThrow();
     expect(job.attempts).toBe(2);
     expect(job.done_at).not.toBeNull();
+  });
+});
+
+describe("a job that runs longer than its lease", () => {
+  it("stays its living worker's (a heartbeat renews the lease): another worker does not run it a second time", async () => {
+    const kind = `beat-${Date.now()}`;
+    await enqueue(t.db, kind, {});
+    const lease = async () => t.db.selectFrom("job").select(["locked_by", "locked_until"]).where("kind", "=", kind).executeTakeFirstOrThrow();
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+    // The clock and the heartbeat's interval are the test's to move; the database's own waits are real.
+    vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] });
+    try {
+      let finish!: () => void;
+      const ran: string[] = [];
+      const busy = runDueJobs(t.db, { [kind]: () => new Promise<void>((resolve) => (finish = resolve)).then(() => void ran.push("busy")) }, { worker: "busy" });
+      while ((await lease()).locked_by !== "busy") await pause();
+      // Forty seconds of work, past the 30 s lease: the worker is alive and keeps saying so.
+      for (let beat = 0; beat < 4; beat++) {
+        const before = (await lease()).locked_until!.getTime();
+        vi.advanceTimersByTime(10_000);
+        // The renewal is written in the background: given a moment (no worker ever needs more).
+        for (let tries = 0; tries < 100 && (await lease()).locked_until!.getTime() === before; tries++) await pause();
+      }
+      expect(Date.now() - (await lease()).locked_until!.getTime()).toBeLessThan(0);
+      await runDueJobs(t.db, { [kind]: async () => void ran.push("other") }, { worker: "other" });
+      finish();
+      await busy;
+      expect(ran).toEqual(["busy"]);
+      const job = await t.db.selectFrom("job").select(["attempts", "done_at"]).where("kind", "=", kind).executeTakeFirstOrThrow();
+      expect(job.attempts).toBe(1);
+      expect(job.done_at).not.toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
