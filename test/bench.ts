@@ -11,7 +11,9 @@
  * database, once cold and once warm).
  * Then the long work, each while others use the site: a county's 10,000-row 汇总表 imported,
  * a year's 10,000 subsidy rows exported, a backup taken; its duration, peak memory and the
- * others' p99 (`--no-long-work` skips it). Writes it all to data/bench-results.json (or --out).
+ * others' p99 (`--no-long-work` skips it); on the embedded engine, a 3,000-row import checked and
+ * committed while someone signs in, one sign-in after another (their p99 is the others'). Writes it
+ * all to data/bench-results.json (or --out).
  *
  * Engine: the real PostgreSQL by default (DATABASE_URL, or postgres@127.0.0.1:5432, is only used
  * to create and drop a database `jiangxin_bench_…`); `--pglite` measures the embedded engine.
@@ -27,7 +29,7 @@ import { adminQuery, ADMIN_URL, withDatabase } from "./pg";
 import { createDb } from "../db";
 import { signInOverHttp, waitForHealth } from "./browser/server";
 import { openVote } from "./vote-scene";
-import { measureLongWork, OTHERS_RATE, type LongWorkResult } from "./bench-long-work";
+import { measureLongWork, measureSignInsDuringImport, OTHERS_RATE, type LongWorkResult } from "./bench-long-work";
 import { countyListOf } from "./county-files";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -174,17 +176,21 @@ try {
 
   // The long work, last (it adds 10,000 nominations and gathers the applications into one year),
   // on one server process: the one whose memory is watched answers the pages, reads the sheet in
-  // its thread and runs the jobs. PostgreSQL only: a backup beside the live app needs a server.
+  // its thread and runs the jobs. PostgreSQL: a backup beside the live app needs a server. The
+  // embedded engine: a 3,000-row import while someone signs in (one connection for everyone).
   let longWork: LongWorkResult[] = [];
-  if (databaseUrl && !args.includes("--no-long-work")) {
-    console.log("\nLong work while others use the site (one server process)…");
+  const startOne = async () => {
     server = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["app/cli/start.ts"], {
       cwd: root,
       env: { ...env, WEB_CONCURRENCY: "1" },
       stdio: ["ignore", "ignore", "inherit"],
     });
     await waitForHealth(baseUrl, server);
-    const serverPid = ((await (await fetch(`${baseUrl}/healthz`)).json()) as { process: number }).process;
+    return ((await (await fetch(`${baseUrl}/healthz`)).json()) as { process: number }).process;
+  };
+  if (databaseUrl && !args.includes("--no-long-work")) {
+    console.log("\nLong work while others use the site (one server process)…");
+    const serverPid = await startOne();
     const db = createDb({ databaseUrl });
     const out = path.join(scratch, "bench.jxbak.gz");
     try {
@@ -200,6 +206,27 @@ try {
     } finally {
       await db.destroy();
     }
+  } else if (!args.includes("--no-long-work")) {
+    console.log("\nA 3,000-row import while someone signs in (one server process)…");
+    const setup = createDb({ pgliteDir: env.PGLITE_DIR });
+    const campaign = await setup
+      .insertInto("campaign")
+      .values({
+        number: 97,
+        year: 2027,
+        title: "长任务测试",
+        nomination_deadline: "2099-03-31",
+        quota_per_unit: 20_000,
+        title_count: 200,
+        status: "nominating",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+      .finally(() => setup.destroy());
+    const serverPid = await startOne();
+    longWork = await measureSignInsDuringImport({ baseUrl, serverPid, campaignId: campaign.id, sheet: await countyListOf(3_000) });
+  }
+  if (server) {
     server.kill("SIGTERM");
     await new Promise((r) => server!.once("exit", r));
     server = undefined;
@@ -232,7 +259,7 @@ try {
     return { processes: run.processes, trivial: run.baseline, signIn: run.floor, pages, unmet };
   });
   if (longWork.length) {
-    console.log(`\nLong work (others: ${OTHERS_RATE} requests/s over home, studio list and subsidy queue)`);
+    console.log(`\nLong work (others: ${databaseUrl ? `${OTHERS_RATE} requests/s over home, studio list and subsidy queue` : "one sign-in after another"})`);
     console.log(`${"work".padEnd(40)}${"duration s".padStart(11)}${"peak MB".padStart(9)}${"others p99 ms".padStart(15)}`);
     for (const w of longWork) {
       console.log(

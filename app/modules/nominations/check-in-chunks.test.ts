@@ -97,7 +97,7 @@ describe("a long check on one connection (issue 27, item 5)", () => {
     expect([...batch.check.rows.values()].filter((o) => o.ok && o.change === "created")).toHaveLength(ROWS - 5);
     expect(batch.check.quota).toMatchObject({ before: 2, after: ROWS - 3, quota: 320 });
     // Row by row the same findings as the whole file checked in one transaction (the check before chunks).
-    const oneTransaction = await previewStatus(t.db, officer, campaign, batch, todayInTaizhou(), undefined, Infinity);
+    const oneTransaction = await previewStatus(t.db, officer, campaign, batch, todayInTaizhou(), undefined, { ms: Infinity, rows: Infinity });
     expect(batch.check.rows).toEqual(oneTransaction.rows);
     expect(batch.check.quota).toEqual(oneTransaction.quota);
     expect([...oneTransaction.rows.values()].filter((o) => o.ok && o.warnings.some((w) => w.includes("超过原则上每单位320名"))).length).toBe(7);

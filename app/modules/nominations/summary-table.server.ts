@@ -789,11 +789,11 @@ async function importContext(tx: Tx, campaign: Campaign, unitId: number, filenam
 }
 
 /**
- * Rows checked per transaction. The embedded engine has one connection, which a transaction holds
- * to its end: a few dozen rows at a time (a fraction of a second), so that a sign-in or a page
- * waits for one chunk, not for a 3,000-row check.
+ * How much one transaction of the check does: a tenth of a second, at most 100 rows. The embedded
+ * engine has one connection, which a transaction holds to its end: a sign-in or a page waits for
+ * one chunk, not for a 3,000-row check, however fast or busy the machine.
  */
-const CHECK_CHUNK_ROWS = 25;
+const CHECK_CHUNK = { ms: 100, rows: 100 };
 
 /**
  * Whose record each row would write, by its index: the person's number (found through the
@@ -832,9 +832,10 @@ async function recordKeys(db: DB, rows: ParsedRow[]): Promise<Map<number, string
  * What committing would do to each valid row (新增, 更新 or 无变化, field by field), found by
  * doing it in transactions that are then rolled back: the same code as the commit, so the two
  * cannot disagree. The rows go a chunk per transaction and the check lets others' queries run
- * between chunks; a row whose person an earlier chunk's row already wrote (the file names someone
- * twice) has those rows done again first, in its own chunk's transaction, each at the unit's count
- * it was checked at, so it finds what the single transaction of the commit will find.
+ * between chunks. A row whose person an earlier chunk's row already wrote (a row of our own export
+ * and another with the full number) has those rows done again first, in its own chunk's
+ * transaction, each at the unit's count it was checked at, so it finds what the single
+ * transaction of the commit will find; no other row's writes change what a row finds.
  */
 export async function previewStatus(
   db: DB,
@@ -843,7 +844,7 @@ export async function previewStatus(
   batch: { org_unit_id: number; filename: string; table: SummaryTable },
   today: string,
   progress: (done: number) => Promise<void> = async () => {},
-  chunkRows = CHECK_CHUNK_ROWS,
+  chunk = CHECK_CHUNK,
 ): Promise<BatchCheck> {
   const { rows } = batch.table;
   const context = await rolledBack(db, (tx) => importContext(tx, campaign, batch.org_unit_id, batch.filename, []));
@@ -851,35 +852,35 @@ export async function previewStatus(
   const keys = await recordKeys(db, rows);
   const outcomes = new Map<number, RowOutcome>();
   const checked = new Map<string, Array<{ index: number; count: number }>>();
-  for (let start = 0; start < rows.length;) {
-    // At least as many rows as the chunk must do again: the repeats cost at most the rows once
-    // more, whatever the file (one person a thousand times makes longer chunks, not n² work).
-    const again = new Set<string>();
-    let repeats = 0;
-    let end = start;
-    for (; end < rows.length && (end - start < chunkRows || end - start < repeats); end++) {
-      const key = keys.get(end);
-      if (key === undefined || again.has(key)) continue;
-      again.add(key);
-      repeats += checked.get(key)?.length ?? 0;
-    }
-    const earlier = [...again].flatMap((key) => checked.get(key) ?? []).sort((a, b) => a.index - b.index);
+  for (let start = 0, end = 0; start < rows.length; start = end) {
+    const began = performance.now();
     await rolledBack(db, async (tx) => {
-      for (const { index, count } of earlier) {
-        await importRow(tx, actor, campaign, batch.org_unit_id, rows[index], today, { ...context, unit: { ...context.unit, count } });
-      }
-      for (let index = start; index < end; index++) {
+      const again = new Set<string>();
+      let repeated = 0;
+      // A chunk checks at least as many rows as it did again: the repeats cost at most the rows
+      // once more, whatever the file (one person named a thousand times makes longer chunks, not n² work).
+      while (end < rows.length && (end === start || end - start < repeated || (end - start < chunk.rows && performance.now() - began < chunk.ms))) {
+        const index = end++;
         const key = keys.get(index);
         if (key === undefined) continue;
+        if (!again.has(key)) {
+          again.add(key);
+          for (const earlier of checked.get(key) ?? []) {
+            await importRow(tx, actor, campaign, batch.org_unit_id, rows[earlier.index], today, {
+              ...context,
+              unit: { ...context.unit, count: earlier.count },
+            });
+            repeated++;
+          }
+        }
         const count = context.unit.count;
         outcomes.set(rows[index].line, await importRow(tx, actor, campaign, batch.org_unit_id, rows[index], today, context));
         checked.set(key, [...(checked.get(key) ?? []), { index, count }]);
       }
     });
-    start = end;
     await progress(end);
     // A macrotask between chunks: what other requests have queued runs before the next chunk.
-    if (start < rows.length) await new Promise((resolve) => setImmediate(resolve));
+    if (end < rows.length) await new Promise((resolve) => setImmediate(resolve));
   }
   const quota = context.unit.kind === "county" ? { unit: context.unit.name, before, after: context.unit.count, quota: campaign.quota_per_unit } : null;
   return { rows: outcomes, quota };
