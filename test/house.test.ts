@@ -81,4 +81,15 @@ describe("the house", () => {
     );
     expect(withQueries).toEqual([]);
   });
+
+  it("reads every upload within the bound on large bodies in flight (issue 27, item 6)", () => {
+    // A multipart body parsed outside readBounded is read whole, however many arrive at once.
+    const unbounded = sourceFiles("app").flatMap((file) => {
+      const lines = fs.readFileSync(path.join(root, file), "utf8").split("\n");
+      const bounded = (i: number) =>
+        /readBounded\(request, \(\) =>\s*(unstable_parseMultipartFormData\(|$)/.test(lines[i]) || /readBounded\(request, \(\) =>$/.test(lines[i - 1] ?? "");
+      return lines.flatMap((line, i) => (/unstable_parseMultipartFormData\(/.test(line) && !bounded(i) ? [`${file}: ${line.trim()}`] : []));
+    });
+    expect(unbounded).toEqual([]);
+  });
 });

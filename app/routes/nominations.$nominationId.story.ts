@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
+import { readBounded } from "~/lib/body-gate.server";
 import { granted, idParam } from "~/lib/http.server";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { todayInTaizhou } from "~/lib/time";
@@ -19,8 +20,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const back = (query: string) => redirect(`/nominations/${nomination.id}?${query}`);
   let formData: FormData;
   try {
-    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    formData = await readBounded(request, () =>
+      unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES })),
+    );
   } catch (error) {
+    // Too many uploads in flight: the 503 with its retry hint, as for every upload.
+    if (error instanceof Response) throw error;
     const message = error instanceof MaxPartSizeExceededError ? "文件超过 5 MB" : "上传的内容无法读取，请重新选择文件";
     return back(`storyError=${encodeURIComponent(message)}`);
   }
