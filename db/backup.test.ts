@@ -73,6 +73,16 @@ describe("backups", () => {
     expect(await snapshot(target.db)).toEqual(before);
   });
 
+  it("restores a backup from before the hash (--unverified) only whole: a row missing is refused by the manifest's counts", async () => {
+    const before = await snapshot(target.db);
+    const old = [JSON.stringify({ ...JSON.parse(lines[0]), format: "jiangxin-backup/1" }), ...lines.slice(1, -1)];
+    const row = old.findIndex((l, i) => i > 0 && l.startsWith("{"));
+    expect(row).toBeGreaterThan(0);
+    const cut = old.filter((_, i) => i !== row);
+    await expect(restoreBackup(target.db, cut, { replace: true, unverified: true })).rejects.toThrow(/备份文件不完整：\w+ 应有 \d+ 行，读到 \d+ 行/);
+    expect(await snapshot(target.db)).toEqual(before);
+  });
+
   it("refuses a file whose content was changed, or signed with another key, in Chinese, and changes nothing", async () => {
     const before = await snapshot(target.db);
     // One value edited in place: the counts and the layout still match.
