@@ -131,6 +131,23 @@ beforeAll(async () => {
     }),
   );
   if (!coming.ok) throw new Error("the coming event was not created");
+  // A 温岭 exchange under way now: 温岭's craftsman may walk in (现场报名), 椒江's is not its audience.
+  const taizhouNow = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
+  const underWay = await createEvent(
+    db,
+    officerX,
+    eventSchema.parse({
+      title: "温岭正在进行的交流",
+      kind: "skill_exchange",
+      organiser: `unit:${officerX.orgUnitId}`,
+      startsAt: taizhouNow(-10),
+      endsAt: taizhouNow(120),
+      channel: "offline",
+      place: "温岭市职工服务中心",
+    }),
+  );
+  if (!underWay.ok) throw new Error("the event under way was not created");
+  const underWayCode = (await db.selectFrom("event").select("checkin_code").where("id", "=", underWay.id).executeTakeFirstOrThrow()).checkin_code;
   const pendingMilestone = await db
     .selectFrom("milestone")
     .select("id")
@@ -244,6 +261,8 @@ beforeAll(async () => {
       loader: "L+++++-",
       actions: {
         checkin: { form: { code: studioEvent.checkin_code }, expect: "L++----" },
+        // An event under way: its own county's craftsman walks in; another county's, not on its list, is refused.
+        "under way, other county": { form: { code: underWayCode }, expect: "L+-----" },
         // A stale token: every craftsman is told to scan again (409), the others have no person to check in.
         scan: { form: { intent: "scan", e: String(attended.event_id), t: "1.0123456789abcdef" }, expect: "L++----" },
       },
