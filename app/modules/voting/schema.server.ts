@@ -78,7 +78,7 @@ export const invalidateSchema = z.object({
 export const objectionSchema = z.object({
   // Real-name: a name as a person's record takes it, and an ID number whose check digit holds; both
   // are kept encrypted, for the city to reach the objector (an audited reveal).
-  name: personFields.name,
+  name: personFields.name.min(2, "请填写您的真实姓名"),
   idNumber: idNumberField(true).transform((facts) => facts as IdNumberFacts),
   phone,
   code: z
