@@ -697,6 +697,8 @@ export interface ObjectionFilingTable {
   address: string | null;
   /** The objector's name, encrypted; \`objector_name\` keeps only its mask (null on filings before it was encrypted). */
   name_cipher: string | null;
+  /** The objector's ID number as a keyed hash per campaign (like the number's): the limits per person count it. */
+  id_number_hash: string | null;
 }
 
 export interface SignInDeviceTable {

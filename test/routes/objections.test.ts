@@ -130,7 +130,7 @@ describe("a real-name objection on the public notice", () => {
     expect(new TextDecoder().decode(await opened.arrayBuffer())).toContain("%PDF-1.4");
   });
 
-  it("limits filing per number and per address", async () => {
+  it("limits filing per number, per address and per person", async () => {
     const { campaign, nominee, codeFor: codeFrom, file: fileFrom } = await inNotice();
     const network = "198.51.100.30";
     const codeFor = (phone: string, peer = network) => codeFrom(phone, peer);
@@ -150,15 +150,26 @@ describe("a real-name objection on the public notice", () => {
     // One network files ten within the hour, from fresh numbers; the eleventh is refused.
     for (let i = 0; i < 7; i++) {
       const phone = `1395761${String(1000 + i)}`;
-      expect((await file({ phone, code: await codeFor(phone) })).status).toBe(200);
+      expect((await file({ phone, idNumber: idNumberFor(), code: await codeFor(phone) })).status).toBe(200);
     }
     const phone = "13957619999";
-    const eleventh = await file({ phone, code: await codeFor(phone) });
+    const eleventh = await file({ phone, idNumber: idNumberFor(), code: await codeFor(phone) });
     expect(eleventh.status).toBe(429);
     expect((await jsonOf(eleventh)).message).toBe("您所在网络一小时内提出的异议过多，请稍后再试");
     // Another network is not held up by it.
     const elsewhere = "13957618888";
-    expect((await file({ phone: elsewhere, code: await codeFor(elsewhere, "203.0.113.50") }, "203.0.113.50")).status).toBe(200);
+    expect((await file({ phone: elsewhere, idNumber: idNumberFor(), code: await codeFor(elsewhere, "203.0.113.50") }, "203.0.113.50")).status).toBe(200);
     expect(await filed()).toBe(11);
+
+    // One person files ten over the notice, whatever numbers and networks they use; the eleventh is refused at the ID number.
+    for (let i = 0; i < 7; i++) {
+      const [other, from] = [`1365761${String(1000 + i)}`, `203.0.113.${60 + i}`];
+      expect((await file({ phone: other, code: await codeFor(other, from) }, from)).status).toBe(200);
+    }
+    const lastPhone = "13657619999";
+    const again = await file({ phone: lastPhone, code: await codeFor(lastPhone, "203.0.113.99") }, "203.0.113.99");
+    expect(again.status).toBe(429);
+    expect(await jsonOf(again)).toMatchObject({ field: "idNumber", message: expect.stringContaining("您本次公示期内提出异议的次数已达上限") });
+    expect(await filed()).toBe(18);
   });
 });

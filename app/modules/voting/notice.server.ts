@@ -74,6 +74,8 @@ const lookupCode = () => "YY" + Array.from(crypto.randomBytes(8), (b) => LOOKUP_
  * codes: a handful per number over the notice, a few dozen per network a day.
  */
 export const FILING_LIMITS = {
+  // One person, whatever number they use.
+  identity: [{ withinMs: 31 * 86_400_000, max: 10, message: "您本次公示期内提出异议的次数已达上限，如有补充请联系市总工会" }],
   phone: [
     { withinMs: 86_400_000, max: 3, message: "该号码今天提出异议的次数已达上限，如有补充请联系市总工会" },
     { withinMs: 31 * 86_400_000, max: 10, message: "该号码本次公示期内提出异议的次数已达上限，如有补充请联系市总工会" },
@@ -124,7 +126,8 @@ export async function fileObjection(
     const phoneHash = voterHash(campaignId, input.phone);
     const address = origin.address;
     if (address) await lockVoter(tx, `objection-address:${address}`);
-    const filed = (column: "phone_hash" | "address", value: string) => async (since: Date) =>
+    const identityHash = voterHash(campaignId, `id:${input.idNumber.idNumber}`);
+    const filed = (column: "phone_hash" | "id_number_hash" | "address", value: string) => async (since: Date) =>
       Number(
         (
           await tx
@@ -137,6 +140,9 @@ export async function fileObjection(
       );
     const byPhone = await reachedLimit(FILING_LIMITS.phone, filed("phone_hash", phoneHash), now);
     if (byPhone) return { ok: false, status: 429, message: byPhone.message, field: "phone" };
+    await lockVoter(tx, identityHash);
+    const byIdentity = await reachedLimit(FILING_LIMITS.identity, filed("id_number_hash", identityHash), now);
+    if (byIdentity) return { ok: false, status: 429, message: byIdentity.message, field: "idNumber" };
     const byAddress = address ? await reachedLimit(FILING_LIMITS.address, filed("address", address), now) : null;
     if (byAddress) return { ok: false, status: 429, message: byAddress.message };
     const objection = await tx
@@ -159,6 +165,7 @@ export async function fileObjection(
         objector_name: maskName(input.name),
         name_cipher: encrypt(input.name),
         id_number_cipher: encrypt(input.idNumber.idNumber),
+        id_number_hash: identityHash,
         phone_cipher: encrypt(input.phone),
         relation: input.relation,
         phone_hash: phoneHash,
