@@ -364,7 +364,6 @@ export default function NominationPage() {
                 处理：<span className={o.outcome === "upheld" ? "badge bad" : "badge"}>{OUTCOME_LABELS[o.outcome]}</span> {o.handling}
               </p>
               <ObjectorLine filing={d.filings.find((f) => f.objectionId === o.id)} revealed={objector?.objectionId === o.id ? objector : null} />
-              {fieldError("reveal-objector", "reason")}
               {d.review && stepOpen(campaign, "objections") && o.outcome === "pending" ? (
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="intent" value="resolve-objection" />
@@ -389,6 +388,7 @@ export default function NominationPage() {
             </div>
           ))}
           {msg("resolve-objection")}
+          {fieldError("reveal-objector", "reason")}
           {d.review && stepOpen(campaign, "objections") && n.candidate ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="objection" />
@@ -547,7 +547,7 @@ function ObjectorLine({
           </span>
           <label>
             查看事由
-            <input name="reason" maxLength={200} placeholder="如：联系异议人核实情况" />
+            <input name="reason" required maxLength={200} placeholder="如：联系异议人核实情况" />
           </label>
           <button type="submit" className="button">
             查看身份和联系方式
