@@ -531,6 +531,8 @@ export interface EventParticipantTable {
   certificate_code: string | null;
   registered_by: string;
   created_at: CreatedAt;
+  /** Put on the list by their own check-in (现场报名): not registered before, but within the event's audience. */
+  walk_in: Defaulted<boolean>;
 }
 
 export type Outlet = "tv" | "newspaper" | "website" | "wechat" | "other";
@@ -693,6 +695,10 @@ export interface ObjectionFilingTable {
   phone_cipher: string | null;
   /** Where it was filed from (the limits per address count it). */
   address: string | null;
+  /** The objector's name, encrypted; \`objector_name\` keeps only its mask (null on filings before it was encrypted). */
+  name_cipher: string | null;
+  /** The objector's ID number as a keyed hash per campaign (like the number's): the limits per person count it. */
+  id_number_hash: string | null;
 }
 
 export interface SignInDeviceTable {

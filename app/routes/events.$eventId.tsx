@@ -173,7 +173,9 @@ export default function EventPage() {
           <p className="code mono" aria-label="签到码">
             {event.checkin_code}
           </p>
-          <p className="hint">活动开始前30分钟至结束时有效。参加者在手机上打开“交流培训 → 扫码/输码签到”输入此码。</p>
+          <p className="hint">
+            活动开始前1小时至结束时有效；只有报名名单上的人和本活动面向范围内的人（现场报名）可以签到。参加者在手机上打开“交流培训 → 扫码/输码签到”输入此码。
+          </p>
           <p>
             <Link className="button primary" to={`/events/${event.id}/qr`}>
               现场显示签到二维码
@@ -220,7 +222,10 @@ export default function EventPage() {
               label: "签到",
               cell: (p) =>
                 p.attended ? (
-                  <span className="badge ok">已签到 {p.checked_in_via === "code" ? "（签到码）" : ""}</span>
+                  <span className="badge ok">
+                    已签到 {p.checked_in_via === "code" ? "（签到码）" : ""}
+                    {p.walk_in ? "（现场报名）" : ""}
+                  </span>
                 ) : manage ? (
                   <ParticipantAction intent="checkin" participantId={p.id} label="签到" />
                 ) : (

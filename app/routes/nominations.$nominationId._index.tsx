@@ -26,7 +26,14 @@ import { CONDITIONS } from "~/modules/nominations/eligibility";
 import { canRecordOpinion, eligibilityOf, nominationForViewer, opinionsOf, quotaWarningFor, recordOpinion } from "~/modules/nominations/nominations.server";
 import { canEditNomination, canReview, stepOpen } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
-import { expertScoreSchema, objectionSchema, qualificationSchema, resolveObjectionSchema } from "~/modules/nominations/review-schema.server";
+import {
+  expertScoreSchema,
+  objectionSchema,
+  qualificationSchema,
+  resolveObjectionSchema,
+  revealObjectorSchema,
+} from "~/modules/nominations/review-schema.server";
+import { filingsOf, revealObjector } from "~/modules/voting/notice.server";
 import { opinionSchema } from "~/modules/nominations/schema.server";
 import { HistoryCard } from "~/components/HistoryCard";
 import { PersonFacts } from "~/components/PersonFacts";
@@ -40,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
   const campaign = (await findCampaign(db, nomination.campaign_id))!;
   const officer = user.role !== "craftsman";
-  const [opinions, history, scores, objections, quotaWarning] = await Promise.all([
+  const [opinions, history, scores, objections, quotaWarning, filings] = await Promise.all([
     opinionsOf(db, nomination.id),
     officer ? historyOf(db, "nomination", nomination.id) : Promise.resolve([]),
     // Individual experts' scores are the panel's business and the city's: not the nominee's, and not
@@ -48,6 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     user.role === "city_admin" ? expertScoresOf(db, nomination.id) : Promise.resolve([]),
     officer ? objectionsOf(db, nomination.id) : Promise.resolve([]),
     quotaWarningFor(db, nomination),
+    // Who filed an online objection, and what they attached, is the city's (the county looks into the content).
+    filingsOf(db, user, nomination.id),
   ]);
   const today = todayInTaizhou();
   return json({
@@ -57,6 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     history,
     scores: scores.map((s) => ({ expert: s.expert_name, score: Number(s.score) })),
     objections,
+    filings,
     quotaWarning,
     eligibility: eligibilityOf(nomination),
     canEdit: canEditNomination(user, campaign, nomination.nominating_unit_id, today),
@@ -123,6 +133,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!(await objectionBelongs(db, nomination.id, submission.value.objectionId))) throw json({ error: "异议记录不存在" }, { status: 404 });
       return answer(intent, await resolveObjection(db, user, submission.value.objectionId, submission.value));
     }
+    case "reveal-objector": {
+      await requirePermission(request, "person.reveal");
+      const submission = parseWithZod(formData, { schema: revealObjectorSchema });
+      if (submission.status !== "success") return invalid(intent, submission.error);
+      const revealed = await revealObjector(db, user, nomination.id, submission.value.objectionId, submission.value.reason);
+      if (!revealed.ok) throw json({ error: revealed.status === 404 ? "异议记录不存在" : "无权查看" }, { status: revealed.status });
+      return json(
+        {
+          intent,
+          message: null,
+          fieldErrors: null,
+          objector: { objectionId: submission.value.objectionId, name: revealed.name, idNumber: revealed.idNumber, phone: revealed.phone },
+        },
+        { headers: { "Cache-Control": "no-store" } },
+      );
+    }
     default:
       return unknownIntent();
   }
@@ -152,6 +178,7 @@ export default function NominationPage() {
     ) : null;
   };
   const fieldError = (intent: string, field: string) => <FieldError errors={errorsFor(intent)?.fieldErrors?.[field]} />;
+  const objector = data && "objector" in data ? data.objector : null;
   const mean = d.scores.length ? Math.round((d.scores.reduce((s, x) => s + x.score, 0) / d.scores.length) * 100) / 100 : null;
 
   const steps = [
@@ -336,6 +363,7 @@ export default function NominationPage() {
               <p>
                 处理：<span className={o.outcome === "upheld" ? "badge bad" : "badge"}>{OUTCOME_LABELS[o.outcome]}</span> {o.handling}
               </p>
+              <ObjectorLine filing={d.filings.find((f) => f.objectionId === o.id)} revealed={objector?.objectionId === o.id ? objector : null} />
               {d.review && stepOpen(campaign, "objections") && o.outcome === "pending" ? (
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="intent" value="resolve-objection" />
@@ -360,6 +388,7 @@ export default function NominationPage() {
             </div>
           ))}
           {msg("resolve-objection")}
+          {fieldError("reveal-objector", "reason")}
           {d.review && stepOpen(campaign, "objections") && n.candidate ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="objection" />
@@ -491,5 +520,50 @@ export default function NominationPage() {
 
       <HistoryCard history={d.history} />
     </section>
+  );
+}
+
+/** For the city: who filed an online objection (masked until revealed with a reason) and what they attached. */
+function ObjectorLine({
+  filing,
+  revealed,
+}: {
+  filing: { objectionId: number; name: string; phone: string; attachments: Array<{ id: number; filename: string }> } | undefined;
+  revealed: { name: string; idNumber: string | null; phone: string | null } | null;
+}) {
+  if (!filing) return null;
+  return (
+    <div className="objector">
+      {revealed ? (
+        <p role="status">
+          异议人：{revealed.name}，身份证号码 {revealed.idNumber ?? "（未登记）"}，电话 {revealed.phone ?? "（未登记）"}
+        </p>
+      ) : (
+        <Form method="post" className="inline-form">
+          <input type="hidden" name="intent" value="reveal-objector" />
+          <input type="hidden" name="objectionId" value={filing.objectionId} />
+          <span>
+            异议人：{filing.name}，电话 {filing.phone}
+          </span>
+          <label>
+            查看事由
+            <input name="reason" required maxLength={200} placeholder="如：联系异议人核实情况" />
+          </label>
+          <button type="submit" className="button">
+            查看身份和联系方式
+          </button>
+        </Form>
+      )}
+      {filing.attachments.length ? (
+        <p>
+          证明材料：
+          {filing.attachments.map((a) => (
+            <a key={a.id} href={`/objection-files/${a.id}`} target="_blank" rel="noreferrer">
+              {a.filename}{" "}
+            </a>
+          ))}
+        </p>
+      ) : null}
+    </div>
   );
 }

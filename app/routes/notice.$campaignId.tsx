@@ -69,6 +69,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "object": {
       const parsed = objectionSchema.safeParse({
         name: text("name"),
+        idNumber: text("idNumber"),
         phone: text("phone"),
         code: text("code"),
         relation: text("relation"),
@@ -124,7 +125,9 @@ export default function Notice() {
           ) : (
             <Form method="post" encType="multipart/form-data" className="card form-grid">
               <h2 className="span-all">实名反映异议</h2>
-              <p className="span-all small">请如实填写。匿名或查无实据的反映不予受理；您的姓名和电话只用于核实，不会公开。</p>
+              <p className="span-all small">
+                请如实填写。匿名或查无实据的反映不予受理。您的姓名、身份证号码和电话加密保存，只供市总工会核实、联系您时查看，不会公开，也不会告知被异议人所在单位。
+              </p>
               <FormErrors errors={answer?.message && !answer.field ? [answer.message] : undefined} />
               <div className="field">
                 <label htmlFor="nominationId">异议对象</label>
@@ -138,6 +141,11 @@ export default function Notice() {
                 <label htmlFor="name">您的姓名</label>
                 <input id="name" name="name" autoComplete="name" maxLength={20} aria-describedby="name-error" />
                 <FieldError id="name-error" errors={errorOf("name")} />
+              </div>
+              <div className="field">
+                <label htmlFor="idNumber">您的身份证号码</label>
+                <input id="idNumber" name="idNumber" autoComplete="off" maxLength={30} aria-describedby="idNumber-error" />
+                <FieldError id="idNumber-error" errors={errorOf("idNumber")} />
               </div>
               <div className="field">
                 <label htmlFor="relation">与被异议人的关系</label>

@@ -203,6 +203,7 @@ describe("the online vote and the public notice", () => {
     await hydrated(objector.page);
     await objector.page.getByLabel("异议对象").selectOption({ label: names[1] });
     await objector.page.getByLabel("您的姓名").fill("张三");
+    await objector.page.getByLabel("您的身份证号码").fill("331002198001011235");
     await objector.page.getByLabel("与被异议人的关系").selectOption("同事");
     await objector.page.getByLabel("异议内容").fill("反映其2012年至2016年在机关工作，一线年限与申报不符。");
     await objector.page.getByLabel("手机号码").fill("13857600001");
@@ -216,6 +217,18 @@ describe("the online vote and the public notice", () => {
     await objector.context.close();
     await city.goto(`${server.url}/campaigns/${campaignId}/review`);
     await city.getByText("反映其2012年至2016年在机关工作").waitFor();
+    // The city calls the objector back: the name and number shown masked, revealed with a reason.
+    const objected = await db
+      .selectFrom("objection")
+      .innerJoin("nomination", "nomination.id", "objection.nomination_id")
+      .select("nomination.id")
+      .where("nomination.campaign_id", "=", campaignId)
+      .executeTakeFirstOrThrow();
+    await city.goto(`${server.url}/nominations/${objected.id}`);
+    await city.getByText("异议人：张*，电话 138****0001").waitFor();
+    await city.getByLabel("查看事由").fill("联系异议人核实情况");
+    await city.getByRole("button", { name: "查看身份和联系方式" }).click();
+    await city.getByText("异议人：张三，身份证号码 331002198001011235，电话 13857600001").waitFor();
     await cityContext.close();
     expect(scriptErrors).toEqual([]);
   }, 180_000);

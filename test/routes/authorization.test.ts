@@ -131,6 +131,23 @@ beforeAll(async () => {
     }),
   );
   if (!coming.ok) throw new Error("the coming event was not created");
+  // A 温岭 exchange under way now: 温岭's craftsman may walk in (现场报名), 椒江's is not its audience.
+  const taizhouNow = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
+  const underWay = await createEvent(
+    db,
+    officerX,
+    eventSchema.parse({
+      title: "温岭正在进行的交流",
+      kind: "skill_exchange",
+      organiser: `unit:${officerX.orgUnitId}`,
+      startsAt: taizhouNow(-10),
+      endsAt: taizhouNow(120),
+      channel: "offline",
+      place: "温岭市职工服务中心",
+    }),
+  );
+  if (!underWay.ok) throw new Error("the event under way was not created");
+  const underWayCode = (await db.selectFrom("event").select("checkin_code").where("id", "=", underWay.id).executeTakeFirstOrThrow()).checkin_code;
   const pendingMilestone = await db
     .selectFrom("milestone")
     .select("id")
@@ -147,6 +164,30 @@ beforeAll(async () => {
     .where("status", "=", "pending")
     .executeTakeFirstOrThrow();
   const lastYear = String(new Date().getFullYear() - 1);
+
+  // An objection filed online against A's nomination (温岭's), with its objector and an attachment.
+  const objection = await db
+    .insertInto("objection")
+    .values({ nomination_id: nomination.id, received_on: "2024-06-10", source: "网上实名异议（同事）", content: "反映其工作年限不符。", recorded_by: "public" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("objection_filing")
+    .values({ objection_id: objection.id, lookup_code: "YYMATRIX01", objector_name: "欧***", relation: "同事", phone_hash: "h", phone_masked: "138****2399" })
+    .execute();
+  const objectionAttachment = await db
+    .insertInto("objection_attachment")
+    .values({
+      objection_id: objection.id,
+      filename: "证明.png",
+      content_type: "image/png",
+      size: PNG.length,
+      sha256: "0".repeat(64),
+      data: Buffer.from(PNG),
+      uploaded_by: "public",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
 
   // A named campaign that voted on the platform: its vote's public pages stay up with the final counts.
   const voted = await db.selectFrom("campaign").select("id").where("status", "=", "closed").where("number", "=", 2).executeTakeFirstOrThrow();
@@ -244,6 +285,8 @@ beforeAll(async () => {
       loader: "L+++++-",
       actions: {
         checkin: { form: { code: studioEvent.checkin_code }, expect: "L++----" },
+        // An event under way: its own county's craftsman walks in; another county's, not on its list, is refused.
+        "under way, other county": { form: { code: underWayCode }, expect: "L+-----" },
         // A stale token: every craftsman is told to scan again (409), the others have no person to check in.
         scan: { form: { intent: "scan", e: String(attended.event_id), t: "1.0123456789abcdef" }, expect: "L++----" },
       },
@@ -313,10 +356,18 @@ beforeAll(async () => {
       loader: "L+-+-+-",
       actions: {
         objection: { form: { intent: "objection" }, expect: "L----+-" },
+        // Who filed an online objection: the city only (audited); the nominee's county 温岭 reads the content, not the objector.
+        "reveal-objector": { form: { intent: "reveal-objector", objectionId: String(objection.id), reason: "联系异议人核实" }, expect: "L----+-" },
         qualification: { form: { intent: "qualification" }, expect: "L----+-" },
         // The campaign is closed: nobody records an opinion any more.
         opinion: { form: { intent: "opinion", kind: "county", text: "同意推荐", signer: "张三", signedOn: "2018-03-01" }, expect: "L------" },
       },
+    },
+    // An online objection's attachment may say who the objector is: the city's, not the nominee's county's.
+    "objection-files.$fileId": {
+      path: `/objection-files/${objectionAttachment.id}`,
+      params: { fileId: String(objectionAttachment.id) },
+      loader: "L----+-",
     },
     "nominations.$nominationId.edit": {
       path: `/nominations/${openNomination.id}/edit`,

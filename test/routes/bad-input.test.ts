@@ -512,6 +512,7 @@ beforeAll(async () => {
       form: {
         intent: "object",
         name: "张三",
+        idNumber: "331002198001011235",
         phone: "13957612345",
         code: "123456",
         relation: "同事",
@@ -520,7 +521,9 @@ beforeAll(async () => {
       },
     },
     {
-      name: [null, "", "张", LONG],
+      name: [null, "", "张", LONG, "<b>张三</b>"],
+      // Real-name: a wrong check digit, a short number, an impossible birth date, letters.
+      idNumber: [null, "", "331002198001011234", "33100219800101123", "331002198002301235", "ABCDEFGHIJKLMNOPQR", LONG],
       relation: ["仇人", ""],
       nominationId: ["", "abc", "99999999999", String(ballotFor.id)],
       content: [null, "太短", LONG],
@@ -534,6 +537,7 @@ beforeAll(async () => {
     fields: {
       intent: "object",
       name: "张三",
+      idNumber: "331002198001011235",
       phone: "13957612345",
       code: "123456",
       relation: "同事",

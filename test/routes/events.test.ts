@@ -55,6 +55,13 @@ describe("events through the pages", () => {
     expect((await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params, as: craftsman })).status).toBe(403);
     expect((await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code: "12" } })).status).toBe(400);
     expect((await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code: "ZZZZZ9" } })).status).toBe(404);
+    // A 路桥 craftsman is outside a 温岭 event's audience: the code alone earns nothing until the
+    // city puts them on the list.
+    expect((await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code } })).status).toBe(403);
+    const city = await makeUser(t.db, "city_admin");
+    expect(
+      (await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: city, form: { intent: "add-person", idNumber: person.idNumber } })).status,
+    ).toBe(200);
     const ok = await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code: code.toLowerCase() } });
     expect(await jsonOf(ok)).toMatchObject({ ok: true, message: "签到成功", eventId: id });
     expect(await jsonOf(await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code } }))).toMatchObject({
@@ -193,5 +200,82 @@ describe("checking in by the organiser's QR code", () => {
     // Not signed in: to the sign-in page, and back to the scanned address after it.
     const anonymous = await call(checkin.loader, { db: t.db, path: `/checkin?e=${event.id}&t=${token}` });
     expect(anonymous.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(`/checkin?e=${event.id}&t=${token}`)}`);
+  });
+});
+
+describe("remote check-in earns hours only within the window and the audience", () => {
+  async function eventOf(unit: string, startsIn: number, title: string) {
+    const organiser = await makeUser(t.db, unit === "city" ? "city_admin" : "county_officer", unit === "city" ? {} : { unit });
+    const created = await call(newEvent.action, {
+      db: t.db,
+      path: "/events/new",
+      as: organiser,
+      form: {
+        title,
+        kind: "skill_exchange",
+        organiser: `unit:${await unitId(t.db, unit)}`,
+        startsAt: localNow(startsIn),
+        endsAt: localNow(startsIn + 120),
+        channel: "offline",
+        place: "职工服务中心",
+      },
+    });
+    expect(created.status).toBe(302);
+    const id = Number(created.headers.get("location")!.split("/").pop());
+    const { checkin_code: code } = await t.db.selectFrom("event").select("checkin_code").where("id", "=", id).executeTakeFirstOrThrow();
+    return { id, code, organiser };
+  }
+  const rowsOf = (eventId: number) =>
+    t.db.selectFrom("event_participant").select(["person_id", "attended", "hours", "walk_in"]).where("event_id", "=", eventId).orderBy("id").execute();
+  const craftsmanOf = async (unit: string) => {
+    const person = await makePerson(t.db, { unit });
+    return { person, user: await makeUser(t.db, "craftsman", { personId: person.id }) };
+  };
+
+  it("refuses a craftsman of another county who is not on the list, with the reason and no hours", async () => {
+    const { id, code } = await eventOf("wenling", -10, "温岭技能交流");
+    const other = await craftsmanOf("jiaojiang");
+    const refused = await call(checkin.action, { db: t.db, path: "/checkin", as: other.user, form: { code } });
+    expect(refused.status).toBe(403);
+    expect((await jsonOf(refused)).message).toContain("不在本次活动的报名名单中");
+    expect(await rowsOf(id)).toEqual([]);
+  });
+
+  it("registers a walk-in of the organiser's county on the spot (现场报名) with the hours", async () => {
+    const { id, code, organiser } = await eventOf("wenling", -10, "温岭技能交流");
+    const own = await craftsmanOf("wenling");
+    expect(await jsonOf(await call(checkin.action, { db: t.db, path: "/checkin", as: own.user, form: { code } }))).toMatchObject({
+      ok: true,
+      message: "签到成功",
+    });
+    expect(await rowsOf(id)).toEqual([{ person_id: own.person.id, attended: true, hours: "2.0", walk_in: true }]);
+    const page = await jsonOf(await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params: { eventId: String(id) }, as: organiser }));
+    expect(page.participants).toMatchObject([{ person_id: own.person.id, walk_in: true }]);
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("entity_type", "=", "event")
+      .where("entity_id", "=", String(id))
+      .orderBy("id")
+      .execute();
+    expect(history.map((h) => h.action)).toEqual(["create", "participant_walk_in", "checkin"]);
+  });
+
+  it("lets every county walk in to a city event, and anyone on the list check in", async () => {
+    const { id, code } = await eventOf("city", -10, "全市跨区域交流");
+    const far = await craftsmanOf("sanmen");
+    expect((await call(checkin.action, { db: t.db, path: "/checkin", as: far.user, form: { code } })).status).toBe(200);
+    expect(await rowsOf(id)).toEqual([{ person_id: far.person.id, attended: true, hours: "2.0", walk_in: true }]);
+  });
+
+  it("refuses a check-in more than an hour before the start, and takes one within the hour", async () => {
+    const { id, code } = await eventOf("wenling", 70, "温岭晚些的交流");
+    const own = await craftsmanOf("wenling");
+    const early = await call(checkin.action, { db: t.db, path: "/checkin", as: own.user, form: { code } });
+    expect(early.status).toBe(409);
+    expect((await jsonOf(early)).message).toMatch(/^签到尚未开始，\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 起开放（活动开始前1小时）$/);
+    expect(await rowsOf(id)).toEqual([]);
+    const soon = await eventOf("wenling", 50, "温岭稍后的交流");
+    expect((await call(checkin.action, { db: t.db, path: "/checkin", as: own.user, form: { code: soon.code } })).status).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import type { AuditLogTable, Database } from "~db/types";
 import { actionLabel, type AuditNames, describeChange, entityLabel, recordLink, referencedIds } from "~/modules/audit/labels";
 import { escapeLike, paginate } from "~/lib/sql";
 import { endOfDay, startOfDay } from "~/lib/time";
+import { objectionSourceSql } from "~/modules/nominations/review.server";
 
 export interface AuditFilter {
   entityType?: string;
@@ -101,8 +102,10 @@ export async function auditNames(db: Kysely<Database>, rows: AuditRow[]): Promis
     named(numeric(refs.objection), "objection", (ids) =>
       db
         .selectFrom("objection")
-        .select(["id", sql<string>`source || '（' || received_on || '）'`.as("name")])
-        .where("id", "in", ids)
+        .leftJoin("objection_filing as f", "f.objection_id", "objection.id")
+        // An online objection is named without its objector (the county reads this history too).
+        .select(["objection.id", sql<string>`${objectionSourceSql} || '（' || objection.received_on || '）'`.as("name")])
+        .where("objection.id", "in", ids)
         .execute(),
     ),
     named(numeric(refs.grant), "grant", (ids) =>

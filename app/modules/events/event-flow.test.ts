@@ -54,12 +54,14 @@ describe("a cross-region exchange", () => {
       { unit: "huangyan", employer: "黄岩精诚模塑有限公司", industry: "模具与塑料" },
     ];
     const users: Array<Awaited<ReturnType<typeof makeUser>>> = [];
+    const guests: Array<Awaited<ReturnType<typeof makePerson>>> = [];
     for (const p of people) {
       const person = await makePerson(t.db, { unit: p.unit, employer: p.employer, industry: p.industry });
+      guests.push(person);
       users.push(await makeUser(t.db, "craftsman", { personId: person.id }));
     }
     const during = new Date(start.getTime() + 60 * 60_000);
-    const tooEarly = new Date(start.getTime() - 60 * 60_000);
+    const tooEarly = new Date(start.getTime() - 90 * 60_000);
     const after = new Date(start.getTime() + 4 * 60 * 60_000);
 
     expect(await checkInByCode(t.db, users[0], event.checkin_code, tooEarly)).toMatchObject({
@@ -68,6 +70,11 @@ describe("a cross-region exchange", () => {
       message: expect.stringContaining("尚未开始"),
     });
     expect(await checkInByCode(t.db, users[0], "ZZZZZZ", during)).toMatchObject({ ok: false, status: 404 });
+    // A 温岭 event is 温岭's: the 椒江 and 黄岩 guests come on the list the city puts them on (温岭's
+    // officer cannot reach them by number); the 温岭 craftsman walks in (现场报名).
+    const city = await makeUser(t.db, "city_admin");
+    expect(await checkInByCode(t.db, users[1], event.checkin_code, during)).toMatchObject({ ok: false, status: 403 });
+    for (const guest of guests.slice(1)) expect(await addParticipant(t.db, city, event, { idNumber: guest.idNumber })).toEqual({ ok: true });
     for (const user of users) {
       expect(await checkInByCode(t.db, user, event.checkin_code, during)).toMatchObject({ ok: true, already: false });
     }
@@ -94,7 +101,6 @@ describe("a cross-region exchange", () => {
       status: 404,
       message: "本单位没有该身份证号码的人员，请按外部人员登记",
     });
-    const city = await makeUser(t.db, "city_admin");
     expect(await addParticipant(t.db, city, event, { idNumber: noShow.idNumber })).toEqual({ ok: true });
     const list = await participantsOf(t.db, event.id);
     const outsider = list.find((p) => p.name === "外单位来宾")!;
@@ -198,11 +204,11 @@ describe("the rotating check-in QR code", () => {
     expect(await checkInByToken(t.db, craftsman, created.id, token, new Date(shown.getTime() + 150_000))).toMatchObject({ ok: false, status: 409 });
     expect(await checkInByToken(t.db, craftsman, other.id, token, shown)).toMatchObject({ ok: false, status: 409 });
     expect(await checkInByToken(t.db, craftsman, created.id, `${token.split(".")[0]}.0000000000000000`, shown)).toMatchObject({ ok: false, status: 409 });
-    // Shown at 08:00, before the window opens at 08:30: the code is fresh but the door is not open.
-    const early = new Date("2026-07-01T08:00:00+08:00");
+    // Shown at 07:50, before the window opens at 08:00: the code is fresh but the door is not open.
+    const early = new Date("2026-07-01T07:50:00+08:00");
     expect(await checkInByToken(t.db, craftsman, created.id, checkinToken(created.id, early).token, early)).toMatchObject({
       ok: false,
-      message: "签到尚未开始（活动开始前30分钟开放）",
+      message: "签到尚未开始，2026/07/01 08:00 起开放（活动开始前1小时）",
     });
     expect(await checkInByToken(t.db, craftsman, created.id, token, new Date(shown.getTime() + 90_000))).toMatchObject({ ok: true, already: false });
     expect(await checkInByToken(t.db, craftsman, created.id, token, new Date(shown.getTime() + 95_000))).toMatchObject({ ok: true, already: true });

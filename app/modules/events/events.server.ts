@@ -10,7 +10,8 @@ import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
 import { canJoinEvent, canManageEvent, canViewEvent, type EventTies } from "~/modules/events/policy";
-import { CHANNEL_LABELS, checkinOpen, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
+import { CHANNEL_LABELS, checkinOpen, checkinOpensAt, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
+import { formatDateTime } from "~/lib/format";
 import type { EventInput } from "~/modules/events/schema.server";
 import { endOfDay, excelTaizhouTime, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
@@ -180,7 +181,7 @@ function openToPerson(eb: ExpressionBuilder<Database, "event">, personId: number
   ]);
 }
 
-export async function tiesOf(db: DB, user: SessionUser, eventId: number): Promise<EventTies> {
+export async function tiesOf(db: DB, user: SessionUser, eventId: number, now = new Date()): Promise<EventTies> {
   if (user.role !== "craftsman" || !user.personId) return { participates: false, open: false };
   const personId = user.personId;
   const row = await db
@@ -190,7 +191,7 @@ export async function tiesOf(db: DB, user: SessionUser, eventId: number): Promis
       eb
         .exists(eb.selectFrom("event_participant as ep").select("ep.id").whereRef("ep.event_id", "=", "event.id").where("ep.person_id", "=", personId))
         .as("participates"),
-      openToPerson(eb, personId).as("open"),
+      openToPerson(eb, personId, now).as("open"),
     ])
     .executeTakeFirst();
   return { participates: !!row?.participates, open: !!row?.open };
@@ -233,6 +234,7 @@ function participantsQuery(db: DB) {
       "event_participant.attended",
       "event_participant.checked_in_at",
       "event_participant.checked_in_via",
+      "event_participant.walk_in",
       "event_participant.hours",
       "event_participant.certificate_code",
       sql<string>`coalesce(person.name, event_participant.outside_name)`.as("name"),
@@ -417,14 +419,24 @@ export async function checkInByToken(db: DB, actor: SessionUser, eventId: number
 
 type EventRow = Selectable<Database["event"]>;
 
+const NOT_IN_AUDIENCE =
+  "您不在本次活动的报名名单中，也不属于它面向的范围（县级工会的活动面向本县，市总工会的活动面向全市），不能签到、不计学时。如确实参加，请联系主办方登记。";
+
 /**
  * A signed-in craftsman checks themself in, by the code the organiser announces or the QR on their
- * screen. Only from half an hour before the start until the end; a second check-in only repeats
- * the first. (Both are kept as a check-in "by code"; the history says which.)
+ * screen. Only from an hour before the start until the end; a second check-in only repeats the
+ * first. (Both are kept as a check-in "by code"; the history says which.) A code read out at the
+ * door travels, so the code alone earns nothing: hours go to someone on the list, or to a walk-in
+ * within the event's audience (the organiser's county, or every county for a city event), who is
+ * put on the list then and there as 现场报名. Anyone else is turned away.
  */
 async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "code" | "qr", now: Date): Promise<CodeCheckin> {
   if (!checkinOpen(event, now)) {
-    return { ok: false, status: 409, message: finished(event, now) ? "活动已结束，签到码已失效" : "签到尚未开始（活动开始前30分钟开放）" };
+    return {
+      ok: false,
+      status: 409,
+      message: finished(event, now) ? "活动已结束，签到码已失效" : `签到尚未开始，${formatDateTime(checkinOpensAt(event))} 起开放（活动开始前1小时）`,
+    };
   }
   try {
     return await db.transaction().execute(async (tx): Promise<CodeCheckin> => {
@@ -444,6 +456,7 @@ async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "co
           .where("id", "=", existing.id)
           .execute();
       } else {
+        if (!(await tiesOf(tx, actor, event.id, now)).open) return { ok: false, status: 403, message: NOT_IN_AUDIENCE };
         if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false, status: 409, message: "已达到人数上限" };
         await tx
           .insertInto("event_participant")
@@ -455,8 +468,16 @@ async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "co
             checked_in_via: "code",
             hours,
             registered_by: actor.id,
+            walk_in: true,
           })
           .execute();
+        await recordAudit(tx, EVENT_AUDIT, {
+          actor,
+          id: event.id,
+          unit: event.org_unit_id,
+          action: "participant_walk_in",
+          after: { person_id: actor.personId },
+        });
       }
       await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "checkin", after: { personId: actor.personId, via } });
       return { ok: true, eventId: event.id, title: event.title, already: false };

@@ -37,10 +37,10 @@ describe("event reach", () => {
     expect(systemOf("游艇")).toBe("其他（游艇）");
   });
 
-  it("opens check-in half an hour before the start, until the end", () => {
+  it("opens check-in an hour before the start (14:00 Taizhou → 13:00), until the end", () => {
     const event = { starts_at: "2026-05-01T06:00:00Z", ends_at: "2026-05-01T09:00:00Z" };
-    expect(checkinOpen(event, new Date("2026-05-01T05:29:00Z"))).toBe(false);
-    expect(checkinOpen(event, new Date("2026-05-01T05:31:00Z"))).toBe(true);
+    expect(checkinOpen(event, new Date("2026-05-01T12:59:00+08:00"))).toBe(false);
+    expect(checkinOpen(event, new Date("2026-05-01T13:00:00+08:00"))).toBe(true);
     expect(checkinOpen(event, new Date("2026-05-01T09:01:00Z"))).toBe(false);
     expect(finished(event, new Date("2026-05-01T09:01:00Z"))).toBe(true);
     expect(defaultHours(new Date("2026-05-01T06:00:00Z"), new Date("2026-05-01T09:20:00Z"))).toBe(3.5);

@@ -61,9 +61,14 @@ export function defaultHours(startsAt: Date, endsAt: Date): number {
   return Math.max(0.5, Math.round(((endsAt.getTime() - startsAt.getTime()) / 3_600_000) * 2) / 2);
 }
 
-/** Check-in by code is open from half an hour before the start until the end. */
+/** When check-in by code opens: an hour before the start (time to find the room and sign in on a phone). */
+export function checkinOpensAt(event: { starts_at: Date | string }): Date {
+  return new Date(new Date(event.starts_at).getTime() - 60 * 60_000);
+}
+
+/** Check-in by code is open from an hour before the start until the end. */
 export function checkinOpen(event: { starts_at: Date | string; ends_at: Date | string }, now = new Date()): boolean {
-  return now.getTime() >= new Date(event.starts_at).getTime() - 30 * 60_000 && now.getTime() <= new Date(event.ends_at).getTime();
+  return now.getTime() >= checkinOpensAt(event).getTime() && now.getTime() <= new Date(event.ends_at).getTime();
 }
 
 export function finished(event: { ends_at: Date | string }, now = new Date()): boolean {

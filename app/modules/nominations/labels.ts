@@ -14,6 +14,7 @@ export const NOMINATION_AUDIT = auditTrail("nomination", "推荐人选", {
   votes: "录入得票",
   objection_received: "登记公示异议",
   objection_resolved: "处理公示异议",
+  reveal_objector: "查看异议人身份和联系方式",
 });
 
 export const IMPORT_AUDIT = auditTrail("import_batch", "汇总表导入", { import: "导入汇总表" });
@@ -36,3 +37,6 @@ export const OPINION_LABELS = {
 } as const;
 
 export const OUTCOME_LABELS = { pending: "待处理", dismissed: "不属实，维持", upheld: "属实，取消资格" } as const;
+
+/** What an objection filed on the public notice page says of its source (the objector is in objection_filing). */
+export const ONLINE_SOURCE = "网上实名异议";

@@ -1,6 +1,7 @@
 import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
 import { confirmation, decimalNumber, isoDate, recordId, wholeNumber } from "~/lib/validation.server";
+import { revealReason } from "~/modules/people/schema.server";
 
 const reason = z
   .string()
@@ -53,4 +54,10 @@ export const namingSchema = z.object({
   namedOn: date,
   /** Posted by the second button, under the names and numbers the naming will issue. */
   confirmed: confirmation(),
+});
+
+/** The city reveals who filed an online objection: which one, and why (kept in the history). */
+export const revealObjectorSchema = z.object({
+  objectionId: recordId("异议不存在"),
+  reason: revealReason,
 });

@@ -6,7 +6,8 @@ import { eligibilityOf, findNomination, quotaWarningFor, unitCounts } from "~/mo
 import { STEP_STAGE, stepOpen, type ReviewStep } from "~/modules/nominations/policy";
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
 import { awardTitle, STAGE_LABELS } from "~/modules/campaigns/stages";
-import { NOMINATION_AUDIT } from "~/modules/nominations/labels";
+import { NOMINATION_AUDIT, ONLINE_SOURCE } from "~/modules/nominations/labels";
+import { sql } from "kysely";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 import { type Tx } from "~db";
 
@@ -538,8 +539,34 @@ export async function expertScoresOf(db: DB, nominationId: number) {
   return db.selectFrom("expert_score").select(["expert_name", "score"]).where("nomination_id", "=", nominationId).orderBy("expert_name").execute();
 }
 
+/**
+ * An objection's source without its objector, over `objection` left-joined to its filing as `f`:
+ * one filed online says only how its objector knows the nominee.
+ */
+export const objectionSourceSql = sql<string>`case when f.objection_id is null then objection.source else ${ONLINE_SOURCE} || '（' || f.relation || '）' end`;
+
+/**
+ * A nomination's objections, as the officers who look into them read them. One filed online says
+ * only how its objector knows the nominee: who filed it is the city's to reveal (audited), not the
+ * nominating county's. (Filings from before the objector was hidden named them in the source.)
+ */
 export async function objectionsOf(db: DB, nominationId: number) {
-  return db.selectFrom("objection").selectAll().where("nomination_id", "=", nominationId).orderBy("id").execute();
+  return db
+    .selectFrom("objection")
+    .leftJoin("objection_filing as f", "f.objection_id", "objection.id")
+    .select([
+      "objection.id",
+      "objection.nomination_id",
+      "objection.received_on",
+      objectionSourceSql.as("source"),
+      "objection.content",
+      "objection.handling",
+      "objection.outcome",
+      sql<boolean>`f.objection_id is not null`.as("online"),
+    ])
+    .where("objection.nomination_id", "=", nominationId)
+    .orderBy("objection.id")
+    .execute();
 }
 
 /** Whether an objection id names one of this nomination's objections (a form can post any id). */

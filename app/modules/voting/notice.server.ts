@@ -9,8 +9,14 @@ import { storedFileColumns } from "~/lib/upload.server";
 import { NOMINATION_AUDIT, OUTCOME_LABELS } from "~/modules/nominations/labels";
 import { maskPhone, noticeState } from "~/modules/voting/policy";
 import type { RELATIONS } from "~/modules/voting/labels";
-import { voterHash } from "~/modules/people/pii.server";
-import { spendCode, verifyCode, type Origin, type Refused } from "~/modules/voting/voting.server";
+import { decrypt, encrypt, voterHash } from "~/modules/people/pii.server";
+import type { SessionUser } from "~/auth/roles";
+import { accessTo, type Access } from "~/lib/access";
+import { canReview } from "~/modules/nominations/policy";
+import { canRevealPersonalData } from "~/modules/people/policy";
+import type { IdNumberFacts } from "~/modules/people/id-number";
+import { ONLINE_SOURCE } from "~/modules/nominations/labels";
+import { lockVoter, reachedLimit, spendCode, verifyCode, type Origin, type Refused } from "~/modules/voting/voting.server";
 
 /**
  * 社会公示 on the platform: the proposed names in public for the notice period, and a real-name
@@ -51,6 +57,7 @@ export async function noticeBoard(db: DB, campaignId: number, now = new Date()) 
 
 export interface ObjectionFiling {
   name: string;
+  idNumber: IdNumberFacts;
   phone: string;
   code: string;
   relation: (typeof RELATIONS)[number];
@@ -61,7 +68,33 @@ export interface ObjectionFiling {
 const LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const lookupCode = () => "YY" + Array.from(crypto.randomBytes(8), (b) => LOOKUP_ALPHABET[b % LOOKUP_ALPHABET.length]).join("");
 
-/** Files a real-name objection, its attachments checked by content, in one transaction with the code it spends. */
+/**
+ * How often one number and one address may file objections. Each pending objection stands between
+ * the campaign and its naming until the city has looked into it, so filing is rationed like the
+ * codes: a handful per number over the notice, a few dozen per network a day.
+ */
+export const FILING_LIMITS = {
+  // One person, whatever number they use.
+  identity: [{ withinMs: 31 * 86_400_000, max: 10, message: "您本次公示期内提出异议的次数已达上限，如有补充请联系市总工会" }],
+  phone: [
+    { withinMs: 86_400_000, max: 3, message: "该号码今天提出异议的次数已达上限，如有补充请联系市总工会" },
+    { withinMs: 31 * 86_400_000, max: 10, message: "该号码本次公示期内提出异议的次数已达上限，如有补充请联系市总工会" },
+  ],
+  address: [
+    { withinMs: 3_600_000, max: 10, message: "您所在网络一小时内提出的异议过多，请稍后再试" },
+    { withinMs: 86_400_000, max: 30, message: "您所在网络今天提出的异议过多，请改日再试或联系市总工会" },
+  ],
+} as const;
+
+/** A name as the city's list shows it before the reveal: the surname, the rest starred. */
+const maskName = (name: string) => name.slice(0, 1) + "*".repeat(Math.max(1, [...name].length - 1));
+
+/**
+ * Files a real-name objection, its attachments checked by content, in one transaction with the code
+ * it spends. The objector's name, ID number and phone are kept encrypted (the city reveals them,
+ * audited); the objection itself says only that it came in online and how the objector knows the
+ * nominee, so the nominee's county, which looks into it, does not learn who filed it.
+ */
 export async function fileObjection(
   db: DB,
   campaignId: number,
@@ -88,12 +121,36 @@ export async function fileObjection(
     if (!nominee) return { ok: false, status: 400, message: "请从公示名单中选择异议对象", field: "nominationId" };
     const code = await verifyCode(tx, campaignId, "objection", input, origin.address, now);
     if (!code.ok) return code;
+    // The number is locked by the code's check; the address is locked here, so parallel posts from one
+    // network cannot all pass the same count.
+    const phoneHash = voterHash(campaignId, input.phone);
+    const address = origin.address;
+    if (address) await lockVoter(tx, `objection-address:${address}`);
+    const identityHash = voterHash(campaignId, `id:${input.idNumber.idNumber}`);
+    const filed = (column: "phone_hash" | "id_number_hash" | "address", value: string) => async (since: Date) =>
+      Number(
+        (
+          await tx
+            .selectFrom("objection_filing")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where(column, "=", value)
+            .where("filed_at", ">", since)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const byPhone = await reachedLimit(FILING_LIMITS.phone, filed("phone_hash", phoneHash), now);
+    if (byPhone) return { ok: false, status: 429, message: byPhone.message, field: "phone" };
+    await lockVoter(tx, identityHash);
+    const byIdentity = await reachedLimit(FILING_LIMITS.identity, filed("id_number_hash", identityHash), now);
+    if (byIdentity) return { ok: false, status: 429, message: byIdentity.message, field: "idNumber" };
+    const byAddress = address ? await reachedLimit(FILING_LIMITS.address, filed("address", address), now) : null;
+    if (byAddress) return { ok: false, status: 429, message: byAddress.message };
     const objection = await tx
       .insertInto("objection")
       .values({
         nomination_id: nominee.id,
         received_on: todayInTaizhou(now),
-        source: `网上实名异议（${input.name}，${input.relation}）`,
+        source: `${ONLINE_SOURCE}（${input.relation}）`,
         content: input.content,
         recorded_by: "public",
       })
@@ -105,10 +162,16 @@ export async function fileObjection(
       .values({
         objection_id: objection.id,
         lookup_code: lookup,
-        objector_name: input.name,
+        objector_name: maskName(input.name),
+        name_cipher: encrypt(input.name),
+        id_number_cipher: encrypt(input.idNumber.idNumber),
+        id_number_hash: identityHash,
+        phone_cipher: encrypt(input.phone),
         relation: input.relation,
-        phone_hash: voterHash(campaignId, input.phone),
+        phone_hash: phoneHash,
         phone_masked: maskPhone(input.phone),
+        address,
+        filed_at: now,
       })
       .execute();
     if (checked.files.length) {
@@ -121,7 +184,7 @@ export async function fileObjection(
       actor: null,
       id: nominee.id,
       action: "objection_received",
-      after: { objectionId: objection.id, receivedOn: todayInTaizhou(now), source: "网上实名异议", attachments: checked.files.length },
+      after: { objectionId: objection.id, receivedOn: todayInTaizhou(now), source: ONLINE_SOURCE, attachments: checked.files.length },
       comment: input.content,
     });
     await spendCode(tx, code.id, now);
@@ -172,4 +235,72 @@ export async function publicHappenings(db: DB, now = new Date()) {
     ...votes.map((v) => ({ key: `vote-${v.id}`, link: `/vote/${v.id}`, label: `${v.title} · 网络投票进行中`, until: formatDateTime(v.closes_at) })),
     ...notices.map((n) => ({ key: `notice-${n.id}`, link: `/notice/${n.id}`, label: `${n.title} · 社会公示中，欢迎监督`, until: n.notice_end! })),
   ];
+}
+
+/**
+ * The online filings of a nomination's objections as the city's page lists them before a reveal:
+ * the objector's name and number masked, and the attachments to open. The city's only.
+ */
+export async function filingsOf(db: DB, actor: SessionUser, nominationId: number) {
+  if (!canReview(actor)) return [];
+  const [filings, attachments] = await Promise.all([
+    db
+      .selectFrom("objection_filing as f")
+      .innerJoin("objection", "objection.id", "f.objection_id")
+      .select(["f.objection_id", "f.objector_name", "f.phone_masked"])
+      .where("objection.nomination_id", "=", nominationId)
+      .orderBy("f.objection_id")
+      .execute(),
+    db
+      .selectFrom("objection_attachment as a")
+      .innerJoin("objection", "objection.id", "a.objection_id")
+      .select(["a.id", "a.objection_id", "a.filename", "a.size"])
+      .where("objection.nomination_id", "=", nominationId)
+      .orderBy("a.id")
+      .execute(),
+  ]);
+  return filings.map((f) => ({
+    objectionId: f.objection_id,
+    name: f.objector_name,
+    phone: f.phone_masked,
+    attachments: attachments.filter((a) => a.objection_id === f.objection_id).map((a) => ({ id: a.id, filename: a.filename, size: a.size })),
+  }));
+}
+
+export type ObjectorReveal = { ok: true; name: string; idNumber: string | null; phone: string | null } | { ok: false; status: 403 | 404 };
+
+/**
+ * The city reads who filed an online objection — name, ID number, phone — to reach them, with a
+ * reason, recorded in the nomination's history like any reveal of personal data.
+ */
+export async function revealObjector(db: DB, actor: SessionUser, nominationId: number, objectionId: number, reason: string): Promise<ObjectorReveal> {
+  if (!canRevealPersonalData(actor)) return { ok: false, status: 403 };
+  return db.transaction().execute(async (tx): Promise<ObjectorReveal> => {
+    const filing = await tx
+      .selectFrom("objection_filing as f")
+      .innerJoin("objection", "objection.id", "f.objection_id")
+      .select(["f.objector_name", "f.name_cipher", "f.id_number_cipher", "f.phone_cipher"])
+      .where("f.objection_id", "=", objectionId)
+      .where("objection.nomination_id", "=", nominationId)
+      .executeTakeFirst();
+    if (!filing) return { ok: false, status: 404 };
+    await recordAudit(tx, NOMINATION_AUDIT, { actor, id: nominationId, action: "reveal_objector", after: { objectionId }, comment: reason });
+    return {
+      ok: true,
+      // Filings from before the name was encrypted kept it in the clear.
+      name: filing.name_cipher ? decrypt(filing.name_cipher) : filing.objector_name,
+      idNumber: filing.id_number_cipher ? decrypt(filing.id_number_cipher) : null,
+      phone: filing.phone_cipher ? decrypt(filing.phone_cipher) : null,
+    };
+  });
+}
+
+/** An objection's attachment, for the city that looks into it (it may well say who the objector is). */
+export async function objectionAttachmentForViewer(
+  db: DB,
+  actor: SessionUser,
+  id: number,
+): Promise<Access<{ filename: string; content_type: string; data: Uint8Array }>> {
+  const file = await db.selectFrom("objection_attachment").select(["filename", "content_type", "data"]).where("id", "=", id).executeTakeFirst();
+  return accessTo(file, () => canReview(actor));
 }

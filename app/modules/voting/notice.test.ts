@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { makeCampaign, makeNominations, makeUser, phoneInbox, solvedChallenge } from "../../../test/factories";
+import { idNumberFor, makeCampaign, makeNominations, makeUser, phoneInbox, solvedChallenge } from "../../../test/factories";
+import { parseIdNumber, type IdNumberFacts } from "~/modules/people/id-number";
 import { smsGateway } from "~/lib/sms.server";
 import { fromDateTimeLocal } from "~/lib/time";
 import { fileObjection, noticeBoard, objectionOutcome } from "~/modules/voting/notice.server";
@@ -19,8 +20,10 @@ async function inNotice() {
   return { campaign, ids };
 }
 
+const objector = parseIdNumber(idNumberFor("M", "1980-03-02"));
 const objection = (nominationId: number, code: string, phone = "13857612345") => ({
   name: "张三",
+  idNumber: (objector.ok ? objector.value : null) as IdNumberFacts,
   phone,
   code,
   relation: "同事" as const,
@@ -71,7 +74,7 @@ describe("the public notice online", () => {
     });
 
     const [entered] = await listObjections(t.db, campaign.id);
-    expect(entered).toMatchObject({ nomination_id: ids[0], received_on: "2026-06-10", source: "网上实名异议（张三，同事）", outcome: "pending" });
+    expect(entered).toMatchObject({ nomination_id: ids[0], received_on: "2026-06-10", source: "网上实名异议（同事）", outcome: "pending" });
     expect(await t.db.selectFrom("objection_attachment").select(["filename", "content_type"]).execute()).toEqual([
       { filename: "工作证明.pdf", content_type: "application/pdf" },
     ]);

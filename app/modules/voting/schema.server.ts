@@ -2,6 +2,8 @@ import { z } from "zod";
 import { localTime, recordId, whenValid, wholeNumber } from "~/lib/validation.server";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, RELATIONS } from "~/modules/voting/labels";
 import { mainlandMobile } from "~/modules/voting/policy";
+import type { IdNumberFacts } from "~/modules/people/id-number";
+import { idNumberField, personFields } from "~/modules/people/schema.server";
 
 const choiceOf = <T extends Record<string, string>>(labels: T, message: string) =>
   z.enum(Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>], { error: message });
@@ -74,7 +76,10 @@ export const invalidateSchema = z.object({
 });
 
 export const objectionSchema = z.object({
-  name: z.string({ error: "请填写您的真实姓名" }).trim().min(2, "请填写您的真实姓名").max(20, "姓名不能超过20字"),
+  // Real-name: a name as a person's record takes it, and an ID number whose check digit holds; both
+  // are kept encrypted, for the city to reach the objector (an audited reveal).
+  name: personFields.name.min(2, "请填写您的真实姓名"),
+  idNumber: idNumberField(true).transform((facts) => facts as IdNumberFacts),
   phone,
   code: z
     .string({ error: "请填写短信验证码" })

@@ -92,6 +92,22 @@ export interface Origin {
   device: string;
 }
 
+/** At most `max` within the last `withinMs`; `message` says so. */
+export interface Limit {
+  readonly withinMs: number;
+  readonly max: number;
+  readonly message: string;
+}
+
+/**
+ * The first of these limits already reached, or null. `count(since)` counts what the limits are
+ * about since a moment: the vote's codes per number and address, the notice's objections too.
+ */
+export async function reachedLimit(limits: readonly Limit[], count: (since: Date) => Promise<number>, now: Date): Promise<Limit | null> {
+  for (const limit of limits) if ((await count(new Date(now.getTime() - limit.withinMs))) >= limit.max) return limit;
+  return null;
+}
+
 /** Policy as data: how often a number and an address may ask for a code. */
 export const CODE_LIMITS = {
   phone: [
@@ -139,7 +155,7 @@ const codeHash = (campaignId: number, phone: string, code: string) => voterHash(
 const SENDING_AT_MOST_MS = 30_000;
 
 /** Serialises the requests of one voter (two tabs, a script) so limits and rules cannot be raced past. */
-const lockVoter = (tx: Tx, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+export const lockVoter = (tx: Tx, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
 
 async function failed(db: DB, campaignId: number, address: string | null, kind: "challenge" | "code") {
   await db.insertInto("vote_failure").values({ campaign_id: campaignId, address, kind }).execute();
@@ -174,8 +190,7 @@ export async function requestCode(
   const text = textWith(code);
   const queued = await db.transaction().execute(async (tx): Promise<{ ok: true; smsId: number } | Refused> => {
     await lockVoter(tx, phoneHash);
-    const since = (ms: number) => new Date(now.getTime() - ms);
-    const count = async (column: "phone_hash" | "address", value: string, ms: number) =>
+    const count = async (column: "phone_hash" | "address", value: string, since: Date) =>
       Number(
         (
           await tx
@@ -183,7 +198,7 @@ export async function requestCode(
             .select((eb) => eb.fn.countAll<number>().as("n"))
             .where(column, "=", value)
             .$if(column === "phone_hash", (q) => q.where("campaign_id", "=", campaignId))
-            .where("sent_at", ">", since(ms))
+            .where("sent_at", ">", since)
             // A code whose SMS never went out (the provider refused it, or the request died before
             // the provider answered) is not charged: the voter may ask again at once.
             .where((eb) => {
@@ -195,19 +210,17 @@ export async function requestCode(
                     .whereRef("sms_message.id", "=", "vote_code.sms_id")
                     .where("sms_message.status", "in", statuses),
                 );
-              return eb.not(eb.or([sms(["failed"]), eb.and([eb("sent_at", "<", since(SENDING_AT_MOST_MS)), sms(["queued", "sending"])])]));
+              const stuck = new Date(now.getTime() - SENDING_AT_MOST_MS);
+              return eb.not(eb.or([sms(["failed"]), eb.and([eb("sent_at", "<", stuck), sms(["queued", "sending"])])]));
             })
             .executeTakeFirstOrThrow()
         ).n,
       );
-    for (const limit of CODE_LIMITS.phone) {
-      if ((await count("phone_hash", phoneHash, limit.withinMs)) >= limit.max) return { ok: false, status: 429, message: limit.message, field: "phone" };
-    }
-    if (origin.address) {
-      for (const limit of CODE_LIMITS.address) {
-        if ((await count("address", origin.address, limit.withinMs)) >= limit.max) return { ok: false, status: 429, message: limit.message };
-      }
-    }
+    const byPhone = await reachedLimit(CODE_LIMITS.phone, (since) => count("phone_hash", phoneHash, since), now);
+    if (byPhone) return { ok: false, status: 429, message: byPhone.message, field: "phone" };
+    const address = origin.address;
+    const byAddress = address ? await reachedLimit(CODE_LIMITS.address, (since) => count("address", address, since), now) : null;
+    if (byAddress) return { ok: false, status: 429, message: byAddress.message };
     const sms = await tx
       .insertInto("sms_message")
       .values({
