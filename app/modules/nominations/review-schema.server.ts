@@ -54,3 +54,5 @@ export const namingSchema = z.object({
   /** Posted by the second button, under the names and numbers the naming will issue. */
   confirmed: confirmation(),
 });
+
+export const unitQuotaSchema = z.object({ unitId: recordId("单位不存在") });
