@@ -24,6 +24,9 @@ import { dateInTaizhou, todayInTaizhou } from "../../app/lib/time";
 import * as campaignPage from "../../app/routes/campaigns.$campaignId._index";
 import * as reviewPage from "../../app/routes/campaigns.$campaignId.review";
 import * as pendingMilestonesPage from "../../app/routes/milestones.pending";
+import * as todosPage from "../../app/routes/todos";
+import * as peoplePage from "../../app/routes/people._index";
+import { recordConsent } from "../../app/modules/showcase/showcase.server";
 import { fanOut } from "../../app/modules/notifications/notify.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "../../app/modules/studios/schema.server";
 import { applicationSchema } from "../../app/modules/subsidies/schema.server";
@@ -586,5 +589,20 @@ describe("batches where the volume is", () => {
         })
       ).status,
     ).toBe(403);
+  });
+
+  it("asks for the consents still to record as one to-do with their number, leading to the list of exactly those people", async () => {
+    const county = await makeUser(t.db, "county_officer", { unit: "xianju" });
+    const named = [];
+    for (const name of ["仙居甲", "仙居乙", "仙居丙", "仙居丁"]) named.push((await makeAwardee(t.db, "xianju", name)).person);
+    await makePerson(t.db, { unit: "xianju", name: "仙居未命名" });
+    await makeAwardee(t.db, "linhai", "临海工匠");
+    expect(await recordConsent(t.db, county, named[3].id, { howObtained: "本人书面同意", story: "", photo: null })).toMatchObject({ ok: true });
+
+    const todos = await jsonOf(await call(todosPage.loader, { db: t.db, path: "/todos", as: county }));
+    const consent = todos.todos.rows.filter((r: { label: string }) => r.label.includes("公开展示意愿"));
+    expect(consent).toEqual([expect.objectContaining({ label: "登记公开展示意愿：3 名工匠", link: "/people?consent=missing" })]);
+    const listed = await jsonOf(await call(peoplePage.loader, { db: t.db, path: "/people?consent=missing", as: county }));
+    expect(listed.rows.map((p: { name: string }) => p.name).sort()).toEqual(["仙居丙", "仙居乙", "仙居甲"].sort());
   });
 });
