@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import * as eventsExport from "../../app/routes/events.export";
 import * as printPage from "../../app/routes/nominations.$nominationId.print";
+import * as nominationPage from "../../app/routes/nominations.$nominationId._index";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy";
 import * as newSubsidy from "../../app/routes/subsidies.new";
 import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
@@ -405,6 +406,60 @@ describe("the printed 推荐审批表", () => {
       .execute();
     expect(logged).toEqual([{ action: "reveal_personal_data", comment: "打印推荐审批表", actor_name: wenling.displayName }]);
     expect((await call(printPage.action, { db: t.db, path, params, as: jiaojiang, form: { intent: "reveal" } })).status).toBe(403);
+  });
+});
+
+describe("the printed 推荐审批表, signed", () => {
+  it("prints beside each opinion and the 资格初审 the officer who entered or decided it, their unit and the date, whoever prints", async () => {
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const city = await makeUser(t.db, "city_admin");
+    const printer = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { status: "qualification", quota: 5 });
+    const [nominationId] = await makeNominations(t.db, campaign.id, ["签署人"], {}, { unit: "wenling" });
+    await t.db
+      .updateTable("nomination")
+      .set({ frontline_years: 20, in_skill_post: true, conditions: [1], achievements: "工艺改进", deeds_summary: "扎根一线" })
+      .where("id", "=", nominationId)
+      .execute();
+    await t.db.updateTable("person").set({ skill_level: "高级技师" }).where("name", "=", "签署人").execute();
+    const params = { nominationId: String(nominationId) };
+    const opinion = (as: typeof city, kind: string, signer: string) =>
+      call(nominationPage.action, {
+        db: t.db,
+        path: `/nominations/${nominationId}`,
+        params,
+        as,
+        form: { intent: "opinion", kind, text: "同意推荐。", signer, signedOn: "2026-03-02" },
+      });
+    expect((await opinion(wenling, "employer", "张厂长")).status).toBe(200);
+    expect((await opinion(wenling, "county", "温岭市总工会")).status).toBe(200);
+    expect((await opinion(city, "city", "台州市总工会")).status).toBe(200);
+    const decided = await call(nominationPage.action, {
+      db: t.db,
+      path: `/nominations/${nominationId}`,
+      params,
+      as: city,
+      form: { intent: "qualification", result: "pass", reason: "" },
+    });
+    expect(decided.status).toBe(200);
+
+    const today = todayInTaizhou();
+    const printed = await jsonOf(await call(printPage.loader, { db: t.db, path: `/nominations/${nominationId}/print`, params, as: printer }));
+    const wenlingUnit = (
+      await t.db
+        .selectFrom("org_unit")
+        .select("name")
+        .where("id", "=", await unitId(t.db, "wenling"))
+        .executeTakeFirstOrThrow()
+    ).name;
+    const cityUnit = (await t.db.selectFrom("org_unit").select("name").where("kind", "=", "city").executeTakeFirstOrThrow()).name;
+    expect(printed.signers).toEqual({
+      employer: { name: wenling.displayName, unit: wenlingUnit, on: today },
+      county: { name: wenling.displayName, unit: wenlingUnit, on: today },
+      city: { name: city.displayName, unit: cityUnit, on: today },
+      qualification: { name: city.displayName, unit: cityUnit, on: today },
+    });
+    expect(JSON.stringify(printed.signers)).not.toContain(printer.displayName);
   });
 });
 
