@@ -51,10 +51,10 @@ const onPaper = (date: string) => date.replace(/^(\d+)-(\d+)-(\d+)$/, "$1年$2�
 function SignedBy({ label, who }: { label: string; who: { name: string; unit: string | null; on: string } | undefined }) {
   if (!who) return null;
   return (
-    <p className="signed-by">
+    <span className="signed-by">
       {label}：{who.name}
       {who.unit ? `（${who.unit}）` : ""}　{onPaper(who.on)}
-    </p>
+    </span>
   );
 }
 
@@ -142,12 +142,19 @@ export default function PrintForm() {
                 <th colSpan={2}>{OPINION_LABELS[kind]}</th>
                 <td colSpan={6}>
                   <p className="pre">{o?.text ?? ""}</p>
+                  {/* Who entered it, on the left of the seal's line, so the block is no taller. */}
                   <p className="sign">
-                    {kind === "expert" ? "组长签名" : "（盖章）"}：{o?.signer ?? ""}　　
-                    {o?.signed_on ? onPaper(o.signed_on) : "　　年　　月　　日"}
+                    <span className="signed-by-list">
+                      <SignedBy label="经办" who={signers[kind]} />
+                      {kind === "city" ? (
+                        <SignedBy label={`资格初审${n.qualification_result === "fail" ? "未通过" : "通过"}`} who={signers.qualification} />
+                      ) : null}
+                    </span>
+                    <span className="seal">
+                      {kind === "expert" ? "组长签名" : "（盖章）"}：{o?.signer ?? ""}　　
+                      {o?.signed_on ? onPaper(o.signed_on) : "　　年　　月　　日"}
+                    </span>
                   </p>
-                  <SignedBy label="经办" who={signers[kind]} />
-                  {kind === "city" ? <SignedBy label={`资格初审${n.qualification_result === "fail" ? "未通过" : "通过"}`} who={signers.qualification} /> : null}
                 </td>
               </tr>
             );
