@@ -91,6 +91,13 @@ describe("on paper and on a desktop", () => {
     await city.getByRole("button", { name: "管理" }).click();
     await city.getByRole("group", { name: "管理" }).getByRole("link", { name: "操作日志" }).click();
     await city.waitForURL(`${baseUrl()}/audit`);
+    // The choice made, the drop-down closes and leaves the page in view (the focus stays on the link).
+    await expect.poll(() => city.getByRole("group", { name: "管理" }).isVisible()).toBe(false);
+    await city.getByRole("button", { name: "工作室" }).click();
+    await expect.poll(() => city.getByRole("group", { name: "工作室" }).isVisible()).toBe(true);
+    await city.getByRole("group", { name: "工作室" }).getByRole("link", { name: "待核实成果" }).click();
+    await city.waitForURL(`${baseUrl()}/milestones/pending`);
+    await expect.poll(() => city.getByRole("group", { name: "工作室" }).isVisible()).toBe(false);
     await city.context().close();
 
     const county = await signedIn(browser, "desktop-evaluation", "admin");
