@@ -63,7 +63,14 @@ export default function PendingMilestones() {
           columns={[
             {
               label: "选择",
-              cell: (p) => <input type="checkbox" name="milestoneId" value={p.id} aria-label={`选择${p.apprentice_name}的${MILESTONE_KIND_LABELS[p.kind]}`} />,
+              cell: (p) => (
+                <input
+                  type="checkbox"
+                  name="milestoneId"
+                  value={p.id}
+                  aria-label={`选择${p.apprentice_name}${p.occurred_on}的${MILESTONE_KIND_LABELS[p.kind]}（${p.studio_name}）`}
+                />
+              ),
             },
             { label: "提交时间", cell: (p) => formatDateTime(p.created_at) },
             { label: "工作室", cell: (p) => p.studio_name },
