@@ -7,6 +7,7 @@ import { getDb } from "~/db.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import {
+  acknowledgeUnitQuota,
   awardsOf,
   listObjections,
   nameAwardees,
@@ -17,12 +18,14 @@ import {
   rankingFormula,
   reviewBoard,
   selectCandidates,
+  unitsOverQuota,
   type ReviewResult,
+  type UnitOverQuota,
 } from "~/modules/nominations/review.server";
 import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
 import { stepOpen } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
-import { candidatesSchema, expertNameSchema, namingSchema, votesSchema } from "~/modules/nominations/review-schema.server";
+import { candidatesSchema, expertNameSchema, namingSchema, unitQuotaSchema, votesSchema } from "~/modules/nominations/review-schema.server";
 import { DataTable } from "~/components/DataTable";
 import { IntentButton } from "~/components/forms";
 import { OUTCOME_LABELS } from "~/modules/nominations/labels";
@@ -34,14 +37,15 @@ const load = (request: Request, campaignId: string | undefined) => requireCampai
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { campaign } = await load(request, params.campaignId);
   const db = getDb();
-  const [board, objections, awards, formula] = await Promise.all([
+  const [board, objections, awards, formula, overQuota] = await Promise.all([
     reviewBoard(db, campaign.id),
     listObjections(db, campaign.id),
     awardsOf(db, campaign.id),
     rankingFormula(db, campaign.id),
+    stepOpen(campaign, "qualification") ? unitsOverQuota(db, campaign) : ([] as UnitOverQuota[]),
   ]);
   const experts = [...new Set(board.flatMap((b) => b.scores.map((s) => s.expert)))].sort();
-  return json({ campaign, board, experts, objections, awards, formula, today: todayInTaizhou() });
+  return json({ campaign, board, experts, objections, awards, formula, overQuota, today: todayInTaizhou() });
 }
 
 /** Reads fields named like votes-12 or rank-12 into id → number, reporting the bad ones. */
@@ -84,6 +88,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const result = await passClearCases(db, user, campaign.id);
       if (!result.ok) return answer(intent, result);
       return json({ intent, errors: [] as string[], done: true, passed: result.passed, held: result.held ?? [] });
+    }
+    case "acknowledge-unit-quota": {
+      const submission = parseWithZod(formData, { schema: unitQuotaSchema });
+      if (submission.status !== "success") return json({ intent, errors: submission.error?.unitId ?? ["单位不存在"], done: false }, { status: 400 });
+      const result = await acknowledgeUnitQuota(db, user, campaign.id, submission.value.unitId);
+      if (!result.ok) return answer(intent, result);
+      return json({ intent, errors: [] as string[], done: true, acknowledged: result.acknowledged });
     }
     case "scores": {
       const submission = parseWithZod(formData, { schema: expertNameSchema });
@@ -148,7 +159,7 @@ type NamingPreview = {
 };
 
 export default function Review() {
-  const { campaign, board, experts, objections, awards, formula, today } = useLoaderData<typeof loader>();
+  const { campaign, board, experts, objections, awards, formula, overQuota, today } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const errors = (intent: string) =>
     data && "intent" in data && data.intent === intent && data.errors.length ? (
@@ -185,6 +196,31 @@ export default function Review() {
             符合全部条件、没有任何提示、所在单位未超名额的人选可一次通过；其余请在
             <Link to={`/campaigns/${campaign.id}/nominations`}>每位人选的页面</Link>上逐一审查并写明理由。
           </p>
+          {overQuota.length ? (
+            <>
+              <h3>超出名额的单位</h3>
+              <p className="hint">确认一次即对该单位的全部人选生效（每人的记录中留痕），批量通过随后照常处理该单位的人选。</p>
+              <ul className="held-list">
+                {overQuota.map((u) => (
+                  <li key={u.unitId}>
+                    {u.name}：推荐 {u.count} 人，名额 {campaign.quota_per_unit} 人
+                    {u.unacknowledged ? (
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="acknowledge-unit-quota" />
+                        <input type="hidden" name="unitId" value={u.unitId} />
+                        <button type="submit" className="button">
+                          确认{u.name}超出名额（{u.unacknowledged} 人）
+                        </button>
+                      </Form>
+                    ) : (
+                      "，已确认"
+                    )}
+                  </li>
+                ))}
+              </ul>
+              {errors("acknowledge-unit-quota")}
+            </>
+          ) : null}
           <IntentButton intent="pass-clear" label="批量通过无疑问的人选" primary />
           {data && "passed" in data && data.passed !== undefined ? (
             <p className="notice success" role="status">

@@ -1,10 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { pendingMilestones } from "~/modules/studios/milestones.server";
+import { idOrNull } from "~/lib/ids";
+import { unknownIntent } from "~/lib/intent.server";
+import { MILESTONE_BATCH_MAX, pendingMilestones, verifyMilestones } from "~/modules/studios/milestones.server";
 import { DataTable } from "~/components/DataTable";
 import { MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 
@@ -15,23 +17,74 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ pending: await pendingMilestones(getDb(), user) });
 }
 
+/** 批量核实: the chosen milestones verified together, each one that cannot be said why. */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "milestone.verify");
+  const formData = await request.formData();
+  if (formData.get("intent") !== "verify-batch") return unknownIntent();
+  const raw = formData.getAll("milestoneId");
+  const ids = raw.map(idOrNull);
+  if (ids.some((id) => id === null) || raw.length > MILESTONE_BATCH_MAX) return json({ error: "表单有误，请刷新页面后重试" }, { status: 400 });
+  if (!ids.length) return json({ error: "请至少勾选一项成果" }, { status: 400 });
+  return json(await verifyMilestones(getDb(), user, ids as number[]));
+}
+
 export default function PendingMilestones() {
   const { pending } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   return (
     <section>
       <h1>待核实的学徒成果（{pending.length}）</h1>
-      <p className="lead">对照证书或证明材料逐项核实；只有核实认定的成果才计入工作室考核和统计。</p>
-      <DataTable
-        rows={pending}
-        empty="没有待核实的成果。"
-        columns={[
-          { label: "提交时间", cell: (p) => formatDateTime(p.created_at) },
-          { label: "工作室", cell: (p) => p.studio_name },
-          { label: "学徒", cell: (p) => <Link to={`/mentorships/${p.mentorship_id}`}>{p.apprentice_name}</Link> },
-          { label: "成果", cell: (p) => MILESTONE_KIND_LABELS[p.kind] },
-          { label: "日期", cell: (p) => p.occurred_on },
-        ]}
-      />
+      <p className="lead">对照证书或证明材料逐项核实；只有核实认定的成果才计入工作室考核和统计。不予认定须在学徒页面上逐项说明理由。</p>
+      {result && "error" in result ? (
+        <p className="notice error" role="alert">
+          {result.error}
+        </p>
+      ) : null}
+      {result && "verified" in result ? (
+        <div className="notice success" role="status">
+          <p>已核实认定 {result.verified} 项，已通知各工作室领办人。</p>
+          {result.refused.length ? (
+            <ul>
+              {result.refused.map((r: { id: number; name: string; reason: string }) => (
+                <li key={r.id}>
+                  {r.name}：{r.reason}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      <Form method="post">
+        <input type="hidden" name="intent" value="verify-batch" />
+        <DataTable
+          rows={pending}
+          empty="没有待核实的成果。"
+          columns={[
+            {
+              label: "选择",
+              cell: (p) => (
+                <input
+                  type="checkbox"
+                  name="milestoneId"
+                  value={p.id}
+                  aria-label={`选择${p.apprentice_name}${p.occurred_on}的${MILESTONE_KIND_LABELS[p.kind]}（${p.studio_name}）`}
+                />
+              ),
+            },
+            { label: "提交时间", cell: (p) => formatDateTime(p.created_at) },
+            { label: "工作室", cell: (p) => p.studio_name },
+            { label: "学徒", cell: (p) => <Link to={`/mentorships/${p.mentorship_id}`}>{p.apprentice_name}</Link> },
+            { label: "成果", cell: (p) => MILESTONE_KIND_LABELS[p.kind] },
+            { label: "日期", cell: (p) => p.occurred_on },
+          ]}
+        />
+        {pending.length ? (
+          <button type="submit" className="button primary">
+            核实认定所选成果
+          </button>
+        ) : null}
+      </Form>
     </section>
   );
 }

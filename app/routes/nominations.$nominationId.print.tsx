@@ -11,7 +11,7 @@ import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
 import { SEX_LABELS } from "~/modules/people/id-number";
 import { canPrintFullIdNumber } from "~/modules/nominations/policy";
 import { revealPersonalData } from "~/modules/people/people.server";
-import { nominationForViewer, opinionsOf } from "~/modules/nominations/nominations.server";
+import { formSigners, nominationForViewer, opinionsOf } from "~/modules/nominations/nominations.server";
 import { IntentButton } from "~/components/forms";
 import { OPINION_LABELS } from "~/modules/nominations/labels";
 import { PrintButton } from "~/components/PrintButton";
@@ -24,8 +24,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
-  const [campaign, opinions] = await Promise.all([findCampaign(db, nomination.campaign_id), opinionsOf(db, nomination.id)]);
-  return json({ nomination, campaign: campaign!, opinions, canReveal: canPrintFullIdNumber(user, nomination) });
+  const [campaign, opinions, signers] = await Promise.all([
+    findCampaign(db, nomination.campaign_id),
+    opinionsOf(db, nomination.id),
+    formSigners(db, nomination.id),
+  ]);
+  return json({ nomination, campaign: campaign!, opinions, signers, canReveal: canPrintFullIdNumber(user, nomination) });
 }
 
 /** The city and the nominating unit's officer print the full ID number; the reveal is recorded like any other. */
@@ -40,8 +44,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return json({ idNumber: revealed.idNumber });
 }
 
+/** A date as the paper form writes it: 2026年05月20日. */
+const onPaper = (date: string) => date.replace(/^(\d+)-(\d+)-(\d+)$/, "$1年$2月$3日");
+
+/** Who entered (or decided) a block, from its history: never the one printing, never left to guess. */
+function SignedBy({ label, who }: { label: string; who: { name: string; unit: string | null; on: string } | undefined }) {
+  if (!who) return null;
+  return (
+    <span className="signed-by">
+      {label}：{who.name}
+      {who.unit ? `（${who.unit}）` : ""}　{onPaper(who.on)}
+    </span>
+  );
+}
+
 export default function PrintForm() {
-  const { nomination: n, campaign, opinions, canReveal } = useLoaderData<typeof loader>();
+  const { nomination: n, campaign, opinions, signers, canReveal } = useLoaderData<typeof loader>();
   const revealed = useActionData<typeof action>();
   const opinion = (kind: keyof typeof OPINION_LABELS) => opinions.find((o) => o.kind === kind);
   return (
@@ -124,9 +142,18 @@ export default function PrintForm() {
                 <th colSpan={2}>{OPINION_LABELS[kind]}</th>
                 <td colSpan={6}>
                   <p className="pre">{o?.text ?? ""}</p>
+                  {/* Who entered it, on the left of the seal's line, so the block is no taller. */}
                   <p className="sign">
-                    {kind === "expert" ? "组长签名" : "（盖章）"}：{o?.signer ?? ""}　　
-                    {o?.signed_on ? o.signed_on.replace(/^(\d+)-(\d+)-(\d+)$/, "$1年$2月$3日") : "　　年　　月　　日"}
+                    <span className="signed-by-list">
+                      <SignedBy label="经办" who={signers[kind]} />
+                      {kind === "city" ? (
+                        <SignedBy label={`资格初审${n.qualification_result === "fail" ? "未通过" : "通过"}`} who={signers.qualification} />
+                      ) : null}
+                    </span>
+                    <span className="seal">
+                      {kind === "expert" ? "组长签名" : "（盖章）"}：{o?.signer ?? ""}　　
+                      {o?.signed_on ? onPaper(o.signed_on) : "　　年　　月　　日"}
+                    </span>
                   </p>
                 </td>
               </tr>

@@ -41,6 +41,7 @@ export default function People() {
         <InputFilter label="搜索" name="q" value={data.filter.q} placeholder="姓名、工作单位，或完整身份证号/手机号" />
         <UnitFilter units={data.units} value={data.filter.orgUnitId} name="orgUnitId" emptyLabel="全部单位" />
         <ChoiceFilter label="技术等级" name="skillLevel" value={data.filter.skillLevel} choices={SKILL_LEVELS} emptyLabel="全部等级" />
+        <ChoiceFilter label="公开展示意愿" name="consent" value={data.filter.consent} choices={{ missing: "已命名、尚未登记" }} emptyLabel="不限" />
       </FilterBar>
       {data.notice ? (
         <p className="notice" role="alert">

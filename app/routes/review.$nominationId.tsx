@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { ConfirmSubmit, FormErrors } from "~/components/forms";
+import { useState } from "react";
+import { ConfirmSubmit, FieldError, FormErrors } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
@@ -10,6 +11,7 @@ import { confirmation } from "~/lib/validation.server";
 import { declareRecusal, saveSheet, sheetFor } from "~/modules/experts/experts.server";
 import { SHEET_STATUS_LABELS } from "~/modules/experts/labels";
 import { readMarks, reasonSchema } from "~/modules/experts/schema.server";
+import { markErrors } from "~/modules/experts/policy";
 
 export const meta: MetaFunction = () => [{ title: "评审 · 匠心" }];
 
@@ -40,20 +42,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Submitting is the confirming press (confirmed=1) of the same form; its first button saves a draft.
   const submit = intent === "submit" && confirmation().parse(form.get("confirmed") ?? undefined);
   if (intent !== "save" && !submit) return intent === "submit" ? json({ message: "请确认提交" }, { status: 400 }) : unknownIntent();
-  const marks = readMarks(
-    form,
-    sheet.rubric.map((c) => c.key),
-  );
-  if (!marks.ok) return json({ message: marks.message }, { status: 400 });
-  const result = await saveSheet(db, user, sheet.id, marks.marks, submit);
-  if (!result.ok) return json({ message: result.message }, { status: result.status });
+  // Every mark that is wrong at once, each under its own field and named in the summary.
+  const read = readMarks(form, sheet.rubric);
+  if (read.refused) return json({ message: read.refused, fieldErrors: {} as Record<string, string> }, { status: 400 });
+  const fieldErrors = { ...markErrors(sheet.rubric, read.marks, submit), ...read.fieldErrors };
+  const wrong = Object.values(fieldErrors);
+  if (wrong.length) return json({ message: `${wrong.length} 项评分需要修改：${wrong.join("；")}`, fieldErrors }, { status: 400 });
+  const result = await saveSheet(db, user, sheet.id, read.marks, submit);
+  if (!result.ok) return json({ message: result.message, fieldErrors: result.field ? { [result.field]: result.message } : {} }, { status: result.status });
   return submit ? redirect("/review") : json({ message: `草稿已保存（合计 ${result.total} 分）` });
+}
+
+/** A mark the sheet would take (a number within the criterion, in half points); anything else counts nothing towards the total yet. */
+function pointsOf(text: string, max: number): number {
+  const points = /^\d{1,3}(\.\d)?$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  return points <= max && Math.round(points * 2) === points * 2 ? points : 0;
 }
 
 export default function ReviewSheet() {
   const { sheet } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const locked = sheet.status === "submitted" || !!sheet.recused;
+  const fieldErrors: Record<string, string> = data && "fieldErrors" in data ? data.fieldErrors : {};
+  // The running total as the expert types (before the scripts run, the saved marks' total).
+  const [typed, setTyped] = useState<Record<string, string>>(() =>
+    Object.fromEntries(sheet.rubric.map((c) => [c.key, String(sheet.marks[c.key]?.points ?? "")])),
+  );
+  const total = sheet.rubric.reduce((sum, c) => sum + pointsOf(typed[c.key] ?? "", c.max_points), 0);
+  const marked = sheet.rubric.filter((c) => (typed[c.key] ?? "").trim() !== "").length;
+  const maxTotal = sheet.rubric.reduce((sum, c) => sum + c.max_points, 0);
   return (
     <section>
       <p>
@@ -112,14 +129,21 @@ export default function ReviewSheet() {
                 defaultValue={sheet.marks[c.key]?.points ?? ""}
                 disabled={locked}
                 aria-label={`${c.label}得分`}
+                aria-invalid={fieldErrors[c.key] ? true : undefined}
+                aria-describedby={fieldErrors[c.key] ? `error-${c.key}` : undefined}
+                onChange={(e) => setTyped((t) => ({ ...t, [c.key]: e.target.value }))}
               />
             </label>
+            <FieldError id={`error-${c.key}`} errors={fieldErrors[c.key] ? [fieldErrors[c.key]] : undefined} />
             <label>
               评语
               <textarea name={`comment-${c.key}`} rows={2} maxLength={500} defaultValue={sheet.marks[c.key]?.comment ?? ""} disabled={locked} />
             </label>
           </fieldset>
         ))}
+        <p className="running-total" role="status">
+          合计 <strong>{Math.round(total * 10) / 10}</strong> 分（满分 {maxTotal}），已评 {marked}/{sheet.rubric.length} 项
+        </p>
         {locked ? null : (
           <div className="form-actions">
             <button type="submit" name="intent" value="save" className="button">

@@ -329,22 +329,16 @@ export default function StudioPage() {
       {evaluations.rows.length ? (
         <div className="card">
           <h2>年度考核</h2>
-          <table className="table compact">
-            <tbody>
-              {evaluations.rows.map((e) => (
-                <tr key={e.year}>
-                  <td>
-                    <Link to={`/studios/${studio.id}/years/${e.year}`}>{e.year}年</Link>
-                  </td>
-                  <td className="num">{e.score} 分</td>
-                  <td>
-                    <span className={e.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[e.grade]}</span>
-                  </td>
-                  <td>{e.comment}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={evaluations.rows}
+            rowKey={(e) => e.year}
+            columns={[
+              { label: "年度", cell: (e) => <Link to={`/studios/${studio.id}/years/${e.year}`}>{e.year}年</Link> },
+              { label: "得分", cell: (e) => `${e.score} 分`, num: true },
+              { label: "等级", cell: (e) => <span className={e.grade === "fail" ? "badge bad" : "badge ok"}>{GRADE_LABELS[e.grade]}</span> },
+              { label: "评语", cell: (e) => e.comment ?? "" },
+            ]}
+          />
         </div>
       ) : null}
 

@@ -156,10 +156,17 @@ export default function Vote() {
                     disabled={!chosen.includes(c.id) && chosen.length >= rules.maxChoices}
                     onChange={(e) => setChosen((now) => (e.target.checked ? [...now, c.id] : now.filter((id) => id !== c.id)))}
                   />
-                  {c.has_photo ? <img src={`/showcase/photos/${c.person_id}`} alt="" width={64} height={64} loading="lazy" /> : null}
+                  {/* Without a consented photo, the same box with the name's first character: every card lines up. */}
+                  {c.has_photo ? (
+                    <img src={`/showcase/photos/${c.person_id}`} alt="" width={64} height={64} loading="lazy" />
+                  ) : (
+                    <span className="photo-placeholder" aria-hidden>
+                      {c.name.slice(0, 1)}
+                    </span>
+                  )}
                   <span>
                     <strong>
-                      {c.seq}号 {c.name}
+                      {c.number}号 {c.name}
                     </strong>
                     <small>
                       {c.employer} · {c.industry}

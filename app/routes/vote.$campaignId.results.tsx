@@ -59,7 +59,7 @@ export default function VoteResults() {
       <DataTable
         rows={data.rows}
         columns={[
-          { label: "编号", cell: (r) => `${r.seq}号` },
+          { label: "编号", cell: (r) => `${r.number}号` },
           { label: "候选人", cell: (r) => r.name },
           { label: "工作单位", cell: (r) => r.employer },
           { label: "有效票数", num: true, cell: (r) => r.votes ?? "—" },

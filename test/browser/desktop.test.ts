@@ -27,6 +27,20 @@ describe("on paper and on a desktop", () => {
       achievements.textContent = text(200);
       deeds.textContent = text(520);
       for (const opinion of document.querySelectorAll(".opinion-row p.pre")) opinion.textContent = text(60);
+      // Each block says who entered it (and the city's, who decided the 资格初审).
+      const lists = [...document.querySelectorAll(".opinion-row .signed-by-list")];
+      lists.forEach((list, i) => {
+        const lines = [
+          "经办：经办人（温岭市总工会）　2026年03月02日",
+          ...(i === lists.length - 1 ? ["资格初审通过：经办人（台州市总工会）　2026年04月01日"] : []),
+        ];
+        for (const line of lines) {
+          const span = document.createElement("span");
+          span.className = "signed-by";
+          span.textContent = line;
+          list.append(span);
+        }
+      });
     });
     expect(pageCount(await page.pdf({ preferCSSPageSize: true }))).toBe(1);
 
@@ -37,6 +51,31 @@ describe("on paper and on a desktop", () => {
       Math.min(...[...document.querySelectorAll(".paper-form th, .paper-form td")].map((c) => parseFloat(getComputedStyle(c).fontSize))),
     );
     expect(smallest).toBeGreaterThanOrEqual(12);
+    await page.context().close();
+  });
+
+  it("keeps the 推荐审批表's right border inside an A4 page's printable width, in both text sizes", async () => {
+    const page = await signedIn(browser, "print-border", "admin");
+    // A4 less the sheet's 12 mm side margins: 186 mm at 96 px to the inch.
+    const printable = Math.floor((186 / 25.4) * 96);
+    await page.setViewportSize({ width: printable, height: 1100 });
+    await page.emulateMedia({ media: "print" });
+    for (const large of [false, true]) {
+      await page.context().addCookies([{ name: "jx_text", value: large ? "large" : "", url: baseUrl() }]);
+      await page.goto(`${baseUrl()}/nominations/1/print`);
+      const edge = await page.evaluate(() => {
+        const table = document.querySelector(".paper-form")!;
+        const cells = [...table.querySelectorAll("th, td")];
+        // A collapsed border is drawn half outside the box it belongs to.
+        const right = Math.max(...cells.map((c) => c.getBoundingClientRect().right + parseFloat(getComputedStyle(c).borderRightWidth) / 2));
+        return { right, page: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth };
+      });
+      expect(edge.scroll).toBeLessThanOrEqual(edge.page);
+      // At least a millimetre (3.8 px) to spare, so neither rounding nor a printer's scaling cuts it.
+      expect(edge.page - edge.right).toBeGreaterThanOrEqual(3.5);
+    }
+    await page.emulateMedia({ media: null });
+    expect(pageCount(await page.pdf({ preferCSSPageSize: true }))).toBe(1);
     await page.context().close();
   });
 
@@ -52,6 +91,13 @@ describe("on paper and on a desktop", () => {
     await city.getByRole("button", { name: "管理" }).click();
     await city.getByRole("group", { name: "管理" }).getByRole("link", { name: "操作日志" }).click();
     await city.waitForURL(`${baseUrl()}/audit`);
+    // The choice made, the drop-down closes and leaves the page in view (the focus stays on the link).
+    await expect.poll(() => city.getByRole("group", { name: "管理" }).isVisible()).toBe(false);
+    await city.getByRole("button", { name: "工作室" }).click();
+    await expect.poll(() => city.getByRole("group", { name: "工作室" }).isVisible()).toBe(true);
+    await city.getByRole("group", { name: "工作室" }).getByRole("link", { name: "待核实成果" }).click();
+    await city.waitForURL(`${baseUrl()}/milestones/pending`);
+    await expect.poll(() => city.getByRole("group", { name: "工作室" }).isVisible()).toBe(false);
     await city.context().close();
 
     const county = await signedIn(browser, "desktop-evaluation", "admin");

@@ -101,7 +101,30 @@ describe("expert review in the browser", () => {
       const count = await fields.count();
       expect(count).toBe(6);
       const maxima = [25, 20, 20, 10, 15, 10];
-      for (let f = 0; f < count; f++) await fields.nth(f).fill(String(f === 0 ? maxima[0] - (100 - totals[i]) : maxima[f]));
+      if (i === 0) {
+        // Two wrong marks: each is told under its own field, by the criterion's name.
+        await fields.nth(0).fill("八十");
+        await fields.nth(1).fill("30");
+        await page.getByRole("button", { name: "保存草稿" }).click();
+        const label0 = (await fields.nth(0).getAttribute("aria-label"))!.replace(/得分$/, "");
+        const label1 = (await fields.nth(1).getAttribute("aria-label"))!.replace(/得分$/, "");
+        await expect.poll(() => fields.nth(0).getAttribute("aria-invalid")).toBe("true");
+        const describedBy = async (n: number) => page.locator(`#${await fields.nth(n).getAttribute("aria-describedby")}`).innerText();
+        expect(await describedBy(0)).toContain(`“${label0}”的得分应为数字`);
+        expect(await describedBy(1)).toContain(`“${label1}”的得分应在0到20之间`);
+        await fields.nth(0).fill("");
+        await fields.nth(1).fill("");
+      }
+      for (let f = 0; f < count; f++) {
+        await fields.nth(f).fill(String(f === 0 ? maxima[0] - (100 - totals[i]) : maxima[f]));
+        // The running total follows the typing, before anything is saved.
+        const sofar = maxima.slice(0, f + 1).reduce((a, b) => a + b, 0) - (100 - totals[i]);
+        await page
+          .getByRole("status")
+          .filter({ hasText: "合计" })
+          .filter({ hasText: `合计 ${sofar} 分（满分 100），已评 ${f + 1}/6 项` })
+          .waitFor();
+      }
       await page.getByRole("button", { name: "保存草稿" }).click();
       await page.getByText(`草稿已保存（合计 ${totals[i]} 分）`).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);

@@ -65,7 +65,8 @@ beforeAll(async () => {
       .values({
         campaign_id: campaignId,
         person_id: p.id,
-        seq: i + 1,
+        // Filing numbers 1, 3, 5, 7: the others nominated did not become candidates.
+        seq: 2 * i + 1,
         channel: "union",
         nominating_unit_id: p.org_unit_id,
         candidate: true,
@@ -141,6 +142,17 @@ describe("the online vote and the public notice", () => {
     const { context, page } = await phone("203.0.113.45");
     await page.goto(`${server.url}/vote/${campaignId}`);
     await hydrated(page);
+    // Numbered 1 to 4 on the ballot, and without a consented photo each card keeps the photo's box.
+    const cards = page.locator(".candidate > label");
+    expect(await cards.locator("strong").allInnerTexts()).toEqual(names.map((name, i) => `${i + 1}号 ${name}`));
+    const boxes = await cards.evaluateAll((labels) =>
+      labels.map((l) => {
+        const photo = l.querySelector("img, .photo-placeholder")?.getBoundingClientRect();
+        return photo ? `${Math.round(photo.width)}x${Math.round(photo.height)}@${Math.round(l.querySelector("strong")!.getBoundingClientRect().left)}` : "none";
+      }),
+    );
+    expect(new Set(boxes).size).toBe(1);
+    expect(boxes[0]).toMatch(/^64x64@/);
     for (const name of names.slice(0, 3)) await page.getByRole("checkbox", { name: new RegExp(name) }).check();
     // The fourth is out of reach once three are chosen.
     await expect(page.getByRole("checkbox", { name: new RegExp(names[3]) }).isDisabled()).resolves.toBe(true);
@@ -159,7 +171,7 @@ describe("the online vote and the public notice", () => {
     await context.close();
 
     // Twenty-five ballots from one address within the hour, for the fourth candidate.
-    const fourth = await db.selectFrom("nomination").select("id").where("campaign_id", "=", campaignId).where("seq", "=", 4).executeTakeFirstOrThrow();
+    const fourth = await db.selectFrom("nomination").select("id").where("campaign_id", "=", campaignId).where("seq", "=", 7).executeTakeFirstOrThrow();
     for (let i = 0; i < 25; i++) {
       const ballot = await db
         .insertInto("ballot")

@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import * as eventsExport from "../../app/routes/events.export";
 import * as printPage from "../../app/routes/nominations.$nominationId.print";
+import * as nominationPage from "../../app/routes/nominations.$nominationId._index";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy";
 import * as newSubsidy from "../../app/routes/subsidies.new";
 import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
@@ -23,6 +24,11 @@ import { spendingSchema } from "../../app/modules/studios/cycle-schema.server";
 import { dateInTaizhou, todayInTaizhou } from "../../app/lib/time";
 import * as campaignPage from "../../app/routes/campaigns.$campaignId._index";
 import * as reviewPage from "../../app/routes/campaigns.$campaignId.review";
+import * as pendingMilestonesPage from "../../app/routes/milestones.pending";
+import * as todosPage from "../../app/routes/todos";
+import * as peoplePage from "../../app/routes/people._index";
+import { recordConsent } from "../../app/modules/showcase/showcase.server";
+import { fanOut } from "../../app/modules/notifications/notify.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "../../app/modules/studios/schema.server";
 import { applicationSchema } from "../../app/modules/subsidies/schema.server";
 import { useTestDb } from "../db";
@@ -403,6 +409,60 @@ describe("the printed 推荐审批表", () => {
   });
 });
 
+describe("the printed 推荐审批表, signed", () => {
+  it("prints beside each opinion and the 资格初审 the officer who entered or decided it, their unit and the date, whoever prints", async () => {
+    const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const city = await makeUser(t.db, "city_admin");
+    const printer = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { status: "qualification", quota: 5 });
+    const [nominationId] = await makeNominations(t.db, campaign.id, ["签署人"], {}, { unit: "wenling" });
+    await t.db
+      .updateTable("nomination")
+      .set({ frontline_years: 20, in_skill_post: true, conditions: [1], achievements: "工艺改进", deeds_summary: "扎根一线" })
+      .where("id", "=", nominationId)
+      .execute();
+    await t.db.updateTable("person").set({ skill_level: "高级技师" }).where("name", "=", "签署人").execute();
+    const params = { nominationId: String(nominationId) };
+    const opinion = (as: typeof city, kind: string, signer: string) =>
+      call(nominationPage.action, {
+        db: t.db,
+        path: `/nominations/${nominationId}`,
+        params,
+        as,
+        form: { intent: "opinion", kind, text: "同意推荐。", signer, signedOn: "2026-03-02" },
+      });
+    expect((await opinion(wenling, "employer", "张厂长")).status).toBe(200);
+    expect((await opinion(wenling, "county", "温岭市总工会")).status).toBe(200);
+    expect((await opinion(city, "city", "台州市总工会")).status).toBe(200);
+    const decided = await call(nominationPage.action, {
+      db: t.db,
+      path: `/nominations/${nominationId}`,
+      params,
+      as: city,
+      form: { intent: "qualification", result: "pass", reason: "" },
+    });
+    expect(decided.status).toBe(200);
+
+    const today = todayInTaizhou();
+    const printed = await jsonOf(await call(printPage.loader, { db: t.db, path: `/nominations/${nominationId}/print`, params, as: printer }));
+    const wenlingUnit = (
+      await t.db
+        .selectFrom("org_unit")
+        .select("name")
+        .where("id", "=", await unitId(t.db, "wenling"))
+        .executeTakeFirstOrThrow()
+    ).name;
+    const cityUnit = (await t.db.selectFrom("org_unit").select("name").where("kind", "=", "city").executeTakeFirstOrThrow()).name;
+    expect(printed.signers).toEqual({
+      employer: { name: wenling.displayName, unit: wenlingUnit, on: today },
+      county: { name: wenling.displayName, unit: wenlingUnit, on: today },
+      city: { name: city.displayName, unit: cityUnit, on: today },
+      qualification: { name: city.displayName, unit: cityUnit, on: today },
+    });
+    expect(JSON.stringify(printed.signers)).not.toContain(printer.displayName);
+  });
+});
+
 describe("batches where the volume is", () => {
   it("says per person why the batch 资格初审 held them back (over the unit's quota, or missing parts)", async () => {
     const city = await makeUser(t.db, "city_admin");
@@ -439,5 +499,165 @@ describe("batches where the volume is", () => {
     expect(held["玉环甲"]).toContain("所在单位推荐 2 人，超过名额 1 人");
     expect(held["黄岩甲"]).toMatch(/^待补全：/);
     expect(answer.held.find((h: { id: number }) => h.id === incomplete)).toBeTruthy();
+  });
+
+  it("acknowledges a unit over its quota once, for all its nominees, and the batch pass then takes them", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { status: "qualification", quota: 1 });
+    const ids = await makeNominations(t.db, campaign.id, ["三门甲", "三门乙", "三门丙", "天台甲"]);
+    const [a, b, c, other] = ids;
+    await t.db
+      .updateTable("nomination")
+      .set({ nominating_unit_id: await unitId(t.db, "sanmen") })
+      .where("id", "in", [a, b, c])
+      .execute();
+    await t.db
+      .updateTable("nomination")
+      .set({ nominating_unit_id: await unitId(t.db, "tiantai") })
+      .where("id", "=", other)
+      .execute();
+    await t.db
+      .updateTable("nomination")
+      .set({ frontline_years: 20, in_skill_post: true, conditions: [1], achievements: "工艺改进", deeds_summary: "扎根一线" })
+      .where("id", "in", ids)
+      .execute();
+    await t.db.updateTable("person").set({ skill_level: "高级技师" }).where("name", "in", ["三门甲", "三门乙", "三门丙", "天台甲"]).execute();
+    const params = { campaignId: String(campaign.id) };
+    const path = `/campaigns/${campaign.id}/review`;
+    const post = (form: Record<string, string>, as = city) => call(reviewPage.action, { db: t.db, path, params, as, form });
+    const sanmen = await unitId(t.db, "sanmen");
+
+    const page = await jsonOf(await call(reviewPage.loader, { db: t.db, path, params, as: city }));
+    expect(page.overQuota).toEqual([{ unitId: sanmen, name: expect.stringContaining("三门"), count: 3, unacknowledged: 3 }]);
+    const before = await jsonOf(await post({ intent: "pass-clear" }));
+    expect(before.passed).toBe(1);
+    expect(before.held.map((h: { reasons: string[] }) => h.reasons.join("；"))).toEqual(Array(3).fill(expect.stringContaining("须先确认该单位超出名额")));
+
+    // A county cannot acknowledge, a unit within its quota needs none, and the city does it in one step.
+    const county = await makeUser(t.db, "county_officer", { unit: "sanmen" });
+    expect((await post({ intent: "acknowledge-unit-quota", unitId: String(sanmen) }, county)).status).toBe(403);
+    const within = await post({ intent: "acknowledge-unit-quota", unitId: String(await unitId(t.db, "tiantai")) });
+    expect(within.status).toBe(400);
+    expect((await jsonOf(within)).errors[0]).toContain("未超过名额");
+    const acknowledged = await post({ intent: "acknowledge-unit-quota", unitId: String(sanmen) });
+    expect(acknowledged.status).toBe(200);
+    expect((await jsonOf(acknowledged)).acknowledged).toBe(3);
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select(["entity_id", "comment"])
+      .where("entity_type", "=", "nomination")
+      .where("action", "=", "acknowledge_quota")
+      .where("entity_id", "in", [a, b, c].map(String))
+      .execute();
+    expect(history).toHaveLength(3);
+    expect(history[0].comment).toContain("按单位确认");
+    expect((await jsonOf(await call(reviewPage.loader, { db: t.db, path, params, as: city }))).overQuota[0].unacknowledged).toBe(0);
+
+    const after = await jsonOf(await post({ intent: "pass-clear" }));
+    expect(after.passed).toBe(3);
+    expect(after.held).toEqual([]);
+  });
+
+  it("verifies the chosen 1+N milestones in one action, each in its history and its leader told, and says per item why not", async () => {
+    const pdf = { name: "证书.pdf", bytes: new TextEncoder().encode("%PDF-1.4\n%%EOF") };
+    const pendingOf = async (unit: "wenling" | "jiaojiang", mentorName: string, births: string[]) => {
+      const county = await makeUser(t.db, "county_officer", { unit });
+      const { person: mentor, user: leader } = await makeAwardee(t.db, unit, mentorName);
+      const studio = await makeStudio(t.db, mentor.id, county.id, { unit, plaque_number: `TZGJGZS-B${mentor.id}` });
+      const ids: number[] = [];
+      for (const birth of births) {
+        const added = await addApprentice(
+          t.db,
+          county,
+          studio.id,
+          apprenticeSchema.parse(apprenticeForm(birth, { orgUnitId: String(await unitId(t.db, unit)) })),
+        );
+        if (!added.ok) throw new Error(JSON.stringify(added));
+        const m = (await findMentorship(t.db, (added as { id: number }).id))!;
+        const filed = await addMilestone(t.db, leader, m, milestoneSchema.parse({ kind: "backbone", occurredOn: "2025-05-01", confirmedBy: "厂长" }), [pdf]);
+        if (!filed.ok) throw new Error(filed.message);
+        ids.push(filed.id);
+      }
+      return { county, leader, ids };
+    };
+    const wenling = await pendingOf("wenling", "批量师傅", ["1997-01-02", "1997-01-03", "1997-01-04"]);
+    const other = await pendingOf("jiaojiang", "椒江师傅", ["1997-02-02"]);
+    const [first, second, third] = wenling.ids;
+    // The third was rejected on its own page meanwhile.
+    expect((await reviewMilestone(t.db, wenling.county, third, { decision: "rejected", comment: "证书不清" })).ok).toBe(true);
+
+    const page = await jsonOf(await call(pendingMilestonesPage.loader, { db: t.db, path: "/milestones/pending", as: wenling.county }));
+    expect(page.pending.map((p: { id: number }) => p.id).sort()).toEqual([first, second].sort());
+    const answer = await call(pendingMilestonesPage.action, {
+      db: t.db,
+      path: "/milestones/pending",
+      as: wenling.county,
+      form: { intent: "verify-batch", milestoneId: [first, second, third, other.ids[0], 987654].map(String) },
+    });
+    expect(answer.status).toBe(200);
+    const result = await jsonOf(answer);
+    expect(result.verified).toBe(2);
+    expect(result.refused).toEqual([
+      { id: third, name: expect.stringContaining("骨干"), reason: "该成果已被不予认定" },
+      { id: other.ids[0], name: `#${other.ids[0]}`, reason: "成果记录不存在或不在您的范围内" },
+      { id: 987654, name: "#987654", reason: "成果记录不存在或不在您的范围内" },
+    ]);
+    const statuses = await t.db
+      .selectFrom("milestone")
+      .select(["id", "status"])
+      .where("id", "in", [first, second, third, other.ids[0]])
+      .orderBy("id")
+      .execute();
+    expect(statuses.map((m) => m.status)).toEqual(["verified", "verified", "rejected", "pending"]);
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select("entity_id")
+      .where("entity_type", "=", "milestone")
+      .where("action", "=", "verify")
+      .where("entity_id", "in", [first, second].map(String))
+      .execute();
+    expect(history).toHaveLength(2);
+    await fanOut(t.db);
+    const told = await t.db.selectFrom("message").select("text").where("user_id", "=", wenling.leader.id).where("text", "like", "%已核实认定%").execute();
+    expect(told).toHaveLength(2);
+    // Nothing chosen, or a forged id, is a 400; a craftsman may not verify at all.
+    expect(
+      (await call(pendingMilestonesPage.action, { db: t.db, path: "/milestones/pending", as: wenling.county, form: { intent: "verify-batch" } })).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(pendingMilestonesPage.action, {
+          db: t.db,
+          path: "/milestones/pending",
+          as: wenling.county,
+          form: { intent: "verify-batch", milestoneId: "x" },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(pendingMilestonesPage.action, {
+          db: t.db,
+          path: "/milestones/pending",
+          as: wenling.leader,
+          form: { intent: "verify-batch", milestoneId: String(first) },
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it("asks for the consents still to record as one to-do with their number, leading to the list of exactly those people", async () => {
+    const county = await makeUser(t.db, "county_officer", { unit: "xianju" });
+    const named = [];
+    for (const name of ["仙居甲", "仙居乙", "仙居丙", "仙居丁"]) named.push((await makeAwardee(t.db, "xianju", name)).person);
+    await makePerson(t.db, { unit: "xianju", name: "仙居未命名" });
+    await makeAwardee(t.db, "linhai", "临海工匠");
+    expect(await recordConsent(t.db, county, named[3].id, { howObtained: "本人书面同意", story: "", photo: null })).toMatchObject({ ok: true });
+
+    const todos = await jsonOf(await call(todosPage.loader, { db: t.db, path: "/todos", as: county }));
+    const consent = todos.todos.rows.filter((r: { label: string }) => r.label.includes("公开展示意愿"));
+    expect(consent).toEqual([expect.objectContaining({ label: "登记公开展示意愿：3 名工匠", link: "/people?consent=missing" })]);
+    const listed = await jsonOf(await call(peoplePage.loader, { db: t.db, path: "/people?consent=missing", as: county }));
+    expect(listed.rows.map((p: { name: string }) => p.name).sort()).toEqual(["仙居丙", "仙居乙", "仙居甲"].sort());
   });
 });

@@ -39,6 +39,23 @@ describe("the public vote over HTTP", () => {
   beforeEach(() => void (process.env.TRUST_PROXY = "1"));
   afterEach(() => void delete process.env.TRUST_PROXY);
 
+  it("numbers the candidates 1 to N on the ballot and the results, whatever their filing numbers, and a search keeps each one's number", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { year: 2026, status: "online_vote" });
+    const ids = await makeNominations(t.db, campaign.id, ["甲一", "乙二", "丙三", "丁四", "戊五"], {}, { employers: ["甲厂", "乙厂", "丙厂", "丁厂", "戊厂"] });
+    // Filing numbers 1, 3 and 5 became candidates; 2 and 4 did not.
+    await t.db.updateTable("nomination").set({ candidate: true }).where("id", "in", [ids[0], ids[2], ids[4]]).execute();
+    await makeVoteRules(t.db, campaign.id, city.id);
+    const params = { campaignId: String(campaign.id) };
+    const path = `/vote/${campaign.id}`;
+    const page = await jsonOf(await call(votePage.loader, { db: t.db, path, params }));
+    expect(page.candidates.map((c: { number: number; name: string }) => `${c.number}号 ${c.name}`)).toEqual(["1号 甲一", "2号 丙三", "3号 戊五"]);
+    const searched = await jsonOf(await call(votePage.loader, { db: t.db, path: `${path}?q=${encodeURIComponent("戊厂")}`, params }));
+    expect(searched.candidates.map((c: { number: number }) => c.number)).toEqual([3]);
+    const tally = await jsonOf(await call(results.loader, { db: t.db, path: `${path}/results`, params }));
+    expect(tally.rows.map((r: { number: number }) => r.number).sort()).toEqual([1, 2, 3]);
+  });
+
   it("shows the candidates without personal numbers, sends a code, casts a ballot, and confirms it by receipt", async () => {
     const { ids, path, params } = await openVote();
     const page = await call(votePage.loader, { db: t.db, path, params });

@@ -10,7 +10,7 @@ import type { Result } from "~/lib/result";
 import { nominationCode } from "~/modules/campaigns/stages";
 import { setCandidates } from "~/modules/nominations/review.server";
 import { DEFAULT_RUBRIC, EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
-import { panelWarnings, rankBy, standings, type RankingBy } from "~/modules/experts/policy";
+import { markErrors, panelWarnings, rankBy, standings, type RankingBy } from "~/modules/experts/policy";
 
 /**
  * 专家评审 online. The city keeps a pool of experts (each with an account), draws or chooses
@@ -391,16 +391,8 @@ export async function saveSheet(db: DB, user: SessionUser, nominationId: number,
   const keys = new Set(sheet.rubric.map((c) => c.key));
   if (!sheet.rubric.length) return refuse(409, "市总工会尚未设定评审细则");
   for (const key of Object.keys(marks)) if (!keys.has(key)) return refuse(400, "评审项目无效，请刷新页面后重试");
-  for (const c of sheet.rubric) {
-    const points = marks[c.key]?.points ?? null;
-    if (points === null) {
-      if (submit) return refuse(400, `请为“${c.label}”打分后再提交`);
-      continue;
-    }
-    if (!Number.isFinite(points) || points < 0 || points > c.max_points || Math.round(points * 2) !== points * 2) {
-      return refuse(400, `“${c.label}”的得分应在0到${c.max_points}之间，最小单位0.5分`);
-    }
-  }
+  const [wrong] = Object.entries(markErrors(sheet.rubric, marks, submit));
+  if (wrong) return { ...refuse(400, wrong[1]), field: wrong[0] };
   const total = sheet.rubric.reduce((s, c) => s + (marks[c.key]?.points ?? 0), 0);
   return db.transaction().execute(async (tx) => {
     // Two tabs submitting at once: the second finds the sheet locked.

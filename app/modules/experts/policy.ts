@@ -1,4 +1,4 @@
-/** The expert review's pure rules: panel size, the three rankings, and when experts disagree. */
+/** The expert review's pure rules: panel size, the marks a sheet takes, the three rankings, and when experts disagree. */
 
 /** Chinese practice: five or more, and an odd number, so a split panel still decides. */
 export function panelWarnings(size: number): string[] {
@@ -71,4 +71,25 @@ export const RANKING_LABELS: Record<RankingBy, string> = { mean: "平均分", tr
 /** Orders standings by one ranking, the unscored last. */
 export function rankBy<T extends Standing>(rows: T[], by: RankingBy): T[] {
   return [...rows].sort((a, b) => (b[by] ?? -Infinity) - (a[by] ?? -Infinity) || a.nominationId - b.nominationId);
+}
+
+/**
+ * What is wrong with each criterion's mark, by criterion key, each message naming its criterion
+ * (the sheet shows it under that field): out of range or finer than half a point; on submitting, unmarked.
+ */
+export function markErrors(
+  rubric: ReadonlyArray<{ key: string; label: string; max_points: number }>,
+  marks: Readonly<Record<string, { points: number | null }>>,
+  submit: boolean,
+): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const c of rubric) {
+    const points = marks[c.key]?.points ?? null;
+    if (points === null) {
+      if (submit) errors[c.key] = `请为“${c.label}”打分后再提交`;
+    } else if (!Number.isFinite(points) || points < 0 || points > c.max_points || Math.round(points * 2) !== points * 2) {
+      errors[c.key] = `“${c.label}”的得分应在0到${c.max_points}之间，最小单位0.5分`;
+    }
+  }
+  return errors;
 }

@@ -48,22 +48,27 @@ export const proposeSchema = z.object({
   count: wholeNumber("候选人数", 1, 200),
 });
 
-/** Reads `points-<key>` and `comment-<key>` for the rubric's criteria; a field not in the rubric is ignored by the module's own check. */
+/**
+ * Reads `points-<key>` and `comment-<key>` for the rubric's criteria; a field not in the rubric is
+ * ignored by the module's own check. A mark that is not a number is named by its criterion.
+ */
 export function readMarks(
   form: FormData,
-  keys: string[],
-): { ok: true; marks: Record<string, { points: number | null; comment: string }> } | { ok: false; message: string } {
+  rubric: ReadonlyArray<{ key: string; label: string }>,
+): { marks: Record<string, { points: number | null; comment: string }>; fieldErrors: Record<string, string>; refused?: string } {
   const marks: Record<string, { points: number | null; comment: string }> = {};
+  const fieldErrors: Record<string, string> = {};
   for (const [name, value] of form.entries()) {
     const match = /^points-(.+)$/.exec(name);
     if (!match || typeof value !== "string") continue;
     const key = match[1].slice(0, 40);
+    const label = rubric.find((c) => c.key === key)?.label ?? key;
     const raw = value.trim();
-    if (raw !== "" && !/^\d{1,3}(\.\d)?$/.test(raw)) return { ok: false, message: "得分应为数字，最多一位小数" };
     const comment = String(form.get(`comment-${key}`) ?? "").trim();
-    if (comment.length > 500) return { ok: false, message: "评语不能超过500字" };
-    marks[key] = { points: raw === "" ? null : Number(raw), comment };
+    if (raw !== "" && !/^\d{1,3}(\.\d)?$/.test(raw)) fieldErrors[key] = `“${label}”的得分应为数字，最多一位小数`;
+    else if (comment.length > 500) fieldErrors[key] = `“${label}”的评语不能超过500字`;
+    marks[key] = { points: raw === "" || fieldErrors[key] ? null : Number(raw), comment };
   }
-  if (Object.keys(marks).length > keys.length + 5) return { ok: false, message: "评审项目无效，请刷新页面后重试" };
-  return { ok: true, marks };
+  if (Object.keys(marks).length > rubric.length + 5) return { marks: {}, fieldErrors: {}, refused: "评审项目无效，请刷新页面后重试" };
+  return { marks, fieldErrors };
 }

@@ -1,3 +1,4 @@
+import { dateInTaizhou } from "~/lib/time";
 import type { DB } from "~db";
 import type { Person } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
@@ -381,6 +382,35 @@ export async function updateNomination(
 
 export async function opinionsOf(db: DB, nominationId: number) {
   return db.selectFrom("nomination_opinion").selectAll().where("nomination_id", "=", nominationId).execute();
+}
+
+export type FormBlock = "employer" | "county" | "expert" | "city" | "qualification";
+
+/**
+ * Who entered or decided each block of the 审批表, as its history says: the officer's name, their
+ * unit (the city's officers belong to the city union) and the Taizhou date — the latest of each.
+ */
+export async function formSigners(db: DB, nominationId: number): Promise<Partial<Record<FormBlock, { name: string; unit: string | null; on: string }>>> {
+  const [rows, city] = await Promise.all([
+    db
+      .selectFrom("audit_log")
+      .leftJoin("app_user", "app_user.id", "audit_log.actor_user_id")
+      .leftJoin("org_unit", "org_unit.id", "app_user.org_unit_id")
+      .select(["audit_log.action", "audit_log.actor_name", "audit_log.at", "org_unit.name as unit_name", "app_user.role"])
+      .where("audit_log.entity_type", "=", "nomination")
+      .where("audit_log.entity_id", "=", String(nominationId))
+      .where("audit_log.action", "in", ["opinion_employer", "opinion_county", "opinion_expert", "opinion_city", "qualification"])
+      .orderBy("audit_log.id", "desc")
+      .execute(),
+    db.selectFrom("org_unit").select("name").where("kind", "=", "city").executeTakeFirst(),
+  ]);
+  const signers: Partial<Record<FormBlock, { name: string; unit: string | null; on: string }>> = {};
+  for (const row of rows) {
+    const block = row.action.replace(/^opinion_/, "") as FormBlock;
+    if (signers[block]) continue;
+    signers[block] = { name: row.actor_name, unit: row.unit_name ?? (row.role === "city_admin" ? (city?.name ?? null) : null), on: dateInTaizhou(row.at) };
+  }
+  return signers;
 }
 
 /** Employer and county opinions come from the nominating side; the expert and city ones from the city union. */

@@ -61,3 +61,5 @@ export const revealObjectorSchema = z.object({
   objectionId: recordId("异议不存在"),
   reason: revealReason,
 });
+
+export const unitQuotaSchema = z.object({ unitId: recordId("单位不存在") });

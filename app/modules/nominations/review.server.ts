@@ -37,6 +37,72 @@ export async function acknowledgeQuota(db: DB, actor: SessionUser, nominationId:
   });
 }
 
+/** Units over their quota in the campaign, with how many of their nominations the city has yet to acknowledge. */
+export interface UnitOverQuota {
+  unitId: number;
+  name: string;
+  count: number;
+  unacknowledged: number;
+}
+
+export async function unitsOverQuota(db: DB, campaign: Pick<Campaign, "id" | "quota_per_unit">): Promise<UnitOverQuota[]> {
+  const counts = await unitCounts(db, campaign.id);
+  const over = [...counts].filter(([, u]) => u.kind === "county" && u.count > campaign.quota_per_unit);
+  if (!over.length) return [];
+  const open = await db
+    .selectFrom("nomination")
+    .select(["nominating_unit_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("campaign_id", "=", campaign.id)
+    .where("quota_acknowledged_at", "is", null)
+    .where(
+      "nominating_unit_id",
+      "in",
+      over.map(([id]) => id),
+    )
+    .groupBy("nominating_unit_id")
+    .execute();
+  return over.map(([id, u]) => ({
+    unitId: id,
+    name: u.name,
+    count: u.count,
+    unacknowledged: Number(open.find((o) => o.nominating_unit_id === id)?.n ?? 0),
+  }));
+}
+
+/**
+ * The city acknowledges a unit over its quota once, for all its nominations in the campaign (each
+ * one's history says so); the batch pass then takes that unit's clear cases like any other's.
+ */
+export async function acknowledgeUnitQuota(db: DB, actor: SessionUser, campaignId: number, unitId: number): Promise<ReviewResult & { acknowledged?: number }> {
+  return db.transaction().execute(async (tx) => {
+    const campaign = await lockCampaign(tx, campaignId);
+    if (!stepOpen(campaign, "qualification")) return wrongStage("qualification");
+    const unit = (await unitCounts(tx, campaignId)).get(unitId);
+    if (!unit) return { ok: false as const, status: 404 as const, message: "该单位在本届没有推荐人选" };
+    if (unit.kind !== "county" || unit.count <= campaign.quota_per_unit) {
+      return { ok: false as const, status: 400 as const, message: `${unit.name}推荐 ${unit.count} 人，未超过名额 ${campaign.quota_per_unit} 人，无需确认` };
+    }
+    const rows = await tx
+      .updateTable("nomination")
+      .set({ quota_acknowledged_by: actor.id, quota_acknowledged_at: new Date() })
+      .where("campaign_id", "=", campaignId)
+      .where("nominating_unit_id", "=", unitId)
+      .where("quota_acknowledged_at", "is", null)
+      .returning("id")
+      .execute();
+    for (const row of rows) {
+      await recordAudit(tx, NOMINATION_AUDIT, {
+        actor,
+        id: row.id,
+        unit: unitId,
+        action: "acknowledge_quota",
+        comment: `按单位确认：${unit.name}推荐 ${unit.count} 人，名额 ${campaign.quota_per_unit} 人`,
+      });
+    }
+    return { ok: true as const, acknowledged: rows.length };
+  });
+}
+
 export async function decideQualification(
   db: DB,
   actor: SessionUser,
@@ -152,6 +218,7 @@ export async function passClearCases(
       .select([
         "nomination.id",
         "nomination.nominating_unit_id",
+        "nomination.quota_acknowledged_at",
         "nomination.frontline_years",
         "nomination.in_skill_post",
         "nomination.teacher_or_researcher",
@@ -175,7 +242,10 @@ export async function passClearCases(
         ...e.missing.map((m) => `待补全：${m}`),
         ...e.problems,
         ...e.warnings,
-        ...(unit?.kind === "county" && unit.count > campaign.quota_per_unit ? [`所在单位推荐 ${unit.count} 人，超过名额 ${campaign.quota_per_unit} 人`] : []),
+        // Over the quota holds a nominee back until the city has acknowledged it (per unit, in one step).
+        ...(unit?.kind === "county" && unit.count > campaign.quota_per_unit && !n.quota_acknowledged_at
+          ? [`所在单位推荐 ${unit.count} 人，超过名额 ${campaign.quota_per_unit} 人，须先确认该单位超出名额`]
+          : []),
       ];
       if (reasons.length) held.push({ id: n.id, name: n.name, reasons });
       return reasons.length === 0;

@@ -13,6 +13,7 @@ import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { voteMonitor } from "~/modules/voting/voting.server";
 import { assignedTo, expertBoard } from "~/modules/experts/experts.server";
 import { studioCycleTodos } from "~/modules/studios/cycle-todos.server";
+import { awaitingConsent } from "~/modules/people/people.server";
 
 /** 站内消息: always on, each user's own. */
 
@@ -282,20 +283,18 @@ const SOURCES: Record<SessionUser["role"], Source[]> = {
         nominationLink,
         countyReview,
       ),
-    // A named craftsman whose consent to be shown in public was never recorded, either way.
-    async (db, u) =>
-      waiting(
-        await db
-          .selectFrom("award")
-          .innerJoin("person", "person.id", "award.person_id")
-          .select(["person.id", "person.name", (eb) => eb.fn.min("award.created_at").as("since")])
-          .where("person.org_unit_id", "=", u.orgUnitId!)
-          .where((eb) => eb.not(eb.exists(eb.selectFrom("publication_consent as c").select("c.person_id").whereRef("c.person_id", "=", "person.id"))))
-          .groupBy(["person.id", "person.name"])
-          .execute(),
-        (p: { name: string }) => `登记公开展示意愿：${p.name}`,
-        (id) => `/people/${id}`,
-      ),
+    // Named craftsmen whose consent to be shown in public was never recorded: one to-do with their
+    // number, leading to the list of them (a county may have dozens after a naming).
+    async (db, u) => {
+      const row = await db
+        .selectFrom("person")
+        .innerJoin("award", "award.person_id", "person.id")
+        .select([(eb) => eb.fn.count<number>("person.id").distinct().as("n"), (eb) => eb.fn.min("award.created_at").as("since")])
+        .where("person.org_unit_id", "=", u.orgUnitId!)
+        .where(awaitingConsent)
+        .executeTakeFirstOrThrow();
+      return Number(row.n) ? [{ label: `登记公开展示意愿：${Number(row.n)} 名工匠`, link: "/people?consent=missing", since: row.since! }] : [];
+    },
     cycleTodos,
   ],
   city_admin: [

@@ -695,9 +695,9 @@ describe("what waits without anyone having taken a step", () => {
     const campaign = await makeCampaign(t.db, { deadline: "2026-06-30", year: 2026 });
     const { person: named } = await makeAwardee(t.db, "yuhuan", "林秀");
     const nominee = await makePerson(t.db, { unit: "yuhuan", name: "陈立" });
-    const ours = (link: string) => link.startsWith(`/campaigns/${campaign.id}`) || link.startsWith("/nominations/") || link === `/people/${named.id}`;
+    const ours = (link: string) => link.startsWith(`/campaigns/${campaign.id}`) || link.startsWith("/nominations/") || link === "/people?consent=missing";
     const open = `推荐人选：${campaign.title}，本单位尚未推荐 ·2026-06-30`;
-    expect(await labels(yuhuan, NOW, ours)).toEqual([open, `登记公开展示意愿：林秀`]);
+    expect(await labels(yuhuan, NOW, ours)).toEqual([open, `登记公开展示意愿：1 名工匠`]);
     expect(await labels(sanmen, NOW, ours)).toEqual([open]);
     // Nothing filed yet: the stage has nothing to move on with.
     expect(await labels(city, NOW, ours)).toEqual([]);
@@ -708,7 +708,7 @@ describe("what waits without anyone having taken a step", () => {
       .returning("id")
       .executeTakeFirstOrThrow();
     // 待补全 (no frontline years yet): the county completes it; the stage may not move on.
-    expect(await labels(yuhuan, NOW, ours)).toEqual([`补全推荐审批表：陈立`, `登记公开展示意愿：林秀`]);
+    expect(await labels(yuhuan, NOW, ours)).toEqual([`补全推荐审批表：陈立`, `登记公开展示意愿：1 名工匠`]);
     expect(await labels(city, NOW, ours)).toEqual([]);
     // The deadline passes with the form still incomplete: the city sees the stage overdue, and why.
     const afterDeadline = new Date("2026-07-02T02:00:00Z");

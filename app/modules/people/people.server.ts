@@ -56,10 +56,15 @@ export function personVisibleTo(user: SessionUser) {
   });
 }
 
+/** A named craftsman whose consent to be shown in public was never recorded, either way (the to-do and the list's filter). */
+export const awaitingConsent = sql<boolean>`exists (select 1 from award where award.person_id = person.id)
+  and not exists (select 1 from publication_consent where publication_consent.person_id = person.id)`;
+
 export interface PersonFilter {
   q?: string;
   orgUnitId?: number;
   skillLevel?: string;
+  consent?: "missing";
   page?: number;
 }
 
@@ -67,6 +72,7 @@ export async function listPeople(db: DB, user: SessionUser, filter: PersonFilter
   let query = db.selectFrom("person").innerJoin("org_unit", "org_unit.id", "person.org_unit_id").where(personVisibleTo(user));
   if (filter.orgUnitId) query = query.where("person.org_unit_id", "=", filter.orgUnitId);
   if (filter.skillLevel) query = query.where("person.skill_level", "=", filter.skillLevel);
+  if (filter.consent === "missing") query = query.where(awaitingConsent);
   let notice: string | undefined;
   if (filter.q) {
     const exact = exactNumberOf(filter.q);

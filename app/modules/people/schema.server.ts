@@ -106,6 +106,7 @@ export const personFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
   orgUnitId: queryParam.id(),
   skillLevel: z.enum(SKILL_LEVELS).optional().catch(undefined),
+  consent: z.enum(["missing"]).optional().catch(undefined),
   page: queryParam.page(),
 });
 

@@ -10,7 +10,7 @@ import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { findMentorship, studioRefOf, type MentorshipView } from "~/modules/studios/mentorships.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import { isOfficerOf } from "~/auth/relation";
-import { MILESTONE_AUDIT } from "~/modules/studios/labels";
+import { MILESTONE_AUDIT, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";
 
@@ -111,35 +111,89 @@ async function applyVerifiedMilestone(tx: Tx, actor: SessionUser, apprenticeId: 
   });
 }
 
+type ReviewOutcome = { ok: true } | { ok: false; status: 403 | 404 | 409; message: string };
+
 export async function reviewMilestone(
   db: DB,
   actor: SessionUser,
   milestoneId: number,
   input: { decision: "verified" | "rejected"; comment: string | null },
-): Promise<{ ok: true } | { ok: false; status: 403 | 404 | 409; message: string }> {
+): Promise<ReviewOutcome> {
+  return db.transaction().execute((tx) => reviewInTx(tx, actor, milestoneId, input));
+}
+
+/** One milestone's verification or rejection, its consequences and its history row, inside the caller's transaction. */
+async function reviewInTx(
+  tx: Tx,
+  actor: SessionUser,
+  milestoneId: number,
+  input: { decision: "verified" | "rejected"; comment: string | null },
+): Promise<ReviewOutcome> {
+  const milestone = await tx.selectFrom("milestone").selectAll().where("id", "=", milestoneId).forUpdate().executeTakeFirst();
+  if (!milestone) return { ok: false as const, status: 404 as const, message: "成果记录不存在" };
+  const m = (await findMentorship(tx, milestone.mentorship_id))!;
+  const studio = studioRefOf(m);
+  if (!isOfficerOf(actor, studio.org_unit_id)) return { ok: false as const, status: 403 as const, message: "您无权核实此成果" };
+  if (!canVerifyMilestone(actor, studio, milestone)) {
+    return { ok: false as const, status: 409 as const, message: milestone.status === "rejected" ? "该成果已被不予认定" : "该成果已核实过" };
+  }
+  await tx
+    .updateTable("milestone")
+    .set({ status: input.decision, review_comment: input.comment, reviewed_by: actor.id, reviewed_at: new Date() })
+    .where("id", "=", milestoneId)
+    .execute();
+  if (input.decision === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, milestone.kind, milestone.details);
+  await recordAudit(tx, MILESTONE_AUDIT, {
+    actor,
+    id: milestoneId,
+    unit: m.org_unit_id,
+    action: input.decision === "verified" ? "verify" : "reject",
+    before: { status: "pending" },
+    after: { status: input.decision },
+    comment: input.comment,
+  });
+  return { ok: true as const };
+}
+
+/** At most this many milestones are verified in one batch (the pending list shows as many). */
+export const MILESTONE_BATCH_MAX = 200;
+
+/**
+ * Verifies the chosen milestones in one transaction, each as if verified alone (its history row,
+ * the leader told, a skill upgrade applied); one that cannot be verified is left as it is, with why.
+ */
+export async function verifyMilestones(
+  db: DB,
+  actor: SessionUser,
+  milestoneIds: number[],
+): Promise<{ verified: number; refused: Array<{ id: number; name: string; reason: string }> }> {
+  const ids = [...new Set(milestoneIds)].slice(0, MILESTONE_BATCH_MAX);
   return db.transaction().execute(async (tx) => {
-    const milestone = await tx.selectFrom("milestone").selectAll().where("id", "=", milestoneId).forUpdate().executeTakeFirst();
-    if (!milestone) return { ok: false as const, status: 404 as const, message: "成果记录不存在" };
-    const m = (await findMentorship(tx, milestone.mentorship_id))!;
-    const studio = studioRefOf(m);
-    if (!isOfficerOf(actor, studio.org_unit_id)) return { ok: false as const, status: 403 as const, message: "您无权核实此成果" };
-    if (!canVerifyMilestone(actor, studio, milestone)) return { ok: false as const, status: 409 as const, message: "该成果已核实过" };
-    await tx
-      .updateTable("milestone")
-      .set({ status: input.decision, review_comment: input.comment, reviewed_by: actor.id, reviewed_at: new Date() })
-      .where("id", "=", milestoneId)
-      .execute();
-    if (input.decision === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, milestone.kind, milestone.details);
-    await recordAudit(tx, MILESTONE_AUDIT, {
-      actor,
-      id: milestoneId,
-      unit: m.org_unit_id,
-      action: input.decision === "verified" ? "verify" : "reject",
-      before: { status: "pending" },
-      after: { status: input.decision },
-      comment: input.comment,
-    });
-    return { ok: true as const };
+    const named = new Map(
+      (
+        await tx
+          .selectFrom("milestone")
+          .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+          .innerJoin("person", "person.id", "mentorship.apprentice_id")
+          .select(["milestone.id", "milestone.kind", "person.name"])
+          .where("milestone.id", "in", ids.length ? ids : [-1])
+          .execute()
+      ).map((r) => [r.id, `${r.name}·${MILESTONE_KIND_LABELS[r.kind]}`]),
+    );
+    let verified = 0;
+    const refused: Array<{ id: number; name: string; reason: string }> = [];
+    for (const id of ids) {
+      const result = await reviewInTx(tx, actor, id, { decision: "verified", comment: "批量核实认定" });
+      if (result.ok) verified++;
+      // Another county's milestone is as unknown to this officer as a missing one.
+      else
+        refused.push({
+          id,
+          name: result.status === 409 ? (named.get(id) ?? `#${id}`) : `#${id}`,
+          reason: result.status === 409 ? result.message : "成果记录不存在或不在您的范围内",
+        });
+    }
+    return { verified, refused };
   });
 }
 

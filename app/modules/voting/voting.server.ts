@@ -425,6 +425,11 @@ export async function publicCandidates(db: DB, campaignId: number, search = "") 
       "person.id as person_id",
       sql<boolean>`consent.photo is not null`.as("has_photo"),
       sql<string | null>`left(consent.story, 200)`.as("story"),
+      // The ballot's own numbering, 1 to N over the candidates in filing order (the filing numbers
+      // run over everyone nominated, so they would leave gaps); a search keeps each one's number.
+      sql<number>`(select count(*)::int from nomination as o where o.campaign_id = nomination.campaign_id and o.candidate and o.seq <= nomination.seq)`.as(
+        "number",
+      ),
     ])
     .where("nomination.campaign_id", "=", campaignId)
     .where("nomination.candidate", "=", true)
@@ -476,8 +481,8 @@ export async function publicTally(db: DB, campaignId: number, now = new Date()) 
     rules,
     cutoff,
     rows: candidates
-      .map((c) => ({ id: c.id, seq: c.seq, name: c.name, employer: c.employer, votes: counts ? (counts.get(c.id) ?? 0) : null }))
-      .sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.seq - b.seq),
+      .map((c) => ({ id: c.id, number: c.number, name: c.name, employer: c.employer, votes: counts ? (counts.get(c.id) ?? 0) : null }))
+      .sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.number - b.number),
     invalidated: invalidated.map((i) => ({
       pattern: i.pattern,
       label: Object.hasOwn(PATTERNS, i.pattern) ? PATTERNS[i.pattern as Pattern].label : i.pattern,
