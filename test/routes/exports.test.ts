@@ -1,10 +1,13 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
+import * as auditExport from "../../app/routes/audit.export";
+import * as awardsExport from "../../app/routes/campaigns.$campaignId.awards.export";
 import * as evaluationsExport from "../../app/routes/evaluations.export";
+import * as peopleExport from "../../app/routes/people.export";
 import * as apprenticesExport from "../../app/routes/studios.$studioId.apprentices.export";
 import * as studiosExport from "../../app/routes/studios.export";
 import { useTestDb } from "../db";
-import { makeAwardee, makePerson, makeStudio, makeUser } from "../factories";
+import { makeAwardee, makeCampaign, makeNominations, makePerson, makeStudio, makeUser, unitId } from "../factories";
 import { call } from "../http";
 
 const t = useTestDb();
@@ -145,5 +148,118 @@ describe("the 年度考核 export", () => {
     // The craftsman has no board to export.
     const { user: craftsman } = await makeAwardee(t.db, "wenling", "考核旁人");
     expect((await call(evaluationsExport.loader, { db: t.db, path: `/evaluations/export?year=${year}`, as: craftsman })).status).toBe(403);
+  });
+});
+
+describe("the people export", () => {
+  it("lists people with the page's filter, ID and phone numbers masked, a county its own unit's only", async () => {
+    const ours = await makePerson(t.db, { unit: "wenling", name: "档案导出甲", phone: "13957612345", skillLevel: "技师" });
+    await makePerson(t.db, { unit: "jiaojiang", name: "档案导出乙", skillLevel: "技师" });
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const [sheet] = await opened(await call(peopleExport.loader, { db: t.db, path: "/people/export", as: county }));
+    expect(sheet.headers).toEqual(expect.arrayContaining(["姓名", "性别", "身份证号", "手机号", "工作单位", "技术等级", "所属工会"]));
+    const i = sheet.rows.findIndex((r) => r["姓名"] === "档案导出甲");
+    const masked = await t.db.selectFrom("person").select(["id_number_masked", "phone_masked"]).where("id", "=", ours.id).executeTakeFirstOrThrow();
+    expect(sheet.rows[i]).toMatchObject({ 性别: "男", 身份证号: masked.id_number_masked, 手机号: masked.phone_masked, 技术等级: "技师", 所属工会: "温岭市" });
+    expect(String(sheet.rows[i]["身份证号"])).not.toContain(ours.idNumber.slice(6, 14));
+    expect(String(sheet.rows[i]["手机号"])).not.toBe("13957612345");
+    expect(sheet.formats[i]["身份证号"]).toBe("@");
+    // The whole export holds no full number and nobody of another county.
+    expect(sheet.rows.some((r) => r["姓名"] === "档案导出乙")).toBe(false);
+    expect(sheet.rows.every((r) => String(r["身份证号"]).includes("*"))).toBe(true);
+    // The filter is the page's: a county cannot widen it to another unit.
+    const widened = await call(peopleExport.loader, { db: t.db, path: `/people/export?orgUnitId=${await unitId(t.db, "jiaojiang")}`, as: county });
+    expect((await opened(widened))[0].rows).toEqual([]);
+    const city = await makeUser(t.db, "city_admin");
+    const [both] = await opened(await call(peopleExport.loader, { db: t.db, path: `/people/export?q=${encodeURIComponent("档案导出")}`, as: city }));
+    expect(both.rows.map((r) => r["姓名"]).sort()).toEqual(["档案导出乙", "档案导出甲"]);
+  });
+});
+
+describe("the audit log export", () => {
+  it("gives the log as the page describes it, in Chinese and Taizhou time, with the filter applied, to the city only", async () => {
+    const person = await makePerson(t.db, { unit: "wenling", name: "日志导出人" });
+    await t.db
+      .insertInto("audit_log")
+      .values({
+        at: new Date("2026-05-01T06:00:00Z"),
+        actor_name: "日志导出员",
+        entity_type: "person",
+        entity_id: String(person.id),
+        action: "update",
+        before: JSON.stringify({ skillLevel: "高级工" }),
+        after: JSON.stringify({ skillLevel: "技师" }),
+        comment: "复核",
+      })
+      .execute();
+    const city = await makeUser(t.db, "city_admin");
+    const path = `/audit/export?actor=${encodeURIComponent("日志导出员")}`;
+    const [sheet] = await opened(await call(auditExport.loader, { db: t.db, path, as: city }));
+    expect(sheet.headers).toEqual(["时间", "操作人", "对象", "操作", "原", "新", "说明"]);
+    expect(sheet.rows).toHaveLength(1);
+    const [row] = sheet.rows;
+    // 14:00 in Taizhou, written as the cell's wall-clock time.
+    expect((row["时间"] as Date).toISOString()).toBe("2026-05-01T14:00:00.000Z");
+    expect(sheet.formats[0]["时间"]).toBe("yyyy-mm-dd hh:mm");
+    expect(row).toMatchObject({ 操作人: "日志导出员", 对象: "人员档案 · 日志导出人", 操作: "修改", 说明: "复核" });
+    expect(row["原"]).toContain("技术等级");
+    expect(row["新"]).toContain("技师");
+    expect(JSON.stringify(sheet.rows)).not.toMatch(/skillLevel|"update"/);
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    expect((await call(auditExport.loader, { db: t.db, path, as: county })).status).toBe(403);
+  });
+});
+
+describe("the 命名名单 export", () => {
+  it("gives the named craftsmen in rank order with their certificate numbers, a county its own unit's and no other", async () => {
+    const campaign = await makeCampaign(t.db, { status: "closed" });
+    const [ours] = await makeNominations(t.db, campaign.id, ["命名导出甲"], {}, { unit: "wenling" });
+    await t.db.updateTable("nomination").set({ seq: 2 }).where("id", "=", ours).execute();
+    const [theirs] = await makeNominations(t.db, campaign.id, ["命名导出乙"], {}, { unit: "jiaojiang" });
+    for (const [rank, nominationId] of [ours, theirs].entries()) {
+      const n = await t.db.selectFrom("nomination").select("person_id").where("id", "=", nominationId).executeTakeFirstOrThrow();
+      await t.db
+        .insertInto("award")
+        .values({
+          campaign_id: campaign.id,
+          nomination_id: nominationId,
+          person_id: n.person_id,
+          rank: rank + 1,
+          title: "第二届“台州工匠”",
+          certificate_number: `TZGJ-${campaign.number}-00${rank + 1}`,
+          may_day_medal: rank === 0,
+          named_on: "2026-05-20",
+        })
+        .execute();
+    }
+    const params = { campaignId: String(campaign.id) };
+    const path = `/campaigns/${campaign.id}/awards/export`;
+    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const [sheet] = await opened(await call(awardsExport.loader, { db: t.db, path, params, as: county }));
+    expect(sheet.title).toContain("“台州工匠”命名名单");
+    expect(sheet.headers).toEqual(expect.arrayContaining(["名次", "姓名", "工作单位", "推荐单位", "证书编号", "台州市五一劳动奖章", "命名日期"]));
+    expect(sheet.rows).toEqual([
+      expect.objectContaining({
+        名次: 1,
+        姓名: "命名导出甲",
+        推荐单位: "温岭市",
+        证书编号: `TZGJ-${campaign.number}-001`,
+        台州市五一劳动奖章: "是",
+        命名日期: "2026-05-20",
+      }),
+    ]);
+    // Another unit's list is refused to the county; the city has both, or one unit's.
+    const jiaojiang = await unitId(t.db, "jiaojiang");
+    expect((await call(awardsExport.loader, { db: t.db, path: `${path}?unitId=${jiaojiang}`, params, as: county })).status).toBe(403);
+    const city = await makeUser(t.db, "city_admin");
+    const [all] = await opened(await call(awardsExport.loader, { db: t.db, path, params, as: city }));
+    expect(all.rows.map((r) => r["姓名"])).toEqual(["命名导出甲", "命名导出乙"]);
+    const [one] = await opened(await call(awardsExport.loader, { db: t.db, path: `${path}?unitId=${jiaojiang}`, params, as: city }));
+    expect(one.rows.map((r) => r["姓名"])).toEqual(["命名导出乙"]);
+    const { user: craftsman } = await makeAwardee(t.db, "wenling", "命名旁人");
+    expect((await call(awardsExport.loader, { db: t.db, path, params, as: craftsman })).status).toBe(403);
+    expect((await call(awardsExport.loader, { db: t.db, path: "/campaigns/999999/awards/export", params: { campaignId: "999999" }, as: city })).status).toBe(
+      404,
+    );
   });
 });
