@@ -148,6 +148,10 @@ export default function StudioPage() {
             </dd>
           </>
         ) : null}
+        <dt>申请表</dt>
+        <dd>
+          <Link to={`/studios/${studio.id}/application`}>打印工作室创建申请表</Link>
+        </dd>
       </dl>
 
       {steps.length || canEdit ? (

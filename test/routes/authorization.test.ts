@@ -293,6 +293,8 @@ beforeAll(async () => {
       actions: { save: { form: {}, expect: "L--+-+-" } },
     },
     "events._index": { path: "/events", loader: "L+++++-" },
+    // The 签到表 lists everyone registered: the organisers' (a participant sees only their own line on the event page).
+    "events.$eventId_.signin": { path: `/events/${attended.event_id}/signin`, params: { eventId: String(attended.event_id) }, loader: "L--+-+-" },
     "events.export": { path: "/events/export", loader: "L+++++-" },
     "events.new": { path: "/events/new", loader: "L+-+++-", actions: { create: { form: {}, expect: "L+-+++-" } } },
     "evidence.$fileId": { path: `/evidence/${evidence.id}`, params: { fileId: String(evidence.id) }, loader: "L+-+-+-" },
@@ -499,6 +501,12 @@ beforeAll(async () => {
       },
     },
     // The plaque sheet: who may see the studio may print its plaque.
+    "studios.$studioId.application": { path: `/studios/${studio.id}/application`, params: { studioId: String(studio.id) }, loader: "L+-+-+-" },
+    "studios.$studioId.years.$year_.print": {
+      path: `/studios/${studio.id}/years/${lastYear}/print`,
+      params: { studioId: String(studio.id), year: lastYear },
+      loader: "L+-+-+-",
+    },
     "studios.$studioId.plaque": { path: `/studios/${studio.id}/plaque`, params: { studioId: String(studio.id) }, loader: "L+-+-+-" },
     "studios.$studioId.apprentices.export": {
       path: `/studios/${studio.id}/apprentices/export`,
@@ -521,6 +529,11 @@ beforeAll(async () => {
     "studios._index": { path: "/studios", loader: "L+++++-" },
     "studios.export": { path: "/studios/export", loader: "L+++++-" },
     "studios.new": { path: "/studios/new", loader: "L-++++-", actions: { create: { form: {}, expect: "L-++++-" } } },
+    "subsidies.$applicationId.print": {
+      path: `/subsidies/${application.id}/print`,
+      params: { applicationId: String(application.id) },
+      loader: "L--+-+-",
+    },
     "subsidies.$applicationId._index": {
       path: `/subsidies/${application.id}`,
       params: { applicationId: String(application.id) },

@@ -1,0 +1,46 @@
+import type { ReactNode } from "react";
+import { BackLink } from "~/components/BackLink";
+import { PrintButton } from "~/components/PrintButton";
+
+/**
+ * A paper form on A4 (the print styles of .print-sheet): the way back and the print button stay on
+ * the screen, the title and its line of particulars go on the paper.
+ */
+export function PrintSheet({
+  back,
+  title,
+  particulars,
+  children,
+}: {
+  back: { to: string; label: string };
+  title: string;
+  particulars?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section className="print-sheet">
+      <div className="no-print">
+        <BackLink to={back.to}>{back.label}</BackLink>
+        <p className="actions">
+          <PrintButton label="打印" primary />
+        </p>
+      </div>
+      <h1 className="form-title">{title}</h1>
+      {particulars ? <p className="form-no">{particulars}</p> : null}
+      {children}
+    </section>
+  );
+}
+
+/** A box for an opinion written and signed by hand on the paper. */
+export function OpinionRow({ label, sign, children }: { label: string; sign: string; children?: ReactNode }) {
+  return (
+    <tr className="opinion-row">
+      <th scope="row">{label}</th>
+      <td colSpan={7}>
+        {children}
+        <p className="sign">{sign}　　　　年　　月　　日</p>
+      </td>
+    </tr>
+  );
+}
