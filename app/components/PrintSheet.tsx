@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import { BackLink } from "~/components/BackLink";
 import { PrintButton } from "~/components/PrintButton";
 
@@ -41,6 +41,39 @@ export function OpinionRow({ label, sign, children }: { label: string; sign: str
         {children}
         <p className="sign">{sign}　　　　年　　月　　日</p>
       </td>
+    </tr>
+  );
+}
+
+/** The paper form's grid: eight columns, labels in the odd ones, as the notice's forms are drawn. */
+export function PaperForm({ children }: { children: ReactNode }) {
+  return (
+    <table className="paper-form">
+      <colgroup>
+        {Array.from({ length: 8 }, (_, i) => (
+          <col key={i} className={i % 2 === 0 ? "label-col" : ""} />
+        ))}
+      </colgroup>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
+type Field = [label: string, value: ReactNode, className?: string];
+
+/** One line of the form: one, two or four label–value boxes sharing its width. */
+export function FieldRow({ fields, className }: { fields: Field[]; className?: string }) {
+  const span = 8 / fields.length - 1;
+  return (
+    <tr className={className}>
+      {fields.map(([label, value, cellClass]) => (
+        <Fragment key={label}>
+          <th scope="row">{label}</th>
+          <td colSpan={span > 1 ? span : undefined} className={cellClass}>
+            {value}
+          </td>
+        </Fragment>
+      ))}
     </tr>
   );
 }

@@ -6,6 +6,7 @@ import { yearlyFigures } from "~/modules/studios/cycle.server";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
 import { evaluationBoard } from "~/modules/studios/evaluation.server";
 import { describeMilestone, FOCUS_SECTOR_LABELS, MENTORSHIP_STATUS_LABELS, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
+import { MENTORSHIP_COLUMNS } from "~/modules/studios/mentorships.server";
 import { STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
 import { listStudios, type StudioView } from "~/modules/studios/studios.server";
 
@@ -38,19 +39,7 @@ export async function apprenticesWorkbook(db: DB, studio: StudioView): Promise<B
       .selectFrom("mentorship")
       .innerJoin("person", "person.id", "mentorship.apprentice_id")
       .where("mentorship.studio_id", "=", studio.id)
-      .select([
-        "mentorship.id",
-        "person.name",
-        "person.id_number_masked",
-        "person.employer",
-        "person.skill_level",
-        "mentorship.start_date",
-        "mentorship.planned_end",
-        "mentorship.goals",
-        "mentorship.status",
-        "mentorship.ended_on",
-        "mentorship.end_reason",
-      ])
+      .select([...MENTORSHIP_COLUMNS, "person.id_number_masked"])
       .orderBy("mentorship.start_date")
       .orderBy("mentorship.id")
       .execute(),
