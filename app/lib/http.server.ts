@@ -1,6 +1,7 @@
 import { json, type HeadersFunction } from "@remix-run/node";
 import type { Access } from "~/lib/access";
 import { idOrNull } from "~/lib/ids";
+import { FIRST_YEAR, yearInTaizhou } from "~/lib/time";
 import { env } from "~db/env";
 
 export function notFound(message = "记录不存在"): Response {
@@ -12,6 +13,13 @@ export function idParam(value: string | undefined): number {
   const id = idOrNull(value);
   if (id === null) throw notFound();
   return id;
+}
+
+/** A year in a path (/studios/1/years/2025): one of the platform's years up to next year, or a 404. */
+export function yearPathParam(raw: string | undefined): number {
+  const year = raw && /^\d{4}$/.test(raw) ? Number(raw) : NaN;
+  if (!(year >= FIRST_YEAR && year <= yearInTaizhou() + 1)) throw notFound("没有这个年度");
+  return year;
 }
 
 /** Throws the 403/404 of an access check, or hands back the record. */

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -10,6 +10,7 @@ import { describedAudit, distinctAuditValues, listAudit } from "~/modules/audit/
 import { actionLabel, entityLabel } from "~/modules/audit/labels";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
+import { DownloadLink } from "~/components/DownloadLink";
 import { auditFilterSchema } from "~/modules/audit/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "操作日志 · 匠心" }];
@@ -24,9 +25,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function AuditLog() {
   const { rows, total, page, pageSize, filter, options } = useLoaderData<typeof loader>();
+  const location = useLocation();
   return (
     <section>
-      <h1>操作日志</h1>
+      <div className="page-head">
+        <h1>操作日志</h1>
+        <DownloadLink className="button" href={`/audit/export${location.search}`}>
+          导出
+        </DownloadLink>
+      </div>
       <FilterBar>
         <ChoiceFilter label="对象" name="entityType" value={filter.entityType} choices={options.entityTypes.map((t) => [t, entityLabel(t)] as const)} />
         <InputFilter label="编号" name="entityId" value={filter.entityId} inputMode="numeric" />

@@ -161,6 +161,11 @@ export default function CampaignPage() {
         <DownloadLink className="button" href={`/campaigns/${campaign.id}/export`}>
           导出汇总表
         </DownloadLink>
+        {campaign.status === "closed" ? (
+          <DownloadLink className="button" href={`/campaigns/${campaign.id}/awards/export`}>
+            导出命名名单
+          </DownloadLink>
+        ) : null}
         {manage ? (
           <>
             <details className="confirm-step">

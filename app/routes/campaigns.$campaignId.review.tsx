@@ -27,6 +27,7 @@ import { stepOpen } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { candidatesSchema, expertNameSchema, namingSchema, unitQuotaSchema, votesSchema } from "~/modules/nominations/review-schema.server";
 import { DataTable } from "~/components/DataTable";
+import { DownloadLink } from "~/components/DownloadLink";
 import { IntentButton } from "~/components/forms";
 import { OUTCOME_LABELS } from "~/modules/nominations/labels";
 
@@ -443,7 +444,12 @@ export default function Review() {
 
       {awards.length ? (
         <div className="card">
-          <h2>{campaignLabel(campaign.number)}“台州工匠”命名名单</h2>
+          <div className="page-head">
+            <h2>{campaignLabel(campaign.number)}“台州工匠”命名名单</h2>
+            <DownloadLink className="button" href={`/campaigns/${campaign.id}/awards/export`}>
+              导出命名名单
+            </DownloadLink>
+          </div>
           <DataTable
             rows={awards}
             columns={[

@@ -301,7 +301,7 @@ export default function Evaluations() {
       <p className="lead">
         {year}年度“优秀”：已评 {quota.given} 个，上限 {quota.cap} 个（{quota.studios} 个工作室的 {quota.percent}%）。
         <DownloadLink className="button" href={`/evaluations/export?year=${year}`}>
-          导出{year}年度统计表
+          导出{year}年度统计表及考核结果
         </DownloadLink>
       </p>
 

@@ -106,9 +106,14 @@ export default function EventPage() {
       <div className="page-head">
         <h1>{event.title}</h1>
         {manage ? (
-          <Link className="button" to={`/events/${event.id}/edit`}>
-            修改
-          </Link>
+          <div className="actions">
+            <Link className="button" to={`/events/${event.id}/edit`}>
+              修改
+            </Link>
+            <Link className="button" to={`/events/${event.id}/signin`}>
+              打印签到表
+            </Link>
+          </div>
         ) : null}
       </div>
       <dl className="facts card">

@@ -9,7 +9,6 @@ import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { granted, idParam } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
-import { formatFen } from "~/lib/money";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { SKILL_LEVELS } from "~/modules/people/options";
 import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/policy";
@@ -18,7 +17,7 @@ import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
 import { todayInTaizhou } from "~/lib/time";
 import { idOrNull } from "~/lib/ids";
-import { COMPETITION_LEVELS, INNOVATION_TYPES, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
+import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
 
@@ -85,19 +84,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-function describe(kind: keyof typeof MILESTONE_KIND_LABELS, d: Record<string, string | number>, benefitFen: number | null): string {
-  switch (kind) {
-    case "skill_upgrade":
-      return `${d.fromLevel} → ${d.toLevel}，证书编号 ${d.certificateNumber}`;
-    case "competition":
-      return `${d.competitionName}（${COMPETITION_LEVELS[d.competitionLevel as keyof typeof COMPETITION_LEVELS] ?? d.competitionLevel}）${d.placing}`;
-    case "backbone":
-      return `企业确认：${d.confirmedBy}`;
-    case "innovation":
-      return `${INNOVATION_TYPES[d.innovationType as keyof typeof INNOVATION_TYPES] ?? ""}：${d.innovationTitle}${d.patentNumber ? `（${d.patentNumber}）` : ""}${benefitFen ? `，经济效益 ${formatFen(benefitFen)}` : ""}`;
-  }
-}
-
 export default function MentorshipPage() {
   const { m, milestones, canAdd, canEnd, today } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
@@ -140,7 +126,7 @@ export default function MentorshipPage() {
                   {STATUS_LABELS[ms.status]}
                 </span>
               </p>
-              <p>{describe(ms.kind, ms.details, ms.benefit_fen)}</p>
+              <p>{describeMilestone(ms.kind, ms.details, ms.benefit_fen)}</p>
               <p className="small">
                 证明材料：
                 {ms.files.map((f) => (

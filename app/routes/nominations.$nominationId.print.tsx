@@ -15,6 +15,7 @@ import { formSigners, nominationForViewer, opinionsOf } from "~/modules/nominati
 import { IntentButton } from "~/components/forms";
 import { OPINION_LABELS } from "~/modules/nominations/labels";
 import { PrintButton } from "~/components/PrintButton";
+import { PaperForm } from "~/components/PrintSheet";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${campaignLabel(data.campaign.number)}“台州工匠”推荐审批表 · ${data.nomination.name}` : "推荐审批表" },
@@ -73,94 +74,87 @@ export default function PrintForm() {
       </div>
       <p className="form-no">编号：{nominationCode(campaign.number, n.seq)}</p>
       <h1 className="form-title">{campaignLabel(campaign.number)}“台州工匠”推荐审批表</h1>
-      <table className="paper-form">
-        <colgroup>
-          {Array.from({ length: 8 }, (_, i) => (
-            <col key={i} className={i % 2 === 0 ? "label-col" : ""} />
-          ))}
-        </colgroup>
-        <tbody>
-          <tr>
-            <th>姓　名</th>
-            <td>{n.name}</td>
-            <th>身份证号码</th>
-            <td colSpan={5} className="mono">
-              {revealed?.idNumber ?? n.id_number_masked}
-            </td>
-          </tr>
-          <tr>
-            <th>性　别</th>
-            <td>{SEX_LABELS[n.sex]}</td>
-            <th>民族</th>
-            <td>{n.ethnicity}</td>
-            <th>学历</th>
-            <td>{n.education}</td>
-            <th>政治面貌</th>
-            <td>{n.political_status}</td>
-          </tr>
-          <tr>
-            <th>工作单位</th>
-            <td colSpan={3}>{n.employer}</td>
-            <th>所属行业</th>
-            <td colSpan={3}>{n.industry}</td>
-          </tr>
-          <tr>
-            <th>职　务</th>
-            <td>{n.position}</td>
-            <th>职称</th>
-            <td>{n.title}</td>
-            <th>技术等级</th>
-            <td colSpan={3}>{n.skill_level}</td>
-          </tr>
-          <tr className="tall">
-            <th>已获荣誉</th>
-            <td colSpan={7} className="pre">
-              {n.honors}
-            </td>
-          </tr>
-          <tr className="tall">
-            <th>主要技术成果</th>
-            <td colSpan={7} className="pre">
-              {n.achievements}
-            </td>
-          </tr>
-          <tr className="taller">
-            <th>
-              主要事迹
-              <br />
-              （500字左右）
-            </th>
-            <td colSpan={7} className="pre">
-              {n.deeds_summary}
-            </td>
-          </tr>
-          {(["employer", "county", "expert", "city"] as const).map((kind) => {
-            const o = opinion(kind);
-            return (
-              <tr key={kind} className="opinion-row">
-                {/* Two columns for the label: the county's is forty characters long. */}
-                <th colSpan={2}>{OPINION_LABELS[kind]}</th>
-                <td colSpan={6}>
-                  <p className="pre">{o?.text ?? ""}</p>
-                  {/* Who entered it, on the left of the seal's line, so the block is no taller. */}
-                  <p className="sign">
-                    <span className="signed-by-list">
-                      <SignedBy label="经办" who={signers[kind]} />
-                      {kind === "city" ? (
-                        <SignedBy label={`资格初审${n.qualification_result === "fail" ? "未通过" : "通过"}`} who={signers.qualification} />
-                      ) : null}
-                    </span>
-                    <span className="seal">
-                      {kind === "expert" ? "组长签名" : "（盖章）"}：{o?.signer ?? ""}　　
-                      {o?.signed_on ? onPaper(o.signed_on) : "　　年　　月　　日"}
-                    </span>
-                  </p>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <PaperForm>
+        <tr>
+          <th>姓　名</th>
+          <td>{n.name}</td>
+          <th>身份证号码</th>
+          <td colSpan={5} className="mono">
+            {revealed?.idNumber ?? n.id_number_masked}
+          </td>
+        </tr>
+        <tr>
+          <th>性　别</th>
+          <td>{SEX_LABELS[n.sex]}</td>
+          <th>民族</th>
+          <td>{n.ethnicity}</td>
+          <th>学历</th>
+          <td>{n.education}</td>
+          <th>政治面貌</th>
+          <td>{n.political_status}</td>
+        </tr>
+        <tr>
+          <th>工作单位</th>
+          <td colSpan={3}>{n.employer}</td>
+          <th>所属行业</th>
+          <td colSpan={3}>{n.industry}</td>
+        </tr>
+        <tr>
+          <th>职　务</th>
+          <td>{n.position}</td>
+          <th>职称</th>
+          <td>{n.title}</td>
+          <th>技术等级</th>
+          <td colSpan={3}>{n.skill_level}</td>
+        </tr>
+        <tr className="tall">
+          <th>已获荣誉</th>
+          <td colSpan={7} className="pre">
+            {n.honors}
+          </td>
+        </tr>
+        <tr className="tall">
+          <th>主要技术成果</th>
+          <td colSpan={7} className="pre">
+            {n.achievements}
+          </td>
+        </tr>
+        <tr className="taller">
+          <th>
+            主要事迹
+            <br />
+            （500字左右）
+          </th>
+          <td colSpan={7} className="pre">
+            {n.deeds_summary}
+          </td>
+        </tr>
+        {(["employer", "county", "expert", "city"] as const).map((kind) => {
+          const o = opinion(kind);
+          return (
+            <tr key={kind} className="opinion-row">
+              {/* Two columns for the label: the county's is forty characters long. */}
+              <th colSpan={2}>{OPINION_LABELS[kind]}</th>
+              <td colSpan={6}>
+                <p className="pre">{o?.text ?? ""}</p>
+                {/* Who entered it, on the left of the seal's line, so the block is no taller. */}
+                <p className="sign">
+                  <span className="signed-by-list">
+                    <SignedBy label="经办" who={signers[kind]} />
+                    {kind === "city" ? (
+                      <SignedBy label={`资格初审${n.qualification_result === "fail" ? "未通过" : "通过"}`} who={signers.qualification} />
+                    ) : null}
+                  </span>
+                  <span className="seal">
+                    {kind === "expert" ? "组长签名" : "（盖章）"}：{o?.signer ?? ""}　　
+                    {o?.signed_on ? onPaper(o.signed_on) : "　　年　　月　　日"}
+                  </span>
+                </p>
+              </td>
+            </tr>
+          );
+        })}
+      </PaperForm>
     </section>
   );
 }

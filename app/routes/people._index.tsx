@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
@@ -14,6 +14,7 @@ import { personFilterSchema } from "~/modules/people/schema.server";
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
+import { DownloadLink } from "~/components/DownloadLink";
 
 export const meta: MetaFunction = () => [{ title: "人员档案 · 匠心" }];
 
@@ -27,15 +28,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function People() {
   const data = useLoaderData<typeof loader>();
+  const location = useLocation();
   return (
     <section>
       <div className="page-head">
         <h1>人员档案</h1>
-        {data.canCreate ? (
-          <Link className="button primary" to="/people/new">
-            登记人员
-          </Link>
-        ) : null}
+        <div className="actions">
+          {data.canCreate ? (
+            <Link className="button primary" to="/people/new">
+              登记人员
+            </Link>
+          ) : null}
+          <DownloadLink className="button" href={`/people/export${location.search}`}>
+            导出（号码隐去部分）
+          </DownloadLink>
+        </div>
       </div>
       <FilterBar>
         <InputFilter label="搜索" name="q" value={data.filter.q} placeholder="姓名、工作单位，或完整身份证号/手机号" />

@@ -23,13 +23,12 @@ import { reconfirmSchema } from "~/modules/studios/cycle-schema.server";
 import { decideReconfirmation, studioCycleSummary } from "~/modules/studios/cycle.server";
 import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
+import { DownloadLink } from "~/components/DownloadLink";
 import { BackLink } from "~/components/BackLink";
 import { StepForm } from "~/components/StepForm";
-import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
+import { FOCUS_SECTOR_LABELS, MENTORSHIP_STATUS_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
-
-const MENTORSHIP_LABELS = { active: "结对中", completed: "已出师", ended_early: "提前结束" } as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
@@ -149,6 +148,10 @@ export default function StudioPage() {
             </dd>
           </>
         ) : null}
+        <dt>申请表</dt>
+        <dd>
+          <Link to={`/studios/${studio.id}/application`}>打印工作室创建申请表</Link>
+        </dd>
       </dl>
 
       {steps.length || canEdit ? (
@@ -188,11 +191,18 @@ export default function StudioPage() {
       <div className="card">
         <div className="page-head">
           <h2>“1+N”师带徒：在带学徒 {active.length} 人</h2>
-          {canAddApprentice ? (
-            <Link className="button primary" to={`/studios/${studio.id}/apprentices/new`}>
-              登记学徒
-            </Link>
-          ) : null}
+          <div className="actions">
+            {canAddApprentice ? (
+              <Link className="button primary" to={`/studios/${studio.id}/apprentices/new`}>
+                登记学徒
+              </Link>
+            ) : null}
+            {mentorships.length ? (
+              <DownloadLink className="button" href={`/studios/${studio.id}/apprentices/export`}>
+                导出学徒及成果
+              </DownloadLink>
+            ) : null}
+          </div>
         </div>
         <DataTable
           rows={mentorships}
@@ -208,7 +218,7 @@ export default function StudioPage() {
                 </>
               ),
             },
-            { label: "状态", cell: (m) => MENTORSHIP_LABELS[m.status] },
+            { label: "状态", cell: (m) => MENTORSHIP_STATUS_LABELS[m.status] },
             { label: "已认定成果", cell: (m) => m.verified, num: true },
             { label: "待核实", cell: (m) => m.pending, num: true },
           ]}

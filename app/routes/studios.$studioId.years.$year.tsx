@@ -8,11 +8,10 @@ import { DataTable } from "~/components/DataTable";
 import { FieldError, Options } from "~/components/forms";
 import { StepForm } from "~/components/StepForm";
 import { getDb } from "~/db.server";
-import { granted, idParam, notFound } from "~/lib/http.server";
+import { granted, idParam, yearPathParam } from "~/lib/http.server";
 import { unknownIntent } from "~/lib/intent.server";
 import { textFields } from "~/lib/form.server";
 import { formatFen } from "~/lib/money";
-import { FIRST_YEAR, yearInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
 import {
   draftSelfAssessment,
@@ -45,17 +44,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 const PLAN_KEYS = Object.keys(PLAN_TARGETS) as PlanKey[];
 
-function yearOf(raw: string | undefined): number {
-  const year = raw && /^\d{4}$/.test(raw) ? Number(raw) : NaN;
-  if (!(year >= FIRST_YEAR && year <= yearInTaizhou() + 1)) throw notFound("没有这个年度");
-  return year;
-}
-
 async function load(request: Request, params: LoaderFunctionArgs["params"]) {
   const user = await requirePermission(request, "studio.read");
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
-  return { user, db, studio, year: yearOf(params.year) };
+  return { user, db, studio, year: yearPathParam(params.year) };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -177,6 +170,9 @@ export default function StudioYear() {
       <div className="page-head">
         <h1>{d.year}年度计划与总结</h1>
         <span className="badge">{d.row ? YEAR_STATUS_LABELS[d.status] : "尚未报送年度计划"}</span>
+        <Link className="button" to={`/studios/${d.studio.id}/years/${d.year}/print`}>
+          打印考核表
+        </Link>
       </div>
       {d.row?.reason && d.status === "returned" ? <p className="notice">退回理由：{d.row.reason}</p> : null}
 

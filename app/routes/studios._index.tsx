@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -11,6 +11,7 @@ import { hasEligibleLeader, listStudios } from "~/modules/studios/studios.server
 import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
+import { DownloadLink } from "~/components/DownloadLink";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 import { studioFilterSchema } from "~/modules/studios/schema.server";
 
@@ -30,15 +31,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Studios() {
   const { rows, total, page, pageSize, filter, units, canApply } = useLoaderData<typeof loader>();
+  const location = useLocation();
   return (
     <section>
       <div className="page-head">
         <h1>工匠工作室</h1>
-        {canApply ? (
-          <Link className="button primary" to="/studios/new">
-            申请创建工作室
-          </Link>
-        ) : null}
+        <div className="actions">
+          {canApply ? (
+            <Link className="button primary" to="/studios/new">
+              申请创建工作室
+            </Link>
+          ) : null}
+          <DownloadLink className="button" href={`/studios/export${location.search}`}>
+            导出
+          </DownloadLink>
+        </div>
       </div>
       <FilterBar>
         <InputFilter label="搜索" name="q" value={filter.q} placeholder="工作室、企业或工匠姓名" />

@@ -88,6 +88,9 @@ export default function SubsidyPage() {
           {app.name} · {app.year}年学历提升补助
         </h1>
         <span className="badge">{SUBSIDY_STATUS_LABELS[app.status]}</span>
+        <Link className="button" to={`/subsidies/${app.id}/print`}>
+          打印申请表
+        </Link>
       </div>
       {app.status_reason ? <p className="notice">说明：{app.status_reason}</p> : null}
       <dl className="facts card">

@@ -143,11 +143,18 @@ describe("every page fits a 375 px phone in both text sizes, passes axe, runs wi
       const studio = (await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))).find((h) => /^\/studios\/\d+$/.test(h));
       const last = new Date().getFullYear() - 1;
       if (studio) cycle.push(`${studio}/funds`, `${studio}/funds/statement?year=${last}`, `${studio}/years/${last}`);
+      // And the paper forms: the studio's application and its year's 考核表.
+      if (studio) cycle.push(`${studio}/application`, `${studio}/years/${last}/print`);
     }
+    // The officers print the first application's 补助申请表 and the first event's 签到表 (an organiser's sheet).
+    const prints =
+      username === "wenling" || username === "admin"
+        ? records.flatMap((r) => (/^\/subsidies\/\d+$/.test(r) ? [`${r}/print`] : /^\/events\/\d+$/.test(r) ? [`${r}/signin`] : []))
+        : [];
     const overflowing: string[] = [];
     const stray: string[] = [];
     const findings: string[] = [];
-    for (const path of [...paths, ...cycle, ...records]) {
+    for (const path of [...paths, ...cycle, ...records, ...prints]) {
       const response = await page.goto(`${baseUrl()}${path}`);
       expect(response?.status(), path).toBe(200);
       // React 18 streams NUL bytes at 2 KB boundaries when a Chinese character falls on one; in an

@@ -218,6 +218,8 @@ beforeAll(async () => {
   cases = {
     _index: { path: "/", loader: "+++++++" },
     account: { path: "/account", loader: "L++++++", actions: { "change-password": { form: {}, expect: "L++++++" } } },
+    // The log's export is the city's, as the log is.
+    "audit.export": { path: "/audit/export", loader: "L----+-" },
     "audit._index": { path: "/audit", loader: "L----+-" },
     "campaigns.$campaignId._index": {
       path: `/campaigns/${c}`,
@@ -230,6 +232,8 @@ beforeAll(async () => {
         "notice-period": { form: { intent: "notice-period" }, expect: "L----+-" },
       },
     },
+    // The 命名名单: a county gets its own unit's (another unit's is refused, test/routes/exports.test.ts).
+    "campaigns.$campaignId.awards.export": { path: `/campaigns/${c}/awards/export`, params: { campaignId: c }, loader: "L--+++-" },
     "campaigns.$campaignId.export": {
       path: `/campaigns/${c}/export`,
       params: { campaignId: c },
@@ -334,6 +338,8 @@ beforeAll(async () => {
       actions: { save: { form: {}, expect: "L--+-+-" } },
     },
     "events._index": { path: "/events", loader: "L+++++-" },
+    // The 签到表 lists everyone registered: the organisers' (a participant sees only their own line on the event page).
+    "events.$eventId_.signin": { path: `/events/${attended.event_id}/signin`, params: { eventId: String(attended.event_id) }, loader: "L--+-+-" },
     "events.export": { path: "/events/export", loader: "L+++++-" },
     "events.new": { path: "/events/new", loader: "L+-+++-", actions: { create: { form: {}, expect: "L+-+++-" } } },
     "evidence.$fileId": { path: `/evidence/${evidence.id}`, params: { fileId: String(evidence.id) }, loader: "L+-+-+-" },
@@ -495,6 +501,7 @@ beforeAll(async () => {
       actions: { save: { form: {}, expect: "L--+-+-" } },
     },
     "people._index": { path: "/people", loader: "L+++++-" },
+    "people.export": { path: "/people/export", loader: "L+++++-" },
     "people.new": { path: "/people/new", loader: "L--+++-", actions: { create: { form: {}, expect: "L--+++-" } } },
     publicity: { path: "/publicity", loader: "L--+++-", actions: { add: { form: {}, expect: "L--+++-" } } },
     "series.$seriesId": { path: `/series/${series.id}`, params: { seriesId: String(series.id) }, loader: "L--+-+-" },
@@ -552,7 +559,18 @@ beforeAll(async () => {
       },
     },
     // The plaque sheet: who may see the studio may print its plaque.
+    "studios.$studioId.application": { path: `/studios/${studio.id}/application`, params: { studioId: String(studio.id) }, loader: "L+-+-+-" },
+    "studios.$studioId.years.$year_.print": {
+      path: `/studios/${studio.id}/years/${lastYear}/print`,
+      params: { studioId: String(studio.id), year: lastYear },
+      loader: "L+-+-+-",
+    },
     "studios.$studioId.plaque": { path: `/studios/${studio.id}/plaque`, params: { studioId: String(studio.id) }, loader: "L+-+-+-" },
+    "studios.$studioId.apprentices.export": {
+      path: `/studios/${studio.id}/apprentices/export`,
+      params: { studioId: String(studio.id) },
+      loader: "L+-+-+-",
+    },
     "studios.$studioId.apprentices.new": {
       path: `/studios/${studio.id}/apprentices/new`,
       params: { studioId: String(studio.id) },
@@ -567,7 +585,13 @@ beforeAll(async () => {
       actions: { save: { form: {}, expect: "L------" } },
     },
     "studios._index": { path: "/studios", loader: "L+++++-" },
+    "studios.export": { path: "/studios/export", loader: "L+++++-" },
     "studios.new": { path: "/studios/new", loader: "L-++++-", actions: { create: { form: {}, expect: "L-++++-" } } },
+    "subsidies.$applicationId.print": {
+      path: `/subsidies/${application.id}/print`,
+      params: { applicationId: String(application.id) },
+      loader: "L--+-+-",
+    },
     "subsidies.$applicationId._index": {
       path: `/subsidies/${application.id}`,
       params: { applicationId: String(application.id) },

@@ -4,6 +4,7 @@ import { actionLabel, type AuditNames, describeChange, entityLabel, recordLink, 
 import { escapeLike, paginate } from "~/lib/sql";
 import { endOfDay, startOfDay } from "~/lib/time";
 import { objectionSourceSql } from "~/modules/nominations/review.server";
+import { everyRow, sheet, workbook } from "~/lib/workbook.server";
 
 export interface AuditFilter {
   entityType?: string;
@@ -17,7 +18,7 @@ export interface AuditFilter {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-export async function listAudit(db: Kysely<Database>, filter: AuditFilter) {
+export async function listAudit(db: Kysely<Database>, filter: AuditFilter, pageSize = AUDIT_PAGE_SIZE) {
   let query = db.selectFrom("audit_log");
   if (filter.entityType) query = query.where("entity_type", "=", filter.entityType);
   if (filter.entityId) query = query.where("entity_id", "=", filter.entityId);
@@ -25,7 +26,7 @@ export async function listAudit(db: Kysely<Database>, filter: AuditFilter) {
   if (filter.actor) query = query.where("actor_name", "ilike", `%${escapeLike(filter.actor)}%`);
   if (filter.from) query = query.where("at", ">=", startOfDay(filter.from));
   if (filter.to) query = query.where("at", "<", endOfDay(filter.to));
-  return paginate(query.selectAll().orderBy("id", "desc"), query, filter.page, AUDIT_PAGE_SIZE);
+  return paginate(query.selectAll().orderBy("id", "desc"), query, filter.page, pageSize);
 }
 
 export async function historyOf(db: Kysely<Database>, entityType: string, entityId: string | number) {
@@ -196,4 +197,28 @@ export async function describedAudit(db: Kysely<Database>, rows: AuditRow[]) {
     after: describeChange(r.entity_type, r.after, names),
     comment: r.comment,
   }));
+}
+
+/** The audit log with its filter as .xlsx, every row described as the page shows it, times in Taizhou time. */
+export async function auditWorkbook(db: Kysely<Database>, filter: AuditFilter): Promise<Buffer> {
+  const rows = await everyRow(async (page, pageSize) => {
+    const result = await listAudit(db, { ...filter, page }, pageSize);
+    return { ...result, rows: await describedAudit(db, result.rows) };
+  });
+  return workbook(
+    sheet(
+      "操作日志",
+      "操作日志",
+      [
+        { header: "时间", kind: "time", value: (r) => r.at },
+        { header: "操作人", value: (r) => r.actor },
+        { header: "对象", width: 28, value: (r) => r.what },
+        { header: "操作", value: (r) => r.action },
+        { header: "原", width: 40, value: (r) => r.before },
+        { header: "新", width: 40, value: (r) => r.after },
+        { header: "说明", width: 30, value: (r) => r.comment },
+      ],
+      rows,
+    ),
+  );
 }

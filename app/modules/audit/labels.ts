@@ -25,6 +25,7 @@ import {
   MILESTONE_AUDIT,
   STUDIO_AUDIT,
   FOCUS_SECTOR_LABELS,
+  MENTORSHIP_STATUS_LABELS,
   MILESTONE_KIND_LABELS,
 } from "~/modules/studios/labels";
 import { ATTACHMENT_LABELS, SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
@@ -295,7 +296,6 @@ export type AuditNames = Record<string, string>;
 
 const RESULT_LABELS: Record<string, string> = { pass: "通过", fail: "不通过" };
 const MILESTONE_STATUS_LABELS: Record<MilestoneStatus, string> = { pending: "待核实", verified: "已认定", rejected: "不予认定" };
-const MENTORSHIP_STATUS_LABELS: Record<string, string> = { active: "结对中", completed: "已出师", ended_early: "提前结束" };
 const CHECKIN_VIA_LABELS: Record<string, string> = { organiser: "主办方登记", code: "签到码", qr: "扫码" };
 const CONDITION_NAMES = ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）"];
 

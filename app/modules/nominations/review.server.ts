@@ -581,13 +581,15 @@ export function certificateNumber(campaignNumber: number, rank: number): string 
   return `TZGJ-${campaignNumber}-${String(rank).padStart(3, "0")}`;
 }
 
-export async function awardsOf(db: DB, campaignId: number) {
+/** A campaign's 命名名单, in rank order; of one nominating unit when given. */
+export async function awardsOf(db: DB, campaignId: number, unitId?: number) {
   return db
     .selectFrom("award")
     .innerJoin("person", "person.id", "award.person_id")
     .innerJoin("nomination", "nomination.id", "award.nomination_id")
     .innerJoin("org_unit", "org_unit.id", "nomination.nominating_unit_id")
     .where("award.campaign_id", "=", campaignId)
+    .$if(unitId !== undefined, (q) => q.where("nomination.nominating_unit_id", "=", unitId!))
     .select([
       "award.id",
       "award.rank",
@@ -598,7 +600,10 @@ export async function awardsOf(db: DB, campaignId: number) {
       "award.nomination_id",
       "award.person_id",
       "person.name",
+      "person.sex",
       "person.employer",
+      "person.industry",
+      "person.position",
       "org_unit.short_name as unit_name",
     ])
     .orderBy("award.rank")

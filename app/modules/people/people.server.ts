@@ -5,7 +5,8 @@ import type { SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
-import { crossCheckIdNumber, maskIdNumber, maskPhone, normalisePhone, parseIdNumber } from "~/modules/people/id-number";
+import { crossCheckIdNumber, maskIdNumber, maskPhone, normalisePhone, parseIdNumber, SEX_LABELS } from "~/modules/people/id-number";
+import { everyRow, sheet, workbook, type Column } from "~/lib/workbook.server";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
 import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema.server";
@@ -68,7 +69,7 @@ export interface PersonFilter {
   page?: number;
 }
 
-export async function listPeople(db: DB, user: SessionUser, filter: PersonFilter) {
+export async function listPeople(db: DB, user: SessionUser, filter: PersonFilter, pageSize?: number) {
   let query = db.selectFrom("person").innerJoin("org_unit", "org_unit.id", "person.org_unit_id").where(personVisibleTo(user));
   if (filter.orgUnitId) query = query.where("person.org_unit_id", "=", filter.orgUnitId);
   if (filter.skillLevel) query = query.where("person.skill_level", "=", filter.skillLevel);
@@ -87,7 +88,7 @@ export async function listPeople(db: DB, user: SessionUser, filter: PersonFilter
     }
   }
   return {
-    ...(await paginate(query.select([...PERSON_COLUMNS, "org_unit.short_name as unit_name"]).orderBy("person.id", "desc"), query, filter.page)),
+    ...(await paginate(query.select([...PERSON_COLUMNS, "org_unit.short_name as unit_name"]).orderBy("person.id", "desc"), query, filter.page, pageSize)),
     notice,
   };
 }
@@ -305,4 +306,25 @@ export async function peopleByUnit(db: DB, user: SessionUser) {
     .groupBy(["org_unit.id", "org_unit.short_name", "org_unit.sort_order"])
     .orderBy("org_unit.sort_order")
     .execute();
+}
+
+/** The people list with its filter as .xlsx: ID and phone numbers masked, as the page shows them. */
+export async function peopleWorkbook(db: DB, user: SessionUser, filter: PersonFilter): Promise<Buffer> {
+  const rows = await everyRow((page, pageSize) => listPeople(db, user, { ...filter, page }, pageSize));
+  const columns: Array<Column<(typeof rows)[number]>> = [
+    { header: "姓名", value: (p) => p.name },
+    { header: "性别", value: (p) => SEX_LABELS[p.sex] },
+    { header: "身份证号", width: 22, value: (p) => p.id_number_masked },
+    { header: "手机号", value: (p) => p.phone_masked },
+    { header: "民族", value: (p) => p.ethnicity },
+    { header: "学历", value: (p) => p.education },
+    { header: "政治面貌", value: (p) => p.political_status },
+    { header: "工作单位", width: 28, value: (p) => p.employer },
+    { header: "所属行业", value: (p) => p.industry },
+    { header: "职务", value: (p) => p.position },
+    { header: "职称", value: (p) => p.title },
+    { header: "技术等级", value: (p) => p.skill_level },
+    { header: "所属工会", value: (p) => p.unit_name },
+  ];
+  return workbook(sheet("人员档案", "人员档案（身份证号、手机号已隐去部分数字）", columns, rows));
 }

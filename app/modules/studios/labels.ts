@@ -1,4 +1,5 @@
 import { auditTrail } from "~/lib/audit";
+import { formatFen } from "~/lib/money";
 import type { StudioStep } from "~/modules/studios/policy";
 
 const STEP_ACTIONS = {
@@ -68,3 +69,19 @@ export const COMPETITION_LEVELS = {
 } as const;
 
 export const INNOVATION_TYPES = { patent: "专利", process: "工艺改进", other: "其他创新" } as const;
+
+export const MENTORSHIP_STATUS_LABELS = { active: "结对中", completed: "已出师", ended_early: "提前结束" } as const;
+
+/** A milestone in one line, as its pages and the apprentices' export say it. */
+export function describeMilestone(kind: keyof typeof MILESTONE_KIND_LABELS, d: Record<string, string | number>, benefitFen: number | null): string {
+  switch (kind) {
+    case "skill_upgrade":
+      return `${d.fromLevel} → ${d.toLevel}，证书编号 ${d.certificateNumber}`;
+    case "competition":
+      return `${d.competitionName}（${COMPETITION_LEVELS[d.competitionLevel as keyof typeof COMPETITION_LEVELS] ?? d.competitionLevel}）${d.placing}`;
+    case "backbone":
+      return `企业确认：${d.confirmedBy}`;
+    case "innovation":
+      return `${INNOVATION_TYPES[d.innovationType as keyof typeof INNOVATION_TYPES] ?? ""}：${d.innovationTitle}${d.patentNumber ? `（${d.patentNumber}）` : ""}${benefitFen ? `，经济效益 ${formatFen(benefitFen)}` : ""}`;
+  }
+}

@@ -13,7 +13,7 @@ import { maskIdNumber } from "~/modules/people/id-number";
 import { type Refusal, type Result, type SaveResult } from "~/lib/result";
 
 /** A pairing as its pages show it, with the apprentice's name, level and employer. */
-const MENTORSHIP_COLUMNS = [
+export const MENTORSHIP_COLUMNS = [
   "mentorship.id",
   "mentorship.apprentice_id",
   "mentorship.start_date",

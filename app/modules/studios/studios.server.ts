@@ -65,6 +65,7 @@ export async function listStudios(
   db: DB,
   user: SessionUser,
   filter: { q?: string; status?: StudioStatus; unitId?: number; focusSector?: FocusSector; page?: number },
+  pageSize?: number,
 ) {
   // One filter for the page and its count.
   const matching = (eb: ExpressionBuilder<Database & { leader: Database["person"] }, "studio" | "leader">) => {
@@ -82,6 +83,7 @@ export async function listStudios(
     studioQuery(db).where(matching).orderBy("studio.id", "desc"),
     db.selectFrom("studio").innerJoin("person as leader", "leader.id", "studio.person_id").where(matching),
     filter.page,
+    pageSize,
   );
 }
 
