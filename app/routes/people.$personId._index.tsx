@@ -21,6 +21,7 @@ import { HistoryCard } from "~/components/HistoryCard";
 import { DataTable } from "~/components/DataTable";
 import { PersonFacts } from "~/components/PersonFacts";
 import { revealSchema } from "~/modules/people/schema.server";
+import { UploadInput } from "~/components/UploadInput";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
 
@@ -211,7 +212,7 @@ export default function PersonPage() {
               </label>
               <label className="field">
                 照片（JPEG 或 PNG，可选）
-                <input type="file" name="photo" accept="image/jpeg,image/png" />
+                <UploadInput name="photo" accept="image/jpeg,image/png" />
               </label>
               <label className="field span-all">
                 公开的事迹简介

@@ -187,7 +187,7 @@ describe("studios through the pages", () => {
     const { id, params, leader } = await runningStudio();
     const added = await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: leader, form: apprenticeForm() });
     const mentorshipId = Number(added.headers.get("location")!.split("/").pop());
-    const big = await sharp({ create: { width: 4000, height: 3000, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 80 } } })
+    const big = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#888", noise: { type: "gaussian", mean: 128, sigma: 80 } } })
       .jpeg({ quality: 100 })
       .toBuffer();
     expect(big.length).toBeGreaterThan(EVIDENCE_MAX_BYTES);
