@@ -22,6 +22,7 @@ import { DataTable } from "~/components/DataTable";
 import { PersonFacts } from "~/components/PersonFacts";
 import { revealSchema } from "~/modules/people/schema.server";
 import { UploadInput } from "~/components/UploadInput";
+import { CertificateList } from "~/components/CertificateList";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
 
@@ -162,6 +163,7 @@ export default function PersonPage() {
           />
         )}
       </div>
+      <CertificateList awards={awards} events={events.rows} />
       {events.rows.length ? (
         <div className="card">
           <h2>交流培训（累计 {events.hours} 学时）</h2>
