@@ -5,9 +5,10 @@ import { PrintButton } from "~/components/PrintButton";
  * (an <img>, which WeChat saves on a long press) and a PDF to download. The printable sheet
  * stays for the desktop's print.
  */
-export function CertificateFiles({ image, pdf, text }: { image: string; pdf: string | null; text: string }) {
+export function CertificateFiles({ title, image, pdf, text }: { title: string; image: string; pdf: string | null; text: string }) {
   return (
     <div className="certificate-files no-print">
+      <h1>{title}</h1>
       <p className="actions">
         {pdf ? (
           <a className="button primary" href={pdf} download>

@@ -148,7 +148,7 @@ export function serverHasChineseFont(): boolean {
     }
     return entries.some((e) => (e.isDirectory() ? depth < 4 && found(path.join(dir, e.name), depth + 1) : CJK_FONT.test(e.name)));
   };
-  hasChineseFont = process.env.CERTIFICATE_FONTS === "none" ? false : FONT_DIRS.some((dir) => found(dir, 0));
+  hasChineseFont = FONT_DIRS.some((dir) => found(dir, 0));
   return hasChineseFont;
 }
 

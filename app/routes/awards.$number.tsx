@@ -31,7 +31,12 @@ export default function AwardCertificate() {
   const base = `/awards/${encodeURIComponent(face.number)}`;
   return (
     <section className="certificate">
-      <CertificateFiles image={`${base}/image`} pdf={pdf ? `${base}/pdf` : null} text={`${face.heading}：${face.paragraphs.join("")}证书编号 ${face.number}`} />
+      <CertificateFiles
+        title="“台州工匠”荣誉证书"
+        image={`${base}/image`}
+        pdf={pdf ? `${base}/pdf` : null}
+        text={`${face.heading}：${face.paragraphs.join("")}证书编号 ${face.number}`}
+      />
       <div className="certificate-sheet print-only">
         <h1>{face.heading}</h1>
         {face.paragraphs.map((p) => (

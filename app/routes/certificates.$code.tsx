@@ -32,7 +32,12 @@ export default function Certificate() {
   const base = `/certificates/${c.certificate_code}`;
   return (
     <section className="certificate">
-      <CertificateFiles image={`${base}/image`} pdf={pdf ? `${base}/pdf` : null} text={`交流培训证书：${text}证书编号 ${c.certificate_code}`} />
+      <CertificateFiles
+        title="交流培训结业证书"
+        image={`${base}/image`}
+        pdf={pdf ? `${base}/pdf` : null}
+        text={`交流培训证书：${text}证书编号 ${c.certificate_code}`}
+      />
       <div className="certificate-sheet print-only">
         <h1>证　书</h1>
         <p className="certificate-body">
