@@ -377,6 +377,8 @@ export async function verifyAward(db: DB, code: string) {
  * numbers run in order, so the number alone opens nothing). Others get 404, as if it did not exist.
  */
 export async function awardCertificate(db: DB, user: SessionUser | null, number: string) {
+  // Numbers are letters, digits and dashes (TZGJ-3-001); anything else is no number at all.
+  if (!/^[A-Za-z0-9-]{1,40}$/.test(number)) return null;
   const row = await db
     .selectFrom("award")
     .innerJoin("person", "person.id", "award.person_id")
@@ -393,7 +395,7 @@ export async function awardCertificate(db: DB, user: SessionUser | null, number:
       "campaign.number as campaign_number",
       sql<boolean>`consent.person_id is not null`.as("published"),
     ])
-    .where("award.certificate_number", "=", number.slice(0, 40))
+    .where("award.certificate_number", "=", number)
     .executeTakeFirst();
   if (!row) return null;
   if (row.published) return row;
