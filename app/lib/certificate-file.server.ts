@@ -136,9 +136,8 @@ const CJK_FONT = /(wqy|wenquanyi|notosanscjk|notoserifcjk|sourcehan|droidsansfal
 const FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts", path.join(process.env.HOME ?? "/root", ".fonts")];
 let hasChineseFont: boolean | undefined;
 
-/** Whether the server can draw Chinese text: a CJK font is installed where fontconfig looks (looked up once per process). */
-export function serverHasChineseFont(): boolean {
-  if (hasChineseFont !== undefined) return hasChineseFont;
+/** Whether a CJK font file is under one of `dirs` (a few levels deep, as distributions install them). */
+export function chineseFontIn(dirs: string[]): boolean {
   const found = (dir: string, depth: number): boolean => {
     let entries: fs.Dirent[];
     try {
@@ -148,13 +147,17 @@ export function serverHasChineseFont(): boolean {
     }
     return entries.some((e) => (e.isDirectory() ? depth < 4 && found(path.join(dir, e.name), depth + 1) : CJK_FONT.test(e.name)));
   };
-  hasChineseFont = FONT_DIRS.some((dir) => found(dir, 0));
+  return dirs.some((dir) => found(dir, 0));
+}
+
+/** Whether the server can draw Chinese text: a CJK font is installed where fontconfig looks (looked up once per process). */
+export function serverHasChineseFont(): boolean {
+  hasChineseFont ??= chineseFontIn(FONT_DIRS);
   return hasChineseFont;
 }
 
 /** The certificate's picture: a PNG drawn here, or where the server has no Chinese font, the SVG for the phone to draw. */
-export async function certificateImageResponse(face: CertificateFace): Promise<Response> {
-  const png = serverHasChineseFont();
+export async function certificateImageResponse(face: CertificateFace, png = serverHasChineseFont()): Promise<Response> {
   return new Response(png ? await certificatePng(face) : await certificateSvg(face), {
     headers: {
       "Content-Type": png ? "image/png" : "image/svg+xml; charset=utf-8",
@@ -167,8 +170,8 @@ export async function certificateImageResponse(face: CertificateFace): Promise<R
   });
 }
 
-export async function certificatePdfResponse(face: CertificateFace, filename: string): Promise<Response> {
-  if (!serverHasChineseFont())
+export async function certificatePdfResponse(face: CertificateFace, filename: string, fonts = serverHasChineseFont()): Promise<Response> {
+  if (!fonts)
     return new Response("服务器未安装中文字体，暂不能生成 PDF，请长按证书图片保存", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   return new Response(await certificatePdf(face), {
     headers: {
