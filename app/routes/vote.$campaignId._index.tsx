@@ -156,7 +156,7 @@ export default function Vote() {
                     disabled={!chosen.includes(c.id) && chosen.length >= rules.maxChoices}
                     onChange={(e) => setChosen((now) => (e.target.checked ? [...now, c.id] : now.filter((id) => id !== c.id)))}
                   />
-                  {c.has_photo ? <img src={`/showcase/photos/${c.person_id}`} alt="" width={64} height={64} loading="lazy" /> : null}
+                  {c.has_photo ? <img src={`/showcase/photos/${c.person_id}?size=thumb`} alt="" width={64} height={64} loading="lazy" /> : null}
                   <span>
                     <strong>
                       {c.seq}号 {c.name}
