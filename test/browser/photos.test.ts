@@ -1,4 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
+import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +69,26 @@ describe("a phone's photo", () => {
     expect(await page.getByRole("link", { name: "查看原图" }).getAttribute("href")).toBe(thumbSrc.replace("?size=thumb", ""));
     const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    await page.context().close();
+  });
+
+  it("sends an iPhone HEIC the browser cannot draw as it is, and the server (in its worker thread) keeps it as a JPEG", async () => {
+    const page = await signedIn(browser, "photo-heic", "craftsman");
+    await page.getByRole("link", { name: /我的工作室/ }).click();
+    await page.locator("td[data-label='学徒'] a").first().click();
+    await page.waitForURL(/\/mentorships\/\d+$/);
+    await hydrated(page);
+    await page.getByLabel("日期").first().fill("2026-03-04");
+    await page.getByLabel("新等级").selectOption("技师");
+    await page.getByLabel("证书编号").fill("ZJ2026-HEIC");
+    const heic = readFileSync(new URL("../fixtures/phone.heic", import.meta.url));
+    await page.locator("input[name=evidence]").setInputFiles({ name: "IMG_0042.HEIC", mimeType: "image/heic", buffer: heic });
+    await page.getByRole("button", { name: "登记成果" }).click();
+    const thumb = page.locator(".milestone").filter({ hasText: "ZJ2026-HEIC" }).locator(".file-thumb img");
+    await expect.poll(() => thumb.count(), { timeout: 30_000 }).toBe(1);
+    expect(await thumb.getAttribute("alt")).toBe("IMG_0042.jpg");
+    const stored = await (await page.request.get(baseUrl() + (await thumb.getAttribute("src"))!.replace("?size=thumb", ""))).body();
+    expect((await sharp(stored).metadata()).format).toBe("jpeg");
     await page.context().close();
   });
 
