@@ -1,8 +1,24 @@
-/** Uploaded proof, served with the type found in its content and never run as a page. */
-export function fileResponse(file: { filename: string; content_type: string; data: Uint8Array }): Response {
-  return new Response(new Uint8Array(file.data), {
+import { thumbnailOf } from "~/lib/photos.server";
+
+/**
+ * Uploaded proof, served with the type found in its content and never run as a page. With
+ * `?size=thumb` a photo comes as a small JPEG for lists (lib/photos.server); a PDF, or a photo
+ * the scaler cannot read, comes as it is.
+ */
+export async function fileResponse(file: { filename: string; content_type: string; data: Uint8Array }, request?: Request): Promise<Response> {
+  let data = new Uint8Array(file.data);
+  let type = file.content_type;
+  if (request && new URL(request.url).searchParams.get("size") === "thumb" && type.startsWith("image/")) {
+    try {
+      data = new Uint8Array(await thumbnailOf(data));
+      type = "image/jpeg";
+    } catch {
+      // The original is still the picture; only its size differs.
+    }
+  }
+  return new Response(data, {
     headers: {
-      "Content-Type": file.content_type,
+      "Content-Type": type,
       "Content-Disposition": `inline; filename="file"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
       "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; object-src 'self'",
       "X-Content-Type-Options": "nosniff",

@@ -4,6 +4,22 @@ import { withoutMetadata } from "~/lib/image-metadata";
 
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
 export const EVIDENCE_MAX_FILES = 3;
+/**
+ * What one uploaded file may weigh on the way in: a phone's HEIC or camera JPEG of up to 20 MB
+ * is read, then made a JPEG within EVIDENCE_MAX_BYTES (lib/photos.server) — kept, not refused.
+ */
+export const UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
+/** The long edge photos are shrunk to, in the page before sending and on the server after. */
+export const PHOTO_LONG_EDGE = 2560;
+
+// The major brands of HEIF files from phones (iPhone: heic; some Android: mif1, heix).
+const HEIF_BRANDS = new Set(["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"]);
+
+/** Whether the bytes are a HEIC/HEIF picture (an ISO box "ftyp" with a HEIF brand), whatever the name says. */
+export function isHeic(bytes: Uint8Array): boolean {
+  if (bytes.length < 12 || String.fromCharCode(...bytes.subarray(4, 8)) !== "ftyp") return false;
+  return HEIF_BRANDS.has(String.fromCharCode(...bytes.subarray(8, 12)));
+}
 
 export type EvidenceType = "application/pdf" | "image/jpeg" | "image/png";
 
@@ -24,6 +40,7 @@ export function checkEvidence(name: string, bytes: Uint8Array): EvidenceCheck {
   if (bytes.length === 0) return { ok: false, message: `“${name}”是空文件` };
   if (bytes.length > EVIDENCE_MAX_BYTES) return { ok: false, message: `“${name}”超过 5 MB，请压缩后再上传` };
   const type = sniffEvidenceType(bytes);
+  if (!type && isHeic(bytes)) return { ok: false, message: `“${name}”这张 HEIC 照片无法读取，请在手机相册中重新选择或截图后上传` };
   if (!type) return { ok: false, message: `“${name}”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与扩展名无关）` };
   // What is kept is the file without its location and camera data.
   return { ok: true, type, bytes: withoutMetadata(bytes, type) };

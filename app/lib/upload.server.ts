@@ -1,13 +1,14 @@
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import crypto from "node:crypto";
-import { EVIDENCE_MAX_BYTES, type CheckedFile } from "~/lib/files";
+import { UPLOAD_MAX_BYTES, type CheckedFile } from "~/lib/files";
+import { photoForStorage } from "~/lib/photos.server";
 import { readBounded } from "~/lib/body-gate.server";
 import { checkFields } from "~/lib/form-guard.server";
 
 export type FormResult = { ok: true; formData: FormData } | { ok: false; message: string };
 
-/** Reads a form that may carry files (kept in memory, each at most the evidence limit). */
-export async function readForm(request: Request, maxPartSize = EVIDENCE_MAX_BYTES): Promise<FormResult> {
+/** Reads a form that may carry files (kept in memory, each at most a phone photo's size, before it is shrunk). */
+export async function readForm(request: Request, maxPartSize = UPLOAD_MAX_BYTES): Promise<FormResult> {
   const type = request.headers.get("content-type") ?? "";
   let formData: FormData;
   try {
@@ -24,9 +25,18 @@ export async function readForm(request: Request, maxPartSize = EVIDENCE_MAX_BYTE
   return { ok: true, formData };
 }
 
+const CONVERTED_PER_FIELD = 10;
+
+/** The files of a field, phone photos (HEIC, oversized JPEG or PNG) already made JPEGs one at a time (lib/photos.server). */
 export async function filesOf(formData: FormData, name: string) {
   const files = formData.getAll(name).filter((f): f is File => f instanceof File && f.size > 0);
-  return Promise.all(files.map(async (f) => ({ name: f.name || "file", bytes: new Uint8Array(await f.arrayBuffer()) })));
+  const read: Array<{ name: string; bytes: Uint8Array }> = [];
+  for (const [i, f] of files.entries()) {
+    const file = { name: f.name || "file", bytes: new Uint8Array(await f.arrayBuffer()) };
+    // No upload takes more than a few files; past them nothing is converted (the module refuses the count).
+    read.push(i < CONVERTED_PER_FIELD ? await photoForStorage(file) : file);
+  }
+  return read;
 }
 
 /** The columns every stored upload has (evidence, subsidy proofs): name, type by content, size, hash, bytes. */

@@ -7,5 +7,5 @@ import { evidenceForViewer } from "~/modules/studios/milestones.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return fileResponse(granted(await evidenceForViewer(getDb(), user, idParam(params.fileId))));
+  return fileResponse(granted(await evidenceForViewer(getDb(), user, idParam(params.fileId))), request);
 }

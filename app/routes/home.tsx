@@ -209,9 +209,12 @@ export default function Home() {
             <h2>我的档案</h2>
             {data.awards.map((a) => (
               <p key={a.id} className="notice success">
-                {a.award_title} · 证书编号 {a.certificate_number}
+                {a.award_title} · 证书编号 {a.certificate_number} · <Link to={`/awards/${encodeURIComponent(a.certificate_number!)}`}>查看、保存证书</Link>
               </p>
             ))}
+            <p>
+              <Link to={`/people/${data.me.id}#certificates`}>我的全部证书</Link>
+            </p>
             <dl className="facts">
               <dt>姓名</dt>
               <dd>{data.me.name}</dd>

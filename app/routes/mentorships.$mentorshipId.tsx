@@ -18,6 +18,8 @@ import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studi
 import { todayInTaizhou } from "~/lib/time";
 import { idOrNull } from "~/lib/ids";
 import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
+import { UploadInput } from "~/components/UploadInput";
+import { FileThumb } from "~/components/FileThumb";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
 
@@ -130,9 +132,7 @@ export default function MentorshipPage() {
               <p className="small">
                 证明材料：
                 {ms.files.map((f) => (
-                  <a key={f.id} href={`/evidence/${f.id}`} target="_blank" rel="noreferrer" className="file-link">
-                    {f.filename}
-                  </a>
+                  <FileThumb key={f.id} href={`/evidence/${f.id}`} name={f.filename} type={f.content_type} />
                 ))}
               </p>
               {ms.review_comment ? (
@@ -285,7 +285,7 @@ function MilestoneInput({ label, wide, errors, ...input }: { label: string; wide
   return (
     <label className={wide ? "field span-all" : "field"}>
       {label}
-      <input {...input} />
+      {input.type === "file" ? <UploadInput {...input} /> : <input {...input} />}
       <FieldError errors={errors} />
     </label>
   );

@@ -17,6 +17,7 @@ import { RELATIONS } from "~/modules/voting/labels";
 import { fileObjection, noticeBoard, objectionOutcome } from "~/modules/voting/notice.server";
 import { codeRequestSchema, lookupSchema, objectionSchema } from "~/modules/voting/schema.server";
 import { requestCode } from "~/modules/voting/voting.server";
+import { UploadInput } from "~/components/UploadInput";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
   shareMeta(data ? `${data.label}“台州工匠”拟命名人选公示` : "社会公示", "公示期内，对公示对象有异议的，可实名反映。", at);
@@ -161,7 +162,7 @@ export default function Notice() {
               </div>
               <div className="field span-all">
                 <label htmlFor="files">证明材料（PDF、JPEG 或 PNG，最多3个，每个不超过5 MB，可选）</label>
-                <input id="files" name="files" type="file" multiple accept="application/pdf,image/jpeg,image/png" aria-describedby="files-error" />
+                <UploadInput id="files" name="files" multiple accept="application/pdf,image/jpeg,image/png" aria-describedby="files-error" />
                 <FieldError id="files-error" errors={errorOf("files")} />
               </div>
               <div className="field">

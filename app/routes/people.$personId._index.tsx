@@ -21,6 +21,8 @@ import { HistoryCard } from "~/components/HistoryCard";
 import { DataTable } from "~/components/DataTable";
 import { PersonFacts } from "~/components/PersonFacts";
 import { revealSchema } from "~/modules/people/schema.server";
+import { UploadInput } from "~/components/UploadInput";
+import { CertificateList } from "~/components/CertificateList";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
 
@@ -161,6 +163,7 @@ export default function PersonPage() {
           />
         )}
       </div>
+      <CertificateList awards={awards} events={events.rows} />
       {events.rows.length ? (
         <div className="card">
           <h2>交流培训（累计 {events.hours} 学时）</h2>
@@ -211,7 +214,7 @@ export default function PersonPage() {
               </label>
               <label className="field">
                 照片（JPEG 或 PNG，可选）
-                <input type="file" name="photo" accept="image/jpeg,image/png" />
+                <UploadInput name="photo" accept="image/jpeg,image/png" />
               </label>
               <label className="field span-all">
                 公开的事迹简介

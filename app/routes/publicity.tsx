@@ -9,6 +9,7 @@ import { addPublicity, listPublicity, publicitySubjects } from "~/modules/showca
 import { Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { DataTable } from "~/components/DataTable";
 import { OUTLET_LABELS } from "~/modules/showcase/labels";
+import { UploadInput } from "~/components/UploadInput";
 
 export const meta: MetaFunction = () => [{ title: "宣传报道 · 匠心" }];
 
@@ -77,7 +78,7 @@ export default function Publicity() {
         </label>
         <label className="field span-all">
           剪报（PDF、JPEG 或 PNG，可选）
-          <input type="file" name="clipping" accept="application/pdf,image/jpeg,image/png" />
+          <UploadInput name="clipping" accept="application/pdf,image/jpeg,image/png" />
         </label>
         <SaveMessage message={data?.message} saved={data?.saved} />
         <SubmitButton label="登记报道" />

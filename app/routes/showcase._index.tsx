@@ -40,7 +40,7 @@ export default function Showcase() {
         {rows.map((c) => (
           <li key={`${c.id}-${c.campaign_number}`} className="card profile-card">
             {c.has_photo ? (
-              <img src={`/showcase/photos/${c.id}`} alt={`${c.name}的照片`} loading="lazy" />
+              <img src={`/showcase/photos/${c.id}?size=thumb`} alt={`${c.name}的照片`} loading="lazy" />
             ) : (
               <div className="photo-placeholder" aria-hidden>
                 匠

@@ -11,5 +11,5 @@ import { studioFile } from "~/modules/studios/funds.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   const file = granted(accessTo(await studioFile(getDb(), idParam(params.fileId)), (f) => canViewStudio(user, f)));
-  return fileResponse(file);
+  return fileResponse(file, request);
 }

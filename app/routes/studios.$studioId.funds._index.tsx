@@ -19,6 +19,8 @@ import { grantSchema, spendingReviewSchema, spendingSchema, trancheSchema } from
 import { addGrant, addSpending, addTranche, cyclePolicyFor, ledgerOf, reviewSpending } from "~/modules/studios/funds.server";
 import { studioWorking } from "~/modules/studios/policy";
 import { studioForViewer } from "~/modules/studios/studios.server";
+import { UploadInput } from "~/components/UploadInput";
+import { FileThumb } from "~/components/FileThumb";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `经费台账 · ${data?.studio.name ?? "工作室"} · 匠心` }];
 
@@ -258,13 +260,7 @@ export default function StudioFunds() {
             { label: "金额", num: true, cell: (s) => formatFen(s.amount_fen) },
             {
               label: "票据",
-              cell: (s) =>
-                s.receipts.map((r, i) => (
-                  <a key={r.id} href={`/studio-files/${r.id}`} target="_blank" rel="noreferrer">
-                    {i ? "、" : ""}
-                    {r.filename}
-                  </a>
-                )),
+              cell: (s) => s.receipts.map((r) => <FileThumb key={r.id} href={`/studio-files/${r.id}`} name={r.filename} type={r.content_type} />),
             },
             {
               label: "状态",
@@ -325,7 +321,7 @@ export default function StudioFunds() {
             </label>
             <label className="field">
               票据（发票或收据的照片、PDF，最多5个）
-              <input name="receipts" type="file" multiple required accept="image/jpeg,image/png,application/pdf" />
+              <UploadInput name="receipts" multiple required accept="image/jpeg,image/png,application/pdf" />
               <FieldError errors={errors("spend", "receipts")} />
             </label>
             <button type="submit" className="button primary">

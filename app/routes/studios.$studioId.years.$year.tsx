@@ -39,6 +39,8 @@ import {
 } from "~/modules/studios/cycle.server";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
 import { studioForViewer } from "~/modules/studios/studios.server";
+import { UploadInput } from "~/components/UploadInput";
+import { FileThumb } from "~/components/FileThumb";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.year ?? ""}年度计划与总结 · ${data?.studio.name ?? "工作室"} · 匠心` }];
 
@@ -295,15 +297,13 @@ export default function StudioYear() {
               <FieldError errors={errors("accept", `points-${item.key}`)} />
               <label>
                 现场照片{item.needs_photo ? "（必传）" : "（选传）"}
-                <input name={`photo-${item.key}`} type="file" accept="image/jpeg,image/png" multiple />
+                <UploadInput name={`photo-${item.key}`} accept="image/jpeg,image/png" multiple />
               </label>
               <FieldError errors={errors("accept", `photo-${item.key}`)} />
               {d.photos
                 .filter((p) => p.item_key === item.key)
                 .map((p) => (
-                  <a key={p.id} href={`/studio-files/${p.id}`} target="_blank" rel="noreferrer">
-                    {p.filename}
-                  </a>
+                  <FileThumb key={p.id} href={`/studio-files/${p.id}`} name={p.filename} type={p.content_type} />
                 ))}
             </fieldset>
           ))}

@@ -18,6 +18,8 @@ import { BackLink } from "~/components/BackLink";
 import { StepForm } from "~/components/StepForm";
 import { ConfirmSubmit } from "~/components/forms";
 import { ATTACHMENT_LABELS, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
+import { UploadInput } from "~/components/UploadInput";
+import { FileThumb } from "~/components/FileThumb";
 
 export const meta: MetaFunction = () => [{ title: "学历提升补助申请 · 匠心" }];
 
@@ -148,9 +150,7 @@ export default function SubsidyPage() {
           {attachments.map((a) => (
             <li key={a.id}>
               {ATTACHMENT_LABELS[a.kind]}：
-              <a href={`/subsidy-files/${a.id}`} target="_blank" rel="noreferrer">
-                {a.filename}
-              </a>
+              <FileThumb href={`/subsidy-files/${a.id}`} name={a.filename} type={a.content_type} />
               {canEdit && a.kind !== "graduation" ? (
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="intent" value="detach" />
@@ -176,7 +176,7 @@ export default function SubsidyPage() {
             </label>
             <label>
               文件（PDF、JPEG 或 PNG，每个不超过 5 MB）
-              <input type="file" name="files" accept="application/pdf,image/jpeg,image/png" multiple required />
+              <UploadInput name="files" accept="application/pdf,image/jpeg,image/png" multiple required />
             </label>
             <button type="submit" className="button" disabled={navigation.state === "submitting"}>
               上传

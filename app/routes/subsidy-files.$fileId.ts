@@ -7,5 +7,5 @@ import { fileResponse } from "~/lib/file-response.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return fileResponse(granted(await attachmentForViewer(getDb(), user, idParam(params.fileId))));
+  return fileResponse(granted(await attachmentForViewer(getDb(), user, idParam(params.fileId))), request);
 }

@@ -158,7 +158,7 @@ export default function Vote() {
                   />
                   {/* Without a consented photo, the same box with the name's first character: every card lines up. */}
                   {c.has_photo ? (
-                    <img src={`/showcase/photos/${c.person_id}`} alt="" width={64} height={64} loading="lazy" />
+                    <img src={`/showcase/photos/${c.person_id}?size=thumb`} alt="" width={64} height={64} loading="lazy" />
                   ) : (
                     <span className="photo-placeholder" aria-hidden>
                       {c.name.slice(0, 1)}

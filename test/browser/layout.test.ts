@@ -16,8 +16,9 @@ afterAll(async () => {
 
 const PAGES: Record<string, string[]> = {
   // A visitor who is not signed in.
-  public: ["/", "/showcase", "/showcase/studios", "/verify", "/login"],
-  craftsman: ["/home", "/inbox", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account"],
+  // The demo's first craftsman agreed to be shown: their 台州工匠 certificate is public.
+  public: ["/", "/showcase", "/showcase/studios", "/verify", "/login", "/awards/TZGJ-2-001"],
+  craftsman: ["/home", "/inbox", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account", "/awards/TZGJ-2-001"],
   expert: ["/home", "/inbox", "/review", "/account"],
   wenling: [
     "/home",

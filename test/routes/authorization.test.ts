@@ -155,6 +155,8 @@ beforeAll(async () => {
     .where("status", "=", "pending")
     .executeTakeFirstOrThrow();
   const award = await db.selectFrom("award").select("certificate_number").where("person_id", "=", personA).executeTakeFirstOrThrow();
+  // Craftsman B's award: their consent to be shown was never recorded, so it is not published.
+  const unpublished = await db.selectFrom("award").select("certificate_number").where("person_id", "=", craftsmanB.personId!).executeTakeFirstOrThrow();
   // The studio's money and year (seeds/cycle): a receipt of its ledger, last year's report waiting for the leader.
   const receipt = await db.selectFrom("studio_file").select("id").where("studio_id", "=", studio.id).where("kind", "=", "receipt").executeTakeFirstOrThrow();
   const pendingSpending = await db
@@ -284,6 +286,19 @@ beforeAll(async () => {
     "campaigns._index": { path: "/campaigns", loader: "L--+++-" },
     "campaigns.new": { path: "/campaigns/new", loader: "L----+-", actions: { create: { form: {}, expect: "L----+-" } } },
     "certificates.$code": { path: `/certificates/${attended.certificate_code}`, params: { code: attended.certificate_code! }, loader: "+++++++" },
+    "certificates.$code_.pdf": { path: `/certificates/${attended.certificate_code}/pdf`, params: { code: attended.certificate_code! }, loader: "+++++++" },
+    "certificates.$code_.image": { path: `/certificates/${attended.certificate_code}/image`, params: { code: attended.certificate_code! }, loader: "+++++++" },
+    // A's award is published (A agreed to be shown): anyone. B's is not: B, 椒江 and the city only.
+    "awards.$number": { path: `/awards/${award.certificate_number}`, params: { number: award.certificate_number }, loader: "+++++++" },
+    "awards.$number (unpublished)": {
+      path: `/awards/${unpublished.certificate_number}`,
+      params: { number: unpublished.certificate_number },
+      loader: "--+-++-",
+    },
+    "awards.$number_.pdf": { path: `/awards/${unpublished.certificate_number}/pdf`, params: { number: unpublished.certificate_number }, loader: "--+-++-" },
+    "awards.$number_.image": { path: `/awards/${unpublished.certificate_number}/image`, params: { number: unpublished.certificate_number }, loader: "--+-++-" },
+    // The viewer shows only a file route's photo; the file route decides who sees it.
+    photo: { path: `/photo?src=/evidence/${evidence.id}&name=证书.jpg`, loader: "+++++++" },
     // The studio's coming event: its code is right, but check-in has not opened yet. Officers have
     // no person record to check in with.
     checkin: {

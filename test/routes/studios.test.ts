@@ -1,4 +1,7 @@
 import ExcelJS from "exceljs";
+import { readFileSync } from "node:fs";
+import sharp from "sharp";
+import { EVIDENCE_MAX_BYTES } from "~/lib/files";
 import { describe, expect, it } from "vitest";
 import * as evidence from "../../app/routes/evidence.$fileId";
 import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId";
@@ -153,6 +156,47 @@ describe("studios through the pages", () => {
     expect(await statusNow()).toBe("active");
     expect((await end({ outcome: "completed", endedOn: "2022-01-01", confirmed: "1" })).status).toBe(200);
     expect(await statusNow()).toBe("completed");
+  });
+
+  it("keeps an iPhone's HEIC photo as a JPEG without its EXIF, and lists it as a thumbnail", async () => {
+    const { id, params, leader, county } = await runningStudio();
+    const added = await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: leader, form: apprenticeForm() });
+    const mentorshipId = Number(added.headers.get("location")!.split("/").pop());
+    // A real HEIC (64×48, made by libheif's heif-enc from a JPEG whose EXIF names an artist).
+    const heic = readFileSync(new URL("../fixtures/phone.heic", import.meta.url));
+    expect(heic.includes("EXIFSECRET")).toBe(true);
+    const filed = await postMilestone(leader, mentorshipId, new File([heic], "IMG_0042.HEIC", { type: "image/heic" }));
+    expect(filed.status).toBe(200);
+    const stored = await t.db.selectFrom("evidence_file").selectAll().orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(stored.filename).toBe("IMG_0042.jpg");
+    expect(stored.content_type).toBe("image/jpeg");
+    const bytes = Buffer.from(stored.data);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect(bytes.includes("EXIFSECRET")).toBe(false);
+    expect(bytes.includes("Exif")).toBe(false);
+    const seen = await sharp(bytes).metadata();
+    expect([seen.format, seen.width, seen.height, seen.exif]).toEqual(["jpeg", 64, 48, undefined]);
+
+    const fileParams = { fileId: String(stored.id) };
+    const thumb = await call(evidence.loader, { db: t.db, path: `/evidence/${stored.id}?size=thumb`, params: fileParams, as: county });
+    expect(thumb.headers.get("content-type")).toBe("image/jpeg");
+    expect((await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).format).toBe("jpeg");
+  });
+
+  it("shrinks a camera photo too big to keep instead of refusing it", async () => {
+    const { id, params, leader } = await runningStudio();
+    const added = await call(apprenticeNew.action, { db: t.db, path: `/studios/${id}/apprentices/new`, params, as: leader, form: apprenticeForm() });
+    const mentorshipId = Number(added.headers.get("location")!.split("/").pop());
+    const big = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#888", noise: { type: "gaussian", mean: 128, sigma: 80 } } })
+      .jpeg({ quality: 100 })
+      .toBuffer();
+    expect(big.length).toBeGreaterThan(EVIDENCE_MAX_BYTES);
+    const filed = await postMilestone(leader, mentorshipId, new File([big], "DSC_0001.JPG", { type: "image/jpeg" }));
+    expect(filed.status).toBe(200);
+    const stored = await t.db.selectFrom("evidence_file").selectAll().orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(stored.size).toBeLessThanOrEqual(EVIDENCE_MAX_BYTES);
+    const seen = await sharp(Buffer.from(stored.data)).metadata();
+    expect([seen.format, seen.width, seen.height]).toEqual(["jpeg", 2560, 1920]);
   });
 
   it("refuses evidence with a fake extension, a missing file, and bad milestone fields, writing nothing", async () => {

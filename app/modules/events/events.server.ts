@@ -648,7 +648,15 @@ export async function eventsOfPerson(db: DB, personId: number) {
   const rows = await db
     .selectFrom("event_participant")
     .innerJoin("event", "event.id", "event_participant.event_id")
-    .select(["event.id", "event.title", "event.kind", "event.starts_at", "event_participant.attended", "event_participant.hours"])
+    .select([
+      "event.id",
+      "event.title",
+      "event.kind",
+      "event.starts_at",
+      "event_participant.attended",
+      "event_participant.hours",
+      "event_participant.certificate_code",
+    ])
     .where("event_participant.person_id", "=", personId)
     .orderBy("event.starts_at", "desc")
     .execute();

@@ -5,7 +5,7 @@ import type { SessionUser } from "~/auth/roles";
 import { checkEvidence } from "~/lib/files";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
-import { canEditPerson } from "~/modules/people/policy";
+import { canEditPerson, canViewPerson } from "~/modules/people/policy";
 import { ACTIVE_MENTORSHIPS } from "~/modules/studios/studios.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { PUBLICITY_AUDIT } from "~/modules/showcase/labels";
@@ -369,4 +369,35 @@ export async function verifyAward(db: DB, code: string) {
     .where("award.certificate_number", "=", code)
     .executeTakeFirst();
   return award ?? null;
+}
+
+/**
+ * The 台州工匠 certificate behind a certificate number, for the one who holds it, their county's
+ * officers and the city; for anyone else only while its holder has agreed to be shown (the
+ * numbers run in order, so the number alone opens nothing). Others get 404, as if it did not exist.
+ */
+export async function awardCertificate(db: DB, user: SessionUser | null, number: string) {
+  // Numbers are letters, digits and dashes (TZGJ-3-001); anything else is no number at all.
+  if (!/^[A-Za-z0-9-]{1,40}$/.test(number)) return null;
+  const row = await db
+    .selectFrom("award")
+    .innerJoin("person", "person.id", "award.person_id")
+    .innerJoin("campaign", "campaign.id", "award.campaign_id")
+    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "award.person_id").on("consent.consented", "=", true))
+    .select([
+      "award.person_id",
+      "award.title",
+      "award.certificate_number",
+      "award.named_on",
+      "award.may_day_medal",
+      "person.name",
+      "person.org_unit_id",
+      "campaign.number as campaign_number",
+      sql<boolean>`consent.person_id is not null`.as("published"),
+    ])
+    .where("award.certificate_number", "=", number)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.published) return row;
+  return user && canViewPerson(user, { id: row.person_id, org_unit_id: row.org_unit_id }) ? row : null;
 }

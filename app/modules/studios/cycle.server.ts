@@ -419,7 +419,7 @@ export async function acceptStudioYear(db: DB, actor: SessionUser, studio: Studi
 export async function acceptancePhotos(db: DB, studioId: number, year: number) {
   return db
     .selectFrom("studio_file")
-    .select(["id", "item_key", "filename"])
+    .select(["id", "item_key", "filename", "content_type"])
     .where("studio_id", "=", studioId)
     .where("kind", "=", "acceptance")
     .where("year", "=", year)

@@ -87,7 +87,7 @@ export async function ledgerOf(db: DB, studioId: number) {
     db.selectFrom("studio_spending").selectAll().where("studio_id", "=", studioId).orderBy("spent_on", "desc").orderBy("id", "desc").execute(),
     db
       .selectFrom("studio_file")
-      .select(["id", "spending_id", "filename"])
+      .select(["id", "spending_id", "filename", "content_type"])
       .where("studio_id", "=", studioId)
       .where("kind", "=", "receipt")
       .orderBy("id")

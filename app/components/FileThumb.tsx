@@ -1,0 +1,22 @@
+/**
+ * A stored file on a record: a photo as a small thumbnail (the file route's ?size=thumb) that
+ * opens the photo viewer, fitted to the screen; a PDF as a link by its name.
+ */
+export function FileThumb({ href, name, type }: { href: string; name: string; type: string }) {
+  if (!type.startsWith("image/")) {
+    return (
+      <a href={href} target="_blank" rel="noreferrer" className="file-link">
+        {name}
+      </a>
+    );
+  }
+  return (
+    <a href={viewerHref(href, name)} className="file-thumb">
+      <img src={`${href}?size=thumb`} alt={name} width={96} height={96} loading="lazy" />
+    </a>
+  );
+}
+
+export function viewerHref(src: string, name: string): string {
+  return `/photo?${new URLSearchParams({ src, name })}`;
+}

@@ -1,0 +1,63 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { getUser } from "~/auth/session.server";
+import { CertificateFiles } from "~/components/CertificateFiles";
+import { QrCode } from "~/components/QrCode";
+import { getDb } from "~/db.server";
+import { serverHasChineseFont } from "~/lib/certificate-file.server";
+import { absoluteUrl, notFound } from "~/lib/http.server";
+import { qrSvg } from "~/lib/qr.server";
+import { awardCertificateFace } from "~/modules/showcase/certificate";
+import { awardCertificate } from "~/modules/showcase/showcase.server";
+
+export const meta: MetaFunction = () => [{ title: "“台州工匠”荣誉证书 · 匠心" }];
+
+/** The 台州工匠 certificate: for its holder, their county and the city, and for anyone once the holder has agreed to be shown. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const db = getDb();
+  const award = await awardCertificate(db, await getUser(request, db), String(params.number ?? ""));
+  if (!award) throw notFound("证书不存在");
+  const checkAt = absoluteUrl(`/verify?code=${encodeURIComponent(award.certificate_number)}`);
+  const face = awardCertificateFace(award, checkAt);
+  return json(
+    { face, qr: await qrSvg(checkAt), pdf: serverHasChineseFont() },
+    { headers: { "Cache-Control": "private, no-store", "X-Robots-Tag": "noindex" } },
+  );
+}
+
+export default function AwardCertificate() {
+  const { face, qr, pdf } = useLoaderData<typeof loader>();
+  const base = `/awards/${encodeURIComponent(face.number)}`;
+  return (
+    <section className="certificate">
+      <CertificateFiles
+        title="“台州工匠”荣誉证书"
+        image={`${base}/image`}
+        pdf={pdf ? `${base}/pdf` : null}
+        text={`${face.heading}：${face.paragraphs.join("")}证书编号 ${face.number}`}
+      />
+      <div className="certificate-sheet print-only">
+        <h1>{face.heading}</h1>
+        {face.paragraphs.map((p) => (
+          <p key={p} className="certificate-body">
+            {p}
+          </p>
+        ))}
+        <p className="certificate-issuer">
+          {face.issuer}
+          <br />
+          {face.date}
+        </p>
+        <div className="certificate-check">
+          <QrCode svg={qr} label="核验二维码" />
+          <p className="certificate-code">
+            证书编号 <span className="mono">{face.number}</span>
+            <br />
+            扫码或访问 <span className="mono">{face.checkAt}</span> 核验
+          </p>
+        </div>
+      </div>
+    </section>
+  );
+}
