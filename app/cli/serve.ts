@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { createReadableStreamFromReadable, createRequestHandler, installGlobals, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
+import { inUploadSlot } from "~/lib/body-gate.server";
 import { bodyLimitFor } from "~/lib/form-guard.server";
 import { loggedPath } from "~/lib/access-log";
 
@@ -99,7 +100,7 @@ function refuse(res: http.ServerResponse, status: number, error: string) {
   res.end(JSON.stringify({ error }));
 }
 
-/** The body, read only up to `limit` bytes: past that, null (and the connection is closed after the 413). */
+/** The body, read only up to `limit` bytes: past that, or if the client leaves, null (and the connection is closed after the 413). */
 function readBounded(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -116,6 +117,9 @@ function readBounded(req: http.IncomingMessage, limit: number): Promise<Buffer |
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
+    // A client gone before the end (its slot must come back): nothing to read. After "end" this changes nothing.
+    req.on("close", () => resolve(null));
+    if (req.destroyed) resolve(null);
   });
 }
 
@@ -137,13 +141,27 @@ async function serveApp(req: http.IncomingMessage, res: http.ServerResponse, url
       init.body = createReadableStreamFromReadable(req);
       init.duplex = "half";
     } else {
-      // No length given (chunked): counted as it arrives, and the app gets it only whole and within the limit.
-      const body = await readBounded(req, limit);
+      // No length given (chunked): counted as it arrives, and the app gets it only whole and within the limit. It is
+      // read here, so it takes an upload slot here, as a large body of declared length does in the app: bodies of
+      // unknown length must not pile up in memory either.
+      const body = await inUploadSlot(() => readBounded(req, limit)).catch((refusal: unknown) => {
+        if (refusal instanceof Response) return refusal;
+        throw refusal;
+      });
       if (body === null) return refuse(res, 413, "提交的内容过大");
+      if (body instanceof Response) {
+        // The rest of the body is never read: the connection ends with the answer.
+        res.setHeader("Connection", "close");
+        return send(req, res, body);
+      }
       init.body = new Uint8Array(body);
     }
   }
-  const response = await handle(new Request(url.href, init), { peerAddress: req.socket.remoteAddress ?? null });
+  return send(req, res, await handle(new Request(url.href, init), { peerAddress: req.socket.remoteAddress ?? null }));
+}
+
+/** Writes the app's answer, compressed when the page or data is text and the client takes it. */
+async function send(req: http.IncomingMessage, res: http.ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
   res.statusMessage = response.statusText;
   for (const [key, value] of response.headers) res.appendHeader(key, value);

@@ -38,7 +38,11 @@ function release() {
 
 /** Reads a request's body with `read`, within the bound on large bodies in flight (small ones are read at once). */
 export async function readBounded<T>(request: Request, read: () => Promise<T>): Promise<T> {
-  if (!isLargeBody(request)) return read();
+  return isLargeBody(request) ? inUploadSlot(read) : read();
+}
+
+/** Runs `read` in one of the upload slots: waits its turn, or throws a 503 to answer when the wait is too long. */
+export async function inUploadSlot<T>(read: () => Promise<T>): Promise<T> {
   const slots = env().uploadConcurrency;
   if (reading >= slots) {
     if (queue.length >= slots * QUEUE_PER_SLOT) throw busy();
