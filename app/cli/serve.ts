@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { createReadableStreamFromReadable, createRequestHandler, installGlobals, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
 import { inUploadSlot } from "~/lib/body-gate.server";
-import { bodyLimitFor } from "~/lib/form-guard.server";
+import { bodyLimitFor, tooLarge } from "~/lib/form-guard.server";
 import { loggedPath } from "~/lib/access-log";
 
 /**
@@ -136,7 +136,7 @@ async function serveApp(req: http.IncomingMessage, res: http.ServerResponse, url
   if (req.method !== "GET" && req.method !== "HEAD") {
     const limit = bodyLimitFor(url.pathname);
     const declared = req.headers["content-length"];
-    if (declared !== undefined && !(Number(declared) <= limit)) return refuse(res, 413, "提交的内容过大");
+    if (declared !== undefined && !(Number(declared) <= limit)) return refuse(res, 413, tooLarge(limit));
     if (declared !== undefined) {
       init.body = createReadableStreamFromReadable(req);
       init.duplex = "half";
@@ -148,7 +148,7 @@ async function serveApp(req: http.IncomingMessage, res: http.ServerResponse, url
         if (refusal instanceof Response) return refusal;
         throw refusal;
       });
-      if (body === null) return refuse(res, 413, "提交的内容过大");
+      if (body === null) return refuse(res, 413, tooLarge(limit));
       if (body instanceof Response) {
         // The rest of the body is never read: the connection ends with the answer.
         res.setHeader("Connection", "close");

@@ -1,5 +1,8 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { assertCleanForm } from "~/lib/form-guard.server";
+import { UPLOAD_MAX_BYTES } from "~/lib/files";
+import { assertCleanForm, bodyLimitFor } from "~/lib/form-guard.server";
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request("http://jiangxin.test/x", { method: "POST", body, headers });
 
@@ -44,5 +47,24 @@ describe("the form guard", () => {
     expect(thrown.status).toBe(413);
     expect(large.bodyUsed).toBe(false);
     await expect(assertCleanForm(new Request("http://jiangxin.test/x?name=%00"))).resolves.toBeUndefined();
+  });
+});
+
+describe("body limits", () => {
+  // The address a flat route file answers at, with 1 for each parameter: `studios.$studioId.years.$year.tsx` → /studios/1/years/1.
+  const pathOf = (file: string) =>
+    "/" +
+    file
+      .replace(/\.tsx?$/, "")
+      .split(".")
+      .filter((part) => part !== "_index" && !part.startsWith("_"))
+      .map((part) => (part.startsWith("$") ? "1" : part.replace(/_$/, "")))
+      .join("/");
+
+  it("let every page that takes photos or scans send one phone photo of the largest size it takes", () => {
+    const routes = path.join(__dirname, "../routes");
+    const uploading = fs.readdirSync(routes).filter((file) => fs.readFileSync(path.join(routes, file), "utf8").includes("readForm(request)"));
+    expect(uploading.length).toBeGreaterThanOrEqual(7);
+    for (const file of uploading) expect([file, bodyLimitFor(pathOf(file))]).toEqual([file, expect.toSatisfy((n: number) => n > UPLOAD_MAX_BYTES)]);
   });
 });

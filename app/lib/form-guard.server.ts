@@ -25,10 +25,16 @@ const MB = 1024 * 1024;
  */
 const BODY_LIMITS: Array<[RegExp, number]> = [
   [/^\/campaigns\/[^/]+\/import\/upload$/, 21 * MB],
-  [/^\/(mentorships|subsidies)\/[^/]+$|^\/notice\/[^/]+$/, 16 * MB],
-  [/^\/campaigns\/[^/]+\/votes$|^\/nominations\/[^/]+\/story$|^\/people\/[^/]+$|^\/publicity$/, 6 * MB],
+  // Forms with photos or scans (evidence, proofs, receipts, 验收 photos, clippings, the consent
+  // photo, objections): one phone photo the page could not shrink (a HEIC, up to 20 MB) or the
+  // pages' shrunk photos and PDFs up to the count the form takes, and the fields around them.
+  [/^\/(mentorships|subsidies|people)\/[^/]+$|^\/notice\/[^/]+$|^\/publicity$|^\/studios\/[^/]+\/(funds|years\/[^/]+)$/, 32 * MB],
+  [/^\/campaigns\/[^/]+\/votes$|^\/nominations\/[^/]+\/story$/, 6 * MB],
 ];
 export const FORM_BODY_LIMIT = 256 * 1024;
+
+/** What an oversized body is told, with the size its page takes. */
+export const tooLarge = (limit: number) => `提交的内容过大（此处最多 ${limit >= MB ? `${limit / MB} MB` : `${limit / 1024} kB`}）`;
 
 export function bodyLimitFor(pathname: string): number {
   return BODY_LIMITS.find(([path]) => path.test(pathname))?.[1] ?? FORM_BODY_LIMIT;
@@ -55,7 +61,7 @@ export function assertFormRequest(request: Request): void {
   if (!form) throw refuse(415, "提交的内容格式无法识别，请通过页面上的表单提交");
   const length = Number(request.headers.get("content-length") ?? 0);
   const limit = bodyLimitFor(new URL(request.url).pathname);
-  if (!(length <= limit)) throw refuse(413, `提交的内容过大（此处最多 ${limit >= MB ? `${limit / MB} MB` : `${limit / 1024} kB`}）`);
+  if (!(length <= limit)) throw refuse(413, tooLarge(limit));
 }
 
 // A route may check permissions twice (a second one for one intent): the form is checked once.
