@@ -180,7 +180,7 @@ describe("bounded bodies, never echoed", () => {
     const officer = await cookieFor(t.db, await makeUser(t.db, "county_officer", { unit: "wenling" }));
     for (const [fn, path, length, type, cookie] of [
       [votePage.action, `/vote/${campaign.id}`, 300_000, undefined],
-      [noticePage.action, `/notice/${campaign.id}`, 17 * 1024 * 1024, "multipart/form-data; boundary=x"],
+      [noticePage.action, `/notice/${campaign.id}`, 33 * 1024 * 1024, "multipart/form-data; boundary=x"],
       [login.action, "/login", 9_300_000, undefined],
       [peopleNew.action, "/people/new", 9_300_000, undefined, officer],
     ] as const) {
