@@ -28,7 +28,8 @@ const BODY_LIMITS: Array<[RegExp, number]> = [
   // Forms with photos or scans (evidence, proofs, receipts, 验收 photos, clippings, the consent
   // photo, objections): one phone photo the page could not shrink (a HEIC, up to 20 MB) or the
   // pages' shrunk photos and PDFs up to the count the form takes, and the fields around them.
-  [/^\/(mentorships|subsidies|people)\/[^/]+$|^\/notice\/[^/]+$|^\/publicity$|^\/studios\/[^/]+\/(funds|years\/[^/]+)$/, 32 * MB],
+  // (By id: `/people/new` and the like are plain forms.)
+  [/^\/(mentorships|subsidies|people|notice)\/\d+$|^\/publicity$|^\/studios\/\d+\/(funds|years\/\d+)$/, 32 * MB],
   [/^\/campaigns\/[^/]+\/votes$|^\/nominations\/[^/]+\/story$/, 6 * MB],
 ];
 export const FORM_BODY_LIMIT = 256 * 1024;
