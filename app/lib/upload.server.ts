@@ -28,13 +28,13 @@ export async function readForm(request: Request, maxPartSize = UPLOAD_MAX_BYTES)
 const CONVERTED_PER_FIELD = 10;
 
 /** The files of a field, phone photos (HEIC, oversized JPEG or PNG) already made JPEGs one at a time (lib/photos.server). */
-export async function filesOf(formData: FormData, name: string) {
+export async function filesOf(formData: FormData, name: string, convertAtMost = CONVERTED_PER_FIELD) {
   const files = formData.getAll(name).filter((f): f is File => f instanceof File && f.size > 0);
   const read: Array<{ name: string; bytes: Uint8Array }> = [];
   for (const [i, f] of files.entries()) {
     const file = { name: f.name || "file", bytes: new Uint8Array(await f.arrayBuffer()) };
     // No upload takes more than a few files; past them nothing is converted (the module refuses the count).
-    read.push(i < CONVERTED_PER_FIELD ? await photoForStorage(file) : file);
+    read.push(i < convertAtMost ? await photoForStorage(file) : file);
   }
   return read;
 }

@@ -14,9 +14,8 @@ import { smsGateway } from "~/lib/sms.server";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { RELATIONS } from "~/modules/voting/labels";
-import { fileObjection, noticeBoard, objectionOutcome } from "~/modules/voting/notice.server";
+import { fileObjection, noticeBoard, OBJECTION_MAX_FILES, objectionOutcome, requestObjectionCode } from "~/modules/voting/notice.server";
 import { codeRequestSchema, lookupSchema, objectionSchema } from "~/modules/voting/schema.server";
-import { requestCode } from "~/modules/voting/voting.server";
 import { UploadInput } from "~/components/UploadInput";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
@@ -63,7 +62,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "code": {
       const parsed = codeRequestSchema.safeParse({ phone: text("phone"), altcha: text("altcha") });
       if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });
-      const result = await requestCode(db, smsGateway(), campaignId, parsed.data, origin, new Date(), "objection");
+      const result = await requestObjectionCode(db, smsGateway(), campaignId, parsed.data, origin);
       if (!result.ok) return refused(result);
       return json({ field: null, message: null, sent: result.masked, lookup: null });
     }
@@ -78,7 +77,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         content: text("content"),
       });
       if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });
-      const result = await fileObjection(db, campaignId, parsed.data, await filesOf(fields, "files"), origin);
+      const result = await fileObjection(db, campaignId, parsed.data, () => filesOf(fields, "files", OBJECTION_MAX_FILES), origin);
       if (!result.ok) return refused(result);
       return json({ field: null, message: null, sent: null, lookup: result.lookup });
     }

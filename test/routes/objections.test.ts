@@ -29,9 +29,11 @@ async function inNotice() {
   const path = `/notice/${campaign.id}`;
   const params = { campaignId: String(campaign.id) };
   /** Asks for a code from `peer` and reads it off the outbox's console line, as a developer would. */
+  const askFor = async (phone: string, peer = "198.51.100.7") =>
+    call(noticePage.action, { db: t.db, path, params, peer, form: { intent: "code", phone, altcha: await solvedChallenge(campaign.id) } });
   const codeFor = async (phone: string, peer = "198.51.100.7") => {
     const printed = vi.spyOn(console, "log").mockImplementation(() => {});
-    const sent = await call(noticePage.action, { db: t.db, path, params, peer, form: { intent: "code", phone, altcha: await solvedChallenge(campaign.id) } });
+    const sent = await askFor(phone, peer);
     const code = String(printed.mock.calls.at(-1)?.[0]).match(/验证码是 (\d{6})/)?.[1];
     printed.mockRestore();
     expect([phone, sent.status, (await sent.clone().json()).message]).toEqual([phone, 200, null]);
@@ -54,7 +56,7 @@ async function inNotice() {
         ...fields,
       },
     });
-  return { campaign, nominee, codeFor, file };
+  return { campaign, nominee, askFor, codeFor, file };
 }
 
 describe("a real-name objection on the public notice", () => {
@@ -130,10 +132,24 @@ describe("a real-name objection on the public notice", () => {
     expect(new TextDecoder().decode(await opened.arrayBuffer())).toContain("%PDF-1.4");
   });
 
+  it("converts no photo for a filing whose code is made up: the code is refused, the files unread", async () => {
+    const { codeFor, file } = await inNotice();
+    const code = await codeFor(OBJECTOR.phone);
+    const wrong = code === "000000" ? "111111" : "000000";
+    // Not a picture at all: had it been read, the answer would be about the file.
+    const heic = new File([new Uint8Array(4096).fill(7)], "IMG_0001.HEIC", { type: "image/heic" });
+    const refused = await file({ code: wrong, files: heic });
+    expect(refused.status).toBe(400);
+    expect(await jsonOf(refused)).toMatchObject({ field: "code", message: "验证码不正确" });
+    // With the live code the same file is read, and refused for what it is.
+    expect(await jsonOf(await file({ code, files: heic }))).toMatchObject({ field: "files" });
+  });
+
   it("limits filing per number, per address and per person", async () => {
-    const { campaign, nominee, codeFor: codeFrom, file: fileFrom } = await inNotice();
+    const { campaign, nominee, askFor, codeFor: codeFrom, file: fileFrom } = await inNotice();
     const network = "198.51.100.30";
     const codeFor = (phone: string, peer = network) => codeFrom(phone, peer);
+    const texts = async () => (await t.db.selectFrom("sms_message").select("id").execute()).length;
     const file = (fields: Record<string, string | File | undefined>, peer = network) => fileFrom(fields, peer);
     const filed = async () => (await t.db.selectFrom("objection").select("id").where("nomination_id", "=", nominee).execute()).length;
     // A number files three a day; the fourth is refused at the phone field with nothing written.
@@ -142,9 +158,12 @@ describe("a real-name objection on the public notice", () => {
       // The next code may be asked for at once (the minute between codes is the code's own limit).
       await sql`update vote_code set sent_at = sent_at - interval '2 minutes' where campaign_id = ${campaign.id}`.execute(t.db);
     }
-    const fourth = await file({ code: await codeFor(OBJECTOR.phone) });
+    // The fourth is refused when its code is asked for: no SMS spent on a filing that could not stand.
+    const before = await texts();
+    const fourth = await askFor(OBJECTOR.phone, network);
     expect(fourth.status).toBe(429);
     expect(await jsonOf(fourth)).toMatchObject({ field: "phone", message: expect.stringContaining("该号码今天提出异议的次数已达上限") });
+    expect(await texts()).toBe(before);
     expect(await filed()).toBe(3);
 
     // One network files ten within the hour, from fresh numbers; the eleventh is refused.
@@ -152,8 +171,7 @@ describe("a real-name objection on the public notice", () => {
       const phone = `1395761${String(1000 + i)}`;
       expect((await file({ phone, idNumber: idNumberFor(), code: await codeFor(phone) })).status).toBe(200);
     }
-    const phone = "13957619999";
-    const eleventh = await file({ phone, idNumber: idNumberFor(), code: await codeFor(phone) });
+    const eleventh = await askFor("13957619999", network);
     expect(eleventh.status).toBe(429);
     expect((await jsonOf(eleventh)).message).toBe("您所在网络一小时内提出的异议过多，请稍后再试");
     // Another network is not held up by it.

@@ -376,7 +376,7 @@ export type CodeCheckin = { ok: true; eventId: number; title: string; already: b
 
 /**
  * A signed-in craftsman checks themself in with the code the organiser announces. The code works
- * only from half an hour before the start until the end; a used code only repeats the same person.
+ * only from an hour before the start until the end; a used code only repeats the same person.
  */
 export async function checkInByCode(db: DB, actor: SessionUser, code: string, now = new Date()): Promise<CodeCheckin> {
   if (!actor.personId) return { ok: false, status: 403, message: "请使用本人的工匠账号签到" };

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { DB } from "~db";
 import { env } from "~db/env";
 import { recordAudit } from "~/lib/audit.server";
+import type { SmsGateway } from "~/lib/sms.server";
 import { checkEvidenceFiles } from "~/lib/files";
 import { formatDateTime } from "~/lib/format";
 import { todayInTaizhou } from "~/lib/time";
@@ -16,7 +17,7 @@ import { canReview } from "~/modules/nominations/policy";
 import { canRevealPersonalData } from "~/modules/people/policy";
 import type { IdNumberFacts } from "~/modules/people/id-number";
 import { ONLINE_SOURCE } from "~/modules/nominations/labels";
-import { lockVoter, reachedLimit, spendCode, verifyCode, type Origin, type Refused } from "~/modules/voting/voting.server";
+import { codeMatches, lockVoter, reachedLimit, requestCode, spendCode, verifyCode, type Origin, type Refused } from "~/modules/voting/voting.server";
 
 /**
  * 社会公示 on the platform: the proposed names in public for the notice period, and a real-name
@@ -86,6 +87,42 @@ export const FILING_LIMITS = {
   ],
 } as const;
 
+/** The attachments one objection takes: the photo thread converts no more of a filing's files than this. */
+export const OBJECTION_MAX_FILES = 3;
+
+/** The count of filings from one number, person or network since a time (the limits' question). */
+const filedSince = (db: DB, column: "phone_hash" | "id_number_hash" | "address", value: string) => async (since: Date) =>
+  Number(
+    (
+      await db
+        .selectFrom("objection_filing")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where(column, "=", value)
+        .where("filed_at", ">", since)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+/**
+ * A code for filing an objection: not sent (no SMS spent, no code to wait for) to a number or from a
+ * network that has already filed all it may — the filing would be refused after it.
+ */
+export async function requestObjectionCode(
+  db: DB,
+  gateway: SmsGateway,
+  campaignId: number,
+  input: { phone: string; altcha: string },
+  origin: Pick<Origin, "address">,
+  now = new Date(),
+): Promise<Awaited<ReturnType<typeof requestCode>>> {
+  const byPhone = await reachedLimit(FILING_LIMITS.phone, filedSince(db, "phone_hash", voterHash(campaignId, input.phone)), now);
+  if (byPhone) return { ok: false, status: 429, message: byPhone.message, field: "phone" };
+  const address = origin.address;
+  const byAddress = address ? await reachedLimit(FILING_LIMITS.address, filedSince(db, "address", address), now) : null;
+  if (byAddress) return { ok: false, status: 429, message: byAddress.message };
+  return requestCode(db, gateway, campaignId, input, origin, now, "objection");
+}
+
 /** A name as the city's list shows it before the reveal: the surname, the rest starred. */
 const maskName = (name: string) => name.slice(0, 1) + "*".repeat(Math.max(1, [...name].length - 1));
 
@@ -99,14 +136,18 @@ export async function fileObjection(
   db: DB,
   campaignId: number,
   input: ObjectionFiling,
-  files: Array<{ name: string; bytes: Uint8Array }>,
+  attachments: () => Promise<Array<{ name: string; bytes: Uint8Array }>>,
   origin: Pick<Origin, "address">,
   now = new Date(),
 ): Promise<{ ok: true; lookup: string } | Refused> {
   const campaign = await db.selectFrom("campaign").select(["status", "notice_start", "notice_end"]).where("id", "=", campaignId).executeTakeFirst();
   if (!campaign) return { ok: false, status: 404, message: "没有这次公示" };
   if (noticeState(campaign, todayInTaizhou(now)) !== "open") return { ok: false, status: 409, message: "公示期已结束或尚未开始，不能再提出异议" };
-  if (files.length > 3) return { ok: false, status: 400, message: "最多上传 3 个附件", field: "files" };
+  // Phone photos are converted (seconds of the photo thread's time) only for a filing whose code is
+  // live: anyone may post this form, and a made-up code must cost nothing. With a wrong one the
+  // transaction below counts the attempt and refuses it, files unread.
+  const files = (await codeMatches(db, campaignId, "objection", input, now)) ? await attachments() : [];
+  if (files.length > OBJECTION_MAX_FILES) return { ok: false, status: 400, message: `最多上传 ${OBJECTION_MAX_FILES} 个附件`, field: "files" };
   const checked = checkEvidenceFiles(files);
   if (!checked.ok) return { ok: false, status: 400, message: checked.message, field: "files" };
   return db.transaction().execute(async (tx): Promise<{ ok: true; lookup: string } | Refused> => {
@@ -127,17 +168,7 @@ export async function fileObjection(
     const address = origin.address;
     if (address) await lockVoter(tx, `objection-address:${address}`);
     const identityHash = voterHash(campaignId, `id:${input.idNumber.idNumber}`);
-    const filed = (column: "phone_hash" | "id_number_hash" | "address", value: string) => async (since: Date) =>
-      Number(
-        (
-          await tx
-            .selectFrom("objection_filing")
-            .select((eb) => eb.fn.countAll<number>().as("n"))
-            .where(column, "=", value)
-            .where("filed_at", ">", since)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const filed = (column: "phone_hash" | "id_number_hash" | "address", value: string) => filedSince(tx, column, value);
     const byPhone = await reachedLimit(FILING_LIMITS.phone, filed("phone_hash", phoneHash), now);
     if (byPhone) return { ok: false, status: 429, message: byPhone.message, field: "phone" };
     await lockVoter(tx, identityHash);

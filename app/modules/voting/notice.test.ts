@@ -54,21 +54,33 @@ describe("the public notice online", () => {
     const code = await codeFor(campaign.id, "13857612345");
     // A vote code is no objection code, and the other way round.
     const wrong = code === "000000" ? "111111" : "000000";
-    expect(await fileObjection(t.db, campaign.id, objection(ids[0], wrong), [], { address: null }, DURING)).toMatchObject({
+    expect(await fileObjection(t.db, campaign.id, objection(ids[0], wrong), async () => [], { address: null }, DURING)).toMatchObject({
       ok: false,
       message: "验证码不正确",
     });
-    expect(await fileObjection(t.db, campaign.id, objection(999_999, code), [], { address: null }, DURING)).toMatchObject({ ok: false, field: "nominationId" });
+    expect(await fileObjection(t.db, campaign.id, objection(999_999, code), async () => [], { address: null }, DURING)).toMatchObject({
+      ok: false,
+      field: "nominationId",
+    });
     const program = new Uint8Array([0x4d, 0x5a, 0x90, 0x00]);
-    expect(await fileObjection(t.db, campaign.id, objection(ids[0], code), [{ name: "证明.pdf", bytes: program }], { address: null }, DURING)).toMatchObject({
+    expect(
+      await fileObjection(t.db, campaign.id, objection(ids[0], code), async () => [{ name: "证明.pdf", bytes: program }], { address: null }, DURING),
+    ).toMatchObject({
       ok: false,
       field: "files",
     });
-    const filed = await fileObjection(t.db, campaign.id, objection(ids[0], code), [{ name: "工作证明.pdf", bytes: PDF }], { address: null }, DURING);
+    const filed = await fileObjection(
+      t.db,
+      campaign.id,
+      objection(ids[0], code),
+      async () => [{ name: "工作证明.pdf", bytes: PDF }],
+      { address: null },
+      DURING,
+    );
     if (!filed.ok) throw new Error(JSON.stringify(filed));
     expect(filed.lookup).toMatch(/^YY[A-Z0-9]{8}$/);
     // The code is spent.
-    expect(await fileObjection(t.db, campaign.id, objection(ids[1], code), [], { address: null }, DURING)).toMatchObject({
+    expect(await fileObjection(t.db, campaign.id, objection(ids[1], code), async () => [], { address: null }, DURING)).toMatchObject({
       ok: false,
       message: "验证码已过期或已使用，请重新获取",
     });

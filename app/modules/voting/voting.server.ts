@@ -273,6 +273,24 @@ export async function requestCode(
  * Checks the latest code sent to the number for this purpose (an earlier one is superseded, used
  * or not). A wrong code costs one of its five tries, committed with the caller's transaction.
  */
+/**
+ * Whether the code given is the number's live one, without spending an attempt: asked before costly
+ * work on a request (an objection's photos converted), so a made-up code costs nothing. The real
+ * check, which counts the attempt, is verifyCode's inside the filing's transaction.
+ */
+export async function codeMatches(db: DB, campaignId: number, purpose: CodePurpose, input: { phone: string; code: string }, now: Date): Promise<boolean> {
+  const code = await db
+    .selectFrom("vote_code")
+    .select(["code_hash", "attempts", "used_at", "expires_at"])
+    .where("campaign_id", "=", campaignId)
+    .where("phone_hash", "=", voterHash(campaignId, input.phone))
+    .where("purpose", "=", purpose)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return !!code && !code.used_at && code.expires_at > now && code.attempts < CODE_ATTEMPTS && code.code_hash === codeHash(campaignId, input.phone, input.code);
+}
+
 export async function verifyCode(
   tx: Tx,
   campaignId: number,
