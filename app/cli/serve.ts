@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { createReadableStreamFromReadable, createRequestHandler, installGlobals, writeReadableStreamToWritable, type ServerBuild } from "@remix-run/node";
+import { clientAddress } from "~/auth/throttle.server";
 import { inUploadSlot } from "~/lib/body-gate.server";
 import { bodyLimitFor, tooLarge } from "~/lib/form-guard.server";
 import { loggedPath } from "~/lib/access-log";
@@ -144,7 +145,8 @@ async function serveApp(req: http.IncomingMessage, res: http.ServerResponse, url
       // No length given (chunked): counted as it arrives, and the app gets it only whole and within the limit. It is
       // read here, so it takes an upload slot here, as a large body of declared length does in the app: bodies of
       // unknown length must not pile up in memory either.
-      const body = await inUploadSlot(() => readBounded(req, limit)).catch((refusal: unknown) => {
+      const address = clientAddress(new Request(url.href, { headers }), { peerAddress: req.socket.remoteAddress ?? null });
+      const body = await inUploadSlot(() => readBounded(req, limit), address).catch((refusal: unknown) => {
         if (refusal instanceof Response) return refusal;
         throw refusal;
       });

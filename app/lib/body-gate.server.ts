@@ -37,13 +37,36 @@ function release() {
 }
 
 /** Reads a request's body with `read`, within the bound on large bodies in flight (small ones are read at once). */
-export async function readBounded<T>(request: Request, read: () => Promise<T>): Promise<T> {
-  return isLargeBody(request) ? inUploadSlot(read) : read();
+export async function readBounded<T>(request: Request, read: () => Promise<T>, address: string | null): Promise<T> {
+  return isLargeBody(request) ? inUploadSlot(read, address) : read();
 }
 
-/** Runs `read` in one of the upload slots: waits its turn, or throws a 503 to answer when the wait is too long. */
-export async function inUploadSlot<T>(read: () => Promise<T>): Promise<T> {
+/** Large bodies each client address has reading or waiting now. */
+const perAddress = new Map<string, number>();
+
+/**
+ * Runs `read` in one of the upload slots: waits its turn, or throws a 503 to answer when the wait is
+ * too long. One address holds at most half the slots, reading and waiting together: a client that
+ * trickles its bodies (ten bytes a second, no sign-in needed on the public notice) could otherwise
+ * take every slot and leave everyone's uploads waiting. (Null: no address known, as in unit tests.)
+ */
+export async function inUploadSlot<T>(read: () => Promise<T>, address: string | null): Promise<T> {
   const slots = env().uploadConcurrency;
+  const held = address ? (perAddress.get(address) ?? 0) : 0;
+  if (held >= Math.max(1, Math.floor(slots / 2))) throw busy();
+  if (address) perAddress.set(address, held + 1);
+  try {
+    return await inSlot(read, slots);
+  } finally {
+    if (address) {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    }
+  }
+}
+
+async function inSlot<T>(read: () => Promise<T>, slots: number): Promise<T> {
   if (reading >= slots) {
     if (queue.length >= slots * QUEUE_PER_SLOT) throw busy();
     await new Promise<void>((resolve, reject) => {

@@ -8,12 +8,12 @@ import { checkFields } from "~/lib/form-guard.server";
 export type FormResult = { ok: true; formData: FormData } | { ok: false; message: string };
 
 /** Reads a form that may carry files (kept in memory, each at most a phone photo's size, before it is shrunk). */
-export async function readForm(request: Request, maxPartSize = UPLOAD_MAX_BYTES): Promise<FormResult> {
+export async function readForm(request: Request, address: string | null, maxPartSize = UPLOAD_MAX_BYTES): Promise<FormResult> {
   const type = request.headers.get("content-type") ?? "";
   let formData: FormData;
   try {
     if (!type.startsWith("multipart/form-data")) return { ok: true, formData: await request.formData() };
-    formData = await readBounded(request, () => unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize })));
+    formData = await readBounded(request, () => unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize })), address);
   } catch (error) {
     if (error instanceof Response) throw error;
     if (error instanceof MaxPartSizeExceededError) {

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { clientAddress } from "~/auth/throttle.server";
 import {
   json,
   MaxPartSizeExceededError,
@@ -26,7 +27,7 @@ import { idOrNull } from "~/lib/ids";
  * Receives a 汇总表, checks every row, and stores the result as a batch to preview. Answers JSON
  * to the page's upload script, and redirects a plain form post.
  */
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "nomination.create");
   const db = getDb();
   const campaign = await findCampaign(db, idParam(params.campaignId));
@@ -39,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!canCreateNomination(user, campaign, todayInTaizhou())) return fail("推荐申报已截止，不能再导入", 403);
   let formData: FormData;
   try {
-    formData = await readBounded(request, () => unstable_parseMultipartFormData(request, boundedUploads()));
+    formData = await readBounded(request, () => unstable_parseMultipartFormData(request, boundedUploads()), clientAddress(request, context));
   } catch (error) {
     if (error instanceof Response) return error;
     if (error instanceof MaxPartSizeExceededError)

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { clientAddress } from "~/auth/throttle.server";
 import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
@@ -24,12 +25,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ campaign });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await load(request, params.campaignId);
   let formData: FormData;
   try {
-    formData = await readBounded(request, () =>
-      unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES })),
+    formData = await readBounded(
+      request,
+      () => unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES })),
+      clientAddress(request, context),
     );
   } catch (error) {
     if (error instanceof Response) throw error;

@@ -1,4 +1,5 @@
 import { parseWithZod } from "~/lib/form.server";
+import { clientAddress } from "~/auth/throttle.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -43,11 +44,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Reply = { intent: string; message: string | null; fieldErrors: Record<string, string[]> | null };
 const reply = (body: Reply, status = 200) => json(body, { status });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   const db = getDb();
   const m = granted(await mentorshipForViewer(db, user, idParam(params.mentorshipId)));
-  const form = await readForm(request);
+  const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return reply({ intent: "milestone", message: form.message, fieldErrors: { evidence: [form.message] } }, 400);
   const intent = String(form.formData.get("intent") ?? "");
   switch (intent) {

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { clientAddress } from "~/auth/throttle.server";
 import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -13,15 +14,17 @@ import { storyFromWordOffThread } from "~/modules/nominations/review-form.server
  * Receives a nomination's 事迹材料 as a .docx and keeps its text as the story; back on the
  * nomination's page, the reply says how many characters it has (or why it was refused).
  */
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "nomination.create");
   const db = getDb();
   const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
   const back = (query: string) => redirect(`/nominations/${nomination.id}?${query}`);
   let formData: FormData;
   try {
-    formData = await readBounded(request, () =>
-      unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES })),
+    formData = await readBounded(
+      request,
+      () => unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES })),
+      clientAddress(request, context),
     );
   } catch (error) {
     // Too many uploads in flight: the 503 with its retry hint, as for every upload.

@@ -50,7 +50,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   await assertSafePost(request);
   const db = getDb();
   const campaignId = idParam(params.campaignId);
-  const form = await readForm(request);
+  const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return refused({ status: 400, message: form.message, field: "files" });
   const fields = form.formData;
   const origin = { address: clientAddress(request, context) };

@@ -1,4 +1,5 @@
 import { boundedReply, parseWithZod } from "~/lib/form.server";
+import { clientAddress } from "~/auth/throttle.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -47,11 +48,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   // Someone else's record is refused before the form is read, whatever it holds.
   const id = granted(await personForViewer(getDb(), user, idParam(params.personId))).id;
-  const form = await readForm(request);
+  const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return json({ result: null, revealed: null, consentMessage: form.message }, { status: 400 });
   const formData = form.formData;
   const intent = formData.get("intent");

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { clientAddress } from "~/auth/throttle.server";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
@@ -20,9 +21,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ items, subjects });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "publicity.manage");
-  const form = await readForm(request);
+  const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return json({ message: form.message, saved: false }, { status: 400 });
   const parsed = publicitySchema.safeParse(Object.fromEntries([...form.formData.entries()].filter(([, v]) => typeof v === "string" && v !== "")));
   if (!parsed.success) return json({ message: parsed.error.issues[0].message, saved: false }, { status: 400 });

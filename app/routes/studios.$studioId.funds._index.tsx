@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { clientAddress } from "~/auth/throttle.server";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { relationTo } from "~/auth/relation";
@@ -48,11 +49,11 @@ type Reply = { intent: string; message: string | null; fieldErrors: Record<strin
 const reply = (intent: string, status: number, message: string | null, fieldErrors: Record<string, string[]> = {}) =>
   json<Reply>({ intent, message, fieldErrors, saved: status === 200 }, { status });
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
-  const form = await readForm(request);
+  const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return reply("spend", 400, form.message, { receipts: [form.message] });
   const fields = textFields(form.formData);
   const intent = typeof fields.intent === "string" ? fields.intent : "";

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { clientAddress } from "~/auth/throttle.server";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { relationTo } from "~/auth/relation";
@@ -109,9 +110,9 @@ function errorsOf(issues: Array<{ path: PropertyKey[]; message: string }>) {
   return fieldErrors;
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, db, studio, year } = await load(request, params);
-  const form = await readForm(request);
+  const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return reply("accept", 400, form.message);
   const fields = textFields(form.formData);
   const intent = typeof fields.intent === "string" ? fields.intent : "";

@@ -1,4 +1,5 @@
 import { parseWithZod } from "~/lib/form.server";
+import { clientAddress } from "~/auth/throttle.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -45,11 +46,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "subsidy.read");
   const db = getDb();
   const app = granted(await applicationForViewer(db, user, idParam(params.applicationId)));
-  const form = await readForm(request);
+  const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return json({ intent: "attach", message: form.message, reasons: [] as string[] }, { status: 400 });
   const intent = form.formData.get("intent");
   if (intent === "attach") {
