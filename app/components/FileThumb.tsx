@@ -11,12 +11,13 @@ export function FileThumb({ href, name, type }: { href: string; name: string; ty
     );
   }
   return (
-    <a href={viewerHref(href, name)} className="file-thumb">
+    <a href={viewerHref(href)} className="file-thumb">
       <img src={`${href}?size=thumb`} alt={name} width={96} height={96} loading="lazy" />
     </a>
   );
 }
 
-export function viewerHref(src: string, name: string): string {
-  return `/photo?${new URLSearchParams({ src, name })}`;
+// The viewer takes the photo's own address only: no text of a link's making is shown on our pages.
+function viewerHref(src: string): string {
+  return `/photo?${new URLSearchParams({ src })}`;
 }

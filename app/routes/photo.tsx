@@ -14,17 +14,17 @@ const FILE_ROUTE = /^\/(evidence|studio-files|subsidy-files|showcase\/photos|sho
  * away. The photo itself is still fetched from its file route, which checks who may see it.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { src = "", name = "" } = searchParams(request);
+  const { src = "" } = searchParams(request);
   if (!FILE_ROUTE.test(src)) throw notFound("照片不存在");
-  return json({ src, name: name.slice(0, 200) || "照片" });
+  return json({ src });
 }
 
 export default function PhotoViewer() {
-  const { src, name } = useLoaderData<typeof loader>();
+  const { src } = useLoaderData<typeof loader>();
   return (
     <section className="photo-viewer">
-      <h1>{name}</h1>
-      <img src={src} alt={name} />
+      <h1>查看照片</h1>
+      <img src={src} alt="照片" />
       <p className="actions">
         <a href={src} className="button" target="_blank" rel="noreferrer">
           查看原图

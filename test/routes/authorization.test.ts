@@ -298,7 +298,7 @@ beforeAll(async () => {
     "awards.$number_.pdf": { path: `/awards/${unpublished.certificate_number}/pdf`, params: { number: unpublished.certificate_number }, loader: "--+-++-" },
     "awards.$number_.image": { path: `/awards/${unpublished.certificate_number}/image`, params: { number: unpublished.certificate_number }, loader: "--+-++-" },
     // The viewer shows only a file route's photo; the file route decides who sees it.
-    photo: { path: `/photo?src=/evidence/${evidence.id}&name=证书.jpg`, loader: "+++++++" },
+    photo: { path: `/photo?src=/evidence/${evidence.id}`, loader: "+++++++" },
     // The studio's coming event: its code is right, but check-in has not opened yet. Officers have
     // no person record to check in with.
     checkin: {

@@ -27,6 +27,7 @@ import * as personPage from "../../app/routes/people.$personId._index";
 import * as publicity from "../../app/routes/publicity";
 import * as clippingRoute from "../../app/routes/showcase.clippings.$itemId";
 import * as photoRoute from "../../app/routes/showcase.photos.$personId";
+import * as photoViewer from "../../app/routes/photo";
 import { useTestDb } from "../db";
 import {
   cookieFor,
@@ -104,6 +105,16 @@ describe("published images carry no metadata", () => {
     const photo = await call(photoRoute.loader, { db: t.db, path: `/showcase/photos/${person.id}`, params: { personId: String(person.id) } });
     expect(photo.status).toBe(200);
     expect(latin1(await photo.arrayBuffer())).not.toContain("GPS");
+  });
+});
+
+describe("the photo viewer shows no text of a link's making", () => {
+  it("shows the photo's own file route only, whatever text the link carries", async () => {
+    const phishing = "您的账号存在风险，请立即拨打 400-000-0000";
+    const shown = await call(photoViewer.loader, { db: t.db, path: `/photo?src=/evidence/1&name=${encodeURIComponent(phishing)}` });
+    expect(shown.status).toBe(200);
+    expect(JSON.stringify(await shown.json())).not.toContain("400-000-0000");
+    expect((await call(photoViewer.loader, { db: t.db, path: "/photo?src=https://evil.example/x.jpg" })).status).toBe(404);
   });
 });
 
