@@ -1,9 +1,10 @@
-import { thumbnailOf } from "~/lib/photos.server";
+import { thumbnailOf, unreadableThumbnail } from "~/lib/photos.server";
 
 /**
  * Uploaded proof, served with the type found in its content and never run as a page. With
- * `?size=thumb` a photo comes as a small JPEG for lists (lib/photos.server); a PDF, or a photo
- * the scaler cannot read, comes as it is.
+ * `?size=thumb` a photo comes as a small JPEG for lists (lib/photos.server); a PDF comes as it is.
+ * A picture the scaler cannot read (a file declaring 100000×100000 pixels in a kilobyte) is shown
+ * in a list as a plain grey square, never as itself: a list is opened by every officer who looks.
  */
 export async function fileResponse(file: { filename: string; content_type: string; data: Uint8Array }, request?: Request): Promise<Response> {
   let data = new Uint8Array(file.data);
@@ -13,7 +14,8 @@ export async function fileResponse(file: { filename: string; content_type: strin
       data = new Uint8Array(await thumbnailOf(data));
       type = "image/jpeg";
     } catch {
-      // The original is still the picture; only its size differs.
+      data = new Uint8Array(await unreadableThumbnail());
+      type = "image/jpeg";
     }
   }
   return new Response(data, {

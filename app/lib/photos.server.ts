@@ -81,6 +81,17 @@ const THUMBNAIL_EDGE = 320;
  * libvips shrinks a 5 MB JPEG while decoding it, in its own threads (the event loop waits for
  * nothing), and the files' table stays as it was.
  */
+let grey: Promise<Uint8Array> | null = null;
+
+/** The thumbnail of a picture that cannot be scaled: a light grey square, made once. */
+export function unreadableThumbnail(): Promise<Uint8Array> {
+  grey ??= sharp({ create: { width: THUMBNAIL_EDGE, height: THUMBNAIL_EDGE, channels: 3, background: "#e6e6e6" } })
+    .jpeg({ quality: 60 })
+    .toBuffer()
+    .then((out) => new Uint8Array(out));
+  return grey;
+}
+
 export async function thumbnailOf(bytes: Uint8Array): Promise<Uint8Array> {
   const out = await sharp(bytes, { limitInputPixels: MAX_PIXELS })
     .rotate()
