@@ -16,6 +16,24 @@ export const REVIEW_FORM_HEADER =
 
 export type Row = Partial<Record<string, unknown>>;
 
+/** The fields of one filled 汇总表 row past the person's own (name, sex, ID number, birth date): a 温岭 machinist. */
+export const FILLED_ROW: Row = {
+  民族: "汉族",
+  学历: "大专",
+  政治面貌: "中共党员",
+  工作单位: "温岭恒远精密机械有限公司",
+  所属行业: "汽车及零部件",
+  职务: "班组长",
+  技术等级: "高级技师",
+  一线技能工作年限: 20,
+  是否仍在技能岗位: "是",
+  符合条件: "一、五",
+  已获荣誉: "浙江省技术能手",
+  主要技术成果: "数控刀具改进",
+  主要事迹: "扎根车间二十年",
+  联系电话: "13957600011",
+};
+
 export interface SheetLayout {
   header: readonly string[];
   /** By header; a plain array is written as it stands (a total line, a row out of shape). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { countyWorkbook, REVIEW_FORM_HEADER, type Row } from "../../../test/county-files";
+import { countyWorkbook, FILLED_ROW, REVIEW_FORM_HEADER, type Row } from "../../../test/county-files";
 import { idNumberFor, importTargetFor, makeCampaign, makeUser, TEST_PASSWORD } from "../../../test/factories";
 import { ORIGIN } from "../../../test/http";
 import { signIn } from "~/auth/session.server";
@@ -23,20 +23,7 @@ function person(i: number, idNumber: string, born: string, over: Row = {}): Row 
     性别: "男",
     身份证号码: idNumber,
     出生日期: born,
-    民族: "汉族",
-    学历: "大专",
-    政治面貌: "中共党员",
-    工作单位: "温岭恒远精密机械有限公司",
-    所属行业: "汽车及零部件",
-    职务: "班组长",
-    技术等级: "高级技师",
-    一线技能工作年限: 20,
-    是否仍在技能岗位: "是",
-    符合条件: "一、五",
-    已获荣誉: "浙江省技术能手",
-    主要技术成果: "数控刀具改进",
-    主要事迹: "扎根车间二十年",
-    联系电话: "13957600011",
+    ...FILLED_ROW,
     ...over,
   };
 }

@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { COUNTY_FOOTER, COUNTY_LIST_HEADER, countyWorkbook, REVIEW_FORM_HEADER, twoRowHeaderList, type Row } from "../../../test/county-files";
+import { COUNTY_FOOTER, COUNTY_LIST_HEADER, countyWorkbook, FILLED_ROW, REVIEW_FORM_HEADER, twoRowHeaderList, type Row } from "../../../test/county-files";
 import { idNumberFor, importTargetFor, makeCampaign, makeUser, unitId } from "../../../test/factories";
 import { advanceBlockers, findCampaign } from "~/modules/campaigns/campaigns.server";
 import {
@@ -34,21 +34,8 @@ function row(over: Partial<Record<(typeof HEADER)[number], unknown>> = {}) {
     性别: "男",
     身份证号码: idNumberFor("M", "1979-08-15"),
     出生日期: "1979-08-15",
-    民族: "汉族",
-    学历: "大专",
-    政治面貌: "中共党员",
-    工作单位: "温岭恒远精密机械有限公司",
-    所属行业: "汽车及零部件",
-    职务: "班组长",
+    ...FILLED_ROW,
     职称: "",
-    技术等级: "高级技师",
-    一线技能工作年限: 20,
-    是否仍在技能岗位: "是",
-    符合条件: "一、五",
-    已获荣誉: "浙江省技术能手",
-    主要技术成果: "数控刀具改进",
-    主要事迹: "扎根车间二十年",
-    联系电话: "13957600011",
   };
   return HEADER.map((h) => (h in over ? over[h] : base[h]));
 }
