@@ -1,5 +1,6 @@
 import { relationTo, type Relation } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
+import type { Notice } from "~/lib/notices";
 import type { Refusal } from "~/lib/result";
 
 /**
@@ -16,6 +17,16 @@ export interface WorkflowStep<S extends string> {
   needsReason?: boolean;
   /** An irreversible step: what will happen, shown and confirmed before the step is taken. */
   confirm?: string;
+  /**
+   * Who hears of the step once it is taken, and what they are told. The notifications module
+   * gathers these declarations from every workflow; it holds no table of its own.
+   */
+  notices?: readonly Notice[];
+  /**
+   * The to-do the step leaves for whoever acts next (the relation that may take a step from the
+   * state this one leads to), and what it says; it is done when the record leaves that state.
+   */
+  todo?: { for: Relation; text: string };
 }
 
 /** A record a workflow moves: its state, its unit and the person it belongs to. */

@@ -6,40 +6,12 @@
  * reason); they never carry an ID or phone number.
  */
 
-/**
- * The record's craftsman (for an event: the participant the step is about), everyone registered
- * for an event, the officers of its county-level unit, every county's officers, the city's officers.
- */
-export type Audience = "owner" | "participants" | "unit" | "counties" | "city";
+import type { Notice } from "~/lib/notices";
 
-/** What a message is about; the SMS preference is per category. */
-export const CATEGORIES = {
-  todo: "待办提醒",
-  returned: "退回修改",
-  rejected: "不予通过",
-  approved: "审核通过",
-  paid: "补助拨付",
-  accredited: "授牌",
-  suspended: "暂停或摘牌",
-  verified: "成果认定",
-  evaluation: "年度考核",
-  funds: "工作室经费",
-  campaign: "评选进展",
-  event: "活动通知",
-} as const;
+export type { Audience, Category, Notice } from "~/lib/notices";
+export { CATEGORIES, SMS_CATEGORIES, render } from "~/lib/notices";
 
-export type Category = keyof typeof CATEGORIES;
-
-/** The categories that matter to people off the platform: these may go out as SMS too. */
-export const SMS_CATEGORIES: readonly Category[] = ["returned", "rejected", "approved", "paid", "accredited", "suspended"];
-
-export interface Rule {
-  to: readonly Audience[];
-  category: Category;
-  text: string;
-}
-
-export const RULES: Record<string, Record<string, readonly Rule[]>> = {
+export const RULES: Record<string, Record<string, readonly Notice[]>> = {
   subsidy: {
     subsidy_submit: [{ to: ["unit"], category: "todo", text: "{owner}提交了学历提升补助申请，请审核" }],
     subsidy_withdraw: [{ to: ["unit"], category: "todo", text: "{owner}撤回了学历提升补助申请，修改后会重新提交，暂不需审核" }],
@@ -116,8 +88,3 @@ export const RULES: Record<string, Record<string, readonly Rule[]>> = {
     reject: [{ to: ["owner"], category: "rejected", text: "学徒{subject}的成果不予认定：{reason}" }],
   },
 };
-
-/** Fills a rule's text; a missing value reads as nothing rather than as "{reason}". */
-export function render(text: string, values: Partial<Record<"subject" | "owner" | "unit" | "stage" | "when" | "reason", string | null>>): string {
-  return text.replace(/\{(subject|owner|unit|stage|when|reason)\}/g, (_, key: keyof typeof values) => values[key] ?? "").replace(/：$/, "");
-}
