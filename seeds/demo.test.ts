@@ -58,14 +58,8 @@ describe("demo data", () => {
       .where("username", "=", "wenling")
       .executeTakeFirstOrThrow();
     const { eligibleLeaders } = await import("../app/modules/studios/studios.server");
-    const leaders = await eligibleLeaders(t.db, {
-      id: wenling.id,
-      username: wenling.username,
-      displayName: wenling.display_name,
-      role: wenling.role,
-      orgUnitId: wenling.org_unit_id,
-      personId: null,
-    });
+    const { sessionUserOf } = await import("../app/auth/roles");
+    const leaders = await eligibleLeaders(t.db, sessionUserOf(wenling)!);
     expect(leaders.length).toBeGreaterThanOrEqual(1);
     const states = await t.db.selectFrom("studio").select("status").distinct().execute();
     expect(states.map((s) => s.status).sort()).toEqual(["accredited", "active", "county_reviewed", "draft", "submitted"]);

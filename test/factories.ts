@@ -1,7 +1,7 @@
 import type { SmsGateway, SmsRequest } from "../app/lib/sms.server";
 import type { DB } from "../db";
 import { luciaFor } from "../app/auth/lucia.server";
-import type { SessionUser } from "../app/auth/roles";
+import { sessionUserOf, type SessionUser } from "../app/auth/roles";
 import type { Insertable } from "kysely";
 import { solveChallenge, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
@@ -83,14 +83,7 @@ export async function makeUser(
     personId,
   });
   if (!result.ok) throw new Error(`makeUser failed: ${JSON.stringify(result.fieldErrors)}`);
-  return {
-    id: result.id,
-    username,
-    displayName: `${username}的名字`,
-    role,
-    orgUnitId: orgUnitId ?? null,
-    personId: personId ?? null,
-  };
+  return sessionUserOf({ id: result.id, username, display_name: `${username}的名字`, role, org_unit_id: orgUnitId ?? null, person_id: personId ?? null })!;
 }
 
 export async function cookieFor(db: DB, user: SessionUser): Promise<string> {

@@ -9,16 +9,54 @@ export const ROLE_LABELS: Record<Role, string> = {
   expert: "评审专家",
 };
 
-/** The signed-in user as every loader and action sees it. */
-export interface SessionUser {
+interface UserBase {
   id: string;
   username: string;
   displayName: string;
+}
+
+/**
+ * The signed-in user as every loader and action sees it: one shape per role, so what a role is
+ * bound to is known by type — a county officer's unit, a craftsman's own person record — and an
+ * expert is bound to neither (the database holds the same rule, app_user_binding).
+ */
+export type SessionUser =
+  | (UserBase & { role: "city_admin"; orgUnitId: number | null; personId: number | null })
+  | (UserBase & { role: "county_officer"; orgUnitId: number; personId: number | null })
+  | (UserBase & { role: "craftsman"; orgUnitId: number | null; personId: number })
+  | (UserBase & { role: "expert"; orgUnitId: null; personId: null });
+
+export type UserOfRole<R extends Role> = Extract<SessionUser, { role: R }>;
+export type CityAdmin = UserOfRole<"city_admin">;
+export type CountyOfficer = UserOfRole<"county_officer">;
+export type Craftsman = UserOfRole<"craftsman">;
+export type Expert = UserOfRole<"expert">;
+
+export const isCityAdmin = (user: SessionUser): user is CityAdmin => user.role === "city_admin";
+export const isCountyOfficer = (user: SessionUser): user is CountyOfficer => user.role === "county_officer";
+export const isCraftsman = (user: SessionUser): user is Craftsman => user.role === "craftsman";
+export const isExpert = (user: SessionUser): user is Expert => user.role === "expert";
+
+/** The session user from an account row; a row that breaks its role's binding signs nobody in. */
+export function sessionUserOf(row: {
+  id: string;
+  username: string;
+  display_name: string;
   role: Role;
-  /** Set for county officers: the one unit whose people and records they may see. */
-  orgUnitId: number | null;
-  /** Set for craftsmen: their own person record. */
-  personId: number | null;
+  org_unit_id: number | null;
+  person_id: number | null;
+}): SessionUser | null {
+  const base = { id: row.id, username: row.username, displayName: row.display_name };
+  switch (row.role) {
+    case "city_admin":
+      return { ...base, role: row.role, orgUnitId: row.org_unit_id, personId: row.person_id };
+    case "county_officer":
+      return row.org_unit_id === null ? null : { ...base, role: row.role, orgUnitId: row.org_unit_id, personId: row.person_id };
+    case "craftsman":
+      return row.person_id === null ? null : { ...base, role: row.role, orgUnitId: row.org_unit_id, personId: row.person_id };
+    case "expert":
+      return { ...base, role: row.role, orgUnitId: null, personId: null };
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import type { DB } from "~db";
 import { getDb } from "~/db.server";
 import { cookieIsSecure, luciaFor, SESSION_COOKIE, verifyRequestOrigin } from "~/auth/lucia.server";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "~/auth/password.server";
-import { can, type Permission, type SessionUser } from "~/auth/roles";
+import { can, sessionUserOf, type Permission, type SessionUser } from "~/auth/roles";
 import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, checkThrottle, clearThrottle, clientAddress, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
 import { recordAudit } from "~/lib/audit.server";
 import { SESSION_AUDIT } from "~/auth/labels";
@@ -99,14 +99,8 @@ async function readSession(db: DB, request: Request): Promise<SignedIn> {
     await lucia.invalidateUserSessions(user.id);
     return null;
   }
-  const signedIn: SessionUser = {
-    id: user.id,
-    username: user.username,
-    displayName: user.display_name,
-    role: user.role,
-    orgUnitId: user.org_unit_id,
-    personId: user.person_id,
-  };
+  const signedIn = sessionUserOf(user);
+  if (!signedIn) return null;
   snapshots.set(signedIn, user.snapshot);
   return { sessionId: session.id, user: signedIn };
 }
@@ -241,14 +235,7 @@ export async function signIn(
   );
   return {
     ok: true,
-    user: {
-      id: row.id,
-      username: row.username,
-      displayName: row.display_name,
-      role: row.role,
-      orgUnitId: row.org_unit_id,
-      personId: row.person_id,
-    },
+    user: sessionUserOf(row)!,
     cookie: lucia.createSessionCookie(session.id).serialize(),
     deviceCookie,
   };

@@ -46,7 +46,7 @@ try {
     const result = await createUser(db, null, parsed.data);
     if (result.ok) console.log(`Created user ${parsed.data.username} (${parsed.data.role}).`);
     else {
-      for (const [field, messages] of Object.entries(result.fieldErrors)) console.error(`${field}: ${messages.join("; ")}`);
+      for (const [field, messages] of Object.entries(result.fieldErrors ?? { "": [result.message] })) console.error(`${field}: ${messages.join("; ")}`);
       process.exitCode = 2;
     }
   }

@@ -1,8 +1,5 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, redirect, type TypedResponse } from "@remix-run/node";
-import type { z } from "zod";
-import type { Refusal, SaveResult } from "~/lib/result";
 
 /**
  * Forms are parsed here, on the server, and only here: the validation library stays out of the
@@ -32,26 +29,6 @@ function bounded(value: unknown, depth = 0): unknown {
 export function boundedReply<O, R extends SubmissionResult<string[]>>(submission: { reply: (options?: O) => R }, options?: O): R {
   const reply = submission.reply(options);
   return reply.initialValue ? { ...reply, initialValue: bounded(reply.initialValue) as typeof reply.initialValue } : reply;
-}
-
-/**
- * The one action of a create or edit form: parse with the form's schema, save, then go to the
- * saved record. Whatever stops it comes back as Conform's reply, so the message stands next to
- * its field (or above the form, for a refusal) with the values the user typed.
- */
-export async function submitForm<S extends z.ZodType, T extends object>(
-  formData: FormData,
-  schema: S,
-  save: (value: z.output<S>) => Promise<SaveResult<T> | Refusal>,
-  next: (saved: T) => string,
-  options: { hideFields?: string[] } = {},
-): Promise<TypedResponse<SubmissionResult<string[]>>> {
-  const submission = parseWithZod(formData, { schema });
-  if (submission.status !== "success") return json(boundedReply(submission, options), { status: 400 });
-  const result = await save(submission.value);
-  if (result.ok) throw redirect(next(result));
-  if ("fieldErrors" in result) return json(boundedReply(submission, { ...options, fieldErrors: result.fieldErrors }), { status: 400 });
-  return json(boundedReply(submission, { ...options, formErrors: [result.message] }), { status: result.status });
 }
 
 /**

@@ -10,7 +10,7 @@ import { canCreateNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { createNominationSchema } from "~/modules/nominations/schema.server";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "新增推荐 · 匠心" }];
 
@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function NewNomination() {
   const { campaign, countyUnits, nominatingUnits, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <p>

@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { createCampaign, nextCampaignNumber } from "~/modules/campaigns/campaigns.server";
 import { campaignSchema } from "~/modules/campaigns/schema.server";
 import { awardTitle } from "~/modules/campaigns/stages";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "新建评选 · 匠心" }];
 
@@ -38,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewCampaign() {
   const { defaults } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <h1>新建一届评选</h1>

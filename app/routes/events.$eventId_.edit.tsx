@@ -9,7 +9,7 @@ import { eventForViewer, organiserOptions, seriesOptions, updateEvent } from "~/
 import { canManageEvent } from "~/modules/events/policy";
 import { eventSchema } from "~/modules/events/schema.server";
 import { toDateTimeLocal } from "~/lib/time";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "修改活动 · 匠心" }];
 
@@ -55,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditEvent() {
   const { event, options, series, defaults } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <p>

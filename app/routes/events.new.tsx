@@ -6,7 +6,7 @@ import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
 import { createEvent, organiserOptions, seriesOptions } from "~/modules/events/events.server";
 import { eventSchema } from "~/modules/events/schema.server";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "组织交流培训活动 · 匠心" }];
@@ -35,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewEvent() {
   const { options, series } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <BackLink to="/events">交流培训</BackLink>

@@ -11,7 +11,7 @@ import { canEditNomination } from "~/modules/nominations/policy";
 import { todayInTaizhou } from "~/lib/time";
 import { updateNominationSchema } from "~/modules/nominations/schema.server";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "修改推荐 · 匠心" }];
 
@@ -43,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditNomination() {
   const { nomination: n, countyUnits, nominatingUnits, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <p>

@@ -9,7 +9,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { personForViewer, updatePerson } from "~/modules/people/people.server";
 import { canEditPerson } from "~/modules/people/policy";
 import { updatePersonSchema } from "~/modules/people/schema.server";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "修改人员档案 · 匠心" }];
 
@@ -40,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditPerson() {
   const { person, units, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <h1>修改人员档案：{person.name}</h1>

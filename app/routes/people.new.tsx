@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { createPerson } from "~/modules/people/people.server";
 import { createPersonSchema } from "~/modules/people/schema.server";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "登记人员 · 匠心" }];
 
@@ -29,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewPerson() {
   const { units, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <h1>登记人员</h1>

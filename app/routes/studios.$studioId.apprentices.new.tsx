@@ -14,7 +14,7 @@ import { apprenticeSchema } from "~/modules/studios/schema.server";
 import { addApprentice } from "~/modules/studios/mentorships.server";
 import { studioForViewer } from "~/modules/studios/studios.server";
 import { todayInTaizhou } from "~/lib/time";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "登记学徒 · 匠心" }];
 
@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function NewApprentice() {
   const { studio } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   const today = todayInTaizhou();
   const [form, fields] = useForm<z.input<typeof apprenticeSchema>>({
     onValidate: acceptInBrowser,

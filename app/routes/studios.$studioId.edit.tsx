@@ -9,7 +9,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { canEditStudio } from "~/modules/studios/policy";
 import { studioSchema } from "~/modules/studios/schema.server";
 import { studioForViewer, studioLeader, updateStudio } from "~/modules/studios/studios.server";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "修改工作室申请 · 匠心" }];
 
@@ -43,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditStudio() {
   const { studio, leaders, units, fixedUnitId } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <p>

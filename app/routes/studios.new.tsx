@@ -8,7 +8,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { studioSchema } from "~/modules/studios/schema.server";
 import { createStudio, eligibleLeaders, hasEligibleLeader } from "~/modules/studios/studios.server";
 import type { SessionUser } from "~/auth/roles";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "申请创建工作室 · 匠心" }];
 
@@ -51,7 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewStudio() {
   const { leaders, units, fixedUnitId, defaults } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <h1>申请创建工匠工作室</h1>

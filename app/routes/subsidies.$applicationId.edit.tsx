@@ -8,7 +8,7 @@ import { granted, idParam } from "~/lib/http.server";
 import { canEditApplication } from "~/modules/subsidies/policy";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { applicationForViewer, findPolicy, updateApplication } from "~/modules/subsidies/subsidies.server";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "修改补助申请 · 匠心" }];
 
@@ -37,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditSubsidy() {
   const { app, policy } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <p>

@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { createApplication, findPolicy } from "~/modules/subsidies/subsidies.server";
 import { yearInTaizhou } from "~/lib/time";
-import { submitForm } from "~/lib/form.server";
+import { submitForm } from "~/lib/reply.server";
 import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "申请学历提升补助 · 匠心" }];
@@ -36,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewSubsidy() {
   const { year, policy } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.form;
   return (
     <section>
       <BackLink to="/subsidies">学历提升补助</BackLink>

@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (submission.status !== "success") return json({ intent, result: boundedReply(submission), done: false }, { status: 400 });
     const result = await updateUser(db, actor, target.id, submission.value);
     if (!result.ok) {
-      if ("status" in result) throw notFound("用户不存在");
+      if (result.status === 404) throw notFound(result.message);
       return json({ intent, result: boundedReply(submission, { fieldErrors: result.fieldErrors }), done: false }, { status: 400 });
     }
     return json({ intent, result: boundedReply(submission), done: true });

@@ -11,6 +11,7 @@ import { useTestDb } from "../db";
 import { cookieFor, makeAwardee } from "../factories";
 import { call } from "../http";
 import { RollbackDialect } from "../rollback";
+import { sessionUserOf } from "~/auth/roles";
 
 /**
  * The authorisation matrix: every route's page and every action intent, requested by each of
@@ -53,7 +54,7 @@ beforeAll(async () => {
   const users = await db.selectFrom("app_user").selectAll().execute();
   const asSession = (username: string): SessionUser => {
     const u = users.find((x) => x.username === username)!;
-    return { id: u.id, username: u.username, displayName: u.display_name, role: u.role, orgUnitId: u.org_unit_id, personId: u.person_id };
+    return sessionUserOf(u)!;
   };
   const craftsmanB = (await makeAwardee(db, "jiaojiang", "椒江乙工匠")).user;
   const officerX = asSession("wenling");

@@ -47,6 +47,7 @@ import { apprenticeForm, cookieFor, idNumberFor, makeAwardee, makeCampaign, make
 import { call, ORIGIN } from "../http";
 import { asZip64, zipOf } from "../files";
 import { csvOf, docxOf, w } from "../county-files";
+import { sessionUserOf } from "~/auth/roles";
 
 /**
  * Hostile and broken input across the forms and uploads: every one must be answered with a 4xx
@@ -110,7 +111,7 @@ beforeAll(async () => {
     ["craftsman", "craftsman"],
   ] as const) {
     const u = all.find((x) => x.username === username)!;
-    users[key] = { id: u.id, username: u.username, displayName: u.display_name, role: u.role, orgUnitId: u.org_unit_id, personId: u.person_id };
+    users[key] = sessionUserOf(u)!;
   }
   const wenling = String(await unitId(db, "wenling"));
   const { person: leader } = await makeAwardee(db, "wenling", "温岭新匠");

@@ -22,6 +22,7 @@ import {
   type Marks,
 } from "../../app/modules/experts/experts.server";
 import { panelWarnings } from "../../app/modules/experts/policy";
+import { sessionUserOf } from "~/auth/roles";
 
 const t = useTestDb();
 let serial = 0;
@@ -39,7 +40,7 @@ async function expert(city: SessionUser, field: string, employer: string, unit: 
   });
   if (!added.ok) throw new Error(JSON.stringify(added));
   const u = await t.db.selectFrom("app_user").selectAll().where("username", "=", username).executeTakeFirstOrThrow();
-  const user: SessionUser = { id: u.id, username, displayName: u.display_name, role: u.role, orgUnitId: null, personId: null };
+  const user: SessionUser = sessionUserOf(u)!;
   return { id: added.id, user };
 }
 

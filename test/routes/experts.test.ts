@@ -9,12 +9,13 @@ import { useTestDb } from "../db";
 import { makeCampaign, makeNominations, makeUser } from "../factories";
 import { call, jsonOf } from "../http";
 import { readSpreadsheet } from "../../app/lib/spreadsheet.server";
+import { sessionUserOf } from "~/auth/roles";
 
 const t = useTestDb();
 
 async function expertUser(username: string): Promise<SessionUser> {
   const u = await t.db.selectFrom("app_user").selectAll().where("username", "=", username).executeTakeFirstOrThrow();
-  return { id: u.id, username, displayName: u.display_name, role: u.role, orgUnitId: null, personId: null };
+  return sessionUserOf(u)!;
 }
 
 describe("expert review over HTTP", () => {

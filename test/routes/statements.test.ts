@@ -15,6 +15,7 @@ import * as studio from "../../app/routes/studios.$studioId._index";
 import { useTestDb } from "../db";
 import { cookieFor } from "../factories";
 import { ORIGIN } from "../http";
+import { sessionUserOf } from "~/auth/roles";
 
 /**
  * SQL statements a page sends (the root's loader — session and navigation counts — and its own),
@@ -28,7 +29,7 @@ const users = new Map<string, SessionUser>();
 beforeAll(async () => {
   await seedDemo(t.db);
   for (const u of await t.db.selectFrom("app_user").selectAll().execute()) {
-    users.set(u.username, { id: u.id, username: u.username, displayName: u.display_name, role: u.role, orgUnitId: u.org_unit_id, personId: u.person_id });
+    users.set(u.username, sessionUserOf(u)!);
   }
 }, 120_000);
 

@@ -11,7 +11,7 @@ import { startOfDay, todayInTaizhou, yearInTaizhou } from "~/lib/time";
 import type { CampaignInput } from "~/modules/campaigns/schema.server";
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
-import { type SaveResult } from "~/lib/result";
+import { fieldsRefused, type Result, type SaveResult } from "~/lib/result";
 
 export async function listCampaigns(db: DB) {
   return db
@@ -54,7 +54,7 @@ type CampaignSaveResult = SaveResult;
 
 export async function createCampaign(db: DB, actor: SessionUser, input: CampaignInput): Promise<CampaignSaveResult> {
   const clash = await db.selectFrom("campaign").select("id").where("number", "=", input.number).executeTakeFirst();
-  if (clash) return { ok: false, fieldErrors: { number: ["该届次已存在"] } };
+  if (clash) return fieldsRefused({ number: ["该届次已存在"] });
   return db.transaction().execute(async (tx) => {
     const row = await tx.insertInto("campaign").values(campaignColumns(input)).returning("id").executeTakeFirstOrThrow();
     await recordAudit(tx, CAMPAIGN_AUDIT, { actor, id: row.id, action: "create", after: input });
@@ -64,7 +64,7 @@ export async function createCampaign(db: DB, actor: SessionUser, input: Campaign
 
 export async function updateCampaign(db: DB, actor: SessionUser, id: number, input: CampaignInput): Promise<CampaignSaveResult> {
   const clash = await db.selectFrom("campaign").select("id").where("number", "=", input.number).where("id", "!=", id).executeTakeFirst();
-  if (clash) return { ok: false, fieldErrors: { number: ["该届次已存在"] } };
+  if (clash) return fieldsRefused({ number: ["该届次已存在"] });
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
     await tx.updateTable("campaign").set(campaignColumns(input)).where("id", "=", id).execute();
@@ -100,10 +100,10 @@ export async function setNoticePeriod(
   id: number,
   period: { noticeStart: string; noticeEnd: string },
   today = todayInTaizhou(),
-): Promise<{ ok: true } | { ok: false; fieldErrors: Record<string, string[]> }> {
+): Promise<Result> {
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("campaign").select(["status", "notice_start", "notice_end"]).where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
-    const refuse = (field: "noticeStart" | "noticeEnd", message: string) => ({ ok: false as const, fieldErrors: { [field]: [message] } });
+    const refuse = (field: "noticeStart" | "noticeEnd", message: string) => fieldsRefused({ [field]: [message] });
     if (before.status === "final_approval" || before.status === "closed") return refuse("noticeStart", "社会公示已结束，公示期不能再更改");
     const days = Math.round((startOfDay(period.noticeEnd).getTime() - startOfDay(period.noticeStart).getTime()) / 86_400_000) + 1;
     if (days < NOTICE_MIN_DAYS) return refuse("noticeEnd", `公示期不少于${NOTICE_MIN_DAYS}天（含首尾两天），所填为${days}天`);

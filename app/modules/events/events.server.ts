@@ -17,7 +17,7 @@ import { endOfDay, excelTaizhouTime, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
 import { EVENT_AUDIT } from "~/modules/events/labels";
 import { type Tx } from "~db";
-import { type Refusal, type SaveResult } from "~/lib/result";
+import { fieldsRefused, type Refusal, type SaveResult } from "~/lib/result";
 import { spendExactLookup } from "~/modules/people/lookup.server";
 import { maskIdNumber } from "~/modules/people/id-number";
 import { relationTo } from "~/auth/relation";
@@ -60,8 +60,8 @@ type EventSaveResult = SaveResult;
 
 type Organiser = Awaited<ReturnType<typeof organiserOptions>>["options"][number];
 
-const NOT_YOUR_ORGANISER = { ok: false as const, fieldErrors: { organiser: ["您不能以该单位或工作室的名义组织活动"] } };
-const NOT_YOUR_SERIES = { ok: false as const, fieldErrors: { seriesId: ["请选择本单位的系列活动"] } };
+const NOT_YOUR_ORGANISER = fieldsRefused({ organiser: ["您不能以该单位或工作室的名义组织活动"] });
+const NOT_YOUR_SERIES = fieldsRefused({ seriesId: ["请选择本单位的系列活动"] });
 
 async function organiserOf(db: DB, actor: SessionUser, input: EventInput): Promise<Organiser | undefined> {
   const { options } = await organiserOptions(db, actor);
@@ -127,7 +127,7 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
 }
 
 export async function updateEvent(db: DB, actor: SessionUser, event: EventView, input: EventInput): Promise<EventSaveResult> {
-  if (!canManageEvent(actor, event)) return { ok: false, fieldErrors: { title: ["您无权修改此活动"] } };
+  if (!canManageEvent(actor, event)) return fieldsRefused({ title: ["您无权修改此活动"] });
   const organiser = await organiserOf(db, actor, input);
   if (!organiser) return NOT_YOUR_ORGANISER;
   if (input.seriesId && !(await seriesFits(db, input.seriesId, organiser))) return NOT_YOUR_SERIES;

@@ -16,7 +16,7 @@ import { ownRowsOf } from "~/auth/scope.server";
 import { relationTo } from "~/auth/relation";
 import { NOMINATION_AUDIT, STORY_MAX } from "~/modules/nominations/labels";
 import { type Tx } from "~db";
-import { type Refusal, type Result, type SaveResult } from "~/lib/result";
+import { fieldsRefused, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 import { sql } from "kysely";
 
@@ -251,7 +251,7 @@ export async function writeNomination(
       !options.existingId && input.idNumber
         ? (await refuseNumberElsewhere(tx, actor, input.idNumber.idNumber, "推荐人选登记")).message
         : "该人员的档案属于其他县级总工会，请联系市总工会修改";
-    return { ok: false, fieldErrors: { idNumber: [message] } };
+    return fieldsRefused({ idNumber: [message] });
   }
 
   let existing = options.existingId ? await tx.selectFrom("nomination").selectAll().where("id", "=", options.existingId).executeTakeFirst() : undefined;
@@ -264,7 +264,7 @@ export async function writeNomination(
       .where("nomination.person_id", "=", person.id)
       .executeTakeFirst();
     if (other && !options.allowUpdateByIdNumber) {
-      return { ok: false, fieldErrors: { idNumber: [`该人员已被推荐参加本届评选（推荐单位：${other.short_name}），同一人每届只能推荐一次`] } };
+      return fieldsRefused({ idNumber: [`该人员已被推荐参加本届评选（推荐单位：${other.short_name}），同一人每届只能推荐一次`] });
     }
     if (other) existing = await tx.selectFrom("nomination").selectAll().where("id", "=", other.id).executeTakeFirst();
   }
@@ -342,14 +342,14 @@ const DUPLICATE_NOMINATION = "该人员已被推荐参加本届评选，同一�
 export async function createNomination(db: DB, actor: SessionUser, campaign: Campaign, input: NominationInput, today: string): Promise<NominationSaveResult> {
   if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403, message: "您无权新增此推荐" };
   const unit = await resolveNominatingUnit(db, actor, input);
-  if (typeof unit === "string") return { ok: false, fieldErrors: { nominatingUnitId: [unit] } };
+  if (typeof unit === "string") return fieldsRefused({ nominatingUnitId: [unit] });
   if (actor.role === "county_officer" && input.orgUnitId !== actor.orgUnitId) {
-    return { ok: false, fieldErrors: { orgUnitId: ["只能推荐本单位的人员"] } };
+    return fieldsRefused({ orgUnitId: ["只能推荐本单位的人员"] });
   }
   try {
     return await db.transaction().execute((tx) => writeNomination(tx, actor, campaign, input, { nominatingUnitId: unit, today }));
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_NOMINATION] } };
+    if (isUniqueViolation(error)) return fieldsRefused({ idNumber: [DUPLICATE_NOMINATION] });
     throw error;
   }
 }
@@ -366,16 +366,16 @@ export async function updateNomination(
   if (!current) return { ok: false, status: 404, message: "推荐不存在" };
   if (!canEditNomination(actor, campaign, current.nominating_unit_id, today)) return { ok: false, status: 403, message: "您无权修改此推荐" };
   const unit = actor.role === "county_officer" ? current.nominating_unit_id : await resolveNominatingUnit(db, actor, input);
-  if (typeof unit === "string") return { ok: false, fieldErrors: { nominatingUnitId: [unit] } };
+  if (typeof unit === "string") return fieldsRefused({ nominatingUnitId: [unit] });
   // As on creation: a county officer keeps their nominees in their own unit (the form's 所属单位 can
   // be edited, and would otherwise move the person to another county's records).
   if (actor.role === "county_officer" && input.orgUnitId !== actor.orgUnitId) {
-    return { ok: false, fieldErrors: { orgUnitId: ["只能推荐本单位的人员"] } };
+    return fieldsRefused({ orgUnitId: ["只能推荐本单位的人员"] });
   }
   try {
     return await db.transaction().execute((tx) => writeNomination(tx, actor, campaign, input, { nominatingUnitId: unit, today, existingId: id }));
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_NOMINATION] } };
+    if (isUniqueViolation(error)) return fieldsRefused({ idNumber: [DUPLICATE_NOMINATION] });
     throw error;
   }
 }

@@ -1097,7 +1097,7 @@ async function importRow(
 export const undatedOpinion = (o: Pick<OpinionInput, "kind">) => `${OPINION_LABELS[o.kind]}没有签署日期（已按原文录入），请对照纸质审批表补上日期`;
 
 function rowFailure(result: Exclude<Awaited<ReturnType<typeof writeNomination>>, { ok: true }>): string[] {
-  return "fieldErrors" in result ? Object.entries(result.fieldErrors).map(([f, m]) => `${LABEL[f] ?? f}：${m.join("；")}`) : [result.message];
+  return result.fieldErrors ? Object.entries(result.fieldErrors).map(([f, m]) => `${LABEL[f] ?? f}：${m.join("；")}`) : [result.message];
 }
 
 export type CommitFailure =

@@ -8,6 +8,7 @@ import { RULES, SMS_CATEGORIES, render, type Audience, type Category } from "~/m
 import { STAGE_LABELS } from "~/modules/campaigns/stages";
 import { formatDateTime } from "~/lib/format";
 import { todosFor } from "~/modules/notifications/inbox.server";
+import { sessionUserOf } from "~/auth/roles";
 import { purgeVoters } from "~/modules/voting/voting.server";
 import { IMPORT_JOBS } from "~/modules/nominations/summary-table.server";
 
@@ -392,11 +393,11 @@ export function remindersJob(now: () => Date = () => new Date()): JobHandler {
     if (weekday === 0 || weekday === 6) return;
     const officers = await db
       .selectFrom("app_user")
-      .select(["id", "username", "display_name as displayName", "role", "org_unit_id as orgUnitId", "person_id as personId"])
+      .select(["id", "username", "display_name", "role", "org_unit_id", "person_id"])
       .where("active", "=", true)
       .where("role", "in", ["county_officer", "city_admin"])
       .execute();
-    for (const officer of officers) {
+    for (const officer of officers.flatMap((row) => sessionUserOf(row) ?? [])) {
       const overdue = (await todosFor(db, officer, now())).filter((i) => i.overdue).length;
       if (!overdue) continue;
       await db

@@ -3,7 +3,7 @@ import type { OrgUnitKind } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
-import { type SaveResult } from "~/lib/result";
+import { fieldsRefused, type SaveResult } from "~/lib/result";
 
 export async function listOrgUnits(db: DB, kinds?: OrgUnitKind[]) {
   let query = db.selectFrom("org_unit").selectAll();
@@ -25,7 +25,7 @@ type CreateUnitResult = SaveResult;
 export async function createSocialGroup(db: DB, actor: SessionUser, input: { name: string; shortName: string }): Promise<CreateUnitResult> {
   return db.transaction().execute(async (tx) => {
     const clash = await tx.selectFrom("org_unit").select("id").where("name", "=", input.name).executeTakeFirst();
-    if (clash) return { ok: false as const, fieldErrors: { name: ["已有同名单位"] } };
+    if (clash) return fieldsRefused({ name: ["已有同名单位"] });
     const next = await tx
       .selectFrom("org_unit")
       .select((eb) => eb.fn.coalesce(eb.fn.max("sort_order"), eb.lit(0)).as("n"))

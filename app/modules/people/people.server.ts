@@ -13,7 +13,7 @@ import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema.ser
 import { ownRowsOf } from "~/auth/scope.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";
-import { type Refusal, type SaveResult } from "~/lib/result";
+import { fieldsRefused, type Refusal, type SaveResult } from "~/lib/result";
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
@@ -167,10 +167,10 @@ async function clashMessage(tx: Tx, actor: SessionUser, existing: { id: number; 
 /** Inserts a person inside the caller's transaction (nominations and imports add people too). */
 /** `comment` says where the change came from in the history (an import's file name). */
 export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInput, comment?: string): Promise<PersonSaveResult> {
-  if (!input.idNumber) return { ok: false, fieldErrors: { idNumber: ["请输入身份证号码"] } };
+  if (!input.idNumber) return fieldsRefused({ idNumber: ["请输入身份证号码"] });
   const pii = piiColumns(input.idNumber.idNumber, input.phone);
   const existing = await tx.selectFrom("person").select(["id", "org_unit_id"]).where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
-  if (existing) return { ok: false, fieldErrors: { idNumber: [await clashMessage(tx, actor, existing, input.idNumber.idNumber)] } };
+  if (existing) return fieldsRefused({ idNumber: [await clashMessage(tx, actor, existing, input.idNumber.idNumber)] });
   const row = await tx
     .insertInto("person")
     .values({ ...personColumns(input), ...pii, created_by: actor.id })
@@ -182,12 +182,12 @@ export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInpu
 
 export async function createPerson(db: DB, actor: SessionUser, input: PersonInput): Promise<PersonSaveResult> {
   const unitProblem = await checkUnit(db, actor, input.orgUnitId);
-  if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
+  if (unitProblem) return fieldsRefused({ orgUnitId: [unitProblem] });
   try {
     return await db.transaction().execute((tx) => insertPerson(tx, actor, input));
   } catch (error) {
     // Two officers registering the same number at once: the unique index decides.
-    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+    if (isUniqueViolation(error)) return fieldsRefused({ idNumber: [DUPLICATE_ID] });
     throw error;
   }
 }
@@ -202,7 +202,7 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
     // The stored number must still agree with the sex and birth date as edited.
     const parsed = parseIdNumber(idNumber);
     const problem = parsed.ok ? crossCheckIdNumber(parsed.value, input.sex, input.birthDate) : null;
-    if (problem) return { ok: false, fieldErrors: { idNumber: [problem] } };
+    if (problem) return fieldsRefused({ idNumber: [problem] });
   }
   const storedPhone = current.phone_cipher ? decrypt(current.phone_cipher) : null;
   const phone = input.phone ?? (input.clearPhone ? null : storedPhone);
@@ -215,7 +215,7 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
   if (unchanged) return { ok: true, id: current.id, changed: false };
   if (idHash !== current.id_number_hash) {
     const clash = await tx.selectFrom("person").select(["id", "org_unit_id"]).where("id_number_hash", "=", idHash).executeTakeFirst();
-    if (clash) return { ok: false, fieldErrors: { idNumber: [await clashMessage(tx, actor, clash, idNumber)] } };
+    if (clash) return fieldsRefused({ idNumber: [await clashMessage(tx, actor, clash, idNumber)] });
   }
   const updated = await tx
     .updateTable("person")
@@ -237,7 +237,7 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
 
 export async function updatePerson(db: DB, actor: SessionUser, id: number, input: PersonUpdateInput): Promise<PersonSaveResult | Refusal> {
   const unitProblem = await checkUnit(db, actor, input.orgUnitId);
-  if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
+  if (unitProblem) return fieldsRefused({ orgUnitId: [unitProblem] });
   try {
     return await db.transaction().execute(async (tx): Promise<PersonSaveResult | Refusal> => {
       const current = await tx.selectFrom("person").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
@@ -246,7 +246,7 @@ export async function updatePerson(db: DB, actor: SessionUser, id: number, input
       return applyPersonUpdate(tx, actor, current, input);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: [DUPLICATE_ID] } };
+    if (isUniqueViolation(error)) return fieldsRefused({ idNumber: [DUPLICATE_ID] });
     throw error;
   }
 }

@@ -10,7 +10,7 @@ import { type ApprenticeInput } from "~/modules/studios/schema.server";
 import { STUDIO_AUDIT } from "~/modules/studios/labels";
 import { spendExactLookup } from "~/modules/people/lookup.server";
 import { maskIdNumber } from "~/modules/people/id-number";
-import { type Refusal, type Result, type SaveResult } from "~/lib/result";
+import { fieldsRefused, type Refusal, type Result, type SaveResult } from "~/lib/result";
 
 /** A pairing as its pages show it, with the apprentice's name, level and employer. */
 export const MENTORSHIP_COLUMNS = [
@@ -49,7 +49,7 @@ export type MentorshipResult = SaveResult | Refusal;
  * unit, and the 师徒结对协议 is recorded. An existing person's record is linked, not changed.
  */
 export async function addApprentice(db: DB, actor: SessionUser, studioId: number, input: ApprenticeInput): Promise<MentorshipResult> {
-  if (!input.idNumber) return { ok: false, fieldErrors: { idNumber: ["请输入身份证号码"] } };
+  if (!input.idNumber) return fieldsRefused({ idNumber: ["请输入身份证号码"] });
   const idNumber = input.idNumber.idNumber;
   try {
     return await db.transaction().execute(async (tx): Promise<MentorshipResult> => {
@@ -58,7 +58,7 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
       if (!canManageApprentices(actor, studio)) return { ok: false, status: 403, message: "工作室授牌后才能登记学徒" };
       if (studio.person_id !== null) {
         const leaderHash = await tx.selectFrom("person").select("id_number_hash").where("id", "=", studio.person_id).executeTakeFirstOrThrow();
-        if (leaderHash.id_number_hash === lookupHash(idNumber)) return { ok: false, fieldErrors: { idNumber: ["领衔工匠不能做自己工作室的学徒"] } };
+        if (leaderHash.id_number_hash === lookupHash(idNumber)) return fieldsRefused({ idNumber: ["领衔工匠不能做自己工作室的学徒"] });
       }
       // Finding a person by the whole number is an exact lookup: counted, recorded, and it must not
       // reach, name or link anyone outside the studio's unit (only the city links across units).
@@ -66,10 +66,10 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
       if (refused) return refused;
       let person = await tx.selectFrom("person").select(["id", "name", "org_unit_id"]).where("id_number_hash", "=", lookupHash(idNumber)).executeTakeFirst();
       if (person && person.org_unit_id !== studio.org_unit_id && actor.role !== "city_admin") {
-        return { ok: false, fieldErrors: { idNumber: ["该身份证号码已在其他县（市、区）登记，不能在本工作室直接登记；跨单位结对请联系市总工会"] } };
+        return fieldsRefused({ idNumber: ["该身份证号码已在其他县（市、区）登记，不能在本工作室直接登记；跨单位结对请联系市总工会"] });
       }
       if (person && person.name !== input.name) {
-        return { ok: false, fieldErrors: { name: ["姓名与该身份证号码已登记的姓名不一致，请核对"] } };
+        return fieldsRefused({ name: ["姓名与该身份证号码已登记的姓名不一致，请核对"] });
       }
       if (!person) {
         // The registering user may be the craftsman: the studio's unit files the record.
@@ -84,7 +84,7 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
         .where("apprentice_id", "=", person.id)
         .where("status", "=", "active")
         .executeTakeFirst();
-      if (already) return { ok: false, fieldErrors: { idNumber: ["该学徒已在本工作室结对中"] } };
+      if (already) return fieldsRefused({ idNumber: ["该学徒已在本工作室结对中"] });
       const row = await tx
         .insertInto("mentorship")
         .values({
@@ -107,7 +107,7 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
       return { ok: true, id: row.id };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { idNumber: ["该学徒已在本工作室结对中"] } };
+    if (isUniqueViolation(error)) return fieldsRefused({ idNumber: ["该学徒已在本工作室结对中"] });
     throw error;
   }
 }

@@ -10,7 +10,7 @@ import { canEditStudio, canViewStudio, STUDIO_STEPS, type StudioStep, studioWork
 import { type StudioInput } from "~/modules/studios/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { isRecordDate } from "~/lib/time";
-import { type Result } from "~/lib/result";
+import { fieldsRefused, type Result } from "~/lib/result";
 import { STUDIO_AUDIT } from "~/modules/studios/labels";
 
 /** The list-query form of policy.canViewStudio. */
@@ -128,8 +128,7 @@ function eligibleLeadersQuery(db: DB, user: SessionUser) {
     .orderBy("award.id", "desc");
 }
 
-export type StudioSaveResult =
-  { ok: true; id: number } | { ok: false; fieldErrors: Record<string, string[]> } | { ok: false; status: 403 | 404 | 409; message: string };
+export type StudioSaveResult = Result<{ id: number }>;
 
 function studioColumns(input: StudioInput) {
   return {
@@ -155,9 +154,9 @@ async function checkStudioUnit(db: DB, actor: SessionUser, orgUnitId: number): P
 export async function createStudio(db: DB, actor: SessionUser, input: StudioInput): Promise<StudioSaveResult> {
   const leaders = await eligibleLeaders(db, actor);
   const leader = leaders.find((l) => l.id === input.leaderPersonId);
-  if (!leader) return { ok: false, fieldErrors: { leaderPersonId: [actor.role === "craftsman" ? ONE_STUDIO : "请选择本单位尚未领衔工作室的“台州工匠”"] } };
+  if (!leader) return fieldsRefused({ leaderPersonId: [actor.role === "craftsman" ? ONE_STUDIO : "请选择本单位尚未领衔工作室的“台州工匠”"] });
   const unitProblem = await checkStudioUnit(db, actor, input.orgUnitId);
-  if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
+  if (unitProblem) return fieldsRefused({ orgUnitId: [unitProblem] });
   try {
     return await db.transaction().execute(async (tx) => {
       const row = await tx
@@ -169,7 +168,7 @@ export async function createStudio(db: DB, actor: SessionUser, input: StudioInpu
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { leaderPersonId: [ONE_STUDIO] } };
+    if (isUniqueViolation(error)) return fieldsRefused({ leaderPersonId: [ONE_STUDIO] });
     throw error;
   }
 }
@@ -180,7 +179,7 @@ export async function updateStudio(db: DB, actor: SessionUser, id: number, input
     if (!current) return { ok: false, status: 404, message: "工作室不存在" };
     if (!canEditStudio(actor, current)) return { ok: false, status: 403, message: "当前状态下不能修改申请" };
     const unitProblem = await checkStudioUnit(tx, actor, input.orgUnitId);
-    if (unitProblem) return { ok: false, fieldErrors: { orgUnitId: [unitProblem] } };
+    if (unitProblem) return fieldsRefused({ orgUnitId: [unitProblem] });
     await tx
       .updateTable("studio")
       .set({ ...studioColumns(input), updated_at: new Date() })

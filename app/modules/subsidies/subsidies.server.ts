@@ -26,7 +26,7 @@ import { type ApplicationInput } from "~/modules/subsidies/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import { isRecordDate } from "~/lib/time";
-import type { Refusal, Result, SaveResult } from "~/lib/result";
+import { fieldsRefused, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
 
@@ -206,7 +206,7 @@ export async function createApplication(db: DB, actor: SessionUser, year: number
   const person = await db.selectFrom("person").select("org_unit_id").where("id", "=", actor.personId).executeTakeFirstOrThrow();
   if (!(await awardOf(db, actor.personId))) return { ok: false, status: 403, message: "只有获评“台州工匠”的职工可以申请" };
   const problem = await amountProblem(db, year, input, actor.personId);
-  if (problem) return { ok: false, fieldErrors: problem };
+  if (problem) return fieldsRefused(problem);
   try {
     return await db.transaction().execute(async (tx) => {
       const row = await tx
@@ -218,7 +218,7 @@ export async function createApplication(db: DB, actor: SessionUser, year: number
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { targetDegree: [SAME_LEVEL] } };
+    if (isUniqueViolation(error)) return fieldsRefused({ targetDegree: [SAME_LEVEL] });
     throw error;
   }
 }
@@ -228,7 +228,7 @@ export async function updateApplication(db: DB, actor: SessionUser, id: number, 
   if (!app) return { ok: false, status: 404, message: "申请不存在" };
   if (!canEditApplication(actor, app)) return { ok: false, status: 403, message: "当前状态下不能修改" };
   const problem = await amountProblem(db, app.year, input, app.person_id);
-  if (problem) return { ok: false, fieldErrors: problem };
+  if (problem) return fieldsRefused(problem);
   try {
     await db.transaction().execute(async (tx) => {
       await tx
@@ -246,7 +246,7 @@ export async function updateApplication(db: DB, actor: SessionUser, id: number, 
       });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, fieldErrors: { targetDegree: [SAME_LEVEL] } };
+    if (isUniqueViolation(error)) return fieldsRefused({ targetDegree: [SAME_LEVEL] });
     throw error;
   }
   return { ok: true, id };

@@ -7,7 +7,7 @@ import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import type { CreateUserInput, UpdateUserInput } from "~/modules/users/schema.server";
 import { USER_AUDIT } from "~/modules/users/labels";
-import { type SaveResult } from "~/lib/result";
+import { fieldsRefused, refuse, type SaveResult } from "~/lib/result";
 
 type UserSaveResult = SaveResult<{ id: string }>;
 
@@ -45,9 +45,9 @@ async function resolveBinding(
 
 export async function createUser(db: DB, actor: SessionUser | null, input: CreateUserInput): Promise<UserSaveResult> {
   const existing = await db.selectFrom("app_user").select("id").where("username", "=", input.username).executeTakeFirst();
-  if (existing) return { ok: false, fieldErrors: { username: ["该用户名已被使用"] } };
+  if (existing) return fieldsRefused({ username: ["该用户名已被使用"] });
   const binding = await resolveBinding(db, input, null);
-  if ("error" in binding) return { ok: false, fieldErrors: binding.error! };
+  if ("error" in binding) return fieldsRefused(binding.error!);
   const id = newUserId();
   const passwordHash = await hashPassword(input.password);
   try {
@@ -74,21 +74,21 @@ export async function createUser(db: DB, actor: SessionUser | null, input: Creat
     });
   } catch (error) {
     if ((error as { code?: string }).code === "23505") {
-      return { ok: false, fieldErrors: { username: ["该用户名或人员已有账号"] } };
+      return fieldsRefused({ username: ["该用户名或人员已有账号"] });
     }
     throw error;
   }
   return { ok: true, id };
 }
 
-export async function updateUser(db: DB, actor: SessionUser, id: string, input: UpdateUserInput): Promise<UserSaveResult | { ok: false; status: 404 }> {
+export async function updateUser(db: DB, actor: SessionUser, id: string, input: UpdateUserInput): Promise<UserSaveResult> {
   const current = await db.selectFrom("app_user").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!current) return { ok: false, status: 404 };
+  if (!current) return refuse("用户不存在", { status: 404 });
   if (id === actor.id && (!input.active || input.role !== "city_admin")) {
-    return { ok: false, fieldErrors: { role: ["不能停用自己的账号或降低自己的角色"] } };
+    return fieldsRefused({ role: ["不能停用自己的账号或降低自己的角色"] });
   }
   const binding = await resolveBinding(db, input, id);
-  if ("error" in binding) return { ok: false, fieldErrors: binding.error! };
+  if ("error" in binding) return fieldsRefused(binding.error!);
   await db.transaction().execute(async (tx) => {
     await tx
       .updateTable("app_user")

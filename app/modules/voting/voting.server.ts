@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { DB, Tx } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
-import type { Result, SaveResult } from "~/lib/result";
+import { fieldsRefused, type Result, type SaveResult } from "~/lib/result";
 import type { SmsGateway } from "~/lib/sms.server";
 import { voterHash } from "~/modules/people/pii.server";
 import { isUniqueViolation } from "~/modules/people/people.server";
@@ -45,15 +45,15 @@ export type VoteRulesRow = NonNullable<Awaited<ReturnType<typeof voteRulesOf>>>;
 
 /** The city sets the rules before voting opens; from the opening on they hold as published. */
 export async function setVoteRules(db: DB, actor: SessionUser, campaignId: number, input: VoteRulesInput, now = new Date()): Promise<SaveResult<object>> {
-  if (actor.role !== "city_admin") return { ok: false, fieldErrors: { opensAt: ["只有市总工会可以设定投票规则"] } };
+  if (actor.role !== "city_admin") return fieldsRefused({ opensAt: ["只有市总工会可以设定投票规则"] });
   return db.transaction().execute(async (tx) => {
     const campaign = await tx.selectFrom("campaign").select(["id", "status"]).where("id", "=", campaignId).forUpdate().executeTakeFirst();
     if (!campaign || campaign.status === "closed" || campaign.status === "public_notice" || campaign.status === "final_approval") {
-      return { ok: false as const, fieldErrors: { opensAt: ["本届评选已过网络投票阶段"] } };
+      return fieldsRefused({ opensAt: ["本届评选已过网络投票阶段"] });
     }
     const before = await tx.selectFrom("vote_rule").selectAll().where("campaign_id", "=", campaignId).executeTakeFirst();
-    if (before && rulesFrozen(before, now)) return { ok: false as const, fieldErrors: { opensAt: ["投票已经开始，规则不能再修改"] } };
-    if (input.opensAt <= now) return { ok: false as const, fieldErrors: { opensAt: ["开始时间应晚于现在"] } };
+    if (before && rulesFrozen(before, now)) return fieldsRefused({ opensAt: ["投票已经开始，规则不能再修改"] });
+    if (input.opensAt <= now) return fieldsRefused({ opensAt: ["开始时间应晚于现在"] });
     const values = {
       opens_at: input.opensAt,
       closes_at: input.closesAt,
