@@ -19,7 +19,7 @@ function unavailableResponse(error: DatabaseUnavailableError): Response {
   });
 }
 
-/** The database for pages: short timeouts (see README, "Operations"). */
+/** The database for pages: short timeouts (see db/README.md, "Operations: faults and timeouts"). */
 export function getDb(): DB {
   if (!globalThis.__jiangxinDb) {
     globalThis.__jiangxinDb = createDb({ unavailable: unavailableResponse });

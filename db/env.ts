@@ -13,7 +13,7 @@ export interface Env {
   dbPoolSize: number;
   /**
    * How long anything waits on PostgreSQL, in milliseconds: a page's request and the long work
-   * (background jobs, exports) each have their own. See README, "Operations".
+   * (background jobs, exports) each have their own. See db/README.md, "Operations: faults and timeouts".
    */
   dbTimeouts: { page: DbTimeouts; long: DbTimeouts };
   /** How long /healthz waits for the database before it says 503. */

@@ -117,6 +117,17 @@ async function upload(baseUrl: string, cookie: string, campaignId: number, sheet
 }
 
 /** A batch's status, as its page reports it to the county officer. */
+/** Presses 确认导入 on a previewed batch as its officer would. */
+async function pressCommit(baseUrl: string, cookie: string, url: string) {
+  const pressed = await fetch(`${baseUrl}${url}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie, origin: baseUrl },
+    body: new URLSearchParams({ intent: "commit" }),
+  });
+  if (pressed.status !== 302) throw new Error(`确认导入 answered ${pressed.status}`);
+}
+
 async function batchStatus(baseUrl: string, cookie: string, url: string): Promise<string> {
   const response = await fetch(`${baseUrl}${url}?_data=${encodeURIComponent("routes/campaigns.$campaignId.import.$batchId")}`, { headers: { cookie } });
   return ((await response.json()) as { batch: { status: string } }).batch.status;
@@ -168,13 +179,7 @@ export async function measureLongWork(options: {
   );
   results.push(
     await measured("import: commit 10,000 rows", baseUrl, cityCookie, serverPid, async () => {
-      const pressed = await fetch(`${baseUrl}${url}`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { cookie: county, origin: baseUrl },
-        body: new URLSearchParams({ intent: "commit" }),
-      });
-      if (pressed.status !== 302) throw new Error(`确认导入 answered ${pressed.status}`);
+      await pressCommit(baseUrl, county, url);
       await until("the commit", async () => (await status(url)) === "committed");
     }),
   );
@@ -243,13 +248,7 @@ export async function measureSignInsDuringImport(options: { baseUrl: string; ser
   const untilStatus = (status: string) => until(`the batch ${status}`, async () => (await batchStatus(baseUrl, county, url)) === status);
   const check = await signInsDuring("import: check 3,000 rows (others: sign-ins)", baseUrl, serverPid, () => untilStatus("previewed"));
   const commit = await signInsDuring("import: commit 3,000 rows (others: sign-ins)", baseUrl, serverPid, async () => {
-    const pressed = await fetch(`${baseUrl}${url}`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { cookie: county, origin: baseUrl },
-      body: new URLSearchParams({ intent: "commit" }),
-    });
-    if (pressed.status !== 302) throw new Error(`确认导入 answered ${pressed.status}`);
+    await pressCommit(baseUrl, county, url);
     await untilStatus("committed");
   });
   return [check, commit];

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:vote`: the online vote under load, and the stuffing detector against a simulation
- * (a script, not a test: its numbers go into README, never into a timed assertion).
+ * (a script, not a test: it prints its own table, and its numbers never go into a timed assertion).
  *
  * 1. Load: the production server on a PostgreSQL database of its own (behind a "proxy": each voter
  *    its own X-Forwarded-For), 200 voters at once, each asking for a code and casting a ballot of
@@ -275,6 +275,13 @@ async function stuffingSimulation(db: DB) {
   };
 }
 
+/** The run's figures as a two-column table, the way `npm run bench` prints its own. */
+function printTable(rows: [string, string][]) {
+  const width = Math.max(...rows.map(([name]) => name.length));
+  console.log(`\n${"measure".padEnd(width)}  result`);
+  for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
+}
+
 let server: ChildProcess | undefined;
 try {
   await adminQuery(`create database ${benchDb}`);
@@ -285,19 +292,21 @@ try {
   const db = createDb({ databaseUrl });
   try {
     const load = await loadTest(db);
-    console.log(
-      `\nLoad: ${load.acknowledged}/${load.voters} ballots acknowledged, ${load.ballotsPerSecond.toFixed(1)} ballots/s; ` +
-        `code p50 ${load.verificationMs.p50.toFixed(0)} ms, p99 ${load.verificationMs.p99.toFixed(0)} ms; ` +
-        `ballot p50 ${load.ballotMs.p50.toFixed(0)} ms, p99 ${load.ballotMs.p99.toFixed(0)} ms; ` +
-        `lost ${load.lost}, counted twice ${load.countedTwice}, tally ${load.tallyMatches ? "equals" : "DIFFERS FROM"} the acknowledged ballots`,
-    );
     if (load.refusals.length) console.log(`Refusals: ${load.refusals.join(" | ")}`);
     const stuffing = await stuffingSimulation(db);
-    console.log(
-      `Stuffing: ${stuffing.stuffedFlagged} of ${stuffing.stuffed} stuffed ballots flagged, ${stuffing.carefulFlagged} of ${stuffing.careful} careful ones, ` +
-        `${stuffing.ordinaryFlagged} of ${stuffing.ordinary} ordinary ones wrongly flagged ` +
-        `(${stuffing.clusters} clusters, monitor in ${stuffing.monitorMs} ms)`,
-    );
+    const ms = (p: { p50: number; p99: number }) => `p50 ${p.p50.toFixed(0)} ms, p99 ${p.p99.toFixed(0)} ms`;
+    printTable([
+      ["ballots acknowledged", `${load.acknowledged} of ${load.voters}`],
+      ["ballots per second", load.ballotsPerSecond.toFixed(1)],
+      ["code request", ms(load.verificationMs)],
+      ["ballot", ms(load.ballotMs)],
+      ["lost / counted twice", `${load.lost} / ${load.countedTwice}`],
+      ["tally", load.tallyMatches ? "equals the acknowledged ballots" : "DIFFERS FROM the acknowledged ballots"],
+      ["stuffed ballots flagged", `${stuffing.stuffedFlagged} of ${stuffing.stuffed}`],
+      ["careful stuffer's ballots flagged", `${stuffing.carefulFlagged} of ${stuffing.careful}`],
+      ["ordinary ballots wrongly flagged", `${stuffing.ordinaryFlagged} of ${stuffing.ordinary}`],
+      ["monitor", `${stuffing.clusters} clusters in ${stuffing.monitorMs} ms`],
+    ]);
     const out = path.resolve("data/bench-vote-results.json");
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, load, stuffing }, null, 2));

@@ -5,7 +5,7 @@ import { sessionUserOf, type SessionUser } from "../app/auth/roles";
 import type { Insertable } from "kysely";
 import { solveChallenge, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
-import type { CampaignStatus, Role, StudioTable, VoteRuleTable } from "../db/types";
+import type { CampaignStatus, EventTable, Role, StudioTable, VoteRuleTable } from "../db/types";
 import { newChallenge } from "../app/modules/voting/challenge.server";
 import { createPerson } from "../app/modules/people/people.server";
 import type { PersonInput } from "../app/modules/people/schema.server";
@@ -136,6 +136,27 @@ export function apprenticeForm(birthDate = "1998-08-08", overrides: Record<strin
   };
 }
 
+/** A studio application's form as its leader files it; `overrides` sets the name, host or anything the test turns on. */
+export function studioForm(leaderPersonId: number, orgUnitId: number, overrides: Record<string, string> = {}) {
+  return {
+    leaderPersonId: String(leaderPersonId),
+    name: "工匠工作室",
+    hostEnterprise: "温岭东海泵业有限公司",
+    industry: "泵与电机",
+    focusSector: "advanced_manufacturing",
+    orgUnitId: String(orgUnitId),
+    address: "工业园",
+    focusAreas: "铸造",
+    foundingPlan: "带徒",
+    ...overrides,
+  };
+}
+
+/** A pending spending of a studio's ledger (one the seed or the test left for the county to decide). */
+export function pendingSpendingOf(db: DB, studioId: number) {
+  return db.selectFrom("studio_spending").select("id").where("studio_id", "=", studioId).where("status", "=", "pending").executeTakeFirstOrThrow();
+}
+
 /** A valid education-subsidy application for studies starting in `year`. */
 export function subsidyForm(year: number, overrides: Record<string, string> = {}) {
   return {
@@ -180,14 +201,14 @@ let campaignNumber = 100;
 
 export async function makeCampaign(
   db: DB,
-  overrides: Partial<{ number: number; year: number; deadline: string; quota: number; titles: number; status: CampaignStatus }> = {},
+  overrides: Partial<{ number: number; year: number; title: string; deadline: string; quota: number; titles: number; status: CampaignStatus }> = {},
 ) {
   const row = await db
     .insertInto("campaign")
     .values({
       number: overrides.number ?? campaignNumber++,
       year: overrides.year ?? 2018,
-      title: `第二届“台州工匠”选树活动`,
+      title: overrides.title ?? `第二届“台州工匠”选树活动`,
       nomination_deadline: overrides.deadline ?? "2099-03-31",
       quota_per_unit: overrides.quota ?? 5,
       title_count: overrides.titles ?? 20,
@@ -266,6 +287,19 @@ export async function makeNominations(
 }
 
 /** A vote's rules, as the city would have set them: by default open since yesterday for a week, three choices, live counts. */
+/** A 温岭 training held on site, filed by its organiser; the test gives what it turns on (title, times, check-in code). */
+export async function makeEvent(
+  db: DB,
+  createdBy: string,
+  values: Pick<Insertable<EventTable>, "title" | "starts_at" | "ends_at" | "checkin_code"> & Partial<Insertable<EventTable>>,
+) {
+  return db
+    .insertInto("event")
+    .values({ kind: "training", org_unit_id: await unitId(db, "wenling"), channel: "offline", place: "会议室", created_by: createdBy, ...values })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+}
+
 export async function makeVoteRules(db: DB, campaignId: number, setBy: string, overrides: Partial<Insertable<VoteRuleTable>> = {}) {
   await db
     .insertInto("vote_rule")

@@ -1,25 +1,36 @@
 import { crc32, deflateRawSync } from "node:zlib";
 
+/**
+ * A deflated entry's local header and central directory entry: they hold the same fields, the central one two bytes
+ * further on (after "version made by") and with the local header's offset. The sizes are what the directory declares.
+ */
+function entryHeaders(entry: { flags: number; crc: number; compressed: number; size: number; nameLength: number; offset: number }) {
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  for (const [header, at] of [
+    [local, 4],
+    [central, 6],
+  ] as const) {
+    header.writeUInt16LE(20, at);
+    header.writeUInt16LE(entry.flags, at + 2);
+    header.writeUInt16LE(8, at + 4);
+    header.writeUInt32LE(entry.crc, at + 10);
+    header.writeUInt32LE(entry.compressed, at + 14);
+    header.writeUInt32LE(entry.size, at + 18);
+    header.writeUInt16LE(entry.nameLength, at + 22);
+  }
+  central.writeUInt32LE(entry.offset, 42);
+  return { local, central };
+}
+
 /** A zip of one deflated entry, with the sizes its directory declares (which may lie). */
 export function zipOf(name: string, content: Buffer, declared = content.length): Uint8Array {
   const data = deflateRawSync(content);
   const nameBytes = Buffer.from(name);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(declared, 22);
-  local.writeUInt16LE(nameBytes.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(declared, 24);
-  central.writeUInt16LE(nameBytes.length, 28);
-  central.writeUInt32LE(0, 42);
+  const { local, central } = entryHeaders({ flags: 0, crc: 0, compressed: data.length, size: declared, nameLength: nameBytes.length, offset: 0 });
   const directoryAt = local.length + nameBytes.length + data.length;
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
@@ -41,26 +52,7 @@ export function zipEntries(entries: Array<{ name: string | Uint8Array; data: Uin
     const nameBytes = Buffer.from(typeof entry.name === "string" ? (utf8 ? Buffer.from(entry.name) : gbk(entry.name)) : entry.name);
     const flags = utf8 ? 0x800 : 0;
     const crc = crc32(content);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(content.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(content.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
+    const { local, central } = entryHeaders({ flags, crc, compressed: data.length, size: content.length, nameLength: nameBytes.length, offset });
     locals.push(local, nameBytes, data);
     centrals.push(central, nameBytes);
     offset += 30 + nameBytes.length + data.length;

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 
 /**
  * Forms are parsed here, on the server, and only here: the validation library stays out of the
- * pages (zod with its locales is ~94 kB brotli; see README, Decisions). Routes take it from this module.
+ * pages (zod with its locales is ~94 kB brotli; see app/lib/README.md, Decisions). Routes take it from this module.
  */
 export { parseWithZod };
 

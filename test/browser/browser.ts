@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { inject, onTestFailed } from "vitest";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll, inject, onTestFailed } from "vitest";
 
 export const baseUrl = () => inject("baseUrl");
 
@@ -20,6 +20,36 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/** The file's one Chromium, started before its tests and closed after them; call it inside a test. */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("Chromium is started in beforeAll: use it inside a test");
+    return browser;
+  };
+}
+
+/** Fills fields by their labels, in order, as a person would: a choice picked where the field is a select, text typed elsewhere. */
+export async function fillIn(form: Page | Locator, fields: Record<string, string>) {
+  for (const [label, value] of Object.entries(fields)) {
+    const field = form.getByLabel(label);
+    if ((await field.evaluate((element) => element.tagName)) === "SELECT") await field.selectOption(value);
+    else await field.fill(value);
+  }
+}
+
+/** A 1×1 PNG: the smallest photo an upload field takes. */
+export const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
 
 /** A phone-sized page that saves a screenshot under test-results/ when its test fails. */
 export async function phonePage(browser: Browser, name: string): Promise<Page> {

@@ -1,16 +1,18 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { COUNTY_FOOTER, COUNTY_LIST_HEADER, countyWorkbook, reviewFormDocx } from "../county-files";
 import { checkCharacter } from "../../app/modules/people/id-number";
-import { baseUrl, hydrated, launchChromium, signedIn, tabTo } from "./browser";
+import { baseUrl, hydrated, signedIn, tabTo, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
+
+/** 温岭's officer on the open 第三届's 新增推荐 form, reached through the campaign list as they would. */
+async function newNominationForm(name: string) {
+  const page = await signedIn(browser(), name, "wenling");
+  await page.goto(`${baseUrl()}/campaigns`);
+  await page.getByRole("link", { name: /第三届/ }).click();
+  await page.getByRole("link", { name: "新增推荐" }).click();
+  return page;
+}
 
 function validId(birth: string, serial: string): string {
   const first17 = `331081${birth.replaceAll("-", "")}${serial}`;
@@ -45,7 +47,7 @@ async function countyList(): Promise<Buffer> {
 
 describe("a campaign in the browser", () => {
   it("a county officer on a phone imports the county's list (incomplete rows marked), then one nominee's Word 审批表 completes it", async () => {
-    const page = await signedIn(browser, "import-summary-table", "wenling");
+    const page = await signedIn(browser(), "import-summary-table", "wenling");
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();
     await page.waitForURL(/\/campaigns\/\d+$/);
@@ -116,20 +118,14 @@ describe("a campaign in the browser", () => {
   });
 
   it("counts the characters of 主要事迹 as they are typed", async () => {
-    const page = await signedIn(browser, "deeds-counter", "wenling");
-    await page.goto(`${baseUrl()}/campaigns`);
-    await page.getByRole("link", { name: /第三届/ }).click();
-    await page.getByRole("link", { name: "新增推荐" }).click();
+    const page = await newNominationForm("deeds-counter");
     await page.getByLabel(/主要事迹/).fill("扎根一线二十年");
     await expect.poll(() => page.locator(".counter").first().textContent()).toContain("7 / 约500字");
     await page.context().close();
   });
 
   it("files a nomination with the keyboard alone, the ID number filling in sex and birth date (again when it changes)", async () => {
-    const page = await signedIn(browser, "nomination-keyboard", "wenling");
-    await page.goto(`${baseUrl()}/campaigns`);
-    await page.getByRole("link", { name: /第三届/ }).click();
-    await page.getByRole("link", { name: "新增推荐" }).click();
+    const page = await newNominationForm("nomination-keyboard");
     await page.waitForURL(/\/nominations\/new$/);
     await hydrated(page);
     const type = async (label: string | RegExp, text: string) => {
@@ -173,7 +169,7 @@ describe("a campaign in the browser", () => {
   });
 
   it("the city moves the campaign to 资格初审 and sees it on the stage bar", async () => {
-    const page = await signedIn(browser, "advance-stage", "admin");
+    const page = await signedIn(browser(), "advance-stage", "admin");
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();
     // One press opens what will happen (nominations close early, the units that filed nobody);
@@ -186,7 +182,7 @@ describe("a campaign in the browser", () => {
   });
 
   it("the city runs the campaign on to its named craftsmen: 初审, expert scores, candidates, votes, notice, naming", async () => {
-    const page = await signedIn(browser, "campaign-journey", "admin");
+    const page = await signedIn(browser(), "campaign-journey", "admin");
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${baseUrl()}/campaigns`);
     await page.getByRole("link", { name: /第三届/ }).click();

@@ -1,16 +1,10 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, signedIn } from "./browser";
+import { describe, expect, it } from "vitest";
+import { baseUrl, signedIn, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 /** The certificate's picture is an <img> filling the phone's width (no print in WeChat: it is long-pressed and saved). */
 async function expectSavablePicture(page: Page) {
@@ -34,7 +28,7 @@ async function expectSavablePicture(page: Page) {
 
 describe("certificates on a phone", () => {
   it("the craftsman finds their certificates on their own page and keeps each as a picture at 375 px", async () => {
-    const page = await signedIn(browser, "certificates-keep", "craftsman");
+    const page = await signedIn(browser(), "certificates-keep", "craftsman");
     await page.getByRole("link", { name: "我的全部证书" }).click();
     await page.waitForURL(/\/people\/\d+#certificates$/);
     const list = page.locator("#certificates");

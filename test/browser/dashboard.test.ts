@@ -1,18 +1,11 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, signedIn } from "./browser";
+import { describe, expect, it } from "vitest";
+import { baseUrl, signedIn, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 describe("the dashboard", () => {
   it("draws its charts after hydration, with the numbers in tables", async () => {
-    const page = await signedIn(browser, "dashboard", "admin");
+    const page = await signedIn(browser(), "dashboard", "admin");
     await page.setViewportSize({ width: 1200, height: 900 });
     await page.goto(`${baseUrl()}/dashboard`);
     await expect.poll(() => page.locator(".chart-card svg.recharts-surface").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(6);

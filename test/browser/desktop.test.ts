@@ -1,21 +1,14 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, signedIn } from "./browser";
+import { describe, expect, it } from "vitest";
+import { baseUrl, signedIn, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 /** Pages in the PDF Chromium prints: one page object per sheet. */
 const pageCount = (pdf: Buffer) => (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
 
 describe("on paper and on a desktop", () => {
   it("fits one A4 sheet for the shortest entry and for a typical one, and reads on a phone", async () => {
-    const page = await signedIn(browser, "print", "admin");
+    const page = await signedIn(browser(), "print", "admin");
     await page.goto(`${baseUrl()}/nominations/1/print`);
     expect(pageCount(await page.pdf({ preferCSSPageSize: true }))).toBe(1);
 
@@ -55,7 +48,7 @@ describe("on paper and on a desktop", () => {
   });
 
   it("keeps the 推荐审批表's right border inside an A4 page's printable width, in both text sizes", async () => {
-    const page = await signedIn(browser, "print-border", "admin");
+    const page = await signedIn(browser(), "print-border", "admin");
     // A4 less the sheet's 12 mm side margins: 186 mm at 96 px to the inch.
     const printable = Math.floor((186 / 25.4) * 96);
     await page.setViewportSize({ width: printable, height: 1100 });
@@ -80,7 +73,7 @@ describe("on paper and on a desktop", () => {
   });
 
   it("keeps the city's grouped menu to one row at 1280 px, and the evaluation's checklist controls in view", async () => {
-    const city = await signedIn(browser, "desktop-menu", "admin");
+    const city = await signedIn(browser(), "desktop-menu", "admin");
     await city.setViewportSize({ width: 1280, height: 900 });
     await city.goto(`${baseUrl()}/home`);
     const entries = city.locator("#main-nav > a, #main-nav > .nav-group > .nav-group-toggle");
@@ -100,7 +93,7 @@ describe("on paper and on a desktop", () => {
     await expect.poll(() => city.getByRole("group", { name: "工作室" }).isVisible()).toBe(false);
     await city.context().close();
 
-    const county = await signedIn(browser, "desktop-evaluation", "admin");
+    const county = await signedIn(browser(), "desktop-evaluation", "admin");
     await county.setViewportSize({ width: 1280, height: 900 });
     await county.goto(`${baseUrl()}/evaluations`);
     const grade = county.getByRole("button", { name: /^保存\d{4}年验收清单$/ });

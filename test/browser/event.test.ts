@@ -1,18 +1,23 @@
 import jsQR from "jsqr";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, hydrated, launchChromium, signedIn, tabTo } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { baseUrl, hydrated, signedIn, tabTo, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 /** A datetime-local value in Beijing time, minutes from now. */
 const local = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+
+/** Fills the open 组织活动 form for an event at 温岭市职工服务中心, minutes from now, creates it and waits for its page. */
+async function createEvent(organiser: Page, title: string, kind: string, startsIn: number, endsIn: number) {
+  await organiser.getByLabel("活动名称").fill(title);
+  await organiser.getByLabel("活动类型").selectOption(kind);
+  await organiser.getByLabel("开始时间").fill(local(startsIn));
+  await organiser.getByLabel("结束时间").fill(local(endsIn));
+  await organiser.getByLabel("地点或线上渠道").fill("温岭市职工服务中心");
+  await organiser.getByRole("button", { name: "创建活动" }).click();
+  await organiser.waitForURL(/\/events\/\d+$/);
+}
 
 /** Reads the QR code drawn in `selector` back to its text, as a phone camera would. */
 async function decodeQr(page: Page, selector: string): Promise<string | null> {
@@ -34,20 +39,14 @@ async function decodeQr(page: Page, selector: string): Promise<string | null> {
 
 describe("an exchange event in the browser", () => {
   it("温岭 runs an event, the craftsman checks in on a phone with its code, and a certificate passes the public check", async () => {
-    const organiser = await signedIn(browser, "event-organise", "wenling");
+    const organiser = await signedIn(browser(), "event-organise", "wenling");
     await organiser.goto(`${baseUrl()}/events`);
     await organiser.getByRole("link", { name: "组织活动" }).click();
-    await organiser.getByLabel("活动名称").fill("数控刀具刃磨现场交流");
-    await organiser.getByLabel("活动类型").selectOption("skill_exchange");
-    await organiser.getByLabel("开始时间").fill(local(-15));
-    await organiser.getByLabel("结束时间").fill(local(120));
-    await organiser.getByLabel("地点或线上渠道").fill("温岭市职工服务中心");
-    await organiser.getByRole("button", { name: "创建活动" }).click();
-    await organiser.waitForURL(/\/events\/\d+$/);
+    await createEvent(organiser, "数控刀具刃磨现场交流", "skill_exchange", -15, 120);
     const code = (await organiser.getByLabel("签到码").textContent())!.trim();
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
 
-    const craftsman = await signedIn(browser, "event-checkin", "craftsman");
+    const craftsman = await signedIn(browser(), "event-checkin", "craftsman");
     await craftsman.goto(`${baseUrl()}/events`);
     await craftsman.getByRole("link", { name: "扫码/输码签到" }).click();
     await craftsman.getByLabel(/签到码/).fill("ZZZZZZ");
@@ -72,7 +71,7 @@ describe("an exchange event in the browser", () => {
     const certificateCode = craftsman.url().split("/").pop()!;
     expect(await craftsman.locator(".certificate-sheet").textContent()).toContain("精密加工技艺切磋会");
 
-    const visitor = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const visitor = await browser().newContext({ viewport: { width: 375, height: 800 } });
     const page = await visitor.newPage();
     await page.goto(`${baseUrl()}/verify`);
     await page.getByLabel("证书编号").fill(certificateCode);
@@ -85,21 +84,15 @@ describe("an exchange event in the browser", () => {
   });
 
   it("checks the craftsman in by scanning the organiser's changing QR code, and the certificate's code leads to its check", async () => {
-    const organiser = await signedIn(browser, "event-qr-organise", "wenling");
+    const organiser = await signedIn(browser(), "event-qr-organise", "wenling");
     await organiser.goto(`${baseUrl()}/events/new`);
-    await organiser.getByLabel("活动名称").fill("扫码签到演练");
-    await organiser.getByLabel("活动类型").selectOption("training");
-    await organiser.getByLabel("开始时间").fill(local(-10));
-    await organiser.getByLabel("结束时间").fill(local(90));
-    await organiser.getByLabel("地点或线上渠道").fill("温岭市职工服务中心");
-    await organiser.getByRole("button", { name: "创建活动" }).click();
-    await organiser.waitForURL(/\/events\/\d+$/);
+    await createEvent(organiser, "扫码签到演练", "training", -10, 90);
     await organiser.getByRole("link", { name: "现场显示签到二维码" }).click();
     await organiser.waitForURL(/\/events\/\d+\/qr$/);
     const scanned = await decodeQr(organiser, ".checkin-qr");
     expect(scanned).toMatch(new RegExp(`^${baseUrl()}/checkin\\?e=\\d+&t=\\d+\\.[0-9a-f]{16}$`));
 
-    const craftsman = await signedIn(browser, "event-qr-checkin", "craftsman");
+    const craftsman = await signedIn(browser(), "event-qr-checkin", "craftsman");
     await craftsman.goto(scanned!);
     await craftsman.getByRole("button", { name: "确认签到" }).click();
     await expect.poll(() => craftsman.getByRole("status").first().textContent()).toContain("签到成功");

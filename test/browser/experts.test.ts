@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DB } from "../../db";
 import type { SessionUser } from "../../app/auth/roles";
 import { addExpert, assignNominations, createPanel, setRubric } from "../../app/modules/experts/experts.server";
+import { makeCampaign } from "../factories";
 import { hydrated, launchChromium } from "./browser";
 import { startServer, type RunningServer } from "./server";
 
@@ -23,11 +24,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   const admin = await db.selectFrom("app_user").selectAll().where("username", "=", "admin").executeTakeFirstOrThrow();
   const city: SessionUser = { id: admin.id, username: "admin", displayName: admin.display_name, role: "city_admin", orgUnitId: null, personId: null };
-  const campaign = await db
-    .insertInto("campaign")
-    .values({ number: 4, year: 2026, title: "第四届“台州工匠”选树活动", nomination_deadline: "2026-03-31", status: "expert_review" })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const campaign = await makeCampaign(db, { number: 4, year: 2026, title: "第四届“台州工匠”选树活动", deadline: "2026-03-31", status: "expert_review" });
   campaignId = campaign.id;
   const people = await db.selectFrom("person").select(["id", "name", "org_unit_id"]).orderBy("id").limit(2).execute();
   const ids: number[] = [];

@@ -1,18 +1,12 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it, vi } from "vitest";
+import { baseUrl, phonePage, signIn, useChromium } from "./browser";
 
 // The city's crawl is the longest (twenty pages, each studio's ledger, statement and year among them).
 vi.setConfig({ testTimeout: 150_000 });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 const PAGES: Record<string, string[]> = {
   // A visitor who is not signed in.
@@ -109,7 +103,7 @@ const RUNS = Object.entries(PAGES).flatMap(([username, paths]) => [[username, "�
 describe("every page fits a 375 px phone in both text sizes, passes axe, runs without a script error and carries no stray bytes", () => {
   it.each(RUNS)("as %s, %s", async (username, size, paths) => {
     const large = size === "大字版";
-    const page = await phonePage(browser, `layout-${username}-${large ? "large" : "normal"}`);
+    const page = await phonePage(browser(), `layout-${username}-${large ? "large" : "normal"}`);
     if (large) await page.context().addCookies([{ name: "jx_text", value: "large", url: baseUrl() }]);
     // A page that renders on the server but breaks in the browser (say, a value imported from a
     // .server module) shows up as a script error after hydration.

@@ -1,14 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, signedIn } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { baseUrl, signedIn, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 /** Each phone card's cells: the label's alignment and left edge, and where the value starts. */
 const cardCells = (page: Page, selector: string) =>
@@ -29,7 +23,7 @@ const cardCells = (page: Page, selector: string) =>
 
 describe("phone cards at 375 px", () => {
   it("label figures like every other field, and the studio's 年度考核 is a labelled card that fits", async () => {
-    const page = await signedIn(browser, "phone-cards", "admin");
+    const page = await signedIn(browser(), "phone-cards", "admin");
     await page.goto(`${baseUrl()}/campaigns`);
     const cells = await cardCells(page, "table.responsive");
     expect(cells.some((c) => c.num)).toBe(true);

@@ -1,18 +1,21 @@
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
-import type { Browser } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EVIDENCE_MAX_BYTES } from "~/lib/files";
-import { baseUrl, hydrated, launchChromium, signedIn } from "./browser";
+import { baseUrl, hydrated, signedIn, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
+
+/** The demo craftsman's first apprentice's page, where milestones and their evidence are filed. */
+async function firstMentorship(name: string) {
+  const page = await signedIn(browser(), name, "craftsman");
+  await page.getByRole("link", { name: /我的工作室/ }).click();
+  await page.locator("td[data-label='学徒'] a").first().click();
+  await page.waitForURL(/\/mentorships\/\d+$/);
+  await hydrated(page);
+  return page;
+}
 
 describe("a phone's photo", () => {
   it("is shrunk in the page before it is sent, listed as a thumbnail and opens fitted to a 375 px screen", async () => {
@@ -22,11 +25,7 @@ describe("a phone's photo", () => {
       .toBuffer();
     expect(camera.length).toBeGreaterThan(EVIDENCE_MAX_BYTES);
 
-    const page = await signedIn(browser, "photo-shrunk", "craftsman");
-    await page.getByRole("link", { name: /我的工作室/ }).click();
-    await page.locator("td[data-label='学徒'] a").first().click();
-    await page.waitForURL(/\/mentorships\/\d+$/);
-    await hydrated(page);
+    const page = await firstMentorship("photo-shrunk");
     await page.getByLabel("日期").first().fill("2026-03-02");
     await page.getByLabel("新等级").selectOption("技师");
     await page.getByLabel("证书编号").fill("ZJ2026-PHOTO");
@@ -73,11 +72,7 @@ describe("a phone's photo", () => {
   });
 
   it("sends an iPhone HEIC the browser cannot draw as it is, and the server (in its worker thread) keeps it as a JPEG", async () => {
-    const page = await signedIn(browser, "photo-heic", "craftsman");
-    await page.getByRole("link", { name: /我的工作室/ }).click();
-    await page.locator("td[data-label='学徒'] a").first().click();
-    await page.waitForURL(/\/mentorships\/\d+$/);
-    await hydrated(page);
+    const page = await firstMentorship("photo-heic");
     await page.getByLabel("日期").first().fill("2026-03-04");
     await page.getByLabel("新等级").selectOption("技师");
     await page.getByLabel("证书编号").fill("ZJ2026-HEIC");
@@ -93,11 +88,7 @@ describe("a phone's photo", () => {
   });
 
   it("names a file too big before anything is sent", async () => {
-    const page = await signedIn(browser, "photo-too-big", "craftsman");
-    await page.getByRole("link", { name: /我的工作室/ }).click();
-    await page.locator("td[data-label='学徒'] a").first().click();
-    await page.waitForURL(/\/mentorships\/\d+$/);
-    await hydrated(page);
+    const page = await firstMentorship("photo-too-big");
     let posted = false;
     page.on("request", (request) => {
       if (request.method() === "POST") posted = true;

@@ -1,16 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+import { describe, expect, it } from "vitest";
+import { baseUrl, phonePage, signIn, useChromium } from "./browser";
 import { signInOverHttp } from "./server";
 
 /** Headers and cookies of the production server, as a browser receives them. */
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 const sessionCookie = (username = "wenling") => signInOverHttp(baseUrl(), username);
 
@@ -105,7 +98,7 @@ describe("security headers and cookies", () => {
   });
 
   it("runs the pages with the policy in force: no violation reported, charts drawn", async () => {
-    const page = await phonePage(browser, "security-csp");
+    const page = await phonePage(browser(), "security-csp");
     const violations: string[] = [];
     page.on("console", (m) => {
       if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());

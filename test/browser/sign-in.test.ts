@@ -1,14 +1,7 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, hydrated, launchChromium, phonePage, signedIn, signIn, tabTo } from "./browser";
+import { describe, expect, it } from "vitest";
+import { baseUrl, hydrated, phonePage, signedIn, signIn, tabTo, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 describe("signing in on a phone", () => {
   it.each([
@@ -16,7 +9,7 @@ describe("signing in on a phone", () => {
     ["wenling", "温岭市总工会 陈晓燕", "县级总工会", "本单位共登记人员"],
     ["craftsman", "", "台州工匠", "我的档案"],
   ])("%s reaches the home page of their role", async (username, name, roleLabel, marker) => {
-    const page = await phonePage(browser, `sign-in-${username}`);
+    const page = await phonePage(browser(), `sign-in-${username}`);
     await signIn(page, username);
     await page.waitForURL(`${baseUrl()}/home`);
     const heading = page.getByRole("heading", { level: 1 });
@@ -30,7 +23,7 @@ describe("signing in on a phone", () => {
   });
 
   it("shows a wrong password beside the form and keeps the user on the sign-in page", async () => {
-    const page = await phonePage(browser, "sign-in-wrong");
+    const page = await phonePage(browser(), "sign-in-wrong");
     await signIn(page, "admin", "not-the-password-1");
     await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("用户名或密码不正确");
     expect(new URL(page.url()).pathname).toBe("/login");
@@ -38,7 +31,7 @@ describe("signing in on a phone", () => {
   });
 
   it("signs in with the keyboard alone", async () => {
-    const page = await phonePage(browser, "sign-in-keyboard");
+    const page = await phonePage(browser(), "sign-in-keyboard");
     await page.goto(`${baseUrl()}/login`);
     await hydrated(page);
     await tabTo(page, "用户名");
@@ -51,7 +44,7 @@ describe("signing in on a phone", () => {
   });
 
   it("opens the menu on a phone and signs out", async () => {
-    const page = await signedIn(browser, "sign-out", "wenling");
+    const page = await signedIn(browser(), "sign-out", "wenling");
     await page.getByRole("button", { name: "菜单" }).click();
     await page.getByRole("link", { name: "人员档案", exact: true }).click();
     await page.waitForURL(`${baseUrl()}/people`);
@@ -69,12 +62,12 @@ describe("signing in on a phone", () => {
   });
 
   it("keeps a county officer out of another county's person page", async () => {
-    const admin = await signedIn(browser, "cross-county-admin", "admin");
+    const admin = await signedIn(browser(), "cross-county-admin", "admin");
     await admin.goto(`${baseUrl()}/people?orgUnitId=2`);
     const href = await admin.locator("td[data-label='姓名'] a").first().getAttribute("href");
     await admin.context().close();
 
-    const page = await signedIn(browser, "cross-county", "wenling");
+    const page = await signedIn(browser(), "cross-county", "wenling");
     const response = await page.goto(`${baseUrl()}${href}`);
     expect(response?.status()).toBe(403);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("没有权限");

@@ -1,25 +1,13 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, hydrated, launchChromium, signedIn } from "./browser";
+import { describe, expect, it } from "vitest";
+import { baseUrl, hydrated, PNG, signedIn, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const PNG = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
+const browser = useChromium();
 
 describe("a studio's year on a phone", () => {
   it("the leader files last year's report with the figures filled in, 温岭 returns it once, and the city grades it by the checklist, refused one 优秀 too many", async () => {
     const year = new Date().getFullYear() - 1;
     // The demo craftsman's studio: its plan for last year is in, the report is theirs to file.
-    const leader = await signedIn(browser, "year-leader", "craftsman");
+    const leader = await signedIn(browser(), "year-leader", "craftsman");
     await leader.goto(`${baseUrl()}/studios`);
     await leader.locator("main a[href^='/studios/']:not([href='/studios/new']):not([href^='/studios/export'])").first().click();
     await leader.waitForURL(/\/studios\/\d+$/);
@@ -35,7 +23,7 @@ describe("a studio's year on a phone", () => {
     await expect.poll(() => leader.locator(".page-head .badge").textContent()).toContain("待县级审核");
 
     // 温岭 returns it, once, with a reason the leader reads.
-    const county = await signedIn(browser, "year-county", "wenling");
+    const county = await signedIn(browser(), "year-county", "wenling");
     await county.goto(yearUrl);
     await hydrated(county);
     await county.getByLabel("退回修改理由").fill("请补充经费使用说明");
@@ -55,7 +43,7 @@ describe("a studio's year on a phone", () => {
     await expect.poll(() => county.locator(".page-head .badge").textContent()).toContain("待市总工会验收");
 
     // The city's 验收: every item of the checklist, the site photo, and a grade within the cap.
-    const city = await signedIn(browser, "year-city", "admin");
+    const city = await signedIn(browser(), "year-city", "admin");
     await city.goto(yearUrl);
     await hydrated(city);
     const form = city.locator("form.acceptance-form");
@@ -63,23 +51,22 @@ describe("a studio's year on a phone", () => {
     const count = await items.count();
     expect(count).toBeGreaterThan(3);
     for (let i = 0; i < count; i++) await items.nth(i).getByLabel("得分").fill("9");
-    await form
-      .getByRole("group", { name: /场地设施/ })
-      .locator("input[type=file]")
-      .setInputFiles({ name: "现场.png", mimeType: "image/png", buffer: PNG });
-    await form.getByLabel("考核等次").selectOption({ label: "优秀" });
-    await form.getByRole("button", { name: "验收评定" }).click();
+    // Each try posts the site photo the checklist asks for with the grade.
+    const grade = async (label: string) => {
+      await form
+        .getByRole("group", { name: /场地设施/ })
+        .locator("input[type=file]")
+        .setInputFiles({ name: "现场.png", mimeType: "image/png", buffer: PNG });
+      await form.getByLabel("考核等次").selectOption({ label });
+      await form.getByRole("button", { name: "验收评定" }).click();
+    };
+    await grade("优秀");
     await expect.poll(() => form.getByRole("alert").first().textContent()).toContain("“优秀”名额已满");
     // The demo's other studios already hold every place the cap allows, and there is at least one.
     const [, cap, given] = /最多(\d+)个，已评(\d+)个/.exec((await form.getByRole("alert").first().textContent()) ?? "")!;
     expect(Number(cap)).toBeGreaterThanOrEqual(1);
     expect(Number(given)).toBe(Number(cap));
-    await form
-      .getByRole("group", { name: /场地设施/ })
-      .locator("input[type=file]")
-      .setInputFiles({ name: "现场.png", mimeType: "image/png", buffer: PNG });
-    await form.getByLabel("考核等次").selectOption({ label: "合格" });
-    await form.getByRole("button", { name: "验收评定" }).click();
+    await grade("合格");
     await expect.poll(() => city.locator(".page-head .badge").textContent()).toBe("已验收");
     await expect.poll(() => city.getByRole("status").first().textContent()).toContain("验收结果已保存");
     // Nothing on the phone runs off the side.

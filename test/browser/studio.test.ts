@@ -1,25 +1,13 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkCharacter } from "../../app/modules/people/id-number";
-import { baseUrl, hydrated, launchChromium, phonePage, signedIn, signIn } from "./browser";
+import { baseUrl, fillIn, hydrated, phonePage, PNG, signedIn, signIn, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const PNG = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
+const browser = useChromium();
 
 describe("a studio on a phone", () => {
   it("a named craftsman gets an account, opens a studio on a phone, and starts it once 温岭 and the city agree", async () => {
     // An awardee of 温岭 without a studio or an account: the one the officer could apply for.
-    const officer = await signedIn(browser, "own-studio-officer", "wenling");
+    const officer = await signedIn(browser(), "own-studio-officer", "wenling");
     await officer.goto(`${baseUrl()}/studios/new`);
     // With one possible leader the form shows their name and carries the id in the form.
     const personId = await officer
@@ -28,7 +16,7 @@ describe("a studio on a phone", () => {
       .evaluate((el) => (el instanceof HTMLSelectElement ? (el.options[1]?.value ?? "") : (el as HTMLInputElement).value));
     expect(personId).toMatch(/^\d+$/);
 
-    const city = await signedIn(browser, "own-studio-city", "admin");
+    const city = await signedIn(browser(), "own-studio-city", "admin");
     await city.goto(`${baseUrl()}/people/${personId}`);
     await city.getByRole("link", { name: "开通工匠账号" }).click();
     await city.waitForURL(/\/users\/new\?personId=/);
@@ -39,7 +27,7 @@ describe("a studio on a phone", () => {
     await city.getByRole("button", { name: "开通" }).click();
     await city.waitForURL(/\/users\/[^/]+\?created=1$/);
 
-    const craftsman = await phonePage(browser, "own-studio-craftsman");
+    const craftsman = await phonePage(browser(), "own-studio-craftsman");
     await signIn(craftsman, username, "Craft-2026x");
     await craftsman.waitForURL(`${baseUrl()}/home`);
     await craftsman.goto(`${baseUrl()}/studios`);
@@ -48,10 +36,7 @@ describe("a studio on a phone", () => {
     await hydrated(craftsman);
     // Only they can lead it: the form names the studio after them without asking.
     await expect.poll(() => craftsman.getByLabel("工作室名称").inputValue()).toMatch(/工匠工作室$/);
-    await craftsman.getByLabel("重点领域").selectOption("modern_services");
-    await craftsman.getByLabel("地址").fill("温岭市太平街道");
-    await craftsman.getByLabel("主攻方向").fill("智能装配");
-    await craftsman.getByLabel("建设方案").fill("三年带徒八名，每季度开展一次技艺交流");
+    await fillIn(craftsman, { 重点领域: "modern_services", 地址: "温岭市太平街道", 主攻方向: "智能装配", 建设方案: "三年带徒八名，每季度开展一次技艺交流" });
     await craftsman.getByRole("button", { name: "保存" }).click();
     await craftsman.waitForURL(/\/studios\/\d+$/);
     const studioUrl = craftsman.url();
@@ -79,7 +64,7 @@ describe("a studio on a phone", () => {
   });
 
   it("the craftsman takes on an apprentice and files a certificate photo; 温岭's officer verifies it", async () => {
-    const page = await signedIn(browser, "studio-apprentice", "craftsman");
+    const page = await signedIn(browser(), "studio-apprentice", "craftsman");
     await page.getByRole("link", { name: /我的工作室/ }).click();
     await page.getByRole("link", { name: "登记学徒" }).click();
 
@@ -89,12 +74,14 @@ describe("a studio on a phone", () => {
     await page.getByLabel("身份证号码").blur();
     // The ID number fills in the birth date and sex.
     await expect.poll(() => page.getByLabel("出生日期").inputValue()).toBe("2000-02-14");
-    await page.getByLabel("民族").selectOption("汉族");
-    await page.getByLabel("学历").selectOption("中专/技校");
-    await page.getByLabel("政治面貌").selectOption("共青团员");
-    await page.getByLabel("技术等级").selectOption("中级工");
-    await page.getByLabel("计划结束日期").fill("2029-06-30");
-    await page.getByLabel("培养目标").fill("两年内取得高级工证书");
+    await fillIn(page, {
+      民族: "汉族",
+      学历: "中专/技校",
+      政治面貌: "共青团员",
+      技术等级: "中级工",
+      计划结束日期: "2029-06-30",
+      培养目标: "两年内取得高级工证书",
+    });
     await page.getByRole("button", { name: "登记结对" }).click();
     await page.waitForURL(/\/mentorships\/\d+$/);
     const mentorshipUrl = page.url();
@@ -107,7 +94,7 @@ describe("a studio on a phone", () => {
     await expect.poll(() => page.locator(".milestone").first().textContent()).toContain("待核实");
     await page.context().close();
 
-    const officer = await signedIn(browser, "studio-verify", "wenling");
+    const officer = await signedIn(browser(), "studio-verify", "wenling");
     await officer.goto(`${baseUrl()}/milestones/pending`);
     await officer.getByRole("link", { name: "叶小龙" }).click();
     await officer.waitForURL(mentorshipUrl);
@@ -119,7 +106,7 @@ describe("a studio on a phone", () => {
   });
 
   it("refuses a fake certificate whatever its name says", async () => {
-    const page = await signedIn(browser, "studio-fake-upload", "craftsman");
+    const page = await signedIn(browser(), "studio-fake-upload", "craftsman");
     await page.getByRole("link", { name: /我的工作室/ }).click();
     await page.locator("td[data-label='学徒'] a").first().click();
     await page.getByLabel("日期").first().fill("2026-03-01");

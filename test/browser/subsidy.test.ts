@@ -1,20 +1,14 @@
 import ExcelJS from "exceljs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchChromium, phonePage, signIn } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { baseUrl, fillIn, phonePage, signIn, useChromium } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
 
 async function as(username: string, name: string, url: string): Promise<Page> {
-  const page = await phonePage(browser, name);
+  const page = await phonePage(browser(), name);
   await signIn(page, username);
   await page.waitForURL(`${baseUrl()}/home`);
   await page.goto(url);
@@ -44,15 +38,17 @@ describe("an education subsidy, every step in the browser", () => {
   it("applied for on a phone, returned once for the receipt, approved at both levels, paid and closed", async () => {
     const craftsman = await as("craftsman", "subsidy-apply", `${baseUrl()}/subsidies`);
     await craftsman.getByRole("link", { name: "申请补助" }).click();
-    await craftsman.getByLabel("现有学历").selectOption("大专");
-    await craftsman.getByLabel("报读学历层次").selectOption("本科");
-    await craftsman.getByLabel("就读院校").fill("浙江工业大学");
-    await craftsman.getByLabel("专业").fill("机械工程");
-    await craftsman.getByLabel("学习形式").selectOption("part_time");
-    await craftsman.getByLabel("入学日期").fill("2026-09-01");
-    await craftsman.getByLabel("预计毕业日期").fill("2029-07-01");
-    await craftsman.getByLabel("学费总额（元）").fill("24,000");
-    await craftsman.getByLabel("申请补助金额（元）").fill("12000.01");
+    await fillIn(craftsman, {
+      现有学历: "大专",
+      报读学历层次: "本科",
+      就读院校: "浙江工业大学",
+      专业: "机械工程",
+      学习形式: "part_time",
+      入学日期: "2026-09-01",
+      预计毕业日期: "2029-07-01",
+      "学费总额（元）": "24,000",
+      "申请补助金额（元）": "12000.01",
+    });
     await craftsman.getByRole("button", { name: "保存申请" }).click();
     await expect.poll(() => craftsman.locator("main").textContent()).toContain("按政策最多可申请 12000.00 元");
     await craftsman.getByLabel("申请补助金额（元）").fill("12000");

@@ -5,6 +5,7 @@ import { scratchDatabase } from "../pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DB } from "../../db";
+import { makeCampaign, makeVoteRules } from "../factories";
 import { hydrated, launchChromium } from "./browser";
 import { startServer, type RunningServer } from "./server";
 
@@ -51,11 +52,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   // The scene: a campaign at its 网络投票, four candidates, voting open since an hour ago.
   const admin = await db.selectFrom("app_user").select("id").where("username", "=", "admin").executeTakeFirstOrThrow();
-  const campaign = await db
-    .insertInto("campaign")
-    .values({ number: 4, year: 2026, title: "第四届“台州工匠”选树活动", nomination_deadline: "2026-03-31", status: "online_vote" })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const campaign = await makeCampaign(db, { number: 4, year: 2026, title: "第四届“台州工匠”选树活动", deadline: "2026-03-31", status: "online_vote" });
   campaignId = campaign.id;
   const people = await db.selectFrom("person").select(["id", "name", "org_unit_id"]).orderBy("id").limit(4).execute();
   for (const [i, p] of people.entries()) {
@@ -75,19 +72,7 @@ beforeAll(async () => {
       })
       .execute();
   }
-  await db
-    .insertInto("vote_rule")
-    .values({
-      campaign_id: campaignId,
-      opens_at: new Date(Date.now() - 3_600_000),
-      closes_at: new Date(Date.now() + 6 * 86_400_000),
-      max_choices: 3,
-      per_candidate: "once",
-      tally_shown: "live",
-      vote_weight: 30,
-      set_by: admin.id,
-    })
-    .execute();
+  await makeVoteRules(db, campaignId, admin.id, { opens_at: new Date(Date.now() - 3_600_000) });
 });
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { adminQuery } from "../pg";
 
 /**
  * A PostgreSQL server of the fault suite's own, made with Debian's initdb and pg_ctl in a temporary
@@ -123,15 +124,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       for (const pid of frozen) process.kill(pid, "SIGSTOP");
       return { thaw };
     },
-    query: async <T extends pg.QueryResultRow>(statement: string, params: unknown[] = []) => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        return (await client.query<T>(statement, params)).rows;
-      } finally {
-        await client.end();
-      }
-    },
+    query: <T extends pg.QueryResultRow>(statement: string, params: unknown[] = []) => adminQuery<T>(statement, params, url),
     stop,
   };
 }

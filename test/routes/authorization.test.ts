@@ -8,7 +8,7 @@ import { addExpert } from "../../app/modules/experts/experts.server";
 import { createEvent } from "../../app/modules/events/events.server";
 import { eventSchema } from "../../app/modules/events/schema.server";
 import { useTestDb } from "../db";
-import { cookieFor, makeAwardee } from "../factories";
+import { cookieFor, makeAwardee, pendingSpendingOf } from "../factories";
 import { call } from "../http";
 import { RollbackDialect } from "../rollback";
 import { sessionUserOf } from "~/auth/roles";
@@ -160,12 +160,7 @@ beforeAll(async () => {
   const unpublished = await db.selectFrom("award").select("certificate_number").where("person_id", "=", craftsmanB.personId!).executeTakeFirstOrThrow();
   // The studio's money and year (seeds/cycle): a receipt of its ledger, last year's report waiting for the leader.
   const receipt = await db.selectFrom("studio_file").select("id").where("studio_id", "=", studio.id).where("kind", "=", "receipt").executeTakeFirstOrThrow();
-  const pendingSpending = await db
-    .selectFrom("studio_spending")
-    .select("id")
-    .where("studio_id", "=", studio.id)
-    .where("status", "=", "pending")
-    .executeTakeFirstOrThrow();
+  const pendingSpending = await pendingSpendingOf(db, studio.id);
   const lastYear = String(new Date().getFullYear() - 1);
 
   // An objection filed online against A's nomination (温岭's), with its objector and an attachment.

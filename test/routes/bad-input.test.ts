@@ -43,7 +43,18 @@ import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubr
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
-import { apprenticeForm, cookieFor, idNumberFor, makeAwardee, makeCampaign, makeVoteRules, personForm, subsidyForm, unitId } from "../factories";
+import {
+  apprenticeForm,
+  cookieFor,
+  idNumberFor,
+  makeAwardee,
+  makeCampaign,
+  makeVoteRules,
+  pendingSpendingOf,
+  personForm,
+  subsidyForm,
+  unitId,
+} from "../factories";
 import { call, ORIGIN } from "../http";
 import { asZip64, zipOf } from "../files";
 import { csvOf, docxOf, w } from "../county-files";
@@ -505,21 +516,23 @@ beforeAll(async () => {
     .values({ campaign_id: noticed.id, person_id: ballotFor.person_id, seq: 1, channel: "union", nominating_unit_id: Number(wenling), candidate: true })
     .returning("id")
     .executeTakeFirstOrThrow();
+  // A real-name objection that would be taken, spoiled one field at a time below.
+  const objection = {
+    intent: "object",
+    name: "张三",
+    idNumber: "331002198001011235",
+    phone: "13957612345",
+    code: "123456",
+    relation: "同事",
+    nominationId: String(named.id),
+    content: "反映其一线工作年限不实，请核查。",
+  };
   const noticePost = { fn: noticePage.action, path: `/notice/${noticed.id}`, params: { campaignId: String(noticed.id) }, as: null };
   spoil(
     {
       ...noticePost,
       label: "objection",
-      form: {
-        intent: "object",
-        name: "张三",
-        idNumber: "331002198001011235",
-        phone: "13957612345",
-        code: "123456",
-        relation: "同事",
-        nominationId: String(named.id),
-        content: "反映其一线工作年限不实，请核查。",
-      },
+      form: objection,
     },
     {
       name: [null, "", "张", LONG, "<b>张三</b>"],
@@ -535,17 +548,7 @@ beforeAll(async () => {
   attempts.push({
     ...noticePost,
     name: "objection: a program named .pdf",
-    fields: {
-      intent: "object",
-      name: "张三",
-      idNumber: "331002198001011235",
-      phone: "13957612345",
-      code: "123456",
-      relation: "同事",
-      nominationId: String(named.id),
-      content: "反映其一线工作年限不实，请核查。",
-      files: exeAsJpg,
-    },
+    fields: { ...objection, files: exeAsJpg },
   });
   const cityVote = { fn: campaignVote.action, path: `/campaigns/${voting.id}/vote`, params: { campaignId: String(voting.id) }, as: users.city };
   const rulesForm = {
@@ -583,36 +586,17 @@ beforeAll(async () => {
   // An expert's sheet: points out of range or not numbers, forged criteria and nominations, a sheet
   // already submitted, a sheet after the stage.
   const admin = users.city;
-  const reviewing = await db
-    .insertInto("campaign")
-    .values({ number: 11, year: YEAR, title: "评审中的一届", nomination_deadline: "2026-01-31", status: "expert_review" })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const reviewed = await db
-    .insertInto("nomination")
-    .values({
-      campaign_id: reviewing.id,
-      person_id: ballotFor.person_id,
-      seq: 1,
-      channel: "union",
-      nominating_unit_id: Number(wenling),
-      qualification_result: "pass",
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  // A 温岭 nominee who passed 资格初审, in a campaign of the sheet's tests.
+  const qualified = (campaignId: number, personId: number, seq: number) =>
+    db
+      .insertInto("nomination")
+      .values({ campaign_id: campaignId, person_id: personId, seq, channel: "union", nominating_unit_id: Number(wenling), qualification_result: "pass" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+  const reviewing = await makeCampaign(db, { number: 11, year: YEAR, title: "评审中的一届", deadline: "2026-01-31", status: "expert_review" });
+  const reviewed = await qualified(reviewing.id, ballotFor.person_id, 1);
   const secondPerson = await db.selectFrom("person").select("id").where("id", "!=", ballotFor.person_id).orderBy("id").executeTakeFirstOrThrow();
-  const done = await db
-    .insertInto("nomination")
-    .values({
-      campaign_id: reviewing.id,
-      person_id: secondPerson.id,
-      seq: 2,
-      channel: "union",
-      nominating_unit_id: Number(wenling),
-      qualification_result: "pass",
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const done = await qualified(reviewing.id, secondPerson.id, 2);
   await addExpert(db, admin, {
     name: "输入专家",
     field: "advanced_manufacturing",
@@ -688,23 +672,8 @@ beforeAll(async () => {
   attempts.push({ ...sheetPost(String(done.id)), name: "expert: change a submitted sheet", fields: { intent: "save", "points-innovation": "1" } });
   for (const id of ["999999", "abc", String(candidate.id)])
     attempts.push({ ...sheetPost(id), name: `expert: nomination ${id}`, fields: { intent: "save", "points-innovation": "1" } });
-  const afterStage = await db
-    .insertInto("campaign")
-    .values({ number: 12, year: YEAR, title: "评审已结束的一届", nomination_deadline: "2026-01-31", status: "online_vote" })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const lateNomination = await db
-    .insertInto("nomination")
-    .values({
-      campaign_id: afterStage.id,
-      person_id: ballotFor.person_id,
-      seq: 1,
-      channel: "union",
-      nominating_unit_id: Number(wenling),
-      qualification_result: "pass",
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const afterStage = await makeCampaign(db, { number: 12, year: YEAR, title: "评审已结束的一届", deadline: "2026-01-31", status: "online_vote" });
+  const lateNomination = await qualified(afterStage.id, ballotFor.person_id, 1);
   const latePanel = await createPanel(db, admin, afterStage.id, { name: "已结束组", field: "advanced_manufacturing", blind: false, draw: 1, seed: 1 });
   if (!latePanel.ok) throw new Error(latePanel.message);
   await assignNominations(db, admin, latePanel.id, [lateNomination.id]);
@@ -786,12 +755,7 @@ beforeAll(async () => {
     // The grant has arrived in full: any amount is too much.
     { grantId: [null, "abc", "999999", "-1"], amount: ["0", "1", ...AMOUNTS], receivedOn: [null, ...DATES], voucher: TEXT("记-9") },
   );
-  const pendingSpending = await db
-    .selectFrom("studio_spending")
-    .select("id")
-    .where("studio_id", "=", studio.id)
-    .where("status", "=", "pending")
-    .executeTakeFirstOrThrow();
+  const pendingSpending = await pendingSpendingOf(db, studio.id);
   spoil(
     {
       ...fundsAt,

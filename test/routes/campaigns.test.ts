@@ -16,6 +16,7 @@ import * as storyRoute from "../../app/routes/nominations.$nominationId.story";
 import { OLD_WORD } from "../../app/lib/word.server";
 import { runDueJobs } from "../../app/lib/jobs.server";
 import { IMPORT_JOBS } from "../../app/modules/nominations/summary-table.server";
+import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
 import { cookieFor, makeCampaign, makeUser, nominationForm } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
@@ -25,18 +26,23 @@ const t = useTestDb();
 /** What the app processes' job queue does after an upload or a 确认导入. */
 const runImportJobs = () => runDueJobs(t.db, IMPORT_JOBS);
 
+/** A county officer files a nomination through the page, as the form would post it. */
+async function fileNomination(campaignId: number, as: SessionUser, overrides: Parameters<typeof nominationForm>[1] = {}) {
+  return call(newNomination.action, {
+    db: t.db,
+    path: `/campaigns/${campaignId}/nominations/new`,
+    params: { campaignId: String(campaignId) },
+    as,
+    form: await nominationForm(t.db, overrides),
+  });
+}
+
 async function setup() {
   const city = await makeUser(t.db, "city_admin");
   const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
   const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
   const campaign = await makeCampaign(t.db);
-  const created = await call(newNomination.action, {
-    db: t.db,
-    path: `/campaigns/${campaign.id}/nominations/new`,
-    params: { campaignId: String(campaign.id) },
-    as: wenling,
-    form: await nominationForm(t.db),
-  });
+  const created = await fileNomination(campaign.id, wenling);
   expect(created.status).toBe(302);
   const nominationId = Number(created.headers.get("location")!.split("/").pop());
   const nominee = await t.db.selectFrom("nomination").select("person_id").where("id", "=", nominationId).executeTakeFirstOrThrow();
@@ -126,13 +132,7 @@ describe("nominations by role", () => {
   it("refuses a county nomination after the deadline", async () => {
     const wenling = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const campaign = await makeCampaign(t.db, { number: 98, deadline: "2018-03-31" });
-    const response = await call(newNomination.action, {
-      db: t.db,
-      path: `/campaigns/${campaign.id}/nominations/new`,
-      params: { campaignId: String(campaign.id) },
-      as: wenling,
-      form: await nominationForm(t.db),
-    });
+    const response = await fileNomination(campaign.id, wenling);
     expect(response.status).toBe(403);
   });
 });
@@ -358,13 +358,7 @@ describe("running a whole campaign through the pages", () => {
     for (let i = 0; i < 22; i++) {
       const unit = units[i % units.length];
       const officer = await makeUser(t.db, "county_officer", { unit });
-      const response = await call(newNomination.action, {
-        db: t.db,
-        path: `/campaigns/${campaign.id}/nominations/new`,
-        params: campaignParams,
-        as: officer,
-        form: await nominationForm(t.db, { unit }),
-      });
+      const response = await fileNomination(campaign.id, officer, { unit });
       expect(response.status).toBe(302);
     }
     const page = `/campaigns/${campaign.id}`;

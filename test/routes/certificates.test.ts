@@ -7,7 +7,7 @@ import * as attendancePdf from "../../app/routes/certificates.$code_.pdf";
 import * as attendanceImage from "../../app/routes/certificates.$code_.image";
 import * as personPage from "../../app/routes/people.$personId._index";
 import { useTestDb } from "../db";
-import { makeAwardee, makeUser, unitId } from "../factories";
+import { makeAwardee, makeEvent, makeUser } from "../factories";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
@@ -33,21 +33,13 @@ async function attended() {
   const code = `JX7K2M9QAB${String(issued).padStart(2, "0")}`;
   const organiser = await makeUser(t.db, "county_officer", { unit: "wenling" });
   const holder = await makeAwardee(t.db, "wenling", "证书持有人");
-  const event = await t.db
-    .insertInto("event")
-    .values({
-      title: "数控加工技艺交流会",
-      kind: "skill_exchange",
-      org_unit_id: await unitId(t.db, "wenling"),
-      starts_at: new Date(Date.now() - 5 * 3_600_000),
-      ends_at: new Date(Date.now() - 3 * 3_600_000),
-      channel: "offline",
-      place: "会议室",
-      checkin_code: `CERT${String(issued).padStart(2, "0")}`,
-      created_by: organiser.id,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const event = await makeEvent(t.db, organiser.id, {
+    title: "数控加工技艺交流会",
+    kind: "skill_exchange",
+    starts_at: new Date(Date.now() - 5 * 3_600_000),
+    ends_at: new Date(Date.now() - 3 * 3_600_000),
+    checkin_code: `CERT${String(issued).padStart(2, "0")}`,
+  });
   await t.db
     .insertInto("event_participant")
     .values({ event_id: event.id, person_id: holder.person.id, attended: true, hours: 2, registered_by: organiser.id, certificate_code: code })

@@ -43,6 +43,7 @@ import {
   makePerson,
   makeVoteRules,
   personForm,
+  studioForm,
   subsidyForm,
   TEST_PASSWORD,
   unitId,
@@ -144,21 +145,7 @@ describe("the audit log speaks to an inspector", () => {
 
     // A studio applied for, and a running one whose apprentice's innovation is logged, verified and the mentorship ended.
     const { person: applicant } = await makeAwardee(t.db, "wenling", "王建国");
-    const applied = await createStudio(
-      t.db,
-      county,
-      studioSchema.parse({
-        leaderPersonId: String(applicant.id),
-        name: "王建国工匠工作室",
-        hostEnterprise: "温岭东海泵业有限公司",
-        industry: "泵与电机",
-        focusSector: "advanced_manufacturing",
-        orgUnitId: String(await unitId(t.db, "wenling")),
-        address: "工业园",
-        focusAreas: "铸造",
-        foundingPlan: "带徒",
-      }),
-    );
+    const applied = await createStudio(t.db, county, studioSchema.parse(studioForm(applicant.id, await unitId(t.db, "wenling"), { name: "王建国工匠工作室" })));
     expect(applied.ok).toBe(true);
     const { person: mentor, user: mentorUser } = await makeAwardee(t.db, "wenling", "李师傅");
     const studio = await makeStudio(t.db, mentor.id, city.id);
@@ -359,17 +346,7 @@ describe("撤回: an applicant takes back what they submitted until the county a
     const studio = await createStudio(
       t.db,
       craftsman,
-      studioSchema.parse({
-        leaderPersonId: String(person.id),
-        name: "撤回人工匠工作室",
-        hostEnterprise: "温岭某厂",
-        industry: "泵与电机",
-        focusSector: "advanced_manufacturing",
-        orgUnitId: String(await unitId(t.db, "wenling")),
-        address: "工业园",
-        focusAreas: "铸造",
-        foundingPlan: "带徒",
-      }),
+      studioSchema.parse(studioForm(person.id, await unitId(t.db, "wenling"), { name: "撤回人工匠工作室", hostEnterprise: "温岭某厂" })),
     );
     const studioId = String((studio as { id: number }).id);
     const studioStep = (as: typeof craftsman, step: string, expected: string) =>

@@ -10,7 +10,7 @@ import * as verify from "../../app/routes/verify";
 import * as qrScreen from "../../app/routes/events.$eventId_.qr";
 import { checkinToken } from "../../app/modules/events/events.server";
 import { useTestDb } from "../db";
-import { makePerson, makeUser, unitId } from "../factories";
+import { makeEvent, makePerson, makeUser, unitId } from "../factories";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
@@ -115,21 +115,12 @@ describe("events through the pages", () => {
 
     const organiser = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const person = await makePerson(t.db, { unit: "wenling", name: "持证人" });
-    const event = await t.db
-      .insertInto("event")
-      .values({
-        title: "已结束的培训",
-        kind: "training",
-        org_unit_id: await unitId(t.db, "wenling"),
-        starts_at: new Date(Date.now() - 5 * 3_600_000),
-        ends_at: new Date(Date.now() - 3 * 3_600_000),
-        channel: "offline",
-        place: "会议室",
-        checkin_code: "ABCDEF",
-        created_by: organiser.id,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const event = await makeEvent(t.db, organiser.id, {
+      title: "已结束的培训",
+      starts_at: new Date(Date.now() - 5 * 3_600_000),
+      ends_at: new Date(Date.now() - 3 * 3_600_000),
+      checkin_code: "ABCDEF",
+    });
     const p = await t.db
       .insertInto("event_participant")
       .values({ event_id: event.id, person_id: person.id, attended: true, hours: 2, registered_by: organiser.id })
@@ -163,21 +154,12 @@ describe("checking in by the organiser's QR code", () => {
     const organiser = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const other = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     const craftsman = await makeUser(t.db, "craftsman", { personId: (await makePerson(t.db, { unit: "wenling" })).id });
-    const event = await t.db
-      .insertInto("event")
-      .values({
-        title: "正在进行的培训",
-        kind: "training",
-        org_unit_id: await unitId(t.db, "wenling"),
-        starts_at: new Date(Date.now() - 3_600_000),
-        ends_at: new Date(Date.now() + 3_600_000),
-        channel: "offline",
-        place: "会议室",
-        checkin_code: "QRCODE",
-        created_by: organiser.id,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const event = await makeEvent(t.db, organiser.id, {
+      title: "正在进行的培训",
+      starts_at: new Date(Date.now() - 3_600_000),
+      ends_at: new Date(Date.now() + 3_600_000),
+      checkin_code: "QRCODE",
+    });
     const params = { eventId: String(event.id) };
     const screen = await jsonOf(await call(qrScreen.loader, { db: t.db, path: `/events/${event.id}/qr`, params, as: organiser }));
     expect(screen).toMatchObject({ title: "正在进行的培训", code: "QRCODE" });

@@ -8,7 +8,7 @@ import * as evaluationSheet from "../../app/routes/studios.$studioId.years.$year
 import * as subsidyForm from "../../app/routes/subsidies.$applicationId.print";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy";
 import { useTestDb } from "../db";
-import { makeAwardee, makePerson, makeStudio, makeUser, unitId } from "../factories";
+import { makeAwardee, makeEvent, makePerson, makeStudio, makeUser, unitId } from "../factories";
 import { call, jsonOf, type CallOptions } from "../http";
 
 // The page is rendered as the server renders it, with the loader's answer as its data.
@@ -178,21 +178,13 @@ describe("the printed 考核表", () => {
 describe("the printed 签到表", () => {
   it("lists everyone registered with a blank column to sign, times in Taizhou time, for the organisers only", async () => {
     const organiser = await makeUser(t.db, "county_officer", { unit: "wenling" });
-    const event = await t.db
-      .insertInto("event")
-      .values({
-        title: "签到表培训",
-        kind: "training",
-        org_unit_id: await unitId(t.db, "wenling"),
-        starts_at: new Date("2026-12-20T06:00:00Z"),
-        ends_at: new Date("2026-12-20T08:30:00Z"),
-        channel: "offline",
-        place: "温岭市职工服务中心",
-        checkin_code: "SIGNIN",
-        created_by: organiser.id,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const event = await makeEvent(t.db, organiser.id, {
+      title: "签到表培训",
+      starts_at: new Date("2026-12-20T06:00:00Z"),
+      ends_at: new Date("2026-12-20T08:30:00Z"),
+      place: "温岭市职工服务中心",
+      checkin_code: "SIGNIN",
+    });
     const person = await makePerson(t.db, { unit: "wenling", name: "签到表学员", employer: "温岭恒远精密机械有限公司" });
     const craftsman = await makeUser(t.db, "craftsman", { personId: person.id });
     await t.db

@@ -13,8 +13,8 @@ import * as studios from "../../app/routes/studios._index";
 import * as studioNew from "../../app/routes/studios.new";
 import * as plaque from "../../app/routes/studios.$studioId.plaque";
 import { useTestDb } from "../db";
-import { apprenticeForm, cookieFor, makeAwardee, makeStudio, makeUser, unitId } from "../factories";
-import { call, jsonOf, ORIGIN } from "../http";
+import { apprenticeForm, makeAwardee, makeStudio, makeUser, studioForm, unitId } from "../factories";
+import { call, jsonOf } from "../http";
 import { type SessionUser } from "~/auth/roles";
 
 const t = useTestDb();
@@ -27,17 +27,7 @@ async function runningStudio(unit = "wenling") {
     db: t.db,
     path: "/studios/new",
     as: leader,
-    form: {
-      leaderPersonId: String(person.id),
-      name: `${unit}匠人工匠工作室`,
-      hostEnterprise: "温岭东海泵业有限公司",
-      industry: "泵与电机",
-      focusSector: "advanced_manufacturing",
-      orgUnitId: String(await unitId(t.db, unit)),
-      address: "工业园",
-      focusAreas: "铸造",
-      foundingPlan: "带徒",
-    },
+    form: studioForm(person.id, await unitId(t.db, unit), { name: `${unit}匠人工匠工作室` }),
   });
   expect(created.status).toBe(302);
   const id = Number(created.headers.get("location")!.split("/").pop());
@@ -52,8 +42,7 @@ async function runningStudio(unit = "wenling") {
 }
 
 async function postMilestone(as: Awaited<ReturnType<typeof makeUser>>, mentorshipId: number, file: File, fields: Record<string, string> = {}) {
-  const body = new FormData();
-  const all = {
+  const form = {
     intent: "milestone",
     kind: "skill_upgrade",
     occurredOn: "2021-05-01",
@@ -61,20 +50,9 @@ async function postMilestone(as: Awaited<ReturnType<typeof makeUser>>, mentorshi
     toLevel: "高级工",
     certificateNumber: "ZJ-1",
     ...fields,
+    evidence: file,
   };
-  for (const [k, v] of Object.entries(all)) body.set(k, v);
-  body.append("evidence", file);
-  const request = new Request(`${ORIGIN}/mentorships/${mentorshipId}`, {
-    method: "POST",
-    body,
-    headers: { cookie: await cookieFor(t.db, as), origin: ORIGIN },
-  });
-  try {
-    return (await mentorshipPage.action({ request, params: { mentorshipId: String(mentorshipId) }, context: {} })) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
+  return call(mentorshipPage.action, { db: t.db, path: `/mentorships/${mentorshipId}`, params: { mentorshipId: String(mentorshipId) }, as, form });
 }
 
 describe("studios through the pages", () => {

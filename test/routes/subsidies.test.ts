@@ -8,8 +8,8 @@ import * as create from "../../app/routes/subsidies.new";
 import * as policyRoute from "../../app/routes/subsidies.policy";
 import * as files from "../../app/routes/subsidy-files.$fileId";
 import { useTestDb } from "../db";
-import { cookieFor, makeAwardee, makeUser, subsidyForm } from "../factories";
-import { call, jsonOf, ORIGIN } from "../http";
+import { makeAwardee, makeUser, subsidyForm } from "../factories";
+import { call, jsonOf } from "../http";
 
 const t = useTestDb();
 const YEAR = new Date().getFullYear();
@@ -31,17 +31,7 @@ async function setup() {
 }
 
 async function upload(as: Awaited<ReturnType<typeof makeUser>>, id: number, kind: string, file: File) {
-  const body = new FormData();
-  body.set("intent", "attach");
-  body.set("kind", kind);
-  body.append("files", file);
-  const request = new Request(`${ORIGIN}/subsidies/${id}`, { method: "POST", body, headers: { cookie: await cookieFor(t.db, as), origin: ORIGIN } });
-  try {
-    return (await detail.action({ request, params: { applicationId: String(id) }, context: {} })) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
+  return call(detail.action, { db: t.db, path: `/subsidies/${id}`, params: { applicationId: String(id) }, as, form: { intent: "attach", kind, files: file } });
 }
 
 describe("subsidies through the pages", () => {
@@ -114,54 +104,32 @@ describe("subsidies through the pages", () => {
     expect((await call(files.loader, { db: t.db, path: `/subsidy-files/${file.id}`, params: { fileId: String(file.id) }, as: otherCounty })).status).toBe(403);
     expect((await call(files.loader, { db: t.db, path: `/subsidy-files/${file.id}`, params: { fileId: String(file.id) }, as: county })).status).toBe(200);
 
+    const step = (as: typeof city, s: string, expected: string, extra: Record<string, string> = {}) =>
+      call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "step", step: s, expected, confirmed: "1", ...extra } });
     // Submitting without a receipt lists what is missing.
-    const early = await call(detail.action, {
-      db: t.db,
-      path: `/subsidies/${id}`,
-      params,
-      as: craftsman,
-      form: { intent: "step", step: "submit", expected: "draft" },
-    });
+    const early = await step(craftsman, "submit", "draft");
     expect(early.status).toBe(400);
     expect((await jsonOf(early)).reasons).toEqual(["请上传学费收据"]);
     await upload(craftsman, id, "receipt", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], "收据.png"));
     // A blurry photo taken back while the application is still the applicant's to edit.
     await upload(craftsman, id, "receipt", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], "模糊的收据.png"));
-    const blurry = await t.db
-      .selectFrom("subsidy_attachment")
-      .select("id")
-      .where("application_id", "=", id)
-      .where("filename", "=", "模糊的收据.png")
-      .executeTakeFirstOrThrow();
-    const detach = (as: typeof city, extra: Record<string, string> = { confirmed: "1" }) =>
-      call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "detach", attachmentId: String(blurry.id), ...extra } });
-    expect((await detach(craftsman, {})).status).toBe(400);
-    expect((await detach(county)).status).toBe(403);
-    expect((await detach(craftsman)).status).toBe(200);
-    expect((await detach(craftsman)).status).toBe(404);
+    const attachmentNamed = (filename: string) =>
+      t.db.selectFrom("subsidy_attachment").select("id").where("application_id", "=", id).where("filename", "=", filename).executeTakeFirstOrThrow();
+    const blurry = await attachmentNamed("模糊的收据.png");
+    const detach = (as: typeof city, attachment: { id: number }, extra: Record<string, string> = { confirmed: "1" }) =>
+      call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "detach", attachmentId: String(attachment.id), ...extra } });
+    expect((await detach(craftsman, blurry, {})).status).toBe(400);
+    expect((await detach(county, blurry)).status).toBe(403);
+    expect((await detach(craftsman, blurry)).status).toBe(200);
+    expect((await detach(craftsman, blurry)).status).toBe(404);
     expect(await t.db.selectFrom("subsidy_attachment").select("filename").where("application_id", "=", id).orderBy("id").execute()).toEqual([
       { filename: "录取.pdf" },
       { filename: "收据.png" },
     ]);
-    const step = (as: typeof city, s: string, expected: string, extra: Record<string, string> = {}) =>
-      call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "step", step: s, expected, confirmed: "1", ...extra } });
     expect((await step(craftsman, "submit", "draft")).status).toBe(200);
     expect((await step(craftsman, "county_approve", "submitted")).status).toBe(403);
     // Submitted: the files are the county's to judge now, not the applicant's to take back.
-    const receipt = await t.db
-      .selectFrom("subsidy_attachment")
-      .select("id")
-      .where("application_id", "=", id)
-      .where("kind", "=", "receipt")
-      .executeTakeFirstOrThrow();
-    const late = await call(detail.action, {
-      db: t.db,
-      path: `/subsidies/${id}`,
-      params,
-      as: craftsman,
-      form: { intent: "detach", attachmentId: String(receipt.id), confirmed: "1" },
-    });
-    expect(late.status).toBe(403);
+    expect((await detach(craftsman, await attachmentNamed("收据.png"))).status).toBe(403);
     expect((await step(county, "county_approve", "submitted")).status).toBe(200);
     const page = await jsonOf(await call(detail.loader, { db: t.db, path: `/subsidies/${id}`, params, as: city }));
     expect(page.budget).toMatchObject({ budget: 50000000, remaining: 50000000 });
