@@ -4,7 +4,15 @@ import { checkEvidenceFiles, EVIDENCE_MAX_FILES } from "~/lib/files";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { skillRank } from "~/modules/people/options";
-import { canViewStudio, initialMilestoneStatus, MILESTONE_FILING, milestoneRecord, milestoneWorkflow, relation, type MilestoneStep } from "~/modules/studios/policy";
+import {
+  canViewStudio,
+  initialMilestoneStatus,
+  MILESTONE_FILING,
+  milestoneRecord,
+  milestoneWorkflow,
+  relation,
+  type MilestoneStep,
+} from "~/modules/studios/policy";
 import type { Result } from "~/lib/result";
 import { milestoneDetails, type MilestoneInput } from "~/modules/studios/schema.server";
 import { studioVisibleTo } from "~/modules/studios/studios.server";
@@ -37,7 +45,13 @@ export interface UploadedFile {
 }
 
 /** Files a milestone with its evidence; the craftsman's wait for verification. */
-export async function addMilestone(db: DB, actor: SessionUser, m: MentorshipView, input: MilestoneInput, files: UploadedFile[]): Promise<Result<{ id: number }>> {
+export async function addMilestone(
+  db: DB,
+  actor: SessionUser,
+  m: MentorshipView,
+  input: MilestoneInput,
+  files: UploadedFile[],
+): Promise<Result<{ id: number }>> {
   if (!relation(actor, studioRefOf(m))) return { ok: false, status: 403, message: "您无权为该学徒登记成果" };
   if (!["accredited", "active"].includes(m.studio_status)) return { ok: false, status: 409, message: "工作室未在运行，不能登记成果" };
   if (files.length === 0) return { ok: false, status: 400, message: "请上传证书或证明材料的照片或 PDF", field: "evidence" };
@@ -123,7 +137,12 @@ export async function reviewMilestone(
 }
 
 /** One milestone's verification or rejection, its consequences and its history row, inside the caller's transaction. */
-async function reviewInTx(tx: Tx, actor: SessionUser, milestoneId: number, input: { decision: "verified" | "rejected"; comment: string | null }): Promise<Result> {
+async function reviewInTx(
+  tx: Tx,
+  actor: SessionUser,
+  milestoneId: number,
+  input: { decision: "verified" | "rejected"; comment: string | null },
+): Promise<Result> {
   const step = stepTo(input.decision);
   const badInput = milestoneWorkflow.checkInput(step, { reason: input.comment });
   if (badInput) return badInput;
