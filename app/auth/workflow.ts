@@ -36,18 +36,29 @@ export interface WorkflowRecord<S extends string> {
   person_id: number;
 }
 
-export function defineWorkflow<S extends string>(noun: string) {
+/** The one visibility rule (auth/relation), for records that belong to a unit and a person. */
+const byUnitAndPerson = (user: SessionUser, record: WorkflowRecord<string>) => relationTo(user, record.org_unit_id, record.person_id);
+
+/**
+ * `relate` says how a user stands to a record that is not a unit's and a person's (an expert's
+ * score sheet is its expert's, and the city's to reopen); by default it is the unit-and-person rule.
+ */
+export function defineWorkflow<S extends string, R extends { status: S } = WorkflowRecord<S>>(
+  noun: string,
+  // The default is only ever used with the default record type, which it reads.
+  relate: (user: SessionUser, record: R) => Relation | null = byUnitAndPerson as never,
+) {
   return <const T extends Record<string, WorkflowStep<S>>>(steps: T) => {
     type Name = Extract<keyof T, string>;
     const names = Object.keys(steps) as [Name, ...Name[]];
     const rule = (step: Name): WorkflowStep<S> => steps[step];
 
-    function canTake(user: SessionUser, record: WorkflowRecord<S>, step: Name): boolean {
-      const who = relationTo(user, record.org_unit_id, record.person_id);
+    function canTake(user: SessionUser, record: R, step: Name): boolean {
+      const who = relate(user, record);
       return who !== null && rule(step).by.includes(who) && rule(step).from.includes(record.status);
     }
 
-    function available(user: SessionUser, record: WorkflowRecord<S>): Name[] {
+    function available(user: SessionUser, record: R): Name[] {
       return names.filter((step) => canTake(user, record, step));
     }
 
@@ -56,10 +67,10 @@ export function defineWorkflow<S extends string>(noun: string) {
       canTake,
       available,
       /** How the user stands to the record: its owner, the officer of its unit, the city — or not at all. */
-      relation: (user: SessionUser, record: WorkflowRecord<S>): Relation | null => relationTo(user, record.org_unit_id, record.person_id),
-      canView: (user: SessionUser, record: WorkflowRecord<S>): boolean => relationTo(user, record.org_unit_id, record.person_id) !== null,
+      relation: relate,
+      canView: (user: SessionUser, record: R): boolean => relate(user, record) !== null,
       /** The steps as a page offers them. */
-      offered: (user: SessionUser, record: WorkflowRecord<S>) =>
+      offered: (user: SessionUser, record: R) =>
         available(user, record).map((step) => ({ step, label: rule(step).label, needsReason: !!rule(step).needsReason, confirm: rule(step).confirm ?? null })),
       /** The step names, for the form fields every step posts (`stepFields`, on the server). */
       names,
@@ -72,8 +83,8 @@ export function defineWorkflow<S extends string>(noun: string) {
        * it: not theirs, a stale page, not theirs to take now — and last, an irreversible step the
        * user has not confirmed (only someone who may take it is asked to confirm it).
        */
-      checkRecord(user: SessionUser, record: WorkflowRecord<S>, step: Name, input: { expected: string; confirmed?: boolean }): Refusal | null {
-        if (!relationTo(user, record.org_unit_id, record.person_id)) return { ok: false, status: 403, message: `您无权操作此${noun}` };
+      checkRecord(user: SessionUser, record: R, step: Name, input: { expected: string; confirmed?: boolean }): Refusal | null {
+        if (!relate(user, record)) return { ok: false, status: 403, message: `您无权操作此${noun}` };
         if (record.status !== input.expected) return { ok: false, status: 409, message: `${noun}状态已变化，请刷新页面后重试` };
         if (!canTake(user, record, step)) return { ok: false, status: 403, message: "当前状态下您不能进行此操作" };
         const confirm = rule(step).confirm;

@@ -9,7 +9,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
-import { canJoinEvent, canManageEvent, canViewEvent, type EventTies } from "~/modules/events/policy";
+import { canManageEvent, canViewEvent, organiserMayTake, participantMayTake, type EventTies } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, checkinOpensAt, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
 import { formatDateTime } from "~/lib/format";
 import type { EventInput } from "~/modules/events/schema.server";
@@ -17,7 +17,7 @@ import { endOfDay, excelTaizhouTime, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
 import { EVENT_AUDIT } from "~/modules/events/labels";
 import { type Tx } from "~db";
-import { fieldsRefused, type Refusal, type SaveResult } from "~/lib/result";
+import { fieldsRefused, type Result, type SaveResult } from "~/lib/result";
 import { spendExactLookup } from "~/modules/people/lookup.server";
 import { maskIdNumber } from "~/modules/people/id-number";
 import { relationTo } from "~/auth/relation";
@@ -127,7 +127,7 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
 }
 
 export async function updateEvent(db: DB, actor: SessionUser, event: EventView, input: EventInput): Promise<EventSaveResult> {
-  if (!canManageEvent(actor, event)) return fieldsRefused({ title: ["您无权修改此活动"] });
+  if (!organiserMayTake(actor, event, "update")) return fieldsRefused({ title: ["您无权修改此活动"] });
   const organiser = await organiserOf(db, actor, input);
   if (!organiser) return NOT_YOUR_ORGANISER;
   if (input.seriesId && !(await seriesFits(db, input.seriesId, organiser))) return NOT_YOUR_SERIES;
@@ -204,12 +204,12 @@ export async function eventForViewer(db: DB, user: SessionUser, id: number): Pro
 }
 
 /** A craftsman puts themself on the list of a coming event open to them; its organisers hear of it. */
-export async function joinEvent(db: DB, actor: SessionUser, eventId: number): Promise<ParticipantResult> {
+export async function joinEvent(db: DB, actor: SessionUser, eventId: number): Promise<Result> {
   try {
     return await db.transaction().execute(async (tx) => {
       const event = await tx.selectFrom("event").select(["id", "org_unit_id", "capacity"]).where("id", "=", eventId).forUpdate().executeTakeFirst();
       if (!event) return { ok: false as const, status: 404 as const, message: "活动不存在" };
-      if (!canJoinEvent(actor, await tiesOf(tx, actor, eventId)))
+      if (!participantMayTake(actor, await tiesOf(tx, actor, eventId), "participant_join"))
         return { ok: false as const, status: 403 as const, message: "该活动不接受您报名（已结束，或不是本县或市总工会举办）" };
       if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false as const, status: 409 as const, message: "已达到人数上限" };
       await tx.insertInto("event_participant").values({ event_id: event.id, registered_by: actor.id, person_id: actor.personId }).execute();
@@ -289,8 +289,6 @@ export function attendanceByEvent(db: DB) {
     ]);
 }
 
-export type ParticipantResult = { ok: true } | Refusal;
-
 async function capacityLeft(tx: Tx, eventId: number, capacity: number | null): Promise<boolean> {
   if (capacity === null) return true;
   const row = await tx
@@ -307,8 +305,8 @@ export async function addParticipant(
   actor: SessionUser,
   event: EventView,
   who: { idNumber: string } | { outsideName: string; outsideEmployer: string; outsideIndustry: string; outsideUnitId: number },
-): Promise<ParticipantResult> {
-  if (!canManageEvent(actor, event)) return { ok: false, status: 403, message: "只有主办方可以登记参加人员" };
+): Promise<Result> {
+  if (!organiserMayTake(actor, event, "participant_add")) return { ok: false, status: 403, message: "只有主办方可以登记参加人员" };
   try {
     return await db.transaction().execute(async (tx) => {
       await tx.selectFrom("event").select("id").where("id", "=", event.id).forUpdate().execute();
@@ -350,8 +348,8 @@ export async function addParticipant(
 }
 
 /** The organiser marks someone present, on a phone at the door. */
-export async function checkInByOrganiser(db: DB, actor: SessionUser, event: EventView, participantId: number): Promise<ParticipantResult> {
-  if (!canManageEvent(actor, event)) return { ok: false, status: 403, message: "只有主办方可以签到" };
+export async function checkInByOrganiser(db: DB, actor: SessionUser, event: EventView, participantId: number): Promise<Result> {
+  if (!organiserMayTake(actor, event, "checkin")) return { ok: false, status: 403, message: "只有主办方可以签到" };
   return db.transaction().execute(async (tx) => {
     const p = await tx
       .selectFrom("event_participant")
@@ -372,7 +370,7 @@ export async function checkInByOrganiser(db: DB, actor: SessionUser, event: Even
   });
 }
 
-export type CodeCheckin = { ok: true; eventId: number; title: string; already: boolean } | { ok: false; status: 400 | 403 | 404 | 409; message: string };
+type CodeCheckin = Result<{ eventId: number; title: string; already: boolean }>;
 
 /**
  * A signed-in craftsman checks themself in with the code the organiser announces. The code works
@@ -456,7 +454,8 @@ async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "co
           .where("id", "=", existing.id)
           .execute();
       } else {
-        if (!(await tiesOf(tx, actor, event.id, now)).open) return { ok: false, status: 403, message: NOT_IN_AUDIENCE };
+        if (!participantMayTake(actor, await tiesOf(tx, actor, event.id, now), "participant_walk_in"))
+          return { ok: false, status: 403, message: NOT_IN_AUDIENCE };
         if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false, status: 409, message: "已达到人数上限" };
         await tx
           .insertInto("event_participant")
@@ -488,9 +487,9 @@ async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "co
   }
 }
 
-export async function setHours(db: DB, actor: SessionUser, event: EventView, participantId: number, hours: number): Promise<ParticipantResult> {
-  if (!canManageEvent(actor, event)) return { ok: false, status: 403, message: "只有主办方可以修改学时" };
-  return db.transaction().execute(async (tx): Promise<ParticipantResult> => {
+export async function setHours(db: DB, actor: SessionUser, event: EventView, participantId: number, hours: number): Promise<Result> {
+  if (!organiserMayTake(actor, event, "hours")) return { ok: false, status: 403, message: "只有主办方可以修改学时" };
+  return db.transaction().execute(async (tx): Promise<Result> => {
     const result = await tx
       .updateTable("event_participant")
       .set({ hours })

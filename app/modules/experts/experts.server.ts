@@ -6,11 +6,11 @@ import { hashPassword } from "~/auth/password.server";
 import { newUserId } from "~/auth/session.server";
 import { recordAudit } from "~/lib/audit.server";
 import { createRandom } from "~/lib/random";
-import type { Result } from "~/lib/result";
+import type { Refusal, Result } from "~/lib/result";
 import { nominationCode } from "~/modules/campaigns/stages";
 import { setCandidates } from "~/modules/nominations/review.server";
 import { DEFAULT_RUBRIC, EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
-import { markErrors, panelWarnings, rankBy, standings, type RankingBy } from "~/modules/experts/policy";
+import { markErrors, panelWarnings, rankBy, sheetWorkflow, standings, type RankingBy } from "~/modules/experts/policy";
 
 /**
  * 专家评审 online. The city keeps a pool of experts (each with an account), draws or chooses
@@ -20,8 +20,7 @@ import { markErrors, panelWarnings, rankBy, standings, type RankingBy } from "~/
  * A submitted total is written into the expert scores the review already ranks by.
  */
 
-type Refused = { ok: false; status: 400 | 403 | 404 | 409; message: string };
-const refuse = (status: Refused["status"], message: string): Refused => ({ ok: false, status, message });
+const refuse = (status: Refusal["status"], message: string): Refusal => ({ ok: false, status, message });
 const cityOnly = (actor: SessionUser) => (actor.role === "city_admin" ? null : refuse(403, "只有市总工会可以安排专家评审"));
 
 export interface ExpertInput {
@@ -387,7 +386,10 @@ export async function saveSheet(db: DB, user: SessionUser, nominationId: number,
   const sheet = await sheetFor(db, user, nominationId);
   if (!sheet) return refuse(404, "没有分配给您的这份评审材料，或专家评审已结束");
   if (sheet.recused) return refuse(409, `您已回避此人选（${sheet.recused}），不能评分`);
-  if (sheet.status === "submitted") return refuse(409, "评分已提交，不能再修改；如需修改请联系市总工会退回");
+  // Marks are saved while the sheet may still be submitted: a submitted one waits for the city to reopen it.
+  if (!sheetWorkflow.canTake(user, { status: sheet.status, expert_user_id: user.id }, "submit")) {
+    return refuse(409, "评分已提交，不能再修改；如需修改请联系市总工会退回");
+  }
   const keys = new Set(sheet.rubric.map((c) => c.key));
   if (!sheet.rubric.length) return refuse(409, "市总工会尚未设定评审细则");
   for (const key of Object.keys(marks)) if (!keys.has(key)) return refuse(400, "评审项目无效，请刷新页面后重试");
@@ -413,7 +415,7 @@ export async function saveSheet(db: DB, user: SessionUser, nominationId: number,
     if (submit) {
       await tx
         .updateTable("expert_sheet")
-        .set({ status: "submitted", submitted_at: new Date(), reopened_reason: null })
+        .set({ status: sheetWorkflow.steps.submit.to, submitted_at: new Date(), reopened_reason: null })
         .where("expert_id", "=", expert.id)
         .where("nomination_id", "=", nominationId)
         .execute();
@@ -436,7 +438,8 @@ export async function declareRecusal(db: DB, user: SessionUser, nominationId: nu
   if (!sheet) return refuse(404, "没有分配给您的这份评审材料，或专家评审已结束");
   if (sheet.recused) return { ok: true };
   // A submitted sheet counts: declaring 回避 afterwards would withdraw it, which only the city may (reopen).
-  if (sheet.status === "submitted") return refuse(409, "评分已提交，不能再申请回避；如确需回避，请联系市总工会退回后再申请");
+  if (!sheetWorkflow.canTake(user, { status: sheet.status, expert_user_id: user.id }, "submit"))
+    return refuse(409, "评分已提交，不能再申请回避；如确需回避，请联系市总工会退回后再申请");
   return db.transaction().execute(async (tx) => {
     await tx.insertInto("recusal").values({ expert_id: expert.id, nomination_id: nominationId, source: "declared", reason }).execute();
     await tx.deleteFrom("expert_score").where("nomination_id", "=", nominationId).where("expert_name", "=", scoreLabel(expert)).execute();
@@ -447,20 +450,26 @@ export async function declareRecusal(db: DB, user: SessionUser, nominationId: nu
 
 /** The city reopens a submitted sheet with a reason: it stops counting until submitted again. */
 export async function reopenSheet(db: DB, actor: SessionUser, expertId: number, nominationId: number, reason: string): Promise<Result> {
-  const refused = cityOnly(actor);
+  const refused = cityOnly(actor) ?? sheetWorkflow.checkInput("reopen", { reason });
   if (refused) return refused;
-  const expert = await db.selectFrom("expert").select(["id", "name"]).where("id", "=", expertId).executeTakeFirst();
+  const expert = await db.selectFrom("expert").select(["id", "name", "user_id"]).where("id", "=", expertId).executeTakeFirst();
   const nomination = await db.selectFrom("nomination").select("campaign_id").where("id", "=", nominationId).executeTakeFirst();
   if (!expert || !nomination) return refuse(404, "没有已提交的这份评分");
   return db.transaction().execute(async (tx) => {
-    const updated = await tx
-      .updateTable("expert_sheet")
-      .set({ status: "draft", reopened_reason: reason, submitted_at: null })
+    const sheet = await tx
+      .selectFrom("expert_sheet")
+      .select("status")
       .where("expert_id", "=", expertId)
       .where("nomination_id", "=", nominationId)
-      .where("status", "=", "submitted")
+      .forUpdate()
       .executeTakeFirst();
-    if (!Number(updated.numUpdatedRows)) return refuse(404, "没有已提交的这份评分");
+    if (!sheet || !sheetWorkflow.canTake(actor, { status: sheet.status, expert_user_id: expert.user_id }, "reopen")) return refuse(404, "没有已提交的这份评分");
+    await tx
+      .updateTable("expert_sheet")
+      .set({ status: sheetWorkflow.steps.reopen.to, reopened_reason: reason, submitted_at: null })
+      .where("expert_id", "=", expertId)
+      .where("nomination_id", "=", nominationId)
+      .execute();
     await tx.deleteFrom("expert_score").where("nomination_id", "=", nominationId).where("expert_name", "=", scoreLabel(expert)).execute();
     await recordAudit(tx, EXPERT_REVIEW_AUDIT, {
       actor,

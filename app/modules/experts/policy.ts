@@ -1,4 +1,37 @@
+import type { SheetStatus } from "~db/types";
+import type { Relation } from "~/auth/relation";
+import type { SessionUser } from "~/auth/roles";
+import { defineWorkflow } from "~/auth/workflow";
+
 /** The expert review's pure rules: panel size, the marks a sheet takes, the three rankings, and when experts disagree. */
+
+/** A score sheet as its workflow sees it: its state and the account of the expert whose sheet it is. */
+export interface SheetRef {
+  status: SheetStatus;
+  expert_user_id: string | null;
+}
+
+/**
+ * A sheet belongs to no unit and no craftsman: it is its expert's own (the "owner" of the
+ * workflow), and the city's, who arranges the review; nobody else stands to it.
+ */
+function sheetRelation(user: SessionUser, sheet: SheetRef): Relation | null {
+  if (user.role === "expert") return user.id === sheet.expert_user_id ? "owner" : null;
+  return user.role === "city_admin" ? "city" : null;
+}
+
+/**
+ * An expert's score sheet: saved as a draft until submitted, then locked and counted; the city may
+ * send it back with a reason, and it is a draft again (the expert's to-do once more). The step
+ * names are the history's actions (`EXPERT_REVIEW_AUDIT`). Nobody is told of either step today.
+ */
+export const sheetWorkflow = defineWorkflow<SheetStatus, SheetRef>(
+  "评分表",
+  sheetRelation,
+)({
+  submit: { label: "提交评分", from: ["draft"], to: "submitted", by: ["owner"] },
+  reopen: { label: "退回重评", from: ["submitted"], to: "draft", by: ["city"], needsReason: true, todo: { for: "owner", text: "评审：{subject}" } },
+});
 
 /** Chinese practice: five or more, and an odd number, so a split panel still decides. */
 export function panelWarnings(size: number): string[] {

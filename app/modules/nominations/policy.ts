@@ -1,6 +1,8 @@
 import type { CampaignStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
-import { relationTo } from "~/auth/relation";
+import { isOfficerOf, relationTo, type Relation } from "~/auth/relation";
+import type { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
+import type { NOMINATION_AUDIT } from "~/modules/nominations/labels";
 
 /** Pure rules about who may do what to nominations, in which campaign stage. */
 
@@ -27,7 +29,7 @@ export function canViewNomination(user: SessionUser, nomination: NominationRef):
  * put the person forward, print it with the full ID number (recorded like any reveal).
  */
 export function canPrintFullIdNumber(user: SessionUser, nomination: NominationRef): boolean {
-  return user.role === "city_admin" || (user.role === "county_officer" && user.orgUnitId === nomination.nominating_unit_id);
+  return isOfficerOf(user, nomination.nominating_unit_id);
 }
 
 /**
@@ -36,8 +38,8 @@ export function canPrintFullIdNumber(user: SessionUser, nomination: NominationRe
  */
 export function canEditNomination(user: SessionUser, campaign: CampaignRef, unitId: number, today: string): boolean {
   if (campaign.status === "closed") return false;
-  if (user.role === "city_admin") return true;
-  return user.role === "county_officer" && unitId === user.orgUnitId && nominationWindowOpen(campaign, today);
+  const who = relationTo(user, unitId, null);
+  return who === "city" || (who === "county" && nominationWindowOpen(campaign, today));
 }
 
 export function canCreateNomination(user: SessionUser, campaign: CampaignRef, today: string): boolean {
@@ -50,20 +52,45 @@ export function canReview(user: SessionUser): boolean {
   return user.role === "city_admin";
 }
 
-/** Which review step may be recorded in which stage. */
-export const STEP_STAGE = {
-  qualification: "qualification",
-  expertScore: "expert_review",
-  candidates: "expert_review",
-  votes: "online_vote",
-  objections: "public_notice",
-  naming: "final_approval",
-} as const satisfies Record<string, CampaignStatus>;
+type ReviewAction = keyof typeof NOMINATION_AUDIT.actions | keyof typeof CAMPAIGN_AUDIT.actions;
 
-export type ReviewStep = keyof typeof STEP_STAGE;
+interface ReviewStepRule {
+  /** The campaign stage the step is taken in, and only then. */
+  stage: CampaignStatus;
+  /** The history actions it writes (on the nomination, or on the campaign for the whole list). */
+  actions: readonly ReviewAction[];
+  /** The to-dos it leaves, for whom (the pending objection is the county's to check and the city's to decide). */
+  todos?: ReadonlyArray<{ for: Relation; text: string }>;
+}
+
+/**
+ * The city's review steps on a campaign's nominations (all of them the city's: `canReview`), each
+ * declared once: the stage it belongs to, the history actions it writes and the to-dos it leaves ({subject} is the nominee).
+ * Not a `defineWorkflow`: what opens a step is the campaign's stage, not the nomination's state (a
+ * 初审 may be revised, pass to fail or back, for as long as the stage lasts, and both outcomes are one
+ * history action, `qualification`); the stages themselves are the campaign's workflow. Nobody is
+ * told of these steps today: the campaign's stage changes are what the counties hear of.
+ */
+export const REVIEW_STEPS = {
+  qualification: { stage: "qualification", actions: ["qualification", "acknowledge_quota"] },
+  expertScore: { stage: "expert_review", actions: ["expert_score"] },
+  candidates: { stage: "expert_review", actions: ["select_candidates"] },
+  votes: { stage: "online_vote", actions: ["votes"] },
+  objections: {
+    stage: "public_notice",
+    actions: ["objection_received", "objection_resolved", "reveal_objector"],
+    todos: [
+      { for: "county", text: "核查公示异议：{subject}" },
+      { for: "city", text: "处理公示异议：{subject}" },
+    ],
+  },
+  naming: { stage: "final_approval", actions: ["name_awardees"] },
+} as const satisfies Record<string, ReviewStepRule>;
+
+export type ReviewStep = keyof typeof REVIEW_STEPS;
 
 export function stepOpen(campaign: { status: CampaignStatus }, step: ReviewStep): boolean {
-  return campaign.status === STEP_STAGE[step];
+  return campaign.status === REVIEW_STEPS[step].stage;
 }
 
 /**

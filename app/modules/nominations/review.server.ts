@@ -1,9 +1,10 @@
 import { formulaText, weightedScore } from "~/modules/nominations/policy";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
+import type { Result } from "~/lib/result";
 import { recordAudit } from "~/lib/audit.server";
 import { eligibilityOf, findNomination, quotaWarningFor, unitCounts } from "~/modules/nominations/nominations.server";
-import { STEP_STAGE, stepOpen, type ReviewStep } from "~/modules/nominations/policy";
+import { REVIEW_STEPS, stepOpen, type ReviewStep } from "~/modules/nominations/policy";
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
 import { awardTitle, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { NOMINATION_AUDIT, ONLINE_SOURCE } from "~/modules/nominations/labels";
@@ -16,10 +17,11 @@ import { type Tx } from "~db";
  * stage the step belongs to, and writes its change and its audit row in one transaction.
  */
 
-export type ReviewResult = { ok: true } | { ok: false; status: 400 | 404 | 409; message: string };
+/** What every review step answers (the routes' name for the module's `Result`). */
+export type ReviewResult = Result;
 
 function wrongStage(step: ReviewStep): ReviewResult {
-  return { ok: false, status: 409, message: `只能在“${STAGE_LABELS[STEP_STAGE[step]]}”阶段进行此操作` };
+  return { ok: false, status: 409, message: `只能在“${STAGE_LABELS[REVIEW_STEPS[step].stage]}”阶段进行此操作` };
 }
 
 async function lockCampaign(tx: Tx, campaignId: number): Promise<Campaign> {

@@ -4,12 +4,21 @@ import { checkEvidenceFiles, EVIDENCE_MAX_FILES } from "~/lib/files";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { skillRank } from "~/modules/people/options";
-import { canVerifyMilestone, canViewStudio, initialMilestoneStatus, relation } from "~/modules/studios/policy";
+import {
+  canViewStudio,
+  initialMilestoneStatus,
+  MILESTONE_FILING,
+  milestoneRecord,
+  milestoneWorkflow,
+  relation,
+  type MilestoneStep,
+} from "~/modules/studios/policy";
+import type { Result } from "~/lib/result";
 import { milestoneDetails, type MilestoneInput } from "~/modules/studios/schema.server";
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { findMentorship, studioRefOf, type MentorshipView } from "~/modules/studios/mentorships.server";
 import { storedFileColumns } from "~/lib/upload.server";
-import { isOfficerOf } from "~/auth/relation";
+import { isOfficerOf, type Relation } from "~/auth/relation";
 import { MILESTONE_AUDIT, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";
@@ -35,10 +44,14 @@ export interface UploadedFile {
   bytes: Uint8Array;
 }
 
-export type MilestoneResult = { ok: true; id: number } | { ok: false; status: 400 | 403 | 409; message: string; field?: string };
-
 /** Files a milestone with its evidence; the craftsman's wait for verification. */
-export async function addMilestone(db: DB, actor: SessionUser, m: MentorshipView, input: MilestoneInput, files: UploadedFile[]): Promise<MilestoneResult> {
+export async function addMilestone(
+  db: DB,
+  actor: SessionUser,
+  m: MentorshipView,
+  input: MilestoneInput,
+  files: UploadedFile[],
+): Promise<Result<{ id: number }>> {
   if (!relation(actor, studioRefOf(m))) return { ok: false, status: 403, message: "您无权为该学徒登记成果" };
   if (!["accredited", "active"].includes(m.studio_status)) return { ok: false, status: 409, message: "工作室未在运行，不能登记成果" };
   if (files.length === 0) return { ok: false, status: 400, message: "请上传证书或证明材料的照片或 PDF", field: "evidence" };
@@ -74,7 +87,7 @@ export async function addMilestone(db: DB, actor: SessionUser, m: MentorshipView
       actor,
       id: row.id,
       unit: m.org_unit_id,
-      action: "create",
+      action: MILESTONE_FILING.action,
       // The economic benefit is part of what was claimed: kept in the history like the rest.
       after: {
         mentorshipId: m.id,
@@ -111,14 +124,15 @@ async function applyVerifiedMilestone(tx: Tx, actor: SessionUser, apprenticeId: 
   });
 }
 
-type ReviewOutcome = { ok: true } | { ok: false; status: 403 | 404 | 409; message: string };
+/** The step an officer's decision takes: the one leading to the status they chose. */
+const stepTo = (decision: "verified" | "rejected"): MilestoneStep => (decision === "verified" ? "verify" : "reject");
 
 export async function reviewMilestone(
   db: DB,
   actor: SessionUser,
   milestoneId: number,
   input: { decision: "verified" | "rejected"; comment: string | null },
-): Promise<ReviewOutcome> {
+): Promise<Result> {
   return db.transaction().execute((tx) => reviewInTx(tx, actor, milestoneId, input));
 }
 
@@ -128,31 +142,38 @@ async function reviewInTx(
   actor: SessionUser,
   milestoneId: number,
   input: { decision: "verified" | "rejected"; comment: string | null },
-): Promise<ReviewOutcome> {
+): Promise<Result> {
+  const step = stepTo(input.decision);
+  const badInput = milestoneWorkflow.checkInput(step, { reason: input.comment });
+  if (badInput) return badInput;
   const milestone = await tx.selectFrom("milestone").selectAll().where("id", "=", milestoneId).forUpdate().executeTakeFirst();
-  if (!milestone) return { ok: false as const, status: 404 as const, message: "成果记录不存在" };
+  if (!milestone) return { ok: false, status: 404, message: "成果记录不存在" };
   const m = (await findMentorship(tx, milestone.mentorship_id))!;
-  const studio = studioRefOf(m);
-  if (!isOfficerOf(actor, studio.org_unit_id)) return { ok: false as const, status: 403 as const, message: "您无权核实此成果" };
-  if (!canVerifyMilestone(actor, studio, milestone)) {
-    return { ok: false as const, status: 409 as const, message: milestone.status === "rejected" ? "该成果已被不予认定" : "该成果已核实过" };
+  const record = milestoneRecord(studioRefOf(m), milestone);
+  // Who may decide is asked before whether it is still open: the leader hears "not yours", not "decided".
+  const who = milestoneWorkflow.relation(actor, record);
+  const deciders: readonly Relation[] = milestoneWorkflow.steps[step].by;
+  if (!who || !deciders.includes(who)) return { ok: false, status: 403, message: "您无权核实此成果" };
+  if (!milestoneWorkflow.canTake(actor, record, step)) {
+    return { ok: false, status: 409, message: milestone.status === "rejected" ? "该成果已被不予认定" : "该成果已核实过" };
   }
+  const to = milestoneWorkflow.steps[step].to;
   await tx
     .updateTable("milestone")
-    .set({ status: input.decision, review_comment: input.comment, reviewed_by: actor.id, reviewed_at: new Date() })
+    .set({ status: to, review_comment: input.comment, reviewed_by: actor.id, reviewed_at: new Date() })
     .where("id", "=", milestoneId)
     .execute();
-  if (input.decision === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, milestone.kind, milestone.details);
+  if (to === "verified") await applyVerifiedMilestone(tx, actor, m.apprentice_id, milestone.kind, milestone.details);
   await recordAudit(tx, MILESTONE_AUDIT, {
     actor,
     id: milestoneId,
     unit: m.org_unit_id,
-    action: input.decision === "verified" ? "verify" : "reject",
-    before: { status: "pending" },
-    after: { status: input.decision },
+    action: step,
+    before: { status: milestone.status },
+    after: { status: to },
     comment: input.comment,
   });
-  return { ok: true as const };
+  return { ok: true };
 }
 
 /** At most this many milestones are verified in one batch (the pending list shows as many). */

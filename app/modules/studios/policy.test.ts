@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "~/auth/roles";
+import { MILESTONE_AUDIT } from "~/modules/studios/labels";
 import {
   availableSteps,
   canEditStudio,
@@ -8,6 +9,8 @@ import {
   canVerifyMilestone,
   canViewStudio,
   initialMilestoneStatus,
+  MILESTONE_FILING,
+  milestoneWorkflow,
   STUDIO_STEPS,
   type StudioStatus,
   type StudioStep,
@@ -91,5 +94,37 @@ describe("studio lifecycle policy", () => {
     expect(canVerifyMilestone(county, studio("active"), { status: "verified" })).toBe(false);
     expect(initialMilestoneStatus(leader)).toBe("pending");
     expect(initialMilestoneStatus(county)).toBe("verified");
+  });
+});
+
+describe("the milestone workflow", () => {
+  const MILESTONE_STATES = ["pending", "verified", "rejected"] as const;
+  const filed = (status: (typeof MILESTONE_STATES)[number]) => ({ status, org_unit_id: 6, person_id: 42 });
+
+  it("lets only the officers of the studio's unit and the city decide a pending milestone", () => {
+    for (const step of milestoneWorkflow.names) {
+      for (const status of MILESTONE_STATES) {
+        for (const [name, user] of Object.entries(users)) {
+          const allowed = status === "pending" && (name === "county" || name === "city");
+          expect(milestoneWorkflow.canTake(user, filed(status), step), `${name} ${step} from ${status}`).toBe(allowed);
+        }
+      }
+    }
+    expect(milestoneWorkflow.offered(county, filed("pending")).map((s) => s.step)).toEqual(["verify", "reject"]);
+    expect(milestoneWorkflow.offered(otherCounty, filed("pending"))).toEqual([]);
+  });
+
+  it("asks a reason for a rejection only", () => {
+    expect(milestoneWorkflow.checkInput("reject", { reason: null })).toMatchObject({ status: 400, field: "reason" });
+    expect(milestoneWorkflow.checkInput("verify", { reason: null })).toBeNull();
+  });
+
+  it("writes each step, and the filing, as an action the history names, and tells the leader", () => {
+    for (const action of [...milestoneWorkflow.names, MILESTONE_FILING.action]) expect(MILESTONE_AUDIT.actions).toHaveProperty(action);
+    expect(milestoneWorkflow.steps.verify.notices).toEqual([{ to: ["owner"], category: "verified", text: "学徒{subject}的成果已核实认定" }]);
+    expect(milestoneWorkflow.steps.reject.notices).toEqual([{ to: ["owner"], category: "rejected", text: "学徒{subject}的成果不予认定：{reason}" }]);
+    expect(milestoneWorkflow.steps.reject.todo).toEqual({ for: "owner", text: "学徒{subject}的成果不予认定，请重新登记" });
+    expect(MILESTONE_FILING.notices.map((n) => n.to)).toEqual([["unit"]]);
+    expect(MILESTONE_FILING.todo.for).toBe("county");
   });
 });

@@ -1,7 +1,8 @@
 import type { MilestoneStatus, StudioStatus } from "~db/types";
-import { isOfficerOf } from "~/auth/relation";
+import type { Relation } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
-import { defineWorkflow } from "~/auth/workflow";
+import { defineWorkflow, type WorkflowRecord } from "~/auth/workflow";
+import type { Notice } from "~/lib/notices";
 
 /** Pure rules of the studio lifecycle: which role may take which step from which state. */
 
@@ -93,9 +94,50 @@ export function canManageApprentices(user: SessionUser, studio: StudioRef): bool
   return relation(user, studio) !== null && studioWorking(studio);
 }
 
-/** The leader files milestones; the officers verify them. Nobody verifies their own studio's work. */
+/**
+ * A milestone's verification, as a workflow on the studio's unit and leader: the leader files
+ * (`MILESTONE_FILING`), the officers verify or reject. Nobody verifies their own studio's work. The
+ * step names are the history's actions (`MILESTONE_AUDIT`).
+ */
+export const milestoneWorkflow = defineWorkflow<MilestoneStatus>("成果")({
+  verify: {
+    label: "核实认定",
+    from: ["pending"],
+    to: "verified",
+    by: ["county", "city"],
+    notices: [{ to: ["owner"], category: "verified", text: "学徒{subject}的成果已核实认定" }],
+  },
+  reject: {
+    label: "不予认定",
+    from: ["pending"],
+    to: "rejected",
+    by: ["county", "city"],
+    needsReason: true,
+    notices: [{ to: ["owner"], category: "rejected", text: "学徒{subject}的成果不予认定：{reason}" }],
+    // The leader files it again, corrected: the rejected one stays in the history as it was.
+    todo: { for: "owner", text: "学徒{subject}的成果不予认定，请重新登记" },
+  },
+});
+
+export type MilestoneStep = (typeof milestoneWorkflow.names)[number];
+
+/**
+ * Filing a milestone is no step between states (the record begins with it) but is declared the
+ * same way: its history action, who hears of it, and the to-do it leaves for the unit's officers.
+ */
+export const MILESTONE_FILING = {
+  action: "create",
+  notices: [{ to: ["unit"], category: "todo", text: "{owner}登记了学徒{subject}的成果，请核实" }],
+  todo: { for: "county", text: "核实学徒成果：{subject}" },
+} as const satisfies { action: string; notices: readonly Notice[]; todo: { for: Relation; text: string } };
+
+/** A milestone as its workflow sees it: its own status, its studio's unit and leader. */
+export function milestoneRecord(studio: StudioRef, milestone: { status: MilestoneStatus }): WorkflowRecord<MilestoneStatus> {
+  return { status: milestone.status, org_unit_id: studio.org_unit_id, person_id: studio.person_id };
+}
+
 export function canVerifyMilestone(user: SessionUser, studio: StudioRef, milestone: { status: MilestoneStatus }): boolean {
-  return isOfficerOf(user, studio.org_unit_id) && milestone.status === "pending";
+  return milestoneWorkflow.canTake(user, milestoneRecord(studio, milestone), "verify");
 }
 
 /** Officers' own entries are verified as they are made; the leader's wait for an officer. */
