@@ -5,8 +5,8 @@ import { sheetWorkflow } from "~/modules/experts/policy";
 
 const city: SessionUser = { id: "c", username: "c", displayName: "c", role: "city_admin", orgUnitId: null, personId: null };
 const county: SessionUser = { ...city, id: "w", role: "county_officer", orgUnitId: 6 };
-const expert: SessionUser = { ...city, id: "e", role: "expert" };
-const otherExpert: SessionUser = { ...city, id: "f", role: "expert" };
+const expert: SessionUser = { id: "e", username: "e", displayName: "e", role: "expert", orgUnitId: null, personId: null };
+const otherExpert: SessionUser = { ...expert, id: "f" };
 const craftsman: SessionUser = { ...city, id: "k", role: "craftsman", personId: 42 };
 const users = { city, county, expert, otherExpert, craftsman };
 
