@@ -39,7 +39,7 @@ import { purgeVoters } from "~/modules/voting/voting.server";
  */
 
 /** Who hears of what, per history entity (see notifications/sources.ts). */
-const NOTICES = notify.gatherNotices([studioNotices, milestoneNotices, subsidyNotices, campaignNotices, eventNotices]);
+export const NOTICES = notify.gatherNotices([studioNotices, milestoneNotices, subsidyNotices, campaignNotices, eventNotices]);
 
 /**
  * Where each role's work comes from. A user's sources run in this order and their items are then
