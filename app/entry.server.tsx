@@ -11,7 +11,7 @@ import { env } from "~db/env";
 import { takeExtendedSessionCookie } from "~/auth/session.server";
 import { getDb, getLongWorkDb } from "~/db.server";
 import { startWorker } from "~/lib/jobs.server";
-import { backgroundTick } from "~/modules/notifications/notify.server";
+import { backgroundTick } from "~/worker.server";
 
 // A bad setting stops the server as it starts, with the variable named, not on the first request.
 env();

@@ -6,7 +6,7 @@ import { getUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { wantsLargeText } from "~/lib/preferences.server";
 import { publicAddress } from "~/lib/http.server";
-import { workCounts } from "~/modules/notifications/inbox.server";
+import { workCounts } from "~/worker.server";
 import { AppShell } from "~/components/AppShell";
 import { useNonce } from "~/components/nonce";
 import styles from "~/styles/app.css";

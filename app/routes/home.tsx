@@ -18,7 +18,7 @@ import { actionLabel, entityLabel, recordLink } from "~/modules/audit/labels";
 import { currentCampaigns } from "~/modules/campaigns/campaigns.server";
 import { openStudioOf } from "~/modules/studios/studios.server";
 import { DataTable } from "~/components/DataTable";
-import { todoPage } from "~/modules/notifications/inbox.server";
+import { todoPage } from "~/worker.server";
 import { TodoList } from "~/components/TodoList";
 
 export const meta: MetaFunction = () => [{ title: "工作台 · 匠心" }];

@@ -10,7 +10,7 @@ import { formatDateTime } from "~/lib/format";
 import { unknownIntent } from "~/lib/intent.server";
 import { queryParam } from "~/lib/validation.server";
 import { listMessages, markAllRead, setSmsPreferences, smsPreferences } from "~/modules/notifications/inbox.server";
-import { CATEGORIES } from "~/modules/notifications/rules";
+import { CATEGORIES } from "~/lib/notices";
 import { deliveryModeSchema } from "~/modules/notifications/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "消息 · 匠心" }];

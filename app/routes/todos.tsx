@@ -7,7 +7,7 @@ import { Pagination } from "~/components/Pagination";
 import { TodoList } from "~/components/TodoList";
 import { getDb } from "~/db.server";
 import { queryParam } from "~/lib/validation.server";
-import { todoPage } from "~/modules/notifications/inbox.server";
+import { todoPage } from "~/worker.server";
 
 export const meta: MetaFunction = () => [{ title: "我的待办 · 匠心" }];
 

@@ -12,7 +12,7 @@ import { createDb } from "../../db";
 import { runDueJobs, type JobHandler } from "../../app/lib/jobs.server";
 import { smsGateway } from "../../app/lib/sms.server";
 import { startOfDay, todayInTaizhou } from "../../app/lib/time";
-import { sendSmsJob } from "../../app/modules/notifications/notify.server";
+import { jobHandlers } from "../../app/worker.server";
 
 const kinds = process.argv.slice(2);
 const db = createDb({ purpose: "long" });
@@ -26,7 +26,7 @@ const slow: JobHandler = async (db, job) => {
 };
 // Noon in Taizhou whenever the suite runs: the SMS quiet hours (21:00–08:00) are not what is tested here.
 const noon = () => new Date(startOfDay(todayInTaizhou()).getTime() + 12 * 3_600_000);
-const all: Record<string, JobHandler> = { "fault.slow": slow, "sms.send": sendSmsJob(smsGateway(), noon) };
+const all: Record<string, JobHandler> = { "fault.slow": slow, "sms.send": jobHandlers(smsGateway(), noon)["sms.send"] };
 const handlers = Object.fromEntries(kinds.map((k) => [k, all[k]]));
 
 await db.selectFrom("job").select("id").limit(1).execute();

@@ -28,7 +28,7 @@ import * as pendingMilestonesPage from "../../app/routes/milestones.pending";
 import * as todosPage from "../../app/routes/todos";
 import * as peoplePage from "../../app/routes/people._index";
 import { recordConsent } from "../../app/modules/showcase/showcase.server";
-import { fanOut } from "../../app/modules/notifications/notify.server";
+import { fanOut } from "../../app/worker.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "../../app/modules/studios/schema.server";
 import { applicationSchema } from "../../app/modules/subsidies/schema.server";
 import { useTestDb } from "../db";

@@ -5,7 +5,7 @@ import { useTestDb } from "../db";
 import { makeCampaign, makePerson, makeUser, unitId } from "../factories";
 import type { SessionUser } from "../../app/auth/roles";
 import { reviewBoard } from "../../app/modules/nominations/review.server";
-import { todosFor } from "../../app/modules/notifications/inbox.server";
+import { todosFor } from "../../app/worker.server";
 import {
   addExpert,
   assignedTo,

@@ -21,7 +21,7 @@ import {
 } from "~/modules/events/events.server";
 import { eventSchema } from "~/modules/events/schema.server";
 import { listMessages } from "~/modules/notifications/inbox.server";
-import { fanOut } from "~/modules/notifications/notify.server";
+import { fanOut } from "~/worker.server";
 
 const t = useTestDb();
 

@@ -19,7 +19,7 @@ import { runDueJobs } from "~/lib/jobs.server";
 import { encrypt } from "~/modules/people/pii.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 import { ACCEPTED } from "~/modules/people/spellings";
-import { todosFor } from "~/modules/notifications/inbox.server";
+import { todosFor } from "~/worker.server";
 import { SpreadsheetError } from "~/lib/spreadsheet.server";
 
 const t = useTestDb();

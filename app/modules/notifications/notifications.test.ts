@@ -16,8 +16,9 @@ import { acceptStudioYear, reviewReport, saveChecklist, submitReport } from "~/m
 import type { SessionUser } from "~/auth/roles";
 import { enqueue, LEASE_MS, runDueJobs } from "~/lib/jobs.server";
 import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
-import { listMessages, markAllRead, markRead, setSmsPreferences, todoPage, todosFor, unreadCount, workCounts } from "~/modules/notifications/inbox.server";
-import { digestJob, fanOut, remindersJob, sendSmsJob } from "~/modules/notifications/notify.server";
+import { listMessages, markAllRead, markRead, setSmsPreferences, unreadCount } from "~/modules/notifications/inbox.server";
+import { digestJob } from "~/modules/notifications/notify.server";
+import { fanOut, jobHandlers, todoPage, todosFor, workCounts } from "~/worker.server";
 import { startOfDay, todayInTaizhou } from "~/lib/time";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { addAttachments, createApplication, findApplication, savePolicy, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
@@ -226,7 +227,7 @@ describe("SMS through the provider's API", () => {
   it("sends a signed request, holds messages in quiet hours until 08:00, keeps each number to its limits, and retries a failure", async () => {
     const { user } = await makeAwardee(t.db, "wenling", "短信人");
     const payload = { userId: user.id, category: "returned", text: "您的补助申请被退回：收据不清晰", subject: "补助申请", reason: "收据不清晰" };
-    const run = (now: string) => runDueJobs(t.db, { "sms.send": sendSmsJob(gateway, () => at(now)) }, { now: at(now) });
+    const run = (now: string) => runDueJobs(t.db, { "sms.send": jobHandlers(gateway, () => at(now))["sms.send"] }, { now: at(now) });
     const sent = () =>
       t.db.selectFrom("sms_message").select(["status", "text", "phone_masked"]).where("user_id", "=", user.id).where("status", "=", "sent").execute();
 
@@ -531,7 +532,7 @@ describe("the daily digest", () => {
       ])
       .execute();
     // Chose the digest: the immediate SMS is not sent.
-    await sendSmsJob(smsGateway({ driver: "outbox" }))(t.db, {
+    await jobHandlers(smsGateway({ driver: "outbox" }))["sms.send"](t.db, {
       id: 0,
       kind: "sms.send",
       payload: { userId: user.id, category: "returned", text: "x", subject: "补助申请", reason: "" },
@@ -556,7 +557,7 @@ describe("the daily digest", () => {
       .select(["id", "kind", "payload", "attempts", "max_attempts"])
       .where("unique_key", "=", planned[0].unique_key)
       .executeTakeFirstOrThrow();
-    await sendSmsJob(smsGateway({ driver: "outbox" }), morning)(t.db, { ...job, id: Number(job.id) });
+    await jobHandlers(smsGateway({ driver: "outbox" }), morning)["sms.send"](t.db, { ...job, id: Number(job.id) });
     const sms = await t.db.selectFrom("sms_message").select(["text", "status", "driver"]).where("user_id", "=", user.id).execute();
     expect(sms).toEqual([{ text: "【匠心】您有 2 条新消息，请登录匠心平台查看", status: "sent", driver: "outbox" }]);
   });
@@ -577,7 +578,13 @@ describe("the morning reminder", () => {
       .where("id", "=", id)
       .execute();
     const reminders = async (taizhou: string) => {
-      await remindersJob(() => new Date(`${taizhou}+08:00`))(t.db, { id: 0, kind: "reminders", payload: {}, attempts: 1, max_attempts: 1 });
+      await jobHandlers(smsGateway({ driver: "outbox" }), () => new Date(`${taizhou}+08:00`)).reminders(t.db, {
+        id: 0,
+        kind: "reminders",
+        payload: {},
+        attempts: 1,
+        max_attempts: 1,
+      });
       return (await listMessages(t.db, county)).rows.filter((m) => m.text.includes("已逾期")).map((m) => m.text);
     };
     expect(await reminders("2026-06-06T08:15:00")).toEqual([]); // a Saturday

@@ -1,113 +1,37 @@
-import { sql } from "kysely";
 import type { DB, Tx } from "~db";
-import { enqueue, runDueJobs, type Job, type JobHandler } from "~/lib/jobs.server";
-import { smsGateway, type SmsGateway } from "~/lib/sms.server";
+import { enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
+import type { SmsGateway } from "~/lib/sms.server";
 import { hourInTaizhou, nextTaizhouHour, startOfDay, todayInTaizhou } from "~/lib/time";
-import { decrypt } from "~/modules/people/pii.server";
-import { RULES, SMS_CATEGORIES, render, type Audience, type Category } from "~/modules/notifications/rules";
-import { STAGE_LABELS } from "~/modules/campaigns/stages";
-import { formatDateTime } from "~/lib/format";
+import { SMS_CATEGORIES, render, type Audience, type Category, type Notice } from "~/lib/notices";
 import { todosFor } from "~/modules/notifications/inbox.server";
 import { sessionUserOf } from "~/auth/roles";
-import { purgeVoters } from "~/modules/voting/voting.server";
-import { IMPORT_JOBS } from "~/modules/nominations/summary-table.server";
+import type { NoticeSource, PhoneBook, Subject, TodoSource } from "~/modules/notifications/sources";
 
 /**
  * From the history to the people concerned. Every workflow step writes its history row in its
  * own transaction; that row is the outbox. The fan-out turns new rows into 站内消息 (and SMS
  * jobs) once each: a step that rolled back left no row, and a process that died after the commit
- * left the row for the next tick.
+ * left the row for the next tick. Who hears of which action, and who a row is about, the domains
+ * declare (sources.ts); the worker hands their declarations in.
  */
-
-const RULE_KEYS = Object.entries(RULES).flatMap(([entity, actions]) => Object.keys(actions).map((action) => [entity, action] as const));
 
 /** Rows older than this are not fanned out any more (the workers were down for a week). */
 const FANOUT_WINDOW_MS = 7 * 86_400_000;
 
-interface Subject {
-  /** The craftsman the record is about, and its county-level unit (a campaign has neither). */
-  personId: number | null;
-  unitId: number | null;
-  subject: string;
-  owner: string | null;
-  unit: string | null;
-  stage?: string;
-  /** An event's start, and the event whose registered people are its participants. */
-  when?: string;
-  eventId?: number;
-  link: string;
+/** The domains' notice declarations, by history entity; one declaration per entity. */
+export function gatherNotices(sources: readonly NoticeSource[]): ReadonlyMap<string, NoticeSource> {
+  const byEntity = new Map<string, NoticeSource>();
+  for (const source of sources) {
+    if (byEntity.has(source.entity)) throw new Error(`Notices for "${source.entity}" are declared twice`);
+    byEntity.set(source.entity, source);
+  }
+  return byEntity;
 }
 
-/** Who and what a history row is about, per kind of record; `after` is the row's recorded change. */
-const SUBJECTS: Record<string, (tx: Tx, id: number, after: Record<string, unknown> | null) => Promise<Subject | undefined>> = {
-  subsidy: (tx, id) =>
-    tx
-      .selectFrom("subsidy_application as s")
-      .innerJoin("person", "person.id", "s.person_id")
-      .innerJoin("org_unit", "org_unit.id", "s.org_unit_id")
-      .select(["s.person_id as personId", "s.org_unit_id as unitId", "person.name as owner", "org_unit.short_name as unit"])
-      .select(sql<string>`'补助申请'`.as("subject"))
-      .select(sql<string>`'/subsidies/' || s.id`.as("link"))
-      .where("s.id", "=", id)
-      .executeTakeFirst(),
-  studio: (tx, id) =>
-    tx
-      .selectFrom("studio as s")
-      .innerJoin("person", "person.id", "s.person_id")
-      .innerJoin("org_unit", "org_unit.id", "s.org_unit_id")
-      .select(["s.person_id as personId", "s.org_unit_id as unitId", "person.name as owner", "org_unit.short_name as unit", "s.name as subject"])
-      .select(sql<string>`'/studios/' || s.id`.as("link"))
-      .where("s.id", "=", id)
-      .executeTakeFirst(),
-  campaign: async (tx, id) => {
-    const c = await tx.selectFrom("campaign").select(["id", "title", "status"]).where("id", "=", id).executeTakeFirst();
-    return c && { personId: null, unitId: null, owner: null, unit: null, subject: c.title, stage: STAGE_LABELS[c.status], link: `/campaigns/${c.id}` };
-  },
-  // A milestone is about its apprentice, within the studio's own scope.
-  milestone: async (tx, id) => {
-    const m = await tx
-      .selectFrom("milestone")
-      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
-      .innerJoin("person as apprentice", "apprentice.id", "mentorship.apprentice_id")
-      .select(["mentorship.studio_id", "mentorship.id as mentorshipId", "apprentice.name"])
-      .where("milestone.id", "=", id)
-      .executeTakeFirst();
-    const studio = m ? await SUBJECTS.studio(tx, m.studio_id, null) : undefined;
-    return studio && m ? { ...studio, subject: m.name, link: `/mentorships/${m.mentorshipId}` } : undefined;
-  },
-  // An event step is about the participant it names (registered, checked in, given hours), if any.
-  event: async (tx, id, after) => {
-    const e = await tx
-      .selectFrom("event")
-      .innerJoin("org_unit", "org_unit.id", "event.org_unit_id")
-      .select(["event.id", "event.title", "event.starts_at", "event.org_unit_id", "org_unit.short_name"])
-      .where("event.id", "=", id)
-      .executeTakeFirst();
-    if (!e) return undefined;
-    const named = typeof after?.person_id === "number" ? after.person_id : typeof after?.personId === "number" ? after.personId : null;
-    const participant =
-      named ??
-      (typeof after?.participantId === "number"
-        ? ((await tx.selectFrom("event_participant").select("person_id").where("id", "=", after.participantId).where("event_id", "=", id).executeTakeFirst())
-            ?.person_id ?? null)
-        : null);
-    return {
-      personId: participant,
-      unitId: e.org_unit_id,
-      owner: null,
-      unit: e.short_name,
-      subject: e.title,
-      when: formatDateTime(e.starts_at),
-      eventId: e.id,
-      link: `/events/${e.id}`,
-    };
-  },
-};
-
 async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actorId: string | null): Promise<string[]> {
-  // A record without a craftsman or a unit (a campaign) has no owner or unit to tell.
+  // A record without a craftsman or a unit (a campaign) has no owner or unit to tell, an event nobody registered for no participants.
   const audience = to.filter((a) =>
-    a === "owner" ? about.personId !== null : a === "unit" ? about.unitId !== null : a === "participants" ? about.eventId !== undefined : true,
+    a === "owner" ? about.personId !== null : a === "unit" ? about.unitId !== null : a === "participants" ? !!about.participants?.length : true,
   );
   if (!audience.length) return [];
   const users = await tx
@@ -120,20 +44,13 @@ async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actor
           a === "owner"
             ? eb("person_id", "=", about.personId)
             : a === "participants"
-              ? eb(
-                  "person_id",
-                  "in",
-                  eb.selectFrom("event_participant").select("person_id").where("event_id", "=", about.eventId!).where("person_id", "is not", null),
-                )
+              ? eb("person_id", "in", about.participants!)
               : a === "unit"
                 ? // The officers who answer for the unit: its county officers, or for the city's own records (an
                   // event the city organises) the city's.
                   eb.or([
                     eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)]),
-                    eb.and([
-                      eb("role", "=", "city_admin"),
-                      eb.exists(eb.selectFrom("org_unit").select("org_unit.id").where("org_unit.id", "=", about.unitId).where("org_unit.kind", "=", "city")),
-                    ]),
+                    ...(about.unitIsCity ? [eb("role", "=", "city_admin")] : []),
                   ])
                 : eb("role", "=", a === "counties" ? "county_officer" : "city_admin"),
         ),
@@ -149,10 +66,11 @@ function recorded(after: unknown): Record<string, unknown> | null {
   return after && typeof after === "object" && !Array.isArray(after) ? (after as Record<string, unknown>) : null;
 }
 
-const FANOUT_BATCH = 200;
+export const FANOUT_BATCH = 200;
 
-/** Turns the history rows not yet fanned out into messages; returns how many rows it handled. */
-export async function fanOut(db: DB, now = new Date(), limit = FANOUT_BATCH): Promise<number> {
+/** Turns the history rows not yet fanned out into messages, as the declarations say; returns how many rows it handled. */
+export async function fanOut(db: DB, declared: ReadonlyMap<string, NoticeSource>, now = new Date(), limit = FANOUT_BATCH): Promise<number> {
+  const heard = [...declared.values()].flatMap(({ entity, notices }) => Object.keys(notices).map((action) => [entity, action] as const));
   return db.transaction().execute(async (tx) => {
     const pending = await tx
       .selectFrom("audit_log as a")
@@ -160,7 +78,7 @@ export async function fanOut(db: DB, now = new Date(), limit = FANOUT_BATCH): Pr
       .select(["a.id", "a.entity_type", "a.entity_id", "a.action", "a.actor_user_id", "a.comment", "a.after"])
       .where("f.audit_id", "is", null)
       // Only the actions someone hears of: the rest of the history is never queued behind.
-      .where((eb) => eb.or(RULE_KEYS.map(([entity, action]) => eb.and([eb("a.entity_type", "=", entity), eb("a.action", "=", action)]))))
+      .where((eb) => eb.or(heard.map(([entity, action]) => eb.and([eb("a.entity_type", "=", entity), eb("a.action", "=", action)]))))
       .where("a.at", ">", new Date(now.getTime() - FANOUT_WINDOW_MS))
       .orderBy("a.id")
       .limit(limit)
@@ -176,8 +94,9 @@ export async function fanOut(db: DB, now = new Date(), limit = FANOUT_BATCH): Pr
     const mine = new Set(claimed.map((c) => Number(c.audit_id)));
     for (const row of pending) {
       if (!mine.has(Number(row.id))) continue;
-      const rules = RULES[row.entity_type]?.[row.action];
-      const about = rules && /^\d+$/.test(row.entity_id) ? await SUBJECTS[row.entity_type](tx, Number(row.entity_id), recorded(row.after)) : undefined;
+      const source = declared.get(row.entity_type);
+      const rules: readonly Notice[] | undefined = source?.notices[row.action];
+      const about = rules && /^\d+$/.test(row.entity_id) ? await source!.subject(tx, Number(row.entity_id), recorded(row.after)) : undefined;
       if (!rules || !about) continue;
       for (const rule of rules) {
         const text = render(rule.text, { ...about, reason: row.comment });
@@ -254,11 +173,11 @@ interface SmsPayload {
  * got it (our row id is the OutId it keeps), never simply sent it again. Returns true when the job
  * is done (the message went out); false when it never reached the provider and may be sent now.
  */
-async function reconcile(db: DB, gateway: SmsGateway, jobId: number): Promise<boolean> {
+async function reconcile(db: DB, gateway: SmsGateway, phones: PhoneBook, jobId: number): Promise<boolean> {
   const rows = await db.selectFrom("sms_message").select(["id", "status", "phone_cipher", "created_at"]).where("job_id", "=", jobId).execute();
   if (rows.some((r) => r.status === "sent")) return true;
   for (const row of rows.filter((r) => r.status === "sending")) {
-    const outcome = await gateway.confirm({ phone: decrypt(row.phone_cipher), outId: String(row.id), sentAt: row.created_at });
+    const outcome = await gateway.confirm({ phone: phones.open(row.phone_cipher), outId: String(row.id), sentAt: row.created_at });
     if (outcome === "unknown") throw new Error("短信平台暂时无法确认上次发送的结果，稍后再查");
     if (outcome === "sent") {
       await db.updateTable("sms_message").set({ status: "sent", sent_at: new Date(), error: null }).where("id", "=", row.id).execute();
@@ -275,17 +194,12 @@ async function reconcile(db: DB, gateway: SmsGateway, jobId: number): Promise<bo
  * retried. The row is committed as "sending" before the provider is called, so a crash in between is
  * reconciled by the job's next attempt (see reconcile): each message goes out at most once.
  */
-export function sendSmsJob(gateway: SmsGateway, now: () => Date = () => new Date()): JobHandler {
+export function sendSmsJob(gateway: SmsGateway, phones: PhoneBook, now: () => Date = () => new Date()): JobHandler {
   return async (db: DB, job: Job) => {
-    if (await reconcile(db, gateway, job.id)) return;
+    if (await reconcile(db, gateway, phones, job.id)) return;
     const payload = job.payload as unknown as SmsPayload;
     if ((await smsPreference(db, payload.userId, payload.category)) !== "immediate") return;
-    const person = await db
-      .selectFrom("app_user")
-      .innerJoin("person", "person.id", "app_user.person_id")
-      .select(["person.phone_cipher", "person.phone_hash", "person.phone_masked", "person.org_unit_id"])
-      .where("app_user.id", "=", payload.userId)
-      .executeTakeFirst();
+    const person = await phones.phoneOf(db, payload.userId);
     if (!person?.phone_cipher || !person.phone_hash || !person.phone_masked) return;
     const at = now();
     const morning = allowedFrom(at);
@@ -313,7 +227,7 @@ export function sendSmsJob(gateway: SmsGateway, now: () => Date = () => new Date
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const result = await gateway.send({ phone: decrypt(person.phone_cipher), template: payload.category, params, text, outId: String(row.id) });
+    const result = await gateway.send({ phone: phones.open(person.phone_cipher), template: payload.category, params, text, outId: String(row.id) });
     await db
       .updateTable("sms_message")
       .set(result.ok ? { status: "sent", sent_at: now(), provider_id: result.providerId } : { status: "failed", error: result.error })
@@ -386,7 +300,7 @@ const STALE_SMS_MS = 10 * 60_000;
  * Each working morning, officers whose 待办 has overdue items are told how many. One job a day
  * (keyed by the date), so several processes remind once.
  */
-export function remindersJob(now: () => Date = () => new Date()): JobHandler {
+export function remindersJob(sources: readonly TodoSource[], now: () => Date = () => new Date()): JobHandler {
   return async (db: DB) => {
     const today = todayInTaizhou(now());
     const weekday = new Date(startOfDay(today).getTime() + 12 * 3_600_000).getUTCDay();
@@ -398,7 +312,7 @@ export function remindersJob(now: () => Date = () => new Date()): JobHandler {
       .where("role", "in", ["county_officer", "city_admin"])
       .execute();
     for (const officer of officers.flatMap((row) => sessionUserOf(row) ?? [])) {
-      const overdue = (await todosFor(db, officer, now())).filter((i) => i.overdue).length;
+      const overdue = (await todosFor(db, sources, officer, now())).filter((i) => i.overdue).length;
       if (!overdue) continue;
       await db
         .insertInto("message")
@@ -408,17 +322,10 @@ export function remindersJob(now: () => Date = () => new Date()): JobHandler {
   };
 }
 
-/** One tick of an app process's background work: fan out, plan today's digest, run due jobs. */
-export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(), now = new Date()): Promise<void> {
-  // A backlog (a restart after a busy hour) is worked off in batches within the tick.
-  for (let batches = 0; batches < 20 && (await fanOut(db, now)) === FANOUT_BATCH; batches++);
-  // A named campaign's voters are forgotten as soon as a process notices.
-  await purgeVoters(db);
+/** Today's digest at 08:30 and the reminders a quarter of an hour before, planned by whichever process gets there first. */
+export async function planDailyNotices(db: DB, now = new Date()): Promise<void> {
   const today = todayInTaizhou(now);
-  // Today's digest at 08:30, planned by whichever process gets there first.
   const digestAt = new Date(startOfDay(today).getTime() + (QUIET_UNTIL + 0.5) * 3_600_000);
   await enqueue(db, "sms.digest", { date: today }, { uniqueKey: `digest:${today}`, runAt: digestAt });
   await enqueue(db, "reminders", { date: today }, { uniqueKey: `reminders:${today}`, runAt: new Date(digestAt.getTime() - 15 * 60_000) });
-  await settleStaleSms(db, now);
-  await runDueJobs(db, { "sms.send": sendSmsJob(gateway), "sms.digest": digestJob(), reminders: remindersJob(), ...IMPORT_JOBS }, { now });
 }

@@ -263,7 +263,7 @@ export async function reviewReport(
       actor,
       id: studio.id,
       unit: studio.org_unit_id,
-      action: step === "county_return" ? "report_county_return" : "report_county_pass",
+      action: `report_${step}`,
       before: { year, status: current.status },
       after: { year, status: to },
       comment: input.reason,

@@ -65,9 +65,31 @@ export const YEAR_STATUS_LABELS: Record<StudioYearStatus, string> = {
  * (acceptStudioYear); a graded year can be graded again (改评) within the same rules.
  */
 export const studioYearWorkflow = defineWorkflow<StudioYearStatus>("年度总结")({
-  submit: { label: "提交年度总结", from: ["planned", "returned"], to: "submitted", by: ["owner"] },
-  county_return: { label: "退回修改", from: ["submitted"], to: "returned", by: ["county"], needsReason: true },
-  county_pass: { label: "县级审核通过", from: ["submitted"], to: "county_passed", by: ["county"] },
+  submit: {
+    label: "提交年度总结",
+    from: ["planned", "returned"],
+    to: "submitted",
+    by: ["owner"],
+    notices: [{ to: ["unit"], category: "todo", text: "{owner}提交了“{subject}”的年度总结，请审核" }],
+  },
+  county_return: {
+    label: "退回修改",
+    from: ["submitted"],
+    to: "returned",
+    by: ["county"],
+    needsReason: true,
+    notices: [{ to: ["owner"], category: "returned", text: "“{subject}”的年度总结被退回修改：{reason}" }],
+  },
+  county_pass: {
+    label: "县级审核通过",
+    from: ["submitted"],
+    to: "county_passed",
+    by: ["county"],
+    notices: [
+      { to: ["owner"], category: "approved", text: "“{subject}”的年度总结已通过{unit}审核，等待市总工会验收" },
+      { to: ["city"], category: "todo", text: "{unit}审核通过了“{subject}”的年度总结，请组织验收" },
+    ],
+  },
   accept: { label: "验收评定", from: ["county_passed", "accepted"], to: "accepted", by: ["city"] },
 });
 

@@ -28,11 +28,39 @@ export interface StudioRef {
 
 /** The lifecycle; "owner" is the studio's leading craftsman. */
 export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
-  submit: { label: "提交申请", from: ["draft", "returned"], to: "submitted", by: ["owner", "county"] },
+  submit: {
+    label: "提交申请",
+    from: ["draft", "returned"],
+    to: "submitted",
+    by: ["owner", "county"],
+    notices: [{ to: ["unit"], category: "todo", text: "{owner}提交了工作室申请“{subject}”，请审核" }],
+  },
   // Until the county acts the application is still the applicant's: they may take it back to change it.
-  withdraw: { label: "撤回申请", from: ["submitted"], to: "draft", by: ["owner"] },
-  return: { label: "退回修改", from: ["submitted"], to: "returned", by: ["county"], needsReason: true },
-  county_approve: { label: "县级审核通过", from: ["submitted"], to: "county_reviewed", by: ["county"] },
+  withdraw: {
+    label: "撤回申请",
+    from: ["submitted"],
+    to: "draft",
+    by: ["owner"],
+    notices: [{ to: ["unit"], category: "todo", text: "{owner}撤回了工作室申请“{subject}”，修改后会重新提交，暂不需审核" }],
+  },
+  return: {
+    label: "退回修改",
+    from: ["submitted"],
+    to: "returned",
+    by: ["county"],
+    needsReason: true,
+    notices: [{ to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被退回修改：{reason}" }],
+  },
+  county_approve: {
+    label: "县级审核通过",
+    from: ["submitted"],
+    to: "county_reviewed",
+    by: ["county"],
+    notices: [
+      { to: ["owner"], category: "approved", text: "您的工作室申请“{subject}”已通过{unit}审核，等待市总工会授牌" },
+      { to: ["city"], category: "todo", text: "{unit}审核通过了工作室申请“{subject}”，请授牌" },
+    ],
+  },
   county_reject: {
     label: "不予通过",
     from: ["submitted"],
@@ -40,8 +68,19 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
     by: ["county"],
     needsReason: true,
     confirm: "申请将被驳回，不能再修改或重新提交；领衔工匠需要时只能重新申请。",
+    notices: [{ to: ["owner"], category: "rejected", text: "您的工作室申请“{subject}”未获通过：{reason}" }],
   },
-  city_return: { label: "退回修改", from: ["county_reviewed"], to: "returned", by: ["city"], needsReason: true },
+  city_return: {
+    label: "退回修改",
+    from: ["county_reviewed"],
+    to: "returned",
+    by: ["city"],
+    needsReason: true,
+    notices: [
+      { to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被市总工会退回修改：{reason}" },
+      { to: ["unit"], category: "todo", text: "市总工会退回了工作室申请“{subject}”：{reason}" },
+    ],
+  },
   city_reject: {
     label: "不予授牌",
     from: ["county_reviewed"],
@@ -49,6 +88,7 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
     by: ["city"],
     needsReason: true,
     confirm: "申请将被驳回，不能再修改或重新提交。",
+    notices: [{ to: ["owner", "unit"], category: "rejected", text: "工作室申请“{subject}”未获授牌：{reason}" }],
   },
   accredit: {
     label: "授牌",
@@ -56,6 +96,7 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
     to: "accredited",
     by: ["city"],
     confirm: "工作室将以该牌匾编号授牌，并在公开展示中列出；授牌不能撤回，只能摘牌。",
+    notices: [{ to: ["owner", "unit"], category: "accredited", text: "“{subject}”已由市总工会授牌" }],
   },
   activate: { label: "开始运行", from: ["accredited"], to: "active", by: ["owner", "city"] },
   suspend: {
@@ -65,8 +106,15 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
     by: ["city"],
     needsReason: true,
     confirm: "工作室将暂停运行：暂停期间不能登记学徒和成果，直到市总工会恢复运行。",
+    notices: [{ to: ["owner", "unit"], category: "suspended", text: "“{subject}”已暂停运行：{reason}" }],
   },
-  resume: { label: "恢复运行", from: ["suspended"], to: "active", by: ["city"] },
+  resume: {
+    label: "恢复运行",
+    from: ["suspended"],
+    to: "active",
+    by: ["city"],
+    notices: [{ to: ["owner", "unit"], category: "approved", text: "“{subject}”已恢复运行" }],
+  },
   revoke: {
     label: "摘牌",
     from: ["accredited", "active", "suspended"],
@@ -74,6 +122,7 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
     by: ["city"],
     needsReason: true,
     confirm: "工作室将被摘牌：不再运行，不再公开展示，且不能恢复。",
+    notices: [{ to: ["owner", "unit"], category: "suspended", text: "“{subject}”已被摘牌：{reason}" }],
   },
 });
 

@@ -24,11 +24,39 @@ export interface ApplicationRef {
 
 /** The workflow; "owner" is the applicant. */
 export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
-  submit: { label: "提交申请", from: ["draft", "returned"], to: "submitted", by: ["owner"] },
+  submit: {
+    label: "提交申请",
+    from: ["draft", "returned"],
+    to: "submitted",
+    by: ["owner"],
+    notices: [{ to: ["unit"], category: "todo", text: "{owner}提交了学历提升补助申请，请审核" }],
+  },
   // Until the county acts the application is still the applicant's: they may take it back to change it.
-  withdraw: { label: "撤回申请", from: ["submitted"], to: "draft", by: ["owner"] },
-  county_return: { label: "退回修改", from: ["submitted"], to: "returned", by: ["county"], needsReason: true },
-  county_approve: { label: "县级审核通过", from: ["submitted"], to: "county_approved", by: ["county"] },
+  withdraw: {
+    label: "撤回申请",
+    from: ["submitted"],
+    to: "draft",
+    by: ["owner"],
+    notices: [{ to: ["unit"], category: "todo", text: "{owner}撤回了学历提升补助申请，修改后会重新提交，暂不需审核" }],
+  },
+  county_return: {
+    label: "退回修改",
+    from: ["submitted"],
+    to: "returned",
+    by: ["county"],
+    needsReason: true,
+    notices: [{ to: ["owner"], category: "returned", text: "您的补助申请被退回：{reason}" }],
+  },
+  county_approve: {
+    label: "县级审核通过",
+    from: ["submitted"],
+    to: "county_approved",
+    by: ["county"],
+    notices: [
+      { to: ["owner"], category: "approved", text: "您的补助申请已通过{unit}审核，等待市总工会批准" },
+      { to: ["city"], category: "todo", text: "{unit}审核通过了{owner}的补助申请，请批准" },
+    ],
+  },
   county_reject: {
     label: "不予通过",
     from: ["submitted"],
@@ -36,9 +64,29 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
     by: ["county"],
     needsReason: true,
     confirm: "申请将被驳回，申请人不能再修改或重新提交。",
+    notices: [{ to: ["owner"], category: "rejected", text: "您的补助申请未获通过：{reason}" }],
   },
-  city_return: { label: "退回修改", from: ["county_approved"], to: "returned", by: ["city"], needsReason: true },
-  city_approve: { label: "批准", from: ["county_approved"], to: "approved", by: ["city"] },
+  city_return: {
+    label: "退回修改",
+    from: ["county_approved"],
+    to: "returned",
+    by: ["city"],
+    needsReason: true,
+    notices: [
+      { to: ["owner"], category: "returned", text: "您的补助申请被市总工会退回：{reason}" },
+      { to: ["unit"], category: "todo", text: "市总工会退回了{owner}的补助申请：{reason}" },
+    ],
+  },
+  city_approve: {
+    label: "批准",
+    from: ["county_approved"],
+    to: "approved",
+    by: ["city"],
+    notices: [
+      { to: ["owner"], category: "approved", text: "您的补助申请已获市总工会批准" },
+      { to: ["unit"], category: "approved", text: "{owner}的补助申请已获市总工会批准" },
+    ],
+  },
   city_reject: {
     label: "不予批准",
     from: ["county_approved"],
@@ -46,6 +94,10 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
     by: ["city"],
     needsReason: true,
     confirm: "申请将被驳回，申请人不能再修改或重新提交。",
+    notices: [
+      { to: ["owner"], category: "rejected", text: "您的补助申请未获批准：{reason}" },
+      { to: ["unit"], category: "rejected", text: "{owner}的补助申请未获市总工会批准：{reason}" },
+    ],
   },
   disburse: {
     label: "登记拨付",
@@ -53,8 +105,15 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
     to: "disbursed",
     by: ["city"],
     confirm: "将登记已按批准金额拨付（预留部分待毕业后拨付），登记后不能撤回。",
+    notices: [{ to: ["owner"], category: "paid", text: "您的学历提升补助已拨付" }],
   },
-  close: { label: "核实毕业证书并结案", from: ["disbursed"], to: "closed", by: ["city"] },
+  close: {
+    label: "核实毕业证书并结案",
+    from: ["disbursed"],
+    to: "closed",
+    by: ["city"],
+    notices: [{ to: ["owner"], category: "paid", text: "您的补助申请已核实毕业证书并结案" }],
+  },
 });
 
 export const { steps: SUBSIDY_STEPS, canTake: canTakeStep, available: availableSteps, relation, canView: canViewApplication } = subsidyWorkflow;

@@ -7,7 +7,7 @@ import { fromDateTimeLocal } from "~/lib/time";
 import { fileObjection, noticeBoard, objectionOutcome } from "~/modules/voting/notice.server";
 import { requestCode } from "~/modules/voting/voting.server";
 import { listObjections, resolveObjection } from "~/modules/nominations/review.server";
-import { todosFor } from "~/modules/notifications/inbox.server";
+import { todosFor } from "~/worker.server";
 
 const t = useTestDb();
 const DURING = fromDateTimeLocal("2026-06-10T10:00")!;

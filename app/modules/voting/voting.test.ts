@@ -7,7 +7,7 @@ import { settleStaleSms } from "~/modules/notifications/notify.server";
 import { fromDateTimeLocal } from "~/lib/time";
 import { newChallenge } from "~/modules/voting/challenge.server";
 import { voteRulesSchema } from "~/modules/voting/schema.server";
-import { todosFor } from "~/modules/notifications/inbox.server";
+import { todosFor } from "~/worker.server";
 import { tallyCutoff } from "~/modules/voting/policy";
 import { weightedScore } from "~/modules/nominations/policy";
 import {

@@ -1,0 +1,19 @@
+import { sql } from "kysely";
+import { declareNotices, stepNotices, type SubjectResolver } from "~/modules/notifications/sources";
+import { SUBSIDY_AUDIT } from "~/modules/subsidies/labels";
+import { subsidyWorkflow } from "~/modules/subsidies/policy";
+
+/** An application's history is about its applicant, within their county; who hears of each step the steps declare (policy.ts). */
+const subsidySubject: SubjectResolver = (tx, id) =>
+  tx
+    .selectFrom("subsidy_application as s")
+    .innerJoin("person", "person.id", "s.person_id")
+    .innerJoin("org_unit", "org_unit.id", "s.org_unit_id")
+    .select(["s.person_id as personId", "s.org_unit_id as unitId", "person.name as owner", "org_unit.short_name as unit"])
+    .select(sql<boolean>`org_unit.kind = 'city'`.as("unitIsCity"))
+    .select(sql<string>`'补助申请'`.as("subject"))
+    .select(sql<string>`'/subsidies/' || s.id`.as("link"))
+    .where("s.id", "=", id)
+    .executeTakeFirst();
+
+export const subsidyNotices = declareNotices(SUBSIDY_AUDIT, subsidySubject, stepNotices("subsidy_", subsidyWorkflow.steps));
