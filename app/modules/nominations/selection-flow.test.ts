@@ -153,7 +153,7 @@ describe("a campaign from nominations to named craftsmen", () => {
     const candidates = (await reviewBoard(t.db, campaign.id)).filter((b) => b.candidate);
     expect(candidates).toHaveLength(5);
 
-    expect(await advance(city, campaign.id)).toEqual({
+    expect(await advance(city, campaign.id)).toMatchObject({
       ok: false,
       reasons: ["还有 5 名候选对象未录入得票数", "请先设定社会公示的起止日期"],
     });
@@ -173,7 +173,7 @@ describe("a campaign from nominations to named craftsmen", () => {
     expect(await advance(city, campaign.id, "2018-05-10")).toMatchObject({ ok: false, reasons: ["还有 1 件异议尚未处理完毕"] });
     const [objection] = await t.db.selectFrom("objection").select("id").execute();
     await resolveObjection(t.db, city, objection.id, { handling: "经核查属实，取消资格", outcome: "upheld" });
-    expect(await advance(city, campaign.id, "2018-05-07")).toEqual({
+    expect(await advance(city, campaign.id, "2018-05-07")).toMatchObject({
       ok: false,
       reasons: ["公示期至 2018-05-07 结束，公示期满后方可审定命名"],
     });
