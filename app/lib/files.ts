@@ -1,4 +1,5 @@
 import { withoutMetadata } from "~/lib/image-metadata";
+import { refuse, type Result } from "~/lib/result";
 
 /** Evidence files are recognised by their first bytes, never by the name the user gave them. */
 
@@ -34,14 +35,12 @@ export function sniffEvidenceType(bytes: Uint8Array): EvidenceType | null {
   return null;
 }
 
-export type EvidenceCheck = { ok: true; type: EvidenceType; bytes: Uint8Array } | { ok: false; message: string };
-
-export function checkEvidence(name: string, bytes: Uint8Array): EvidenceCheck {
-  if (bytes.length === 0) return { ok: false, message: `“${name}”是空文件` };
-  if (bytes.length > EVIDENCE_MAX_BYTES) return { ok: false, message: `“${name}”超过 5 MB，请压缩后再上传` };
+export function checkEvidence(name: string, bytes: Uint8Array): Result<{ type: EvidenceType; bytes: Uint8Array }> {
+  if (bytes.length === 0) return refuse(`“${name}”是空文件`);
+  if (bytes.length > EVIDENCE_MAX_BYTES) return refuse(`“${name}”超过 5 MB，请压缩后再上传`);
   const type = sniffEvidenceType(bytes);
-  if (!type && isHeic(bytes)) return { ok: false, message: `“${name}”这张 HEIC 照片无法读取，请在手机相册中重新选择或截图后上传` };
-  if (!type) return { ok: false, message: `“${name}”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与扩展名无关）` };
+  if (!type && isHeic(bytes)) return refuse(`“${name}”这张 HEIC 照片无法读取，请在手机相册中重新选择或截图后上传`);
+  if (!type) return refuse(`“${name}”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与扩展名无关）`);
   // What is kept is the file without its location and camera data.
   return { ok: true, type, bytes: withoutMetadata(bytes, type) };
 }
@@ -49,7 +48,7 @@ export function checkEvidence(name: string, bytes: Uint8Array): EvidenceCheck {
 export type CheckedFile = { name: string; bytes: Uint8Array; type: EvidenceType };
 
 /** Checks every file of an upload; the first bad one is reported and nothing is kept. */
-export function checkEvidenceFiles(files: Array<{ name: string; bytes: Uint8Array }>): { ok: true; files: CheckedFile[] } | { ok: false; message: string } {
+export function checkEvidenceFiles(files: Array<{ name: string; bytes: Uint8Array }>): Result<{ files: CheckedFile[] }> {
   const checked: CheckedFile[] = [];
   for (const file of files) {
     const check = checkEvidence(file.name, file.bytes);

@@ -42,7 +42,7 @@ describe("evidence files", () => {
 
   it("refuses a renamed file, an empty one and an oversized one", () => {
     const fake = checkEvidence("证书.pdf", new TextEncoder().encode("<html><script>alert(1)</script>"));
-    expect(fake).toEqual({ ok: false, message: "“证书.pdf”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与扩展名无关）" });
+    expect(fake).toMatchObject({ ok: false, message: "“证书.pdf”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与扩展名无关）" });
     expect(checkEvidence("e.png", new Uint8Array())).toMatchObject({ ok: false });
     const big = new Uint8Array(5 * 1024 * 1024 + 1);
     big.set([0x25, 0x50, 0x44, 0x46, 0x2d]);

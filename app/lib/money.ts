@@ -1,21 +1,21 @@
 /** Money is kept in integer fen (分). Input accepts 12,345.6 / 12345.60 / ¥12345 and nothing fancier. */
 
+import { refuse, type Result } from "~/lib/result";
+
 export const MAX_YUAN = 100_000_000; // a hundred million yuan: anything above is a typing mistake here
 
-export type MoneyResult = { ok: true; fen: number } | { ok: false; message: string };
-
-export function parseYuan(input: string): MoneyResult {
+export function parseYuan(input: string): Result<{ fen: number }> {
   const text = input
     .normalize("NFKC")
     .replace(/[\s,]/g, "")
     .replace(/^[¥￥]/, "")
     .replace(/元$/, "");
-  if (text === "") return { ok: false, message: "请填写金额" };
-  if (text.startsWith("-")) return { ok: false, message: "金额不能为负数" };
-  if (!/^\d+(\.\d+)?$/.test(text)) return { ok: false, message: `“${input}”不是有效的金额` };
+  if (text === "") return refuse("请填写金额");
+  if (text.startsWith("-")) return refuse("金额不能为负数");
+  if (!/^\d+(\.\d+)?$/.test(text)) return refuse(`“${input}”不是有效的金额`);
   const [whole, fraction = ""] = text.split(".");
-  if (fraction.length > 2) return { ok: false, message: "金额最多保留两位小数（到分）" };
-  if (Number(whole) > MAX_YUAN) return { ok: false, message: "金额过大，请核对" };
+  if (fraction.length > 2) return refuse("金额最多保留两位小数（到分）");
+  if (Number(whole) > MAX_YUAN) return refuse("金额过大，请核对");
   return { ok: true, fen: Number(whole) * 100 + Number(fraction.padEnd(2, "0")) };
 }
 

@@ -1,6 +1,7 @@
 import { promisify } from "node:util";
 import { crc32, inflateRaw } from "node:zlib";
 import ExcelJS from "exceljs";
+import { refuse, type Result } from "~/lib/result";
 
 /**
  * Reading unit 汇总表 files as officers really make them: .xlsx (any sheet layout with a title
@@ -370,14 +371,14 @@ const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
  * `agrees` compares it with a full date at that precision. A number-looking text is read as the
  * digits it shows, never as an Excel serial day.
  */
-export type TypedDate = { ok: true; shown: string; full: string | null; agrees: (isoDate: string) => boolean } | { ok: false; message: string };
+export type TypedDate = Result<{ shown: string; full: string | null; agrees: (isoDate: string) => boolean }>;
 
 function typedDate(year: number, months: number[], day: number | null, shown: string): TypedDate {
-  if (year < 1900 || year > 2100 || months.some((m) => m < 1 || m > 12)) return { ok: false, message: `日期“${shown}”无法识别，请写成 1985-06-01 或 1985.06` };
+  if (year < 1900 || year > 2100 || months.some((m) => m < 1 || m > 12)) return refuse(`日期“${shown}”无法识别，请写成 1985-06-01 或 1985.06`);
   const pad = (n: number) => String(n).padStart(2, "0");
   if (day !== null) {
     const date = new Date(Date.UTC(year, months[0] - 1, day));
-    if (date.getUTCMonth() !== months[0] - 1 || date.getUTCDate() !== day) return { ok: false, message: `日期 ${year}-${months[0]}-${day} 不存在` };
+    if (date.getUTCMonth() !== months[0] - 1 || date.getUTCDate() !== day) return refuse(`日期 ${year}-${months[0]}-${day} 不存在`);
     const full = `${year}-${pad(months[0])}-${pad(day)}`;
     return { ok: true, shown: full, full, agrees: (iso) => iso === full };
   }
@@ -396,7 +397,7 @@ export function readTypedDate(value: Cell): TypedDate | null {
     // 1978.05 typed into a number cell: Excel keeps 1978.05, and 1978.10 becomes 1978.1.
     if (value >= 1900 && value < 2101 && !Number.isInteger(value)) return fromDigits(String(value), true);
     if (Number.isInteger(value) && value >= 1900 && value <= 21001231 && !(value > 2100 && value < 190001)) return fromDigits(String(value), false);
-    if (value < 1 || value > 80000) return { ok: false, message: `日期“${value}”无法识别` };
+    if (value < 1 || value > 80000) return refuse(`日期“${value}”无法识别`);
     const date = new Date(EXCEL_EPOCH + Math.floor(value) * 86_400_000);
     return typedDate(date.getUTCFullYear(), [date.getUTCMonth() + 1], date.getUTCDate(), String(value));
   }
@@ -406,7 +407,7 @@ export function readTypedDate(value: Cell): TypedDate | null {
   const month = text.match(/^(\d{4})([-/.年])(\d{1,2})月?$/);
   if (month) return month[2] === "." ? fromDigits(text, true) : typedDate(Number(month[1]), [Number(month[3])], null, text);
   if (/^\d+$/.test(text)) return fromDigits(text, false);
-  return { ok: false, message: `日期“${text}”无法识别，请写成 1985-06-01 或 1985.06` };
+  return refuse(`日期“${text}”无法识别，请写成 1985-06-01 或 1985.06`);
 }
 
 /** 1978, 197805, 19780512 — or, with a dot, 1978.05 and 1978.5 (and 1978.1, which may be October). */
@@ -414,35 +415,34 @@ function fromDigits(text: string, dotted: boolean): TypedDate {
   if (dotted) {
     const [year, fraction] = text.split(".");
     const months = fraction === "1" ? [1, 10] : [Number(fraction)];
-    if (fraction.length > 2) return { ok: false, message: `日期“${text}”无法识别，请写成 1985-06-01 或 1985.06` };
+    if (fraction.length > 2) return refuse(`日期“${text}”无法识别，请写成 1985-06-01 或 1985.06`);
     return typedDate(Number(year), months, null, text);
   }
   if (text.length === 4) return typedDate(Number(text), [], null, text);
   if (text.length === 6) return typedDate(Number(text.slice(0, 4)), [Number(text.slice(4))], null, text);
   if (text.length === 8) return typedDate(Number(text.slice(0, 4)), [Number(text.slice(4, 6))], Number(text.slice(6)), text);
-  return { ok: false, message: `日期“${text}”无法识别，请写成 1985-06-01 或 1985.06` };
+  return refuse(`日期“${text}”无法识别，请写成 1985-06-01 或 1985.06`);
 }
 
 /**
  * An ID number cell. Excel keeps 15 significant digits of a number, so an 18-digit ID typed
  * into a number cell has already lost its last digits: say so rather than save a wrong number.
  */
-export function idNumberCell(value: Cell, from: { csv?: boolean } = {}): { ok: true; value: string } | { ok: false; message: string } {
+export function idNumberCell(value: Cell, from: { csv?: boolean } = {}): Result<{ value: string }> {
   const rounded = "身份证号码在 Excel 中被存成了数字，只保留了15位有效数字，后几位已经丢失。请把该列设为“文本”格式，重新录入完整号码后再导入";
   if (typeof value === "number") {
-    if (value >= 1e15) return { ok: false, message: `${rounded}（表中显示为 ${value.toLocaleString("en-US", { useGrouping: false })}）` };
-    return { ok: false, message: "身份证号码位数不对" };
+    if (value >= 1e15) return refuse(`${rounded}（表中显示为 ${value.toLocaleString("en-US", { useGrouping: false })}）`);
+    return refuse("身份证号码位数不对");
   }
   const text = compactText(value);
-  if (/^\d(\.\d+)?E\+?\d+$/i.test(text)) return { ok: false, message: `${rounded}（表中显示为 ${text}）` };
-  if (text.includes("*")) return { ok: false, message: "身份证号码是打码后的号码，请填写完整号码" };
+  if (/^\d(\.\d+)?E\+?\d+$/i.test(text)) return refuse(`${rounded}（表中显示为 ${text}）`);
+  if (text.includes("*")) return refuse("身份证号码是打码后的号码，请填写完整号码");
   // A number cell saved as CSV: Excel writes its 15 digits and pads the rest with zeros. The check
   // digit may pass by chance; the number is still not the person's.
   if (from.csv && /^\d{15}000$/.test(text)) {
-    return {
-      ok: false,
-      message: `号码末三位是“000”（表中为 ${text}）：这是 Excel 把身份证号码当作数字保存、只留下15位有效数字后写进 CSV 的样子，后三位已经丢失。请在 Excel 中把该列设为“文本”，重新录入完整号码后另存为 .xlsx 再导入`,
-    };
+    return refuse(
+      `号码末三位是“000”（表中为 ${text}）：这是 Excel 把身份证号码当作数字保存、只留下15位有效数字后写进 CSV 的样子，后三位已经丢失。请在 Excel 中把该列设为“文本”，重新录入完整号码后另存为 .xlsx 再导入`,
+    );
   }
   return { ok: true, value: text };
 }

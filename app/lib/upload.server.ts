@@ -4,11 +4,10 @@ import { UPLOAD_MAX_BYTES, type CheckedFile } from "~/lib/files";
 import { photoForStorage } from "~/lib/photos.server";
 import { readBounded } from "~/lib/body-gate.server";
 import { checkFields } from "~/lib/form-guard.server";
-
-export type FormResult = { ok: true; formData: FormData } | { ok: false; message: string };
+import { refuse, type Result } from "~/lib/result";
 
 /** Reads a form that may carry files (kept in memory, each at most a phone photo's size, before it is shrunk). */
-export async function readForm(request: Request, address: string | null, maxPartSize = UPLOAD_MAX_BYTES): Promise<FormResult> {
+export async function readForm(request: Request, address: string | null, maxPartSize = UPLOAD_MAX_BYTES): Promise<Result<{ formData: FormData }>> {
   const type = request.headers.get("content-type") ?? "";
   let formData: FormData;
   try {
@@ -17,9 +16,9 @@ export async function readForm(request: Request, address: string | null, maxPart
   } catch (error) {
     if (error instanceof Response) throw error;
     if (error instanceof MaxPartSizeExceededError) {
-      return { ok: false, message: `文件超过 ${Math.round(maxPartSize / 1024 / 1024)} MB，请压缩后再上传` };
+      return refuse(`文件超过 ${Math.round(maxPartSize / 1024 / 1024)} MB，请压缩后再上传`);
     }
-    return { ok: false, message: "提交的内容无法读取，请重试" };
+    return refuse("提交的内容无法读取，请重试");
   }
   checkFields(formData);
   return { ok: true, formData };

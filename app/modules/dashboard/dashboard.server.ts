@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { snapshotSeenBy } from "~/auth/session.server";
 import { recordAudit } from "~/lib/audit.server";
 import { attendanceByEvent } from "~/modules/events/events.server";
@@ -32,7 +32,7 @@ type Figures = Awaited<ReturnType<typeof computeDashboard>>;
  * (`untilNextWrite`): a dashboard asked for again and again between writes is counted once.
  */
 export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter): Promise<Figures> {
-  const unitId = user.role === "county_officer" ? user.orgUnitId! : filter.unitId;
+  const unitId = isCountyOfficer(user) ? user.orgUnitId : filter.unitId;
   const key = ["dashboard", unitId ?? "all", filter.fromYear, filter.toYear, yearInTaizhou()].join("|");
   return untilNextWrite(db, key, () => computeDashboard(db, unitId, filter), { limit: 64, snapshot: snapshotSeenBy(user) });
 }

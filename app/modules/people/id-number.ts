@@ -1,4 +1,5 @@
 import { dateInTaizhou, isRealDate } from "~/lib/time";
+import { refuse, type Result } from "~/lib/result";
 
 /**
  * Resident identity numbers (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit
@@ -18,8 +19,6 @@ export interface IdNumberFacts {
   sex: Sex;
 }
 
-export type IdNumberResult = { ok: true; value: IdNumberFacts } | { ok: false; message: string };
-
 export function checkCharacter(first17: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
@@ -31,22 +30,22 @@ export function normaliseIdNumber(input: string): string {
   return input.normalize("NFKC").replace(/\s+/g, "").toUpperCase();
 }
 
-export function parseIdNumber(input: string, today: Date = new Date()): IdNumberResult {
+export function parseIdNumber(input: string, today: Date = new Date()): Result<{ value: IdNumberFacts }> {
   const id = normaliseIdNumber(input);
-  if (id.length === 0) return { ok: false, message: "请输入身份证号码" };
-  if (id.length !== 18) return { ok: false, message: `身份证号码应为18位，当前为${id.length}位` };
-  if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, message: "身份证号码前17位应为数字，最后一位为数字或X" };
+  if (id.length === 0) return refuse("请输入身份证号码");
+  if (id.length !== 18) return refuse(`身份证号码应为18位，当前为${id.length}位`);
+  if (!/^\d{17}[\dX]$/.test(id)) return refuse("身份证号码前17位应为数字，最后一位为数字或X");
   if (!PROVINCE_CODES.has(Number(id.slice(0, 2)))) {
-    return { ok: false, message: `身份证号码前两位“${id.slice(0, 2)}”不是有效的省级地区代码` };
+    return refuse(`身份证号码前两位“${id.slice(0, 2)}”不是有效的省级地区代码`);
   }
   const y = Number(id.slice(6, 10));
   const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (!isRealDate(birth)) return { ok: false, message: `身份证号码中的出生日期 ${birth} 不存在` };
+  if (!isRealDate(birth)) return refuse(`身份证号码中的出生日期 ${birth} 不存在`);
   if (y < 1900 || birth > dateInTaizhou(today)) {
-    return { ok: false, message: `身份证号码中的出生日期 ${birth} 不合理` };
+    return refuse(`身份证号码中的出生日期 ${birth} 不合理`);
   }
   if (checkCharacter(id.slice(0, 17)) !== id[17]) {
-    return { ok: false, message: "身份证号码校验位不正确，请核对是否有数字抄错" };
+    return refuse("身份证号码校验位不正确，请核对是否有数字抄错");
   }
   return { ok: true, value: { idNumber: id, birthDate: birth, sex: Number(id[16]) % 2 === 1 ? "M" : "F" } };
 }
@@ -77,20 +76,18 @@ export function normalisePhone(input: string): string {
   return input.replace(/[\s-]/g, "");
 }
 
-export type PhoneResult = { ok: true; value: string } | { ok: false; message: string };
-
 /**
  * A phone number as written: a mobile as its eleven digits; a landline keeps the dash after its
  * area code (0576-87231234), which is how it is read out and dialled. Lookups and the SMS limits
  * go by the digits alone (normalisePhone), so either spelling finds the same person.
  */
-export function parsePhone(input: string): PhoneResult {
+export function parsePhone(input: string): Result<{ value: string }> {
   const phone = normalisePhone(input);
   if (/^1[3-9]\d{9}$/.test(phone)) return { ok: true, value: phone };
   const landline = input.replace(/\s+/g, "").match(/^(0\d{2,3})-(\d{7,8})$/);
   if (landline) return { ok: true, value: `${landline[1]}-${landline[2]}` };
   if (/^0\d{9,11}$/.test(phone)) return { ok: true, value: phone };
-  return { ok: false, message: "请填写11位手机号码，或带区号的固定电话（如 0576-88881234）" };
+  return refuse("请填写11位手机号码，或带区号的固定电话（如 0576-88881234）");
 }
 
 export function maskPhone(written: string): string {

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
 import type { Person } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, type SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
@@ -13,7 +13,7 @@ import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema.ser
 import { ownRowsOf } from "~/auth/scope.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";
-import { fieldsRefused, type Refusal, type SaveResult } from "~/lib/result";
+import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
@@ -271,8 +271,6 @@ function auditSummary(p: Person) {
   };
 }
 
-export type RevealResult = { ok: true; idNumber: string; phone: string | null } | { ok: false; status: 403 | 404 };
-
 /** Decrypts a person's ID and phone numbers for a city officer, and records that it was done. */
 export async function revealPersonalData(
   db: DB,
@@ -281,11 +279,11 @@ export async function revealPersonalData(
   reason: string,
   // A form that needs the full number (the 推荐审批表) decides by its own rule; the reveal is recorded the same way.
   allowed = canRevealPersonalData(actor),
-): Promise<RevealResult> {
-  if (!allowed) return { ok: false, status: 403 };
+): Promise<Result<{ idNumber: string; phone: string | null }>> {
+  if (!allowed) return refuse("无权查看", { status: 403 });
   return db.transaction().execute(async (tx) => {
     const person = await tx.selectFrom("person").selectAll().where("id", "=", id).executeTakeFirst();
-    if (!person) return { ok: false as const, status: 404 as const };
+    if (!person) return refuse("记录不存在", { status: 404 });
     await recordAudit(tx, PERSON_AUDIT, { actor, id, unit: person.org_unit_id, action: "reveal_personal_data", comment: reason });
     return {
       ok: true as const,
@@ -301,7 +299,7 @@ export async function peopleByUnit(db: DB, user: SessionUser) {
     .selectFrom("org_unit")
     .leftJoin("person", (join) => join.onRef("person.org_unit_id", "=", "org_unit.id"))
     .where("org_unit.kind", "=", "county")
-    .$if(user.role === "county_officer", (q) => q.where("org_unit.id", "=", user.orgUnitId ?? -1))
+    .$if(isCountyOfficer(user), (q) => q.where("org_unit.id", "=", user.orgUnitId ?? -1))
     .select(["org_unit.id", "org_unit.short_name", (eb) => eb.fn.count<number>("person.id").as("people")])
     .groupBy(["org_unit.id", "org_unit.short_name", "org_unit.sort_order"])
     .orderBy("org_unit.sort_order")

@@ -1,4 +1,4 @@
-import type { SessionUser } from "~/auth/roles";
+import { isCityAdmin, isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { isOfficerOf, relationTo } from "~/auth/relation";
 
 /** Pure rules about people records; the SQL scope in people.server.ts applies the same rules to lists. */
@@ -18,10 +18,10 @@ export function canEditPerson(user: SessionUser, person: PersonRef): boolean {
 
 /** Which unit a new person may be filed under by this user (null: any county-level unit). */
 export function unitForNewPerson(user: SessionUser): number | null {
-  return user.role === "county_officer" ? user.orgUnitId : null;
+  return isCountyOfficer(user) ? user.orgUnitId : null;
 }
 
 /** Full ID and phone numbers are shown only to city officers, and only on an explicit, recorded request. */
 export function canRevealPersonalData(user: SessionUser): boolean {
-  return user.role === "city_admin";
+  return isCityAdmin(user);
 }

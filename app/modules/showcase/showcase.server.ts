@@ -1,8 +1,11 @@
-import { sql } from "kysely";
+import { sql, type ExpressionBuilder, type ReferenceExpression } from "kysely";
 import type { DB } from "~db";
-import type { Outlet } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import type { Database, Outlet } from "~db/types";
+import { isCityAdmin, isCountyOfficer, type SessionUser } from "~/auth/roles";
+import { isOfficerOf } from "~/auth/relation";
+import { ownRowsOf } from "~/auth/scope.server";
 import { checkEvidence } from "~/lib/files";
+import { refuse, type Result } from "~/lib/result";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import { canEditPerson, canViewPerson } from "~/modules/people/policy";
@@ -35,14 +38,25 @@ export interface ShowcaseFilter {
   page?: number;
 }
 
+/** A public list's filter: the words in any of its text columns, one unit, one industry. */
+function matching<TB extends keyof Database>(
+  filter: ShowcaseFilter,
+  columns: { words: Array<ReferenceExpression<Database, TB>>; unit: ReferenceExpression<Database, TB>; industry: ReferenceExpression<Database, TB> },
+) {
+  return (eb: ExpressionBuilder<Database, TB>) => {
+    const like = `%${escapeLike(filter.q ?? "")}%`;
+    return eb.and([
+      ...(filter.q ? [eb.or(columns.words.map((column) => eb(column, "ilike", like)))] : []),
+      ...(filter.unitId ? [eb(columns.unit, "=", filter.unitId)] : []),
+      ...(filter.industry ? [eb(columns.industry, "=", filter.industry)] : []),
+    ]);
+  };
+}
+
 export async function publicCraftsmen(db: DB, filter: ShowcaseFilter) {
-  let query = publishedAwardees(db);
-  if (filter.q) {
-    const like = `%${escapeLike(filter.q)}%`;
-    query = query.where((eb) => eb.or([eb("person.name", "ilike", like), eb("person.employer", "ilike", like), eb("person.industry", "ilike", like)]));
-  }
-  if (filter.unitId) query = query.where("person.org_unit_id", "=", filter.unitId);
-  if (filter.industry) query = query.where("person.industry", "=", filter.industry);
+  let query = publishedAwardees(db).where(
+    matching(filter, { words: ["person.name", "person.employer", "person.industry"], unit: "person.org_unit_id", industry: "person.industry" }),
+  );
   if (filter.campaignId) query = query.where("award.campaign_id", "=", filter.campaignId);
   return paginate(
     query
@@ -101,13 +115,11 @@ export async function publicProfile(db: DB, personId: number) {
 }
 
 export async function publicStudios(db: DB, filter: ShowcaseFilter) {
-  let query = db.selectFrom("studio").innerJoin("org_unit", "org_unit.id", "studio.org_unit_id").where("studio.status", "in", PUBLIC_STUDIO_STATES);
-  if (filter.q) {
-    const like = `%${escapeLike(filter.q)}%`;
-    query = query.where((eb) => eb.or([eb("studio.name", "ilike", like), eb("studio.host_enterprise", "ilike", like), eb("studio.industry", "ilike", like)]));
-  }
-  if (filter.unitId) query = query.where("studio.org_unit_id", "=", filter.unitId);
-  if (filter.industry) query = query.where("studio.industry", "=", filter.industry);
+  const query = db
+    .selectFrom("studio")
+    .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
+    .where("studio.status", "in", PUBLIC_STUDIO_STATES)
+    .where(matching(filter, { words: ["studio.name", "studio.host_enterprise", "studio.industry"], unit: "studio.org_unit_id", industry: "studio.industry" }));
   return paginate(
     query
       .select([
@@ -155,14 +167,13 @@ export async function publicStudio(db: DB, id: number) {
   return { ...studio, events, coverage };
 }
 
-export async function publicityFor(db: DB, subject: { personId?: number; studioId?: number }) {
-  return db
+export async function publicityFor(db: DB, { personId, studioId }: { personId?: number; studioId?: number }) {
+  let query = db
     .selectFrom("publicity_item")
-    .select(["id", "outlet", "outlet_name", "title", "published_on", "url", sql<boolean>`clipping is not null`.as("has_clipping")])
-    .$if(!!subject.personId, (q) => q.where("person_id", "=", subject.personId!))
-    .$if(!!subject.studioId, (q) => q.where("studio_id", "=", subject.studioId!))
-    .orderBy("published_on", "desc")
-    .execute();
+    .select(["id", "outlet", "outlet_name", "title", "published_on", "url", sql<boolean>`clipping is not null`.as("has_clipping")]);
+  if (personId) query = query.where("person_id", "=", personId);
+  if (studioId) query = query.where("studio_id", "=", studioId);
+  return query.orderBy("published_on", "desc").execute();
 }
 
 export async function publicPhoto(db: DB, personId: number) {
@@ -196,21 +207,19 @@ export async function consentOf(db: DB, personId: number) {
     .executeTakeFirst();
 }
 
-export type ConsentResult = { ok: true } | { ok: false; status: 400 | 403 | 404; message: string };
-
 export async function recordConsent(
   db: DB,
   actor: SessionUser,
   personId: number,
   input: { howObtained: string; story: string; photo: { name: string; bytes: Uint8Array } | null },
-): Promise<ConsentResult> {
+): Promise<Result> {
   const person = await db.selectFrom("person").select(["id", "org_unit_id"]).where("id", "=", personId).executeTakeFirst();
-  if (!person) return { ok: false, status: 404, message: "人员不存在" };
-  if (!canEditPerson(actor, person)) return { ok: false, status: 403, message: "只有本人所在单位的工会或市总工会可以登记公开同意" };
+  if (!person) return refuse("人员不存在", { status: 404 });
+  if (!canEditPerson(actor, person)) return refuse("只有本人所在单位的工会或市总工会可以登记公开同意", { status: 403 });
   let photo: { data: Uint8Array; type: string } | null = null;
   if (input.photo) {
     const check = checkEvidence(input.photo.name, input.photo.bytes);
-    if (!check.ok || check.type === "application/pdf") return { ok: false, status: 400, message: "照片须为 JPEG 或 PNG 图片，不超过 5 MB" };
+    if (!check.ok || check.type === "application/pdf") return refuse("照片须为 JPEG 或 PNG 图片，不超过 5 MB");
     photo = { data: check.bytes, type: check.type };
   }
   await db.transaction().execute(async (tx) => {
@@ -233,10 +242,10 @@ export async function recordConsent(
 }
 
 /** Withdrawal takes the person off every public page at once, and their photo with them. */
-export async function withdrawConsent(db: DB, actor: SessionUser, personId: number, reason: string): Promise<ConsentResult> {
+export async function withdrawConsent(db: DB, actor: SessionUser, personId: number, reason: string): Promise<Result> {
   const person = await db.selectFrom("person").select(["id", "org_unit_id"]).where("id", "=", personId).executeTakeFirst();
-  if (!person) return { ok: false, status: 404, message: "人员不存在" };
-  if (!canEditPerson(actor, person)) return { ok: false, status: 403, message: "您无权操作" };
+  if (!person) return refuse("人员不存在", { status: 404 });
+  if (!canEditPerson(actor, person)) return refuse("您无权操作", { status: 403 });
   await db.transaction().execute(async (tx) => {
     await tx
       .updateTable("publication_consent")
@@ -263,31 +272,31 @@ export async function addPublicity(
   actor: SessionUser,
   input: PublicityInput,
   clipping: { name: string; bytes: Uint8Array } | null,
-): Promise<{ ok: true; id: number } | { ok: false; status: 400 | 403 | 404; message: string }> {
-  if (actor.role === "craftsman") return { ok: false, status: 403, message: "宣传报道由工会登记" };
+): Promise<Result<{ id: number }>> {
+  if (!isCityAdmin(actor) && !isCountyOfficer(actor)) return refuse("宣传报道由工会登记", { status: 403 });
   // The units the report is about: the person's and the studio's. The item is filed under the
   // first; a county may log it only when every one is its own (a report about one's own craftsman
   // must not land on another county's public studio page).
   const units: number[] = [];
   if (input.personId) {
     const person = await db.selectFrom("person").select("org_unit_id").where("id", "=", input.personId).executeTakeFirst();
-    if (!person) return { ok: false, status: 404, message: "人员不存在" };
+    if (!person) return refuse("人员不存在", { status: 404 });
     units.push(person.org_unit_id);
   }
   if (input.studioId) {
     const studio = await db.selectFrom("studio").select("org_unit_id").where("id", "=", input.studioId).executeTakeFirst();
-    if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
+    if (!studio) return refuse("工作室不存在", { status: 404 });
     units.push(studio.org_unit_id);
   }
   const unitId = units[0];
-  if (unitId === undefined) return { ok: false, status: 400, message: "请选择报道的工匠或工作室" };
-  if (actor.role === "county_officer" && units.some((u) => u !== actor.orgUnitId)) {
-    return { ok: false, status: 403, message: "只能登记本单位工匠或工作室的报道" };
+  if (unitId === undefined) return refuse("请选择报道的工匠或工作室");
+  if (units.some((u) => !isOfficerOf(actor, u))) {
+    return refuse("只能登记本单位工匠或工作室的报道", { status: 403 });
   }
   let file: { data: Uint8Array; type: string } | null = null;
   if (clipping) {
     const check = checkEvidence(clipping.name, clipping.bytes);
-    if (!check.ok) return { ok: false, status: 400, message: check.message };
+    if (!check.ok) return refuse(check.message);
     // The checked bytes: the clipping without its location and camera data.
     file = { data: check.bytes, type: check.type };
   }
@@ -316,23 +325,23 @@ export async function addPublicity(
 
 export async function listPublicity(db: DB, user: SessionUser) {
   return db
-    .selectFrom("publicity_item as item")
-    .leftJoin("person", "person.id", "item.person_id")
-    .leftJoin("studio", "studio.id", "item.studio_id")
+    .selectFrom("publicity_item")
+    .leftJoin("person", "person.id", "publicity_item.person_id")
+    .leftJoin("studio", "studio.id", "publicity_item.studio_id")
     .select([
-      "item.id",
-      "item.outlet",
-      "item.outlet_name",
-      "item.title",
-      "item.published_on",
-      "item.url",
+      "publicity_item.id",
+      "publicity_item.outlet",
+      "publicity_item.outlet_name",
+      "publicity_item.title",
+      "publicity_item.published_on",
+      "publicity_item.url",
       "person.name as person_name",
       "studio.name as studio_name",
-      "item.person_id",
-      "item.studio_id",
+      "publicity_item.person_id",
+      "publicity_item.studio_id",
     ])
-    .$if(user.role === "county_officer", (q) => q.where("item.org_unit_id", "=", user.orgUnitId ?? -1))
-    .orderBy("item.published_on", "desc")
+    .where(ownRowsOf(user, { unit: "publicity_item.org_unit_id", person: "publicity_item.person_id" }))
+    .orderBy("publicity_item.published_on", "desc")
     .limit(200)
     .execute();
 }
@@ -345,14 +354,14 @@ export async function publicitySubjects(db: DB, user: SessionUser) {
       .innerJoin("person", "person.id", "award.person_id")
       .select(["person.id", "person.name"])
       .distinct()
-      .$if(user.role === "county_officer", (q) => q.where("person.org_unit_id", "=", user.orgUnitId ?? -1))
+      .where(ownRowsOf(user, { unit: "person.org_unit_id", person: "person.id" }))
       .orderBy("person.name")
       .execute(),
     db
       .selectFrom("studio")
       .select(["id", "name"])
       .where("status", "in", PUBLIC_STUDIO_STATES)
-      .$if(user.role === "county_officer", (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
+      .where(ownRowsOf(user, { unit: "org_unit_id", person: "person_id" }))
       .orderBy("name")
       .execute(),
   ]);

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DB, Tx } from "~db";
 import type { EvaluationGrade, StudioYearStatus } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import { isCityAdmin, isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { relationTo } from "~/auth/relation";
 import { recordAudit } from "~/lib/audit.server";
 import { checkEvidenceFiles } from "~/lib/files";
@@ -102,7 +102,7 @@ export type ChecklistItem = { key: string; label: string; points: number; needsP
 
 /** Replaces a year's checklist; frozen once the year has a 验收. */
 export async function saveChecklist(db: DB, actor: SessionUser, year: number, items: ChecklistItem[]): Promise<Result> {
-  if (actor.role !== "city_admin") return { ok: false, status: 403, message: "只有市总工会可以设定验收清单" };
+  if (!isCityAdmin(actor)) return { ok: false, status: 403, message: "只有市总工会可以设定验收清单" };
   if (!items.length) return { ok: false, status: 400, message: "验收清单至少要有一项" };
   if (new Set(items.map((i) => i.key)).size !== items.length) return { ok: false, status: 400, message: "验收项目代码不能重复" };
   return db.transaction().execute(async (tx): Promise<Result> => {
@@ -189,6 +189,10 @@ async function lockYear(tx: Tx, studioId: number, year: number) {
   return tx.selectFrom("studio_year").selectAll().where("studio_id", "=", studioId).where("year", "=", year).forUpdate().executeTakeFirst();
 }
 
+function updateYear(tx: Tx, studioId: number, year: number) {
+  return tx.updateTable("studio_year").where("studio_id", "=", studioId).where("year", "=", year);
+}
+
 /** The leader files the 年度总结: their text, and the figures and money as they stand, kept with it. */
 export async function submitReport(db: DB, actor: SessionUser, studio: Studio, year: number, input: ReportInput & { expected: string }): Promise<Result> {
   if (relationTo(actor, studio.org_unit_id, studio.person_id) !== "owner") return { ok: false, status: 403, message: "年度总结由工作室领衔人报送" };
@@ -205,10 +209,9 @@ export async function submitReport(db: DB, actor: SessionUser, studio: Studio, y
         .values({ studio_id: studio.id, year, status: "planned", plan: JSON.stringify({}) })
         .execute();
     }
-    await tx.updateTable("studio_year").set({ outreach: input.outreach }).where("studio_id", "=", studio.id).where("year", "=", year).execute();
+    await updateYear(tx, studio.id, year).set({ outreach: input.outreach }).execute();
     const filed = await reportFigures(tx, studio, year);
-    await tx
-      .updateTable("studio_year")
+    await updateYear(tx, studio.id, year)
       .set({
         status: "submitted",
         summary: input.summary,
@@ -218,8 +221,6 @@ export async function submitReport(db: DB, actor: SessionUser, studio: Studio, y
         submitted_at: new Date(),
         updated_at: new Date(),
       })
-      .where("studio_id", "=", studio.id)
-      .where("year", "=", year)
       .execute();
     await recordAudit(tx, STUDIO_AUDIT, {
       actor,
@@ -253,12 +254,7 @@ export async function reviewReport(
     const refused = studioYearWorkflow.checkRecord(actor, recordOf(studio, current.status), step, input);
     if (refused) return refused;
     const to = studioYearWorkflow.steps[step].to;
-    await tx
-      .updateTable("studio_year")
-      .set({ status: to, status_reason: input.reason, updated_at: new Date() })
-      .where("studio_id", "=", studio.id)
-      .where("year", "=", year)
-      .execute();
+    await updateYear(tx, studio.id, year).set({ status: to, status_reason: input.reason, updated_at: new Date() }).execute();
     await recordAudit(tx, STUDIO_AUDIT, {
       actor,
       id: studio.id,
@@ -397,12 +393,7 @@ export async function acceptStudioYear(db: DB, actor: SessionUser, studio: Studi
       .values({ studio_id: studio.id, year, ...row })
       .onConflict((oc) => oc.columns(["studio_id", "year"]).doUpdateSet({ ...row, graded_at: new Date() }))
       .execute();
-    await tx
-      .updateTable("studio_year")
-      .set({ status: "accepted", updated_at: new Date() })
-      .where("studio_id", "=", studio.id)
-      .where("year", "=", year)
-      .execute();
+    await updateYear(tx, studio.id, year).set({ status: "accepted", updated_at: new Date() }).execute();
     await recordAudit(tx, STUDIO_AUDIT, {
       actor,
       id: studio.id,
@@ -626,7 +617,7 @@ export async function studioCycleSummary(db: DB, user: SessionUser, studio: Stud
 
 /** The year's plan against actual over the studios in the viewer's scope (one unit, if asked), remembered until the next write. */
 export async function yearPlanTotals(db: DB, user: SessionUser, year: number, unitId: number | null) {
-  const scope = user.role === "county_officer" ? `unit${user.orgUnitId}` : "all";
+  const scope = isCountyOfficer(user) ? `unit${user.orgUnitId}` : "all";
   const rows = await untilNextWrite(db, `studio-year-totals|${scope}|${year}`, () => yearlyFigures(db, user, year), {
     limit: 64,
     snapshot: snapshotSeenBy(user),

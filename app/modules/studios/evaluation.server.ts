@@ -1,6 +1,7 @@
 import type { DB } from "~db";
-import type { SessionUser } from "~/auth/roles";
+import { isCityAdmin, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
+import { refuse, type Result } from "~/lib/result";
 import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from "~/modules/studios/evaluation";
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { yearFiguresByStudio } from "~/modules/studios/figures.server";
@@ -13,15 +14,13 @@ export async function criteriaFor(db: DB, year: number): Promise<Criterion[]> {
   return rows.sort((a, b) => FIGURE_ORDER.indexOf(a.key) - FIGURE_ORDER.indexOf(b.key));
 }
 
-export type CriteriaResult = { ok: true } | { ok: false; message: string };
-
 /** Replaces a year's criteria; only figures the platform computes can be criteria. */
-export async function saveCriteria(db: DB, actor: SessionUser, year: number, criteria: Criterion[]): Promise<CriteriaResult> {
-  if (actor.role !== "city_admin") return { ok: false, message: "只有市总工会可以设定考核标准" };
-  if (criteria.some((c) => !Object.hasOwn(FIGURE_LABELS, c.key))) return { ok: false, message: "考核项目无效" };
-  if (criteria.reduce((sum, c) => sum + c.weight, 0) <= 0) return { ok: false, message: "权重合计须大于0" };
+export async function saveCriteria(db: DB, actor: SessionUser, year: number, criteria: Criterion[]): Promise<Result> {
+  if (!isCityAdmin(actor)) return refuse("只有市总工会可以设定考核标准", { status: 403 });
+  if (criteria.some((c) => !Object.hasOwn(FIGURE_LABELS, c.key))) return refuse("考核项目无效");
+  if (criteria.reduce((sum, c) => sum + c.weight, 0) <= 0) return refuse("权重合计须大于0");
   const graded = await db.selectFrom("studio_evaluation").select("studio_id").where("year", "=", year).executeTakeFirst();
-  if (graded) return { ok: false, message: `${year}年已有工作室完成考核，不能再修改当年的考核标准` };
+  if (graded) return refuse(`${year}年已有工作室完成考核，不能再修改当年的考核标准`);
   await db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("evaluation_criterion").selectAll().where("year", "=", year).execute();
     await tx.deleteFrom("evaluation_criterion").where("year", "=", year).execute();

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DB, Tx } from "~db";
 import type { GrantSource, SpendingCategory } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import { isCityAdmin, type SessionUser } from "~/auth/roles";
 import { isOfficerOf, relationTo } from "~/auth/relation";
 import { recordAudit } from "~/lib/audit.server";
 import { checkEvidenceFiles } from "~/lib/files";
@@ -35,7 +35,7 @@ export async function cyclePolicyFor(db: DB, year: number): Promise<CyclePolicy 
 }
 
 export async function saveCyclePolicy(db: DB, actor: SessionUser, year: number, policy: CyclePolicy): Promise<Result> {
-  if (actor.role !== "city_admin") return { ok: false, status: 403, message: "只有市总工会可以设定工作室政策" };
+  if (!isCityAdmin(actor)) return { ok: false, status: 403, message: "只有市总工会可以设定工作室政策" };
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("studio_cycle_policy").selectAll().where("year", "=", year).forUpdate().executeTakeFirst();
     const row = {

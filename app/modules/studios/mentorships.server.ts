@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
-import type { SessionUser } from "~/auth/roles";
+import { isCityAdmin, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { insertPerson, isUniqueViolation } from "~/modules/people/people.server";
@@ -65,7 +65,7 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
       const refused = await spendExactLookup(tx, actor, { masked: maskIdNumber(idNumber) }, "登记学徒");
       if (refused) return refused;
       let person = await tx.selectFrom("person").select(["id", "name", "org_unit_id"]).where("id_number_hash", "=", lookupHash(idNumber)).executeTakeFirst();
-      if (person && person.org_unit_id !== studio.org_unit_id && actor.role !== "city_admin") {
+      if (person && person.org_unit_id !== studio.org_unit_id && !isCityAdmin(actor)) {
         return fieldsRefused({ idNumber: ["该身份证号码已在其他县（市、区）登记，不能在本工作室直接登记；跨单位结对请联系市总工会"] });
       }
       if (person && person.name !== input.name) {

@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { DB } from "~db";
 import type { Database, FocusSector, StudioStatus } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, isCraftsman, type SessionUser } from "~/auth/roles";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
@@ -112,8 +112,7 @@ function eligibleLeadersQuery(db: DB, user: SessionUser) {
       "award.title",
       "award.id as award_id",
     ])
-    .$if(user.role === "county_officer", (q) => q.where("person.org_unit_id", "=", user.orgUnitId ?? -1))
-    .$if(user.role === "craftsman", (q) => q.where("person.id", "=", user.personId ?? -1))
+    .where(ownRowsOf(user, { unit: "person.org_unit_id", person: "person.id" }))
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -146,7 +145,7 @@ function studioColumns(input: StudioInput) {
 const ONE_STUDIO = "该工匠已领衔一个工作室（申请中或运行中），每位工匠最多领衔一个工作室";
 
 async function checkStudioUnit(db: DB, actor: SessionUser, orgUnitId: number): Promise<string | null> {
-  if (actor.role === "county_officer" && orgUnitId !== actor.orgUnitId) return "只能为本单位申请工作室";
+  if (isCountyOfficer(actor) && orgUnitId !== actor.orgUnitId) return "只能为本单位申请工作室";
   const unit = await db.selectFrom("org_unit").select("kind").where("id", "=", orgUnitId).executeTakeFirst();
   return unit?.kind === "county" ? null : "请选择县级总工会";
 }
@@ -154,7 +153,7 @@ async function checkStudioUnit(db: DB, actor: SessionUser, orgUnitId: number): P
 export async function createStudio(db: DB, actor: SessionUser, input: StudioInput): Promise<StudioSaveResult> {
   const leaders = await eligibleLeaders(db, actor);
   const leader = leaders.find((l) => l.id === input.leaderPersonId);
-  if (!leader) return fieldsRefused({ leaderPersonId: [actor.role === "craftsman" ? ONE_STUDIO : "请选择本单位尚未领衔工作室的“台州工匠”"] });
+  if (!leader) return fieldsRefused({ leaderPersonId: [isCraftsman(actor) ? ONE_STUDIO : "请选择本单位尚未领衔工作室的“台州工匠”"] });
   const unitProblem = await checkStudioUnit(db, actor, input.orgUnitId);
   if (unitProblem) return fieldsRefused({ orgUnitId: [unitProblem] });
   try {

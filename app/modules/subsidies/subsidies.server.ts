@@ -3,7 +3,7 @@ import { offThread } from "~/lib/off-thread.server";
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { DB } from "~db";
 import type { AttachmentKind, Database, SubsidyStatus } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import { isCityAdmin, isCraftsman, type SessionUser } from "~/auth/roles";
 import { checkEvidenceFiles } from "~/lib/files";
 import { parseYuan } from "~/lib/money";
 import { paginate } from "~/lib/sql";
@@ -26,7 +26,7 @@ import { type ApplicationInput } from "~/modules/subsidies/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import { isRecordDate } from "~/lib/time";
-import { fieldsRefused, type Refusal, type Result, type SaveResult } from "~/lib/result";
+import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
 
@@ -45,13 +45,13 @@ export async function savePolicy(
   actor: SessionUser,
   year: number,
   input: { budget: number; sharePercent: number; holdbackPercent: number; yearsAfterAward: number; open: boolean; caps: Record<string, number> },
-): Promise<{ ok: true } | { ok: false; message: string }> {
-  if (actor.role !== "city_admin") return { ok: false, message: "只有市总工会可以设定补助政策" };
+): Promise<Result> {
+  if (!isCityAdmin(actor)) return refuse("只有市总工会可以设定补助政策", { status: 403 });
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("subsidy_policy").selectAll().where("year", "=", year).forUpdate().executeTakeFirst();
     const committed = await committedFen(tx, year);
     if (input.budget < committed) {
-      return { ok: false as const, message: `年度预算不能低于已批准的金额（${(committed / 100).toFixed(2)} 元）` };
+      return refuse(`年度预算不能低于已批准的金额（${(committed / 100).toFixed(2)} 元）`);
     }
     const row = {
       budget_fen: input.budget,
@@ -202,16 +202,16 @@ async function amountProblem(db: DB, year: number, input: ApplicationInput, pers
 }
 
 export async function createApplication(db: DB, actor: SessionUser, year: number, input: ApplicationInput): Promise<SaveResult | Refusal> {
-  if (actor.role !== "craftsman" || !actor.personId) return { ok: false, status: 403, message: "学历提升补助由获评的工匠本人申请" };
+  if (!isCraftsman(actor)) return refuse("学历提升补助由获评的工匠本人申请", { status: 403 });
   const person = await db.selectFrom("person").select("org_unit_id").where("id", "=", actor.personId).executeTakeFirstOrThrow();
-  if (!(await awardOf(db, actor.personId))) return { ok: false, status: 403, message: "只有获评“台州工匠”的职工可以申请" };
+  if (!(await awardOf(db, actor.personId))) return refuse("只有获评“台州工匠”的职工可以申请", { status: 403 });
   const problem = await amountProblem(db, year, input, actor.personId);
   if (problem) return fieldsRefused(problem);
   try {
     return await db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto("subsidy_application")
-        .values({ ...applicationColumns(input), year, person_id: actor.personId!, org_unit_id: person.org_unit_id, created_by: actor.id })
+        .values({ ...applicationColumns(input), year, person_id: actor.personId, org_unit_id: person.org_unit_id, created_by: actor.id })
         .returning("id")
         .executeTakeFirstOrThrow();
       await recordAudit(tx, SUBSIDY_AUDIT, { actor, id: row.id, unit: person.org_unit_id, action: "create", after: { year, ...input } });
@@ -225,8 +225,8 @@ export async function createApplication(db: DB, actor: SessionUser, year: number
 
 export async function updateApplication(db: DB, actor: SessionUser, id: number, input: ApplicationInput): Promise<SaveResult | Refusal> {
   const app = await db.selectFrom("subsidy_application").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!app) return { ok: false, status: 404, message: "申请不存在" };
-  if (!canEditApplication(actor, app)) return { ok: false, status: 403, message: "当前状态下不能修改" };
+  if (!app) return refuse("申请不存在", { status: 404 });
+  if (!canEditApplication(actor, app)) return refuse("当前状态下不能修改", { status: 403 });
   const problem = await amountProblem(db, app.year, input, app.person_id);
   if (problem) return fieldsRefused(problem);
   try {
@@ -261,21 +261,19 @@ export async function attachmentsOf(db: DB, applicationId: number) {
     .execute();
 }
 
-export type AttachResult = { ok: true } | { ok: false; status: 400 | 403 | 404; message: string };
-
 export async function addAttachments(
   db: DB,
   actor: SessionUser,
   app: ApplicationView,
   kind: AttachmentKind,
   files: Array<{ name: string; bytes: Uint8Array }>,
-): Promise<AttachResult> {
+): Promise<Result> {
   const allowed = kind === "graduation" ? canUploadGraduation(actor, app) : canEditApplication(actor, app);
-  if (!allowed) return { ok: false, status: 403, message: kind === "graduation" ? "拨付后才能上传毕业证书" : "当前状态下不能上传材料" };
-  if (!files.length) return { ok: false, status: 400, message: "请选择文件" };
-  if (files.length > 5) return { ok: false, status: 400, message: "一次最多上传5个文件" };
+  if (!allowed) return refuse(kind === "graduation" ? "拨付后才能上传毕业证书" : "当前状态下不能上传材料", { status: 403 });
+  if (!files.length) return refuse("请选择文件");
+  if (files.length > 5) return refuse("一次最多上传5个文件");
   const result = checkEvidenceFiles(files);
-  if (!result.ok) return { ok: false, status: 400, message: result.message };
+  if (!result.ok) return refuse(result.message);
   const checked = result.files;
   await db.transaction().execute(async (tx) => {
     for (const file of checked) {
@@ -293,9 +291,9 @@ export async function addAttachments(
  * The applicant takes a file back while the application is theirs to edit (a draft, or returned:
  * the blurry receipt the county asked to replace). Its removal is kept in the history.
  */
-export async function removeAttachment(db: DB, actor: SessionUser, app: ApplicationView, attachmentId: number): Promise<AttachResult> {
-  if (!canEditApplication(actor, app)) return { ok: false, status: 403, message: "当前状态下不能删除材料" };
-  return db.transaction().execute(async (tx): Promise<AttachResult> => {
+export async function removeAttachment(db: DB, actor: SessionUser, app: ApplicationView, attachmentId: number): Promise<Result> {
+  if (!canEditApplication(actor, app)) return refuse("当前状态下不能删除材料", { status: 403 });
+  return db.transaction().execute(async (tx): Promise<Result> => {
     const removed = await tx
       .deleteFrom("subsidy_attachment")
       .where("id", "=", attachmentId)
@@ -303,7 +301,7 @@ export async function removeAttachment(db: DB, actor: SessionUser, app: Applicat
       .where("kind", "!=", "graduation")
       .returning(["filename", "kind"])
       .executeTakeFirst();
-    if (!removed) return { ok: false, status: 404, message: "材料不存在" };
+    if (!removed) return refuse("材料不存在", { status: 404 });
     await recordAudit(tx, SUBSIDY_AUDIT, {
       actor,
       id: app.id,
@@ -370,17 +368,17 @@ export async function takeSubsidyStep(
   if (step === "city_approve") {
     const parsed = parseYuan(input.amount ?? "");
     if (!parsed.ok) return { ok: false, status: 400, message: `批准金额：${parsed.message}` };
-    if (parsed.fen === 0) return { ok: false, status: 400, message: "批准金额应大于0" };
+    if (parsed.fen === 0) return refuse("批准金额应大于0");
     amountFen = parsed.fen;
   }
   if ((step === "disburse" || step === "close") && (!input.date || !isRecordDate(input.date))) {
     return { ok: false, status: 400, message: input.date ? "日期不合理，请核对" : "请填写日期", field: "date" };
   }
-  if (step === "disburse" && !input.voucher) return { ok: false, status: 400, message: "请填写拨付凭证号" };
+  if (step === "disburse" && !input.voucher) return refuse("请填写拨付凭证号");
 
   return db.transaction().execute(async (tx): Promise<StepResult> => {
     const peek = await tx.selectFrom("subsidy_application").select("year").where("id", "=", id).executeTakeFirst();
-    if (!peek) return { ok: false, status: 404, message: "申请不存在" };
+    if (!peek) return refuse("申请不存在", { status: 404 });
     // Lock order: the year's policy, then the application — the same for every approval.
     const policy = await tx.selectFrom("subsidy_policy").selectAll().where("year", "=", peek.year).forUpdate().executeTakeFirst();
     await tx.selectFrom("subsidy_application").select("id").where("id", "=", id).forUpdate().execute();
@@ -422,8 +420,8 @@ export async function takeSubsidyStep(
       }
       case "close": {
         const files = await attachmentsOf(tx, app.id);
-        if (!files.some((f) => f.kind === "graduation")) return { ok: false, status: 400, message: "尚未上传毕业证书" };
-        if (Number(app.held_fen) > 0 && !input.voucher) return { ok: false, status: 400, message: "请填写预留部分的拨付凭证号" };
+        if (!files.some((f) => f.kind === "graduation")) return refuse("尚未上传毕业证书");
+        if (Number(app.held_fen) > 0 && !input.voucher) return refuse("请填写预留部分的拨付凭证号");
         changes.paid_fen = Number(app.paid_fen) + Number(app.held_fen);
         changes.held_fen = 0;
         changes.final_voucher = input.voucher;

@@ -23,22 +23,24 @@ async function resolveBinding(
   input: Binding,
   userId: string | null,
 ): Promise<{ error: Record<string, string[]> } | { org_unit_id: number | null; person_id: number | null }> {
+  const { orgUnitId, personId } = input;
+  // The schema already asks for the unit or person the role needs; without one there is nothing to find.
   if (input.role === "county_officer") {
-    const unit = await db.selectFrom("org_unit").select("kind").where("id", "=", input.orgUnitId!).executeTakeFirst();
+    const unit = orgUnitId === undefined ? undefined : await db.selectFrom("org_unit").select(["id", "kind"]).where("id", "=", orgUnitId).executeTakeFirst();
     if (!unit || unit.kind !== "county") return { error: { orgUnitId: ["请选择县级总工会"] } };
-    return { org_unit_id: input.orgUnitId!, person_id: null };
+    return { org_unit_id: unit.id, person_id: null };
   }
   if (input.role === "craftsman") {
-    const person = await db.selectFrom("person").select("id").where("id", "=", input.personId!).executeTakeFirst();
+    const person = personId === undefined ? undefined : await db.selectFrom("person").select("id").where("id", "=", personId).executeTakeFirst();
     if (!person) return { error: { personId: ["找不到该人员档案"] } };
     const taken = await db
       .selectFrom("app_user")
       .select("username")
-      .where("person_id", "=", input.personId!)
+      .where("person_id", "=", person.id)
       .$if(userId !== null, (q) => q.where("id", "!=", userId!))
       .executeTakeFirst();
     if (taken) return { error: { personId: [`该人员已有账号（${taken.username}）`] } };
-    return { org_unit_id: null, person_id: input.personId! };
+    return { org_unit_id: null, person_id: person.id };
   }
   return { org_unit_id: null, person_id: null };
 }
@@ -47,7 +49,7 @@ export async function createUser(db: DB, actor: SessionUser | null, input: Creat
   const existing = await db.selectFrom("app_user").select("id").where("username", "=", input.username).executeTakeFirst();
   if (existing) return fieldsRefused({ username: ["该用户名已被使用"] });
   const binding = await resolveBinding(db, input, null);
-  if ("error" in binding) return fieldsRefused(binding.error!);
+  if ("error" in binding) return fieldsRefused(binding.error);
   const id = newUserId();
   const passwordHash = await hashPassword(input.password);
   try {
@@ -88,7 +90,7 @@ export async function updateUser(db: DB, actor: SessionUser, id: string, input: 
     return fieldsRefused({ role: ["不能停用自己的账号或降低自己的角色"] });
   }
   const binding = await resolveBinding(db, input, id);
-  if ("error" in binding) return fieldsRefused(binding.error!);
+  if ("error" in binding) return fieldsRefused(binding.error);
   await db.transaction().execute(async (tx) => {
     await tx
       .updateTable("app_user")

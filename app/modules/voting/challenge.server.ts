@@ -2,6 +2,7 @@ import { createChallenge, verifySolution, type Challenge, type Payload } from "a
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import type { DB } from "~db";
 import { challengeSecret } from "~/modules/people/pii.server";
+import { refuse, type Result } from "~/lib/result";
 
 /**
  * ALTCHA, self-hosted: a proof-of-work the voter's phone solves before a code is sent. It costs a
@@ -28,36 +29,34 @@ export async function newChallenge(campaignId: number, now = new Date()): Promis
   });
 }
 
-export type ChallengeCheck = { ok: true } | { ok: false; message: string };
-
 /** Verifies the widget's payload (base64 JSON of challenge and solution) for this campaign, and spends it. */
-export async function spendChallenge(db: DB, encoded: string, campaignId: number): Promise<ChallengeCheck> {
+export async function spendChallenge(db: DB, encoded: string, campaignId: number): Promise<Result> {
   let payload: Payload;
   try {
     payload = JSON.parse(Buffer.from(encoded, "base64").toString("utf8")) as Payload;
   } catch {
-    return { ok: false, message: "人机验证无效，请重试" };
+    return refuse("人机验证无效，请重试");
   }
   // Only a payload of our own kind: a "server" payload (Sentinel's) is not something we issue.
   if (!payload || typeof payload !== "object" || !payload.challenge?.parameters || !payload.solution || "verificationData" in payload) {
-    return { ok: false, message: "人机验证无效，请重试" };
+    return refuse("人机验证无效，请重试");
   }
   // Solved for another campaign (a stock of solutions made for an earlier vote): not this one's.
-  if (payload.challenge.parameters.data?.campaign !== campaignId) return { ok: false, message: "人机验证无效，请刷新页面后重试" };
+  if (payload.challenge.parameters.data?.campaign !== campaignId) return refuse("人机验证无效，请刷新页面后重试");
   if (payload.challenge.parameters.algorithm !== ALGORITHM || payload.challenge.parameters.cost !== COST) {
-    return { ok: false, message: "人机验证无效，请重试" };
+    return refuse("人机验证无效，请重试");
   }
   // A malformed challenge or solution makes the library throw: as unverified as a wrong one.
   const result = await verifySolution({ challenge: payload.challenge, solution: payload.solution, deriveKey, hmacSignatureSecret: challengeSecret() }).catch(
     () => null,
   );
-  if (result?.expired) return { ok: false, message: "人机验证已过期，请重新验证" };
-  if (!result?.verified) return { ok: false, message: "人机验证未通过，请重试" };
+  if (result?.expired) return refuse("人机验证已过期，请重新验证");
+  if (!result?.verified) return refuse("人机验证未通过，请重试");
   const spent = await db
     .insertInto("vote_challenge")
     .values({ id: payload.challenge.parameters.nonce })
     .onConflict((oc) => oc.column("id").doNothing())
     .returning("id")
     .executeTakeFirst();
-  return spent ? { ok: true } : { ok: false, message: "该人机验证已使用过，请重新验证" };
+  return spent ? { ok: true } : refuse("该人机验证已使用过，请重新验证");
 }

@@ -17,7 +17,8 @@ import { canReview } from "~/modules/nominations/policy";
 import { canRevealPersonalData } from "~/modules/people/policy";
 import type { IdNumberFacts } from "~/modules/people/id-number";
 import { ONLINE_SOURCE } from "~/modules/nominations/labels";
-import { codeMatches, lockVoter, reachedLimit, requestCode, spendCode, verifyCode, type Origin, type Refused } from "~/modules/voting/voting.server";
+import { codeMatches, limitReached, lockVoter, requestCode, spendCode, verifyCode, type Origin } from "~/modules/voting/voting.server";
+import { refuse, type Result } from "~/lib/result";
 
 /**
  * 社会公示 on the platform: the proposed names in public for the notice period, and a real-name
@@ -115,11 +116,12 @@ export async function requestObjectionCode(
   origin: Pick<Origin, "address">,
   now = new Date(),
 ): Promise<Awaited<ReturnType<typeof requestCode>>> {
-  const byPhone = await reachedLimit(FILING_LIMITS.phone, filedSince(db, "phone_hash", voterHash(campaignId, input.phone)), now);
-  if (byPhone) return { ok: false, status: 429, message: byPhone.message, field: "phone" };
   const address = origin.address;
-  const byAddress = address ? await reachedLimit(FILING_LIMITS.address, filedSince(db, "address", address), now) : null;
-  if (byAddress) return { ok: false, status: 429, message: byAddress.message };
+  const limited = await limitReached(now, [
+    { limits: FILING_LIMITS.phone, count: filedSince(db, "phone_hash", voterHash(campaignId, input.phone)), field: "phone" },
+    { limits: FILING_LIMITS.address, count: address ? filedSince(db, "address", address) : null },
+  ]);
+  if (limited) return limited;
   return requestCode(db, gateway, campaignId, input, origin, now, "objection");
 }
 
@@ -139,7 +141,7 @@ export async function fileObjection(
   attachments: () => Promise<Array<{ name: string; bytes: Uint8Array }>>,
   origin: Pick<Origin, "address">,
   now = new Date(),
-): Promise<{ ok: true; lookup: string } | Refused> {
+): Promise<Result<{ lookup: string }>> {
   const campaign = await db.selectFrom("campaign").select(["status", "notice_start", "notice_end"]).where("id", "=", campaignId).executeTakeFirst();
   if (!campaign) return { ok: false, status: 404, message: "没有这次公示" };
   if (noticeState(campaign, todayInTaizhou(now)) !== "open") return { ok: false, status: 409, message: "公示期已结束或尚未开始，不能再提出异议" };
@@ -150,7 +152,7 @@ export async function fileObjection(
   if (files.length > OBJECTION_MAX_FILES) return { ok: false, status: 400, message: `最多上传 ${OBJECTION_MAX_FILES} 个附件`, field: "files" };
   const checked = checkEvidenceFiles(files);
   if (!checked.ok) return { ok: false, status: 400, message: checked.message, field: "files" };
-  return db.transaction().execute(async (tx): Promise<{ ok: true; lookup: string } | Refused> => {
+  return db.transaction().execute(async (tx): Promise<Result<{ lookup: string }>> => {
     const nominee = await tx
       .selectFrom("nomination")
       .select("id")
@@ -168,14 +170,13 @@ export async function fileObjection(
     const address = origin.address;
     if (address) await lockVoter(tx, `objection-address:${address}`);
     const identityHash = voterHash(campaignId, `id:${input.idNumber.idNumber}`);
-    const filed = (column: "phone_hash" | "id_number_hash" | "address", value: string) => filedSince(tx, column, value);
-    const byPhone = await reachedLimit(FILING_LIMITS.phone, filed("phone_hash", phoneHash), now);
-    if (byPhone) return { ok: false, status: 429, message: byPhone.message, field: "phone" };
     await lockVoter(tx, identityHash);
-    const byIdentity = await reachedLimit(FILING_LIMITS.identity, filed("id_number_hash", identityHash), now);
-    if (byIdentity) return { ok: false, status: 429, message: byIdentity.message, field: "idNumber" };
-    const byAddress = address ? await reachedLimit(FILING_LIMITS.address, filed("address", address), now) : null;
-    if (byAddress) return { ok: false, status: 429, message: byAddress.message };
+    const limited = await limitReached(now, [
+      { limits: FILING_LIMITS.phone, count: filedSince(tx, "phone_hash", phoneHash), field: "phone" },
+      { limits: FILING_LIMITS.identity, count: filedSince(tx, "id_number_hash", identityHash), field: "idNumber" },
+      { limits: FILING_LIMITS.address, count: address ? filedSince(tx, "address", address) : null },
+    ]);
+    if (limited) return limited;
     const objection = await tx
       .insertInto("objection")
       .values({
@@ -298,14 +299,14 @@ export async function filingsOf(db: DB, actor: SessionUser, nominationId: number
   }));
 }
 
-export type ObjectorReveal = { ok: true; name: string; idNumber: string | null; phone: string | null } | { ok: false; status: 403 | 404 };
+type ObjectorReveal = Result<{ name: string; idNumber: string | null; phone: string | null }>;
 
 /**
  * The city reads who filed an online objection — name, ID number, phone — to reach them, with a
  * reason, recorded in the nomination's history like any reveal of personal data.
  */
 export async function revealObjector(db: DB, actor: SessionUser, nominationId: number, objectionId: number, reason: string): Promise<ObjectorReveal> {
-  if (!canRevealPersonalData(actor)) return { ok: false, status: 403 };
+  if (!canRevealPersonalData(actor)) return refuse("无权查看", { status: 403 });
   return db.transaction().execute(async (tx): Promise<ObjectorReveal> => {
     const filing = await tx
       .selectFrom("objection_filing as f")
@@ -314,7 +315,7 @@ export async function revealObjector(db: DB, actor: SessionUser, nominationId: n
       .where("f.objection_id", "=", objectionId)
       .where("objection.nomination_id", "=", nominationId)
       .executeTakeFirst();
-    if (!filing) return { ok: false, status: 404 };
+    if (!filing) return refuse("异议记录不存在", { status: 404 });
     await recordAudit(tx, NOMINATION_AUDIT, { actor, id: nominationId, action: "reveal_objector", after: { objectionId }, comment: reason });
     return {
       ok: true,

@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
 import { sql } from "kysely";
 import type { DB, Tx } from "~db";
-import type { SessionUser } from "~/auth/roles";
+import { isCityAdmin, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
-import { fieldsRefused, type Result, type SaveResult } from "~/lib/result";
+import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import type { SmsGateway } from "~/lib/sms.server";
 import { voterHash } from "~/modules/people/pii.server";
 import { isUniqueViolation } from "~/modules/people/people.server";
@@ -45,7 +45,7 @@ export type VoteRulesRow = NonNullable<Awaited<ReturnType<typeof voteRulesOf>>>;
 
 /** The city sets the rules before voting opens; from the opening on they hold as published. */
 export async function setVoteRules(db: DB, actor: SessionUser, campaignId: number, input: VoteRulesInput, now = new Date()): Promise<SaveResult<object>> {
-  if (actor.role !== "city_admin") return fieldsRefused({ opensAt: ["只有市总工会可以设定投票规则"] });
+  if (!isCityAdmin(actor)) return fieldsRefused({ opensAt: ["只有市总工会可以设定投票规则"] });
   return db.transaction().execute(async (tx) => {
     const campaign = await tx.selectFrom("campaign").select(["id", "status"]).where("id", "=", campaignId).forUpdate().executeTakeFirst();
     if (!campaign || campaign.status === "closed" || campaign.status === "public_notice" || campaign.status === "final_approval") {
@@ -100,11 +100,19 @@ export interface Limit {
 }
 
 /**
- * The first of these limits already reached, or null. `count(since)` counts what the limits are
- * about since a moment: the vote's codes per number and address, the notice's objections too.
+ * The first limit already reached, as the refusal (429, beside its field), or null. Each check
+ * counts what its limits are about since a moment (`count(since)`): the vote's codes per number
+ * and address, the notice's objections per identity too. A check without a count (no address
+ * known) is passed.
  */
-export async function reachedLimit(limits: readonly Limit[], count: (since: Date) => Promise<number>, now: Date): Promise<Limit | null> {
-  for (const limit of limits) if ((await count(new Date(now.getTime() - limit.withinMs))) >= limit.max) return limit;
+export async function limitReached(
+  now: Date,
+  checks: Array<{ limits: readonly Limit[]; count: ((since: Date) => Promise<number>) | null; field?: string }>,
+): Promise<Refusal | null> {
+  for (const { limits, count, field } of checks) {
+    if (!count) continue;
+    for (const limit of limits) if ((await count(new Date(now.getTime() - limit.withinMs))) >= limit.max) return refuse(limit.message, { status: 429, field });
+  }
   return null;
 }
 
@@ -126,9 +134,7 @@ const CODE_VALID_MS = 10 * 60_000;
 export const CODE_MASK = "******";
 const CODE_ATTEMPTS = 5;
 
-export type Refused = { ok: false; status: 400 | 404 | 409 | 429; message: string; field?: string };
-
-async function openCampaign(db: DB, campaignId: number, now: Date): Promise<{ ok: true; rules: VoteRulesRow } | Refused> {
+async function openCampaign(db: DB, campaignId: number, now: Date): Promise<Result<{ rules: VoteRulesRow }>> {
   const rules = await db
     .selectFrom("vote_rule")
     .innerJoin("campaign", "campaign.id", "vote_rule.campaign_id")
@@ -142,7 +148,7 @@ async function openCampaign(db: DB, campaignId: number, now: Date): Promise<{ ok
 }
 
 /** The 社会公示 is open: the campaign at that stage and today within its set period. */
-async function noticeOpen(db: DB, campaignId: number, now: Date): Promise<{ ok: true } | Refused> {
+async function noticeOpen(db: DB, campaignId: number, now: Date): Promise<Result> {
   const campaign = await db.selectFrom("campaign").select(["status", "notice_start", "notice_end"]).where("id", "=", campaignId).executeTakeFirst();
   if (!campaign) return { ok: false, status: 404, message: "没有这次公示" };
   const state = noticeState(campaign, todayInTaizhou(now));
@@ -174,7 +180,7 @@ export async function requestCode(
   origin: Pick<Origin, "address">,
   now = new Date(),
   purpose: CodePurpose = "vote",
-): Promise<Result<{ masked: string }> | Refused> {
+): Promise<Result<{ masked: string }>> {
   const open = purpose === "vote" ? await openCampaign(db, campaignId, now) : await noticeOpen(db, campaignId, now);
   if (!open.ok) return open;
   const challenge = await spendChallenge(db, input.altcha, campaignId);
@@ -188,7 +194,7 @@ export async function requestCode(
   const textWith = (shown: string) =>
     `【匠心】您的台州工匠${purpose === "vote" ? "网络投票" : "公示异议"}验证码是 ${shown}，10分钟内有效。如非本人操作请忽略。`;
   const text = textWith(code);
-  const queued = await db.transaction().execute(async (tx): Promise<{ ok: true; smsId: number } | Refused> => {
+  const queued = await db.transaction().execute(async (tx): Promise<Result<{ smsId: number }>> => {
     await lockVoter(tx, phoneHash);
     const count = async (column: "phone_hash" | "address", value: string, since: Date) =>
       Number(
@@ -216,11 +222,12 @@ export async function requestCode(
             .executeTakeFirstOrThrow()
         ).n,
       );
-    const byPhone = await reachedLimit(CODE_LIMITS.phone, (since) => count("phone_hash", phoneHash, since), now);
-    if (byPhone) return { ok: false, status: 429, message: byPhone.message, field: "phone" };
     const address = origin.address;
-    const byAddress = address ? await reachedLimit(CODE_LIMITS.address, (since) => count("address", address, since), now) : null;
-    if (byAddress) return { ok: false, status: 429, message: byAddress.message };
+    const limited = await limitReached(now, [
+      { limits: CODE_LIMITS.phone, count: (since) => count("phone_hash", phoneHash, since), field: "phone" },
+      { limits: CODE_LIMITS.address, count: address ? (since) => count("address", address, since) : null },
+    ]);
+    if (limited) return limited;
     const sms = await tx
       .insertInto("sms_message")
       .values({
@@ -298,7 +305,7 @@ export async function verifyCode(
   input: { phone: string; code: string },
   address: string | null,
   now: Date,
-): Promise<{ ok: true; id: number } | Refused> {
+): Promise<Result<{ id: number }>> {
   await lockVoter(tx, voterHash(campaignId, input.phone));
   const code = await tx
     .selectFrom("vote_code")
@@ -330,7 +337,7 @@ export const spendCode = (tx: Tx, id: number, now: Date) => tx.updateTable("vote
 const RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const newReceipt = () => Array.from(crypto.randomBytes(10), (b) => RECEIPT_ALPHABET[b % RECEIPT_ALPHABET.length]).join("");
 
-export type BallotResult = { ok: true; receipt: string; chosen: number } | Refused;
+type BallotResult = Result<{ receipt: string; chosen: number }>;
 
 /** Checks the code and casts the ballot, in one transaction: the code is spent only by a ballot that counts. */
 export async function castBallot(
@@ -640,7 +647,7 @@ export async function invalidateCluster(
   campaignId: number,
   input: { pattern: string; key: string; reason: string },
 ): Promise<Result<{ invalidated: number }>> {
-  if (actor.role !== "city_admin") return { ok: false, status: 403, message: "只有市总工会可以作废选票" };
+  if (!isCityAdmin(actor)) return { ok: false, status: 403, message: "只有市总工会可以作废选票" };
   if (!Object.hasOwn(PATTERNS, input.pattern)) return { ok: false, status: 400, message: "可疑类型无效" };
   const pattern = input.pattern as Pattern;
   if (!(await voteRulesOf(db, campaignId))) return { ok: false, status: 404, message: "没有这场网络投票" };
@@ -666,7 +673,7 @@ export async function invalidateCluster(
 
 /** At the close, the valid counts become the candidates' votes in the review, in one transaction. */
 export async function transferCounts(db: DB, actor: SessionUser, campaignId: number, now = new Date()): Promise<Result> {
-  if (actor.role !== "city_admin") return { ok: false, status: 403, message: "只有市总工会可以计入票数" };
+  if (!isCityAdmin(actor)) return { ok: false, status: 403, message: "只有市总工会可以计入票数" };
   const rules = await voteRulesOf(db, campaignId);
   if (!rules) return { ok: false, status: 404, message: "没有这场网络投票" };
   if (now < rules.closes_at) return { ok: false, status: 409, message: "投票结束后才能计入评审" };
