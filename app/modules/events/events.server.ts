@@ -429,6 +429,8 @@ const NOT_IN_AUDIENCE =
  * put on the list then and there as 现场报名. Anyone else is turned away.
  */
 async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "code" | "qr", now: Date): Promise<CodeCheckin> {
+  const personId = actor.personId;
+  if (personId === null) return { ok: false, status: 403, message: "请使用本人的工匠账号签到" };
   if (!checkinOpen(event, now)) {
     return {
       ok: false,
@@ -443,7 +445,7 @@ async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "co
         .selectFrom("event_participant")
         .select(["id", "attended"])
         .where("event_id", "=", event.id)
-        .where("person_id", "=", actor.personId!)
+        .where("person_id", "=", personId)
         .executeTakeFirst();
       if (existing?.attended) return { ok: true, eventId: event.id, title: event.title, already: true };
       const hours = defaultHours(new Date(event.starts_at), new Date(event.ends_at));
@@ -461,7 +463,7 @@ async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "co
           .insertInto("event_participant")
           .values({
             event_id: event.id,
-            person_id: actor.personId!,
+            person_id: personId,
             attended: true,
             checked_in_at: now,
             checked_in_via: "code",

@@ -1,7 +1,7 @@
 import { dateInTaizhou } from "~/lib/time";
 import type { DB } from "~db";
 import type { Person } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { escapeLike, PAGE_SIZE } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
@@ -173,9 +173,9 @@ export type NominationSaveResult = SaveResult<{ id: number; change: "created" | 
 
 /** The unit a nomination is filed under: a county officer's own; for the city, one that fits the channel. */
 async function resolveNominatingUnit(db: DB, actor: SessionUser, input: NominationInput): Promise<number | string> {
-  if (actor.role === "county_officer") {
+  if (isCountyOfficer(actor)) {
     if (input.channel === "social_group") return "社会团体推荐由市总工会录入";
-    return actor.orgUnitId!;
+    return actor.orgUnitId;
   }
   const unit = await db.selectFrom("org_unit").select("kind").where("id", "=", input.nominatingUnitId).executeTakeFirst();
   if (!unit) return "请选择推荐单位";

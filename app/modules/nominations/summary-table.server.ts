@@ -3,7 +3,7 @@ import { ZodError } from "zod";
 import { sql, type Selectable } from "kysely";
 import type { DB, Tx } from "~db";
 import type { Database as DBTables, NominationTable, Person } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
 import { databaseAway, enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
@@ -1320,7 +1320,7 @@ export async function summaryTableFor(
   campaign: Campaign,
   request: { unitId?: number; template: boolean; full?: { reason: string } },
 ): Promise<Buffer> {
-  const unitId = actor.role === "county_officer" ? actor.orgUnitId! : request.unitId;
+  const unitId = isCountyOfficer(actor) ? actor.orgUnitId : request.unitId;
   const revealIds = !!request.full && canRevealPersonalData(actor);
   if (revealIds) {
     await db.transaction().execute((tx) =>

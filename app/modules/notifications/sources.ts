@@ -1,8 +1,8 @@
 import type { DB, Tx } from "~db";
-import type { SessionUser } from "~/auth/roles";
+import type { SessionUser, UserOfRole } from "~/auth/roles";
 import type { WorkflowStep } from "~/auth/workflow";
 import type { AuditTrail } from "~/lib/audit";
-import type { Notice } from "~/lib/notices";
+import { render, type Notice } from "~/lib/notices";
 
 /**
  * What the notifications module is told by the domains, never looks up itself: each domain
@@ -91,6 +91,21 @@ export interface TodoSource {
   roles: readonly SessionUser["role"][];
   list: (db: DB, user: SessionUser, now: TodoNow) => Promise<Waiting[]>;
 }
+
+/**
+ * The to-dos of one role: the user the source lists for is of that role by type (a county
+ * officer's unit, a craftsman's person), so a source never asserts what the role binds.
+ */
+export function todosOf<R extends SessionUser["role"]>(role: R, list: (db: DB, user: UserOfRole<R>, now: TodoNow) => Promise<Waiting[]>): TodoSource {
+  const mine = (user: SessionUser): user is UserOfRole<R> => user.role === role;
+  return { roles: [role], list: async (db, user, now) => (mine(user) ? list(db, user, now) : []) };
+}
+
+/**
+ * A to-do's label as the step that leaves it declares it (`todo` on a workflow step): the text
+ * lives with the step, the query for what waits with the domain's to-do source.
+ */
+export const todoLabel = (todo: { text: string }, values: { subject: string; reason?: string | null }): string => render(todo.text, values);
 
 /** Rows found waiting, each labelled and linked, with the same review window. */
 export const waiting = <R extends { id: number; since: Date | string }>(

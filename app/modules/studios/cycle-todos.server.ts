@@ -37,13 +37,13 @@ export async function studioCycleTodos(db: DB, user: SessionUser, today: string)
   switch (user.role) {
     case "county_officer": {
       const [submitted, spending] = await Promise.all([
-        reports("submitted").where("studio.org_unit_id", "=", user.orgUnitId!).execute(),
+        reports("submitted").where("studio.org_unit_id", "=", user.orgUnitId).execute(),
         db
           .selectFrom("studio_spending as x")
           .innerJoin("studio", "studio.id", "x.studio_id")
           .select(["studio.id", "studio.name", "x.amount_fen", "x.created_at as since"])
           .where("x.status", "=", "pending")
-          .where("studio.org_unit_id", "=", user.orgUnitId!)
+          .where("studio.org_unit_id", "=", user.orgUnitId)
           .execute(),
       ]);
       return [
@@ -88,10 +88,10 @@ export async function studioCycleTodos(db: DB, user: SessionUser, today: string)
         .leftJoin("studio_year as last", (j) => j.onRef("last.studio_id", "=", "studio.id").on("last.year", "=", year - 1))
         .leftJoin("studio_year as now", (j) => j.onRef("now.studio_id", "=", "studio.id").on("now.year", "=", year))
         .select(["studio.id", "studio.name", "studio.accredited_on", "last.status as last_status", "now.status as now_status"])
-        .where("studio.person_id", "=", user.personId!)
+        .where("studio.person_id", "=", user.personId)
         .where("studio.status", "in", ["accredited", "active"])
         .execute();
-      const returned = await reports("returned").where("studio.person_id", "=", user.personId!).execute();
+      const returned = await reports("returned").where("studio.person_id", "=", user.personId).execute();
       const items: CycleTodo[] = returned.map((r) => ({
         label: `修改${r.year}年度总结${r.status_reason ? `：${r.status_reason}` : ""}`,
         link: yearLink(r.id, r.year),

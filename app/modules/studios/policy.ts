@@ -34,6 +34,7 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
     to: "submitted",
     by: ["owner", "county"],
     notices: [{ to: ["unit"], category: "todo", text: "{owner}提交了工作室申请“{subject}”，请审核" }],
+    todo: { for: "county", text: "审核工作室申请：{subject}" },
   },
   // Until the county acts the application is still the applicant's: they may take it back to change it.
   withdraw: {
@@ -50,6 +51,7 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
     by: ["county"],
     needsReason: true,
     notices: [{ to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被退回修改：{reason}" }],
+    todo: { for: "owner", text: "修改工作室申请：{subject}" },
   },
   county_approve: {
     label: "县级审核通过",
@@ -60,6 +62,7 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
       { to: ["owner"], category: "approved", text: "您的工作室申请“{subject}”已通过{unit}审核，等待市总工会授牌" },
       { to: ["city"], category: "todo", text: "{unit}审核通过了工作室申请“{subject}”，请授牌" },
     ],
+    todo: { for: "city", text: "授牌：{subject}" },
   },
   county_reject: {
     label: "不予通过",
@@ -80,6 +83,7 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
       { to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被市总工会退回修改：{reason}" },
       { to: ["unit"], category: "todo", text: "市总工会退回了工作室申请“{subject}”：{reason}" },
     ],
+    todo: { for: "owner", text: "修改工作室申请：{subject}" },
   },
   city_reject: {
     label: "不予授牌",

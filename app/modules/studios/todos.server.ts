@@ -1,5 +1,6 @@
 import type { DB } from "~db";
-import { cityReview, countyReview, waiting, type TodoSource, type Waiting } from "~/modules/notifications/sources";
+import { cityReview, countyReview, todoLabel, waiting, todosOf, type Waiting, type TodoSource } from "~/modules/notifications/sources";
+import { MILESTONE_FILING, milestoneWorkflow, studioWorkflow } from "~/modules/studios/policy";
 import { studioCycleTodos } from "~/modules/studios/cycle-todos.server";
 
 /** What studios, their apprentices' milestones and their years leave waiting, for the to-do list. */
@@ -45,69 +46,54 @@ const hasCriteria = async (db: DB, year: number) => !!(await db.selectFrom("eval
 const studioLink = (id: number) => `/studios/${id}`;
 const mentorshipLink = (id: number) => `/mentorships/${id}`;
 
-export const studioToReview: TodoSource = {
-  roles: ["county_officer"],
-  list: async (db, u) =>
-    waiting(await studiosIn(db, "submitted").where("org_unit_id", "=", u.orgUnitId!).execute(), (s) => `审核工作室申请：${s.name}`, studioLink, countyReview),
-};
+export const studioToReview = todosOf("county_officer", async (db, u) =>
+  waiting(await studiosIn(db, "submitted").where("org_unit_id", "=", u.orgUnitId).execute(), (s) => todoLabel(studioWorkflow.steps.submit.todo, { subject: s.name }), studioLink, countyReview),
+);
 
-export const studioToAccredit: TodoSource = {
-  roles: ["city_admin"],
-  list: async (db) => waiting(await studiosIn(db, "county_reviewed").execute(), (s) => `授牌：${s.name}`, studioLink, cityReview),
-};
+export const studioToAccredit = todosOf("city_admin", async (db) =>
+  waiting(await studiosIn(db, "county_reviewed").execute(), (s) => todoLabel(studioWorkflow.steps.county_approve.todo, { subject: s.name }), studioLink, cityReview),
+);
 
-export const studioReturned: TodoSource = {
-  roles: ["craftsman"],
-  list: async (db, u) =>
-    waiting(await studiosIn(db, "returned").where("person_id", "=", u.personId!).execute(), (s) => `修改工作室申请：${s.name}`, studioLink),
-};
+export const studioReturned = todosOf("craftsman", async (db, u) =>
+  waiting(await studiosIn(db, "returned").where("person_id", "=", u.personId).execute(), (s) => todoLabel(studioWorkflow.steps.return.todo, { subject: s.name }), studioLink),
+);
 
-export const milestoneToVerify: TodoSource = {
-  roles: ["county_officer"],
-  list: async (db, u) =>
-    waiting(
-      await milestonesIn(db, "pending").where("studio.org_unit_id", "=", u.orgUnitId!).execute(),
-      (m) => `核实学徒成果：${m.name}`,
-      mentorshipLink,
-      countyReview,
-    ),
-};
+export const milestoneToVerify = todosOf("county_officer", async (db, u) =>
+  waiting(
+    await milestonesIn(db, "pending").where("studio.org_unit_id", "=", u.orgUnitId).execute(),
+    (m) => todoLabel(MILESTONE_FILING.todo, { subject: m.name }),
+    mentorshipLink,
+    countyReview,
+  ),
+);
 
-export const milestoneRejected: TodoSource = {
-  roles: ["craftsman"],
-  list: async (db, u) =>
-    waiting(
-      await milestonesIn(db, "rejected").where("studio.person_id", "=", u.personId!).execute(),
-      (m) => `学徒${m.name}的成果不予认定，请重新登记`,
-      mentorshipLink,
-    ),
-};
+export const milestoneRejected = todosOf("craftsman", async (db, u) =>
+  waiting(
+    await milestonesIn(db, "rejected").where("studio.person_id", "=", u.personId).execute(),
+    (m) => todoLabel(milestoneWorkflow.steps.reject.todo, { subject: m.name }),
+    mentorshipLink,
+  ),
+);
 
 /** January: the year just ended has studios to grade and no criteria to grade them by. */
-export const criteriaToSet: TodoSource = {
-  roles: ["city_admin"],
-  list: async (db, _u, now) => {
-    const year = evaluationSeason(now.today).grade;
-    if (!year || (await hasCriteria(db, year)) || !(await ungradedStudios(db, year).executeTakeFirst())) return [];
-    return [{ label: `设定${year}年度工作室考核标准`, link: `/evaluations?year=${year}`, since: `${year + 1}-01-01`, due: `${year + 1}-01-31` }];
-  },
-};
+export const criteriaToSet = todosOf("city_admin", async (db, _u, now) => {
+  const year = evaluationSeason(now.today).grade;
+  if (!year || (await hasCriteria(db, year)) || !(await ungradedStudios(db, year).executeTakeFirst())) return [];
+  return [{ label: `设定${year}年度工作室考核标准`, link: `/evaluations?year=${year}`, since: `${year + 1}-01-01`, due: `${year + 1}-01-31` }];
+});
 
 /** December: the year's records are what the evaluation will count. */
-export const evaluationToPrepare: TodoSource = {
-  roles: ["craftsman"],
-  list: async (db, u, now) => {
-    const year = evaluationSeason(now.today).prepare;
-    if (!year) return [];
-    const studios = await ungradedStudios(db, year).where("studio.person_id", "=", u.personId!).where("studio.status", "!=", "suspended").execute();
-    return studios.map((s) => ({
-      label: `准备${year}年度考核：核对学徒成果和活动记录`,
-      link: studioLink(s.id),
-      since: `${year}-${EVALUATION_SEASON.prepareFrom}`,
-      due: `${year}-12-31`,
-    }));
-  },
-};
+export const evaluationToPrepare = todosOf("craftsman", async (db, u, now) => {
+  const year = evaluationSeason(now.today).prepare;
+  if (!year) return [];
+  const studios = await ungradedStudios(db, year).where("studio.person_id", "=", u.personId).where("studio.status", "!=", "suspended").execute();
+  return studios.map((s) => ({
+    label: `准备${year}年度考核：核对学徒成果和活动记录`,
+    link: studioLink(s.id),
+    since: `${year}-${EVALUATION_SEASON.prepareFrom}`,
+    due: `${year}-12-31`,
+  }));
+});
 
 /** A studio's money and year (cycle-todos.server), each with its review window. */
 export const studioCycle: TodoSource = {

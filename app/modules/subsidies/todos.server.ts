@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
-import { cityReview, countyReview, DUE_WORKING_DAYS, waiting, type TodoSource } from "~/modules/notifications/sources";
+import { cityReview, countyReview, DUE_WORKING_DAYS, waiting, todosOf } from "~/modules/notifications/sources";
 
 /** What subsidy applications leave waiting, for the to-do list. */
 
@@ -19,61 +19,46 @@ const hasGraduationProof = (db: DB) =>
 const subsidyLink = (id: number) => `/subsidies/${id}`;
 const payment = { dueDays: DUE_WORKING_DAYS.payment };
 
-export const subsidyToReview: TodoSource = {
-  roles: ["county_officer"],
-  list: async (db, u) =>
-    waiting(
-      await subsidiesIn(db, "submitted").where("a.org_unit_id", "=", u.orgUnitId!).execute(),
-      (a) => `审核补助申请：${a.name}`,
-      subsidyLink,
-      countyReview,
-    ),
-};
+export const subsidyToReview = todosOf("county_officer", async (db, u) =>
+  waiting(await subsidiesIn(db, "submitted").where("a.org_unit_id", "=", u.orgUnitId).execute(), (a) => `审核补助申请：${a.name}`, subsidyLink, countyReview),
+);
 
-export const subsidyToApprove: TodoSource = {
-  roles: ["city_admin"],
-  list: async (db) => waiting(await subsidiesIn(db, "county_approved").execute(), (a) => `批准补助申请：${a.name}`, subsidyLink, cityReview),
-};
+export const subsidyToApprove = todosOf("city_admin", async (db) =>
+  waiting(await subsidiesIn(db, "county_approved").execute(), (a) => `批准补助申请：${a.name}`, subsidyLink, cityReview),
+);
 
-export const subsidyToPay: TodoSource = {
-  roles: ["city_admin"],
-  list: async (db) => waiting(await subsidiesIn(db, "approved").execute(), (a) => `登记补助拨付：${a.name}`, subsidyLink, payment),
-};
+export const subsidyToPay = todosOf("city_admin", async (db) =>
+  waiting(await subsidiesIn(db, "approved").execute(), (a) => `登记补助拨付：${a.name}`, subsidyLink, payment),
+);
 
-export const subsidyToClose: TodoSource = {
-  roles: ["city_admin"],
-  list: async (db) =>
-    waiting(
-      await subsidiesIn(db, "disbursed")
-        .where((eb) => eb.exists(hasGraduationProof(db)))
-        .execute(),
-      (a) => `核实毕业证书并结案：${a.name}`,
-      subsidyLink,
-      payment,
-    ),
-};
+export const subsidyToClose = todosOf("city_admin", async (db) =>
+  waiting(
+    await subsidiesIn(db, "disbursed")
+      .where((eb) => eb.exists(hasGraduationProof(db)))
+      .execute(),
+    (a) => `核实毕业证书并结案：${a.name}`,
+    subsidyLink,
+    payment,
+  ),
+);
 
-export const subsidyReturned: TodoSource = {
-  roles: ["craftsman"],
-  list: async (db, u) =>
-    waiting(
-      await subsidiesIn(db, "returned").where("a.person_id", "=", u.personId!).execute(),
-      (a) => `修改补助申请${a.status_reason ? `：${a.status_reason}` : ""}`,
-      subsidyLink,
-    ),
-};
+export const subsidyReturned = todosOf("craftsman", async (db, u) =>
+  waiting(
+    await subsidiesIn(db, "returned").where("a.person_id", "=", u.personId).execute(),
+    (a) => `修改补助申请${a.status_reason ? `：${a.status_reason}` : ""}`,
+    subsidyLink,
+  ),
+);
 
 /** Paid, graduated by now, and no certificate yet: the rest of the subsidy waits for it. */
-export const graduationToUpload: TodoSource = {
-  roles: ["craftsman"],
-  list: async (db, u, now) =>
-    waiting(
-      await subsidiesIn(db, "disbursed")
-        .where("a.person_id", "=", u.personId!)
-        .where("a.expected_graduation", "<=", now.today)
-        .where((eb) => eb.not(eb.exists(hasGraduationProof(db))))
-        .execute(),
-      () => "上传毕业证书，领取补助尾款",
-      subsidyLink,
-    ),
-};
+export const graduationToUpload = todosOf("craftsman", async (db, u, now) =>
+  waiting(
+    await subsidiesIn(db, "disbursed")
+      .where("a.person_id", "=", u.personId)
+      .where("a.expected_graduation", "<=", now.today)
+      .where((eb) => eb.not(eb.exists(hasGraduationProof(db))))
+      .execute(),
+    () => "上传毕业证书，领取补助尾款",
+    subsidyLink,
+  ),
+);
