@@ -1,3 +1,4 @@
+import type { InputHTMLAttributes } from "react";
 import { FieldError } from "~/components/forms";
 import { useReply } from "~/components/useReply";
 
@@ -14,4 +15,15 @@ export function ReplyMessage({ intent }: { intent: string }) {
 /** The error of one field of this intent's form, beside the field. */
 export function ReplyFieldError({ intent, field }: { intent: string; field: string }) {
   return <FieldError errors={useReply(intent)?.form?.error?.[field] ?? undefined} />;
+}
+
+/** A labelled input of this intent's inline form, with its error beside it. */
+export function ReplyField({ intent, label, name, ...input }: { intent: string; label: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <label>
+      {label}
+      <input name={name} {...input} />
+      <ReplyFieldError intent={intent} field={name} />
+    </label>
+  );
 }

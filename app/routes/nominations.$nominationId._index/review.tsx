@@ -5,7 +5,7 @@ import { formatDateTime } from "~/lib/format";
 import { OUTCOME_LABELS } from "~/modules/nominations/labels";
 import { stepOpen } from "~/modules/nominations/policy";
 import { meanScore, type NominationData } from "./page";
-import { ReplyFieldError, ReplyMessage } from "./replies";
+import { ReplyField, ReplyFieldError, ReplyMessage } from "./replies";
 
 /** The city's review on the nomination's page: conditions and 初审, experts' scores, the notice's objections. */
 
@@ -62,11 +62,7 @@ export function EligibilityCard({ d }: { d: NominationData }) {
               <option value="fail">不通过</option>
             </select>
           </label>
-          <label>
-            理由
-            <input name="reason" defaultValue={n.qualification_reason ?? ""} />
-            <ReplyFieldError intent="qualification" field="reason" />
-          </label>
+          <ReplyField intent="qualification" label="理由" name="reason" defaultValue={n.qualification_reason ?? ""} />
           <button type="submit" className="button primary">
             保存初审结论
           </button>
@@ -105,16 +101,8 @@ export function ExpertScoresCard({ d }: { d: NominationData }) {
       {open ? (
         <Form method="post" className="inline-form">
           <input type="hidden" name="intent" value="expert-score" />
-          <label>
-            专家
-            <input name="expertName" />
-            <ReplyFieldError intent="expert-score" field="expertName" />
-          </label>
-          <label>
-            评分（0–100）
-            <input name="score" inputMode="decimal" />
-            <ReplyFieldError intent="expert-score" field="score" />
-          </label>
+          <ReplyField intent="expert-score" label="专家" name="expertName" />
+          <ReplyField intent="expert-score" label="评分（0–100）" name="score" inputMode="decimal" />
           <button type="submit" className="button primary">
             录入评分
           </button>
@@ -144,11 +132,7 @@ export function ObjectionsCard({ d }: { d: NominationData }) {
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="resolve-objection" />
               <input type="hidden" name="objectionId" value={o.id} />
-              <label>
-                核查处理情况
-                <input name="handling" />
-                <ReplyFieldError intent="resolve-objection" field="handling" />
-              </label>
+              <ReplyField intent="resolve-objection" label="核查处理情况" name="handling" />
               <label>
                 结果
                 <select name="outcome">
@@ -168,21 +152,9 @@ export function ObjectionsCard({ d }: { d: NominationData }) {
       {open && d.nomination.candidate ? (
         <Form method="post" className="inline-form">
           <input type="hidden" name="intent" value="objection" />
-          <label>
-            收到日期
-            <input type="date" name="receivedOn" />
-            <ReplyFieldError intent="objection" field="receivedOn" />
-          </label>
-          <label>
-            来源
-            <input name="source" placeholder="来信、来电、网络留言…" />
-            <ReplyFieldError intent="objection" field="source" />
-          </label>
-          <label>
-            内容
-            <input name="content" />
-            <ReplyFieldError intent="objection" field="content" />
-          </label>
+          <ReplyField intent="objection" label="收到日期" name="receivedOn" type="date" />
+          <ReplyField intent="objection" label="来源" name="source" placeholder="来信、来电、网络留言…" />
+          <ReplyField intent="objection" label="内容" name="content" />
           <button type="submit" className="button">
             登记异议
           </button>
