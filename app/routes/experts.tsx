@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { DataTable } from "~/components/DataTable";
 import { Options, SaveMessage, SubmitButton } from "~/components/forms";
+import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
-import { unknownIntent } from "~/lib/intent.server";
+import { parseWithZod } from "~/lib/form.server";
+import { replyInvalid, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { addExpert, expertPool } from "~/modules/experts/experts.server";
 import { expertSchema } from "~/modules/experts/schema.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
@@ -22,18 +24,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "expert.manage");
-  const form = Object.fromEntries(await request.formData());
-  if (form.intent !== "add") return unknownIntent();
-  const parsed = expertSchema.safeParse({ ...form, orgUnitId: form.orgUnitId || undefined, contact: form.contact || undefined });
-  if (!parsed.success) return json({ message: parsed.error.issues[0].message, saved: false }, { status: 400 });
-  const result = await addExpert(getDb(), user, { ...parsed.data, orgUnitId: parsed.data.orgUnitId ?? null });
-  if (!result.ok) return json({ message: result.message, saved: false }, { status: result.status });
-  return json({ message: `已加入专家库，登录名 ${parsed.data.username}`, saved: true });
+  const formData = await request.formData();
+  if (formData.get("intent") !== "add") return replyUnknownIntent();
+  const submission = parseWithZod(formData, { schema: expertSchema });
+  // The form shows one message across its width: the first field's.
+  if (submission.status !== "success")
+    return replyInvalid("add", submission, { message: Object.values(submission.error ?? {}).flat()[0] ?? undefined, hideFields: ["password"] });
+  const { value } = submission;
+  const result = await addExpert(getDb(), user, { ...value, orgUnitId: value.orgUnitId ?? null });
+  return replyWith("add", result, { submission, message: `已加入专家库，登录名 ${value.username}`, hideFields: ["password"], resetForm: true });
 }
 
 export default function Experts() {
   const { pool, units } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const reply = useReply("add");
   return (
     <section>
       <h1>专家库</h1>
@@ -85,7 +89,7 @@ export default function Experts() {
           <input name="password" type="password" required autoComplete="new-password" />
         </label>
         <div className="span-all">
-          <SaveMessage message={data?.message} saved={data?.saved} />
+          <SaveMessage message={reply?.message} saved={reply?.ok} />
           <SubmitButton label="加入专家库" />
         </div>
       </Form>

@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
+import { Link, useLoaderData } from "@remix-run/react";
+import { forbidden, requirePermission } from "~/auth/session.server";
 import { NominationForm } from "~/components/NominationForm";
+import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
@@ -21,7 +22,7 @@ async function load(request: Request, nominationId: string | undefined) {
   const nomination = granted(await nominationForViewer(db, user, idParam(nominationId)));
   const campaign = (await findCampaign(db, nomination.campaign_id))!;
   if (!canEditNomination(user, campaign, nomination.nominating_unit_id, todayInTaizhou())) {
-    throw json({ error: "推荐申报已截止，县级总工会不能再修改；如需修改请联系市总工会" }, { status: 403 });
+    throw forbidden("推荐申报已截止，县级总工会不能再修改；如需修改请联系市总工会");
   }
   return { user, nomination, campaign };
 }
@@ -43,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditNomination() {
   const { nomination: n, countyUnits, nominatingUnits, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
+  const lastResult = useReply("save")?.form;
   return (
     <section>
       <p>

@@ -2,10 +2,11 @@ import { parseWithZod } from "~/lib/form.server";
 import { revealIntentSchema } from "~/modules/people/schema.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
+import { replyDone, replyUnknownIntent } from "~/lib/reply.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel, nominationCode } from "~/modules/campaigns/stages";
 import { SEX_LABELS } from "~/modules/people/id-number";
@@ -13,6 +14,7 @@ import { canPrintFullIdNumber } from "~/modules/nominations/policy";
 import { revealPersonalData } from "~/modules/people/people.server";
 import { formSigners, nominationForViewer, opinionsOf } from "~/modules/nominations/nominations.server";
 import { IntentButton } from "~/components/forms";
+import { useReply } from "~/components/useReply";
 import { OPINION_LABELS } from "~/modules/nominations/labels";
 import { PrintButton } from "~/components/PrintButton";
 import { PaperForm } from "~/components/PrintSheet";
@@ -39,10 +41,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
   const submission = parseWithZod(await request.formData(), { schema: revealIntentSchema });
-  if (submission.status !== "success") return json({ idNumber: null }, { status: 400 });
+  if (submission.status !== "success") return replyUnknownIntent();
   const revealed = await revealPersonalData(db, user, nomination.person_id, "打印推荐审批表", canPrintFullIdNumber(user, nomination));
   if (!revealed.ok) throw json({ error: "无权查看" }, { status: revealed.status });
-  return json({ idNumber: revealed.idNumber });
+  return replyDone("reveal", { data: { idNumber: revealed.idNumber } });
 }
 
 /** A date as the paper form writes it: 2026年05月20日. */
@@ -61,7 +63,7 @@ function SignedBy({ label, who }: { label: string; who: { name: string; unit: st
 
 export default function PrintForm() {
   const { nomination: n, campaign, opinions, signers, canReveal } = useLoaderData<typeof loader>();
-  const revealed = useActionData<typeof action>();
+  const revealed = useReply<{ idNumber: string }>("reveal")?.data;
   const opinion = (kind: keyof typeof OPINION_LABELS) => opinions.find((o) => o.kind === kind);
   return (
     <section className="print-sheet">

@@ -1,14 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { assertSafePost } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { AltchaWidget } from "~/components/AltchaWidget";
+import { useReply } from "~/components/useReply";
 import { FieldError, FormErrors, Options } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
-import { unknownIntent } from "~/lib/intent.server";
+import { parseWithZod } from "~/lib/form.server";
+import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { refuse } from "~/lib/result";
 import { shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
 import { filesOf, readForm } from "~/lib/upload.server";
@@ -42,53 +45,43 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-function refused(result: { status: number; message: string; field?: string }) {
-  return json({ field: result.field ?? null, message: result.message, sent: null, lookup: null }, { status: result.status });
-}
+/** What is never sent back: the solved challenge is spent, the code is the phone's secret, the ID number the objector's. */
+const UNECHOED = ["altcha", "code", "idNumber"];
+
+/** The first wrong field's message, which the form shows beside it. */
+const firstError = (error: Record<string, string[] | null> | null | undefined) => Object.values(error ?? {}).flat()[0] ?? undefined;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   await assertSafePost(request);
   const db = getDb();
   const campaignId = idParam(params.campaignId);
   const form = await readForm(request, clientAddress(request, context));
-  if (!form.ok) return refused({ status: 400, message: form.message, field: "files" });
+  if (!form.ok) return replyRefused("object", refuse(form.message, { field: "files" }));
   const fields = form.formData;
   const origin = { address: clientAddress(request, context) };
-  const text = (name: string) => {
-    const value = fields.get(name);
-    return typeof value === "string" ? value : undefined;
-  };
-  switch (text("intent")) {
-    case "code": {
-      const parsed = codeRequestSchema.safeParse({ phone: text("phone"), altcha: text("altcha") });
-      if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });
-      const result = await requestObjectionCode(db, smsGateway(), campaignId, parsed.data, origin);
-      if (!result.ok) return refused(result);
-      return json({ field: null, message: null, sent: result.masked, lookup: null });
-    }
-    case "object": {
-      const parsed = objectionSchema.safeParse({
-        name: text("name"),
-        idNumber: text("idNumber"),
-        phone: text("phone"),
-        code: text("code"),
-        relation: text("relation"),
-        nominationId: text("nominationId"),
-        content: text("content"),
-      });
-      if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });
-      const result = await fileObjection(db, campaignId, parsed.data, () => filesOf(fields, "files", OBJECTION_MAX_FILES), origin);
-      if (!result.ok) return refused(result);
-      return json({ field: null, message: null, sent: null, lookup: result.lookup });
-    }
-    default:
-      return unknownIntent();
+  const intent = fields.get("intent");
+  if (intent === "code") {
+    const submission = parseWithZod(fields, { schema: codeRequestSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { message: firstError(submission.error), hideFields: UNECHOED });
+    const result = await requestObjectionCode(db, smsGateway(), campaignId, submission.value, origin);
+    if (!result.ok) return replyRefused(intent, result, submission, { hideFields: UNECHOED });
+    return replyDone(intent, { data: { sent: result.masked } });
   }
+  if (intent === "object") {
+    const submission = parseWithZod(fields, { schema: objectionSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { message: firstError(submission.error), hideFields: UNECHOED });
+    const result = await fileObjection(db, campaignId, submission.value, () => filesOf(fields, "files", OBJECTION_MAX_FILES), origin);
+    if (!result.ok) return replyRefused(intent, result, submission, { hideFields: UNECHOED });
+    return replyDone(intent, { data: { lookup: result.lookup } });
+  }
+  return replyUnknownIntent();
 }
 
 export default function Notice() {
   const data = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>();
+  const code = useReply<{ sent: string }>("code");
+  const filed = useReply<{ lookup: string }>("object");
+  const answer = code ?? filed;
   const busy = useNavigation().state !== "idle";
   const errorOf = (field: string) => (answer?.field === field && answer.message ? [answer.message] : undefined);
   return (
@@ -118,9 +111,9 @@ export default function Notice() {
               </li>
             ))}
           </ol>
-          {answer?.lookup ? (
+          {filed?.data ? (
             <p className="notice success" role="status">
-              您的异议已提交。查询码 <strong className="receipt">{answer.lookup}</strong>，请妥善保存，可凭此码在本页查询处理结果。
+              您的异议已提交。查询码 <strong className="receipt">{filed.data.lookup}</strong>，请妥善保存，可凭此码在本页查询处理结果。
             </p>
           ) : (
             <Form method="post" encType="multipart/form-data" className="card form-grid">
@@ -175,9 +168,9 @@ export default function Notice() {
                 <button type="submit" name="intent" value="code" className="button" disabled={busy}>
                   获取验证码
                 </button>
-                {answer?.sent ? (
+                {code?.data ? (
                   <p className="small" role="status">
-                    验证码已发送至 {answer.sent}。
+                    验证码已发送至 {code.data.sent}。
                   </p>
                 ) : null}
               </div>

@@ -1,13 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { clientAddress } from "~/auth/throttle.server";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
+import { parseWithZod } from "~/lib/form.server";
+import { replyInvalid, replyRefused, replyWith } from "~/lib/reply.server";
+import { refuse } from "~/lib/result";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { publicitySchema } from "~/modules/showcase/schema.server";
 import { addPublicity, listPublicity, publicitySubjects } from "~/modules/showcase/showcase.server";
 import { Options, SaveMessage, SubmitButton } from "~/components/forms";
+import { useReply } from "~/components/useReply";
 import { DataTable } from "~/components/DataTable";
 import { OUTLET_LABELS } from "~/modules/showcase/labels";
 import { UploadInput } from "~/components/UploadInput";
@@ -24,18 +28,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "publicity.manage");
   const form = await readForm(request, clientAddress(request, context));
-  if (!form.ok) return json({ message: form.message, saved: false }, { status: 400 });
-  const parsed = publicitySchema.safeParse(Object.fromEntries([...form.formData.entries()].filter(([, v]) => typeof v === "string" && v !== "")));
-  if (!parsed.success) return json({ message: parsed.error.issues[0].message, saved: false }, { status: 400 });
+  if (!form.ok) return replyRefused("save", refuse(form.message, { field: "clipping" }));
+  const submission = parseWithZod(form.formData, { schema: publicitySchema });
+  // The form shows one message across its width: the first field's.
+  if (submission.status !== "success") return replyInvalid("save", submission, { message: Object.values(submission.error ?? {}).flat()[0] ?? undefined });
   const [clipping] = await filesOf(form.formData, "clipping");
-  const result = await addPublicity(getDb(), user, parsed.data, clipping ?? null);
-  if (!result.ok) return json({ message: result.message, saved: false }, { status: result.status });
-  return json({ message: "已登记", saved: true });
+  const result = await addPublicity(getDb(), user, submission.value, clipping ?? null);
+  return replyWith("save", result, { submission, message: "已登记", resetForm: true });
 }
 
 export default function Publicity() {
   const { items, subjects } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const reply = useReply("save");
   return (
     <section>
       <h1>宣传报道</h1>
@@ -81,7 +85,7 @@ export default function Publicity() {
           剪报（PDF、JPEG 或 PNG，可选）
           <UploadInput name="clipping" accept="application/pdf,image/jpeg,image/png" />
         </label>
-        <SaveMessage message={data?.message} saved={data?.saved} />
+        <SaveMessage message={reply?.message} saved={reply?.ok} />
         <SubmitButton label="登记报道" />
       </Form>
       <DataTable

@@ -1,12 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { useState } from "react";
+import { z } from "zod";
 import { ConfirmSubmit, FieldError, FormErrors } from "~/components/forms";
+import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
-import { unknownIntent } from "~/lib/intent.server";
+import { parseWithZod } from "~/lib/form.server";
+import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { refuse, type Refusal } from "~/lib/result";
 import { confirmation } from "~/lib/validation.server";
 import { declareRecusal, saveSheet, sheetFor } from "~/modules/experts/experts.server";
 import { SHEET_STATUS_LABELS } from "~/modules/experts/labels";
@@ -28,29 +32,44 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ sheet });
 }
 
+/** The sheet's presses besides the intent: submitting is the confirming press (confirmed=1) of the same form. */
+const pressSchema = z.object({ confirmed: confirmation() });
+
+/** A sheet refused with the marks to correct, each beside its criterion's field (`points-<key>`). */
+function marksRefused(message: string, errors: Record<string, string>, status: Refusal["status"] = 400) {
+  const fieldErrors = Object.fromEntries(Object.entries(errors).map(([key, error]) => [`points-${key}`, [error]]));
+  return refuse(message, { status, fieldErrors });
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, sheet } = await load(request, params.nominationId);
   const form = await request.formData();
   const intent = form.get("intent");
   const db = getDb();
   if (intent === "recuse") {
-    const parsed = reasonSchema.safeParse({ reason: form.get("reason") ?? undefined });
-    if (!parsed.success) return json({ message: parsed.error.issues[0].message }, { status: 400 });
-    const result = await declareRecusal(db, user, sheet.id, parsed.data.reason);
-    return result.ok ? redirect("/review") : json({ message: result.message }, { status: result.status });
+    const submission = parseWithZod(form, { schema: reasonSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { message: submission.error?.reason?.[0] });
+    const result = await declareRecusal(db, user, sheet.id, submission.value.reason);
+    if (result.ok) throw redirect("/review");
+    return replyRefused(intent, result, submission);
   }
-  // Submitting is the confirming press (confirmed=1) of the same form; its first button saves a draft.
-  const submit = intent === "submit" && confirmation().parse(form.get("confirmed") ?? undefined);
-  if (intent !== "save" && !submit) return intent === "submit" ? json({ message: "请确认提交" }, { status: 400 }) : unknownIntent();
+  if (intent !== "save" && intent !== "submit") return replyUnknownIntent();
+  const submission = parseWithZod(form, { schema: pressSchema });
+  if (submission.status !== "success") return replyInvalid(intent, submission);
+  const submit = intent === "submit";
+  if (submit && !submission.value.confirmed) return replyRefused(intent, refuse("请确认提交"), submission);
   // Every mark that is wrong at once, each under its own field and named in the summary.
   const read = readMarks(form, sheet.rubric);
-  if (read.refused) return json({ message: read.refused, fieldErrors: {} as Record<string, string> }, { status: 400 });
-  const fieldErrors = { ...markErrors(sheet.rubric, read.marks, submit), ...read.fieldErrors };
-  const wrong = Object.values(fieldErrors);
-  if (wrong.length) return json({ message: `${wrong.length} 项评分需要修改：${wrong.join("；")}`, fieldErrors }, { status: 400 });
+  if (read.refused) return replyRefused(intent, refuse(read.refused), submission);
+  const wrong = { ...markErrors(sheet.rubric, read.marks, submit), ...read.fieldErrors };
+  const messages = Object.values(wrong);
+  if (messages.length) return replyRefused(intent, marksRefused(`${messages.length} 项评分需要修改：${messages.join("；")}`, wrong), submission);
   const result = await saveSheet(db, user, sheet.id, read.marks, submit);
-  if (!result.ok) return json({ message: result.message, fieldErrors: result.field ? { [result.field]: result.message } : {} }, { status: result.status });
-  return submit ? redirect("/review") : json({ message: `草稿已保存（合计 ${result.total} 分）` });
+  if (!result.ok) {
+    return replyRefused(intent, marksRefused(result.message, result.field ? { [result.field]: result.message } : {}, result.status), submission);
+  }
+  if (submit) throw redirect("/review");
+  return replyDone(intent, { message: `草稿已保存（合计 ${result.total} 分）`, submission });
 }
 
 /** A mark the sheet would take (a number within the criterion, in half points); anything else counts nothing towards the total yet. */
@@ -61,9 +80,10 @@ function pointsOf(text: string, max: number): number {
 
 export default function ReviewSheet() {
   const { sheet } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const [saved, submitted, recusal] = [useReply("save"), useReply("submit"), useReply("recuse")];
+  const reply = saved ?? submitted;
   const locked = sheet.status === "submitted" || !!sheet.recused;
-  const fieldErrors: Record<string, string> = data && "fieldErrors" in data ? data.fieldErrors : {};
+  const errorsOf = (key: string) => reply?.form?.error?.[`points-${key}`] ?? undefined;
   // The running total as the expert types (before the scripts run, the saved marks' total).
   const [typed, setTyped] = useState<Record<string, string>>(() =>
     Object.fromEntries(sheet.rubric.map((c) => [c.key, String(sheet.marks[c.key]?.points ?? "")])),
@@ -114,7 +134,7 @@ export default function ReviewSheet() {
       </div>
       <Form method="post" className="card">
         <h2>评分</h2>
-        <FormErrors errors={data?.message ? [data.message] : undefined} />
+        <FormErrors errors={reply?.message ? [reply.message] : undefined} />
         {sheet.rubric.map((c) => (
           <fieldset key={c.key} className="field">
             <legend>
@@ -129,12 +149,12 @@ export default function ReviewSheet() {
                 defaultValue={sheet.marks[c.key]?.points ?? ""}
                 disabled={locked}
                 aria-label={`${c.label}得分`}
-                aria-invalid={fieldErrors[c.key] ? true : undefined}
-                aria-describedby={fieldErrors[c.key] ? `error-${c.key}` : undefined}
+                aria-invalid={errorsOf(c.key) ? true : undefined}
+                aria-describedby={errorsOf(c.key) ? `error-${c.key}` : undefined}
                 onChange={(e) => setTyped((t) => ({ ...t, [c.key]: e.target.value }))}
               />
             </label>
-            <FieldError id={`error-${c.key}`} errors={fieldErrors[c.key] ? [fieldErrors[c.key]] : undefined} />
+            <FieldError id={`error-${c.key}`} errors={errorsOf(c.key)} />
             <label>
               评语
               <textarea name={`comment-${c.key}`} rows={2} maxLength={500} defaultValue={sheet.marks[c.key]?.comment ?? ""} disabled={locked} />
@@ -158,6 +178,7 @@ export default function ReviewSheet() {
       {locked ? null : (
         <Form method="post" className="card">
           <h2>申请回避</h2>
+          <FormErrors errors={recusal?.message ? [recusal.message] : undefined} />
           <input type="hidden" name="intent" value="recuse" />
           <label className="field">
             理由（如近三年与被推荐人有师徒、合作或亲属关系）

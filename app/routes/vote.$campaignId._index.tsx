@@ -1,15 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState, useSyncExternalStore } from "react";
 import { assertSafePost } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { FieldError, FormErrors } from "~/components/forms";
 import { AltchaWidget } from "~/components/AltchaWidget";
+import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
-import { unknownIntent } from "~/lib/intent.server";
+import { parseWithZod } from "~/lib/form.server";
+import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { refuse } from "~/lib/result";
 import { shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
@@ -53,10 +56,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-/** Fields' messages beside the fields; anything else above the form. */
-function refused(result: { status: number; message: string; field?: string }) {
-  return json({ intent: null, field: result.field ?? null, message: result.message, sent: null, receipt: null }, { status: result.status });
-}
+/** What is never sent back: the solved challenge is spent, and the code is the phone's secret. */
+const UNECHOED = ["altcha", "code"];
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   await assertSafePost(request);
@@ -65,25 +66,28 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = form.get("intent");
   const origin = { address: clientAddress(request, context), userAgent: (request.headers.get("user-agent") ?? "").slice(0, 300) };
   if (intent === "code") {
-    const parsed = codeRequestSchema.safeParse({ phone: form.get("phone") ?? undefined, altcha: form.get("altcha") ?? undefined });
-    if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });
-    const result = await requestCode(db, smsGateway(), campaign.id, parsed.data, origin);
-    if (!result.ok) return refused(result);
-    return json({ intent, field: null, message: null, sent: result.masked, receipt: null });
+    const submission = parseWithZod(form, { schema: codeRequestSchema });
+    // Each field's message beside it: the first wrong field's.
+    if (submission.status !== "success")
+      return replyInvalid(intent, submission, { message: Object.values(submission.error ?? {}).flat()[0] ?? undefined, hideFields: UNECHOED });
+    const result = await requestCode(db, smsGateway(), campaign.id, submission.value, origin);
+    if (!result.ok) return replyRefused(intent, result, submission, { hideFields: UNECHOED });
+    return replyDone(intent, { data: { sent: result.masked } });
   }
   if (intent === "vote") {
+    // The ballot's checkboxes are each a `choice`; bounded before the schema reads them.
     const parsed = ballotSchema.safeParse({
       phone: form.get("phone") ?? undefined,
       code: form.get("code") ?? undefined,
       choices: form.getAll("choice").slice(0, 51).map(String),
       device: String(form.get("device") ?? ""),
     });
-    if (!parsed.success) return refused({ status: 400, message: parsed.error.issues[0].message, field: String(parsed.error.issues[0].path[0]) });
+    if (!parsed.success) return replyRefused(intent, refuse(parsed.error.issues[0].message, { field: String(parsed.error.issues[0].path[0]) }));
     const result = await castBallot(db, campaign.id, parsed.data, { ...origin, device: parsed.data.device });
-    if (!result.ok) return refused(result);
-    return json({ intent, field: null, message: null, sent: null, receipt: result.receipt });
+    if (!result.ok) return replyRefused(intent, result);
+    return replyDone(intent, { data: { receipt: result.receipt } });
   }
-  return unknownIntent();
+  return replyUnknownIntent();
 }
 
 const noSubscription = () => () => {};
@@ -91,23 +95,26 @@ const deviceSignature = () => `${screen.width}x${screen.height}|${Intl.DateTimeF
 
 export default function Vote() {
   const { campaign, rules, state, candidates, q } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const code = useReply<{ sent: string }>("code");
+  const ballot = useReply<{ receipt: string }>("vote");
+  const reply = code ?? ballot;
+  const receipt = ballot?.data?.receipt;
   const navigation = useNavigation();
   const [chosen, setChosen] = useState<number[]>([]);
   // What the phone says of its screen and clock: part of the device signature the monitor groups by.
   const device = useSyncExternalStore(noSubscription, deviceSignature, () => "");
   const busy = navigation.state !== "idle";
-  const errorOf = (field: string) => (data?.field === field && data.message ? [data.message] : undefined);
+  const errorOf = (field: string) => (reply?.field === field && reply.message ? [reply.message] : undefined);
 
-  if (data?.receipt) {
+  if (receipt) {
     return (
       <section className="vote">
         <h1>投票成功</h1>
         <p className="notice success" role="status">
-          感谢您的参与！您的回执码是 <strong className="receipt">{data.receipt}</strong>，请截图保存。
+          感谢您的参与！您的回执码是 <strong className="receipt">{receipt}</strong>，请截图保存。
         </p>
         <p>
-          凭回执码可以在 <Link to={`/vote/${campaign.id}/results?receipt=${data.receipt}`}>投票结果</Link> 页面核对您的选票已被计入。
+          凭回执码可以在 <Link to={`/vote/${campaign.id}/results?receipt=${receipt}`}>投票结果</Link> 页面核对您的选票已被计入。
         </p>
       </section>
     );
@@ -138,7 +145,7 @@ export default function Vote() {
       </Form>
 
       <Form method="post" className="ballot">
-        <FormErrors errors={data?.message && !data.field ? [data.message] : undefined} />
+        <FormErrors errors={reply?.message && !reply.field ? [reply.message] : undefined} />
         <fieldset>
           <legend>
             选择候选人（已选 {chosen.length}/{rules.maxChoices}）
@@ -195,9 +202,9 @@ export default function Vote() {
           <button type="submit" name="intent" value="code" className="button" disabled={busy || state !== "open"}>
             获取验证码
           </button>
-          {data?.sent ? (
+          {code?.data ? (
             <p className="notice success" role="status">
-              验证码已发送至 {data.sent}，10分钟内有效。
+              验证码已发送至 {code.data.sent}，10分钟内有效。
             </p>
           ) : null}
           <div className="field">

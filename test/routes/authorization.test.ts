@@ -36,9 +36,12 @@ interface Case {
   actions?: Record<string, { form: Record<string, string>; expect: Expect }>;
 }
 
-const routeModules: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob("../../app/routes/*.{ts,tsx}", { eager: true });
+const routeModules: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob(["../../app/routes/*.{ts,tsx}", "../../app/routes/*/route.{ts,tsx}"], {
+  eager: true,
+});
 type Fn = (args: LoaderFunctionArgs) => unknown;
-const routeId = (file: string) => file.replace(/^.*\/routes\//, "").replace(/\.tsx?$/, "");
+/** A route's id: its file's name, or its folder's (a page split into route.tsx and its parts). */
+const routeId = (file: string) => file.replace(/^.*\/routes\//, "").replace(/(\/route)?\.tsx?$/, "");
 
 let rollback!: RollbackDialect;
 const t = useTestDb({ wrapDialect: (d) => (rollback = new RollbackDialect(d)) });

@@ -1002,7 +1002,9 @@ describe("hostile and broken input", () => {
    * non-ASCII ids, numbers past 32 bits, the names of Object's own properties). A 4xx each.
    */
   it("answers every route's odd methods, bodies, ids and query strings with a 4xx, never a 5xx", async () => {
-    const routes: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob("../../app/routes/*.{ts,tsx}", { eager: true });
+    const routes: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob(["../../app/routes/*.{ts,tsx}", "../../app/routes/*/route.{ts,tsx}"], {
+      eager: true,
+    });
     const db = t.db;
     const campaign = await db.selectFrom("campaign").select("id").where("status", "=", "nominating").executeTakeFirstOrThrow();
     const firstId = async (
@@ -1071,7 +1073,7 @@ describe("hostile and broken input", () => {
     ];
     for (const [file, mod, valid] of runs) {
       city = await cookieFor(db, users.city);
-      const id = file.replace(/^.*\/routes\//, "").replace(/\.tsx?$/, "");
+      const id = file.replace(/^.*\/routes\//, "").replace(/(\/route)?\.tsx?$/, "");
       const names = [...id.matchAll(/\$(\w+?)_?(?=\.|$)/g)].map((m) => m[1]);
       const params = Object.fromEntries(names.map((n) => [n, valid[n]]));
       const path =

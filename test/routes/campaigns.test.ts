@@ -9,7 +9,7 @@ import * as newNomination from "../../app/routes/campaigns.$campaignId.nominatio
 import * as review from "../../app/routes/campaigns.$campaignId.review";
 import * as campaigns from "../../app/routes/campaigns._index";
 import * as newCampaign from "../../app/routes/campaigns.new";
-import * as nominationPage from "../../app/routes/nominations.$nominationId._index";
+import * as nominationPage from "../../app/routes/nominations.$nominationId._index/route";
 import * as editNomination from "../../app/routes/nominations.$nominationId.edit";
 import * as printPage from "../../app/routes/nominations.$nominationId.print";
 import * as storyRoute from "../../app/routes/nominations.$nominationId.story";
@@ -126,7 +126,7 @@ describe("nominations by role", () => {
     expect((await call(nominationPage.action, { db: t.db, path, params, as: wenling, form: { intent: "qualification", result: "pass" } })).status).toBe(403);
     const badOpinion = await call(nominationPage.action, { db: t.db, path, params, as: wenling, form: { ...opinion, text: "", signedOn: "x" } });
     expect(badOpinion.status).toBe(400);
-    expect(Object.keys((await jsonOf(badOpinion)).fieldErrors).sort()).toEqual(["signedOn", "text"]);
+    expect(Object.keys((await jsonOf(badOpinion)).form.error).sort()).toEqual(["signedOn", "text"]);
   });
 
   it("refuses a county nomination after the deadline", async () => {

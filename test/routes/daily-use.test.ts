@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import * as eventsExport from "../../app/routes/events.export";
 import * as printPage from "../../app/routes/nominations.$nominationId.print";
-import * as nominationPage from "../../app/routes/nominations.$nominationId._index";
+import * as nominationPage from "../../app/routes/nominations.$nominationId._index/route";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy";
 import * as newSubsidy from "../../app/routes/subsidies.new";
 import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
@@ -373,7 +373,7 @@ describe("the printed 推荐审批表", () => {
     expect((await jsonOf(await call(printPage.loader, { db: t.db, path, params, as: wenling }))).canReveal).toBe(true);
     const printed = await call(printPage.action, { db: t.db, path, params, as: wenling, form: { intent: "reveal" } });
     expect(printed.status).toBe(200);
-    expect((await jsonOf(printed)).idNumber).toMatch(/^\d{17}[\dX]$/);
+    expect((await jsonOf(printed)).data.idNumber).toMatch(/^\d{17}[\dX]$/);
     const logged = await t.db
       .selectFrom("audit_log")
       .select(["action", "comment", "actor_name"])

@@ -60,7 +60,7 @@ describe("expert review over HTTP", () => {
     const rubric: Array<{ key: string; max_points: number }> = JSON.parse(text).sheet.rubric;
     const full = Object.fromEntries(rubric.map((c) => [`points-${c.key}`, String(c.max_points - 1)]));
     const draft = await call(reviewSheet.action, { db: t.db, path: sheetPath, params: sheetParams, as: one, form: { intent: "save", ...full } });
-    expect(await jsonOf(draft)).toEqual({ message: "草稿已保存（合计 94 分）" });
+    expect(await jsonOf(draft)).toMatchObject({ ok: true, message: "草稿已保存（合计 94 分）" });
     // Wrong marks: every one at once, each under its criterion and named by it.
     const [first, second] = rubric as Array<{ key: string; label: string; max_points: number }>;
     const wrong = await call(reviewSheet.action, {
@@ -72,9 +72,9 @@ describe("expert review over HTTP", () => {
     });
     expect(wrong.status).toBe(400);
     const told = await jsonOf(wrong);
-    expect(told.fieldErrors).toEqual({
-      [first.key]: `“${first.label}”的得分应为数字，最多一位小数`,
-      [second.key]: `“${second.label}”的得分应在0到${second.max_points}之间，最小单位0.5分`,
+    expect(told.form.error).toEqual({
+      [`points-${first.key}`]: [`“${first.label}”的得分应为数字，最多一位小数`],
+      [`points-${second.key}`]: [`“${second.label}”的得分应在0到${second.max_points}之间，最小单位0.5分`],
     });
     expect(told.message).toMatch(/^2 项评分需要修改：/);
     // Submitting with marks left out names each of them.
@@ -85,7 +85,7 @@ describe("expert review over HTTP", () => {
       as: one,
       form: { intent: "submit", confirmed: "1", ...full, [`points-${first.key}`]: "", [`points-${second.key}`]: "" },
     });
-    expect(Object.keys((await jsonOf(partial)).fieldErrors).sort()).toEqual([first.key, second.key].sort());
+    expect(Object.keys((await jsonOf(partial)).form.error).sort()).toEqual([`points-${first.key}`, `points-${second.key}`].sort());
     const unconfirmed = await call(reviewSheet.action, { db: t.db, path: sheetPath, params: sheetParams, as: one, form: { intent: "submit", ...full } });
     expect(unconfirmed.status).toBe(400);
     const forged = await call(reviewSheet.action, { db: t.db, path: sheetPath, params: sheetParams, as: one, form: { intent: "save", "points-forged": "3" } });

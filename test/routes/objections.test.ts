@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it, vi } from "vitest";
 import * as noticePage from "../../app/routes/notice.$campaignId";
-import * as nominationPage from "../../app/routes/nominations.$nominationId._index";
+import * as nominationPage from "../../app/routes/nominations.$nominationId._index/route";
 import * as objectionFile from "../../app/routes/objection-files.$fileId";
 import { todayInTaizhou } from "../../app/lib/time";
 import { useTestDb } from "../db";
@@ -77,7 +77,7 @@ describe("a real-name objection on the public notice", () => {
 
     const filed = await file({ code, files: PDF });
     expect(filed.status).toBe(200);
-    expect((await jsonOf(filed)).lookup).toMatch(/^YY[A-Z0-9]{8}$/);
+    expect((await jsonOf(filed)).data.lookup).toMatch(/^YY[A-Z0-9]{8}$/);
     const stored = await t.db.selectFrom("objection_filing").selectAll().executeTakeFirstOrThrow();
     const [objection] = await t.db.selectFrom("objection").select("source").execute();
     const everything = JSON.stringify({ stored, objection });
@@ -118,10 +118,10 @@ describe("a real-name objection on the public notice", () => {
     ]);
     const noReason = await call(nominationPage.action, { db: t.db, path, params, as: city, form: { ...reveal, reason: "" } });
     expect(noReason.status).toBe(400);
-    expect((await jsonOf(noReason)).fieldErrors.reason).toEqual(["请说明查看完整号码的事由"]);
+    expect((await jsonOf(noReason)).form.error.reason).toEqual(["请说明查看完整号码的事由"]);
     const revealed = await call(nominationPage.action, { db: t.db, path, params, as: city, form: reveal });
     expect(revealed.status).toBe(200);
-    expect((await jsonOf(revealed)).objector).toEqual({ objectionId: objection.id, ...OBJECTOR });
+    expect((await jsonOf(revealed)).data).toEqual({ objectionId: objection.id, ...OBJECTOR });
     const history = await jsonOf(await call(nominationPage.loader, { db: t.db, path, params, as: city }));
     expect(history.history.at(-1)).toMatchObject({ action: "reveal_objector", comment: "联系异议人核实情况", actor_name: city.displayName });
     // What the county reads of that history names no one.

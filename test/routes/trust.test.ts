@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import * as root from "../../app/root";
 import * as newNomination from "../../app/routes/campaigns.$campaignId.nominations.new";
 import * as editNomination from "../../app/routes/nominations.$nominationId.edit";
-import * as nominationPage from "../../app/routes/nominations.$nominationId._index";
+import * as nominationPage from "../../app/routes/nominations.$nominationId._index/route";
 import * as eventList from "../../app/routes/events._index";
 import * as checkin from "../../app/routes/checkin";
 import { createEvent } from "../../app/modules/events/events.server";

@@ -86,7 +86,7 @@ describe("the public vote over HTTP", () => {
     const delivered = String(printed.mock.calls.at(-1)?.[0]).match(/验证码是 (\d{6})/)![1];
     printed.mockRestore();
     expect(sent.status).toBe(200);
-    expect(await jsonOf(sent)).toMatchObject({ sent: "139****2345" });
+    expect(await jsonOf(sent)).toMatchObject({ data: { sent: "139****2345" } });
     const sms = await t.db
       .selectFrom("sms_message")
       .select(["params", "phone_masked", "driver", "status", "user_id"])
@@ -112,7 +112,7 @@ describe("the public vote over HTTP", () => {
       form: { intent: "vote", phone: "13957612345", code: delivered, choice: [String(ids[0]), String(ids[2])], device: "375x812|Asia/Shanghai|zh-CN" },
     });
     expect(cast.status).toBe(200);
-    const { receipt } = await jsonOf(cast);
+    const { receipt } = (await jsonOf(cast)).data;
     expect(receipt).toMatch(/^[A-Z0-9]{10}$/);
     const ballot = await t.db.selectFrom("ballot").select(["address", "subnet", "phone_masked"]).executeTakeFirstOrThrow();
     expect(ballot).toEqual({ address: "203.0.113.20", subnet: "203.0.113.0/24", phone_masked: "139****2345" });
