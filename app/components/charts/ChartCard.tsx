@@ -1,5 +1,6 @@
 import { useSyncExternalStore, type ReactNode } from "react";
 import { TableWrap } from "~/components/TableWrap";
+import { BarsChart, type Series } from "~/components/charts/charts";
 
 export interface Column<Row> {
   key: keyof Row & string;
@@ -66,5 +67,32 @@ export function ChartCard<Row extends Record<string, unknown>>({
         </TableWrap>
       </details>
     </figure>
+  );
+}
+
+/**
+ * A bar chart in its card: the table's columns besides the x axis are the bars unless said
+ * otherwise, and the bars may be drawn from rows shaped for the axis (a shortened name).
+ */
+export function BarsCard<Row extends Record<string, unknown>>({
+  x,
+  series,
+  stacked,
+  drawn,
+  ...card
+}: {
+  title: string;
+  rows: Row[];
+  columns: Array<Column<Row>>;
+  link?: ReactNode;
+  x: keyof Row & string;
+  series?: Series[];
+  stacked?: boolean;
+  drawn?: Array<Record<string, unknown>>;
+}) {
+  return (
+    <ChartCard {...card}>
+      <BarsChart rows={drawn ?? card.rows} x={x} series={series ?? card.columns.filter((c) => c.key !== x)} stacked={stacked} />
+    </ChartCard>
   );
 }
