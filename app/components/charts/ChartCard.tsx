@@ -71,28 +71,31 @@ export function ChartCard<Row extends Record<string, unknown>>({
 }
 
 /**
- * A bar chart in its card: the table's columns besides the x axis are the bars unless said
- * otherwise, and the bars may be drawn from rows shaped for the axis (a shortened name).
+ * A bar chart in its card. The table's columns are given as key → label, in order; those besides
+ * the x axis are the bars unless said otherwise, and the bars may be drawn from rows shaped for
+ * the axis (a shortened name).
  */
 export function BarsCard<Row extends Record<string, unknown>>({
   x,
   series,
   stacked,
   drawn,
+  columns,
   ...card
 }: {
   title: string;
   rows: Row[];
-  columns: Array<Column<Row>>;
+  columns: Partial<Record<keyof Row & string, string>>;
   link?: ReactNode;
   x: keyof Row & string;
   series?: Series[];
   stacked?: boolean;
   drawn?: Array<Record<string, unknown>>;
 }) {
+  const table = Object.entries(columns).map(([key, label]) => ({ key: key as keyof Row & string, label: label as string }));
   return (
-    <ChartCard {...card}>
-      <BarsChart rows={drawn ?? card.rows} x={x} series={series ?? card.columns.filter((c) => c.key !== x)} stacked={stacked} />
+    <ChartCard {...card} columns={table}>
+      <BarsChart rows={drawn ?? card.rows} x={x} series={series ?? table.filter((c) => c.key !== x)} stacked={stacked} />
     </ChartCard>
   );
 }

@@ -5,15 +5,9 @@ import { KIND_LABELS } from "~/modules/events/reach";
 import { OUTLET_LABELS } from "~/modules/showcase/labels";
 import { COMPETITION_LEVELS, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
-import type { Outlet } from "~db/types";
 import type { DashboardData } from "./page";
 
-const MILESTONE_SERIES = [
-  { key: "skillUpgrades", label: "技能提升" },
-  { key: "competitions", label: "竞赛获奖" },
-  { key: "backbones", label: "技能骨干" },
-  { key: "innovations", label: "创新成果" },
-];
+const MILESTONES = { skillUpgrades: "技能提升", competitions: "竞赛获奖", backbones: "技能骨干", innovations: "创新成果" };
 
 const labelled = (labels: Record<string, string>) => Object.entries(labels).map(([key, label]) => ({ key, label }));
 
@@ -56,39 +50,22 @@ export function DashboardCharts({ board, filter, cityWide }: Pick<DashboardData,
         title="各单位工作室"
         rows={board.studiosByUnit}
         x="unit"
-        columns={[
-          { key: "unit", label: "单位" },
-          { key: "studios", label: "工作室" },
-          { key: "target", label: "单位目标" },
-        ]}
+        columns={{ unit: "单位", studios: "工作室", target: "单位目标" }}
         link={<Link to="/studios">工作室列表</Link>}
       />
       <BarsCard
         title="工作室所在领域"
         rows={sectorRows}
         x="sector"
-        columns={[
-          { key: "sector", label: "领域" },
-          { key: "studios", label: "工作室" },
-        ]}
+        columns={{ sector: "领域", studios: "工作室" }}
         link={<Link to={`/studios${unitQuery.replace("&", "?")}`}>工作室列表（可按领域筛选）</Link>}
       />
-      <BarsCard
-        title="“1+N”育人成效（经核实）"
-        rows={board.outputByYear}
-        x="year"
-        columns={[{ key: "year", label: "年份" }, ...MILESTONE_SERIES.map((s) => ({ key: s.key as "skillUpgrades", label: s.label }))]}
-        stacked
-        link={evaluations}
-      />
+      <BarsCard title="“1+N”育人成效（经核实）" rows={board.outputByYear} x="year" columns={{ year: "年份", ...MILESTONES }} stacked link={evaluations} />
       <BarsCard
         title="竞赛获奖（按级别）"
         rows={competitionRows}
         x="level"
-        columns={[
-          { key: "level", label: "级别" },
-          { key: "placings", label: "人次" },
-        ]}
+        columns={{ level: "级别", placings: "人次" }}
         series={[{ key: "placings", label: "获奖人次" }]}
         link={evaluations}
       />
@@ -96,34 +73,21 @@ export function DashboardCharts({ board, filter, cityWide }: Pick<DashboardData,
         title="学历提升补助（万元）"
         rows={board.subsidies}
         x="year"
-        columns={[
-          { key: "year", label: "年度" },
-          { key: "budget", label: "预算" },
-          { key: "approved", label: "已批准" },
-          { key: "paid", label: "已拨付" },
-        ]}
+        columns={{ year: "年度", budget: "预算", approved: "已批准", paid: "已拨付" }}
         link={<Link to={`/subsidies?year=${filter.toYear}`}>补助申请</Link>}
       />
       <BarsCard
         title="补助申请状态"
         rows={statusRows}
         x="status"
-        columns={[
-          { key: "status", label: "状态" },
-          { key: "applications", label: "申请数" },
-        ]}
+        columns={{ status: "状态", applications: "申请数" }}
         link={<Link to={`/subsidies?year=${filter.toYear}${unitQuery}`}>补助申请</Link>}
       />
       <BarsCard
         title="交流培训（按月）"
         rows={board.eventsByMonth}
         x="month"
-        columns={[
-          { key: "month", label: "月份" },
-          { key: "total", label: "活动" },
-          { key: "crossRegion", label: "跨区域" },
-          { key: "hours", label: "学时" },
-        ]}
+        columns={{ month: "月份", total: "活动", crossRegion: "跨区域", hours: "学时" }}
         series={labelled(KIND_LABELS)}
         stacked
         link={<Link to={`/events?from=${filter.fromYear}-01-01${unitQuery}`}>活动列表</Link>}
@@ -132,11 +96,7 @@ export function DashboardCharts({ board, filter, cityWide }: Pick<DashboardData,
         title="交流培训覆盖面（活动占比 %）"
         rows={board.eventReach}
         x="reach"
-        columns={[
-          { key: "reach", label: "覆盖面" },
-          { key: "events", label: "活动数" },
-          { key: "share", label: "占比 %" },
-        ]}
+        columns={{ reach: "覆盖面", events: "活动数", share: "占比 %" }}
         series={[{ key: "share", label: "占比 %" }]}
         link={<Link to={`/events?reach=region${unitQuery}`}>跨区域活动</Link>}
       />
@@ -144,12 +104,7 @@ export function DashboardCharts({ board, filter, cityWide }: Pick<DashboardData,
         title="工作室育人成效排名（经核实成果）"
         rows={[...board.topStudios.map((s) => ({ ...s, rank: "前列" })), ...board.bottomStudios.map((s) => ({ ...s, rank: "靠后" }))]}
         x="name"
-        columns={[
-          { key: "rank", label: "" },
-          { key: "name", label: "工作室" },
-          { key: "milestones", label: "成果" },
-          { key: "apprentices", label: "在带学徒" },
-        ]}
+        columns={{ rank: "", name: "工作室", milestones: "成果", apprentices: "在带学徒" }}
         drawn={board.topStudios.map((s) => ({ name: s.name.replace("工匠工作室", ""), milestones: s.milestones }))}
         series={[{ key: "milestones", label: "经核实成果（前5）" }]}
         link={<Link to="/evaluations">年度考核</Link>}
@@ -158,11 +113,7 @@ export function DashboardCharts({ board, filter, cityWide }: Pick<DashboardData,
         title={`宣传报道（公开展示的工匠 ${board.publishedCraftsmen} 名）`}
         rows={board.publicityByYear}
         x="year"
-        columns={[
-          { key: "year", label: "年份" },
-          ...(Object.entries(OUTLET_LABELS) as Array<[Outlet, string]>).map(([key, label]) => ({ key, label })),
-          { key: "total", label: "合计" },
-        ]}
+        columns={{ year: "年份", ...OUTLET_LABELS, total: "合计" }}
         series={labelled(OUTLET_LABELS)}
         stacked
         link={<Link to="/publicity">宣传报道记录</Link>}
@@ -171,13 +122,7 @@ export function DashboardCharts({ board, filter, cityWide }: Pick<DashboardData,
         title="历届评选"
         rows={board.funnel}
         x="campaign"
-        columns={[
-          { key: "campaign", label: "届次" },
-          { key: "nominated", label: "推荐" },
-          { key: "qualified", label: "通过初审" },
-          { key: "candidates", label: "候选对象" },
-          { key: "named", label: "命名" },
-        ]}
+        columns={{ campaign: "届次", nominated: "推荐", qualified: "通过初审", candidates: "候选对象", named: "命名" }}
         drawn={board.funnel.map((f) => ({ ...f, campaign: `第${f.campaign}届` }))}
         link={<Link to="/campaigns">评选活动</Link>}
       />
