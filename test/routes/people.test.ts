@@ -62,7 +62,7 @@ describe("registering a person", () => {
     const response = await call(create.action, { db: t.db, path: "/people/new", as: officer, form: await validForm(change) });
     expect(response.status).toBe(400);
     const body = await jsonOf(response);
-    expect(body.error[field].join()).toContain(message);
+    expect(body.form.error[field].join()).toContain(message);
     expect(await personCount()).toBe(before);
   });
 
