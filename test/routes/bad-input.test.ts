@@ -19,7 +19,7 @@ import * as studioNew from "../../app/routes/studios.new";
 import * as subsidyNew from "../../app/routes/subsidies.new";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy";
 import * as userNew from "../../app/routes/users.new";
-import * as personPage from "../../app/routes/people.$personId._index";
+import * as personPage from "../../app/routes/people.$personId._index/route";
 import * as eventPage from "../../app/routes/events.$eventId/route";
 import * as textSize from "../../app/routes/text-size";
 import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as detail from "../../app/routes/people.$personId._index";
+import * as detail from "../../app/routes/people.$personId._index/route";
 import * as edit from "../../app/routes/people.$personId.edit";
 import * as list from "../../app/routes/people._index";
 import * as create from "../../app/routes/people.new";
