@@ -80,7 +80,7 @@ describe("times and dates", () => {
     const city = await makeUser(t.db, "city_admin");
     const campaign = { number: "31", year: "2027", title: "第三十一届“台州工匠”选树", quotaPerUnit: "5", titleCount: "20" };
     const deadline = async (nominationDeadline: string) =>
-      (await jsonOf(await call(newCampaign.action, { db: t.db, path: "/campaigns/new", as: city, form: { ...campaign, nominationDeadline } }))).error
+      (await jsonOf(await call(newCampaign.action, { db: t.db, path: "/campaigns/new", as: city, form: { ...campaign, nominationDeadline } }))).form?.error
         ?.nominationDeadline;
     expect(await deadline("0230-03-31")).toEqual(["推荐截止日期不能早于 2018-01-01"]);
     // A campaign of 2027 does not take nominations until 2030.
