@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { cookieValue } from "~/lib/http.server";
 
 /**
@@ -15,3 +16,9 @@ export function wantsLargeText(request: Request): boolean {
 export function textSizeCookie(large: boolean): string {
   return large ? `${TEXT_COOKIE}=large; Path=/; Max-Age=${ONE_YEAR}; SameSite=Lax` : `${TEXT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`;
 }
+
+/** The 大字版 switch's form: the size chosen, and the page to go back to (checked where it is used). */
+export const textSizeSchema = z.object({
+  size: z.enum(["large", "normal"], { error: "请选择大字版或标准字号" }),
+  back: z.string().optional().catch(undefined),
+});

@@ -58,6 +58,11 @@ export function replyRefused<D = null>(
   );
 }
 
+/** The first error a form's fields have, for a page that shows one line rather than each by its field. */
+export function firstError(submission: { error?: Record<string, string[] | null> | null }): string | undefined {
+  return Object.values(submission.error ?? {}).flatMap((messages) => messages ?? [])[0];
+}
+
 /** The form did not parse: each error stands by its field, the values typed come back. */
 export function replyInvalid(intent: string, submission: AnySubmission, options: FormOptions & { message?: string } = {}): TypedResponse<Reply<null>> {
   const form = formReply(submission, { hideFields: options.hideFields });

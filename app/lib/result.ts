@@ -5,7 +5,7 @@
  */
 export interface Refusal {
   ok: false;
-  status: 400 | 403 | 404 | 409 | 413 | 429;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 429;
   message: string;
   field?: string;
   /** A form's errors by field (a save that finds several fields wrong). */

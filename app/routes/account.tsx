@@ -1,14 +1,17 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { boundedReply, parseWithZod } from "~/lib/form.server";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS } from "~/auth/roles";
 import { changePassword, requireUser } from "~/auth/session.server";
 import { FormErrors } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
+import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
+import { replyDone, replyInvalid, replyRefused } from "~/lib/reply.server";
+import { refuse } from "~/lib/result";
 import { changePasswordSchema } from "~/modules/users/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "我的账号 · 匠心" }];
@@ -22,20 +25,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const submission = parseWithZod(await request.formData(), { schema: changePasswordSchema });
   const hideFields = ["currentPassword", "newPassword", "confirmPassword"];
-  if (submission.status !== "success") return json({ result: boundedReply(submission, { hideFields }), done: false }, { status: 400 });
+  if (submission.status !== "success") return replyInvalid("password", submission, { hideFields });
   const result = await changePassword(getDb(), user, submission.value);
-  if (!result.ok) {
-    return json({ result: boundedReply(submission, { fieldErrors: { [result.field]: [result.message] }, hideFields }), done: false }, { status: 400 });
-  }
-  return json({ result: boundedReply(submission, { resetForm: true }), done: true }, { headers: { "Set-Cookie": result.cookie } });
+  if (!result.ok) return replyRefused("password", refuse(result.message, { field: result.field }), submission, { hideFields });
+  const reply = replyDone("password", { submission, resetForm: true });
+  reply.headers.set("Set-Cookie", result.cookie);
+  return reply;
 }
 
 export default function Account() {
   const { user } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const reply = useReply("password");
   const [form, fields] = useForm<z.input<typeof changePasswordSchema>>({
     onValidate: acceptInBrowser,
-    lastResult: data?.result,
+    lastResult: reply?.form,
   });
   return (
     <section className="narrow">
@@ -49,7 +52,7 @@ export default function Account() {
         <dd>{ROLE_LABELS[user.role]}</dd>
       </dl>
       <h2>修改密码</h2>
-      {data?.done ? (
+      {reply?.ok ? (
         <p className="notice success" role="status">
           密码已修改。您在其他设备上的登录已全部退出。
         </p>

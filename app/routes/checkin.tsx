@@ -1,11 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { checkInByCode, checkInByToken } from "~/modules/events/events.server";
 import { checkinCodeSchema, checkinScanSchema } from "~/modules/events/schema.server";
 import { searchParams } from "~/lib/http.server";
+import { parseWithZod } from "~/lib/form.server";
+import { firstError, replyDone, replyInvalid, replyRefused } from "~/lib/reply.server";
+import { useReply } from "~/components/useReply";
 
 export const meta: MetaFunction = () => [{ title: "活动签到 · 匠心" }];
 
@@ -18,35 +21,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "event.read");
-  const form = Object.fromEntries(await request.formData());
-  const fail = (message: string, status: number) => json({ ok: false as const, message, eventId: null, title: null }, { status });
-  let result;
-  if (form.intent === "scan") {
-    const parsed = checkinScanSchema.safeParse(form);
-    if (!parsed.success) return fail(parsed.error.issues[0].message, 400);
-    result = await checkInByToken(getDb(), user, parsed.data.e, parsed.data.t);
-  } else {
-    const parsed = checkinCodeSchema.safeParse(form);
-    if (!parsed.success) return fail(parsed.error.issues[0].message, 400);
-    result = await checkInByCode(getDb(), user, parsed.data.code);
-  }
-  if (!result.ok) return fail(result.message, result.status);
-  return json({ ok: true as const, message: result.already ? "您已经签到过了" : "签到成功", eventId: result.eventId, title: result.title });
+  const formData = await request.formData();
+  // Scanned or typed, it is one step: the reply answers the page's one check-in.
+  const scanned = formData.get("intent") === "scan";
+  const submission = scanned ? parseWithZod(formData, { schema: checkinScanSchema }) : parseWithZod(formData, { schema: checkinCodeSchema });
+  if (submission.status !== "success") return replyInvalid("checkin", submission, { message: firstError(submission) });
+  const result =
+    "code" in submission.value
+      ? await checkInByCode(getDb(), user, submission.value.code)
+      : await checkInByToken(getDb(), user, submission.value.e, submission.value.t);
+  if (!result.ok) return replyRefused("checkin", result);
+  return replyDone("checkin", { message: result.already ? "您已经签到过了" : "签到成功", data: { eventId: result.eventId, title: result.title } });
 }
 
 export default function CheckIn() {
   const { scan } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const reply = useReply<{ eventId: number; title: string }>("checkin");
   const [query] = useSearchParams();
   return (
     <section className="narrow">
       <h1>活动签到</h1>
-      {data?.ok ? (
+      {reply?.data ? (
         <p className="notice success" role="status">
-          {data.message}：<Link to={`/events/${data.eventId}`}>{data.title}</Link>
+          {reply.message}：<Link to={`/events/${reply.data.eventId}`}>{reply.data.title}</Link>
         </p>
       ) : null}
-      {scan && !data?.ok ? (
+      {scan && !reply?.ok ? (
         <Form method="post" className="card">
           <input type="hidden" name="intent" value="scan" />
           <input type="hidden" name="e" value={scan.e} />
@@ -69,9 +69,9 @@ export default function CheckIn() {
             maxLength={6}
             className="mono code-input"
           />
-          {data && !data.ok ? (
+          {reply && !reply.ok ? (
             <p className="field-error" role="alert">
-              {data.message}
+              {reply.message}
             </p>
           ) : null}
         </div>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useReply } from "~/components/useReply";
 import { requirePermission } from "~/auth/session.server";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
@@ -55,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditEvent() {
   const { event, options, series, defaults } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
+  const lastResult = useReply("save")?.form;
   return (
     <section>
       <p>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { isCityAdmin, isCraftsman } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -24,9 +25,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [result, organisers, units] = await Promise.all([
     listEvents(db, user, filter),
     organiserOptions(db, user),
-    user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
+    isCityAdmin(user) ? listCountyUnits(db) : Promise.resolve([]),
   ]);
-  return json({ ...result, filter, units, canOrganise: organisers.options.length > 0, canCheckIn: user.role === "craftsman" });
+  return json({ ...result, filter, units, canOrganise: organisers.options.length > 0, canCheckIn: isCraftsman(user) });
 }
 
 export default function Events() {

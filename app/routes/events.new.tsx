@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { useReply } from "~/components/useReply";
 import { requirePermission } from "~/auth/session.server";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
@@ -35,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewEvent() {
   const { options, series } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
+  const lastResult = useReply("save")?.form;
   return (
     <section>
       <BackLink to="/events">交流培训</BackLink>

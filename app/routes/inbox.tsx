@@ -1,13 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { IntentButton, SaveMessage, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { unknownIntent } from "~/lib/intent.server";
+import { replyDone, replyUnknownIntent, replyRefused } from "~/lib/reply.server";
+import { refuse } from "~/lib/result";
+import { useReply } from "~/components/useReply";
 import { queryParam } from "~/lib/validation.server";
 import { listMessages, markAllRead, setSmsPreferences, smsPreferences } from "~/modules/notifications/inbox.server";
 import { CATEGORIES } from "~/lib/notices";
@@ -30,27 +32,28 @@ export async function action({ request }: ActionFunctionArgs) {
   switch (form.get("intent")) {
     case "read-all":
       await markAllRead(getDb(), user);
-      return json({ saved: "已全部标为已读" });
+      return replyDone("read-all", { message: "已全部标为已读" });
     case "preferences": {
       const choices: Record<string, z.infer<typeof deliveryModeSchema>> = {};
       for (const category of Object.keys(CATEGORIES)) {
         const value = form.get(`sms_${category}`);
         if (value === null) continue;
         const mode = deliveryModeSchema.safeParse(value);
-        if (!mode.success) return json({ error: "短信设置无效" }, { status: 400 });
+        if (!mode.success) return replyRefused("preferences", refuse("短信设置无效", { field: `sms_${category}` }));
         choices[category] = mode.data;
       }
       await setSmsPreferences(getDb(), user, choices);
-      return json({ saved: "短信设置已保存" });
+      return replyDone("preferences", { message: "短信设置已保存" });
     }
     default:
-      return unknownIntent();
+      return replyUnknownIntent();
   }
 }
 
 export default function Inbox() {
   const { messages, preferences } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const readAll = useReply("read-all");
+  const preferencesSaved = useReply("preferences");
   const unread = messages.rows.some((m) => !m.read_at);
   return (
     <section>
@@ -58,7 +61,7 @@ export default function Inbox() {
         <h1>站内消息</h1>
         {unread ? <IntentButton intent="read-all" label="全部标为已读" /> : null}
       </div>
-      <SaveMessage message={data && "saved" in data ? data.saved : null} saved />
+      <SaveMessage message={readAll?.message ?? (preferencesSaved?.ok ? preferencesSaved.message : null)} saved />
       {messages.rows.length ? (
         <ul className="message-list card">
           {messages.rows.map((m) => (
@@ -93,7 +96,7 @@ export default function Inbox() {
               </select>
             </label>
           ))}
-          <SaveMessage message={data && "error" in data ? data.error : null} />
+          <SaveMessage message={preferencesSaved?.ok === false ? preferencesSaved.message : null} />
           <SubmitButton label="保存设置" />
         </Form>
       </details>

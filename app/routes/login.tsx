@@ -1,14 +1,16 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { boundedReply, parseWithZod } from "~/lib/form.server";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { redirect } from "@remix-run/node";
+import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import { assertSafePost, getUser, signIn } from "~/auth/session.server";
 import { FormErrors } from "~/components/forms";
+import { useReply } from "~/components/useReply";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { getDb } from "~/db.server";
 import { safeRedirect } from "~/lib/http.server";
+import { replyInvalid, replyRefused } from "~/lib/reply.server";
 import { signInSchema } from "~/modules/users/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 匠心" }];
@@ -22,22 +24,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await assertSafePost(request);
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: signInSchema });
-  if (submission.status !== "success") {
-    return json(boundedReply(submission, { hideFields: ["password"] }), { status: 400 });
-  }
+  if (submission.status !== "success") return replyInvalid("sign-in", submission, { hideFields: ["password"] });
   const result = await signIn(getDb(), request, submission.value, new Date(), context);
-  if (!result.ok) {
-    return json(boundedReply(submission, { formErrors: [result.message], hideFields: ["password"] }), {
-      status: result.status,
-    });
-  }
+  if (!result.ok) return replyRefused("sign-in", result, submission, { hideFields: ["password"] });
   const headers = new Headers({ "Set-Cookie": result.cookie });
   if (result.deviceCookie) headers.append("Set-Cookie", result.deviceCookie);
   return redirect(safeRedirect(submission.value.redirectTo), { headers });
 }
 
 export default function Login() {
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useReply("sign-in")?.form;
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const [form, fields] = useForm<z.input<typeof signInSchema>>({

@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { boundedReply, parseWithZod } from "~/lib/form.server";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
@@ -13,6 +13,8 @@ import { ORG_UNIT_KIND_LABELS } from "~/modules/org-units/labels";
 import { createSocialGroup, listOrgUnits } from "~/modules/org-units/org-units.server";
 import { socialGroupSchema } from "~/modules/org-units/schema.server";
 import { DataTable } from "~/components/DataTable";
+import { useReply } from "~/components/useReply";
+import { replyInvalid, replyWith } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "组织单位 · 匠心" }];
 
@@ -24,20 +26,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "org_unit.manage");
   const submission = parseWithZod(await request.formData(), { schema: socialGroupSchema });
-  if (submission.status !== "success") return json({ result: boundedReply(submission), created: false }, { status: 400 });
-  const result = await createSocialGroup(getDb(), user, submission.value);
-  if (!result.ok) {
-    return json({ result: boundedReply(submission, { fieldErrors: result.fieldErrors }), created: false }, { status: 400 });
-  }
-  return json({ result: boundedReply(submission, { resetForm: true }), created: true });
+  if (submission.status !== "success") return replyInvalid("add", submission);
+  return replyWith("add", await createSocialGroup(getDb(), user, submission.value), { submission, resetForm: true });
 }
 
 export default function OrgUnits() {
   const { units, canManage } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const reply = useReply("add");
   const [form, fields] = useForm<z.input<typeof socialGroupSchema>>({
     onValidate: acceptInBrowser,
-    lastResult: data?.result,
+    lastResult: reply?.form,
   });
   return (
     <section>
@@ -54,7 +52,7 @@ export default function OrgUnits() {
       {canManage ? (
         <>
           <h2>添加社会团体</h2>
-          {data?.created ? (
+          {reply?.ok ? (
             <p className="notice success" role="status">
               已添加。
             </p>

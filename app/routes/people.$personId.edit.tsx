@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { useReply } from "~/components/useReply";
+import { isCountyOfficer } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { PersonForm } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
@@ -22,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     person,
     units,
-    fixedUnit: user.role === "county_officer" ? (units.find((u) => u.id === user.orgUnitId) ?? null) : null,
+    fixedUnit: isCountyOfficer(user) ? (units.find((u) => u.id === user.orgUnitId) ?? null) : null,
   });
 }
 
@@ -40,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditPerson() {
   const { person, units, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
+  const lastResult = useReply("save")?.form;
   return (
     <section>
       <h1>修改人员档案：{person.name}</h1>

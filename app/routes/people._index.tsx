@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
-import { can } from "~/auth/roles";
+import { can, isCityAdmin } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "person.read");
   const db = getDb();
   const filter = personFilterSchema.parse(searchParams(request));
-  const [result, units] = await Promise.all([listPeople(db, user, filter), user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([])]);
+  const [result, units] = await Promise.all([listPeople(db, user, filter), isCityAdmin(user) ? listCountyUnits(db) : Promise.resolve([])]);
   return json({ ...result, units, filter, canCreate: can(user, "person.create") });
 }
 

@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { useReply } from "~/components/useReply";
+import { isCountyOfficer } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { PersonForm } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
@@ -14,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "登记人员 · 匠心" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "person.create");
   const units = await listCountyUnits(getDb());
-  return json({ units, fixedUnit: units.find((u) => u.id === user.orgUnitId && user.role === "county_officer") ?? null });
+  return json({ units, fixedUnit: isCountyOfficer(user) ? (units.find((u) => u.id === user.orgUnitId) ?? null) : null });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -29,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewPerson() {
   const { units, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
+  const lastResult = useReply("save")?.form;
   return (
     <section>
       <h1>登记人员</h1>

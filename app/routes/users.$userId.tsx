@@ -1,15 +1,17 @@
 import type { z } from "zod";
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { boundedReply, parseWithZod } from "~/lib/form.server";
+import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { UserRoleFields } from "~/components/UserRoleFields";
+import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { notFound } from "~/lib/http.server";
+import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { historyOf } from "~/modules/audit/audit.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { resetPasswordSchema, updateUserSchema } from "~/modules/users/schema.server";
@@ -41,35 +43,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   if (intent === "update") {
     const submission = parseWithZod(formData, { schema: updateUserSchema });
-    if (submission.status !== "success") return json({ intent, result: boundedReply(submission), done: false }, { status: 400 });
+    if (submission.status !== "success") return replyInvalid(intent, submission);
     const result = await updateUser(db, actor, target.id, submission.value);
     if (!result.ok) {
       if (result.status === 404) throw notFound(result.message);
-      return json({ intent, result: boundedReply(submission, { fieldErrors: result.fieldErrors }), done: false }, { status: 400 });
+      return replyRefused(intent, result, submission);
     }
-    return json({ intent, result: boundedReply(submission), done: true });
+    return replyDone(intent, { submission });
   }
   if (intent === "reset-password") {
     const submission = parseWithZod(formData, { schema: resetPasswordSchema });
-    if (submission.status !== "success") {
-      return json({ intent, result: boundedReply(submission, { hideFields: ["password"] }), done: false }, { status: 400 });
-    }
+    if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields: ["password"] });
     await resetPassword(db, actor, target.id, submission.value.password);
-    return json({ intent, result: boundedReply(submission, { resetForm: true }), done: true });
+    return replyDone(intent, { submission, resetForm: true });
   }
-  return json({ error: "未知的操作" }, { status: 400 });
+  return replyUnknownIntent();
 }
 
 export default function UserPage() {
   const { user, units, history } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const updateResult = data && "intent" in data && data.intent === "update" ? data : undefined;
-  const resetResult = data && "intent" in data && data.intent === "reset-password" ? data : undefined;
+  const updateResult = useReply("update");
+  const resetResult = useReply("reset-password");
   const [form, fields] = useForm<z.input<typeof updateUserSchema>>({
     onValidate: acceptInBrowser,
     id: "update-user",
-    lastResult: updateResult?.result,
+    lastResult: updateResult?.form,
     defaultValue: {
       displayName: user.display_name,
       role: user.role,
@@ -81,7 +80,7 @@ export default function UserPage() {
   const [resetForm, resetFields] = useForm<z.input<typeof resetPasswordSchema>>({
     onValidate: acceptInBrowser,
     id: "reset-password",
-    lastResult: resetResult?.result,
+    lastResult: resetResult?.form,
   });
   return (
     <section>
@@ -91,7 +90,7 @@ export default function UserPage() {
           账号已开通。
         </p>
       ) : null}
-      {updateResult?.done ? (
+      {updateResult?.ok ? (
         <p className="notice success" role="status">
           已保存。
         </p>
@@ -107,7 +106,7 @@ export default function UserPage() {
         <SubmitButton label="保存" />
       </Form>
       <h2>重置密码</h2>
-      {resetResult?.done ? (
+      {resetResult?.ok ? (
         <p className="notice success" role="status">
           密码已重置，该用户的所有登录已退出。
         </p>

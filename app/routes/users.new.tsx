@@ -1,19 +1,20 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { boundedReply, parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { json } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { UserRoleFields } from "~/components/UserRoleFields";
+import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { findPerson } from "~/modules/people/people.server";
 import { createUserSchema } from "~/modules/users/schema.server";
 import { createUser } from "~/modules/users/users.server";
 import { idOrNull } from "~/lib/ids";
+import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "开通账号 · 匠心" }];
 
@@ -27,16 +28,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "user.manage");
-  const submission = parseWithZod(await request.formData(), { schema: createUserSchema });
-  if (submission.status !== "success") return json(boundedReply(submission, { hideFields: ["password"] }), { status: 400 });
-  const result = await createUser(getDb(), user, submission.value);
-  if (!result.ok) return json(boundedReply(submission, { fieldErrors: result.fieldErrors, hideFields: ["password"] }), { status: 400 });
-  return redirect(`/users/${result.id}?created=1`);
+  return submitForm(
+    await request.formData(),
+    createUserSchema,
+    (value) => createUser(getDb(), user, value),
+    (saved) => `/users/${saved.id}?created=1`,
+    { hideFields: ["password"] },
+  );
 }
 
 export default function NewUser() {
   const { units, person } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useReply("save")?.form;
   const [form, fields] = useForm<z.input<typeof createUserSchema>>({
     onValidate: acceptInBrowser,
     lastResult,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as audit from "../../app/routes/audit._index";
 import * as healthz from "../../app/routes/healthz";
-import * as home from "../../app/routes/home";
+import * as home from "../../app/routes/home/route";
 import * as login from "../../app/routes/login";
 import * as orgUnits from "../../app/routes/org-units._index";
 import * as userPage from "../../app/routes/users.$userId";
@@ -35,7 +35,7 @@ describe("user management", () => {
       form: { username: "A b", displayName: "", password: "short", role: "county_officer" },
     });
     expect(bad.status).toBe(400);
-    const errors = (await jsonOf(bad)).error;
+    const errors = (await jsonOf(bad)).form.error;
     expect(errors.username.join()).toContain("小写字母");
     expect(errors.displayName).toEqual(["请填写姓名"]);
     expect(errors.password.join()).toContain("至少8位");
@@ -64,7 +64,7 @@ describe("user management", () => {
       as: city,
       form: { username: "linhai01", displayName: "x", password: "Linhai-2026", role: "city_admin" },
     });
-    expect((await jsonOf(again)).error.username).toEqual(["该用户名已被使用"]);
+    expect((await jsonOf(again)).form.error.username).toEqual(["该用户名已被使用"]);
   });
 
   it("binds a craftsman account to one person only", async () => {
@@ -73,9 +73,9 @@ describe("user management", () => {
     const form = { displayName: "工匠", password: "Craft-2026x", role: "craftsman", personId: String(person.id) };
     expect((await call(newUser.action, { db: t.db, path: "/users/new", as: city, form: { ...form, username: "gj01" } })).status).toBe(302);
     const second = await call(newUser.action, { db: t.db, path: "/users/new", as: city, form: { ...form, username: "gj02" } });
-    expect((await jsonOf(second)).error.personId).toEqual(["该人员已有账号（gj01）"]);
+    expect((await jsonOf(second)).form.error.personId).toEqual(["该人员已有账号（gj01）"]);
     const missing = await call(newUser.action, { db: t.db, path: "/users/new", as: city, form: { ...form, username: "gj03", personId: "999999" } });
-    expect((await jsonOf(missing)).error.personId).toEqual(["找不到该人员档案"]);
+    expect((await jsonOf(missing)).form.error.personId).toEqual(["找不到该人员档案"]);
   });
 
   it("ends the sessions of an account that is deactivated or has its password reset", async () => {
@@ -147,7 +147,7 @@ describe("org units", () => {
     expect((await call(orgUnits.action, { db: t.db, path: "/org-units", as: city, form })).status).toBe(200);
     const dup = await call(orgUnits.action, { db: t.db, path: "/org-units", as: city, form });
     expect(dup.status).toBe(400);
-    expect((await jsonOf(dup)).result.error.name).toEqual(["已有同名单位"]);
+    expect((await jsonOf(dup)).form.error.name).toEqual(["已有同名单位"]);
     const listed = await jsonOf(await call(orgUnits.loader, { db: t.db, path: "/org-units", as: county }));
     expect(listed.units.find((u: { name: string }) => u.name === form.name)).toMatchObject({ kind: "social_group" });
     expect(listed.canManage).toBe(false);
@@ -182,7 +182,7 @@ describe("sign-in page and home pages", () => {
     expect(offsite.headers.get("location")).toBe("/home");
     const wrong = await call(login.action, { db: t.db, path: "/login", form: { username: officer.username, password: "wrong-2026" } });
     expect(wrong.status).toBe(401);
-    expect((await jsonOf(wrong)).error[""]).toEqual(["用户名或密码不正确"]);
+    expect((await jsonOf(wrong)).form.error[""]).toEqual(["用户名或密码不正确"]);
     const empty = await call(login.action, { db: t.db, path: "/login", form: { username: "", password: "" } });
     expect(empty.status).toBe(400);
     const crossSite = await call(login.action, {

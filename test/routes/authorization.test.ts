@@ -8,7 +8,7 @@ import { addExpert } from "../../app/modules/experts/experts.server";
 import { createEvent } from "../../app/modules/events/events.server";
 import { eventSchema } from "../../app/modules/events/schema.server";
 import { useTestDb } from "../db";
-import { cookieFor, makeAwardee, pendingSpendingOf } from "../factories";
+import { cookieFor, makeAwardee } from "../factories";
 import { call } from "../http";
 import { RollbackDialect } from "../rollback";
 import { sessionUserOf } from "~/auth/roles";
@@ -36,11 +36,12 @@ interface Case {
   actions?: Record<string, { form: Record<string, string>; expect: Expect }>;
 }
 
-const routeModules: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob(["../../app/routes/*.{ts,tsx}", "../../app/routes/*/route.{ts,tsx}"], {
-  eager: true,
-});
+const routeModules: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob(
+  // A route is a file, or a folder whose route.tsx is the route (its other files are the page's parts).
+  ["../../app/routes/*.{ts,tsx}", "../../app/routes/*/route.{ts,tsx}"],
+  { eager: true },
+);
 type Fn = (args: LoaderFunctionArgs) => unknown;
-/** A route's id: its file's name, or its folder's (a page split into route.tsx and its parts). */
 const routeId = (file: string) => file.replace(/^.*\/routes\//, "").replace(/(\/route)?\.tsx?$/, "");
 
 let rollback!: RollbackDialect;
@@ -163,7 +164,12 @@ beforeAll(async () => {
   const unpublished = await db.selectFrom("award").select("certificate_number").where("person_id", "=", craftsmanB.personId!).executeTakeFirstOrThrow();
   // The studio's money and year (seeds/cycle): a receipt of its ledger, last year's report waiting for the leader.
   const receipt = await db.selectFrom("studio_file").select("id").where("studio_id", "=", studio.id).where("kind", "=", "receipt").executeTakeFirstOrThrow();
-  const pendingSpending = await pendingSpendingOf(db, studio.id);
+  const pendingSpending = await db
+    .selectFrom("studio_spending")
+    .select("id")
+    .where("studio_id", "=", studio.id)
+    .where("status", "=", "pending")
+    .executeTakeFirstOrThrow();
   const lastYear = String(new Date().getFullYear() - 1);
 
   // An objection filed online against A's nomination (温岭's), with its objector and an attachment.

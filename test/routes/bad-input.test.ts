@@ -7,7 +7,7 @@ import * as campaignNew from "../../app/routes/campaigns.new";
 import * as importUpload from "../../app/routes/campaigns.$campaignId.import.upload";
 import * as nominationNew from "../../app/routes/campaigns.$campaignId.nominations.new";
 import * as checkin from "../../app/routes/checkin";
-import * as dashboard from "../../app/routes/dashboard";
+import * as dashboard from "../../app/routes/dashboard/route";
 import * as eventNew from "../../app/routes/events.new";
 import * as login from "../../app/routes/login";
 import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId";
@@ -19,8 +19,8 @@ import * as studioNew from "../../app/routes/studios.new";
 import * as subsidyNew from "../../app/routes/subsidies.new";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy";
 import * as userNew from "../../app/routes/users.new";
-import * as personPage from "../../app/routes/people.$personId._index";
-import * as eventPage from "../../app/routes/events.$eventId";
+import * as personPage from "../../app/routes/people.$personId._index/route";
+import * as eventPage from "../../app/routes/events.$eventId/route";
 import * as textSize from "../../app/routes/text-size";
 import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
 import * as peopleList from "../../app/routes/people._index";
@@ -1002,6 +1002,7 @@ describe("hostile and broken input", () => {
    * non-ASCII ids, numbers past 32 bits, the names of Object's own properties). A 4xx each.
    */
   it("answers every route's odd methods, bodies, ids and query strings with a 4xx, never a 5xx", async () => {
+    // A route is a file, or a folder's route.tsx.
     const routes: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob(["../../app/routes/*.{ts,tsx}", "../../app/routes/*/route.{ts,tsx}"], {
       eager: true,
     });

@@ -5,7 +5,7 @@ import * as awardPdf from "../../app/routes/awards.$number_.pdf";
 import * as awardPage from "../../app/routes/awards.$number";
 import * as attendancePdf from "../../app/routes/certificates.$code_.pdf";
 import * as attendanceImage from "../../app/routes/certificates.$code_.image";
-import * as personPage from "../../app/routes/people.$personId._index";
+import * as personPage from "../../app/routes/people.$personId._index/route";
 import { useTestDb } from "../db";
 import { makeAwardee, makeEvent, makeUser } from "../factories";
 import { call, jsonOf } from "../http";

@@ -7,12 +7,12 @@ import * as subsidyPolicy from "../../app/routes/subsidies.policy";
 import * as newSubsidy from "../../app/routes/subsidies.new";
 import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
 import * as studioPage from "../../app/routes/studios.$studioId._index";
-import * as eventPage from "../../app/routes/events.$eventId";
+import * as eventPage from "../../app/routes/events.$eventId/route";
 import * as landingPage from "../../app/routes/_index";
 import * as newEvent from "../../app/routes/events.new";
 import * as newCampaign from "../../app/routes/campaigns.new";
 import * as newPerson from "../../app/routes/people.new";
-import * as homePage from "../../app/routes/home";
+import * as homePage from "../../app/routes/home/route";
 import * as auditPage from "../../app/routes/audit._index";
 import * as login from "../../app/routes/login";
 import * as newNomination from "../../app/routes/campaigns.$campaignId.nominations.new";
@@ -81,7 +81,7 @@ describe("times and dates", () => {
     const city = await makeUser(t.db, "city_admin");
     const campaign = { number: "31", year: "2027", title: "第三十一届“台州工匠”选树", quotaPerUnit: "5", titleCount: "20" };
     const deadline = async (nominationDeadline: string) =>
-      (await jsonOf(await call(newCampaign.action, { db: t.db, path: "/campaigns/new", as: city, form: { ...campaign, nominationDeadline } }))).error
+      (await jsonOf(await call(newCampaign.action, { db: t.db, path: "/campaigns/new", as: city, form: { ...campaign, nominationDeadline } }))).form?.error
         ?.nominationDeadline;
     expect(await deadline("0230-03-31")).toEqual(["推荐截止日期不能早于 2018-01-01"]);
     // A campaign of 2027 does not take nominations until 2030.
@@ -95,7 +95,7 @@ describe("times and dates", () => {
       form: personForm(await unitId(t.db, "wenling"), { idNumber: "", birthDate: "0230-02-02" }),
     });
     expect(person.status).toBe(400);
-    expect((await jsonOf(person)).error.birthDate).toEqual(["出生日期不能早于 1930-01-01"]);
+    expect((await jsonOf(person)).form.error.birthDate).toEqual(["出生日期不能早于 1930-01-01"]);
 
     const milestone = milestoneSchema.safeParse({ kind: "backbone", occurredOn: "0230-02-02", confirmedBy: "厂长" });
     expect(milestone.error?.issues.map((i) => i.message)).toContain("日期不能早于 1980-01-01");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
-import * as dashboard from "../../app/routes/dashboard";
+import * as dashboard from "../../app/routes/dashboard/route";
 import * as dashboardExport from "../../app/routes/dashboard.export";
 import { useTestDb } from "../db";
 import { makeUser, unitId } from "../factories";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as certificate from "../../app/routes/certificates.$code";
 import * as checkin from "../../app/routes/checkin";
-import * as eventPage from "../../app/routes/events.$eventId";
+import * as eventPage from "../../app/routes/events.$eventId/route";
 import * as editEvent from "../../app/routes/events.$eventId_.edit";
 import * as list from "../../app/routes/events._index";
 import * as exportRoute from "../../app/routes/events.export";
@@ -36,7 +36,7 @@ describe("events through the pages", () => {
     expect((await call(newEvent.action, { db: t.db, path: "/events/new", as: jiaojiang, form })).status).toBe(400);
     const bad = await call(newEvent.action, { db: t.db, path: "/events/new", as: wenling, form: { ...form, endsAt: localNow(-20), capacity: "-3" } });
     expect(bad.status).toBe(400);
-    expect(Object.keys((await jsonOf(bad)).error).sort()).toEqual(["capacity", "endsAt"]);
+    expect(Object.keys((await jsonOf(bad)).form.error).sort()).toEqual(["capacity", "endsAt"]);
     const created = await call(newEvent.action, { db: t.db, path: "/events/new", as: wenling, form });
     expect(created.status).toBe(302);
     const id = Number(created.headers.get("location")!.split("/").pop());
@@ -63,7 +63,7 @@ describe("events through the pages", () => {
       (await call(eventPage.action, { db: t.db, path: `/events/${id}`, params, as: city, form: { intent: "add-person", idNumber: person.idNumber } })).status,
     ).toBe(200);
     const ok = await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code: code.toLowerCase() } });
-    expect(await jsonOf(ok)).toMatchObject({ ok: true, message: "签到成功", eventId: id });
+    expect(await jsonOf(ok)).toMatchObject({ ok: true, message: "签到成功", data: { eventId: id } });
     expect(await jsonOf(await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { code } }))).toMatchObject({
       message: "您已经签到过了",
     });
@@ -171,7 +171,7 @@ describe("checking in by the organiser's QR code", () => {
     const landing = await jsonOf(await call(checkin.loader, { db: t.db, path: `/checkin?e=${event.id}&t=${token}`, as: craftsman }));
     expect(landing.scan).toEqual({ e: event.id, t: token });
     const done = await call(checkin.action, { db: t.db, path: "/checkin", as: craftsman, form: { intent: "scan", e: String(event.id), t: token } });
-    expect(await jsonOf(done)).toMatchObject({ ok: true, message: "签到成功", title: "正在进行的培训" });
+    expect(await jsonOf(done)).toMatchObject({ ok: true, message: "签到成功", data: { title: "正在进行的培训" } });
     const forged = await call(checkin.action, {
       db: t.db,
       path: "/checkin",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as detail from "../../app/routes/people.$personId._index";
+import * as detail from "../../app/routes/people.$personId._index/route";
 import * as edit from "../../app/routes/people.$personId.edit";
 import * as list from "../../app/routes/people._index";
 import * as create from "../../app/routes/people.new";
@@ -62,7 +62,7 @@ describe("registering a person", () => {
     const response = await call(create.action, { db: t.db, path: "/people/new", as: officer, form: await validForm(change) });
     expect(response.status).toBe(400);
     const body = await jsonOf(response);
-    expect(body.error[field].join()).toContain(message);
+    expect(body.form.error[field].join()).toContain(message);
     expect(await personCount()).toBe(before);
   });
 
@@ -72,7 +72,7 @@ describe("registering a person", () => {
     const form = await validForm({ idNumber: existing.idNumber, sex: "F", birthDate: "1990-01-02" });
     const response = await call(create.action, { db: t.db, path: "/people/new", as: city, form });
     expect(response.status).toBe(400);
-    expect((await jsonOf(response)).error.idNumber).toEqual(["该身份证号码已登记过，请在人员列表中按号码查找"]);
+    expect((await jsonOf(response)).form.error.idNumber).toEqual(["该身份证号码已登记过，请在人员列表中按号码查找"]);
   });
 
   it("files a county officer's people under their own unit, whatever the form says", async () => {
@@ -80,7 +80,7 @@ describe("registering a person", () => {
     const form = await validForm({ orgUnitId: String(await unitId(t.db, "jiaojiang")) });
     const response = await call(create.action, { db: t.db, path: "/people/new", as: officer, form });
     expect(response.status).toBe(400);
-    expect((await jsonOf(response)).error.orgUnitId).toEqual(["只能登记本单位的人员"]);
+    expect((await jsonOf(response)).form.error.orgUnitId).toEqual(["只能登记本单位的人员"]);
   });
 
   it("does not let a craftsman or the anonymous register people", async () => {
@@ -188,7 +188,7 @@ describe("revealing and editing", () => {
       form: { intent: "reveal", reason: "核对推荐审批表" },
     });
     expect(response.status).toBe(200);
-    expect((await jsonOf(response)).revealed).toEqual({ idNumber: person.idNumber, phone: "13900002222" });
+    expect((await jsonOf(response)).data).toEqual({ idNumber: person.idNumber, phone: "13900002222" });
     const audit = await t.db
       .selectFrom("audit_log")
       .selectAll()
@@ -207,7 +207,7 @@ describe("revealing and editing", () => {
 
     const mismatch = await call(edit.action, { db: t.db, path: `/people/${person.id}/edit`, params, as: officer, form: { ...base, birthDate: "1985-06-02" } });
     expect(mismatch.status).toBe(400);
-    expect((await jsonOf(mismatch)).error.idNumber.join()).toContain("1985-06-01");
+    expect((await jsonOf(mismatch)).form.error.idNumber.join()).toContain("1985-06-01");
 
     const saved = await call(edit.action, { db: t.db, path: `/people/${person.id}/edit`, params, as: officer, form: base });
     expect(saved.status).toBe(302);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import * as personPage from "../../app/routes/people.$personId._index";
+import * as personPage from "../../app/routes/people.$personId._index/route";
 import * as publicity from "../../app/routes/publicity";
 import * as photo from "../../app/routes/showcase.photos.$personId";
 import * as profile from "../../app/routes/showcase.craftsmen.$personId";

@@ -23,7 +23,7 @@ import * as plaque from "../../app/routes/studios.$studioId.plaque";
 import * as voteQr from "../../app/routes/vote.$campaignId.qr.$nominationId";
 import * as votePage from "../../app/routes/vote.$campaignId._index";
 import { qrSvg } from "../../app/lib/qr.server";
-import * as personPage from "../../app/routes/people.$personId._index";
+import * as personPage from "../../app/routes/people.$personId._index/route";
 import * as publicity from "../../app/routes/publicity";
 import * as clippingRoute from "../../app/routes/showcase.clippings.$itemId";
 import * as photoRoute from "../../app/routes/showcase.photos.$personId";

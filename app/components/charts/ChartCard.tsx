@@ -1,5 +1,6 @@
 import { useSyncExternalStore, type ReactNode } from "react";
 import { TableWrap } from "~/components/TableWrap";
+import { BarsChart, type Series } from "~/components/charts/charts";
 
 export interface Column<Row> {
   key: keyof Row & string;
@@ -66,5 +67,35 @@ export function ChartCard<Row extends Record<string, unknown>>({
         </TableWrap>
       </details>
     </figure>
+  );
+}
+
+/**
+ * A bar chart in its card. The table's columns are given as key → label, in order; those besides
+ * the x axis are the bars unless said otherwise, and the bars may be drawn from rows shaped for
+ * the axis (a shortened name).
+ */
+export function BarsCard<Row extends Record<string, unknown>>({
+  x,
+  series,
+  stacked,
+  drawn,
+  columns,
+  ...card
+}: {
+  title: string;
+  rows: Row[];
+  columns: Partial<Record<keyof Row & string, string>>;
+  link?: ReactNode;
+  x: keyof Row & string;
+  series?: Series[];
+  stacked?: boolean;
+  drawn?: Array<Record<string, unknown>>;
+}) {
+  const table = Object.entries(columns).map(([key, label]) => ({ key: key as keyof Row & string, label: label as string }));
+  return (
+    <ChartCard {...card} columns={table}>
+      <BarsChart rows={drawn ?? card.rows} x={x} series={series ?? table.filter((c) => c.key !== x)} stacked={stacked} />
+    </ChartCard>
   );
 }

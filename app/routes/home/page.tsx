@@ -1,87 +1,23 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { ROLE_LABELS, type SessionUser } from "~/auth/roles";
-import { failedSignInsBeforeThisOne, requireUser } from "~/auth/session.server";
-import type { DB } from "~db";
-import { getDb } from "~/db.server";
-import { untilNextWrite } from "~/lib/memo.server";
-import { todayInTaizhou } from "~/lib/time";
-import { doneBy, listAudit } from "~/modules/audit/audit.server";
-import { findOrgUnit } from "~/modules/org-units/org-units.server";
-import { findPerson, peopleByUnit } from "~/modules/people/people.server";
-import { selectionRecord } from "~/modules/nominations/nominations.server";
-import { campaignLabel } from "~/modules/campaigns/stages";
-import { StageBar } from "~/components/StageBar";
-import { formatDateTime } from "~/lib/format";
-import { actionLabel, entityLabel, recordLink } from "~/modules/audit/labels";
-import { currentCampaigns } from "~/modules/campaigns/campaigns.server";
-import { openStudioOf } from "~/modules/studios/studios.server";
+import type { SerializeFrom } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { isCityAdmin, isCountyOfficer, isCraftsman, ROLE_LABELS } from "~/auth/roles";
 import { DataTable } from "~/components/DataTable";
-import { todoPage } from "~/worker.server";
+import { StageBar } from "~/components/StageBar";
 import { TodoList } from "~/components/TodoList";
+import { formatDateTime } from "~/lib/format";
+import { actionLabel, entityLabel } from "~/modules/audit/labels";
+import { campaignLabel } from "~/modules/campaigns/stages";
+import type { loader } from "./route";
 
-export const meta: MetaFunction = () => [{ title: "工作台 · 匠心" }];
-
-/** To-dos on the home page; the rest are on /todos. */
-const HOME_TODOS = 10;
-
-// Typed empty lists, so every role's loader data has the same shape.
-const noUnits = async () => [] as Awaited<ReturnType<typeof peopleByUnit>>;
-const noCampaigns = async () => [] as Awaited<ReturnType<typeof currentCampaigns>>;
-const noAudit = async () => [] as Awaited<ReturnType<typeof listAudit>>["rows"];
-
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const db = getDb();
-  // Everything on this page is the user's own and changes only with a write: counted once between writes.
-  return json(await untilNextWrite(db, `home|${user.id}|${todayInTaizhou()}`, () => homeOf(db, user)));
-}
-
-async function homeOf(db: DB, user: SessionUser) {
-  const [todos, done, units, recent, unit, me, campaigns, failedSignIns] = await Promise.all([
-    // The first few; the to-do page has them all, a page at a time.
-    todoPage(db, user, 1, HOME_TODOS),
-    doneBy(db, user.id),
-    user.role === "craftsman" || user.role === "expert" ? noUnits() : peopleByUnit(db, user),
-    user.role === "city_admin" ? listAudit(db, { page: 1 }).then((a) => a.rows.slice(0, 8)) : noAudit(),
-    user.role === "county_officer" && user.orgUnitId ? findOrgUnit(db, user.orgUnitId) : undefined,
-    user.role === "craftsman" && user.personId ? findPerson(db, user.personId) : undefined,
-    user.role === "craftsman" || user.role === "expert" ? noCampaigns() : currentCampaigns(db),
-    failedSignInsBeforeThisOne(db, user.id),
-  ]);
-  const awards = me ? (await selectionRecord(db, me.id)).filter((r) => r.certificate_number) : [];
-  const myStudio = me ? await openStudioOf(db, me.id) : undefined;
-  return {
-    role: user.role,
-    user,
-    todos: todos.rows,
-    todoTotal: todos.total,
-    done: done.map((d) => ({
-      id: d.id,
-      at: d.at,
-      what: `${actionLabel(d.action, d.entity_type)} · ${entityLabel(d.entity_type)}`,
-      link: recordLink(d.entity_type, d.entity_id),
-    })),
-    units,
-    recent,
-    unit: unit ?? null,
-    me: me ?? null,
-    campaigns,
-    awards,
-    myStudio: myStudio ?? null,
-    failedSignIns,
-  };
-}
-
-export default function Home() {
-  const data = useLoaderData<typeof loader>();
+export function HomePage(data: SerializeFrom<typeof loader>) {
+  const { user } = data;
   const total = data.units.reduce((sum, u) => sum + Number(u.people), 0);
   return (
     <section>
       <h1>
         {data.user.displayName}，您好
-        <small className="role-tag">{ROLE_LABELS[data.role]}</small>
+        <small className="role-tag">{ROLE_LABELS[user.role]}</small>
       </h1>
       {data.failedSignIns ? (
         <p className="notice" role="alert">
@@ -104,17 +40,11 @@ export default function Home() {
       {data.done.length ? (
         <div className="card">
           <h2>我的已办</h2>
-          <ul className="timeline">
-            {data.done.map((d) => (
-              <li key={d.id}>
-                <time>{formatDateTime(d.at)}</time> {d.link ? <Link to={d.link}>{d.what}</Link> : d.what}
-              </li>
-            ))}
-          </ul>
+          <Timeline entries={data.done} line={(d) => (d.link ? <Link to={d.link}>{d.what}</Link> : d.what)} />
         </div>
       ) : null}
 
-      {data.role === "city_admin" ? (
+      {isCityAdmin(user) ? (
         <>
           <p className="lead">全市各县级总工会的人员档案与近期操作。</p>
           <QuickLinks
@@ -128,7 +58,7 @@ export default function Home() {
         </>
       ) : null}
 
-      {data.role === "county_officer" && data.unit ? (
+      {isCountyOfficer(user) && data.unit ? (
         <>
           <p className="lead">
             {data.unit.name} · 本单位共登记人员 {total} 人。
@@ -155,7 +85,7 @@ export default function Home() {
         </div>
       ))}
 
-      {data.role !== "craftsman" && data.role !== "expert" ? (
+      {data.office ? (
         <div className="card">
           <h2>各单位人员档案</h2>
           <DataTable
@@ -180,17 +110,14 @@ export default function Home() {
       {data.recent.length ? (
         <div className="card">
           <h2>近期操作</h2>
-          <ul className="timeline">
-            {data.recent.map((r) => (
-              <li key={r.id}>
-                <time>{formatDateTime(r.at)}</time> {r.actor_name} · {entityLabel(r.entity_type)} #{r.entity_id} · {actionLabel(r.action, r.entity_type)}
-              </li>
-            ))}
-          </ul>
+          <Timeline
+            entries={data.recent}
+            line={(r) => `${r.actor_name} · ${entityLabel(r.entity_type)} #${r.entity_id} · ${actionLabel(r.action, r.entity_type)}`}
+          />
         </div>
       ) : null}
 
-      {data.role === "craftsman" ? (
+      {isCraftsman(user) ? (
         data.me ? (
           <div className="card">
             {data.myStudio ? (
@@ -209,7 +136,7 @@ export default function Home() {
             <h2>我的档案</h2>
             {data.awards.map((a) => (
               <p key={a.id} className="notice success">
-                {a.award_title} · 证书编号 {a.certificate_number} · <Link to={`/awards/${encodeURIComponent(a.certificate_number!)}`}>查看、保存证书</Link>
+                {a.award_title} · 证书编号 {a.certificate_number} · <Link to={`/awards/${encodeURIComponent(a.certificate_number)}`}>查看、保存证书</Link>
               </p>
             ))}
             <p>
@@ -249,5 +176,18 @@ function QuickLinks({ links, primary }: { links: ReadonlyArray<readonly [to: str
         </Link>
       ))}
     </div>
+  );
+}
+
+/** What was done, newest first, each at its time. */
+function Timeline<E extends { id: number | string; at: string }>({ entries, line }: { entries: E[]; line: (entry: E) => ReactNode }) {
+  return (
+    <ul className="timeline">
+      {entries.map((e) => (
+        <li key={e.id}>
+          <time>{formatDateTime(e.at)}</time> {line(e)}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,88 +1,16 @@
-import { boundedReply, parseWithZod } from "~/lib/form.server";
-import { clientAddress } from "~/auth/throttle.server";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission, requireUser } from "~/auth/session.server";
+import type { SerializeFrom } from "@remix-run/node";
+import { Form, Link } from "@remix-run/react";
 import { FieldError, SubmitButton } from "~/components/forms";
-import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
-import { historyOf } from "~/modules/audit/audit.server";
-import { personForViewer, revealPersonalData } from "~/modules/people/people.server";
-import { selectionRecord } from "~/modules/nominations/nominations.server";
-import { consentSchema } from "~/modules/showcase/schema.server";
-import { consentOf, recordConsent, withdrawConsent } from "~/modules/showcase/showcase.server";
-import { filesOf, readForm } from "~/lib/upload.server";
-import { eventsOfPerson } from "~/modules/events/events.server";
+import { useReply } from "~/components/useReply";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { formatDate } from "~/lib/format";
 import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
-import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { HistoryCard } from "~/components/HistoryCard";
 import { DataTable } from "~/components/DataTable";
 import { PersonFacts } from "~/components/PersonFacts";
-import { revealSchema } from "~/modules/people/schema.server";
 import { UploadInput } from "~/components/UploadInput";
 import { CertificateList } from "~/components/CertificateList";
-
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
-
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const db = getDb();
-  const person = granted(await personForViewer(db, user, idParam(params.personId)));
-  const [history, record, events, consent] = await Promise.all([
-    user.role === "craftsman" ? Promise.resolve([]) : historyOf(db, "person", person.id),
-    selectionRecord(db, person.id),
-    eventsOfPerson(db, person.id),
-    consentOf(db, person.id),
-  ]);
-  return json({
-    person,
-    history,
-    record,
-    events,
-    consent: consent ?? null,
-    canEdit: canEditPerson(user, person),
-    canReveal: canRevealPersonalData(user),
-  });
-}
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  // Someone else's record is refused before the form is read, whatever it holds.
-  const id = granted(await personForViewer(getDb(), user, idParam(params.personId))).id;
-  const form = await readForm(request, clientAddress(request, context));
-  if (!form.ok) return json({ result: null, revealed: null, consentMessage: form.message }, { status: 400 });
-  const formData = form.formData;
-  const intent = formData.get("intent");
-  const db = getDb();
-  if (intent === "consent" || intent === "withdraw-consent") {
-    if (intent === "withdraw-consent") {
-      const result = await withdrawConsent(db, user, id, String(formData.get("reason") ?? "本人撤回"));
-      if (!result.ok) throw json({ error: result.message }, { status: result.status });
-      return json({ result: null, revealed: null, consentMessage: "已撤回，公开页面已不再展示" });
-    }
-    const parsed = consentSchema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) return json({ result: null, revealed: null, consentMessage: parsed.error.issues[0].message }, { status: 400 });
-    const [photo] = await filesOf(formData, "photo");
-    const result = await recordConsent(db, user, id, { ...parsed.data, photo: photo ?? null });
-    if (!result.ok) {
-      if (result.status !== 400) throw json({ error: result.message }, { status: result.status });
-      return json({ result: null, revealed: null, consentMessage: result.message }, { status: 400 });
-    }
-    return json({ result: null, revealed: null, consentMessage: "已登记，本人信息将在公开页面展示" });
-  }
-  await requirePermission(request, "person.reveal");
-  const submission = parseWithZod(formData, { schema: revealSchema });
-  if (submission.status !== "success") return json({ result: boundedReply(submission), revealed: null, consentMessage: null }, { status: 400 });
-  const revealed = await revealPersonalData(db, user, id, submission.value.reason);
-  if (!revealed.ok) throw json({ error: revealed.status === 404 ? "记录不存在" : "无权查看" }, { status: revealed.status });
-  return json(
-    { result: boundedReply(submission), revealed: { idNumber: revealed.idNumber, phone: revealed.phone }, consentMessage: null },
-    { headers: { "Cache-Control": "no-store" } },
-  );
-}
+import type { loader } from "./route";
 
 function selectionOutcome(r: {
   certificate_number: string | null;
@@ -101,11 +29,11 @@ function selectionOutcome(r: {
   return `已推荐（${STAGE_LABELS[r.campaign_status]}中）`;
 }
 
-export default function PersonPage() {
-  const { person, history, record, events, consent, canEdit, canReveal } = useLoaderData<typeof loader>();
+export function PersonPage({ person, history, record, events, consent, canEdit, canReveal }: SerializeFrom<typeof loader>) {
   const awards = record.filter((r) => r.certificate_number);
-  const data = useActionData<typeof action>();
-  const revealed = data?.revealed;
+  const consentReply = [useReply("consent"), useReply("withdraw-consent")].find(Boolean);
+  const reveal = useReply<{ idNumber: string; phone: string | null }>("reveal");
+  const revealed = reveal?.data;
   return (
     <section>
       <div className="page-head">
@@ -180,9 +108,9 @@ export default function PersonPage() {
       {canEdit && awards.length ? (
         <div className="card">
           <h2>公开展示（工匠风采）</h2>
-          {data?.consentMessage ? (
+          {consentReply?.message ? (
             <p className="notice" role="status">
-              {data.consentMessage}
+              {consentReply.message}
             </p>
           ) : null}
           {consent?.consented ? (
@@ -231,7 +159,7 @@ export default function PersonPage() {
           <input type="hidden" name="intent" value="reveal" />
           <label htmlFor="reveal-reason">查看完整身份证号和电话（将记入操作日志）</label>
           <input id="reveal-reason" name="reason" placeholder="事由，如：核对推荐审批表" />
-          <FieldError errors={data?.result?.error?.reason ?? undefined} />
+          <FieldError errors={reveal?.form?.error?.reason ?? undefined} />
           <button type="submit" className="button">
             查看完整号码
           </button>

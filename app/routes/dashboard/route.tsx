@@ -1,0 +1,56 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { can, isCityAdmin, isCountyOfficer } from "~/auth/roles";
+import { requirePermission } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { parseWithZod } from "~/lib/form.server";
+import { searchParams } from "~/lib/http.server";
+import { firstError, replyDone, replyInvalid } from "~/lib/reply.server";
+import { yearInTaizhou } from "~/lib/time";
+import { dashboardYears, loadDashboard, planUnitTargets, savePlan } from "~/modules/dashboard/dashboard.server";
+import { dashboardFilterSchema, planSchema } from "~/modules/dashboard/schema.server";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { yearPlanTotals } from "~/modules/studios/cycle.server";
+import { DashboardPage } from "./page";
+
+export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "dashboard.read");
+  const db = getDb();
+  const raw = dashboardFilterSchema.parse(searchParams(request));
+  const { fromYear, toYear } = await dashboardYears(db, raw);
+  // The studios' year: plan against actual for the last year shown (this year at most).
+  const cycleYear = Math.min(toYear, yearInTaizhou());
+  const [board, units, unitTargets, cycle] = await Promise.all([
+    loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
+    listCountyUnits(db),
+    planUnitTargets(db),
+    yearPlanTotals(db, user, cycleYear, isCountyOfficer(user) ? user.orgUnitId : (raw.unitId ?? null)),
+  ]);
+  return json({
+    board,
+    units,
+    // Every unit's target, whatever the view is narrowed to, so saving the plan keeps them all.
+    unitTargets,
+    filter: { fromYear, toYear, unitId: board.unitId },
+    // The city sees the whole city, may narrow it to a unit, and grades the studios' years.
+    cityWide: isCityAdmin(user),
+    canPlan: can(user, "plan.manage"),
+    cycle,
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "plan.manage");
+  const submission = parseWithZod(await request.formData(), { schema: planSchema });
+  // The plan's form shows one line under it, not each error by its field.
+  if (submission.status !== "success") return replyInvalid("plan", submission, { message: firstError(submission) });
+  await savePlan(getDb(), user, submission.value);
+  return replyDone("plan", { message: "规划已保存" });
+}
+
+export default function Dashboard() {
+  return <DashboardPage {...useLoaderData<typeof loader>()} />;
+}
