@@ -10,13 +10,14 @@ import { NOMINATION_AUDIT, ONLINE_SOURCE } from "~/modules/nominations/labels";
 import { sql } from "kysely";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 import { type Tx } from "~db";
+import type { Result } from "~/lib/result";
 
 /**
  * The city union's work in each review stage. Every function checks the campaign is in the
  * stage the step belongs to, and writes its change and its audit row in one transaction.
  */
 
-export type ReviewResult = { ok: true } | { ok: false; status: 400 | 404 | 409; message: string };
+export type ReviewResult = Result;
 
 function wrongStage(step: ReviewStep): ReviewResult {
   return { ok: false, status: 409, message: `只能在“${STAGE_LABELS[STEP_STAGE[step]]}”阶段进行此操作` };
