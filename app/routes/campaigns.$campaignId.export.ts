@@ -32,7 +32,7 @@ export function loader({ request, params }: LoaderFunctionArgs) {
   return workbook(request, params.campaignId);
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params }: ActionFunctionArgs): Promise<never> {
   await requirePermission(request, "campaign.read");
   const submission = parseWithZod(await request.clone().formData(), { schema: fullExportSchema });
   if (submission.status !== "success") throw json({ error: submissionErrors(submission)[0] ?? "请说明导出完整号码的事由" }, { status: 400 });
