@@ -1,4 +1,4 @@
-import type { SubmissionResult } from "@conform-to/react";
+import type { Submission, SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 
 /**
@@ -43,4 +43,12 @@ export function textFields(formData: FormData): Record<string, string | string[]
     fields[name] = seen === undefined ? value : [seen, value].flat();
   }
   return fields;
+}
+
+/**
+ * Every message of a form that did not parse, in the order the schema found them: for forms whose
+ * fields do not show their own errors (a table of entries, a button with hidden fields).
+ */
+export function submissionErrors(submission: Submission<unknown>): string[] {
+  return submission.status === "error" ? Object.values(submission.error ?? {}).flatMap((errors) => errors ?? []) : [];
 }

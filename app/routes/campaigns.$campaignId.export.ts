@@ -6,6 +6,7 @@ import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { summaryTableFor } from "~/modules/nominations/summary-table.server";
 import { idOrNull } from "~/lib/ids";
+import { parseWithZod, submissionErrors } from "~/lib/form.server";
 import { canRevealPersonalData } from "~/modules/people/policy";
 import { fullExportSchema } from "~/modules/people/schema.server";
 
@@ -31,9 +32,10 @@ export function loader({ request, params }: LoaderFunctionArgs) {
   return workbook(request, params.campaignId);
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params }: ActionFunctionArgs): Promise<never> {
   await requirePermission(request, "campaign.read");
-  const parsed = fullExportSchema.safeParse(Object.fromEntries(await request.clone().formData()));
-  if (!parsed.success) throw json({ error: parsed.error.issues[0]?.message ?? "请说明导出完整号码的事由" }, { status: 400 });
-  return workbook(request, params.campaignId, { reason: parsed.data.reason });
+  const submission = parseWithZod(await request.clone().formData(), { schema: fullExportSchema });
+  if (submission.status !== "success") throw json({ error: submissionErrors(submission)[0] ?? "请说明导出完整号码的事由" }, { status: 400 });
+  // The file is the answer, not a reply to show on a page: thrown, as a redirect would be.
+  throw await workbook(request, params.campaignId, { reason: submission.value.reason });
 }

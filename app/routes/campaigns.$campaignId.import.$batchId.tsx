@@ -1,15 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound, searchParams } from "~/lib/http.server";
-import { unknownIntent } from "~/lib/intent.server";
+import { parseWithZod } from "~/lib/form.server";
+import { replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { todayInTaizhou } from "~/lib/time";
 import { findImportBatch, previewOf, requestCommit, type CommitFailure } from "~/modules/nominations/summary-table.server";
-import { importPreviewQuerySchema } from "~/modules/nominations/schema.server";
+import { commitImportSchema, importPreviewQuerySchema } from "~/modules/nominations/schema.server";
+import { useReply } from "~/components/useReply";
 import { Pagination } from "~/components/Pagination";
 import { WorkProgress } from "~/components/WorkProgress";
 import { DataTable } from "~/components/DataTable";
@@ -36,26 +38,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, campaign, batch } = await load(request, params);
   const formData = await request.formData();
-  if (formData.get("intent") !== "commit") return unknownIntent();
-  // The officer's choices of the file's value where it differs from the record ("line:field").
-  const take = formData
-    .getAll("take")
-    .filter((v): v is string => typeof v === "string" && /^\d{1,6}:[a-zA-Z_]{1,40}$/.test(v))
-    .slice(0, 10_000);
-  const result = await requestCommit(getDb(), user, campaign, batch.id, todayInTaizhou(), take);
-  if (!result.ok) return json({ result }, { status: result.status });
-  return redirect(`/campaigns/${campaign.id}/import/${batch.id}`);
+  if (formData.get("intent") !== "commit") return replyUnknownIntent();
+  const submission = parseWithZod(formData, { schema: commitImportSchema });
+  if (submission.status !== "success") return replyInvalid("commit", submission);
+  const result = await requestCommit(getDb(), user, campaign, batch.id, todayInTaizhou(), submission.value.take);
+  if (!result.ok) return replyRefused("commit", result);
+  throw redirect(`/campaigns/${campaign.id}/import/${batch.id}`);
 }
 
 export default function ImportPreview() {
   const { campaign, batch, counts, quota, rows, fromFiles, skipped, missingColumns, otherSheets } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  const pressed = useReply("commit");
   const navigation = useNavigation();
   const location = useLocation();
   const { valid, invalid, incomplete } = counts;
   const summary = batch.summary;
   // A refusal now (the press itself) or from the job that tried to write the batch.
-  const failure = (data?.result ?? batch.failure) as CommitFailure | null;
+  const failure: { message: string } | { rowErrors: Array<{ line: number; errors: string[] }> } | null =
+    pressed && !pressed.ok ? { message: pressed.message ?? "" } : (batch.failure as CommitFailure | null);
   const problemsOnly = new URLSearchParams(location.search).get("show") === "problems";
   return (
     <section>
@@ -92,7 +92,7 @@ export default function ImportPreview() {
           表中没有以下列：{missingColumns.join("、")}。这些内容导入后须在推荐审批表中补全（或上传 Word 版审批表），补全前不能进入资格初审。
         </p>
       ) : null}
-      {failure && !failure.ok ? (
+      {failure ? (
         <div className="form-errors" role="alert">
           {"message" in failure ? <p>{failure.message}</p> : null}
           {"rowErrors" in failure

@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
+import { isCityAdmin } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
+import type { Reply } from "~/lib/reply";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
@@ -20,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!canCreateNomination(user, campaign, todayInTaizhou())) {
     throw json({ error: "推荐申报已截止或本届评选已结束，不能再导入" }, { status: 403 });
   }
-  const units = user.role === "city_admin" ? await listOrgUnits(getDb(), ["county", "social_group"]) : [];
+  const units = isCityAdmin(user) ? await listOrgUnits(getDb(), ["county", "social_group"]) : [];
   return json({ campaign, units });
 }
 
@@ -44,14 +46,15 @@ export default function ImportPage() {
     };
     xhr.upload.onload = () => setState({ phase: "checking" });
     xhr.onload = () => {
-      let body: { url?: string; error?: string };
+      // The action's reply; the upload gate, before the action, answers busy with an `error` of its own.
+      let body: Partial<Reply<{ url: string }>> & { error?: string };
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
-        body = { error: `上传失败（${xhr.status}）` };
+        body = {};
       }
-      if (xhr.status < 300 && body.url) navigate(body.url);
-      else setState({ phase: "error", message: body.error ?? `上传失败（${xhr.status}）` });
+      if (xhr.status < 300 && body.data?.url) navigate(body.data.url);
+      else setState({ phase: "error", message: body.message ?? body.error ?? `上传失败（${xhr.status}）` });
     };
     xhr.onerror = () => setState({ phase: "error", message: "网络错误，上传没有完成，请重试" });
     setState({ phase: "uploading", percent: 0 });

@@ -1,13 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { clientAddress } from "~/auth/throttle.server";
-import {
-  json,
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type UploadHandler,
-} from "@remix-run/node";
+import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { readBounded } from "~/lib/body-gate.server";
 import { checkFields } from "~/lib/form-guard.server";
 import { requirePermission } from "~/auth/session.server";
@@ -21,7 +14,10 @@ import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
 import { createImportBatch, parseSummaryTableOffThread } from "~/modules/nominations/summary-table.server";
 import { parseReviewFormsOffThread } from "~/modules/nominations/review-form.server";
 import { wordKind } from "~/lib/word.server";
-import { idOrNull } from "~/lib/ids";
+import { parseWithZod } from "~/lib/form.server";
+import { replyDone, replyRefused } from "~/lib/reply.server";
+import { refuse, type Refusal } from "~/lib/result";
+import { importUploadSchema } from "~/modules/nominations/schema.server";
 
 /**
  * Receives a 汇总表, checks every row, and stores the result as a batch to preview. Answers JSON
@@ -34,15 +30,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!campaign) throw notFound("评选活动不存在");
   const wantsJson = (request.headers.get("accept") ?? "").includes("application/json");
   const back = `/campaigns/${campaign.id}/import`;
-  const fail = (message: string, status: number) =>
-    wantsJson ? json({ error: message }, { status }) : redirect(`${back}?error=${encodeURIComponent(message)}`);
+  const fail = (message: string, status: Refusal["status"]) =>
+    wantsJson ? replyRefused("upload", refuse(message, { status })) : redirect(`${back}?error=${encodeURIComponent(message)}`);
 
   if (!canCreateNomination(user, campaign, todayInTaizhou())) return fail("推荐申报已截止，不能再导入", 403);
   let formData: FormData;
   try {
     formData = await readBounded(request, () => unstable_parseMultipartFormData(request, boundedUploads()), clientAddress(request, context));
   } catch (error) {
-    if (error instanceof Response) return error;
+    if (error instanceof Response) throw error;
     if (error instanceof MaxPartSizeExceededError)
       return fail(`文件超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB（一次上传合计不超过 ${MAX_TOTAL_BYTES / 1024 / 1024} MB），请拆分后分批导入`, 413);
     return fail("上传的内容无法读取，请重新选择文件", 400);
@@ -50,7 +46,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   checkFields(formData);
   const files = formData.getAll("file").filter((f): f is File => f instanceof File && f.size > 0);
   if (!files.length) return fail("请选择要导入的汇总表或推荐审批表文件", 400);
-  const target = await importTarget(db, user, idOrNull(formData.get("unitId")));
+  const fields = parseWithZod(formData, { schema: importUploadSchema });
+  const target = await importTarget(db, user, fields.status === "success" ? (fields.value.unitId ?? null) : null);
   if (typeof target === "string") return fail(target, 400);
   try {
     const uploads = await Promise.all(files.map(async (f) => ({ name: f.name || "文件", bytes: new Uint8Array(await f.arrayBuffer()) })));
@@ -62,7 +59,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     // A sheet's own unit line may have named the unit the city files it under.
     const batchId = await createImportBatch(db, user, campaign, table.unitId ?? target.nominatingUnitId, filename, table);
     const url = `${back}/${batchId}`;
-    return wantsJson ? json({ url }) : redirect(url);
+    return wantsJson ? replyDone("upload", { data: { url } }) : redirect(url);
   } catch (error) {
     if (error instanceof SpreadsheetError) return fail(error.message, 400);
     throw error;

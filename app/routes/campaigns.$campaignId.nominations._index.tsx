@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { isCityAdmin } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const filter = nominationFilterSchema.parse(searchParams(request));
   const [result, units] = await Promise.all([
     listNominations(db, user, campaign.id, filter),
-    user.role === "city_admin" ? listOrgUnits(db, ["county", "social_group"]) : Promise.resolve([]),
+    isCityAdmin(user) ? listOrgUnits(db, ["county", "social_group"]) : Promise.resolve([]),
   ]);
   return json({ campaign, ...result, filter, units, canCreate: canCreateNomination(user, campaign, todayInTaizhou()) });
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { NominationForm } from "~/components/NominationForm";
 import { getDb } from "~/db.server";
 import { requireCampaign } from "~/modules/campaigns/campaigns.server";
@@ -11,6 +11,7 @@ import { todayInTaizhou } from "~/lib/time";
 import { createNominationSchema } from "~/modules/nominations/schema.server";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
 import { submitForm } from "~/lib/reply.server";
+import { useReply } from "~/components/useReply";
 
 export const meta: MetaFunction = () => [{ title: "新增推荐 · 匠心" }];
 
@@ -39,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function NewNomination() {
   const { campaign, countyUnits, nominatingUnits, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
+  const lastResult = useReply("save")?.form;
   return (
     <section>
       <p>

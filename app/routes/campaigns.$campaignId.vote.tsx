@@ -1,20 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { HourBars } from "~/components/charts/HourBars";
 import { DataTable } from "~/components/DataTable";
+import { useReply } from "~/components/useReply";
 import { ConfirmSubmit, Field, Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { unknownIntent } from "~/lib/intent.server";
+import { parseWithZod, submissionErrors } from "~/lib/form.server";
+import { replyInvalid, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { refuse } from "~/lib/result";
 import { toDateTimeLocal } from "~/lib/time";
-import { confirmation } from "~/lib/validation.server";
 import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
 import { rulesFrozen } from "~/modules/voting/policy";
 import { formulaText } from "~/modules/nominations/policy";
-import { invalidateSchema, voteRulesSchema } from "~/modules/voting/schema.server";
+import { invalidateSchema, transferSchema, voteRulesSchema } from "~/modules/voting/schema.server";
 import { invalidateCluster, setVoteRules, transferCounts, voteMonitor, voteRulesOf } from "~/modules/voting/voting.server";
 
 export const meta: MetaFunction = () => [{ title: "网络投票 · 匠心" }];
@@ -34,48 +36,40 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-const reply = (intent: string, result: { ok: true } | { ok: false; message: string; status: number }, done: string) =>
-  result.ok
-    ? json({ intent, message: done, saved: true, fieldErrors: {} as Record<string, string[]> })
-    : json({ intent, message: result.message, saved: false, fieldErrors: {} as Record<string, string[]> }, { status: result.status });
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, campaign } = await load(request, params.campaignId);
-  const form = Object.fromEntries(await request.formData());
-  const intent = String(form.intent ?? "");
+  const formData = await request.formData();
+  const intent = formData.get("intent");
   const db = getDb();
   switch (intent) {
     case "rules": {
-      const parsed = voteRulesSchema.safeParse(form);
-      if (!parsed.success) {
-        const fieldErrors: Record<string, string[]> = {};
-        for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
-        return json({ intent, message: "请修改标出的项目", saved: false, fieldErrors }, { status: 400 });
-      }
-      const result = await setVoteRules(db, user, campaign.id, parsed.data);
-      if (!result.ok) return json({ intent, message: "请修改标出的项目", saved: false, fieldErrors: result.fieldErrors }, { status: 400 });
-      return json({ intent, message: "投票规则已保存", saved: true, fieldErrors: {} });
+      const submission = parseWithZod(formData, { schema: voteRulesSchema });
+      if (submission.status !== "success") return replyInvalid(intent, submission);
+      return replyWith(intent, await setVoteRules(db, user, campaign.id, submission.value), { submission, message: "投票规则已保存" });
     }
     case "invalidate": {
-      const parsed = invalidateSchema.safeParse(form);
-      if (!parsed.success) return reply(intent, { ok: false, status: 400, message: parsed.error.issues[0].message }, "");
-      if (!confirmation().parse(form.confirmed)) return reply(intent, { ok: false, status: 400, message: "请确认作废" }, "");
-      const result = await invalidateCluster(db, user, campaign.id, parsed.data);
-      return reply(intent, result, result.ok ? `已作废 ${result.invalidated} 张选票` : "");
+      const submission = parseWithZod(formData, { schema: invalidateSchema });
+      if (submission.status !== "success") return replyInvalid(intent, submission, { message: submissionErrors(submission)[0] });
+      if (!submission.value.confirmed) return replyRefused(intent, refuse("请确认作废"), submission);
+      const result = await invalidateCluster(db, user, campaign.id, submission.value);
+      return replyWith(intent, result, { message: result.ok ? `已作废 ${result.invalidated} 张选票` : undefined });
     }
     case "transfer": {
-      if (!confirmation().parse(form.confirmed)) return reply(intent, { ok: false, status: 400, message: "请确认计入" }, "");
-      return reply(intent, await transferCounts(db, user, campaign.id), "有效票数已计入评审");
+      const submission = parseWithZod(formData, { schema: transferSchema });
+      if (submission.status !== "success" || !submission.value.confirmed) return replyRefused(intent, refuse("请确认计入"), submission);
+      return replyWith(intent, await transferCounts(db, user, campaign.id), { message: "有效票数已计入评审" });
     }
     default:
-      return unknownIntent();
+      return replyUnknownIntent();
   }
 }
 
 export default function CampaignVote() {
   const { campaign, rules, frozen, closed, monitor } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const meta = (field: string) => ({ id: field, errorId: `${field}-error`, errors: data?.intent === "rules" ? data.fieldErrors[field] : undefined });
+  const saved = useReply("rules");
+  // The monitor's forms share the message at the top: a cluster's form is gone once it is invalidated.
+  const said = [saved, useReply("invalidate"), useReply("transfer")].find((reply) => reply !== undefined);
+  const meta = (field: string) => ({ id: field, errorId: `${field}-error`, errors: saved?.form?.error?.[field] ?? undefined });
   return (
     <section>
       <p>
@@ -89,7 +83,7 @@ export default function CampaignVote() {
       ) : (
         <p className="lead">设定规则后即生成公开投票页。投票开始后规则不能再修改。</p>
       )}
-      <SaveMessage message={data?.message} saved={data?.saved} />
+      <SaveMessage message={said?.message} saved={said?.ok} />
 
       {frozen && rules ? (
         <div className="card">

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { clientAddress } from "~/auth/throttle.server";
 import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ReplyProblems } from "~/components/ReplyProblems";
 import { getDb } from "~/db.server";
 import { readBounded } from "~/lib/body-gate.server";
 import { checkFields } from "~/lib/form-guard.server";
@@ -11,6 +12,8 @@ import { campaignLabel } from "~/modules/campaigns/stages";
 import { parseVoteFile, voteCandidates } from "~/modules/nominations/votes.server";
 import { stepOpen } from "~/modules/nominations/policy";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
+import { replyRefused } from "~/lib/reply.server";
+import { refuse } from "~/lib/result";
 
 export const meta: MetaFunction = () => [{ title: "导入网络投票结果 · 匠心" }];
 
@@ -36,29 +39,28 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     );
   } catch (error) {
     if (error instanceof Response) throw error;
-    const message = error instanceof MaxPartSizeExceededError ? "文件超过 5 MB" : "上传的内容无法读取";
-    return json({ errors: [message] }, { status: 400 });
+    return replyRefused("upload", refuse(error instanceof MaxPartSizeExceededError ? "文件超过 5 MB" : "上传的内容无法读取"));
   }
   checkFields(formData);
   const file = formData.get("file");
-  if (!(file instanceof File) || file.size === 0) return json({ errors: ["请选择文件"] }, { status: 400 });
+  if (!(file instanceof File) || file.size === 0) return replyRefused("upload", refuse("请选择文件"));
   const db = getDb();
   const candidates = await voteCandidates(db, campaign.id);
   try {
     const parsed = await parseVoteFile(new Uint8Array(await file.arrayBuffer()), campaign.number, candidates);
-    if (!parsed.ok) return json({ errors: parsed.errors }, { status: 400 });
+    // Every wrong line at once: nothing is written until the file is right.
+    if (!parsed.ok) return replyRefused("upload", refuse(parsed.errors[0] ?? "文件无法读取", { reasons: parsed.errors }));
     const result = await recordVotes(db, user, campaign.id, parsed.votes, `导入：${file.name}`.slice(0, 100));
-    if (!result.ok) return json({ errors: [result.message] }, { status: result.status });
-    return redirect(`/campaigns/${campaign.id}/review`);
+    if (!result.ok) return replyRefused("upload", result);
+    throw redirect(`/campaigns/${campaign.id}/review`);
   } catch (error) {
-    if (error instanceof SpreadsheetError) return json({ errors: [error.message] }, { status: 400 });
+    if (error instanceof SpreadsheetError) return replyRefused("upload", refuse(error.message));
     throw error;
   }
 }
 
 export default function VoteImport() {
   const { campaign } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
   return (
     <section>
       <p>
@@ -73,13 +75,7 @@ export default function VoteImport() {
           <label htmlFor="file">投票结果文件</label>
           <input id="file" name="file" type="file" required accept=".xlsx,.csv" />
         </div>
-        {data?.errors?.length ? (
-          <div className="form-errors" role="alert">
-            {data.errors.map((e: string) => (
-              <p key={e}>{e}</p>
-            ))}
-          </div>
-        ) : null}
+        <ReplyProblems intent="upload" />
         <button type="submit" className="button primary">
           导入
         </button>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { CampaignForm } from "~/components/CampaignForm";
 import { getDb } from "~/db.server";
@@ -8,6 +8,7 @@ import { createCampaign, nextCampaignNumber } from "~/modules/campaigns/campaign
 import { campaignSchema } from "~/modules/campaigns/schema.server";
 import { awardTitle } from "~/modules/campaigns/stages";
 import { submitForm } from "~/lib/reply.server";
+import { useReply } from "~/components/useReply";
 
 export const meta: MetaFunction = () => [{ title: "新建评选 · 匠心" }];
 
@@ -38,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewCampaign() {
   const { defaults } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
+  const lastResult = useReply("save")?.form;
   return (
     <section>
       <h1>新建一届评选</h1>

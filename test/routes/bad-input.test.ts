@@ -35,7 +35,7 @@ import * as votePage from "../../app/routes/vote.$campaignId._index";
 import * as campaignVote from "../../app/routes/campaigns.$campaignId.vote";
 import * as noticePage from "../../app/routes/notice.$campaignId";
 import * as reviewSheet from "../../app/routes/review.$nominationId";
-import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts";
+import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts/route";
 import * as studioFunds from "../../app/routes/studios.$studioId.funds._index";
 import * as studioYear from "../../app/routes/studios.$studioId.years.$year";
 import * as evaluations from "../../app/routes/evaluations";

@@ -1,12 +1,12 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import * as campaignPage from "../../app/routes/campaigns.$campaignId._index";
+import * as campaignPage from "../../app/routes/campaigns.$campaignId._index/route";
 import * as exportRoute from "../../app/routes/campaigns.$campaignId.export";
 import * as importPreview from "../../app/routes/campaigns.$campaignId.import.$batchId";
 import * as importUpload from "../../app/routes/campaigns.$campaignId.import.upload";
 import * as nominationList from "../../app/routes/campaigns.$campaignId.nominations._index";
 import * as newNomination from "../../app/routes/campaigns.$campaignId.nominations.new";
-import * as review from "../../app/routes/campaigns.$campaignId.review";
+import * as review from "../../app/routes/campaigns.$campaignId.review/route";
 import * as campaigns from "../../app/routes/campaigns._index";
 import * as newCampaign from "../../app/routes/campaigns.new";
 import * as nominationPage from "../../app/routes/nominations.$nominationId._index/route";
@@ -80,7 +80,7 @@ describe("campaign pages by role", () => {
       form: { number: "0", year: "1800", title: "", nominationDeadline: "2018-02-30", quotaPerUnit: "-1", titleCount: "abc" },
     });
     expect(bad.status).toBe(400);
-    const errors = (await jsonOf(bad)).error;
+    const errors = (await jsonOf(bad)).form.error;
     expect(Object.keys(errors).sort()).toEqual(["nominationDeadline", "number", "quotaPerUnit", "title", "titleCount", "year"]);
     expect(errors.nominationDeadline).toEqual(["推荐截止日期不存在"]);
   });
@@ -174,7 +174,7 @@ describe("import and export by role", () => {
     });
     const uploaded = await importUpload.action({ request, params: { campaignId: String(campaign.id) }, context: {} });
     expect(uploaded.status).toBe(200);
-    const { url } = (await uploaded.json()) as { url: string };
+    const { url } = ((await uploaded.json()) as { data: { url: string } }).data;
     const batchId = url.split("/").pop()!;
     const params = { campaignId: String(campaign.id), batchId };
 
@@ -265,14 +265,14 @@ describe("import and export by role", () => {
         headers: { cookie: await cookieFor(t.db, wenling), accept: "application/json", origin: ORIGIN },
       });
       const response = await importUpload.action({ request, params: { campaignId: String(campaign.id) }, context: {} });
-      return { status: response.status, body: (await response.json()) as { error?: string } };
+      return { status: response.status, body: (await response.json()) as { message: string | null } };
     };
     expect(await send(new File([new Uint8Array(6 * 1024 * 1024)], "big.xlsx"))).toEqual({
       status: 413,
-      body: { error: "文件超过 5 MB（一次上传合计不超过 20 MB），请拆分后分批导入" },
+      body: expect.objectContaining({ message: "文件超过 5 MB（一次上传合计不超过 20 MB），请拆分后分批导入" }),
     });
-    expect((await send(new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0])], "photo.xlsx"))).body.error).toContain("不是表格");
-    expect((await send(new File([], "empty.csv"))).body.error).toBe("请选择要导入的汇总表或推荐审批表文件");
+    expect((await send(new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0])], "photo.xlsx"))).body.message).toContain("不是表格");
+    expect((await send(new File([], "empty.csv"))).body.message).toBe("请选择要导入的汇总表或推荐审批表文件");
     const batches = await t.db.selectFrom("import_batch").select("id").where("campaign_id", "=", campaign.id).execute();
     expect(batches).toEqual([]);
   });
@@ -314,7 +314,7 @@ describe("Word files through the pages", () => {
     ]);
     const uploaded = await importUpload.action({ request, params, context: {} });
     expect(uploaded.status).toBe(200);
-    const { url } = (await uploaded.json()) as { url: string };
+    const { url } = ((await uploaded.json()) as { data: { url: string } }).data;
     await runImportJobs();
     const preview = await jsonOf(await call(importPreview.loader, { db: t.db, path: url, params: { ...params, batchId: url.split("/").pop()! }, as: wenling }));
     expect(preview.rows.rows.map((r: { source: string; valid: boolean; errors: string[] }) => [r.source, r.valid, r.errors])).toEqual([
@@ -376,7 +376,7 @@ describe("running a whole campaign through the pages", () => {
 
     await advance("nominating");
     const passed = await reviewPost({ intent: "pass-clear" });
-    expect((await jsonOf(passed)).passed).toBe(22);
+    expect((await jsonOf(passed)).data.passed).toBe(22);
     await advance("qualification");
 
     const board = (await jsonOf(await call(review.loader, { db: t.db, path: `${page}/review`, params: campaignParams, as: city }))).board as Array<{
@@ -385,7 +385,7 @@ describe("running a whole campaign through the pages", () => {
     expect(board).toHaveLength(22);
     const badScores = await reviewPost({ intent: "scores", expertName: "专家甲", [`score-${board[0].id}`]: "101" });
     expect(badScores.status).toBe(400);
-    expect((await jsonOf(badScores)).errors).toEqual(["评分“101”应为0到100之间、最多两位小数的数"]);
+    expect((await jsonOf(badScores)).reasons).toEqual(["评分“101”应为0到100之间、最多两位小数的数"]);
     for (const [e, expert] of ["专家甲", "专家乙", "专家丙"].entries()) {
       const scores = Object.fromEntries(board.map((b, i) => [`score-${b.id}`, String(60 + i + e * 0.5)]));
       expect((await reviewPost({ intent: "scores", expertName: expert, ...scores })).status).toBe(200);

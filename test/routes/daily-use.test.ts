@@ -22,8 +22,8 @@ import { addMilestone, reviewMilestone } from "../../app/modules/studios/milesto
 import { addGrant, addSpending, addTranche } from "../../app/modules/studios/funds.server";
 import { spendingSchema } from "../../app/modules/studios/cycle-schema.server";
 import { dateInTaizhou, todayInTaizhou } from "../../app/lib/time";
-import * as campaignPage from "../../app/routes/campaigns.$campaignId._index";
-import * as reviewPage from "../../app/routes/campaigns.$campaignId.review";
+import * as campaignPage from "../../app/routes/campaigns.$campaignId._index/route";
+import * as reviewPage from "../../app/routes/campaigns.$campaignId.review/route";
 import * as pendingMilestonesPage from "../../app/routes/milestones.pending";
 import * as todosPage from "../../app/routes/todos";
 import * as peoplePage from "../../app/routes/people._index";
@@ -223,7 +223,7 @@ describe("guards at the end of the selection", () => {
     const params = { campaignId: String(campaign.id) };
     const post = (noticeStart: string, noticeEnd: string) =>
       call(campaignPage.action, { db: t.db, path: `/campaigns/${campaign.id}`, params, as: city, form: { intent: "notice-period", noticeStart, noticeEnd } });
-    const errorsOf = async (response: Response) => (await jsonOf(response)).result.error;
+    const errorsOf = async (response: Response) => (await jsonOf(response)).form.error;
 
     const intoThePast = await post(day(-9), day(-1));
     expect(intoThePast.status).toBe(400);
@@ -263,13 +263,12 @@ describe("guards at the end of the selection", () => {
       });
 
     const first = await jsonOf(await name({}));
-    expect(first.done).toBe(false);
-    expect(first.preview.awards).toEqual([
+    expect(first.data.preview.awards).toEqual([
       { rank: 1, name: "甲工匠", title: "第七届“台州工匠”", certificateNumber: "TZGJ-7-001" },
       { rank: 2, name: "乙工匠", title: "第七届“台州工匠”", certificateNumber: "TZGJ-7-002" },
     ]);
     expect(await t.db.selectFrom("award").select("id").where("campaign_id", "=", campaign.id).execute()).toEqual([]);
-    expect((await jsonOf(await name({ confirmed: "1" }))).done).toBe(true);
+    expect((await jsonOf(await name({ confirmed: "1" }))).ok).toBe(true);
     const awards = await t.db.selectFrom("award").select("certificate_number").where("campaign_id", "=", campaign.id).orderBy("rank").execute();
     expect(awards.map((a) => a.certificate_number)).toEqual(["TZGJ-7-001", "TZGJ-7-002"]);
   });
@@ -470,12 +469,12 @@ describe("batches where the volume is", () => {
     const answer = await jsonOf(
       await call(reviewPage.action, { db: t.db, path: `/campaigns/${campaign.id}/review`, params, as: city, form: { intent: "pass-clear" } }),
     );
-    expect(answer.passed).toBe(1);
-    const held = Object.fromEntries(answer.held.map((h: { name: string; reasons: string[] }) => [h.name, h.reasons.join("；")]));
+    expect(answer.data.passed).toBe(1);
+    const held = Object.fromEntries(answer.data.held.map((h: { name: string; reasons: string[] }) => [h.name, h.reasons.join("；")]));
     expect(Object.keys(held).sort()).toEqual(["玉环乙", "玉环甲", "黄岩甲"].sort());
     expect(held["玉环甲"]).toContain("所在单位推荐 2 人，超过名额 1 人");
     expect(held["黄岩甲"]).toMatch(/^待补全：/);
-    expect(answer.held.find((h: { id: number }) => h.id === incomplete)).toBeTruthy();
+    expect(answer.data.held.find((h: { id: number }) => h.id === incomplete)).toBeTruthy();
   });
 
   it("acknowledges a unit over its quota once, for all its nominees, and the batch pass then takes them", async () => {
@@ -507,18 +506,18 @@ describe("batches where the volume is", () => {
     const page = await jsonOf(await call(reviewPage.loader, { db: t.db, path, params, as: city }));
     expect(page.overQuota).toEqual([{ unitId: sanmen, name: expect.stringContaining("三门"), count: 3, unacknowledged: 3 }]);
     const before = await jsonOf(await post({ intent: "pass-clear" }));
-    expect(before.passed).toBe(1);
-    expect(before.held.map((h: { reasons: string[] }) => h.reasons.join("；"))).toEqual(Array(3).fill(expect.stringContaining("须先确认该单位超出名额")));
+    expect(before.data.passed).toBe(1);
+    expect(before.data.held.map((h: { reasons: string[] }) => h.reasons.join("；"))).toEqual(Array(3).fill(expect.stringContaining("须先确认该单位超出名额")));
 
     // A county cannot acknowledge, a unit within its quota needs none, and the city does it in one step.
     const county = await makeUser(t.db, "county_officer", { unit: "sanmen" });
     expect((await post({ intent: "acknowledge-unit-quota", unitId: String(sanmen) }, county)).status).toBe(403);
     const within = await post({ intent: "acknowledge-unit-quota", unitId: String(await unitId(t.db, "tiantai")) });
     expect(within.status).toBe(400);
-    expect((await jsonOf(within)).errors[0]).toContain("未超过名额");
+    expect((await jsonOf(within)).message).toContain("未超过名额");
     const acknowledged = await post({ intent: "acknowledge-unit-quota", unitId: String(sanmen) });
     expect(acknowledged.status).toBe(200);
-    expect((await jsonOf(acknowledged)).acknowledged).toBe(3);
+    expect((await jsonOf(acknowledged)).data.acknowledged).toBe(3);
     const history = await t.db
       .selectFrom("audit_log")
       .select(["entity_id", "comment"])
@@ -531,8 +530,8 @@ describe("batches where the volume is", () => {
     expect((await jsonOf(await call(reviewPage.loader, { db: t.db, path, params, as: city }))).overQuota[0].unacknowledged).toBe(0);
 
     const after = await jsonOf(await post({ intent: "pass-clear" }));
-    expect(after.passed).toBe(3);
-    expect(after.held).toEqual([]);
+    expect(after.data.passed).toBe(3);
+    expect(after.data.held).toEqual([]);
   });
 
   it("verifies the chosen 1+N milestones in one action, each in its history and its leader told, and says per item why not", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as pool from "../../app/routes/experts";
-import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts";
+import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts/route";
 import * as reviewList from "../../app/routes/review._index";
 import * as reviewSheet from "../../app/routes/review.$nominationId";
 import * as exportRoute from "../../app/routes/campaigns.$campaignId.experts.export";
@@ -112,7 +112,7 @@ describe("expert review over HTTP", () => {
     const rows = await readSpreadsheet(new Uint8Array(await workbook.arrayBuffer()));
     expect(rows[1].slice(0, 4)).toEqual([`${campaign.number}-001`, "陈立", "1/3", 94]);
     const proposed = await post({ intent: "propose", by: "mean", count: "1", confirmed: "1" });
-    expect(await jsonOf(proposed)).toMatchObject({ saved: true, message: "候选对象已产生" });
+    expect(await jsonOf(proposed)).toMatchObject({ ok: true, message: "候选对象已产生" });
     expect(
       (await t.db.selectFrom("nomination").select("id").where("candidate", "=", true).where("campaign_id", "=", campaign.id).execute()).map((n) => n.id),
     ).toEqual([ids[0]]);

@@ -4,7 +4,7 @@ import * as challengeRoute from "../../app/routes/vote.$campaignId.challenge";
 import * as results from "../../app/routes/vote.$campaignId.results";
 import * as qr from "../../app/routes/vote.$campaignId.qr.$nominationId";
 import * as cityVote from "../../app/routes/campaigns.$campaignId.vote";
-import * as review from "../../app/routes/campaigns.$campaignId.review";
+import * as review from "../../app/routes/campaigns.$campaignId.review/route";
 import { useTestDb } from "../db";
 import { makeCampaign, makeNominations, makeUser, makeVoteRules, solvedChallenge } from "../factories";
 import { call, jsonOf } from "../http";
@@ -157,7 +157,7 @@ describe("the public vote over HTTP", () => {
       },
     });
     expect(frozen.status).toBe(400);
-    expect((await jsonOf(frozen)).fieldErrors).toEqual({ opensAt: ["投票已经开始，规则不能再修改"] });
+    expect((await jsonOf(frozen)).form.error).toEqual({ opensAt: ["投票已经开始，规则不能再修改"] });
     const bad = await call(cityVote.action, {
       db: t.db,
       path,
@@ -165,7 +165,7 @@ describe("the public vote over HTTP", () => {
       as: city,
       form: { intent: "rules", opensAt: "2030-06-08T08:00", closesAt: "2030-06-01T08:00", maxChoices: "0" },
     });
-    expect((await jsonOf(bad)).fieldErrors).toMatchObject({ closesAt: ["投票结束时间应晚于开始时间"], maxChoices: ["每张选票最多可选人数不能小于1"] });
+    expect((await jsonOf(bad)).form.error).toMatchObject({ closesAt: ["投票结束时间应晚于开始时间"], maxChoices: ["每张选票最多可选人数不能小于1"] });
 
     const monitor = await jsonOf(await call(cityVote.loader, { db: t.db, path, params, as: city }));
     expect(monitor.monitor).toMatchObject({ ballots: 0, clusters: [] });
@@ -192,7 +192,7 @@ describe("the public vote over HTTP", () => {
     const unconfirmed = await call(cityVote.action, { db: t.db, path, params, as: city, form: { intent: "transfer" } });
     expect(unconfirmed.status).toBe(400);
     const transferred = await call(cityVote.action, { db: t.db, path, params, as: city, form: { intent: "transfer", confirmed: "1" } });
-    expect(await jsonOf(transferred)).toMatchObject({ saved: true, message: "有效票数已计入评审" });
+    expect(await jsonOf(transferred)).toMatchObject({ ok: true, message: "有效票数已计入评审" });
     await t.db.updateTable("nomination").set({ qualification_result: "pass" }).where("campaign_id", "=", campaign.id).execute();
     const board = await jsonOf(await call(review.loader, { db: t.db, path: `/campaigns/${campaign.id}/review`, params, as: city }));
     expect(board.board.map((b: { name: string; vote_count: number }) => [b.name, b.vote_count])).toEqual([

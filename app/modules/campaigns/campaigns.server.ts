@@ -11,7 +11,7 @@ import { startOfDay, todayInTaizhou, yearInTaizhou } from "~/lib/time";
 import type { CampaignInput } from "~/modules/campaigns/schema.server";
 import { nextStage, STAGE_LABELS } from "~/modules/campaigns/stages";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
-import { fieldsRefused, refuse, type Result, type SaveResult } from "~/lib/result";
+import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 
 export async function listCampaigns(db: DB) {
   return db
@@ -208,10 +208,10 @@ export async function advanceBlockers(db: DB, campaign: Campaign, today = todayI
   return blockers;
 }
 
-type AdvanceResult = Result<{ from: CampaignStatus; to: CampaignStatus }>;
+export type AdvanceResult = Result<{ from: CampaignStatus; to: CampaignStatus }>;
 
-/** A step the campaign's stage does not take now, with every reason why (the page lists them). */
-const notNow = (reasons: string[]) => refuse(reasons.join("；"), { status: 409, reasons });
+/** A stage change refused: every reason at once (the page lists them), as a conflict with the campaign's state. */
+const stuck = (reasons: string[]): Refusal => refuse(reasons[0] ?? "不能变更阶段", { status: 409, reasons });
 
 /**
  * What advancing will do, said before it is done: the stage cannot be taken back, and closing
@@ -246,13 +246,13 @@ export async function advanceCampaign(
   return db.transaction().execute(async (tx) => {
     const campaign = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
     if (campaign.status !== expected) {
-      return notNow([`本届评选已处于“${STAGE_LABELS[campaign.status]}”阶段，请刷新页面`]);
+      return stuck([`本届评选已处于“${STAGE_LABELS[campaign.status]}”阶段，请刷新页面`]);
     }
     const to = nextStage(campaign.status);
     const blockers = to ? await advanceBlockers(tx, campaign, today) : ["本届评选已结束"];
-    if (!to || blockers.length) return notNow(blockers);
+    if (!to || blockers.length) return stuck(blockers);
     // One press never moves a campaign: the page shows what will happen and asks again.
-    if (!input.confirmed) return notNow([...(await advanceWarnings(tx, campaign, today)), "请确认后再进入下一阶段"]);
+    if (!input.confirmed) return stuck([...(await advanceWarnings(tx, campaign, today)), "请确认后再进入下一阶段"]);
     const comment = input.comment;
     await tx.updateTable("campaign").set({ status: to }).where("id", "=", id).execute();
     await recordAudit(tx, CAMPAIGN_AUDIT, {
@@ -304,9 +304,9 @@ export async function revertibleStage(db: DB, campaign: Pick<Campaign, "id" | "s
 export async function revertAdvance(db: DB, actor: SessionUser, id: number, expected: CampaignStatus): Promise<AdvanceResult> {
   return db.transaction().execute(async (tx) => {
     const campaign = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
-    if (campaign.status !== expected) return notNow([`本届评选已处于“${STAGE_LABELS[campaign.status]}”阶段，请刷新页面`]);
+    if (campaign.status !== expected) return stuck([`本届评选已处于“${STAGE_LABELS[campaign.status]}”阶段，请刷新页面`]);
     const back = await revertibleStage(tx, campaign);
-    if (!back) return notNow(["进入本阶段后已有办理记录，不能撤回"]);
+    if (!back) return stuck(["进入本阶段后已有办理记录，不能撤回"]);
     await tx.updateTable("campaign").set({ status: back }).where("id", "=", id).execute();
     await recordAudit(tx, CAMPAIGN_AUDIT, { actor, id, action: "revert_advance", before: { status: campaign.status }, after: { status: back } });
     return { ok: true as const, from: campaign.status, to: back };

@@ -1,6 +1,8 @@
 import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
 import { confirmation, isoDate, wholeNumber as int, whenValid } from "~/lib/validation.server";
+import { CAMPAIGN_STAGES } from "~/modules/campaigns/stages";
+import type { CampaignStatus } from "~db/types";
 
 export const campaignSchema = z
   .object({
@@ -35,7 +37,13 @@ export const noticePeriodSchema = z
     whenValid("noticeStart", "noticeEnd"),
   );
 
+/** The stage the page showed: a change is made only from the stage the officer saw (another tab may have moved it). */
+const expected = z.enum(CAMPAIGN_STAGES as [CampaignStatus, ...CampaignStatus[]], { error: "阶段无效，请刷新页面" });
+
+export const revertSchema = z.object({ expected });
+
 export const advanceSchema = z.object({
+  expected,
   comment: z.string().trim().max(500, "说明不能超过500字").optional(),
   /** Posted by the confirming button: advancing cannot be taken back. */
   confirmed: confirmation(),

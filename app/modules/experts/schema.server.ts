@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { optionalText, recordId, wholeNumber } from "~/lib/validation.server";
+import { confirmation, optionalText, recordId, wholeNumber } from "~/lib/validation.server";
 import { passwordField, usernameField } from "~/modules/users/schema.server";
 import { RANKING_LABELS, type RankingBy } from "~/modules/experts/policy";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
@@ -43,9 +43,16 @@ export const reasonSchema = z.object({ reason: text("理由", 4, 200) });
 
 export const reopenSchema = z.object({ expertId: recordId("专家不存在"), nominationId: recordId("人选不存在"), reason: text("退回理由", 4, 200) });
 
+const rankings = Object.keys(RANKING_LABELS) as [RankingBy, ...RankingBy[]];
+
+/** The board's `?by=`: an unknown way of ranking shows the default one. */
+export const rankingQuerySchema = z.enum(rankings).catch("mean");
+
 export const proposeSchema = z.object({
-  by: z.enum(Object.keys(RANKING_LABELS) as [RankingBy, ...RankingBy[]], { error: "请选择排名方式" }),
+  by: z.enum(rankings, { error: "请选择排名方式" }),
   count: wholeNumber("候选人数", 1, 200),
+  /** Posted by the confirming button: the candidates are replaced. */
+  confirmed: confirmation(),
 });
 
 /**

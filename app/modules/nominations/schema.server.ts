@@ -79,6 +79,17 @@ export const importPreviewQuerySchema = z.object({
   show: z.enum(["problems"]).optional().catch(undefined),
 });
 
+/** The 汇总表's upload: the city may file it under a unit (a county's own is always its own; a stale choice is ignored). */
+export const importUploadSchema = z.object({ unitId: queryParam.id() });
+
+/**
+ * The preview's confirming press: the officer's choices of the file's value where it differs from
+ * the record, each "line:field"; anything else is not a choice the page offered and is left out.
+ */
+export const commitImportSchema = z
+  .object({ take: z.array(z.string()).optional() })
+  .transform(({ take }) => ({ take: (take ?? []).filter((v) => /^\d{1,6}:[a-zA-Z_]{1,40}$/.test(v)).slice(0, 10_000) }));
+
 export const nominationFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
   unitId: queryParam.id(),

@@ -40,8 +40,9 @@ describe("nominations", () => {
     const first = await nominate(officer, campaign.id, { idNumber: form.idNumber });
     expect(first).toMatchObject({ ok: true, change: "created" });
     const second = await nominate(officer, campaign.id, { idNumber: form.idNumber.toLowerCase() });
-    expect(second).toEqual({
+    expect(second).toMatchObject({
       ok: false,
+      field: "idNumber",
       fieldErrors: { idNumber: ["该人员已被推荐参加本届评选（推荐单位：温岭市），同一人每届只能推荐一次"] },
     });
     // The same person may be nominated again in another campaign, and it is one person record.
@@ -89,7 +90,7 @@ describe("a campaign from nominations to named craftsmen", () => {
     const jiaojiang = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
 
     // Nothing to review yet: the campaign cannot leave the nominating stage.
-    expect(await advance(city, campaign.id)).toMatchObject({ ok: false, reasons: ["还没有任何推荐人选"] });
+    expect(await advance(city, campaign.id)).toMatchObject({ ok: false, status: 409, reasons: ["还没有任何推荐人选"] });
 
     const ids: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -115,7 +116,7 @@ describe("a campaign from nominations to named craftsmen", () => {
 
     // A stale page cannot skip a stage: it names the stage it saw.
     expect(await advanceCampaign(t.db, city, campaign.id, "nominating", { confirmed: true }, TODAY)).toMatchObject({ ok: false });
-    expect(await advance(city, campaign.id)).toMatchObject({ ok: false, reasons: ["还有 8 名人选未作资格初审结论"] });
+    expect(await advance(city, campaign.id)).toMatchObject({ ok: false, status: 409, reasons: ["还有 8 名人选未作资格初审结论"] });
 
     // 温岭 has six against a quota of five: passing needs the city's acknowledgement first.
     expect(await decideQualification(t.db, city, ids[0], { result: "pass", reason: "" })).toEqual({
@@ -134,7 +135,7 @@ describe("a campaign from nominations to named craftsmen", () => {
     expect(await decideQualification(t.db, city, mid.id, { result: "pass", reason: "技能等级偏低，但绝技突出" })).toEqual({ ok: true });
 
     expect(await advance(city, campaign.id)).toMatchObject({ ok: true, to: "expert_review" });
-    expect(await advance(city, campaign.id)).toMatchObject({ ok: false, reasons: ["尚未确定候选对象"] });
+    expect(await advance(city, campaign.id)).toMatchObject({ ok: false, status: 409, reasons: ["尚未确定候选对象"] });
 
     // Three experts score every qualified nominee; a failed one cannot be scored.
     expect(await recordExpertScore(t.db, city, young.id, { expertName: "专家甲", score: 90 })).toMatchObject({ ok: false });
@@ -155,6 +156,7 @@ describe("a campaign from nominations to named craftsmen", () => {
 
     expect(await advance(city, campaign.id)).toMatchObject({
       ok: false,
+      status: 409,
       reasons: ["还有 5 名候选对象未录入得票数", "请先设定社会公示的起止日期"],
     });
     expect(await recordVotes(t.db, city, campaign.id, [{ nominationId: young.id, votes: 1 }], "手工录入")).toMatchObject({ ok: false });
@@ -170,11 +172,12 @@ describe("a campaign from nominations to named craftsmen", () => {
 
     // An objection comes in against the top candidate and is upheld.
     await addObjection(t.db, city, candidates[0].id, { receivedOn: "2018-05-03", source: "来信", content: "反映技术成果系他人完成" });
-    expect(await advance(city, campaign.id, "2018-05-10")).toMatchObject({ ok: false, reasons: ["还有 1 件异议尚未处理完毕"] });
+    expect(await advance(city, campaign.id, "2018-05-10")).toMatchObject({ ok: false, status: 409, reasons: ["还有 1 件异议尚未处理完毕"] });
     const [objection] = await t.db.selectFrom("objection").select("id").execute();
     await resolveObjection(t.db, city, objection.id, { handling: "经核查属实，取消资格", outcome: "upheld" });
     expect(await advance(city, campaign.id, "2018-05-07")).toMatchObject({
       ok: false,
+      status: 409,
       reasons: ["公示期至 2018-05-07 结束，公示期满后方可审定命名"],
     });
     expect(await advance(city, campaign.id, "2018-05-08")).toMatchObject({ ok: true, to: "final_approval" });

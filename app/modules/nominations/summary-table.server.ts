@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import type { Result } from "~/lib/result";
 import { ZodError } from "zod";
 import { sql, type Selectable } from "kysely";
 import type { DB, Tx } from "~db";
@@ -1166,14 +1167,7 @@ export async function commitImport(
  * rows take a while; the page shows how far it has got). Only a checked batch may be committed,
  * and only once: a second press, or a press on another device, finds it no longer previewed.
  */
-export async function requestCommit(
-  db: DB,
-  actor: SessionUser,
-  campaign: Campaign,
-  batchId: number,
-  today: string,
-  take: string[] = [],
-): Promise<CommitFailure | { ok: true }> {
+export async function requestCommit(db: DB, actor: SessionUser, campaign: Campaign, batchId: number, today: string, take: string[] = []): Promise<Result> {
   if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403, message: "推荐申报已截止，不能再导入" };
   return db.transaction().execute(async (tx) => {
     const moved = await tx

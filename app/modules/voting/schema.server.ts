@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { localTime, recordId, whenValid, wholeNumber } from "~/lib/validation.server";
+import { confirmation, localTime, recordId, whenValid, wholeNumber } from "~/lib/validation.server";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, RELATIONS } from "~/modules/voting/labels";
 import { mainlandMobile } from "~/modules/voting/policy";
 import type { IdNumberFacts } from "~/modules/people/id-number";
@@ -73,7 +73,12 @@ export const invalidateSchema = z.object({
   pattern: clusterField.regex(/^[a-z]+$/, "选票组无效，请刷新页面后重试"),
   key: clusterField,
   reason: z.string({ error: "请写明作废理由" }).trim().min(4, "请写明作废理由（至少4个字）").max(500, "理由不能超过500字"),
+  /** Posted by the confirming button: the ballots stop counting. */
+  confirmed: confirmation(),
 });
+
+/** Bringing the platform's counts into the review replaces those entered before: confirmed first. */
+export const transferSchema = z.object({ confirmed: confirmation() });
 
 export const objectionSchema = z.object({
   // Real-name: a name as a person's record takes it, and an ID number whose check digit holds; both

@@ -1,109 +1,17 @@
-import crypto from "node:crypto";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
-import { ConfirmSubmit, Options, SaveMessage } from "~/components/forms";
-import { getDb } from "~/db.server";
-import { unknownIntent } from "~/lib/intent.server";
-import { confirmation } from "~/lib/validation.server";
-import { requireCampaign } from "~/modules/campaigns/campaigns.server";
-import { campaignLabel } from "~/modules/campaigns/stages";
-import {
-  assignNominations,
-  createPanel,
-  expertBoard,
-  expertPool,
-  panelsOf,
-  proposeCandidates,
-  remindExperts,
-  reopenSheet,
-  rubricOf,
-  setRubric,
-} from "~/modules/experts/experts.server";
-import { RANKING_LABELS, rankBy, type RankingBy } from "~/modules/experts/policy";
-import { assignSchema, panelSchema, proposeSchema, reopenSchema } from "~/modules/experts/schema.server";
-import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 import { DownloadLink } from "~/components/DownloadLink";
+import { ConfirmSubmit, Options, SaveMessage } from "~/components/forms";
+import { useReply } from "~/components/useReply";
+import { RANKING_LABELS } from "~/modules/experts/policy";
+import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
+import type { loader } from "./route";
 
-export const meta: MetaFunction = () => [{ title: "专家评审 · 匠心" }];
-
-const load = (request: Request, campaignId: string | undefined) => requireCampaign(request, campaignId, "expert.manage");
-
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { campaign } = await load(request, params.campaignId);
-  const db = getDb();
-  const by = (new URL(request.url).searchParams.get("by") ?? "mean") as RankingBy;
-  const ranking: RankingBy = by in RANKING_LABELS ? by : "mean";
-  const [rubric, pool, setup, board] = await Promise.all([rubricOf(db, campaign.id), expertPool(db), panelsOf(db, campaign.id), expertBoard(db, campaign.id)]);
-  return json({
-    campaign: { id: campaign.id, label: campaignLabel(campaign.number), status: campaign.status },
-    rubric,
-    pool,
-    ...setup,
-    experts: board.experts,
-    ranked: rankBy(board.nominations, ranking).map((n) => ({ ...n, id: n.nominationId, label: `${n.code} ${n.name}` })),
-    ranking,
-    // A fresh seed for the next draw, offered by the server so the page shows what will be recorded.
-    suggestedSeed: crypto.randomInt(1, 1_000_000),
-  });
-}
-
-type Reply = { ok: true } | { ok: false; status: number; message: string };
-const reply = (result: Reply, done: string) =>
-  result.ok ? json({ message: done, saved: true }) : json({ message: result.message, saved: false }, { status: result.status });
-const invalid = (message: string) => json({ message, saved: false }, { status: 400 });
-
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, campaign } = await load(request, params.campaignId);
-  const formData = await request.formData();
-  const form = Object.fromEntries(formData);
-  const db = getDb();
-  switch (form.intent) {
-    case "rubric":
-      return reply(await setRubric(db, user, campaign.id), "已按通知的评审条件设定细则");
-    case "panel": {
-      const parsed = panelSchema.safeParse({ ...form, expertIds: formData.getAll("expertIds").map(String) });
-      if (!parsed.success) return invalid(parsed.error.issues[0].message);
-      const input = parsed.data;
-      const common = { name: input.name, field: input.field, blind: input.blind === "on" };
-      const result = await createPanel(
-        db,
-        user,
-        campaign.id,
-        input.mode === "draw" ? { ...common, draw: input.draw, seed: input.seed } : { ...common, expertIds: input.expertIds },
-      );
-      return reply(result, result.ok ? `评审组已组建（${result.members.length} 人）${result.warnings.length ? `：${result.warnings.join("；")}` : ""}` : "");
-    }
-    case "assign": {
-      const parsed = assignSchema.safeParse({ panelId: form.panelId, nominationIds: formData.getAll("nominationIds").map(String) });
-      if (!parsed.success) return invalid(parsed.error.issues[0].message);
-      const result = await assignNominations(db, user, parsed.data.panelId, parsed.data.nominationIds);
-      return reply(result, result.ok ? `已分配；自动提出回避 ${result.recused} 项` : "");
-    }
-    case "reopen": {
-      const parsed = reopenSchema.safeParse(form);
-      if (!parsed.success) return invalid(parsed.error.issues[0].message);
-      return reply(await reopenSheet(db, user, parsed.data.expertId, parsed.data.nominationId, parsed.data.reason), "已退回专家重新评分");
-    }
-    case "remind": {
-      const result = await remindExperts(db, user, campaign.id);
-      return reply(result, result.ok ? `已提醒 ${result.reminded} 位专家` : "");
-    }
-    case "propose": {
-      const parsed = proposeSchema.safeParse(form);
-      if (!parsed.success) return invalid(parsed.error.issues[0].message);
-      if (!confirmation().parse(form.confirmed)) return invalid("请确认产生候选对象");
-      return reply(await proposeCandidates(db, user, campaign.id, parsed.data.by, parsed.data.count), "候选对象已产生");
-    }
-    default:
-      return unknownIntent();
-  }
-}
-
-export default function CampaignExperts() {
+export function ExpertsPage() {
   const { campaign, rubric, pool, panels, unassigned, experts, ranked, ranking, suggestedSeed } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+  // The board's forms share one message at the top: a form may be gone once it has done its work.
+  const replies = [useReply("rubric"), useReply("panel"), useReply("assign"), useReply("remind"), useReply("propose"), useReply("reopen")];
+  const said = replies.find((reply) => reply !== undefined);
   return (
     <section>
       <p>
@@ -115,7 +23,7 @@ export default function CampaignExperts() {
           导出 Excel
         </DownloadLink>
       </div>
-      <SaveMessage message={data?.message} saved={data?.saved} />
+      <SaveMessage message={said?.message} saved={said?.ok} />
 
       <div className="card">
         <h2>评审细则</h2>

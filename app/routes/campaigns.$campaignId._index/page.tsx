@@ -1,130 +1,30 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import { boundedReply, parseWithZod } from "~/lib/form.server";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { can } from "~/auth/roles";
-import { requirePermission } from "~/auth/session.server";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CampaignForm } from "~/components/CampaignForm";
-import { FormErrors, SubmitButton } from "~/components/forms";
-import { TextField, acceptInBrowser } from "~/components/fields";
-import { StageBar } from "~/components/StageBar";
-import { getDb } from "~/db.server";
-import { idParam, notFound } from "~/lib/http.server";
-import { unknownIntent } from "~/lib/intent.server";
-import { historyOf } from "~/modules/audit/audit.server";
-import {
-  advanceBlockers,
-  advanceCampaign,
-  advanceWarnings,
-  findCampaign,
-  revertAdvance,
-  revertibleStage,
-  setNoticePeriod,
-  updateCampaign,
-} from "~/modules/campaigns/campaigns.server";
-import { advanceSchema, campaignSchema, noticePeriodSchema } from "~/modules/campaigns/schema.server";
-import { campaignLabel, nextStage, STAGE_LABELS, type CampaignStatus } from "~/modules/campaigns/stages";
-import { quotaWarning } from "~/modules/nominations/eligibility";
-import { unitCounts } from "~/modules/nominations/nominations.server";
-import { canCreateNomination } from "~/modules/nominations/policy";
-import { todayInTaizhou } from "~/lib/time";
-import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { HistoryCard } from "~/components/HistoryCard";
 import { DownloadLink } from "~/components/DownloadLink";
+import { TextField, acceptInBrowser } from "~/components/fields";
+import { FormErrors, SubmitButton } from "~/components/forms";
+import { HistoryCard } from "~/components/HistoryCard";
+import { StageBar } from "~/components/StageBar";
+import { useReply } from "~/components/useReply";
+import type { noticePeriodSchema } from "~/modules/campaigns/schema.server";
+import { campaignLabel, STAGE_LABELS, type CampaignStatus } from "~/modules/campaigns/stages";
+import type { loader } from "./route";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? campaignLabel(data.campaign.number) : "评选"} · 匠心` }];
-
-async function loadCampaign(id: string | undefined) {
-  const campaign = await findCampaign(getDb(), idParam(id));
-  if (!campaign) throw notFound("评选活动不存在");
-  return campaign;
-}
-
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "campaign.read");
-  const db = getDb();
-  const campaign = await loadCampaign(params.campaignId);
-  const manage = can(user, "campaign.manage");
-  const [counts, units, blockers, warnings, revertTo, history] = await Promise.all([
-    unitCounts(db, campaign.id),
-    listCountyUnits(db),
-    manage ? advanceBlockers(db, campaign) : Promise.resolve([]),
-    manage ? advanceWarnings(db, campaign) : Promise.resolve([]),
-    manage ? revertibleStage(db, campaign) : Promise.resolve(null),
-    manage ? historyOf(db, "campaign", campaign.id) : Promise.resolve([]),
-  ]);
-  const visibleUnits = user.role === "county_officer" ? units.filter((u) => u.id === user.orgUnitId) : units;
-  const perUnit = visibleUnits.map((u) => {
-    const count = counts.get(u.id)?.count ?? 0;
-    return { id: u.id, name: u.short_name, count, warning: quotaWarning(u.short_name, count, campaign.quota_per_unit) };
-  });
-  const groups = manage ? [...counts.entries()].filter(([, c]) => c.kind === "social_group").map(([id, c]) => ({ id, name: c.name, count: c.count })) : [];
-  return json({
-    campaign,
-    perUnit,
-    groups,
-    blockers,
-    warnings,
-    revertTo,
-    history,
-    next: nextStage(campaign.status),
-    manage,
-    canNominate: canCreateNomination(user, campaign, todayInTaizhou()),
-  });
-}
-
-export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "campaign.manage");
-  const campaign = await loadCampaign(params.campaignId);
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  const db = getDb();
-  switch (intent) {
-    case "advance": {
-      const submission = parseWithZod(formData, { schema: advanceSchema });
-      if (submission.status !== "success") return json({ intent, result: boundedReply(submission), reasons: [] }, { status: 400 });
-      const expected = String(formData.get("expected") ?? "") as CampaignStatus;
-      const result = await advanceCampaign(db, user, campaign.id, expected, submission.value);
-      if (!result.ok) return json({ intent, result: boundedReply(submission), reasons: result.reasons }, { status: 409 });
-      return json({ intent, result: boundedReply(submission, { resetForm: true }), reasons: [] });
-    }
-    case "revert": {
-      const expected = String(formData.get("expected") ?? "") as CampaignStatus;
-      const result = await revertAdvance(db, user, campaign.id, expected);
-      return json({ intent, result: null, reasons: result.ok ? [] : result.reasons }, { status: result.ok ? 200 : 409 });
-    }
-    case "update": {
-      const submission = parseWithZod(formData, { schema: campaignSchema });
-      if (submission.status !== "success") return json({ intent, result: boundedReply(submission), reasons: [] }, { status: 400 });
-      const result = await updateCampaign(db, user, campaign.id, submission.value);
-      if (!result.ok) return json({ intent, result: boundedReply(submission, { fieldErrors: result.fieldErrors }), reasons: [] }, { status: 400 });
-      return json({ intent, result: boundedReply(submission), reasons: [] });
-    }
-    case "notice-period": {
-      const submission = parseWithZod(formData, { schema: noticePeriodSchema });
-      if (submission.status !== "success") return json({ intent, result: boundedReply(submission), reasons: [] }, { status: 400 });
-      const saved = await setNoticePeriod(db, user, campaign.id, submission.value);
-      if (!saved.ok) return json({ intent, result: boundedReply(submission, { fieldErrors: saved.fieldErrors }), reasons: [] }, { status: 400 });
-      return json({ intent, result: boundedReply(submission), reasons: [] });
-    }
-    default:
-      return unknownIntent();
-  }
-}
-
-export default function CampaignPage() {
+export function CampaignPage() {
   const { campaign, perUnit, groups, blockers, warnings, revertTo, history, next, manage, canNominate } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const reply = (name: string) => (data && "intent" in data && data.intent === name ? data : undefined);
+  const advance = useReply("advance");
+  const revert = useReply("revert");
+  const noticeReply = useReply("notice-period");
+  const updateReply = useReply("update");
   const [noticeForm, noticeFields] = useForm<z.input<typeof noticePeriodSchema>>({
     onValidate: acceptInBrowser,
     id: "notice",
-    lastResult: reply("notice-period")?.result,
+    lastResult: noticeReply?.form,
     defaultValue: { noticeStart: campaign.notice_start ?? "", noticeEnd: campaign.notice_end ?? "" },
   });
-  const advanceReasons: string[] = reply("advance")?.reasons ?? reply("revert")?.reasons ?? [];
+  const advanceReasons = advance?.reasons ?? revert?.reasons ?? [];
   return (
     <section>
       <div className="page-head">
@@ -298,7 +198,7 @@ export default function CampaignPage() {
           <h2>活动设置</h2>
           <CampaignForm
             intent="update"
-            lastResult={reply("update")?.result}
+            lastResult={updateReply?.form}
             defaultValue={{
               number: String(campaign.number),
               year: String(campaign.year),

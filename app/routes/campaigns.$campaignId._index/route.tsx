@@ -1,0 +1,106 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { can, isCountyOfficer } from "~/auth/roles";
+import { requirePermission } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { parseWithZod } from "~/lib/form.server";
+import { idParam, notFound } from "~/lib/http.server";
+import { replyInvalid, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { todayInTaizhou } from "~/lib/time";
+import { historyOf } from "~/modules/audit/audit.server";
+import {
+  advanceBlockers,
+  advanceCampaign,
+  advanceWarnings,
+  findCampaign,
+  revertAdvance,
+  revertibleStage,
+  setNoticePeriod,
+  updateCampaign,
+} from "~/modules/campaigns/campaigns.server";
+import { advanceSchema, campaignSchema, noticePeriodSchema, revertSchema } from "~/modules/campaigns/schema.server";
+import { campaignLabel, nextStage } from "~/modules/campaigns/stages";
+import { quotaWarning } from "~/modules/nominations/eligibility";
+import { unitCounts } from "~/modules/nominations/nominations.server";
+import { canCreateNomination } from "~/modules/nominations/policy";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { CampaignPage } from "./page";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? campaignLabel(data.campaign.number) : "评选"} · 匠心` }];
+
+async function loadCampaign(id: string | undefined) {
+  const campaign = await findCampaign(getDb(), idParam(id));
+  if (!campaign) throw notFound("评选活动不存在");
+  return campaign;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "campaign.read");
+  const db = getDb();
+  const campaign = await loadCampaign(params.campaignId);
+  const manage = can(user, "campaign.manage");
+  const [counts, units, blockers, warnings, revertTo, history] = await Promise.all([
+    unitCounts(db, campaign.id),
+    listCountyUnits(db),
+    manage ? advanceBlockers(db, campaign) : Promise.resolve([]),
+    manage ? advanceWarnings(db, campaign) : Promise.resolve([]),
+    manage ? revertibleStage(db, campaign) : Promise.resolve(null),
+    manage ? historyOf(db, "campaign", campaign.id) : Promise.resolve([]),
+  ]);
+  // A county officer sees their own county's line; the city sees every county's.
+  const visibleUnits = isCountyOfficer(user) ? units.filter((u) => u.id === user.orgUnitId) : units;
+  const perUnit = visibleUnits.map((u) => {
+    const count = counts.get(u.id)?.count ?? 0;
+    return { id: u.id, name: u.short_name, count, warning: quotaWarning(u.short_name, count, campaign.quota_per_unit) };
+  });
+  const groups = manage ? [...counts.entries()].filter(([, c]) => c.kind === "social_group").map(([id, c]) => ({ id, name: c.name, count: c.count })) : [];
+  return json({
+    campaign,
+    perUnit,
+    groups,
+    blockers,
+    warnings,
+    revertTo,
+    history,
+    next: nextStage(campaign.status),
+    manage,
+    canNominate: canCreateNomination(user, campaign, todayInTaizhou()),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "campaign.manage");
+  const campaign = await loadCampaign(params.campaignId);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const db = getDb();
+  switch (intent) {
+    case "advance": {
+      const submission = parseWithZod(formData, { schema: advanceSchema });
+      if (submission.status !== "success") return replyInvalid(intent, submission);
+      const { expected, ...input } = submission.value;
+      return replyWith(intent, await advanceCampaign(db, user, campaign.id, expected, input), { submission, resetForm: true });
+    }
+    case "revert": {
+      const submission = parseWithZod(formData, { schema: revertSchema });
+      if (submission.status !== "success") return replyInvalid(intent, submission);
+      return replyWith(intent, await revertAdvance(db, user, campaign.id, submission.value.expected));
+    }
+    case "update": {
+      const submission = parseWithZod(formData, { schema: campaignSchema });
+      if (submission.status !== "success") return replyInvalid(intent, submission);
+      return replyWith(intent, await updateCampaign(db, user, campaign.id, submission.value), { submission });
+    }
+    case "notice-period": {
+      const submission = parseWithZod(formData, { schema: noticePeriodSchema });
+      if (submission.status !== "success") return replyInvalid(intent, submission);
+      return replyWith(intent, await setNoticePeriod(db, user, campaign.id, submission.value), { submission });
+    }
+    default:
+      return replyUnknownIntent();
+  }
+}
+
+export default function CampaignRoute() {
+  return <CampaignPage />;
+}
