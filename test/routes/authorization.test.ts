@@ -36,9 +36,11 @@ interface Case {
   actions?: Record<string, { form: Record<string, string>; expect: Expect }>;
 }
 
-const routeModules: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob("../../app/routes/*.{ts,tsx}", { eager: true });
+const routeModules: Record<string, { loader?: Fn; action?: Fn }> = import.meta.glob(["../../app/routes/*.{ts,tsx}", "../../app/routes/*/route.{ts,tsx}"], {
+  eager: true,
+});
 type Fn = (args: LoaderFunctionArgs) => unknown;
-const routeId = (file: string) => file.replace(/^.*\/routes\//, "").replace(/\.tsx?$/, "");
+const routeId = (file: string) => file.replace(/^.*\/routes\//, "").replace(/\/route\.tsx?$|\.tsx?$/, "");
 
 let rollback!: RollbackDialect;
 const t = useTestDb({ wrapDialect: (d) => (rollback = new RollbackDialect(d)) });

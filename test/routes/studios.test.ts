@@ -4,10 +4,10 @@ import sharp from "sharp";
 import { EVIDENCE_MAX_BYTES } from "~/lib/files";
 import { describe, expect, it } from "vitest";
 import * as evidence from "../../app/routes/evidence.$fileId";
-import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId";
+import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId/route";
 import * as pending from "../../app/routes/milestones.pending";
 import * as apprenticeNew from "../../app/routes/studios.$studioId.apprentices.new";
-import * as studioPage from "../../app/routes/studios.$studioId._index";
+import * as studioPage from "../../app/routes/studios.$studioId._index/route";
 import * as studioEdit from "../../app/routes/studios.$studioId.edit";
 import * as studios from "../../app/routes/studios._index";
 import * as studioNew from "../../app/routes/studios.new";
@@ -261,8 +261,8 @@ describe("studios through the pages", () => {
 
 describe("annual evaluation", () => {
   it("scores the year from verified figures with the city's criteria, grades it by the city's 验收 on the county-passed report, and flags two failing years", async () => {
-    const evaluations = await import("../../app/routes/evaluations");
-    const yearPage = await import("../../app/routes/studios.$studioId.years.$year");
+    const evaluations = await import("../../app/routes/evaluations/route");
+    const yearPage = await import("../../app/routes/studios.$studioId.years.$year/route");
     const { id, county, city, leader } = await runningStudio();
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     const year = new Date().getFullYear() - 1;
@@ -383,7 +383,7 @@ describe("a studio's fund statement", () => {
   it("prints and exports the year's money to the fen for those who may see the studio", async () => {
     const statement = await import("../../app/routes/studios.$studioId.funds.statement");
     const exported = await import("../../app/routes/studios.$studioId.funds.export");
-    const funds = await import("../../app/routes/studios.$studioId.funds._index");
+    const funds = await import("../../app/routes/studios.$studioId.funds._index/route");
     const { id, params, leader, county, city } = await runningStudio("linhai");
     const year = new Date().getFullYear() - 1;
     const post = (as: SessionUser, form: Record<string, string | File>) => call(funds.action, { db: t.db, path: `/studios/${id}/funds`, params, as, form });

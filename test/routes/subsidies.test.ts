@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import * as detail from "../../app/routes/subsidies.$applicationId._index";
+import * as detail from "../../app/routes/subsidies.$applicationId._index/route";
 import * as edit from "../../app/routes/subsidies.$applicationId.edit";
 import * as list from "../../app/routes/subsidies._index";
 import * as exportRoute from "../../app/routes/subsidies.export";
