@@ -226,21 +226,21 @@ describe("studios through the pages", () => {
       new File([new TextEncoder().encode("<html><script>alert(1)</script></html>")], "证书.pdf", { type: "application/pdf" }),
     );
     expect(html.status).toBe(400);
-    expect((await jsonOf(html)).fieldErrors.evidence[0]).toContain("不是 PDF、JPEG 或 PNG 文件");
+    expect((await jsonOf(html)).form.error.evidence[0]).toContain("不是 PDF、JPEG 或 PNG 文件");
     const exe = await postMilestone(leader, mentorshipId, new File([new Uint8Array([0x4d, 0x5a, 0x90, 0])], "photo.jpg", { type: "image/jpeg" }));
     expect(exe.status).toBe(400);
     const down = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { toLevel: "初级工" });
     expect(down.status).toBe(400);
-    expect((await jsonOf(down)).fieldErrors.toLevel).toEqual(["新等级应高于原等级"]);
+    expect((await jsonOf(down)).form.error.toLevel).toEqual(["新等级应高于原等级"]);
     const future = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { occurredOn: "2999-01-01" });
-    expect((await jsonOf(future)).fieldErrors.occurredOn).toEqual(["日期不能晚于今天"]);
+    expect((await jsonOf(future)).form.error.occurredOn).toEqual(["日期不能晚于今天"]);
     const money = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), {
       kind: "innovation",
       innovationType: "process",
       innovationTitle: "改进",
       benefit: "-100",
     });
-    expect((await jsonOf(money)).fieldErrors.benefit).toEqual(["金额不能为负数"]);
+    expect((await jsonOf(money)).form.error.benefit).toEqual(["金额不能为负数"]);
     expect(await count()).toBe(0);
     const files = await t.db
       .selectFrom("evidence_file")
