@@ -17,7 +17,7 @@ import * as studioPage from "../../app/routes/studios.$studioId._index/route";
 import * as apprenticeNew from "../../app/routes/studios.$studioId.apprentices.new";
 import * as studioNew from "../../app/routes/studios.new";
 import * as subsidyNew from "../../app/routes/subsidies.new";
-import * as subsidyPolicy from "../../app/routes/subsidies.policy";
+import * as subsidyPolicy from "../../app/routes/subsidies.policy/route";
 import * as userNew from "../../app/routes/users.new";
 import * as personPage from "../../app/routes/people.$personId._index";
 import * as eventPage from "../../app/routes/events.$eventId";

@@ -5,7 +5,7 @@ import * as edit from "../../app/routes/subsidies.$applicationId.edit";
 import * as list from "../../app/routes/subsidies._index";
 import * as exportRoute from "../../app/routes/subsidies.export";
 import * as create from "../../app/routes/subsidies.new";
-import * as policyRoute from "../../app/routes/subsidies.policy";
+import * as policyRoute from "../../app/routes/subsidies.policy/route";
 import * as files from "../../app/routes/subsidy-files.$fileId";
 import { useTestDb } from "../db";
 import { cookieFor, makeAwardee, makeUser, subsidyForm } from "../factories";
