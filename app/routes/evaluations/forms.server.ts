@@ -4,7 +4,7 @@ import { checklistItemSchema } from "~/modules/studios/cycle-schema.server";
 import { FIGURE_LABELS, type FigureKey } from "~/modules/studios/evaluation";
 
 /** The checklist form's rows: the year's items and room for a few more. */
-export const CHECKLIST_ROWS = 12;
+const CHECKLIST_ROWS = 12;
 
 /** A form of numbered rows as Conform hands it over: each cell by its own name. */
 const cells = z.record(z.string(), z.unknown());
