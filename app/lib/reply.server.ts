@@ -103,3 +103,23 @@ export async function submitForm<S extends z.ZodType, T extends object>(
 export function replyUnknownIntent(): TypedResponse<Reply<null>> {
   return replyRefused("", refuse("未知的操作"));
 }
+
+/**
+ * One intent's form on a page of several: parse it with its schema, take the step, reply. An
+ * invalid form is refused with `invalid` (or else its first error, for a form too small to show
+ * errors by field); the module's refusal or what was done comes back with the values typed.
+ */
+export async function replyStep<S extends z.ZodType, T extends object>(
+  intent: string,
+  formData: FormData,
+  schema: S,
+  step: (value: z.output<S>) => Promise<Result<T>>,
+  options: { message?: string; invalid?: string } = {},
+): Promise<TypedResponse<Reply<null>>> {
+  const submission = parseWithZod(formData, { schema });
+  if (submission.status !== "success") {
+    const first = Object.values(submission.error ?? {}).flat()[0];
+    return replyInvalid(intent, submission, { message: options.invalid ?? first ?? undefined });
+  }
+  return replyWith(intent, await step(submission.value), { submission, message: options.message });
+}

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { idOrNull } from "~/lib/ids";
-import { unknownIntent } from "~/lib/intent.server";
+import { refuse } from "~/lib/result";
+import { replyDone, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { useReply } from "~/components/useReply";
 import { MILESTONE_BATCH_MAX, pendingMilestones, verifyMilestones } from "~/modules/studios/milestones.server";
 import { DataTable } from "~/components/DataTable";
 import { MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
@@ -21,32 +23,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "milestone.verify");
   const formData = await request.formData();
-  if (formData.get("intent") !== "verify-batch") return unknownIntent();
+  if (formData.get("intent") !== "verify-batch") return replyUnknownIntent();
   const raw = formData.getAll("milestoneId");
-  const ids = raw.map(idOrNull);
-  if (ids.some((id) => id === null) || raw.length > MILESTONE_BATCH_MAX) return json({ error: "表单有误，请刷新页面后重试" }, { status: 400 });
-  if (!ids.length) return json({ error: "请至少勾选一项成果" }, { status: 400 });
-  return json(await verifyMilestones(getDb(), user, ids as number[]));
+  const ids = raw.map(idOrNull).filter((id) => id !== null);
+  if (ids.length < raw.length || raw.length > MILESTONE_BATCH_MAX) return replyRefused("verify-batch", refuse("表单有误，请刷新页面后重试"));
+  if (!ids.length) return replyRefused("verify-batch", refuse("请至少勾选一项成果"));
+  return replyDone("verify-batch", { data: await verifyMilestones(getDb(), user, ids) });
 }
+
+type BatchResult = Awaited<ReturnType<typeof verifyMilestones>>;
 
 export default function PendingMilestones() {
   const { pending } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const reply = useReply<BatchResult>("verify-batch");
+  const result = reply?.data;
   return (
     <section>
       <h1>待核实的学徒成果（{pending.length}）</h1>
       <p className="lead">对照证书或证明材料逐项核实；只有核实认定的成果才计入工作室考核和统计。不予认定须在学徒页面上逐项说明理由。</p>
-      {result && "error" in result ? (
+      {reply && !reply.ok ? (
         <p className="notice error" role="alert">
-          {result.error}
+          {reply.message}
         </p>
       ) : null}
-      {result && "verified" in result ? (
+      {result ? (
         <div className="notice success" role="status">
           <p>已核实认定 {result.verified} 项，已通知各工作室领办人。</p>
           {result.refused.length ? (
             <ul>
-              {result.refused.map((r: { id: number; name: string; reason: string }) => (
+              {result.refused.map((r) => (
                 <li key={r.id}>
                   {r.name}：{r.reason}
                 </li>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { isCountyOfficer } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     studio,
     leaders: [{ ...leader, title: studio.award_title }],
     units: await listCountyUnits(getDb()),
-    fixedUnitId: user.role === "county_officer" ? user.orgUnitId : null,
+    fixedUnitId: isCountyOfficer(user) ? user.orgUnitId : null,
   });
 }
 

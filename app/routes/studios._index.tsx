@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { isCityAdmin } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [result, canApply, units] = await Promise.all([
     listStudios(db, user, filter),
     hasEligibleLeader(db, user),
-    user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
+    isCityAdmin(user) ? listCountyUnits(db) : Promise.resolve([]),
   ]);
   return json({ ...result, filter, units, canApply });
 }

@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { studioSchema } from "~/modules/studios/schema.server";
 import { createStudio, eligibleLeaders, hasEligibleLeader } from "~/modules/studios/studios.server";
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, isCraftsman, type SessionUser } from "~/auth/roles";
 import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "申请创建工作室 · 匠心" }];
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     leaders,
     units,
-    fixedUnitId: user.role === "county_officer" ? user.orgUnitId : null,
+    fixedUnitId: isCountyOfficer(user) ? user.orgUnitId : null,
     defaults: only
       ? {
           leaderPersonId: String(only.id),
@@ -35,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 function noLeaders(user: SessionUser): Response {
-  return json({ error: user.role === "craftsman" ? "您已领衔一个工作室，或尚未获得“台州工匠”称号" : "没有可以申请工作室的“台州工匠”" }, { status: 403 });
+  return json({ error: isCraftsman(user) ? "您已领衔一个工作室，或尚未获得“台州工匠”称号" : "没有可以申请工作室的“台州工匠”" }, { status: 403 });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

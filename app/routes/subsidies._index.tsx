@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { can } from "~/auth/roles";
+import { can, isCityAdmin, isCountyOfficer, isCraftsman } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { getDb } from "~/db.server";
@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const year = filter.year ?? yearInTaizhou();
   const [result, units, { open, ...budget }, hasAward] = await Promise.all([
     listApplications(db, user, filter),
-    user.role === "city_admin" ? listCountyUnits(db) : Promise.resolve([]),
+    isCityAdmin(user) ? listCountyUnits(db) : Promise.resolve([]),
     budgetStatus(db, year),
     user.personId ? awardOf(db, user.personId) : Promise.resolve(undefined),
   ]);
@@ -37,17 +37,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
     year,
     units,
     // The budget is the officers'; a craftsman learns only whether applications are open.
-    budget: user.role === "craftsman" ? null : budget,
+    budget: isCraftsman(user) ? null : budget,
     policyOpen: open,
-    role: user.role,
-    canApply: user.role === "craftsman" && !!hasAward && open,
+    applicant: isCraftsman(user),
+    // The officers' queues: the county reviews its own unit's, the city approves.
+    queues: isCraftsman(user) ? [] : isCountyOfficer(user) ? [["review", "待我审核"]] : [["approve", "待审批"]],
+    canApply: isCraftsman(user) && !!hasAward && open,
     canPolicy: can(user, "subsidy.policy"),
   });
 }
 
 export default function Subsidies() {
   const d = useLoaderData<typeof loader>();
-  const queues = d.role === "craftsman" ? [] : d.role === "county_officer" ? [["review", "待我审核"]] : [["approve", "待审批"]];
+  const { queues } = d;
   return (
     <section>
       <div className="page-head">
@@ -76,7 +78,7 @@ export default function Subsidies() {
           <strong>{formatFen(d.budget.remaining)}</strong>
         </div>
       ) : null}
-      {d.role === "craftsman" && !d.policyOpen ? <p className="notice">{d.year}年的学历提升补助暂未开放申请。</p> : null}
+      {d.applicant && !d.policyOpen ? <p className="notice">{d.year}年的学历提升补助暂未开放申请。</p> : null}
       {queues.length ? (
         <p className="actions">
           {queues.map(([key, label]) => (

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { isCraftsman } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "申请学历提升补助 · �
 
 async function load(request: Request) {
   const user = await requirePermission(request, "subsidy.read");
-  if (user.role !== "craftsman") throw json({ error: "学历提升补助由获评的工匠本人申请" }, { status: 403 });
+  if (!isCraftsman(user)) throw json({ error: "学历提升补助由获评的工匠本人申请" }, { status: 403 });
   return { user, year: yearInTaizhou() };
 }
 

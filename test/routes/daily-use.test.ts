@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import * as eventsExport from "../../app/routes/events.export";
 import * as printPage from "../../app/routes/nominations.$nominationId.print";
 import * as nominationPage from "../../app/routes/nominations.$nominationId._index/route";
-import * as subsidyPolicy from "../../app/routes/subsidies.policy";
+import * as subsidyPolicy from "../../app/routes/subsidies.policy/route";
 import * as newSubsidy from "../../app/routes/subsidies.new";
-import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index";
-import * as studioPage from "../../app/routes/studios.$studioId._index";
+import * as subsidyPage from "../../app/routes/subsidies.$applicationId._index/route";
+import * as studioPage from "../../app/routes/studios.$studioId._index/route";
 import * as eventPage from "../../app/routes/events.$eventId/route";
 import * as landingPage from "../../app/routes/_index";
 import * as newEvent from "../../app/routes/events.new";
@@ -572,8 +572,8 @@ describe("batches where the volume is", () => {
     });
     expect(answer.status).toBe(200);
     const result = await jsonOf(answer);
-    expect(result.verified).toBe(2);
-    expect(result.refused).toEqual([
+    expect(result.data.verified).toBe(2);
+    expect(result.data.refused).toEqual([
       { id: third, name: expect.stringContaining("骨干"), reason: "该成果已被不予认定" },
       { id: other.ids[0], name: `#${other.ids[0]}`, reason: "成果记录不存在或不在您的范围内" },
       { id: 987654, name: "#987654", reason: "成果记录不存在或不在您的范围内" },

@@ -6,7 +6,7 @@ import * as signinSheet from "../../app/routes/events.$eventId_.signin";
 import * as studioApplication from "../../app/routes/studios.$studioId.application";
 import * as evaluationSheet from "../../app/routes/studios.$studioId.years.$year_.print";
 import * as subsidyForm from "../../app/routes/subsidies.$applicationId.print";
-import * as subsidyPolicy from "../../app/routes/subsidies.policy";
+import * as subsidyPolicy from "../../app/routes/subsidies.policy/route";
 import { useTestDb } from "../db";
 import { makeAwardee, makeEvent, makePerson, makeStudio, makeUser, unitId } from "../factories";
 import { call, jsonOf, type CallOptions } from "../http";

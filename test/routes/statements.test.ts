@@ -11,7 +11,7 @@ import * as showcase from "../../app/routes/showcase._index";
 import * as studios from "../../app/routes/studios._index";
 import * as todos from "../../app/routes/todos";
 import * as subsidies from "../../app/routes/subsidies._index";
-import * as studio from "../../app/routes/studios.$studioId._index";
+import * as studio from "../../app/routes/studios.$studioId._index/route";
 import { useTestDb } from "../db";
 import { cookieFor } from "../factories";
 import { ORIGIN } from "../http";

@@ -4,10 +4,10 @@ import sharp from "sharp";
 import { EVIDENCE_MAX_BYTES } from "~/lib/files";
 import { describe, expect, it } from "vitest";
 import * as evidence from "../../app/routes/evidence.$fileId";
-import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId";
+import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId/route";
 import * as pending from "../../app/routes/milestones.pending";
 import * as apprenticeNew from "../../app/routes/studios.$studioId.apprentices.new";
-import * as studioPage from "../../app/routes/studios.$studioId._index";
+import * as studioPage from "../../app/routes/studios.$studioId._index/route";
 import * as studioEdit from "../../app/routes/studios.$studioId.edit";
 import * as studios from "../../app/routes/studios._index";
 import * as studioNew from "../../app/routes/studios.new";
@@ -204,21 +204,21 @@ describe("studios through the pages", () => {
       new File([new TextEncoder().encode("<html><script>alert(1)</script></html>")], "证书.pdf", { type: "application/pdf" }),
     );
     expect(html.status).toBe(400);
-    expect((await jsonOf(html)).fieldErrors.evidence[0]).toContain("不是 PDF、JPEG 或 PNG 文件");
+    expect((await jsonOf(html)).form.error.evidence[0]).toContain("不是 PDF、JPEG 或 PNG 文件");
     const exe = await postMilestone(leader, mentorshipId, new File([new Uint8Array([0x4d, 0x5a, 0x90, 0])], "photo.jpg", { type: "image/jpeg" }));
     expect(exe.status).toBe(400);
     const down = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { toLevel: "初级工" });
     expect(down.status).toBe(400);
-    expect((await jsonOf(down)).fieldErrors.toLevel).toEqual(["新等级应高于原等级"]);
+    expect((await jsonOf(down)).form.error.toLevel).toEqual(["新等级应高于原等级"]);
     const future = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), { occurredOn: "2999-01-01" });
-    expect((await jsonOf(future)).fieldErrors.occurredOn).toEqual(["日期不能晚于今天"]);
+    expect((await jsonOf(future)).form.error.occurredOn).toEqual(["日期不能晚于今天"]);
     const money = await postMilestone(leader, mentorshipId, new File([new TextEncoder().encode("%PDF-1.4")], "a.pdf"), {
       kind: "innovation",
       innovationType: "process",
       innovationTitle: "改进",
       benefit: "-100",
     });
-    expect((await jsonOf(money)).fieldErrors.benefit).toEqual(["金额不能为负数"]);
+    expect((await jsonOf(money)).form.error.benefit).toEqual(["金额不能为负数"]);
     expect(await count()).toBe(0);
     const files = await t.db
       .selectFrom("evidence_file")
@@ -239,8 +239,8 @@ describe("studios through the pages", () => {
 
 describe("annual evaluation", () => {
   it("scores the year from verified figures with the city's criteria, grades it by the city's 验收 on the county-passed report, and flags two failing years", async () => {
-    const evaluations = await import("../../app/routes/evaluations");
-    const yearPage = await import("../../app/routes/studios.$studioId.years.$year");
+    const evaluations = await import("../../app/routes/evaluations/route");
+    const yearPage = await import("../../app/routes/studios.$studioId.years.$year/route");
     const { id, county, city, leader } = await runningStudio();
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     const year = new Date().getFullYear() - 1;
@@ -361,7 +361,7 @@ describe("a studio's fund statement", () => {
   it("prints and exports the year's money to the fen for those who may see the studio", async () => {
     const statement = await import("../../app/routes/studios.$studioId.funds.statement");
     const exported = await import("../../app/routes/studios.$studioId.funds.export");
-    const funds = await import("../../app/routes/studios.$studioId.funds._index");
+    const funds = await import("../../app/routes/studios.$studioId.funds._index/route");
     const { id, params, leader, county, city } = await runningStudio("linhai");
     const year = new Date().getFullYear() - 1;
     const post = (as: SessionUser, form: Record<string, string | File>) => call(funds.action, { db: t.db, path: `/studios/${id}/funds`, params, as, form });

@@ -1,11 +1,11 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import * as detail from "../../app/routes/subsidies.$applicationId._index";
+import * as detail from "../../app/routes/subsidies.$applicationId._index/route";
 import * as edit from "../../app/routes/subsidies.$applicationId.edit";
 import * as list from "../../app/routes/subsidies._index";
 import * as exportRoute from "../../app/routes/subsidies.export";
 import * as create from "../../app/routes/subsidies.new";
-import * as policyRoute from "../../app/routes/subsidies.policy";
+import * as policyRoute from "../../app/routes/subsidies.policy/route";
 import * as files from "../../app/routes/subsidy-files.$fileId";
 import { useTestDb } from "../db";
 import { makeAwardee, makeUser, subsidyForm } from "../factories";
@@ -52,7 +52,7 @@ describe("subsidies through the pages", () => {
     for (const [over, field, message] of cases) {
       const response = await post(over);
       expect(response.status, JSON.stringify(over)).toBe(400);
-      expect((await jsonOf(response)).error[field].join(), JSON.stringify(over)).toContain(message);
+      expect((await jsonOf(response)).form.error[field].join(), JSON.stringify(over)).toContain(message);
     }
     expect(await t.db.selectFrom("subsidy_application").select("id").execute()).toEqual([]);
     const ok = await post({ tuition: "¥19,999.99", requested: "9999.99" });
@@ -70,7 +70,7 @@ describe("subsidies through the pages", () => {
       form: applicationForm({ targetDegree: "硕士研究生", currentEducation: "本科" }),
     });
     // No cap for 硕士 this year: refused with the reason.
-    expect((await jsonOf(created)).error.targetDegree).toEqual([`${YEAR}年的政策不补助“硕士研究生”`]);
+    expect((await jsonOf(created)).form.error.targetDegree).toEqual([`${YEAR}年的政策不补助“硕士研究生”`]);
     const ok = await call(create.action, { db: t.db, path: "/subsidies/new", as: craftsman, form: applicationForm() });
     const id = Number(ok.headers.get("location")!.split("/").pop());
     const params = { applicationId: String(id) };

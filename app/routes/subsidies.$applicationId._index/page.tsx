@@ -1,86 +1,22 @@
-import { parseWithZod } from "~/lib/form.server";
-import { clientAddress } from "~/auth/throttle.server";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
-import { HistoryCard } from "~/components/HistoryCard";
-import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
-import { unknownIntent } from "~/lib/intent.server";
-import { formatFen } from "~/lib/money";
-import { filesOf, readForm } from "~/lib/upload.server";
-import { historyOf } from "~/modules/audit/audit.server";
-import { availableSteps, canEditApplication, canUploadGraduation, SUBSIDY_STATUS_LABELS, subsidyWorkflow } from "~/modules/subsidies/policy";
-import { stepSchema, attachSchema, detachSchema } from "~/modules/subsidies/schema.server";
-import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, removeAttachment, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
-import { todayInTaizhou } from "~/lib/time";
+import type { SerializeFrom } from "@remix-run/node";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { BackLink } from "~/components/BackLink";
-import { StepForm } from "~/components/StepForm";
-import { ConfirmSubmit } from "~/components/forms";
-import { ATTACHMENT_LABELS, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
-import { UploadInput } from "~/components/UploadInput";
 import { FileThumb } from "~/components/FileThumb";
+import { ConfirmSubmit } from "~/components/forms";
+import { HistoryCard } from "~/components/HistoryCard";
+import { ReplyNotice } from "~/components/ReplyNotice";
+import { StepForm } from "~/components/StepForm";
+import { UploadInput } from "~/components/UploadInput";
+import { useReply } from "~/components/useReply";
+import { formatFen } from "~/lib/money";
+import { ATTACHMENT_LABELS, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
+import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
+import type { loader } from "./route";
 
-export const meta: MetaFunction = () => [{ title: "学历提升补助申请 · 匠心" }];
-
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "subsidy.read");
-  const db = getDb();
-  const app = granted(await applicationForViewer(db, user, idParam(params.applicationId)));
-  const steps = availableSteps(user, app);
-  const [attachments, history, budget] = await Promise.all([
-    attachmentsOf(db, app.id),
-    historyOf(db, "subsidy", app.id),
-    steps.includes("city_approve") ? budgetStatus(db, app.year) : Promise.resolve(null),
-  ]);
-  return json({
-    app,
-    attachments,
-    history,
-    budget,
-    steps: subsidyWorkflow.offered(user, app),
-    canEdit: canEditApplication(user, app),
-    canUploadGraduation: canUploadGraduation(user, app),
-    today: todayInTaizhou(),
-  });
-}
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "subsidy.read");
-  const db = getDb();
-  const app = granted(await applicationForViewer(db, user, idParam(params.applicationId)));
-  const form = await readForm(request, clientAddress(request, context));
-  if (!form.ok) return json({ intent: "attach", message: form.message, reasons: [] as string[] }, { status: 400 });
-  const intent = form.formData.get("intent");
-  if (intent === "attach") {
-    const kind = attachSchema.safeParse(Object.fromEntries(form.formData));
-    if (!kind.success) return unknownIntent();
-    const result = await addAttachments(db, user, app, kind.data.kind, await filesOf(form.formData, "files"));
-    if (!result.ok) return json({ intent, message: result.message, reasons: [] as string[] }, { status: result.status });
-    return json({ intent, message: null, reasons: [] as string[] });
-  }
-  if (intent === "detach") {
-    const parsed = detachSchema.safeParse(Object.fromEntries(form.formData));
-    if (!parsed.success) return json({ intent, message: parsed.error.issues[0].message, reasons: [] as string[] }, { status: 400 });
-    const result = await removeAttachment(db, user, app, parsed.data.attachmentId);
-    if (!result.ok) return json({ intent, message: result.message, reasons: [] as string[] }, { status: result.status });
-    return json({ intent, message: null, reasons: [] as string[] });
-  }
-  if (intent === "step") {
-    const submission = parseWithZod(form.formData, { schema: stepSchema });
-    if (submission.status !== "success") return unknownIntent();
-    const { step, ...input } = submission.value;
-    const result = await takeSubsidyStep(db, user, app.id, step, input);
-    if (!result.ok) return json({ intent, message: result.message, reasons: result.reasons ?? [] }, { status: result.status });
-    return json({ intent, message: null, reasons: [] as string[] });
-  }
-  return unknownIntent();
-}
-
-export default function SubsidyPage() {
-  const { app, attachments, history, budget, steps, canEdit, canUploadGraduation, today } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+/** An application: its facts, its proof, and the steps open to the viewer. */
+export function SubsidyPage({ app, attachments, history, budget, steps, canEdit, canUploadGraduation, today }: SerializeFrom<typeof loader>) {
+  const attached = useReply("attach");
+  const stepped = useReply("step");
   const navigation = useNavigation();
   const uploadKinds = canEdit ? (["admission", "receipt"] as const) : canUploadGraduation ? (["graduation"] as const) : [];
   return (
@@ -184,11 +120,7 @@ export default function SubsidyPage() {
             </button>
           </Form>
         ) : null}
-        {data?.intent === "attach" && data.message ? (
-          <p className="form-errors" role="alert">
-            {data.message}
-          </p>
-        ) : null}
+        <ReplyNotice reply={attached} />
       </div>
 
       {steps.length || canEdit ? (
@@ -235,14 +167,7 @@ export default function SubsidyPage() {
               ) : null}
             </StepForm>
           ))}
-          {data?.intent === "step" && data.message ? (
-            <div className="form-errors" role="alert">
-              <p>{data.message}</p>
-              {data.reasons.map((r: string) => (
-                <p key={r}>· {r}</p>
-              ))}
-            </div>
-          ) : null}
+          <ReplyNotice reply={stepped} />
         </div>
       ) : null}
 

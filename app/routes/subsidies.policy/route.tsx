@@ -1,12 +1,14 @@
-import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
+import { useReply } from "~/components/useReply";
+import { refuse } from "~/lib/result";
+import { replyStep } from "~/lib/reply.server";
+import { policyFormSchema } from "./forms.server";
 import { requirePermission } from "~/auth/session.server";
 import { FieldError, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
-import { parseYuan } from "~/lib/money";
-import { policySchema } from "~/modules/subsidies/schema.server";
 import { budgetStatus, findPolicy, savePolicy } from "~/modules/subsidies/subsidies.server";
 import { yearParam } from "~/lib/time";
 import { BackLink } from "~/components/BackLink";
@@ -29,31 +31,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "subsidy.policy");
   const year = yearOf(request);
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: policySchema });
-  const fieldErrors: Record<string, string[]> = {};
-  if (submission.status !== "success") Object.assign(fieldErrors, submission.error);
-  const caps: Record<string, number> = {};
-  for (const degree of TARGET_DEGREES) {
-    const raw = String(formData.get(`cap-${degree}`) ?? "").trim();
-    if (!raw) continue;
-    const parsed = parseYuan(raw);
-    if (!parsed.ok) fieldErrors[`cap-${degree}`] = [parsed.message];
-    else caps[degree] = parsed.fen;
-  }
-  if (submission.status !== "success" || Object.keys(fieldErrors).length) {
-    return json({ fieldErrors, message: "请检查填写的内容", saved: false }, { status: 400 });
-  }
-  const result = await savePolicy(getDb(), user, year, { ...submission.value, caps });
-  if (!result.ok) return json({ fieldErrors: {} as Record<string, string[]>, message: result.message, saved: false }, { status: 400 });
-  return json({ fieldErrors: {} as Record<string, string[]>, message: null, saved: true });
+  return replyStep(
+    "policy",
+    await request.formData(),
+    policyFormSchema,
+    async (policy) => {
+      const saved = await savePolicy(getDb(), user, year, policy);
+      return saved.ok ? saved : refuse(saved.message);
+    },
+    { invalid: "请检查填写的内容" },
+  );
 }
 
 export default function SubsidyPolicy() {
   const { year, policy, budget } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const fieldErrors = (data?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
-  const err = (name: string) => <FieldError errors={fieldErrors[name]} />;
+  const reply = useReply("policy");
+  const err = (name: string) => <FieldError errors={replyErrors(reply, name)} />;
   const yuan = (fen: number | undefined) => (fen === undefined ? "" : (fen / 100).toFixed(2));
   return (
     <section>
@@ -62,17 +55,9 @@ export default function SubsidyPolicy() {
       <p className="lead">
         已批准 {(budget.committed / 100).toFixed(2)} 元，已拨付 {(budget.paid / 100).toFixed(2)} 元。预算不能低于已批准的金额。
       </p>
-      {data?.saved ? (
-        <p className="notice success" role="status">
-          已保存。
-        </p>
-      ) : null}
-      {data?.message ? (
-        <p className="form-errors" role="alert">
-          {data.message}
-        </p>
-      ) : null}
+      <ReplyNotice reply={reply} done="已保存。" />
       <Form method="post" className="card form-grid">
+        <input type="hidden" name="intent" value="policy" />
         <label className="field">
           年度预算（元）
           <input name="budget" defaultValue={yuan(policy?.budget_fen)} inputMode="decimal" required />

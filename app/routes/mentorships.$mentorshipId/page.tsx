@@ -1,99 +1,27 @@
-import { parseWithZod } from "~/lib/form.server";
-import { clientAddress } from "~/auth/throttle.server";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { SerializeFrom } from "@remix-run/node";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { useState, type InputHTMLAttributes } from "react";
-import { requirePermission } from "~/auth/session.server";
-import { FieldError, Options, SubmitButton } from "~/components/forms";
-import { getDb } from "~/db.server";
-import { formatDateTime } from "~/lib/format";
-import { granted, idParam } from "~/lib/http.server";
-import { unknownIntent } from "~/lib/intent.server";
-import { filesOf, readForm } from "~/lib/upload.server";
-import { SKILL_LEVELS } from "~/modules/people/options";
-import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/policy";
-import { endMentorshipSchema, milestoneReviewSchema, milestoneSchema } from "~/modules/studios/schema.server";
-import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
-import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
-import { todayInTaizhou } from "~/lib/time";
-import { idOrNull } from "~/lib/ids";
-import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
-import { UploadInput } from "~/components/UploadInput";
 import { FileThumb } from "~/components/FileThumb";
-
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
+import { FieldError, Options, SubmitButton } from "~/components/forms";
+import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
+import { UploadInput } from "~/components/UploadInput";
+import { useReply } from "~/components/useReply";
+import { formatDateTime } from "~/lib/format";
+import { SKILL_LEVELS } from "~/modules/people/options";
+import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
+import type { loader } from "./route";
 
 const STATUS_LABELS = { pending: "待核实", verified: "已认定", rejected: "不予认定" } as const;
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "studio.read");
-  const db = getDb();
-  const m = granted(await mentorshipForViewer(db, user, idParam(params.mentorshipId)));
-  const milestones = await milestonesOf(db, m.id);
-  const studio = studioRefOf(m);
-  return json({
-    m,
-    milestones: milestones.map((ms) => ({ ...ms, canVerify: canVerifyMilestone(user, studio, ms) })),
-    canAdd: !!relation(user, studio) && studioWorking(studio),
-    canEnd: !!relation(user, studio) && m.status === "active",
-    today: todayInTaizhou(),
-  });
-}
-
-type Reply = { intent: string; message: string | null; fieldErrors: Record<string, string[]> | null };
-const reply = (body: Reply, status = 200) => json(body, { status });
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "studio.read");
-  const db = getDb();
-  const m = granted(await mentorshipForViewer(db, user, idParam(params.mentorshipId)));
-  const form = await readForm(request, clientAddress(request, context));
-  if (!form.ok) return reply({ intent: "milestone", message: form.message, fieldErrors: { evidence: [form.message] } }, 400);
-  const intent = String(form.formData.get("intent") ?? "");
-  switch (intent) {
-    case "milestone": {
-      const submission = parseWithZod(form.formData, { schema: milestoneSchema });
-      if (submission.status !== "success") {
-        return reply({ intent, message: "请检查填写的内容", fieldErrors: (submission.error ?? {}) as Record<string, string[]> }, 400);
-      }
-      const result = await addMilestone(db, user, m, submission.value, await filesOf(form.formData, "evidence"));
-      if (!result.ok) return reply({ intent, message: result.message, fieldErrors: result.field ? { [result.field]: [result.message] } : null }, result.status);
-      return reply({ intent, message: null, fieldErrors: null });
-    }
-    case "review": {
-      const submission = parseWithZod(form.formData, { schema: milestoneReviewSchema });
-      const milestoneId = idOrNull(form.formData.get("milestoneId"));
-      if (submission.status !== "success") {
-        return reply({ intent, message: "不予认定须说明理由", fieldErrors: (submission.error ?? {}) as Record<string, string[]> }, 400);
-      }
-      if (milestoneId === null) return unknownIntent();
-      if (!(await milestoneBelongs(db, m.id, milestoneId))) throw json({ error: "成果记录不存在" }, { status: 404 });
-      const result = await reviewMilestone(db, user, milestoneId, submission.value);
-      if (!result.ok) return reply({ intent, message: result.message, fieldErrors: null }, result.status);
-      return reply({ intent, message: null, fieldErrors: null });
-    }
-    case "end": {
-      const submission = parseWithZod(form.formData, { schema: endMentorshipSchema });
-      if (submission.status !== "success") {
-        return reply({ intent, message: "请检查填写的内容", fieldErrors: (submission.error ?? {}) as Record<string, string[]> }, 400);
-      }
-      const result = await endMentorship(db, user, m, submission.value);
-      if (!result.ok) return reply({ intent, message: result.message, fieldErrors: null }, result.status);
-      return reply({ intent, message: null, fieldErrors: null });
-    }
-    default:
-      return unknownIntent();
-  }
-}
-
-export default function MentorshipPage() {
-  const { m, milestones, canAdd, canEnd, today } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
+/** An apprentice's pairing: the facts, the milestones and their review, the forms to add and to end. */
+export function MentorshipPage({ m, milestones, canAdd, canEnd, today }: SerializeFrom<typeof loader>) {
+  const added = useReply("milestone");
+  const reviewed = useReply("review");
+  const ended = useReply("end");
   const navigation = useNavigation();
   const [kind, setKind] = useState<keyof typeof MILESTONE_KIND_LABELS>("skill_upgrade");
-  const errors = (intent: string, field: string) => (data?.intent === intent ? data.fieldErrors?.[field] : undefined);
-  const done = data?.intent === "milestone" && !data.message && navigation.state === "idle";
+  const errors = (field: string) => replyErrors(added, field);
+  const done = added?.ok && navigation.state === "idle";
   return (
     <section>
       <p>
@@ -160,11 +88,7 @@ export default function MentorshipPage() {
             </li>
           ))}
         </ul>
-        {data?.intent === "review" && data.message ? (
-          <p className="form-errors" role="alert">
-            {data.message}
-          </p>
-        ) : null}
+        <ReplyNotice reply={reviewed} />
       </div>
 
       {canAdd ? (
@@ -183,7 +107,7 @@ export default function MentorshipPage() {
                 <Options choices={MILESTONE_KIND_LABELS} />
               </select>
             </label>
-            <MilestoneInput label="成果日期" type="date" name="occurredOn" max={today} errors={errors("milestone", "occurredOn")} />
+            <MilestoneInput label="成果日期" type="date" name="occurredOn" max={today} errors={errors("occurredOn")} />
             {kind === "skill_upgrade" ? (
               <>
                 <label className="field">
@@ -197,25 +121,25 @@ export default function MentorshipPage() {
                   <select name="toLevel">
                     <Options choices={SKILL_LEVELS} />
                   </select>
-                  <FieldError errors={errors("milestone", "toLevel")} />
+                  <FieldError errors={errors("toLevel")} />
                 </label>
-                <MilestoneInput label="证书编号" name="certificateNumber" errors={errors("milestone", "certificateNumber")} />
+                <MilestoneInput label="证书编号" name="certificateNumber" errors={errors("certificateNumber")} />
               </>
             ) : null}
             {kind === "competition" ? (
               <>
-                <MilestoneInput label="竞赛名称" name="competitionName" errors={errors("milestone", "competitionName")} />
+                <MilestoneInput label="竞赛名称" name="competitionName" errors={errors("competitionName")} />
                 <label className="field">
                   竞赛级别
                   <select name="competitionLevel">
                     <Options choices={COMPETITION_LEVELS} />
                   </select>
                 </label>
-                <MilestoneInput label="名次或奖项" name="placing" placeholder="如：一等奖、第3名" errors={errors("milestone", "placing")} />
+                <MilestoneInput label="名次或奖项" name="placing" placeholder="如：一等奖、第3名" errors={errors("placing")} />
               </>
             ) : null}
             {kind === "backbone" ? (
-              <MilestoneInput label="企业确认人及部门" name="confirmedBy" placeholder="如：人力资源部 张敏" wide errors={errors("milestone", "confirmedBy")} />
+              <MilestoneInput label="企业确认人及部门" name="confirmedBy" placeholder="如：人力资源部 张敏" wide errors={errors("confirmedBy")} />
             ) : null}
             {kind === "innovation" ? (
               <>
@@ -225,9 +149,9 @@ export default function MentorshipPage() {
                     <Options choices={INNOVATION_TYPES} />
                   </select>
                 </label>
-                <MilestoneInput label="成果名称" name="innovationTitle" errors={errors("milestone", "innovationTitle")} />
-                <MilestoneInput label="专利号（专利必填）" name="patentNumber" errors={errors("milestone", "patentNumber")} />
-                <MilestoneInput label="经济效益（元）" name="benefit" inputMode="decimal" placeholder="如 12,345.60" errors={errors("milestone", "benefit")} />
+                <MilestoneInput label="成果名称" name="innovationTitle" errors={errors("innovationTitle")} />
+                <MilestoneInput label="专利号（专利必填）" name="patentNumber" errors={errors("patentNumber")} />
+                <MilestoneInput label="经济效益（元）" name="benefit" inputMode="decimal" placeholder="如 12,345.60" errors={errors("benefit")} />
               </>
             ) : null}
             <MilestoneInput
@@ -237,13 +161,9 @@ export default function MentorshipPage() {
               accept="image/jpeg,image/png,application/pdf"
               multiple
               wide
-              errors={errors("milestone", "evidence")}
+              errors={errors("evidence")}
             />
-            {data?.intent === "milestone" && data.message && !data.fieldErrors?.evidence ? (
-              <p className="form-errors span-all" role="alert">
-                {data.message}
-              </p>
-            ) : null}
+            {added && !replyErrors(added, "evidence") ? <ReplyNotice reply={added} className="span-all" /> : null}
             <SubmitButton label="登记成果" busyLabel="正在上传…" />
           </Form>
         </div>
@@ -269,11 +189,12 @@ export default function MentorshipPage() {
             <label>
               原因（提前结束必填）
               <input name="reason" />
-              <FieldError errors={errors("end", "reason")} />
+              <FieldError errors={replyErrors(ended, "reason")} />
             </label>
             <button type="submit" name="confirmed" value="1" className="button danger">
               确认结束
             </button>
+            {ended && !replyErrors(ended, "reason") ? <ReplyNotice reply={ended} /> : null}
           </Form>
         </details>
       ) : null}

@@ -1,0 +1,72 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { clientAddress } from "~/auth/throttle.server";
+import { requirePermission } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { granted, idParam } from "~/lib/http.server";
+import { idOrNull } from "~/lib/ids";
+import { refuse } from "~/lib/result";
+import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
+import { todayInTaizhou } from "~/lib/time";
+import { filesOf, readForm } from "~/lib/upload.server";
+import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/policy";
+import { endMentorshipSchema, milestoneReviewSchema, milestoneSchema } from "~/modules/studios/schema.server";
+import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
+import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
+import { MentorshipPage } from "./page";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const m = granted(await mentorshipForViewer(db, user, idParam(params.mentorshipId)));
+  const milestones = await milestonesOf(db, m.id);
+  const studio = studioRefOf(m);
+  return json({
+    m,
+    milestones: milestones.map((ms) => ({ ...ms, canVerify: canVerifyMilestone(user, studio, ms) })),
+    canAdd: !!relation(user, studio) && studioWorking(studio),
+    canEnd: !!relation(user, studio) && m.status === "active",
+    today: todayInTaizhou(),
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const m = granted(await mentorshipForViewer(db, user, idParam(params.mentorshipId)));
+  const form = await readForm(request, clientAddress(request, context));
+  if (!form.ok) return replyRefused("milestone", refuse(form.message, { field: "evidence" }));
+  const { formData } = form;
+  switch (formData.get("intent")) {
+    case "milestone":
+      return replyStep("milestone", formData, milestoneSchema, async (milestone) => addMilestone(db, user, m, milestone, await filesOf(formData, "evidence")), {
+        invalid: "请检查填写的内容",
+      });
+    case "review": {
+      const milestoneId = idOrNull(formData.get("milestoneId"));
+      return replyStep(
+        "review",
+        formData,
+        milestoneReviewSchema,
+        async (review) => {
+          if (milestoneId === null) return refuse("未知的操作");
+          if (!(await milestoneBelongs(db, m.id, milestoneId))) throw json({ error: "成果记录不存在" }, { status: 404 });
+          return reviewMilestone(db, user, milestoneId, review);
+        },
+        { invalid: "不予认定须说明理由" },
+      );
+    }
+    case "end":
+      // The first error is the message: without the confirming press it says to confirm.
+      return replyStep("end", formData, endMentorshipSchema, (end) => endMentorship(db, user, m, end));
+    default:
+      return replyUnknownIntent();
+  }
+}
+
+export default function Mentorship() {
+  return <MentorshipPage {...useLoaderData<typeof loader>()} />;
+}

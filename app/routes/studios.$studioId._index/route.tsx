@@ -1,0 +1,76 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { relationTo } from "~/auth/relation";
+import { requirePermission } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { parseWithZod } from "~/lib/form.server";
+import { granted, idParam } from "~/lib/http.server";
+import { parseYuan } from "~/lib/money";
+import { refuse } from "~/lib/result";
+import { replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { yearInTaizhou } from "~/lib/time";
+import { historyOf } from "~/modules/audit/audit.server";
+import { reconfirmSchema } from "~/modules/studios/cycle-schema.server";
+import { decideReconfirmation, studioCycleSummary } from "~/modules/studios/cycle.server";
+import { evaluationsOf } from "~/modules/studios/evaluation.server";
+import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
+import { mentorshipsOf } from "~/modules/studios/mentorships.server";
+import { canEditStudio, canManageApprentices, studioWorkflow } from "~/modules/studios/policy";
+import { studioStepSchema } from "~/modules/studios/schema.server";
+import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
+import { StudioPage } from "./page";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
+  const year = yearInTaizhou();
+  const [evaluations, mentorships, history, figures, cycle] = await Promise.all([
+    evaluationsOf(db, studio.id),
+    mentorshipsOf(db, studio.id),
+    historyOf(db, "studio", studio.id),
+    figuresByStudioAndYear(db, [studio.id], [year, year - 1]),
+    studioCycleSummary(db, user, studio),
+  ]);
+  const byYear = figures.get(studio.id)!;
+  const { revocationReview, ...summary } = cycle;
+  return json({
+    studio,
+    evaluations: { ...evaluations, revocationReview },
+    ...summary,
+    canReconfirm: relationTo(user, studio.org_unit_id, null) === "city" && ["accredited", "active", "suspended"].includes(studio.status),
+    mentorships,
+    history,
+    figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
+    steps: studioWorkflow.offered(user, studio),
+    canEdit: canEditStudio(user, studio),
+    canAddApprentice: canManageApprentices(user, studio),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "studio.read");
+  const db = getDb();
+  const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
+  const formData = await request.formData();
+  if (formData.get("intent") === "reconfirm") {
+    if (relationTo(user, studio.org_unit_id, null) !== "city") return replyRefused("reconfirm", refuse("重新确认由市总工会决定", { status: 403 }));
+    return replyStep("reconfirm", formData, reconfirmSchema, ({ grantAmount, grantDocument, ...decision }) => {
+      const money = grantAmount ? parseYuan(grantAmount) : null;
+      if (money && !money.ok) return Promise.resolve(refuse(money.message, { field: "grantAmount" }));
+      const grant = money?.ok && money.fen > 0 && grantDocument ? { amountFen: money.fen, documentNumber: grantDocument } : null;
+      return decideReconfirmation(db, user, studio, { ...decision, grant });
+    });
+  }
+  const submission = parseWithZod(formData, { schema: studioStepSchema });
+  if (submission.status !== "success") return replyUnknownIntent();
+  const { step, ...input } = submission.value;
+  return replyWith("step", await takeStudioStep(db, user, studio.id, step, input), { submission });
+}
+
+export default function Studio() {
+  return <StudioPage {...useLoaderData<typeof loader>()} />;
+}

@@ -1,0 +1,216 @@
+import type { SerializeFrom } from "@remix-run/node";
+import { Form, Link } from "@remix-run/react";
+import { BackLink } from "~/components/BackLink";
+import { DataTable } from "~/components/DataTable";
+import { DownloadLink } from "~/components/DownloadLink";
+import { FileThumb } from "~/components/FileThumb";
+import { Options } from "~/components/forms";
+import { LabelledField, ReplyNotice, replyErrors } from "~/components/ReplyNotice";
+import { UploadInput } from "~/components/UploadInput";
+import { useReply } from "~/components/useReply";
+import { formatFen } from "~/lib/money";
+import { GRANT_SOURCE_LABELS, SPENDING_CATEGORY_LABELS, SPENDING_STATUS_LABELS } from "~/modules/studios/cycle";
+import type { loader } from "./route";
+
+/** The ledger: what came in, what went out, and the forms of whoever may add to it. */
+export function StudioFundsPage({ studio, ledger, year, today, thresholdFen, canRecordGrants, canSpend, canReview, closing }: SerializeFrom<typeof loader>) {
+  const replies = { grant: useReply("grant"), tranche: useReply("tranche"), spend: useReply("spend"), review: useReply("review") };
+  const errors = (intent: keyof typeof replies, name: string) => replyErrors(replies[intent], name);
+  const message = (intent: keyof typeof replies) => <ReplyNotice reply={replies[intent]} done="已保存。" />;
+  return (
+    <section>
+      <BackLink to={`/studios/${studio.id}`}>{studio.name}</BackLink>
+      <h1>经费台账</h1>
+      <dl className="facts card" aria-label="经费概况">
+        <dt>累计到账</dt>
+        <dd className="num">{formatFen(ledger.fund.received)}</dd>
+        <dt>已支出（含待审批）</dt>
+        <dd className="num">{formatFen(ledger.fund.spent)}</dd>
+        <dt>可用余额</dt>
+        <dd className="num" data-testid="balance">
+          <strong>{formatFen(ledger.fund.balance)}</strong>
+        </dd>
+        {ledger.pendingFen ? (
+          <>
+            <dt>待县级审批</dt>
+            <dd className="num">{formatFen(ledger.pendingFen)}</dd>
+          </>
+        ) : null}
+      </dl>
+      <p className="actions no-print">
+        <Link className="button" to={`statement?year=${year}`}>
+          打印{year}年度收支表
+        </Link>
+        <DownloadLink className="button" href={`/studios/${studio.id}/funds/export?year=${year}`}>
+          导出{year}年度收支表（Excel）
+        </DownloadLink>
+        {closing ? (
+          <Link className="button primary" to="statement?closing=1">
+            经费清算表（应退回资金）
+          </Link>
+        ) : null}
+      </p>
+
+      <div className="card">
+        <h2>资助</h2>
+        <DataTable
+          rows={ledger.grants}
+          empty="还没有登记资助。"
+          columns={[
+            { label: "来源", cell: (g) => `${GRANT_SOURCE_LABELS[g.source]}${g.purpose === "reconfirmation" ? "（重新确认）" : ""}` },
+            { label: "文号", cell: (g) => g.document_number },
+            { label: "下达日期", cell: (g) => g.decided_on },
+            { label: "资助金额", num: true, cell: (g) => formatFen(g.amount_fen) },
+            {
+              label: "到账",
+              cell: (g) =>
+                g.tranches.length ? (
+                  <ul className="plain">
+                    {g.tranches.map((t) => (
+                      <li key={t.id}>
+                        {t.received_on} {formatFen(t.amount_fen)}（凭证 {t.voucher}）
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  "未到账"
+                ),
+            },
+          ]}
+        />
+        {canRecordGrants ? (
+          <>
+            <Form method="post" className="form-grid">
+              <h3>登记资助</h3>
+              <input type="hidden" name="intent" value="grant" />
+              <LabelledField label="资金来源" errors={errors("grant", "source")}>
+                <select name="source" required defaultValue="">
+                  <option value="" disabled>
+                    请选择
+                  </option>
+                  <Options choices={GRANT_SOURCE_LABELS} />
+                </select>
+              </LabelledField>
+              <LabelledField label="文件文号" errors={errors("grant", "documentNumber")}>
+                <input name="documentNumber" required maxLength={60} />
+              </LabelledField>
+              <LabelledField label="资助金额（元）" errors={errors("grant", "amount")}>
+                <input name="amount" required inputMode="decimal" />
+              </LabelledField>
+              <LabelledField label="下达日期" errors={errors("grant", "decidedOn")}>
+                <input name="decidedOn" type="date" required max={today} />
+              </LabelledField>
+              <button type="submit" className="button">
+                登记资助
+              </button>
+              {message("grant")}
+            </Form>
+            {ledger.grants.length ? (
+              <Form method="post" className="form-grid">
+                <h3>登记到账</h3>
+                <input type="hidden" name="intent" value="tranche" />
+                <LabelledField label="对应资助" errors={errors("tranche", "grantId")}>
+                  <select name="grantId" required>
+                    {ledger.grants.map((g) => (
+                      <option key={g.id} value={g.id}>
+                        {GRANT_SOURCE_LABELS[g.source]} {g.document_number}（尚可到账 {formatFen(g.amount_fen - g.receivedFen)}）
+                      </option>
+                    ))}
+                  </select>
+                </LabelledField>
+                <LabelledField label="到账金额（元）" errors={errors("tranche", "amount")}>
+                  <input name="amount" required inputMode="decimal" />
+                </LabelledField>
+                <LabelledField label="到账日期" errors={errors("tranche", "receivedOn")}>
+                  <input name="receivedOn" type="date" required max={today} />
+                </LabelledField>
+                <LabelledField label="凭证号" errors={errors("tranche", "voucher")}>
+                  <input name="voucher" required maxLength={60} />
+                </LabelledField>
+                <button type="submit" className="button">
+                  登记到账
+                </button>
+                {message("tranche")}
+              </Form>
+            ) : null}
+          </>
+        ) : null}
+      </div>
+
+      <div className="card">
+        <h2>支出</h2>
+        <p className="hint">单笔超过 {formatFen(thresholdFen)} 的支出须经所属县级总工会审批；审批前该金额已从可用余额中预留。</p>
+        <DataTable
+          rows={ledger.spending}
+          empty="还没有支出。"
+          columns={[
+            { label: "日期", cell: (s) => s.spent_on },
+            { label: "类别", cell: (s) => SPENDING_CATEGORY_LABELS[s.category] },
+            { label: "事由", cell: (s) => s.description },
+            { label: "金额", num: true, cell: (s) => formatFen(s.amount_fen) },
+            {
+              label: "票据",
+              cell: (s) => s.receipts.map((r) => <FileThumb key={r.id} href={`/studio-files/${r.id}`} name={r.filename} type={r.content_type} />),
+            },
+            {
+              label: "状态",
+              cell: (s) => (
+                <>
+                  {SPENDING_STATUS_LABELS[s.status]}
+                  {s.review_comment ? `：${s.review_comment}` : ""}
+                  {canReview && s.status === "pending" ? (
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="review" />
+                      <input type="hidden" name="spendingId" value={s.id} />
+                      <label>
+                        审批意见
+                        <input name="comment" maxLength={500} />
+                      </label>
+                      <button type="submit" name="decision" value="approved" className="button primary">
+                        批准
+                      </button>
+                      <button type="submit" name="decision" value="rejected" className="button">
+                        不予批准
+                      </button>
+                    </Form>
+                  ) : null}
+                </>
+              ),
+            },
+          ]}
+        />
+        {message("review")}
+        {canSpend ? (
+          <Form method="post" encType="multipart/form-data" className="form-grid">
+            <h3>登记支出</h3>
+            <input type="hidden" name="intent" value="spend" />
+            <LabelledField label="支出类别" errors={errors("spend", "category")}>
+              <select name="category" required defaultValue="">
+                <option value="" disabled>
+                  请选择
+                </option>
+                <Options choices={SPENDING_CATEGORY_LABELS} />
+              </select>
+            </LabelledField>
+            <LabelledField label="支出事由" errors={errors("spend", "description")}>
+              <input name="description" required maxLength={200} />
+            </LabelledField>
+            <LabelledField label="支出金额（元）" errors={errors("spend", "amount")}>
+              <input name="amount" required inputMode="decimal" />
+            </LabelledField>
+            <LabelledField label="支出日期" errors={errors("spend", "spentOn")}>
+              <input name="spentOn" type="date" required max={today} />
+            </LabelledField>
+            <LabelledField label="票据（发票或收据的照片、PDF，最多5个）" errors={errors("spend", "receipts")}>
+              <UploadInput name="receipts" multiple required accept="image/jpeg,image/png,application/pdf" />
+            </LabelledField>
+            <button type="submit" className="button primary">
+              登记支出
+            </button>
+            {message("spend")}
+          </Form>
+        ) : null}
+      </div>
+    </section>
+  );
+}
