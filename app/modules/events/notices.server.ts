@@ -1,6 +1,7 @@
 import { formatDateTime } from "~/lib/format";
 import { EVENT_AUDIT } from "~/modules/events/labels";
-import { declareNotices, type SubjectResolver } from "~/modules/notifications/sources";
+import { declareNotices, stepNotices, type SubjectResolver } from "~/modules/notifications/sources";
+import { EVENT_STEPS } from "~/modules/events/policy";
 
 /**
  * An event step is about the participant it names (registered, checked in, given hours), if any;
@@ -35,10 +36,5 @@ const eventSubject: SubjectResolver = async (tx, id, after) => {
   };
 };
 
-export const eventNotices = declareNotices(EVENT_AUDIT, eventSubject, {
-  participant_add: [{ to: ["owner"], category: "event", text: "您已登记参加“{subject}”（{when}），请按时到场签到" }],
-  participant_join: [{ to: ["unit"], category: "event", text: "有工匠报名参加“{subject}”（{when}），名单见活动页面" }],
-  update: [{ to: ["participants"], category: "event", text: "“{subject}”的安排有更新：{when}，请查看时间和地点" }],
-  checkin: [{ to: ["owner"], category: "event", text: "主办方已为您在“{subject}”签到" }],
-  hours: [{ to: ["owner"], category: "event", text: "您参加“{subject}”的学时已登记，可在活动页面查看" }],
-});
+// Each step declares its notices (EVENT_STEPS in policy.ts); the step's name is its history action.
+export const eventNotices = declareNotices(EVENT_AUDIT, eventSubject, stepNotices("", EVENT_STEPS));

@@ -60,11 +60,15 @@ type Noticed<T> = Extract<{ [K in keyof T]: T[K] extends { notices: readonly Not
  * workflow's prefix and the step's name (`step_` + `accredit`, `subsidy_` + `disburse`,
  * `report_` + `county_pass`), the names the history has always stored.
  */
-export function stepNotices<const P extends string, T extends Record<string, WorkflowStep<string>>>(
+export function stepNotices<const P extends string, T extends Record<string, object>>(
   prefix: P,
   steps: T,
 ): { [K in Noticed<T> as `${P}${K}`]: readonly Notice[] } {
-  return Object.fromEntries(Object.entries(steps).flatMap(([name, step]) => (step.notices ? [[`${prefix}${name}`, step.notices]] : []))) as never;
+  return Object.fromEntries(
+    Object.entries(steps).flatMap(([name, step]: [string, Pick<WorkflowStep<string>, "notices">]) =>
+      step.notices ? [[`${prefix}${name}`, step.notices]] : [],
+    ),
+  ) as never;
 }
 
 /** Policy as data: how long each kind of review may take, in working days, before it is overdue. */

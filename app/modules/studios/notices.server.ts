@@ -3,7 +3,7 @@ import type { Tx } from "~db";
 import { declareNotices, stepNotices, type SubjectResolver } from "~/modules/notifications/sources";
 import { studioYearWorkflow } from "~/modules/studios/cycle";
 import { MILESTONE_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
-import { studioWorkflow } from "~/modules/studios/policy";
+import { MILESTONE_FILING, milestoneWorkflow, studioWorkflow } from "~/modules/studios/policy";
 
 /**
  * Who hears of a studio's history: its workflow's and its year's steps declare their notices on the
@@ -51,8 +51,8 @@ const milestoneSubject: SubjectResolver = async (tx, id) => {
   return studio && m ? { ...studio, subject: m.name, link: `/mentorships/${m.mentorshipId}` } : undefined;
 };
 
+// The steps declare their notices (policy.ts); the step's name is its history action.
 export const milestoneNotices = declareNotices(MILESTONE_AUDIT, milestoneSubject, {
-  create: [{ to: ["unit"], category: "todo", text: "{owner}登记了学徒{subject}的成果，请核实" }],
-  verify: [{ to: ["owner"], category: "verified", text: "学徒{subject}的成果已核实认定" }],
-  reject: [{ to: ["owner"], category: "rejected", text: "学徒{subject}的成果不予认定：{reason}" }],
+  ...stepNotices("", milestoneWorkflow.steps),
+  [MILESTONE_FILING.action]: MILESTONE_FILING.notices,
 });

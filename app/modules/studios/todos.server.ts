@@ -47,15 +47,29 @@ const studioLink = (id: number) => `/studios/${id}`;
 const mentorshipLink = (id: number) => `/mentorships/${id}`;
 
 export const studioToReview = todosOf("county_officer", async (db, u) =>
-  waiting(await studiosIn(db, "submitted").where("org_unit_id", "=", u.orgUnitId).execute(), (s) => todoLabel(studioWorkflow.steps.submit.todo, { subject: s.name }), studioLink, countyReview),
+  waiting(
+    await studiosIn(db, "submitted").where("org_unit_id", "=", u.orgUnitId).execute(),
+    (s) => todoLabel(studioWorkflow.steps.submit.todo, { subject: s.name }),
+    studioLink,
+    countyReview,
+  ),
 );
 
 export const studioToAccredit = todosOf("city_admin", async (db) =>
-  waiting(await studiosIn(db, "county_reviewed").execute(), (s) => todoLabel(studioWorkflow.steps.county_approve.todo, { subject: s.name }), studioLink, cityReview),
+  waiting(
+    await studiosIn(db, "county_reviewed").execute(),
+    (s) => todoLabel(studioWorkflow.steps.county_approve.todo, { subject: s.name }),
+    studioLink,
+    cityReview,
+  ),
 );
 
 export const studioReturned = todosOf("craftsman", async (db, u) =>
-  waiting(await studiosIn(db, "returned").where("person_id", "=", u.personId).execute(), (s) => todoLabel(studioWorkflow.steps.return.todo, { subject: s.name }), studioLink),
+  waiting(
+    await studiosIn(db, "returned").where("person_id", "=", u.personId).execute(),
+    (s) => todoLabel(studioWorkflow.steps.return.todo, { subject: s.name }),
+    studioLink,
+  ),
 );
 
 export const milestoneToVerify = todosOf("county_officer", async (db, u) =>
