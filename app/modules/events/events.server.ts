@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from "kysely";
 import type { DB } from "~db";
 import type { Database, EventKind } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import { isCraftsman, isCountyOfficer, isCityAdmin, type SessionUser } from "~/auth/roles";
 import { PAGE_SIZE, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
@@ -31,22 +31,21 @@ function randomCode(length: number): string {
 
 /** Where the user may organise: their unit, or their studio; the city anywhere. */
 export async function organiserOptions(db: DB, user: SessionUser) {
-  const units =
-    user.role === "craftsman"
-      ? []
-      : await db
-          .selectFrom("org_unit")
-          .select(["id", "short_name"])
-          .$if(user.role === "county_officer", (q) => q.where("id", "=", user.orgUnitId ?? -1))
-          .orderBy("sort_order")
-          .execute();
+  const units = isCraftsman(user)
+    ? []
+    : await db
+        .selectFrom("org_unit")
+        .select(["id", "short_name"])
+        .$if(isCountyOfficer(user), (q) => q.where("id", "=", user.orgUnitId ?? -1))
+        .orderBy("sort_order")
+        .execute();
   const studios = await db
     .selectFrom("studio")
     .select(["id", "name", "org_unit_id"])
     .where("status", "in", ["accredited", "active"])
-    .$if(user.role === "county_officer", (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
-    .$if(user.role === "craftsman", (q) => q.where("person_id", "=", user.personId ?? -1))
-    .$if(user.role === "city_admin", (q) => q.where(sql<boolean>`false`))
+    .$if(isCountyOfficer(user), (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
+    .$if(isCraftsman(user), (q) => q.where("person_id", "=", user.personId ?? -1))
+    .$if(isCityAdmin(user), (q) => q.where(sql<boolean>`false`))
     .execute();
   return {
     options: [
@@ -182,7 +181,7 @@ function openToPerson(eb: ExpressionBuilder<Database, "event">, personId: number
 }
 
 export async function tiesOf(db: DB, user: SessionUser, eventId: number, now = new Date()): Promise<EventTies> {
-  if (user.role !== "craftsman" || !user.personId) return { participates: false, open: false };
+  if (!isCraftsman(user) || !user.personId) return { participates: false, open: false };
   const personId = user.personId;
   const row = await db
     .selectFrom("event")
@@ -638,8 +637,8 @@ export async function seriesOptions(db: DB, user: SessionUser) {
   return db
     .selectFrom("event_series")
     .select(["id", "title", "org_unit_id"])
-    .$if(user.role === "county_officer", (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
-    .$if(user.role === "craftsman", (q) => q.where(sql<boolean>`false`))
+    .$if(isCountyOfficer(user), (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
+    .$if(isCraftsman(user), (q) => q.where(sql<boolean>`false`))
     .orderBy("id", "desc")
     .execute();
 }

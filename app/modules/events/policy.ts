@@ -1,4 +1,4 @@
-import type { SessionUser } from "~/auth/roles";
+import { isCraftsman, type SessionUser } from "~/auth/roles";
 import { relationTo, type Relation } from "~/auth/relation";
 import type { Notice } from "~/lib/notices";
 import type { EVENT_AUDIT } from "~/modules/events/labels";
@@ -25,12 +25,12 @@ export function canManageEvent(user: SessionUser, event: EventRef): boolean {
 
 /** Craftsmen also see events they took part in and the coming ones open to them; officers their unit's. */
 export function canViewEvent(user: SessionUser, event: EventRef, ties: EventTies): boolean {
-  return canManageEvent(user, event) || ties.participates || (user.role === "craftsman" && ties.open);
+  return canManageEvent(user, event) || ties.participates || (isCraftsman(user) && ties.open);
 }
 
 /** A craftsman may put themself on the list of a coming event open to them, once. */
 export function canJoinEvent(user: SessionUser, ties: EventTies): boolean {
-  return user.role === "craftsman" && user.personId !== null && ties.open && !ties.participates;
+  return isCraftsman(user) && user.personId !== null && ties.open && !ties.participates;
 }
 
 type EventAction = keyof typeof EVENT_AUDIT.actions;
@@ -76,7 +76,7 @@ export const EVENT_STEPS = {
   participant_walk_in: { organiser: false, self: canJoinEvent },
   checkin: {
     organiser: true,
-    self: (user, ties) => user.role === "craftsman" && ties.participates,
+    self: (user, ties) => isCraftsman(user) && ties.participates,
     notices: [{ to: ["owner"], category: "event", text: "主办方已为您在“{subject}”签到" }],
   },
   hours: { organiser: true, notices: [{ to: ["owner"], category: "event", text: "您参加“{subject}”的学时已登记，可在活动页面查看" }] },

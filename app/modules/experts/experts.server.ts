@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import type { DB, Tx } from "~db";
-import type { SessionUser } from "~/auth/roles";
+import { isExpert, isCityAdmin, type SessionUser } from "~/auth/roles";
 import { hashPassword } from "~/auth/password.server";
 import { newUserId } from "~/auth/session.server";
 import { recordAudit } from "~/lib/audit.server";
@@ -21,7 +21,7 @@ import { markErrors, panelWarnings, rankBy, sheetWorkflow, standings, type Ranki
  */
 
 const refuse = (status: Refusal["status"], message: string): Refusal => ({ ok: false, status, message });
-const cityOnly = (actor: SessionUser) => (actor.role === "city_admin" ? null : refuse(403, "只有市总工会可以安排专家评审"));
+const cityOnly = (actor: SessionUser) => (isCityAdmin(actor) ? null : refuse(403, "只有市总工会可以安排专家评审"));
 
 export interface ExpertInput {
   name: string;
@@ -251,7 +251,7 @@ export async function assignNominations(db: DB, actor: SessionUser, panelId: num
 
 /** The expert behind a signed-in expert account. */
 async function expertOf(db: DB, user: SessionUser) {
-  if (user.role !== "expert") return undefined;
+  if (!isExpert(user)) return undefined;
   return db.selectFrom("expert").selectAll().where("user_id", "=", user.id).executeTakeFirst();
 }
 

@@ -1,6 +1,6 @@
 import type { SheetStatus } from "~db/types";
 import type { Relation } from "~/auth/relation";
-import type { SessionUser } from "~/auth/roles";
+import { isExpert, isCityAdmin, type SessionUser } from "~/auth/roles";
 import { defineWorkflow } from "~/auth/workflow";
 
 /** The expert review's pure rules: panel size, the marks a sheet takes, the three rankings, and when experts disagree. */
@@ -16,8 +16,8 @@ export interface SheetRef {
  * workflow), and the city's, who arranges the review; nobody else stands to it.
  */
 function sheetRelation(user: SessionUser, sheet: SheetRef): Relation | null {
-  if (user.role === "expert") return user.id === sheet.expert_user_id ? "owner" : null;
-  return user.role === "city_admin" ? "city" : null;
+  if (isExpert(user)) return user.id === sheet.expert_user_id ? "owner" : null;
+  return isCityAdmin(user) ? "city" : null;
 }
 
 /**

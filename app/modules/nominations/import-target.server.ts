@@ -1,5 +1,5 @@
 import type { DB } from "~db";
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { listOrgUnits } from "~/modules/org-units/org-units.server";
 import type { ImportTarget } from "~/modules/nominations/summary-table.server";
 
@@ -16,7 +16,7 @@ export async function importTarget(db: DB, user: SessionUser, requestedUnitId: n
     kind: u.kind === "social_group" ? ("social_group" as const) : ("county" as const),
   }));
   const counties = units.filter((u) => u.kind === "county").map(({ id, short_name, name }) => ({ id, short_name, name }));
-  const fixed = user.role === "county_officer";
+  const fixed = isCountyOfficer(user);
   const unitId = fixed ? user.orgUnitId : requestedUnitId;
   if (!unitId && !fixed) return { nominatingUnitId: 0, kind: "county", counties, units, fixed };
   const unit = units.find((u) => u.id === unitId);

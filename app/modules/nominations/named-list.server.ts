@@ -1,5 +1,5 @@
 import type { DB } from "~db";
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, isCityAdmin, type SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { sheet, workbook } from "~/lib/workbook.server";
 import type { Campaign } from "~/modules/campaigns/campaigns.server";
@@ -12,8 +12,8 @@ import { SEX_LABELS } from "~/modules/people/id-number";
  * unit's only (asking for another unit's is refused, not quietly answered with their own).
  */
 export async function namedListWorkbook(db: DB, user: SessionUser, campaign: Campaign, unitId?: number): Promise<Access<Buffer>> {
-  if (user.role !== "city_admin") {
-    if (user.role !== "county_officer" || (unitId !== undefined && unitId !== user.orgUnitId)) return { status: 403 };
+  if (!isCityAdmin(user)) {
+    if (!isCountyOfficer(user) || (unitId !== undefined && unitId !== user.orgUnitId)) return { status: 403 };
     unitId = user.orgUnitId ?? -1;
   }
   const awards = await awardsOf(db, campaign.id, unitId);

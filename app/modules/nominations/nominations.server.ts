@@ -343,7 +343,7 @@ export async function createNomination(db: DB, actor: SessionUser, campaign: Cam
   if (!canCreateNomination(actor, campaign, today)) return { ok: false, status: 403, message: "您无权新增此推荐" };
   const unit = await resolveNominatingUnit(db, actor, input);
   if (typeof unit === "string") return fieldsRefused({ nominatingUnitId: [unit] });
-  if (actor.role === "county_officer" && input.orgUnitId !== actor.orgUnitId) {
+  if (isCountyOfficer(actor) && input.orgUnitId !== actor.orgUnitId) {
     return fieldsRefused({ orgUnitId: ["只能推荐本单位的人员"] });
   }
   try {
@@ -365,11 +365,11 @@ export async function updateNomination(
   const current = await db.selectFrom("nomination").select(["nominating_unit_id", "person_id"]).where("id", "=", id).executeTakeFirst();
   if (!current) return { ok: false, status: 404, message: "推荐不存在" };
   if (!canEditNomination(actor, campaign, current.nominating_unit_id, today)) return { ok: false, status: 403, message: "您无权修改此推荐" };
-  const unit = actor.role === "county_officer" ? current.nominating_unit_id : await resolveNominatingUnit(db, actor, input);
+  const unit = isCountyOfficer(actor) ? current.nominating_unit_id : await resolveNominatingUnit(db, actor, input);
   if (typeof unit === "string") return fieldsRefused({ nominatingUnitId: [unit] });
   // As on creation: a county officer keeps their nominees in their own unit (the form's 所属单位 can
   // be edited, and would otherwise move the person to another county's records).
-  if (actor.role === "county_officer" && input.orgUnitId !== actor.orgUnitId) {
+  if (isCountyOfficer(actor) && input.orgUnitId !== actor.orgUnitId) {
     return fieldsRefused({ orgUnitId: ["只能推荐本单位的人员"] });
   }
   try {

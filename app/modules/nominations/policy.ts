@@ -1,5 +1,5 @@
 import type { CampaignStatus } from "~db/types";
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, isCityAdmin, type SessionUser } from "~/auth/roles";
 import { isOfficerOf, relationTo, type Relation } from "~/auth/relation";
 import type { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 import type { NOMINATION_AUDIT } from "~/modules/nominations/labels";
@@ -43,13 +43,13 @@ export function canEditNomination(user: SessionUser, campaign: CampaignRef, unit
 }
 
 export function canCreateNomination(user: SessionUser, campaign: CampaignRef, today: string): boolean {
-  if (user.role === "city_admin") return campaign.status !== "closed";
-  return user.role === "county_officer" && nominationWindowOpen(campaign, today);
+  if (isCityAdmin(user)) return campaign.status !== "closed";
+  return isCountyOfficer(user) && nominationWindowOpen(campaign, today);
 }
 
 /** Stage work (decisions, scores, votes, objections, naming) belongs to the city union. */
 export function canReview(user: SessionUser): boolean {
-  return user.role === "city_admin";
+  return isCityAdmin(user);
 }
 
 type ReviewAction = keyof typeof NOMINATION_AUDIT.actions | keyof typeof CAMPAIGN_AUDIT.actions;

@@ -4,7 +4,7 @@ import { ZodError } from "zod";
 import { sql, type Selectable } from "kysely";
 import type { DB, Tx } from "~db";
 import type { Database as DBTables, NominationTable, Person } from "~db/types";
-import { isCountyOfficer, type SessionUser } from "~/auth/roles";
+import { isCityAdmin, isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
 import { databaseAway, enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
@@ -626,7 +626,7 @@ async function matchOwnExport(tx: Tx, campaign: Campaign, unitId: number, rows: 
 export async function findImportBatch(db: DB, actor: SessionUser, campaignId: number, batchId: number) {
   const batch = await db.selectFrom("import_batch").selectAll().where("id", "=", batchId).where("campaign_id", "=", campaignId).executeTakeFirst();
   // A batch holds personal data: only the officer who uploaded it (or the city) opens it.
-  if (!batch || (actor.role !== "city_admin" && batch.uploaded_by !== actor.id)) return null;
+  if (!batch || (!isCityAdmin(actor) && batch.uploaded_by !== actor.id)) return null;
   const working = batch.status === "checking" || batch.status === "committing";
   return {
     ...batch,

@@ -1,6 +1,6 @@
 import type { DB } from "~db";
 import { untilNextWrite } from "~/lib/memo.server";
-import type { SessionUser } from "~/auth/roles";
+import { isCraftsman, isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { snapshotSeenBy } from "~/auth/session.server";
 import type { SmsMode } from "~db/types";
 import { PAGE_SIZE, paginate, type Page } from "~/lib/sql";
@@ -97,7 +97,7 @@ export interface TodoItem {
  */
 export async function todosFor(db: DB, sources: readonly TodoSource[], user: SessionUser, instant = new Date()): Promise<TodoItem[]> {
   // A county officer without a unit, or a craftsman without a person record, has nothing in scope.
-  if ((user.role === "county_officer" && !user.orgUnitId) || (user.role === "craftsman" && !user.personId)) return [];
+  if ((isCountyOfficer(user) && !user.orgUnitId) || (isCraftsman(user) && !user.personId)) return [];
   const now = { instant, today: todayInTaizhou(instant) };
   const mine = sources.filter((source) => source.roles.includes(user.role));
   const found = (await Promise.all(mine.map((source) => source.list(db, user, now)))).flat();

@@ -1,6 +1,6 @@
 import type { MilestoneStatus, StudioStatus } from "~db/types";
 import type { Relation } from "~/auth/relation";
-import type { SessionUser } from "~/auth/roles";
+import { isCraftsman, type SessionUser } from "~/auth/roles";
 import { defineWorkflow, type WorkflowRecord } from "~/auth/workflow";
 import type { Notice } from "~/lib/notices";
 
@@ -195,5 +195,5 @@ export function canVerifyMilestone(user: SessionUser, studio: StudioRef, milesto
 
 /** Officers' own entries are verified as they are made; the leader's wait for an officer. */
 export function initialMilestoneStatus(user: SessionUser): MilestoneStatus {
-  return user.role === "craftsman" ? "pending" : "verified";
+  return isCraftsman(user) ? "pending" : "verified";
 }

@@ -116,7 +116,8 @@ describe("a studio from application to verified apprentices' progress", () => {
       const r = await addApprentice(t.db, craftsman, id, input);
       if (!r.ok || !("id" in r)) throw new Error(JSON.stringify(r));
       mentorships.push(r.id);
-      if (i === 0) expect(await addApprentice(t.db, craftsman, id, input)).toMatchObject({ ok: false, fieldErrors: { idNumber: ["该学徒已在本工作室结对中"] } });
+      if (i === 0)
+        expect(await addApprentice(t.db, craftsman, id, input)).toMatchObject({ ok: false, fieldErrors: { idNumber: ["该学徒已在本工作室结对中"] } });
     }
     // Someone filed in another county is neither named nor linked through the form, and a wrong
     // name for a number on file does not tell what the right one is.
