@@ -3,7 +3,6 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { useState } from "react";
-import { z } from "zod";
 import { ConfirmSubmit, FieldError, FormErrors } from "~/components/forms";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
@@ -11,10 +10,9 @@ import { idParam, notFound } from "~/lib/http.server";
 import { parseWithZod } from "~/lib/form.server";
 import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { refuse, type Refusal } from "~/lib/result";
-import { confirmation } from "~/lib/validation.server";
 import { declareRecusal, saveSheet, sheetFor } from "~/modules/experts/experts.server";
 import { SHEET_STATUS_LABELS } from "~/modules/experts/labels";
-import { readMarks, reasonSchema } from "~/modules/experts/schema.server";
+import { readMarks, reasonSchema, pressSchema } from "~/modules/experts/schema.server";
 import { markErrors } from "~/modules/experts/policy";
 
 export const meta: MetaFunction = () => [{ title: "评审 · 匠心" }];
@@ -31,9 +29,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { sheet } = await load(request, params.nominationId);
   return json({ sheet });
 }
-
-/** The sheet's presses besides the intent: submitting is the confirming press (confirmed=1) of the same form. */
-const pressSchema = z.object({ confirmed: confirmation() });
 
 /** A sheet refused with the marks to correct, each beside its criterion's field (`points-<key>`). */
 function marksRefused(message: string, errors: Record<string, string>, status: Refusal["status"] = 400) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { decimalNumber, localTime, optionalText, queryParam, recordId, whenValid } from "~/lib/validation.server";
 import { KIND_LABELS } from "~/modules/events/reach";
+import { idNumberField } from "~/modules/people/schema.server";
 
 const text = (label: string, max: number) =>
   z
@@ -87,3 +88,7 @@ export const checkinScanSchema = z.object({
 });
 
 export const participantIdSchema = z.object({ participantId: recordId("参加人员不存在") });
+
+// A person on the platform is registered by their ID number alone; the field and its messages are
+// the people module's (required, so it is never null once parsed).
+export const platformPersonSchema = z.object({ idNumber: idNumberField(true).transform((facts) => facts?.idNumber ?? "") });

@@ -79,3 +79,6 @@ export function readMarks(
   if (Object.keys(marks).length > rubric.length + 5) return { marks: {}, fieldErrors: {}, refused: "评审项目无效，请刷新页面后重试" };
   return { marks, fieldErrors };
 }
+
+/** A score sheet's presses besides the intent: submitting is the confirming press (confirmed=1) of the same form. */
+export const pressSchema = z.object({ confirmed: confirmation() });

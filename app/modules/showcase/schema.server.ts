@@ -35,3 +35,6 @@ export const publicitySchema = z
       .transform((v) => v ?? null),
   })
   .refine((v) => v.personId !== null || v.studioId !== null, { message: "请选择报道的工匠或工作室", path: ["personId"] });
+
+// Why the showcase is taken down is optional; unsaid, it was the person's own wish.
+export const withdrawConsentSchema = z.object({ reason: z.string().trim().default("本人撤回") });

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
@@ -8,7 +7,6 @@ import { parseWithZod } from "~/lib/form.server";
 import { granted, idParam } from "~/lib/http.server";
 import { firstError, replyInvalid, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
-import { idNumberField } from "~/modules/people/schema.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import {
   addParticipant,
@@ -22,14 +20,10 @@ import {
 } from "~/modules/events/events.server";
 import { canJoinEvent, canManageEvent } from "~/modules/events/policy";
 import { finished } from "~/modules/events/reach";
-import { hoursSchema, outsiderSchema, participantIdSchema } from "~/modules/events/schema.server";
+import { hoursSchema, outsiderSchema, participantIdSchema, platformPersonSchema } from "~/modules/events/schema.server";
 import { EventPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? "活动"} · 匠心` }];
-
-// A person on the platform is registered by their ID number alone; the field and its messages are
-// the people module's (required, so it is never null once parsed).
-const platformPersonSchema = z.object({ idNumber: idNumberField(true).transform((facts) => facts?.idNumber ?? "") });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "event.read");

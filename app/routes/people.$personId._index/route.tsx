@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { parseWithZod } from "~/lib/form.server";
 import { clientAddress } from "~/auth/throttle.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -13,16 +12,13 @@ import { refuse } from "~/lib/result";
 import { historyOf } from "~/modules/audit/audit.server";
 import { personForViewer, revealPersonalData } from "~/modules/people/people.server";
 import { selectionRecord } from "~/modules/nominations/nominations.server";
-import { consentSchema } from "~/modules/showcase/schema.server";
+import { consentSchema, withdrawConsentSchema } from "~/modules/showcase/schema.server";
 import { consentOf, recordConsent, withdrawConsent } from "~/modules/showcase/showcase.server";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { eventsOfPerson } from "~/modules/events/events.server";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { revealSchema } from "~/modules/people/schema.server";
 import { PersonPage } from "./page";
-
-// Why the showcase is taken down is optional; unsaid, it was the person's own wish.
-const withdrawConsentSchema = z.object({ reason: z.string().trim().default("本人撤回") });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 匠心` }];
 
