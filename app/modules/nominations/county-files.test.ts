@@ -126,31 +126,19 @@ describe("汇总表 layouts counties use (.xlsx)", () => {
   it("splits 工作单位及职务, reads 职业（工种）, and files the list under the unit its own line names — or refuses it", async () => {
     const header = "序号 姓名 性别 身份证号码 民族 文化程度 政治面貌 工作单位及职务 职业（工种） 技能等级 从事一线技能工作年限 联系电话".split(" ");
     const base = { 性别: "男", 民族: "汉族", 文化程度: "高中", 政治面貌: "群众", 技能等级: "技师", 从事一线技能工作年限: "12年", 联系电话: "13957600021" };
+    // Three men whose rows differ only in who they are, where they work and at what.
+    const man = (序号: number, 姓名: string, born: string, 工作单位及职务: string, 工种: string) => ({
+      ...base,
+      序号,
+      姓名,
+      身份证号码: idNumberFor("M", born),
+      工作单位及职务,
+      "职业（工种）": 工种,
+    });
     const rows = [
-      {
-        ...base,
-        序号: 1,
-        姓名: "郑永进",
-        身份证号码: idNumberFor("M", "1976-03-02"),
-        工作单位及职务: "台州市椒江永进机械有限公司 车间主任",
-        "职业（工种）": "数控车工",
-      },
-      {
-        ...base,
-        序号: 2,
-        姓名: "陈海",
-        身份证号码: idNumberFor("M", "1980-10-10"),
-        工作单位及职务: "台州港务有限公司/门机班班长",
-        "职业（工种）": "起重装卸机械操作工",
-      },
-      {
-        ...base,
-        序号: 3,
-        姓名: "吴立",
-        身份证号码: idNumberFor("M", "1985-01-20"),
-        工作单位及职务: "浙江海正药业股份有限公司设备主管",
-        "职业（工种）": "化工总控工",
-      },
+      man(1, "郑永进", "1976-03-02", "台州市椒江永进机械有限公司 车间主任", "数控车工"),
+      man(2, "陈海", "1980-10-10", "台州港务有限公司/门机班班长", "起重装卸机械操作工"),
+      man(3, "吴立", "1985-01-20", "浙江海正药业股份有限公司设备主管", "化工总控工"),
     ];
     const above = [["椒江区“台州工匠”推荐人选汇总表"], ["推荐单位（盖章）：椒江区总工会", "", "", "", "", "", "填报日期：2018年3月18日"]];
     const bytes = await countyWorkbook({ header, rows, above, below: COUNTY_FOOTER });

@@ -6,8 +6,9 @@ import type { SessionUser } from "~/auth/roles";
 import { runDueJobs } from "~/lib/jobs.server";
 import { createRandom } from "~/lib/random";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
+import { PERSON_PROFILE_COLUMNS } from "~/modules/people/people.server";
 import { decrypt } from "~/modules/people/pii.server";
-import { createNomination } from "~/modules/nominations/nominations.server";
+import { createNomination, NOMINATION_CONTENT_COLUMNS } from "~/modules/nominations/nominations.server";
 import { createNominationSchema } from "~/modules/nominations/schema.server";
 import {
   commitImport,
@@ -41,32 +42,7 @@ async function snapshot(nominationId: number) {
   const n = await t.db
     .selectFrom("nomination")
     .innerJoin("person", "person.id", "nomination.person_id")
-    .select([
-      "person.name",
-      "person.sex",
-      "person.birth_date",
-      "person.ethnicity",
-      "person.education",
-      "person.political_status",
-      "person.employer",
-      "person.industry",
-      "person.position",
-      "person.title",
-      "person.skill_level",
-      "person.phone_cipher",
-      "person.org_unit_id",
-      "nomination.channel",
-      "nomination.nominating_unit_id",
-      "nomination.honors",
-      "nomination.achievements",
-      "nomination.deeds_summary",
-      "nomination.story",
-      "nomination.frontline_years",
-      "nomination.in_skill_post",
-      "nomination.teacher_or_researcher",
-      "nomination.conditions",
-      "nomination.remarks",
-    ])
+    .select([...PERSON_PROFILE_COLUMNS, "person.phone_cipher", "person.org_unit_id", ...NOMINATION_CONTENT_COLUMNS])
     .where("nomination.id", "=", nominationId)
     .executeTakeFirstOrThrow();
   const { phone_cipher, ...rest } = n;

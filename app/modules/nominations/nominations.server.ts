@@ -20,11 +20,8 @@ import { fieldsRefused, type Refusal, type Result, type SaveResult } from "~/lib
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 import { sql } from "kysely";
 
-export const NOMINATION_COLUMNS = [
-  "nomination.id",
-  "nomination.campaign_id",
-  "nomination.person_id",
-  "nomination.seq",
+/** What the nomination itself says: the fields the form or the county's summary table fills. */
+export const NOMINATION_CONTENT_COLUMNS = [
   "nomination.channel",
   "nomination.nominating_unit_id",
   "nomination.honors",
@@ -36,6 +33,14 @@ export const NOMINATION_COLUMNS = [
   "nomination.teacher_or_researcher",
   "nomination.conditions",
   "nomination.remarks",
+] as const;
+
+export const NOMINATION_COLUMNS = [
+  "nomination.id",
+  "nomination.campaign_id",
+  "nomination.person_id",
+  "nomination.seq",
+  ...NOMINATION_CONTENT_COLUMNS,
   "nomination.import_warnings",
   "nomination.quota_acknowledged_by",
   "nomination.quota_acknowledged_at",

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { COUNTY_FOOTER, COUNTY_LIST_HEADER, countyWorkbook, FILLED_ROW, REVIEW_FORM_HEADER, twoRowHeaderList, type Row } from "../../../test/county-files";
 import { idNumberFor, importTargetFor, makeCampaign, makeUser, unitId } from "../../../test/factories";
-import { advanceBlockers, findCampaign } from "~/modules/campaigns/campaigns.server";
+import type { SessionUser } from "~/auth/roles";
+import { advanceBlockers, findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
 import {
   commitImport,
   createImportBatch,
@@ -325,6 +326,12 @@ const countyList = (rows: Array<Row | unknown[]>, setup?: (sheet: ExcelJS.Worksh
 
 async function campaignNumbered(number: number) {
   return (await findCampaign(t.db, (await makeCampaign(t.db, { number, deadline: "2018-03-31" })).id))!;
+}
+
+/** An officer's upload of a one-row Wenling list, checked (or queued for its check) but not committed. */
+async function uploadOneRow(officer: SessionUser, campaign: Campaign) {
+  const target = await wenlingTarget();
+  return createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "温岭.xlsx", await parseSummaryTable(await xlsx([row()]), target));
 }
 
 describe("a long sheet, checked and written by the job queue", () => {
@@ -660,15 +667,7 @@ describe("an import job after a fault", () => {
   it("writes a batch confirmed before the deadline even when the job runs after it (a crash past midnight)", async () => {
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const campaign = await campaignNumbered(62);
-    const target = await wenlingTarget();
-    const batchId = await createImportBatch(
-      t.db,
-      officer,
-      campaign,
-      target.nominatingUnitId,
-      "温岭.xlsx",
-      await parseSummaryTable(await xlsx([row()]), target),
-    );
+    const batchId = await uploadOneRow(officer, campaign);
     await runDueJobs(t.db, IMPORT_JOBS);
     // Pressed at 23:50 on the last day (Taizhou time); the job only gets to it after midnight.
     expect(await requestCommit(t.db, officer, campaign, batchId, "2018-03-31")).toEqual({ ok: true });
@@ -715,15 +714,7 @@ describe("an import job after a fault", () => {
   it("ends a batch whose job's attempts were all spent by processes that died as failed", async () => {
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const campaign = (await findCampaign(t.db, (await makeCampaign(t.db, { number: 64 })).id))!;
-    const target = await wenlingTarget();
-    const batchId = await createImportBatch(
-      t.db,
-      officer,
-      campaign,
-      target.nominatingUnitId,
-      "温岭.xlsx",
-      await parseSummaryTable(await xlsx([row()]), target),
-    );
+    const batchId = await uploadOneRow(officer, campaign);
     // A list longer than the upload checks at once is left to the job (a short one is checked in its request).
     await t.db.updateTable("import_batch").set({ status: "checking", checked_at: null, notes_cipher: null }).where("id", "=", batchId).execute();
     // Three processes each claimed the check and died holding it; the last lease has run out.

@@ -17,9 +17,8 @@ import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } fro
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
-export const PERSON_COLUMNS = [
-  "person.id",
-  "person.org_unit_id",
+/** What a nominee's own record says about them: the fields a form or an import fills. */
+export const PERSON_PROFILE_COLUMNS = [
   "person.name",
   "person.sex",
   "person.birth_date",
@@ -31,6 +30,12 @@ export const PERSON_COLUMNS = [
   "person.position",
   "person.title",
   "person.skill_level",
+] as const;
+
+export const PERSON_COLUMNS = [
+  "person.id",
+  "person.org_unit_id",
+  ...PERSON_PROFILE_COLUMNS,
   "person.id_number_masked",
   "person.phone_masked",
   "person.created_at",

@@ -62,11 +62,16 @@ async function codeFor(phone: string): Promise<string> {
   return outbox.codeFor(phone);
 }
 
+/** Asks for a code the honest way: the proof-of-work solved, from the voter's own phone. */
+async function askCode(campaignId: number, phone: string, now: Date, where: ReturnType<typeof home> = home()) {
+  return requestCode(t.db, outbox, campaignId, { phone, altcha: await solvedChallenge(campaignId) }, where, now);
+}
+
 async function vote(campaignId: number, choices: number[], options: { phone?: string; address?: string | null; now?: Date } = {}) {
   const phone = options.phone ?? nextPhone();
   const now = options.now ?? DAY1;
   const where = home(options.address ?? null, `device-of-${phone}`);
-  const sent = await requestCode(t.db, outbox, campaignId, { phone, altcha: await solvedChallenge(campaignId) }, where, now);
+  const sent = await askCode(campaignId, phone, now, where);
   expect(sent).toMatchObject({ ok: true });
   return castBallot(t.db, campaignId, { phone, code: await codeFor(phone), choices, device: "" }, where, now);
 }
@@ -127,8 +132,7 @@ describe("a code and a ballot", () => {
     const forged = Buffer.from(JSON.stringify({ challenge, solution: { counter: 1, derivedKey: "00ff" } })).toString("base64");
     expect(await requestCode(t.db, outbox, campaign.id, { phone, altcha: forged }, home(), DAY1)).toMatchObject({ ok: false, status: 400 });
 
-    const again = async (minutes: number) =>
-      requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge(campaign.id) }, home(), new Date(DAY1.getTime() + minutes * 60_000));
+    const again = async (minutes: number) => askCode(campaign.id, phone, new Date(DAY1.getTime() + minutes * 60_000));
     expect(await again(0.5)).toMatchObject({ ok: false, status: 429, message: "验证码已发送，请60秒后再试" });
     for (const minute of [2, 4, 6, 8]) expect(await again(minute)).toMatchObject({ ok: true });
     expect(await again(10)).toMatchObject({ ok: false, status: 429, message: "该号码一小时内获取验证码次数已达上限" });
@@ -165,8 +169,7 @@ describe("a code and a ballot", () => {
       .orderBy("id", "desc")
       .executeTakeFirstOrThrow();
     expect(left.status).toBe("sending");
-    const askOther = async (seconds: number) =>
-      requestCode(t.db, outbox, campaign.id, { phone: other, altcha: await solvedChallenge(campaign.id) }, home(), new Date(DAY1.getTime() + seconds * 1000));
+    const askOther = async (seconds: number) => askCode(campaign.id, other, new Date(DAY1.getTime() + seconds * 1000));
     expect(await askOther(20)).toMatchObject({ ok: false, status: 429 });
     // Half a minute on (longer than any request waits for the provider) it is not charged, and the log closes it later.
     expect(await askOther(35)).toMatchObject({ ok: true });
@@ -181,7 +184,7 @@ describe("a code and a ballot", () => {
   it("takes a code once, for ten minutes, and five wrong tries at most", async () => {
     const { campaign, candidates } = await votingCampaign();
     const phone = nextPhone();
-    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge(campaign.id) }, home(), DAY1);
+    await askCode(campaign.id, phone, DAY1);
     const code = await codeFor(phone);
     const ballot = (c: string, now: Date, choices = [candidates[0]]) => castBallot(t.db, campaign.id, { phone, code: c, choices, device: "" }, home(), now);
     expect(await ballot(code, new Date(DAY1.getTime() + 11 * 60_000))).toMatchObject({ ok: false, message: "验证码已过期或已使用，请重新获取" });
@@ -190,7 +193,7 @@ describe("a code and a ballot", () => {
     expect(await ballot(code, DAY1)).toMatchObject({ ok: false, message: "验证码错误次数过多，请重新获取" });
 
     const later = new Date(DAY1.getTime() + 2 * 60_000);
-    await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge(campaign.id) }, home(), later);
+    await askCode(campaign.id, phone, later);
     const fresh = await codeFor(phone);
     expect(await ballot(fresh, later)).toMatchObject({ ok: true, chosen: 1 });
     expect(await ballot(fresh, later, [candidates[1]])).toMatchObject({ ok: false, message: "验证码已过期或已使用，请重新获取" });
@@ -214,23 +217,9 @@ describe("a code and a ballot", () => {
     });
     expect(await vote(campaign.id, [candidates[2]], { phone, now: new Date(later.getTime() + 5 * 60_000) })).toMatchObject({ ok: true });
 
-    const before = await requestCode(
-      t.db,
-      outbox,
-      campaign.id,
-      { phone: nextPhone(), altcha: await solvedChallenge(campaign.id) },
-      home(),
-      at("2026-05-31T22:00"),
-    );
+    const before = await askCode(campaign.id, nextPhone(), at("2026-05-31T22:00"));
     expect(before).toEqual({ ok: false, status: 409, message: "投票尚未开始" });
-    const after = await requestCode(
-      t.db,
-      outbox,
-      campaign.id,
-      { phone: nextPhone(), altcha: await solvedChallenge(campaign.id) },
-      home(),
-      at("2026-06-08T20:00"),
-    );
+    const after = await askCode(campaign.id, nextPhone(), at("2026-06-08T20:00"));
     expect(after).toEqual({ ok: false, status: 409, message: "投票已结束" });
   });
 
@@ -332,7 +321,7 @@ describe("integrity", () => {
     for (let i = 0; i < 15; i++) {
       const phone = nextPhone();
       const now = new Date(DAY1.getTime() + i * 7 * 60_000);
-      await requestCode(t.db, outbox, campaign.id, { phone, altcha: await solvedChallenge(campaign.id) }, home(null, "same-handset"), now);
+      await askCode(campaign.id, phone, now, home(null, "same-handset"));
       expect(
         await castBallot(t.db, campaign.id, { phone, code: await codeFor(phone), choices: [candidates[1]], device: "" }, home(null, "same-handset"), now),
       ).toMatchObject({
