@@ -1,70 +1,22 @@
 import { crc32, deflateRawSync } from "node:zlib";
-
-/**
- * A deflated entry's local header and central directory entry: they hold the same fields, the central one two bytes
- * further on (after "version made by") and with the local header's offset. The sizes are what the directory declares.
- */
-function entryHeaders(entry: { flags: number; crc: number; compressed: number; size: number; nameLength: number; offset: number }) {
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  for (const [header, at] of [
-    [local, 4],
-    [central, 6],
-  ] as const) {
-    header.writeUInt16LE(20, at);
-    header.writeUInt16LE(entry.flags, at + 2);
-    header.writeUInt16LE(8, at + 4);
-    header.writeUInt32LE(entry.crc, at + 10);
-    header.writeUInt32LE(entry.compressed, at + 14);
-    header.writeUInt32LE(entry.size, at + 18);
-    header.writeUInt16LE(entry.nameLength, at + 22);
-  }
-  central.writeUInt32LE(entry.offset, 42);
-  return { local, central };
-}
+import { writeZip } from "~/lib/zip-write.server";
 
 /** A zip of one deflated entry, with the sizes its directory declares (which may lie). */
 export function zipOf(name: string, content: Buffer, declared = content.length): Uint8Array {
-  const data = deflateRawSync(content);
-  const nameBytes = Buffer.from(name);
-  const { local, central } = entryHeaders({ flags: 0, crc: 0, compressed: data.length, size: declared, nameLength: nameBytes.length, offset: 0 });
-  const directoryAt = local.length + nameBytes.length + data.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + nameBytes.length, 12);
-  end.writeUInt32LE(directoryAt, 16);
-  return new Uint8Array(Buffer.concat([local, nameBytes, data, central, nameBytes, end]));
+  return new Uint8Array(writeZip([{ name: Buffer.from(name), data: deflateRawSync(content), method: 8, flags: 0, crc: 0, size: declared }]));
 }
 
 /** A zip of several entries as Windows writes it: deflated, names in GBK (no UTF-8 flag) unless told `utf8`. */
 export function zipEntries(entries: Array<{ name: string | Uint8Array; data: Uint8Array | string }>, { utf8 = false } = {}): Uint8Array<ArrayBuffer> {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const content = Buffer.from(entry.data);
-    const data = deflateRawSync(content);
-    const nameBytes = Buffer.from(typeof entry.name === "string" ? (utf8 ? Buffer.from(entry.name) : gbk(entry.name)) : entry.name);
-    const flags = utf8 ? 0x800 : 0;
-    const crc = crc32(content);
-    const { local, central } = entryHeaders({ flags, crc, compressed: data.length, size: content.length, nameLength: nameBytes.length, offset });
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, directory, end]));
+  return new Uint8Array(
+    writeZip(
+      entries.map((entry) => {
+        const content = Buffer.from(entry.data);
+        const name = typeof entry.name === "string" ? (utf8 ? Buffer.from(entry.name) : gbk(entry.name)) : entry.name;
+        return { name, data: deflateRawSync(content), method: 8, flags: utf8 ? 0x800 : 0, crc: crc32(content), size: content.length };
+      }),
+    ),
+  );
 }
 
 /**

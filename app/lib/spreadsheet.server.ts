@@ -2,6 +2,7 @@ import { promisify } from "node:util";
 import { crc32, inflateRaw } from "node:zlib";
 import ExcelJS from "exceljs";
 import { refuse, type Result } from "~/lib/result";
+import { writeZip } from "~/lib/zip-write.server";
 
 /**
  * Reading unit 汇总表 files as officers really make them: .xlsx (any sheet layout with a title
@@ -163,42 +164,7 @@ export const SMALL_UPLOAD_BYTES = 256 * 1024;
 
 /** A zip of the given entries, stored (not compressed): what a parser reads after the bounds. */
 function storedZip(entries: ZipEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const { name, data } of entries) {
-    const nameBytes = Buffer.from(name, "utf8");
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x800, 6);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x800, 8);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return writeZip(entries.map(({ name, data }) => ({ name: Buffer.from(name, "utf8"), data, method: 0, flags: 0x800, crc: crc32(data), size: data.length })));
 }
 
 /** The first sheet with something in it, as rows of cells, and the names of the other sheets that have content. */

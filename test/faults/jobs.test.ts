@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, migrateToLatest, type DB } from "~db";
 import { enqueue } from "~/lib/jobs.server";
-import { aliyunSignature } from "~/lib/sms.server";
 import { resetKeyCache } from "~/modules/people/pii.server";
+import { aliyunStandIn } from "../aliyun-sms";
 import { makePerson, makeUser } from "../factories";
 import { startOwnPostgres, type OwnPostgres } from "./postgres";
 
@@ -28,31 +27,20 @@ function provider() {
   let hangFirst = true;
   let onHang: () => void = () => {};
   const hung = new Promise<void>((resolve) => (onHang = resolve));
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      const params = Object.fromEntries(new URLSearchParams(body));
-      const { Signature, ...rest } = params;
-      res.setHeader("Content-Type", "application/json");
-      if (Signature !== aliyunSignature("POST", rest, SECRET)) {
-        res.statusCode = 400;
-        return res.end(JSON.stringify({ Code: "SignatureDoesNotMatch" }));
-      }
-      if (params.Action === "QuerySendDetails") {
-        const found = delivered.filter((d) => d.phone === params.PhoneNumber).map((d) => ({ OutId: d.outId, SendStatus: 3, PhoneNum: d.phone }));
-        return res.end(JSON.stringify({ Code: "OK", TotalCount: found.length, SmsSendDetailDTOs: { SmsSendDetailDTO: found } }));
-      }
-      // Accepted: the handset will get it, whatever becomes of the process that asked.
-      delivered.push({ phone: params.PhoneNumbers, outId: params.OutId });
-      if (hangFirst) {
-        // The first answer never comes back: the process is killed while waiting for it.
-        hangFirst = false;
-        onHang();
-        return;
-      }
-      res.end(JSON.stringify({ Code: "OK", BizId: `biz-${delivered.length}` }));
-    });
+  const server = aliyunStandIn(SECRET, (params, res) => {
+    if (params.Action === "QuerySendDetails") {
+      const found = delivered.filter((d) => d.phone === params.PhoneNumber).map((d) => ({ OutId: d.outId, SendStatus: 3, PhoneNum: d.phone }));
+      return res.end(JSON.stringify({ Code: "OK", TotalCount: found.length, SmsSendDetailDTOs: { SmsSendDetailDTO: found } }));
+    }
+    // Accepted: the handset will get it, whatever becomes of the process that asked.
+    delivered.push({ phone: params.PhoneNumbers, outId: params.OutId });
+    if (hangFirst) {
+      // The first answer never comes back: the process is killed while waiting for it.
+      hangFirst = false;
+      onHang();
+      return;
+    }
+    res.end(JSON.stringify({ Code: "OK", BizId: `biz-${delivered.length}` }));
   });
   return { server, delivered, hung };
 }

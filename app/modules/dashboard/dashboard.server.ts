@@ -50,6 +50,15 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
     .where("event.starts_at", ">=", fromTs)
     .where("event.starts_at", "<", toTs)
     .$if(!!unitId, (q) => q.where("event.org_unit_id", "=", unitId!));
+  // The verified milestones of the window and scope: counted by year and kind, and by competition level.
+  const windowMilestones = db
+    .selectFrom("milestone")
+    .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
+    .innerJoin("studio", "studio.id", "mentorship.studio_id")
+    .where("milestone.status", "=", "verified")
+    .where("milestone.occurred_on", ">=", from)
+    .where("milestone.occurred_on", "<=", to)
+    .$if(!!unitId, (q) => q.where("studio.org_unit_id", "=", unitId!));
 
   const [
     plan,
@@ -94,26 +103,12 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
       .select(["focus_sector", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy("focus_sector")
       .execute(),
-    db
-      .selectFrom("milestone")
-      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
-      .innerJoin("studio", "studio.id", "mentorship.studio_id")
-      .where("milestone.status", "=", "verified")
-      .where("milestone.occurred_on", ">=", from)
-      .where("milestone.occurred_on", "<=", to)
-      .$if(!!unitId, (q) => q.where("studio.org_unit_id", "=", unitId!))
+    windowMilestones
       .select([sql<number>`extract(year from milestone.occurred_on)::int`.as("year"), "milestone.kind", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy([sql`extract(year from milestone.occurred_on)`, "milestone.kind"])
       .execute(),
-    db
-      .selectFrom("milestone")
-      .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
-      .innerJoin("studio", "studio.id", "mentorship.studio_id")
-      .where("milestone.status", "=", "verified")
+    windowMilestones
       .where("milestone.kind", "=", "competition")
-      .where("milestone.occurred_on", ">=", from)
-      .where("milestone.occurred_on", "<=", to)
-      .$if(!!unitId, (q) => q.where("studio.org_unit_id", "=", unitId!))
       .select([sql<string>`milestone.details->>'competitionLevel'`.as("level"), (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy(sql`milestone.details->>'competitionLevel'`)
       .execute(),

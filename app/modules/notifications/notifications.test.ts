@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
-import http from "node:http";
 import path from "node:path";
 import { sql } from "kysely";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useTestDb } from "../../../test/db";
+import { aliyunStandIn } from "../../../test/aliyun-sms";
 import { apprenticeForm, makeAwardee, makeCampaign, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
 import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema.server";
@@ -15,7 +15,7 @@ import { saveCriteria } from "~/modules/studios/evaluation.server";
 import { acceptStudioYear, reviewReport, saveChecklist, submitReport } from "~/modules/studios/cycle.server";
 import type { SessionUser } from "~/auth/roles";
 import { enqueue, LEASE_MS, runDueJobs } from "~/lib/jobs.server";
-import { aliyunSignature, smsGateway, type SmsGateway } from "~/lib/sms.server";
+import { smsGateway, type SmsGateway } from "~/lib/sms.server";
 import { listMessages, markAllRead, markRead, setSmsPreferences, unreadCount } from "~/modules/notifications/inbox.server";
 import { digestJob } from "~/modules/notifications/notify.server";
 import { fanOut, jobHandlers, todoPage, todosFor, workCounts } from "~/worker.server";
@@ -58,6 +58,16 @@ async function subsidyReadyToSubmit(applicant: SessionUser) {
  */
 type Visitors = Record<"applicant" | "neighbour" | "county" | "otherCounty" | "city", SessionUser>;
 type Seen = { messages: string[]; todos: string[] };
+
+/** The five signed-in visitors of a Wenling craftsman's record, made in the order the ids are handed out. */
+async function wenlingVisitors(applicantName: string, neighbourName: string) {
+  const { person, user: applicant } = await makeAwardee(t.db, "wenling", applicantName);
+  const { user: neighbour } = await makeAwardee(t.db, "wenling", neighbourName);
+  const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
+  const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
+  const city = await makeUser(t.db, "city_admin");
+  return { person, everyone: { applicant, neighbour, county, otherCounty, city } satisfies Visitors };
+}
 
 /**
  * What each visitor has that is new about one record since the last look: the texts of their new
@@ -182,25 +192,14 @@ describe("who hears of a subsidy application, and what waits for whom", () => {
 function standIn(secret: string) {
   const received: Array<Record<string, string>> = [];
   let failNext = 0;
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      const params = Object.fromEntries(new URLSearchParams(body));
-      const { Signature, ...rest } = params;
-      res.setHeader("Content-Type", "application/json");
-      if (Signature !== aliyunSignature("POST", rest, secret)) {
-        res.statusCode = 400;
-        return res.end(JSON.stringify({ Code: "SignatureDoesNotMatch", Message: "签名错误" }));
-      }
-      if (failNext > 0) {
-        failNext--;
-        res.statusCode = 503;
-        return res.end(JSON.stringify({ Code: "ServiceUnavailable", Message: "稍后再试" }));
-      }
-      received.push(params);
-      res.end(JSON.stringify({ Code: "OK", BizId: `biz-${received.length}`, RequestId: "r" }));
-    });
+  const server = aliyunStandIn(secret, (params, res) => {
+    if (failNext > 0) {
+      failNext--;
+      res.statusCode = 503;
+      return res.end(JSON.stringify({ Code: "ServiceUnavailable", Message: "稍后再试" }));
+    }
+    received.push(params);
+    res.end(JSON.stringify({ Code: "OK", BizId: `biz-${received.length}`, RequestId: "r" }));
   });
   return { server, received, failOnce: () => (failNext = 1) };
 }
@@ -400,12 +399,8 @@ describe("a job that runs longer than its lease", () => {
 
 describe("who hears of a studio and its apprentices' milestones", () => {
   it("gives each visitor exactly their messages and to-dos from application to a rejected milestone", async () => {
-    const { person, user: applicant } = await makeAwardee(t.db, "wenling", "王建国");
-    const { user: neighbour } = await makeAwardee(t.db, "wenling", "邻居");
-    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
-    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
-    const city = await makeUser(t.db, "city_admin");
-    const everyone = { applicant, neighbour, county, otherCounty, city };
+    const { person, everyone } = await wenlingVisitors("王建国", "邻居");
+    const { applicant, county, city } = everyone;
     const created = await createStudio(
       t.db,
       applicant,
@@ -643,11 +638,8 @@ describe("who hears of a studio's year", () => {
 
 describe("who hears of an event", () => {
   it("tells a registered craftsman of their place, a change of plan, the organiser's check-in and their hours, and nobody else", async () => {
-    const { person, user: applicant } = await makeAwardee(t.db, "wenling", "参会者");
-    const { user: neighbour } = await makeAwardee(t.db, "wenling", "自签者");
-    const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
-    const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
-    const city = await makeUser(t.db, "city_admin");
+    const { person, everyone } = await wenlingVisitors("参会者", "自签者");
+    const { neighbour, county } = everyone;
     const form = (place: string, startsAt: string) =>
       eventSchema.parse({
         title: "数控车床技能交流会",
@@ -662,7 +654,7 @@ describe("who hears of an event", () => {
     const created = await createEvent(t.db, county, form("温岭市职工服务中心", "2026-06-01T14:00"));
     if (!created.ok) throw new Error(JSON.stringify(created));
     const link = `/events/${created.id}`;
-    const watch = watcher({ applicant, neighbour, county, otherCounty, city }, link, { todoLinks: [link, "/checkin"] });
+    const watch = watcher(everyone, link, { todoLinks: [link, "/checkin"] });
     expect(await watch.look()).toEqual(watch.only({}));
 
     const event = async () => (await findEvent(t.db, created.id))!;

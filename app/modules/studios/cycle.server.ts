@@ -24,11 +24,10 @@ import {
 } from "~/modules/studios/cycle";
 import type { ReportInput } from "~/modules/studios/cycle-schema.server";
 import { needsRevocationReview, scoreOf } from "~/modules/studios/evaluation";
-import { criteriaFor } from "~/modules/studios/evaluation.server";
+import { criteriaFor, studiosOfYear } from "~/modules/studios/evaluation.server";
 import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
 import { cyclePolicyFor, insertGrant, ledgerOf, statementOf } from "~/modules/studios/funds.server";
 import { CHECKLIST_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
-import { studioVisibleTo } from "~/modules/studios/studios.server";
 
 /**
  * A studio's year as the programme runs it: the 年度计划 at its start, the 年度总结 at its end
@@ -500,15 +499,7 @@ export async function revocationReviewOf(db: DB, studioId: number): Promise<bool
 
 /** Each studio in the viewer's scope that ran in the year: its plan, what the records count, its report and grade, its money. */
 export async function yearlyFigures(db: DB, user: SessionUser, year: number) {
-  const studios = await db
-    .selectFrom("studio")
-    .innerJoin("person", "person.id", "studio.person_id")
-    .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
-    .leftJoin("studio_year as sy", (join) => join.onRef("sy.studio_id", "=", "studio.id").on("sy.year", "=", year))
-    .leftJoin("studio_evaluation as ev", (join) => join.onRef("ev.studio_id", "=", "studio.id").on("ev.year", "=", year))
-    .where(studioVisibleTo(user))
-    .where("studio.accredited_on", "<=", `${year}-12-31`)
-    .where((eb) => eb.or([eb("studio.status", "in", [...RUNNING]), eb("ev.studio_id", "is not", null)]))
+  const studios = await studiosOfYear(db, user, year)
     .select([
       "studio.id",
       "studio.name",

@@ -39,9 +39,12 @@ export async function saveCriteria(db: DB, actor: SessionUser, year: number, cri
   return { ok: true };
 }
 
-/** Every studio in scope that was accredited or running in the year: its figures against the criteria, its report, its 验收 score and grade. */
-export async function evaluationBoard(db: DB, user: SessionUser, year: number) {
-  const studios = await db
+/**
+ * The studios in the viewer's scope that count for a year, with their leader, unit, studio-year (sy) and grade (ev):
+ * accredited by its end and still running, or graded for it (a studio revoked since keeps the year it was graded).
+ */
+export function studiosOfYear(db: DB, user: SessionUser, year: number) {
+  return db
     .selectFrom("studio")
     .innerJoin("person", "person.id", "studio.person_id")
     .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
@@ -49,7 +52,12 @@ export async function evaluationBoard(db: DB, user: SessionUser, year: number) {
     .leftJoin("studio_year as sy", (join) => join.onRef("sy.studio_id", "=", "studio.id").on("sy.year", "=", year))
     .where(studioVisibleTo(user))
     .where((eb) => eb.or([eb("studio.status", "in", ["accredited", "active", "suspended"]), eb("ev.studio_id", "is not", null)]))
-    .where("studio.accredited_on", "<=", `${year}-12-31`)
+    .where("studio.accredited_on", "<=", `${year}-12-31`);
+}
+
+/** Every studio in scope that was accredited or running in the year: its figures against the criteria, its report, its 验收 score and grade. */
+export async function evaluationBoard(db: DB, user: SessionUser, year: number) {
+  const studios = await studiosOfYear(db, user, year)
     .select([
       "studio.id",
       "studio.name",

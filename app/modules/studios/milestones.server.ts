@@ -1,4 +1,5 @@
 import type { DB } from "~db";
+import type { StoredFile } from "~/lib/file-response.server";
 import type { SessionUser } from "~/auth/roles";
 import { checkEvidenceFiles, EVIDENCE_MAX_FILES } from "~/lib/files";
 import { recordAudit } from "~/lib/audit.server";
@@ -219,11 +220,7 @@ export async function verifyMilestones(
 }
 
 /** Evidence is served only to those who may see the studio it belongs to. */
-export async function evidenceForViewer(
-  db: DB,
-  user: SessionUser,
-  fileId: number,
-): Promise<Access<{ filename: string; content_type: string; data: Uint8Array }>> {
+export async function evidenceForViewer(db: DB, user: SessionUser, fileId: number): Promise<Access<StoredFile>> {
   const file = await db
     .selectFrom("evidence_file")
     .innerJoin("milestone", "milestone.id", "evidence_file.milestone_id")

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import type { StoredFile } from "~/lib/file-response.server";
 import { offThread } from "~/lib/off-thread.server";
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { DB } from "~db";
@@ -313,11 +314,7 @@ export async function removeAttachment(db: DB, actor: SessionUser, app: Applicat
   });
 }
 
-export async function attachmentForViewer(
-  db: DB,
-  user: SessionUser,
-  id: number,
-): Promise<Access<{ filename: string; content_type: string; data: Uint8Array }>> {
+export async function attachmentForViewer(db: DB, user: SessionUser, id: number): Promise<Access<StoredFile>> {
   const file = await db
     .selectFrom("subsidy_attachment")
     .innerJoin("subsidy_application as app", "app.id", "subsidy_attachment.application_id")
