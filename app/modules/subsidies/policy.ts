@@ -30,6 +30,7 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
     to: "submitted",
     by: ["owner"],
     notices: [{ to: ["unit"], category: "todo", text: "{owner}提交了学历提升补助申请，请审核" }],
+    todo: { for: "county", text: "审核补助申请：{subject}" },
   },
   // Until the county acts the application is still the applicant's: they may take it back to change it.
   withdraw: {
@@ -46,6 +47,7 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
     by: ["county"],
     needsReason: true,
     notices: [{ to: ["owner"], category: "returned", text: "您的补助申请被退回：{reason}" }],
+    todo: { for: "owner", text: "修改补助申请：{reason}" },
   },
   county_approve: {
     label: "县级审核通过",
@@ -56,6 +58,7 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
       { to: ["owner"], category: "approved", text: "您的补助申请已通过{unit}审核，等待市总工会批准" },
       { to: ["city"], category: "todo", text: "{unit}审核通过了{owner}的补助申请，请批准" },
     ],
+    todo: { for: "city", text: "批准补助申请：{subject}" },
   },
   county_reject: {
     label: "不予通过",
@@ -76,6 +79,7 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
       { to: ["owner"], category: "returned", text: "您的补助申请被市总工会退回：{reason}" },
       { to: ["unit"], category: "todo", text: "市总工会退回了{owner}的补助申请：{reason}" },
     ],
+    todo: { for: "owner", text: "修改补助申请：{reason}" },
   },
   city_approve: {
     label: "批准",
