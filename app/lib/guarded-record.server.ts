@@ -19,8 +19,18 @@ export async function guardedRecord<T>(
   may: (user: SessionUser, record: T) => boolean,
   refusal: string,
 ): Promise<{ user: SessionUser; record: T }> {
-  const user = await requirePermission(request, permission);
-  const record = granted(await forViewer(getDb(), user, idParam(rawId)));
+  const { user, record } = await viewedRecord(request, permission, forViewer, rawId);
   if (!may(user, record)) throw json({ error: refusal }, { status: 403 });
   return { user, record };
+}
+
+/** The record a page shows or posts to: the user must hold `permission` and see the record (else its 404/403). */
+export async function viewedRecord<T>(
+  request: Request,
+  permission: Permission,
+  forViewer: (db: DB, user: SessionUser, id: number) => Promise<Access<T>>,
+  rawId: string | undefined,
+): Promise<{ user: SessionUser; record: T }> {
+  const user = await requirePermission(request, permission);
+  return { user, record: granted(await forViewer(getDb(), user, idParam(rawId))) };
 }
