@@ -2,10 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useReply } from "~/components/useReply";
-import { requirePermission } from "~/auth/session.server";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
+import { guardedRecord } from "~/lib/guarded-record.server";
 import { eventForViewer, organiserOptions, seriesOptions, updateEvent } from "~/modules/events/events.server";
 import { canManageEvent } from "~/modules/events/policy";
 import { eventSchema } from "~/modules/events/schema.server";
@@ -15,10 +14,8 @@ import { submitForm } from "~/lib/reply.server";
 export const meta: MetaFunction = () => [{ title: "修改活动 · 匠心" }];
 
 async function load(request: Request, id: string | undefined) {
-  const user = await requirePermission(request, "event.read");
-  const event = granted(await eventForViewer(getDb(), user, idParam(id)));
-  if (!canManageEvent(user, event)) throw json({ error: "只有主办方可以修改活动" }, { status: 403 });
-  return { user, event };
+  const { user, record } = await guardedRecord(request, "event.read", eventForViewer, id, canManageEvent, "只有主办方可以修改活动");
+  return { user, event: record };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

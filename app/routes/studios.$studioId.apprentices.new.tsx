@@ -3,12 +3,11 @@ import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
 import { Field, FormErrors, SubmitButton } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { PersonFields } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
+import { guardedRecord } from "~/lib/guarded-record.server";
 import { canManageApprentices } from "~/modules/studios/policy";
 import { apprenticeSchema } from "~/modules/studios/schema.server";
 import { addApprentice } from "~/modules/studios/mentorships.server";
@@ -19,10 +18,8 @@ import { submitForm } from "~/lib/reply.server";
 export const meta: MetaFunction = () => [{ title: "登记学徒 · 匠心" }];
 
 async function load(request: Request, studioId: string | undefined) {
-  const user = await requirePermission(request, "studio.read");
-  const studio = granted(await studioForViewer(getDb(), user, idParam(studioId)));
-  if (!canManageApprentices(user, studio)) throw json({ error: "工作室授牌后才能登记学徒" }, { status: 403 });
-  return { user, studio };
+  const { user, record } = await guardedRecord(request, "studio.read", studioForViewer, studioId, canManageApprentices, "工作室授牌后才能登记学徒");
+  return { user, studio: record };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -2,10 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { isCountyOfficer } from "~/auth/roles";
-import { requirePermission } from "~/auth/session.server";
 import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
+import { guardedRecord } from "~/lib/guarded-record.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { canEditStudio } from "~/modules/studios/policy";
 import { studioSchema } from "~/modules/studios/schema.server";
@@ -15,10 +14,8 @@ import { submitForm } from "~/lib/reply.server";
 export const meta: MetaFunction = () => [{ title: "修改工作室申请 · 匠心" }];
 
 async function load(request: Request, studioId: string | undefined) {
-  const user = await requirePermission(request, "studio.read");
-  const studio = granted(await studioForViewer(getDb(), user, idParam(studioId)));
-  if (!canEditStudio(user, studio)) throw json({ error: "申请已提交审核，当前不能修改" }, { status: 403 });
-  return { user, studio };
+  const { user, record } = await guardedRecord(request, "studio.read", studioForViewer, studioId, canEditStudio, "申请已提交审核，当前不能修改");
+  return { user, studio: record };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -42,47 +42,24 @@ export default function FundStatement() {
       </p>
       <table className="paper-form statement">
         <tbody>
-          <tr>
-            <th scope="row">期初余额</th>
-            <td className="num">{formatFen(s.openingFen)}</td>
-          </tr>
+          <FenRow label="期初余额" fen={s.openingFen} />
           {s.received.map((r) => (
-            <tr key={r.source}>
-              <th scope="row">收入：{r.label}</th>
-              <td className="num">{formatFen(r.fen)}</td>
-            </tr>
+            <FenRow key={r.source} label={`收入：${r.label}`} fen={r.fen} />
           ))}
-          <tr>
-            <th scope="row">收入合计</th>
-            <td className="num">{formatFen(s.receivedFen)}</td>
-          </tr>
+          <FenRow label="收入合计" fen={s.receivedFen} />
           {s.spent.map((x) => (
-            <tr key={x.category}>
-              <th scope="row">支出：{SPENDING_CATEGORY_LABELS[x.category]}</th>
-              <td className="num">{formatFen(x.fen)}</td>
-            </tr>
+            <FenRow key={x.category} label={`支出：${SPENDING_CATEGORY_LABELS[x.category]}`} fen={x.fen} />
           ))}
-          <tr>
-            <th scope="row">支出合计</th>
-            <td className="num">{formatFen(s.spentFen)}</td>
-          </tr>
+          <FenRow label="支出合计" fen={s.spentFen} />
           <tr>
             <th scope="row">期末余额</th>
             <td className="num">
               <strong>{formatFen(s.closingFen)}</strong>
             </td>
           </tr>
-          {s.pendingFen ? (
-            <tr>
-              <th scope="row">待审批支出（未计入）</th>
-              <td className="num">{formatFen(s.pendingFen)}</td>
-            </tr>
-          ) : null}
+          {s.pendingFen ? <FenRow label="待审批支出（未计入）" fen={s.pendingFen} /> : null}
           {s.toReturn?.map((r) => (
-            <tr key={`back-${r.source}`}>
-              <th scope="row">应退回：{r.label}</th>
-              <td className="num">{formatFen(r.fen)}</td>
-            </tr>
+            <FenRow key={`back-${r.source}`} label={`应退回：${r.label}`} fen={r.fen} />
           ))}
         </tbody>
       </table>
@@ -117,5 +94,15 @@ export default function FundStatement() {
       </table>
       <p className="sign">工作室领衔人（签字）：　　　　　　所属县级总工会（盖章）：　　　　　　</p>
     </section>
+  );
+}
+
+/** One line of the statement's summary: what the amount is, and the amount in yuan. */
+function FenRow({ label, fen }: { label: string; fen: number }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td className="num">{formatFen(fen)}</td>
+    </tr>
   );
 }

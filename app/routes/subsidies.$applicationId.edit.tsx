@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
 import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
+import { guardedRecord } from "~/lib/guarded-record.server";
 import { canEditApplication } from "~/modules/subsidies/policy";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { applicationForViewer, findPolicy, updateApplication } from "~/modules/subsidies/subsidies.server";
@@ -13,10 +12,8 @@ import { submitForm } from "~/lib/reply.server";
 export const meta: MetaFunction = () => [{ title: "修改补助申请 · 匠心" }];
 
 async function load(request: Request, id: string | undefined) {
-  const user = await requirePermission(request, "subsidy.read");
-  const app = granted(await applicationForViewer(getDb(), user, idParam(id)));
-  if (!canEditApplication(user, app)) throw json({ error: "申请已提交，当前不能修改" }, { status: 403 });
-  return { user, app };
+  const { user, record } = await guardedRecord(request, "subsidy.read", applicationForViewer, id, canEditApplication, "申请已提交，当前不能修改");
+  return { user, app: record };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

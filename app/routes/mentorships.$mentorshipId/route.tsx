@@ -2,9 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { clientAddress } from "~/auth/throttle.server";
-import { requirePermission } from "~/auth/session.server";
+import { viewedRecord } from "~/lib/guarded-record.server";
 import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
 import { idOrNull } from "~/lib/ids";
 import { refuse } from "~/lib/result";
 import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
@@ -19,9 +18,8 @@ import { MentorshipPage } from "./page";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "studio.read");
+  const { user, record: m } = await viewedRecord(request, "studio.read", mentorshipForViewer, params.mentorshipId);
   const db = getDb();
-  const m = granted(await mentorshipForViewer(db, user, idParam(params.mentorshipId)));
   const milestones = await milestonesOf(db, m.id);
   const studio = studioRefOf(m);
   return json({
@@ -34,9 +32,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "studio.read");
+  const { user, record: m } = await viewedRecord(request, "studio.read", mentorshipForViewer, params.mentorshipId);
   const db = getDb();
-  const m = granted(await mentorshipForViewer(db, user, idParam(params.mentorshipId)));
   const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return replyRefused("milestone", refuse(form.message, { field: "evidence" }));
   const { formData } = form;

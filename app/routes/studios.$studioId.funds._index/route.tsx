@@ -3,9 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { clientAddress } from "~/auth/throttle.server";
 import { relationTo, type Relation } from "~/auth/relation";
-import { requirePermission } from "~/auth/session.server";
+import { viewedRecord } from "~/lib/guarded-record.server";
 import { getDb } from "~/db.server";
-import { granted, idParam } from "~/lib/http.server";
 import { refuse } from "~/lib/result";
 import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
@@ -19,9 +18,8 @@ import { StudioFundsPage } from "./page";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `经费台账 · ${data?.studio.name ?? "工作室"} · 匠心` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "studio.read");
+  const { user, record: studio } = await viewedRecord(request, "studio.read", studioForViewer, params.studioId);
   const db = getDb();
-  const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const year = yearInTaizhou();
   const [ledger, policy] = await Promise.all([ledgerOf(db, studio.id), cyclePolicyFor(db, year)]);
   const relation = relationTo(user, studio.org_unit_id, studio.person_id);
@@ -42,9 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const MAY_ACT: Record<string, Relation[]> = { grant: ["city", "county"], tranche: ["city", "county"], spend: ["owner"], review: ["county"] };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "studio.read");
+  const { user, record: studio } = await viewedRecord(request, "studio.read", studioForViewer, params.studioId);
   const db = getDb();
-  const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return replyRefused("spend", refuse(form.message, { field: "receipts" }));
   const { formData } = form;

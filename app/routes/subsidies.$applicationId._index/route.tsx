@@ -2,10 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { clientAddress } from "~/auth/throttle.server";
-import { requirePermission } from "~/auth/session.server";
+import { viewedRecord } from "~/lib/guarded-record.server";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
-import { granted, idParam } from "~/lib/http.server";
 import { refuse, type Result } from "~/lib/result";
 import { replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { todayInTaizhou } from "~/lib/time";
@@ -19,9 +18,8 @@ import { SubsidyPage } from "./page";
 export const meta: MetaFunction = () => [{ title: "学历提升补助申请 · 匠心" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "subsidy.read");
+  const { user, record: app } = await viewedRecord(request, "subsidy.read", applicationForViewer, params.applicationId);
   const db = getDb();
-  const app = granted(await applicationForViewer(db, user, idParam(params.applicationId)));
   const steps = availableSteps(user, app);
   const [attachments, history, budget] = await Promise.all([
     attachmentsOf(db, app.id),
@@ -41,9 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "subsidy.read");
+  const { user, record: app } = await viewedRecord(request, "subsidy.read", applicationForViewer, params.applicationId);
   const db = getDb();
-  const app = granted(await applicationForViewer(db, user, idParam(params.applicationId)));
   const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return replyRefused("attach", refuse(form.message));
   const { formData } = form;
