@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useReply } from "~/components/useReply";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
-import { guardedRecord } from "~/lib/guarded-record.server";
+import { guardedRecord } from "~/auth/guarded-record.server";
 import { eventForViewer, organiserOptions, seriesOptions, updateEvent } from "~/modules/events/events.server";
 import { canManageEvent } from "~/modules/events/policy";
 import { eventSchema } from "~/modules/events/schema.server";

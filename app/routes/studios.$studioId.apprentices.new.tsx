@@ -7,7 +7,7 @@ import { Field, FormErrors, SubmitButton } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { PersonFields } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
-import { guardedRecord } from "~/lib/guarded-record.server";
+import { guardedRecord } from "~/auth/guarded-record.server";
 import { canManageApprentices } from "~/modules/studios/policy";
 import { apprenticeSchema } from "~/modules/studios/schema.server";
 import { addApprentice } from "~/modules/studios/mentorships.server";

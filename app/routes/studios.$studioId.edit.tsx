@@ -4,7 +4,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { isCountyOfficer } from "~/auth/roles";
 import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
-import { guardedRecord } from "~/lib/guarded-record.server";
+import { guardedRecord } from "~/auth/guarded-record.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { canEditStudio } from "~/modules/studios/policy";
 import { studioSchema } from "~/modules/studios/schema.server";

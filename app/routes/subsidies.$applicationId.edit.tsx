@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
-import { guardedRecord } from "~/lib/guarded-record.server";
+import { guardedRecord } from "~/auth/guarded-record.server";
 import { canEditApplication } from "~/modules/subsidies/policy";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { applicationForViewer, findPolicy, updateApplication } from "~/modules/subsidies/subsidies.server";

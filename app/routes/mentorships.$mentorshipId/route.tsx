@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { clientAddress } from "~/auth/throttle.server";
-import { viewedRecord } from "~/lib/guarded-record.server";
+import { viewedRecord } from "~/auth/guarded-record.server";
 import { getDb } from "~/db.server";
 import { idOrNull } from "~/lib/ids";
 import { refuse } from "~/lib/result";

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { clientAddress } from "~/auth/throttle.server";
 import { relationTo, type Relation } from "~/auth/relation";
-import { viewedRecord } from "~/lib/guarded-record.server";
+import { viewedRecord } from "~/auth/guarded-record.server";
 import { getDb } from "~/db.server";
 import { refuse } from "~/lib/result";
 import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
