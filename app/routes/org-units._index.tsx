@@ -15,6 +15,7 @@ import { socialGroupSchema } from "~/modules/org-units/schema.server";
 import { DataTable } from "~/components/DataTable";
 import { useReply } from "~/components/useReply";
 import { replyInvalid, replyWith } from "~/lib/reply.server";
+import { SuccessNotice } from "~/components/SuccessNotice";
 
 export const meta: MetaFunction = () => [{ title: "组织单位 · 匠心" }];
 
@@ -52,11 +53,7 @@ export default function OrgUnits() {
       {canManage ? (
         <>
           <h2>添加社会团体</h2>
-          {reply?.ok ? (
-            <p className="notice success" role="status">
-              已添加。
-            </p>
-          ) : null}
+          <SuccessNotice shown={Boolean(reply?.ok)}>已添加。</SuccessNotice>
           <Form method="post" {...getFormProps(form)} className="card form-grid">
             <FormErrors errors={form.errors} />
             <TextField label="单位全称" meta={fields.name} required placeholder="如：台州市机械工程学会" />

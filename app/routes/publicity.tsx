@@ -67,20 +67,8 @@ export default function Publicity() {
           链接（可选）
           <input name="url" type="url" placeholder="https://" />
         </label>
-        <label className="field">
-          报道的工匠
-          <select name="personId">
-            <option value="">—</option>
-            <Options choices={subjects.people.map((p) => ({ value: p.id, label: p.name }))} />
-          </select>
-        </label>
-        <label className="field">
-          或工作室
-          <select name="studioId">
-            <option value="">—</option>
-            <Options choices={subjects.studios.map((s) => ({ value: s.id, label: s.name }))} />
-          </select>
-        </label>
+        <SubjectField label="报道的工匠" name="personId" subjects={subjects.people} />
+        <SubjectField label="或工作室" name="studioId" subjects={subjects.studios} />
         <label className="field span-all">
           剪报（PDF、JPEG 或 PNG，可选）
           <UploadInput name="clipping" accept="application/pdf,image/jpeg,image/png" />
@@ -126,5 +114,18 @@ export default function Publicity() {
         ]}
       />
     </section>
+  );
+}
+
+/** A report is about a craftsman or a studio; either may be left empty ("—"). */
+function SubjectField({ label, name, subjects }: { label: string; name: string; subjects: { id: number; name: string }[] }) {
+  return (
+    <label className="field">
+      {label}
+      <select name={name}>
+        <option value="">—</option>
+        <Options choices={subjects.map((s) => ({ value: s.id, label: s.name }))} />
+      </select>
+    </label>
   );
 }

@@ -17,6 +17,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { resetPasswordSchema, updateUserSchema } from "~/modules/users/schema.server";
 import { findUser, resetPassword, updateUser } from "~/modules/users/users.server";
 import { HistoryCard } from "~/components/HistoryCard";
+import { SuccessNotice } from "~/components/SuccessNotice";
 
 export const meta: MetaFunction = () => [{ title: "用户 · 匠心" }];
 
@@ -85,16 +86,8 @@ export default function UserPage() {
   return (
     <section>
       <h1>用户：{user.username}</h1>
-      {searchParams.get("created") ? (
-        <p className="notice success" role="status">
-          账号已开通。
-        </p>
-      ) : null}
-      {updateResult?.ok ? (
-        <p className="notice success" role="status">
-          已保存。
-        </p>
-      ) : null}
+      <SuccessNotice shown={Boolean(searchParams.get("created"))}>账号已开通。</SuccessNotice>
+      <SuccessNotice shown={Boolean(updateResult?.ok)}>已保存。</SuccessNotice>
       <Form method="post" {...getFormProps(form)} className="card form-grid">
         <input type="hidden" name="intent" value="update" />
         <FormErrors errors={form.errors} />
@@ -106,11 +99,7 @@ export default function UserPage() {
         <SubmitButton label="保存" />
       </Form>
       <h2>重置密码</h2>
-      {resetResult?.ok ? (
-        <p className="notice success" role="status">
-          密码已重置，该用户的所有登录已退出。
-        </p>
-      ) : null}
+      <SuccessNotice shown={Boolean(resetResult?.ok)}>密码已重置，该用户的所有登录已退出。</SuccessNotice>
       <Form method="post" {...getFormProps(resetForm)} className="card form-grid">
         <input type="hidden" name="intent" value="reset-password" />
         <TextField label="新密码" meta={resetFields.password} hint="至少8位，须包含字母和数字" required type="password" autoComplete="new-password" />

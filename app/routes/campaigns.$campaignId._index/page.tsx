@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ReactNode } from "react";
 import { getFormProps, useForm } from "@conform-to/react";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CampaignForm } from "~/components/CampaignForm";
@@ -99,22 +100,14 @@ export function CampaignPage() {
           </thead>
           <tbody>
             {perUnit.map((u) => (
-              <tr key={u.id}>
-                <td>
-                  <Link to={`/campaigns/${campaign.id}/nominations?unitId=${u.id}`}>{u.name}</Link>
-                </td>
-                <td className="num">{u.count}</td>
-                <td>{u.warning ? <span className="badge warn">超出名额</span> : `${u.count}/${campaign.quota_per_unit}`}</td>
-              </tr>
+              <UnitRow key={u.id} campaignId={campaign.id} unit={u}>
+                {u.warning ? <span className="badge warn">超出名额</span> : `${u.count}/${campaign.quota_per_unit}`}
+              </UnitRow>
             ))}
             {groups.map((g) => (
-              <tr key={g.id}>
-                <td>
-                  <Link to={`/campaigns/${campaign.id}/nominations?unitId=${g.id}`}>{g.name}</Link>
-                </td>
-                <td className="num">{g.count}</td>
-                <td>社会团体</td>
-              </tr>
+              <UnitRow key={g.id} campaignId={campaign.id} unit={g}>
+                社会团体
+              </UnitRow>
             ))}
           </tbody>
         </table>
@@ -220,5 +213,18 @@ export function CampaignPage() {
         }
       />
     </section>
+  );
+}
+
+/** One nominating unit's count, linked to its nominations; the last cell says what bounds it (quota or group). */
+function UnitRow({ campaignId, unit, children }: { campaignId: number; unit: { id: number; name: string; count: number }; children: ReactNode }) {
+  return (
+    <tr>
+      <td>
+        <Link to={`/campaigns/${campaignId}/nominations?unitId=${unit.id}`}>{unit.name}</Link>
+      </td>
+      <td className="num">{unit.count}</td>
+      <td>{children}</td>
+    </tr>
   );
 }

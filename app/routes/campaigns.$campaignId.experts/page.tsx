@@ -1,7 +1,7 @@
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
 import { DownloadLink } from "~/components/DownloadLink";
-import { ConfirmSubmit, Options, SaveMessage } from "~/components/forms";
+import { ConfirmSubmit, IntentButton, Options, SaveMessage } from "~/components/forms";
 import { useReply } from "~/components/useReply";
 import { RANKING_LABELS } from "~/modules/experts/policy";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
@@ -137,14 +137,7 @@ export function ExpertsPage() {
             { label: "回避", num: true, cell: (e) => e.recused },
           ]}
         />
-        {experts.length ? (
-          <Form method="post">
-            <input type="hidden" name="intent" value="remind" />
-            <button type="submit" className="button">
-              提醒未完成的专家
-            </button>
-          </Form>
-        ) : null}
+        {experts.length ? <IntentButton intent="remind" label="提醒未完成的专家" /> : null}
       </div>
 
       <div className="card">

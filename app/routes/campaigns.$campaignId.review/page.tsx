@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
 import { StageBar } from "~/components/StageBar";
@@ -73,20 +74,11 @@ export function ReviewPage() {
                   ))}
                 </datalist>
               </label>
-              <table className="table compact">
-                <tbody>
-                  {board.map((b) => (
-                    <tr key={b.id}>
-                      <td>
-                        {nominationCode(campaign.number, b.seq)} {b.name}
-                      </td>
-                      <td>
-                        <input name={`score-${b.id}`} inputMode="decimal" className="rank-input" aria-label={`${b.name}的评分`} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <EntryTable
+                campaignNumber={campaign.number}
+                rows={board}
+                entry={(b) => <input name={`score-${b.id}`} inputMode="decimal" className="rank-input" aria-label={`${b.name}的评分`} />}
+              />
               <button type="submit" className="button primary">
                 保存评分
               </button>
@@ -121,20 +113,11 @@ export function ReviewPage() {
           </p>
           <Form method="post">
             <input type="hidden" name="intent" value="votes" />
-            <table className="table compact">
-              <tbody>
-                {candidates.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      {nominationCode(campaign.number, c.seq)} {c.name}
-                    </td>
-                    <td>
-                      <input name={`votes-${c.id}`} defaultValue={c.vote_count ?? ""} inputMode="numeric" aria-label={`${c.name}的得票数`} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <EntryTable
+              campaignNumber={campaign.number}
+              rows={candidates}
+              entry={(c) => <input name={`votes-${c.id}`} defaultValue={c.vote_count ?? ""} inputMode="numeric" aria-label={`${c.name}的得票数`} />}
+            />
             <div className="inline-form">
               <label>
                 来源
@@ -171,5 +154,31 @@ export function ReviewPage() {
 
       {awards.length ? <AwardList /> : null}
     </section>
+  );
+}
+
+/** A nomination per row, labelled by its code and name, with one entry to fill in (a score, a vote count). */
+function EntryTable<R extends { id: number; seq: number; name: string }>({
+  campaignNumber,
+  rows,
+  entry,
+}: {
+  campaignNumber: number;
+  rows: R[];
+  entry: (row: R) => ReactNode;
+}) {
+  return (
+    <table className="table compact">
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td>
+              {nominationCode(campaignNumber, r.seq)} {r.name}
+            </td>
+            <td>{entry(r)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Form, Link } from "@remix-run/react";
 import { IntentButton } from "~/components/forms";
 import { useReply } from "~/components/useReply";
@@ -53,8 +54,7 @@ export function EligibilityCard({ d }: { d: NominationData }) {
         ) : null
       ) : null}
       {d.review && stepOpen(campaign, "qualification") ? (
-        <Form method="post" className="inline-form">
-          <input type="hidden" name="intent" value="qualification" />
+        <IntentForm intent="qualification" label="保存初审结论" primary>
           <label>
             初审结论
             <select name="result" defaultValue={n.qualification_result ?? "pass"}>
@@ -63,10 +63,7 @@ export function EligibilityCard({ d }: { d: NominationData }) {
             </select>
           </label>
           <ReplyField intent="qualification" label="理由" name="reason" defaultValue={n.qualification_reason ?? ""} />
-          <button type="submit" className="button primary">
-            保存初审结论
-          </button>
-        </Form>
+        </IntentForm>
       ) : null}
       <ReplyMessage intent="qualification" />
       <ReplyMessage intent="acknowledge-quota" />
@@ -99,14 +96,10 @@ export function ExpertScoresCard({ d }: { d: NominationData }) {
         </table>
       ) : null}
       {open ? (
-        <Form method="post" className="inline-form">
-          <input type="hidden" name="intent" value="expert-score" />
+        <IntentForm intent="expert-score" label="录入评分" primary>
           <ReplyField intent="expert-score" label="专家" name="expertName" />
           <ReplyField intent="expert-score" label="评分（0–100）" name="score" inputMode="decimal" />
-          <button type="submit" className="button primary">
-            录入评分
-          </button>
-        </Form>
+        </IntentForm>
       ) : null}
       <ReplyMessage intent="expert-score" />
     </div>
@@ -129,8 +122,7 @@ export function ObjectionsCard({ d }: { d: NominationData }) {
           </p>
           <ObjectorLine objectionId={o.id} filing={d.filings.find((f) => f.objectionId === o.id)} />
           {open && o.outcome === "pending" ? (
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="intent" value="resolve-objection" />
+            <IntentForm intent="resolve-objection" label="保存">
               <input type="hidden" name="objectionId" value={o.id} />
               <ReplyField intent="resolve-objection" label="核查处理情况" name="handling" />
               <label>
@@ -140,25 +132,18 @@ export function ObjectionsCard({ d }: { d: NominationData }) {
                   <option value="upheld">{OUTCOME_LABELS.upheld}</option>
                 </select>
               </label>
-              <button type="submit" className="button">
-                保存
-              </button>
-            </Form>
+            </IntentForm>
           ) : null}
         </div>
       ))}
       <ReplyMessage intent="resolve-objection" />
       <ReplyFieldError intent="reveal-objector" field="reason" />
       {open && d.nomination.candidate ? (
-        <Form method="post" className="inline-form">
-          <input type="hidden" name="intent" value="objection" />
+        <IntentForm intent="objection" label="登记异议">
           <ReplyField intent="objection" label="收到日期" name="receivedOn" type="date" />
           <ReplyField intent="objection" label="来源" name="source" placeholder="来信、来电、网络留言…" />
           <ReplyField intent="objection" label="内容" name="content" />
-          <button type="submit" className="button">
-            登记异议
-          </button>
-        </Form>
+        </IntentForm>
       ) : null}
       <ReplyMessage intent="objection" />
     </div>
@@ -183,8 +168,7 @@ function ObjectorLine({ objectionId, filing }: { objectionId: number; filing: No
           异议人：{revealed.name}，身份证号码 {revealed.idNumber ?? "（未登记）"}，电话 {revealed.phone ?? "（未登记）"}
         </p>
       ) : (
-        <Form method="post" className="inline-form">
-          <input type="hidden" name="intent" value="reveal-objector" />
+        <IntentForm intent="reveal-objector" label="查看身份和联系方式">
           <input type="hidden" name="objectionId" value={filing.objectionId} />
           <span>
             异议人：{filing.name}，电话 {filing.phone}
@@ -193,10 +177,7 @@ function ObjectorLine({ objectionId, filing }: { objectionId: number; filing: No
             查看事由
             <input name="reason" required maxLength={200} placeholder="如：联系异议人核实情况" />
           </label>
-          <button type="submit" className="button">
-            查看身份和联系方式
-          </button>
-        </Form>
+        </IntentForm>
       )}
       {filing.attachments.length ? (
         <p>
@@ -209,5 +190,18 @@ function ObjectorLine({ objectionId, filing }: { objectionId: number; filing: No
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A review step's form on the card: its fields in a row, posting the step's intent. */
+function IntentForm({ intent, label, primary, children }: { intent: string; label: string; primary?: boolean; children: ReactNode }) {
+  return (
+    <Form method="post" className="inline-form">
+      <input type="hidden" name="intent" value={intent} />
+      {children}
+      <button type="submit" className={primary ? "button primary" : "button"}>
+        {label}
+      </button>
+    </Form>
   );
 }

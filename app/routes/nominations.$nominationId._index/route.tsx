@@ -5,7 +5,7 @@ import { forbidden, requirePermission, requireUser } from "~/auth/session.server
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
 import { granted, idParam, notFound } from "~/lib/http.server";
-import { replyDone, replyInvalid, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { replyDone, replyInvalid, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { todayInTaizhou } from "~/lib/time";
 import { historyOf } from "~/modules/audit/audit.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
@@ -93,21 +93,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (intent) {
     case "acknowledge-quota":
       return replyWith<object>(intent, await acknowledgeQuota(db, user, nomination.id));
-    case "qualification": {
-      const submission = parseWithZod(formData, { schema: qualificationSchema });
-      if (submission.status !== "success") return replyInvalid(intent, submission, { message: CHECK_FORM });
-      return replyWith<object>(intent, await decideQualification(db, user, nomination.id, submission.value), { submission });
-    }
-    case "expert-score": {
-      const submission = parseWithZod(formData, { schema: expertScoreSchema });
-      if (submission.status !== "success") return replyInvalid(intent, submission, { message: CHECK_FORM });
-      return replyWith<object>(intent, await recordExpertScore(db, user, nomination.id, submission.value), { submission });
-    }
-    case "objection": {
-      const submission = parseWithZod(formData, { schema: objectionSchema });
-      if (submission.status !== "success") return replyInvalid(intent, submission, { message: CHECK_FORM });
-      return replyWith<object>(intent, await addObjection(db, user, nomination.id, submission.value), { submission });
-    }
+    case "qualification":
+      return replyStep(intent, formData, qualificationSchema, (value) => decideQualification(db, user, nomination.id, value), { invalid: CHECK_FORM });
+    case "expert-score":
+      return replyStep(intent, formData, expertScoreSchema, (value) => recordExpertScore(db, user, nomination.id, value), { invalid: CHECK_FORM });
+    case "objection":
+      return replyStep(intent, formData, objectionSchema, (value) => addObjection(db, user, nomination.id, value), { invalid: CHECK_FORM });
     case "resolve-objection": {
       const submission = parseWithZod(formData, { schema: resolveObjectionSchema });
       if (submission.status !== "success") return replyInvalid(intent, submission, { message: CHECK_FORM });
