@@ -1,7 +1,7 @@
 import type { Submission, SubmissionResult } from "@conform-to/react";
 import { json, redirect, type TypedResponse } from "@remix-run/node";
 import type { z } from "zod";
-import { boundedReply, parseWithZod } from "~/lib/form.server";
+import { boundedReply, parseWithZod, submissionErrors } from "~/lib/form.server";
 import type { Reply } from "~/lib/reply";
 import { refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 
@@ -59,8 +59,8 @@ export function replyRefused<D = null>(
 }
 
 /** The first error a form's fields have, for a page that shows one line rather than each by its field. */
-export function firstError(submission: { error?: Record<string, string[] | null> | null }): string | undefined {
-  return Object.values(submission.error ?? {}).flatMap((messages) => messages ?? [])[0];
+export function firstError(submission: Submission<unknown>): string | undefined {
+  return submissionErrors(submission)[0];
 }
 
 /** The form did not parse: each error stands by its field, the values typed come back. */
@@ -118,8 +118,7 @@ export async function replyStep<S extends z.ZodType, T extends object>(
 ): Promise<TypedResponse<Reply<null>>> {
   const submission = parseWithZod(formData, { schema });
   if (submission.status !== "success") {
-    const first = Object.values(submission.error ?? {}).flat()[0];
-    return replyInvalid(intent, submission, { message: options.invalid ?? first ?? undefined });
+    return replyInvalid(intent, submission, { message: options.invalid ?? firstError(submission) });
   }
   return replyWith(intent, await step(submission.value), { submission, message: options.message });
 }

@@ -7,7 +7,7 @@ import { Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
-import { replyInvalid, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { firstError, replyInvalid, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { addExpert, expertPool } from "~/modules/experts/experts.server";
 import { expertSchema } from "~/modules/experts/schema.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
@@ -28,8 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (formData.get("intent") !== "add") return replyUnknownIntent();
   const submission = parseWithZod(formData, { schema: expertSchema });
   // The form shows one message across its width: the first field's.
-  if (submission.status !== "success")
-    return replyInvalid("add", submission, { message: Object.values(submission.error ?? {}).flat()[0] ?? undefined, hideFields: ["password"] });
+  if (submission.status !== "success") return replyInvalid("add", submission, { message: firstError(submission), hideFields: ["password"] });
   const { value } = submission;
   const result = await addExpert(getDb(), user, { ...value, orgUnitId: value.orgUnitId ?? null });
   return replyWith("add", result, { submission, message: `已加入专家库，登录名 ${value.username}`, hideFields: ["password"], resetForm: true });

@@ -10,7 +10,7 @@ import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { parseWithZod } from "~/lib/form.server";
-import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { firstError, replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
@@ -49,7 +49,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const UNECHOED = ["altcha", "code", "idNumber"];
 
 /** The first wrong field's message, which the form shows beside it. */
-const firstError = (error: Record<string, string[] | null> | null | undefined) => Object.values(error ?? {}).flat()[0] ?? undefined;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   await assertSafePost(request);
@@ -62,14 +61,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = fields.get("intent");
   if (intent === "code") {
     const submission = parseWithZod(fields, { schema: codeRequestSchema });
-    if (submission.status !== "success") return replyInvalid(intent, submission, { message: firstError(submission.error), hideFields: UNECHOED });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { message: firstError(submission), hideFields: UNECHOED });
     const result = await requestObjectionCode(db, smsGateway(), campaignId, submission.value, origin);
     if (!result.ok) return replyRefused(intent, result, submission, { hideFields: UNECHOED });
     return replyDone(intent, { data: { sent: result.masked } });
   }
   if (intent === "object") {
     const submission = parseWithZod(fields, { schema: objectionSchema });
-    if (submission.status !== "success") return replyInvalid(intent, submission, { message: firstError(submission.error), hideFields: UNECHOED });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { message: firstError(submission), hideFields: UNECHOED });
     const result = await fileObjection(db, campaignId, submission.value, () => filesOf(fields, "files", OBJECTION_MAX_FILES), origin);
     if (!result.ok) return replyRefused(intent, result, submission, { hideFields: UNECHOED });
     return replyDone(intent, { data: { lookup: result.lookup } });

@@ -5,7 +5,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
-import { replyInvalid, replyRefused, replyWith } from "~/lib/reply.server";
+import { firstError, replyInvalid, replyRefused, replyWith } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { publicitySchema } from "~/modules/showcase/schema.server";
@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!form.ok) return replyRefused("save", refuse(form.message, { field: "clipping" }));
   const submission = parseWithZod(form.formData, { schema: publicitySchema });
   // The form shows one message across its width: the first field's.
-  if (submission.status !== "success") return replyInvalid("save", submission, { message: Object.values(submission.error ?? {}).flat()[0] ?? undefined });
+  if (submission.status !== "success") return replyInvalid("save", submission, { message: firstError(submission) });
   const [clipping] = await filesOf(form.formData, "clipping");
   const result = await addPublicity(getDb(), user, submission.value, clipping ?? null);
   return replyWith("save", result, { submission, message: "已登记", resetForm: true });

@@ -11,7 +11,7 @@ import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { parseWithZod } from "~/lib/form.server";
-import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { firstError, replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
@@ -68,8 +68,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "code") {
     const submission = parseWithZod(form, { schema: codeRequestSchema });
     // Each field's message beside it: the first wrong field's.
-    if (submission.status !== "success")
-      return replyInvalid(intent, submission, { message: Object.values(submission.error ?? {}).flat()[0] ?? undefined, hideFields: UNECHOED });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { message: firstError(submission), hideFields: UNECHOED });
     const result = await requestCode(db, smsGateway(), campaign.id, submission.value, origin);
     if (!result.ok) return replyRefused(intent, result, submission, { hideFields: UNECHOED });
     return replyDone(intent, { data: { sent: result.masked } });
