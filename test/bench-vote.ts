@@ -105,7 +105,7 @@ async function loadTest(db: DB) {
         .executeTakeFirstOrThrow();
       const choices = pick(candidates, 1 + (voter % 3));
       t = performance.now();
-      const cast = await post(voter, { intent: "vote", phone, code: sms.params.code, choice: choices.map(String), device: `bench-${voter}` });
+      const cast = await post(voter, { intent: "vote", phone, code: sms.params.code, choices: choices.map(String), device: `bench-${voter}` });
       balloting.push(performance.now() - t);
       const answer = (await cast.json()) as { receipt: string | null; message: string | null };
       if (!cast.ok || !answer.receipt) return void failures.push(`ballot ${cast.status} ${answer.message}`);

@@ -7,13 +7,12 @@ import { ConfirmSubmit, FieldError, FormErrors } from "~/components/forms";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
-import { parseWithZod } from "~/lib/form.server";
+import { parseWithZod, submissionErrors } from "~/lib/form.server";
 import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
-import { refuse, type Refusal } from "~/lib/result";
+import { refuse } from "~/lib/result";
 import { declareRecusal, saveSheet, sheetFor } from "~/modules/experts/experts.server";
 import { SHEET_STATUS_LABELS } from "~/modules/experts/labels";
-import { readMarks, reasonSchema, pressSchema } from "~/modules/experts/schema.server";
-import { markErrors } from "~/modules/experts/policy";
+import { marksSchema, reasonSchema, pressSchema } from "~/modules/experts/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "评审 · 匠心" }];
 
@@ -28,12 +27,6 @@ async function load(request: Request, nominationId: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { sheet } = await load(request, params.nominationId);
   return json({ sheet });
-}
-
-/** A sheet refused with the marks to correct, each beside its criterion's field (`points-<key>`). */
-function marksRefused(message: string, errors: Record<string, string>, status: Refusal["status"] = 400) {
-  const fieldErrors = Object.fromEntries(Object.entries(errors).map(([key, error]) => [`points-${key}`, [error]]));
-  return refuse(message, { status, fieldErrors });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -54,14 +47,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submit = intent === "submit";
   if (submit && !submission.value.confirmed) return replyRefused(intent, refuse("请确认提交"), submission);
   // Every mark that is wrong at once, each under its own field and named in the summary.
-  const read = readMarks(form, sheet.rubric);
-  if (read.refused) return replyRefused(intent, refuse(read.refused), submission);
-  const wrong = { ...markErrors(sheet.rubric, read.marks, submit), ...read.fieldErrors };
-  const messages = Object.values(wrong);
-  if (messages.length) return replyRefused(intent, marksRefused(`${messages.length} 项评分需要修改：${messages.join("；")}`, wrong), submission);
-  const result = await saveSheet(db, user, sheet.id, read.marks, submit);
+  const marks = parseWithZod(form, { schema: marksSchema(sheet.rubric, submit) });
+  if (marks.status !== "success") {
+    const wrong = submissionErrors(marks);
+    return replyInvalid(intent, marks, { message: marks.error?.[""]?.[0] ?? `${wrong.length} 项评分需要修改：${wrong.join("；")}` });
+  }
+  const result = await saveSheet(db, user, sheet.id, marks.value, submit);
   if (!result.ok) {
-    return replyRefused(intent, marksRefused(result.message, result.field ? { [result.field]: result.message } : {}, result.status), submission);
+    // The module's own check names a criterion: its message stands beside that criterion's field.
+    const fieldErrors = result.field ? { [`points-${result.field}`]: [result.message] } : {};
+    return replyRefused(intent, refuse(result.message, { status: result.status, fieldErrors }), marks);
   }
   if (submit) throw redirect("/review");
   return replyDone(intent, { message: `草稿已保存（合计 ${result.total} 分）`, submission });

@@ -12,7 +12,6 @@ import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { parseWithZod } from "~/lib/form.server";
 import { firstError, replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
-import { refuse } from "~/lib/result";
 import { shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
@@ -74,15 +73,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return replyDone(intent, { data: { sent: result.masked } });
   }
   if (intent === "vote") {
-    // The ballot's checkboxes are each a `choice`; bounded before the schema reads them.
-    const parsed = ballotSchema.safeParse({
-      phone: form.get("phone") ?? undefined,
-      code: form.get("code") ?? undefined,
-      choices: form.getAll("choice").slice(0, 51).map(String),
-      device: String(form.get("device") ?? ""),
-    });
-    if (!parsed.success) return replyRefused(intent, refuse(parsed.error.issues[0].message, { field: String(parsed.error.issues[0].path[0]) }));
-    const result = await castBallot(db, campaign.id, parsed.data, { ...origin, device: parsed.data.device });
+    const submission = parseWithZod(form, { schema: ballotSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { message: firstError(submission), hideFields: UNECHOED });
+    const result = await castBallot(db, campaign.id, submission.value, { ...origin, device: submission.value.device });
     if (!result.ok) return replyRefused(intent, result);
     return replyDone(intent, { data: { receipt: result.receipt } });
   }
@@ -156,7 +149,7 @@ export default function Vote() {
                 <label>
                   <input
                     type="checkbox"
-                    name="choice"
+                    name="choices"
                     value={c.id}
                     checked={chosen.includes(c.id)}
                     disabled={!chosen.includes(c.id) && chosen.length >= rules.maxChoices}

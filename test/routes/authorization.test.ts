@@ -440,7 +440,7 @@ beforeAll(async () => {
       // Anyone may try; the vote is over, so everyone is told so (409), signed in or not.
       actions: {
         code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "+++++++" },
-        vote: { form: { intent: "vote", phone: "13957600000", code: "123456", choice: String(votedCandidate.id) }, expect: "+++++++" },
+        vote: { form: { intent: "vote", phone: "13957600000", code: "123456", choices: String(votedCandidate.id) }, expect: "+++++++" },
       },
     },
     // The named campaign's notice is over: the page says so to everyone, and takes nothing.

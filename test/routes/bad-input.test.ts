@@ -478,12 +478,12 @@ beforeAll(async () => {
       altcha: [null, "", LONG, "不是base64", Buffer.from('{"challenge":{"parameters":{}},"solution":{}}').toString("base64")],
     },
   );
-  const ballotForm = { intent: "vote", phone: "13957612345", code: "123456", choice: String(candidate.id) };
+  const ballotForm = { intent: "vote", phone: "13957612345", code: "123456", choices: String(candidate.id) };
   spoil(
     { ...votePost, label: "ballot", form: ballotForm },
     {
       code: [null, "", "12345", "abcdef", "1234567", LONG],
-      choice: [
+      choices: [
         null,
         "",
         "abc",
@@ -1110,7 +1110,7 @@ describe("hostile and broken input", () => {
           ["PATCH", { method: "PATCH", body: "intent=x", headers: { "content-type": "application/x-www-form-urlencoded" } }],
           ["DELETE", { method: "DELETE" }],
           ...[
-            "intent=vote&phone=13957600000&code=123456&choice=2147483648&choice=99999999999",
+            "intent=vote&phone=13957600000&code=123456&choices=2147483648&choices=99999999999",
             "intent=invalidate&pattern=constructor&key=__proto__&reason=%E5%90%8C%E4%B8%80%E5%9C%B0%E5%9D%80%E5%88%B7%E7%A5%A8&confirmed=1",
             "intent=invalidate&pattern=toString&key=1%401&reason=%E5%90%8C%E4%B8%80%E5%9C%B0%E5%9D%80%E5%88%B7%E7%A5%A8&confirmed=1",
             "intent=hours&participantId=2147483648&hours=1e308",

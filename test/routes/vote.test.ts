@@ -101,7 +101,7 @@ describe("the public vote over HTTP", () => {
       path,
       params,
       headers: from,
-      form: { intent: "vote", phone: "13957612345", code: "000000", choice: [String(ids[0])] },
+      form: { intent: "vote", phone: "13957612345", code: "000000", choices: [String(ids[0])] },
     });
     if (delivered !== "000000") expect(await jsonOf(wrong)).toMatchObject({ field: "code", message: "验证码不正确" });
     const cast = await call(votePage.action, {
@@ -109,7 +109,7 @@ describe("the public vote over HTTP", () => {
       path,
       params,
       headers: from,
-      form: { intent: "vote", phone: "13957612345", code: delivered, choice: [String(ids[0]), String(ids[2])], device: "375x812|Asia/Shanghai|zh-CN" },
+      form: { intent: "vote", phone: "13957612345", code: delivered, choices: [String(ids[0]), String(ids[2])], device: "375x812|Asia/Shanghai|zh-CN" },
     });
     expect(cast.status).toBe(200);
     const { receipt } = (await jsonOf(cast)).data;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { confirmation, optionalText, recordId, wholeNumber } from "~/lib/validation.server";
 import { passwordField, usernameField } from "~/modules/users/schema.server";
-import { RANKING_LABELS, type RankingBy } from "~/modules/experts/policy";
+import { markErrors, RANKING_LABELS, type RankingBy } from "~/modules/experts/policy";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 const text = (label: string, min: number, max: number) =>
@@ -55,29 +55,45 @@ export const proposeSchema = z.object({
   confirmed: confirmation(),
 });
 
+type Criterion = { key: string; label: string; max_points: number };
+
+/** One criterion's mark: a number, in half points within the criterion (the rule is the module's), required to submit. */
+function pointsField(c: Criterion, submit: boolean) {
+  const points = z
+    .string({ error: `请为“${c.label}”打分后再提交` })
+    .trim()
+    .regex(/^\d{1,3}(\.\d)?$/, `“${c.label}”的得分应为数字，最多一位小数`)
+    .transform(Number)
+    .superRefine((value, ctx) => {
+      const wrong = markErrors([c], { [c.key]: { points: value } }, false)[c.key];
+      if (wrong) ctx.addIssue({ code: "custom", message: wrong });
+    });
+  return submit ? points : points.optional();
+}
+
 /**
- * Reads `points-<key>` and `comment-<key>` for the rubric's criteria; a field not in the rubric is
- * ignored by the module's own check. A mark that is not a number is named by its criterion.
+ * A score sheet's marks, `points-<key>` and `comment-<key>` for each criterion of the rubric. Every wrong mark is named
+ * by its criterion at once, under its own field; a mark for a criterion the rubric does not have is refused, not dropped.
  */
-export function readMarks(
-  form: FormData,
-  rubric: ReadonlyArray<{ key: string; label: string }>,
-): { marks: Record<string, { points: number | null; comment: string }>; fieldErrors: Record<string, string>; refused?: string } {
-  const marks: Record<string, { points: number | null; comment: string }> = {};
-  const fieldErrors: Record<string, string> = {};
-  for (const [name, value] of form.entries()) {
-    const match = /^points-(.+)$/.exec(name);
-    if (!match || typeof value !== "string") continue;
-    const key = match[1].slice(0, 40);
-    const label = rubric.find((c) => c.key === key)?.label ?? key;
-    const raw = value.trim();
-    const comment = String(form.get(`comment-${key}`) ?? "").trim();
-    if (raw !== "" && !/^\d{1,3}(\.\d)?$/.test(raw)) fieldErrors[key] = `“${label}”的得分应为数字，最多一位小数`;
-    else if (comment.length > 500) fieldErrors[key] = `“${label}”的评语不能超过500字`;
-    marks[key] = { points: raw === "" || fieldErrors[key] ? null : Number(raw), comment };
-  }
-  if (Object.keys(marks).length > rubric.length + 5) return { marks: {}, fieldErrors: {}, refused: "评审项目无效，请刷新页面后重试" };
-  return { marks, fieldErrors };
+export function marksSchema(rubric: ReadonlyArray<Criterion>, submit: boolean) {
+  const points = new Map(rubric.map((c) => [`points-${c.key}`, pointsField(c, submit)]));
+  const comments = new Map(rubric.map((c) => [`comment-${c.key}`, z.string().trim().max(500, `“${c.label}”的评语不能超过500字`).default("")]));
+  return z
+    .object({ ...Object.fromEntries(points), ...Object.fromEntries(comments) })
+    .catchall(z.unknown())
+    .superRefine((form, ctx) => {
+      const forged = Object.keys(form).some((name) => /^(points|comment)-/.test(name) && !points.has(name) && !comments.has(name));
+      if (forged) ctx.addIssue({ code: "custom", message: "评审项目无效，请刷新页面后重试" });
+    })
+    .transform((form) =>
+      Object.fromEntries(
+        rubric.map((c) => {
+          const mark = form[`points-${c.key}`];
+          const comment = form[`comment-${c.key}`];
+          return [c.key, { points: typeof mark === "number" ? mark : null, comment: typeof comment === "string" ? comment : "" }];
+        }),
+      ),
+    );
 }
 
 /** A score sheet's presses besides the intent: submitting is the confirming press (confirmed=1) of the same form. */
