@@ -17,7 +17,7 @@ import { IntentButton } from "~/components/forms";
 import { useReply } from "~/components/useReply";
 import { OPINION_LABELS } from "~/modules/nominations/labels";
 import { PrintButton } from "~/components/PrintButton";
-import { FieldRow, PaperForm } from "~/components/PrintSheet";
+import { PaperForm } from "~/components/PrintSheet";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${campaignLabel(data.campaign.number)}“台州工匠”推荐审批表 · ${data.nomination.name}` : "推荐审批表" },
@@ -85,20 +85,22 @@ export default function PrintForm() {
             {revealed?.idNumber ?? n.id_number_masked}
           </td>
         </tr>
-        <FieldRow
-          fields={[
-            ["性　别", SEX_LABELS[n.sex]],
-            ["民族", n.ethnicity],
-            ["学历", n.education],
-            ["政治面貌", n.political_status],
-          ]}
-        />
-        <FieldRow
-          fields={[
-            ["工作单位", n.employer],
-            ["所属行业", n.industry],
-          ]}
-        />
+        <tr>
+          <th>性　别</th>
+          <td>{SEX_LABELS[n.sex]}</td>
+          <th>民族</th>
+          <td>{n.ethnicity}</td>
+          <th>学历</th>
+          <td>{n.education}</td>
+          <th>政治面貌</th>
+          <td>{n.political_status}</td>
+        </tr>
+        <tr>
+          <th>工作单位</th>
+          <td colSpan={3}>{n.employer}</td>
+          <th>所属行业</th>
+          <td colSpan={3}>{n.industry}</td>
+        </tr>
         <tr>
           <th>职　务</th>
           <td>{n.position}</td>
