@@ -1,10 +1,9 @@
 import type { z } from "zod";
-import { getFormProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { Form } from "@remix-run/react";
+import { getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { CHANNEL_LABELS, KIND_LABELS } from "~/modules/events/reach";
 import type { eventSchema } from "~/modules/events/schema.server";
-import { Field, FormErrors, Options, SubmitButton } from "~/components/forms";
-import { SelectField, TextField, acceptInBrowser } from "~/components/fields";
+import { Field, Options } from "~/components/forms";
+import { CardForm, SelectField, TextField, acceptInBrowser } from "~/components/fields";
 
 export function EventForm({
   lastResult,
@@ -25,8 +24,7 @@ export function EventForm({
     defaultValue,
   });
   return (
-    <Form method="post" {...getFormProps(form)} className="card form-grid">
-      <FormErrors errors={form.errors} />
+    <CardForm form={form} submitLabel={submitLabel}>
       <TextField label="活动名称" meta={fields.title} required />
       <SelectField label="活动类型" meta={fields.kind} required choices={KIND_LABELS} />
       <Field label="主办方" meta={fields.organiser} required>
@@ -59,7 +57,6 @@ export function EventForm({
           <textarea {...getTextareaProps(fields.description)} rows={4} />
         </Field>
       </div>
-      <SubmitButton label={submitLabel} />
-    </Form>
+    </CardForm>
   );
 }

@@ -1,11 +1,10 @@
 import type { z } from "zod";
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { Form } from "@remix-run/react";
+import { getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { useState } from "react";
 import { CONDITIONS } from "~/modules/nominations/eligibility";
 import type { createNominationSchema } from "~/modules/nominations/schema.server";
-import { Field, FormErrors, SubmitButton } from "~/components/forms";
-import { TextField, acceptInBrowser } from "~/components/fields";
+import { Field } from "~/components/forms";
+import { CardForm, TextField, acceptInBrowser } from "~/components/fields";
 import { PersonFields } from "~/components/PersonForm";
 import { CHANNEL_LABELS, DEEDS_SUMMARY_MAX, DEEDS_SUMMARY_TARGET, STORY_MAX, STORY_TARGET } from "~/modules/nominations/labels";
 
@@ -66,8 +65,7 @@ export function NominationForm({
   });
   const chosen = new Set([fields.conditions.initialValue].flat().filter(Boolean).map(String));
   return (
-    <Form method="post" {...getFormProps(form)} className="card form-grid">
-      <FormErrors errors={form.errors} />
+    <CardForm form={form}>
       <h2 className="span-all">推荐信息</h2>
       <Field label="推荐方式" meta={fields.channel} required>
         <select {...getSelectProps(fields.channel)}>
@@ -148,7 +146,6 @@ export function NominationForm({
           <CountedTextarea meta={fields.story} target={STORY_TARGET} max={STORY_MAX} rows={14} />
         </Field>
       </div>
-      <SubmitButton />
-    </Form>
+    </CardForm>
   );
 }

@@ -1,12 +1,11 @@
 import type { z } from "zod";
-import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type FormMetadata, type SubmissionResult } from "@conform-to/react";
-import { Form } from "@remix-run/react";
+import { getInputProps, getSelectProps, useForm, type FieldMetadata, type FormMetadata, type SubmissionResult } from "@conform-to/react";
 import { useRef } from "react";
 import { parseIdNumber } from "~/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, INDUSTRY_SUGGESTIONS, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 import type { createPersonSchema } from "~/modules/people/schema.server";
-import { Field, FormErrors, SubmitButton } from "~/components/forms";
-import { SelectField, TextField, UnitField, acceptInBrowser } from "~/components/fields";
+import { Field } from "~/components/forms";
+import { CardForm, SelectField, TextField, UnitField, acceptInBrowser } from "~/components/fields";
 
 export interface PersonFormDefaults {
   name?: string;
@@ -142,10 +141,8 @@ export function PersonForm({
     defaultValue: { ...defaultValue, orgUnitId: fixedUnit ? String(fixedUnit.id) : defaultValue?.orgUnitId },
   });
   return (
-    <Form method="post" {...getFormProps(form)} className="card form-grid">
-      <FormErrors errors={form.errors} />
+    <CardForm form={form}>
       <PersonFields mode={mode} form={form} fields={fields} units={units} fixedUnit={fixedUnit} maskedIdNumber={maskedIdNumber} maskedPhone={maskedPhone} />
-      <SubmitButton />
-    </Form>
+    </CardForm>
   );
 }

@@ -1,6 +1,7 @@
 import { Fragment, type ReactNode } from "react";
 import { BackLink } from "~/components/BackLink";
 import { PrintButton } from "~/components/PrintButton";
+import { formatFen } from "~/lib/money";
 
 /**
  * A paper form on A4 (the print styles of .print-sheet): the way back and the print button stay on
@@ -75,5 +76,30 @@ export function FieldRow({ fields, className }: { fields: Field[]; className?: s
         </Fragment>
       ))}
     </tr>
+  );
+}
+
+/** A paper table's column headings. */
+export function ColumnHeads({ labels }: { labels: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {labels.map((l) => (
+          <th key={l} scope="col">
+            {l}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** An amount on paper: what it is, and the amount in yuan beside it. */
+export function FenCells({ label, fen, strong }: { label: string; fen: number; strong?: boolean }) {
+  return (
+    <>
+      <th scope="row">{label}</th>
+      <td className="num">{strong ? <strong>{formatFen(fen)}</strong> : formatFen(fen)}</td>
+    </>
   );
 }

@@ -1,5 +1,5 @@
-import type { ReactNode } from "react";
-import { FieldError } from "~/components/forms";
+import type { ReactNode, SelectHTMLAttributes } from "react";
+import { FieldError, Options, type Choices } from "~/components/forms";
 import type { Reply } from "~/lib/reply";
 
 /**
@@ -52,5 +52,23 @@ export function LabelledField({ label, errors, children }: { label: string; erro
       {children}
       <FieldError errors={errors} />
     </label>
+  );
+}
+
+/** A select of a plain form under its label: its choices (after a blank one, when `blank` names it) and the reply's errors. */
+export function LabelledSelect({
+  label,
+  errors,
+  choices,
+  blank,
+  ...select
+}: { label: string; errors?: string[]; choices: Choices; blank?: string } & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <LabelledField label={label} errors={errors}>
+      <select {...select}>
+        {blank === undefined ? null : <option value="">{blank}</option>}
+        <Options choices={choices} />
+      </select>
+    </LabelledField>
   );
 }

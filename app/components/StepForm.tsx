@@ -1,6 +1,16 @@
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ConfirmSubmit } from "~/components/forms";
+import { ReplyNotice } from "~/components/ReplyNotice";
+import { useReply } from "~/components/useReply";
+
+/** A step open to the viewer, as the loaders list them. */
+interface OpenStep {
+  step: string;
+  label: string;
+  needsReason: boolean;
+  confirm: string | null;
+}
 
 /**
  * One workflow step as a form: the step, the state the page showed, its own fields, a reason
@@ -45,5 +55,48 @@ export function StepForm({
         </button>
       )}
     </Form>
+  );
+}
+
+/**
+ * A record's 办理 card: the link to edit it, what the steps should know (`children`), each step
+ * open to the viewer with the fields it asks for (`fields`), and the reply to the step taken.
+ * Not shown when the viewer may do neither.
+ */
+export function StepsCard({
+  steps,
+  expected,
+  intent,
+  editTo,
+  fields,
+  children,
+}: {
+  steps: OpenStep[];
+  expected: string;
+  intent?: string;
+  editTo: string | null;
+  fields?: (step: string) => ReactNode;
+  children?: ReactNode;
+}) {
+  const stepped = useReply("step");
+  if (!steps.length && !editTo) return null;
+  return (
+    <div className="card">
+      <h2>办理</h2>
+      {editTo ? (
+        <p>
+          <Link className="button" to={editTo}>
+            修改申请
+          </Link>
+        </p>
+      ) : null}
+      {children}
+      {steps.map((s) => (
+        <StepForm key={s.step} {...s} expected={expected} intent={intent}>
+          {fields?.(s.step)}
+        </StepForm>
+      ))}
+      <ReplyNotice reply={stepped} />
+    </div>
   );
 }

@@ -1,9 +1,8 @@
 import type { z } from "zod";
-import { getFormProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { Form } from "@remix-run/react";
+import { getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import type { studioSchema } from "~/modules/studios/schema.server";
-import { Field, FormErrors, SubmitButton } from "~/components/forms";
-import { SelectField, TextField, UnitField, acceptInBrowser } from "~/components/fields";
+import { Field } from "~/components/forms";
+import { CardForm, SelectField, TextField, UnitField, acceptInBrowser } from "~/components/fields";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export interface LeaderOption {
@@ -44,8 +43,7 @@ export function StudioForm({
     if (!fields.orgUnitId.value && !fixedUnitId) form.update({ name: fields.orgUnitId.name, value: String(leader.org_unit_id) });
   };
   return (
-    <Form method="post" {...getFormProps(form)} className="card form-grid">
-      <FormErrors errors={form.errors} />
+    <CardForm form={form}>
       <Field label="领衔工匠" meta={fields.leaderPersonId} required>
         {leaders.length === 1 ? (
           <>
@@ -77,7 +75,6 @@ export function StudioForm({
           <textarea {...getTextareaProps(fields.foundingPlan)} rows={8} />
         </Field>
       </div>
-      <SubmitButton />
-    </Form>
+    </CardForm>
   );
 }

@@ -1,11 +1,9 @@
 import type { z } from "zod";
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { Form } from "@remix-run/react";
+import { useForm, type SubmissionResult } from "@conform-to/react";
 import { formatFen } from "~/lib/money";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import type { applicationSchema } from "~/modules/subsidies/schema.server";
-import { FormErrors, SubmitButton } from "~/components/forms";
-import { SelectField, TextField, acceptInBrowser } from "~/components/fields";
+import { CardForm, SelectField, TextField, acceptInBrowser } from "~/components/fields";
 import { STUDY_MODE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/labels";
 
 export function SubsidyForm({
@@ -23,8 +21,7 @@ export function SubsidyForm({
     defaultValue,
   });
   return (
-    <Form method="post" {...getFormProps(form)} className="card form-grid">
-      <FormErrors errors={form.errors} />
+    <CardForm form={form} submitLabel="保存申请">
       {policy ? (
         <p className="hint span-all">
           补助学费的 {policy.share_percent}%，上限：
@@ -43,7 +40,6 @@ export function SubsidyForm({
       <TextField label="预计毕业日期" meta={fields.expectedGraduation} required type="date" />
       <TextField label="学费总额（元）" meta={fields.tuition} hint="如 24,000 或 24000.00" required inputMode="decimal" />
       <TextField label="申请补助金额（元）" meta={fields.requested} required inputMode="decimal" />
-      <SubmitButton label="保存申请" />
-    </Form>
+    </CardForm>
   );
 }

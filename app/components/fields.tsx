@@ -1,6 +1,7 @@
-import { getInputProps, getSelectProps, parse, type FieldMetadata, type Submission } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, parse, type FieldMetadata, type FormMetadata, type Submission } from "@conform-to/react";
+import { Form } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
-import { Field, Options, type Choices } from "~/components/forms";
+import { Field, FormErrors, Options, SubmitButton, type Choices } from "~/components/forms";
 
 /*
  * The fields bound to a Conform form. They live apart from forms.tsx so that a page without a
@@ -101,4 +102,23 @@ export function UnitField({
  */
 export function acceptInBrowser<Schema>({ formData }: { formData: FormData }): Submission<Schema, string[]> {
   return parse(formData, { resolve: (value) => ({ value: value as Schema }) }) as Submission<Schema, string[]>;
+}
+
+/** A record's form on its own card: what stopped it as a whole first, then its fields, then the submit. */
+export function CardForm<Schema extends Record<string, unknown>>({
+  form,
+  submitLabel,
+  children,
+}: {
+  form: FormMetadata<Schema, string[]>;
+  submitLabel?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Form method="post" {...getFormProps(form)} className="card form-grid">
+      <FormErrors errors={form.errors} />
+      {children}
+      <SubmitButton label={submitLabel} />
+    </Form>
+  );
 }

@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { getUser } from "~/auth/session.server";
-import { CertificateFiles } from "~/components/CertificateFiles";
-import { QrCode } from "~/components/QrCode";
+import { CertificatePage } from "~/components/CertificateFiles";
 import { getDb } from "~/db.server";
 import { serverHasChineseFont } from "~/lib/certificate-file.server";
 import { absoluteUrl, notFound } from "~/lib/http.server";
@@ -28,36 +27,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function AwardCertificate() {
   const { face, qr, pdf } = useLoaderData<typeof loader>();
-  const base = `/awards/${encodeURIComponent(face.number)}`;
   return (
-    <section className="certificate">
-      <CertificateFiles
-        title="“台州工匠”荣誉证书"
-        image={`${base}/image`}
-        pdf={pdf ? `${base}/pdf` : null}
-        text={`${face.heading}：${face.paragraphs.join("")}证书编号 ${face.number}`}
-      />
-      <div className="certificate-sheet print-only">
-        <h1>{face.heading}</h1>
-        {face.paragraphs.map((p) => (
-          <p key={p} className="certificate-body">
-            {p}
-          </p>
-        ))}
-        <p className="certificate-issuer">
-          {face.issuer}
-          <br />
-          {face.date}
+    <CertificatePage
+      title="“台州工匠”荣誉证书"
+      base={`/awards/${encodeURIComponent(face.number)}`}
+      pdf={pdf}
+      text={`${face.heading}：${face.paragraphs.join("")}证书编号 ${face.number}`}
+      face={face}
+      qr={qr}
+    >
+      {face.paragraphs.map((p) => (
+        <p key={p} className="certificate-body">
+          {p}
         </p>
-        <div className="certificate-check">
-          <QrCode svg={qr} label="核验二维码" />
-          <p className="certificate-code">
-            证书编号 <span className="mono">{face.number}</span>
-            <br />
-            扫码或访问 <span className="mono">{face.checkAt}</span> 核验
-          </p>
-        </div>
-      </div>
-    </section>
+      ))}
+    </CertificatePage>
   );
 }

@@ -3,7 +3,8 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { DataTable } from "~/components/DataTable";
-import { Options, SaveMessage, SubmitButton } from "~/components/forms";
+import { SaveMessage, SubmitButton } from "~/components/forms";
+import { LabelledSelect } from "~/components/ReplyNotice";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
@@ -58,23 +59,12 @@ export default function Experts() {
           姓名
           <input name="name" required maxLength={20} />
         </label>
-        <label className="field">
-          评审领域
-          <select name="field">
-            <Options choices={FOCUS_SECTOR_LABELS} />
-          </select>
-        </label>
+        <LabelledSelect label="评审领域" name="field" choices={FOCUS_SECTOR_LABELS} />
         <label className="field">
           工作单位
           <input name="employer" required maxLength={60} />
         </label>
-        <label className="field">
-          所在县级单位（用于回避）
-          <select name="orgUnitId">
-            <option value="">—</option>
-            <Options choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
-          </select>
-        </label>
+        <LabelledSelect label="所在县级单位（用于回避）" name="orgUnitId" blank="—" choices={units.map((u) => ({ value: u.id, label: u.short_name }))} />
         <label className="field">
           联系方式
           <input name="contact" maxLength={60} />

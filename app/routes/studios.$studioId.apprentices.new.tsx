@@ -1,10 +1,10 @@
 import type { z } from "zod";
-import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
+import { getTextareaProps, useForm } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormErrors, SubmitButton } from "~/components/forms";
-import { TextField, acceptInBrowser } from "~/components/fields";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Field } from "~/components/forms";
+import { CardForm, TextField, acceptInBrowser } from "~/components/fields";
 import { PersonFields } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
 import { guardedRecord } from "~/auth/guarded-record.server";
@@ -63,8 +63,7 @@ export default function NewApprentice() {
       </p>
       <h1>登记学徒（师徒结对）</h1>
       <p className="lead">已登记过的人员按身份证号码自动关联，不会重复建档。</p>
-      <Form method="post" {...getFormProps(form)} className="card form-grid">
-        <FormErrors errors={form.errors} />
+      <CardForm form={form} submitLabel="登记结对">
         <PersonFields mode="create" form={form} fields={fields} units={[unit]} fixedUnit={unit} />
         <h2 className="span-all">师徒结对协议</h2>
         <TextField label="结对日期" meta={fields.startDate} required type="date" />
@@ -74,8 +73,7 @@ export default function NewApprentice() {
             <textarea {...getTextareaProps(fields.goals)} rows={3} />
           </Field>
         </div>
-        <SubmitButton label="登记结对" />
-      </Form>
+      </CardForm>
     </section>
   );
 }

@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { BackLink } from "~/components/BackLink";
-import { PrintButton } from "~/components/PrintButton";
+import { ColumnHeads, FenCells, PrintSheet } from "~/components/PrintSheet";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { formatFen } from "~/lib/money";
@@ -29,17 +28,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function FundStatement() {
   const { studio, statement: s } = useLoaderData<typeof loader>();
   return (
-    <section className="print-sheet">
-      <div className="no-print">
-        <BackLink to={`/studios/${studio.id}/funds`}>经费台账</BackLink>
-        <p className="actions">
-          <PrintButton label="打印" primary />
-        </p>
-      </div>
-      <h1 className="form-title">{s.title}</h1>
-      <p className="form-no">
-        {studio.name} · {studio.unit} · {s.from ? `${s.from} 至 ${s.to}` : `截至 ${s.to}`}
-      </p>
+    <PrintSheet
+      back={{ to: `/studios/${studio.id}/funds`, label: "经费台账" }}
+      title={s.title}
+      particulars={`${studio.name} · ${studio.unit} · ${s.from ? `${s.from} 至 ${s.to}` : `截至 ${s.to}`}`}
+    >
       <table className="paper-form statement">
         <tbody>
           <FenRow label="期初余额" fen={s.openingFen} />
@@ -52,10 +45,7 @@ export default function FundStatement() {
           ))}
           <FenRow label="支出合计" fen={s.spentFen} />
           <tr>
-            <th scope="row">期末余额</th>
-            <td className="num">
-              <strong>{formatFen(s.closingFen)}</strong>
-            </td>
+            <FenCells label="期末余额" fen={s.closingFen} strong />
           </tr>
           {s.pendingFen ? <FenRow label="待审批支出（未计入）" fen={s.pendingFen} /> : null}
           {s.toReturn?.map((r) => (
@@ -65,15 +55,7 @@ export default function FundStatement() {
       </table>
       <h2>明细</h2>
       <table className="paper-form statement-entries">
-        <thead>
-          <tr>
-            <th scope="col">日期</th>
-            <th scope="col">摘要</th>
-            <th scope="col">收入</th>
-            <th scope="col">支出</th>
-            <th scope="col">凭证</th>
-          </tr>
-        </thead>
+        <ColumnHeads labels={["日期", "摘要", "收入", "支出", "凭证"]} />
         <tbody>
           {s.entries.length ? (
             s.entries.map((e, i) => (
@@ -93,16 +75,15 @@ export default function FundStatement() {
         </tbody>
       </table>
       <p className="sign">工作室领衔人（签字）：　　　　　　所属县级总工会（盖章）：　　　　　　</p>
-    </section>
+    </PrintSheet>
   );
 }
 
-/** One line of the statement's summary: what the amount is, and the amount in yuan. */
+/** One line of the statement's summary. */
 function FenRow({ label, fen }: { label: string; fen: number }) {
   return (
     <tr>
-      <th scope="row">{label}</th>
-      <td className="num">{formatFen(fen)}</td>
+      <FenCells label={label} fen={fen} />
     </tr>
   );
 }

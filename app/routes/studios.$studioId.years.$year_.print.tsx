@@ -2,10 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
-import { PrintSheet } from "~/components/PrintSheet";
+import { ColumnHeads, FenCells, PrintSheet } from "~/components/PrintSheet";
 import { getDb } from "~/db.server";
 import { granted, idParam, yearPathParam } from "~/lib/http.server";
-import { formatFen } from "~/lib/money";
 import { planProgress, YEAR_STATUS_LABELS, type Plan } from "~/modules/studios/cycle";
 import { checklistFor, evaluationOfYear, findStudioYear, reportFigures } from "~/modules/studios/cycle.server";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
@@ -55,14 +54,7 @@ export default function EvaluationSheet() {
     >
       <h2>一、年度计划完成情况</h2>
       <table className="paper-form">
-        <thead>
-          <tr>
-            <th scope="col">项目</th>
-            <th scope="col">计划</th>
-            <th scope="col">完成</th>
-            <th scope="col">是否完成</th>
-          </tr>
-        </thead>
+        <ColumnHeads labels={["项目", "计划", "完成", "是否完成"]} />
         <tbody>
           {progress.map((p) => (
             <tr key={p.key}>
@@ -76,15 +68,7 @@ export default function EvaluationSheet() {
       </table>
       <h2>二、考核评分（按已核实的记录）</h2>
       <table className="paper-form">
-        <thead>
-          <tr>
-            <th scope="col">考核项目</th>
-            <th scope="col">满分目标</th>
-            <th scope="col">完成</th>
-            <th scope="col">分值</th>
-            <th scope="col">得分</th>
-          </tr>
-        </thead>
+        <ColumnHeads labels={["考核项目", "满分目标", "完成", "分值", "得分"]} />
         <tbody>
           {scorecard.parts.length ? (
             scorecard.parts.map((p) => (
@@ -115,16 +99,12 @@ export default function EvaluationSheet() {
       <table className="paper-form">
         <tbody>
           <tr>
-            <th scope="row">期初余额</th>
-            <td className="num">{formatFen(money.openingFen)}</td>
-            <th scope="row">本年到账</th>
-            <td className="num">{formatFen(money.receivedFen)}</td>
+            <FenCells label="期初余额" fen={money.openingFen} />
+            <FenCells label="本年到账" fen={money.receivedFen} />
           </tr>
           <tr>
-            <th scope="row">本年支出</th>
-            <td className="num">{formatFen(money.spentFen)}</td>
-            <th scope="row">期末余额</th>
-            <td className="num">{formatFen(money.closingFen)}</td>
+            <FenCells label="本年支出" fen={money.spentFen} />
+            <FenCells label="期末余额" fen={money.closingFen} />
           </tr>
         </tbody>
       </table>
@@ -143,13 +123,7 @@ export default function EvaluationSheet() {
       </table>
       <h2>五、市总工会验收</h2>
       <table className="paper-form">
-        <thead>
-          <tr>
-            <th scope="col">验收项目</th>
-            <th scope="col">分值</th>
-            <th scope="col">得分</th>
-          </tr>
-        </thead>
+        <ColumnHeads labels={["验收项目", "分值", "得分"]} />
         <tbody>
           {checklist.map((c, i) => (
             <tr key={i}>

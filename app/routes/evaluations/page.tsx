@@ -22,7 +22,7 @@ export function EvaluationsPage({
   policy,
   quota,
 }: SerializeFrom<typeof loader>) {
-  const replies = { criteria: useReply("criteria"), checklist: useReply("checklist"), policy: useReply("policy") };
+  const policySaved = useReply("policy");
   const shown = criteria.length ? criteria : suggested;
   const shownChecklist = checklist.length
     ? checklist.map((c) => ({ key: c.key, label: c.label, points: c.points, needsPhoto: c.needs_photo }))
@@ -50,48 +50,28 @@ export function EvaluationsPage({
             {year}年尚未设定考核标准{canEditCriteria ? "，下面是建议值，保存后生效" : "，请等待市总工会设定"}。
           </p>
         ) : null}
-        {canEditCriteria ? (
-          <TableForm intent="criteria" year={year} heads={["采用", "指标", "权重（分）", "满分数量"]} submit={`保存${year}年考核标准`}>
-            {(Object.keys(FIGURE_LABELS) as FigureKey[]).map((key) => {
-              const c = shown.find((x) => x.key === key);
-              return (
-                <tr key={key}>
-                  <td>
-                    <input type="checkbox" name={`use-${key}`} defaultChecked={!!c} aria-label={`采用${FIGURE_LABELS[key]}`} />
-                  </td>
-                  <td>{FIGURE_LABELS[key]}</td>
-                  <td>
-                    <input
-                      name={`weight-${key}`}
-                      defaultValue={c?.weight ?? 10}
-                      inputMode="numeric"
-                      className="rank-input"
-                      aria-label={`${FIGURE_LABELS[key]}的权重`}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      name={`target-${key}`}
-                      defaultValue={c?.target ?? 1}
-                      inputMode="numeric"
-                      className="rank-input"
-                      aria-label={`${FIGURE_LABELS[key]}的满分数量`}
-                    />
-                  </td>
-                </tr>
-              );
-            })}
-          </TableForm>
-        ) : (
-          <ul>
-            {criteria.map((c) => (
-              <li key={c.key}>
-                {c.label}：{c.weight} 分，达到 {c.target} 得满分
-              </li>
-            ))}
-          </ul>
-        )}
-        <ReplyNotice reply={replies.criteria} />
+        <YearSetting
+          editable={canEditCriteria}
+          intent="criteria"
+          year={year}
+          heads={["采用", "指标", "权重（分）", "满分数量"]}
+          submit={`保存${year}年考核标准`}
+          lines={criteria.map((c) => ({ key: c.key, text: `${c.label}：${c.weight} 分，达到 ${c.target} 得满分` }))}
+        >
+          {(Object.keys(FIGURE_LABELS) as FigureKey[]).map((key) => {
+            const c = shown.find((x) => x.key === key);
+            return (
+              <tr key={key}>
+                <td>
+                  <input type="checkbox" name={`use-${key}`} defaultChecked={!!c} aria-label={`采用${FIGURE_LABELS[key]}`} />
+                </td>
+                <td>{FIGURE_LABELS[key]}</td>
+                <NumberCell name={`weight-${key}`} defaultValue={c?.weight ?? 10} label={`${FIGURE_LABELS[key]}的权重`} />
+                <NumberCell name={`target-${key}`} defaultValue={c?.target ?? 1} label={`${FIGURE_LABELS[key]}的满分数量`} />
+              </tr>
+            );
+          })}
+        </YearSetting>
       </div>
 
       <div className="card">
@@ -102,42 +82,30 @@ export function EvaluationsPage({
             {year}年尚未设定验收清单{canEditCriteria ? "，下面是建议值，保存后生效" : ""}。
           </p>
         ) : null}
-        {canEditCriteria ? (
-          <TableForm intent="checklist" year={year} heads={["验收项目", "分值", "须照片"]} submit={`保存${year}年验收清单`}>
-            {Array.from({ length: Math.max(shownChecklist.length + 2, 6) }, (_, i) => {
-              const item = shownChecklist[i];
-              return (
-                <tr key={i}>
-                  <td>
-                    <input type="hidden" name={`key-${i}`} value={item?.key ?? ""} />
-                    <input name={`label-${i}`} defaultValue={item?.label ?? ""} maxLength={60} aria-label={`第${i + 1}项验收项目`} />
-                  </td>
-                  <td>
-                    <input
-                      name={`points-${i}`}
-                      defaultValue={item?.points ?? ""}
-                      inputMode="numeric"
-                      className="rank-input"
-                      aria-label={`第${i + 1}项的分值`}
-                    />
-                  </td>
-                  <td>
-                    <input type="checkbox" name={`photo-${i}`} defaultChecked={!!item?.needsPhoto} aria-label={`第${i + 1}项须上传现场照片`} />
-                  </td>
-                </tr>
-              );
-            })}
-          </TableForm>
-        ) : (
-          <ul>
-            {checklist.map((c) => (
-              <li key={c.key}>
-                {c.label}：{c.points} 分{c.needs_photo ? "（须现场照片）" : ""}
-              </li>
-            ))}
-          </ul>
-        )}
-        <ReplyNotice reply={replies.checklist} />
+        <YearSetting
+          editable={canEditCriteria}
+          intent="checklist"
+          year={year}
+          heads={["验收项目", "分值", "须照片"]}
+          submit={`保存${year}年验收清单`}
+          lines={checklist.map((c) => ({ key: c.key, text: `${c.label}：${c.points} 分${c.needs_photo ? "（须现场照片）" : ""}` }))}
+        >
+          {Array.from({ length: Math.max(shownChecklist.length + 2, 6) }, (_, i) => {
+            const item = shownChecklist[i];
+            return (
+              <tr key={i}>
+                <td>
+                  <input type="hidden" name={`key-${i}`} value={item?.key ?? ""} />
+                  <input name={`label-${i}`} defaultValue={item?.label ?? ""} maxLength={60} aria-label={`第${i + 1}项验收项目`} />
+                </td>
+                <NumberCell name={`points-${i}`} defaultValue={item?.points ?? ""} label={`第${i + 1}项的分值`} />
+                <td>
+                  <input type="checkbox" name={`photo-${i}`} defaultChecked={!!item?.needsPhoto} aria-label={`第${i + 1}项须上传现场照片`} />
+                </td>
+              </tr>
+            );
+          })}
+        </YearSetting>
       </div>
 
       <div className="card">
@@ -160,7 +128,7 @@ export function EvaluationsPage({
             <button type="submit" className="button">
               保存{year}年政策
             </button>
-            <ReplyNotice reply={replies.policy} />
+            <ReplyNotice reply={policySaved} />
           </Form>
         ) : (
           <p>
@@ -227,23 +195,64 @@ export function EvaluationsPage({
 }
 
 /** An editable table of the city's settings for the year: one row per item, saved together. */
-function TableForm({ intent, year, heads, submit, children }: { intent: string; year: number; heads: string[]; submit: string; children: ReactNode }) {
+/**
+ * A year's setting as a table: for the city a form of its rows (`children`), for everyone else its
+ * lines as saved; and the reply to the last save.
+ */
+function YearSetting({
+  editable,
+  intent,
+  year,
+  heads,
+  submit,
+  lines,
+  children,
+}: {
+  editable: boolean;
+  intent: string;
+  year: number;
+  heads: string[];
+  submit: string;
+  lines: Array<{ key: string; text: string }>;
+  children: ReactNode;
+}) {
+  const reply = useReply(intent);
   return (
-    <Form method="post" action={`?year=${year}`}>
-      <input type="hidden" name="intent" value={intent} />
-      <table className="table compact">
-        <thead>
-          <tr>
-            {heads.map((h) => (
-              <th key={h}>{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-      <button type="submit" className="button">
-        {submit}
-      </button>
-    </Form>
+    <>
+      {editable ? (
+        <Form method="post" action={`?year=${year}`}>
+          <input type="hidden" name="intent" value={intent} />
+          <table className="table compact">
+            <thead>
+              <tr>
+                {heads.map((h) => (
+                  <th key={h}>{h}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>{children}</tbody>
+          </table>
+          <button type="submit" className="button">
+            {submit}
+          </button>
+        </Form>
+      ) : (
+        <ul>
+          {lines.map((l) => (
+            <li key={l.key}>{l.text}</li>
+          ))}
+        </ul>
+      )}
+      <ReplyNotice reply={reply} />
+    </>
+  );
+}
+
+/** A number typed into a table's cell. */
+function NumberCell({ name, defaultValue, label }: { name: string; defaultValue: number | string; label: string }) {
+  return (
+    <td>
+      <input name={name} defaultValue={defaultValue} inputMode="numeric" className="rank-input" aria-label={label} />
+    </td>
   );
 }

@@ -2,8 +2,8 @@ import type { SerializeFrom } from "@remix-run/node";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useState, type InputHTMLAttributes } from "react";
 import { FileThumb } from "~/components/FileThumb";
-import { FieldError, Options, SubmitButton } from "~/components/forms";
-import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
+import { FieldError, SubmitButton } from "~/components/forms";
+import { LabelledSelect, ReplyNotice, replyErrors } from "~/components/ReplyNotice";
 import { UploadInput } from "~/components/UploadInput";
 import { useReply } from "~/components/useReply";
 import { formatDateTime } from "~/lib/format";
@@ -101,40 +101,25 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today }: Seriali
           ) : null}
           <Form method="post" encType="multipart/form-data" className="form-grid" key={milestones.length}>
             <input type="hidden" name="intent" value="milestone" />
-            <label className="field">
-              成果类型
-              <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as typeof kind)}>
-                <Options choices={MILESTONE_KIND_LABELS} />
-              </select>
-            </label>
+            <LabelledSelect
+              label="成果类型"
+              name="kind"
+              value={kind}
+              onChange={(e) => setKind(e.currentTarget.value as typeof kind)}
+              choices={MILESTONE_KIND_LABELS}
+            />
             <MilestoneInput label="成果日期" type="date" name="occurredOn" max={today} errors={errors("occurredOn")} />
             {kind === "skill_upgrade" ? (
               <>
-                <label className="field">
-                  原等级
-                  <select name="fromLevel" defaultValue={m.skill_level}>
-                    <Options choices={SKILL_LEVELS} />
-                  </select>
-                </label>
-                <label className="field">
-                  新等级
-                  <select name="toLevel">
-                    <Options choices={SKILL_LEVELS} />
-                  </select>
-                  <FieldError errors={errors("toLevel")} />
-                </label>
+                <LabelledSelect label="原等级" name="fromLevel" defaultValue={m.skill_level} choices={SKILL_LEVELS} />
+                <LabelledSelect label="新等级" name="toLevel" choices={SKILL_LEVELS} errors={errors("toLevel")} />
                 <MilestoneInput label="证书编号" name="certificateNumber" errors={errors("certificateNumber")} />
               </>
             ) : null}
             {kind === "competition" ? (
               <>
                 <MilestoneInput label="竞赛名称" name="competitionName" errors={errors("competitionName")} />
-                <label className="field">
-                  竞赛级别
-                  <select name="competitionLevel">
-                    <Options choices={COMPETITION_LEVELS} />
-                  </select>
-                </label>
+                <LabelledSelect label="竞赛级别" name="competitionLevel" choices={COMPETITION_LEVELS} />
                 <MilestoneInput label="名次或奖项" name="placing" placeholder="如：一等奖、第3名" errors={errors("placing")} />
               </>
             ) : null}
@@ -143,12 +128,7 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today }: Seriali
             ) : null}
             {kind === "innovation" ? (
               <>
-                <label className="field">
-                  成果类别
-                  <select name="innovationType">
-                    <Options choices={INNOVATION_TYPES} />
-                  </select>
-                </label>
+                <LabelledSelect label="成果类别" name="innovationType" choices={INNOVATION_TYPES} />
                 <MilestoneInput label="成果名称" name="innovationTitle" errors={errors("innovationTitle")} />
                 <MilestoneInput label="专利号（专利必填）" name="patentNumber" errors={errors("patentNumber")} />
                 <MilestoneInput label="经济效益（元）" name="benefit" inputMode="decimal" placeholder="如 12,345.60" errors={errors("benefit")} />

@@ -4,9 +4,7 @@ import { BackLink } from "~/components/BackLink";
 import { DataTable } from "~/components/DataTable";
 import { DownloadLink } from "~/components/DownloadLink";
 import { HistoryCard } from "~/components/HistoryCard";
-import { ReplyNotice } from "~/components/ReplyNotice";
-import { StepForm } from "~/components/StepForm";
-import { useReply } from "~/components/useReply";
+import { StepsCard } from "~/components/StepForm";
 import { formatFen } from "~/lib/money";
 import { YEAR_STATUS_LABELS } from "~/modules/studios/cycle";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
@@ -33,7 +31,6 @@ export function StudioPage({
   reconfirmations,
   canReconfirm,
 }: SerializeFrom<typeof loader>) {
-  const stepped = useReply("step");
   const active = mentorships.filter((m) => m.status === "active");
   return (
     <section>
@@ -81,35 +78,25 @@ export function StudioPage({
         </dd>
       </dl>
 
-      {steps.length || canEdit ? (
-        <div className="card">
-          <h2>办理</h2>
-          {canEdit ? (
-            <p>
-              <Link className="button" to={`/studios/${studio.id}/edit`}>
-                修改申请
-              </Link>
-            </p>
-          ) : null}
-          {steps.map((s) => (
-            <StepForm key={s.step} {...s} expected={studio.status}>
-              {s.step === "accredit" ? (
-                <>
-                  <label>
-                    牌匾编号
-                    <input name="plaqueNumber" required maxLength={40} />
-                  </label>
-                  <label>
-                    授牌日期
-                    <input type="date" name="accreditedOn" required />
-                  </label>
-                </>
-              ) : null}
-            </StepForm>
-          ))}
-          <ReplyNotice reply={stepped} />
-        </div>
-      ) : null}
+      <StepsCard
+        steps={steps}
+        expected={studio.status}
+        editTo={canEdit ? `/studios/${studio.id}/edit` : null}
+        fields={(step) =>
+          step === "accredit" ? (
+            <>
+              <label>
+                牌匾编号
+                <input name="plaqueNumber" required maxLength={40} />
+              </label>
+              <label>
+                授牌日期
+                <input type="date" name="accreditedOn" required />
+              </label>
+            </>
+          ) : null
+        }
+      />
 
       <div className="card">
         <div className="page-head">

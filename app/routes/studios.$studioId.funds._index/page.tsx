@@ -1,10 +1,11 @@
 import type { SerializeFrom } from "@remix-run/node";
+import type { InputHTMLAttributes, ReactNode } from "react";
 import { Form, Link } from "@remix-run/react";
 import { BackLink } from "~/components/BackLink";
 import { DataTable } from "~/components/DataTable";
 import { DownloadLink } from "~/components/DownloadLink";
 import { FileThumb } from "~/components/FileThumb";
-import { Options } from "~/components/forms";
+import { Options, type Choices } from "~/components/forms";
 import { LabelledField, ReplyNotice, replyErrors } from "~/components/ReplyNotice";
 import { UploadInput } from "~/components/UploadInput";
 import { useReply } from "~/components/useReply";
@@ -12,11 +13,53 @@ import { formatFen } from "~/lib/money";
 import { GRANT_SOURCE_LABELS, SPENDING_CATEGORY_LABELS, SPENDING_STATUS_LABELS } from "~/modules/studios/cycle";
 import type { loader } from "./route";
 
+/** One line of a ledger form: a select of its choices, an input (always required), or a control of its own. */
+interface LedgerField {
+  name: string;
+  label: string;
+  choices?: Choices;
+  input?: InputHTMLAttributes<HTMLInputElement>;
+  control?: ReactNode;
+}
+
+const AMOUNT = { inputMode: "decimal" } as const;
+
+/**
+ * A form that adds one line to the ledger (a grant, its money arriving, a spending): its fields,
+ * each with the reply's errors beside it, and what the reply said. `upload` for one that sends files.
+ */
+function LedgerForm({ intent, title, primary, upload, fields }: { intent: string; title: string; primary?: boolean; upload?: boolean; fields: LedgerField[] }) {
+  const reply = useReply(intent);
+  return (
+    <Form method="post" encType={upload ? "multipart/form-data" : undefined} className="form-grid">
+      <h3>{title}</h3>
+      <input type="hidden" name="intent" value={intent} />
+      {fields.map((f) => (
+        <LabelledField key={f.name} label={f.label} errors={replyErrors(reply, f.name)}>
+          {f.control ??
+            (f.choices ? (
+              <select name={f.name} required defaultValue="">
+                <option value="" disabled>
+                  请选择
+                </option>
+                <Options choices={f.choices} />
+              </select>
+            ) : (
+              <input name={f.name} required {...f.input} />
+            ))}
+        </LabelledField>
+      ))}
+      <button type="submit" className={primary ? "button primary" : "button"}>
+        {title}
+      </button>
+      <ReplyNotice reply={reply} done="已保存。" />
+    </Form>
+  );
+}
+
 /** The ledger: what came in, what went out, and the forms of whoever may add to it. */
 export function StudioFundsPage({ studio, ledger, year, today, thresholdFen, canRecordGrants, canSpend, canReview, closing }: SerializeFrom<typeof loader>) {
-  const replies = { grant: useReply("grant"), tranche: useReply("tranche"), spend: useReply("spend"), review: useReply("review") };
-  const errors = (intent: keyof typeof replies, name: string) => replyErrors(replies[intent], name);
-  const message = (intent: keyof typeof replies) => <ReplyNotice reply={replies[intent]} done="已保存。" />;
+  const reviewed = useReply("review");
   return (
     <section>
       <BackLink to={`/studios/${studio.id}`}>{studio.name}</BackLink>
@@ -80,58 +123,39 @@ export function StudioFundsPage({ studio, ledger, year, today, thresholdFen, can
         />
         {canRecordGrants ? (
           <>
-            <Form method="post" className="form-grid">
-              <h3>登记资助</h3>
-              <input type="hidden" name="intent" value="grant" />
-              <LabelledField label="资金来源" errors={errors("grant", "source")}>
-                <select name="source" required defaultValue="">
-                  <option value="" disabled>
-                    请选择
-                  </option>
-                  <Options choices={GRANT_SOURCE_LABELS} />
-                </select>
-              </LabelledField>
-              <LabelledField label="文件文号" errors={errors("grant", "documentNumber")}>
-                <input name="documentNumber" required maxLength={60} />
-              </LabelledField>
-              <LabelledField label="资助金额（元）" errors={errors("grant", "amount")}>
-                <input name="amount" required inputMode="decimal" />
-              </LabelledField>
-              <LabelledField label="下达日期" errors={errors("grant", "decidedOn")}>
-                <input name="decidedOn" type="date" required max={today} />
-              </LabelledField>
-              <button type="submit" className="button">
-                登记资助
-              </button>
-              {message("grant")}
-            </Form>
+            <LedgerForm
+              intent="grant"
+              title="登记资助"
+              fields={[
+                { name: "source", label: "资金来源", choices: GRANT_SOURCE_LABELS },
+                { name: "documentNumber", label: "文件文号", input: { maxLength: 60 } },
+                { name: "amount", label: "资助金额（元）", input: AMOUNT },
+                { name: "decidedOn", label: "下达日期", input: { type: "date", max: today } },
+              ]}
+            />
             {ledger.grants.length ? (
-              <Form method="post" className="form-grid">
-                <h3>登记到账</h3>
-                <input type="hidden" name="intent" value="tranche" />
-                <LabelledField label="对应资助" errors={errors("tranche", "grantId")}>
-                  <select name="grantId" required>
-                    {ledger.grants.map((g) => (
-                      <option key={g.id} value={g.id}>
-                        {GRANT_SOURCE_LABELS[g.source]} {g.document_number}（尚可到账 {formatFen(g.amount_fen - g.receivedFen)}）
-                      </option>
-                    ))}
-                  </select>
-                </LabelledField>
-                <LabelledField label="到账金额（元）" errors={errors("tranche", "amount")}>
-                  <input name="amount" required inputMode="decimal" />
-                </LabelledField>
-                <LabelledField label="到账日期" errors={errors("tranche", "receivedOn")}>
-                  <input name="receivedOn" type="date" required max={today} />
-                </LabelledField>
-                <LabelledField label="凭证号" errors={errors("tranche", "voucher")}>
-                  <input name="voucher" required maxLength={60} />
-                </LabelledField>
-                <button type="submit" className="button">
-                  登记到账
-                </button>
-                {message("tranche")}
-              </Form>
+              <LedgerForm
+                intent="tranche"
+                title="登记到账"
+                fields={[
+                  {
+                    name: "grantId",
+                    label: "对应资助",
+                    control: (
+                      <select name="grantId" required>
+                        {ledger.grants.map((g) => (
+                          <option key={g.id} value={g.id}>
+                            {GRANT_SOURCE_LABELS[g.source]} {g.document_number}（尚可到账 {formatFen(g.amount_fen - g.receivedFen)}）
+                          </option>
+                        ))}
+                      </select>
+                    ),
+                  },
+                  { name: "amount", label: "到账金额（元）", input: AMOUNT },
+                  { name: "receivedOn", label: "到账日期", input: { type: "date", max: today } },
+                  { name: "voucher", label: "凭证号", input: { maxLength: 60 } },
+                ]}
+              />
             ) : null}
           </>
         ) : null}
@@ -179,36 +203,25 @@ export function StudioFundsPage({ studio, ledger, year, today, thresholdFen, can
             },
           ]}
         />
-        {message("review")}
+        <ReplyNotice reply={reviewed} done="已保存。" />
         {canSpend ? (
-          <Form method="post" encType="multipart/form-data" className="form-grid">
-            <h3>登记支出</h3>
-            <input type="hidden" name="intent" value="spend" />
-            <LabelledField label="支出类别" errors={errors("spend", "category")}>
-              <select name="category" required defaultValue="">
-                <option value="" disabled>
-                  请选择
-                </option>
-                <Options choices={SPENDING_CATEGORY_LABELS} />
-              </select>
-            </LabelledField>
-            <LabelledField label="支出事由" errors={errors("spend", "description")}>
-              <input name="description" required maxLength={200} />
-            </LabelledField>
-            <LabelledField label="支出金额（元）" errors={errors("spend", "amount")}>
-              <input name="amount" required inputMode="decimal" />
-            </LabelledField>
-            <LabelledField label="支出日期" errors={errors("spend", "spentOn")}>
-              <input name="spentOn" type="date" required max={today} />
-            </LabelledField>
-            <LabelledField label="票据（发票或收据的照片、PDF，最多5个）" errors={errors("spend", "receipts")}>
-              <UploadInput name="receipts" multiple required accept="image/jpeg,image/png,application/pdf" />
-            </LabelledField>
-            <button type="submit" className="button primary">
-              登记支出
-            </button>
-            {message("spend")}
-          </Form>
+          <LedgerForm
+            intent="spend"
+            title="登记支出"
+            primary
+            upload
+            fields={[
+              { name: "category", label: "支出类别", choices: SPENDING_CATEGORY_LABELS },
+              { name: "description", label: "支出事由", input: { maxLength: 200 } },
+              { name: "amount", label: "支出金额（元）", input: AMOUNT },
+              { name: "spentOn", label: "支出日期", input: { type: "date", max: today } },
+              {
+                name: "receipts",
+                label: "票据（发票或收据的照片、PDF，最多5个）",
+                control: <UploadInput name="receipts" multiple required accept="image/jpeg,image/png,application/pdf" />,
+              },
+            ]}
+          />
         ) : null}
       </div>
     </section>

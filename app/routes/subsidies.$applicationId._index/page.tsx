@@ -5,7 +5,7 @@ import { FileThumb } from "~/components/FileThumb";
 import { ConfirmSubmit } from "~/components/forms";
 import { HistoryCard } from "~/components/HistoryCard";
 import { ReplyNotice } from "~/components/ReplyNotice";
-import { StepForm } from "~/components/StepForm";
+import { StepsCard } from "~/components/StepForm";
 import { UploadInput } from "~/components/UploadInput";
 import { useReply } from "~/components/useReply";
 import { formatFen } from "~/lib/money";
@@ -16,7 +16,6 @@ import type { loader } from "./route";
 /** An application: its facts, its proof, and the steps open to the viewer. */
 export function SubsidyPage({ app, attachments, history, budget, steps, canEdit, canUploadGraduation, today }: SerializeFrom<typeof loader>) {
   const attached = useReply("attach");
-  const stepped = useReply("step");
   const navigation = useNavigation();
   const uploadKinds = canEdit ? (["admission", "receipt"] as const) : canUploadGraduation ? (["graduation"] as const) : [];
   return (
@@ -123,53 +122,47 @@ export function SubsidyPage({ app, attachments, history, budget, steps, canEdit,
         <ReplyNotice reply={attached} />
       </div>
 
-      {steps.length || canEdit ? (
-        <div className="card">
-          <h2>办理</h2>
-          {canEdit ? (
-            <p>
-              <Link className="button" to={`/subsidies/${app.id}/edit`}>
-                修改申请
-              </Link>
-            </p>
-          ) : null}
-          {budget ? (
-            <p className="notice">
-              {app.year}年预算 {formatFen(budget.budget)}，已批准 {formatFen(budget.committed)}，剩余 <strong>{formatFen(budget.remaining)}</strong>
-            </p>
-          ) : null}
-          {steps.map((s) => (
-            <StepForm key={s.step} {...s} expected={app.status} intent="step">
-              {s.step === "city_approve" ? (
+      <StepsCard
+        steps={steps}
+        expected={app.status}
+        intent="step"
+        editTo={canEdit ? `/subsidies/${app.id}/edit` : null}
+        fields={(step) => (
+          <>
+            {step === "city_approve" ? (
+              <label>
+                批准金额（元）
+                <input
+                  name="amount"
+                  defaultValue={app.max_fen !== null ? (Math.min(app.requested_fen, app.max_fen) / 100).toFixed(2) : ""}
+                  inputMode="decimal"
+                  required
+                />
+              </label>
+            ) : null}
+            {step === "disburse" || step === "close" ? (
+              <>
                 <label>
-                  批准金额（元）
-                  <input
-                    name="amount"
-                    defaultValue={app.max_fen !== null ? (Math.min(app.requested_fen, app.max_fen) / 100).toFixed(2) : ""}
-                    inputMode="decimal"
-                    required
-                  />
+                  日期
+                  <input type="date" name="date" defaultValue={today} required />
                 </label>
-              ) : null}
-              {s.step === "disburse" || s.step === "close" ? (
-                <>
+                {step === "disburse" || app.held_fen > 0 ? (
                   <label>
-                    日期
-                    <input type="date" name="date" defaultValue={today} required />
+                    {step === "disburse" ? "拨付凭证号" : "尾款凭证号"}
+                    <input name="voucher" required />
                   </label>
-                  {s.step === "disburse" || app.held_fen > 0 ? (
-                    <label>
-                      {s.step === "disburse" ? "拨付凭证号" : "尾款凭证号"}
-                      <input name="voucher" required />
-                    </label>
-                  ) : null}
-                </>
-              ) : null}
-            </StepForm>
-          ))}
-          <ReplyNotice reply={stepped} />
-        </div>
-      ) : null}
+                ) : null}
+              </>
+            ) : null}
+          </>
+        )}
+      >
+        {budget ? (
+          <p className="notice">
+            {app.year}年预算 {formatFen(budget.budget)}，已批准 {formatFen(budget.committed)}，剩余 <strong>{formatFen(budget.remaining)}</strong>
+          </p>
+        ) : null}
+      </StepsCard>
 
       <HistoryCard history={history} />
     </section>
