@@ -95,6 +95,17 @@ export const queryParam = {
       .catch(undefined),
 };
 
+/** A required text field: trimmed, not empty, at most `max` characters. */
+export const requiredText = (label: string, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不能超过${max}字`);
+
+/** The keys of a labels table, as the values of an enum field or filter. */
+export const keysOf = <T extends Record<string, string>>(labels: T) => Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>];
+
 /** An optional text field: trimmed, at most `max` characters, and null when left empty. */
 export const optionalText = (label: string, max: number) =>
   z
