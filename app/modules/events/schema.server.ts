@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { decimalNumber, keysOf, localTime, optionalText, queryParam, recordId, requiredText, whenValid } from "~/lib/validation.server";
+import { refuse } from "~/lib/result";
+import { decimalNumber, keysOf, localTime, optionalParsed, optionalText, queryParam, recordId, requiredText, whenValid } from "~/lib/validation.server";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { idNumberField } from "~/modules/people/schema.server";
 
@@ -18,18 +19,10 @@ export const eventSchema = z
       .max(2000, "说明不能超过2000字")
       .optional()
       .transform((v) => v ?? ""),
-    capacity: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v?.trim()) return null;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1 || n > 100000) {
-          ctx.addIssue({ code: "custom", message: "人数上限应为正整数" });
-          return z.NEVER;
-        }
-        return n;
-      }),
+    capacity: optionalParsed((v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 1 && n <= 100000 ? { ok: true, value: n } : refuse("人数上限应为正整数");
+    }),
     seriesId: queryParam.id(),
     newSeries: optionalText("系列名称", 100),
   })
