@@ -94,3 +94,47 @@ export function defineWorkflow<S extends string, R extends { status: S } = Workf
     };
   };
 }
+
+/** What a domain says in one step of `applicationReview`: who hears of it, the to-do it leaves, its confirmation. */
+type Said = Pick<WorkflowStep<string>, "notices" | "todo" | "confirm"> & { by?: readonly Relation[] };
+type Says = Record<"submit" | "withdraw" | "return" | "county_approve" | "county_reject" | "city_return", Said>;
+
+/** A step of the shared review, before the domain says what it says (its `by` replaces the review's). */
+type ReviewStep<F extends string, T extends string> = { label: string; from: readonly F[]; to: T; by: readonly Relation[] };
+type WithReason = { needsReason: true };
+type CountyReturn<Say extends Says> = ReviewStep<"submitted", "returned"> & WithReason & Say["return"];
+
+/** The steps of `applicationReview`, in the order a page offers them; the county's return under the name `R`. */
+type ApplicationReview<P extends string, R extends string, Say extends Says> = {
+  submit: ReviewStep<"draft" | "returned", "submitted"> & Say["submit"];
+  withdraw: ReviewStep<"submitted", "draft"> & Say["withdraw"];
+} & Record<R, CountyReturn<Say>> & {
+    county_approve: ReviewStep<"submitted", P> & Say["county_approve"];
+    county_reject: ReviewStep<"submitted", "rejected"> & WithReason & Say["county_reject"];
+    city_return: ReviewStep<P, "returned"> & WithReason & Say["city_return"];
+  };
+
+/**
+ * The review studios and subsidy applications both go through: the applicant submits (and may
+ * take it back until the county acts); the county returns it, rejects it or passes it on to the
+ * city, which may return it too. The states, the roles and the labels are here; what each step
+ * says is the domain's. `passed` is the state the county's approval leads to, `returnStep` the
+ * name of the county's return (the history stores it: `step_return`, `subsidy_county_return`).
+ * The city's own steps follow in the domain, after these.
+ */
+export function applicationReview<const P extends string, const R extends string, const Say extends Says>(
+  passed: P,
+  returnStep: R,
+  say: Say,
+): ApplicationReview<P, R, Say> {
+  const countyReturn: CountyReturn<Say> = { label: "退回修改", from: ["submitted"], to: "returned", by: ["county"], needsReason: true, ...say.return };
+  return {
+    submit: { label: "提交申请", from: ["draft", "returned"], to: "submitted", by: ["owner"], ...say.submit },
+    withdraw: { label: "撤回申请", from: ["submitted"], to: "draft", by: ["owner"], ...say.withdraw },
+    // A computed key is typed as any string: it is the one the caller named.
+    ...({ [returnStep]: countyReturn } as Record<R, CountyReturn<Say>>),
+    county_approve: { label: "县级审核通过", from: ["submitted"], to: passed, by: ["county"], ...say.county_approve },
+    county_reject: { label: "不予通过", from: ["submitted"], to: "rejected", by: ["county"], needsReason: true, ...say.county_reject },
+    city_return: { label: "退回修改", from: [passed], to: "returned", by: ["city"], needsReason: true, ...say.city_return },
+  };
+}

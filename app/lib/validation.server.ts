@@ -1,5 +1,6 @@
 import { z, type core } from "zod";
 import { MAX_ID } from "~/lib/ids";
+import type { Result } from "~/lib/result";
 import { type DateRange, FIRST_YEAR, fromDateTimeLocal, inDateRange, isRealDate, LAST_YEAR } from "~/lib/time";
 
 /**
@@ -95,6 +96,17 @@ export const queryParam = {
       .catch(undefined),
 };
 
+/** A required text field: trimmed, not empty, at most `max` characters. */
+export const requiredText = (label: string, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不能超过${max}字`);
+
+/** The keys of a labels table, as the values of an enum field or filter. */
+export const keysOf = <T extends Record<string, string>>(labels: T) => Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>];
+
 /** An optional text field: trimmed, at most `max` characters, and null when left empty. */
 export const optionalText = (label: string, max: number) =>
   z
@@ -103,6 +115,21 @@ export const optionalText = (label: string, max: number) =>
     .max(max, `${label}不能超过${max}字`)
     .optional()
     .transform((v) => v || null);
+
+/** An optional field a parser reads (a phone number, a head count): null when left empty, else the parsed value or the parser's message. */
+export const optionalParsed = <T>(parse: (typed: string) => Result<{ value: T }>) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return null;
+      const parsed = parse(v);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.value;
+    });
 
 /** Posted by the confirming button of an irreversible step ("确认…"): true only when pressed. */
 export const confirmation = () =>

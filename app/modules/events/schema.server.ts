@@ -1,42 +1,28 @@
 import { z } from "zod";
-import { decimalNumber, localTime, optionalText, queryParam, recordId, whenValid } from "~/lib/validation.server";
+import { refuse } from "~/lib/result";
+import { decimalNumber, keysOf, localTime, optionalParsed, optionalText, queryParam, recordId, requiredText, whenValid } from "~/lib/validation.server";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { idNumberField } from "~/modules/people/schema.server";
 
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `请填写${label}` })
-    .trim()
-    .min(1, `请填写${label}`)
-    .max(max, `${label}不能超过${max}字`);
-
 export const eventSchema = z
   .object({
-    title: text("活动名称", 100),
+    title: requiredText("活动名称", 100),
     kind: z.enum(["skill_exchange", "experience_sharing", "showcase", "training", "teaching", "competition"], { error: "请选择活动类型" }),
     organiser: z.string({ error: "请选择主办方" }).regex(/^(unit|studio):\d+$/, "请选择主办方"),
     startsAt: localTime("开始时间"),
     endsAt: localTime("结束时间"),
     channel: z.enum(["offline", "wechat", "weibo", "livestream", "other"], { error: "请选择活动形式" }),
-    place: text("地点或线上渠道", 200),
+    place: requiredText("地点或线上渠道", 200),
     description: z
       .string()
       .trim()
       .max(2000, "说明不能超过2000字")
       .optional()
       .transform((v) => v ?? ""),
-    capacity: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v?.trim()) return null;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1 || n > 100000) {
-          ctx.addIssue({ code: "custom", message: "人数上限应为正整数" });
-          return z.NEVER;
-        }
-        return n;
-      }),
+    capacity: optionalParsed((v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 1 && n <= 100000 ? { ok: true, value: n } : refuse("人数上限应为正整数");
+    }),
     seriesId: queryParam.id(),
     newSeries: optionalText("系列名称", 100),
   })
@@ -50,9 +36,9 @@ export const eventSchema = z
 export type EventInput = z.output<typeof eventSchema>;
 
 export const outsiderSchema = z.object({
-  outsideName: text("姓名", 30),
-  outsideEmployer: text("工作单位", 100),
-  outsideIndustry: text("所属行业", 50),
+  outsideName: requiredText("姓名", 30),
+  outsideEmployer: requiredText("工作单位", 100),
+  outsideIndustry: requiredText("所属行业", 50),
   outsideUnitId: recordId("请选择所在县（市、区）"),
 });
 
@@ -72,10 +58,7 @@ export const checkinCodeSchema = z.object({
 export const eventFilterSchema = z.object({
   from: queryParam.day(),
   to: queryParam.day(),
-  kind: z
-    .enum(Object.keys(KIND_LABELS) as [keyof typeof KIND_LABELS])
-    .optional()
-    .catch(undefined),
+  kind: queryParam.choice(keysOf(KIND_LABELS)),
   unitId: queryParam.id(),
   reach: z.enum(["unit", "industry", "region"]).optional().catch(undefined),
   page: queryParam.page(),

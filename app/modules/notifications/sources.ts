@@ -105,12 +105,6 @@ export function todosOf<R extends SessionUser["role"]>(role: R, list: (db: DB, u
   return { roles: [role], list: async (db, user, now) => (mine(user) ? list(db, user, now) : []) };
 }
 
-/**
- * A to-do's label as the step that leaves it declares it (`todo` on a workflow step): the text
- * lives with the step, the query for what waits with the domain's to-do source.
- */
-export const todoLabel = (todo: { text: string }, values: { subject: string; reason?: string | null }): string => render(todo.text, values);
-
 /** Rows found waiting, each labelled and linked, with the same review window. */
 export const waiting = <R extends { id: number; since: Date | string }>(
   rows: R[],
@@ -118,6 +112,18 @@ export const waiting = <R extends { id: number; since: Date | string }>(
   link: (id: number) => string,
   due: { dueDays?: number; due?: string } = {},
 ): Waiting[] => rows.map((r) => ({ label: label(r), link: link(r.id), since: r.since, ...due }));
+
+/**
+ * Rows waiting on what a step left (`todo` on a workflow step), labelled as the step declares it
+ * with the row's name (and the reason it was returned): the text lives with the step, the query
+ * for what waits with the domain's to-do source.
+ */
+export const waitingOn = <R extends { id: number; name: string; since: Date | string; status_reason?: string | null }>(
+  todo: { text: string },
+  rows: R[],
+  link: (id: number) => string,
+  due: { dueDays?: number; due?: string } = {},
+): Waiting[] => waiting(rows, (r) => render(todo.text, { subject: r.name, reason: r.status_reason }), link, due);
 
 export const countyReview = { dueDays: DUE_WORKING_DAYS.countyReview };
 export const cityReview = { dueDays: DUE_WORKING_DAYS.cityReview };

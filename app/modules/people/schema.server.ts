@@ -1,6 +1,6 @@
 import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
-import { isoDate, queryParam, recordId, whenValid } from "~/lib/validation.server";
+import { isoDate, optionalParsed, queryParam, recordId, whenValid } from "~/lib/validation.server";
 import { crossCheckIdNumber, parseIdNumber, parsePhone, type IdNumberFacts, type Sex } from "~/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "~/modules/people/options";
 
@@ -44,18 +44,7 @@ export const personFields = {
   title: optionalText("职称", 50),
   skillLevel: choice("技术等级", SKILL_LEVELS),
   orgUnitId: recordId("请选择所属县级总工会"),
-  phone: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v?.trim()) return null;
-      const parsed = parsePhone(v);
-      if (!parsed.ok) {
-        ctx.addIssue({ code: "custom", message: parsed.message });
-        return z.NEVER;
-      }
-      return parsed.value;
-    }),
+  phone: optionalParsed(parsePhone),
 };
 
 export function idNumberField(required: boolean) {

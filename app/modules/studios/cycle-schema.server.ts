@@ -1,25 +1,16 @@
 import { z } from "zod";
-import { isoDate, optionalText, recordId, stepFields, wholeNumber } from "~/lib/validation.server";
+import { isoDate, keysOf, optionalText, recordId, requiredText, stepFields, wholeNumber } from "~/lib/validation.server";
 import { DATE_RANGES } from "~/lib/time";
 import { yuan } from "~/modules/subsidies/schema.server";
 import { GRANT_SOURCE_LABELS, PLAN_TARGETS, SPENDING_CATEGORY_LABELS, studioYearWorkflow, type PlanKey } from "~/modules/studios/cycle";
 
 /** The forms of a studio's ledger, year and 验收, parsed on the server. */
 
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `请填写${label}` })
-    .trim()
-    .min(1, `请填写${label}`)
-    .max(max, `${label}不能超过${max}字`);
-
-const keysOf = <T extends Record<string, string>>(labels: T) => Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>];
-
 const notFuture = (label: string) => isoDate(label, DATE_RANGES.past);
 
 export const grantSchema = z.object({
   source: z.enum(keysOf(GRANT_SOURCE_LABELS), { error: "请选择资金来源" }),
-  documentNumber: text("文件文号", 60),
+  documentNumber: requiredText("文件文号", 60),
   amount: yuan("资助金额"),
   decidedOn: notFuture("下达日期"),
 });
@@ -29,13 +20,13 @@ export const trancheSchema = z.object({
   grantId: recordId("请选择对应的资助"),
   amount: yuan("到账金额"),
   receivedOn: notFuture("到账日期"),
-  voucher: text("凭证号", 60),
+  voucher: requiredText("凭证号", 60),
 });
 export type TrancheInput = z.output<typeof trancheSchema>;
 
 export const spendingSchema = z.object({
   category: z.enum(keysOf(SPENDING_CATEGORY_LABELS), { error: "请选择支出类别" }),
-  description: text("支出事由", 200),
+  description: requiredText("支出事由", 200),
   amount: yuan("支出金额"),
   spentOn: notFuture("支出日期"),
 });
@@ -58,8 +49,8 @@ export const planSchema = z.object(
 );
 
 export const reportSchema = z.object({
-  summary: text("年度工作总结", 5000),
-  selfAssessment: text("自我评价", 2000),
+  summary: requiredText("年度工作总结", 5000),
+  selfAssessment: requiredText("自我评价", 2000),
   outreach: target("服务企业（家次）"),
 });
 export type ReportInput = z.output<typeof reportSchema>;
@@ -78,7 +69,7 @@ export const acceptanceSchema = z
 
 export const checklistItemSchema = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]{0,29}$/, "项目代码应为小写字母、数字和下划线"),
-  label: text("验收项目", 60),
+  label: requiredText("验收项目", 60),
   points: wholeNumber("分值", 1, 100),
   needsPhoto: z.boolean(),
 });

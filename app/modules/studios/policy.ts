@@ -1,7 +1,7 @@
 import type { MilestoneStatus, StudioStatus } from "~db/types";
 import type { Relation } from "~/auth/relation";
 import { isCraftsman, type SessionUser } from "~/auth/roles";
-import { defineWorkflow, type WorkflowRecord } from "~/auth/workflow";
+import { applicationReview, defineWorkflow, type WorkflowRecord } from "~/auth/workflow";
 import type { Notice } from "~/lib/notices";
 
 /** Pure rules of the studio lifecycle: which role may take which step from which state. */
@@ -28,63 +28,37 @@ export interface StudioRef {
 
 /** The lifecycle; "owner" is the studio's leading craftsman. */
 export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
-  submit: {
-    label: "提交申请",
-    from: ["draft", "returned"],
-    to: "submitted",
-    by: ["owner", "county"],
-    notices: [{ to: ["unit"], category: "todo", text: "{owner}提交了工作室申请“{subject}”，请审核" }],
-    todo: { for: "county", text: "审核工作室申请：{subject}" },
-  },
-  // Until the county acts the application is still the applicant's: they may take it back to change it.
-  withdraw: {
-    label: "撤回申请",
-    from: ["submitted"],
-    to: "draft",
-    by: ["owner"],
-    notices: [{ to: ["unit"], category: "todo", text: "{owner}撤回了工作室申请“{subject}”，修改后会重新提交，暂不需审核" }],
-  },
-  return: {
-    label: "退回修改",
-    from: ["submitted"],
-    to: "returned",
-    by: ["county"],
-    needsReason: true,
-    notices: [{ to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被退回修改：{reason}" }],
-    todo: { for: "owner", text: "修改工作室申请：{subject}" },
-  },
-  county_approve: {
-    label: "县级审核通过",
-    from: ["submitted"],
-    to: "county_reviewed",
-    by: ["county"],
-    notices: [
-      { to: ["owner"], category: "approved", text: "您的工作室申请“{subject}”已通过{unit}审核，等待市总工会授牌" },
-      { to: ["city"], category: "todo", text: "{unit}审核通过了工作室申请“{subject}”，请授牌" },
-    ],
-    todo: { for: "city", text: "授牌：{subject}" },
-  },
-  county_reject: {
-    label: "不予通过",
-    from: ["submitted"],
-    to: "rejected",
-    by: ["county"],
-    needsReason: true,
-    confirm: "申请将被驳回，不能再修改或重新提交；领衔工匠需要时只能重新申请。",
-    notices: [{ to: ["owner"], category: "rejected", text: "您的工作室申请“{subject}”未获通过：{reason}" }],
-  },
-  city_return: {
-    label: "退回修改",
-    from: ["county_reviewed"],
-    to: "returned",
-    by: ["city"],
-    needsReason: true,
-    notices: [
-      { to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被市总工会退回修改：{reason}" },
-      { to: ["unit"], category: "todo", text: "市总工会退回了工作室申请“{subject}”：{reason}" },
-    ],
-    todo: { for: "owner", text: "修改工作室申请：{subject}" },
-  },
+  ...applicationReview("county_reviewed", "return", {
+    // An officer may file for a leader, and submit it.
+    submit: {
+      by: ["owner", "county"],
+      notices: [{ to: ["unit"], category: "todo", text: "{owner}提交了工作室申请“{subject}”，请审核" }],
+      todo: { for: "county", text: "审核工作室申请：{subject}" },
+    },
+    withdraw: { notices: [{ to: ["unit"], category: "todo", text: "{owner}撤回了工作室申请“{subject}”，修改后会重新提交，暂不需审核" }] },
+    return: {
+      notices: [{ to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被退回修改：{reason}" }],
+      todo: { for: "owner", text: "修改工作室申请：{subject}" },
+    },
+    county_approve: {
+      notices: [
+        { to: ["owner"], category: "approved", text: "您的工作室申请“{subject}”已通过{unit}审核，等待市总工会授牌" },
+        { to: ["city"], category: "todo", text: "{unit}审核通过了工作室申请“{subject}”，请授牌" },
+      ],
+      todo: { for: "city", text: "授牌：{subject}" },
+    },
+    county_reject: {
+      confirm: "申请将被驳回，不能再修改或重新提交；领衔工匠需要时只能重新申请。",
+      notices: [{ to: ["owner"], category: "rejected", text: "您的工作室申请“{subject}”未获通过：{reason}" }],
+    },
+    city_return: {
+      notices: [
+        { to: ["owner"], category: "returned", text: "您的工作室申请“{subject}”被市总工会退回修改：{reason}" },
+        { to: ["unit"], category: "todo", text: "市总工会退回了工作室申请“{subject}”：{reason}" },
+      ],
+      todo: { for: "owner", text: "修改工作室申请：{subject}" },
+    },
+  }),
   city_reject: {
     label: "不予授牌",
     from: ["county_reviewed"],

@@ -1,29 +1,22 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { confirmation, isoDate, optionalText, recordId, whenValid, queryParam, stepFields } from "~/lib/validation.server";
+import { confirmation, isoDate, keysOf, optionalText, recordId, requiredText, whenValid, queryParam, stepFields } from "~/lib/validation.server";
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema.server";
 import { DATE_RANGES } from "~/lib/time";
 import { studioWorkflow, STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
 import { COMPETITION_LEVELS, INNOVATION_TYPES, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `请填写${label}` })
-    .trim()
-    .min(1, `请填写${label}`)
-    .max(max, `${label}不能超过${max}字`);
-
 export const studioSchema = z.object({
   leaderPersonId: recordId("请选择领衔工匠"),
-  name: text("工作室名称", 50),
-  hostEnterprise: text("依托企业", 100),
-  industry: text("所属行业", 50),
+  name: requiredText("工作室名称", 50),
+  hostEnterprise: requiredText("依托企业", 100),
+  industry: requiredText("所属行业", 50),
   focusSector: z.enum(["advanced_manufacturing", "modern_services", "strategic_emerging", "other"], { error: "请选择重点领域" }),
   orgUnitId: recordId("请选择所属县级总工会"),
-  address: text("地址", 200),
-  focusAreas: text("主攻方向", 500),
-  foundingPlan: text("建设方案", 3000),
+  address: requiredText("地址", 200),
+  focusAreas: requiredText("主攻方向", 500),
+  foundingPlan: requiredText("建设方案", 3000),
 });
 
 export type StudioInput = z.output<typeof studioSchema>;
@@ -40,7 +33,7 @@ export const studioStepSchema = z.object({
 export const mentorshipFields = {
   startDate: isoDate("结对日期", DATE_RANGES.plan),
   plannedEnd: isoDate("计划结束日期", DATE_RANGES.plan),
-  goals: text("培养目标", 1000),
+  goals: requiredText("培养目标", 1000),
 };
 
 function datesInOrder(v: { startDate: string; plannedEnd: string }, ctx: z.RefinementCtx) {
@@ -160,14 +153,8 @@ export const milestoneReviewSchema = z
 
 export const studioFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),
-  status: z
-    .enum(Object.keys(STUDIO_STATUS_LABELS) as [keyof typeof STUDIO_STATUS_LABELS])
-    .optional()
-    .catch(undefined),
+  status: queryParam.choice(keysOf(STUDIO_STATUS_LABELS)),
   unitId: queryParam.id(),
-  focusSector: z
-    .enum(Object.keys(FOCUS_SECTOR_LABELS) as [keyof typeof FOCUS_SECTOR_LABELS])
-    .optional()
-    .catch(undefined),
+  focusSector: queryParam.choice(keysOf(FOCUS_SECTOR_LABELS)),
   page: queryParam.page(),
 });

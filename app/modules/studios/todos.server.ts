@@ -1,5 +1,5 @@
 import type { DB } from "~db";
-import { cityReview, countyReview, todoLabel, waiting, todosOf, type Waiting, type TodoSource } from "~/modules/notifications/sources";
+import { cityReview, countyReview, waitingOn, todosOf, type Waiting, type TodoSource } from "~/modules/notifications/sources";
 import { MILESTONE_FILING, milestoneWorkflow, studioWorkflow } from "~/modules/studios/policy";
 import { studioCycleTodos } from "~/modules/studios/cycle-todos.server";
 
@@ -47,46 +47,23 @@ const studioLink = (id: number) => `/studios/${id}`;
 const mentorshipLink = (id: number) => `/mentorships/${id}`;
 
 export const studioToReview = todosOf("county_officer", async (db, u) =>
-  waiting(
-    await studiosIn(db, "submitted").where("org_unit_id", "=", u.orgUnitId).execute(),
-    (s) => todoLabel(studioWorkflow.steps.submit.todo, { subject: s.name }),
-    studioLink,
-    countyReview,
-  ),
+  waitingOn(studioWorkflow.steps.submit.todo, await studiosIn(db, "submitted").where("org_unit_id", "=", u.orgUnitId).execute(), studioLink, countyReview),
 );
 
 export const studioToAccredit = todosOf("city_admin", async (db) =>
-  waiting(
-    await studiosIn(db, "county_reviewed").execute(),
-    (s) => todoLabel(studioWorkflow.steps.county_approve.todo, { subject: s.name }),
-    studioLink,
-    cityReview,
-  ),
+  waitingOn(studioWorkflow.steps.county_approve.todo, await studiosIn(db, "county_reviewed").execute(), studioLink, cityReview),
 );
 
 export const studioReturned = todosOf("craftsman", async (db, u) =>
-  waiting(
-    await studiosIn(db, "returned").where("person_id", "=", u.personId).execute(),
-    (s) => todoLabel(studioWorkflow.steps.return.todo, { subject: s.name }),
-    studioLink,
-  ),
+  waitingOn(studioWorkflow.steps.return.todo, await studiosIn(db, "returned").where("person_id", "=", u.personId).execute(), studioLink),
 );
 
 export const milestoneToVerify = todosOf("county_officer", async (db, u) =>
-  waiting(
-    await milestonesIn(db, "pending").where("studio.org_unit_id", "=", u.orgUnitId).execute(),
-    (m) => todoLabel(MILESTONE_FILING.todo, { subject: m.name }),
-    mentorshipLink,
-    countyReview,
-  ),
+  waitingOn(MILESTONE_FILING.todo, await milestonesIn(db, "pending").where("studio.org_unit_id", "=", u.orgUnitId).execute(), mentorshipLink, countyReview),
 );
 
 export const milestoneRejected = todosOf("craftsman", async (db, u) =>
-  waiting(
-    await milestonesIn(db, "rejected").where("studio.person_id", "=", u.personId).execute(),
-    (m) => todoLabel(milestoneWorkflow.steps.reject.todo, { subject: m.name }),
-    mentorshipLink,
-  ),
+  waitingOn(milestoneWorkflow.steps.reject.todo, await milestonesIn(db, "rejected").where("studio.person_id", "=", u.personId).execute(), mentorshipLink),
 );
 
 /** January: the year just ended has studios to grade and no criteria to grade them by. */

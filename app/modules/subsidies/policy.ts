@@ -1,7 +1,7 @@
 import type { SubsidyStatus } from "~db/types";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import type { SessionUser } from "~/auth/roles";
-import { defineWorkflow } from "~/auth/workflow";
+import { applicationReview, defineWorkflow } from "~/auth/workflow";
 
 /** Pure rules of the subsidy workflow: who takes which step from which state, and the money arithmetic. */
 
@@ -24,63 +24,35 @@ export interface ApplicationRef {
 
 /** The workflow; "owner" is the applicant. */
 export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
-  submit: {
-    label: "提交申请",
-    from: ["draft", "returned"],
-    to: "submitted",
-    by: ["owner"],
-    notices: [{ to: ["unit"], category: "todo", text: "{owner}提交了学历提升补助申请，请审核" }],
-    todo: { for: "county", text: "审核补助申请：{subject}" },
-  },
-  // Until the county acts the application is still the applicant's: they may take it back to change it.
-  withdraw: {
-    label: "撤回申请",
-    from: ["submitted"],
-    to: "draft",
-    by: ["owner"],
-    notices: [{ to: ["unit"], category: "todo", text: "{owner}撤回了学历提升补助申请，修改后会重新提交，暂不需审核" }],
-  },
-  county_return: {
-    label: "退回修改",
-    from: ["submitted"],
-    to: "returned",
-    by: ["county"],
-    needsReason: true,
-    notices: [{ to: ["owner"], category: "returned", text: "您的补助申请被退回：{reason}" }],
-    todo: { for: "owner", text: "修改补助申请：{reason}" },
-  },
-  county_approve: {
-    label: "县级审核通过",
-    from: ["submitted"],
-    to: "county_approved",
-    by: ["county"],
-    notices: [
-      { to: ["owner"], category: "approved", text: "您的补助申请已通过{unit}审核，等待市总工会批准" },
-      { to: ["city"], category: "todo", text: "{unit}审核通过了{owner}的补助申请，请批准" },
-    ],
-    todo: { for: "city", text: "批准补助申请：{subject}" },
-  },
-  county_reject: {
-    label: "不予通过",
-    from: ["submitted"],
-    to: "rejected",
-    by: ["county"],
-    needsReason: true,
-    confirm: "申请将被驳回，申请人不能再修改或重新提交。",
-    notices: [{ to: ["owner"], category: "rejected", text: "您的补助申请未获通过：{reason}" }],
-  },
-  city_return: {
-    label: "退回修改",
-    from: ["county_approved"],
-    to: "returned",
-    by: ["city"],
-    needsReason: true,
-    notices: [
-      { to: ["owner"], category: "returned", text: "您的补助申请被市总工会退回：{reason}" },
-      { to: ["unit"], category: "todo", text: "市总工会退回了{owner}的补助申请：{reason}" },
-    ],
-    todo: { for: "owner", text: "修改补助申请：{reason}" },
-  },
+  ...applicationReview("county_approved", "county_return", {
+    submit: {
+      notices: [{ to: ["unit"], category: "todo", text: "{owner}提交了学历提升补助申请，请审核" }],
+      todo: { for: "county", text: "审核补助申请：{subject}" },
+    },
+    withdraw: { notices: [{ to: ["unit"], category: "todo", text: "{owner}撤回了学历提升补助申请，修改后会重新提交，暂不需审核" }] },
+    return: {
+      notices: [{ to: ["owner"], category: "returned", text: "您的补助申请被退回：{reason}" }],
+      todo: { for: "owner", text: "修改补助申请：{reason}" },
+    },
+    county_approve: {
+      notices: [
+        { to: ["owner"], category: "approved", text: "您的补助申请已通过{unit}审核，等待市总工会批准" },
+        { to: ["city"], category: "todo", text: "{unit}审核通过了{owner}的补助申请，请批准" },
+      ],
+      todo: { for: "city", text: "批准补助申请：{subject}" },
+    },
+    county_reject: {
+      confirm: "申请将被驳回，申请人不能再修改或重新提交。",
+      notices: [{ to: ["owner"], category: "rejected", text: "您的补助申请未获通过：{reason}" }],
+    },
+    city_return: {
+      notices: [
+        { to: ["owner"], category: "returned", text: "您的补助申请被市总工会退回：{reason}" },
+        { to: ["unit"], category: "todo", text: "市总工会退回了{owner}的补助申请：{reason}" },
+      ],
+      todo: { for: "owner", text: "修改补助申请：{reason}" },
+    },
+  }),
   city_approve: {
     label: "批准",
     from: ["county_approved"],

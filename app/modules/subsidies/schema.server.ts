@@ -1,7 +1,7 @@
 import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { decimalNumber, optionalText, whenValid, wholeNumber, recordId, queryParam, stepFields, isoDate } from "~/lib/validation.server";
+import { decimalNumber, keysOf, optionalText, requiredText, whenValid, wholeNumber, recordId, queryParam, stepFields, isoDate } from "~/lib/validation.server";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { subsidyWorkflow, SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { TARGET_DEGREES } from "~/modules/subsidies/labels";
@@ -21,19 +21,12 @@ export const yuan = (label: string) =>
     return parsed.fen;
   });
 
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `请填写${label}` })
-    .trim()
-    .min(1, `请填写${label}`)
-    .max(max, `${label}不能超过${max}字`);
-
 export const applicationSchema = z
   .object({
     currentEducation: z.enum(EDUCATION_LEVELS, { error: "请选择现有学历" }),
     targetDegree: z.enum(TARGET_DEGREES, { error: "请选择报读学历层次" }),
-    institution: text("就读院校", 100),
-    programme: text("专业", 100),
+    institution: requiredText("就读院校", 100),
+    programme: requiredText("专业", 100),
     studyMode: z.enum(["full_time", "part_time", "distance"], { error: "请选择学习形式" }),
     enrolledOn: isoDate("入学日期", DATE_RANGES.plan),
     expectedGraduation: isoDate("预计毕业日期", DATE_RANGES.plan),
@@ -89,10 +82,7 @@ export const detachSchema = z.object({ attachmentId: recordId("材料不存在")
 
 export const subsidyFilterSchema = z.object({
   year: queryParam.year(),
-  status: z
-    .enum(Object.keys(SUBSIDY_STATUS_LABELS) as [keyof typeof SUBSIDY_STATUS_LABELS])
-    .optional()
-    .catch(undefined),
+  status: queryParam.choice(keysOf(SUBSIDY_STATUS_LABELS)),
   unitId: queryParam.id(),
   degree: z.enum(TARGET_DEGREES).optional().catch(undefined),
   queue: z.enum(["mine", "review", "approve"]).optional().catch(undefined),

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
-import { cityReview, countyReview, DUE_WORKING_DAYS, todoLabel, waiting, todosOf } from "~/modules/notifications/sources";
+import { cityReview, countyReview, DUE_WORKING_DAYS, waiting, waitingOn, todosOf } from "~/modules/notifications/sources";
 import { subsidyWorkflow } from "~/modules/subsidies/policy";
 
 /** What subsidy applications leave waiting, for the to-do list. */
@@ -21,21 +21,16 @@ const subsidyLink = (id: number) => `/subsidies/${id}`;
 const payment = { dueDays: DUE_WORKING_DAYS.payment };
 
 export const subsidyToReview = todosOf("county_officer", async (db, u) =>
-  waiting(
+  waitingOn(
+    subsidyWorkflow.steps.submit.todo,
     await subsidiesIn(db, "submitted").where("a.org_unit_id", "=", u.orgUnitId).execute(),
-    (a) => todoLabel(subsidyWorkflow.steps.submit.todo, { subject: a.name }),
     subsidyLink,
     countyReview,
   ),
 );
 
 export const subsidyToApprove = todosOf("city_admin", async (db) =>
-  waiting(
-    await subsidiesIn(db, "county_approved").execute(),
-    (a) => todoLabel(subsidyWorkflow.steps.county_approve.todo, { subject: a.name }),
-    subsidyLink,
-    cityReview,
-  ),
+  waitingOn(subsidyWorkflow.steps.county_approve.todo, await subsidiesIn(db, "county_approved").execute(), subsidyLink, cityReview),
 );
 
 export const subsidyToPay = todosOf("city_admin", async (db) =>
@@ -54,11 +49,7 @@ export const subsidyToClose = todosOf("city_admin", async (db) =>
 );
 
 export const subsidyReturned = todosOf("craftsman", async (db, u) =>
-  waiting(
-    await subsidiesIn(db, "returned").where("a.person_id", "=", u.personId).execute(),
-    (a) => todoLabel(subsidyWorkflow.steps.county_return.todo, { subject: a.name, reason: a.status_reason }),
-    subsidyLink,
-  ),
+  waitingOn(subsidyWorkflow.steps.county_return.todo, await subsidiesIn(db, "returned").where("a.person_id", "=", u.personId).execute(), subsidyLink),
 );
 
 /** Paid, graduated by now, and no certificate yet: the rest of the subsidy waits for it. */
