@@ -10,6 +10,7 @@ import { voteRulesSchema } from "~/modules/voting/schema.server";
 import { todosFor } from "~/worker.server";
 import { tallyCutoff } from "~/modules/voting/policy";
 import { weightedScore } from "~/modules/nominations/policy";
+import { historyOf } from "~/modules/audit/audit.server";
 import {
   castBallot,
   checkReceipt,
@@ -87,12 +88,7 @@ describe("the vote's rules", () => {
       fieldErrors: { opensAt: ["投票已经开始，规则不能再修改"] },
     });
     expect(voteRulesSchema.safeParse({ ...rulesForm, opensAt: "2026-06-08T08:00", closesAt: "2026-06-01T08:00" }).success).toBe(false);
-    const history = await t.db
-      .selectFrom("audit_log")
-      .select("action")
-      .where("entity_type", "=", "online_vote")
-      .where("entity_id", "=", String(campaign.id))
-      .execute();
+    const history = await historyOf(t.db, "online_vote", campaign.id);
     expect(history.map((h) => h.action)).toEqual(["set_rules", "set_rules"]);
   });
 
