@@ -8,6 +8,7 @@ import { addExpert } from "../../app/modules/experts/experts.server";
 import { createEvent } from "../../app/modules/events/events.server";
 import { eventSchema } from "../../app/modules/events/schema.server";
 import { useTestDb } from "../db";
+import { PNG } from "../files";
 import { cookieFor, makeAwardee } from "../factories";
 import { call } from "../http";
 import { RollbackDialect } from "../rollback";
@@ -51,8 +52,6 @@ const t = useTestDb({ wrapDialect: (d) => (rollback = new RollbackDialect(d)) })
 const VISITORS = ["anonymous", "craftsman A", "craftsman B", "officer X (温岭)", "officer Y (椒江)", "city", "expert"] as const;
 let cookies: Array<string | null>;
 let cases: Record<string, Case>;
-
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
 
 beforeAll(async () => {
   const db = t.db;

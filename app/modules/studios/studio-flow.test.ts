@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
+import { PDF } from "../../../test/files";
 import { apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import type { DB } from "~db";
 import { personForViewer } from "~/modules/people/people.server";
@@ -11,7 +12,6 @@ import { figuresByStudioAndYear, noFigures, studioYearFigures } from "~/modules/
 import { historyOf } from "~/modules/audit/audit.server";
 
 const t = useTestDb();
-const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n");
 
 async function awardee(db: DB, unit = "wenling") {
   const { person, user } = await makeAwardee(db, unit, "王建国");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
+import { PDF } from "../../../test/files";
 import { makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import { engineName } from "~db";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
@@ -18,7 +19,6 @@ import type { SessionUser } from "~/auth/roles";
 import { historyOf } from "~/modules/audit/audit.server";
 
 const t = useTestDb();
-const PDF = new TextEncoder().encode("%PDF-1.4\n");
 const YEAR = 2026;
 
 const form = (over: Record<string, string> = {}) =>
