@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { storedFileColumns } from "../app/lib/upload.server";
 import type { DB } from "../db";
 import { startOfDay, yearInTaizhou } from "../app/lib/time";
 import { excellentCap, DEFAULT_CYCLE_POLICY, SUGGESTED_CHECKLIST } from "../app/modules/studios/cycle";
@@ -125,12 +125,7 @@ export async function seedCycle(db: DB, craftsmanPersonId: number, adminId: stri
         studio_id: studio.id,
         kind: "receipt",
         spending_id: row.id,
-        filename: "发票.pdf",
-        content_type: "application/pdf",
-        size: DEMO_PDF.length,
-        sha256: crypto.createHash("sha256").update(DEMO_PDF).digest("hex"),
-        data: Buffer.from(DEMO_PDF),
-        uploaded_by: adminId,
+        ...storedFileColumns({ name: "发票.pdf", type: "application/pdf", bytes: DEMO_PDF }, adminId),
       })
       .execute();
   }

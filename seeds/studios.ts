@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { storedFileColumns } from "../app/lib/upload.server";
 import type { DB } from "../db";
 import { maskIdNumber, maskPhone, type Sex } from "../app/modules/people/id-number";
 import { encrypt, lookupHash } from "../app/modules/people/pii.server";
@@ -157,12 +157,7 @@ export async function seedStudios(db: DB, random: Random, craftsmanPersonId: num
           .insertInto("evidence_file")
           .values({
             milestone_id: row.id,
-            filename: "证书.pdf",
-            content_type: "application/pdf",
-            size: DEMO_PDF.length,
-            sha256: crypto.createHash("sha256").update(DEMO_PDF).digest("hex"),
-            data: Buffer.from(DEMO_PDF),
-            uploaded_by: adminId,
+            ...storedFileColumns({ name: "证书.pdf", type: "application/pdf", bytes: DEMO_PDF }, adminId),
           })
           .execute();
       }

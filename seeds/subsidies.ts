@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { storedFileColumns } from "../app/lib/upload.server";
 import type { DB } from "../db";
 import type { SubsidyStatus } from "../db/types";
 import { yearInTaizhou } from "../app/lib/time";
@@ -82,12 +82,7 @@ export async function seedSubsidies(db: DB, craftsmanPersonId: number, adminId: 
         kinds.map((kind) => ({
           application_id: app.id,
           kind,
-          filename: `${kind}.pdf`,
-          content_type: "application/pdf",
-          size: PROOF.length,
-          sha256: crypto.createHash("sha256").update(PROOF).digest("hex"),
-          data: Buffer.from(PROOF),
-          uploaded_by: adminId,
+          ...storedFileColumns({ name: `${kind}.pdf`, type: "application/pdf", bytes: PROOF }, adminId),
         })),
       )
       .execute();

@@ -358,6 +358,14 @@ export async function makeStudio(
     .executeTakeFirstOrThrow();
 }
 
+/** A named craftsman (of 温岭 unless `columns.unit` says) and their studio `<name>工作室`, written by a city officer. */
+export async function makeLedStudio(db: DB, leaderName: string, columns: Parameters<typeof makeStudio>[3] = {}) {
+  const { person, user: leader } = await makeAwardee(db, columns.unit ?? "wenling", leaderName);
+  const city = await makeUser(db, "city_admin");
+  const studio = await makeStudio(db, person.id, city.id, { name: `${leaderName}工作室`, ...columns });
+  return { person, leader, city, studio };
+}
+
 /**
  * The phone's side of the SMS: a gateway that delivers into a list, as the real one would to the
  * handset. The outbox (短信记录) keeps one-time codes masked, so tests read codes here.

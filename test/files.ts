@@ -148,3 +148,11 @@ export const phoneJpeg = () =>
     0xff,
     0xd9,
   ]);
+
+/** The start of a PDF: what the upload checks recognise one by, all a test's evidence or receipt needs. */
+export const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n");
+
+/** The start of a 1×1 PNG (signature and header chunk): enough for the checks to take it as an image. */
+export const PNG = Uint8Array.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0,
+]);

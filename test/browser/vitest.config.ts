@@ -1,11 +1,8 @@
-import path from "node:path";
 import { defineConfig } from "vitest/config";
-
-const root = path.resolve(__dirname, "../..");
+import { shared } from "../vitest.shared";
 
 export default defineConfig({
-  root,
-  resolve: { alias: { "~db": path.join(root, "db"), "~": path.join(root, "app") } },
+  ...shared,
   test: {
     include: ["test/browser/**/*.test.ts"],
     globalSetup: ["test/browser/server.ts"],

@@ -9,6 +9,7 @@ import * as newEvent from "../../app/routes/events.new";
 import * as verify from "../../app/routes/verify";
 import * as qrScreen from "../../app/routes/events.$eventId_.qr";
 import { checkinToken } from "../../app/modules/events/events.server";
+import { historyOf } from "../../app/modules/audit/audit.server";
 import { useTestDb } from "../db";
 import { makeEvent, makePerson, makeUser, unitId } from "../factories";
 import { call, jsonOf } from "../http";
@@ -233,13 +234,7 @@ describe("remote check-in earns hours only within the window and the audience", 
     expect(await rowsOf(id)).toEqual([{ person_id: own.person.id, attended: true, hours: "2.0", walk_in: true }]);
     const page = await jsonOf(await call(eventPage.loader, { db: t.db, path: `/events/${id}`, params: { eventId: String(id) }, as: organiser }));
     expect(page.participants).toMatchObject([{ person_id: own.person.id, walk_in: true }]);
-    const history = await t.db
-      .selectFrom("audit_log")
-      .select("action")
-      .where("entity_type", "=", "event")
-      .where("entity_id", "=", String(id))
-      .orderBy("id")
-      .execute();
+    const history = await historyOf(t.db, "event", id);
     expect(history.map((h) => h.action)).toEqual(["create", "participant_walk_in", "checkin"]);
   });
 

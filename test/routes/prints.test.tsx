@@ -8,7 +8,7 @@ import * as evaluationSheet from "../../app/routes/studios.$studioId.years.$year
 import * as subsidyForm from "../../app/routes/subsidies.$applicationId.print";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy/route";
 import { useTestDb } from "../db";
-import { makeAwardee, makeEvent, makePerson, makeStudio, makeUser, unitId } from "../factories";
+import { makeAwardee, makeEvent, makeLedStudio, makePerson, makeUser, unitId } from "../factories";
 import { call, jsonOf, type CallOptions } from "../http";
 
 // The page is rendered as the server renders it, with the loader's answer as its data.
@@ -36,6 +36,14 @@ async function printed(route: Route, options: Omit<CallOptions, "db">): Promise<
     .replace(/<[^>]+>/g, " ")
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, "&");
+}
+
+/** The printed page's text as `as` reads it, with every one of `fields` on it. */
+async function printedWith(route: Route, options: Omit<CallOptions, "db">, fields: string[]): Promise<string> {
+  const text = await printed(route, options);
+  if (typeof text !== "string") throw new Error(`refused with ${text}`);
+  for (const field of fields) expect(text).toContain(field);
+  return text;
 }
 
 describe("the printed 补助申请表", () => {
@@ -67,9 +75,8 @@ describe("the printed 补助申请表", () => {
     const params = { applicationId: String(app.id) };
     const path = `/subsidies/${app.id}/print`;
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
-    const text = (await printed(subsidyForm, { path, params, as: county })) as string;
     const { id_number_masked } = await t.db.selectFrom("person").select("id_number_masked").where("id", "=", person.id).executeTakeFirstOrThrow();
-    for (const field of [
+    const text = await printedWith(subsidyForm, { path, params, as: county }, [
       "2026年“台州工匠”学历提升补助申请表",
       "补助打印人",
       id_number_masked,
@@ -78,9 +85,7 @@ describe("the printed 补助申请表", () => {
       "非全日制（业余）",
       "¥12,000.00",
       "¥6,000.00",
-    ]) {
-      expect(text).toContain(field);
-    }
+    ]);
     expect(text).toContain("第二届“台州工匠”");
     expect(text).toMatch(/申请人（签字）/);
     expect(text).toContain("县级总工会审核意见");
@@ -96,14 +101,11 @@ describe("the printed 补助申请表", () => {
 
 describe("the printed 工作室申请表", () => {
   it("prints the studio application's fields and the opinions' boxes, for those who may see the studio", async () => {
-    const { person, user: leader } = await makeAwardee(t.db, "wenling", "申请表工匠");
-    const city = await makeUser(t.db, "city_admin");
-    const studio = await makeStudio(t.db, person.id, city.id, { name: "申请表工匠工作室", status: "submitted", accredited_on: null, plaque_number: null });
+    const { leader, studio } = await makeLedStudio(t.db, "申请表工匠", { status: "submitted", accredited_on: null, plaque_number: null });
     const params = { studioId: String(studio.id) };
     const path = `/studios/${studio.id}/application`;
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
-    const text = (await printed(studioApplication, { path, params, as: county })) as string;
-    for (const field of [
+    await printedWith(studioApplication, { path, params, as: county }, [
       "“台州工匠”工作室创建申请表",
       "申请表工匠工作室",
       "申请表工匠",
@@ -115,9 +117,7 @@ describe("the printed 工作室申请表", () => {
       "依托企业意见",
       "县级总工会审核意见",
       "市总工会意见",
-    ]) {
-      expect(text).toContain(field);
-    }
+    ]);
     expect(typeof (await printed(studioApplication, { path, params, as: leader }))).toBe("string");
     const other = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     expect(await printed(studioApplication, { path, params, as: other })).toBe(403);
@@ -126,9 +126,7 @@ describe("the printed 工作室申请表", () => {
 
 describe("the printed 考核表", () => {
   it("prints a studio's year: plan against actual, the scorecard, the money, the self-evaluation and the 验收 with its grade", async () => {
-    const { person, user: leader } = await makeAwardee(t.db, "wenling", "考核表工匠");
-    const city = await makeUser(t.db, "city_admin");
-    const studio = await makeStudio(t.db, person.id, city.id, { name: "考核表工匠工作室" });
+    const { leader, city, studio } = await makeLedStudio(t.db, "考核表工匠");
     const year = 2026;
     await t.db.deleteFrom("evaluation_criterion").where("year", "=", year).execute();
     await t.db.insertInto("evaluation_criterion").values({ year, key: "apprentices", label: "带徒人数", weight: 100, target: 2 }).execute();
@@ -153,8 +151,7 @@ describe("the printed 考核表", () => {
       .execute();
     const params = { studioId: String(studio.id), year: String(year) };
     const path = `/studios/${studio.id}/years/${year}/print`;
-    const text = (await printed(evaluationSheet, { path, params, as: leader })) as string;
-    for (const field of [
+    const text = await printedWith(evaluationSheet, { path, params, as: leader }, [
       "2026年度“台州工匠”工作室考核表",
       "考核表工匠工作室",
       "带徒人数",
@@ -165,9 +162,7 @@ describe("the printed 考核表", () => {
       "优秀",
       "示范作用突出",
       "期末余额",
-    ]) {
-      expect(text).toContain(field);
-    }
+    ]);
     expect(text).toMatch(/自评得分（满分100）/);
     const other = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     expect(await printed(evaluationSheet, { path, params, as: other })).toBe(403);
@@ -196,8 +191,7 @@ describe("the printed 签到表", () => {
       .execute();
     const params = { eventId: String(event.id) };
     const path = `/events/${event.id}/signin`;
-    const text = (await printed(signinSheet, { path, params, as: organiser })) as string;
-    for (const field of [
+    const text = await printedWith(signinSheet, { path, params, as: organiser }, [
       "签到表培训 签到表",
       "温岭市职工服务中心",
       "14:00",
@@ -208,9 +202,7 @@ describe("the printed 签到表", () => {
       "外单位来宾",
       "玉环某阀门厂",
       "共报名 2 人",
-    ]) {
-      expect(text).toContain(field);
-    }
+    ]);
     expect(text).not.toContain("06:00");
     // The signature cells are empty: a line per person and five spare.
     const html = renderToString(createElement(signinSheet.default));

@@ -13,7 +13,7 @@ import * as studios from "../../app/routes/studios._index";
 import * as studioNew from "../../app/routes/studios.new";
 import * as plaque from "../../app/routes/studios.$studioId.plaque";
 import { useTestDb } from "../db";
-import { apprenticeForm, makeAwardee, makeStudio, makeUser, studioForm, unitId } from "../factories";
+import { apprenticeForm, makeAwardee, makeLedStudio, makeUser, studioForm, unitId } from "../factories";
 import { call, jsonOf } from "../http";
 import { type SessionUser } from "~/auth/roles";
 
@@ -338,9 +338,7 @@ describe("annual evaluation", () => {
 
 describe("the plaque sheet", () => {
   it("prints an accredited studio's name, plaque number and a QR to its public page, for those who may see the studio", async () => {
-    const { person, user: leader } = await makeAwardee(t.db, "wenling", "牌匾工匠");
-    const city = await makeUser(t.db, "city_admin");
-    const studio = await makeStudio(t.db, person.id, city.id, { name: "牌匾工匠工作室", status: "draft", accredited_on: null, plaque_number: null });
+    const { leader, studio } = await makeLedStudio(t.db, "牌匾工匠", { status: "draft", accredited_on: null, plaque_number: null });
     const params = { studioId: String(studio.id) };
     const path = `/studios/${studio.id}/plaque`;
     expect((await call(plaque.loader, { db: t.db, path, params, as: leader })).status).toBe(409);

@@ -21,6 +21,7 @@ import {
 } from "~/modules/events/events.server";
 import { eventSchema } from "~/modules/events/schema.server";
 import { listMessages } from "~/modules/notifications/inbox.server";
+import { historyOf } from "~/modules/audit/audit.server";
 import { fanOut } from "~/worker.server";
 
 const t = useTestDb();
@@ -212,14 +213,8 @@ describe("the rotating check-in QR code", () => {
     });
     expect(await checkInByToken(t.db, craftsman, created.id, token, new Date(shown.getTime() + 90_000))).toMatchObject({ ok: true, already: false });
     expect(await checkInByToken(t.db, craftsman, created.id, token, new Date(shown.getTime() + 95_000))).toMatchObject({ ok: true, already: true });
-    const history = await t.db
-      .selectFrom("audit_log")
-      .select("after")
-      .where("entity_type", "=", "event")
-      .where("entity_id", "=", String(created.id))
-      .where("action", "=", "checkin")
-      .execute();
-    expect(history.map((h) => (h.after as { via: string }).via)).toEqual(["qr"]);
+    const checkins = (await historyOf(t.db, "event", created.id)).filter((h) => h.action === "checkin");
+    expect(checkins.map((h) => (h.after as { via: string }).via)).toEqual(["qr"]);
   });
 
   it("shows a craftsman the coming events of their county and of the city, lets them join once, and tells the organiser (a county, or the city)", async () => {

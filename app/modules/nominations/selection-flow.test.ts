@@ -4,6 +4,7 @@ import { hanDigits, makeCampaign, makePerson, makeUser, nominationForm } from ".
 import { createNomination, findNomination, selectionRecord } from "~/modules/nominations/nominations.server";
 import { updateNominationSchema } from "~/modules/nominations/schema.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
+import { historyOf } from "~/modules/audit/audit.server";
 import { advanceCampaign, findCampaign, revertAdvance, revertibleStage, setNoticePeriod } from "~/modules/campaigns/campaigns.server";
 import {
   acknowledgeQuota,
@@ -204,14 +205,7 @@ describe("a campaign from nominations to named craftsmen", () => {
     // The craftsman's record shows the title; the audit trail has every stage move.
     const record = await selectionRecord(t.db, awards[0].person_id);
     expect(record).toMatchObject([{ campaign_number: 2, award_title: "第二届“台州工匠”", certificate_number: "TZGJ-2-001" }]);
-    const moves = await t.db
-      .selectFrom("audit_log")
-      .select(["before", "after"])
-      .where("entity_type", "=", "campaign")
-      .where("entity_id", "=", String(campaign.id))
-      .where("action", "=", "advance")
-      .orderBy("id")
-      .execute();
+    const moves = (await historyOf(t.db, "campaign", campaign.id)).filter((m) => m.action === "advance");
     expect(moves.map((m) => `${(m.before as { status: string }).status}→${(m.after as { status: string }).status}`)).toEqual([
       "nominating→qualification",
       "qualification→expert_review",
@@ -239,15 +233,7 @@ describe("taking a stage advance back", () => {
     await decideQualification(t.db, city, filed.id, { result: "pass", reason: "" });
     expect(await revertibleStage(t.db, (await findCampaign(t.db, campaign.id))!)).toBeNull();
     expect(await revertAdvance(t.db, city, campaign.id, "qualification")).toMatchObject({ ok: false, reasons: ["进入本阶段后已有办理记录，不能撤回"] });
-    const actions = (
-      await t.db
-        .selectFrom("audit_log")
-        .select("action")
-        .where("entity_type", "=", "campaign")
-        .where("entity_id", "=", String(campaign.id))
-        .orderBy("id")
-        .execute()
-    ).map((a) => a.action);
+    const actions = (await historyOf(t.db, "campaign", campaign.id)).map((a) => a.action);
     expect(actions.filter((a) => a !== "create")).toEqual(["advance", "revert_advance", "advance"]);
   });
 });

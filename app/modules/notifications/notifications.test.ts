@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useTestDb } from "../../../test/db";
+import { PDF } from "../../../test/files";
 import { aliyunStandIn } from "../../../test/aliyun-sms";
 import { apprenticeForm, makeAwardee, makeCampaign, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
 import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
@@ -37,7 +38,6 @@ import { eventSchema } from "~/modules/events/schema.server";
 import { recordConsent } from "~/modules/showcase/showcase.server";
 
 const t = useTestDb();
-const PDF = new TextEncoder().encode("%PDF-1.4\n");
 const YEAR = 2026;
 /** The moment the to-do lists are computed for: 10:00 on 1 June 2026 in Taizhou. */
 const NOW = new Date("2026-06-01T02:00:00Z");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
+import { PDF, PNG } from "../../../test/files";
 import { makeAwardee, makeStudio, makeUser } from "../../../test/factories";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
@@ -23,8 +24,6 @@ import { addGrant, addSpending, addTranche, ledgerOf, reviewSpending, saveCycleP
 import { studioCycleTodos } from "~/modules/studios/cycle-todos.server";
 
 const t = useTestDb();
-const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n");
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
 const THIS_YEAR = yearInTaizhou();
 const LAST = THIS_YEAR - 1;
 const receipt = [{ name: "发票.pdf", bytes: PDF }];

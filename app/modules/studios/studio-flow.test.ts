@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
+import { PDF } from "../../../test/files";
 import { apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import type { DB } from "~db";
 import { personForViewer } from "~/modules/people/people.server";
@@ -8,9 +9,9 @@ import { addApprentice, findMentorship } from "~/modules/studios/mentorships.ser
 import { addMilestone, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { createStudio, eligibleLeaders, takeStudioStep } from "~/modules/studios/studios.server";
 import { figuresByStudioAndYear, noFigures, studioYearFigures } from "~/modules/studios/figures.server";
+import { historyOf } from "~/modules/audit/audit.server";
 
 const t = useTestDb();
-const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n");
 
 async function awardee(db: DB, unit = "wenling") {
   const { person, user } = await makeAwardee(db, unit, "王建国");
@@ -215,13 +216,7 @@ describe("a studio from application to verified apprentices' progress", () => {
     expect(await step(city, id, "resume", "revoked")).toMatchObject({ ok: false, status: 403 });
     expect(await createStudio(t.db, craftsman, await studioForm(t.db, person.id))).toMatchObject({ ok: true });
 
-    const history = await t.db
-      .selectFrom("audit_log")
-      .select(["action", "before", "after"])
-      .where("entity_type", "=", "studio")
-      .where("entity_id", "=", String(id))
-      .orderBy("id")
-      .execute();
+    const history = await historyOf(t.db, "studio", id);
     expect(
       history.filter((h) => h.action.startsWith("step_")).map((h) => `${(h.before as { status: string }).status}→${(h.after as { status: string }).status}`),
     ).toEqual([
@@ -271,13 +266,7 @@ describe("a studio from application to verified apprentices' progress", () => {
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.status === 409)).toBe(true);
     const plaques = await t.db.selectFrom("studio").select("plaque_number").where("plaque_number", "like", "TZGJ-RACE-%").execute();
     expect(plaques).toHaveLength(1);
-    const history = await t.db
-      .selectFrom("audit_log")
-      .select("action")
-      .where("entity_type", "=", "studio")
-      .where("entity_id", "=", String(created.id))
-      .where("action", "like", "%accredit%")
-      .execute();
-    expect(history).toHaveLength(1);
+    const history = await historyOf(t.db, "studio", created.id);
+    expect(history.filter((h) => h.action.includes("accredit"))).toHaveLength(1);
   });
 });

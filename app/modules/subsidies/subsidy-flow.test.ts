@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
+import { PDF } from "../../../test/files";
 import { makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import { engineName } from "~db";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
@@ -15,9 +16,9 @@ import {
 } from "~/modules/subsidies/subsidies.server";
 import type { SubsidyStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
+import { historyOf } from "~/modules/audit/audit.server";
 
 const t = useTestDb();
-const PDF = new TextEncoder().encode("%PDF-1.4\n");
 const YEAR = 2026;
 
 const form = (over: Record<string, string> = {}) =>
@@ -150,13 +151,7 @@ describe("an application from the craftsman's phone to closing", () => {
     expect(await app()).toMatchObject({ status: "closed", paid_fen: 1150050, held_fen: 0 });
     expect(await budgetStatus(t.db, YEAR)).toMatchObject({ committed: 1150050, paid: 1150050 });
 
-    const moves = await t.db
-      .selectFrom("audit_log")
-      .select("action")
-      .where("entity_type", "=", "subsidy")
-      .where("entity_id", "=", String(id))
-      .orderBy("id")
-      .execute();
+    const moves = await historyOf(t.db, "subsidy", id);
     expect(moves.map((m) => m.action).filter((a) => a.startsWith("subsidy_"))).toEqual([
       "subsidy_submit",
       "subsidy_county_return",
@@ -286,7 +281,7 @@ describe("the budget", () => {
     const app = await t.db.selectFrom("subsidy_application").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     expect(app).toMatchObject({ status: "disbursed", approved_fen: 1000000, paid_fen: 800000, held_fen: 200000 });
     expect(await budgetStatus(t.db, year)).toMatchObject({ committed: 1000000, paid: 800000 });
-    const moves = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "subsidy").where("entity_id", "=", String(id)).execute();
+    const moves = await historyOf(t.db, "subsidy", id);
     expect(moves.map((m) => m.action).sort()).toEqual(["subsidy_city_approve", "subsidy_disburse"]);
   });
 });

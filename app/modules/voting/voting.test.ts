@@ -10,6 +10,7 @@ import { voteRulesSchema } from "~/modules/voting/schema.server";
 import { todosFor } from "~/worker.server";
 import { tallyCutoff } from "~/modules/voting/policy";
 import { weightedScore } from "~/modules/nominations/policy";
+import { historyOf } from "~/modules/audit/audit.server";
 import {
   castBallot,
   checkReceipt,
@@ -87,12 +88,7 @@ describe("the vote's rules", () => {
       fieldErrors: { opensAt: ["投票已经开始，规则不能再修改"] },
     });
     expect(voteRulesSchema.safeParse({ ...rulesForm, opensAt: "2026-06-08T08:00", closesAt: "2026-06-01T08:00" }).success).toBe(false);
-    const history = await t.db
-      .selectFrom("audit_log")
-      .select("action")
-      .where("entity_type", "=", "online_vote")
-      .where("entity_id", "=", String(campaign.id))
-      .execute();
+    const history = await historyOf(t.db, "online_vote", campaign.id);
     expect(history.map((h) => h.action)).toEqual(["set_rules", "set_rules"]);
   });
 
@@ -259,23 +255,14 @@ describe("integrity", () => {
     const cityTodo = async () => (await todosFor(t.db, city, DAY1)).filter((i) => i.link === `/campaigns/${campaign.id}/vote`).map((i) => i.label);
     expect(await cityTodo()).toEqual([`核查可疑选票：${campaign.title}（2 组）`]);
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
-    expect(await invalidateCluster(t.db, county, campaign.id, { pattern: "address", key: burst.key, reason: "同一地址集中刷票" })).toMatchObject({
-      ok: false,
-      status: 403,
-    });
-    expect(await invalidateCluster(t.db, city, campaign.id, { pattern: "address", key: "10.0.0.1@1", reason: "同一地址集中刷票" })).toMatchObject({
-      ok: false,
-      status: 404,
-    });
-    expect(await invalidateCluster(t.db, city, campaign.id, { pattern: "address", key: burst.key, reason: "同一地址集中刷票" })).toEqual({
-      ok: true,
-      invalidated: 22,
-    });
+    // An address burst unless said otherwise.
+    const invalidate = (as: typeof city, key: string, pattern = "address", reason = "同一地址集中刷票") =>
+      invalidateCluster(t.db, as, campaign.id, { pattern, key, reason });
+    expect(await invalidate(county, burst.key)).toMatchObject({ ok: false, status: 403 });
+    expect(await invalidate(city, "10.0.0.1@1")).toMatchObject({ ok: false, status: 404 });
+    expect(await invalidate(city, burst.key)).toEqual({ ok: true, invalidated: 22 });
     // The steady cluster is the same ballots: nothing new to invalidate.
-    expect(await invalidateCluster(t.db, city, campaign.id, { pattern: "steady", key: "198.51.100.7", reason: "匀速刷票" })).toEqual({
-      ok: true,
-      invalidated: 0,
-    });
+    expect(await invalidate(city, "198.51.100.7", "steady", "匀速刷票")).toEqual({ ok: true, invalidated: 0 });
     expect(await cityTodo()).toEqual([]);
     await expect(t.db.deleteFrom("ballot").where("campaign_id", "=", campaign.id).execute()).rejects.toThrow();
 
