@@ -86,13 +86,13 @@ export function replyWith<T extends object, D = null>(
  * field (or above the form, for a refusal) with the values the user typed.
  */
 export async function submitForm<S extends z.ZodType, T extends object>(
-  formData: FormData,
+  request: Request,
   schema: S,
   save: (value: z.output<S>) => Promise<SaveResult<T>>,
   next: (saved: T) => string,
   options: { hideFields?: string[] } = {},
 ): Promise<TypedResponse<Reply<null>>> {
-  const submission = parseWithZod(formData, { schema });
+  const submission = parseWithZod(await request.formData(), { schema });
   if (submission.status !== "success") return replyInvalid("save", submission, options);
   const result = await save(submission.value);
   if (result.ok) throw redirect(next(result));

@@ -2,13 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { CampaignForm } from "~/components/CampaignForm";
 import { getDb } from "~/db.server";
 import { createCampaign, nextCampaignNumber } from "~/modules/campaigns/campaigns.server";
 import { campaignSchema } from "~/modules/campaigns/schema.server";
 import { awardTitle } from "~/modules/campaigns/stages";
 import { submitForm } from "~/lib/reply.server";
-import { useReply } from "~/components/useReply";
 
 export const meta: MetaFunction = () => [{ title: "新建评选 · 匠心" }];
 
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "campaign.manage");
   return submitForm(
-    await request.formData(),
+    request,
     campaignSchema,
     (value) => createCampaign(getDb(), user, value),
     (saved) => `/campaigns/${saved.id}`,
@@ -39,11 +39,5 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewCampaign() {
   const { defaults } = useLoaderData<typeof loader>();
-  const lastResult = useReply("save")?.form;
-  return (
-    <section>
-      <h1>新建一届评选</h1>
-      <CampaignForm lastResult={lastResult} defaultValue={defaults} />
-    </section>
-  );
+  return <FormPage title="新建一届评选">{(lastResult) => <CampaignForm lastResult={lastResult} defaultValue={defaults} />}</FormPage>;
 }

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useReply } from "~/components/useReply";
 import { isCountyOfficer } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { PersonForm } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "person.create");
   return submitForm(
-    await request.formData(),
+    request,
     createPersonSchema,
     (value) => createPerson(getDb(), user, value),
     (saved) => `/people/${saved.id}`,
@@ -31,12 +31,9 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewPerson() {
   const { units, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useReply("save")?.form;
   return (
-    <section>
-      <h1>登记人员</h1>
-      <p className="lead">登记工匠或学徒的基本信息。身份证号与电话加密保存，页面上只显示部分号码。</p>
-      <PersonForm mode="create" lastResult={lastResult} units={units} fixedUnit={fixedUnit} />
-    </section>
+    <FormPage title="登记人员" lead="登记工匠或学徒的基本信息。身份证号与电话加密保存，页面上只显示部分号码。">
+      {(lastResult) => <PersonForm mode="create" lastResult={lastResult} units={units} fixedUnit={fixedUnit} />}
+    </FormPage>
   );
 }

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
@@ -42,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
   if (!(await hasEligibleLeader(getDb(), user))) throw noLeaders(user);
   return submitForm(
-    await request.formData(),
+    request,
     studioSchema,
     (value) => createStudio(getDb(), user, value),
     (saved) => `/studios/${saved.id}`,
@@ -51,12 +52,9 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewStudio() {
   const { leaders, units, fixedUnitId, defaults } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
   return (
-    <section>
-      <h1>申请创建工匠工作室</h1>
-      <p className="lead">先保存为草稿，确认无误后在工作室页面提交，由县级总工会审核、市总工会授牌。</p>
-      <StudioForm lastResult={lastResult} leaders={leaders} units={units} fixedUnitId={fixedUnitId} defaultValue={defaults} />
-    </section>
+    <FormPage title="申请创建工匠工作室" lead="先保存为草稿，确认无误后在工作室页面提交，由县级总工会审核、市总工会授牌。">
+      {(lastResult) => <StudioForm lastResult={lastResult} leaders={leaders} units={units} fixedUnitId={fixedUnitId} defaultValue={defaults} />}
+    </FormPage>
   );
 }

@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "user.manage");
   return submitForm(
-    await request.formData(),
+    request,
     createUserSchema,
     (value) => createUser(getDb(), user, value),
     (saved) => `/users/${saved.id}?created=1`,
