@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { isCountyOfficer } from "~/auth/roles";
+import { createAction } from "~/auth/create-action.server";
 import { requirePermission } from "~/auth/session.server";
 import { FormPage } from "~/components/FormPage";
 import { PersonForm } from "~/components/PersonForm";
@@ -9,7 +10,6 @@ import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { createPerson } from "~/modules/people/people.server";
 import { createPersonSchema } from "~/modules/people/schema.server";
-import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "登记人员 · 匠心" }];
 
@@ -19,15 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ units, fixedUnit: isCountyOfficer(user) ? (units.find((u) => u.id === user.orgUnitId) ?? null) : null });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "person.create");
-  return submitForm(
-    request,
-    createPersonSchema,
-    (value) => createPerson(getDb(), user, value),
-    (saved) => `/people/${saved.id}`,
-  );
-}
+export const action = createAction("person.create", createPersonSchema, createPerson, (saved) => `/people/${saved.id}`);
 
 export default function NewPerson() {
   const { units, fixedUnit } = useLoaderData<typeof loader>();
