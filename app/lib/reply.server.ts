@@ -14,7 +14,7 @@ interface FormOptions {
 }
 
 /** A generic refusal message for a form whose fields have errors; each error stands by its field. */
-const CHECK_FIELDS = "请检查标出的项目";
+export const CHECK_FIELDS = "请检查标出的项目";
 
 function formReply(submission: AnySubmission | undefined, options: FormOptions & { formErrors?: string[]; fieldErrors?: Record<string, string[]> }) {
   return submission ? boundedReply(submission as { reply: (o?: typeof options) => SubmissionResult<string[]> }, options) : null;
