@@ -14,7 +14,7 @@ interface FormOptions {
 }
 
 /** A generic refusal message for a form whose fields have errors; each error stands by its field. */
-const CHECK_FIELDS = "请检查标出的项目";
+export const CHECK_FIELDS = "请检查标出的项目";
 
 function formReply(submission: AnySubmission | undefined, options: FormOptions & { formErrors?: string[]; fieldErrors?: Record<string, string[]> }) {
   return submission ? boundedReply(submission as { reply: (o?: typeof options) => SubmissionResult<string[]> }, options) : null;
@@ -86,13 +86,13 @@ export function replyWith<T extends object, D = null>(
  * field (or above the form, for a refusal) with the values the user typed.
  */
 export async function submitForm<S extends z.ZodType, T extends object>(
-  formData: FormData,
+  request: Request,
   schema: S,
   save: (value: z.output<S>) => Promise<SaveResult<T>>,
   next: (saved: T) => string,
   options: { hideFields?: string[] } = {},
 ): Promise<TypedResponse<Reply<null>>> {
-  const submission = parseWithZod(formData, { schema });
+  const submission = parseWithZod(await request.formData(), { schema });
   if (submission.status !== "success") return replyInvalid("save", submission, options);
   const result = await save(submission.value);
   if (result.ok) throw redirect(next(result));

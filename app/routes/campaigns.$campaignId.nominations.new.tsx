@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { FormPage } from "~/components/FormPage";
 import { NominationForm } from "~/components/NominationForm";
 import { getDb } from "~/db.server";
 import { requireCampaign } from "~/modules/campaigns/campaigns.server";
@@ -11,7 +12,6 @@ import { todayInTaizhou } from "~/lib/time";
 import { createNominationSchema } from "~/modules/nominations/schema.server";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
 import { submitForm } from "~/lib/reply.server";
-import { useReply } from "~/components/useReply";
 
 export const meta: MetaFunction = () => [{ title: "新增推荐 · 匠心" }];
 
@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, campaign } = await load(request, params.campaignId);
   return submitForm(
-    await request.formData(),
+    request,
     createNominationSchema,
     (value) => createNomination(getDb(), user, campaign, { ...value, clearPhone: false }, todayInTaizhou()),
     (saved) => `/nominations/${saved.id}`,
@@ -40,15 +40,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function NewNomination() {
   const { campaign, countyUnits, nominatingUnits, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useReply("save")?.form;
   return (
-    <section>
-      <p>
-        <Link to={`/campaigns/${campaign.id}`}>← {campaignLabel(campaign.number)}</Link>
-      </p>
-      <h1>新增推荐：{campaignLabel(campaign.number)}“台州工匠”</h1>
-      <p className="lead">按《推荐审批表》填写。推荐截止日期 {campaign.nomination_deadline}，截止后县级总工会不能再修改。</p>
-      <NominationForm mode="create" lastResult={lastResult} countyUnits={countyUnits} nominatingUnits={nominatingUnits} fixedUnit={fixedUnit} />
-    </section>
+    <FormPage
+      title={`新增推荐：${campaignLabel(campaign.number)}“台州工匠”`}
+      back={{ to: `/campaigns/${campaign.id}`, label: campaignLabel(campaign.number) }}
+      lead={`按《推荐审批表》填写。推荐截止日期 ${campaign.nomination_deadline}，截止后县级总工会不能再修改。`}
+    >
+      {(lastResult) => (
+        <NominationForm mode="create" lastResult={lastResult} countyUnits={countyUnits} nominatingUnits={nominatingUnits} fixedUnit={fixedUnit} />
+      )}
+    </FormPage>
   );
 }

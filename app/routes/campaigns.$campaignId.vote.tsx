@@ -8,7 +8,7 @@ import { ConfirmSubmit, Field, Options, SaveMessage, SubmitButton } from "~/comp
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { parseWithZod, submissionErrors } from "~/lib/form.server";
-import { replyInvalid, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { CHECK_FIELDS, replyInvalid, replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { toDateTimeLocal } from "~/lib/time";
 import { requireCampaign } from "~/modules/campaigns/campaigns.server";
@@ -42,11 +42,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   const db = getDb();
   switch (intent) {
-    case "rules": {
-      const submission = parseWithZod(formData, { schema: voteRulesSchema });
-      if (submission.status !== "success") return replyInvalid(intent, submission);
-      return replyWith(intent, await setVoteRules(db, user, campaign.id, submission.value), { submission, message: "投票规则已保存" });
-    }
+    case "rules":
+      return replyStep(intent, formData, voteRulesSchema, (rules) => setVoteRules(db, user, campaign.id, rules), {
+        invalid: CHECK_FIELDS,
+        message: "投票规则已保存",
+      });
     case "invalidate": {
       const submission = parseWithZod(formData, { schema: invalidateSchema });
       if (submission.status !== "success") return replyInvalid(intent, submission, { message: submissionErrors(submission)[0] });

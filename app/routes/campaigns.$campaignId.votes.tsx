@@ -1,17 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { clientAddress } from "~/auth/throttle.server";
-import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ReplyProblems } from "~/components/ReplyProblems";
 import { getDb } from "~/db.server";
-import { readBounded } from "~/lib/body-gate.server";
-import { checkFields } from "~/lib/form-guard.server";
 import { requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { recordVotes } from "~/modules/nominations/review.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { parseVoteFile, voteCandidates } from "~/modules/nominations/votes.server";
 import { stepOpen } from "~/modules/nominations/policy";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
+import { readForm } from "~/lib/upload.server";
 import { replyRefused } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 
@@ -30,18 +29,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, campaign } = await load(request, params.campaignId);
-  let formData: FormData;
-  try {
-    formData = await readBounded(
-      request,
-      () => unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES })),
-      clientAddress(request, context),
-    );
-  } catch (error) {
-    if (error instanceof Response) throw error;
-    return replyRefused("upload", refuse(error instanceof MaxPartSizeExceededError ? "文件超过 5 MB" : "上传的内容无法读取"));
-  }
-  checkFields(formData);
+  const read = await readForm(request, clientAddress(request, context), MAX_UPLOAD_BYTES);
+  if (!read.ok) return replyRefused("upload", read);
+  const { formData } = read;
   const file = formData.get("file");
   if (!(file instanceof File) || file.size === 0) return replyRefused("upload", refuse("请选择文件"));
   const db = getDb();

@@ -5,7 +5,8 @@ import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { listCampaigns } from "~/modules/campaigns/campaigns.server";
-import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
+import { STAGE_LABELS } from "~/modules/campaigns/stages";
+import { CampaignYearLink } from "~/components/CampaignYearLink";
 import { DataTable } from "~/components/DataTable";
 
 export const meta: MetaFunction = () => [{ title: "评选活动 · 匠心" }];
@@ -31,16 +32,7 @@ export default function Campaigns() {
         rows={campaigns}
         empty="还没有评选活动。"
         columns={[
-          {
-            label: "届次",
-            cell: (c) => (
-              <>
-                <Link to={`/campaigns/${c.id}`}>
-                  {campaignLabel(c.number)}（{c.year}）
-                </Link>
-              </>
-            ),
-          },
+          { label: "届次", cell: (c) => <CampaignYearLink to={`/campaigns/${c.id}`} number={c.number} year={c.year} /> },
           { label: "名称", cell: (c) => c.title },
           { label: "推荐截止", cell: (c) => c.nomination_deadline },
           { label: "阶段", cell: (c) => <span className="badge">{STAGE_LABELS[c.status]}</span> },

@@ -1,14 +1,14 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { createAction } from "~/auth/create-action.server";
 import { requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { CampaignForm } from "~/components/CampaignForm";
 import { getDb } from "~/db.server";
 import { createCampaign, nextCampaignNumber } from "~/modules/campaigns/campaigns.server";
 import { campaignSchema } from "~/modules/campaigns/schema.server";
 import { awardTitle } from "~/modules/campaigns/stages";
-import { submitForm } from "~/lib/reply.server";
-import { useReply } from "~/components/useReply";
 
 export const meta: MetaFunction = () => [{ title: "新建评选 · 匠心" }];
 
@@ -27,23 +27,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "campaign.manage");
-  return submitForm(
-    await request.formData(),
-    campaignSchema,
-    (value) => createCampaign(getDb(), user, value),
-    (saved) => `/campaigns/${saved.id}`,
-  );
-}
+export const action = createAction("campaign.manage", campaignSchema, createCampaign, (saved) => `/campaigns/${saved.id}`);
 
 export default function NewCampaign() {
   const { defaults } = useLoaderData<typeof loader>();
-  const lastResult = useReply("save")?.form;
-  return (
-    <section>
-      <h1>新建一届评选</h1>
-      <CampaignForm lastResult={lastResult} defaultValue={defaults} />
-    </section>
-  );
+  return <FormPage title="新建一届评选">{(lastResult) => <CampaignForm lastResult={lastResult} defaultValue={defaults} />}</FormPage>;
 }

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { useReply } from "~/components/useReply";
+import { useLoaderData } from "@remix-run/react";
+import { FormPage } from "~/components/FormPage";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
 import { guardedRecord } from "~/auth/guarded-record.server";
@@ -44,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, event } = await load(request, params.eventId);
   return submitForm(
-    await request.formData(),
+    request,
     eventSchema,
     (value) => updateEvent(getDb(), user, event, value),
     () => `/events/${event.id}`,
@@ -53,14 +53,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditEvent() {
   const { event, options, series, defaults } = useLoaderData<typeof loader>();
-  const lastResult = useReply("save")?.form;
   return (
-    <section>
-      <p>
-        <Link to={`/events/${event.id}`}>← {event.title}</Link>
-      </p>
-      <h1>修改活动</h1>
-      <EventForm lastResult={lastResult} options={options} series={series} defaultValue={defaults} submitLabel="保存" />
-    </section>
+    <FormPage title="修改活动" back={{ to: `/events/${event.id}`, label: event.title }}>
+      {(lastResult) => <EventForm lastResult={lastResult} options={options} series={series} defaultValue={defaults} submitLabel="保存" />}
+    </FormPage>
   );
 }

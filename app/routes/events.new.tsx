@@ -1,14 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useReply } from "~/components/useReply";
+import { createAction } from "~/auth/create-action.server";
 import { requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
 import { createEvent, organiserOptions, seriesOptions } from "~/modules/events/events.server";
 import { eventSchema } from "~/modules/events/schema.server";
-import { submitForm } from "~/lib/reply.server";
-import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "组织交流培训活动 · 匠心" }];
 
@@ -24,30 +23,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ options, series: await seriesOptions(getDb(), user) });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { user } = await load(request);
-  return submitForm(
-    await request.formData(),
-    eventSchema,
-    (value) => createEvent(getDb(), user, value),
-    (saved) => `/events/${saved.id}`,
-  );
-}
+export const action = createAction(
+  async (request) => (await load(request)).user,
+  eventSchema,
+  createEvent,
+  (saved) => `/events/${saved.id}`,
+);
 
 export default function NewEvent() {
   const { options, series } = useLoaderData<typeof loader>();
-  const lastResult = useReply("save")?.form;
   return (
-    <section>
-      <BackLink to="/events">交流培训</BackLink>
-      <h1>组织交流培训活动</h1>
-      <EventForm
-        lastResult={lastResult}
-        options={options}
-        series={series}
-        defaultValue={{ organiser: options[0]?.value ?? "", channel: "offline" }}
-        submitLabel="创建活动"
-      />
-    </section>
+    <FormPage title="组织交流培训活动" back={{ to: "/events", label: "交流培训" }}>
+      {(lastResult) => (
+        <EventForm
+          lastResult={lastResult}
+          options={options}
+          series={series}
+          defaultValue={{ organiser: options[0]?.value ?? "", channel: "offline" }}
+          submitLabel="创建活动"
+        />
+      )}
+    </FormPage>
   );
 }

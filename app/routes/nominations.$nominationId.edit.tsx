@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { forbidden, requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { NominationForm } from "~/components/NominationForm";
-import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, nomination, campaign } = await load(request, params.nominationId);
   return submitForm(
-    await request.formData(),
+    request,
     updateNominationSchema,
     (value) => updateNomination(getDb(), user, campaign, nomination.id, value, todayInTaizhou()),
     () => `/nominations/${nomination.id}`,
@@ -44,46 +44,43 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditNomination() {
   const { nomination: n, countyUnits, nominatingUnits, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useReply("save")?.form;
   return (
-    <section>
-      <p>
-        <Link to={`/nominations/${n.id}`}>← {n.name}</Link>
-      </p>
-      <h1>修改推荐：{n.name}</h1>
-      <NominationForm
-        mode="update"
-        lastResult={lastResult}
-        countyUnits={countyUnits}
-        nominatingUnits={nominatingUnits}
-        fixedUnit={fixedUnit ? { ...fixedUnit, id: n.nominating_unit_id } : null}
-        maskedIdNumber={n.id_number_masked}
-        maskedPhone={n.phone_masked}
-        defaultValue={{
-          channel: n.channel,
-          nominatingUnitId: String(n.nominating_unit_id),
-          name: n.name,
-          sex: n.sex,
-          birthDate: n.birth_date,
-          ethnicity: n.ethnicity,
-          education: n.education,
-          politicalStatus: n.political_status,
-          employer: n.employer,
-          industry: n.industry,
-          position: n.position,
-          title: n.title,
-          skillLevel: n.skill_level,
-          orgUnitId: String(n.org_unit_id),
-          frontlineYears: n.frontline_years === null ? "" : String(n.frontline_years),
-          inSkillPost: n.in_skill_post === null ? "" : n.in_skill_post ? "yes" : "no",
-          teacherOrResearcher: n.teacher_or_researcher ? "on" : "",
-          conditions: n.conditions.map(String),
-          honors: n.honors,
-          achievements: n.achievements,
-          deedsSummary: n.deeds_summary,
-          story: n.story,
-        }}
-      />
-    </section>
+    <FormPage title={`修改推荐：${n.name}`} back={{ to: `/nominations/${n.id}`, label: n.name }}>
+      {(lastResult) => (
+        <NominationForm
+          mode="update"
+          lastResult={lastResult}
+          countyUnits={countyUnits}
+          nominatingUnits={nominatingUnits}
+          fixedUnit={fixedUnit ? { ...fixedUnit, id: n.nominating_unit_id } : null}
+          maskedIdNumber={n.id_number_masked}
+          maskedPhone={n.phone_masked}
+          defaultValue={{
+            channel: n.channel,
+            nominatingUnitId: String(n.nominating_unit_id),
+            name: n.name,
+            sex: n.sex,
+            birthDate: n.birth_date,
+            ethnicity: n.ethnicity,
+            education: n.education,
+            politicalStatus: n.political_status,
+            employer: n.employer,
+            industry: n.industry,
+            position: n.position,
+            title: n.title,
+            skillLevel: n.skill_level,
+            orgUnitId: String(n.org_unit_id),
+            frontlineYears: n.frontline_years === null ? "" : String(n.frontline_years),
+            inSkillPost: n.in_skill_post === null ? "" : n.in_skill_post ? "yes" : "no",
+            teacherOrResearcher: n.teacher_or_researcher ? "on" : "",
+            conditions: n.conditions.map(String),
+            honors: n.honors,
+            achievements: n.achievements,
+            deedsSummary: n.deeds_summary,
+            story: n.story,
+          }}
+        />
+      )}
+    </FormPage>
   );
 }

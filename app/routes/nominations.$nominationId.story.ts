@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { clientAddress } from "~/auth/throttle.server";
-import { json, MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { readBounded } from "~/lib/body-gate.server";
 import { granted, idParam } from "~/lib/http.server";
 import { MAX_UPLOAD_BYTES, SpreadsheetError } from "~/lib/spreadsheet.server";
+import { readForm } from "~/lib/upload.server";
 import { todayInTaizhou } from "~/lib/time";
 import { nominationForViewer, setStory } from "~/modules/nominations/nominations.server";
 import { storyFromWordOffThread } from "~/modules/nominations/review-form.server";
@@ -19,19 +19,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const db = getDb();
   const nomination = granted(await nominationForViewer(db, user, idParam(params.nominationId)));
   const back = (query: string) => redirect(`/nominations/${nomination.id}?${query}`);
-  let formData: FormData;
-  try {
-    formData = await readBounded(
-      request,
-      () => unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES })),
-      clientAddress(request, context),
-    );
-  } catch (error) {
-    // Too many uploads in flight: the 503 with its retry hint, as for every upload.
-    if (error instanceof Response) throw error;
-    const message = error instanceof MaxPartSizeExceededError ? "文件超过 5 MB" : "上传的内容无法读取，请重新选择文件";
-    return back(`storyError=${encodeURIComponent(message)}`);
-  }
+  const read = await readForm(request, clientAddress(request, context), MAX_UPLOAD_BYTES);
+  if (!read.ok) return back(`storyError=${encodeURIComponent(read.message)}`);
+  const { formData } = read;
   const file = formData.get("story");
   if (!(file instanceof File) || file.size === 0) return back(`storyError=${encodeURIComponent("请选择事迹材料的 Word 文件")}`);
   let text: string;

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useReply } from "~/components/useReply";
 import { isCountyOfficer } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { PersonForm } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
@@ -33,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Someone else's record is refused before the form is read, whatever it holds.
   const id = granted(await personForViewer(getDb(), user, idParam(params.personId))).id;
   return submitForm(
-    await request.formData(),
+    request,
     updatePersonSchema,
     (value) => updatePerson(getDb(), user, id, value),
     () => `/people/${id}`,
@@ -42,32 +42,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditPerson() {
   const { person, units, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useReply("save")?.form;
   return (
-    <section>
-      <h1>修改人员档案：{person.name}</h1>
-      <PersonForm
-        mode="update"
-        lastResult={lastResult}
-        units={units}
-        fixedUnit={fixedUnit}
-        maskedIdNumber={person.id_number_masked}
-        maskedPhone={person.phone_masked}
-        defaultValue={{
-          name: person.name,
-          sex: person.sex,
-          birthDate: person.birth_date,
-          ethnicity: person.ethnicity,
-          education: person.education,
-          politicalStatus: person.political_status,
-          employer: person.employer,
-          industry: person.industry,
-          position: person.position,
-          title: person.title,
-          skillLevel: person.skill_level,
-          orgUnitId: String(person.org_unit_id),
-        }}
-      />
-    </section>
+    <FormPage title={`修改人员档案：${person.name}`}>
+      {(lastResult) => (
+        <PersonForm
+          mode="update"
+          lastResult={lastResult}
+          units={units}
+          fixedUnit={fixedUnit}
+          maskedIdNumber={person.id_number_masked}
+          maskedPhone={person.phone_masked}
+          defaultValue={{
+            name: person.name,
+            sex: person.sex,
+            birthDate: person.birth_date,
+            ethnicity: person.ethnicity,
+            education: person.education,
+            politicalStatus: person.political_status,
+            employer: person.employer,
+            industry: person.industry,
+            position: person.position,
+            title: person.title,
+            skillLevel: person.skill_level,
+            orgUnitId: String(person.org_unit_id),
+          }}
+        />
+      )}
+    </FormPage>
   );
 }

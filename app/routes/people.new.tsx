@@ -1,15 +1,15 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useReply } from "~/components/useReply";
 import { isCountyOfficer } from "~/auth/roles";
+import { createAction } from "~/auth/create-action.server";
 import { requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { PersonForm } from "~/components/PersonForm";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { createPerson } from "~/modules/people/people.server";
 import { createPersonSchema } from "~/modules/people/schema.server";
-import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "登记人员 · 匠心" }];
 
@@ -19,24 +19,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ units, fixedUnit: isCountyOfficer(user) ? (units.find((u) => u.id === user.orgUnitId) ?? null) : null });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "person.create");
-  return submitForm(
-    await request.formData(),
-    createPersonSchema,
-    (value) => createPerson(getDb(), user, value),
-    (saved) => `/people/${saved.id}`,
-  );
-}
+export const action = createAction("person.create", createPersonSchema, createPerson, (saved) => `/people/${saved.id}`);
 
 export default function NewPerson() {
   const { units, fixedUnit } = useLoaderData<typeof loader>();
-  const lastResult = useReply("save")?.form;
   return (
-    <section>
-      <h1>登记人员</h1>
-      <p className="lead">登记工匠或学徒的基本信息。身份证号与电话加密保存，页面上只显示部分号码。</p>
-      <PersonForm mode="create" lastResult={lastResult} units={units} fixedUnit={fixedUnit} />
-    </section>
+    <FormPage title="登记人员" lead="登记工匠或学徒的基本信息。身份证号与电话加密保存，页面上只显示部分号码。">
+      {(lastResult) => <PersonForm mode="create" lastResult={lastResult} units={units} fixedUnit={fixedUnit} />}
+    </FormPage>
   );
 }

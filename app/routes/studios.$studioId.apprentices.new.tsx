@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, studio } = await load(request, params.studioId);
   return submitForm(
-    await request.formData(),
+    request,
     apprenticeSchema,
     (value) => addApprentice(getDb(), user, studio.id, value),
     (saved) => `/mentorships/${saved.id}`,

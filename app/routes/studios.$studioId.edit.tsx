@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { isCountyOfficer } from "~/auth/roles";
+import { FormPage } from "~/components/FormPage";
 import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
 import { guardedRecord } from "~/auth/guarded-record.server";
@@ -32,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, studio } = await load(request, params.studioId);
   return submitForm(
-    await request.formData(),
+    request,
     studioSchema,
     (value) => updateStudio(getDb(), user, studio.id, { ...value, leaderPersonId: studio.person_id }),
     () => `/studios/${studio.id}`,
@@ -41,30 +42,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditStudio() {
   const { studio, leaders, units, fixedUnitId } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
   return (
-    <section>
-      <p>
-        <Link to={`/studios/${studio.id}`}>← {studio.name}</Link>
-      </p>
-      <h1>修改工作室申请</h1>
-      <StudioForm
-        lastResult={lastResult}
-        leaders={leaders}
-        units={units}
-        fixedUnitId={fixedUnitId}
-        defaultValue={{
-          leaderPersonId: String(studio.person_id),
-          name: studio.name,
-          hostEnterprise: studio.host_enterprise,
-          industry: studio.industry,
-          focusSector: studio.focus_sector,
-          orgUnitId: String(studio.org_unit_id),
-          address: studio.address,
-          focusAreas: studio.focus_areas,
-          foundingPlan: studio.founding_plan,
-        }}
-      />
-    </section>
+    <FormPage title="修改工作室申请" back={{ to: `/studios/${studio.id}`, label: studio.name }}>
+      {(lastResult) => (
+        <StudioForm
+          lastResult={lastResult}
+          leaders={leaders}
+          units={units}
+          fixedUnitId={fixedUnitId}
+          defaultValue={{
+            leaderPersonId: String(studio.person_id),
+            name: studio.name,
+            hostEnterprise: studio.host_enterprise,
+            industry: studio.industry,
+            focusSector: studio.focus_sector,
+            orgUnitId: String(studio.org_unit_id),
+            address: studio.address,
+            focusAreas: studio.focus_areas,
+            foundingPlan: studio.founding_plan,
+          }}
+        />
+      )}
+    </FormPage>
   );
 }

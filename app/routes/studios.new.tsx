@@ -1,14 +1,15 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { createAction } from "~/auth/create-action.server";
 import { requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { studioSchema } from "~/modules/studios/schema.server";
 import { createStudio, eligibleLeaders, hasEligibleLeader } from "~/modules/studios/studios.server";
 import { isCountyOfficer, isCraftsman, type SessionUser } from "~/auth/roles";
-import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "申请创建工作室 · 匠心" }];
 
@@ -38,25 +39,20 @@ function noLeaders(user: SessionUser): Response {
   return json({ error: isCraftsman(user) ? "您已领衔一个工作室，或尚未获得“台州工匠”称号" : "没有可以申请工作室的“台州工匠”" }, { status: 403 });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+/** Someone may apply only while there is a named craftsman they may open a studio for. */
+async function applicant(request: Request) {
   const user = await requirePermission(request, "studio.read");
   if (!(await hasEligibleLeader(getDb(), user))) throw noLeaders(user);
-  return submitForm(
-    await request.formData(),
-    studioSchema,
-    (value) => createStudio(getDb(), user, value),
-    (saved) => `/studios/${saved.id}`,
-  );
+  return user;
 }
+
+export const action = createAction(applicant, studioSchema, createStudio, (saved) => `/studios/${saved.id}`);
 
 export default function NewStudio() {
   const { leaders, units, fixedUnitId, defaults } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
   return (
-    <section>
-      <h1>申请创建工匠工作室</h1>
-      <p className="lead">先保存为草稿，确认无误后在工作室页面提交，由县级总工会审核、市总工会授牌。</p>
-      <StudioForm lastResult={lastResult} leaders={leaders} units={units} fixedUnitId={fixedUnitId} defaultValue={defaults} />
-    </section>
+    <FormPage title="申请创建工匠工作室" lead="先保存为草稿，确认无误后在工作室页面提交，由县级总工会审核、市总工会授牌。">
+      {(lastResult) => <StudioForm lastResult={lastResult} leaders={leaders} units={units} fixedUnitId={fixedUnitId} defaultValue={defaults} />}
+    </FormPage>
   );
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { FormPage } from "~/components/FormPage";
 import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
 import { guardedRecord } from "~/auth/guarded-record.server";
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, app } = await load(request, params.applicationId);
   return submitForm(
-    await request.formData(),
+    request,
     applicationSchema,
     (value) => updateApplication(getDb(), user, app.id, value),
     () => `/subsidies/${app.id}`,
@@ -34,28 +35,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditSubsidy() {
   const { app, policy } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
   return (
-    <section>
-      <p>
-        <Link to={`/subsidies/${app.id}`}>← 返回申请</Link>
-      </p>
-      <h1>修改补助申请</h1>
-      <SubsidyForm
-        lastResult={lastResult}
-        policy={policy}
-        defaultValue={{
-          currentEducation: app.current_education,
-          targetDegree: app.target_degree,
-          institution: app.institution,
-          programme: app.programme,
-          studyMode: app.study_mode,
-          enrolledOn: app.enrolled_on,
-          expectedGraduation: app.expected_graduation,
-          tuition: (app.tuition_fen / 100).toFixed(2),
-          requested: (app.requested_fen / 100).toFixed(2),
-        }}
-      />
-    </section>
+    <FormPage title="修改补助申请" back={{ to: `/subsidies/${app.id}`, label: "返回申请" }}>
+      {(lastResult) => (
+        <SubsidyForm
+          lastResult={lastResult}
+          policy={policy}
+          defaultValue={{
+            currentEducation: app.current_education,
+            targetDegree: app.target_degree,
+            institution: app.institution,
+            programme: app.programme,
+            studyMode: app.study_mode,
+            enrolledOn: app.enrolled_on,
+            expectedGraduation: app.expected_graduation,
+            tuition: (app.tuition_fen / 100).toFixed(2),
+            requested: (app.requested_fen / 100).toFixed(2),
+          }}
+        />
+      )}
+    </FormPage>
   );
 }

@@ -1,15 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { isCraftsman } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
+import { FormPage } from "~/components/FormPage";
 import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { createApplication, findPolicy } from "~/modules/subsidies/subsidies.server";
 import { yearInTaizhou } from "~/lib/time";
 import { submitForm } from "~/lib/reply.server";
-import { BackLink } from "~/components/BackLink";
 
 export const meta: MetaFunction = () => [{ title: "申请学历提升补助 · 匠心" }];
 
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { user, year } = await load(request);
   return submitForm(
-    await request.formData(),
+    request,
     applicationSchema,
     (value) => createApplication(getDb(), user, year, value),
     (saved) => `/subsidies/${saved.id}`,
@@ -37,14 +37,18 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewSubsidy() {
   const { year, policy } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>()?.form;
   return (
-    <section>
-      <BackLink to="/subsidies">学历提升补助</BackLink>
-      <h1>申请{year}年学历提升补助</h1>
-      <p className="lead">保存后上传录取（入学）证明和学费收据，再提交县级总工会审核。</p>
-      {policy && !policy.open ? <p className="notice">{year}年暂未开放申请，可以先保存草稿。</p> : null}
-      <SubsidyForm lastResult={lastResult} policy={policy} />
-    </section>
+    <FormPage
+      title={`申请${year}年学历提升补助`}
+      back={{ to: "/subsidies", label: "学历提升补助" }}
+      lead="保存后上传录取（入学）证明和学费收据，再提交县级总工会审核。"
+    >
+      {(lastResult) => (
+        <>
+          {policy && !policy.open ? <p className="notice">{year}年暂未开放申请，可以先保存草稿。</p> : null}
+          <SubsidyForm lastResult={lastResult} policy={policy} />
+        </>
+      )}
+    </FormPage>
   );
 }

@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { createAction } from "~/auth/create-action.server";
 import { requirePermission } from "~/auth/session.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
@@ -14,7 +15,6 @@ import { findPerson } from "~/modules/people/people.server";
 import { createUserSchema } from "~/modules/users/schema.server";
 import { createUser } from "~/modules/users/users.server";
 import { idOrNull } from "~/lib/ids";
-import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "开通账号 · 匠心" }];
 
@@ -26,16 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ units: await listCountyUnits(db), person: person ? { id: person.id, name: person.name } : null });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "user.manage");
-  return submitForm(
-    await request.formData(),
-    createUserSchema,
-    (value) => createUser(getDb(), user, value),
-    (saved) => `/users/${saved.id}?created=1`,
-    { hideFields: ["password"] },
-  );
-}
+export const action = createAction("user.manage", createUserSchema, createUser, (saved) => `/users/${saved.id}?created=1`, { hideFields: ["password"] });
 
 export default function NewUser() {
   const { units, person } = useLoaderData<typeof loader>();

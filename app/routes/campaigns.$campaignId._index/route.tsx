@@ -5,7 +5,7 @@ import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
 import { idParam, notFound } from "~/lib/http.server";
-import { replyInvalid, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { CHECK_FIELDS, replyInvalid, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { todayInTaizhou } from "~/lib/time";
 import { historyOf } from "~/modules/audit/audit.server";
 import {
@@ -86,16 +86,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (submission.status !== "success") return replyInvalid(intent, submission);
       return replyWith(intent, await revertAdvance(db, user, campaign.id, submission.value.expected));
     }
-    case "update": {
-      const submission = parseWithZod(formData, { schema: campaignSchema });
-      if (submission.status !== "success") return replyInvalid(intent, submission);
-      return replyWith(intent, await updateCampaign(db, user, campaign.id, submission.value), { submission });
-    }
-    case "notice-period": {
-      const submission = parseWithZod(formData, { schema: noticePeriodSchema });
-      if (submission.status !== "success") return replyInvalid(intent, submission);
-      return replyWith(intent, await setNoticePeriod(db, user, campaign.id, submission.value), { submission });
-    }
+    case "update":
+      return replyStep(intent, formData, campaignSchema, (value) => updateCampaign(db, user, campaign.id, value), { invalid: CHECK_FIELDS });
+    case "notice-period":
+      return replyStep(intent, formData, noticePeriodSchema, (period) => setNoticePeriod(db, user, campaign.id, period), { invalid: CHECK_FIELDS });
     default:
       return replyUnknownIntent();
   }

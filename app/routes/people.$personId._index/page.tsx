@@ -4,8 +4,9 @@ import { FieldError, SubmitButton } from "~/components/forms";
 import { useReply } from "~/components/useReply";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { formatDate } from "~/lib/format";
-import { campaignLabel, STAGE_LABELS } from "~/modules/campaigns/stages";
+import { STAGE_LABELS } from "~/modules/campaigns/stages";
 import { HistoryCard } from "~/components/HistoryCard";
+import { CampaignYearLink } from "~/components/CampaignYearLink";
 import { DataTable } from "~/components/DataTable";
 import { PersonFacts } from "~/components/PersonFacts";
 import { UploadInput } from "~/components/UploadInput";
@@ -76,16 +77,7 @@ export function PersonPage({ person, history, record, events, consent, canEdit, 
             compact
             responsive
             columns={[
-              {
-                label: "届次",
-                cell: (r) => (
-                  <>
-                    <Link to={`/nominations/${r.id}`}>
-                      {campaignLabel(r.campaign_number)}（{r.campaign_year}）
-                    </Link>
-                  </>
-                ),
-              },
+              { label: "届次", cell: (r) => <CampaignYearLink to={`/nominations/${r.id}`} number={r.campaign_number} year={r.campaign_year} /> },
               { label: "推荐单位", cell: (r) => r.unit_name },
               { label: "结果", cell: (r) => selectionOutcome(r) },
             ]}
