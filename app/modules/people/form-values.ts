@@ -1,0 +1,26 @@
+import type { Person } from "~db/types";
+
+type PersonFields = Pick<
+  Person,
+  "name" | "sex" | "birth_date" | "ethnicity" | "education" | "political_status" | "employer" | "industry" | "position" | "title" | "skill_level"
+>;
+
+/**
+ * A person's record as the person form's fields, written once for every form filled from a
+ * record: the edit pages, and the 汇总表 import comparing a file with what is on file.
+ */
+export function personFormValues(p: PersonFields) {
+  return {
+    name: p.name,
+    sex: p.sex,
+    birthDate: p.birth_date,
+    ethnicity: p.ethnicity,
+    education: p.education,
+    politicalStatus: p.political_status,
+    employer: p.employer,
+    industry: p.industry,
+    position: p.position,
+    title: p.title,
+    skillLevel: p.skill_level,
+  };
+}
