@@ -30,6 +30,17 @@ function publishedAwardees(db: DB) {
     .where("consent.consented", "=", true);
 }
 
+/** What the list and the profile both show of a published awardee, and nothing more. */
+const PUBLIC_AWARDEE_COLUMNS = [
+  "person.id",
+  "person.name",
+  "person.employer",
+  "person.industry",
+  "person.skill_level",
+  "org_unit.short_name as unit_name",
+  "award.title as award_title",
+] as const;
+
 export interface ShowcaseFilter {
   q?: string;
   unitId?: number;
@@ -61,13 +72,7 @@ export async function publicCraftsmen(db: DB, filter: ShowcaseFilter) {
   return paginate(
     query
       .select([
-        "person.id",
-        "person.name",
-        "person.employer",
-        "person.industry",
-        "person.skill_level",
-        "org_unit.short_name as unit_name",
-        "award.title as award_title",
+        ...PUBLIC_AWARDEE_COLUMNS,
         "award.rank",
         "campaign.number as campaign_number",
         "campaign.year as campaign_year",
@@ -84,14 +89,8 @@ export async function publicCraftsmen(db: DB, filter: ShowcaseFilter) {
 export async function publicProfile(db: DB, personId: number) {
   const awards = await publishedAwardees(db)
     .select([
-      "person.id",
-      "person.name",
-      "person.employer",
-      "person.industry",
-      "person.skill_level",
+      ...PUBLIC_AWARDEE_COLUMNS,
       "person.title as professional_title",
-      "org_unit.short_name as unit_name",
-      "award.title as award_title",
       "award.certificate_number",
       "award.named_on",
       "campaign.year as campaign_year",
