@@ -6,8 +6,9 @@ type PersonFields = Pick<
 >;
 
 /**
- * A person's record as the person form's fields, written once for every form filled from a
- * record: the edit pages, and the 汇总表 import comparing a file with what is on file.
+ * A person's record under the person form's field names, written once for every form filled from
+ * a record (the edit pages, the 汇总表 import comparing a file with what is on file) and for what
+ * the history keeps of a person.
  */
 export function personFormValues(p: PersonFields) {
   return {

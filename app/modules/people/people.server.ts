@@ -15,6 +15,7 @@ import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";
 import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
+import { personFormValues } from "~/modules/people/form-values";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 /** What a nominee's own record says about them: the fields a form or an import fills. */
@@ -260,17 +261,7 @@ export async function updatePerson(db: DB, actor: SessionUser, id: number, input
 function auditSummary(p: Person) {
   return {
     orgUnitId: p.org_unit_id,
-    name: p.name,
-    sex: p.sex,
-    birthDate: p.birth_date,
-    ethnicity: p.ethnicity,
-    education: p.education,
-    politicalStatus: p.political_status,
-    employer: p.employer,
-    industry: p.industry,
-    position: p.position,
-    title: p.title,
-    skillLevel: p.skill_level,
+    ...personFormValues(p),
     idNumber: p.id_number_masked,
     phone: p.phone_masked,
   };
