@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
 import type { Person } from "~db/types";
-import { isCountyOfficer, type SessionUser } from "~/auth/roles";
+import type { SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
@@ -295,7 +295,7 @@ export async function peopleByUnit(db: DB, user: SessionUser) {
     .selectFrom("org_unit")
     .leftJoin("person", (join) => join.onRef("person.org_unit_id", "=", "org_unit.id"))
     .where("org_unit.kind", "=", "county")
-    .$if(isCountyOfficer(user), (q) => q.where("org_unit.id", "=", user.orgUnitId ?? -1))
+    .where(ownRowsOf<"org_unit">(user, { unit: "org_unit.id", person: null }))
     .select(["org_unit.id", "org_unit.short_name", (eb) => eb.fn.count<number>("person.id").as("people")])
     .groupBy(["org_unit.id", "org_unit.short_name", "org_unit.sort_order"])
     .orderBy("org_unit.sort_order")
