@@ -6,12 +6,14 @@ import type { SessionUser } from "~/auth/roles";
  * The list-query form of the one visibility rule (`relationTo` in relation.ts): the city sees
  * every row, a county officer the rows of their unit, a craftsman their own — the rows whose
  * person column is theirs, or, where "their own" reaches further (the apprentices of the studio
- * they lead, the events they attended), the rows the `owner` condition picks.
+ * they lead, the events they attended), the rows the `owner` condition picks. Rows that belong to
+ * a unit only (the units themselves, a union's series of events) say `person: null`: a craftsman
+ * owns none of them.
  */
 export function ownRowsOf<TB extends keyof Database>(
   user: SessionUser,
   columns: { unit: ReferenceExpression<Database, TB> } & (
-    { person: ReferenceExpression<Database, TB> } | { owner: (eb: ExpressionBuilder<Database, TB>, personId: number) => Expression<SqlBool> }
+    { person: ReferenceExpression<Database, TB> | null } | { owner: (eb: ExpressionBuilder<Database, TB>, personId: number) => Expression<SqlBool> }
   ),
 ) {
   return (eb: ExpressionBuilder<Database, TB>): Expression<SqlBool> => {
@@ -21,7 +23,8 @@ export function ownRowsOf<TB extends keyof Database>(
       case "county_officer":
         return eb(columns.unit, "=", user.orgUnitId ?? -1);
       case "craftsman":
-        return "owner" in columns ? columns.owner(eb, user.personId ?? -1) : eb(columns.person, "=", user.personId ?? -1);
+        if ("owner" in columns) return columns.owner(eb, user.personId ?? -1);
+        return columns.person === null ? sql<boolean>`false` : eb(columns.person, "=", user.personId ?? -1);
       case "expert":
         return sql<boolean>`false`;
     }

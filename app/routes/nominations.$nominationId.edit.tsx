@@ -9,6 +9,8 @@ import { granted, idParam } from "~/lib/http.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { nominationForViewer, updateNomination } from "~/modules/nominations/nominations.server";
 import { canEditNomination } from "~/modules/nominations/policy";
+import { nominationFormValues } from "~/modules/nominations/form-values";
+import { personFormValues } from "~/modules/people/form-values";
 import { todayInTaizhou } from "~/lib/time";
 import { updateNominationSchema } from "~/modules/nominations/schema.server";
 import { nominationFormUnits } from "~/modules/nominations/units.server";
@@ -58,26 +60,9 @@ export default function EditNomination() {
           defaultValue={{
             channel: n.channel,
             nominatingUnitId: String(n.nominating_unit_id),
-            name: n.name,
-            sex: n.sex,
-            birthDate: n.birth_date,
-            ethnicity: n.ethnicity,
-            education: n.education,
-            politicalStatus: n.political_status,
-            employer: n.employer,
-            industry: n.industry,
-            position: n.position,
-            title: n.title,
-            skillLevel: n.skill_level,
+            ...personFormValues(n),
             orgUnitId: String(n.org_unit_id),
-            frontlineYears: n.frontline_years === null ? "" : String(n.frontline_years),
-            inSkillPost: n.in_skill_post === null ? "" : n.in_skill_post ? "yes" : "no",
-            teacherOrResearcher: n.teacher_or_researcher ? "on" : "",
-            conditions: n.conditions.map(String),
-            honors: n.honors,
-            achievements: n.achievements,
-            deedsSummary: n.deeds_summary,
-            story: n.story,
+            ...nominationFormValues(n),
           }}
         />
       )}

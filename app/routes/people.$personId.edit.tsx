@@ -10,6 +10,7 @@ import { granted, idParam } from "~/lib/http.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { personForViewer, updatePerson } from "~/modules/people/people.server";
 import { canEditPerson } from "~/modules/people/policy";
+import { personFormValues } from "~/modules/people/form-values";
 import { updatePersonSchema } from "~/modules/people/schema.server";
 import { submitForm } from "~/lib/reply.server";
 
@@ -53,17 +54,7 @@ export default function EditPerson() {
           maskedIdNumber={person.id_number_masked}
           maskedPhone={person.phone_masked}
           defaultValue={{
-            name: person.name,
-            sex: person.sex,
-            birthDate: person.birth_date,
-            ethnicity: person.ethnicity,
-            education: person.education,
-            politicalStatus: person.political_status,
-            employer: person.employer,
-            industry: person.industry,
-            position: person.position,
-            title: person.title,
-            skillLevel: person.skill_level,
+            ...personFormValues(person),
             orgUnitId: String(person.org_unit_id),
           }}
         />

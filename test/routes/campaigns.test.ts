@@ -84,6 +84,34 @@ describe("campaign pages by role", () => {
     expect(Object.keys(errors).sort()).toEqual(["nominationDeadline", "number", "quotaPerUnit", "title", "titleCount", "year"]);
     expect(errors.nominationDeadline).toEqual(["推荐截止日期不存在"]);
   });
+
+  it("refuses a 届次 another campaign has, on creating and on editing, but lets an edit keep its own", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const [first, second] = [await makeCampaign(t.db, { number: 61 }), await makeCampaign(t.db, { number: 62 })];
+    const form = (number: number) => ({
+      number: String(number),
+      year: "2018",
+      title: "第二届“台州工匠”选树活动",
+      nominationDeadline: "2018-03-31",
+      quotaPerUnit: "5",
+      titleCount: "20",
+    });
+    const created = await call(newCampaign.action, { db: t.db, path: "/campaigns/new", as: city, form: form(first.number) });
+    expect(created.status).toBe(400);
+    expect(JSON.stringify(await jsonOf(created))).toContain("该届次已存在");
+    const edit = (number: number) =>
+      call(campaignPage.action, {
+        db: t.db,
+        path: `/campaigns/${second.id}`,
+        params: { campaignId: String(second.id) },
+        as: city,
+        form: { intent: "update", ...form(number) },
+      });
+    const taken = await edit(first.number);
+    expect(taken.status).toBe(400);
+    expect(JSON.stringify(await jsonOf(taken))).toContain("该届次已存在");
+    expect((await edit(second.number)).status).toBe(200);
+  });
 });
 
 describe("nominations by role", () => {

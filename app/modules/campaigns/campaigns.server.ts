@@ -52,9 +52,21 @@ function campaignColumns(input: CampaignInput) {
 
 type CampaignSaveResult = SaveResult;
 
+const NUMBER_TAKEN = fieldsRefused({ number: ["该届次已存在"] });
+
+/** 届次 are unique: is the number another campaign's (other than the one being edited)? */
+async function numberTaken(db: DB, number: number, editing?: number): Promise<boolean> {
+  const clash = await db
+    .selectFrom("campaign")
+    .select("id")
+    .where("number", "=", number)
+    .$if(editing !== undefined, (q) => q.where("id", "!=", editing ?? -1))
+    .executeTakeFirst();
+  return clash !== undefined;
+}
+
 export async function createCampaign(db: DB, actor: SessionUser, input: CampaignInput): Promise<CampaignSaveResult> {
-  const clash = await db.selectFrom("campaign").select("id").where("number", "=", input.number).executeTakeFirst();
-  if (clash) return fieldsRefused({ number: ["该届次已存在"] });
+  if (await numberTaken(db, input.number)) return NUMBER_TAKEN;
   return db.transaction().execute(async (tx) => {
     const row = await tx.insertInto("campaign").values(campaignColumns(input)).returning("id").executeTakeFirstOrThrow();
     await recordAudit(tx, CAMPAIGN_AUDIT, { actor, id: row.id, action: "create", after: input });
@@ -63,8 +75,7 @@ export async function createCampaign(db: DB, actor: SessionUser, input: Campaign
 }
 
 export async function updateCampaign(db: DB, actor: SessionUser, id: number, input: CampaignInput): Promise<CampaignSaveResult> {
-  const clash = await db.selectFrom("campaign").select("id").where("number", "=", input.number).where("id", "!=", id).executeTakeFirst();
-  if (clash) return fieldsRefused({ number: ["该届次已存在"] });
+  if (await numberTaken(db, input.number, id)) return NUMBER_TAKEN;
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("campaign").selectAll().where("id", "=", id).forUpdate().executeTakeFirstOrThrow();
     await tx.updateTable("campaign").set(campaignColumns(input)).where("id", "=", id).execute();

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from "kysely";
 import type { DB } from "~db";
 import type { Database, EventKind } from "~db/types";
-import { isCraftsman, isCountyOfficer, isCityAdmin, type SessionUser } from "~/auth/roles";
+import { isCraftsman, isCityAdmin, type SessionUser } from "~/auth/roles";
 import { PAGE_SIZE, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
@@ -15,6 +15,7 @@ import { formatDateTime } from "~/lib/format";
 import type { EventInput } from "~/modules/events/schema.server";
 import { endOfDay, excelTaizhouTime, startOfDay } from "~/lib/time";
 import { ownRowsOf } from "~/auth/scope.server";
+import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { EVENT_AUDIT } from "~/modules/events/labels";
 import { type Tx } from "~db";
 import { fieldsRefused, type Result, type SaveResult } from "~/lib/result";
@@ -31,20 +32,18 @@ function randomCode(length: number): string {
 
 /** Where the user may organise: their unit, or their studio; the city anywhere. */
 export async function organiserOptions(db: DB, user: SessionUser) {
-  const units = isCraftsman(user)
-    ? []
-    : await db
-        .selectFrom("org_unit")
-        .select(["id", "short_name"])
-        .$if(isCountyOfficer(user), (q) => q.where("id", "=", user.orgUnitId ?? -1))
-        .orderBy("sort_order")
-        .execute();
+  const units = await db
+    .selectFrom("org_unit")
+    .select(["id", "short_name"])
+    .where(ownRowsOf<"org_unit">(user, { unit: "org_unit.id", person: null }))
+    .orderBy("sort_order")
+    .execute();
   const studios = await db
     .selectFrom("studio")
     .select(["id", "name", "org_unit_id"])
     .where("status", "in", ["accredited", "active"])
-    .$if(isCountyOfficer(user), (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
-    .$if(isCraftsman(user), (q) => q.where("person_id", "=", user.personId ?? -1))
+    .where(studioVisibleTo(user))
+    // The city organises as the city union, never in a studio's name.
     .$if(isCityAdmin(user), (q) => q.where(sql<boolean>`false`))
     .execute();
   return {
@@ -637,8 +636,7 @@ export async function seriesOptions(db: DB, user: SessionUser) {
   return db
     .selectFrom("event_series")
     .select(["id", "title", "org_unit_id"])
-    .$if(isCountyOfficer(user), (q) => q.where("org_unit_id", "=", user.orgUnitId ?? -1))
-    .$if(isCraftsman(user), (q) => q.where(sql<boolean>`false`))
+    .where(ownRowsOf<"event_series">(user, { unit: "event_series.org_unit_id", person: null }))
     .orderBy("id", "desc")
     .execute();
 }

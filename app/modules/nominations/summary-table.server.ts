@@ -40,6 +40,8 @@ import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { refuseNumberElsewhere } from "~/modules/people/lookup.server";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 import { PERSON_COLUMNS } from "~/modules/people/people.server";
+import { personFormValues } from "~/modules/people/form-values";
+import { nominationFormValues } from "~/modules/nominations/form-values";
 
 /** The 汇总表 columns, in export order; import finds them by name, wherever they are. */
 const COLUMNS = {
@@ -918,33 +920,14 @@ type FormValue = string | string[];
 type NominationRecord = Selectable<NominationTable>;
 
 function personForm(person: Person): Record<string, FormValue> {
-  return {
-    name: person.name,
-    sex: person.sex,
-    birthDate: person.birth_date,
-    ethnicity: person.ethnicity,
-    education: person.education,
-    politicalStatus: person.political_status,
-    employer: person.employer,
-    industry: person.industry,
-    position: person.position,
-    title: person.title,
-    skillLevel: person.skill_level,
-    phone: person.phone_cipher ? decrypt(person.phone_cipher) : "",
-  };
+  return { ...personFormValues(person), phone: person.phone_cipher ? decrypt(person.phone_cipher) : "" };
 }
 
 function nominationForm(n: NominationRecord): Record<string, FormValue> {
   return {
-    frontlineYears: n.frontline_years === null ? "" : String(n.frontline_years),
-    inSkillPost: n.in_skill_post === null ? "" : n.in_skill_post ? "yes" : "no",
+    ...nominationFormValues(n),
     // The web form's unchecked box is an answer (否): a file saying 是 is a conflict, not a blank filled.
     teacherOrResearcher: n.teacher_or_researcher ? "on" : "no",
-    conditions: n.conditions.map(String),
-    honors: n.honors,
-    achievements: n.achievements,
-    deedsSummary: n.deeds_summary,
-    story: n.story,
     remarks: n.remarks,
   };
 }

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
 import type { Person } from "~db/types";
-import { isCountyOfficer, type SessionUser } from "~/auth/roles";
+import type { SessionUser } from "~/auth/roles";
 import type { Access } from "~/lib/access";
 import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
@@ -15,6 +15,7 @@ import { PERSON_AUDIT } from "~/modules/people/labels";
 import { type Tx } from "~db";
 import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
+import { personFormValues } from "~/modules/people/form-values";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 /** What a nominee's own record says about them: the fields a form or an import fills. */
@@ -260,17 +261,7 @@ export async function updatePerson(db: DB, actor: SessionUser, id: number, input
 function auditSummary(p: Person) {
   return {
     orgUnitId: p.org_unit_id,
-    name: p.name,
-    sex: p.sex,
-    birthDate: p.birth_date,
-    ethnicity: p.ethnicity,
-    education: p.education,
-    politicalStatus: p.political_status,
-    employer: p.employer,
-    industry: p.industry,
-    position: p.position,
-    title: p.title,
-    skillLevel: p.skill_level,
+    ...personFormValues(p),
     idNumber: p.id_number_masked,
     phone: p.phone_masked,
   };
@@ -304,7 +295,7 @@ export async function peopleByUnit(db: DB, user: SessionUser) {
     .selectFrom("org_unit")
     .leftJoin("person", (join) => join.onRef("person.org_unit_id", "=", "org_unit.id"))
     .where("org_unit.kind", "=", "county")
-    .$if(isCountyOfficer(user), (q) => q.where("org_unit.id", "=", user.orgUnitId ?? -1))
+    .where(ownRowsOf<"org_unit">(user, { unit: "org_unit.id", person: null }))
     .select(["org_unit.id", "org_unit.short_name", (eb) => eb.fn.count<number>("person.id").as("people")])
     .groupBy(["org_unit.id", "org_unit.short_name", "org_unit.sort_order"])
     .orderBy("org_unit.sort_order")

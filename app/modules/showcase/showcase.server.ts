@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type ReferenceExpression } from "kysely";
+import { sql, type ExpressionBuilder, type JoinBuilder, type ReferenceExpression, type SqlBool } from "kysely";
 import type { DB } from "~db";
 import type { Database, Outlet } from "~db/types";
 import { isCityAdmin, isCountyOfficer, type SessionUser } from "~/auth/roles";
@@ -20,6 +20,14 @@ import { PUBLICITY_AUDIT } from "~/modules/showcase/labels";
 
 const PUBLIC_STUDIO_STATES = ["accredited", "active"] as const;
 
+/**
+ * The condition of a left join of `publication_consent as consent`: the person's consent, matched
+ * only while it stands — the one test of whether a person may be shown, wherever the public sees one.
+ */
+export function standingConsent(person: "person.id" | `${string}.person_id`) {
+  return <D, T extends keyof D>(join: JoinBuilder<D, T>) => join.on(sql<SqlBool>`consent.person_id = ${sql.ref(person)} and consent.consented`);
+}
+
 function publishedAwardees(db: DB) {
   return db
     .selectFrom("award")
@@ -29,6 +37,17 @@ function publishedAwardees(db: DB) {
     .innerJoin("campaign", "campaign.id", "award.campaign_id")
     .where("consent.consented", "=", true);
 }
+
+/** What the list and the profile both show of a published awardee, and nothing more. */
+const PUBLIC_AWARDEE_COLUMNS = [
+  "person.id",
+  "person.name",
+  "person.employer",
+  "person.industry",
+  "person.skill_level",
+  "org_unit.short_name as unit_name",
+  "award.title as award_title",
+] as const;
 
 export interface ShowcaseFilter {
   q?: string;
@@ -61,13 +80,7 @@ export async function publicCraftsmen(db: DB, filter: ShowcaseFilter) {
   return paginate(
     query
       .select([
-        "person.id",
-        "person.name",
-        "person.employer",
-        "person.industry",
-        "person.skill_level",
-        "org_unit.short_name as unit_name",
-        "award.title as award_title",
+        ...PUBLIC_AWARDEE_COLUMNS,
         "award.rank",
         "campaign.number as campaign_number",
         "campaign.year as campaign_year",
@@ -84,14 +97,8 @@ export async function publicCraftsmen(db: DB, filter: ShowcaseFilter) {
 export async function publicProfile(db: DB, personId: number) {
   const awards = await publishedAwardees(db)
     .select([
-      "person.id",
-      "person.name",
-      "person.employer",
-      "person.industry",
-      "person.skill_level",
+      ...PUBLIC_AWARDEE_COLUMNS,
       "person.title as professional_title",
-      "org_unit.short_name as unit_name",
-      "award.title as award_title",
       "award.certificate_number",
       "award.named_on",
       "campaign.year as campaign_year",
@@ -141,7 +148,7 @@ export async function publicStudio(db: DB, id: number) {
   const studio = await db
     .selectFrom("studio")
     .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
-    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "studio.person_id").on("consent.consented", "=", true))
+    .leftJoin("publication_consent as consent", standingConsent("studio.person_id"))
     .select([
       "studio.id",
       "studio.name",
@@ -190,7 +197,7 @@ export async function publicPhoto(db: DB, personId: number) {
 export async function publicClipping(db: DB, itemId: number) {
   return db
     .selectFrom("publicity_item as item")
-    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "item.person_id").on("consent.consented", "=", true))
+    .leftJoin("publication_consent as consent", standingConsent("item.person_id"))
     .leftJoin("studio", (join) => join.onRef("studio.id", "=", "item.studio_id").on("studio.status", "in", PUBLIC_STUDIO_STATES))
     .select(["item.clipping", "item.clipping_type", "item.title"])
     .where("item.id", "=", itemId)
@@ -372,7 +379,7 @@ export async function publicitySubjects(db: DB, user: SessionUser) {
 export async function verifyAward(db: DB, code: string) {
   const award = await db
     .selectFrom("award")
-    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "award.person_id").on("consent.consented", "=", true))
+    .leftJoin("publication_consent as consent", standingConsent("award.person_id"))
     .leftJoin("person", "person.id", "award.person_id")
     .select(["award.title", "award.named_on", sql<string | null>`case when consent.person_id is null then null else person.name end`.as("name")])
     .where("award.certificate_number", "=", code)
@@ -392,7 +399,7 @@ export async function awardCertificate(db: DB, user: SessionUser | null, number:
     .selectFrom("award")
     .innerJoin("person", "person.id", "award.person_id")
     .innerJoin("campaign", "campaign.id", "award.campaign_id")
-    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "award.person_id").on("consent.consented", "=", true))
+    .leftJoin("publication_consent as consent", standingConsent("award.person_id"))
     .select([
       "award.person_id",
       "award.title",

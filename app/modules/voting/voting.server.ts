@@ -9,6 +9,7 @@ import { voterHash } from "~/modules/people/pii.server";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { escapeLike } from "~/lib/sql";
 import { writeVotes } from "~/modules/nominations/review.server";
+import { standingConsent } from "~/modules/showcase/showcase.server";
 import { spendChallenge } from "~/modules/voting/challenge.server";
 import { VOTE_AUDIT } from "~/modules/voting/labels";
 import {
@@ -440,7 +441,7 @@ export async function publicCandidates(db: DB, campaignId: number, search = "") 
   return db
     .selectFrom("nomination")
     .innerJoin("person", "person.id", "nomination.person_id")
-    .leftJoin("publication_consent as consent", (join) => join.onRef("consent.person_id", "=", "person.id").on("consent.consented", "=", true))
+    .leftJoin("publication_consent as consent", standingConsent("person.id"))
     .select([
       "nomination.id",
       "nomination.seq",
