@@ -12,43 +12,26 @@
  *    straight into the ballots (the HTTP limits would stop most of them first); reports how many the
  *    monitor flags of each.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { solveChallenge, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
-import { adminQuery, ADMIN_URL, withDatabase } from "./pg";
 import { createDb, type DB } from "../db";
 import { waitForHealth } from "./browser/server";
 import { openVote } from "./vote-scene";
+import { benchEnv, root } from "./bench-env";
 
-const root = path.resolve(import.meta.dirname, "..");
 const VOTERS = 200;
-const port = 42000 + Math.floor(Math.random() * 9000);
-const baseUrl = `http://127.0.0.1:${port}`;
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "jiangxin-bench-vote-"));
-const benchDb = `jiangxin_bench_vote_${process.pid}`;
-const databaseUrl = withDatabase(ADMIN_URL, benchDb);
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: "production",
-  APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
-  DATA_DIR: scratch,
-  DATABASE_URL: databaseUrl,
-  PORT: String(port),
-  SEED_DEMO: "0",
-  TRUST_PROXY: "1",
-  BACKGROUND_WORK: "0",
-};
+const { baseUrl, scratch, databaseUrl, env, run, createDatabase, cleanUp } = benchEnv({
+  name: "bench-vote",
+  firstPort: 42000,
+  env: { TRUST_PROXY: "1", BACKGROUND_WORK: "0" },
+});
 // The voting module reads the key from the environment, as the server does.
 Object.assign(process.env, { APP_ENCRYPTION_KEY: env.APP_ENCRYPTION_KEY, DATA_DIR: scratch });
-
-function run(command: string, args: string[]) {
-  const result = spawnSync(path.join(root, "node_modules", ".bin", command), args, { cwd: root, env, stdio: "inherit" });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed`);
-}
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -284,7 +267,7 @@ function printTable(rows: [string, string][]) {
 
 let server: ChildProcess | undefined;
 try {
-  await adminQuery(`create database ${benchDb}`);
+  await createDatabase();
   run("tsx", ["seeds/run.ts", "--scale", "1"]);
   run("remix", ["build"]);
   server = spawn(process.execPath, ["--import", "tsx", "app/cli/serve.ts", "build/index.js"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
@@ -318,10 +301,5 @@ try {
   console.error(error instanceof Error ? error.stack : error);
   process.exitCode = 1;
 } finally {
-  if (server) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server!.once("exit", r));
-  }
-  await adminQuery(`drop database if exists ${benchDb} with (force)`).catch((e) => console.error(`could not drop ${benchDb}: ${e.message}`));
-  fs.rmSync(scratch, { recursive: true, force: true });
+  await cleanUp(server);
 }

@@ -18,21 +18,19 @@
  * Engine: the real PostgreSQL by default (DATABASE_URL, or postgres@127.0.0.1:5432, is only used
  * to create and drop a database `jiangxin_bench_…`); `--pglite` measures the embedded engine.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
-import { adminQuery, ADMIN_URL, withDatabase } from "./pg";
 import { createDb } from "../db";
 import { signInOverHttp, waitForHealth } from "./browser/server";
 import { openVote } from "./vote-scene";
 import { measureLongWork, measureSignInsDuringImport, OTHERS_RATE, type LongWorkResult } from "./bench-long-work";
 import { countyListOf } from "./county-files";
+import { benchEnv, root, stopServer } from "./bench-env";
 
-const root = path.resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const usePglite = args.includes("--pglite");
@@ -43,29 +41,7 @@ const outFile = path.resolve(option("--out") ?? "data/bench-results.json");
 const processCounts = (option("--processes") ?? (usePglite ? "1" : "1,2")).split(",").map(Number);
 const connections = 10;
 
-const port = 41000 + Math.floor(Math.random() * 9000);
-const baseUrl = `http://127.0.0.1:${port}`;
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "jiangxin-bench-"));
-const benchDb = `jiangxin_bench_${process.pid}`;
-const databaseUrl = usePglite ? undefined : withDatabase(ADMIN_URL, benchDb);
-
-// Seeding and serving share one key: the seeded personal data is encrypted with it.
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: "production",
-  APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
-  DATA_DIR: scratch,
-  PGLITE_DIR: path.join(scratch, "pglite"),
-  PORT: String(port),
-  SEED_DEMO: "0",
-};
-if (databaseUrl) env.DATABASE_URL = databaseUrl;
-else delete env.DATABASE_URL;
-
-function run(command: string, commandArgs: string[]) {
-  const result = spawnSync(path.join(root, "node_modules", ".bin", command), commandArgs, { cwd: root, env, stdio: "inherit" });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(" ")} failed`);
-}
+const { baseUrl, scratch, databaseUrl, env, run, createDatabase, cleanUp } = benchEnv({ name: "bench", firstPort: 41000, pglite: usePglite });
 
 interface Target {
   name: string;
@@ -115,7 +91,7 @@ async function load(target: Target, cookie: string) {
 
 let server: ChildProcess | undefined;
 try {
-  if (databaseUrl) await adminQuery(`create database ${benchDb}`);
+  await createDatabase();
   console.log(`Seeding ×${scale} on ${usePglite ? "PGlite" : "PostgreSQL"}…`);
   run("tsx", ["seeds/run.ts", "--scale", String(scale)]);
   run("remix", ["build"]);
@@ -165,8 +141,7 @@ try {
     const measured = [];
     for (const t of targets) measured.push({ name: t.name, path: t.path, ...(await load(t, cookie)) });
     runs.push({ processes, baseline, floor, measured });
-    server.kill("SIGTERM");
-    await new Promise((r) => server!.once("exit", r));
+    await stopServer(server);
     server = undefined;
   }
 
@@ -227,8 +202,7 @@ try {
     longWork = await measureSignInsDuringImport({ baseUrl, serverPid, campaignId: campaign.id, sheet: await countyListOf(3_000) });
   }
   if (server) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server!.once("exit", r));
+    await stopServer(server);
     server = undefined;
   }
   const header = `${"page".padEnd(18)}${"req/s".padStart(8)}${"median ms".padStart(11)}${"p97.5 ms".padStart(10)}${"× trivial".padStart(11)}${"× sign-in".padStart(11)}${"SQL/req".padStart(9)}${"cold".padStart(6)}`;
@@ -288,10 +262,5 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 } finally {
-  if (server) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server!.once("exit", r));
-  }
-  if (databaseUrl) await adminQuery(`drop database if exists ${benchDb}`).catch((e) => console.error(`could not drop ${benchDb}: ${e.message}`));
-  fs.rmSync(scratch, { recursive: true, force: true });
+  await cleanUp(server);
 }

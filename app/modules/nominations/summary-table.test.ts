@@ -561,26 +561,9 @@ describe("a county's 汇总表 as counties fill it in", () => {
     const honors = "全国技术能手（2019年）；浙江省“百千万”高技能领军人才！";
     const deeds = "扎根一线二十年：主持叶轮铸造工艺改进，良品率提高12%。\n\n带徒15人，其中3人获评技师。";
     const bytes = await countyWorkbook({
-      header: REVIEW_FORM_HEADER,
+      header: HEADER,
       rows: [
-        {
-          姓名: "原样",
-          性别: "男",
-          身份证号码: idNumberFor("M", "1979-08-15"),
-          出生日期: "1979-08-15",
-          民族: "汉族",
-          学历: "大专",
-          政治面貌: "群众",
-          工作单位: "温岭恒远精密机械有限公司（总厂）",
-          所属行业: "汽车及零部件",
-          技术等级: "高级技师",
-          一线技能工作年限: 20,
-          是否仍在技能岗位: "是",
-          符合条件: "一、五",
-          已获荣誉: honors,
-          主要技术成果: "数控刀具改进，获国家专利2项。",
-          主要事迹: deeds,
-        },
+        row({ 姓名: "原样", 工作单位: "温岭恒远精密机械有限公司（总厂）", 已获荣誉: honors, 主要技术成果: "数控刀具改进，获国家专利2项。", 主要事迹: deeds }),
       ],
     });
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
