@@ -7,20 +7,14 @@ import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { searchParams, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
-import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
-import { publicCraftsmen } from "~/modules/showcase/showcase.server";
-import { SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
+import { publicListPage, publicCraftsmen } from "~/modules/showcase/showcase.server";
 
 export const meta: MetaFunction = (at) => shareMeta("工匠风采", "台州市总工会命名的历届“台州工匠”：一线职工也能成名成才。", at);
 
 export const headers = loaderHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const db = getDb();
-  const filter = showcaseFilterSchema.parse(searchParams(request));
-  const [result, units] = await Promise.all([publicCraftsmen(db, filter), listCountyUnits(db)]);
-  return json({ ...result, filter, units, industries: SHOWCASE_INDUSTRIES }, { headers: publicPageHeaders(request) });
+  return json(await publicListPage(getDb(), searchParams(request), publicCraftsmen), { headers: publicPageHeaders(request) });
 }
 
 export default function Showcase() {

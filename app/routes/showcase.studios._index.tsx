@@ -7,10 +7,7 @@ import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { searchParams, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
-import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
-import { publicStudios } from "~/modules/showcase/showcase.server";
-import { SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
+import { publicListPage, publicStudios } from "~/modules/showcase/showcase.server";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction = (at) => shareMeta("工匠工作室", "以台州工匠个人名字命名的工作室，发挥“1+N”育人效应。", at);
@@ -18,10 +15,7 @@ export const meta: MetaFunction = (at) => shareMeta("工匠工作室", "以台�
 export const headers = loaderHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const db = getDb();
-  const filter = showcaseFilterSchema.parse(searchParams(request));
-  const [result, units] = await Promise.all([publicStudios(db, filter), listCountyUnits(db)]);
-  return json({ ...result, filter, units, industries: SHOWCASE_INDUSTRIES }, { headers: publicPageHeaders(request) });
+  return json(await publicListPage(getDb(), searchParams(request), publicStudios), { headers: publicPageHeaders(request) });
 }
 
 export default function PublicStudios() {
