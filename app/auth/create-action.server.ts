@@ -24,3 +24,25 @@ export function createAction<S extends z.ZodType, T extends object>(
     return submitForm(request, schema, (value) => create(getDb(), user, value), next, options);
   };
 }
+
+/**
+ * The action of a page whose one form changes a record or adds one under it (an edit form, a new
+ * apprentice): the page's guard (guardedRecord: permission, scope, policy — the loader calls the same)
+ * gives the user and the record, the module's `save` saves, and `next` is the page after.
+ */
+export function guardedAction<R, S extends z.ZodType, T extends object>(
+  guard: (args: ActionFunctionArgs) => Promise<{ user: SessionUser; record: R }>,
+  schema: S,
+  save: (db: DB, user: SessionUser, record: R, value: z.output<S>) => Promise<SaveResult<T>>,
+  next: (saved: T, record: R) => string,
+) {
+  return async (args: ActionFunctionArgs) => {
+    const { user, record } = await guard(args);
+    return submitForm(
+      args.request,
+      schema,
+      (value) => save(getDb(), user, record, value),
+      (saved) => next(saved, record),
+    );
+  };
+}

@@ -161,3 +161,17 @@ export const stepFields = <const N extends readonly [string, ...string[]]>(names
   /** Posted by the confirming button of an irreversible step. */
   confirmed: confirmation(),
 });
+
+/**
+ * A code a visitor checks on a public page through its query string (a vote receipt, an objection's
+ * lookup number): absent, refused with the schema's message (shown by the box), or what `find` found.
+ * Only its first 20 characters are checked, so a long query does no work.
+ */
+export async function checkedCode<T>(request: Request, name: string, schema: z.ZodType<string>, find: (code: string) => Promise<T>) {
+  const raw = new URL(request.url).searchParams.get(name);
+  const parsed = raw === null ? null : schema.safeParse(raw.slice(0, 20));
+  return {
+    checked: parsed?.success ? { code: parsed.data, found: await find(parsed.data) } : null,
+    error: parsed && !parsed.success ? parsed.error.issues[0].message : null,
+  };
+}

@@ -5,13 +5,14 @@ import { HourBars } from "~/components/charts/HourBars";
 import { DataTable } from "~/components/DataTable";
 import { useReply } from "~/components/useReply";
 import { ConfirmSubmit, Field, Options, SaveMessage, SubmitButton } from "~/components/forms";
+import { postedForm } from "~/auth/posted-form.server";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { parseWithZod, submissionErrors } from "~/lib/form.server";
 import { CHECK_FIELDS, replyInvalid, replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { toDateTimeLocal } from "~/lib/time";
-import { requireCampaign } from "~/modules/campaigns/campaigns.server";
+import { existingCampaign, requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
 import { rulesFrozen } from "~/modules/voting/policy";
@@ -21,10 +22,8 @@ import { invalidateCluster, setVoteRules, transferCounts, voteMonitor, voteRules
 
 export const meta: MetaFunction = () => [{ title: "网络投票 · 匠心" }];
 
-const load = (request: Request, campaignId: string | undefined) => requireCampaign(request, campaignId, "vote.manage");
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { campaign } = await load(request, params.campaignId);
+  const { campaign } = await requireCampaign(request, params.campaignId, "vote.manage");
   const db = getDb();
   const rules = await voteRulesOf(db, campaign.id);
   return json({
@@ -37,25 +36,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, campaign } = await load(request, params.campaignId);
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  const db = getDb();
+  const { user, record: campaign, form, intent, db } = await postedForm(request, "vote.manage", (db) => existingCampaign(db, params.campaignId));
   switch (intent) {
     case "rules":
-      return replyStep(intent, formData, voteRulesSchema, (rules) => setVoteRules(db, user, campaign.id, rules), {
+      return replyStep(intent, form, voteRulesSchema, (rules) => setVoteRules(db, user, campaign.id, rules), {
         invalid: CHECK_FIELDS,
         message: "投票规则已保存",
       });
     case "invalidate": {
-      const submission = parseWithZod(formData, { schema: invalidateSchema });
+      const submission = parseWithZod(form, { schema: invalidateSchema });
       if (submission.status !== "success") return replyInvalid(intent, submission, { message: submissionErrors(submission)[0] });
       if (!submission.value.confirmed) return replyRefused(intent, refuse("请确认作废"), submission);
       const result = await invalidateCluster(db, user, campaign.id, submission.value);
       return replyWith(intent, result, { message: result.ok ? `已作废 ${result.invalidated} 张选票` : undefined });
     }
     case "transfer": {
-      const submission = parseWithZod(formData, { schema: transferSchema });
+      const submission = parseWithZod(form, { schema: transferSchema });
       if (submission.status !== "success" || !submission.value.confirmed) return replyRefused(intent, refuse("请确认计入"), submission);
       return replyWith(intent, await transferCounts(db, user, campaign.id), { message: "有效票数已计入评审" });
     }

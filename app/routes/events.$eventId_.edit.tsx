@@ -1,25 +1,23 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { FormPage } from "~/components/FormPage";
 import { EventForm } from "~/components/EventForm";
 import { getDb } from "~/db.server";
+import { guardedAction } from "~/auth/create-action.server";
 import { guardedRecord } from "~/auth/guarded-record.server";
 import { eventForViewer, organiserOptions, seriesOptions, updateEvent } from "~/modules/events/events.server";
 import { canManageEvent } from "~/modules/events/policy";
 import { eventSchema } from "~/modules/events/schema.server";
 import { toDateTimeLocal } from "~/lib/time";
-import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "修改活动 · 匠心" }];
 
-async function load(request: Request, id: string | undefined) {
-  const { user, record } = await guardedRecord(request, "event.read", eventForViewer, id, canManageEvent, "只有主办方可以修改活动");
-  return { user, event: record };
-}
+const guard = ({ request, params }: LoaderFunctionArgs) =>
+  guardedRecord(request, "event.read", eventForViewer, params.eventId, canManageEvent, "只有主办方可以修改活动");
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, event } = await load(request, params.eventId);
+export async function loader(args: LoaderFunctionArgs) {
+  const { user, record: event } = await guard(args);
   const db = getDb();
   const [{ options }, series] = await Promise.all([organiserOptions(db, user), seriesOptions(db, user)]);
   return json({
@@ -41,15 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, event } = await load(request, params.eventId);
-  return submitForm(
-    request,
-    eventSchema,
-    (value) => updateEvent(getDb(), user, event, value),
-    () => `/events/${event.id}`,
-  );
-}
+export const action = guardedAction(guard, eventSchema, updateEvent, (_, event) => `/events/${event.id}`);
 
 export default function EditEvent() {
   const { event, options, series, defaults } = useLoaderData<typeof loader>();

@@ -10,6 +10,7 @@ import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { parseWithZod } from "~/lib/form.server";
+import { checkedCode } from "~/lib/validation.server";
 import { firstError, replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { shareMeta } from "~/lib/og";
@@ -28,9 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const board = await noticeBoard(db, idParam(params.campaignId));
   if (!board || board.state === "not_stage") throw notFound("没有这次公示");
-  const raw = new URL(request.url).searchParams.get("lookup");
-  const parsed = raw === null ? null : lookupSchema.safeParse({ lookup: raw.slice(0, 20) });
-  const lookup = parsed?.success ? { code: parsed.data.lookup, found: await objectionOutcome(db, board.campaign.id, parsed.data.lookup) } : null;
+  const lookup = await checkedCode(request, "lookup", lookupSchema, (code) => objectionOutcome(db, board.campaign.id, code));
   return json(
     {
       campaign: { id: board.campaign.id, title: board.campaign.title, start: board.campaign.notice_start, end: board.campaign.notice_end },
@@ -38,8 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       state: board.state,
       contact: board.contact,
       names: board.names,
-      lookup,
-      lookupError: parsed && !parsed.success ? parsed.error.issues[0].message : null,
+      lookup: lookup.checked,
+      lookupError: lookup.error,
     },
     { headers: { "Cache-Control": "no-store" } },
   );

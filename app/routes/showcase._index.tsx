@@ -1,65 +1,52 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Pagination } from "~/components/Pagination";
-import { ShowcaseSearch } from "~/components/ShowcaseSearch";
+import { ShowcaseList } from "~/components/ShowcaseList";
 import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { searchParams, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
-import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
-import { publicCraftsmen } from "~/modules/showcase/showcase.server";
-import { SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
+import { publicListPage, publicCraftsmen } from "~/modules/showcase/showcase.server";
 
 export const meta: MetaFunction = (at) => shareMeta("工匠风采", "台州市总工会命名的历届“台州工匠”：一线职工也能成名成才。", at);
 
 export const headers = loaderHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const db = getDb();
-  const filter = showcaseFilterSchema.parse(searchParams(request));
-  const [result, units] = await Promise.all([publicCraftsmen(db, filter), listCountyUnits(db)]);
-  return json({ ...result, filter, units, industries: SHOWCASE_INDUSTRIES }, { headers: publicPageHeaders(request) });
+  return json(await publicListPage(getDb(), searchParams(request), publicCraftsmen), { headers: publicPageHeaders(request) });
 }
 
 export default function Showcase() {
-  const { rows, total, page, pageSize, filter, units, industries } = useLoaderData<typeof loader>();
   return (
-    <section>
-      <div className="page-head">
-        <h1>台州工匠风采</h1>
-        <Link className="button" to="/showcase/studios">
-          工匠工作室
-        </Link>
-      </div>
-      <p className="lead">一线职工也能成名成才，一线职工也能成就职业梦想。</p>
-      <ShowcaseSearch filter={filter} units={units} industries={industries} placeholder="姓名、企业或行业" />
-      {rows.length === 0 ? <p className="empty">没有找到符合条件的工匠。</p> : null}
-      <ul className="profile-grid">
-        {rows.map((c) => (
-          <li key={`${c.id}-${c.campaign_number}`} className="card profile-card">
-            {c.has_photo ? (
-              <img src={`/showcase/photos/${c.id}?size=thumb`} alt={`${c.name}的照片`} loading="lazy" />
-            ) : (
-              <div className="photo-placeholder" aria-hidden>
-                匠
-              </div>
-            )}
-            <div>
-              <h2>
-                <Link to={`/showcase/craftsmen/${c.id}`}>{c.name}</Link>
-              </h2>
-              <p className="small">{c.award_title}</p>
-              <p className="small">
-                {c.employer} · {c.industry} · {c.unit_name}
-              </p>
-              {c.story_excerpt ? <p className="small">{c.story_excerpt}…</p> : null}
+    <ShowcaseList
+      list={useLoaderData<typeof loader>()}
+      title="台州工匠风采"
+      other={{ to: "/showcase/studios", label: "工匠工作室" }}
+      lead="一线职工也能成名成才，一线职工也能成就职业梦想。"
+      placeholder="姓名、企业或行业"
+      empty="没有找到符合条件的工匠。"
+    >
+      {(c) => (
+        <li key={`${c.id}-${c.campaign_number}`} className="card profile-card">
+          {c.has_photo ? (
+            <img src={`/showcase/photos/${c.id}?size=thumb`} alt={`${c.name}的照片`} loading="lazy" />
+          ) : (
+            <div className="photo-placeholder" aria-hidden>
+              匠
             </div>
-          </li>
-        ))}
-      </ul>
-      <Pagination page={page} total={total} pageSize={pageSize} />
-    </section>
+          )}
+          <div>
+            <h2>
+              <Link to={`/showcase/craftsmen/${c.id}`}>{c.name}</Link>
+            </h2>
+            <p className="small">{c.award_title}</p>
+            <p className="small">
+              {c.employer} · {c.industry} · {c.unit_name}
+            </p>
+            {c.story_excerpt ? <p className="small">{c.story_excerpt}…</p> : null}
+          </div>
+        </li>
+      )}
+    </ShowcaseList>
   );
 }

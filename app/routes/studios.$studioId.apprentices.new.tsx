@@ -1,29 +1,26 @@
 import type { z } from "zod";
 import { getTextareaProps, useForm } from "@conform-to/react";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field } from "~/components/forms";
 import { CardForm, TextField, acceptInBrowser } from "~/components/fields";
 import { PersonFields } from "~/components/PersonForm";
-import { getDb } from "~/db.server";
+import { guardedAction } from "~/auth/create-action.server";
 import { guardedRecord } from "~/auth/guarded-record.server";
 import { canManageApprentices } from "~/modules/studios/policy";
 import { apprenticeSchema } from "~/modules/studios/schema.server";
 import { addApprentice } from "~/modules/studios/mentorships.server";
 import { studioForViewer } from "~/modules/studios/studios.server";
 import { todayInTaizhou } from "~/lib/time";
-import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "登记学徒 · 匠心" }];
 
-async function load(request: Request, studioId: string | undefined) {
-  const { user, record } = await guardedRecord(request, "studio.read", studioForViewer, studioId, canManageApprentices, "工作室授牌后才能登记学徒");
-  return { user, studio: record };
-}
+const guard = ({ request, params }: LoaderFunctionArgs) =>
+  guardedRecord(request, "studio.read", studioForViewer, params.studioId, canManageApprentices, "工作室授牌后才能登记学徒");
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { studio } = await load(request, params.studioId);
+export async function loader(args: LoaderFunctionArgs) {
+  const { record: studio } = await guard(args);
   return json({
     studio: {
       id: studio.id,
@@ -36,15 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, studio } = await load(request, params.studioId);
-  return submitForm(
-    request,
-    apprenticeSchema,
-    (value) => addApprentice(getDb(), user, studio.id, value),
-    (saved) => `/mentorships/${saved.id}`,
-  );
-}
+export const action = guardedAction(
+  guard,
+  apprenticeSchema,
+  (db, user, studio, value) => addApprentice(db, user, studio.id, value),
+  (saved) => `/mentorships/${saved.id}`,
+);
 
 export default function NewApprentice() {
   const { studio } = useLoaderData<typeof loader>();

@@ -1,26 +1,24 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { isCountyOfficer } from "~/auth/roles";
 import { FormPage } from "~/components/FormPage";
 import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
+import { guardedAction } from "~/auth/create-action.server";
 import { guardedRecord } from "~/auth/guarded-record.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { canEditStudio } from "~/modules/studios/policy";
 import { studioSchema } from "~/modules/studios/schema.server";
 import { studioForViewer, studioLeader, updateStudio } from "~/modules/studios/studios.server";
-import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "修改工作室申请 · 匠心" }];
 
-async function load(request: Request, studioId: string | undefined) {
-  const { user, record } = await guardedRecord(request, "studio.read", studioForViewer, studioId, canEditStudio, "申请已提交审核，当前不能修改");
-  return { user, studio: record };
-}
+const guard = ({ request, params }: LoaderFunctionArgs) =>
+  guardedRecord(request, "studio.read", studioForViewer, params.studioId, canEditStudio, "申请已提交审核，当前不能修改");
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, studio } = await load(request, params.studioId);
+export async function loader(args: LoaderFunctionArgs) {
+  const { user, record: studio } = await guard(args);
   const leader = await studioLeader(getDb(), studio.person_id);
   return json({
     studio,
@@ -30,15 +28,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, studio } = await load(request, params.studioId);
-  return submitForm(
-    request,
-    studioSchema,
-    (value) => updateStudio(getDb(), user, studio.id, { ...value, leaderPersonId: studio.person_id }),
-    () => `/studios/${studio.id}`,
-  );
-}
+export const action = guardedAction(
+  guard,
+  studioSchema,
+  (db, user, studio, value) => updateStudio(db, user, studio.id, { ...value, leaderPersonId: studio.person_id }),
+  (_, studio) => `/studios/${studio.id}`,
+);
 
 export default function EditStudio() {
   const { studio, leaders, units, fixedUnitId } = useLoaderData<typeof loader>();

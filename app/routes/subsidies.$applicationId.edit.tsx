@@ -1,37 +1,32 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { FormPage } from "~/components/FormPage";
 import { SubsidyForm } from "~/components/SubsidyForm";
 import { getDb } from "~/db.server";
+import { guardedAction } from "~/auth/create-action.server";
 import { guardedRecord } from "~/auth/guarded-record.server";
 import { canEditApplication } from "~/modules/subsidies/policy";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { applicationForViewer, findPolicy, updateApplication } from "~/modules/subsidies/subsidies.server";
-import { submitForm } from "~/lib/reply.server";
 
 export const meta: MetaFunction = () => [{ title: "修改补助申请 · 匠心" }];
 
-async function load(request: Request, id: string | undefined) {
-  const { user, record } = await guardedRecord(request, "subsidy.read", applicationForViewer, id, canEditApplication, "申请已提交，当前不能修改");
-  return { user, app: record };
-}
+const guard = ({ request, params }: LoaderFunctionArgs) =>
+  guardedRecord(request, "subsidy.read", applicationForViewer, params.applicationId, canEditApplication, "申请已提交，当前不能修改");
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { app } = await load(request, params.applicationId);
+export async function loader(args: LoaderFunctionArgs) {
+  const { record: app } = await guard(args);
   const policy = await findPolicy(getDb(), app.year);
   return json({ app, policy: policy ? { share_percent: policy.share_percent, caps: policy.caps } : null });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, app } = await load(request, params.applicationId);
-  return submitForm(
-    request,
-    applicationSchema,
-    (value) => updateApplication(getDb(), user, app.id, value),
-    () => `/subsidies/${app.id}`,
-  );
-}
+export const action = guardedAction(
+  guard,
+  applicationSchema,
+  (db, user, app, value) => updateApplication(db, user, app.id, value),
+  (_, app) => `/subsidies/${app.id}`,
+);
 
 export default function EditSubsidy() {
   const { app, policy } = useLoaderData<typeof loader>();

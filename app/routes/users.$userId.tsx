@@ -4,6 +4,7 @@ import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { postedForm } from "~/auth/posted-form.server";
 import { requirePermission } from "~/auth/session.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
@@ -37,13 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const actor = await requirePermission(request, "user.manage");
-  const target = await loadUser(params.userId);
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  const db = getDb();
+  const { user: actor, record: target, form, intent, db } = await postedForm(request, "user.manage", () => loadUser(params.userId));
   if (intent === "update") {
-    const submission = parseWithZod(formData, { schema: updateUserSchema });
+    const submission = parseWithZod(form, { schema: updateUserSchema });
     if (submission.status !== "success") return replyInvalid(intent, submission);
     const result = await updateUser(db, actor, target.id, submission.value);
     if (!result.ok) {
@@ -53,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return replyDone(intent, { submission });
   }
   if (intent === "reset-password") {
-    const submission = parseWithZod(formData, { schema: resetPasswordSchema });
+    const submission = parseWithZod(form, { schema: resetPasswordSchema });
     if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields: ["password"] });
     await resetPassword(db, actor, target.id, submission.value.password);
     return replyDone(intent, { submission, resetForm: true });

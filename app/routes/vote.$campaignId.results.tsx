@@ -6,6 +6,7 @@ import { FieldError } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
+import { checkedCode } from "~/lib/validation.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { TALLY_SHOWN_LABELS } from "~/modules/voting/labels";
@@ -21,9 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const campaign = await findCampaign(db, idParam(params.campaignId));
   const tally = campaign ? await publicTally(db, campaign.id) : null;
   if (!campaign || !tally) throw notFound("没有这场网络投票");
-  const raw = new URL(request.url).searchParams.get("receipt");
-  const parsed = raw === null ? null : receiptSchema.safeParse({ receipt: raw.slice(0, 20) });
-  const receipt = parsed?.success ? { code: parsed.data.receipt, found: await checkReceipt(db, campaign.id, parsed.data.receipt) } : null;
+  const receipt = await checkedCode(request, "receipt", receiptSchema, (code) => checkReceipt(db, campaign.id, code));
   return json(
     {
       campaign: { id: campaign.id, title: campaign.title, label: campaignLabel(campaign.number) },
@@ -34,8 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       cutoff: tally.cutoff,
       rows: tally.rows,
       invalidated: tally.invalidated,
-      receipt,
-      receiptError: parsed && !parsed.success ? parsed.error.issues[0].message : null,
+      receipt: receipt.checked,
+      receiptError: receipt.error,
     },
     { headers: { "Cache-Control": "no-store" } },
   );

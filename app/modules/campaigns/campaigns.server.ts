@@ -355,10 +355,15 @@ export async function nextCampaignNumber(db: DB): Promise<{ number: number; year
   return { number: (last?.number ?? 0) + 1, year: Math.max(yearInTaizhou(), (last?.year ?? 0) + 1) };
 }
 
+/** A route's campaign from its URL id: a 404 is thrown for an id that names none. */
+export async function existingCampaign(db: DB, campaignId: string | undefined): Promise<Campaign> {
+  const campaign = await findCampaign(db, idParam(campaignId));
+  if (!campaign) throw notFound("评选活动不存在");
+  return campaign;
+}
+
 /** A route's campaign from its URL, for a user with the permission: a sign-in, a 403 or a 404 is thrown. */
 export async function requireCampaign(request: Request, campaignId: string | undefined, permission: Permission) {
   const user = await requirePermission(request, permission);
-  const campaign = await findCampaign(getDb(), idParam(campaignId));
-  if (!campaign) throw notFound("评选活动不存在");
-  return { user, campaign };
+  return { user, campaign: await existingCampaign(getDb(), campaignId) };
 }

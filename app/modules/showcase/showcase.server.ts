@@ -11,7 +11,9 @@ import { recordAudit } from "~/lib/audit.server";
 import { canEditPerson, canViewPerson } from "~/modules/people/policy";
 import { ACTIVE_MENTORSHIPS } from "~/modules/studios/studios.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
-import { PUBLICITY_AUDIT } from "~/modules/showcase/labels";
+import { PUBLICITY_AUDIT, SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
+import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
 
 /**
  * What the public may see. Every query here selects its columns one by one — never a person's
@@ -70,6 +72,16 @@ function matching<TB extends keyof Database>(
       ...(filter.industry ? [eb(columns.industry, "=", filter.industry)] : []),
     ]);
   };
+}
+
+/**
+ * A public list page (the craftsmen, the studios): one page of `list` under the filter in the URL's
+ * query, with the search form's choices of county and industry.
+ */
+export async function publicListPage<R extends object>(db: DB, query: Record<string, string>, list: (db: DB, filter: ShowcaseFilter) => Promise<R>) {
+  const filter = showcaseFilterSchema.parse(query);
+  const [result, units] = await Promise.all([list(db, filter), listCountyUnits(db)]);
+  return { ...result, filter, units, industries: SHOWCASE_INDUSTRIES };
 }
 
 export async function publicCraftsmen(db: DB, filter: ShowcaseFilter) {

@@ -59,13 +59,11 @@ export const ballotSchema = z.object({
   device: z.string().max(200, "设备信息无效").optional().default(""),
 });
 
-export const receiptSchema = z.object({
-  receipt: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z0-9]{10}$/, "回执码是10位字母或数字"),
-});
+export const receiptSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{10}$/, "回执码是10位字母或数字");
 
 const clusterField = z.string({ error: "选票组无效，请刷新页面后重试" }).min(1, "选票组无效，请刷新页面后重试").max(200, "选票组无效，请刷新页面后重试");
 
@@ -95,10 +93,8 @@ export const objectionSchema = z.object({
   content: z.string({ error: "请写明异议内容" }).trim().min(10, "请写明异议的具体事实（至少10个字）").max(2000, "异议内容不能超过2000字"),
 });
 
-export const lookupSchema = z.object({
-  lookup: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^YY[A-Z0-9]{8}$/, "查询码是以 YY 开头的10位字母或数字"),
-});
+export const lookupSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^YY[A-Z0-9]{8}$/, "查询码是以 YY 开头的10位字母或数字");

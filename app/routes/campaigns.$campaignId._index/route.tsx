@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { can, isCountyOfficer } from "~/auth/roles";
+import { postedForm } from "~/auth/posted-form.server";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
-import { idParam, notFound } from "~/lib/http.server";
 import { CHECK_FIELDS, replyInvalid, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { todayInTaizhou } from "~/lib/time";
 import { historyOf } from "~/modules/audit/audit.server";
@@ -12,7 +12,7 @@ import {
   advanceBlockers,
   advanceCampaign,
   advanceWarnings,
-  findCampaign,
+  existingCampaign,
   revertAdvance,
   revertibleStage,
   setNoticePeriod,
@@ -28,16 +28,10 @@ import { CampaignPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? campaignLabel(data.campaign.number) : "评选"} · 匠心` }];
 
-async function loadCampaign(id: string | undefined) {
-  const campaign = await findCampaign(getDb(), idParam(id));
-  if (!campaign) throw notFound("评选活动不存在");
-  return campaign;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "campaign.read");
   const db = getDb();
-  const campaign = await loadCampaign(params.campaignId);
+  const campaign = await existingCampaign(db, params.campaignId);
   const manage = can(user, "campaign.manage");
   const [counts, units, blockers, warnings, revertTo, history] = await Promise.all([
     unitCounts(db, campaign.id),
@@ -69,27 +63,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "campaign.manage");
-  const campaign = await loadCampaign(params.campaignId);
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  const db = getDb();
+  const { user, record: campaign, form, intent, db } = await postedForm(request, "campaign.manage", (db) => existingCampaign(db, params.campaignId));
   switch (intent) {
     case "advance": {
-      const submission = parseWithZod(formData, { schema: advanceSchema });
+      const submission = parseWithZod(form, { schema: advanceSchema });
       if (submission.status !== "success") return replyInvalid(intent, submission);
       const { expected, ...input } = submission.value;
       return replyWith(intent, await advanceCampaign(db, user, campaign.id, expected, input), { submission, resetForm: true });
     }
     case "revert": {
-      const submission = parseWithZod(formData, { schema: revertSchema });
+      const submission = parseWithZod(form, { schema: revertSchema });
       if (submission.status !== "success") return replyInvalid(intent, submission);
       return replyWith(intent, await revertAdvance(db, user, campaign.id, submission.value.expected));
     }
     case "update":
-      return replyStep(intent, formData, campaignSchema, (value) => updateCampaign(db, user, campaign.id, value), { invalid: CHECK_FIELDS });
+      return replyStep(intent, form, campaignSchema, (value) => updateCampaign(db, user, campaign.id, value), { invalid: CHECK_FIELDS });
     case "notice-period":
-      return replyStep(intent, formData, noticePeriodSchema, (period) => setNoticePeriod(db, user, campaign.id, period), { invalid: CHECK_FIELDS });
+      return replyStep(intent, form, noticePeriodSchema, (period) => setNoticePeriod(db, user, campaign.id, period), { invalid: CHECK_FIELDS });
     default:
       return replyUnknownIntent();
   }

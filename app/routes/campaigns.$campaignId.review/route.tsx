@@ -1,12 +1,13 @@
 import type { Submission } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
+import { postedForm } from "~/auth/posted-form.server";
 import { getDb } from "~/db.server";
 import { parseWithZod, submissionErrors } from "~/lib/form.server";
 import { replyDone, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { todayInTaizhou } from "~/lib/time";
-import { requireCampaign } from "~/modules/campaigns/campaigns.server";
+import { existingCampaign, requireCampaign } from "~/modules/campaigns/campaigns.server";
 import { stepOpen } from "~/modules/nominations/policy";
 import {
   acknowledgeUnitQuota,
@@ -28,10 +29,8 @@ import { ReviewPage } from "./page";
 
 export const meta: MetaFunction = () => [{ title: "评审与命名 · 匠心" }];
 
-const load = (request: Request, campaignId: string | undefined) => requireCampaign(request, campaignId, "campaign.manage");
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { campaign } = await load(request, params.campaignId);
+  const { campaign } = await requireCampaign(request, params.campaignId, "campaign.manage");
   const db = getDb();
   const [board, objections, awards, formula, overQuota] = await Promise.all([
     reviewBoard(db, campaign.id),
@@ -51,36 +50,33 @@ function refusedEntries(intent: string, submission: Submission<unknown>) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, campaign } = await load(request, params.campaignId);
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  const db = getDb();
+  const { user, record: campaign, form, intent, db } = await postedForm(request, "campaign.manage", (db) => existingCampaign(db, params.campaignId));
   switch (intent) {
     case "candidates": {
-      const submission = parseWithZod(formData, { schema: candidatesSchema });
+      const submission = parseWithZod(form, { schema: candidatesSchema });
       if (submission.status !== "success") return refusedEntries(intent, submission);
       return replyWith(intent, await selectCandidates(db, user, campaign.id, submission.value.count));
     }
     case "pass-clear":
       return replyWith(intent, await passClearCases(db, user, campaign.id), { data: (done) => ({ passed: done.passed ?? 0, held: done.held ?? [] }) });
     case "acknowledge-unit-quota": {
-      const submission = parseWithZod(formData, { schema: unitQuotaSchema });
+      const submission = parseWithZod(form, { schema: unitQuotaSchema });
       if (submission.status !== "success") return refusedEntries(intent, submission);
       const result = await acknowledgeUnitQuota(db, user, campaign.id, submission.value.unitId);
       return replyWith(intent, result, { data: (done) => ({ acknowledged: done.acknowledged ?? 0 }) });
     }
     case "scores": {
-      const submission = parseWithZod(formData, { schema: scoresSchema });
+      const submission = parseWithZod(form, { schema: scoresSchema });
       if (submission.status !== "success") return refusedEntries(intent, submission);
       return replyWith(intent, await recordExpertScores(db, user, campaign.id, submission.value.expertName, submission.value.scores));
     }
     case "votes": {
-      const submission = parseWithZod(formData, { schema: votesSchema });
+      const submission = parseWithZod(form, { schema: votesSchema });
       if (submission.status !== "success") return refusedEntries(intent, submission);
       return replyWith(intent, await recordVotes(db, user, campaign.id, submission.value.votes, submission.value.source));
     }
     case "name": {
-      const submission = parseWithZod(formData, { schema: namingSchema });
+      const submission = parseWithZod(form, { schema: namingSchema });
       if (submission.status !== "success") return refusedEntries(intent, submission);
       const { namedOn, confirmed, ranking, ranks } = submission.value;
       if (confirmed) return replyWith(intent, await nameAwardees(db, user, campaign.id, { ranking, namedOn, confirmed }));
