@@ -144,7 +144,7 @@ describe("events through the pages", () => {
     // The printed certificate carries the check address, written out and as a QR code.
     const sheet = await jsonOf(printed);
     // On the configured public address (PUBLIC_URL, here its default), not the request's host.
-    expect(sheet.checkAt).toBe(`http://localhost:${process.env.PORT || "3000"}/verify?code=${certificate_code}`);
+    expect(sheet.face.checkAt).toBe(`http://localhost:${process.env.PORT || "3000"}/verify?code=${certificate_code}`);
     expect(sheet.qr).toMatch(/^<svg[^>]*>.*<\/svg>\s*$/s);
     expect(sheet.qr).not.toMatch(/<script|href=/);
   });
