@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { solveChallenge, type Challenge } from "altcha-lib";
@@ -23,12 +24,35 @@ import { createDb, type DB } from "../db";
 import { waitForHealth } from "./browser/server";
 import { openVote } from "./vote-scene";
 import { benchEnv, root } from "./bench-env";
+import { aliyunStandIn } from "./aliyun-sms";
 
 const VOTERS = 200;
+
+/**
+ * The voters' phones: the SMS provider (Aliyun's API, a local stand-in) keeps the last code sent to
+ * each number. The outbox only keeps codes masked, so this is where a voter reads theirs.
+ */
+const SMS_SECRET = crypto.randomBytes(16).toString("hex");
+const codes = new Map<string, string>();
+const provider = aliyunStandIn(SMS_SECRET, (params, res) => {
+  codes.set(params.PhoneNumbers, JSON.parse(params.TemplateParam).code);
+  res.end(JSON.stringify({ Code: "OK", BizId: crypto.randomUUID() }));
+});
+await new Promise<void>((resolve) => provider.listen(0, "127.0.0.1", resolve));
+
 const { baseUrl, scratch, databaseUrl, env, run, createDatabase, cleanUp } = benchEnv({
   name: "bench-vote",
   firstPort: 42000,
-  env: { TRUST_PROXY: "1", BACKGROUND_WORK: "0" },
+  env: {
+    TRUST_PROXY: "1",
+    BACKGROUND_WORK: "0",
+    SMS_DRIVER: "aliyun",
+    SMS_ENDPOINT: `http://127.0.0.1:${(provider.address() as AddressInfo).port}/`,
+    SMS_ACCESS_KEY_ID: "bench-key",
+    SMS_ACCESS_KEY_SECRET: SMS_SECRET,
+    SMS_SIGN_NAME: "台州市总工会",
+    SMS_TEMPLATES: "vote_code:SMS_0001",
+  },
 });
 // The voting module reads the key from the environment, as the server does.
 Object.assign(process.env, { APP_ENCRYPTION_KEY: env.APP_ENCRYPTION_KEY, DATA_DIR: scratch });
@@ -77,22 +101,16 @@ async function loadTest(db: DB) {
       const sent = await post(voter, { intent: "code", phone, altcha });
       verification.push(performance.now() - t);
       if (!sent.ok) return void failures.push(`code ${sent.status} ${await sent.text()}`);
-      const masked = `${phone.slice(0, 3)}****${phone.slice(7)}`;
-      // The voter reads the code off their phone: here, off the outbox.
-      const sms = await db
-        .selectFrom("sms_message")
-        .select("params")
-        .where("phone_masked", "=", masked)
-        .where("template", "=", "vote_code")
-        .orderBy("id", "desc")
-        .executeTakeFirstOrThrow();
+      // The voter reads the code off their phone: here, off what the provider was asked to send.
+      const code = codes.get(phone);
+      if (!code) return void failures.push("code never reached the provider");
       const choices = pick(candidates, 1 + (voter % 3));
       t = performance.now();
-      const cast = await post(voter, { intent: "vote", phone, code: sms.params.code, choices: choices.map(String), device: `bench-${voter}` });
+      const cast = await post(voter, { intent: "vote", phone, code, choices: choices.map(String), device: `bench-${voter}` });
       balloting.push(performance.now() - t);
-      const answer = (await cast.json()) as { receipt: string | null; message: string | null };
-      if (!cast.ok || !answer.receipt) return void failures.push(`ballot ${cast.status} ${answer.message}`);
-      acknowledged.push({ receipt: answer.receipt, choices });
+      const answer = (await cast.json()) as { data: { receipt: string } | null; message: string | null };
+      if (!cast.ok || !answer.data?.receipt) return void failures.push(`ballot ${cast.status} ${answer.message}`);
+      acknowledged.push({ receipt: answer.data.receipt, choices });
     }),
   );
   const seconds = (performance.now() - started) / 1000;
@@ -293,7 +311,8 @@ try {
     const out = path.resolve("data/bench-vote-results.json");
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, load, stuffing }, null, 2));
-    if (!load.tallyMatches || load.lost || load.countedTwice) process.exitCode = 1;
+    // A refused voter means the load was not what it says (the bench once measured 0 of 200 and still passed).
+    if (!load.tallyMatches || load.lost || load.countedTwice || load.refused) process.exitCode = 1;
   } finally {
     await db.destroy();
   }
@@ -302,4 +321,5 @@ try {
   process.exitCode = 1;
 } finally {
   await cleanUp(server);
+  provider.close();
 }
