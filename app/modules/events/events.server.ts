@@ -5,11 +5,11 @@ import type { DB } from "~db";
 import type { Database, EventKind } from "~db/types";
 import { isCraftsman, isCityAdmin, type SessionUser } from "~/auth/roles";
 import { PAGE_SIZE, paginate } from "~/lib/sql";
-import { recordAudit } from "~/lib/audit.server";
+import { recordAudit, type AuditEntry } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
-import { canManageEvent, canViewEvent, organiserMayTake, participantMayTake, type EventTies } from "~/modules/events/policy";
+import { canManageEvent, canViewEvent, organiserMayTake, participantMayTake, type EventAction, type EventTies } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, checkinOpensAt, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
 import { formatDateTime } from "~/lib/format";
 import type { EventInput } from "~/modules/events/schema.server";
@@ -52,6 +52,16 @@ export async function organiserOptions(db: DB, user: SessionUser) {
       ...studios.map((s) => ({ value: `studio:${s.id}`, label: s.name, unitId: s.org_unit_id, studioId: s.id as number | null })),
     ],
   };
+}
+
+/** A row of an event's history, kept under the event and its organising unit (what a county officer's history view filters on). */
+async function recordEventAudit(
+  tx: Tx,
+  actor: AuditEntry<EventAction>["actor"],
+  event: { id: number; org_unit_id: number },
+  entry: Omit<AuditEntry<EventAction>, "actor" | "id" | "unit">,
+): Promise<void> {
+  await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, ...entry });
 }
 
 type EventSaveResult = SaveResult;
@@ -113,13 +123,15 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
       .values({ ...eventColumns(input, organiser, seriesId), checkin_code: randomCode(6), created_by: actor.id })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, EVENT_AUDIT, {
+    await recordEventAudit(
+      tx,
       actor,
-      id: row.id,
-      unit: organiser.unitId,
-      action: "create",
-      after: { title: input.title, kind: input.kind, organiser: organiser.label, startsAt: input.startsAt, endsAt: input.endsAt },
-    });
+      { id: row.id, org_unit_id: organiser.unitId },
+      {
+        action: "create",
+        after: { title: input.title, kind: input.kind, organiser: organiser.label, startsAt: input.startsAt, endsAt: input.endsAt },
+      },
+    );
     return { ok: true as const, id: row.id };
   });
 }
@@ -135,14 +147,16 @@ export async function updateEvent(db: DB, actor: SessionUser, event: EventView, 
       .set(eventColumns(input, organiser, input.seriesId ?? null))
       .where("id", "=", event.id)
       .execute();
-    await recordAudit(tx, EVENT_AUDIT, {
+    await recordEventAudit(
+      tx,
       actor,
-      id: event.id,
-      unit: organiser.unitId,
-      action: "update",
-      before: { title: event.title, startsAt: event.starts_at, endsAt: event.ends_at, place: event.place },
-      after: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place },
-    });
+      { id: event.id, org_unit_id: organiser.unitId },
+      {
+        action: "update",
+        before: { title: event.title, startsAt: event.starts_at, endsAt: event.ends_at, place: event.place },
+        after: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place },
+      },
+    );
   });
   return { ok: true, id: event.id };
 }
@@ -211,7 +225,7 @@ export async function joinEvent(db: DB, actor: SessionUser, eventId: number): Pr
         return { ok: false as const, status: 403 as const, message: "该活动不接受您报名（已结束，或不是本县或市总工会举办）" };
       if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false as const, status: 409 as const, message: "已达到人数上限" };
       await tx.insertInto("event_participant").values({ event_id: event.id, registered_by: actor.id, person_id: actor.personId }).execute();
-      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "participant_join", after: { person_id: actor.personId } });
+      await recordEventAudit(tx, actor, event, { action: "participant_join", after: { person_id: actor.personId } });
       return { ok: true as const };
     });
   } catch (error) {
@@ -336,7 +350,7 @@ export async function addParticipant(
         .insertInto("event_participant")
         .values({ event_id: event.id, registered_by: actor.id, ...values })
         .execute();
-      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "participant_add", after: values });
+      await recordEventAudit(tx, actor, event, { action: "participant_add", after: values });
       return { ok: true as const };
     });
   } catch (error) {
@@ -363,7 +377,7 @@ export async function checkInByOrganiser(db: DB, actor: SessionUser, event: Even
       .set({ attended: true, checked_in_at: new Date(), checked_in_via: "organiser", hours: defaultHours(new Date(event.starts_at), new Date(event.ends_at)) })
       .where("id", "=", participantId)
       .execute();
-    await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "checkin", after: { participantId, via: "organiser" } });
+    await recordEventAudit(tx, actor, event, { action: "checkin", after: { participantId, via: "organiser" } });
     return { ok: true as const };
   });
 }
@@ -470,15 +484,9 @@ async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "co
             walk_in: true,
           })
           .execute();
-        await recordAudit(tx, EVENT_AUDIT, {
-          actor,
-          id: event.id,
-          unit: event.org_unit_id,
-          action: "participant_walk_in",
-          after: { person_id: actor.personId },
-        });
+        await recordEventAudit(tx, actor, event, { action: "participant_walk_in", after: { person_id: actor.personId } });
       }
-      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "checkin", after: { personId: actor.personId, via } });
+      await recordEventAudit(tx, actor, event, { action: "checkin", after: { personId: actor.personId, via } });
       return { ok: true, eventId: event.id, title: event.title, already: false };
     });
   } catch (error) {
@@ -498,7 +506,7 @@ export async function setHours(db: DB, actor: SessionUser, event: EventView, par
       .where("attended", "=", true)
       .executeTakeFirst();
     if (!result.numUpdatedRows) return { ok: false, status: 404, message: "只能为已签到的人员登记学时" };
-    await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "hours", after: { participantId, hours } });
+    await recordEventAudit(tx, actor, event, { action: "hours", after: { participantId, hours } });
     return { ok: true };
   });
 }
