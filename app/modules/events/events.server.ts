@@ -5,11 +5,11 @@ import type { DB } from "~db";
 import type { Database, EventKind } from "~db/types";
 import { isCraftsman, isCityAdmin, type SessionUser } from "~/auth/roles";
 import { PAGE_SIZE, paginate } from "~/lib/sql";
-import { recordAudit, type AuditEntry } from "~/lib/audit.server";
+import { unitAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
-import { canManageEvent, canViewEvent, organiserMayTake, participantMayTake, type EventAction, type EventTies } from "~/modules/events/policy";
+import { canManageEvent, canViewEvent, organiserMayTake, participantMayTake, type EventTies } from "~/modules/events/policy";
 import { CHANNEL_LABELS, checkinOpen, checkinOpensAt, computeReach, defaultHours, finished, KIND_LABELS, type Reach } from "~/modules/events/reach";
 import { formatDateTime } from "~/lib/format";
 import type { EventInput } from "~/modules/events/schema.server";
@@ -54,15 +54,8 @@ export async function organiserOptions(db: DB, user: SessionUser) {
   };
 }
 
-/** A row of an event's history, kept under the event and its organising unit (what a county officer's history view filters on). */
-async function recordEventAudit(
-  tx: Tx,
-  actor: AuditEntry<EventAction>["actor"],
-  event: { id: number; org_unit_id: number },
-  entry: Omit<AuditEntry<EventAction>, "actor" | "id" | "unit">,
-): Promise<void> {
-  await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, ...entry });
-}
+/** An event's history row, kept under the event and its organising unit. */
+const recordEventAudit = unitAudit(EVENT_AUDIT);
 
 type EventSaveResult = SaveResult;
 
@@ -121,17 +114,12 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
     const row = await tx
       .insertInto("event")
       .values({ ...eventColumns(input, organiser, seriesId), checkin_code: randomCode(6), created_by: actor.id })
-      .returning("id")
+      .returning(["id", "org_unit_id"])
       .executeTakeFirstOrThrow();
-    await recordEventAudit(
-      tx,
-      actor,
-      { id: row.id, org_unit_id: organiser.unitId },
-      {
-        action: "create",
-        after: { title: input.title, kind: input.kind, organiser: organiser.label, startsAt: input.startsAt, endsAt: input.endsAt },
-      },
-    );
+    await recordEventAudit(tx, actor, row, {
+      action: "create",
+      after: { title: input.title, kind: input.kind, organiser: organiser.label, startsAt: input.startsAt, endsAt: input.endsAt },
+    });
     return { ok: true as const, id: row.id };
   });
 }
@@ -142,21 +130,18 @@ export async function updateEvent(db: DB, actor: SessionUser, event: EventView, 
   if (!organiser) return NOT_YOUR_ORGANISER;
   if (input.seriesId && !(await seriesFits(db, input.seriesId, organiser))) return NOT_YOUR_SERIES;
   await db.transaction().execute(async (tx) => {
-    await tx
+    // The history goes under the unit the event now belongs to.
+    const saved = await tx
       .updateTable("event")
       .set(eventColumns(input, organiser, input.seriesId ?? null))
       .where("id", "=", event.id)
-      .execute();
-    await recordEventAudit(
-      tx,
-      actor,
-      { id: event.id, org_unit_id: organiser.unitId },
-      {
-        action: "update",
-        before: { title: event.title, startsAt: event.starts_at, endsAt: event.ends_at, place: event.place },
-        after: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place },
-      },
-    );
+      .returning(["id", "org_unit_id"])
+      .executeTakeFirstOrThrow();
+    await recordEventAudit(tx, actor, saved, {
+      action: "update",
+      before: { title: event.title, startsAt: event.starts_at, endsAt: event.ends_at, place: event.place },
+      after: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place },
+    });
   });
   return { ok: true, id: event.id };
 }
