@@ -33,3 +33,16 @@ export async function recordAudit<A extends string>(tx: Transaction<Database>, t
     })
     .execute();
 }
+
+/**
+ * The history writer of a trail whose rows are kept under a record and its unit (what a county
+ * officer's history view filters on): a studio, an event. Each step then names only what it did.
+ */
+export function unitAudit<A extends string>(trail: AuditTrail<A>) {
+  return (
+    tx: Transaction<Database>,
+    actor: AuditEntry<A>["actor"],
+    record: { id: number; org_unit_id: number },
+    entry: Omit<AuditEntry<A>, "actor" | "id" | "unit">,
+  ) => recordAudit(tx, trail, { actor, id: record.id, unit: record.org_unit_id, ...entry });
+}

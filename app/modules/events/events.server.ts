@@ -5,7 +5,7 @@ import type { DB } from "~db";
 import type { Database, EventKind } from "~db/types";
 import { isCraftsman, isCityAdmin, type SessionUser } from "~/auth/roles";
 import { PAGE_SIZE, paginate } from "~/lib/sql";
-import { recordAudit } from "~/lib/audit.server";
+import { unitAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { checkinSecret, lookupHash } from "~/modules/people/pii.server";
@@ -53,6 +53,9 @@ export async function organiserOptions(db: DB, user: SessionUser) {
     ],
   };
 }
+
+/** An event's history row, kept under the event and its organising unit. */
+const recordEventAudit = unitAudit(EVENT_AUDIT);
 
 type EventSaveResult = SaveResult;
 
@@ -111,12 +114,9 @@ export async function createEvent(db: DB, actor: SessionUser, input: EventInput)
     const row = await tx
       .insertInto("event")
       .values({ ...eventColumns(input, organiser, seriesId), checkin_code: randomCode(6), created_by: actor.id })
-      .returning("id")
+      .returning(["id", "org_unit_id"])
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, EVENT_AUDIT, {
-      actor,
-      id: row.id,
-      unit: organiser.unitId,
+    await recordEventAudit(tx, actor, row, {
       action: "create",
       after: { title: input.title, kind: input.kind, organiser: organiser.label, startsAt: input.startsAt, endsAt: input.endsAt },
     });
@@ -130,15 +130,14 @@ export async function updateEvent(db: DB, actor: SessionUser, event: EventView, 
   if (!organiser) return NOT_YOUR_ORGANISER;
   if (input.seriesId && !(await seriesFits(db, input.seriesId, organiser))) return NOT_YOUR_SERIES;
   await db.transaction().execute(async (tx) => {
-    await tx
+    // The history goes under the unit the event now belongs to.
+    const saved = await tx
       .updateTable("event")
       .set(eventColumns(input, organiser, input.seriesId ?? null))
       .where("id", "=", event.id)
-      .execute();
-    await recordAudit(tx, EVENT_AUDIT, {
-      actor,
-      id: event.id,
-      unit: organiser.unitId,
+      .returning(["id", "org_unit_id"])
+      .executeTakeFirstOrThrow();
+    await recordEventAudit(tx, actor, saved, {
       action: "update",
       before: { title: event.title, startsAt: event.starts_at, endsAt: event.ends_at, place: event.place },
       after: { title: input.title, startsAt: input.startsAt, endsAt: input.endsAt, place: input.place },
@@ -211,7 +210,7 @@ export async function joinEvent(db: DB, actor: SessionUser, eventId: number): Pr
         return { ok: false as const, status: 403 as const, message: "该活动不接受您报名（已结束，或不是本县或市总工会举办）" };
       if (!(await capacityLeft(tx, event.id, event.capacity))) return { ok: false as const, status: 409 as const, message: "已达到人数上限" };
       await tx.insertInto("event_participant").values({ event_id: event.id, registered_by: actor.id, person_id: actor.personId }).execute();
-      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "participant_join", after: { person_id: actor.personId } });
+      await recordEventAudit(tx, actor, event, { action: "participant_join", after: { person_id: actor.personId } });
       return { ok: true as const };
     });
   } catch (error) {
@@ -336,7 +335,7 @@ export async function addParticipant(
         .insertInto("event_participant")
         .values({ event_id: event.id, registered_by: actor.id, ...values })
         .execute();
-      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "participant_add", after: values });
+      await recordEventAudit(tx, actor, event, { action: "participant_add", after: values });
       return { ok: true as const };
     });
   } catch (error) {
@@ -363,7 +362,7 @@ export async function checkInByOrganiser(db: DB, actor: SessionUser, event: Even
       .set({ attended: true, checked_in_at: new Date(), checked_in_via: "organiser", hours: defaultHours(new Date(event.starts_at), new Date(event.ends_at)) })
       .where("id", "=", participantId)
       .execute();
-    await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "checkin", after: { participantId, via: "organiser" } });
+    await recordEventAudit(tx, actor, event, { action: "checkin", after: { participantId, via: "organiser" } });
     return { ok: true as const };
   });
 }
@@ -470,15 +469,9 @@ async function selfCheckIn(db: DB, actor: SessionUser, event: EventRow, via: "co
             walk_in: true,
           })
           .execute();
-        await recordAudit(tx, EVENT_AUDIT, {
-          actor,
-          id: event.id,
-          unit: event.org_unit_id,
-          action: "participant_walk_in",
-          after: { person_id: actor.personId },
-        });
+        await recordEventAudit(tx, actor, event, { action: "participant_walk_in", after: { person_id: actor.personId } });
       }
-      await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "checkin", after: { personId: actor.personId, via } });
+      await recordEventAudit(tx, actor, event, { action: "checkin", after: { personId: actor.personId, via } });
       return { ok: true, eventId: event.id, title: event.title, already: false };
     });
   } catch (error) {
@@ -498,7 +491,7 @@ export async function setHours(db: DB, actor: SessionUser, event: EventView, par
       .where("attended", "=", true)
       .executeTakeFirst();
     if (!result.numUpdatedRows) return { ok: false, status: 404, message: "只能为已签到的人员登记学时" };
-    await recordAudit(tx, EVENT_AUDIT, { actor, id: event.id, unit: event.org_unit_id, action: "hours", after: { participantId, hours } });
+    await recordEventAudit(tx, actor, event, { action: "hours", after: { participantId, hours } });
     return { ok: true };
   });
 }

@@ -33,7 +33,7 @@ export function canJoinEvent(user: SessionUser, ties: EventTies): boolean {
   return isCraftsman(user) && user.personId !== null && ties.open && !ties.participates;
 }
 
-type EventAction = keyof typeof EVENT_AUDIT.actions;
+export type EventAction = keyof typeof EVENT_AUDIT.actions;
 
 interface EventStep {
   /** The event's organisers (`canManageEvent`) may take it. */

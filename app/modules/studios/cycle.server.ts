@@ -27,7 +27,8 @@ import { needsRevocationReview, scoreOf } from "~/modules/studios/evaluation";
 import { criteriaFor, studiosOfYear } from "~/modules/studios/evaluation.server";
 import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
 import { cyclePolicyFor, insertGrant, ledgerOf, statementOf } from "~/modules/studios/funds.server";
-import { CHECKLIST_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
+import { CHECKLIST_AUDIT } from "~/modules/studios/labels";
+import { recordStudioAudit } from "~/modules/studios/history.server";
 
 /**
  * A studio's year as the programme runs it: the 年度计划 at its start, the 年度总结 at its end
@@ -152,7 +153,7 @@ export async function filePlan(db: DB, actor: SessionUser, studio: Studio, year:
       .values({ studio_id: studio.id, year, status: "planned", ...row })
       .onConflict((oc) => oc.columns(["studio_id", "year"]).doUpdateSet(row))
       .execute();
-    await recordAudit(tx, STUDIO_AUDIT, { actor, id: studio.id, unit: studio.org_unit_id, action: "plan_file", after: { year, ...plan } });
+    await recordStudioAudit(tx, actor, studio, { action: "plan_file", after: { year, ...plan } });
     return { ok: true };
   });
 }
@@ -221,10 +222,7 @@ export async function submitReport(db: DB, actor: SessionUser, studio: Studio, y
         updated_at: new Date(),
       })
       .execute();
-    await recordAudit(tx, STUDIO_AUDIT, {
-      actor,
-      id: studio.id,
-      unit: studio.org_unit_id,
+    await recordStudioAudit(tx, actor, studio, {
       action: "report_submit",
       before: current ? { status: current.status } : null,
       after: { year, status: "submitted", ...filed.actual },
@@ -254,10 +252,7 @@ export async function reviewReport(
     if (refused) return refused;
     const to = studioYearWorkflow.steps[step].to;
     await updateYear(tx, studio.id, year).set({ status: to, status_reason: input.reason, updated_at: new Date() }).execute();
-    await recordAudit(tx, STUDIO_AUDIT, {
-      actor,
-      id: studio.id,
-      unit: studio.org_unit_id,
+    await recordStudioAudit(tx, actor, studio, {
       action: `report_${step}`,
       before: { year, status: current.status },
       after: { year, status: to },
@@ -393,10 +388,7 @@ export async function acceptStudioYear(db: DB, actor: SessionUser, studio: Studi
       .onConflict((oc) => oc.columns(["studio_id", "year"]).doUpdateSet({ ...row, graded_at: new Date() }))
       .execute();
     await updateYear(tx, studio.id, year).set({ status: "accepted", updated_at: new Date() }).execute();
-    await recordAudit(tx, STUDIO_AUDIT, {
-      actor,
-      id: studio.id,
-      unit: studio.org_unit_id,
+    await recordStudioAudit(tx, actor, studio, {
       action: "evaluation",
       before: before ? { year, grade: before.grade, score: Number(before.score) } : null,
       after: { year, grade: input.grade, score, checklist: Object.fromEntries(checklist.map((i) => [i.label, points[i.key]])) },
@@ -472,10 +464,7 @@ export async function decideReconfirmation(
         .insertInto("studio_reconfirmation")
         .values({ studio_id: studio.id, period_end: input.periodEnd, outcome: input.outcome, grant_id: grantId, comment: input.comment, decided_by: actor.id })
         .execute();
-      await recordAudit(tx, STUDIO_AUDIT, {
-        actor,
-        id: studio.id,
-        unit: studio.org_unit_id,
+      await recordStudioAudit(tx, actor, studio, {
         action: input.outcome === "reconfirmed" ? "reconfirm" : "reconfirm_decline",
         after: { periodEnd: input.periodEnd, grades: period.years.map((y) => `${y.year}:${y.grade ?? "—"}`), amountFen: input.grant?.amountFen ?? null },
         comment: input.comment,

@@ -11,7 +11,8 @@ import { storedFileColumns } from "~/lib/upload.server";
 import { todayInTaizhou } from "~/lib/time";
 import { DEFAULT_CYCLE_POLICY, GRANT_SOURCE_LABELS, returnBySource, SPENDING_CATEGORY_LABELS, type CyclePolicy } from "~/modules/studios/cycle";
 import type { GrantInput, SpendingInput, TrancheInput } from "~/modules/studios/cycle-schema.server";
-import { CYCLE_POLICY_AUDIT, STUDIO_AUDIT } from "~/modules/studios/labels";
+import { CYCLE_POLICY_AUDIT } from "~/modules/studios/labels";
+import { recordStudioAudit } from "~/modules/studios/history.server";
 import { studioWorking, type StudioRef } from "~/modules/studios/policy";
 
 /**
@@ -135,10 +136,7 @@ export async function insertGrant(tx: Tx, actor: SessionUser, studio: Studio, in
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, STUDIO_AUDIT, {
-    actor,
-    id: studio.id,
-    unit: studio.org_unit_id,
+  await recordStudioAudit(tx, actor, studio, {
     action: "grant_add",
     after: { grantId: row.id, source: GRANT_SOURCE_LABELS[input.source], documentNumber: input.documentNumber, amountFen: input.amount, purpose },
   });
@@ -175,10 +173,7 @@ export async function addTranche(db: DB, actor: SessionUser, studio: Studio, inp
       .values({ studio_id: studio.id, received_fen: input.amount })
       .onConflict((oc) => oc.column("studio_id").doUpdateSet({ received_fen: sql`studio_fund.received_fen + ${input.amount}` }))
       .execute();
-    await recordAudit(tx, STUDIO_AUDIT, {
-      actor,
-      id: studio.id,
-      unit: studio.org_unit_id,
+    await recordStudioAudit(tx, actor, studio, {
       action: "tranche_add",
       after: { grantId: grant.id, documentNumber: grant.document_number, amountFen: input.amount, receivedOn: input.receivedOn, voucher: input.voucher },
     });
@@ -269,10 +264,7 @@ export async function addSpending(
         .values({ studio_id: studio.id, kind: "receipt", spending_id: row.id, ...storedFileColumns(file, actor.id) })
         .execute();
     }
-    await recordAudit(tx, STUDIO_AUDIT, {
-      actor,
-      id: studio.id,
-      unit: studio.org_unit_id,
+    await recordStudioAudit(tx, actor, studio, {
       action: pending ? "spending_pending" : "spending_add",
       after: { spendingId: row.id, category: input.category, amountFen: input.amount, spentOn: input.spentOn, receipts: checked.files.map((f) => f.name) },
       comment: input.description,
@@ -311,10 +303,7 @@ export async function reviewSpending(
         .where("studio_id", "=", studio.id)
         .execute();
     }
-    await recordAudit(tx, STUDIO_AUDIT, {
-      actor,
-      id: studio.id,
-      unit: studio.org_unit_id,
+    await recordStudioAudit(tx, actor, studio, {
       action: input.decision === "approved" ? "spending_approve" : "spending_reject",
       after: { spendingId: spending.id, amountFen: Number(spending.amount_fen) },
       comment: input.comment,

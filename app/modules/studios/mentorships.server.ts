@@ -1,13 +1,12 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
 import { isCityAdmin, type SessionUser } from "~/auth/roles";
-import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { insertPerson, isUniqueViolation } from "~/modules/people/people.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { canManageApprentices, canViewStudio, relation } from "~/modules/studios/policy";
 import { type ApprenticeInput } from "~/modules/studios/schema.server";
-import { STUDIO_AUDIT } from "~/modules/studios/labels";
+import { recordStudioAudit } from "~/modules/studios/history.server";
 import { spendExactLookup } from "~/modules/people/lookup.server";
 import { maskIdNumber } from "~/modules/people/id-number";
 import { fieldsRefused, type Refusal, type Result, type SaveResult } from "~/lib/result";
@@ -97,10 +96,7 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, STUDIO_AUDIT, {
-        actor,
-        id: studioId,
-        unit: studio.org_unit_id,
+      await recordStudioAudit(tx, actor, studio, {
         action: "mentorship_start",
         after: { mentorshipId: row.id, apprentice: input.name, startDate: input.startDate, plannedEnd: input.plannedEnd },
       });
@@ -153,15 +149,17 @@ export async function endMentorship(
     const current = await tx.selectFrom("mentorship").select("status").where("id", "=", m.id).forUpdate().executeTakeFirstOrThrow();
     if (current.status !== "active") return { ok: false, status: 409, message: "该结对已经结束" };
     await tx.updateTable("mentorship").set({ status: input.outcome, ended_on: input.endedOn, end_reason: input.reason }).where("id", "=", m.id).execute();
-    await recordAudit(tx, STUDIO_AUDIT, {
+    await recordStudioAudit(
+      tx,
       actor,
-      id: m.studio_id,
-      unit: m.org_unit_id,
-      action: "mentorship_end",
-      before: { mentorshipId: m.id, status: "active" },
-      after: { mentorshipId: m.id, status: input.outcome, endedOn: input.endedOn },
-      comment: input.reason,
-    });
+      { id: m.studio_id, org_unit_id: m.org_unit_id },
+      {
+        action: "mentorship_end",
+        before: { mentorshipId: m.id, status: "active" },
+        after: { mentorshipId: m.id, status: input.outcome, endedOn: input.endedOn },
+        comment: input.reason,
+      },
+    );
     return { ok: true };
   });
 }

@@ -3,7 +3,6 @@ import type { DB } from "~db";
 import type { Database, FocusSector, StudioStatus } from "~db/types";
 import { isCountyOfficer, isCraftsman, type SessionUser } from "~/auth/roles";
 import { escapeLike, paginate } from "~/lib/sql";
-import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { canEditStudio, canViewStudio, STUDIO_STEPS, type StudioStep, studioWorkflow } from "~/modules/studios/policy";
@@ -11,7 +10,7 @@ import { type StudioInput } from "~/modules/studios/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { isRecordDate } from "~/lib/time";
 import { fieldsRefused, type Result } from "~/lib/result";
-import { STUDIO_AUDIT } from "~/modules/studios/labels";
+import { recordStudioAudit } from "~/modules/studios/history.server";
 
 /** The list-query form of policy.canViewStudio. */
 export function studioVisibleTo(user: SessionUser) {
@@ -163,7 +162,7 @@ export async function createStudio(db: DB, actor: SessionUser, input: StudioInpu
         .values({ ...studioColumns(input), person_id: leader.id, award_id: leader.award_id, created_by: actor.id })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, STUDIO_AUDIT, { actor, id: row.id, unit: input.orgUnitId, action: "create", after: { ...input, status: "draft" } });
+      await recordStudioAudit(tx, actor, { id: row.id, org_unit_id: input.orgUnitId }, { action: "create", after: { ...input, status: "draft" } });
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
@@ -184,14 +183,16 @@ export async function updateStudio(db: DB, actor: SessionUser, id: number, input
       .set({ ...studioColumns(input), updated_at: new Date() })
       .where("id", "=", id)
       .execute();
-    await recordAudit(tx, STUDIO_AUDIT, {
+    await recordStudioAudit(
+      tx,
       actor,
-      id,
-      unit: input.orgUnitId,
-      action: "update",
-      before: { name: current.name, hostEnterprise: current.host_enterprise, address: current.address, focusSector: current.focus_sector },
-      after: { name: input.name, hostEnterprise: input.hostEnterprise, address: input.address, focusSector: input.focusSector },
-    });
+      { id, org_unit_id: input.orgUnitId },
+      {
+        action: "update",
+        before: { name: current.name, hostEnterprise: current.host_enterprise, address: current.address, focusSector: current.focus_sector },
+        after: { name: input.name, hostEnterprise: input.hostEnterprise, address: input.address, focusSector: input.focusSector },
+      },
+    );
     return { ok: true, id };
   });
 }
@@ -231,10 +232,7 @@ export async function takeStudioStep(
         })
         .where("id", "=", id)
         .execute();
-      await recordAudit(tx, STUDIO_AUDIT, {
-        actor,
-        id,
-        unit: studio.org_unit_id,
+      await recordStudioAudit(tx, actor, studio, {
         action: `step_${step}`,
         before: { status: studio.status },
         after: { status: rule.to, ...(step === "accredit" ? { plaqueNumber: input.plaqueNumber, accreditedOn: input.accreditedOn } : {}) },

@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import type { DB } from "~db";
+import type { CodePurpose } from "~db/types";
 import { env } from "~db/env";
 import { recordAudit } from "~/lib/audit.server";
-import type { SmsGateway } from "~/lib/sms.server";
 import { checkEvidenceFiles } from "~/lib/files";
 import { formatDateTime } from "~/lib/format";
 import { todayInTaizhou } from "~/lib/time";
@@ -104,18 +104,15 @@ const filedSince = (db: DB, column: "phone_hash" | "id_number_hash" | "address",
     ).n,
   );
 
+/** What requestCode is asked with, less the purpose: here it is always "objection". */
+type ObjectionCodeRequest = Parameters<typeof requestCode> extends [...infer Request, CodePurpose?] ? Request : never;
+
 /**
  * A code for filing an objection: not sent (no SMS spent, no code to wait for) to a number or from a
  * network that has already filed all it may — the filing would be refused after it.
  */
-export async function requestObjectionCode(
-  db: DB,
-  gateway: SmsGateway,
-  campaignId: number,
-  input: { phone: string; altcha: string },
-  origin: Pick<Origin, "address">,
-  now = new Date(),
-): Promise<Awaited<ReturnType<typeof requestCode>>> {
+export async function requestObjectionCode(...request: ObjectionCodeRequest): ReturnType<typeof requestCode> {
+  const [db, gateway, campaignId, input, origin, now = new Date()] = request;
   const address = origin.address;
   const limited = await limitReached(now, [
     { limits: FILING_LIMITS.phone, count: filedSince(db, "phone_hash", voterHash(campaignId, input.phone)), field: "phone" },
