@@ -1,19 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import type { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Pagination } from "~/components/Pagination";
 import { IntentButton, SaveMessage, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { replyDone, replyUnknownIntent, replyRefused } from "~/lib/reply.server";
-import { refuse } from "~/lib/result";
+import { parseWithZod } from "~/lib/form.server";
+import { firstError, replyDone, replyInvalid, replyUnknownIntent } from "~/lib/reply.server";
 import { useReply } from "~/components/useReply";
 import { queryParam } from "~/lib/validation.server";
 import { listMessages, markAllRead, setSmsPreferences, smsPreferences } from "~/modules/notifications/inbox.server";
 import { CATEGORIES } from "~/lib/notices";
-import { deliveryModeSchema } from "~/modules/notifications/schema.server";
+import { smsPreferencesSchema } from "~/modules/notifications/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "消息 · 匠心" }];
 
@@ -34,15 +33,10 @@ export async function action({ request }: ActionFunctionArgs) {
       await markAllRead(getDb(), user);
       return replyDone("read-all", { message: "已全部标为已读" });
     case "preferences": {
-      const choices: Record<string, z.infer<typeof deliveryModeSchema>> = {};
-      for (const category of Object.keys(CATEGORIES)) {
-        const value = form.get(`sms_${category}`);
-        if (value === null) continue;
-        const mode = deliveryModeSchema.safeParse(value);
-        if (!mode.success) return replyRefused("preferences", refuse("短信设置无效", { field: `sms_${category}` }));
-        choices[category] = mode.data;
-      }
-      await setSmsPreferences(getDb(), user, choices);
+      // A category left out keeps its setting; one sent blank is no choice the page offers (so no stripping of blanks).
+      const submission = parseWithZod(form, { schema: smsPreferencesSchema, disableAutoCoercion: true });
+      if (submission.status !== "success") return replyInvalid("preferences", submission, { message: firstError(submission) });
+      await setSmsPreferences(getDb(), user, submission.value);
       return replyDone("preferences", { message: "短信设置已保存" });
     }
     default:

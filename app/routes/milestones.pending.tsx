@@ -4,11 +4,11 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { idOrNull } from "~/lib/ids";
-import { refuse } from "~/lib/result";
-import { replyDone, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { parseWithZod } from "~/lib/form.server";
+import { firstError, replyDone, replyInvalid, replyUnknownIntent } from "~/lib/reply.server";
 import { useReply } from "~/components/useReply";
-import { MILESTONE_BATCH_MAX, pendingMilestones, verifyMilestones } from "~/modules/studios/milestones.server";
+import { pendingMilestones, verifyMilestones } from "~/modules/studios/milestones.server";
+import { milestoneBatchSchema } from "~/modules/studios/schema.server";
 import { DataTable } from "~/components/DataTable";
 import { MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 
@@ -24,11 +24,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "milestone.verify");
   const formData = await request.formData();
   if (formData.get("intent") !== "verify-batch") return replyUnknownIntent();
-  const raw = formData.getAll("milestoneId");
-  const ids = raw.map(idOrNull).filter((id) => id !== null);
-  if (ids.length < raw.length || raw.length > MILESTONE_BATCH_MAX) return replyRefused("verify-batch", refuse("表单有误，请刷新页面后重试"));
-  if (!ids.length) return replyRefused("verify-batch", refuse("请至少勾选一项成果"));
-  return replyDone("verify-batch", { data: await verifyMilestones(getDb(), user, ids) });
+  const submission = parseWithZod(formData, { schema: milestoneBatchSchema });
+  if (submission.status !== "success") return replyInvalid("verify-batch", submission, { message: firstError(submission) });
+  return replyDone("verify-batch", { data: await verifyMilestones(getDb(), user, submission.value.milestoneId) });
 }
 
 type BatchResult = Awaited<ReturnType<typeof verifyMilestones>>;

@@ -13,6 +13,7 @@ import {
   milestoneWorkflow,
   relation,
   type MilestoneStep,
+  MILESTONE_BATCH_MAX,
 } from "~/modules/studios/policy";
 import type { Result } from "~/lib/result";
 import { milestoneDetails, type MilestoneInput } from "~/modules/studios/schema.server";
@@ -176,9 +177,6 @@ async function reviewInTx(
   });
   return { ok: true };
 }
-
-/** At most this many milestones are verified in one batch (the pending list shows as many). */
-export const MILESTONE_BATCH_MAX = 200;
 
 /**
  * Verifies the chosen milestones in one transaction, each as if verified alone (its history row,

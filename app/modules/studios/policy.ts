@@ -171,3 +171,6 @@ export function canVerifyMilestone(user: SessionUser, studio: StudioRef, milesto
 export function initialMilestoneStatus(user: SessionUser): MilestoneStatus {
   return isCraftsman(user) ? "pending" : "verified";
 }
+
+/** At most this many milestones are verified in one batch (the pending list shows as many). */
+export const MILESTONE_BATCH_MAX = 200;

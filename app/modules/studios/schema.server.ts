@@ -4,7 +4,7 @@ import { confirmation, isoDate, keysOf, optionalText, recordId, requiredText, wh
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema.server";
 import { DATE_RANGES } from "~/lib/time";
-import { studioWorkflow, STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
+import { MILESTONE_BATCH_MAX, studioWorkflow, STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
 import { COMPETITION_LEVELS, INNOVATION_TYPES, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const studioSchema = z.object({
@@ -142,8 +142,17 @@ export function milestoneDetails(input: MilestoneInput): { details: Record<strin
   }
 }
 
+/** 批量核实: the milestones ticked, each an id (a forged one refuses the batch), at most as many as the list shows. */
+export const milestoneBatchSchema = z.object({
+  milestoneId: z
+    .array(recordId("表单有误，请刷新页面后重试"), { error: "请至少勾选一项成果" })
+    .min(1, "请至少勾选一项成果")
+    .max(MILESTONE_BATCH_MAX, "表单有误，请刷新页面后重试"),
+});
+
 export const milestoneReviewSchema = z
   .object({
+    milestoneId: recordId("成果记录不存在"),
     decision: z.enum(["verified", "rejected"], { error: "请选择核实结论" }),
     comment: optionalText("意见", 500),
   })

@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { clientAddress } from "~/auth/throttle.server";
 import { viewedRecord } from "~/auth/guarded-record.server";
 import { getDb } from "~/db.server";
-import { idOrNull } from "~/lib/ids";
+import { notFound } from "~/lib/http.server";
 import { refuse } from "~/lib/result";
 import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { todayInTaizhou } from "~/lib/time";
@@ -42,20 +42,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return replyStep("milestone", formData, milestoneSchema, async (milestone) => addMilestone(db, user, m, milestone, await filesOf(formData, "evidence")), {
         invalid: "请检查填写的内容",
       });
-    case "review": {
-      const milestoneId = idOrNull(formData.get("milestoneId"));
-      return replyStep(
-        "review",
-        formData,
-        milestoneReviewSchema,
-        async (review) => {
-          if (milestoneId === null) return refuse("未知的操作");
-          if (!(await milestoneBelongs(db, m.id, milestoneId))) throw json({ error: "成果记录不存在" }, { status: 404 });
-          return reviewMilestone(db, user, milestoneId, review);
-        },
-        { invalid: "不予认定须说明理由" },
-      );
-    }
+    case "review":
+      return replyStep("review", formData, milestoneReviewSchema, async (review) => {
+        if (!(await milestoneBelongs(db, m.id, review.milestoneId))) throw notFound("成果记录不存在");
+        return reviewMilestone(db, user, review.milestoneId, review);
+      });
     case "end":
       // The first error is the message: without the confirming press it says to confirm.
       return replyStep("end", formData, endMentorshipSchema, (end) => endMentorship(db, user, m, end));
