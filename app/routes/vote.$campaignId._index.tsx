@@ -96,7 +96,8 @@ export default function Vote() {
   // What the phone says of its screen and clock: part of the device signature the monitor groups by.
   const device = useSyncExternalStore(noSubscription, deviceSignature, () => "");
   const busy = navigation.state !== "idle";
-  const errorOf = (field: string) => (reply?.field === field && reply.message ? [reply.message] : undefined);
+  // A ballot's wrong candidate is named by its place in the list (choices[2]): its message stands by the list.
+  const errorOf = (field: string) => (reply?.message && (reply.field === field || reply.field?.startsWith(`${field}[`)) ? [reply.message] : undefined);
 
   if (receipt) {
     return (

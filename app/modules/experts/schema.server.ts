@@ -25,17 +25,21 @@ export const expertSchema = z.object({
 
 const ids = (message: string) => z.array(recordId(message), { error: message }).min(1, message).max(500, message);
 
-export const panelSchema = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("choose"), name: text("评审组名称", 2, 40), field, blind: z.literal("on").optional(), expertIds: ids("请至少选择一位专家") }),
-  z.object({
-    mode: z.literal("draw"),
-    name: text("评审组名称", 2, 40),
-    field,
-    blind: z.literal("on").optional(),
-    draw: wholeNumber("抽取人数", 1, 50),
-    seed: wholeNumber("抽签种子", 0, 2_147_483_647),
-  }),
-]);
+export const panelSchema = z.discriminatedUnion(
+  "mode",
+  [
+    z.object({ mode: z.literal("choose"), name: text("评审组名称", 2, 40), field, blind: z.literal("on").optional(), expertIds: ids("请至少选择一位专家") }),
+    z.object({
+      mode: z.literal("draw"),
+      name: text("评审组名称", 2, 40),
+      field,
+      blind: z.literal("on").optional(),
+      draw: wholeNumber("抽取人数", 1, 50),
+      seed: wholeNumber("抽签种子", 0, 2_147_483_647),
+    }),
+  ],
+  { error: "请选择组建方式" },
+);
 
 export const assignSchema = z.object({ panelId: recordId("评审组不存在"), nominationIds: ids("请至少选择一位人选") });
 
