@@ -154,9 +154,10 @@ export const localTime = (label: string) =>
 
 /** The fields every workflow step's form posts; a domain extends them with its own. */
 export const stepFields = <const N extends readonly [string, ...string[]]>(names: N) => ({
-  step: z.enum(names),
+  // Neither is typed by a person: a wrong one is a forged or stale page, and says so.
+  step: z.enum(names, { error: "未知的操作，请刷新页面后重试" }),
   /** The state the page showed: a step taken on a stale page is refused, not applied to a newer state. */
-  expected: z.string(),
+  expected: z.string({ error: "页面已过期，请刷新后重试" }).max(40, "页面已过期，请刷新后重试"),
   reason: optionalText("理由", 500),
   /** Posted by the confirming button of an irreversible step. */
   confirmed: confirmation(),

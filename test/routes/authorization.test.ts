@@ -507,10 +507,10 @@ beforeAll(async () => {
       params: { studioId: studio.id },
       loader: "L+-+-+-",
       actions: {
-        suspend: { form: { step: "suspend", expected: "active", reason: "年度考核不合格", confirmed: "1" }, expect: "L----+-" },
-        revoke: { form: { step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+-" },
+        suspend: { form: { intent: "step", step: "suspend", expected: "active", reason: "年度考核不合格", confirmed: "1" }, expect: "L----+-" },
+        revoke: { form: { intent: "step", step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+-" },
         // 撤回 is the applicant's, and only before the county acts: a running studio is nobody's to withdraw.
-        withdraw: { form: { step: "withdraw", expected: "active" }, expect: "L------" },
+        withdraw: { form: { intent: "step", step: "withdraw", expected: "active" }, expect: "L------" },
         reconfirm: { form: { intent: "reconfirm", periodEnd: "2021", outcome: "reconfirmed" }, expect: "L----+-" },
       },
     },

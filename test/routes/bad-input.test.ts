@@ -838,16 +838,22 @@ beforeAll(async () => {
   // Forged intents and steps, and ids that are not ids.
   const studioParams = { fn: studioPage.action, path: `/studios/${studio.id}`, params: { studioId: String(studio.id) }, as: users.city };
   for (const form of [
-    { step: "drop_table", expected: "active" },
-    { step: "revoke", expected: "<script>" },
-    { step: "revoke" },
-    { step: ["suspend", "revoke"], expected: "active" },
+    { intent: "step", step: "drop_table", expected: "active" },
+    { intent: "step", step: "revoke", expected: "<script>" },
+    { intent: "step", step: "revoke" },
+    { intent: "step", step: ["suspend", "revoke"], expected: "active" },
+    { step: "revoke", expected: "active", reason: "测试", confirmed: "1" },
     {},
   ]) {
     attempts.push({ ...studioParams, name: `studio step ${JSON.stringify(form)}`, fields: form });
   }
   for (const id of ["abc", "-1", "0", "1.5", "99999999999999999999", "1e3", "0x10", "1;drop table studio", "%00"]) {
-    attempts.push({ ...studioParams, params: { studioId: id }, name: `studio id ${id}`, fields: { step: "suspend", expected: "active", reason: "测试" } });
+    attempts.push({
+      ...studioParams,
+      params: { studioId: id },
+      name: `studio id ${id}`,
+      fields: { intent: "step", step: "suspend", expected: "active", reason: "测试" },
+    });
     attempts.push({
       fn: personPage.action,
       path: `/people/${id}`,

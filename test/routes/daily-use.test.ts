@@ -349,7 +349,7 @@ describe("撤回: an applicant takes back what they submitted until the county a
     );
     const studioId = String((studio as { id: number }).id);
     const studioStep = (as: typeof craftsman, step: string, expected: string) =>
-      call(studioPage.action, { db: t.db, path: `/studios/${studioId}`, params: { studioId }, as, form: { step, expected } });
+      call(studioPage.action, { db: t.db, path: `/studios/${studioId}`, params: { studioId }, as, form: { intent: "step", step, expected } });
     expect((await studioStep(craftsman, "submit", "draft")).status).toBe(200);
     expect((await studioStep(craftsman, "withdraw", "submitted")).status).toBe(200);
     expect((await t.db.selectFrom("studio").select("status").where("id", "=", Number(studioId)).executeTakeFirstOrThrow()).status).toBe("draft");

@@ -33,7 +33,7 @@ async function runningStudio(unit = "wenling") {
   const id = Number(created.headers.get("location")!.split("/").pop());
   const params = { studioId: String(id) };
   const stepAs = async (as: typeof leader, step: string, expected: string, extra: Record<string, string> = {}) =>
-    call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as, form: { step, expected, ...extra } });
+    call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as, form: { intent: "step", step, expected, ...extra } });
   expect((await stepAs(leader, "submit", "draft")).status).toBe(200);
   expect((await stepAs(county, "county_approve", "submitted")).status).toBe(200);
   expect((await stepAs(city, "accredit", "county_reviewed", { plaqueNumber: `P-${id}`, accreditedOn: "2019-01-10", confirmed: "1" })).status).toBe(200);
@@ -63,7 +63,8 @@ describe("studios through the pages", () => {
     expect((await stepAs(county, "revoke", "active", { reason: "x" })).status).toBe(403);
     expect((await stepAs(otherCounty, "suspend", "active", { reason: "x" })).status).toBe(403);
     expect(
-      (await call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as: leader, form: { step: "destroy", expected: "active" } })).status,
+      (await call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as: leader, form: { intent: "step", step: "destroy", expected: "active" } }))
+        .status,
     ).toBe(400);
     expect((await call(studioEdit.loader, { db: t.db, path: `/studios/${id}/edit`, params, as: leader })).status).toBe(403);
     const page = await jsonOf(await call(studioPage.loader, { db: t.db, path: `/studios/${id}`, params, as: leader }));

@@ -1,3 +1,4 @@
+import type { Submission } from "@conform-to/react";
 import { describe, expect, it } from "vitest";
 import { parseWithZod } from "~/lib/form.server";
 import { marksSchema, panelSchema } from "~/modules/experts/schema.server";
@@ -6,6 +7,8 @@ const rubric = [
   { key: "skill", label: "技能水平", max_points: 30 },
   { key: "mentoring", label: "传帮带", max_points: 20 },
 ];
+/** What a form that did not parse says, by field. */
+const errorsOf = (submission: Submission<unknown>) => (submission.status === "error" ? submission.error : null);
 const form = (fields: Record<string, string>) => {
   const data = new FormData();
   for (const [name, value] of Object.entries(fields)) data.append(name, value);
@@ -21,7 +24,7 @@ describe("the score sheet's marks", () => {
 
   it("names every wrong mark at once, each under its own criterion's field", () => {
     const read = parseWithZod(form({ "points-skill": "八十", "points-mentoring": "25" }), { schema: marksSchema(rubric, false) });
-    expect(read.error).toEqual({
+    expect(errorsOf(read)).toEqual({
       "points-skill": ["“技能水平”的得分应为数字，最多一位小数"],
       "points-mentoring": ["“传帮带”的得分应在0到20之间，最小单位0.5分"],
     });
@@ -29,15 +32,15 @@ describe("the score sheet's marks", () => {
 
   it("asks for every mark before submitting, and refuses a criterion the rubric does not have", () => {
     const unmarked = parseWithZod(form({ "points-skill": "20" }), { schema: marksSchema(rubric, true) });
-    expect(unmarked.error).toEqual({ "points-mentoring": ["请为“传帮带”打分后再提交"] });
+    expect(errorsOf(unmarked)).toEqual({ "points-mentoring": ["请为“传帮带”打分后再提交"] });
     const forged = parseWithZod(form({ "points-skill": "20", "points-bribery": "10" }), { schema: marksSchema(rubric, false) });
-    expect(forged.error?.[""]).toEqual(["评审项目无效，请刷新页面后重试"]);
+    expect(errorsOf(forged)?.[""]).toEqual(["评审项目无效，请刷新页面后重试"]);
   });
 });
 
 describe("a panel's form", () => {
   it("answers a way of forming it that the page does not offer in Chinese", () => {
     const read = parseWithZod(form({ mode: "pick", name: "第一组" }), { schema: panelSchema });
-    expect(read.error?.mode).toEqual(["请选择组建方式"]);
+    expect(errorsOf(read)?.mode).toEqual(["请选择组建方式"]);
   });
 });

@@ -85,10 +85,15 @@ export const reconfirmSchema = z
     periodEnd: wholeNumber("周期", 2000, 2100),
     outcome: z.enum(["reconfirmed", "declined"], { error: "请选择结论" }),
     comment: optionalText("意见", 500),
-    grantAmount: z.string().trim().optional(),
+    grantAmount: yuan("资助金额").optional(),
     grantDocument: optionalText("文件文号", 60),
   })
   .superRefine((v, ctx) => {
     if (v.outcome === "declined" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "不予重新确认须说明理由" });
     if (v.grantAmount && !v.grantDocument) ctx.addIssue({ code: "custom", path: ["grantDocument"], message: "有资助时请填写文件文号" });
-  });
+  })
+  // A new period's grant comes with its document; without an amount there is none.
+  .transform(({ grantAmount, grantDocument, ...decision }) => ({
+    ...decision,
+    grant: grantAmount && grantDocument ? { amountFen: grantAmount, documentNumber: grantDocument } : null,
+  }));

@@ -1,6 +1,6 @@
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
-import { reconfirmationPeriods } from "~/modules/studios/cycle";
+import { reconfirmationPeriods, RUNNING_STATUSES } from "~/modules/studios/cycle";
 import { needsRevocationReview } from "~/modules/studios/evaluation";
 import { checklistFor } from "~/modules/studios/cycle.server";
 import { cyclePolicyFor } from "~/modules/studios/funds.server";
@@ -19,7 +19,6 @@ export interface CycleTodo {
   review?: "county" | "city";
 }
 
-const RUNNING = ["accredited", "active", "suspended"] as const;
 const yearLink = (studioId: number, year: number) => `/studios/${studioId}/years/${year}`;
 
 /** January to March: the year just ended is reported on; the new year's plan is due. */
@@ -33,7 +32,7 @@ export async function studioCycleTodos(db: DB, user: SessionUser, today: string)
       .innerJoin("studio", "studio.id", "sy.studio_id")
       .select(["studio.id", "studio.name", "sy.year", "sy.status_reason", "sy.updated_at as since"])
       .where("sy.status", "=", status)
-      .where("studio.status", "in", [...RUNNING]);
+      .where("studio.status", "in", [...RUNNING_STATUSES]);
   switch (user.role) {
     case "county_officer": {
       const [submitted, spending] = await Promise.all([
@@ -57,7 +56,7 @@ export async function studioCycleTodos(db: DB, user: SessionUser, today: string)
         db
           .selectFrom("studio")
           .select(["id", "name", "accredited_on", "updated_at"])
-          .where("status", "in", [...RUNNING])
+          .where("status", "in", [...RUNNING_STATUSES])
           .where("accredited_on", "is not", null)
           .execute(),
         db.selectFrom("studio_evaluation").select(["studio_id", "year", "grade", "graded_at"]).execute(),

@@ -21,6 +21,8 @@ import {
   type Plan,
   type PlanKey,
   type YearStep,
+  isRunning,
+  RUNNING_STATUSES,
 } from "~/modules/studios/cycle";
 import type { ReportInput } from "~/modules/studios/cycle-schema.server";
 import { needsRevocationReview, scoreOf } from "~/modules/studios/evaluation";
@@ -43,8 +45,6 @@ interface Studio {
   person_id: number;
   accredited_on: string | null;
 }
-
-const RUNNING = ["accredited", "active", "suspended"] as const;
 
 /** What the platform counts against each target of the plan, from verified records (outreach is the leader's own report). */
 export async function actualsOf(db: DB, studioIds: number[], year: number): Promise<Map<number, Plan>> {
@@ -129,7 +129,7 @@ export async function saveChecklist(db: DB, actor: SessionUser, year: number, it
 function yearOpen(studio: Studio, year: number): Refusal | null {
   if (!studio.accredited_on || Number(studio.accredited_on.slice(0, 4)) > year) return { ok: false, status: 400, message: `工作室${year}年尚未授牌` };
   if (year > yearInTaizhou() + 1) return { ok: false, status: 400, message: "只能报送本年度或下一年度的计划" };
-  if (!(RUNNING as readonly string[]).includes(studio.status)) return { ok: false, status: 409, message: "工作室不在运行中" };
+  if (!isRunning(studio.status)) return { ok: false, status: 409, message: "工作室不在运行中" };
   return null;
 }
 
@@ -270,7 +270,7 @@ export async function studiosInYear(db: DB | Tx, year: number): Promise<number> 
     .where("studio.accredited_on", "<=", `${year}-12-31`)
     .where((eb) =>
       eb.or([
-        eb("studio.status", "in", [...RUNNING]),
+        eb("studio.status", "in", [...RUNNING_STATUSES]),
         eb.exists(eb.selectFrom("studio_evaluation as ev").select("ev.studio_id").whereRef("ev.studio_id", "=", "studio.id").where("ev.year", "=", year)),
       ]),
     )
@@ -441,7 +441,7 @@ export async function decideReconfirmation(
   input: { periodEnd: number; outcome: "reconfirmed" | "declined"; comment: string | null; grant: { amountFen: number; documentNumber: string } | null },
 ): Promise<Result> {
   if (relationTo(actor, studio.org_unit_id, null) !== "city") return { ok: false, status: 403, message: "重新确认由市总工会决定" };
-  if (!(RUNNING as readonly string[]).includes(studio.status)) return { ok: false, status: 409, message: "工作室不在运行中" };
+  if (!isRunning(studio.status)) return { ok: false, status: 409, message: "工作室不在运行中" };
   const period = (await reconfirmationsOf(db, studio)).find((p) => p.to === input.periodEnd);
   if (!period) return { ok: false, status: 400, message: "该周期尚未结束或不存在", field: "periodEnd" };
   if (period.decision) return { ok: false, status: 409, message: "该周期已作出决定" };

@@ -1,4 +1,6 @@
 import type { EvaluationGrade, GrantSource, SpendingCategory, StudioYearStatus } from "~db/types";
+import { relationTo } from "~/auth/relation";
+import type { SessionUser } from "~/auth/roles";
 import { defineWorkflow } from "~/auth/workflow";
 import { yearParam } from "~/lib/time";
 
@@ -170,4 +172,14 @@ export function draftSelfAssessment(plan: Partial<Plan>, actual: Plan): string {
     .filter((p) => p.target > 0 || p.actual > 0)
     .map((p) => `${p.label}：计划 ${p.target}，完成 ${p.actual}${p.met ? "" : "（未完成）"}`)
     .join("；");
+}
+
+/** A studio that runs (named, working or paused): it has years, reports and 重新确认 periods. */
+export const RUNNING_STATUSES = ["accredited", "active", "suspended"] as const;
+
+export const isRunning = (status: string) => (RUNNING_STATUSES as readonly string[]).includes(status);
+
+/** 重新确认 is the city's, and only for a studio that runs. */
+export function mayReconfirm(user: SessionUser, studio: { org_unit_id: number; status: string }): boolean {
+  return relationTo(user, studio.org_unit_id, null) === "city" && isRunning(studio.status);
 }

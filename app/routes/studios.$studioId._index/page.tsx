@@ -81,6 +81,7 @@ export function StudioPage({
       <StepsCard
         steps={steps}
         expected={studio.status}
+        intent="step"
         editTo={canEdit ? `/studios/${studio.id}/edit` : null}
         fields={(step) =>
           step === "accredit" ? (

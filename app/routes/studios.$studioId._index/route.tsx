@@ -1,17 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { relationTo } from "~/auth/relation";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
 import { granted, idParam } from "~/lib/http.server";
-import { parseYuan } from "~/lib/money";
-import { refuse } from "~/lib/result";
-import { replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { firstError, replyInvalid, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { yearInTaizhou } from "~/lib/time";
 import { historyOf } from "~/modules/audit/audit.server";
 import { reconfirmSchema } from "~/modules/studios/cycle-schema.server";
+import { mayReconfirm } from "~/modules/studios/cycle";
 import { decideReconfirmation, studioCycleSummary } from "~/modules/studios/cycle.server";
 import { evaluationsOf } from "~/modules/studios/evaluation.server";
 import { figuresByStudioAndYear } from "~/modules/studios/figures.server";
@@ -41,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     studio,
     evaluations: { ...evaluations, revocationReview },
     ...summary,
-    canReconfirm: relationTo(user, studio.org_unit_id, null) === "city" && ["accredited", "active", "suspended"].includes(studio.status),
+    canReconfirm: mayReconfirm(user, studio),
     mentorships,
     history,
     figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
@@ -56,19 +54,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const formData = await request.formData();
-  if (formData.get("intent") === "reconfirm") {
-    if (relationTo(user, studio.org_unit_id, null) !== "city") return replyRefused("reconfirm", refuse("重新确认由市总工会决定", { status: 403 }));
-    return replyStep("reconfirm", formData, reconfirmSchema, ({ grantAmount, grantDocument, ...decision }) => {
-      const money = grantAmount ? parseYuan(grantAmount) : null;
-      if (money && !money.ok) return Promise.resolve(refuse(money.message, { field: "grantAmount" }));
-      const grant = money?.ok && money.fen > 0 && grantDocument ? { amountFen: money.fen, documentNumber: grantDocument } : null;
-      return decideReconfirmation(db, user, studio, { ...decision, grant });
-    });
+  switch (formData.get("intent")) {
+    case "reconfirm":
+      return replyStep("reconfirm", formData, reconfirmSchema, (decision) => decideReconfirmation(db, user, studio, decision));
+    case "step": {
+      const submission = parseWithZod(formData, { schema: studioStepSchema });
+      if (submission.status !== "success") return replyInvalid("step", submission, { message: firstError(submission) });
+      const { step, ...input } = submission.value;
+      return replyWith("step", await takeStudioStep(db, user, studio.id, step, input), { submission });
+    }
+    default:
+      return replyUnknownIntent();
   }
-  const submission = parseWithZod(formData, { schema: studioStepSchema });
-  if (submission.status !== "success") return replyUnknownIntent();
-  const { step, ...input } = submission.value;
-  return replyWith("step", await takeStudioStep(db, user, studio.id, step, input), { submission });
 }
 
 export default function Studio() {
