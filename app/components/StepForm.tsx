@@ -15,7 +15,8 @@ interface OpenStep {
 /**
  * One workflow step as a form: the step, the state the page showed, its own fields, a reason
  * where one is asked for — and, for an irreversible step, a second press: the button opens what
- * will happen, and only "确认…" takes the step. Works without JavaScript.
+ * will happen, and only "确认…" takes the step. Works without JavaScript. Every workflow step posts
+ * the one intent "step"; the step's name says which.
  */
 export function StepForm({
   step,
@@ -23,7 +24,6 @@ export function StepForm({
   needsReason,
   confirm,
   expected,
-  intent,
   children,
 }: {
   step: string;
@@ -31,12 +31,11 @@ export function StepForm({
   needsReason: boolean;
   confirm: string | null;
   expected: string;
-  intent?: string;
   children?: ReactNode;
 }) {
   return (
     <Form method="post" className="inline-form step-form">
-      {intent ? <input type="hidden" name="intent" value={intent} /> : null}
+      <input type="hidden" name="intent" value="step" />
       <input type="hidden" name="step" value={step} />
       <input type="hidden" name="expected" value={expected} />
       {children}
@@ -66,14 +65,12 @@ export function StepForm({
 export function StepsCard({
   steps,
   expected,
-  intent,
   editTo,
   fields,
   children,
 }: {
   steps: OpenStep[];
   expected: string;
-  intent?: string;
   editTo: string | null;
   fields?: (step: string) => ReactNode;
   children?: ReactNode;
@@ -92,7 +89,7 @@ export function StepsCard({
       ) : null}
       {children}
       {steps.map((s) => (
-        <StepForm key={s.step} {...s} expected={expected} intent={intent}>
+        <StepForm key={s.step} {...s} expected={expected}>
           {fields?.(s.step)}
         </StepForm>
       ))}

@@ -153,6 +153,21 @@ export const localTime = (label: string) =>
     });
 
 /** The fields every workflow step's form posts; a domain extends them with its own. */
+/**
+ * An officer's decision on one record (a milestone, a spending): approve it or not (`rejected`), with an
+ * opinion that is required to say no. Spread into the record's schema, then `.superRefine(reasonToReject(…))`.
+ */
+export const decisionFields = <const A extends string>(approved: A, choose: string) => ({
+  decision: z.enum([approved, "rejected"], { error: choose }),
+  comment: optionalText("意见", 500),
+});
+
+export const reasonToReject =
+  (message: string) =>
+  (v: { decision: string; comment: string | null }, ctx: z.RefinementCtx): void => {
+    if (v.decision === "rejected" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message });
+  };
+
 export const stepFields = <const N extends readonly [string, ...string[]]>(names: N) => ({
   // Neither is typed by a person: a wrong one is a forged or stale page, and says so.
   step: z.enum(names, { error: "未知的操作，请刷新页面后重试" }),

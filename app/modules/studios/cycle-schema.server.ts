@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate, keysOf, optionalText, recordId, requiredText, stepFields, wholeNumber } from "~/lib/validation.server";
+import { decisionFields, isoDate, keysOf, optionalText, reasonToReject, recordId, requiredText, stepFields, wholeNumber } from "~/lib/validation.server";
 import { DATE_RANGES } from "~/lib/time";
 import { yuan } from "~/modules/subsidies/schema.server";
 import { GRANT_SOURCE_LABELS, PLAN_TARGETS, SPENDING_CATEGORY_LABELS, studioYearWorkflow, type PlanKey } from "~/modules/studios/cycle";
@@ -33,14 +33,8 @@ export const spendingSchema = z.object({
 export type SpendingInput = z.output<typeof spendingSchema>;
 
 export const spendingReviewSchema = z
-  .object({
-    spendingId: recordId("支出记录不存在"),
-    decision: z.enum(["approved", "rejected"], { error: "请选择审批结论" }),
-    comment: optionalText("意见", 500),
-  })
-  .superRefine((v, ctx) => {
-    if (v.decision === "rejected" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "不予批准须说明理由" });
-  });
+  .object({ spendingId: recordId("支出记录不存在"), ...decisionFields("approved", "请选择审批结论") })
+  .superRefine(reasonToReject("不予批准须说明理由"));
 
 const target = (label: string) => wholeNumber(label, 0, 10_000);
 

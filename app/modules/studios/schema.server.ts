@@ -1,6 +1,18 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { confirmation, isoDate, keysOf, optionalText, recordId, requiredText, whenValid, queryParam, stepFields } from "~/lib/validation.server";
+import {
+  confirmation,
+  decisionFields,
+  isoDate,
+  keysOf,
+  optionalText,
+  reasonToReject,
+  recordId,
+  requiredText,
+  whenValid,
+  queryParam,
+  stepFields,
+} from "~/lib/validation.server";
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema.server";
 import { DATE_RANGES } from "~/lib/time";
@@ -151,14 +163,8 @@ export const milestoneBatchSchema = z.object({
 });
 
 export const milestoneReviewSchema = z
-  .object({
-    milestoneId: recordId("成果记录不存在"),
-    decision: z.enum(["verified", "rejected"], { error: "请选择核实结论" }),
-    comment: optionalText("意见", 500),
-  })
-  .superRefine((v, ctx) => {
-    if (v.decision === "rejected" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "不予认定须说明理由" });
-  });
+  .object({ milestoneId: recordId("成果记录不存在"), ...decisionFields("verified", "请选择核实结论") })
+  .superRefine(reasonToReject("不予认定须说明理由"));
 
 export const studioFilterSchema = z.object({
   q: z.string().trim().max(50).optional().catch(undefined),

@@ -81,7 +81,6 @@ export function StudioPage({
       <StepsCard
         steps={steps}
         expected={studio.status}
-        intent="step"
         editTo={canEdit ? `/studios/${studio.id}/edit` : null}
         fields={(step) =>
           step === "accredit" ? (

@@ -3,9 +3,8 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { parseWithZod } from "~/lib/form.server";
 import { granted, idParam } from "~/lib/http.server";
-import { firstError, replyInvalid, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { yearInTaizhou } from "~/lib/time";
 import { historyOf } from "~/modules/audit/audit.server";
 import { reconfirmSchema } from "~/modules/studios/cycle-schema.server";
@@ -57,12 +56,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (formData.get("intent")) {
     case "reconfirm":
       return replyStep("reconfirm", formData, reconfirmSchema, (decision) => decideReconfirmation(db, user, studio, decision));
-    case "step": {
-      const submission = parseWithZod(formData, { schema: studioStepSchema });
-      if (submission.status !== "success") return replyInvalid("step", submission, { message: firstError(submission) });
-      const { step, ...input } = submission.value;
-      return replyWith("step", await takeStudioStep(db, user, studio.id, step, input), { submission });
-    }
+    case "step":
+      return replyStep("step", formData, studioStepSchema, ({ step, ...input }) => takeStudioStep(db, user, studio.id, step, input));
     default:
       return replyUnknownIntent();
   }

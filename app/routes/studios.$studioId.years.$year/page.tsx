@@ -113,7 +113,7 @@ export function StudioYearPage(d: SerializeFrom<typeof loader>) {
         )}
         {!d.canReport ? message("report") : null}
         {d.reviewSteps.map((s) => (
-          <StepForm key={s.step} {...s} expected={d.status} intent="step" />
+          <StepForm key={s.step} {...s} expected={d.status} />
         ))}
         {message("step")}
       </div>

@@ -125,7 +125,6 @@ export function SubsidyPage({ app, attachments, history, budget, steps, canEdit,
       <StepsCard
         steps={steps}
         expected={app.status}
-        intent="step"
         editTo={canEdit ? `/subsidies/${app.id}/edit` : null}
         fields={(step) => (
           <>

@@ -54,12 +54,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "detach":
       return replyStep("detach", formData, detachSchema, ({ attachmentId }): Promise<Result> => removeAttachment(db, user, app, attachmentId));
-    case "step": {
-      const submission = parseWithZod(formData, { schema: stepSchema });
-      if (submission.status !== "success") return replyUnknownIntent();
-      const { step, ...input } = submission.value;
-      return replyWith("step", await takeSubsidyStep(db, user, app.id, step, input), { submission });
-    }
+    case "step":
+      return replyStep("step", formData, stepSchema, ({ step, ...input }) => takeSubsidyStep(db, user, app.id, step, input));
     default:
       return replyUnknownIntent();
   }
