@@ -82,6 +82,15 @@ describe("the house", () => {
     expect(withQueries).toEqual([]);
   });
 
+  it("calls no server helper at the top of a route module, where the browser's bundle would run it", () => {
+    // `export const action = createAction(…)` stays in the browser's copy of the route (a call may have effects, so
+    // it is not shaken out) and throws there, since a .server module is empty in the browser: the page never hydrates.
+    const called = sourceFiles("app/routes").filter((file) =>
+      /^export const (loader|action) = (?!\(|async\b)/m.test(fs.readFileSync(path.join(root, file), "utf8")),
+    );
+    expect(called).toEqual([]);
+  });
+
   it("reads every upload within the bound on large bodies in flight (issue 27, item 6)", () => {
     // A multipart body parsed outside readBounded is read whole, however many arrive at once.
     const unbounded = sourceFiles("app").flatMap((file) => {

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { createAction } from "~/auth/create-action.server";
@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-export const action = createAction("campaign.manage", campaignSchema, createCampaign, (saved) => `/campaigns/${saved.id}`);
+export const action = (args: ActionFunctionArgs) => createAction(args, "campaign.manage", campaignSchema, createCampaign, (saved) => `/campaigns/${saved.id}`);
 
 export default function NewCampaign() {
   const { defaults } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { FormPage } from "~/components/FormPage";
@@ -39,7 +39,7 @@ export async function loader(args: LoaderFunctionArgs) {
   });
 }
 
-export const action = guardedAction(guard, eventSchema, updateEvent, (_, event) => `/events/${event.id}`);
+export const action = (args: ActionFunctionArgs) => guardedAction(args, guard, eventSchema, updateEvent, (_, event) => `/events/${event.id}`);
 
 export default function EditEvent() {
   const { event, options, series, defaults } = useLoaderData<typeof loader>();

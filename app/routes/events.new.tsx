@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { createAction } from "~/auth/create-action.server";
@@ -23,12 +23,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ options, series: await seriesOptions(getDb(), user) });
 }
 
-export const action = createAction(
-  async (request) => (await load(request)).user,
-  eventSchema,
-  createEvent,
-  (saved) => `/events/${saved.id}`,
-);
+export const action = (args: ActionFunctionArgs) =>
+  createAction(
+    args,
+
+    async (request) => (await load(request)).user,
+    eventSchema,
+    createEvent,
+    (saved) => `/events/${saved.id}`,
+  );
 
 export default function NewEvent() {
   const { options, series } = useLoaderData<typeof loader>();

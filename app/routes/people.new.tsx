@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { isCountyOfficer } from "~/auth/roles";
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ units, fixedUnit: isCountyOfficer(user) ? (units.find((u) => u.id === user.orgUnitId) ?? null) : null });
 }
 
-export const action = createAction("person.create", createPersonSchema, createPerson, (saved) => `/people/${saved.id}`);
+export const action = (args: ActionFunctionArgs) => createAction(args, "person.create", createPersonSchema, createPerson, (saved) => `/people/${saved.id}`);
 
 export default function NewPerson() {
   const { units, fixedUnit } = useLoaderData<typeof loader>();

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { getTextareaProps, useForm } from "@conform-to/react";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field } from "~/components/forms";
@@ -33,12 +33,15 @@ export async function loader(args: LoaderFunctionArgs) {
   });
 }
 
-export const action = guardedAction(
-  guard,
-  apprenticeSchema,
-  (db, user, studio, value) => addApprentice(db, user, studio.id, value),
-  (saved) => `/mentorships/${saved.id}`,
-);
+export const action = (args: ActionFunctionArgs) =>
+  guardedAction(
+    args,
+
+    guard,
+    apprenticeSchema,
+    (db, user, studio, value) => addApprentice(db, user, studio.id, value),
+    (saved) => `/mentorships/${saved.id}`,
+  );
 
 export default function NewApprentice() {
   const { studio } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { isCountyOfficer } from "~/auth/roles";
@@ -28,12 +28,15 @@ export async function loader(args: LoaderFunctionArgs) {
   });
 }
 
-export const action = guardedAction(
-  guard,
-  studioSchema,
-  (db, user, studio, value) => updateStudio(db, user, studio.id, { ...value, leaderPersonId: studio.person_id }),
-  (_, studio) => `/studios/${studio.id}`,
-);
+export const action = (args: ActionFunctionArgs) =>
+  guardedAction(
+    args,
+
+    guard,
+    studioSchema,
+    (db, user, studio, value) => updateStudio(db, user, studio.id, { ...value, leaderPersonId: studio.person_id }),
+    (_, studio) => `/studios/${studio.id}`,
+  );
 
 export default function EditStudio() {
   const { studio, leaders, units, fixedUnitId } = useLoaderData<typeof loader>();

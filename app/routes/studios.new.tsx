@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { createAction } from "~/auth/create-action.server";
@@ -46,7 +46,7 @@ async function applicant(request: Request) {
   return user;
 }
 
-export const action = createAction(applicant, studioSchema, createStudio, (saved) => `/studios/${saved.id}`);
+export const action = (args: ActionFunctionArgs) => createAction(args, applicant, studioSchema, createStudio, (saved) => `/studios/${saved.id}`);
 
 export default function NewStudio() {
   const { leaders, units, fixedUnitId, defaults } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { FormPage } from "~/components/FormPage";
@@ -21,12 +21,15 @@ export async function loader(args: LoaderFunctionArgs) {
   return json({ app, policy: policy ? { share_percent: policy.share_percent, caps: policy.caps } : null });
 }
 
-export const action = guardedAction(
-  guard,
-  applicationSchema,
-  (db, user, app, value) => updateApplication(db, user, app.id, value),
-  (_, app) => `/subsidies/${app.id}`,
-);
+export const action = (args: ActionFunctionArgs) =>
+  guardedAction(
+    args,
+
+    guard,
+    applicationSchema,
+    (db, user, app, value) => updateApplication(db, user, app.id, value),
+    (_, app) => `/subsidies/${app.id}`,
+  );
 
 export default function EditSubsidy() {
   const { app, policy } = useLoaderData<typeof loader>();

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { createAction } from "~/auth/create-action.server";
@@ -26,7 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ units: await listCountyUnits(db), person: person ? { id: person.id, name: person.name } : null });
 }
 
-export const action = createAction("user.manage", createUserSchema, createUser, (saved) => `/users/${saved.id}?created=1`, { hideFields: ["password"] });
+export const action = (args: ActionFunctionArgs) =>
+  createAction(args, "user.manage", createUserSchema, createUser, (saved) => `/users/${saved.id}?created=1`, { hideFields: ["password"] });
 
 export default function NewUser() {
   const { units, person } = useLoaderData<typeof loader>();
