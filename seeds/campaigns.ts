@@ -2,7 +2,7 @@ import type { DB } from "../db";
 import { certificateNumber } from "../app/modules/nominations/review.server";
 import { awardTitle } from "../app/modules/campaigns/stages";
 import type { Random } from "../app/lib/random";
-import { yearInTaizhou } from "../app/lib/time";
+import { todayInTaizhou, yearInTaizhou } from "../app/lib/time";
 
 const HONORS = ["浙江省技术能手", "台州市技术能手", "台州市劳动模范", "全国五一劳动奖章", "浙江省首席技师", "市级技能大师工作室领办人"];
 const ACHIEVEMENTS = [
@@ -125,11 +125,13 @@ export async function seedCampaigns(db: DB, random: Random, craftsmanPersonId: n
     )
     .execute();
 
-  // The third campaign is open: 温岭 has filed three so far.
-  const year = yearInTaizhou();
+  // The third campaign is open: 温岭 has filed three so far. Its deadline is the next 31 March, and its year the
+  // deadline's, as the campaign form requires (a campaign of year N closes in N−1 or N), so it saves unchanged.
+  const today = todayInTaizhou();
+  const year = today.slice(5) <= "03-31" ? yearInTaizhou() : yearInTaizhou() + 1;
   const third = await db
     .insertInto("campaign")
-    .values({ number: 3, year, title: `${awardTitle(3)}选树活动`, nomination_deadline: `${year + 1}-03-31` })
+    .values({ number: 3, year, title: `${awardTitle(3)}选树活动`, nomination_deadline: `${year}-03-31` })
     .returning("id")
     .executeTakeFirstOrThrow();
   const wenling = units.find((u) => u.code === "wenling")!;

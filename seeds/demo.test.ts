@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { signIn } from "../app/auth/session.server";
 import { crossCheckIdNumber, parseIdNumber } from "../app/modules/people/id-number";
 import { decrypt } from "../app/modules/people/pii.server";
+import { campaignSchema } from "../app/modules/campaigns/schema.server";
 import { useTestDb } from "../test/db";
 import { ORIGIN } from "../test/http";
 import { DEMO_PASSWORD, seedDemo } from "./demo";
@@ -32,6 +33,17 @@ describe("demo data", () => {
       { number: 2, status: "closed" },
       { number: 3, status: "nominating" },
     ]);
+    // The open campaign is one its own form would save unchanged (its deadline within its year or the year before).
+    const open = await t.db.selectFrom("campaign").selectAll().where("number", "=", 3).executeTakeFirstOrThrow();
+    const asTyped = {
+      number: "3",
+      year: String(open.year),
+      title: open.title,
+      nominationDeadline: open.nomination_deadline,
+      quotaPerUnit: "5",
+      titleCount: "20",
+    };
+    expect(campaignSchema.safeParse(asTyped).error?.issues).toBeUndefined();
     const awards = await t.db.selectFrom("award").select(["person_id", "rank"]).orderBy("rank").execute();
     expect(awards).toHaveLength(20);
     const craftsman = await t.db.selectFrom("app_user").select("person_id").where("username", "=", "craftsman").executeTakeFirstOrThrow();
