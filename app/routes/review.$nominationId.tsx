@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { useState } from "react";
 import { ConfirmSubmit, FieldError, FormErrors } from "~/components/forms";
+import { ReplyNotice } from "~/components/ReplyNotice";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -124,7 +125,8 @@ export default function ReviewSheet() {
       </div>
       <Form method="post" className="card">
         <h2>评分</h2>
-        <FormErrors errors={reply?.message ? [reply.message] : undefined} />
+        {/* A refusal in the error box, a saved draft as done: the one reply notice. */}
+        <ReplyNotice reply={reply} />
         {sheet.rubric.map((c) => (
           <fieldset key={c.key} className="field">
             <legend>
