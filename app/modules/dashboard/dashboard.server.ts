@@ -12,6 +12,7 @@ import { startOfYear, yearInTaizhou } from "~/lib/time";
 import { inTaizhou } from "~/lib/sql";
 import { PLAN_AUDIT } from "~/modules/dashboard/labels";
 import { OUTLET_LABELS } from "~/modules/showcase/labels";
+import { RUNNING_STATUSES } from "~/modules/studios/policy";
 
 const OUTLETS = Object.keys(OUTLET_LABELS) as Outlet[];
 
@@ -89,7 +90,7 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
       .execute(),
     db
       .selectFrom("org_unit")
-      .leftJoin("studio", (join) => join.onRef("studio.org_unit_id", "=", "org_unit.id").on("studio.status", "in", ["accredited", "active", "suspended"]))
+      .leftJoin("studio", (join) => join.onRef("studio.org_unit_id", "=", "org_unit.id").on("studio.status", "in", [...RUNNING_STATUSES]))
       .where("org_unit.kind", "=", "county")
       .$if(!!unitId, (q) => q.where("org_unit.id", "=", unitId!))
       .select(["org_unit.id", "org_unit.short_name", (eb) => eb.fn.count<number>("studio.id").as("n")])
@@ -98,7 +99,7 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
       .execute(),
     db
       .selectFrom("studio")
-      .where("status", "in", ["accredited", "active", "suspended"])
+      .where("status", "in", [...RUNNING_STATUSES])
       .$if(!!unitId, (q) => q.where("org_unit_id", "=", unitId!))
       .select(["focus_sector", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy("focus_sector")

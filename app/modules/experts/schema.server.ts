@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { confirmation, optionalText, recordId, wholeNumber } from "~/lib/validation.server";
+import { confirmation, keysOf, optionalText, recordId, wholeNumber } from "~/lib/validation.server";
 import { passwordField, usernameField } from "~/modules/users/schema.server";
-import { markErrors, RANKING_LABELS, type RankingBy } from "~/modules/experts/policy";
+import { markErrors, RANKING_LABELS } from "~/modules/experts/policy";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 const text = (label: string, min: number, max: number) =>
@@ -11,7 +11,7 @@ const text = (label: string, min: number, max: number) =>
     .min(min, `请填写${label}`)
     .max(max, `${label}不能超过${max}字`);
 
-const field = z.enum(Object.keys(FOCUS_SECTOR_LABELS) as [keyof typeof FOCUS_SECTOR_LABELS], { error: "请选择评审领域" });
+const field = z.enum(keysOf(FOCUS_SECTOR_LABELS), { error: "请选择评审领域" });
 
 export const expertSchema = z.object({
   name: text("姓名", 2, 20),
@@ -47,7 +47,7 @@ export const reasonSchema = z.object({ reason: text("理由", 4, 200) });
 
 export const reopenSchema = z.object({ expertId: recordId("专家不存在"), nominationId: recordId("人选不存在"), reason: text("退回理由", 4, 200) });
 
-const rankings = Object.keys(RANKING_LABELS) as [RankingBy, ...RankingBy[]];
+const rankings = keysOf(RANKING_LABELS);
 
 /** The board's `?by=`: an unknown way of ranking shows the default one. */
 export const rankingQuerySchema = z.enum(rankings).catch("mean");

@@ -1,6 +1,7 @@
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
-import { reconfirmationPeriods, RUNNING_STATUSES } from "~/modules/studios/cycle";
+import { reconfirmationPeriods } from "~/modules/studios/cycle";
+import { RUNNING_STATUSES } from "~/modules/studios/policy";
 import { needsRevocationReview } from "~/modules/studios/evaluation";
 import { checklistFor } from "~/modules/studios/cycle.server";
 import { cyclePolicyFor } from "~/modules/studios/funds.server";

@@ -21,9 +21,8 @@ import {
   type Plan,
   type PlanKey,
   type YearStep,
-  isRunning,
-  RUNNING_STATUSES,
 } from "~/modules/studios/cycle";
+import { isRunning, RUNNING_STATUSES } from "~/modules/studios/policy";
 import type { ReportInput } from "~/modules/studios/cycle-schema.server";
 import { needsRevocationReview, scoreOf } from "~/modules/studios/evaluation";
 import { criteriaFor, studiosOfYear } from "~/modules/studios/evaluation.server";

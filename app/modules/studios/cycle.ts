@@ -2,6 +2,7 @@ import type { EvaluationGrade, GrantSource, SpendingCategory, StudioYearStatus }
 import { relationTo } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
 import { defineWorkflow } from "~/auth/workflow";
+import { isRunning } from "~/modules/studios/policy";
 import { yearParam } from "~/lib/time";
 
 /** Pure rules of a studio's money and year: the defaults the city may change, the year's workflow, the arithmetic. */
@@ -173,11 +174,6 @@ export function draftSelfAssessment(plan: Partial<Plan>, actual: Plan): string {
     .map((p) => `${p.label}：计划 ${p.target}，完成 ${p.actual}${p.met ? "" : "（未完成）"}`)
     .join("；");
 }
-
-/** A studio that runs (named, working or paused): it has years, reports and 重新确认 periods. */
-export const RUNNING_STATUSES = ["accredited", "active", "suspended"] as const;
-
-export const isRunning = (status: string) => (RUNNING_STATUSES as readonly string[]).includes(status);
 
 /** 重新确认 is the city's, and only for a studio that runs. */
 export function mayReconfirm(user: SessionUser, studio: { org_unit_id: number; status: string }): boolean {

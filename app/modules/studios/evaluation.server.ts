@@ -6,6 +6,7 @@ import { FIGURE_LABELS, needsRevocationReview, scoreOf, type Criterion } from "~
 import { studioVisibleTo } from "~/modules/studios/studios.server";
 import { yearFiguresByStudio } from "~/modules/studios/figures.server";
 import { CRITERIA_AUDIT } from "~/modules/studios/labels";
+import { RUNNING_STATUSES } from "~/modules/studios/policy";
 
 const FIGURE_ORDER = Object.keys(FIGURE_LABELS);
 
@@ -51,7 +52,7 @@ export function studiosOfYear(db: DB, user: SessionUser, year: number) {
     .leftJoin("studio_evaluation as ev", (join) => join.onRef("ev.studio_id", "=", "studio.id").on("ev.year", "=", year))
     .leftJoin("studio_year as sy", (join) => join.onRef("sy.studio_id", "=", "studio.id").on("sy.year", "=", year))
     .where(studioVisibleTo(user))
-    .where((eb) => eb.or([eb("studio.status", "in", ["accredited", "active", "suspended"]), eb("ev.studio_id", "is not", null)]))
+    .where((eb) => eb.or([eb("studio.status", "in", [...RUNNING_STATUSES]), eb("ev.studio_id", "is not", null)]))
     .where("studio.accredited_on", "<=", `${year}-12-31`);
 }
 

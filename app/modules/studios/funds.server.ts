@@ -13,7 +13,7 @@ import { DEFAULT_CYCLE_POLICY, GRANT_SOURCE_LABELS, returnBySource, SPENDING_CAT
 import type { GrantInput, SpendingInput, TrancheInput } from "~/modules/studios/cycle-schema.server";
 import { CYCLE_POLICY_AUDIT } from "~/modules/studios/labels";
 import { recordStudioAudit } from "~/modules/studios/history.server";
-import { studioWorking, type StudioRef } from "~/modules/studios/policy";
+import { studioWorking, type StudioRef, isRunning } from "~/modules/studios/policy";
 
 /**
  * A studio's funding ledger: grants by source with the tranches that arrived, the leader's
@@ -109,7 +109,7 @@ export async function ledgerOf(db: DB, studioId: number) {
 /** Who may record grants and tranches: the officers over the studio, once it is accredited. */
 function mayRecordGrants(actor: SessionUser, studio: Studio): Refusal | null {
   if (!isOfficerOf(actor, studio.org_unit_id)) return { ok: false, status: 403, message: "只有市、县总工会可以登记资助" };
-  if (!["accredited", "active", "suspended"].includes(studio.status)) return { ok: false, status: 409, message: "工作室授牌后才能登记资助" };
+  if (!isRunning(studio.status)) return { ok: false, status: 409, message: "工作室授牌后才能登记资助" };
   return null;
 }
 

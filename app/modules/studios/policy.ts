@@ -4,6 +4,11 @@ import { isCraftsman, type SessionUser } from "~/auth/roles";
 import { applicationReview, defineWorkflow, type WorkflowRecord } from "~/auth/workflow";
 import type { Notice } from "~/lib/notices";
 
+/** A studio that runs (named, working or paused): it has a ledger, years, reports and 重新确认 periods. */
+export const RUNNING_STATUSES = ["accredited", "active", "suspended"] as const satisfies readonly StudioStatus[];
+
+export const isRunning = (status: string) => (RUNNING_STATUSES as readonly string[]).includes(status);
+
 /** Pure rules of the studio lifecycle: which role may take which step from which state. */
 
 export type { StudioStatus };
@@ -95,7 +100,7 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
   },
   revoke: {
     label: "摘牌",
-    from: ["accredited", "active", "suspended"],
+    from: [...RUNNING_STATUSES],
     to: "revoked",
     by: ["city"],
     needsReason: true,

@@ -1,6 +1,6 @@
 import type { DB } from "~db";
 import { cityReview, countyReview, waitingOn, todosOf, type Waiting, type TodoSource } from "~/modules/notifications/sources";
-import { MILESTONE_FILING, milestoneWorkflow, studioWorkflow } from "~/modules/studios/policy";
+import { MILESTONE_FILING, milestoneWorkflow, studioWorkflow, RUNNING_STATUSES } from "~/modules/studios/policy";
 import { studioCycleTodos } from "~/modules/studios/cycle-todos.server";
 
 /** What studios, their apprentices' milestones and their years leave waiting, for the to-do list. */
@@ -36,7 +36,7 @@ const ungradedStudios = (db: DB, year: number) =>
   db
     .selectFrom("studio")
     .select(["studio.id", "studio.name"])
-    .where("studio.status", "in", ["accredited", "active", "suspended"])
+    .where("studio.status", "in", [...RUNNING_STATUSES])
     .where("studio.accredited_on", "<=", `${year}-12-31`)
     .where((eb) =>
       eb.not(eb.exists(eb.selectFrom("studio_evaluation as ev").select("ev.studio_id").whereRef("ev.studio_id", "=", "studio.id").where("ev.year", "=", year))),

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { confirmation, localTime, recordId, whenValid, wholeNumber } from "~/lib/validation.server";
+import { confirmation, keysOf, localTime, recordId, whenValid, wholeNumber } from "~/lib/validation.server";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, RELATIONS } from "~/modules/voting/labels";
 import { mainlandMobile } from "~/modules/voting/policy";
 import type { IdNumberFacts } from "~/modules/people/id-number";
 import { idNumberField, personFields } from "~/modules/people/schema.server";
 
-const choiceOf = <T extends Record<string, string>>(labels: T, message: string) =>
-  z.enum(Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>], { error: message });
+const choiceOf = <T extends Record<string, string>>(labels: T, message: string) => z.enum(keysOf(labels), { error: message });
 
 export const voteRulesSchema = z
   .object({

@@ -11,7 +11,7 @@ import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { grantSchema, spendingReviewSchema, spendingSchema, trancheSchema } from "~/modules/studios/cycle-schema.server";
 import { addGrant, addSpending, addTranche, cyclePolicyFor, ledgerOf, reviewSpending } from "~/modules/studios/funds.server";
-import { studioWorking } from "~/modules/studios/policy";
+import { studioWorking, isRunning } from "~/modules/studios/policy";
 import { studioForViewer } from "~/modules/studios/studios.server";
 import { StudioFundsPage } from "./page";
 
@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     year,
     today: todayInTaizhou(),
     thresholdFen: policy.approvalThresholdFen,
-    canRecordGrants: (relation === "city" || relation === "county") && ["accredited", "active", "suspended"].includes(studio.status),
+    canRecordGrants: (relation === "city" || relation === "county") && isRunning(studio.status),
     canSpend: relation === "owner" && studioWorking(studio),
     canReview: relation === "county",
     closing: studio.status === "revoked",

@@ -28,6 +28,7 @@ import {
 import { studioForViewer } from "~/modules/studios/studios.server";
 import { reportFormSchema } from "./forms.server";
 import { StudioYearPage } from "./page";
+import { isRunning } from "~/modules/studios/policy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.year ?? ""}年度计划与总结 · ${data?.studio.name ?? "工作室"} · 匠心` }];
 
@@ -54,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canAccept ? excellentQuota(db, year) : Promise.resolve(null),
   ]);
   const plan = (row?.plan ?? {}) as Partial<Plan>;
-  const running = ["accredited", "active", "suspended"].includes(studio.status) && !!studio.accredited_on && Number(studio.accredited_on.slice(0, 4)) <= year;
+  const running = isRunning(studio.status) && !!studio.accredited_on && Number(studio.accredited_on.slice(0, 4)) <= year;
   return json({
     studio: { id: studio.id, name: studio.name, status: studio.status },
     year,
