@@ -1,4 +1,4 @@
-import type { SessionUser } from "~/auth/roles";
+import { isCountyOfficer, type SessionUser } from "~/auth/roles";
 
 /**
  * How a user stands to a record that belongs to a county-level unit and (perhaps) to a person:
@@ -25,4 +25,12 @@ export function relationTo(user: SessionUser, unitId: number, personId: number |
 export function isOfficerOf(user: SessionUser, unitId: number): boolean {
   const relation = relationTo(user, unitId, null);
   return relation === "city" || relation === "county";
+}
+
+/**
+ * The unit a user is kept to when filing, filtering or counting: a county officer's own; null for the
+ * city, who may choose any (and for those who choose no unit).
+ */
+export function pinnedUnit(user: SessionUser): number | null {
+  return isCountyOfficer(user) ? user.orgUnitId : null;
 }

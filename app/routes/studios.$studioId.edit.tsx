@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { isCountyOfficer } from "~/auth/roles";
 import { FormPage } from "~/components/FormPage";
 import { StudioForm } from "~/components/StudioForm";
 import { getDb } from "~/db.server";
@@ -11,6 +10,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { canEditStudio } from "~/modules/studios/policy";
 import { studioSchema } from "~/modules/studios/schema.server";
 import { studioForViewer, studioLeader, updateStudio } from "~/modules/studios/studios.server";
+import { pinnedUnit } from "~/auth/relation";
 
 export const meta: MetaFunction = () => [{ title: "修改工作室申请 · 匠心" }];
 
@@ -24,7 +24,7 @@ export async function loader(args: LoaderFunctionArgs) {
     studio,
     leaders: [{ ...leader, title: studio.award_title }],
     units: await listCountyUnits(getDb()),
-    fixedUnitId: isCountyOfficer(user) ? user.orgUnitId : null,
+    fixedUnitId: pinnedUnit(user),
   });
 }
 

@@ -9,7 +9,8 @@ import { getDb } from "~/db.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { studioSchema } from "~/modules/studios/schema.server";
 import { createStudio, eligibleLeaders, hasEligibleLeader } from "~/modules/studios/studios.server";
-import { isCountyOfficer, isCraftsman, type SessionUser } from "~/auth/roles";
+import { isCraftsman, type SessionUser } from "~/auth/roles";
+import { pinnedUnit } from "~/auth/relation";
 
 export const meta: MetaFunction = () => [{ title: "申请创建工作室 · 匠心" }];
 
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     leaders,
     units,
-    fixedUnitId: isCountyOfficer(user) ? user.orgUnitId : null,
+    fixedUnitId: pinnedUnit(user),
     defaults: only
       ? {
           leaderPersonId: String(only.id),

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
-import { isCountyOfficer, type SessionUser } from "~/auth/roles";
+import type { SessionUser } from "~/auth/roles";
 import { snapshotSeenBy } from "~/auth/session.server";
 import { recordAudit } from "~/lib/audit.server";
 import { attendanceByEvent } from "~/modules/events/events.server";
@@ -13,6 +13,7 @@ import { inTaizhou } from "~/lib/sql";
 import { PLAN_AUDIT } from "~/modules/dashboard/labels";
 import { OUTLET_LABELS } from "~/modules/showcase/labels";
 import { RUNNING_STATUSES } from "~/modules/studios/policy";
+import { pinnedUnit } from "~/auth/relation";
 
 const OUTLETS = Object.keys(OUTLET_LABELS) as Outlet[];
 
@@ -33,7 +34,7 @@ type Figures = Awaited<ReturnType<typeof computeDashboard>>;
  * (`untilNextWrite`): a dashboard asked for again and again between writes is counted once.
  */
 export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter): Promise<Figures> {
-  const unitId = isCountyOfficer(user) ? user.orgUnitId : filter.unitId;
+  const unitId = pinnedUnit(user) ?? filter.unitId;
   const key = ["dashboard", unitId ?? "all", filter.fromYear, filter.toYear, yearInTaizhou()].join("|");
   return untilNextWrite(db, key, () => computeDashboard(db, unitId, filter), { limit: 64, snapshot: snapshotSeenBy(user) });
 }

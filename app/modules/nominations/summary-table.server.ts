@@ -4,7 +4,7 @@ import { ZodError } from "zod";
 import { sql, type Selectable } from "kysely";
 import type { DB, Tx } from "~db";
 import type { Database as DBTables, NominationTable, Person } from "~db/types";
-import { isCityAdmin, isCountyOfficer, type SessionUser } from "~/auth/roles";
+import { isCityAdmin, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
 import { databaseAway, enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
@@ -42,6 +42,7 @@ import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
 import { PERSON_COLUMNS } from "~/modules/people/people.server";
 import { personFormValues } from "~/modules/people/form-values";
 import { nominationFormValues } from "~/modules/nominations/form-values";
+import { pinnedUnit } from "~/auth/relation";
 
 /** The 汇总表 columns, in export order; import finds them by name, wherever they are. */
 const COLUMNS = {
@@ -1297,7 +1298,7 @@ export async function summaryTableFor(
   campaign: Campaign,
   request: { unitId?: number; template: boolean; full?: { reason: string } },
 ): Promise<Buffer> {
-  const unitId = isCountyOfficer(actor) ? actor.orgUnitId : request.unitId;
+  const unitId = pinnedUnit(actor) ?? request.unitId;
   const revealIds = !!request.full && canRevealPersonalData(actor);
   if (revealIds) {
     await db.transaction().execute((tx) =>

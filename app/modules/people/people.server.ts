@@ -8,7 +8,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { crossCheckIdNumber, maskIdNumber, maskPhone, normalisePhone, parseIdNumber, SEX_LABELS } from "~/modules/people/id-number";
 import { everyRow, sheet, workbook, type Column } from "~/lib/workbook.server";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
-import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
+import { canEditPerson, canRevealPersonalData, canViewPerson } from "~/modules/people/policy";
 import type { PersonInput, PersonUpdateInput } from "~/modules/people/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
@@ -16,6 +16,7 @@ import { type Tx } from "~db";
 import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 import { personFormValues } from "~/modules/people/form-values";
+import { pinnedUnit } from "~/auth/relation";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 /** What a nominee's own record says about them: the fields a form or an import fills. */
@@ -122,7 +123,7 @@ export async function personForViewer(db: DB, user: SessionUser, id: number): Pr
 type PersonSaveResult = SaveResult<{ id: number; changed?: boolean }>;
 
 export async function checkUnit(db: DB, user: SessionUser, orgUnitId: number): Promise<string | null> {
-  const forced = unitForNewPerson(user);
+  const forced = pinnedUnit(user);
   if (forced !== null && forced !== orgUnitId) return "只能登记本单位的人员";
   const unit = await db.selectFrom("org_unit").select("kind").where("id", "=", orgUnitId).executeTakeFirst();
   if (!unit || unit.kind !== "county") return "请选择县级总工会";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { can, PERMISSIONS, type SessionUser } from "~/auth/roles";
-import { canEditPerson, canRevealPersonalData, canViewPerson, unitForNewPerson } from "~/modules/people/policy";
+import { pinnedUnit } from "~/auth/relation";
+import { canEditPerson, canRevealPersonalData, canViewPerson } from "~/modules/people/policy";
 
 const city: SessionUser = { id: "c", username: "c", displayName: "c", role: "city_admin", orgUnitId: null, personId: null };
 const wenling: SessionUser = { ...city, id: "w", role: "county_officer", orgUnitId: 6 };
@@ -24,8 +25,8 @@ describe("people policy", () => {
   });
 
   it("files a county officer's new people under their own unit", () => {
-    expect(unitForNewPerson(wenling)).toBe(6);
-    expect(unitForNewPerson(city)).toBeNull();
+    expect(pinnedUnit(wenling)).toBe(6);
+    expect(pinnedUnit(city)).toBeNull();
   });
 
   it("reveals full numbers to city officers only", () => {

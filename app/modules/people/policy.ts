@@ -1,4 +1,4 @@
-import { isCityAdmin, isCountyOfficer, type SessionUser } from "~/auth/roles";
+import { isCityAdmin, type SessionUser } from "~/auth/roles";
 import { isOfficerOf, relationTo } from "~/auth/relation";
 
 /** Pure rules about people records; the SQL scope in people.server.ts applies the same rules to lists. */
@@ -14,11 +14,6 @@ export function canViewPerson(user: SessionUser, person: PersonRef): boolean {
 
 export function canEditPerson(user: SessionUser, person: PersonRef): boolean {
   return isOfficerOf(user, person.org_unit_id);
-}
-
-/** Which unit a new person may be filed under by this user (null: any county-level unit). */
-export function unitForNewPerson(user: SessionUser): number | null {
-  return isCountyOfficer(user) ? user.orgUnitId : null;
 }
 
 /** Full ID and phone numbers are shown only to city officers, and only on an explicit, recorded request. */

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { can, isCityAdmin, isCountyOfficer } from "~/auth/roles";
+import { can, isCityAdmin } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
@@ -13,6 +13,7 @@ import { dashboardFilterSchema, planSchema } from "~/modules/dashboard/schema.se
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { yearPlanTotals } from "~/modules/studios/cycle.server";
 import { DashboardPage } from "./page";
+import { pinnedUnit } from "~/auth/relation";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
     listCountyUnits(db),
     planUnitTargets(db),
-    yearPlanTotals(db, user, cycleYear, isCountyOfficer(user) ? user.orgUnitId : (raw.unitId ?? null)),
+    yearPlanTotals(db, user, cycleYear, pinnedUnit(user) ?? raw.unitId ?? null),
   ]);
   return json({
     board,
