@@ -9,7 +9,7 @@ type Defaulted<T> = ColumnType<T, T | undefined, T>;
 type TouchedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type OrgUnitKind = "city" | "county" | "social_group";
-export type Role = "city_admin" | "county_officer" | "craftsman" | "expert";
+export type Role = "city_admin" | "county_officer" | "craftsman" | "expert" | "apprentice";
 export type Sex = "M" | "F";
 
 export interface OrgUnitTable {
@@ -223,7 +223,7 @@ export type ImportStatus = "checking" | "previewed" | "committing" | "committed"
 
 export type StudioStatus = "draft" | "submitted" | "returned" | "county_reviewed" | "rejected" | "accredited" | "active" | "suspended" | "revoked";
 export type FocusSector = "advanced_manufacturing" | "modern_services" | "strategic_emerging" | "other";
-export type MentorshipStatus = "active" | "completed" | "ended_early";
+export type MentorshipStatus = "active" | "paused" | "completed" | "ended_early";
 export type MilestoneKind = "skill_upgrade" | "competition" | "backbone" | "innovation";
 export type MilestoneStatus = "pending" | "verified" | "rejected";
 
@@ -259,6 +259,128 @@ export interface MentorshipTable {
   ended_on: string | null;
   end_reason: string | null;
   created_by: string;
+  created_at: CreatedAt;
+  /** When the apprentice confirmed the 师徒结对协议 with a code sent to their phone. */
+  apprentice_confirmed_at: Date | null;
+  mentor_confirmed_at: Date | null;
+  mentor_confirmed_by: string | null;
+}
+
+export interface MentorshipPauseTable {
+  id: Generated<number>;
+  mentorship_id: number;
+  paused_on: string;
+  reason: string;
+  paused_by: string;
+  resumed_on: string | null;
+  resumed_by: string | null;
+  created_at: CreatedAt;
+}
+
+export type PhoneCodePurpose = "sign_in" | "agreement";
+
+/** A one-time code sent to a person's phone: to sign in, or to confirm the agreement. */
+export interface PhoneCodeTable {
+  id: Generated<number>;
+  person_id: number | null;
+  phone_hash: string;
+  purpose: PhoneCodePurpose;
+  code_hash: string;
+  address: string | null;
+  sent_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  sms_id: number | null;
+}
+
+export type ApprenticeLogKind = "training" | "practice";
+export type ApprenticeLogStatus = "pending" | "confirmed" | "returned";
+
+export interface ApprenticeLogTable {
+  id: Generated<number>;
+  mentorship_id: number;
+  on_date: string;
+  minutes: number;
+  kind: ApprenticeLogKind;
+  content: string;
+  photo: Uint8Array | null;
+  photo_type: string | null;
+  status: Defaulted<ApprenticeLogStatus>;
+  comment: string | null;
+  confirmed_by: string | null;
+  confirmed_at: Date | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface MentoringPolicyTable {
+  year: number;
+  review_every_months: number;
+  allowance_per_year_fen: number;
+  passed_percent: number;
+  extended_percent: number;
+  terminated_percent: number;
+  technician_reward_fen: number;
+  placing_reward_fen: number;
+  updated_by: string | null;
+  updated_at: TouchedAt;
+}
+
+export interface MentorshipReviewTable {
+  id: Generated<number>;
+  mentorship_id: number;
+  period: number;
+  due_on: string;
+  created_at: CreatedAt;
+}
+
+export type ReviewParty = "mentor" | "apprentice" | "host";
+
+export interface MentorshipReviewSignTable {
+  review_id: number;
+  party: ReviewParty;
+  view: string;
+  rating: number | null;
+  signed_by: string;
+  signed_at: CreatedAt;
+}
+
+export type AssessmentResult = "passed" | "extended" | "terminated";
+
+export interface MentorshipAssessmentTable {
+  id: Generated<number>;
+  mentorship_id: number;
+  assessed_on: string;
+  method: string;
+  examiners: string;
+  /** numeric(5,1): read back as text. */
+  score: ColumnType<string | null, number | null | undefined, number | null>;
+  grade: string | null;
+  certificate: string | null;
+  result: AssessmentResult;
+  extended_to: string | null;
+  /** The verified milestones (skill upgrade, competition placing) counted as evidence. */
+  evidence: ColumnType<number[], string | undefined, string>;
+  comment: string | null;
+  recorded_by: string;
+  created_at: CreatedAt;
+}
+
+export type MentorPaymentKind = "allowance" | "technician" | "placing";
+
+export interface MentorPaymentTable {
+  id: Generated<number>;
+  key: string;
+  studio_id: number;
+  mentor_id: number;
+  mentorship_id: number;
+  kind: MentorPaymentKind;
+  amount_fen: number;
+  paid_on: string;
+  payer: string;
+  reference: string;
+  recorded_by: string;
   created_at: CreatedAt;
 }
 
@@ -878,6 +1000,14 @@ export interface Database {
   studio_reconfirmation: StudioReconfirmationTable;
   studio: StudioTable;
   mentorship: MentorshipTable;
+  mentorship_pause: MentorshipPauseTable;
+  phone_code: PhoneCodeTable;
+  apprentice_log: ApprenticeLogTable;
+  mentoring_policy: MentoringPolicyTable;
+  mentorship_review: MentorshipReviewTable;
+  mentorship_review_sign: MentorshipReviewSignTable;
+  mentorship_assessment: MentorshipAssessmentTable;
+  mentor_payment: MentorPaymentTable;
   milestone: MilestoneTable;
   evidence_file: EvidenceFileTable;
   campaign: CampaignTable;

@@ -68,7 +68,7 @@ export async function makePerson(db: DB, overrides: Partial<Omit<PersonInput, "i
 
 export async function makeUser(
   db: DB,
-  role: Exclude<Role, "expert">,
+  role: Exclude<Role, "expert" | "apprentice">,
   options: { unit?: string; personId?: number; username?: string } = {},
 ): Promise<SessionUser> {
   const username = options.username ?? `${role.replace("_", "")}${++serial}`;

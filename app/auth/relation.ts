@@ -15,8 +15,10 @@ export function relationTo(user: SessionUser, unitId: number, personId: number |
       return user.orgUnitId === unitId ? "county" : null;
     case "craftsman":
       return personId !== null && user.personId === personId ? "owner" : null;
-    // An expert stands to no record by unit or person: only to the nominations assigned to them.
+    // An expert stands to no record by unit or person: only to the nominations assigned to them;
+    // an apprentice only to their own pairing and what hangs from it (studios/apprentice-policy.ts).
     case "expert":
+    case "apprentice":
       return null;
   }
 }

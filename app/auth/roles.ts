@@ -7,6 +7,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   county_officer: "县级总工会",
   craftsman: "台州工匠",
   expert: "评审专家",
+  apprentice: "学徒",
 };
 
 interface UserBase {
@@ -24,18 +25,22 @@ export type SessionUser =
   | (UserBase & { role: "city_admin"; orgUnitId: number | null; personId: number | null })
   | (UserBase & { role: "county_officer"; orgUnitId: number; personId: number | null })
   | (UserBase & { role: "craftsman"; orgUnitId: number | null; personId: number })
-  | (UserBase & { role: "expert"; orgUnitId: null; personId: null });
+  | (UserBase & { role: "expert"; orgUnitId: null; personId: null })
+  // An apprentice signs in with a phone code and is bound to their own person record only.
+  | (UserBase & { role: "apprentice"; orgUnitId: null; personId: number });
 
 export type UserOfRole<R extends Role> = Extract<SessionUser, { role: R }>;
 export type CityAdmin = UserOfRole<"city_admin">;
 export type CountyOfficer = UserOfRole<"county_officer">;
 export type Craftsman = UserOfRole<"craftsman">;
 export type Expert = UserOfRole<"expert">;
+export type Apprentice = UserOfRole<"apprentice">;
 
 export const isCityAdmin = (user: SessionUser): user is CityAdmin => user.role === "city_admin";
 export const isCountyOfficer = (user: SessionUser): user is CountyOfficer => user.role === "county_officer";
 export const isCraftsman = (user: SessionUser): user is Craftsman => user.role === "craftsman";
 export const isExpert = (user: SessionUser): user is Expert => user.role === "expert";
+export const isApprentice = (user: SessionUser): user is Apprentice => user.role === "apprentice";
 
 /** The session user from an account row; a row that breaks its role's binding signs nobody in. */
 export function sessionUserOf(row: {
@@ -56,6 +61,8 @@ export function sessionUserOf(row: {
       return row.person_id === null ? null : { ...base, role: row.role, orgUnitId: row.org_unit_id, personId: row.person_id };
     case "expert":
       return { ...base, role: row.role, orgUnitId: null, personId: null };
+    case "apprentice":
+      return row.person_id === null ? null : { ...base, role: row.role, orgUnitId: null, personId: row.person_id };
   }
 }
 

@@ -26,6 +26,7 @@ export function ownRowsOf<TB extends keyof Database>(
         if ("owner" in columns) return columns.owner(eb, user.personId ?? -1);
         return columns.person === null ? sql<boolean>`false` : eb(columns.person, "=", user.personId ?? -1);
       case "expert":
+      case "apprentice":
         return sql<boolean>`false`;
     }
   };

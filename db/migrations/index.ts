@@ -21,6 +21,7 @@ import * as m0019 from "./0019_imports_keep_records";
 import * as m0022 from "./0022_studio_cycle";
 import * as m0020 from "./0020_trust_round_three";
 import * as m0023 from "./0023_objector_and_walk_in";
+import * as m0024 from "./0024_apprentices";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   "0022_studio_cycle": m0022,
   "0020_trust_round_three": m0020,
   "0023_objector_and_walk_in": m0023,
+  "0024_apprentices": m0024,
 };

@@ -14,7 +14,7 @@ import { lookupHash } from "~/modules/people/pii.server";
  * every list and form that offers one, is counted per user over the last day and recorded in
  * the history (with the number masked), and refused past the limit.
  */
-export const EXACT_LOOKUPS_PER_DAY: Record<Role, number> = { city_admin: 200, county_officer: 30, craftsman: 10, expert: 0 };
+export const EXACT_LOOKUPS_PER_DAY: Record<Role, number> = { city_admin: 200, county_officer: 30, craftsman: 10, expert: 0, apprentice: 0 };
 
 export type ExactNumber = { column: "id_number_hash" | "phone_hash"; hash: string; masked: string };
 

@@ -110,6 +110,7 @@ export async function studioCycleTodos(db: DB, user: SessionUser, today: string)
       return items;
     }
     case "expert":
+    case "apprentice":
       return [];
   }
 }

@@ -70,7 +70,7 @@ export const COMPETITION_LEVELS = {
 
 export const INNOVATION_TYPES = { patent: "专利", process: "工艺改进", other: "其他创新" } as const;
 
-export const MENTORSHIP_STATUS_LABELS = { active: "结对中", completed: "已出师", ended_early: "提前结束" } as const;
+export const MENTORSHIP_STATUS_LABELS = { active: "结对中", paused: "暂停中", completed: "已出师", ended_early: "提前结束" } as const;
 
 /** A milestone in one line, as its pages and the apprentices' export say it. */
 export function describeMilestone(kind: keyof typeof MILESTONE_KIND_LABELS, d: Record<string, string | number>, benefitFen: number | null): string {

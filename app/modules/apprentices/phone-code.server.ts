@@ -1,0 +1,156 @@
+import crypto from "node:crypto";
+import type { DB, Tx } from "~db";
+import type { PhoneCodePurpose } from "~db/types";
+import { refuse, type Result } from "~/lib/result";
+import type { SmsGateway } from "~/lib/sms.server";
+import { lookupHash } from "~/modules/people/pii.server";
+import { maskPhone } from "~/modules/people/id-number";
+import { CODE_LIMITS, CODE_MASK, limitReached, lockVoter } from "~/modules/voting/voting.server";
+
+/**
+ * One-time codes sent to a person's own phone, the one on their record: to sign in (an apprentice
+ * has no password to remember) or to confirm the 师徒结对协议. The same limits as the vote's codes
+ * (per number, per network); a code is valid ten minutes and five tries, and only the latest one
+ * sent for a purpose counts. The code leaves once, by SMS; the log keeps it masked.
+ */
+
+const CODE_VALID_MS = 10 * 60_000;
+const CODE_ATTEMPTS = 5;
+/** Longer than a request takes to call the provider and record its answer (as the vote's). */
+const SENDING_AT_MOST_MS = 30_000;
+
+const codeHash = (phone: string, purpose: PhoneCodePurpose, code: string) => lookupHash(`phone-code:${purpose}:${phone}:${code}`);
+
+const PURPOSE_TEXT: Record<PhoneCodePurpose, string> = { sign_in: "登录", agreement: "确认师徒结对协议" };
+
+/**
+ * Sends a code to `phone` for `purpose`. The caller has already found the person the number
+ * belongs to (or not: sign-in asks for any number and says the same either way, so it cannot be
+ * used to learn who is registered — `person` null then sends nothing but spends the limits).
+ */
+export async function sendPhoneCode(
+  db: DB,
+  gateway: SmsGateway,
+  input: { phone: string; purpose: PhoneCodePurpose; personId: number | null; userId?: string | null; orgUnitId?: number | null },
+  address: string | null,
+  now = new Date(),
+): Promise<Result<{ masked: string }>> {
+  const phoneHash = lookupHash(input.phone);
+  const masked = maskPhone(input.phone);
+  const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
+  const textWith = (shown: string) => `【匠心】您的${PURPOSE_TEXT[input.purpose]}验证码是 ${shown}，10分钟内有效。如非本人操作请忽略。`;
+  const queued = await db.transaction().execute(async (tx): Promise<Result<{ smsId: number | null }>> => {
+    await lockVoter(tx, `phone-code:${phoneHash}`);
+    const count = async (column: "phone_hash" | "address", value: string, since: Date) =>
+      Number(
+        (
+          await tx
+            .selectFrom("phone_code")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where(column, "=", value)
+            .where("sent_at", ">", since)
+            // A code whose SMS never went out is not charged: the person may ask again at once.
+            .where((eb) => {
+              const sms = (statuses: Array<"failed" | "queued" | "sending">) =>
+                eb.exists(
+                  eb
+                    .selectFrom("sms_message")
+                    .select("sms_message.id")
+                    .whereRef("sms_message.id", "=", "phone_code.sms_id")
+                    .where("sms_message.status", "in", statuses),
+                );
+              const stuck = new Date(now.getTime() - SENDING_AT_MOST_MS);
+              return eb.not(eb.or([sms(["failed"]), eb.and([eb("sent_at", "<", stuck), sms(["queued", "sending"])])]));
+            })
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const limited = await limitReached(now, [
+      { limits: CODE_LIMITS.phone, count: (since) => count("phone_hash", phoneHash, since), field: "phone" },
+      { limits: CODE_LIMITS.address, count: address ? (since) => count("address", address, since) : null },
+    ]);
+    if (limited) return limited;
+    const sms =
+      input.personId === null
+        ? null
+        : await tx
+            .insertInto("sms_message")
+            .values({
+              user_id: input.userId ?? null,
+              org_unit_id: input.orgUnitId ?? null,
+              // Sent at once: the number is on the person's record already, the log keeps hash and mask.
+              phone_cipher: "",
+              phone_hash: phoneHash,
+              phone_masked: masked,
+              template: "phone_code",
+              params: JSON.stringify({ code: CODE_MASK, purpose: input.purpose }),
+              text: textWith(CODE_MASK),
+              status: "sending",
+              driver: gateway.driver,
+            })
+            .returning("id")
+            .executeTakeFirstOrThrow();
+    await tx
+      .insertInto("phone_code")
+      .values({
+        person_id: input.personId,
+        phone_hash: phoneHash,
+        purpose: input.purpose,
+        // A number that is nobody's gets a code nobody can know.
+        code_hash: input.personId === null ? "-" : codeHash(input.phone, input.purpose, code),
+        address,
+        sent_at: now,
+        expires_at: new Date(now.getTime() + CODE_VALID_MS),
+        sms_id: sms?.id ?? null,
+      })
+      .execute();
+    return { ok: true, smsId: sms?.id ?? null };
+  });
+  if (!queued.ok) return queued;
+  if (queued.smsId !== null) {
+    const sent = await gateway.send({ phone: input.phone, template: "phone_code", params: { code }, text: textWith(code), outId: String(queued.smsId) });
+    await db
+      .updateTable("sms_message")
+      .set(sent.ok ? { status: "sent", sent_at: new Date(), provider_id: sent.providerId } : { status: "failed", error: sent.error })
+      .where("id", "=", queued.smsId)
+      .execute();
+    if (!sent.ok) return refuse("短信发送失败，请稍后再试", { status: 409, field: "phone" });
+  }
+  return { ok: true, masked };
+}
+
+/**
+ * Checks the latest code sent to the number for this purpose and spends it when it matches, inside
+ * the caller's transaction (so a code is used only by a step that commits). A wrong code costs one
+ * of its five tries — committed even when the caller's step fails, because the caller returns the
+ * refusal rather than throwing. Answers the person the code was sent for.
+ */
+export async function usePhoneCode(
+  tx: Tx,
+  input: { phone: string; code: string; purpose: PhoneCodePurpose },
+  now = new Date(),
+): Promise<Result<{ personId: number }>> {
+  const phoneHash = lookupHash(input.phone);
+  await lockVoter(tx, `phone-code:${phoneHash}`);
+  const row = await tx
+    .selectFrom("phone_code")
+    .select(["id", "person_id", "code_hash", "attempts", "used_at", "expires_at"])
+    .where("phone_hash", "=", phoneHash)
+    .where("purpose", "=", input.purpose)
+    .orderBy("id", "desc")
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || row.used_at || row.expires_at <= now) return refuse("验证码已过期或已使用，请重新获取", { field: "code" });
+  if (row.attempts >= CODE_ATTEMPTS) return refuse("验证码错误次数过多，请重新获取", { field: "code" });
+  if (row.person_id === null || row.code_hash !== codeHash(input.phone, input.purpose, input.code)) {
+    await tx
+      .updateTable("phone_code")
+      .set({ attempts: row.attempts + 1 })
+      .where("id", "=", row.id)
+      .execute();
+    return refuse("验证码不正确", { field: "code" });
+  }
+  await tx.updateTable("phone_code").set({ used_at: now }).where("id", "=", row.id).execute();
+  return { ok: true, personId: row.person_id };
+}
