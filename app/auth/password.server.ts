@@ -7,7 +7,15 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
 }
 
+/**
+ * What an account without a password keeps in its place (an apprentice signs in with a phone
+ * code): no argon2 hash, so nothing typed ever verifies against it.
+ */
+export const NO_PASSWORD = "!no-password";
+
 export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
+  // The same time as a real check, so a password guess does not tell which accounts have none.
+  if (storedHash === NO_PASSWORD) return burnPasswordCheck(password).then(() => false);
   try {
     return await verify(storedHash, password);
   } catch {

@@ -218,27 +218,36 @@ export async function signIn(
   // The owner is in: their account and their address on it start again from zero.
   for (const { key, rule } of keys) if (rule !== ADDRESS_RULE) await clearThrottle(db, key);
 
+  const cookie = await openSession(db, request, row, address);
+  const deviceCookie = await rememberDevice(db, row.id, device, now);
+  return { ok: true, user: sessionUserOf(row)!, cookie, deviceCookie };
+}
+
+/**
+ * Opens a session for an account that has just proven who it is (by password, or an apprentice by
+ * a phone code): the session cookie to set. Whatever session the browser carried before is ended
+ * (rotation), and the sign-in goes into the history with the address it came from.
+ */
+export async function openSession(
+  db: DB,
+  request: Request,
+  account: { id: string; display_name: string; org_unit_id: number | null },
+  address: string | null,
+): Promise<string> {
   const lucia = luciaFor(db);
-  // Rotation: whatever session the browser carried before is ended, a fresh id is issued.
   const previous = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
   if (previous) await lucia.invalidateSession(previous);
-  const session = await lucia.createSession(row.id, {});
-  const deviceCookie = await rememberDevice(db, row.id, device, now);
+  const session = await lucia.createSession(account.id, {});
   await db.transaction().execute((tx) =>
     recordAudit(tx, SESSION_AUDIT, {
-      actor: { id: row.id, displayName: row.display_name },
-      id: row.id,
-      unit: row.org_unit_id,
+      actor: { id: account.id, displayName: account.display_name },
+      id: account.id,
+      unit: account.org_unit_id,
       action: "sign_in",
       comment: address ?? undefined,
     }),
   );
-  return {
-    ok: true,
-    user: sessionUserOf(row)!,
-    cookie: lucia.createSessionCookie(session.id).serialize(),
-    deviceCookie,
-  };
+  return lucia.createSessionCookie(session.id).serialize();
 }
 
 export async function signOut(db: DB, request: Request): Promise<string> {

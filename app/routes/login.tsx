@@ -3,7 +3,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
 import { assertSafePost, getUser, signIn } from "~/auth/session.server";
 import { FormErrors } from "~/components/forms";
 import { useReply } from "~/components/useReply";
@@ -54,6 +54,9 @@ export default function Login() {
         </button>
       </Form>
       <p className="hint">账号由市总工会统一开通。忘记密码请联系所在单位的工会管理员重置。</p>
+      <p>
+        <Link to="/login/code">学徒用短信验证码登录</Link>
+      </p>
     </section>
   );
 }

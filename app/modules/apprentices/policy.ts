@@ -24,6 +24,13 @@ export function partyTo(user: SessionUser, m: MentorshipRef): MentorshipParty | 
   return relation === "owner" ? "mentor" : relation;
 }
 
+/**
+ * An apprentice's account name: made up from their person record, never typed (they sign in with a
+ * phone code). The prefix is kept from the names officers give accounts, so none can take it.
+ */
+export const APPRENTICE_USERNAME_PREFIX = "apprentice-";
+export const apprenticeUsername = (personId: number) => `${APPRENTICE_USERNAME_PREFIX}${personId}`;
+
 export const isOfficerParty = (party: MentorshipParty | null): party is "county" | "city" => party === "county" || party === "city";
 
 /** Policy as data: what holds for a year the city has not set (mentoring_policy). */

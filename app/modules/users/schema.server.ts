@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { APPRENTICE_USERNAME_PREFIX } from "~/modules/apprentices/policy";
 import { recordId, whenValid, queryParam } from "~/lib/validation.server";
 
 export const passwordField = z
@@ -11,7 +12,8 @@ export const usernameField = z
   .string({ error: "请填写用户名" })
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, "用户名为3–32位小写字母、数字或 . _ -，以字母或数字开头");
+  .regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, "用户名为3–32位小写字母、数字或 . _ -，以字母或数字开头")
+  .refine((v) => !v.startsWith(APPRENTICE_USERNAME_PREFIX), `以 ${APPRENTICE_USERNAME_PREFIX} 开头的用户名留给学徒账号`);
 
 const roleBinding = {
   role: z.enum(["city_admin", "county_officer", "craftsman"], { error: "请选择角色" }),

@@ -26,7 +26,8 @@ export const voteRulesSchema = z
 
 export type VoteRulesInput = z.infer<typeof voteRulesSchema>;
 
-const phone = z
+/** A mainland mobile number as typed (spaces, dashes, +86 allowed): its eleven digits. */
+export const mobilePhoneField = z
   .string({ error: "请填写手机号码" })
   .max(20, "请填写11位手机号码")
   .transform((v, ctx) => {
@@ -38,17 +39,20 @@ const phone = z
     return number;
   });
 
+/** A six-digit code sent by SMS. */
+export const smsCodeField = z
+  .string({ error: "请填写短信验证码" })
+  .trim()
+  .regex(/^\d{6}$/, "验证码是6位数字");
+
 export const codeRequestSchema = z.object({
-  phone,
+  phone: mobilePhoneField,
   altcha: z.string({ error: "请先完成人机验证" }).min(1, "请先完成人机验证").max(8_000, "人机验证无效，请重试"),
 });
 
 export const ballotSchema = z.object({
-  phone,
-  code: z
-    .string({ error: "请填写短信验证码" })
-    .trim()
-    .regex(/^\d{6}$/, "验证码是6位数字"),
+  phone: mobilePhoneField,
+  code: smsCodeField,
   // Bounded before it is read: a form with thousands of ids is refused, not looked up.
   choices: z
     .array(z.string().regex(/^\d{1,10}$/, "候选人无效"), { error: "请至少选择一位候选人" })
@@ -82,11 +86,8 @@ export const objectionSchema = z.object({
   // are kept encrypted, for the city to reach the objector (an audited reveal).
   name: personFields.name.min(2, "请填写您的真实姓名"),
   idNumber: idNumberField(true).transform((facts) => facts as IdNumberFacts),
-  phone,
-  code: z
-    .string({ error: "请填写短信验证码" })
-    .trim()
-    .regex(/^\d{6}$/, "验证码是6位数字"),
+  phone: mobilePhoneField,
+  code: smsCodeField,
   relation: z.enum(RELATIONS, { error: "请选择您与被异议人的关系" }),
   nominationId: recordId("请从公示名单中选择异议对象"),
   content: z.string({ error: "请写明异议内容" }).trim().min(10, "请写明异议的具体事实（至少10个字）").max(2000, "异议内容不能超过2000字"),
