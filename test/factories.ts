@@ -5,7 +5,10 @@ import { sessionUserOf, type SessionUser } from "../app/auth/roles";
 import type { Insertable } from "kysely";
 import { solveChallenge, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
-import type { CampaignStatus, EventTable, Role, StudioTable, VoteRuleTable } from "../db/types";
+import type { CampaignStatus, EventTable, MentorshipStatus, Role, StudioTable, VoteRuleTable } from "../db/types";
+import { NO_PASSWORD } from "../app/auth/password.server";
+import { newUserId } from "../app/auth/session.server";
+import { apprenticeUsername } from "../app/modules/apprentices/policy";
 import { newChallenge } from "../app/modules/voting/challenge.server";
 import { createPerson } from "../app/modules/people/people.server";
 import type { PersonInput } from "../app/modules/people/schema.server";
@@ -364,6 +367,52 @@ export async function makeLedStudio(db: DB, leaderName: string, columns: Paramet
   const city = await makeUser(db, "city_admin");
   const studio = await makeStudio(db, person.id, city.id, { name: `${leaderName}工作室`, ...columns });
   return { person, leader, city, studio };
+}
+
+/**
+ * An apprentice of the studio with their own account, as after their first code sign-in: a person
+ * (of the studio's unit) with a phone of their own, a pairing running since 1 March 2026, and the
+ * apprentice account bound to the person (unless `account: false`).
+ */
+export async function makeApprentice(
+  db: DB,
+  studioId: number,
+  options: { name?: string; phone?: string; status?: MentorshipStatus; account?: boolean } = {},
+): Promise<{ user: SessionUser; mentorshipId: number; personId: number; phone: string }> {
+  const studio = await db
+    .selectFrom("studio")
+    .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
+    .select(["org_unit.code", "studio.created_by"])
+    .where("studio.id", "=", studioId)
+    .executeTakeFirstOrThrow();
+  const phone = options.phone ?? `1365760${String(++serial).padStart(4, "0")}`;
+  const person = await makePerson(db, { unit: studio.code, name: options.name, phone, birthDate: "2001-05-01", skillLevel: "中级工" });
+  const mentorship = await db
+    .insertInto("mentorship")
+    .values({
+      studio_id: studioId,
+      apprentice_id: person.id,
+      start_date: "2026-03-01",
+      planned_end: "2028-02-29",
+      goals: "两年内考取高级工",
+      status: options.status ?? "active",
+      created_by: studio.created_by,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const name = (await db.selectFrom("person").select("name").where("id", "=", person.id).executeTakeFirstOrThrow()).name;
+  const row = {
+    id: newUserId(),
+    username: apprenticeUsername(person.id),
+    display_name: name,
+    password_hash: NO_PASSWORD,
+    role: "apprentice" as const,
+    org_unit_id: null,
+    person_id: person.id,
+  };
+  // Without an account: the person has never signed in (their first code sign-in makes it).
+  if (options.account !== false) await db.insertInto("app_user").values(row).execute();
+  return { user: sessionUserOf(row)!, mentorshipId: mentorship.id, personId: person.id, phone };
 }
 
 /**

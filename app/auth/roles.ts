@@ -67,7 +67,9 @@ export function sessionUserOf(row: {
 }
 
 /**
- * What each role may do at all. Whether it may do it to a given record is the scope's job
+ * What each role may do at all. An apprentice holds only what reads their own pairing and the events
+ * they are on; everything else (people, nominations, studios, subsidies, the dashboard) is closed to them.
+ * Whether it may do it to a given record is the scope's job
  * (see scope.server.ts): a county officer may read people, but only those of their own unit.
  */
 export const PERMISSIONS = {
@@ -88,12 +90,17 @@ export const PERMISSIONS = {
   "nomination.create": ["city_admin", "county_officer"],
   "nomination.read": ["city_admin", "county_officer", "craftsman"],
   "studio.read": ["city_admin", "county_officer", "craftsman"],
+  // One pairing's page: an apprentice reaches their own only (mentorshipForViewer), never the studio's.
+  "mentorship.read": ["city_admin", "county_officer", "craftsman", "apprentice"],
   "milestone.verify": ["city_admin", "county_officer"],
   "evaluation.grade": ["city_admin", "county_officer"],
   "evaluation.criteria": ["city_admin"],
   "subsidy.read": ["city_admin", "county_officer", "craftsman"],
   "subsidy.policy": ["city_admin"],
   "event.read": ["city_admin", "county_officer", "craftsman"],
+  // One event's page, read only for an apprentice and only if they are on its list (eventForViewer);
+  // the lists of events and every step taken on one stay \`event.read\`.
+  "event.view": ["city_admin", "county_officer", "craftsman", "apprentice"],
   "publicity.manage": ["city_admin", "county_officer"],
   "dashboard.read": ["city_admin", "county_officer"],
   "plan.manage": ["city_admin"],

@@ -1,5 +1,6 @@
 import { relationTo } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
+import { canViewStudio, type StudioRef } from "~/modules/studios/policy";
 
 /**
  * How a user stands to a pairing (师徒结对): its apprentice, its mentor (the studio's leader — the
@@ -30,6 +31,14 @@ export function partyTo(user: SessionUser, m: MentorshipRef): MentorshipParty | 
  */
 export const APPRENTICE_USERNAME_PREFIX = "apprentice-";
 export const apprenticeUsername = (personId: number) => `${APPRENTICE_USERNAME_PREFIX}${personId}`;
+
+/**
+ * Who reads a pairing (its page, its milestones and their evidence): whoever may see its studio,
+ * and its own apprentice — who sees nothing else of the studio.
+ */
+export function canViewMentorship(user: SessionUser, m: MentorshipRef & StudioRef): boolean {
+  return partyTo(user, m) === "apprentice" || canViewStudio(user, m);
+}
 
 export const isOfficerParty = (party: MentorshipParty | null): party is "county" | "city" => party === "county" || party === "city";
 

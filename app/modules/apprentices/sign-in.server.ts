@@ -73,8 +73,10 @@ export async function signInWithCode(
       .selectFrom("app_user")
       .select(["id", "username", "display_name", "role", "org_unit_id", "person_id", "active"])
       .where("person_id", "=", used.personId)
-      .where("role", "=", "apprentice")
       .executeTakeFirst();
+    // A person has one account (app_user.person_id is unique): a craftsman taken on as an apprentice
+    // keeps signing in with their password; the code opens no second account beside it.
+    if (existing && existing.role !== "apprentice") return refuse("您已有平台账号，请用用户名和密码登录", { status: 409, field: "phone" });
     if (existing) return { ok: true as const, ...existing };
     const person = await tx.selectFrom("person").select("name").where("id", "=", used.personId).executeTakeFirstOrThrow();
     const row = {

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from "kysely";
 import type { DB } from "~db";
 import type { Database, EventKind } from "~db/types";
-import { isCraftsman, isCityAdmin, type SessionUser } from "~/auth/roles";
+import { isApprentice, isCraftsman, isCityAdmin, type SessionUser } from "~/auth/roles";
 import { PAGE_SIZE, paginate } from "~/lib/sql";
 import { unitAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
@@ -179,7 +179,8 @@ function openToPerson(eb: ExpressionBuilder<Database, "event">, personId: number
 }
 
 export async function tiesOf(db: DB, user: SessionUser, eventId: number, now = new Date()): Promise<EventTies> {
-  if (!isCraftsman(user) || !user.personId) return { participates: false, open: false };
+  // An apprentice is on the lists of events too (put there by the organiser), and joins none themself.
+  if (!(isCraftsman(user) || isApprentice(user))) return { participates: false, open: false };
   const personId = user.personId;
   const row = await db
     .selectFrom("event")
@@ -188,7 +189,7 @@ export async function tiesOf(db: DB, user: SessionUser, eventId: number, now = n
       eb
         .exists(eb.selectFrom("event_participant as ep").select("ep.id").whereRef("ep.event_id", "=", "event.id").where("ep.person_id", "=", personId))
         .as("participates"),
-      openToPerson(eb, personId, now).as("open"),
+      isCraftsman(user) ? openToPerson(eb, personId, now).as("open") : sql<boolean>`false`.as("open"),
     ])
     .executeTakeFirst();
   return { participates: !!row?.participates, open: !!row?.open };

@@ -4,7 +4,8 @@ import { isCityAdmin, type SessionUser } from "~/auth/roles";
 import { accessTo, type Access } from "~/lib/access";
 import { insertPerson, isUniqueViolation } from "~/modules/people/people.server";
 import { lookupHash } from "~/modules/people/pii.server";
-import { canManageApprentices, canViewStudio, relation } from "~/modules/studios/policy";
+import { canViewMentorship } from "~/modules/apprentices/policy";
+import { canManageApprentices, relation } from "~/modules/studios/policy";
 import { type ApprenticeInput } from "~/modules/studios/schema.server";
 import { recordStudioAudit } from "~/modules/studios/history.server";
 import { spendExactLookup } from "~/modules/people/lookup.server";
@@ -127,9 +128,9 @@ export async function findMentorship(db: DB, id: number) {
 
 export type MentorshipView = NonNullable<Awaited<ReturnType<typeof findMentorship>>>;
 
-/** A mentorship is seen by whoever may see its studio. */
+/** A mentorship is seen by whoever may see its studio, and by its apprentice. */
 export async function mentorshipForViewer(db: DB, user: SessionUser, id: number): Promise<Access<MentorshipView>> {
-  return accessTo(await findMentorship(db, id), (m) => canViewStudio(user, { status: m.studio_status, org_unit_id: m.org_unit_id, person_id: m.person_id }));
+  return accessTo(await findMentorship(db, id), (m) => canViewMentorship(user, { ...studioRefOf(m), apprentice_id: m.apprentice_id }));
 }
 
 export function studioRefOf(m: MentorshipView) {

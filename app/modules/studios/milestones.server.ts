@@ -4,9 +4,9 @@ import type { SessionUser } from "~/auth/roles";
 import { checkEvidenceFiles, EVIDENCE_MAX_FILES } from "~/lib/files";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
+import { canViewMentorship } from "~/modules/apprentices/policy";
 import { skillRank } from "~/modules/people/options";
 import {
-  canViewStudio,
   initialMilestoneStatus,
   MILESTONE_FILING,
   milestoneRecord,
@@ -224,10 +224,18 @@ export async function evidenceForViewer(db: DB, user: SessionUser, fileId: numbe
     .innerJoin("milestone", "milestone.id", "evidence_file.milestone_id")
     .innerJoin("mentorship", "mentorship.id", "milestone.mentorship_id")
     .innerJoin("studio", "studio.id", "mentorship.studio_id")
-    .select(["evidence_file.filename", "evidence_file.content_type", "evidence_file.data", "studio.status", "studio.org_unit_id", "studio.person_id"])
+    .select([
+      "evidence_file.filename",
+      "evidence_file.content_type",
+      "evidence_file.data",
+      "studio.status",
+      "studio.org_unit_id",
+      "studio.person_id",
+      "mentorship.apprentice_id",
+    ])
     .where("evidence_file.id", "=", fileId)
     .executeTakeFirst();
-  return accessTo(file, (f) => canViewStudio(user, f));
+  return accessTo(file, (f) => canViewMentorship(user, f));
 }
 
 /** Milestones waiting for an officer, within what the officer may see. */

@@ -26,7 +26,8 @@ import { EventPage } from "./page";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.event.title ?? "活动"} · 匠心` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "event.read");
+  // An apprentice on the list reads the page; every step below is `event.read`'s.
+  const user = await requirePermission(request, "event.view");
   const db = getDb();
   const event = granted(await eventForViewer(db, user, idParam(params.eventId)));
   const manage = canManageEvent(user, event);

@@ -1,13 +1,14 @@
 import type { SerializeFrom } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { isCityAdmin, isCountyOfficer, isCraftsman, ROLE_LABELS } from "~/auth/roles";
+import { isApprentice, isCityAdmin, isCountyOfficer, isCraftsman, ROLE_LABELS } from "~/auth/roles";
 import { DataTable } from "~/components/DataTable";
 import { StageBar } from "~/components/StageBar";
 import { TodoList } from "~/components/TodoList";
 import { formatDateTime } from "~/lib/format";
 import { actionLabel, entityLabel } from "~/modules/audit/labels";
 import { campaignLabel } from "~/modules/campaigns/stages";
+import { MENTORSHIP_STATUS_LABELS } from "~/modules/studios/labels";
 import type { loader } from "./route";
 
 export function HomePage(data: SerializeFrom<typeof loader>) {
@@ -162,7 +163,51 @@ export function HomePage(data: SerializeFrom<typeof loader>) {
           <p className="notice">您的账号尚未关联人员档案，请联系所在县级总工会。</p>
         )
       ) : null}
+      {isApprentice(user) ? <ApprenticeHome pairings={data.pairings} events={data.events} /> : null}
     </section>
+  );
+}
+
+/** An apprentice's own: their pairings, the events they are on, and the certificates of those they attended. */
+function ApprenticeHome({ pairings, events }: Pick<SerializeFrom<typeof loader>, "pairings" | "events">) {
+  const certificates = events.filter((e) => e.attended && e.certificate_code);
+  return (
+    <>
+      <div className="card">
+        <h2>我的师徒结对</h2>
+        {pairings.length === 0 ? <p className="empty">还没有结对记录。</p> : null}
+        <ul>
+          {pairings.map((p) => (
+            <li key={p.id}>
+              <Link to={`/mentorships/${p.id}`}>{p.studio_name}</Link> · {p.start_date} 至 {p.planned_end} · {MENTORSHIP_STATUS_LABELS[p.status]}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div className="card">
+        <h2>我参加的活动</h2>
+        {events.length === 0 ? <p className="empty">还没有参加活动。</p> : null}
+        <ul>
+          {events.map((e) => (
+            <li key={e.id}>
+              <Link to={`/events/${e.id}`}>{e.title}</Link> · {formatDateTime(e.starts_at)} · {e.attended ? "已签到" : "已登记"}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {certificates.length ? (
+        <div className="card">
+          <h2>我的参训证明</h2>
+          <ul>
+            {certificates.map((e) => (
+              <li key={e.id}>
+                <Link to={`/certificates/${e.certificate_code}`}>{e.title}</Link> · 证书编号 {e.certificate_code}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { isCityAdmin, isCountyOfficer, isCraftsman, type SessionUser } from "~/auth/roles";
+import { isApprentice, isCityAdmin, isCountyOfficer, isCraftsman, type SessionUser } from "~/auth/roles";
 import { failedSignInsBeforeThisOne, requireUser } from "~/auth/session.server";
 import type { DB } from "~db";
 import { getDb } from "~/db.server";
@@ -14,6 +14,8 @@ import { selectionRecord } from "~/modules/nominations/nominations.server";
 import { actionLabel, entityLabel, recordLink } from "~/modules/audit/labels";
 import { currentCampaigns } from "~/modules/campaigns/campaigns.server";
 import { openStudioOf } from "~/modules/studios/studios.server";
+import { pairingsOfApprentice } from "~/modules/apprentices/pairings.server";
+import { eventsOfPerson } from "~/modules/events/events.server";
 import { todoPage } from "~/worker.server";
 import { HomePage } from "./page";
 
@@ -26,6 +28,8 @@ const HOME_TODOS = 10;
 const noUnits = async () => [] as Awaited<ReturnType<typeof peopleByUnit>>;
 const noCampaigns = async () => [] as Awaited<ReturnType<typeof currentCampaigns>>;
 const noAudit = async () => [] as Awaited<ReturnType<typeof listAudit>>["rows"];
+const noPairings = async () => [] as Awaited<ReturnType<typeof pairingsOfApprentice>>;
+const noEvents = async () => ({ rows: [], hours: 0 }) as Awaited<ReturnType<typeof eventsOfPerson>>;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -36,9 +40,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 async function homeOf(db: DB, user: SessionUser) {
   // The unions' officers, city and county, look after units of people and the campaigns; a
-  // craftsman and an expert see their own part only.
+  // craftsman and an expert see their own part only; an apprentice their pairings and the events
+  // they are on (their certificates among them).
   const office = isCityAdmin(user) || isCountyOfficer(user);
-  const [todos, done, units, recent, unit, me, campaigns, failedSignIns] = await Promise.all([
+  const [todos, done, units, recent, unit, me, campaigns, failedSignIns, pairings, events] = await Promise.all([
     // The first few; the to-do page has them all, a page at a time.
     todoPage(db, user, 1, HOME_TODOS),
     doneBy(db, user.id),
@@ -48,6 +53,8 @@ async function homeOf(db: DB, user: SessionUser) {
     isCraftsman(user) ? findPerson(db, user.personId) : undefined,
     office ? currentCampaigns(db) : noCampaigns(),
     failedSignInsBeforeThisOne(db, user.id),
+    isApprentice(user) ? pairingsOfApprentice(db, user.personId) : noPairings(),
+    isApprentice(user) ? eventsOfPerson(db, user.personId) : noEvents(),
   ]);
   // Named ones only: each has its certificate.
   const awards = me
@@ -73,6 +80,8 @@ async function homeOf(db: DB, user: SessionUser) {
     awards,
     myStudio: myStudio ?? null,
     failedSignIns,
+    pairings,
+    events: events.rows,
   };
 }
 

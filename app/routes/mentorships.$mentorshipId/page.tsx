@@ -14,7 +14,7 @@ import type { loader } from "./route";
 const STATUS_LABELS = { pending: "待核实", verified: "已认定", rejected: "不予认定" } as const;
 
 /** An apprentice's pairing: the facts, the milestones and their review, the forms to add and to end. */
-export function MentorshipPage({ m, milestones, canAdd, canEnd, today }: SerializeFrom<typeof loader>) {
+export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer }: SerializeFrom<typeof loader>) {
   const added = useReply("milestone");
   const reviewed = useReply("review");
   const ended = useReply("end");
@@ -24,12 +24,8 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today }: Seriali
   const done = added?.ok && navigation.state === "idle";
   return (
     <section>
-      <p>
-        <Link to={`/studios/${m.studio_id}`}>← {m.studio_name}</Link>
-      </p>
-      <h1>
-        学徒：<Link to={`/people/${m.apprentice_id}`}>{m.name}</Link>
-      </h1>
+      <p>{viewer === "apprentice" ? <Link to="/home">← 我的工作台</Link> : <Link to={`/studios/${m.studio_id}`}>← {m.studio_name}</Link>}</p>
+      <h1>学徒：{viewer === "apprentice" ? `${m.name}（${m.studio_name}）` : <Link to={`/people/${m.apprentice_id}`}>{m.name}</Link>}</h1>
       <dl className="facts card">
         <dt>技术等级</dt>
         <dd>{m.skill_level}</dd>

@@ -9,6 +9,7 @@ import { refuse } from "~/lib/result";
 import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { todayInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
+import { partyTo } from "~/modules/apprentices/policy";
 import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/policy";
 import { endMentorshipSchema, milestoneReviewSchema, milestoneSchema } from "~/modules/studios/schema.server";
 import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
@@ -18,7 +19,7 @@ import { MentorshipPage } from "./page";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, record: m } = await viewedRecord(request, "studio.read", mentorshipForViewer, params.mentorshipId);
+  const { user, record: m } = await viewedRecord(request, "mentorship.read", mentorshipForViewer, params.mentorshipId);
   const db = getDb();
   const milestones = await milestonesOf(db, m.id);
   const studio = studioRefOf(m);
@@ -27,12 +28,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     milestones: milestones.map((ms) => ({ ...ms, canVerify: canVerifyMilestone(user, studio, ms) })),
     canAdd: !!relation(user, studio) && studioWorking(studio),
     canEnd: !!relation(user, studio) && m.status === "active",
+    // The apprentice reads their own pairing; the studio's and the people's pages are not theirs.
+    viewer: partyTo(user, m),
     today: todayInTaizhou(),
   });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, record: m } = await viewedRecord(request, "studio.read", mentorshipForViewer, params.mentorshipId);
+  const { user, record: m } = await viewedRecord(request, "mentorship.read", mentorshipForViewer, params.mentorshipId);
   const db = getDb();
   const form = await readForm(request, clientAddress(request, context));
   if (!form.ok) return replyRefused("milestone", refuse(form.message, { field: "evidence" }));

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { useTestDb } from "../../../test/db";
+import { makeApprentice, makeLedStudio, makePerson, makeUser, phoneInbox } from "../../../test/factories";
+import { ORIGIN } from "../../../test/http";
+import { getUser, signIn } from "~/auth/session.server";
+import { lookupHash } from "~/modules/people/pii.server";
+import { CODE_SENT, requestSignInCode, signInWithCode } from "~/modules/apprentices/sign-in.server";
+
+const t = useTestDb();
+
+const request = (cookie?: string) => new Request(`${ORIGIN}/login/code`, { method: "POST", headers: cookie ? { cookie } : {} });
+const cookieOf = (setCookie: string) => setCookie.split(";")[0];
+const minutesLater = (start: Date, minutes: number) => new Date(start.getTime() + minutes * 60_000);
+
+const accountsOf = (personId: number) => t.db.selectFrom("app_user").selectAll().where("person_id", "=", personId).execute();
+
+describe("an apprentice signs in with a code sent to their phone", () => {
+  it("makes their one apprentice account at the first sign-in, opens a session in place of the one before, and records both", async () => {
+    const { studio } = await makeLedStudio(t.db, "码登甲");
+    const { personId, phone } = await makeApprentice(t.db, studio.id, { account: false });
+    const inbox = phoneInbox();
+    const start = new Date();
+
+    expect(await requestSignInCode(t.db, inbox, phone, null, start)).toEqual({ ok: true, message: CODE_SENT });
+    expect(inbox.sent.map((s) => [s.phone, s.text.includes("登录验证码")])).toEqual([[phone, true]]);
+
+    // Someone signed in before on this browser: their session ends.
+    const before = await makeUser(t.db, "city_admin");
+    const earlier = await signIn(t.db, request(), { username: before.username, password: "Correct-horse-42" });
+    if (!earlier.ok) throw new Error("the earlier sign-in failed");
+    const first = await signInWithCode(t.db, request(cookieOf(earlier.cookie)), { phone, code: inbox.codeFor(phone) }, start);
+    if (!first.ok) throw new Error(first.message);
+    expect(first.user).toMatchObject({ role: "apprentice", personId, orgUnitId: null, username: `apprentice-${personId}` });
+    expect(await getUser(request(cookieOf(first.cookie)), t.db)).toMatchObject({ id: first.user.id, role: "apprentice", personId });
+    expect(await getUser(request(cookieOf(earlier.cookie)), t.db)).toBeNull();
+
+    // The second time: the same account, no other made.
+    await requestSignInCode(t.db, inbox, phone, null, minutesLater(start, 2));
+    const second = await signInWithCode(t.db, request(), { phone, code: inbox.codeFor(phone) }, minutesLater(start, 2));
+    expect(second).toMatchObject({ ok: true, user: { id: first.user.id } });
+    expect((await accountsOf(personId)).map((a) => a.role)).toEqual(["apprentice"]);
+
+    const history = await t.db.selectFrom("audit_log").select(["entity_type", "action"]).where("entity_id", "=", first.user.id).orderBy("id").execute();
+    expect(history).toEqual([
+      { entity_type: "user", action: "create" },
+      { entity_type: "session", action: "sign_in" },
+      { entity_type: "session", action: "sign_in" },
+    ]);
+  });
+
+  it("has no password: nothing typed signs in to the apprentice's account", async () => {
+    const { studio } = await makeLedStudio(t.db, "码登乙");
+    const { user } = await makeApprentice(t.db, studio.id);
+    for (const password of ["", "!no-password", "Correct-horse-42"])
+      expect(await signIn(t.db, request(), { username: user.username, password })).toEqual({ ok: false, status: 401, message: "用户名或密码不正确" });
+  });
+
+  it("answers an unknown number the same, sends it nothing, and no code signs in with it", async () => {
+    const inbox = phoneInbox();
+    const stranger = "13657699001";
+    expect(await requestSignInCode(t.db, inbox, stranger, null)).toEqual({ ok: true, message: CODE_SENT });
+    expect(inbox.sent).toEqual([]);
+    // The number's limits are spent as for a real one.
+    expect(await requestSignInCode(t.db, inbox, stranger, null)).toMatchObject({ ok: false, status: 429, field: "phone" });
+    expect(await signInWithCode(t.db, request(), { phone: stranger, code: "000000" })).toMatchObject({ ok: false, message: "验证码不正确", field: "code" });
+    // Nothing in the SMS log either: the outbox is not told of a number nobody owns.
+    expect(await t.db.selectFrom("sms_message").select("id").where("phone_hash", "=", lookupHash(stranger)).execute()).toEqual([]);
+  });
+
+  it("counts wrong codes: after five the right one no longer signs in", async () => {
+    const { studio } = await makeLedStudio(t.db, "码登丙");
+    const { phone } = await makeApprentice(t.db, studio.id);
+    const inbox = phoneInbox();
+    await requestSignInCode(t.db, inbox, phone, null);
+    const right = inbox.codeFor(phone);
+    const wrong = right === "111111" ? "222222" : "111111";
+    for (let i = 0; i < 5; i++) expect(await signInWithCode(t.db, request(), { phone, code: wrong })).toMatchObject({ ok: false, message: "验证码不正确" });
+    const tries = await t.db.selectFrom("phone_code").select("attempts").orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(tries.attempts).toBe(5);
+    expect(await signInWithCode(t.db, request(), { phone, code: right })).toMatchObject({ ok: false, message: "验证码错误次数过多，请重新获取" });
+  });
+
+  it("gives a craftsman's phone no code unless the person is an apprentice, and never a second account", async () => {
+    const { studio } = await makeLedStudio(t.db, "码登丁");
+    const craftsmanPhone = "13657699101";
+    const craftsman = await makePerson(t.db, { phone: craftsmanPhone });
+    await makeUser(t.db, "craftsman", { personId: craftsman.id });
+    const inbox = phoneInbox();
+    const now = new Date();
+    expect(await requestSignInCode(t.db, inbox, craftsmanPhone, null, now)).toEqual({ ok: true, message: CODE_SENT });
+    expect(inbox.sent).toEqual([]);
+    expect((await accountsOf(craftsman.id)).map((a) => a.role)).toEqual(["craftsman"]);
+
+    // Taken on as an apprentice: the code is sent, and they are told to sign in with the account they have.
+    await makeApprentice(t.db, studio.id, { account: false }).then(async ({ mentorshipId }) =>
+      t.db.updateTable("mentorship").set({ apprentice_id: craftsman.id }).where("id", "=", mentorshipId).execute(),
+    );
+    await requestSignInCode(t.db, inbox, craftsmanPhone, null, minutesLater(now, 2));
+    expect(inbox.sent.map((s) => s.phone)).toEqual([craftsmanPhone]);
+    const refused = await signInWithCode(t.db, request(), { phone: craftsmanPhone, code: inbox.codeFor(craftsmanPhone) }, minutesLater(now, 2));
+    expect(refused).toMatchObject({ ok: false, status: 409, message: "您已有平台账号，请用用户名和密码登录" });
+    expect((await accountsOf(craftsman.id)).map((a) => a.role)).toEqual(["craftsman"]);
+  });
+
+  it("refuses a deactivated apprentice account and opens no session", async () => {
+    const { studio } = await makeLedStudio(t.db, "码登戊");
+    const { user, phone } = await makeApprentice(t.db, studio.id);
+    await t.db.updateTable("app_user").set({ active: false }).where("id", "=", user.id).execute();
+    const inbox = phoneInbox();
+    await requestSignInCode(t.db, inbox, phone, null);
+    expect(await signInWithCode(t.db, request(), { phone, code: inbox.codeFor(phone) })).toMatchObject({ ok: false, status: 403 });
+    expect(await t.db.selectFrom("user_session").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
+  });
+});
