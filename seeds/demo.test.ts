@@ -6,14 +6,19 @@ import { decrypt } from "../app/modules/people/pii.server";
 import { campaignSchema } from "../app/modules/campaigns/schema.server";
 import { useTestDb } from "../test/db";
 import { ORIGIN } from "../test/http";
-import { DEMO_PASSWORD, seedDemo } from "./demo";
+import { DEMO_PASSWORD, printLogins, seedDemo } from "./demo";
+import { DEMO_APPRENTICE_PHONE } from "./studios";
+import { requestSignInCode, signInWithCode } from "../app/modules/apprentices/sign-in.server";
+import { phoneInbox } from "../test/factories";
 
 const t = useTestDb();
+/** What the first test's seeding answered: the logins `npm start` prints. */
+let demoLogins: ReturnType<typeof seedDemo>;
 
 describe("demo data", () => {
   it("fills every county-level unit with people whose ID numbers pass every check", async () => {
-    const logins = await seedDemo(t.db);
-    expect(logins.map((l) => l.username)).toEqual(["admin", "wenling", "jiaojiang", "craftsman", "expert"]);
+    const logins = await (demoLogins = seedDemo(t.db));
+    expect(logins.map((l) => l.username)).toEqual(["admin", "wenling", "jiaojiang", "craftsman", "expert", DEMO_APPRENTICE_PHONE]);
 
     const people = await t.db.selectFrom("person").selectAll().execute();
     // Twelve per county-level unit, plus the apprentices of the running studios.
@@ -109,6 +114,29 @@ describe("demo data", () => {
       const result = await signIn(t.db, new Request(`${ORIGIN}/login`, { method: "POST" }), { username, password: DEMO_PASSWORD });
       expect(result).toMatchObject({ ok: true, user: { role } });
     }
+  });
+
+  it("prints the apprentice's phone among the logins, who signs in with the code the outbox shows", async () => {
+    const printed: string[] = [];
+    printLogins(await demoLogins, (line) => printed.push(line));
+    expect(printed.find((line) => line.includes(DEMO_APPRENTICE_PHONE))).toMatch(/学徒.*\/login\/code.*验证码显示在控制台/);
+
+    const inbox = phoneInbox();
+    expect(await requestSignInCode(t.db, inbox, DEMO_APPRENTICE_PHONE, null)).toMatchObject({ ok: true });
+    const signedIn = await signInWithCode(t.db, new Request(`${ORIGIN}/login/code`, { method: "POST" }), {
+      phone: DEMO_APPRENTICE_PHONE,
+      code: inbox.codeFor(DEMO_APPRENTICE_PHONE),
+    });
+    expect(signedIn).toMatchObject({ ok: true, user: { role: "apprentice" } });
+    // Their pairing is the demo craftsman's studio's.
+    const craftsman = await t.db.selectFrom("app_user").select("person_id").where("username", "=", "craftsman").executeTakeFirstOrThrow();
+    const pairing = await t.db
+      .selectFrom("mentorship")
+      .innerJoin("studio", "studio.id", "mentorship.studio_id")
+      .select("studio.person_id")
+      .where("mentorship.apprentice_id", "=", signedIn.ok ? signedIn.user.personId : 0)
+      .executeTakeFirstOrThrow();
+    expect(pairing.person_id).toBe(craftsman.person_id);
   });
 
   it("refuses to seed a database that already has users", async () => {

@@ -1,13 +1,14 @@
 import type { DB } from "../db";
 import type { PersonTable } from "../db/types";
 import { piiColumns } from "../app/modules/people/people.server";
+import { lookupHash } from "../app/modules/people/pii.server";
 import { hashPassword } from "../app/auth/password.server";
 import { newUserId } from "../app/auth/session.server";
 import { type Sex } from "../app/modules/people/id-number";
 import { EDUCATION_LEVELS, ETHNICITIES, POLITICAL_STATUSES, SKILL_LEVELS } from "../app/modules/people/options";
 import { birthDate, DISTRICT_CODES, employer, fictionalIdNumber, mobilePhone, personName, POSITIONS, TITLES } from "./people";
 import { seedCampaigns } from "./campaigns";
-import { seedStudios } from "./studios";
+import { DEMO_APPRENTICE_PHONE, seedStudios } from "./studios";
 import { seedCycle } from "./cycle";
 import { seedEvents } from "./events";
 import { seedShowcase } from "./showcase";
@@ -113,12 +114,25 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   log("publication consent and coverage");
   await recordSeededHistory(db);
   log("a history row for every record the demo filled in directly");
+  const apprentice = await db
+    .selectFrom("person")
+    .innerJoin("mentorship", "mentorship.apprentice_id", "person.id")
+    .innerJoin("studio", "studio.id", "mentorship.studio_id")
+    .select(["person.name", "studio.name as studio_name"])
+    .where("person.phone_hash", "=", lookupHash(DEMO_APPRENTICE_PHONE))
+    .executeTakeFirstOrThrow();
   return [
     { username: "admin", role: "市总工会", who: "市总工会管理员" },
     { username: "wenling", role: "县级总工会", who: "温岭市总工会" },
     { username: "jiaojiang", role: "县级总工会", who: "椒江区总工会" },
     { username: "craftsman", role: "台州工匠", who: `${craftsman.name}（${craftsman.employer}）` },
     { username: "expert", role: "评审专家", who: "周建国（台州职业技术学院，专家库）" },
+    // No password: the phone number at /login/code, and the code the SMS outbox prints on the console.
+    {
+      username: DEMO_APPRENTICE_PHONE,
+      role: "学徒",
+      who: `${apprentice.name}（${apprentice.studio_name}的学徒）：无密码，在 /login/code 输入此手机号，验证码显示在控制台（短信发件箱）`,
+    },
   ];
 }
 
@@ -143,7 +157,7 @@ async function insertPeople(db: DB, people: SeedPerson[]): Promise<number[]> {
 
 export function printLogins(logins: DemoLogin[], print: (line: string) => void = console.log): void {
   print("");
-  print("演示账号 / Demo logins (password for all: " + DEMO_PASSWORD + ")");
+  print("演示账号 / Demo logins (password for all but the apprentice: " + DEMO_PASSWORD + ")");
   for (const l of logins) print(`  ${l.username.padEnd(10)} ${l.role.padEnd(6)} ${l.who}`);
   print("");
 }

@@ -15,6 +15,9 @@ const DEMO_PDF = new TextEncoder().encode(
 
 const STATUSES = ["active", "active", "active", "accredited", "county_reviewed", "submitted", "draft"] as const;
 
+/** The phone of the demo studio's first apprentice, who signs in with a code (printed on the console by the SMS outbox). */
+export const DEMO_APPRENTICE_PHONE = "13957688001";
+
 /**
  * Studios for the demo: the demo craftsman's is running with five apprentices and their
  * progress (two items waiting for 温岭's officer), and other awardees' studios in every state.
@@ -74,7 +77,9 @@ export async function seedStudios(db: DB, random: Random, craftsmanPersonId: num
       do idNumber = fictionalIdNumber(random, DISTRICT_CODES[award.code] ?? "331002", born, sex, serial++);
       while (usedIds.has(idNumber));
       usedIds.add(idNumber);
-      const phone = mobilePhone(random);
+      const drawn = mobilePhone(random);
+      // The demo studio's first apprentice signs in by code: a number easy to type (drawn all the same, so the rest is unchanged).
+      const phone = award.person_id === craftsmanPersonId && a === 0 ? DEMO_APPRENTICE_PHONE : drawn;
       const person = await db
         .insertInto("person")
         .values({
