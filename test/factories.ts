@@ -400,19 +400,25 @@ export async function makeApprentice(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const name = (await db.selectFrom("person").select("name").where("id", "=", person.id).executeTakeFirstOrThrow()).name;
+  // Without an account: the person has never signed in (their first code sign-in makes it).
+  const user = await makeApprenticeAccount(db, person.id, options.account === false);
+  return { user, mentorshipId: mentorship.id, personId: person.id, phone };
+}
+
+/** The apprentice account of a person who is an apprentice, as their first code sign-in makes it (or, `unsaved`, only its session shape). */
+export async function makeApprenticeAccount(db: DB, personId: number, unsaved = false): Promise<SessionUser> {
+  const { name } = await db.selectFrom("person").select("name").where("id", "=", personId).executeTakeFirstOrThrow();
   const row = {
     id: newUserId(),
-    username: apprenticeUsername(person.id),
+    username: apprenticeUsername(personId),
     display_name: name,
     password_hash: NO_PASSWORD,
     role: "apprentice" as const,
     org_unit_id: null,
-    person_id: person.id,
+    person_id: personId,
   };
-  // Without an account: the person has never signed in (their first code sign-in makes it).
-  if (options.account !== false) await db.insertInto("app_user").values(row).execute();
-  return { user: sessionUserOf(row)!, mentorshipId: mentorship.id, personId: person.id, phone };
+  if (!unsaved) await db.insertInto("app_user").values(row).execute();
+  return sessionUserOf(row)!;
 }
 
 /**

@@ -9,19 +9,21 @@ import { createEvent } from "../../app/modules/events/events.server";
 import { eventSchema } from "../../app/modules/events/schema.server";
 import { useTestDb } from "../db";
 import { PNG } from "../files";
-import { cookieFor, makeAwardee } from "../factories";
+import { cookieFor, makeApprenticeAccount, makeAwardee } from "../factories";
 import { call } from "../http";
 import { RollbackDialect } from "../rollback";
 import { sessionUserOf } from "~/auth/roles";
 
 /**
  * The authorisation matrix: every route's page and every action intent, requested by each of
- * seven visitors, against one fixed set of records (every request is rolled back afterwards).
+ * eight visitors, against one fixed set of records (every request is rolled back afterwards).
  *
  * Visitors, in this order: the anonymous; craftsman A (吴松浩 of 温岭, who leads studio 1 and
  * whose records these mostly are); craftsman B (a named craftsman of 椒江 with nothing here);
  * the officer of 温岭 (X, the records' unit); the officer of 椒江 (Y); the city officer; an expert of
- * the pool with nothing assigned (what an expert sees of assigned work is in test/routes/experts.test.ts).
+ * the pool with nothing assigned (what an expert sees of assigned work is in test/routes/experts.test.ts);
+ * an apprentice of A's studio (its first pairing's, signed in by code — issue 33), who reads their own
+ * pairing and the events they are on, and nothing else that is not public.
  *
  * Expected answers, one letter per visitor:
  *   L  sent to sign in (302 to /login)
@@ -49,7 +51,7 @@ const routeId = (file: string) => file.replace(/^.*\/routes\//, "").replace(/(\/
 
 let rollback!: RollbackDialect;
 const t = useTestDb({ wrapDialect: (d) => (rollback = new RollbackDialect(d)) });
-const VISITORS = ["anonymous", "craftsman A", "craftsman B", "officer X (温岭)", "officer Y (椒江)", "city", "expert"] as const;
+const VISITORS = ["anonymous", "craftsman A", "craftsman B", "officer X (温岭)", "officer Y (椒江)", "city", "expert", "apprentice"] as const;
 let cookies: Array<string | null>;
 let cases: Record<string, Case>;
 
@@ -82,7 +84,15 @@ beforeAll(async () => {
 
   const personA = asSession("craftsman").personId!;
   const studio = await db.selectFrom("studio").select("id").where("person_id", "=", personA).executeTakeFirstOrThrow();
-  const mentorship = await db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id).orderBy("id").executeTakeFirstOrThrow();
+  const mentorship = await db
+    .selectFrom("mentorship")
+    .select(["id", "apprentice_id"])
+    .where("studio_id", "=", studio.id)
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
+  // The eighth visitor: that pairing's apprentice, with the account their first code sign-in made.
+  const apprentice = await makeApprenticeAccount(db, mentorship.apprentice_id);
+  cookies.push(await cookieFor(db, apprentice));
   const evidence = await db
     .selectFrom("evidence_file")
     .innerJoin("milestone", "milestone.id", "evidence_file.milestone_id")
@@ -120,7 +130,12 @@ beforeAll(async () => {
   const clipping = await db.selectFrom("publicity_item").select("id").where("person_id", "=", personA).executeTakeFirstOrThrow();
   await db.updateTable("publicity_item").set({ clipping: PNG, clipping_type: "image/png" }).where("id", "=", clipping.id).execute();
   await db.updateTable("publication_consent").set({ photo: PNG, photo_type: "image/png" }).where("person_id", "=", personA).execute();
-  const studioEvent = await db.selectFrom("event").select("checkin_code").where("studio_id", "=", studio.id).executeTakeFirstOrThrow();
+  const studioEvent = await db.selectFrom("event").select(["id", "checkin_code"]).where("studio_id", "=", studio.id).executeTakeFirstOrThrow();
+  // The apprentice is on the list of their studio's coming event.
+  await db
+    .insertInto("event_participant")
+    .values({ event_id: studioEvent.id, person_id: apprentice.personId, registered_by: asSession("craftsman").id })
+    .execute();
   // A 温岭 training next month, open for 温岭's craftsmen to join.
   const nextMonth = new Date(Date.now() + 30 * 24 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 10);
   const coming = await createEvent(
@@ -224,231 +239,254 @@ beforeAll(async () => {
   const v = String(voted.id);
   const c = String(openCampaign.id);
   cases = {
-    _index: { loader: "+++++++" },
-    account: { loader: "L++++++", actions: { "change-password": { form: {}, expect: "L++++++" } } },
+    _index: { loader: "++++++++" },
+    // An apprentice has no password: their change is refused by its field (the current one never matches).
+    account: { loader: "L+++++++", actions: { "change-password": { form: {}, expect: "L+++++++" } } },
     // The log's export is the city's, as the log is.
-    "audit.export": { loader: "L----+-" },
-    "audit._index": { loader: "L----+-" },
+    "audit.export": { loader: "L----+--" },
+    "audit._index": { loader: "L----+--" },
     "campaigns.$campaignId._index": {
       params: { campaignId: c },
-      loader: "L--+++-",
+      loader: "L--+++--",
       actions: {
-        advance: { form: { intent: "advance", expected: openCampaign.status }, expect: "L----+-" },
-        revert: { form: { intent: "revert", expected: openCampaign.status }, expect: "L----+-" },
-        update: { form: { intent: "update" }, expect: "L----+-" },
-        "notice-period": { form: { intent: "notice-period" }, expect: "L----+-" },
+        advance: { form: { intent: "advance", expected: openCampaign.status }, expect: "L----+--" },
+        revert: { form: { intent: "revert", expected: openCampaign.status }, expect: "L----+--" },
+        update: { form: { intent: "update" }, expect: "L----+--" },
+        "notice-period": { form: { intent: "notice-period" }, expect: "L----+--" },
       },
     },
     // The 命名名单: a county gets its own unit's (another unit's is refused, test/routes/exports.test.ts).
-    "campaigns.$campaignId.awards.export": { params: { campaignId: c }, loader: "L--+++-" },
+    "campaigns.$campaignId.awards.export": { params: { campaignId: c }, loader: "L--+++--" },
     "campaigns.$campaignId.export": {
       params: { campaignId: c },
-      loader: "L--+++-",
+      loader: "L--+++--",
       // Full numbers only by a posted reason, and only for the city.
-      actions: { full: { form: { reason: "核对身份信息" }, expect: "L----+-" } },
+      actions: { full: { form: { reason: "核对身份信息" }, expect: "L----+--" } },
     },
     "campaigns.$campaignId.forms.$form": {
       params: { campaignId: c, form: "review-form.docx" },
-      loader: "L--+++-",
+      loader: "L--+++--",
     },
     "campaigns.$campaignId.import.$batchId": {
       params: { campaignId: c, batchId: batch },
-      loader: "L--+-+-",
-      actions: { commit: { form: { intent: "commit" }, expect: "L--+-+-" } },
+      loader: "L--+-+--",
+      actions: { commit: { form: { intent: "commit" }, expect: "L--+-+--" } },
     },
-    "campaigns.$campaignId.import._index": { params: { campaignId: c }, loader: "L--+++-" },
+    "campaigns.$campaignId.import._index": { params: { campaignId: c }, loader: "L--+++--" },
     // The upload endpoint's page only points to the import page.
     "campaigns.$campaignId.import.upload": {
       params: { campaignId: c },
-      loader: "+++++++",
-      actions: { upload: { form: {}, expect: "L--+++-" } },
+      loader: "++++++++",
+      actions: { upload: { form: {}, expect: "L--+++--" } },
     },
-    "campaigns.$campaignId.nominations._index": { params: { campaignId: c }, loader: "L--+++-" },
+    "campaigns.$campaignId.nominations._index": { params: { campaignId: c }, loader: "L--+++--" },
     "campaigns.$campaignId.nominations.new": {
       params: { campaignId: c },
-      loader: "L--+++-",
-      actions: { create: { form: {}, expect: "L--+++-" } },
+      loader: "L--+++--",
+      actions: { create: { form: {}, expect: "L--+++--" } },
     },
     "campaigns.$campaignId.review": {
       params: { campaignId: c },
-      loader: "L----+-",
+      loader: "L----+--",
       actions: Object.fromEntries(
-        ["candidates", "name", "scores", "votes", "acknowledge-unit-quota"].map((intent) => [intent, { form: { intent }, expect: "L----+-" }]),
+        ["candidates", "name", "scores", "votes", "acknowledge-unit-quota"].map((intent) => [intent, { form: { intent }, expect: "L----+--" }]),
       ),
     },
     "campaigns.$campaignId.votes": {
       params: { campaignId: c },
-      loader: "L----+-",
-      actions: { import: { form: {}, expect: "L----+-" } },
+      loader: "L----+--",
+      actions: { import: { form: {}, expect: "L----+--" } },
     },
-    "campaigns._index": { loader: "L--+++-" },
-    "campaigns.new": { loader: "L----+-", actions: { create: { form: {}, expect: "L----+-" } } },
-    "certificates.$code": { params: { code: attended.certificate_code! }, loader: "+++++++" },
-    "certificates.$code_.pdf": { params: { code: attended.certificate_code! }, loader: "+++++++" },
-    "certificates.$code_.image": { params: { code: attended.certificate_code! }, loader: "+++++++" },
+    "campaigns._index": { loader: "L--+++--" },
+    "campaigns.new": { loader: "L----+--", actions: { create: { form: {}, expect: "L----+--" } } },
+    "certificates.$code": { params: { code: attended.certificate_code! }, loader: "++++++++" },
+    "certificates.$code_.pdf": { params: { code: attended.certificate_code! }, loader: "++++++++" },
+    "certificates.$code_.image": { params: { code: attended.certificate_code! }, loader: "++++++++" },
     // A's award is published (A agreed to be shown): anyone. B's is not: B, 椒江 and the city only.
-    "awards.$number": { params: { number: award.certificate_number }, loader: "+++++++" },
+    "awards.$number": { params: { number: award.certificate_number }, loader: "++++++++" },
     "awards.$number (unpublished)": {
       params: { number: unpublished.certificate_number },
-      loader: "--+-++-",
+      loader: "--+-++--",
     },
-    "awards.$number_.pdf": { params: { number: unpublished.certificate_number }, loader: "--+-++-" },
-    "awards.$number_.image": { params: { number: unpublished.certificate_number }, loader: "--+-++-" },
+    "awards.$number_.pdf": { params: { number: unpublished.certificate_number }, loader: "--+-++--" },
+    "awards.$number_.image": { params: { number: unpublished.certificate_number }, loader: "--+-++--" },
     // The viewer shows only a file route's photo; the file route decides who sees it.
-    photo: { query: `src=/evidence/${evidence.id}`, loader: "+++++++" },
+    photo: { query: `src=/evidence/${evidence.id}`, loader: "++++++++" },
     // The studio's coming event: its code is right, but check-in has not opened yet. Officers have
     // no person record to check in with.
     checkin: {
-      loader: "L+++++-",
+      loader: "L+++++--",
       actions: {
-        checkin: { form: { code: studioEvent.checkin_code }, expect: "L++----" },
+        checkin: { form: { code: studioEvent.checkin_code }, expect: "L++-----" },
         // An event under way: its own county's craftsman walks in; another county's, not on its list, is refused.
-        "under way, other county": { form: { code: underWayCode }, expect: "L+-----" },
+        "under way, other county": { form: { code: underWayCode }, expect: "L+------" },
         // A stale token: every craftsman is told to scan again (409), the others have no person to check in.
-        scan: { form: { intent: "scan", e: String(attended.event_id), t: "1.0123456789abcdef" }, expect: "L++----" },
+        scan: { form: { intent: "scan", e: String(attended.event_id), t: "1.0123456789abcdef" }, expect: "L++-----" },
       },
     },
-    "dashboard.export": { loader: "L--+++-" },
-    dashboard: { loader: "L--+++-", actions: { plan: { form: {}, expect: "L----+-" } } },
+    "dashboard.export": { loader: "L--+++--" },
+    dashboard: { loader: "L--+++--", actions: { plan: { form: {}, expect: "L----+--" } } },
     evaluations: {
-      loader: "L--+++-",
+      loader: "L--+++--",
       actions: {
-        criteria: { form: { intent: "criteria" }, expect: "L----+-" },
-        checklist: { form: { intent: "checklist", "label-0": "场地", "points-0": "100" }, expect: "L----+-" },
-        policy: { form: { intent: "policy", approvalThreshold: "5000", excellentCapPercent: "20", reconfirmYears: "3" }, expect: "L----+-" },
+        criteria: { form: { intent: "criteria" }, expect: "L----+--" },
+        checklist: { form: { intent: "checklist", "label-0": "场地", "points-0": "100" }, expect: "L----+--" },
+        policy: { form: { intent: "policy", approvalThreshold: "5000", excellentCapPercent: "20", reconfirmYears: "3" }, expect: "L----+--" },
       },
     },
-    "evaluations.export": { loader: "L--+++-" },
+    "evaluations.export": { loader: "L--+++--" },
     "events.$eventId": {
       params: { eventId: attended.event_id },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
       actions: {
-        checkin: { form: { intent: "checkin", participantId: String(attended.id) }, expect: "L--+-+-" },
-        hours: { form: { intent: "hours", participantId: String(attended.id), hours: "2.5" }, expect: "L--+-+-" },
+        checkin: { form: { intent: "checkin", participantId: String(attended.id) }, expect: "L--+-+--" },
+        hours: { form: { intent: "hours", participantId: String(attended.id), hours: "2.5" }, expect: "L--+-+--" },
         // An attendee may take out their own certificate.
-        certificate: { form: { intent: "certificate", participantId: String(attended.id) }, expect: "L+-+-+-" },
+        certificate: { form: { intent: "certificate", participantId: String(attended.id) }, expect: "L+-+-+--" },
       },
     },
-    todos: { loader: "L++++++" },
+    todos: { loader: "L+++++++" },
     // 大字版 is for everyone, signed in or not: it only sets a cookie and goes back.
-    "text-size": { loader: "+++++++", actions: { size: { form: { size: "large", back: "/showcase" }, expect: "+++++++" } } },
+    "text-size": { loader: "++++++++", actions: { size: { form: { size: "large", back: "/showcase" }, expect: "++++++++" } } },
     // A coming event of 温岭: its craftsman may see it and join; 椒江's may not.
     "events.$eventId (coming)": {
       params: { eventId: coming.id },
-      loader: "L+-+-+-",
-      actions: { join: { form: { intent: "join" }, expect: "L+-----" } },
+      loader: "L+-+-+--",
+      actions: { join: { form: { intent: "join" }, expect: "L+------" } },
     },
-    "events.$eventId_.qr": { params: { eventId: attended.event_id }, loader: "L--+-+-" },
+    // The studio's coming event, with the apprentice on its list: they read it, and take no step on it.
+    "events.$eventId (the apprentice's)": {
+      params: { eventId: studioEvent.id },
+      loader: "L+-+-+-+",
+      actions: { join: { form: { intent: "join" }, expect: "L-------" } },
+    },
+    "events.$eventId_.qr": { params: { eventId: attended.event_id }, loader: "L--+-+--" },
     "events.$eventId_.edit": {
       params: { eventId: attended.event_id },
-      loader: "L--+-+-",
-      actions: { save: { form: {}, expect: "L--+-+-" } },
+      loader: "L--+-+--",
+      actions: { save: { form: {}, expect: "L--+-+--" } },
     },
-    "events._index": { loader: "L+++++-" },
+    "events._index": { loader: "L+++++--" },
     // The 签到表 lists everyone registered: the organisers' (a participant sees only their own line on the event page).
-    "events.$eventId_.signin": { params: { eventId: attended.event_id }, loader: "L--+-+-" },
-    "events.export": { loader: "L+++++-" },
-    "events.new": { loader: "L+-+++-", actions: { create: { form: {}, expect: "L+-+++-" } } },
-    "evidence.$fileId": { params: { fileId: evidence.id }, loader: "L+-+-+-" },
-    healthz: { loader: "+++++++" },
-    home: { loader: "L++++++" },
-    login: { loader: "+++++++", actions: { "sign-in": { form: {}, expect: "+++++++" } } },
-    logout: { loader: "+++++++", actions: { "sign-out": { form: {}, expect: "LLLLLLL" } } },
+    "events.$eventId_.signin": { params: { eventId: attended.event_id }, loader: "L--+-+--" },
+    "events.export": { loader: "L+++++--" },
+    "events.new": { loader: "L+-+++--", actions: { create: { form: {}, expect: "L+-+++--" } } },
+    // The pairing's milestone evidence: the studio's side, and the pairing's own apprentice.
+    "evidence.$fileId": { params: { fileId: evidence.id }, loader: "L+-+-+-+" },
+    healthz: { loader: "++++++++" },
+    home: { loader: "L+++++++" },
+    login: { loader: "++++++++", actions: { "sign-in": { form: {}, expect: "++++++++" } } },
+    // Signing in by code: the same answer to every number (the limits spent, then 429); a made-up code is refused by its field.
+    "login_.code": {
+      loader: "++++++++",
+      actions: {
+        code: { form: { intent: "code", phone: "13957600000" }, expect: "++++++++" },
+        "sign-in": { form: { intent: "sign-in", phone: "13957600000", code: "123456" }, expect: "++++++++" },
+      },
+    },
+    logout: { loader: "++++++++", actions: { "sign-out": { form: {}, expect: "LLLLLLLL" } } },
+    // The pairing's own apprentice reads it; an empty form is answered about the form (400) before
+    // anything is decided, and a complete one is refused them: the steps are the studio's.
     "mentorships.$mentorshipId": {
       params: { mentorshipId: mentorship.id },
-      loader: "L+-+-+-",
+      loader: "L+-+-+-+",
       actions: {
-        milestone: { form: { intent: "milestone" }, expect: "L+-+-+-" },
-        review: { form: { intent: "review", milestoneId: String(pendingMilestone.id), decision: "verified" }, expect: "L--+-+-" },
-        end: { form: { intent: "end" }, expect: "L+-+-+-" },
+        milestone: { form: { intent: "milestone" }, expect: "L+-+-+-+" },
+        review: { form: { intent: "review", milestoneId: String(pendingMilestone.id), decision: "verified" }, expect: "L--+-+--" },
+        end: { form: { intent: "end" }, expect: "L+-+-+-+" },
+        "end, confirmed": {
+          form: { intent: "end", outcome: "completed", endedOn: "2026-01-10", confirmed: "1" },
+          expect: "L+-+-+--",
+        },
       },
     },
     // 椒江's officer is let through to an answer that verifies nothing and says why (another county's).
     "milestones.pending": {
-      loader: "L--+++-",
-      actions: { "verify-batch": { form: { intent: "verify-batch", milestoneId: String(pendingMilestone.id) }, expect: "L--+++-" } },
+      loader: "L--+++--",
+      actions: { "verify-batch": { form: { intent: "verify-batch", milestoneId: String(pendingMilestone.id) }, expect: "L--+++--" } },
     },
     "nominations.$nominationId._index": {
       params: { nominationId: nomination.id },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
       actions: {
-        objection: { form: { intent: "objection" }, expect: "L----+-" },
+        objection: { form: { intent: "objection" }, expect: "L----+--" },
         // Who filed an online objection: the city only (audited); the nominee's county 温岭 reads the content, not the objector.
-        "reveal-objector": { form: { intent: "reveal-objector", objectionId: String(objection.id), reason: "联系异议人核实" }, expect: "L----+-" },
-        qualification: { form: { intent: "qualification" }, expect: "L----+-" },
+        "reveal-objector": { form: { intent: "reveal-objector", objectionId: String(objection.id), reason: "联系异议人核实" }, expect: "L----+--" },
+        qualification: { form: { intent: "qualification" }, expect: "L----+--" },
         // The campaign is closed: nobody records an opinion any more.
-        opinion: { form: { intent: "opinion", kind: "county", text: "同意推荐", signer: "张三", signedOn: "2018-03-01" }, expect: "L------" },
+        opinion: { form: { intent: "opinion", kind: "county", text: "同意推荐", signer: "张三", signedOn: "2018-03-01" }, expect: "L-------" },
       },
     },
     // An online objection's attachment may say who the objector is: the city's, not the nominee's county's.
     "objection-files.$fileId": {
       params: { fileId: objectionAttachment.id },
-      loader: "L----+-",
+      loader: "L----+--",
     },
     "nominations.$nominationId.edit": {
       params: { nominationId: openNomination.id },
-      loader: "L--+-+-",
-      actions: { save: { form: {}, expect: "L--+-+-" } },
+      loader: "L--+-+--",
+      actions: { save: { form: {}, expect: "L--+-+--" } },
     },
     "nominations.$nominationId.print": {
       params: { nominationId: nomination.id },
       // The craftsman prints their own 推荐审批表 (with the ID number masked); the nominating unit and the city with the full one.
-      loader: "L+-+-+-",
-      actions: { reveal: { form: { intent: "reveal" }, expect: "L--+-+-" } },
+      loader: "L+-+-+--",
+      actions: { reveal: { form: { intent: "reveal" }, expect: "L--+-+--" } },
     },
     // Receives a 事迹材料; its page only points back to the nomination.
     "nominations.$nominationId.story": {
       params: { nominationId: openNomination.id },
-      loader: "+++++++",
-      actions: { upload: { form: {}, expect: "L--+-+-" } },
+      loader: "++++++++",
+      actions: { upload: { form: {}, expect: "L--+-+--" } },
     },
+    // Everyone signed in has their messages, the apprentice too.
     inbox: {
-      loader: "L++++++",
+      loader: "L+++++++",
       actions: {
-        "read-all": { form: { intent: "read-all" }, expect: "L++++++" },
-        preferences: { form: { intent: "preferences", sms_returned: "off" }, expect: "L++++++" },
+        "read-all": { form: { intent: "read-all" }, expect: "L+++++++" },
+        preferences: { form: { intent: "preferences", sms_returned: "off" }, expect: "L+++++++" },
       },
     },
     // Nobody opens anyone else's message: the ids here are no one's.
-    "inbox.$messageId": { params: { messageId: "999999" }, loader: "L------" },
-    sms: { loader: "L----+-" },
+    "inbox.$messageId": { params: { messageId: "999999" }, loader: "L-------" },
+    sms: { loader: "L----+--" },
     "vote.$campaignId._index": {
       params: { campaignId: v },
-      loader: "+++++++",
+      loader: "++++++++",
       // Anyone may try; the vote is over, so everyone is told so (409), signed in or not.
       actions: {
-        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "+++++++" },
-        vote: { form: { intent: "vote", phone: "13957600000", code: "123456", choices: String(votedCandidate.id) }, expect: "+++++++" },
+        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "++++++++" },
+        vote: { form: { intent: "vote", phone: "13957600000", code: "123456", choices: String(votedCandidate.id) }, expect: "++++++++" },
       },
     },
     // The named campaign's notice is over: the page says so to everyone, and takes nothing.
     // The expert's own pages: their list of sheets, and a sheet — here one of the open campaign's, never theirs.
-    "review._index": { loader: "L-----+" },
+    "review._index": { loader: "L-----+-" },
     "review.$nominationId": {
       params: { nominationId: openNomination.id },
-      loader: "L------",
+      loader: "L-------",
       actions: {
-        save: { form: { intent: "save" }, expect: "L------" },
-        recuse: { form: { intent: "recuse", reason: "近三年有合作" }, expect: "L------" },
+        save: { form: { intent: "save" }, expect: "L-------" },
+        recuse: { form: { intent: "recuse", reason: "近三年有合作" }, expect: "L-------" },
       },
     },
-    "campaigns.$campaignId.experts.export": { params: { campaignId: v }, loader: "L----+-" },
-    experts: { loader: "L----+-", actions: { add: { form: { intent: "add" }, expect: "L----+-" } } },
+    "campaigns.$campaignId.experts.export": { params: { campaignId: v }, loader: "L----+--" },
+    experts: { loader: "L----+--", actions: { add: { form: { intent: "add" }, expect: "L----+--" } } },
     "campaigns.$campaignId.experts": {
       params: { campaignId: v },
-      loader: "L----+-",
+      loader: "L----+--",
       actions: {
-        rubric: { form: { intent: "rubric" }, expect: "L----+-" },
-        panel: { form: { intent: "panel", mode: "draw", name: "矩阵组", field: "advanced_manufacturing", draw: "1", seed: "1" }, expect: "L----+-" },
-        propose: { form: { intent: "propose", by: "mean", count: "1", confirmed: "1" }, expect: "L----+-" },
+        rubric: { form: { intent: "rubric" }, expect: "L----+--" },
+        panel: { form: { intent: "panel", mode: "draw", name: "矩阵组", field: "advanced_manufacturing", draw: "1", seed: "1" }, expect: "L----+--" },
+        propose: { form: { intent: "propose", by: "mean", count: "1", confirmed: "1" }, expect: "L----+--" },
       },
     },
     "notice.$campaignId": {
       query: "lookup=YYAAAAAAAA",
       params: { campaignId: v },
-      loader: "+++++++",
+      loader: "++++++++",
       actions: {
-        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "+++++++" },
+        code: { form: { intent: "code", phone: "13957600000", altcha: "e30=" }, expect: "++++++++" },
         object: {
           form: {
             intent: "object",
@@ -459,152 +497,152 @@ beforeAll(async () => {
             nominationId: String(votedCandidate.id),
             content: "反映其工作年限不实，请核查。",
           },
-          expect: "+++++++",
+          expect: "++++++++",
         },
       },
     },
-    "vote.$campaignId.challenge": { params: { campaignId: v }, loader: "+++++++" },
-    "vote.$campaignId.results": { query: "receipt=ABCDEFGHJK", params: { campaignId: v }, loader: "+++++++" },
+    "vote.$campaignId.challenge": { params: { campaignId: v }, loader: "++++++++" },
+    "vote.$campaignId.results": { query: "receipt=ABCDEFGHJK", params: { campaignId: v }, loader: "++++++++" },
     "vote.$campaignId.qr.$nominationId": {
       params: { campaignId: v, nominationId: votedCandidate.id },
-      loader: "+++++++",
+      loader: "++++++++",
     },
     "campaigns.$campaignId.vote": {
       params: { campaignId: v },
-      loader: "L----+-",
+      loader: "L----+--",
       actions: {
-        rules: { form: { intent: "rules" }, expect: "L----+-" },
-        invalidate: { form: { intent: "invalidate", pattern: "address", key: cluster, reason: "同一地址集中刷票", confirmed: "1" }, expect: "L----+-" },
-        transfer: { form: { intent: "transfer", confirmed: "1" }, expect: "L----+-" },
+        rules: { form: { intent: "rules" }, expect: "L----+--" },
+        invalidate: { form: { intent: "invalidate", pattern: "address", key: cluster, reason: "同一地址集中刷票", confirmed: "1" }, expect: "L----+--" },
+        transfer: { form: { intent: "transfer", confirmed: "1" }, expect: "L----+--" },
       },
     },
-    "org-units._index": { loader: "L--+++-", actions: { create: { form: {}, expect: "L----+-" } } },
+    "org-units._index": { loader: "L--+++--", actions: { create: { form: {}, expect: "L----+--" } } },
     "people.$personId._index": {
       params: { personId: personA },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
       actions: {
-        consent: { form: { intent: "consent", howObtained: "本人书面同意", story: "三十年如一日钻研缝纫机装配工艺。" }, expect: "L--+-+-" },
-        reveal: { form: { intent: "reveal" }, expect: "L----+-" },
+        consent: { form: { intent: "consent", howObtained: "本人书面同意", story: "三十年如一日钻研缝纫机装配工艺。" }, expect: "L--+-+--" },
+        reveal: { form: { intent: "reveal" }, expect: "L----+--" },
       },
     },
     "people.$personId.edit": {
       params: { personId: personA },
-      loader: "L--+-+-",
-      actions: { save: { form: {}, expect: "L--+-+-" } },
+      loader: "L--+-+--",
+      actions: { save: { form: {}, expect: "L--+-+--" } },
     },
-    "people._index": { loader: "L+++++-" },
-    "people.export": { loader: "L+++++-" },
-    "people.new": { loader: "L--+++-", actions: { create: { form: {}, expect: "L--+++-" } } },
-    publicity: { loader: "L--+++-", actions: { add: { form: {}, expect: "L--+++-" } } },
-    "series.$seriesId": { params: { seriesId: series.id }, loader: "L--+-+-" },
-    "showcase._index": { loader: "+++++++" },
-    "showcase.clippings.$itemId": { params: { itemId: clipping.id }, loader: "+++++++" },
-    "showcase.craftsmen.$personId": { params: { personId: personA }, loader: "+++++++" },
-    "showcase.photos.$personId": { params: { personId: personA }, loader: "+++++++" },
-    "showcase.studios.$studioId": { params: { studioId: studio.id }, loader: "+++++++" },
-    "showcase.studios._index": { loader: "+++++++" },
+    "people._index": { loader: "L+++++--" },
+    "people.export": { loader: "L+++++--" },
+    "people.new": { loader: "L--+++--", actions: { create: { form: {}, expect: "L--+++--" } } },
+    publicity: { loader: "L--+++--", actions: { add: { form: {}, expect: "L--+++--" } } },
+    "series.$seriesId": { params: { seriesId: series.id }, loader: "L--+-+--" },
+    "showcase._index": { loader: "++++++++" },
+    "showcase.clippings.$itemId": { params: { itemId: clipping.id }, loader: "++++++++" },
+    "showcase.craftsmen.$personId": { params: { personId: personA }, loader: "++++++++" },
+    "showcase.photos.$personId": { params: { personId: personA }, loader: "++++++++" },
+    "showcase.studios.$studioId": { params: { studioId: studio.id }, loader: "++++++++" },
+    "showcase.studios._index": { loader: "++++++++" },
     "studios.$studioId._index": {
       params: { studioId: studio.id },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
       actions: {
-        suspend: { form: { intent: "step", step: "suspend", expected: "active", reason: "年度考核不合格", confirmed: "1" }, expect: "L----+-" },
-        revoke: { form: { intent: "step", step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+-" },
+        suspend: { form: { intent: "step", step: "suspend", expected: "active", reason: "年度考核不合格", confirmed: "1" }, expect: "L----+--" },
+        revoke: { form: { intent: "step", step: "revoke", expected: "active", reason: "连续两年考核不合格", confirmed: "1" }, expect: "L----+--" },
         // 撤回 is the applicant's, and only before the county acts: a running studio is nobody's to withdraw.
-        withdraw: { form: { intent: "step", step: "withdraw", expected: "active" }, expect: "L------" },
-        reconfirm: { form: { intent: "reconfirm", periodEnd: "2021", outcome: "reconfirmed" }, expect: "L----+-" },
+        withdraw: { form: { intent: "step", step: "withdraw", expected: "active" }, expect: "L-------" },
+        reconfirm: { form: { intent: "reconfirm", periodEnd: "2021", outcome: "reconfirmed" }, expect: "L----+--" },
       },
     },
     // The ledger: officers record grants and tranches, the leader spends, 温岭 approves above the threshold.
     "studios.$studioId.funds._index": {
       params: { studioId: studio.id },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
       actions: {
-        grant: { form: { intent: "grant" }, expect: "L--+-+-" },
-        tranche: { form: { intent: "tranche" }, expect: "L--+-+-" },
-        spend: { form: { intent: "spend" }, expect: "L+-----" },
-        review: { form: { intent: "review", spendingId: String(pendingSpending.id), decision: "approved" }, expect: "L--+---" },
+        grant: { form: { intent: "grant" }, expect: "L--+-+--" },
+        tranche: { form: { intent: "tranche" }, expect: "L--+-+--" },
+        spend: { form: { intent: "spend" }, expect: "L+------" },
+        review: { form: { intent: "review", spendingId: String(pendingSpending.id), decision: "approved" }, expect: "L--+----" },
       },
     },
     "studios.$studioId.funds.statement": {
       query: `year=${lastYear}`,
       params: { studioId: studio.id },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
     },
     "studios.$studioId.funds.export": {
       query: `year=${lastYear}`,
       params: { studioId: studio.id },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
     },
-    "studio-files.$fileId": { params: { fileId: receipt.id }, loader: "L+-+-+-" },
+    "studio-files.$fileId": { params: { fileId: receipt.id }, loader: "L+-+-+--" },
     // Last year: the leader plans and reports, 温岭 reviews, the city accepts (each refused to the others).
     "studios.$studioId.years.$year": {
       params: { studioId: studio.id, year: lastYear },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
       actions: {
-        plan: { form: { intent: "plan" }, expect: "L+-----" },
-        report: { form: { intent: "report", expected: "planned" }, expect: "L+-----" },
-        step: { form: { intent: "step", step: "county_pass", expected: "submitted" }, expect: "L--+---" },
-        accept: { form: { intent: "accept", expected: "county_passed", grade: "pass" }, expect: "L----+-" },
+        plan: { form: { intent: "plan" }, expect: "L+------" },
+        report: { form: { intent: "report", expected: "planned" }, expect: "L+------" },
+        step: { form: { intent: "step", step: "county_pass", expected: "submitted" }, expect: "L--+----" },
+        accept: { form: { intent: "accept", expected: "county_passed", grade: "pass" }, expect: "L----+--" },
       },
     },
     // The plaque sheet: who may see the studio may print its plaque.
-    "studios.$studioId.application": { params: { studioId: studio.id }, loader: "L+-+-+-" },
+    "studios.$studioId.application": { params: { studioId: studio.id }, loader: "L+-+-+--" },
     "studios.$studioId.years.$year_.print": {
       params: { studioId: studio.id, year: lastYear },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
     },
-    "studios.$studioId.plaque": { params: { studioId: studio.id }, loader: "L+-+-+-" },
+    "studios.$studioId.plaque": { params: { studioId: studio.id }, loader: "L+-+-+--" },
     "studios.$studioId.apprentices.export": {
       params: { studioId: studio.id },
-      loader: "L+-+-+-",
+      loader: "L+-+-+--",
     },
     "studios.$studioId.apprentices.new": {
       params: { studioId: studio.id },
-      loader: "L+-+-+-",
-      actions: { create: { form: {}, expect: "L+-+-+-" } },
+      loader: "L+-+-+--",
+      actions: { create: { form: {}, expect: "L+-+-+--" } },
     },
     // An accredited studio's details are no longer edited by anyone (only the application was).
     "studios.$studioId.edit": {
       params: { studioId: studio.id },
-      loader: "L------",
-      actions: { save: { form: {}, expect: "L------" } },
+      loader: "L-------",
+      actions: { save: { form: {}, expect: "L-------" } },
     },
-    "studios._index": { loader: "L+++++-" },
-    "studios.export": { loader: "L+++++-" },
-    "studios.new": { loader: "L-++++-", actions: { create: { form: {}, expect: "L-++++-" } } },
+    "studios._index": { loader: "L+++++--" },
+    "studios.export": { loader: "L+++++--" },
+    "studios.new": { loader: "L-++++--", actions: { create: { form: {}, expect: "L-++++--" } } },
     "subsidies.$applicationId.print": {
       params: { applicationId: application.id },
-      loader: "L--+-+-",
+      loader: "L--+-+--",
     },
     "subsidies.$applicationId._index": {
       params: { applicationId: application.id },
-      loader: "L--+-+-",
+      loader: "L--+-+--",
       actions: {
-        attach: { form: { intent: "attach" }, expect: "L--+-+-" },
-        step: { form: { intent: "step", step: "close" }, expect: "L--+-+-" },
-        withdraw: { form: { intent: "step", step: "withdraw", expected: "submitted" }, expect: "L--+-+-" },
+        attach: { form: { intent: "attach" }, expect: "L--+-+--" },
+        step: { form: { intent: "step", step: "close" }, expect: "L--+-+--" },
+        withdraw: { form: { intent: "step", step: "withdraw", expected: "submitted" }, expect: "L--+-+--" },
         // Taking a file back is the applicant's alone, and only while they may edit: nobody here.
-        detach: { form: { intent: "detach", attachmentId: String(attachment.id), confirmed: "1" }, expect: "L------" },
+        detach: { form: { intent: "detach", attachmentId: String(attachment.id), confirmed: "1" }, expect: "L-------" },
       },
     },
     "subsidies.$applicationId.edit": {
       params: { applicationId: application.id },
-      loader: "L------",
-      actions: { save: { form: {}, expect: "L------" } },
+      loader: "L-------",
+      actions: { save: { form: {}, expect: "L-------" } },
     },
-    "subsidies._index": { loader: "L+++++-" },
-    "subsidies.export": { loader: "L----+-" },
-    "subsidies.new": { loader: "L++----", actions: { create: { form: {}, expect: "L++----" } } },
-    "subsidies.policy": { loader: "L----+-", actions: { save: { form: {}, expect: "L----+-" } } },
-    "subsidy-files.$fileId": { params: { fileId: attachment.id }, loader: "L--+-+-" },
+    "subsidies._index": { loader: "L+++++--" },
+    "subsidies.export": { loader: "L----+--" },
+    "subsidies.new": { loader: "L++-----", actions: { create: { form: {}, expect: "L++-----" } } },
+    "subsidies.policy": { loader: "L----+--", actions: { save: { form: {}, expect: "L----+--" } } },
+    "subsidy-files.$fileId": { params: { fileId: attachment.id }, loader: "L--+-+--" },
     "users.$userId": {
       params: { userId: officerX.id },
-      loader: "L----+-",
-      actions: { update: { form: { intent: "update" }, expect: "L----+-" }, "reset-password": { form: { intent: "reset-password" }, expect: "L----+-" } },
+      loader: "L----+--",
+      actions: { update: { form: { intent: "update" }, expect: "L----+--" }, "reset-password": { form: { intent: "reset-password" }, expect: "L----+--" } },
     },
-    "users._index": { loader: "L----+-" },
-    "users.new": { loader: "L----+-", actions: { create: { form: {}, expect: "L----+-" } } },
-    verify: { query: `code=${encodeURIComponent(award.certificate_number)}`, loader: "+++++++" },
+    "users._index": { loader: "L----+--" },
+    "users.new": { loader: "L----+--", actions: { create: { form: {}, expect: "L----+--" } } },
+    verify: { query: `code=${encodeURIComponent(award.certificate_number)}`, loader: "++++++++" },
   };
 });
 
