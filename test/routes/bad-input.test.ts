@@ -769,7 +769,7 @@ beforeAll(async () => {
 
   // The studio's year: the leader's plan and report, 温岭's review, the city's 验收.
   const yearAt = (y: number) => ({ path: `/studios/${studio.id}/years/${y}`, params: { studioId: String(studio.id), year: String(y) }, fn: studioYear.action });
-  const plan = { intent: "plan", apprentices: "5", trainingSessions: "4", trainingPeople: "40", projects: "2", patents: "1", outreach: "6" };
+  const plan = { intent: "plan", apprentices: "5", apprenticeHours: "100", trainingSessions: "4", trainingPeople: "40", projects: "2", patents: "1", outreach: "6" };
   spoil(
     { ...yearAt(YEAR), as: users.craftsman, label: "plan", form: plan },
     Object.fromEntries(["apprentices", "outreach"].map((k) => [k, [null, "", "-1", "abc", "1e3", "10001", "1.5", [String(1), String(2)]]])),

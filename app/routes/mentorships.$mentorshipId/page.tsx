@@ -8,7 +8,7 @@ import { UploadInput } from "~/components/UploadInput";
 import { useReply } from "~/components/useReply";
 import { formatDateTime } from "~/lib/format";
 import { SKILL_LEVELS } from "~/modules/people/options";
-import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
+import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MENTORSHIP_STATUS_LABELS, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 import type { loader } from "./route";
 
 const STATUS_LABELS = { pending: "待核实", verified: "已认定", rejected: "不予认定" } as const;
@@ -42,7 +42,7 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today }: Seriali
         <dt>培养目标</dt>
         <dd className="pre">{m.goals}</dd>
         <dt>状态</dt>
-        <dd>{m.status === "active" ? "结对中" : m.status === "completed" ? `已出师（${m.ended_on}）` : `提前结束（${m.ended_on}）：${m.end_reason}`}</dd>
+        <dd>{m.status === "completed" ? `已出师（${m.ended_on}）` : m.status === "ended_early" ? `提前结束（${m.ended_on}）：${m.end_reason}` : MENTORSHIP_STATUS_LABELS[m.status]}</dd>
       </dl>
 
       <div className="card">

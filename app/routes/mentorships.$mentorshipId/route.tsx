@@ -9,7 +9,7 @@ import { refuse } from "~/lib/result";
 import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { todayInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
-import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/policy";
+import { canVerifyMilestone, isOngoing, relation, studioWorking } from "~/modules/studios/policy";
 import { endMentorshipSchema, milestoneReviewSchema, milestoneSchema } from "~/modules/studios/schema.server";
 import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     m,
     milestones: milestones.map((ms) => ({ ...ms, canVerify: canVerifyMilestone(user, studio, ms) })),
     canAdd: !!relation(user, studio) && studioWorking(studio),
-    canEnd: !!relation(user, studio) && m.status === "active",
+    canEnd: !!relation(user, studio) && isOngoing(m.status),
     today: todayInTaizhou(),
   });
 }
