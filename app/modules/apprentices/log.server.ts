@@ -5,6 +5,7 @@ import { recordAudit } from "~/lib/audit.server";
 import type { StoredFile } from "~/lib/file-response.server";
 import { checkEvidence } from "~/lib/files";
 import { refuse, type Result } from "~/lib/result";
+import { todayInTaizhou } from "~/lib/time";
 import { APPRENTICE_LOG_AUDIT } from "~/modules/apprentices/labels";
 import { partyTo } from "~/modules/apprentices/policy";
 import type { LogEntryInput } from "~/modules/apprentices/schema.server";
@@ -39,6 +40,7 @@ export async function addLogEntry(
     if (state.status === "paused") return refuse("结对暂停期间不能登记学习日志", { status: 409 });
     if (state.status !== "active") return refuse("该结对已经结束，不能再登记学习日志", { status: 409 });
     if (input.onDate < state.start_date) return refuse(`日期不能早于结对开始日期（${state.start_date}）`, { field: "onDate" });
+    if (input.onDate > todayInTaizhou()) return refuse("日期不能晚于今天", { field: "onDate" });
     const row = await tx
       .insertInto("apprentice_log")
       .values({ mentorship_id: m.id, on_date: input.onDate, minutes, kind: input.kind, content: input.content, created_by: actor.id, ...stored })
