@@ -77,7 +77,7 @@ describe("pausing and resuming", () => {
     expect(await t.db.selectFrom("mentorship_pause").select("resumed_on").where("mentorship_id", "=", m.id).execute()).toHaveLength(1);
     expect((await state(m.id)).status).toBe("paused");
     const paused = await pairing(m.id);
-    expect(await addLogEntry(t.db, p.apprenticeUser, paused, { onDate: "2026-06-03", hours: 2, kind: "practice", content: "车削练习" }, null)).toMatchObject({
+    expect(await addLogEntry(t.db, p.apprenticeUser, paused, { onDate: "2026-06-03", hours: 2, kind: "practice", content: "车削练习" }, [])).toMatchObject({
       ok: false,
       status: 409,
     });

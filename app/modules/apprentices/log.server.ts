@@ -23,9 +23,11 @@ export async function addLogEntry(
   actor: SessionUser,
   m: MentorshipView,
   input: LogEntryInput,
-  photo: { name: string; bytes: Uint8Array } | null,
+  photos: Array<{ name: string; bytes: Uint8Array }>,
 ): Promise<Result<{ id: number }>> {
   if (partyTo(actor, m) !== "apprentice") return refuse("只有学徒本人可以登记学习日志", { status: 403 });
+  if (photos.length > 1) return refuse("每条日志只能附一张照片", { field: "photo" });
+  const [photo] = photos;
   let stored: { photo: Buffer; photo_type: string } | null = null;
   if (photo) {
     const check = checkEvidence(photo.name, photo.bytes);
@@ -92,6 +94,12 @@ export async function reviewLogEntry(
     });
     return { ok: true };
   });
+}
+
+/** The log as the pairing's page shows it, with what the viewer may do. */
+export async function logPanelOf(db: DB, user: SessionUser, m: MentorshipView) {
+  const party = partyTo(user, m);
+  return { ...(await logOf(db, m.id)), canAdd: party === "apprentice" && m.status === "active", canReview: party === "mentor" };
 }
 
 /** A pairing's log, newest first, with its confirmed hours; photos are fetched one by one (logPhotoForViewer). */

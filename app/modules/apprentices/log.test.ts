@@ -28,17 +28,17 @@ describe("the apprentice's log", () => {
     const county = await makeUser(t.db, "county_officer");
     const m = await pairing(p.mentorshipId);
     for (const who of [other.apprenticeUser, other.leader, p.leader, county]) {
-      expect(await addLogEntry(t.db, who, m, entry, null)).toMatchObject({ ok: false, status: 403 });
+      expect(await addLogEntry(t.db, who, m, entry, [])).toMatchObject({ ok: false, status: 403 });
     }
-    expect(await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: "2026-02-28" }, null)).toMatchObject({ ok: false, status: 400, field: "onDate" });
-    expect(await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: "2099-01-01" }, null)).toMatchObject({ ok: false, status: 400, field: "onDate" });
-    expect(await addLogEntry(t.db, p.apprenticeUser, m, entry, { name: "证书.pdf", bytes: PDF })).toMatchObject({ ok: false, status: 400, field: "photo" });
-    expect(await addLogEntry(t.db, p.apprenticeUser, m, entry, { name: "x.png", bytes: new TextEncoder().encode("not a picture") })).toMatchObject({
+    expect(await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: "2026-02-28" }, [])).toMatchObject({ ok: false, status: 400, field: "onDate" });
+    expect(await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: "2099-01-01" }, [])).toMatchObject({ ok: false, status: 400, field: "onDate" });
+    expect(await addLogEntry(t.db, p.apprenticeUser, m, entry, [{ name: "证书.pdf", bytes: PDF }])).toMatchObject({ ok: false, status: 400, field: "photo" });
+    expect(await addLogEntry(t.db, p.apprenticeUser, m, entry, [{ name: "x.png", bytes: new TextEncoder().encode("not a picture") }])).toMatchObject({
       ok: false,
       field: "photo",
     });
     expect((await logOf(t.db, m.id)).entries).toEqual([]);
-    const added = await addLogEntry(t.db, p.apprenticeUser, m, entry, { name: "车间.png", bytes: PNG });
+    const added = await addLogEntry(t.db, p.apprenticeUser, m, entry, [{ name: "车间.png", bytes: PNG }]);
     expect(added).toEqual({ ok: true, id: expect.any(Number) });
     const log = await logOf(t.db, m.id);
     expect(log.entries).toEqual([expect.objectContaining({ minutes: 150, kind: "training", status: "pending", has_photo: true })]);
@@ -55,8 +55,8 @@ describe("the apprentice's log", () => {
     const p = await makePairing(t.db, "日志丙");
     const other = await makePairing(t.db, "日志丁");
     const m = await pairing(p.mentorshipId);
-    const first = await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: today, hours: 2.5 }, null);
-    const second = await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: today, hours: 4, kind: "practice" }, null);
+    const first = await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: today, hours: 2.5 }, []);
+    const second = await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: today, hours: 4, kind: "practice" }, []);
     if (!first.ok || !second.ok) throw new Error("entries not added");
     expect(await logToConfirm.list(t.db, p.leader, now)).toEqual([expect.objectContaining({ label: expect.stringContaining("（2条）"), link: `/mentorships/${m.id}#log` })]);
     expect(await logToConfirm.list(t.db, other.leader, now)).toEqual([]);
