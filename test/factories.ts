@@ -392,7 +392,10 @@ export function phoneInbox(): SmsGateway & { sent: SmsRequest[]; codeFor: (phone
  */
 export async function makePairing(db: DB, leaderName: string, options: { phone?: string | null; unit?: string; startDate?: string } = {}) {
   const led = await makeLedStudio(db, leaderName, options.unit ? { unit: options.unit } : {});
-  const apprentice = await makePerson(db, { phone: options.phone === undefined ? `1390000${String(++serial).padStart(4, "0")}` : options.phone, unit: options.unit });
+  const apprentice = await makePerson(db, {
+    phone: options.phone === undefined ? `1390000${String(++serial).padStart(4, "0")}` : options.phone,
+    unit: options.unit,
+  });
   const row = await db
     .insertInto("mentorship")
     .values({

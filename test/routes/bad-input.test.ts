@@ -770,7 +770,16 @@ beforeAll(async () => {
 
   // The studio's year: the leader's plan and report, 温岭's review, the city's 验收.
   const yearAt = (y: number) => ({ path: `/studios/${studio.id}/years/${y}`, params: { studioId: String(studio.id), year: String(y) }, fn: studioYear.action });
-  const plan = { intent: "plan", apprentices: "5", apprenticeHours: "100", trainingSessions: "4", trainingPeople: "40", projects: "2", patents: "1", outreach: "6" };
+  const plan = {
+    intent: "plan",
+    apprentices: "5",
+    apprenticeHours: "100",
+    trainingSessions: "4",
+    trainingPeople: "40",
+    projects: "2",
+    patents: "1",
+    outreach: "6",
+  };
   spoil(
     { ...yearAt(YEAR), as: users.craftsman, label: "plan", form: plan },
     Object.fromEntries(["apprentices", "outreach"].map((k) => [k, [null, "", "-1", "abc", "1e3", "10001", "1.5", [String(1), String(2)]]])),
@@ -1182,7 +1191,8 @@ describe("the apprentices' agreement and log (issue 33)", () => {
       const body = (await response.json()) as { message: string; field: string | null; form?: { error?: Record<string, string[]> } | null };
       const beside = field ? (body.form?.error?.[field]?.[0] ?? (body.field === field ? body.message : undefined)) : body.message;
       if (response.status !== status) wrong.push(`${what}: ${response.status} ${JSON.stringify(body).slice(0, 120)}`);
-      else if (!beside || !/[\u4e00-\u9fff]/.test(beside)) wrong.push(`${what}: no Chinese message by ${field ?? "the form"}: ${JSON.stringify(body).slice(0, 160)}`);
+      else if (!beside || !/[\u4e00-\u9fff]/.test(beside))
+        wrong.push(`${what}: no Chinese message by ${field ?? "the form"}: ${JSON.stringify(body).slice(0, 160)}`);
     }
     // A log entry, a confirmation or a pause by another studio's mentor is refused at the pairing.
     for (const form of [log, { intent: "agreement-mentor", confirmed: "1" }, pause]) {

@@ -166,12 +166,7 @@ export async function agreementOf(db: DB, user: SessionUser, m: MentorshipView) 
       .select(["mentorship.apprentice_confirmed_at", "mentorship.mentor_confirmed_at", "u.display_name as mentor_confirmed_by"])
       .where("mentorship.id", "=", m.id)
       .executeTakeFirstOrThrow(),
-    db
-      .selectFrom("mentorship_pause")
-      .select(["id", "paused_on", "reason", "resumed_on"])
-      .where("mentorship_id", "=", m.id)
-      .orderBy("id", "desc")
-      .execute(),
+    db.selectFrom("mentorship_pause").select(["id", "paused_on", "reason", "resumed_on"]).where("mentorship_id", "=", m.id).orderBy("id", "desc").execute(),
   ]);
   const party = partyTo(user, m);
   const ongoing = isOngoing(m.status);

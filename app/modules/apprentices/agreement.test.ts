@@ -6,12 +6,17 @@ import { findMentorship, endMentorship } from "~/modules/studios/mentorships.ser
 import { ACTIVE_MENTORSHIPS } from "~/modules/studios/studios.server";
 import { confirmAsApprentice, confirmAsMentor, pauseMentorship, resumeMentorship, sendAgreementCode } from "~/modules/apprentices/agreement.server";
 import { addLogEntry } from "~/modules/apprentices/log.server";
+import { fanOut } from "~/worker.server";
 
 const t = useTestDb();
 
 const pairing = async (id: number) => (await findMentorship(t.db, id))!;
 const state = (id: number) =>
-  t.db.selectFrom("mentorship").select(["status", "apprentice_confirmed_at", "mentor_confirmed_at", "mentor_confirmed_by"]).where("id", "=", id).executeTakeFirstOrThrow();
+  t.db
+    .selectFrom("mentorship")
+    .select(["status", "apprentice_confirmed_at", "mentor_confirmed_at", "mentor_confirmed_by"])
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
 
 describe("the 师徒结对协议 confirmed by both", () => {
   it("the apprentice confirms with a code sent to the phone on their record; a wrong code is refused and counted; twice is refused", async () => {
@@ -32,7 +37,12 @@ describe("the 师徒结对协议 confirmed by both", () => {
     expect((await state(m.id)).apprentice_confirmed_at).toBeInstanceOf(Date);
     expect(await confirmAsApprentice(t.db, p.apprenticeUser, m, code)).toMatchObject({ ok: false, status: 409 });
     expect(await sendAgreementCode(t.db, phone, p.apprenticeUser, m, null)).toMatchObject({ ok: false, status: 409 });
-    const history = await t.db.selectFrom("audit_log").select(["action", "actor_user_id"]).where("entity_type", "=", "mentorship_agreement").where("entity_id", "=", String(m.id)).execute();
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select(["action", "actor_user_id"])
+      .where("entity_type", "=", "mentorship_agreement")
+      .where("entity_id", "=", String(m.id))
+      .execute();
     expect(history).toEqual([{ action: "apprentice_confirm", actor_user_id: p.apprenticeUser.id }]);
   });
 
@@ -59,6 +69,38 @@ describe("the 师徒结对协议 confirmed by both", () => {
     expect(await confirmAsMentor(t.db, p.leader, m, { confirmed: true })).toMatchObject({ ok: false, status: 409 });
     const labelled = await historyOf(t.db, "mentorship_agreement", String(m.id));
     expect(labelled.map((h) => h.action)).toEqual(["mentor_confirm"]);
+  });
+});
+
+describe("the other party hears of it", () => {
+  it("the mentor hears of the apprentice's confirmation, the apprentice's account of the mentor's and of a pause; an apprentice without an account hears nothing", async () => {
+    const p = await makePairing(t.db, "通知甲", { phone: "13912340009" });
+    const m = await pairing(p.mentorshipId);
+    const phone = phoneInbox();
+    await sendAgreementCode(t.db, phone, p.apprenticeUser, m, null);
+    expect(await confirmAsApprentice(t.db, p.apprenticeUser, m, phone.codeFor("13912340009"))).toEqual({ ok: true });
+    expect(await confirmAsMentor(t.db, p.leader, m, { confirmed: true })).toEqual({ ok: true });
+    expect(await pauseMentorship(t.db, p.leader, m, { pausedOn: "2026-06-01", reason: "企业停产检修" })).toEqual({ ok: true });
+    await fanOut(t.db);
+    const inbox = (userId: string) => t.db.selectFrom("message").select("text").where("user_id", "=", userId).orderBy("id").execute();
+    expect((await inbox(p.leader.id)).map((x) => x.text)).toEqual([expect.stringMatching(/^学徒已用手机验证码确认“通知甲与.+的师徒结对”协议$/)]);
+    expect((await inbox(p.apprenticeUser.id)).map((x) => x.text)).toEqual([
+      expect.stringContaining("师傅已确认"),
+      expect.stringMatching(/已暂停：企业停产检修$/),
+    ]);
+    // Without an account, the apprentice is simply not told; the mentor's step goes through.
+    const q = await makePairing(t.db, "通知乙");
+    await t.db.deleteFrom("app_user").where("id", "=", q.apprenticeUser.id).execute();
+    expect(await confirmAsMentor(t.db, q.leader, await pairing(q.mentorshipId), { confirmed: true })).toEqual({ ok: true });
+    await fanOut(t.db);
+    const told = await t.db
+      .selectFrom("message")
+      .innerJoin("audit_log", "audit_log.id", "message.audit_id")
+      .select("message.user_id")
+      .where("audit_log.entity_id", "=", String(q.mentorshipId))
+      .where("audit_log.entity_type", "=", "mentorship_agreement")
+      .execute();
+    expect(told).toEqual([]);
   });
 });
 
@@ -96,9 +138,17 @@ describe("pausing and resuming", () => {
     ]);
     // Paused again, then ended: a paused pairing is still a pairing to end.
     expect(await pauseMentorship(t.db, county, m, { pausedOn: "2026-08-01", reason: "工作调动" })).toEqual({ ok: true });
-    expect(await endMentorship(t.db, p.leader, await pairing(m.id), { outcome: "ended_early", endedOn: "2026-09-01", reason: "调离", confirmed: true })).toEqual({ ok: true });
+    expect(
+      await endMentorship(t.db, p.leader, await pairing(m.id), { outcome: "ended_early", endedOn: "2026-09-01", reason: "调离", confirmed: true }),
+    ).toEqual({ ok: true });
     expect(await resumeMentorship(t.db, county, m, { resumedOn: "2026-09-02" })).toMatchObject({ ok: false, status: 409 });
-    const actions = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "mentorship_agreement").where("entity_id", "=", String(m.id)).orderBy("id").execute();
+    const actions = await t.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("entity_type", "=", "mentorship_agreement")
+      .where("entity_id", "=", String(m.id))
+      .orderBy("id")
+      .execute();
     expect(actions.map((a) => a.action)).toEqual(["pause", "resume", "pause"]);
   });
 });

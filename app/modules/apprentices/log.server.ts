@@ -127,7 +127,9 @@ export async function logPhotoForViewer(db: DB, user: SessionUser, entryId: numb
   const access = accessTo(row, (r) => partyTo(user, r) !== null);
   if (access.status !== 200) return access;
   const { photo, photo_type } = access.value;
-  return photo && photo_type ? { status: 200, value: { filename: `日志照片-${entryId}.${photo_type === "image/png" ? "png" : "jpg"}`, content_type: photo_type, data: photo } } : { status: 404 };
+  return photo && photo_type
+    ? { status: 200, value: { filename: `日志照片-${entryId}.${photo_type === "image/png" ? "png" : "jpg"}`, content_type: photo_type, data: photo } }
+    : { status: 404 };
 }
 
 /** Entries waiting for a mentor, one line per pairing: the to-do of a studio's leader. */

@@ -58,7 +58,9 @@ describe("the apprentice's log", () => {
     const first = await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: today, hours: 2.5 }, []);
     const second = await addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate: today, hours: 4, kind: "practice" }, []);
     if (!first.ok || !second.ok) throw new Error("entries not added");
-    expect(await logToConfirm.list(t.db, p.leader, now)).toEqual([expect.objectContaining({ label: expect.stringContaining("（2条）"), link: `/mentorships/${m.id}#log` })]);
+    expect(await logToConfirm.list(t.db, p.leader, now)).toEqual([
+      expect.objectContaining({ label: expect.stringContaining("（2条）"), link: `/mentorships/${m.id}#log` }),
+    ]);
     expect(await logToConfirm.list(t.db, other.leader, now)).toEqual([]);
     expect(await hoursOnStudioPage(p.studio.id, p.leader)).toBe(0);
 
@@ -67,7 +69,10 @@ describe("the apprentice's log", () => {
     // An entry of another pairing is not this pairing's to confirm.
     const om = await pairing(other.mentorshipId);
     expect(await reviewLogEntry(t.db, other.leader, om, { entryId: first.id, decision: "confirmed", comment: null })).toMatchObject({ status: 404 });
-    expect(await reviewLogEntry(t.db, p.leader, m, { entryId: second.id, decision: "returned", comment: null })).toMatchObject({ status: 400, field: "comment" });
+    expect(await reviewLogEntry(t.db, p.leader, m, { entryId: second.id, decision: "returned", comment: null })).toMatchObject({
+      status: 400,
+      field: "comment",
+    });
 
     expect(await reviewLogEntry(t.db, p.leader, m, { entryId: first.id, decision: "confirmed", comment: null })).toEqual({ ok: true });
     expect(await reviewLogEntry(t.db, p.leader, m, { entryId: first.id, decision: "returned", comment: "重复" })).toMatchObject({ status: 409 });

@@ -27,7 +27,9 @@ export function LogCard({ log, startDate, today }: { log: Log; startDate: string
           <li key={e.id} className={`milestone ${e.status}`}>
             <p>
               <time>{e.on_date}</time> <strong>{LOG_KIND_LABELS[e.kind]}</strong> {hours(e.minutes)}{" "}
-              <span className={e.status === "confirmed" ? "badge ok" : e.status === "returned" ? "badge bad" : "badge warn"}>{LOG_STATUS_LABELS[e.status]}</span>
+              <span className={e.status === "confirmed" ? "badge ok" : e.status === "returned" ? "badge bad" : "badge warn"}>
+                {LOG_STATUS_LABELS[e.status]}
+              </span>
             </p>
             <p className="pre">{e.content}</p>
             {e.has_photo ? <FileThumb href={`/apprentice-log/${e.id}/photo`} name="照片" type="image/jpeg" /> : null}

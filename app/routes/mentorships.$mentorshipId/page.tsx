@@ -44,7 +44,13 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today, agreement
         <dt>培养目标</dt>
         <dd className="pre">{m.goals}</dd>
         <dt>状态</dt>
-        <dd>{m.status === "completed" ? `已出师（${m.ended_on}）` : m.status === "ended_early" ? `提前结束（${m.ended_on}）：${m.end_reason}` : MENTORSHIP_STATUS_LABELS[m.status]}</dd>
+        <dd>
+          {m.status === "completed"
+            ? `已出师（${m.ended_on}）`
+            : m.status === "ended_early"
+              ? `提前结束（${m.ended_on}）：${m.end_reason}`
+              : MENTORSHIP_STATUS_LABELS[m.status]}
+        </dd>
       </dl>
 
       <AgreementCard agreement={agreement} />

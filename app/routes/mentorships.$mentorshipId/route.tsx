@@ -14,7 +14,14 @@ import { canVerifyMilestone, isOngoing, relation, studioWorking } from "~/module
 import { endMentorshipSchema, milestoneReviewSchema, milestoneSchema } from "~/modules/studios/schema.server";
 import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
-import { agreementOf, confirmAsApprentice, confirmAsMentor, pauseMentorship, resumeMentorship, sendAgreementCode } from "~/modules/apprentices/agreement.server";
+import {
+  agreementOf,
+  confirmAsApprentice,
+  confirmAsMentor,
+  pauseMentorship,
+  resumeMentorship,
+  sendAgreementCode,
+} from "~/modules/apprentices/agreement.server";
 import { addLogEntry, logPanelOf, reviewLogEntry } from "~/modules/apprentices/log.server";
 import { agreementCodeSchema, logEntrySchema, logReviewSchema, mentorConfirmSchema, pauseSchema, resumeSchema } from "~/modules/apprentices/schema.server";
 import { MentorshipPage } from "./page";
