@@ -2,6 +2,8 @@ import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { runDueJobs, type JobHandler } from "~/lib/jobs.server";
 import { smsGateway, type SmsGateway } from "~/lib/sms.server";
+import { agreementNotices, apprenticeLogNotices } from "~/modules/apprentices/notices.server";
+import { logToConfirm } from "~/modules/apprentices/todos.server";
 import { campaignNotices } from "~/modules/campaigns/notices.server";
 import { nominationsMissing, stageToClose } from "~/modules/campaigns/todos.server";
 import { planToRenew } from "~/modules/dashboard/todos.server";
@@ -39,7 +41,15 @@ import { purgeVoters } from "~/modules/voting/voting.server";
  */
 
 /** Who hears of what, per history entity (see notifications/sources.ts). */
-export const NOTICES = notify.gatherNotices([studioNotices, milestoneNotices, subsidyNotices, campaignNotices, eventNotices]);
+export const NOTICES = notify.gatherNotices([
+  studioNotices,
+  milestoneNotices,
+  subsidyNotices,
+  campaignNotices,
+  eventNotices,
+  agreementNotices,
+  apprenticeLogNotices,
+]);
 
 /**
  * Where each role's work comes from. A user's sources run in this order and their items are then
@@ -49,6 +59,7 @@ const TODOS = [
   studioToReview,
   subsidyToReview,
   milestoneToVerify,
+  logToConfirm,
   nominationIncompleteForm,
   nominationsMissing,
   objectionToCheck,

@@ -439,3 +439,35 @@ export function phoneInbox(): SmsGateway & { sent: SmsRequest[]; codeFor: (phone
     codeFor: (phone) => [...sent].reverse().find((r) => r.phone === phone)!.params.code,
   };
 }
+
+/**
+ * A pairing (师徒结对) of a named craftsman's studio, written straight in: the apprentice with a
+ * phone of their own (`phone: null` for none) and an apprentice account bound to them, as the
+ * apprentice's sign-in makes it.
+ */
+export async function makePairing(db: DB, leaderName: string, options: { phone?: string | null; unit?: string; startDate?: string } = {}) {
+  const led = await makeLedStudio(db, leaderName, options.unit ? { unit: options.unit } : {});
+  const apprentice = await makePerson(db, {
+    phone: options.phone === undefined ? `1390000${String(++serial).padStart(4, "0")}` : options.phone,
+    unit: options.unit,
+  });
+  const row = await db
+    .insertInto("mentorship")
+    .values({
+      studio_id: led.studio.id,
+      apprentice_id: apprentice.id,
+      start_date: options.startDate ?? "2026-03-01",
+      planned_end: "2028-02-28",
+      goals: "掌握数控加工",
+      created_by: led.city.id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const account = { id: `apprentice-${apprentice.id}`, username: `apprentice${apprentice.id}`, display_name: "学徒", role: "apprentice" as const };
+  await db
+    .insertInto("app_user")
+    .values({ ...account, password_hash: "!", person_id: apprentice.id, org_unit_id: null })
+    .execute();
+  const user = sessionUserOf({ ...account, person_id: apprentice.id, org_unit_id: null })!;
+  return { ...led, apprentice, apprenticeUser: user, mentorshipId: row.id };
+}

@@ -175,6 +175,21 @@ beforeAll(async () => {
     .where("mentorship_id", "in", db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id))
     .where("status", "=", "pending")
     .executeTakeFirstOrThrow();
+  // An apprentice's log entry with a photo, waiting for craftsman A (the mentor).
+  const logEntry = await db
+    .insertInto("apprentice_log")
+    .values({
+      mentorship_id: mentorship.id,
+      on_date: "2026-04-01",
+      minutes: 120,
+      kind: "practice",
+      content: "车削练习",
+      photo: Buffer.from(PNG),
+      photo_type: "image/png",
+      created_by: asSession("craftsman").id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const award = await db.selectFrom("award").select("certificate_number").where("person_id", "=", personA).executeTakeFirstOrThrow();
   // Craftsman B's award: their consent to be shown was never recorded, so it is not published.
   const unpublished = await db.selectFrom("award").select("certificate_number").where("person_id", "=", craftsmanB.personId!).executeTakeFirstOrThrow();
@@ -398,8 +413,19 @@ beforeAll(async () => {
           form: { intent: "end", outcome: "completed", endedOn: "2026-01-10", confirmed: "1" },
           expect: "L+-+-+--",
         },
+        // The agreement: the code is the apprentice's own; the mentor's press is the leader's; pausing the mentor's or the unit's.
+        "agreement-code": { form: { intent: "agreement-code" }, expect: "L------+" },
+        "agreement-apprentice": { form: { intent: "agreement-apprentice", code: "123456" }, expect: "L------+" },
+        "agreement-mentor": { form: { intent: "agreement-mentor" }, expect: "L+------" },
+        pause: { form: { intent: "pause" }, expect: "L+-+-+--" },
+        resume: { form: { intent: "resume" }, expect: "L+-+-+--" },
+        // The log is the apprentice's to write and the mentor's to confirm.
+        log: { form: { intent: "log", onDate: "2026-04-02", hours: "1", kind: "training", content: "识图" }, expect: "L------+" },
+        "log-review": { form: { intent: "log-review", entryId: String(logEntry.id), decision: "confirmed" }, expect: "L+------" },
       },
     },
+    // A log photo: the pairing's parties (its mentor, the unit's officers, the city).
+    "apprentice-log.$entryId.photo": { params: { entryId: logEntry.id }, loader: "L+-+-+-+" },
     // 椒江's officer is let through to an answer that verifies nothing and says why (another county's).
     "milestones.pending": {
       loader: "L--+++--",

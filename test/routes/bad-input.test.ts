@@ -54,6 +54,7 @@ import {
   personForm,
   subsidyForm,
   unitId,
+  makePairing,
 } from "../factories";
 import { call, ORIGIN } from "../http";
 import { asZip64, zipOf } from "../files";
@@ -769,7 +770,16 @@ beforeAll(async () => {
 
   // The studio's year: the leader's plan and report, 温岭's review, the city's 验收.
   const yearAt = (y: number) => ({ path: `/studios/${studio.id}/years/${y}`, params: { studioId: String(studio.id), year: String(y) }, fn: studioYear.action });
-  const plan = { intent: "plan", apprentices: "5", trainingSessions: "4", trainingPeople: "40", projects: "2", patents: "1", outreach: "6" };
+  const plan = {
+    intent: "plan",
+    apprentices: "5",
+    apprenticeHours: "100",
+    trainingSessions: "4",
+    trainingPeople: "40",
+    projects: "2",
+    patents: "1",
+    outreach: "6",
+  };
   spoil(
     { ...yearAt(YEAR), as: users.craftsman, label: "plan", form: plan },
     Object.fromEntries(["apprentices", "outreach"].map((k) => [k, [null, "", "-1", "abc", "1e3", "10001", "1.5", [String(1), String(2)]]])),
@@ -1137,4 +1147,65 @@ describe("hostile and broken input", () => {
     expect(wrong).toEqual([]);
     expect(requests).toBeGreaterThan(1000);
   }, 600_000);
+});
+
+describe("the apprentices' agreement and log (issue 33)", () => {
+  it("refuses each bad field of the pairing page's agreement and log forms beside the field, with a 4xx, writing nothing", async () => {
+    const p = await makePairing(t.db, "坏输入师傅");
+    const params = { mentorshipId: String(p.mentorshipId) };
+    const path = `/mentorships/${p.mentorshipId}`;
+    const pause = { intent: "pause", pausedOn: "2026-06-01", reason: "企业停产" };
+    const log = { intent: "log", onDate: "2026-04-01", hours: "2.5", kind: "training", content: "数控编程" };
+    const review = { intent: "log-review", entryId: "1", decision: "confirmed" };
+    // [what, the form, the field the message stands by (null: a refusal of the whole step), the status]
+    const cases: Array<[string, Record<string, string>, string | null, number]> = [
+      ["pause without a reason", { ...pause, reason: "   " }, "reason", 400],
+      ["pause with a reason of 501 characters", { ...pause, reason: "长".repeat(501) }, "reason", 400],
+      ["pause in the future", { ...pause, pausedOn: "2099-01-01" }, "pausedOn", 400],
+      ["pause on a day that does not exist", { ...pause, pausedOn: "2026-02-30" }, "pausedOn", 400],
+      ["pause before the pairing began", { ...pause, pausedOn: "2026-01-05" }, "pausedOn", 400],
+      ["resume a pairing that is not paused", { intent: "resume", resumedOn: "2026-06-01" }, null, 409],
+      ["resume dated in words", { intent: "resume", resumedOn: "明天" }, "resumedOn", 400],
+      ["the mentor's confirmation without the second press", { intent: "agreement-mentor" }, "confirmed", 400],
+      ["a code of letters", { intent: "agreement-apprentice", code: "abcdef" }, "code", 400],
+      ["a code of seven digits", { intent: "agreement-apprentice", code: "1234567" }, "code", 400],
+      ["hours in words", { ...log, hours: "两小时" }, "hours", 400],
+      ["more hours than a day has", { ...log, hours: "25" }, "hours", 400],
+      ["less than a quarter of an hour", { ...log, hours: "0.1" }, "hours", 400],
+      ["hours with three decimals", { ...log, hours: "1.125" }, "hours", 400],
+      ["hours as 1e1", { ...log, hours: "1e1" }, "hours", 400],
+      ["negative hours", { ...log, hours: "-2" }, "hours", 400],
+      ["an unknown kind", { ...log, kind: "sleep" }, "kind", 400],
+      ["no content", { ...log, content: "" }, "content", 400],
+      ["a log dated in the future", { ...log, onDate: "2099-01-01" }, "onDate", 400],
+      ["a log dated 0000-00-00", { ...log, onDate: "0000-00-00" }, "onDate", 400],
+      ["returning an entry without a reason", { ...review, decision: "returned" }, "comment", 400],
+      ["an entry id past the database's integers", { ...review, entryId: "99999999999" }, "entryId", 400],
+      ["an entry that is not this pairing's", { ...review, entryId: "987654" }, null, 404],
+    ];
+    const stranger = await makePairing(t.db, "坏输入旁人");
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const [what, form, field, status] of cases) {
+      const response = await call(mentorshipPage.action, { db: t.db, path, params, as: p.leader, form });
+      const body = (await response.json()) as { message: string; field: string | null; form?: { error?: Record<string, string[]> } | null };
+      const beside = field ? (body.form?.error?.[field]?.[0] ?? (body.field === field ? body.message : undefined)) : body.message;
+      if (response.status !== status) wrong.push(`${what}: ${response.status} ${JSON.stringify(body).slice(0, 120)}`);
+      else if (!beside || !/[\u4e00-\u9fff]/.test(beside))
+        wrong.push(`${what}: no Chinese message by ${field ?? "the form"}: ${JSON.stringify(body).slice(0, 160)}`);
+    }
+    // A log entry, a confirmation or a pause by another studio's mentor is refused at the pairing.
+    for (const form of [log, { intent: "agreement-mentor", confirmed: "1" }, pause]) {
+      const response = await call(mentorshipPage.action, { db: t.db, path, params, as: stranger.leader, form });
+      if (response.status < 400 || response.status >= 500) wrong.push(`another studio's mentor, ${form.intent}: ${response.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+    expect(await t.db.selectFrom("mentorship_pause").selectAll().execute()).toEqual([]);
+    expect(await t.db.selectFrom("apprentice_log").selectAll().execute()).toEqual([]);
+    expect(await t.db.selectFrom("mentorship").select(["status", "mentor_confirmed_at"]).where("id", "=", p.mentorshipId).executeTakeFirstOrThrow()).toEqual({
+      status: "active",
+      mentor_confirmed_at: null,
+    });
+  });
 });

@@ -68,7 +68,7 @@ describe("the studios' year on the dashboard", () => {
     const { person, user: leader } = await makeAwardee(t.db, "sanmen", "三门计划");
     const row = await makeStudio(t.db, person.id, city.id, { unit: "sanmen", accredited_on: `${year - 1}-05-01`, plaque_number: "TZ-DASH-1" });
     const studio = await t.db.selectFrom("studio").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
-    const plan = { apprentices: 7, trainingSessions: 3, trainingPeople: 50, projects: 2, patents: 1, outreach: 4 };
+    const plan = { apprentices: 7, apprenticeHours: 80, trainingSessions: 3, trainingPeople: 50, projects: 2, patents: 1, outreach: 4 };
     expect(await filePlan(t.db, leader, studio, year, plan)).toEqual({ ok: true });
     const sanmen = await unitId(t.db, "sanmen");
     const own = await jsonOf(await call(dashboard.loader, { db: t.db, path: `/dashboard?unitId=${sanmen}`, as: county }));

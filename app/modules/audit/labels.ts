@@ -34,6 +34,7 @@ import { USER_AUDIT } from "~/modules/users/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
+import { AGREEMENT_AUDIT, APPRENTICE_LOG_AUDIT } from "~/modules/apprentices/labels";
 
 /** Every kind of record the history keeps, as its domain declared it. */
 const TRAILS: ReadonlyArray<AuditTrail> = [
@@ -56,6 +57,8 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   VOTE_AUDIT,
   EXPERT_REVIEW_AUDIT,
   SESSION_AUDIT,
+  AGREEMENT_AUDIT,
+  APPRENTICE_LOG_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));

@@ -12,7 +12,7 @@ import { startOfYear, yearInTaizhou } from "~/lib/time";
 import { inTaizhou } from "~/lib/sql";
 import { PLAN_AUDIT } from "~/modules/dashboard/labels";
 import { OUTLET_LABELS } from "~/modules/showcase/labels";
-import { RUNNING_STATUSES } from "~/modules/studios/policy";
+import { ONGOING_MENTORSHIP, RUNNING_STATUSES } from "~/modules/studios/policy";
 import { pinnedUnit } from "~/auth/relation";
 
 const OUTLETS = Object.keys(OUTLET_LABELS) as Outlet[];
@@ -117,7 +117,7 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
     db
       .selectFrom("mentorship")
       .innerJoin("studio", "studio.id", "mentorship.studio_id")
-      .where("mentorship.status", "=", "active")
+      .where("mentorship.status", "in", [...ONGOING_MENTORSHIP])
       .$if(!!unitId, (q) => q.where("studio.org_unit_id", "=", unitId!))
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow(),
@@ -191,7 +191,7 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
         "studio.id",
         "studio.name",
         eb.fn.count<number>("milestone.id").as("milestones"),
-        sql<number>`count(distinct mentorship.id) filter (where mentorship.status = 'active')`.as("apprentices"),
+        sql<number>`count(distinct mentorship.id) filter (where mentorship.status in ('active', 'paused'))`.as("apprentices"),
       ])
       .groupBy(["studio.id", "studio.name"])
       .orderBy("milestones", "desc")

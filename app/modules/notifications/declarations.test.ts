@@ -57,6 +57,8 @@ describe("the notifications module", () => {
         "campaign:revert_advance",
         ...["participant_add", "participant_join", "update", "checkin", "hours"].map((action) => `event:${action}`),
         ...["create", "verify", "reject"].map((action) => `milestone:${action}`),
+        ...["apprentice_confirm", "mentor_confirm", "pause", "resume"].map((action) => `mentorship_agreement:${action}`),
+        ...["create", "return"].map((action) => `apprentice_log:${action}`),
       ].sort(),
     );
   });

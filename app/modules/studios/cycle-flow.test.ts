@@ -216,7 +216,7 @@ describe("a studio's year: plan, report, review, 验收", () => {
     const s = await running(t.db);
     const { studio, leader, county, city } = s;
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
-    const plan = { apprentices: 5, trainingSessions: 4, trainingPeople: 40, projects: 2, patents: 1, outreach: 6 };
+    const plan = { apprentices: 5, apprenticeHours: 100, trainingSessions: 4, trainingPeople: 40, projects: 2, patents: 1, outreach: 6 };
     expect(await filePlan(t.db, county, studio, LAST, plan)).toMatchObject({ status: 403 });
     expect(await filePlan(t.db, leader, studio, LAST - 5, plan)).toMatchObject({ status: 400 });
     expect(await filePlan(t.db, leader, studio, LAST, plan)).toEqual({ ok: true });

@@ -50,8 +50,11 @@ export async function actualsOf(db: DB, studioIds: number[], year: number): Prom
   const [figures, extra, reported] = await Promise.all([
     figuresByStudioAndYear(db, studioIds, [year]),
     studioIds.length
-      ? sql<{ studio_id: number; trained: number; projects: number; patents: number }>`
+      ? sql<{ studio_id: number; trained: number; projects: number; patents: number; minutes: number }>`
           select s.id as studio_id,
+            -- 带徒学时: the apprentices' log entries their mentor confirmed, by the day they were done.
+            (select coalesce(sum(l.minutes), 0)::int from apprentice_log l join mentorship ms on ms.id = l.mentorship_id
+              where ms.studio_id = s.id and l.status = 'confirmed' and extract(year from l.on_date) = ${year}) as minutes,
             (select count(*)::int from event e join event_participant p on p.event_id = e.id
               where e.studio_id = s.id and p.attended and e.ends_at < now()
                 and extract(year from e.starts_at at time zone 'Asia/Shanghai') = ${year}) as trained,
@@ -77,6 +80,8 @@ export async function actualsOf(db: DB, studioIds: number[], year: number): Prom
         id,
         {
           apprentices: f.apprenticesMentored,
+          // Whole hours and tenths, as the plan's target is typed.
+          apprenticeHours: Math.round(Number(e?.minutes ?? 0) / 6) / 10,
           trainingSessions: f.eventsHeld,
           trainingPeople: Number(e?.trained ?? 0),
           projects: Number(e?.projects ?? 0),

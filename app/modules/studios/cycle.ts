@@ -44,6 +44,7 @@ export const SPENDING_STATUS_LABELS = { recorded: "已入账", pending: "待县�
 /** The 年度计划's targets, and what the platform counts against each. */
 export const PLAN_TARGETS = {
   apprentices: "带徒（人）",
+  apprenticeHours: "带徒学时（小时）",
   trainingSessions: "培训（场）",
   trainingPeople: "培训（人次）",
   projects: "技术攻关项目（项）",

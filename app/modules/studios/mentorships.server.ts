@@ -5,7 +5,7 @@ import { accessTo, type Access } from "~/lib/access";
 import { insertPerson, isUniqueViolation } from "~/modules/people/people.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { canViewMentorship } from "~/modules/apprentices/policy";
-import { canManageApprentices, relation } from "~/modules/studios/policy";
+import { canManageApprentices, isOngoing, ONGOING_MENTORSHIP, relation } from "~/modules/studios/policy";
 import { type ApprenticeInput } from "~/modules/studios/schema.server";
 import { recordStudioAudit } from "~/modules/studios/history.server";
 import { spendExactLookup } from "~/modules/people/lookup.server";
@@ -82,7 +82,7 @@ export async function addApprentice(db: DB, actor: SessionUser, studioId: number
         .select("id")
         .where("studio_id", "=", studioId)
         .where("apprentice_id", "=", person.id)
-        .where("status", "=", "active")
+        .where("status", "in", [...ONGOING_MENTORSHIP])
         .executeTakeFirst();
       if (already) return fieldsRefused({ idNumber: ["该学徒已在本工作室结对中"] });
       const row = await tx
@@ -148,7 +148,8 @@ export async function endMentorship(
   if (!input.confirmed) return { ok: false, status: 400, message: "结束结对后不能恢复，请确认后再结束", field: "confirmed" };
   return db.transaction().execute(async (tx): Promise<Result> => {
     const current = await tx.selectFrom("mentorship").select("status").where("id", "=", m.id).forUpdate().executeTakeFirstOrThrow();
-    if (current.status !== "active") return { ok: false, status: 409, message: "该结对已经结束" };
+    // A paused pairing may be ended too (the break became the end); its open pause stays as it was, the record of the break.
+    if (!isOngoing(current.status)) return { ok: false, status: 409, message: "该结对已经结束" };
     await tx.updateTable("mentorship").set({ status: input.outcome, ended_on: input.endedOn, end_reason: input.reason }).where("id", "=", m.id).execute();
     await recordStudioAudit(
       tx,
@@ -156,7 +157,7 @@ export async function endMentorship(
       { id: m.studio_id, org_unit_id: m.org_unit_id },
       {
         action: "mentorship_end",
-        before: { mentorshipId: m.id, status: "active" },
+        before: { mentorshipId: m.id, status: current.status },
         after: { mentorshipId: m.id, status: input.outcome, endedOn: input.endedOn },
         comment: input.reason,
       },

@@ -1,4 +1,4 @@
-import type { MilestoneStatus, StudioStatus } from "~db/types";
+import type { MentorshipStatus, MilestoneStatus, StudioStatus } from "~db/types";
 import type { Relation } from "~/auth/relation";
 import { isCraftsman, type SessionUser } from "~/auth/roles";
 import { applicationReview, defineWorkflow, type WorkflowRecord } from "~/auth/workflow";
@@ -8,6 +8,14 @@ import type { Notice } from "~/lib/notices";
 export const RUNNING_STATUSES = ["accredited", "active", "suspended"] as const satisfies readonly StudioStatus[];
 
 export const isRunning = (status: string) => (RUNNING_STATUSES as readonly string[]).includes(status);
+
+/**
+ * A pairing in force: learning, or paused for a break (a paused pairing is still the studio's
+ * apprentice — counted, endable, one per studio and person — it only takes no new log entries).
+ */
+export const ONGOING_MENTORSHIP = ["active", "paused"] as const satisfies readonly MentorshipStatus[];
+
+export const isOngoing = (status: string) => (ONGOING_MENTORSHIP as readonly string[]).includes(status);
 
 /** Pure rules of the studio lifecycle: which role may take which step from which state. */
 

@@ -17,7 +17,7 @@ export function studioVisibleTo(user: SessionUser) {
   return ownRowsOf<"studio">(user, { unit: "studio.org_unit_id", person: "studio.person_id" });
 }
 
-export const ACTIVE_MENTORSHIPS = sql<number>`(select count(*) from mentorship m where m.studio_id = studio.id and m.status = 'active')`;
+export const ACTIVE_MENTORSHIPS = sql<number>`(select count(*) from mentorship m where m.studio_id = studio.id and m.status in ('active', 'paused'))`;
 
 function studioQuery(db: DB) {
   return db

@@ -1,6 +1,6 @@
 import type { DB } from "~db";
 import { cityReview, countyReview, waitingOn, todosOf, type Waiting, type TodoSource } from "~/modules/notifications/sources";
-import { MILESTONE_FILING, milestoneWorkflow, studioWorkflow, RUNNING_STATUSES } from "~/modules/studios/policy";
+import { MILESTONE_FILING, milestoneWorkflow, studioWorkflow, RUNNING_STATUSES, ONGOING_MENTORSHIP } from "~/modules/studios/policy";
 import { studioCycleTodos } from "~/modules/studios/cycle-todos.server";
 
 /** What studios, their apprentices' milestones and their years leave waiting, for the to-do list. */
@@ -30,7 +30,7 @@ const milestonesIn = (db: DB, status: "pending" | "rejected") =>
     .innerJoin("person", "person.id", "mentorship.apprentice_id")
     .select(["mentorship.id", "person.name", (eb) => eb.fn.coalesce("milestone.reviewed_at", "milestone.created_at").as("since")])
     .where("milestone.status", "=", status)
-    .where("mentorship.status", "=", "active");
+    .where("mentorship.status", "in", [...ONGOING_MENTORSHIP]);
 /** Studios that ran in a year (accredited by its end, not revoked) and have no grade for it yet. */
 const ungradedStudios = (db: DB, year: number) =>
   db

@@ -8,13 +8,15 @@ import { UploadInput } from "~/components/UploadInput";
 import { useReply } from "~/components/useReply";
 import { formatDateTime } from "~/lib/format";
 import { SKILL_LEVELS } from "~/modules/people/options";
-import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
+import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MENTORSHIP_STATUS_LABELS, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
+import { AgreementCard } from "./agreement";
+import { LogCard } from "./log";
 import type { loader } from "./route";
 
 const STATUS_LABELS = { pending: "待核实", verified: "已认定", rejected: "不予认定" } as const;
 
 /** An apprentice's pairing: the facts, the milestones and their review, the forms to add and to end. */
-export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer }: SerializeFrom<typeof loader>) {
+export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer, agreement, log }: SerializeFrom<typeof loader>) {
   const added = useReply("milestone");
   const reviewed = useReply("review");
   const ended = useReply("end");
@@ -38,8 +40,17 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer }:
         <dt>培养目标</dt>
         <dd className="pre">{m.goals}</dd>
         <dt>状态</dt>
-        <dd>{m.status === "active" ? "结对中" : m.status === "completed" ? `已出师（${m.ended_on}）` : `提前结束（${m.ended_on}）：${m.end_reason}`}</dd>
+        <dd>
+          {m.status === "completed"
+            ? `已出师（${m.ended_on}）`
+            : m.status === "ended_early"
+              ? `提前结束（${m.ended_on}）：${m.end_reason}`
+              : MENTORSHIP_STATUS_LABELS[m.status]}
+        </dd>
       </dl>
+
+      <AgreementCard agreement={agreement} />
+      <LogCard log={log} startDate={m.start_date} today={today} />
 
       <div className="card">
         <h2>成长记录</h2>

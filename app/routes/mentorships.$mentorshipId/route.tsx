@@ -6,14 +6,25 @@ import { viewedRecord } from "~/auth/guarded-record.server";
 import { getDb } from "~/db.server";
 import { notFound } from "~/lib/http.server";
 import { refuse } from "~/lib/result";
-import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
+import { replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { smsGateway } from "~/lib/sms.server";
 import { todayInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { partyTo } from "~/modules/apprentices/policy";
-import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/policy";
+import { canVerifyMilestone, isOngoing, relation, studioWorking } from "~/modules/studios/policy";
 import { endMentorshipSchema, milestoneReviewSchema, milestoneSchema } from "~/modules/studios/schema.server";
 import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
+import {
+  agreementOf,
+  confirmAsApprentice,
+  confirmAsMentor,
+  pauseMentorship,
+  resumeMentorship,
+  sendAgreementCode,
+} from "~/modules/apprentices/agreement.server";
+import { addLogEntry, logPanelOf, reviewLogEntry } from "~/modules/apprentices/log.server";
+import { agreementCodeSchema, logEntrySchema, logReviewSchema, mentorConfirmSchema, pauseSchema, resumeSchema } from "~/modules/apprentices/schema.server";
 import { MentorshipPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
@@ -27,10 +38,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     m,
     milestones: milestones.map((ms) => ({ ...ms, canVerify: canVerifyMilestone(user, studio, ms) })),
     canAdd: !!relation(user, studio) && studioWorking(studio),
-    canEnd: !!relation(user, studio) && m.status === "active",
+    canEnd: !!relation(user, studio) && isOngoing(m.status),
     // The apprentice reads their own pairing; the studio's and the people's pages are not theirs.
     viewer: partyTo(user, m),
     today: todayInTaizhou(),
+    agreement: await agreementOf(db, user, m),
+    log: await logPanelOf(db, user, m),
   });
 }
 
@@ -53,6 +66,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "end":
       // The first error is the message: without the confirming press it says to confirm.
       return replyStep("end", formData, endMentorshipSchema, (end) => endMentorship(db, user, m, end));
+    case "agreement-code": {
+      const sent = await sendAgreementCode(db, smsGateway(), user, m, clientAddress(request, context));
+      return replyWith("agreement-code", sent, { message: sent.ok ? `验证码已发送至您档案中的手机 ${sent.masked}，10分钟内有效` : undefined });
+    }
+    case "agreement-apprentice":
+      return replyStep("agreement-apprentice", formData, agreementCodeSchema, ({ code }) => confirmAsApprentice(db, user, m, code));
+    case "agreement-mentor":
+      return replyStep("agreement-mentor", formData, mentorConfirmSchema, (press) => confirmAsMentor(db, user, m, press));
+    case "pause":
+      return replyStep("pause", formData, pauseSchema, (pause) => pauseMentorship(db, user, m, pause));
+    case "resume":
+      return replyStep("resume", formData, resumeSchema, (resume) => resumeMentorship(db, user, m, resume));
+    case "log":
+      return replyStep("log", formData, logEntrySchema, async (entry) => addLogEntry(db, user, m, entry, await filesOf(formData, "photo", 1)), {
+        invalid: "请检查填写的内容",
+      });
+    case "log-review":
+      return replyStep("log-review", formData, logReviewSchema, (review) => reviewLogEntry(db, user, m, review));
     default:
       return replyUnknownIntent();
   }

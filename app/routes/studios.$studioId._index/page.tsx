@@ -9,7 +9,7 @@ import { formatFen } from "~/lib/money";
 import { YEAR_STATUS_LABELS } from "~/modules/studios/cycle";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
 import { FOCUS_SECTOR_LABELS, MENTORSHIP_STATUS_LABELS } from "~/modules/studios/labels";
-import { STUDIO_STATUS_LABELS, type StudioStatus } from "~/modules/studios/policy";
+import { isOngoing, STUDIO_STATUS_LABELS, type StudioStatus } from "~/modules/studios/policy";
 import { ReconfirmCard } from "./reconfirm";
 import type { loader } from "./route";
 
@@ -31,7 +31,7 @@ export function StudioPage({
   reconfirmations,
   canReconfirm,
 }: SerializeFrom<typeof loader>) {
-  const active = mentorships.filter((m) => m.status === "active");
+  const active = mentorships.filter((m) => isOngoing(m.status));
   return (
     <section>
       <BackLink to="/studios">工匠工作室</BackLink>
