@@ -2,6 +2,7 @@ import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { runDueJobs, type JobHandler } from "~/lib/jobs.server";
 import { smsGateway, type SmsGateway } from "~/lib/sms.server";
+import { reviewNotices, reviewOverdue } from "~/modules/apprentices/reviews.server";
 import { campaignNotices } from "~/modules/campaigns/notices.server";
 import { nominationsMissing, stageToClose } from "~/modules/campaigns/todos.server";
 import { planToRenew } from "~/modules/dashboard/todos.server";
@@ -39,7 +40,7 @@ import { purgeVoters } from "~/modules/voting/voting.server";
  */
 
 /** Who hears of what, per history entity (see notifications/sources.ts). */
-export const NOTICES = notify.gatherNotices([studioNotices, milestoneNotices, subsidyNotices, campaignNotices, eventNotices]);
+export const NOTICES = notify.gatherNotices([studioNotices, milestoneNotices, subsidyNotices, campaignNotices, eventNotices, reviewNotices]);
 
 /**
  * Where each role's work comes from. A user's sources run in this order and their items are then
@@ -71,6 +72,7 @@ const TODOS = [
   evaluationToPrepare,
   studioCycle,
   sheetsToFill,
+  reviewOverdue,
 ] as const satisfies readonly TodoSource[];
 
 /** Turns the history rows not yet fanned out into messages; returns how many rows it handled. */

@@ -13,6 +13,8 @@ import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/p
 import { endMentorshipSchema, milestoneReviewSchema, milestoneSchema } from "~/modules/studios/schema.server";
 import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
+import { reviewsFor, signReview } from "~/modules/apprentices/reviews.server";
+import { reviewSignSchema } from "~/modules/apprentices/reviews-schema.server";
 import { MentorshipPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
@@ -20,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: m } = await viewedRecord(request, "studio.read", mentorshipForViewer, params.mentorshipId);
   const db = getDb();
-  const milestones = await milestonesOf(db, m.id);
+  const [milestones, reviews] = await Promise.all([milestonesOf(db, m.id), reviewsFor(db, user, m)]);
   const studio = studioRefOf(m);
   return json({
     m,
@@ -28,6 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canAdd: !!relation(user, studio) && studioWorking(studio),
     canEnd: !!relation(user, studio) && m.status === "active",
     today: todayInTaizhou(),
+    reviews,
   });
 }
 
@@ -50,6 +53,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "end":
       // The first error is the message: without the confirming press it says to confirm.
       return replyStep("end", formData, endMentorshipSchema, (end) => endMentorship(db, user, m, end));
+    case "reviewSign":
+      return replyStep("reviewSign", formData, reviewSignSchema, (sign) => signReview(db, user, m, sign));
     default:
       return replyUnknownIntent();
   }
