@@ -384,3 +384,39 @@ export function phoneInbox(): SmsGateway & { sent: SmsRequest[]; codeFor: (phone
     codeFor: (phone) => [...sent].reverse().find((r) => r.phone === phone)!.params.code,
   };
 }
+
+/**
+ * A pairing's three review parties, written straight: `<leaderName>工作室` in 温岭, an apprentice
+ * (学徒小李) with their own apprentice account, and a 温岭 county officer; the pairing from 31 Jan
+ * 2026 to 31 Jan 2027 unless told.
+ */
+export async function makeReviewedPairing(db: DB, leaderName: string, dates: { start?: string; end?: string } = {}) {
+  const { leader, city, studio } = await makeLedStudio(db, leaderName);
+  const apprenticePerson = await makePerson(db, { name: "学徒小李" });
+  const { id } = await db
+    .insertInto("mentorship")
+    .values({
+      studio_id: studio.id,
+      apprentice_id: apprenticePerson.id,
+      start_date: dates.start ?? "2026-01-31",
+      planned_end: dates.end ?? "2027-01-31",
+      goals: "掌握数控车削",
+      created_by: city.id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const account = {
+    id: `apprentice-${id}`,
+    username: `apprentice${id}`,
+    display_name: "学徒小李",
+    role: "apprentice" as const,
+    org_unit_id: null,
+    person_id: apprenticePerson.id,
+  };
+  await db
+    .insertInto("app_user")
+    .values({ ...account, password_hash: "!" })
+    .execute();
+  const county = await makeUser(db, "county_officer", { unit: "wenling" });
+  return { mentorshipId: id, leader, apprentice: sessionUserOf(account)!, county, city, studio };
+}

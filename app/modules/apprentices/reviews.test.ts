@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { sessionUserOf, type SessionUser } from "~/auth/roles";
+import type { SessionUser } from "~/auth/roles";
 import { reviewSchedule, reviewsToShow } from "~/modules/apprentices/reviews";
 import { reviewsFor, reviewTodos, satisfactionByStudio, signReview } from "~/modules/apprentices/reviews.server";
 import { findMentorship } from "~/modules/studios/mentorships.server";
 import { fanOut, todosFor } from "~/worker.server";
 import { useTestDb } from "../../../test/db";
-import { makeAwardee, makeLedStudio, makePerson, makeUser } from "../../../test/factories";
+import { makeAwardee, makeReviewedPairing, makeUser } from "../../../test/factories";
 
 const t = useTestDb();
 
@@ -13,36 +13,8 @@ let serial = 0;
 
 /** A running studio in 温岭 with one pairing from 31 Jan 2026 (quarterly reviews: 30 Apr, 31 Jul, 31 Oct, 31 Jan), its three parties. */
 async function pairing(columns: { start?: string; end?: string; leader?: string } = {}) {
-  const { leader, city, studio } = await makeLedStudio(t.db, columns.leader ?? `评议师傅${"甲乙丙丁戊己庚辛壬癸"[serial++ % 10]}`);
-  const apprenticePerson = await makePerson(t.db, { name: "学徒小李" });
-  const row = await t.db
-    .insertInto("mentorship")
-    .values({
-      studio_id: studio.id,
-      apprentice_id: apprenticePerson.id,
-      start_date: columns.start ?? "2026-01-31",
-      planned_end: columns.end ?? "2027-01-31",
-      goals: "掌握数控车削",
-      created_by: city.id,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const account = {
-    id: `apprentice-${row.id}`,
-    username: `apprentice${row.id}`,
-    display_name: "学徒小李",
-    role: "apprentice" as const,
-    org_unit_id: null,
-    person_id: apprenticePerson.id,
-  };
-  await t.db
-    .insertInto("app_user")
-    .values({ ...account, password_hash: "!" })
-    .execute();
-  const apprentice = sessionUserOf(account)!;
-  const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
-  const m = (await findMentorship(t.db, row.id))!;
-  return { m, leader, apprentice, county, city, studio };
+  const made = await makeReviewedPairing(t.db, columns.leader ?? `评议师傅${"甲乙丙丁戊己庚辛壬癸"[serial++ % 10]}`, columns);
+  return { ...made, m: (await findMentorship(t.db, made.mentorshipId))! };
 }
 
 const sign = (as: SessionUser, m: Awaited<ReturnType<typeof pairing>>["m"], period: number, rating: number | null = null, today = "2026-05-10") =>
