@@ -57,6 +57,7 @@ describe("the notifications module", () => {
         "campaign:revert_advance",
         ...["participant_add", "participant_join", "update", "checkin", "hours"].map((action) => `event:${action}`),
         ...["create", "verify", "reject"].map((action) => `milestone:${action}`),
+        "mentorship_review:complete",
       ].sort(),
     );
   });
