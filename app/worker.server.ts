@@ -4,6 +4,7 @@ import { runDueJobs, type JobHandler } from "~/lib/jobs.server";
 import { smsGateway, type SmsGateway } from "~/lib/sms.server";
 import { agreementNotices, apprenticeLogNotices } from "~/modules/apprentices/notices.server";
 import { logToConfirm } from "~/modules/apprentices/todos.server";
+import { reviewNotices, reviewOverdue } from "~/modules/apprentices/reviews.server";
 import { campaignNotices } from "~/modules/campaigns/notices.server";
 import { nominationsMissing, stageToClose } from "~/modules/campaigns/todos.server";
 import { planToRenew } from "~/modules/dashboard/todos.server";
@@ -49,6 +50,7 @@ export const NOTICES = notify.gatherNotices([
   eventNotices,
   agreementNotices,
   apprenticeLogNotices,
+  reviewNotices,
 ]);
 
 /**
@@ -82,6 +84,7 @@ const TODOS = [
   evaluationToPrepare,
   studioCycle,
   sheetsToFill,
+  reviewOverdue,
 ] as const satisfies readonly TodoSource[];
 
 /** Turns the history rows not yet fanned out into messages; returns how many rows it handled. */

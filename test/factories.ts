@@ -374,26 +374,26 @@ export async function makeLedStudio(db: DB, leaderName: string, columns: Paramet
  * (of the studio's unit) with a phone of their own, a pairing running since 1 March 2026, and the
  * apprentice account bound to the person (unless `account: false`).
  */
-export async function makeApprentice(
+export async function makeApprentice<Phone extends string | null = string>(
   db: DB,
   studioId: number,
-  options: { name?: string; phone?: string; status?: MentorshipStatus; account?: boolean } = {},
-): Promise<{ user: SessionUser; mentorshipId: number; personId: number; phone: string }> {
+  options: { name?: string; phone?: Phone; status?: MentorshipStatus; account?: boolean; start?: string; end?: string } = {},
+): Promise<{ user: SessionUser; mentorshipId: number; personId: number; phone: Phone }> {
   const studio = await db
     .selectFrom("studio")
     .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
     .select(["org_unit.code", "studio.created_by"])
     .where("studio.id", "=", studioId)
     .executeTakeFirstOrThrow();
-  const phone = options.phone ?? `1365760${String(++serial).padStart(4, "0")}`;
+  const phone = (options.phone === undefined ? `1365760${String(++serial).padStart(4, "0")}` : options.phone) as Phone;
   const person = await makePerson(db, { unit: studio.code, name: options.name, phone, birthDate: "2001-05-01", skillLevel: "中级工" });
   const mentorship = await db
     .insertInto("mentorship")
     .values({
       studio_id: studioId,
       apprentice_id: person.id,
-      start_date: "2026-03-01",
-      planned_end: "2028-02-29",
+      start_date: options.start ?? "2026-03-01",
+      planned_end: options.end ?? "2028-02-29",
       goals: "两年内考取高级工",
       status: options.status ?? "active",
       created_by: studio.created_by,
@@ -441,33 +441,17 @@ export function phoneInbox(): SmsGateway & { sent: SmsRequest[]; codeFor: (phone
 }
 
 /**
- * A pairing (师徒结对) of a named craftsman's studio, written straight in: the apprentice with a
- * phone of their own (`phone: null` for none) and an apprentice account bound to them, as the
- * apprentice's sign-in makes it.
+ * A pairing (师徒结对) of a named craftsman's new studio, written straight in (makeApprentice): the
+ * apprentice with a phone of their own (`phone: null` for none) and an apprentice account, and an
+ * officer of the studio's unit — the three parties of a review.
  */
-export async function makePairing(db: DB, leaderName: string, options: { phone?: string | null; unit?: string; startDate?: string } = {}) {
+export async function makePairing(
+  db: DB,
+  leaderName: string,
+  options: { phone?: string | null; unit?: string; name?: string; start?: string; end?: string } = {},
+) {
   const led = await makeLedStudio(db, leaderName, options.unit ? { unit: options.unit } : {});
-  const apprentice = await makePerson(db, {
-    phone: options.phone === undefined ? `1390000${String(++serial).padStart(4, "0")}` : options.phone,
-    unit: options.unit,
-  });
-  const row = await db
-    .insertInto("mentorship")
-    .values({
-      studio_id: led.studio.id,
-      apprentice_id: apprentice.id,
-      start_date: options.startDate ?? "2026-03-01",
-      planned_end: "2028-02-28",
-      goals: "掌握数控加工",
-      created_by: led.city.id,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const account = { id: `apprentice-${apprentice.id}`, username: `apprentice${apprentice.id}`, display_name: "学徒", role: "apprentice" as const };
-  await db
-    .insertInto("app_user")
-    .values({ ...account, password_hash: "!", person_id: apprentice.id, org_unit_id: null })
-    .execute();
-  const user = sessionUserOf({ ...account, person_id: apprentice.id, org_unit_id: null })!;
-  return { ...led, apprentice, apprenticeUser: user, mentorshipId: row.id };
+  const made = await makeApprentice(db, led.studio.id, { name: options.name, phone: options.phone, start: options.start, end: options.end });
+  const county = await makeUser(db, "county_officer", { unit: options.unit ?? "wenling" });
+  return { ...led, apprentice: { id: made.personId }, apprenticeUser: made.user, mentorshipId: made.mentorshipId, phone: made.phone, county };
 }

@@ -27,6 +27,7 @@ export const CATEGORIES = {
   funds: "工作室经费",
   campaign: "评选进展",
   event: "活动通知",
+  mentoring: "师徒结对",
 } as const;
 
 export type Category = keyof typeof CATEGORIES;

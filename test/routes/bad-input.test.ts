@@ -41,6 +41,8 @@ import * as studioYear from "../../app/routes/studios.$studioId.years.$year/rout
 import * as evaluations from "../../app/routes/evaluations/route";
 import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
+import { todayInTaizhou } from "../../app/lib/time";
+import { addMonths } from "../../app/modules/apprentices/reviews";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
 import {
@@ -1207,5 +1209,46 @@ describe("the apprentices' agreement and log (issue 33)", () => {
       status: "active",
       mentor_confirmed_at: null,
     });
+  });
+});
+
+describe("three-party review signatures (issue 33)", () => {
+  it("refuses each bad field with its Chinese message beside it and a 4xx, and writes nothing", async () => {
+    const today = todayInTaizhou();
+    // Started four months ago: period 1 is due, period 2 not yet open, period 99 beyond the end.
+    const p = await makePairing(t.db, "坏输入评议师傅", { start: addMonths(today, -4), end: addMonths(today, 8) });
+    const params = { mentorshipId: String(p.mentorshipId) };
+    const good = { intent: "reviewSign", period: "1", view: "学徒按计划学习", rating: "4" };
+    const cases: Array<[Record<string, string | string[] | undefined>, string, string | RegExp, number]> = [
+      [{ view: undefined }, "view", "请填写评议意见", 400],
+      [{ view: "   " }, "view", "请填写评议意见", 400],
+      [{ view: "长".repeat(1001) }, "view", "评议意见不能超过1000字", 400],
+      [{ view: ["一", "二"] }, "view", /[\u4e00-\u9fff]/, 400],
+      // A control character is refused for the whole form (form-guard), before any field is read.
+      [{ view: "意见\u0000" }, "*", /[\u4e00-\u9fff]/, 400],
+      ...["0", "6", "3.5", "五", "1e0", "-1"].map((rating): [Record<string, string>, string, string, number] => [
+        { rating },
+        "rating",
+        "满意度评分应为1到5分",
+        400,
+      ]),
+      [{ period: "abc" }, "period", "评议期次应为整数", 400],
+      [{ period: "0" }, "period", "评议期次不能小于1", 400],
+      [{ period: "99" }, "period", "该期评议不在结对期内", 400],
+      [{ period: "2" }, "period", /^第2期评议自\d{4}-\d{2}-\d{2}起才能签署$/, 409],
+    ];
+    const wrong: string[] = [];
+    for (const [change, field, message, status] of cases) {
+      const form = Object.fromEntries(Object.entries({ ...good, ...change }).filter(([, v]) => v !== undefined)) as Record<string, string | string[]>;
+      const response = await call(mentorshipPage.action, { db: t.db, path: `/mentorships/${p.mentorshipId}`, params, as: p.leader, form });
+      const text = await response.text();
+      const reply = field === "*" ? null : JSON.parse(text);
+      const beside: string[] = reply ? (reply.form?.error?.[field] ?? (reply.field === field ? [reply.message] : [])) : [text];
+      const name = `${JSON.stringify(change).slice(0, 40)}`;
+      if (response.status !== status) wrong.push(`${name}: ${response.status}`);
+      else if (!beside.some((m) => (typeof message === "string" ? m === message : message.test(m)))) wrong.push(`${name}: ${JSON.stringify(beside)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await t.db.selectFrom("mentorship_review").select("id").where("mentorship_id", "=", p.mentorshipId).execute()).toEqual([]);
   });
 });

@@ -35,6 +35,7 @@ import { SESSION_AUDIT } from "~/auth/labels";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
 import { AGREEMENT_AUDIT, APPRENTICE_LOG_AUDIT } from "~/modules/apprentices/labels";
+import { MENTORSHIP_REVIEW_AUDIT, REVIEW_PARTY_LABELS } from "~/modules/apprentices/reviews";
 
 /** Every kind of record the history keeps, as its domain declared it. */
 const TRAILS: ReadonlyArray<AuditTrail> = [
@@ -59,6 +60,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   SESSION_AUDIT,
   AGREEMENT_AUDIT,
   APPRENTICE_LOG_AUDIT,
+  MENTORSHIP_REVIEW_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
@@ -271,6 +273,7 @@ const ENTITY_FIELD_LABELS: Record<string, Record<string, string>> = {
   campaign: { title: "活动名称" },
   // A studio's grants: where the money came from and when it arrived.
   studio: { source: "资金来源", receivedOn: "到账日期" },
+  mentorship_review: { period: "期次", party: "签署方" },
 };
 
 /** Fields that hold a record's id, and the kind of record: shown by the name it stands for. */
@@ -317,6 +320,7 @@ function valueLabels(entity: string, key: string, record: Record<string, unknown
     if (entity === "subsidy") return ATTACHMENT_LABELS;
     return (entity === "milestone" ? MILESTONE_KIND_LABELS : KIND_LABELS) as Record<string, string>;
   }
+  if (key === "party" && entity === MENTORSHIP_REVIEW_AUDIT.entity) return REVIEW_PARTY_LABELS;
   if (key === "channel") return (entity === "event" ? EVENT_CHANNEL_LABELS : NOMINATION_CHANNEL_LABELS) as Record<string, string>;
   if (key === "outcome" && "mentorshipId" in record) return MENTORSHIP_STATUS_LABELS;
   return (

@@ -59,6 +59,7 @@ describe("the notifications module", () => {
         ...["create", "verify", "reject"].map((action) => `milestone:${action}`),
         ...["apprentice_confirm", "mentor_confirm", "pause", "resume"].map((action) => `mentorship_agreement:${action}`),
         ...["create", "return"].map((action) => `apprentice_log:${action}`),
+        "mentorship_review:complete",
       ].sort(),
     );
   });

@@ -11,12 +11,13 @@ import { SKILL_LEVELS } from "~/modules/people/options";
 import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MENTORSHIP_STATUS_LABELS, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 import { AgreementCard } from "./agreement";
 import { LogCard } from "./log";
+import { MentorshipReviews } from "./reviews";
 import type { loader } from "./route";
 
 const STATUS_LABELS = { pending: "待核实", verified: "已认定", rejected: "不予认定" } as const;
 
 /** An apprentice's pairing: the facts, the milestones and their review, the forms to add and to end. */
-export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer, agreement, log }: SerializeFrom<typeof loader>) {
+export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer, agreement, log, reviews }: SerializeFrom<typeof loader>) {
   const added = useReply("milestone");
   const reviewed = useReply("review");
   const ended = useReply("end");
@@ -97,6 +98,8 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer, a
         </ul>
         <ReplyNotice reply={reviewed} />
       </div>
+
+      {reviews ? <MentorshipReviews reviews={reviews} /> : null}
 
       {canAdd ? (
         <div className="card">

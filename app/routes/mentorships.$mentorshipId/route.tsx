@@ -25,6 +25,8 @@ import {
 } from "~/modules/apprentices/agreement.server";
 import { addLogEntry, logPanelOf, reviewLogEntry } from "~/modules/apprentices/log.server";
 import { agreementCodeSchema, logEntrySchema, logReviewSchema, mentorConfirmSchema, pauseSchema, resumeSchema } from "~/modules/apprentices/schema.server";
+import { reviewsFor, signReview } from "~/modules/apprentices/reviews.server";
+import { reviewSignSchema } from "~/modules/apprentices/reviews-schema.server";
 import { MentorshipPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
@@ -32,7 +34,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: m } = await viewedRecord(request, "mentorship.read", mentorshipForViewer, params.mentorshipId);
   const db = getDb();
-  const milestones = await milestonesOf(db, m.id);
+  const [milestones, reviews] = await Promise.all([milestonesOf(db, m.id), reviewsFor(db, user, m)]);
   const studio = studioRefOf(m);
   return json({
     m,
@@ -44,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     today: todayInTaizhou(),
     agreement: await agreementOf(db, user, m),
     log: await logPanelOf(db, user, m),
+    reviews,
   });
 }
 
@@ -84,6 +87,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       });
     case "log-review":
       return replyStep("log-review", formData, logReviewSchema, (review) => reviewLogEntry(db, user, m, review));
+    case "reviewSign":
+      return replyStep("reviewSign", formData, reviewSignSchema, (sign) => signReview(db, user, m, sign));
     default:
       return replyUnknownIntent();
   }

@@ -30,6 +30,7 @@ export function StudioPage({
   grantSources,
   reconfirmations,
   canReconfirm,
+  satisfaction,
 }: SerializeFrom<typeof loader>) {
   const active = mentorships.filter((m) => isOngoing(m.status));
   return (
@@ -133,6 +134,11 @@ export function StudioPage({
             { label: "待核实", cell: (m) => m.pending, num: true },
           ]}
         />
+        {satisfaction ? (
+          <p className="small">
+            师徒三方评议满意度（仅县级和市总工会可见）：{satisfaction.count ? `${satisfaction.average} 分（${satisfaction.count} 个评分）` : "暂无评分"}
+          </p>
+        ) : null}
       </div>
 
       {studio.accredited_on ? (
