@@ -16,6 +16,7 @@ import type { TodoSource } from "~/modules/notifications/sources";
 import { phoneBook } from "~/modules/people/contact.server";
 import { consentToRecord } from "~/modules/people/todos.server";
 import { milestoneNotices, studioNotices } from "~/modules/studios/notices.server";
+import { assessmentNotices, paymentNotices } from "~/modules/apprentices/outcome-notices.server";
 import {
   criteriaToSet,
   evaluationToPrepare,
@@ -39,7 +40,15 @@ import { purgeVoters } from "~/modules/voting/voting.server";
  */
 
 /** Who hears of what, per history entity (see notifications/sources.ts). */
-export const NOTICES = notify.gatherNotices([studioNotices, milestoneNotices, subsidyNotices, campaignNotices, eventNotices]);
+export const NOTICES = notify.gatherNotices([
+  studioNotices,
+  milestoneNotices,
+  subsidyNotices,
+  campaignNotices,
+  eventNotices,
+  assessmentNotices,
+  paymentNotices,
+]);
 
 /**
  * Where each role's work comes from. A user's sources run in this order and their items are then
