@@ -37,16 +37,18 @@ const COUNTS = [
 const counts = (r: { started: number | string; ended: number | string; passed: number | string; ended_early: number | string }) =>
   outcomeOf({ started: Number(r.started), ended: Number(r.ended), passed: Number(r.passed), endedEarly: Number(r.ended_early) });
 
-function inScope(db: DB, user: SessionUser) {
+/** The pairings in the user's scope, narrowed to a unit when the view is (the city's dashboard filtered to a county). */
+function inScope(db: DB, user: SessionUser, unitId: number | null) {
   return db
     .selectFrom("mentorship")
     .innerJoin("studio", "studio.id", "mentorship.studio_id")
-    .where(ownRowsOf(user, { unit: "studio.org_unit_id", person: "studio.person_id" }));
+    .where(ownRowsOf(user, { unit: "studio.org_unit_id", person: "studio.person_id" }))
+    .$if(unitId !== null, (q) => q.where("studio.org_unit_id", "=", unitId!));
 }
 
 /** Per county-level unit, in the user's scope (a county officer: their own). */
-export async function outcomesByUnit(db: DB, user: SessionUser) {
-  const rows = await inScope(db, user)
+export async function outcomesByUnit(db: DB, user: SessionUser, unitId: number | null = null) {
+  const rows = await inScope(db, user, unitId)
     .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
     .select(["org_unit.id as unitId", "org_unit.short_name as unit", ...COUNTS])
     .groupBy(["org_unit.id", "org_unit.short_name"])
@@ -59,8 +61,8 @@ export async function outcomesByUnit(db: DB, user: SessionUser) {
 export const OUTCOME_STUDIOS_MAX = 100;
 
 /** Per studio, in the user's scope, the studios with the most pairings first. */
-export async function outcomesByStudio(db: DB, user: SessionUser) {
-  const rows = await inScope(db, user)
+export async function outcomesByStudio(db: DB, user: SessionUser, unitId: number | null = null) {
+  const rows = await inScope(db, user, unitId)
     .select(["studio.id as studioId", "studio.name as studio", ...COUNTS])
     .groupBy(["studio.id", "studio.name"])
     .orderBy(sql`count(*)`, "desc")

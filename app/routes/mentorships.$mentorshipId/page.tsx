@@ -10,11 +10,12 @@ import { formatDateTime } from "~/lib/format";
 import { SKILL_LEVELS } from "~/modules/people/options";
 import { COMPETITION_LEVELS, describeMilestone, INNOVATION_TYPES, MILESTONE_KIND_LABELS } from "~/modules/studios/labels";
 import type { loader } from "./route";
+import { AssessmentCard } from "./assessment";
 
 const STATUS_LABELS = { pending: "待核实", verified: "已认定", rejected: "不予认定" } as const;
 
 /** An apprentice's pairing: the facts, the milestones and their review, the forms to add and to end. */
-export function MentorshipPage({ m, milestones, canAdd, canEnd, today }: SerializeFrom<typeof loader>) {
+export function MentorshipPage({ m, milestones, canAdd, canEnd, today, assessment }: SerializeFrom<typeof loader>) {
   const added = useReply("milestone");
   const reviewed = useReply("review");
   const ended = useReply("end");
@@ -148,6 +149,8 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today }: Seriali
           </Form>
         </div>
       ) : null}
+
+      <AssessmentCard {...assessment} today={today} />
 
       {canEnd ? (
         <details className="card">

@@ -13,6 +13,8 @@ import { canVerifyMilestone, relation, studioWorking } from "~/modules/studios/p
 import { endMentorshipSchema, milestoneReviewSchema, milestoneSchema } from "~/modules/studios/schema.server";
 import { addMilestone, milestoneBelongs, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { endMentorship, mentorshipForViewer, studioRefOf } from "~/modules/studios/mentorships.server";
+import { assessmentSchema } from "~/modules/apprentices/assessment-schema.server";
+import { assessmentsOf, canAssess, evidenceChoices, recordAssessment } from "~/modules/apprentices/assessment.server";
 import { MentorshipPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
@@ -20,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: m } = await viewedRecord(request, "studio.read", mentorshipForViewer, params.mentorshipId);
   const db = getDb();
-  const milestones = await milestonesOf(db, m.id);
+  const [milestones, assessments, evidence] = await Promise.all([milestonesOf(db, m.id), assessmentsOf(db, m.id), evidenceChoices(db, m.id)]);
   const studio = studioRefOf(m);
   return json({
     m,
@@ -28,6 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canAdd: !!relation(user, studio) && studioWorking(studio),
     canEnd: !!relation(user, studio) && m.status === "active",
     today: todayInTaizhou(),
+    assessment: { assessments, choices: evidence, canAssess: canAssess(user, m), plannedEnd: m.planned_end },
   });
 }
 
@@ -50,6 +53,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "end":
       // The first error is the message: without the confirming press it says to confirm.
       return replyStep("end", formData, endMentorshipSchema, (end) => endMentorship(db, user, m, end));
+    case "assess":
+      return replyStep("assess", formData, assessmentSchema, (assessment) => recordAssessment(db, user, m, assessment), { invalid: "请检查填写的内容" });
     default:
       return replyUnknownIntent();
   }

@@ -16,6 +16,7 @@ import { mentorshipsOf } from "~/modules/studios/mentorships.server";
 import { canEditStudio, canManageApprentices, studioWorkflow } from "~/modules/studios/policy";
 import { studioStepSchema } from "~/modules/studios/schema.server";
 import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
+import { studioOutcome } from "~/modules/apprentices/outcomes.server";
 import { StudioPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
@@ -25,12 +26,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const year = yearInTaizhou();
-  const [evaluations, mentorships, history, figures, cycle] = await Promise.all([
+  const [evaluations, mentorships, history, figures, cycle, outcome] = await Promise.all([
     evaluationsOf(db, studio.id),
     mentorshipsOf(db, studio.id),
     historyOf(db, "studio", studio.id),
     figuresByStudioAndYear(db, [studio.id], [year, year - 1]),
     studioCycleSummary(db, user, studio),
+    studioOutcome(db, studio.id),
   ]);
   const byYear = figures.get(studio.id)!;
   const { revocationReview, ...summary } = cycle;
@@ -40,6 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...summary,
     canReconfirm: mayReconfirm(user, studio),
     mentorships,
+    outcome,
     history,
     figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
     steps: studioWorkflow.offered(user, studio),
