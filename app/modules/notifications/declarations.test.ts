@@ -57,6 +57,8 @@ describe("the notifications module", () => {
         "campaign:revert_advance",
         ...["participant_add", "participant_join", "update", "checkin", "hours"].map((action) => `event:${action}`),
         ...["create", "verify", "reject"].map((action) => `milestone:${action}`),
+        ...["passed", "extended", "terminated"].map((result) => `mentorship_assessment:${result}`),
+        "mentor_payment:pay",
       ].sort(),
     );
   });
