@@ -12,9 +12,10 @@ import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { formatFen } from "~/lib/money";
-import { replyStep, replyUnknownIntent } from "~/lib/reply.server";
+import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
+import { refuse } from "~/lib/result";
 import { todayInTaizhou } from "~/lib/time";
-import { canRecordPayment, owedPage, recordPayment } from "~/modules/apprentices/allowance.server";
+import { canRecordPayment, owedPage, PAYMENT_OFFICERS_ONLY, recordPayment } from "~/modules/apprentices/allowance.server";
 import { PAYMENT_KIND_LABELS } from "~/modules/apprentices/assessment-labels";
 import { payableFilterSchema, paymentSchema } from "~/modules/apprentices/assessment-schema.server";
 
@@ -35,6 +36,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   switch (formData.get("intent")) {
     case "pay":
+      // A mentor reads what they are owed; recording a payment is the union's, refused before the form is read.
+      if (!canRecordPayment(user)) return replyRefused("pay", refuse(PAYMENT_OFFICERS_ONLY, { status: 403 }));
       return replyStep("pay", formData, paymentSchema, (payment) => recordPayment(getDb(), user, payment), { invalid: "请检查填写的内容" });
     default:
       return replyUnknownIntent();

@@ -8,10 +8,11 @@ import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { formatFen } from "~/lib/money";
-import { replyStep } from "~/lib/reply.server";
+import { replyRefused, replyStep } from "~/lib/reply.server";
+import { refuse } from "~/lib/result";
 import { yearParam } from "~/lib/time";
 import { mentoringPolicySchema } from "~/modules/apprentices/assessment-schema.server";
-import { mentoringPolicyFor, saveMentoringPolicy } from "~/modules/apprentices/policy.server";
+import { mentoringPolicyFor, POLICY_CITY_ONLY, saveMentoringPolicy } from "~/modules/apprentices/policy.server";
 
 export const meta: MetaFunction = () => [{ title: "带徒政策 · 匠心" }];
 
@@ -26,6 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "milestone.verify");
+  // The county reads the policy; posting to it is refused before the form is read.
+  if (!isCityAdmin(user)) return replyRefused("policy", refuse(POLICY_CITY_ONLY, { status: 403 }));
   const year = yearOf(request);
   return replyStep("policy", await request.formData(), mentoringPolicySchema, (policy) => saveMentoringPolicy(getDb(), user, year, policy), {
     invalid: "请检查填写的内容",

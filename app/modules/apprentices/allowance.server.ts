@@ -147,13 +147,15 @@ export async function owedPage(
 /** Whether the user may record payments (the officers over mentors: the county, the city). */
 export const canRecordPayment = (user: SessionUser) => user.role === "county_officer" || user.role === "city_admin";
 
+export const PAYMENT_OFFICERS_ONLY = "只有县级总工会或市总工会可以登记支付";
+
 /**
  * Records that an owed item was paid: by the officers of its studio's unit or the city, the amount
  * the policy computes (the form posts none), once — the key is unique, and a second payment of the
  * same item, at the same moment or later, is told it was paid.
  */
 export async function recordPayment(db: DB, actor: SessionUser, input: PaymentInput): Promise<Result<{ id: number }>> {
-  if (!canRecordPayment(actor)) return refuse("只有县级总工会或市总工会可以登记支付", { status: 403 });
+  if (!canRecordPayment(actor)) return refuse(PAYMENT_OFFICERS_ONLY, { status: 403 });
   const only = parseOwedKey(input.key);
   const item = only ? (await owedPage(db, actor, { only }, 1)).rows[0] : undefined;
   // The officer's scope is the list's: another county's item is as unknown as a missing one.

@@ -32,9 +32,11 @@ export async function mentoringPoliciesFor(db: DB, years: readonly number[]): Pr
   return (year) => byYear.get(year) ?? { ...DEFAULT_MENTORING_POLICY };
 }
 
+export const POLICY_CITY_ONLY = "只有市总工会可以设定带徒政策";
+
 /** The city sets a year's mentoring policy; the change and its history row commit together. */
 export async function saveMentoringPolicy(db: DB, actor: SessionUser, year: number, input: MentoringPolicy): Promise<Result> {
-  if (!isCityAdmin(actor)) return refuse("只有市总工会可以设定带徒政策", { status: 403 });
+  if (!isCityAdmin(actor)) return refuse(POLICY_CITY_ONLY, { status: 403 });
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("mentoring_policy").selectAll().where("year", "=", year).forUpdate().executeTakeFirst();
     const row = {
