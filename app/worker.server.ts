@@ -19,6 +19,7 @@ import type { TodoSource } from "~/modules/notifications/sources";
 import { phoneBook } from "~/modules/people/contact.server";
 import { consentToRecord } from "~/modules/people/todos.server";
 import { milestoneNotices, studioNotices } from "~/modules/studios/notices.server";
+import { assessmentNotices, paymentNotices } from "~/modules/apprentices/outcome-notices.server";
 import {
   criteriaToSet,
   evaluationToPrepare,
@@ -51,6 +52,8 @@ export const NOTICES = notify.gatherNotices([
   agreementNotices,
   apprenticeLogNotices,
   reviewNotices,
+  assessmentNotices,
+  paymentNotices,
 ]);
 
 /**

@@ -9,9 +9,10 @@
 
 /**
  * The record's craftsman (for an event: the participant the step is about), everyone registered
- * for an event, the officers of its county-level unit, every county's officers, the city's officers.
+ * for an event, the officers of its county-level unit, every county's officers, the city's officers;
+ * the apprentice of a pairing (through their own account, when they have one).
  */
-export type Audience = "owner" | "participants" | "unit" | "counties" | "city";
+export type Audience = "owner" | "participants" | "unit" | "counties" | "city" | "apprentice";
 
 /** What a message is about; the SMS preference is per category. */
 export const CATEGORIES = {

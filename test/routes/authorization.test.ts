@@ -251,6 +251,29 @@ beforeAll(async () => {
   const castAt = new Date("2025-04-02T00:30:00Z");
   await db.insertInto("ballot").values({ campaign_id: voted.id, address: "192.0.2.1", receipt: "ABCDEFGHJK", cast_at: castAt }).execute();
   const cluster = `192.0.2.1@${Math.floor(castAt.getTime() / 3_600_000)}`;
+  // An owed item of studio 1 for the payable list's payment: a verified placing of its first pairing.
+  const placing = await db
+    .insertInto("milestone")
+    .values({
+      mentorship_id: mentorship.id,
+      kind: "competition",
+      occurred_on: "2025-06-01",
+      details: JSON.stringify({ competitionName: "矩阵技能大赛", competitionLevel: "city", placing: "一等奖" }),
+      status: "verified",
+      created_by: officerX.id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const assessment = {
+    intent: "assess",
+    assessedOn: "2026-01-05",
+    method: "实操考核",
+    examiners: "王工、李工",
+    score: "90",
+    result: "extended",
+    extendedTo: "2034-12-31",
+    confirmed: "1",
+  };
   const v = String(voted.id);
   const c = String(openCampaign.id);
   cases = {
@@ -422,10 +445,22 @@ beforeAll(async () => {
         // The log is the apprentice's to write and the mentor's to confirm.
         log: { form: { intent: "log", onDate: "2026-04-02", hours: "1", kind: "training", content: "识图" }, expect: "L------+" },
         "log-review": { form: { intent: "log-review", entryId: String(logEntry.id), decision: "confirmed" }, expect: "L+------" },
+        // 出师考核 is the union's: the mentor is refused as firmly as another county.
+        assess: { form: assessment, expect: "L--+-+--" },
       },
     },
     // A log photo: the pairing's parties (its mentor, the unit's officers, the city).
     "apprentice-log.$entryId.photo": { params: { entryId: logEntry.id }, loader: "L+-+-+-+" },
+    // The policy prices what mentors are owed: the officers read it, the city sets it.
+    "mentoring.policy": { loader: "L--+++--", actions: { policy: { form: { intent: "policy" }, expect: "L----+--" } } },
+    // A craftsman reads what they are owed (B: an empty list); a payment is recorded by the item's county or the city.
+    "mentoring.payable": {
+      loader: "L+++++--",
+      actions: {
+        pay: { form: { intent: "pay", key: `placing:${placing.id}`, paidOn: "2026-01-10", payer: "温岭某厂", reference: "PZ-1" }, expect: "L--+-+--" },
+      },
+    },
+    "mentoring.payable.export": { loader: "L+++++--" },
     // 椒江's officer is let through to an answer that verifies nothing and says why (another county's).
     "milestones.pending": {
       loader: "L--+++--",

@@ -1252,3 +1252,105 @@ describe("three-party review signatures (issue 33)", () => {
     expect(await t.db.selectFrom("mentorship_review").select("id").where("mentorship_id", "=", p.mentorshipId).execute()).toEqual([]);
   });
 });
+
+describe("出师考核, the mentoring policy and payments: bad input", () => {
+  it("is refused with a 4xx and a Chinese message by the field, and nothing is written", async () => {
+    // Imported here: the block is the apprentices' own, beside the file's general cases.
+    const mentorshipRoute = await import("../../app/routes/mentorships.$mentorshipId/route");
+    const policyRoute = await import("../../app/routes/mentoring.policy");
+    const payableRoute = await import("../../app/routes/mentoring.payable");
+    const { makePerson } = await import("../factories");
+    const db = t.db;
+    const studio = await db.selectFrom("studio").select("id").where("person_id", "=", users.craftsman.personId!).executeTakeFirstOrThrow();
+    const apprentice = await makePerson(db, { name: "考核学徒" });
+    const m = await db
+      .insertInto("mentorship")
+      .values({ studio_id: studio.id, apprentice_id: apprentice.id, start_date: "2024-03-01", planned_end: "2026-02-28", goals: "出师", created_by: users.city.id })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const other = await db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id).where("id", "!=", m.id).executeTakeFirstOrThrow();
+    const foreign = await db
+      .insertInto("milestone")
+      .values({
+        mentorship_id: other.id,
+        kind: "skill_upgrade",
+        occurred_on: "2025-05-01",
+        details: JSON.stringify({ fromLevel: "高级工", toLevel: "技师", certificateNumber: "X-1" }),
+        status: "verified",
+        created_by: users.city.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const assess = { fn: mentorshipRoute.action as Fn, path: `/mentorships/${m.id}`, params: { mentorshipId: String(m.id) }, as: users.wenling };
+    const valid = { intent: "assess", assessedOn: "2026-02-20", method: "实操考核", examiners: "王工", score: "88", result: "passed", confirmed: "1" };
+    const cases: Array<[string, Omit<Attempt, "name" | "fields">, Fields, string | null]> = [
+      ["assessment: no date", assess, { ...valid, assessedOn: "" }, "assessedOn"],
+      ["assessment: a day that is not", assess, { ...valid, assessedOn: "2026-02-30" }, "assessedOn"],
+      ["assessment: in the future", assess, { ...valid, assessedOn: "2099-01-01" }, "assessedOn"],
+      ["assessment: before the pairing", assess, { ...valid, assessedOn: "2023-01-01" }, "assessedOn"],
+      ["assessment: no method", assess, { ...valid, method: "  " }, "method"],
+      ["assessment: examiners too long", assess, { ...valid, examiners: "长".repeat(201) }, "examiners"],
+      ["assessment: neither score nor grade", assess, { ...valid, score: "" }, "score"],
+      ...["101", "-1", "88.55", "1e2", "八十"].map((score): [string, Omit<Attempt, "name" | "fields">, Fields, string] => [`assessment: score ${score}`, assess, { ...valid, score }, "score"]),
+      ["assessment: no result", assess, { ...valid, result: "graduated" }, "result"],
+      ["assessment: extended without a date", assess, { ...valid, result: "extended" }, "extendedTo"],
+      ["assessment: extended to before the plan's end", assess, { ...valid, result: "extended", extendedTo: "2025-12-31" }, "extendedTo"],
+      ["assessment: terminated without a reason", assess, { ...valid, result: "terminated" }, "comment"],
+      ["assessment: another pairing's evidence", assess, { ...valid, evidence: String(foreign.id) }, "evidence"],
+      ["assessment: forged evidence", assess, { ...valid, evidence: "abc" }, "evidence"],
+      ["assessment: unconfirmed", assess, { ...valid, confirmed: undefined }, "confirmed"],
+      ["assessment: by the mentor", { ...assess, as: users.craftsman }, valid, null],
+    ];
+    const policy = { fn: policyRoute.action as Fn, path: "/mentoring/policy?year=2026", as: users.city };
+    const policyForm = {
+      intent: "policy",
+      reviewEveryMonths: "3",
+      allowancePerYearFen: "1200",
+      passedPercent: "100",
+      extendedPercent: "50",
+      terminatedPercent: "0",
+      technicianRewardFen: "2000",
+      placingRewardFen: "1000",
+    };
+    for (const [field, values] of Object.entries({
+      reviewEveryMonths: ["0", "13", "1.5", ""],
+      allowancePerYearFen: ["-1", "一千", "1000001", ""],
+      passedPercent: ["201", "-5", "abc"],
+      technicianRewardFen: ["1e9", "¥-5"],
+    }))
+      for (const value of values) cases.push([`policy: ${field} ${JSON.stringify(value)}`, policy, { ...policyForm, [field]: value }, field]);
+    cases.push(["policy: by a county", { ...policy, as: users.wenling }, policyForm, null]);
+    const payable = { fn: payableRoute.action as Fn, path: "/mentoring/payable", as: users.wenling };
+    const payment = { intent: "pay", key: `technician:${foreign.id}`, paidOn: "2026-03-01", payer: "温岭某厂", reference: "PZ-9" };
+    for (const [field, value] of [
+      ["key", "bonus:1"],
+      ["key", "technician:99999999"],
+      ["paidOn", "2026-13-01"],
+      ["paidOn", "2099-01-01"],
+      ["payer", ""],
+      ["payer", "长".repeat(101)],
+      ["reference", "  "],
+    ] as const)
+      cases.push([`payment: ${field} ${JSON.stringify(value).slice(0, 20)}`, payable, { ...payment, [field]: value }, field]);
+    cases.push(["payment: by the mentor", { ...payable, as: users.craftsman }, payment, null]);
+
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const [name, a, fields, field] of cases) {
+      const response = await post({ ...a, name, fields });
+      const text = await response.text();
+      if (response.status < 400 || response.status >= 500) wrong.push(`${name}: ${response.status} ${text.slice(0, 120)}`);
+      else if (!/[\u4e00-\u9fff]/.test(text)) wrong.push(`${name}: ${response.status} without a message`);
+      // By the field: its own error, or its first item's (evidence[0]).
+      else if (
+        field &&
+        !Object.entries((JSON.parse(text) as { form?: { error?: Record<string, string[]> } }).form?.error ?? {}).some(
+          ([key, errors]) => (key === field || key.startsWith(`${field}[`)) && errors.some((e) => /[\u4e00-\u9fff]/.test(e)),
+        )
+      )
+        wrong.push(`${name}: no message by ${field}: ${text.slice(0, 200)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});

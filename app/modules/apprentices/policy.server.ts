@@ -1,10 +1,13 @@
+import type { Selectable } from "kysely";
 import type { DB } from "~db";
+import type { MentoringPolicyTable } from "~db/types";
+import { isCityAdmin, type SessionUser } from "~/auth/roles";
+import { recordAudit } from "~/lib/audit.server";
+import { refuse, type Result } from "~/lib/result";
+import { MENTORING_POLICY_AUDIT } from "~/modules/apprentices/assessment-labels";
 import { DEFAULT_MENTORING_POLICY, type MentoringPolicy } from "~/modules/apprentices/policy";
 
-/** The mentoring policy in force for a year: the city's row for it, else the defaults. */
-export async function mentoringPolicyFor(db: DB, year: number): Promise<MentoringPolicy & { saved: boolean }> {
-  const row = await db.selectFrom("mentoring_policy").selectAll().where("year", "=", year).executeTakeFirst();
-  if (!row) return { ...DEFAULT_MENTORING_POLICY, saved: false };
+function policyOf(row: Selectable<MentoringPolicyTable>): MentoringPolicy {
   return {
     reviewEveryMonths: row.review_every_months,
     allowancePerYearFen: Number(row.allowance_per_year_fen),
@@ -13,6 +16,47 @@ export async function mentoringPolicyFor(db: DB, year: number): Promise<Mentorin
     terminatedPercent: row.terminated_percent,
     technicianRewardFen: Number(row.technician_reward_fen),
     placingRewardFen: Number(row.placing_reward_fen),
-    saved: true,
   };
+}
+
+/** The mentoring policy in force for a year: the city's row for it, else the defaults. */
+export async function mentoringPolicyFor(db: DB, year: number): Promise<MentoringPolicy & { saved: boolean }> {
+  const row = await db.selectFrom("mentoring_policy").selectAll().where("year", "=", year).executeTakeFirst();
+  return row ? { ...policyOf(row), saved: true } : { ...DEFAULT_MENTORING_POLICY, saved: false };
+}
+
+/** The policies of several years at once (a page of owed items spans a few), each year's row or the defaults. */
+export async function mentoringPoliciesFor(db: DB, years: readonly number[]): Promise<(year: number) => MentoringPolicy> {
+  const rows = years.length ? await db.selectFrom("mentoring_policy").selectAll().where("year", "in", [...new Set(years)]).execute() : [];
+  const byYear = new Map(rows.map((r) => [r.year, policyOf(r)]));
+  return (year) => byYear.get(year) ?? { ...DEFAULT_MENTORING_POLICY };
+}
+
+export const POLICY_CITY_ONLY = "只有市总工会可以设定带徒政策";
+
+/** The city sets a year's mentoring policy; the change and its history row commit together. */
+export async function saveMentoringPolicy(db: DB, actor: SessionUser, year: number, input: MentoringPolicy): Promise<Result> {
+  if (!isCityAdmin(actor)) return refuse(POLICY_CITY_ONLY, { status: 403 });
+  return db.transaction().execute(async (tx) => {
+    const before = await tx.selectFrom("mentoring_policy").selectAll().where("year", "=", year).forUpdate().executeTakeFirst();
+    const row = {
+      review_every_months: input.reviewEveryMonths,
+      allowance_per_year_fen: input.allowancePerYearFen,
+      passed_percent: input.passedPercent,
+      extended_percent: input.extendedPercent,
+      terminated_percent: input.terminatedPercent,
+      technician_reward_fen: input.technicianRewardFen,
+      placing_reward_fen: input.placingRewardFen,
+      updated_by: actor.id,
+      updated_at: new Date(),
+    };
+    await tx
+      .insertInto("mentoring_policy")
+      .values({ year, ...row })
+      .onConflict((oc) => oc.column("year").doUpdateSet(row))
+      .execute();
+    const was = before ? policyOf(before) : null;
+    await recordAudit(tx, MENTORING_POLICY_AUDIT, { actor, id: year, action: before ? "update" : "create", before: was, after: { year, ...input } });
+    return { ok: true as const };
+  });
 }

@@ -36,6 +36,13 @@ import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
 import { AGREEMENT_AUDIT, APPRENTICE_LOG_AUDIT } from "~/modules/apprentices/labels";
 import { MENTORSHIP_REVIEW_AUDIT, REVIEW_PARTY_LABELS } from "~/modules/apprentices/reviews";
+import {
+  ASSESSMENT_AUDIT,
+  ASSESSMENT_RESULT_LABELS,
+  MENTOR_PAYMENT_AUDIT,
+  MENTORING_POLICY_AUDIT,
+  PAYMENT_KIND_LABELS,
+} from "~/modules/apprentices/assessment-labels";
 
 /** Every kind of record the history keeps, as its domain declared it. */
 const TRAILS: ReadonlyArray<AuditTrail> = [
@@ -61,6 +68,9 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   AGREEMENT_AUDIT,
   APPRENTICE_LOG_AUDIT,
   MENTORSHIP_REVIEW_AUDIT,
+  ASSESSMENT_AUDIT,
+  MENTORING_POLICY_AUDIT,
+  MENTOR_PAYMENT_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
@@ -263,6 +273,25 @@ const FIELD_LABELS: Record<string, string> = {
   excellentCapPercent: "优秀比例上限（%）",
   reconfirmYears: "重新确认周期（年）",
   checklist: "验收得分",
+  // 出师考核 and the mentor's allowance.
+  assessedOn: "考核日期",
+  method: "考核方式",
+  examiners: "考核人员",
+  certificate: "出师证书编号",
+  extendedTo: "延期至",
+  evidence: "考核依据（项）",
+  key: "应付项目",
+  basis: "计算依据",
+  paidOn: "支付日期",
+  payer: "支付单位",
+  reference: "凭证号",
+  reviewEveryMonths: "三方评议间隔（月）",
+  allowancePerYearFen: "每年带徒津贴",
+  passedPercent: "出师发放比例（%）",
+  extendedPercent: "延期发放比例（%）",
+  terminatedPercent: "终止发放比例（%）",
+  technicianRewardFen: "培养技师奖励",
+  placingRewardFen: "竞赛名次奖励",
 };
 
 /** Labels a field has on one kind of record only (a nomination's channel is how it was put forward). */
@@ -274,6 +303,8 @@ const ENTITY_FIELD_LABELS: Record<string, Record<string, string>> = {
   // A studio's grants: where the money came from and when it arrived.
   studio: { source: "资金来源", receivedOn: "到账日期" },
   mentorship_review: { period: "期次", party: "签署方" },
+  mentorship_assessment: { result: "考核结论", score: "考核成绩", grade: "考核等级", status: "结对状态" },
+  mentor_payment: { kind: "项目" },
 };
 
 /** Fields that hold a record's id, and the kind of record: shown by the name it stands for. */
@@ -306,6 +337,9 @@ const CHECKIN_VIA_LABELS: Record<string, string> = { organiser: "主办方登记
 const CONDITION_NAMES = ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）"];
 
 function valueLabels(entity: string, key: string, record: Record<string, unknown>): Record<string, string> | undefined {
+  if (entity === "mentorship_assessment" && key === "result") return ASSESSMENT_RESULT_LABELS;
+  if (entity === "mentorship_assessment" && key === "status") return MENTORSHIP_STATUS_LABELS;
+  if (entity === "mentor_payment" && key === "kind") return PAYMENT_KIND_LABELS;
   if (key === "status") {
     // A mentorship's end is kept on its studio's history, with the mentorship named beside it.
     if (entity === "studio" && "mentorshipId" in record) return MENTORSHIP_STATUS_LABELS;

@@ -60,6 +60,8 @@ describe("the notifications module", () => {
         ...["apprentice_confirm", "mentor_confirm", "pause", "resume"].map((action) => `mentorship_agreement:${action}`),
         ...["create", "return"].map((action) => `apprentice_log:${action}`),
         "mentorship_review:complete",
+        ...["passed", "extended", "terminated"].map((result) => `mentorship_assessment:${result}`),
+        "mentor_payment:pay",
       ].sort(),
     );
   });

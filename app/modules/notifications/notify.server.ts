@@ -31,7 +31,15 @@ export function gatherNotices(sources: readonly NoticeSource[]): ReadonlyMap<str
 async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actorId: string | null): Promise<string[]> {
   // A record without a craftsman or a unit (a campaign) has no owner or unit to tell, an event nobody registered for no participants.
   const audience = to.filter((a) =>
-    a === "owner" ? about.personId !== null : a === "unit" ? about.unitId !== null : a === "participants" ? !!about.participants?.length : true,
+    a === "owner"
+      ? about.personId !== null
+      : a === "unit"
+        ? about.unitId !== null
+        : a === "participants"
+          ? !!about.participants?.length
+          : a === "apprentice"
+            ? !!about.apprenticeId
+            : true,
   );
   if (!audience.length) return [];
   const users = await tx
@@ -45,6 +53,8 @@ async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actor
             ? eb("person_id", "=", about.personId)
             : a === "participants"
               ? eb("person_id", "in", about.participants!)
+              : a === "apprentice"
+                ? eb.and([eb("role", "=", "apprentice"), eb("person_id", "=", about.apprenticeId!)])
               : a === "unit"
                 ? // The officers who answer for the unit: its county officers, or for the city's own records (an
                   // event the city organises) the city's.

@@ -27,6 +27,8 @@ export interface Subject {
   /** An event's start, and the people registered for it (the "participants" audience). */
   when?: string;
   participants?: readonly number[];
+  /** A pairing's apprentice (the "apprentice" audience): heard through their account, if they have one. */
+  apprenticeId?: number | null;
   link: string;
 }
 

@@ -1,4 +1,5 @@
 import type { SerializeFrom } from "@remix-run/node";
+import { MentoringOutcomes } from "~/components/MentoringOutcomes";
 import { Form, Link } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
 import { DownloadLink } from "~/components/DownloadLink";
@@ -12,7 +13,7 @@ import type { loader } from "./route";
 
 export type DashboardData = SerializeFrom<typeof loader>;
 
-export function DashboardPage({ board, units, unitTargets, filter, cityWide, canPlan, cycle }: DashboardData) {
+export function DashboardPage({ board, units, unitTargets, filter, cityWide, canPlan, cycle, mentoring }: DashboardData) {
   const plan = useReply("plan");
   const p = board.progress;
   return (
@@ -97,6 +98,7 @@ export function DashboardPage({ board, units, unitTargets, filter, cityWide, can
 
       <DashboardCharts board={board} filter={filter} cityWide={cityWide} />
 
+      <MentoringOutcomes {...mentoring} />
       {canPlan ? (
         <details className="card no-print">
           <summary>修改建设规划</summary>

@@ -14,6 +14,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { yearPlanTotals } from "~/modules/studios/cycle.server";
 import { DashboardPage } from "./page";
 import { pinnedUnit } from "~/auth/relation";
+import { outcomesByStudio, outcomesByUnit } from "~/modules/apprentices/outcomes.server";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -24,11 +25,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { fromYear, toYear } = await dashboardYears(db, raw);
   // The studios' year: plan against actual for the last year shown (this year at most).
   const cycleYear = Math.min(toYear, yearInTaizhou());
-  const [board, units, unitTargets, cycle] = await Promise.all([
+  const shownUnit = pinnedUnit(user) ?? raw.unitId ?? null;
+  const [board, units, unitTargets, cycle, mentoringUnits, mentoringStudios] = await Promise.all([
     loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
     listCountyUnits(db),
     planUnitTargets(db),
-    yearPlanTotals(db, user, cycleYear, pinnedUnit(user) ?? raw.unitId ?? null),
+    yearPlanTotals(db, user, cycleYear, shownUnit),
+    outcomesByUnit(db, user, shownUnit),
+    outcomesByStudio(db, user, shownUnit),
   ]);
   return json({
     board,
@@ -40,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     cityWide: isCityAdmin(user),
     canPlan: can(user, "plan.manage"),
     cycle,
+    mentoring: { units: mentoringUnits, studios: mentoringStudios },
   });
 }
 

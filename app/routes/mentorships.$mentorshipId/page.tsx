@@ -13,11 +13,12 @@ import { AgreementCard } from "./agreement";
 import { LogCard } from "./log";
 import { MentorshipReviews } from "./reviews";
 import type { loader } from "./route";
+import { AssessmentCard } from "./assessment";
 
 const STATUS_LABELS = { pending: "待核实", verified: "已认定", rejected: "不予认定" } as const;
 
 /** An apprentice's pairing: the facts, the milestones and their review, the forms to add and to end. */
-export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer, agreement, log, reviews }: SerializeFrom<typeof loader>) {
+export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer, agreement, log, reviews, assessment }: SerializeFrom<typeof loader>) {
   const added = useReply("milestone");
   const reviewed = useReply("review");
   const ended = useReply("end");
@@ -158,6 +159,8 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer, a
           </Form>
         </div>
       ) : null}
+
+      <AssessmentCard {...assessment} today={today} />
 
       {canEnd ? (
         <details className="card">

@@ -27,6 +27,8 @@ import { addLogEntry, logPanelOf, reviewLogEntry } from "~/modules/apprentices/l
 import { agreementCodeSchema, logEntrySchema, logReviewSchema, mentorConfirmSchema, pauseSchema, resumeSchema } from "~/modules/apprentices/schema.server";
 import { reviewsFor, signReview } from "~/modules/apprentices/reviews.server";
 import { reviewSignSchema } from "~/modules/apprentices/reviews-schema.server";
+import { assessmentSchema } from "~/modules/apprentices/assessment-schema.server";
+import { assessmentsOf, canAssess, evidenceChoices, recordAssessment } from "~/modules/apprentices/assessment.server";
 import { MentorshipPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.m.name ?? "学徒"} · 匠心` }];
@@ -34,7 +36,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: m } = await viewedRecord(request, "mentorship.read", mentorshipForViewer, params.mentorshipId);
   const db = getDb();
-  const [milestones, reviews] = await Promise.all([milestonesOf(db, m.id), reviewsFor(db, user, m)]);
+  const [milestones, reviews, assessments, evidence, agreement, log] = await Promise.all([
+    milestonesOf(db, m.id),
+    reviewsFor(db, user, m),
+    assessmentsOf(db, m.id),
+    evidenceChoices(db, m.id),
+    agreementOf(db, user, m),
+    logPanelOf(db, user, m),
+  ]);
   const studio = studioRefOf(m);
   return json({
     m,
@@ -44,9 +53,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The apprentice reads their own pairing; the studio's and the people's pages are not theirs.
     viewer: partyTo(user, m),
     today: todayInTaizhou(),
-    agreement: await agreementOf(db, user, m),
-    log: await logPanelOf(db, user, m),
+    agreement,
+    log,
     reviews,
+    assessment: { assessments, choices: evidence, canAssess: canAssess(user, m), plannedEnd: m.planned_end },
   });
 }
 
@@ -89,6 +99,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return replyStep("log-review", formData, logReviewSchema, (review) => reviewLogEntry(db, user, m, review));
     case "reviewSign":
       return replyStep("reviewSign", formData, reviewSignSchema, (sign) => signReview(db, user, m, sign));
+    case "assess":
+      return replyStep("assess", formData, assessmentSchema, (assessment) => recordAssessment(db, user, m, assessment), { invalid: "请检查填写的内容" });
     default:
       return replyUnknownIntent();
   }

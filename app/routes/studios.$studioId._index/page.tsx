@@ -1,4 +1,5 @@
 import type { SerializeFrom } from "@remix-run/node";
+import { StudioOutcome } from "~/components/MentoringOutcomes";
 import { Link } from "@remix-run/react";
 import { BackLink } from "~/components/BackLink";
 import { DataTable } from "~/components/DataTable";
@@ -18,6 +19,7 @@ export function StudioPage({
   studio,
   evaluations,
   mentorships,
+  outcome,
   history,
   figures,
   steps,
@@ -115,6 +117,7 @@ export function StudioPage({
             ) : null}
           </div>
         </div>
+        <StudioOutcome outcome={outcome} />
         <DataTable
           rows={mentorships}
           empty="还没有学徒。"

@@ -18,6 +18,7 @@ import { mentorshipsOf } from "~/modules/studios/mentorships.server";
 import { canEditStudio, canManageApprentices, studioWorkflow } from "~/modules/studios/policy";
 import { studioStepSchema } from "~/modules/studios/schema.server";
 import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
+import { studioOutcome } from "~/modules/apprentices/outcomes.server";
 import { StudioPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const year = yearInTaizhou();
-  const [evaluations, mentorships, history, figures, cycle, satisfaction] = await Promise.all([
+  const [evaluations, mentorships, history, figures, cycle, satisfaction, outcome] = await Promise.all([
     evaluationsOf(db, studio.id),
     mentorshipsOf(db, studio.id),
     historyOf(db, "studio", studio.id),
@@ -35,6 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     studioCycleSummary(db, user, studio),
     // The reviews' private ratings, as the studio's average: for the county and the city only.
     isOfficerOf(user, studio.org_unit_id) ? satisfactionByStudio(db, [studio.id]).then((s) => s.get(studio.id) ?? { average: null, count: 0 }) : null,
+    studioOutcome(db, studio.id),
   ]);
   const byYear = figures.get(studio.id)!;
   const { revocationReview, ...summary } = cycle;
@@ -44,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...summary,
     canReconfirm: mayReconfirm(user, studio),
     mentorships,
+    outcome,
     history,
     figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
     steps: studioWorkflow.offered(user, studio),

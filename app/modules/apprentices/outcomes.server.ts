@@ -1,0 +1,79 @@
+import { sql } from "kysely";
+import type { DB } from "~db";
+import type { SessionUser } from "~/auth/roles";
+import { ownRowsOf } from "~/auth/scope.server";
+
+/**
+ * Outcomes of mentoring, counted in one grouped statement per view:
+ *   出师率 = pairings completed (出师, by assessment or the earlier 按期出师) / pairings that ended;
+ *   留存率 = pairings not ended early / pairings started.
+ * A rate over nothing is null (shown as "—"), never 0%.
+ */
+export interface OutcomeCounts {
+  started: number;
+  ended: number;
+  passed: number;
+  endedEarly: number;
+}
+
+export interface Outcome extends OutcomeCounts {
+  passRate: number | null;
+  retention: number | null;
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
+
+export function outcomeOf(c: OutcomeCounts): Outcome {
+  return { ...c, passRate: percent(c.passed, c.ended), retention: percent(c.started - c.endedEarly, c.started) };
+}
+
+const COUNTS = [
+  sql<number>`count(*)`.as("started"),
+  sql<number>`count(*) filter (where mentorship.status in ('completed', 'ended_early'))`.as("ended"),
+  sql<number>`count(*) filter (where mentorship.status = 'completed')`.as("passed"),
+  sql<number>`count(*) filter (where mentorship.status = 'ended_early')`.as("ended_early"),
+] as const;
+
+const counts = (r: { started: number | string; ended: number | string; passed: number | string; ended_early: number | string }) =>
+  outcomeOf({ started: Number(r.started), ended: Number(r.ended), passed: Number(r.passed), endedEarly: Number(r.ended_early) });
+
+/** The pairings in the user's scope, narrowed to a unit when the view is (the city's dashboard filtered to a county). */
+function inScope(db: DB, user: SessionUser, unitId: number | null) {
+  return db
+    .selectFrom("mentorship")
+    .innerJoin("studio", "studio.id", "mentorship.studio_id")
+    .where(ownRowsOf(user, { unit: "studio.org_unit_id", person: "studio.person_id" }))
+    .$if(unitId !== null, (q) => q.where("studio.org_unit_id", "=", unitId!));
+}
+
+/** Per county-level unit, in the user's scope (a county officer: their own). */
+export async function outcomesByUnit(db: DB, user: SessionUser, unitId: number | null = null) {
+  const rows = await inScope(db, user, unitId)
+    .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
+    .select(["org_unit.id as unitId", "org_unit.short_name as unit", ...COUNTS])
+    .groupBy(["org_unit.id", "org_unit.short_name"])
+    .orderBy("org_unit.id")
+    .execute();
+  return rows.map((r) => ({ unitId: r.unitId, unit: r.unit, ...counts(r) }));
+}
+
+/** The most studios the dashboard lists (the most pairings first): the list stays a page, whatever the city grows to. */
+export const OUTCOME_STUDIOS_MAX = 100;
+
+/** Per studio, in the user's scope, the studios with the most pairings first. */
+export async function outcomesByStudio(db: DB, user: SessionUser, unitId: number | null = null) {
+  const rows = await inScope(db, user, unitId)
+    .select(["studio.id as studioId", "studio.name as studio", ...COUNTS])
+    .groupBy(["studio.id", "studio.name"])
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("studio.id")
+    .limit(OUTCOME_STUDIOS_MAX)
+    .execute();
+  return rows.map((r) => ({ studioId: r.studioId, studio: r.studio, ...counts(r) }));
+}
+
+/** One studio's outcomes (its page: whoever may see the studio). */
+export async function studioOutcome(db: DB, studioId: number): Promise<Outcome> {
+  const row = await db.selectFrom("mentorship").select([...COUNTS]).where("mentorship.studio_id", "=", studioId).executeTakeFirstOrThrow();
+  return counts(row);
+}

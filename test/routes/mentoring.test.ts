@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import * as dashboard from "../../app/routes/dashboard/route";
+import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId/route";
+import * as payable from "../../app/routes/mentoring.payable";
+import * as payableExport from "../../app/routes/mentoring.payable.export";
+import * as policy from "../../app/routes/mentoring.policy";
+import * as studioPage from "../../app/routes/studios.$studioId._index/route";
+import { readSpreadsheet } from "../../app/lib/spreadsheet.server";
+import { mentoringScene } from "../../app/modules/apprentices/mentoring-scene.testing";
+import { useTestDb } from "../db";
+import { call, jsonOf } from "../http";
+
+const t = useTestDb();
+
+/** 出师考核, the year's mentoring policy and the payable list as officers and mentors use them through the pages. */
+describe("mentoring outcomes through the pages", () => {
+  it("an officer records 出师 on the pairing's page; the pairing, the studio's page and the dashboard show it", async () => {
+    const s = await mentoringScene(t.db, "页面甲师傅");
+    const m = await s.pairing("2025-03-01", "2026-02-28");
+    const upgrade = await s.milestone(m.id, "skill_upgrade", { fromLevel: "高级工", toLevel: "技师", certificateNumber: "P-1" });
+    const page = { db: t.db, path: `/mentorships/${m.id}`, params: { mentorshipId: String(m.id) } };
+    const before = await jsonOf(await call(mentorshipPage.loader, { ...page, as: s.wenling }));
+    expect(before.assessment).toMatchObject({ canAssess: true, choices: [expect.objectContaining({ id: upgrade })] });
+    expect((await jsonOf(await call(mentorshipPage.loader, { ...page, as: s.leader }))).assessment.canAssess).toBe(false);
+    const form = { intent: "assess", assessedOn: "2026-02-20", method: "实操考核", examiners: "王工、李工", grade: "优秀", result: "passed", evidence: String(upgrade) };
+    const unconfirmed = await call(mentorshipPage.action, { ...page, as: s.wenling, form });
+    expect(unconfirmed.status).toBe(400);
+    expect((await jsonOf(unconfirmed)).message).toBe("考核结论登记后不能撤销，请确认后再提交");
+    const done = await call(mentorshipPage.action, { ...page, as: s.wenling, form: { ...form, confirmed: "1" } });
+    expect(done.status).toBe(200);
+    const after = await jsonOf(await call(mentorshipPage.loader, { ...page, as: s.leader }));
+    expect(after.m).toMatchObject({ status: "completed", ended_on: "2026-02-20" });
+    expect(after.assessment.assessments).toEqual([expect.objectContaining({ result: "passed", grade: "优秀", evidence: [upgrade] })]);
+    const studio = await jsonOf(await call(studioPage.loader, { db: t.db, path: `/studios/${s.studio.id}`, params: { studioId: String(s.studio.id) }, as: s.leader }));
+    expect(studio.outcome).toEqual({ started: 1, ended: 1, passed: 1, endedEarly: 0, passRate: 100, retention: 100 });
+    const board = await jsonOf(await call(dashboard.loader, { db: t.db, path: "/dashboard", as: s.wenling }));
+    expect(board.mentoring.units.map((u: { unit: string }) => u.unit)).toEqual(["温岭市"]);
+    expect(board.mentoring.studios.find((r: { studioId: number }) => r.studioId === s.studio.id)).toMatchObject({ passed: 1, passRate: 100 });
+    const other = await jsonOf(await call(dashboard.loader, { db: t.db, path: "/dashboard", as: s.jiaojiang }));
+    expect(other.mentoring.studios.some((r: { studioId: number }) => r.studioId === s.studio.id)).toBe(false);
+  });
+
+  it("the city sets the year's policy, the county reads it and cannot change it", async () => {
+    const s = await mentoringScene(t.db, "页面乙师傅");
+    const form = {
+      intent: "policy",
+      reviewEveryMonths: "2",
+      allowancePerYearFen: "1,800.00",
+      passedPercent: "100",
+      extendedPercent: "60",
+      terminatedPercent: "10",
+      technicianRewardFen: "3000",
+      placingRewardFen: "1500",
+    };
+    const path = "/mentoring/policy?year=2024";
+    expect((await call(policy.action, { db: t.db, path, as: s.city, form })).status).toBe(200);
+    const read = await jsonOf(await call(policy.loader, { db: t.db, path, as: s.wenling }));
+    expect(read).toMatchObject({ year: 2024, canSet: false, policy: { saved: true, allowancePerYearFen: 180_000, extendedPercent: 60, placingRewardFen: 150_000 } });
+    const refused = await call(policy.action, { db: t.db, path, as: s.wenling, form: { ...form, passedPercent: "200" } });
+    expect(refused.status).toBe(403);
+    expect((await jsonOf(await call(policy.loader, { db: t.db, path, as: s.city }))).policy.passedPercent).toBe(100);
+  });
+
+  it("the county pays an owed item once from the list; the mentor sees it paid and the export has it", async () => {
+    const s = await mentoringScene(t.db, "页面丙师傅");
+    const m = await s.pairing("2025-03-01", "2026-02-28");
+    const placing = await s.milestone(m.id, "competition", { competitionName: "温岭市职工技能大赛", competitionLevel: "county", placing: "二等奖" }, "verified", "2023-05-01");
+    const key = `placing:${placing}`;
+    const list = await jsonOf(await call(payable.loader, { db: t.db, path: "/mentoring/payable?paid=unpaid", as: s.wenling }));
+    expect(list.rows.find((r: { key: string }) => r.key === key)).toMatchObject({ amountFen: 100_000, paid: null, mentorName: "页面丙师傅" });
+    // The amount posted is ignored: the computed one is written.
+    const form = { intent: "pay", key, paidOn: "2026-03-01", payer: "温岭市总工会", reference: "WL-2026-007", amountFen: "1" };
+    const [first, second] = await Promise.all([
+      call(payable.action, { db: t.db, path: "/mentoring/payable", as: s.wenling, form }),
+      call(payable.action, { db: t.db, path: "/mentoring/payable", as: s.city, form: { ...form, reference: "SZ-2026-001" } }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    expect((await jsonOf([first, second].find((r) => r.status === 409)!)).message).toBe("该项已支付");
+    const paid = await t.db.selectFrom("mentor_payment").select(["amount_fen"]).where("key", "=", key).execute();
+    expect(paid.map((p) => Number(p.amount_fen))).toEqual([100_000]);
+    const mine = await jsonOf(await call(payable.loader, { db: t.db, path: "/mentoring/payable?paid=paid", as: s.leader }));
+    expect(mine.canPay).toBe(false);
+    expect(mine.rows.map((r: { key: string }) => r.key)).toEqual([key]);
+    const file = await call(payableExport.loader, { db: t.db, path: "/mentoring/payable/export?paid=paid", as: s.leader });
+    const rows = await readSpreadsheet(new Uint8Array(await file.arrayBuffer()));
+    expect(rows.find((r) => r[10] === key)).toEqual(expect.arrayContaining(["页面丙师傅", "页面丙师傅工作室", m.name, "竞赛名次奖励", 1000, "已支付"]));
+  });
+});
