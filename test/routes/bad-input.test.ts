@@ -10,6 +10,7 @@ import * as checkin from "../../app/routes/checkin";
 import * as dashboard from "../../app/routes/dashboard/route";
 import * as eventNew from "../../app/routes/events.new";
 import * as login from "../../app/routes/login";
+import * as codeLogin from "../../app/routes/login_.code";
 import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId/route";
 import * as personNew from "../../app/routes/people.new";
 import * as publicity from "../../app/routes/publicity";
@@ -43,17 +44,21 @@ import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubr
 import { seedDemo } from "../../seeds/demo";
 import { todayInTaizhou } from "../../app/lib/time";
 import { addMonths } from "../../app/modules/apprentices/reviews";
+import { DEMO_APPRENTICE_PHONE } from "../../seeds/studios";
+import { requestSignInCode } from "../../app/modules/apprentices/sign-in.server";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
 import {
   apprenticeForm,
   cookieFor,
   idNumberFor,
+  makeApprentice,
   makeAwardee,
   makeCampaign,
   makeVoteRules,
   pendingSpendingOf,
   personForm,
+  phoneInbox,
   subsidyForm,
   unitId,
   makePairing,
@@ -376,6 +381,22 @@ beforeAll(async () => {
       password: [null, "", LONG],
     },
   );
+  // Signing in by code: numbers and codes that are not one (refused before anything is looked up or sent).
+  spoil(
+    { fn: codeLogin.action, path: "/login/code", as: null, label: "code sign-in: ask", form: { intent: "code", phone: DEMO_APPRENTICE_PHONE } },
+    { phone: [null, "", "123", "1395768800x", "23957688001", "0576-88881234", LONG, [DEMO_APPRENTICE_PHONE, "13957688002"]] },
+  );
+  spoil(
+    {
+      fn: codeLogin.action,
+      path: "/login/code",
+      as: null,
+      label: "code sign-in",
+      form: { intent: "sign-in", phone: DEMO_APPRENTICE_PHONE, code: "123456" },
+    },
+    { phone: [null, "", "110", LONG], code: [null, "", "12345", "abcdef", "1234567", "１２３４５６", LONG] },
+  );
+  attempts.push({ fn: codeLogin.action, path: "/login/code", as: null, name: "code sign-in: forged intent", fields: { intent: "stuff" } });
   // Absurd field names: a sparse array of ten million, a deep path. Refused, never echoed.
   for (const name of ["junk[10000000]", "a.b.c.d.e.f.g.h", "x[0][0][0][0]"]) {
     attempts.push({
@@ -1352,5 +1373,53 @@ describe("出师考核, the mentoring policy and payments: bad input", () => {
     }
     expect(wrong).toEqual([]);
     expect(await fingerprint()).toEqual(before);
+  });
+});
+
+/**
+ * Signing in by code where the code is the trouble: each is a step that is recorded (a wrong try
+ * is counted, a code asked for spends the number's limits), so they stand here, one number each.
+ */
+describe("signing in by code, refused", () => {
+  const codeStep = (fields: Fields, peer = "198.51.100.20") =>
+    call(codeLogin.action, { db: t.db, path: "/login/code", form: fields, peer }).then(async (r) => ({ status: r.status, ...(await r.json()) }));
+  const apprentice = async () => {
+    const studio = await t.db.selectFrom("studio").select("id").where("person_id", "=", users.craftsman.personId!).executeTakeFirstOrThrow();
+    return makeApprentice(t.db, studio.id, { account: false });
+  };
+
+  it("refuses a wrong code by its field, and counts it", async () => {
+    const { phone } = await apprentice();
+    const inbox = phoneInbox();
+    await requestSignInCode(t.db, inbox, phone, null);
+    const wrong = inbox.codeFor(phone) === "111111" ? "222222" : "111111";
+    expect(await codeStep({ intent: "sign-in", phone, code: wrong })).toMatchObject({ status: 400, field: "code", message: "验证码不正确" });
+    expect((await t.db.selectFrom("phone_code").select("attempts").orderBy("id", "desc").executeTakeFirstOrThrow()).attempts).toBe(1);
+  });
+
+  it("refuses an expired code by its field", async () => {
+    const { phone } = await apprentice();
+    const inbox = phoneInbox();
+    await requestSignInCode(t.db, inbox, phone, null, new Date(Date.now() - 11 * 60_000));
+    expect(await codeStep({ intent: "sign-in", phone, code: inbox.codeFor(phone) })).toMatchObject({
+      status: 400,
+      field: "code",
+      message: "验证码已过期或已使用，请重新获取",
+    });
+  });
+
+  it("refuses even the right code after five wrong tries", async () => {
+    const { phone } = await apprentice();
+    const inbox = phoneInbox();
+    await requestSignInCode(t.db, inbox, phone, null);
+    const right = inbox.codeFor(phone);
+    for (let i = 0; i < 5; i++) await codeStep({ intent: "sign-in", phone, code: right === "111111" ? "222222" : "111111" });
+    expect(await codeStep({ intent: "sign-in", phone, code: right })).toMatchObject({ status: 400, field: "code", message: "验证码错误次数过多，请重新获取" });
+  });
+
+  it("answers a second request within the minute with 429 by the phone field", async () => {
+    const { phone } = await apprentice();
+    expect(await codeStep({ intent: "code", phone })).toMatchObject({ status: 200, ok: true });
+    expect(await codeStep({ intent: "code", phone })).toMatchObject({ status: 429, field: "phone", message: "验证码已发送，请60秒后再试" });
   });
 });
