@@ -1,14 +1,13 @@
 import type { SmsGateway, SmsRequest } from "../app/lib/sms.server";
 import type { DB } from "../db";
 import { luciaFor } from "../app/auth/lucia.server";
-import { sessionUserOf, type SessionUser } from "../app/auth/roles";
+import { apprenticeUsername, sessionUserOf, type SessionUser } from "../app/auth/roles";
 import type { Insertable } from "kysely";
 import { solveChallenge, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import type { CampaignStatus, EventTable, MentorshipStatus, Role, StudioTable, VoteRuleTable } from "../db/types";
 import { NO_PASSWORD } from "../app/auth/password.server";
 import { newUserId } from "../app/auth/session.server";
-import { apprenticeUsername } from "../app/modules/apprentices/policy";
 import { newChallenge } from "../app/modules/voting/challenge.server";
 import { createPerson } from "../app/modules/people/people.server";
 import type { PersonInput } from "../app/modules/people/schema.server";

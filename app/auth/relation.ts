@@ -16,7 +16,7 @@ export function relationTo(user: SessionUser, unitId: number, personId: number |
     case "craftsman":
       return personId !== null && user.personId === personId ? "owner" : null;
     // An expert stands to no record by unit or person: only to the nominations assigned to them;
-    // an apprentice only to their own pairing and what hangs from it (studios/apprentice-policy.ts).
+    // an apprentice only to their own pairing and what hangs from it (partyTo below).
     case "expert":
     case "apprentice":
       return null;
@@ -35,4 +35,27 @@ export function isOfficerOf(user: SessionUser, unitId: number): boolean {
  */
 export function pinnedUnit(user: SessionUser): number | null {
   return isCountyOfficer(user) ? user.orgUnitId : null;
+}
+
+/**
+ * How a user stands to a pairing (师徒结对): its apprentice, its mentor (the studio's leader — the
+ * "1" of "1+N"), the officers of the studio's unit, or the city. The one rule every apprentice
+ * page, action and list asks; an apprentice stands to nothing else on the platform but the events
+ * they are on and their own messages.
+ */
+export type MentorshipParty = "apprentice" | "mentor" | "county" | "city";
+
+export interface MentorshipRef {
+  /** The apprentice's person record. */
+  apprentice_id: number;
+  /** The studio's unit. */
+  org_unit_id: number;
+  /** The studio's leader's person record (the mentor). */
+  person_id: number | null;
+}
+
+export function partyTo(user: SessionUser, m: MentorshipRef): MentorshipParty | null {
+  if (user.role === "apprentice") return user.personId === m.apprentice_id ? "apprentice" : null;
+  const relation = relationTo(user, m.org_unit_id, m.person_id);
+  return relation === "owner" ? "mentor" : relation;
 }

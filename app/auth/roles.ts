@@ -29,6 +29,13 @@ export type SessionUser =
   // An apprentice signs in with a phone code and is bound to their own person record only.
   | (UserBase & { role: "apprentice"; orgUnitId: null; personId: number });
 
+/**
+ * An apprentice's account name: made up from their person record, never typed (they sign in with a
+ * phone code). The prefix is kept from the names officers give accounts, so none can take it.
+ */
+export const APPRENTICE_USERNAME_PREFIX = "apprentice-";
+export const apprenticeUsername = (personId: number) => `${APPRENTICE_USERNAME_PREFIX}${personId}`;
+
 export type UserOfRole<R extends Role> = Extract<SessionUser, { role: R }>;
 export type CityAdmin = UserOfRole<"city_admin">;
 export type CountyOfficer = UserOfRole<"county_officer">;

@@ -1,44 +1,8 @@
-import { relationTo } from "~/auth/relation";
-import type { SessionUser } from "~/auth/roles";
-import { canViewStudio, type StudioRef } from "~/modules/studios/policy";
+import type { MentorshipParty } from "~/auth/relation";
 
-/**
- * How a user stands to a pairing (师徒结对): its apprentice, its mentor (the studio's leader — the
- * "1" of "1+N"), the officers of the studio's unit, or the city. The one rule every apprentice
- * page, action and list asks; an apprentice stands to nothing else on the platform but the events
- * they are on and their own messages.
- */
-export type MentorshipParty = "apprentice" | "mentor" | "county" | "city";
-
-export interface MentorshipRef {
-  /** The apprentice's person record. */
-  apprentice_id: number;
-  /** The studio's unit. */
-  org_unit_id: number;
-  /** The studio's leader's person record (the mentor). */
-  person_id: number | null;
-}
-
-export function partyTo(user: SessionUser, m: MentorshipRef): MentorshipParty | null {
-  if (user.role === "apprentice") return user.personId === m.apprentice_id ? "apprentice" : null;
-  const relation = relationTo(user, m.org_unit_id, m.person_id);
-  return relation === "owner" ? "mentor" : relation;
-}
-
-/**
- * An apprentice's account name: made up from their person record, never typed (they sign in with a
- * phone code). The prefix is kept from the names officers give accounts, so none can take it.
- */
-export const APPRENTICE_USERNAME_PREFIX = "apprentice-";
-export const apprenticeUsername = (personId: number) => `${APPRENTICE_USERNAME_PREFIX}${personId}`;
-
-/**
- * Who reads a pairing (its page, its milestones and their evidence): whoever may see its studio,
- * and its own apprentice — who sees nothing else of the studio.
- */
-export function canViewMentorship(user: SessionUser, m: MentorshipRef & StudioRef): boolean {
-  return partyTo(user, m) === "apprentice" || canViewStudio(user, m);
-}
+// The pairing's one relation rule lives beside relationTo (auth), so the studios module's pages
+// ask it too without importing this module (which builds on studios).
+export { partyTo, type MentorshipParty, type MentorshipRef } from "~/auth/relation";
 
 export const isOfficerParty = (party: MentorshipParty | null): party is "county" | "city" => party === "county" || party === "city";
 

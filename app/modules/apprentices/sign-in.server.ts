@@ -1,13 +1,12 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { DB } from "~db";
 import { NO_PASSWORD } from "~/auth/password.server";
-import { sessionUserOf, type Apprentice } from "~/auth/roles";
+import { apprenticeUsername, sessionUserOf, type Apprentice } from "~/auth/roles";
 import { newUserId, openSession } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { refuse, type Result } from "~/lib/result";
 import type { SmsGateway } from "~/lib/sms.server";
 import { recordAudit } from "~/lib/audit.server";
-import { apprenticeUsername } from "~/modules/apprentices/policy";
 import { sendPhoneCode, usePhoneCode } from "~/modules/apprentices/phone-code.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { USER_AUDIT } from "~/modules/users/labels";

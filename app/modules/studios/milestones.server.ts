@@ -4,9 +4,9 @@ import type { SessionUser } from "~/auth/roles";
 import { checkEvidenceFiles, EVIDENCE_MAX_FILES } from "~/lib/files";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
-import { canViewMentorship } from "~/modules/apprentices/policy";
 import { skillRank } from "~/modules/people/options";
 import {
+  canViewMentorship,
   initialMilestoneStatus,
   MILESTONE_FILING,
   milestoneRecord,

@@ -1,5 +1,5 @@
 import type { MentorshipStatus, MilestoneStatus, StudioStatus } from "~db/types";
-import type { Relation } from "~/auth/relation";
+import { partyTo, type MentorshipRef, type Relation } from "~/auth/relation";
 import { isCraftsman, type SessionUser } from "~/auth/roles";
 import { applicationReview, defineWorkflow, type WorkflowRecord } from "~/auth/workflow";
 import type { Notice } from "~/lib/notices";
@@ -119,6 +119,14 @@ export const studioWorkflow = defineWorkflow<StudioStatus>("工作室")({
 
 export const { steps: STUDIO_STEPS, canTake: canTakeStep, available: availableSteps, relation, canView: canViewStudio } = studioWorkflow;
 export type StudioStep = keyof typeof STUDIO_STEPS;
+
+/**
+ * Who reads a pairing (its page, its milestones and their evidence): whoever may see its studio,
+ * and its own apprentice — who sees nothing else of the studio.
+ */
+export function canViewMentorship(user: SessionUser, m: MentorshipRef & StudioRef): boolean {
+  return partyTo(user, m) === "apprentice" || canViewStudio(user, m);
+}
 
 /** The application can be changed while it is with the applicant. */
 export function canEditStudio(user: SessionUser, studio: StudioRef): boolean {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { APPRENTICE_USERNAME_PREFIX } from "~/modules/apprentices/policy";
+import { APPRENTICE_USERNAME_PREFIX } from "~/auth/roles";
 import { recordId, whenValid, queryParam } from "~/lib/validation.server";
 
 export const passwordField = z
