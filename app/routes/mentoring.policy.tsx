@@ -74,7 +74,12 @@ export default function MentoringPolicy() {
           {FIELDS.map(([name, label, kind]) => (
             <label key={name} className="field">
               {label}
-              <input name={name} defaultValue={kind === "money" ? (policy[name] / 100).toFixed(2) : policy[name]} inputMode={kind === "money" ? "decimal" : "numeric"} required />
+              <input
+                name={name}
+                defaultValue={kind === "money" ? (policy[name] / 100).toFixed(2) : policy[name]}
+                inputMode={kind === "money" ? "decimal" : "numeric"}
+                required
+              />
               <FieldError errors={replyErrors(reply, name)} />
             </label>
           ))}

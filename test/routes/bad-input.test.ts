@@ -1286,7 +1286,14 @@ describe("出师考核, the mentoring policy and payments: bad input", () => {
     const apprentice = await makePerson(db, { name: "考核学徒" });
     const m = await db
       .insertInto("mentorship")
-      .values({ studio_id: studio.id, apprentice_id: apprentice.id, start_date: "2024-03-01", planned_end: "2026-02-28", goals: "出师", created_by: users.city.id })
+      .values({
+        studio_id: studio.id,
+        apprentice_id: apprentice.id,
+        start_date: "2024-03-01",
+        planned_end: "2026-02-28",
+        goals: "出师",
+        created_by: users.city.id,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const other = await db.selectFrom("mentorship").select("id").where("studio_id", "=", studio.id).where("id", "!=", m.id).executeTakeFirstOrThrow();
@@ -1312,7 +1319,12 @@ describe("出师考核, the mentoring policy and payments: bad input", () => {
       ["assessment: no method", assess, { ...valid, method: "  " }, "method"],
       ["assessment: examiners too long", assess, { ...valid, examiners: "长".repeat(201) }, "examiners"],
       ["assessment: neither score nor grade", assess, { ...valid, score: "" }, "score"],
-      ...["101", "-1", "88.55", "1e2", "八十"].map((score): [string, Omit<Attempt, "name" | "fields">, Fields, string] => [`assessment: score ${score}`, assess, { ...valid, score }, "score"]),
+      ...["101", "-1", "88.55", "1e2", "八十"].map((score): [string, Omit<Attempt, "name" | "fields">, Fields, string] => [
+        `assessment: score ${score}`,
+        assess,
+        { ...valid, score },
+        "score",
+      ]),
       ["assessment: no result", assess, { ...valid, result: "graduated" }, "result"],
       ["assessment: extended without a date", assess, { ...valid, result: "extended" }, "extendedTo"],
       ["assessment: extended to before the plan's end", assess, { ...valid, result: "extended", extendedTo: "2025-12-31" }, "extendedTo"],

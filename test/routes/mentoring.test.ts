@@ -6,7 +6,7 @@ import * as payableExport from "../../app/routes/mentoring.payable.export";
 import * as policy from "../../app/routes/mentoring.policy";
 import * as studioPage from "../../app/routes/studios.$studioId._index/route";
 import { readSpreadsheet } from "../../app/lib/spreadsheet.server";
-import { mentoringScene } from "../../app/modules/apprentices/mentoring-scene.testing";
+import { mentoringScene } from "../mentoring-scene";
 import { useTestDb } from "../db";
 import { call, jsonOf } from "../http";
 
@@ -22,7 +22,15 @@ describe("mentoring outcomes through the pages", () => {
     const before = await jsonOf(await call(mentorshipPage.loader, { ...page, as: s.wenling }));
     expect(before.assessment).toMatchObject({ canAssess: true, choices: [expect.objectContaining({ id: upgrade })] });
     expect((await jsonOf(await call(mentorshipPage.loader, { ...page, as: s.leader }))).assessment.canAssess).toBe(false);
-    const form = { intent: "assess", assessedOn: "2026-02-20", method: "实操考核", examiners: "王工、李工", grade: "优秀", result: "passed", evidence: String(upgrade) };
+    const form = {
+      intent: "assess",
+      assessedOn: "2026-02-20",
+      method: "实操考核",
+      examiners: "王工、李工",
+      grade: "优秀",
+      result: "passed",
+      evidence: String(upgrade),
+    };
     const unconfirmed = await call(mentorshipPage.action, { ...page, as: s.wenling, form });
     expect(unconfirmed.status).toBe(400);
     expect((await jsonOf(unconfirmed)).message).toBe("考核结论登记后不能撤销，请确认后再提交");
@@ -31,7 +39,9 @@ describe("mentoring outcomes through the pages", () => {
     const after = await jsonOf(await call(mentorshipPage.loader, { ...page, as: s.leader }));
     expect(after.m).toMatchObject({ status: "completed", ended_on: "2026-02-20" });
     expect(after.assessment.assessments).toEqual([expect.objectContaining({ result: "passed", grade: "优秀", evidence: [upgrade] })]);
-    const studio = await jsonOf(await call(studioPage.loader, { db: t.db, path: `/studios/${s.studio.id}`, params: { studioId: String(s.studio.id) }, as: s.leader }));
+    const studio = await jsonOf(
+      await call(studioPage.loader, { db: t.db, path: `/studios/${s.studio.id}`, params: { studioId: String(s.studio.id) }, as: s.leader }),
+    );
     expect(studio.outcome).toEqual({ started: 1, ended: 1, passed: 1, endedEarly: 0, passRate: 100, retention: 100 });
     const board = await jsonOf(await call(dashboard.loader, { db: t.db, path: "/dashboard", as: s.wenling }));
     expect(board.mentoring.units.map((u: { unit: string }) => u.unit)).toEqual(["温岭市"]);
@@ -55,7 +65,11 @@ describe("mentoring outcomes through the pages", () => {
     const path = "/mentoring/policy?year=2024";
     expect((await call(policy.action, { db: t.db, path, as: s.city, form })).status).toBe(200);
     const read = await jsonOf(await call(policy.loader, { db: t.db, path, as: s.wenling }));
-    expect(read).toMatchObject({ year: 2024, canSet: false, policy: { saved: true, allowancePerYearFen: 180_000, extendedPercent: 60, placingRewardFen: 150_000 } });
+    expect(read).toMatchObject({
+      year: 2024,
+      canSet: false,
+      policy: { saved: true, allowancePerYearFen: 180_000, extendedPercent: 60, placingRewardFen: 150_000 },
+    });
     const refused = await call(policy.action, { db: t.db, path, as: s.wenling, form: { ...form, passedPercent: "200" } });
     expect(refused.status).toBe(403);
     expect((await jsonOf(await call(policy.loader, { db: t.db, path, as: s.city }))).policy.passedPercent).toBe(100);
@@ -64,7 +78,13 @@ describe("mentoring outcomes through the pages", () => {
   it("the county pays an owed item once from the list; the mentor sees it paid and the export has it", async () => {
     const s = await mentoringScene(t.db, "页面丙师傅");
     const m = await s.pairing("2025-03-01", "2026-02-28");
-    const placing = await s.milestone(m.id, "competition", { competitionName: "温岭市职工技能大赛", competitionLevel: "county", placing: "二等奖" }, "verified", "2023-05-01");
+    const placing = await s.milestone(
+      m.id,
+      "competition",
+      { competitionName: "温岭市职工技能大赛", competitionLevel: "county", placing: "二等奖" },
+      "verified",
+      "2023-05-01",
+    );
     const key = `placing:${placing}`;
     const list = await jsonOf(await call(payable.loader, { db: t.db, path: "/mentoring/payable?paid=unpaid", as: s.wenling }));
     expect(list.rows.find((r: { key: string }) => r.key === key)).toMatchObject({ amountFen: 100_000, paid: null, mentorName: "页面丙师傅" });

@@ -89,7 +89,14 @@ function owedItems(db: DB, user: SessionUser, only?: { kind: MentorPaymentKind; 
   return db.selectFrom(union.as("o")).leftJoin("mentor_payment as p", "p.key", "o.key");
 }
 
-function sourceOf(row: { kind: MentorPaymentKind; key: string; on_date: string; from_date: string | null; result: AssessmentResult | null; details: Record<string, string> | null }): OwedSource {
+function sourceOf(row: {
+  kind: MentorPaymentKind;
+  key: string;
+  on_date: string;
+  from_date: string | null;
+  result: AssessmentResult | null;
+  details: Record<string, string> | null;
+}): OwedSource {
   const id = parseOwedKey(row.key)!.id;
   if (row.kind === "allowance") return { kind: "allowance", id, on: row.on_date, from: row.from_date!, result: row.result! };
   if (row.kind === "technician") return { kind: "technician", id, on: row.on_date, toLevel: String(row.details?.toLevel ?? "") };
@@ -108,11 +115,7 @@ export async function owedPage(
       .$if(filter.paid === "paid", (q) => q.where("p.id", "is not", null))
       .$if(filter.paid === "unpaid", (q) => q.where("p.id", "is", null));
   const page = await paginate(
-    filtered()
-      .selectAll("o")
-      .select(["p.amount_fen as paid_fen", "p.paid_on", "p.payer", "p.reference"])
-      .orderBy("o.on_date", "desc")
-      .orderBy("o.key"),
+    filtered().selectAll("o").select(["p.amount_fen as paid_fen", "p.paid_on", "p.payer", "p.reference"]).orderBy("o.on_date", "desc").orderBy("o.key"),
     filtered(),
     filter.page ?? 1,
     pageSize,

@@ -4,7 +4,7 @@ import { readSpreadsheet } from "~/lib/spreadsheet.server";
 import { allowanceFen, owedAmount, parseOwedKey, yearsMentored } from "~/modules/apprentices/allowance";
 import { owedPage, payableWorkbook, recordPayment } from "~/modules/apprentices/allowance.server";
 import { recordAssessment } from "~/modules/apprentices/assessment.server";
-import { assessmentForm, mentoringScene } from "~/modules/apprentices/mentoring-scene.testing";
+import { assessmentForm, mentoringScene } from "../../../test/mentoring-scene";
 import { DEFAULT_MENTORING_POLICY } from "~/modules/apprentices/policy";
 import { saveMentoringPolicy } from "~/modules/apprentices/policy.server";
 import { fanOut } from "~/worker.server";
@@ -52,7 +52,13 @@ describe("the payable list", () => {
     const m = await s.pairing("2024-03-01", "2026-02-28");
     const upgrade = await s.milestone(m.id, "skill_upgrade", { fromLevel: "高级工", toLevel: "技师", certificateNumber: "Z-9" }, "verified", "2026-01-10");
     await s.milestone(m.id, "skill_upgrade", { fromLevel: "中级工", toLevel: "高级工", certificateNumber: "Z-8" }, "verified", "2025-01-10");
-    const placing = await s.milestone(m.id, "competition", { competitionName: "温岭市职工技能大赛", competitionLevel: "county", placing: "三等奖" }, "verified", "2025-09-01");
+    const placing = await s.milestone(
+      m.id,
+      "competition",
+      { competitionName: "温岭市职工技能大赛", competitionLevel: "county", placing: "三等奖" },
+      "verified",
+      "2025-09-01",
+    );
     await s.milestone(m.id, "competition", { competitionName: "未获奖的比赛", competitionLevel: "county", placing: "三等奖" }, "pending", "2025-10-01");
     const extended = await recordAssessment(t.db, s.wenling, m, assessmentForm({ assessedOn: "2026-02-20", result: "extended", extendedTo: "2026-08-31" }));
     const passed = await recordAssessment(t.db, s.wenling, m, assessmentForm({ assessedOn: "2026-03-05", result: "passed" }));
@@ -92,7 +98,12 @@ describe("the payable list", () => {
     expect(rows).toHaveLength(1);
     expect(Number(rows[0].amount_fen)).toBe(DEFAULT_MENTORING_POLICY.placingRewardFen);
     expect(rows[0]).toMatchObject({ mentor_id: s.leaderPerson.id, studio_id: s.studio.id, mentorship_id: m.id, kind: "placing" });
-    const history = await t.db.selectFrom("audit_log").selectAll().where("entity_type", "=", "mentor_payment").where("entity_id", "=", String(rows[0].id)).execute();
+    const history = await t.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("entity_type", "=", "mentor_payment")
+      .where("entity_id", "=", String(rows[0].id))
+      .execute();
     expect(history).toHaveLength(1);
     await fanOut(t.db);
     const told = await t.db.selectFrom("message").select(["user_id", "text"]).where("audit_id", "=", history[0].id).execute();
@@ -119,8 +130,32 @@ describe("the payable list", () => {
     const ours = rows.slice(header + 1).filter((r) => r[1] === "津贴丙师傅工作室");
     // The allowance under 2026's policy (1,500 元, set above); the 技师 reward of 2025 under the defaults.
     expect(ours).toEqual([
-      ["津贴丙师傅", "津贴丙师傅工作室", m.name, "带徒津贴", "1500.00元/年 × 1年 × 100%（出师，2025-03-01至2026-02-20）", 1500, "未支付", null, null, null, `allowance:${passed.id}`],
-      ["津贴丙师傅", "津贴丙师傅工作室", m.name, "技师奖励", "晋升技师（2025-11-11）", 2000, "已支付", "2026-03-15", PAYMENT.payer, PAYMENT.reference, `technician:${upgrade}`],
+      [
+        "津贴丙师傅",
+        "津贴丙师傅工作室",
+        m.name,
+        "带徒津贴",
+        "1500.00元/年 × 1年 × 100%（出师，2025-03-01至2026-02-20）",
+        1500,
+        "未支付",
+        null,
+        null,
+        null,
+        `allowance:${passed.id}`,
+      ],
+      [
+        "津贴丙师傅",
+        "津贴丙师傅工作室",
+        m.name,
+        "技师奖励",
+        "晋升技师（2025-11-11）",
+        2000,
+        "已支付",
+        "2026-03-15",
+        PAYMENT.payer,
+        PAYMENT.reference,
+        `technician:${upgrade}`,
+      ],
     ]);
     const unpaid = await readSpreadsheet(await payableWorkbook(t.db, s.wenling, { paid: "unpaid" }));
     expect(unpaid.filter((r) => r[1] === "津贴丙师傅工作室").map((r) => r[3])).toEqual(["带徒津贴"]);

@@ -1,17 +1,7 @@
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
 import { DATE_RANGES } from "~/lib/time";
-import {
-  confirmation,
-  decimalNumber,
-  isoDate,
-  keysOf,
-  optionalText,
-  queryParam,
-  recordId,
-  requiredText,
-  wholeNumber,
-} from "~/lib/validation.server";
+import { confirmation, decimalNumber, isoDate, keysOf, optionalText, queryParam, recordId, requiredText, wholeNumber } from "~/lib/validation.server";
 import { ASSESSMENT_RESULT_LABELS } from "~/modules/apprentices/assessment-labels";
 
 /** The most milestones an assessment can name as evidence (a form can post any number). */

@@ -88,24 +88,15 @@ export async function recordAssessment(db: DB, actor: SessionUser, m: Mentorship
         .where("id", "=", m.id)
         .execute();
     }
+    const { confirmed: _confirmed, evidence: _evidence, comment: _comment, ...assessed } = input;
     await recordAudit(tx, ASSESSMENT_AUDIT, {
       actor,
       id: row.id,
       unit: m.org_unit_id,
       action: input.result,
       before: { mentorshipId: m.id, status: current.status, plannedEnd: current.planned_end },
-      after: {
-        mentorshipId: m.id,
-        assessedOn: input.assessedOn,
-        method: input.method,
-        examiners: input.examiners,
-        score: input.score,
-        grade: input.grade,
-        certificate: input.certificate,
-        result: input.result,
-        extendedTo: input.extendedTo,
-        evidence: input.evidence.length,
-      },
+      // What was decided as the form said it; the evidence by its count, the comment as the row's comment.
+      after: { mentorshipId: m.id, ...assessed, evidence: input.evidence.length },
       comment: input.comment,
     });
     return { ok: true, id: row.id };

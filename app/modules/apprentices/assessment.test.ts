@@ -3,12 +3,13 @@ import { useTestDb } from "../../../test/db";
 import { assessmentsOf, recordAssessment } from "~/modules/apprentices/assessment.server";
 import { assessmentSubject } from "~/modules/apprentices/assessment.server";
 import { assessmentSchema } from "~/modules/apprentices/assessment-schema.server";
-import { assessmentForm, mentoringScene } from "~/modules/apprentices/mentoring-scene.testing";
+import { assessmentForm, mentoringScene } from "../../../test/mentoring-scene";
 import { fanOut } from "~/worker.server";
 
 const t = useTestDb();
 
-const statusOf = (id: number) => t.db.selectFrom("mentorship").select(["status", "ended_on", "planned_end", "end_reason"]).where("id", "=", id).executeTakeFirstOrThrow();
+const statusOf = (id: number) =>
+  t.db.selectFrom("mentorship").select(["status", "ended_on", "planned_end", "end_reason"]).where("id", "=", id).executeTakeFirstOrThrow();
 
 describe("出师考核", () => {
   it("出师 completes the pairing on the day of the assessment, with its evidence, history and the mentor told", async () => {
@@ -16,12 +17,22 @@ describe("出师考核", () => {
     const m = await s.pairing();
     const upgrade = await s.milestone(m.id, "skill_upgrade", { fromLevel: "高级工", toLevel: "技师", certificateNumber: "Z-1" });
     const placing = await s.milestone(m.id, "competition", { competitionName: "台州市技能大赛", competitionLevel: "city", placing: "二等奖" });
-    const done = await recordAssessment(t.db, s.wenling, m, assessmentForm({ result: "passed", certificate: "CS-2026-01", evidence: [String(upgrade), String(placing)] }));
+    const done = await recordAssessment(
+      t.db,
+      s.wenling,
+      m,
+      assessmentForm({ result: "passed", certificate: "CS-2026-01", evidence: [String(upgrade), String(placing)] }),
+    );
     expect(done.ok).toBe(true);
     expect(await statusOf(m.id)).toMatchObject({ status: "completed", ended_on: "2026-02-20", end_reason: null });
     const [a] = await assessmentsOf(t.db, m.id);
     expect(a).toMatchObject({ result: "passed", certificate: "CS-2026-01", score: "88.5", evidence: [upgrade, placing] });
-    const history = await t.db.selectFrom("audit_log").selectAll().where("entity_type", "=", "mentorship_assessment").where("entity_id", "=", String(a.id)).execute();
+    const history = await t.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("entity_type", "=", "mentorship_assessment")
+      .where("entity_id", "=", String(a.id))
+      .execute();
     expect(history.map((h) => h.action)).toEqual(["passed"]);
     await fanOut(t.db);
     const told = await t.db.selectFrom("message").select(["user_id", "text"]).where("audit_id", "=", history[0].id).execute();
@@ -76,7 +87,14 @@ describe("出师考核", () => {
     const m = await s.pairing();
     const account = await t.db
       .insertInto("app_user")
-      .values({ id: `apprentice-${m.apprentice_id}`, username: `apprentice${m.apprentice_id}`, display_name: m.name, role: "apprentice", person_id: m.apprentice_id, password_hash: "-" })
+      .values({
+        id: `apprentice-${m.apprentice_id}`,
+        username: `apprentice${m.apprentice_id}`,
+        display_name: m.name,
+        role: "apprentice",
+        person_id: m.apprentice_id,
+        password_hash: "-",
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const done = await recordAssessment(t.db, s.wenling, m, assessmentForm({ result: "terminated", comment: "多次缺勤" }));
@@ -105,7 +123,14 @@ describe("出师考核", () => {
     expect(parsed.success).toBe(false);
     const messages = Object.fromEntries(parsed.error!.issues.map((i) => [String(i.path[0]), i.message]));
     expect(messages).toEqual({ score: "请填写考核成绩或考核等级", extendedTo: "延期须填写延期至的日期" });
-    const terminated = assessmentSchema.safeParse({ assessedOn: "2026-02-20", method: "实操", examiners: "王工", grade: "不合格", result: "terminated", confirmed: "1" });
+    const terminated = assessmentSchema.safeParse({
+      assessedOn: "2026-02-20",
+      method: "实操",
+      examiners: "王工",
+      grade: "不合格",
+      result: "terminated",
+      confirmed: "1",
+    });
     expect(terminated.error!.issues.map((i) => [i.path[0], i.message])).toEqual([["comment", "终止结对须说明原因"]]);
   });
 });

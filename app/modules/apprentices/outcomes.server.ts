@@ -74,6 +74,10 @@ export async function outcomesByStudio(db: DB, user: SessionUser, unitId: number
 
 /** One studio's outcomes (its page: whoever may see the studio). */
 export async function studioOutcome(db: DB, studioId: number): Promise<Outcome> {
-  const row = await db.selectFrom("mentorship").select([...COUNTS]).where("mentorship.studio_id", "=", studioId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("mentorship")
+    .select([...COUNTS])
+    .where("mentorship.studio_id", "=", studioId)
+    .executeTakeFirstOrThrow();
   return counts(row);
 }

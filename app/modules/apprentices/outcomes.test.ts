@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { recordAssessment } from "~/modules/apprentices/assessment.server";
-import { assessmentForm, mentoringScene } from "~/modules/apprentices/mentoring-scene.testing";
+import { assessmentForm, mentoringScene } from "../../../test/mentoring-scene";
 import { outcomeOf, outcomesByStudio, outcomesByUnit, studioOutcome } from "~/modules/apprentices/outcomes.server";
 
 const t = useTestDb();

@@ -27,7 +27,13 @@ export async function mentoringPolicyFor(db: DB, year: number): Promise<Mentorin
 
 /** The policies of several years at once (a page of owed items spans a few), each year's row or the defaults. */
 export async function mentoringPoliciesFor(db: DB, years: readonly number[]): Promise<(year: number) => MentoringPolicy> {
-  const rows = years.length ? await db.selectFrom("mentoring_policy").selectAll().where("year", "in", [...new Set(years)]).execute() : [];
+  const rows = years.length
+    ? await db
+        .selectFrom("mentoring_policy")
+        .selectAll()
+        .where("year", "in", [...new Set(years)])
+        .execute()
+    : [];
   const byYear = new Map(rows.map((r) => [r.year, policyOf(r)]));
   return (year) => byYear.get(year) ?? { ...DEFAULT_MENTORING_POLICY };
 }

@@ -1,6 +1,6 @@
 import type { DB } from "~db";
 import type { MilestoneKind } from "~db/types";
-import { makeLedStudio, makePerson, makeUser } from "../../../test/factories";
+import { makeLedStudio, makePerson, makeUser } from "./factories";
 import { assessmentSchema } from "~/modules/apprentices/assessment-schema.server";
 import { findMentorship } from "~/modules/studios/mentorships.server";
 
@@ -13,12 +13,25 @@ export async function mentoringScene(db: DB, leaderName: string) {
     const apprentice = await makePerson(db);
     const row = await db
       .insertInto("mentorship")
-      .values({ studio_id: studio.id, apprentice_id: apprentice.id, start_date: startDate, planned_end: plannedEnd, goals: "掌握精密装配", created_by: city.id })
+      .values({
+        studio_id: studio.id,
+        apprentice_id: apprentice.id,
+        start_date: startDate,
+        planned_end: plannedEnd,
+        goals: "掌握精密装配",
+        created_by: city.id,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     return (await findMentorship(db, row.id))!;
   };
-  const milestone = (mentorshipId: number, kind: MilestoneKind, details: Record<string, string>, status: "verified" | "pending" = "verified", occurredOn = "2025-06-01") =>
+  const milestone = (
+    mentorshipId: number,
+    kind: MilestoneKind,
+    details: Record<string, string>,
+    status: "verified" | "pending" = "verified",
+    occurredOn = "2025-06-01",
+  ) =>
     db
       .insertInto("milestone")
       .values({ mentorship_id: mentorshipId, kind, occurred_on: occurredOn, details: JSON.stringify(details), status, created_by: city.id })
