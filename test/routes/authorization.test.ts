@@ -440,8 +440,8 @@ beforeAll(async () => {
         "agreement-code": { form: { intent: "agreement-code" }, expect: "L------+" },
         "agreement-apprentice": { form: { intent: "agreement-apprentice", code: "123456" }, expect: "L------+" },
         "agreement-mentor": { form: { intent: "agreement-mentor" }, expect: "L+------" },
-        pause: { form: { intent: "pause" }, expect: "L+-+-+--" },
-        resume: { form: { intent: "resume" }, expect: "L+-+-+--" },
+        pause: { form: { intent: "pause" }, expect: "L+-+-+-+" },
+        resume: { form: { intent: "resume" }, expect: "L+-+-+-+" },
         // The log is the apprentice's to write and the mentor's to confirm.
         log: { form: { intent: "log", onDate: "2026-04-02", hours: "1", kind: "training", content: "识图" }, expect: "L------+" },
         "log-review": { form: { intent: "log-review", entryId: String(logEntry.id), decision: "confirmed" }, expect: "L+------" },
