@@ -38,8 +38,9 @@ export interface SmsGateway {
 
 class OutboxGateway implements SmsGateway {
   readonly driver = "outbox";
+  constructor(private readonly print: boolean) {}
   async send(request: SmsRequest): Promise<SmsResult> {
-    if (!env().production) console.log(`[短信·发件箱] ${request.phone.slice(0, 3)}****${request.phone.slice(-4)}：${request.text}`);
+    if (this.print) console.log(`[短信·发件箱] ${request.phone.slice(0, 3)}****${request.phone.slice(-4)}：${request.text}`);
     return { ok: true, providerId: null };
   }
 
@@ -159,6 +160,11 @@ class AliyunGateway implements SmsGateway {
   }
 }
 
-export function smsGateway(settings: Env["sms"] = env().sms): SmsGateway {
-  return settings.driver === "aliyun" ? new AliyunGateway(settings) : new OutboxGateway();
+/**
+ * With the outbox, the console is the only way a one-time code reaches anyone: it prints there in
+ * development and on the embedded database (`npm start`'s demo, where the printed logins say so),
+ * and stays silent in production on PostgreSQL, where a real deployment's log is no place for codes.
+ */
+export function smsGateway(settings: Env["sms"] = env().sms, where: Pick<Env, "production" | "databaseUrl"> = env()): SmsGateway {
+  return settings.driver === "aliyun" ? new AliyunGateway(settings) : new OutboxGateway(!where.production || !where.databaseUrl);
 }
