@@ -63,9 +63,15 @@ const PAGES: Array<[string | null, string, Loader]> = [
 ];
 const paramsOf = (path: string): Record<string, string> => (path.startsWith("/studios/") ? { studioId: path.split("/")[2] } : {});
 
+/**
+ * Six a page; the studio's seven: since issue 33 it also shows its mentoring outcomes (出师率, retention)
+ * and, to the officers over it, its apprentices' satisfaction — one statement for both.
+ */
+const budgetOf = (path: string) => (path.startsWith("/studios/") ? 7 : 6);
+
 describe("statements per page", () => {
   it.each(PAGES)("%s %s", async (username, path, loader) => {
-    expect(await statementsOf(username, path, loader, paramsOf(path))).toBeLessThanOrEqual(6);
+    expect(await statementsOf(username, path, loader, paramsOf(path))).toBeLessThanOrEqual(budgetOf(path));
   });
 
   it("stay the same with a city's worth more studios, apprentices, events and applications", async () => {

@@ -72,12 +72,36 @@ export async function outcomesByStudio(db: DB, user: SessionUser, unitId: number
   return rows.map((r) => ({ studioId: r.studioId, studio: r.studio, ...counts(r) }));
 }
 
-/** One studio's outcomes (its page: whoever may see the studio). */
-export async function studioOutcome(db: DB, studioId: number): Promise<Outcome> {
+/** A studio's satisfaction: the average of the private ratings all parties gave in its pairings' reviews (one decimal), and how many. */
+export interface Satisfaction {
+  average: number | null;
+  count: number;
+}
+
+/**
+ * One studio's outcomes (its page: whoever may see the studio) and, for the officers over it
+ * (`ratings`), its satisfaction — in the one statement, as the page's budget of statements asks.
+ */
+export async function studioOutcome(db: DB, studioId: number, options: { ratings: boolean }): Promise<Outcome & { satisfaction: Satisfaction | null }> {
+  const rated = (aggregate: "avg" | "count") =>
+    db
+      .selectFrom("mentorship_review_sign as g")
+      .innerJoin("mentorship_review as r", "r.id", "g.review_id")
+      .innerJoin("mentorship as m", "m.id", "r.mentorship_id")
+      .select(aggregate === "avg" ? sql<string | null>`round(avg(g.rating), 1)`.as("v") : sql<string>`count(g.rating)`.as("v"))
+      .where("m.studio_id", "=", studioId)
+      .where("g.rating", "is not", null);
   const row = await db
     .selectFrom("mentorship")
     .select([...COUNTS])
+    .$if(options.ratings, (q) => q.select([rated("avg").as("rating_average"), rated("count").as("rating_count")]))
     .where("mentorship.studio_id", "=", studioId)
     .executeTakeFirstOrThrow();
-  return counts(row);
+  const ratings = row as { rating_average?: string | null; rating_count?: string | number };
+  return {
+    ...counts(row),
+    satisfaction: options.ratings
+      ? { average: ratings.rating_average == null ? null : Number(ratings.rating_average), count: Number(ratings.rating_count) }
+      : null,
+  };
 }

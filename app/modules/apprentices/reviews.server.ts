@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { DB, Tx } from "~db";
+import type { DB } from "~db";
 import type { ReviewParty } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
@@ -185,25 +185,6 @@ export const reviewOverdue: TodoSource = {
   roles: ["craftsman", "apprentice", "county_officer"],
   list: (db, user, now) => reviewTodos(db, user, now.today),
 };
-
-/**
- * Each studio's satisfaction: the average of the private ratings all parties gave in its pairings'
- * reviews (one decimal) and how many there are; a studio with none is absent. For the county and
- * the city only — the caller shows it to officers over the studio.
- */
-export async function satisfactionByStudio(db: DB | Tx, studioIds: readonly number[]): Promise<Map<number, { average: number; count: number }>> {
-  if (!studioIds.length) return new Map();
-  const rows = await db
-    .selectFrom("mentorship_review_sign as g")
-    .innerJoin("mentorship_review as r", "r.id", "g.review_id")
-    .innerJoin("mentorship as m", "m.id", "r.mentorship_id")
-    .select(["m.studio_id", sql<string>`round(avg(g.rating), 1)`.as("average"), sql<string>`count(g.rating)`.as("count")])
-    .where("m.studio_id", "in", studioIds)
-    .where("g.rating", "is not", null)
-    .groupBy("m.studio_id")
-    .execute();
-  return new Map(rows.map((r) => [r.studio_id, { average: Number(r.average), count: Number(r.count) }]));
-}
 
 /** A review is about the pairing's apprentice (the participant) and its mentor (the owner), within the studio's unit. */
 export const reviewNotices = declareNotices(

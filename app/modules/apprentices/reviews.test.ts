@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "~/auth/roles";
 import { reviewSchedule, reviewsToShow } from "~/modules/apprentices/reviews";
-import { reviewsFor, reviewTodos, satisfactionByStudio, signReview } from "~/modules/apprentices/reviews.server";
+import { reviewsFor, reviewTodos, signReview } from "~/modules/apprentices/reviews.server";
+import { studioOutcome } from "~/modules/apprentices/outcomes.server";
 import { findMentorship } from "~/modules/studios/mentorships.server";
 import { fanOut, todosFor } from "~/worker.server";
 import { useTestDb } from "../../../test/db";
@@ -174,9 +175,10 @@ describe("what the parties see", () => {
     await sign(county, m, 1, null);
     await sign(leader, m, 2, 2, "2026-07-20");
     const other = await pairing({ leader: "无评分师傅" });
-    const figures = await satisfactionByStudio(t.db, [studio.id, other.studio.id]);
-    expect(figures.get(studio.id)).toEqual({ average: 3.7, count: 3 });
-    expect(figures.has(other.studio.id)).toBe(false);
+    expect((await studioOutcome(t.db, studio.id, { ratings: true })).satisfaction).toEqual({ average: 3.7, count: 3 });
+    expect((await studioOutcome(t.db, other.studio.id, { ratings: true })).satisfaction).toEqual({ average: null, count: 0 });
+    // Only the officers over the studio ask for it; anyone else's page gets none.
+    expect((await studioOutcome(t.db, studio.id, { ratings: false })).satisfaction).toBeNull();
   });
 });
 

@@ -8,7 +8,6 @@ import { replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { yearInTaizhou } from "~/lib/time";
 import { historyOf } from "~/modules/audit/audit.server";
 import { isOfficerOf } from "~/auth/relation";
-import { satisfactionByStudio } from "~/modules/apprentices/reviews.server";
 import { reconfirmSchema } from "~/modules/studios/cycle-schema.server";
 import { mayReconfirm } from "~/modules/studios/cycle";
 import { decideReconfirmation, studioCycleSummary } from "~/modules/studios/cycle.server";
@@ -28,15 +27,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   const year = yearInTaizhou();
-  const [evaluations, mentorships, history, figures, cycle, satisfaction, outcome] = await Promise.all([
+  const [evaluations, mentorships, history, figures, cycle, { satisfaction, ...outcome }] = await Promise.all([
     evaluationsOf(db, studio.id),
     mentorshipsOf(db, studio.id),
     historyOf(db, "studio", studio.id),
     figuresByStudioAndYear(db, [studio.id], [year, year - 1]),
     studioCycleSummary(db, user, studio),
     // The reviews' private ratings, as the studio's average: for the county and the city only.
-    isOfficerOf(user, studio.org_unit_id) ? satisfactionByStudio(db, [studio.id]).then((s) => s.get(studio.id) ?? { average: null, count: 0 }) : null,
-    studioOutcome(db, studio.id),
+    studioOutcome(db, studio.id, { ratings: isOfficerOf(user, studio.org_unit_id) }),
   ]);
   const byYear = figures.get(studio.id)!;
   const { revocationReview, ...summary } = cycle;
