@@ -1,7 +1,7 @@
 import { json, type HeadersFunction } from "@remix-run/node";
 import type { Access } from "~/lib/access";
 import { idOrNull } from "~/lib/ids";
-import { FIRST_YEAR, yearInTaizhou } from "~/lib/time";
+import { FIRST_YEAR, yearInTaizhou, yearParam } from "~/lib/time";
 import { env } from "~db/env";
 
 export function notFound(message = "记录不存在"): Response {
@@ -19,6 +19,18 @@ export function idParam(value: string | undefined): number {
 export function yearPathParam(raw: string | undefined): number {
   const year = raw && /^\d{4}$/.test(raw) ? Number(raw) : NaN;
   if (!(year >= FIRST_YEAR && year <= yearInTaizhou() + 1)) throw notFound("没有这个年度");
+  return year;
+}
+
+/**
+ * A year in a query string that names what a page saves (/mentoring/policy?year=2025): this year when
+ * missing, one of the platform's years (as `yearParam`), anything else a 404 — never quietly this
+ * year, which the save would then write.
+ */
+export function yearQueryParam(raw: string | null): number {
+  if (!raw) return yearInTaizhou();
+  const year = yearParam(raw);
+  if (String(year) !== raw) throw notFound("没有这个年度");
   return year;
 }
 

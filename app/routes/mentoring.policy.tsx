@@ -8,15 +8,16 @@ import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { formatFen } from "~/lib/money";
+import { yearQueryParam } from "~/lib/http.server";
 import { replyRefused, replyStep } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
-import { yearParam } from "~/lib/time";
 import { mentoringPolicySchema } from "~/modules/apprentices/assessment-schema.server";
 import { mentoringPolicyFor, POLICY_CITY_ONLY, saveMentoringPolicy } from "~/modules/apprentices/policy.server";
 
 export const meta: MetaFunction = () => [{ title: "带徒政策 · 匠心" }];
 
-const yearOf = (request: Request) => yearParam(new URL(request.url).searchParams.get("year"));
+// A year that is none (?year=abc, ?year=99999) is a 404, on the page and on its save alike.
+const yearOf = (request: Request) => yearQueryParam(new URL(request.url).searchParams.get("year"));
 
 /** The year's mentoring policy: the officers read it (it prices what mentors are owed), the city sets it. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -75,6 +75,32 @@ describe("mentoring outcomes through the pages", () => {
     expect((await jsonOf(await call(policy.loader, { db: t.db, path, as: s.city }))).policy.passedPercent).toBe(100);
   });
 
+  it("the policy page answers a year that is none with a 404 and saves nothing, whether for the page or its save", async () => {
+    const s = await mentoringScene(t.db, "页面戊师傅");
+    const form = {
+      intent: "policy",
+      reviewEveryMonths: "6",
+      allowancePerYearFen: "900",
+      passedPercent: "100",
+      extendedPercent: "50",
+      terminatedPercent: "0",
+      technicianRewardFen: "2000",
+      placingRewardFen: "1000",
+    };
+    const policies = () => t.db.selectFrom("mentoring_policy").selectAll().orderBy("year").execute();
+    const history = () => t.db.selectFrom("audit_log").select("id").where("entity_type", "=", "mentoring_policy").execute();
+    const [before, historyBefore] = [await policies(), await history()];
+    for (const year of ["abc", "99999", "1999", "2024.5", "%00"]) {
+      const path = `/mentoring/policy?year=${year}`;
+      const saved = await call(policy.action, { db: t.db, path, as: s.city, form });
+      expect(saved.status, year).toBe(404);
+      expect(await jsonOf(saved)).toEqual({ error: "没有这个年度" });
+      expect((await call(policy.loader, { db: t.db, path, as: s.city })).status, year).toBe(404);
+    }
+    expect(await policies()).toEqual(before);
+    expect(await history()).toEqual(historyBefore);
+  });
+
   it("the county pays an owed item once from the list; the mentor sees it paid and the export has it", async () => {
     const s = await mentoringScene(t.db, "页面丙师傅");
     const m = await s.pairing("2025-03-01", "2026-02-28");

@@ -3,6 +3,7 @@ import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { fieldsRefused, refuse, type Result } from "~/lib/result";
+import { todayInTaizhou } from "~/lib/time";
 import { isOfficerParty, partyTo } from "~/modules/apprentices/policy";
 import { ASSESSMENT_AUDIT } from "~/modules/apprentices/assessment-labels";
 import type { AssessmentInput } from "~/modules/apprentices/assessment-schema.server";
@@ -28,7 +29,13 @@ export function canAssess(user: SessionUser, m: MentorshipView): boolean {
   return isOfficerParty(partyTo(user, m)) && isOngoing(m.status);
 }
 
-export async function recordAssessment(db: DB, actor: SessionUser, m: MentorshipView, input: AssessmentInput): Promise<Result<{ id: number }>> {
+export async function recordAssessment(
+  db: DB,
+  actor: SessionUser,
+  m: MentorshipView,
+  input: AssessmentInput,
+  today = todayInTaizhou(),
+): Promise<Result<{ id: number }>> {
   // The mentor's own apprentice is examined by the union, never by the mentor.
   if (!isOfficerParty(partyTo(actor, m))) return refuse("只有工作室所在县（市、区）总工会或市总工会可以登记出师考核", { status: 403 });
   if (!input.confirmed) return refuse("考核结论登记后不能撤销，请确认后再提交", { field: "confirmed" });
@@ -41,6 +48,15 @@ export async function recordAssessment(db: DB, actor: SessionUser, m: Mentorship
       .executeTakeFirstOrThrow();
     if (!isOngoing(current.status)) return refuse("该结对已经结束，不能再登记出师考核", { status: 409 });
     if (input.assessedOn < current.start_date) return fieldsRefused({ assessedOn: [`考核日期不能早于结对日期（${current.start_date}）`] });
+    if (input.assessedOn > today) return fieldsRefused({ assessedOn: ["考核日期不能晚于今天"] });
+    // Each assessment closes a period the allowance pays for (from the start or the last 延期): one
+    // dated on or before the last would pay again for the same days, or none at all.
+    const last = await tx
+      .selectFrom("mentorship_assessment")
+      .select((eb) => eb.fn.max("assessed_on").as("on"))
+      .where("mentorship_id", "=", m.id)
+      .executeTakeFirst();
+    if (last?.on && input.assessedOn <= last.on) return fieldsRefused({ assessedOn: [`考核日期须晚于上次考核日期（${last.on}）`] });
     if (input.extendedTo !== null && input.extendedTo <= current.planned_end) {
       return fieldsRefused({ extendedTo: [`延期至须晚于原计划结束日期（${current.planned_end}）`] });
     }

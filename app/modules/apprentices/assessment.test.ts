@@ -4,6 +4,7 @@ import { assessmentsOf, recordAssessment } from "~/modules/apprentices/assessmen
 import { assessmentSubject } from "~/modules/apprentices/assessment.server";
 import { assessmentSchema } from "~/modules/apprentices/assessment-schema.server";
 import { assessmentForm, mentoringScene } from "../../../test/mentoring-scene";
+import { owedPage } from "~/modules/apprentices/allowance.server";
 import { fanOut } from "~/worker.server";
 
 const t = useTestDb();
@@ -54,6 +55,41 @@ describe("出师考核", () => {
     expect(ended.ok).toBe(true);
     expect(await statusOf(m.id)).toMatchObject({ status: "ended_early", ended_on: "2026-03-10", end_reason: "学徒离职" });
     expect((await assessmentsOf(t.db, m.id)).map((a) => a.result)).toEqual(["terminated", "extended"]);
+  });
+
+  it("dates each assessment after the pairing's last one, so 延期 cannot be stacked on a day or dated back; one allowance per real period", async () => {
+    const s = await mentoringScene(t.db, "考核戊师傅");
+    const m = await s.pairing();
+    const first = await recordAssessment(t.db, s.wenling, m, assessmentForm({ result: "extended", extendedTo: "2026-08-31" }));
+    expect(first.ok).toBe(true);
+    const history = () => t.db.selectFrom("audit_log").select("id").where("entity_type", "=", "mentorship_assessment").execute();
+    const before = (await history()).length;
+    const refusals = [
+      // A second 延期 on the same day: a period of no days, paid again.
+      [assessmentForm({ result: "extended", extendedTo: "2026-12-31" }), "考核日期须晚于上次考核日期（2026-02-20）"],
+      // One dated before the last, extending further.
+      [assessmentForm({ assessedOn: "2025-12-01", result: "extended", extendedTo: "2027-02-28" }), "考核日期须晚于上次考核日期（2026-02-20）"],
+      [assessmentForm({ assessedOn: "2024-02-01", result: "passed" }), "考核日期不能早于结对日期（2024-03-01）"],
+    ] as const;
+    for (const [form, message] of refusals) {
+      expect(await recordAssessment(t.db, s.wenling, m, form)).toMatchObject({ ok: false, status: 400, field: "assessedOn", message });
+    }
+    // Not after today (the form's rule, held by the module too).
+    const future = await recordAssessment(t.db, s.wenling, m, assessmentForm({ assessedOn: "2026-03-02", result: "passed" }), "2026-03-01");
+    expect(future).toMatchObject({ ok: false, status: 400, field: "assessedOn", message: "考核日期不能晚于今天" });
+    // Nothing written by any of them.
+    expect((await assessmentsOf(t.db, m.id)).map((a) => a.assessed_on)).toEqual(["2026-02-20"]);
+    expect(await statusOf(m.id)).toMatchObject({ status: "active", planned_end: "2026-08-31" });
+    expect((await history()).length).toBe(before);
+    const allowances = async () =>
+      (await owedPage(t.db, s.wenling, {})).rows.filter((r) => r.studioId === s.studio.id && r.key.startsWith("allowance:")).map((r) => r.basis);
+    expect(await allowances()).toEqual(["1200.00元/年 × 2年 × 50%（延期，2024-03-01至2026-02-20）"]);
+    // A later assessment pays for the days since the 延期, once.
+    expect((await recordAssessment(t.db, s.wenling, m, assessmentForm({ assessedOn: "2026-03-10", result: "passed" }))).ok).toBe(true);
+    expect((await allowances()).sort()).toEqual([
+      "1200.00元/年 × 1年 × 100%（出师，2026-02-20至2026-03-10）",
+      "1200.00元/年 × 2年 × 50%（延期，2024-03-01至2026-02-20）",
+    ]);
   });
 
   it("counts only the pairing's own verified skill upgrades and placings as evidence", async () => {

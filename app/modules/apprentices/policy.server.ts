@@ -40,11 +40,31 @@ export async function mentoringPoliciesFor(db: DB, years: readonly number[]): Pr
 
 export const POLICY_CITY_ONLY = "只有市总工会可以设定带徒政策";
 
-/** The city sets a year's mentoring policy; the change and its history row commit together. */
+/**
+ * The city sets a year's mentoring policy; the change and its history row commit together. The
+ * review interval is frozen once a pairing that started in the year has a signed review: reviews
+ * are kept by period number, and a new interval would move signed periods to other dates (or past
+ * the pairing's end). The other fields price what is owed and stay free to change.
+ */
 export async function saveMentoringPolicy(db: DB, actor: SessionUser, year: number, input: MentoringPolicy): Promise<Result> {
   if (!isCityAdmin(actor)) return refuse(POLICY_CITY_ONLY, { status: 403 });
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("mentoring_policy").selectAll().where("year", "=", year).forUpdate().executeTakeFirst();
+    const every = before?.review_every_months ?? DEFAULT_MENTORING_POLICY.reviewEveryMonths;
+    if (input.reviewEveryMonths !== every) {
+      // A review row is made by its first signature, so any row is a signed review.
+      const signed = await tx
+        .selectFrom("mentorship_review as r")
+        .innerJoin("mentorship as m", "m.id", "r.mentorship_id")
+        .select("r.id")
+        .where("m.start_date", ">=", `${year}-01-01`)
+        .where("m.start_date", "<", `${year + 1}-01-01`)
+        .limit(1)
+        .executeTakeFirst();
+      if (signed) {
+        return refuse(`${year}年开始的结对已有签署的三方评议，评议间隔不能再修改（仍为${every}个月）`, { status: 409, field: "reviewEveryMonths" });
+      }
+    }
     const row = {
       review_every_months: input.reviewEveryMonths,
       allowance_per_year_fen: input.allowancePerYearFen,

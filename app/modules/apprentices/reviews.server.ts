@@ -15,6 +15,7 @@ import {
   reviewPartyOf,
   reviewSchedule,
   reviewsToShow,
+  withSignedDates,
 } from "~/modules/apprentices/reviews";
 import type { ReviewSignInput } from "~/modules/apprentices/reviews-schema.server";
 import { declareNotices, type TodoSource, type Waiting } from "~/modules/notifications/sources";
@@ -35,9 +36,13 @@ export interface ReviewedMentorship extends MentorshipRef {
   ended_on: string | null;
 }
 
+/** The pairing's schedule under its start year's interval, its signed periods at their stored dates. */
 async function scheduleOf(db: DB, m: ReviewedMentorship) {
-  const policy = await mentoringPolicyFor(db, Number(m.start_date.slice(0, 4)));
-  return reviewSchedule(m, policy.reviewEveryMonths);
+  const [policy, signed] = await Promise.all([
+    mentoringPolicyFor(db, Number(m.start_date.slice(0, 4))),
+    db.selectFrom("mentorship_review").select(["period", "due_on"]).where("mentorship_id", "=", m.id).execute(),
+  ]);
+  return withSignedDates(reviewSchedule(m, policy.reviewEveryMonths), signed);
 }
 
 export interface ReviewSignShown {

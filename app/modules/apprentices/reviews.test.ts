@@ -3,6 +3,8 @@ import type { SessionUser } from "~/auth/roles";
 import { reviewSchedule, reviewsToShow } from "~/modules/apprentices/reviews";
 import { reviewsFor, reviewTodos, signReview } from "~/modules/apprentices/reviews.server";
 import { studioOutcome } from "~/modules/apprentices/outcomes.server";
+import { DEFAULT_MENTORING_POLICY } from "~/modules/apprentices/policy";
+import { mentoringPolicyFor, saveMentoringPolicy } from "~/modules/apprentices/policy.server";
 import { findMentorship } from "~/modules/studios/mentorships.server";
 import { fanOut, todosFor } from "~/worker.server";
 import { useTestDb } from "../../../test/db";
@@ -146,6 +148,60 @@ describe("signing a review", () => {
     expect((await sign(leader, m, 2, null, "2026-07-20")).ok).toBe(true);
     await t.db.updateTable("mentorship").set({ status: "completed", ended_on: "2026-08-01" }).where("id", "=", m.id).execute();
     expect(await sign(city, m, 2, null, "2026-08-02")).toMatchObject({ ok: false, status: 409, message: "该结对已经结束，不能再签署评议" });
+  });
+});
+
+describe("a signed review's date", () => {
+  it("freezes the year's review interval once a pairing that started in it has a signed review; the other fields stay savable", async () => {
+    // A year of its own: the file's other pairings start in 2025 and 2026 and have signed reviews.
+    const { m, leader, city } = await pairing({ start: "2023-01-31", end: "2024-01-31" });
+    // Before any signature the city may still change its mind.
+    expect((await saveMentoringPolicy(t.db, city, 2023, { ...DEFAULT_MENTORING_POLICY, reviewEveryMonths: 4 })).ok).toBe(true);
+    expect((await saveMentoringPolicy(t.db, city, 2023, DEFAULT_MENTORING_POLICY)).ok).toBe(true);
+    expect((await sign(leader, m, 1)).ok).toBe(true);
+    const refused = await saveMentoringPolicy(t.db, city, 2023, { ...DEFAULT_MENTORING_POLICY, reviewEveryMonths: 6 });
+    expect(refused).toMatchObject({
+      ok: false,
+      status: 409,
+      field: "reviewEveryMonths",
+      message: "2023年开始的结对已有签署的三方评议，评议间隔不能再修改（仍为3个月）",
+    });
+    expect((await mentoringPolicyFor(t.db, 2023)).reviewEveryMonths).toBe(3);
+    // The allowance is not the schedule: it may change, the interval kept.
+    expect((await saveMentoringPolicy(t.db, city, 2023, { ...DEFAULT_MENTORING_POLICY, allowancePerYearFen: 200_000 })).ok).toBe(true);
+    expect(await mentoringPolicyFor(t.db, 2023)).toMatchObject({ reviewEveryMonths: 3, allowancePerYearFen: 200_000 });
+    // Another year's pairings have no signature: its interval is free.
+    expect((await saveMentoringPolicy(t.db, city, 2021, { ...DEFAULT_MENTORING_POLICY, reviewEveryMonths: 6 })).ok).toBe(true);
+    const shown = await reviewsFor(t.db, leader, m, "2023-05-10");
+    expect(shown!.rows.map((r) => [r.period, r.dueOn])).toEqual([
+      [2, "2023-07-31"],
+      [1, "2023-04-30"],
+    ]);
+  });
+
+  it("shows a signed period at the date it was signed for, though the interval changed before it was frozen", async () => {
+    const { m, leader } = await pairing({ start: "2022-01-31", end: "2023-01-31" });
+    expect((await sign(leader, m, 1)).ok).toBe(true);
+    // A year's interval changed after the signature (as before the freeze existed): half-yearly.
+    await t.db
+      .insertInto("mentoring_policy")
+      .values({
+        year: 2022,
+        review_every_months: 6,
+        allowance_per_year_fen: 120_000,
+        passed_percent: 100,
+        extended_percent: 50,
+        terminated_percent: 0,
+        technician_reward_fen: 0,
+        placing_reward_fen: 0,
+      })
+      .execute();
+    const shown = await reviewsFor(t.db, leader, m, "2022-05-10");
+    expect(shown!.rows.map((r) => [r.period, r.dueOn])).toEqual([
+      [2, "2023-01-31"],
+      [1, "2022-04-30"],
+    ]);
+    expect(shown!.rows[1].signed.mentor?.view).toBe(`${leader.displayName}的第1期意见`);
   });
 });
 

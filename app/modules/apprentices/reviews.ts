@@ -61,6 +61,18 @@ export function reviewSchedule(m: { start_date: string; planned_end: string; end
   }
 }
 
+/**
+ * The schedule with the periods already signed at the dates they were signed for: a review row
+ * keeps its due date (`mentorship_review.due_on`), which stands even if the interval the schedule
+ * is computed from changed since (one set before the interval was frozen), and a signed period the
+ * new schedule no longer reaches stays listed.
+ */
+export function withSignedDates(schedule: readonly ScheduledReview[], signed: readonly { period: number; due_on: string }[]): ScheduledReview[] {
+  const byPeriod = new Map(schedule.map((r) => [r.period, r]));
+  for (const r of signed) byPeriod.set(r.period, { period: r.period, dueOn: r.due_on, opensOn: addDays(r.due_on, -REVIEW_OPENS_DAYS_BEFORE) });
+  return [...byPeriod.values()].sort((a, b) => a.period - b.period);
+}
+
 /** What the page lists: every review already due, and the next one. */
 export function reviewsToShow(schedule: readonly ScheduledReview[], today: string): ScheduledReview[] {
   const next = schedule.findIndex((r) => r.dueOn > today);
