@@ -10,6 +10,12 @@ export const ROLE_LABELS: Record<Role, string> = {
   apprentice: "学徒",
 };
 
+/**
+ * The roles the city gives on the user forms (/users/new, /users/:id). An expert's account is made on
+ * the experts page, an apprentice's by their own first code sign-in (it has no password to give).
+ */
+export const FORM_ROLES = ["city_admin", "county_officer", "craftsman"] as const satisfies readonly Role[];
+
 interface UserBase {
   id: string;
   username: string;
