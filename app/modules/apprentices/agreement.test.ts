@@ -102,6 +102,15 @@ describe("the other party hears of it", () => {
       .execute();
     expect(told).toEqual([]);
   });
+
+  it("a pairing's apprentice is told through their apprentice account only: a craftsman's account on the same person, to whom the pairing is not open, hears nothing", async () => {
+    const p = await makePairing(t.db, "通知丙");
+    await t.db.deleteFrom("app_user").where("id", "=", p.apprenticeUser.id).execute();
+    const craftsman = await makeUser(t.db, "craftsman", { personId: p.apprentice.id });
+    expect(await pauseMentorship(t.db, p.leader, await pairing(p.mentorshipId), { pausedOn: "2026-06-01", reason: "企业停产检修" })).toEqual({ ok: true });
+    await fanOut(t.db);
+    expect(await t.db.selectFrom("message").select("text").where("user_id", "=", craftsman.id).execute()).toEqual([]);
+  });
 });
 
 describe("pausing and resuming", () => {
