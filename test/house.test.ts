@@ -82,6 +82,17 @@ describe("the house", () => {
     expect(withQueries).toEqual([]);
   });
 
+  it("has each mentoring page and intent ask a permission of its own (issue 33), not one borrowed from studios or milestones", () => {
+    // A borrowed permission opens the page to whoever is later given the other page's; the matrix would not notice.
+    const asked = sourceFiles("app/routes")
+      .filter((file) => file.startsWith("app/routes/mentoring."))
+      .flatMap((file) =>
+        [...fs.readFileSync(path.join(root, file), "utf8").matchAll(/(?:requirePermission\(request|can\(user), "([^"]+)"/g)].map((m) => `${file}: ${m[1]}`),
+      );
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((a) => !/: mentoring\./.test(a))).toEqual([]);
+  });
+
   it("calls no server helper at the top of a route module, where the browser's bundle would run it", () => {
     // `export const action = createAction(…)` stays in the browser's copy of the route (a call may have effects, so
     // it is not shaken out) and throws there, since a .server module is empty in the browser: the page never hydrates.

@@ -10,6 +10,12 @@ export const ROLE_LABELS: Record<Role, string> = {
   apprentice: "学徒",
 };
 
+/**
+ * The roles the city gives on the user forms (/users/new, /users/:id). An expert's account is made on
+ * the experts page, an apprentice's by their own first code sign-in (it has no password to give).
+ */
+export const FORM_ROLES = ["city_admin", "county_officer", "craftsman"] as const satisfies readonly Role[];
+
 interface UserBase {
   id: string;
   username: string;
@@ -100,6 +106,13 @@ export const PERMISSIONS = {
   // One pairing's page: an apprentice reaches their own only (mentorshipForViewer), never the studio's.
   "mentorship.read": ["city_admin", "county_officer", "craftsman", "apprentice"],
   "milestone.verify": ["city_admin", "county_officer"],
+  // The year's 带徒政策: it prices what mentors are owed, so the officers read it; the city sets it.
+  "mentoring.policy.read": ["city_admin", "county_officer"],
+  "mentoring.policy": ["city_admin"],
+  // 带徒津贴及奖励: a mentor reads what they are owed (their own scope), the officers their units';
+  // recording a payment is the union's (the county, the city).
+  "mentoring.payable": ["city_admin", "county_officer", "craftsman"],
+  "mentoring.pay": ["city_admin", "county_officer"],
   "evaluation.grade": ["city_admin", "county_officer"],
   "evaluation.criteria": ["city_admin"],
   "subsidy.read": ["city_admin", "county_officer", "craftsman"],

@@ -29,7 +29,7 @@ const NAV: Array<{ label: string | null; items: NavItem[] }> = [
       { to: "/studios", label: "工匠工作室", permission: "studio.read" },
       { to: "/milestones/pending", label: "待核实成果", permission: "milestone.verify" },
       { to: "/evaluations", label: "年度考核", permission: "evaluation.grade" },
-      { to: "/mentoring/payable", label: "带徒津贴", permission: "studio.read" },
+      { to: "/mentoring/payable", label: "带徒津贴", permission: "mentoring.payable" },
     ],
   },
   {

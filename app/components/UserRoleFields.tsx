@@ -1,5 +1,5 @@
 import { getSelectProps, type FieldMetadata } from "@conform-to/react";
-import { ROLE_LABELS, type Role } from "~/auth/roles";
+import { FORM_ROLES, ROLE_LABELS, type Role } from "~/auth/roles";
 import { Field, Options } from "~/components/forms";
 import { TextField } from "~/components/fields";
 
@@ -18,7 +18,7 @@ export function UserRoleFields({
       <Field label="角色" meta={fields.role} required>
         <select {...getSelectProps(fields.role)}>
           <option value="">请选择</option>
-          {(Object.keys(ROLE_LABELS) as Role[]).map((r) => (
+          {FORM_ROLES.map((r) => (
             <option key={r} value={r}>
               {ROLE_LABELS[r]}
             </option>

@@ -14,6 +14,8 @@ import { replyDone, replyInvalid, replyRefused } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { changePasswordSchema } from "~/modules/users/schema.server";
 
+const NO_PASSWORD_TO_CHANGE = "学徒账号用手机验证码登录，没有密码可修改";
+
 export const meta: MetaFunction = () => [{ title: "我的账号 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -23,6 +25,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
+  // An apprentice has no password to change: they sign in with a code sent to their phone.
+  if (user.role === "apprentice") return replyRefused("password", refuse(NO_PASSWORD_TO_CHANGE, { status: 409 }));
   const submission = parseWithZod(await request.formData(), { schema: changePasswordSchema });
   const hideFields = ["currentPassword", "newPassword", "confirmPassword"];
   if (submission.status !== "success") return replyInvalid("password", submission, { hideFields });
@@ -35,11 +39,6 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Account() {
   const { user } = useLoaderData<typeof loader>();
-  const reply = useReply("password");
-  const [form, fields] = useForm<z.input<typeof changePasswordSchema>>({
-    onValidate: acceptInBrowser,
-    lastResult: reply?.form,
-  });
   return (
     <section className="narrow">
       <h1>我的账号</h1>
@@ -51,6 +50,26 @@ export default function Account() {
         <dt>角色</dt>
         <dd>{ROLE_LABELS[user.role]}</dd>
       </dl>
+      {user.role === "apprentice" ? (
+        <>
+          <h2>登录方式</h2>
+          <p className="card">您用登记在人员档案上的手机号接收验证码登录，没有密码。手机号有变动，请告知师傅所在工作室或县级总工会更新。</p>
+        </>
+      ) : (
+        <PasswordForm />
+      )}
+    </section>
+  );
+}
+
+function PasswordForm() {
+  const reply = useReply("password");
+  const [form, fields] = useForm<z.input<typeof changePasswordSchema>>({
+    onValidate: acceptInBrowser,
+    lastResult: reply?.form,
+  });
+  return (
+    <>
       <h2>修改密码</h2>
       {reply?.ok ? (
         <p className="notice success" role="status">
@@ -66,6 +85,6 @@ export default function Account() {
           修改密码
         </button>
       </Form>
-    </section>
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { ChoiceFilter, FilterBar } from "~/components/ChoiceFilter";
 import { DataTable } from "~/components/DataTable";
@@ -15,7 +16,7 @@ import { formatFen } from "~/lib/money";
 import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { todayInTaizhou } from "~/lib/time";
-import { canRecordPayment, owedPage, PAYMENT_OFFICERS_ONLY, recordPayment } from "~/modules/apprentices/allowance.server";
+import { owedPage, PAYMENT_OFFICERS_ONLY, recordPayment } from "~/modules/apprentices/allowance.server";
 import { PAYMENT_KIND_LABELS } from "~/modules/apprentices/assessment-labels";
 import { payableFilterSchema, paymentSchema } from "~/modules/apprentices/assessment-schema.server";
 
@@ -25,19 +26,26 @@ const PAID_LABELS = { unpaid: "未支付", paid: "已支付" } as const;
 
 /** What mentors are owed and were paid: the county its unit's studios, the city all, a craftsman their own (read only). */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "studio.read");
+  const user = await requirePermission(request, "mentoring.payable");
   const filter = payableFilterSchema.parse(searchParams(request));
   const page = await owedPage(getDb(), user, filter);
-  return json({ ...page, filter, canPay: canRecordPayment(user), today: todayInTaizhou(), query: new URL(request.url).search });
+  return json({
+    ...page,
+    filter,
+    canPay: can(user, "mentoring.pay"),
+    canReadPolicy: can(user, "mentoring.policy.read"),
+    today: todayInTaizhou(),
+    query: new URL(request.url).search,
+  });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "studio.read");
+  const user = await requirePermission(request, "mentoring.payable");
   const formData = await request.formData();
   switch (formData.get("intent")) {
     case "pay":
       // A mentor reads what they are owed; recording a payment is the union's, refused before the form is read.
-      if (!canRecordPayment(user)) return replyRefused("pay", refuse(PAYMENT_OFFICERS_ONLY, { status: 403 }));
+      if (!can(user, "mentoring.pay")) return replyRefused("pay", refuse(PAYMENT_OFFICERS_ONLY, { status: 403 }));
       return replyStep("pay", formData, paymentSchema, (payment) => recordPayment(getDb(), user, payment), { invalid: "请检查填写的内容" });
     default:
       return replyUnknownIntent();
@@ -52,7 +60,7 @@ export default function MentorPayable() {
       <div className="page-head">
         <h1>带徒津贴及奖励</h1>
         <div className="actions">
-          {d.canPay ? (
+          {d.canReadPolicy ? (
             <Link className="button" to="/mentoring/policy">
               带徒政策
             </Link>

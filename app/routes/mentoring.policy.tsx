@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { isCityAdmin } from "~/auth/roles";
+import { can } from "~/auth/roles";
 import { requirePermission } from "~/auth/session.server";
 import { FieldError, SubmitButton } from "~/components/forms";
 import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
@@ -21,15 +21,15 @@ const yearOf = (request: Request) => yearQueryParam(new URL(request.url).searchP
 
 /** The year's mentoring policy: the officers read it (it prices what mentors are owed), the city sets it. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "milestone.verify");
+  const user = await requirePermission(request, "mentoring.policy.read");
   const year = yearOf(request);
-  return json({ year, policy: await mentoringPolicyFor(getDb(), year), canSet: isCityAdmin(user) });
+  return json({ year, policy: await mentoringPolicyFor(getDb(), year), canSet: can(user, "mentoring.policy") });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "milestone.verify");
-  // The county reads the policy; posting to it is refused before the form is read.
-  if (!isCityAdmin(user)) return replyRefused("policy", refuse(POLICY_CITY_ONLY, { status: 403 }));
+  const user = await requirePermission(request, "mentoring.policy.read");
+  // The county reads the policy; posting to it is refused, with the reason, before the form is read.
+  if (!can(user, "mentoring.policy")) return replyRefused("policy", refuse(POLICY_CITY_ONLY, { status: 403 }));
   const year = yearOf(request);
   return replyStep("policy", await request.formData(), mentoringPolicySchema, (policy) => saveMentoringPolicy(getDb(), user, year, policy), {
     invalid: "请检查填写的内容",

@@ -3,7 +3,8 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ROLE_LABELS } from "~/auth/roles";
 import { postedForm } from "~/auth/posted-form.server";
 import { requirePermission } from "~/auth/session.server";
 import { FormErrors, SubmitButton } from "~/components/forms";
@@ -12,12 +13,13 @@ import { UserRoleFields } from "~/components/UserRoleFields";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { notFound } from "~/lib/http.server";
-import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { replyDone, replyInvalid, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { historyOf } from "~/modules/audit/audit.server";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { resetPasswordSchema, updateUserSchema } from "~/modules/users/schema.server";
-import { findUser, resetPassword, updateUser } from "~/modules/users/users.server";
+import { findUser, resetPassword, setActive, updateUser } from "~/modules/users/users.server";
 import { HistoryCard } from "~/components/HistoryCard";
+import { ReplyNotice } from "~/components/ReplyNotice";
 import { SuccessNotice } from "~/components/SuccessNotice";
 
 export const meta: MetaFunction = () => [{ title: "用户 · 匠心" }];
@@ -52,13 +54,55 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "reset-password") {
     const submission = parseWithZod(form, { schema: resetPasswordSchema });
     if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields: ["password"] });
-    await resetPassword(db, actor, target.id, submission.value.password);
-    return replyDone(intent, { submission, resetForm: true });
+    const result = await resetPassword(db, actor, target.id, submission.value.password);
+    if (!result.ok && result.status === 404) throw notFound(result.message);
+    return replyWith(intent, result, { submission, resetForm: true, hideFields: ["password"] });
+  }
+  if (intent === "deactivate" || intent === "activate") {
+    const result = await setActive(db, actor, target.id, intent === "activate");
+    if (!result.ok && result.status === 404) throw notFound(result.message);
+    return replyWith(intent, result);
   }
   return replyUnknownIntent();
 }
 
 export default function UserPage() {
+  const { user } = useLoaderData<typeof loader>();
+  return user.role === "apprentice" ? <ApprenticeAccount /> : <AccountForms />;
+}
+
+/** An apprentice's account: made by their code sign-in, bound to their person record, no password. */
+function ApprenticeAccount() {
+  const { user, history } = useLoaderData<typeof loader>();
+  const deactivated = useReply("deactivate");
+  const activated = useReply("activate");
+  const reply = deactivated ?? activated;
+  return (
+    <section>
+      <h1>用户：{user.username}</h1>
+      <dl className="facts card">
+        <dt>姓名</dt>
+        <dd>{user.display_name}</dd>
+        <dt>角色</dt>
+        <dd>{ROLE_LABELS[user.role]}</dd>
+        <dt>人员档案</dt>
+        <dd>{user.person_id ? <Link to={`/people/${user.person_id}`}>{user.person_name}</Link> : null}</dd>
+        <dt>登录方式</dt>
+        <dd>手机验证码（学徒账号没有密码）</dd>
+        <dt>状态</dt>
+        <dd>{user.active ? "可用" : "已停用"}</dd>
+      </dl>
+      <ReplyNotice reply={reply} done={user.active ? "账号已启用。" : "账号已停用，其所有登录已退出。"} />
+      <Form method="post" className="card">
+        <input type="hidden" name="intent" value={user.active ? "deactivate" : "activate"} />
+        <SubmitButton label={user.active ? "停用账号" : "启用账号"} primary={false} />
+      </Form>
+      <HistoryCard history={history} />
+    </section>
+  );
+}
+
+function AccountForms() {
   const { user, units, history } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const updateResult = useReply("update");

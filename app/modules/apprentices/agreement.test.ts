@@ -6,6 +6,7 @@ import { findMentorship, endMentorship } from "~/modules/studios/mentorships.ser
 import { ACTIVE_MENTORSHIPS } from "~/modules/studios/studios.server";
 import { confirmAsApprentice, confirmAsMentor, pauseMentorship, resumeMentorship, sendAgreementCode } from "~/modules/apprentices/agreement.server";
 import { addLogEntry } from "~/modules/apprentices/log.server";
+import { agreementCodeSchema } from "~/modules/apprentices/schema.server";
 import { fanOut } from "~/worker.server";
 
 const t = useTestDb();
@@ -44,6 +45,13 @@ describe("the 师徒结对协议 confirmed by both", () => {
       .where("entity_id", "=", String(m.id))
       .execute();
     expect(history).toEqual([{ action: "apprentice_confirm", actor_user_id: p.apprenticeUser.id }]);
+  });
+
+  it("the code field answers as every SMS code field does (the vote's, the code sign-in's)", () => {
+    const errors = (code: string | undefined) => agreementCodeSchema.safeParse({ code }).error?.issues.map((i) => i.message);
+    expect(errors(undefined)).toEqual(["请填写短信验证码"]);
+    expect(errors("12345")).toEqual(["验证码是6位数字"]);
+    expect(agreementCodeSchema.parse({ code: " 123456 " })).toEqual({ code: "123456" });
   });
 
   it("an apprentice with no phone on record is told to ask the studio or the county to add it, and nothing is sent", async () => {
@@ -101,6 +109,15 @@ describe("the other party hears of it", () => {
       .where("audit_log.entity_type", "=", "mentorship_agreement")
       .execute();
     expect(told).toEqual([]);
+  });
+
+  it("a pairing's apprentice is told through their apprentice account only: a craftsman's account on the same person, to whom the pairing is not open, hears nothing", async () => {
+    const p = await makePairing(t.db, "通知丙");
+    await t.db.deleteFrom("app_user").where("id", "=", p.apprenticeUser.id).execute();
+    const craftsman = await makeUser(t.db, "craftsman", { personId: p.apprentice.id });
+    expect(await pauseMentorship(t.db, p.leader, await pairing(p.mentorshipId), { pausedOn: "2026-06-01", reason: "企业停产检修" })).toEqual({ ok: true });
+    await fanOut(t.db);
+    expect(await t.db.selectFrom("message").select("text").where("user_id", "=", craftsman.id).execute()).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "~db";
 import type { AssessmentResult, MentorPaymentKind } from "~db/types";
 import { ownRowsOf } from "~/auth/scope.server";
-import type { SessionUser } from "~/auth/roles";
+import { can, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { paginate, PAGE_SIZE, type Page } from "~/lib/sql";
 import { refuse, type Result } from "~/lib/result";
@@ -147,9 +147,6 @@ export async function owedPage(
   };
 }
 
-/** Whether the user may record payments (the officers over mentors: the county, the city). */
-export const canRecordPayment = (user: SessionUser) => user.role === "county_officer" || user.role === "city_admin";
-
 export const PAYMENT_OFFICERS_ONLY = "只有县级总工会或市总工会可以登记支付";
 
 /**
@@ -158,7 +155,7 @@ export const PAYMENT_OFFICERS_ONLY = "只有县级总工会或市总工会可以
  * same item, at the same moment or later, is told it was paid.
  */
 export async function recordPayment(db: DB, actor: SessionUser, input: PaymentInput): Promise<Result<{ id: number }>> {
-  if (!canRecordPayment(actor)) return refuse(PAYMENT_OFFICERS_ONLY, { status: 403 });
+  if (!can(actor, "mentoring.pay")) return refuse(PAYMENT_OFFICERS_ONLY, { status: 403 });
   const only = parseOwedKey(input.key);
   const item = only ? (await owedPage(db, actor, { only }, 1)).rows[0] : undefined;
   // The officer's scope is the list's: another county's item is as unknown as a missing one.

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
@@ -155,26 +154,4 @@ export async function evidenceChoices(db: DB, mentorshipId: number) {
     .where("kind", "in", EVIDENCE_KINDS)
     .orderBy("occurred_on")
     .execute();
-}
-
-/** An assessment is about the apprentice, heard by the mentor (the studio's leader) and the apprentice. */
-export async function assessmentSubject(db: DB, id: number) {
-  return db
-    .selectFrom("mentorship_assessment as a")
-    .innerJoin("mentorship as m", "m.id", "a.mentorship_id")
-    .innerJoin("person as apprentice", "apprentice.id", "m.apprentice_id")
-    .innerJoin("studio as s", "s.id", "m.studio_id")
-    .innerJoin("org_unit", "org_unit.id", "s.org_unit_id")
-    .leftJoin("person as mentor", "mentor.id", "s.person_id")
-    .select([
-      "s.person_id as personId",
-      "m.apprentice_id as apprenticeId",
-      "s.org_unit_id as unitId",
-      "apprentice.name as subject",
-      "mentor.name as owner",
-      "org_unit.short_name as unit",
-    ])
-    .select(sql<string>`'/mentorships/' || m.id`.as("link"))
-    .where("a.id", "=", id)
-    .executeTakeFirst();
 }

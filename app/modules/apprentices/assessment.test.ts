@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { assessmentsOf, recordAssessment } from "~/modules/apprentices/assessment.server";
-import { assessmentSubject } from "~/modules/apprentices/assessment.server";
+import { assessmentSubject } from "~/modules/apprentices/outcome-notices.server";
 import { assessmentSchema } from "~/modules/apprentices/assessment-schema.server";
 import { assessmentForm, mentoringScene } from "../../../test/mentoring-scene";
 import { owedPage } from "~/modules/apprentices/allowance.server";
@@ -135,7 +135,10 @@ describe("出师考核", () => {
       .executeTakeFirstOrThrow();
     const done = await recordAssessment(t.db, s.wenling, m, assessmentForm({ result: "terminated", comment: "多次缺勤" }));
     if (!done.ok) throw new Error(done.message);
-    expect(await assessmentSubject(t.db, done.id)).toMatchObject({ apprenticeId: m.apprentice_id, personId: s.leaderPerson.id });
+    expect(await t.db.transaction().execute((tx) => assessmentSubject(tx, done.id, null))).toMatchObject({
+      apprenticeId: m.apprentice_id,
+      personId: s.leaderPerson.id,
+    });
     await fanOut(t.db);
     const told = await t.db
       .selectFrom("message")

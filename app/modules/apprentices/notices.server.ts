@@ -3,11 +3,17 @@ import { AGREEMENT_AUDIT, APPRENTICE_LOG_AUDIT } from "~/modules/apprentices/lab
 import { declareNotices, type Subject, type SubjectResolver } from "~/modules/notifications/sources";
 
 /**
- * Who hears of the agreement and the log. The mentor is the "owner" (the studio's leader, as for
- * every studio record); the apprentice is the one "participant" — heard only once they have an
- * account (an apprentice's account is bound to their person record).
+ * Who hears of a pairing's steps — its agreement, log, reviews and 出师考核 alike: the mentor is the
+ * "owner" (the studio's leader, as for every studio record), the apprentice the "apprentice"
+ * audience — their own apprentice account (bound to their person record), so an apprentice without
+ * one is nobody to tell, and a person whose account is a craftsman's, to whom the pairing's page is
+ * not open as its apprentice (partyTo), is not told either. `name` says what the step is about.
  */
-async function pairingSubject(tx: Tx, mentorshipId: number): Promise<Subject | undefined> {
+export async function pairingSubject(
+  tx: Tx,
+  mentorshipId: number,
+  name: (pairing: { apprentice: string; mentor: string | null }) => string = (p) => `${p.mentor ?? ""}与${p.apprentice}的师徒结对`,
+): Promise<Subject | undefined> {
   const row = await tx
     .selectFrom("mentorship")
     .innerJoin("studio as s", "s.id", "mentorship.studio_id")
@@ -21,19 +27,21 @@ async function pairingSubject(tx: Tx, mentorshipId: number): Promise<Subject | u
   return {
     personId: row.person_id,
     unitId: row.org_unit_id,
-    subject: `${row.mentor ?? ""}与${row.name}的师徒结对`,
+    subject: name({ apprentice: row.name, mentor: row.mentor }),
     owner: row.mentor,
     unit: row.unit,
-    participants: [row.apprentice_id],
+    apprenticeId: row.apprentice_id,
     link: `/mentorships/${mentorshipId}`,
   };
 }
 
-export const agreementNotices = declareNotices(AGREEMENT_AUDIT, pairingSubject, {
+const agreementSubject: SubjectResolver = (tx, id) => pairingSubject(tx, id);
+
+export const agreementNotices = declareNotices(AGREEMENT_AUDIT, agreementSubject, {
   apprentice_confirm: [{ to: ["owner"], category: "todo", text: "学徒已用手机验证码确认“{subject}”协议" }],
-  mentor_confirm: [{ to: ["participants"], category: "approved", text: "师傅已确认“{subject}”协议" }],
-  pause: [{ to: ["owner", "participants"], category: "suspended", text: "“{subject}”已暂停：{reason}" }],
-  resume: [{ to: ["owner", "participants"], category: "approved", text: "“{subject}”已恢复" }],
+  mentor_confirm: [{ to: ["apprentice"], category: "approved", text: "师傅已确认“{subject}”协议" }],
+  pause: [{ to: ["owner", "apprentice"], category: "suspended", text: "“{subject}”已暂停：{reason}" }],
+  resume: [{ to: ["owner", "apprentice"], category: "approved", text: "“{subject}”已恢复" }],
 });
 
 /** A log entry is about its pairing. */
@@ -44,5 +52,5 @@ const logSubject: SubjectResolver = async (tx, id) => {
 
 export const apprenticeLogNotices = declareNotices(APPRENTICE_LOG_AUDIT, logSubject, {
   create: [{ to: ["owner"], category: "todo", text: "“{subject}”有新的学习日志，请确认" }],
-  return: [{ to: ["participants"], category: "returned", text: "您在“{subject}”中的学习日志被师傅退回：{reason}" }],
+  return: [{ to: ["apprentice"], category: "returned", text: "您在“{subject}”中的学习日志被师傅退回：{reason}" }],
 });

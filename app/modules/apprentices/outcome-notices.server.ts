@@ -1,8 +1,15 @@
 import { declareNotices, type SubjectResolver } from "~/modules/notifications/sources";
 import { ASSESSMENT_AUDIT, MENTOR_PAYMENT_AUDIT } from "~/modules/apprentices/assessment-labels";
-import { assessmentSubject } from "~/modules/apprentices/assessment.server";
+import { pairingSubject } from "~/modules/apprentices/notices.server";
 
-/** Who hears of an 出师考核 and of a mentor's payment: the mentor (the studio's leader) and, for the assessment, the apprentice. */
+/**
+ * Who hears of an 出师考核 and of a mentor's payment: the assessment is about its pairing (the mentor and the
+ * apprentice, pairingSubject); a payment is the mentor's money, so only the mentor paid hears of it.
+ */
+export const assessmentSubject: SubjectResolver = async (tx, id) => {
+  const a = await tx.selectFrom("mentorship_assessment").select("mentorship_id").where("id", "=", id).executeTakeFirst();
+  return a && pairingSubject(tx, a.mentorship_id, (p) => p.apprentice);
+};
 
 export const assessmentNotices = declareNotices(ASSESSMENT_AUDIT, assessmentSubject, {
   passed: [

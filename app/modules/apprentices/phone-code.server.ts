@@ -5,7 +5,7 @@ import { refuse, type Result } from "~/lib/result";
 import type { SmsGateway } from "~/lib/sms.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { maskPhone } from "~/modules/people/id-number";
-import { CODE_LIMITS, CODE_MASK, limitReached, lockVoter } from "~/modules/voting/voting.server";
+import { chargedCode, CODE_LIMITS, CODE_MASK, limitReached, lockVoter } from "~/modules/voting/voting.server";
 
 /**
  * One-time codes sent to a person's own phone, the one on their record: to sign in (an apprentice
@@ -16,8 +16,6 @@ import { CODE_LIMITS, CODE_MASK, limitReached, lockVoter } from "~/modules/votin
 
 const CODE_VALID_MS = 10 * 60_000;
 const CODE_ATTEMPTS = 5;
-/** Longer than a request takes to call the provider and record its answer (as the vote's). */
-const SENDING_AT_MOST_MS = 30_000;
 
 const codeHash = (phone: string, purpose: PhoneCodePurpose, code: string) => lookupHash(`phone-code:${purpose}:${phone}:${code}`);
 
@@ -49,19 +47,7 @@ export async function sendPhoneCode(
             .select((eb) => eb.fn.countAll<number>().as("n"))
             .where(column, "=", value)
             .where("sent_at", ">", since)
-            // A code whose SMS never went out is not charged: the person may ask again at once.
-            .where((eb) => {
-              const sms = (statuses: Array<"failed" | "queued" | "sending">) =>
-                eb.exists(
-                  eb
-                    .selectFrom("sms_message")
-                    .select("sms_message.id")
-                    .whereRef("sms_message.id", "=", "phone_code.sms_id")
-                    .where("sms_message.status", "in", statuses),
-                );
-              const stuck = new Date(now.getTime() - SENDING_AT_MOST_MS);
-              return eb.not(eb.or([sms(["failed"]), eb.and([eb("sent_at", "<", stuck), sms(["queued", "sending"])])]));
-            })
+            .where(chargedCode("phone_code", now))
             .executeTakeFirstOrThrow()
         ).n,
       );

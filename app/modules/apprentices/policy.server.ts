@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import type { DB } from "~db";
 import type { MentoringPolicyTable } from "~db/types";
-import { isCityAdmin, type SessionUser } from "~/auth/roles";
+import { can, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { refuse, type Result } from "~/lib/result";
 import { MENTORING_POLICY_AUDIT } from "~/modules/apprentices/assessment-labels";
@@ -47,7 +47,7 @@ export const POLICY_CITY_ONLY = "只有市总工会可以设定带徒政策";
  * the pairing's end). The other fields price what is owed and stay free to change.
  */
 export async function saveMentoringPolicy(db: DB, actor: SessionUser, year: number, input: MentoringPolicy): Promise<Result> {
-  if (!isCityAdmin(actor)) return refuse(POLICY_CITY_ONLY, { status: 403 });
+  if (!can(actor, "mentoring.policy")) return refuse(POLICY_CITY_ONLY, { status: 403 });
   return db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("mentoring_policy").selectAll().where("year", "=", year).forUpdate().executeTakeFirst();
     const every = before?.review_every_months ?? DEFAULT_MENTORING_POLICY.reviewEveryMonths;

@@ -5,6 +5,7 @@ import type { SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { refuse, type Result } from "~/lib/result";
 import { todayInTaizhou } from "~/lib/time";
+import { pairingSubject } from "~/modules/apprentices/notices.server";
 import { DEFAULT_MENTORING_POLICY, partyTo, type MentorshipRef } from "~/modules/apprentices/policy";
 import { mentoringPolicyFor } from "~/modules/apprentices/policy.server";
 import {
@@ -191,31 +192,12 @@ export const reviewOverdue: TodoSource = {
   list: (db, user, now) => reviewTodos(db, user, now.today),
 };
 
-/** A review is about the pairing's apprentice (the participant) and its mentor (the owner), within the studio's unit. */
+/** A review is about its pairing (pairingSubject), within the studio's unit: its county officers sign as the host. */
 export const reviewNotices = declareNotices(
   MENTORSHIP_REVIEW_AUDIT,
   async (tx, id) => {
-    const r = await tx
-      .selectFrom("mentorship_review as r")
-      .innerJoin("mentorship as m", "m.id", "r.mentorship_id")
-      .innerJoin("person as a", "a.id", "m.apprentice_id")
-      .innerJoin("studio as s", "s.id", "m.studio_id")
-      .innerJoin("org_unit as u", "u.id", "s.org_unit_id")
-      .leftJoin("person as leader", "leader.id", "s.person_id")
-      .select(["r.period", "m.id as mentorshipId", "m.apprentice_id", "a.name", "s.person_id", "s.org_unit_id", "u.short_name", "leader.name as owner"])
-      .where("r.id", "=", id)
-      .executeTakeFirst();
-    return (
-      r && {
-        personId: r.person_id,
-        unitId: r.org_unit_id,
-        subject: `${r.name}的第${r.period}期师徒三方评议`,
-        owner: r.owner,
-        unit: r.short_name,
-        participants: [r.apprentice_id],
-        link: `/mentorships/${r.mentorshipId}`,
-      }
-    );
+    const r = await tx.selectFrom("mentorship_review").select(["mentorship_id", "period"]).where("id", "=", id).executeTakeFirst();
+    return r && pairingSubject(tx, r.mentorship_id, (p) => `${p.apprentice}的第${r.period}期师徒三方评议`);
   },
-  { complete: [{ to: ["owner", "participants", "unit"], category: "mentoring", text: "“{subject}”已由三方签署完成" }] },
+  { complete: [{ to: ["owner", "apprentice", "unit"], category: "mentoring", text: "“{subject}”已由三方签署完成" }] },
 );

@@ -4,13 +4,8 @@ import { mobilePhoneField, smsCodeField } from "~/modules/voting/schema.server";
 import { confirmation, decimalNumber, isoDate, keysOf, optionalText, recordId, requiredText } from "~/lib/validation.server";
 import { LOG_KIND_LABELS } from "~/modules/apprentices/labels";
 
-/** The six digits of the SMS the apprentice received. */
-export const agreementCodeSchema = z.object({
-  code: z
-    .string({ error: "请输入短信验证码" })
-    .trim()
-    .regex(/^\d{6}$/, "请输入短信中的6位数字验证码"),
-});
+/** The six digits of the SMS the apprentice received: the one SMS code field, as the vote's and sign-in's. */
+export const agreementCodeSchema = z.object({ code: smsCodeField });
 
 /** The mentor's confirming press: posted only by the form's second button. */
 export const mentorConfirmSchema = z.object({ confirmed: confirmation() });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { APPRENTICE_USERNAME_PREFIX } from "~/auth/roles";
+import { APPRENTICE_USERNAME_PREFIX, FORM_ROLES, ROLE_LABELS, type Role } from "~/auth/roles";
 import { recordId, whenValid, queryParam } from "~/lib/validation.server";
 
 export const passwordField = z
@@ -16,7 +16,7 @@ export const usernameField = z
   .refine((v) => !v.startsWith(APPRENTICE_USERNAME_PREFIX), `以 ${APPRENTICE_USERNAME_PREFIX} 开头的用户名留给学徒账号`);
 
 const roleBinding = {
-  role: z.enum(["city_admin", "county_officer", "craftsman"], { error: "请选择角色" }),
+  role: z.enum(FORM_ROLES, { error: "请选择角色" }),
   orgUnitId: recordId("所选记录不存在").optional(),
   personId: recordId("所选记录不存在").optional(),
 };
@@ -79,6 +79,10 @@ export const signInSchema = z.object({
 
 export const userFilterSchema = z.object({
   q: z.string().trim().max(40).optional().catch(undefined),
-  role: z.enum(["city_admin", "county_officer", "craftsman"]).optional().catch(undefined),
+  // The list shows every account, experts' and apprentices' too.
+  role: z
+    .enum(Object.keys(ROLE_LABELS) as [Role, ...Role[]])
+    .optional()
+    .catch(undefined),
   page: queryParam.page(),
 });

@@ -7,7 +7,7 @@ import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import type { CreateUserInput, UpdateUserInput } from "~/modules/users/schema.server";
 import { USER_AUDIT } from "~/modules/users/labels";
-import { fieldsRefused, refuse, type SaveResult } from "~/lib/result";
+import { fieldsRefused, refuse, type Result, type SaveResult } from "~/lib/result";
 
 type UserSaveResult = SaveResult<{ id: string }>;
 
@@ -83,9 +83,17 @@ export async function createUser(db: DB, actor: SessionUser | null, input: Creat
   return { ok: true, id };
 }
 
+/**
+ * An apprentice's account is made by their first code sign-in and follows their person record: it
+ * has no password, and its name, role and binding are not the administrator's to edit — only
+ * whether it may sign in (setActive).
+ */
+const APPRENTICE_FIXED = "学徒账号用手机验证码登录，没有密码；其姓名和角色随人员档案，只能停用或启用";
+
 export async function updateUser(db: DB, actor: SessionUser, id: string, input: UpdateUserInput): Promise<UserSaveResult> {
   const current = await db.selectFrom("app_user").selectAll().where("id", "=", id).executeTakeFirst();
   if (!current) return refuse("用户不存在", { status: 404 });
+  if (current.role === "apprentice") return refuse(APPRENTICE_FIXED, { status: 409 });
   if (id === actor.id && (!input.active || input.role !== "city_admin")) {
     return fieldsRefused({ role: ["不能停用自己的账号或降低自己的角色"] });
   }
@@ -113,20 +121,41 @@ export async function updateUser(db: DB, actor: SessionUser, id: string, input: 
   return { ok: true, id };
 }
 
-export async function resetPassword(db: DB, actor: SessionUser, id: string, password: string): Promise<boolean> {
+export async function resetPassword(db: DB, actor: SessionUser, id: string, password: string): Promise<Result> {
   const passwordHash = await hashPassword(password);
-  const updated = await db.transaction().execute(async (tx) => {
-    const result = await tx
-      .updateTable("app_user")
-      .set({ password_hash: passwordHash, password_changed_at: new Date() })
-      .where("id", "=", id)
-      .executeTakeFirst();
-    if (!result.numUpdatedRows) return false;
+  const result = await db.transaction().execute(async (tx): Promise<Result> => {
+    const target = await tx.selectFrom("app_user").select("role").where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!target) return refuse("用户不存在", { status: 404 });
+    // A hash given to an apprentice's account would open a password sign-in nobody is meant to have.
+    if (target.role === "apprentice") return refuse(APPRENTICE_FIXED, { status: 409 });
+    await tx.updateTable("app_user").set({ password_hash: passwordHash, password_changed_at: new Date() }).where("id", "=", id).execute();
     await recordAudit(tx, USER_AUDIT, { actor, id, action: "reset_password" });
-    return true;
+    return { ok: true };
   });
-  if (updated) await endAllSessions(db, id);
-  return updated;
+  if (result.ok) await endAllSessions(db, id);
+  return result;
+}
+
+/** Deactivates or activates an account (the one change an apprentice's account takes); deactivating ends its sessions. */
+export async function setActive(db: DB, actor: SessionUser, id: string, active: boolean): Promise<Result> {
+  if (id === actor.id && !active) return refuse("不能停用自己的账号", { status: 409 });
+  const result = await db.transaction().execute(async (tx): Promise<Result> => {
+    const target = await tx.selectFrom("app_user").select(["active", "org_unit_id"]).where("id", "=", id).forUpdate().executeTakeFirst();
+    if (!target) return refuse("用户不存在", { status: 404 });
+    if (target.active === active) return refuse(active ? "该账号已是可用状态" : "该账号已停用", { status: 409 });
+    await tx.updateTable("app_user").set({ active }).where("id", "=", id).execute();
+    await recordAudit(tx, USER_AUDIT, {
+      actor,
+      id,
+      unit: target.org_unit_id,
+      action: active ? "activate" : "deactivate",
+      before: { active: target.active },
+      after: { active },
+    });
+    return { ok: true };
+  });
+  if (result.ok && !active) await endAllSessions(db, id);
+  return result;
 }
 
 export async function listUsers(db: DB, filter: { q?: string; role?: Role; page?: number }) {
@@ -154,10 +183,22 @@ export async function listUsers(db: DB, filter: { q?: string; role?: Role; page?
   );
 }
 
+/** An account with the name of the person it is bound to (a craftsman's or an apprentice's). */
 export async function findUser(db: DB, id: string) {
   return db
     .selectFrom("app_user")
-    .select(["id", "username", "display_name", "role", "org_unit_id", "person_id", "active", "created_at"])
-    .where("id", "=", id)
+    .leftJoin("person", "person.id", "app_user.person_id")
+    .select([
+      "app_user.id",
+      "app_user.username",
+      "app_user.display_name",
+      "app_user.role",
+      "app_user.org_unit_id",
+      "app_user.person_id",
+      "app_user.active",
+      "app_user.created_at",
+      "person.name as person_name",
+    ])
+    .where("app_user.id", "=", id)
     .executeTakeFirst();
 }

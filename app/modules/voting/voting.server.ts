@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { sql } from "kysely";
+import { sql, type SqlBool } from "kysely";
 import type { DB, Tx } from "~db";
 import { isCityAdmin, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
@@ -161,6 +161,19 @@ const codeHash = (campaignId: number, phone: string, code: string) => voterHash(
 /** Longer than a request takes to call the provider (10 s at most) and record its answer. */
 const SENDING_AT_MOST_MS = 30_000;
 
+/**
+ * The codes of a table of sent codes (`vote_code`, the apprentices' `phone_code`) that count against
+ * the limits: a code whose SMS never went out — the provider refused it, or the request died before
+ * the provider answered — is not charged, so the person may ask again at once.
+ */
+export const chargedCode = (table: "vote_code" | "phone_code", now: Date) => {
+  const stuck = new Date(now.getTime() - SENDING_AT_MOST_MS);
+  return sql<SqlBool>`not exists (
+    select 1 from sms_message where sms_message.id = ${sql.ref(`${table}.sms_id`)}
+      and (sms_message.status = 'failed' or (${sql.ref(`${table}.sent_at`)} < ${stuck} and sms_message.status in ('queued', 'sending')))
+  )`;
+};
+
 /** Serialises the requests of one voter (two tabs, a script) so limits and rules cannot be raced past. */
 export const lockVoter = (tx: Tx, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
 
@@ -206,20 +219,7 @@ export async function requestCode(
             .where(column, "=", value)
             .$if(column === "phone_hash", (q) => q.where("campaign_id", "=", campaignId))
             .where("sent_at", ">", since)
-            // A code whose SMS never went out (the provider refused it, or the request died before
-            // the provider answered) is not charged: the voter may ask again at once.
-            .where((eb) => {
-              const sms = (statuses: Array<"failed" | "queued" | "sending">) =>
-                eb.exists(
-                  eb
-                    .selectFrom("sms_message")
-                    .select("sms_message.id")
-                    .whereRef("sms_message.id", "=", "vote_code.sms_id")
-                    .where("sms_message.status", "in", statuses),
-                );
-              const stuck = new Date(now.getTime() - SENDING_AT_MOST_MS);
-              return eb.not(eb.or([sms(["failed"]), eb.and([eb("sent_at", "<", stuck), sms(["queued", "sending"])])]));
-            })
+            .where(chargedCode("vote_code", now))
             .executeTakeFirstOrThrow()
         ).n,
       );

@@ -1,5 +1,6 @@
 import type { SerializeFrom } from "@remix-run/node";
 import { Form } from "@remix-run/react";
+import { DecisionForm } from "~/components/DecisionForm";
 import { FileThumb } from "~/components/FileThumb";
 import { FieldError, SubmitButton } from "~/components/forms";
 import { LabelledSelect, ReplyNotice, replyErrors } from "~/components/ReplyNotice";
@@ -35,20 +36,15 @@ export function LogCard({ log, startDate, today }: { log: Log; startDate: string
             {e.has_photo ? <FileThumb href={`/apprentice-log/${e.id}/photo`} name="照片" type="image/jpeg" /> : null}
             {e.comment ? <p className="small">师傅意见：{e.comment}</p> : null}
             {log.canReview && e.status === "pending" ? (
-              <Form method="post" className="inline-form">
-                <input type="hidden" name="intent" value="log-review" />
-                <input type="hidden" name="entryId" value={e.id} />
-                <label>
-                  意见
-                  <input name="comment" placeholder="退回时必填" />
-                </label>
-                <button type="submit" name="decision" value="confirmed" className="button primary">
-                  确认
-                </button>
-                <button type="submit" name="decision" value="returned" className="button">
-                  退回
-                </button>
-              </Form>
+              <DecisionForm
+                intent="log-review"
+                record={{ name: "entryId", id: e.id }}
+                comment={{ label: "意见", placeholder: "退回时必填" }}
+                decisions={[
+                  ["confirmed", "确认"],
+                  ["returned", "退回"],
+                ]}
+              />
             ) : null}
           </li>
         ))}

@@ -1,6 +1,7 @@
 import type { SerializeFrom } from "@remix-run/node";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useState, type InputHTMLAttributes } from "react";
+import { DecisionForm } from "~/components/DecisionForm";
 import { FileThumb } from "~/components/FileThumb";
 import { FieldError, SubmitButton } from "~/components/forms";
 import { LabelledSelect, ReplyNotice, replyErrors } from "~/components/ReplyNotice";
@@ -79,20 +80,15 @@ export function MentorshipPage({ m, milestones, canAdd, canEnd, today, viewer, a
                 </p>
               ) : null}
               {ms.canVerify ? (
-                <Form method="post" className="inline-form">
-                  <input type="hidden" name="intent" value="review" />
-                  <input type="hidden" name="milestoneId" value={ms.id} />
-                  <label>
-                    核实意见
-                    <input name="comment" placeholder="不予认定时必填" />
-                  </label>
-                  <button type="submit" name="decision" value="verified" className="button primary">
-                    核实认定
-                  </button>
-                  <button type="submit" name="decision" value="rejected" className="button">
-                    不予认定
-                  </button>
-                </Form>
+                <DecisionForm
+                  intent="review"
+                  record={{ name: "milestoneId", id: ms.id }}
+                  comment={{ label: "核实意见", placeholder: "不予认定时必填" }}
+                  decisions={[
+                    ["verified", "核实认定"],
+                    ["rejected", "不予认定"],
+                  ]}
+                />
               ) : null}
             </li>
           ))}

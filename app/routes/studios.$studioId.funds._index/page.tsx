@@ -1,6 +1,7 @@
 import type { SerializeFrom } from "@remix-run/node";
 import type { InputHTMLAttributes, ReactNode } from "react";
 import { Form, Link } from "@remix-run/react";
+import { DecisionForm } from "~/components/DecisionForm";
 import { BackLink } from "~/components/BackLink";
 import { DataTable } from "~/components/DataTable";
 import { DownloadLink } from "~/components/DownloadLink";
@@ -183,20 +184,15 @@ export function StudioFundsPage({ studio, ledger, year, today, thresholdFen, can
                   {SPENDING_STATUS_LABELS[s.status]}
                   {s.review_comment ? `：${s.review_comment}` : ""}
                   {canReview && s.status === "pending" ? (
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="review" />
-                      <input type="hidden" name="spendingId" value={s.id} />
-                      <label>
-                        审批意见
-                        <input name="comment" maxLength={500} />
-                      </label>
-                      <button type="submit" name="decision" value="approved" className="button primary">
-                        批准
-                      </button>
-                      <button type="submit" name="decision" value="rejected" className="button">
-                        不予批准
-                      </button>
-                    </Form>
+                    <DecisionForm
+                      intent="review"
+                      record={{ name: "spendingId", id: s.id }}
+                      comment={{ label: "审批意见", maxLength: 500 }}
+                      decisions={[
+                        ["approved", "批准"],
+                        ["rejected", "不予批准"],
+                      ]}
+                    />
                   ) : null}
                 </>
               ),
