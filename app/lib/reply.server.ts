@@ -107,18 +107,19 @@ export function replyUnknownIntent(): TypedResponse<Reply<null>> {
 /**
  * One intent's form on a page of several: parse it with its schema, take the step, reply. An
  * invalid form is refused with `invalid` (or else its first error, for a form too small to show
- * errors by field); the module's refusal or what was done comes back with the values typed.
+ * errors by field); the module's refusal or what was done comes back with the values typed, but for
+ * `hideFields` (a secret: never in a reply, whatever the outcome).
  */
 export async function replyStep<S extends z.ZodType, T extends object>(
   intent: string,
   formData: FormData,
   schema: S,
   step: (value: z.output<S>) => Promise<Result<T>>,
-  options: { message?: string; invalid?: string } = {},
+  options: { message?: string; invalid?: string; hideFields?: string[] } = {},
 ): Promise<TypedResponse<Reply<null>>> {
   const submission = parseWithZod(formData, { schema });
   if (submission.status !== "success") {
-    return replyInvalid(intent, submission, { message: options.invalid ?? firstError(submission) });
+    return replyInvalid(intent, submission, { message: options.invalid ?? firstError(submission), hideFields: options.hideFields });
   }
-  return replyWith(intent, await step(submission.value), { submission, message: options.message });
+  return replyWith(intent, await step(submission.value), { submission, message: options.message, hideFields: options.hideFields });
 }

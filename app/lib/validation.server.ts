@@ -107,19 +107,37 @@ export const requiredText = (label: string, max: number) =>
 /** The keys of a labels table, as the values of an enum field or filter. */
 export const keysOf = <T extends Record<string, string>>(labels: T) => Object.keys(labels) as [keyof T & string, ...Array<keyof T & string>];
 
+/**
+ * What a field built here answers when the post is not one string (the field twice, a file): a forged
+ * or broken form, told in Chinese like everything else rather than zod's "expected string".
+ */
+const malformed = (label: string) => `${label}格式不正确，请刷新页面后重新填写`;
+
 /** An optional text field: trimmed, at most `max` characters, and null when left empty. */
 export const optionalText = (label: string, max: number) =>
   z
-    .string()
+    .string({ error: malformed(label) })
     .trim()
     .max(max, `${label}不能超过${max}字`)
     .optional()
     .transform((v) => v || null);
 
-/** An optional field a parser reads (a phone number, a head count): null when left empty, else the parsed value or the parser's message. */
-export const optionalParsed = <T>(parse: (typed: string) => Result<{ value: T }>) =>
+/**
+ * An optional choice among `values` (a select, a row of radio buttons): null when left empty, else one
+ * of them — anything else, an array included, is answered with `message`.
+ */
+export const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T, message: string) =>
   z
-    .string()
+    .string({ error: message })
+    .trim()
+    .optional()
+    .transform((v) => v || null)
+    .pipe(z.enum(values, { error: message }).nullable());
+
+/** An optional field a parser reads (a phone number, a head count): null when left empty, else the parsed value or the parser's message; `label` names it when the post is not one string. */
+export const optionalParsed = <T>(parse: (typed: string) => Result<{ value: T }>, label: string) =>
+  z
+    .string({ error: malformed(label) })
     .optional()
     .transform((v, ctx) => {
       if (!v?.trim()) return null;
@@ -131,10 +149,13 @@ export const optionalParsed = <T>(parse: (typed: string) => Result<{ value: T }>
       return parsed.value;
     });
 
-/** Posted by the confirming button of an irreversible step ("确认…"): true only when pressed. */
+/**
+ * Posted by the confirming button of an irreversible step ("确认…"): true only when pressed. Absent is
+ * false (the step says to confirm); any other value, or the press twice, is a forged or stale page.
+ */
 export const confirmation = () =>
   z
-    .enum(["1"])
+    .enum(["1"], { error: "确认无效，请刷新页面后重试" })
     .optional()
     .transform((v) => v === "1");
 

@@ -1181,7 +1181,8 @@ describe("the apprentices' agreement and log (issue 33)", () => {
     const log = { intent: "log", onDate: "2026-04-01", hours: "2.5", kind: "training", content: "数控编程" };
     const review = { intent: "log-review", entryId: "1", decision: "confirmed" };
     // [what, the form, the field the message stands by (null: a refusal of the whole step), the status]
-    const cases: Array<[string, Record<string, string>, string | null, number]> = [
+    const end = { intent: "end", outcome: "completed", endedOn: "2026-06-01" };
+    const cases: Array<[string, Record<string, string | string[]>, string | null, number]> = [
       ["pause without a reason", { ...pause, reason: "   " }, "reason", 400],
       ["pause with a reason of 501 characters", { ...pause, reason: "长".repeat(501) }, "reason", 400],
       ["pause in the future", { ...pause, pausedOn: "2099-01-01" }, "pausedOn", 400],
@@ -1190,6 +1191,12 @@ describe("the apprentices' agreement and log (issue 33)", () => {
       ["resume a pairing that is not paused", { intent: "resume", resumedOn: "2026-06-01" }, null, 409],
       ["resume dated in words", { intent: "resume", resumedOn: "明天" }, "resumedOn", 400],
       ["the mentor's confirmation without the second press", { intent: "agreement-mentor" }, "confirmed", 400],
+      // A forged or doubled press: the shared confirmation() answers in Chinese, not zod's 'expected "1"'.
+      ["the mentor's confirmation pressed as 'yes'", { intent: "agreement-mentor", confirmed: "yes" }, "confirmed", 400],
+      ["the mentor's confirmation pressed twice", { intent: "agreement-mentor", confirmed: ["1", "1"] }, "confirmed", 400],
+      ["ending pressed as 'yes'", { ...end, confirmed: "yes" }, "confirmed", 400],
+      ["ending pressed twice", { ...end, confirmed: ["1", "1"] }, "confirmed", 400],
+      ["a pause's reason posted twice", { ...pause, reason: ["企业停产", "放假"] }, "reason", 400],
       ["a code of letters", { intent: "agreement-apprentice", code: "abcdef" }, "code", 400],
       ["a code of seven digits", { intent: "agreement-apprentice", code: "1234567" }, "code", 400],
       ["hours in words", { ...log, hours: "两小时" }, "hours", 400],
@@ -1203,6 +1210,7 @@ describe("the apprentices' agreement and log (issue 33)", () => {
       ["a log dated in the future", { ...log, onDate: "2099-01-01" }, "onDate", 400],
       ["a log dated 0000-00-00", { ...log, onDate: "0000-00-00" }, "onDate", 400],
       ["returning an entry without a reason", { ...review, decision: "returned" }, "comment", 400],
+      ["returning an entry with its reason posted twice", { ...review, decision: "returned", comment: ["质量不合格", "重做"] }, "comment", 400],
       ["an entry id past the database's integers", { ...review, entryId: "99999999999" }, "entryId", 400],
       ["an entry that is not this pairing's", { ...review, entryId: "987654" }, null, 404],
     ];
@@ -1253,6 +1261,8 @@ describe("three-party review signatures (issue 33)", () => {
         "满意度评分应为1到5分",
         400,
       ]),
+      [{ rating: ["1", "5"] }, "rating", "满意度评分应为1到5分", 400],
+      [{ period: ["1", "2"] }, "period", /[\u4e00-\u9fff]/, 400],
       [{ period: "abc" }, "period", "评议期次应为整数", 400],
       [{ period: "0" }, "period", "评议期次不能小于1", 400],
       [{ period: "99" }, "period", "该期评议不在结对期内", 400],
@@ -1332,6 +1342,8 @@ describe("出师考核, the mentoring policy and payments: bad input", () => {
       ["assessment: another pairing's evidence", assess, { ...valid, evidence: String(foreign.id) }, "evidence"],
       ["assessment: forged evidence", assess, { ...valid, evidence: "abc" }, "evidence"],
       ["assessment: unconfirmed", assess, { ...valid, confirmed: undefined }, "confirmed"],
+      ["assessment: confirmed as 'yes'", assess, { ...valid, confirmed: "yes" }, "confirmed"],
+      ["assessment: confirmed twice", assess, { ...valid, confirmed: ["1", "1"] }, "confirmed"],
       ["assessment: by the mentor", { ...assess, as: users.craftsman }, valid, null],
     ];
     const policy = { fn: policyRoute.action as Fn, path: "/mentoring/policy?year=2026", as: users.city };

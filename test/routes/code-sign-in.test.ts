@@ -8,7 +8,7 @@ import * as peopleList from "../../app/routes/people._index";
 import * as studioPage from "../../app/routes/studios.$studioId._index/route";
 import { CODE_SENT } from "../../app/modules/apprentices/sign-in.server";
 import { useTestDb } from "../db";
-import { makeApprentice, makeEvent, makeLedStudio } from "../factories";
+import { makeApprentice, makeEvent, makeLedStudio, makePairing } from "../factories";
 import { call, jsonOf } from "../http";
 
 /**
@@ -86,5 +86,35 @@ describe("signing in by code at /login/code", () => {
     const { user } = await makeApprentice(t.db, studio.id);
     const response = await call(codeLogin.loader, { db: t.db, path: "/login/code", as: user });
     expect([response.status, response.headers.get("location")]).toEqual([302, "/home"]);
+  });
+});
+
+describe("the agreement's phone code on the pairing page", () => {
+  it("is never sent back in the reply, whether the code is malformed, wrong or right", async () => {
+    const p = await makePairing(t.db, "协议验证码师傅");
+    const params = { mentorshipId: String(p.mentorshipId) };
+    const path = `/mentorships/${p.mentorshipId}`;
+    const post = (form: Record<string, string>) => call(mentorshipPage.action, { db: t.db, path, params, as: p.apprenticeUser, form, peer: "198.51.100.31" });
+    const printed = vi.spyOn(console, "log").mockImplementation(() => {});
+    expect((await post({ intent: "agreement-code" })).status).toBe(200);
+    const code = printed.mock.calls.map((c) => String(c[0]).match(/验证码是 (\d{6})/)?.[1]).find(Boolean)!;
+    printed.mockRestore();
+    expect(code).toMatch(/^\d{6}$/);
+    const wrong = code === "246813" ? "135792" : "246813";
+    for (const [typed, status] of [
+      ["24a813", 400],
+      [wrong, 400],
+      [code, 200],
+    ] as const) {
+      const response = await post({ intent: "agreement-apprentice", code: typed });
+      expect(response.status, typed).toBe(status);
+      const text = await response.text();
+      expect(text).not.toContain(typed);
+      expect(JSON.parse(text).form.initialValue).not.toHaveProperty("code");
+    }
+    expect(
+      (await t.db.selectFrom("mentorship").select("apprentice_confirmed_at").where("id", "=", p.mentorshipId).executeTakeFirstOrThrow())
+        .apprentice_confirmed_at,
+    ).not.toBeNull();
   });
 });

@@ -19,7 +19,7 @@ async function pairing(leaderName: string) {
   return {
     ...made,
     load: (as: SessionUser) => call(mentorshipPage.loader, { db: t.db, path, params, as }),
-    post: (as: SessionUser, form: Record<string, string>) =>
+    post: (as: SessionUser, form: Record<string, string | string[]>) =>
       call(mentorshipPage.action, { db: t.db, path, params, as, form: { intent: "reviewSign", ...form } }),
   };
 }
@@ -43,6 +43,24 @@ describe("the pairing page's three-party reviews", () => {
       expect(first.signed.apprentice).toBeNull();
       // Not the mentor's own rating, not the county's, under any name.
       expect(JSON.stringify(data.reviews)).not.toMatch(/rating|"2"|满意度/);
+    }
+  });
+
+  it("never sends the posted rating back in the reply, signed or refused", async () => {
+    const p = await pairing("评分不回显师傅");
+    const attempts: Array<[Record<string, string | string[]>, number]> = [
+      [{ period: "1", view: "", rating: "2" }, 400], // refused by another field
+      [{ period: "1", view: "按计划进行", rating: ["1", "5"] }, 400], // refused by the rating itself
+      [{ period: "2", view: "按计划进行", rating: "2" }, 409], // refused by the module: period 2 is not open yet
+      [{ period: "1", view: "按计划进行", rating: "2" }, 200],
+    ];
+    for (const [form, status] of attempts) {
+      const response = await p.post(p.leader, form);
+      expect(response.status, JSON.stringify(form)).toBe(status);
+      const reply = await jsonOf(response);
+      expect(reply.form.initialValue).not.toHaveProperty("rating");
+      // Nowhere else in the reply either (a refused rating keeps only its message by the field).
+      expect(JSON.stringify(reply)).not.toMatch(/"rating":"|"rating":\["\d/);
     }
   });
 

@@ -17,7 +17,16 @@ import type { MentorshipView } from "~/modules/studios/mentorships.server";
  * the studio year's plan (带徒学时, studios/cycle.server actualsOf).
  */
 
-/** Adds an entry, pending the mentor's confirmation. Only while the pairing is learning (not paused, not ended). */
+const MINUTES_A_DAY = 24 * 60;
+/** The least an entry may be (schema.server's 0.25 hours): less left of a day than this is a full day. */
+const MIN_ENTRY_MINUTES = 15;
+/** Minutes as the hours the apprentice types: at most two decimals, no trailing zeros (23.75, 2.5, 3). */
+const asHours = (minutes: number) => String(Math.round((minutes / 60) * 100) / 100);
+
+/**
+ * Adds an entry, pending the mentor's confirmation. Only while the pairing is learning (not paused, not
+ * ended), and only while the date's entries not returned stay within a day's 24 hours.
+ */
 export async function addLogEntry(
   db: DB,
   actor: SessionUser,
@@ -43,6 +52,22 @@ export async function addLogEntry(
     if (state.status !== "active") return refuse("该结对已经结束，不能再登记学习日志", { status: 409 });
     if (input.onDate < state.start_date) return refuse(`日期不能早于结对开始日期（${state.start_date}）`, { field: "onDate" });
     if (input.onDate > todayInTaizhou()) return refuse("日期不能晚于今天", { field: "onDate" });
+    // Counted under the pairing's lock, so a double submit or two tabs cannot both fit into the same day.
+    const logged = await tx
+      .selectFrom("apprentice_log")
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("minutes"), eb.lit(0)).as("minutes"))
+      .where("mentorship_id", "=", m.id)
+      .where("on_date", "=", input.onDate)
+      .where("status", "!=", "returned")
+      .executeTakeFirstOrThrow();
+    const left = MINUTES_A_DAY - Number(logged.minutes);
+    if (minutes > left) {
+      const message =
+        left < MIN_ENTRY_MINUTES
+          ? `${input.onDate}已登记满24小时，不能再登记`
+          : `${input.onDate}已登记${asHours(MINUTES_A_DAY - left)}小时，一天最多24小时，本条最多还能登记${asHours(left)}小时`;
+      return refuse(message, { status: 409, field: "hours" });
+    }
     const row = await tx
       .insertInto("apprentice_log")
       .values({ mentorship_id: m.id, on_date: input.onDate, minutes, kind: input.kind, content: input.content, created_by: actor.id, ...stored })

@@ -87,4 +87,34 @@ describe("the apprentice's log", () => {
       { action: "return", comment: "请写清练习的零件" },
     ]);
   });
+
+  it("refuses by the hours an entry that would take a date past 24 hours, counting the date's entries not returned, even two at once", async () => {
+    const p = await makePairing(t.db, "日志戊");
+    const m = await pairing(p.mentorshipId);
+    const add = (onDate: string, hours: number) => addLogEntry(t.db, p.apprenticeUser, m, { ...entry, onDate, hours }, []);
+    // A double submit of a whole day: exactly one is kept, the other refused by the hours.
+    const twice = await Promise.all([add("2026-04-10", 24), add("2026-04-10", 24)]);
+    expect(twice.filter((r) => r.ok)).toHaveLength(1);
+    expect(twice.find((r) => !r.ok)).toEqual({ ok: false, status: 409, field: "hours", message: "2026-04-10已登记满24小时，不能再登记" });
+    // Two entries of 13 hours at once: 26 hours in a day, one of them refused.
+    const both = await Promise.all([add("2026-04-11", 13), add("2026-04-11", 13)]);
+    expect(both.filter((r) => r.ok)).toHaveLength(1);
+    expect(both.find((r) => !r.ok)).toMatchObject({ status: 409, field: "hours", message: "2026-04-11已登记13小时，一天最多24小时，本条最多还能登记11小时" });
+    // What is left of the day fits; a quarter of an hour more does not.
+    expect(await add("2026-04-11", 11)).toMatchObject({ ok: true });
+    expect(await add("2026-04-11", 0.25)).toMatchObject({ ok: false, status: 409, field: "hours" });
+    // Another day is its own 24 hours.
+    expect(await add("2026-04-12", 24)).toMatchObject({ ok: true });
+    const perDay = (await logOf(t.db, m.id)).entries.reduce<Record<string, number>>(
+      (sums, e) => ({ ...sums, [e.on_date]: (sums[e.on_date] ?? 0) + e.minutes }),
+      {},
+    );
+    expect(perDay).toEqual({ "2026-04-10": 1440, "2026-04-11": 1440, "2026-04-12": 1440 });
+
+    // A returned entry no longer counts: the corrected one takes its place.
+    const kept = twice.find((r) => r.ok);
+    if (!kept?.ok) throw new Error("no entry kept");
+    expect(await reviewLogEntry(t.db, p.leader, m, { entryId: kept.id, decision: "returned", comment: "一天不可能学24小时" })).toEqual({ ok: true });
+    expect(await add("2026-04-10", 8)).toMatchObject({ ok: true });
+  });
 });

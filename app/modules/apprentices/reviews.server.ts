@@ -179,7 +179,8 @@ export async function reviewTodos(db: DB, user: SessionUser, today = todayInTaiz
     )
     order by latest.due_on, latest.id`.execute(db);
   return rows.rows.map((r) => ({
-    label: `签署${r.name}的第${r.period}期师徒三方评议`,
+    // The apprentice is not named to themselves in the third person; the others are told whose review it is.
+    label: scope.party === "apprentice" ? `签署第${r.period}期师徒三方评议` : `签署${r.name}的第${r.period}期师徒三方评议`,
     link: `/mentorships/${r.id}`,
     since: r.due_on,
     due: r.due_on,

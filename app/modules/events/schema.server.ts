@@ -22,7 +22,7 @@ export const eventSchema = z
     capacity: optionalParsed((v) => {
       const n = Number(v);
       return Number.isInteger(n) && n >= 1 && n <= 100000 ? { ok: true, value: n } : refuse("人数上限应为正整数");
-    }),
+    }, "人数上限"),
     seriesId: queryParam.id(),
     newSeries: optionalText("系列名称", 100),
   })

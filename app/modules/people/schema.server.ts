@@ -44,7 +44,7 @@ export const personFields = {
   title: optionalText("职称", 50),
   skillLevel: choice("技术等级", SKILL_LEVELS),
   orgUnitId: recordId("请选择所属县级总工会"),
-  phone: optionalParsed(parsePhone),
+  phone: optionalParsed(parsePhone, "联系电话"),
 };
 
 export function idNumberField(required: boolean) {

@@ -84,7 +84,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return replyWith("agreement-code", sent, { message: sent.ok ? `验证码已发送至您档案中的手机 ${sent.masked}，10分钟内有效` : undefined });
     }
     case "agreement-apprentice":
-      return replyStep("agreement-apprentice", formData, agreementCodeSchema, ({ code }) => confirmAsApprentice(db, user, m, code));
+      // The code is the phone's secret, as on /login/code: never sent back, refused or not.
+      return replyStep("agreement-apprentice", formData, agreementCodeSchema, ({ code }) => confirmAsApprentice(db, user, m, code), { hideFields: ["code"] });
     case "agreement-mentor":
       return replyStep("agreement-mentor", formData, mentorConfirmSchema, (press) => confirmAsMentor(db, user, m, press));
     case "pause":
@@ -98,7 +99,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "log-review":
       return replyStep("log-review", formData, logReviewSchema, (review) => reviewLogEntry(db, user, m, review));
     case "reviewSign":
-      return replyStep("reviewSign", formData, reviewSignSchema, (sign) => signReview(db, user, m, sign));
+      // Ratings are private (the module's README): not even the signer's own comes back in the reply.
+      return replyStep("reviewSign", formData, reviewSignSchema, (sign) => signReview(db, user, m, sign), { hideFields: ["rating"] });
     case "assess":
       return replyStep("assess", formData, assessmentSchema, (assessment) => recordAssessment(db, user, m, assessment), { invalid: "请检查填写的内容" });
     default:
