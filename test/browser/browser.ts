@@ -68,19 +68,20 @@ export async function hydrated(page: Page) {
   await page.waitForSelector("html[data-hydrated]", { state: "attached" });
 }
 
-export async function signIn(page: Page, username: string, password = "Jiangxin-2026") {
-  await page.goto(`${baseUrl()}/login`);
+/** Signs in by password on the shared server, or on `base` (a test's server of its own). */
+export async function signIn(page: Page, username: string, password = "Jiangxin-2026", base = baseUrl()) {
+  await page.goto(`${base}/login`);
   await hydrated(page);
   await page.getByLabel("用户名").fill(username);
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();
 }
 
-/** A phone page of its own, signed in and on the home page. */
-export async function signedIn(browser: Browser, name: string, username: string): Promise<Page> {
+/** A phone page of its own, signed in and on the home page (of the shared server, or of `base`). */
+export async function signedIn(browser: Browser, name: string, username: string, base = baseUrl()): Promise<Page> {
   const page = await phonePage(browser, name);
-  await signIn(page, username);
-  await page.waitForURL(`${baseUrl()}/home`);
+  await signIn(page, username, undefined, base);
+  await page.waitForURL(`${base}/home`);
   return page;
 }
 
