@@ -51,44 +51,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function CodeLogin() {
   const asked = useReply<{ phone: string }>("code");
   const tried = useReply("sign-in");
-  const [searchParams] = useSearchParams();
-  const navigation = useNavigation();
-  const busy = navigation.state === "submitting";
-  // The second step once a code was asked for (or a code was tried and refused).
-  const second = !!asked?.ok || !!tried;
+  const busy = useNavigation().state === "submitting";
   const [askForm, askFields] = useForm<z.input<typeof codeRequestSchema>>({ onValidate: acceptInBrowser, lastResult: asked?.form, shouldValidate: "onSubmit" });
-  const [form, fields] = useForm<z.input<typeof codeSignInSchema>>({
-    onValidate: acceptInBrowser,
-    lastResult: tried?.form,
-    shouldValidate: "onSubmit",
-    defaultValue: { phone: asked?.data?.phone },
-  });
   return (
     <section className="narrow card">
       <h1>学徒短信验证码登录</h1>
-      {second ? (
-        <>
-          {asked?.ok ? (
-            <p className="notice success" role="status">
-              {asked.message}
-            </p>
-          ) : null}
-          <Form method="post" {...getFormProps(form)}>
-            <FormErrors errors={form.errors} />
-            <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-            <TextField label="手机号码" meta={fields.phone} type="tel" autoComplete="tel" inputMode="tel" />
-            <TextField label="短信验证码" meta={fields.code} inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
-            <button type="submit" name="intent" value="sign-in" className="button primary wide" disabled={busy}>
-              {busy ? "正在登录…" : "登录"}
-            </button>
-          </Form>
-          <Form method="post">
-            <input type="hidden" name="phone" value={asked?.data?.phone ?? String(fields.phone.value ?? "")} />
-            <button type="submit" name="intent" value="code" className="button link" disabled={busy}>
-              重新获取验证码
-            </button>
-          </Form>
-        </>
+      {/* The second step once a code was asked for (or a code was tried and refused). */}
+      {asked?.ok || tried ? (
+        <CodeStep phone={asked?.data?.phone} sent={asked?.ok ? (asked.message ?? undefined) : undefined} tried={tried} busy={busy} />
       ) : (
         <Form method="post" {...getFormProps(askForm)}>
           <FormErrors errors={askForm.errors} />
@@ -102,5 +72,43 @@ export default function CodeLogin() {
         学徒无需密码，用登记的手机号码和短信验证码登录。其他用户请用 <Link to="/login">用户名和密码登录</Link>。
       </p>
     </section>
+  );
+}
+
+/**
+ * The number and the code. A form of its own, made when the step appears: Conform reads a form's
+ * default values once, so the number just asked for is known only to a form made after the reply.
+ */
+function CodeStep({ phone, sent, tried, busy }: { phone?: string; sent?: string; tried?: ReturnType<typeof useReply>; busy: boolean }) {
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm<z.input<typeof codeSignInSchema>>({
+    onValidate: acceptInBrowser,
+    lastResult: tried?.form,
+    shouldValidate: "onSubmit",
+    defaultValue: { phone },
+  });
+  return (
+    <>
+      {sent ? (
+        <p className="notice success" role="status">
+          {sent}
+        </p>
+      ) : null}
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <TextField label="手机号码" meta={fields.phone} type="tel" autoComplete="tel" inputMode="tel" />
+        <TextField label="短信验证码" meta={fields.code} inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
+        <button type="submit" name="intent" value="sign-in" className="button primary wide" disabled={busy}>
+          {busy ? "正在登录…" : "登录"}
+        </button>
+      </Form>
+      <Form method="post">
+        <input type="hidden" name="phone" value={String(fields.phone.value ?? phone ?? "")} />
+        <button type="submit" name="intent" value="code" className="button link" disabled={busy}>
+          重新获取验证码
+        </button>
+      </Form>
+    </>
   );
 }

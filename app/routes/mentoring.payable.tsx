@@ -99,14 +99,17 @@ export default function MentorPayable() {
                   <input type="hidden" name="key" value={r.key} />
                   <label>
                     支付日期
+                    <Item r={r} />
                     <input type="date" name="paidOn" defaultValue={d.today} max={d.today} required />
                   </label>
                   <label>
                     支付单位
+                    <Item r={r} />
                     <input name="payer" maxLength={100} required />
                   </label>
                   <label>
                     凭证号
+                    <Item r={r} />
                     <input name="reference" maxLength={100} required />
                   </label>
                   <button type="submit" className="button">
@@ -125,4 +128,9 @@ export default function MentorPayable() {
       <Pagination page={d.page} total={d.total} pageSize={d.pageSize} />
     </section>
   );
+}
+
+/** Says which item a row's payment fields are for, to a screen reader (every row has the same three fields). */
+function Item({ r }: { r: { apprenticeName: string; kind: keyof typeof PAYMENT_KIND_LABELS; basis: string } }) {
+  return <span className="sr-only">（{`${r.apprenticeName} ${PAYMENT_KIND_LABELS[r.kind]} ${r.basis}`}）</span>;
 }

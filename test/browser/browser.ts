@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, inject, onTestFailed } from "vitest";
 
@@ -68,19 +69,20 @@ export async function hydrated(page: Page) {
   await page.waitForSelector("html[data-hydrated]", { state: "attached" });
 }
 
-export async function signIn(page: Page, username: string, password = "Jiangxin-2026") {
-  await page.goto(`${baseUrl()}/login`);
+/** Signs in by password on the shared server, or on `base` (a test's server of its own). */
+export async function signIn(page: Page, username: string, password = "Jiangxin-2026", base = baseUrl()) {
+  await page.goto(`${base}/login`);
   await hydrated(page);
   await page.getByLabel("用户名").fill(username);
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();
 }
 
-/** A phone page of its own, signed in and on the home page. */
-export async function signedIn(browser: Browser, name: string, username: string): Promise<Page> {
+/** A phone page of its own, signed in and on the home page (of the shared server, or of `base`). */
+export async function signedIn(browser: Browser, name: string, username: string, base = baseUrl()): Promise<Page> {
   const page = await phonePage(browser, name);
-  await signIn(page, username);
-  await page.waitForURL(`${baseUrl()}/home`);
+  await signIn(page, username, undefined, base);
+  await page.waitForURL(`${base}/home`);
   return page;
 }
 
@@ -106,4 +108,32 @@ export async function tabTo(page: Page, name: string | RegExp, limit = 80): Prom
     }
   }
   throw new Error(`按 Tab 键${limit}次仍未到达“${String(name)}”`);
+}
+
+/** WCAG 2.1 AA as axe reads it; serious and critical findings fail the crawl. */
+export async function accessibilityFindings(page: Page, path: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${path}: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.target.join(" ")}`);
+}
+
+/**
+ * Each field of a page has a name of its own (two "理由" boxes cannot be told apart by a screen
+ * reader), and a table frame that scrolls sideways says so.
+ */
+export async function formFindings(page: Page, path: string): Promise<string[]> {
+  const found = await page.evaluate(() => {
+    const out: string[] = [];
+    const names = [...document.querySelectorAll<HTMLInputElement>("main input:not([type=hidden]), main select, main textarea")]
+      .filter((el) => el.getBoundingClientRect().width > 0)
+      .map((el) => (el.labels?.[0]?.textContent ?? el.getAttribute("aria-label") ?? "").replace(/\s+/g, " ").trim());
+    for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) out.push(`two fields named “${name}”`);
+    for (const frame of document.querySelectorAll(".table-wrap")) {
+      if (frame.scrollWidth > frame.clientWidth + 1 && !frame.previousElementSibling?.classList.contains("scroll-hint"))
+        out.push("a table scrolls without saying so");
+    }
+    return out;
+  });
+  return found.map((f) => `${path}: ${f}`);
 }

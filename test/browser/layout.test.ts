@@ -1,7 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { describe, expect, it, vi } from "vitest";
-import { baseUrl, phonePage, signIn, useChromium } from "./browser";
+import { accessibilityFindings, baseUrl, formFindings, phonePage, signIn, useChromium } from "./browser";
 
 // The city's crawl is the longest (twenty pages, each studio's ledger, statement and year among them).
 vi.setConfig({ testTimeout: 150_000 });
@@ -11,8 +10,8 @@ const browser = useChromium();
 const PAGES: Record<string, string[]> = {
   // A visitor who is not signed in.
   // The demo's first craftsman agreed to be shown: their 台州工匠 certificate is public.
-  public: ["/", "/showcase", "/showcase/studios", "/verify", "/login", "/awards/TZGJ-2-001"],
-  craftsman: ["/home", "/inbox", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account", "/awards/TZGJ-2-001"],
+  public: ["/", "/showcase", "/showcase/studios", "/verify", "/login", "/login/code", "/awards/TZGJ-2-001"],
+  craftsman: ["/home", "/inbox", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account", "/awards/TZGJ-2-001", "/mentoring/payable"],
   expert: ["/home", "/inbox", "/review", "/account"],
   wenling: [
     "/home",
@@ -27,6 +26,8 @@ const PAGES: Record<string, string[]> = {
     "/events",
     "/events/new",
     "/dashboard",
+    "/mentoring/policy",
+    "/mentoring/payable",
   ],
   admin: [
     "/home",
@@ -42,6 +43,8 @@ const PAGES: Record<string, string[]> = {
     "/evaluations",
     "/subsidies",
     "/subsidies/policy",
+    "/mentoring/policy",
+    "/mentoring/payable",
     "/publicity",
     "/experts",
     "/campaigns/1/experts",
@@ -51,34 +54,6 @@ const PAGES: Record<string, string[]> = {
     "/verify",
   ],
 };
-
-/** WCAG 2.1 AA as axe reads it; serious and critical findings fail the crawl. */
-async function accessibilityFindings(page: Page, path: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${path}: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.target.join(" ")}`);
-}
-
-/**
- * Each field of a page has a name of its own (two "理由" boxes cannot be told apart by a screen
- * reader), and a table frame that scrolls sideways says so.
- */
-async function formFindings(page: Page, path: string): Promise<string[]> {
-  const found = await page.evaluate(() => {
-    const out: string[] = [];
-    const names = [...document.querySelectorAll<HTMLInputElement>("main input:not([type=hidden]), main select, main textarea")]
-      .filter((el) => el.getBoundingClientRect().width > 0)
-      .map((el) => (el.labels?.[0]?.textContent ?? el.getAttribute("aria-label") ?? "").replace(/\s+/g, " ").trim());
-    for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) out.push(`two fields named “${name}”`);
-    for (const frame of document.querySelectorAll(".table-wrap")) {
-      if (frame.scrollWidth > frame.clientWidth + 1 && !frame.previousElementSibling?.classList.contains("scroll-hint"))
-        out.push("a table scrolls without saying so");
-    }
-    return out;
-  });
-  return found.map((f) => `${path}: ${f}`);
-}
 
 /** In 大字版 every control is at least 44 px tall and the text at least 18 px. */
 async function smallTargets(page: Page, path: string): Promise<string[]> {
@@ -140,6 +115,14 @@ describe("every page fits a 375 px phone in both text sizes, passes axe, runs wi
       if (studio) cycle.push(`${studio}/funds`, `${studio}/funds/statement?year=${last}`, `${studio}/years/${last}`);
       // And the paper forms: the studio's application and its year's 考核表.
       if (studio) cycle.push(`${studio}/application`, `${studio}/years/${last}/print`);
+      // And its first apprentice's pairing: the agreement, the log, the reviews and 出师考核 as the mentor or the officers see them.
+      if (studio) {
+        await page.goto(`${baseUrl()}${studio}`);
+        const pairing = (await page.locator("main a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""))).find((h) =>
+          /^\/mentorships\/\d+$/.test(h),
+        );
+        if (pairing) cycle.push(pairing);
+      }
     }
     // The officers print the first application's 补助申请表 and the first event's 签到表 (an organiser's sheet).
     const prints =

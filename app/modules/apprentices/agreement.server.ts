@@ -81,7 +81,7 @@ export async function confirmAsApprentice(db: DB, actor: SessionUser, m: Mentors
 /** The mentor's confirmation: the studio's leader, once, with the confirming press. */
 export async function confirmAsMentor(db: DB, actor: SessionUser, m: MentorshipView, input: { confirmed: boolean }): Promise<Result> {
   if (partyTo(actor, m) !== "mentor") return refuse("只有师傅（工作室领衔工匠）可以确认结对协议", { status: 403 });
-  if (!input.confirmed) return refuse("确认后不能撤回，请再按一次“确认协议”", { field: "confirmed" });
+  if (!input.confirmed) return refuse("确认后不能撤回，请再按一次“确认同意协议”", { field: "confirmed" });
   return db.transaction().execute(async (tx): Promise<Result> => {
     const state = await lockPairing(tx, m.id);
     if (!isOngoing(state.status)) return refuse("该结对已经结束", { status: 409 });

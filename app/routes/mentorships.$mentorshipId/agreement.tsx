@@ -53,7 +53,7 @@ export function AgreementCard({ agreement: a }: { agreement: Agreement }) {
       {a.canConfirmAsMentor ? (
         <Form method="post">
           <input type="hidden" name="intent" value="agreement-mentor" />
-          <ConfirmSubmit label="确认协议" confirm="确认后不能撤回：您同意按协议带教这位学徒。" />
+          <ConfirmSubmit label="同意协议" confirm="确认后不能撤回：您同意按协议带教这位学徒。" />
           <ReplyNotice reply={pressed} done="已确认结对协议。" />
         </Form>
       ) : null}

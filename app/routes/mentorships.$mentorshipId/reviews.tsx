@@ -61,12 +61,12 @@ export function MentorshipReviews({ reviews }: { reviews: Reviews }) {
                 <input type="hidden" name="intent" value="reviewSign" />
                 <input type="hidden" name="period" value={r.period} />
                 <label className="field span-all">
-                  {REVIEW_PARTY_LABELS[reviews.party]}评议意见（不超过1000字）
+                  第{r.period}期{REVIEW_PARTY_LABELS[reviews.party]}评议意见（不超过1000字）
                   <textarea name="view" maxLength={1000} required />
                   <FieldError errors={String(sentFor) === String(r.period) ? replyErrors(signed, "view") : undefined} />
                 </label>
                 <label className="field">
-                  满意度评分（选填，仅县级和市总工会可见）
+                  第{r.period}期满意度评分（选填，仅县级和市总工会可见）
                   <select name="rating" defaultValue="">
                     <option value="">不评分</option>
                     {[5, 4, 3, 2, 1].map((n) => (
