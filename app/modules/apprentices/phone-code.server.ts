@@ -46,6 +46,9 @@ export async function sendPhoneCode(
             .selectFrom("phone_code")
             .select((eb) => eb.fn.countAll<number>().as("n"))
             .where(column, "=", value)
+            // A number's limits are per purpose: signing in and then asking at once for the
+            // agreement's code is the apprentice's normal way through, not a second try.
+            .$if(column === "phone_hash", (q) => q.where("purpose", "=", input.purpose))
             .where("sent_at", ">", since)
             .where(chargedCode("phone_code", now))
             .executeTakeFirstOrThrow()

@@ -5,6 +5,7 @@ import { ORIGIN } from "../../../test/http";
 import { getUser, signIn } from "~/auth/session.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { CODE_SENT, requestSignInCode, signInWithCode } from "~/modules/apprentices/sign-in.server";
+import { sendPhoneCode } from "~/modules/apprentices/phone-code.server";
 
 const t = useTestDb();
 
@@ -110,5 +111,17 @@ describe("an apprentice signs in with a code sent to their phone", () => {
     await requestSignInCode(t.db, inbox, phone, null);
     expect(await signInWithCode(t.db, request(), { phone, code: inbox.codeFor(phone) })).toMatchObject({ ok: false, status: 403 });
     expect(await t.db.selectFrom("user_session").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
+  });
+
+  it("keeps each purpose's limits apart: the agreement's code comes at once after the sign-in's, a second sign-in code waits its minute", async () => {
+    const { studio } = await makeLedStudio(t.db, "码登限");
+    const { personId, phone } = await makeApprentice(t.db, studio.id);
+    const inbox = phoneInbox();
+    const start = new Date();
+    expect(await requestSignInCode(t.db, inbox, phone, null, start)).toMatchObject({ ok: true });
+    const tenSeconds = new Date(start.getTime() + 10_000);
+    expect(await sendPhoneCode(t.db, inbox, { phone, purpose: "agreement", personId }, null, tenSeconds)).toMatchObject({ ok: true });
+    expect(await requestSignInCode(t.db, inbox, phone, null, tenSeconds)).toMatchObject({ ok: false, status: 429, message: "验证码已发送，请60秒后再试" });
+    expect(inbox.sent).toHaveLength(2);
   });
 });
