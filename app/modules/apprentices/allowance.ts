@@ -39,8 +39,6 @@ export type OwedSource =
   | { kind: "technician"; id: number; on: string; toLevel: string }
   | { kind: "placing"; id: number; on: string; competition: string; placing: string };
 
-export const owedKey = (kind: MentorPaymentKind, id: number) => `${kind}:${id}`;
-
 /** An owed item's key read back: its kind and its record's id, or null for anything else. */
 export function parseOwedKey(key: string): { kind: MentorPaymentKind; id: number } | null {
   const match = /^(allowance|technician|placing):(\d{1,9})$/.exec(key);

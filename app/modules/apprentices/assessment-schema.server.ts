@@ -81,8 +81,6 @@ export const mentoringPolicySchema = z.object({
   placingRewardFen: fen("竞赛名次奖励"),
 });
 
-export type MentoringPolicyInput = z.output<typeof mentoringPolicySchema>;
-
 /** A payment recorded against one owed item: the amount is the computed one, never posted. */
 export const paymentSchema = z.object({
   key: z
