@@ -1,4 +1,5 @@
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { aliyunSignature } from "~/lib/sms.server";
 
 /**
@@ -20,4 +21,30 @@ export function aliyunStandIn(secret: string, answer: (params: Record<string, st
       answer(params, res);
     });
   });
+}
+
+/**
+ * Phones for a browser test's own server: Aliyun's stand-in that takes every signed request, and
+ * keeps what each number was sent (a one-time code among the template's parameters). `env` is what
+ * points the server at it, with a template for every message the platform sends.
+ */
+export async function handsets() {
+  const secret = "stand-in";
+  const received: Array<{ phone: string; params: Record<string, string> }> = [];
+  const server = aliyunStandIn(secret, (params, res) => {
+    received.push({ phone: params.PhoneNumbers ?? "", params: JSON.parse(params.TemplateParam ?? "{}") });
+    res.end(JSON.stringify({ Code: "OK", BizId: String(received.length) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const env = {
+    SMS_DRIVER: "aliyun",
+    SMS_ENDPOINT: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    SMS_ACCESS_KEY_ID: "stand-in",
+    SMS_ACCESS_KEY_SECRET: secret,
+    SMS_SIGN_NAME: "匠心",
+    SMS_TEMPLATES: "vote_code:SMS_1,returned:SMS_2,rejected:SMS_3,approved:SMS_4,paid:SMS_5,accredited:SMS_6,suspended:SMS_7,digest:SMS_8,phone_code:SMS_9",
+  };
+  /** The latest message the number received. */
+  const lastTo = (phone: string) => [...received].reverse().find((r) => r.phone === phone);
+  return { env, received, lastTo, close: () => server.close() };
 }

@@ -1,6 +1,4 @@
 import crypto from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DB } from "../../db";
@@ -10,6 +8,7 @@ import { addMonths } from "../../app/modules/apprentices/reviews";
 import { DEMO_APPRENTICE_PHONE } from "../../seeds/studios";
 import { scratchDatabase } from "../pg";
 import { accessibilityFindings, fillIn, formFindings, hydrated, launchChromium, phonePage, PNG, signedIn } from "./browser";
+import { handsets } from "../aliyun-sms";
 import { startServer, type RunningServer } from "./server";
 
 /**
@@ -21,8 +20,7 @@ let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let browser: Browser;
 let server: RunningServer;
 let db: DB;
-let handsets: http.Server;
-const received: Array<{ phone: string; params: Record<string, string> }> = [];
+let phones: Awaited<ReturnType<typeof handsets>>;
 let mentorshipId: number;
 let apprenticeName: string;
 let studioName: string;
@@ -30,26 +28,11 @@ const today = todayInTaizhou();
 
 beforeAll(async () => {
   scratch = await scratchDatabase("jiangxin_apprentice");
-  handsets = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const form = new URLSearchParams(body);
-      received.push({ phone: form.get("PhoneNumbers") ?? "", params: JSON.parse(form.get("TemplateParam") ?? "{}") });
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ Code: "OK", BizId: String(received.length) }));
-    });
-  });
-  await new Promise<void>((resolve) => handsets.listen(0, "127.0.0.1", resolve));
+  phones = await handsets();
   server = await startServer({
     DATABASE_URL: scratch.url,
     APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
-    SMS_DRIVER: "aliyun",
-    SMS_ENDPOINT: `http://127.0.0.1:${(handsets.address() as AddressInfo).port}/`,
-    SMS_ACCESS_KEY_ID: "stand-in",
-    SMS_ACCESS_KEY_SECRET: "stand-in",
-    SMS_SIGN_NAME: "匠心",
-    SMS_TEMPLATES: "vote_code:SMS_1,returned:SMS_2,rejected:SMS_3,approved:SMS_4,paid:SMS_5,accredited:SMS_6,suspended:SMS_7,digest:SMS_8,phone_code:SMS_9",
+    ...phones.env,
   });
   db = createDb({ databaseUrl: scratch.url });
   browser = await launchChromium();
@@ -78,7 +61,7 @@ afterAll(async () => {
   await db?.destroy();
   await server?.stop();
   await scratch?.drop();
-  handsets?.close();
+  phones?.close();
 });
 
 const scriptErrors: string[] = [];
@@ -108,7 +91,7 @@ async function measure(page: Page, what: string) {
 
 /** The latest code the stand-in was asked to send to the apprentice's phone. */
 function lastCode(): string {
-  const sms = [...received].reverse().find((r) => r.phone === DEMO_APPRENTICE_PHONE);
+  const sms = phones.lastTo(DEMO_APPRENTICE_PHONE);
   expect(sms, "no SMS reached the apprentice's phone").toBeDefined();
   return sms!.params.code;
 }

@@ -1,12 +1,11 @@
 import crypto from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { scratchDatabase } from "../pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DB } from "../../db";
 import { makeCampaign, makeVoteRules } from "../factories";
 import { hydrated, launchChromium } from "./browser";
+import { handsets } from "../aliyun-sms";
 import { startServer, type RunningServer } from "./server";
 
 /**
@@ -18,35 +17,19 @@ let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let browser: Browser;
 let server: RunningServer;
 let db: DB;
-let handsets: http.Server;
-const received: Array<{ phone: string; params: Record<string, string> }> = [];
+let phones: Awaited<ReturnType<typeof handsets>>;
 let campaignId: number;
 const names = ["voteA", "voteB", "voteC", "voteD"];
 
 beforeAll(async () => {
   scratch = await scratchDatabase("jiangxin_vote");
-  // The SMS provider's stand-in: what it is asked to send is what the voter's phone receives.
-  handsets = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
-      const form = new URLSearchParams(body);
-      received.push({ phone: form.get("PhoneNumbers") ?? "", params: JSON.parse(form.get("TemplateParam") ?? "{}") });
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ Code: "OK", BizId: String(received.length) }));
-    });
-  });
-  await new Promise<void>((resolve) => handsets.listen(0, "127.0.0.1", resolve));
+  // The SMS provider's stand-in: what it is asked to send is what the phone receives.
+  phones = await handsets();
   server = await startServer({
     DATABASE_URL: scratch.url,
     APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
     TRUST_PROXY: "1",
-    SMS_DRIVER: "aliyun",
-    SMS_ENDPOINT: `http://127.0.0.1:${(handsets.address() as AddressInfo).port}/`,
-    SMS_ACCESS_KEY_ID: "stand-in",
-    SMS_ACCESS_KEY_SECRET: "stand-in",
-    SMS_SIGN_NAME: "匠心",
-    SMS_TEMPLATES: "vote_code:SMS_1,returned:SMS_2,rejected:SMS_3,approved:SMS_4,paid:SMS_5,accredited:SMS_6,suspended:SMS_7,digest:SMS_8",
+    ...phones.env,
   });
   db = createDb({ databaseUrl: scratch.url });
   browser = await launchChromium();
@@ -80,7 +63,7 @@ afterAll(async () => {
   await db?.destroy();
   await server?.stop();
   await scratch?.drop();
-  handsets?.close();
+  phones?.close();
 });
 
 const scriptErrors: string[] = [];
@@ -103,7 +86,7 @@ async function codeFromPhone(city: Page, phone: string, masked: string): Promise
   await city.goto(`${server.url}/sms`);
   const row = city.getByRole("row").filter({ hasText: masked }).first();
   expect(await row.innerText()).toContain("验证码是 ******");
-  return [...received].reverse().find((r) => r.phone === phone)!.params.code;
+  return phones.lastTo(phone)!.params.code;
 }
 
 /** Ticks ALTCHA's box and waits for the proof-of-work to be done. */
