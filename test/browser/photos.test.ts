@@ -26,7 +26,7 @@ describe("a phone's photo", () => {
     expect(camera.length).toBeGreaterThan(EVIDENCE_MAX_BYTES);
 
     const page = await firstMentorship("photo-shrunk");
-    await page.getByLabel("日期").first().fill("2026-03-02");
+    await page.getByLabel("成果日期").fill("2026-03-02");
     await page.getByLabel("新等级").selectOption("技师");
     await page.getByLabel("证书编号").fill("ZJ2026-PHOTO");
     await page.locator("input[name=evidence]").setInputFiles({ name: "IMG_2041.JPG", mimeType: "image/jpeg", buffer: camera });
@@ -73,7 +73,7 @@ describe("a phone's photo", () => {
 
   it("sends an iPhone HEIC the browser cannot draw as it is, and the server (in its worker thread) keeps it as a JPEG", async () => {
     const page = await firstMentorship("photo-heic");
-    await page.getByLabel("日期").first().fill("2026-03-04");
+    await page.getByLabel("成果日期").fill("2026-03-04");
     await page.getByLabel("新等级").selectOption("技师");
     await page.getByLabel("证书编号").fill("ZJ2026-HEIC");
     const heic = readFileSync(new URL("../fixtures/phone.heic", import.meta.url));
@@ -94,7 +94,7 @@ describe("a phone's photo", () => {
       if (request.method() === "POST") posted = true;
     });
     const pdf = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(EVIDENCE_MAX_BYTES + 1024, 0x20)]);
-    await page.getByLabel("日期").first().fill("2026-03-03");
+    await page.getByLabel("成果日期").fill("2026-03-03");
     await page.getByLabel("新等级").selectOption("技师");
     await page.getByLabel("证书编号").fill("ZJ2026-BIG");
     await page.locator("input[name=evidence]").setInputFiles({ name: "扫描件.pdf", mimeType: "application/pdf", buffer: pdf });

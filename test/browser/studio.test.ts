@@ -86,7 +86,7 @@ describe("a studio on a phone", () => {
     await page.waitForURL(/\/mentorships\/\d+$/);
     const mentorshipUrl = page.url();
 
-    await page.getByLabel("日期").first().fill("2026-03-01");
+    await page.getByLabel("成果日期").fill("2026-03-01");
     await page.getByLabel("新等级").selectOption("高级工");
     await page.getByLabel("证书编号").fill("ZJ2026-0301");
     await page.locator("input[type=file]").setInputFiles({ name: "证书照片.png", mimeType: "image/png", buffer: PNG });
@@ -101,7 +101,7 @@ describe("a studio on a phone", () => {
     await officer.getByRole("button", { name: "核实认定" }).click();
     await expect.poll(() => officer.locator(".milestone").first().textContent()).toContain("已认定");
     // The verified upgrade raised the apprentice's level.
-    expect(await officer.locator(".facts").textContent()).toContain("高级工");
+    expect(await officer.locator(".facts").first().textContent()).toContain("高级工");
     await officer.context().close();
   });
 
@@ -109,7 +109,7 @@ describe("a studio on a phone", () => {
     const page = await signedIn(browser(), "studio-fake-upload", "craftsman");
     await page.getByRole("link", { name: /我的工作室/ }).click();
     await page.locator("td[data-label='学徒'] a").first().click();
-    await page.getByLabel("日期").first().fill("2026-03-01");
+    await page.getByLabel("成果日期").fill("2026-03-01");
     await page.getByLabel("新等级").selectOption("首席技师");
     await page.getByLabel("证书编号").fill("FAKE-1");
     await page.locator("input[type=file]").setInputFiles({ name: "证书.pdf", mimeType: "application/pdf", buffer: Buffer.from("<html>not a pdf</html>") });
