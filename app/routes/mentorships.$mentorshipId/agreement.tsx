@@ -46,17 +46,18 @@ export function AgreementCard({ agreement: a }: { agreement: Agreement }) {
               确认协议
             </button>
           </Form>
-          {confirmed && !replyErrors(confirmed, "code") ? <ReplyNotice reply={confirmed} done="已确认结对协议。" /> : null}
         </>
       ) : null}
+      {/* Outside the forms: once confirmed, the form is gone but its reply still has to be read. */}
+      {confirmed && !replyErrors(confirmed, "code") ? <ReplyNotice reply={confirmed} done="已确认结对协议。" /> : null}
 
       {a.canConfirmAsMentor ? (
         <Form method="post">
           <input type="hidden" name="intent" value="agreement-mentor" />
           <ConfirmSubmit label="同意协议" confirm="确认后不能撤回：您同意按协议带教这位学徒。" />
-          <ReplyNotice reply={pressed} done="已确认结对协议。" />
         </Form>
       ) : null}
+      <ReplyNotice reply={pressed} done="已确认结对协议。" />
 
       {a.pauses.length ? (
         <>
@@ -91,9 +92,9 @@ export function AgreementCard({ agreement: a }: { agreement: Agreement }) {
               暂停
             </button>
           </Form>
-          {paused && !paused.field ? <ReplyNotice reply={paused} /> : null}
         </details>
       ) : null}
+      {paused && !paused.field ? <ReplyNotice reply={paused} /> : null}
 
       {a.canResume ? (
         <Form method="post" className="inline-form">
@@ -106,9 +107,9 @@ export function AgreementCard({ agreement: a }: { agreement: Agreement }) {
           <button type="submit" className="button primary">
             恢复结对
           </button>
-          {resumed && !resumed.field ? <ReplyNotice reply={resumed} /> : null}
         </Form>
       ) : null}
+      {resumed && !resumed.field ? <ReplyNotice reply={resumed} /> : null}
     </div>
   );
 }

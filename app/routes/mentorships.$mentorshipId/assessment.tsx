@@ -136,9 +136,10 @@ export function AssessmentCard({
             {errors("evidence") ? <ReplyNotice reply={reply} /> : null}
           </fieldset>
           <ConfirmSubmit label="登记考核结论" confirm="考核结论登记后不能撤销：出师或终止将结束这段结对，延期将改变计划结束日期。" />
-          {reply && !errors("evidence") ? <ReplyNotice reply={reply} done="已登记考核结论。" className="span-all" /> : null}
         </Form>
       ) : null}
+      {/* Outside the form: 出师 or 终止 ends the pairing and the form with it, but not its reply. */}
+      {reply && !errors("evidence") ? <ReplyNotice reply={reply} done="已登记考核结论。" /> : null}
     </div>
   );
 }
