@@ -277,7 +277,7 @@ export interface MentorshipPauseTable {
   created_at: CreatedAt;
 }
 
-export type PhoneCodePurpose = "sign_in" | "agreement";
+export type PhoneCodePurpose = "sign_in" | "agreement" | "subsidy_objection";
 
 /** A one-time code sent to a person's phone: to sign in, or to confirm the agreement. */
 export interface PhoneCodeTable {
@@ -557,6 +557,14 @@ export interface SubsidyPolicyTable {
   years_after_award: number;
   open: Defaulted<boolean>;
   updated_at: TouchedAt;
+  /** Days an approved subsidy stands in the online 公示. */
+  notice_days: Defaulted<number>;
+  /** How many subsidies the year gives; null is no limit. */
+  places: number | null;
+  /** All schemes together pay at most this share of the tuition. */
+  combined_cap_percent: Defaulted<number>;
+  /** How long a 学信网 report's code should stay valid (Taizhou asks for 6 months). */
+  chsi_valid_months: Defaulted<number>;
 }
 
 export interface SubsidyCapTable {
@@ -592,6 +600,149 @@ export interface SubsidyApplicationTable {
   created_by: string;
   created_at: CreatedAt;
   updated_at: TouchedAt;
+  /** The server's time of the first submission: places are given in this order. */
+  submitted_at: Date | null;
+  place: SubsidyPlace | null;
+  /** The online 公示 the approved subsidy stands in. */
+  notice_id: number | null;
+}
+
+export type SubsidyPlace = "placed" | "waiting";
+export type ChsiStage = "enrolment" | "graduation";
+/** 学籍在线验证报告, 学历证书电子注册备案表 / 学历在线验证报告. */
+export type ChsiKind = "enrolment" | "degree" | "filing";
+export type OtherScheme = "acftu" | "provincial" | "employer" | "other";
+export type PayeeKind = "bank_card" | "union_card";
+export type PaymentStage = "first" | "final";
+
+/** A 学信网 report's online verification code as the applicant entered it, and what the officer saw. */
+export interface SubsidyChsiReportTable {
+  id: Generated<number>;
+  application_id: number;
+  stage: ChsiStage;
+  kind: ChsiKind;
+  code: string;
+  valid_until: string;
+  entered_by: string;
+  entered_at: CreatedAt;
+  outcome: "matches" | "mismatch" | null;
+  name_matches: boolean | null;
+  id_digits_match: boolean | null;
+  school: string | null;
+  level: string | null;
+  record_status: string | null;
+  graduated_on: string | null;
+  check_note: string | null;
+  checked_by: string | null;
+  checked_at: Date | null;
+}
+
+export interface SubsidyNoticeTable {
+  id: Generated<number>;
+  year: number;
+  starts_on: string;
+  ends_on: string;
+  published_by: string;
+  published_at: CreatedAt;
+}
+
+export interface SubsidyObjectionTable {
+  id: Generated<number>;
+  application_id: number;
+  notice_id: number;
+  content: string;
+  relation: string;
+  objector_masked: string;
+  name_cipher: string;
+  id_number_cipher: string;
+  id_number_hash: string;
+  phone_cipher: string;
+  phone_hash: string;
+  phone_masked: string;
+  address: string | null;
+  lookup_code: string;
+  filed_at: CreatedAt;
+  outcome: ColumnType<ObjectionOutcome, ObjectionOutcome | undefined, ObjectionOutcome>;
+  handling: ColumnType<string, string | undefined, string>;
+  handled_by: string | null;
+  handled_at: Date | null;
+}
+
+export interface SubsidyObjectionFileTable {
+  id: Generated<number>;
+  objection_id: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Uint8Array;
+  uploaded_by: string;
+  created_at: CreatedAt;
+}
+
+/** Another scheme's subsidy as the applicant declared it. */
+export interface SubsidyOtherClaimTable {
+  id: Generated<number>;
+  application_id: number;
+  scheme: OtherScheme;
+  scheme_name: string;
+  amount_fen: number;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+/** A list of another scheme's subsidies imported by the city. */
+export interface SubsidySchemeListTable {
+  id: Generated<number>;
+  scheme: OtherScheme;
+  title: string;
+  year: number;
+  filename: string;
+  sha256: string;
+  rows: number;
+  imported_by: string;
+  imported_at: CreatedAt;
+}
+
+export interface SubsidySchemeEntryTable {
+  id: Generated<number>;
+  list_id: number;
+  row_number: number;
+  id_number_hash: string;
+  name_masked: string;
+  amount_fen: number;
+  degree: string | null;
+  institution: string | null;
+}
+
+export interface SubsidyPayeeTable {
+  application_id: number;
+  kind: PayeeKind;
+  account_name: string;
+  bank_name: string;
+  number_cipher: string;
+  number_masked: string;
+  entered_by: string;
+  entered_at: CreatedAt;
+  updated_at: TouchedAt;
+}
+
+export interface SubsidyPaymentBatchTable {
+  id: Generated<number>;
+  year: number;
+  stage: PaymentStage;
+  count: number;
+  total_fen: number;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+/** One application's payment on a batch: once per stage (the primary key). */
+export interface SubsidyPaymentLineTable {
+  batch_id: number;
+  application_id: number;
+  stage: PaymentStage;
+  amount_fen: number;
 }
 
 export interface SubsidyAttachmentTable {
@@ -987,6 +1138,16 @@ export interface Database {
   subsidy_cap: SubsidyCapTable;
   subsidy_application: SubsidyApplicationTable;
   subsidy_attachment: SubsidyAttachmentTable;
+  subsidy_chsi_report: SubsidyChsiReportTable;
+  subsidy_notice: SubsidyNoticeTable;
+  subsidy_objection: SubsidyObjectionTable;
+  subsidy_objection_file: SubsidyObjectionFileTable;
+  subsidy_other_claim: SubsidyOtherClaimTable;
+  subsidy_scheme_list: SubsidySchemeListTable;
+  subsidy_scheme_entry: SubsidySchemeEntryTable;
+  subsidy_payee: SubsidyPayeeTable;
+  subsidy_payment_batch: SubsidyPaymentBatchTable;
+  subsidy_payment_line: SubsidyPaymentLineTable;
   evaluation_criterion: EvaluationCriterionTable;
   studio_evaluation: StudioEvaluationTable;
   studio_cycle_policy: StudioCyclePolicyTable;

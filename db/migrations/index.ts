@@ -22,6 +22,7 @@ import * as m0022 from "./0022_studio_cycle";
 import * as m0020 from "./0020_trust_round_three";
 import * as m0023 from "./0023_objector_and_walk_in";
 import * as m0024 from "./0024_apprentices";
+import * as m0025 from "./0025_subsidy_practice";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   "0020_trust_round_three": m0020,
   "0023_objector_and_walk_in": m0023,
   "0024_apprentices": m0024,
+  "0025_subsidy_practice": m0025,
 };

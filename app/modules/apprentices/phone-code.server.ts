@@ -19,7 +19,7 @@ const CODE_ATTEMPTS = 5;
 
 const codeHash = (phone: string, purpose: PhoneCodePurpose, code: string) => lookupHash(`phone-code:${purpose}:${phone}:${code}`);
 
-const PURPOSE_TEXT: Record<PhoneCodePurpose, string> = { sign_in: "登录", agreement: "确认师徒结对协议" };
+const PURPOSE_TEXT: Record<PhoneCodePurpose, string> = { sign_in: "登录", agreement: "确认师徒结对协议", subsidy_objection: "对补助公示提出异议" };
 
 /**
  * Sends a code to `phone` for `purpose`. The caller has already found the person the number
