@@ -30,6 +30,7 @@ import { isRecordDate } from "~/lib/time";
 import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
+import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -407,6 +408,8 @@ export async function takeSubsidyStep(
         break;
       }
       case "disburse": {
+        const blockers = await paymentBlockers(tx, app, new Date());
+        if (blockers.length) return { ok: false, status: 409, message: "暂不能拨付", reasons: blockers };
         const held = holdbackFen(Number(app.approved_fen), policy?.holdback_percent ?? 0);
         changes.paid_fen = Number(app.approved_fen) - held;
         changes.held_fen = held;
