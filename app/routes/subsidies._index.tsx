@@ -14,7 +14,7 @@ import { UnitFilter } from "~/components/UnitFilter";
 import { ChoiceFilter, FilterBar, InputFilter } from "~/components/ChoiceFilter";
 import { yearInTaizhou } from "~/lib/time";
 import { DataTable } from "~/components/DataTable";
-import { TARGET_DEGREES } from "~/modules/subsidies/labels";
+import { placeLabel, TARGET_DEGREES } from "~/modules/subsidies/labels";
 import { subsidyFilterSchema } from "~/modules/subsidies/schema.server";
 import { DownloadLink } from "~/components/DownloadLink";
 
@@ -121,7 +121,14 @@ export default function Subsidies() {
           },
           { label: "申请", cell: (r) => formatFen(r.requested_fen), num: true },
           { label: "批准", cell: (r) => (r.approved_fen === null ? "—" : formatFen(r.approved_fen)), num: true },
-          { label: "状态", cell: (r) => <span className="badge">{SUBSIDY_STATUS_LABELS[r.status]}</span> },
+          {
+            label: "状态",
+            cell: (r) => (
+              <>
+                <span className="badge">{SUBSIDY_STATUS_LABELS[r.status]}</span> <small>{placeLabel(r.place, r.place_rank)}</small>
+              </>
+            ),
+          },
         ]}
       />
       <Pagination page={d.page} total={d.total} pageSize={d.pageSize} />

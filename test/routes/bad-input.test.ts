@@ -1447,3 +1447,22 @@ describe("signing in by code, refused", () => {
     expect(await codeStep({ intent: "code", phone })).toMatchObject({ status: 429, field: "phone", message: "验证码已发送，请60秒后再试" });
   });
 });
+
+describe("名额 on the subsidy policy: bad input", () => {
+  it("is refused with a 400 and a Chinese message by the 名额 field, and nothing is written", async () => {
+    const policy = { fn: subsidyPolicy.action as Fn, path: `/subsidies/policy?year=${YEAR}`, as: users.city };
+    const form = { budget: "500,000", sharePercent: "50", holdbackPercent: "20", yearsAfterAward: "10", open: "on", "cap-本科": "15000" };
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const places of ["0", "-1", "1.5", "汉字", "1e2", ["3", "4"]]) {
+      const name = `places = ${JSON.stringify(places)}`;
+      const response = await post({ ...policy, name, fields: { ...form, places } });
+      const text = await response.text();
+      const errors = response.status === 400 ? ((JSON.parse(text) as { form?: { error?: Record<string, string[]> } }).form?.error?.places ?? []) : [];
+      if (response.status !== 400) wrong.push(`${name}: ${response.status} ${text.slice(0, 120)}`);
+      else if (!errors.some((e) => /[\u4e00-\u9fff]/.test(e))) wrong.push(`${name}: no message by 名额: ${text.slice(0, 200)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});

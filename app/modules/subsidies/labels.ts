@@ -14,7 +14,14 @@ const STEP_ACTIONS = {
   subsidy_close: "核实毕业证书并结案",
 } as const satisfies Record<`subsidy_${SubsidyStep}`, string>;
 
-export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", { create: "新建", update: "修改", attach: "上传材料", detach: "删除材料", ...STEP_ACTIONS });
+export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", {
+  create: "新建",
+  update: "修改",
+  attach: "上传材料",
+  detach: "删除材料",
+  ...STEP_ACTIONS,
+  place_given: "候补递补获得名额",
+});
 
 export const SUBSIDY_POLICY_AUDIT = auditTrail("subsidy_policy", "补助政策", { create: "新建", update: "修改" });
 
@@ -24,3 +31,9 @@ export const TARGET_DEGREES = ["大专", "本科", "硕士研究生", "博士研
 export const STUDY_MODE_LABELS = { full_time: "全日制", part_time: "非全日制（业余）", distance: "远程（网络）教育" } as const;
 
 export const ATTACHMENT_LABELS = { admission: "录取或入学证明", receipt: "学费收据", graduation: "毕业证书" } as const;
+
+/** Where an application stands when the year limits places (places.server's placeRank). */
+export function placeLabel(place: "placed" | "waiting" | null, rank: number | null): string | null {
+  if (place === null || rank === null) return null;
+  return place === "placed" ? `名额内第${rank}位` : `候补第${rank}位`;
+}

@@ -16,4 +16,11 @@ const subsidySubject: SubjectResolver = (tx, id) =>
     .where("s.id", "=", id)
     .executeTakeFirst();
 
-export const subsidyNotices = declareNotices(SUBSIDY_AUDIT, subsidySubject, stepNotices("subsidy_", subsidyWorkflow.steps));
+export const subsidyNotices = declareNotices(SUBSIDY_AUDIT, subsidySubject, {
+  ...stepNotices("subsidy_", subsidyWorkflow.steps),
+  // A place freed and the earliest waiting moved up (places.server): the applicant and their county hear of it.
+  place_given: [
+    { to: ["owner"], category: "approved", text: "有名额空出，您的补助申请已从候补名单递补获得名额" },
+    { to: ["unit"], category: "todo", text: "{owner}的补助申请已从候补名单递补获得名额，可以审核通过" },
+  ],
+});

@@ -63,6 +63,10 @@ export const policySchema = z.object({
   sharePercent: decimalNumber("补助比例", 1, 100, 0, "补助比例应在1%到100%之间"),
   holdbackPercent: decimalNumber("预留比例", 0, 100, 0, "预留比例应在0%到100%之间"),
   yearsAfterAward: wholeNumber("年限", 0, 50),
+  // 名额: left empty, the year has no limit.
+  places: wholeNumber("名额", 1, 100_000)
+    .optional()
+    .transform((v) => v ?? null),
   open: z
     .enum(["on"])
     .optional()

@@ -31,6 +31,7 @@ import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } fro
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
 import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
+import { fillPlaces, placeOnSubmit, placeRank, placesLimitProblem, releasePlace, waitingRefusal } from "~/modules/subsidies/places.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -46,7 +47,16 @@ export async function savePolicy(
   db: DB,
   actor: SessionUser,
   year: number,
-  input: { budget: number; sharePercent: number; holdbackPercent: number; yearsAfterAward: number; open: boolean; caps: Record<string, number> },
+  input: {
+    budget: number;
+    sharePercent: number;
+    holdbackPercent: number;
+    yearsAfterAward: number;
+    open: boolean;
+    /** null: no limit; left out, the year keeps its limit. */
+    places?: number | null;
+    caps: Record<string, number>;
+  },
 ): Promise<Result> {
   if (!isCityAdmin(actor)) return refuse("只有市总工会可以设定补助政策", { status: 403 });
   return db.transaction().execute(async (tx) => {
@@ -55,12 +65,16 @@ export async function savePolicy(
     if (input.budget < committed) {
       return refuse(`年度预算不能低于已批准的金额（${(committed / 100).toFixed(2)} 元）`);
     }
+    const places = input.places === undefined ? (before?.places ?? null) : input.places;
+    const placesRefused = await placesLimitProblem(tx, year, places);
+    if (placesRefused) return placesRefused;
     const row = {
       budget_fen: input.budget,
       share_percent: input.sharePercent,
       holdback_percent: input.holdbackPercent,
       years_after_award: input.yearsAfterAward,
       open: input.open,
+      places,
       updated_at: new Date(),
     };
     if (before) await tx.updateTable("subsidy_policy").set(row).where("year", "=", year).execute();
@@ -80,9 +94,12 @@ export async function savePolicy(
       actor,
       id: year,
       action: before ? "update" : "create",
-      before: before ? { budgetFen: Number(before.budget_fen), sharePercent: before.share_percent, holdbackPercent: before.holdback_percent } : null,
-      after: { budgetFen: input.budget, sharePercent: input.sharePercent, holdbackPercent: input.holdbackPercent, caps: input.caps },
+      before: before
+        ? { budgetFen: Number(before.budget_fen), sharePercent: before.share_percent, holdbackPercent: before.holdback_percent, places: before.places }
+        : null,
+      after: { budgetFen: input.budget, sharePercent: input.sharePercent, holdbackPercent: input.holdbackPercent, places, caps: input.caps },
     });
+    await fillPlaces(tx, year, places, "名额增加，按提交时间递补");
     return { ok: true as const };
   });
 }
@@ -125,7 +142,8 @@ function applicationQuery(db: DB) {
     .innerJoin("person", "person.id", "subsidy_application.person_id")
     .innerJoin("org_unit", "org_unit.id", "subsidy_application.org_unit_id")
     .selectAll("subsidy_application")
-    .select(["person.name", "person.employer", "org_unit.short_name as unit_name"]);
+    .select(["person.name", "person.employer", "org_unit.short_name as unit_name"])
+    .select(placeRank);
 }
 
 export async function findApplication(db: DB, id: number) {
@@ -349,8 +367,9 @@ async function submitProblems(tx: Tx, app: ApplicationView): Promise<string[]> {
 export type StepResult = Result<{ to: SubsidyStatus }>;
 
 /**
- * One step of the workflow in one transaction. City approval locks the year's policy row first,
- * so concurrent approvals queue up and the budget check sees every earlier one.
+ * One step of the workflow in one transaction. Every step locks the year's policy row first, so
+ * concurrent approvals queue up and the budget check sees every earlier one — and so do submissions,
+ * rejections and withdrawals for the year's places (places.server).
  */
 export async function takeSubsidyStep(
   db: DB,
@@ -384,6 +403,11 @@ export async function takeSubsidyStep(
     const refused = subsidyWorkflow.checkRecord(actor, app, step, input);
     if (refused) return refused;
 
+    if (step === "county_approve" || step === "city_approve") {
+      const waiting = waitingRefusal(app);
+      if (waiting) return waiting;
+    }
+
     const changes: Partial<Record<string, unknown>> = { status: rule.to, status_reason: input.reason, updated_at: new Date() };
     const after: Record<string, unknown> = { status: rule.to };
     switch (step) {
@@ -392,6 +416,8 @@ export async function takeSubsidyStep(
         if (problems.length) return { ok: false, status: 400, message: "暂不能提交", reasons: problems };
         const cap = (await findPolicy(tx, app.year))!.caps[app.target_degree];
         changes.max_fen = maxSubsidyFen(Number(app.tuition_fen), policy!.share_percent, cap);
+        Object.assign(changes, await placeOnSubmit(tx, app, policy!.places));
+        after.place = changes.place ?? app.place;
         break;
       }
       case "city_approve": {
@@ -440,6 +466,7 @@ export async function takeSubsidyStep(
       after,
       comment: input.reason,
     });
+    await releasePlace(tx, app, rule.to, policy?.places ?? null);
     return { ok: true, to: rule.to };
   });
 }

@@ -23,7 +23,8 @@ const payment = { dueDays: DUE_WORKING_DAYS.payment };
 export const subsidyToReview = todosOf("county_officer", async (db, u) =>
   waitingOn(
     subsidyWorkflow.steps.submit.todo,
-    await subsidiesIn(db, "submitted").where("a.org_unit_id", "=", u.orgUnitId).execute(),
+    // One on the waiting list cannot be approved yet: it comes back when it moves up (places.server).
+    await subsidiesIn(db, "submitted").where("a.org_unit_id", "=", u.orgUnitId).where("a.place", "is distinct from", "waiting").execute(),
     subsidyLink,
     countyReview,
   ),

@@ -9,7 +9,7 @@ import { StepsCard } from "~/components/StepForm";
 import { UploadInput } from "~/components/UploadInput";
 import { useReply } from "~/components/useReply";
 import { formatFen } from "~/lib/money";
-import { ATTACHMENT_LABELS, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
+import { ATTACHMENT_LABELS, placeLabel, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import type { loader } from "./route";
 
@@ -17,6 +17,7 @@ import type { loader } from "./route";
 export function SubsidyPage({ app, attachments, history, budget, steps, canEdit, canUploadGraduation, today }: SerializeFrom<typeof loader>) {
   const attached = useReply("attach");
   const navigation = useNavigation();
+  const place = placeLabel(app.place, app.place_rank);
   const uploadKinds = canEdit ? (["admission", "receipt"] as const) : canUploadGraduation ? (["graduation"] as const) : [];
   return (
     <section>
@@ -26,11 +27,13 @@ export function SubsidyPage({ app, attachments, history, budget, steps, canEdit,
           {app.name} · {app.year}年学历提升补助
         </h1>
         <span className="badge">{SUBSIDY_STATUS_LABELS[app.status]}</span>
+        {place ? <span className="badge">{place}</span> : null}
         <Link className="button" to={`/subsidies/${app.id}/print`}>
           打印申请表
         </Link>
       </div>
       {app.status_reason ? <p className="notice">说明：{app.status_reason}</p> : null}
+      {app.place === "waiting" ? <p className="notice">本年度名额已满，申请在候补名单上：有名额空出时按提交时间依次递补，递补前不能审核通过。</p> : null}
       <dl className="facts card">
         <dt>所属单位</dt>
         <dd>{app.unit_name}</dd>

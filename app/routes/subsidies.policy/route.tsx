@@ -3,13 +3,13 @@ import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
 import { useReply } from "~/components/useReply";
-import { refuse } from "~/lib/result";
 import { replyStep } from "~/lib/reply.server";
 import { policyFormSchema } from "./forms.server";
 import { requirePermission } from "~/auth/session.server";
 import { FieldError, SubmitButton } from "~/components/forms";
 import { getDb } from "~/db.server";
 import { budgetStatus, findPolicy, savePolicy } from "~/modules/subsidies/subsidies.server";
+import { placeCounts } from "~/modules/subsidies/places.server";
 import { yearParam } from "~/lib/time";
 import { BackLink } from "~/components/BackLink";
 import { TARGET_DEGREES } from "~/modules/subsidies/labels";
@@ -24,8 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "subsidy.policy");
   const year = yearOf(request);
   const db = getDb();
-  const [policy, budget] = await Promise.all([findPolicy(db, year), budgetStatus(db, year)]);
-  return json({ year, policy, budget });
+  const [policy, budget, places] = await Promise.all([findPolicy(db, year), budgetStatus(db, year), placeCounts(db, year)]);
+  return json({ year, policy, budget, places });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -35,16 +35,14 @@ export async function action({ request }: ActionFunctionArgs) {
     "policy",
     await request.formData(),
     policyFormSchema,
-    async (policy) => {
-      const saved = await savePolicy(getDb(), user, year, policy);
-      return saved.ok ? saved : refuse(saved.message);
-    },
+    // A refusal keeps its field: 名额 below the places given stands by the 名额 field.
+    (policy) => savePolicy(getDb(), user, year, policy),
     { invalid: "请检查填写的内容" },
   );
 }
 
 export default function SubsidyPolicy() {
-  const { year, policy, budget } = useLoaderData<typeof loader>();
+  const { year, policy, budget, places } = useLoaderData<typeof loader>();
   const reply = useReply("policy");
   const err = (name: string) => <FieldError errors={replyErrors(reply, name)} />;
   const yuan = (fen: number | undefined) => (fen === undefined ? "" : (fen / 100).toFixed(2));
@@ -85,6 +83,14 @@ export default function SubsidyPolicy() {
             {err(`cap-${d}`)}
           </label>
         ))}
+        <label className="field">
+          名额（空为不限）
+          <input name="places" defaultValue={policy?.places ?? ""} inputMode="numeric" aria-describedby="places-given" />
+          <span className="hint" id="places-given">
+            已给出 {places.placed} 个，候补 {places.waiting} 人。名额按提交时间先后给出，不能少于已给出的；增加后候补按顺序递补。
+          </span>
+          {err("places")}
+        </label>
         <label className="checkbox">
           <input type="checkbox" name="open" value="on" defaultChecked={policy?.open ?? true} /> 开放申请
         </label>
