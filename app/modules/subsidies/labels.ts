@@ -1,4 +1,5 @@
 import { auditTrail } from "~/lib/audit";
+import type { OtherScheme } from "~db/types";
 import type { SubsidyStep } from "~/modules/subsidies/policy";
 
 const STEP_ACTIONS = {
@@ -14,7 +15,15 @@ const STEP_ACTIONS = {
   subsidy_close: "核实毕业证书并结案",
 } as const satisfies Record<`subsidy_${SubsidyStep}`, string>;
 
-export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", { create: "新建", update: "修改", attach: "上传材料", detach: "删除材料", ...STEP_ACTIONS });
+export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", {
+  create: "新建",
+  update: "修改",
+  attach: "上传材料",
+  detach: "删除材料",
+  claim: "申报其他项目补助",
+  unclaim: "删除其他项目补助申报",
+  ...STEP_ACTIONS,
+});
 
 export const SUBSIDY_POLICY_AUDIT = auditTrail("subsidy_policy", "补助政策", { create: "新建", update: "修改" });
 
@@ -24,3 +33,13 @@ export const TARGET_DEGREES = ["大专", "本科", "硕士研究生", "博士研
 export const STUDY_MODE_LABELS = { full_time: "全日制", part_time: "非全日制（业余）", distance: "远程（网络）教育" } as const;
 
 export const ATTACHMENT_LABELS = { admission: "录取或入学证明", receipt: "学费收据", graduation: "毕业证书" } as const;
+
+/** Other schemes that pay for the same studies (issue 34): the national union's, the province's 双提升, the employer's. */
+export const OTHER_SCHEME_LABELS = {
+  acftu: "全国总工会（求学圆梦行动等）",
+  provincial: "省总工会（双提升等）",
+  employer: "工作单位",
+  other: "其他",
+} as const satisfies Record<OtherScheme, string>;
+
+export const SCHEME_LIST_AUDIT = auditTrail("subsidy_scheme_list", "其他项目补助名单", { import: "导入", delete: "删除" });
