@@ -278,7 +278,9 @@ export async function parseSchemeList(bytes: Uint8Array): Promise<SchemeFile> {
     const name = compactText(at(row, "name"));
     const rawId = at(row, "idNumber");
     if (!cells.length || name === "姓名") continue;
-    if (!compactText(rawId) && (!name || cells.some((c) => FURNITURE.test(c)))) continue;
+    // A number's worth of digits is a person's line, whatever else it says; without one, a total or a signature is passed over.
+    const idLooking = typeof rawId === "number" || /[\dXx]{15,}/.test(compactText(rawId));
+    if (!idLooking && (!name || cells.some((c) => FURNITURE.test(c)))) continue;
 
     const reasons: string[] = [];
     let idNumber: string | null = null;

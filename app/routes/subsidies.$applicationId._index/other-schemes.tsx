@@ -22,9 +22,11 @@ export function OtherSchemesCard({ claims, otherSchemes, canEdit }: Pick<Data, "
   return (
     <div className="card">
       <h2>其他项目补助</h2>
-      <p>
-        同一学业如还享受全国总工会（求学圆梦行动）、省总工会（双提升）或工作单位等其他补助，请如实申报：各项补助合计不超过学费的规定比例，重复享受将被核减。
-      </p>
+      {canEdit ? (
+        <p>
+          同一学业如还享受全国总工会（求学圆梦行动）、省总工会（双提升）或工作单位等其他补助，请如实申报：各项补助合计不超过学费的规定比例，重复享受的将被核减。
+        </p>
+      ) : null}
       {claims.length === 0 ? (
         <p className="empty">{canEdit ? "尚未申报。没有享受其他补助的，提交申请时勾选“本人未享受其他学历提升补助”。" : "未申报其他项目补助。"}</p>
       ) : (
