@@ -252,6 +252,14 @@ describe("other schemes' lists", () => {
     expect(await importList(city, "acftu", await xlsx([HEADER]))).toMatchObject({ ok: false, message: "表头下面没有补助名单数据行" });
     await expect(parseSchemeList(await xlsx([]))).rejects.toThrow("表格里没有内容");
   });
+
+  it("takes one file once even when it is sent twice at the same moment", async () => {
+    const { city } = await setUp();
+    const bytes = await xlsx([HEADER, [1, "李秀英", idNumberFor("F", "1992-02-02"), 1000]]);
+    const results = await Promise.all([importList(city, "other", bytes, false, "同时一"), importList(city, "other", bytes, false, "同时二")]);
+    expect(results.map((r) => (r.ok ? "ok" : r.status)).sort()).toEqual([409, "ok"]);
+    expect(await t.db.selectFrom("subsidy_scheme_list").select("id").where("scheme", "=", "other").execute()).toHaveLength(1);
+  });
 });
 
 describe("the combined cap", () => {
