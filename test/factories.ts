@@ -222,8 +222,8 @@ export async function makeCampaign(
 }
 
 /** A named craftsman: a person with an award of their own campaign, and their login. */
-export async function makeAwardee(db: DB, unit = "wenling", name = `${unit}匠人`) {
-  const person = await makePerson(db, { unit, name });
+export async function makeAwardee(db: DB, unit = "wenling", name = `${unit}匠人`, identity: { idNumber?: string; sex?: "M" | "F"; birthDate?: string } = {}) {
+  const person = await makePerson(db, { unit, name, ...identity });
   // Named at the close of its campaign.
   const campaign = await makeCampaign(db, { status: "closed" });
   const nomination = await db

@@ -44,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     queues: isCraftsman(user) ? [] : isCountyOfficer(user) ? [["review", "待我审核"]] : [["approve", "待审批"]],
     canApply: isCraftsman(user) && !!hasAward && open,
     canPolicy: can(user, "subsidy.policy"),
+    canSchemes: can(user, "subsidy.schemes"),
   });
 }
 
@@ -69,6 +70,11 @@ export default function Subsidies() {
                 导出{d.year}年明细
               </DownloadLink>
             </>
+          ) : null}
+          {d.canSchemes ? (
+            <Link className="button" to="/subsidies/schemes">
+              其他项目补助名单
+            </Link>
           ) : null}
         </div>
       </div>

@@ -43,6 +43,7 @@ const PAGES: Record<string, string[]> = {
     "/evaluations",
     "/subsidies",
     "/subsidies/policy",
+    "/subsidies/schemes",
     "/mentoring/policy",
     "/mentoring/payable",
     "/publicity",

@@ -56,9 +56,11 @@ describe("an education subsidy, every step in the browser", () => {
     await craftsman.waitForURL(/\/subsidies\/\d+$/);
     const url = craftsman.url();
     await attach(craftsman, "录取或入学证明", "录取通知书.pdf");
+    await craftsman.getByLabel("本人未享受其他学历提升补助").check();
     await craftsman.getByRole("button", { name: "提交申请" }).click();
     await expect.poll(() => craftsman.getByRole("alert").first().textContent()).toContain("请上传学费收据");
     await attach(craftsman, "学费收据", "第一学期收据.pdf");
+    await craftsman.getByLabel("本人未享受其他学历提升补助").check();
     await craftsman.getByRole("button", { name: "提交申请" }).click();
     await expect.poll(() => status(craftsman)).toContain("待县级总工会审核");
 
@@ -76,6 +78,7 @@ describe("an education subsidy, every step in the browser", () => {
     await returned.click();
     await craftsman.waitForURL(url);
     await attach(craftsman, "学费收据", "第二学期收据.pdf");
+    await craftsman.getByLabel("本人未享受其他学历提升补助").check();
     await craftsman.getByRole("button", { name: "提交申请" }).click();
     await expect.poll(() => status(craftsman)).toContain("待县级总工会审核");
 

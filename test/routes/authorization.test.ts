@@ -274,6 +274,20 @@ beforeAll(async () => {
     extendedTo: "2034-12-31",
     confirmed: "1",
   };
+  // Other schemes' subsidies (issue 34, item 4): a list the city imported.
+  const schemeList = await db
+    .insertInto("subsidy_scheme_list")
+    .values({
+      scheme: "provincial",
+      title: "矩阵双提升名单",
+      year: 2025,
+      filename: "名单.xlsx",
+      sha256: "0".repeat(64),
+      rows: 0,
+      imported_by: asSession("admin").id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const v = String(voted.id);
   const c = String(openCampaign.id);
   cases = {
@@ -696,6 +710,22 @@ beforeAll(async () => {
     "subsidies.new": { loader: "L++-----", actions: { create: { form: {}, expect: "L++-----" } } },
     "subsidies.policy": { loader: "L----+--", actions: { save: { form: {}, expect: "L----+--" } } },
     "subsidy-files.$fileId": { params: { fileId: attachment.id }, loader: "L--+-+--" },
+    // Other schemes' subsidies (issue 34, item 4): declaring is the applicant's alone while they may edit (nobody
+    // here); the lists are the city's.
+    "subsidies.$applicationId._index (other schemes)": {
+      params: { applicationId: application.id },
+      actions: {
+        claim: { form: { intent: "claim", scheme: "acftu", schemeName: "求学圆梦行动", amount: "1000" }, expect: "L-------" },
+        unclaim: { form: { intent: "unclaim", claimId: "1", confirmed: "1" }, expect: "L-------" },
+      },
+    },
+    "subsidies.schemes": {
+      loader: "L----+--",
+      actions: {
+        import: { form: { intent: "import", scheme: "provincial", year: "2025", title: "名单" }, expect: "L----+--" },
+        delete: { form: { intent: "delete", listId: String(schemeList.id), confirmed: "1" }, expect: "L----+--" },
+      },
+    },
     "users.$userId": {
       params: { userId: officerX.id },
       loader: "L----+--",

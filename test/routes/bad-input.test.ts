@@ -1466,3 +1466,123 @@ describe("名额 on the subsidy policy: bad input", () => {
     expect(await fingerprint()).toEqual(before);
   });
 });
+
+describe("other schemes' subsidies (issue 34, item 4): bad input", () => {
+  it("refuses bad lists and declarations with a 4xx and a Chinese message by the field, and writes nothing", async () => {
+    // Imported here: the block is the item's own, beside the file's general cases.
+    const ExcelJS = (await import("exceljs")).default;
+    const schemesRoute = await import("../../app/routes/subsidies.schemes/route");
+    const { createApplication } = await import("../../app/modules/subsidies/subsidies.server");
+    const { applicationSchema } = await import("../../app/modules/subsidies/schema.server");
+    const { PNG } = await import("../files");
+    const db = t.db;
+    const sheet = async (rows: unknown[][]) => {
+      const workbook = new ExcelJS.Workbook();
+      const ws = workbook.addWorksheet("名单");
+      for (const row of rows) ws.addRow(row);
+      return fileOf("名单.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", new Uint8Array(await workbook.xlsx.writeBuffer()));
+    };
+    const header = ["姓名", "身份证号码", "补助金额"];
+    const list = { fn: schemesRoute.action as Fn, path: "/subsidies/schemes", as: users.city };
+    const valid = {
+      intent: "import",
+      scheme: "provincial",
+      year: String(YEAR),
+      title: "双提升名单",
+      file: await sheet([header, ["李秀英", idNumberFor("F"), 1000]]),
+    };
+    const { user: applicant } = await makeAwardee(db, "wenling", "双提升申请人");
+    const created = await createApplication(db, applicant, YEAR, applicationSchema.parse(subsidyForm(YEAR)));
+    if (!created.ok || !("id" in created)) throw new Error(JSON.stringify(created));
+    const declare = { fn: subsidyPage.action as Fn, path: `/subsidies/${created.id}`, params: { applicationId: String(created.id) }, as: applicant };
+    const claim = { intent: "claim", scheme: "acftu", schemeName: "求学圆梦行动", amount: "6000" };
+    const cases: Array<[string, Omit<Attempt, "name" | "fields">, Fields, string | null]> = [
+      [
+        "list: a Word file named .xlsx",
+        list,
+        { ...valid, file: fileOf("名单.xlsx", "application/octet-stream", new Uint8Array(zipOf("word/document.xml", Buffer.from("<w/>")))) },
+        "file",
+      ],
+      ["list: a CSV", list, { ...valid, file: fileOf("名单.csv", "text/csv", "姓名,身份证号码,补助金额\n李秀英,331081198506010021,1000\n") }, "file"],
+      [
+        "list: old Excel",
+        list,
+        { ...valid, file: fileOf("名单.xls", "application/vnd.ms-excel", new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0])) },
+        "file",
+      ],
+      ["list: a picture", list, { ...valid, file: fileOf("名单.xlsx", "image/png", PNG) }, "file"],
+      ["list: an empty sheet", list, { ...valid, file: await sheet([]) }, "file"],
+      ["list: a header and no one", list, { ...valid, file: await sheet([["2025年名单"], header]) }, "file"],
+      [
+        "list: no amount column",
+        list,
+        {
+          ...valid,
+          file: await sheet([
+            ["姓名", "身份证号码"],
+            ["李秀英", idNumberFor("F")],
+          ]),
+        },
+        "file",
+      ],
+      ["list: a negative amount", list, { ...valid, file: await sheet([header, ["李秀英", idNumberFor("F"), -1000]]) }, null],
+      [
+        "list: a negative amount, good rows asked for",
+        list,
+        { ...valid, goodRowsOnly: "1", file: await sheet([header, ["李秀英", idNumberFor("F"), "-1,000"]]) },
+        null,
+      ],
+      ["list: a truncated ID number", list, { ...valid, file: await sheet([header, ["李秀英", 331081198506010000, 1000]]) }, null],
+      ["list: no file", list, { ...valid, file: undefined }, "file"],
+      ["list: an empty file", list, { ...valid, file: fileOf("名单.xlsx", "application/octet-stream", "") }, "file"],
+      ["list: an unknown scheme", list, { ...valid, scheme: "national" }, "scheme"],
+      ["list: the year in words", list, { ...valid, year: "二〇二五" }, "year"],
+      ["list: a year out of range", list, { ...valid, year: "1999" }, "year"],
+      ["list: no title", list, { ...valid, title: "  " }, "title"],
+      ["list: a title too long", list, { ...valid, title: "长".repeat(101) }, "title"],
+      ["list: good rows as 'yes'", list, { ...valid, goodRowsOnly: "yes" }, "goodRowsOnly"],
+      ["list: by a county", { ...list, as: users.wenling }, valid, null],
+      ["list: deleting one that is not", list, { intent: "delete", listId: "99999999", confirmed: "1" }, null],
+      ["list: deleting unconfirmed", list, { intent: "delete", listId: "1" }, "confirmed"],
+      ["list: deleting a forged id", list, { intent: "delete", listId: "1 or 1=1", confirmed: "1" }, "listId"],
+      ["claim: a negative amount", declare, { ...claim, amount: "-6000" }, "amount"],
+      ["claim: nothing", declare, { ...claim, amount: "0" }, "amount"],
+      ["claim: in words", declare, { ...claim, amount: "六千" }, "amount"],
+      ["claim: three decimals", declare, { ...claim, amount: "6000.001" }, "amount"],
+      ["claim: no scheme", declare, { ...claim, scheme: "" }, "scheme"],
+      ["claim: an unknown scheme", declare, { ...claim, scheme: "national" }, "scheme"],
+      ["claim: no name", declare, { ...claim, schemeName: "" }, "schemeName"],
+      ["claim: a name too long", declare, { ...claim, schemeName: "长".repeat(101) }, "schemeName"],
+      ["claim: by the county", { ...declare, as: users.wenling }, claim, null],
+      ["claim: taking back one that is not", declare, { intent: "unclaim", claimId: "99999999", confirmed: "1" }, null],
+      ["claim: taking back unconfirmed", declare, { intent: "unclaim", claimId: "1" }, "confirmed"],
+      ["submit: the statement of none as 'yes'", declare, { intent: "step", step: "submit", expected: "draft", noOtherSchemes: "yes" }, "noOtherSchemes"],
+      ["submit: neither claims nor the statement", declare, { intent: "step", step: "submit", expected: "draft" }, null],
+    ];
+    for (const value of ["0", "101", "-5", "50.5", "八十"])
+      cases.push([
+        `policy: combined cap ${value}`,
+        { fn: subsidyPolicy.action as Fn, path: `/subsidies/policy?year=${YEAR}`, as: users.city },
+        { intent: "policy", budget: "500000", sharePercent: "50", holdbackPercent: "0", yearsAfterAward: "10", open: "on", combinedCapPercent: value },
+        "combinedCapPercent",
+      ]);
+
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const [name, a, fields, field] of cases) {
+      const response = await post({ ...a, name, fields });
+      const text = await response.text();
+      if (response.status < 400 || response.status >= 500) wrong.push(`${name}: ${response.status} ${text.slice(0, 160)}`);
+      else if (!/[\u4e00-\u9fff]/.test(text)) wrong.push(`${name}: ${response.status} without a message`);
+      else if (
+        field &&
+        !Object.entries((JSON.parse(text) as { form?: { error?: Record<string, string[]> } }).form?.error ?? {}).some(
+          ([key, errors]) => key === field && errors.some((e) => /[\u4e00-\u9fff]/.test(e)),
+        )
+      )
+        wrong.push(`${name}: no message by ${field}: ${text.slice(0, 200)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});

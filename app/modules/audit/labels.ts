@@ -28,7 +28,7 @@ import {
   MENTORSHIP_STATUS_LABELS,
   MILESTONE_KIND_LABELS,
 } from "~/modules/studios/labels";
-import { ATTACHMENT_LABELS, SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
+import { ATTACHMENT_LABELS, OTHER_SCHEME_LABELS, SCHEME_LIST_AUDIT, SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { GRANT_PURPOSE_LABELS, SPENDING_CATEGORY_LABELS } from "~/modules/studios/cycle";
 import { USER_AUDIT } from "~/modules/users/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
@@ -59,6 +59,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   CYCLE_POLICY_AUDIT,
   SUBSIDY_AUDIT,
   SUBSIDY_POLICY_AUDIT,
+  SCHEME_LIST_AUDIT,
   EVENT_AUDIT,
   PUBLICITY_AUDIT,
   PLAN_AUDIT,
@@ -234,6 +235,12 @@ const FIELD_LABELS: Record<string, string> = {
   via: "签到方式",
   // Subsidies, experts, the vote, publicity, the plan
   caps: "各学历补助上限",
+  scheme: "补助项目类别",
+  schemeName: "项目名称",
+  otherSchemes: "其他项目补助",
+  combinedCapPercent: "各项目合计上限（占学费 %）",
+  rows: "行数",
+  skippedRows: "有误未导入的行",
   file: "文件",
   field: "专业领域",
   panel: "评审组",
@@ -374,6 +381,7 @@ function valueLabels(entity: string, key: string, record: Record<string, unknown
       innovationType: INNOVATION_TYPES,
       category: SPENDING_CATEGORY_LABELS,
       purpose: GRANT_PURPOSE_LABELS,
+      scheme: OTHER_SCHEME_LABELS,
     } as Record<string, Record<string, string>>
   )[key];
 }

@@ -122,6 +122,8 @@ describe("who hears of a subsidy application, and what waits for whom", () => {
         expected,
         reason: extra.reason ?? null,
         confirmed: true,
+        // The applicant states at submission that no other scheme pays for these studies.
+        noOtherSchemes: name === "submit",
         ...extra,
         voucher: extra.voucher ?? null,
       });
@@ -563,7 +565,9 @@ describe("the morning reminder", () => {
     const { user: applicant } = await makeAwardee(t.db, "wenling", "逾期者");
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const id = await subsidyReadyToSubmit(applicant);
-    expect(await takeSubsidyStep(t.db, applicant, id, "submit", { expected: "draft", reason: null, confirmed: true, voucher: null })).toMatchObject({
+    expect(
+      await takeSubsidyStep(t.db, applicant, id, "submit", { expected: "draft", reason: null, confirmed: true, voucher: null, noOtherSchemes: true }),
+    ).toMatchObject({
       ok: true,
     });
     // Submitted five weeks ago: past the county's ten working days.

@@ -72,6 +72,12 @@ export function maskIdNumber(id: string): string {
   return id.slice(0, 4) + "*".repeat(14);
 }
 
+/** A name as lists show it when the person is not theirs to know: the surname, the rest starred. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  return (chars[0] ?? "") + "*".repeat(Math.max(1, chars.length - 1));
+}
+
 export function normalisePhone(input: string): string {
   return input.replace(/[\s-]/g, "");
 }

@@ -1,4 +1,5 @@
 import { auditTrail } from "~/lib/audit";
+import type { OtherScheme } from "~db/types";
 import type { SubsidyStep } from "~/modules/subsidies/policy";
 
 const STEP_ACTIONS = {
@@ -19,6 +20,8 @@ export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", {
   update: "修改",
   attach: "上传材料",
   detach: "删除材料",
+  claim: "申报其他项目补助",
+  unclaim: "删除其他项目补助申报",
   ...STEP_ACTIONS,
   place_given: "候补递补获得名额",
 });
@@ -37,3 +40,12 @@ export function placeLabel(place: "placed" | "waiting" | null, rank: number | nu
   if (place === null || rank === null) return null;
   return place === "placed" ? `名额内第${rank}位` : `候补第${rank}位`;
 }
+/** Other schemes that pay for the same studies (issue 34): the national union's, the province's 双提升, the employer's. */
+export const OTHER_SCHEME_LABELS = {
+  acftu: "全国总工会（求学圆梦行动等）",
+  provincial: "省总工会（双提升等）",
+  employer: "工作单位",
+  other: "其他",
+} as const satisfies Record<OtherScheme, string>;
+
+export const SCHEME_LIST_AUDIT = auditTrail("subsidy_scheme_list", "其他项目补助名单", { import: "导入", delete: "删除" });

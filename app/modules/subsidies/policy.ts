@@ -131,3 +131,45 @@ export function educationRank(education: string): number {
 export function degreeAboveRecorded(recordedEducation: string, targetDegree: string): boolean {
   return educationRank(targetDegree) > educationRank(recordedEducation);
 }
+
+/** Other schemes' subsidies (declared and imported) are for the officers who judge the application, not for its applicant to read back. */
+export function canSeeOtherSchemes(user: SessionUser, app: ApplicationRef): boolean {
+  const r = relation(user, app);
+  return r === "county" || r === "city";
+}
+
+/**
+ * What other schemes pay for these studies, each scheme counted once: the larger of what the
+ * applicant declared for it and what its imported lists say (a 全总 payment both declared and
+ * listed is one payment, not two; one the applicant understated counts at the list's amount).
+ */
+export function otherSchemesFen(
+  declared: ReadonlyArray<{ scheme: string; amount_fen: number }>,
+  listed: ReadonlyArray<{ scheme: string; amount_fen: number }>,
+): { total: number; bySchemes: Array<{ scheme: string; declaredFen: number; listedFen: number; countedFen: number }> } {
+  const sums = new Map<string, { declaredFen: number; listedFen: number }>();
+  const add = (scheme: string, key: "declaredFen" | "listedFen", fen: number) => {
+    const row = sums.get(scheme) ?? { declaredFen: 0, listedFen: 0 };
+    row[key] += Number(fen);
+    sums.set(scheme, row);
+  };
+  for (const c of declared) add(c.scheme, "declaredFen", c.amount_fen);
+  for (const e of listed) add(e.scheme, "listedFen", e.amount_fen);
+  const bySchemes = [...sums].map(([scheme, s]) => ({ scheme, ...s, countedFen: Math.max(s.declaredFen, s.listedFen) }));
+  return { total: bySchemes.reduce((n, s) => n + s.countedFen, 0), bySchemes };
+}
+
+/** The most this subsidy may pay beside the others: the combined cap's share of the tuition less what they pay, never below nothing. */
+export function combinedRoomFen(tuitionFen: number, combinedCapPercent: number, otherFen: number): number {
+  return Math.max(0, Math.floor((tuitionFen * combinedCapPercent) / 100) - otherFen);
+}
+
+/**
+ * Whether another scheme's payment was for the studies applied for: one for another degree level
+ * (the 大专 a 全总 list paid three years ago, before this 本科) is not; a level the list leaves out
+ * or words otherwise (专升本) is counted, so a doubt never pays twice.
+ */
+export function sameStudies(listedDegree: string | null, targetDegree: string): boolean {
+  const rank = listedDegree ? educationRank(listedDegree) : -1;
+  return rank < 0 || rank === educationRank(targetDegree);
+}

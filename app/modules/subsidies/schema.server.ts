@@ -1,10 +1,10 @@
-import { DATE_RANGES } from "~/lib/time";
+import { DATE_RANGES, FIRST_YEAR, LAST_YEAR } from "~/lib/time";
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
 import { decimalNumber, keysOf, optionalText, requiredText, whenValid, wholeNumber, recordId, queryParam, stepFields, isoDate } from "~/lib/validation.server";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { subsidyWorkflow, SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
-import { TARGET_DEGREES } from "~/modules/subsidies/labels";
+import { OTHER_SCHEME_LABELS, TARGET_DEGREES } from "~/modules/subsidies/labels";
 
 /** A money field: 12,345.6 / 12345.60 / ¥12345 → fen, with the reason when it is not money. */
 export const yuan = (label: string) =>
@@ -67,6 +67,8 @@ export const policySchema = z.object({
   places: wholeNumber("名额", 1, 100_000)
     .optional()
     .transform((v) => v ?? null),
+  // Left out by an older page: the year keeps what it has (100 when new).
+  combinedCapPercent: wholeNumber("各项目合计上限", 1, 100).optional(),
   open: z
     .enum(["on"])
     .optional()
@@ -78,6 +80,11 @@ export const stepSchema = z.object({
   amount: z.string().optional(),
   date: z.string().optional(),
   voucher: optionalText("凭证号", 60),
+  /** The applicant's statement, at submission, that no other scheme pays for these studies. */
+  noOtherSchemes: z
+    .enum(["1"], { error: "声明无效，请刷新页面后重试" })
+    .optional()
+    .transform((v) => v === "1"),
 });
 
 export const attachSchema = z.object({ kind: z.enum(["admission", "receipt", "graduation"]) });
@@ -92,3 +99,24 @@ export const subsidyFilterSchema = z.object({
   queue: z.enum(["mine", "review", "approve"]).optional().catch(undefined),
   page: queryParam.page(),
 });
+
+const schemeChoice = z.enum(keysOf(OTHER_SCHEME_LABELS), { error: "请选择补助项目类别" });
+
+/** Another scheme's subsidy for the same studies, as the applicant declares it. */
+export const claimSchema = z.object({ scheme: schemeChoice, schemeName: requiredText("项目名称", 100), amount: yuan("补助金额") });
+
+export const unclaimSchema = z.object({ claimId: recordId("该申报不存在"), confirmed: z.literal("1", { error: "请确认删除" }) });
+
+/** What the city says of a list it imports; the file comes beside it. */
+export const schemeListSchema = z.object({
+  scheme: schemeChoice,
+  year: wholeNumber("年度", FIRST_YEAR, LAST_YEAR),
+  title: requiredText("名单名称", 100),
+  /** Import the good rows of a file that has bad ones (else nothing is stored until the file is right). */
+  goodRowsOnly: z
+    .enum(["1"], { error: "选项无效，请刷新页面后重试" })
+    .optional()
+    .transform((v) => v === "1"),
+});
+
+export const deleteListSchema = z.object({ listId: recordId("名单不存在"), confirmed: z.literal("1", { error: "请确认删除" }) });

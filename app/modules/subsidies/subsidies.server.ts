@@ -32,6 +32,7 @@ import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/module
 import { type Tx } from "~db";
 import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
 import { fillPlaces, placeOnSubmit, placeRank, placesLimitProblem, releasePlace, waitingRefusal } from "~/modules/subsidies/places.server";
+import { combinedCapRefusal, declarationAtSubmit } from "~/modules/subsidies/other-schemes.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -56,6 +57,8 @@ export async function savePolicy(
     /** null: no limit; left out, the year keeps its limit. */
     places?: number | null;
     caps: Record<string, number>;
+    /** All schemes together pay at most this share of the tuition; left out, the year keeps its own. */
+    combinedCapPercent?: number;
   },
 ): Promise<Result> {
   if (!isCityAdmin(actor)) return refuse("只有市总工会可以设定补助政策", { status: 403 });
@@ -75,6 +78,7 @@ export async function savePolicy(
       years_after_award: input.yearsAfterAward,
       open: input.open,
       places,
+      ...(input.combinedCapPercent === undefined ? {} : { combined_cap_percent: input.combinedCapPercent }),
       updated_at: new Date(),
     };
     if (before) await tx.updateTable("subsidy_policy").set(row).where("year", "=", year).execute();
@@ -95,9 +99,22 @@ export async function savePolicy(
       id: year,
       action: before ? "update" : "create",
       before: before
-        ? { budgetFen: Number(before.budget_fen), sharePercent: before.share_percent, holdbackPercent: before.holdback_percent, places: before.places }
+        ? {
+            budgetFen: Number(before.budget_fen),
+            sharePercent: before.share_percent,
+            holdbackPercent: before.holdback_percent,
+            places: before.places,
+            combinedCapPercent: before.combined_cap_percent,
+          }
         : null,
-      after: { budgetFen: input.budget, sharePercent: input.sharePercent, holdbackPercent: input.holdbackPercent, places, caps: input.caps },
+      after: {
+        budgetFen: input.budget,
+        sharePercent: input.sharePercent,
+        holdbackPercent: input.holdbackPercent,
+        places,
+        combinedCapPercent: input.combinedCapPercent ?? before?.combined_cap_percent ?? 100,
+        caps: input.caps,
+      },
     });
     await fillPlaces(tx, year, places, "名额增加，按提交时间递补");
     return { ok: true as const };
@@ -376,7 +393,16 @@ export async function takeSubsidyStep(
   actor: SessionUser,
   id: number,
   step: SubsidyStep,
-  input: { expected: string; reason: string | null; confirmed?: boolean; amount?: string; date?: string; voucher: string | null },
+  input: {
+    expected: string;
+    reason: string | null;
+    confirmed?: boolean;
+    amount?: string;
+    date?: string;
+    voucher: string | null;
+    /** At submission: the applicant states that no other scheme pays for these studies (other-schemes.server). */
+    noOtherSchemes?: boolean;
+  },
 ): Promise<StepResult> {
   const rule = SUBSIDY_STEPS[step];
   const badInput = subsidyWorkflow.checkInput(step, input);
@@ -413,7 +439,10 @@ export async function takeSubsidyStep(
     switch (step) {
       case "submit": {
         const problems = await submitProblems(tx, app);
+        const declaration = await declarationAtSubmit(tx, app.id, input.noOtherSchemes ?? false);
+        if ("problem" in declaration) problems.push(declaration.problem);
         if (problems.length) return { ok: false, status: 400, message: "暂不能提交", reasons: problems };
+        if ("statement" in declaration) after.otherSchemes = declaration.statement;
         const cap = (await findPolicy(tx, app.year))!.caps[app.target_degree];
         changes.max_fen = maxSubsidyFen(Number(app.tuition_fen), policy!.share_percent, cap);
         Object.assign(changes, await placeOnSubmit(tx, app, policy!.places));
@@ -425,6 +454,8 @@ export async function takeSubsidyStep(
         if (amountFen! > Number(app.max_fen)) {
           return { ok: false, status: 400, message: `批准金额不能超过按政策计算的最高额 ${(Number(app.max_fen) / 100).toFixed(2)} 元` };
         }
+        const beside = await combinedCapRefusal(tx, app, amountFen!);
+        if (beside) return { ok: false, status: 400, message: beside };
         const remaining = Number(policy.budget_fen) - (await committedFen(tx, app.year));
         if (amountFen! > remaining) {
           return { ok: false, status: 409, message: `年度预算余额不足：剩余 ${(remaining / 100).toFixed(2)} 元` };

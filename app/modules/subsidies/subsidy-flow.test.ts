@@ -63,6 +63,8 @@ const step = (
     amount: extra.amount,
     date: extra.date,
     voucher: extra.voucher ?? null,
+    // These applicants state at submission that no other scheme pays (other-schemes.test.ts tells the rest).
+    noOtherSchemes: name === "submit",
   });
 
 describe("subsidy policy rules", () => {

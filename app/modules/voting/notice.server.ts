@@ -15,7 +15,7 @@ import type { SessionUser } from "~/auth/roles";
 import { accessTo, type Access } from "~/lib/access";
 import { canReview } from "~/modules/nominations/policy";
 import { canRevealPersonalData } from "~/modules/people/policy";
-import type { IdNumberFacts } from "~/modules/people/id-number";
+import { maskName, type IdNumberFacts } from "~/modules/people/id-number";
 import { ONLINE_SOURCE } from "~/modules/nominations/labels";
 import { codeMatches, limitReached, lockVoter, requestCode, spendCode, verifyCode, type Origin } from "~/modules/voting/voting.server";
 import { refuse, type Result } from "~/lib/result";
@@ -121,9 +121,6 @@ export async function requestObjectionCode(...request: ObjectionCodeRequest): Re
   if (limited) return limited;
   return requestCode(db, gateway, campaignId, input, origin, now, "objection");
 }
-
-/** A name as the city's list shows it before the reveal: the surname, the rest starred. */
-const maskName = (name: string) => name.slice(0, 1) + "*".repeat(Math.max(1, [...name].length - 1));
 
 /**
  * Files a real-name objection, its attachments checked by content, in one transaction with the code

@@ -12,9 +12,21 @@ import { formatFen } from "~/lib/money";
 import { ATTACHMENT_LABELS, placeLabel, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import type { loader } from "./route";
+import { OtherSchemesCard } from "./other-schemes";
 
 /** An application: its facts, its proof, and the steps open to the viewer. */
-export function SubsidyPage({ app, attachments, history, budget, steps, canEdit, canUploadGraduation, today }: SerializeFrom<typeof loader>) {
+export function SubsidyPage({
+  app,
+  attachments,
+  history,
+  budget,
+  claims,
+  otherSchemes,
+  steps,
+  canEdit,
+  canUploadGraduation,
+  today,
+}: SerializeFrom<typeof loader>) {
   const attached = useReply("attach");
   const navigation = useNavigation();
   const place = placeLabel(app.place, app.place_rank);
@@ -125,18 +137,29 @@ export function SubsidyPage({ app, attachments, history, budget, steps, canEdit,
         <ReplyNotice reply={attached} />
       </div>
 
+      <OtherSchemesCard claims={claims} otherSchemes={otherSchemes} canEdit={canEdit} />
+
       <StepsCard
         steps={steps}
         expected={app.status}
         editTo={canEdit ? `/subsidies/${app.id}/edit` : null}
         fields={(step) => (
           <>
+            {step === "submit" ? (
+              claims.length ? (
+                <p>已申报其他项目补助 {claims.length} 项。</p>
+              ) : (
+                <label className="checkbox">
+                  <input type="checkbox" name="noOtherSchemes" value="1" /> 本人未享受其他学历提升补助
+                </label>
+              )
+            ) : null}
             {step === "city_approve" ? (
               <label>
                 批准金额（元）
                 <input
                   name="amount"
-                  defaultValue={app.max_fen !== null ? (Math.min(app.requested_fen, app.max_fen) / 100).toFixed(2) : ""}
+                  defaultValue={app.max_fen !== null ? (Math.min(app.requested_fen, app.max_fen, otherSchemes?.roomFen ?? app.max_fen) / 100).toFixed(2) : ""}
                   inputMode="decimal"
                   required
                 />

@@ -10,8 +10,9 @@ import { replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/re
 import { todayInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { availableSteps, canEditApplication, canUploadGraduation, subsidyWorkflow } from "~/modules/subsidies/policy";
-import { attachSchema, detachSchema, stepSchema } from "~/modules/subsidies/schema.server";
+import { availableSteps, canEditApplication, canSeeOtherSchemes, canUploadGraduation, subsidyWorkflow } from "~/modules/subsidies/policy";
+import { attachSchema, claimSchema, detachSchema, stepSchema, unclaimSchema } from "~/modules/subsidies/schema.server";
+import { addOtherClaim, otherClaimsOf, otherSchemesOf, removeOtherClaim } from "~/modules/subsidies/other-schemes.server";
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, removeAttachment, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { SubsidyPage } from "./page";
 
@@ -21,16 +22,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: app } = await viewedRecord(request, "subsidy.read", applicationForViewer, params.applicationId);
   const db = getDb();
   const steps = availableSteps(user, app);
-  const [attachments, history, budget] = await Promise.all([
+  const [attachments, history, budget, claims, otherSchemes] = await Promise.all([
     attachmentsOf(db, app.id),
     historyOf(db, "subsidy", app.id),
     steps.includes("city_approve") ? budgetStatus(db, app.year) : Promise.resolve(null),
+    otherClaimsOf(db, app.id),
+    // The lists' matches are the officers' to judge by; the applicant sees what they declared.
+    canSeeOtherSchemes(user, app) ? otherSchemesOf(db, app) : Promise.resolve(null),
   ]);
   return json({
     app,
     attachments,
     history,
     budget,
+    claims,
+    otherSchemes,
     steps: subsidyWorkflow.offered(user, app),
     canEdit: canEditApplication(user, app),
     canUploadGraduation: canUploadGraduation(user, app),
@@ -54,6 +60,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "detach":
       return replyStep("detach", formData, detachSchema, ({ attachmentId }): Promise<Result> => removeAttachment(db, user, app, attachmentId));
+    case "claim":
+      return replyStep("claim", formData, claimSchema, (claim): Promise<Result> => addOtherClaim(db, user, app, claim), {
+        invalid: "请检查填写的其他项目补助",
+      });
+    case "unclaim":
+      return replyStep("unclaim", formData, unclaimSchema, ({ claimId }): Promise<Result> => removeOtherClaim(db, user, app, claimId));
     case "step":
       return replyStep("step", formData, stepSchema, ({ step, ...input }) => takeSubsidyStep(db, user, app.id, step, input));
     default:

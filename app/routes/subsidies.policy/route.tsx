@@ -67,6 +67,11 @@ export default function SubsidyPolicy() {
           {err("sharePercent")}
         </label>
         <label className="field">
+          各项目合计上限（占学费的 %，本补助与全总、省总、工作单位等其他补助之和）
+          <input name="combinedCapPercent" defaultValue={policy?.combined_cap_percent ?? 100} inputMode="numeric" required />
+          {err("combinedCapPercent")}
+        </label>
+        <label className="field">
           毕业前预留比例（%）
           <input name="holdbackPercent" defaultValue={policy?.holdback_percent ?? 0} inputMode="numeric" required />
           {err("holdbackPercent")}
