@@ -56,7 +56,7 @@ async function scene(year: number, places: number | null, n: number) {
 }
 
 const step = (actor: SessionUser, id: number, name: SubsidyStep, expected: string, reason: string | null = null) =>
-  takeSubsidyStep(t.db, actor, id, name, { expected, reason, confirmed: true, amount: "10000", voucher: null });
+  takeSubsidyStep(t.db, actor, id, name, { expected, reason, confirmed: true, amount: "10000", voucher: null, noOtherSchemes: name === "submit" });
 
 /** What the page and the lists show of each: place, rank, and the submission time. */
 const standing = async (id: number) => {
