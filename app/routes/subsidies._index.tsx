@@ -44,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     queues: isCraftsman(user) ? [] : isCountyOfficer(user) ? [["review", "待我审核"]] : [["approve", "待审批"]],
     canApply: isCraftsman(user) && !!hasAward && open,
     canPolicy: can(user, "subsidy.policy"),
+    canPay: can(user, "subsidy.pay"),
   });
 }
 
@@ -69,6 +70,11 @@ export default function Subsidies() {
                 导出{d.year}年明细
               </DownloadLink>
             </>
+          ) : null}
+          {d.canPay ? (
+            <Link className="button" to={`/subsidies/payments?year=${d.year}`}>
+              补助拨付
+            </Link>
           ) : null}
         </div>
       </div>

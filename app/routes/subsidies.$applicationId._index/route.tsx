@@ -6,12 +6,14 @@ import { viewedRecord } from "~/auth/guarded-record.server";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
 import { refuse, type Result } from "~/lib/result";
-import { replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { replyDone, replyInvalid, replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { todayInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { availableSteps, canEditApplication, canUploadGraduation, subsidyWorkflow } from "~/modules/subsidies/policy";
-import { attachSchema, detachSchema, stepSchema } from "~/modules/subsidies/schema.server";
+import { canRevealPersonalData } from "~/modules/people/policy";
+import { onPaymentBatch, payeeOf, revealPayee, savePayee } from "~/modules/subsidies/payee.server";
+import { availableSteps, canEditApplication, canEditPayee, canUploadGraduation, paymentDue, subsidyWorkflow } from "~/modules/subsidies/policy";
+import { attachSchema, detachSchema, payeeSchema, revealPayeeSchema, stepSchema } from "~/modules/subsidies/schema.server";
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, removeAttachment, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { SubsidyPage } from "./page";
 
@@ -21,10 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: app } = await viewedRecord(request, "subsidy.read", applicationForViewer, params.applicationId);
   const db = getDb();
   const steps = availableSteps(user, app);
-  const [attachments, history, budget] = await Promise.all([
+  const [attachments, history, budget, payee, onBatch] = await Promise.all([
     attachmentsOf(db, app.id),
     historyOf(db, "subsidy", app.id),
     steps.includes("city_approve") ? budgetStatus(db, app.year) : Promise.resolve(null),
+    payeeOf(db, app.id),
+    onPaymentBatch(db, app),
   ]);
   return json({
     app,
@@ -34,6 +38,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     steps: subsidyWorkflow.offered(user, app),
     canEdit: canEditApplication(user, app),
     canUploadGraduation: canUploadGraduation(user, app),
+    payee: payee ?? null,
+    canEditPayee: canEditPayee(user, app, onBatch),
+    canRevealPayee: !!payee && canRevealPersonalData(user),
+    paymentDue: paymentDue(app),
     today: todayInTaizhou(),
   });
 }
@@ -56,6 +64,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return replyStep("detach", formData, detachSchema, ({ attachmentId }): Promise<Result> => removeAttachment(db, user, app, attachmentId));
     case "step":
       return replyStep("step", formData, stepSchema, ({ step, ...input }) => takeSubsidyStep(db, user, app.id, step, input));
+    // The card number is never sent back, saved or refused: the page shows its mask, a refusal asks for it again.
+    case "payee":
+      return replyStep("payee", formData, payeeSchema, (input) => savePayee(db, user, app, input), { invalid: "请检查标出的项目", hideFields: ["number"] });
+    case "reveal-payee": {
+      if (!canRevealPersonalData(user)) return replyRefused("reveal-payee", refuse("无权查看", { status: 403 }));
+      const submission = parseWithZod(formData, { schema: revealPayeeSchema });
+      if (submission.status !== "success") return replyInvalid("reveal-payee", submission);
+      const revealed = await revealPayee(db, user, app, submission.value.reason);
+      if (!revealed.ok) return replyRefused("reveal-payee", revealed, submission);
+      const reply = replyDone("reveal-payee", { submission, data: { number: revealed.number } });
+      reply.headers.set("Cache-Control", "no-store");
+      return reply;
+    }
     default:
       return replyUnknownIntent();
   }
