@@ -18,10 +18,7 @@ const subsidySubject: SubjectResolver = (tx, id) =>
 
 export const subsidyNotices = declareNotices(SUBSIDY_AUDIT, subsidySubject, {
   ...stepNotices("subsidy_", subsidyWorkflow.steps),
-  // Where approved money is about to go has changed: the county keeps an eye on it, and the applicant
-  // learns of it at once should someone else have used their account.
-  payee_change: [
-    { to: ["unit"], category: "paid", text: "{owner}在补助批准后变更了收款账户，请留意核对" },
-    { to: ["owner"], category: "paid", text: "您的补助收款账户已变更；如非本人操作，请立即联系县级总工会" },
-  ],
+  // Where approved money is about to go has changed: the county keeps an eye on it. (Only the applicant
+  // makes the change, and nobody is told of their own step.)
+  payee_change: [{ to: ["unit"], category: "paid", text: "{owner}在补助批准后变更了收款账户，请留意核对" }],
 });
