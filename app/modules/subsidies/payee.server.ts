@@ -46,6 +46,9 @@ type PayeeApplication = ApplicationRef & { id: number; name: string; held_fen: n
  * once approved is a change to where money is about to go: the county and the applicant hear of it.
  */
 export async function savePayee(db: DB, actor: SessionUser, app: PayeeApplication, input: PayeeInput): Promise<Result> {
+  const refused = refuse("当前状态下不能修改收款账户", { status: 403 });
+  // Someone who may not change it learns nothing of what the form holds; asked again under the lock below.
+  if (!canEditPayee(actor, app, await onPaymentBatch(db, app))) return refused;
   if (!sameName(input.accountName, app.name)) {
     return fieldsRefused({ accountName: [`户名应为申请人本人姓名“${app.name}”：补助只发放到申请人本人的账户`] });
   }
@@ -53,7 +56,7 @@ export async function savePayee(db: DB, actor: SessionUser, app: PayeeApplicatio
     // The application's row, locked: a batch made meanwhile sees the account as it was, or as it is now.
     const locked = await tx.selectFrom("subsidy_application").select(["status", "held_fen"]).where("id", "=", app.id).forUpdate().executeTakeFirstOrThrow();
     const current = { ...app, status: locked.status, held_fen: locked.held_fen };
-    if (!canEditPayee(actor, current, await onPaymentBatch(tx, current))) return refuse("当前状态下不能修改收款账户", { status: 403 });
+    if (!canEditPayee(actor, current, await onPaymentBatch(tx, current))) return refused;
     const before = await tx.selectFrom("subsidy_payee").selectAll().where("application_id", "=", app.id).executeTakeFirst();
     const row = {
       kind: input.kind,
