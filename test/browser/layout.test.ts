@@ -43,6 +43,7 @@ const PAGES: Record<string, string[]> = {
     "/evaluations",
     "/subsidies",
     "/subsidies/policy",
+    "/subsidies/payments",
     "/mentoring/policy",
     "/mentoring/payable",
     "/publicity",
