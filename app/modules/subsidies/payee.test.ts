@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { CARD_NUMBER, makeAwardee, makeUser, unitId } from "../../../test/factories";
+import { CARD_NUMBER, unitId } from "../../../test/factories";
+import { subsidyScene } from "../../../test/subsidy-scene";
 import { engineName } from "~db";
 import type { SubsidyStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
@@ -11,7 +12,7 @@ import { cardNumberProblem, maskCardNumber, normaliseCardNumber, passesLuhn } fr
 import { payeeOf, revealPayee, savePayee } from "~/modules/subsidies/payee.server";
 import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
 import { payeeSchema } from "~/modules/subsidies/schema.server";
-import { findApplication, savePolicy, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
+import { findApplication, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { fanOut, todosFor } from "~/worker.server";
 
 const t = useTestDb();
@@ -22,7 +23,7 @@ const MISTYPED = CARD_NUMBER.slice(0, -1) + "9";
 
 const form = (over: Record<string, string | undefined> = {}) => ({
   kind: "bank_card",
-  accountName: "温岭账户工匠",
+  accountName: "某工匠",
   bankName: "中国农业银行温岭支行",
   number: "6228 4804 0256 4890 018",
   ...over,
@@ -33,55 +34,13 @@ const errorsOf = (input: Record<string, string | undefined>) => {
   return parsed.success ? null : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
 };
 
-let policySet = false;
-let serial = 0;
+let shared: Awaited<ReturnType<typeof subsidyScene>> | undefined;
 
-/** A named craftsman's application standing at `status`, with the craftsman, their county and the city. */
-async function scene(status: SubsidyStatus, held = 0) {
-  const city = await makeUser(t.db, "city_admin");
-  if (!policySet) {
-    expect(
-      await savePolicy(t.db, city, YEAR, {
-        budget: 10_000_000,
-        sharePercent: 50,
-        holdbackPercent: 20,
-        yearsAfterAward: 10,
-        open: true,
-        caps: { 本科: 1_500_000 },
-      }),
-    ).toEqual({ ok: true });
-    policySet = true;
-  }
-  const name = `温岭账户工匠${"甲乙丙丁戊己庚辛壬癸"[serial++]}`;
-  const { person, user } = await makeAwardee(t.db, "wenling", name);
-  const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
-  const paidOut = status === "disbursed" || status === "closed";
-  const { id } = await t.db
-    .insertInto("subsidy_application")
-    .values({
-      year: YEAR,
-      person_id: person.id,
-      org_unit_id: await unitId(t.db, "wenling"),
-      current_education: "大专",
-      target_degree: "本科",
-      institution: "台州学院",
-      programme: "机械",
-      study_mode: "part_time",
-      enrolled_on: "2025-09-01",
-      expected_graduation: "2028-07-01",
-      tuition_fen: 2_000_000,
-      requested_fen: 1_000_000,
-      max_fen: 1_000_000,
-      approved_fen: ["approved", "disbursed", "closed"].includes(status) ? 1_000_000 : null,
-      paid_fen: paidOut ? 1_000_000 - held : 0,
-      held_fen: held,
-      status,
-      created_by: user.id,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const app = async () => (await findApplication(t.db, id))!;
-  return { id, name, craftsman: user, county, city, app };
+/** A named craftsman's application standing at `status` (no account yet), with 温岭's officer and the city. */
+async function scene(status: SubsidyStatus, heldFen = 0) {
+  shared ??= await subsidyScene(t.db, YEAR);
+  const made = await shared.application(status, { heldFen, payee: false });
+  return { ...made, county: shared.county, city: shared.city, app: async () => (await findApplication(t.db, made.id))! };
 }
 
 describe("a payee's card number, as typed", () => {
