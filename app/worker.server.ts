@@ -31,7 +31,15 @@ import {
   studioToReview,
 } from "~/modules/studios/todos.server";
 import { subsidyNotices } from "~/modules/subsidies/notices.server";
-import { graduationToUpload, subsidyReturned, subsidyToApprove, subsidyToClose, subsidyToPay, subsidyToReview } from "~/modules/subsidies/todos.server";
+import {
+  graduationToUpload,
+  payeeToEnter,
+  subsidyReturned,
+  subsidyToApprove,
+  subsidyToClose,
+  subsidyToPay,
+  subsidyToReview,
+} from "~/modules/subsidies/todos.server";
 import { ballotsToCheck } from "~/modules/voting/todos.server";
 import { purgeVoters } from "~/modules/voting/voting.server";
 
@@ -83,6 +91,7 @@ const TODOS = [
   subsidyReturned,
   milestoneRejected,
   graduationToUpload,
+  payeeToEnter,
   checkInToday,
   evaluationToPrepare,
   studioCycle,

@@ -88,6 +88,17 @@ describe("demo data", () => {
     const { budgetStatus } = await import("../app/modules/subsidies/subsidies.server");
     const status = await budgetStatus(t.db, new Date().getFullYear());
     expect(status.committed).toBeLessThanOrEqual(status.budget);
+    // Every approved one says where it is paid (encrypted, masked); the paid one went out on a bank batch.
+    const unpaid = await t.db
+      .selectFrom("subsidy_application as a")
+      .leftJoin("subsidy_payee as p", "p.application_id", "a.id")
+      .select(["a.status", "p.number_masked"])
+      .where("a.status", "in", ["approved", "disbursed", "closed"])
+      .execute();
+    expect(unpaid.length).toBe(3);
+    expect(unpaid.every((r) => /^\d{4} \*{4} \*{4} \*{3} \d{4}$/.test(r.number_masked ?? ""))).toBe(true);
+    const lines = await t.db.selectFrom("subsidy_payment_line").innerJoin("subsidy_application as a", "a.id", "application_id").select("a.status").execute();
+    expect(lines).toEqual([{ status: "disbursed" }]);
   });
 
   it("leaves every main record with a history row, so the audit log shows where it came from", async () => {
@@ -95,6 +106,7 @@ describe("demo data", () => {
       ["person", "person"],
       ["studio", "studio"],
       ["subsidy", "subsidy_application"],
+      ["subsidy_payment_batch", "subsidy_payment_batch"],
       ["event", "event"],
       ["nomination", "nomination"],
     ] as const) {

@@ -174,6 +174,7 @@ async function recordSeededHistory(db: DB): Promise<void> {
     ["nomination", "nomination", "nominating_unit_id"],
     ["studio", "studio", "org_unit_id"],
     ["subsidy", "subsidy_application", "org_unit_id"],
+    ["subsidy_payment_batch", "subsidy_payment_batch", "null"],
     ["event", "event", "org_unit_id"],
   ];
   for (const [entity, table, unit] of kinds) {

@@ -2,6 +2,12 @@ import { storedFileColumns } from "../app/lib/upload.server";
 import type { DB } from "../db";
 import type { SubsidyStatus } from "../db/types";
 import { yearInTaizhou } from "../app/lib/time";
+import { encrypt } from "../app/modules/people/pii.server";
+import { maskCardNumber } from "../app/modules/subsidies/payee";
+
+/** Fictional 19-digit card numbers with a valid check digit, one per seeded payee. */
+const CARD_NUMBERS = ["6228480402564890018", "6222021202001234567", "6217001234567890122"];
+const BANKS = ["中国农业银行温岭支行", "中国工商银行台州分行", "中国建设银行椒江支行"];
 
 const PROOF = new TextEncoder().encode(
   "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
@@ -36,7 +42,7 @@ export async function seedSubsidies(db: DB, craftsmanPersonId: number, adminId: 
   const awardees = await db
     .selectFrom("award")
     .innerJoin("person", "person.id", "award.person_id")
-    .select(["person.id", "person.org_unit_id", "person.education"])
+    .select(["person.id", "person.name", "person.org_unit_id", "person.education"])
     .where("person.id", "!=", craftsmanPersonId)
     .orderBy("award.rank")
     .limit(STAGES.length)
@@ -86,5 +92,30 @@ export async function seedSubsidies(db: DB, craftsmanPersonId: number, adminId: 
         })),
       )
       .execute();
+    // Those approved have told where to be paid; this year's paid one went out on a bank batch.
+    if (approved !== null) {
+      const number = CARD_NUMBERS[i % CARD_NUMBERS.length];
+      await db
+        .insertInto("subsidy_payee")
+        .values({
+          application_id: app.id,
+          kind: "bank_card",
+          account_name: person.name,
+          bank_name: BANKS[i % BANKS.length],
+          number_cipher: encrypt(number),
+          number_masked: maskCardNumber(number),
+          entered_by: adminId,
+        })
+        .execute();
+    }
+    if (stage.status === "disbursed") {
+      const paid = approved! - Math.floor(approved! / 5);
+      const batch = await db
+        .insertInto("subsidy_payment_batch")
+        .values({ year, stage: "first", count: 1, total_fen: paid, created_by: adminId })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await db.insertInto("subsidy_payment_line").values({ batch_id: batch.id, application_id: app.id, stage: "first", amount_fen: paid }).execute();
+    }
   }
 }

@@ -14,6 +14,8 @@ import type { PersonInput } from "../app/modules/people/schema.server";
 import { createUser } from "../app/modules/users/users.server";
 import { fictionalIdNumber } from "../seeds/people";
 import { createRandom } from "../app/lib/random";
+import { encrypt } from "../app/modules/people/pii.server";
+import { maskCardNumber } from "../app/modules/subsidies/payee";
 
 /** Names take no digits: a serial number written with Han numerals keeps test names unique and valid. */
 export function hanDigits(n: number): string {
@@ -173,6 +175,31 @@ export function subsidyForm(year: number, overrides: Record<string, string> = {}
     requested: "10000",
     ...overrides,
   };
+}
+
+/** A fictional 19-digit card number with a valid check digit. */
+export const CARD_NUMBER = "6228480402564890018";
+
+/** The account an application is paid to, recorded as its applicant would: a card in the applicant's own name. */
+export async function makePayee(db: DB, applicationId: number, number = CARD_NUMBER) {
+  const { name, created_by } = await db
+    .selectFrom("subsidy_application")
+    .innerJoin("person", "person.id", "subsidy_application.person_id")
+    .select(["person.name", "subsidy_application.created_by"])
+    .where("subsidy_application.id", "=", applicationId)
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto("subsidy_payee")
+    .values({
+      application_id: applicationId,
+      kind: "bank_card",
+      account_name: name,
+      bank_name: "中国农业银行温岭支行",
+      number_cipher: encrypt(number),
+      number_masked: maskCardNumber(number),
+      entered_by: created_by,
+    })
+    .execute();
 }
 
 /** The form fields of a valid nomination (strings, as a browser posts them). */

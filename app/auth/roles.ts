@@ -119,6 +119,8 @@ export const PERMISSIONS = {
   "subsidy.policy": ["city_admin"],
   // Other schemes' lists (全总, 省总 双提升…) carry whole provinces' people: the city imports and reads them.
   "subsidy.schemes": ["city_admin"],
+  // Payment batches: they carry full account numbers to the bank and record money paid — the city's.
+  "subsidy.pay": ["city_admin"],
   "event.read": ["city_admin", "county_officer", "craftsman"],
   // One event's page, read only for an apprentice and only if they are on its list (eventForViewer);
   // the lists of events and every step taken on one stay \`event.read\`.

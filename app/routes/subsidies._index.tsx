@@ -45,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     canApply: isCraftsman(user) && !!hasAward && open,
     canPolicy: can(user, "subsidy.policy"),
     canSchemes: can(user, "subsidy.schemes"),
+    canPay: can(user, "subsidy.pay"),
   });
 }
 
@@ -74,6 +75,11 @@ export default function Subsidies() {
           {d.canSchemes ? (
             <Link className="button" to="/subsidies/schemes">
               其他项目补助名单
+            </Link>
+          ) : null}
+          {d.canPay ? (
+            <Link className="button" to={`/subsidies/payments?year=${d.year}`}>
+              补助拨付
             </Link>
           ) : null}
         </div>

@@ -44,6 +44,7 @@ const PAGES: Record<string, string[]> = {
     "/subsidies",
     "/subsidies/policy",
     "/subsidies/schemes",
+    "/subsidies/payments",
     "/mentoring/policy",
     "/mentoring/payable",
     "/publicity",

@@ -127,6 +127,8 @@ beforeAll(async () => {
     .orderBy("id")
     .executeTakeFirstOrThrow();
   const attachment = await db.selectFrom("subsidy_attachment").select("id").where("application_id", "=", application.id).executeTakeFirstOrThrow();
+  // The demo's bank batch (its paid application's first payment).
+  const paymentBatch = await db.selectFrom("subsidy_payment_batch").select("id").orderBy("id").executeTakeFirstOrThrow();
   const clipping = await db.selectFrom("publicity_item").select("id").where("person_id", "=", personA).executeTakeFirstOrThrow();
   await db.updateTable("publicity_item").set({ clipping: PNG, clipping_type: "image/png" }).where("id", "=", clipping.id).execute();
   await db.updateTable("publication_consent").set({ photo: PNG, photo_type: "image/png" }).where("person_id", "=", personA).execute();
@@ -698,6 +700,27 @@ beforeAll(async () => {
         withdraw: { form: { intent: "step", step: "withdraw", expected: "submitted" }, expect: "L--+-+--" },
         // Taking a file back is the applicant's alone, and only while they may edit: nobody here.
         detach: { form: { intent: "detach", attachmentId: String(attachment.id), confirmed: "1" }, expect: "L-------" },
+      },
+    },
+    // The payee (issue 34, item 5): the account is the applicant's alone to record (nobody here is 温岭's
+    // applicant); its full number and the payment batches are the city's.
+    "subsidies.$applicationId._index (payee)": {
+      params: { applicationId: application.id },
+      actions: {
+        payee: {
+          form: { intent: "payee", kind: "bank_card", accountName: "某某", bankName: "中国农业银行", number: "6228480402564890018" },
+          expect: "L-------",
+        },
+        "reveal-payee": { form: { intent: "reveal-payee", reason: "核对银行退票" }, expect: "L----+--" },
+      },
+    },
+    "subsidies.payments": {
+      loader: "L----+--",
+      actions: {
+        create: { form: { intent: "create" }, expect: "L----+--" },
+        download: { form: { intent: "download", batchId: String(paymentBatch.id) }, expect: "L----+--" },
+        paid: { form: { intent: "paid", batchId: String(paymentBatch.id), date: "2026-05-20", voucher: "YH-1", confirmed: "1" }, expect: "L----+--" },
+        cancel: { form: { intent: "cancel", batchId: String(paymentBatch.id), confirmed: "1" }, expect: "L----+--" },
       },
     },
     "subsidies.$applicationId.edit": {

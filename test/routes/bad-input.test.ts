@@ -1586,3 +1586,94 @@ describe("other schemes' subsidies (issue 34, item 4): bad input", () => {
     expect(await fingerprint()).toEqual(before);
   });
 });
+
+describe("the payee's account and payment batches (issue 34, item 5): bad input", () => {
+  it("refuses bad card numbers, another's name and forged batches by their fields with a 4xx, and a payee for someone else's application with a 403, writing nothing", async () => {
+    // Imported here: the block is the payee's own, beside the file's general cases.
+    const applicationRoute = await import("../../app/routes/subsidies.$applicationId._index/route");
+    const paymentsRoute = await import("../../app/routes/subsidies.payments/route");
+    const { subsidyScene } = await import("../subsidy-scene");
+    const s = await subsidyScene(t.db, 2023);
+    const mine = await s.application("draft", { payee: false });
+    const someoneElse = await s.application("approved", { payee: false });
+    const onPage = (app: { id: number }) => ({
+      fn: applicationRoute.action as Fn,
+      path: `/subsidies/${app.id}`,
+      params: { applicationId: String(app.id) },
+    });
+    const valid = { intent: "payee", kind: "bank_card", accountName: mine.name, bankName: "中国农业银行温岭支行", number: "6228 4804 0256 4890 018" };
+    const cases: Array<[string, Omit<Attempt, "name" | "fields">, Fields, string | null]> = [];
+    const payee = { ...onPage(mine), as: mine.craftsman };
+    for (const [value, label] of [
+      ["6228 4804 025", "eleven digits"],
+      ["62284804025648900181", "twenty digits"],
+      ["6228 4804 O256 4890 018", "a letter O"],
+      ["6228-4804-0256-4890-018", "dashes"],
+      ["6228 4804 0256 4890 019", "a failed check digit"],
+      ["", "nothing"],
+      ["٦٢٢٨٤٨٠٤٠٢٥٦٤٨٩٠٠١٨", "Arabic-Indic digits"],
+    ] as const)
+      cases.push([`payee: number, ${label}`, payee, { ...valid, number: value }, "number"]);
+    // Refused for the whole form before any field is read (lib/form-guard).
+    cases.push(["payee: number with a NUL", payee, { ...valid, number: "6228480402564890018\u0000" }, null]);
+    cases.push(["payee: number far too long", payee, { ...valid, number: LONG }, null]);
+    cases.push(["payee: number twice", payee, { ...valid, number: ["6228480402564890018", "6228480402564890018"] }, "number"]);
+    cases.push(["payee: a failed check digit 'confirmed' as yes", payee, { ...valid, number: "6228480402564890019", numberChecked: "yes" }, "numberChecked"]);
+    cases.push(["payee: in another's name", payee, { ...valid, accountName: "王某某" }, "accountName"]);
+    cases.push(["payee: no name", payee, { ...valid, accountName: "  " }, "accountName"]);
+    cases.push(["payee: no bank", payee, { ...valid, bankName: "" }, "bankName"]);
+    cases.push(["payee: a bank name too long", payee, { ...valid, bankName: "长".repeat(61) }, "bankName"]);
+    cases.push(["payee: an unknown kind", payee, { ...valid, kind: "alipay" }, "kind"]);
+    // Someone else's application: another craftsman is refused before the form is read; its county may not record it either.
+    cases.push(["payee: for someone else's application", { ...onPage(someoneElse), as: mine.craftsman }, { ...valid, accountName: someoneElse.name }, null]);
+    cases.push(["payee: by the county", { ...onPage(someoneElse), as: s.county }, { ...valid, accountName: someoneElse.name }, null]);
+    cases.push(["reveal: without a reason", { ...onPage(mine), as: s.city }, { intent: "reveal-payee", reason: " " }, "reason"]);
+    cases.push(["reveal: a reason too long", { ...onPage(mine), as: s.city }, { intent: "reveal-payee", reason: "长".repeat(201) }, "reason"]);
+
+    const payments = { fn: paymentsRoute.action as Fn, path: "/subsidies/payments?year=2023", as: s.city };
+    const create = { intent: "create", year: "2023", stage: "first", expected: String(someoneElse.id), confirmed: "1" };
+    for (const [field, value] of [
+      ["expected", "1 or 1=1"],
+      ["expected", "abc"],
+      ["stage", "third"],
+      ["year", "1e3"],
+      ["year", "99999"],
+      ["confirmed", "yes"],
+    ] as const)
+      cases.push([`batch: ${field} ${JSON.stringify(value)}`, payments, { ...create, [field]: value }, field]);
+    // The listed application has no account: nothing payable, however the list is posted.
+    cases.push(["batch: a list of nothing payable", payments, create, null]);
+    const paid = { intent: "paid", batchId: "1", date: "2023-05-20", voucher: "YH-1", confirmed: "1" };
+    for (const [field, value] of [
+      ["batchId", "abc"],
+      ["batchId", "99999999999"],
+      ["date", "2023-02-30"],
+      ["date", "9999-99-99"],
+      ["voucher", "  "],
+      ["voucher", "长".repeat(61)],
+    ] as const)
+      cases.push([`paid: ${field} ${JSON.stringify(value)}`, payments, { ...paid, [field]: value }, field]);
+    cases.push(["paid: an unknown batch", payments, { ...paid, batchId: "999999" }, null]);
+    cases.push(["paid: unconfirmed", payments, { ...paid, confirmed: undefined }, null]);
+    cases.push(["download: a forged batch", payments, { intent: "download", batchId: "1e3" }, "batchId"]);
+    cases.push(["cancel: a forged batch", payments, { intent: "cancel", batchId: "-1", confirmed: "1" }, "batchId"]);
+    cases.push(["batch: by a county", { ...payments, as: s.county }, create, null]);
+
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const [name, a, fields, field] of cases) {
+      const response = await post({ ...a, name, fields });
+      const text = await response.text();
+      if (response.status < 400 || response.status >= 500) wrong.push(`${name}: ${response.status} ${text.slice(0, 120)}`);
+      else if (!/[\u4e00-\u9fff]/.test(text)) wrong.push(`${name}: ${response.status} without a message`);
+      else if (text.includes("6228480402564890018") || text.includes("4804 0256")) wrong.push(`${name}: the card number came back`);
+      else if (
+        field &&
+        !((JSON.parse(text) as { form?: { error?: Record<string, string[]> } }).form?.error?.[field] ?? []).some((e) => /[\u4e00-\u9fff]/.test(e))
+      )
+        wrong.push(`${name}: no message by ${field}: ${text.slice(0, 200)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});

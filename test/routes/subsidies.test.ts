@@ -136,6 +136,10 @@ describe("subsidies through the pages", () => {
     expect((await step(city, "city_approve", "county_approved", { amount: "10,000.001" })).status).toBe(400);
     expect((await step(city, "city_approve", "county_approved", { amount: "10000" })).status).toBe(200);
     expect((await step(city, "city_approve", "approved", { amount: "10000" })).status).toBe(403);
+    // Paid only once the applicant has said where: their own card, recorded after approval.
+    expect((await step(city, "disburse", "approved", { date: `${YEAR}-10-01`, voucher: "CW-1" })).status).toBe(409);
+    const account = { intent: "payee", kind: "bank_card", accountName: "wenling匠人", bankName: "中国农业银行温岭支行", number: "6228 4804 0256 4890 018" };
+    expect((await call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as: craftsman, form: account })).status).toBe(200);
     expect((await step(city, "disburse", "approved", { date: `${YEAR}-10-01`, voucher: "CW-1" })).status).toBe(200);
 
     const exported = await call(exportRoute.loader, { db: t.db, path: `/subsidies/export?year=${YEAR}`, as: city });

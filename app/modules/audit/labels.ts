@@ -28,7 +28,15 @@ import {
   MENTORSHIP_STATUS_LABELS,
   MILESTONE_KIND_LABELS,
 } from "~/modules/studios/labels";
-import { ATTACHMENT_LABELS, OTHER_SCHEME_LABELS, SCHEME_LIST_AUDIT, SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
+import {
+  ATTACHMENT_LABELS,
+  OTHER_SCHEME_LABELS,
+  SCHEME_LIST_AUDIT,
+  SUBSIDY_AUDIT,
+  SUBSIDY_PAYMENT_AUDIT,
+  SUBSIDY_POLICY_AUDIT,
+  STUDY_MODE_LABELS,
+} from "~/modules/subsidies/labels";
 import { GRANT_PURPOSE_LABELS, SPENDING_CATEGORY_LABELS } from "~/modules/studios/cycle";
 import { USER_AUDIT } from "~/modules/users/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
@@ -60,6 +68,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   SUBSIDY_AUDIT,
   SUBSIDY_POLICY_AUDIT,
   SCHEME_LIST_AUDIT,
+  SUBSIDY_PAYMENT_AUDIT,
   EVENT_AUDIT,
   PUBLICITY_AUDIT,
   PLAN_AUDIT,
@@ -299,6 +308,16 @@ const FIELD_LABELS: Record<string, string> = {
   terminatedPercent: "终止发放比例（%）",
   technicianRewardFen: "培养技师奖励",
   placingRewardFen: "竞赛名次奖励",
+  // A subsidy's payee and payment batches.
+  accountKind: "账户类别",
+  accountName: "户名",
+  bankName: "开户银行",
+  accountNumber: "卡号",
+  checkDigit: "卡号校验",
+  batchId: "拨付批次",
+  stage: "拨付阶段",
+  count: "笔数",
+  applications: "申请编号",
 };
 
 /** Labels a field has on one kind of record only (a nomination's channel is how it was put forward). */

@@ -46,6 +46,7 @@ describe("the notifications module", () => {
         ...["submit", "withdraw", "county_return", "county_approve", "county_reject", "city_return", "city_approve", "city_reject", "disburse", "close"].map(
           (step) => `subsidy:subsidy_${step}`,
         ),
+        "subsidy:payee_change",
         ...["submit", "withdraw", "return", "county_approve", "county_reject", "city_return", "city_reject", "accredit", "suspend", "resume", "revoke"].map(
           (step) => `studio:step_${step}`,
         ),

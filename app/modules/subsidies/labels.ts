@@ -24,7 +24,23 @@ export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", {
   unclaim: "删除其他项目补助申报",
   ...STEP_ACTIONS,
   place_given: "候补递补获得名额",
+  payee: "登记收款账户",
+  payee_change: "批准后变更收款账户",
+  reveal_payee: "查看完整收款账号",
 });
+
+/** A payment batch's history: made, its file (with full account numbers) taken out, paid, or called off. */
+export const SUBSIDY_PAYMENT_AUDIT = auditTrail("subsidy_payment_batch", "补助拨付批次", {
+  create: "生成拨付批次",
+  download: "下载代发文件（含完整账号）",
+  paid: "登记批次已拨付",
+  cancel: "撤销拨付批次",
+});
+
+/** A union member card (工会会员服务卡) is a bank's co-branded debit card: paid like any bank card. */
+export const PAYEE_KIND_LABELS = { bank_card: "银行卡", union_card: "工会会员卡" } as const;
+
+export const PAYMENT_STAGE_LABELS = { first: "首次拨付", final: "尾款（预留部分）" } as const;
 
 export const SUBSIDY_POLICY_AUDIT = auditTrail("subsidy_policy", "补助政策", { create: "新建", update: "修改" });
 

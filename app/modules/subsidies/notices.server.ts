@@ -23,4 +23,7 @@ export const subsidyNotices = declareNotices(SUBSIDY_AUDIT, subsidySubject, {
     { to: ["owner"], category: "approved", text: "有名额空出，您的补助申请已从候补名单递补获得名额" },
     { to: ["unit"], category: "todo", text: "{owner}的补助申请已从候补名单递补获得名额，可以审核通过" },
   ],
+  // Where approved money is about to go has changed: the county keeps an eye on it. (Only the applicant
+  // makes the change, and nobody is told of their own step.)
+  payee_change: [{ to: ["unit"], category: "paid", text: "{owner}在补助批准后变更了收款账户，请留意核对" }],
 });

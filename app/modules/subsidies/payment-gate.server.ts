@@ -6,8 +6,12 @@ import type { Tx } from "~db";
  * Each practice adds its own condition here (the 公示, the payee's account).
  */
 export async function paymentBlockers(tx: Tx, app: { id: number }, now: Date): Promise<string[]> {
-  void tx;
-  void app;
   void now;
-  return [];
+  const blockers: string[] = [];
+
+  // The payee (issue 34, item 5): money goes only to the account the applicant recorded in their own name.
+  const payee = await tx.selectFrom("subsidy_payee").select("application_id").where("application_id", "=", app.id).executeTakeFirst();
+  if (!payee) blockers.push("收款账户尚未登记");
+
+  return blockers;
 }

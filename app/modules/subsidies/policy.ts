@@ -100,6 +100,28 @@ export function canEditApplication(user: SessionUser, app: ApplicationRef): bool
   return relation(user, app) === "owner" && (app.status === "draft" || app.status === "returned");
 }
 
+/**
+ * Which payment an application waits for: the first (approved, not yet paid) or the held part
+ * (paid but for the holdback); none once nothing more is owed, or before approval.
+ */
+export function paymentDue(app: { status: SubsidyStatus; held_fen: number | null }): "first" | "final" | null {
+  if (app.status === "approved") return "first";
+  if (app.status === "disbursed" && Number(app.held_fen) > 0) return "final";
+  return null;
+}
+
+/**
+ * The applicant records or changes the account the subsidy is paid to while the application is theirs
+ * to edit, and again while a payment is still owed — unless that payment is already on a batch, whose
+ * file may be with the bank. Under review (submitted, with the county or the city) it stays as it was:
+ * the reviewers look at a fixed application.
+ */
+export function canEditPayee(user: SessionUser, app: ApplicationRef & { held_fen: number | null }, onBatch: boolean): boolean {
+  if (relation(user, app) !== "owner") return false;
+  if (app.status === "draft" || app.status === "returned") return true;
+  return paymentDue(app) !== null && !onBatch;
+}
+
 export function canUploadGraduation(user: SessionUser, app: ApplicationRef): boolean {
   return relation(user, app) === "owner" && app.status === "disbursed";
 }

@@ -1,10 +1,24 @@
 import { DATE_RANGES, FIRST_YEAR, LAST_YEAR } from "~/lib/time";
 import { z } from "zod";
 import { parseYuan } from "~/lib/money";
-import { decimalNumber, keysOf, optionalText, requiredText, whenValid, wholeNumber, recordId, queryParam, stepFields, isoDate } from "~/lib/validation.server";
+import {
+  confirmation,
+  decimalNumber,
+  keysOf,
+  optionalText,
+  requiredText,
+  whenValid,
+  wholeNumber,
+  recordId,
+  queryParam,
+  stepFields,
+  isoDate,
+} from "~/lib/validation.server";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { subsidyWorkflow, SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
-import { OTHER_SCHEME_LABELS, TARGET_DEGREES } from "~/modules/subsidies/labels";
+import { OTHER_SCHEME_LABELS, PAYEE_KIND_LABELS, PAYMENT_STAGE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/labels";
+import { revealReason } from "~/modules/people/schema.server";
+import { cardNumberProblem, carriesCheckDigit, normaliseCardNumber, passesLuhn } from "~/modules/subsidies/payee";
 
 /** A money field: 12,345.6 / 12345.60 / ¥12345 → fen, with the reason when it is not money. */
 export const yuan = (label: string) =>
@@ -120,3 +134,73 @@ export const schemeListSchema = z.object({
 });
 
 export const deleteListSchema = z.object({ listId: recordId("名单不存在"), confirmed: z.literal("1", { error: "请确认删除" }) });
+/**
+ * The account the subsidy is paid to. A 16–19 digit card number that fails its check digit is most
+ * likely mistyped, but some genuine UnionPay cards fail it too: the applicant is asked to look again
+ * and may then confirm the number as it is (numberChecked), rather than be refused outright.
+ */
+export const payeeSchema = z
+  .object({
+    kind: z.enum(keysOf(PAYEE_KIND_LABELS), { error: "请选择账户类别" }),
+    accountName: requiredText("户名", 50),
+    bankName: requiredText("开户银行", 60),
+    number: z
+      .string({ error: "请填写卡号" })
+      .max(100, "卡号应为12到19位数字")
+      .transform((typed, ctx) => {
+        const digits = normaliseCardNumber(typed);
+        const problem = cardNumberProblem(digits);
+        if (problem) {
+          ctx.addIssue({ code: "custom", message: problem });
+          return z.NEVER;
+        }
+        return digits;
+      }),
+    numberChecked: confirmation(),
+  })
+  .superRefine(
+    (v, ctx) => {
+      if (carriesCheckDigit(v.number) && !passesLuhn(v.number) && !v.numberChecked) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["number"],
+          message: "卡号未通过校验，可能有一位抄错了，请对照卡面核对；若确认无误，请勾选“卡号已核对无误”后再保存",
+        });
+      }
+    },
+    whenValid("number", "numberChecked"),
+  );
+
+export type PayeeInput = z.output<typeof payeeSchema>;
+
+/** The city's reveal of a payee's full number: why, kept in the application's history. */
+export const revealPayeeSchema = z.object({ reason: revealReason });
+
+const expectedIds = z
+  .string({ error: "名单已变化，请刷新页面后重试" })
+  .max(20_000, "名单已变化，请刷新页面后重试")
+  .regex(/^(\d{1,10}(,\d{1,10})*)?$/, "名单已变化，请刷新页面后重试")
+  .transform((v) => (v ? v.split(",").map(Number) : []));
+
+/** A batch as the page showed it: the year, the stage and exactly the applications listed (a changed list is refused). */
+export const createBatchSchema = z.object({
+  year: wholeNumber("年度", FIRST_YEAR, LAST_YEAR),
+  stage: z.enum(keysOf(PAYMENT_STAGE_LABELS), { error: "未知的拨付阶段，请刷新页面后重试" }),
+  expected: expectedIds,
+  confirmed: confirmation(),
+});
+
+const batchId = recordId("拨付批次不存在");
+
+export const batchSchema = z.object({ batchId });
+
+export const batchPaidSchema = z.object({
+  batchId,
+  date: isoDate("拨付日期", DATE_RANGES.record),
+  voucher: requiredText("拨付凭证号", 60),
+  confirmed: confirmation(),
+});
+
+export const cancelBatchSchema = z.object({ batchId, confirmed: confirmation() });
+
+export const paymentsFilterSchema = z.object({ year: queryParam.year() });

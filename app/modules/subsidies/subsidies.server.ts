@@ -3,10 +3,10 @@ import type { StoredFile } from "~/lib/file-response.server";
 import { offThread } from "~/lib/off-thread.server";
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { DB } from "~db";
-import type { AttachmentKind, Database, SubsidyStatus } from "~db/types";
+import type { AttachmentKind, Database, PaymentStage, SubsidyStatus } from "~db/types";
 import { isCityAdmin, isCraftsman, type SessionUser } from "~/auth/roles";
 import { checkEvidenceFiles } from "~/lib/files";
-import { parseYuan } from "~/lib/money";
+import { formatFen, parseYuan } from "~/lib/money";
 import { paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import { accessTo, type Access } from "~/lib/access";
@@ -383,27 +383,33 @@ async function submitProblems(tx: Tx, app: ApplicationView): Promise<string[]> {
 
 export type StepResult = Result<{ to: SubsidyStatus }>;
 
+export type StepInput = {
+  expected: string;
+  reason: string | null;
+  confirmed?: boolean;
+  amount?: string;
+  date?: string;
+  voucher: string | null;
+  /** At submission: the applicant states that no other scheme pays for these studies (other-schemes.server). */
+  noOtherSchemes?: boolean;
+};
+
 /**
  * One step of the workflow in one transaction. Every step locks the year's policy row first, so
  * concurrent approvals queue up and the budget check sees every earlier one — and so do submissions,
  * rejections and withdrawals for the year's places (places.server).
  */
-export async function takeSubsidyStep(
-  db: DB,
-  actor: SessionUser,
-  id: number,
-  step: SubsidyStep,
-  input: {
-    expected: string;
-    reason: string | null;
-    confirmed?: boolean;
-    amount?: string;
-    date?: string;
-    voucher: string | null;
-    /** At submission: the applicant states that no other scheme pays for these studies (other-schemes.server). */
-    noOtherSchemes?: boolean;
-  },
-): Promise<StepResult> {
+export async function takeSubsidyStep(db: DB, actor: SessionUser, id: number, step: SubsidyStep, input: StepInput): Promise<StepResult> {
+  return db.transaction().execute((tx) => takeSubsidyStepIn(tx, actor, id, step, input));
+}
+
+/**
+ * A step inside a transaction the caller holds: a payment batch records each of its lines paid
+ * with the very step an officer takes on one application, all in the batch's one transaction.
+ * `batchId` names that batch; a payment on some batch is otherwise refused, so nothing is paid
+ * both one by one and by the bank's file.
+ */
+export async function takeSubsidyStepIn(tx: Tx, actor: SessionUser, id: number, step: SubsidyStep, input: StepInput, batchId?: number): Promise<StepResult> {
   const rule = SUBSIDY_STEPS[step];
   const badInput = subsidyWorkflow.checkInput(step, input);
   if (badInput) return badInput;
@@ -419,87 +425,113 @@ export async function takeSubsidyStep(
   }
   if (step === "disburse" && !input.voucher) return refuse("请填写拨付凭证号");
 
-  return db.transaction().execute(async (tx): Promise<StepResult> => {
-    const peek = await tx.selectFrom("subsidy_application").select("year").where("id", "=", id).executeTakeFirst();
-    if (!peek) return refuse("申请不存在", { status: 404 });
-    // Lock order: the year's policy, then the application — the same for every approval.
-    const policy = await tx.selectFrom("subsidy_policy").selectAll().where("year", "=", peek.year).forUpdate().executeTakeFirst();
-    await tx.selectFrom("subsidy_application").select("id").where("id", "=", id).forUpdate().execute();
-    const app = (await findApplication(tx, id))!;
-    const refused = subsidyWorkflow.checkRecord(actor, app, step, input);
-    if (refused) return refused;
+  const peek = await tx.selectFrom("subsidy_application").select("year").where("id", "=", id).executeTakeFirst();
+  if (!peek) return refuse("申请不存在", { status: 404 });
+  // Lock order: the year's policy, then the application — the same for every approval.
+  const policy = await tx.selectFrom("subsidy_policy").selectAll().where("year", "=", peek.year).forUpdate().executeTakeFirst();
+  await tx.selectFrom("subsidy_application").select("id").where("id", "=", id).forUpdate().execute();
+  const app = (await findApplication(tx, id))!;
+  const refused = subsidyWorkflow.checkRecord(actor, app, step, input);
+  if (refused) return refused;
 
-    if (step === "county_approve" || step === "city_approve") {
-      const waiting = waitingRefusal(app);
-      if (waiting) return waiting;
-    }
+  if (step === "county_approve" || step === "city_approve") {
+    const waiting = waitingRefusal(app);
+    if (waiting) return waiting;
+  }
 
-    const changes: Partial<Record<string, unknown>> = { status: rule.to, status_reason: input.reason, updated_at: new Date() };
-    const after: Record<string, unknown> = { status: rule.to };
-    switch (step) {
-      case "submit": {
-        const problems = await submitProblems(tx, app);
-        const declaration = await declarationAtSubmit(tx, app.id, input.noOtherSchemes ?? false);
-        if ("problem" in declaration) problems.push(declaration.problem);
-        if (problems.length) return { ok: false, status: 400, message: "暂不能提交", reasons: problems };
-        if ("statement" in declaration) after.otherSchemes = declaration.statement;
-        const cap = (await findPolicy(tx, app.year))!.caps[app.target_degree];
-        changes.max_fen = maxSubsidyFen(Number(app.tuition_fen), policy!.share_percent, cap);
-        Object.assign(changes, await placeOnSubmit(tx, app, policy!.places));
-        after.place = changes.place ?? app.place;
-        break;
-      }
-      case "city_approve": {
-        if (!policy) return { ok: false, status: 409, message: "本年度没有补助政策" };
-        if (amountFen! > Number(app.max_fen)) {
-          return { ok: false, status: 400, message: `批准金额不能超过按政策计算的最高额 ${(Number(app.max_fen) / 100).toFixed(2)} 元` };
-        }
-        const beside = await combinedCapRefusal(tx, app, amountFen!);
-        if (beside) return { ok: false, status: 400, message: beside };
-        const remaining = Number(policy.budget_fen) - (await committedFen(tx, app.year));
-        if (amountFen! > remaining) {
-          return { ok: false, status: 409, message: `年度预算余额不足：剩余 ${(remaining / 100).toFixed(2)} 元` };
-        }
-        changes.approved_fen = amountFen;
-        after.approvedFen = amountFen;
-        break;
-      }
-      case "disburse": {
-        const blockers = await paymentBlockers(tx, app, new Date());
-        if (blockers.length) return { ok: false, status: 409, message: "暂不能拨付", reasons: blockers };
-        const held = holdbackFen(Number(app.approved_fen), policy?.holdback_percent ?? 0);
-        changes.paid_fen = Number(app.approved_fen) - held;
-        changes.held_fen = held;
-        changes.first_voucher = input.voucher;
-        changes.disbursed_on = input.date;
-        Object.assign(after, { paidFen: changes.paid_fen, heldFen: held, voucher: input.voucher, date: input.date });
-        break;
-      }
-      case "close": {
-        const files = await attachmentsOf(tx, app.id);
-        if (!files.some((f) => f.kind === "graduation")) return refuse("尚未上传毕业证书");
-        if (Number(app.held_fen) > 0 && !input.voucher) return refuse("请填写预留部分的拨付凭证号");
-        changes.paid_fen = Number(app.paid_fen) + Number(app.held_fen);
-        changes.held_fen = 0;
-        changes.final_voucher = input.voucher;
-        changes.closed_on = input.date;
-        Object.assign(after, { paidFen: changes.paid_fen, voucher: input.voucher, date: input.date });
-        break;
-      }
+  const changes: Partial<Record<string, unknown>> = { status: rule.to, status_reason: input.reason, updated_at: new Date() };
+  const after: Record<string, unknown> = { status: rule.to };
+  switch (step) {
+    case "submit": {
+      const problems = await submitProblems(tx, app);
+      const declaration = await declarationAtSubmit(tx, app.id, input.noOtherSchemes ?? false);
+      if ("problem" in declaration) problems.push(declaration.problem);
+      if (problems.length) return { ok: false, status: 400, message: "暂不能提交", reasons: problems };
+      if ("statement" in declaration) after.otherSchemes = declaration.statement;
+      const cap = (await findPolicy(tx, app.year))!.caps[app.target_degree];
+      changes.max_fen = maxSubsidyFen(Number(app.tuition_fen), policy!.share_percent, cap);
+      Object.assign(changes, await placeOnSubmit(tx, app, policy!.places));
+      after.place = changes.place ?? app.place;
+      break;
     }
-    await tx.updateTable("subsidy_application").set(changes).where("id", "=", id).execute();
-    await recordAudit(tx, SUBSIDY_AUDIT, {
-      actor,
-      id,
-      unit: app.org_unit_id,
-      action: `subsidy_${step}`,
-      before: { status: app.status },
-      after,
-      comment: input.reason,
-    });
-    await releasePlace(tx, app, rule.to, policy?.places ?? null);
-    return { ok: true, to: rule.to };
+    case "city_approve": {
+      if (!policy) return { ok: false, status: 409, message: "本年度没有补助政策" };
+      if (amountFen! > Number(app.max_fen)) {
+        return { ok: false, status: 400, message: `批准金额不能超过按政策计算的最高额 ${(Number(app.max_fen) / 100).toFixed(2)} 元` };
+      }
+      const beside = await combinedCapRefusal(tx, app, amountFen!);
+      if (beside) return { ok: false, status: 400, message: beside };
+      const remaining = Number(policy.budget_fen) - (await committedFen(tx, app.year));
+      if (amountFen! > remaining) {
+        return { ok: false, status: 409, message: `年度预算余额不足：剩余 ${(remaining / 100).toFixed(2)} 元` };
+      }
+      changes.approved_fen = amountFen;
+      after.approvedFen = amountFen;
+      break;
+    }
+    case "disburse": {
+      const blockers = await paymentBlockers(tx, app, new Date());
+      if (blockers.length) return { ok: false, status: 409, message: "暂不能拨付", reasons: blockers };
+      const held = holdbackFen(Number(app.approved_fen), policy?.holdback_percent ?? 0);
+      const batched = await batchLineProblem(tx, app.id, "first", Number(app.approved_fen) - held, batchId);
+      if (batched) return batched;
+      changes.paid_fen = Number(app.approved_fen) - held;
+      changes.held_fen = held;
+      changes.first_voucher = input.voucher;
+      changes.disbursed_on = input.date;
+      Object.assign(after, { paidFen: changes.paid_fen, heldFen: held, voucher: input.voucher, date: input.date, batchId });
+      break;
+    }
+    case "close": {
+      const files = await attachmentsOf(tx, app.id);
+      if (!files.some((f) => f.kind === "graduation")) return refuse("尚未上传毕业证书");
+      if (Number(app.held_fen) > 0 && !input.voucher) return refuse("请填写预留部分的拨付凭证号");
+      const batched = await batchLineProblem(tx, app.id, "final", Number(app.held_fen), batchId);
+      if (batched) return batched;
+      changes.paid_fen = Number(app.paid_fen) + Number(app.held_fen);
+      changes.held_fen = 0;
+      changes.final_voucher = input.voucher;
+      changes.closed_on = input.date;
+      Object.assign(after, { paidFen: changes.paid_fen, voucher: input.voucher, date: input.date, batchId });
+      break;
+    }
+  }
+  await tx.updateTable("subsidy_application").set(changes).where("id", "=", id).execute();
+  await recordAudit(tx, SUBSIDY_AUDIT, {
+    actor,
+    id,
+    unit: app.org_unit_id,
+    action: `subsidy_${step}`,
+    before: { status: app.status },
+    after,
+    comment: input.reason,
   });
+  await releasePlace(tx, app, rule.to, policy?.places ?? null);
+  return { ok: true, to: rule.to };
+}
+
+/**
+ * A payment on a batch is the batch's to record: one by one it is refused (the bank may already
+ * have the file), and the batch's own record must pay what its line says.
+ */
+async function batchLineProblem(tx: Tx, applicationId: number, stage: PaymentStage, payingFen: number, batchId: number | undefined): Promise<Refusal | null> {
+  const line = await tx
+    .selectFrom("subsidy_payment_line")
+    .select(["batch_id", "amount_fen"])
+    .where("application_id", "=", applicationId)
+    .where("stage", "=", stage)
+    .executeTakeFirst();
+  if (!line) return batchId === undefined ? null : refuse("该申请不在这个拨付批次中", { status: 409 });
+  if (line.batch_id !== batchId) return refuse(`已列入第 ${line.batch_id} 号拨付批次，请在“补助拨付”页按批次登记`, { status: 409 });
+  if (Number(line.amount_fen) !== payingFen) {
+    return refuse(
+      `批次金额 ${formatFen(Number(line.amount_fen))} 与现在应拨付的 ${formatFen(payingFen)} 不符（政策的预留比例可能已改），请撤销批次后重新生成`,
+      {
+        status: 409,
+      },
+    );
+  }
+  return null;
 }
 
 /** The year's applications and payments for the finance office. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
-import { makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
+import { CARD_NUMBER, makeAwardee, makePayee, makePerson, makeUser, unitId } from "../../../test/factories";
 import { engineName } from "~db";
-import { applicationSchema } from "~/modules/subsidies/schema.server";
+import { applicationSchema, payeeSchema } from "~/modules/subsidies/schema.server";
+import { savePayee } from "~/modules/subsidies/payee.server";
 import { canTakeStep, holdbackFen, maxSubsidyFen, SUBSIDY_STEPS, type SubsidyStep } from "~/modules/subsidies/policy";
 import {
   addAttachments,
@@ -140,6 +141,14 @@ describe("an application from the craftsman's phone to closing", () => {
       field: "confirmed",
     });
     expect(await step(city, id, "disburse", "approved", { date: "2026-06-01" })).toMatchObject({ ok: false, message: "请填写拨付凭证号" });
+    // Not before the applicant has said where to pay it.
+    expect(await step(city, id, "disburse", "approved", { date: "2026-06-01", voucher: "CW-2026-0601" })).toMatchObject({
+      ok: false,
+      status: 409,
+      reasons: ["收款账户尚未登记"],
+    });
+    const account = payeeSchema.parse({ kind: "bank_card", accountName: (await app()).name, bankName: "中国农业银行温岭支行", number: CARD_NUMBER });
+    expect(await savePayee(t.db, craftsman, await app(), account)).toEqual({ ok: true });
     expect(await step(city, id, "disburse", "approved", { date: "2026-06-01", voucher: "CW-2026-0601" })).toEqual({ ok: true, to: "disbursed" });
     expect(await app()).toMatchObject({ approved_fen: 1150050, paid_fen: 920040, held_fen: 230010 });
 
@@ -163,6 +172,7 @@ describe("an application from the craftsman's phone to closing", () => {
       "subsidy_disburse",
       "subsidy_close",
     ]);
+    expect(moves.map((m) => m.action)).toContain("payee_change");
 
     // A second application for the same level is refused, even in another year.
     expect(await createApplication(t.db, craftsman, YEAR, form())).toMatchObject({
@@ -273,6 +283,7 @@ describe("the budget", () => {
       .returning("id")
       .executeTakeFirstOrThrow();
     const twice = <T>(n: number, fn: () => Promise<T>) => Promise.all(Array.from({ length: n }, fn));
+    await makePayee(t.db, id);
 
     const approvals = await twice(8, () => step(city, id, "city_approve", "county_approved", { amount: "10000" }));
     expect(approvals.filter((r) => r.ok)).toHaveLength(1);

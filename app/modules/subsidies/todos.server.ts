@@ -65,3 +65,18 @@ export const graduationToUpload = todosOf("craftsman", async (db, u, now) =>
     subsidyLink,
   ),
 );
+
+/** Approved (or paid but for the held part) and no account to pay it to: the applicant's to record. */
+export const payeeToEnter = todosOf("craftsman", async (db, u) =>
+  waiting(
+    await db
+      .selectFrom("subsidy_application as a")
+      .select(["a.id", "a.updated_at as since"])
+      .where("a.person_id", "=", u.personId)
+      .where((eb) => eb.or([eb("a.status", "=", "approved"), eb.and([eb("a.status", "=", "disbursed"), eb("a.held_fen", ">", 0)])]))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom("subsidy_payee as p").select("p.application_id").whereRef("p.application_id", "=", "a.id"))))
+      .execute(),
+    () => "登记补助收款账户，以便拨付",
+    subsidyLink,
+  ),
+);

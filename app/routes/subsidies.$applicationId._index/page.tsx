@@ -11,6 +11,7 @@ import { useReply } from "~/components/useReply";
 import { formatFen } from "~/lib/money";
 import { ATTACHMENT_LABELS, placeLabel, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
+import { PayeeCard } from "./payee";
 import type { loader } from "./route";
 import { OtherSchemesCard } from "./other-schemes";
 
@@ -25,6 +26,10 @@ export function SubsidyPage({
   steps,
   canEdit,
   canUploadGraduation,
+  payee,
+  canEditPayee,
+  canRevealPayee,
+  paymentDue,
   today,
 }: SerializeFrom<typeof loader>) {
   const attached = useReply("attach");
@@ -138,6 +143,7 @@ export function SubsidyPage({
       </div>
 
       <OtherSchemesCard claims={claims} otherSchemes={otherSchemes} canEdit={canEdit} />
+      <PayeeCard payee={payee} applicant={app.name} canEdit={canEditPayee} canReveal={canRevealPayee} approved={paymentDue !== null} />
 
       <StepsCard
         steps={steps}

@@ -6,12 +6,22 @@ import { viewedRecord } from "~/auth/guarded-record.server";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
 import { refuse, type Result } from "~/lib/result";
-import { replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
+import { replyDone, replyInvalid, replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { todayInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { historyOf } from "~/modules/audit/audit.server";
-import { availableSteps, canEditApplication, canSeeOtherSchemes, canUploadGraduation, subsidyWorkflow } from "~/modules/subsidies/policy";
-import { attachSchema, claimSchema, detachSchema, stepSchema, unclaimSchema } from "~/modules/subsidies/schema.server";
+import { canRevealPersonalData } from "~/modules/people/policy";
+import { onPaymentBatch, payeeOf, revealPayee, savePayee } from "~/modules/subsidies/payee.server";
+import {
+  availableSteps,
+  canEditApplication,
+  canEditPayee,
+  canSeeOtherSchemes,
+  canUploadGraduation,
+  paymentDue,
+  subsidyWorkflow,
+} from "~/modules/subsidies/policy";
+import { attachSchema, claimSchema, detachSchema, payeeSchema, revealPayeeSchema, stepSchema, unclaimSchema } from "~/modules/subsidies/schema.server";
 import { addOtherClaim, otherClaimsOf, otherSchemesOf, removeOtherClaim } from "~/modules/subsidies/other-schemes.server";
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, removeAttachment, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { SubsidyPage } from "./page";
@@ -22,13 +32,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: app } = await viewedRecord(request, "subsidy.read", applicationForViewer, params.applicationId);
   const db = getDb();
   const steps = availableSteps(user, app);
-  const [attachments, history, budget, claims, otherSchemes] = await Promise.all([
+  const [attachments, history, budget, claims, otherSchemes, payee, onBatch] = await Promise.all([
     attachmentsOf(db, app.id),
     historyOf(db, "subsidy", app.id),
     steps.includes("city_approve") ? budgetStatus(db, app.year) : Promise.resolve(null),
     otherClaimsOf(db, app.id),
     // The lists' matches are the officers' to judge by; the applicant sees what they declared.
     canSeeOtherSchemes(user, app) ? otherSchemesOf(db, app) : Promise.resolve(null),
+    payeeOf(db, app.id),
+    onPaymentBatch(db, app),
   ]);
   return json({
     app,
@@ -40,6 +52,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     steps: subsidyWorkflow.offered(user, app),
     canEdit: canEditApplication(user, app),
     canUploadGraduation: canUploadGraduation(user, app),
+    payee: payee ?? null,
+    canEditPayee: canEditPayee(user, app, onBatch),
+    canRevealPayee: !!payee && canRevealPersonalData(user),
+    paymentDue: paymentDue(app),
     today: todayInTaizhou(),
   });
 }
@@ -68,6 +84,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return replyStep("unclaim", formData, unclaimSchema, ({ claimId }): Promise<Result> => removeOtherClaim(db, user, app, claimId));
     case "step":
       return replyStep("step", formData, stepSchema, ({ step, ...input }) => takeSubsidyStep(db, user, app.id, step, input));
+    // The card number is never sent back, saved or refused: the page shows its mask, a refusal asks for it again.
+    case "payee":
+      return replyStep("payee", formData, payeeSchema, (input) => savePayee(db, user, app, input), { invalid: "请检查标出的项目", hideFields: ["number"] });
+    case "reveal-payee": {
+      if (!canRevealPersonalData(user)) return replyRefused("reveal-payee", refuse("无权查看", { status: 403 }));
+      const submission = parseWithZod(formData, { schema: revealPayeeSchema });
+      if (submission.status !== "success") return replyInvalid("reveal-payee", submission);
+      const revealed = await revealPayee(db, user, app, submission.value.reason);
+      if (!revealed.ok) return replyRefused("reveal-payee", revealed, submission);
+      const reply = replyDone("reveal-payee", { submission, data: { number: revealed.number } });
+      reply.headers.set("Cache-Control", "no-store");
+      return reply;
+    }
     default:
       return replyUnknownIntent();
   }
