@@ -32,6 +32,7 @@ import {
 } from "~/modules/studios/todos.server";
 import { subsidyNotices } from "~/modules/subsidies/notices.server";
 import { graduationToUpload, subsidyReturned, subsidyToApprove, subsidyToClose, subsidyToPay, subsidyToReview } from "~/modules/subsidies/todos.server";
+import { chsiToRenew } from "~/modules/subsidies/todos.server";
 import { ballotsToCheck } from "~/modules/voting/todos.server";
 import { purgeVoters } from "~/modules/voting/voting.server";
 
@@ -83,6 +84,7 @@ const TODOS = [
   subsidyReturned,
   milestoneRejected,
   graduationToUpload,
+  chsiToRenew,
   checkInToday,
   evaluationToPrepare,
   studioCycle,

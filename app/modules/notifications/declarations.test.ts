@@ -46,6 +46,9 @@ describe("the notifications module", () => {
         ...["submit", "withdraw", "county_return", "county_approve", "county_reject", "city_return", "city_approve", "city_reject", "disburse", "close"].map(
           (step) => `subsidy:subsidy_${step}`,
         ),
+        // A 学信网 code entered while someone reviews: that reviewer is told (issue 34).
+        "subsidy:chsi_report_county",
+        "subsidy:chsi_report_city",
         ...["submit", "withdraw", "return", "county_approve", "county_reject", "city_return", "city_reject", "accredit", "suspend", "resume", "revoke"].map(
           (step) => `studio:step_${step}`,
         ),

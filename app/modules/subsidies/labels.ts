@@ -14,7 +14,22 @@ const STEP_ACTIONS = {
   subsidy_close: "核实毕业证书并结案",
 } as const satisfies Record<`subsidy_${SubsidyStep}`, string>;
 
-export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", { create: "新建", update: "修改", attach: "上传材料", detach: "删除材料", ...STEP_ACTIONS });
+/** 学信网 verification (chsi.ts): a code entered — by who must check it next — and what the officer saw. */
+const CHSI_ACTIONS = {
+  chsi_report: "填写学信网验证码",
+  chsi_report_county: "填写学信网验证码（待县级核验）",
+  chsi_report_city: "填写学信网验证码（待市级核验）",
+  chsi_check: "记录学信网核验结果",
+} as const;
+
+export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", {
+  create: "新建",
+  update: "修改",
+  attach: "上传材料",
+  detach: "删除材料",
+  ...STEP_ACTIONS,
+  ...CHSI_ACTIONS,
+});
 
 export const SUBSIDY_POLICY_AUDIT = auditTrail("subsidy_policy", "补助政策", { create: "新建", update: "修改" });
 

@@ -16,4 +16,9 @@ const subsidySubject: SubjectResolver = (tx, id) =>
     .where("s.id", "=", id)
     .executeTakeFirst();
 
-export const subsidyNotices = declareNotices(SUBSIDY_AUDIT, subsidySubject, stepNotices("subsidy_", subsidyWorkflow.steps));
+export const subsidyNotices = declareNotices(SUBSIDY_AUDIT, subsidySubject, {
+  ...stepNotices("subsidy_", subsidyWorkflow.steps),
+  // A code entered while someone reviews waits for that reviewer's check (chsi.server.ts).
+  chsi_report_county: [{ to: ["unit"], category: "todo", text: "{owner}填写了新的学信网验证码，请核验后再审核" }],
+  chsi_report_city: [{ to: ["city"], category: "todo", text: "{owner}填写了新的学信网验证码，请核验" }],
+});

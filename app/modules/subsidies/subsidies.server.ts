@@ -26,11 +26,12 @@ import {
 import { type ApplicationInput } from "~/modules/subsidies/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
-import { isRecordDate } from "~/lib/time";
+import { isRecordDate, todayInTaizhou } from "~/lib/time";
 import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
 import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
+import { chsiApprovalProblem, chsiSubmitProblems } from "~/modules/subsidies/chsi.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -343,6 +344,7 @@ async function submitProblems(tx: Tx, app: ApplicationView): Promise<string[]> {
   const files = await attachmentsOf(tx, app.id);
   if (!files.some((f) => f.kind === "admission")) problems.push("请上传录取通知书或入学证明");
   if (!files.some((f) => f.kind === "receipt")) problems.push("请上传学费收据");
+  problems.push(...(await chsiSubmitProblems(tx, app.id, todayInTaizhou())));
   return problems;
 }
 
@@ -394,8 +396,15 @@ export async function takeSubsidyStep(
         changes.max_fen = maxSubsidyFen(Number(app.tuition_fen), policy!.share_percent, cap);
         break;
       }
+      case "county_approve": {
+        const unverified = await chsiApprovalProblem(tx, app.id, "enrolment");
+        if (unverified) return refuse(unverified, { status: 409 });
+        break;
+      }
       case "city_approve": {
         if (!policy) return { ok: false, status: 409, message: "本年度没有补助政策" };
+        const unverified = await chsiApprovalProblem(tx, app.id, "enrolment");
+        if (unverified) return refuse(unverified, { status: 409 });
         if (amountFen! > Number(app.max_fen)) {
           return { ok: false, status: 400, message: `批准金额不能超过按政策计算的最高额 ${(Number(app.max_fen) / 100).toFixed(2)} 元` };
         }
@@ -421,6 +430,8 @@ export async function takeSubsidyStep(
       case "close": {
         const files = await attachmentsOf(tx, app.id);
         if (!files.some((f) => f.kind === "graduation")) return refuse("尚未上传毕业证书");
+        const unverified = await chsiApprovalProblem(tx, app.id, "graduation");
+        if (unverified) return refuse(unverified, { status: 409 });
         if (Number(app.held_fen) > 0 && !input.voucher) return refuse("请填写预留部分的拨付凭证号");
         changes.paid_fen = Number(app.paid_fen) + Number(app.held_fen);
         changes.held_fen = 0;

@@ -11,7 +11,8 @@ import { todayInTaizhou } from "~/lib/time";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { historyOf } from "~/modules/audit/audit.server";
 import { availableSteps, canEditApplication, canUploadGraduation, subsidyWorkflow } from "~/modules/subsidies/policy";
-import { attachSchema, detachSchema, stepSchema } from "~/modules/subsidies/schema.server";
+import { attachSchema, chsiCheckSchema, chsiReportSchema, detachSchema, stepSchema } from "~/modules/subsidies/schema.server";
+import { chsiCard, enterChsiReport, recordChsiCheck } from "~/modules/subsidies/chsi.server";
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, removeAttachment, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { SubsidyPage } from "./page";
 
@@ -21,14 +22,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: app } = await viewedRecord(request, "subsidy.read", applicationForViewer, params.applicationId);
   const db = getDb();
   const steps = availableSteps(user, app);
-  const [attachments, history, budget] = await Promise.all([
+  const [attachments, history, budget, chsi] = await Promise.all([
     attachmentsOf(db, app.id),
     historyOf(db, "subsidy", app.id),
     steps.includes("city_approve") ? budgetStatus(db, app.year) : Promise.resolve(null),
+    chsiCard(db, user, app),
   ]);
   return json({
     app,
     attachments,
+    chsi,
     history,
     budget,
     steps: subsidyWorkflow.offered(user, app),
@@ -54,6 +57,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     case "detach":
       return replyStep("detach", formData, detachSchema, ({ attachmentId }): Promise<Result> => removeAttachment(db, user, app, attachmentId));
+    case "chsi-report":
+      return replyStep("chsi-report", formData, chsiReportSchema, (input) => enterChsiReport(db, user, app, input));
+    case "chsi-check":
+      return replyStep("chsi-check", formData, chsiCheckSchema, (input) => recordChsiCheck(db, user, app, input));
     case "step":
       return replyStep("step", formData, stepSchema, ({ step, ...input }) => takeSubsidyStep(db, user, app.id, step, input));
     default:
