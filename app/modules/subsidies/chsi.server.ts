@@ -102,8 +102,6 @@ export async function chsiCard(db: DB, user: SessionUser, app: ApplicationView, 
   };
 }
 
-export type ChsiCard = Awaited<ReturnType<typeof chsiCard>>;
-
 /**
  * The applicant enters the code of their report. Entered while someone reviews, the code waits for that
  * reviewer's check (who is told); entered while the application is the applicant's, it waits for submission.

@@ -8,7 +8,7 @@ import type { SubsidyStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
 import { startOfDay, todayInTaizhou, yearInTaizhou } from "~/lib/time";
 import { addDays, addMonths } from "~/modules/apprentices/reviews";
-import { actionLabel } from "~/modules/audit/labels";
+import { actionLabel, describeChange } from "~/modules/audit/labels";
 import { historyOf } from "~/modules/audit/audit.server";
 import { canCheckChsi, canEnterChsi, chsiCodeProblem, chsiLapse, chsiReportUrl, normaliseChsiCode, validUntilProblem } from "~/modules/subsidies/chsi";
 import { chsiCard, enterChsiReport, recordChsiCheck } from "~/modules/subsidies/chsi.server";
@@ -226,6 +226,13 @@ describe(`学信网 verification of an application (${engineName()})`, () => {
     expect(chsi.map((h) => actionLabel(h.action, "subsidy"))).toEqual(["填写学信网验证码", "记录学信网核验结果", "填写学信网验证码", "记录学信网核验结果"]);
     expect(chsi[0].comment).toBe(`学籍在线验证报告，验证码 AWP6WYX8M8224H2X，有效期至 ${sixMonths}`);
     expect(chsi[1].comment).toBe("验证码 AWP6WYX8M8224H2X：不一致，报告上的身份证号后4位不同");
+    // The audit log reads them in Chinese too.
+    expect(describeChange("subsidy", chsi[0].after)).toBe(
+      `在线验证码：AWP6WYX8M8224H2X；阶段：入学（学籍）；报告类型：学籍在线验证报告；有效期至：${sixMonths}`,
+    );
+    expect(describeChange("subsidy", chsi[1].after)).toBe(
+      "在线验证码：AWP6WYX8M8224H2X；报告所示：浙江工业大学，本科，在籍（注册学籍）；核验结论：不一致；姓名一致：是；身份证号后几位一致：否",
+    );
     expect(chsi[3].comment).toMatch(/：一致（浙江工业大学，本科，在籍（注册学籍））$/);
   });
 

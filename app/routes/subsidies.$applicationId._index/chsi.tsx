@@ -154,15 +154,7 @@ export function ChsiCard({ chsi }: { chsi: Chsi }) {
               <input type="date" name="graduatedOn" max={chsi.today} />
             </LabelledField>
           )}
-          <fieldset className="span-all">
-            <legend>核验结论</legend>
-            {Object.entries(CHSI_OUTCOME_LABELS).map(([value, label]) => (
-              <label key={value} className="checkbox">
-                <input type="radio" name="outcome" value={value} required /> {label}
-              </label>
-            ))}
-            <FieldError errors={checkedErrors("outcome")} />
-          </fieldset>
+          <LabelledSelect label="核验结论" name="outcome" blank="请选择" required errors={checkedErrors("outcome")} choices={CHSI_OUTCOME_LABELS} />
           <LabelledField label="说明（不一致时必填）" errors={checkedErrors("note")}>
             <input name="note" maxLength={500} />
           </LabelledField>
