@@ -1,8 +1,7 @@
 import { storedFileColumns } from "../app/lib/upload.server";
 import type { DB } from "../db";
 import type { SubsidyStatus } from "../db/types";
-import { todayInTaizhou, yearInTaizhou } from "../app/lib/time";
-import { addDays, addMonths } from "../app/modules/apprentices/reviews";
+import { addDays, addMonths, todayInTaizhou, yearInTaizhou } from "../app/lib/time";
 
 const PROOF = new TextEncoder().encode(
   "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",

@@ -1,8 +1,7 @@
 import type { DB } from "../db";
 import type { ChsiKind, ChsiStage } from "../db/types";
 import type { SessionUser } from "../app/auth/roles";
-import { todayInTaizhou } from "../app/lib/time";
-import { addMonths } from "../app/modules/apprentices/reviews";
+import { addMonths, todayInTaizhou } from "../app/lib/time";
 import { enterChsiReport, recordChsiCheck } from "../app/modules/subsidies/chsi.server";
 import { findApplication } from "../app/modules/subsidies/subsidies.server";
 

@@ -1,8 +1,7 @@
 import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { todayInTaizhou } from "../../app/lib/time";
-import { addMonths } from "../../app/modules/apprentices/reviews";
+import { addMonths, todayInTaizhou } from "../../app/lib/time";
 import { baseUrl, fillIn, phonePage, signIn, useChromium } from "./browser";
 
 const browser = useChromium();

@@ -13,8 +13,7 @@ import { cookieFor, makeApprenticeAccount, makeAwardee } from "../factories";
 import { call } from "../http";
 import { RollbackDialect } from "../rollback";
 import { sessionUserOf } from "~/auth/roles";
-import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
-import { addDays, addMonths } from "~/modules/apprentices/reviews";
+import { addDays, addMonths, todayInTaizhou, yearInTaizhou } from "~/lib/time";
 
 /**
  * The authorisation matrix: every route's page and every action intent, requested by each of

@@ -42,8 +42,7 @@ import * as studioYear from "../../app/routes/studios.$studioId.years.$year/rout
 import * as evaluations from "../../app/routes/evaluations/route";
 import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
-import { todayInTaizhou } from "../../app/lib/time";
-import { addDays, addMonths } from "../../app/modules/apprentices/reviews";
+import { addDays, addMonths, todayInTaizhou } from "../../app/lib/time";
 import { DEMO_APPRENTICE_PHONE } from "../../seeds/studios";
 import { requestSignInCode } from "../../app/modules/apprentices/sign-in.server";
 import type { SessionUser } from "../../app/auth/roles";

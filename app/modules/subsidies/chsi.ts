@@ -1,6 +1,6 @@
 import type { ChsiKind, ChsiStage, SubsidyStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
-import { addDays, addMonths } from "~/modules/apprentices/reviews";
+import { addDays, addMonths } from "~/lib/time";
 import { relation, type ApplicationRef } from "~/modules/subsidies/policy";
 
 /**

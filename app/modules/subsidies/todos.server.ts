@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "~db";
 import { cityReview, countyReview, DUE_WORKING_DAYS, waiting, waitingOn, todosOf } from "~/modules/notifications/sources";
 import { subsidyWorkflow } from "~/modules/subsidies/policy";
-import { addDays } from "~/modules/apprentices/reviews";
+import { addDays } from "~/lib/time";
 import { CHSI_LAPSE_DAYS, CHSI_RENEW_TODO, CHSI_STAGE_STATUSES, chsiLapse } from "~/modules/subsidies/chsi";
 
 /** What subsidy applications leave waiting, for the to-do list. */
