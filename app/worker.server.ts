@@ -32,6 +32,7 @@ import {
 } from "~/modules/studios/todos.server";
 import { subsidyNotices } from "~/modules/subsidies/notices.server";
 import {
+  chsiToRenew,
   graduationToUpload,
   payeeToEnter,
   subsidyReturned,
@@ -92,6 +93,7 @@ const TODOS = [
   milestoneRejected,
   graduationToUpload,
   payeeToEnter,
+  chsiToRenew,
   checkInToday,
   evaluationToPrepare,
   studioCycle,

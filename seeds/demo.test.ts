@@ -101,6 +101,20 @@ describe("demo data", () => {
     expect(lines).toEqual([{ status: "disbursed" }]);
   });
 
+  it("rests each application past submission on a 学信网 code, checked as matching where a review has passed", async () => {
+    const reports = await t.db
+      .selectFrom("subsidy_application as a")
+      .leftJoin("subsidy_chsi_report as r", "r.application_id", "a.id")
+      .select(["a.status", "r.stage", "r.outcome"])
+      .orderBy("a.id")
+      .orderBy("r.id")
+      .execute();
+    const of = (status: string) => reports.filter((r) => r.status === status).map((r) => `${r.stage}:${r.outcome ?? "待核验"}`);
+    expect(of("submitted")).toEqual(["enrolment:待核验"]);
+    for (const status of ["returned", "county_approved", "approved", "disbursed"]) expect(of(status), status).toEqual(["enrolment:matches"]);
+    expect(of("closed")).toEqual(["enrolment:matches", "graduation:matches"]);
+  });
+
   it("leaves every main record with a history row, so the audit log shows where it came from", async () => {
     for (const [entity, table] of [
       ["person", "person"],

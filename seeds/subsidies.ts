@@ -1,7 +1,7 @@
 import { storedFileColumns } from "../app/lib/upload.server";
 import type { DB } from "../db";
 import type { SubsidyStatus } from "../db/types";
-import { yearInTaizhou } from "../app/lib/time";
+import { addDays, addMonths, todayInTaizhou, yearInTaizhou } from "../app/lib/time";
 import { encrypt } from "../app/modules/people/pii.server";
 import { maskCardNumber } from "../app/modules/subsidies/payee";
 
@@ -117,5 +117,68 @@ export async function seedSubsidies(db: DB, craftsmanPersonId: number, adminId: 
         .executeTakeFirstOrThrow();
       await db.insertInto("subsidy_payment_line").values({ batch_id: batch.id, application_id: app.id, stage: "first", amount_fen: paid }).execute();
     }
+    await seedChsi(db, app.id, i, stage.status, adminId);
+  }
+}
+
+/**
+ * The 学信网 codes each application rests on (issue 34): entered before submission, checked as matching by
+ * the time it was approved, the graduation report checked at closing. The submitted one waits for the
+ * county's check; the county-approved one's code lapses within weeks, so the warning and the applicant's
+ * to-do show.
+ */
+async function seedChsi(db: DB, applicationId: number, i: number, status: SubsidyStatus, adminId: string) {
+  const today = todayInTaizhou();
+  const year = yearInTaizhou();
+  const checked = {
+    outcome: "matches" as const,
+    name_matches: true,
+    id_digits_match: true,
+    level: "本科",
+    checked_by: adminId,
+    checked_at: new Date(),
+  };
+  const code = (kind: string) => `DEMO${year}${kind}${String(i + 1).padStart(4, "0")}`;
+  const enrolment = { application_id: applicationId, stage: "enrolment" as const, kind: "enrolment" as const, code: code("XJ"), entered_by: adminId };
+  const school = { school: ["浙江工业大学", "台州学院", "浙江大学", "台州职业技术学院"][i % 4], record_status: "在籍（注册学籍）" };
+  switch (status) {
+    case "submitted":
+      await db
+        .insertInto("subsidy_chsi_report")
+        .values({ ...enrolment, valid_until: addMonths(today, 5) })
+        .execute();
+      break;
+    case "returned":
+      await db
+        .insertInto("subsidy_chsi_report")
+        .values({ ...enrolment, valid_until: addMonths(today, 5), ...checked, ...school })
+        .execute();
+      break;
+    case "county_approved":
+      await db
+        .insertInto("subsidy_chsi_report")
+        .values({ ...enrolment, valid_until: addDays(today, 20), ...checked, ...school })
+        .execute();
+      break;
+    default:
+      await db
+        .insertInto("subsidy_chsi_report")
+        .values({ ...enrolment, valid_until: `${year}-03-01`, ...checked, ...school })
+        .execute();
+      if (status === "closed")
+        await db
+          .insertInto("subsidy_chsi_report")
+          .values({
+            application_id: applicationId,
+            stage: "graduation",
+            kind: "filing",
+            code: code("BA"),
+            entered_by: adminId,
+            valid_until: `${year}-12-31`,
+            ...checked,
+            school: school.school,
+            graduated_on: `${year}-07-01`,
+          })
+          .execute();
   }
 }

@@ -90,6 +90,25 @@ export function startOfDay(date: string): Date {
   return new Date(`${date}T00:00:00${OFFSET}`);
 }
 
+/**
+ * `date` plus `months` calendar months, the day kept or clamped to the month's last (31 Jan + 3 →
+ * 30 Apr), as Postgres's `date + interval` does. Each due date is counted from the start, never
+ * from the previous due date, so a clamp does not drift (31 Jan → 30 Apr → 31 Jul, not 30 Jul).
+ */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index % 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return `${String(year).padStart(4, "0")}-${String(month + 1).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
+}
+
+/** A Taizhou date `days` calendar days after (or before) `date`. */
+export function addDays(date: string, days: number): string {
+  return dateInTaizhou(startOfDay(date).getTime() + days * 86_400_000);
+}
+
 /** The instant after a Taizhou calendar day ends: the bound of a "to this day, inclusive" filter. */
 export function endOfDay(date: string): Date {
   return new Date(startOfDay(date).getTime() + DAY_MS);

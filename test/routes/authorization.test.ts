@@ -13,6 +13,7 @@ import { cookieFor, makeApprenticeAccount, makeAwardee } from "../factories";
 import { call } from "../http";
 import { RollbackDialect } from "../rollback";
 import { sessionUserOf } from "~/auth/roles";
+import { addDays, addMonths, todayInTaizhou, yearInTaizhou } from "~/lib/time";
 
 /**
  * The authorisation matrix: every route's page and every action intent, requested by each of
@@ -290,9 +291,70 @@ beforeAll(async () => {
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  // 学信网 verification (issue 34): craftsman A's application under 温岭's review, its code lapsing — so A may
+  // replace it and 温岭's officer may record what they saw on the official page; nobody else may do either.
+  const chsiApplication = await db
+    .insertInto("subsidy_application")
+    .values({
+      year: yearInTaizhou(),
+      person_id: personA,
+      org_unit_id: officerX.orgUnitId!,
+      current_education: "大专",
+      target_degree: "本科",
+      institution: "台州学院",
+      programme: "机械工程",
+      study_mode: "part_time",
+      enrolled_on: "2026-09-01",
+      expected_graduation: "2029-07-01",
+      tuition_fen: 2_000_000,
+      requested_fen: 1_000_000,
+      max_fen: 1_000_000,
+      status: "submitted",
+      created_by: asSession("craftsman").id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const chsiReport = await db
+    .insertInto("subsidy_chsi_report")
+    .values({
+      application_id: chsiApplication.id,
+      stage: "enrolment",
+      kind: "enrolment",
+      code: "MATRIXCHSI000001",
+      valid_until: addDays(todayInTaizhou(), 10),
+      entered_by: asSession("craftsman").id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const chsiCases: Record<string, Case> = {
+    "subsidies.$applicationId._index (学信网)": {
+      params: { applicationId: chsiApplication.id },
+      loader: "L+-+-+--",
+      actions: {
+        "chsi-report": {
+          form: { intent: "chsi-report", code: "MATRIXCHSI000002", kind: "enrolment", validUntil: addMonths(todayInTaizhou(), 6) },
+          expect: "L+------",
+        },
+        "chsi-check": {
+          form: {
+            intent: "chsi-check",
+            reportId: String(chsiReport.id),
+            outcome: "matches",
+            nameMatches: "on",
+            idDigitsMatch: "on",
+            school: "台州学院",
+            level: "本科",
+            recordStatus: "在籍（注册学籍）",
+          },
+          expect: "L--+----",
+        },
+      },
+    },
+  };
   const v = String(voted.id);
   const c = String(openCampaign.id);
   cases = {
+    ...chsiCases,
     _index: { loader: "++++++++" },
     // An apprentice has no password: their change is refused by its field (the current one never matches).
     account: { loader: "L+++++++", actions: { "change-password": { form: {}, expect: "L+++++++" } } },

@@ -42,8 +42,7 @@ import * as studioYear from "../../app/routes/studios.$studioId.years.$year/rout
 import * as evaluations from "../../app/routes/evaluations/route";
 import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
-import { todayInTaizhou } from "../../app/lib/time";
-import { addMonths } from "../../app/modules/apprentices/reviews";
+import { addDays, addMonths, todayInTaizhou } from "../../app/lib/time";
 import { DEMO_APPRENTICE_PHONE } from "../../seeds/studios";
 import { requestSignInCode } from "../../app/modules/apprentices/sign-in.server";
 import type { SessionUser } from "../../app/auth/roles";
@@ -1670,6 +1669,137 @@ describe("the payee's account and payment batches (issue 34, item 5): bad input"
       else if (
         field &&
         !((JSON.parse(text) as { form?: { error?: Record<string, string[]> } }).form?.error?.[field] ?? []).some((e) => /[\u4e00-\u9fff]/.test(e))
+      )
+        wrong.push(`${name}: no message by ${field}: ${text.slice(0, 200)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+/**
+ * 学信网 verification (issue 34): malformed and lapsed codes, forged kinds, and what an officer records
+ * of a report — each refused by its field with a 4xx, and nothing stored.
+ */
+describe("学信网 codes and their checks: bad input", () => {
+  it("is refused with a 4xx and a Chinese message by the field, and nothing is written", async () => {
+    const db = t.db;
+    const today = todayInTaizhou();
+    const application = async (personId: number, status: "draft" | "submitted", by: string) =>
+      db
+        .insertInto("subsidy_application")
+        .values({
+          year: YEAR,
+          person_id: personId,
+          org_unit_id: await unitId(db, "wenling"),
+          current_education: "大专",
+          target_degree: "本科",
+          institution: "台州学院",
+          programme: "机械工程",
+          study_mode: "part_time",
+          enrolled_on: `${YEAR}-09-01`,
+          expected_graduation: `${YEAR + 3}-07-01`,
+          tuition_fen: 2_000_000,
+          requested_fen: 1_000_000,
+          status,
+          created_by: by,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+    const { person: applicant, user: applicantUser } = await makeAwardee(db, "wenling", "学信网填写人");
+    const draft = await application(applicant.id, "draft", applicantUser.id);
+    const { person: reviewed, user: reviewedUser } = await makeAwardee(db, "wenling", "学信网受审人");
+    const submitted = await application(reviewed.id, "submitted", reviewedUser.id);
+    const report = await db
+      .insertInto("subsidy_chsi_report")
+      .values({
+        application_id: submitted.id,
+        stage: "enrolment",
+        kind: "enrolment",
+        code: "BADINPUT00000001",
+        valid_until: addMonths(today, 5),
+        entered_by: reviewedUser.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const page = (id: number, as: SessionUser) => ({
+      fn: subsidyPage.action as Fn,
+      path: `/subsidies/${id}`,
+      params: { applicationId: String(id) },
+      as,
+    });
+    const enter = page(draft.id, applicantUser);
+    const check = page(submitted.id, users.wenling);
+    const valid = { intent: "chsi-report", code: "AWP6WYX8M8224H2X", kind: "enrolment", validUntil: addMonths(today, 6) };
+    const seen = {
+      intent: "chsi-check",
+      reportId: String(report.id),
+      outcome: "matches",
+      nameMatches: "on",
+      idDigitsMatch: "on",
+      school: "台州学院",
+      level: "本科",
+      recordStatus: "在籍（注册学籍）",
+    };
+    const cases: Array<[string, Omit<Attempt, "name" | "fields">, Fields, string | null]> = [];
+    for (const code of [
+      "",
+      "   ",
+      "AWP6WYX8M82",
+      "AWP6WYX8M8224H2XY",
+      "AWP6-WYX8-M822",
+      "AWP6WYX8M822。",
+      "学信网在线验证码一二三四",
+      "'; drop table subsidy_chsi_report; --",
+      "<script>alert(1)</script>",
+      "A".repeat(65),
+      ["AWP6WYX8M822", "AWP6WYX8M823"],
+    ])
+      cases.push([`code ${JSON.stringify(code).slice(0, 30)}`, enter, { ...valid, code }, "code"]);
+    // A NUL byte or a body far too long is stopped before the form is read, with a message of its own.
+    for (const code of ["AWP6WYX8M822\u0000", LONG]) cases.push([`code ${JSON.stringify(code).slice(0, 20)}`, enter, { ...valid, code }, null]);
+    cases.push(["code missing", enter, { ...valid, code: undefined }, "code"]);
+    for (const kind of ["", "diploma", "degree", "filing", ["enrolment", "degree"]])
+      cases.push([`kind ${JSON.stringify(kind)}`, enter, { ...valid, kind }, "kind"]);
+    for (const validUntil of [
+      "",
+      ...DATES,
+      addDays(today, -1),
+      addDays(today, -400),
+      addDays(today, 10),
+      addMonths(today, 7),
+      [addMonths(today, 6), addMonths(today, 5)],
+    ])
+      cases.push([`valid until ${JSON.stringify(validUntil)}`, enter, { ...valid, validUntil }, "validUntil"]);
+    cases.push(["a code entered by the county", { ...enter, as: users.wenling }, valid, null]);
+    cases.push(["a code entered by another craftsman", { ...enter, as: reviewedUser }, valid, null]);
+
+    for (const reportId of ["", "abc", "-1", "99999999999", "1 or 1=1"]) cases.push([`report ${reportId}`, check, { ...seen, reportId }, "reportId"]);
+    cases.push(["report of another application", check, { ...seen, reportId: String(report.id + 1000) }, null]);
+    for (const outcome of ["", "maybe", ["matches", "mismatch"]]) cases.push([`outcome ${JSON.stringify(outcome)}`, check, { ...seen, outcome }, "outcome"]);
+    cases.push(["matches without the name", check, { ...seen, nameMatches: undefined }, "nameMatches"]);
+    cases.push(["matches without the ID's digits", check, { ...seen, idDigitsMatch: undefined }, "idDigitsMatch"]);
+    cases.push(["a forged tick", check, { ...seen, nameMatches: "yes" }, "nameMatches"]);
+    cases.push(["matches without the school", check, { ...seen, school: "  " }, "school"]);
+    cases.push(["matches without the 学籍状态", check, { ...seen, recordStatus: "" }, "recordStatus"]);
+    cases.push(["school too long", check, { ...seen, school: "长".repeat(101) }, "school"]);
+    cases.push(["a graduation day that is not", check, { ...seen, graduatedOn: "2026-02-30" }, "graduatedOn"]);
+    cases.push(["a graduation day to come", check, { ...seen, graduatedOn: "2099-07-01" }, "graduatedOn"]);
+    cases.push(["mismatch without its reason", check, { ...seen, outcome: "mismatch" }, "note"]);
+    cases.push(["a check by the city before the county", { ...check, as: users.city }, seen, null]);
+
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const [name, a, fields, field] of cases) {
+      const response = await post({ ...a, name, fields });
+      const text = await response.text();
+      if (response.status < 400 || response.status >= 500) wrong.push(`${name}: ${response.status} ${text.slice(0, 120)}`);
+      else if (!/[\u4e00-\u9fff]/.test(text)) wrong.push(`${name}: ${response.status} without a message`);
+      else if (
+        field &&
+        !Object.entries((JSON.parse(text) as { form?: { error?: Record<string, string[]> } }).form?.error ?? {}).some(
+          ([key, errors]) => key === field && errors.some((e) => /[\u4e00-\u9fff]/.test(e)),
+        )
       )
         wrong.push(`${name}: no message by ${field}: ${text.slice(0, 200)}`);
     }

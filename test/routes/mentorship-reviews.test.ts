@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "~/auth/roles";
-import { todayInTaizhou } from "~/lib/time";
-import { addMonths } from "~/modules/apprentices/reviews";
+import { addMonths, todayInTaizhou } from "~/lib/time";
 import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId/route";
 import * as studioPage from "../../app/routes/studios.$studioId._index/route";
 import { useTestDb } from "../db";

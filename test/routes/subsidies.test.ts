@@ -10,6 +10,7 @@ import * as files from "../../app/routes/subsidy-files.$fileId";
 import { useTestDb } from "../db";
 import { makeAwardee, makeUser, subsidyForm } from "../factories";
 import { call, jsonOf } from "../http";
+import { checkChsi, chsiCode, chsiValidUntil } from "../chsi";
 
 const t = useTestDb();
 const YEAR = new Date().getFullYear();
@@ -106,6 +107,18 @@ describe("subsidies through the pages", () => {
 
     const step = (as: typeof city, s: string, expected: string, extra: Record<string, string> = {}) =>
       call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as, form: { intent: "step", step: s, expected, confirmed: "1", ...extra } });
+    // The 学信网 code (test/routes/subsidy-chsi.test.ts has its own pages' tests).
+    expect(
+      (
+        await call(detail.action, {
+          db: t.db,
+          path: `/subsidies/${id}`,
+          params,
+          as: craftsman,
+          form: { intent: "chsi-report", code: chsiCode(), kind: "enrolment", validUntil: chsiValidUntil() },
+        })
+      ).status,
+    ).toBe(200);
     // Submitting without a receipt lists what is missing.
     const early = await step(craftsman, "submit", "draft", { noOtherSchemes: "1" });
     expect(early.status).toBe(400);
@@ -130,6 +143,7 @@ describe("subsidies through the pages", () => {
     expect((await step(craftsman, "county_approve", "submitted")).status).toBe(403);
     // Submitted: the files are the county's to judge now, not the applicant's to take back.
     expect((await detach(craftsman, await attachmentNamed("收据.png"))).status).toBe(403);
+    await checkChsi(t.db, county, id);
     expect((await step(county, "county_approve", "submitted")).status).toBe(200);
     const page = await jsonOf(await call(detail.loader, { db: t.db, path: `/subsidies/${id}`, params, as: city }));
     expect(page.budget).toMatchObject({ budget: 50000000, remaining: 50000000 });

@@ -1,7 +1,7 @@
 import type { ReviewParty } from "~db/types";
 import type { MentorshipParty } from "~/modules/apprentices/policy";
 import { auditTrail } from "~/lib/audit";
-import { dateInTaizhou, startOfDay } from "~/lib/time";
+import { addDays, addMonths } from "~/lib/time";
 
 /**
  * The three-party reviews' schedule, as pure rules (the page, the signature and the to-do list all
@@ -19,25 +19,6 @@ export const REVIEW_OPENS_DAYS_BEFORE = 15;
 export function reviewPartyOf(party: MentorshipParty | null): ReviewParty | null {
   if (party === "county" || party === "city") return "host";
   return party;
-}
-
-/**
- * `date` plus `months` calendar months, the day kept or clamped to the month's last (31 Jan + 3 →
- * 30 Apr), as Postgres's `date + interval` does. Each due date is counted from the start, never
- * from the previous due date, so a clamp does not drift (31 Jan → 30 Apr → 31 Jul, not 30 Jul).
- */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split("-").map(Number);
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = index % 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return `${String(year).padStart(4, "0")}-${String(month + 1).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
-}
-
-/** A Taizhou date `days` calendar days after (or before) `date`. */
-export function addDays(date: string, days: number): string {
-  return dateInTaizhou(startOfDay(date).getTime() + days * 86_400_000);
 }
 
 export interface ScheduledReview {

@@ -37,6 +37,7 @@ import {
   SUBSIDY_POLICY_AUDIT,
   STUDY_MODE_LABELS,
 } from "~/modules/subsidies/labels";
+import { CHSI_KIND_LABELS, CHSI_OUTCOME_LABELS, CHSI_STAGE_LABELS } from "~/modules/subsidies/chsi";
 import { GRANT_PURPOSE_LABELS, SPENDING_CATEGORY_LABELS } from "~/modules/studios/cycle";
 import { USER_AUDIT } from "~/modules/users/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
@@ -331,6 +332,17 @@ const ENTITY_FIELD_LABELS: Record<string, Record<string, string>> = {
   mentorship_review: { period: "期次", party: "签署方" },
   mentorship_assessment: { result: "考核结论", score: "考核成绩", grade: "考核等级", status: "结对状态" },
   mentor_payment: { kind: "项目" },
+  // 学信网 verification (subsidies/chsi.server.ts): the code entered, and what the officer saw.
+  subsidy: {
+    stage: "阶段",
+    reportKind: "报告类型",
+    code: "在线验证码",
+    validUntil: "有效期至",
+    outcome: "核验结论",
+    nameMatches: "姓名一致",
+    idDigitsMatch: "身份证号后几位一致",
+    seen: "报告所示",
+  },
 };
 
 /** Fields that hold a record's id, and the kind of record: shown by the name it stands for. */
@@ -381,6 +393,8 @@ function valueLabels(entity: string, key: string, record: Record<string, unknown
     return (entity === "milestone" ? MILESTONE_KIND_LABELS : KIND_LABELS) as Record<string, string>;
   }
   if (key === "party" && entity === MENTORSHIP_REVIEW_AUDIT.entity) return REVIEW_PARTY_LABELS;
+  if (entity === "subsidy" && (key === "reportKind" || key === "stage" || key === "outcome"))
+    return { reportKind: CHSI_KIND_LABELS, stage: CHSI_STAGE_LABELS, outcome: CHSI_OUTCOME_LABELS }[key];
   if (key === "channel") return (entity === "event" ? EVENT_CHANNEL_LABELS : NOMINATION_CHANNEL_LABELS) as Record<string, string>;
   if (key === "outcome" && "mentorshipId" in record) return MENTORSHIP_STATUS_LABELS;
   return (

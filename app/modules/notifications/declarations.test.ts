@@ -47,6 +47,9 @@ describe("the notifications module", () => {
           (step) => `subsidy:subsidy_${step}`,
         ),
         "subsidy:payee_change",
+        // A 学信网 code entered while someone reviews: that reviewer is told (issue 34).
+        "subsidy:chsi_report_county",
+        "subsidy:chsi_report_city",
         ...["submit", "withdraw", "return", "county_approve", "county_reject", "city_return", "city_reject", "accredit", "suspend", "resume", "revoke"].map(
           (step) => `studio:step_${step}`,
         ),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
 import { aliyunStandIn } from "../../../test/aliyun-sms";
+import { checkChsi, enterChsi } from "../../../test/chsi";
 import { apprenticeForm, makeAwardee, makeCampaign, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
 import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema.server";
@@ -48,6 +49,7 @@ async function subsidyReadyToSubmit(applicant: SessionUser) {
   const app = (await findApplication(t.db, created.id))!;
   await addAttachments(t.db, applicant, app, "admission", [{ name: "录取.pdf", bytes: PDF }]);
   await addAttachments(t.db, applicant, app, "receipt", [{ name: "收据.pdf", bytes: PDF }]);
+  await enterChsi(t.db, applicant, created.id);
   return created.id;
 }
 
@@ -140,6 +142,8 @@ describe("who hears of a subsidy application, and what waits for whom", () => {
     expect(await step(applicant, "submit", "returned")).toEqual(
       only({ county: { messages: ["林建波提交了学历提升补助申请，请审核"], todos: ["审核补助申请：林建波"] } }),
     );
+    // What the 学信网 report showed, recorded by the county before it approves: nobody else need act on it.
+    await checkChsi(t.db, county, id);
     expect(await step(county, "county_approve", "submitted")).toEqual(
       only({
         applicant: { messages: ["您的补助申请已通过温岭市审核，等待市总工会批准"], todos: [] },

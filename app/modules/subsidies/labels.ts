@@ -15,6 +15,14 @@ const STEP_ACTIONS = {
   subsidy_close: "核实毕业证书并结案",
 } as const satisfies Record<`subsidy_${SubsidyStep}`, string>;
 
+/** 学信网 verification (chsi.ts): a code entered — by who must check it next — and what the officer saw. */
+const CHSI_ACTIONS = {
+  chsi_report: "填写学信网验证码",
+  chsi_report_county: "填写学信网验证码（待县级核验）",
+  chsi_report_city: "填写学信网验证码（待市级核验）",
+  chsi_check: "记录学信网核验结果",
+} as const;
+
 export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", {
   create: "新建",
   update: "修改",
@@ -23,6 +31,7 @@ export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", {
   claim: "申报其他项目补助",
   unclaim: "删除其他项目补助申报",
   ...STEP_ACTIONS,
+  ...CHSI_ACTIONS,
   place_given: "候补递补获得名额",
   payee: "登记收款账户",
   payee_change: "批准后变更收款账户",

@@ -26,4 +26,7 @@ export const subsidyNotices = declareNotices(SUBSIDY_AUDIT, subsidySubject, {
   // Where approved money is about to go has changed: the county keeps an eye on it. (Only the applicant
   // makes the change, and nobody is told of their own step.)
   payee_change: [{ to: ["unit"], category: "paid", text: "{owner}在补助批准后变更了收款账户，请留意核对" }],
+  // A code entered while someone reviews waits for that reviewer's check (chsi.server.ts).
+  chsi_report_county: [{ to: ["unit"], category: "todo", text: "{owner}填写了新的学信网验证码，请核验后再审核" }],
+  chsi_report_city: [{ to: ["city"], category: "todo", text: "{owner}填写了新的学信网验证码，请核验" }],
 });

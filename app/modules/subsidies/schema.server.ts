@@ -19,6 +19,7 @@ import { subsidyWorkflow, SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/poli
 import { OTHER_SCHEME_LABELS, PAYEE_KIND_LABELS, PAYMENT_STAGE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/labels";
 import { revealReason } from "~/modules/people/schema.server";
 import { cardNumberProblem, carriesCheckDigit, normaliseCardNumber, passesLuhn } from "~/modules/subsidies/payee";
+import { CHSI_KIND_LABELS, CHSI_OUTCOME_LABELS, chsiCodeProblem, normaliseChsiCode } from "~/modules/subsidies/chsi";
 
 /** A money field: 12,345.6 / 12345.60 / ¥12345 → fen, with the reason when it is not money. */
 export const yuan = (label: string) =>
@@ -204,3 +205,42 @@ export const batchPaidSchema = z.object({
 export const cancelBatchSchema = z.object({ batchId, confirmed: confirmation() });
 
 export const paymentsFilterSchema = z.object({ year: queryParam.year() });
+
+/** The applicant's 学信网 code: normalised as the report prints it, then 12 to 16 letters and digits; its kind and validity. */
+export const chsiReportSchema = z.object({
+  code: z
+    .string({ error: "请填写在线验证码" })
+    // Bounded before any work: no report's code is longer, spaces and all.
+    .max(64, "在线验证码应为12到16位字母或数字")
+    .transform(normaliseChsiCode)
+    .superRefine((code, ctx) => {
+      const problem = chsiCodeProblem(code);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  kind: z.enum(keysOf(CHSI_KIND_LABELS), { error: "请选择报告类型" }),
+  validUntil: isoDate("有效期", DATE_RANGES.record),
+});
+
+const ticked = (label: string) =>
+  z
+    .enum(["on"], { error: `${label}格式不正确，请刷新页面后重新填写` })
+    .optional()
+    .transform((v) => v === "on");
+
+/** What the officer saw on the official page; what "一致" must say is checked by the module (chsi.ts checkProblems). */
+export const chsiCheckSchema = z.object({
+  reportId: recordId("验证码不存在，请刷新页面"),
+  outcome: z.enum(keysOf(CHSI_OUTCOME_LABELS), { error: "请选择核验结论" }),
+  nameMatches: ticked("姓名一致"),
+  idDigitsMatch: ticked("身份证号后几位一致"),
+  school: optionalText("学校", 100),
+  level: optionalText("层次", 40),
+  recordStatus: optionalText("学籍状态", 40),
+  graduatedOn: z
+    .string({ error: "毕业日期格式不正确，请刷新页面后重新填写" })
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(isoDate("毕业日期", DATE_RANGES.past).optional())
+    .transform((v) => v ?? null),
+  note: optionalText("说明", 500),
+});

@@ -26,13 +26,14 @@ import {
 import { type ApplicationInput } from "~/modules/subsidies/schema.server";
 import { ownRowsOf } from "~/auth/scope.server";
 import { storedFileColumns } from "~/lib/upload.server";
-import { isRecordDate } from "~/lib/time";
+import { isRecordDate, todayInTaizhou } from "~/lib/time";
 import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
 import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
 import { fillPlaces, placeOnSubmit, placeRank, placesLimitProblem, releasePlace, waitingRefusal } from "~/modules/subsidies/places.server";
 import { combinedCapRefusal, declarationAtSubmit } from "~/modules/subsidies/other-schemes.server";
+import { chsiApprovalProblem, chsiSubmitProblems } from "~/modules/subsidies/chsi.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -378,6 +379,7 @@ async function submitProblems(tx: Tx, app: ApplicationView): Promise<string[]> {
   const files = await attachmentsOf(tx, app.id);
   if (!files.some((f) => f.kind === "admission")) problems.push("请上传录取通知书或入学证明");
   if (!files.some((f) => f.kind === "receipt")) problems.push("请上传学费收据");
+  problems.push(...(await chsiSubmitProblems(tx, app.id, todayInTaizhou())));
   return problems;
 }
 
@@ -454,8 +456,15 @@ export async function takeSubsidyStepIn(tx: Tx, actor: SessionUser, id: number, 
       after.place = changes.place ?? app.place;
       break;
     }
+    case "county_approve": {
+      const unverified = await chsiApprovalProblem(tx, app.id, "enrolment");
+      if (unverified) return refuse(unverified, { status: 409 });
+      break;
+    }
     case "city_approve": {
       if (!policy) return { ok: false, status: 409, message: "本年度没有补助政策" };
+      const unverified = await chsiApprovalProblem(tx, app.id, "enrolment");
+      if (unverified) return refuse(unverified, { status: 409 });
       if (amountFen! > Number(app.max_fen)) {
         return { ok: false, status: 400, message: `批准金额不能超过按政策计算的最高额 ${(Number(app.max_fen) / 100).toFixed(2)} 元` };
       }
@@ -485,6 +494,8 @@ export async function takeSubsidyStepIn(tx: Tx, actor: SessionUser, id: number, 
     case "close": {
       const files = await attachmentsOf(tx, app.id);
       if (!files.some((f) => f.kind === "graduation")) return refuse("尚未上传毕业证书");
+      const unverified = await chsiApprovalProblem(tx, app.id, "graduation");
+      if (unverified) return refuse(unverified, { status: 409 });
       if (Number(app.held_fen) > 0 && !input.voucher) return refuse("请填写预留部分的拨付凭证号");
       const batched = await batchLineProblem(tx, app.id, "final", Number(app.held_fen), batchId);
       if (batched) return batched;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
 import { CARD_NUMBER, makeAwardee, makePayee, makePerson, makeUser, unitId } from "../../../test/factories";
+import { checkChsi, enterChsi, insertCheckedChsi } from "../../../test/chsi";
 import { engineName } from "~db";
 import { applicationSchema, payeeSchema } from "~/modules/subsidies/schema.server";
 import { savePayee } from "~/modules/subsidies/payee.server";
@@ -111,6 +112,8 @@ describe("an application from the craftsman's phone to closing", () => {
     if (!created.ok || !("id" in created)) throw new Error(JSON.stringify(created));
     const id = created.id;
     const app = async () => (await findApplication(t.db, id))!;
+    // The 学信网 code and its checks have their own tests (chsi.test.ts); here they are entered and found to match.
+    await enterChsi(t.db, craftsman, id);
 
     expect(await step(craftsman, id, "submit", "draft")).toMatchObject({ ok: false, reasons: ["请上传录取通知书或入学证明", "请上传学费收据"] });
     expect(
@@ -128,6 +131,7 @@ describe("an application from the craftsman's phone to closing", () => {
     await addAttachments(t.db, craftsman, await app(), "receipt", [{ name: "receipt2.pdf", bytes: PDF }]);
     expect(await updateApplication(t.db, craftsman, id, form({ requested: "11500" }))).toEqual({ ok: true, id });
     expect(await step(craftsman, id, "submit", "returned")).toEqual({ ok: true, to: "submitted" });
+    await checkChsi(t.db, county, id);
     expect(await step(county, id, "county_approve", "submitted")).toEqual({ ok: true, to: "county_approved" });
 
     expect(await step(county, id, "city_approve", "county_approved", { amount: "11500" })).toMatchObject({ ok: false, status: 403 });
@@ -158,6 +162,8 @@ describe("an application from the craftsman's phone to closing", () => {
     });
     expect(await addAttachments(t.db, county, await app(), "graduation", [{ name: "毕业证.pdf", bytes: PDF }])).toMatchObject({ ok: false, status: 403 });
     expect(await addAttachments(t.db, craftsman, await app(), "graduation", [{ name: "毕业证.pdf", bytes: PDF }])).toEqual({ ok: true });
+    await enterChsi(t.db, craftsman, id, "filing");
+    await checkChsi(t.db, city, id);
     expect(await step(city, id, "close", "disbursed", { date: "2028-07-10", voucher: "CW-2028-0710" })).toEqual({ ok: true, to: "closed" });
     expect(await app()).toMatchObject({ status: "closed", paid_fen: 1150050, held_fen: 0 });
     expect(await budgetStatus(t.db, YEAR)).toMatchObject({ committed: 1150050, paid: 1150050 });
@@ -245,6 +251,7 @@ describe("the budget", () => {
         })
         .returning("id")
         .executeTakeFirstOrThrow();
+      await insertCheckedChsi(t.db, row.id, city.id);
       ids.push(row.id);
     }
     const results = await Promise.all(ids.map((id) => step(city, id, "city_approve", "county_approved", { amount: "1000" })));
@@ -282,6 +289,7 @@ describe("the budget", () => {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    await insertCheckedChsi(t.db, id, city.id);
     const twice = <T>(n: number, fn: () => Promise<T>) => Promise.all(Array.from({ length: n }, fn));
     await makePayee(t.db, id);
 

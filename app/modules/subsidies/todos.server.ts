@@ -2,6 +2,8 @@ import { sql } from "kysely";
 import type { DB } from "~db";
 import { cityReview, countyReview, DUE_WORKING_DAYS, waiting, waitingOn, todosOf } from "~/modules/notifications/sources";
 import { subsidyWorkflow } from "~/modules/subsidies/policy";
+import { addDays } from "~/lib/time";
+import { CHSI_LAPSE_DAYS, CHSI_RENEW_TODO, CHSI_STAGE_STATUSES, chsiLapse } from "~/modules/subsidies/chsi";
 
 /** What subsidy applications leave waiting, for the to-do list. */
 
@@ -80,3 +82,38 @@ export const payeeToEnter = todosOf("craftsman", async (db, u) =>
     subsidyLink,
   ),
 );
+
+/**
+ * The 学信网 code that counts for where the application stands (the enrolment report until the city
+ * approves, the graduation report until closing) lapsed or may lapse before the review ends: renew it.
+ * Entering a new code replaces it, and the to-do goes.
+ */
+export const chsiToRenew = todosOf("craftsman", async (db, u, now) => {
+  const rows = await db
+    .selectFrom("subsidy_application as a")
+    .innerJoin("subsidy_chsi_report as r", "r.application_id", "a.id")
+    .select(["a.id", "r.valid_until", "r.entered_at as since"])
+    .where("a.person_id", "=", u.personId)
+    .where((eb) =>
+      eb.or((["enrolment", "graduation"] as const).map((stage) => eb.and([eb("r.stage", "=", stage), eb("a.status", "in", CHSI_STAGE_STATUSES[stage])]))),
+    )
+    .where((eb) =>
+      eb(
+        "r.id",
+        "=",
+        eb
+          .selectFrom("subsidy_chsi_report as newer")
+          .select((n) => n.fn.max("newer.id").as("id"))
+          .whereRef("newer.application_id", "=", "a.id")
+          .whereRef("newer.stage", "=", "r.stage"),
+      ),
+    )
+    .where("r.valid_until", "<", addDays(now.today, CHSI_LAPSE_DAYS))
+    .execute();
+  return rows.map((r) => ({
+    label: CHSI_RENEW_TODO[chsiLapse(r.valid_until, now.today) ?? "lapsing"],
+    link: subsidyLink(r.id),
+    since: r.since,
+    due: r.valid_until,
+  }));
+});

@@ -12,6 +12,7 @@ import { formatFen } from "~/lib/money";
 import { ATTACHMENT_LABELS, placeLabel, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { PayeeCard } from "./payee";
+import { ChsiCard } from "./chsi";
 import type { loader } from "./route";
 import { OtherSchemesCard } from "./other-schemes";
 
@@ -19,6 +20,7 @@ import { OtherSchemesCard } from "./other-schemes";
 export function SubsidyPage({
   app,
   attachments,
+  chsi,
   history,
   budget,
   claims,
@@ -142,6 +144,7 @@ export function SubsidyPage({
         <ReplyNotice reply={attached} />
       </div>
 
+      <ChsiCard chsi={chsi} />
       <OtherSchemesCard claims={claims} otherSchemes={otherSchemes} canEdit={canEdit} />
       <PayeeCard payee={payee} applicant={app.name} canEdit={canEditPayee} canReveal={canRevealPayee} approved={paymentDue !== null} />
 

@@ -21,8 +21,19 @@ import {
   paymentDue,
   subsidyWorkflow,
 } from "~/modules/subsidies/policy";
-import { attachSchema, claimSchema, detachSchema, payeeSchema, revealPayeeSchema, stepSchema, unclaimSchema } from "~/modules/subsidies/schema.server";
+import {
+  attachSchema,
+  chsiCheckSchema,
+  chsiReportSchema,
+  claimSchema,
+  detachSchema,
+  payeeSchema,
+  revealPayeeSchema,
+  stepSchema,
+  unclaimSchema,
+} from "~/modules/subsidies/schema.server";
 import { addOtherClaim, otherClaimsOf, otherSchemesOf, removeOtherClaim } from "~/modules/subsidies/other-schemes.server";
+import { chsiCard, enterChsiReport, recordChsiCheck } from "~/modules/subsidies/chsi.server";
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, removeAttachment, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { SubsidyPage } from "./page";
 
@@ -32,10 +43,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: app } = await viewedRecord(request, "subsidy.read", applicationForViewer, params.applicationId);
   const db = getDb();
   const steps = availableSteps(user, app);
-  const [attachments, history, budget, claims, otherSchemes, payee, onBatch] = await Promise.all([
+  const [attachments, history, budget, chsi, claims, otherSchemes, payee, onBatch] = await Promise.all([
     attachmentsOf(db, app.id),
     historyOf(db, "subsidy", app.id),
     steps.includes("city_approve") ? budgetStatus(db, app.year) : Promise.resolve(null),
+    chsiCard(db, user, app),
     otherClaimsOf(db, app.id),
     // The lists' matches are the officers' to judge by; the applicant sees what they declared.
     canSeeOtherSchemes(user, app) ? otherSchemesOf(db, app) : Promise.resolve(null),
@@ -45,6 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     app,
     attachments,
+    chsi,
     history,
     budget,
     claims,
@@ -82,6 +95,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       });
     case "unclaim":
       return replyStep("unclaim", formData, unclaimSchema, ({ claimId }): Promise<Result> => removeOtherClaim(db, user, app, claimId));
+    case "chsi-report":
+      return replyStep("chsi-report", formData, chsiReportSchema, (input) => enterChsiReport(db, user, app, input));
+    case "chsi-check":
+      return replyStep("chsi-check", formData, chsiCheckSchema, (input) => recordChsiCheck(db, user, app, input));
     case "step":
       return replyStep("step", formData, stepSchema, ({ step, ...input }) => takeSubsidyStep(db, user, app.id, step, input));
     // The card number is never sent back, saved or refused: the page shows its mask, a refusal asks for it again.
