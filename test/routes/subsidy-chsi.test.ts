@@ -37,7 +37,7 @@ async function scene() {
   ])
     await post(craftsman, { intent: "attach", kind, files: new File([new TextEncoder().encode("%PDF-1.4")], name) });
   const step = (as: SessionUser, name: string, expected: string, extra: Record<string, string> = {}) =>
-    post(as, { intent: "step", step: name, expected, confirmed: "1", ...extra });
+    post(as, { intent: "step", step: name, expected, confirmed: "1", ...(name === "submit" ? { noOtherSchemes: "1" } : {}), ...extra });
   const idNumber = await t.db.selectFrom("person").select("id_number_cipher").where("id", "=", person.id).executeTakeFirstOrThrow();
   return { city, craftsman, county, otherCounty, otherCraftsman, id, post, page, step, idTail: decrypt(idNumber.id_number_cipher).slice(-4) };
 }

@@ -47,6 +47,7 @@ describe("the notifications module", () => {
           (step) => `subsidy:subsidy_${step}`,
         ),
         "subsidy:payee_change",
+        "subsidy:place_given",
         // A 学信网 code entered while someone reviews: that reviewer is told (issue 34).
         "subsidy:chsi_report_county",
         "subsidy:chsi_report_city",

@@ -7,7 +7,7 @@ import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
 import { aliyunStandIn } from "../../../test/aliyun-sms";
 import { checkChsi, enterChsi } from "../../../test/chsi";
-import { apprenticeForm, makeAwardee, makeCampaign, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
+import { apprenticeForm, makeAwardee, makeCampaign, makePayee, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
 import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema.server";
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
@@ -111,6 +111,8 @@ describe("who hears of a subsidy application, and what waits for whom", () => {
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
     const everyone = { applicant, neighbour, county, otherCounty, city };
     const id = await subsidyReadyToSubmit(applicant);
+    // The account is recorded with the application, so no "登记收款账户" to-do comes with the approval.
+    await makePayee(t.db, id);
     const link = `/subsidies/${id}`;
 
     const { look, only } = watcher(everyone, link);
