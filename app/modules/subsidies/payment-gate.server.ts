@@ -1,0 +1,13 @@
+import type { Tx } from "~db";
+
+/**
+ * Why an approved subsidy may not be paid yet, every reason at once: the one check both the
+ * 登记拨付 step and the payment batch ask, so neither pays what the other would refuse.
+ * Each practice adds its own condition here (the 公示, the payee's account).
+ */
+export async function paymentBlockers(tx: Tx, app: { id: number }, now: Date): Promise<string[]> {
+  void tx;
+  void app;
+  void now;
+  return [];
+}
