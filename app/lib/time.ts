@@ -127,6 +127,11 @@ export function nextTaizhouHour(hour: number, now: Date = new Date()): Date {
   return new Date(today > now.getTime() ? today : today + DAY_MS);
 }
 
+/** A Taizhou date `days` calendar days after (or before) `date`. */
+export function addDays(date: string, days: number): string {
+  return dateInTaizhou(startOfDay(date).getTime() + days * DAY_MS);
+}
+
 /** A Taizhou date `days` working days (Monday to Friday) after `date`. Public holidays are not known here. */
 export function addWorkingDays(date: string, days: number): string {
   let t = startOfDay(date).getTime();

@@ -1,7 +1,7 @@
 import type { ReviewParty } from "~db/types";
 import type { MentorshipParty } from "~/modules/apprentices/policy";
 import { auditTrail } from "~/lib/audit";
-import { dateInTaizhou, startOfDay } from "~/lib/time";
+import { addDays } from "~/lib/time";
 
 /**
  * The three-party reviews' schedule, as pure rules (the page, the signature and the to-do list all
@@ -33,11 +33,6 @@ export function addMonths(date: string, months: number): string {
   const month = index % 12;
   const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return `${String(year).padStart(4, "0")}-${String(month + 1).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
-}
-
-/** A Taizhou date `days` calendar days after (or before) `date`. */
-export function addDays(date: string, days: number): string {
-  return dateInTaizhou(startOfDay(date).getTime() + days * 86_400_000);
 }
 
 export interface ScheduledReview {
