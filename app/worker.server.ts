@@ -31,7 +31,16 @@ import {
   studioToReview,
 } from "~/modules/studios/todos.server";
 import { subsidyNotices } from "~/modules/subsidies/notices.server";
-import { graduationToUpload, subsidyReturned, subsidyToApprove, subsidyToClose, subsidyToPay, subsidyToReview } from "~/modules/subsidies/todos.server";
+import {
+  graduationToUpload,
+  subsidyObjectionToHandle,
+  subsidyReturned,
+  subsidyToApprove,
+  subsidyToClose,
+  subsidyToPay,
+  subsidyToPublish,
+  subsidyToReview,
+} from "~/modules/subsidies/todos.server";
 import { ballotsToCheck } from "~/modules/voting/todos.server";
 import { purgeVoters } from "~/modules/voting/voting.server";
 
@@ -71,6 +80,8 @@ const TODOS = [
   consentToRecord,
   studioToAccredit,
   subsidyToApprove,
+  subsidyToPublish,
+  subsidyObjectionToHandle,
   subsidyToPay,
   subsidyToClose,
   objectionToHandle,

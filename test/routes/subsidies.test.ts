@@ -8,7 +8,7 @@ import * as create from "../../app/routes/subsidies.new";
 import * as policyRoute from "../../app/routes/subsidies.policy/route";
 import * as files from "../../app/routes/subsidy-files.$fileId";
 import { useTestDb } from "../db";
-import { makeAwardee, makeUser, subsidyForm } from "../factories";
+import { makeAwardee, makeUser, publishSubsidies, subsidyForm } from "../factories";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
@@ -136,6 +136,9 @@ describe("subsidies through the pages", () => {
     expect((await step(city, "city_approve", "county_approved", { amount: "10,000.001" })).status).toBe(400);
     expect((await step(city, "city_approve", "county_approved", { amount: "10000" })).status).toBe(200);
     expect((await step(city, "city_approve", "approved", { amount: "10000" })).status).toBe(403);
+    // Paid once the 公示 is over (published here a month ago).
+    expect((await step(city, "disburse", "approved", { date: `${YEAR}-10-01`, voucher: "CW-1" })).status).toBe(409);
+    await publishSubsidies(t.db, city, YEAR);
     expect((await step(city, "disburse", "approved", { date: `${YEAR}-10-01`, voucher: "CW-1" })).status).toBe(200);
 
     const exported = await call(exportRoute.loader, { db: t.db, path: `/subsidies/export?year=${YEAR}`, as: city });

@@ -1,4 +1,5 @@
 import type { Tx } from "~db";
+import { noticeBlockers } from "~/modules/subsidies/notice.server";
 
 /**
  * Why an approved subsidy may not be paid yet, every reason at once: the one check both the
@@ -6,8 +7,8 @@ import type { Tx } from "~db";
  * Each practice adds its own condition here (the 公示, the payee's account).
  */
 export async function paymentBlockers(tx: Tx, app: { id: number }, now: Date): Promise<string[]> {
-  void tx;
-  void app;
-  void now;
-  return [];
+  const blockers: string[] = [];
+  // The 公示: published, its last day past, and no objection pending or upheld.
+  blockers.push(...(await noticeBlockers(tx, app.id, now)));
+  return blockers;
 }

@@ -1,25 +1,24 @@
 import { DATE_RANGES } from "~/lib/time";
 import { z } from "zod";
-import { parseYuan } from "~/lib/money";
-import { decimalNumber, keysOf, optionalText, requiredText, whenValid, wholeNumber, recordId, queryParam, stepFields, isoDate } from "~/lib/validation.server";
+import {
+  confirmation,
+  decimalNumber,
+  keysOf,
+  optionalText,
+  requiredText,
+  whenValid,
+  wholeNumber,
+  recordId,
+  queryParam,
+  stepFields,
+  isoDate,
+  yuan,
+} from "~/lib/validation.server";
+import { revealReason } from "~/modules/people/schema.server";
+import { mobilePhoneField, objectorFields } from "~/modules/voting/schema.server";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { subsidyWorkflow, SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { TARGET_DEGREES } from "~/modules/subsidies/labels";
-
-/** A money field: 12,345.6 / 12345.60 / ¥12345 → fen, with the reason when it is not money. */
-export const yuan = (label: string) =>
-  z.string({ error: `请填写${label}` }).transform((v, ctx) => {
-    const parsed = parseYuan(v);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: parsed.message });
-      return z.NEVER;
-    }
-    if (parsed.fen === 0) {
-      ctx.addIssue({ code: "custom", message: `${label}应大于0` });
-      return z.NEVER;
-    }
-    return parsed.fen;
-  });
 
 export const applicationSchema = z
   .object({
@@ -63,6 +62,8 @@ export const policySchema = z.object({
   sharePercent: decimalNumber("补助比例", 1, 100, 0, "补助比例应在1%到100%之间"),
   holdbackPercent: decimalNumber("预留比例", 0, 100, 0, "预留比例应在0%到100%之间"),
   yearsAfterAward: wholeNumber("年限", 0, 50),
+  // Absent from a form that does not show it (the year keeps its days).
+  noticeDays: wholeNumber("公示天数", 1, 30).optional(),
   open: z
     .enum(["on"])
     .optional()
@@ -87,4 +88,27 @@ export const subsidyFilterSchema = z.object({
   degree: z.enum(TARGET_DEGREES).optional().catch(undefined),
   queue: z.enum(["mine", "review", "approve"]).optional().catch(undefined),
   page: queryParam.page(),
+});
+
+/** The city publishes the year's approved applications, confirming the count it was shown. */
+export const publishNoticeSchema = z.object({
+  expected: wholeNumber("待公示的申请数", 1, 100_000),
+  confirmed: confirmation(),
+});
+
+/** A verified real-name objection to one application of a 公示. */
+export const subsidyObjectionSchema = z.object({ ...objectorFields, applicationId: recordId("请从公示名单中选择异议对象") });
+
+export const objectionCodeSchema = z.object({ phone: mobilePhoneField });
+
+export const resolveObjectionSchema = z.object({
+  objectionId: recordId("异议不存在"),
+  outcome: z.enum(["dismissed", "upheld"], { error: "请选择核查结果" }),
+  handling: requiredText("核查处理情况", 1000),
+  confirmed: confirmation(),
+});
+
+export const revealObjectorSchema = z.object({
+  objectionId: recordId("异议不存在"),
+  reason: revealReason,
 });

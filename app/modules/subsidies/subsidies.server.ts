@@ -31,6 +31,7 @@ import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } fro
 import { SUBSIDY_AUDIT, SUBSIDY_POLICY_AUDIT, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { type Tx } from "~db";
 import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
+import { objectionUpheld } from "~/modules/subsidies/notice.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -46,7 +47,16 @@ export async function savePolicy(
   db: DB,
   actor: SessionUser,
   year: number,
-  input: { budget: number; sharePercent: number; holdbackPercent: number; yearsAfterAward: number; open: boolean; caps: Record<string, number> },
+  input: {
+    budget: number;
+    sharePercent: number;
+    holdbackPercent: number;
+    yearsAfterAward: number;
+    open: boolean;
+    caps: Record<string, number>;
+    /** The 公示's days; left out, the year keeps what it has (7 for a new one). */
+    noticeDays?: number;
+  },
 ): Promise<Result> {
   if (!isCityAdmin(actor)) return refuse("只有市总工会可以设定补助政策", { status: 403 });
   return db.transaction().execute(async (tx) => {
@@ -61,6 +71,7 @@ export async function savePolicy(
       holdback_percent: input.holdbackPercent,
       years_after_award: input.yearsAfterAward,
       open: input.open,
+      ...(input.noticeDays === undefined ? {} : { notice_days: input.noticeDays }),
       updated_at: new Date(),
     };
     if (before) await tx.updateTable("subsidy_policy").set(row).where("year", "=", year).execute();
@@ -80,8 +91,16 @@ export async function savePolicy(
       actor,
       id: year,
       action: before ? "update" : "create",
-      before: before ? { budgetFen: Number(before.budget_fen), sharePercent: before.share_percent, holdbackPercent: before.holdback_percent } : null,
-      after: { budgetFen: input.budget, sharePercent: input.sharePercent, holdbackPercent: input.holdbackPercent, caps: input.caps },
+      before: before
+        ? { budgetFen: Number(before.budget_fen), sharePercent: before.share_percent, holdbackPercent: before.holdback_percent, noticeDays: before.notice_days }
+        : null,
+      after: {
+        budgetFen: input.budget,
+        sharePercent: input.sharePercent,
+        holdbackPercent: input.holdbackPercent,
+        caps: input.caps,
+        noticeDays: input.noticeDays,
+      },
     });
     return { ok: true as const };
   });
@@ -405,6 +424,10 @@ export async function takeSubsidyStep(
         }
         changes.approved_fen = amountFen;
         after.approvedFen = amountFen;
+        break;
+      }
+      case "revoke": {
+        if (!(await objectionUpheld(tx, app.id))) return refuse("只有公示异议经核查属实的，才能撤销批准", { status: 409 });
         break;
       }
       case "disburse": {

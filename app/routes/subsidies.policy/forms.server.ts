@@ -25,6 +25,6 @@ export const policyFormSchema = policySchema.extend(capFields).transform((form) 
     const fen = form[`cap-${degree}`];
     if (fen !== undefined) caps[degree] = fen;
   }
-  const { budget, sharePercent, holdbackPercent, yearsAfterAward, open } = form;
-  return { budget, sharePercent, holdbackPercent, yearsAfterAward, open, caps };
+  const { budget, sharePercent, holdbackPercent, yearsAfterAward, open, noticeDays } = form;
+  return { budget, sharePercent, holdbackPercent, yearsAfterAward, open, caps, noticeDays };
 });
