@@ -13,10 +13,17 @@ type ErrorOf = (field: string) => string[] | undefined;
  * The verified real-name objection form of a public notice (the campaign's 社会公示, a subsidy
  * 公示): who objects and how they know the person, what they object to, optional proof, and the
  * number proved with an SMS code. It posts intent "code" for the code and "object" for the filing;
- * once filed, it gives way to the lookup code. `target` is the choice of whom the objection is
- * about, `beforeCode` what the code's request needs besides the number (the campaign's ALTCHA).
+ * once filed, it gives way to the lookup code. `target` is the field that says whom the objection
+ * is about and its choices (the names on the notice), `beforeCode` what the code's request needs
+ * besides the number (the campaign's ALTCHA).
  */
-export function ObjectionForm({ target, beforeCode }: { target: (errorOf: ErrorOf) => ReactNode; beforeCode?: (errorOf: ErrorOf) => ReactNode }) {
+export function ObjectionForm({
+  target,
+  beforeCode,
+}: {
+  target: { field: string; choices: Array<{ value: number; label: string }> };
+  beforeCode?: (errorOf: ErrorOf) => ReactNode;
+}) {
   const code = useReply<{ sent: string }>("code");
   const filed = useReply<{ lookup: string }>("object");
   const answer = code ?? filed;
@@ -36,7 +43,14 @@ export function ObjectionForm({ target, beforeCode }: { target: (errorOf: ErrorO
         请如实填写。匿名或查无实据的反映不予受理。您的姓名、身份证号码和电话加密保存，只供市总工会核实、联系您时查看，不会公开，也不会告知被异议人所在单位。
       </p>
       <FormErrors errors={answer?.message && !answer.field ? [answer.message] : undefined} />
-      {target(errorOf)}
+      <div className="field">
+        <label htmlFor={target.field}>异议对象</label>
+        <select id={target.field} name={target.field} aria-describedby={`${target.field}-error`}>
+          <option value="">请选择</option>
+          <Options choices={target.choices} />
+        </select>
+        <FieldError id={`${target.field}-error`} errors={errorOf(target.field)} />
+      </div>
       <div className="field">
         <label htmlFor="name">您的姓名</label>
         <input id="name" name="name" autoComplete="name" maxLength={20} aria-describedby="name-error" />
@@ -134,4 +148,16 @@ export function ObjectionLookup<F extends Outcome>({
       ) : null}
     </Form>
   );
+}
+
+/** A public notice's body by where it stands: over, not begun yet, or open (its list and the objection form). */
+export function NoticeBody({ state, children }: { state: string; children: ReactNode }) {
+  if (state === "after" || state === "before") {
+    return (
+      <p className="notice" role="status">
+        {state === "after" ? "本次公示已结束。" : "公示尚未开始。"}
+      </p>
+    );
+  }
+  return children;
 }

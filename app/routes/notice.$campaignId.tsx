@@ -4,8 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { assertSafePost } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { AltchaWidget } from "~/components/AltchaWidget";
-import { FieldError, Options } from "~/components/forms";
-import { ObjectionForm, ObjectionLookup } from "~/components/ObjectionForm";
+import { FieldError } from "~/components/forms";
+import { NoticeBody, ObjectionForm, ObjectionLookup } from "~/components/ObjectionForm";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { parseWithZod } from "~/lib/form.server";
@@ -80,15 +80,7 @@ export default function Notice() {
       <p className="lead">
         公示期：{data.campaign.start} 至 {data.campaign.end}。联系：{data.contact}
       </p>
-      {data.state === "after" ? (
-        <p className="notice" role="status">
-          本次公示已结束。
-        </p>
-      ) : data.state === "before" ? (
-        <p className="notice" role="status">
-          公示尚未开始。
-        </p>
-      ) : (
+      <NoticeBody state={data.state}>
         <>
           <ol className="candidate-list">
             {data.names.map((n) => (
@@ -102,16 +94,7 @@ export default function Notice() {
             ))}
           </ol>
           <ObjectionForm
-            target={(errorOf) => (
-              <div className="field">
-                <label htmlFor="nominationId">异议对象</label>
-                <select id="nominationId" name="nominationId" aria-describedby="nominationId-error">
-                  <option value="">请选择</option>
-                  <Options choices={data.names.map((n) => ({ value: n.id, label: n.name }))} />
-                </select>
-                <FieldError id="nominationId-error" errors={errorOf("nominationId")} />
-              </div>
-            )}
+            target={{ field: "nominationId", choices: data.names.map((n) => ({ value: n.id, label: n.name })) }}
             beforeCode={(errorOf) => (
               <>
                 <AltchaWidget challengeUrl={`/vote/${data.campaign.id}/challenge`} />
@@ -120,7 +103,7 @@ export default function Notice() {
             )}
           />
         </>
-      )}
+      </NoticeBody>
       <ObjectionLookup lookup={data.lookup} error={data.lookupError} about={(found) => found.nominee} />
     </section>
   );

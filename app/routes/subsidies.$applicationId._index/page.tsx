@@ -12,9 +12,10 @@ import { formatFen } from "~/lib/money";
 import { ATTACHMENT_LABELS, STUDY_MODE_LABELS } from "~/modules/subsidies/labels";
 import { SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import type { loader } from "./route";
+import { NoticeCard } from "./notice";
 
 /** An application: its facts, its proof, and the steps open to the viewer. */
-export function SubsidyPage({ app, attachments, history, budget, steps, canEdit, canUploadGraduation, today }: SerializeFrom<typeof loader>) {
+export function SubsidyPage({ app, attachments, history, budget, notice, steps, canEdit, canUploadGraduation, city, today }: SerializeFrom<typeof loader>) {
   const attached = useReply("attach");
   const navigation = useNavigation();
   const uploadKinds = canEdit ? (["admission", "receipt"] as const) : canUploadGraduation ? (["graduation"] as const) : [];
@@ -121,6 +122,8 @@ export function SubsidyPage({ app, attachments, history, budget, steps, canEdit,
         ) : null}
         <ReplyNotice reply={attached} />
       </div>
+
+      <NoticeCard side={notice} city={city} />
 
       <StepsCard
         steps={steps}
