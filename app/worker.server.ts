@@ -35,10 +35,12 @@ import {
   chsiToRenew,
   graduationToUpload,
   payeeToEnter,
+  subsidyObjectionToHandle,
   subsidyReturned,
   subsidyToApprove,
   subsidyToClose,
   subsidyToPay,
+  subsidyToPublish,
   subsidyToReview,
 } from "~/modules/subsidies/todos.server";
 import { ballotsToCheck } from "~/modules/voting/todos.server";
@@ -80,6 +82,8 @@ const TODOS = [
   consentToRecord,
   studioToAccredit,
   subsidyToApprove,
+  subsidyToPublish,
+  subsidyObjectionToHandle,
   subsidyToPay,
   subsidyToClose,
   objectionToHandle,

@@ -24,7 +24,8 @@ const STAGES: Array<{ status: SubsidyStatus; degree: string; reason?: string }> 
 
 /**
  * This year's and last year's policy, and other awardees' applications at every stage. The demo
- * craftsman has none, so the demo can start one from the phone.
+ * craftsman has none, so the demo can start one from the phone. What was paid went through a 公示
+ * that is over; the approved one is in this year's 公示, open now (the public page shows it).
  */
 export async function seedSubsidies(db: DB, craftsmanPersonId: number, adminId: string) {
   const year = yearInTaizhou();
@@ -39,6 +40,17 @@ export async function seedSubsidies(db: DB, craftsmanPersonId: number, adminId: 
       ])
       .execute();
   }
+  const today = todayInTaizhou();
+  const notice = async (y: number, startsOn: string) =>
+    (
+      await db
+        .insertInto("subsidy_notice")
+        .values({ year: y, starts_on: startsOn, ends_on: addDays(startsOn, 6), published_by: adminId })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  const notices = { [year - 1]: await notice(year - 1, addDays(today, -60)), [year]: await notice(year, addDays(today, -40)) };
+  const openNotice = await notice(year, addDays(today, -2));
   const awardees = await db
     .selectFrom("award")
     .innerJoin("person", "person.id", "award.person_id")
@@ -52,10 +64,11 @@ export async function seedSubsidies(db: DB, craftsmanPersonId: number, adminId: 
     const tuition = 2_400_000 + i * 100_000;
     const max = Math.min(Math.floor(tuition / 2), stage.degree === "大专" ? 800_000 : stage.degree === "本科" ? 1_500_000 : 3_000_000);
     const approved = ["approved", "disbursed", "closed"].includes(stage.status) ? max : null;
+    const appYear = stage.status === "closed" ? year - 1 : year;
     const app = await db
       .insertInto("subsidy_application")
       .values({
-        year: stage.status === "closed" ? year - 1 : year,
+        year: appYear,
         person_id: person.id,
         org_unit_id: person.org_unit_id,
         current_education: stage.degree === "硕士研究生" ? "本科" : stage.degree === "本科" ? "大专" : "高中",
@@ -77,6 +90,7 @@ export async function seedSubsidies(db: DB, craftsmanPersonId: number, adminId: 
         closed_on: stage.status === "closed" ? `${year}-07-20` : null,
         status: stage.status,
         status_reason: stage.reason ?? null,
+        notice_id: stage.status === "approved" ? openNotice : approved === null ? null : notices[appYear],
         created_by: adminId,
       })
       .returning("id")

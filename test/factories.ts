@@ -5,13 +5,14 @@ import { apprenticeUsername, sessionUserOf, type SessionUser } from "../app/auth
 import type { Insertable } from "kysely";
 import { solveChallenge, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
-import type { CampaignStatus, EventTable, MentorshipStatus, Role, StudioTable, VoteRuleTable } from "../db/types";
+import type { CampaignStatus, EventTable, MentorshipStatus, Role, StudioTable, SubsidyStatus, VoteRuleTable } from "../db/types";
 import { NO_PASSWORD } from "../app/auth/password.server";
 import { newUserId } from "../app/auth/session.server";
 import { newChallenge } from "../app/modules/voting/challenge.server";
 import { createPerson } from "../app/modules/people/people.server";
 import type { PersonInput } from "../app/modules/people/schema.server";
 import { createUser } from "../app/modules/users/users.server";
+import { publishNotice, publishPreview } from "../app/modules/subsidies/notice.server";
 import { fictionalIdNumber } from "../seeds/people";
 import { createRandom } from "../app/lib/random";
 import { encrypt } from "../app/modules/people/pii.server";
@@ -480,4 +481,54 @@ export async function makePairing(
   const made = await makeApprentice(db, led.studio.id, { name: options.name, phone: options.phone, start: options.start, end: options.end });
   const county = await makeUser(db, "county_officer", { unit: options.unit ?? "wenling" });
   return { ...led, apprentice: { id: made.personId }, apprenticeUser: made.user, mentorshipId: made.mentorshipId, phone: made.phone, county };
+}
+
+/**
+ * An application written straight in at a status (approved ones with their amount), for a year
+ * whose policy exists: the scene of the 公示's and the payment's tests.
+ */
+export async function makeSubsidy(
+  db: DB,
+  year: number,
+  createdBy: string,
+  options: { unit?: string; name?: string; status?: SubsidyStatus; approvedFen?: number } = {},
+) {
+  const person = await makePerson(db, { unit: options.unit ?? "wenling", name: options.name });
+  const status = options.status ?? "approved";
+  const approved = ["approved", "disbursed", "closed", "rejected"].includes(status) ? (options.approvedFen ?? 1_000_000) : null;
+  const row = await db
+    .insertInto("subsidy_application")
+    .values({
+      year,
+      person_id: person.id,
+      org_unit_id: await unitId(db, options.unit ?? "wenling"),
+      current_education: "大专",
+      target_degree: "本科",
+      institution: "台州学院",
+      programme: "机械工程",
+      study_mode: "part_time",
+      enrolled_on: `${year - 1}-09-01`,
+      expected_graduation: `${year + 2}-07-01`,
+      tuition_fen: 2_000_000,
+      requested_fen: 1_000_000,
+      max_fen: 1_000_000,
+      approved_fen: approved,
+      status,
+      created_by: createdBy,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { id: row.id, personId: person.id };
+}
+
+/**
+ * Publishes the year's approved subsidies in a 公示 that began `daysAgo` days ago — over by now
+ * with the policy's 7 days, so payment may follow (the tests of steps after the 公示).
+ */
+export async function publishSubsidies(db: DB, city: SessionUser, year: number, daysAgo = 30) {
+  const then = new Date(Date.now() - daysAgo * 86_400_000);
+  const { rows } = await publishPreview(db, year, then);
+  const published = await publishNotice(db, city, year, { expected: rows.length, confirmed: true }, then);
+  if (!published.ok) throw new Error(`publishSubsidies failed: ${published.message}`);
+  return published;
 }

@@ -121,6 +121,8 @@ export const PERMISSIONS = {
   "subsidy.schemes": ["city_admin"],
   // Payment batches: they carry full account numbers to the bank and record money paid — the city's.
   "subsidy.pay": ["city_admin"],
+  // The 公示 of approved subsidies: publishing it, and an objection's finding and its objector.
+  "subsidy.notice": ["city_admin"],
   "event.read": ["city_admin", "county_officer", "craftsman"],
   // One event's page, read only for an apprentice and only if they are on its list (eventForViewer);
   // the lists of events and every step taken on one stay \`event.read\`.

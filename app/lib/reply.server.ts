@@ -64,7 +64,7 @@ export function firstError(submission: Submission<unknown>): string | undefined 
 }
 
 /** The form did not parse: each error stands by its field, the values typed come back. */
-export function replyInvalid(intent: string, submission: AnySubmission, options: FormOptions & { message?: string } = {}): TypedResponse<Reply<null>> {
+export function replyInvalid<D = null>(intent: string, submission: AnySubmission, options: FormOptions & { message?: string } = {}): TypedResponse<Reply<D>> {
   const form = formReply(submission, { hideFields: options.hideFields });
   const firstField = Object.keys(form?.error ?? {}).find((key) => key !== "");
   return json({ intent, ok: false, message: options.message ?? CHECK_FIELDS, field: firstField ?? null, reasons: [], form, data: null }, { status: 400 });
@@ -108,18 +108,19 @@ export function replyUnknownIntent(): TypedResponse<Reply<null>> {
  * One intent's form on a page of several: parse it with its schema, take the step, reply. An
  * invalid form is refused with `invalid` (or else its first error, for a form too small to show
  * errors by field); the module's refusal or what was done comes back with the values typed, but for
- * `hideFields` (a secret: never in a reply, whatever the outcome).
+ * `hideFields` (a secret: never in a reply, whatever the outcome); `data` is what the page shows of
+ * what was done.
  */
-export async function replyStep<S extends z.ZodType, T extends object>(
+export async function replyStep<S extends z.ZodType, T extends object, D = null>(
   intent: string,
   formData: FormData,
   schema: S,
   step: (value: z.output<S>) => Promise<Result<T>>,
-  options: { message?: string; invalid?: string; hideFields?: string[] } = {},
-): Promise<TypedResponse<Reply<null>>> {
+  options: { message?: string; invalid?: string; hideFields?: string[]; data?: (done: T) => D } = {},
+): Promise<TypedResponse<Reply<D>>> {
   const submission = parseWithZod(formData, { schema });
   if (submission.status !== "success") {
-    return replyInvalid(intent, submission, { message: options.invalid ?? firstError(submission), hideFields: options.hideFields });
+    return replyInvalid<D>(intent, submission, { message: options.invalid ?? firstError(submission), hideFields: options.hideFields });
   }
-  return replyWith(intent, await step(submission.value), { submission, message: options.message, hideFields: options.hideFields });
+  return replyWith(intent, await step(submission.value), { submission, message: options.message, hideFields: options.hideFields, data: options.data });
 }

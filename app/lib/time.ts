@@ -104,11 +104,6 @@ export function addMonths(date: string, months: number): string {
   return `${String(year).padStart(4, "0")}-${String(month + 1).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
 }
 
-/** A Taizhou date `days` calendar days after (or before) `date`. */
-export function addDays(date: string, days: number): string {
-  return dateInTaizhou(startOfDay(date).getTime() + days * 86_400_000);
-}
-
 /** The instant after a Taizhou calendar day ends: the bound of a "to this day, inclusive" filter. */
 export function endOfDay(date: string): Date {
   return new Date(startOfDay(date).getTime() + DAY_MS);
@@ -144,6 +139,11 @@ export function hourInTaizhou(now: Date = new Date()): number {
 export function nextTaizhouHour(hour: number, now: Date = new Date()): Date {
   const today = startOfDay(todayInTaizhou(now)).getTime() + hour * 3_600_000;
   return new Date(today > now.getTime() ? today : today + DAY_MS);
+}
+
+/** A Taizhou date `days` calendar days after (or before) `date`. */
+export function addDays(date: string, days: number): string {
+  return dateInTaizhou(startOfDay(date).getTime() + days * DAY_MS);
 }
 
 /** A Taizhou date `days` working days (Monday to Friday) after `date`. Public holidays are not known here. */

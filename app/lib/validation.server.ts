@@ -1,5 +1,6 @@
 import { z, type core } from "zod";
 import { MAX_ID } from "~/lib/ids";
+import { parseYuan } from "~/lib/money";
 import type { Result } from "~/lib/result";
 import { type DateRange, FIRST_YEAR, fromDateTimeLocal, inDateRange, isRealDate, LAST_YEAR } from "~/lib/time";
 
@@ -24,6 +25,21 @@ export const isoDate = (label: string, range: DateRange, format = `${label}格�
       const message = value < range.earliest() ? `${label}不能早于 ${range.earliest()}` : (range.tooLate ?? `不能晚于 ${range.latest()}`);
       ctx.addIssue({ code: "custom", message: message.startsWith(label) ? message : `${label}${message}` });
     });
+
+/** A money field: 12,345.6 / 12345.60 / ¥12345 → fen, with the reason when it is not money. */
+export const yuan = (label: string) =>
+  z.string({ error: `请填写${label}` }).transform((v, ctx) => {
+    const parsed = parseYuan(v);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: parsed.message });
+      return z.NEVER;
+    }
+    if (parsed.fen === 0) {
+      ctx.addIssue({ code: "custom", message: `${label}应大于0` });
+      return z.NEVER;
+    }
+    return parsed.fen;
+  });
 
 /** A whole number typed as digits only: "1e2", "0x10" or "12.0" are not what anyone means by a count. */
 export const wholeNumber = (label: string, min: number, max: number) =>

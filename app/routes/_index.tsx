@@ -3,12 +3,14 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
+import { noticeHappenings } from "~/modules/subsidies/notice.server";
 import { publicHappenings } from "~/modules/voting/notice.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/home");
   // A running vote or notice is what a visitor from a WeChat share most likely came for.
-  return json({ happenings: await publicHappenings(getDb()) });
+  const db = getDb();
+  return json({ happenings: [...(await publicHappenings(db)), ...(await noticeHappenings(db))] });
 }
 
 export default function Landing() {

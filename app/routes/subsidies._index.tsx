@@ -67,6 +67,9 @@ export default function Subsidies() {
               <Link className="button" to={`/subsidies/policy?year=${d.year}`}>
                 {d.year}年补助政策
               </Link>
+              <Link className="button" to={`/subsidies/notices?year=${d.year}`}>
+                {d.year}年补助公示
+              </Link>
               <DownloadLink className="button" href={`/subsidies/export?year=${d.year}`}>
                 导出{d.year}年明细
               </DownloadLink>

@@ -10,7 +10,8 @@ const browser = useChromium();
 const PAGES: Record<string, string[]> = {
   // A visitor who is not signed in.
   // The demo's first craftsman agreed to be shown: their 台州工匠 certificate is public.
-  public: ["/", "/showcase", "/showcase/studios", "/verify", "/login", "/login/code", "/awards/TZGJ-2-001"],
+  // The demo's third 公示 of approved subsidies is the one open now.
+  public: ["/", "/showcase", "/showcase/studios", "/verify", "/login", "/login/code", "/awards/TZGJ-2-001", "/subsidy-notice", "/subsidy-notice/3"],
   craftsman: ["/home", "/inbox", "/studios", "/subsidies", "/subsidies/new", "/events", "/checkin", "/account", "/awards/TZGJ-2-001", "/mentoring/payable"],
   expert: ["/home", "/inbox", "/review", "/account"],
   wenling: [
@@ -45,6 +46,7 @@ const PAGES: Record<string, string[]> = {
     "/subsidies/policy",
     "/subsidies/schemes",
     "/subsidies/payments",
+    "/subsidies/notices",
     "/mentoring/policy",
     "/mentoring/payable",
     "/publicity",

@@ -36,7 +36,7 @@ async function html(path: string): Promise<string> {
 describe("public pages", () => {
   it("never contain a seeded ID or phone number, on any public route", async () => {
     expect(secrets.length).toBeGreaterThan(200);
-    const start = ["/", "/showcase", "/showcase/studios", "/verify", "/verify?code=JX0000000000", "/login", "/showcase?q=温岭"];
+    const start = ["/", "/showcase", "/showcase/studios", "/verify", "/verify?code=JX0000000000", "/login", "/showcase?q=温岭", "/subsidy-notice"];
     const seen = new Set<string>();
     const queue = [...start];
     const leaks: string[] = [];
@@ -48,8 +48,10 @@ describe("public pages", () => {
       expect([200, 404], path).toContain(response.status);
       const page = await response.text();
       for (const secret of secrets) if (page.includes(secret)) leaks.push(`${path}: ${secret.slice(0, 4)}…`);
-      // Follow every public profile, studio and list page the pages link to.
-      for (const [, link] of page.matchAll(/href="(\/showcase\/(?:craftsmen|studios)\/\d+|\/showcase(?:\/studios)?\?[^"]*page=\d+[^"]*)"/g)) {
+      // Follow every public profile, studio, subsidy 公示 and list page the pages link to.
+      for (const [, link] of page.matchAll(
+        /href="(\/showcase\/(?:craftsmen|studios)\/\d+|\/subsidy-notice\/\d+|\/showcase(?:\/studios)?\?[^"]*page=\d+[^"]*)"/g,
+      )) {
         const decoded = link.replaceAll("&amp;", "&");
         if (!seen.has(decoded)) queue.push(decoded);
       }
@@ -57,6 +59,8 @@ describe("public pages", () => {
     expect(seen.size).toBeGreaterThan(20);
     expect([...seen].some((p) => p.startsWith("/showcase/craftsmen/"))).toBe(true);
     expect([...seen].some((p) => p.startsWith("/showcase/studios/"))).toBe(true);
+    // The demo's open 公示 of approved subsidies lists names, masked, and nothing else of the people.
+    expect([...seen].some((p) => p.startsWith("/subsidy-notice/"))).toBe(true);
     expect(leaks).toEqual([]);
   });
 

@@ -1,16 +1,40 @@
+import crypto from "node:crypto";
 import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
-import { addMonths, todayInTaizhou } from "../../app/lib/time";
-import { baseUrl, fillIn, phonePage, signIn, useChromium } from "./browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type DB } from "../../db";
+import { addDays, addMonths, todayInTaizhou } from "../../app/lib/time";
+import { scratchDatabase } from "../pg";
+import { fillIn, phonePage, signIn, useChromium } from "./browser";
+import { startServer, type RunningServer } from "./server";
 
+/**
+ * On a server of its own on PostgreSQL, so the test can let the 公示 run its days by moving its
+ * dates in the same database.
+ */
 const browser = useChromium();
+let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
+let server: RunningServer;
+let db: DB;
+const baseUrl = () => server.url;
+
+beforeAll(async () => {
+  scratch = await scratchDatabase("jiangxin_subsidy");
+  server = await startServer({ DATABASE_URL: scratch.url, APP_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64") });
+  db = createDb({ databaseUrl: scratch.url });
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  await server?.stop();
+  await scratch?.drop();
+});
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
 
 async function as(username: string, name: string, url: string): Promise<Page> {
   const page = await phonePage(browser(), name);
-  await signIn(page, username);
+  await signIn(page, username, undefined, baseUrl());
   await page.waitForURL(`${baseUrl()}/home`);
   await page.goto(url);
   return page;
@@ -140,6 +164,45 @@ describe("an education subsidy, every step in the browser", () => {
     await city.getByLabel("查看完整卡号（将记入操作日志）").fill("核对代发账户");
     await city.getByRole("button", { name: "查看完整卡号" }).click();
     await expect.poll(() => city.locator("main").textContent()).toContain("6228480402564890018");
+
+    // Not paid before the 公示: the city publishes the year's approved list, confirming it.
+    await city.getByLabel("拨付凭证号").fill("CW-2026-1125");
+    await city.getByText("登记拨付…", { exact: true }).click();
+    await city.getByRole("button", { name: "确认登记拨付" }).click();
+    await expect.poll(() => city.getByRole("alert").first().textContent()).toContain("尚未网上公示");
+    await city.goto(`${baseUrl()}/subsidies`);
+    await city.getByRole("link", { name: /^\d{4}年补助公示$/ }).click();
+    await expect.poll(() => city.locator("main").textContent()).toContain("待公示（1 份已批准）");
+    await city.getByText("发布公示…", { exact: true }).click();
+    await city.getByRole("button", { name: "确认发布公示" }).click();
+    await expect.poll(() => city.getByRole("status").first().textContent()).toContain("公示已发布");
+
+    // The public page, for anyone: the surname only, the employer, school and amount.
+    const visitor = await phonePage(browser(), "subsidy-public");
+    await visitor.goto(`${baseUrl()}/subsidy-notice`);
+    const notice = visitor.getByRole("link", { name: /年学历提升补助公示$/ }).first();
+    await notice.click();
+    await visitor.waitForURL(/\/subsidy-notice\/\d+$/);
+    const applicant = await craftsman.locator("h1").textContent();
+    const listed = visitor.locator(".candidate").filter({ hasText: "浙江工业大学" });
+    await expect.poll(() => listed.textContent()).toContain(`${applicant!.slice(0, 1)}*`);
+    expect(await listed.textContent()).toContain("¥12,000.00");
+    expect(await visitor.locator("main").textContent()).not.toContain(applicant!.split(" · ")[0]);
+    await visitor.context().close();
+
+    // Its days go by (moved into the past here); then the payment goes through.
+    const app = await db
+      .selectFrom("subsidy_application")
+      .select("notice_id")
+      .where("id", "=", Number(url.split("/").pop()))
+      .executeTakeFirstOrThrow();
+    const shown = await db.selectFrom("subsidy_notice").select(["starts_on", "ends_on"]).where("id", "=", app.notice_id!).executeTakeFirstOrThrow();
+    await db
+      .updateTable("subsidy_notice")
+      .set({ starts_on: addDays(shown.starts_on, -30), ends_on: addDays(shown.ends_on, -30) })
+      .where("id", "=", app.notice_id!)
+      .execute();
+    await city.goto(url);
     await city.getByLabel("拨付凭证号").fill("CW-2026-1125");
     await city.getByText("登记拨付…", { exact: true }).click();
     await city.getByRole("button", { name: "确认登记拨付" }).click();

@@ -14,6 +14,7 @@ import { call } from "../http";
 import { RollbackDialect } from "../rollback";
 import { sessionUserOf } from "~/auth/roles";
 import { addDays, addMonths, todayInTaizhou, yearInTaizhou } from "~/lib/time";
+import { encrypt } from "~/modules/people/pii.server";
 
 /**
  * The authorisation matrix: every route's page and every action intent, requested by each of
@@ -216,17 +217,11 @@ beforeAll(async () => {
     .insertInto("objection_filing")
     .values({ objection_id: objection.id, lookup_code: "YYMATRIX01", objector_name: "欧***", relation: "同事", phone_hash: "h", phone_masked: "138****2399" })
     .execute();
+  // What an objector attached, as stored (the campaign notice's and the subsidy 公示's alike).
+  const proof = { filename: "证明.png", content_type: "image/png", size: PNG.length, sha256: "0".repeat(64), data: Buffer.from(PNG), uploaded_by: "public" };
   const objectionAttachment = await db
     .insertInto("objection_attachment")
-    .values({
-      objection_id: objection.id,
-      filename: "证明.png",
-      content_type: "image/png",
-      size: PNG.length,
-      sha256: "0".repeat(64),
-      data: Buffer.from(PNG),
-      uploaded_by: "public",
-    })
+    .values({ objection_id: objection.id, ...proof })
     .returning("id")
     .executeTakeFirstOrThrow();
 
@@ -353,6 +348,33 @@ beforeAll(async () => {
   };
   const v = String(voted.id);
   const c = String(openCampaign.id);
+  // Issue 34's 公示 of approved subsidies: the demo's open one, and an objection to the matrix's application.
+  const objector = { name: "张三", phone: "13957600000", code: "123456", relation: "同事" };
+  const openNotice = await db.selectFrom("subsidy_notice").select("id").orderBy("id", "desc").executeTakeFirstOrThrow();
+  const subsidyObjection = await db
+    .insertInto("subsidy_objection")
+    .values({
+      application_id: application.id,
+      notice_id: openNotice.id,
+      content: "反映其报读的是非学历培训。",
+      relation: "同事",
+      objector_masked: "欧***",
+      name_cipher: encrypt("欧阳明远"),
+      id_number_cipher: encrypt("331081197911230011"),
+      id_number_hash: "h",
+      phone_cipher: encrypt("13857612399"),
+      phone_hash: "h",
+      phone_masked: "138****2399",
+      lookup_code: "YYMATRIX02",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const subsidyObjectionFile = await db
+    .insertInto("subsidy_objection_file")
+    .values({ objection_id: subsidyObjection.id, ...proof })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+
   cases = {
     ...chsiCases,
     _index: { loader: "++++++++" },
@@ -819,6 +841,31 @@ beforeAll(async () => {
     "users._index": { loader: "L----+--" },
     "users.new": { loader: "L----+--", actions: { create: { form: {}, expect: "L----+--" } } },
     verify: { query: `code=${encodeURIComponent(award.certificate_number)}`, loader: "++++++++" },
+    // Issue 34: the 公示 of approved subsidies — published by the city, open to all, objections found and revealed by the city.
+    "subsidies.notices": { loader: "L----+--", actions: { publish: { form: { intent: "publish" }, expect: "L----+--" } } },
+    "subsidy-notice._index": { loader: "++++++++" },
+    "subsidy-notice.$noticeId": {
+      query: "lookup=YYAAAAAAAA",
+      params: { noticeId: openNotice.id },
+      loader: "++++++++",
+      actions: {
+        code: { form: { intent: "code", phone: "13957600000" }, expect: "++++++++" },
+        object: {
+          // Anyone may post it; the code is wrong for everyone.
+          form: { intent: "object", ...objector, applicationId: String(application.id), content: "反映其报读的是非学历培训。" },
+          expect: "++++++++",
+        },
+      },
+    },
+    "subsidy-objection-files.$fileId": { params: { fileId: subsidyObjectionFile.id }, loader: "L----+--" },
+    "subsidies.$applicationId._index (objection)": {
+      params: { applicationId: application.id },
+      loader: "L--+-+--",
+      actions: {
+        "reveal-objector": { form: { intent: "reveal-objector", objectionId: String(subsidyObjection.id), reason: "联系异议人核实" }, expect: "L----+--" },
+        "resolve-objection": { form: { intent: "resolve-objection", objectionId: String(subsidyObjection.id) }, expect: "L----+--" },
+      },
+    },
   };
 });
 

@@ -32,6 +32,7 @@ import * as showcase from "../../app/routes/showcase._index";
 import * as verify from "../../app/routes/verify";
 import * as dashboardExport from "../../app/routes/dashboard.export";
 import * as certificate from "../../app/routes/certificates.$code";
+import * as subsidyNoticePage from "../../app/routes/subsidy-notice.$noticeId";
 import * as votePage from "../../app/routes/vote.$campaignId._index";
 import * as campaignVote from "../../app/routes/campaigns.$campaignId.vote";
 import * as noticePage from "../../app/routes/notice.$campaignId";
@@ -1805,5 +1806,84 @@ describe("学信网 codes and their checks: bad input", () => {
     }
     expect(wrong).toEqual([]);
     expect(await fingerprint()).toEqual(before);
+  });
+});
+
+/**
+ * Issue 34's 公示 of approved subsidies: an objection whose ID number, code or content is wrong is
+ * refused by its field with a 4xx, and nothing is filed.
+ */
+describe("a subsidy 公示 objection, refused", () => {
+  const objector = { name: "欧阳明远", idNumber: idNumberFor("M", "1979-11-23"), phone: "13857612377" };
+  const onNotice = async () => {
+    const notice = await t.db.selectFrom("subsidy_notice").select("id").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const app = await t.db.selectFrom("subsidy_application").select("id").where("notice_id", "=", notice.id).executeTakeFirstOrThrow();
+    const params = { noticeId: String(notice.id) };
+    const post = (fields: Fields, peer = "198.51.100.60") =>
+      call(subsidyNoticePage.action, { db: t.db, path: `/subsidy-notice/${notice.id}`, params, form: fields, peer }).then(async (r) => ({
+        status: r.status,
+        ...(await r.json()),
+      }));
+    const form = (over: Fields) => ({
+      intent: "object",
+      applicationId: String(app.id),
+      relation: "同事",
+      content: "反映其报读的是非学历培训班，不是学历教育。",
+      ...objector,
+      code: "123456",
+      ...over,
+    });
+    return { notice, params, post, form };
+  };
+  const filed = async () => (await t.db.selectFrom("subsidy_objection").select("id").where("lookup_code", "!=", "YYMATRIX02").execute()).length;
+
+  it("refuses a malformed ID number, an empty content and a malformed number by their fields", async () => {
+    const { post, form } = await onNotice();
+    const before = await filed();
+    for (const idNumber of ["33108119791123001", "33108119791323001X", "abcdefghijklmnopqr", ""]) {
+      expect(await post(form({ idNumber })), idNumber).toMatchObject({ status: 400, field: "idNumber", message: expect.stringMatching(/[\u4e00-\u9fff]/) });
+    }
+    for (const content of ["", "   ", "太短", "长".repeat(2001)]) {
+      expect(await post(form({ content })), content.slice(0, 10)).toMatchObject({ status: 400, field: "content" });
+    }
+    for (const phone of ["12345", "1385761239x", "1".repeat(21)]) {
+      expect(await post({ intent: "code", phone }), phone.slice(0, 12)).toMatchObject({
+        status: 400,
+        field: "phone",
+        message: expect.stringContaining("请填写11位"),
+      });
+    }
+    expect(await post(form({ applicationId: "abc" }))).toMatchObject({ status: 400, field: "applicationId" });
+    expect(await filed()).toBe(before);
+  });
+
+  it("refuses a wrong code by its field, and counts the try", async () => {
+    const { post, form } = await onNotice();
+    const before = await filed();
+    expect(await post({ intent: "code", phone: objector.phone })).toMatchObject({ status: 200, ok: true });
+    const sent = await t.db
+      .selectFrom("phone_code")
+      .select(["attempts"])
+      .where("purpose", "=", "subsidy_objection")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(sent.attempts).toBe(0);
+    expect(await post(form({ code: "000000" }))).toMatchObject({ status: 400, field: "code", message: "验证码不正确" });
+    expect(await post(form({ code: "12345" }))).toMatchObject({ status: 400, field: "code", message: "验证码是6位数字" });
+    const counted = await t.db
+      .selectFrom("phone_code")
+      .select(["attempts"])
+      .where("purpose", "=", "subsidy_objection")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(counted.attempts).toBe(1);
+    expect(await filed()).toBe(before);
+  });
+
+  it("answers a malformed lookup code on the page, beside its box", async () => {
+    const { notice, params } = await onNotice();
+    const page = await call(subsidyNoticePage.loader, { db: t.db, path: `/subsidy-notice/${notice.id}?lookup=${encodeURIComponent(LONG)}`, params });
+    expect(page.status).toBe(200);
+    expect((await page.json()).lookupError).toBe("查询码是以 YY 开头的10位字母或数字");
   });
 });

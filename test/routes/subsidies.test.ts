@@ -8,7 +8,7 @@ import * as create from "../../app/routes/subsidies.new";
 import * as policyRoute from "../../app/routes/subsidies.policy/route";
 import * as files from "../../app/routes/subsidy-files.$fileId";
 import { useTestDb } from "../db";
-import { makeAwardee, makeUser, subsidyForm } from "../factories";
+import { makeAwardee, makeUser, publishSubsidies, subsidyForm } from "../factories";
 import { call, jsonOf } from "../http";
 import { checkChsi, chsiCode, chsiValidUntil } from "../chsi";
 
@@ -154,6 +154,7 @@ describe("subsidies through the pages", () => {
     expect((await step(city, "disburse", "approved", { date: `${YEAR}-10-01`, voucher: "CW-1" })).status).toBe(409);
     const account = { intent: "payee", kind: "bank_card", accountName: "wenling匠人", bankName: "中国农业银行温岭支行", number: "6228 4804 0256 4890 018" };
     expect((await call(detail.action, { db: t.db, path: `/subsidies/${id}`, params, as: craftsman, form: account })).status).toBe(200);
+    await publishSubsidies(t.db, city, YEAR);
     expect((await step(city, "disburse", "approved", { date: `${YEAR}-10-01`, voucher: "CW-1" })).status).toBe(200);
 
     const exported = await call(exportRoute.loader, { db: t.db, path: `/subsidies/export?year=${YEAR}`, as: city });

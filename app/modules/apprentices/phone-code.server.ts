@@ -9,9 +9,11 @@ import { chargedCode, CODE_LIMITS, CODE_MASK, limitReached, lockVoter } from "~/
 
 /**
  * One-time codes sent to a person's own phone, the one on their record: to sign in (an apprentice
- * has no password to remember) or to confirm the 师徒结对协议. The same limits as the vote's codes
- * (per number, per network); a code is valid ten minutes and five tries, and only the latest one
- * sent for a purpose counts. The code leaves once, by SMS; the log keeps it masked.
+ * has no password to remember) or to confirm the 师徒结对协议 — or, for the purposes that prove a
+ * number nobody has on record (a member of the public objecting to a subsidy 公示), to the number
+ * given. The same limits as the vote's codes (per number, per network); a code is valid ten minutes
+ * and five tries, and only the latest one sent for a purpose counts. The code leaves once, by SMS;
+ * the log keeps it masked.
  */
 
 const CODE_VALID_MS = 10 * 60_000;
@@ -22,17 +24,32 @@ const codeHash = (phone: string, purpose: PhoneCodePurpose, code: string) => loo
 const PURPOSE_TEXT: Record<PhoneCodePurpose, string> = { sign_in: "登录", agreement: "确认师徒结对协议", subsidy_objection: "对补助公示提出异议" };
 
 /**
- * Sends a code to `phone` for `purpose`. The caller has already found the person the number
- * belongs to (or not: sign-in asks for any number and says the same either way, so it cannot be
- * used to learn who is registered — `person` null then sends nothing but spends the limits).
+ * The purposes whose code goes to whatever number is given: the one asking is on no record, and
+ * the code proves only that they hold the number. Every other purpose's code goes to a person's
+ * own number and nowhere else.
+ */
+const ANY_NUMBER = ["subsidy_objection"] as const satisfies readonly PhoneCodePurpose[];
+type AnyNumber = (typeof ANY_NUMBER)[number];
+const toAnyNumber = (purpose: PhoneCodePurpose): purpose is AnyNumber => (ANY_NUMBER as readonly PhoneCodePurpose[]).includes(purpose);
+
+type CodeRecipient =
+  { purpose: AnyNumber } | { purpose: Exclude<PhoneCodePurpose, AnyNumber>; personId: number | null; userId?: string | null; orgUnitId?: number | null };
+
+/**
+ * Sends a code to `phone` for `purpose`. For a person's purpose the caller has already found the
+ * person the number belongs to (or not: sign-in asks for any number and says the same either way,
+ * so it cannot be used to learn who is registered — `personId` null then sends nothing but spends
+ * the limits). An any-number purpose sends to the number given, for no one on record.
  */
 export async function sendPhoneCode(
   db: DB,
   gateway: SmsGateway,
-  input: { phone: string; purpose: PhoneCodePurpose; personId: number | null; userId?: string | null; orgUnitId?: number | null },
+  input: { phone: string } & CodeRecipient,
   address: string | null,
   now = new Date(),
 ): Promise<Result<{ masked: string }>> {
+  const person = "personId" in input ? input : null;
+  const sends = person ? person.personId !== null : toAnyNumber(input.purpose);
   const phoneHash = lookupHash(input.phone);
   const masked = maskPhone(input.phone);
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
@@ -59,34 +76,33 @@ export async function sendPhoneCode(
       { limits: CODE_LIMITS.address, count: address ? (since) => count("address", address, since) : null },
     ]);
     if (limited) return limited;
-    const sms =
-      input.personId === null
-        ? null
-        : await tx
-            .insertInto("sms_message")
-            .values({
-              user_id: input.userId ?? null,
-              org_unit_id: input.orgUnitId ?? null,
-              // Sent at once: the number is on the person's record already, the log keeps hash and mask.
-              phone_cipher: "",
-              phone_hash: phoneHash,
-              phone_masked: masked,
-              template: "phone_code",
-              params: JSON.stringify({ code: CODE_MASK, purpose: input.purpose }),
-              text: textWith(CODE_MASK),
-              status: "sending",
-              driver: gateway.driver,
-            })
-            .returning("id")
-            .executeTakeFirstOrThrow();
+    const sms = !sends
+      ? null
+      : await tx
+          .insertInto("sms_message")
+          .values({
+            user_id: person?.userId ?? null,
+            org_unit_id: person?.orgUnitId ?? null,
+            // Sent at once, so the number is never needed again (a person's is on their record): the log keeps hash and mask.
+            phone_cipher: "",
+            phone_hash: phoneHash,
+            phone_masked: masked,
+            template: "phone_code",
+            params: JSON.stringify({ code: CODE_MASK, purpose: input.purpose }),
+            text: textWith(CODE_MASK),
+            status: "sending",
+            driver: gateway.driver,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
     await tx
       .insertInto("phone_code")
       .values({
-        person_id: input.personId,
+        person_id: person?.personId ?? null,
         phone_hash: phoneHash,
         purpose: input.purpose,
         // A number that is nobody's gets a code nobody can know.
-        code_hash: input.personId === null ? "-" : codeHash(input.phone, input.purpose, code),
+        code_hash: sends ? codeHash(input.phone, input.purpose, code) : "-",
         address,
         sent_at: now,
         expires_at: new Date(now.getTime() + CODE_VALID_MS),
@@ -108,31 +124,44 @@ export async function sendPhoneCode(
   return { ok: true, masked };
 }
 
+/** The latest code sent to a number for a purpose: the only one that counts. */
+const latestCode = (db: DB, phoneHash: string, purpose: PhoneCodePurpose) =>
+  db
+    .selectFrom("phone_code")
+    .select(["id", "person_id", "code_hash", "attempts", "used_at", "expires_at"])
+    .where("phone_hash", "=", phoneHash)
+    .where("purpose", "=", purpose)
+    .orderBy("id", "desc")
+    .limit(1);
+
+/**
+ * Whether the code given is the number's live one, without spending a try: asked before costly work
+ * on a request (an objection's photos converted), so a made-up code costs nothing. The real check,
+ * which counts the try, is usePhoneCode's inside the step's transaction.
+ */
+export async function phoneCodeMatches(db: DB, input: { phone: string; code: string; purpose: PhoneCodePurpose }, now = new Date()): Promise<boolean> {
+  const row = await latestCode(db, lookupHash(input.phone), input.purpose).executeTakeFirst();
+  return !!row && !row.used_at && row.expires_at > now && row.attempts < CODE_ATTEMPTS && row.code_hash === codeHash(input.phone, input.purpose, input.code);
+}
+
 /**
  * Checks the latest code sent to the number for this purpose and spends it when it matches, inside
  * the caller's transaction (so a code is used only by a step that commits). A wrong code costs one
  * of its five tries — committed even when the caller's step fails, because the caller returns the
- * refusal rather than throwing. Answers the person the code was sent for.
+ * refusal rather than throwing. Answers the person the code was sent for (none, for an any-number
+ * purpose).
  */
-export async function usePhoneCode(
+export async function usePhoneCode<P extends PhoneCodePurpose>(
   tx: Tx,
-  input: { phone: string; code: string; purpose: PhoneCodePurpose },
+  input: { phone: string; code: string; purpose: P },
   now = new Date(),
-): Promise<Result<{ personId: number }>> {
+): Promise<Result<{ personId: P extends AnyNumber ? null : number }>> {
   const phoneHash = lookupHash(input.phone);
   await lockVoter(tx, `phone-code:${phoneHash}`);
-  const row = await tx
-    .selectFrom("phone_code")
-    .select(["id", "person_id", "code_hash", "attempts", "used_at", "expires_at"])
-    .where("phone_hash", "=", phoneHash)
-    .where("purpose", "=", input.purpose)
-    .orderBy("id", "desc")
-    .limit(1)
-    .forUpdate()
-    .executeTakeFirst();
+  const row = await latestCode(tx, phoneHash, input.purpose).forUpdate().executeTakeFirst();
   if (!row || row.used_at || row.expires_at <= now) return refuse("验证码已过期或已使用，请重新获取", { field: "code" });
   if (row.attempts >= CODE_ATTEMPTS) return refuse("验证码错误次数过多，请重新获取", { field: "code" });
-  if (row.person_id === null || row.code_hash !== codeHash(input.phone, input.purpose, input.code)) {
+  if ((row.person_id === null && !toAnyNumber(input.purpose)) || row.code_hash !== codeHash(input.phone, input.purpose, input.code)) {
     await tx
       .updateTable("phone_code")
       .set({ attempts: row.attempts + 1 })
@@ -141,5 +170,6 @@ export async function usePhoneCode(
     return refuse("验证码不正确", { field: "code" });
   }
   await tx.updateTable("phone_code").set({ used_at: now }).where("id", "=", row.id).execute();
-  return { ok: true, personId: row.person_id };
+  // A person's purpose was sent for a person (checked above), an any-number purpose for no one.
+  return { ok: true, personId: row.person_id as P extends AnyNumber ? null : number };
 }

@@ -43,14 +43,25 @@ describe("the notifications module", () => {
     const heard = [...NOTICES.values()].flatMap((s) => Object.keys(s.notices).map((action) => `${s.entity}:${action}`));
     expect(heard.sort()).toEqual(
       [
-        ...["submit", "withdraw", "county_return", "county_approve", "county_reject", "city_return", "city_approve", "city_reject", "disburse", "close"].map(
-          (step) => `subsidy:subsidy_${step}`,
-        ),
+        ...[
+          "submit",
+          "withdraw",
+          "county_return",
+          "county_approve",
+          "county_reject",
+          "city_return",
+          "city_approve",
+          "city_reject",
+          "revoke",
+          "disburse",
+          "close",
+        ].map((step) => `subsidy:subsidy_${step}`),
         "subsidy:payee_change",
         "subsidy:place_given",
         // A 学信网 code entered while someone reviews: that reviewer is told (issue 34).
         "subsidy:chsi_report_county",
         "subsidy:chsi_report_city",
+        ...["notice_publish", "objection_received"].map((action) => `subsidy:${action}`),
         ...["submit", "withdraw", "return", "county_approve", "county_reject", "city_return", "city_reject", "accredit", "suspend", "resume", "revoke"].map(
           (step) => `studio:step_${step}`,
         ),

@@ -25,6 +25,7 @@ import { startOfDay, todayInTaizhou } from "~/lib/time";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { addAttachments, createApplication, findApplication, savePolicy, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import type { SubsidyStep } from "~/modules/subsidies/policy";
+import { publishNotice } from "~/modules/subsidies/notice.server";
 import {
   addParticipant,
   checkInByCode,
@@ -115,7 +116,7 @@ describe("who hears of a subsidy application, and what waits for whom", () => {
     await makePayee(t.db, id);
     const link = `/subsidies/${id}`;
 
-    const { look, only } = watcher(everyone, link);
+    const { look, only } = watcher(everyone, link, { todoLinks: [link, `/subsidies/notices?year=${YEAR}`] });
     const step = async (
       actor: SessionUser,
       name: SubsidyStep,
@@ -156,6 +157,15 @@ describe("who hears of a subsidy application, and what waits for whom", () => {
       only({
         applicant: { messages: ["您的补助申请已获市总工会批准"], todos: [] },
         county: { messages: ["林建波的补助申请已获市总工会批准"], todos: [] },
+        city: { messages: [], todos: [`发布${YEAR}年学历提升补助公示（1 份已批准）`] },
+      }),
+    );
+    // The 公示 (one over by the day looked at): the applicant and the county hear of it, the city may pay.
+    expect(await publishNotice(t.db, city, YEAR, { expected: 1, confirmed: true }, new Date("2026-05-01T02:00:00Z"))).toMatchObject({ ok: true });
+    expect(await look()).toEqual(
+      only({
+        applicant: { messages: ["您的学历提升补助已在网上公示，公示期满无异议后拨付"], todos: [] },
+        county: { messages: ["林建波的学历提升补助已在网上公示"], todos: [] },
         city: { messages: [], todos: ["登记补助拨付：林建波"] },
       }),
     );
@@ -166,11 +176,11 @@ describe("who hears of a subsidy application, and what waits for whom", () => {
     expect(await look()).toEqual(only({}));
 
     // Read and unread, and nobody marks anyone else's.
-    expect(await unreadCount(t.db, applicant)).toBe(4);
+    expect(await unreadCount(t.db, applicant)).toBe(5);
     const [latest] = (await listMessages(t.db, applicant)).rows;
     expect(await markRead(t.db, county, latest.id)).toMatchObject({ ok: false, status: 404 });
     expect(await markRead(t.db, applicant, latest.id)).toEqual({ ok: true });
-    expect(await unreadCount(t.db, applicant)).toBe(3);
+    expect(await unreadCount(t.db, applicant)).toBe(4);
     await markAllRead(t.db, applicant);
     expect(await unreadCount(t.db, applicant)).toBe(0);
     // No message carries a full number.

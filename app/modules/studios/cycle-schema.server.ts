@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { decisionFields, isoDate, keysOf, optionalText, reasonToReject, recordId, requiredText, stepFields, wholeNumber } from "~/lib/validation.server";
+import { decisionFields, isoDate, keysOf, optionalText, reasonToReject, recordId, requiredText, stepFields, wholeNumber, yuan } from "~/lib/validation.server";
 import { DATE_RANGES } from "~/lib/time";
-import { yuan } from "~/modules/subsidies/schema.server";
 import { GRANT_SOURCE_LABELS, PLAN_TARGETS, SPENDING_CATEGORY_LABELS, studioYearWorkflow, type PlanKey } from "~/modules/studios/cycle";
 
 /** The forms of a studio's ledger, year and 验收, parsed on the server. */

@@ -11,6 +11,7 @@ const STEP_ACTIONS = {
   subsidy_city_return: "市级退回修改",
   subsidy_city_approve: "市级批准",
   subsidy_city_reject: "市级不予批准",
+  subsidy_revoke: "撤销批准",
   subsidy_disburse: "登记拨付",
   subsidy_close: "核实毕业证书并结案",
 } as const satisfies Record<`subsidy_${SubsidyStep}`, string>;
@@ -36,6 +37,10 @@ export const SUBSIDY_AUDIT = auditTrail("subsidy", "学历提升补助", {
   payee: "登记收款账户",
   payee_change: "批准后变更收款账户",
   reveal_payee: "查看完整收款账号",
+  notice_publish: "网上公示",
+  objection_received: "收到公示异议",
+  objection_resolved: "处理公示异议",
+  reveal_objector: "查看异议人身份和联系方式",
 });
 
 /** A payment batch's history: made, its file (with full account numbers) taken out, paid, or called off. */
@@ -50,6 +55,9 @@ export const SUBSIDY_PAYMENT_AUDIT = auditTrail("subsidy_payment_batch", "补助
 export const PAYEE_KIND_LABELS = { bank_card: "银行卡", union_card: "工会会员卡" } as const;
 
 export const PAYMENT_STAGE_LABELS = { first: "首次拨付", final: "尾款（预留部分）" } as const;
+
+/** What the city found of a 公示 objection; an upheld one lets it revoke the approval. */
+export const OBJECTION_OUTCOME_LABELS = { pending: "待处理", dismissed: "经核查不属实，维持批准", upheld: "经核查属实" } as const;
 
 export const SUBSIDY_POLICY_AUDIT = auditTrail("subsidy_policy", "补助政策", { create: "新建", update: "修改" });
 

@@ -29,4 +29,13 @@ export const subsidyNotices = declareNotices(SUBSIDY_AUDIT, subsidySubject, {
   // A code entered while someone reviews waits for that reviewer's check (chsi.server.ts).
   chsi_report_county: [{ to: ["unit"], category: "todo", text: "{owner}填写了新的学信网验证码，请核验后再审核" }],
   chsi_report_city: [{ to: ["city"], category: "todo", text: "{owner}填写了新的学信网验证码，请核验" }],
+  notice_publish: [
+    { to: ["owner"], category: "approved", text: "您的学历提升补助已在网上公示，公示期满无异议后拨付" },
+    { to: ["unit"], category: "approved", text: "{owner}的学历提升补助已在网上公示" },
+  ],
+  // Who filed it and what it says are on the application's page, for the officers only.
+  objection_received: [
+    { to: ["city"], category: "todo", text: "{owner}的补助公示收到实名异议，请核查处理" },
+    { to: ["unit"], category: "todo", text: "{owner}的补助公示收到实名异议，请协助核查" },
+  ],
 });

@@ -1,4 +1,5 @@
 import type { Tx } from "~db";
+import { noticeBlockers } from "~/modules/subsidies/notice.server";
 
 /**
  * Why an approved subsidy may not be paid yet, every reason at once: the one check both the
@@ -6,12 +7,14 @@ import type { Tx } from "~db";
  * Each practice adds its own condition here (the 公示, the payee's account).
  */
 export async function paymentBlockers(tx: Tx, app: { id: number }, now: Date): Promise<string[]> {
-  void now;
   const blockers: string[] = [];
 
   // The payee (issue 34, item 5): money goes only to the account the applicant recorded in their own name.
   const payee = await tx.selectFrom("subsidy_payee").select("application_id").where("application_id", "=", app.id).executeTakeFirst();
   if (!payee) blockers.push("收款账户尚未登记");
+
+  // The 公示: published, its last day past, and no objection pending or upheld.
+  blockers.push(...(await noticeBlockers(tx, app.id, now)));
 
   return blockers;
 }

@@ -75,6 +75,19 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
       { to: ["unit"], category: "rejected", text: "{owner}的补助申请未获市总工会批准：{reason}" },
     ],
   },
+  // Only an approval whose 公示 drew an objection the city upheld (takeSubsidyStep checks it).
+  revoke: {
+    label: "撤销批准",
+    from: ["approved"],
+    to: "rejected",
+    by: ["city"],
+    needsReason: true,
+    confirm: "公示异议经核查属实，撤销后不予补助，批准的金额退回年度预算，申请人不能再修改或重新提交。",
+    notices: [
+      { to: ["owner"], category: "rejected", text: "您的补助批准已被撤销：{reason}" },
+      { to: ["unit"], category: "rejected", text: "{owner}的补助批准已被市总工会撤销：{reason}" },
+    ],
+  },
   disburse: {
     label: "登记拨付",
     from: ["approved"],
@@ -94,6 +107,11 @@ export const subsidyWorkflow = defineWorkflow<SubsidyStatus>("申请")({
 
 export const { steps: SUBSIDY_STEPS, canTake: canTakeStep, available: availableSteps, relation, canView: canViewApplication } = subsidyWorkflow;
 export type SubsidyStep = keyof typeof SUBSIDY_STEPS;
+
+/** The steps a page offers: revoking an approval only once an objection to its 公示 has been upheld. */
+export function offeredSteps(user: SessionUser, app: ApplicationRef, objectionUpheld: boolean) {
+  return subsidyWorkflow.offered(user, app).filter((s) => s.step !== "revoke" || objectionUpheld);
+}
 
 /** The applicant edits and attaches proof while the application is with them; the graduation proof after payment. */
 export function canEditApplication(user: SessionUser, app: ApplicationRef): boolean {
@@ -194,4 +212,11 @@ export function combinedRoomFen(tuitionFen: number, combinedCapPercent: number, 
 export function sameStudies(listedDegree: string | null, targetDegree: string): boolean {
   const rank = listedDegree ? educationRank(listedDegree) : -1;
   return rank < 0 || rank === educationRank(targetDegree);
+}
+
+type NoticeState = "before" | "open" | "after";
+
+/** Where a 公示 stands on a Taizhou date: its first and last days are both in it. */
+export function subsidyNoticeState(notice: { starts_on: string; ends_on: string }, today: string): NoticeState {
+  return today < notice.starts_on ? "before" : today > notice.ends_on ? "after" : "open";
 }

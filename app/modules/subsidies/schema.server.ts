@@ -1,6 +1,5 @@
 import { DATE_RANGES, FIRST_YEAR, LAST_YEAR } from "~/lib/time";
 import { z } from "zod";
-import { parseYuan } from "~/lib/money";
 import {
   confirmation,
   decimalNumber,
@@ -13,28 +12,15 @@ import {
   queryParam,
   stepFields,
   isoDate,
+  yuan,
 } from "~/lib/validation.server";
+import { revealReason } from "~/modules/people/schema.server";
+import { mobilePhoneField, objectorFields } from "~/modules/voting/schema.server";
 import { EDUCATION_LEVELS } from "~/modules/people/options";
 import { subsidyWorkflow, SUBSIDY_STATUS_LABELS } from "~/modules/subsidies/policy";
 import { OTHER_SCHEME_LABELS, PAYEE_KIND_LABELS, PAYMENT_STAGE_LABELS, TARGET_DEGREES } from "~/modules/subsidies/labels";
-import { revealReason } from "~/modules/people/schema.server";
 import { cardNumberProblem, carriesCheckDigit, normaliseCardNumber, passesLuhn } from "~/modules/subsidies/payee";
 import { CHSI_KIND_LABELS, CHSI_OUTCOME_LABELS, chsiCodeProblem, normaliseChsiCode } from "~/modules/subsidies/chsi";
-
-/** A money field: 12,345.6 / 12345.60 / ¥12345 → fen, with the reason when it is not money. */
-export const yuan = (label: string) =>
-  z.string({ error: `请填写${label}` }).transform((v, ctx) => {
-    const parsed = parseYuan(v);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: parsed.message });
-      return z.NEVER;
-    }
-    if (parsed.fen === 0) {
-      ctx.addIssue({ code: "custom", message: `${label}应大于0` });
-      return z.NEVER;
-    }
-    return parsed.fen;
-  });
 
 export const applicationSchema = z
   .object({
@@ -84,6 +70,8 @@ export const policySchema = z.object({
     .transform((v) => v ?? null),
   // Left out by an older page: the year keeps what it has (100 when new).
   combinedCapPercent: wholeNumber("各项目合计上限", 1, 100).optional(),
+  // Absent from a form that does not show it (the year keeps its days).
+  noticeDays: wholeNumber("公示天数", 1, 30).optional(),
   open: z
     .enum(["on"])
     .optional()
@@ -243,4 +231,27 @@ export const chsiCheckSchema = z.object({
     .pipe(isoDate("毕业日期", DATE_RANGES.past).optional())
     .transform((v) => v ?? null),
   note: optionalText("说明", 500),
+});
+
+/** The city publishes the year's approved applications, confirming the count it was shown. */
+export const publishNoticeSchema = z.object({
+  expected: wholeNumber("待公示的申请数", 1, 100_000),
+  confirmed: confirmation(),
+});
+
+/** A verified real-name objection to one application of a 公示. */
+export const subsidyObjectionSchema = z.object({ ...objectorFields, applicationId: recordId("请从公示名单中选择异议对象") });
+
+export const objectionCodeSchema = z.object({ phone: mobilePhoneField });
+
+export const resolveObjectionSchema = z.object({
+  objectionId: recordId("异议不存在"),
+  outcome: z.enum(["dismissed", "upheld"], { error: "请选择核查结果" }),
+  handling: requiredText("核查处理情况", 1000),
+  confirmed: confirmation(),
+});
+
+export const revealObjectorSchema = z.object({
+  objectionId: recordId("异议不存在"),
+  reason: revealReason,
 });

@@ -34,6 +34,7 @@ import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
 import { fillPlaces, placeOnSubmit, placeRank, placesLimitProblem, releasePlace, waitingRefusal } from "~/modules/subsidies/places.server";
 import { combinedCapRefusal, declarationAtSubmit } from "~/modules/subsidies/other-schemes.server";
 import { chsiApprovalProblem, chsiSubmitProblems } from "~/modules/subsidies/chsi.server";
+import { objectionUpheld } from "~/modules/subsidies/notice.server";
 
 /** Statuses whose approved amount is spent from the year's budget. */
 const COMMITTED: SubsidyStatus[] = ["approved", "disbursed", "closed"];
@@ -60,6 +61,8 @@ export async function savePolicy(
     caps: Record<string, number>;
     /** All schemes together pay at most this share of the tuition; left out, the year keeps its own. */
     combinedCapPercent?: number;
+    /** The 公示's days; left out, the year keeps what it has (7 for a new one). */
+    noticeDays?: number;
   },
 ): Promise<Result> {
   if (!isCityAdmin(actor)) return refuse("只有市总工会可以设定补助政策", { status: 403 });
@@ -80,6 +83,7 @@ export async function savePolicy(
       open: input.open,
       places,
       ...(input.combinedCapPercent === undefined ? {} : { combined_cap_percent: input.combinedCapPercent }),
+      ...(input.noticeDays === undefined ? {} : { notice_days: input.noticeDays }),
       updated_at: new Date(),
     };
     if (before) await tx.updateTable("subsidy_policy").set(row).where("year", "=", year).execute();
@@ -106,6 +110,7 @@ export async function savePolicy(
             holdbackPercent: before.holdback_percent,
             places: before.places,
             combinedCapPercent: before.combined_cap_percent,
+            noticeDays: before.notice_days,
           }
         : null,
       after: {
@@ -115,6 +120,7 @@ export async function savePolicy(
         places,
         combinedCapPercent: input.combinedCapPercent ?? before?.combined_cap_percent ?? 100,
         caps: input.caps,
+        noticeDays: input.noticeDays,
       },
     });
     await fillPlaces(tx, year, places, "名额增加，按提交时间递补");
@@ -476,6 +482,10 @@ export async function takeSubsidyStepIn(tx: Tx, actor: SessionUser, id: number, 
       }
       changes.approved_fen = amountFen;
       after.approvedFen = amountFen;
+      break;
+    }
+    case "revoke": {
+      if (!(await objectionUpheld(tx, app.id))) return refuse("只有公示异议经核查属实的，才能撤销批准", { status: 409 });
       break;
     }
     case "disburse": {

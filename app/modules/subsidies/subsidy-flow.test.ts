@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
-import { CARD_NUMBER, makeAwardee, makePayee, makePerson, makeUser, unitId } from "../../../test/factories";
+import { CARD_NUMBER, makeAwardee, makePayee, makePerson, makeUser, publishSubsidies, unitId } from "../../../test/factories";
 import { checkChsi, enterChsi, insertCheckedChsi } from "../../../test/chsi";
 import { engineName } from "~db";
 import { applicationSchema, payeeSchema } from "~/modules/subsidies/schema.server";
@@ -140,6 +140,9 @@ describe("an application from the craftsman's phone to closing", () => {
     expect(await step(city, id, "city_approve", "county_approved", { amount: "11,500.50" })).toEqual({ ok: true, to: "approved" });
     expect(await budgetStatus(t.db, YEAR)).toEqual({ budget: 10000000, committed: 1150050, paid: 0, remaining: 8849950, open: true });
 
+    // Paid only after the 公示: here one that ended a while ago.
+    expect(await step(city, id, "disburse", "approved", { date: "2026-06-01", voucher: "CW-2026-0601" })).toMatchObject({ ok: false, status: 409 });
+    await publishSubsidies(t.db, city, YEAR);
     expect(await step(city, id, "disburse", "approved", { date: "2026-06-01", voucher: "CW-2026-0601", confirmed: false })).toMatchObject({
       ok: false,
       field: "confirmed",
@@ -296,6 +299,7 @@ describe("the budget", () => {
     const approvals = await twice(8, () => step(city, id, "city_approve", "county_approved", { amount: "10000" }));
     expect(approvals.filter((r) => r.ok)).toHaveLength(1);
     expect(approvals.filter((r) => !r.ok).every((r) => !r.ok && r.status === 409)).toBe(true);
+    await publishSubsidies(t.db, city, year);
     const payments = await twice(8, () => step(city, id, "disburse", "approved", { date: "2028-06-01", voucher: "CW-2028-0601" }));
     expect(payments.filter((r) => r.ok)).toHaveLength(1);
 
@@ -303,6 +307,6 @@ describe("the budget", () => {
     expect(app).toMatchObject({ status: "disbursed", approved_fen: 1000000, paid_fen: 800000, held_fen: 200000 });
     expect(await budgetStatus(t.db, year)).toMatchObject({ committed: 1000000, paid: 800000 });
     const moves = await historyOf(t.db, "subsidy", id);
-    expect(moves.map((m) => m.action).sort()).toEqual(["subsidy_city_approve", "subsidy_disburse"]);
+    expect(moves.map((m) => m.action).sort()).toEqual(["notice_publish", "subsidy_city_approve", "subsidy_disburse"]);
   });
 });

@@ -36,8 +36,61 @@ export const subsidyToApprove = todosOf("city_admin", async (db) =>
   waitingOn(subsidyWorkflow.steps.county_approve.todo, await subsidiesIn(db, "county_approved").execute(), subsidyLink, cityReview),
 );
 
-export const subsidyToPay = todosOf("city_admin", async (db) =>
-  waiting(await subsidiesIn(db, "approved").execute(), (a) => `登记补助拨付：${a.name}`, subsidyLink, payment),
+/** An objection to the application's 公示 still open, or one upheld: no payment follows. */
+const objectionStanding = (db: DB) =>
+  db
+    .selectFrom("subsidy_objection as o")
+    .select("o.id")
+    .where("o.outcome", "in", ["pending", "upheld"])
+    .where(sql<boolean>`o.application_id = a.id`);
+
+/** Approved, its 公示 over and nothing standing against it: what the 公示 leaves to pay. */
+export const subsidyToPay = todosOf("city_admin", async (db, _u, now) =>
+  waiting(
+    await subsidiesIn(db, "approved")
+      .innerJoin("subsidy_notice as n", "n.id", "a.notice_id")
+      .where("n.ends_on", "<", now.today)
+      .where((eb) => eb.not(eb.exists(objectionStanding(db))))
+      .execute(),
+    (a) => `登记补助拨付：${a.name}`,
+    subsidyLink,
+    payment,
+  ),
+);
+
+/** Approved and in no 公示 yet: one item per year, for the page that publishes them. */
+export const subsidyToPublish = todosOf("city_admin", async (db) => {
+  const years = await db
+    .selectFrom("subsidy_application")
+    .select((eb) => ["year", eb.fn.countAll<number>().as("n"), eb.fn.min("updated_at").as("since")])
+    .where("status", "=", "approved")
+    .where("notice_id", "is", null)
+    .groupBy("year")
+    .orderBy("year")
+    .execute();
+  return years.map((y) => ({
+    label: `发布${y.year}年学历提升补助公示（${Number(y.n)} 份已批准）`,
+    link: `/subsidies/notices?year=${y.year}`,
+    since: y.since,
+    ...payment,
+  }));
+});
+
+/** An objection to a 公示 the city has not yet looked into. */
+export const subsidyObjectionToHandle = todosOf("city_admin", async (db) =>
+  waiting(
+    await db
+      .selectFrom("subsidy_objection as o")
+      .innerJoin("subsidy_application as a", "a.id", "o.application_id")
+      .innerJoin("person", "person.id", "a.person_id")
+      .select(["a.id", "person.name", "o.filed_at as since"])
+      .where("o.outcome", "=", "pending")
+      .orderBy("o.id")
+      .execute(),
+    (a) => `核查补助公示异议：${a.name}`,
+    subsidyLink,
+    cityReview,
+  ),
 );
 
 export const subsidyToClose = todosOf("city_admin", async (db) =>

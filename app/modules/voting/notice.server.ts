@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { DB } from "~db";
+import type { DB, Tx } from "~db";
 import type { CodePurpose } from "~db/types";
 import { env } from "~db/env";
 import { recordAudit } from "~/lib/audit.server";
@@ -68,12 +68,13 @@ export interface ObjectionFiling {
 }
 
 const LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-const lookupCode = () => "YY" + Array.from(crypto.randomBytes(8), (b) => LOOKUP_ALPHABET[b % LOOKUP_ALPHABET.length]).join("");
+/** The code an objector looks up the outcome with (the campaign notice's and the subsidy 公示's alike). */
+export const lookupCode = () => "YY" + Array.from(crypto.randomBytes(8), (b) => LOOKUP_ALPHABET[b % LOOKUP_ALPHABET.length]).join("");
 
 /**
  * How often one number and one address may file objections. Each pending objection stands between
- * the campaign and its naming until the city has looked into it, so filing is rationed like the
- * codes: a handful per number over the notice, a few dozen per network a day.
+ * the campaign (or a subsidy's payment) and its end until the city has looked into it, so filing is
+ * rationed like the codes: a handful per number over the notice, a few dozen per network a day.
  */
 export const FILING_LIMITS = {
   // One person, whatever number they use.
@@ -91,12 +92,16 @@ export const FILING_LIMITS = {
 /** The attachments one objection takes: the photo thread converts no more of a filing's files than this. */
 export const OBJECTION_MAX_FILES = 3;
 
+/** Where verified objections are kept: the campaign notice's filings and the subsidy 公示's objections. */
+type FilingTable = "objection_filing" | "subsidy_objection";
+
 /** The count of filings from one number, person or network since a time (the limits' question). */
-const filedSince = (db: DB, column: "phone_hash" | "id_number_hash" | "address", value: string) => async (since: Date) =>
+const filedSince = (db: DB, table: FilingTable, column: "phone_hash" | "id_number_hash" | "address", value: string) => async (since: Date) =>
   Number(
     (
       await db
-        .selectFrom("objection_filing")
+        // Both tables carry the same four columns; counting one reads as counting the other.
+        .selectFrom(table as "objection_filing")
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .where(column, "=", value)
         .where("filed_at", ">", since)
@@ -104,20 +109,64 @@ const filedSince = (db: DB, column: "phone_hash" | "id_number_hash" | "address",
     ).n,
   );
 
+/**
+ * Before a code is sent for an objection: not sent (no SMS spent, no code to wait for) to a number
+ * or from a network that has already filed all it may — the filing would be refused after it.
+ */
+export function filingLimitBeforeCode(db: DB, table: FilingTable, phoneHash: string, address: string | null, now: Date) {
+  return limitReached(now, [
+    { limits: FILING_LIMITS.phone, count: filedSince(db, table, "phone_hash", phoneHash), field: "phone" },
+    { limits: FILING_LIMITS.address, count: address ? filedSince(db, table, "address", address) : null },
+  ]);
+}
+
+/**
+ * Inside the filing's transaction, after the code's check has locked the number: the network and
+ * the person locked too, so parallel posts cannot all pass the same count, then every limit.
+ */
+export async function filingLimit(tx: Tx, table: FilingTable, who: { phoneHash: string; identityHash: string; address: string | null }, now: Date) {
+  if (who.address) await lockVoter(tx, `objection-address:${who.address}`);
+  await lockVoter(tx, who.identityHash);
+  return limitReached(now, [
+    { limits: FILING_LIMITS.phone, count: filedSince(tx, table, "phone_hash", who.phoneHash), field: "phone" },
+    { limits: FILING_LIMITS.identity, count: filedSince(tx, table, "id_number_hash", who.identityHash), field: "idNumber" },
+    { limits: FILING_LIMITS.address, count: who.address ? filedSince(tx, table, "address", who.address) : null },
+  ]);
+}
+
+/**
+ * An objection's attachments, checked by content. Phone photos are converted (seconds of the photo
+ * thread's time) only for a filing whose code is live: anyone may post the form, and a made-up code
+ * must cost nothing — its filing is refused in the transaction, files unread.
+ */
+export async function objectionFiles(codeLive: boolean, attachments: () => Promise<Array<{ name: string; bytes: Uint8Array }>>) {
+  const files = codeLive ? await attachments() : [];
+  if (files.length > OBJECTION_MAX_FILES) return refuse(`最多上传 ${OBJECTION_MAX_FILES} 个附件`, { field: "files" });
+  const checked = checkEvidenceFiles(files);
+  return checked.ok ? checked : refuse(checked.message, { field: "files" });
+}
+
+/** A name as the city's list shows it before the reveal: the surname, the rest starred. */
+export const maskName = (name: string) => name.slice(0, 1) + "*".repeat(Math.max(1, [...name].length - 1));
+
+/** What an objection keeps of who filed it: encrypted for the city's audited reveal, the number masked for its list. */
+export const objectorColumns = (input: Pick<ObjectionFiling, "name" | "idNumber" | "phone">) => ({
+  name_cipher: encrypt(input.name),
+  id_number_cipher: encrypt(input.idNumber.idNumber),
+  phone_cipher: encrypt(input.phone),
+  phone_masked: maskPhone(input.phone),
+});
+
 /** What requestCode is asked with, less the purpose: here it is always "objection". */
 type ObjectionCodeRequest = Parameters<typeof requestCode> extends [...infer Request, CodePurpose?] ? Request : never;
 
 /**
- * A code for filing an objection: not sent (no SMS spent, no code to wait for) to a number or from a
- * network that has already filed all it may — the filing would be refused after it.
+ * A code for filing an objection: not sent to a number or from a network that has already filed
+ * all it may.
  */
 export async function requestObjectionCode(...request: ObjectionCodeRequest): ReturnType<typeof requestCode> {
   const [db, gateway, campaignId, input, origin, now = new Date()] = request;
-  const address = origin.address;
-  const limited = await limitReached(now, [
-    { limits: FILING_LIMITS.phone, count: filedSince(db, "phone_hash", voterHash(campaignId, input.phone)), field: "phone" },
-    { limits: FILING_LIMITS.address, count: address ? filedSince(db, "address", address) : null },
-  ]);
+  const limited = await filingLimitBeforeCode(db, "objection_filing", voterHash(campaignId, input.phone), origin.address, now);
   if (limited) return limited;
   return requestCode(db, gateway, campaignId, input, origin, now, "objection");
 }
@@ -139,13 +188,9 @@ export async function fileObjection(
   const campaign = await db.selectFrom("campaign").select(["status", "notice_start", "notice_end"]).where("id", "=", campaignId).executeTakeFirst();
   if (!campaign) return { ok: false, status: 404, message: "没有这次公示" };
   if (noticeState(campaign, todayInTaizhou(now)) !== "open") return { ok: false, status: 409, message: "公示期已结束或尚未开始，不能再提出异议" };
-  // Phone photos are converted (seconds of the photo thread's time) only for a filing whose code is
-  // live: anyone may post this form, and a made-up code must cost nothing. With a wrong one the
-  // transaction below counts the attempt and refuses it, files unread.
-  const files = (await codeMatches(db, campaignId, "objection", input, now)) ? await attachments() : [];
-  if (files.length > OBJECTION_MAX_FILES) return { ok: false, status: 400, message: `最多上传 ${OBJECTION_MAX_FILES} 个附件`, field: "files" };
-  const checked = checkEvidenceFiles(files);
-  if (!checked.ok) return { ok: false, status: 400, message: checked.message, field: "files" };
+  // With a wrong code the transaction below counts the attempt and refuses it, files unread.
+  const checked = await objectionFiles(await codeMatches(db, campaignId, "objection", input, now), attachments);
+  if (!checked.ok) return checked;
   return db.transaction().execute(async (tx): Promise<Result<{ lookup: string }>> => {
     const nominee = await tx
       .selectFrom("nomination")
@@ -158,18 +203,10 @@ export async function fileObjection(
     if (!nominee) return { ok: false, status: 400, message: "请从公示名单中选择异议对象", field: "nominationId" };
     const code = await verifyCode(tx, campaignId, "objection", input, origin.address, now);
     if (!code.ok) return code;
-    // The number is locked by the code's check; the address is locked here, so parallel posts from one
-    // network cannot all pass the same count.
     const phoneHash = voterHash(campaignId, input.phone);
     const address = origin.address;
-    if (address) await lockVoter(tx, `objection-address:${address}`);
     const identityHash = voterHash(campaignId, `id:${input.idNumber.idNumber}`);
-    await lockVoter(tx, identityHash);
-    const limited = await limitReached(now, [
-      { limits: FILING_LIMITS.phone, count: filedSince(tx, "phone_hash", phoneHash), field: "phone" },
-      { limits: FILING_LIMITS.identity, count: filedSince(tx, "id_number_hash", identityHash), field: "idNumber" },
-      { limits: FILING_LIMITS.address, count: address ? filedSince(tx, "address", address) : null },
-    ]);
+    const limited = await filingLimit(tx, "objection_filing", { phoneHash, identityHash, address }, now);
     if (limited) return limited;
     const objection = await tx
       .insertInto("objection")
@@ -189,13 +226,10 @@ export async function fileObjection(
         objection_id: objection.id,
         lookup_code: lookup,
         objector_name: maskName(input.name),
-        name_cipher: encrypt(input.name),
-        id_number_cipher: encrypt(input.idNumber.idNumber),
+        ...objectorColumns(input),
         id_number_hash: identityHash,
-        phone_cipher: encrypt(input.phone),
         relation: input.relation,
         phone_hash: phoneHash,
-        phone_masked: maskPhone(input.phone),
         address,
         filed_at: now,
       })

@@ -81,7 +81,8 @@ export const invalidateSchema = z.object({
 /** Bringing the platform's counts into the review replaces those entered before: confirmed first. */
 export const transferSchema = z.object({ confirmed: confirmation() });
 
-export const objectionSchema = z.object({
+/** A verified real-name objection on a public notice, whatever it objects to (a nominee, a subsidy). */
+export const objectorFields = {
   // Real-name: a name as a person's record takes it, and an ID number whose check digit holds; both
   // are kept encrypted, for the city to reach the objector (an audited reveal).
   name: personFields.name.min(2, "请填写您的真实姓名"),
@@ -89,9 +90,10 @@ export const objectionSchema = z.object({
   phone: mobilePhoneField,
   code: smsCodeField,
   relation: z.enum(RELATIONS, { error: "请选择您与被异议人的关系" }),
-  nominationId: recordId("请从公示名单中选择异议对象"),
   content: z.string({ error: "请写明异议内容" }).trim().min(10, "请写明异议的具体事实（至少10个字）").max(2000, "异议内容不能超过2000字"),
-});
+};
+
+export const objectionSchema = z.object({ ...objectorFields, nominationId: recordId("请从公示名单中选择异议对象") });
 
 export const lookupSchema = z
   .string()

@@ -15,6 +15,7 @@ import { PayeeCard } from "./payee";
 import { ChsiCard } from "./chsi";
 import type { loader } from "./route";
 import { OtherSchemesCard } from "./other-schemes";
+import { NoticeCard } from "./notice";
 
 /** An application: its facts, its proof, and the steps open to the viewer. */
 export function SubsidyPage({
@@ -23,6 +24,7 @@ export function SubsidyPage({
   chsi,
   history,
   budget,
+  notice,
   claims,
   otherSchemes,
   steps,
@@ -32,6 +34,7 @@ export function SubsidyPage({
   canEditPayee,
   canRevealPayee,
   paymentDue,
+  city,
   today,
 }: SerializeFrom<typeof loader>) {
   const attached = useReply("attach");
@@ -147,6 +150,7 @@ export function SubsidyPage({
       <ChsiCard chsi={chsi} />
       <OtherSchemesCard claims={claims} otherSchemes={otherSchemes} canEdit={canEdit} />
       <PayeeCard payee={payee} applicant={app.name} canEdit={canEditPayee} canReveal={canRevealPayee} approved={paymentDue !== null} />
+      <NoticeCard side={notice} city={city} />
 
       <StepsCard
         steps={steps}

@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { clientAddress } from "~/auth/throttle.server";
+import { requirePermission } from "~/auth/session.server";
+import { can } from "~/auth/roles";
 import { viewedRecord } from "~/auth/guarded-record.server";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
@@ -18,8 +20,8 @@ import {
   canEditPayee,
   canSeeOtherSchemes,
   canUploadGraduation,
+  offeredSteps,
   paymentDue,
-  subsidyWorkflow,
 } from "~/modules/subsidies/policy";
 import {
   attachSchema,
@@ -28,12 +30,15 @@ import {
   claimSchema,
   detachSchema,
   payeeSchema,
+  resolveObjectionSchema,
+  revealObjectorSchema,
   revealPayeeSchema,
   stepSchema,
   unclaimSchema,
 } from "~/modules/subsidies/schema.server";
 import { addOtherClaim, otherClaimsOf, otherSchemesOf, removeOtherClaim } from "~/modules/subsidies/other-schemes.server";
 import { chsiCard, enterChsiReport, recordChsiCheck } from "~/modules/subsidies/chsi.server";
+import { noticeSideOf, resolveSubsidyObjection, revealSubsidyObjector } from "~/modules/subsidies/notice.server";
 import { addAttachments, applicationForViewer, attachmentsOf, budgetStatus, removeAttachment, takeSubsidyStep } from "~/modules/subsidies/subsidies.server";
 import { SubsidyPage } from "./page";
 
@@ -43,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, record: app } = await viewedRecord(request, "subsidy.read", applicationForViewer, params.applicationId);
   const db = getDb();
   const steps = availableSteps(user, app);
-  const [attachments, history, budget, chsi, claims, otherSchemes, payee, onBatch] = await Promise.all([
+  const [attachments, history, budget, chsi, claims, otherSchemes, payee, onBatch, notice] = await Promise.all([
     attachmentsOf(db, app.id),
     historyOf(db, "subsidy", app.id),
     steps.includes("city_approve") ? budgetStatus(db, app.year) : Promise.resolve(null),
@@ -53,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canSeeOtherSchemes(user, app) ? otherSchemesOf(db, app) : Promise.resolve(null),
     payeeOf(db, app.id),
     onPaymentBatch(db, app),
+    noticeSideOf(db, user, app),
   ]);
   return json({
     app,
@@ -62,13 +68,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     budget,
     claims,
     otherSchemes,
-    steps: subsidyWorkflow.offered(user, app),
+    notice,
+    steps: offeredSteps(user, app, notice.upheld),
     canEdit: canEditApplication(user, app),
     canUploadGraduation: canUploadGraduation(user, app),
     payee: payee ?? null,
     canEditPayee: canEditPayee(user, app, onBatch),
     canRevealPayee: !!payee && canRevealPersonalData(user),
     paymentDue: paymentDue(app),
+    city: can(user, "subsidy.notice"),
     today: todayInTaizhou(),
   });
 }
@@ -111,6 +119,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const revealed = await revealPayee(db, user, app, submission.value.reason);
       if (!revealed.ok) return replyRefused("reveal-payee", revealed, submission);
       const reply = replyDone("reveal-payee", { submission, data: { number: revealed.number } });
+      reply.headers.set("Cache-Control", "no-store");
+      return reply;
+    }
+    case "resolve-objection":
+      await requirePermission(request, "subsidy.notice");
+      return replyStep("resolve-objection", formData, resolveObjectionSchema, ({ objectionId, ...input }) =>
+        resolveSubsidyObjection(db, user, app.id, objectionId, input),
+      );
+    case "reveal-objector": {
+      await requirePermission(request, "subsidy.notice");
+      const submission = parseWithZod(formData, { schema: revealObjectorSchema });
+      if (submission.status !== "success") return replyInvalid("reveal-objector", submission);
+      const { objectionId, reason } = submission.value;
+      const revealed = await revealSubsidyObjector(db, user, app.id, objectionId, reason);
+      if (!revealed.ok) return replyRefused("reveal-objector", revealed);
+      const reply = replyDone("reveal-objector", { data: { objectionId, name: revealed.name, idNumber: revealed.idNumber, phone: revealed.phone } });
+      // The objector's identity, once revealed, is kept by no cache.
       reply.headers.set("Cache-Control", "no-store");
       return reply;
     }

@@ -25,6 +25,6 @@ export const policyFormSchema = policySchema.extend(capFields).transform((form) 
     const fen = form[`cap-${degree}`];
     if (fen !== undefined) caps[degree] = fen;
   }
-  const { budget, sharePercent, holdbackPercent, yearsAfterAward, open, places, combinedCapPercent } = form;
-  return { budget, sharePercent, holdbackPercent, yearsAfterAward, open, places, combinedCapPercent, caps };
+  const { budget, sharePercent, holdbackPercent, yearsAfterAward, open, places, combinedCapPercent, noticeDays } = form;
+  return { budget, sharePercent, holdbackPercent, yearsAfterAward, open, places, combinedCapPercent, caps, noticeDays };
 });

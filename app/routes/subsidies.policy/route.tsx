@@ -81,6 +81,11 @@ export default function SubsidyPolicy() {
           <input name="yearsAfterAward" defaultValue={policy?.years_after_award ?? 5} inputMode="numeric" required />
           {err("yearsAfterAward")}
         </label>
+        <label className="field">
+          批准后网上公示天数
+          <input name="noticeDays" defaultValue={policy?.notice_days ?? 7} inputMode="numeric" required />
+          {err("noticeDays")}
+        </label>
         {TARGET_DEGREES.map((d) => (
           <label key={d} className="field">
             {d}补助上限（元，空为不补助）
