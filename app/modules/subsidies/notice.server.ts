@@ -14,17 +14,10 @@ import { storedFileColumns } from "~/lib/upload.server";
 import { phoneCodeMatches, sendPhoneCode, usePhoneCode } from "~/modules/apprentices/phone-code.server";
 import { decrypt, lookupHash } from "~/modules/people/pii.server";
 import { canRevealPersonalData } from "~/modules/people/policy";
+import { maskName } from "~/modules/people/id-number";
 import { OBJECTION_OUTCOME_LABELS, SUBSIDY_AUDIT } from "~/modules/subsidies/labels";
 import { subsidyNoticeState } from "~/modules/subsidies/policy";
-import {
-  filingLimit,
-  filingLimitBeforeCode,
-  lookupCode,
-  maskName,
-  objectionFiles,
-  objectorColumns,
-  type ObjectionFiling,
-} from "~/modules/voting/notice.server";
+import { filingLimit, filingLimitBeforeCode, lookupCode, objectionFiles, objectorColumns, type ObjectionFiling } from "~/modules/voting/notice.server";
 
 /**
  * The online 公示 of approved subsidies (issue 34): the city publishes a year's approved

@@ -146,9 +146,6 @@ export async function objectionFiles(codeLive: boolean, attachments: () => Promi
   return checked.ok ? checked : refuse(checked.message, { field: "files" });
 }
 
-/** A name as the city's list shows it before the reveal: the surname, the rest starred. */
-export const maskName = (name: string) => name.slice(0, 1) + "*".repeat(Math.max(1, [...name].length - 1));
-
 /** What an objection keeps of who filed it: encrypted for the city's audited reveal, the number masked for its list. */
 export const objectorColumns = (input: Pick<ObjectionFiling, "name" | "idNumber" | "phone">) => ({
   name_cipher: encrypt(input.name),
