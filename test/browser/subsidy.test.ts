@@ -82,7 +82,7 @@ const eventually = <T>(page: Page, url: string, read: () => Promise<T>) =>
   );
 
 describe("an education subsidy, every step in the browser", () => {
-  it("applied for on a phone, returned once for the receipt, approved at both levels, paid and closed", async () => {
+  it("applied for on a phone with its 学信网 code, returned once for the receipt, verified by the county, approved at both levels, published in the 公示, paid to the recorded account and closed", async () => {
     const craftsman = await as("craftsman", "subsidy-apply", `${baseUrl()}/subsidies`);
     await craftsman.getByRole("link", { name: "申请补助" }).click();
     await fillIn(craftsman, {
