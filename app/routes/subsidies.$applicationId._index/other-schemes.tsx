@@ -3,6 +3,7 @@ import { Form } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
 import { ConfirmSubmit, FieldError } from "~/components/forms";
 import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
+import { SchemeSelect } from "~/components/SchemeSelect";
 import { useReply } from "~/components/useReply";
 import { formatFen } from "~/lib/money";
 import { OTHER_SCHEME_LABELS } from "~/modules/subsidies/labels";
@@ -48,20 +49,7 @@ export function OtherSchemesCard({ claims, otherSchemes, canEdit }: Pick<Data, "
       {canEdit ? (
         <Form method="post" className="form-grid" key={claims.length}>
           <input type="hidden" name="intent" value="claim" />
-          <label className="field">
-            补助项目类别
-            <select name="scheme" required defaultValue="">
-              <option value="" disabled>
-                请选择
-              </option>
-              {Object.entries(OTHER_SCHEME_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-            <FieldError errors={replyErrors(claimed, "scheme")} />
-          </label>
+          <SchemeSelect errors={replyErrors(claimed, "scheme")} />
           <label className="field">
             项目名称（如 求学圆梦行动）
             <input name="schemeName" maxLength={100} required />

@@ -4,6 +4,7 @@ import { BackLink } from "~/components/BackLink";
 import { DataTable } from "~/components/DataTable";
 import { ConfirmSubmit, FieldError } from "~/components/forms";
 import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
+import { SchemeSelect } from "~/components/SchemeSelect";
 import { useReply } from "~/components/useReply";
 import { formatDateTime } from "~/lib/format";
 import { OTHER_SCHEME_LABELS } from "~/modules/subsidies/labels";
@@ -26,20 +27,7 @@ export function SchemeListsPage({ lists, year }: SerializeFrom<typeof loader>) {
       </p>
       <Form method="post" encType="multipart/form-data" className="card form-grid" key={lists.length}>
         <input type="hidden" name="intent" value="import" />
-        <label className="field">
-          补助项目类别
-          <select name="scheme" required defaultValue="">
-            <option value="" disabled>
-              请选择
-            </option>
-            {Object.entries(OTHER_SCHEME_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-          {err("scheme")}
-        </label>
+        <SchemeSelect errors={replyErrors(imported, "scheme")} />
         <label className="field">
           年度
           <input name="year" defaultValue={year} inputMode="numeric" required />
