@@ -484,14 +484,15 @@ export async function makePairing(
 }
 
 /**
- * An application written straight in at a status (approved ones with their amount), for a year
- * whose policy exists: the scene of the 公示's and the payment's tests.
+ * An application written straight in at a status (approved ones with their amount and, unless
+ * `payee: false`, the account to pay), for a year whose policy exists: the scene of the 公示's and
+ * the payment's tests.
  */
 export async function makeSubsidy(
   db: DB,
   year: number,
   createdBy: string,
-  options: { unit?: string; name?: string; status?: SubsidyStatus; approvedFen?: number } = {},
+  options: { unit?: string; name?: string; status?: SubsidyStatus; approvedFen?: number; payee?: boolean } = {},
 ) {
   const person = await makePerson(db, { unit: options.unit ?? "wenling", name: options.name });
   const status = options.status ?? "approved";
@@ -518,6 +519,7 @@ export async function makeSubsidy(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  if (options.payee ?? ["approved", "disbursed", "closed"].includes(status)) await makePayee(db, row.id);
   return { id: row.id, personId: person.id };
 }
 

@@ -2,7 +2,9 @@ import type { DB } from "../db";
 import type { SubsidyStatus } from "../db/types";
 import type { SessionUser } from "../app/auth/roles";
 import { storedFileColumns } from "../app/lib/upload.server";
+import { addDays, todayInTaizhou } from "../app/lib/time";
 import { savePolicy } from "../app/modules/subsidies/subsidies.server";
+import { insertCheckedChsi } from "./chsi";
 import { hanDigits, makeAwardee, makePayee, makeUser, unitId } from "./factories";
 
 const PDF = new TextEncoder().encode("%PDF-1.4\n%%EOF\n");
@@ -18,7 +20,9 @@ let serial = 0;
 /**
  * A year's subsidy policy (half the tuition, `holdbackPercent` held until graduation) with the city
  * and 温岭's officer, and applications put straight into any state: each its own named craftsman's,
- * with an account to be paid to and the graduation certificate when asked.
+ * with an account to be paid to and the graduation certificate when asked. As the other gates ask:
+ * one past the county's review has its 学信网 enrolment report checked, an approved one was in a
+ * 公示 that is over (unless `published: false`), and a graduated one has its graduation report checked.
  */
 export async function subsidyScene(db: DB, year: number, holdbackPercent = 20) {
   const city = await makeUser(db, "city_admin");
@@ -33,10 +37,20 @@ export async function subsidyScene(db: DB, year: number, holdbackPercent = 20) {
   });
   if (!saved.ok) throw new Error(saved.message);
   const wenling = await unitId(db, "wenling");
+  let noticeId: number | undefined;
+  /** The year's 公示, a month ago for seven days: over, so payment may follow. */
+  const pastNotice = async () =>
+    (noticeId ??= (
+      await db
+        .insertInto("subsidy_notice")
+        .values({ year, starts_on: addDays(todayInTaizhou(), -30), ends_on: addDays(todayInTaizhou(), -24), published_by: city.id })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id);
 
   async function application(
     status: SubsidyStatus,
-    options: { approvedFen?: number; heldFen?: number; payee?: boolean; graduated?: boolean; year?: number } = {},
+    options: { approvedFen?: number; heldFen?: number; payee?: boolean; graduated?: boolean; published?: boolean; year?: number } = {},
   ): Promise<SceneApplication> {
     const name = `拨付工匠${hanDigits(++serial)}`;
     const { person, user } = await makeAwardee(db, "wenling", name);
@@ -65,12 +79,15 @@ export async function subsidyScene(db: DB, year: number, holdbackPercent = 20) {
         disbursed_on: status === "disbursed" || status === "closed" ? `${year}-03-01` : null,
         first_voucher: status === "disbursed" || status === "closed" ? "CW-EARLIER" : null,
         status,
+        notice_id: granted && (options.published ?? true) ? await pastNotice() : null,
         created_by: user.id,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
     if (options.payee ?? true) await makePayee(db, id);
+    if (granted || status === "county_approved") await insertCheckedChsi(db, id, county.id);
     if (options.graduated) {
+      await insertCheckedChsi(db, id, city.id, "graduation");
       await db
         .insertInto("subsidy_attachment")
         .values({ application_id: id, kind: "graduation", ...storedFileColumns({ name: "毕业证书.pdf", type: "application/pdf", bytes: PDF }, user.id) })

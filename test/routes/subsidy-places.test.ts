@@ -9,6 +9,7 @@ import * as policyRoute from "../../app/routes/subsidies.policy/route";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
 import { PDF } from "../files";
+import { enterChsi } from "../chsi";
 import { makeAwardee, makeUser, subsidyForm } from "../factories";
 import { call, jsonOf } from "../http";
 
@@ -42,7 +43,7 @@ async function pageText(response: Response, page: ComponentType): Promise<string
 const savePolicy = (city: SessionUser, places: string) =>
   call(policyRoute.action, { db: t.db, path: `/subsidies/policy?year=${YEAR}`, as: city, form: { ...POLICY, places } });
 
-/** A named craftsman's application, with its proof, submitted through the page. */
+/** A named craftsman's application, with its proof and 学信网 code, submitted through the page. */
 async function submitted(name: string) {
   const { user } = await makeAwardee(t.db, "wenling", name);
   const created = await call(create.action, { db: t.db, path: "/subsidies/new", as: user, form: subsidyForm(YEAR) });
@@ -53,6 +54,7 @@ async function submitted(name: string) {
       (await call(detail.action, { ...at, form: { intent: "attach", kind, files: new File([PDF], `${kind}.pdf`, { type: "application/pdf" }) } })).status,
     ).toBe(200);
   }
+  await enterChsi(t.db, user, id);
   expect((await call(detail.action, { ...at, form: { intent: "step", step: "submit", expected: "draft", noOtherSchemes: "1" } })).status).toBe(200);
   return { id, user };
 }

@@ -7,6 +7,7 @@ import * as schemes from "../../app/routes/subsidies.schemes/route";
 import { useTestDb } from "../db";
 import { idNumberFor, makeAwardee, makeUser, subsidyForm } from "../factories";
 import { PDF } from "../files";
+import { checkChsi, enterChsi } from "../chsi";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
@@ -150,8 +151,10 @@ describe("other schemes' lists through the pages", () => {
     expect((await post(craftsman, { intent: "claim", scheme: "acftu", schemeName: "求学圆梦行动", amount: "6,000" })).status).toBe(200);
     expect(await page(craftsman)).toMatchObject({ claims: [{ scheme: "acftu", scheme_name: "求学圆梦行动", amount_fen: 600000 }], otherSchemes: null });
 
+    await enterChsi(t.db, craftsman, id);
     const submitted = await post(craftsman, { intent: "step", step: "submit", expected: "draft" });
     expect(submitted.status).toBe(200);
+    await checkChsi(t.db, county, id);
     expect((await post(county, { intent: "step", step: "county_approve", expected: "submitted" })).status).toBe(200);
 
     // 省总's list names the applicant; the applicant declared only 全总.

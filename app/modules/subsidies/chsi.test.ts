@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
 import { chsiCode } from "../../../test/chsi";
-import { makeAwardee, makePayee, makeUser } from "../../../test/factories";
+import { makeAwardee, makePayee, makeUser, publishSubsidies } from "../../../test/factories";
 import { engineName } from "~db";
 import type { SubsidyStatus } from "~db/types";
 import type { SessionUser } from "~/auth/roles";
@@ -263,6 +263,7 @@ describe(`学信网 verification of an application (${engineName()})`, () => {
     // Before payment, the graduation report has no place yet.
     expect(await enter(craftsman, { kind: "filing" })).toMatchObject({ ok: false, status: 403 });
     await makePayee(t.db, (await app()).id);
+    await publishSubsidies(t.db, city, YEAR);
     expect(await step(city, "disburse", { date: today, voucher: "CW-1" })).toEqual({ ok: true, to: "disbursed" });
     await addAttachments(t.db, craftsman, await app(), "graduation", [{ name: "毕业证.pdf", bytes: PDF }]);
 

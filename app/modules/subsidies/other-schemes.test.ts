@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
+import { checkChsi, enterChsi } from "../../../test/chsi";
 import { hanDigits, idNumberFor, makeAwardee, makeUser } from "../../../test/factories";
 import type { SessionUser } from "~/auth/roles";
 import { historyOf } from "~/modules/audit/audit.server";
@@ -55,7 +56,7 @@ async function setUp(policyOver: { combinedCapPercent?: number } = {}) {
 
 let applicants = 0;
 
-/** An applicant's 本科 application with its proof, tuition 10,000 元, asking 5,000 (the policy's 50 %). */
+/** An applicant's 本科 application with its proof and 学信网 code, tuition 10,000 元, asking 5,000 (the policy's 50 %). */
 async function application(identity: { idNumber?: string; sex?: "M" | "F"; birthDate?: string } = {}) {
   const { user, person } = await makeAwardee(t.db, "wenling", `申请人${hanDigits(++applicants)}`, identity);
   const created = await createApplication(
@@ -79,6 +80,7 @@ async function application(identity: { idNumber?: string; sex?: "M" | "F"; birth
   const app = async () => (await findApplication(t.db, id)) as ApplicationView;
   await addAttachments(t.db, user, await app(), "admission", [{ name: "录取.pdf", bytes: PDF }]);
   await addAttachments(t.db, user, await app(), "receipt", [{ name: "收据.pdf", bytes: PDF }]);
+  await enterChsi(t.db, user, id);
   return { user, person, id, app };
 }
 
@@ -272,6 +274,7 @@ describe("the combined cap", () => {
     const { user, person, id, app } = await application();
     expect(await addOtherClaim(t.db, user, await app(), claim("acftu", "求学圆梦行动", 6000))).toEqual({ ok: true });
     expect(await step(user, id, "submit", "draft")).toEqual({ ok: true, to: "submitted" });
+    await checkChsi(t.db, county, id);
     expect(await step(county, id, "county_approve", "submitted")).toEqual({ ok: true, to: "county_approved" });
     // The policy alone allows 5,000 (half the tuition, under the 本科 cap).
     expect((await app()).max_fen).toBe(500000);
@@ -295,6 +298,7 @@ describe("the combined cap", () => {
     const { user, person, id, app } = await application();
     await addOtherClaim(t.db, user, await app(), claim("acftu", "求学圆梦行动", 3000));
     await step(user, id, "submit", "draft");
+    await checkChsi(t.db, county, id);
     await step(county, id, "county_approve", "submitted");
     const listOf = (rows: unknown[][]) => xlsx([["其他项目补助名单"], [], HEADER, ...rows]);
     // 全总's list says 4,000 (the applicant declared 3,000); 省总's 双提升 paid 1,000, undeclared.
@@ -324,6 +328,7 @@ describe("the combined cap", () => {
     const { user, id, app } = await application();
     await addOtherClaim(t.db, user, await app(), claim("employer", "单位全额报销", 10000));
     await step(user, id, "submit", "draft");
+    await checkChsi(t.db, county, id);
     await step(county, id, "county_approve", "submitted");
     expect(await step(city, id, "city_approve", "county_approved", { amount: "1" })).toMatchObject({
       ok: false,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
+import { checkChsi, enterChsi } from "../../../test/chsi";
 import { hanDigits, makeAwardee, makeUser } from "../../../test/factories";
 import { engineName } from "~db";
 import type { SessionUser } from "~/auth/roles";
@@ -36,7 +37,7 @@ const policyOf = (places: number | null) => ({
 
 let serial = 0;
 
-/** A year of its own with a limit, its county's officer, and `n` applicants' drafts ready to submit (ids in creation order). */
+/** A year of its own with a limit, its county's officer, and `n` applicants' drafts ready to submit, proof and 学信网 code in (ids in creation order). */
 async function scene(year: number, places: number | null, n: number) {
   const city = await makeUser(t.db, "city_admin");
   expect(await savePolicy(t.db, city, year, policyOf(places))).toEqual({ ok: true });
@@ -50,6 +51,7 @@ async function scene(year: number, places: number | null, n: number) {
     const app = (await findApplication(t.db, created.id))!;
     for (const kind of ["admission", "receipt"] as const)
       expect(await addAttachments(t.db, user, app, kind, [{ name: `${kind}.pdf`, bytes: PDF }])).toEqual({ ok: true });
+    await enterChsi(t.db, user, created.id);
     apps.push({ id: created.id, user, name });
   }
   return { city, county, apps };
@@ -128,6 +130,7 @@ describe("places in order", () => {
     expect(await countyTodos()).toContain(`/subsidies/${c.id}`);
 
     // The city's rejection frees a place the same way.
+    await checkChsi(t.db, county, b.id);
     expect(await step(county, b.id, "county_approve", "submitted")).toEqual({ ok: true, to: "county_approved" });
     expect(await step(city, b.id, "city_reject", "county_approved", "重复申请")).toEqual({ ok: true, to: "rejected" });
     expect(await standing(d.id)).toMatchObject({ place: "placed", rank: 2 });
