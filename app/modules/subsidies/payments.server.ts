@@ -8,6 +8,7 @@ import { refuse, type Refusal, type Result } from "~/lib/result";
 import { decrypt } from "~/modules/people/pii.server";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { PAYMENT_STAGE_LABELS, SUBSIDY_PAYMENT_AUDIT } from "~/modules/subsidies/labels";
+import { chsiApprovalProblem } from "~/modules/subsidies/chsi.server";
 import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
 import { holdbackFen } from "~/modules/subsidies/policy";
 import { takeSubsidyStepIn } from "~/modules/subsidies/subsidies.server";
@@ -37,7 +38,8 @@ export interface PayableRow {
  * The year's applications waiting for one stage's payment and on no batch yet: each with what it
  * would be paid and what still stops it. First: approved, paid but for the holdback (as 登记拨付
  * computes it), stopped by paymentBlockers. Final: the held part of a paid application whose
- * graduation certificate is in — the 结案 step's own condition — stopped only by a missing account.
+ * graduation certificate is in — the 结案 step's own condition — stopped by a missing account or by
+ * a graduation 学信网 report not yet checked as matching (结案 refuses it, so no batch may list it).
  */
 async function waitingFor(tx: Tx, year: number, stage: PaymentStage): Promise<PayableRow[]> {
   const rows = await tx
@@ -82,10 +84,16 @@ async function waitingFor(tx: Tx, year: number, stage: PaymentStage): Promise<Pa
       unit: r.unit,
       amountFen: stage === "first" ? approved - holdbackFen(approved, r.holdback_percent) : Number(r.held_fen),
       payee: r.number_masked ? { bank: r.bank_name!, number: r.number_masked } : null,
-      blockers: stage === "first" ? await paymentBlockers(tx, r, now) : r.number_masked ? [] : ["收款账户尚未登记"],
+      blockers: stage === "first" ? await paymentBlockers(tx, r, now) : await finalBlockers(tx, r.id, !!r.number_masked),
     });
   }
   return result;
+}
+
+/** What stops the held part's payment: the account, and the graduation report 结案 asks for. */
+async function finalBlockers(tx: Tx, applicationId: number, hasPayee: boolean): Promise<string[]> {
+  const unverified = await chsiApprovalProblem(tx, applicationId, "graduation");
+  return [...(hasPayee ? [] : ["收款账户尚未登记"]), ...(unverified ? [unverified] : [])];
 }
 
 /** The payments page: both stages' waiting applications and the year's batches, read in one snapshot. */
