@@ -802,11 +802,12 @@ beforeAll(async () => {
       loader: "L----+--",
       actions: {
         create: { form: { intent: "create" }, expect: "L----+--" },
-        download: { form: { intent: "download", batchId: String(paymentBatch.id) }, expect: "L----+--" },
         paid: { form: { intent: "paid", batchId: String(paymentBatch.id), date: "2026-05-20", voucher: "YH-1", confirmed: "1" }, expect: "L----+--" },
         cancel: { form: { intent: "cancel", batchId: String(paymentBatch.id), confirmed: "1" }, expect: "L----+--" },
       },
     },
+    // The bank's file, a resource route of its own so the browser gets the file: the city's, like the batches.
+    "subsidies.payments.file": { actions: { download: { form: { batchId: String(paymentBatch.id) }, expect: "L----+--" } } },
     "subsidies.$applicationId.edit": {
       params: { applicationId: application.id },
       loader: "L-------",

@@ -1592,6 +1592,7 @@ describe("the payee's account and payment batches (issue 34, item 5): bad input"
     // Imported here: the block is the payee's own, beside the file's general cases.
     const applicationRoute = await import("../../app/routes/subsidies.$applicationId._index/route");
     const paymentsRoute = await import("../../app/routes/subsidies.payments/route");
+    const bankFileRoute = await import("../../app/routes/subsidies.payments.file");
     const { subsidyScene } = await import("../subsidy-scene");
     const s = await subsidyScene(t.db, 2023);
     const mine = await s.application("draft", { payee: false });
@@ -1655,7 +1656,7 @@ describe("the payee's account and payment batches (issue 34, item 5): bad input"
       cases.push([`paid: ${field} ${JSON.stringify(value)}`, payments, { ...paid, [field]: value }, field]);
     cases.push(["paid: an unknown batch", payments, { ...paid, batchId: "999999" }, null]);
     cases.push(["paid: unconfirmed", payments, { ...paid, confirmed: undefined }, null]);
-    cases.push(["download: a forged batch", payments, { intent: "download", batchId: "1e3" }, "batchId"]);
+    cases.push(["download: a forged batch", { ...payments, fn: bankFileRoute.action as Fn, path: "/subsidies/payments/file" }, { batchId: "1e3" }, "batchId"]);
     cases.push(["cancel: a forged batch", payments, { intent: "cancel", batchId: "-1", confirmed: "1" }, "batchId"]);
     cases.push(["batch: by a county", { ...payments, as: s.county }, create, null]);
 

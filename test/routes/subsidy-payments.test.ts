@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import * as detail from "../../app/routes/subsidies.$applicationId._index/route";
 import * as payments from "../../app/routes/subsidies.payments/route";
+import * as bankFile from "../../app/routes/subsidies.payments.file";
 import { useTestDb } from "../db";
 import { CARD_NUMBER } from "../factories";
 import { subsidyScene } from "../subsidy-scene";
@@ -90,7 +91,7 @@ describe("the payee and the payment batches through the pages", () => {
     const [batch] = (await jsonOf(await call(payments.loader, { db: t.db, path, as: s.city }))).batches;
     expect(batch).toMatchObject({ stage: "first", count: 1, total_fen: 987_654, paid: null });
 
-    const download = await post({ intent: "download", batchId: String(batch.id) });
+    const download = await call(bankFile.action, { db: t.db, path: "/subsidies/payments/file", as: s.city, form: { batchId: String(batch.id) } });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toContain("spreadsheetml");
     expect(download.headers.get("cache-control")).toBe("no-store");
@@ -99,7 +100,7 @@ describe("the payee and the payment batches through the pages", () => {
     await book.xlsx.load(await download.arrayBuffer());
     expect(book.worksheets[0].getCell("C2").value).toBe(CARD_NUMBER);
     expect(book.worksheets[0].getCell("E3").value).toBe(9876.54);
-    expect((await post({ intent: "download", batchId: "999999" })).status).toBe(404);
+    expect((await call(bankFile.action, { db: t.db, path: "/subsidies/payments/file", as: s.city, form: { batchId: "999999" } })).status).toBe(404);
 
     const paid = { intent: "paid", batchId: String(batch.id), date: `${year}-05-20`, voucher: "YH-DF-0520", confirmed: "1" };
     const badDate = await post({ ...paid, date: `${year}-02-30` });

@@ -19,7 +19,6 @@ export function PaymentsPage({ year, first, final, batches, today }: Data) {
   const created = useReply("create");
   const paid = useReply("paid");
   const cancelled = useReply("cancel");
-  const downloaded = useReply("download");
   return (
     <section>
       <BackLink to="/subsidies">学历提升补助</BackLink>
@@ -41,7 +40,6 @@ export function PaymentsPage({ year, first, final, batches, today }: Data) {
         <h2>拨付批次</h2>
         <ReplyNotice reply={paid} done="已登记整批拨付。" />
         <ReplyNotice reply={cancelled} done="已撤销该批次，其中的申请可重新列入批次。" />
-        <ReplyNotice reply={downloaded} />
         <DataTable
           rows={batches}
           empty="本年度还没有拨付批次。"
@@ -66,8 +64,7 @@ export function PaymentsPage({ year, first, final, batches, today }: Data) {
               label: "办理",
               cell: (b) => (
                 <>
-                  <Form method="post" reloadDocument className="inline-form">
-                    <input type="hidden" name="intent" value="download" />
+                  <Form method="post" action="/subsidies/payments/file" reloadDocument className="inline-form">
                     <input type="hidden" name="batchId" value={b.id} />
                     <button type="submit" className="button">
                       下载代发文件<span className="sr-only">（第 {b.id} 批，含完整账号，记入操作日志）</span>

@@ -3,12 +3,11 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { parseWithZod } from "~/lib/form.server";
-import { searchParams, xlsxResponse } from "~/lib/http.server";
-import { replyInvalid, replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
+import { searchParams } from "~/lib/http.server";
+import { replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
-import { batchFile, cancelBatch, createBatch, paymentsOf, recordBatchPaid } from "~/modules/subsidies/payments.server";
-import { batchPaidSchema, batchSchema, cancelBatchSchema, createBatchSchema, paymentsFilterSchema } from "~/modules/subsidies/schema.server";
+import { cancelBatch, createBatch, paymentsOf, recordBatchPaid } from "~/modules/subsidies/payments.server";
+import { batchPaidSchema, cancelBatchSchema, createBatchSchema, paymentsFilterSchema } from "~/modules/subsidies/schema.server";
 import { PaymentsPage } from "./page";
 
 export const meta: MetaFunction = () => [{ title: "补助拨付 · 匠心" }];
@@ -31,14 +30,6 @@ export async function action({ request }: ActionFunctionArgs) {
       return replyStep("paid", formData, batchPaidSchema, (input) => recordBatchPaid(db, user, input));
     case "cancel":
       return replyStep("cancel", formData, cancelBatchSchema, (input) => cancelBatch(db, user, input));
-    case "download": {
-      // The file is the answer (a native form post, so the browser downloads it); refusals come back as replies.
-      const submission = parseWithZod(formData, { schema: batchSchema });
-      if (submission.status !== "success") return replyInvalid("download", submission);
-      const file = await batchFile(db, user, submission.value.batchId);
-      if (!file.ok) return replyRefused("download", file);
-      return xlsxResponse(request, file.body, `subsidy-batch-${submission.value.batchId}.xlsx`, file.filename);
-    }
     default:
       return replyUnknownIntent();
   }
