@@ -29,6 +29,9 @@ describe(`payment batches (${engineName()})`, () => {
     // Another year's is that year's to pay.
     await (await subsidyScene(t.db, 2090)).application("approved");
     const graduated = await s.application("disbursed", { heldFen: 200_000, graduated: true });
+    // The certificate in, but no graduation 学信网 report checked: 结案 would refuse it, so it waits.
+    const unverified = await s.application("disbursed", { heldFen: 200_000, graduated: true });
+    await t.db.deleteFrom("subsidy_chsi_report").where("application_id", "=", unverified.id).where("stage", "=", "graduation").execute();
     await s.application("disbursed", { heldFen: 200_000 });
     await s.application("disbursed", { heldFen: 0, graduated: true });
     await s.application("closed", { graduated: true });
@@ -40,6 +43,7 @@ describe(`payment batches (${engineName()})`, () => {
     expect(page.first.find((r) => r.id === noAccount.id)).toMatchObject({ blockers: ["收款账户尚未登记"], payee: null });
     expect(ready(page.final)).toEqual([graduated.id]);
     expect(page.final[0].amountFen).toBe(200_000);
+    expect(page.final.find((r) => r.id === unverified.id)?.blockers).toEqual(["申请人尚未填写毕业的学信网验证码（学历在线验证报告或备案表）"]);
     expect(page.batches).toEqual([]);
   });
 
