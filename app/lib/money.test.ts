@@ -10,6 +10,7 @@ describe("money", () => {
     ["￥ 1 000", 100000],
     ["0.01", 1],
     ["８８元", 8800],
+    ["1,234,567.89", 123456789],
   ])("reads %s as %i fen", (input, fen) => {
     expect(parseYuan(input)).toEqual({ ok: true, fen });
   });
@@ -21,6 +22,11 @@ describe("money", () => {
     ["abc", "不是有效的金额"],
     ["", "请填写金额"],
     ["1000000000", "金额过大，请核对"],
+    // Separators anywhere but between thousands are a slip, not a number to guess at.
+    ["1,5", "不是有效的金额"],
+    [",,,1", "不是有效的金额"],
+    ["1,2,3", "不是有效的金额"],
+    ["12,34.5", "不是有效的金额"],
   ])("refuses %s", (input, message) => {
     const result = parseYuan(input);
     expect(result.ok).toBe(false);

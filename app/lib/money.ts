@@ -5,11 +5,14 @@ import { refuse, type Result } from "~/lib/result";
 export const MAX_YUAN = 100_000_000; // a hundred million yuan: anything above is a typing mistake here
 
 export function parseYuan(input: string): Result<{ fen: number }> {
-  const text = input
+  const written = input
     .normalize("NFKC")
-    .replace(/[\s,]/g, "")
-    .replace(/^[¥￥]/, "")
-    .replace(/元$/, "");
+    .trim()
+    .replace(/^[¥￥]\s*/, "")
+    .replace(/\s*元$/, "");
+  // A comma or a space only ever separates thousands: "1,5" is a slip for 1.5, not fifteen yuan.
+  if (/[\s,]/.test(written) && !/^-?\d{1,3}([,\s]\d{3})*(\.\d+)?$/.test(written)) return refuse(`“${input}”不是有效的金额（千位分隔符应每三位一个）`);
+  const text = written.replace(/[\s,]/g, "");
   if (text === "") return refuse("请填写金额");
   if (text.startsWith("-")) return refuse("金额不能为负数");
   if (!/^\d+(\.\d+)?$/.test(text)) return refuse(`“${input}”不是有效的金额`);

@@ -1559,7 +1559,7 @@ describe("other schemes' subsidies (issue 34, item 4): bad input", () => {
       ["submit: the statement of none as 'yes'", declare, { intent: "step", step: "submit", expected: "draft", noOtherSchemes: "yes" }, "noOtherSchemes"],
       ["submit: neither claims nor the statement", declare, { intent: "step", step: "submit", expected: "draft" }, null],
     ];
-    for (const value of ["0", "101", "-5", "50.5", "八十"])
+    for (const value of ["0", "101", "-5", "50.5", "八十", "40"])
       cases.push([
         `policy: combined cap ${value}`,
         { fn: subsidyPolicy.action as Fn, path: `/subsidies/policy?year=${YEAR}`, as: users.city },

@@ -148,6 +148,16 @@ describe("subsidies through the pages", () => {
     const page = await jsonOf(await call(detail.loader, { db: t.db, path: `/subsidies/${id}`, params, as: city }));
     expect(page.budget).toMatchObject({ budget: 50000000, remaining: 50000000 });
     expect((await step(city, "city_approve", "county_approved", { amount: "10,000.001" })).status).toBe(400);
+    // A forged form with the amount twice is told so in Chinese, not in the validator's English.
+    const twice = await call(detail.action, {
+      db: t.db,
+      path: `/subsidies/${id}`,
+      params,
+      as: city,
+      form: { intent: "step", step: "city_approve", expected: "county_approved", confirmed: "1", amount: ["1", "10000"] },
+    });
+    expect(twice.status).toBe(400);
+    expect(await twice.text()).toContain("批准金额格式不正确");
     expect((await step(city, "city_approve", "county_approved", { amount: "10000" })).status).toBe(200);
     expect((await step(city, "city_approve", "approved", { amount: "10000" })).status).toBe(403);
     // Paid only once the applicant has said where: their own card, recorded after approval.

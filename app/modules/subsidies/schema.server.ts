@@ -59,29 +59,40 @@ export const applicationSchema = z
 
 export type ApplicationInput = z.output<typeof applicationSchema>;
 
-export const policySchema = z.object({
-  budget: yuan("年度预算"),
-  sharePercent: decimalNumber("补助比例", 1, 100, 0, "补助比例应在1%到100%之间"),
-  holdbackPercent: decimalNumber("预留比例", 0, 100, 0, "预留比例应在0%到100%之间"),
-  yearsAfterAward: wholeNumber("年限", 0, 50),
-  // 名额: left empty, the year has no limit.
-  places: wholeNumber("名额", 1, 100_000)
-    .optional()
-    .transform((v) => v ?? null),
-  // Left out by an older page: the year keeps what it has (100 when new).
-  combinedCapPercent: wholeNumber("各项目合计上限", 1, 100).optional(),
-  // Absent from a form that does not show it (the year keeps its days).
-  noticeDays: wholeNumber("公示天数", 1, 30).optional(),
-  open: z
-    .enum(["on"])
-    .optional()
-    .transform((v) => v === "on"),
-});
+export const policySchema = z
+  .object({
+    budget: yuan("年度预算"),
+    sharePercent: decimalNumber("补助比例", 1, 100, 0, "补助比例应在1%到100%之间"),
+    holdbackPercent: decimalNumber("预留比例", 0, 100, 0, "预留比例应在0%到100%之间"),
+    yearsAfterAward: wholeNumber("年限", 0, 50),
+    // 名额: left empty, the year has no limit.
+    places: wholeNumber("名额", 1, 100_000)
+      .optional()
+      .transform((v) => v ?? null),
+    // Left out by an older page: the year keeps what it has (100 when new).
+    combinedCapPercent: wholeNumber("各项目合计上限", 1, 100).optional(),
+    // Absent from a form that does not show it (the year keeps its days).
+    noticeDays: wholeNumber("公示天数", 1, 30).optional(),
+    open: z
+      .enum(["on"])
+      .optional()
+      .transform((v) => v === "on"),
+  })
+  .superRefine(
+    (v, ctx) => {
+      // All schemes together can never pay less than this scheme alone may.
+      if (v.combinedCapPercent !== undefined && v.combinedCapPercent < v.sharePercent) {
+        ctx.addIssue({ code: "custom", path: ["combinedCapPercent"], message: `各项目合计上限不能低于本项目的补助比例（${v.sharePercent}%）` });
+      }
+    },
+    whenValid("sharePercent", "combinedCapPercent"),
+  );
 
 export const stepSchema = z.object({
   ...stepFields(subsidyWorkflow.names),
-  amount: z.string().optional(),
-  date: z.string().optional(),
+  // Sent twice (a forged form), a field is an array: said in Chinese, like every other field.
+  amount: z.string({ error: "批准金额格式不正确，请刷新页面后重新填写" }).optional(),
+  date: z.string({ error: "日期格式不正确，请刷新页面后重新填写" }).optional(),
   voucher: optionalText("凭证号", 60),
   /** The applicant's statement, at submission, that no other scheme pays for these studies. */
   noOtherSchemes: z
