@@ -10,6 +10,7 @@ import { checkCharacter } from "~/modules/people/id-number";
 import { lookupHash } from "~/modules/people/pii.server";
 import { addOtherClaim, importSchemeList, otherSchemesOf, parseSchemeList, removeOtherClaim, deleteSchemeList } from "~/modules/subsidies/other-schemes.server";
 import { otherSchemesFen } from "~/modules/subsidies/policy";
+import { paymentBlockers } from "~/modules/subsidies/payment-gate.server";
 import { applicationSchema } from "~/modules/subsidies/schema.server";
 import { addAttachments, createApplication, findApplication, savePolicy, takeSubsidyStep, type ApplicationView } from "~/modules/subsidies/subsidies.server";
 import type { OtherScheme } from "~db/types";
@@ -291,6 +292,20 @@ describe("the combined cap", () => {
     expect(await step(city, id, "city_approve", "county_approved", { amount: "4000.01" })).toMatchObject({ ok: false, status: 400 });
     expect(await step(city, id, "city_approve", "county_approved", { amount: "4000" })).toEqual({ ok: true, to: "approved" });
     expect((await app()).approved_fen).toBe(400000);
+  });
+
+  it("holds the payment of an approval that a list imported afterwards puts over the cap", async () => {
+    const { city, county } = await setUp();
+    const { user, person, id } = await application();
+    expect(await step(user, id, "submit", "draft", { noOtherSchemes: true })).toEqual({ ok: true, to: "submitted" });
+    await checkChsi(t.db, county, id);
+    await step(county, id, "county_approve", "submitted");
+    expect(await step(city, id, "city_approve", "county_approved", { amount: "5000" })).toEqual({ ok: true, to: "approved" });
+    const blockersNow = () => t.db.transaction().execute((tx) => paymentBlockers(tx, { id }, new Date()));
+    expect((await blockersNow()).join()).not.toContain("超出上限");
+    // The province's list, imported after the approval: 6,000 paid for the same studies leaves room for 4,000 only.
+    expect(await importList(city, "provincial", await xlsx([HEADER, [1, "申请人", person.idNumber, 6000, "本科", "台州学院"]]))).toMatchObject({ ok: true });
+    expect((await blockersNow()).join()).toContain("本次最多可批准 4000.00 元");
   });
 
   it("takes the list's amount when it is the larger, flags a listed scheme that was not declared, and follows the policy's percent", async () => {
