@@ -29,7 +29,7 @@ const BODY_LIMITS: Array<[RegExp, number]> = [
   // photo, objections): one phone photo the page could not shrink (a HEIC, up to 20 MB) or the
   // pages' shrunk photos and PDFs up to the count the form takes, and the fields around them.
   // (By id: `/people/new` and the like are plain forms.)
-  [/^\/(mentorships|subsidies|people|notice)\/\d+$|^\/publicity$|^\/studios\/\d+\/(funds|years\/\d+)$/, 32 * MB],
+  [/^\/(mentorships|subsidies|people|notice|subsidy-notice)\/\d+$|^\/publicity$|^\/studios\/\d+\/(funds|years\/\d+)$/, 32 * MB],
   [/^\/campaigns\/[^/]+\/votes$|^\/nominations\/[^/]+\/story$/, 6 * MB],
 ];
 export const FORM_BODY_LIMIT = 256 * 1024;
