@@ -115,6 +115,8 @@ export interface CampaignTable {
   notice_start: string | null;
   notice_end: string | null;
   created_at: CreatedAt;
+  /** The approving document (the naming decision) the campaign's titles rest on. */
+  basis_document_id: number | null;
 }
 
 export interface NominationTable {
@@ -193,6 +195,8 @@ export interface AwardTable {
   may_day_medal: boolean;
   named_on: string;
   created_at: CreatedAt;
+  /** Set once the title is taken back, singly or with its whole decision. */
+  revocation_id: number | null;
 }
 
 export interface ImportBatchTable {
@@ -246,6 +250,9 @@ export interface StudioTable {
   created_by: string;
   created_at: CreatedAt;
   updated_at: TouchedAt;
+  /** The accreditation decision (批次) the plaque rests on. */
+  accreditation_document_id: number | null;
+  revocation_id: number | null;
 }
 
 export interface MentorshipTable {
@@ -1103,7 +1110,57 @@ export interface ExpertMarkTable {
   comment: ColumnType<string, string | undefined, string>;
 }
 
+export interface DecisionDocumentTable {
+  id: Generated<number>;
+  issuer: string;
+  number: string;
+  issued_on: string;
+  title: string;
+  file: Uint8Array | null;
+  file_type: string | null;
+  file_name: string | null;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+}
+
+export interface StudioProgrammeTable {
+  id: number;
+  basis_document_id: number;
+  updated_by: string;
+  updated_at: TouchedAt;
+}
+
+export type RevocationScope = "award" | "studio" | "campaign" | "accreditation";
+
+export interface RevocationTable {
+  id: Generated<number>;
+  scope: RevocationScope;
+  award_id: number | null;
+  studio_id: number | null;
+  campaign_id: number | null;
+  accreditation_document_id: number | null;
+  document_id: number;
+  reason: string;
+  revoked_on: string;
+  revoked_by: string;
+  created_at: CreatedAt;
+}
+
+export interface TitleRecallTable {
+  id: Generated<number>;
+  award_id: number | null;
+  studio_id: number | null;
+  recalled_on: string;
+  note: Defaulted<string>;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+}
+
 export interface Database {
+  decision_document: DecisionDocumentTable;
+  studio_programme: StudioProgrammeTable;
+  revocation: RevocationTable;
+  title_recall: TitleRecallTable;
   expert: ExpertTable;
   review_criterion: ReviewCriterionTable;
   review_panel: ReviewPanelTable;
