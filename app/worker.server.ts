@@ -8,6 +8,8 @@ import { reviewNotices, reviewOverdue } from "~/modules/apprentices/reviews.serv
 import { campaignNotices } from "~/modules/campaigns/notices.server";
 import { nominationsMissing, stageToClose } from "~/modules/campaigns/todos.server";
 import { planToRenew } from "~/modules/dashboard/todos.server";
+import { awardNotices } from "~/modules/governance/revocation-notices.server";
+import { titleToRecall } from "~/modules/governance/revocation-todos.server";
 import { eventNotices } from "~/modules/events/notices.server";
 import { checkInToday } from "~/modules/events/todos.server";
 import { reviewProgress, sheetsToFill } from "~/modules/experts/todos.server";
@@ -65,6 +67,7 @@ export const NOTICES = notify.gatherNotices([
   reviewNotices,
   assessmentNotices,
   paymentNotices,
+  awardNotices,
 ]);
 
 /**
@@ -103,6 +106,7 @@ const TODOS = [
   studioCycle,
   sheetsToFill,
   reviewOverdue,
+  titleToRecall,
 ] as const satisfies readonly TodoSource[];
 
 /** Turns the history rows not yet fanned out into messages; returns how many rows it handled. */

@@ -130,6 +130,11 @@ export const PERMISSIONS = {
   "publicity.manage": ["city_admin", "county_officer"],
   "dashboard.read": ["city_admin", "county_officer"],
   "plan.manage": ["city_admin"],
+  // Revocations are public decisions: the officers read them and record the recall of their units'
+  // certificates and plaques; revoking is the city's.
+  "revocation.read": ["city_admin", "county_officer"],
+  "revocation.manage": ["city_admin"],
+  "title.recall": ["city_admin", "county_officer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

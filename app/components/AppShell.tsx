@@ -46,6 +46,7 @@ const NAV: Array<{ label: string | null; items: NavItem[] }> = [
       { to: "/campaigns", label: "评选活动", permission: "campaign.read" },
       { to: "/review", label: "专家评审", permission: "review.score" },
       { to: "/experts", label: "专家库", permission: "expert.manage" },
+      { to: "/revocations", label: "撤销与收回", permission: "revocation.read" },
     ],
   },
   {

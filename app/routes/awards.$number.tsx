@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "“台州工匠”荣誉证�
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const award = await awardCertificate(db, await getUser(request, db), String(params.number ?? ""));
-  if (!award) throw notFound("证书不存在");
+  if (!award) throw notFound("证书不存在或已撤销，可在证书查验页查询");
   const checkAt = absoluteUrl(`/verify?code=${encodeURIComponent(award.certificate_number)}`);
   const face = awardCertificateFace(award, checkAt);
   return json(

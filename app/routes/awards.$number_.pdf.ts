@@ -10,7 +10,7 @@ import { awardCertificate } from "~/modules/showcase/showcase.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const award = await awardCertificate(db, await getUser(request, db), String(params.number ?? ""));
-  if (!award) throw notFound("证书不存在");
+  if (!award) throw notFound("证书不存在或已撤销，可在证书查验页查询");
   const number = award.certificate_number;
   return certificatePdfResponse(awardCertificateFace(award, absoluteUrl(`/verify?code=${encodeURIComponent(number)}`)), `台州工匠证书-${number}.pdf`);
 }

@@ -8,23 +8,29 @@ import { formatDate } from "~/lib/format";
 import { idParam, notFound, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { KIND_LABELS } from "~/modules/events/reach";
-import { publicStudio } from "~/modules/showcase/showcase.server";
+import { publicStudio, revokedStudio } from "~/modules/showcase/showcase.server";
 import { BackLink } from "~/components/BackLink";
+import { RevokedNotice } from "~/components/RevokedNotice";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
-  data ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`, at) : [{ title: "工匠工作室" }];
+  data?.revoked ? [{ title: `${data.revoked.name}（已撤销）` }] : data?.studio ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`, at) : [{ title: "工匠工作室" }];
 
 export const headers = loaderHeaders;
 
+/** The plaque's QR target: a public studio, or — once revoked — a page saying so, kept at most a minute like every public page. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const studio = await publicStudio(getDb(), idParam(params.studioId));
-  if (!studio) throw notFound("未找到该工作室");
-  return json({ studio }, { headers: publicPageHeaders(request) });
+  const db = getDb();
+  const id = idParam(params.studioId);
+  const studio = await publicStudio(db, id);
+  const revoked = studio ? null : await revokedStudio(db, id);
+  if (!studio && !revoked) throw notFound("未找到该工作室");
+  return json({ studio, revoked }, { headers: publicPageHeaders(request) });
 }
 
 export default function PublicStudio() {
-  const { studio: s } = useLoaderData<typeof loader>();
+  const { studio: s, revoked } = useLoaderData<typeof loader>();
+  if (!s) return revoked ? <RevokedStudio {...revoked} /> : null;
   return (
     <section>
       <BackLink to="/showcase/studios">工匠工作室</BackLink>
@@ -68,6 +74,21 @@ export default function PublicStudio() {
         </div>
       ) : null}
       <CoverageList items={s.coverage} />
+    </section>
+  );
+}
+
+function RevokedStudio(r: { name: string; plaque_number: string | null; revoked_on: string; document_number: string; document_issuer: string }) {
+  return (
+    <section className="narrow">
+      <BackLink to="/showcase/studios">工匠工作室</BackLink>
+      <h1>{r.name}</h1>
+      <RevokedNotice
+        what={`“${r.name}”${r.plaque_number ? `（牌匾编号 ${r.plaque_number}）` : ""}`}
+        issuer={r.document_issuer}
+        documentNumber={r.document_number}
+        revokedOn={r.revoked_on}
+      />
     </section>
   );
 }

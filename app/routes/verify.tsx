@@ -1,20 +1,33 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { publicPageHeaders } from "~/auth/session.server";
+import { RevokedNotice } from "~/components/RevokedNotice";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/lib/format";
-import { searchParams } from "~/lib/http.server";
+import { loaderHeaders, searchParams } from "~/lib/http.server";
 import { verifyCertificate } from "~/modules/events/events.server";
 import { verifyAward } from "~/modules/showcase/showcase.server";
 
 export const meta: MetaFunction = () => [{ title: "证书查验 · 匠心" }];
 
-/** Public: anyone may check a certificate number; the answer names the holder and the event, nothing more. */
+export const headers = loaderHeaders;
+
+/**
+ * Public: anyone may check a certificate number; the answer names the holder and the event, nothing more —
+ * or that the title was revoked, by which document and when. What the award certificate's QR code opens: kept
+ * at most a minute for visitors (publicPageHeaders), so a revocation reads 已撤销 within a minute.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
   const code = (searchParams(request).code ?? "").trim().toUpperCase().slice(0, 40);
-  if (!code) return json({ code, result: null, checked: false });
+  const headers = publicPageHeaders(request);
+  if (!code) return json({ code, result: null, revoked: null, checked: false }, { headers });
   if (!code.startsWith("JX")) {
     const award = await verifyAward(getDb(), code);
+    const revoked =
+      award?.revoked_on && award.document_number && award.document_issuer
+        ? { revokedOn: award.revoked_on, documentNumber: award.document_number, issuer: award.document_issuer }
+        : null;
     return json(
       {
         code,
@@ -22,8 +35,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
         result: award
           ? { name: award.name ?? "（获证人未同意公开姓名）", title: award.title, date: award.named_on, hours: null, issuer: "台州市总工会" }
           : null,
+        revoked,
       },
-      { status: award ? 200 : 404 },
+      { status: award ? 200 : 404, headers },
     );
   }
   const found = await verifyCertificate(getDb(), code);
@@ -32,13 +46,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
       code,
       checked: true,
       result: found ? { name: found.name, title: found.title, date: formatDate(found.starts_at), hours: Number(found.hours), issuer: found.unit_name } : null,
+      revoked: null,
     },
-    { status: found ? 200 : 404 },
+    { status: found ? 200 : 404, headers },
   );
 }
 
 export default function Verify() {
-  const { code, result, checked } = useLoaderData<typeof loader>();
+  const { code, result, revoked, checked } = useLoaderData<typeof loader>();
   return (
     <section className="narrow">
       <h1>证书查验</h1>
@@ -52,7 +67,10 @@ export default function Verify() {
           查验
         </button>
       </Form>
-      {checked && result ? (
+      {checked && result && revoked ? (
+        <RevokedNotice what={`证书 ${code}（${result.name}的${result.title}称号）`} issuer={revoked.issuer} documentNumber={revoked.documentNumber} revokedOn={revoked.revokedOn} />
+      ) : null}
+      {checked && result && !revoked ? (
         <div className="notice success" role="status">
           <p>证书有效。</p>
           <p>

@@ -40,6 +40,7 @@ import {
 import { CHSI_KIND_LABELS, CHSI_OUTCOME_LABELS, CHSI_STAGE_LABELS } from "~/modules/subsidies/chsi";
 import { GRANT_PURPOSE_LABELS, SPENDING_CATEGORY_LABELS } from "~/modules/studios/cycle";
 import { USER_AUDIT } from "~/modules/users/labels";
+import { AWARD_AUDIT, REVOCATION_AUDIT } from "~/modules/governance/revocation-labels";
 import { SESSION_AUDIT } from "~/auth/labels";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
@@ -82,6 +83,8 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   ASSESSMENT_AUDIT,
   MENTORING_POLICY_AUDIT,
   MENTOR_PAYMENT_AUDIT,
+  REVOCATION_AUDIT,
+  AWARD_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
@@ -319,6 +322,11 @@ const FIELD_LABELS: Record<string, string> = {
   stage: "拨付阶段",
   count: "笔数",
   applications: "申请编号",
+  // Revocations and recalls.
+  revokedOn: "撤销日期",
+  revokedCount: "撤销数量",
+  alreadyRevoked: "此前已撤销",
+  recalledOn: "收回日期",
 };
 
 /** Labels a field has on one kind of record only (a nomination's channel is how it was put forward). */

@@ -163,7 +163,8 @@ async function computeDashboard(db: DB, unitId: number | undefined, filter: Dash
       .leftJoin("nomination", (join) =>
         join.onRef("nomination.campaign_id", "=", "campaign.id").$call((j) => (unitId ? j.on("nomination.nominating_unit_id", "=", unitId) : j)),
       )
-      .leftJoin("award", "award.nomination_id", "nomination.id")
+      // A revoked title no longer counts as named.
+      .leftJoin("award", (join) => join.onRef("award.nomination_id", "=", "nomination.id").on("award.revocation_id", "is", null))
       .select((eb) => [
         "campaign.number",
         eb.fn.count<number>("nomination.id").as("nominated"),

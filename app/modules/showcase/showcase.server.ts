@@ -37,7 +37,9 @@ function publishedAwardees(db: DB) {
     .innerJoin("publication_consent as consent", "consent.person_id", "person.id")
     .innerJoin("org_unit", "org_unit.id", "person.org_unit_id")
     .innerJoin("campaign", "campaign.id", "award.campaign_id")
-    .where("consent.consented", "=", true);
+    .where("consent.consented", "=", true)
+    // A revoked title is shown nowhere; a person whose only titles were revoked is off the showcase.
+    .where("award.revocation_id", "is", null);
 }
 
 /** What the list and the profile both show of a published awardee, and nothing more. */
@@ -184,6 +186,21 @@ export async function publicStudio(db: DB, id: number) {
     publicityFor(db, { studioId: id }),
   ]);
   return { ...studio, events, coverage };
+}
+
+/**
+ * A studio taken off by a revocation, as its plaque's QR code answers: its name and plaque number, the
+ * document and the day — never the reason, which may concern a person. Null for any other studio.
+ */
+export async function revokedStudio(db: DB, id: number) {
+  const row = await db
+    .selectFrom("studio")
+    .innerJoin("revocation", "revocation.id", "studio.revocation_id")
+    .innerJoin("decision_document as d", "d.id", "revocation.document_id")
+    .select(["studio.name", "studio.plaque_number", "revocation.revoked_on", "d.number as document_number", "d.issuer as document_issuer"])
+    .where("studio.id", "=", id)
+    .executeTakeFirst();
+  return row ?? null;
 }
 
 export async function publicityFor(db: DB, { personId, studioId }: { personId?: number; studioId?: number }) {
@@ -387,13 +404,22 @@ export async function publicitySubjects(db: DB, user: SessionUser) {
   return { people, studios };
 }
 
-/** Award certificate numbers: valid or not; the holder named only while they consent. */
+/** Award certificate numbers: valid, revoked (by which document, when) or unknown; the holder named only while they consent. */
 export async function verifyAward(db: DB, code: string) {
   const award = await db
     .selectFrom("award")
     .leftJoin("publication_consent as consent", standingConsent("award.person_id"))
     .leftJoin("person", "person.id", "award.person_id")
-    .select(["award.title", "award.named_on", sql<string | null>`case when consent.person_id is null then null else person.name end`.as("name")])
+    .leftJoin("revocation", "revocation.id", "award.revocation_id")
+    .leftJoin("decision_document as d", "d.id", "revocation.document_id")
+    .select([
+      "award.title",
+      "award.named_on",
+      sql<string | null>`case when consent.person_id is null then null else person.name end`.as("name"),
+      "revocation.revoked_on",
+      "d.number as document_number",
+      "d.issuer as document_issuer",
+    ])
     .where("award.certificate_number", "=", code)
     .executeTakeFirst();
   return award ?? null;
@@ -403,6 +429,7 @@ export async function verifyAward(db: DB, code: string) {
  * The 台州工匠 certificate behind a certificate number, for the one who holds it, their county's
  * officers and the city; for anyone else only while its holder has agreed to be shown (the
  * numbers run in order, so the number alone opens nothing). Others get 404, as if it did not exist.
+ * A revoked title's certificate is printed for nobody: /verify says what became of it.
  */
 export async function awardCertificate(db: DB, user: SessionUser | null, number: string) {
   // Numbers are letters, digits and dashes (TZGJ-3-001); anything else is no number at all.
@@ -424,6 +451,7 @@ export async function awardCertificate(db: DB, user: SessionUser | null, number:
       sql<boolean>`consent.person_id is not null`.as("published"),
     ])
     .where("award.certificate_number", "=", number)
+    .where("award.revocation_id", "is", null)
     .executeTakeFirst();
   if (!row) return null;
   if (row.published) return row;

@@ -36,6 +36,7 @@ export const STUDIO_AUDIT = auditTrail("studio", "工匠工作室", {
   report_county_pass: "县级审核通过年度总结",
   reconfirm: "重新确认",
   reconfirm_decline: "不予重新确认",
+  recall: "收回牌匾",
 });
 
 export const CYCLE_POLICY_AUDIT = auditTrail("studio_cycle_policy", "工作室政策", { create: "设定", update: "修改" });

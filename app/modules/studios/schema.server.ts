@@ -16,7 +16,7 @@ import {
 import { SKILL_LEVELS, skillRank } from "~/modules/people/options";
 import { crossCheck, crossCheckWhenValid, idNumberField, personFields } from "~/modules/people/schema.server";
 import { DATE_RANGES } from "~/lib/time";
-import { MILESTONE_BATCH_MAX, studioWorkflow, STUDIO_STATUS_LABELS } from "~/modules/studios/policy";
+import { MILESTONE_BATCH_MAX, studioWorkflow, STUDIO_STATUS_LABELS, type StudioStep } from "~/modules/studios/policy";
 import { COMPETITION_LEVELS, INNOVATION_TYPES, FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const studioSchema = z.object({
@@ -33,8 +33,11 @@ export const studioSchema = z.object({
 
 export type StudioInput = z.output<typeof studioSchema>;
 
+/** 摘牌 is posted with its revocation document and taken by governance (revokeStudio), never as a plain step. */
+const PLAIN_STEPS = studioWorkflow.names.filter((n): n is Exclude<StudioStep, "revoke"> => n !== "revoke") as [Exclude<StudioStep, "revoke">, ...Exclude<StudioStep, "revoke">[]];
+
 export const studioStepSchema = z.object({
-  ...stepFields(studioWorkflow.names),
+  ...stepFields(PLAIN_STEPS),
   plaqueNumber: optionalText("牌匾编号", 40),
   accreditedOn: z
     .string()

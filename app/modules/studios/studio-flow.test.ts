@@ -8,6 +8,8 @@ import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studi
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
 import { addMilestone, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { createStudio, eligibleLeaders, takeStudioStep } from "~/modules/studios/studios.server";
+import { revokeStudio } from "~/modules/governance/revocation.server";
+import { makeDocument } from "../../../test/governance";
 import { figuresByStudioAndYear, noFigures, studioYearFigures } from "~/modules/studios/figures.server";
 import { historyOf } from "~/modules/audit/audit.server";
 
@@ -212,7 +214,11 @@ describe("a studio from application to verified apprentices' progress", () => {
 
     // The city suspends, then revokes; nothing leads out of a revoked studio, and a new one may then be opened.
     expect(await step(city, id, "suspend", "active", { reason: "年度考核不合格" })).toEqual({ ok: true, to: "suspended" });
-    expect(await step(city, id, "revoke", "suspended", { reason: "连续两年考核不合格" })).toEqual({ ok: true, to: "revoked" });
+    // 摘牌 cites its document (governance/revocation.server.ts).
+    const document = await makeDocument(t.db, city);
+    expect(
+      await revokeStudio(t.db, city, id, { expected: "suspended", reason: "连续两年考核不合格", documentId: document.id, revokedOn: "2026-03-02", confirmed: true }),
+    ).toMatchObject({ ok: true, revoked: 1 });
     expect(await step(city, id, "resume", "revoked")).toMatchObject({ ok: false, status: 403 });
     expect(await createStudio(t.db, craftsman, await studioForm(t.db, person.id))).toMatchObject({ ok: true });
 

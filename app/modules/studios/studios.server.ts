@@ -199,12 +199,12 @@ export async function updateStudio(db: DB, actor: SessionUser, id: number, input
 
 export type StepResult = Result<{ to: StudioStatus }>;
 
-/** One step of the lifecycle, checked against the policy, written with its history row. */
+/** One step of the lifecycle, checked against the policy, written with its history row (摘牌 is governance's revokeStudio: it needs its document). */
 export async function takeStudioStep(
   db: DB,
   actor: SessionUser,
   id: number,
-  step: StudioStep,
+  step: Exclude<StudioStep, "revoke">,
   input: { expected: string; reason: string | null; confirmed?: boolean; plaqueNumber: string | null; accreditedOn: string | null },
 ): Promise<StepResult> {
   const rule = STUDIO_STEPS[step];

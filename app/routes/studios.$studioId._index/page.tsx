@@ -5,6 +5,7 @@ import { BackLink } from "~/components/BackLink";
 import { DataTable } from "~/components/DataTable";
 import { DownloadLink } from "~/components/DownloadLink";
 import { HistoryCard } from "~/components/HistoryCard";
+import { RevocationFields } from "~/components/RevocationFields";
 import { StepsCard } from "~/components/StepForm";
 import { formatFen } from "~/lib/money";
 import { YEAR_STATUS_LABELS } from "~/modules/studios/cycle";
@@ -33,6 +34,7 @@ export function StudioPage({
   reconfirmations,
   canReconfirm,
   satisfaction,
+  revocationDocuments,
 }: SerializeFrom<typeof loader>) {
   const active = mentorships.filter((m) => isOngoing(m.status));
   return (
@@ -97,6 +99,9 @@ export function StudioPage({
                 <input type="date" name="accreditedOn" required />
               </label>
             </>
+          ) : step === "revoke" ? (
+            // 摘牌's reason is the step's own field.
+            <RevocationFields documents={revocationDocuments} withReason={false} />
           ) : null
         }
       />

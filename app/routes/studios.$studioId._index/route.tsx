@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth/session.server";
+import { can } from "~/auth/roles";
+import { forbidden, requirePermission } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { granted, idParam } from "~/lib/http.server";
 import { replyStep, replyUnknownIntent } from "~/lib/reply.server";
@@ -18,6 +19,8 @@ import { canEditStudio, canManageApprentices, studioWorkflow } from "~/modules/s
 import { studioStepSchema } from "~/modules/studios/schema.server";
 import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
 import { studioOutcome } from "~/modules/apprentices/outcomes.server";
+import { documentChoices, revokeStudio } from "~/modules/governance/revocation.server";
+import { studioRevocationSchema } from "~/modules/governance/revocation-schema.server";
 import { StudioPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
@@ -38,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   const byYear = figures.get(studio.id)!;
   const { revocationReview, ...summary } = cycle;
+  const steps = studioWorkflow.offered(user, studio);
   return json({
     studio,
     evaluations: { ...evaluations, revocationReview },
@@ -47,7 +51,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     outcome,
     history,
     figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
-    steps: studioWorkflow.offered(user, studio),
+    steps,
+    // 摘牌 cites its document: the choices, only when the step is offered.
+    revocationDocuments: steps.some((s) => s.step === "revoke") ? await documentChoices(db) : [],
     canEdit: canEditStudio(user, studio),
     canAddApprentice: canManageApprentices(user, studio),
     satisfaction,
@@ -63,6 +69,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "reconfirm":
       return replyStep("reconfirm", formData, reconfirmSchema, (decision) => decideReconfirmation(db, user, studio, decision));
     case "step":
+      // 摘牌 is a revocation (its document, a revocation row): the city's alone, refused to others before the form is read.
+      if (formData.get("step") === "revoke") {
+        if (!can(user, "revocation.manage")) throw forbidden();
+        return replyStep("step", formData, studioRevocationSchema, (input) => revokeStudio(db, user, studio.id, input));
+      }
       return replyStep("step", formData, studioStepSchema, ({ step, ...input }) => takeStudioStep(db, user, studio.id, step, input));
     default:
       return replyUnknownIntent();
