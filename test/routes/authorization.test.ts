@@ -696,6 +696,16 @@ beforeAll(async () => {
     "people.new": { loader: "L--+++--", actions: { create: { form: {}, expect: "L--+++--" } } },
     publicity: { loader: "L--+++--", actions: { add: { form: {}, expect: "L--+++--" } } },
     "series.$seriesId": { params: { seriesId: series.id }, loader: "L--+-+--" },
+    // Revocations: the officers read them and record their units' recalls; revoking is the city's.
+    revocations: {
+      loader: "L--+++--",
+      actions: {
+        award: { form: { intent: "award" }, expect: "L----+--" },
+        campaign: { form: { intent: "campaign" }, expect: "L----+--" },
+        accreditation: { form: { intent: "accreditation" }, expect: "L----+--" },
+        recall: { form: { intent: "recall" }, expect: "L--+++--" },
+      },
+    },
     "showcase._index": { loader: "++++++++" },
     "showcase.clippings.$itemId": { params: { itemId: clipping.id }, loader: "++++++++" },
     "showcase.craftsmen.$personId": { params: { personId: personA }, loader: "++++++++" },

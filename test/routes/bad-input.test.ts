@@ -41,6 +41,8 @@ import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts
 import * as studioFunds from "../../app/routes/studios.$studioId.funds._index/route";
 import * as studioYear from "../../app/routes/studios.$studioId.years.$year/route";
 import * as evaluations from "../../app/routes/evaluations/route";
+import * as revocations from "../../app/routes/revocations";
+import { makeDocument } from "../governance";
 import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
 import { addDays, addMonths, todayInTaizhou } from "../../app/lib/time";
@@ -1862,5 +1864,43 @@ describe("a subsidy 公示 objection, refused", () => {
     const page = await call(subsidyNoticePage.loader, { db: t.db, path: `/subsidy-notice/${notice.id}?lookup=${encodeURIComponent(LONG)}`, params });
     expect(page.status).toBe(200);
     expect((await page.json()).lookupError).toBe("查询码是以 YY 开头的10位字母或数字");
+  });
+});
+
+describe("revocations (issue 35, item 2)", () => {
+  it("refuses a missing or overlong reason, unknown documents, a forged campaign, an unknown certificate and 2 月 30 日, each by its field, and writes nothing", async () => {
+    const doc = await makeDocument(t.db, users.city);
+    const award = await t.db.selectFrom("award").select(["certificate_number", "campaign_id"]).orderBy("id").executeTakeFirstOrThrow();
+    const at = { fn: revocations.action as Fn, path: "/revocations", as: users.city };
+    const stated = { documentId: String(doc.id), revokedOn: "2026-03-02", reason: "弄虚作假", confirmed: "1" };
+    const one = { intent: "award", certificateNumber: award.certificate_number, ...stated };
+    const campaign = { intent: "campaign", campaignId: String(award.campaign_id), ...stated };
+    const batch = { intent: "accreditation", batchDocumentId: String(doc.id), ...stated };
+    const cases: FieldCase[] = [];
+    for (const form of [one, campaign, batch]) {
+      const name = form.intent;
+      cases.push([`${name}: reason missing`, at, { ...form, reason: undefined }, "reason"]);
+      cases.push([`${name}: reason blank`, at, { ...form, reason: "   " }, "reason"]);
+      cases.push([`${name}: reason overlong`, at, { ...form, reason: "长".repeat(501) }, "reason"]);
+      for (const documentId of ["", "abc", "99999", "-1", "99999999999"]) cases.push([`${name}: document ${documentId}`, at, { ...form, documentId }, "documentId"]);
+      for (const revokedOn of ["", ...DATES, "2026-02-30", "2099-01-01"]) cases.push([`${name}: revoked on ${revokedOn}`, at, { ...form, revokedOn }, "revokedOn"]);
+      cases.push([`${name}: confirmation forged`, at, { ...form, confirmed: "yes" }, "confirmed"]);
+    }
+    cases.push(["award: not confirmed", at, { ...one, confirmed: undefined }, "confirmed"]);
+    for (const certificateNumber of ["", "TZGJ-NOPE-999", "TZGJ 1", "<script>", LONG.slice(0, 41)])
+      cases.push([`award: certificate ${certificateNumber.slice(0, 12)}`, at, { ...one, certificateNumber }, "certificateNumber"]);
+    for (const campaignId of ["", "abc", "99999", "1 or 1=1"]) cases.push([`campaign ${campaignId}`, at, { ...campaign, campaignId }, "campaignId"]);
+    for (const batchDocumentId of ["", "x", "99999"]) cases.push([`batch ${batchDocumentId}`, at, { ...batch, batchDocumentId }, "batchDocumentId"]);
+    // The recall of a title that was never revoked, or of nothing at all.
+    const recall = { intent: "recall", kind: "award", id: "1", recalledOn: "2026-03-05", note: "" };
+    cases.push(["recall of a standing title", at, recall, null]);
+    cases.push(["recall of no kind", at, { ...recall, kind: "medal" }, "kind"]);
+    cases.push(["recall on 2 月 30 日", at, { ...recall, recalledOn: "2026-02-30" }, "recalledOn"]);
+    cases.push(["recall note overlong", at, { ...recall, note: "长".repeat(501) }, "note"]);
+    cases.push(["a revocation by 温岭", { ...at, as: users.wenling }, one, null]);
+
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
   });
 });
