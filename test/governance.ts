@@ -4,7 +4,11 @@ import type { SessionUser } from "~/auth/roles";
 let made = 0;
 
 /** A decision document as the city records it (issuer, number, date, title), inserted directly: recording them is /documents' work. */
-export async function makeDocument(db: DB, recordedBy: SessionUser, overrides: Partial<{ issuer: string; number: string; issued_on: string; title: string }> = {}) {
+export async function makeDocument(
+  db: DB,
+  recordedBy: SessionUser,
+  overrides: Partial<{ issuer: string; number: string; issued_on: string; title: string }> = {},
+) {
   made += 1;
   return db
     .insertInto("decision_document")

@@ -15,12 +15,7 @@ import { searchParams } from "~/lib/http.server";
 import { replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { queryParam } from "~/lib/validation.server";
 import { RECALL_KIND_LABELS, REVOCATION_CONFIRM, REVOCATION_SCOPE_LABELS } from "~/modules/governance/revocation-labels";
-import {
-  accreditationRevocationSchema,
-  awardRevocationSchema,
-  campaignRevocationSchema,
-  recallSchema,
-} from "~/modules/governance/revocation-schema.server";
+import { accreditationRevocationSchema, awardRevocationSchema, campaignRevocationSchema, recallSchema } from "~/modules/governance/revocation-schema.server";
 import {
   campaignChoices,
   documentChoices,
@@ -78,7 +73,17 @@ export async function action({ request }: ActionFunctionArgs) {
 type Revoked = ReturnType<typeof revoked>;
 
 /** One revocation form: what it takes back (`children`), its document, date and reason, the confirmation, and its reply beside it. */
-function RevokeForm({ intent, title, documents, children }: { intent: string; title: string; documents: Array<{ id: number; label: string }>; children: ReactNode }) {
+function RevokeForm({
+  intent,
+  title,
+  documents,
+  children,
+}: {
+  intent: string;
+  title: string;
+  documents: Array<{ id: number; label: string }>;
+  children: ReactNode;
+}) {
   const reply = useReply<Revoked>(intent);
   const done = reply?.ok ? reply.data : null;
   return (

@@ -14,7 +14,11 @@ import { RevokedNotice } from "~/components/RevokedNotice";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
-  data?.revoked ? [{ title: `${data.revoked.name}（已撤销）` }] : data?.studio ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`, at) : [{ title: "工匠工作室" }];
+  data?.revoked
+    ? [{ title: `${data.revoked.name}（已撤销）` }]
+    : data?.studio
+      ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`, at)
+      : [{ title: "工匠工作室" }];
 
 export const headers = loaderHeaders;
 

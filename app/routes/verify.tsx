@@ -68,7 +68,12 @@ export default function Verify() {
         </button>
       </Form>
       {checked && result && revoked ? (
-        <RevokedNotice what={`证书 ${code}（${result.name}的${result.title}称号）`} issuer={revoked.issuer} documentNumber={revoked.documentNumber} revokedOn={revoked.revokedOn} />
+        <RevokedNotice
+          what={`证书 ${code}（${result.name}的${result.title}称号）`}
+          issuer={revoked.issuer}
+          documentNumber={revoked.documentNumber}
+          revokedOn={revoked.revokedOn}
+        />
       ) : null}
       {checked && result && !revoked ? (
         <div className="notice success" role="status">

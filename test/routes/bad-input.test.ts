@@ -1882,8 +1882,10 @@ describe("revocations (issue 35, item 2)", () => {
       cases.push([`${name}: reason missing`, at, { ...form, reason: undefined }, "reason"]);
       cases.push([`${name}: reason blank`, at, { ...form, reason: "   " }, "reason"]);
       cases.push([`${name}: reason overlong`, at, { ...form, reason: "长".repeat(501) }, "reason"]);
-      for (const documentId of ["", "abc", "99999", "-1", "99999999999"]) cases.push([`${name}: document ${documentId}`, at, { ...form, documentId }, "documentId"]);
-      for (const revokedOn of ["", ...DATES, "2026-02-30", "2099-01-01"]) cases.push([`${name}: revoked on ${revokedOn}`, at, { ...form, revokedOn }, "revokedOn"]);
+      for (const documentId of ["", "abc", "99999", "-1", "99999999999"])
+        cases.push([`${name}: document ${documentId}`, at, { ...form, documentId }, "documentId"]);
+      for (const revokedOn of ["", ...DATES, "2026-02-30", "2099-01-01"])
+        cases.push([`${name}: revoked on ${revokedOn}`, at, { ...form, revokedOn }, "revokedOn"]);
       cases.push([`${name}: confirmation forged`, at, { ...form, confirmed: "yes" }, "confirmed"]);
     }
     cases.push(["award: not confirmed", at, { ...one, confirmed: undefined }, "confirmed"]);

@@ -44,7 +44,12 @@ describe("a revoked title and studio on the public pages", () => {
 
     // The city revokes the title (/revocations) and 摘牌 the studio (its page's step), each with the document.
     const stated = { documentId: String(doc.id), revokedOn: "2026-03-02", reason: "弄虚作假", confirmed: "1" };
-    const revoked = await call(revocations.action, { db: t.db, path: "/revocations", as: city, form: { intent: "award", certificateNumber: award.certificate_number, ...stated } });
+    const revoked = await call(revocations.action, {
+      db: t.db,
+      path: "/revocations",
+      as: city,
+      form: { intent: "award", certificateNumber: award.certificate_number, ...stated },
+    });
     expect(await jsonOf(revoked)).toMatchObject({ ok: true, data: { revoked: 1, alreadyRevoked: [] } });
     const plaque = await call(studioPage.action, {
       db: t.db,
@@ -63,7 +68,10 @@ describe("a revoked title and studio on the public pages", () => {
     const target = await call(publicStudio.loader, { db: t.db, path: `/showcase/studios/${studio.id}`, params: qrParams });
     expect(target.status).toBe(200);
     expect(maxAge(target)).toBeLessThanOrEqual(60);
-    expect(await jsonOf(target)).toMatchObject({ studio: null, revoked: { name: "公开撤销工作室", revoked_on: "2026-03-02", document_number: "台总工〔2026〕35号" } });
+    expect(await jsonOf(target)).toMatchObject({
+      studio: null,
+      revoked: { name: "公开撤销工作室", revoked_on: "2026-03-02", document_number: "台总工〔2026〕35号" },
+    });
 
     // The showcase drops both (its lists are computed per request: nothing remembers them past the write).
     expect(await showcased()).toEqual({ craftsmen: 0, studios: 0, profile: 404 });

@@ -20,7 +20,6 @@ export const AWARD_AUDIT = auditTrail("award", "台州工匠称号", { revoke: "
 
 /** What is recalled: a title's certificate, a studio's plaque. */
 export const RECALL_KIND_LABELS = { award: "证书", studio: "牌匾" } as const;
-export type RecallKind = keyof typeof RECALL_KIND_LABELS;
 
 /** The confirmation every revocation asks for: it cannot be undone. */
 export const REVOCATION_CONFIRM = "撤销后不能恢复：公开查验页和二维码将显示“已撤销”及撤销文件，展示页不再列出，并通知本人和所在县级工会收回证书或牌匾。";

@@ -6,5 +6,9 @@ import type { TodoSource } from "~/modules/notifications/sources";
 export const titleToRecall: TodoSource = {
   roles: ["county_officer", "city_admin"],
   list: async (db, user) =>
-    (await recallsDue(db, user)).map((r) => ({ label: `收回${RECALL_KIND_LABELS[r.kind]}：${r.name}（${r.unit_name}）`, link: "/revocations", since: r.since })),
+    (await recallsDue(db, user)).map((r) => ({
+      label: `收回${RECALL_KIND_LABELS[r.kind]}：${r.name}（${r.unit_name}）`,
+      link: "/revocations",
+      since: r.since,
+    })),
 };

@@ -163,7 +163,14 @@ async function revoke(db: DB, actor: SessionUser, target: Target, input: Revocat
         .execute();
     }
     for (const a of found.awards) {
-      await recordAudit(tx, AWARD_AUDIT, { actor, id: a.id, unit: a.unit, action: "revoke", after: { certificateNumber: a.certificate_number, ...recorded }, comment: input.reason });
+      await recordAudit(tx, AWARD_AUDIT, {
+        actor,
+        id: a.id,
+        unit: a.unit,
+        action: "revoke",
+        after: { certificateNumber: a.certificate_number, ...recorded },
+        comment: input.reason,
+      });
     }
     for (const s of found.studios) {
       await tx
@@ -172,7 +179,12 @@ async function revoke(db: DB, actor: SessionUser, target: Target, input: Revocat
         .where("id", "=", s.id)
         .execute();
       // The studio's own step: its history and its notices (the leader, the county) are the 摘牌's.
-      await recordStudioAudit(tx, actor, s, { action: "step_revoke", before: { status: s.status }, after: { status: "revoked", ...recorded }, comment: input.reason });
+      await recordStudioAudit(tx, actor, s, {
+        action: "step_revoke",
+        before: { status: s.status },
+        after: { status: "revoked", ...recorded },
+        comment: input.reason,
+      });
     }
     const revoked = found.awards.length + found.studios.length;
     await recordAudit(tx, REVOCATION_AUDIT, {

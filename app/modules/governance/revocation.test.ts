@@ -15,7 +15,15 @@ async function awardBeside(db: DB, first: { campaign_id: number }, unit: string,
   const person = await makePerson(db, { unit, name: `同届${rank}号` });
   const nomination = await db
     .insertInto("nomination")
-    .values({ campaign_id: first.campaign_id, person_id: person.id, seq: rank, channel: "union", nominating_unit_id: await unitId(db, unit), frontline_years: 20, in_skill_post: true })
+    .values({
+      campaign_id: first.campaign_id,
+      person_id: person.id,
+      seq: rank,
+      channel: "union",
+      nominating_unit_id: await unitId(db, unit),
+      frontline_years: 20,
+      in_skill_post: true,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return db
@@ -55,7 +63,9 @@ describe("revoking titles and studios", () => {
     const again = await revokeAward(t.db, city, { ...stated(doc.id), certificateNumber: award.certificate_number });
     expect(again).toMatchObject({ ok: false, status: 409, field: "certificateNumber" });
     expect(again.ok ? "" : again.message).toBe(`证书 ${award.certificate_number} 的称号已于 2026-03-02 以${doc.number}撤销，不能再次撤销`);
-    expect(await t.db.selectFrom("revocation").select(["scope", "award_id", "document_id"]).execute()).toEqual([{ scope: "award", award_id: award.id, document_id: doc.id }]);
+    expect(await t.db.selectFrom("revocation").select(["scope", "award_id", "document_id"]).execute()).toEqual([
+      { scope: "award", award_id: award.id, document_id: doc.id },
+    ]);
 
     // The holder and 温岭 hear of it; 椒江 does not.
     await fanOut(t.db);
@@ -102,7 +112,11 @@ describe("revoking titles and studios", () => {
     ]);
     expect(await revokeCampaign(t.db, city, { ...stated(doc.id), campaignId: first.campaign_id })).toMatchObject({ ok: false, status: 409 });
     expect(await revokeCampaign(t.db, city, { ...stated(doc.id), campaignId: 99999 })).toMatchObject({ ok: false, status: 404, field: "campaignId" });
-    expect(await revokeCampaign(t.db, city, { ...stated(99999), campaignId: first.campaign_id })).toMatchObject({ ok: false, status: 404, field: "documentId" });
+    expect(await revokeCampaign(t.db, city, { ...stated(99999), campaignId: first.campaign_id })).toMatchObject({
+      ok: false,
+      status: 404,
+      field: "documentId",
+    });
   });
 
   it("revokes every studio of an accreditation batch, and a single studio's 摘牌 writes its revocation", async () => {

@@ -31,15 +31,17 @@ export function standingConsent(person: "person.id" | `${string}.person_id`) {
 }
 
 function publishedAwardees(db: DB) {
-  return db
-    .selectFrom("award")
-    .innerJoin("person", "person.id", "award.person_id")
-    .innerJoin("publication_consent as consent", "consent.person_id", "person.id")
-    .innerJoin("org_unit", "org_unit.id", "person.org_unit_id")
-    .innerJoin("campaign", "campaign.id", "award.campaign_id")
-    .where("consent.consented", "=", true)
-    // A revoked title is shown nowhere; a person whose only titles were revoked is off the showcase.
-    .where("award.revocation_id", "is", null);
+  return (
+    db
+      .selectFrom("award")
+      .innerJoin("person", "person.id", "award.person_id")
+      .innerJoin("publication_consent as consent", "consent.person_id", "person.id")
+      .innerJoin("org_unit", "org_unit.id", "person.org_unit_id")
+      .innerJoin("campaign", "campaign.id", "award.campaign_id")
+      .where("consent.consented", "=", true)
+      // A revoked title is shown nowhere; a person whose only titles were revoked is off the showcase.
+      .where("award.revocation_id", "is", null)
+  );
 }
 
 /** What the list and the profile both show of a published awardee, and nothing more. */

@@ -34,7 +34,10 @@ export const studioSchema = z.object({
 export type StudioInput = z.output<typeof studioSchema>;
 
 /** 摘牌 is posted with its revocation document and taken by governance (revokeStudio), never as a plain step. */
-const PLAIN_STEPS = studioWorkflow.names.filter((n): n is Exclude<StudioStep, "revoke"> => n !== "revoke") as [Exclude<StudioStep, "revoke">, ...Exclude<StudioStep, "revoke">[]];
+const PLAIN_STEPS = studioWorkflow.names.filter((n): n is Exclude<StudioStep, "revoke"> => n !== "revoke") as [
+  Exclude<StudioStep, "revoke">,
+  ...Exclude<StudioStep, "revoke">[],
+];
 
 export const studioStepSchema = z.object({
   ...stepFields(PLAIN_STEPS),

@@ -217,7 +217,13 @@ describe("a studio from application to verified apprentices' progress", () => {
     // 摘牌 cites its document (governance/revocation.server.ts).
     const document = await makeDocument(t.db, city);
     expect(
-      await revokeStudio(t.db, city, id, { expected: "suspended", reason: "连续两年考核不合格", documentId: document.id, revokedOn: "2026-03-02", confirmed: true }),
+      await revokeStudio(t.db, city, id, {
+        expected: "suspended",
+        reason: "连续两年考核不合格",
+        documentId: document.id,
+        revokedOn: "2026-03-02",
+        confirmed: true,
+      }),
     ).toMatchObject({ ok: true, revoked: 1 });
     expect(await step(city, id, "resume", "revoked")).toMatchObject({ ok: false, status: 403 });
     expect(await createStudio(t.db, craftsman, await studioForm(t.db, person.id))).toMatchObject({ ok: true });
