@@ -78,6 +78,8 @@ describe("the notifications module", () => {
         "mentorship_review:complete",
         ...["passed", "extended", "terminated"].map((result) => `mentorship_assessment:${result}`),
         "mentor_payment:pay",
+        // A revoked 台州工匠 title (issue 35): its holder and county hear of it.
+        "award:revoke",
       ].sort(),
     );
   });
