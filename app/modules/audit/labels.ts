@@ -40,6 +40,7 @@ import {
 import { CHSI_KIND_LABELS, CHSI_OUTCOME_LABELS, CHSI_STAGE_LABELS } from "~/modules/subsidies/chsi";
 import { GRANT_PURPOSE_LABELS, SPENDING_CATEGORY_LABELS } from "~/modules/studios/cycle";
 import { USER_AUDIT } from "~/modules/users/labels";
+import { RETENTION_AUDIT } from "~/modules/retention/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
@@ -82,6 +83,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   ASSESSMENT_AUDIT,
   MENTORING_POLICY_AUDIT,
   MENTOR_PAYMENT_AUDIT,
+  RETENTION_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
@@ -269,6 +271,10 @@ const FIELD_LABELS: Record<string, string> = {
   voteWeight: "网络投票权重（%）",
   pattern: "异常类型",
   ballots: "选票数",
+  // The retention schedule: a period changed, a purge run.
+  keepDays: "保存期限（天）",
+  purged: "清除条数",
+  run: "清除批次",
   candidates: "候选人数",
   attachments: "附件数",
   outlet: "媒体类别",
