@@ -41,6 +41,7 @@ import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts
 import * as studioFunds from "../../app/routes/studios.$studioId.funds._index/route";
 import * as studioYear from "../../app/routes/studios.$studioId.years.$year/route";
 import * as evaluations from "../../app/routes/evaluations/route";
+import * as retention from "../../app/routes/retention";
 import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
 import { addDays, addMonths, todayInTaizhou } from "../../app/lib/time";
@@ -1862,5 +1863,30 @@ describe("a subsidy 公示 objection, refused", () => {
     const page = await call(subsidyNoticePage.loader, { db: t.db, path: `/subsidy-notice/${notice.id}?lookup=${encodeURIComponent(LONG)}`, params });
     expect(page.status).toBe(200);
     expect((await page.json()).lookupError).toBe("查询码是以 YY 开头的10位字母或数字");
+  });
+});
+
+describe("the retention schedule's form (issue 35, item 5): bad input", () => {
+  it("refuses a period out of the rule's bounds, words, an unknown kind and a county's post, by their fields, writing nothing", async () => {
+    const page = { fn: retention.action as Fn, path: "/retention", as: users.city };
+    const rule = (kind: string, keepDays: string) => ({ intent: "rule", kind, keepDays, confirmed: "1" });
+    const cases: FieldCase[] = [
+      ["retention: 0 days for SMS (at least 30)", page, rule("sms_messages", "0"), "keepDays"],
+      ["retention: 99999 days", page, rule("sms_messages", "99999"), "keepDays"],
+      ["retention: 400 days for SMS (at most 365)", page, rule("sms_messages", "400"), "keepDays"],
+      ["retention: access logs under the law's six months", page, rule("access_logs", "90"), "keepDays"],
+      ["retention: the vote's at-naming rule moved", page, rule("vote_phone", "30"), "keepDays"],
+      ["retention: words", page, rule("sms_messages", "半年"), "keepDays"],
+      ["retention: a fraction", page, rule("sms_messages", "90.5"), "keepDays"],
+      ["retention: negative", page, rule("sms_messages", "-30"), "keepDays"],
+      ["retention: empty", page, rule("sms_messages", ""), "keepDays"],
+      ["retention: an unknown kind", page, rule("diaries", "90"), "kind"],
+      ["retention: no kind", page, { intent: "rule", keepDays: "90" }, "kind"],
+      ["retention: shorter, unconfirmed", page, { intent: "rule", kind: "sms_messages", keepDays: "60" }, "keepDays"],
+      ["retention: by the county", { ...page, as: users.wenling }, rule("sms_messages", "90"), null],
+    ];
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
   });
 });

@@ -20,6 +20,7 @@ import {
   setRetention,
   type RetentionDirs,
 } from "~/modules/retention/retention.server";
+import { periodText, RETENTION_KIND_LABELS } from "~/modules/retention/labels";
 import { retentionRuleSchema } from "~/modules/retention/schema.server";
 
 const t = useTestDb();
@@ -66,6 +67,24 @@ const auditOf = (kind: RetentionKind, action: string) =>
     .where("entity_id", "=", kind)
     .where("action", "=", action)
     .execute();
+
+// First: the tests below change periods in this file's database, and this one reads the schedule as seeded.
+describe("the README's privacy section", () => {
+  it("lists the schedule exactly as the seeded rules hold it", async () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../../README.md"), "utf8");
+    const section = readme.split("## 个人信息与保存期限")[1]?.split("\n## ")[0] ?? "";
+    const listed = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| 数据 |"));
+    const rules = await t.db.selectFrom("retention_rule").selectAll().orderBy("sort_order").execute();
+    expect(listed).toEqual(
+      rules.map(
+        (r) =>
+          [RETENTION_KIND_LABELS[r.kind], periodText(r.keep_days), r.after_event, r.min_days === r.max_days ? "固定" : `${r.min_days}–${r.max_days}天`, r.basis]
+            .map((cell) => `| ${cell} `)
+            .join("") + "|",
+      ),
+    );
+  });
+});
 
 let serial = 0;
 /** A campaign objection filed online with the objector's identity, in a campaign at `status` whose 公示 ended `endedDaysAgo` days ago. */
