@@ -89,7 +89,12 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     output: () => output,
     accessLog: () => {
       const dir = path.join(dataDir, "logs");
-      return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => fs.readFileSync(path.join(dir, name), "utf8")).join("") : "";
+      return fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir)
+            .map((name) => fs.readFileSync(path.join(dir, name), "utf8"))
+            .join("")
+        : "";
     },
     exited,
     stop: () => {
