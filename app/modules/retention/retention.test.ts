@@ -22,6 +22,8 @@ import {
 } from "~/modules/retention/retention.server";
 import { periodText, RETENTION_KIND_LABELS } from "~/modules/retention/labels";
 import { retentionRuleSchema } from "~/modules/retention/schema.server";
+import { revealSubsidyObjector } from "~/modules/subsidies/notice.server";
+import { revealObjector } from "~/modules/voting/notice.server";
 
 const t = useTestDb();
 const DAY = 86_400_000;
@@ -221,6 +223,18 @@ describe("objectors' identities", () => {
     expect(await auditOf("objector_identity", "purge")).toEqual([
       expect.objectContaining({ actor_name: "系统", after: expect.objectContaining({ purged: 2 }) }),
     ]);
+
+    // The city's 查看异议人 says why there is no one to show; a kept one still shows.
+    const city = await makeUser(t.db, "city_admin");
+    const nominationOf = async (id: number) =>
+      (await t.db.selectFrom("objection").select("nomination_id").where("id", "=", id).executeTakeFirstOrThrow()).nomination_id;
+    expect(await revealObjector(t.db, city, await nominationOf(due), due, "回访")).toMatchObject({
+      ok: false,
+      status: 409,
+      message: expect.stringContaining("已按保存期限删除"),
+    });
+    const applicationOf = (id: number) => objection(id).application_id;
+    expect(await revealSubsidyObjector(t.db, city, applicationOf(subsidyDue), subsidyDue, "回访")).toMatchObject({ ok: false, status: 409 });
 
     // Run again: nothing is due twice, nothing counted twice.
     expect(await purgeRule(t.db, "objector_identity")).toBe(0);
