@@ -32,6 +32,7 @@ import {
   studioToAccredit,
   studioToReview,
 } from "~/modules/studios/todos.server";
+import { planRetention, purgeVotePhones, RETENTION_JOBS } from "~/modules/retention/retention.server";
 import { subsidyNotices } from "~/modules/subsidies/notices.server";
 import {
   chsiToRenew,
@@ -46,7 +47,6 @@ import {
   subsidyToReview,
 } from "~/modules/subsidies/todos.server";
 import { ballotsToCheck } from "~/modules/voting/todos.server";
-import { purgeVoters } from "~/modules/voting/voting.server";
 
 /**
  * The background work, composed in one place: the domains declare who hears of their history
@@ -121,23 +121,25 @@ export const todoPage = (db: DB, user: SessionUser, page?: number, pageSize?: nu
 /** The navigation's badges. */
 export const workCounts = (db: DB, user: SessionUser) => inbox.workCounts(db, TODOS, user);
 
-/** The queue's job handlers: SMS, the digest, reminders, and the nominations' imports. */
+/** The queue's job handlers: SMS, the digest, reminders, the nominations' imports and the retention schedule's daily purge. */
 export function jobHandlers(gateway: SmsGateway, now?: () => Date): Record<string, JobHandler> {
   return {
     "sms.send": notify.sendSmsJob(gateway, phoneBook, now),
     "sms.digest": notify.digestJob(now),
     reminders: notify.remindersJob(TODOS, now),
     ...IMPORT_JOBS,
+    ...RETENTION_JOBS,
   };
 }
 
-/** One tick of an app process's background work: fan out, purge, plan today's digest and reminders, run due jobs. */
+/** One tick of an app process's background work: fan out, purge voters, plan today's digest, reminders and retention purge, run due jobs. */
 export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(), now = new Date()): Promise<void> {
   // A backlog (a restart after a busy hour) is worked off in batches within the tick.
   for (let batches = 0; batches < 20 && (await fanOut(db, now)) === notify.FANOUT_BATCH; batches++);
-  // A named campaign's voters are forgotten as soon as a process notices.
-  await purgeVoters(db);
+  // A named campaign's voters are forgotten as soon as a process notices (the schedule's first rule, recorded as its runs).
+  await purgeVotePhones(db);
   await notify.planDailyNotices(db, now);
+  await planRetention(db, now);
   await notify.settleStaleSms(db, now);
   await runDueJobs(db, jobHandlers(gateway), { now });
 }

@@ -29,6 +29,8 @@ export interface Env {
   /** Where the embedded database, the development encryption key and uploads live. */
   dataDir: string;
   pgliteDir: string | null;
+  /** Where the server writes its daily access-log files (LOG_DIR; by default DATA_DIR/logs), which the retention schedule purges. */
+  logDir: string | null;
   /** 32 bytes as 64 hex digits or base64; checked where it is used (people/pii.server.ts). */
   encryptionKey: string | null;
   /** Session cookies marked Secure: by default in production. */
@@ -109,6 +111,7 @@ export function env(source: Record<string, string | undefined> = process.env): E
     webConcurrency: webConcurrency(source, production, databaseUrl),
     dataDir: source.DATA_DIR || "data",
     pgliteDir: source.PGLITE_DIR || null,
+    logDir: source.LOG_DIR || null,
     encryptionKey: source.APP_ENCRYPTION_KEY || null,
     cookieSecure: flag("COOKIE_SECURE", source.COOKIE_SECURE) ?? production,
     seedDemo: flag("SEED_DEMO", source.SEED_DEMO),

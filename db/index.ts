@@ -35,6 +35,16 @@ export function defaultDataDir(): string {
   return path.resolve(env().dataDir);
 }
 
+/** Where `npm run db:backup` writes by default, and where the retention schedule purges old backups. */
+export function backupDir(): string {
+  return path.join(defaultDataDir(), "backups");
+}
+
+/** The server's daily access-log files. */
+export function logDir(): string {
+  return path.resolve(env().logDir ?? path.join(defaultDataDir(), "logs"));
+}
+
 export function pgliteDir(): string {
   return env().pgliteDir ?? path.join(defaultDataDir(), "pglite");
 }

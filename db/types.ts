@@ -660,11 +660,12 @@ export interface SubsidyObjectionTable {
   content: string;
   relation: string;
   objector_masked: string;
-  name_cipher: string;
-  id_number_cipher: string;
-  id_number_hash: string;
-  phone_cipher: string;
-  phone_hash: string;
+  /** The identity columns are null once the retention schedule erased them (identity_erased_at). */
+  name_cipher: string | null;
+  id_number_cipher: string | null;
+  id_number_hash: string | null;
+  phone_cipher: string | null;
+  phone_hash: string | null;
   phone_masked: string;
   address: string | null;
   lookup_code: string;
@@ -673,6 +674,7 @@ export interface SubsidyObjectionTable {
   handling: ColumnType<string, string | undefined, string>;
   handled_by: string | null;
   handled_at: Date | null;
+  identity_erased_at: Date | null;
 }
 
 export interface SubsidyObjectionFileTable {
@@ -967,7 +969,8 @@ export interface ObjectionFilingTable {
   lookup_code: string;
   objector_name: string;
   relation: string;
-  phone_hash: string;
+  /** Null once the objector's identity is erased (retention). */
+  phone_hash: string | null;
   phone_masked: string;
   filed_at: CreatedAt;
   /** The objector's verified ID number and phone, encrypted (people/pii); null on filings before they were asked. */
@@ -979,6 +982,8 @@ export interface ObjectionFilingTable {
   name_cipher: string | null;
   /** The objector's ID number as a keyed hash per campaign (like the number's): the limits per person count it. */
   id_number_hash: string | null;
+  /** When the retention schedule erased the objector's identity (name, numbers, hashes, address); the objection stays. */
+  identity_erased_at: Date | null;
 }
 
 export interface SignInDeviceTable {
@@ -1156,7 +1161,35 @@ export interface TitleRecallTable {
   recorded_at: CreatedAt;
 }
 
+/** One kind of personal data's retention: kept keep_days after after_event, movable by the city within its bounds. */
+export interface RetentionRuleTable {
+  kind: RetentionKind;
+  keep_days: number;
+  min_days: number;
+  max_days: number;
+  after_event: string;
+  basis: string;
+  sort_order: number;
+  updated_by: string | null;
+  updated_at: TouchedAt;
+}
+
+export type RetentionKind = "vote_phone" | "objector_identity" | "rejected_files" | "sessions" | "sms_messages" | "access_logs" | "backups";
+
+/** One batch a rule purged: how many and which records (ids or file names), never their values. Unfinished while files are being deleted. */
+export interface PurgeRunTable {
+  id: Generated<number>;
+  rule_kind: RetentionKind;
+  keep_days: number;
+  started_at: CreatedAt;
+  finished_at: Date | null;
+  purged: number;
+  record_ids: ColumnType<string[], string, string>;
+}
+
 export interface Database {
+  retention_rule: RetentionRuleTable;
+  purge_run: PurgeRunTable;
   decision_document: DecisionDocumentTable;
   studio_programme: StudioProgrammeTable;
   revocation: RevocationTable;

@@ -95,6 +95,8 @@ export const PERMISSIONS = {
   "user.manage": ["city_admin"],
   "audit.read": ["city_admin"],
   "sms.log": ["city_admin"],
+  // The retention schedule and its purge runs span every county's records: the city's.
+  "retention.manage": ["city_admin"],
   "campaign.read": ["city_admin", "county_officer"],
   "campaign.manage": ["city_admin"],
   "vote.manage": ["city_admin"],

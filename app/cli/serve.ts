@@ -8,6 +8,8 @@ import { clientAddress } from "~/auth/throttle.server";
 import { inUploadSlot } from "~/lib/body-gate.server";
 import { bodyLimitFor, tooLarge } from "~/lib/form-guard.server";
 import { loggedPath } from "~/lib/access-log";
+import { dailyLogWriter } from "~/lib/access-log-file.server";
+import { logDir } from "~db";
 
 /**
  * The HTTP server `npm start` runs (in place of remix-serve): static files, then the app. Ours
@@ -17,6 +19,7 @@ import { loggedPath } from "~/lib/access-log";
  * - the socket's address reaches the app in the load context (the per-address limits work
  *   without a proxy), never from a header the client wrote;
  * - the access log leaves out query strings that carry ID or phone numbers, receipts or codes.
+ * The access log goes to one file per day under LOG_DIR (data/logs), which the retention schedule deletes when due.
  */
 const root = process.cwd();
 const buildPath = path.resolve(process.argv[2] ?? "build/index.js");
@@ -24,6 +27,7 @@ const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 installGlobals({ nativeFetch: build.future.v3_singleFetch });
 const handle = createRequestHandler(build, process.env.NODE_ENV);
 const port = Number(process.env.PORT || 3000);
+const accessLog = dailyLogWriter(logDir());
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -184,7 +188,9 @@ const server = http.createServer(async (req, res) => {
   const started = process.hrtime.bigint();
   res.on("finish", () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    console.log(`${req.method} ${loggedPath(req.url ?? "/")} ${res.statusCode} ${res.getHeader("content-length") ?? "-"} - ${ms.toFixed(1)} ms`);
+    accessLog.write(
+      `${new Date().toISOString()} ${req.method} ${loggedPath(req.url ?? "/")} ${res.statusCode} ${res.getHeader("content-length") ?? "-"} - ${ms.toFixed(1)} ms`,
+    );
   });
   let url: URL;
   try {
@@ -205,5 +211,10 @@ const server = http.createServer(async (req, res) => {
 
 server.listen(port, () => console.log(`[jiangxin] http://localhost:${port}`));
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => server.close((error) => (error ? console.error(error) : undefined)));
+  process.once(signal, () =>
+    server.close((error) => {
+      accessLog.close();
+      if (error) console.error(error);
+    }),
+  );
 }

@@ -57,6 +57,7 @@ const NAV: Array<{ label: string | null; items: NavItem[] }> = [
       { to: "/users", label: "用户管理", permission: "user.manage" },
       { to: "/audit", label: "操作日志", permission: "audit.read" },
       { to: "/sms", label: "短信记录", permission: "sms.log" },
+      { to: "/retention", label: "保存期限", permission: "retention.manage" },
     ],
   },
 ];

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
-import { createDb, defaultDataDir, engineName } from "..";
+import { backupDir, createDb, engineName } from "..";
 import { writeBackup } from "../backup";
 
 /**
@@ -12,7 +12,7 @@ import { writeBackup } from "../backup";
  */
 const args = process.argv.slice(2);
 const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-const out = path.resolve(args.includes("--out") ? args[args.indexOf("--out") + 1] : path.join(defaultDataDir(), "backups", `jiangxin-${stamp}.jxbak.gz`));
+const out = path.resolve(args.includes("--out") ? args[args.indexOf("--out") + 1] : path.join(backupDir(), `jiangxin-${stamp}.jxbak.gz`));
 fs.mkdirSync(path.dirname(out), { recursive: true });
 
 const db = createDb();

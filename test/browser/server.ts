@@ -17,6 +17,8 @@ export interface RunningServer {
   url: string;
   child: ChildProcess;
   output: () => string;
+  /** What the server wrote to its daily access-log files (under DATA_DIR/logs). */
+  accessLog: () => string;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
   stop: () => Promise<number | null>;
@@ -85,6 +87,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     url,
     child,
     output: () => output,
+    accessLog: () => {
+      const dir = path.join(dataDir, "logs");
+      return fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir)
+            .map((name) => fs.readFileSync(path.join(dir, name), "utf8"))
+            .join("")
+        : "";
+    },
     exited,
     stop: () => {
       if (child.exitCode === null) child.kill("SIGTERM");

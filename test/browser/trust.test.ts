@@ -4,7 +4,7 @@ import { startServer, type RunningServer } from "./server";
 
 /**
  * What our own server (app/cli/serve.ts) does before the app sees a request, on a production
- * server of its own (its output is the access log): bodies past a path's limit refused unread,
+ * server of its own (its daily access-log files under DATA_DIR/logs): bodies past a path's limit refused unread,
  * by their length or counted as they stream, and no secrets in the access log.
  */
 let server: RunningServer;
@@ -52,7 +52,7 @@ describe("our server in front of the app", () => {
       await fetch(server.url + path, { redirect: "manual" });
     }
     await new Promise((r) => setTimeout(r, 300));
-    const log = server.output();
+    const log = server.accessLog();
     expect(log).toContain("GET /vote/1/results?receipt=*** ");
     expect(log).toContain("GET /people?q=*** ");
     for (const secret of ["ABCDEFGHJK", "330102198506010013", "YYABCDEFGH", "JXQ7K2M9"]) expect(log).not.toContain(secret);

@@ -611,6 +611,11 @@ beforeAll(async () => {
     // Nobody opens anyone else's message: the ids here are no one's.
     "inbox.$messageId": { params: { messageId: "999999" }, loader: "L-------" },
     sms: { loader: "L----+--" },
+    // The retention schedule and its purge runs span every county: the city's alone, the form too.
+    retention: {
+      loader: "L----+--",
+      actions: { rule: { form: { intent: "rule", kind: "sms_messages", keepDays: "200" }, expect: "L----+--" } },
+    },
     "vote.$campaignId._index": {
       params: { campaignId: v },
       loader: "++++++++",

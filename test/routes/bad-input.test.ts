@@ -43,6 +43,7 @@ import * as studioYear from "../../app/routes/studios.$studioId.years.$year/rout
 import * as evaluations from "../../app/routes/evaluations/route";
 import * as revocations from "../../app/routes/revocations";
 import { makeDocument } from "../governance";
+import * as retention from "../../app/routes/retention";
 import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
 import { addDays, addMonths, todayInTaizhou } from "../../app/lib/time";
@@ -1900,7 +1901,31 @@ describe("revocations (issue 35, item 2)", () => {
     cases.push(["recall on 2 月 30 日", at, { ...recall, recalledOn: "2026-02-30" }, "recalledOn"]);
     cases.push(["recall note overlong", at, { ...recall, note: "长".repeat(501) }, "note"]);
     cases.push(["a revocation by 温岭", { ...at, as: users.wenling }, one, null]);
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
 
+describe("the retention schedule's form (issue 35, item 5): bad input", () => {
+  it("refuses a period out of the rule's bounds, words, an unknown kind and a county's post, by their fields, writing nothing", async () => {
+    const page = { fn: retention.action as Fn, path: "/retention", as: users.city };
+    const rule = (kind: string, keepDays: string) => ({ intent: "rule", kind, keepDays, confirmed: "1" });
+    const cases: FieldCase[] = [
+      ["retention: 0 days for SMS (at least 30)", page, rule("sms_messages", "0"), "keepDays"],
+      ["retention: 99999 days", page, rule("sms_messages", "99999"), "keepDays"],
+      ["retention: 400 days for SMS (at most 365)", page, rule("sms_messages", "400"), "keepDays"],
+      ["retention: access logs under the law's six months", page, rule("access_logs", "90"), "keepDays"],
+      ["retention: the vote's at-naming rule moved", page, rule("vote_phone", "30"), "keepDays"],
+      ["retention: words", page, rule("sms_messages", "半年"), "keepDays"],
+      ["retention: a fraction", page, rule("sms_messages", "90.5"), "keepDays"],
+      ["retention: negative", page, rule("sms_messages", "-30"), "keepDays"],
+      ["retention: empty", page, rule("sms_messages", ""), "keepDays"],
+      ["retention: an unknown kind", page, rule("diaries", "90"), "kind"],
+      ["retention: no kind", page, { intent: "rule", keepDays: "90" }, "kind"],
+      ["retention: shorter, unconfirmed", page, { intent: "rule", kind: "sms_messages", keepDays: "60" }, "keepDays"],
+      ["retention: by the county", { ...page, as: users.wenling }, rule("sms_messages", "90"), null],
+    ];
     const before = await fingerprint();
     expect(await unrefused(cases)).toEqual([]);
     expect(await fingerprint()).toEqual(before);

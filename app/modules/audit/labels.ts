@@ -41,6 +41,7 @@ import { CHSI_KIND_LABELS, CHSI_OUTCOME_LABELS, CHSI_STAGE_LABELS } from "~/modu
 import { GRANT_PURPOSE_LABELS, SPENDING_CATEGORY_LABELS } from "~/modules/studios/cycle";
 import { USER_AUDIT } from "~/modules/users/labels";
 import { AWARD_AUDIT, REVOCATION_AUDIT } from "~/modules/governance/revocation-labels";
+import { RETENTION_AUDIT } from "~/modules/retention/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
@@ -85,6 +86,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   MENTOR_PAYMENT_AUDIT,
   REVOCATION_AUDIT,
   AWARD_AUDIT,
+  RETENTION_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
@@ -272,6 +274,10 @@ const FIELD_LABELS: Record<string, string> = {
   voteWeight: "网络投票权重（%）",
   pattern: "异常类型",
   ballots: "选票数",
+  // The retention schedule: a period changed, a purge run.
+  keepDays: "保存期限（天）",
+  purged: "清除条数",
+  run: "清除批次",
   candidates: "候选人数",
   attachments: "附件数",
   outlet: "媒体类别",

@@ -391,12 +391,17 @@ export async function resolveSubsidyObjection(
 
 type ObjectorReveal = Result<{ name: string; idNumber: string; phone: string }>;
 
+const OBJECTOR_ERASED = "异议人的身份信息已按保存期限删除，异议内容和处理结论仍保留";
+
 /** The city reads who filed an objection — name, ID number, phone — to reach them, with a reason kept in the history. */
 export async function revealSubsidyObjector(db: DB, actor: SessionUser, applicationId: number, objectionId: number, reason: string): Promise<ObjectorReveal> {
   if (!canRevealPersonalData(actor)) return refuse("无权查看", { status: 403 });
   return db.transaction().execute(async (tx): Promise<ObjectorReveal> => {
     const objection = await objectionOf(tx, applicationId, objectionId).executeTakeFirst();
     if (!objection) return refuse("异议记录不存在", { status: 404 });
+    const { name_cipher: name, id_number_cipher: idNumber, phone_cipher: phone } = objection;
+    // The retention schedule erases the three together once the objection has been decided long enough.
+    if (name === null || idNumber === null || phone === null) return refuse(OBJECTOR_ERASED, { status: 409 });
     await recordAudit(tx, SUBSIDY_AUDIT, {
       actor,
       id: applicationId,
@@ -405,7 +410,7 @@ export async function revealSubsidyObjector(db: DB, actor: SessionUser, applicat
       after: { objectionId },
       comment: reason,
     });
-    return { ok: true, name: decrypt(objection.name_cipher), idNumber: decrypt(objection.id_number_cipher), phone: decrypt(objection.phone_cipher) };
+    return { ok: true, name: decrypt(name), idNumber: decrypt(idNumber), phone: decrypt(phone) };
   });
 }
 

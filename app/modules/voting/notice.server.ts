@@ -336,11 +336,13 @@ export async function revealObjector(db: DB, actor: SessionUser, nominationId: n
     const filing = await tx
       .selectFrom("objection_filing as f")
       .innerJoin("objection", "objection.id", "f.objection_id")
-      .select(["f.objector_name", "f.name_cipher", "f.id_number_cipher", "f.phone_cipher"])
+      .select(["f.objector_name", "f.name_cipher", "f.id_number_cipher", "f.phone_cipher", "f.identity_erased_at"])
       .where("f.objection_id", "=", objectionId)
       .where("objection.nomination_id", "=", nominationId)
       .executeTakeFirst();
     if (!filing) return refuse("异议记录不存在", { status: 404 });
+    // The retention schedule erased who it was; the mask left is no identity to reveal.
+    if (filing.identity_erased_at) return refuse("异议人的身份信息已按保存期限删除，异议内容和处理结论仍保留", { status: 409 });
     await recordAudit(tx, NOMINATION_AUDIT, { actor, id: nominationId, action: "reveal_objector", after: { objectionId }, comment: reason });
     return {
       ok: true,

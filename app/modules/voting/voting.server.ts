@@ -698,7 +698,7 @@ export async function transferCounts(db: DB, actor: SessionUser, campaignId: num
  * Once a campaign is named, the voters' personal part goes: number hashes and masks, addresses,
  * devices, codes and their SMS. The ballots and their counts stay. Run by the background work.
  */
-export async function purgeVoters(db: DB): Promise<number> {
+export async function purgeVoters(db: DB, recorded?: (tx: Tx, campaignId: number) => Promise<void>): Promise<number> {
   const due = await db
     .selectFrom("campaign")
     .select("campaign.id")
@@ -728,6 +728,8 @@ export async function purgeVoters(db: DB): Promise<number> {
         .where(sql<boolean>`params->>'campaign' = ${String(id)}`)
         .execute();
       await recordAudit(tx, VOTE_AUDIT, { actor: null, id, action: "purge_voters", after: { ballots: Number(cleared.numUpdatedRows) } });
+      // The retention schedule's record of the purge commits with it (retention/retention.server).
+      await recorded?.(tx, id);
     });
   }
   return due.length;
