@@ -9,6 +9,7 @@ import { campaignNotices } from "~/modules/campaigns/notices.server";
 import { nominationsMissing, stageToClose } from "~/modules/campaigns/todos.server";
 import { planToRenew } from "~/modules/dashboard/todos.server";
 import { eventNotices } from "~/modules/events/notices.server";
+import { honourNotices } from "~/modules/honours/notices.server";
 import { checkInToday } from "~/modules/events/todos.server";
 import { reviewProgress, sheetsToFill } from "~/modules/experts/todos.server";
 import { IMPORT_JOBS } from "~/modules/nominations/summary-table.server";
@@ -65,6 +66,7 @@ export const NOTICES = notify.gatherNotices([
   reviewNotices,
   assessmentNotices,
   paymentNotices,
+  honourNotices,
 ]);
 
 /**
