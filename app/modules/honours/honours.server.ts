@@ -24,7 +24,7 @@ import {
 } from "~/lib/spreadsheet.server";
 import { yearInTaizhou } from "~/lib/time";
 import { HONOUR_AUDIT, HONOUR_IMPORT_AUDIT, HONOUR_KIND_LABELS } from "~/modules/honours/labels";
-import { canManageHonours, FIRST_HONOUR_YEAR, honourKey, honourKindOf, honourLevelOf, honourStatusOf } from "~/modules/honours/policy";
+import { canManageHonours, FIRST_HONOUR_YEAR, honourKey, honourKindOf, honourLevelOf, honourStatusOf, type HonourLine } from "~/modules/honours/policy";
 import type { HonourInput } from "~/modules/honours/schema.server";
 import { maskName, parseIdNumber } from "~/modules/people/id-number";
 import { isUniqueViolation } from "~/modules/people/people.server";
@@ -36,23 +36,6 @@ import { standingConsent } from "~/modules/showcase/showcase.server";
  * officer or imported from a county's list, beside the platform's own 台州工匠 titles, which are
  * read from the award table (never copied), so a revoked title reads 撤销 the moment it is revoked.
  */
-
-/** One line of a person's honours, as their record page shows it. */
-export interface HonourLine {
-  /** A register entry's id; null for the platform's own title (it is changed where it was given). */
-  id: number | null;
-  level: HonourLevel;
-  kind: HonourKind;
-  title: string;
-  conferredBy: string;
-  year: number;
-  conferredOn: string | null;
-  status: HonourStatus;
-  revokedOn: string | null;
-  revokedNote: string | null;
-  /** Who entered it, or the file and line it came from, or the platform's certificate. */
-  source: string;
-}
 
 /** The platform's own titles stand as a city honour conferred by the city union. */
 const PLATFORM_BODY = "台州市总工会";

@@ -1,5 +1,5 @@
 import { auditTrail } from "~/lib/audit";
-import type { HonourKind, HonourLevel, HonourStatus } from "~db/types";
+import type { HonourImportStatus, HonourKind, HonourLevel, HonourStatus } from "~db/types";
 
 export const HONOUR_LEVEL_LABELS = { national: "全国", provincial: "省级", city: "市级", county: "县级" } as const satisfies Record<HonourLevel, string>;
 
@@ -26,3 +26,5 @@ export const HONOUR_IMPORT_AUDIT = auditTrail("honour_import", "荣誉名单导�
   commit: "确认导入荣誉名单",
   discard: "放弃导入荣誉名单",
 });
+
+export const IMPORT_STATUS_LABELS = { preview: "待确认", committed: "已导入", discarded: "已放弃" } as const satisfies Record<HonourImportStatus, string>;

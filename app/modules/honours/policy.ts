@@ -5,6 +5,24 @@ import type { HonourKind, HonourLevel, HonourStatus } from "~db/types";
 
 /** Pure rules of the honour register. */
 
+/** One line of a person's honours, as their record page shows it. */
+export interface HonourLine {
+  /** A register entry's id; null for the platform's own title (it is changed where it was given). */
+  id: number | null;
+  level: HonourLevel;
+  kind: HonourKind;
+  title: string;
+  conferredBy: string;
+  year: number;
+  conferredOn: string | null;
+  status: HonourStatus;
+  revokedOn: string | null;
+  revokedNote: string | null;
+  /** Who entered it, or the file and line it came from, or the platform's certificate. */
+  source: string;
+}
+
+
 /** Who enters, revokes and withdraws a person's honours: the city for everyone, a county officer for its own people. */
 export const canManageHonours = (user: SessionUser, person: PersonRef): boolean => isOfficerOf(user, person.org_unit_id);
 
