@@ -26,7 +26,7 @@ import { yearInTaizhou } from "~/lib/time";
 import { HONOUR_AUDIT, HONOUR_IMPORT_AUDIT, HONOUR_KIND_LABELS } from "~/modules/honours/labels";
 import { canManageHonours, FIRST_HONOUR_YEAR, honourKey, honourKindOf, honourLevelOf, honourStatusOf, type HonourLine } from "~/modules/honours/policy";
 import type { HonourInput } from "~/modules/honours/schema.server";
-import { maskName, parseIdNumber } from "~/modules/people/id-number";
+import { maskIdNumber, maskName, parseIdNumber } from "~/modules/people/id-number";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { standingConsent } from "~/modules/showcase/showcase.server";
@@ -320,12 +320,15 @@ const KIND_BY_LABEL = new Map<string, HonourKind>(Object.entries(HONOUR_KIND_LAB
 
 /** A year as lists write it (2019, 2019年, ２０１９, 2019.05, a date cell), and the day when one is given. */
 function readYear(value: Cell): Result<{ year: number; date: string | null }> {
-  const typed = readTypedDate(value);
-  if (!typed) return refuse("缺少年份");
-  if (!typed.ok) return refuse(`年份“${cleanText(value)}”无法识别，请写成 2019 或 2019-05-01`);
-  const year = Number(typed.shown.slice(0, 4));
+  // A number cell or “2018年” is a year as it stands (the date reader would take 20240 for an Excel serial day).
+  const bare = typeof value === "number" ? String(value) : compactText(value).match(/^(\d+)年?$/)?.[1];
+  const typed = bare === undefined ? readTypedDate(value) : null;
+  if (bare === undefined && !typed) return refuse("缺少年份");
+  if (typed && !typed.ok) return refuse(`年份“${cleanText(value)}”无法识别，请写成 2019 或 2019-05-01`);
+  const year = typed?.ok ? Number(typed.shown.slice(0, 4)) : /^\d+$/.test(bare ?? "") ? Number(bare) : NaN;
+  if (Number.isNaN(year)) return refuse(`年份“${cleanText(value)}”无法识别，请写成 2019 或 2019-05-01`);
   if (year < FIRST_HONOUR_YEAR || year > yearInTaizhou()) return refuse(`年份应在 ${FIRST_HONOUR_YEAR} 到 ${yearInTaizhou()} 之间`);
-  return { ok: true, year, date: typed.full };
+  return { ok: true, year, date: typed?.ok ? typed.full : null };
 }
 
 /**
@@ -480,7 +483,9 @@ export async function uploadHonourList(db: DB, actor: SessionUser, file: { name:
       .execute();
     for (const p of found) people.set(p.id_number_hash, p);
   }
-  const preview: ImportPreview = { rows: [], problems: [...parsed.problems], skipped: [] };
+  // The reader quotes what a bad cell showed (3.31E+17, 331081198506010000): kept, a preview must not hold it.
+  const unquoted = (p: string) => p.replace(/\d(\.\d+)?E\+?\d+|[\dXx]{15,}/gi, (n) => maskIdNumber(n));
+  const preview: ImportPreview = { rows: [], problems: parsed.problems.map(unquoted), skipped: [] };
   const known = await existingKeys(db, [...new Set([...people.values()].map((p) => p.id))]);
   const said = (r: ListedHonour, what: string) => `第 ${r.line} 行（${maskName(r.name)}）：${what}`;
   for (const r of parsed.rows) {
@@ -499,6 +504,9 @@ export async function uploadHonourList(db: DB, actor: SessionUser, file: { name:
       }
     }
   }
+  // The reader's refusals and the matching's, in the sheet's order.
+  const lineOf = (p: string) => Number(p.match(/^第 (\d+) 行/)?.[1] ?? Infinity);
+  preview.problems.sort((a, b) => lineOf(a) - lineOf(b));
   const { id } = await db
     .insertInto("honour_import")
     .values({
