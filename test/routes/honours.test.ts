@@ -12,7 +12,7 @@ import { call, jsonOf } from "../http";
 
 const t = useTestDb();
 
-const xlsxFile = (bytes: Uint8Array, name = "荣誉名单.xlsx") => new File([bytes], name, { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
+const xlsxFile = (bytes: Uint8Array<ArrayBuffer>, name = "荣誉名单.xlsx") => new File([bytes], name, { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
 
 describe("honours on the record and public pages", () => {
   it("the officers enter and revoke; the record page shows them to the officers and the craftsman (read only); the public page only with consent and only 保持", async () => {

@@ -507,6 +507,10 @@ export async function uploadHonourList(db: DB, actor: SessionUser, file: { name:
   // The reader's refusals and the matching's, in the sheet's order.
   const lineOf = (p: string) => Number(p.match(/^第 (\d+) 行/)?.[1] ?? Infinity);
   preview.problems.sort((a, b) => lineOf(a) - lineOf(b));
+  // A list with nothing to write has nothing to confirm: refused at once, every row's reason said.
+  if (!preview.rows.length && !preview.skipped.length) {
+    return refuse(`没有可导入的行：${parsed.badRows + parsed.rows.length} 行都有问题，请改正后重新上传`, { field: "file", reasons: preview.problems });
+  }
   const { id } = await db
     .insertInto("honour_import")
     .values({
