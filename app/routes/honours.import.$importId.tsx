@@ -68,7 +68,11 @@ export default function HonourImport() {
       </p>
       <ReplyNotice
         reply={committed}
-        done={committed?.data ? `已导入 ${committed.data.imported} 条荣誉${committed.data.skipped ? `，${committed.data.skipped} 条已登记过或已不在本单位，跳过` : ""}` : undefined}
+        done={
+          committed?.data
+            ? `已导入 ${committed.data.imported} 条荣誉${committed.data.skipped ? `，${committed.data.skipped} 条已登记过或已不在本单位，跳过` : ""}`
+            : undefined
+        }
       />
       <ReplyNotice reply={discarded} done="已放弃导入，没有写入任何荣誉。" />
       {u.status === "preview" ? (

@@ -324,7 +324,15 @@ beforeAll(async () => {
   // The honour register (issue 35, item 3): an honour of craftsman A (温岭's) and a list 温岭 uploaded, not yet confirmed.
   const honour = await db
     .insertInto("honour")
-    .values({ person_id: personA, level: "provincial", kind: "craftsman", title: "浙江工匠", conferred_by: "浙江省总工会", year: 2021, created_by: officerX.id })
+    .values({
+      person_id: personA,
+      level: "national",
+      kind: "technical_expert",
+      title: "全国技术能手",
+      conferred_by: "人力资源社会保障部",
+      year: 2016,
+      created_by: officerX.id,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   const honourUpload = await db
@@ -712,7 +720,10 @@ beforeAll(async () => {
       params: { personId: personA },
       loader: "L--+-+--",
       actions: {
-        add: { form: { intent: "add", level: "national", kind: "model_worker", title: "全国劳动模范", conferredBy: "国务院", year: "2020" }, expect: "L--+-+--" },
+        add: {
+          form: { intent: "add", level: "national", kind: "model_worker", title: "全国劳动模范", conferredBy: "国务院", year: "2020" },
+          expect: "L--+-+--",
+        },
         revoke: { form: { intent: "revoke", honourId: String(honour.id), revokedOn: "2024-01-02", note: "省总工会撤销" }, expect: "L--+-+--" },
         withdraw: { form: { intent: "withdraw", honourId: String(honour.id), reason: "录入有误" }, expect: "L--+-+--" },
       },

@@ -1877,7 +1877,15 @@ describe("the honour register", () => {
     const params = { personId: String(personId) };
     const honour = await t.db
       .insertInto("honour")
-      .values({ person_id: personId, level: "city", kind: "other", title: "台州市优秀技工", conferred_by: "台州市人社局", year: 2019, created_by: users.city.id })
+      .values({
+        person_id: personId,
+        level: "city",
+        kind: "other",
+        title: "台州市优秀技工",
+        conferred_by: "台州市人社局",
+        year: 2019,
+        created_by: users.city.id,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const page = { fn: honoursRoute.action as Fn, path: `/people/${personId}/honours`, params, as: users.wenling };
@@ -1901,7 +1909,12 @@ describe("the honour register", () => {
       ["honourId", "abc"],
       ["honourId", "99999999"],
     ] as const)
-      cases.push([`revoke: ${field} ${JSON.stringify(value).slice(0, 20)}`, page, { ...revoke, [field]: value }, field === "honourId" && value !== "abc" ? null : field]);
+      cases.push([
+        `revoke: ${field} ${JSON.stringify(value).slice(0, 20)}`,
+        page,
+        { ...revoke, [field]: value },
+        field === "honourId" && value !== "abc" ? null : field,
+      ]);
     cases.push(["withdraw: no reason", page, { intent: "withdraw", honourId: String(honour.id), reason: " " }, "reason"]);
     // A NUL byte is refused by the form guard before any field is read.
     cases.push(["honour: a NUL in the title", page, { ...add, title: "浙江\u0000工匠" }, null]);
@@ -1919,7 +1932,10 @@ describe("the honour register", () => {
       ["an empty sheet", fileOf("荣誉名单.xlsx", XLSX, await list([]))],
       ["a header and nothing under it", fileOf("荣誉名单.xlsx", XLSX, await list([["温岭市荣誉名单"], HEADER, [], ["合计：0人"]]))],
       ["an ID number 3.31E+17", fileOf("荣誉名单.xlsx", XLSX, await list([HEADER, [1, "温岭匠人", "3.31E+17", "浙江工匠", "省级", "浙江省总工会", 2021]]))],
-      ["an ID number Excel kept as a number", fileOf("荣誉名单.xlsx", XLSX, await list([HEADER, [1, "温岭匠人", 331081198506010000, "浙江工匠", "省级", "浙江省总工会", 2021]]))],
+      [
+        "an ID number Excel kept as a number",
+        fileOf("荣誉名单.xlsx", XLSX, await list([HEADER, [1, "温岭匠人", 331081198506010000, "浙江工匠", "省级", "浙江省总工会", 2021]])),
+      ],
       ["a CSV", fileOf("荣誉名单.csv", "text/csv", "姓名,身份证号码\n张三,331081198506010011\n")],
       ["no file", undefined],
     ];
@@ -1930,7 +1946,8 @@ describe("the honour register", () => {
     for (const [name, file] of files) {
       const response = await post({ ...upload, name, fields: { intent: "upload", file } });
       const reply = (await response.json()) as { field?: string; message?: string; reasons?: string[] };
-      if (response.status !== 400 || reply.field !== "file" || !chinese(reply.message ?? "")) wrong.push(`${name}: ${response.status} ${JSON.stringify(reply).slice(0, 160)}`);
+      if (response.status !== 400 || reply.field !== "file" || !chinese(reply.message ?? ""))
+        wrong.push(`${name}: ${response.status} ${JSON.stringify(reply).slice(0, 160)}`);
       if (/\d{15,}/.test(JSON.stringify(reply))) wrong.push(`${name}: an ID number came back`);
     }
     expect(wrong).toEqual([]);

@@ -12,7 +12,8 @@ import { call, jsonOf } from "../http";
 
 const t = useTestDb();
 
-const xlsxFile = (bytes: Uint8Array<ArrayBuffer>, name = "荣誉名单.xlsx") => new File([bytes], name, { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
+const xlsxFile = (bytes: Uint8Array<ArrayBuffer>, name = "荣誉名单.xlsx") =>
+  new File([bytes], name, { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
 
 describe("honours on the record and public pages", () => {
   it("the officers enter and revoke; the record page shows them to the officers and the craftsman (read only); the public page only with consent and only 保持", async () => {
@@ -25,7 +26,9 @@ describe("honours on the record and public pages", () => {
 
     const added = await post(county, { intent: "add", level: "provincial", kind: "craftsman", title: "浙江工匠", conferredBy: "浙江省总工会", year: "2021" });
     expect(added.status).toBe(200);
-    expect((await post(county, { intent: "add", level: "national", kind: "model_worker", title: "全国劳动模范", conferredBy: "国务院", year: "2015" })).status).toBe(200);
+    expect(
+      (await post(county, { intent: "add", level: "national", kind: "model_worker", title: "全国劳动模范", conferredBy: "国务院", year: "2015" })).status,
+    ).toBe(200);
     const ids = await t.db.selectFrom("honour").select(["id", "title"]).where("person_id", "=", person.id).execute();
     const model = ids.find((h) => h.title === "全国劳动模范")!;
     const revoked = await post(county, { intent: "revoke", honourId: String(model.id), revokedOn: "2024-01-02", note: "违纪撤销", confirmed: "1" });

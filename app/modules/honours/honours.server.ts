@@ -237,11 +237,7 @@ export async function revokeHonour(
     const honour = await standingHonour(tx, personId, input.honourId);
     if (!honour || honour.withdrawn_at) return refuse("荣誉不存在", { status: 404 });
     if (honour.status === "revoked") return refuse("该荣誉已登记为撤销", { status: 409 });
-    await tx
-      .updateTable("honour")
-      .set({ status: "revoked", revoked_on: input.revokedOn, revoked_note: input.note })
-      .where("id", "=", honour.id)
-      .execute();
+    await tx.updateTable("honour").set({ status: "revoked", revoked_on: input.revokedOn, revoked_note: input.note }).where("id", "=", honour.id).execute();
     await recordAudit(tx, HONOUR_AUDIT, {
       actor,
       id: honour.id,
@@ -564,7 +560,14 @@ export async function honourImports(db: DB, actor: SessionUser) {
   let query = db
     .selectFrom("honour_import")
     .innerJoin("app_user", "app_user.id", "honour_import.uploaded_by")
-    .select(["honour_import.id", "honour_import.filename", "honour_import.status", "honour_import.uploaded_at", "honour_import.imported", "app_user.display_name as uploaded_by"])
+    .select([
+      "honour_import.id",
+      "honour_import.filename",
+      "honour_import.status",
+      "honour_import.uploaded_at",
+      "honour_import.imported",
+      "app_user.display_name as uploaded_by",
+    ])
     .orderBy("honour_import.id", "desc")
     .limit(50);
   if (isCountyOfficer(actor)) query = query.where("honour_import.org_unit_id", "=", actor.orgUnitId);
@@ -572,7 +575,12 @@ export async function honourImports(db: DB, actor: SessionUser) {
 }
 
 async function lockedPreview(tx: Tx, actor: SessionUser, importId: number) {
-  const row = await tx.selectFrom("honour_import").select(["id", "org_unit_id", "status", "preview", "filename"]).where("id", "=", importId).forUpdate().executeTakeFirst();
+  const row = await tx
+    .selectFrom("honour_import")
+    .select(["id", "org_unit_id", "status", "preview", "filename"])
+    .where("id", "=", importId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) return refuse("导入记录不存在", { status: 404 });
   if (!mayReachImport(actor, row.org_unit_id)) return refuse("无权操作该导入", { status: 403 });
   if (row.status !== "preview") return refuse(row.status === "committed" ? "该名单已导入" : "该名单已放弃导入", { status: 409 });
@@ -635,7 +643,11 @@ export async function commitHonourImport(db: DB, actor: SessionUser, importId: n
         });
         imported++;
       }
-      await tx.updateTable("honour_import").set({ status: "committed", decided_by: actor.id, decided_at: new Date(), imported }).where("id", "=", row.id).execute();
+      await tx
+        .updateTable("honour_import")
+        .set({ status: "committed", decided_by: actor.id, decided_at: new Date(), imported })
+        .where("id", "=", row.id)
+        .execute();
       await recordAudit(tx, HONOUR_IMPORT_AUDIT, {
         actor,
         id: row.id,
@@ -657,7 +669,13 @@ export async function discardHonourImport(db: DB, actor: SessionUser, importId: 
     const locked = await lockedPreview(tx, actor, importId);
     if (!locked.ok) return locked;
     await tx.updateTable("honour_import").set({ status: "discarded", decided_by: actor.id, decided_at: new Date() }).where("id", "=", importId).execute();
-    await recordAudit(tx, HONOUR_IMPORT_AUDIT, { actor, id: importId, unit: locked.row.org_unit_id, action: "discard", after: { filename: locked.row.filename } });
+    await recordAudit(tx, HONOUR_IMPORT_AUDIT, {
+      actor,
+      id: importId,
+      unit: locked.row.org_unit_id,
+      action: "discard",
+      after: { filename: locked.row.filename },
+    });
     return { ok: true };
   });
 }

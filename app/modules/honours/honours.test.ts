@@ -38,7 +38,15 @@ async function officers() {
 
 /** The tests share one database: counts are of the people a test made. */
 const honourCount = async (...personIds: number[]) =>
-  Number((await t.db.selectFrom("honour").select((eb) => eb.fn.countAll<number>().as("n")).where("person_id", "in", personIds).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom("honour")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("person_id", "in", personIds)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 let lists = 0;
 
@@ -64,14 +72,17 @@ describe("entering honours", () => {
     expect(await addHonour(t.db, jiaojiang, person.id, entry())).toMatchObject({ ok: false, status: 403 });
     expect(await addHonour(t.db, craftsman, person.id, entry())).toMatchObject({ ok: false, status: 403 });
     expect(await honourCount(person.id)).toBe(0);
-    expect(await addHonour(t.db, city, person.id, entry({ level: "national", kind: "model_worker", title: "全国劳动模范", conferredBy: "国务院", year: "2020" }))).toMatchObject({
+    expect(
+      await addHonour(t.db, city, person.id, entry({ level: "national", kind: "model_worker", title: "全国劳动模范", conferredBy: "国务院", year: "2020" })),
+    ).toMatchObject({
       ok: true,
     });
     expect(await addHonour(t.db, city, 999_999, entry())).toMatchObject({ ok: false, status: 404 });
   });
 
   it("refuses a year past this one or 20240, an empty title and a bad level", () => {
-    const bad = (over: Record<string, string>) => honourSchema.safeParse({ level: "city", kind: "other", title: "市先进", conferredBy: "市政府", year: "2020", ...over });
+    const bad = (over: Record<string, string>) =>
+      honourSchema.safeParse({ level: "city", kind: "other", title: "市先进", conferredBy: "市政府", year: "2020", ...over });
     expect(bad({ year: "20240" }).error?.issues[0]).toMatchObject({ path: ["year"], message: "年份不能大于2100" });
     expect(bad({ year: "2999" }).success).toBe(false);
     expect(bad({ title: "  " }).error?.issues[0]).toMatchObject({ path: ["title"], message: "请填写荣誉名称" });
@@ -92,7 +103,12 @@ describe("status and withdrawal", () => {
     expect((await honoursOf(t.db, person.id))[0]).toMatchObject({ status: "revoked", revokedOn: "2024-03-01", revokedNote: "省总工会撤销" });
     expect(await revokeHonour(t.db, wenling, person.id, { honourId: id, revokedOn: "2024-03-02", note: "再次" })).toMatchObject({ status: 409 });
 
-    const other = await addHonour(t.db, wenling, person.id, entry({ title: "温岭市技术能手", level: "county", kind: "technical_expert", conferredBy: "温岭市人社局" }));
+    const other = await addHonour(
+      t.db,
+      wenling,
+      person.id,
+      entry({ title: "温岭市技术能手", level: "county", kind: "technical_expert", conferredBy: "温岭市人社局" }),
+    );
     if (!other.ok) throw new Error(other.message);
     expect(await withdrawHonour(t.db, wenling, person.id, { honourId: other.id, reason: "录入有误，应为他人" })).toEqual({ ok: true });
     expect((await honoursOf(t.db, person.id)).map((h) => h.title)).toEqual(["浙江工匠"]);
@@ -106,7 +122,9 @@ describe("status and withdrawal", () => {
       ["withdraw", "录入有误，应为他人"],
     ]);
     // Withdrawn, the same honour may be entered again rightly.
-    expect(await addHonour(t.db, wenling, person.id, entry({ title: "温岭市技术能手", level: "county", kind: "technical_expert", conferredBy: "温岭市人社局" }))).toMatchObject({
+    expect(
+      await addHonour(t.db, wenling, person.id, entry({ title: "温岭市技术能手", level: "county", kind: "technical_expert", conferredBy: "温岭市人社局" })),
+    ).toMatchObject({
       ok: true,
     });
   });
@@ -115,7 +133,14 @@ describe("status and withdrawal", () => {
     const { city } = await officers();
     const { person } = await makeAwardee(t.db, "wenling", "陈匠人");
     expect(await honoursOf(t.db, person.id)).toEqual([
-      expect.objectContaining({ id: null, level: "city", kind: "craftsman", title: "第二届“台州工匠”", status: "kept", source: expect.stringContaining("证书") }),
+      expect.objectContaining({
+        id: null,
+        level: "city",
+        kind: "craftsman",
+        title: "第二届“台州工匠”",
+        status: "kept",
+        source: expect.stringContaining("证书"),
+      }),
     ]);
     const document = await t.db
       .insertInto("decision_document")
@@ -143,9 +168,39 @@ describe("importing a county's list", () => {
       header: HEADER,
       above: [["温岭市职工荣誉名单（2024年）"], ["填报单位（盖章）：温岭市总工会", "", "", "", "", "", "", "", "填报日期：2024年5月"]],
       rows: [
-        { 序号: 1, 姓名: "张三", 性别: "男", 身份证号码: toFullWidth(wenlingA.idNumber), 工作单位: "恒远", 荣誉名称: "浙江工匠", 级别: "省级", 授予单位: "浙江省总工会", 年份: toFullWidth("2021") },
-        { 序号: 2, 姓名: "张三", 身份证号码: wenlingA.idNumber, 荣誉名称: "全国五一劳动奖章", 级别: "全国", 授予单位: "中华全国总工会", 年份: 2019, 状态: "撤销", 撤销日期: "2023-06-01", 撤销原因: "违纪" },
-        { 序号: 3, 姓名: "李四", 身份证号码: xId.toLowerCase(), 荣誉名称: "台州市技术能手", 级别: "市级", 授予单位: "台州市人社局", 年份: "2018年", 状态: "保持" },
+        {
+          序号: 1,
+          姓名: "张三",
+          性别: "男",
+          身份证号码: toFullWidth(wenlingA.idNumber),
+          工作单位: "恒远",
+          荣誉名称: "浙江工匠",
+          级别: "省级",
+          授予单位: "浙江省总工会",
+          年份: toFullWidth("2021"),
+        },
+        {
+          序号: 2,
+          姓名: "张三",
+          身份证号码: wenlingA.idNumber,
+          荣誉名称: "全国五一劳动奖章",
+          级别: "全国",
+          授予单位: "中华全国总工会",
+          年份: 2019,
+          状态: "撤销",
+          撤销日期: "2023-06-01",
+          撤销原因: "违纪",
+        },
+        {
+          序号: 3,
+          姓名: "李四",
+          身份证号码: xId.toLowerCase(),
+          荣誉名称: "台州市技术能手",
+          级别: "市级",
+          授予单位: "台州市人社局",
+          年份: "2018年",
+          状态: "保持",
+        },
         // Excel kept this ID as a number: its last digits are gone.
         { 序号: 4, 姓名: "赵六", 身份证号码: 331081198506010000, 荣誉名称: "浙江工匠", 级别: "省级", 授予单位: "浙江省总工会", 年份: 2022 },
         { 序号: 5, 姓名: "王五", 身份证号码: jiaojiangC.idNumber, 荣誉名称: "浙江工匠", 级别: "省级", 授予单位: "浙江省总工会", 年份: 2022 },
@@ -249,8 +304,18 @@ describe("the public page", () => {
     const { city } = await officers();
     const { person } = await makeAwardee(t.db, "wenling", "周匠人");
     const kept = await addHonour(t.db, city, person.id, entry());
-    const revoked = await addHonour(t.db, city, person.id, entry({ title: "全国劳动模范", level: "national", kind: "model_worker", conferredBy: "国务院", year: "2015" }));
-    const mistaken = await addHonour(t.db, city, person.id, entry({ title: "台州市五一劳动奖章", level: "city", kind: "may_day_medal", conferredBy: "台州市总工会" }));
+    const revoked = await addHonour(
+      t.db,
+      city,
+      person.id,
+      entry({ title: "全国劳动模范", level: "national", kind: "model_worker", conferredBy: "国务院", year: "2015" }),
+    );
+    const mistaken = await addHonour(
+      t.db,
+      city,
+      person.id,
+      entry({ title: "台州市五一劳动奖章", level: "city", kind: "may_day_medal", conferredBy: "台州市总工会" }),
+    );
     if (!kept.ok || !revoked.ok || !mistaken.ok) throw new Error("not added");
     await revokeHonour(t.db, city, person.id, { honourId: revoked.id, revokedOn: "2020-01-01", note: "撤销" });
     await withdrawHonour(t.db, city, person.id, { honourId: mistaken.id, reason: "误录" });
@@ -262,4 +327,3 @@ describe("the public page", () => {
     expect(await publicHonours(t.db, person.id)).toEqual([]);
   });
 });
-

@@ -22,7 +22,6 @@ export interface HonourLine {
   source: string;
 }
 
-
 /** Who enters, revokes and withdraws a person's honours: the city for everyone, a county officer for its own people. */
 export const canManageHonours = (user: SessionUser, person: PersonRef): boolean => isOfficerOf(user, person.org_unit_id);
 

@@ -36,11 +36,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   switch (formData.get("intent")) {
     case "add":
-      return replyStep("add", formData, honourSchema, (value) => addHonour(db, user, person.id, value), { message: "已登记该荣誉", invalid: "请检查标出的项目" });
+      return replyStep("add", formData, honourSchema, (value) => addHonour(db, user, person.id, value), {
+        message: "已登记该荣誉",
+        invalid: "请检查标出的项目",
+      });
     case "revoke":
       return replyStep("revoke", formData, revokeHonourSchema, (value) => revokeHonour(db, user, person.id, value), { message: "已登记为撤销" });
     case "withdraw":
-      return replyStep("withdraw", formData, withdrawHonourSchema, (value) => withdrawHonour(db, user, person.id, value), { message: "已撤回该录入，记录保留在变更记录中" });
+      return replyStep("withdraw", formData, withdrawHonourSchema, (value) => withdrawHonour(db, user, person.id, value), {
+        message: "已撤回该录入，记录保留在变更记录中",
+      });
     default:
       return replyUnknownIntent();
   }
