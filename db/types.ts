@@ -1192,7 +1192,7 @@ export interface HonourImportTable {
   filename: string;
   sha256: string;
   status: Defaulted<HonourImportStatus>;
-  preview: ColumnType<unknown, string, string>;
+  preview: ColumnType<Record<string, unknown>, string, string>;
   uploaded_by: string;
   uploaded_at: CreatedAt;
   decided_by: string | null;

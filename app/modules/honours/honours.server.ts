@@ -540,7 +540,7 @@ export async function honourImportFor(db: DB, actor: SessionUser, importId: numb
     .executeTakeFirst();
   if (!row) return refuse("导入记录不存在", { status: 404 });
   if (!mayReachImport(actor, row.org_unit_id)) return refuse("无权查看该导入", { status: 403 });
-  const preview = row.preview as ImportPreview;
+  const preview = row.preview as unknown as ImportPreview;
   const names = preview.rows.length
     ? await db
         .selectFrom("person")
@@ -584,7 +584,7 @@ async function lockedPreview(tx: Tx, actor: SessionUser, importId: number) {
   if (!row) return refuse("导入记录不存在", { status: 404 });
   if (!mayReachImport(actor, row.org_unit_id)) return refuse("无权操作该导入", { status: 403 });
   if (row.status !== "preview") return refuse(row.status === "committed" ? "该名单已导入" : "该名单已放弃导入", { status: 409 });
-  return { ok: true as const, row, preview: row.preview as ImportPreview };
+  return { ok: true as const, row, preview: row.preview as unknown as ImportPreview };
 }
 
 /**
