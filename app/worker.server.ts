@@ -11,6 +11,7 @@ import { planToRenew } from "~/modules/dashboard/todos.server";
 import { awardNotices } from "~/modules/governance/revocation-notices.server";
 import { titleToRecall } from "~/modules/governance/revocation-todos.server";
 import { eventNotices } from "~/modules/events/notices.server";
+import { honourNotices } from "~/modules/honours/notices.server";
 import { checkInToday } from "~/modules/events/todos.server";
 import { reviewProgress, sheetsToFill } from "~/modules/experts/todos.server";
 import { IMPORT_JOBS } from "~/modules/nominations/summary-table.server";
@@ -68,6 +69,7 @@ export const NOTICES = notify.gatherNotices([
   assessmentNotices,
   paymentNotices,
   awardNotices,
+  honourNotices,
 ]);
 
 /**

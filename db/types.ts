@@ -1190,6 +1190,53 @@ export interface PurgeRunTable {
 export interface Database {
   retention_rule: RetentionRuleTable;
   purge_run: PurgeRunTable;
+export type HonourLevel = "national" | "provincial" | "city" | "county";
+export type HonourKind = "model_worker" | "may_day_medal" | "craftsman" | "technical_expert" | "other";
+export type HonourStatus = "kept" | "revoked";
+export type HonourImportStatus = "preview" | "committed" | "discarded";
+
+/** An honour from another body; withdrawn (a mistaken entry) rather than deleted. */
+export interface HonourTable {
+  id: Generated<number>;
+  person_id: number;
+  level: HonourLevel;
+  kind: HonourKind;
+  title: string;
+  conferred_by: string;
+  year: number;
+  conferred_on: string | null;
+  status: Defaulted<HonourStatus>;
+  revoked_on: string | null;
+  revoked_note: string | null;
+  /** The list it came from and its line; null when an officer entered it. */
+  import_id: number | null;
+  import_line: number | null;
+  created_by: string;
+  created_at: CreatedAt;
+  withdrawn_at: Date | null;
+  withdrawn_by: string | null;
+  withdrawn_reason: string | null;
+}
+
+/** An uploaded honour list: its preview (matched rows, by person id) until the officer commits or discards it. */
+export interface HonourImportTable {
+  id: Generated<number>;
+  /** The county whose people it may reach; null for the city's. */
+  org_unit_id: number | null;
+  filename: string;
+  sha256: string;
+  status: Defaulted<HonourImportStatus>;
+  preview: ColumnType<Record<string, unknown>, string, string>;
+  uploaded_by: string;
+  uploaded_at: CreatedAt;
+  decided_by: string | null;
+  decided_at: Date | null;
+  imported: number | null;
+}
+
+export interface Database {
+  honour: HonourTable;
+  honour_import: HonourImportTable;
   decision_document: DecisionDocumentTable;
   studio_programme: StudioProgrammeTable;
   revocation: RevocationTable;

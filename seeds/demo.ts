@@ -12,6 +12,8 @@ import { DEMO_APPRENTICE_PHONE, seedStudios } from "./studios";
 import { seedCycle } from "./cycle";
 import { seedEvents } from "./events";
 import { seedShowcase } from "./showcase";
+import { seedHonours } from "./honours";
+import { sessionUserOf } from "../app/auth/roles";
 import { seedSubsidies } from "./subsidies";
 import { createRandom } from "../app/lib/random";
 import { sql } from "kysely";
@@ -112,6 +114,9 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   log("exchange events, with attendance and a certificate");
   await seedShowcase(db, ids[craftsmanIndex], users[0].id);
   log("publication consent and coverage");
+  const admin = sessionUserOf(await db.selectFrom("app_user").selectAll().where("id", "=", users[0].id).executeTakeFirstOrThrow())!;
+  await seedHonours(db, ids[craftsmanIndex], admin);
+  log("honours in the register, one since revoked");
   await recordSeededHistory(db);
   log("a history row for every record the demo filled in directly");
   const apprentice = await db

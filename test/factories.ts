@@ -10,6 +10,7 @@ import { NO_PASSWORD } from "../app/auth/password.server";
 import { newUserId } from "../app/auth/session.server";
 import { newChallenge } from "../app/modules/voting/challenge.server";
 import { createPerson } from "../app/modules/people/people.server";
+import { checkCharacter } from "../app/modules/people/id-number";
 import type { PersonInput } from "../app/modules/people/schema.server";
 import { createUser } from "../app/modules/users/users.server";
 import { publishNotice, publishPreview } from "../app/modules/subsidies/notice.server";
@@ -36,6 +37,15 @@ export async function unitId(db: DB, code: string): Promise<number> {
 /** A valid, unused resident ID number (born 1985-06-01 unless told otherwise). */
 export function idNumberFor(sex: "M" | "F" = "M", birthDate = "1985-06-01"): string {
   return fictionalIdNumber(random, "331081", birthDate, sex, serial++);
+}
+
+/** A resident ID whose check character is X (one in eleven is): the case a list may write as a lower-case x. */
+export function idEndingInX(birth: string): string {
+  for (let seq = 100; seq < 1000; seq++) {
+    const first17 = `331081${birth}${seq}`;
+    if (checkCharacter(first17) === "X") return `${first17}X`;
+  }
+  throw new Error("no X");
 }
 
 const SYSTEM: SessionUser = {

@@ -90,6 +90,8 @@ export const PERMISSIONS = {
   "person.create": ["city_admin", "county_officer"],
   "person.update": ["city_admin", "county_officer"],
   "person.reveal": ["city_admin"],
+  // The honour register: the city enters and imports for everyone, a county officer for its own people (scope).
+  "honour.manage": ["city_admin", "county_officer"],
   "org_unit.read": ["city_admin", "county_officer"],
   "org_unit.manage": ["city_admin"],
   "user.manage": ["city_admin"],

@@ -31,6 +31,8 @@ const BODY_LIMITS: Array<[RegExp, number]> = [
   // (By id: `/people/new` and the like are plain forms.)
   [/^\/(mentorships|subsidies|people|notice|subsidy-notice)\/\d+$|^\/publicity$|^\/studios\/\d+\/(funds|years\/\d+)$/, 32 * MB],
   [/^\/campaigns\/[^/]+\/votes$|^\/nominations\/[^/]+\/story$/, 6 * MB],
+  // An honour list (.xlsx, at most 5 MB) and the form around it.
+  [/^\/honours\/import$/, 6 * MB],
 ];
 export const FORM_BODY_LIMIT = 256 * 1024;
 

@@ -9,6 +9,8 @@ import { QrCode } from "~/components/QrCode";
 import { idParam, notFound, loaderHeaders } from "~/lib/http.server";
 import { shareMeta } from "~/lib/og";
 import { publicProfile } from "~/modules/showcase/showcase.server";
+import { publicHonours } from "~/modules/honours/honours.server";
+import { HONOUR_LEVEL_LABELS } from "~/modules/honours/labels";
 import { PrintButton } from "~/components/PrintButton";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
@@ -19,15 +21,17 @@ export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
 export const headers = loaderHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const profile = await publicProfile(getDb(), idParam(params.personId));
+  const db = getDb();
+  const personId = idParam(params.personId);
+  const [profile, honours] = await Promise.all([publicProfile(db, personId), publicHonours(db, personId)]);
   if (!profile) throw notFound("未找到该工匠的公开信息");
   // A share code for posters and WeChat groups: this page's own address.
   const address = new URL(`/showcase/craftsmen/${profile.id}`, request.url).toString();
-  return json({ profile, address, qr: await qrSvg(address) }, { headers: publicPageHeaders(request) });
+  return json({ profile, honours, address, qr: await qrSvg(address) }, { headers: publicPageHeaders(request) });
 }
 
 export default function CraftsmanProfile() {
-  const { profile: p, address, qr } = useLoaderData<typeof loader>();
+  const { profile: p, honours, address, qr } = useLoaderData<typeof loader>();
   return (
     <section className="profile">
       <p className="no-print">
@@ -52,6 +56,18 @@ export default function CraftsmanProfile() {
         <h2>工匠事迹</h2>
         <p className="pre">{p.story}</p>
       </div>
+      {honours.length ? (
+        <div className="card">
+          <h2>所获荣誉</h2>
+          <ul className="timeline">
+            {honours.map((h) => (
+              <li key={h.id}>
+                {h.year}年 · {HONOUR_LEVEL_LABELS[h.level]} · {h.title}（{h.conferred_by}）
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {p.studio ? (
         <div className="card">
           <h2>工匠工作室</h2>

@@ -321,6 +321,31 @@ beforeAll(async () => {
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  // The honour register (issue 35, item 3): an honour of craftsman A (温岭's) and a list 温岭 uploaded, not yet confirmed.
+  const honour = await db
+    .insertInto("honour")
+    .values({
+      person_id: personA,
+      level: "national",
+      kind: "technical_expert",
+      title: "全国技术能手",
+      conferred_by: "人力资源社会保障部",
+      year: 2016,
+      created_by: officerX.id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const honourUpload = await db
+    .insertInto("honour_import")
+    .values({
+      org_unit_id: officerX.orgUnitId,
+      filename: "荣誉名单.xlsx",
+      sha256: "1".repeat(64),
+      preview: JSON.stringify({ rows: [], problems: [], skipped: [] }),
+      uploaded_by: officerX.id,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const chsiCases: Record<string, Case> = {
     "subsidies.$applicationId._index (学信网)": {
       params: { applicationId: chsiApplication.id },
@@ -695,6 +720,27 @@ beforeAll(async () => {
       params: { personId: personA },
       loader: "L--+-+--",
       actions: { save: { form: {}, expect: "L--+-+--" } },
+    },
+    "people.$personId.honours": {
+      params: { personId: personA },
+      loader: "L--+-+--",
+      actions: {
+        add: {
+          form: { intent: "add", level: "national", kind: "model_worker", title: "全国劳动模范", conferredBy: "国务院", year: "2020" },
+          expect: "L--+-+--",
+        },
+        revoke: { form: { intent: "revoke", honourId: String(honour.id), revokedOn: "2024-01-02", note: "省总工会撤销" }, expect: "L--+-+--" },
+        withdraw: { form: { intent: "withdraw", honourId: String(honour.id), reason: "录入有误" }, expect: "L--+-+--" },
+      },
+    },
+    "honours.import._index": { loader: "L--+++--", actions: { upload: { form: { intent: "upload" }, expect: "L--+++--" } } },
+    "honours.import.$importId": {
+      params: { importId: honourUpload.id },
+      loader: "L--+-+--",
+      actions: {
+        commit: { form: { intent: "commit", confirmed: "1" }, expect: "L--+-+--" },
+        discard: { form: { intent: "discard", confirmed: "1" }, expect: "L--+-+--" },
+      },
     },
     "people._index": { loader: "L+++++--" },
     "people.export": { loader: "L+++++--" },

@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LoaderFunctionArgs } from "@remix-run/node";
@@ -44,6 +45,8 @@ import * as evaluations from "../../app/routes/evaluations/route";
 import * as revocations from "../../app/routes/revocations";
 import { makeDocument } from "../governance";
 import * as retention from "../../app/routes/retention";
+import * as honoursRoute from "../../app/routes/people.$personId.honours/route";
+import * as honourImportRoute from "../../app/routes/honours.import._index";
 import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
 import { addDays, addMonths, todayInTaizhou } from "../../app/lib/time";
@@ -1928,6 +1931,95 @@ describe("the retention schedule's form (issue 35, item 5): bad input", () => {
     ];
     const before = await fingerprint();
     expect(await unrefused(cases)).toEqual([]);
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe("the honour register", () => {
+  const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  const HEADER = ["序号", "姓名", "身份证号码", "荣誉名称", "级别", "授予单位", "年份"];
+
+  it("refuses a bad honour, revocation or withdrawal by its field, and a Word file, an empty sheet or a truncated ID number as the list, writing nothing", async () => {
+    const personId = users.craftsman.personId!;
+    const params = { personId: String(personId) };
+    const honour = await t.db
+      .insertInto("honour")
+      .values({
+        person_id: personId,
+        level: "city",
+        kind: "other",
+        title: "台州市优秀技工",
+        conferred_by: "台州市人社局",
+        year: 2019,
+        created_by: users.city.id,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const page = { fn: honoursRoute.action as Fn, path: `/people/${personId}/honours`, params, as: users.wenling };
+    const add = { intent: "add", level: "provincial", kind: "craftsman", title: "浙江工匠", conferredBy: "浙江省总工会", year: "2021" };
+    const cases: FieldCase[] = [];
+    for (const [field, values] of Object.entries({
+      title: ["", "   ", "长".repeat(101)],
+      level: ["galactic", "", "全国"],
+      kind: ["hero", ""],
+      conferredBy: ["", "长".repeat(101)],
+      year: ["20240", "2999", "1900", "二〇二一", "2021.5", ""],
+      conferredOn: ["2021-02-30", "2020-05-01", "明天"],
+    }))
+      for (const value of values) cases.push([`honour: ${field} ${JSON.stringify(value).slice(0, 20)}`, page, { ...add, [field]: value }, field]);
+    const revoke = { intent: "revoke", honourId: String(honour.id), revokedOn: "2024-01-02", note: "撤销", confirmed: "1" };
+    for (const [field, value] of [
+      ["revokedOn", "2099-01-01"],
+      ["revokedOn", "2024-13-01"],
+      ["note", ""],
+      ["note", "长".repeat(501)],
+      ["honourId", "abc"],
+      ["honourId", "99999999"],
+    ] as const)
+      cases.push([
+        `revoke: ${field} ${JSON.stringify(value).slice(0, 20)}`,
+        page,
+        { ...revoke, [field]: value },
+        field === "honourId" && value !== "abc" ? null : field,
+      ]);
+    cases.push(["withdraw: no reason", page, { intent: "withdraw", honourId: String(honour.id), reason: " " }, "reason"]);
+    // A NUL byte is refused by the form guard before any field is read.
+    cases.push(["honour: a NUL in the title", page, { ...add, title: "浙江\u0000工匠" }, null]);
+    cases.push(["honour: by the craftsman", { ...page, as: users.craftsman }, add, null]);
+
+    const list = async (rows: unknown[][]) => {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet("荣誉名单");
+      for (const row of rows) sheet.addRow(row);
+      return new Uint8Array(await workbook.xlsx.writeBuffer());
+    };
+    const upload = { fn: honourImportRoute.action as Fn, path: "/honours/import", as: users.wenling };
+    const files: Array<[string, File | undefined]> = [
+      ["a Word file named .xlsx", fileOf("荣誉名单.xlsx", XLSX, docxOf(w.p("荣誉名单")))],
+      ["an empty sheet", fileOf("荣誉名单.xlsx", XLSX, await list([]))],
+      ["a header and nothing under it", fileOf("荣誉名单.xlsx", XLSX, await list([["温岭市荣誉名单"], HEADER, [], ["合计：0人"]]))],
+      ["an ID number 3.31E+17", fileOf("荣誉名单.xlsx", XLSX, await list([HEADER, [1, "温岭匠人", "3.31E+17", "浙江工匠", "省级", "浙江省总工会", 2021]]))],
+      [
+        "an ID number Excel kept as a number",
+        fileOf("荣誉名单.xlsx", XLSX, await list([HEADER, [1, "温岭匠人", 331081198506010000, "浙江工匠", "省级", "浙江省总工会", 2021]])),
+      ],
+      ["a CSV", fileOf("荣誉名单.csv", "text/csv", "姓名,身份证号码\n张三,331081198506010011\n")],
+      ["no file", undefined],
+    ];
+
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    const wrong: string[] = [];
+    for (const [name, file] of files) {
+      const response = await post({ ...upload, name, fields: { intent: "upload", file } });
+      const reply = (await response.json()) as { field?: string; message?: string; reasons?: string[] };
+      if (response.status !== 400 || reply.field !== "file" || !chinese(reply.message ?? ""))
+        wrong.push(`${name}: ${response.status} ${JSON.stringify(reply).slice(0, 160)}`);
+      if (/\d{15,}/.test(JSON.stringify(reply))) wrong.push(`${name}: an ID number came back`);
+    }
+    expect(wrong).toEqual([]);
     expect(await fingerprint()).toEqual(before);
   });
 });

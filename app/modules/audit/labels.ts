@@ -15,6 +15,7 @@ import { EVENT_AUDIT } from "~/modules/events/labels";
 import { IMPORT_AUDIT, NOMINATION_AUDIT, OUTCOME_LABELS, CHANNEL_LABELS as NOMINATION_CHANNEL_LABELS } from "~/modules/nominations/labels";
 import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
 import { PERSON_AUDIT } from "~/modules/people/labels";
+import { HONOUR_AUDIT, HONOUR_IMPORT_AUDIT } from "~/modules/honours/labels";
 import { OUTLET_LABELS, PUBLICITY_AUDIT } from "~/modules/showcase/labels";
 import {
   CHECKLIST_AUDIT,
@@ -87,6 +88,8 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   REVOCATION_AUDIT,
   AWARD_AUDIT,
   RETENTION_AUDIT,
+  HONOUR_AUDIT,
+  HONOUR_IMPORT_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));

@@ -3,10 +3,9 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
 import { checkChsi, enterChsi } from "../../../test/chsi";
-import { hanDigits, idNumberFor, makeAwardee, makeUser } from "../../../test/factories";
+import { hanDigits, idEndingInX, idNumberFor, makeAwardee, makeUser } from "../../../test/factories";
 import type { SessionUser } from "~/auth/roles";
 import { historyOf } from "~/modules/audit/audit.server";
-import { checkCharacter } from "~/modules/people/id-number";
 import { lookupHash } from "~/modules/people/pii.server";
 import { addOtherClaim, importSchemeList, otherSchemesOf, parseSchemeList, removeOtherClaim, deleteSchemeList } from "~/modules/subsidies/other-schemes.server";
 import { otherSchemesFen } from "~/modules/subsidies/policy";
@@ -17,15 +16,6 @@ import type { OtherScheme } from "~db/types";
 
 const t = useTestDb();
 const YEAR = 2026;
-
-/** A resident ID whose check character is X (one in eleven is): the case a list may write as a lower-case x. */
-function idEndingInX(birth: string): string {
-  for (let seq = 100; seq < 1000; seq++) {
-    const first17 = `331081${birth}${seq}`;
-    if (checkCharacter(first17) === "X") return `${first17}X`;
-  }
-  throw new Error("no X");
-}
 
 /** An .xlsx as a scheme's office sends it: the given rows, cells as given (a number stays a number cell). */
 async function xlsx(rows: unknown[][]): Promise<Uint8Array> {

@@ -11,6 +11,7 @@ import { DataTable } from "~/components/DataTable";
 import { PersonFacts } from "~/components/PersonFacts";
 import { UploadInput } from "~/components/UploadInput";
 import { CertificateList } from "~/components/CertificateList";
+import { HonourList } from "~/components/HonourList";
 import type { loader } from "./route";
 
 function selectionOutcome(r: {
@@ -30,7 +31,7 @@ function selectionOutcome(r: {
   return `已推荐（${STAGE_LABELS[r.campaign_status]}中）`;
 }
 
-export function PersonPage({ person, history, record, events, consent, canEdit, canReveal }: SerializeFrom<typeof loader>) {
+export function PersonPage({ person, history, record, events, consent, canEdit, canReveal, honours, canManageHonours }: SerializeFrom<typeof loader>) {
   const awards = record.filter((r) => r.certificate_number);
   const consentReply = [useReply("consent"), useReply("withdraw-consent")].find(Boolean);
   const reveal = useReply<{ idNumber: string; phone: string | null }>("reveal");
@@ -83,6 +84,17 @@ export function PersonPage({ person, history, record, events, consent, canEdit, 
             ]}
           />
         )}
+      </div>
+      <div className="card">
+        <div className="page-head">
+          <h2>荣誉</h2>
+          {canManageHonours ? (
+            <Link className="button" to={`/people/${person.id}/honours`}>
+              登记或修改荣誉
+            </Link>
+          ) : null}
+        </div>
+        <HonourList honours={honours} />
       </div>
       <CertificateList awards={awards} events={events.rows} />
       {events.rows.length ? (

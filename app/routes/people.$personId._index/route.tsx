@@ -16,6 +16,8 @@ import { consentSchema, withdrawConsentSchema } from "~/modules/showcase/schema.
 import { consentOf, recordConsent, withdrawConsent } from "~/modules/showcase/showcase.server";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { eventsOfPerson } from "~/modules/events/events.server";
+import { honoursOf } from "~/modules/honours/honours.server";
+import { canManageHonours } from "~/modules/honours/policy";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { revealSchema } from "~/modules/people/schema.server";
 import { PersonPage } from "./page";
@@ -26,11 +28,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const person = granted(await personForViewer(db, user, idParam(params.personId)));
-  const [history, record, events, consent] = await Promise.all([
+  const [history, record, events, consent, honours] = await Promise.all([
     isCraftsman(user) ? Promise.resolve([]) : historyOf(db, "person", person.id),
     selectionRecord(db, person.id),
     eventsOfPerson(db, person.id),
     consentOf(db, person.id),
+    honoursOf(db, person.id),
   ]);
   return json({
     person,
@@ -40,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     consent: consent ?? null,
     canEdit: canEditPerson(user, person),
     canReveal: canRevealPersonalData(user),
+    honours,
+    canManageHonours: canManageHonours(user, person),
   });
 }
 
