@@ -18,6 +18,8 @@ import * as notify from "~/modules/notifications/notify.server";
 import type { TodoSource } from "~/modules/notifications/sources";
 import { phoneBook } from "~/modules/people/contact.server";
 import { consentToRecord } from "~/modules/people/todos.server";
+import { rightsNotices } from "~/modules/privacy/notices.server";
+import { rightsToAnswer } from "~/modules/privacy/todos.server";
 import { milestoneNotices, studioNotices } from "~/modules/studios/notices.server";
 import { assessmentNotices, paymentNotices } from "~/modules/apprentices/outcome-notices.server";
 import {
@@ -65,6 +67,7 @@ export const NOTICES = notify.gatherNotices([
   reviewNotices,
   assessmentNotices,
   paymentNotices,
+  rightsNotices,
 ]);
 
 /**
@@ -103,6 +106,7 @@ const TODOS = [
   studioCycle,
   sheetsToFill,
   reviewOverdue,
+  rightsToAnswer,
 ] as const satisfies readonly TodoSource[];
 
 /** Turns the history rows not yet fanned out into messages; returns how many rows it handled. */

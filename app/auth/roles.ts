@@ -130,6 +130,11 @@ export const PERMISSIONS = {
   "publicity.manage": ["city_admin", "county_officer"],
   "dashboard.read": ["city_admin", "county_officer"],
   "plan.manage": ["city_admin"],
+  // The rights desk (个人信息保护法): a person with a record asks about their own; the city answers and keeps the
+  // policy; a county reads its own people's requests (it keeps those records) but does not answer.
+  "privacy.request": ["craftsman", "apprentice"],
+  "privacy.desk": ["city_admin", "county_officer"],
+  "privacy.answer": ["city_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

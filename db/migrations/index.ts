@@ -25,6 +25,7 @@ import * as m0024 from "./0024_apprentices";
 import * as m0025 from "./0025_subsidy_practice";
 import * as m0026 from "./0026_subsidy_scheme_file";
 import * as m0027 from "./0027_title_basis";
+import * as m0029 from "./0029_rights_desk";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -57,4 +58,5 @@ export const migrations: Record<string, Migration> = {
   "0025_subsidy_practice": m0025,
   "0026_subsidy_scheme_file": m0026,
   "0027_title_basis": m0027,
+  "0029_rights_desk": m0029,
 };

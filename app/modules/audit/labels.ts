@@ -15,6 +15,7 @@ import { EVENT_AUDIT } from "~/modules/events/labels";
 import { IMPORT_AUDIT, NOMINATION_AUDIT, OUTCOME_LABELS, CHANNEL_LABELS as NOMINATION_CHANNEL_LABELS } from "~/modules/nominations/labels";
 import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
 import { PERSON_AUDIT } from "~/modules/people/labels";
+import { RIGHTS_AUDIT } from "~/modules/privacy/labels";
 import { OUTLET_LABELS, PUBLICITY_AUDIT } from "~/modules/showcase/labels";
 import {
   CHECKLIST_AUDIT,
@@ -82,6 +83,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   ASSESSMENT_AUDIT,
   MENTORING_POLICY_AUDIT,
   MENTOR_PAYMENT_AUDIT,
+  RIGHTS_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
