@@ -181,7 +181,9 @@ export function AppShell({
         )}
       </header>
       <main className="page">{children}</main>
-      <footer className="footer">台州市总工会 · 劳动和经济工作部</footer>
+      <footer className="footer">
+        台州市总工会 · 劳动和经济工作部 · <Link to="/privacy">个人信息保护</Link>
+      </footer>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { confirmation, isoDate, keysOf, optionalText, recordId, requiredText, wholeNumber } from "~/lib/validation.server";
+import { confirmation, isoDate, keysOf, optionalText, queryParam, recordId, requiredText, wholeNumber } from "~/lib/validation.server";
 import { DATE_RANGES } from "~/lib/time";
 import { mobilePhoneField, smsCodeField } from "~/modules/voting/schema.server";
 import { CORRECTION_LABEL, RIGHTS_KIND_LABELS } from "~/modules/privacy/labels";
@@ -51,4 +51,10 @@ export const calendarDaySchema = z.object({
   day: isoDate("日期", DATE_RANGES.record),
   working: z.enum(["holiday", "workday"], { error: "请选择放假或调休上班" }),
   name: requiredText("名称", 40),
+});
+
+/** The desk's list filter from the query string: what does not fit is ignored. */
+export const deskFilterSchema = z.object({
+  status: z.enum(["pending", "granted", "refused"]).optional().catch(undefined),
+  page: queryParam.page(),
 });
