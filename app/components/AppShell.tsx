@@ -56,6 +56,7 @@ const NAV: Array<{ label: string | null; items: NavItem[] }> = [
       { to: "/users", label: "用户管理", permission: "user.manage" },
       { to: "/audit", label: "操作日志", permission: "audit.read" },
       { to: "/sms", label: "短信记录", permission: "sms.log" },
+      { to: "/privacy/desk", label: "个人信息申请", permission: "privacy.desk" },
     ],
   },
 ];
