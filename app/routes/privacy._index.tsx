@@ -73,7 +73,8 @@ export default function Privacy() {
         ))}
       </ul>
       <p>
-        各类信息的保存期限见 <Link to="/privacy#schedule">保存期限表</Link>。查阅、复制的申请经同意后，您可下载一份 Excel 文件，每张表一页，包含本平台保存的与您有关的全部记录。
+        各类信息的保存期限见 <Link to="/privacy#schedule">保存期限表</Link>。查阅、复制的申请经同意后，您可下载一份 Excel
+        文件，每张表一页，包含本平台保存的与您有关的全部记录。
       </p>
       {signedInRequester ? (
         <p className="card">
@@ -83,7 +84,8 @@ export default function Privacy() {
         <>
           {signedIn ? null : (
             <p className="card">
-              台州工匠和学徒请 <Link to="/login?redirectTo=/privacy/requests">登录</Link> 后提出申请。参加过网络投票、提出过异议而没有账号的，请用手机验证码在下方提出。
+              台州工匠和学徒请 <Link to="/login?redirectTo=/privacy/requests">登录</Link>{" "}
+              后提出申请。参加过网络投票、提出过异议而没有账号的，请用手机验证码在下方提出。
             </p>
           )}
           <h2 id="by-phone">用手机验证码提出申请</h2>

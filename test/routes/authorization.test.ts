@@ -724,7 +724,10 @@ beforeAll(async () => {
     "privacy.desk": {
       loader: "L--+++--",
       actions: {
-        answer: { form: { intent: "answer", requestId: String(rightsRequest.id), outcome: "granted", answer: "已提供副本", confirmed: "1" }, expect: "L----+--" },
+        answer: {
+          form: { intent: "answer", requestId: String(rightsRequest.id), outcome: "granted", answer: "已提供副本", confirmed: "1" },
+          expect: "L----+--",
+        },
         policy: { form: { intent: "policy", answerWorkingDays: "15" }, expect: "L----+--" },
         calendar: { form: { intent: "calendar", day: "2026-10-01", working: "holiday", name: "国庆节" }, expect: "L----+--" },
       },

@@ -1869,7 +1869,15 @@ describe("a subsidy 公示 objection, refused", () => {
 });
 
 describe("the rights desk (issue 35, item 4): bad input", () => {
-  const filedCount = async () => Number((await t.db.selectFrom("rights_request").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  const filedCount = async () =>
+    Number(
+      (
+        await t.db
+          .selectFrom("rights_request")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it("refuses empty, overlong and unknown requests, forged ids and a refusal without its reason, by their fields, and writes nothing", async () => {
     const before = await fingerprint();
@@ -1909,16 +1917,26 @@ describe("the rights desk (issue 35, item 4): bad input", () => {
   it("refuses a wrong code by its field and files nothing (the try is counted)", async () => {
     const phone = "13857600002";
     const post = (fields: Fields) =>
-      call(privacyPage.action, { db: t.db, path: "/privacy", form: fields, peer: "198.51.100.70" }).then(async (r) => ({ status: r.status, ...(await r.json()) }));
+      call(privacyPage.action, { db: t.db, path: "/privacy", form: fields, peer: "198.51.100.70" }).then(async (r) => ({
+        status: r.status,
+        ...(await r.json()),
+      }));
     expect(await post({ intent: "code", phone })).toMatchObject({ status: 200, ok: true });
     const before = await filedCount();
-    const inbox = await t.db.selectFrom("phone_code").select("attempts").where("purpose", "=", "rights_request").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const inbox = await t.db
+      .selectFrom("phone_code")
+      .select("attempts")
+      .where("purpose", "=", "rights_request")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(inbox.attempts).toBe(0);
     const filed = await post({ intent: "file", phone, code: "000000", kind: "delete", details: "删除我的投票记录" });
     expect(filed).toMatchObject({ status: 400, field: "code", message: "验证码不正确" });
     expect(JSON.stringify(filed)).not.toContain("000000");
     expect(await post({ intent: "file", phone, code: "000000", kind: "withdraw", details: "撤回" })).toMatchObject({ status: 400, field: "kind" });
     expect(await filedCount()).toBe(before);
-    expect((await t.db.selectFrom("phone_code").select("attempts").where("purpose", "=", "rights_request").orderBy("id", "desc").executeTakeFirstOrThrow()).attempts).toBe(1);
+    expect(
+      (await t.db.selectFrom("phone_code").select("attempts").where("purpose", "=", "rights_request").orderBy("id", "desc").executeTakeFirstOrThrow()).attempts,
+    ).toBe(1);
   });
 });

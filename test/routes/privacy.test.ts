@@ -26,7 +26,12 @@ describe("the rights desk over HTTP", () => {
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const otherCounty = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
 
-    const filed = await call(requestsPage.action, { db: t.db, path: "/privacy/requests", as: user, form: { intent: "file", kind: "copy", details: "请提供我的全部信息" } });
+    const filed = await call(requestsPage.action, {
+      db: t.db,
+      path: "/privacy/requests",
+      as: user,
+      form: { intent: "file", kind: "copy", details: "请提供我的全部信息" },
+    });
     expect(await jsonOf(filed)).toMatchObject({ ok: true, intent: "file" });
     const own = await jsonOf(await call(requestsPage.loader, { db: t.db, path: "/privacy/requests", as: user }));
     expect(own.requests).toEqual([expect.objectContaining({ kind: "copy", status: "pending" })]);
@@ -39,7 +44,9 @@ describe("the rights desk over HTTP", () => {
     const countyDesk = await jsonOf(await call(desk.loader, { db: t.db, path: "/privacy/desk", as: county }));
     expect(countyDesk.canAnswer).toBe(false);
     expect(countyDesk.list.rows.map((r: { id: number }) => r.id)).toContain(id);
-    expect((await jsonOf(await call(desk.loader, { db: t.db, path: "/privacy/desk", as: otherCounty }))).list.rows.map((r: { id: number }) => r.id)).not.toContain(id);
+    expect(
+      (await jsonOf(await call(desk.loader, { db: t.db, path: "/privacy/desk", as: otherCounty }))).list.rows.map((r: { id: number }) => r.id),
+    ).not.toContain(id);
     const answer = { intent: "answer", requestId: String(id), outcome: "granted", answer: "已核对，可下载副本", confirmed: "1" };
     expect((await call(desk.action, { db: t.db, path: "/privacy/desk", as: county, form: answer })).status).toBe(403);
 
@@ -59,7 +66,12 @@ describe("the rights desk over HTTP", () => {
     expect(text).toContain("页面申请人");
     const { id_number_masked } = await t.db.selectFrom("person").select("id_number_masked").where("id", "=", person.id).executeTakeFirstOrThrow();
     expect(text).toContain(id_number_masked);
-    const history = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "rights_request").where("entity_id", "=", String(id)).execute();
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("entity_type", "=", "rights_request")
+      .where("entity_id", "=", String(id))
+      .execute();
     expect(history.map((h) => h.action)).toEqual(["filed", "granted", "copy_downloaded"]);
   });
 
@@ -74,7 +86,12 @@ describe("the rights desk over HTTP", () => {
     const id = String(filed.data.id);
 
     const city = await makeUser(t.db, "city_admin");
-    await call(desk.action, { db: t.db, path: "/privacy/desk", as: city, form: { intent: "answer", requestId: id, outcome: "granted", answer: "可下载", confirmed: "1" } });
+    await call(desk.action, {
+      db: t.db,
+      path: "/privacy/desk",
+      as: city,
+      form: { intent: "answer", requestId: id, outcome: "granted", answer: "可下载", confirmed: "1" },
+    });
     await requestRightsCode(t.db, gateway, phone, null, new Date(Date.now() + 61_000));
     const file = await post({ intent: "copy", phone, code: gateway.codeFor(phone), requestId: id });
     expect(file.status).toBe(200);

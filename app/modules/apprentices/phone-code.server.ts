@@ -21,7 +21,10 @@ const CODE_ATTEMPTS = 5;
 
 const codeHash = (phone: string, purpose: PhoneCodePurpose, code: string) => lookupHash(`phone-code:${purpose}:${phone}:${code}`);
 
-const PURPOSE_TEXT: Record<PhoneCodePurpose, string> = { sign_in: "登录", agreement: "确认师徒结对协议", subsidy_objection: "对补助公示提出异议",
+const PURPOSE_TEXT: Record<PhoneCodePurpose, string> = {
+  sign_in: "登录",
+  agreement: "确认师徒结对协议",
+  subsidy_objection: "对补助公示提出异议",
   rights_request: "申请行使个人信息权利",
 };
 

@@ -23,7 +23,12 @@ describe("the data copy", () => {
   it("holds every row about the person, from each table, and nobody else's", async () => {
     const { studio } = await makeLedStudio(t.db, "师傅丙");
     const city = await makeUser(t.db, "city_admin");
-    const event = await makeEvent(t.db, city.id, { title: "技能交流", starts_at: new Date("2026-05-01T01:00:00Z"), ends_at: new Date("2026-05-01T03:00:00Z"), checkin_code: "ABCD1234" });
+    const event = await makeEvent(t.db, city.id, {
+      title: "技能交流",
+      starts_at: new Date("2026-05-01T01:00:00Z"),
+      ends_at: new Date("2026-05-01T03:00:00Z"),
+      checkin_code: "ABCD1234",
+    });
     const list = await t.db
       .insertInto("subsidy_scheme_list")
       .values({ scheme: "provincial", title: "省总双提升", year: 2025, filename: "list.xlsx", sha256: "x", rows: 2, imported_by: city.id })
@@ -33,9 +38,16 @@ describe("the data copy", () => {
     const seed = async (name: string, phone: string, card: string) => {
       const idNumber = idNumberFor("M", "1980-02-03");
       const { person, user } = await makeAwardee(t.db, "wenling", name, { idNumber });
-      await t.db.updateTable("person").set({ phone_cipher: encrypt(phone), phone_hash: lookupHash(phone), phone_masked: maskPhone(phone) }).where("id", "=", person.id).execute();
+      await t.db
+        .updateTable("person")
+        .set({ phone_cipher: encrypt(phone), phone_hash: lookupHash(phone), phone_masked: maskPhone(phone) })
+        .where("id", "=", person.id)
+        .execute();
       const nomination = await t.db.selectFrom("nomination").select(["id", "campaign_id"]).where("person_id", "=", person.id).executeTakeFirstOrThrow();
-      await t.db.insertInto("publication_consent").values({ person_id: person.id, consented: true, how_obtained: "书面", story: "三十年钻研", recorded_by: city.id }).execute();
+      await t.db
+        .insertInto("publication_consent")
+        .values({ person_id: person.id, consented: true, how_obtained: "书面", story: "三十年钻研", recorded_by: city.id })
+        .execute();
       await t.db.insertInto("event_participant").values({ event_id: event.id, person_id: person.id, registered_by: city.id, attended: true }).execute();
       const application = await t.db
         .insertInto("subsidy_application")
@@ -59,27 +71,77 @@ describe("the data copy", () => {
         .executeTakeFirstOrThrow();
       await t.db
         .insertInto("subsidy_payee")
-        .values({ application_id: application.id, kind: "bank_card", account_name: name, bank_name: "农业银行", number_cipher: encrypt(card), number_masked: "****", entered_by: user.id })
+        .values({
+          application_id: application.id,
+          kind: "bank_card",
+          account_name: name,
+          bank_name: "农业银行",
+          number_cipher: encrypt(card),
+          number_masked: "****",
+          entered_by: user.id,
+        })
         .execute();
       const mentorship = await t.db
         .insertInto("mentorship")
-        .values({ studio_id: studio.id, apprentice_id: person.id, start_date: "2026-03-01", planned_end: "2028-02-29", goals: "考取技师", status: "active", created_by: city.id })
+        .values({
+          studio_id: studio.id,
+          apprentice_id: person.id,
+          start_date: "2026-03-01",
+          planned_end: "2028-02-29",
+          goals: "考取技师",
+          status: "active",
+          created_by: city.id,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await t.db.insertInto("apprentice_log").values({ mentorship_id: mentorship.id, on_date: "2026-04-01", minutes: 60, kind: "training", content: "练习装配", status: "pending", created_by: user.id }).execute();
+      await t.db
+        .insertInto("apprentice_log")
+        .values({
+          mentorship_id: mentorship.id,
+          on_date: "2026-04-01",
+          minutes: 60,
+          kind: "training",
+          content: "练习装配",
+          status: "pending",
+          created_by: user.id,
+        })
+        .execute();
       await t.db.insertInto("message").values({ user_id: user.id, category: "approved", text: "您的申请已通过" }).execute();
       await t.db
         .insertInto("sms_message")
-        .values({ user_id: user.id, phone_cipher: encrypt(phone), phone_hash: lookupHash(phone), phone_masked: maskPhone(phone), template: "approved", params: "{}", text: "【匠心】已通过", status: "sent" })
+        .values({
+          user_id: user.id,
+          phone_cipher: encrypt(phone),
+          phone_hash: lookupHash(phone),
+          phone_masked: maskPhone(phone),
+          template: "approved",
+          params: "{}",
+          text: "【匠心】已通过",
+          status: "sent",
+        })
         .execute();
-      await t.db.insertInto("phone_code").values({ person_id: null, phone_hash: lookupHash(phone), purpose: "rights_request", code_hash: "secret-hash", expires_at: new Date() }).execute();
+      await t.db
+        .insertInto("phone_code")
+        .values({ person_id: null, phone_hash: lookupHash(phone), purpose: "rights_request", code_hash: "secret-hash", expires_at: new Date() })
+        .execute();
       const ballot = await t.db
         .insertInto("ballot")
-        .values({ campaign_id: nomination.campaign_id, phone_hash: voterHash(nomination.campaign_id, phone), phone_masked: maskPhone(phone), receipt: `R${person.id}` })
+        .values({
+          campaign_id: nomination.campaign_id,
+          phone_hash: voterHash(nomination.campaign_id, phone),
+          phone_masked: maskPhone(phone),
+          receipt: `R${person.id}`,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await t.db.insertInto("ballot_choice").values({ ballot_id: ballot.id, nomination_id: nomination.id, campaign_id: nomination.campaign_id, voter_key: `k${person.id}`, period: "all" }).execute();
-      await t.db.insertInto("subsidy_scheme_entry").values({ list_id: list.id, row_number: person.id, id_number_hash: lookupHash(idNumber), name_masked: `${name[0]}**`, amount_fen: 5000 }).execute();
+      await t.db
+        .insertInto("ballot_choice")
+        .values({ ballot_id: ballot.id, nomination_id: nomination.id, campaign_id: nomination.campaign_id, voter_key: `k${person.id}`, period: "all" })
+        .execute();
+      await t.db
+        .insertInto("subsidy_scheme_entry")
+        .values({ list_id: list.id, row_number: person.id, id_number_hash: lookupHash(idNumber), name_masked: `${name[0]}**`, amount_fen: 5000 })
+        .execute();
       await fileOwnRequest(t.db, user, { kind: "copy", details: "请提供全部信息", correction: null });
       return { person, user, nomination, idNumber, phone, card, name };
     };

@@ -44,11 +44,11 @@ type Entry =
   | { none: string };
 
 /** Tables of the migrator itself, which hold only migration names. */
-const MIGRATOR_TABLES = ["kysely_migration", "kysely_migration_lock"] as const;
+type MigratorTable = "kysely_migration" | "kysely_migration_lock";
 
 const ORGANISATION = "组织或评选的设置，不含个人信息";
 
-export const DATA_MAP: Record<Table | (typeof MIGRATOR_TABLES)[number], Entry> = {
+export const DATA_MAP: Record<Table | MigratorTable, Entry> = {
   kysely_migration: { none: "数据库结构版本" },
   kysely_migration_lock: { none: "数据库结构版本" },
   // Who they are and how they sign in.

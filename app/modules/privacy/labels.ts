@@ -11,13 +11,6 @@ export const RIGHTS_KIND_LABELS: Record<RightsKind, string> = {
 
 export const RIGHTS_STATUS_LABELS: Record<RightsStatus, string> = { pending: "待答复", granted: "已同意", refused: "不予同意" };
 
-/** What each kind asks the requester to write in its details, and in its second field when it has one. */
-export const DETAILS_LABELS: Record<RightsKind, string> = {
-  copy: "说明（要查阅或复制的内容）",
-  correct: "哪一项信息有误",
-  delete: "要删除的信息和理由",
-  withdraw: "说明（可简要写明原因）",
-};
 export const CORRECTION_LABEL = "应更正为";
 
 /** How the data-copy file is named when it is downloaded. */

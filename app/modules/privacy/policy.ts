@@ -1,4 +1,4 @@
-import { addDays } from "~/lib/time";
+import { addDays, startOfDay } from "~/lib/time";
 
 /**
  * The rights desk's rules, pure: when an answer is due, and what a request must carry. Working days are
@@ -12,14 +12,15 @@ export type WorkingCalendar = ReadonlyMap<string, boolean>;
 export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
   const listed = calendar.get(date);
   if (listed !== undefined) return listed;
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  // The weekday on a Taizhou clock (its midnight is 16:00 UTC the day before).
+  const weekday = new Date(startOfDay(date).getTime() + 8 * 3_600_000).getUTCDay();
   return weekday !== 0 && weekday !== 6;
 }
 
 /** The date `days` working days after `date` (the day of filing is not counted). */
 export function dueAfter(date: string, days: number, calendar: WorkingCalendar): string {
   let day = date;
-  for (let left = days; left > 0; ) {
+  for (let left = days; left > 0;) {
     day = addDays(day, 1);
     if (isWorkingDay(day, calendar)) left--;
   }

@@ -23,7 +23,13 @@ const at = (taizhou: string) => new Date(`${taizhou}+08:00`);
 const FRIDAY = at("2026-09-25T10:00:00");
 
 const historyOf = (id: number) =>
-  t.db.selectFrom("audit_log").select(["action", "actor_name", "comment"]).where("entity_type", "=", "rights_request").where("entity_id", "=", String(id)).orderBy("id").execute();
+  t.db
+    .selectFrom("audit_log")
+    .select(["action", "actor_name", "comment"])
+    .where("entity_type", "=", "rights_request")
+    .where("entity_id", "=", String(id))
+    .orderBy("id")
+    .execute();
 
 describe("the rights desk", () => {
   it("files a request due 15 working days on (over a weekend, two holidays and a 调休 Saturday), a to-do for the city until answered", async () => {
@@ -44,7 +50,12 @@ describe("the rights desk", () => {
     // The copy is not given before the city grants it.
     expect(await ownCopy(t.db, user, filed.id)).toMatchObject({ ok: false, status: 409 });
 
-    const answered = await answerRequest(t.db, city, { requestId: filed.id, outcome: "granted", answer: "已提供副本下载", confirmed: true }, at("2026-09-28T10:00:00"));
+    const answered = await answerRequest(
+      t.db,
+      city,
+      { requestId: filed.id, outcome: "granted", answer: "已提供副本下载", confirmed: true },
+      at("2026-09-28T10:00:00"),
+    );
     expect(answered.ok).toBe(true);
     expect(await todo(at("2026-09-28T11:00:00"))).toBeUndefined();
     expect(await historyOf(filed.id)).toEqual([
@@ -93,16 +104,26 @@ describe("the rights desk", () => {
 
   it("withdraws publication consent at once, and records the request as answered", async () => {
     const { person, user } = await makeAwardee(t.db, "wenling", "撤回人");
-    await t.db.insertInto("publication_consent").values({ person_id: person.id, consented: true, how_obtained: "书面", story: "", recorded_by: user.id }).execute();
+    await t.db
+      .insertInto("publication_consent")
+      .values({ person_id: person.id, consented: true, how_obtained: "书面", story: "", recorded_by: user.id })
+      .execute();
     const filed = await fileOwnRequest(t.db, user, { kind: "withdraw", details: "不再希望公开展示", correction: null }, FRIDAY);
     if (!filed.ok) throw new Error(filed.message);
-    expect((await t.db.selectFrom("publication_consent").select("consented").where("person_id", "=", person.id).executeTakeFirstOrThrow()).consented).toBe(false);
+    expect((await t.db.selectFrom("publication_consent").select("consented").where("person_id", "=", person.id).executeTakeFirstOrThrow()).consented).toBe(
+      false,
+    );
     expect(await t.db.selectFrom("rights_request").select(["status", "answer"]).where("id", "=", filed.id).executeTakeFirstOrThrow()).toMatchObject({
       status: "granted",
       answer: expect.stringContaining("已即时撤回"),
     });
     expect((await historyOf(filed.id)).map((h) => h.action)).toEqual(["filed", "granted"]);
-    const personHistory = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "person").where("entity_id", "=", String(person.id)).execute();
+    const personHistory = await t.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("entity_type", "=", "person")
+      .where("entity_id", "=", String(person.id))
+      .execute();
     expect(personHistory.map((h) => h.action)).toContain("consent_withdrawn");
     const city = await makeUser(t.db, "city_admin");
     expect((await todosFor(t.db, city)).some((i) => i.link === `/privacy/desk#request-${filed.id}`)).toBe(false);
