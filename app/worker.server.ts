@@ -21,6 +21,8 @@ import * as notify from "~/modules/notifications/notify.server";
 import type { TodoSource } from "~/modules/notifications/sources";
 import { phoneBook } from "~/modules/people/contact.server";
 import { consentToRecord } from "~/modules/people/todos.server";
+import { rightsNotices } from "~/modules/privacy/notices.server";
+import { rightsToAnswer } from "~/modules/privacy/todos.server";
 import { milestoneNotices, studioNotices } from "~/modules/studios/notices.server";
 import { assessmentNotices, paymentNotices } from "~/modules/apprentices/outcome-notices.server";
 import {
@@ -70,6 +72,7 @@ export const NOTICES = notify.gatherNotices([
   paymentNotices,
   awardNotices,
   honourNotices,
+  rightsNotices,
 ]);
 
 /**
@@ -109,6 +112,7 @@ const TODOS = [
   sheetsToFill,
   reviewOverdue,
   titleToRecall,
+  rightsToAnswer,
 ] as const satisfies readonly TodoSource[];
 
 /** Turns the history rows not yet fanned out into messages; returns how many rows it handled. */

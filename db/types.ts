@@ -284,7 +284,7 @@ export interface MentorshipPauseTable {
   created_at: CreatedAt;
 }
 
-export type PhoneCodePurpose = "sign_in" | "agreement" | "subsidy_objection";
+export type PhoneCodePurpose = "sign_in" | "agreement" | "subsidy_objection" | "rights_request";
 
 /** A one-time code sent to a person's phone: to sign in, or to confirm the agreement. */
 export interface PhoneCodeTable {
@@ -1170,6 +1170,10 @@ export interface RetentionRuleTable {
   after_event: string;
   basis: string;
   sort_order: number;
+/** The rights desk's policy: one row, the working days the city has to answer. */
+export interface PrivacyPolicyTable {
+  id: number;
+  answer_working_days: Generated<number>;
   updated_by: string | null;
   updated_at: TouchedAt;
 }
@@ -1237,6 +1241,40 @@ export interface HonourImportTable {
 export interface Database {
   honour: HonourTable;
   honour_import: HonourImportTable;
+/** A weekday off (public holiday) or a working weekend day (调休), as the city keeps them. */
+export interface PrivacyCalendarDayTable {
+  day: string;
+  working: boolean;
+  name: string;
+}
+
+export type RightsKind = "copy" | "correct" | "delete" | "withdraw";
+export type RightsStatus = "pending" | "granted" | "refused";
+
+/** A request under the 个人信息保护法, from a person on record or from a number proven by a code. */
+export interface RightsRequestTable {
+  id: Generated<number>;
+  kind: RightsKind;
+  person_id: number | null;
+  user_id: string | null;
+  org_unit_id: number | null;
+  phone_hash: string | null;
+  phone_cipher: string | null;
+  phone_masked: string | null;
+  details: string;
+  correction: string | null;
+  filed_at: CreatedAt;
+  due_on: string;
+  status: Generated<RightsStatus>;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+}
+
+export interface Database {
+  privacy_policy: PrivacyPolicyTable;
+  privacy_calendar_day: PrivacyCalendarDayTable;
+  rights_request: RightsRequestTable;
   decision_document: DecisionDocumentTable;
   studio_programme: StudioProgrammeTable;
   revocation: RevocationTable;

@@ -139,6 +139,11 @@ export const PERMISSIONS = {
   "revocation.read": ["city_admin", "county_officer"],
   "revocation.manage": ["city_admin"],
   "title.recall": ["city_admin", "county_officer"],
+  // The rights desk (个人信息保护法): a person with a record asks about their own; the city answers and keeps the
+  // policy; a county reads its own people's requests (it keeps those records) but does not answer.
+  "privacy.request": ["craftsman", "apprentice"],
+  "privacy.desk": ["city_admin", "county_officer"],
+  "privacy.answer": ["city_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

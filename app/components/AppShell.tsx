@@ -58,6 +58,7 @@ const NAV: Array<{ label: string | null; items: NavItem[] }> = [
       { to: "/audit", label: "操作日志", permission: "audit.read" },
       { to: "/sms", label: "短信记录", permission: "sms.log" },
       { to: "/retention", label: "保存期限", permission: "retention.manage" },
+      { to: "/privacy/desk", label: "个人信息申请", permission: "privacy.desk" },
     ],
   },
 ];
@@ -183,7 +184,9 @@ export function AppShell({
         )}
       </header>
       <main className="page">{children}</main>
-      <footer className="footer">台州市总工会 · 劳动和经济工作部</footer>
+      <footer className="footer">
+        台州市总工会 · 劳动和经济工作部 · <Link to="/privacy">个人信息保护</Link>
+      </footer>
     </>
   );
 }

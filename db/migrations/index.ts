@@ -26,6 +26,7 @@ import * as m0025 from "./0025_subsidy_practice";
 import * as m0026 from "./0026_subsidy_scheme_file";
 import * as m0027 from "./0027_title_basis";
 import * as m0028 from "./0028_honours";
+import * as m0029 from "./0029_rights_desk";
 import * as m0030 from "./0030_retention";
 
 /**
@@ -60,5 +61,6 @@ export const migrations: Record<string, Migration> = {
   "0026_subsidy_scheme_file": m0026,
   "0027_title_basis": m0027,
   "0028_honours": m0028,
+  "0029_rights_desk": m0029,
   "0030_retention": m0030,
 };

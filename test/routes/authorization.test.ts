@@ -400,6 +400,14 @@ beforeAll(async () => {
     .returning("id")
     .executeTakeFirstOrThrow();
 
+  // The rights desk: a pending request of A's (issue 35, item 4).
+  const personAUnit = await db.selectFrom("person").select("org_unit_id").where("id", "=", personA).executeTakeFirstOrThrow();
+  const rightsRequest = await db
+    .insertInto("rights_request")
+    .values({ kind: "copy", person_id: personA, org_unit_id: personAUnit.org_unit_id, details: "请提供我的全部信息", due_on: addDays(todayInTaizhou(), 21) })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+
   cases = {
     ...chsiCases,
     _index: { loader: "++++++++" },
@@ -746,6 +754,35 @@ beforeAll(async () => {
     "people.export": { loader: "L+++++--" },
     "people.new": { loader: "L--+++--", actions: { create: { form: {}, expect: "L--+++--" } } },
     publicity: { loader: "L--+++--", actions: { add: { form: {}, expect: "L--+++--" } } },
+    // The rights desk (issue 35, item 4). In public, by a phone code: the same answers to everyone (a made-up code
+    // is refused by its field, 400).
+    "privacy._index": {
+      loader: "++++++++",
+      actions: {
+        code: { form: { intent: "code", phone: "13957600000" }, expect: "++++++++" },
+        file: { form: { intent: "file", phone: "13957600000", code: "123456", kind: "copy", details: "我投过票" }, expect: "++++++++" },
+        copy: { form: { intent: "copy", phone: "13957600000", code: "123456", requestId: String(rightsRequest.id) }, expect: "++++++++" },
+      },
+    },
+    // A person with a record asks about their own: craftsmen and apprentices.
+    "privacy.requests": {
+      loader: "L++----+",
+      actions: { file: { form: { intent: "file", kind: "copy", details: "请提供我的全部信息" }, expect: "L++----+" } },
+    },
+    // A's own request, not yet granted (409, about its state); nobody else's (404) or no requester's at all (403).
+    "privacy.requests.$requestId.copy": { params: { requestId: rightsRequest.id }, loader: "L+------" },
+    // The desk: the city answers and sets the policy; a county reads its own county's requests.
+    "privacy.desk": {
+      loader: "L--+++--",
+      actions: {
+        answer: {
+          form: { intent: "answer", requestId: String(rightsRequest.id), outcome: "granted", answer: "已提供副本", confirmed: "1" },
+          expect: "L----+--",
+        },
+        policy: { form: { intent: "policy", answerWorkingDays: "15" }, expect: "L----+--" },
+        calendar: { form: { intent: "calendar", day: "2026-10-01", working: "holiday", name: "国庆节" }, expect: "L----+--" },
+      },
+    },
     "series.$seriesId": { params: { seriesId: series.id }, loader: "L--+-+--" },
     // Revocations: the officers read them and record their units' recalls; revoking is the city's.
     revocations: {

@@ -21,6 +21,9 @@ import * as studioNew from "../../app/routes/studios.new";
 import * as subsidyNew from "../../app/routes/subsidies.new";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy/route";
 import * as userNew from "../../app/routes/users.new";
+import * as privacyPage from "../../app/routes/privacy._index";
+import * as privacyRequests from "../../app/routes/privacy.requests";
+import * as privacyDesk from "../../app/routes/privacy.desk";
 import * as personPage from "../../app/routes/people.$personId._index/route";
 import * as eventPage from "../../app/routes/events.$eventId/route";
 import * as textSize from "../../app/routes/text-size";
@@ -2021,5 +2024,82 @@ describe("the honour register", () => {
     }
     expect(wrong).toEqual([]);
     expect(await fingerprint()).toEqual(before);
+  });
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe("the rights desk (issue 35, item 4): bad input", () => {
+  const filedCount = async () =>
+    Number(
+      (
+        await t.db
+          .selectFrom("rights_request")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it("refuses empty, overlong and unknown requests, forged ids and a refusal without its reason, by their fields, and writes nothing", async () => {
+    const before = await fingerprint();
+    const mine = { fn: privacyRequests.action, path: "/privacy/requests", as: users.craftsman };
+    const desk = { fn: privacyDesk.action, path: "/privacy/desk", as: users.city };
+    const open = { fn: privacyPage.action, path: "/privacy", as: null };
+    const request = { intent: "file", kind: "copy", details: "请提供我的全部信息" };
+    const answer = { intent: "answer", requestId: "1", outcome: "refused", answer: "", confirmed: "1" };
+    const wrong = await unrefused([
+      ["empty details", mine, { ...request, details: "" }, "details"],
+      ["blank details", mine, { ...request, details: "   " }, "details"],
+      ["overlong details", mine, { ...request, details: "长".repeat(1001) }, "details"],
+      ["unknown kind", mine, { ...request, kind: "erase_everything" }, "kind"],
+      ["kind twice", mine, { ...request, kind: ["copy", "delete"] }, "kind"],
+      ["correction without what it should be", mine, { ...request, kind: "correct", details: "单位有误" }, "correction"],
+      ["overlong correction", mine, { ...request, kind: "correct", correction: "长".repeat(1001) }, "correction"],
+      ["refusal without reason", desk, answer, "answer"],
+      ["grant without what was done", desk, { ...answer, outcome: "granted" }, "answer"],
+      ["forged request id", desk, { ...answer, requestId: "abc", answer: "理由" }, "requestId"],
+      ["request id past the range", desk, { ...answer, requestId: "99999999999", answer: "理由" }, "requestId"],
+      ["unknown request", desk, { ...answer, requestId: "999999", answer: "理由" }, "requestId"],
+      ["unknown outcome", desk, { ...answer, outcome: "maybe", answer: "理由" }, "outcome"],
+      ["answer days zero", desk, { intent: "policy", answerWorkingDays: "0" }, "answerWorkingDays"],
+      ["answer days in words", desk, { intent: "policy", answerWorkingDays: "十五" }, "answerWorkingDays"],
+      ["holiday 2 月 30 日", desk, { intent: "calendar", day: "2026-02-30", working: "holiday", name: "假日" }, "day"],
+      ["holiday of no kind", desk, { intent: "calendar", day: "2026-10-01", working: "sometimes", name: "假日" }, "working"],
+      ["phone request, malformed number", open, { ...request, phone: "12345", code: "123456" }, "phone"],
+      ["phone request, code of five digits", open, { ...request, phone: "13857600001", code: "12345" }, "code"],
+      ["phone request, empty details", open, { ...request, phone: "13857600001", code: "123456", details: "" }, "details"],
+      ["copy by phone, forged request id", open, { intent: "copy", phone: "13857600001", code: "123456", requestId: "abc" }, "requestId"],
+      ["code for a malformed number", open, { intent: "code", phone: "1".repeat(21) }, "phone"],
+    ]);
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it("refuses a wrong code by its field and files nothing (the try is counted)", async () => {
+    const phone = "13857600002";
+    const post = (fields: Fields) =>
+      call(privacyPage.action, { db: t.db, path: "/privacy", form: fields, peer: "198.51.100.70" }).then(async (r) => ({
+        status: r.status,
+        ...(await r.json()),
+      }));
+    expect(await post({ intent: "code", phone })).toMatchObject({ status: 200, ok: true });
+    const before = await filedCount();
+    const inbox = await t.db
+      .selectFrom("phone_code")
+      .select("attempts")
+      .where("purpose", "=", "rights_request")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(inbox.attempts).toBe(0);
+    const filed = await post({ intent: "file", phone, code: "000000", kind: "delete", details: "删除我的投票记录" });
+    expect(filed).toMatchObject({ status: 400, field: "code", message: "验证码不正确" });
+    expect(JSON.stringify(filed)).not.toContain("000000");
+    expect(await post({ intent: "file", phone, code: "000000", kind: "withdraw", details: "撤回" })).toMatchObject({ status: 400, field: "kind" });
+    expect(await filedCount()).toBe(before);
+    expect(
+      (await t.db.selectFrom("phone_code").select("attempts").where("purpose", "=", "rights_request").orderBy("id", "desc").executeTakeFirstOrThrow()).attempts,
+    ).toBe(1);
   });
 });

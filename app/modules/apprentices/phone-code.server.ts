@@ -21,14 +21,19 @@ const CODE_ATTEMPTS = 5;
 
 const codeHash = (phone: string, purpose: PhoneCodePurpose, code: string) => lookupHash(`phone-code:${purpose}:${phone}:${code}`);
 
-const PURPOSE_TEXT: Record<PhoneCodePurpose, string> = { sign_in: "登录", agreement: "确认师徒结对协议", subsidy_objection: "对补助公示提出异议" };
+const PURPOSE_TEXT: Record<PhoneCodePurpose, string> = {
+  sign_in: "登录",
+  agreement: "确认师徒结对协议",
+  subsidy_objection: "对补助公示提出异议",
+  rights_request: "申请行使个人信息权利",
+};
 
 /**
  * The purposes whose code goes to whatever number is given: the one asking is on no record, and
  * the code proves only that they hold the number. Every other purpose's code goes to a person's
  * own number and nowhere else.
  */
-const ANY_NUMBER = ["subsidy_objection"] as const satisfies readonly PhoneCodePurpose[];
+const ANY_NUMBER = ["subsidy_objection", "rights_request"] as const satisfies readonly PhoneCodePurpose[];
 type AnyNumber = (typeof ANY_NUMBER)[number];
 const toAnyNumber = (purpose: PhoneCodePurpose): purpose is AnyNumber => (ANY_NUMBER as readonly PhoneCodePurpose[]).includes(purpose);
 
@@ -39,7 +44,8 @@ type CodeRecipient =
  * Sends a code to `phone` for `purpose`. For a person's purpose the caller has already found the
  * person the number belongs to (or not: sign-in asks for any number and says the same either way,
  * so it cannot be used to learn who is registered — `personId` null then sends nothing but spends
- * the limits). An any-number purpose sends to the number given, for no one on record.
+ * the limits). An any-number purpose sends to the number given, for no one on record (an objector, or a voter
+ * or objector asking the rights desk about what is held under their number).
  */
 export async function sendPhoneCode(
   db: DB,

@@ -16,6 +16,7 @@ import { IMPORT_AUDIT, NOMINATION_AUDIT, OUTCOME_LABELS, CHANNEL_LABELS as NOMIN
 import { ORG_UNIT_AUDIT } from "~/modules/org-units/labels";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { HONOUR_AUDIT, HONOUR_IMPORT_AUDIT } from "~/modules/honours/labels";
+import { RIGHTS_AUDIT } from "~/modules/privacy/labels";
 import { OUTLET_LABELS, PUBLICITY_AUDIT } from "~/modules/showcase/labels";
 import {
   CHECKLIST_AUDIT,
@@ -90,6 +91,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   RETENTION_AUDIT,
   HONOUR_AUDIT,
   HONOUR_IMPORT_AUDIT,
+  RIGHTS_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));

@@ -171,7 +171,9 @@ async function limitedUntil(db: DB, phoneHash: string, now: Date): Promise<Date 
 }
 
 interface SmsPayload {
-  userId: string;
+  /** The account whose phone on record it goes to, or, for someone with no account, the number itself (sealed). */
+  userId: string | null;
+  to?: Recipient;
   category: Category;
   text: string;
   subject: string;
@@ -199,6 +201,23 @@ async function reconcile(db: DB, gateway: SmsGateway, phones: PhoneBook, jobId: 
   return false;
 }
 
+/** A number on no account (a voter's or an objector's, proven by a code): sealed, hashed and masked as stored. */
+interface Recipient {
+  phone_cipher: string;
+  phone_hash: string;
+  phone_masked: string;
+  org_unit_id: null;
+}
+
+/**
+ * Queues one SMS to a number that belongs to no account, in the caller's transaction: the same queue, quiet
+ * hours and per-number limits as every notice; there is no account, so no preference to ask.
+ */
+export async function queueSmsTo(tx: Tx, to: Omit<Recipient, "org_unit_id">, message: { category: Category; text: string; subject: string }, now = new Date()) {
+  const payload: SmsPayload = { userId: null, to: { ...to, org_unit_id: null }, reason: "", ...message };
+  await enqueue(tx, "sms.send", payload as unknown as Record<string, unknown>, { runAt: allowedFrom(now) });
+}
+
 /**
  * Sends one SMS job: preference, quiet hours and limits first; a failure the provider may get over is
  * retried. The row is committed as "sending" before the provider is called, so a crash in between is
@@ -208,8 +227,8 @@ export function sendSmsJob(gateway: SmsGateway, phones: PhoneBook, now: () => Da
   return async (db: DB, job: Job) => {
     if (await reconcile(db, gateway, phones, job.id)) return;
     const payload = job.payload as unknown as SmsPayload;
-    if ((await smsPreference(db, payload.userId, payload.category)) !== "immediate") return;
-    const person = await phones.phoneOf(db, payload.userId);
+    if (payload.userId !== null && (await smsPreference(db, payload.userId, payload.category)) !== "immediate") return;
+    const person = payload.userId !== null ? await phones.phoneOf(db, payload.userId) : payload.to;
     if (!person?.phone_cipher || !person.phone_hash || !person.phone_masked) return;
     const at = now();
     const morning = allowedFrom(at);

@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type JoinBuilder, type ReferenceExpression, type SqlBool } from "kysely";
-import type { DB } from "~db";
+import type { DB, Tx } from "~db";
 import type { Database, Outlet } from "~db/types";
 import { isCityAdmin, isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { isOfficerOf } from "~/auth/relation";
@@ -284,15 +284,21 @@ export async function withdrawConsent(db: DB, actor: SessionUser, personId: numb
   const person = await db.selectFrom("person").select(["id", "org_unit_id"]).where("id", "=", personId).executeTakeFirst();
   if (!person) return refuse("人员不存在", { status: 404 });
   if (!canEditPerson(actor, person)) return refuse("您无权操作", { status: 403 });
-  await db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable("publication_consent")
-      .set({ consented: false, photo: null, photo_type: null, recorded_by: actor.id, recorded_at: new Date() })
-      .where("person_id", "=", personId)
-      .execute();
-    await recordAudit(tx, PERSON_AUDIT, { actor, id: personId, unit: person.org_unit_id, action: "consent_withdrawn", comment: reason });
-  });
+  await db.transaction().execute((tx) => withdrawConsentIn(tx, actor, person, reason));
   return { ok: true };
+}
+
+/**
+ * The withdrawal itself, in the caller's transaction: the officer's step above, or the person's own request at
+ * the rights desk (modules/privacy), which takes effect as it is filed. The photo goes with the consent.
+ */
+export async function withdrawConsentIn(tx: Tx, actor: SessionUser, person: { id: number; org_unit_id: number }, reason: string): Promise<void> {
+  await tx
+    .updateTable("publication_consent")
+    .set({ consented: false, photo: null, photo_type: null, recorded_by: actor.id, recorded_at: new Date() })
+    .where("person_id", "=", person.id)
+    .execute();
+  await recordAudit(tx, PERSON_AUDIT, { actor, id: person.id, unit: person.org_unit_id, action: "consent_withdrawn", comment: reason });
 }
 
 export type PublicityInput = {

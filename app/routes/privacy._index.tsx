@@ -1,0 +1,155 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { can } from "~/auth/roles";
+import { assertSafePost, getUser } from "~/auth/session.server";
+import { clientAddress } from "~/auth/throttle.server";
+import { SubmitButton } from "~/components/forms";
+import { LabelledField, ReplyNotice, replyErrors } from "~/components/ReplyNotice";
+import { useReply } from "~/components/useReply";
+import { getDb } from "~/db.server";
+import { xlsxResponse } from "~/lib/http.server";
+import { smsGateway } from "~/lib/sms.server";
+import { parseWithZod } from "~/lib/form.server";
+import { firstError, replyInvalid, replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
+import { CORRECTION_LABEL, DATA_COPY_FILENAME, RIGHTS_KIND_LABELS } from "~/modules/privacy/labels";
+import { filePhoneRequest, phoneCopy, privacyPolicy, requestRightsCode } from "~/modules/privacy/rights.server";
+import { phoneCopySchema, phoneRightsRequestSchema, rightsCodeSchema } from "~/modules/privacy/schema.server";
+
+export const meta: MetaFunction = () => [{ title: "个人信息保护 · 匠心" }];
+
+/** The rights, in public; for a voter or an objector with no account, the way to ask by their number's code. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  const policy = await privacyPolicy(getDb());
+  return json({ days: policy.answerWorkingDays, signedInRequester: !!user && can(user, "privacy.request"), signedIn: !!user });
+}
+
+/** The code is the phone's secret: never sent back. */
+const UNECHOED = ["code"];
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await assertSafePost(request);
+  const db = getDb();
+  const fields = await request.formData();
+  switch (fields.get("intent")) {
+    case "code":
+      return replyStep("code", fields, rightsCodeSchema, (v) => requestRightsCode(db, smsGateway(), v.phone, clientAddress(request, context)), {
+        data: (done) => ({ sent: done.masked }),
+      });
+    case "file":
+      return replyStep("file", fields, phoneRightsRequestSchema, (v) => filePhoneRequest(db, v), {
+        hideFields: UNECHOED,
+        data: (done) => ({ id: done.id }),
+      });
+    case "copy": {
+      const submission = parseWithZod(fields, { schema: phoneCopySchema });
+      if (submission.status !== "success") return replyInvalid("copy", submission, { message: firstError(submission), hideFields: UNECHOED });
+      const copy = await phoneCopy(db, submission.value);
+      if (!copy.ok) return replyRefused("copy", copy, submission, { hideFields: UNECHOED });
+      // The file is the answer: thrown, as a redirect would be.
+      throw xlsxResponse(request, copy.file, "data-copy.xlsx", DATA_COPY_FILENAME);
+    }
+    default:
+      return replyUnknownIntent();
+  }
+}
+
+export default function Privacy() {
+  const { days, signedInRequester, signedIn } = useLoaderData<typeof loader>();
+  const code = useReply<{ sent: string }>("code");
+  const filed = useReply<{ id: number }>("file");
+  const copy = useReply("copy");
+  return (
+    <section className="narrow">
+      <h1>个人信息保护</h1>
+      <p className="lead">
+        依照《中华人民共和国个人信息保护法》，您可以查阅、复制本平台保存的您的个人信息，要求更正或删除，或撤回公开展示的同意。市总工会自收到申请起 {days}{" "}
+        个工作日内答复；不予同意的，说明理由。
+      </p>
+      <ul>
+        {Object.entries(RIGHTS_KIND_LABELS).map(([kind, label]) => (
+          <li key={kind}>{label}</li>
+        ))}
+      </ul>
+      <p>
+        各类信息的保存期限见 <Link to="/privacy#schedule">保存期限表</Link>。查阅、复制的申请经同意后，您可下载一份 Excel
+        文件，每张表一页，包含本平台保存的与您有关的全部记录。
+      </p>
+      {signedInRequester ? (
+        <p className="card">
+          您已登录：请到 <Link to="/privacy/requests">我的个人信息申请</Link> 提出申请、查看答复。
+        </p>
+      ) : (
+        <>
+          {signedIn ? null : (
+            <p className="card">
+              台州工匠和学徒请 <Link to="/login?redirectTo=/privacy/requests">登录</Link>{" "}
+              后提出申请。参加过网络投票、提出过异议而没有账号的，请用手机验证码在下方提出。
+            </p>
+          )}
+          <h2 id="by-phone">用手机验证码提出申请</h2>
+          <Form method="post" className="card">
+            <ReplyNotice reply={code} done={code?.data ? `验证码已发送至 ${code.data.sent}` : undefined} />
+            <LabelledField label="手机号码" errors={replyErrors(code, "phone")}>
+              <input name="phone" type="tel" inputMode="tel" autoComplete="tel" required />
+            </LabelledField>
+            <button type="submit" name="intent" value="code" className="button">
+              获取验证码
+            </button>
+          </Form>
+          {filed?.ok ? (
+            <p className="notice success" role="status">
+              申请已提交，申请编号 {filed.data?.id}。答复将以短信告知。
+            </p>
+          ) : null}
+          <Form method="post" className="card">
+            <input type="hidden" name="intent" value="file" />
+            {filed?.ok ? null : <ReplyNotice reply={filed} />}
+            <LabelledField label="手机号码" errors={replyErrors(filed, "phone")}>
+              <input name="phone" type="tel" inputMode="tel" autoComplete="tel" required />
+            </LabelledField>
+            <LabelledField label="短信验证码" errors={replyErrors(filed, "code")}>
+              <input name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required />
+            </LabelledField>
+            <LabelledField label="申请事项" errors={replyErrors(filed, "kind")}>
+              <select name="kind" required>
+                {Object.entries(RIGHTS_KIND_LABELS)
+                  .filter(([kind]) => kind !== "withdraw")
+                  .map(([kind, label]) => (
+                    <option key={kind} value={kind}>
+                      {label}
+                    </option>
+                  ))}
+              </select>
+            </LabelledField>
+            <LabelledField label="申请内容" errors={replyErrors(filed, "details")}>
+              <textarea name="details" maxLength={1000} rows={3} required />
+            </LabelledField>
+            <LabelledField label={`${CORRECTION_LABEL}（申请更正时填写）`} errors={replyErrors(filed, "correction")}>
+              <textarea name="correction" maxLength={1000} rows={2} />
+            </LabelledField>
+            <SubmitButton label="提交申请" busyLabel="正在提交…" />
+          </Form>
+          <h2 id="copy">下载已同意的个人信息副本</h2>
+          <Form method="post" className="card" reloadDocument>
+            <input type="hidden" name="intent" value="copy" />
+            <ReplyNotice reply={copy} />
+            <LabelledField label="申请编号" errors={replyErrors(copy, "requestId")}>
+              <input name="requestId" inputMode="numeric" required />
+            </LabelledField>
+            <LabelledField label="手机号码" errors={replyErrors(copy, "phone")}>
+              <input name="phone" type="tel" inputMode="tel" autoComplete="tel" required />
+            </LabelledField>
+            <LabelledField label="短信验证码（请先重新获取）" errors={replyErrors(copy, "code")}>
+              <input name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required />
+            </LabelledField>
+            <SubmitButton label="下载副本" busyLabel="正在准备…" />
+          </Form>
+        </>
+      )}
+      <h2 id="schedule">保存期限</h2>
+      <p>各类个人信息只保存到用途所需为止：例如网络投票的手机号码散列在命名后清除。完整的保存期限表由市总工会公布。</p>
+    </section>
+  );
+}
