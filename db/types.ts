@@ -1170,10 +1170,6 @@ export interface RetentionRuleTable {
   after_event: string;
   basis: string;
   sort_order: number;
-/** The rights desk's policy: one row, the working days the city has to answer. */
-export interface PrivacyPolicyTable {
-  id: number;
-  answer_working_days: Generated<number>;
   updated_by: string | null;
   updated_at: TouchedAt;
 }
@@ -1191,9 +1187,6 @@ export interface PurgeRunTable {
   record_ids: ColumnType<string[], string, string>;
 }
 
-export interface Database {
-  retention_rule: RetentionRuleTable;
-  purge_run: PurgeRunTable;
 export type HonourLevel = "national" | "provincial" | "city" | "county";
 export type HonourKind = "model_worker" | "may_day_medal" | "craftsman" | "technical_expert" | "other";
 export type HonourStatus = "kept" | "revoked";
@@ -1238,9 +1231,14 @@ export interface HonourImportTable {
   imported: number | null;
 }
 
-export interface Database {
-  honour: HonourTable;
-  honour_import: HonourImportTable;
+/** The rights desk's policy: one row, the working days the city has to answer. */
+export interface PrivacyPolicyTable {
+  id: number;
+  answer_working_days: Generated<number>;
+  updated_by: string | null;
+  updated_at: TouchedAt;
+}
+
 /** A weekday off (public holiday) or a working weekend day (调休), as the city keeps them. */
 export interface PrivacyCalendarDayTable {
   day: string;
@@ -1275,6 +1273,10 @@ export interface Database {
   privacy_policy: PrivacyPolicyTable;
   privacy_calendar_day: PrivacyCalendarDayTable;
   rights_request: RightsRequestTable;
+  honour: HonourTable;
+  honour_import: HonourImportTable;
+  retention_rule: RetentionRuleTable;
+  purge_run: PurgeRunTable;
   decision_document: DecisionDocumentTable;
   studio_programme: StudioProgrammeTable;
   revocation: RevocationTable;

@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LoaderFunctionArgs } from "@remix-run/node";
@@ -21,9 +20,6 @@ import * as studioNew from "../../app/routes/studios.new";
 import * as subsidyNew from "../../app/routes/subsidies.new";
 import * as subsidyPolicy from "../../app/routes/subsidies.policy/route";
 import * as userNew from "../../app/routes/users.new";
-import * as privacyPage from "../../app/routes/privacy._index";
-import * as privacyRequests from "../../app/routes/privacy.requests";
-import * as privacyDesk from "../../app/routes/privacy.desk";
 import * as personPage from "../../app/routes/people.$personId._index/route";
 import * as eventPage from "../../app/routes/events.$eventId/route";
 import * as textSize from "../../app/routes/text-size";
@@ -45,11 +41,6 @@ import * as campaignExperts from "../../app/routes/campaigns.$campaignId.experts
 import * as studioFunds from "../../app/routes/studios.$studioId.funds._index/route";
 import * as studioYear from "../../app/routes/studios.$studioId.years.$year/route";
 import * as evaluations from "../../app/routes/evaluations/route";
-import * as revocations from "../../app/routes/revocations";
-import { makeDocument } from "../governance";
-import * as retention from "../../app/routes/retention";
-import * as honoursRoute from "../../app/routes/people.$personId.honours/route";
-import * as honourImportRoute from "../../app/routes/honours.import._index";
 import { addExpert, assignNominations, createPanel, rubricOf, saveSheet, setRubric } from "../../app/modules/experts/experts.server";
 import { seedDemo } from "../../seeds/demo";
 import { addDays, addMonths, todayInTaizhou } from "../../app/lib/time";
@@ -76,6 +67,15 @@ import { call, ORIGIN } from "../http";
 import { asZip64, zipOf } from "../files";
 import { csvOf, docxOf, w } from "../county-files";
 import { sessionUserOf } from "~/auth/roles";
+import * as revocations from "../../app/routes/revocations";
+import { makeDocument } from "../governance";
+import * as retention from "../../app/routes/retention";
+import ExcelJS from "exceljs";
+import * as honoursRoute from "../../app/routes/people.$personId.honours/route";
+import * as honourImportRoute from "../../app/routes/honours.import._index";
+import * as privacyPage from "../../app/routes/privacy._index";
+import * as privacyRequests from "../../app/routes/privacy.requests";
+import * as privacyDesk from "../../app/routes/privacy.desk";
 
 /**
  * Hostile and broken input across the forms and uploads: every one must be answered with a 4xx
@@ -1907,6 +1907,7 @@ describe("revocations (issue 35, item 2)", () => {
     cases.push(["recall on 2 月 30 日", at, { ...recall, recalledOn: "2026-02-30" }, "recalledOn"]);
     cases.push(["recall note overlong", at, { ...recall, note: "长".repeat(501) }, "note"]);
     cases.push(["a revocation by 温岭", { ...at, as: users.wenling }, one, null]);
+
     const before = await fingerprint();
     expect(await unrefused(cases)).toEqual([]);
     expect(await fingerprint()).toEqual(before);
@@ -1932,8 +1933,6 @@ describe("the retention schedule's form (issue 35, item 5): bad input", () => {
       ["retention: shorter, unconfirmed", page, { intent: "rule", kind: "sms_messages", keepDays: "60" }, "keepDays"],
       ["retention: by the county", { ...page, as: users.wenling }, rule("sms_messages", "90"), null],
     ];
-    const before = await fingerprint();
-    expect(await unrefused(cases)).toEqual([]);
     const before = await fingerprint();
     expect(await unrefused(cases)).toEqual([]);
     expect(await fingerprint()).toEqual(before);
@@ -2023,10 +2022,6 @@ describe("the honour register", () => {
       if (/\d{15,}/.test(JSON.stringify(reply))) wrong.push(`${name}: an ID number came back`);
     }
     expect(wrong).toEqual([]);
-    expect(await fingerprint()).toEqual(before);
-  });
-    const before = await fingerprint();
-    expect(await unrefused(cases)).toEqual([]);
     expect(await fingerprint()).toEqual(before);
   });
 });

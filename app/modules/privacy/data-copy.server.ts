@@ -93,8 +93,26 @@ export const DATA_MAP: Record<Table | MigratorTable, Entry> = {
   // The award.
   campaign: { none: ORGANISATION },
   decision_document: { none: "组织的决定文书" },
-  revocation: { none: "撤销决定是组织的决定文书；本人称号是否撤销，见获评记录的 revocation_id" },
-  title_recall: { label: "证书牌匾收回", holds: [{ by: "parent", column: "award_id", parent: "award" }] },
+  // The decision that took back their title or studio, single or whole, as their award or studio points at it.
+  revocation: {
+    label: "称号撤销",
+    holds: [
+      { by: "parent", column: "id", parent: "award", key: "revocation_id" },
+      { by: "parent", column: "id", parent: "studio", key: "revocation_id" },
+    ],
+  },
+  title_recall: {
+    label: "证书牌匾收回",
+    holds: [
+      { by: "parent", column: "award_id", parent: "award" },
+      { by: "parent", column: "studio_id", parent: "studio" },
+    ],
+  },
+  honour: { label: "荣誉登记", holds: [{ by: "person", column: "person_id" }] },
+  // An uploaded list names many people (by person id in its preview); the honours it gave them are in 荣誉登记.
+  honour_import: { none: "上传的荣誉名单是县级工会或市总工会的工作文件；据此登记到本人的荣誉见“荣誉登记”" },
+  retention_rule: { none: ORGANISATION },
+  purge_run: { none: "清除记录只记编号与数量，不含被清除的个人信息" },
   nomination: { label: "推荐人选", holds: [{ by: "person", column: "person_id" }] },
   nomination_opinion: { label: "推荐意见", holds: [{ by: "parent", column: "nomination_id", parent: "nomination" }] },
   // Objections against their own nomination or application are not given: the objector's content and who they are
