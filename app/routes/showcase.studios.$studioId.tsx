@@ -11,6 +11,7 @@ import { KIND_LABELS } from "~/modules/events/reach";
 import { publicStudio } from "~/modules/showcase/showcase.server";
 import { BackLink } from "~/components/BackLink";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
+import { StudioTitleBasis } from "~/components/TitleBasis";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
   data ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`, at) : [{ title: "工匠工作室" }];
@@ -43,6 +44,7 @@ export default function PublicStudio() {
         <dt>授牌</dt>
         <dd>
           {s.plaque_number}（{s.accredited_on}）
+          <StudioTitleBasis basis={s.basis} />
         </dd>
         <dt>在带学徒</dt>
         <dd>{s.apprentices} 人</dd>

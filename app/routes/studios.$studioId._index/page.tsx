@@ -6,6 +6,7 @@ import { DataTable } from "~/components/DataTable";
 import { DownloadLink } from "~/components/DownloadLink";
 import { HistoryCard } from "~/components/HistoryCard";
 import { StepsCard } from "~/components/StepForm";
+import { Options } from "~/components/forms";
 import { formatFen } from "~/lib/money";
 import { YEAR_STATUS_LABELS } from "~/modules/studios/cycle";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
@@ -23,6 +24,7 @@ export function StudioPage({
   history,
   figures,
   steps,
+  documents,
   canEdit,
   canAddApprentice,
   year,
@@ -96,6 +98,18 @@ export function StudioPage({
                 授牌日期
                 <input type="date" name="accreditedOn" required />
               </label>
+              <label>
+                授牌决定文件
+                <select name="accreditationDocumentId" required>
+                  <option value="">请选择</option>
+                  <Options choices={documents} />
+                </select>
+              </label>
+              {documents.length ? null : (
+                <p className="hint">
+                  还没有登记授牌决定：请先在<Link to="/documents">决定文件</Link>中登记。
+                </p>
+              )}
             </>
           ) : null
         }

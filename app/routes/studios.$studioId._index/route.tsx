@@ -18,6 +18,7 @@ import { canEditStudio, canManageApprentices, studioWorkflow } from "~/modules/s
 import { studioStepSchema } from "~/modules/studios/schema.server";
 import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
 import { studioOutcome } from "~/modules/apprentices/outcomes.server";
+import { documentChoices } from "~/modules/governance/documents.server";
 import { StudioPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.studio.name ?? "工作室"} · 匠心` }];
@@ -37,6 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     studioOutcome(db, studio.id, { ratings: isOfficerOf(user, studio.org_unit_id) }),
   ]);
   const byYear = figures.get(studio.id)!;
+  const steps = studioWorkflow.offered(user, studio);
+  // The 授牌 step names its decision document: the choices only when the step is offered.
+  const documents = steps.some((s) => s.step === "accredit") ? await documentChoices(db) : [];
   const { revocationReview, ...summary } = cycle;
   return json({
     studio,
@@ -47,7 +51,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     outcome,
     history,
     figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
-    steps: studioWorkflow.offered(user, studio),
+    steps,
+    documents,
     canEdit: canEditStudio(user, studio),
     canAddApprentice: canManageApprentices(user, studio),
     satisfaction,
