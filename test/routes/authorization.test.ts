@@ -199,6 +199,8 @@ beforeAll(async () => {
   const unpublished = await db.selectFrom("award").select("certificate_number").where("person_id", "=", craftsmanB.personId!).executeTakeFirstOrThrow();
   // The studio's money and year (seeds/cycle): a receipt of its ledger, last year's report waiting for the leader.
   const receipt = await db.selectFrom("studio_file").select("id").where("studio_id", "=", studio.id).where("kind", "=", "receipt").executeTakeFirstOrThrow();
+  // A decision document of the demo's (seeds/governance.ts), with its file.
+  const decision = await db.selectFrom("decision_document").select("id").where("file", "is not", null).orderBy("id").executeTakeFirstOrThrow();
   const pendingSpending = await db
     .selectFrom("studio_spending")
     .select("id")
@@ -391,6 +393,7 @@ beforeAll(async () => {
         revert: { form: { intent: "revert", expected: openCampaign.status }, expect: "L----+--" },
         update: { form: { intent: "update" }, expect: "L----+--" },
         "notice-period": { form: { intent: "notice-period" }, expect: "L----+--" },
+        basis: { form: { intent: "basis", documentId: String(decision.id) }, expect: "L----+--" },
       },
     },
     // The 命名名单: a county gets its own unit's (another unit's is refused, test/routes/exports.test.ts).
@@ -695,6 +698,15 @@ beforeAll(async () => {
     "people.export": { loader: "L+++++--" },
     "people.new": { loader: "L--+++--", actions: { create: { form: {}, expect: "L--+++--" } } },
     publicity: { loader: "L--+++--", actions: { add: { form: {}, expect: "L--+++--" } } },
+    // The register of decision documents and their files: the officers read, the city records.
+    documents: {
+      loader: "L--+++--",
+      actions: {
+        save: { form: { intent: "save" }, expect: "L----+--" },
+        programme: { form: { intent: "programme", documentId: String(decision.id) }, expect: "L----+--" },
+      },
+    },
+    "document-files.$documentId": { params: { documentId: decision.id }, loader: "L--+++--" },
     "series.$seriesId": { params: { seriesId: series.id }, loader: "L--+-+--" },
     "showcase._index": { loader: "++++++++" },
     "showcase.clippings.$itemId": { params: { itemId: clipping.id }, loader: "++++++++" },
@@ -711,6 +723,11 @@ beforeAll(async () => {
         // 撤回 is the applicant's, and only before the county acts: a running studio is nobody's to withdraw.
         withdraw: { form: { intent: "step", step: "withdraw", expected: "active" }, expect: "L-------" },
         reconfirm: { form: { intent: "reconfirm", periodEnd: "2021", outcome: "reconfirmed" }, expect: "L----+--" },
+        // 授牌 with its decision document: the city's only (here 409, the studio is running).
+        accredit: {
+          form: { intent: "step", step: "accredit", expected: "active", plaqueNumber: "TZGJGZS-999", accreditedOn: "2019-01-10", accreditationDocumentId: String(decision.id), confirmed: "1" },
+          expect: "L----+--",
+        },
       },
     },
     // The ledger: officers record grants and tranches, the leader spends, 温岭 approves above the threshold.

@@ -62,8 +62,10 @@ import {
   subsidyForm,
   unitId,
   makePairing,
+  makeDocument,
 } from "../factories";
 import { call, ORIGIN } from "../http";
+import * as documentsPage from "../../app/routes/documents";
 import { asZip64, zipOf } from "../files";
 import { csvOf, docxOf, w } from "../county-files";
 import { sessionUserOf } from "~/auth/roles";
@@ -1862,5 +1864,37 @@ describe("a subsidy 公示 objection, refused", () => {
     const page = await call(subsidyNoticePage.loader, { db: t.db, path: `/subsidy-notice/${notice.id}?lookup=${encodeURIComponent(LONG)}`, params });
     expect(page.status).toBe(200);
     expect((await page.json()).lookupError).toBe("查询码是以 YY 开头的10位字母或数字");
+  });
+});
+
+/**
+ * Issue 35's decision documents: a document whose issuer, number, date or title is wrong, whose file is not what
+ * it claims or too large, or that is already recorded, is refused by its field with a 4xx, and nothing is recorded.
+ */
+describe("a decision document, refused", () => {
+  it("refuses empty, overlong and malformed fields, an impossible date, a fake or oversized file and a duplicate number by their fields", async () => {
+    await makeDocument(t.db, { number: "台总工〔2018〕10号", issued_on: "2018-05-18" });
+    const page = { fn: documentsPage.action as Fn, path: "/documents", as: users.city };
+    const valid = { intent: "save", issuer: "台州市总工会", number: "台总工〔2020〕7号", issuedOn: "2020-03-01", title: "关于命名第三届“台州工匠”的决定" };
+    const cases: FieldCase[] = [];
+    for (const issuer of ["", "   ", "长".repeat(61), ["台州市总工会", "温岭市总工会"]]) cases.push([`issuer ${JSON.stringify(issuer).slice(0, 20)}`, page, { ...valid, issuer }, "issuer"]);
+    for (const title of ["", "   ", "长".repeat(201)]) cases.push([`title ${JSON.stringify(title).slice(0, 20)}`, page, { ...valid, title }, "title"]);
+    for (const number of ["", "十号文件", "台总工2020年7号", "台总工〔20〕7号", "长".repeat(61), "<script>alert(1)</script>"])
+      cases.push([`number ${JSON.stringify(number).slice(0, 20)}`, page, { ...valid, number }, "number"]);
+    for (const issuedOn of ["", ...DATES, "2099-01-01"]) cases.push([`issued on ${JSON.stringify(issuedOn)}`, page, { ...valid, issuedOn }, "issuedOn"]);
+    cases.push(["a number of another year than its date", page, { ...valid, number: "台总工〔2019〕7号" }, "issuedOn"]);
+    cases.push(["a number already recorded, typed with other brackets", page, { ...valid, number: "台总工[2018]10号", issuedOn: "2018-05-01" }, "number"]);
+    cases.push(["a PDF that is really text", page, { ...valid, file: fileOf("决定.pdf", "application/pdf", "这是一段文字，不是PDF。") }, "file"]);
+    const large = new Uint8Array(12 * 1024 * 1024);
+    large.set(new TextEncoder().encode("%PDF-1.4\n"));
+    cases.push(["a 12 MB scan", page, { ...valid, file: fileOf("扫描件.pdf", "application/pdf", large) }, "file"]);
+    cases.push(["an Excel file named .doc", page, { ...valid, file: fileOf("决定.doc", "application/msword", new Uint8Array(zipOf("xl/workbook.xml", Buffer.from("<x/>")))) }, "file"]);
+    cases.push(["a document recorded by a county", { ...page, as: users.wenling }, valid, null]);
+    cases.push(["the programme's basis with no document", page, { intent: "programme", documentId: "" }, "documentId"]);
+    cases.push(["the programme's basis with a document not recorded", page, { intent: "programme", documentId: "99999999" }, "documentId"]);
+
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
   });
 });

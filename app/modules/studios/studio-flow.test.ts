@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
-import { apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
+import { accreditationBatch, apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import type { DB } from "~db";
 import { personForViewer } from "~/modules/people/people.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema.server";
@@ -31,14 +31,16 @@ const studioForm = async (db: DB, leaderPersonId: number, unit = "wenling") =>
     foundingPlan: "三年带徒十名……",
   });
 
-const step = (
+const step = async (
   actor: Parameters<typeof takeStudioStep>[1],
   id: number,
   name: Parameters<typeof takeStudioStep>[3],
   expected: string,
-  extra: Partial<{ reason: string; plaqueNumber: string; accreditedOn: string; confirmed: boolean }> = {},
+  extra: Partial<{ reason: string; plaqueNumber: string; accreditedOn: string; confirmed: boolean; accreditationDocumentId: number | null }> = {},
 ) =>
   takeStudioStep(t.db, actor, id, name, {
+    // The 授牌决定: the test's batch unless the test says otherwise.
+    accreditationDocumentId: "accreditationDocumentId" in extra ? extra.accreditationDocumentId : await accreditationBatch(t.db),
     expected,
     reason: extra.reason ?? null,
     // The page's confirming button; the refusal without it is tested on its own.
