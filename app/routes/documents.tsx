@@ -64,9 +64,7 @@ export default function Documents() {
   return (
     <section>
       <h1>决定文件</h1>
-      <p className="lead">
-        每一届评选的命名决定、工匠工作室创建活动的批准文件和每一批授牌决定都在这里登记；公开页面、证书和牌匾据此写明发文机关、文号和日期。
-      </p>
+      <p className="lead">每一届评选的命名决定、工匠工作室创建活动的批准文件和每一批授牌决定都在这里登记；公开页面、证书和牌匾据此写明发文机关、文号和日期。</p>
 
       <div className="card">
         <h2>工匠工作室创建活动的批准文件</h2>
@@ -82,7 +80,14 @@ export default function Documents() {
             <input type="hidden" name="intent" value="save" />
             <FormErrors errors={form.errors} />
             <TextField label="发文机关" meta={fields.issuer} required maxLength={60} />
-            <TextField label="文号" meta={fields.number} required maxLength={60} placeholder="台总工〔2018〕10号" hint="括号可输入 [ ] 或 ( )，保存时统一为〔〕" />
+            <TextField
+              label="文号"
+              meta={fields.number}
+              required
+              maxLength={60}
+              placeholder="台总工〔2018〕10号"
+              hint="括号可输入 [ ] 或 ( )，保存时统一为〔〕"
+            />
             <TextField label="发文日期" meta={fields.issuedOn} required type="date" />
             <TextField label="文件标题" meta={fields.title} required maxLength={200} placeholder="关于命名第二届“台州工匠”的决定" />
             <Field label={`文件原件（PDF、Word 或图片，最大 ${DOCUMENT_MAX_BYTES / 1024 / 1024} MB，可选）`} meta={fields.file}>
@@ -115,7 +120,9 @@ export default function Documents() {
           {
             label: "依据它的",
             cell: (d) =>
-              [...d.campaigns.map((c) => `${c}命名`), ...(d.programme ? ["工作室创建活动"] : []), ...(d.studios ? [`${d.studios} 家工作室授牌`] : [])].join("、") || "—",
+              [...d.campaigns.map((c) => `${c}命名`), ...(d.programme ? ["工作室创建活动"] : []), ...(d.studios ? [`${d.studios} 家工作室授牌`] : [])].join(
+                "、",
+              ) || "—",
           },
         ]}
       />

@@ -725,7 +725,15 @@ beforeAll(async () => {
         reconfirm: { form: { intent: "reconfirm", periodEnd: "2021", outcome: "reconfirmed" }, expect: "L----+--" },
         // 授牌 with its decision document: the city's only (here 409, the studio is running).
         accredit: {
-          form: { intent: "step", step: "accredit", expected: "active", plaqueNumber: "TZGJGZS-999", accreditedOn: "2019-01-10", accreditationDocumentId: String(decision.id), confirmed: "1" },
+          form: {
+            intent: "step",
+            step: "accredit",
+            expected: "active",
+            plaqueNumber: "TZGJGZS-999",
+            accreditedOn: "2019-01-10",
+            accreditationDocumentId: String(decision.id),
+            confirmed: "1",
+          },
           expect: "L----+--",
         },
       },

@@ -1877,7 +1877,8 @@ describe("a decision document, refused", () => {
     const page = { fn: documentsPage.action as Fn, path: "/documents", as: users.city };
     const valid = { intent: "save", issuer: "台州市总工会", number: "台总工〔2020〕7号", issuedOn: "2020-03-01", title: "关于命名第三届“台州工匠”的决定" };
     const cases: FieldCase[] = [];
-    for (const issuer of ["", "   ", "长".repeat(61), ["台州市总工会", "温岭市总工会"]]) cases.push([`issuer ${JSON.stringify(issuer).slice(0, 20)}`, page, { ...valid, issuer }, "issuer"]);
+    for (const issuer of ["", "   ", "长".repeat(61), ["台州市总工会", "温岭市总工会"]])
+      cases.push([`issuer ${JSON.stringify(issuer).slice(0, 20)}`, page, { ...valid, issuer }, "issuer"]);
     for (const title of ["", "   ", "长".repeat(201)]) cases.push([`title ${JSON.stringify(title).slice(0, 20)}`, page, { ...valid, title }, "title"]);
     for (const number of ["", "十号文件", "台总工2020年7号", "台总工〔20〕7号", "长".repeat(61), "<script>alert(1)</script>"])
       cases.push([`number ${JSON.stringify(number).slice(0, 20)}`, page, { ...valid, number }, "number"]);
@@ -1888,7 +1889,12 @@ describe("a decision document, refused", () => {
     const large = new Uint8Array(12 * 1024 * 1024);
     large.set(new TextEncoder().encode("%PDF-1.4\n"));
     cases.push(["a 12 MB scan", page, { ...valid, file: fileOf("扫描件.pdf", "application/pdf", large) }, "file"]);
-    cases.push(["an Excel file named .doc", page, { ...valid, file: fileOf("决定.doc", "application/msword", new Uint8Array(zipOf("xl/workbook.xml", Buffer.from("<x/>")))) }, "file"]);
+    cases.push([
+      "an Excel file named .doc",
+      page,
+      { ...valid, file: fileOf("决定.doc", "application/msword", new Uint8Array(zipOf("xl/workbook.xml", Buffer.from("<x/>")))) },
+      "file",
+    ]);
     cases.push(["a document recorded by a county", { ...page, as: users.wenling }, valid, null]);
     cases.push(["the programme's basis with no document", page, { intent: "programme", documentId: "" }, "documentId"]);
     cases.push(["the programme's basis with a document not recorded", page, { intent: "programme", documentId: "99999999" }, "documentId"]);

@@ -36,12 +36,16 @@ async function runningStudio(unit = "wenling") {
     call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as, form: { intent: "step", step, expected, ...extra } });
   expect((await stepAs(leader, "submit", "draft")).status).toBe(200);
   expect((await stepAs(county, "county_approve", "submitted")).status).toBe(200);
-  expect((await stepAs(city, "accredit", "county_reviewed", {
+  expect(
+    (
+      await stepAs(city, "accredit", "county_reviewed", {
         plaqueNumber: `P-${id}`,
         accreditedOn: "2019-01-10",
         accreditationDocumentId: String(await accreditationBatch(t.db)),
         confirmed: "1",
-      })).status).toBe(200);
+      })
+    ).status,
+  ).toBe(200);
   expect((await stepAs(leader, "activate", "accredited")).status).toBe(200);
   return { id, params, leader, county, city, stepAs };
 }

@@ -65,7 +65,12 @@ export async function recordDocument(
   const duplicate = refuse(`${input.issuer}的“${input.number}”已经登记过`, { field: "number" });
   try {
     return await db.transaction().execute(async (tx) => {
-      const existing = await tx.selectFrom("decision_document").select("id").where("issuer", "=", input.issuer).where("number", "=", input.number).executeTakeFirst();
+      const existing = await tx
+        .selectFrom("decision_document")
+        .select("id")
+        .where("issuer", "=", input.issuer)
+        .where("number", "=", input.number)
+        .executeTakeFirst();
       if (existing) return duplicate;
       const row = await tx
         .insertInto("decision_document")
@@ -127,7 +132,12 @@ export async function documentFile(db: DB, id: number): Promise<StoredFile | nul
 
 /** Recorded documents as a select offers them (a campaign's basis, the programme's, an accreditation batch). */
 export async function documentChoices(db: DB): Promise<Array<{ value: number; label: string }>> {
-  const rows = await db.selectFrom("decision_document").select(["id", "issuer", "number", "title"]).orderBy("issued_on", "desc").orderBy("id", "desc").execute();
+  const rows = await db
+    .selectFrom("decision_document")
+    .select(["id", "issuer", "number", "title"])
+    .orderBy("issued_on", "desc")
+    .orderBy("id", "desc")
+    .execute();
   return rows.map((d) => ({ value: d.id, label: documentLabel(d) }));
 }
 

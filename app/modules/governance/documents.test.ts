@@ -20,9 +20,16 @@ import {
 const t = useTestDb();
 
 const typed = (fields: Partial<Record<"issuer" | "number" | "issuedOn" | "title", string>> = {}) =>
-  documentSchema.safeParse({ issuer: "台州市总工会", number: "台总工〔2018〕10号", issuedOn: "2018-05-18", title: "关于命名第二届“台州工匠”的决定", ...fields });
+  documentSchema.safeParse({
+    issuer: "台州市总工会",
+    number: "台总工〔2018〕10号",
+    issuedOn: "2018-05-18",
+    title: "关于命名第二届“台州工匠”的决定",
+    ...fields,
+  });
 
-const errorsOf = (parsed: ReturnType<typeof typed>) => (parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
+const errorsOf = (parsed: ReturnType<typeof typed>) =>
+  parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
 
 describe("decision documents", () => {
   it("reads a 文号 typed with any brackets as the one the document prints", () => {
@@ -42,18 +49,34 @@ describe("decision documents", () => {
     const input = typed().data!;
     expect(await recordDocument(t.db, county, input, null)).toMatchObject({ ok: false, status: 403 });
     const text = { name: "决定.pdf", bytes: new TextEncoder().encode("这不是PDF") };
-    expect(await recordDocument(t.db, city, input, text)).toMatchObject({ ok: false, field: "file", message: expect.stringContaining("不是 PDF、Word 或图片文件") });
+    expect(await recordDocument(t.db, city, input, text)).toMatchObject({
+      ok: false,
+      field: "file",
+      message: expect.stringContaining("不是 PDF、Word 或图片文件"),
+    });
     const big = new Uint8Array(12 * 1024 * 1024);
     big.set(PDF);
-    expect(await recordDocument(t.db, city, input, { name: "扫描件.pdf", bytes: big })).toMatchObject({ ok: false, field: "file", message: expect.stringContaining("超过 10 MB") });
+    expect(await recordDocument(t.db, city, input, { name: "扫描件.pdf", bytes: big })).toMatchObject({
+      ok: false,
+      field: "file",
+      message: expect.stringContaining("超过 10 MB"),
+    });
     expect(await t.db.selectFrom("decision_document").select("id").execute()).toEqual([]);
 
     const saved = await recordDocument(t.db, city, input, { name: "决定.pdf", bytes: PDF });
     expect(saved).toMatchObject({ ok: true });
-    expect(await recordDocument(t.db, city, { ...input, title: "另一份" }, null)).toMatchObject({ ok: false, field: "number", message: "台州市总工会的“台总工〔2018〕10号”已经登记过" });
+    expect(await recordDocument(t.db, city, { ...input, title: "另一份" }, null)).toMatchObject({
+      ok: false,
+      field: "number",
+      message: "台州市总工会的“台总工〔2018〕10号”已经登记过",
+    });
     // Another issuer may use the same number.
     expect(await recordDocument(t.db, city, { ...input, issuer: "温岭市总工会" }, null)).toMatchObject({ ok: true });
-    const row = await t.db.selectFrom("decision_document").selectAll().where("id", "=", (saved as { id: number }).id).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom("decision_document")
+      .selectAll()
+      .where("id", "=", (saved as { id: number }).id)
+      .executeTakeFirstOrThrow();
     expect([row.number, row.file_type, row.file_name]).toEqual(["台总工〔2018〕10号", "application/pdf", "决定.pdf"]);
     expect((await historyOf(t.db, "decision_document", row.id)).map((h) => h.action)).toEqual(["create"]);
     expect((await documentChoices(t.db)).map((c) => c.label)).toContain("台总工〔2018〕10号 台州市总工会《关于命名第二届“台州工匠”的决定》");
@@ -61,7 +84,10 @@ describe("decision documents", () => {
 
   it("takes Word files by their content, and an old .doc only by that name", () => {
     const docx = zipEntries([{ name: "word/document.xml", data: "<w:document/>" }], { utf8: true });
-    expect(checkDocumentFile({ name: "决定.bin", bytes: docx })).toMatchObject({ ok: true, type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
+    expect(checkDocumentFile({ name: "决定.bin", bytes: docx })).toMatchObject({
+      ok: true,
+      type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    });
     const xlsx = zipEntries([{ name: "xl/workbook.xml", data: "<workbook/>" }], { utf8: true });
     expect(checkDocumentFile({ name: "决定.docx", bytes: xlsx })).toMatchObject({ ok: false });
     const ole = Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]);

@@ -7,9 +7,7 @@ import { documentNumberYear, isDocumentNumber, normaliseDocumentNumber } from "~
 export const documentSchema = z
   .object({
     issuer: requiredText("发文机关", 60),
-    number: requiredText("文号", 60)
-      .transform(normaliseDocumentNumber)
-      .refine(isDocumentNumber, "文号应如 台总工〔2018〕10号：机关代字、〔年份〕、序号"),
+    number: requiredText("文号", 60).transform(normaliseDocumentNumber).refine(isDocumentNumber, "文号应如 台总工〔2018〕10号：机关代字、〔年份〕、序号"),
     issuedOn: isoDate("发文日期", DATE_RANGES.past),
     title: requiredText("文件标题", 200).transform((t) => t.replace(/^《|》$/g, "")),
   })

@@ -7,7 +7,18 @@ import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
 import { aliyunStandIn } from "../../../test/aliyun-sms";
 import { checkChsi, enterChsi } from "../../../test/chsi";
-import { accreditationBatch, apprenticeForm, makeAwardee, makeCampaign, makePayee, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
+import {
+  accreditationBatch,
+  apprenticeForm,
+  makeAwardee,
+  makeCampaign,
+  makePayee,
+  makePerson,
+  makeStudio,
+  makeUser,
+  subsidyForm,
+  unitId,
+} from "../../../test/factories";
 import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema.server";
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";

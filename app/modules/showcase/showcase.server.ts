@@ -401,7 +401,12 @@ export async function verifyAward(db: DB, code: string) {
     .selectFrom("award")
     .leftJoin("publication_consent as consent", standingConsent("award.person_id"))
     .leftJoin("person", "person.id", "award.person_id")
-    .select(["award.title", "award.named_on", "award.campaign_id", sql<string | null>`case when consent.person_id is null then null else person.name end`.as("name")])
+    .select([
+      "award.title",
+      "award.named_on",
+      "award.campaign_id",
+      sql<string | null>`case when consent.person_id is null then null else person.name end`.as("name"),
+    ])
     .where("award.certificate_number", "=", code)
     .executeTakeFirst();
   return award ?? null;

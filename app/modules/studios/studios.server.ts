@@ -236,9 +236,7 @@ export async function takeStudioStep(
       if (step === "accredit" && !decision) {
         return { ok: false, status: 400, message: "所选授牌决定文件不存在，请先在“决定文件”中登记", field: "accreditationDocumentId" };
       }
-      const accreditation = decision
-        ? { plaque_number: input.plaqueNumber, accredited_on: input.accreditedOn, accreditation_document_id: decision.id }
-        : {};
+      const accreditation = decision ? { plaque_number: input.plaqueNumber, accredited_on: input.accreditedOn, accreditation_document_id: decision.id } : {};
       await tx
         .updateTable("studio")
         .set({
