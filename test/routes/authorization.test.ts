@@ -201,6 +201,7 @@ beforeAll(async () => {
   const receipt = await db.selectFrom("studio_file").select("id").where("studio_id", "=", studio.id).where("kind", "=", "receipt").executeTakeFirstOrThrow();
   // A decision document of the demo's (seeds/governance.ts), with its file.
   const decision = await db.selectFrom("decision_document").select("id").where("file", "is not", null).orderBy("id").executeTakeFirstOrThrow();
+  const reviewedStudio = await db.selectFrom("studio").select("id").where("status", "=", "county_reviewed").orderBy("id").executeTakeFirstOrThrow();
   const pendingSpending = await db
     .selectFrom("studio_spending")
     .select("id")
@@ -707,6 +708,24 @@ beforeAll(async () => {
       },
     },
     "document-files.$documentId": { params: { documentId: decision.id }, loader: "L--+++--" },
+    // 授牌, with its decision document, on the demo's studio that 县级 has passed: the city's only.
+    "studios.$studioId._index (授牌)": {
+      params: { studioId: reviewedStudio.id },
+      actions: {
+        accredit: {
+          form: {
+            intent: "step",
+            step: "accredit",
+            expected: "county_reviewed",
+            plaqueNumber: "TZGJGZS-999",
+            accreditedOn: "2019-01-10",
+            accreditationDocumentId: String(decision.id),
+            confirmed: "1",
+          },
+          expect: "L----+--",
+        },
+      },
+    },
     "series.$seriesId": { params: { seriesId: series.id }, loader: "L--+-+--" },
     "showcase._index": { loader: "++++++++" },
     "showcase.clippings.$itemId": { params: { itemId: clipping.id }, loader: "++++++++" },
@@ -723,19 +742,6 @@ beforeAll(async () => {
         // 撤回 is the applicant's, and only before the county acts: a running studio is nobody's to withdraw.
         withdraw: { form: { intent: "step", step: "withdraw", expected: "active" }, expect: "L-------" },
         reconfirm: { form: { intent: "reconfirm", periodEnd: "2021", outcome: "reconfirmed" }, expect: "L----+--" },
-        // 授牌 with its decision document: the city's only (here 409, the studio is running).
-        accredit: {
-          form: {
-            intent: "step",
-            step: "accredit",
-            expected: "active",
-            plaqueNumber: "TZGJGZS-999",
-            accreditedOn: "2019-01-10",
-            accreditationDocumentId: String(decision.id),
-            confirmed: "1",
-          },
-          expect: "L----+--",
-        },
       },
     },
     // The ledger: officers record grants and tranches, the leader spends, 温岭 approves above the threshold.

@@ -1873,7 +1873,7 @@ describe("a subsidy 公示 objection, refused", () => {
  */
 describe("a decision document, refused", () => {
   it("refuses empty, overlong and malformed fields, an impossible date, a fake or oversized file and a duplicate number by their fields", async () => {
-    await makeDocument(t.db, { number: "台总工〔2018〕10号", issued_on: "2018-05-18" });
+    await makeDocument(t.db, { number: "台总工〔2017〕99号", issued_on: "2017-05-18" });
     const page = { fn: documentsPage.action as Fn, path: "/documents", as: users.city };
     const valid = { intent: "save", issuer: "台州市总工会", number: "台总工〔2020〕7号", issuedOn: "2020-03-01", title: "关于命名第三届“台州工匠”的决定" };
     const cases: FieldCase[] = [];
@@ -1884,7 +1884,7 @@ describe("a decision document, refused", () => {
       cases.push([`number ${JSON.stringify(number).slice(0, 20)}`, page, { ...valid, number }, "number"]);
     for (const issuedOn of ["", ...DATES, "2099-01-01"]) cases.push([`issued on ${JSON.stringify(issuedOn)}`, page, { ...valid, issuedOn }, "issuedOn"]);
     cases.push(["a number of another year than its date", page, { ...valid, number: "台总工〔2019〕7号" }, "issuedOn"]);
-    cases.push(["a number already recorded, typed with other brackets", page, { ...valid, number: "台总工[2018]10号", issuedOn: "2018-05-01" }, "number"]);
+    cases.push(["a number already recorded, typed with other brackets", page, { ...valid, number: "台总工[2017]99号", issuedOn: "2017-05-01" }, "number"]);
     cases.push(["a PDF that is really text", page, { ...valid, file: fileOf("决定.pdf", "application/pdf", "这是一段文字，不是PDF。") }, "file"]);
     const large = new Uint8Array(12 * 1024 * 1024);
     large.set(new TextEncoder().encode("%PDF-1.4\n"));
