@@ -10,6 +10,7 @@ import { birthDate, DISTRICT_CODES, employer, fictionalIdNumber, mobilePhone, pe
 import { seedCampaigns } from "./campaigns";
 import { DEMO_APPRENTICE_PHONE, seedStudios } from "./studios";
 import { seedCycle } from "./cycle";
+import { seedGovernance } from "./governance";
 import { seedEvents } from "./events";
 import { seedShowcase } from "./showcase";
 import { seedHonours } from "./honours";
@@ -106,6 +107,8 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
   log("campaigns: the second (2018) named, the third open for nominations");
   await seedStudios(db, random, ids[craftsmanIndex], users[0].id, serial, scale);
   log("studios in every state, apprentices and their milestones");
+  await seedGovernance(db, { id: users[0].id, username: "admin", displayName: users[0].display_name, role: "city_admin", orgUnitId: null, personId: null });
+  log("decision documents: the basis of the campaigns, the studio programme and the accredited studios");
   await seedCycle(db, ids[craftsmanIndex], users[0].id);
   log("studio ledgers, last year's 验收 and re-confirmations");
   await seedSubsidies(db, ids[craftsmanIndex], users[0].id);

@@ -544,3 +544,51 @@ export async function publishSubsidies(db: DB, city: SessionUser, year: number, 
   if (!published.ok) throw new Error(`publishSubsidies failed: ${published.message}`);
   return published;
 }
+
+let documentSerial = 100;
+
+/**
+ * A decision document of the city's, written straight (recording one through the module is its own
+ * test): by default the next 台总工〔2018〕N号, a naming decision, without a file.
+ */
+export async function makeDocument(db: DB, columns: Partial<{ issuer: string; number: string; issued_on: string; title: string }> = {}) {
+  const city = await makeUser(db, "city_admin");
+  const row = await db
+    .insertInto("decision_document")
+    .values({
+      issuer: "台州市总工会",
+      number: `台总工〔${(columns.issued_on ?? "2018").slice(0, 4)}〕${documentSerial++}号`,
+      issued_on: "2018-05-18",
+      title: "关于命名第二届“台州工匠”的决定",
+      recorded_by: city.id,
+      ...columns,
+    })
+    .returning(["id", "issuer", "number", "issued_on", "title"])
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/** A revocation's own decision document (revoking a title cites one). */
+export function makeRevocationDocument(db: DB, columns: Partial<{ issuer: string; number: string; issued_on: string; title: string }> = {}) {
+  return makeDocument(db, { issued_on: "2026-03-01", title: "关于撤销有关荣誉的决定", ...columns });
+}
+
+/** A campaign about to be named, with its naming decision recorded (naming refuses without one). */
+export async function giveBasis(db: DB, campaignId: number) {
+  const document = await makeDocument(db);
+  await db.updateTable("campaign").set({ basis_document_id: document.id }).where("id", "=", campaignId).execute();
+  return document;
+}
+
+const batches = new WeakMap<DB, Promise<number>>();
+
+/** The 授牌决定 a test's studios are accredited under: one per database. */
+export function accreditationBatch(db: DB): Promise<number> {
+  if (!batches.has(db)) {
+    batches.set(
+      db,
+      makeDocument(db, { number: "台总工〔2019〕2号", issued_on: "2019-01-08", title: "关于命名首批台州工匠工作室的决定" }).then((d) => d.id),
+    );
+  }
+  return batches.get(db)!;
+}

@@ -144,6 +144,9 @@ export const PERMISSIONS = {
   "privacy.request": ["craftsman", "apprentice"],
   "privacy.desk": ["city_admin", "county_officer"],
   "privacy.answer": ["city_admin"],
+  // Decision documents (the basis of every title): the officers read the register and its files, the city records them.
+  "document.read": ["city_admin", "county_officer"],
+  "document.manage": ["city_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -54,6 +54,7 @@ const NAV: Array<{ label: string | null; items: NavItem[] }> = [
     items: [
       { to: "/people", label: "人员档案", permission: "person.create" },
       { to: "/org-units", label: "组织单位", permission: "org_unit.read" },
+      { to: "/documents", label: "决定文件", permission: "document.read" },
       { to: "/users", label: "用户管理", permission: "user.manage" },
       { to: "/audit", label: "操作日志", permission: "audit.read" },
       { to: "/sms", label: "短信记录", permission: "sms.log" },

@@ -4,7 +4,7 @@ import { Options } from "~/components/forms";
  * The fields every revocation posts (its own document, its date, its reason): the studio page's 摘牌 and
  * the forms of /revocations alike. The documents are recorded beforehand (/documents).
  */
-export function RevocationFields({ documents, withReason = true }: { documents: ReadonlyArray<{ id: number; label: string }>; withReason?: boolean }) {
+export function RevocationFields({ documents, withReason = true }: { documents: ReadonlyArray<{ value: number; label: string }>; withReason?: boolean }) {
   return (
     <>
       <label>
@@ -13,7 +13,7 @@ export function RevocationFields({ documents, withReason = true }: { documents: 
           <option value="" disabled>
             {documents.length ? "请选择" : "尚未登记任何文件"}
           </option>
-          <Options choices={documents.map((d) => ({ value: d.id, label: d.label }))} />
+          <Options choices={documents} />
         </select>
       </label>
       <label>

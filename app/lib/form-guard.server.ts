@@ -25,6 +25,8 @@ const MB = 1024 * 1024;
  */
 const BODY_LIMITS: Array<[RegExp, number]> = [
   [/^\/campaigns\/[^/]+\/import\/upload$/, 21 * MB],
+  // A decision document's scan (a phone's photo of it up to 20 MB is shrunk; a PDF or Word file up to 10 MB).
+  [/^\/documents$/, 21 * MB],
   // Forms with photos or scans (evidence, proofs, receipts, 验收 photos, clippings, the consent
   // photo, objections): one phone photo the page could not shrink (a HEIC, up to 20 MB) or the
   // pages' shrunk photos and PDFs up to the count the form takes, and the fields around them.

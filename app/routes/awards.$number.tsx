@@ -9,6 +9,7 @@ import { absoluteUrl, notFound } from "~/lib/http.server";
 import { qrSvg } from "~/lib/qr.server";
 import { awardCertificateFace } from "~/modules/showcase/certificate";
 import { awardCertificate } from "~/modules/showcase/showcase.server";
+import { campaignBasis } from "~/modules/governance/documents.server";
 
 export const meta: MetaFunction = () => [{ title: "“台州工匠”荣誉证书 · 匠心" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const award = await awardCertificate(db, await getUser(request, db), String(params.number ?? ""));
   if (!award) throw notFound("证书不存在或已撤销，可在证书查验页查询");
   const checkAt = absoluteUrl(`/verify?code=${encodeURIComponent(award.certificate_number)}`);
-  const face = awardCertificateFace(award, checkAt);
+  const face = awardCertificateFace(award, checkAt, await campaignBasis(db, award.campaign_id));
   return json(
     { face, qr: await qrSvg(checkAt), pdf: serverHasChineseFont() },
     { headers: { "Cache-Control": "private, no-store", "X-Robots-Tag": "noindex" } },

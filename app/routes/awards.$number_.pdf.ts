@@ -5,6 +5,7 @@ import { certificatePdfResponse } from "~/lib/certificate-file.server";
 import { absoluteUrl, notFound } from "~/lib/http.server";
 import { awardCertificateFace } from "~/modules/showcase/certificate";
 import { awardCertificate } from "~/modules/showcase/showcase.server";
+import { campaignBasis } from "~/modules/governance/documents.server";
 
 /** The 台州工匠 certificate as an A4 PDF, for whoever may see its page. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -12,5 +13,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const award = await awardCertificate(db, await getUser(request, db), String(params.number ?? ""));
   if (!award) throw notFound("证书不存在或已撤销，可在证书查验页查询");
   const number = award.certificate_number;
-  return certificatePdfResponse(awardCertificateFace(award, absoluteUrl(`/verify?code=${encodeURIComponent(number)}`)), `台州工匠证书-${number}.pdf`);
+  const face = awardCertificateFace(award, absoluteUrl(`/verify?code=${encodeURIComponent(number)}`), await campaignBasis(db, award.campaign_id));
+  return certificatePdfResponse(face, `台州工匠证书-${number}.pdf`);
 }

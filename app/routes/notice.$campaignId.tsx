@@ -16,6 +16,8 @@ import { shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
+import { campaignBasis } from "~/modules/governance/documents.server";
+import { TitleBasis } from "~/components/TitleBasis";
 import { fileObjection, noticeBoard, OBJECTION_MAX_FILES, objectionOutcome, requestObjectionCode } from "~/modules/voting/notice.server";
 import { codeRequestSchema, lookupSchema, objectionSchema } from "~/modules/voting/schema.server";
 
@@ -27,10 +29,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const board = await noticeBoard(db, idParam(params.campaignId));
   if (!board || board.state === "not_stage") throw notFound("没有这次公示");
   const lookup = await checkedCode(request, "lookup", lookupSchema, (code) => objectionOutcome(db, board.campaign.id, code));
+  const basis = await campaignBasis(db, board.campaign.id);
   return json(
     {
       campaign: { id: board.campaign.id, title: board.campaign.title, start: board.campaign.notice_start, end: board.campaign.notice_end },
       label: campaignLabel(board.campaign.number),
+      basis,
       state: board.state,
       contact: board.contact,
       names: board.names,
@@ -80,6 +84,7 @@ export default function Notice() {
       <p className="lead">
         公示期：{data.campaign.start} 至 {data.campaign.end}。联系：{data.contact}
       </p>
+      <TitleBasis basis={data.basis} act="组织评选" />
       <NoticeBody state={data.state}>
         <>
           <ol className="candidate-list">

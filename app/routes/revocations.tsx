@@ -14,11 +14,11 @@ import { getDb } from "~/db.server";
 import { searchParams } from "~/lib/http.server";
 import { replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { queryParam } from "~/lib/validation.server";
+import { documentChoices } from "~/modules/governance/documents.server";
 import { RECALL_KIND_LABELS, REVOCATION_CONFIRM, REVOCATION_SCOPE_LABELS } from "~/modules/governance/revocation-labels";
 import { accreditationRevocationSchema, awardRevocationSchema, campaignRevocationSchema, recallSchema } from "~/modules/governance/revocation-schema.server";
 import {
   campaignChoices,
-  documentChoices,
   listRevocations,
   recallsDue,
   recordRecall,
@@ -81,7 +81,7 @@ function RevokeForm({
 }: {
   intent: string;
   title: string;
-  documents: Array<{ id: number; label: string }>;
+  documents: Array<{ value: number; label: string }>;
   children: ReactNode;
 }) {
   const reply = useReply<Revoked>(intent);
@@ -142,7 +142,7 @@ export default function Revocations() {
                 <option value="" disabled>
                   请选择
                 </option>
-                <Options choices={documents.map((d) => ({ value: d.id, label: d.label }))} />
+                <Options choices={documents} />
               </select>
             </label>
           </RevokeForm>

@@ -12,6 +12,7 @@ import { publicProfile } from "~/modules/showcase/showcase.server";
 import { publicHonours } from "~/modules/honours/honours.server";
 import { HONOUR_LEVEL_LABELS } from "~/modules/honours/labels";
 import { PrintButton } from "~/components/PrintButton";
+import { TitleBasis } from "~/components/TitleBasis";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
   data
@@ -42,9 +43,12 @@ export default function CraftsmanProfile() {
         <div>
           <h1>{p.name}</h1>
           {p.awards.map((a) => (
-            <p key={a.certificate_number} className="badge ok">
-              {a.award_title}（{a.campaign_year}）
-            </p>
+            <div key={a.certificate_number}>
+              <p className="badge ok">
+                {a.award_title}（{a.campaign_year}）
+              </p>
+              <TitleBasis basis={a.basis} act="命名" />
+            </div>
           ))}
           <p>
             {p.employer} · {p.industry} · {p.skill_level}

@@ -12,6 +12,7 @@ import { publicStudio, revokedStudio } from "~/modules/showcase/showcase.server"
 import { BackLink } from "~/components/BackLink";
 import { RevokedNotice } from "~/components/RevokedNotice";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
+import { StudioTitleBasis } from "~/components/TitleBasis";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
   data?.revoked
@@ -53,6 +54,7 @@ export default function PublicStudio() {
         <dt>授牌</dt>
         <dd>
           {s.plaque_number}（{s.accredited_on}）
+          <StudioTitleBasis basis={s.basis} />
         </dd>
         <dt>在带学徒</dt>
         <dd>{s.apprentices} 人</dd>

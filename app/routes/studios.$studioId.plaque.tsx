@@ -8,16 +8,20 @@ import { absoluteUrl, granted, idParam } from "~/lib/http.server";
 import { qrSvg } from "~/lib/qr.server";
 import { studioForViewer } from "~/modules/studios/studios.server";
 import { PrintButton } from "~/components/PrintButton";
+import { StudioTitleBasis } from "~/components/TitleBasis";
+import { studioBasis } from "~/modules/governance/documents.server";
 
 export const meta: MetaFunction = () => [{ title: "工作室牌匾 · 匠心" }];
 
 /** The plaque sheet to print on A4: the studio's name, its plaque number, and a QR to its public page. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "studio.read");
-  const studio = granted(await studioForViewer(getDb(), user, idParam(params.studioId)));
+  const db = getDb();
+  const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   if (!studio.plaque_number) throw json({ error: "工作室尚未授牌，没有牌匾" }, { status: 409 });
   const address = absoluteUrl(`/showcase/studios/${studio.id}`);
-  return json({ name: studio.name, plaque: studio.plaque_number, accreditedOn: studio.accredited_on, address, qr: await qrSvg(address) });
+  const basis = await studioBasis(db, studio.id);
+  return json({ name: studio.name, plaque: studio.plaque_number, accreditedOn: studio.accredited_on, basis, address, qr: await qrSvg(address) });
 }
 
 export default function Plaque() {
@@ -34,6 +38,7 @@ export default function Plaque() {
         <QrCode svg={p.qr} label={`${p.name}公开页面的二维码`} />
         <p className="plaque-address">扫码了解工作室：{p.address}</p>
         <p className="plaque-date">{p.accreditedOn} 授牌</p>
+        <StudioTitleBasis basis={p.basis} />
       </div>
     </section>
   );

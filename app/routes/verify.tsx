@@ -8,6 +8,8 @@ import { formatDate } from "~/lib/format";
 import { loaderHeaders, searchParams } from "~/lib/http.server";
 import { verifyCertificate } from "~/modules/events/events.server";
 import { verifyAward } from "~/modules/showcase/showcase.server";
+import { campaignBasis } from "~/modules/governance/documents.server";
+import { basisLine } from "~/modules/governance/labels";
 
 export const meta: MetaFunction = () => [{ title: "证书查验 · 匠心" }];
 
@@ -28,12 +30,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
       award?.revoked_on && award.document_number && award.document_issuer
         ? { revokedOn: award.revoked_on, documentNumber: award.document_number, issuer: award.document_issuer }
         : null;
+    const basis = award ? await campaignBasis(getDb(), award.campaign_id) : null;
     return json(
       {
         code,
         checked: true,
         result: award
-          ? { name: award.name ?? "（获证人未同意公开姓名）", title: award.title, date: award.named_on, hours: null, issuer: "台州市总工会" }
+          ? {
+              name: award.name ?? "（获证人未同意公开姓名）",
+              title: award.title,
+              date: award.named_on,
+              hours: null,
+              issuer: "台州市总工会",
+              basis: basis && basisLine(basis, "命名"),
+            }
           : null,
         revoked,
       },
@@ -45,7 +55,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       code,
       checked: true,
-      result: found ? { name: found.name, title: found.title, date: formatDate(found.starts_at), hours: Number(found.hours), issuer: found.unit_name } : null,
+      result: found
+        ? { name: found.name, title: found.title, date: formatDate(found.starts_at), hours: Number(found.hours), issuer: found.unit_name, basis: null }
+        : null,
       revoked: null,
     },
     { status: found ? 200 : 404, headers },
@@ -83,6 +95,7 @@ export default function Verify() {
               ? `${result.name}，${result.date} 被授予${result.title}称号，由${result.issuer}颁发。`
               : `${result.name}，${result.date} 参加“${result.title}”，${result.hours} 学时，由${result.issuer}颁发。`}
           </p>
+          {result.basis ? <p>{result.basis}</p> : null}
         </div>
       ) : null}
       {checked && !result ? (

@@ -199,6 +199,9 @@ beforeAll(async () => {
   const unpublished = await db.selectFrom("award").select("certificate_number").where("person_id", "=", craftsmanB.personId!).executeTakeFirstOrThrow();
   // The studio's money and year (seeds/cycle): a receipt of its ledger, last year's report waiting for the leader.
   const receipt = await db.selectFrom("studio_file").select("id").where("studio_id", "=", studio.id).where("kind", "=", "receipt").executeTakeFirstOrThrow();
+  // A decision document of the demo's (seeds/governance.ts), with its file.
+  const decision = await db.selectFrom("decision_document").select("id").where("file", "is not", null).orderBy("id").executeTakeFirstOrThrow();
+  const reviewedStudio = await db.selectFrom("studio").select("id").where("status", "=", "county_reviewed").orderBy("id").executeTakeFirstOrThrow();
   const pendingSpending = await db
     .selectFrom("studio_spending")
     .select("id")
@@ -424,6 +427,7 @@ beforeAll(async () => {
         revert: { form: { intent: "revert", expected: openCampaign.status }, expect: "L----+--" },
         update: { form: { intent: "update" }, expect: "L----+--" },
         "notice-period": { form: { intent: "notice-period" }, expect: "L----+--" },
+        basis: { form: { intent: "basis", documentId: String(decision.id) }, expect: "L----+--" },
       },
     },
     // The 命名名单: a county gets its own unit's (another unit's is refused, test/routes/exports.test.ts).
@@ -781,6 +785,33 @@ beforeAll(async () => {
         },
         policy: { form: { intent: "policy", answerWorkingDays: "15" }, expect: "L----+--" },
         calendar: { form: { intent: "calendar", day: "2026-10-01", working: "holiday", name: "国庆节" }, expect: "L----+--" },
+      },
+    },
+    // The register of decision documents and their files: the officers read, the city records.
+    documents: {
+      loader: "L--+++--",
+      actions: {
+        save: { form: { intent: "save" }, expect: "L----+--" },
+        programme: { form: { intent: "programme", documentId: String(decision.id) }, expect: "L----+--" },
+      },
+    },
+    "document-files.$documentId": { params: { documentId: decision.id }, loader: "L--+++--" },
+    // 授牌, with its decision document, on the demo's studio that 县级 has passed: the city's only.
+    "studios.$studioId._index (授牌)": {
+      params: { studioId: reviewedStudio.id },
+      actions: {
+        accredit: {
+          form: {
+            intent: "step",
+            step: "accredit",
+            expected: "county_reviewed",
+            plaqueNumber: "TZGJGZS-999",
+            accreditedOn: "2019-01-10",
+            accreditationDocumentId: String(decision.id),
+            confirmed: "1",
+          },
+          expect: "L----+--",
+        },
       },
     },
     "series.$seriesId": { params: { seriesId: series.id }, loader: "L--+-+--" },

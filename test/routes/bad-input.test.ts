@@ -62,13 +62,15 @@ import {
   subsidyForm,
   unitId,
   makePairing,
+  makeDocument,
+  makeRevocationDocument,
 } from "../factories";
 import { call, ORIGIN } from "../http";
+import * as documentsPage from "../../app/routes/documents";
 import { asZip64, zipOf } from "../files";
 import { csvOf, docxOf, w } from "../county-files";
 import { sessionUserOf } from "~/auth/roles";
 import * as revocations from "../../app/routes/revocations";
-import { makeDocument } from "../governance";
 import * as retention from "../../app/routes/retention";
 import ExcelJS from "exceljs";
 import * as honoursRoute from "../../app/routes/people.$personId.honours/route";
@@ -1876,7 +1878,7 @@ describe("a subsidy 公示 objection, refused", () => {
 
 describe("revocations (issue 35, item 2)", () => {
   it("refuses a missing or overlong reason, unknown documents, a forged campaign, an unknown certificate and 2 月 30 日, each by its field, and writes nothing", async () => {
-    const doc = await makeDocument(t.db, users.city);
+    const doc = await makeRevocationDocument(t.db);
     const award = await t.db.selectFrom("award").select(["certificate_number", "campaign_id"]).orderBy("id").executeTakeFirstOrThrow();
     const at = { fn: revocations.action as Fn, path: "/revocations", as: users.city };
     const stated = { documentId: String(doc.id), revokedOn: "2026-03-02", reason: "弄虚作假", confirmed: "1" };
@@ -2096,5 +2098,43 @@ describe("the rights desk (issue 35, item 4): bad input", () => {
     expect(
       (await t.db.selectFrom("phone_code").select("attempts").where("purpose", "=", "rights_request").orderBy("id", "desc").executeTakeFirstOrThrow()).attempts,
     ).toBe(1);
+  });
+});
+
+/**
+ * Issue 35's decision documents: a document whose issuer, number, date or title is wrong, whose file is not what
+ * it claims or too large, or that is already recorded, is refused by its field with a 4xx, and nothing is recorded.
+ */
+describe("a decision document, refused", () => {
+  it("refuses empty, overlong and malformed fields, an impossible date, a fake or oversized file and a duplicate number by their fields", async () => {
+    await makeDocument(t.db, { number: "台总工〔2017〕99号", issued_on: "2017-05-18" });
+    const page = { fn: documentsPage.action as Fn, path: "/documents", as: users.city };
+    const valid = { intent: "save", issuer: "台州市总工会", number: "台总工〔2020〕7号", issuedOn: "2020-03-01", title: "关于命名第三届“台州工匠”的决定" };
+    const cases: FieldCase[] = [];
+    for (const issuer of ["", "   ", "长".repeat(61), ["台州市总工会", "温岭市总工会"]])
+      cases.push([`issuer ${JSON.stringify(issuer).slice(0, 20)}`, page, { ...valid, issuer }, "issuer"]);
+    for (const title of ["", "   ", "长".repeat(201)]) cases.push([`title ${JSON.stringify(title).slice(0, 20)}`, page, { ...valid, title }, "title"]);
+    for (const number of ["", "十号文件", "台总工2020年7号", "台总工〔20〕7号", "长".repeat(61), "<script>alert(1)</script>"])
+      cases.push([`number ${JSON.stringify(number).slice(0, 20)}`, page, { ...valid, number }, "number"]);
+    for (const issuedOn of ["", ...DATES, "2099-01-01"]) cases.push([`issued on ${JSON.stringify(issuedOn)}`, page, { ...valid, issuedOn }, "issuedOn"]);
+    cases.push(["a number of another year than its date", page, { ...valid, number: "台总工〔2019〕7号" }, "issuedOn"]);
+    cases.push(["a number already recorded, typed with other brackets", page, { ...valid, number: "台总工[2017]99号", issuedOn: "2017-05-01" }, "number"]);
+    cases.push(["a PDF that is really text", page, { ...valid, file: fileOf("决定.pdf", "application/pdf", "这是一段文字，不是PDF。") }, "file"]);
+    const large = new Uint8Array(12 * 1024 * 1024);
+    large.set(new TextEncoder().encode("%PDF-1.4\n"));
+    cases.push(["a 12 MB scan", page, { ...valid, file: fileOf("扫描件.pdf", "application/pdf", large) }, "file"]);
+    cases.push([
+      "an Excel file named .doc",
+      page,
+      { ...valid, file: fileOf("决定.doc", "application/msword", new Uint8Array(zipOf("xl/workbook.xml", Buffer.from("<x/>")))) },
+      "file",
+    ]);
+    cases.push(["a document recorded by a county", { ...page, as: users.wenling }, valid, null]);
+    cases.push(["the programme's basis with no document", page, { intent: "programme", documentId: "" }, "documentId"]);
+    cases.push(["the programme's basis with a document not recorded", page, { intent: "programme", documentId: "99999999" }, "documentId"]);
+
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
   });
 });

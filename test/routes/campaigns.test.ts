@@ -18,7 +18,7 @@ import { runDueJobs } from "../../app/lib/jobs.server";
 import { IMPORT_JOBS } from "../../app/modules/nominations/summary-table.server";
 import type { SessionUser } from "../../app/auth/roles";
 import { useTestDb } from "../db";
-import { cookieFor, makeCampaign, makeUser, nominationForm } from "../factories";
+import { cookieFor, giveBasis, makeCampaign, makeUser, nominationForm } from "../factories";
 import { call, jsonOf, ORIGIN } from "../http";
 import { countyWorkbook, REVIEW_FORM_HEADER, reviewFormDocx, storyDocx } from "../county-files";
 
@@ -433,6 +433,7 @@ describe("running a whole campaign through the pages", () => {
     const duplicateRanks = Object.fromEntries(candidates.map((c) => [`rank-${c.id}`, "1"]));
     expect((await reviewPost({ intent: "name", namedOn: "2020-05-20", ...duplicateRanks })).status).toBe(400);
     const ranks = Object.fromEntries(candidates.map((c, i) => [`rank-${c.id}`, String(i + 1)]));
+    await giveBasis(t.db, campaign.id);
     expect((await reviewPost({ intent: "name", namedOn: "2020-05-20", confirmed: "1", ...ranks })).status).toBe(200);
     await advance("final_approval");
 

@@ -39,6 +39,7 @@ import {
   makeNominations,
   makeStudio,
   makeUser,
+  giveBasis,
   nominationForm,
   makePerson,
   makeVoteRules,
@@ -250,6 +251,7 @@ describe("guards at the end of the selection", () => {
   it("names only after showing the titles and certificate numbers it will issue, and a second press", async () => {
     const city = await makeUser(t.db, "city_admin");
     const campaign = await makeCampaign(t.db, { number: 7, status: "final_approval", titles: 2 });
+    await giveBasis(t.db, campaign.id);
     const ids = await makeNominations(t.db, campaign.id, ["甲工匠", "乙工匠", "丙工匠"], { candidate: true });
     const params = { campaignId: String(campaign.id) };
     const ranks = Object.fromEntries(ids.map((id, i) => [`rank-${id}`, String(i + 1)]));

@@ -9,7 +9,7 @@ import * as verify from "../../app/routes/verify";
 import * as todos from "../../app/routes/todos";
 import { useTestDb } from "../db";
 import { makeLedStudio, makeUser } from "../factories";
-import { makeDocument } from "../governance";
+import { makeRevocationDocument } from "../factories";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
@@ -27,7 +27,7 @@ describe("a revoked title and studio on the public pages", () => {
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
     await t.db.insertInto("publication_consent").values({ person_id: person.id, consented: true, how_obtained: "书面同意", recorded_by: leader.id }).execute();
     const award = await t.db.selectFrom("award").select(["id", "certificate_number"]).where("person_id", "=", person.id).executeTakeFirstOrThrow();
-    const doc = await makeDocument(t.db, city, { number: "台总工〔2026〕35号" });
+    const doc = await makeRevocationDocument(t.db, { number: "台总工〔2026〕35号" });
     const verifyPath = `/verify?code=${encodeURIComponent(award.certificate_number)}`;
     const qrParams = { studioId: String(studio.id) };
     const showcased = async () => ({

@@ -13,7 +13,7 @@ import * as studios from "../../app/routes/studios._index";
 import * as studioNew from "../../app/routes/studios.new";
 import * as plaque from "../../app/routes/studios.$studioId.plaque";
 import { useTestDb } from "../db";
-import { apprenticeForm, makeAwardee, makeLedStudio, makeUser, studioForm, unitId } from "../factories";
+import { accreditationBatch, apprenticeForm, makeAwardee, makeLedStudio, makeUser, studioForm, unitId } from "../factories";
 import { call, jsonOf } from "../http";
 import { type SessionUser } from "~/auth/roles";
 
@@ -36,7 +36,16 @@ async function runningStudio(unit = "wenling") {
     call(studioPage.action, { db: t.db, path: `/studios/${id}`, params, as, form: { intent: "step", step, expected, ...extra } });
   expect((await stepAs(leader, "submit", "draft")).status).toBe(200);
   expect((await stepAs(county, "county_approve", "submitted")).status).toBe(200);
-  expect((await stepAs(city, "accredit", "county_reviewed", { plaqueNumber: `P-${id}`, accreditedOn: "2019-01-10", confirmed: "1" })).status).toBe(200);
+  expect(
+    (
+      await stepAs(city, "accredit", "county_reviewed", {
+        plaqueNumber: `P-${id}`,
+        accreditedOn: "2019-01-10",
+        accreditationDocumentId: String(await accreditationBatch(t.db)),
+        confirmed: "1",
+      })
+    ).status,
+  ).toBe(200);
   expect((await stepAs(leader, "activate", "accredited")).status).toBe(200);
   return { id, params, leader, county, city, stepAs };
 }

@@ -47,6 +47,7 @@ import { RETENTION_AUDIT } from "~/modules/retention/labels";
 import { SESSION_AUDIT } from "~/auth/labels";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
+import { DOCUMENT_AUDIT, STUDIO_PROGRAMME_AUDIT } from "~/modules/governance/labels";
 import { AGREEMENT_AUDIT, APPRENTICE_LOG_AUDIT } from "~/modules/apprentices/labels";
 import { MENTORSHIP_REVIEW_AUDIT, REVIEW_PARTY_LABELS } from "~/modules/apprentices/reviews";
 import {
@@ -92,6 +93,8 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   HONOUR_AUDIT,
   HONOUR_IMPORT_AUDIT,
   RIGHTS_AUDIT,
+  DOCUMENT_AUDIT,
+  STUDIO_PROGRAMME_AUDIT,
 ];
 
 const byEntity = new Map(TRAILS.map((t) => [t.entity, t]));
@@ -153,6 +156,10 @@ const FIELD_LABELS: Record<string, string> = {
   focusSector: "重点领域",
   plaqueNumber: "牌匾编号",
   accreditedOn: "授牌日期",
+  accreditationDocument: "授牌决定",
+  basisDocument: "批准文件",
+  issuer: "发文机关",
+  issuedOn: "发文日期",
   mentorshipId: "结对",
   apprentice: "学徒",
   startDate: "结对日期",

@@ -8,5 +8,6 @@ export const CAMPAIGN_AUDIT = auditTrail("campaign", "评选活动", {
   set_notice_period: "设定公示期",
   select_candidates: "确定候选对象",
   name_awardees: "审定命名",
+  set_basis: "登记命名依据",
   reveal_personal_data: "导出含完整证件号/电话的汇总表",
 });

@@ -25,17 +25,6 @@ export type RevocationDone = Result<{ id: number; revoked: number; alreadyRevoke
 
 const notCity = () => refuse("只有市总工会可以撤销称号或摘牌", { status: 403 });
 
-/** The documents a revocation (or a batch) may cite, newest first. */
-export async function documentChoices(db: DB) {
-  return db
-    .selectFrom("decision_document")
-    .select(["id", sql<string>`number || '《' || title || '》'`.as("label")])
-    .orderBy("issued_on", "desc")
-    .orderBy("id", "desc")
-    .limit(500)
-    .execute();
-}
-
 /** The campaigns that named anyone: what a whole campaign's revocation chooses from. */
 export async function campaignChoices(db: DB) {
   return db

@@ -6,7 +6,7 @@ import { recordRecall, revokeAccreditation, revokeAward, revokeCampaign, revokeS
 import { fanOut, todosFor } from "~/worker.server";
 import { useTestDb } from "../../../test/db";
 import { makeAwardee, makeLedStudio, makePerson, makeUser, unitId } from "../../../test/factories";
-import { makeDocument } from "../../../test/governance";
+import { makeRevocationDocument } from "../../../test/factories";
 
 const t = useTestDb();
 
@@ -51,7 +51,7 @@ describe("revoking titles and studios", () => {
     const city = await makeUser(t.db, "city_admin");
     const county = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const other = await makeUser(t.db, "county_officer", { unit: "jiaojiang" });
-    const doc = await makeDocument(t.db, city);
+    const doc = await makeRevocationDocument(t.db);
     const award = await awardOf(t.db, person.id);
 
     expect(await revokeAward(t.db, county, { ...stated(doc.id), certificateNumber: award.certificate_number })).toMatchObject({ ok: false, status: 403 });
@@ -98,7 +98,7 @@ describe("revoking titles and studios", () => {
     const first = await awardOf(t.db, person.id);
     const second = await awardBeside(t.db, first, "jiaojiang", 2);
     const third = await awardBeside(t.db, first, "wenling", 3);
-    const doc = await makeDocument(t.db, city);
+    const doc = await makeRevocationDocument(t.db);
     expect(await revokeAward(t.db, city, { ...stated(doc.id), certificateNumber: second.certificate_number })).toMatchObject({ ok: true });
 
     const whole = await revokeCampaign(t.db, city, { ...stated(doc.id), campaignId: first.campaign_id });
@@ -123,11 +123,11 @@ describe("revoking titles and studios", () => {
     const batchDoc = { number: "台总工〔2025〕8号", title: "关于命名第一批工匠工作室的决定" };
     const a = await makeLedStudio(t.db, "批次甲");
     const city = a.city;
-    const batch = await makeDocument(t.db, city, batchDoc);
+    const batch = await makeRevocationDocument(t.db, batchDoc);
     const b = await makeLedStudio(t.db, "批次乙", { unit: "jiaojiang" });
     const c = await makeLedStudio(t.db, "批次丙");
     await t.db.updateTable("studio").set({ accreditation_document_id: batch.id }).where("id", "in", [a.studio.id, b.studio.id, c.studio.id]).execute();
-    const doc = await makeDocument(t.db, city);
+    const doc = await makeRevocationDocument(t.db);
 
     // One studio first, from its page's step (the state the page showed).
     expect(await revokeStudio(t.db, city, c.studio.id, { ...stated(doc.id), expected: "suspended" })).toMatchObject({ ok: false, status: 409 });
@@ -151,7 +151,7 @@ describe("revoking titles and studios", () => {
     const city = await makeUser(t.db, "city_admin");
     const first = await awardOf(t.db, person.id);
     const second = await awardBeside(t.db, first, "wenling", 2);
-    const doc = await makeDocument(t.db, city);
+    const doc = await makeRevocationDocument(t.db);
     // The second title's history row cannot be written: the first title's revocation must not stay either.
     await sql
       .raw(

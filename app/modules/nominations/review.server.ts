@@ -494,6 +494,13 @@ export async function resolveObjection(
 /** The candidates still standing and whether a ranking names only them, once each. */
 async function checkRanking(db: DB, campaign: Campaign, ranking: number[]) {
   if (!stepOpen(campaign, "naming")) return { ok: false as const, result: wrongStage("naming") };
+  // A title names what it rests on (issue 35): no naming until the city has recorded the decision.
+  if (campaign.basis_document_id === null) {
+    return {
+      ok: false as const,
+      result: { ok: false as const, status: 409 as const, message: "请先在本届活动页面选定命名依据（批准命名的决定文件），再审定命名" },
+    };
+  }
   const existing = await db.selectFrom("award").select("id").where("campaign_id", "=", campaign.id).executeTakeFirst();
   if (existing) return { ok: false as const, result: { ok: false as const, status: 409 as const, message: "本届已审定命名" } };
   const standing = await db

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { hanDigits, makeCampaign, makePerson, makeUser, nominationForm } from "../../../test/factories";
+import { giveBasis, hanDigits, makeCampaign, makePerson, makeUser, nominationForm } from "../../../test/factories";
 import { createNomination, findNomination, selectionRecord } from "~/modules/nominations/nominations.server";
 import { updateNominationSchema } from "~/modules/nominations/schema.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
@@ -183,7 +183,8 @@ describe("a campaign from nominations to named craftsmen", () => {
     });
     expect(await advance(city, campaign.id, "2018-05-08")).toMatchObject({ ok: true, to: "final_approval" });
 
-    // The withdrawn nominee cannot be named; the top three of the rest are.
+    // The withdrawn nominee cannot be named; the top three of the rest are, once the naming decision is recorded.
+    await giveBasis(t.db, campaign.id);
     const ranking = candidates.map((c) => c.id);
     expect(await nameAwardees(t.db, city, campaign.id, { ranking, namedOn: "2018-05-20", confirmed: true })).toMatchObject({ ok: false, status: 400 });
     const standing = ranking.slice(1);

@@ -7,7 +7,18 @@ import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
 import { aliyunStandIn } from "../../../test/aliyun-sms";
 import { checkChsi, enterChsi } from "../../../test/chsi";
-import { apprenticeForm, makeAwardee, makeCampaign, makePayee, makePerson, makeStudio, makeUser, subsidyForm, unitId } from "../../../test/factories";
+import {
+  accreditationBatch,
+  apprenticeForm,
+  makeAwardee,
+  makeCampaign,
+  makePayee,
+  makePerson,
+  makeStudio,
+  makeUser,
+  subsidyForm,
+  unitId,
+} from "../../../test/factories";
 import { advanceCampaign } from "~/modules/campaigns/campaigns.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema.server";
 import { addApprentice, findMentorship } from "~/modules/studios/mentorships.server";
@@ -449,6 +460,7 @@ describe("who hears of a studio and its apprentices' milestones", () => {
         confirmed: true,
         plaqueNumber: extra.plaqueNumber ?? null,
         accreditedOn: extra.accreditedOn ?? null,
+        accreditationDocumentId: name === "accredit" ? await accreditationBatch(t.db) : null,
       });
       expect(result).toMatchObject({ ok: true });
       return studio.look();

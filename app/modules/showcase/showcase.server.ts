@@ -10,6 +10,7 @@ import { escapeLike, paginate } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
 import { canEditPerson, canViewPerson } from "~/modules/people/policy";
 import { ACTIVE_MENTORSHIPS } from "~/modules/studios/studios.server";
+import { campaignBases, studioBasis } from "~/modules/governance/documents.server";
 import { PERSON_AUDIT } from "~/modules/people/labels";
 import { PUBLICITY_AUDIT, SHOWCASE_INDUSTRIES } from "~/modules/showcase/labels";
 import { showcaseFilterSchema } from "~/modules/showcase/schema.server";
@@ -118,6 +119,7 @@ export async function publicProfile(db: DB, personId: number) {
       "award.certificate_number",
       "award.named_on",
       "campaign.year as campaign_year",
+      "award.campaign_id",
       "consent.story",
       sql<boolean>`consent.photo is not null`.as("has_photo"),
     ])
@@ -125,7 +127,7 @@ export async function publicProfile(db: DB, personId: number) {
     .orderBy("award.named_on", "desc")
     .execute();
   if (!awards.length) return null;
-  const [studio, coverage] = await Promise.all([
+  const [studio, coverage, bases] = await Promise.all([
     db
       .selectFrom("studio")
       .select(["id", "name", "host_enterprise"])
@@ -133,8 +135,13 @@ export async function publicProfile(db: DB, personId: number) {
       .where("status", "in", PUBLIC_STUDIO_STATES)
       .executeTakeFirst(),
     publicityFor(db, { personId }),
+    campaignBases(
+      db,
+      awards.map((a) => a.campaign_id),
+    ),
   ]);
-  return { ...awards[0], awards, studio: studio ?? null, coverage };
+  const withBasis = awards.map((a) => ({ ...a, basis: bases.get(a.campaign_id) ?? null }));
+  return { ...withBasis[0]!, awards: withBasis, studio: studio ?? null, coverage };
 }
 
 export async function publicStudios(db: DB, filter: ShowcaseFilter) {
@@ -183,11 +190,12 @@ export async function publicStudio(db: DB, id: number) {
     .where("studio.status", "in", PUBLIC_STUDIO_STATES)
     .executeTakeFirst();
   if (!studio) return null;
-  const [events, coverage] = await Promise.all([
+  const [events, coverage, basis] = await Promise.all([
     db.selectFrom("event").select(["id", "title", "kind", "starts_at"]).where("studio_id", "=", id).orderBy("starts_at", "desc").limit(5).execute(),
     publicityFor(db, { studioId: id }),
+    studioBasis(db, id),
   ]);
-  return { ...studio, events, coverage };
+  return { ...studio, events, coverage, basis };
 }
 
 /**
@@ -423,6 +431,7 @@ export async function verifyAward(db: DB, code: string) {
     .select([
       "award.title",
       "award.named_on",
+      "award.campaign_id",
       sql<string | null>`case when consent.person_id is null then null else person.name end`.as("name"),
       "revocation.revoked_on",
       "d.number as document_number",
@@ -456,6 +465,7 @@ export async function awardCertificate(db: DB, user: SessionUser | null, number:
       "person.name",
       "person.org_unit_id",
       "campaign.number as campaign_number",
+      "award.campaign_id",
       sql<boolean>`consent.person_id is not null`.as("published"),
     ])
     .where("award.certificate_number", "=", number)

@@ -46,6 +46,10 @@ export const studioStepSchema = z.object({
     .string()
     .optional()
     .transform((v) => v || null),
+  // The 授牌决定 the studio is accredited under (a recorded decision document); required by the step.
+  accreditationDocumentId: recordId("请选择授牌决定文件")
+    .optional()
+    .transform((v) => v ?? null),
 });
 
 export const mentorshipFields = {

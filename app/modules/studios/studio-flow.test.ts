@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF } from "../../../test/files";
-import { apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
+import { accreditationBatch, apprenticeForm, makeAwardee, makePerson, makeUser, unitId } from "../../../test/factories";
 import type { DB } from "~db";
 import { personForViewer } from "~/modules/people/people.server";
 import { apprenticeSchema, milestoneSchema, studioSchema } from "~/modules/studios/schema.server";
@@ -9,7 +9,7 @@ import { addApprentice, findMentorship } from "~/modules/studios/mentorships.ser
 import { addMilestone, milestonesOf, reviewMilestone } from "~/modules/studios/milestones.server";
 import { createStudio, eligibleLeaders, takeStudioStep } from "~/modules/studios/studios.server";
 import { revokeStudio } from "~/modules/governance/revocation.server";
-import { makeDocument } from "../../../test/governance";
+import { makeRevocationDocument } from "../../../test/factories";
 import { figuresByStudioAndYear, noFigures, studioYearFigures } from "~/modules/studios/figures.server";
 import { historyOf } from "~/modules/audit/audit.server";
 
@@ -33,14 +33,16 @@ const studioForm = async (db: DB, leaderPersonId: number, unit = "wenling") =>
     foundingPlan: "三年带徒十名……",
   });
 
-const step = (
+const step = async (
   actor: Parameters<typeof takeStudioStep>[1],
   id: number,
   name: Parameters<typeof takeStudioStep>[3],
   expected: string,
-  extra: Partial<{ reason: string; plaqueNumber: string; accreditedOn: string; confirmed: boolean }> = {},
+  extra: Partial<{ reason: string; plaqueNumber: string; accreditedOn: string; confirmed: boolean; accreditationDocumentId: number | null }> = {},
 ) =>
   takeStudioStep(t.db, actor, id, name, {
+    // The 授牌决定: the test's batch unless the test says otherwise.
+    accreditationDocumentId: "accreditationDocumentId" in extra ? extra.accreditationDocumentId : await accreditationBatch(t.db),
     expected,
     reason: extra.reason ?? null,
     // The page's confirming button; the refusal without it is tested on its own.
@@ -215,7 +217,7 @@ describe("a studio from application to verified apprentices' progress", () => {
     // The city suspends, then revokes; nothing leads out of a revoked studio, and a new one may then be opened.
     expect(await step(city, id, "suspend", "active", { reason: "年度考核不合格" })).toEqual({ ok: true, to: "suspended" });
     // 摘牌 cites its document (governance/revocation.server.ts).
-    const document = await makeDocument(t.db, city);
+    const document = await makeRevocationDocument(t.db);
     expect(
       await revokeStudio(t.db, city, id, {
         expected: "suspended",

@@ -11,6 +11,7 @@ import { ownRowsOf } from "~/auth/scope.server";
 import { isRecordDate } from "~/lib/time";
 import { fieldsRefused, type Result } from "~/lib/result";
 import { recordStudioAudit } from "~/modules/studios/history.server";
+import { documentBasis } from "~/modules/governance/documents.server";
 
 /** The list-query form of policy.canViewStudio. */
 export function studioVisibleTo(user: SessionUser) {
@@ -205,7 +206,14 @@ export async function takeStudioStep(
   actor: SessionUser,
   id: number,
   step: Exclude<StudioStep, "revoke">,
-  input: { expected: string; reason: string | null; confirmed?: boolean; plaqueNumber: string | null; accreditedOn: string | null },
+  input: {
+    expected: string;
+    reason: string | null;
+    confirmed?: boolean;
+    plaqueNumber: string | null;
+    accreditedOn: string | null;
+    accreditationDocumentId?: number | null;
+  },
 ): Promise<StepResult> {
   const rule = STUDIO_STEPS[step];
   const badInput = studioWorkflow.checkInput(step, input);
@@ -215,6 +223,8 @@ export async function takeStudioStep(
     if (!input.accreditedOn || !isRecordDate(input.accreditedOn)) {
       return { ok: false, status: 400, message: input.accreditedOn ? "授牌日期不合理，请核对" : "请填写授牌日期", field: "accreditedOn" };
     }
+    // A plaque names the decision it was given under (issue 35).
+    if (!input.accreditationDocumentId) return { ok: false, status: 400, message: "请选择授牌决定文件", field: "accreditationDocumentId" };
   }
   try {
     return await db.transaction().execute(async (tx): Promise<StepResult> => {
@@ -222,12 +232,17 @@ export async function takeStudioStep(
       if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
       const refused = studioWorkflow.checkRecord(actor, studio, step, input);
       if (refused) return refused;
+      const decision = step === "accredit" ? await documentBasis(tx, input.accreditationDocumentId!) : null;
+      if (step === "accredit" && !decision) {
+        return { ok: false, status: 400, message: "所选授牌决定文件不存在，请先在“决定文件”中登记", field: "accreditationDocumentId" };
+      }
+      const accreditation = decision ? { plaque_number: input.plaqueNumber, accredited_on: input.accreditedOn, accreditation_document_id: decision.id } : {};
       await tx
         .updateTable("studio")
         .set({
           status: rule.to,
           status_reason: input.reason,
-          ...(step === "accredit" ? { plaque_number: input.plaqueNumber, accredited_on: input.accreditedOn } : {}),
+          ...accreditation,
           updated_at: new Date(),
         })
         .where("id", "=", id)
@@ -235,7 +250,10 @@ export async function takeStudioStep(
       await recordStudioAudit(tx, actor, studio, {
         action: `step_${step}`,
         before: { status: studio.status },
-        after: { status: rule.to, ...(step === "accredit" ? { plaqueNumber: input.plaqueNumber, accreditedOn: input.accreditedOn } : {}) },
+        after: {
+          status: rule.to,
+          ...(decision ? { plaqueNumber: input.plaqueNumber, accreditedOn: input.accreditedOn, accreditationDocument: decision.number } : {}),
+        },
         comment: input.reason,
       });
       return { ok: true, to: rule.to };

@@ -8,13 +8,14 @@ import { TextField, acceptInBrowser } from "~/components/fields";
 import { FormErrors, SubmitButton } from "~/components/forms";
 import { HistoryCard } from "~/components/HistoryCard";
 import { StageBar } from "~/components/StageBar";
+import { BasisForm, TitleBasis } from "~/components/TitleBasis";
 import { useReply } from "~/components/useReply";
 import type { noticePeriodSchema } from "~/modules/campaigns/schema.server";
 import { campaignLabel, STAGE_LABELS, type CampaignStatus } from "~/modules/campaigns/stages";
 import type { loader } from "./route";
 
 export function CampaignPage() {
-  const { campaign, perUnit, groups, blockers, warnings, revertTo, history, next, manage, canNominate } = useLoaderData<typeof loader>();
+  const { campaign, perUnit, groups, blockers, warnings, revertTo, history, basis, documents, next, manage, canNominate } = useLoaderData<typeof loader>();
   const advance = useReply("advance");
   const revert = useReply("revert");
   const noticeReply = useReply("notice-period");
@@ -44,7 +45,10 @@ export function CampaignPage() {
         <dd>前 {campaign.title_count} 名</dd>
         <dt>社会公示</dt>
         <dd>{campaign.notice_start ? `${campaign.notice_start} 至 ${campaign.notice_end}` : "未设定"}</dd>
+        <dt>命名依据</dt>
+        <dd>{basis ? <TitleBasis basis={basis} act="命名" /> : "未登记（审定命名前须选定批准命名的决定文件）"}</dd>
       </dl>
+      {manage ? <BasisForm intent="basis" label="命名依据（决定文件）" documents={documents} current={campaign.basis_document_id} /> : null}
       <div className="actions">
         <Link className="button" to={`/campaigns/${campaign.id}/nominations`}>
           推荐人选

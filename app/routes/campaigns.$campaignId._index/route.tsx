@@ -24,6 +24,8 @@ import { quotaWarning } from "~/modules/nominations/eligibility";
 import { unitCounts } from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
+import { campaignBasis, documentChoices, setCampaignBasis } from "~/modules/governance/documents.server";
+import { basisSchema } from "~/modules/governance/schema.server";
 import { CampaignPage } from "./page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? campaignLabel(data.campaign.number) : "评选"} · 匠心` }];
@@ -33,13 +35,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const campaign = await existingCampaign(db, params.campaignId);
   const manage = can(user, "campaign.manage");
-  const [counts, units, blockers, warnings, revertTo, history] = await Promise.all([
+  const [counts, units, blockers, warnings, revertTo, history, basis, documents] = await Promise.all([
     unitCounts(db, campaign.id),
     listCountyUnits(db),
     manage ? advanceBlockers(db, campaign) : Promise.resolve([]),
     manage ? advanceWarnings(db, campaign) : Promise.resolve([]),
     manage ? revertibleStage(db, campaign) : Promise.resolve(null),
     manage ? historyOf(db, "campaign", campaign.id) : Promise.resolve([]),
+    campaignBasis(db, campaign.id),
+    manage ? documentChoices(db) : Promise.resolve([]),
   ]);
   // A county officer sees their own county's line; the city sees every county's.
   const visibleUnits = isCountyOfficer(user) ? units.filter((u) => u.id === user.orgUnitId) : units;
@@ -56,6 +60,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     warnings,
     revertTo,
     history,
+    basis,
+    documents,
     next: nextStage(campaign.status),
     manage,
     canNominate: canCreateNomination(user, campaign, todayInTaizhou()),
@@ -78,6 +84,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     case "update":
       return replyStep(intent, form, campaignSchema, (value) => updateCampaign(db, user, campaign.id, value), { invalid: CHECK_FIELDS });
+    case "basis":
+      return replyStep(intent, form, basisSchema, ({ documentId }) => setCampaignBasis(db, user, campaign.id, documentId), { message: "已保存命名依据" });
     case "notice-period":
       return replyStep(intent, form, noticePeriodSchema, (period) => setNoticePeriod(db, user, campaign.id, period), { invalid: CHECK_FIELDS });
     default:

@@ -7,6 +7,7 @@ import { DownloadLink } from "~/components/DownloadLink";
 import { HistoryCard } from "~/components/HistoryCard";
 import { RevocationFields } from "~/components/RevocationFields";
 import { StepsCard } from "~/components/StepForm";
+import { Options } from "~/components/forms";
 import { formatFen } from "~/lib/money";
 import { YEAR_STATUS_LABELS } from "~/modules/studios/cycle";
 import { GRADE_LABELS } from "~/modules/studios/evaluation";
@@ -24,6 +25,7 @@ export function StudioPage({
   history,
   figures,
   steps,
+  documents,
   canEdit,
   canAddApprentice,
   year,
@@ -34,7 +36,6 @@ export function StudioPage({
   reconfirmations,
   canReconfirm,
   satisfaction,
-  revocationDocuments,
 }: SerializeFrom<typeof loader>) {
   const active = mentorships.filter((m) => isOngoing(m.status));
   return (
@@ -98,10 +99,22 @@ export function StudioPage({
                 授牌日期
                 <input type="date" name="accreditedOn" required />
               </label>
+              <label>
+                授牌决定文件
+                <select name="accreditationDocumentId" required>
+                  <option value="">请选择</option>
+                  <Options choices={documents} />
+                </select>
+              </label>
+              {documents.length ? null : (
+                <p className="hint">
+                  还没有登记授牌决定：请先在<Link to="/documents">决定文件</Link>中登记。
+                </p>
+              )}
             </>
           ) : step === "revoke" ? (
             // 摘牌's reason is the step's own field.
-            <RevocationFields documents={revocationDocuments} withReason={false} />
+            <RevocationFields documents={documents} withReason={false} />
           ) : null
         }
       />

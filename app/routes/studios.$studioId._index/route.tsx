@@ -19,7 +19,8 @@ import { canEditStudio, canManageApprentices, studioWorkflow } from "~/modules/s
 import { studioStepSchema } from "~/modules/studios/schema.server";
 import { studioForViewer, takeStudioStep } from "~/modules/studios/studios.server";
 import { studioOutcome } from "~/modules/apprentices/outcomes.server";
-import { documentChoices, revokeStudio } from "~/modules/governance/revocation.server";
+import { documentChoices } from "~/modules/governance/documents.server";
+import { revokeStudio } from "~/modules/governance/revocation.server";
 import { studioRevocationSchema } from "~/modules/governance/revocation-schema.server";
 import { StudioPage } from "./page";
 
@@ -40,8 +41,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     studioOutcome(db, studio.id, { ratings: isOfficerOf(user, studio.org_unit_id) }),
   ]);
   const byYear = figures.get(studio.id)!;
-  const { revocationReview, ...summary } = cycle;
   const steps = studioWorkflow.offered(user, studio);
+  // 授牌 and 摘牌 each name their decision document: the choices only when one of them is offered.
+  const documents = steps.some((s) => s.step === "accredit" || s.step === "revoke") ? await documentChoices(db) : [];
+  const { revocationReview, ...summary } = cycle;
   return json({
     studio,
     evaluations: { ...evaluations, revocationReview },
@@ -52,8 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     history,
     figures: [year, year - 1].map((y) => ({ year: y, ...byYear.get(y)! })),
     steps,
-    // 摘牌 cites its document: the choices, only when the step is offered.
-    revocationDocuments: steps.some((s) => s.step === "revoke") ? await documentChoices(db) : [],
+    documents,
     canEdit: canEditStudio(user, studio),
     canAddApprentice: canManageApprentices(user, studio),
     satisfaction,
