@@ -150,7 +150,7 @@ const asBasis = (d: { issuer: string; number: string; issued_on: string; title: 
 });
 
 /** One document as a basis, inside a step's transaction (the accreditation batch a studio is accredited under). */
-export async function documentBasis(db: DB | Tx, id: number): Promise<(TitleBasis & { id: number }) | null> {
+async function documentBasis(db: DB | Tx, id: number): Promise<(TitleBasis & { id: number }) | null> {
   const row = await db
     .selectFrom("decision_document as d")
     .select(["d.id", ...basisColumns])

@@ -80,6 +80,10 @@ describe("the notifications module", () => {
         "mentor_payment:pay",
         // A revoked 台州工匠 title (issue 35): its holder and county hear of it.
         "award:revoke",
+        // The honour register (issue 35): the person hears of each entry, import, revocation and withdrawal.
+        ...["create", "import", "revoke", "withdraw"].map((action) => `honour:${action}`),
+        // The rights desk (issue 35): the requester hears the answer.
+        ...["granted", "refused"].map((outcome) => `rights_request:${outcome}`),
       ].sort(),
     );
   });

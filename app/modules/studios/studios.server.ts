@@ -11,7 +11,6 @@ import { ownRowsOf } from "~/auth/scope.server";
 import { isRecordDate } from "~/lib/time";
 import { fieldsRefused, type Result } from "~/lib/result";
 import { recordStudioAudit } from "~/modules/studios/history.server";
-import { documentBasis } from "~/modules/governance/documents.server";
 
 /** The list-query form of policy.canViewStudio. */
 export function studioVisibleTo(user: SessionUser) {
@@ -232,7 +231,11 @@ export async function takeStudioStep(
       if (!studio) return { ok: false, status: 404, message: "工作室不存在" };
       const refused = studioWorkflow.checkRecord(actor, studio, step, input);
       if (refused) return refused;
-      const decision = step === "accredit" ? await documentBasis(tx, input.accreditationDocumentId!) : null;
+      // The batch's decision is governance's record; read here by id, as the step only cites it (governance builds on studios).
+      const decision =
+        step === "accredit"
+          ? await tx.selectFrom("decision_document").select(["id", "number"]).where("id", "=", input.accreditationDocumentId!).executeTakeFirst()
+          : null;
       if (step === "accredit" && !decision) {
         return { ok: false, status: 400, message: "所选授牌决定文件不存在，请先在“决定文件”中登记", field: "accreditationDocumentId" };
       }
