@@ -14,6 +14,8 @@ import { parseWithZod } from "~/lib/form.server";
 import { firstError, replyInvalid, replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { CORRECTION_LABEL, DATA_COPY_FILENAME, RIGHTS_KIND_LABELS } from "~/modules/privacy/labels";
 import { filePhoneRequest, phoneCopy, privacyPolicy, requestRightsCode } from "~/modules/privacy/rights.server";
+import { periodText, RETENTION_KIND_LABELS } from "~/modules/retention/labels";
+import { retentionSchedule } from "~/modules/retention/retention.server";
 import { phoneCopySchema, phoneRightsRequestSchema, rightsCodeSchema } from "~/modules/privacy/schema.server";
 
 export const meta: MetaFunction = () => [{ title: "个人信息保护 · 匠心" }];
@@ -21,8 +23,16 @@ export const meta: MetaFunction = () => [{ title: "个人信息保护 · 匠心"
 /** The rights, in public; for a voter or an objector with no account, the way to ask by their number's code. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
-  const policy = await privacyPolicy(getDb());
-  return json({ days: policy.answerWorkingDays, signedInRequester: !!user && can(user, "privacy.request"), signedIn: !!user });
+  const [policy, rules] = await Promise.all([privacyPolicy(getDb()), retentionSchedule(getDb())]);
+  // The schedule as the city keeps it: the published periods are the ones the daily purge applies.
+  const schedule = rules.map((r) => ({
+    kind: r.kind,
+    label: RETENTION_KIND_LABELS[r.kind],
+    period: periodText(r.keep_days),
+    after: r.after_event,
+    basis: r.basis,
+  }));
+  return json({ days: policy.answerWorkingDays, signedInRequester: !!user && can(user, "privacy.request"), signedIn: !!user, schedule });
 }
 
 /** The code is the phone's secret: never sent back. */
@@ -56,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Privacy() {
-  const { days, signedInRequester, signedIn } = useLoaderData<typeof loader>();
+  const { days, signedInRequester, signedIn, schedule } = useLoaderData<typeof loader>();
   const code = useReply<{ sent: string }>("code");
   const filed = useReply<{ id: number }>("file");
   const copy = useReply("copy");
@@ -149,7 +159,14 @@ export default function Privacy() {
         </>
       )}
       <h2 id="schedule">保存期限</h2>
-      <p>各类个人信息只保存到用途所需为止：例如网络投票的手机号码散列在命名后清除。完整的保存期限表由市总工会公布。</p>
+      <p>各类个人信息只保存到用途所需为止，到期后由系统每日自动清除：</p>
+      <ul>
+        {schedule.map((r) => (
+          <li key={r.kind}>
+            <strong>{r.label}</strong>：{r.period === "即时" ? `${r.after}时清除` : `${r.after}后保存${r.period}`}。{r.basis}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -19,6 +19,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const studio = granted(await studioForViewer(db, user, idParam(params.studioId)));
   if (!studio.plaque_number) throw json({ error: "工作室尚未授牌，没有牌匾" }, { status: 409 });
+  // A revoked plaque is recalled, not printed again.
+  if (studio.status === "revoked") throw json({ error: "工作室已摘牌，牌匾已撤销，不能再打印" }, { status: 409 });
   const address = absoluteUrl(`/showcase/studios/${studio.id}`);
   const basis = await studioBasis(db, studio.id);
   return json({ name: studio.name, plaque: studio.plaque_number, accreditedOn: studio.accredited_on, basis, address, qr: await qrSvg(address) });

@@ -5,6 +5,7 @@ import * as requestsPage from "../../app/routes/privacy.requests";
 import * as copyFile from "../../app/routes/privacy.requests.$requestId.copy";
 import * as desk from "../../app/routes/privacy.desk";
 import { requestRightsCode } from "../../app/modules/privacy/rights.server";
+import { setRetention } from "../../app/modules/retention/retention.server";
 import { useTestDb } from "../db";
 import { makeAwardee, makeUser, phoneInbox } from "../factories";
 import { call, jsonOf } from "../http";
@@ -97,5 +98,17 @@ describe("the rights desk over HTTP", () => {
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toContain("spreadsheetml");
     expect(await cellsOf(file)).toContain("我参加过网络投票");
+  });
+});
+
+describe("the public privacy page", () => {
+  it("publishes the retention schedule the daily purge applies, as the city keeps it", async () => {
+    const page = async () => (await jsonOf(await call(privacyPage.loader, { db: t.db, path: "/privacy" }))).schedule as Array<{ kind: string; period: string }>;
+    const before = await page();
+    expect(before.map((r) => r.kind)).toEqual(["vote_phone", "objector_identity", "rejected_files", "sessions", "sms_messages", "access_logs", "backups"]);
+    expect(before.find((r) => r.kind === "sms_messages")?.period).toBe("180天");
+    const city = await makeUser(t.db, "city_admin");
+    expect(await setRetention(t.db, city, { kind: "sms_messages", keepDays: 90, confirmed: true })).toMatchObject({ ok: true });
+    expect((await page()).find((r) => r.kind === "sms_messages")?.period).toBe("90天");
   });
 });

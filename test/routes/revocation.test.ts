@@ -5,6 +5,7 @@ import * as profile from "../../app/routes/showcase.craftsmen.$personId";
 import * as publicStudio from "../../app/routes/showcase.studios.$studioId";
 import * as studios from "../../app/routes/showcase.studios._index";
 import * as studioPage from "../../app/routes/studios.$studioId._index/route";
+import * as plaqueSheet from "../../app/routes/studios.$studioId.plaque";
 import * as verify from "../../app/routes/verify";
 import * as todos from "../../app/routes/todos";
 import { useTestDb } from "../db";
@@ -72,6 +73,11 @@ describe("a revoked title and studio on the public pages", () => {
       studio: null,
       revoked: { name: "公开撤销工作室", revoked_on: "2026-03-02", document_number: "台总工〔2026〕35号" },
     });
+
+    // The plaque sheet is no longer printed for it.
+    const sheet = await call(plaqueSheet.loader, { db: t.db, path: `/studios/${studio.id}/plaque`, params: qrParams, as: city });
+    expect(sheet.status).toBe(409);
+    expect(await sheet.text()).toContain("牌匾已撤销");
 
     // The showcase drops both (its lists are computed per request: nothing remembers them past the write).
     expect(await showcased()).toEqual({ craftsmen: 0, studios: 0, profile: 404 });
