@@ -17,7 +17,7 @@ import { smsGateway } from "~/lib/sms.server";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { campaignBasis } from "~/modules/governance/documents.server";
-import { TitleBasis } from "~/components/TitleBasis";
+import { basisLine } from "~/modules/governance/labels";
 import { fileObjection, noticeBoard, OBJECTION_MAX_FILES, objectionOutcome, requestObjectionCode } from "~/modules/voting/notice.server";
 import { codeRequestSchema, lookupSchema, objectionSchema } from "~/modules/voting/schema.server";
 
@@ -34,7 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     {
       campaign: { id: board.campaign.id, title: board.campaign.title, start: board.campaign.notice_start, end: board.campaign.notice_end },
       label: campaignLabel(board.campaign.number),
-      basis,
+      // Worded here: the page carries the sentence, not the component (the public page's script budget).
+      basis: basis && basisLine(basis, "组织评选"),
       state: board.state,
       contact: board.contact,
       names: board.names,
@@ -84,7 +85,7 @@ export default function Notice() {
       <p className="lead">
         公示期：{data.campaign.start} 至 {data.campaign.end}。联系：{data.contact}
       </p>
-      <TitleBasis basis={data.basis} act="组织评选" />
+      {data.basis ? <p className="title-basis">{data.basis}</p> : null}
       <NoticeBody state={data.state}>
         <>
           <ol className="candidate-list">
