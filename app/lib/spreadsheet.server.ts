@@ -174,7 +174,16 @@ export interface Workbook {
 }
 
 async function readXlsx(bytes: Uint8Array): Promise<Workbook> {
-  const counted = storedZip(await walkZip(bytes, " .xlsx 文件"));
+  const entries = await walkZip(bytes, " .xlsx 文件");
+  // Any zip passes the signature check; a workbook is known by its part (ExcelJS reads xl/workbook.xml and nothing
+  // else), and a .docx or a .zip renamed .xlsx is said to be what it is, not an empty sheet.
+  if (!entries.some((e) => e.name === "xl/workbook.xml")) {
+    const word = entries.some((e) => e.name === "word/document.xml");
+    throw new SpreadsheetError(
+      `该文件${word ? "是 Word 文档，" : ""}不是 Excel .xlsx 工作簿（可能只是改了扩展名）：请上传用 Excel 或 WPS 表格保存的 .xlsx 文件`,
+    );
+  }
+  const counted = storedZip(entries);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(counted as unknown as ExcelJS.Buffer);

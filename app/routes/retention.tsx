@@ -9,7 +9,7 @@ import { ReplyNotice, replyErrors } from "~/components/ReplyNotice";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { replyStep } from "~/lib/reply.server";
+import { replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { queryParam } from "~/lib/validation.server";
 import { periodText, RETENTION_KIND_LABELS } from "~/modules/retention/labels";
 import { purgeRuns, retentionSchedule, setRetention } from "~/modules/retention/retention.server";
@@ -28,7 +28,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "retention.manage");
-  return replyStep("rule", await request.formData(), retentionRuleSchema, (input) => setRetention(getDb(), user, input), {
+  const formData = await request.formData();
+  if (formData.get("intent") !== "rule") return replyUnknownIntent();
+  return replyStep("rule", formData, retentionRuleSchema, (input) => setRetention(getDb(), user, input), {
     message: "保存期限已修改。",
     invalid: "请检查填写的内容",
   });

@@ -1934,6 +1934,8 @@ describe("the retention schedule's form (issue 35, item 5): bad input", () => {
       ["retention: no kind", page, { intent: "rule", keepDays: "90" }, "kind"],
       ["retention: shorter, unconfirmed", page, { intent: "rule", kind: "sms_messages", keepDays: "60" }, "keepDays"],
       ["retention: by the county", { ...page, as: users.wenling }, rule("sms_messages", "90"), null],
+      ["retention: an unknown intent", page, { intent: "bogus", kind: "sms_messages", keepDays: "365", confirmed: "1" }, null],
+      ["retention: no intent", page, { kind: "sms_messages", keepDays: "365", confirmed: "1" }, null],
     ];
     const before = await fingerprint();
     expect(await unrefused(cases)).toEqual([]);
@@ -1977,6 +1979,8 @@ describe("the honour register", () => {
     for (const [field, value] of [
       ["revokedOn", "2099-01-01"],
       ["revokedOn", "2024-13-01"],
+      // The honour is of 2019: it cannot have been revoked the year before.
+      ["revokedOn", "2018-06-01"],
       ["note", ""],
       ["note", "长".repeat(501)],
       ["honourId", "abc"],
@@ -2021,6 +2025,8 @@ describe("the honour register", () => {
       const reply = (await response.json()) as { field?: string; message?: string; reasons?: string[] };
       if (response.status !== 400 || reply.field !== "file" || !chinese(reply.message ?? ""))
         wrong.push(`${name}: ${response.status} ${JSON.stringify(reply).slice(0, 160)}`);
+      // A Word file is told it is not a workbook, not that its sheet is empty.
+      if (name === "a Word file named .xlsx" && !reply.message?.includes("不是 Excel .xlsx 工作簿")) wrong.push(`${name}: ${reply.message}`);
       if (/\d{15,}/.test(JSON.stringify(reply))) wrong.push(`${name}: an ID number came back`);
     }
     expect(wrong).toEqual([]);
@@ -2056,11 +2062,16 @@ describe("the rights desk (issue 35, item 4): bad input", () => {
       ["overlong correction", mine, { ...request, kind: "correct", correction: "长".repeat(1001) }, "correction"],
       ["refusal without reason", desk, answer, "answer"],
       ["grant without what was done", desk, { ...answer, outcome: "granted" }, "answer"],
-      ["forged request id", desk, { ...answer, requestId: "abc", answer: "理由" }, "requestId"],
-      ["request id past the range", desk, { ...answer, requestId: "99999999999", answer: "理由" }, "requestId"],
-      ["unknown request", desk, { ...answer, requestId: "999999", answer: "理由" }, "requestId"],
-      ["unknown outcome", desk, { ...answer, outcome: "maybe", answer: "理由" }, "outcome"],
+      ["refusal with a dot for its reason", desk, { ...answer, answer: "." }, "answer"],
+      ["refusal with symbols for its reason", desk, { ...answer, answer: "？？？——！！" }, "answer"],
+      ["grant saying nothing done", desk, { ...answer, outcome: "granted", answer: "好。" }, "answer"],
+      ["forged request id", desk, { ...answer, requestId: "abc", answer: "档案无误，不予更正" }, "requestId"],
+      ["request id past the range", desk, { ...answer, requestId: "99999999999", answer: "档案无误，不予更正" }, "requestId"],
+      ["unknown request", desk, { ...answer, requestId: "999999", answer: "档案无误，不予更正" }, "requestId"],
+      ["unknown outcome", desk, { ...answer, outcome: "maybe", answer: "档案无误，不予更正" }, "outcome"],
       ["answer days zero", desk, { intent: "policy", answerWorkingDays: "0" }, "answerWorkingDays"],
+      ["answer days 31, past the bound of 30", desk, { intent: "policy", answerWorkingDays: "31" }, "answerWorkingDays"],
+      ["answer days 60", desk, { intent: "policy", answerWorkingDays: "60" }, "answerWorkingDays"],
       ["answer days in words", desk, { intent: "policy", answerWorkingDays: "十五" }, "answerWorkingDays"],
       ["holiday 2 月 30 日", desk, { intent: "calendar", day: "2026-02-30", working: "holiday", name: "假日" }, "day"],
       ["holiday of no kind", desk, { intent: "calendar", day: "2026-10-01", working: "sometimes", name: "假日" }, "working"],

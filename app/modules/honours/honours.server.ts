@@ -24,7 +24,16 @@ import {
 } from "~/lib/spreadsheet.server";
 import { yearInTaizhou } from "~/lib/time";
 import { HONOUR_AUDIT, HONOUR_IMPORT_AUDIT, HONOUR_KIND_LABELS } from "~/modules/honours/labels";
-import { canManageHonours, FIRST_HONOUR_YEAR, honourKey, honourKindOf, honourLevelOf, honourStatusOf, type HonourLine } from "~/modules/honours/policy";
+import {
+  canManageHonours,
+  FIRST_HONOUR_YEAR,
+  honourKey,
+  honourKindOf,
+  honourLevelOf,
+  honourStatusOf,
+  revocationDateProblem,
+  type HonourLine,
+} from "~/modules/honours/policy";
 import type { HonourInput } from "~/modules/honours/schema.server";
 import { maskIdNumber, maskName, parseIdNumber } from "~/modules/people/id-number";
 import { isUniqueViolation } from "~/modules/people/people.server";
@@ -217,7 +226,7 @@ export async function addHonour(db: DB, actor: SessionUser, personId: number, in
 async function standingHonour(tx: Tx, personId: number, honourId: number) {
   return tx
     .selectFrom("honour")
-    .select(["id", "status", "title", "withdrawn_at"])
+    .select(["id", "status", "title", "year", "conferred_on", "withdrawn_at"])
     .where("id", "=", honourId)
     .where("person_id", "=", personId)
     .forUpdate()
@@ -237,6 +246,8 @@ export async function revokeHonour(
     const honour = await standingHonour(tx, personId, input.honourId);
     if (!honour || honour.withdrawn_at) return refuse("荣誉不存在", { status: 404 });
     if (honour.status === "revoked") return refuse("该荣誉已登记为撤销", { status: 409 });
+    const badDate = revocationDateProblem(input.revokedOn, { year: honour.year, conferredOn: honour.conferred_on });
+    if (badDate) return refuse(badDate, { field: "revokedOn" });
     await tx.updateTable("honour").set({ status: "revoked", revoked_on: input.revokedOn, revoked_note: input.note }).where("id", "=", honour.id).execute();
     await recordAudit(tx, HONOUR_AUDIT, {
       actor,
@@ -382,7 +393,9 @@ export async function parseHonourList(bytes: Uint8Array): Promise<HonourFile> {
     let revokedOn: string | null = null;
     if (status === "revoked") {
       const typed = readTypedDate(at(row, "revokedOn"));
+      const badDate = typed?.ok && typed.full && year.ok ? revocationDateProblem(typed.full, { year: year.year, conferredOn: year.date }) : null;
       if (!typed?.ok || !typed.full) reasons.push("状态为撤销时需填写撤销日期（年-月-日）");
+      else if (badDate) reasons.push(badDate);
       else revokedOn = typed.full;
     }
     if (reasons.length || !idNumber || !level || !kind || !year.ok || !status) {
@@ -451,6 +464,9 @@ const fileHash = (bytes: Uint8Array) => crypto.createHash("sha256").update(bytes
 
 const ALREADY_IMPORTED = "该文件已导入过，同一文件不能重复导入";
 
+/** A county's row naming no one of its own people, whether or not the number is on the platform elsewhere. */
+const NOT_OURS = "本单位人员中没有此身份证号码，只能导入本单位人员的荣誉（新人员请先登记再导入）";
+
 /**
  * Reads and matches an uploaded list, storing only its preview: each good row's person (by the ID
  * number's keyed hash), what was refused and what was passed over. Honours are written when the
@@ -484,10 +500,12 @@ export async function uploadHonourList(db: DB, actor: SessionUser, file: { name:
   const preview: ImportPreview = { rows: [], problems: parsed.problems.map(unquoted), skipped: [] };
   const known = await existingKeys(db, [...new Set([...people.values()].map((p) => p.id))]);
   const said = (r: ListedHonour, what: string) => `第 ${r.line} 行（${maskName(r.name)}）：${what}`;
+  // A county hears the same of a number held under another county as of a number not on the platform: whether
+  // someone's ID number is on the platform is not its to learn. The city sees everyone, so it is told which.
+  const notFound = isCityAdmin(actor) ? "平台人员库中没有此身份证号码的人员，请先登记人员再导入" : NOT_OURS;
   for (const r of parsed.rows) {
     const person = people.get(lookupHash(r.idNumber));
-    if (!person) preview.problems.push(said(r, "平台人员库中没有此身份证号码的人员，请先登记人员再导入"));
-    else if (!isOfficerOf(actor, person.org_unit_id)) preview.problems.push(said(r, "此人不属于本单位，只能导入本单位人员的荣誉"));
+    if (!person || !isOfficerOf(actor, person.org_unit_id)) preview.problems.push(said(r, notFound));
     else if (person.name !== r.name) preview.problems.push(said(r, "姓名与平台登记的不一致，请核对"));
     else {
       const { idNumber: _id, name: _name, ...honour } = r;

@@ -18,6 +18,7 @@ import {
 } from "~/modules/honours/honours.server";
 import { honourSchema } from "~/modules/honours/schema.server";
 import { recordConsent } from "~/modules/showcase/showcase.server";
+import { yearInTaizhou } from "~/lib/time";
 
 const t = useTestDb();
 
@@ -99,6 +100,18 @@ describe("status and withdrawal", () => {
     if (!added.ok) throw new Error(added.message);
     const id = added.id;
     expect(await revokeHonour(t.db, jiaojiang, person.id, { honourId: id, revokedOn: "2024-03-01", note: "省总工会撤销" })).toMatchObject({ status: 403 });
+    // Not before the honour's year (2021), nor in the future: refused by the date's field, nothing changed.
+    for (const [revokedOn, message] of [
+      ["2020-12-31", "撤销日期不能早于荣誉的年份（2021年）"],
+      ["2999-01-01", expect.stringMatching(/^撤销日期不能晚于今天/)],
+    ] as const)
+      expect(await revokeHonour(t.db, wenling, person.id, { honourId: id, revokedOn, note: "省总工会撤销" })).toEqual({
+        ok: false,
+        status: 400,
+        field: "revokedOn",
+        message,
+      });
+    expect((await honoursOf(t.db, person.id))[0]).toMatchObject({ status: "kept", revokedOn: null });
     expect(await revokeHonour(t.db, wenling, person.id, { honourId: id, revokedOn: "2024-03-01", note: "省总工会撤销" })).toEqual({ ok: true });
     expect((await honoursOf(t.db, person.id))[0]).toMatchObject({ status: "revoked", revokedOn: "2024-03-01", revokedNote: "省总工会撤销" });
     expect(await revokeHonour(t.db, wenling, person.id, { honourId: id, revokedOn: "2024-03-02", note: "再次" })).toMatchObject({ status: 409 });
@@ -230,8 +243,10 @@ describe("importing a county's list", () => {
     ]);
     expect(problems).toHaveLength(5);
     expect(problems.join("\n")).toMatch(/第 7 行（赵\*）：身份证号码：身份证号码在 Excel 中被存成了数字/);
-    expect(problems.join("\n")).toMatch(/第 8 行（王\*）：此人不属于本单位/);
-    expect(problems.join("\n")).toMatch(/第 9 行（钱\*）：平台人员库中没有此身份证号码的人员/);
+    // Another county's person and a number on no one's record read alike: a county does not learn who is on the platform.
+    const notOurs = "本单位人员中没有此身份证号码，只能导入本单位人员的荣誉（新人员请先登记再导入）";
+    expect(problems[1]).toBe(`第 8 行（王*）：${notOurs}`);
+    expect(problems[2]).toBe(`第 9 行（钱*）：${notOurs}`);
     expect(problems.join("\n")).toMatch(/第 10 行（张\*）：级别“宇宙级”无法识别.*；年份应在 1950 到/);
     expect(problems[4]).toMatch(/^第 11 行（孙\*）：身份证号码：身份证号码在 Excel 中被存成了数字.*（表中显示为 3\.31\*+）$/);
     expect(skipped).toEqual([]);
@@ -271,6 +286,8 @@ describe("importing a county's list", () => {
     if (!byCity.ok) throw new Error(byCity.message);
     const preview = await honourImportFor(t.db, city, byCity.id);
     expect(preview.ok && preview.upload.preview.rows.map((r) => r.name)).toEqual(["张三", "张三", "李四", "王五"]);
+    // The city sees everyone: it is told the number is on no one's record.
+    expect(preview.ok && preview.upload.preview.problems).toContainEqual("第 9 行（钱*）：平台人员库中没有此身份证号码的人员，请先登记人员再导入");
     // The city's upload holds any county's people: no county officer reaches it.
     expect(await honourImportFor(t.db, wenling, byCity.id)).toMatchObject({ ok: false, status: 403 });
     expect(await commitHonourImport(t.db, jiaojiang, byCity.id)).toMatchObject({ ok: false, status: 403 });
@@ -285,12 +302,47 @@ describe("importing a county's list", () => {
     expect((await honoursOf(t.db, jiaojiangC.id)).map((h) => h.title)).toEqual(["浙江工匠"]);
   });
 
+  it("refuses a 撤销 row dated in the future, before the honour's year or before its day, by the same rule as the 撤销 step", async () => {
+    const revoked = (line: number, 年份: string | number, 撤销日期: string) => ({
+      序号: line,
+      姓名: "张三",
+      身份证号码: idNumberFor("M", "1980-01-01"),
+      荣誉名称: `浙江工匠${line}`,
+      级别: "省级",
+      授予单位: "浙江省总工会",
+      年份,
+      状态: "撤销",
+      撤销日期,
+    });
+    const bytes = await countyWorkbook({
+      header: HEADER,
+      rows: [
+        revoked(1, 2019, `${yearInTaizhou() + 1}-01-01`),
+        revoked(2, 2019, "1951-01-01"),
+        revoked(3, "2019-05-01", "2019-03-01"),
+        revoked(4, 2019, "2023-06-01"),
+      ],
+    });
+    const { rows, problems } = await parseHonourList(bytes);
+    expect(problems).toEqual([
+      expect.stringMatching(/^第 4 行（张\*）：撤销日期不能晚于今天/),
+      "第 5 行（张*）：撤销日期不能早于荣誉的年份（2019年）",
+      "第 6 行（张*）：撤销日期不能早于授予日期（2019-05-01）",
+    ]);
+    expect(rows.map((r) => [r.line, r.revokedOn])).toEqual([[7, "2023-06-01"]]);
+  });
+
   it("refuses a Word file named .xlsx, an empty sheet and a sheet without the columns, writing nothing", async () => {
     const { wenling } = await officers();
     const uploads = () => t.db.selectFrom("honour_import").select("id").execute();
     const before = await uploads();
     const word = await reviewFormDocx({ 姓名: "张三" }, "beside");
-    expect(await uploadHonourList(t.db, wenling, { name: "名单.xlsx", bytes: word })).toMatchObject({ ok: false, status: 400, field: "file" });
+    expect(await uploadHonourList(t.db, wenling, { name: "名单.xlsx", bytes: word })).toMatchObject({
+      ok: false,
+      status: 400,
+      field: "file",
+      message: "该文件是 Word 文档，不是 Excel .xlsx 工作簿（可能只是改了扩展名）：请上传用 Excel 或 WPS 表格保存的 .xlsx 文件",
+    });
     const empty = await countyWorkbook({ header: HEADER, rows: [], above: [] });
     expect(await uploadHonourList(t.db, wenling, { name: "空.xlsx", bytes: empty })).toMatchObject({ ok: false, message: "表头下面没有荣誉名单数据行" });
     const noColumns = await countyWorkbook({ header: ["序号", "姓名", "身份证号码"], rows: [{ 序号: 1, 姓名: "张三", 身份证号码: "x" }] });

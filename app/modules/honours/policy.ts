@@ -1,6 +1,7 @@
 import { isOfficerOf } from "~/auth/relation";
 import type { SessionUser } from "~/auth/roles";
 import type { PersonRef } from "~/modules/people/policy";
+import { todayInTaizhou } from "~/lib/time";
 import type { HonourKind, HonourLevel, HonourStatus } from "~db/types";
 
 /** Pure rules of the honour register. */
@@ -54,6 +55,18 @@ export function honourKindOf(title: string): HonourKind {
 export function honourStatusOf(text: string): HonourStatus | null {
   if (!text || /^(保持|保留|有效|正常|在册)$/.test(text)) return "kept";
   if (/^(已?撤销|已?取消|已?撤回称号)$/.test(text)) return "revoked";
+  return null;
+}
+
+/**
+ * What is wrong with a revocation date, if anything: an honour is revoked after it was conferred (its day, or else
+ * its year) and not later than today. One rule for the officer's 撤销 step and an imported list's 撤销 rows.
+ */
+export function revocationDateProblem(revokedOn: string, honour: { year: number; conferredOn: string | null }, now = new Date()): string | null {
+  const today = todayInTaizhou(now);
+  if (revokedOn > today) return `撤销日期不能晚于今天（${today}）`;
+  if (honour.conferredOn && revokedOn < honour.conferredOn) return `撤销日期不能早于授予日期（${honour.conferredOn}）`;
+  if (revokedOn < `${honour.year}-01-01`) return `撤销日期不能早于荣誉的年份（${honour.year}年）`;
   return null;
 }
 

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 import type { DB } from "~db";
 import type { Database } from "~db/types";
+import { toDateTimeLocal } from "~/lib/time";
 import { sheet, workbook, type Sheet } from "~/lib/workbook.server";
 import { decrypt, lookupHash, voterHash } from "~/modules/people/pii.server";
 
@@ -38,7 +39,7 @@ type Entry =
       holds: readonly Link[];
       /** Sealed columns opened for their own copy (their own ID number, phone, card number). */
       open?: readonly string[];
-      /** Columns never given: secrets that unlock something (password and token hashes, codes), not data about them. */
+      /** Columns never given besides every `*_hash` (see `isKeyColumn`): secrets that unlock something (a session id). */
       omit?: readonly string[];
     }
   | { none: string };
@@ -53,9 +54,9 @@ export const DATA_MAP: Record<Table | MigratorTable, Entry> = {
   kysely_migration_lock: { none: "数据库结构版本" },
   // Who they are and how they sign in.
   person: { label: "人员档案", holds: [{ by: "person", column: "id" }], open: ["id_number_cipher", "phone_cipher"] },
-  app_user: { label: "账号", holds: [{ by: "user", column: "id" }], omit: ["password_hash"] },
+  app_user: { label: "账号", holds: [{ by: "user", column: "id" }] },
   user_session: { label: "登录会话", holds: [{ by: "user", column: "user_id" }], omit: ["id"] },
-  sign_in_device: { label: "记住的设备", holds: [{ by: "user", column: "user_id" }], omit: ["token_hash"] },
+  sign_in_device: { label: "记住的设备", holds: [{ by: "user", column: "user_id" }] },
   sign_in_throttle: { none: "登录失败的计数，按地址的密钥散列记录，几分钟后失效，不对应到人" },
   notification_preference: { label: "短信设置", holds: [{ by: "user", column: "user_id" }] },
   message: { label: "站内消息", holds: [{ by: "user", column: "user_id" }] },
@@ -73,7 +74,6 @@ export const DATA_MAP: Record<Table | MigratorTable, Entry> = {
       { by: "person", column: "person_id" },
       { by: "phone", column: "phone_hash" },
     ],
-    omit: ["code_hash"],
   },
   audit_log: {
     label: "操作日志（关于本人的记录）",
@@ -133,7 +133,7 @@ export const DATA_MAP: Record<Table | MigratorTable, Entry> = {
   // The vote: ballots keep the number's per-campaign hash until the naming, then lose it.
   vote_rule: { none: ORGANISATION },
   vote_challenge: { none: "人机验证的一次性题目，不对应到人" },
-  vote_code: { label: "投票验证码记录", holds: [{ by: "phone", column: "phone_hash" }], omit: ["code_hash"] },
+  vote_code: { label: "投票验证码记录", holds: [{ by: "phone", column: "phone_hash" }] },
   vote_failure: { none: "投票失败的计数，按网络地址记录，不含手机号码" },
   ballot: { label: "投票", holds: [{ by: "phone", column: "phone_hash" }] },
   ballot_choice: { label: "投票选择", holds: [{ by: "parent", column: "ballot_id", parent: "ballot" }] },
@@ -261,11 +261,22 @@ export async function copySubject(db: DB, who: { personId: number } | { phone: s
   };
 }
 
-/** A stored value as a cell: files by their size (the copy is of the data, and a sheet holds no files), JSON as text. */
-function cellOf(value: unknown): string | number | Date | null {
+/**
+ * A keyed hash (`id_number_hash`, `phone_hash`, `password_hash`, `code_hash`…) is a lookup key or a secret that
+ * unlocks something, not data about the person: never in the copy, whatever the table.
+ */
+const isKeyColumn = (column: string) => column.endsWith("_hash");
+
+/**
+ * A stored value as a cell: an instant as Taizhou wall-clock text (2026-12-07 10:30 — the copy's cells are text, where
+ * a date would show as Excel's serial number), files by their size (the copy is of the data, and a sheet holds no
+ * files), JSON as text.
+ */
+function cellOf(value: unknown): string | number | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Uint8Array) return `（文件，${value.byteLength} 字节）`;
-  if (value instanceof Date || typeof value === "number" || typeof value === "string") return value;
+  if (value instanceof Date) return toDateTimeLocal(value).replace("T", " ");
+  if (typeof value === "number" || typeof value === "string") return value;
   if (typeof value === "bigint" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);
 }
@@ -281,7 +292,7 @@ export async function dataRowsOf(db: DB, subject: CopySubject): Promise<Array<{ 
     const shown = rows.map((row) =>
       Object.fromEntries(
         Object.entries(row)
-          .filter(([column]) => !entry.omit?.includes(column))
+          .filter(([column]) => !isKeyColumn(column) && !entry.omit?.includes(column))
           .map(([column, value]) => [column, entry.open?.includes(column) && typeof value === "string" && value ? decrypt(value) : value]),
       ),
     );

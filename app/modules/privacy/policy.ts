@@ -32,3 +32,24 @@ export const needsCorrection = (kind: string) => kind === "correct";
 
 /** Withdrawal of consent takes effect when filed: the request is answered by the filing itself. */
 export const answeredAtOnce = (kind: string) => kind === "withdraw";
+
+/**
+ * The bounds of the answer period the city may set, in working days. The law fixes no number; the city's practice is
+ * 15, and 30 (about six weeks) is the most a promise to answer "promptly" can stretch to (see the README).
+ */
+export const ANSWER_DAYS = { min: 1, max: 30 } as const;
+
+/** The fewest letters or digits an answer must hold: "." or "同意" says neither a reason nor what was done. */
+const ANSWER_MIN_CHARACTERS = 4;
+
+/**
+ * What is wrong with the city's answer, if anything: a refusal gives its reason and a grant says what was done, in
+ * words — punctuation and symbols alone, or fewer than four letters, are no answer (it is sent to the requester as
+ * written, by SMS too).
+ */
+export function answerProblem(outcome: "granted" | "refused", text: string): string | null {
+  const what = outcome === "refused" ? "不予同意须写明理由" : "请写明办理情况";
+  if (!text.trim()) return what;
+  const words = text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  return words < ANSWER_MIN_CHARACTERS ? `${what}（至少${ANSWER_MIN_CHARACTERS}个字，不能只有标点或符号）` : null;
+}

@@ -86,6 +86,15 @@ describe("the rights desk", () => {
     const ask = (actor = city, answer: string | null = null, outcome: "granted" | "refused" = "refused") =>
       answerRequest(t.db, actor, { requestId: filed.id, outcome, answer, confirmed: true });
     expect(await ask()).toMatchObject({ ok: false, field: "answer", message: "不予同意须写明理由" });
+    // "." would go out by SMS as 不予同意：. — a reason, and what a grant did, are said in words.
+    for (const [answer, outcome] of [
+      [".", "refused"],
+      ["  ……！  ", "refused"],
+      ["不同意", "refused"],
+      ["好。", "granted"],
+      ["——", "granted"],
+    ] as const)
+      expect(await ask(city, answer, outcome)).toMatchObject({ ok: false, status: 400, field: "answer", message: expect.stringContaining("至少4个字") });
     expect(await ask(wenling, "不同意")).toMatchObject({ ok: false, status: 403 });
     expect(await answerRequest(t.db, city, { requestId: 999999, outcome: "granted", answer: "x", confirmed: true })).toMatchObject({ status: 404 });
     expect((await t.db.selectFrom("rights_request").select("status").where("id", "=", filed.id).executeTakeFirstOrThrow()).status).toBe("pending");
@@ -184,6 +193,10 @@ describe("the rights desk", () => {
     const city = await makeUser(t.db, "city_admin");
     const county = await makeUser(t.db, "county_officer");
     expect(await setAnswerDays(t.db, county, 5)).toMatchObject({ ok: false, status: 403 });
+    // Editable within 1–30 working days: the former bound of 60 is refused, and 0.
+    for (const days of [0, 31, 60])
+      expect(await setAnswerDays(t.db, city, days)).toEqual({ ok: false, status: 400, field: "answerWorkingDays", message: "答复期限应为 1 到 30 个工作日" });
+    expect((await t.db.selectFrom("privacy_policy").select("answer_working_days").executeTakeFirstOrThrow()).answer_working_days).toBe(15);
     expect((await setAnswerDays(t.db, city, 3)).ok).toBe(true);
     const { user } = await makeAwardee(t.db, "wenling", "期限人");
     const filed = await fileOwnRequest(t.db, user, { kind: "copy", details: "x", correction: null }, FRIDAY);

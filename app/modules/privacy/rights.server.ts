@@ -14,7 +14,7 @@ import { encrypt, lookupHash } from "~/modules/people/pii.server";
 import { withdrawConsentIn } from "~/modules/showcase/showcase.server";
 import { copySubject, dataCopy } from "~/modules/privacy/data-copy.server";
 import { RIGHTS_AUDIT, RIGHTS_KIND_LABELS } from "~/modules/privacy/labels";
-import { answeredAtOnce, dueAfter, type WorkingCalendar } from "~/modules/privacy/policy";
+import { ANSWER_DAYS, answeredAtOnce, answerProblem, dueAfter, type WorkingCalendar } from "~/modules/privacy/policy";
 import type { PhoneRightsRequestInput, RightsRequestInput } from "~/modules/privacy/schema.server";
 
 /**
@@ -47,6 +47,9 @@ async function dueOn(db: DB | Tx, now: Date): Promise<string> {
 
 export async function setAnswerDays(db: DB, actor: SessionUser, days: number): Promise<Result> {
   if (!isCityAdmin(actor)) return refuse("答复期限由市总工会设定", { status: 403 });
+  if (!Number.isInteger(days) || days < ANSWER_DAYS.min || days > ANSWER_DAYS.max) {
+    return refuse(`答复期限应为 ${ANSWER_DAYS.min} 到 ${ANSWER_DAYS.max} 个工作日`, { field: "answerWorkingDays" });
+  }
   await db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom("privacy_policy").select("answer_working_days").where("id", "=", 1).executeTakeFirstOrThrow();
     await tx.updateTable("privacy_policy").set({ answer_working_days: days, updated_by: actor.id, updated_at: new Date() }).where("id", "=", 1).execute();
@@ -179,9 +182,10 @@ export async function answerRequest(
   const request = await db.selectFrom("rights_request").select(["id", "status", "org_unit_id"]).where("id", "=", input.requestId).executeTakeFirst();
   if (!request) return refuse("申请不存在", { status: 404, field: "requestId" });
   if (request.status !== "pending") return refuse("该申请已答复", { status: 409 });
-  if (!input.answer) return refuse(input.outcome === "refused" ? "不予同意须写明理由" : "请写明办理情况", { field: "answer" });
+  const text = input.answer?.trim() ?? "";
+  const problem = answerProblem(input.outcome, text);
+  if (problem) return refuse(problem, { field: "answer" });
   if (!input.confirmed) return refuse("答复后不能更改，请确认后提交", { field: "confirmed" });
-  const text = input.answer;
   const answered = await db.transaction().execute((tx) => answer(tx, actor, request, input.outcome, text, now));
   return answered ? { ok: true } : refuse("该申请已答复", { status: 409 });
 }

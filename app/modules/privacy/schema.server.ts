@@ -3,7 +3,7 @@ import { confirmation, isoDate, keysOf, optionalText, queryParam, recordId, requ
 import { DATE_RANGES } from "~/lib/time";
 import { mobilePhoneField, smsCodeField } from "~/modules/voting/schema.server";
 import { CORRECTION_LABEL, RIGHTS_KIND_LABELS } from "~/modules/privacy/labels";
-import { needsCorrection } from "~/modules/privacy/policy";
+import { ANSWER_DAYS, answerProblem, needsCorrection } from "~/modules/privacy/policy";
 
 /** The longest text a request or an answer may hold (the column allows as much). */
 const TEXT_MAX = 1000;
@@ -42,10 +42,11 @@ export const rightsAnswerSchema = z
     confirmed: confirmation(),
   })
   .superRefine((v, ctx) => {
-    if (!v.answer) ctx.addIssue({ code: "custom", path: ["answer"], message: v.outcome === "refused" ? "不予同意须写明理由" : "请写明办理情况" });
+    const problem = answerProblem(v.outcome, v.answer ?? "");
+    if (problem) ctx.addIssue({ code: "custom", path: ["answer"], message: problem });
   });
 
-export const privacyPolicySchema = z.object({ answerWorkingDays: wholeNumber("答复期限（工作日）", 1, 60) });
+export const privacyPolicySchema = z.object({ answerWorkingDays: wholeNumber("答复期限（工作日）", ANSWER_DAYS.min, ANSWER_DAYS.max) });
 
 export const calendarDaySchema = z.object({
   day: isoDate("日期", DATE_RANGES.record),
