@@ -91,7 +91,7 @@ describe("the rights desk over HTTP", () => {
       db: t.db,
       path: "/privacy/desk",
       as: city,
-      form: { intent: "answer", requestId: id, outcome: "granted", answer: "可下载", confirmed: "1" },
+      form: { intent: "answer", requestId: id, outcome: "granted", answer: "可下载副本", confirmed: "1" },
     });
     await requestRightsCode(t.db, gateway, phone, null, new Date(Date.now() + 61_000));
     const file = await post({ intent: "copy", phone, code: gateway.codeFor(phone), requestId: id });
