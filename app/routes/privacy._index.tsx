@@ -74,8 +74,8 @@ export default function Privacy() {
     <section className="narrow">
       <h1>个人信息保护</h1>
       <p className="lead">
-        依照《中华人民共和国个人信息保护法》，您可以查阅、复制本平台保存的您的个人信息，要求更正或删除，或撤回公开展示的同意。市总工会自收到申请起 {days}{" "}
-        个工作日内答复；不予同意的，说明理由。
+        依照《中华人民共和国个人信息保护法》，您可以查阅、复制本平台保存的您的个人信息，要求更正或删除，或撤回公开展示的同意。按市总工会的规定，自收到申请起{" "}
+        {days} 个工作日内答复；不予同意的，说明理由。
       </p>
       <ul>
         {Object.entries(RIGHTS_KIND_LABELS).map(([kind, label]) => (

@@ -65,7 +65,8 @@ export default function PrivacyDesk() {
     <section>
       <h1>个人信息权利申请</h1>
       <p className="lead">
-        依照个人信息保护法，自收到申请起 {policy.answerWorkingDays} 个工作日内答复（周一至周五，除节假日，含调休上班日）。不予同意的须写明理由。
+        按本会规定（个人信息保护法未定天数），自收到申请起 {policy.answerWorkingDays}{" "}
+        个工作日内答复（周一至周五，除节假日，含调休上班日）。不予同意的须写明理由。
         {canAnswer ? "" : "由市总工会答复；县级总工会可查看本地人员的申请，以便更正、删除本地保存的信息。"}
       </p>
       <ReplyNotice reply={answered} done="已答复，申请人将收到通知。" />
