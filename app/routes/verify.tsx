@@ -86,12 +86,7 @@ export default function Verify() {
         </button>
       </Form>
       {checked && result && revoked ? (
-        <RevokedNotice
-          what={revoked.what}
-          issuer={revoked.issuer}
-          documentNumber={revoked.documentNumber}
-          revokedOn={revoked.revokedOn}
-        />
+        <RevokedNotice what={revoked.what} issuer={revoked.issuer} documentNumber={revoked.documentNumber} revokedOn={revoked.revokedOn} />
       ) : null}
       {checked && result && !revoked ? (
         <div className="notice success" role="status">

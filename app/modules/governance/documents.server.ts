@@ -69,12 +69,7 @@ export async function recordDocument(
   const duplicate = refuse(`${issuer}的“${number}”已经登记过`, { field: "number" });
   try {
     return await db.transaction().execute(async (tx) => {
-      const existing = await tx
-        .selectFrom("decision_document")
-        .select("id")
-        .where("issuer", "=", issuer)
-        .where("number", "=", number)
-        .executeTakeFirst();
+      const existing = await tx.selectFrom("decision_document").select("id").where("issuer", "=", issuer).where("number", "=", number).executeTakeFirst();
       if (existing) return duplicate;
       const row = await tx
         .insertInto("decision_document")
