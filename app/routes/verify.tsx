@@ -26,9 +26,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!code) return json({ code, result: null, revoked: null, checked: false }, { headers });
   if (!code.startsWith("JX")) {
     const award = await verifyAward(getDb(), code);
+    // Worded here, the holder's name only with their consent: “证书 X（第二届“台州工匠”称号）” rather than a bracket in a bracket.
     const revoked =
       award?.revoked_on && award.document_number && award.document_issuer
-        ? { revokedOn: award.revoked_on, documentNumber: award.document_number, issuer: award.document_issuer }
+        ? {
+            what: `证书 ${code}（${award.name ? `${award.name}的` : ""}${award.title}称号）`,
+            revokedOn: award.revoked_on,
+            documentNumber: award.document_number,
+            issuer: award.document_issuer,
+          }
         : null;
     const basis = award ? await campaignBasis(getDb(), award.campaign_id) : null;
     return json(
@@ -37,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         checked: true,
         result: award
           ? {
-              name: award.name ?? "（获证人未同意公开姓名）",
+              name: award.name ?? "获证人（未同意公开姓名）",
               title: award.title,
               date: award.named_on,
               hours: null,
@@ -80,12 +86,7 @@ export default function Verify() {
         </button>
       </Form>
       {checked && result && revoked ? (
-        <RevokedNotice
-          what={`证书 ${code}（${result.name}的${result.title}称号）`}
-          issuer={revoked.issuer}
-          documentNumber={revoked.documentNumber}
-          revokedOn={revoked.revokedOn}
-        />
+        <RevokedNotice what={revoked.what} issuer={revoked.issuer} documentNumber={revoked.documentNumber} revokedOn={revoked.revokedOn} />
       ) : null}
       {checked && result && !revoked ? (
         <div className="notice success" role="status">

@@ -71,6 +71,8 @@ import { asZip64, zipOf } from "../files";
 import { csvOf, docxOf, w } from "../county-files";
 import { sessionUserOf } from "~/auth/roles";
 import * as revocations from "../../app/routes/revocations";
+import * as campaignPage from "../../app/routes/campaigns.$campaignId._index/route";
+import { revokeAward } from "../../app/modules/governance/revocation.server";
 import * as retention from "../../app/routes/retention";
 import ExcelJS from "exceljs";
 import * as honoursRoute from "../../app/routes/people.$personId.honours/route";
@@ -1879,7 +1881,21 @@ describe("a subsidy 公示 objection, refused", () => {
 describe("revocations (issue 35, item 2)", () => {
   it("refuses a missing or overlong reason, unknown documents, a forged campaign, an unknown certificate and 2 月 30 日, each by its field, and writes nothing", async () => {
     const doc = await makeRevocationDocument(t.db);
+    const early = await makeRevocationDocument(t.db, { issued_on: "2018-01-05" });
     const award = await t.db.selectFrom("award").select(["certificate_number", "campaign_id"]).orderBy("id").executeTakeFirstOrThrow();
+    // The documents titles were given under (the demo's): no revocation cites them as its own.
+    const basisOf = await t.db.selectFrom("campaign").select("basis_document_id").where("id", "=", award.campaign_id).executeTakeFirstOrThrow();
+    const batchOf = await t.db
+      .selectFrom("studio")
+      .select("accreditation_document_id")
+      .where("accreditation_document_id", "is not", null)
+      .executeTakeFirstOrThrow();
+    const programmeOf = await t.db.selectFrom("studio_programme").select("basis_document_id").executeTakeFirstOrThrow();
+    const granting = {
+      "naming basis": basisOf.basis_document_id,
+      授牌决定: batchOf.accreditation_document_id,
+      "programme's basis": programmeOf.basis_document_id,
+    };
     const at = { fn: revocations.action as Fn, path: "/revocations", as: users.city };
     const stated = { documentId: String(doc.id), revokedOn: "2026-03-02", reason: "弄虚作假", confirmed: "1" };
     const one = { intent: "award", certificateNumber: award.certificate_number, ...stated };
@@ -1909,6 +1925,14 @@ describe("revocations (issue 35, item 2)", () => {
     cases.push(["recall on 2 月 30 日", at, { ...recall, recalledOn: "2026-02-30" }, "recalledOn"]);
     cases.push(["recall note overlong", at, { ...recall, note: "长".repeat(501) }, "note"]);
     cases.push(["a revocation by 温岭", { ...at, as: users.wenling }, one, null]);
+    // Dates before what they follow, and a naming basis or 授牌决定 as the revocation's own document.
+    for (const form of [one, campaign]) {
+      const name = form.intent;
+      cases.push([`${name}: revoked before its document was issued`, at, { ...form, revokedOn: "2026-02-28" }, "revokedOn"]);
+      cases.push([`${name}: revoked before the title was named`, at, { ...form, documentId: String(early.id), revokedOn: "2018-05-19" }, "revokedOn"]);
+      for (const [what, id] of Object.entries(granting)) cases.push([`${name}: under the ${what}`, at, { ...form, documentId: String(id) }, "documentId"]);
+    }
+    cases.push(["recall in the future", at, { ...recall, recalledOn: addDays(todayInTaizhou(), 1) }, "recalledOn"]);
 
     const before = await fingerprint();
     expect(await unrefused(cases)).toEqual([]);
@@ -2143,6 +2167,37 @@ describe("a decision document, refused", () => {
     cases.push(["a document recorded by a county", { ...page, as: users.wenling }, valid, null]);
     cases.push(["the programme's basis with no document", page, { intent: "programme", documentId: "" }, "documentId"]);
     cases.push(["the programme's basis with a document not recorded", page, { intent: "programme", documentId: "99999999" }, "documentId"]);
+    // The same 文号 typed another way (第, a leading zero, full-width digits, a space inside the issuer) is the one recorded.
+    for (const [issuer, number] of [
+      ["台州市总工会", "台总工〔2017〕第99号"],
+      ["台州市总工会", "台总工〔2017〕099号"],
+      ["台州市总工会", "台总工〔２０１７〕９９号"],
+      ["台州市 总工会", "台总工〔2017〕99号"],
+    ])
+      cases.push([`a number already recorded, as ${issuer} ${number}`, page, { ...valid, issuer, number, issuedOn: "2017-05-01" }, "number"]);
+    // A revocation's own decision as a basis; an approval issued after the first studio's 授牌 (the demo's 2019-01-10).
+    const revoked = await t.db.selectFrom("award").select(["certificate_number", "campaign_id"]).orderBy("id", "desc").executeTakeFirstOrThrow();
+    const revoking = await makeRevocationDocument(t.db);
+    expect(
+      await revokeAward(t.db, users.city, {
+        documentId: revoking.id,
+        revokedOn: "2026-03-02",
+        reason: "弄虚作假",
+        confirmed: true,
+        certificateNumber: revoked.certificate_number,
+      }),
+    ).toMatchObject({ ok: true });
+    const late = await makeDocument(t.db, { issued_on: "2019-06-01" });
+    cases.push(["the programme's basis, a revocation's decision", page, { intent: "programme", documentId: String(revoking.id) }, "documentId"]);
+    cases.push(["the programme's basis, issued after the first 授牌", page, { intent: "programme", documentId: String(late.id) }, "documentId"]);
+    const campaign = {
+      fn: campaignPage.action as Fn,
+      path: `/campaigns/${revoked.campaign_id}`,
+      params: { campaignId: String(revoked.campaign_id) },
+      as: users.city,
+    };
+    cases.push(["a campaign's basis, a revocation's decision", campaign, { intent: "basis", documentId: String(revoking.id) }, "documentId"]);
+    cases.push(["a named campaign's basis, issued after the naming", campaign, { intent: "basis", documentId: String(late.id) }, "documentId"]);
 
     const before = await fingerprint();
     expect(await unrefused(cases)).toEqual([]);

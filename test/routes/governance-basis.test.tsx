@@ -12,7 +12,9 @@ import * as verifyPage from "../../app/routes/verify";
 import * as awardPage from "../../app/routes/awards.$number";
 import { useTestDb } from "../db";
 import { PDF } from "../files";
-import { accreditationBatch, giveBasis, makeAwardee, makeDocument, makeStudio, makeUser } from "../factories";
+import { accreditationBatch, giveBasis, makeAwardee, makeDocument, makeRevocationDocument, makeStudio, makeUser } from "../factories";
+import * as campaignPage from "../../app/routes/campaigns.$campaignId._index/route";
+import { revokeAward } from "../../app/modules/governance/revocation.server";
 import { call, jsonOf, type CallOptions } from "../http";
 
 // Pages are rendered as the server renders them, with the loader's answer as their data.
@@ -80,6 +82,59 @@ describe("the basis of every title, as the public and the holder read it", () =>
       await call(awardPage.loader, { db: t.db, path: `/awards/${award.certificate_number}`, params: { number: award.certificate_number } }),
     );
     expect(certificate.face.paragraphs).toContain(NAMING(naming.number));
+  });
+
+  it("keeps a campaign's basis from being swapped for a revocation's decision, so verify never cites one as the naming basis", async () => {
+    const { city, award, naming } = await scene();
+    const revoking = await makeRevocationDocument(t.db, { number: "台总工〔2026〕3号" });
+    const other = await makeAwardee(t.db, "jiaojiang", "被撤销者");
+    const revoked = await t.db.selectFrom("award").select("certificate_number").where("person_id", "=", other.person.id).executeTakeFirstOrThrow();
+    expect(
+      await revokeAward(t.db, city, {
+        documentId: revoking.id,
+        revokedOn: "2026-03-02",
+        reason: "弄虚作假",
+        confirmed: true,
+        certificateNumber: revoked.certificate_number,
+      }),
+    ).toMatchObject({ ok: true });
+    const path = `/campaigns/${award.campaign_id}`;
+    const swap = await call(campaignPage.action, {
+      db: t.db,
+      path,
+      params: { campaignId: String(award.campaign_id) },
+      as: city,
+      form: { intent: "basis", documentId: String(revoking.id) },
+    });
+    expect([swap.status, await jsonOf(swap)]).toEqual([
+      400,
+      expect.objectContaining({ field: "documentId", message: "台总工〔2026〕3号是撤销决定的文件，不能作为命名或授牌的依据" }),
+    ]);
+    const text = await pageText(verifyPage, { path: `/verify?code=${award.certificate_number}` });
+    expect(text).toContain(NAMING(naming.number));
+    expect(text).not.toContain("台总工〔2026〕3号");
+  });
+
+  it("words the verify answer of a holder who did not agree to be shown without a bracket in a bracket, valid or revoked", async () => {
+    const { person } = await makeAwardee(t.db, "wenling", "不公开工匠");
+    const city = await makeUser(t.db, "city_admin");
+    const award = await t.db.selectFrom("award").select(["campaign_id", "certificate_number"]).where("person_id", "=", person.id).executeTakeFirstOrThrow();
+    const naming = await giveBasis(t.db, award.campaign_id);
+    const path = `/verify?code=${award.certificate_number}`;
+    const valid = await pageText(verifyPage, { path });
+    expect(valid).toContain(`获证人（未同意公开姓名），2018-05-20 被授予第二届“台州工匠”称号，由台州市总工会颁发。`);
+    expect(valid).toContain(NAMING(naming.number));
+    expect(valid).not.toContain("不公开工匠");
+    const revoking = await makeRevocationDocument(t.db, { number: "台总工〔2026〕4号" });
+    const certificateNumber = award.certificate_number;
+    expect(
+      await revokeAward(t.db, city, { documentId: revoking.id, revokedOn: "2026-03-02", reason: "弄虚作假", confirmed: true, certificateNumber }),
+    ).toMatchObject({
+      ok: true,
+    });
+    const revoked = await pageText(verifyPage, { path });
+    expect(revoked).toContain(`证书 ${certificateNumber}（第二届“台州工匠”称号）已于 2026-03-02 由台州市总工会以台总工〔2026〕4号撤销。`);
+    expect(revoked).not.toContain("（（");
   });
 
   it("names the programme's document and the accreditation batch on the public studio page and the plaque", async () => {
@@ -151,6 +206,25 @@ describe("the 授牌 step", () => {
     ]);
     expect((await accredit({ accreditationDocumentId: "999999" })).status).toBe(400);
     const batch = await accreditationBatch(t.db);
+    // Accredited before its decision was issued (2019-01-08), or under a revocation's own document.
+    const early = await accredit({ accreditationDocumentId: String(batch), accreditedOn: "2019-01-07" });
+    expect([early.status, await jsonOf(early)]).toEqual([
+      400,
+      expect.objectContaining({ field: "accreditedOn", message: "授牌日期不能早于授牌决定的发文日期（2019-01-08）" }),
+    ]);
+    const revoking = await makeRevocationDocument(t.db);
+    const { person: revokedPerson } = await makeAwardee(t.db, "wenling", "已撤销者");
+    const revokedCertificate = await t.db.selectFrom("award").select("certificate_number").where("person_id", "=", revokedPerson.id).executeTakeFirstOrThrow();
+    const done = await revokeAward(t.db, city, {
+      documentId: revoking.id,
+      revokedOn: "2026-03-02",
+      reason: "弄虚作假",
+      confirmed: true,
+      certificateNumber: revokedCertificate.certificate_number,
+    });
+    expect(done).toMatchObject({ ok: true });
+    const underRevocation = await accredit({ accreditationDocumentId: String(revoking.id), accreditedOn: "2026-03-05" });
+    expect([underRevocation.status, await jsonOf(underRevocation)]).toEqual([400, expect.objectContaining({ field: "accreditationDocumentId" })]);
     expect((await accredit({ accreditationDocumentId: String(batch) })).status).toBe(200);
     const row = await t.db.selectFrom("studio").select(["status", "accreditation_document_id"]).where("id", "=", studio.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: "accredited", accreditation_document_id: batch });

@@ -65,7 +65,12 @@ describe("a revoked title and studio on the public pages", () => {
     const after = await call(verify.loader, { db: t.db, path: verifyPath });
     expect(after.status).toBe(200);
     expect(maxAge(after)).toBeLessThanOrEqual(60);
-    expect((await jsonOf(after)).revoked).toEqual({ revokedOn: "2026-03-02", documentNumber: "台总工〔2026〕35号", issuer: "台州市总工会" });
+    expect((await jsonOf(after)).revoked).toEqual({
+      what: `证书 ${award.certificate_number}（公开撤销的第二届“台州工匠”称号）`,
+      revokedOn: "2026-03-02",
+      documentNumber: "台总工〔2026〕35号",
+      issuer: "台州市总工会",
+    });
     const target = await call(publicStudio.loader, { db: t.db, path: `/showcase/studios/${studio.id}`, params: qrParams });
     expect(target.status).toBe(200);
     expect(maxAge(target)).toBeLessThanOrEqual(60);
@@ -90,6 +95,17 @@ describe("a revoked title and studio on the public pages", () => {
       ["award", award.id],
       ["studio", studio.id],
     ] as const) {
+      // Not before the revocation (2026-03-02).
+      const early = await call(revocations.action, {
+        db: t.db,
+        path: "/revocations",
+        as: county,
+        form: { intent: "recall", kind, id: String(id), recalledOn: "2026-03-01", note: "" },
+      });
+      expect([early.status, await jsonOf(early)]).toEqual([
+        400,
+        expect.objectContaining({ field: "recalledOn", message: "收回日期不能早于撤销日期（2026-03-02）" }),
+      ]);
       const recalled = await call(revocations.action, {
         db: t.db,
         path: "/revocations",

@@ -68,7 +68,7 @@ describe("the public showcase", () => {
     expect((await call(photo.loader, { db: t.db, path: `/showcase/photos/${person.id}`, params })).status).toBe(404);
     expect((await jsonOf(await call(showcase.loader, { db: t.db, path: "/showcase" }))).rows).toEqual([]);
     const after = await jsonOf(await call(verify.loader, { db: t.db, path: `/verify?code=${award.certificate_number}` }));
-    expect(after.result.name).toBe("（获证人未同意公开姓名）");
+    expect(after.result.name).toBe("获证人（未同意公开姓名）");
     expect((await call(verify.loader, { db: t.db, path: "/verify?code=TZGJ-9-999" })).status).toBe(404);
   });
 

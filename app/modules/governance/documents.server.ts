@@ -17,6 +17,7 @@ import {
   type StudioBasis,
   type TitleBasis,
 } from "~/modules/governance/labels";
+import { normaliseDocumentNumber, normaliseIssuer } from "~/modules/governance/policy";
 import type { DocumentInput } from "~/modules/governance/schema.server";
 import { isUniqueViolation } from "~/modules/people/people.server";
 
@@ -62,21 +63,19 @@ export async function recordDocument(
   if (!isCityAdmin(actor)) return onlyCity();
   const file = upload ? checkDocumentFile(upload) : null;
   if (file && !file.ok) return file;
-  const duplicate = refuse(`${input.issuer}的“${input.number}”已经登记过`, { field: "number" });
+  // Normalised on write, whoever calls: the unique (issuer, number) then holds for every way of typing them.
+  const issuer = normaliseIssuer(input.issuer);
+  const number = normaliseDocumentNumber(input.number);
+  const duplicate = refuse(`${issuer}的“${number}”已经登记过`, { field: "number" });
   try {
     return await db.transaction().execute(async (tx) => {
-      const existing = await tx
-        .selectFrom("decision_document")
-        .select("id")
-        .where("issuer", "=", input.issuer)
-        .where("number", "=", input.number)
-        .executeTakeFirst();
+      const existing = await tx.selectFrom("decision_document").select("id").where("issuer", "=", issuer).where("number", "=", number).executeTakeFirst();
       if (existing) return duplicate;
       const row = await tx
         .insertInto("decision_document")
         .values({
-          issuer: input.issuer,
-          number: input.number,
+          issuer,
+          number,
           issued_on: input.issuedOn,
           title: input.title,
           file: file ? Buffer.from(file.bytes) : null,
@@ -90,7 +89,7 @@ export async function recordDocument(
         actor,
         id: row.id,
         action: "create",
-        after: { issuer: input.issuer, documentNumber: input.number, issuedOn: input.issuedOn, title: input.title, filename: upload?.name ?? null },
+        after: { issuer, documentNumber: number, issuedOn: input.issuedOn, title: input.title, filename: upload?.name ?? null },
       });
       return { ok: true as const, id: row.id };
     });
@@ -149,14 +148,24 @@ const asBasis = (d: { issuer: string; number: string; issued_on: string; title: 
   title: d.title,
 });
 
-/** One document as a basis, inside a step's transaction (the accreditation batch a studio is accredited under). */
-async function documentBasis(db: DB | Tx, id: number): Promise<(TitleBasis & { id: number }) | null> {
-  const row = await db
+/** One document as a basis, locked inside the caller's transaction (a revocation citing it at the same moment waits). */
+async function documentBasis(tx: Tx, id: number): Promise<(TitleBasis & { id: number }) | null> {
+  const row = await tx
     .selectFrom("decision_document as d")
     .select(["d.id", ...basisColumns])
     .where("d.id", "=", id)
+    .forUpdate()
     .executeTakeFirst();
   return row ? { id: row.id, ...asBasis(row) } : null;
+}
+
+/**
+ * Why a document cannot be the basis titles are given under, if it cannot: one a revocation cites as its own
+ * takes titles back (cited as a naming basis, /verify would name a revocation as what a title rests on).
+ */
+async function notABasis(tx: Tx, document: TitleBasis & { id: number }) {
+  const revoking = await tx.selectFrom("revocation").select("id").where("document_id", "=", document.id).executeTakeFirst();
+  return revoking ? refuse(`${document.number}是撤销决定的文件，不能作为命名或授牌的依据`, { field: "documentId" }) : null;
 }
 
 /** The naming decisions of campaigns, by campaign: what each of their titles rests on. */
@@ -208,6 +217,19 @@ export async function setCampaignBasis(db: DB, actor: SessionUser, campaignId: n
     if (!campaign) return refuse("评选活动不存在", { status: 404 });
     const document = await documentBasis(tx, documentId);
     if (!document) return refuse("所选文件不存在，请先在“决定文件”中登记", { field: "documentId" });
+    const refused = await notABasis(tx, document);
+    if (refused) return refused;
+    // Once titles are named, their basis is a decision that existed when they were: never one issued later.
+    const named = await tx
+      .selectFrom("award")
+      .select((eb) => eb.fn.min("named_on").as("on"))
+      .where("campaign_id", "=", campaignId)
+      .executeTakeFirst();
+    if (named?.on && document.issuedOn > named.on) {
+      return refuse(`本届已于 ${named.on} 命名，命名依据的发文日期不能晚于命名日期（${document.number}发于 ${document.issuedOn}）`, {
+        field: "documentId",
+      });
+    }
     if (campaign.basis_document_id === documentId) return { ok: true as const };
     const before = campaign.basis_document_id === null ? null : await documentBasis(tx, campaign.basis_document_id);
     await tx.updateTable("campaign").set({ basis_document_id: documentId }).where("id", "=", campaignId).execute();
@@ -228,6 +250,18 @@ export async function setProgrammeBasis(db: DB, actor: SessionUser, documentId: 
   return db.transaction().execute(async (tx) => {
     const document = await documentBasis(tx, documentId);
     if (!document) return refuse("所选文件不存在，请先登记", { field: "documentId" });
+    const refused = await notABasis(tx, document);
+    if (refused) return refused;
+    // Studios were accredited under the programme: its approval cannot postdate the first of them.
+    const first = await tx
+      .selectFrom("studio")
+      .select((eb) => eb.fn.min("accredited_on").as("on"))
+      .executeTakeFirst();
+    if (first?.on && document.issuedOn > first.on) {
+      return refuse(`首个工作室已于 ${first.on} 授牌，创建活动的批准文件不能晚于该日（${document.number}发于 ${document.issuedOn}）`, {
+        field: "documentId",
+      });
+    }
     const current = await tx.selectFrom("studio_programme").select("basis_document_id").where("id", "=", 1).forUpdate().executeTakeFirst();
     if (current?.basis_document_id === documentId) return { ok: true as const };
     const before = current ? await documentBasis(tx, current.basis_document_id) : null;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { PDF, zipEntries } from "../../../test/files";
-import { makeCampaign, makeDocument, makeUser } from "../../../test/factories";
+import { makeAwardee, makeCampaign, makeDocument, makeRevocationDocument, makeStudio, makeUser } from "../../../test/factories";
 import { historyOf } from "~/modules/audit/audit.server";
 import { nameAwardees } from "~/modules/nominations/review.server";
 import { basisSentence } from "~/modules/governance/labels";
 import { normaliseDocumentNumber } from "~/modules/governance/policy";
+import { revokeAward } from "~/modules/governance/revocation.server";
 import { documentSchema } from "~/modules/governance/schema.server";
 import {
   campaignBasis,
@@ -33,10 +34,24 @@ const errorsOf = (parsed: ReturnType<typeof typed>) =>
 
 describe("decision documents", () => {
   it("reads a 文号 typed with any brackets as the one the document prints", () => {
-    for (const number of ["台总工[2018]10号", "台总工(2018)10号", "台总工（2018）10号", "台总工【2018】10", "台总工 〔2018〕 10 号"]) {
+    for (const number of [
+      "台总工[2018]10号",
+      "台总工(2018)10号",
+      "台总工（2018）10号",
+      "台总工【2018】10",
+      "台总工 〔2018〕 10 号",
+      "台总工〔2018〕第10号",
+      "台总工〔2018〕010号",
+      "台总工〔２０１８〕１０号",
+    ]) {
       expect(normaliseDocumentNumber(number), number).toBe("台总工〔2018〕10号");
     }
     expect(typed({ number: "台总工[2018]10号" })).toMatchObject({ success: true, data: { number: "台总工〔2018〕10号" } });
+    expect(typed({ issuer: "台州市 总工会", number: "台总工〔２０１８〕第０１０号" })).toMatchObject({
+      success: true,
+      data: { issuer: "台州市总工会", number: "台总工〔2018〕10号" },
+    });
+    expect(normaliseDocumentNumber("台总工〔2018〕0号")).toBe("台总工〔2018〕0号");
     expect(errorsOf(typed({ number: "十号文件" }))).toEqual({ number: "文号应如 台总工〔2018〕10号：机关代字、〔年份〕、序号" });
     expect(errorsOf(typed({ number: "台总工〔2019〕10号" }))).toEqual({ issuedOn: "发文日期应在文号的年份（2019年）内" });
     expect(errorsOf(typed({ issuedOn: "2018-02-30" }))).toEqual({ issuedOn: "发文日期不存在" });
@@ -70,6 +85,15 @@ describe("decision documents", () => {
       field: "number",
       message: "台州市总工会的“台总工〔2018〕10号”已经登记过",
     });
+    // Normalised on write, whoever calls: the same document typed another way is the one recorded.
+    for (const [issuer, number] of [
+      ["台州市 总工会", "台总工〔2018〕10号"],
+      ["台州市总工会", "台总工〔2018〕第10号"],
+      ["台州市总工会", "台总工〔2018〕010号"],
+      ["台州市总工会", "台总工〔２０１８〕１０号"],
+    ]) {
+      expect(await recordDocument(t.db, city, { ...input, issuer, number }, null), `${issuer} ${number}`).toMatchObject({ ok: false, field: "number" });
+    }
     // Another issuer may use the same number.
     expect(await recordDocument(t.db, city, { ...input, issuer: "温岭市总工会" }, null)).toMatchObject({ ok: true });
     const row = await t.db
@@ -114,6 +138,49 @@ describe("decision documents", () => {
     expect(await nameAwardees(t.db, city, campaign.id, { ranking: [], namedOn: "2018-05-20", confirmed: true })).not.toMatchObject({ status: 409 });
   });
 
+  it("takes as a campaign's basis no revocation's document and, once named, none issued after the naming", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const { person } = await makeAwardee(t.db, "wenling", "依据已命名");
+    const award = await t.db.selectFrom("award").select(["id", "campaign_id"]).where("person_id", "=", person.id).executeTakeFirstOrThrow();
+    const naming = await makeDocument(t.db);
+    expect(await setCampaignBasis(t.db, city, award.campaign_id, naming.id)).toEqual({ ok: true });
+    const revoking = await makeRevocationDocument(t.db);
+    expect(
+      await revokeAward(t.db, city, {
+        documentId: revoking.id,
+        revokedOn: "2026-03-02",
+        reason: "弄虚作假",
+        confirmed: true,
+        certificateNumber: `C-${award.campaign_id}`,
+      }),
+    ).toMatchObject({ ok: true });
+
+    // The revocation's own decision is no basis, for the campaign, the programme or (studios) a batch.
+    expect(await setCampaignBasis(t.db, city, award.campaign_id, revoking.id)).toEqual({
+      ok: false,
+      status: 400,
+      field: "documentId",
+      message: `${revoking.number}是撤销决定的文件，不能作为命名或授牌的依据`,
+    });
+    expect(await setProgrammeBasis(t.db, city, revoking.id)).toMatchObject({ ok: false, status: 400, field: "documentId" });
+    // Named on 2018-05-20: a decision of 2018-06-01 came after the titles it would be the basis of.
+    const later = await makeDocument(t.db, { issued_on: "2018-06-01" });
+    expect(await setCampaignBasis(t.db, city, award.campaign_id, later.id)).toEqual({
+      ok: false,
+      status: 400,
+      field: "documentId",
+      message: `本届已于 2018-05-20 命名，命名依据的发文日期不能晚于命名日期（${later.number}发于 2018-06-01）`,
+    });
+    expect((await campaignBasis(t.db, award.campaign_id))?.number).toBe(naming.number);
+    // A wrong choice is still corrected, with a decision of its day or before, in the history.
+    const corrected = await makeDocument(t.db, { issued_on: "2018-05-20" });
+    expect(await setCampaignBasis(t.db, city, award.campaign_id, corrected.id)).toEqual({ ok: true });
+    expect((await historyOf(t.db, "campaign", award.campaign_id)).map((h) => h.after)).toEqual([
+      { basisDocument: naming.number },
+      { basisDocument: corrected.number },
+    ]);
+  });
+
   it("keeps the studio programme's approving document in its one row", async () => {
     const city = await makeUser(t.db, "city_admin");
     const [first, second] = [await makeDocument(t.db, { title: "关于开展台州工匠工作室创建活动的通知" }), await makeDocument(t.db)];
@@ -125,5 +192,21 @@ describe("decision documents", () => {
     expect((await historyOf(t.db, "studio_programme", 1)).map((h) => h.after)).toEqual(
       expect.arrayContaining([{ basisDocument: first.number }, { basisDocument: second.number }]),
     );
+  });
+
+  it("takes as the programme's approval no document issued after the first studio was accredited", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const { person } = await makeAwardee(t.db, "wenling", "首个工作室");
+    await makeStudio(t.db, person.id, city.id, { accredited_on: "2019-01-10" });
+    const late = await makeDocument(t.db, { issued_on: "2019-03-01", title: "关于开展台州工匠工作室创建活动的通知" });
+    expect(await setProgrammeBasis(t.db, city, late.id)).toEqual({
+      ok: false,
+      status: 400,
+      field: "documentId",
+      message: `首个工作室已于 2019-01-10 授牌，创建活动的批准文件不能晚于该日（${late.number}发于 2019-03-01）`,
+    });
+    expect((await programmeBasis(t.db))?.id).not.toBe(late.id);
+    const early = await makeDocument(t.db, { issued_on: "2018-03-01", title: "关于开展台州工匠工作室创建活动的通知" });
+    expect(await setProgrammeBasis(t.db, city, early.id)).toEqual({ ok: true });
   });
 });

@@ -37,6 +37,30 @@ export async function campaignChoices(db: DB) {
 
 const documentOf = (tx: Tx, id: number) => tx.selectFrom("decision_document").select(["id", "number"]).where("id", "=", id).executeTakeFirst();
 
+/**
+ * A revocation's own document, locked (a basis being set on it at the same moment waits), with whether titles were
+ * given under it: a naming basis, the programme's approval or a 授牌决定 is what a revocation takes back, never its own decision.
+ */
+const revokingDocument = (tx: Tx, id: number) =>
+  tx
+    .selectFrom("decision_document as d")
+    .select([
+      "d.id",
+      "d.number",
+      "d.issued_on",
+      (eb) =>
+        eb
+          .or([
+            eb.exists(eb.selectFrom("campaign").select("campaign.id").whereRef("campaign.basis_document_id", "=", "d.id")),
+            eb.exists(eb.selectFrom("studio").select("studio.id").whereRef("studio.accreditation_document_id", "=", "d.id")),
+            eb.exists(eb.selectFrom("studio_programme").select("studio_programme.id").whereRef("studio_programme.basis_document_id", "=", "d.id")),
+          ])
+          .as("grants"),
+    ])
+    .where("d.id", "=", id)
+    .forUpdate("d")
+    .executeTakeFirst();
+
 /** Who a revoked title says it was revoked by, for a refusal: 已于 date 以 number 撤销. */
 async function revokedBy(tx: Tx, revocationId: number) {
   const r = await tx
@@ -57,8 +81,8 @@ type Target =
 interface Found {
   /** The revocation row's target column. */
   column: Partial<Record<"award_id" | "studio_id" | "campaign_id" | "accreditation_document_id", number>>;
-  awards: Array<{ id: number; certificate_number: string; title: string; unit: number }>;
-  studios: Array<{ id: number; name: string; status: string; org_unit_id: number }>;
+  awards: Array<{ id: number; certificate_number: string; title: string; unit: number; named_on: string }>;
+  studios: Array<{ id: number; name: string; status: string; org_unit_id: number; accredited_on: string | null }>;
   alreadyRevoked: string[];
 }
 
@@ -68,7 +92,7 @@ async function findTarget(tx: Tx, actor: SessionUser, target: Target): Promise<F
     tx
       .selectFrom("award")
       .innerJoin("person", "person.id", "award.person_id")
-      .select(["award.id", "award.certificate_number", "award.title", "award.revocation_id", "person.org_unit_id as unit"])
+      .select(["award.id", "award.certificate_number", "award.title", "award.revocation_id", "award.named_on", "person.org_unit_id as unit"])
       .forUpdate("award")
       .orderBy("award.id");
   switch (target.scope) {
@@ -95,7 +119,7 @@ async function findTarget(tx: Tx, actor: SessionUser, target: Target): Promise<F
       if (!batch) return refuse("授牌批次文件不存在，请从列表中选择", { status: 404, field: "batchDocumentId" });
       const all = await tx
         .selectFrom("studio")
-        .select(["id", "name", "status", "org_unit_id"])
+        .select(["id", "name", "status", "org_unit_id", "accredited_on"])
         .where("accreditation_document_id", "=", batch.id)
         .orderBy("id")
         .forUpdate()
@@ -123,14 +147,33 @@ async function findTarget(tx: Tx, actor: SessionUser, target: Target): Promise<F
   }
 }
 
+/**
+ * A title is revoked on or after the day it was given. A whole decision's date is checked against the latest
+ * title it takes back (each must have existed on that day), and the refusal names it.
+ */
+function revokedBeforeGiven(found: Found, revokedOn: string) {
+  const given = [
+    ...found.awards.map((a) => ({ on: a.named_on, what: `证书 ${a.certificate_number} 的命名日期` })),
+    ...found.studios.flatMap((s) => (s.accredited_on ? [{ on: s.accredited_on, what: `${s.name}的授牌日期` }] : [])),
+  ];
+  const latest = given.reduce<(typeof given)[number] | null>((last, g) => (last && last.on >= g.on ? last : g), null);
+  return latest && revokedOn < latest.on ? refuse(`撤销日期不能早于${latest.what}（${latest.on}）`, { field: "revokedOn" }) : null;
+}
+
 /** Revokes what `target` names, as one decision with its document: all of it or, if any part fails, none. */
 async function revoke(db: DB, actor: SessionUser, target: Target, input: RevocationInput): Promise<RevocationDone> {
   if (!can(actor, "revocation.manage")) return notCity();
   return db.transaction().execute(async (tx): Promise<RevocationDone> => {
-    const document = await documentOf(tx, input.documentId);
+    const document = await revokingDocument(tx, input.documentId);
     if (!document) return refuse("撤销文件不存在，请从列表中选择", { status: 404, field: "documentId" });
+    if (document.grants) return refuse(`${document.number}是命名或授牌的依据，不能作为撤销决定的文件`, { field: "documentId" });
+    if (input.revokedOn < document.issued_on) {
+      return refuse(`撤销日期不能早于撤销文件的发文日期（${document.issued_on}）`, { field: "revokedOn" });
+    }
     const found = await findTarget(tx, actor, target);
     if ("ok" in found) return found;
+    const tooEarly = revokedBeforeGiven(found, input.revokedOn);
+    if (tooEarly) return tooEarly;
     // Asked last, of one who may take the step on what exists: only they are asked to confirm.
     if (!input.confirmed) return refuse(`请确认后再办理：${REVOCATION_CONFIRM}`, { field: "confirmed" });
     const scope: RevocationScope = target.scope;
@@ -275,14 +318,23 @@ export async function recordRecall(db: DB, actor: SessionUser, input: RecallInpu
         ? await tx
             .selectFrom("award")
             .innerJoin("person", "person.id", "award.person_id")
-            .select(["award.id", "award.revocation_id", "person.org_unit_id"])
+            .leftJoin("revocation", "revocation.id", "award.revocation_id")
+            .select(["award.id", "award.revocation_id", "revocation.revoked_on", "person.org_unit_id"])
             .where("award.id", "=", input.id)
             .forUpdate("award")
             .executeTakeFirst()
-        : await tx.selectFrom("studio").select(["id", "revocation_id", "org_unit_id"]).where("id", "=", input.id).forUpdate().executeTakeFirst();
+        : await tx
+            .selectFrom("studio")
+            .leftJoin("revocation", "revocation.id", "studio.revocation_id")
+            .select(["studio.id", "studio.revocation_id", "revocation.revoked_on", "studio.org_unit_id"])
+            .where("studio.id", "=", input.id)
+            .forUpdate("studio")
+            .executeTakeFirst();
     if (!record) return refuse(`要收回${what}的记录不存在`, { status: 404 });
     if (!isOfficerOf(actor, record.org_unit_id)) return refuse(`只有所在县级工会或市总工会可以登记收回${what}`, { status: 403 });
-    if (!record.revocation_id) return refuse(`该${input.kind === "award" ? "称号" : "工作室"}未被撤销，无需收回${what}`, { status: 409 });
+    if (!record.revocation_id || !record.revoked_on) return refuse(`该${input.kind === "award" ? "称号" : "工作室"}未被撤销，无需收回${what}`, { status: 409 });
+    // Handed back after the revocation, never before it (the form's own check keeps it out of the future).
+    if (input.recalledOn < record.revoked_on) return refuse(`收回日期不能早于撤销日期（${record.revoked_on}）`, { field: "recalledOn" });
     const recall = await tx
       .insertInto("title_recall")
       .values({ [input.kind === "award" ? "award_id" : "studio_id"]: record.id, recalled_on: input.recalledOn, note: input.note ?? "", recorded_by: actor.id })

@@ -5,7 +5,7 @@ import { historyOf } from "~/modules/audit/audit.server";
 import { recordRecall, revokeAccreditation, revokeAward, revokeCampaign, revokeStudio } from "~/modules/governance/revocation.server";
 import { fanOut, todosFor } from "~/worker.server";
 import { useTestDb } from "../../../test/db";
-import { makeAwardee, makeLedStudio, makePerson, makeUser, unitId } from "../../../test/factories";
+import { accreditationBatch, giveBasis, makeAwardee, makeLedStudio, makePerson, makeUser, unitId } from "../../../test/factories";
 import { makeRevocationDocument } from "../../../test/factories";
 
 const t = useTestDb();
@@ -144,6 +144,66 @@ describe("revoking titles and studios", () => {
     expect(told.map((m) => m.text)).toContain("“批次甲工作室”已被摘牌：弄虚作假骗取荣誉");
     const todo = (await todosFor(t.db, city)).map((i) => i.label);
     expect(todo).toEqual(expect.arrayContaining(["收回牌匾：批次甲工作室（温岭市）", "收回牌匾：批次乙工作室（椒江区）", "收回牌匾：批次丙工作室（温岭市）"]));
+  });
+
+  it("refuses a naming basis or 授牌决定 as a revocation's own document, and a date before its document or the title", async () => {
+    const { person } = await makeAwardee(t.db, "wenling", "日期甲");
+    const city = await makeUser(t.db, "city_admin");
+    const award = await awardOf(t.db, person.id);
+    const naming = await giveBasis(t.db, award.campaign_id);
+    const certificateNumber = award.certificate_number;
+    expect(await revokeAward(t.db, city, { ...stated(naming.id), certificateNumber })).toEqual({
+      ok: false,
+      status: 400,
+      field: "documentId",
+      message: `${naming.number}是命名或授牌的依据，不能作为撤销决定的文件`,
+    });
+    const batch = await accreditationBatch(t.db);
+    const s = await makeLedStudio(t.db, "日期乙");
+    await t.db.updateTable("studio").set({ accreditation_document_id: batch }).where("id", "=", s.studio.id).execute();
+    expect(await revokeStudio(t.db, city, s.studio.id, { ...stated(batch), expected: "active" })).toMatchObject({ ok: false, field: "documentId" });
+
+    // Revoked before its own document was issued (2026-03-01).
+    const doc = await makeRevocationDocument(t.db);
+    expect(await revokeAward(t.db, city, { ...stated(doc.id), revokedOn: "2026-02-28", certificateNumber })).toEqual({
+      ok: false,
+      status: 400,
+      field: "revokedOn",
+      message: "撤销日期不能早于撤销文件的发文日期（2026-03-01）",
+    });
+    // Revoked before the title was named (2018-05-20), or a studio before it was accredited (2026-03-01).
+    const old = await makeRevocationDocument(t.db, { issued_on: "2018-01-05" });
+    expect(await revokeAward(t.db, city, { ...stated(old.id), revokedOn: "2018-05-19", certificateNumber })).toEqual({
+      ok: false,
+      status: 400,
+      field: "revokedOn",
+      message: `撤销日期不能早于证书 ${certificateNumber} 的命名日期（2018-05-20）`,
+    });
+    // A whole campaign: against the latest title it takes back.
+    const later = await awardBeside(t.db, award, "wenling", 2);
+    await t.db.updateTable("award").set({ named_on: "2018-06-30" }).where("id", "=", later.id).execute();
+    expect(await revokeCampaign(t.db, city, { ...stated(old.id), revokedOn: "2018-06-01", campaignId: award.campaign_id })).toMatchObject({
+      ok: false,
+      field: "revokedOn",
+      message: `撤销日期不能早于证书 ${later.certificate_number} 的命名日期（2018-06-30）`,
+    });
+    expect(await revokeStudio(t.db, city, s.studio.id, { ...stated(old.id), revokedOn: "2025-12-31", expected: "active" })).toMatchObject({
+      ok: false,
+      field: "revokedOn",
+      message: "撤销日期不能早于日期乙工作室的授牌日期（2026-03-01）",
+    });
+    expect(await t.db.selectFrom("revocation").select("id").where("document_id", "in", [old.id, doc.id]).execute()).toEqual([]);
+
+    // The recall is recorded on or after the revocation's date.
+    expect(await revokeAward(t.db, city, { ...stated(doc.id), certificateNumber })).toMatchObject({ ok: true });
+    const recall = { kind: "award" as const, id: award.id, note: "" };
+    expect(await recordRecall(t.db, city, { ...recall, recalledOn: "2026-03-01" })).toEqual({
+      ok: false,
+      status: 400,
+      field: "recalledOn",
+      message: "收回日期不能早于撤销日期（2026-03-02）",
+    });
+    expect(await recordRecall(t.db, city, { ...recall, recalledOn: "2026-03-02" })).toEqual({ ok: true });
   });
 
   it("undoes the whole decision when one part of it fails", async () => {

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { DATE_RANGES } from "~/lib/time";
 import { isoDate, recordId, requiredText, whenValid } from "~/lib/validation.server";
-import { documentNumberYear, isDocumentNumber, normaliseDocumentNumber } from "~/modules/governance/policy";
+import { documentNumberYear, isDocumentNumber, normaliseDocumentNumber, normaliseIssuer } from "~/modules/governance/policy";
 
 /** A decision document as the city records it; its file comes beside the form (checked by content in the module). */
 export const documentSchema = z
   .object({
-    issuer: requiredText("发文机关", 60),
+    issuer: requiredText("发文机关", 60).transform(normaliseIssuer),
     number: requiredText("文号", 60).transform(normaliseDocumentNumber).refine(isDocumentNumber, "文号应如 台总工〔2018〕10号：机关代字、〔年份〕、序号"),
     issuedOn: isoDate("发文日期", DATE_RANGES.past),
     title: requiredText("文件标题", 200).transform((t) => t.replace(/^《|》$/g, "")),

@@ -232,12 +232,30 @@ export async function takeStudioStep(
       const refused = studioWorkflow.checkRecord(actor, studio, step, input);
       if (refused) return refused;
       // The batch's decision is governance's record; read here by id, as the step only cites it (governance builds on studios).
+      // Locked for share: a revocation citing it at the same moment (it locks the document) waits or is waited for.
       const decision =
         step === "accredit"
-          ? await tx.selectFrom("decision_document").select(["id", "number"]).where("id", "=", input.accreditationDocumentId!).executeTakeFirst()
+          ? await tx
+              .selectFrom("decision_document as d")
+              .select([
+                "d.id",
+                "d.number",
+                "d.issued_on",
+                (eb) => eb.exists(eb.selectFrom("revocation").select("revocation.id").whereRef("revocation.document_id", "=", "d.id")).as("revokes"),
+              ])
+              .where("d.id", "=", input.accreditationDocumentId!)
+              .forShare("d")
+              .executeTakeFirst()
           : null;
-      if (step === "accredit" && !decision) {
-        return { ok: false, status: 400, message: "所选授牌决定文件不存在，请先在“决定文件”中登记", field: "accreditationDocumentId" };
+      if (step === "accredit") {
+        if (!decision) return { ok: false, status: 400, message: "所选授牌决定文件不存在，请先在“决定文件”中登记", field: "accreditationDocumentId" };
+        // A document a revocation cites takes titles back; it is no 授牌决定.
+        if (decision.revokes) {
+          return { ok: false, status: 400, message: `${decision.number}是撤销决定的文件，不能作为授牌决定`, field: "accreditationDocumentId" };
+        }
+        if (input.accreditedOn! < decision.issued_on) {
+          return { ok: false, status: 400, message: `授牌日期不能早于授牌决定的发文日期（${decision.issued_on}）`, field: "accreditedOn" };
+        }
       }
       const accreditation = decision ? { plaque_number: input.plaqueNumber, accredited_on: input.accreditedOn, accreditation_document_id: decision.id } : {};
       await tx
