@@ -9,6 +9,8 @@ import { mentoringScene } from "../../../test/mentoring-scene";
 import type { RetentionKind } from "~db/types";
 import { runDueJobs } from "~/lib/jobs.server";
 import { addDays, todayInTaizhou } from "~/lib/time";
+import { smsGateway } from "~/lib/sms.server";
+import { backgroundTick } from "~/worker.server";
 import {
   KEEP_NEWEST_BACKUPS,
   planRetention,
@@ -492,6 +494,16 @@ describe("the daily job", () => {
     // The next day is a job of its own.
     await planRetention(t.db, new Date(now.getTime() + DAY));
     expect(await t.db.selectFrom("job").select("id").where("kind", "=", "retention.purge").execute()).toHaveLength(2);
+  });
+
+  it("is planned by every app process's tick, which also runs it when due", async () => {
+    const now = new Date();
+    await backgroundTick(t.db, smsGateway(), now);
+    const job = await t.db.selectFrom("job").select(["unique_key", "run_at", "done_at"]).where("kind", "=", "retention.purge").executeTakeFirstOrThrow();
+    expect(job.unique_key).toBe(`retention:${todayInTaizhou(now)}`);
+    // A tick after 03:00 finds it due and runs it with the queue's handler.
+    await backgroundTick(t.db, smsGateway(), new Date(job.run_at.getTime() + 60_000));
+    expect((await t.db.selectFrom("job").select("done_at").where("kind", "=", "retention.purge").executeTakeFirstOrThrow()).done_at).not.toBeNull();
   });
 
   it("runs every rule of the schedule", async () => {
