@@ -6,13 +6,15 @@ import { assertSafePost, getUser } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { SubmitButton } from "~/components/forms";
 import { LabelledField, ReplyNotice, replyErrors } from "~/components/ReplyNotice";
+import { RightsRequestFields } from "~/components/RightsRequestFields";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { xlsxResponse } from "~/lib/http.server";
+import type { Reply } from "~/lib/reply";
 import { smsGateway } from "~/lib/sms.server";
 import { parseWithZod } from "~/lib/form.server";
 import { firstError, replyInvalid, replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
-import { CORRECTION_LABEL, DATA_COPY_FILENAME, RIGHTS_KIND_LABELS } from "~/modules/privacy/labels";
+import { DATA_COPY_FILENAME, RIGHTS_KIND_LABELS } from "~/modules/privacy/labels";
 import { filePhoneRequest, phoneCopy, privacyPolicy, requestRightsCode } from "~/modules/privacy/rights.server";
 import { periodText, RETENTION_KIND_LABELS } from "~/modules/retention/labels";
 import { retentionSchedule } from "~/modules/retention/retention.server";
@@ -63,6 +65,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
     default:
       return replyUnknownIntent();
   }
+}
+
+/** The number and the code sent to it, which each by-phone step after the first asks for. */
+function PhoneAndCode({ reply, codeLabel }: { reply: Reply<unknown> | undefined; codeLabel: string }) {
+  return (
+    <>
+      <LabelledField label="手机号码" errors={replyErrors(reply, "phone")}>
+        <input name="phone" type="tel" inputMode="tel" autoComplete="tel" required />
+      </LabelledField>
+      <LabelledField label={codeLabel} errors={replyErrors(reply, "code")}>
+        <input name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required />
+      </LabelledField>
+    </>
+  );
 }
 
 export default function Privacy() {
@@ -116,29 +132,8 @@ export default function Privacy() {
           <Form method="post" className="card">
             <input type="hidden" name="intent" value="file" />
             {filed?.ok ? null : <ReplyNotice reply={filed} />}
-            <LabelledField label="手机号码" errors={replyErrors(filed, "phone")}>
-              <input name="phone" type="tel" inputMode="tel" autoComplete="tel" required />
-            </LabelledField>
-            <LabelledField label="短信验证码" errors={replyErrors(filed, "code")}>
-              <input name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required />
-            </LabelledField>
-            <LabelledField label="申请事项" errors={replyErrors(filed, "kind")}>
-              <select name="kind" required>
-                {Object.entries(RIGHTS_KIND_LABELS)
-                  .filter(([kind]) => kind !== "withdraw")
-                  .map(([kind, label]) => (
-                    <option key={kind} value={kind}>
-                      {label}
-                    </option>
-                  ))}
-              </select>
-            </LabelledField>
-            <LabelledField label="申请内容" errors={replyErrors(filed, "details")}>
-              <textarea name="details" maxLength={1000} rows={3} required />
-            </LabelledField>
-            <LabelledField label={`${CORRECTION_LABEL}（申请更正时填写）`} errors={replyErrors(filed, "correction")}>
-              <textarea name="correction" maxLength={1000} rows={2} />
-            </LabelledField>
+            <PhoneAndCode reply={filed} codeLabel="短信验证码" />
+            <RightsRequestFields reply={filed} withdraw={false} />
             <SubmitButton label="提交申请" busyLabel="正在提交…" />
           </Form>
           <h2 id="copy">下载已同意的个人信息副本</h2>
@@ -148,12 +143,7 @@ export default function Privacy() {
             <LabelledField label="申请编号" errors={replyErrors(copy, "requestId")}>
               <input name="requestId" inputMode="numeric" required />
             </LabelledField>
-            <LabelledField label="手机号码" errors={replyErrors(copy, "phone")}>
-              <input name="phone" type="tel" inputMode="tel" autoComplete="tel" required />
-            </LabelledField>
-            <LabelledField label="短信验证码（请先重新获取）" errors={replyErrors(copy, "code")}>
-              <input name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required />
-            </LabelledField>
+            <PhoneAndCode reply={copy} codeLabel="短信验证码（请先重新获取）" />
             <SubmitButton label="下载副本" busyLabel="正在准备…" />
           </Form>
         </>

@@ -4,12 +4,13 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/session.server";
 import { DataTable } from "~/components/DataTable";
 import { SubmitButton } from "~/components/forms";
-import { LabelledField, ReplyNotice, replyErrors } from "~/components/ReplyNotice";
+import { ReplyNotice } from "~/components/ReplyNotice";
+import { RightsRequestFields } from "~/components/RightsRequestFields";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
 import { replyStep, replyUnknownIntent } from "~/lib/reply.server";
-import { CORRECTION_LABEL, RIGHTS_KIND_LABELS, RIGHTS_STATUS_LABELS } from "~/modules/privacy/labels";
+import { RIGHTS_KIND_LABELS, RIGHTS_STATUS_LABELS } from "~/modules/privacy/labels";
 import { fileOwnRequest, ownRequests, privacyPolicy } from "~/modules/privacy/rights.server";
 import { rightsRequestSchema } from "~/modules/privacy/schema.server";
 
@@ -72,21 +73,7 @@ export default function MyPrivacyRequests() {
       <Form method="post" className="card">
         <input type="hidden" name="intent" value="file" />
         {filed?.ok ? null : <ReplyNotice reply={filed} />}
-        <LabelledField label="申请事项" errors={replyErrors(filed, "kind")}>
-          <select name="kind" required>
-            {Object.entries(RIGHTS_KIND_LABELS).map(([kind, label]) => (
-              <option key={kind} value={kind}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </LabelledField>
-        <LabelledField label="申请内容" errors={replyErrors(filed, "details")}>
-          <textarea name="details" maxLength={1000} rows={3} required />
-        </LabelledField>
-        <LabelledField label={`${CORRECTION_LABEL}（申请更正时填写）`} errors={replyErrors(filed, "correction")}>
-          <textarea name="correction" maxLength={1000} rows={2} />
-        </LabelledField>
+        <RightsRequestFields reply={filed} withdraw />
         <SubmitButton label="提交申请" busyLabel="正在提交…" />
       </Form>
     </section>

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { sql } from "kysely";
 import type { DB, Tx } from "~db";
-import type { HonourKind, HonourLevel, HonourStatus } from "~db/types";
+import type { HonourKind } from "~db/types";
 import { isCityAdmin, isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { isOfficerOf } from "~/auth/relation";
 import { recordAudit } from "~/lib/audit.server";
@@ -10,12 +10,8 @@ import { refuse, type Result } from "~/lib/result";
 import {
   cleanText,
   compactText,
-  detectFormat,
-  findHeaderRow,
-  idNumberCell,
   plainText,
   readTypedDate,
-  readWorkbook,
   SMALL_UPLOAD_BYTES,
   SpreadsheetError,
   TOO_LARGE,
@@ -32,10 +28,12 @@ import {
   honourLevelOf,
   honourStatusOf,
   revocationDateProblem,
+  type HonourFacts,
   type HonourLine,
 } from "~/modules/honours/policy";
 import type { HonourInput } from "~/modules/honours/schema.server";
-import { maskIdNumber, maskName, parseIdNumber } from "~/modules/people/id-number";
+import { maskIdNumber, maskName } from "~/modules/people/id-number";
+import { PERSON_COLUMNS, readPersonList, type PersonList } from "~/modules/people/id-list.server";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { standingConsent } from "~/modules/showcase/showcase.server";
@@ -284,8 +282,7 @@ export async function withdrawHonour(db: DB, actor: SessionUser, personId: numbe
 
 /** A list's columns by the names counties give them; the header is found by them, below any title lines. */
 const LIST_COLUMNS = {
-  name: ["姓名"],
-  idNumber: ["身份证号码", "身份证号", "公民身份号码", "身份证"],
+  ...PERSON_COLUMNS,
   title: ["荣誉名称", "荣誉称号", "获得荣誉", "荣誉"],
   level: ["级别", "荣誉级别", "层级"],
   conferredBy: ["授予单位", "授予机关", "授予部门", "颁发单位"],
@@ -296,32 +293,14 @@ const LIST_COLUMNS = {
   revokedNote: ["撤销原因", "撤销说明"],
 };
 
-/** Lines under the people that are the sheet's own (totals, signatures, notes): passed over, not refused. */
-const FURNITURE = /^(合计|总计|小计|共计|填表|填报|制表|审核|经办|负责人|联系人|联系电话|备注|说明|注[:：\d一二三])|盖章/;
-
-const MAX_REPORTED = 100;
-
 /** A row read and checked, with the ID number it names (held in memory only; never stored). */
-export interface ListedHonour {
+export interface ListedHonour extends HonourFacts {
   line: number;
   idNumber: string;
   name: string;
-  level: HonourLevel;
-  kind: HonourKind;
-  title: string;
-  conferredBy: string;
-  year: number;
-  conferredOn: string | null;
-  status: HonourStatus;
-  revokedOn: string | null;
-  revokedNote: string | null;
 }
 
-export interface HonourFile {
-  rows: ListedHonour[];
-  problems: string[];
-  badRows: number;
-}
+export type HonourFile = PersonList<ListedHonour>;
 
 const KIND_BY_LABEL = new Map<string, HonourKind>(Object.entries(HONOUR_KIND_LABELS).map(([k, label]) => [label, k as HonourKind]));
 
@@ -339,71 +318,44 @@ function readYear(value: Cell): Result<{ year: number; date: string | null }> {
 }
 
 /**
- * Reads a county's honour list (.xlsx only: a CSV from Excel has already lost the ID numbers' last
- * digits). Every row is checked as the subsidy lists are: an ID number Excel stored as a number
- * (3.31E+17), too short or with a wrong check digit is that row's problem, never a number kept.
+ * Reads a county's honour list; its people are read as the subsidy lists' are (readPersonList),
+ * then each row's honour is checked.
  */
 export async function parseHonourList(bytes: Uint8Array): Promise<HonourFile> {
-  if (detectFormat(bytes) !== "xlsx") throw new SpreadsheetError("只能导入 .xlsx 文件：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入");
-  const { rows } = await readWorkbook(bytes);
-  const header = findHeaderRow(rows, LIST_COLUMNS, ["name", "idNumber", "title", "level", "conferredBy", "year"]);
-  if (!header) throw new SpreadsheetError("找不到表头：表格中需要有“姓名”“身份证号码”“荣誉名称”“级别”“授予单位”“年份”六列");
-  const { columns, dataStart } = header;
-  const at = (row: Cell[], key: keyof typeof LIST_COLUMNS): Cell => (columns[key] === undefined ? null : (row[columns[key]] ?? null));
-  const listed: ListedHonour[] = [];
-  const problems: string[] = [];
-  let badRows = 0;
-  for (let r = dataStart; r < rows.length; r++) {
-    const row = rows[r];
-    const line = r + 1;
-    const cells = row.map((c) => cleanText(c)).filter(Boolean);
-    const name = compactText(at(row, "name"));
-    const rawId = at(row, "idNumber");
-    if (!cells.length || name === "姓名") continue;
-    const idLooking = typeof rawId === "number" || /[\dXx]{15,}/.test(compactText(rawId));
-    if (!idLooking && (!name || cells.some((c) => FURNITURE.test(c)))) continue;
-
-    const reasons: string[] = [];
-    let idNumber: string | null = null;
-    const cell = idNumberCell(rawId);
-    if (!cell.ok) reasons.push(`身份证号码：${cell.message}`);
-    else {
-      const parsed = parseIdNumber(cell.value);
-      if (parsed.ok) idNumber = parsed.value.idNumber;
-      else reasons.push(`身份证号码：${parsed.message}`);
-    }
-    if (!name) reasons.push("缺少姓名");
-    const title = plainText(at(row, "title")).replace(/\s+/g, " ");
+  const list = {
+    columns: LIST_COLUMNS,
+    required: ["title", "level", "conferredBy", "year"],
+    noHeader: "找不到表头：表格中需要有“姓名”“身份证号码”“荣誉名称”“级别”“授予单位”“年份”六列",
+    noRows: "表头下面没有荣誉名单数据行",
+  } as const;
+  return readPersonList(bytes, list, ({ line, name, idNumber, at, reasons }) => {
+    const title = plainText(at("title")).replace(/\s+/g, " ");
     if (!title) reasons.push("缺少荣誉名称");
     else if (title.length > 100) reasons.push("荣誉名称不能超过100字");
-    const conferredBy = plainText(at(row, "conferredBy")).replace(/\s+/g, " ");
+    const conferredBy = plainText(at("conferredBy")).replace(/\s+/g, " ");
     if (!conferredBy) reasons.push("缺少授予单位");
     else if (conferredBy.length > 100) reasons.push("授予单位不能超过100字");
-    const levelText = compactText(at(row, "level"));
+    const levelText = compactText(at("level"));
     const level = honourLevelOf(levelText);
     if (!level) reasons.push(levelText ? `级别“${levelText.slice(0, 20)}”无法识别，应为全国、省级、市级或县级` : "缺少级别");
-    const kindText = compactText(at(row, "kind"));
+    const kindText = compactText(at("kind"));
     const kind = kindText ? (KIND_BY_LABEL.get(kindText) ?? null) : honourKindOf(title);
     if (!kind) reasons.push(`类别“${kindText.slice(0, 20)}”无法识别`);
-    const year = readYear(at(row, "year"));
+    const year = readYear(at("year"));
     if (!year.ok) reasons.push(year.message);
-    const statusText = compactText(at(row, "status"));
+    const statusText = compactText(at("status"));
     const status = honourStatusOf(statusText);
     if (!status) reasons.push(`状态“${statusText.slice(0, 20)}”无法识别，应为保持或撤销`);
     let revokedOn: string | null = null;
     if (status === "revoked") {
-      const typed = readTypedDate(at(row, "revokedOn"));
+      const typed = readTypedDate(at("revokedOn"));
       const badDate = typed?.ok && typed.full && year.ok ? revocationDateProblem(typed.full, { year: year.year, conferredOn: year.date }) : null;
       if (!typed?.ok || !typed.full) reasons.push("状态为撤销时需填写撤销日期（年-月-日）");
       else if (badDate) reasons.push(badDate);
       else revokedOn = typed.full;
     }
-    if (reasons.length || !idNumber || !level || !kind || !year.ok || !status) {
-      badRows++;
-      if (problems.length < MAX_REPORTED) problems.push(`第 ${line} 行${name ? `（${maskName(name)}）` : ""}：${reasons.join("；")}`);
-      continue;
-    }
-    listed.push({
+    if (reasons.length || !idNumber || !level || !kind || !year.ok || !status) return null;
+    return {
       line,
       idNumber,
       name,
@@ -415,12 +367,9 @@ export async function parseHonourList(bytes: Uint8Array): Promise<HonourFile> {
       conferredOn: year.date,
       status,
       revokedOn,
-      revokedNote: status === "revoked" ? plainText(at(row, "revokedNote")).slice(0, 500) || null : null,
-    });
-  }
-  if (badRows > MAX_REPORTED) problems.push(`另有 ${badRows - MAX_REPORTED} 行有问题，未一一列出`);
-  if (!listed.length && !badRows) throw new SpreadsheetError("表头下面没有荣誉名单数据行");
-  return { rows: listed, problems, badRows };
+      revokedNote: status === "revoked" ? plainText(at("revokedNote")).slice(0, 500) || null : null,
+    };
+  });
 }
 
 const parseHonourListOffThread = offThread("honours.parse", parseHonourList, {

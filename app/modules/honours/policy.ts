@@ -6,10 +6,8 @@ import type { HonourKind, HonourLevel, HonourStatus } from "~db/types";
 
 /** Pure rules of the honour register. */
 
-/** One line of a person's honours, as their record page shows it. */
-export interface HonourLine {
-  /** A register entry's id; null for the platform's own title (it is changed where it was given). */
-  id: number | null;
+/** What an honour is, wherever it comes from: the register, a county's list, the platform's own title. */
+export interface HonourFacts {
   level: HonourLevel;
   kind: HonourKind;
   title: string;
@@ -19,6 +17,12 @@ export interface HonourLine {
   status: HonourStatus;
   revokedOn: string | null;
   revokedNote: string | null;
+}
+
+/** One line of a person's honours, as their record page shows it. */
+export interface HonourLine extends HonourFacts {
+  /** A register entry's id; null for the platform's own title (it is changed where it was given). */
+  id: number | null;
   /** Who entered it, or the file and line it came from, or the platform's certificate. */
   source: string;
 }

@@ -73,6 +73,17 @@ export async function setCalendarDay(db: DB, actor: SessionUser, input: { day: s
   return { ok: true };
 }
 
+/** What a request says and when it is due, however it was filed: a correction is kept only with a request to correct. */
+async function requestFacts(tx: Tx, input: RightsRequestInput, now: Date) {
+  return {
+    kind: input.kind,
+    details: input.details,
+    correction: input.kind === "correct" ? input.correction : null,
+    filed_at: now,
+    due_on: await dueOn(tx, now),
+  };
+}
+
 /** A request by a signed-in craftsman or apprentice about their own record. A withdrawal takes effect at once. */
 export async function fileOwnRequest(db: DB, actor: SessionUser, input: RightsRequestInput, now = new Date()): Promise<Result<{ id: number }>> {
   if (!isRequester(actor)) return refuse("个人信息权利申请由工匠或学徒本人提出", { status: 403 });
@@ -81,14 +92,10 @@ export async function fileOwnRequest(db: DB, actor: SessionUser, input: RightsRe
     const row = await tx
       .insertInto("rights_request")
       .values({
-        kind: input.kind,
         person_id: person.id,
         user_id: actor.id,
         org_unit_id: person.org_unit_id,
-        details: input.details,
-        correction: input.kind === "correct" ? input.correction : null,
-        filed_at: now,
-        due_on: await dueOn(tx, now),
+        ...(await requestFacts(tx, input, now)),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -120,14 +127,10 @@ export async function filePhoneRequest(db: DB, input: PhoneRightsRequestInput, n
     const row = await tx
       .insertInto("rights_request")
       .values({
-        kind: input.kind,
         phone_hash: lookupHash(input.phone),
         phone_cipher: encrypt(input.phone),
         phone_masked: masked,
-        details: input.details,
-        correction: input.kind === "correct" ? input.correction : null,
-        filed_at: now,
-        due_on: await dueOn(tx, now),
+        ...(await requestFacts(tx, input, now)),
       })
       .returning("id")
       .executeTakeFirstOrThrow();

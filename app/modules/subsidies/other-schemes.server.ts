@@ -6,21 +6,9 @@ import { recordAudit } from "~/lib/audit.server";
 import { formatFen, parseYuan } from "~/lib/money";
 import { offThread } from "~/lib/off-thread.server";
 import { refuse, type Result } from "~/lib/result";
-import {
-  cleanText,
-  compactText,
-  detectFormat,
-  findHeaderRow,
-  idNumberCell,
-  plainText,
-  readWorkbook,
-  SMALL_UPLOAD_BYTES,
-  SpreadsheetError,
-  TOO_LARGE,
-  unpackedBound,
-  type Cell,
-} from "~/lib/spreadsheet.server";
-import { maskName, parseIdNumber } from "~/modules/people/id-number";
+import { cleanText, plainText, SMALL_UPLOAD_BYTES, SpreadsheetError, TOO_LARGE, unpackedBound } from "~/lib/spreadsheet.server";
+import { PERSON_COLUMNS, readPersonList, type PersonList } from "~/modules/people/id-list.server";
+import { maskName } from "~/modules/people/id-number";
 import { isUniqueViolation } from "~/modules/people/people.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { OTHER_SCHEME_LABELS, SCHEME_LIST_AUDIT, SUBSIDY_AUDIT } from "~/modules/subsidies/labels";
@@ -225,18 +213,11 @@ export async function combinedCapRefusal(tx: Tx, app: Application, amountFen: nu
 
 /** The list's columns by the names county and provincial files give them; the header is found by them, wherever it is. */
 const LIST_COLUMNS = {
-  name: ["姓名"],
-  idNumber: ["身份证号码", "身份证号", "公民身份号码", "身份证"],
+  ...PERSON_COLUMNS,
   amount: ["补助金额", "资助金额", "补贴金额", "发放金额", "金额"],
   degree: ["学历层次", "报读学历", "提升学历", "学历", "层次"],
   institution: ["院校", "就读院校", "院校名称", "学校", "就读学校"],
 };
-
-/** Lines under the people that are the sheet's own (totals, signatures, notes): passed over, not refused. */
-const FURNITURE = /^(合计|总计|小计|共计|填表|填报|制表|审核|经办|负责人|联系人|联系电话|备注|说明|注[:：\d一二三])|盖章/;
-
-/** The bad rows a reply lists one by one; past them it says how many more. */
-const MAX_REPORTED = 100;
 
 export interface ListedRow {
   line: number;
@@ -247,52 +228,22 @@ export interface ListedRow {
   institution: string | null;
 }
 
-export interface SchemeFile {
-  rows: ListedRow[];
-  /** Every bad row's number and reasons (the first hundred), each as the user reads it. */
-  problems: string[];
-  badRows: number;
-}
+export type SchemeFile = PersonList<ListedRow>;
 
 /**
- * Reads another scheme's list (.xlsx only: a CSV from Excel has already lost the ID numbers' last
- * digits). Every row is checked as the 汇总表 import checks it: an ID number Excel stored as a
- * number (3.31E+17, the last digits gone), 15 or 17 digits, or a wrong check digit is that row's
- * problem, never a number stored as if it were the person's.
+ * Reads another scheme's list; its people are read as the 汇总表 import reads them (readPersonList),
+ * then each row's amount is checked, and a person listed twice is refused.
  */
 export async function parseSchemeList(bytes: Uint8Array): Promise<SchemeFile> {
-  if (detectFormat(bytes) !== "xlsx") throw new SpreadsheetError("只能导入 .xlsx 文件：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入");
-  const { rows } = await readWorkbook(bytes);
-  const header = findHeaderRow(rows, LIST_COLUMNS, ["name", "idNumber", "amount"]);
-  if (!header) throw new SpreadsheetError("找不到表头：表格中需要有“姓名”“身份证号码”“补助金额”三列");
-  const { columns, dataStart } = header;
-  const at = (row: Cell[], key: keyof typeof LIST_COLUMNS): Cell => (columns[key] === undefined ? null : (row[columns[key]] ?? null));
-  const listed: ListedRow[] = [];
-  const problems: string[] = [];
-  let badRows = 0;
+  const list = {
+    columns: LIST_COLUMNS,
+    required: ["amount"],
+    noHeader: "找不到表头：表格中需要有“姓名”“身份证号码”“补助金额”三列",
+    noRows: "表头下面没有补助名单数据行",
+  } as const;
   const seen = new Map<string, number>();
-  for (let r = dataStart; r < rows.length; r++) {
-    const row = rows[r];
-    const line = r + 1;
-    const cells = row.map((c) => cleanText(c)).filter(Boolean);
-    const name = compactText(at(row, "name"));
-    const rawId = at(row, "idNumber");
-    if (!cells.length || name === "姓名") continue;
-    // A number's worth of digits is a person's line, whatever else it says; without one, a total or a signature is passed over.
-    const idLooking = typeof rawId === "number" || /[\dXx]{15,}/.test(compactText(rawId));
-    if (!idLooking && (!name || cells.some((c) => FURNITURE.test(c)))) continue;
-
-    const reasons: string[] = [];
-    let idNumber: string | null = null;
-    const cell = idNumberCell(rawId);
-    if (!cell.ok) reasons.push(`身份证号码：${cell.message}`);
-    else {
-      const parsed = parseIdNumber(cell.value);
-      if (parsed.ok) idNumber = parsed.value.idNumber;
-      else reasons.push(`身份证号码：${parsed.message}`);
-    }
-    if (!name) reasons.push("缺少姓名");
-    const rawAmount = at(row, "amount");
+  return readPersonList(bytes, list, ({ line, name, idNumber, at, reasons }) => {
+    const rawAmount = at("amount");
     const amountText = typeof rawAmount === "number" ? String(rawAmount) : cleanText(rawAmount);
     const amount = amountText.length > 30 ? refuse("不是有效的金额") : parseYuan(amountText);
     if (!amount.ok) reasons.push(`补助金额：${amount.message}`);
@@ -302,23 +253,16 @@ export async function parseSchemeList(bytes: Uint8Array): Promise<SchemeFile> {
       if (earlier) reasons.push(`身份证号码与第 ${earlier} 行重复`);
       else seen.set(idNumber, line);
     }
-    if (reasons.length || !idNumber || !amount.ok) {
-      badRows++;
-      if (problems.length < MAX_REPORTED) problems.push(`第 ${line} 行${name ? `（${maskName(name)}）` : ""}：${reasons.join("；")}`);
-      continue;
-    }
-    listed.push({
+    if (reasons.length || !idNumber || !amount.ok) return null;
+    return {
       line,
       idNumber,
       nameMasked: maskName(name),
       amountFen: amount.fen,
-      degree: plainText(at(row, "degree")).slice(0, 50) || null,
-      institution: plainText(at(row, "institution")).slice(0, 100) || null,
-    });
-  }
-  if (badRows > MAX_REPORTED) problems.push(`另有 ${badRows - MAX_REPORTED} 行有问题，未一一列出`);
-  if (!listed.length && !badRows) throw new SpreadsheetError("表头下面没有补助名单数据行");
-  return { rows: listed, problems, badRows };
+      degree: plainText(at("degree")).slice(0, 50) || null,
+      institution: plainText(at("institution")).slice(0, 100) || null,
+    };
+  });
 }
 
 /** In the worker thread: a province's list of thousands of rows must not hold up other users' pages. */
