@@ -49,8 +49,8 @@ describe("a studio on a phone", () => {
     await city.goto(studioUrl);
     await city.getByLabel("牌匾编号").fill("TZGJGZS-901");
     await city.getByLabel("授牌日期").fill("2026-11-21");
-    // It is given under a recorded 授牌决定 (issue 35): the demo's decision of the batch.
-    await city.getByLabel("授牌决定文件").selectOption({ index: 1 });
+    // It is given under a recorded 授牌决定 (issue 35): the demo's decision of the batch, dated before the 授牌.
+    await city.getByLabel("授牌决定文件").selectOption({ label: "台总工〔2019〕2号 台州市总工会《关于命名首批台州工匠工作室的决定》" });
     // 授牌 cannot be undone: the first press shows what will happen, the second takes the step.
     await city.getByText("授牌…", { exact: true }).click();
     await expect.poll(() => city.locator(".confirm-step[open] p").textContent()).toContain("授牌不能撤回");
