@@ -502,9 +502,10 @@ export async function makeSubsidy(
   db: DB,
   year: number,
   createdBy: string,
-  options: { unit?: string; name?: string; status?: SubsidyStatus; approvedFen?: number; payee?: boolean } = {},
+  options: { unit?: string; name?: string; status?: SubsidyStatus; approvedFen?: number; payee?: boolean; personId?: number } = {},
 ) {
-  const person = await makePerson(db, { unit: options.unit ?? "wenling", name: options.name });
+  // A given person (one with other records, as the data copy's test needs) or a new one of the unit.
+  const person = options.personId ? { id: options.personId } : await makePerson(db, { unit: options.unit ?? "wenling", name: options.name });
   const status = options.status ?? "approved";
   const approved = ["approved", "disbursed", "closed", "rejected"].includes(status) ? (options.approvedFen ?? 1_000_000) : null;
   const row = await db

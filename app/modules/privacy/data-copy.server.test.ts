@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
-import { idNumberFor, makeAwardee, makeEvent, makeLedStudio, makeUser, unitId } from "../../../test/factories";
+import { idNumberFor, makeAwardee, makeEvent, makeLedStudio, makeSubsidy, makeUser } from "../../../test/factories";
 import { encrypt, lookupHash, voterHash } from "~/modules/people/pii.server";
 import { maskPhone } from "~/modules/people/id-number";
 import { copySubject, DATA_MAP, dataCopy, dataRowsOf } from "~/modules/privacy/data-copy.server";
@@ -52,26 +52,7 @@ describe("the data copy", () => {
         .insertInto("event_participant")
         .values({ event_id: event.id, person_id: person.id, registered_by: city.id, attended: true, checked_in_at: new Date("2026-05-01T02:30:00Z") })
         .execute();
-      const application = await t.db
-        .insertInto("subsidy_application")
-        .values({
-          year: 2026,
-          person_id: person.id,
-          org_unit_id: await unitId(t.db, "wenling"),
-          current_education: "大专",
-          target_degree: "本科",
-          institution: "台州学院",
-          programme: "机械工程",
-          study_mode: "part_time",
-          enrolled_on: "2025-09-01",
-          expected_graduation: "2028-07-01",
-          tuition_fen: 2_000_000,
-          requested_fen: 1_000_000,
-          status: "submitted",
-          created_by: user.id,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
+      const application = await makeSubsidy(t.db, 2026, user.id, { personId: person.id, status: "submitted", payee: false });
       await t.db
         .insertInto("subsidy_payee")
         .values({
