@@ -55,7 +55,7 @@ export default function Login() {
       </Form>
       <p className="hint">账号由市总工会统一开通。忘记密码请联系所在单位的工会管理员重置。</p>
       <p>
-        <Link to="/login/code">学徒用短信验证码登录</Link>
+        <Link to="/login/code">工匠、学徒用短信验证码登录</Link>
       </p>
     </section>
   );

@@ -16,7 +16,7 @@ import { smsGateway } from "~/lib/sms.server";
 import { codeRequestSchema, codeSignInSchema } from "~/modules/apprentices/schema.server";
 import { requestSignInCode, signInWithCode } from "~/modules/apprentices/sign-in.server";
 
-export const meta: MetaFunction = () => [{ title: "学徒短信验证码登录 · 匠心" }];
+export const meta: MetaFunction = () => [{ title: "短信验证码登录 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/home");
@@ -55,21 +55,21 @@ export default function CodeLogin() {
   const [askForm, askFields] = useForm<z.input<typeof codeRequestSchema>>({ onValidate: acceptInBrowser, lastResult: asked?.form, shouldValidate: "onSubmit" });
   return (
     <section className="narrow card">
-      <h1>学徒短信验证码登录</h1>
+      <h1>短信验证码登录</h1>
       {/* The second step once a code was asked for (or a code was tried and refused). */}
       {asked?.ok || tried ? (
         <CodeStep phone={asked?.data?.phone} sent={asked?.ok ? (asked.message ?? undefined) : undefined} tried={tried} busy={busy} />
       ) : (
         <Form method="post" {...getFormProps(askForm)}>
           <FormErrors errors={askForm.errors} />
-          <TextField label="手机号码" meta={askFields.phone} type="tel" autoComplete="tel" inputMode="tel" hint="工作室登记学徒时填写的手机号码" />
+          <TextField label="手机号码" meta={askFields.phone} type="tel" autoComplete="tel" inputMode="tel" hint="登记工匠或学徒时填写的手机号码" />
           <button type="submit" name="intent" value="code" className="button primary wide" disabled={busy}>
             获取验证码
           </button>
         </Form>
       )}
       <p className="hint">
-        学徒无需密码，用登记的手机号码和短信验证码登录。其他用户请用 <Link to="/login">用户名和密码登录</Link>。
+        工匠和学徒可用登记的手机号码和短信验证码登录，无需密码。工作人员和专家请用 <Link to="/login">用户名和密码登录</Link>。
       </p>
     </section>
   );

@@ -81,26 +81,40 @@ describe("an apprentice signs in with a code sent to their phone", () => {
     expect(await signInWithCode(t.db, request(), { phone, code: right })).toMatchObject({ ok: false, message: "验证码错误次数过多，请重新获取" });
   });
 
-  it("gives a craftsman's phone no code unless the person is an apprentice, and never a second account", async () => {
+  it("signs a craftsman in to their own account by a code (issue 36), also once taken on as an apprentice, never making a second account", async () => {
     const { studio } = await makeLedStudio(t.db, "码登丁");
     const craftsmanPhone = "13657699101";
     const craftsman = await makePerson(t.db, { phone: craftsmanPhone });
-    await makeUser(t.db, "craftsman", { personId: craftsman.id });
+    const account = await makeUser(t.db, "craftsman", { personId: craftsman.id });
     const inbox = phoneInbox();
     const now = new Date();
     expect(await requestSignInCode(t.db, inbox, craftsmanPhone, null, now)).toEqual({ ok: true, message: CODE_SENT });
-    expect(inbox.sent).toEqual([]);
-    expect((await accountsOf(craftsman.id)).map((a) => a.role)).toEqual(["craftsman"]);
+    expect(inbox.sent.map((s) => s.phone)).toEqual([craftsmanPhone]);
+    const first = await signInWithCode(t.db, request(), { phone: craftsmanPhone, code: inbox.codeFor(craftsmanPhone) }, now);
+    expect(first).toMatchObject({ ok: true, user: { id: account.id, role: "craftsman", personId: craftsman.id } });
 
-    // Taken on as an apprentice: the code is sent, and they are told to sign in with the account they have.
+    // Taken on as an apprentice: the same craftsman's account, no apprentice account beside it.
     await makeApprentice(t.db, studio.id, { account: false }).then(async ({ mentorshipId }) =>
       t.db.updateTable("mentorship").set({ apprentice_id: craftsman.id }).where("id", "=", mentorshipId).execute(),
     );
     await requestSignInCode(t.db, inbox, craftsmanPhone, null, minutesLater(now, 2));
-    expect(inbox.sent.map((s) => s.phone)).toEqual([craftsmanPhone]);
-    const refused = await signInWithCode(t.db, request(), { phone: craftsmanPhone, code: inbox.codeFor(craftsmanPhone) }, minutesLater(now, 2));
-    expect(refused).toMatchObject({ ok: false, status: 409, message: "您已有平台账号，请用用户名和密码登录" });
+    const again = await signInWithCode(t.db, request(), { phone: craftsmanPhone, code: inbox.codeFor(craftsmanPhone) }, minutesLater(now, 2));
+    expect(again).toMatchObject({ ok: true, user: { id: account.id, role: "craftsman" } });
     expect((await accountsOf(craftsman.id)).map((a) => a.role)).toEqual(["craftsman"]);
+  });
+
+  it("sends no code to an officer's number, and a person on record without an account gets none", async () => {
+    const inbox = phoneInbox();
+    const officerPhone = "13657699102";
+    const officer = await makePerson(t.db, { phone: officerPhone });
+    await makeUser(t.db, "county_officer", { personId: officer.id });
+    const plainPhone = "13657699103";
+    await makePerson(t.db, { phone: plainPhone });
+    for (const phone of [officerPhone, plainPhone]) {
+      expect(await requestSignInCode(t.db, inbox, phone, null)).toEqual({ ok: true, message: CODE_SENT });
+      expect(await signInWithCode(t.db, request(), { phone, code: "000000" })).toMatchObject({ ok: false, field: "code" });
+    }
+    expect(inbox.sent).toEqual([]);
   });
 
   it("refuses a deactivated apprentice account and opens no session", async () => {

@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { DB } from "~db";
 import { NO_PASSWORD } from "~/auth/password.server";
-import { apprenticeUsername, sessionUserOf, type Apprentice } from "~/auth/roles";
+import { apprenticeUsername, sessionUserOf, type Apprentice, type Craftsman } from "~/auth/roles";
 import { newUserId, openSession } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { refuse, type Result } from "~/lib/result";
@@ -12,24 +12,33 @@ import { lookupHash } from "~/modules/people/pii.server";
 import { USER_AUDIT } from "~/modules/users/labels";
 
 /**
- * An apprentice signs in with the phone on their person record and a code sent to it (issue 33):
- * there is no password to remember, and the number is what the studio registered them with.
+ * A craftsman or an apprentice signs in with the phone on their person record and a code sent to it
+ * (issues 33 and 36): there is no password to remember, and the number is what the union or the
+ * studio registered them with. Officers and experts sign in otherwise (a password, or the
+ * government's single sign-on).
  */
 
-/** What anyone who asks for a code is told, whether or not the number is an apprentice's. */
-export const CODE_SENT = "如果该号码已登记为学徒，验证码短信将在1分钟内送达，10分钟内有效";
+/** What anyone who asks for a code is told, whether or not the number is a craftsman's or an apprentice's. */
+export const CODE_SENT = "如果该号码已登记为工匠或学徒，验证码短信将在1分钟内送达，10分钟内有效";
+
+/** The roles whose accounts a phone code opens. */
+const CODE_ROLES = ["craftsman", "apprentice"] as const;
 
 /**
- * The apprentice whose record carries this number: the person of the most recent pairing, in any
- * state (a finished apprentice still reads their record). Two records with one number are the same
- * phone's owner registered twice; the latest pairing is the one they came for.
+ * The person a sign-in code for this number is for: one with a craftsman's or an apprentice's
+ * account, or an apprentice of a pairing (in any state: a finished apprentice still reads their
+ * record) whose account the first sign-in makes. Two records with one number are the same phone's
+ * owner registered twice: an account comes first, then the latest pairing.
  */
-async function apprenticeByPhone(db: DB, phone: string): Promise<{ id: number; name: string } | undefined> {
+export async function codeHolderByPhone(db: DB, phone: string): Promise<{ id: number; name: string } | undefined> {
   return db
     .selectFrom("person")
-    .innerJoin("mentorship", "mentorship.apprentice_id", "person.id")
+    .leftJoin("app_user", "app_user.person_id", "person.id")
+    .leftJoin("mentorship", "mentorship.apprentice_id", "person.id")
     .select(["person.id", "person.name"])
     .where("person.phone_hash", "=", lookupHash(phone))
+    .where((eb) => eb.or([eb("app_user.role", "in", CODE_ROLES), eb.and([eb("app_user.id", "is", null), eb("mentorship.id", "is not", null)])]))
+    .orderBy((eb) => eb("app_user.id", "is", null))
     .orderBy("mentorship.id", "desc")
     .limit(1)
     .executeTakeFirst();
@@ -46,16 +55,16 @@ export async function requestSignInCode(
   address: string | null,
   now = new Date(),
 ): Promise<Result<{ message: string }>> {
-  const person = await apprenticeByPhone(db, phone);
+  const person = await codeHolderByPhone(db, phone);
   const sent = await sendPhoneCode(db, gateway, { phone, purpose: "sign_in", personId: person?.id ?? null }, address, now);
   return sent.ok ? { ok: true, message: CODE_SENT } : sent;
 }
 
-export type CodeSignInResult = { ok: true; user: Apprentice; cookie: string } | Extract<Result, { ok: false }>;
+export type CodeSignInResult = { ok: true; user: Craftsman | Apprentice; cookie: string } | Extract<Result, { ok: false }>;
 
 /**
- * Step two: the code is spent, the person's apprentice account found — or made, the first time,
- * one per person, with no password that could ever be typed — and a session opened for it.
+ * Step two: the code is spent, the person's account found — a craftsman's, or an apprentice's made
+ * the first time, one per person, with no password that could ever be typed — and a session opened for it.
  */
 export async function signInWithCode(
   db: DB,
@@ -74,8 +83,9 @@ export async function signInWithCode(
       .where("person_id", "=", used.personId)
       .executeTakeFirst();
     // A person has one account (app_user.person_id is unique): a craftsman taken on as an apprentice
-    // keeps signing in with their password; the code opens no second account beside it.
-    if (existing && existing.role !== "apprentice") return refuse("您已有平台账号，请用用户名和密码登录", { status: 409, field: "phone" });
+    // signs in to their craftsman's account; the code opens no second account beside it, and no
+    // officer's or expert's account (theirs is signed in otherwise).
+    if (existing && !(CODE_ROLES as readonly string[]).includes(existing.role)) return refuse("您的账号请用用户名和密码登录", { status: 409, field: "phone" });
     if (existing) return { ok: true as const, ...existing };
     const person = await tx.selectFrom("person").select("name").where("id", "=", used.personId).executeTakeFirstOrThrow();
     const row = {
@@ -98,7 +108,7 @@ export async function signInWithCode(
     return { ok: true as const, ...row, active: true };
   });
   if (!account.ok) return account;
-  if (!account.active) return refuse("该学徒账号已停用，请联系所在工作室或县级总工会", { status: 403, field: "phone" });
+  if (!account.active) return refuse("该账号已停用，请联系所在工作室或县级总工会", { status: 403, field: "phone" });
   const cookie = await openSession(db, request, account, address);
-  return { ok: true, user: sessionUserOf(account) as Apprentice, cookie };
+  return { ok: true, user: sessionUserOf(account) as Craftsman | Apprentice, cookie };
 }
