@@ -1269,6 +1269,19 @@ export interface RightsRequestTable {
   answered_at: Date | null;
 }
 
+/** A sign-in's round trip through another site (issue 36): spent once, ten minutes. */
+export interface SignInFlowTable {
+  state_hash: string;
+  kind: SignInFlowKind;
+  data: ColumnType<Record<string, string>, string | undefined, string>;
+  redirect_to: ColumnType<string, string | undefined, string>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type SignInFlowKind = "oidc" | "wechat";
+
 export interface Database {
   privacy_policy: PrivacyPolicyTable;
   privacy_calendar_day: PrivacyCalendarDayTable;
@@ -1291,6 +1304,7 @@ export interface Database {
   expert_mark: ExpertMarkTable;
   objection_filing: ObjectionFilingTable;
   sign_in_device: SignInDeviceTable;
+  sign_in_flow: SignInFlowTable;
   objection_attachment: ObjectionAttachmentTable;
   vote_rule: VoteRuleTable;
   vote_challenge: VoteChallengeTable;

@@ -171,6 +171,29 @@ const deleteExpiredSessions: BatchPurge = async (tx, cutoff, now, limit) => {
       .execute();
   }
   names.push(...codes.map((c) => `phone_code:${c.id}`));
+  // A sign-in's round trip through another site lives ten minutes; its row holds a verifier and a nonce.
+  const flows = room()
+    ? await tx
+        .selectFrom("sign_in_flow")
+        .select("state_hash")
+        .where("expires_at", "<", cutoff)
+        .orderBy("state_hash")
+        .limit(room())
+        .forUpdate()
+        .skipLocked()
+        .execute()
+    : [];
+  if (flows.length) {
+    await tx
+      .deleteFrom("sign_in_flow")
+      .where(
+        "state_hash",
+        "in",
+        flows.map((f) => f.state_hash),
+      )
+      .execute();
+  }
+  names.push(...flows.map((f) => `sign_in_flow:${f.state_hash.slice(0, 16)}`));
   // A device's cookie expires a year after it was last used; its row is kept `keep` days beyond that.
   const deviceCutoff = new Date(cutoff.getTime() - DEVICE_COOKIE_DAYS * DAY_MS);
   const devices = room()
