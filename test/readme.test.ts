@@ -53,4 +53,26 @@ describe("README.md", () => {
     );
     expect(broken).toEqual([]);
   });
+
+  it("lists in db/README.md's configuration every environment variable the platform reads", () => {
+    // Read in db/env.ts (as `source.X`, `source[...]` or through its `need("X")`) and, for the few read before it
+    // (the command-line programs), as `process.env.X`. NODE_ENV and HOME are the system's, not ours to set.
+    const files = ["app", "db", "seeds"].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
+        .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file))
+        .map((file) => path.join(root, dir, file)),
+    );
+    const read = new Set<string>();
+    for (const file of files) {
+      const text = fs.readFileSync(file, "utf8");
+      for (const m of text.matchAll(/(?:\bsource\.|process\.env\.|\bsource\[["'`]|\bneed\(["'`])([A-Z][A-Z0-9_]+)/g)) read.add(m[1]);
+    }
+    for (const system of ["NODE_ENV", "HOME"]) read.delete(system);
+    const dbReadme = fs.readFileSync(path.join(root, "db/README.md"), "utf8");
+    const table = dbReadme.slice(dbReadme.indexOf("## Configuration"), dbReadme.indexOf("\n## ", dbReadme.indexOf("## Configuration") + 1));
+    const listed = new Set([...table.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]));
+    expect(read.size).toBeGreaterThan(20);
+    expect([...read].filter((name) => !listed.has(name)).sort()).toEqual([]);
+  });
 });
