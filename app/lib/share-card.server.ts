@@ -226,6 +226,10 @@ export async function shareCardResponse(request: Request, face: CardFace, chines
   const asked = request.headers.get("if-none-match");
   if (asked && asked.split(",").some((tag) => tag.trim().replace(/^W\//, "") === headers.ETag)) return new Response(null, { status: 304, headers });
   const png = drawn(key, face, chinese);
-  if (!png) return new Response("请稍后再试", { status: 503, headers: { "Retry-After": "5", "Content-Type": "text/plain; charset=utf-8" } });
+  if (!png)
+    return new Response("请稍后再试", {
+      status: 503,
+      headers: { "Retry-After": "5", "Cache-Control": "no-store", "Content-Type": "text/plain; charset=utf-8" },
+    });
   return new Response(await png, { headers: { ...headers, "Content-Type": SHARE_CARD.type } });
 }
