@@ -163,28 +163,50 @@ async function draw(face: CardFace, chinese: boolean): Promise<Uint8Array<ArrayB
  */
 const CACHE_BYTES = 32 * 1024 * 1024;
 const MAX_WAITING = 16;
-const cache = new Map<string, Uint8Array<ArrayBuffer>>();
+/** Drawn cards by key, least recently used first (a Map keeps its order of insertion). */
+const cache = new Map<string, { png: Uint8Array<ArrayBuffer>; address: string }>();
+/** The key each address was last drawn under: a page's new version replaces its old card at once. */
+const keyOf = new Map<string, string>();
 let cachedBytes = 0;
 const drawing = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 let queue: Promise<unknown> = Promise.resolve();
 
-function remember(key: string, png: Uint8Array<ArrayBuffer>) {
-  cache.set(key, png);
+function drop(key: string) {
+  const entry = cache.get(key);
+  if (!entry) return;
+  cache.delete(key);
+  cachedBytes -= entry.png.length;
+  if (keyOf.get(entry.address) === key) keyOf.delete(entry.address);
+}
+
+function remember(key: string, address: string, png: Uint8Array<ArrayBuffer>) {
+  const previous = keyOf.get(address);
+  if (previous && previous !== key) drop(previous);
+  cache.set(key, { png, address });
+  keyOf.set(address, key);
   cachedBytes += png.length;
-  for (const [old, bytes] of cache) {
+  for (const old of cache.keys()) {
     if (cachedBytes <= CACHE_BYTES) break;
-    cache.delete(old);
-    cachedBytes -= bytes.length;
+    drop(old);
   }
 }
 
-function drawn(key: string, face: CardFace, chinese: boolean): Promise<Uint8Array<ArrayBuffer>> | null {
+/**
+ * A card whose page is no longer public (consent withdrawn, a title revoked) leaves the memory at the
+ * first request that finds it so: a withdrawn photo is not kept, even where nobody could be served it.
+ */
+export function forgetShareCard(request: Request): void {
+  const key = keyOf.get(new URL(request.url).pathname);
+  if (key) drop(key);
+}
+
+function drawn(key: string, address: string, face: CardFace, chinese: boolean): Promise<Uint8Array<ArrayBuffer>> | null {
   const hit = cache.get(key);
   if (hit) {
     // Most recently used last: the Map's order is the eviction order.
     cache.delete(key);
     cache.set(key, hit);
-    return Promise.resolve(hit);
+    return Promise.resolve(hit.png);
   }
   const pending = drawing.get(key);
   if (pending) return pending;
@@ -194,7 +216,7 @@ function drawn(key: string, face: CardFace, chinese: boolean): Promise<Uint8Arra
   const settled = turn.then(
     (png) => {
       drawing.delete(key);
-      remember(key, png);
+      remember(key, address, png);
       return png;
     },
     (error: unknown) => {
@@ -204,6 +226,11 @@ function drawn(key: string, face: CardFace, chinese: boolean): Promise<Uint8Arra
   );
   drawing.set(key, settled);
   return settled;
+}
+
+/** Whether a card is held in memory for this address (for the tests of forgetting). */
+export function shareCardHeld(path: string): boolean {
+  return keyOf.has(path);
 }
 
 /** The key of a card: everything it shows (the photo by its digest), how it is drawn, and where. */
@@ -225,7 +252,7 @@ export async function shareCardResponse(request: Request, face: CardFace, chines
   const headers = { "Cache-Control": "public, max-age=60", ETag: `"${key}"`, "X-Content-Type-Options": "nosniff" };
   const asked = request.headers.get("if-none-match");
   if (asked && asked.split(",").some((tag) => tag.trim().replace(/^W\//, "") === headers.ETag)) return new Response(null, { status: 304, headers });
-  const png = drawn(key, face, chinese);
+  const png = drawn(key, new URL(request.url).pathname, face, chinese);
   if (!png)
     return new Response("请稍后再试", {
       status: 503,

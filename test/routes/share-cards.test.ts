@@ -22,6 +22,7 @@ import * as verify from "../../app/routes/verify";
 import * as votePage from "../../app/routes/vote.$campaignId._index";
 import * as voteResults from "../../app/routes/vote.$campaignId.results";
 import { recordConsent, withdrawConsent } from "../../app/modules/showcase/showcase.server";
+import { shareCardHeld } from "../../app/lib/share-card.server";
 import { addDays, todayInTaizhou } from "../../app/lib/time";
 import { useTestDb } from "../db";
 import { makeAwardee, makeCampaign, makeEvent, makeLedStudio, makeRevocationDocument, makeStudio, makeSubsidy, makeUser, makeVoteRules } from "../factories";
@@ -197,6 +198,7 @@ describe("share cards of the public pages", () => {
     const shown = await askCard("craftsman", `${withPhoto.person.id}.png`);
     expect(shown.status).toBe(200);
     expect(await photoPixels(shown)).toBeGreaterThan(10_000);
+    expect(shareCardHeld(`/og/craftsman/${withPhoto.person.id}.png`)).toBe(true);
     const plain = await askCard("craftsman", `${withoutPhoto.person.id}.png`);
     expect(plain.status).toBe(200);
     expect(await photoPixels(plain)).toBe(0);
@@ -211,6 +213,8 @@ describe("share cards of the public pages", () => {
     const params = { personId: String(withPhoto.person.id) };
     expect((await call(profile.loader, { db: t.db, path: `/showcase/craftsmen/${withPhoto.person.id}`, params })).status).toBe(404);
     expect((await askCard("craftsman", `${withPhoto.person.id}.png`)).status).toBe(404);
+    // Nor is the drawing with the photo kept in memory, where nobody could be served it either.
+    expect(shareCardHeld(`/og/craftsman/${withPhoto.person.id}.png`)).toBe(false);
   });
 
   it("serves no card for a revoked title, a revoked studio or one not accredited", async () => {
