@@ -30,6 +30,9 @@ export function shareCard(kind: "page" | RecordCard, key: PageCard | number, alt
   return { path: `/og/${kind}/${key}.png`, alt };
 }
 
+/** The platform's own card (the landing page's), for a page whose record could not be read. */
+export const PLATFORM_CARD: ShareImage = shareCard("page", "home", "匠心 · 台州工匠服务平台");
+
 /** The configured public address (PUBLIC_URL) the root loader hands down, never the request's Host header: these pages are cached for everyone. */
 function publicUrl({ matches }: Pick<MetaArgs, "matches">): string | null {
   const root = matches.find((m) => m.id === "root")?.data as { publicUrl?: string } | undefined;

@@ -12,7 +12,7 @@ import { parseWithZod } from "~/lib/form.server";
 import { checkedCode } from "~/lib/validation.server";
 import { firstError, replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
-import { shareCard, shareMeta } from "~/lib/og";
+import { PLATFORM_CARD, shareCard, shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
@@ -29,7 +29,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
         shareCard("notice", data.campaign.id, `${data.label}“台州工匠”拟命名人选公示`),
         at,
       )
-    : [{ title: "社会公示 · 台州工匠" }];
+    : shareMeta("社会公示", "公示期内，对公示对象有异议的，可实名反映。", PLATFORM_CARD, at);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();

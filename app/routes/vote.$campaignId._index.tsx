@@ -12,7 +12,7 @@ import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { parseWithZod } from "~/lib/form.server";
 import { firstError, replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
-import { shareCard, shareMeta } from "~/lib/og";
+import { PLATFORM_CARD, shareCard, shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
@@ -30,7 +30,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
         shareCard("vote", data.campaign.id, `${data.campaign.title} · 网络投票`),
         at,
       )
-    : [{ title: "网络投票 · 台州工匠" }];
+    : shareMeta("网络投票", "为您心中的“台州工匠”投上一票。", PLATFORM_CARD, at);
 
 async function load(params: LoaderFunctionArgs["params"]) {
   const db = getDb();
