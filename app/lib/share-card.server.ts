@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { escape, FONTS, serverHasChineseFont, wrap } from "~/lib/certificate-file.server";
 import { publicAddress } from "~/lib/http.server";
-import { SHARE_CARD } from "~/lib/og";
+import { idOrNull } from "~/lib/ids";
+import { PAGE_CARDS, RECORD_CARDS, SHARE_CARD, type PageCard, type RecordCard } from "~/lib/og";
 
 /**
  * The share card of a public page (og:image): a PNG drawn here from an SVG by sharp's librsvg, as
@@ -259,4 +260,17 @@ export async function shareCardResponse(request: Request, face: CardFace, chines
       headers: { "Retry-After": "5", "Cache-Control": "no-store", "Content-Type": "text/plain; charset=utf-8" },
     });
   return new Response(await png, { headers: { ...headers, "Content-Type": SHARE_CARD.type } });
+}
+
+export type CardAddress = { kind: "page"; name: PageCard } | { kind: RecordCard; id: number };
+
+/** A card's address from its path (here, not in lib/og: the pages' bundles need none of it) (/og/<kind>/<name or id>.png), or null for anything that is not one. */
+export function cardAddress(kind: string | undefined, file: string | undefined): CardAddress | null {
+  const match = /^([a-z-]{1,30}|[1-9]\d{0,9})\.png$/.exec(file ?? "");
+  if (!match) return null;
+  const key = match[1]!;
+  if (kind === "page") return (PAGE_CARDS as readonly string[]).includes(key) ? { kind, name: key as PageCard } : null;
+  const record = RECORD_CARDS.find((k) => k === kind);
+  const id = idOrNull(key);
+  return record && id !== null ? { kind: record, id } : null;
 }

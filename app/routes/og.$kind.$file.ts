@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
 import { notFound } from "~/lib/http.server";
-import { cardAddress } from "~/lib/og";
-import { forgetShareCard, shareCardResponse } from "~/lib/share-card.server";
+import { cardAddress, forgetShareCard, shareCardResponse } from "~/lib/share-card.server";
 import { shareCardFace } from "~/modules/share-cards/share-cards.server";
 
 /** A public page's share card (og:image), /og/<kind>/<id or page>.png: there while the page is, for everyone alike. */

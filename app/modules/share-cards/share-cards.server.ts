@@ -1,6 +1,5 @@
 import type { DB } from "~db";
-import type { CardAddress } from "~/lib/og";
-import type { CardFace } from "~/lib/share-card.server";
+import type { CardAddress, CardFace } from "~/lib/share-card.server";
 import { dateInTaizhou } from "~/lib/time";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
