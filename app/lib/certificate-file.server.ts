@@ -28,12 +28,13 @@ export interface CertificateFace {
 
 const WIDTH = 1240; // A4 at 150 dpi
 const HEIGHT = 1754;
-const FONTS = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Noto Serif CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+/** The CJK families fontconfig may find on a server (the share cards use them too: lib/share-card.server). */
+export const FONTS = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Noto Serif CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+export const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** Lines of at most `width` em: a CJK character is one em, other characters about half. */
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
   let used = 0;

@@ -1,18 +1,48 @@
 import type { MetaArgs } from "@remix-run/node";
+import { idOrNull } from "~/lib/ids";
 
 /**
- * The shared page's own address, on the configured public address the root loader hands down
- * (PUBLIC_URL), never the request's Host header: these pages are cached for everyone.
+ * The share card's size: Open Graph's 1.91:1 (what WeChat's article cards, Weibo and the
+ * summary_large_image card show whole). WeChat's chat thumbnail is square, cut from the middle,
+ * so everything a card says sits in its central 630×630 square (lib/share-card.server draws it).
  */
-function shareUrl({ matches, location }: Pick<MetaArgs, "matches" | "location">): string | null {
-  const root = matches.find((m) => m.id === "root")?.data as { publicUrl?: string } | undefined;
-  return root?.publicUrl ? root.publicUrl + location.pathname : null;
+export const SHARE_CARD = { width: 1200, height: 630, type: "image/png" } as const;
+
+/** The public pages that share one card for the whole page (a list, a form), by their card's name. */
+export const PAGE_CARDS = ["home", "showcase", "studios", "subsidy-notices", "verify", "privacy", "award-certificate", "certificate"] as const;
+export type PageCard = (typeof PAGE_CARDS)[number];
+
+/** The records whose public page has a card of its own, drawn from what that page shows. */
+export const RECORD_CARDS = ["craftsman", "studio", "notice", "vote", "vote-results", "subsidy-notice"] as const;
+export type RecordCard = (typeof RECORD_CARDS)[number];
+
+export interface ShareImage {
+  /** The card's path on this site, e.g. /og/craftsman/12.png. */
+  path: string;
+  /** What the card shows, in words (og:image:alt). */
+  alt: string;
 }
 
-/** Page title with Open Graph tags, for pages people share in WeChat and elsewhere. */
-export function shareMeta(title: string, description: string, at: Pick<MetaArgs, "matches" | "location">) {
+/** The card of a page (one for the whole page) or of a record's page. */
+export function shareCard(kind: "page", name: PageCard, alt: string): ShareImage;
+export function shareCard(kind: RecordCard, id: number, alt: string): ShareImage;
+export function shareCard(kind: "page" | RecordCard, key: PageCard | number, alt: string): ShareImage {
+  return { path: `/og/${kind}/${key}.png`, alt };
+}
+
+/** The platform's own card (the landing page's), for a page whose record could not be read. */
+export const PLATFORM_CARD: ShareImage = shareCard("page", "home", "匠心 · 台州工匠服务平台");
+
+/** The configured public address (PUBLIC_URL) the root loader hands down, never the request's Host header: these pages are cached for everyone. */
+function publicUrl({ matches }: Pick<MetaArgs, "matches">): string | null {
+  const root = matches.find((m) => m.id === "root")?.data as { publicUrl?: string } | undefined;
+  return root?.publicUrl ?? null;
+}
+
+/** Page title with Open Graph tags and the page's share card, for pages people share in WeChat and elsewhere. */
+export function shareMeta(title: string, description: string, image: ShareImage, at: Pick<MetaArgs, "matches" | "location">) {
   const full = `${title} · 台州工匠`;
-  const url = shareUrl(at);
+  const base = publicUrl(at);
   return [
     { title: full },
     { name: "description", content: description },
@@ -20,6 +50,29 @@ export function shareMeta(title: string, description: string, at: Pick<MetaArgs,
     { property: "og:description", content: description },
     { property: "og:type", content: "article" },
     { property: "og:site_name", content: "匠心 · 台州工匠服务平台" },
-    ...(url ? [{ property: "og:url", content: url }] : []),
+    ...(base
+      ? [
+          { property: "og:url", content: base + at.location.pathname },
+          { property: "og:image", content: base + image.path },
+          { property: "og:image:type", content: SHARE_CARD.type },
+          { property: "og:image:width", content: String(SHARE_CARD.width) },
+          { property: "og:image:height", content: String(SHARE_CARD.height) },
+          { property: "og:image:alt", content: image.alt },
+        ]
+      : []),
+    { name: "twitter:card", content: "summary_large_image" },
   ];
+}
+
+export type CardAddress = { kind: "page"; name: PageCard } | { kind: RecordCard; id: number };
+
+/** A card's address from its path (/og/<kind>/<name or id>.png), or null for anything that is not one. */
+export function cardAddress(kind: string | undefined, file: string | undefined): CardAddress | null {
+  const match = /^([a-z-]{1,30}|[1-9]\d{0,9})\.png$/.exec(file ?? "");
+  if (!match) return null;
+  const key = match[1]!;
+  if (kind === "page") return (PAGE_CARDS as readonly string[]).includes(key) ? { kind, name: key as PageCard } : null;
+  const record = RECORD_CARDS.find((k) => k === kind);
+  const id = idOrNull(key);
+  return record && id !== null ? { kind: record, id } : null;
 }

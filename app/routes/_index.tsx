@@ -1,10 +1,14 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
+import { PLATFORM_CARD, shareMeta } from "~/lib/og";
 import { noticeHappenings } from "~/modules/subsidies/notice.server";
 import { publicHappenings } from "~/modules/voting/notice.server";
+
+export const meta: MetaFunction = (at) =>
+  shareMeta("匠心", "台州市总工会“台州工匠”选树之后的培养与服务平台：工匠工作室、“1+N”师带徒、学历提升补助、交流培训。", PLATFORM_CARD, at);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/home");

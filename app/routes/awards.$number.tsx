@@ -4,6 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { getUser } from "~/auth/session.server";
 import { CertificatePage } from "~/components/CertificateFiles";
 import { getDb } from "~/db.server";
+import { shareCard, shareMeta } from "~/lib/og";
 import { serverHasChineseFont } from "~/lib/certificate-file.server";
 import { absoluteUrl, notFound } from "~/lib/http.server";
 import { qrSvg } from "~/lib/qr.server";
@@ -11,7 +12,8 @@ import { awardCertificateFace } from "~/modules/showcase/certificate";
 import { awardCertificate } from "~/modules/showcase/showcase.server";
 import { campaignBasis } from "~/modules/governance/documents.server";
 
-export const meta: MetaFunction = () => [{ title: "“台州工匠”荣誉证书 · 匠心" }];
+export const meta: MetaFunction = (at) =>
+  shareMeta("“台州工匠”荣誉证书", "扫描证书上的二维码，或在证书查验页核验。", shareCard("page", "award-certificate", "“台州工匠”荣誉证书"), at);
 
 /** The 台州工匠 certificate: for its holder, their county and the city, and for anyone once the holder has agreed to be shown. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

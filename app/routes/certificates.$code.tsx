@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
+import { shareCard, shareMeta } from "~/lib/og";
 import { qrSvg } from "~/lib/qr.server";
 import { formatDate } from "~/lib/format";
 import { absoluteUrl, notFound } from "~/lib/http.server";
@@ -11,7 +12,8 @@ import { attendanceCertificateFace } from "~/modules/events/certificate";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { CertificatePage } from "~/components/CertificateFiles";
 
-export const meta: MetaFunction = () => [{ title: "交流培训结业证书 · 匠心" }];
+export const meta: MetaFunction = (at) =>
+  shareMeta("交流培训结业证书", "扫描证书上的二维码，或在证书查验页核验。", shareCard("page", "certificate", "交流培训结业证书"), at);
 
 /** The certificate, as a page to print and as a picture and PDF to keep; its code is its key, so it opens without signing in, like the check page. */
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -12,7 +12,7 @@ import { parseWithZod } from "~/lib/form.server";
 import { checkedCode } from "~/lib/validation.server";
 import { firstError, replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
-import { shareMeta } from "~/lib/og";
+import { PLATFORM_CARD, shareCard, shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
 import { filesOf, readForm } from "~/lib/upload.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
@@ -22,7 +22,14 @@ import { fileObjection, noticeBoard, OBJECTION_MAX_FILES, objectionOutcome, requ
 import { codeRequestSchema, lookupSchema, objectionSchema } from "~/modules/voting/schema.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
-  shareMeta(data ? `${data.label}“台州工匠”拟命名人选公示` : "社会公示", "公示期内，对公示对象有异议的，可实名反映。", at);
+  data
+    ? shareMeta(
+        `${data.label}“台州工匠”拟命名人选公示`,
+        "公示期内，对公示对象有异议的，可实名反映。",
+        shareCard("notice", data.campaign.id, `${data.label}“台州工匠”拟命名人选公示`),
+        at,
+      )
+    : shareMeta("社会公示", "公示期内，对公示对象有异议的，可实名反映。", PLATFORM_CARD, at);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();

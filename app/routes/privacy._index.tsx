@@ -9,6 +9,7 @@ import { LabelledField, ReplyNotice, replyErrors } from "~/components/ReplyNotic
 import { RightsRequestFields } from "~/components/RightsRequestFields";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
+import { shareCard, shareMeta } from "~/lib/og";
 import { xlsxResponse } from "~/lib/http.server";
 import type { Reply } from "~/lib/reply";
 import { smsGateway } from "~/lib/sms.server";
@@ -20,7 +21,8 @@ import { periodText, RETENTION_KIND_LABELS } from "~/modules/retention/labels";
 import { retentionSchedule } from "~/modules/retention/retention.server";
 import { phoneCopySchema, phoneRightsRequestSchema, rightsCodeSchema } from "~/modules/privacy/schema.server";
 
-export const meta: MetaFunction = () => [{ title: "个人信息保护 · 匠心" }];
+export const meta: MetaFunction = (at) =>
+  shareMeta("个人信息保护", "查阅、复制、更正、删除您的个人信息，或撤回同意。", shareCard("page", "privacy", "个人信息保护"), at);
 
 /** The rights, in public; for a voter or an objector with no account, the way to ask by their number's code. */
 export async function loader({ request }: LoaderFunctionArgs) {

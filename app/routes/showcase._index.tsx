@@ -5,10 +5,11 @@ import { ShowcaseList } from "~/components/ShowcaseList";
 import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { searchParams, loaderHeaders } from "~/lib/http.server";
-import { shareMeta } from "~/lib/og";
+import { shareCard, shareMeta } from "~/lib/og";
 import { publicListPage, publicCraftsmen } from "~/modules/showcase/showcase.server";
 
-export const meta: MetaFunction = (at) => shareMeta("工匠风采", "台州市总工会命名的历届“台州工匠”：一线职工也能成名成才。", at);
+export const meta: MetaFunction = (at) =>
+  shareMeta("工匠风采", "台州市总工会命名的历届“台州工匠”：一线职工也能成名成才。", shareCard("page", "showcase", "台州工匠风采"), at);
 
 export const headers = loaderHeaders;
 

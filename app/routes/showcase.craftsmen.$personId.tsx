@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { qrSvg } from "~/lib/qr.server";
 import { QrCode } from "~/components/QrCode";
 import { idParam, notFound, loaderHeaders } from "~/lib/http.server";
-import { shareMeta } from "~/lib/og";
+import { shareCard, shareMeta } from "~/lib/og";
 import { publicProfile } from "~/modules/showcase/showcase.server";
 import { publicHonours } from "~/modules/honours/honours.server";
 import { HONOUR_LEVEL_LABELS } from "~/modules/honours/labels";
@@ -16,7 +16,12 @@ import { TitleBasis } from "~/components/TitleBasis";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
   data
-    ? shareMeta(data.profile.name, `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`, at)
+    ? shareMeta(
+        data.profile.name,
+        `${data.profile.award_title}，${data.profile.employer}。${data.profile.story.slice(0, 80)}`,
+        shareCard("craftsman", data.profile.id, `${data.profile.name}，${data.profile.award_title}`),
+        at,
+      )
     : [{ title: "台州工匠" }];
 
 export const headers = loaderHeaders;

@@ -6,7 +6,7 @@ import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatDate } from "~/lib/format";
 import { idParam, notFound, loaderHeaders } from "~/lib/http.server";
-import { shareMeta } from "~/lib/og";
+import { shareCard, shareMeta } from "~/lib/og";
 import { KIND_LABELS } from "~/modules/events/reach";
 import { publicStudio, revokedStudio } from "~/modules/showcase/showcase.server";
 import { BackLink } from "~/components/BackLink";
@@ -18,7 +18,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
   data?.revoked
     ? [{ title: `${data.revoked.name}（已撤销）` }]
     : data?.studio
-      ? shareMeta(data.studio.name, `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`, at)
+      ? shareMeta(
+          data.studio.name,
+          `${data.studio.host_enterprise}，主攻${data.studio.focus_areas.slice(0, 60)}`,
+          shareCard("studio", data.studio.id, `${data.studio.name}，${data.studio.host_enterprise}`),
+          at,
+        )
       : [{ title: "工匠工作室" }];
 
 export const headers = loaderHeaders;

@@ -5,11 +5,12 @@ import { ShowcaseList } from "~/components/ShowcaseList";
 import { publicPageHeaders } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { searchParams, loaderHeaders } from "~/lib/http.server";
-import { shareMeta } from "~/lib/og";
+import { shareCard, shareMeta } from "~/lib/og";
 import { publicListPage, publicStudios } from "~/modules/showcase/showcase.server";
 import { FOCUS_SECTOR_LABELS } from "~/modules/studios/labels";
 
-export const meta: MetaFunction = (at) => shareMeta("工匠工作室", "以台州工匠个人名字命名的工作室，发挥“1+N”育人效应。", at);
+export const meta: MetaFunction = (at) =>
+  shareMeta("工匠工作室", "以台州工匠个人名字命名的工作室，发挥“1+N”育人效应。", shareCard("page", "studios", "工匠工作室"), at);
 
 export const headers = loaderHeaders;
 

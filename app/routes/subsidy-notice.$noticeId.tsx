@@ -7,7 +7,7 @@ import { NoticeBody, ObjectionForm, ObjectionLookup } from "~/components/Objecti
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { formatFen } from "~/lib/money";
-import { shareMeta } from "~/lib/og";
+import { PLATFORM_CARD, shareCard, shareMeta } from "~/lib/og";
 import { replyRefused, replyStep, replyUnknownIntent } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { smsGateway } from "~/lib/sms.server";
@@ -19,7 +19,14 @@ import { OBJECTION_MAX_FILES } from "~/modules/voting/notice.server";
 import { lookupSchema } from "~/modules/voting/schema.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
-  shareMeta(data ? `${data.notice.year}年“台州工匠”学历提升补助公示` : "学历提升补助公示", "公示期内，对公示对象有异议的，可实名反映。", at);
+  data
+    ? shareMeta(
+        `${data.notice.year}年“台州工匠”学历提升补助公示`,
+        "公示期内，对公示对象有异议的，可实名反映。",
+        shareCard("subsidy-notice", data.notice.id, `${data.notice.year}年“台州工匠”学历提升补助公示`),
+        at,
+      )
+    : shareMeta("学历提升补助公示", "公示期内，对公示对象有异议的，可实名反映。", PLATFORM_CARD, at);
 
 /** A 公示 of approved subsidies, in public: the list while it is open, the objection form, the lookup of an outcome. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -2,10 +2,11 @@ import type { MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { shareMeta } from "~/lib/og";
+import { shareCard, shareMeta } from "~/lib/og";
 import { openNotices } from "~/modules/subsidies/notice.server";
 
-export const meta: MetaFunction = (at) => shareMeta("学历提升补助公示", "“台州工匠”学历提升补助批准名单公示，欢迎社会监督。", at);
+export const meta: MetaFunction = (at) =>
+  shareMeta("学历提升补助公示", "“台州工匠”学历提升补助批准名单公示，欢迎社会监督。", shareCard("page", "subsidy-notices", "学历提升补助公示"), at);
 
 /** The 公示 of approved subsidies open today, for anyone. */
 export async function loader() {

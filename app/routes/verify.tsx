@@ -4,6 +4,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { publicPageHeaders } from "~/auth/session.server";
 import { RevokedNotice } from "~/components/RevokedNotice";
 import { getDb } from "~/db.server";
+import { shareCard, shareMeta } from "~/lib/og";
 import { formatDate } from "~/lib/format";
 import { loaderHeaders, searchParams } from "~/lib/http.server";
 import { verifyCertificate } from "~/modules/events/events.server";
@@ -11,7 +12,8 @@ import { verifyAward } from "~/modules/showcase/showcase.server";
 import { campaignBasis } from "~/modules/governance/documents.server";
 import { basisLine } from "~/modules/governance/labels";
 
-export const meta: MetaFunction = () => [{ title: "证书查验 · 匠心" }];
+export const meta: MetaFunction = (at) =>
+  shareMeta("证书查验", "输入证书编号，核验“台州工匠”荣誉证书和交流培训证书。", shareCard("page", "verify", "证书查验"), at);
 
 export const headers = loaderHeaders;
 

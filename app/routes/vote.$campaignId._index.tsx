@@ -12,7 +12,7 @@ import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { parseWithZod } from "~/lib/form.server";
 import { firstError, replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
-import { shareMeta } from "~/lib/og";
+import { PLATFORM_CARD, shareCard, shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
@@ -23,7 +23,14 @@ import { ballotSchema, codeRequestSchema } from "~/modules/voting/schema.server"
 import { castBallot, publicCandidates, requestCode, voteRulesOf } from "~/modules/voting/voting.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
-  shareMeta(data ? `${data.campaign.title} · 网络投票` : "网络投票", "为您心中的“台州工匠”投上一票。", at);
+  data
+    ? shareMeta(
+        `${data.campaign.title} · 网络投票`,
+        "为您心中的“台州工匠”投上一票。",
+        shareCard("vote", data.campaign.id, `${data.campaign.title} · 网络投票`),
+        at,
+      )
+    : shareMeta("网络投票", "为您心中的“台州工匠”投上一票。", PLATFORM_CARD, at);
 
 async function load(params: LoaderFunctionArgs["params"]) {
   const db = getDb();

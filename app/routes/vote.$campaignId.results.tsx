@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
 import { FieldError } from "~/components/forms";
 import { getDb } from "~/db.server";
+import { shareCard, shareMeta } from "~/lib/og";
 import { formatDateTime } from "~/lib/format";
 import { idParam, notFound } from "~/lib/http.server";
 import { checkedCode } from "~/lib/validation.server";
@@ -14,7 +15,15 @@ import { formulaText } from "~/modules/nominations/policy";
 import { receiptSchema } from "~/modules/voting/schema.server";
 import { checkReceipt, publicTally } from "~/modules/voting/voting.server";
 
-export const meta: MetaFunction = () => [{ title: "网络投票结果 · 匠心" }];
+export const meta: MetaFunction<typeof loader> = ({ data, ...at }) =>
+  data
+    ? shareMeta(
+        `${data.campaign.label}“台州工匠”网络投票结果`,
+        "网络投票的有效票数与作废选票，依规则公布。",
+        shareCard("vote-results", data.campaign.id, `${data.campaign.label}“台州工匠”网络投票结果`),
+        at,
+      )
+    : [{ title: "网络投票结果 · 匠心" }];
 
 /** The public results as the rules allow now, the invalidated ballots per pattern, and a receipt check. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, migrateToLatest, type DB } from "../../db";
 import { decrypt } from "../../app/modules/people/pii.server";
@@ -62,6 +63,35 @@ describe("public pages", () => {
     // The demo's open 公示 of approved subsidies lists names, masked, and nothing else of the people.
     expect([...seen].some((p) => p.startsWith("/subsidy-notice/"))).toBe(true);
     expect(leaks).toEqual([]);
+  });
+
+  it("names a share card in each public page's HTML (og:image), which the server answers as a 1200×630 PNG", async () => {
+    const listed = async (path: string, link: RegExp) => link.exec(await html(path))?.[1];
+    const pages = [
+      "/",
+      "/showcase",
+      "/showcase/studios",
+      "/subsidy-notice",
+      "/verify",
+      "/privacy",
+      "/awards/TZGJ-2-001",
+      (await listed("/showcase", /href="(\/showcase\/craftsmen\/\d+)"/))!,
+      (await listed("/showcase/studios", /href="(\/showcase\/studios\/\d+)"/))!,
+      (await listed("/subsidy-notice", /href="(\/subsidy-notice\/\d+)"/))!,
+    ];
+    const cards = new Set<string>();
+    for (const path of pages) {
+      const page = await html(path);
+      const image = /<meta property="og:image" content="([^"]+)"/.exec(page)?.[1];
+      expect(image, path).toMatch(new RegExp(`^${baseUrl()}/og/[a-z-]+/[\\w-]+\\.png$`));
+      expect(page, path).toContain('<meta property="og:image:width" content="1200"/>');
+      const card = await fetch(image!);
+      expect([path, card.status, card.headers.get("content-type")]).toEqual([path, 200, "image/png"]);
+      const png = await sharp(Buffer.from(await card.arrayBuffer())).metadata();
+      expect([path, png.width, png.height]).toEqual([path, 1200, 630]);
+      cards.add(image!);
+    }
+    expect(cards.size).toBe(pages.length);
   });
 
   it("checks an award certificate number, naming the holder who consented", async () => {

@@ -831,6 +831,13 @@ beforeAll(async () => {
     "showcase.photos.$personId": { params: { personId: personA }, loader: "++++++++" },
     "showcase.studios.$studioId": { params: { studioId: studio.id }, loader: "++++++++" },
     "showcase.studios._index": { loader: "++++++++" },
+    // A public page's share card: the same for every visitor, there while the page is public — never for
+    // a craftsman who has not agreed to be shown, not even for themselves or their county (issue 36).
+    "og.$kind.$file": { params: { kind: "craftsman", file: `${personA}.png` }, loader: "++++++++" },
+    "og.$kind.$file (studio)": { params: { kind: "studio", file: `${studio.id}.png` }, loader: "++++++++" },
+    "og.$kind.$file (page)": { params: { kind: "page", file: "showcase.png" }, loader: "++++++++" },
+    "og.$kind.$file (vote results)": { params: { kind: "vote-results", file: `${v}.png` }, loader: "++++++++" },
+    "og.$kind.$file (unpublished)": { params: { kind: "craftsman", file: `${craftsmanB.personId}.png` }, loader: "--------" },
     "studios.$studioId._index": {
       params: { studioId: studio.id },
       loader: "L+-+-+--",

@@ -2204,3 +2204,36 @@ describe("a decision document, refused", () => {
     expect(await fingerprint()).toEqual(before);
   });
 });
+
+describe("share cards' addresses (issue 36)", () => {
+  it("answers each address no page names with a 404 and a Chinese message, writing nothing", async () => {
+    const route = await import("../../app/routes/og.$kind.$file");
+    const person = await t.db.selectFrom("person").select("id").orderBy("id").executeTakeFirstOrThrow();
+    const addresses: Array<[kind: string, file: string]> = [
+      ["craftsman", "abc.png"],
+      ["craftsman", "-1.png"],
+      ["craftsman", "0.png"],
+      ["craftsman", "2147483648.png"],
+      ["craftsman", "99999999999999999999.png"],
+      ["craftsman", `${person.id}`],
+      ["craftsman", `${person.id}.svg`],
+      ["craftsman", `${person.id}.png%00`],
+      ["craftsman", "%E0%A4%A.png"],
+      ["person", `${person.id}.png`],
+      ["hasOwnProperty", "1.png"],
+      ["page", "constructor.png"],
+      ["page", "__proto__.png"],
+      ["page", "../../etc/passwd"],
+      ["", ""],
+    ];
+    const before = await fingerprint();
+    const wrong: string[] = [];
+    for (const [kind, file] of addresses) {
+      const answer = await call(route.loader as Fn, { db: t.db, path: `/og/${kind}/${file}`, params: { kind, file } });
+      const body = answer.headers.get("content-type")?.includes("json") ? ((await answer.json()) as { error?: string }) : {};
+      if (answer.status !== 404 || !/[\u4e00-\u9fff]/.test(body.error ?? "")) wrong.push(`${kind}/${file}: ${answer.status} ${JSON.stringify(body)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});

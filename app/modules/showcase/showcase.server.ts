@@ -232,6 +232,21 @@ export async function publicPhoto(db: DB, personId: number) {
     .executeTakeFirst();
 }
 
+/**
+ * A digest of the public photo (the share card's key: a new photo is a new card), without reading
+ * the photo itself out of the database; null when there is none to show, under the same rule as publicPhoto.
+ */
+export async function publicPhotoDigest(db: DB, personId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom("publication_consent")
+    .select(sql<string>`md5(photo)`.as("digest"))
+    .where("person_id", "=", personId)
+    .where("consented", "=", true)
+    .where("photo", "is not", null)
+    .executeTakeFirst();
+  return row?.digest ?? null;
+}
+
 /** A clipping is public while what it is about is: a consenting person, or a public studio. */
 export async function publicClipping(db: DB, itemId: number) {
   return db
