@@ -4,15 +4,7 @@ import { makeUser, TEST_PASSWORD } from "../../test/factories";
 import { ORIGIN } from "../../test/http";
 import { DEVICE_SESSION_DAYS, DEVICE_SESSION_MAX_DAYS, SESSION_COOKIE, SESSION_LIFETIME_HOURS } from "~/auth/lucia.server";
 import type { SessionUser } from "~/auth/roles";
-import {
-  changePassword,
-  failedSignInsBeforeThisOne,
-  getUser,
-  openSession,
-  signIn,
-  signOut,
-  takeExtendedSessionCookie,
-} from "~/auth/session.server";
+import { changePassword, failedSignInsBeforeThisOne, getUser, openSession, signIn, signOut, takeExtendedSessionCookie } from "~/auth/session.server";
 import { setActive, updateUser } from "~/modules/users/users.server";
 
 const t = useTestDb();
