@@ -133,7 +133,7 @@ function buildLucia(db: DB) {
  * one once a day at most (so a phone used every few weeks stays signed in, for one write a day) —
  * never past its not_after.
  */
-export function slideTo(session: { expiresAt: Date; lifetimeSeconds: number; notAfter: Date | null }, now: Date): Date | null {
+function slideTo(session: { expiresAt: Date; lifetimeSeconds: number; notAfter: Date | null }, now: Date): Date | null {
   const lifetime = session.lifetimeSeconds * 1000;
   const slidesFrom = session.expiresAt.getTime() - lifetime + Math.min(lifetime / 2, DAY_MS);
   if (now.getTime() < slidesFrom) return null;
@@ -141,7 +141,7 @@ export function slideTo(session: { expiresAt: Date; lifetimeSeconds: number; not
   return to > session.expiresAt.getTime() ? new Date(to) : null;
 }
 
-export type ValidSession = { id: string; expiresAt: Date; fresh: boolean; user: DatabaseUser };
+type ValidSession = { id: string; expiresAt: Date; fresh: boolean; user: DatabaseUser };
 
 /**
  * A session cookie's session, if it is valid now and for the device this request carries (the hash

@@ -310,7 +310,7 @@ export async function openSession(
  * kind of device and whether it is WeChat's browser — enough to tell "my phone" from "the office
  * computer", and no more of the User-Agent than that.
  */
-export function deviceLabel(userAgent: string | null): string | null {
+function deviceLabel(userAgent: string | null): string | null {
   if (!userAgent) return null;
   const kinds: Array<[RegExp, string]> = [
     [/HarmonyOS|OpenHarmony/i, "鸿蒙手机"],
