@@ -74,6 +74,14 @@ export interface UserSessionTable {
   user_id: string;
   expires_at: Timestamp;
   created_at: CreatedAt;
+  /** How long the session lasts since it was last used (it slides by this): 12 hours, or 30 days on a device. */
+  lifetime_seconds: ColumnType<number, number | undefined, number>;
+  /** SHA-256 of the device token (sign_in_device) the session is valid with, and only with; null: any browser. */
+  device_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Past this the session no longer slides: a new code is asked for. */
+  not_after: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** A few words naming the device (“安卓手机 · 微信”), shown on the account page. */
+  device_label: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SignInThrottleTable {

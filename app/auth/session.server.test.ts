@@ -1,9 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useTestDb } from "../../test/db";
 import { makeUser, TEST_PASSWORD } from "../../test/factories";
 import { ORIGIN } from "../../test/http";
-import { SESSION_COOKIE, SESSION_LIFETIME_HOURS } from "~/auth/lucia.server";
-import { changePassword, failedSignInsBeforeThisOne, getUser, signIn, signOut, takeExtendedSessionCookie } from "~/auth/session.server";
+import { DEVICE_SESSION_DAYS, DEVICE_SESSION_MAX_DAYS, SESSION_COOKIE, SESSION_LIFETIME_HOURS } from "~/auth/lucia.server";
+import type { SessionUser } from "~/auth/roles";
+import { changePassword, failedSignInsBeforeThisOne, getUser, openSession, signIn, signOut, takeExtendedSessionCookie } from "~/auth/session.server";
+import { setActive, updateUser } from "~/modules/users/users.server";
 
 const t = useTestDb();
 
@@ -228,5 +230,133 @@ describe("sessions", () => {
     if (!result.ok) throw new Error("sign-in failed");
     await t.db.updateTable("app_user").set({ active: false }).where("id", "=", user.id).execute();
     expect(await getUser(request(cookieOf(result.cookie)), t.db)).toBeNull();
+  });
+});
+
+/**
+ * Issue 36, item 3: a sign-in by phone code (or WeChat) on the person's own phone lasts a month
+ * since it was last used, at most three, and only in that browser. Time moves by the clock (Date
+ * alone is faked): the session's own sliding reads it, as a request on that day would.
+ */
+describe("sessions on a phone", () => {
+  const start = new Date("2026-12-01T00:00:00Z");
+  const day = (n: number) => vi.setSystemTime(new Date(start.getTime() + n * 86_400_000));
+  const hours = (n: number) => vi.setSystemTime(new Date(start.getTime() + n * 3600_000));
+  const browserOf = (opened: { cookie: string; deviceCookie: string | null }) => [opened.cookie, opened.deviceCookie ?? ""].map(cookieOf).join("; ");
+  const accountOf = (user: SessionUser) => ({ id: user.id, display_name: user.displayName, org_unit_id: user.orgUnitId, role: user.role });
+  const onPhone = async (user: SessionUser) => {
+    const opened = await openSession(t.db, request(), accountOf(user), null, { onDevice: true });
+    return { ...opened, browser: browserOf(opened) };
+  };
+  const seen = (cookie: string) => getUser(request(cookie), t.db);
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    day(0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("lasts 30 days since last used and slides, never past 90 days; the cookie's Max-Age is the session's and is sent again when it slides", async () => {
+    const user = await makeUser(t.db, "craftsman");
+    const phone = await onPhone(user);
+    expect(phone.cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=.*Max-Age=${DEVICE_SESSION_DAYS * 86_400}`));
+    expect(phone.deviceCookie).toMatch(/^jx_device=.*Max-Age=31536000; HttpOnly; SameSite=Lax/);
+
+    // Two days later: still in, and slid to thirty days from now (a month-long session slides once a
+    // day at most, not only in its second half), the cookie sent again for as long.
+    day(2);
+    expect(await seen(phone.browser)).toMatchObject({ id: user.id });
+    expect(takeExtendedSessionCookie(t.db, request(phone.browser))).toMatch(new RegExp(`^${SESSION_COOKIE}=.*Max-Age=${30 * 86_400};`));
+    // The same day again: no second write, no second cookie.
+    hours(2 * 24 + 5);
+    expect(await seen(phone.browser)).toMatchObject({ id: user.id });
+    expect(takeExtendedSessionCookie(t.db, request(phone.browser))).toBeNull();
+    // 29 days without use: still in (and slid again). 31: out.
+    day(31);
+    expect(await seen(phone.browser)).toMatchObject({ id: user.id });
+    takeExtendedSessionCookie(t.db, request(phone.browser));
+    day(62);
+    expect(await seen(phone.browser)).toBeNull();
+  });
+
+  it("used every few weeks, still ends 90 days after the code was entered: the last slide's cookie lives only until then", async () => {
+    const user = await makeUser(t.db, "craftsman");
+    const phone = await onPhone(user);
+    for (const n of [20, 40]) {
+      day(n);
+      expect(await seen(phone.browser)).toMatchObject({ id: user.id });
+      takeExtendedSessionCookie(t.db, request(phone.browser));
+    }
+    day(65);
+    expect(await seen(phone.browser)).toMatchObject({ id: user.id });
+    expect(takeExtendedSessionCookie(t.db, request(phone.browser))).toMatch(new RegExp(`Max-Age=${(DEVICE_SESSION_MAX_DAYS - 65) * 86_400};`));
+    // Used again: no slide past the 90th day, so no cookie either.
+    day(80);
+    expect(await seen(phone.browser)).toMatchObject({ id: user.id });
+    expect(takeExtendedSessionCookie(t.db, request(phone.browser))).toBeNull();
+    day(DEVICE_SESSION_MAX_DAYS - 0.01);
+    expect(await seen(phone.browser)).toMatchObject({ id: user.id });
+    day(DEVICE_SESSION_MAX_DAYS);
+    expect(await seen(phone.browser)).toBeNull();
+  });
+
+  it("opens nothing without its device cookie, or with another's: a copied session cookie ends the session", async () => {
+    const user = await makeUser(t.db, "craftsman");
+    const other = await onPhone(await makeUser(t.db, "craftsman"));
+    const phone = await onPhone(user);
+    const sessionOnly = cookieOf(phone.cookie);
+    const withOthersDevice = `${sessionOnly}; ${cookieOf(other.deviceCookie!)}`;
+    expect(await seen(withOthersDevice)).toBeNull();
+    // The copy was seen: the session is over on the phone too, and a new code is asked for.
+    expect(await seen(phone.browser)).toBeNull();
+
+    const again = await onPhone(user);
+    expect(await seen(cookieOf(again.cookie))).toBeNull();
+    expect(await t.db.selectFrom("user_session").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
+  });
+
+  it("reuses the browser's device token for the same person, binding the new session to it", async () => {
+    const user = await makeUser(t.db, "craftsman");
+    const first = await onPhone(user);
+    const second = await openSession(t.db, request(first.browser), accountOf(user), null, { onDevice: true });
+    expect(second.deviceCookie).toBeNull();
+    expect(await seen(`${cookieOf(second.cookie)}; ${cookieOf(first.deviceCookie!)}`)).toMatchObject({ id: user.id });
+    // Rotation: the session the browser carried before is gone.
+    expect(await seen(first.browser)).toBeNull();
+  });
+
+  it("keeps officers and experts at 12 hours, on a device or not, and a craftsman's password sign-in too", async () => {
+    const officer = await makeUser(t.db, "county_officer");
+    const opened = await openSession(t.db, request(), accountOf(officer), null, { onDevice: true });
+    expect(opened.cookie).toMatch(new RegExp(`Max-Age=${SESSION_LIFETIME_HOURS * 3600}`));
+    expect(opened.deviceCookie).toBeNull();
+    const craftsman = await makeUser(t.db, "craftsman");
+    const byPassword = await signIn(t.db, request(), { username: craftsman.username, password: TEST_PASSWORD });
+    if (!byPassword.ok) throw new Error("sign-in failed");
+    expect(byPassword.cookie).toMatch(new RegExp(`Max-Age=${SESSION_LIFETIME_HOURS * 3600}`));
+    hours(SESSION_LIFETIME_HOURS - 1);
+    expect(await seen(cookieOf(opened.cookie))).toMatchObject({ id: officer.id });
+    hours(2 * SESSION_LIFETIME_HOURS);
+    expect(await seen(cookieOf(opened.cookie))).toBeNull();
+    expect(await seen(`${cookieOf(byPassword.cookie)}; ${cookieOf(byPassword.deviceCookie!)}`)).toBeNull();
+  });
+
+  it("is ended by signing out, a password change, deactivation and a change of role", async () => {
+    const admin = await makeUser(t.db, "city_admin");
+    const user = await makeUser(t.db, "craftsman");
+    const ended = async (end: () => Promise<unknown>) => {
+      const phone = await onPhone(user);
+      expect(await seen(phone.browser)).toMatchObject({ id: user.id });
+      await end();
+      return seen(phone.browser);
+    };
+    const phone = await onPhone(user);
+    await signOut(t.db, request(phone.browser));
+    expect(await seen(phone.browser)).toBeNull();
+    expect(await ended(() => changePassword(t.db, user, { currentPassword: TEST_PASSWORD, newPassword: "Brand-new-99" }))).toBeNull();
+    expect(await ended(() => updateUser(t.db, admin, user.id, { displayName: "改了角色", role: "county_officer", orgUnitId: 2, active: true }))).toBeNull();
+    expect(await ended(() => setActive(t.db, admin, user.id, false))).toBeNull();
   });
 });

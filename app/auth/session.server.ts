@@ -5,9 +5,19 @@ import { json, redirect, type AppLoadContext } from "@remix-run/node";
 import { generateIdFromEntropySize } from "lucia";
 import type { DB } from "~db";
 import { getDb } from "~/db.server";
-import { cookieIsSecure, luciaFor, SESSION_COOKIE, verifyRequestOrigin } from "~/auth/lucia.server";
+import {
+  cookieIsSecure,
+  DEVICE_SESSION_DAYS,
+  DEVICE_SESSION_MAX_DAYS,
+  luciaFor,
+  SESSION_COOKIE,
+  SESSION_LIFETIME_HOURS,
+  sessionCookie,
+  validateSession,
+  verifyRequestOrigin,
+} from "~/auth/lucia.server";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "~/auth/password.server";
-import { can, sessionUserOf, type Permission, type SessionUser } from "~/auth/roles";
+import { can, sessionUserOf, type Permission, type Role, type SessionUser } from "~/auth/roles";
 import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, checkThrottle, clearThrottle, clientAddress, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
 import { recordAudit } from "~/lib/audit.server";
 import { SESSION_AUDIT } from "~/auth/labels";
@@ -89,12 +99,14 @@ async function readSession(db: DB, request: Request): Promise<SignedIn> {
   const lucia = luciaFor(db);
   const sessionId = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
   if (!sessionId) return null;
-  const { session, user } = await lucia.validateSession(sessionId);
+  const now = new Date();
+  const session = await validateSession(db, sessionId, deviceHashOf(request), now);
   if (!session) return null;
   if (session.fresh) {
     if (extended.size >= MAX_EXTENDED) extended.clear();
-    extended.set(session.id, lucia.createSessionCookie(session.id).serialize());
+    extended.set(session.id, sessionCookie(session.id, session.expiresAt, now));
   }
+  const user = { id: session.user.id, ...session.user.attributes };
   if (!user.active) {
     await lucia.invalidateUserSessions(user.id);
     return null;
@@ -154,31 +166,40 @@ const DEVICE_COOKIE = "jx_device";
 const DEVICE_MAX_AGE = 365 * 24 * 3600;
 const tokenHash = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
 
-async function rememberedDevice(db: DB, request: Request, username: string): Promise<string | null> {
+/**
+ * The hash of the device token this request carries, if it carries one of our shape. Not signed:
+ * the token is 32 random bytes, looked up by its hash, so a made-up one finds nothing, and a stolen
+ * one would pass a signature as well; the hash keeps a database copy from yielding usable cookies.
+ */
+export function deviceHashOf(request: Request): string | null {
   const token = cookieValue(request, DEVICE_COOKIE);
-  if (!token || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) return null;
+  return token && /^[A-Za-z0-9_-]{32,64}$/.test(token) ? tokenHash(token) : null;
+}
+
+async function rememberedDevice(db: DB, request: Request, user: { username: string } | { id: string }): Promise<string | null> {
+  const hash = deviceHashOf(request);
+  if (!hash) return null;
   const row = await db
     .selectFrom("sign_in_device")
     .innerJoin("app_user", "app_user.id", "sign_in_device.user_id")
     .select("sign_in_device.token_hash")
-    .where("sign_in_device.token_hash", "=", tokenHash(token))
-    .where("app_user.username", "=", username.trim().toLowerCase())
+    .where("sign_in_device.token_hash", "=", hash)
+    .$if("username" in user, (q) => q.where("app_user.username", "=", "username" in user ? user.username.trim().toLowerCase() : ""))
+    .$if("id" in user, (q) => q.where("app_user.id", "=", "id" in user ? user.id : ""))
     .executeTakeFirst();
   return row?.token_hash ?? null;
 }
 
-/** Remembers this browser for the user (or refreshes it): the Set-Cookie header, when a new token is issued. */
-async function rememberDevice(db: DB, userId: string, known: string | null, now: Date): Promise<string | null> {
+/** Remembers this browser for the user (or refreshes it): its token's hash, and the Set-Cookie header when a new token is issued. */
+async function rememberDevice(db: DB, userId: string, known: string | null, now: Date): Promise<{ hash: string; cookie: string | null }> {
   if (known) {
     await db.updateTable("sign_in_device").set({ last_used_at: now }).where("token_hash", "=", known).execute();
-    return null;
+    return { hash: known, cookie: null };
   }
   const token = crypto.randomBytes(32).toString("base64url");
-  await db
-    .insertInto("sign_in_device")
-    .values({ token_hash: tokenHash(token), user_id: userId, created_at: now, last_used_at: now })
-    .execute();
-  return `${DEVICE_COOKIE}=${token}; Path=/; Max-Age=${DEVICE_MAX_AGE}; HttpOnly; SameSite=Lax${cookieIsSecure() ? "; Secure" : ""}`;
+  const hash = tokenHash(token);
+  await db.insertInto("sign_in_device").values({ token_hash: hash, user_id: userId, created_at: now, last_used_at: now }).execute();
+  return { hash, cookie: `${DEVICE_COOKIE}=${token}; Path=/; Max-Age=${DEVICE_MAX_AGE}; HttpOnly; SameSite=Lax${cookieIsSecure() ? "; Secure" : ""}` };
 }
 
 export async function signIn(
@@ -189,7 +210,7 @@ export async function signIn(
   context: AppLoadContext = {},
 ): Promise<SignInResult> {
   const account = accountKey(credentials.username);
-  const device = await rememberedDevice(db, request, credentials.username);
+  const device = await rememberedDevice(db, request, { username: credentials.username });
   const keys = [device ? { key: `device:${device}`, rule: PAIR_RULE } : { key: account, rule: ACCOUNT_RULE }];
   const address = clientAddress(request, context);
   if (address) keys.push({ key: `address:${address}`, rule: ADDRESS_RULE }, { key: `${account}@${address}`, rule: PAIR_RULE });
@@ -218,36 +239,90 @@ export async function signIn(
   // The owner is in: their account and their address on it start again from zero.
   for (const { key, rule } of keys) if (rule !== ADDRESS_RULE) await clearThrottle(db, key);
 
-  const cookie = await openSession(db, request, row, address);
-  const deviceCookie = await rememberDevice(db, row.id, device, now);
+  const { cookie } = await openSession(db, request, row, address, { now });
+  const { cookie: deviceCookie } = await rememberDevice(db, row.id, device, now);
   return { ok: true, user: sessionUserOf(row)!, cookie, deviceCookie };
 }
 
+/** The roles whose sign-in on their own device may last weeks; officers and experts keep twelve hours. */
+const DEVICE_SESSION_ROLES: readonly Role[] = ["craftsman", "apprentice"];
+
+export interface SessionOptions {
+  /**
+   * The sign-in proved the person holds their phone (a code sent to it, or WeChat on it): the
+   * session lasts DEVICE_SESSION_DAYS since last used, at most DEVICE_SESSION_MAX_DAYS, and only in
+   * this browser — bound to its device token (made now if it has none for this user). Ignored for
+   * officers and experts.
+   */
+  onDevice?: boolean;
+  now?: Date;
+}
+
+/** The cookies a sign-in sets: the session's, and the device token's when one was issued. */
+export interface OpenedSession {
+  cookie: string;
+  deviceCookie: string | null;
+}
+
 /**
- * Opens a session for an account that has just proven who it is (by password, or an apprentice by
- * a phone code): the session cookie to set. Whatever session the browser carried before is ended
+ * Opens a session for an account that has just proven who it is (by password, by a phone code,
+ * or by WeChat): the cookies to set. Whatever session the browser carried before is ended
  * (rotation), and the sign-in goes into the history with the address it came from.
  */
 export async function openSession(
   db: DB,
   request: Request,
-  account: { id: string; display_name: string; org_unit_id: number | null },
+  account: { id: string; display_name: string; org_unit_id: number | null; role: Role },
   address: string | null,
-): Promise<string> {
+  { onDevice = false, now = new Date() }: SessionOptions = {},
+): Promise<OpenedSession> {
   const lucia = luciaFor(db);
   const previous = lucia.readSessionCookie(request.headers.get("cookie") ?? "");
   if (previous) await lucia.invalidateSession(previous);
-  const session = await lucia.createSession(account.id, {});
-  await db.transaction().execute((tx) =>
-    recordAudit(tx, SESSION_AUDIT, {
+  const device =
+    onDevice && DEVICE_SESSION_ROLES.includes(account.role) ? await rememberDevice(db, account.id, await rememberedDevice(db, request, account), now) : null;
+  const lifetimeSeconds = device ? DEVICE_SESSION_DAYS * 86_400 : SESSION_LIFETIME_HOURS * 3600;
+  const session = {
+    id: generateIdFromEntropySize(25),
+    user_id: account.id,
+    created_at: now,
+    expires_at: new Date(now.getTime() + lifetimeSeconds * 1000),
+    lifetime_seconds: lifetimeSeconds,
+    device_hash: device?.hash ?? null,
+    not_after: device ? new Date(now.getTime() + DEVICE_SESSION_MAX_DAYS * 86_400_000) : null,
+    device_label: deviceLabel(request.headers.get("user-agent")),
+  };
+  await db.transaction().execute(async (tx) => {
+    await tx.insertInto("user_session").values(session).execute();
+    await recordAudit(tx, SESSION_AUDIT, {
       actor: { id: account.id, displayName: account.display_name },
       id: account.id,
       unit: account.org_unit_id,
       action: "sign_in",
       comment: address ?? undefined,
-    }),
-  );
-  return lucia.createSessionCookie(session.id).serialize();
+    });
+  });
+  return { cookie: sessionCookie(session.id, session.expires_at, now), deviceCookie: device?.cookie ?? null };
+}
+
+/**
+ * A few words naming the device a session was opened on, for the owner's list of devices: the
+ * kind of device and whether it is WeChat's browser — enough to tell "my phone" from "the office
+ * computer", and no more of the User-Agent than that.
+ */
+function deviceLabel(userAgent: string | null): string | null {
+  if (!userAgent) return null;
+  const kinds: Array<[RegExp, string]> = [
+    [/HarmonyOS|OpenHarmony/i, "鸿蒙手机"],
+    [/iPhone/i, "iPhone"],
+    [/iPad/i, "iPad"],
+    [/Android/i, "安卓手机"],
+    [/Windows/i, "Windows 电脑"],
+    [/Macintosh|Mac OS X/i, "Mac 电脑"],
+    [/Linux|CrOS/i, "电脑"],
+  ];
+  const kind = kinds.find(([pattern]) => pattern.test(userAgent))?.[1] ?? "其他设备";
+  return /MicroMessenger/i.test(userAgent) ? `${kind} · 微信` : kind;
 }
 
 export async function signOut(db: DB, request: Request): Promise<string> {

@@ -2,17 +2,19 @@ import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS } from "~/auth/roles";
-import { changePassword, requireUser } from "~/auth/session.server";
+import { endDeviceSession, endEverySession, signedInDevices } from "~/auth/devices.server";
+import { changePassword, requireUser, signOut } from "~/auth/session.server";
 import { FormErrors } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
-import { replyDone, replyInvalid, replyRefused } from "~/lib/reply.server";
+import { formatDateTime } from "~/lib/format";
+import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
-import { changePasswordSchema } from "~/modules/users/schema.server";
+import { changePasswordSchema, endDeviceSchema } from "~/modules/users/schema.server";
 
 const NO_PASSWORD_TO_CHANGE = "学徒账号用手机验证码登录，没有密码可修改";
 
@@ -20,17 +22,34 @@ export const meta: MetaFunction = () => [{ title: "我的账号 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return json({ user });
+  return json({ user, devices: await signedInDevices(getDb(), request, user) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
+  const db = getDb();
+  const formData = await request.formData();
+  const intent = formData.get("intent") ?? "password";
+  if (intent === "end-device") {
+    const submission = parseWithZod(formData, { schema: endDeviceSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission);
+    const ended = await endDeviceSession(db, request, user, submission.value.device);
+    if (!ended.ok) return replyRefused(intent, ended, submission);
+    // This browser's own session: it is signed out, as by 退出.
+    if (ended.signedOutHere) throw redirect("/login", { headers: { "Set-Cookie": await signOut(db, request) } });
+    return replyDone(intent, { message: "已退出该设备的登录" });
+  }
+  if (intent === "end-all") {
+    await endEverySession(db, user);
+    throw redirect("/login", { headers: { "Set-Cookie": await signOut(db, request) } });
+  }
+  if (intent !== "password") return replyUnknownIntent();
   // An apprentice has no password to change: they sign in with a code sent to their phone.
   if (user.role === "apprentice") return replyRefused("password", refuse(NO_PASSWORD_TO_CHANGE, { status: 409 }));
-  const submission = parseWithZod(await request.formData(), { schema: changePasswordSchema });
+  const submission = parseWithZod(formData, { schema: changePasswordSchema });
   const hideFields = ["currentPassword", "newPassword", "confirmPassword"];
   if (submission.status !== "success") return replyInvalid("password", submission, { hideFields });
-  const result = await changePassword(getDb(), user, submission.value);
+  const result = await changePassword(db, user, submission.value);
   if (!result.ok) return replyRefused("password", refuse(result.message, { field: result.field }), submission, { hideFields });
   const reply = replyDone("password", { submission, resetForm: true });
   reply.headers.set("Set-Cookie", result.cookie);
@@ -58,7 +77,48 @@ export default function Account() {
       ) : (
         <PasswordForm />
       )}
+      <Devices />
     </section>
+  );
+}
+
+/** Where the user is signed in, each ended from here; a lost phone is signed out from any other. */
+function Devices() {
+  const { devices } = useLoaderData<typeof loader>();
+  const ended = useReply("end-device");
+  return (
+    <>
+      <h2>登录的设备</h2>
+      {ended?.message ? (
+        <p className={ended.ok ? "notice success" : "notice"} role={ended.ok ? "status" : "alert"}>
+          {ended.message}
+        </p>
+      ) : null}
+      <ul className="card device-list">
+        {devices.map((d) => (
+          <li key={d.handle}>
+            <p>
+              <strong>{d.label ?? "未知设备"}</strong>
+              {d.current ? "（本机）" : null}
+            </p>
+            <p className="hint">
+              {formatDateTime(d.signedInAt)} 登录，{d.bound ? "手机验证码登录、仅限该设备，30天内未使用自动退出" : "12小时内未使用自动退出"}
+            </p>
+            <Form method="post">
+              <input type="hidden" name="device" value={d.handle} />
+              <button type="submit" name="intent" value="end-device" className="button">
+                退出此设备
+              </button>
+            </Form>
+          </li>
+        ))}
+      </ul>
+      <Form method="post">
+        <button type="submit" name="intent" value="end-all" className="button">
+          退出所有设备（包括本机）
+        </button>
+      </Form>
+    </>
   );
 }
 
@@ -81,7 +141,7 @@ function PasswordForm() {
         <TextField label="当前密码" meta={fields.currentPassword} required type="password" autoComplete="current-password" />
         <TextField label="新密码" meta={fields.newPassword} hint="至少8位，须包含字母和数字" required type="password" autoComplete="new-password" />
         <TextField label="再次输入新密码" meta={fields.confirmPassword} required type="password" autoComplete="new-password" />
-        <button type="submit" className="button primary">
+        <button type="submit" name="intent" value="password" className="button primary">
           修改密码
         </button>
       </Form>

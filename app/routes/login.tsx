@@ -41,22 +41,26 @@ export default function Login() {
     lastResult,
     shouldValidate: "onSubmit",
   });
+  const query = searchParams.toString();
   return (
     <section className="narrow card">
       <h1>登录</h1>
+      {/* Craftsmen and apprentices first: a phone and a code, no password to remember (issue 36). */}
+      <Link to={`/login/code${query ? `?${query}` : ""}`} className="button primary wide big-choice">
+        手机验证码登录
+      </Link>
+      <p className="hint">工匠、学徒用登记的手机号码接收验证码登录，无需密码。</p>
+      <h2 className="or-line">工作人员、专家用账号密码登录</h2>
       <Form method="post" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <TextField label="用户名" meta={fields.username} autoComplete="username" autoCapitalize="none" />
         <TextField label="密码" meta={fields.password} type="password" autoComplete="current-password" />
-        <button type="submit" className="button primary wide" disabled={navigation.state === "submitting"}>
+        <button type="submit" className="button wide" disabled={navigation.state === "submitting"}>
           {navigation.state === "submitting" ? "正在登录…" : "登录"}
         </button>
       </Form>
       <p className="hint">账号由市总工会统一开通。忘记密码请联系所在单位的工会管理员重置。</p>
-      <p>
-        <Link to="/login/code">工匠、学徒用短信验证码登录</Link>
-      </p>
     </section>
   );
 }

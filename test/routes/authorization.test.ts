@@ -415,7 +415,16 @@ beforeAll(async () => {
     ...chsiCases,
     _index: { loader: "++++++++" },
     // An apprentice has no password: their change is refused by its field (the current one never matches).
-    account: { loader: "L+++++++", actions: { "change-password": { form: {}, expect: "L+++++++" } } },
+    // Issue 36: one's own signed-in devices — a handle not among one's own is refused by its field (409);
+    // 退出所有设备 signs this browser out too, so everyone lands on the sign-in page.
+    account: {
+      loader: "L+++++++",
+      actions: {
+        "change-password": { form: {}, expect: "L+++++++" },
+        "end-device": { form: { intent: "end-device", device: "0123456789abcdef" }, expect: "L+++++++" },
+        "end-all": { form: { intent: "end-all" }, expect: "LLLLLLLL" },
+      },
+    },
     // The log's export is the city's, as the log is.
     "audit.export": { loader: "L----+--" },
     "audit._index": { loader: "L----+--" },

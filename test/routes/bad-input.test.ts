@@ -64,6 +64,8 @@ import {
   makePairing,
   makeDocument,
   makeRevocationDocument,
+  makePerson,
+  makeUser,
 } from "../factories";
 import { call, ORIGIN } from "../http";
 import * as documentsPage from "../../app/routes/documents";
@@ -2234,6 +2236,47 @@ describe("share cards' addresses (issue 36)", () => {
       if (answer.status !== 404 || !/[\u4e00-\u9fff]/.test(body.error ?? "")) wrong.push(`${kind}/${file}: ${answer.status} ${JSON.stringify(body)}`);
     }
     expect(wrong).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+/**
+ * Issue 36, item 3: a craftsman's sign-in by phone code, and the signed-in devices on the account
+ * page. A code asked again within the minute for the same number typed another way is refused by the
+ * number; a sign-in with no code sent, or to an officer's number (which gets none), by the code; a
+ * device named by anything but one of one's own handles, by the device.
+ */
+describe("signing in by phone and signing out devices (issue 36): bad input", () => {
+  it("is refused with a 4xx and a Chinese message by the field, and nothing is written", async () => {
+    const phone = "13657696001";
+    await makeUser(t.db, "craftsman", { personId: (await makePerson(t.db, { phone })).id });
+    const officerPhone = "13657696002";
+    await makeUser(t.db, "county_officer", { personId: (await makePerson(t.db, { phone: officerPhone })).id });
+    const unasked = "13657696003";
+    await makeUser(t.db, "craftsman", { personId: (await makePerson(t.db, { phone: unasked })).id });
+    const codePage = { fn: codeLogin.action as Fn, path: "/login/code", as: null };
+    // The code the craftsman asked for (written before the fingerprint: asking is a step that is recorded).
+    expect((await post({ ...codePage, name: "ask", fields: { intent: "code", phone } })).status).toBe(200);
+
+    const cases: FieldCase[] = [];
+    for (const typed of [phone, "136 5769 6001", "136-5769-6001", "+86 13657696001"])
+      cases.push([`a second code within the minute for ${typed}`, codePage, { intent: "code", phone: typed }, "phone"]);
+    cases.push(["signing in with no code sent", codePage, { intent: "sign-in", phone: unasked, code: "123456" }, "code"]);
+    cases.push(["signing in with an officer's number", codePage, { intent: "sign-in", phone: officerPhone, code: "123456" }, "code"]);
+
+    const devices = { fn: account.action as Fn, path: "/account", as: users.craftsman };
+    for (const device of [null, "", "   ", "xyz", "0123456789ABCDEF", "0123456789abcdef0", ["0123456789abcdef", "fedcba9876543210"]]) {
+      const fields: Fields = { intent: "end-device" };
+      if (device !== null) fields.device = device;
+      cases.push([`end-device with ${JSON.stringify(device)?.slice(0, 30)}`, devices, fields, "device"]);
+    }
+    // Far too long is refused before the form is read (its message is the form's, not the field's).
+    cases.push(["end-device with far too long a handle", devices, { intent: "end-device", device: LONG }, null]);
+    cases.push(["end-device with a handle not one's own", devices, { intent: "end-device", device: "0123456789abcdef" }, "device"]);
+    cases.push(["a forged intent on the account page", devices, { intent: "end-everything" }, null]);
+
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
     expect(await fingerprint()).toEqual(before);
   });
 });

@@ -79,7 +79,8 @@ export async function sendPhoneCode(
       );
     const limited = await limitReached(now, [
       { limits: CODE_LIMITS.phone, count: (since) => count("phone_hash", phoneHash, since), field: "phone" },
-      { limits: CODE_LIMITS.address, count: address ? (since) => count("address", address, since) : null },
+      // The network's limit stands by the number too: that is where the person looks, having just typed it.
+      { limits: CODE_LIMITS.address, count: address ? (since) => count("address", address, since) : null, field: "phone" },
     ]);
     if (limited) return limited;
     const sms = !sends

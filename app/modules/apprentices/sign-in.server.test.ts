@@ -11,6 +11,8 @@ const t = useTestDb();
 
 const request = (cookie?: string) => new Request(`${ORIGIN}/login/code`, { method: "POST", headers: cookie ? { cookie } : {} });
 const cookieOf = (setCookie: string) => setCookie.split(";")[0];
+/** What the browser sends back after a code sign-in: the session and the device it is bound to. */
+const browserOf = (signedIn: { cookie: string; deviceCookie: string | null }) => [signedIn.cookie, signedIn.deviceCookie ?? ""].map(cookieOf).join("; ");
 const minutesLater = (start: Date, minutes: number) => new Date(start.getTime() + minutes * 60_000);
 
 const accountsOf = (personId: number) => t.db.selectFrom("app_user").selectAll().where("person_id", "=", personId).execute();
@@ -22,7 +24,7 @@ describe("an apprentice signs in with a code sent to their phone", () => {
     const inbox = phoneInbox();
     const start = new Date();
 
-    expect(await requestSignInCode(t.db, inbox, phone, null, start)).toEqual({ ok: true, message: CODE_SENT });
+    expect(await requestSignInCode(t.db, inbox, phone, null, start)).toEqual({ ok: true, message: CODE_SENT, resendAfterSeconds: 60 });
     expect(inbox.sent.map((s) => [s.phone, s.text.includes("登录验证码")])).toEqual([[phone, true]]);
 
     // Someone signed in before on this browser: their session ends.
@@ -32,7 +34,7 @@ describe("an apprentice signs in with a code sent to their phone", () => {
     const first = await signInWithCode(t.db, request(cookieOf(earlier.cookie)), { phone, code: inbox.codeFor(phone) }, start);
     if (!first.ok) throw new Error(first.message);
     expect(first.user).toMatchObject({ role: "apprentice", personId, orgUnitId: null, username: `apprentice-${personId}` });
-    expect(await getUser(request(cookieOf(first.cookie)), t.db)).toMatchObject({ id: first.user.id, role: "apprentice", personId });
+    expect(await getUser(request(browserOf(first)), t.db)).toMatchObject({ id: first.user.id, role: "apprentice", personId });
     expect(await getUser(request(cookieOf(earlier.cookie)), t.db)).toBeNull();
 
     // The second time: the same account, no other made.
@@ -59,7 +61,7 @@ describe("an apprentice signs in with a code sent to their phone", () => {
   it("answers an unknown number the same, sends it nothing, and no code signs in with it", async () => {
     const inbox = phoneInbox();
     const stranger = "13657699001";
-    expect(await requestSignInCode(t.db, inbox, stranger, null)).toEqual({ ok: true, message: CODE_SENT });
+    expect(await requestSignInCode(t.db, inbox, stranger, null)).toEqual({ ok: true, message: CODE_SENT, resendAfterSeconds: 60 });
     expect(inbox.sent).toEqual([]);
     // The number's limits are spent as for a real one.
     expect(await requestSignInCode(t.db, inbox, stranger, null)).toMatchObject({ ok: false, status: 429, field: "phone" });
@@ -88,7 +90,7 @@ describe("an apprentice signs in with a code sent to their phone", () => {
     const account = await makeUser(t.db, "craftsman", { personId: craftsman.id });
     const inbox = phoneInbox();
     const now = new Date();
-    expect(await requestSignInCode(t.db, inbox, craftsmanPhone, null, now)).toEqual({ ok: true, message: CODE_SENT });
+    expect(await requestSignInCode(t.db, inbox, craftsmanPhone, null, now)).toEqual({ ok: true, message: CODE_SENT, resendAfterSeconds: 60 });
     expect(inbox.sent.map((s) => s.phone)).toEqual([craftsmanPhone]);
     const first = await signInWithCode(t.db, request(), { phone: craftsmanPhone, code: inbox.codeFor(craftsmanPhone) }, now);
     expect(first).toMatchObject({ ok: true, user: { id: account.id, role: "craftsman", personId: craftsman.id } });
@@ -111,7 +113,7 @@ describe("an apprentice signs in with a code sent to their phone", () => {
     const plainPhone = "13657699103";
     await makePerson(t.db, { phone: plainPhone });
     for (const phone of [officerPhone, plainPhone]) {
-      expect(await requestSignInCode(t.db, inbox, phone, null)).toEqual({ ok: true, message: CODE_SENT });
+      expect(await requestSignInCode(t.db, inbox, phone, null)).toEqual({ ok: true, message: CODE_SENT, resendAfterSeconds: 60 });
       expect(await signInWithCode(t.db, request(), { phone, code: "000000" })).toMatchObject({ ok: false, field: "code" });
     }
     expect(inbox.sent).toEqual([]);

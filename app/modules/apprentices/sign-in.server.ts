@@ -8,6 +8,7 @@ import { refuse, type Result } from "~/lib/result";
 import type { SmsGateway } from "~/lib/sms.server";
 import { recordAudit } from "~/lib/audit.server";
 import { sendPhoneCode, usePhoneCode } from "~/modules/apprentices/phone-code.server";
+import { CODE_LIMITS } from "~/modules/voting/voting.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { USER_AUDIT } from "~/modules/users/labels";
 
@@ -54,17 +55,19 @@ export async function requestSignInCode(
   phone: string,
   address: string | null,
   now = new Date(),
-): Promise<Result<{ message: string }>> {
+): Promise<Result<{ message: string; resendAfterSeconds: number }>> {
   const person = await codeHolderByPhone(db, phone);
   const sent = await sendPhoneCode(db, gateway, { phone, purpose: "sign_in", personId: person?.id ?? null }, address, now);
-  return sent.ok ? { ok: true, message: CODE_SENT } : sent;
+  // The page counts down to the next code the number may ask for (the vote's first limit).
+  return sent.ok ? { ok: true, message: CODE_SENT, resendAfterSeconds: CODE_LIMITS.phone[0].withinMs / 1000 } : sent;
 }
 
-export type CodeSignInResult = { ok: true; user: Craftsman | Apprentice; cookie: string } | Extract<Result, { ok: false }>;
+export type CodeSignInResult = { ok: true; user: Craftsman | Apprentice; cookie: string; deviceCookie: string | null } | Extract<Result, { ok: false }>;
 
 /**
  * Step two: the code is spent, the person's account found — a craftsman's, or an apprentice's made
- * the first time, one per person, with no password that could ever be typed — and a session opened for it.
+ * the first time, one per person, with no password that could ever be typed — and a session opened for it:
+ * a month-long one bound to this browser (the code proved the phone is theirs; see app/auth/README.md).
  */
 export async function signInWithCode(
   db: DB,
@@ -109,6 +112,6 @@ export async function signInWithCode(
   });
   if (!account.ok) return account;
   if (!account.active) return refuse("该账号已停用，请联系所在工作室或县级总工会", { status: 403, field: "phone" });
-  const cookie = await openSession(db, request, account, address);
-  return { ok: true, user: sessionUserOf(account) as Craftsman | Apprentice, cookie };
+  const { cookie, deviceCookie } = await openSession(db, request, account, address, { onDevice: true, now });
+  return { ok: true, user: sessionUserOf(account) as Craftsman | Apprentice, cookie, deviceCookie };
 }

@@ -56,6 +56,11 @@ export type UpdateUserInput = z.output<typeof updateUserSchema>;
 
 export const resetPasswordSchema = z.object({ password: passwordField });
 
+/** Which signed-in device to sign out (the account page): a handle, never the session's id. */
+export const endDeviceSchema = z.object({
+  device: z.string({ error: "请选择要退出的设备" }).regex(/^[0-9a-f]{16}$/, "请选择要退出的设备"),
+});
+
 export const changePasswordSchema = z
   .object({
     currentPassword: z.string({ error: "请输入当前密码" }).min(1, "请输入当前密码"),
