@@ -1,5 +1,4 @@
 import type { MetaArgs } from "@remix-run/node";
-import { idOrNull } from "~/lib/ids";
 
 /**
  * The share card's size: Open Graph's 1.91:1 (what WeChat's article cards, Weibo and the
@@ -62,17 +61,4 @@ export function shareMeta(title: string, description: string, image: ShareImage,
       : []),
     { name: "twitter:card", content: "summary_large_image" },
   ];
-}
-
-export type CardAddress = { kind: "page"; name: PageCard } | { kind: RecordCard; id: number };
-
-/** A card's address from its path (/og/<kind>/<name or id>.png), or null for anything that is not one. */
-export function cardAddress(kind: string | undefined, file: string | undefined): CardAddress | null {
-  const match = /^([a-z-]{1,30}|[1-9]\d{0,9})\.png$/.exec(file ?? "");
-  if (!match) return null;
-  const key = match[1]!;
-  if (kind === "page") return (PAGE_CARDS as readonly string[]).includes(key) ? { kind, name: key as PageCard } : null;
-  const record = RECORD_CARDS.find((k) => k === kind);
-  const id = idOrNull(key);
-  return record && id !== null ? { kind: record, id } : null;
 }
