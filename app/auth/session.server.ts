@@ -63,7 +63,7 @@ export function publicPageHeaders(request: Request): HeadersInit {
  * Sessions Lucia has just extended, with the cookie that carries the new expiry. A loader cannot
  * set headers for the whole page, so the entry server hands these out on the response of the
  * same request (or of the next one, after a redirect). Small: a session slides at most once in
- * half its lifetime.
+ * half its lifetime, or once a day for a month-long one.
  */
 const extended = new Map<string, string>();
 const MAX_EXTENDED = 10_000;

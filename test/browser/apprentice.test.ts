@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { sql } from "kysely";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DB } from "../../db";
@@ -228,4 +229,59 @@ describe("an apprentice on the platform (issue 33)", () => {
     expect(findings).toEqual([]);
     expect(scriptErrors).toEqual([]);
   }, 240_000);
+
+  it("on a phone (issue 36): 手机验证码登录 first on /login, the wait before another code shown, a month's session that opens nothing copied to another browser, the device on the account page", async () => {
+    // The journey's code asked a minute ago or less: the scene moves it back, so the number may ask again.
+    await sql`update phone_code set sent_at = sent_at - interval '2 minutes'`.execute(db);
+    const page = await phone("phone-session");
+    await page.goto(`${server.url}/login`);
+    await hydrated(page);
+    await measure(page, "/login");
+    await page.getByRole("link", { name: "手机验证码登录" }).click();
+    await page.waitForURL(`${server.url}/login/code`);
+    await hydrated(page);
+    await page.getByLabel("手机号码").fill(DEMO_APPRENTICE_PHONE);
+    await page.getByRole("button", { name: "获取验证码" }).click();
+    await page.getByLabel("短信验证码").waitFor();
+    // The number stays; another code waits its minute, counted down on the button.
+    await expect(page.getByLabel("手机号码").inputValue()).resolves.toBe(DEMO_APPRENTICE_PHONE);
+    const resend = page.getByRole("button", { name: /秒后可重新获取验证码/ });
+    await expect.poll(() => resend.isDisabled()).toBe(true);
+    const first = Number((await resend.innerText()).match(/(\d+)秒/)?.[1]);
+    expect(first).toBeGreaterThan(50);
+    await expect.poll(async () => Number((await resend.innerText()).match(/(\d+)秒/)?.[1]), { timeout: 5000 }).toBeLessThan(first);
+    await page.getByLabel("短信验证码").fill(lastCode());
+    await page.getByRole("button", { name: "登录", exact: true }).click();
+    await page.waitForURL(`${server.url}/home`);
+
+    // A month's session, with the device token it is bound to.
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === "jx_session")!;
+    expect(cookies.map((c) => c.name)).toContain("jx_device");
+    const days = (session.expires * 1000 - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+
+    // The account page lists this phone, marked.
+    await page.goto(`${server.url}/account`);
+    await hydrated(page);
+    await measure(page, "/account (apprentice, devices)");
+    const here = page.getByRole("listitem").filter({ hasText: "（本机）" });
+    await expect.poll(() => here.innerText()).toContain("30天内未使用自动退出");
+    await expect(here.getByRole("button", { name: "退出此设备" }).count()).resolves.toBe(1);
+    await expect(page.getByRole("button", { name: "退出所有设备（包括本机）" }).count()).resolves.toBe(1);
+
+    // The session cookie alone, copied into another browser, opens nothing — and the phone is signed out too.
+    const copy = await browser.newContext();
+    await copy.addCookies([{ name: "jx_session", value: session.value, url: server.url }]);
+    const thief = await copy.newPage();
+    await thief.goto(`${server.url}/home`);
+    expect(new URL(thief.url()).pathname).toBe("/login");
+    await copy.close();
+    await page.goto(`${server.url}/home`);
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await page.context().close();
+    expect(findings).toEqual([]);
+    expect(scriptErrors).toEqual([]);
+  }, 120_000);
 });
