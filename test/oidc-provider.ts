@@ -40,6 +40,7 @@ export async function oidcStandIn(options: { redirectUri: string; names?: Record
       claims: { openid: ["sub"], profile: ["name"] },
       findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, name: names[sub] ?? sub }) }),
       features: { devInteractions: { enabled: true } },
+      ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Grant: 3600, Session: 3600 },
       pkce: { required: () => true },
       // A first-party client: the user is not asked to consent (what a government provider does for its own apps).
       loadExistingGrant: async (ctx) => {

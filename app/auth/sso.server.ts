@@ -110,7 +110,12 @@ class OidcDriver implements SsoDriver {
       });
       const claims = tokens.claims();
       if (!claims?.sub) return { ok: false, message: NOT_COMPLETED };
-      const name = typeof claims.name === "string" ? claims.name.trim().slice(0, 100) || null : null;
+      // The name may be in the ID token, or (as OpenID's default for the profile scope) only at the userinfo endpoint.
+      let named: unknown = claims.name;
+      if (typeof named !== "string" && tokens.access_token && config.serverMetadata().userinfo_endpoint) {
+        named = (await oidc.fetchUserInfo(config, tokens.access_token, claims.sub).catch(() => null))?.name;
+      }
+      const name = typeof named === "string" ? named.trim().slice(0, 100) || null : null;
       return { ok: true, identity: { issuer: claims.iss, subject: claims.sub, name }, redirectTo: flow.redirectTo };
     } catch (error) {
       // The provider refused (the person cancelled), or its answer failed a check (nonce, state, signature, issuer).

@@ -5,14 +5,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS } from "~/auth/roles";
+import { disableSecondFactor, enableSecondFactor, mayUseSecondFactor, secondFactorState, startSecondFactor } from "~/auth/second-factor.server";
 import { changePassword, requireUser } from "~/auth/session.server";
+import { SecondFactorCard } from "~/components/SecondFactorCard";
 import { FormErrors } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
-import { replyDone, replyInvalid, replyRefused } from "~/lib/reply.server";
+import { qrSvg } from "~/lib/qr.server";
+import { replyDone, replyInvalid, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
-import { changePasswordSchema } from "~/modules/users/schema.server";
+import { changePasswordSchema, codeSchema } from "~/modules/users/schema.server";
 
 const NO_PASSWORD_TO_CHANGE = "学徒账号用手机验证码登录，没有密码可修改";
 
@@ -20,14 +23,28 @@ export const meta: MetaFunction = () => [{ title: "我的账号 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return json({ user });
+  // A city officer's one-time code: off, being set up (the secret to scan, as a QR code and as text), or on.
+  const factor = mayUseSecondFactor(user.role) ? await secondFactorState(getDb(), user) : null;
+  const qr = factor?.state === "pending" ? await qrSvg(factor.uri) : null;
+  return json({ user, factor, qr });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "code-start" || intent === "code-enable" || intent === "code-disable") {
+    const db = getDb();
+    if (intent === "code-start") return replyWith(intent, await startSecondFactor(db, user));
+    const submission = parseWithZod(form, { schema: codeSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields: ["code"] });
+    const result = intent === "code-enable" ? await enableSecondFactor(db, user, submission.value.code) : await disableSecondFactor(db, user, submission.value.code);
+    return replyWith(intent, result, { submission, resetForm: true, hideFields: ["code"] });
+  }
+  if (intent !== null && intent !== "password") return replyUnknownIntent();
   // An apprentice has no password to change: they sign in with a code sent to their phone.
   if (user.role === "apprentice") return replyRefused("password", refuse(NO_PASSWORD_TO_CHANGE, { status: 409 }));
-  const submission = parseWithZod(await request.formData(), { schema: changePasswordSchema });
+  const submission = parseWithZod(form, { schema: changePasswordSchema });
   const hideFields = ["currentPassword", "newPassword", "confirmPassword"];
   if (submission.status !== "success") return replyInvalid("password", submission, { hideFields });
   const result = await changePassword(getDb(), user, submission.value);
@@ -38,7 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, factor, qr } = useLoaderData<typeof loader>();
   return (
     <section className="narrow">
       <h1>我的账号</h1>
@@ -58,6 +75,7 @@ export default function Account() {
       ) : (
         <PasswordForm />
       )}
+      {factor ? <SecondFactorCard factor={factor} qr={qr} /> : null}
     </section>
   );
 }
@@ -77,6 +95,7 @@ function PasswordForm() {
         </p>
       ) : null}
       <Form method="post" {...getFormProps(form)} className="card">
+        <input type="hidden" name="intent" value="password" />
         <FormErrors errors={form.errors} />
         <TextField label="当前密码" meta={fields.currentPassword} required type="password" autoComplete="current-password" />
         <TextField label="新密码" meta={fields.newPassword} hint="至少8位，须包含字母和数字" required type="password" autoComplete="new-password" />
