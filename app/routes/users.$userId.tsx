@@ -79,7 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const submission = parseWithZod(form, { schema: confirmedSchema });
     if (submission.status !== "success") return replyInvalid(intent, submission);
     const step = intent === "unbind-identity" ? unbindIdentity : resetSecondFactor;
-    return replyWith(intent, await step(db, actor, target.id, submission.value.confirmed));
+    return replyWith(intent, await step(db, actor, target.id, submission.value.confirmed), { submission });
   }
   if (intent === "deactivate" || intent === "activate") {
     const result = await setActive(db, actor, target.id, intent === "activate");
