@@ -15,12 +15,15 @@ export interface StandInProvider {
   /** Stops answering (a provider that is down); `start` brings it back on the same port. */
   stop: () => Promise<void>;
   start: () => Promise<void>;
+  /** Registers the client's redirect URI anew (a server whose port is known only once it runs), restarting the provider. */
+  redirectTo: (uri: string) => Promise<void>;
 }
 
 export const STAND_IN_CLIENT = { id: "jiangxin", secret: "stand-in-secret-0123456789abcdef" };
 
 export async function oidcStandIn(options: { redirectUri: string; names?: Record<string, string> }): Promise<StandInProvider> {
   const names = options.names ?? {};
+  let redirectUri = options.redirectUri;
   let port = 0;
   let provider: Provider | null = null;
   let server: http.Server | null = null;
@@ -31,7 +34,7 @@ export async function oidcStandIn(options: { redirectUri: string; names?: Record
         {
           client_id: STAND_IN_CLIENT.id,
           client_secret: STAND_IN_CLIENT.secret,
-          redirect_uris: [options.redirectUri],
+          redirect_uris: [redirectUri],
           response_types: ["code"],
           grant_types: ["authorization_code"],
           token_endpoint_auth_method: "client_secret_post",
@@ -79,5 +82,10 @@ export async function oidcStandIn(options: { redirectUri: string; names?: Record
     env: { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: STAND_IN_CLIENT.id, OIDC_CLIENT_SECRET: STAND_IN_CLIENT.secret, OIDC_NAME: "浙政钉" },
     stop,
     start,
+    redirectTo: async (uri: string) => {
+      await stop();
+      redirectUri = uri;
+      await start();
+    },
   };
 }
