@@ -14,10 +14,13 @@ declare module "oidc-provider" {
     };
   }
   export default class Provider {
-    constructor(issuer: string, configuration: Record<string, unknown> & {
-      findAccount?: (ctx: Context, sub: string) => Promise<{ accountId: string; claims: () => Promise<Record<string, unknown>> }>;
-      loadExistingGrant?: (ctx: Context) => Promise<Grant | undefined>;
-    });
+    constructor(
+      issuer: string,
+      configuration: Record<string, unknown> & {
+        findAccount?: (ctx: Context, sub: string) => Promise<{ accountId: string; claims: () => Promise<Record<string, unknown>> }>;
+        loadExistingGrant?: (ctx: Context) => Promise<Grant | undefined>;
+      },
+    );
     listen(port: number, host: string): http.Server;
   }
 }

@@ -47,11 +47,17 @@ function configuration(settings: OidcSettings): Promise<oidc.Configuration> {
   const key = `${settings.issuer} ${settings.clientId}`;
   let found = discovered.get(key);
   if (!found) {
-    found = oidc.discovery(new URL(settings.issuer), settings.clientId, { redirect_uris: [settings.redirectUri] }, oidc.ClientSecretPost(settings.clientSecret), {
-      // Plain http only for a provider on this machine (the tests' stand-in); env.ts refuses it for any other host.
-      execute: settings.allowHttp ? [oidc.allowInsecureRequests] : [],
-      timeout: 10,
-    });
+    found = oidc.discovery(
+      new URL(settings.issuer),
+      settings.clientId,
+      { redirect_uris: [settings.redirectUri] },
+      oidc.ClientSecretPost(settings.clientSecret),
+      {
+        // Plain http only for a provider on this machine (the tests' stand-in); env.ts refuses it for any other host.
+        execute: settings.allowHttp ? [oidc.allowInsecureRequests] : [],
+        timeout: 10,
+      },
+    );
     discovered.set(key, found);
     found.catch(() => discovered.delete(key));
   }
@@ -145,7 +151,13 @@ export const SSO_ROLES = ["city_admin", "county_officer"] as const;
  * (rotation, the sign-in history) if that account is active and an officer's. No account is ever made here. The
  * provider does its own authentication (浙政钉 its own second factor), so the platform's one-time code is not asked.
  */
-export async function signInWithIdentity(db: DB, request: Request, identity: ExternalIdentity, now = new Date(), context: AppLoadContext = {}): Promise<IdentitySignIn> {
+export async function signInWithIdentity(
+  db: DB,
+  request: Request,
+  identity: ExternalIdentity,
+  now = new Date(),
+  context: AppLoadContext = {},
+): Promise<IdentitySignIn> {
   const address = clientAddress(request, context);
   const found = await db.transaction().execute(async (tx) => {
     const row = await tx

@@ -44,6 +44,8 @@ describe("one-time codes (RFC 6238)", () => {
   });
 
   it("names the platform and the account in the URI an app scans", () => {
-    expect(otpauthUri("GEZDGNBV", "admin")).toBe("otpauth://totp/%E5%8C%A0%E5%BF%83:admin?secret=GEZDGNBV&issuer=%E5%8C%A0%E5%BF%83&algorithm=SHA1&digits=6&period=30");
+    expect(otpauthUri("GEZDGNBV", "admin")).toBe(
+      "otpauth://totp/%E5%8C%A0%E5%BF%83:admin?secret=GEZDGNBV&issuer=%E5%8C%A0%E5%BF%83&algorithm=SHA1&digits=6&period=30",
+    );
   });
 });

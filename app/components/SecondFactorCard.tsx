@@ -37,7 +37,10 @@ export function SecondFactorCard({ factor, qr }: { factor: Factor; qr: string | 
       ) : null}
       {factor.state === "off" ? (
         <Form method="post" className="card">
-          <p>市总工会账号可以查看各县的全部记录。开启后，用密码登录还需输入手机验证器应用（如微信小程序“腾讯身份验证器”、Google Authenticator）上的6位动态验证码。</p>
+          <p>
+            市总工会账号可以查看各县的全部记录。开启后，用密码登录还需输入手机验证器应用（如微信小程序“腾讯身份验证器”、Google
+            Authenticator）上的6位动态验证码。
+          </p>
           <input type="hidden" name="intent" value="code-start" />
           <SubmitButton label="设置动态验证码" primary={false} />
         </Form>

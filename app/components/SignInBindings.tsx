@@ -30,7 +30,8 @@ export function SignInBindings() {
       {identity ? (
         <Form method="post" className="card">
           <p>
-            已绑定：{nameOf(identity)}，{formatDateTime(identity.bound_at)} 由{identity.bound_by_name ?? "系统"}绑定；最近一次登录 {formatDateTime(identity.last_seen_at)}。
+            已绑定：{nameOf(identity)}，{formatDateTime(identity.bound_at)} 由{identity.bound_by_name ?? "系统"}绑定；最近一次登录{" "}
+            {formatDateTime(identity.last_seen_at)}。
           </p>
           <input type="hidden" name="intent" value="unbind-identity" />
           <ConfirmSubmit label="解除绑定" confirm="解除后该统一身份账号不能再登录此账号，此账号当前的所有登录将退出。" />

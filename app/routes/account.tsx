@@ -38,7 +38,8 @@ export async function action({ request }: ActionFunctionArgs) {
     if (intent === "code-start") return replyWith(intent, await startSecondFactor(db, user));
     const submission = parseWithZod(form, { schema: codeSchema });
     if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields: ["code"] });
-    const result = intent === "code-enable" ? await enableSecondFactor(db, user, submission.value.code) : await disableSecondFactor(db, user, submission.value.code);
+    const result =
+      intent === "code-enable" ? await enableSecondFactor(db, user, submission.value.code) : await disableSecondFactor(db, user, submission.value.code);
     return replyWith(intent, result, { submission, resetForm: true, hideFields: ["code"] });
   }
   if (intent !== null && intent !== "password") return replyUnknownIntent();

@@ -33,7 +33,9 @@ async function setUp(user: SessionUser): Promise<string> {
   expect((await onAccount(user, { intent: "code-start" })).status).toBe(200);
   const page = await jsonOf(await call(account.loader, { db: t.db, path: "/account", as: user }));
   expect(page.factor.state).toBe("pending");
-  expect(page.factor.uri).toBe(`otpauth://totp/%E5%8C%A0%E5%BF%83:${user.username}?secret=${page.factor.secret}&issuer=%E5%8C%A0%E5%BF%83&algorithm=SHA1&digits=6&period=30`);
+  expect(page.factor.uri).toBe(
+    `otpauth://totp/%E5%8C%A0%E5%BF%83:${user.username}?secret=${page.factor.secret}&issuer=%E5%8C%A0%E5%BF%83&algorithm=SHA1&digits=6&period=30`,
+  );
   expect(page.qr).toMatch(/^<svg/);
   // A wrong code leaves it off (a secret scanned wrong never locks its owner out).
   const wrong = await onAccount(user, { intent: "code-enable", code: codeOf(page.factor.secret, 5) });
@@ -44,7 +46,8 @@ async function setUp(user: SessionUser): Promise<string> {
   return page.factor.secret;
 }
 
-const withPassword = (user: SessionUser) => call(login.action, { db: t.db, path: "/login", form: { username: user.username, password: TEST_PASSWORD, redirectTo: "/audit" } });
+const withPassword = (user: SessionUser) =>
+  call(login.action, { db: t.db, path: "/login", form: { username: user.username, password: TEST_PASSWORD, redirectTo: "/audit" } });
 const withCode = (challenge: string | null, code: string) =>
   call(verify.action, { db: t.db, path: "/login/verify", cookie: challenge, form: { code, redirectTo: "/audit" } });
 
@@ -67,7 +70,9 @@ describe("a city officer's one-time code", () => {
     const wrong = await withCode(challenge, codeOf(secret, 7));
     expect(wrong.status).toBe(401);
     expect((await jsonOf(wrong)).form.error.code).toEqual(["动态验证码不正确"]);
-    expect(await t.db.selectFrom("audit_log").select("action").where("entity_id", "=", city.id).where("action", "=", "second_factor_failed").execute()).toHaveLength(1);
+    expect(
+      await t.db.selectFrom("audit_log").select("action").where("entity_id", "=", city.id).where("action", "=", "second_factor_failed").execute(),
+    ).toHaveLength(1);
     expect(await t.db.selectFrom("sign_in_throttle").select("key").where("failures", ">", 0).execute()).not.toEqual([]);
 
     // The right one (the step after the one that turned it on) opens the session, where it was going.

@@ -98,7 +98,15 @@ async function roundTrip(sub: string, redirectTo?: string) {
   return comeBack(await atProvider(location, sub), flowCookie);
 }
 
-const sessions = async () => Number((await t.db.selectFrom("user_session").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+const sessions = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom("user_session")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe("single sign-on through a standard OpenID provider", () => {
   it("records an unbound identity and refuses it; the city binds it to an officer, who then signs in as themself", async () => {
@@ -127,7 +135,13 @@ describe("single sign-on through a standard OpenID provider", () => {
     const page = await jsonOf(await call(userPage.loader, { db: t.db, path: `/users/${officer.id}`, params: { userId: officer.id }, as: city }));
     expect(page.signIn.waiting.map((w: { id: number }) => w.id)).toContain(identity.id);
     const bindAs = (target: string, identityId: number) =>
-      call(userPage.action, { db: t.db, path: `/users/${target}`, params: { userId: target }, as: city, form: { intent: "bind-identity", identityId: String(identityId) } });
+      call(userPage.action, {
+        db: t.db,
+        path: `/users/${target}`,
+        params: { userId: target },
+        as: city,
+        form: { intent: "bind-identity", identityId: String(identityId) },
+      });
     // Never to a craftsman's account.
     expect((await bindAs(craftsman.id, identity.id)).status).toBe(409);
     expect((await bindAs(officer.id, identity.id)).status).toBe(200);
@@ -152,7 +166,11 @@ describe("single sign-on through a standard OpenID provider", () => {
     const homePage = await jsonOf(await call(home.loader, { db: t.db, path: "/home", cookie: session }));
     expect(JSON.stringify(homePage)).toContain(officer.displayName);
     // The history: the sign-in, as every sign-in (openSession), and under the identity.
-    const rows = await t.db.selectFrom("audit_log").select(["entity_type", "action"]).where("entity_id", "in", [officer.id, String(identity.id)]).execute();
+    const rows = await t.db
+      .selectFrom("audit_log")
+      .select(["entity_type", "action"])
+      .where("entity_id", "in", [officer.id, String(identity.id)])
+      .execute();
     expect(rows).toEqual(
       expect.arrayContaining([
         { entity_type: "session", action: "sign_in" },
@@ -204,7 +222,10 @@ describe("single sign-on through a standard OpenID provider", () => {
     expect((await comeBack(back, otherBrowser)).status).toBe(400);
     // Another state than the one this browser started with.
     const forged = new URL(back);
-    forged.searchParams.set("state", flowCookie.split("=")[1].replace(/^./, (c) => (c === "A" ? "B" : "A")));
+    forged.searchParams.set(
+      "state",
+      flowCookie.split("=")[1].replace(/^./, (c) => (c === "A" ? "B" : "A")),
+    );
     expect((await comeBack(forged.href, flowCookie)).status).toBe(400);
     // The real one, once; then the same again (a reload, a replay) is spent.
     expect((await comeBack(back, flowCookie)).status).toBe(302);

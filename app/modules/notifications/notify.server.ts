@@ -60,13 +60,13 @@ async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actor
                 : a === "account"
                   ? eb("id", "=", about.accountId!)
                   : a === "unit"
-                  ? // The officers who answer for the unit: its county officers, or for the city's own records (an
-                    // event the city organises) the city's.
-                    eb.or([
-                      eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)]),
-                      ...(about.unitIsCity ? [eb("role", "=", "city_admin")] : []),
-                    ])
-                  : eb("role", "=", a === "counties" ? "county_officer" : "city_admin"),
+                    ? // The officers who answer for the unit: its county officers, or for the city's own records (an
+                      // event the city organises) the city's.
+                      eb.or([
+                        eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)]),
+                        ...(about.unitIsCity ? [eb("role", "=", "city_admin")] : []),
+                      ])
+                    : eb("role", "=", a === "counties" ? "county_officer" : "city_admin"),
         ),
       ),
     )

@@ -59,7 +59,12 @@ export async function bindIdentity(db: DB, actor: SessionUser, userId: string, i
     if (!account) return refuse("用户不存在", { status: 404 });
     if (!(SSO_ROLES as readonly string[]).includes(account.role)) return refuse("统一身份认证只能绑定市、县级总工会的工作人员账号", { status: 409 });
     if (!account.active) return refuse("该账号已停用，不能绑定", { status: 409 });
-    const identity = await tx.selectFrom("external_identity").select(["id", "user_id", "display_name"]).where("id", "=", identityId).forUpdate().executeTakeFirst();
+    const identity = await tx
+      .selectFrom("external_identity")
+      .select(["id", "user_id", "display_name"])
+      .where("id", "=", identityId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!identity) return refuse("找不到该统一身份账号", { field: "identityId" });
     if (identity.user_id) return refuse("该统一身份账号已绑定其他平台账号，请先解除", { status: 409, field: "identityId" });
     const held = await tx.selectFrom("external_identity").select("id").where("user_id", "=", userId).executeTakeFirst();
@@ -107,7 +112,13 @@ export async function unbindIdentity(db: DB, actor: SessionUser, userId: string,
 export async function resetSecondFactor(db: DB, actor: SessionUser, userId: string, confirmed: boolean): Promise<Result> {
   if (userId === actor.id) return refuse("自己的动态验证码请在“我的账号”中用当前验证码关闭", { status: 409 });
   return db.transaction().execute(async (tx): Promise<Result> => {
-    const row = await tx.selectFrom("second_factor").select("id").where("user_id", "=", userId).where("enabled_at", "is not", null).forUpdate().executeTakeFirst();
+    const row = await tx
+      .selectFrom("second_factor")
+      .select("id")
+      .where("user_id", "=", userId)
+      .where("enabled_at", "is not", null)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) return refuse("该账号没有开启动态验证码", { status: 409 });
     if (!confirmed) return refuse("重置后该账号仅凭密码即可登录，直到本人重新设置动态验证码，请确认", { field: "confirmed" });
     await tx.deleteFrom("second_factor").where("id", "=", row.id).execute();
