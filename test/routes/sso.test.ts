@@ -272,6 +272,17 @@ describe("single sign-on through a standard OpenID provider", () => {
     expect(firstCookie(password, "jx_session")).not.toBeNull();
     process.env.OIDC_ISSUER = provider.issuer;
 
+    // Down when first asked, up again: the failed discovery is not kept, the next press gets through.
+    await provider.stop();
+    process.env.OIDC_CLIENT_ID = "jiangxin-fresh";
+    try {
+      expect((await call(ssoStart.loader, { db: t.db, path: "/login/sso" })).status).toBe(503);
+      await provider.start();
+      expect((await call(ssoStart.loader, { db: t.db, path: "/login/sso" })).status).toBe(302);
+    } finally {
+      process.env.OIDC_CLIENT_ID = provider.env.OIDC_CLIENT_ID;
+    }
+
     // Down between the sign-in page and the return: the code cannot be exchanged; the same message.
     const { location, flowCookie } = await leave();
     const back = await atProvider(location, SUB);
