@@ -156,6 +156,8 @@ describe("single sign-on through a standard OpenID provider", () => {
     await fanOut(t.db);
     const told = await t.db.selectFrom("message").select(["text", "category"]).where("user_id", "=", officer.id).execute();
     expect(told).toEqual([{ text: "市总工会已将统一身份账号“温岭王科长”绑定到您的平台账号，今后可通过统一身份认证登录", category: "account" }]);
+    // Nobody else: not another county's officer, not the craftsman.
+    expect(await t.db.selectFrom("message").select("id").where("user_id", "in", [other.id, craftsman.id]).execute()).toEqual([]);
 
     // Now the same sign-in opens the officer's own account, and goes where it was asked to.
     const signedIn = await roundTrip(SUB, "/people");
