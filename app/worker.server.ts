@@ -50,6 +50,7 @@ import {
   subsidyToReview,
 } from "~/modules/subsidies/todos.server";
 import { ballotsToCheck } from "~/modules/voting/todos.server";
+import { identityNotices, secondFactorNotices } from "~/modules/users/notices.server";
 
 /**
  * The background work, composed in one place: the domains declare who hears of their history
@@ -73,6 +74,8 @@ export const NOTICES = notify.gatherNotices([
   awardNotices,
   honourNotices,
   rightsNotices,
+  identityNotices,
+  secondFactorNotices,
 ]);
 
 /**

@@ -54,4 +54,23 @@ describe("the environment", () => {
       templates: { returned: "SMS_1", approved: "SMS_2" },
     });
   });
+
+  it("reads the single sign-on: off without an issuer, https only (http for this machine), its client required", () => {
+    expect(env({}).oidc).toBeNull();
+    const client = { OIDC_CLIENT_ID: "jiangxin", OIDC_CLIENT_SECRET: "s" };
+    expect(env({ OIDC_ISSUER: "https://sso.example.gov.cn", PUBLIC_URL: "https://jiangxin.example.cn/", ...client }).oidc).toEqual({
+      issuer: "https://sso.example.gov.cn",
+      clientId: "jiangxin",
+      clientSecret: "s",
+      name: "统一身份认证",
+      scopes: "openid profile",
+      redirectUri: "https://jiangxin.example.cn/login/sso/callback",
+      allowHttp: false,
+    });
+    expect(env({ OIDC_ISSUER: "http://127.0.0.1:4000", OIDC_NAME: "浙政钉", ...client }).oidc).toMatchObject({ allowHttp: true, name: "浙政钉" });
+    expect(() => env({ OIDC_ISSUER: "http://sso.example.gov.cn", ...client })).toThrow(/OIDC_ISSUER must be an https address/);
+    expect(() => env({ OIDC_ISSUER: "not a url", ...client })).toThrow(/OIDC_ISSUER must be the provider's issuer address/);
+    expect(() => env({ OIDC_ISSUER: "https://sso.example.gov.cn", OIDC_CLIENT_ID: "x" })).toThrow(/OIDC_CLIENT_SECRET is required/);
+    expect(() => env({ OIDC_ISSUER: "https://sso.example.gov.cn", OIDC_SCOPES: "profile", ...client })).toThrow(/OIDC_SCOPES/);
+  });
 });

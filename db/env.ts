@@ -53,6 +53,23 @@ export interface Env {
   sms:
     | { driver: "outbox" }
     | { driver: "aliyun"; endpoint: string; accessKeyId: string; accessKeySecret: string; signName: string; templates: Record<string, string> };
+  /**
+   * The officers' single sign-on through an OpenID Connect provider (浙政钉 or any standard one): off (null, no
+   * button) without OIDC_ISSUER. The redirect URI is PUBLIC_URL + /login/sso/callback, registered with the provider.
+   */
+  oidc: OidcSettings | null;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The button's words: 统一身份认证 by default, e.g. 浙政钉. */
+  name: string;
+  scopes: string;
+  redirectUri: string;
+  /** Plain http to the provider: only an issuer on this machine (the tests' stand-in), never across a network. */
+  allowHttp: boolean;
 }
 
 export interface DbTimeouts {
@@ -120,6 +137,7 @@ export function env(source: Record<string, string | undefined> = process.env): E
     unionContact: source.UNION_CONTACT || "台州市总工会劳动和经济工作部（工作日 8:30–12:00，14:30–17:30）",
     publicUrl: publicUrl(source),
     sms: smsSettings(source),
+    oidc: oidcSettings(source),
   };
 }
 
@@ -169,5 +187,41 @@ function smsSettings(source: Record<string, string | undefined>): Env["sms"] {
     accessKeySecret: need("SMS_ACCESS_KEY_SECRET"),
     signName: need("SMS_SIGN_NAME"),
     templates,
+  };
+}
+
+function oidcSettings(source: Record<string, string | undefined>): OidcSettings | null {
+  const given = source.OIDC_ISSUER;
+  if (!given) return null;
+  let issuer: URL;
+  try {
+    issuer = new URL(given);
+  } catch {
+    throw new EnvError(`OIDC_ISSUER must be the provider's issuer address, like https://sso.example.gov.cn (given: ${JSON.stringify(given)})`);
+  }
+  const local = issuer.hostname === "localhost" || issuer.hostname === "127.0.0.1" || issuer.hostname === "[::1]";
+  if (issuer.protocol !== "https:" && !(issuer.protocol === "http:" && local)) {
+    throw new EnvError(`OIDC_ISSUER must be an https address (plain http only for localhost) (given: ${JSON.stringify(given)})`);
+  }
+  const need = (name: string) => {
+    const value = source[name];
+    if (!value) throw new EnvError(`${name} is required when OIDC_ISSUER is set`);
+    return value;
+  };
+  const scopes = (source.OIDC_SCOPES || "openid profile").trim().split(/\s+/);
+  if (!scopes.includes("openid") || scopes.some((s) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) {
+    throw new EnvError(`OIDC_SCOPES must be scopes separated by spaces, openid among them (given: ${JSON.stringify(source.OIDC_SCOPES)})`);
+  }
+  const name = (source.OIDC_NAME || "统一身份认证").trim();
+  if (name.length > 20) throw new EnvError(`OIDC_NAME must be at most 20 characters (given: ${JSON.stringify(source.OIDC_NAME)})`);
+  return {
+    // The issuer as the provider writes it in its discovery document (no trailing slash added or removed here).
+    issuer: given,
+    clientId: need("OIDC_CLIENT_ID"),
+    clientSecret: need("OIDC_CLIENT_SECRET"),
+    name,
+    scopes: scopes.join(" "),
+    redirectUri: `${publicUrl(source)}/login/sso/callback`,
+    allowHttp: issuer.protocol === "http:",
   };
 }

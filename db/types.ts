@@ -1290,6 +1290,40 @@ export interface SignInFlowTable {
 
 export type SignInFlowKind = "oidc" | "wechat";
 
+/** Who a single sign-on provider says signed in (issue 36), and the officer account the city bound it to. */
+export interface ExternalIdentityTable {
+  id: Generated<number>;
+  issuer: string;
+  subject: string;
+  display_name: string | null;
+  user_id: string | null;
+  bound_by: string | null;
+  bound_at: Date | null;
+  first_seen_at: CreatedAt;
+  last_seen_at: TouchedAt;
+}
+
+/** A city officer's one-time-code secret (RFC 6238), sealed; active from enabled_at. */
+export interface SecondFactorTable {
+  id: Generated<number>;
+  user_id: string;
+  secret: string;
+  enabled_at: Date | null;
+  /** The last 30-second step a code was accepted for: no code is accepted twice. */
+  last_step: number | null;
+  created_at: CreatedAt;
+}
+
+/** A password sign-in waiting for its one-time code: five minutes, five tries. */
+export interface SecondFactorChallengeTable {
+  token_hash: string;
+  user_id: string;
+  device_hash: string | null;
+  tries: Generated<number>;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
 export interface Database {
   privacy_policy: PrivacyPolicyTable;
   privacy_calendar_day: PrivacyCalendarDayTable;
@@ -1313,6 +1347,9 @@ export interface Database {
   objection_filing: ObjectionFilingTable;
   sign_in_device: SignInDeviceTable;
   sign_in_flow: SignInFlowTable;
+  external_identity: ExternalIdentityTable;
+  second_factor: SecondFactorTable;
+  second_factor_challenge: SecondFactorChallengeTable;
   objection_attachment: ObjectionAttachmentTable;
   vote_rule: VoteRuleTable;
   vote_challenge: VoteChallengeTable;

@@ -334,7 +334,7 @@ describe("sessions on a phone", () => {
     expect(opened.deviceCookie).toBeNull();
     const craftsman = await makeUser(t.db, "craftsman");
     const byPassword = await signIn(t.db, request(), { username: craftsman.username, password: TEST_PASSWORD });
-    if (!byPassword.ok) throw new Error("sign-in failed");
+    if (byPassword.ok !== true) throw new Error("sign-in failed");
     expect(byPassword.cookie).toMatch(new RegExp(`Max-Age=${SESSION_LIFETIME_HOURS * 3600}`));
     hours(SESSION_LIFETIME_HOURS - 1);
     expect(await seen(cookieOf(opened.cookie))).toMatchObject({ id: officer.id });

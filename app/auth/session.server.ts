@@ -21,6 +21,7 @@ import { can, sessionUserOf, type Permission, type Role, type SessionUser } from
 import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, checkThrottle, clearThrottle, clientAddress, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
 import { recordAudit } from "~/lib/audit.server";
 import { SESSION_AUDIT } from "~/auth/labels";
+import { answerChallenge, openChallenge, pendingChallenge, secondFactorOn } from "~/auth/second-factor.server";
 
 export type { SessionUser } from "~/auth/roles";
 
@@ -155,7 +156,11 @@ export async function requirePermission(request: Request, permission: Permission
   return user;
 }
 
-export type SignInResult = { ok: true; user: SessionUser; cookie: string; deviceCookie: string | null } | { ok: false; status: 401 | 429; message: string };
+export type SignInResult =
+  | { ok: true; user: SessionUser; cookie: string; deviceCookie: string | null }
+  // The password was right and the account has a second factor: its code is asked next (signInWithSecondFactor); `cookie` binds the wait to this browser.
+  | { ok: "code"; cookie: string }
+  | { ok: false; status: 401 | 429; message: string };
 
 /**
  * A browser its owner has signed in with: a random token in a year-long cookie, kept as a hash.
@@ -209,11 +214,8 @@ export async function signIn(
   now = new Date(),
   context: AppLoadContext = {},
 ): Promise<SignInResult> {
-  const account = accountKey(credentials.username);
   const device = await rememberedDevice(db, request, { username: credentials.username });
-  const keys = [device ? { key: `device:${device}`, rule: PAIR_RULE } : { key: account, rule: ACCOUNT_RULE }];
-  const address = clientAddress(request, context);
-  if (address) keys.push({ key: `address:${address}`, rule: ADDRESS_RULE }, { key: `${account}@${address}`, rule: PAIR_RULE });
+  const { keys, address } = signInKeys(request, context, credentials.username, device);
 
   const verdict = await checkThrottle(db, keys, now);
   if (!verdict.allowed) return { ok: false, status: 429, message: verdict.message };
@@ -236,6 +238,8 @@ export async function signIn(
         );
     return { ok: false, status: 401, message: "用户名或密码不正确" };
   }
+  // A second factor: no session yet, and the throttle stays as it is until the code is given too.
+  if (await secondFactorOn(db, row.id)) return { ok: "code", cookie: await openChallenge(db, row.id, device, now) };
   // The owner is in: their account and their address on it start again from zero.
   for (const { key, rule } of keys) if (rule !== ADDRESS_RULE) await clearThrottle(db, key);
 
@@ -262,6 +266,46 @@ export interface SessionOptions {
 export interface OpenedSession {
   cookie: string;
   deviceCookie: string | null;
+}
+
+/** What a sign-in of this account from this request is throttled by: the account (or the owner's remembered browser) and the address. */
+function signInKeys(request: Request, context: AppLoadContext, username: string, device: string | null) {
+  const account = accountKey(username);
+  const keys = [device ? { key: `device:${device}`, rule: PAIR_RULE } : { key: account, rule: ACCOUNT_RULE }];
+  const address = clientAddress(request, context);
+  if (address) keys.push({ key: `address:${address}`, rule: ADDRESS_RULE }, { key: `${account}@${address}`, rule: PAIR_RULE });
+  return { keys, address };
+}
+
+/**
+ * The second step of a password sign-in with a second factor: the one-time code, against this browser's challenge.
+ * Throttled by the same keys as the password, and a wrong code counts as a failed password does.
+ */
+export async function signInWithSecondFactor(db: DB, request: Request, code: string, now = new Date(), context: AppLoadContext = {}): Promise<SignInResult> {
+  const challenge = await pendingChallenge(db, request, now);
+  if (!challenge) return { ok: false, status: 401, message: "登录已超时或验证码错误次数过多，请重新输入用户名和密码" };
+  const { keys, address } = signInKeys(request, context, challenge.username, challenge.deviceHash);
+  const verdict = await checkThrottle(db, keys, now);
+  if (!verdict.allowed) return { ok: false, status: 429, message: verdict.message };
+  const answer = await answerChallenge(db, challenge, code, now);
+  const row = await db
+    .selectFrom("app_user")
+    .select(["id", "username", "display_name", "role", "org_unit_id", "person_id", "active"])
+    .where("id", "=", challenge.userId)
+    .executeTakeFirstOrThrow();
+  if (answer !== "ok" || !row.active) {
+    await recordFailure(db, keys, now);
+    await db
+      .transaction()
+      .execute((tx) =>
+        recordAudit(tx, SESSION_AUDIT, { actor: null, id: row.id, unit: row.org_unit_id, action: "second_factor_failed", comment: address ?? undefined }),
+      );
+    return { ok: false, status: 401, message: answer === "wrong" ? "动态验证码不正确" : "验证码错误次数过多或已超时，请重新输入用户名和密码" };
+  }
+  for (const { key, rule } of keys) if (rule !== ADDRESS_RULE) await clearThrottle(db, key);
+  const { cookie } = await openSession(db, request, row, address, { now });
+  const { cookie: deviceCookie } = await rememberDevice(db, row.id, challenge.deviceHash, now);
+  return { ok: true, user: sessionUserOf(row)!, cookie, deviceCookie };
 }
 
 /**
@@ -391,7 +435,7 @@ export async function failedSignInsBeforeThisOne(db: DB, userId: string): Promis
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("entity_type", "=", "session")
     .where("entity_id", "=", userId)
-    .where("action", "=", "sign_in_failed")
+    .where("action", "in", ["sign_in_failed", "second_factor_failed"])
     .where("id", "<", signIns[0].id)
     .$if(signIns.length > 1, (q) => q.where("id", ">", signIns[1]?.id ?? 0))
     .executeTakeFirstOrThrow();

@@ -10,9 +10,10 @@
 /**
  * The record's craftsman (for an event: the participant the step is about), everyone registered
  * for an event, the officers of its county-level unit, every county's officers, the city's officers;
- * the apprentice of a pairing (through their own account, when they have one).
+ * the apprentice of a pairing (through their own account, when they have one); the one account a change to sign-in
+ * concerns (an officer whose single sign-on identity or one-time code the city changed).
  */
-export type Audience = "owner" | "participants" | "unit" | "counties" | "city" | "apprentice";
+export type Audience = "owner" | "participants" | "unit" | "counties" | "city" | "apprentice" | "account";
 
 /** What a message is about; the SMS preference is per category. */
 export const CATEGORIES = {
@@ -29,6 +30,7 @@ export const CATEGORIES = {
   campaign: "评选进展",
   event: "活动通知",
   mentoring: "师徒结对",
+  account: "账号安全",
 } as const;
 
 export type Category = keyof typeof CATEGORIES;

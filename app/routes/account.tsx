@@ -6,15 +6,18 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { ROLE_LABELS } from "~/auth/roles";
 import { endDeviceSession, endEverySession, signedInDevices } from "~/auth/devices.server";
+import { disableSecondFactor, enableSecondFactor, mayUseSecondFactor, secondFactorState, startSecondFactor } from "~/auth/second-factor.server";
 import { changePassword, requireUser, signOut } from "~/auth/session.server";
+import { SecondFactorCard } from "~/components/SecondFactorCard";
 import { FormErrors } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { formatDateTime } from "~/lib/format";
-import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { qrSvg } from "~/lib/qr.server";
+import { replyDone, replyInvalid, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
-import { changePasswordSchema, endDeviceSchema } from "~/modules/users/schema.server";
+import { changePasswordSchema, codeSchema, endDeviceSchema } from "~/modules/users/schema.server";
 
 const NO_PASSWORD_TO_CHANGE = "学徒账号用手机验证码登录，没有密码可修改";
 
@@ -22,7 +25,11 @@ export const meta: MetaFunction = () => [{ title: "我的账号 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return json({ user, devices: await signedInDevices(getDb(), request, user) });
+  const db = getDb();
+  // A city officer's one-time code: off, being set up (the secret to scan, as a QR code and as text), or on.
+  const factor = mayUseSecondFactor(user.role) ? await secondFactorState(db, user) : null;
+  const qr = factor?.state === "pending" ? await qrSvg(factor.uri) : null;
+  return json({ user, devices: await signedInDevices(db, request, user), factor, qr });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -43,6 +50,14 @@ export async function action({ request }: ActionFunctionArgs) {
     await endEverySession(db, user);
     throw redirect("/login", { headers: { "Set-Cookie": await signOut(db, request) } });
   }
+  if (intent === "code-start" || intent === "code-enable" || intent === "code-disable") {
+    if (intent === "code-start") return replyWith(intent, await startSecondFactor(db, user));
+    const submission = parseWithZod(formData, { schema: codeSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields: ["code"] });
+    const result =
+      intent === "code-enable" ? await enableSecondFactor(db, user, submission.value.code) : await disableSecondFactor(db, user, submission.value.code);
+    return replyWith(intent, result, { submission, resetForm: true, hideFields: ["code"] });
+  }
   if (intent !== "password") return replyUnknownIntent();
   // An apprentice has no password to change: they sign in with a code sent to their phone.
   if (user.role === "apprentice") return replyRefused("password", refuse(NO_PASSWORD_TO_CHANGE, { status: 409 }));
@@ -57,7 +72,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, factor, qr } = useLoaderData<typeof loader>();
   return (
     <section className="narrow">
       <h1>我的账号</h1>
@@ -77,6 +92,7 @@ export default function Account() {
       ) : (
         <PasswordForm />
       )}
+      {factor ? <SecondFactorCard factor={factor} qr={qr} /> : null}
       <Devices />
     </section>
   );
@@ -137,6 +153,7 @@ function PasswordForm() {
         </p>
       ) : null}
       <Form method="post" {...getFormProps(form)} className="card">
+        <input type="hidden" name="intent" value="password" />
         <FormErrors errors={form.errors} />
         <TextField label="当前密码" meta={fields.currentPassword} required type="password" autoComplete="current-password" />
         <TextField label="新密码" meta={fields.newPassword} hint="至少8位，须包含字母和数字" required type="password" autoComplete="new-password" />

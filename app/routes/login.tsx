@@ -2,9 +2,10 @@ import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { assertSafePost, getUser, signIn } from "~/auth/session.server";
+import { ssoDriver } from "~/auth/sso.server";
 import { FormErrors } from "~/components/forms";
 import { useReply } from "~/components/useReply";
 import { TextField, acceptInBrowser } from "~/components/fields";
@@ -17,7 +18,8 @@ export const meta: MetaFunction = () => [{ title: "登录 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/home");
-  return null;
+  // The single sign-on's button, when one is configured (its name: 统一身份认证, 浙政钉…).
+  return json({ sso: ssoDriver()?.name ?? null });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -27,12 +29,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return replyInvalid("sign-in", submission, { hideFields: ["password"] });
   const result = await signIn(getDb(), request, submission.value, new Date(), context);
   if (!result.ok) return replyRefused("sign-in", result, submission, { hideFields: ["password"] });
+  // A city officer with a one-time code: the password was right, the code is asked on the next page.
+  if (result.ok === "code") {
+    const next = `/login/verify?redirectTo=${encodeURIComponent(safeRedirect(submission.value.redirectTo))}`;
+    return redirect(next, { headers: { "Set-Cookie": result.cookie } });
+  }
   const headers = new Headers({ "Set-Cookie": result.cookie });
   if (result.deviceCookie) headers.append("Set-Cookie", result.deviceCookie);
   return redirect(safeRedirect(submission.value.redirectTo), { headers });
 }
 
 export default function Login() {
+  const { sso } = useLoaderData<typeof loader>();
   const lastResult = useReply("sign-in")?.form;
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -60,6 +68,15 @@ export default function Login() {
           {navigation.state === "submitting" ? "正在登录…" : "登录"}
         </button>
       </Form>
+      {sso ? (
+        <p>
+          {/* A link, not a form: the page's form-action policy keeps forms on this site, and the provider is another. */}
+          <a className="button wide" href={`/login/sso?redirectTo=${encodeURIComponent(searchParams.get("redirectTo") ?? "")}`}>
+            用{sso}登录
+          </a>
+          <span className="hint">市、县（市、区）总工会工作人员，账号须先由市总工会绑定</span>
+        </p>
+      ) : null}
       <p className="hint">账号由市总工会统一开通。忘记密码请联系所在单位的工会管理员重置。</p>
     </section>
   );

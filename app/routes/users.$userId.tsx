@@ -14,9 +14,11 @@ import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
 import { notFound } from "~/lib/http.server";
 import { replyDone, replyInvalid, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
-import { historyOf } from "~/modules/audit/audit.server";
+import { accountHistory } from "~/modules/audit/audit.server";
+import { bindIdentity, identityOf, resetSecondFactor, secondFactorEnabled, unbindIdentity, waitingIdentities } from "~/modules/users/identities.server";
+import { SignInBindings } from "~/components/SignInBindings";
 import { listCountyUnits } from "~/modules/org-units/org-units.server";
-import { resetPasswordSchema, updateUserSchema } from "~/modules/users/schema.server";
+import { bindIdentitySchema, confirmedSchema, resetPasswordSchema, updateUserSchema } from "~/modules/users/schema.server";
 import { findUser, resetPassword, setActive, updateUser } from "~/modules/users/users.server";
 import { HistoryCard } from "~/components/HistoryCard";
 import { ReplyNotice } from "~/components/ReplyNotice";
@@ -35,8 +37,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "user.manage");
   const db = getDb();
   const user = await loadUser(params.userId);
-  const [units, history] = await Promise.all([listCountyUnits(db), historyOf(db, "user", user.id)]);
-  return json({ user, units, history });
+  // An officer's account may have a single sign-on identity (bound from those waiting) and a one-time code.
+  const officer = user.role === "city_admin" || user.role === "county_officer";
+  const [units, history, identity, waiting, codeOn] = await Promise.all([
+    listCountyUnits(db),
+    accountHistory(db, user.id),
+    officer ? identityOf(db, user.id) : undefined,
+    officer ? waitingIdentities(db) : [],
+    secondFactorEnabled(db, user.id),
+  ]);
+  return json({ user, units, history, signIn: officer ? { identity: identity ?? null, waiting, codeOn } : null });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -57,6 +67,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const result = await resetPassword(db, actor, target.id, submission.value.password);
     if (!result.ok && result.status === 404) throw notFound(result.message);
     return replyWith(intent, result, { submission, resetForm: true, hideFields: ["password"] });
+  }
+  if (intent === "bind-identity") {
+    const submission = parseWithZod(form, { schema: bindIdentitySchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission);
+    const result = await bindIdentity(db, actor, target.id, submission.value.identityId);
+    if (!result.ok && result.status === 404) throw notFound(result.message);
+    return replyWith(intent, result, { submission });
+  }
+  if (intent === "unbind-identity" || intent === "reset-code") {
+    const submission = parseWithZod(form, { schema: confirmedSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission);
+    const step = intent === "unbind-identity" ? unbindIdentity : resetSecondFactor;
+    return replyWith(intent, await step(db, actor, target.id, submission.value.confirmed), { submission });
   }
   if (intent === "deactivate" || intent === "activate") {
     const result = await setActive(db, actor, target.id, intent === "activate");
@@ -146,6 +169,7 @@ function AccountForms() {
         <TextField label="新密码" meta={resetFields.password} hint="至少8位，须包含字母和数字" required type="password" autoComplete="new-password" />
         <SubmitButton label="重置密码" primary={false} />
       </Form>
+      <SignInBindings />
       <HistoryCard history={history} />
     </section>
   );

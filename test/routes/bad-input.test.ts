@@ -82,6 +82,8 @@ import * as honourImportRoute from "../../app/routes/honours.import._index";
 import * as privacyPage from "../../app/routes/privacy._index";
 import * as privacyRequests from "../../app/routes/privacy.requests";
 import * as privacyDesk from "../../app/routes/privacy.desk";
+import * as userAccountPage from "../../app/routes/users.$userId";
+import * as codeStep from "../../app/routes/login_.verify";
 
 /**
  * Hostile and broken input across the forms and uploads: every one must be answered with a 4xx
@@ -2275,6 +2277,49 @@ describe("signing in by phone and signing out devices (issue 36): bad input", ()
     cases.push(["end-device with a handle not one's own", devices, { intent: "end-device", device: "0123456789abcdef" }, "device"]);
     cases.push(["a forged intent on the account page", devices, { intent: "end-everything" }, null]);
 
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe("single sign-on bindings and one-time codes (issue 36, item 1): bad input", () => {
+  it("refuses a malformed code, an identity that is no identity, an unconfirmed unbinding or reset, by their fields, writing nothing", async () => {
+    // An officer whose identity is bound and whose code is on; a waiting identity; a craftsman's account.
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    await t.db
+      .insertInto("external_identity")
+      .values([
+        { issuer: "https://sso.example.gov.cn", subject: "bad-input-bound", user_id: officer.id, bound_at: new Date() },
+        { issuer: "https://sso.example.gov.cn", subject: "bad-input-waiting" },
+      ])
+      .execute();
+    await t.db.insertInto("second_factor").values({ user_id: officer.id, secret: "s1:x:y:z", enabled_at: new Date() }).execute();
+    const waiting = await t.db.selectFrom("external_identity").select("id").where("subject", "=", "bad-input-waiting").executeTakeFirstOrThrow();
+    const craftsmanAccount = await makeUser(t.db, "craftsman");
+    const page = (userId: string) => ({ fn: userAccountPage.action as Fn, path: `/users/${userId}`, params: { userId }, as: users.city });
+    const own = { fn: account.action as Fn, path: "/account", as: users.city };
+    const verifyPage = { fn: codeStep.action as Fn, path: "/login/verify", as: null };
+    const cases: FieldCase[] = [];
+    for (const code of ["", "   ", "12345", "1234567", "abcdef", "１２３４５６", "12 34 56", LONG, ["123456", "654321"]]) {
+      const shown = JSON.stringify(code).slice(0, 20);
+      // Far too much is refused before the form is read (413), not by the field.
+      const field = code === LONG ? null : "code";
+      cases.push([`turning the code on with ${shown}`, own, { intent: "code-enable", code }, field]);
+      cases.push([`turning the code off with ${shown}`, own, { intent: "code-disable", code }, field]);
+      cases.push([`the sign-in's code step with ${shown}`, verifyPage, { code }, field]);
+    }
+    for (const identityId of ["", "abc", "-1", "0", "1.5", "1e3", "99999999", "99999999999999"])
+      cases.push([`binding identity ${JSON.stringify(identityId)}`, page(officer.id), { intent: "bind-identity", identityId }, "identityId"]);
+    cases.push(["binding a second identity to a bound account", page(officer.id), { intent: "bind-identity", identityId: String(waiting.id) }, "identityId"]);
+    cases.push(["binding an identity to a craftsman's account", page(craftsmanAccount.id), { intent: "bind-identity", identityId: String(waiting.id) }, null]);
+    for (const confirmed of [undefined, "0", "yes", ["1", "1"]]) {
+      const shown = JSON.stringify(confirmed ?? "missing");
+      cases.push([`unbinding, confirmed ${shown}`, page(officer.id), { intent: "unbind-identity", confirmed }, "confirmed"]);
+      cases.push([`resetting the code, confirmed ${shown}`, page(officer.id), { intent: "reset-code", confirmed }, "confirmed"]);
+    }
+    cases.push(["unbinding where nothing is bound", page(craftsmanAccount.id), { intent: "unbind-identity", confirmed: "1" }, null]);
+    cases.push(["resetting a code that is not on", page(craftsmanAccount.id), { intent: "reset-code", confirmed: "1" }, null]);
     const before = await fingerprint();
     expect(await unrefused(cases)).toEqual([]);
     expect(await fingerprint()).toEqual(before);

@@ -42,7 +42,7 @@ async function signedInTwice(user: SessionUser) {
     onDevice: true,
   });
   const desktop = await signIn(t.db, request(WINDOWS), { username: user.username, password: TEST_PASSWORD });
-  if (!desktop.ok) throw new Error("sign-in failed");
+  if (desktop.ok !== true) throw new Error("sign-in failed");
   return { phone: browserOf([phone.cookie, phone.deviceCookie]), desktop: browserOf([desktop.cookie, desktop.deviceCookie]) };
 }
 

@@ -382,7 +382,7 @@ describe("sign-in slowing does not keep the owner out", () => {
     const other = await makeUser(t.db, "county_officer");
     const start = new Date("2026-11-26T08:00:00Z");
     const first = await signIn(t.db, from(), { username: owner.username, password: TEST_PASSWORD }, at(start, 0));
-    if (!first.ok || !first.deviceCookie) throw new Error("the first sign-in remembers the browser");
+    if (first.ok !== true || !first.deviceCookie) throw new Error("the first sign-in remembers the browser");
     expect(first.deviceCookie).toMatch(/HttpOnly; SameSite=Lax/);
     const device = first.deviceCookie.split(";")[0];
     // The guesser: fifty wrong passwords, one every 31 s, from nowhere in particular.

@@ -33,6 +33,24 @@ export async function historyOf(db: Kysely<Database>, entityType: string, entity
   return db.selectFrom("audit_log").selectAll().where("entity_type", "=", entityType).where("entity_id", "=", String(entityId)).orderBy("id", "asc").execute();
 }
 
+/**
+ * An account's history: its own rows, and those of its sign-in that are kept under another record — a single sign-on
+ * identity bound or unbound, signing in; its one-time code turned on, off or reset — which name the account.
+ */
+export async function accountHistory(db: Kysely<Database>, userId: string) {
+  return db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("entity_type", "=", "user"), eb("entity_id", "=", userId)]),
+        eb.and([eb("entity_type", "in", ["external_identity", "second_factor"]), eb(sql<string>`after->>'account'`, "=", userId)]),
+      ]),
+    )
+    .orderBy("id", "asc")
+    .execute();
+}
+
 export async function distinctAuditValues(db: Kysely<Database>) {
   const [entityTypes, actions] = await Promise.all([
     db.selectFrom("audit_log").select("entity_type").distinct().orderBy("entity_type").execute(),

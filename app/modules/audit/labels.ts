@@ -44,7 +44,7 @@ import { GRANT_PURPOSE_LABELS, SPENDING_CATEGORY_LABELS } from "~/modules/studio
 import { USER_AUDIT } from "~/modules/users/labels";
 import { AWARD_AUDIT, REVOCATION_AUDIT } from "~/modules/governance/revocation-labels";
 import { RETENTION_AUDIT } from "~/modules/retention/labels";
-import { SESSION_AUDIT } from "~/auth/labels";
+import { IDENTITY_AUDIT, SECOND_FACTOR_AUDIT, SESSION_AUDIT } from "~/auth/labels";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
 import { DOCUMENT_AUDIT, STUDIO_PROGRAMME_AUDIT } from "~/modules/governance/labels";
@@ -81,6 +81,8 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   VOTE_AUDIT,
   EXPERT_REVIEW_AUDIT,
   SESSION_AUDIT,
+  IDENTITY_AUDIT,
+  SECOND_FACTOR_AUDIT,
   AGREEMENT_AUDIT,
   APPRENTICE_LOG_AUDIT,
   MENTORSHIP_REVIEW_AUDIT,

@@ -84,6 +84,10 @@ describe("the notifications module", () => {
         ...["create", "import", "revoke", "withdraw"].map((action) => `honour:${action}`),
         // The rights desk (issue 35): the requester hears the answer.
         ...["granted", "refused"].map((outcome) => `rights_request:${outcome}`),
+        // Single sign-on and one-time codes (issue 36): the officer hears when the city binds, unbinds or resets.
+        "external_identity:bind",
+        "external_identity:unbind",
+        "second_factor:reset",
       ].sort(),
     );
   });

@@ -39,7 +39,9 @@ async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actor
           ? !!about.participants?.length
           : a === "apprentice"
             ? !!about.apprenticeId
-            : true,
+            : a === "account"
+              ? !!about.accountId
+              : true,
   );
   if (!audience.length) return [];
   const users = await tx
@@ -55,14 +57,16 @@ async function recipients(tx: Tx, to: readonly Audience[], about: Subject, actor
               ? eb("person_id", "in", about.participants!)
               : a === "apprentice"
                 ? eb.and([eb("role", "=", "apprentice"), eb("person_id", "=", about.apprenticeId!)])
-                : a === "unit"
-                  ? // The officers who answer for the unit: its county officers, or for the city's own records (an
-                    // event the city organises) the city's.
-                    eb.or([
-                      eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)]),
-                      ...(about.unitIsCity ? [eb("role", "=", "city_admin")] : []),
-                    ])
-                  : eb("role", "=", a === "counties" ? "county_officer" : "city_admin"),
+                : a === "account"
+                  ? eb("id", "=", about.accountId!)
+                  : a === "unit"
+                    ? // The officers who answer for the unit: its county officers, or for the city's own records (an
+                      // event the city organises) the city's.
+                      eb.or([
+                        eb.and([eb("role", "=", "county_officer"), eb("org_unit_id", "=", about.unitId)]),
+                        ...(about.unitIsCity ? [eb("role", "=", "city_admin")] : []),
+                      ])
+                    : eb("role", "=", a === "counties" ? "county_officer" : "city_admin"),
         ),
       ),
     )

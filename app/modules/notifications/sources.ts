@@ -29,6 +29,8 @@ export interface Subject {
   participants?: readonly number[];
   /** A pairing's apprentice (the "apprentice" audience): heard through their account, if they have one. */
   apprenticeId?: number | null;
+  /** The one account the row concerns (the "account" audience): an officer whose sign-in the city changed. */
+  accountId?: string | null;
   link: string;
 }
 

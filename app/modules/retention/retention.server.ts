@@ -194,6 +194,54 @@ const deleteExpiredSessions: BatchPurge = async (tx, cutoff, now, limit) => {
       .execute();
   }
   names.push(...flows.map((f) => `sign_in_flow:${f.state_hash.slice(0, 16)}`));
+  // A password sign-in waiting for its one-time code lives five minutes; its row names the account.
+  const challenges = room()
+    ? await tx
+        .selectFrom("second_factor_challenge")
+        .select("token_hash")
+        .where("expires_at", "<", cutoff)
+        .orderBy("token_hash")
+        .limit(room())
+        .forUpdate()
+        .skipLocked()
+        .execute()
+    : [];
+  if (challenges.length) {
+    await tx
+      .deleteFrom("second_factor_challenge")
+      .where(
+        "token_hash",
+        "in",
+        challenges.map((c) => c.token_hash),
+      )
+      .execute();
+  }
+  names.push(...challenges.map((c) => `second_factor_challenge:${c.token_hash.slice(0, 16)}`));
+  // A single sign-on identity nobody bound, not seen for the period: its name is no longer needed to recognise it.
+  const strangers = room()
+    ? await tx
+        .selectFrom("external_identity")
+        .select("id")
+        .where("user_id", "is", null)
+        .where("last_seen_at", "<", cutoff)
+        .orderBy("id")
+        .limit(room())
+        .forUpdate()
+        .skipLocked()
+        .execute()
+    : [];
+  if (strangers.length) {
+    await tx
+      .deleteFrom("external_identity")
+      .where(
+        "id",
+        "in",
+        strangers.map((i) => i.id),
+      )
+      .where("user_id", "is", null)
+      .execute();
+  }
+  names.push(...strangers.map((i) => `external_identity:${i.id}`));
   // A device's cookie expires a year after it was last used; its row is kept `keep` days beyond that.
   const deviceCutoff = new Date(cutoff.getTime() - DEVICE_COOKIE_DAYS * DAY_MS);
   const devices = room()

@@ -343,7 +343,7 @@ describe("rejected applications' files", () => {
 });
 
 describe("expired sessions", () => {
-  it("go a month after expiring, with old codes, sign-in round trips, forgotten devices and stale throttles; live ones stay", async () => {
+  it("go a month after expiring, with old codes, sign-in round trips, one-time-code waits, identities nobody bound, forgotten devices and stale throttles; live ones stay", async () => {
     const user = await makeUser(t.db, "craftsman");
     await t.db
       .insertInto("user_session")
@@ -369,6 +369,21 @@ describe("expired sessions", () => {
       ])
       .execute();
     await t.db
+      .insertInto("second_factor_challenge")
+      .values([
+        { token_hash: "c".repeat(64), user_id: user.id, expires_at: daysAgo(40) },
+        { token_hash: "d".repeat(64), user_id: user.id, expires_at: daysAgo(1) },
+      ])
+      .execute();
+    await t.db
+      .insertInto("external_identity")
+      .values([
+        { issuer: "https://sso.example.gov.cn", subject: "stranger", display_name: "没人绑定", last_seen_at: daysAgo(40) },
+        { issuer: "https://sso.example.gov.cn", subject: "lately", display_name: "刚登录过", last_seen_at: daysAgo(1) },
+        { issuer: "https://sso.example.gov.cn", subject: "bound", user_id: user.id, bound_at: daysAgo(50), last_seen_at: daysAgo(40) },
+      ])
+      .execute();
+    await t.db
       .insertInto("sign_in_device")
       .values([
         { token_hash: "a".repeat(64), user_id: user.id, last_used_at: daysAgo(400) },
@@ -384,13 +399,15 @@ describe("expired sessions", () => {
       ])
       .execute();
 
-    expect(await purgeRule(t.db, "sessions")).toBe(5);
+    expect(await purgeRule(t.db, "sessions")).toBe(7);
     expect((await t.db.selectFrom("user_session").select("id").orderBy("id").execute()).map((s) => s.id)).toEqual(["lately-expired", "live-session"]);
     expect((await t.db.selectFrom("phone_code").select("id").execute()).map((c) => c.id)).toEqual([codes[1].id]);
     expect((await t.db.selectFrom("sign_in_device").select("token_hash").execute()).map((d) => d.token_hash)).toEqual(["b".repeat(64)]);
     expect((await t.db.selectFrom("sign_in_throttle").select("key").orderBy("key").execute()).map((k) => k.key)).toEqual(["ip:203.0.113.2", "ip:203.0.113.3"]);
     const [run] = await runsOf("sessions");
-    expect(run.purged).toBe(5);
+    expect(run.purged).toBe(7);
+    expect((await t.db.selectFrom("external_identity").select("subject").orderBy("subject").execute()).map((i) => i.subject)).toEqual(["bound", "lately"]);
+    expect((await t.db.selectFrom("second_factor_challenge").select("token_hash").execute()).map((c) => c.token_hash)).toEqual(["d".repeat(64)]);
     expect((await t.db.selectFrom("sign_in_flow").select("state_hash").execute()).map((f) => f.state_hash)).toEqual(["e".repeat(64)]);
     // A session id is a token and a throttle key an address: the run names them by a digest only.
     expect(JSON.stringify(run.record_ids)).not.toMatch(/old-session|203\.0\.113/);

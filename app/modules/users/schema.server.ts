@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { APPRENTICE_USERNAME_PREFIX, FORM_ROLES, ROLE_LABELS, type Role } from "~/auth/roles";
-import { recordId, whenValid, queryParam } from "~/lib/validation.server";
+import { confirmation, recordId, whenValid, queryParam } from "~/lib/validation.server";
 
 export const passwordField = z
   .string({ error: "请输入密码" })
@@ -91,3 +91,20 @@ export const userFilterSchema = z.object({
     .catch(undefined),
   page: queryParam.page(),
 });
+
+/** Binding a single sign-on identity to the account (issue 36): which of the waiting identities. */
+export const bindIdentitySchema = z.object({ identityId: recordId("请选择要绑定的统一身份账号") });
+
+/** Unbinding an identity, resetting a one-time code: irreversible, so confirmed. */
+export const confirmedSchema = z.object({ confirmed: confirmation() });
+
+/** A one-time code from the officer's authenticator app: six digits. */
+export const codeSchema = z.object({
+  code: z
+    .string({ error: "请输入验证器上显示的6位动态验证码" })
+    .trim()
+    .regex(/^\d{6}$/, "动态验证码为6位数字"),
+});
+
+/** The second step of a password sign-in: the code, and where to go after. */
+export const signInCodeSchema = codeSchema.extend({ redirectTo: z.string().optional() });
