@@ -50,6 +50,9 @@ import {
   subsidyToReview,
 } from "~/modules/subsidies/todos.server";
 import { ballotsToCheck } from "~/modules/voting/todos.server";
+import { wechatNotices } from "~/modules/wechat/notices.server";
+import { refreshWechatCredentials } from "~/modules/wechat/tokens.server";
+import { wechatDriver } from "~/lib/wechat.server";
 
 /**
  * The background work, composed in one place: the domains declare who hears of their history
@@ -73,6 +76,7 @@ export const NOTICES = notify.gatherNotices([
   awardNotices,
   honourNotices,
   rightsNotices,
+  wechatNotices,
 ]);
 
 /**
@@ -147,5 +151,8 @@ export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(),
   await notify.planDailyNotices(db, now);
   await planRetention(db, now);
   await notify.settleStaleSms(db, now);
+  // WeChat's access_token and jsapi_ticket are renewed here before they run out, so no page waits for WeChat.
+  const wechat = wechatDriver();
+  if (wechat) await refreshWechatCredentials(db, wechat, now);
   await runDueJobs(db, jobHandlers(gateway), { now });
 }

@@ -29,6 +29,7 @@ export const CATEGORIES = {
   campaign: "评选进展",
   event: "活动通知",
   mentoring: "师徒结对",
+  account: "账号安全",
 } as const;
 
 export type Category = keyof typeof CATEGORIES;

@@ -13,6 +13,9 @@ import { getDb } from "~/db.server";
 import { replyDone, replyInvalid, replyRefused } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { changePasswordSchema } from "~/modules/users/schema.server";
+import { wechatDriver } from "~/lib/wechat.server";
+import { bindingOf, canBindWechat } from "~/modules/wechat/identity.server";
+import { WechatAccountLine } from "~/components/wechat";
 
 const NO_PASSWORD_TO_CHANGE = "学徒账号用手机验证码登录，没有密码可修改";
 
@@ -20,7 +23,9 @@ export const meta: MetaFunction = () => [{ title: "我的账号 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return json({ user });
+  // WeChat (issue 36): the bound nickname, for a craftsman or an apprentice, when the official account is configured.
+  const wechat = wechatDriver() && canBindWechat(user) ? { binding: await bindingOf(getDb(), user) } : null;
+  return json({ user, wechat });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -38,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, wechat } = useLoaderData<typeof loader>();
   return (
     <section className="narrow">
       <h1>我的账号</h1>
@@ -58,6 +63,7 @@ export default function Account() {
       ) : (
         <PasswordForm />
       )}
+      {wechat ? <WechatAccountLine binding={wechat.binding} /> : null}
     </section>
   );
 }

@@ -2,8 +2,8 @@ import type { z } from "zod";
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "~/lib/form.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { assertSafePost, getUser, signIn } from "~/auth/session.server";
 import { FormErrors } from "~/components/forms";
 import { useReply } from "~/components/useReply";
@@ -12,12 +12,15 @@ import { getDb } from "~/db.server";
 import { safeRedirect } from "~/lib/http.server";
 import { replyInvalid, replyRefused } from "~/lib/reply.server";
 import { signInSchema } from "~/modules/users/schema.server";
+import { insideWechat, wechatDriver } from "~/lib/wechat.server";
+import { WechatSignInButton } from "~/components/wechat";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/home");
-  return null;
+  // Inside WeChat, with the official account configured: 微信一键登录 (issue 36).
+  return json({ wechat: wechatDriver() !== null && insideWechat(request) });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,6 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const { wechat } = useLoaderData<typeof loader>();
   const lastResult = useReply("sign-in")?.form;
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -44,6 +48,7 @@ export default function Login() {
   return (
     <section className="narrow card">
       <h1>登录</h1>
+      {wechat ? <WechatSignInButton redirectTo={searchParams.get("redirectTo")} /> : null}
       <Form method="post" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />

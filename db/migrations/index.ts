@@ -29,6 +29,7 @@ import * as m0028 from "./0028_honours";
 import * as m0029 from "./0029_rights_desk";
 import * as m0030 from "./0030_retention";
 import * as m0031 from "./0031_sign_in_flows";
+import * as m0033 from "./0033_wechat";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -65,4 +66,5 @@ export const migrations: Record<string, Migration> = {
   "0029_rights_desk": m0029,
   "0030_retention": m0030,
   "0031_sign_in_flows": m0031,
+  "0033_wechat": m0033,
 };
