@@ -135,5 +135,8 @@ export async function shareConfig(db: DB, driver: WechatDriver, url: string, now
   if (!ticket.ok) return ticket;
   const timestamp = Math.floor(now.getTime() / 1000);
   const nonceStr = crypto.randomBytes(12).toString("base64url");
-  return { ok: true, config: { appId: driver.appId, timestamp, nonceStr, signature: jsapiSignature({ ticket: ticket.value, nonceStr, timestamp, url: page }) } };
+  return {
+    ok: true,
+    config: { appId: driver.appId, timestamp, nonceStr, signature: jsapiSignature({ ticket: ticket.value, nonceStr, timestamp, url: page }) },
+  };
 }
