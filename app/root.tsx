@@ -7,7 +7,7 @@ import { getDb } from "~/db.server";
 import { wantsLargeText } from "~/lib/preferences.server";
 import { publicAddress } from "~/lib/http.server";
 import { wechatDriver } from "~/lib/wechat.server";
-import { WechatShare } from "~/components/wechat";
+import { WechatShare } from "~/components/WechatShare";
 import { workCounts } from "~/worker.server";
 import { AppShell } from "~/components/AppShell";
 import { useNonce } from "~/components/nonce";
