@@ -8,7 +8,8 @@ import * as loginWechat from "../../app/routes/login_.wechat";
 import * as home from "../../app/routes/home/route";
 import * as share from "../../app/routes/wechat.share";
 import { useTestDb } from "../db";
-import { cookieFor, makeAwardee, makeUser } from "../factories";
+import { cookieFor, makeAwardee, makeCampaign, makeNominations, makeUser, makeVoteRules, solvedChallenge } from "../factories";
+import * as votePage from "../../app/routes/vote.$campaignId._index";
 import { call, jsonOf } from "../http";
 import { wechatStandIn, type WechatStandIn } from "../wechat-stand-in";
 import { lookupHash } from "~/modules/people/pii.server";
@@ -263,5 +264,45 @@ describe("signing in through WeChat", () => {
     } finally {
       for (const [name, value] of Object.entries(wx.env)) vi.stubEnv(name, value);
     }
+  });
+
+  it("keys a vote that requires WeChat by the voter's openid, held for them and never in the page", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const campaign = await makeCampaign(t.db, { status: "online_vote" });
+    const [first, second] = await makeNominations(t.db, campaign.id, ["投票甲", "投票乙"], { candidate: true, qualification_result: "pass" });
+    await makeVoteRules(t.db, campaign.id, city.id, { wechat_required: true });
+    const params = { campaignId: String(campaign.id) };
+    const path = `/vote/${campaign.id}`;
+
+    // Outside WeChat the page says where to vote.
+    expect(await jsonOf(await call(votePage.loader, { db: t.db, path, params }))).toMatchObject({ wechat: "outside" });
+    // Inside, the silent authorisation comes first, and brings the voter back with their openid held.
+    wx.as("o-voter-route");
+    const toWechat = await call(votePage.loader, { db: t.db, path, params, headers: { "user-agent": WECHAT_UA } });
+    expect(new URL(toWechat.headers.get("location")!).searchParams.get("scope")).toBe("snsapi_base");
+    const back = new URL((await fetch(toWechat.headers.get("location")!, { redirect: "manual" })).headers.get("location")!);
+    const returned = await call(callback.loader, { db: t.db, path: back.pathname + back.search, cookie: cookieOf(toWechat, "jx_flow_wechat") });
+    expect(returned.headers.get("location")).toBe(`${path}?wx=1`);
+    const voter = cookieOf(returned, "jx_flow_wechat")!;
+    const page = await call(votePage.loader, { db: t.db, path: `${path}?wx=1`, params, cookie: voter, headers: { "user-agent": WECHAT_UA } });
+    const shown = await page.text();
+    expect(JSON.parse(shown)).toMatchObject({ wechat: "held" });
+    expect(shown).not.toContain("o-voter-route");
+
+    const cast = async (cookie: string | null, phone: string, choice: number) => {
+      const printed = vi.spyOn(console, "log").mockImplementation(() => {});
+      await call(votePage.action, { db: t.db, path, params, cookie, form: { intent: "code", phone, altcha: await solvedChallenge(campaign.id) } });
+      const code = printed.mock.calls.map((c) => String(c[0]).match(/网络投票验证码是 (\d{6})/)?.[1]).find(Boolean);
+      printed.mockRestore();
+      return call(votePage.action, { db: t.db, path, params, cookie, form: { intent: "vote", phone, code: code ?? "000000", choices: String(choice) } });
+    };
+    // Without the held openid (another browser), no ballot.
+    const bare = await cast(null, "13957622001", first);
+    expect([bare.status, (await jsonOf(bare)).message]).toEqual([409, "本次投票需要在微信中进行：请在微信中打开投票页面"]);
+    expect((await cast(voter, "13957622002", first)).status).toBe(200);
+    // Another number, the same WeChat, the same candidate: refused; another candidate: counted.
+    const twice = await cast(voter, "13957622003", first);
+    expect([twice.status, (await jsonOf(twice)).message]).toEqual([409, expect.stringContaining("投票甲")]);
+    expect((await cast(voter, "13957622004", second)).status).toBe(200);
   });
 });
