@@ -12,7 +12,7 @@ import { decrypt, encrypt } from "~/modules/people/pii.server";
  * fetched and rations the fetches, so processes must share one. The background tick renews each
  * when less than ten minutes remain; a page fetches only when one is missing or about to expire.
  * One refresher at a time: whoever takes the row's lease (as the job queue leases a job) fetches,
- * the others wait for its answer. Kept encrypted: they are the account's keys while they live.
+ * the others wait for its answer; after a failure nobody asks again for a minute. Kept encrypted: they are the account's keys while they live.
  */
 
 /** The tick renews what has less than this left. */
@@ -21,6 +21,8 @@ export const RENEW_BEFORE_MS = 10 * 60_000;
 const USABLE_FOR_MS = 60_000;
 /** How long a refresher holds the lease: longer than the two calls it makes (10 s each at most). */
 const LEASE_MS = 30_000;
+/** After WeChat failed to answer, how long before anyone asks again (the tick runs every few seconds). */
+const RETRY_AFTER_MS = 60_000;
 /** How long a page waits for another process's refresh before it says WeChat is unavailable. */
 const WAIT_MS = 5_000;
 
@@ -68,7 +70,8 @@ async function refresh(db: DB, driver: WechatDriver, kind: WechatTokenKind, now:
     .set(
       fetched.ok
         ? { value: encrypt(fetched.value), expires_at: new Date(now.getTime() + fetched.expiresIn * 1000), refreshed_at: now, refreshing_until: null }
-        : { refreshing_until: null },
+        : // The lease is kept a minute: the next try is then, not at every tick.
+          { refreshing_until: new Date(now.getTime() + RETRY_AFTER_MS) },
     )
     .where("kind", "=", kind)
     .execute();
