@@ -6,6 +6,8 @@ import { getUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { wantsLargeText } from "~/lib/preferences.server";
 import { publicAddress } from "~/lib/http.server";
+import { wechatDriver } from "~/lib/wechat.server";
+import { WechatShare } from "~/components/WechatShare";
 import { workCounts } from "~/worker.server";
 import { AppShell } from "~/components/AppShell";
 import { useNonce } from "~/components/nonce";
@@ -23,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // The navigation's badges: what waits for the user, and their unread messages.
   const counts = user ? await workCounts(getDb(), user) : null;
   // The public address, for the share links the pages' meta tags carry (lib/og).
-  return json({ user, counts, largeText: wantsLargeText(request), publicUrl: publicAddress() });
+  return json({ user, counts, largeText: wantsLargeText(request), publicUrl: publicAddress(), wechatShare: wechatDriver() !== null });
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -52,10 +54,11 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  const { user, counts, largeText } = useLoaderData<typeof loader>();
+  const { user, counts, largeText, wechatShare } = useLoaderData<typeof loader>();
   return (
     <AppShell user={user} counts={counts} largeText={largeText}>
       <Outlet />
+      <WechatShare enabled={wechatShare} />
     </AppShell>
   );
 }

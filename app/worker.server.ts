@@ -51,6 +51,9 @@ import {
 } from "~/modules/subsidies/todos.server";
 import { ballotsToCheck } from "~/modules/voting/todos.server";
 import { identityNotices, secondFactorNotices } from "~/modules/users/notices.server";
+import { wechatNotices } from "~/modules/wechat/notices.server";
+import { refreshWechatCredentials } from "~/modules/wechat/tokens.server";
+import { wechatDriver } from "~/lib/wechat.server";
 
 /**
  * The background work, composed in one place: the domains declare who hears of their history
@@ -76,6 +79,7 @@ export const NOTICES = notify.gatherNotices([
   rightsNotices,
   identityNotices,
   secondFactorNotices,
+  wechatNotices,
 ]);
 
 /**
@@ -150,5 +154,8 @@ export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(),
   await notify.planDailyNotices(db, now);
   await planRetention(db, now);
   await notify.settleStaleSms(db, now);
+  // WeChat's access_token and jsapi_ticket are renewed here before they run out, so no page waits for WeChat.
+  const wechat = wechatDriver();
+  if (wechat) await refreshWechatCredentials(db, wechat, now);
   await runDueJobs(db, jobHandlers(gateway), { now });
 }

@@ -58,6 +58,13 @@ export interface Env {
    * button) without OIDC_ISSUER. The redirect URI is PUBLIC_URL + /login/sso/callback, registered with the provider.
    */
   oidc: OidcSettings | null;
+  /**
+   * The union's WeChat official account (服务号): its web authorisation signs craftsmen and apprentices in and keys
+   * the vote, its JS-SDK draws the share cards. Null (the default) when WECHAT_APP_ID and WECHAT_APP_SECRET are not
+   * both set: no WeChat buttons, and a vote cannot require a WeChat identity. The two addresses point the driver at
+   * a stand-in in the tests.
+   */
+  wechat: WechatSettings | null;
 }
 
 export interface OidcSettings {
@@ -70,6 +77,15 @@ export interface OidcSettings {
   redirectUri: string;
   /** Plain http to the provider: only an issuer on this machine (the tests' stand-in), never across a network. */
   allowHttp: boolean;
+}
+
+export interface WechatSettings {
+  appId: string;
+  appSecret: string;
+  /** Where the browser is sent for the web authorisation (WECHAT_OAUTH_URL, by default https://open.weixin.qq.com). */
+  oauthUrl: string;
+  /** Where the server calls the official account's API (WECHAT_API_URL, by default https://api.weixin.qq.com). */
+  apiUrl: string;
 }
 
 export interface DbTimeouts {
@@ -138,6 +154,7 @@ export function env(source: Record<string, string | undefined> = process.env): E
     publicUrl: publicUrl(source),
     sms: smsSettings(source),
     oidc: oidcSettings(source),
+    wechat: wechatSettings(source),
   };
 }
 
@@ -223,5 +240,27 @@ function oidcSettings(source: Record<string, string | undefined>): OidcSettings 
     scopes: scopes.join(" "),
     redirectUri: `${publicUrl(source)}/login/sso/callback`,
     allowHttp: issuer.protocol === "http:",
+  };
+}
+
+function wechatSettings(source: Record<string, string | undefined>): WechatSettings | null {
+  const appId = source.WECHAT_APP_ID || "";
+  const appSecret = source.WECHAT_APP_SECRET || "";
+  if (!appId && !appSecret) return null;
+  if (!appId) throw new EnvError("WECHAT_APP_ID is required when WECHAT_APP_SECRET is set");
+  if (!appSecret) throw new EnvError("WECHAT_APP_SECRET is required when WECHAT_APP_ID is set");
+  // An AppID is "wx" and 16 hex digits; it goes into URLs and the share configuration the page reads.
+  if (!/^wx[0-9a-zA-Z]{16}$/.test(appId)) throw new EnvError(`WECHAT_APP_ID must be wx followed by 16 letters or digits (given: ${JSON.stringify(appId)})`);
+  const address = (name: string, fallback: string) => {
+    const value = source[name] || fallback;
+    if (!/^https?:\/\/[^\s/?#]+$/.test(value.replace(/\/+$/, "")))
+      throw new EnvError(`${name} must be an http(s) address without a path (given: ${JSON.stringify(value)})`);
+    return value.replace(/\/+$/, "");
+  };
+  return {
+    appId,
+    appSecret,
+    oauthUrl: address("WECHAT_OAUTH_URL", "https://open.weixin.qq.com"),
+    apiUrl: address("WECHAT_API_URL", "https://api.weixin.qq.com"),
   };
 }

@@ -292,7 +292,7 @@ export interface MentorshipPauseTable {
   created_at: CreatedAt;
 }
 
-export type PhoneCodePurpose = "sign_in" | "agreement" | "subsidy_objection" | "rights_request";
+export type PhoneCodePurpose = "sign_in" | "agreement" | "subsidy_objection" | "rights_request" | "wechat_bind";
 
 /** A one-time code sent to a person's phone: to sign in, or to confirm the agreement. */
 export interface PhoneCodeTable {
@@ -944,6 +944,8 @@ export interface VoteRuleTable {
   tally_hour: ColumnType<number, number | undefined, number>;
   /** The public vote's share of the final score, in percent; the experts' is the rest. */
   vote_weight: number;
+  /** A ballot needs a WeChat identity too (issue 36): one per openid per candidate, besides the phone's. */
+  wechat_required: ColumnType<boolean, boolean | undefined, boolean>;
   set_by: string;
   set_at: TouchedAt;
 }
@@ -1041,6 +1043,8 @@ export interface BallotChoiceTable {
   campaign_id: number;
   voter_key: string;
   period: string;
+  /** The voter's openid as a keyed hash per campaign, when the vote requires WeChat; cleared with the voters' part. */
+  wechat_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface BallotInvalidationTable {
@@ -1324,6 +1328,26 @@ export interface SecondFactorChallengeTable {
   expires_at: Date;
 }
 
+/** An openid bound to a person after a phone-code check (issue 36): one each way. */
+export interface WechatIdentityTable {
+  openid_hash: string;
+  person_id: number;
+  nickname: string | null;
+  bound_at: ColumnType<Date, Date | string | undefined, never>;
+  last_sign_in_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type WechatTokenKind = "access_token" | "jsapi_ticket";
+
+/** The official account's access_token and jsapi_ticket, encrypted, shared by every process. */
+export interface WechatTokenTable {
+  kind: WechatTokenKind;
+  value: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  refreshed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  refreshing_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface Database {
   privacy_policy: PrivacyPolicyTable;
   privacy_calendar_day: PrivacyCalendarDayTable;
@@ -1350,6 +1374,8 @@ export interface Database {
   external_identity: ExternalIdentityTable;
   second_factor: SecondFactorTable;
   second_factor_challenge: SecondFactorChallengeTable;
+  wechat_identity: WechatIdentityTable;
+  wechat_token: WechatTokenTable;
   objection_attachment: ObjectionAttachmentTable;
   vote_rule: VoteRuleTable;
   vote_challenge: VoteChallengeTable;

@@ -13,8 +13,16 @@ import { brotliCompressSync, constants } from "node:zlib";
 const root = path.resolve(import.meta.dirname, "..");
 const KB = 1000;
 const BUDGET = 120 * KB;
-/** Pages that draw charts may carry the charting library on top. */
-const LARGER_BUDGETS: Record<string, number> = { "routes/dashboard": 220 * KB };
+/**
+ * Pages that draw charts may carry the charting library on top. The vote and the notice carry the proof-of-work
+ * widget (33 kB later) and stood at the budget's edge; inside WeChat they also fetch the JS-SDK for their share card
+ * (4 kB later, issue 36) — the pages most shared there, so they get 5 kB more rather than no card.
+ */
+const LARGER_BUDGETS: Record<string, number> = {
+  "routes/dashboard": 220 * KB,
+  "routes/vote.$campaignId._index": 125 * KB,
+  "routes/notice.$campaignId": 125 * KB,
+};
 
 type Metafile = { outputs: Record<string, { imports: Array<{ path: string; kind: string }>; inputs: Record<string, unknown> }> };
 type Manifest = {

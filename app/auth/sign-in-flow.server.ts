@@ -72,6 +72,30 @@ export async function finishFlow(db: DB, request: Request, kind: SignInFlowKind,
   return { ok: true, data: row.data, redirectTo: row.redirect_to };
 }
 
+/**
+ * The flow this browser holds of `kind`, unspent and unexpired, read without spending it: for the steps between the
+ * provider's return and the end (WeChat's first sign-in asks for a phone code before the openid is bound; a voter's
+ * openid waits while they choose). The last step spends it with finishFlow and the state this answers.
+ */
+export async function heldFlow(
+  db: DB,
+  request: Request,
+  kind: SignInFlowKind,
+  now = new Date(),
+): Promise<{ state: string; data: Record<string, string> } | null> {
+  const held = cookieValue(request, cookieName(kind));
+  if (!held || !STATE_SHAPE.test(held)) return null;
+  const row = await db
+    .selectFrom("sign_in_flow")
+    .select("data")
+    .where("state_hash", "=", stateHash(held))
+    .where("kind", "=", kind)
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+  return row ? { state: held, data: row.data } : null;
+}
+
 /** The Set-Cookie header that forgets a finished flow's cookie. */
 export function clearFlowCookie(kind: SignInFlowKind): string {
   return `${cookieName(kind)}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${cookieIsSecure() ? "; Secure" : ""}`;

@@ -18,6 +18,9 @@ import { qrSvg } from "~/lib/qr.server";
 import { replyDone, replyInvalid, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
 import { changePasswordSchema, codeSchema, endDeviceSchema } from "~/modules/users/schema.server";
+import { wechatDriver } from "~/lib/wechat.server";
+import { bindingOf, canBindWechat } from "~/modules/wechat/identity.server";
+import { WechatAccountLine } from "~/components/wechat";
 
 const NO_PASSWORD_TO_CHANGE = "学徒账号用手机验证码登录，没有密码可修改";
 
@@ -29,7 +32,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // A city officer's one-time code: off, being set up (the secret to scan, as a QR code and as text), or on.
   const factor = mayUseSecondFactor(user.role) ? await secondFactorState(db, user) : null;
   const qr = factor?.state === "pending" ? await qrSvg(factor.uri) : null;
-  return json({ user, devices: await signedInDevices(db, request, user), factor, qr });
+  // WeChat (issue 36): the bound nickname, for a craftsman or an apprentice, when the official account is configured.
+  const wechat = wechatDriver() && canBindWechat(user) ? { binding: await bindingOf(db, user) } : null;
+  return json({ user, devices: await signedInDevices(db, request, user), factor, qr, wechat });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -72,7 +77,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, factor, qr } = useLoaderData<typeof loader>();
+  const { user, factor, qr, wechat } = useLoaderData<typeof loader>();
   return (
     <section className="narrow">
       <h1>我的账号</h1>
@@ -93,6 +98,7 @@ export default function Account() {
         <PasswordForm />
       )}
       {factor ? <SecondFactorCard factor={factor} qr={qr} /> : null}
+      {wechat ? <WechatAccountLine binding={wechat.binding} /> : null}
       <Devices />
     </section>
   );

@@ -7,6 +7,7 @@ import { useReply } from "~/components/useReply";
 import { ConfirmSubmit, Field, Options, SaveMessage, SubmitButton } from "~/components/forms";
 import { postedForm } from "~/auth/posted-form.server";
 import { getDb } from "~/db.server";
+import { wechatDriver } from "~/lib/wechat.server";
 import { formatDateTime } from "~/lib/format";
 import { parseWithZod, submissionErrors } from "~/lib/form.server";
 import { CHECK_FIELDS, replyInvalid, replyRefused, replyStep, replyUnknownIntent, replyWith } from "~/lib/reply.server";
@@ -32,6 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     frozen: rules ? rulesFrozen(rules, new Date()) : false,
     closed: rules ? new Date() >= rules.closes_at : false,
     monitor: rules ? await voteMonitor(db, campaign.id) : null,
+    // A WeChat identity can be required only when the platform has an official account configured.
+    wechat: wechatDriver() !== null,
   });
 }
 
@@ -61,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampaignVote() {
-  const { campaign, rules, frozen, closed, monitor } = useLoaderData<typeof loader>();
+  const { campaign, rules, frozen, closed, monitor, wechat } = useLoaderData<typeof loader>();
   const saved = useReply("rules");
   // The monitor's forms share the message at the top: a cluster's form is gone once it is invalidated.
   const said = [saved, useReply("invalidate"), useReply("transfer")].find((reply) => reply !== undefined);
@@ -87,6 +90,7 @@ export default function CampaignVote() {
           <p>
             {formatDateTime(rules.opens_at)} 至 {formatDateTime(rules.closes_at)}；每张选票最多 {rules.max_choices} 人；
             {PER_CANDIDATE_LABELS[rules.per_candidate]}；{TALLY_SHOWN_LABELS[rules.tally_shown]}。
+            {rules.wechat_required ? "须在微信中投票（每个微信号对每位候选人同样只算一次）。" : null}
           </p>
           <p className="small">{formulaText(rules.vote_weight)}</p>
         </div>
@@ -119,6 +123,14 @@ export default function CampaignVote() {
           <Field label="网络投票权重（%）" meta={meta("voteWeight")}>
             <input id="voteWeight" name="voteWeight" inputMode="numeric" defaultValue={rules?.vote_weight ?? 30} required />
           </Field>
+          {wechat ? (
+            <Field label="微信身份" meta={meta("wechatRequired")} hint="勾选后须在微信中打开投票页，每个微信号对每位候选人同样只算一次（手机验证码照旧）">
+              <label>
+                <input id="wechatRequired" name="wechatRequired" type="checkbox" value="1" defaultChecked={rules?.wechat_required ?? false} />{" "}
+                投票须验证微信身份
+              </label>
+            </Field>
+          ) : null}
           <div className="span-all">
             <SubmitButton label="保存规则" />
           </div>

@@ -13,13 +13,16 @@ import { getDb } from "~/db.server";
 import { safeRedirect } from "~/lib/http.server";
 import { replyInvalid, replyRefused } from "~/lib/reply.server";
 import { signInSchema } from "~/modules/users/schema.server";
+import { insideWechat, wechatDriver } from "~/lib/wechat.server";
+import { WechatSignInButton } from "~/components/wechat";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 匠心" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/home");
-  // The single sign-on's button, when one is configured (its name: 统一身份认证, 浙政钉…).
-  return json({ sso: ssoDriver()?.name ?? null });
+  // The single sign-on's button, when one is configured (its name: 统一身份认证, 浙政钉…); inside WeChat, with the
+  // official account configured, 微信一键登录 (issue 36).
+  return json({ sso: ssoDriver()?.name ?? null, wechat: wechatDriver() !== null && insideWechat(request) });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -40,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { sso } = useLoaderData<typeof loader>();
+  const { sso, wechat } = useLoaderData<typeof loader>();
   const lastResult = useReply("sign-in")?.form;
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -53,6 +56,8 @@ export default function Login() {
   return (
     <section className="narrow card">
       <h1>登录</h1>
+      {/* Inside WeChat, one tap for a craftsman or an apprentice whose WeChat is bound (issue 36). */}
+      {wechat ? <WechatSignInButton redirectTo={searchParams.get("redirectTo")} /> : null}
       {/* Craftsmen and apprentices first: a phone and a code, no password to remember (issue 36). */}
       <Link to={`/login/code${query ? `?${query}` : ""}`} className="button primary wide big-choice">
         手机验证码登录

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState, useSyncExternalStore } from "react";
 import { assertSafePost } from "~/auth/session.server";
@@ -14,6 +14,8 @@ import { parseWithZod } from "~/lib/form.server";
 import { firstError, replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
 import { PLATFORM_CARD, shareCard, shareMeta } from "~/lib/og";
 import { smsGateway } from "~/lib/sms.server";
+import { insideWechat, wechatDriver } from "~/lib/wechat.server";
+import { heldVoter, startWechat } from "~/modules/wechat/identity.server";
 import { findCampaign } from "~/modules/campaigns/campaigns.server";
 import { campaignLabel } from "~/modules/campaigns/stages";
 import { PER_CANDIDATE_LABELS } from "~/modules/voting/labels";
@@ -40,9 +42,29 @@ async function load(params: LoaderFunctionArgs["params"]) {
   return { db, campaign, rules };
 }
 
+/**
+ * A vote that requires WeChat (issue 36): inside WeChat the voter's openid is fetched first by the silent
+ * authorisation and held in their flow (never in the page); outside, the page says to open it in WeChat.
+ */
+async function wechatStep(db: ReturnType<typeof getDb>, request: Request, campaignId: number, state: string) {
+  const driver = wechatDriver();
+  if (!driver) return "unavailable" as const;
+  if (!insideWechat(request)) return "outside" as const;
+  if (await heldVoter(db, request, campaignId)) return "held" as const;
+  // Nothing to vote on yet (or any more): the page says so, WeChat is not asked.
+  if (state !== "open") return null;
+  // Back from WeChat without an identity held (cookies refused, or WeChat declined): say so, do not loop.
+  if (new URL(request.url).searchParams.has("wx")) return "failed" as const;
+  const started = await startWechat(db, driver, "vote", { redirectTo: `/vote/${campaignId}?wx=1`, user: null, campaignId });
+  if (!started.ok) return "failed" as const;
+  throw redirect(started.url, { headers: { "Set-Cookie": started.cookie, "Cache-Control": "no-store" } });
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db, campaign, rules } = await load(params);
   const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, 40);
+  const state = windowState(rules, campaign.status, new Date());
+  const wechat = rules.wechat_required ? await wechatStep(db, request, campaign.id, state) : null;
   const candidates = await publicCandidates(db, campaign.id, q);
   return json(
     {
@@ -54,7 +76,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         perCandidate: PER_CANDIDATE_LABELS[rules.per_candidate],
         formula: formulaText(rules.vote_weight),
       },
-      state: windowState(rules, campaign.status, new Date()),
+      state,
+      wechat,
       candidates,
       q,
     },
@@ -67,7 +90,7 @@ const UNECHOED = ["altcha", "code"];
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   await assertSafePost(request);
-  const { db, campaign } = await load(params);
+  const { db, campaign, rules } = await load(params);
   const form = await request.formData();
   const intent = form.get("intent");
   const origin = { address: clientAddress(request, context), userAgent: (request.headers.get("user-agent") ?? "").slice(0, 300) };
@@ -82,18 +105,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent === "vote") {
     const submission = parseWithZod(form, { schema: ballotSchema });
     if (submission.status !== "success") return replyInvalid(intent, submission, { message: firstError(submission), hideFields: UNECHOED });
-    const result = await castBallot(db, campaign.id, submission.value, { ...origin, device: submission.value.device });
+    const openid = rules.wechat_required ? await heldVoter(db, request, campaign.id) : null;
+    const result = await castBallot(db, campaign.id, submission.value, { ...origin, device: submission.value.device }, new Date(), openid);
     if (!result.ok) return replyRefused(intent, result);
     return replyDone(intent, { data: { receipt: result.receipt } });
   }
   return replyUnknownIntent();
 }
 
+const WECHAT_TEXT = {
+  outside: "本次投票需要在微信中进行：请在微信中打开本页面（可复制链接发送到微信，或用微信扫描投票二维码）。",
+  unavailable: "本次投票需要微信身份，但微信服务暂未开通，请稍后再试。",
+  failed: "未能取得您的微信身份，请关闭页面后在微信中重新打开。",
+} as const;
+
 const noSubscription = () => () => {};
 const deviceSignature = () => `${screen.width}x${screen.height}|${Intl.DateTimeFormat().resolvedOptions().timeZone}|${navigator.language}`;
 
 export default function Vote() {
-  const { campaign, rules, state, candidates, q } = useLoaderData<typeof loader>();
+  const { campaign, rules, state, wechat, candidates, q } = useLoaderData<typeof loader>();
   const code = useReply<{ sent: string }>("code");
   const ballot = useReply<{ receipt: string }>("vote");
   const reply = code ?? ballot;
@@ -130,6 +160,11 @@ export default function Vote() {
       {state !== "open" ? (
         <p className="notice" role="status">
           {state === "before" ? "投票尚未开始。" : state === "after" ? "投票已结束。" : "目前不在投票阶段。"}
+        </p>
+      ) : null}
+      {wechat && wechat !== "held" ? (
+        <p className="notice" role="status">
+          {WECHAT_TEXT[wechat]}
         </p>
       ) : null}
       <p>
@@ -214,11 +249,18 @@ export default function Vote() {
           </div>
           <input type="hidden" name="device" value={device} />
         </fieldset>
-        <button type="submit" name="intent" value="vote" className="button primary" disabled={busy || state !== "open" || chosen.length === 0}>
+        <button
+          type="submit"
+          name="intent"
+          value="vote"
+          className="button primary"
+          disabled={busy || state !== "open" || chosen.length === 0 || (wechat !== null && wechat !== "held")}
+        >
           投票
         </button>
         <p className="small">
-          个人信息说明：我们只保存您手机号码的加密摘要和打码号码（如 139****1234），用于核验“一人一票”；本届评选命名后即删除，选票本身保留以备核查。
+          个人信息说明：我们只保存您手机号码的加密摘要和打码号码（如 139****1234）{wechat ? "以及微信身份的加密摘要" : ""}
+          ，用于核验“一人一票”；本届评选命名后即删除，选票本身保留以备核查。
         </p>
       </Form>
     </section>

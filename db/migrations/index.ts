@@ -30,6 +30,7 @@ import * as m0029 from "./0029_rights_desk";
 import * as m0030 from "./0030_retention";
 import * as m0031 from "./0031_sign_in_flows";
 import * as m0032 from "./0032_single_sign_on";
+import * as m0033 from "./0033_wechat";
 import * as m0034 from "./0034_phone_sessions";
 
 /**
@@ -68,5 +69,6 @@ export const migrations: Record<string, Migration> = {
   "0030_retention": m0030,
   "0031_sign_in_flows": m0031,
   "0032_single_sign_on": m0032,
+  "0033_wechat": m0033,
   "0034_phone_sessions": m0034,
 };

@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { seedDemo } from "../../seeds/demo";
 import type { SessionUser } from "../../app/auth/roles";
@@ -14,7 +14,9 @@ import { call } from "../http";
 import { RollbackDialect } from "../rollback";
 import { sessionUserOf } from "~/auth/roles";
 import { addDays, addMonths, todayInTaizhou, yearInTaizhou } from "~/lib/time";
-import { encrypt } from "~/modules/people/pii.server";
+import { encrypt, lookupHash } from "~/modules/people/pii.server";
+import { startFlow } from "~/auth/sign-in-flow.server";
+import { wechatStandIn, type WechatStandIn } from "../wechat-stand-in";
 
 /**
  * The authorisation matrix: every route's page and every action intent, requested by each of
@@ -56,10 +58,21 @@ const t = useTestDb({ wrapDialect: (d) => (rollback = new RollbackDialect(d)) })
 const VISITORS = ["anonymous", "craftsman A", "craftsman B", "officer X (温岭)", "officer Y (椒江)", "city", "expert", "apprentice"] as const;
 let cookies: Array<string | null>;
 let cases: Record<string, Case>;
+/** Issue 36: a ninth visitor, holding an openid WeChat vouched for that is bound to nobody (a first sign-in's flow). */
+let unboundOpenid: string;
+let wechat: WechatStandIn;
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await wechat?.close();
+});
 
 beforeAll(async () => {
   const db = t.db;
   await seedDemo(db);
+  // WeChat configured, against its stand-in, so its routes answer as they would in production.
+  wechat = await wechatStandIn();
+  for (const [name, value] of Object.entries(wechat.env)) vi.stubEnv(name, value);
   const users = await db.selectFrom("app_user").selectAll().execute();
   const asSession = (username: string): SessionUser => {
     const u = users.find((x) => x.username === username)!;
@@ -421,8 +434,40 @@ beforeAll(async () => {
     .returning("id")
     .executeTakeFirstOrThrow();
 
+  // Craftsman A has bound their WeChat; the ninth visitor's openid is nobody's.
+  await db
+    .insertInto("wechat_identity")
+    .values({ openid_hash: lookupHash("wechat:o-matrix-a"), person_id: personA, nickname: "吴师傅" })
+    .execute();
+  unboundOpenid = (await startFlow(db, "wechat", { step: "first", openid: encrypt("o-matrix-unbound") }, "/home")).cookie.split(";")[0];
+
   cases = {
     ...chsiCases,
+    // WeChat (issue 36): the one tap is anyone's to start (the signed-in are sent home); binding is a craftsman's or an
+    // apprentice's; the callback without this browser's flow is refused (400) to everyone; the share card's signature
+    // is public for our own pages.
+    "wechat.authorize": { query: "purpose=sign-in", loader: "++++++++" },
+    "wechat.authorize (bind)": { query: "purpose=bind", loader: "L++----+" },
+    "wechat.callback": { query: "code=abc&state=" + "a".repeat(43), loader: "++++++++" },
+    "wechat.share": { query: "url=" + encodeURIComponent("http://localhost:3000/showcase"), loader: "++++++++" },
+    // The first WeChat sign-in's phone check: without a held openid every step is refused for its state (409).
+    "login_.wechat": {
+      loader: "++++++++",
+      actions: {
+        code: { form: { intent: "code", phone: "13957600000" }, expect: "++++++++" },
+        bind: { form: { intent: "bind", phone: "13957600000", code: "123456" }, expect: "++++++++" },
+      },
+    },
+    // One's own binding: the page for every account (officers read that theirs binds none); unbinding A's binding
+    // is A's, B's and the apprentice's have none (409), officers' and experts' accounts cannot have one (403).
+    "account_.wechat": {
+      loader: "L+++++++",
+      actions: {
+        code: { form: { intent: "code", phone: "13957600000" }, expect: "L+++++++" },
+        bind: { form: { intent: "bind", phone: "13957600000", code: "123456" }, expect: "L+++++++" },
+        unbind: { form: { intent: "unbind", confirmed: "1" }, expect: "L++----+" },
+      },
+    },
     _index: { loader: "++++++++" },
     // An apprentice has no password: their change is refused by its field (the current one never matches).
     // Issue 36: one's own signed-in devices — a handle not among one's own is refused by its field (409);
@@ -1062,9 +1107,9 @@ function urlOf(id: string, c: Case): string {
   return `/${segments.join("/")}${c.query ? `?${c.query}` : ""}`;
 }
 
-function request(fn: Fn, id: string, c: Case, visitor: number, form?: Record<string, string>): Promise<Response> {
+function request(fn: Fn, id: string, c: Case, visitor: number, form?: Record<string, string>, cookie = cookies[visitor]): Promise<Response> {
   const params = Object.fromEntries(Object.entries(c.params ?? {}).map(([name, value]) => [name, String(value)]));
-  return rollback.rolledBack(() => call(fn, { db: t.db, path: urlOf(id, c), params, cookie: cookies[visitor], form }));
+  return rollback.rolledBack(() => call(fn, { db: t.db, path: urlOf(id, c), params, cookie, form }));
 }
 
 describe("the authorisation matrix", () => {
@@ -1107,5 +1152,27 @@ describe("the authorisation matrix", () => {
     }
     expect(wrong).toEqual([]);
     expect(requests).toBeGreaterThan(500);
+  }, 300_000);
+});
+
+describe("a visitor holding an unbound WeChat openid (issue 36)", () => {
+  it("reaches exactly what the anonymous reach, on every page and every action", async () => {
+    const wrong: string[] = [];
+    for (const [id, c] of Object.entries(cases)) {
+      const mod = Object.entries(routeModules).find(([file]) => routeId(file) === baseId(id))?.[1];
+      if (!mod) continue;
+      const checks: Array<[string, Fn | undefined, string | undefined, Record<string, string>?]> = [
+        ["GET", mod.loader, c.loader],
+        ...Object.entries(c.actions ?? {}).map(
+          ([intent, a]) => [`POST ${intent}`, mod.action, a.expect, a.form] as [string, Fn | undefined, string, Record<string, string>],
+        ),
+      ];
+      for (const [label, fn, expected, form] of checks) {
+        if (!fn || !expected) continue;
+        const got = classify(await request(fn, id, c, 0, form, unboundOpenid));
+        if (got !== expected[0]) wrong.push(`${id} ${label}: expected ${expected[0]} (as the anonymous), got ${got}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   }, 300_000);
 });

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import * as account from "../../app/routes/account";
 import * as inbox from "../../app/routes/inbox";
@@ -84,6 +84,10 @@ import * as privacyRequests from "../../app/routes/privacy.requests";
 import * as privacyDesk from "../../app/routes/privacy.desk";
 import * as userAccountPage from "../../app/routes/users.$userId";
 import * as codeStep from "../../app/routes/login_.verify";
+import * as loginWechat from "../../app/routes/login_.wechat";
+import * as accountWechat from "../../app/routes/account_.wechat";
+import * as wechatCallback from "../../app/routes/wechat.callback";
+import * as wechatShare from "../../app/routes/wechat.share";
 
 /**
  * Hostile and broken input across the forms and uploads: every one must be answered with a 4xx
@@ -2322,6 +2326,78 @@ describe("single sign-on bindings and one-time codes (issue 36, item 1): bad inp
     cases.push(["resetting a code that is not on", page(craftsmanAccount.id), { intent: "reset-code", confirmed: "1" }, null]);
     const before = await fingerprint();
     expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe("WeChat's sign-in, binding, share card and the vote's WeChat key (issue 36)", () => {
+  it("refuses each bad input with a Chinese message by its field, and writes nothing", async () => {
+    const db = t.db;
+    const voting = await makeCampaign(db, { year: YEAR, status: "online_vote" });
+    const cityVote = { fn: campaignVote.action, path: `/campaigns/${voting.id}/vote`, params: { campaignId: String(voting.id) }, as: users.city };
+    const rules = {
+      intent: "rules",
+      opensAt: "2027-06-01T08:00",
+      closesAt: "2027-06-08T20:00",
+      maxChoices: "10",
+      perCandidate: "once",
+      tallyShown: "daily",
+      tallyHour: "20",
+      voteWeight: "30",
+    };
+    const cases: FieldCase[] = [];
+    // Without an official account configured, the vote cannot require WeChat.
+    cases.push(["the vote's WeChat key with WeChat off", cityVote, { ...rules, wechatRequired: "1" }, "wechatRequired"]);
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+
+    vi.stubEnv("WECHAT_APP_ID", "wx0123456789abcdef");
+    vi.stubEnv("WECHAT_APP_SECRET", "bad-input-secret");
+    try {
+      const on: FieldCase[] = [];
+      for (const value of ["yes", "true", "2", "长".repeat(300)])
+        on.push([`the vote's WeChat key ${JSON.stringify(value).slice(0, 20)}`, cityVote, { ...rules, wechatRequired: value }, "wechatRequired"]);
+      const first = { fn: loginWechat.action as Fn, path: "/login/wechat", as: null };
+      const mine = { fn: accountWechat.action as Fn, path: "/account/wechat", as: users.craftsman };
+      for (const [label, a] of [
+        ["first sign-in", first],
+        ["binding", mine],
+      ] as const) {
+        for (const phone of ["", "12345", "1395760000", "139576000001", "二三四", "1".repeat(300)])
+          on.push([`${label}: code to ${JSON.stringify(phone).slice(0, 20)}`, a, { intent: "code", phone }, "phone"]);
+        for (const code of ["", "12345", "abcdef", "1234567", "1".repeat(300)])
+          on.push([`${label}: the code ${JSON.stringify(code).slice(0, 20)}`, a, { intent: "bind", phone: "13957600000", code }, "code"]);
+        on.push([`${label}: no number with the code`, a, { intent: "bind", code: "123456" }, "phone"]);
+        // Well-formed, but no WeChat identity is held for this browser: refused for its state, nothing sent.
+        on.push([`${label}: a code with no WeChat authorisation held`, a, { intent: "code", phone: "13957600000" }, null]);
+      }
+      on.push(["unbinding without the confirming button", mine, { intent: "unbind" }, null]);
+      on.push(["unbinding with nothing bound", mine, { intent: "unbind", confirmed: "1" }, null]);
+      on.push(["an unknown step", mine, { intent: "steal" }, null]);
+      expect(await unrefused(on)).toEqual([]);
+
+      // The callback and the share card are pages: their bad queries get a 4xx with a Chinese message.
+      const queries: Array<[Fn, string]> = [
+        [wechatCallback.loader as Fn, "/wechat/callback"],
+        [wechatCallback.loader as Fn, "/wechat/callback?code=abc"],
+        [wechatCallback.loader as Fn, `/wechat/callback?code=abc&state=${"a".repeat(43)}`],
+        [wechatCallback.loader as Fn, `/wechat/callback?code=${encodeURIComponent("<script>")}&state=x`],
+        [wechatShare.loader as Fn, "/wechat/share"],
+        [wechatShare.loader as Fn, `/wechat/share?url=${encodeURIComponent("https://evil.example/")}`],
+        [wechatShare.loader as Fn, `/wechat/share?url=${encodeURIComponent("http://localhost:3000@evil.example/")}`],
+        [wechatShare.loader as Fn, `/wechat/share?url=${encodeURIComponent("http://localhost:3000/" + "x".repeat(3000))}`],
+        [wechatShare.loader as Fn, "/wechat/share?url=not%20a%20url"],
+      ];
+      const wrong: string[] = [];
+      for (const [fn, path] of queries) {
+        const response = await call(fn, { db, path });
+        const text = await response.text();
+        if (response.status < 400 || response.status >= 500 || !/[\u4e00-\u9fff]/.test(text)) wrong.push(`${path}: ${response.status} ${text.slice(0, 100)}`);
+      }
+      expect(wrong).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
     expect(await fingerprint()).toEqual(before);
   });
 });

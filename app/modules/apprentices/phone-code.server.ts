@@ -26,6 +26,7 @@ const PURPOSE_TEXT: Record<PhoneCodePurpose, string> = {
   agreement: "确认师徒结对协议",
   subsidy_objection: "对补助公示提出异议",
   rights_request: "申请行使个人信息权利",
+  wechat_bind: "绑定微信",
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
-import type { DB } from "~db";
+import type { DB, Tx } from "~db";
 import { NO_PASSWORD } from "~/auth/password.server";
-import { apprenticeUsername, sessionUserOf, type Apprentice, type Craftsman } from "~/auth/roles";
+import { apprenticeUsername, sessionUserOf, type Apprentice, type Craftsman, type Role } from "~/auth/roles";
 import { newUserId, openSession } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { refuse, type Result } from "~/lib/result";
@@ -64,10 +64,60 @@ export async function requestSignInCode(
 
 export type CodeSignInResult = { ok: true; user: Craftsman | Apprentice; cookie: string; deviceCookie: string | null } | Extract<Result, { ok: false }>;
 
+/** What a code (or a WeChat identity bound by one) opens: the person's account row. */
+type CodeAccount = { id: string; username: string; display_name: string; role: Role; org_unit_id: number | null; person_id: number | null; active: boolean };
+
 /**
- * Step two: the code is spent, the person's account found — a craftsman's, or an apprentice's made
- * the first time, one per person, with no password that could ever be typed — and a session opened for it:
- * a month-long one bound to this browser (the code proved the phone is theirs; see app/auth/README.md).
+ * The account a proven person signs in to, inside the caller's transaction: a craftsman's, or an
+ * apprentice's made the first time, one per person, with no password that could ever be typed.
+ * Shared by the code sign-in and WeChat's (issue 36), which ends in the same account. `how` is what
+ * the history says made a new account.
+ */
+export async function codeAccountOf(tx: Tx, personId: number, how = "学徒首次用短信验证码登录"): Promise<Result<{ account: CodeAccount }>> {
+  const existing = await tx
+    .selectFrom("app_user")
+    .select(["id", "username", "display_name", "role", "org_unit_id", "person_id", "active"])
+    .where("person_id", "=", personId)
+    .executeTakeFirst();
+  // A person has one account (app_user.person_id is unique): a craftsman taken on as an apprentice
+  // signs in to their craftsman's account; the code opens no second account beside it, and no
+  // officer's or expert's account (theirs is signed in otherwise).
+  if (existing && !(CODE_ROLES as readonly string[]).includes(existing.role)) return refuse("您的账号请用用户名和密码登录", { status: 409, field: "phone" });
+  if (existing) return { ok: true, account: existing };
+  const person = await tx.selectFrom("person").select("name").where("id", "=", personId).executeTakeFirstOrThrow();
+  const row = {
+    id: newUserId(),
+    username: apprenticeUsername(personId),
+    display_name: person.name,
+    password_hash: NO_PASSWORD,
+    role: "apprentice" as const,
+    org_unit_id: null,
+    person_id: personId,
+  };
+  await tx.insertInto("app_user").values(row).execute();
+  await recordAudit(tx, USER_AUDIT, {
+    actor: null,
+    id: row.id,
+    action: "create",
+    after: { username: row.username, displayName: row.display_name, role: row.role, person_id: row.person_id },
+    comment: how,
+  });
+  return { ok: true, account: { ...row, active: true } };
+}
+
+/**
+ * The last step of a code's (or a bound WeChat identity's) sign-in: a deactivated account opens nothing; the rest
+ * get a month-long session bound to this browser (the code, or WeChat on the phone, proved the phone is theirs;
+ * see app/auth/README.md).
+ */
+export async function openCodeSession(db: DB, request: Request, account: CodeAccount, address: string | null, now = new Date()): Promise<CodeSignInResult> {
+  if (!account.active) return refuse("该账号已停用，请联系所在工作室或县级总工会", { status: 403, field: "phone" });
+  const { cookie, deviceCookie } = await openSession(db, request, account, address, { onDevice: true, now });
+  return { ok: true, user: sessionUserOf(account) as Craftsman | Apprentice, cookie, deviceCookie };
+}
+
+/**
+ * Step two: the code is spent, the person's account found (codeAccountOf) and a session opened for it.
  */
 export async function signInWithCode(
   db: DB,
@@ -77,41 +127,11 @@ export async function signInWithCode(
   context: AppLoadContext = {},
 ): Promise<CodeSignInResult> {
   const address = clientAddress(request, context);
-  const account = await db.transaction().execute(async (tx) => {
+  const found = await db.transaction().execute(async (tx) => {
     const used = await usePhoneCode(tx, { ...input, purpose: "sign_in" }, now);
     if (!used.ok) return used;
-    const existing = await tx
-      .selectFrom("app_user")
-      .select(["id", "username", "display_name", "role", "org_unit_id", "person_id", "active"])
-      .where("person_id", "=", used.personId)
-      .executeTakeFirst();
-    // A person has one account (app_user.person_id is unique): a craftsman taken on as an apprentice
-    // signs in to their craftsman's account; the code opens no second account beside it, and no
-    // officer's or expert's account (theirs is signed in otherwise).
-    if (existing && !(CODE_ROLES as readonly string[]).includes(existing.role)) return refuse("您的账号请用用户名和密码登录", { status: 409, field: "phone" });
-    if (existing) return { ok: true as const, ...existing };
-    const person = await tx.selectFrom("person").select("name").where("id", "=", used.personId).executeTakeFirstOrThrow();
-    const row = {
-      id: newUserId(),
-      username: apprenticeUsername(used.personId),
-      display_name: person.name,
-      password_hash: NO_PASSWORD,
-      role: "apprentice" as const,
-      org_unit_id: null,
-      person_id: used.personId,
-    };
-    await tx.insertInto("app_user").values(row).execute();
-    await recordAudit(tx, USER_AUDIT, {
-      actor: null,
-      id: row.id,
-      action: "create",
-      after: { username: row.username, displayName: row.display_name, role: row.role, person_id: row.person_id },
-      comment: "学徒首次用短信验证码登录",
-    });
-    return { ok: true as const, ...row, active: true };
+    return codeAccountOf(tx, used.personId);
   });
-  if (!account.ok) return account;
-  if (!account.active) return refuse("该账号已停用，请联系所在工作室或县级总工会", { status: 403, field: "phone" });
-  const { cookie, deviceCookie } = await openSession(db, request, account, address, { onDevice: true, now });
-  return { ok: true, user: sessionUserOf(account) as Craftsman | Apprentice, cookie, deviceCookie };
+  if (!found.ok) return found;
+  return openCodeSession(db, request, found.account, address, now);
 }

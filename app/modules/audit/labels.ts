@@ -45,6 +45,7 @@ import { USER_AUDIT } from "~/modules/users/labels";
 import { AWARD_AUDIT, REVOCATION_AUDIT } from "~/modules/governance/revocation-labels";
 import { RETENTION_AUDIT } from "~/modules/retention/labels";
 import { IDENTITY_AUDIT, SECOND_FACTOR_AUDIT, SESSION_AUDIT } from "~/auth/labels";
+import { WECHAT_AUDIT } from "~/modules/wechat/labels";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, VOTE_AUDIT } from "~/modules/voting/labels";
 import { EXPERT_REVIEW_AUDIT } from "~/modules/experts/labels";
 import { DOCUMENT_AUDIT, STUDIO_PROGRAMME_AUDIT } from "~/modules/governance/labels";
@@ -83,6 +84,7 @@ const TRAILS: ReadonlyArray<AuditTrail> = [
   SESSION_AUDIT,
   IDENTITY_AUDIT,
   SECOND_FACTOR_AUDIT,
+  WECHAT_AUDIT,
   AGREEMENT_AUDIT,
   APPRENTICE_LOG_AUDIT,
   MENTORSHIP_REVIEW_AUDIT,

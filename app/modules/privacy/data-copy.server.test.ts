@@ -91,6 +91,11 @@ describe("the data copy", () => {
         })
         .execute();
       await t.db.insertInto("message").values({ user_id: user.id, category: "approved", text: "您的申请已通过" }).execute();
+      // Their WeChat binding (issue 36): the openid only as a keyed hash, which the copy leaves out.
+      await t.db
+        .insertInto("wechat_identity")
+        .values({ openid_hash: lookupHash(`wechat:o-${person.id}`), person_id: person.id, nickname: `微信${person.id}` })
+        .execute();
       await t.db
         .insertInto("sms_message")
         .values({
@@ -169,6 +174,7 @@ describe("the data copy", () => {
       "mentorship",
       "apprentice_log",
       "message",
+      "wechat_identity",
       "sms_message",
       "phone_code",
       "ballot",

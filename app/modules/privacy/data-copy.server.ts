@@ -60,6 +60,8 @@ export const DATA_MAP: Record<Table | MigratorTable, Entry> = {
   external_identity: { label: "统一身份认证账号", holds: [{ by: "user", column: "user_id" }] },
   second_factor: { label: "动态验证码", holds: [{ by: "user", column: "user_id" }], omit: ["secret"] },
   second_factor_challenge: { label: "待输入的动态验证码", holds: [{ by: "user", column: "user_id" }] },
+  wechat_identity: { label: "微信绑定", holds: [{ by: "person", column: "person_id" }] },
+  wechat_token: { none: "微信公众号的接口凭证，两小时有效，不对应到人" },
   sign_in_flow: { none: "登录往返（统一身份认证、微信授权）的一次性状态，十分钟内有效，不含个人信息" },
   sign_in_throttle: { none: "登录失败的计数，按地址的密钥散列记录，几分钟后失效，不对应到人" },
   notification_preference: { label: "短信设置", holds: [{ by: "user", column: "user_id" }] },
@@ -83,6 +85,7 @@ export const DATA_MAP: Record<Table | MigratorTable, Entry> = {
     label: "操作日志（关于本人的记录）",
     holds: [
       { by: "history", entity: "person", table: "person" },
+      { by: "history", entity: "wechat_identity", table: "person" },
       { by: "history", entity: "nomination", table: "nomination" },
       { by: "history", entity: "subsidy", table: "subsidy_application" },
       { by: "history", entity: "rights_request", table: "rights_request" },

@@ -16,6 +16,11 @@ export const voteRulesSchema = z
     tallyShown: choiceOf(TALLY_SHOWN_LABELS, "请选择票数公布方式"),
     tallyHour: wholeNumber("每天公布票数的时间", 0, 23),
     voteWeight: wholeNumber("网络投票所占权重", 0, 100),
+    /** A ballot needs a WeChat identity too (issue 36): a checkbox, posted only when ticked. */
+    wechatRequired: z
+      .literal("1", { error: "“需要微信身份”的取值无效" })
+      .optional()
+      .transform((v) => v === "1"),
   })
   .superRefine(
     (v, ctx) => {

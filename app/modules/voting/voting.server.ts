@@ -29,6 +29,7 @@ import {
 import type { VoteRulesInput } from "~/modules/voting/schema.server";
 import type { CodePurpose } from "~db/types";
 import { todayInTaizhou } from "~/lib/time";
+import { env } from "~db/env";
 
 /**
  * The online public vote. A voter proves a mobile number with a one-time code (after a
@@ -45,7 +46,14 @@ export async function voteRulesOf(db: DB, campaignId: number) {
 export type VoteRulesRow = NonNullable<Awaited<ReturnType<typeof voteRulesOf>>>;
 
 /** The city sets the rules before voting opens; from the opening on they hold as published. */
-export async function setVoteRules(db: DB, actor: SessionUser, campaignId: number, input: VoteRulesInput, now = new Date()): Promise<SaveResult<object>> {
+export async function setVoteRules(
+  db: DB,
+  actor: SessionUser,
+  campaignId: number,
+  input: VoteRulesInput,
+  now = new Date(),
+  wechat = !!env().wechat,
+): Promise<SaveResult<object>> {
   if (!isCityAdmin(actor)) return fieldsRefused({ opensAt: ["只有市总工会可以设定投票规则"] });
   return db.transaction().execute(async (tx) => {
     const campaign = await tx.selectFrom("campaign").select(["id", "status"]).where("id", "=", campaignId).forUpdate().executeTakeFirst();
@@ -55,6 +63,7 @@ export async function setVoteRules(db: DB, actor: SessionUser, campaignId: numbe
     const before = await tx.selectFrom("vote_rule").selectAll().where("campaign_id", "=", campaignId).executeTakeFirst();
     if (before && rulesFrozen(before, now)) return fieldsRefused({ opensAt: ["投票已经开始，规则不能再修改"] });
     if (input.opensAt <= now) return fieldsRefused({ opensAt: ["开始时间应晚于现在"] });
+    if (input.wechatRequired && !wechat) return fieldsRefused({ wechatRequired: ["平台未配置微信公众号，不能要求微信身份"] });
     const values = {
       opens_at: input.opensAt,
       closes_at: input.closesAt,
@@ -63,6 +72,7 @@ export async function setVoteRules(db: DB, actor: SessionUser, campaignId: numbe
       tally_shown: input.tallyShown,
       tally_hour: input.tallyHour,
       vote_weight: input.voteWeight,
+      wechat_required: input.wechatRequired,
       set_by: actor.id,
       set_at: now,
     };
@@ -79,6 +89,7 @@ export async function setVoteRules(db: DB, actor: SessionUser, campaignId: numbe
       tallyShown: r.tally_shown,
       tallyHour: r.tally_hour,
       voteWeight: r.vote_weight,
+      wechatRequired: r.wechat_required,
     });
     await recordAudit(tx, VOTE_AUDIT, { actor, id: campaignId, action: "set_rules", before: before ? shown(before) : undefined, after: shown(values) });
     return { ok: true as const };
@@ -340,6 +351,9 @@ const newReceipt = () => Array.from(crypto.randomBytes(10), (b) => RECEIPT_ALPHA
 
 type BallotResult = Result<{ receipt: string; chosen: number }>;
 
+/** A vote that requires WeChat, reached without a WeChat identity: what the voter is told. */
+export const WECHAT_NEEDED = "本次投票需要在微信中进行：请在微信中打开投票页面";
+
 /** Checks the code and casts the ballot, in one transaction: the code is spent only by a ballot that counts. */
 export async function castBallot(
   db: DB,
@@ -347,11 +361,16 @@ export async function castBallot(
   input: { phone: string; code: string; choices: number[]; device: string },
   origin: Origin,
   now = new Date(),
+  /** The voter's openid, proven inside WeChat just before (the page holds it in the voter's flow), when the rules require it. */
+  openid: string | null = null,
 ): Promise<BallotResult> {
   const open = await openCampaign(db, campaignId, now);
   if (!open.ok) return open;
   const { rules } = open;
+  if (rules.wechat_required && !openid) return { ok: false, status: 409, message: WECHAT_NEEDED };
   const phoneHash = voterHash(campaignId, input.phone);
+  // The second key: per campaign like the number's, so it joins neither the people records nor another vote.
+  const wechatKey = rules.wechat_required && openid ? voterHash(campaignId, `wechat:${openid}`) : null;
   if (new Set(input.choices).size !== input.choices.length) return { ok: false, status: 400, message: "同一位候选人只能选择一次", field: "choices" };
   if (input.choices.length > rules.max_choices) return { ok: false, status: 400, message: `每张选票最多选择 ${rules.max_choices} 位候选人`, field: "choices" };
   try {
@@ -368,19 +387,25 @@ export async function castBallot(
         .execute();
       if (candidates.length !== input.choices.length) return { ok: false, status: 400, message: "所选的人不在本届候选名单中", field: "choices" };
       // Takes the voter's lock too: what follows reads and writes their choices alone.
+      if (wechatKey) await lockVoter(tx, wechatKey);
       const code = await verifyCode(tx, campaignId, "vote", input, origin.address, now);
       if (!code.ok) return code;
       const period = periodOf(rules, now);
+      // What this voter chose before in the period, by their number or (when required) their WeChat identity.
       const earlier = await tx
         .selectFrom("ballot_choice")
         .select("nomination_id")
+        .distinct()
         .where("campaign_id", "=", campaignId)
-        .where("voter_key", "=", phoneHash)
+        .where((eb) => (wechatKey ? eb.or([eb("voter_key", "=", phoneHash), eb("wechat_key", "=", wechatKey)]) : eb("voter_key", "=", phoneHash)))
         .where("period", "=", period)
         .execute();
       const when = rules.per_candidate === "once" ? "本次投票中" : "今天";
       const again = candidates.filter((c) => earlier.some((e) => e.nomination_id === c.id));
-      if (again.length) return { ok: false, status: 409, message: `您${when}已为${again.map((c) => c.name).join("、")}投过票`, field: "choices" };
+      if (again.length) {
+        const who = wechatKey ? "您（本手机号或本微信号）" : "您";
+        return { ok: false, status: 409, message: `${who}${when}已为${again.map((c) => c.name).join("、")}投过票`, field: "choices" };
+      }
       if (earlier.length + candidates.length > rules.max_choices) {
         return { ok: false, status: 409, message: `您${when}已选择 ${earlier.length} 位候选人，最多可选 ${rules.max_choices} 位`, field: "choices" };
       }
@@ -402,7 +427,9 @@ export async function castBallot(
         .executeTakeFirstOrThrow();
       await tx
         .insertInto("ballot_choice")
-        .values(candidates.map((c) => ({ ballot_id: ballot.id, nomination_id: c.id, campaign_id: campaignId, voter_key: phoneHash, period })))
+        .values(
+          candidates.map((c) => ({ ballot_id: ballot.id, nomination_id: c.id, campaign_id: campaignId, voter_key: phoneHash, wechat_key: wechatKey, period })),
+        )
         .execute();
       await spendCode(tx, code.id, now);
       return { ok: true, receipt, chosen: candidates.length };
@@ -717,7 +744,7 @@ export async function purgeVoters(db: DB, recorded?: (tx: Tx, campaignId: number
         .executeTakeFirst();
       await tx
         .updateTable("ballot_choice")
-        .set({ voter_key: sql`ballot_id::text` })
+        .set({ voter_key: sql`ballot_id::text`, wechat_key: null })
         .where("campaign_id", "=", id)
         .execute();
       await tx.deleteFrom("vote_code").where("campaign_id", "=", id).execute();

@@ -1,0 +1,114 @@
+import type { z } from "zod";
+import { getFormProps, useForm } from "@conform-to/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { assertSafePost, getUser } from "~/auth/session.server";
+import { clearFlowCookie } from "~/auth/sign-in-flow.server";
+import { clientAddress } from "~/auth/throttle.server";
+import { FormErrors } from "~/components/forms";
+import { TextField, acceptInBrowser } from "~/components/fields";
+import { useReply } from "~/components/useReply";
+import { getDb } from "~/db.server";
+import { parseWithZod } from "~/lib/form.server";
+import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
+import { smsGateway } from "~/lib/sms.server";
+import { codeRequestSchema, codeSignInSchema } from "~/modules/apprentices/schema.server";
+import { bindWithCode, pendingBinding, requestBindCode } from "~/modules/wechat/identity.server";
+
+export const meta: MetaFunction = () => [{ title: "微信登录 · 匠心" }];
+
+/** The first WeChat sign-in: the openid WeChat gave is held for this browser until the phone on record proves whose it is. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const db = getDb();
+  if (await getUser(request, db)) throw redirect("/home");
+  return json({ pending: !!(await pendingBinding(db, request, null)) }, { headers: { "Cache-Control": "no-store" } });
+}
+
+/** The code is the phone's secret: never sent back. */
+const UNECHOED = ["code"];
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await assertSafePost(request);
+  const db = getDb();
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "code") {
+    const submission = parseWithZod(formData, { schema: codeRequestSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission);
+    const result = await requestBindCode(db, smsGateway(), request, null, submission.value.phone, clientAddress(request, context));
+    if (!result.ok) return replyRefused(intent, result, submission);
+    return replyDone(intent, { message: result.message, data: { phone: submission.value.phone } });
+  }
+  if (intent === "bind") {
+    const submission = parseWithZod(formData, { schema: codeSignInSchema });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields: UNECHOED });
+    const result = await bindWithCode(db, request, null, submission.value, context);
+    if (!result.ok) return replyRefused(intent, result, submission, { hideFields: UNECHOED });
+    const headers = new Headers({ "Set-Cookie": clearFlowCookie("wechat") });
+    for (const cookie of result.cookies) headers.append("Set-Cookie", cookie);
+    return redirect(result.redirectTo, { headers });
+  }
+  return replyUnknownIntent();
+}
+
+export default function WechatFirstSignIn() {
+  const { pending } = useLoaderData<typeof loader>();
+  const asked = useReply<{ phone: string }>("code");
+  const tried = useReply("bind");
+  const busy = useNavigation().state === "submitting";
+  const [searchParams] = useSearchParams();
+  const [askForm, askFields] = useForm<z.input<typeof codeRequestSchema>>({ onValidate: acceptInBrowser, lastResult: asked?.form, shouldValidate: "onSubmit" });
+  const [form, fields] = useForm<z.input<typeof codeSignInSchema>>({
+    id: asked?.data?.phone ?? "bind",
+    onValidate: acceptInBrowser,
+    lastResult: tried?.form,
+    shouldValidate: "onSubmit",
+    defaultValue: { phone: asked?.data?.phone },
+  });
+  if (!pending) {
+    return (
+      <section className="narrow card">
+        <h1>微信登录</h1>
+        <p className="notice" role="status">
+          微信授权已过期，请返回登录页重新点击“微信一键登录”。
+        </p>
+        <p>
+          <Link to="/login">返回登录</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="narrow card">
+      <h1>首次使用请验证手机号码</h1>
+      <p className="hint">验证登记的手机号码后，您的微信即与账号绑定，以后在微信中一键登录。</p>
+      {asked?.ok || tried ? (
+        <>
+          {asked?.ok ? (
+            <p className="notice success" role="status">
+              {asked.message}
+            </p>
+          ) : null}
+          <Form method="post" {...getFormProps(form)}>
+            <FormErrors errors={form.errors} />
+            <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+            <TextField label="手机号码" meta={fields.phone} type="tel" autoComplete="tel" inputMode="tel" />
+            <TextField label="短信验证码" meta={fields.code} inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
+            <button type="submit" name="intent" value="bind" className="button primary wide" disabled={busy}>
+              {busy ? "正在验证…" : "验证并登录"}
+            </button>
+          </Form>
+        </>
+      ) : (
+        <Form method="post" {...getFormProps(askForm)}>
+          <FormErrors errors={askForm.errors} />
+          <TextField label="手机号码" meta={askFields.phone} type="tel" autoComplete="tel" inputMode="tel" hint="登记工匠或学徒时填写的手机号码" />
+          <button type="submit" name="intent" value="code" className="button primary wide" disabled={busy}>
+            获取验证码
+          </button>
+        </Form>
+      )}
+    </section>
+  );
+}
