@@ -115,7 +115,7 @@ describe("single sign-on through a standard OpenID provider", () => {
     const craftsman = await makeUser(t.db, "craftsman");
 
     // The login page offers the button, named as configured.
-    expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login" }))).toEqual({ sso: "浙政钉" });
+    expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login" }))).toMatchObject({ sso: "浙政钉" });
 
     const before = await sessions();
     const refused = await roundTrip(SUB);
@@ -301,7 +301,7 @@ describe("single sign-on through a standard OpenID provider", () => {
   it("is off without OIDC_ISSUER: no button, and its pages are not found", async () => {
     delete process.env.OIDC_ISSUER;
     try {
-      expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login" }))).toEqual({ sso: null });
+      expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login" }))).toMatchObject({ sso: null });
       expect((await call(ssoStart.loader, { db: t.db, path: "/login/sso" })).status).toBe(404);
       expect((await call(ssoCallback.loader, { db: t.db, path: "/login/sso/callback?code=x&state=y" })).status).toBe(404);
     } finally {

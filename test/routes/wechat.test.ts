@@ -89,8 +89,8 @@ describe("signing in through WeChat", () => {
     wx.as("o-craftsman-jia", "老甲");
 
     // /login inside WeChat offers the one tap; outside it does not.
-    expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login", headers: { "user-agent": WECHAT_UA } }))).toEqual({ wechat: true });
-    expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login" }))).toEqual({ wechat: false });
+    expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login", headers: { "user-agent": WECHAT_UA } }))).toMatchObject({ wechat: true });
+    expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login" }))).toMatchObject({ wechat: false });
 
     // First tap: the openid is nobody's yet — no session, on to the phone check.
     const first = await roundTrip("sign-in", null, "/studios");
@@ -115,7 +115,11 @@ describe("signing in through WeChat", () => {
 
     const bound = await post(loginWechat.action, "/login/wechat", pending, { intent: "bind", phone, code: asked.code!, redirectTo: "/studios" });
     expect([bound.response.status, bound.response.headers.get("location")]).toEqual([302, "/studios"]);
-    const session = cookieOf(bound.response, "jx_session")!;
+    // A phone's session (issue 36, item 3): a month long, bound to this browser's device token — the session's
+    // cookie alone, copied elsewhere, opens nothing.
+    const device = cookieOf(bound.response, "jx_device")!;
+    expect(bound.response.headers.getSetCookie().find((c) => c.startsWith("jx_session="))).toMatch(/Max-Age=2592000/);
+    const session = jar(cookieOf(bound.response, "jx_session"), device);
     expect((await call(home.loader, { db: t.db, path: "/home", cookie: session })).status).toBe(200);
     expect(await t.db.selectFrom("wechat_identity").select(["person_id", "nickname"]).execute()).toEqual([{ person_id: person.id, nickname: null }]);
     // The held openid was spent with the binding: the same flow binds nothing twice.
@@ -125,9 +129,12 @@ describe("signing in through WeChat", () => {
     // Signed out, the next time is one tap: straight in, to where they were going.
     const tap = await roundTrip("sign-in", null, "/inbox");
     expect([tap.returned.status, tap.returned.headers.get("location")]).toEqual([302, "/inbox"]);
-    const tapped = cookieOf(tap.returned, "jx_session")!;
+    const tapped = jar(cookieOf(tap.returned, "jx_session"), cookieOf(tap.returned, "jx_device") ?? device);
     expect((await call(home.loader, { db: t.db, path: "/home", cookie: tapped })).status).toBe(200);
     expect((await call(account.loader, { db: t.db, path: "/account", cookie: tapped })).status).toBe(200);
+    // The session's cookie alone (copied to another browser) opens nothing — and ends the session.
+    expect((await call(home.loader, { db: t.db, path: "/home", cookie: cookieOf(tap.returned, "jx_session") })).status).toBe(302);
+    expect((await call(home.loader, { db: t.db, path: "/home", cookie: tapped })).status).toBe(302);
 
     // The history says so in Chinese, and the person hears of the binding.
     const history = await t.db.selectFrom("audit_log").select(["action", "comment"]).where("entity_type", "=", "wechat_identity").orderBy("id").execute();
@@ -258,7 +265,7 @@ describe("signing in through WeChat", () => {
     vi.stubEnv("WECHAT_APP_ID", "");
     vi.stubEnv("WECHAT_APP_SECRET", "");
     try {
-      expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login", headers: { "user-agent": WECHAT_UA } }))).toEqual({ wechat: false });
+      expect(await jsonOf(await call(login.loader, { db: t.db, path: "/login", headers: { "user-agent": WECHAT_UA } }))).toMatchObject({ wechat: false });
       expect((await call(authorize.loader, { db: t.db, path: "/wechat/authorize?purpose=sign-in", headers: { "user-agent": WECHAT_UA } })).status).toBe(404);
       expect((await call(share.loader, { db: t.db, path: "/wechat/share?url=http%3A%2F%2Flocalhost%3A3000%2F" })).status).toBe(404);
     } finally {

@@ -88,6 +88,9 @@ describe("the notifications module", () => {
         "external_identity:bind",
         "external_identity:unbind",
         "second_factor:reset",
+        // WeChat (issue 36): the person hears when their account is bound to a WeChat or unbound.
+        "wechat_identity:bind",
+        "wechat_identity:unbind",
       ].sort(),
     );
   });
