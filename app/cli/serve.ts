@@ -133,6 +133,10 @@ async function serveApp(req: http.IncomingMessage, res: http.ServerResponse, url
   for (const [key, value] of Object.entries(req.headers)) {
     for (const v of [value ?? []].flat()) headers.append(key, v);
   }
+  // A bare POST with nothing in it and no type (curl -X POST; a sign-out button's fetch) is an empty form: the
+  // routes read it as one, and say what is missing, instead of failing to parse a body of no kind (a 500).
+  if (req.method === "POST" && !headers.has("content-type") && req.headers["content-length"] === "0")
+    headers.set("content-type", "application/x-www-form-urlencoded");
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();

@@ -22,6 +22,12 @@ describe("the address followed after sign-in", () => {
       "/ /evil.example",
       "/%E0%A4%A",
       `/${"a".repeat(3000)}`,
+      // Dot segments the URL parser collapses into a leading "//" (found by a fresh-context tester, issue 36).
+      "/.//evil.example",
+      "/a/..//evil.example/x",
+      "/%2e//evil.example",
+      "/%2E%2E//evil.example",
+      "/./%2e//evil.example",
     ]) {
       expect(safeRedirect(to), JSON.stringify(to)).toBe("/home");
     }

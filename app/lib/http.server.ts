@@ -65,7 +65,8 @@ export function safeRedirect(to: string | null | undefined, fallback = "/home"):
   if (/[\u0000-\u001f\u007f\s\\]/.test(decoded) || decoded.startsWith("//")) return fallback;
   const base = "http://jiangxin.invalid";
   const url = new URL(to, base);
-  if (url.origin !== base) return fallback;
+  // The parser collapses dot segments: "/.//evil.example" comes out as "//evil.example", another site's address.
+  if (url.origin !== base || url.pathname.startsWith("//")) return fallback;
   return url.pathname + url.search + url.hash;
 }
 

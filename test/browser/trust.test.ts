@@ -47,6 +47,13 @@ describe("our server in front of the app", () => {
     expect(await post("/login", { ...type, "content-length": small.length }, small, true)).toBe(401);
   });
 
+  it("takes a POST with no body and no type as an empty form: answered by the form, never a 500", async () => {
+    // The forms say what is missing (400); the code step with no code step begun sends back to the sign-in (302).
+    const answers: Record<string, number | "closed"> = {};
+    for (const path of ["/login", "/login/code", "/privacy", "/login/verify"]) answers[path] = await post(path, { "content-length": 0 }, Buffer.alloc(0), true);
+    expect(answers).toEqual({ "/login": 400, "/login/code": 400, "/privacy": 400, "/login/verify": 302 });
+  });
+
   it("keeps ID and phone numbers, receipts and codes out of the access log", async () => {
     for (const path of ["/vote/1/results?receipt=ABCDEFGHJK", "/people?q=330102198506010013", "/notice/1?lookup=YYABCDEFGH", "/verify?code=JXQ7K2M9"]) {
       await fetch(server.url + path, { redirect: "manual" });
