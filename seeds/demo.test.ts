@@ -6,7 +6,7 @@ import { decrypt } from "../app/modules/people/pii.server";
 import { campaignSchema } from "../app/modules/campaigns/schema.server";
 import { useTestDb } from "../test/db";
 import { ORIGIN } from "../test/http";
-import { DEMO_PASSWORD, printLogins, seedDemo } from "./demo";
+import { DEMO_CRAFTSMAN_PHONE, DEMO_PASSWORD, printLogins, seedDemo } from "./demo";
 import { DEMO_APPRENTICE_PHONE } from "./studios";
 import { requestSignInCode, signInWithCode } from "../app/modules/apprentices/sign-in.server";
 import { phoneInbox } from "../test/factories";
@@ -140,6 +140,19 @@ describe("demo data", () => {
       const result = await signIn(t.db, new Request(`${ORIGIN}/login`, { method: "POST" }), { username, password: DEMO_PASSWORD });
       expect(result).toMatchObject({ ok: true, user: { role } });
     }
+  });
+
+  it("prints the craftsman's phone, who also signs in by the code the outbox shows (issue 36)", async () => {
+    const printed: string[] = [];
+    printLogins(await demoLogins, (line) => printed.push(line));
+    expect(printed.find((line) => line.includes(DEMO_CRAFTSMAN_PHONE))).toMatch(/craftsman.*台州工匠.*\/login\/code/);
+    const inbox = phoneInbox();
+    expect(await requestSignInCode(t.db, inbox, DEMO_CRAFTSMAN_PHONE, null)).toMatchObject({ ok: true });
+    const signedIn = await signInWithCode(t.db, new Request(`${ORIGIN}/login/code`, { method: "POST" }), {
+      phone: DEMO_CRAFTSMAN_PHONE,
+      code: inbox.codeFor(DEMO_CRAFTSMAN_PHONE),
+    });
+    expect(signedIn).toMatchObject({ ok: true, user: { role: "craftsman", username: "craftsman" } });
   });
 
   it("prints the apprentice's phone among the logins, who signs in with the code the outbox shows", async () => {

@@ -21,6 +21,9 @@ import { sql } from "kysely";
 
 export const DEMO_PASSWORD = "Jiangxin-2026";
 
+/** The demo craftsman's phone: they sign in with a code too (printed on the console by the SMS outbox). */
+export const DEMO_CRAFTSMAN_PHONE = "13957688000";
+
 export interface DemoLogin {
   username: string;
   role: string;
@@ -78,13 +81,16 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
       });
     }
   }
-  const ids = await insertPeople(db, people);
-  log(`${ids.length} people across ${units.length} county-level units`);
-
   const wenling = units.find((u) => u.code === "wenling")!;
   const jiaojiang = units.find((u) => u.code === "jiaojiang")!;
   const craftsmanIndex = people.findIndex((p) => p.org_unit_id === wenling.id && SKILL_LEVELS.indexOf(p.skill_level as never) >= 4);
   const craftsman = people[craftsmanIndex];
+  // A number the demo prints, so the craftsman's sign-in by phone code (issue 36) can be tried too.
+  for (const p of people) if (p.phone === DEMO_CRAFTSMAN_PHONE) p.phone = null;
+  craftsman.phone = DEMO_CRAFTSMAN_PHONE;
+  const ids = await insertPeople(db, people);
+  log(`${ids.length} people across ${units.length} county-level units`);
+
   // The demo craftsman's story: a 大专 graduate whose 本科 study the subsidy supports.
   await db.updateTable("person").set({ education: "大专" }).where("id", "=", ids[craftsmanIndex]).execute();
   const password = await hashPassword(DEMO_PASSWORD);
@@ -133,7 +139,11 @@ export async function seedDemo(db: DB, options: SeedOptions = {}): Promise<DemoL
     { username: "admin", role: "市总工会", who: "市总工会管理员" },
     { username: "wenling", role: "县级总工会", who: "温岭市总工会" },
     { username: "jiaojiang", role: "县级总工会", who: "椒江区总工会" },
-    { username: "craftsman", role: "台州工匠", who: `${craftsman.name}（${craftsman.employer}）` },
+    {
+      username: "craftsman",
+      role: "台州工匠",
+      who: `${craftsman.name}（${craftsman.employer}）；也可在 /login/code 输入手机号 ${DEMO_CRAFTSMAN_PHONE}，验证码显示在控制台`,
+    },
     { username: "expert", role: "评审专家", who: "周建国（台州职业技术学院，专家库）" },
     // No password: the phone number at /login/code, and the code the SMS outbox prints on the console.
     {
