@@ -28,7 +28,13 @@ async function askCode(phone: string) {
 }
 
 const signIn = (phone: string, code: string, cookie?: string) =>
-  call(codeLogin.action, { db: t.db, path: "/login/code", form: { intent: "sign-in", phone, code }, cookie, headers: { "user-agent": "Mozilla/5.0 (iPhone)" } });
+  call(codeLogin.action, {
+    db: t.db,
+    path: "/login/code",
+    form: { intent: "sign-in", phone, code },
+    cookie,
+    headers: { "user-agent": "Mozilla/5.0 (iPhone)" },
+  });
 
 const cookiesOf = (response: Response) =>
   response.headers
@@ -54,14 +60,26 @@ describe("a craftsman's phone changed by an officer (takeover)", () => {
 
     // (a) An SMS to the old number, and a message in the inbox, naming who changed it and the new number masked.
     const sms = await t.db.selectFrom("job").select("payload").where("kind", "=", "sms.send").execute();
-    const toOld = sms.map((j) => j.payload as { to?: { phone_cipher: string; phone_hash: string }; text: string }).filter((p) => p.to?.phone_hash === lookupHash(oldPhone));
+    const toOld = sms
+      .map((j) => j.payload as { to?: { phone_cipher: string; phone_hash: string }; text: string })
+      .filter((p) => p.to?.phone_hash === lookupHash(oldPhone));
     expect(toOld).toHaveLength(1);
     expect(decrypt(toOld[0].to!.phone_cipher)).toBe(oldPhone);
     expect(toOld[0].text).toMatch(/^您在匠心平台登记的手机号已由温岭.*修改为 139\*\*\*\*8002；.*如非本人申请，请立即联系/);
     expect(await messagesOf(craftsman.id)).toContainEqual(expect.stringMatching(/已由温岭.*修改为 139\*\*\*\*8002.*如非本人申请/));
     // (b) The history has the edit and the hold's start.
-    const history = await t.db.selectFrom("audit_log").select(["action", "actor_user_id"]).where("entity_type", "=", "person").where("entity_id", "=", String(person.id)).execute();
-    expect(history).toEqual(expect.arrayContaining([{ action: "update", actor_user_id: officer.id }, { action: "phone_changed_by_other", actor_user_id: officer.id }]));
+    const history = await t.db
+      .selectFrom("audit_log")
+      .select(["action", "actor_user_id"])
+      .where("entity_type", "=", "person")
+      .where("entity_id", "=", String(person.id))
+      .execute();
+    expect(history).toEqual(
+      expect.arrayContaining([
+        { action: "update", actor_user_id: officer.id },
+        { action: "phone_changed_by_other", actor_user_id: officer.id },
+      ]),
+    );
 
     // (c) The officer holding the new number gets a code but it opens nothing for 24 hours, said by the number.
     const { code } = await askCode(newPhone);
@@ -83,8 +101,15 @@ describe("a craftsman's phone changed by an officer (takeover)", () => {
     const person = await makePerson(t.db, { unit: "wenling", birthDate: "1979-03-15", phone: "13957688011" });
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const form = await personForm(await unitId(t.db, "wenling"), { idNumber: "", phone: "13957688012", birthDate: "1979-03-15", sex: "M" });
-    expect((await call(edit.action, { db: t.db, path: `/people/${person.id}/edit`, params: { personId: String(person.id) }, as: officer, form })).status).toBe(302);
-    const actions = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "person").where("entity_id", "=", String(person.id)).execute();
+    expect((await call(edit.action, { db: t.db, path: `/people/${person.id}/edit`, params: { personId: String(person.id) }, as: officer, form })).status).toBe(
+      302,
+    );
+    const actions = await t.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("entity_type", "=", "person")
+      .where("entity_id", "=", String(person.id))
+      .execute();
     expect(actions.map((a) => a.action)).not.toContain("phone_changed_by_other");
     const sms = await t.db.selectFrom("job").select("payload").where("kind", "=", "sms.send").execute();
     expect(sms.filter((j) => (j.payload as { to?: { phone_hash: string } }).to?.phone_hash === lookupHash("13957688011"))).toEqual([]);

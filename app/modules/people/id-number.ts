@@ -91,7 +91,9 @@ export function normalisePhone(input: string): string {
 export function parsePhone(input: string): Result<{ value: string }> {
   const phone = normalisePhone(input);
   if (/^1[3-9]\d{9}$/.test(phone)) return { ok: true, value: phone };
-  const landline = asciiDigits(input).replace(/\s+/g, "").match(/^(0\d{2,3})-(\d{7,8})$/);
+  const landline = asciiDigits(input)
+    .replace(/\s+/g, "")
+    .match(/^(0\d{2,3})-(\d{7,8})$/);
   if (landline) return { ok: true, value: `${landline[1]}-${landline[2]}` };
   if (/^0\d{9,11}$/.test(phone)) return { ok: true, value: phone };
   return refuse("请填写11位手机号码，或带区号的固定电话（如 0576-88881234）");

@@ -28,7 +28,12 @@ const CONTACT = "所在县级总工会";
  */
 export async function guardPhoneChange(tx: Tx, actor: SessionUser, before: Person, phone: string, now = new Date()): Promise<void> {
   if (actor.personId === before.id) return;
-  const account = await tx.selectFrom("app_user").select("id").where("person_id", "=", before.id).where("role", "in", ["craftsman", "apprentice"]).executeTakeFirst();
+  const account = await tx
+    .selectFrom("app_user")
+    .select("id")
+    .where("person_id", "=", before.id)
+    .where("role", "in", ["craftsman", "apprentice"])
+    .executeTakeFirst();
   const wechat = await tx.selectFrom("wechat_identity").select("person_id").where("person_id", "=", before.id).executeTakeFirst();
   if (!account && !wechat) return;
   const unit = actor.orgUnitId === null ? null : await tx.selectFrom("org_unit").select("name").where("id", "=", actor.orgUnitId).executeTakeFirst();

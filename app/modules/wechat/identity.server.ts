@@ -11,7 +11,14 @@ import type { SmsGateway } from "~/lib/sms.server";
 import type { WechatDriver } from "~/lib/wechat.server";
 import { sendPhoneCode, usePhoneCode } from "~/modules/apprentices/phone-code.server";
 import { phoneChangeHold } from "~/modules/people/phone-guard.server";
-import { CODE_SENT, RESEND_AFTER_SECONDS, codeAccountOf, codeHolderByPhone, openCodeSession, type CodeSignInResult } from "~/modules/apprentices/sign-in.server";
+import {
+  CODE_SENT,
+  RESEND_AFTER_SECONDS,
+  codeAccountOf,
+  codeHolderByPhone,
+  openCodeSession,
+  type CodeSignInResult,
+} from "~/modules/apprentices/sign-in.server";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { WECHAT_AUDIT } from "~/modules/wechat/labels";
 
