@@ -52,6 +52,7 @@ import {
 import { ballotsToCheck } from "~/modules/voting/todos.server";
 import { identityNotices, secondFactorNotices } from "~/modules/users/notices.server";
 import { wechatNotices } from "~/modules/wechat/notices.server";
+import { personNotices } from "~/modules/people/notices.server";
 import { refreshWechatCredentials } from "~/modules/wechat/tokens.server";
 import { wechatDriver } from "~/lib/wechat.server";
 
@@ -80,6 +81,7 @@ export const NOTICES = notify.gatherNotices([
   identityNotices,
   secondFactorNotices,
   wechatNotices,
+  personNotices,
 ]);
 
 /**

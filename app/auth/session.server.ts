@@ -266,6 +266,8 @@ export interface SessionOptions {
 export interface OpenedSession {
   cookie: string;
   deviceCookie: string | null;
+  /** The few words naming the device, for a new device's alert. */
+  deviceLabel: string | null;
 }
 
 /** What a sign-in of this account from this request is throttled by: the account (or the owner's remembered browser) and the address. */
@@ -346,7 +348,7 @@ export async function openSession(
       comment: address ?? undefined,
     });
   });
-  return { cookie: sessionCookie(session.id, session.expires_at, now), deviceCookie: device?.cookie ?? null };
+  return { cookie: sessionCookie(session.id, session.expires_at, now), deviceCookie: device?.cookie ?? null, deviceLabel: session.device_label };
 }
 
 /**

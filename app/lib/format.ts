@@ -19,3 +19,12 @@ export function formatDate(value: Date | string | null | undefined): string {
   if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   return dateInTaizhou(value);
 }
+
+/**
+ * Full-width digits and the signs typed with them (an input method left in full-width mode gives
+ * １３８… and ＋８６) as their ASCII forms, so a phone number or a code is read as the person meant
+ * it. Applied where every phone and code field is parsed (parsePhone, mainlandMobile, smsCodeField).
+ */
+export function asciiDigits(input: string): string {
+  return input.replace(/[\uFF10-\uFF19\uFF0B\uFF0D]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
+}

@@ -3,10 +3,10 @@ import { getFormProps, useForm } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
-import { useEffect, useState } from "react";
 import { assertSafePost, getUser } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { FormErrors } from "~/components/forms";
+import { PhoneCodeStep, type CodeAsked } from "~/components/PhoneCodeStep";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
@@ -51,14 +51,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return replyUnknownIntent();
 }
 
-type Asked = { phone: string; resendAfterSeconds: number };
-
 /**
  * Made for a craftsman of sixty on a phone: one thing to do per screen, big fields and buttons, the
  * number kept from the first step to the second, and the wait before another code shown as it runs.
  */
 export default function CodeLogin() {
-  const asked = useReply<Asked>("code");
+  const asked = useReply<CodeAsked>("code");
   const tried = useReply("sign-in");
   const busy = useNavigation().state === "submitting";
   const [searchParams] = useSearchParams();
@@ -68,7 +66,15 @@ export default function CodeLogin() {
       <h1>手机验证码登录</h1>
       {/* The second step once a code was asked for (or a code was tried and refused). */}
       {asked?.ok || tried ? (
-        <CodeStep asked={asked?.ok ? asked.data : null} sent={asked?.ok ? (asked.message ?? undefined) : undefined} tried={tried} busy={busy} />
+        <PhoneCodeStep
+          asked={asked?.ok ? asked.data : null}
+          sent={asked?.ok ? (asked.message ?? undefined) : undefined}
+          tried={tried}
+          busy={busy}
+          intent="sign-in"
+          submitLabel="登录"
+          busyLabel="正在登录…"
+        />
       ) : (
         <Form method="post" {...getFormProps(askForm)}>
           <FormErrors errors={askForm.errors} />
@@ -83,58 +89,5 @@ export default function CodeLogin() {
         <Link to={`/login${searchParams.toString() ? `?${searchParams}` : ""}`}>用户名和密码登录</Link>。
       </p>
     </section>
-  );
-}
-
-/** Seconds left before another code may be asked for, counted from when the reply arrived (0 without scripts: the server says). */
-function useCountdown(asked: Asked | null | undefined): number {
-  const [left, setLeft] = useState(0);
-  useEffect(() => {
-    if (!asked) return;
-    const until = Date.now() + asked.resendAfterSeconds * 1000;
-    const tick = () => setLeft(Math.max(0, Math.ceil((until - Date.now()) / 1000)));
-    tick();
-    const timer = setInterval(tick, 1000);
-    return () => clearInterval(timer);
-  }, [asked]);
-  return left;
-}
-
-/**
- * The number and the code. A form of its own, made when the step appears: Conform reads a form's
- * default values once, so the number just asked for is known only to a form made after the reply.
- */
-function CodeStep({ asked, sent, tried, busy }: { asked?: Asked | null; sent?: string; tried?: ReturnType<typeof useReply>; busy: boolean }) {
-  const [searchParams] = useSearchParams();
-  const wait = useCountdown(asked);
-  const [form, fields] = useForm<z.input<typeof codeSignInSchema>>({
-    onValidate: acceptInBrowser,
-    lastResult: tried?.form,
-    shouldValidate: "onSubmit",
-    defaultValue: { phone: asked?.phone },
-  });
-  return (
-    <>
-      {sent ? (
-        <p className="notice success" role="status">
-          {sent}
-        </p>
-      ) : null}
-      <Form method="post" {...getFormProps(form)}>
-        <FormErrors errors={form.errors} />
-        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-        <TextField label="手机号码" meta={fields.phone} type="tel" autoComplete="tel" inputMode="tel" />
-        <TextField label="短信验证码" meta={fields.code} inputMode="numeric" autoComplete="one-time-code" maxLength={6} hint="短信里的6位数字" />
-        <button type="submit" name="intent" value="sign-in" className="button primary wide" disabled={busy}>
-          {busy ? "正在登录…" : "登录"}
-        </button>
-      </Form>
-      <Form method="post" className="resend">
-        <input type="hidden" name="phone" value={String(fields.phone.value ?? asked?.phone ?? "")} />
-        <button type="submit" name="intent" value="code" className="button wide" disabled={busy || wait > 0}>
-          {wait > 0 ? `${wait}秒后可重新获取验证码` : "重新获取验证码"}
-        </button>
-      </Form>
-    </>
   );
 }

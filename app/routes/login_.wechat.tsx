@@ -7,6 +7,7 @@ import { assertSafePost, getUser } from "~/auth/session.server";
 import { clearFlowCookie } from "~/auth/sign-in-flow.server";
 import { clientAddress } from "~/auth/throttle.server";
 import { FormErrors } from "~/components/forms";
+import { PhoneCodeStep, type CodeAsked } from "~/components/PhoneCodeStep";
 import { TextField, acceptInBrowser } from "~/components/fields";
 import { useReply } from "~/components/useReply";
 import { getDb } from "~/db.server";
@@ -31,6 +32,8 @@ const UNECHOED = ["code"];
 export async function action({ request, context }: ActionFunctionArgs) {
   await assertSafePost(request);
   const db = getDb();
+  // Like the loader: a signed-in user's session is not replaced by a first sign-in's binding.
+  if (await getUser(request, db)) throw redirect("/home");
   const formData = await request.formData();
   const intent = formData.get("intent");
   if (intent === "code") {
@@ -38,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (submission.status !== "success") return replyInvalid(intent, submission);
     const result = await requestBindCode(db, smsGateway(), request, null, submission.value.phone, clientAddress(request, context));
     if (!result.ok) return replyRefused(intent, result, submission);
-    return replyDone(intent, { message: result.message, data: { phone: submission.value.phone } });
+    return replyDone(intent, { message: result.message, data: { phone: submission.value.phone, resendAfterSeconds: result.resendAfterSeconds } });
   }
   if (intent === "bind") {
     const submission = parseWithZod(formData, { schema: codeSignInSchema });
@@ -54,18 +57,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function WechatFirstSignIn() {
   const { pending } = useLoaderData<typeof loader>();
-  const asked = useReply<{ phone: string }>("code");
+  const asked = useReply<CodeAsked>("code");
   const tried = useReply("bind");
   const busy = useNavigation().state === "submitting";
   const [searchParams] = useSearchParams();
   const [askForm, askFields] = useForm<z.input<typeof codeRequestSchema>>({ onValidate: acceptInBrowser, lastResult: asked?.form, shouldValidate: "onSubmit" });
-  const [form, fields] = useForm<z.input<typeof codeSignInSchema>>({
-    id: asked?.data?.phone ?? "bind",
-    onValidate: acceptInBrowser,
-    lastResult: tried?.form,
-    shouldValidate: "onSubmit",
-    defaultValue: { phone: asked?.data?.phone },
-  });
+  const passwordLink = `/login${searchParams.toString() ? `?${searchParams}` : ""}`;
   if (!pending) {
     return (
       <section className="narrow card">
@@ -80,26 +77,19 @@ export default function WechatFirstSignIn() {
     );
   }
   return (
-    <section className="narrow card">
+    <section className="narrow card sign-in-code">
       <h1>首次使用请验证手机号码</h1>
       <p className="hint">验证登记的手机号码后，您的微信即与账号绑定，以后在微信中一键登录。</p>
       {asked?.ok || tried ? (
-        <>
-          {asked?.ok ? (
-            <p className="notice success" role="status">
-              {asked.message}
-            </p>
-          ) : null}
-          <Form method="post" {...getFormProps(form)}>
-            <FormErrors errors={form.errors} />
-            <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-            <TextField label="手机号码" meta={fields.phone} type="tel" autoComplete="tel" inputMode="tel" />
-            <TextField label="短信验证码" meta={fields.code} inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
-            <button type="submit" name="intent" value="bind" className="button primary wide" disabled={busy}>
-              {busy ? "正在验证…" : "验证并登录"}
-            </button>
-          </Form>
-        </>
+        <PhoneCodeStep
+          asked={asked?.ok ? asked.data : null}
+          sent={asked?.ok ? (asked.message ?? undefined) : undefined}
+          tried={tried}
+          busy={busy}
+          intent="bind"
+          submitLabel="验证并登录"
+          busyLabel="正在验证…"
+        />
       ) : (
         <Form method="post" {...getFormProps(askForm)}>
           <FormErrors errors={askForm.errors} />
@@ -109,6 +99,9 @@ export default function WechatFirstSignIn() {
           </button>
         </Form>
       )}
+      <p className="hint">
+        微信登录供工匠和学徒使用。工作人员和专家请用 <Link to={passwordLink}>用户名和密码登录</Link>。
+      </p>
     </section>
   );
 }

@@ -10,6 +10,8 @@ import { recordAudit } from "~/lib/audit.server";
 import { sendPhoneCode, usePhoneCode } from "~/modules/apprentices/phone-code.server";
 import { CODE_LIMITS } from "~/modules/voting/voting.server";
 import { lookupHash } from "~/modules/people/pii.server";
+import { phoneChangeHold } from "~/modules/people/phone-guard.server";
+import { PERSON_AUDIT } from "~/modules/people/labels";
 import { USER_AUDIT } from "~/modules/users/labels";
 
 /**
@@ -20,7 +22,11 @@ import { USER_AUDIT } from "~/modules/users/labels";
  */
 
 /** What anyone who asks for a code is told, whether or not the number is a craftsman's or an apprentice's. */
-export const CODE_SENT = "如果该号码已登记为工匠或学徒，验证码短信将在1分钟内送达，10分钟内有效";
+export const CODE_SENT =
+  "如果该号码已登记为工匠或学徒，验证码短信将在1分钟内送达，10分钟内有效。如未收到短信，请确认号码是工会或工作室登记的号码，或联系所在县级总工会";
+
+/** The wait before another code may be asked for, which the page counts down (the vote's first limit per number). */
+export const RESEND_AFTER_SECONDS = CODE_LIMITS.phone[0].withinMs / 1000;
 
 /** The roles whose accounts a phone code opens. */
 const CODE_ROLES = ["craftsman", "apprentice"] as const;
@@ -58,8 +64,7 @@ export async function requestSignInCode(
 ): Promise<Result<{ message: string; resendAfterSeconds: number }>> {
   const person = await codeHolderByPhone(db, phone);
   const sent = await sendPhoneCode(db, gateway, { phone, purpose: "sign_in", personId: person?.id ?? null }, address, now);
-  // The page counts down to the next code the number may ask for (the vote's first limit).
-  return sent.ok ? { ok: true, message: CODE_SENT, resendAfterSeconds: CODE_LIMITS.phone[0].withinMs / 1000 } : sent;
+  return sent.ok ? { ok: true, message: CODE_SENT, resendAfterSeconds: RESEND_AFTER_SECONDS } : sent;
 }
 
 export type CodeSignInResult = { ok: true; user: Craftsman | Apprentice; cookie: string; deviceCookie: string | null } | Extract<Result, { ok: false }>;
@@ -112,7 +117,22 @@ export async function codeAccountOf(tx: Tx, personId: number, how = "学徒首�
  */
 export async function openCodeSession(db: DB, request: Request, account: CodeAccount, address: string | null, now = new Date()): Promise<CodeSignInResult> {
   if (!account.active) return refuse("该账号已停用，请联系所在工作室或县级总工会", { status: 403, field: "phone" });
-  const { cookie, deviceCookie } = await openSession(db, request, account, address, { onDevice: true, now });
+  const { cookie, deviceCookie, deviceLabel } = await openSession(db, request, account, address, { onDevice: true, now });
+  // A new device token was issued: this browser never signed in to the account before. The person
+  // hears of it in the inbox (the row's declared notice; no acting account, so the owner is told).
+  if (deviceCookie && account.person_id !== null) {
+    const personId = account.person_id;
+    await db.transaction().execute((tx) =>
+      recordAudit(tx, PERSON_AUDIT, {
+        actor: null,
+        id: personId,
+        unit: null,
+        action: "new_device_sign_in",
+        after: { device: deviceLabel ?? "未知设备" },
+        comment: address ?? undefined,
+      }),
+    );
+  }
   return { ok: true, user: sessionUserOf(account) as Craftsman | Apprentice, cookie, deviceCookie };
 }
 
@@ -130,6 +150,9 @@ export async function signInWithCode(
   const found = await db.transaction().execute(async (tx) => {
     const used = await usePhoneCode(tx, { ...input, purpose: "sign_in" }, now);
     if (!used.ok) return used;
+    // A number someone else just put on the record opens nothing yet (a takeover would be silent otherwise).
+    const held = await phoneChangeHold(tx, used.personId, now);
+    if (held) return held;
     return codeAccountOf(tx, used.personId);
   });
   if (!found.ok) return found;

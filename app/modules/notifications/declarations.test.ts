@@ -91,6 +91,9 @@ describe("the notifications module", () => {
         // WeChat (issue 36): the person hears when their account is bound to a WeChat or unbound.
         "wechat_identity:bind",
         "wechat_identity:unbind",
+        // The security review of issue 36: the person hears when someone else changes their phone, and of a new device's sign-in.
+        "person:phone_changed_by_other",
+        "person:new_device_sign_in",
       ].sort(),
     );
   });

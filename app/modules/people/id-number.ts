@@ -1,4 +1,5 @@
 import { dateInTaizhou, isRealDate } from "~/lib/time";
+import { asciiDigits } from "~/lib/format";
 import { refuse, type Result } from "~/lib/result";
 
 /**
@@ -79,7 +80,7 @@ export function maskName(name: string): string {
 }
 
 export function normalisePhone(input: string): string {
-  return input.replace(/[\s-]/g, "");
+  return asciiDigits(input).replace(/[\s-]/g, "");
 }
 
 /**
@@ -90,7 +91,9 @@ export function normalisePhone(input: string): string {
 export function parsePhone(input: string): Result<{ value: string }> {
   const phone = normalisePhone(input);
   if (/^1[3-9]\d{9}$/.test(phone)) return { ok: true, value: phone };
-  const landline = input.replace(/\s+/g, "").match(/^(0\d{2,3})-(\d{7,8})$/);
+  const landline = asciiDigits(input)
+    .replace(/\s+/g, "")
+    .match(/^(0\d{2,3})-(\d{7,8})$/);
   if (landline) return { ok: true, value: `${landline[1]}-${landline[2]}` };
   if (/^0\d{9,11}$/.test(phone)) return { ok: true, value: phone };
   return refuse("请填写11位手机号码，或带区号的固定电话（如 0576-88881234）");

@@ -17,6 +17,7 @@ import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } fro
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
 import { personFormValues } from "~/modules/people/form-values";
 import { pinnedUnit } from "~/auth/relation";
+import { guardPhoneChange } from "~/modules/people/phone-guard.server";
 
 /** Every column a page may show: never the ciphertexts or lookup hashes. */
 /** What a nominee's own record says about them: the fields a form or an import fills. */
@@ -239,6 +240,8 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
     after: auditSummary(updated),
     comment,
   });
+  // A new number is a new sign-in credential for the person's account: see phone-guard.server.ts.
+  if (phone && updated.phone_hash !== current.phone_hash) await guardPhoneChange(tx, actor, current, phone);
   return { ok: true, id: current.id, changed: true };
 }
 

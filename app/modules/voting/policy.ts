@@ -1,4 +1,5 @@
 import type { CampaignStatus, PerCandidate, TallyShown } from "~db/types";
+import { asciiDigits } from "~/lib/format";
 import { startOfDay, todayInTaizhou } from "~/lib/time";
 import { reached } from "~/modules/campaigns/stages";
 
@@ -64,7 +65,9 @@ export function tallyCutoff(rules: Pick<VoteRules, "tally_shown" | "tally_hour" 
 
 /** A mainland mobile number, as people type it (spaces, dashes, +86). */
 export function mainlandMobile(raw: string): string | null {
-  const digits = raw.replace(/[\s-]/g, "").replace(/^(\+?86)/, "");
+  const digits = asciiDigits(raw)
+    .replace(/[\s-]/g, "")
+    .replace(/^(\+?86)/, "");
   return /^1[3-9]\d{9}$/.test(digits) ? digits : null;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { asciiDigits } from "~/lib/format";
 import { confirmation, keysOf, localTime, recordId, whenValid, wholeNumber } from "~/lib/validation.server";
 import { PER_CANDIDATE_LABELS, TALLY_SHOWN_LABELS, RELATIONS } from "~/modules/voting/labels";
 import { mainlandMobile } from "~/modules/voting/policy";
@@ -47,8 +48,8 @@ export const mobilePhoneField = z
 /** A six-digit code sent by SMS. */
 export const smsCodeField = z
   .string({ error: "请填写短信验证码" })
-  .trim()
-  .regex(/^\d{6}$/, "验证码是6位数字");
+  .transform((v) => asciiDigits(v).trim())
+  .pipe(z.string().regex(/^\d{6}$/, "验证码是6位数字"));
 
 export const codeRequestSchema = z.object({
   phone: mobilePhoneField,

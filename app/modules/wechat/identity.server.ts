@@ -10,7 +10,15 @@ import { refuse, type Result } from "~/lib/result";
 import type { SmsGateway } from "~/lib/sms.server";
 import type { WechatDriver } from "~/lib/wechat.server";
 import { sendPhoneCode, usePhoneCode } from "~/modules/apprentices/phone-code.server";
-import { codeAccountOf, codeHolderByPhone, openCodeSession, type CodeSignInResult } from "~/modules/apprentices/sign-in.server";
+import { phoneChangeHold } from "~/modules/people/phone-guard.server";
+import {
+  CODE_SENT,
+  RESEND_AFTER_SECONDS,
+  codeAccountOf,
+  codeHolderByPhone,
+  openCodeSession,
+  type CodeSignInResult,
+} from "~/modules/apprentices/sign-in.server";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { WECHAT_AUDIT } from "~/modules/wechat/labels";
 
@@ -31,9 +39,6 @@ type Step = "authorize" | "first" | "bind" | "vote";
 
 /** The roles a WeChat identity can be bound to: those a phone code signs in (officers and experts sign in otherwise). */
 const BINDABLE = ["craftsman", "apprentice"] as const;
-
-/** What anyone asking for a binding code is told, whether or not the number is on record. */
-export const BIND_CODE_SENT = "如果该号码已登记为工匠或学徒，验证码短信将在1分钟内送达，10分钟内有效";
 
 const openidHash = (openid: string) => lookupHash(`wechat:${openid}`);
 
@@ -180,13 +185,14 @@ export async function requestBindCode(
   phone: string,
   address: string | null,
   now = new Date(),
-): Promise<Result<{ message: string }>> {
+): Promise<Result<{ message: string; resendAfterSeconds: number }>> {
   const pending = await pendingCheck(db, request, user, now);
   if (!pending) return refuse(REFUSED.restart, { status: 409 });
   const holder = await codeHolderByPhone(db, phone);
   const personId = holder && (!user || holder.id === user.personId) ? holder.id : null;
   const sent = await sendPhoneCode(db, gateway, { phone, purpose: "wechat_bind", personId, userId: user?.id ?? null }, address, now);
-  return sent.ok ? { ok: true, message: BIND_CODE_SENT } : sent;
+  // What anyone asking is told, whether or not the number is on record: the code sign-in's words.
+  return sent.ok ? { ok: true, message: CODE_SENT, resendAfterSeconds: RESEND_AFTER_SECONDS } : sent;
 }
 
 /** The cookies a first sign-in sets (the session's, and the device token's when one was issued); none when binding from /account. */
@@ -213,6 +219,10 @@ export async function bindWithCode(
     const used = await usePhoneCode(tx, { ...input, purpose: "wechat_bind" }, now);
     if (!used.ok) return used;
     if (user && used.personId !== user.personId) return refuse(REFUSED.notYours, { field: "code" });
+    // A first sign-in through a number someone else just put on the record binds nothing yet: the
+    // person's own WeChat stays bound (see phone-guard.server.ts).
+    const held = user ? null : await phoneChangeHold(tx, used.personId, now);
+    if (held) return held;
     const opened = await codeAccountOf(tx, used.personId, "学徒首次在微信中验证手机号登录");
     // An account that cannot sign in gets no binding either.
     if (!opened.ok) return opened;
