@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { DB } from "~db";
+import type { DB, Tx } from "~db";
 import { SESSION_AUDIT } from "~/auth/labels";
 import { luciaFor } from "~/auth/lucia.server";
 import type { SessionUser } from "~/auth/roles";
@@ -81,4 +81,19 @@ export async function endEverySession(db: DB, user: SessionUser): Promise<void> 
     await tx.deleteFrom("user_session").where("user_id", "=", user.id).execute();
     await recordAudit(tx, SESSION_AUDIT, { actor: { id: user.id, displayName: user.displayName }, id: user.id, unit: user.orgUnitId, action: "sign_out_all" });
   });
+}
+
+/**
+ * Ends the user's sessions on every other device, in the caller's transaction, keeping this browser's: after a change
+ * to how the account is signed in to (the one-time code turned on or off), whoever else held a session must sign in
+ * the new way. Answers how many were ended.
+ */
+export async function endOtherSessions(tx: Tx, request: Request, userId: string): Promise<number> {
+  const current = luciaFor(tx).readSessionCookie(request.headers.get("cookie") ?? "");
+  const ended = await tx
+    .deleteFrom("user_session")
+    .where("user_id", "=", userId)
+    .$if(current !== null, (q) => q.where("id", "!=", current!))
+    .executeTakeFirst();
+  return Number(ended.numDeletedRows);
 }

@@ -3,6 +3,8 @@ import type { DB } from "~db";
 import type { Role } from "~db/types";
 import { SECOND_FACTOR_AUDIT } from "~/auth/labels";
 import { cookieIsSecure } from "~/auth/lucia.server";
+import { endOtherSessions } from "~/auth/devices.server";
+import { reenterPassword } from "~/auth/reentry.server";
 import type { SessionUser } from "~/auth/roles";
 import { accountKey, checkThrottle, clearThrottle, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
 import { matchingStep, newTotpSecret, otpauthUri } from "~/auth/totp.server";
@@ -85,28 +87,59 @@ async function acceptCode(db: DB, user: SessionUser, code: string, enabled: bool
   return { ok: true, id: row.id };
 }
 
-/** Turns it on with the first correct code from the app (so a secret scanned wrong never locks its owner out). */
-export async function enableSecondFactor(db: DB, user: SessionUser, code: string, now = new Date()): Promise<Result> {
+/**
+ * Turns it on with the first correct code from the app (so a secret scanned wrong never locks its owner out), and the
+ * current password re-entered first: a stolen session alone could otherwise turn it on with the thief's app and lock
+ * the owner out. Every other session of the account ends (whoever held one signs in again, with the code).
+ */
+export async function enableSecondFactor(
+  db: DB,
+  request: Request,
+  user: SessionUser,
+  input: { code: string; currentPassword: string },
+  now = new Date(),
+): Promise<Result> {
   if (!mayUseSecondFactor(user.role)) return refuse("动态验证码仅供市总工会账号使用", { status: 403 });
-  const accepted = await acceptCode(db, user, code, false, now);
+  const reentered = await reenterPassword(db, user, input.currentPassword, now);
+  if (!reentered.ok) return reentered;
+  const accepted = await acceptCode(db, user, input.code, false, now);
   if (!accepted.ok) return accepted;
   await db.transaction().execute(async (tx) => {
     await tx.updateTable("second_factor").set({ enabled_at: now }).where("id", "=", accepted.id).execute();
-    await recordAudit(tx, SECOND_FACTOR_AUDIT, { actor: actorOf(user), id: accepted.id, action: "enable", after: { account: user.id } });
+    const ended = await endOtherSessions(tx, request, user.id);
+    await recordAudit(tx, SECOND_FACTOR_AUDIT, {
+      actor: actorOf(user),
+      id: accepted.id,
+      action: "enable",
+      after: { account: user.id },
+      comment: endedComment(ended),
+    });
   });
   return { ok: true };
 }
 
-/** Turns it off, with a current code: a session left open on a shared computer cannot take it away. */
-export async function disableSecondFactor(db: DB, user: SessionUser, code: string, now = new Date()): Promise<Result> {
+/**
+ * Turns it off, with a current code: a session left open on a shared computer cannot take it away. Every other session
+ * ends here too: the sign-in has changed, and a session opened by someone who had the code should not outlive it.
+ */
+export async function disableSecondFactor(db: DB, request: Request, user: SessionUser, code: string, now = new Date()): Promise<Result> {
   const accepted = await acceptCode(db, user, code, true, now);
   if (!accepted.ok) return accepted;
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom("second_factor").where("id", "=", accepted.id).execute();
-    await recordAudit(tx, SECOND_FACTOR_AUDIT, { actor: actorOf(user), id: accepted.id, action: "disable", after: { account: user.id } });
+    const ended = await endOtherSessions(tx, request, user.id);
+    await recordAudit(tx, SECOND_FACTOR_AUDIT, {
+      actor: actorOf(user),
+      id: accepted.id,
+      action: "disable",
+      after: { account: user.id },
+      comment: endedComment(ended),
+    });
   });
   return { ok: true };
 }
+
+const endedComment = (ended: number) => (ended > 0 ? `其他${ended}处登录已退出` : undefined);
 
 const actorOf = (user: SessionUser) => ({ id: user.id, displayName: user.displayName });
 

@@ -21,6 +21,7 @@ import { can, sessionUserOf, type Permission, type Role, type SessionUser } from
 import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, checkThrottle, clearThrottle, clientAddress, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
 import { recordAudit } from "~/lib/audit.server";
 import { SESSION_AUDIT } from "~/auth/labels";
+import { reenterPassword } from "~/auth/reentry.server";
 import { answerChallenge, openChallenge, pendingChallenge, secondFactorOn } from "~/auth/second-factor.server";
 
 export type { SessionUser } from "~/auth/roles";
@@ -387,17 +388,8 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   now = new Date(),
 ): Promise<ChangePasswordResult> {
-  // Re-entering the current password is a password check like signing in: a stolen session must
-  // not become a way to guess it at full speed.
-  const keys = [{ key: `${accountKey(user.username)}#change`, rule: PAIR_RULE }];
-  const verdict = await checkThrottle(db, keys, now);
-  if (!verdict.allowed) return { ok: false, field: "currentPassword", message: verdict.message };
-  const row = await db.selectFrom("app_user").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(row.password_hash, input.currentPassword))) {
-    await recordFailure(db, keys, now);
-    return { ok: false, field: "currentPassword", message: "当前密码不正确" };
-  }
-  await clearThrottle(db, keys[0].key);
+  const reentered = await reenterPassword(db, user, input.currentPassword, now);
+  if (!reentered.ok) return { ok: false, field: "currentPassword", message: reentered.message };
   const lucia = luciaFor(db);
   await db
     .updateTable("app_user")

@@ -17,7 +17,7 @@ import { formatDateTime } from "~/lib/format";
 import { qrSvg } from "~/lib/qr.server";
 import { replyDone, replyInvalid, replyRefused, replyUnknownIntent, replyWith } from "~/lib/reply.server";
 import { refuse } from "~/lib/result";
-import { changePasswordSchema, codeSchema, endDeviceSchema } from "~/modules/users/schema.server";
+import { changePasswordSchema, codeEnableSchema, codeSchema, endDeviceSchema } from "~/modules/users/schema.server";
 import { wechatDriver } from "~/lib/wechat.server";
 import { bindingOf, canBindWechat } from "~/modules/wechat/identity.server";
 import { WechatAccountLine } from "~/components/wechat";
@@ -57,11 +57,15 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (intent === "code-start" || intent === "code-enable" || intent === "code-disable") {
     if (intent === "code-start") return replyWith(intent, await startSecondFactor(db, user));
+    const hideFields = ["code", "currentPassword"];
+    if (intent === "code-enable") {
+      const submission = parseWithZod(formData, { schema: codeEnableSchema });
+      if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields });
+      return replyWith(intent, await enableSecondFactor(db, request, user, submission.value), { submission, resetForm: true, hideFields });
+    }
     const submission = parseWithZod(formData, { schema: codeSchema });
-    if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields: ["code"] });
-    const result =
-      intent === "code-enable" ? await enableSecondFactor(db, user, submission.value.code) : await disableSecondFactor(db, user, submission.value.code);
-    return replyWith(intent, result, { submission, resetForm: true, hideFields: ["code"] });
+    if (submission.status !== "success") return replyInvalid(intent, submission, { hideFields });
+    return replyWith(intent, await disableSecondFactor(db, request, user, submission.value.code), { submission, resetForm: true, hideFields });
   }
   if (intent !== "password") return replyUnknownIntent();
   // An apprentice has no password to change: they sign in with a code sent to their phone.

@@ -480,7 +480,7 @@ beforeAll(async () => {
         "end-device": { form: { intent: "end-device", device: "0123456789abcdef" }, expect: "L+++++++" },
         "end-all": { form: { intent: "end-all" }, expect: "LLLLLLLL" },
         "code-start": { form: { intent: "code-start" }, expect: "L----+--" },
-        "code-enable": { form: { intent: "code-enable", code: "123456" }, expect: "L----+--" },
+        "code-enable": { form: { intent: "code-enable", code: "123456", currentPassword: "Correct-horse-42" }, expect: "L----+--" },
         "code-disable": { form: { intent: "code-disable", code: "123456" }, expect: "L+++++++" },
       },
     },

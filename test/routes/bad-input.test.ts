@@ -2401,3 +2401,22 @@ describe("WeChat's sign-in, binding, share card and the vote's WeChat key (issue
     expect(await fingerprint()).toEqual(before);
   });
 });
+
+describe("turning the one-time code on asks for the current password (security review of issue 36): bad input", () => {
+  it("refuses a missing, empty or doubled password by its field, with a right-looking code, writing nothing", async () => {
+    const own = { fn: account.action as Fn, path: "/account", as: users.city };
+    const cases: FieldCase[] = [];
+    for (const currentPassword of [undefined, "", ["Correct-horse-42", "Correct-horse-42"]])
+      cases.push([
+        `turning the code on with the password ${JSON.stringify(currentPassword ?? "missing")}`,
+        own,
+        { intent: "code-enable", code: "123456", currentPassword },
+        "currentPassword",
+      ]);
+    // Far too much is refused before the form is read (413), not by the field.
+    cases.push(["turning the code on with a far too long password", own, { intent: "code-enable", code: "123456", currentPassword: LONG }, null]);
+    const before = await fingerprint();
+    expect(await unrefused(cases)).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});

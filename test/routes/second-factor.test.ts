@@ -7,7 +7,8 @@ import { base32Decode, hotp, stepAt } from "../../app/auth/totp.server";
 import type { SessionUser } from "../../app/auth/roles";
 import { fanOut } from "../../app/worker.server";
 import { useTestDb } from "../db";
-import { makeUser, TEST_PASSWORD } from "../factories";
+import { getUser } from "../../app/auth/session.server";
+import { cookieFor, makeUser, TEST_PASSWORD } from "../factories";
 import { call, jsonOf } from "../http";
 
 /**
@@ -38,10 +39,10 @@ async function setUp(user: SessionUser): Promise<string> {
   );
   expect(page.qr).toMatch(/^<svg/);
   // A wrong code leaves it off (a secret scanned wrong never locks its owner out).
-  const wrong = await onAccount(user, { intent: "code-enable", code: codeOf(page.factor.secret, 5) });
+  const wrong = await onAccount(user, { intent: "code-enable", code: codeOf(page.factor.secret, 5), currentPassword: TEST_PASSWORD });
   expect(wrong.status).toBe(400);
   expect((await jsonOf(wrong)).form.error.code[0]).toMatch(/动态验证码不正确/);
-  expect((await onAccount(user, { intent: "code-enable", code: codeOf(page.factor.secret, -1) })).status).toBe(200);
+  expect((await onAccount(user, { intent: "code-enable", code: codeOf(page.factor.secret, -1), currentPassword: TEST_PASSWORD })).status).toBe(200);
   expect((await jsonOf(await call(account.loader, { db: t.db, path: "/account", as: user }))).factor.state).toBe("on");
   return page.factor.secret;
 }
@@ -126,6 +127,47 @@ describe("a city officer's one-time code", () => {
     // The owner's page shows the whole story in its history.
     const page = await jsonOf(await call(userPage.loader, { db: t.db, path: `/users/${owner.id}`, params: { userId: owner.id }, as: other }));
     expect(page.history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(["enable", "disable", "reset"]));
+  });
+
+  it("asks for the current password to turn it on, and ends the owner's other sessions when it is turned on or off (security review)", async () => {
+    const city = await makeUser(t.db, "city_admin");
+    const here = await cookieFor(t.db, city);
+    const elsewhere = await cookieFor(t.db, city);
+    const signedIn = async (cookie: string) => (await getUser(new Request("http://localhost:3000/account", { headers: { cookie } }), t.db))?.id ?? null;
+    const post = (form: Record<string, string>) => call(account.action, { db: t.db, path: "/account", cookie: here, form });
+    expect((await post({ intent: "code-start" })).status).toBe(200);
+    const { factor } = await jsonOf(await call(account.loader, { db: t.db, path: "/account", cookie: here }));
+    const state = async () => (await jsonOf(await call(account.loader, { db: t.db, path: "/account", cookie: here }))).factor.state;
+
+    // A session alone (no password, or a wrong one) cannot turn it on, even with a right code; the code is not spent.
+    const bare = await post({ intent: "code-enable", code: codeOf(factor.secret) });
+    expect(bare.status).toBe(400);
+    expect((await jsonOf(bare)).form.error.currentPassword).toEqual(["请输入当前密码"]);
+    const guessed = await post({ intent: "code-enable", code: codeOf(factor.secret), currentPassword: "Wrong-horse-41" });
+    expect(guessed.status).toBe(400);
+    expect((await jsonOf(guessed)).form.error.currentPassword).toEqual(["当前密码不正确"]);
+    // Throttled with the password change's re-entry: one password, one budget.
+    expect(await t.db.selectFrom("sign_in_throttle").select("failures").where("key", "like", "%#change").execute()).toEqual([{ failures: 1 }]);
+    expect(await state()).toBe("pending");
+    expect(await signedIn(elsewhere)).toBe(city.id);
+
+    // With the password: on, and the other device signed out; this browser stays signed in.
+    expect((await post({ intent: "code-enable", code: codeOf(factor.secret), currentPassword: TEST_PASSWORD })).status).toBe(200);
+    expect(await state()).toBe("on");
+    expect(await signedIn(elsewhere)).toBeNull();
+    expect(await signedIn(here)).toBe(city.id);
+
+    // Off again (with a current code): another device's session ends as well.
+    const another = await cookieFor(t.db, city);
+    expect((await post({ intent: "code-disable", code: codeOf(factor.secret, 1) })).status).toBe(200);
+    expect(await state()).toBe("off");
+    expect(await signedIn(another)).toBeNull();
+    expect(await signedIn(here)).toBe(city.id);
+    const history = await t.db.selectFrom("audit_log").select(["action", "comment"]).where("entity_type", "=", "second_factor").orderBy("id").execute();
+    expect(history.slice(-2)).toEqual([
+      { action: "enable", comment: "其他1处登录已退出" },
+      { action: "disable", comment: "其他1处登录已退出" },
+    ]);
   });
 
   it("is for city officers only", async () => {

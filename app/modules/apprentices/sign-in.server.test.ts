@@ -6,6 +6,7 @@ import { getUser, signIn } from "~/auth/session.server";
 import { lookupHash } from "~/modules/people/pii.server";
 import { CODE_SENT, requestSignInCode, signInWithCode } from "~/modules/apprentices/sign-in.server";
 import { sendPhoneCode } from "~/modules/apprentices/phone-code.server";
+import type { SmsGateway } from "~/lib/sms.server";
 
 const t = useTestDb();
 
@@ -14,6 +15,12 @@ const cookieOf = (setCookie: string) => setCookie.split(";")[0];
 /** What the browser sends back after a code sign-in: the session and the device it is bound to. */
 const browserOf = (signedIn: { cookie: string; deviceCookie: string | null }) => [signedIn.cookie, signedIn.deviceCookie ?? ""].map(cookieOf).join("; ");
 const minutesLater = (start: Date, minutes: number) => new Date(start.getTime() + minutes * 60_000);
+
+/**
+ * A sign-in code's SMS is handed to the provider after the answer: waits until the log has its result, before a test
+ * moves its clock on (a row still "sending" minutes later would be taken for one whose process died).
+ */
+const smsSettled = () => expect.poll(() => t.db.selectFrom("sms_message").select("id").where("status", "=", "sending").execute()).toEqual([]);
 
 const accountsOf = (personId: number) => t.db.selectFrom("app_user").selectAll().where("person_id", "=", personId).execute();
 
@@ -139,5 +146,65 @@ describe("an apprentice signs in with a code sent to their phone", () => {
     expect(await sendPhoneCode(t.db, inbox, { phone, purpose: "agreement", personId }, null, tenSeconds)).toMatchObject({ ok: true });
     expect(await requestSignInCode(t.db, inbox, phone, null, tenSeconds)).toMatchObject({ ok: false, status: 429, message: "验证码已发送，请60秒后再试" });
     expect(inbox.sent).toHaveLength(2);
+  });
+});
+
+describe("a number's codes, whatever they are for (security review of issue 36)", () => {
+  it("counts a number's hour and day over every purpose: a day spent on sign-in codes leaves no binding code, while the agreement's still comes right after a sign-in's", async () => {
+    const { studio } = await makeLedStudio(t.db, "码登总");
+    const { personId, phone } = await makeApprentice(t.db, studio.id);
+    const inbox = phoneInbox();
+    const start = new Date();
+    // The apprentice's normal way through: signed in, then at once the agreement's code.
+    expect(await requestSignInCode(t.db, inbox, phone, null, start)).toMatchObject({ ok: true });
+    expect(await sendPhoneCode(t.db, inbox, { phone, purpose: "agreement", personId }, null, new Date(start.getTime() + 10_000))).toMatchObject({ ok: true });
+    // Eight more sign-in codes, a quarter of an hour apart (under the hour's five): ten texts today.
+    for (let i = 1; i <= 8; i++) {
+      await smsSettled();
+      expect(await requestSignInCode(t.db, inbox, phone, null, minutesLater(start, 15 * i))).toMatchObject({ ok: true });
+    }
+    await smsSettled();
+    const later = minutesLater(start, 15 * 9);
+    const dayOver = { ok: false, status: 429, field: "phone", message: "该号码今天获取验证码次数已达上限" };
+    expect(await sendPhoneCode(t.db, inbox, { phone, purpose: "wechat_bind", personId }, null, later)).toEqual(dayOver);
+    expect(await sendPhoneCode(t.db, inbox, { phone, purpose: "agreement", personId }, null, later)).toEqual(dayOver);
+    expect(inbox.sent).toHaveLength(10);
+  });
+
+  it("answers a number on record without waiting for the SMS provider, the same as an unknown number", async () => {
+    const { studio } = await makeLedStudio(t.db, "码登慢");
+    const { personId, phone } = await makeApprentice(t.db, studio.id);
+    const called: string[] = [];
+    // A provider that never answers: a request waiting for it would never come back.
+    const stalled: SmsGateway = { driver: "aliyun", send: (r) => (called.push(r.phone), new Promise<never>(() => {})), confirm: async () => "unknown" };
+    const known = await requestSignInCode(t.db, stalled, phone, null);
+    const unknown = await requestSignInCode(t.db, stalled, "13657699201", null);
+    expect(known).toEqual({ ok: true, message: CODE_SENT, resendAfterSeconds: 60 });
+    expect(unknown).toEqual(known);
+    const masked = { ok: true, masked: expect.stringMatching(/^136\*{4}\d{4}$/) };
+    expect(await sendPhoneCode(t.db, stalled, { phone, purpose: "wechat_bind", personId }, null)).toEqual(masked);
+    expect(await sendPhoneCode(t.db, stalled, { phone: "13657699202", purpose: "wechat_bind", personId: null }, null)).toEqual(masked);
+    // The code did go to the provider, for the number on record only.
+    expect(called).toEqual([phone, phone]);
+  });
+
+  it("still answers a number on record the same when the provider fails, and the SMS log says it failed", async () => {
+    const { studio } = await makeLedStudio(t.db, "码登败");
+    const { personId, phone } = await makeApprentice(t.db, studio.id);
+    const refusing: SmsGateway = {
+      driver: "aliyun",
+      send: async () => ({ ok: false, error: "isv.MOBILE_NUMBER_ILLEGAL：号码错误", retry: false }),
+      confirm: async () => "absent",
+    };
+    const throwing: SmsGateway = { driver: "aliyun", send: () => Promise.reject(new Error("socket hang up")), confirm: async () => "unknown" };
+    expect(await requestSignInCode(t.db, refusing, phone, null)).toEqual({ ok: true, message: CODE_SENT, resendAfterSeconds: 60 });
+    expect(await sendPhoneCode(t.db, throwing, { phone, purpose: "wechat_bind", personId }, null)).toMatchObject({ ok: true });
+    const log = () => t.db.selectFrom("sms_message").select(["status", "error"]).where("phone_hash", "=", lookupHash(phone)).orderBy("id").execute();
+    await expect.poll(log).toEqual([
+      { status: "failed", error: "isv.MOBILE_NUMBER_ILLEGAL：号码错误" },
+      { status: "failed", error: expect.stringContaining("socket hang up") },
+    ]);
+    // The agreement's code is asked by a signed-in apprentice, whose number is known to them: a failure is said.
+    expect(await sendPhoneCode(t.db, refusing, { phone, purpose: "agreement", personId }, null)).toMatchObject({ ok: false, status: 409, field: "phone" });
   });
 });

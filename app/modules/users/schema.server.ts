@@ -106,5 +106,10 @@ export const codeSchema = z.object({
     .regex(/^\d{6}$/, "动态验证码为6位数字"),
 });
 
+/** Turning the one-time code on: a code from the app, and the current password re-entered. */
+export const codeEnableSchema = codeSchema.extend({
+  currentPassword: z.string({ error: "请输入当前密码" }).min(1, "请输入当前密码"),
+});
+
 /** The second step of a password sign-in: the code, and where to go after. */
 export const signInCodeSchema = codeSchema.extend({ redirectTo: z.string().optional() });
