@@ -9,6 +9,12 @@ import { DialectWrapper } from "../db";
  */
 export class RollbackDialect extends DialectWrapper {
   private held: DatabaseConnection | null = null;
+  /**
+   * Connections held for a stretch and not leased again since: work the app leaves running after a request (an
+   * SMS's outcome written once the provider answers) may release one after the stretch ended, and must not hand it
+   * back to the pool a second time.
+   */
+  private lent = new WeakSet<DatabaseConnection>();
   private driver: Driver | null = null;
   private savepoints = 0;
 
@@ -17,9 +23,15 @@ export class RollbackDialect extends DialectWrapper {
     const run = (connection: DatabaseConnection, statement: string) => connection.executeQuery(CompiledQuery.raw(statement)).then(() => undefined);
     return {
       init: () => driver.init(),
-      acquireConnection: async () => this.held ?? driver.acquireConnection(),
+      acquireConnection: async () => {
+        if (this.held) return this.held;
+        // A fresh lease from the pool: released as usual, whatever it was lent for before.
+        const connection = await driver.acquireConnection();
+        this.lent.delete(connection);
+        return connection;
+      },
       releaseConnection: async (connection) => {
-        if (connection !== this.held) await driver.releaseConnection(connection);
+        if (!this.lent.has(connection)) await driver.releaseConnection(connection);
       },
       beginTransaction: (connection, settings: TransactionSettings) =>
         connection === this.held ? run(connection, `savepoint app_${++this.savepoints}`) : driver.beginTransaction(connection, settings),
@@ -37,6 +49,7 @@ export class RollbackDialect extends DialectWrapper {
     const connection = await this.driver.acquireConnection();
     await connection.executeQuery(CompiledQuery.raw("begin"));
     this.held = connection;
+    this.lent.add(connection);
     this.savepoints = 0;
     try {
       return await work();
