@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { DB } from "~db";
+import type { DB, Tx } from "~db";
 import type { Role } from "~db/types";
 import { SECOND_FACTOR_AUDIT } from "~/auth/labels";
 import { cookieIsSecure } from "~/auth/lucia.server";
@@ -104,17 +104,9 @@ export async function enableSecondFactor(
   if (!reentered.ok) return reentered;
   const accepted = await acceptCode(db, user, input.code, false, now);
   if (!accepted.ok) return accepted;
-  await db.transaction().execute(async (tx) => {
-    await tx.updateTable("second_factor").set({ enabled_at: now }).where("id", "=", accepted.id).execute();
-    const ended = await endOtherSessions(tx, request, user.id);
-    await recordAudit(tx, SECOND_FACTOR_AUDIT, {
-      actor: actorOf(user),
-      id: accepted.id,
-      action: "enable",
-      after: { account: user.id },
-      comment: endedComment(ended),
-    });
-  });
+  await turned(db, request, user, accepted.id, "enable", (tx) =>
+    tx.updateTable("second_factor").set({ enabled_at: now }).where("id", "=", accepted.id).execute(),
+  );
   return { ok: true };
 }
 
@@ -125,21 +117,27 @@ export async function enableSecondFactor(
 export async function disableSecondFactor(db: DB, request: Request, user: SessionUser, code: string, now = new Date()): Promise<Result> {
   const accepted = await acceptCode(db, user, code, true, now);
   if (!accepted.ok) return accepted;
-  await db.transaction().execute(async (tx) => {
-    await tx.deleteFrom("second_factor").where("id", "=", accepted.id).execute();
-    const ended = await endOtherSessions(tx, request, user.id);
-    await recordAudit(tx, SECOND_FACTOR_AUDIT, {
-      actor: actorOf(user),
-      id: accepted.id,
-      action: "disable",
-      after: { account: user.id },
-      comment: endedComment(ended),
-    });
-  });
+  await turned(db, request, user, accepted.id, "disable", (tx) => tx.deleteFrom("second_factor").where("id", "=", accepted.id).execute());
   return { ok: true };
 }
 
-const endedComment = (ended: number) => (ended > 0 ? `其他${ended}处登录已退出` : undefined);
+/**
+ * The code turned on or off, in one transaction: the row written, every other session of the account ended (the
+ * sign-in has changed), and the history told how many.
+ */
+async function turned(db: DB, request: Request, user: SessionUser, id: number, action: "enable" | "disable", write: (tx: Tx) => Promise<unknown>) {
+  await db.transaction().execute(async (tx) => {
+    await write(tx);
+    const ended = await endOtherSessions(tx, request, user.id);
+    await recordAudit(tx, SECOND_FACTOR_AUDIT, {
+      actor: actorOf(user),
+      id,
+      action,
+      after: { account: user.id },
+      comment: ended > 0 ? `其他${ended}处登录已退出` : undefined,
+    });
+  });
+}
 
 const actorOf = (user: SessionUser) => ({ id: user.id, displayName: user.displayName });
 
