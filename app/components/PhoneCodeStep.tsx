@@ -1,9 +1,9 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { Form, useSearchParams } from "@remix-run/react";
+import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { FormErrors } from "~/components/forms";
 import { TextField, acceptInBrowser } from "~/components/fields";
-import type { useReply } from "~/components/useReply";
+import { useReply } from "~/components/useReply";
 
 /** What the reply to "获取验证码" carries: the number asked for and the wait before another code. */
 export type CodeAsked = { phone: string; resendAfterSeconds: number };
@@ -80,5 +80,35 @@ export function PhoneCodeStep({
         </button>
       </Form>
     </>
+  );
+}
+
+/**
+ * Both steps of a phone code on one page: the number (intent "code"), then, once a code was asked for or one was
+ * tried, the code step posting `intent`. Shared by /login/code and /login/wechat.
+ */
+export function PhoneCodeSteps({ intent, submitLabel, busyLabel }: { intent: string; submitLabel: string; busyLabel: string }) {
+  const asked = useReply<CodeAsked>("code");
+  const tried = useReply(intent);
+  const busy = useNavigation().state === "submitting";
+  const [askForm, askFields] = useForm<{ phone: string }>({ onValidate: acceptInBrowser, lastResult: asked?.form, shouldValidate: "onSubmit" });
+  return asked?.ok || tried ? (
+    <PhoneCodeStep
+      asked={asked?.ok ? asked.data : null}
+      sent={asked?.ok ? (asked.message ?? undefined) : undefined}
+      tried={tried}
+      busy={busy}
+      intent={intent}
+      submitLabel={submitLabel}
+      busyLabel={busyLabel}
+    />
+  ) : (
+    <Form method="post" {...getFormProps(askForm)}>
+      <FormErrors errors={askForm.errors} />
+      <TextField label="手机号码" meta={askFields.phone} type="tel" autoComplete="tel" inputMode="tel" hint="登记工匠或学徒时填写的手机号码" />
+      <button type="submit" name="intent" value="code" className="button primary wide" disabled={busy}>
+        获取验证码
+      </button>
+    </Form>
   );
 }

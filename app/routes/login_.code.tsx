@@ -1,14 +1,9 @@
-import type { z } from "zod";
-import { getFormProps, useForm } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useSearchParams } from "@remix-run/react";
 import { assertSafePost, getUser } from "~/auth/session.server";
 import { clientAddress } from "~/auth/throttle.server";
-import { FormErrors } from "~/components/forms";
-import { PhoneCodeStep, type CodeAsked } from "~/components/PhoneCodeStep";
-import { TextField, acceptInBrowser } from "~/components/fields";
-import { useReply } from "~/components/useReply";
+import { PhoneCodeSteps } from "~/components/PhoneCodeStep";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
 import { safeRedirect } from "~/lib/http.server";
@@ -56,34 +51,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
  * number kept from the first step to the second, and the wait before another code shown as it runs.
  */
 export default function CodeLogin() {
-  const asked = useReply<CodeAsked>("code");
-  const tried = useReply("sign-in");
-  const busy = useNavigation().state === "submitting";
   const [searchParams] = useSearchParams();
-  const [askForm, askFields] = useForm<z.input<typeof codeRequestSchema>>({ onValidate: acceptInBrowser, lastResult: asked?.form, shouldValidate: "onSubmit" });
   return (
     <section className="narrow card sign-in-code">
       <h1>手机验证码登录</h1>
       {/* The second step once a code was asked for (or a code was tried and refused). */}
-      {asked?.ok || tried ? (
-        <PhoneCodeStep
-          asked={asked?.ok ? asked.data : null}
-          sent={asked?.ok ? (asked.message ?? undefined) : undefined}
-          tried={tried}
-          busy={busy}
-          intent="sign-in"
-          submitLabel="登录"
-          busyLabel="正在登录…"
-        />
-      ) : (
-        <Form method="post" {...getFormProps(askForm)}>
-          <FormErrors errors={askForm.errors} />
-          <TextField label="手机号码" meta={askFields.phone} type="tel" autoComplete="tel" inputMode="tel" hint="登记工匠或学徒时填写的手机号码" />
-          <button type="submit" name="intent" value="code" className="button primary wide" disabled={busy}>
-            获取验证码
-          </button>
-        </Form>
-      )}
+      <PhoneCodeSteps intent="sign-in" submitLabel="登录" busyLabel="正在登录…" />
       <p className="hint">
         工匠和学徒可用登记的手机号码和短信验证码登录，无需密码；在自己的手机上登录后，30天内不用再登录。工作人员和专家请用{" "}
         <Link to={`/login${searchParams.toString() ? `?${searchParams}` : ""}`}>用户名和密码登录</Link>。

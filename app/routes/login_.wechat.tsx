@@ -1,15 +1,10 @@
-import type { z } from "zod";
-import { getFormProps, useForm } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { assertSafePost, getUser } from "~/auth/session.server";
 import { clearFlowCookie } from "~/auth/sign-in-flow.server";
 import { clientAddress } from "~/auth/throttle.server";
-import { FormErrors } from "~/components/forms";
-import { PhoneCodeStep, type CodeAsked } from "~/components/PhoneCodeStep";
-import { TextField, acceptInBrowser } from "~/components/fields";
-import { useReply } from "~/components/useReply";
+import { PhoneCodeSteps } from "~/components/PhoneCodeStep";
 import { getDb } from "~/db.server";
 import { parseWithZod } from "~/lib/form.server";
 import { replyDone, replyInvalid, replyRefused, replyUnknownIntent } from "~/lib/reply.server";
@@ -57,11 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function WechatFirstSignIn() {
   const { pending } = useLoaderData<typeof loader>();
-  const asked = useReply<CodeAsked>("code");
-  const tried = useReply("bind");
-  const busy = useNavigation().state === "submitting";
   const [searchParams] = useSearchParams();
-  const [askForm, askFields] = useForm<z.input<typeof codeRequestSchema>>({ onValidate: acceptInBrowser, lastResult: asked?.form, shouldValidate: "onSubmit" });
   const passwordLink = `/login${searchParams.toString() ? `?${searchParams}` : ""}`;
   if (!pending) {
     return (
@@ -80,25 +71,7 @@ export default function WechatFirstSignIn() {
     <section className="narrow card sign-in-code">
       <h1>首次使用请验证手机号码</h1>
       <p className="hint">验证登记的手机号码后，您的微信即与账号绑定，以后在微信中一键登录。</p>
-      {asked?.ok || tried ? (
-        <PhoneCodeStep
-          asked={asked?.ok ? asked.data : null}
-          sent={asked?.ok ? (asked.message ?? undefined) : undefined}
-          tried={tried}
-          busy={busy}
-          intent="bind"
-          submitLabel="验证并登录"
-          busyLabel="正在验证…"
-        />
-      ) : (
-        <Form method="post" {...getFormProps(askForm)}>
-          <FormErrors errors={askForm.errors} />
-          <TextField label="手机号码" meta={askFields.phone} type="tel" autoComplete="tel" inputMode="tel" hint="登记工匠或学徒时填写的手机号码" />
-          <button type="submit" name="intent" value="code" className="button primary wide" disabled={busy}>
-            获取验证码
-          </button>
-        </Form>
-      )}
+      <PhoneCodeSteps intent="bind" submitLabel="验证并登录" busyLabel="正在验证…" />
       <p className="hint">
         微信登录供工匠和学徒使用。工作人员和专家请用 <Link to={passwordLink}>用户名和密码登录</Link>。
       </p>
