@@ -1,0 +1,118 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import Module from "node:module";
+import path from "node:path";
+import type * as RemixRouter from "@remix-run/router";
+import { describe, expect, it } from "vitest";
+import { withMatchingMemos } from "./route-matching";
+
+type Router = typeof RemixRouter;
+const require = createRequire(import.meta.url);
+const file = require.resolve("@remix-run/router");
+
+/** The installed router compiled from `source`, apart from the module cache. */
+function routerFrom(source: string): Router {
+  const loaded = new Module(file) as Module & { _compile(source: string, filename: string): void; paths: string[] };
+  loaded.filename = file;
+  loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+  loaded._compile(source, file);
+  return loaded.exports as Router;
+}
+
+/** A tree shaped like the app's: layouts without paths, index routes, params, an optional segment, a splat. */
+function routeTree(onPathRead: () => void = () => {}): RemixRouter.AgnosticRouteObject[] {
+  const route = (id: string, props: { path?: string; index?: boolean; children?: RemixRouter.AgnosticRouteObject[] }) => {
+    const { path: p, ...rest } = props;
+    return Object.defineProperty({ id, ...rest } as RemixRouter.AgnosticRouteObject, "path", {
+      enumerable: true,
+      get() {
+        onPathRead();
+        return p;
+      },
+    });
+  };
+  return [
+    route("root", {
+      path: "",
+      children: [
+        route("routes/_index", { index: true }),
+        route("routes/login", { path: "login" }),
+        route("routes/studios", {
+          path: "studios",
+          children: [route("routes/studios._index", { index: true }), route("routes/studios.$studioId", { path: ":studioId" })],
+        }),
+        route("routes/campaigns.$campaignId.import.$batchId", { path: "campaigns/:campaignId/import/:batchId" }),
+        route("routes/reports", { path: "reports/:year?" }),
+        route("routes/Files", { path: "Files/*" }),
+        route("routes/$", { path: "*" }),
+      ],
+    }),
+  ];
+}
+
+const PATHS = [
+  "/",
+  "/login",
+  "/login/",
+  "/LOGIN",
+  "/studios",
+  "/studios/12",
+  "/studios/12/x",
+  "/campaigns/3/import/9",
+  "/reports",
+  "/reports/2026",
+  "/Files/a/b",
+  "/nope",
+  "/%E5%B7%A5",
+];
+const shape = (matches: ReturnType<Router["matchRoutes"]>) => matches?.map((m) => [m.route.id, m.params, m.pathname, m.pathnameBase]) ?? null;
+
+describe("the router's matching memos (app/cli/route-matching.ts)", () => {
+  it("apply to the installed @remix-run/router, and match every path exactly as it does", () => {
+    const source = fs.readFileSync(file, "utf8");
+    const original = routerFrom(source);
+    const memoized = routerFrom(withMatchingMemos(source));
+    const routes = routeTree();
+    for (const p of PATHS) {
+      // Twice: the second answer comes from the memos.
+      expect(shape(memoized.matchRoutes(routes, p)), p).toEqual(shape(original.matchRoutes(routes, p)));
+      expect(shape(memoized.matchRoutes(routes, p)), p).toEqual(shape(original.matchRoutes(routes, p)));
+      expect(memoized.matchPath({ path: "/studios/:id", end: false }, p), p).toEqual(original.matchPath({ path: "/studios/:id", end: false }, p));
+    }
+  });
+
+  it("flatten and rank a tree once, however many requests match against it", () => {
+    const memoized = routerFrom(withMatchingMemos(fs.readFileSync(file, "utf8")));
+    let reads = 0;
+    const routes = routeTree(() => reads++);
+    memoized.matchRoutes(routes, "/studios/12");
+    expect(reads).toBeGreaterThan(0);
+    const once = reads;
+    for (const p of PATHS) memoized.matchRoutes(routes, p);
+    expect(reads).toBe(once);
+  });
+
+  it("refuse a router whose source has moved, rather than serve without them", () => {
+    expect(() => withMatchingMemos("function compilePath(path, caseSensitive, end) {\n")).toThrow(/not found/);
+  });
+
+  it("are what the server loads: serve.ts's preload puts them in the module cache before Remix requires the router", () => {
+    const script = [
+      "let reads = 0;",
+      "const route = (id, p, children) => Object.defineProperty({ id, children }, 'path', { enumerable: true, get() { reads++; return p; } });",
+      "const routes = [route('root', '', [route('a', 'a'), route('b', 'b/:id')])];",
+      "const { matchRoutes } = await import('@remix-run/router');",
+      "matchRoutes(routes, '/b/1'); const once = reads; matchRoutes(routes, '/a');",
+      "console.log(JSON.stringify({ once, after: reads }));",
+    ].join("\n");
+    const root = path.resolve(import.meta.dirname, "../..");
+    const out = execFileSync(process.execPath, ["--import", "tsx", "--import", "./app/cli/preload.ts", "--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    const { once, after } = JSON.parse(out.trim().split("\n").pop()!);
+    expect(once).toBeGreaterThan(0);
+    expect(after).toBe(once);
+  });
+});

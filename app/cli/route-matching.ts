@@ -1,0 +1,69 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import Module from "node:module";
+import path from "node:path";
+
+/**
+ * Route matching done once per route tree, not on every request.
+ *
+ * Remix 2 (`@remix-run/router` 1.x) matches a URL against the app's ~230 routes four times per page
+ * (the server's handler, its data pass, the lazy route manifest and the render), and each time
+ * flattens and ranks the whole tree and compiles every path pattern into a new RegExp: about half
+ * of the CPU of the sign-in page on this server. React Router 7 keeps the ranked branches
+ * (remix-run/react-router#14967); Remix 2 cannot move to it, so the server loads its router with
+ * two memos: the ranked branches per routes array (the server's arrays are built once) and each
+ * pattern's RegExp by its text (bounded; a RegExp without the g flag keeps no state). Matching
+ * itself is unchanged. The browser bundle is not touched.
+ *
+ * A source edit of a pinned dependency: each anchor must be found, or the server refuses to start
+ * (an upgrade that moved them is noticed at once, by `route-matching.test.ts` first).
+ */
+const EDITS: Array<[anchor: string, replacement: string]> = [
+  ["  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n", "  let branches = rankedBranches(routes);\n"],
+  [
+    "function compilePath(path, caseSensitive, end) {\n",
+    `const rankedBranchesOf = new WeakMap();
+function rankedBranches(routes) {
+  let branches = rankedBranchesOf.get(routes);
+  if (!branches) {
+    branches = flattenRoutes(routes);
+    rankRouteBranches(branches);
+    rankedBranchesOf.set(routes, branches);
+  }
+  return branches;
+}
+const compiledPaths = new Map();
+function compilePath(path, caseSensitive, end) {
+  const key = path + "\\u0000" + (caseSensitive === true) + "\\u0000" + (end !== false);
+  let compiled = compiledPaths.get(key);
+  if (!compiled) {
+    compiled = compilePathAnew(path, caseSensitive, end);
+    if (compiledPaths.size < 5000) compiledPaths.set(key, compiled);
+  }
+  return compiled;
+}
+function compilePathAnew(path, caseSensitive, end) {
+`,
+  ],
+];
+
+/** The router's source with the memos, or an error naming the anchor that was not found. */
+export function withMatchingMemos(source: string): string {
+  return EDITS.reduce((text, [anchor, replacement]) => {
+    if (text.split(anchor).length !== 2) throw new Error(`@remix-run/router: "${anchor.trim().split("\n")[0]}" not found once; see app/cli/route-matching.ts`);
+    return text.replace(anchor, () => replacement);
+  }, source);
+}
+
+/** Loads `@remix-run/router` with the memos into the module cache, before anything requires it. */
+export function installRouteMatchingMemos(): void {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve("@remix-run/router");
+  if (require.cache[file]) throw new Error("@remix-run/router was loaded before its matching memos");
+  const loaded = new Module(file) as Module & { _compile(source: string, filename: string): void; paths: string[] };
+  loaded.filename = file;
+  loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
+  loaded._compile(withMatchingMemos(fs.readFileSync(file, "utf8")), file);
+  loaded.loaded = true;
+  require.cache[file] = loaded;
+}
