@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { lowerThreadPriority } from "~db/priority";
 
 /**
  * CPU-heavy work on files (reading a 汇总表 of thousands of rows, writing a year's workbook) runs
@@ -129,6 +130,8 @@ export function offThread<I, O>(
 
 // Inside the thread: answer the tasks the server hands over, one message each.
 if (!isMainThread && (workerData as { offThread?: boolean } | null)?.offThread) {
+  // A 10,000-row workbook or sheet takes a core for seconds: the server's thread and the database come first.
+  lowerThreadPriority();
   parentPort!.on("message", async ({ id, name, input }: { id: number; name: string; input: unknown }) => {
     const definition = definitions.get(name);
     try {

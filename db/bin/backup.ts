@@ -4,6 +4,7 @@ import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { backupDir, createDb, engineName } from "..";
 import { writeBackup } from "../backup";
+import { lowerThreadPriority } from "../priority";
 
 /**
  * `npm run db:backup [-- --out FILE]`: every table, uploaded files included (they live in the
@@ -15,6 +16,8 @@ const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").sl
 const out = path.resolve(args.includes("--out") ? args[args.indexOf("--out") + 1] : path.join(backupDir(), `jiangxin-${stamp}.jxbak.gz`));
 fs.mkdirSync(path.dirname(out), { recursive: true });
 
+// Beside the live app: its pages come first, the backup takes the CPU they leave.
+lowerThreadPriority();
 const db = createDb();
 const partial = `${out}.partial`;
 try {
