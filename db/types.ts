@@ -1348,7 +1348,18 @@ export interface WechatTokenTable {
   refreshing_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/**
+ * One row per statement that wrote a table the union's figures are counted from (a trigger adds it, in the
+ * statement's transaction): the newest id is the figures' version. Older rows go in the daily purge.
+ */
+export interface DataChangeTable {
+  id: Generated<string>;
+  table_name: string;
+  at: Generated<Date>;
+}
+
 export interface Database {
+  data_change: DataChangeTable;
   privacy_policy: PrivacyPolicyTable;
   privacy_calendar_day: PrivacyCalendarDayTable;
   rights_request: RightsRequestTable;

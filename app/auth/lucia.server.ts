@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { Cookie, Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import type { DB } from "~db";
 import type { Role } from "~/auth/roles";
+import { countedDataVersionSql } from "~/lib/data-version.server";
 import { env } from "~db/env";
 
 /** Lucia v3 is deprecated upstream; everything that touches it lives in this folder. */
@@ -15,6 +16,8 @@ interface UserAttributes {
   active: boolean;
   /** The database's snapshot as this statement saw it (see snapshotSeenBy in session.server). */
   snapshot: string;
+  /** The version of what the union's figures count, read by the same statement (see dataVersionSeenBy). */
+  data_version: string;
 }
 
 declare module "lucia" {
@@ -53,6 +56,7 @@ const sessionAndUser = (db: DB, sessionId: string) =>
       "app_user.person_id",
       "app_user.active",
       sql<string>`pg_current_snapshot()::text`.as("snapshot"),
+      countedDataVersionSql.as("data_version"),
     ])
     .where("user_session.id", "=", sessionId)
     .executeTakeFirst();
@@ -69,6 +73,7 @@ const userOf = (row: SessionAndUserRow): DatabaseUser => ({
     person_id: row.person_id,
     active: row.active,
     snapshot: row.snapshot,
+    data_version: row.data_version,
   },
 });
 

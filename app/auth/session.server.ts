@@ -116,6 +116,7 @@ async function readSession(db: DB, request: Request): Promise<SignedIn> {
   const signedIn = sessionUserOf(user);
   if (!signedIn) return null;
   snapshots.set(signedIn, user.snapshot);
+  dataVersions.set(signedIn, user.data_version);
   return { sessionId: session.id, user: signedIn };
 }
 
@@ -129,6 +130,13 @@ const snapshots = new WeakMap<SessionUser, string>();
  */
 export function snapshotSeenBy(user: SessionUser): string | undefined {
   return snapshots.get(user);
+}
+
+const dataVersions = new WeakMap<SessionUser, string>();
+
+/** The same for the version of what the union's figures count (lib/data-version.server), read by that statement too. */
+export function dataVersionSeenBy(user: SessionUser): string | undefined {
+  return dataVersions.get(user);
 }
 
 export async function getUser(request: Request, db: DB = getDb()): Promise<SessionUser | null> {

@@ -32,6 +32,7 @@ import * as m0031 from "./0031_sign_in_flows";
 import * as m0032 from "./0032_single_sign_on";
 import * as m0033 from "./0033_wechat";
 import * as m0034 from "./0034_phone_sessions";
+import * as m0035 from "./0035_data_changes";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -71,4 +72,5 @@ export const migrations: Record<string, Migration> = {
   "0032_single_sign_on": m0032,
   "0033_wechat": m0033,
   "0034_phone_sessions": m0034,
+  "0035_data_changes": m0035,
 };

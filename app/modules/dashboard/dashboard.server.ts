@@ -1,12 +1,13 @@
 import { sql } from "kysely";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
-import { snapshotSeenBy } from "~/auth/session.server";
 import { recordAudit } from "~/lib/audit.server";
 import { attendanceByEvent } from "~/modules/events/events.server";
 import type { Outlet } from "~db/types";
 import { planProgress } from "~/modules/dashboard/plan";
 import { untilNextWrite } from "~/lib/memo.server";
+import { dataVersionSeenBy } from "~/auth/session.server";
+import { countedDataVersion } from "~/lib/data-version.server";
 import { fenToWan } from "~/lib/money";
 import { startOfYear, yearInTaizhou } from "~/lib/time";
 import { inTaizhou } from "~/lib/sql";
@@ -30,13 +31,14 @@ export interface DashboardFilter {
 type Figures = Awaited<ReturnType<typeof computeDashboard>>;
 
 /**
- * The figures are remembered per scope and filter until anything is committed to the database
- * (`untilNextWrite`): a dashboard asked for again and again between writes is counted once.
+ * The figures are remembered per scope and filter until a write to a table they are counted from commits
+ * (`countedDataVersion`): a dashboard asked for again and again is counted once, and writes elsewhere — the job
+ * queue, sessions, ANALYZE, other databases — no longer make the next request count a second's worth again.
  */
 export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter): Promise<Figures> {
   const unitId = pinnedUnit(user) ?? filter.unitId;
   const key = ["dashboard", unitId ?? "all", filter.fromYear, filter.toYear, yearInTaizhou()].join("|");
-  return untilNextWrite(db, key, () => computeDashboard(db, unitId, filter), { limit: 64, snapshot: snapshotSeenBy(user) });
+  return untilNextWrite(db, key, () => computeDashboard(db, unitId, filter), { limit: 64, version: dataVersionSeenBy(user) ?? (await countedDataVersion(db)) });
 }
 
 async function computeDashboard(db: DB, unitId: number | undefined, filter: DashboardFilter) {

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { seedDemo } from "../../../seeds/demo";
@@ -5,6 +6,8 @@ import { unitId } from "../../../test/factories";
 import { reachOfEvents } from "~/modules/events/events.server";
 import { loadDashboard, savePlan } from "~/modules/dashboard/dashboard.server";
 import type { SessionUser } from "~/auth/roles";
+import { enqueue } from "~/lib/jobs.server";
+import { pruneDataChanges } from "~/lib/data-version.server";
 
 const t = useTestDb();
 const city: SessionUser = { id: "c", username: "c", displayName: "市", role: "city_admin", orgUnitId: null, personId: null };
@@ -114,6 +117,25 @@ describe("the dashboard", () => {
     expect(after.progress.total).toBe(first.progress.total - 1);
     await t.db.updateTable("studio").set({ status: "active" }).where("id", "=", studio.id).execute();
     expect((await loadDashboard(t.db, city, { fromYear: 2018, toYear: year })).progress.total).toBe(first.progress.total);
+  });
+
+  it("keeps its figures through writes to what it does not count, and counts again when a counted record changes (issue 37)", async () => {
+    const year = new Date().getFullYear();
+    const first = await loadDashboard(t.db, city, { fromYear: 2018, toYear: year });
+    // A job queued and an SMS logged: PostgreSQL's snapshot moves, the figures do not.
+    await enqueue(t.db, "reminders", { date: "2099-01-01" }, { uniqueKey: "dashboard-test-unrelated" });
+    await t.db.updateTable("sms_message").set({ error: null }).where("id", "<", 0).execute();
+    await sql`select txid_current()`.execute(t.db);
+    expect(await loadDashboard(t.db, city, { fromYear: 2018, toYear: year })).toBe(first);
+    const milestone = await t.db.selectFrom("milestone").select("id").where("status", "=", "verified").executeTakeFirstOrThrow();
+    await t.db.updateTable("milestone").set({ status: "rejected" }).where("id", "=", milestone.id).execute();
+    const after = await loadDashboard(t.db, city, { fromYear: 2018, toYear: year });
+    expect(after).not.toBe(first);
+    await t.db.updateTable("milestone").set({ status: "verified" }).where("id", "=", milestone.id).execute();
+    // The old versions go with the daily purge; the newest stays, and the figures with it.
+    const again = await loadDashboard(t.db, city, { fromYear: 2018, toYear: year });
+    expect(await pruneDataChanges(t.db)).toBeGreaterThan(0);
+    expect(await loadDashboard(t.db, city, { fromYear: 2018, toYear: year })).toBe(again);
   });
 
   it("keeps the plan as data", async () => {

@@ -52,6 +52,7 @@ const ORGANISATION = "组织或评选的设置，不含个人信息";
 export const DATA_MAP: Record<Table | MigratorTable, Entry> = {
   kysely_migration: { none: "数据库结构版本" },
   kysely_migration_lock: { none: "数据库结构版本" },
+  data_change: { none: "统计数据的版本：哪张表在何时被改动，只有表名，不对应到人" },
   // Who they are and how they sign in.
   person: { label: "人员档案", holds: [{ by: "person", column: "id" }], open: ["id_number_cipher", "phone_cipher"] },
   app_user: { label: "账号", holds: [{ by: "user", column: "id" }] },

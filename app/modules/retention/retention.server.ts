@@ -12,6 +12,7 @@ import { refuse, type Result } from "~/lib/result";
 import { paginate } from "~/lib/sql";
 import { addDays, startOfDay, todayInTaizhou } from "~/lib/time";
 import { RETENTION_AUDIT } from "~/modules/retention/labels";
+import { pruneDataChanges } from "~/lib/data-version.server";
 import { purgeVoters } from "~/modules/voting/voting.server";
 
 /**
@@ -434,6 +435,8 @@ export async function planRetention(db: DB, now = new Date()): Promise<void> {
 export const RETENTION_JOBS: Record<string, JobHandler> = {
   "retention.purge": async (db) => {
     await runRetention(db);
+    // Not personal data: the figures' old versions (data-version.server.ts), gone with the day's purge.
+    await pruneDataChanges(db);
   },
 };
 
