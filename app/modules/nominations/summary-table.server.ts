@@ -9,7 +9,7 @@ import { auditRow, recordAudit, recordAudits, type AuditEntry } from "~/lib/audi
 import type { AuditTrail } from "~/lib/audit";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
 import { databaseAway, enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
-import { clearProgress, progressOf, progressReporter, reportProgress } from "~/lib/progress.server";
+import { clearProgress, progressOf, progressReporter } from "~/lib/progress.server";
 import { isRealDate, todayInTaizhou } from "~/lib/time";
 import { nominationCode } from "~/modules/campaigns/stages";
 import { maskIdNumber, maskPhone, normalisePhone, SEX_LABELS } from "~/modules/people/id-number";
@@ -301,7 +301,7 @@ export function schemaInput(form: Record<string, string | string[]>): Record<str
  * One person's row, whatever it came from (a sheet's line, a Word form's cells): identity fields
  * folded and checked, free text kept, the nomination's parts taken as far as they are given. The
  * form holds only what the file gives: what it leaves blank is no answer, and never blanks what
- * the record already holds (see importRow). Fields the file does not give that a new person
+ * the record already holds (see planRow). Fields the file does not give that a new person
  * needs are asked for when the batch is checked against the records.
  */
 export function readPersonRow(
@@ -1613,7 +1613,7 @@ function importJob(status: "checking" | "committing", what: string, work: (db: D
   return Object.assign(run, { gaveUp });
 }
 
-/** The check after an upload: the dry run's findings are kept with the batch, so the preview is read, not redone. */
+/** The check after an upload: the check's findings are kept with the batch, so the preview is read, not redone. */
 async function checkImport(db: DB, job: Job): Promise<void> {
   const found = await jobBatch(db, job, "checking");
   if (found) await checkBatch(db, found, todayInTaizhou());
@@ -1635,8 +1635,7 @@ async function checkBatch(
     campaign,
     { org_unit_id: batch.org_unit_id, filename: batch.filename, table },
     today,
-    // After every chunk: on the embedded engine a chunk is what others wait for, so the bar moves as often.
-    (done) => reportProgress(db, key, { done, total: table.rows.length }),
+    progressReporter(db, key, table.rows.length),
   );
   await db
     .updateTable("import_batch")
