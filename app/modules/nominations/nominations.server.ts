@@ -1,6 +1,6 @@
 import { dateInTaizhou } from "~/lib/time";
 import type { DB } from "~db";
-import type { Person } from "~db/types";
+import type { NominationTable, Person } from "~db/types";
 import { isCountyOfficer, type SessionUser } from "~/auth/roles";
 import { escapeLike, PAGE_SIZE } from "~/lib/sql";
 import { recordAudit } from "~/lib/audit.server";
@@ -18,7 +18,7 @@ import { NOMINATION_AUDIT, STORY_MAX } from "~/modules/nominations/labels";
 import { type Tx } from "~db";
 import { fieldsRefused, type Refusal, type Result, type SaveResult } from "~/lib/result";
 import { exactNumberOf, refuseNumberElsewhere, spendExactLookupAlone } from "~/modules/people/lookup.server";
-import { sql } from "kysely";
+import { sql, type Selectable } from "kysely";
 
 /** What the nomination itself says: the fields the form or the county's summary table fills. */
 export const NOMINATION_CONTENT_COLUMNS = [
@@ -221,10 +221,67 @@ function nominationSummary(n: ReturnType<typeof nominationColumns> & { nominatin
   };
 }
 
+type NominationRecord = Selectable<NominationTable>;
+
 /**
- * Files a nomination, or updates the one this person already has in the campaign (the import
- * matches rows that way). The person record is created or brought up to date from the same form,
- * all in the caller's transaction.
+ * Whether the person a nomination is written for may be written by the actor: someone else's
+ * person is refused before anything about their nominations is said. "elsewhere" when the number
+ * was typed (not reached through a nomination): saying so costs the actor an exact lookup
+ * (refuseNumberElsewhere). Pure: the form and the 汇总表 import share it.
+ */
+export function personRefusal(actor: SessionUser, person: Person | undefined, byNumber: boolean): "elsewhere" | Refusal | null {
+  if (!person || canEditPerson(actor, person)) return null;
+  return byNumber ? "elsewhere" : fieldsRefused({ idNumber: ["该人员的档案属于其他县级总工会，请联系市总工会修改"] });
+}
+
+/** Whether the actor may change the nomination on record (the form and the import alike). */
+export function nominationEditRefusal(
+  actor: SessionUser,
+  campaign: Campaign,
+  existing: Pick<NominationRecord, "nominating_unit_id">,
+  today: string,
+): Refusal | null {
+  return canEditNomination(actor, campaign, existing.nominating_unit_id, today) ? null : { ok: false, status: 403, message: "您无权修改此推荐" };
+}
+
+/** What writing a nomination does, decided without the database (see planNominationWrite). */
+export type NominationWritePlan =
+  | { kind: "unchanged"; /** The import's warnings, when they differ from those stored (no history: they are the check's). */ warnings: string | null }
+  | { kind: "update"; set: NominationWriteColumns; before: NominationAudit; after: NominationAudit }
+  | { kind: "create"; values: NominationWriteColumns; after: NominationAudit };
+
+type NominationWriteColumns = ReturnType<typeof nominationColumns> & { nominating_unit_id: number; import_warnings?: string };
+type NominationAudit = ReturnType<typeof nominationSummary>;
+
+/**
+ * A nomination written from a form or a 汇总表 row: unchanged (the record is as the input says),
+ * the columns to update with the history's before and after, or the row to create. Pure: the form
+ * and the import (which writes thousands at once) decide alike.
+ */
+export function planNominationWrite(
+  existing: NominationRecord | undefined,
+  input: NominationInput,
+  nominatingUnitId: number,
+  importWarnings?: string[],
+): NominationWritePlan {
+  const warnings = importWarnings === undefined ? {} : { import_warnings: JSON.stringify(importWarnings) };
+  const columns = { ...nominationColumns(input), nominating_unit_id: nominatingUnitId };
+  if (existing) {
+    const before = nominationSummary(existing);
+    const after = nominationSummary({ ...existing, ...columns });
+    if (JSON.stringify(before) === JSON.stringify(after)) {
+      // The record is as the file says; the warnings are those of this check.
+      const differ = importWarnings && JSON.stringify(existing.import_warnings) !== JSON.stringify(importWarnings);
+      return { kind: "unchanged", warnings: differ ? warnings.import_warnings! : null };
+    }
+    return { kind: "update", set: { ...columns, ...warnings }, before, after };
+  }
+  return { kind: "create", values: { ...columns, ...warnings }, after: nominationSummary({ remarks: "", ...columns }) };
+}
+
+/**
+ * Files a nomination, or updates the one this person already has in the campaign. The person
+ * record is created or brought up to date from the same form, all in the caller's transaction.
  */
 export async function writeNomination(
   tx: Tx,
@@ -235,11 +292,6 @@ export async function writeNomination(
     nominatingUnitId: number;
     today: string;
     existingId?: number;
-    allowUpdateByIdNumber?: boolean;
-    /** Where the change came from, for the history (an import's file name). */
-    comment?: string;
-    /** What an import's preview warned about, stored for 资格初审. */
-    importWarnings?: string[];
   },
 ): Promise<NominationSaveResult> {
   let person: Person | undefined;
@@ -250,16 +302,11 @@ export async function writeNomination(
     person = await tx.selectFrom("person").selectAll().where("id_number_hash", "=", lookupHash(input.idNumber.idNumber)).forUpdate().executeTakeFirst();
   }
 
-  // Someone else's person is refused before anything about their nominations is said.
-  if (person && !canEditPerson(actor, person)) {
-    const message =
-      !options.existingId && input.idNumber
-        ? (await refuseNumberElsewhere(tx, actor, input.idNumber.idNumber, "推荐人选登记")).message
-        : "该人员的档案属于其他县级总工会，请联系市总工会修改";
-    return fieldsRefused({ idNumber: [message] });
-  }
+  const refused = personRefusal(actor, person, !options.existingId && !!input.idNumber);
+  if (refused === "elsewhere") return fieldsRefused({ idNumber: [(await refuseNumberElsewhere(tx, actor, input.idNumber!.idNumber, "推荐人选登记")).message] });
+  if (refused) return refused;
 
-  let existing = options.existingId ? await tx.selectFrom("nomination").selectAll().where("id", "=", options.existingId).executeTakeFirst() : undefined;
+  const existing = options.existingId ? await tx.selectFrom("nomination").selectAll().where("id", "=", options.existingId).executeTakeFirst() : undefined;
   if (!existing && person) {
     const other = await tx
       .selectFrom("nomination")
@@ -268,55 +315,41 @@ export async function writeNomination(
       .where("nomination.campaign_id", "=", campaign.id)
       .where("nomination.person_id", "=", person.id)
       .executeTakeFirst();
-    if (other && !options.allowUpdateByIdNumber) {
-      return fieldsRefused({ idNumber: [`该人员已被推荐参加本届评选（推荐单位：${other.short_name}），同一人每届只能推荐一次`] });
-    }
-    if (other) existing = await tx.selectFrom("nomination").selectAll().where("id", "=", other.id).executeTakeFirst();
+    if (other) return fieldsRefused({ idNumber: [`该人员已被推荐参加本届评选（推荐单位：${other.short_name}），同一人每届只能推荐一次`] });
   }
-  if (existing && !canEditNomination(actor, campaign, existing.nominating_unit_id, options.today)) {
-    return { ok: false, status: 403, message: "您无权修改此推荐" };
-  }
+  const notEditable = existing && nominationEditRefusal(actor, campaign, existing, options.today);
+  if (notEditable) return notEditable;
 
   let personId: number;
   let personChanged = false;
   if (person) {
-    const saved = await applyPersonUpdate(tx, actor, person, input, options.comment);
+    const saved = await applyPersonUpdate(tx, actor, person, input);
     if (!saved.ok) return saved;
     personChanged = saved.changed ?? false;
     personId = person.id;
   } else {
-    const created = await insertPerson(tx, actor, input, options.comment);
+    const created = await insertPerson(tx, actor, input);
     if (!created.ok) return created;
     personId = created.id;
   }
 
-  const warnings = options.importWarnings === undefined ? {} : { import_warnings: JSON.stringify(options.importWarnings) };
-  const columns = { ...nominationColumns(input), nominating_unit_id: options.nominatingUnitId };
-  if (existing) {
-    const before = nominationSummary(existing);
-    const after = nominationSummary({ ...existing, ...columns });
-    if (JSON.stringify(before) === JSON.stringify(after)) {
-      // The record is as the file says; the warnings are those of this check.
-      if (options.importWarnings && JSON.stringify(existing.import_warnings) !== JSON.stringify(options.importWarnings)) {
-        await tx.updateTable("nomination").set(warnings).where("id", "=", existing.id).execute();
-      }
-      return { ok: true, id: existing.id, change: personChanged ? "updated" : "unchanged" };
-    }
+  const plan = planNominationWrite(existing, input, options.nominatingUnitId);
+  if (plan.kind === "unchanged") return { ok: true, id: existing!.id, change: personChanged ? "updated" : "unchanged" };
+  if (plan.kind === "update") {
     await tx
       .updateTable("nomination")
-      .set({ ...columns, ...warnings, updated_at: new Date() })
-      .where("id", "=", existing.id)
+      .set({ ...plan.set, updated_at: new Date() })
+      .where("id", "=", existing!.id)
       .execute();
     await recordAudit(tx, NOMINATION_AUDIT, {
       actor,
-      id: existing.id,
+      id: existing!.id,
       unit: options.nominatingUnitId,
       action: "update",
-      before,
-      after,
-      comment: options.comment,
+      before: plan.before,
+      after: plan.after,
     });
-    return { ok: true, id: existing.id, change: "updated" };
+    return { ok: true, id: existing!.id, change: "updated" };
   }
 
   // The campaign row lock serialises sequence numbers.
@@ -328,17 +361,10 @@ export async function writeNomination(
     .executeTakeFirstOrThrow();
   const row = await tx
     .insertInto("nomination")
-    .values({ ...columns, ...warnings, campaign_id: campaign.id, person_id: personId, seq: Number(next.seq) + 1, created_by: actor.id })
+    .values({ ...plan.values, campaign_id: campaign.id, person_id: personId, seq: Number(next.seq) + 1, created_by: actor.id })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, NOMINATION_AUDIT, {
-    actor,
-    id: row.id,
-    unit: options.nominatingUnitId,
-    action: "create",
-    after: nominationSummary({ remarks: "", ...columns }),
-    comment: options.comment,
-  });
+  await recordAudit(tx, NOMINATION_AUDIT, { actor, id: row.id, unit: options.nominatingUnitId, action: "create", after: plan.after });
   return { ok: true, id: row.id, change: "created" };
 }
 
@@ -436,8 +462,13 @@ export function recordOpinion(db: DB, actor: SessionUser, nominationId: number, 
   return db.transaction().execute((tx) => writeOpinion(tx, actor, nominationId, input));
 }
 
+/** An opinion as stored and as its history row shows it. */
+export function opinionRecord(input: OpinionInput) {
+  return { text: input.text, signer: input.signer, signed_on: input.signedOn };
+}
+
 /** One of the 审批表's four signed opinions, recorded or replaced inside the caller's transaction. */
-export async function writeOpinion(tx: Tx, actor: SessionUser, nominationId: number, input: OpinionInput, comment?: string) {
+export async function writeOpinion(tx: Tx, actor: SessionUser, nominationId: number, input: OpinionInput) {
   const before = await tx
     .selectFrom("nomination_opinion")
     .select(["text", "signer", "signed_on"])
@@ -446,25 +477,10 @@ export async function writeOpinion(tx: Tx, actor: SessionUser, nominationId: num
     .executeTakeFirst();
   await tx
     .insertInto("nomination_opinion")
-    .values({ nomination_id: nominationId, kind: input.kind, text: input.text, signer: input.signer, signed_on: input.signedOn, recorded_by: actor.id })
-    .onConflict((oc) =>
-      oc.columns(["nomination_id", "kind"]).doUpdateSet({
-        text: input.text,
-        signer: input.signer,
-        signed_on: input.signedOn,
-        recorded_by: actor.id,
-        recorded_at: new Date(),
-      }),
-    )
+    .values({ nomination_id: nominationId, kind: input.kind, ...opinionRecord(input), recorded_by: actor.id })
+    .onConflict((oc) => oc.columns(["nomination_id", "kind"]).doUpdateSet({ ...opinionRecord(input), recorded_by: actor.id, recorded_at: new Date() }))
     .execute();
-  await recordAudit(tx, NOMINATION_AUDIT, {
-    actor,
-    id: nominationId,
-    action: `opinion_${input.kind}`,
-    before: before ?? null,
-    after: { text: input.text, signer: input.signer, signed_on: input.signedOn },
-    comment,
-  });
+  await recordAudit(tx, NOMINATION_AUDIT, { actor, id: nominationId, action: `opinion_${input.kind}`, before: before ?? null, after: opinionRecord(input) });
 }
 
 /** Every campaign a person took part in, how far they got, and their title if named. */

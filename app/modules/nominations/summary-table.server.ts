@@ -1,20 +1,28 @@
 import ExcelJS from "exceljs";
-import type { Result } from "~/lib/result";
+import { fieldsRefused, type Refusal, type Result } from "~/lib/result";
 import { ZodError } from "zod";
-import { sql, type Selectable } from "kysely";
+import { sql, type Insertable, type Selectable } from "kysely";
 import type { DB, Tx } from "~db";
 import type { Database as DBTables, NominationTable, Person } from "~db/types";
 import { isCityAdmin, type SessionUser } from "~/auth/roles";
-import { recordAudit } from "~/lib/audit.server";
+import { auditRow, recordAudit, recordAudits, type AuditEntry } from "~/lib/audit.server";
+import type { AuditTrail } from "~/lib/audit";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
 import { databaseAway, enqueue, type Job, type JobHandler } from "~/lib/jobs.server";
-import { clearProgress, progressOf, progressReporter, reportProgress } from "~/lib/progress.server";
-import { todayInTaizhou } from "~/lib/time";
+import { clearProgress, progressOf, progressReporter } from "~/lib/progress.server";
+import { isRealDate, todayInTaizhou } from "~/lib/time";
 import { nominationCode } from "~/modules/campaigns/stages";
 import { maskIdNumber, maskPhone, normalisePhone, SEX_LABELS } from "~/modules/people/id-number";
 import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { checkEligibility, CONDITIONS, missingParts, quotaWarning } from "~/modules/nominations/eligibility";
-import { canRecordOpinion, writeNomination, writeOpinion, type OpinionInput } from "~/modules/nominations/nominations.server";
+import {
+  canRecordOpinion,
+  nominationEditRefusal,
+  opinionRecord,
+  personRefusal,
+  planNominationWrite,
+  type OpinionInput,
+} from "~/modules/nominations/nominations.server";
 import { canCreateNomination } from "~/modules/nominations/policy";
 import { importNominationSchema, type NominationInput } from "~/modules/nominations/schema.server";
 import {
@@ -35,11 +43,13 @@ import {
 } from "~/lib/spreadsheet.server";
 import { offThread } from "~/lib/off-thread.server";
 import { ACCEPTED, readEducation, readEthnicity, readPoliticalStatus, readSkillLevel } from "~/modules/people/spellings";
-import { IMPORT_AUDIT, CHANNEL_LABELS, OPINION_LABELS } from "~/modules/nominations/labels";
+import { IMPORT_AUDIT, CHANNEL_LABELS, NOMINATION_AUDIT, OPINION_LABELS } from "~/modules/nominations/labels";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
 import { refuseNumberElsewhere } from "~/modules/people/lookup.server";
 import { CAMPAIGN_AUDIT } from "~/modules/campaigns/labels";
-import { PERSON_COLUMNS } from "~/modules/people/people.server";
+import { PERSON_COLUMNS, planNewPerson, planPersonUpdate } from "~/modules/people/people.server";
+import { guardPhoneChange } from "~/modules/people/phone-guard.server";
+import { PERSON_AUDIT } from "~/modules/people/labels";
 import { personFormValues } from "~/modules/people/form-values";
 import { nominationFormValues } from "~/modules/nominations/form-values";
 import { pinnedUnit } from "~/auth/relation";
@@ -291,7 +301,7 @@ export function schemaInput(form: Record<string, string | string[]>): Record<str
  * One person's row, whatever it came from (a sheet's line, a Word form's cells): identity fields
  * folded and checked, free text kept, the nomination's parts taken as far as they are given. The
  * form holds only what the file gives: what it leaves blank is no answer, and never blanks what
- * the record already holds (see importRow). Fields the file does not give that a new person
+ * the record already holds (see planRow). Fields the file does not give that a new person
  * needs are asked for when the batch is checked against the records.
  */
 export function readPersonRow(
@@ -752,7 +762,7 @@ export function previewOf(batch: NonNullable<Awaited<ReturnType<typeof findImpor
 
 const CHANGE_NOTES = { created: "将新增推荐", updated: "将更新", unchanged: "无变化" } as const;
 
-/** Rolls a dry run back: the preview says exactly what the commit would do, and writes nothing. */
+/** Rolls a dry run back: what `work` finds, with nothing it wrote kept. */
 class DryRun extends Error {
   constructor() {
     super("dry run");
@@ -781,9 +791,9 @@ interface ImportContext {
   unit: { name: string; kind: string; count: number };
 }
 
-async function importContext(tx: Tx, campaign: Campaign, unitId: number, filename: string, take: string[]): Promise<ImportContext> {
-  const unit = await tx.selectFrom("org_unit").select(["short_name", "kind"]).where("id", "=", unitId).executeTakeFirstOrThrow();
-  const { n } = await tx
+async function importContext(q: DB | Tx, campaign: Campaign, unitId: number, filename: string, take: string[]): Promise<ImportContext> {
+  const unit = await q.selectFrom("org_unit").select(["short_name", "kind"]).where("id", "=", unitId).executeTakeFirstOrThrow();
+  const { n } = await q
     .selectFrom("nomination")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("campaign_id", "=", campaign.id)
@@ -792,54 +802,189 @@ async function importContext(tx: Tx, campaign: Campaign, unitId: number, filenam
   return { filename, take: new Set(take), unit: { name: unit.short_name, kind: unit.kind, count: Number(n) } };
 }
 
-/**
- * How much one transaction of the check does: a tenth of a second, at most 100 rows. The embedded
- * engine has one connection, which a transaction holds to its end: a sign-in or a page waits for
- * one chunk, not for a 3,000-row check, however fast or busy the machine.
- */
-const CHECK_CHUNK = { ms: 100, rows: 100 };
+/** Rows whose records are read with one statement per table (people, nominations, opinions), and written so. */
+const IMPORT_BATCH_ROWS = 1000;
+
+/** CPU work between two turns of the event loop: another user's request waits no longer than this for the import. */
+const SLICE_MS = 20;
+
+type OpinionHeld = ReturnType<typeof opinionRecord> & { kind: OpinionInput["kind"] };
+type ImportWarnings = string[];
 
 /**
- * Whose record each row would write, by its index: the person's number (found through the
- * nomination for a row of our own export). Rows with one key see each other's writes; no other
- * row's write changes what a row finds, but for the unit's count, which the check carries itself.
+ * The records an import touches, as the database holds them and as the rows before the current one
+ * leave them: a later row naming the same person (a row of our own export and one with the full
+ * number, or the same exported row twice) finds what the earlier rows would write. Records an
+ * earlier row creates have negative ids until they are inserted. What is to be written is kept
+ * beside: which records changed, and the history rows in the order the rows wrote them.
  */
-async function recordKeys(db: DB, rows: ParsedRow[]): Promise<Map<number, string>> {
-  const existing = rows.map((r) => Number(r.form?.existingId) || 0).filter(Boolean);
-  const hashOfNomination = new Map<number, string>();
-  if (existing.length) {
-    const found = await db
-      .selectFrom("nomination")
-      .innerJoin("person", "person.id", "nomination.person_id")
-      .select(["nomination.id", "person.id_number_hash"])
-      .where("nomination.id", "=", sql<number>`any(${existing}::int[])`)
-      .execute();
-    for (const n of found) hashOfNomination.set(Number(n.id), n.id_number_hash);
+class ImportState {
+  /** null: looked up and not on record. */
+  readonly personByHash = new Map<string, Person | null>();
+  readonly personById = new Map<number, Person>();
+  readonly nominationById = new Map<number, NominationRecord | null>();
+  /** The person's nomination in this campaign; null: looked up, none. */
+  readonly nominationOfPerson = new Map<number, NominationRecord | null>();
+  readonly opinions = new Map<number, OpinionHeld[]>();
+  private nextId = -1;
+
+  readonly newPersons: number[] = [];
+  readonly changedPersons = new Set<number>();
+  readonly newNominations: number[] = [];
+  /** Nominations to update, and whether their content changed (updated_at) or only the check's warnings. */
+  readonly changedNominations = new Map<number, { content: boolean }>();
+  readonly changedOpinions = new Map<string, { nominationId: number; opinion: OpinionHeld }>();
+  /** The history, in order; a phone changed on someone else's record is told by guardPhoneChange at its place. */
+  readonly history: Array<{ row: Insertable<DBTables["audit_log"]> } | { phoneOf: Person; phone: string }> = [];
+
+  constructor(readonly campaignId: number) {}
+
+  hold(person: Person): void {
+    if (this.personById.has(person.id)) return;
+    this.personById.set(person.id, person);
+    this.personByHash.set(person.id_number_hash, person);
   }
-  const keys = new Map<number, string>();
-  rows.forEach((row, i) => {
-    if (!row.form) return;
-    const existingId = Number(row.form.existingId) || 0;
-    const idNumber = row.form.idNumber;
-    // The same reading of the number as importRow's lookup.
-    const hash = existingId
-      ? hashOfNomination.get(existingId)
-      : typeof idNumber === "string"
-        ? lookupHash(idNumber.normalize("NFKC").toUpperCase())
-        : undefined;
-    keys.set(i, hash ?? (existingId ? `nomination:${existingId}` : `row:${i}`));
-  });
-  return keys;
+
+  holdNomination(nomination: NominationRecord): void {
+    if (!this.nominationById.get(nomination.id)) this.nominationById.set(nomination.id, nomination);
+    if (nomination.campaign_id === this.campaignId && !this.nominationOfPerson.get(nomination.person_id)) {
+      this.nominationOfPerson.set(nomination.person_id, nomination);
+    }
+  }
+
+  setPerson(person: Person, isNew: boolean): void {
+    this.personById.set(person.id, person);
+    this.personByHash.set(person.id_number_hash, person);
+    if (!isNew && person.id > 0) this.changedPersons.add(person.id);
+  }
+
+  setNomination(nomination: NominationRecord, content: boolean): void {
+    this.nominationById.set(nomination.id, nomination);
+    this.nominationOfPerson.set(nomination.person_id, nomination);
+    if (nomination.id > 0) this.changedNominations.set(nomination.id, { content: content || !!this.changedNominations.get(nomination.id)?.content });
+  }
+
+  newId(): number {
+    return this.nextId--;
+  }
+}
+
+const existingIdOf = (row: ParsedRow) => Number(row.form!.existingId) || 0;
+/** The reading of a row's number the lookup uses. */
+const numberHashOf = (row: ParsedRow) => lookupHash(String(row.form!.idNumber).normalize("NFKC").toUpperCase());
+const byNumber = (row: ParsedRow) => !existingIdOf(row) && typeof row.form!.idNumber === "string";
+const unique = <T>(list: T[]) => [...new Set(list)];
+
+/**
+ * The records a batch of rows touches, a statement per table whatever the number of rows; those the
+ * state already holds are not read again (an earlier row may have changed them). The commit locks
+ * the people it reads, as the one-row path does.
+ */
+async function loadRecords(q: DB | Tx, state: ImportState, rows: ParsedRow[], lock: boolean): Promise<void> {
+  const byNomination = unique(rows.map(existingIdOf).filter((id) => id && !state.nominationById.has(id)));
+  if (byNomination.length) {
+    const found = await q
+      .selectFrom("nomination")
+      .selectAll()
+      .where("id", "=", sql<number>`any(${byNomination}::int[])`)
+      .execute();
+    for (const id of byNomination) state.nominationById.set(id, null);
+    for (const n of found) state.holdNomination(n);
+  }
+  const hashes = unique(rows.filter(byNumber).map(numberHashOf)).filter((h) => !state.personByHash.has(h));
+  const personIds = unique(byNomination.map((id) => state.nominationById.get(id)?.person_id ?? 0)).filter((id) => id && !state.personById.has(id));
+  if (hashes.length || personIds.length) {
+    const query = q
+      .selectFrom("person")
+      .selectAll()
+      .where((eb) => eb.or([eb("id_number_hash", "=", sql<string>`any(${hashes}::text[])`), eb("id", "=", sql<number>`any(${personIds}::int[])`)]));
+    const found = await (lock ? query.forUpdate() : query).execute();
+    for (const h of hashes) state.personByHash.set(h, null);
+    for (const p of found) state.hold(p);
+  }
+  const unasked = unique(hashes.map((h) => state.personByHash.get(h)?.id ?? 0)).filter((id) => id && !state.nominationOfPerson.has(id));
+  if (unasked.length) {
+    const found = await q
+      .selectFrom("nomination")
+      .selectAll()
+      .where("campaign_id", "=", state.campaignId)
+      .where("person_id", "=", sql<number>`any(${unasked}::int[])`)
+      .execute();
+    for (const id of unasked) state.nominationOfPerson.set(id, null);
+    for (const n of found) state.holdNomination(n);
+  }
+  const nominationIds = unique(
+    rows.map((row) => {
+      if (!byNumber(row)) return state.nominationById.get(existingIdOf(row))?.id ?? 0;
+      const person = state.personByHash.get(numberHashOf(row));
+      return person ? (state.nominationOfPerson.get(person.id)?.id ?? 0) : 0;
+    }),
+  ).filter((id) => id > 0 && !state.opinions.has(id));
+  if (nominationIds.length) {
+    const found = await q
+      .selectFrom("nomination_opinion")
+      .select(["nomination_id", "kind", "text", "signer", "signed_on"])
+      .where("nomination_id", "=", sql<number>`any(${nominationIds}::int[])`)
+      .execute();
+    for (const id of nominationIds) state.opinions.set(id, []);
+    for (const { nomination_id, ...o } of found) state.opinions.get(nomination_id)!.push(o);
+  }
+}
+
+/** How the planner learns why a number is someone else's: the answer costs an exact lookup (refuseNumberElsewhere). */
+type ElsewhereMessage = (idNumber: string) => Promise<string>;
+
+interface Planning {
+  actor: SessionUser;
+  campaign: Campaign;
+  unitId: number;
+  today: string;
+  context: ImportContext;
+  state: ImportState;
+  elsewhere: ElsewhereMessage;
 }
 
 /**
- * What committing would do to each valid row (新增, 更新 or 无变化, field by field), found by
- * doing it in transactions that are then rolled back: the same code as the commit, so the two
- * cannot disagree. The rows go a chunk per transaction and the check lets others' queries run
- * between chunks. A row whose person an earlier chunk's row already wrote (a row of our own export
- * and another with the full number) has those rows done again first, in its own chunk's
- * transaction, each at the unit's count it was checked at, so it finds what the single
- * transaction of the commit will find; no other row's writes change what a row finds.
+ * Every row, in the file's order, against the records: what it would do (its RowOutcome) and, in
+ * the state, what it writes. The records are read a batch of rows at a time (a statement per table,
+ * not per row); the CPU work gives the event loop a turn every SLICE_MS, so other users' requests
+ * run meanwhile. The check stops here; the commit writes what the state says.
+ */
+async function planImport(
+  q: DB | Tx,
+  planning: Omit<Planning, "state">,
+  rows: ParsedRow[],
+  options: { include: (row: ParsedRow) => boolean; lock: boolean; progress: (done: number) => Promise<void>; stopAtFailure: boolean; batchRows?: number },
+): Promise<{ outcomes: Map<number, RowOutcome>; state: ImportState; failed?: { line: number; errors: string[] } }> {
+  const state = new ImportState(planning.campaign.id);
+  const plan = { ...planning, state };
+  const outcomes = new Map<number, RowOutcome>();
+  const batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
+  let slice = performance.now();
+  for (let start = 0; start < rows.length; start += batchRows) {
+    const batch = rows.slice(start, start + batchRows);
+    await loadRecords(q, state, batch.filter(options.include), options.lock);
+    for (const [i, row] of batch.entries()) {
+      if (options.include(row)) {
+        const outcome = await planRow(row, plan);
+        outcomes.set(row.line, outcome);
+        if (!outcome.ok && options.stopAtFailure) return { outcomes, state, failed: { line: row.line, errors: outcome.errors } };
+      }
+      await options.progress(start + i + 1);
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+    }
+  }
+  return { outcomes, state };
+}
+
+/**
+ * What committing would do to each valid row (新增, 更新 or 无变化, field by field): the plan of the
+ * commit, read from the records as they are, writing nothing. The same planner as the commit's, so
+ * the two cannot disagree; progress is reported as the rows go, and others' requests run between
+ * the reads and between slices of the work.
  */
 export async function previewStatus(
   db: DB,
@@ -848,47 +993,22 @@ export async function previewStatus(
   batch: { org_unit_id: number; filename: string; table: SummaryTable },
   today: string,
   progress: (done: number) => Promise<void> = async () => {},
-  chunk = CHECK_CHUNK,
+  batchRows = IMPORT_BATCH_ROWS,
 ): Promise<BatchCheck> {
-  const { rows } = batch.table;
-  const context = await rolledBack(db, (tx) => importContext(tx, campaign, batch.org_unit_id, batch.filename, []));
+  const context = await importContext(db, campaign, batch.org_unit_id, batch.filename, []);
   const before = context.unit.count;
-  const keys = await recordKeys(db, rows);
-  const outcomes = new Map<number, RowOutcome>();
-  const checked = new Map<string, Array<{ index: number; count: number }>>();
-  for (let start = 0, end = 0; start < rows.length; start = end) {
-    const began = performance.now();
-    await rolledBack(db, async (tx) => {
-      const again = new Set<string>();
-      let repeated = 0;
-      // A chunk checks at least as many rows as it did again: the repeats cost at most the rows
-      // once more, whatever the file (one person named a thousand times makes longer chunks, not n² work).
-      while (end < rows.length && (end === start || end - start < repeated || (end - start < chunk.rows && performance.now() - began < chunk.ms))) {
-        const index = end++;
-        const key = keys.get(index);
-        if (key === undefined) continue;
-        if (!again.has(key)) {
-          again.add(key);
-          for (const earlier of checked.get(key) ?? []) {
-            await importRow(tx, actor, campaign, batch.org_unit_id, rows[earlier.index], today, {
-              ...context,
-              unit: { ...context.unit, count: earlier.count },
-            });
-            repeated++;
-          }
-        }
-        const count = context.unit.count;
-        outcomes.set(rows[index].line, await importRow(tx, actor, campaign, batch.org_unit_id, rows[index], today, context));
-        checked.set(key, [...(checked.get(key) ?? []), { index, count }]);
-      }
-    });
-    await progress(end);
-    // A macrotask between chunks: what other requests have queued runs before the next chunk.
-    if (end < rows.length) await new Promise((resolve) => setImmediate(resolve));
-  }
+  const { outcomes } = await planImport(
+    db,
+    // Saying a number is someone else's spends a lookup in the commit; the check's spending is undone.
+    { actor, campaign, unitId: batch.org_unit_id, today, context, elsewhere: (idNumber) => rolledBack(db, (tx) => elsewhereMessage(tx, actor, idNumber)) },
+    batch.table.rows,
+    { include: (row) => !!row.form, lock: false, progress, stopAtFailure: false, batchRows },
+  );
   const quota = context.unit.kind === "county" ? { unit: context.unit.name, before, after: context.unit.count, quota: campaign.quota_per_unit } : null;
   return { rows: outcomes, quota };
 }
+
+const elsewhereMessage = async (tx: Tx, actor: SessionUser, idNumber: string) => (await refuseNumberElsewhere(tx, actor, idNumber, "推荐人选登记")).message;
 
 /** The fields a file may fill, as the form names them: the person's, then the nomination's. */
 const PERSON_FIELDS = [
@@ -963,37 +1083,23 @@ function displayValue(field: string, v: FormValue | undefined): string {
  * One row into the nomination it files or completes, never losing what the record holds: a field
  * the file leaves blank keeps the record's value; a field the record leaves blank is filled; a
  * field both give differently keeps the record's unless the officer chose the file's (a
- * conflict, shown in the preview). The opinions a Word form carries go the same way. Everything
- * written is in the history with the file's name; the warnings the preview shows are stored on
- * the nomination for 资格初审.
+ * conflict, shown in the preview). The opinions a Word form carries go the same way. What the
+ * row would write goes into the state — by the same decisions as the web form's write
+ * (personRefusal, planPersonUpdate, planNewPerson, planNominationWrite) — with its history naming
+ * the file; the warnings the preview shows are stored on the nomination for 资格初审.
  */
-async function importRow(
-  tx: Tx,
-  actor: SessionUser,
-  campaign: Campaign,
-  unitId: number,
-  row: ParsedRow,
-  today: string,
-  context: ImportContext,
-): Promise<RowOutcome> {
+async function planRow(row: ParsedRow, { actor, campaign, unitId, today, context, state, elsewhere }: Planning): Promise<RowOutcome> {
   const file = row.form!;
-  const existingId = Number(file.existingId) || undefined;
   let person: Person | undefined;
   let nomination: NominationRecord | undefined;
-  if (existingId) {
-    nomination = await tx.selectFrom("nomination").selectAll().where("id", "=", existingId).executeTakeFirst();
-    if (nomination) person = await tx.selectFrom("person").selectAll().where("id", "=", nomination.person_id).executeTakeFirst();
-  } else if (typeof file.idNumber === "string") {
-    person = await tx
-      .selectFrom("person")
-      .selectAll()
-      .where("id_number_hash", "=", lookupHash(file.idNumber.normalize("NFKC").toUpperCase()))
-      .executeTakeFirst();
-    if (person) {
-      nomination = await tx.selectFrom("nomination").selectAll().where("campaign_id", "=", campaign.id).where("person_id", "=", person.id).executeTakeFirst();
-    }
+  if (!byNumber(row)) {
+    nomination = state.nominationById.get(existingIdOf(row)) ?? undefined;
+    if (nomination) person = state.personById.get(nomination.person_id);
+  } else {
+    person = state.personByHash.get(numberHashOf(row)) ?? undefined;
+    if (person) nomination = state.nominationOfPerson.get(person.id) ?? undefined;
   }
-  // Someone else's person: writeNomination refuses it, saying nothing of the record.
+  // Someone else's person: refused below, saying nothing of the record.
   const readable = !person || canEditPerson(actor, person);
   const record: Record<string, FormValue> = {
     ...(person && readable ? personForm(person) : {}),
@@ -1042,7 +1148,7 @@ async function importRow(
   }
   const input = parsed.data;
   const opinions = (row.opinions ?? []).filter((o) => canRecordOpinion(actor, o.kind, unitId));
-  const current = nomination ? await tx.selectFrom("nomination_opinion").selectAll().where("nomination_id", "=", nomination.id).execute() : [];
+  const current = nomination ? (state.opinions.get(nomination.id) ?? []) : [];
   const toWrite: OpinionInput[] = [];
   for (const o of opinions) {
     const held = current.find((c) => c.kind === o.kind);
@@ -1056,33 +1162,312 @@ async function importRow(
     }
   }
 
+  // The check writes nothing, so what the database would refuse is refused here: a date no reading
+  // of a file produces (a stored batch damaged) stops the work, as the write would.
+  for (const o of toWrite) if (o.signedOn !== null && !isRealDate(o.signedOn)) throw new Error(`${OPINION_LABELS[o.kind]}的签署日期“${o.signedOn}”不存在`);
+
   // The opinions the record will hold: those kept as they are, and those the file writes. An
   // undated one stays a warning until a date is given, whichever import last touched the record.
   const heldOpinions = [...current.filter((c) => !toWrite.some((o) => o.kind === c.kind)).map((c) => ({ kind: c.kind, signedOn: c.signed_on })), ...toWrite];
-  const warnings = [...eligibilityHints(input), ...heldOpinions.filter((o) => !o.signedOn).map(undatedOpinion)];
+  const warnings: ImportWarnings = [...eligibilityHints(input), ...heldOpinions.filter((o) => !o.signedOn).map(undatedOpinion)];
   const after = context.unit.count + (nomination ? 0 : 1);
   const overQuota = context.unit.kind === "county" && !nomination ? quotaWarning(context.unit.name, after, campaign.quota_per_unit) : null;
   if (overQuota) warnings.push(overQuota);
-  const result = await writeNomination(tx, actor, campaign, input, {
-    nominatingUnitId: unitId,
-    today,
-    allowUpdateByIdNumber: true,
-    existingId: nomination?.id,
-    comment: `导入文件：${context.filename}`,
-    importWarnings: warnings,
-  });
-  if (!result.ok) return { ok: false, errors: rowFailure(result) };
-  if (result.change === "created") context.unit.count++;
-  for (const o of toWrite) await writeOpinion(tx, actor, result.id, o, `导入文件：${context.filename}`);
-  const change = toWrite.length && result.change === "unchanged" ? "updated" : result.change;
+
+  // From here, what the one-record write (writeNomination) decides, by the same functions.
+  const refused = personRefusal(actor, person, !nomination && !!input.idNumber);
+  if (refused === "elsewhere") return { ok: false, errors: rowFailure(fieldsRefused({ idNumber: [await elsewhere(input.idNumber!.idNumber)] })) };
+  if (refused) return { ok: false, errors: rowFailure(refused) };
+  const notEditable = nomination && nominationEditRefusal(actor, campaign, nomination, today);
+  if (notEditable) return { ok: false, errors: rowFailure(notEditable) };
+
+  const comment = `导入文件：${context.filename}`;
+  const history = <A extends string>(trail: AuditTrail<A>, entry: Omit<AuditEntry<NoInfer<A>>, "actor" | "comment">) =>
+    state.history.push({ row: auditRow(trail, { actor, comment, ...entry }) });
+  let personId: number;
+  let personChanged = false;
+  if (person) {
+    const plan = planPersonUpdate(person, input);
+    if (!plan.ok) return { ok: false, errors: rowFailure(plan) };
+    if (plan.changed) {
+      // The import finds people by their number and never changes it: no other record's number to clash with.
+      state.setPerson({ ...plan.row, updated_at: new Date() }, false);
+      history(PERSON_AUDIT, { id: person.id, unit: input.orgUnitId, action: "update", before: plan.before, after: plan.after });
+      if (plan.newPhone) state.history.push({ phoneOf: person, phone: plan.newPhone });
+      personChanged = true;
+    }
+    personId = person.id;
+  } else {
+    const plan = planNewPerson(input);
+    if (!plan.ok) return { ok: false, errors: rowFailure(plan) };
+    personId = state.newId();
+    state.setPerson({ ...plan.values, id: personId, created_by: actor.id, created_at: new Date(), updated_at: new Date() }, true);
+    state.newPersons.push(personId);
+    history(PERSON_AUDIT, { id: personId, unit: plan.values.org_unit_id, action: "create", after: plan.after });
+  }
+
+  const plan = planNominationWrite(nomination, input, unitId, warnings);
+  let change: "created" | "updated" | "unchanged";
+  let nominationId: number;
+  if (plan.kind === "create") {
+    nominationId = state.newId();
+    const { import_warnings: _, ...values } = plan.values;
+    state.setNomination({ ...NEW_NOMINATION, ...values, import_warnings: warnings, id: nominationId, campaign_id: campaign.id, person_id: personId }, true);
+    state.newNominations.push(nominationId);
+    state.opinions.set(nominationId, []);
+    history(NOMINATION_AUDIT, { id: nominationId, unit: unitId, action: "create", after: plan.after });
+    context.unit.count++;
+    change = "created";
+  } else {
+    nominationId = nomination!.id;
+    if (plan.kind === "update") {
+      const { import_warnings: _, ...set } = plan.set;
+      state.setNomination({ ...nomination!, ...set, import_warnings: warnings, updated_at: new Date() }, true);
+      history(NOMINATION_AUDIT, { id: nominationId, unit: unitId, action: "update", before: plan.before, after: plan.after });
+      change = "updated";
+    } else {
+      if (plan.warnings) state.setNomination({ ...nomination!, import_warnings: warnings }, false);
+      change = personChanged ? "updated" : "unchanged";
+    }
+  }
+  for (const o of toWrite) {
+    const held = state.opinions.get(nominationId)!;
+    const before = held.find((c) => c.kind === o.kind);
+    const opinion = { kind: o.kind, ...opinionRecord(o) };
+    state.opinions.set(nominationId, [...held.filter((c) => c.kind !== o.kind), opinion]);
+    state.changedOpinions.set(`${nominationId}:${o.kind}`, { nominationId, opinion });
+    history(NOMINATION_AUDIT, {
+      id: nominationId,
+      action: `opinion_${o.kind}`,
+      before: before ? { text: before.text, signer: before.signer, signed_on: before.signed_on } : null,
+      after: opinionRecord(o),
+    });
+  }
+  if (toWrite.length && change === "unchanged") change = "updated";
   return { ok: true, change, changes: change === "created" ? [] : changes, conflicts, warnings, missing: missingParts(input) };
 }
+
+/** A new nomination's columns the import does not set: what the table's defaults give it. */
+const NEW_NOMINATION: Omit<NominationRecord, ImportWriteColumn | "id" | "campaign_id" | "person_id"> = {
+  seq: 0,
+  remarks: "",
+  quota_acknowledged_by: null,
+  quota_acknowledged_at: null,
+  qualification_result: null,
+  qualification_reason: null,
+  candidate: false,
+  vote_count: null,
+  withdrawn_reason: null,
+  final_rank: null,
+  created_by: null,
+  created_at: new Date(0),
+  updated_at: new Date(0),
+};
 
 /** An opinion the form gives with no date: kept as written, and said. */
 export const undatedOpinion = (o: Pick<OpinionInput, "kind">) => `${OPINION_LABELS[o.kind]}没有签署日期（已按原文录入），请对照纸质审批表补上日期`;
 
-function rowFailure(result: Exclude<Awaited<ReturnType<typeof writeNomination>>, { ok: true }>): string[] {
-  return result.fieldErrors ? Object.entries(result.fieldErrors).map(([f, m]) => `${LABEL[f] ?? f}：${m.join("；")}`) : [result.message];
+function rowFailure(refusal: Refusal): string[] {
+  return refusal.fieldErrors ? Object.entries(refusal.fieldErrors).map(([f, m]) => `${LABEL[f] ?? f}：${m.join("；")}`) : [refusal.message];
+}
+
+/** The columns a person row is written with (insert or update): the form's fields and the numbers' stored forms. */
+const PERSON_WRITE_COLUMNS = [
+  "org_unit_id",
+  "name",
+  "sex",
+  "birth_date",
+  "ethnicity",
+  "education",
+  "political_status",
+  "employer",
+  "industry",
+  "position",
+  "title",
+  "skill_level",
+  "id_number_cipher",
+  "id_number_hash",
+  "id_number_masked",
+  "phone_cipher",
+  "phone_hash",
+  "phone_masked",
+] as const;
+const PERSON_TYPES: Record<(typeof PERSON_WRITE_COLUMNS)[number], string> = {
+  ...(Object.fromEntries(PERSON_WRITE_COLUMNS.map((c) => [c, "text"])) as Record<(typeof PERSON_WRITE_COLUMNS)[number], string>),
+  org_unit_id: "int",
+  birth_date: "date",
+};
+
+/** The columns a nomination row is written with: what the form and the file say, and the check's warnings. */
+const NOMINATION_WRITE_COLUMNS = [
+  "channel",
+  "nominating_unit_id",
+  "honors",
+  "achievements",
+  "deeds_summary",
+  "story",
+  "frontline_years",
+  "in_skill_post",
+  "teacher_or_researcher",
+  "conditions",
+  "remarks",
+  "import_warnings",
+] as const;
+type ImportWriteColumn = Exclude<(typeof NOMINATION_WRITE_COLUMNS)[number], "remarks">;
+const NOMINATION_TYPES: Record<(typeof NOMINATION_WRITE_COLUMNS)[number], string> = {
+  channel: "text",
+  nominating_unit_id: "int",
+  honors: "text",
+  achievements: "text",
+  deeds_summary: "text",
+  story: "text",
+  frontline_years: "int",
+  in_skill_post: "boolean",
+  teacher_or_researcher: "boolean",
+  conditions: "int[]",
+  remarks: "text",
+  import_warnings: "jsonb",
+};
+
+const pick = <T, K extends keyof T>(row: T, keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, row[k]])) as Pick<T, K>;
+
+/** In slices of IMPORT_BATCH_ROWS: a statement each. */
+async function inBatches<T>(items: T[], write: (batch: T[]) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += IMPORT_BATCH_ROWS) await write(items.slice(start, start + IMPORT_BATCH_ROWS));
+}
+
+/**
+ * Updates many rows of a table by id, one statement per batch: the new values travel as one JSON
+ * parameter, read back as a record set of the columns' types.
+ */
+async function updateById(tx: Tx, table: "person" | "nomination", types: Record<string, string>, rows: Array<Record<string, unknown>>, touch: string) {
+  const columns = Object.keys(types);
+  await inBatches(rows, async (batch) => {
+    await sql`update ${sql.table(table)} as t set ${sql.join(
+      columns.map((c) => sql`${sql.ref(c)} = x.${sql.ref(c)}`),
+      sql`, `,
+    )}, updated_at = ${sql.raw(touch)}
+      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as x(id int, touch boolean, ${sql.raw(columns.map((c) => `${c} ${types[c]}`).join(", "))})
+      where t.id = x.id`.execute(tx);
+  });
+}
+
+/**
+ * What the plan says, written set-based in the commit's transaction: new people in multi-row
+ * inserts (their ids read back by number), changed people and nominations a statement per batch,
+ * new nominations numbered on from the campaign's highest, opinions upserted, and the history rows
+ * in the order the rows wrote them (recordAudits), with a phone changed on a record that has an
+ * account told by guardPhoneChange at its place.
+ */
+async function writePlan(tx: Tx, actor: SessionUser, campaign: Campaign, state: ImportState): Promise<void> {
+  const realId = new Map<number, number>();
+  const idOf = (id: number) => (id > 0 ? id : realId.get(id)!);
+
+  await inBatches(state.newPersons, async (batch) => {
+    const people = batch.map((id) => state.personById.get(id)!);
+    const inserted = await tx
+      .insertInto("person")
+      .values(people.map((p) => ({ ...pick(p, PERSON_WRITE_COLUMNS), created_by: actor.id })))
+      .returning(["id", "id_number_hash"])
+      .execute();
+    const byHash = new Map(inserted.map((r) => [r.id_number_hash, r.id]));
+    for (const p of people) realId.set(p.id, byHash.get(p.id_number_hash)!);
+  });
+  await updateById(
+    tx,
+    "person",
+    PERSON_TYPES,
+    [...state.changedPersons].map((id) => ({ id, ...pick(state.personById.get(id)!, PERSON_WRITE_COLUMNS) })),
+    "now()",
+  );
+
+  if (state.newNominations.length) {
+    const { seq } = await tx
+      .selectFrom("nomination")
+      .where("campaign_id", "=", campaign.id)
+      .select((eb) => eb.fn.coalesce(eb.fn.max("seq"), eb.lit(0)).as("seq"))
+      .executeTakeFirstOrThrow();
+    let next = Number(seq);
+    await inBatches(state.newNominations, async (batch) => {
+      const numbered = batch.map((id) => ({ id, seq: ++next, nomination: state.nominationById.get(id)! }));
+      const inserted = await tx
+        .insertInto("nomination")
+        .values(
+          numbered.map(({ seq, nomination: n }) => ({
+            ...pick(n, NOMINATION_WRITE_COLUMNS),
+            import_warnings: JSON.stringify(n.import_warnings),
+            campaign_id: campaign.id,
+            person_id: idOf(n.person_id),
+            seq,
+            created_by: actor.id,
+          })),
+        )
+        .returning(["id", "seq"])
+        .execute();
+      const bySeq = new Map(inserted.map((r) => [r.seq, r.id]));
+      for (const n of numbered) realId.set(n.id, bySeq.get(n.seq)!);
+    });
+  }
+  // A nomination whose only change is the check's warnings keeps its updated_at, as the one-record path.
+  await updateById(
+    tx,
+    "nomination",
+    NOMINATION_TYPES,
+    [...state.changedNominations].map(([id, { content }]) => ({ id, touch: content, ...pick(state.nominationById.get(id)!, NOMINATION_WRITE_COLUMNS) })),
+    "case when x.touch then now() else t.updated_at end",
+  );
+
+  await inBatches([...state.changedOpinions.values()], async (batch) => {
+    await tx
+      .insertInto("nomination_opinion")
+      .values(
+        batch.map(({ nominationId, opinion: { kind, text, signer, signed_on } }) => ({
+          nomination_id: idOf(nominationId),
+          kind,
+          text,
+          signer,
+          signed_on,
+          recorded_by: actor.id,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(["nomination_id", "kind"]).doUpdateSet((eb) => ({
+          text: eb.ref("excluded.text"),
+          signer: eb.ref("excluded.signer"),
+          signed_on: eb.ref("excluded.signed_on"),
+          recorded_by: eb.ref("excluded.recorded_by"),
+          recorded_at: new Date(),
+        })),
+      )
+      .execute();
+  });
+
+  // Only a record with an account or a WeChat binding has a sign-in to guard: found for all at once.
+  const phoneChanged = unique(state.history.flatMap((h) => ("phoneOf" in h ? [h.phoneOf.id] : [])));
+  const guarded = new Set<number>();
+  await inBatches(phoneChanged, async (batch) => {
+    const ids = sql<number>`any(${batch}::int[])`;
+    const found = await tx
+      .selectFrom("app_user")
+      .select("person_id")
+      .where("person_id", "=", ids)
+      .where("role", "in", ["craftsman", "apprentice"])
+      .union(tx.selectFrom("wechat_identity").select("person_id").where("person_id", "=", ids))
+      .execute();
+    for (const r of found) if (r.person_id) guarded.add(r.person_id);
+  });
+  let pending: Array<Insertable<DBTables["audit_log"]>> = [];
+  for (const item of state.history) {
+    if ("row" in item) {
+      const id = Number(item.row.entity_id);
+      pending.push(id < 0 ? { ...item.row, entity_id: String(idOf(id)) } : item.row);
+    } else if (guarded.has(item.phoneOf.id)) {
+      await recordAudits(tx, pending);
+      pending = [];
+      await guardPhoneChange(tx, actor, item.phoneOf, item.phone);
+    }
+  }
+  await recordAudits(tx, pending);
 }
 
 export type CommitFailure =
@@ -1091,7 +1476,9 @@ export type CommitResult = { ok: true; created: number; updated: number; unchang
 
 /**
  * Writes every valid row in one transaction: all of them or, if any fails now that passed the
- * check, none. `take` holds the officer's choices of the file's value where it differs from the record.
+ * check, none. `take` holds the officer's choices of the file's value where it differs from the
+ * record. The rows are planned again against the records as they are now (the people locked), by
+ * the check's planner, and written set-based (writePlan).
  */
 export async function commitImport(
   db: DB,
@@ -1112,20 +1499,22 @@ export async function commitImport(
     return await db.transaction().execute(async (tx) => {
       const batch = await tx.selectFrom("import_batch").selectAll().where("id", "=", batchId).forUpdate().executeTakeFirstOrThrow();
       if (batch.status === "committed") return { ok: false as const, status: 409 as const, message: "这批数据已经导入过了" };
+      // The campaign row lock serialises sequence numbers, as for one nomination.
+      await tx.selectFrom("campaign").select("id").where("id", "=", campaign.id).forUpdate().execute();
       const { rows } = storedTable(batch.rows_cipher);
       const checked = storedCheck(batch.notes_cipher).rows;
       const context = await importContext(tx, campaign, batch.org_unit_id, batch.filename, take);
-      const counts = { created: 0, updated: 0, unchanged: 0 };
-      let done = 0;
-      for (const row of rows) {
+      const plan = await planImport(
+        tx,
+        { actor, campaign, unitId: batch.org_unit_id, today, context, elsewhere: (idNumber) => elsewhereMessage(tx, actor, idNumber) },
+        rows,
         // A row the check already refused (a new person the file does not describe whole) is not written.
-        if (row.form && checked.get(row.line)?.ok !== false) {
-          const result = await importRow(tx, actor, campaign, batch.org_unit_id, row, today, context);
-          if (!result.ok) throw new RowFailure([{ line: row.line, errors: result.errors }]);
-          counts[result.change]++;
-        }
-        await progress(++done);
-      }
+        { include: (row) => !!row.form && checked.get(row.line)?.ok !== false, lock: true, progress, stopAtFailure: true },
+      );
+      if (plan.failed) throw new RowFailure([plan.failed]);
+      const counts = { created: 0, updated: 0, unchanged: 0 };
+      for (const outcome of plan.outcomes.values()) if (outcome.ok) counts[outcome.change]++;
+      await writePlan(tx, actor, campaign, plan.state);
       await tx
         .updateTable("import_batch")
         .set({ status: "committed", committed_at: new Date(), summary: JSON.stringify(counts), failure: null })
@@ -1224,7 +1613,7 @@ function importJob(status: "checking" | "committing", what: string, work: (db: D
   return Object.assign(run, { gaveUp });
 }
 
-/** The check after an upload: the dry run's findings are kept with the batch, so the preview is read, not redone. */
+/** The check after an upload: the check's findings are kept with the batch, so the preview is read, not redone. */
 async function checkImport(db: DB, job: Job): Promise<void> {
   const found = await jobBatch(db, job, "checking");
   if (found) await checkBatch(db, found, todayInTaizhou());
@@ -1246,8 +1635,7 @@ async function checkBatch(
     campaign,
     { org_unit_id: batch.org_unit_id, filename: batch.filename, table },
     today,
-    // After every chunk: on the embedded engine a chunk is what others wait for, so the bar moves as often.
-    (done) => reportProgress(db, key, { done, total: table.rows.length }),
+    progressReporter(db, key, table.rows.length),
   );
   await db
     .updateTable("import_batch")

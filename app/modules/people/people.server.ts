@@ -172,19 +172,30 @@ async function clashMessage(tx: Tx, actor: SessionUser, existing: { id: number; 
   return (await refuseNumberElsewhere(tx, actor, idNumber, "登记人员")).message;
 }
 
-/** Inserts a person inside the caller's transaction (nominations and imports add people too). */
-/** `comment` says where the change came from in the history (an import's file name). */
-export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInput, comment?: string): Promise<PersonSaveResult> {
+/**
+ * What registering a person writes: refused without a number, else the row's columns and what the
+ * history keeps of it. Pure, so the form and the 汇总表 import (which writes many at once) decide alike.
+ */
+export function planNewPerson(
+  input: PersonInput,
+): Refusal | { ok: true; values: ReturnType<typeof personColumns> & ReturnType<typeof piiColumns>; after: PersonAudit } {
   if (!input.idNumber) return fieldsRefused({ idNumber: ["请输入身份证号码"] });
-  const pii = piiColumns(input.idNumber.idNumber, input.phone);
-  const existing = await tx.selectFrom("person").select(["id", "org_unit_id"]).where("id_number_hash", "=", pii.id_number_hash).executeTakeFirst();
-  if (existing) return fieldsRefused({ idNumber: [await clashMessage(tx, actor, existing, input.idNumber.idNumber)] });
+  const values = { ...personColumns(input), ...piiColumns(input.idNumber.idNumber, input.phone) };
+  return { ok: true, values, after: auditSummary(values) };
+}
+
+/** Inserts a person inside the caller's transaction (nominations and studios add people too). */
+export async function insertPerson(tx: Tx, actor: SessionUser, input: PersonInput): Promise<PersonSaveResult> {
+  const plan = planNewPerson(input);
+  if (!plan.ok) return plan;
+  const existing = await tx.selectFrom("person").select(["id", "org_unit_id"]).where("id_number_hash", "=", plan.values.id_number_hash).executeTakeFirst();
+  if (existing) return fieldsRefused({ idNumber: [await clashMessage(tx, actor, existing, input.idNumber!.idNumber)] });
   const row = await tx
     .insertInto("person")
-    .values({ ...personColumns(input), ...pii, created_by: actor.id })
-    .returningAll()
+    .values({ ...plan.values, created_by: actor.id })
+    .returning("id")
     .executeTakeFirstOrThrow();
-  await recordAudit(tx, PERSON_AUDIT, { actor, id: row.id, unit: row.org_unit_id, action: "create", after: auditSummary(row), comment });
+  await recordAudit(tx, PERSON_AUDIT, { actor, id: row.id, unit: plan.values.org_unit_id, action: "create", after: plan.after });
   return { ok: true, id: row.id };
 }
 
@@ -200,11 +211,30 @@ export async function createPerson(db: DB, actor: SessionUser, input: PersonInpu
   }
 }
 
+/** What an edit of a person writes, decided without the database (see planPersonUpdate). */
+export type PersonUpdatePlan =
+  | Refusal
+  | { ok: true; changed: false }
+  | {
+      ok: true;
+      changed: true;
+      /** The columns to set (the numbers encrypted again), and the row as it will read. */
+      set: ReturnType<typeof personColumns> & ReturnType<typeof piiColumns>;
+      row: Person;
+      /** The history's before and after. */
+      before: PersonAudit;
+      after: PersonAudit;
+      /** A new phone number, which guardPhoneChange must hear of. */
+      newPhone: string | null;
+    };
+
 /**
- * Applies an edit to a locked person row inside the caller's transaction. Empty ID and phone
- * fields keep the stored numbers (officers only ever see them masked).
+ * What an edit does to a person as stored: refused (the stored number no longer agrees with the sex
+ * or birth date), nothing (every field as it is: the row, its ciphertexts and timestamps are left
+ * alone), or the columns to set and the history. Empty ID and phone fields keep the stored numbers
+ * (officers only ever see them masked). Pure: the form and the 汇总表 import share it.
  */
-export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Person, input: PersonUpdateInput, comment?: string): Promise<PersonSaveResult> {
+export function planPersonUpdate(current: Person, input: PersonUpdateInput): PersonUpdatePlan {
   const idNumber = input.idNumber?.idNumber ?? decrypt(current.id_number_cipher);
   if (!input.idNumber) {
     // The stored number must still agree with the sex and birth date as edited.
@@ -219,29 +249,37 @@ export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Per
   // Compared as written: 0576-87231234 for 057687231234 is a change worth keeping.
   const unchanged =
     idHash === current.id_number_hash && phone === storedPhone && (Object.keys(columns) as Array<keyof typeof columns>).every((k) => columns[k] === current[k]);
-  // Nothing to write: leave the row (and its ciphertexts and timestamps) exactly as it was.
-  if (unchanged) return { ok: true, id: current.id, changed: false };
-  if (idHash !== current.id_number_hash) {
-    const clash = await tx.selectFrom("person").select(["id", "org_unit_id"]).where("id_number_hash", "=", idHash).executeTakeFirst();
-    if (clash) return fieldsRefused({ idNumber: [await clashMessage(tx, actor, clash, idNumber)] });
-  }
-  const updated = await tx
-    .updateTable("person")
-    .set({ ...columns, ...piiColumns(idNumber, phone), updated_at: new Date() })
-    .where("id", "=", current.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordAudit(tx, PERSON_AUDIT, {
-    actor,
-    id: current.id,
-    unit: input.orgUnitId,
-    action: "update",
+  if (unchanged) return { ok: true, changed: false };
+  const set = { ...columns, ...piiColumns(idNumber, phone) };
+  const row = { ...current, ...set };
+  return {
+    ok: true,
+    changed: true,
+    set,
+    row,
     before: auditSummary(current),
-    after: auditSummary(updated),
-    comment,
-  });
+    after: auditSummary(row),
+    newPhone: phone && row.phone_hash !== current.phone_hash ? phone : null,
+  };
+}
+
+/** Applies an edit to a locked person row inside the caller's transaction (see planPersonUpdate). */
+export async function applyPersonUpdate(tx: Tx, actor: SessionUser, current: Person, input: PersonUpdateInput): Promise<PersonSaveResult> {
+  const plan = planPersonUpdate(current, input);
+  if (!plan.ok) return plan;
+  if (!plan.changed) return { ok: true, id: current.id, changed: false };
+  if (plan.set.id_number_hash !== current.id_number_hash) {
+    const clash = await tx.selectFrom("person").select(["id", "org_unit_id"]).where("id_number_hash", "=", plan.set.id_number_hash).executeTakeFirst();
+    if (clash) return fieldsRefused({ idNumber: [await clashMessage(tx, actor, clash, input.idNumber!.idNumber)] });
+  }
+  await tx
+    .updateTable("person")
+    .set({ ...plan.set, updated_at: new Date() })
+    .where("id", "=", current.id)
+    .execute();
+  await recordAudit(tx, PERSON_AUDIT, { actor, id: current.id, unit: input.orgUnitId, action: "update", before: plan.before, after: plan.after });
   // A new number is a new sign-in credential for the person's account: see phone-guard.server.ts.
-  if (phone && updated.phone_hash !== current.phone_hash) await guardPhoneChange(tx, actor, current, phone);
+  if (plan.newPhone) await guardPhoneChange(tx, actor, current, plan.newPhone);
   return { ok: true, id: current.id, changed: true };
 }
 
@@ -262,7 +300,9 @@ export async function updatePerson(db: DB, actor: SessionUser, id: number, input
 }
 
 /** What the history keeps of a person: the fields, with personal numbers masked. */
-function auditSummary(p: Person) {
+export type PersonAudit = ReturnType<typeof auditSummary>;
+
+function auditSummary(p: Parameters<typeof personFormValues>[0] & Pick<Person, "org_unit_id" | "id_number_masked" | "phone_masked">) {
   return {
     orgUnitId: p.org_unit_id,
     ...personFormValues(p),
