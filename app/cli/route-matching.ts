@@ -45,6 +45,22 @@ function compilePath(path, caseSensitive, end) {
 function compilePathAnew(path, caseSensitive, end) {
 `,
   ],
+  [
+    "exports.UNSAFE_convertRoutesToDataRoutes = convertRoutesToDataRoutes;\n",
+    `const dataRoutesOf = new WeakMap();
+exports.UNSAFE_convertRoutesToDataRoutes = function (routes, mapRouteProperties, parentPath, manifest) {
+  if (parentPath !== undefined || !manifest) return convertRoutesToDataRoutes(routes, mapRouteProperties, parentPath, manifest);
+  let known = dataRoutesOf.get(routes);
+  if (!known || known.mapRouteProperties !== mapRouteProperties) {
+    const built = {};
+    known = { mapRouteProperties, manifest: built, dataRoutes: convertRoutesToDataRoutes(routes, mapRouteProperties, undefined, built) };
+    dataRoutesOf.set(routes, known);
+  }
+  Object.assign(manifest, known.manifest);
+  return known.dataRoutes;
+};
+`,
+  ],
 ];
 
 /** The router's source with the memos, or an error naming the anchor that was not found. */
@@ -53,6 +69,25 @@ export function withMatchingMemos(source: string): string {
     if (text.split(anchor).length !== 2) throw new Error(`@remix-run/router: "${anchor.trim().split("\n")[0]}" not found once; see app/cli/route-matching.ts`);
     return text.replace(anchor, () => replacement);
   }, source);
+}
+
+type ServerRoutes = (manifest: object, routeModules: object, ...rest: unknown[]) => unknown;
+
+/**
+ * Remix's page render builds its route objects for every page (`createServerRoutes`, then the static router's data
+ * routes), so the matching memos above would miss on them: both are built once per build's manifest instead. The
+ * render reads `createServerRoutes` from its module's exports at each call, where the memo is put.
+ */
+export function onceFromManifest(build: ServerRoutes): ServerRoutes {
+  // By the manifest alone: the route modules object is made anew for every request (createEntryRouteModules), from
+  // the same modules of the one build this server runs (production: nothing is reloaded).
+  const byManifest = new WeakMap<object, unknown>();
+  return (manifest, routeModules, ...rest) => {
+    // Only the render's own call (four arguments); the recursive ones inside build children as before.
+    if (rest.length > 2) return build(manifest, routeModules, ...rest);
+    if (!byManifest.has(manifest)) byManifest.set(manifest, build(manifest, routeModules, ...rest));
+    return byManifest.get(manifest);
+  };
 }
 
 /** Loads `@remix-run/router` with the memos into the module cache, before anything requires it. */
@@ -66,4 +101,6 @@ export function installRouteMatchingMemos(): void {
   loaded._compile(withMatchingMemos(fs.readFileSync(file, "utf8")), file);
   loaded.loaded = true;
   require.cache[file] = loaded;
+  const remixRoutes = require(path.join(path.dirname(require.resolve("@remix-run/react")), "routes.js")) as { createServerRoutes: ServerRoutes };
+  remixRoutes.createServerRoutes = onceFromManifest(remixRoutes.createServerRoutes);
 }

@@ -58,13 +58,9 @@ function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathna
   if (decoded.includes("\0")) return false;
   const file = path.join(publicDir, path.normalize(decoded));
   if (!file.startsWith(publicDir + path.sep)) return false;
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return false;
-  }
-  if (!stat.isFile()) return false;
+  // Asked for every request, and most are not files: no exception (and its stack trace) for a missing one.
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile()) return false;
   const type = TYPES[path.extname(file)] ?? "application/octet-stream";
   const immutable = file.startsWith(assetsDir + path.sep);
   res.setHeader("Content-Type", type);
