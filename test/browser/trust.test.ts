@@ -64,4 +64,26 @@ describe("our server in front of the app", () => {
     expect(log).toContain("GET /people?q=*** ");
     for (const secret of ["ABCDEFGHJK", "330102198506010013", "YYABCDEFGH", "JXQ7K2M9"]) expect(log).not.toContain(secret);
   });
+
+  it("sends a small data answer as it is and compresses a page and a large one, for a client that takes gzip", async () => {
+    /** The headers of a GET that takes gzip, and the length of its body as it came. */
+    const get = (path: string) =>
+      new Promise<{ encoding: string | undefined; length: string | undefined; bytes: number }>((resolve, reject) => {
+        http
+          .get(new URL(path, server.url), { headers: { "accept-encoding": "gzip" } }, (response) => {
+            let bytes = 0;
+            response.on("data", (chunk: Buffer) => (bytes += chunk.length));
+            response.on("end", () => resolve({ encoding: response.headers["content-encoding"], length: response.headers["content-length"], bytes }));
+          })
+          .on("error", reject);
+      });
+    // The health check's answer, a few dozen bytes: as it is, its length said.
+    const small = await get("/healthz");
+    expect(small.encoding).toBeUndefined();
+    expect(Number(small.length)).toBe(small.bytes);
+    expect(small.bytes).toBeLessThan(1024);
+    // The showcase's data, kilobytes of it, and its page: compressed as before.
+    expect((await get(`/showcase?_data=${encodeURIComponent("routes/showcase._index")}`)).encoding).toBe("gzip");
+    expect((await get("/showcase")).encoding).toBe("gzip");
+  });
 });

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { sql, type SqlBool } from "kysely";
 import type { DB, Tx } from "~db";
 import type { PhoneCodePurpose } from "~db/types";
 import { refuse, type Result } from "~/lib/result";
@@ -67,28 +68,22 @@ export async function sendPhoneCode(
   const textWith = (shown: string) => `【匠心】您的${PURPOSE_TEXT[input.purpose]}验证码是 ${shown}，10分钟内有效。如非本人操作请忽略。`;
   const queued = await db.transaction().execute(async (tx): Promise<Result<{ smsId: number | null }>> => {
     await lockVoter(tx, `phone-code:${phoneHash}`);
-    const count = async (column: "phone_hash" | "address", value: string, since: Date, samePurpose = false) =>
-      Number(
-        (
-          await tx
-            .selectFrom("phone_code")
-            .select((eb) => eb.fn.countAll<number>().as("n"))
-            .where(column, "=", value)
-            .$if(samePurpose, (q) => q.where("purpose", "=", input.purpose))
-            .where("sent_at", ">", since)
-            .where(chargedCode("phone_code", now))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    const limited = await limitReached(now, [
-      // A number's minute is per purpose: signing in and then asking at once for the agreement's code
-      // is the apprentice's normal way through, not a second try. Its hour and day count every
-      // purpose together: the stated ten a day are ten texts to the handset, whatever they are for.
-      { limits: PER_PURPOSE, count: (since) => count("phone_hash", phoneHash, since, true), field: "phone" },
-      { limits: EVERY_PURPOSE, count: (since) => count("phone_hash", phoneHash, since), field: "phone" },
-      // The network's limit stands by the number too: that is where the person looks, having just typed it.
-      { limits: CODE_LIMITS.address, count: address ? (since) => count("address", address, since) : null, field: "phone" },
-    ]);
+    const limited = await limitReached(
+      tx,
+      "phone_code",
+      "sent_at",
+      now,
+      [
+        // A number's minute is per purpose: signing in and then asking at once for the agreement's code
+        // is the apprentice's normal way through, not a second try. Its hour and day count every
+        // purpose together: the stated ten a day are ten texts to the handset, whatever they are for.
+        { limits: PER_PURPOSE, rows: sql<SqlBool>`phone_hash = ${phoneHash} and purpose = ${input.purpose}`, field: "phone" },
+        { limits: EVERY_PURPOSE, rows: sql<SqlBool>`phone_hash = ${phoneHash}`, field: "phone" },
+        // The network's limit stands by the number too: that is where the person looks, having just typed it.
+        { limits: CODE_LIMITS.address, rows: address ? sql<SqlBool>`address = ${address}` : null, field: "phone" },
+      ],
+      chargedCode("phone_code", now),
+    );
     if (limited) return limited;
     const sms = !sends
       ? null

@@ -1,6 +1,6 @@
 import { createChallenge, verifySolution, type Challenge, type Payload } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
-import type { DB } from "~db";
+import { sql } from "kysely";
 import { challengeSecret } from "~/modules/people/pii.server";
 import { refuse, type Result } from "~/lib/result";
 
@@ -29,8 +29,11 @@ export async function newChallenge(campaignId: number, now = new Date()): Promis
   });
 }
 
-/** Verifies the widget's payload (base64 JSON of challenge and solution) for this campaign, and spends it. */
-export async function spendChallenge(db: DB, encoded: string, campaignId: number): Promise<Result> {
+/**
+ * Verifies the widget's payload (base64 JSON of challenge and solution) for this campaign: its nonce,
+ * to be spent (spendChallenge) in the code request's transaction.
+ */
+export async function checkChallenge(encoded: string, campaignId: number): Promise<Result<{ nonce: string }>> {
   let payload: Payload;
   try {
     payload = JSON.parse(Buffer.from(encoded, "base64").toString("utf8")) as Payload;
@@ -52,11 +55,14 @@ export async function spendChallenge(db: DB, encoded: string, campaignId: number
   );
   if (result?.expired) return refuse("人机验证已过期，请重新验证");
   if (!result?.verified) return refuse("人机验证未通过，请重试");
-  const spent = await db
-    .insertInto("vote_challenge")
-    .values({ id: payload.challenge.parameters.nonce })
-    .onConflict((oc) => oc.column("id").doNothing())
-    .returning("id")
-    .executeTakeFirst();
-  return spent ? { ok: true } : refuse("该人机验证已使用过，请重新验证");
+  return { ok: true, nonce: payload.challenge.parameters.nonce };
 }
+
+/**
+ * Spends a checked challenge: a data-modifying CTE returning its nonce if this is its first use
+ * (nothing if it was spent before), so the spending rides with the statement that reads the limits.
+ */
+export const spendChallenge = (nonce: string) =>
+  sql<{ id: string }>`insert into vote_challenge (id) values (${nonce}) on conflict (id) do nothing returning id`;
+
+export const CHALLENGE_SPENT = "该人机验证已使用过，请重新验证";

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { sql, type SqlBool } from "kysely";
 import type { DB, Tx } from "~db";
 import type { CodePurpose } from "~db/types";
 import { env } from "~db/env";
@@ -95,28 +96,14 @@ export const OBJECTION_MAX_FILES = 3;
 /** Where verified objections are kept: the campaign notice's filings and the subsidy 公示's objections. */
 type FilingTable = "objection_filing" | "subsidy_objection";
 
-/** The count of filings from one number, person or network since a time (the limits' question). */
-const filedSince = (db: DB, table: FilingTable, column: "phone_hash" | "id_number_hash" | "address", value: string) => async (since: Date) =>
-  Number(
-    (
-      await db
-        // Both tables carry the same four columns; counting one reads as counting the other.
-        .selectFrom(table as "objection_filing")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where(column, "=", value)
-        .where("filed_at", ">", since)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
 /**
  * Before a code is sent for an objection: not sent (no SMS spent, no code to wait for) to a number
  * or from a network that has already filed all it may — the filing would be refused after it.
  */
 export function filingLimitBeforeCode(db: DB, table: FilingTable, phoneHash: string, address: string | null, now: Date) {
-  return limitReached(now, [
-    { limits: FILING_LIMITS.phone, count: filedSince(db, table, "phone_hash", phoneHash), field: "phone" },
-    { limits: FILING_LIMITS.address, count: address ? filedSince(db, table, "address", address) : null },
+  return limitReached(db, table, "filed_at", now, [
+    { limits: FILING_LIMITS.phone, rows: sql<SqlBool>`phone_hash = ${phoneHash}`, field: "phone" },
+    { limits: FILING_LIMITS.address, rows: address ? sql<SqlBool>`address = ${address}` : null },
   ]);
 }
 
@@ -127,10 +114,10 @@ export function filingLimitBeforeCode(db: DB, table: FilingTable, phoneHash: str
 export async function filingLimit(tx: Tx, table: FilingTable, who: { phoneHash: string; identityHash: string; address: string | null }, now: Date) {
   if (who.address) await lockVoter(tx, `objection-address:${who.address}`);
   await lockVoter(tx, who.identityHash);
-  return limitReached(now, [
-    { limits: FILING_LIMITS.phone, count: filedSince(tx, table, "phone_hash", who.phoneHash), field: "phone" },
-    { limits: FILING_LIMITS.identity, count: filedSince(tx, table, "id_number_hash", who.identityHash), field: "idNumber" },
-    { limits: FILING_LIMITS.address, count: who.address ? filedSince(tx, table, "address", who.address) : null },
+  return limitReached(tx, table, "filed_at", now, [
+    { limits: FILING_LIMITS.phone, rows: sql<SqlBool>`phone_hash = ${who.phoneHash}`, field: "phone" },
+    { limits: FILING_LIMITS.identity, rows: sql<SqlBool>`id_number_hash = ${who.identityHash}`, field: "idNumber" },
+    { limits: FILING_LIMITS.address, rows: who.address ? sql<SqlBool>`address = ${who.address}` : null },
   ]);
 }
 

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
-import { sql, type SqlBool } from "kysely";
-import type { DB, Tx } from "~db";
+import { sql, type Expression, type QueryCreator, type SqlBool } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
+import type { Database, DB, Tx } from "~db";
 import { isCityAdmin, type SessionUser } from "~/auth/roles";
 import { recordAudit } from "~/lib/audit.server";
 import { fieldsRefused, refuse, type Refusal, type Result, type SaveResult } from "~/lib/result";
@@ -10,7 +11,7 @@ import { isUniqueViolation } from "~/modules/people/people.server";
 import { escapeLike } from "~/lib/sql";
 import { writeVotes } from "~/modules/nominations/review.server";
 import { standingConsent } from "~/modules/showcase/showcase.server";
-import { spendChallenge } from "~/modules/voting/challenge.server";
+import { CHALLENGE_SPENT, checkChallenge, spendChallenge } from "~/modules/voting/challenge.server";
 import { VOTE_AUDIT } from "~/modules/voting/labels";
 import {
   maskPhone,
@@ -111,21 +112,52 @@ export interface Limit {
   readonly message: string;
 }
 
+/** One check of limitReached: its limits, the rows they count (null passes it: no address known) and the field it stands by. */
+export interface LimitCheck {
+  limits: readonly Limit[];
+  rows: Expression<SqlBool> | null;
+  field?: string;
+}
+
 /**
- * The first limit already reached, as the refusal (429, beside its field), or null. Each check
- * counts what its limits are about since a moment (`count(since)`): the vote's codes per number
- * and address, the notice's objections per identity too. A check without a count (no address
- * known) is passed.
+ * Every limit of every check as one statement's select list — `count(*) filter (…)` per window, over
+ * the rows any check counts (`where`) since the oldest window — and how to read what it returns:
+ * the first limit already reached, in the checks' order, as the refusal (429, beside its field), or
+ * null. One round trip however many limits the policy lists (a round trip per limit was most of a
+ * code request under load). Null when no check has rows to count.
  */
+export function limitWindows(now: Date, at: "sent_at" | "filed_at", checks: readonly LimitCheck[]) {
+  const since = (limit: Limit) => new Date(now.getTime() - limit.withinMs);
+  const windows = checks.flatMap((check) => (check.rows ? check.limits.map((limit) => ({ check, limit, rows: check.rows! })) : []));
+  if (!windows.length) return null;
+  const oldest = new Date(Math.min(...windows.map((w) => since(w.limit).getTime())));
+  const anyCounted = sql.join(
+    windows.map((w) => w.rows),
+    sql` or `,
+  );
+  return {
+    counts: sql.join(windows.map((w, i) => sql`count(*) filter (where ${w.rows} and ${sql.ref(at)} > ${since(w.limit)})::int as ${sql.id(`window${i}`)}`)),
+    where: sql<SqlBool>`${sql.ref(at)} > ${oldest} and (${anyCounted})`,
+    reached(row: Record<string, unknown>): Refusal | null {
+      const first = windows.find((w, i) => Number(row[`window${i}`]) >= w.limit.max);
+      return first ? refuse(first.limit.message, { status: 429, field: first.check.field }) : null;
+    },
+  };
+}
+
+/** The first limit already reached (limitWindows) among the rows of `table` that also meet `also`, read in one statement. */
 export async function limitReached(
+  db: DB,
+  table: "phone_code" | "objection_filing" | "subsidy_objection",
+  at: "sent_at" | "filed_at",
   now: Date,
-  checks: Array<{ limits: readonly Limit[]; count: ((since: Date) => Promise<number>) | null; field?: string }>,
+  checks: readonly LimitCheck[],
+  also: Expression<SqlBool> = sql<SqlBool>`true`,
 ): Promise<Refusal | null> {
-  for (const { limits, count, field } of checks) {
-    if (!count) continue;
-    for (const limit of limits) if ((await count(new Date(now.getTime() - limit.withinMs))) >= limit.max) return refuse(limit.message, { status: 429, field });
-  }
-  return null;
+  const windows = limitWindows(now, at, checks);
+  if (!windows) return null;
+  const { rows } = await sql<Record<string, unknown>>`select ${windows.counts} from ${sql.table(table)} where ${windows.where} and ${also}`.execute(db);
+  return windows.reached(rows[0]);
 }
 
 /** Policy as data: how often a number and an address may ask for a code. */
@@ -146,17 +178,46 @@ const CODE_VALID_MS = 10 * 60_000;
 export const CODE_MASK = "******";
 const CODE_ATTEMPTS = 5;
 
-async function openCampaign(db: DB, campaignId: number, now: Date): Promise<Result<{ rules: VoteRulesRow }>> {
+interface Candidate {
+  id: number;
+  name: string;
+}
+
+/**
+ * The vote's rules when it is open now; given a ballot's choices, those of them who stand as
+ * candidates too (id and name, in the ballot's order), read in the same statement.
+ */
+async function openCampaign(
+  db: DB,
+  campaignId: number,
+  now: Date,
+  choices: readonly number[] = [],
+): Promise<Result<{ rules: VoteRulesRow; candidates: Candidate[] }>> {
   const rules = await db
     .selectFrom("vote_rule")
     .innerJoin("campaign", "campaign.id", "vote_rule.campaign_id")
     .selectAll("vote_rule")
     .select("campaign.status")
+    .$if(choices.length > 0, (q) =>
+      q.select((eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom("nomination")
+            .innerJoin("person", "person.id", "nomination.person_id")
+            .select(["nomination.id", "person.name"])
+            .whereRef("nomination.campaign_id", "=", "vote_rule.campaign_id")
+            .where("nomination.candidate", "=", true)
+            .where("nomination.withdrawn_reason", "is", null)
+            .where("nomination.id", "in", choices)
+            .orderBy("nomination.seq"),
+        ).as("candidates"),
+      ),
+    )
     .where("vote_rule.campaign_id", "=", campaignId)
     .executeTakeFirst();
   if (!rules) return { ok: false, status: 404, message: "没有这场网络投票" };
   const state = windowState(rules, rules.status, now);
-  return state === "open" ? { ok: true, rules } : { ok: false, status: 409, message: WINDOW_MESSAGES[state] };
+  return state === "open" ? { ok: true, rules, candidates: rules.candidates ?? [] } : { ok: false, status: 409, message: WINDOW_MESSAGES[state] };
 }
 
 /** The 社会公示 is open: the campaign at that stage and today within its set period. */
@@ -185,8 +246,12 @@ export const chargedCode = (table: "vote_code" | "phone_code", now: Date) => {
   )`;
 };
 
-/** Serialises the requests of one voter (two tabs, a script) so limits and rules cannot be raced past. */
-export const lockVoter = (tx: Tx, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+/**
+ * Serialises the requests of one voter (two tabs, a script) so limits and rules cannot be raced past.
+ * Several keys (a WeChat identity, then the number) are taken in one statement, in the order given.
+ */
+export const lockVoter = (tx: Tx, ...keys: [string, ...string[]]) =>
+  sql`select ${sql.join(keys.map((key) => sql`pg_advisory_xact_lock(hashtext(${key}))`))}`.execute(tx);
 
 async function failed(db: DB, campaignId: number, address: string | null, kind: "challenge" | "code") {
   await db.insertInto("vote_failure").values({ campaign_id: campaignId, address, kind }).execute();
@@ -208,7 +273,7 @@ export async function requestCode(
 ): Promise<Result<{ masked: string }>> {
   const open = purpose === "vote" ? await openCampaign(db, campaignId, now) : await noticeOpen(db, campaignId, now);
   if (!open.ok) return open;
-  const challenge = await spendChallenge(db, input.altcha, campaignId);
+  const challenge = await checkChallenge(input.altcha, campaignId);
   if (!challenge.ok) {
     await failed(db, campaignId, origin.address, "challenge");
     return { ok: false, status: 400, message: challenge.message, field: "altcha" };
@@ -219,49 +284,47 @@ export async function requestCode(
   const textWith = (shown: string) =>
     `【匠心】您的台州工匠${purpose === "vote" ? "网络投票" : "公示异议"}验证码是 ${shown}，10分钟内有效。如非本人操作请忽略。`;
   const text = textWith(code);
+  // Each round trip costs under load (a syscall each way, the database's CPU on the same cores):
+  // after the lock, one statement spends the challenge and reads every limit, one writes the SMS
+  // and its code.
   const queued = await db.transaction().execute(async (tx): Promise<Result<{ smsId: number }>> => {
     await lockVoter(tx, phoneHash);
-    const count = async (column: "phone_hash" | "address", value: string, since: Date) =>
-      Number(
-        (
-          await tx
-            .selectFrom("vote_code")
-            .select((eb) => eb.fn.countAll<number>().as("n"))
-            .where(column, "=", value)
-            .$if(column === "phone_hash", (q) => q.where("campaign_id", "=", campaignId))
-            .where("sent_at", ">", since)
-            .where(chargedCode("vote_code", now))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    const address = origin.address;
-    const limited = await limitReached(now, [
-      { limits: CODE_LIMITS.phone, count: (since) => count("phone_hash", phoneHash, since), field: "phone" },
-      { limits: CODE_LIMITS.address, count: address ? (since) => count("address", address, since) : null },
-    ]);
+    const limits = limitWindows(now, "sent_at", [
+      { limits: CODE_LIMITS.phone, rows: sql<SqlBool>`campaign_id = ${campaignId} and phone_hash = ${phoneHash}`, field: "phone" },
+      { limits: CODE_LIMITS.address, rows: origin.address ? sql<SqlBool>`address = ${origin.address}` : null },
+    ])!;
+    const { rows } = await sql<Record<string, unknown> & { spent: boolean }>`with spent as (${spendChallenge(challenge.nonce)})
+      select exists (select 1 from spent) as spent, ${limits.counts} from vote_code where ${limits.where} and ${chargedCode("vote_code", now)}`.execute(tx);
+    // A challenge is spent even by a request the limits then refuse (committed with the refusal): each try costs a proof-of-work.
+    if (!rows[0].spent) {
+      await failed(tx, campaignId, origin.address, "challenge");
+      return { ok: false, status: 400, message: CHALLENGE_SPENT, field: "altcha" };
+    }
+    const limited = limits.reached(rows[0]);
     if (limited) return limited;
-    const sms = await tx
-      .insertInto("sms_message")
-      .values({
-        user_id: null,
-        org_unit_id: null,
-        // Sent at once, so the number is never needed again: a voter is kept as hash and mask only.
-        phone_cipher: "",
-        phone_hash: phoneHash,
-        phone_masked: masked,
-        template: "vote_code",
-        // The code goes out once, from memory, just below; the log keeps it masked — whoever reads
-        // 短信记录 (or a backup) could otherwise vote or object before the number's owner.
-        params: JSON.stringify({ code: CODE_MASK, campaign: String(campaignId) }),
-        text: textWith(CODE_MASK),
-        // Committed before the provider is called: a request that dies in between leaves it "sending",
-        // which stops counting against the limits after half a minute.
-        status: "sending",
-        driver: gateway.driver,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await tx
+    const written = await tx
+      .with("sms", (q) =>
+        q
+          .insertInto("sms_message")
+          .values({
+            user_id: null,
+            org_unit_id: null,
+            // Sent at once, so the number is never needed again: a voter is kept as hash and mask only.
+            phone_cipher: "",
+            phone_hash: phoneHash,
+            phone_masked: masked,
+            template: "vote_code",
+            // The code goes out once, from memory, just below; the log keeps it masked — whoever reads
+            // 短信记录 (or a backup) could otherwise vote or object before the number's owner.
+            params: JSON.stringify({ code: CODE_MASK, campaign: String(campaignId) }),
+            text: textWith(CODE_MASK),
+            // Committed before the provider is called: a request that dies in between leaves it "sending",
+            // which stops counting against the limits after half a minute.
+            status: "sending",
+            driver: gateway.driver,
+          })
+          .returning("id"),
+      )
       .insertInto("vote_code")
       .values({
         campaign_id: campaignId,
@@ -272,10 +335,11 @@ export async function requestCode(
         address: origin.address,
         sent_at: now,
         expires_at: new Date(now.getTime() + CODE_VALID_MS),
-        sms_id: sms.id,
+        sms_id: (eb) => eb.selectFrom("sms").select("sms.id"),
       })
-      .execute();
-    return { ok: true, smsId: sms.id };
+      .returning("sms_id")
+      .executeTakeFirstOrThrow();
+    return { ok: true, smsId: Number(written.sms_id) };
   });
   if (!queued.ok) return queued;
   const sent = await gateway.send({ phone: input.phone, template: "vote_code", params: { code }, text, outId: String(queued.smsId) });
@@ -289,27 +353,19 @@ export async function requestCode(
 }
 
 /**
- * Checks the latest code sent to the number for this purpose (an earlier one is superseded, used
- * or not). A wrong code costs one of its five tries, committed with the caller's transaction.
- */
-/**
  * Whether the code given is the number's live one, without spending an attempt: asked before costly
  * work on a request (an objection's photos converted), so a made-up code costs nothing. The real
  * check, which counts the attempt, is verifyCode's inside the filing's transaction.
  */
 export async function codeMatches(db: DB, campaignId: number, purpose: CodePurpose, input: { phone: string; code: string }, now: Date): Promise<boolean> {
-  const code = await db
-    .selectFrom("vote_code")
-    .select(["code_hash", "attempts", "used_at", "expires_at"])
-    .where("campaign_id", "=", campaignId)
-    .where("phone_hash", "=", voterHash(campaignId, input.phone))
-    .where("purpose", "=", purpose)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const code = await latestCode(db, campaignId, purpose, voterHash(campaignId, input.phone)).executeTakeFirst();
   return !!code && !code.used_at && code.expires_at > now && code.attempts < CODE_ATTEMPTS && code.code_hash === codeHash(campaignId, input.phone, input.code);
 }
 
+/**
+ * Checks the latest code sent to the number for this purpose (an earlier one is superseded, used
+ * or not). A wrong code costs one of its five tries, committed with the caller's transaction.
+ */
 export async function verifyCode(
   tx: Tx,
   campaignId: number,
@@ -318,17 +374,31 @@ export async function verifyCode(
   address: string | null,
   now: Date,
 ): Promise<Result<{ id: number }>> {
-  await lockVoter(tx, voterHash(campaignId, input.phone));
-  const code = await tx
+  const phoneHash = voterHash(campaignId, input.phone);
+  await lockVoter(tx, phoneHash);
+  return judgeCode(tx, campaignId, input, address, now, await latestCode(tx, campaignId, purpose, phoneHash).forUpdate().executeTakeFirst());
+}
+
+/** The number's latest code for this purpose; a caller may lock it and read more with it (the ballot, the voter's earlier choices). */
+const latestCode = (db: DB, campaignId: number, purpose: CodePurpose, phoneHash: string) =>
+  db
     .selectFrom("vote_code")
     .select(["id", "code_hash", "attempts", "used_at", "expires_at"])
     .where("campaign_id", "=", campaignId)
-    .where("phone_hash", "=", voterHash(campaignId, input.phone))
+    .where("phone_hash", "=", phoneHash)
     .where("purpose", "=", purpose)
     .orderBy("id", "desc")
-    .limit(1)
-    .forUpdate()
-    .executeTakeFirst();
+    .limit(1);
+
+/** Whether the code given is the one read (latestCode) and still good; a wrong one costs a try and is logged as a failure. */
+async function judgeCode(
+  tx: Tx,
+  campaignId: number,
+  input: { phone: string; code: string },
+  address: string | null,
+  now: Date,
+  code: { id: number; code_hash: string; attempts: number; used_at: Date | null; expires_at: Date } | undefined,
+): Promise<Result<{ id: number }>> {
   if (!code || code.used_at || code.expires_at <= now) return { ok: false, status: 400, message: "验证码已过期或已使用，请重新获取", field: "code" };
   if (code.attempts >= CODE_ATTEMPTS) return { ok: false, status: 400, message: "验证码错误次数过多，请重新获取", field: "code" };
   if (code.code_hash !== codeHash(campaignId, input.phone, input.code)) {
@@ -343,8 +413,12 @@ export async function verifyCode(
   return { ok: true, id: code.id };
 }
 
-/** A code is spent only by the step it was asked for, when that step succeeds. */
-export const spendCode = (tx: Tx, id: number, now: Date) => tx.updateTable("vote_code").set({ used_at: now }).where("id", "=", id).execute();
+/**
+ * A code is spent only by the step it was asked for, when that step succeeds: `q` may carry that
+ * step's writes as data-modifying CTEs (the ballot's), so they go in the same statement.
+ */
+export const spendCode = (q: Pick<QueryCreator<Database>, "updateTable">, id: number, now: Date) =>
+  q.updateTable("vote_code").set({ used_at: now }).where("id", "=", id).execute();
 
 const RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const newReceipt = () => Array.from(crypto.randomBytes(10), (b) => RECEIPT_ALPHABET[b % RECEIPT_ALPHABET.length]).join("");
@@ -364,44 +438,33 @@ export async function castBallot(
   /** The voter's openid, proven inside WeChat just before (the page holds it in the voter's flow), when the rules require it. */
   openid: string | null = null,
 ): Promise<BallotResult> {
-  const open = await openCampaign(db, campaignId, now);
+  // Who the candidates are is public: read with the rules, a forged id is refused before the code is looked at.
+  const open = await openCampaign(db, campaignId, now, input.choices);
   if (!open.ok) return open;
-  const { rules } = open;
+  const { rules, candidates } = open;
   if (rules.wechat_required && !openid) return { ok: false, status: 409, message: WECHAT_NEEDED };
   const phoneHash = voterHash(campaignId, input.phone);
   // The second key: per campaign like the number's, so it joins neither the people records nor another vote.
   const wechatKey = rules.wechat_required && openid ? voterHash(campaignId, `wechat:${openid}`) : null;
   if (new Set(input.choices).size !== input.choices.length) return { ok: false, status: 400, message: "同一位候选人只能选择一次", field: "choices" };
   if (input.choices.length > rules.max_choices) return { ok: false, status: 400, message: `每张选票最多选择 ${rules.max_choices} 位候选人`, field: "choices" };
+  if (candidates.length !== input.choices.length) return { ok: false, status: 400, message: "所选的人不在本届候选名单中", field: "choices" };
+  const period = periodOf(rules, now);
   try {
+    // Four statements besides BEGIN and COMMIT (each round trip costs under load): the voter's lock,
+    // the code with their earlier choices, the ballot with its choices and the code spent.
     return await db.transaction().execute(async (tx): Promise<BallotResult> => {
-      // Who the candidates are is public: a forged id is refused before the code is looked at.
-      const candidates = await tx
-        .selectFrom("nomination")
-        .innerJoin("person", "person.id", "nomination.person_id")
-        .select(["nomination.id", "person.name"])
-        .where("nomination.campaign_id", "=", campaignId)
-        .where("nomination.candidate", "=", true)
-        .where("nomination.withdrawn_reason", "is", null)
-        .where("nomination.id", "in", input.choices)
-        .execute();
-      if (candidates.length !== input.choices.length) return { ok: false, status: 400, message: "所选的人不在本届候选名单中", field: "choices" };
-      // Takes the voter's lock too: what follows reads and writes their choices alone.
-      if (wechatKey) await lockVoter(tx, wechatKey);
-      const code = await verifyCode(tx, campaignId, "vote", input, origin.address, now);
-      if (!code.ok) return code;
-      const period = periodOf(rules, now);
+      // The voter's lock (their WeChat identity's first, when required): what follows reads and writes their choices alone.
+      await (wechatKey ? lockVoter(tx, wechatKey, phoneHash) : lockVoter(tx, phoneHash));
       // What this voter chose before in the period, by their number or (when required) their WeChat identity.
-      const earlier = await tx
-        .selectFrom("ballot_choice")
-        .select("nomination_id")
-        .distinct()
-        .where("campaign_id", "=", campaignId)
-        .where((eb) => (wechatKey ? eb.or([eb("voter_key", "=", phoneHash), eb("wechat_key", "=", wechatKey)]) : eb("voter_key", "=", phoneHash)))
-        .where("period", "=", period)
-        .execute();
+      const earlierChoices = sql<number[]>`array(select distinct nomination_id from ballot_choice where campaign_id = ${campaignId} and period = ${period}
+        and (voter_key = ${phoneHash}${wechatKey ? sql` or wechat_key = ${wechatKey}` : sql``}))`;
+      const read = await latestCode(tx, campaignId, "vote", phoneHash).select(earlierChoices.as("earlier")).forUpdate().executeTakeFirst();
+      const code = await judgeCode(tx, campaignId, input, origin.address, now, read);
+      if (!code.ok) return code;
+      const earlier = (read?.earlier ?? []).map(Number);
       const when = rules.per_candidate === "once" ? "本次投票中" : "今天";
-      const again = candidates.filter((c) => earlier.some((e) => e.nomination_id === c.id));
+      const again = candidates.filter((c) => earlier.includes(c.id));
       if (again.length) {
         const who = wechatKey ? "您（本手机号或本微信号）" : "您";
         return { ok: false, status: 409, message: `${who}${when}已为${again.map((c) => c.name).join("、")}投过票`, field: "choices" };
@@ -410,28 +473,42 @@ export async function castBallot(
         return { ok: false, status: 409, message: `您${when}已选择 ${earlier.length} 位候选人，最多可选 ${rules.max_choices} 位`, field: "choices" };
       }
       const receipt = newReceipt();
-      const ballot = await tx
-        .insertInto("ballot")
-        .values({
-          campaign_id: campaignId,
-          phone_hash: phoneHash,
-          phone_masked: maskPhone(input.phone),
-          block_hash: voterHash(campaignId, `block:${input.phone.slice(0, 10)}`),
-          address: origin.address,
-          subnet: subnetOf(origin.address),
-          device: voterHash(campaignId, `device:${origin.userAgent}|${origin.device}`).slice(0, 24),
-          receipt,
-          cast_at: now,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await tx
-        .insertInto("ballot_choice")
-        .values(
-          candidates.map((c) => ({ ballot_id: ballot.id, nomination_id: c.id, campaign_id: campaignId, voter_key: phoneHash, wechat_key: wechatKey, period })),
-        )
-        .execute();
-      await spendCode(tx, code.id, now);
+      await spendCode(
+        tx
+          .with("cast", (q) =>
+            q
+              .insertInto("ballot")
+              .values({
+                campaign_id: campaignId,
+                phone_hash: phoneHash,
+                phone_masked: maskPhone(input.phone),
+                block_hash: voterHash(campaignId, `block:${input.phone.slice(0, 10)}`),
+                address: origin.address,
+                subnet: subnetOf(origin.address),
+                device: voterHash(campaignId, `device:${origin.userAgent}|${origin.device}`).slice(0, 24),
+                receipt,
+                cast_at: now,
+              })
+              .returning("id"),
+          )
+          .with("chosen", (q) =>
+            q
+              .insertInto("ballot_choice")
+              .values(
+                candidates.map((c) => ({
+                  ballot_id: (eb) => eb.selectFrom("cast").select("cast.id"),
+                  nomination_id: c.id,
+                  campaign_id: campaignId,
+                  voter_key: phoneHash,
+                  wechat_key: wechatKey,
+                  period,
+                })),
+              )
+              .returning("ballot_id"),
+          ),
+        code.id,
+        now,
+      );
       return { ok: true, receipt, chosen: candidates.length };
     });
   } catch (error) {

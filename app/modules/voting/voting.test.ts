@@ -23,7 +23,9 @@ import {
   voteMonitor,
 } from "~/modules/voting/voting.server";
 
-const t = useTestDb();
+/** The SQL statements sent (BEGIN and COMMIT go past the counter: a transaction is two round trips more). */
+let statements = 0;
+const t = useTestDb({ onQuery: () => statements++ });
 const outbox = phoneInbox();
 const at = (local: string) => fromDateTimeLocal(local)!;
 /** Voting runs 1–8 June 2026, Taizhou time; the rules are set on 20 May. */
@@ -228,6 +230,35 @@ describe("a code and a ballot", () => {
       message: "您今天已为陈立投过票",
     });
     expect(await vote(campaign.id, [candidates[0]], { phone, now: at("2026-06-02T09:00") })).toMatchObject({ ok: true });
+  });
+});
+
+describe("round trips under load", () => {
+  /** The statements one call sends. */
+  async function counted<T>(call: () => Promise<T>): Promise<[T, number]> {
+    const before = statements;
+    const result = await call();
+    return [result, statements - before];
+  }
+
+  it("a code request sends 5 statements besides its transaction whatever the limits, a ballot 4 however many it chooses", async () => {
+    const { campaign, candidates } = await votingCampaign();
+    // Known address: both the number's three limits and the network's two are read.
+    const where = home("203.0.113.77");
+    const phone = nextPhone();
+    const altcha = await solvedChallenge(campaign.id);
+    const [sent, codeStatements] = await counted(() => requestCode(t.db, outbox, campaign.id, { phone, altcha }, where, DAY1));
+    expect(sent).toMatchObject({ ok: true });
+    const code = await codeFor(phone);
+    const [cast, ballotStatements] = await counted(() =>
+      castBallot(t.db, campaign.id, { phone, code, choices: candidates.slice(0, 3), device: "" }, where, DAY1),
+    );
+    expect(cast).toMatchObject({ ok: true, chosen: 3 });
+    // The window; in the transaction the number's lock, the challenge spent with every limit read,
+    // the SMS and its code written; after the provider, the SMS's outcome.
+    // The ballot: the window with the candidates; in the transaction the lock, the code with the
+    // voter's earlier choices, the ballot with its choices and the code spent.
+    expect({ code: codeStatements, ballot: ballotStatements }).toEqual({ code: 5, ballot: 4 });
   });
 });
 
