@@ -285,7 +285,7 @@ async function stuffingSimulation(db: DB) {
     const hour = new Date(careful + 8 * 3_600_000).getUTCHours();
     if (hour >= 23 || hour < 8) careful += 9 * 3_600_000;
     rows.push({
-      phone: phoneOf(500_000 + Math.floor(Math.random() * 4_000_000)),
+      phone: phoneOf(500_000 + i * 3_989),
       address:
         i % 2 ? `2409:8a${String(10 + (i % 80)).padStart(2, "0")}:${(i * 7919) % 65536}:${i}::1` : `223.${104 + (i % 40)}.${(i * 31) % 250}.${(i * 17) % 250}`,
       device: `careful-handset-${i % 20}`,

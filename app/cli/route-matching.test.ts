@@ -5,7 +5,7 @@ import Module from "node:module";
 import path from "node:path";
 import type * as RemixRouter from "@remix-run/router";
 import { describe, expect, it } from "vitest";
-import { withMatchingMemos } from "./route-matching";
+import { onceFromManifest, withMatchingMemos } from "./route-matching";
 
 type Router = typeof RemixRouter;
 const require = createRequire(import.meta.url);
@@ -91,6 +91,22 @@ describe("the router's matching memos (app/cli/route-matching.ts)", () => {
     const once = reads;
     for (const p of PATHS) memoized.matchRoutes(routes, p);
     expect(reads).toBe(once);
+  });
+
+  it("build the render's route objects once per build's manifest, whatever route modules object a request brings", () => {
+    const built: object[] = [];
+    const once = onceFromManifest((manifest, routeModules) => {
+      built.push(routeModules);
+      return [manifest];
+    });
+    const manifest = { root: {} };
+    const first = once(manifest, {}, {}, false);
+    expect(once(manifest, {}, {}, false)).toBe(first);
+    expect(built).toHaveLength(1);
+    // Another build's manifest, and the inner calls with a parent (six arguments and more), are built as asked.
+    expect(once({ root: {} }, {}, {}, false)).not.toBe(first);
+    once(manifest, {}, {}, false, "root", new Map());
+    expect(built).toHaveLength(3);
   });
 
   it("refuse a router whose source has moved, rather than serve without them", () => {
