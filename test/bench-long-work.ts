@@ -111,9 +111,10 @@ async function upload(baseUrl: string, cookie: string, campaignId: number, sheet
     body: form,
     headers: { cookie, origin: baseUrl, accept: "application/json" },
   });
-  const answer = (await response.json()) as { url?: string; error?: string };
-  if (!answer.url) throw new Error(`the upload answered ${response.status}: ${answer.error}`);
-  return answer.url;
+  // The action's reply (lib/reply.ts): the batch page's address in its data, or why not in its message.
+  const answer = (await response.json()) as { data?: { url?: string } | null; message?: string | null };
+  if (!answer.data?.url) throw new Error(`the upload answered ${response.status}: ${answer.message}`);
+  return answer.data.url;
 }
 
 /** A batch's status, as its page reports it to the county officer. */
