@@ -19,7 +19,7 @@ env();
 // Each server process runs the background work (fan-out of messages, SMS, digests, imports) on the
 // same database; the job queue's claims keep several processes from doing a job twice. The build is
 // also loaded in a worker thread for work on files (see off-thread.server), which runs no jobs.
-if (env().backgroundWork && isMainThread) startWorker(getLongWorkDb(), (db) => backgroundTick(db));
+if (env().backgroundWork && isMainThread) startWorker(getLongWorkDb(), (db) => backgroundTick(db, undefined, undefined, getDb()));
 
 const ABORT_DELAY = 5_000;
 

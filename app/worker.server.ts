@@ -8,6 +8,7 @@ import { reviewNotices, reviewOverdue } from "~/modules/apprentices/reviews.serv
 import { campaignNotices } from "~/modules/campaigns/notices.server";
 import { nominationsMissing, stageToClose } from "~/modules/campaigns/todos.server";
 import { planToRenew } from "~/modules/dashboard/todos.server";
+import { refreshDashboards } from "~/modules/dashboard/dashboard.server";
 import { awardNotices } from "~/modules/governance/revocation-notices.server";
 import { titleToRecall } from "~/modules/governance/revocation-todos.server";
 import { eventNotices } from "~/modules/events/notices.server";
@@ -148,7 +149,7 @@ export function jobHandlers(gateway: SmsGateway, now?: () => Date): Record<strin
 }
 
 /** One tick of an app process's background work: fan out, purge voters, plan today's digest, reminders and retention purge, run due jobs. */
-export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(), now = new Date()): Promise<void> {
+export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(), now = new Date(), pages: DB = db): Promise<void> {
   // A backlog (a restart after a busy hour) is worked off in batches within the tick.
   for (let batches = 0; batches < 20 && (await fanOut(db, now)) === notify.FANOUT_BATCH; batches++);
   // A named campaign's voters are forgotten as soon as a process notices (the schedule's first rule, recorded as its runs).
@@ -160,4 +161,7 @@ export async function backgroundTick(db: DB, gateway: SmsGateway = smsGateway(),
   const wechat = wechatDriver();
   if (wechat) await refreshWechatCredentials(db, wechat, now);
   await runDueJobs(db, jobHandlers(gateway), { now });
+  // The dashboards asked for lately, counted again here after a change rather than by the next request (`pages`: the
+  // database whose memo the pages read; the count runs on the long-work one).
+  await refreshDashboards(pages, db, now.getTime());
 }

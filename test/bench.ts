@@ -134,6 +134,8 @@ try {
     for (const t of targets) {
       const response = await fetch(baseUrl + t.path, { headers: t.anonymous ? {} : { cookie } });
       if (!response.ok) throw new Error(`${t.name} answered ${response.status}`);
+      // Every server process warm (compiled, connected, its remembered figures counted): the steady state is measured.
+      await autocannon({ url: baseUrl + t.path, connections: 4, amount: 8 * processes, headers: t.anonymous ? {} : { cookie } });
     }
     console.log(`\n${processes} server process(es). The trivial route, the sign-in page, then each page: ${connections} connections, ${duration} s each`);
     const baseline = await load(trivial, cookie);

@@ -4,7 +4,7 @@ import { useTestDb } from "../../../test/db";
 import { seedDemo } from "../../../seeds/demo";
 import { unitId } from "../../../test/factories";
 import { reachOfEvents } from "~/modules/events/events.server";
-import { loadDashboard, savePlan } from "~/modules/dashboard/dashboard.server";
+import { loadDashboard, refreshDashboards, savePlan } from "~/modules/dashboard/dashboard.server";
 import type { SessionUser } from "~/auth/roles";
 import { enqueue } from "~/lib/jobs.server";
 import { pruneDataChanges } from "~/lib/data-version.server";
@@ -136,6 +136,25 @@ describe("the dashboard", () => {
     const again = await loadDashboard(t.db, city, { fromYear: 2018, toYear: year });
     expect(await pruneDataChanges(t.db)).toBeGreaterThan(0);
     expect(await loadDashboard(t.db, city, { fromYear: 2018, toYear: year })).toBe(again);
+  });
+
+  it("is counted again in the background after a counted record changes, so the next request finds it ready (issue 37)", async () => {
+    const year = new Date().getFullYear();
+    const filter = { fromYear: 2019, toYear: year };
+    const first = await loadDashboard(t.db, city, filter);
+    // Earlier tests' figures are brought up to date; after that, nothing changed, nothing is counted.
+    await refreshDashboards(t.db);
+    expect(await refreshDashboards(t.db)).toEqual([]);
+    const milestone = await t.db.selectFrom("milestone").select("id").where("status", "=", "verified").executeTakeFirstOrThrow();
+    await t.db.updateTable("milestone").set({ status: "rejected" }).where("id", "=", milestone.id).execute();
+    const counted = await refreshDashboards(t.db);
+    // The request after the change is answered with what the background counted, not counted again.
+    const next = await loadDashboard(t.db, city, filter);
+    expect(next).not.toBe(first);
+    expect(counted).toContain(next);
+    await t.db.updateTable("milestone").set({ status: "verified" }).where("id", "=", milestone.id).execute();
+    // Not asked for within the hour: no longer counted in the background.
+    expect(await refreshDashboards(t.db, t.db, Date.now() + 2 * 3_600_000)).toEqual([]);
   });
 
   it("keeps the plan as data", async () => {
