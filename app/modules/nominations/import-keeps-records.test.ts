@@ -223,3 +223,66 @@ describe("what the preview warns about", () => {
     expect(stored.find((n) => n.name === "教师甲")?.teacher_or_researcher).toBe(true);
   });
 });
+
+describe("a preview overtaken by another change (issue 37, found by a tester)", () => {
+  it("is not committed: a row whose record changed since its preview is refused whole, and the record keeps what the other change wrote", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = await openCampaign();
+    const id = idNumberFor("M", "1982-03-04");
+    const target = await importTargetFor(t.db);
+    const header = ["姓名", "身份证号码", "民族", "学历", "政治面貌", "工作单位", "所属行业", "职务", "技术等级", "一线年限"];
+    const upload = async (name: string, position: string) =>
+      createImportBatch(
+        t.db,
+        officer,
+        campaign,
+        target.nominatingUnitId,
+        name,
+        await parseSummaryTable(
+          await countyWorkbook({ header, rows: [["陈立", id, "汉族", "大专", "群众", "温岭华科泵业有限公司", "泵与电机", position, "技师", 15]] }),
+          target,
+        ),
+      );
+    expect(await commitImport(t.db, officer, campaign, await upload("名单.xlsx", "班组长"), TODAY)).toMatchObject({ ok: true, created: 1 });
+    // Two files, each previewed against 班组长 and proposing another 职务.
+    const first = await upload("甲.xlsx", "车间主任甲");
+    const second = await upload("乙.xlsx", "车间主任乙");
+    const shown = previewOf((await findImportBatch(t.db, officer, campaign.id, first))!, {}).rows.rows[0];
+    expect(shown.conflicts.map((c) => [c.label, c.was, c.will])).toEqual([["职务", "班组长", "车间主任甲"]]);
+    const take = [`${shown.line}:position`];
+    expect(await commitImport(t.db, officer, campaign, second, TODAY, async () => {}, take)).toMatchObject({ ok: true, updated: 1 });
+    // 甲's preview said 班组长 → 车间主任甲; the record now says 车间主任乙, which its officer never saw.
+    expect(await commitImport(t.db, officer, campaign, first, TODAY, async () => {}, take)).toMatchObject({ ok: false, status: 409 });
+    const person = await t.db.selectFrom("person").select("position").where("name", "=", "陈立").executeTakeFirstOrThrow();
+    expect(person.position).toBe("车间主任乙");
+    // Uploaded again, the file is previewed against what the record says now.
+    const again = previewOf((await findImportBatch(t.db, officer, campaign.id, await upload("甲.xlsx", "车间主任甲")))!, {}).rows.rows[0];
+    expect(again.conflicts.map((c) => [c.was, c.will])).toEqual([["车间主任乙", "车间主任甲"]]);
+  });
+
+  it("is not committed when the person it would add was added meanwhile", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = await openCampaign();
+    const id = idNumberFor("F", "1986-06-01");
+    const target = await importTargetFor(t.db);
+    const header = ["姓名", "身份证号码", "民族", "学历", "政治面貌", "工作单位", "所属行业", "技术等级", "一线年限", "联系电话"];
+    const upload = async (name: string, employer: string, phone: string) =>
+      createImportBatch(
+        t.db,
+        officer,
+        campaign,
+        target.nominatingUnitId,
+        name,
+        await parseSummaryTable(
+          await countyWorkbook({ header, rows: [["周敏", id, "汉族", "本科", "群众", employer, "泵与电机", "技师", 10, phone]] }),
+          target,
+        ),
+      );
+    const first = await upload("甲.xlsx", "甲公司", "13957600011");
+    const second = await upload("乙.xlsx", "乙公司", "13957600022");
+    expect(await commitImport(t.db, officer, campaign, first, TODAY)).toMatchObject({ ok: true, created: 1 });
+    // 乙's preview said 将新增; adding it now would drop its 工作单位 and phone as conflicts nobody was shown.
+    expect(await commitImport(t.db, officer, campaign, second, TODAY)).toMatchObject({ ok: false, status: 409 });
+    expect(await t.db.selectFrom("person").select("employer").where("name", "=", "周敏").execute()).toEqual([{ employer: "甲公司" }]);
+  });
+});

@@ -7,6 +7,7 @@ import {
   commitImport,
   createImportBatch,
   findImportBatch,
+  PERSON_FIELDS as PERSON_FIELD_NAMES,
   parseSummaryTable,
   previewStatus,
   type RowOutcome,
@@ -20,20 +21,7 @@ let statements = 0;
 const t = useTestDb({ onQuery: () => statements++ });
 
 const TODAY = "2026-03-10";
-const PERSON_FIELDS = new Set([
-  "name",
-  "sex",
-  "birthDate",
-  "ethnicity",
-  "education",
-  "politicalStatus",
-  "employer",
-  "industry",
-  "position",
-  "title",
-  "skillLevel",
-  "phone",
-]);
+const PERSON_FIELDS = new Set<string>(PERSON_FIELD_NAMES);
 
 const born = (i: number) => `19${70 + i}-0${1 + i}-1${i}`;
 const ids = Array.from({ length: 9 }, (_, i) => idNumberFor("M", born(i)));

@@ -1011,7 +1011,7 @@ export async function previewStatus(
 const elsewhereMessage = async (tx: Tx, actor: SessionUser, idNumber: string) => (await refuseNumberElsewhere(tx, actor, idNumber, "推荐人选登记")).message;
 
 /** The fields a file may fill, as the form names them: the person's, then the nomination's. */
-const PERSON_FIELDS = [
+export const PERSON_FIELDS = [
   "name",
   "sex",
   "birthDate",
@@ -1476,6 +1476,19 @@ async function writePlan(tx: Tx, actor: SessionUser, campaign: Campaign, state: 
   await recordAudits(tx, pending);
 }
 
+/**
+ * What a row's preview showed, as far as confirming it goes: a new nomination or not, and each field's was → will
+ * (a conflict the officer takes becomes a change with the same values).
+ */
+function seenAs(outcome: RowOutcome | undefined): string {
+  if (!outcome?.ok) return "refused";
+  const fields = [...outcome.changes, ...outcome.conflicts].map((c) => `${c.field}\u0000${c.was}\u0000${c.will}`).sort();
+  return JSON.stringify([outcome.change === "created", fields]);
+}
+
+const overtaken = (lines: number[]) =>
+  `预览之后，第 ${lines.slice(0, 5).join("、")} 行${lines.length > 5 ? `等 ${lines.length} 行` : ""}涉及的记录已有改动（另一批导入或网页修改），与预览所示不同；本次未写入任何数据。请重新上传这份表格，核对新的预览后再确认。`;
+
 export type CommitFailure =
   { ok: false; status: 403 | 409; message: string } | { ok: false; status: 400; rowErrors: Array<{ line: number; errors: string[] }> };
 export type CommitResult = { ok: true; created: number; updated: number; unchanged: number } | CommitFailure;
@@ -1518,6 +1531,13 @@ export async function commitImport(
         { include: (row) => !!row.form && checked.get(row.line)?.ok !== false, lock: true, progress, stopAtFailure: true },
       );
       if (plan.failed) throw new RowFailure([plan.failed]);
+      // What the officer confirmed is the preview: a row whose record changed since (another batch, the web form)
+      // would now do what nobody has seen — a value overwritten that the preview never showed. Nothing is written.
+      // (A batch is only confirmed once previewed; a direct call on one never checked has nothing to compare.)
+      const moved = batch.notes_cipher
+        ? [...plan.outcomes].filter(([line, outcome]) => seenAs(outcome) !== seenAs(checked.get(line))).map(([line]) => line)
+        : [];
+      if (moved.length) return { ok: false as const, status: 409 as const, message: overtaken(moved) };
       const counts = { created: 0, updated: 0, unchanged: 0 };
       for (const outcome of plan.outcomes.values()) if (outcome.ok) counts[outcome.change]++;
       await writePlan(tx, actor, campaign, plan.state);
