@@ -1353,7 +1353,7 @@ export interface WechatTokenTable {
  * statement's transaction): the newest id is the figures' version. Older rows go in the daily purge.
  */
 export interface DataChangeTable {
-  id: Generated<string>;
+  id: Generated<number>;
   table_name: string;
   at: Generated<Date>;
 }
