@@ -225,24 +225,26 @@ describe("what the preview warns about", () => {
 });
 
 describe("a preview overtaken by another change (issue 37, found by a tester)", () => {
+  /** A one-row file uploaded (and, being small, checked at once) by a county officer of 温岭; the batch's id. */
+  async function uploadRow(officer: SessionUser, campaign: Campaign, name: string, header: string[], row: Array<string | number>) {
+    const target = await importTargetFor(t.db);
+    return createImportBatch(
+      t.db,
+      officer,
+      campaign,
+      target.nominatingUnitId,
+      name,
+      await parseSummaryTable(await countyWorkbook({ header, rows: [row] }), target),
+    );
+  }
+
   it("is not committed: a row whose record changed since its preview is refused whole, and the record keeps what the other change wrote", async () => {
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const campaign = await openCampaign();
     const id = idNumberFor("M", "1982-03-04");
-    const target = await importTargetFor(t.db);
     const header = ["姓名", "身份证号码", "民族", "学历", "政治面貌", "工作单位", "所属行业", "职务", "技术等级", "一线年限"];
-    const upload = async (name: string, position: string) =>
-      createImportBatch(
-        t.db,
-        officer,
-        campaign,
-        target.nominatingUnitId,
-        name,
-        await parseSummaryTable(
-          await countyWorkbook({ header, rows: [["陈立", id, "汉族", "大专", "群众", "温岭华科泵业有限公司", "泵与电机", position, "技师", 15]] }),
-          target,
-        ),
-      );
+    const upload = (name: string, position: string) =>
+      uploadRow(officer, campaign, name, header, ["陈立", id, "汉族", "大专", "群众", "温岭华科泵业有限公司", "泵与电机", position, "技师", 15]);
     expect(await commitImport(t.db, officer, campaign, await upload("名单.xlsx", "班组长"), TODAY)).toMatchObject({ ok: true, created: 1 });
     // Two files, each previewed against 班组长 and proposing another 职务.
     const first = await upload("甲.xlsx", "车间主任甲");
@@ -264,20 +266,9 @@ describe("a preview overtaken by another change (issue 37, found by a tester)", 
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
     const campaign = await openCampaign();
     const id = idNumberFor("F", "1986-06-01");
-    const target = await importTargetFor(t.db);
     const header = ["姓名", "身份证号码", "民族", "学历", "政治面貌", "工作单位", "所属行业", "技术等级", "一线年限", "联系电话"];
-    const upload = async (name: string, employer: string, phone: string) =>
-      createImportBatch(
-        t.db,
-        officer,
-        campaign,
-        target.nominatingUnitId,
-        name,
-        await parseSummaryTable(
-          await countyWorkbook({ header, rows: [["周敏", id, "汉族", "本科", "群众", employer, "泵与电机", "技师", 10, phone]] }),
-          target,
-        ),
-      );
+    const upload = (name: string, employer: string, phone: string) =>
+      uploadRow(officer, campaign, name, header, ["周敏", id, "汉族", "本科", "群众", employer, "泵与电机", "技师", 10, phone]);
     const first = await upload("甲.xlsx", "甲公司", "13957600011");
     const second = await upload("乙.xlsx", "乙公司", "13957600022");
     expect(await commitImport(t.db, officer, campaign, first, TODAY)).toMatchObject({ ok: true, created: 1 });
