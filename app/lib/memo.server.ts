@@ -11,20 +11,14 @@ const memos = new WeakMap<DB, Map<string, Entry>>();
  * figure, it can only be older than what the figure shows, never newer, so a stale answer is never
  * kept. Requests arriving while a figure is being computed wait for that computation. At most
  * `limit` keys per database are kept, the least recently asked for going first. A caller that
- * has read the snapshot already, before computing anything (a signed-in request, with its
- * session), passes it and saves the statement; one whose figures have a narrower version, read
- * the same way before computing (see data-version.server.ts), passes that instead.
+ * has read the version already, before computing anything — the snapshot a signed-in request read
+ * with its session, or a narrower version of what its figures count (data-version.server.ts) —
+ * passes it as `version` and saves the statement.
  */
-export async function untilNextWrite<T>(
-  db: DB,
-  key: string,
-  compute: () => Promise<T>,
-  options: { limit?: number; snapshot?: string; version?: string } = {},
-): Promise<T> {
+export async function untilNextWrite<T>(db: DB, key: string, compute: () => Promise<T>, options: { limit?: number; version?: string } = {}): Promise<T> {
   const limit = options.limit ?? 1000;
-  // A snapshot already read for this request (with its session) serves as well as a fresh one.
-  const snapshot =
-    options.version ?? options.snapshot ?? (await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db)).rows[0].snapshot;
+  // A version already read for this request (with its session) serves as well as a fresh snapshot.
+  const snapshot = options.version ?? (await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db)).rows[0].snapshot;
   let entries = memos.get(db);
   if (!entries) memos.set(db, (entries = new Map()));
   const known = entries.get(key);

@@ -112,7 +112,7 @@ export async function todosFor(db: DB, sources: readonly TodoSource[], user: Ses
 
 /** The user's to-dos as of now, remembered per user and day until the next write anywhere. */
 function currentTodos(db: DB, sources: readonly TodoSource[], user: SessionUser): Promise<TodoItem[]> {
-  return untilNextWrite(db, `todos|${user.id}|${todayInTaizhou()}`, () => todosFor(db, sources, user), { snapshot: snapshotSeenBy(user) });
+  return untilNextWrite(db, `todos|${user.id}|${todayInTaizhou()}`, () => todosFor(db, sources, user), { version: snapshotSeenBy(user) });
 }
 
 /**
@@ -137,6 +137,6 @@ export function workCounts(db: DB, sources: readonly TodoSource[], user: Session
       const [todos, unread] = await Promise.all([currentTodos(db, sources, user), unreadCount(db, user)]);
       return { todo: todos.length, unread };
     },
-    { snapshot: snapshotSeenBy(user) },
+    { version: snapshotSeenBy(user) },
   );
 }

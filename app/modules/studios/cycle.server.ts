@@ -595,7 +595,7 @@ export async function studioCycleSummary(db: DB, user: SessionUser, studio: Stud
         revocationReview,
       };
     },
-    { limit: 256, snapshot: snapshotSeenBy(user) },
+    { limit: 256, version: snapshotSeenBy(user) },
   );
 }
 
@@ -604,7 +604,7 @@ export async function yearPlanTotals(db: DB, user: SessionUser, year: number, un
   const scope = isCountyOfficer(user) ? `unit${user.orgUnitId}` : "all";
   const rows = await untilNextWrite(db, `studio-year-totals|${scope}|${year}`, () => yearlyFigures(db, user, year), {
     limit: 64,
-    snapshot: snapshotSeenBy(user),
+    version: snapshotSeenBy(user),
   });
   return { year, ...planTotals(rows.filter((r) => !unitId || r.org_unit_id === unitId)) };
 }
