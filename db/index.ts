@@ -54,6 +54,8 @@ export interface CreateDbOptions {
   databaseUrl?: string;
   /** PGlite data directory or `memory://`; defaults to PGLITE_DIR or ./data/pglite. */
   pgliteDir?: string;
+  /** PGlite: a dumped data directory (`dumpDataDir`) a new one starts as; the tests' files start from one migrated database. */
+  pgliteStartFrom?: Blob;
   /** Called once per SQL statement sent; the benchmark counts queries per request with it. */
   onQuery?: () => void;
   /** Lets tests put a layer between Kysely and the driver (see test/rollback.ts). */
@@ -112,6 +114,7 @@ function createDialect(options: CreateDbOptions): Dialect {
   const dir = options.pgliteDir ?? pgliteDir();
   if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir, {
+    loadDataDir: options.pgliteStartFrom,
     parsers: {
       [pgliteTypes.DATE]: (v: string) => v,
     },

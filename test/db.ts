@@ -1,17 +1,22 @@
 import crypto from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
+import fs from "node:fs";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createDb, migrateToLatest, type CreateDbOptions, type DB } from "../db";
 import { setDb } from "../app/db.server";
 
 /**
  * A migrated database of this test file's own: in-memory PGlite by default, or, with
  * DATABASE_URL set, a fresh database created next to the one DATABASE_URL names (dropped after).
+ * Each starts as a copy of the run's migrated template (test/template-db.ts) where there is one;
+ * migrating it again then finds nothing to do.
  */
 export async function createTestDb(options: Pick<CreateDbOptions, "wrapDialect" | "onQuery"> = {}): Promise<{ db: DB; drop: () => Promise<void> }> {
   const baseUrl = process.env.DATABASE_URL;
+  const template = inject("migratedTemplate");
   if (!baseUrl) {
-    const db = createDb({ ...options, pgliteDir: "memory://" });
+    const pgliteStartFrom = template?.engine === "pglite" ? await fs.openAsBlob(template.file) : undefined;
+    const db = createDb({ ...options, pgliteDir: "memory://", pgliteStartFrom });
     await migrateToLatest(db);
     return { db, drop: () => db.destroy() };
   }
@@ -19,7 +24,7 @@ export async function createTestDb(options: Pick<CreateDbOptions, "wrapDialect" 
   const name = `${url.pathname.slice(1) || "jiangxin"}_t${crypto.randomBytes(5).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`create database "${name}"`);
+  await admin.query(`create database "${name}"${template?.engine === "postgres" ? ` template "${template.database}"` : ""}`);
   await admin.end();
   url.pathname = `/${name}`;
   const db = createDb({ ...options, databaseUrl: url.toString() });
