@@ -56,8 +56,8 @@ export interface CreateDbOptions {
   pgliteDir?: string;
   /** PGlite: a dumped data directory (`dumpDataDir`) a new one starts as; the tests' files start from one migrated database. */
   pgliteStartFrom?: Blob;
-  /** Called once per SQL statement sent; the benchmark counts queries per request with it. */
-  onQuery?: () => void;
+  /** Called once per SQL statement sent, with its text; the benchmark counts queries per request with it. */
+  onQuery?: (sql: string) => void;
   /** Lets tests put a layer between Kysely and the driver (see test/rollback.ts). */
   wrapDialect?: (dialect: Dialect) => Dialect;
   /** Whose timeouts the connections get: a page's short ones (the default) or the long work's (jobs, exports). */
@@ -74,7 +74,7 @@ export function createDb(options: CreateDbOptions = {}): DB {
   const inner = createDialect(options);
   const dialect = new TrackedDialect(options.wrapDialect ? options.wrapDialect(inner) : inner, options.unavailable);
   const onQuery = options.onQuery;
-  const db = new Kysely<Database>({ dialect, log: onQuery ? () => onQuery() : undefined });
+  const db = new Kysely<Database>({ dialect, log: onQuery ? (event) => onQuery(event.query.sql) : undefined });
   trackers.set(db, dialect);
   return db;
 }

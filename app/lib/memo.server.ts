@@ -37,3 +37,27 @@ export async function untilNextWrite<T>(db: DB, key: string, compute: () => Prom
   });
   return value;
 }
+
+const kept = new Map<string, { until: number; value: Promise<unknown> }>();
+
+/**
+ * A value that never changes under its key (what a stored file holds, keyed by its ciphertext's
+ * nonce and tag), kept `ms` after it was last asked for, at most `limit` of them in this process:
+ * a page read again and again while work goes on (an import's preview, polled for its progress)
+ * reads the stored file once, not at every poll.
+ */
+export function keptAWhile<T>(key: string, compute: () => Promise<T>, { limit, ms }: { limit: number; ms: number }): Promise<T> {
+  const now = Date.now();
+  for (const [k, entry] of kept) if (entry.until < now) kept.delete(k);
+  const known = kept.get(key);
+  const value = known?.value ?? compute();
+  const entry = { until: now + ms, value };
+  kept.delete(key);
+  kept.set(key, entry);
+  if (kept.size > limit) kept.delete(kept.keys().next().value!);
+  // A failure (the database away) is not kept: the next request reads again.
+  value.catch(() => {
+    if (kept.get(key)?.value === value) kept.delete(key);
+  });
+  return value as Promise<T>;
+}

@@ -14,11 +14,17 @@ import {
 } from "~/modules/nominations/summary-table.server";
 import type { OpinionInput } from "~/modules/nominations/nominations.server";
 import { maskIdNumber } from "~/modules/people/id-number";
-import { lookupHash } from "~/modules/people/pii.server";
+import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 
 let statements = 0;
-const t = useTestDb({ onQuery: () => statements++ });
+const sent: string[] = [];
+const t = useTestDb({
+  onQuery: (text) => {
+    statements++;
+    sent.push(text);
+  },
+});
 
 const TODAY = "2026-03-10";
 const PERSON_FIELDS = new Set<string>(PERSON_FIELD_NAMES);
@@ -218,4 +224,44 @@ describe("a 汇总表 checked and written set-based (issue 37, item 1)", () => {
     for (const [i, n] of many.entries()) expect(n - few[i]).toBeLessThanOrEqual(2);
     expect(Math.max(...many)).toBeLessThan(40);
   }, 300_000);
+
+  it("a batch's page, read again and again (polled while the work runs, then paged), fetches and parses its stored rows once, and its check again only when there is a new one", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = (await findCampaign(t.db, (await makeCampaign(t.db, { deadline: "2099-03-31", quota: 20 })).id))!;
+    const target = await importTargetFor(t.db);
+    // A county's short list is checked in the upload's own request: the batch is previewed at once.
+    const batchId = await createImportBatch(
+      t.db,
+      officer,
+      campaign,
+      target.nominatingUnitId,
+      "温岭.xlsx",
+      await parseSummaryTable(await sheet([person(0), person(1)]), target),
+      TODAY,
+    );
+    /** The batch as its page reads it, and how many statements fetched its stored rows and its stored check. */
+    const read = async () => {
+      const from = sent.length;
+      const batch = (await findImportBatch(t.db, officer, campaign.id, batchId))!;
+      const fetched = (column: string) => sent.slice(from).filter((text) => text.startsWith(`select "${column}"`)).length;
+      return { batch, rows: fetched("rows_cipher"), check: fetched("notes_cipher") };
+    };
+    const first = await read();
+    expect(first).toMatchObject({ rows: 1, check: 1, batch: { status: "previewed" } });
+    expect(first.batch.table.rows.map((r) => r.name)).toEqual([NAMES[0], NAMES[1]]);
+    expect(first.batch.check.rows.size).toBe(2);
+    const again = await read();
+    expect(again).toMatchObject({ rows: 0, check: 0 });
+    expect(again.batch).toEqual(first.batch);
+    // A new check (the same findings, stored again as a check run again stores them) is read anew; the rows are not.
+    const stored = await t.db.selectFrom("import_batch").select("notes_cipher").where("id", "=", batchId).executeTakeFirstOrThrow();
+    await t.db
+      .updateTable("import_batch")
+      .set({ notes_cipher: encrypt(decrypt(stored.notes_cipher!)) })
+      .where("id", "=", batchId)
+      .execute();
+    const rechecked = await read();
+    expect(rechecked).toMatchObject({ rows: 0, check: 1 });
+    expect(rechecked.batch.check).toEqual(first.batch.check);
+  });
 });

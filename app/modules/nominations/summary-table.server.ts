@@ -42,6 +42,8 @@ import {
   type Cell,
 } from "~/lib/spreadsheet.server";
 import { offThread } from "~/lib/off-thread.server";
+import { keptAWhile } from "~/lib/memo.server";
+import { parseInTurns, stringifyInTurns, turnTaker } from "~/lib/turns.server";
 import { ACCEPTED, readEducation, readEthnicity, readPoliticalStatus, readSkillLevel } from "~/modules/people/spellings";
 import { IMPORT_AUDIT, CHANNEL_LABELS, NOMINATION_AUDIT, OPINION_LABELS } from "~/modules/nominations/labels";
 import { canEditPerson, canRevealPersonalData } from "~/modules/people/policy";
@@ -560,7 +562,7 @@ export async function createImportBatch(
         org_unit_id: unitId,
         uploaded_by: actor.id,
         filename: filename.slice(0, 200),
-        rows_cipher: encrypt(JSON.stringify({ ...table, rows })),
+        rows_cipher: encrypt(await stringifyInTurns({ ...table, rows }, "rows")),
         row_count: rows.length,
         error_count: rows.filter((r) => r.errors.length).length,
         status: "checking",
@@ -636,25 +638,67 @@ async function matchOwnExport(tx: Tx, campaign: Campaign, unitId: number, rows: 
   });
 }
 
+/** A ciphertext's version, nonce and tag: new with every encryption, so it names what it holds. */
+const cipherKey = sql<string>`split_part(rows_cipher, ':', 1) || ':' || split_part(rows_cipher, ':', 2) || ':' || split_part(rows_cipher, ':', 3)`;
+const checkKey = sql<string | null>`split_part(notes_cipher, ':', 1) || ':' || split_part(notes_cipher, ':', 2) || ':' || split_part(notes_cipher, ':', 3)`;
+
+/**
+ * A batch as its page shows it. The page is read again and again (polled for the progress while the
+ * check and the commit run, then paged through), and a county's file of 10,000 rows is megabytes to
+ * fetch, decrypt and parse: the stored rows and check are read once per process and kept a while by
+ * their ciphertext's key (a new check is a new key), not at every poll.
+ */
 export async function findImportBatch(db: DB, actor: SessionUser, campaignId: number, batchId: number) {
-  const batch = await db.selectFrom("import_batch").selectAll().where("id", "=", batchId).where("campaign_id", "=", campaignId).executeTakeFirst();
+  const batch = await db
+    .selectFrom("import_batch")
+    .select([
+      "id",
+      "campaign_id",
+      "org_unit_id",
+      "uploaded_by",
+      "filename",
+      "row_count",
+      "error_count",
+      "status",
+      "summary",
+      "created_at",
+      "committed_at",
+      "checked_at",
+      "failure",
+      "confirmed_at",
+      cipherKey.as("rows_key"),
+      checkKey.as("check_key"),
+    ])
+    .where("id", "=", batchId)
+    .where("campaign_id", "=", campaignId)
+    .executeTakeFirst();
   // A batch holds personal data: only the officer who uploaded it (or the city) opens it.
   if (!batch || (!isCityAdmin(actor) && batch.uploaded_by !== actor.id)) return null;
   const working = batch.status === "checking" || batch.status === "committing";
+  const { rows_key, check_key, ...shown } = batch;
+  const stored = (column: "rows_cipher" | "notes_cipher") => async () =>
+    (await db.selectFrom("import_batch").select(column).where("id", "=", batch.id).executeTakeFirstOrThrow())[column];
+  const [table, check] = await Promise.all([
+    keptAWhile(`import-rows:${batch.id}:${rows_key}`, async () => storedTable((await stored("rows_cipher")())!), KEPT),
+    check_key ? keptAWhile(`import-check:${batch.id}:${check_key}`, async () => storedCheck(await stored("notes_cipher")()), KEPT) : storedCheck(null),
+  ]);
   return {
-    ...batch,
-    table: storedTable(batch.rows_cipher),
-    check: storedCheck(batch.notes_cipher),
+    ...shown,
+    table,
+    check,
     failure: batch.failure as CommitFailure | null,
     progress: working ? await progressOf(db, progressKey(batch.id)) : null,
   };
 }
 
+/** Parsed batches kept per process: a few officers' previews at once, for as long as one is looked at. */
+const KEPT = { limit: 4, ms: 10 * 60_000 };
+
 const progressKey = (batchId: number) => `import:${batchId}`;
 
 /** Batches stored before the sheet's own findings were kept hold their rows alone. */
-function storedTable(cipher: string): SummaryTable {
-  const stored = JSON.parse(decrypt(cipher)) as SummaryTable | ParsedRow[];
+async function storedTable(cipher: string): Promise<SummaryTable> {
+  const stored = await parseInTurns<SummaryTable | ParsedRow[]>(decrypt(cipher));
   return Array.isArray(stored) ? { rows: stored, skipped: [], missingColumns: [], otherSheets: [] } : stored;
 }
 
@@ -684,9 +728,9 @@ export interface BatchCheck {
   quota: QuotaStatement | null;
 }
 
-function storedCheck(cipher: string | null): BatchCheck {
+async function storedCheck(cipher: string | null): Promise<BatchCheck> {
   if (!cipher) return { rows: new Map(), quota: null };
-  const stored = JSON.parse(decrypt(cipher)) as { rows: Array<[number, RowOutcome]>; quota: QuotaStatement | null } | Array<[number, string]>;
+  const stored = (await parseInTurns(decrypt(cipher))) as { rows: Array<[number, RowOutcome]>; quota: QuotaStatement | null } | Array<[number, string]>;
   // A check stored before outcomes were kept said only a word per row (or why it could not be written).
   if (Array.isArray(stored)) {
     const legacy = { 将新增推荐: "created", 将按表格更新: "updated", 无变化: "unchanged" } as const;
@@ -804,9 +848,6 @@ async function importContext(q: DB | Tx, campaign: Campaign, unitId: number, fil
 
 /** Rows whose records are read with one statement per table (people, nominations, opinions), and written so. */
 const IMPORT_BATCH_ROWS = 1000;
-
-/** CPU work between two turns of the event loop: another user's request waits no longer than this for the import. */
-const SLICE_MS = 20;
 
 type OpinionHeld = ReturnType<typeof opinionRecord> & { kind: OpinionInput["kind"] };
 type ImportWarnings = string[];
@@ -947,7 +988,7 @@ interface Planning {
 /**
  * Every row, in the file's order, against the records: what it would do (its RowOutcome) and, in
  * the state, what it writes. The records are read a batch of rows at a time (a statement per table,
- * not per row); the CPU work gives the event loop a turn every SLICE_MS, so other users' requests
+ * not per row); the CPU work takes turns with the event loop (turnTaker), so other users' requests
  * run meanwhile. The check stops here; the commit writes what the state says.
  */
 async function planImport(
@@ -960,7 +1001,7 @@ async function planImport(
   const plan = { ...planning, state };
   const outcomes = new Map<number, RowOutcome>();
   const batchRows = options.batchRows ?? IMPORT_BATCH_ROWS;
-  let slice = performance.now();
+  const turn = turnTaker();
   for (let start = 0; start < rows.length; start += batchRows) {
     const batch = rows.slice(start, start + batchRows);
     await loadRecords(q, state, batch.filter(options.include), options.lock);
@@ -971,10 +1012,7 @@ async function planImport(
         if (!outcome.ok && options.stopAtFailure) return { outcomes, state, failed: { line: row.line, errors: outcome.errors } };
       }
       await options.progress(start + i + 1);
-      if (performance.now() - slice > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
+      await turn();
     }
   }
   return { outcomes, state };
@@ -1520,8 +1558,8 @@ export async function commitImport(
       if (batch.status === "committed") return { ok: false as const, status: 409 as const, message: "这批数据已经导入过了" };
       // The campaign row lock serialises sequence numbers, as for one nomination.
       await tx.selectFrom("campaign").select("id").where("id", "=", campaign.id).forUpdate().execute();
-      const { rows } = storedTable(batch.rows_cipher);
-      const checked = storedCheck(batch.notes_cipher).rows;
+      const { rows } = await storedTable(batch.rows_cipher);
+      const checked = (await storedCheck(batch.notes_cipher)).rows;
       const context = await importContext(tx, campaign, batch.org_unit_id, batch.filename, take);
       const plan = await planImport(
         tx,
@@ -1653,7 +1691,7 @@ async function checkBatch(
   { batch, actor, campaign }: { batch: Selectable<DBTables["import_batch"]>; actor: SessionUser; campaign: Campaign },
   today: string,
 ) {
-  const table = storedTable(batch.rows_cipher);
+  const table = await storedTable(batch.rows_cipher);
   const key = progressKey(batch.id);
   const check = await previewStatus(
     db,
@@ -1665,7 +1703,7 @@ async function checkBatch(
   );
   await db
     .updateTable("import_batch")
-    .set({ status: "previewed", checked_at: new Date(), notes_cipher: encrypt(JSON.stringify({ rows: [...check.rows], quota: check.quota })) })
+    .set({ status: "previewed", checked_at: new Date(), notes_cipher: encrypt(await stringifyInTurns({ quota: check.quota, rows: [...check.rows] }, "rows")) })
     .where("id", "=", batch.id)
     .where("status", "=", "checking")
     .execute();

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { parseInTurns, stringifyInTurns } from "~/lib/turns.server";
+
+/** Rows as an import stores them: text with line breaks, quotes and Chinese, nested values. */
+const rows = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ line: i + 2, name: `林${i}`, story: `第一行\n第二行 "引号" \\ ${i}`, form: { honors: ["市技术能手", null, i] } }));
+
+describe("a stored list read and written in turns (issue 37, item 1)", () => {
+  it("writes JSON any reader parses whole, the list's items a line each, and reads back what was written", async () => {
+    for (const value of [{ skipped: [3, 4], missingColumns: ["职称"], rows: rows(5) }, { quota: null, rows: [] }, { rows: rows(1) }]) {
+      const text = await stringifyInTurns(value, "rows");
+      expect(JSON.parse(text)).toEqual(value);
+      expect(text.split("\n")).toHaveLength(value.rows.length + 2);
+      expect(await parseInTurns(text)).toEqual(value);
+    }
+  });
+
+  it("reads JSON stored before on one line as it was", async () => {
+    const stored = { skipped: [], rows: rows(3) };
+    expect(await parseInTurns(JSON.stringify(stored))).toEqual(stored);
+    expect(await parseInTurns(JSON.stringify(rows(2)))).toEqual(rows(2));
+  });
+
+  it("lets others' timers run while it reads and writes a long list, where one JSON.parse would hold the event loop to its end", async () => {
+    const value = { rows: rows(100_000) };
+    let turns = 0;
+    let working = true;
+    const others = setInterval(() => void (working && turns++), 1);
+    try {
+      const text = await stringifyInTurns(value, "rows");
+      const written = turns;
+      expect(written).toBeGreaterThan(0);
+      expect(await parseInTurns(text)).toEqual(value);
+      expect(turns).toBeGreaterThan(written);
+    } finally {
+      working = false;
+      clearInterval(others);
+    }
+  }, 60_000);
+});
