@@ -24,31 +24,53 @@ const COLUMNS = [
   { label: "留存率", cell: (r: Counts) => rate(r.retention), num: true },
 ];
 
-/** 出师率 and retention per county and per studio (the dashboard). */
+type StudioRow = Counts & { studioId: number; studio: string };
+
+/** 出师率 and retention per county, and the studios with the most pairings (the dashboard); every studio is a list of its own. */
 export function MentoringOutcomes({
   units,
   studios,
+  studioCount,
+  unitId,
 }: {
   units: Array<Counts & { unitId: number; unit: string }>;
-  studios: Array<Counts & { studioId: number; studio: string }>;
+  studios: StudioRow[];
+  studioCount: number;
+  unitId: number | null;
 }) {
   return (
     <div className="card">
       <h2>带徒成效</h2>
-      <p className="small">{MEANING}</p>
+      <OutcomesMeaning />
       <DataTable rows={units} rowKey={(r) => r.unitId} empty="还没有结对。" columns={[{ label: "县（市、区）", cell: (r) => r.unit }, ...COLUMNS]} />
       {studios.length ? (
-        <details>
-          <summary>各工作室（结对最多的前 {studios.length} 个）</summary>
-          <DataTable
-            rows={studios}
-            rowKey={(r) => r.studioId}
-            columns={[{ label: "工作室", cell: (r) => <Link to={`/studios/${r.studioId}`}>{r.studio}</Link> }, ...COLUMNS]}
-          />
-        </details>
+        <>
+          <h3>结对最多的工作室</h3>
+          <StudioOutcomes rows={studios} />
+          <p>
+            <Link to={`/dashboard/mentoring${unitId ? `?unitId=${unitId}` : ""}`}>全部 {studioCount} 个工作室的带徒成效</Link>
+          </p>
+        </>
       ) : null}
     </div>
   );
+}
+
+/** 出师率 and retention per studio, each linked to its page. */
+export function StudioOutcomes({ rows }: { rows: StudioRow[] }) {
+  return (
+    <DataTable
+      rows={rows}
+      rowKey={(r) => r.studioId}
+      empty="还没有结对。"
+      columns={[{ label: "工作室", cell: (r) => <Link to={`/studios/${r.studioId}`}>{r.studio}</Link> }, ...COLUMNS]}
+    />
+  );
+}
+
+/** What 出师率 and 留存率 mean, for a page that lists them. */
+export function OutcomesMeaning() {
+  return <p className="small">{MEANING}</p>;
 }
 
 /** One studio's 出师率 and retention (its page). */

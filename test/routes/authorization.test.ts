@@ -568,6 +568,7 @@ beforeAll(async () => {
       },
     },
     "dashboard.export": { loader: "L--+++--" },
+    "dashboard_.mentoring": { loader: "L--+++--" },
     dashboard: { loader: "L--+++--", actions: { plan: { form: {}, expect: "L----+--" } } },
     evaluations: {
       loader: "L--+++--",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as dashboard from "../../app/routes/dashboard/route";
+import * as outcomesList from "../../app/routes/dashboard_.mentoring";
 import * as mentorshipPage from "../../app/routes/mentorships.$mentorshipId/route";
 import * as payable from "../../app/routes/mentoring.payable";
 import * as payableExport from "../../app/routes/mentoring.payable.export";
@@ -8,6 +9,7 @@ import * as studioPage from "../../app/routes/studios.$studioId._index/route";
 import { readSpreadsheet } from "../../app/lib/spreadsheet.server";
 import { mentoringScene } from "../mentoring-scene";
 import { useTestDb } from "../db";
+import { makeLedStudio, makePerson } from "../factories";
 import { call, jsonOf } from "../http";
 
 const t = useTestDb();
@@ -48,6 +50,66 @@ describe("mentoring outcomes through the pages", () => {
     expect(board.mentoring.studios.find((r: { studioId: number }) => r.studioId === s.studio.id)).toMatchObject({ passed: 1, passRate: 100 });
     const other = await jsonOf(await call(dashboard.loader, { db: t.db, path: "/dashboard", as: s.jiaojiang }));
     expect(other.mentoring.studios.some((r: { studioId: number }) => r.studioId === s.studio.id)).toBe(false);
+  });
+
+  it("the dashboard names the ten studios with the most pairings and links to every studio's, twenty to a page, a county its own only (issue 37, item 2)", async () => {
+    const s = await mentoringScene(t.db, "页面丙师傅");
+    // Studios with pairings already (this file's other tests), per county: they have one or two each.
+    const before = async (code: string) =>
+      (
+        await t.db
+          .selectFrom("mentorship")
+          .innerJoin("studio", "studio.id", "mentorship.studio_id")
+          .innerJoin("org_unit", "org_unit.id", "studio.org_unit_id")
+          .select("studio.id")
+          .distinct()
+          .where("org_unit.code", "=", code)
+          .execute()
+      ).length;
+    const [wenlingBefore, jiaojiangBefore] = [await before("wenling"), await before("jiaojiang")];
+    // 23 more 温岭 studios and 2 of 椒江, studio i with i + 3 pairings: ahead of those, the most first.
+    const studios = [];
+    for (let i = 0; i < 25; i++) {
+      const { studio } = await makeLedStudio(t.db, `成效${String(i).padStart(2, "0")}师傅`, { unit: i < 23 ? "wenling" : "jiaojiang" });
+      const apprentices = await Promise.all(Array.from({ length: i + 3 }, () => makePerson(t.db)));
+      await t.db
+        .insertInto("mentorship")
+        .values(
+          apprentices.map((a) => ({
+            studio_id: studio.id,
+            apprentice_id: a.id,
+            start_date: "2025-03-01",
+            planned_end: "2027-02-28",
+            goals: "掌握精密装配",
+            created_by: s.city.id,
+          })),
+        )
+        .execute();
+      studios.push(studio);
+    }
+    const wenlingIds = studios
+      .slice(0, 23)
+      .map((st) => st.id)
+      .reverse();
+    const ids = (rows: Array<{ studioId: number }>) => rows.map((r) => r.studioId);
+    const board = await jsonOf(await call(dashboard.loader, { db: t.db, path: "/dashboard", as: s.wenling }));
+    expect(ids(board.mentoring.studios)).toEqual(wenlingIds.slice(0, 10));
+    expect(board.mentoring).toMatchObject({ studioCount: 23 + wenlingBefore, unitId: s.wenling.orgUnitId });
+
+    const list = (as: typeof s.city, query = "") => call(outcomesList.loader, { db: t.db, path: `/dashboard/mentoring${query}`, as }).then(jsonOf);
+    const first = await list(s.wenling);
+    expect(ids(first.studios.rows)).toEqual(wenlingIds.slice(0, 20));
+    expect(first.studios).toMatchObject({ total: 23 + wenlingBefore, page: 1, pageSize: 20 });
+    expect(first.studios.rows[0]).toMatchObject({ started: 25, ended: 0, passRate: null, retention: 100 });
+    expect(ids((await list(s.wenling, "?page=2")).studios.rows).slice(0, 3)).toEqual(wenlingIds.slice(20));
+    // Another county's unit asked for by a county officer: still their own.
+    const jiaojiangUnit = (await t.db.selectFrom("org_unit").select("id").where("code", "=", "jiaojiang").executeTakeFirstOrThrow()).id;
+    expect((await list(s.wenling, `?unitId=${jiaojiangUnit}`)).studios.total).toBe(23 + wenlingBefore);
+    expect(ids((await list(s.jiaojiang)).studios.rows).slice(0, 2)).toEqual([studios[24].id, studios[23].id]);
+    expect((await list(s.jiaojiang)).studios.total).toBe(2 + jiaojiangBefore);
+    // The city: every county's, or one.
+    expect((await list(s.city)).studios.total).toBeGreaterThanOrEqual(25 + wenlingBefore + jiaojiangBefore);
+    expect((await list(s.city, `?unitId=${jiaojiangUnit}`)).studios).toMatchObject({ total: 2 + jiaojiangBefore });
   });
 
   it("the city sets the year's policy, the county reads it and cannot change it", async () => {

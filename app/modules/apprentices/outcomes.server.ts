@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { ownRowsOf } from "~/auth/scope.server";
+import { PAGE_SIZE, paginate } from "~/lib/sql";
 
 /**
  * Outcomes of mentoring, counted in one grouped statement per view:
@@ -57,19 +58,26 @@ export async function outcomesByUnit(db: DB, user: SessionUser, unitId: number |
   return rows.map((r) => ({ unitId: r.unitId, unit: r.unit, ...counts(r) }));
 }
 
-/** The most studios the dashboard lists (the most pairings first): the list stays a page, whatever the city grows to. */
-export const OUTCOME_STUDIOS_MAX = 100;
+/** The studios the dashboard names beside the units (the most pairings first); all of them are a list of their own. */
+export const OUTCOME_STUDIOS_SHOWN = 10;
 
-/** Per studio, in the user's scope, the studios with the most pairings first. */
-export async function outcomesByStudio(db: DB, user: SessionUser, unitId: number | null = null) {
-  const rows = await inScope(db, user, unitId)
-    .select(["studio.id as studioId", "studio.name as studio", ...COUNTS])
-    .groupBy(["studio.id", "studio.name"])
-    .orderBy(sql`count(*)`, "desc")
-    .orderBy("studio.id")
-    .limit(OUTCOME_STUDIOS_MAX)
-    .execute();
-  return rows.map((r) => ({ studioId: r.studioId, studio: r.studio, ...counts(r) }));
+/** Per studio, in the user's scope, the studios with the most pairings first: one page of them and how many there are. */
+export async function outcomesByStudio(
+  db: DB,
+  user: SessionUser,
+  { unitId = null, page = 1, pageSize = PAGE_SIZE }: { unitId?: number | null; page?: number; pageSize?: number } = {},
+) {
+  const found = await paginate(
+    inScope(db, user, unitId)
+      .select(["studio.id as studioId", "studio.name as studio", ...COUNTS])
+      .groupBy(["studio.id", "studio.name"])
+      .orderBy(sql`count(*)`, "desc")
+      .orderBy("studio.id"),
+    db.selectFrom(inScope(db, user, unitId).select("studio.id").groupBy("studio.id").as("studios")),
+    page,
+    pageSize,
+  );
+  return { ...found, rows: found.rows.map((r) => ({ studioId: r.studioId, studio: r.studio, ...counts(r) })) };
 }
 
 /** A studio's satisfaction: the average of the private ratings all parties gave in its pairings' reviews (one decimal), and how many. */

@@ -27,7 +27,7 @@ describe("outcomes of mentoring", () => {
     }
     const expected = { started: 4, ended: 3, passed: 2, endedEarly: 1, passRate: 66.7, retention: 75 };
     expect(await studioOutcome(t.db, s.studio.id, { ratings: false })).toEqual({ ...expected, satisfaction: null });
-    expect((await outcomesByStudio(t.db, s.wenling)).find((r) => r.studioId === s.studio.id)).toEqual({
+    expect((await outcomesByStudio(t.db, s.wenling)).rows.find((r) => r.studioId === s.studio.id)).toEqual({
       studioId: s.studio.id,
       studio: "成效甲师傅工作室",
       ...expected,
@@ -37,7 +37,7 @@ describe("outcomes of mentoring", () => {
     expect(wenlingUnits[0].started).toBeGreaterThanOrEqual(4);
     // 椒江's officer sees 椒江 only (nothing of 温岭's studio); the city sees both.
     expect((await outcomesByUnit(t.db, s.jiaojiang)).every((u) => u.unit !== "温岭市")).toBe(true);
-    expect((await outcomesByStudio(t.db, s.jiaojiang)).some((r) => r.studioId === s.studio.id)).toBe(false);
+    expect((await outcomesByStudio(t.db, s.jiaojiang)).rows.some((r) => r.studioId === s.studio.id)).toBe(false);
     expect((await outcomesByUnit(t.db, s.city)).find((u) => u.unit === "温岭市")).toEqual(wenlingUnits[0]);
   });
 });

@@ -40,3 +40,9 @@ export const planSchema = z
     }
     return { target: form.target, startYear: form.startYear, endYear: form.endYear, unitTargets };
   });
+
+/** The list of every studio's mentoring outcomes: a unit (the city's choice) and a page. */
+export const mentoringOutcomesQuerySchema = z.object({
+  unitId: queryParam.id(),
+  page: queryParam.page(),
+});

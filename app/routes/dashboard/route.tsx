@@ -14,7 +14,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { yearPlanTotals } from "~/modules/studios/cycle.server";
 import { DashboardPage } from "./page";
 import { pinnedUnit } from "~/auth/relation";
-import { outcomesByStudio, outcomesByUnit } from "~/modules/apprentices/outcomes.server";
+import { OUTCOME_STUDIOS_SHOWN, outcomesByStudio, outcomesByUnit } from "~/modules/apprentices/outcomes.server";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     planUnitTargets(db),
     yearPlanTotals(db, user, cycleYear, shownUnit),
     outcomesByUnit(db, user, shownUnit),
-    outcomesByStudio(db, user, shownUnit),
+    outcomesByStudio(db, user, { unitId: shownUnit, pageSize: OUTCOME_STUDIOS_SHOWN }),
   ]);
   return json({
     board,
@@ -44,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     cityWide: isCityAdmin(user),
     canPlan: can(user, "plan.manage"),
     cycle,
-    mentoring: { units: mentoringUnits, studios: mentoringStudios },
+    mentoring: { units: mentoringUnits, studios: mentoringStudios.rows, studioCount: mentoringStudios.total, unitId: shownUnit },
   });
 }
 
