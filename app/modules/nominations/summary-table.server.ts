@@ -621,9 +621,26 @@ async function matchOwnExport(tx: Tx, campaign: Campaign, unitId: number, rows: 
   return rows.map((r) => {
     if (!r.match) return r;
     const { code, maskedId, form } = r.match;
-    const found =
-      filed.find((n) => code && code === nominationCode(campaign.number, n.seq) && n.name === form.name) ??
-      filed.find((n) => n.name === form.name && n.id_number_masked === maskedId);
+    const byCode = filed.find((n) => code && code === nominationCode(campaign.number, n.seq) && n.name === form.name);
+    // Without its 编号, the row names its person by name and masked number, narrowed by the sex and birth date it
+    // gives; two nominees alike in all of them cannot be told apart, and guessing would write to the wrong record.
+    const alike = byCode
+      ? [byCode]
+      : filed.filter(
+          (n) =>
+            n.name === form.name &&
+            n.id_number_masked === maskedId &&
+            (!form.sex || form.sex === n.sex) &&
+            (!form.birthDate || form.birthDate === n.birth_date),
+        );
+    if (alike.length > 1) {
+      return {
+        ...r,
+        match: undefined,
+        errors: [`身份证号码：本单位本届推荐中有 ${alike.length} 位人选姓名和打码后的号码都与此行相同，无法确定是哪一位，请填写完整号码，或保留导出表中的序号`],
+      };
+    }
+    const [found] = alike;
     if (!found) {
       return { ...r, match: undefined, errors: ["身份证号码：身份证号码是打码后的号码，且本单位本届推荐中没有对应的人选，请填写完整号码"] };
     }

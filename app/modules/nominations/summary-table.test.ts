@@ -624,6 +624,49 @@ describe("a county's 汇总表 as counties fill it in", () => {
   });
 });
 
+describe("a row of the unit's own export without its 序号 (issue 37, found by a tester)", () => {
+  it("is matched by name, masked number, sex and birth date to the one nominee they fit, and refused when two fit alike", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = await campaignNumbered(70);
+    const target = await wenlingTarget();
+    // Three 王秀英 (a masked number shows only the area): two born on one day, one born later.
+    const wang = (seq: number, born: string) =>
+      person({ 序号: seq, 姓名: "王秀英", 性别: "女", 出生年月: born.slice(0, 7).replace("-", "."), 身份证号码: idNumberFor("F", born) });
+    const filed = await parseSummaryTable(await countyList([wang(1, "1983-02-01"), wang(2, "1990-05-01"), wang(3, "1983-02-01")]), target);
+    const first = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "a.xlsx", filed, TODAY);
+    expect(await commitImport(t.db, officer, campaign, first, TODAY)).toMatchObject({ created: 3 });
+
+    const exported = new ExcelJS.Workbook();
+    await exported.xlsx.load((await exportSummaryTable(t.db, campaign, { unitId: target.nominatingUnitId, revealIds: false })) as unknown as ExcelJS.Buffer);
+    const sheet = exported.worksheets[0];
+    const column = (header: string) => (sheet.getRow(2).values as unknown[]).indexOf(header);
+    const rows = [3, 4, 5].map((n) => sheet.getRow(n));
+    const born = (r: ExcelJS.Row) => String(r.getCell(column("出生日期")).value);
+    // The officer clears the 序号 column and gives the one born in 1990 a 职称.
+    for (const r of rows) r.getCell(column("序号")).value = null;
+    const later = rows.find((r) => born(r) === "1990-05-01")!;
+    later.getCell(column("职称")).value = "高级技师";
+    const again = await parseSummaryTable(new Uint8Array(await exported.xlsx.writeBuffer()), target);
+    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "导出.xlsx", again, TODAY);
+    const batch = (await findImportBatch(t.db, officer, campaign.id, batchId))!;
+    const ambiguous = "身份证号码：本单位本届推荐中有 2 位人选姓名和打码后的号码都与此行相同，无法确定是哪一位，请填写完整号码，或保留导出表中的序号";
+    expect(batch.table.rows.map((r) => r.errors)).toEqual(rows.map((r) => (born(r) === "1990-05-01" ? [] : [ambiguous])));
+    expect(await commitImport(t.db, officer, campaign, batchId, TODAY)).toEqual({ ok: true, created: 0, updated: 1, unchanged: 0 });
+    const titles = await t.db
+      .selectFrom("nomination")
+      .innerJoin("person", "person.id", "nomination.person_id")
+      .select(["person.birth_date", "person.title"])
+      .where("campaign_id", "=", campaign.id)
+      .orderBy("nomination.seq")
+      .execute();
+    expect(titles.map((p) => [p.birth_date, p.title === "高级技师"])).toEqual([
+      ["1983-02-01", false],
+      ["1990-05-01", true],
+      ["1983-02-01", false],
+    ]);
+  });
+});
+
 describe("a warning kept on the record", () => {
   it("stays after a later import that leaves its cause as it was (an undated opinion)", async () => {
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
