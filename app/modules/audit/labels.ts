@@ -242,6 +242,7 @@ const FIELD_LABELS: Record<string, string> = {
   updated: "更新",
   unchanged: "无变化",
   skippedWithErrors: "有误未导入",
+  chosenFromFile: "采用表格中的值",
   // Studios, apprentices and their results
   leaderPersonId: "领衔工匠",
   focusAreas: "主攻方向",

@@ -126,13 +126,23 @@ describe("an import over a filled record", () => {
       ["一线技能工作年限", "18", "30"],
     ]);
     const line = shown.rows.rows[0].line;
-    expect(await requestCommit(t.db, officer, campaign, batchId, TODAY, [`${line}:frontlineYears`, `${line}:position`])).toEqual({ ok: true });
+    // What a hand-made request may add (a choice twice, a field or a row with no conflict) is no choice of the officer's.
+    const sent = [`${line}:frontlineYears`, `${line}:position`, `${line}:position`, `${line}:employer`, `${line + 1}:position`, "nonsense"];
+    expect(await requestCommit(t.db, officer, campaign, batchId, TODAY, sent)).toEqual({ ok: true });
     await drain();
     const chosen = await snapshot(filed.id);
     expect(chosen).toEqual({ ...beforeChoice, frontline_years: 30, position: "车间主任" });
     // Each change is in the history, with the file it came from.
     const history = await t.db.selectFrom("audit_log").select(["entity_type", "comment"]).where("comment", "=", "导入文件：改动.xlsx").orderBy("id").execute();
     expect(history.map((h) => h.entity_type).sort()).toEqual(["nomination", "person"]);
+    // The batch's own history row counts the officer's two choices (found by a tester: it counted whatever was sent).
+    const batchRow = await t.db
+      .selectFrom("audit_log")
+      .select("after")
+      .where("action", "=", "import")
+      .where("entity_id", "=", String(batchId))
+      .executeTakeFirstOrThrow();
+    expect(batchRow.after).toMatchObject({ filename: "改动.xlsx", updated: 1, chosenFromFile: 2 });
   });
 
   it("fills what the record leaves blank, and says so field by field", async () => {

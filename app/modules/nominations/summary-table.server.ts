@@ -1541,6 +1541,15 @@ function seenAs(outcome: RowOutcome | undefined): string {
   return JSON.stringify([outcome.change === "created", fields]);
 }
 
+/** The officer's choices of the file's value that were a conflict the preview showed; anything else sent is no choice. */
+function chosenFromFile(take: string[], checked: Map<number, RowOutcome>): number {
+  return [...new Set(take)].filter((choice) => {
+    const [line, field] = choice.split(":");
+    const outcome = checked.get(Number(line));
+    return outcome?.ok && outcome.conflicts.some((c) => c.field === field);
+  }).length;
+}
+
 const overtaken = (lines: number[]) =>
   `预览之后，第 ${lines.slice(0, 5).join("、")} 行${lines.length > 5 ? `等 ${lines.length} 行` : ""}涉及的记录已有改动（另一批导入或网页修改），与预览所示不同；本次未写入任何数据。请重新上传这份表格，核对新的预览后再确认。`;
 
@@ -1606,7 +1615,7 @@ export async function commitImport(
         id: batchId,
         unit: batch.org_unit_id,
         action: "import",
-        after: { filename: batch.filename, ...counts, skippedWithErrors: batch.error_count, chosenFromFile: take.length },
+        after: { filename: batch.filename, ...counts, skippedWithErrors: batch.error_count, chosenFromFile: chosenFromFile(take, checked) },
       });
       return { ok: true as const, ...counts };
     });
