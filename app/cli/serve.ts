@@ -125,6 +125,24 @@ function readBounded(req: http.IncomingMessage, limit: number): Promise<Buffer |
   });
 }
 
+/**
+ * Whether a request's Origin names another host than the one it was sent to, as Remix 2 judges it
+ * (@remix-run/server-runtime's throwIfPotentialCSRFAttack: the forwarded host if any, else Host; an
+ * Origin of "null" is no host of ours), and an Origin that is no address at all.
+ */
+function foreignOrigin(headers: Headers): boolean {
+  const origin = headers.get("origin");
+  if (origin === null) return false;
+  let domain: string;
+  try {
+    domain = origin === "null" ? origin : new URL(origin).host;
+  } catch {
+    return true;
+  }
+  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host");
+  return !host || domain !== host;
+}
+
 async function serveApp(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -140,6 +158,9 @@ async function serveApp(req: http.IncomingMessage, res: http.ServerResponse, url
   });
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
+    // Remix throws (a 500) on a page's POST whose Origin names another host; our actions refuse it as a 403
+    // (assertSameOrigin), and so does this, before Remix or the body is reached.
+    if (foreignOrigin(headers)) return refuse(res, 403, "请求来源不符，已拒绝（跨站请求）");
     const limit = bodyLimitFor(url.pathname);
     const declared = req.headers["content-length"];
     if (declared !== undefined && !(Number(declared) <= limit)) return refuse(res, 413, tooLarge(limit));
