@@ -1,3 +1,4 @@
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 import { shared } from "./vitest.shared";
 
@@ -9,9 +10,12 @@ export default defineConfig({
     setupFiles: ["test/setup.ts"],
     globalSetup: ["test/template-db.ts"],
     environment: "node",
-    // Each file gets a database of its own; PGlite start-up dominates, not CPU.
+    // Each file gets a database of its own (test/db.ts).
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // A file per core: vitest's default leaves one core free (one worker on CI's two), and each file spends its
+    // time on its own CPU (PGlite is single-threaded, each file's in its own process).
+    maxWorkers: os.availableParallelism(),
   },
 });
