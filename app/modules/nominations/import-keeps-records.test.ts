@@ -8,6 +8,7 @@ import { createRandom } from "~/lib/random";
 import { findCampaign, type Campaign } from "~/modules/campaigns/campaigns.server";
 import { PERSON_PROFILE_COLUMNS } from "~/modules/people/people.server";
 import { decrypt } from "~/modules/people/pii.server";
+import { maskIdNumber } from "~/modules/people/id-number";
 import { createNomination, NOMINATION_CONTENT_COLUMNS } from "~/modules/nominations/nominations.server";
 import { createNominationSchema } from "~/modules/nominations/schema.server";
 import {
@@ -270,6 +271,47 @@ describe("a preview overtaken by another change (issue 37, found by a tester)", 
     // Uploaded again, the file is previewed against what the record says now.
     const again = previewOf((await findImportBatch(t.db, officer, campaign.id, await upload("甲.xlsx", "车间主任甲")))!, {}).rows.rows[0];
     expect(again.conflicts.map((c) => [c.was, c.will])).toEqual([["车间主任乙", "车间主任甲"]]);
+  });
+
+  it("is committed when what a later row finds moved is the file's own earlier row of the same person, taken by the officer", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = await openCampaign();
+    const target = await importTargetFor(t.db);
+    const id = idNumberFor("M", "1979-11-02");
+    const header = ["姓名", "性别", "出生日期", "身份证号码", "民族", "学历", "政治面貌", "工作单位", "所属行业", "职务", "技术等级", "一线年限"];
+    const row = ([position, number]: string[]) => [
+      "吴刚",
+      "男",
+      "1979-11-02",
+      number,
+      "汉族",
+      "大专",
+      "群众",
+      "温岭华科泵业有限公司",
+      "泵与电机",
+      position,
+      "技师",
+      15,
+    ];
+    const file = async (name: string, ...positions: string[][]) =>
+      createImportBatch(
+        t.db,
+        officer,
+        campaign,
+        target.nominatingUnitId,
+        name,
+        await parseSummaryTable(await countyWorkbook({ header, rows: positions.map(row) }), target),
+      );
+    expect(await commitImport(t.db, officer, campaign, await file("名单.xlsx", ["班组长", id]), TODAY)).toMatchObject({ ok: true, created: 1 });
+    // One file names him twice, as our export's row (the number masked) and with the whole number, with two other
+    // 职务; each row is previewed against the record's 班组长.
+    const batchId = await file("两行.xlsx", ["车间主任", maskIdNumber(id)], ["副厂长", id]);
+    const [first, second] = previewOf((await findImportBatch(t.db, officer, campaign.id, batchId))!, {}).rows.rows;
+    expect([first, second].map((r) => r.conflicts.map((c) => [c.was, c.will]))).toEqual([[["班组长", "车间主任"]], [["班组长", "副厂长"]]]);
+    // The officer takes the first row's value: the second row then finds 车间主任, moved by the file itself, not by
+    // another change. It was refused as overtaken, every time the same file was sent again (found by a tester).
+    expect(await commitImport(t.db, officer, campaign, batchId, TODAY, async () => {}, [`${first.line}:position`])).toMatchObject({ ok: true, updated: 1 });
+    expect(await t.db.selectFrom("person").select("position").where("name", "=", "吴刚").execute()).toEqual([{ position: "车间主任" }]);
   });
 
   it("is not committed when the person it would add was added meanwhile", async () => {

@@ -621,7 +621,13 @@ async function matchOwnExport(tx: Tx, campaign: Campaign, unitId: number, rows: 
   return rows.map((r) => {
     if (!r.match) return r;
     const { code, maskedId, form } = r.match;
-    const byCode = filed.find((n) => code && code === nominationCode(campaign.number, n.seq) && n.name === form.name);
+    const numbered = code ? filed.find((n) => code === nominationCode(campaign.number, n.seq)) : undefined;
+    // A 序号 that is another nominee's: which record the row means is unclear (a row copied and renamed, a 序号
+    // mistyped), and neither may be written from it.
+    if (numbered && numbered.name !== form.name) {
+      return { ...r, match: undefined, errors: [`序号：${code} 是本单位另一位人选的编号，与此行姓名不符，请核对序号和姓名`] };
+    }
+    const byCode = numbered;
     // Without its 编号, the row names its person by name and masked number, narrowed by the sex and birth date it
     // gives; two nominees alike in all of them cannot be told apart, and guessing would write to the wrong record.
     const alike = byCode
@@ -1586,21 +1592,33 @@ export async function commitImport(
       await tx.selectFrom("campaign").select("id").where("id", "=", campaign.id).forUpdate().execute();
       const { rows } = await storedTable(batch.rows_cipher);
       const checked = (await storedCheck(batch.notes_cipher)).rows;
-      const context = await importContext(tx, campaign, batch.org_unit_id, batch.filename, take);
-      const plan = await planImport(
-        tx,
-        { actor, campaign, unitId: batch.org_unit_id, today, context, elsewhere: (idNumber) => elsewhereMessage(tx, actor, idNumber) },
-        rows,
-        // A row the check already refused (a new person the file does not describe whole) is not written.
-        { include: (row) => !!row.form && checked.get(row.line)?.ok !== false, lock: true, progress, stopAtFailure: true },
-      );
+      const planned = async (chosen: string[], report: typeof progress) =>
+        planImport(
+          tx,
+          {
+            actor,
+            campaign,
+            unitId: batch.org_unit_id,
+            today,
+            context: await importContext(tx, campaign, batch.org_unit_id, batch.filename, chosen),
+            elsewhere: (idNumber) => elsewhereMessage(tx, actor, idNumber),
+          },
+          rows,
+          // A row the check already refused (a new person the file does not describe whole) is not written.
+          { include: (row) => !!row.form && checked.get(row.line)?.ok !== false, lock: true, progress: report, stopAtFailure: true },
+        );
+      const plan = await planned(take, progress);
       if (plan.failed) throw new RowFailure([plan.failed]);
       // What the officer confirmed is the preview: a row whose record changed since (another batch, the web form)
       // would now do what nobody has seen — a value overwritten that the preview never showed. Nothing is written.
-      // (A batch is only confirmed once previewed; a direct call on one never checked has nothing to compare.)
+      // The preview was planned without the officer's choices, and a choice changes what a later row of the same
+      // person finds (the file's own rows, not another change): with choices, the rows are planned again without
+      // them to compare. (A batch is only confirmed once previewed; a direct call on one never checked has nothing to compare.)
+      const compared = batch.notes_cipher && take.length ? await planned([], async () => {}) : plan;
       const moved = batch.notes_cipher
-        ? [...plan.outcomes].filter(([line, outcome]) => seenAs(outcome) !== seenAs(checked.get(line))).map(([line]) => line)
+        ? [...compared.outcomes].filter(([line, outcome]) => seenAs(outcome) !== seenAs(checked.get(line))).map(([line]) => line)
         : [];
+      if (compared.failed) moved.push(compared.failed.line);
       if (moved.length) return { ok: false as const, status: 409 as const, message: overtaken(moved) };
       const counts = { created: 0, updated: 0, unchanged: 0 };
       for (const outcome of plan.outcomes.values()) if (outcome.ok) counts[outcome.change]++;

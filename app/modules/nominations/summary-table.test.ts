@@ -667,6 +667,45 @@ describe("a row of the unit's own export without its 序号 (issue 37, found by 
   });
 });
 
+describe("a row of the unit's own export whose 序号 is another nominee's (found by a tester)", () => {
+  it("is refused, not written to the one its name matches", async () => {
+    const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
+    const campaign = await campaignNumbered(71);
+    const target = await wenlingTarget();
+    const filed = await parseSummaryTable(
+      await countyList([person(), person({ 序号: 2, 姓名: "王秀英", 性别: "女", 出生年月: "1983.02", 身份证号码: idNumberFor("F", "1983-02-01") })]),
+      target,
+    );
+    expect(
+      await commitImport(t.db, officer, campaign, await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "a.xlsx", filed, TODAY), TODAY),
+    ).toMatchObject({ created: 2 });
+    const exported = new ExcelJS.Workbook();
+    await exported.xlsx.load((await exportSummaryTable(t.db, campaign, { unitId: target.nominatingUnitId, revealIds: false })) as unknown as ExcelJS.Buffer);
+    const sheet = exported.worksheets[0];
+    const column = (header: string) => (sheet.getRow(2).values as unknown[]).indexOf(header);
+    const [lin, wang] = [3, 4].map((n) => sheet.getRow(n));
+    // 王秀英's row given 林建波's 序号 (a row copied and renamed, or a mistyped number), and a new 职称.
+    wang.getCell(column("序号")).value = lin.getCell(column("序号")).value;
+    wang.getCell(column("职称")).value = "高级技师";
+    const again = await parseSummaryTable(new Uint8Array(await exported.xlsx.writeBuffer()), target);
+    const batchId = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "导出.xlsx", again, TODAY);
+    const batch = (await findImportBatch(t.db, officer, campaign.id, batchId))!;
+    expect(batch.table.rows.map((r) => r.errors)).toEqual([
+      [],
+      [`序号：${String(lin.getCell(column("序号")).value)} 是本单位另一位人选的编号，与此行姓名不符，请核对序号和姓名`],
+    ]);
+    expect(await commitImport(t.db, officer, campaign, batchId, TODAY)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 1 });
+    const titles = await t.db
+      .selectFrom("nomination")
+      .innerJoin("person", "person.id", "nomination.person_id")
+      .select(["person.name", "person.title"])
+      .where("campaign_id", "=", campaign.id)
+      .orderBy("nomination.seq")
+      .execute();
+    expect(titles.map((p) => p.title === "高级技师")).toEqual([false, false]);
+  });
+});
+
 describe("a warning kept on the record", () => {
   it("stays after a later import that leaves its cause as it was (an undated opinion)", async () => {
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
