@@ -46,5 +46,18 @@ export async function handsets() {
   };
   /** The latest message the number received. */
   const lastTo = (phone: string) => [...received].reverse().find((r) => r.phone === phone);
-  return { env, received, lastTo, close: () => server.close() };
+  const countTo = (phone: string) => received.filter((r) => r.phone === phone).length;
+  /**
+   * The code of the message `send` (a press of 获取验证码) has the number sent: the page answers before the
+   * provider has the message (it is sent in the background), so it is waited for, never read from an earlier one.
+   */
+  const codeSentBy = async (phone: string, send: () => Promise<unknown>): Promise<string> => {
+    const before = countTo(phone);
+    await send();
+    for (const deadline = Date.now() + 15_000; countTo(phone) === before; await new Promise((r) => setTimeout(r, 50))) {
+      if (Date.now() > deadline) throw new Error(`no code reached ${phone} within 15 s`);
+    }
+    return lastTo(phone)!.params.code;
+  };
+  return { env, received, lastTo, codeSentBy, close: () => server.close() };
 }

@@ -89,12 +89,8 @@ async function measure(page: Page, what: string) {
   if (wider > 0) findings.push(`${what}: +${wider}px`);
 }
 
-/** The latest code the stand-in was asked to send to the apprentice's phone. */
-function lastCode(): string {
-  const sms = phones.lastTo(DEMO_APPRENTICE_PHONE);
-  expect(sms, "no SMS reached the apprentice's phone").toBeDefined();
-  return sms!.params.code;
-}
+/** The code a press of `button` has the stand-in send to the apprentice's phone. */
+const codeSentBy = (button: Locator) => phones.codeSentBy(DEMO_APPRENTICE_PHONE, () => button.click());
 
 const card = (page: Page, heading: string): Locator => page.locator(".card").filter({ has: page.getByRole("heading", { name: heading, exact: true }) });
 
@@ -123,11 +119,11 @@ describe("an apprentice on the platform (issue 33)", () => {
     await hydrated(apprentice);
     await measure(apprentice, "/login/code");
     await apprentice.getByLabel("手机号码").fill(DEMO_APPRENTICE_PHONE);
-    await apprentice.getByRole("button", { name: "获取验证码" }).click();
+    const signInCode = await codeSentBy(apprentice.getByRole("button", { name: "获取验证码" }));
     await apprentice.getByLabel("短信验证码").waitFor();
     await expect(apprentice.getByLabel("手机号码").inputValue()).resolves.toBe(DEMO_APPRENTICE_PHONE);
     await measure(apprentice, "/login/code (the code)");
-    await apprentice.getByLabel("短信验证码").fill(lastCode());
+    await apprentice.getByLabel("短信验证码").fill(signInCode);
     await apprentice.getByRole("button", { name: "登录", exact: true }).click();
     await apprentice.waitForURL(`${server.url}/home`);
     await measure(apprentice, "/home (apprentice)");
@@ -139,9 +135,9 @@ describe("an apprentice on the platform (issue 33)", () => {
 
     // The agreement: a code to the phone on record, at once — the sign-in code's minute is its own.
     const agreement = card(apprentice, "师徒结对协议");
-    await agreement.getByRole("button", { name: "获取验证码" }).click();
+    const agreementCode = await codeSentBy(agreement.getByRole("button", { name: "获取验证码" }));
     await agreement.getByText(`验证码已发送至您档案中的手机 ${maskPhone(DEMO_APPRENTICE_PHONE)}，10分钟内有效`).waitFor();
-    await agreement.getByLabel("短信验证码").fill(lastCode());
+    await agreement.getByLabel("短信验证码").fill(agreementCode);
     await agreement.getByRole("button", { name: "确认协议" }).click();
     await agreement.getByText("已确认结对协议。").waitFor();
     await expect.poll(() => agreement.innerText()).toMatch(/学徒确认\s*已确认（.*，手机验证码）/);
@@ -241,7 +237,7 @@ describe("an apprentice on the platform (issue 33)", () => {
     await page.waitForURL(`${server.url}/login/code`);
     await hydrated(page);
     await page.getByLabel("手机号码").fill(DEMO_APPRENTICE_PHONE);
-    await page.getByRole("button", { name: "获取验证码" }).click();
+    const code = await codeSentBy(page.getByRole("button", { name: "获取验证码" }));
     await page.getByLabel("短信验证码").waitFor();
     // The number stays; another code waits its minute, counted down on the button.
     await expect(page.getByLabel("手机号码").inputValue()).resolves.toBe(DEMO_APPRENTICE_PHONE);
@@ -250,7 +246,7 @@ describe("an apprentice on the platform (issue 33)", () => {
     const first = Number((await resend.innerText()).match(/(\d+)秒/)?.[1]);
     expect(first).toBeGreaterThan(50);
     await expect.poll(async () => Number((await resend.innerText()).match(/(\d+)秒/)?.[1]), { timeout: 5000 }).toBeLessThan(first);
-    await page.getByLabel("短信验证码").fill(lastCode());
+    await page.getByLabel("短信验证码").fill(code);
     await page.getByRole("button", { name: "登录", exact: true }).click();
     await page.waitForURL(`${server.url}/home`);
 
