@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { useTestDb } from "../../../test/db";
 import { recordAssessment } from "~/modules/apprentices/assessment.server";
 import { assessmentForm, mentoringScene } from "../../../test/mentoring-scene";
-import { outcomeOf, outcomesByStudio, outcomesByUnit, studioOutcome } from "~/modules/apprentices/outcomes.server";
+import { dashboardOutcomes, outcomeOf, outcomesByStudio, outcomesByUnit, studioOutcome } from "~/modules/apprentices/outcomes.server";
 
-const t = useTestDb();
+const sent: string[] = [];
+const t = useTestDb({ onQuery: (text) => void sent.push(text) });
 
 describe("outcomes of mentoring", () => {
   it("says 出师率 over the pairings that ended and retention over those started, nothing over nothing", () => {
@@ -39,5 +40,29 @@ describe("outcomes of mentoring", () => {
     expect((await outcomesByUnit(t.db, s.jiaojiang)).every((u) => u.unit !== "温岭市")).toBe(true);
     expect((await outcomesByStudio(t.db, s.jiaojiang)).rows.some((r) => r.studioId === s.studio.id)).toBe(false);
     expect((await outcomesByUnit(t.db, s.city)).find((u) => u.unit === "温岭市")).toEqual(wenlingUnits[0]);
+  });
+
+  it("counts the dashboard's outcomes once until a pairing changes, per scope (issue 37, item 2)", async () => {
+    const s = await mentoringScene(t.db, "成效乙师傅");
+    await s.pairing();
+    /** The outcomes, and how many statements read the pairings to count them. */
+    const read = async (user: typeof s.city) => {
+      const from = sent.length;
+      const outcomes = await dashboardOutcomes(t.db, user, user.orgUnitId ?? null);
+      return { outcomes, counted: sent.slice(from).filter((text) => text.includes('from "mentorship"')).length };
+    };
+    const first = await read(s.wenling);
+    expect(first.counted).toBe(2);
+    expect(first.outcomes.studios.find((r) => r.studioId === s.studio.id)).toMatchObject({ started: 1 });
+    expect(await read(s.wenling)).toEqual({ outcomes: first.outcomes, counted: 0 });
+    // Another scope is counted for itself: 椒江's officer never gets 温岭's figures.
+    const other = await read(s.jiaojiang);
+    expect(other.counted).toBe(2);
+    expect(other.outcomes.studios.some((r) => r.studioId === s.studio.id)).toBe(false);
+    // A new pairing moves the version: counted again, and it shows.
+    await s.pairing();
+    const after = await read(s.wenling);
+    expect(after.counted).toBe(2);
+    expect(after.outcomes.studios.find((r) => r.studioId === s.studio.id)).toMatchObject({ started: 2 });
   });
 });

@@ -14,7 +14,7 @@ import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { yearPlanTotals } from "~/modules/studios/cycle.server";
 import { DashboardPage } from "./page";
 import { pinnedUnit } from "~/auth/relation";
-import { OUTCOME_STUDIOS_SHOWN, outcomesByStudio, outcomesByUnit } from "~/modules/apprentices/outcomes.server";
+import { dashboardOutcomes } from "~/modules/apprentices/outcomes.server";
 
 export const meta: MetaFunction = () => [{ title: "数据看板 · 匠心" }];
 
@@ -26,13 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // The studios' year: plan against actual for the last year shown (this year at most).
   const cycleYear = Math.min(toYear, yearInTaizhou());
   const shownUnit = pinnedUnit(user) ?? raw.unitId ?? null;
-  const [board, units, unitTargets, cycle, mentoringUnits, mentoringStudios] = await Promise.all([
+  const [board, units, unitTargets, cycle, mentoring] = await Promise.all([
     loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
     listCountyUnits(db),
     planUnitTargets(db),
     yearPlanTotals(db, user, cycleYear, shownUnit),
-    outcomesByUnit(db, user, shownUnit),
-    outcomesByStudio(db, user, { unitId: shownUnit, pageSize: OUTCOME_STUDIOS_SHOWN }),
+    dashboardOutcomes(db, user, shownUnit),
   ]);
   return json({
     board,
@@ -44,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     cityWide: isCityAdmin(user),
     canPlan: can(user, "plan.manage"),
     cycle,
-    mentoring: { units: mentoringUnits, studios: mentoringStudios.rows, studioCount: mentoringStudios.total, unitId: shownUnit },
+    mentoring,
   });
 }
 
