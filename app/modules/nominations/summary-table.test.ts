@@ -624,6 +624,24 @@ describe("a county's 汇总表 as counties fill it in", () => {
   });
 });
 
+/** The unit's own export of the campaign (masked numbers), as its officer opens it; a column's index by its header. */
+async function ownExport(campaign: Campaign, unitId: number) {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await exportSummaryTable(t.db, campaign, { unitId, revealIds: false })) as unknown as ExcelJS.Buffer);
+  const sheet = workbook.worksheets[0];
+  return { workbook, sheet, column: (header: string) => (sheet.getRow(2).values as unknown[]).indexOf(header) };
+}
+
+/** The campaign's nominees in their order: birth date and 职称. */
+const nomineesOf = (campaignId: number) =>
+  t.db
+    .selectFrom("nomination")
+    .innerJoin("person", "person.id", "nomination.person_id")
+    .select(["person.birth_date", "person.title"])
+    .where("campaign_id", "=", campaignId)
+    .orderBy("nomination.seq")
+    .execute();
+
 describe("a row of the unit's own export without its 序号 (issue 37, found by a tester)", () => {
   it("is matched by name, masked number, sex and birth date to the one nominee they fit, and refused when two fit alike", async () => {
     const officer = await makeUser(t.db, "county_officer", { unit: "wenling" });
@@ -636,10 +654,7 @@ describe("a row of the unit's own export without its 序号 (issue 37, found by 
     const first = await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "a.xlsx", filed, TODAY);
     expect(await commitImport(t.db, officer, campaign, first, TODAY)).toMatchObject({ created: 3 });
 
-    const exported = new ExcelJS.Workbook();
-    await exported.xlsx.load((await exportSummaryTable(t.db, campaign, { unitId: target.nominatingUnitId, revealIds: false })) as unknown as ExcelJS.Buffer);
-    const sheet = exported.worksheets[0];
-    const column = (header: string) => (sheet.getRow(2).values as unknown[]).indexOf(header);
+    const { workbook: exported, sheet, column } = await ownExport(campaign, target.nominatingUnitId);
     const rows = [3, 4, 5].map((n) => sheet.getRow(n));
     const born = (r: ExcelJS.Row) => String(r.getCell(column("出生日期")).value);
     // The officer clears the 序号 column and gives the one born in 1990 a 职称.
@@ -652,14 +667,7 @@ describe("a row of the unit's own export without its 序号 (issue 37, found by 
     const ambiguous = "身份证号码：本单位本届推荐中有 2 位人选姓名和打码后的号码都与此行相同，无法确定是哪一位，请填写完整号码，或保留导出表中的序号";
     expect(batch.table.rows.map((r) => r.errors)).toEqual(rows.map((r) => (born(r) === "1990-05-01" ? [] : [ambiguous])));
     expect(await commitImport(t.db, officer, campaign, batchId, TODAY)).toEqual({ ok: true, created: 0, updated: 1, unchanged: 0 });
-    const titles = await t.db
-      .selectFrom("nomination")
-      .innerJoin("person", "person.id", "nomination.person_id")
-      .select(["person.birth_date", "person.title"])
-      .where("campaign_id", "=", campaign.id)
-      .orderBy("nomination.seq")
-      .execute();
-    expect(titles.map((p) => [p.birth_date, p.title === "高级技师"])).toEqual([
+    expect((await nomineesOf(campaign.id)).map((p) => [p.birth_date, p.title === "高级技师"])).toEqual([
       ["1983-02-01", false],
       ["1990-05-01", true],
       ["1983-02-01", false],
@@ -679,10 +687,7 @@ describe("a row of the unit's own export whose 序号 is another nominee's (foun
     expect(
       await commitImport(t.db, officer, campaign, await createImportBatch(t.db, officer, campaign, target.nominatingUnitId, "a.xlsx", filed, TODAY), TODAY),
     ).toMatchObject({ created: 2 });
-    const exported = new ExcelJS.Workbook();
-    await exported.xlsx.load((await exportSummaryTable(t.db, campaign, { unitId: target.nominatingUnitId, revealIds: false })) as unknown as ExcelJS.Buffer);
-    const sheet = exported.worksheets[0];
-    const column = (header: string) => (sheet.getRow(2).values as unknown[]).indexOf(header);
+    const { workbook: exported, sheet, column } = await ownExport(campaign, target.nominatingUnitId);
     const [lin, wang] = [3, 4].map((n) => sheet.getRow(n));
     // 王秀英's row given 林建波's 序号 (a row copied and renamed, or a mistyped number), and a new 职称.
     wang.getCell(column("序号")).value = lin.getCell(column("序号")).value;
@@ -695,14 +700,7 @@ describe("a row of the unit's own export whose 序号 is another nominee's (foun
       [`序号：${String(lin.getCell(column("序号")).value)} 是本单位另一位人选的编号，与此行姓名不符，请核对序号和姓名`],
     ]);
     expect(await commitImport(t.db, officer, campaign, batchId, TODAY)).toEqual({ ok: true, created: 0, updated: 0, unchanged: 1 });
-    const titles = await t.db
-      .selectFrom("nomination")
-      .innerJoin("person", "person.id", "nomination.person_id")
-      .select(["person.name", "person.title"])
-      .where("campaign_id", "=", campaign.id)
-      .orderBy("nomination.seq")
-      .execute();
-    expect(titles.map((p) => p.title === "高级技师")).toEqual([false, false]);
+    expect((await nomineesOf(campaign.id)).map((p) => p.title === "高级技师")).toEqual([false, false]);
   });
 });
 
