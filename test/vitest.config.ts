@@ -14,8 +14,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // A file per core: vitest's default leaves one core free (one worker on CI's two), and each file spends its
-    // time on its own CPU (PGlite is single-threaded, each file's in its own process).
-    maxWorkers: os.availableParallelism(),
+    // On PGlite a file per core: vitest's default leaves one core free (one worker on CI's two), and each file
+    // spends its time on its own CPU (PGlite is single-threaded, each file's in its own process). On PostgreSQL one
+    // file at a time: the files' databases share one server, whose snapshot every file's writes move, and the
+    // figures remembered until the snapshot moves (home, to-dos) are what test/routes/statements.test.ts counts warm.
+    maxWorkers: process.env.DATABASE_URL ? 1 : os.availableParallelism(),
   },
 });
