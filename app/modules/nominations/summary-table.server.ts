@@ -627,11 +627,10 @@ async function matchOwnExport(tx: Tx, campaign: Campaign, unitId: number, rows: 
     if (numbered && numbered.name !== form.name) {
       return { ...r, match: undefined, errors: [`序号：${code} 是本单位另一位人选的编号，与此行姓名不符，请核对序号和姓名`] };
     }
-    const byCode = numbered;
     // Without its 编号, the row names its person by name and masked number, narrowed by the sex and birth date it
     // gives; two nominees alike in all of them cannot be told apart, and guessing would write to the wrong record.
-    const alike = byCode
-      ? [byCode]
+    const alike = numbered
+      ? [numbered]
       : filed.filter(
           (n) =>
             n.name === form.name &&
@@ -661,9 +660,9 @@ async function matchOwnExport(tx: Tx, campaign: Campaign, unitId: number, rows: 
   });
 }
 
-/** A ciphertext's version, nonce and tag: new with every encryption, so it names what it holds. */
-const cipherKey = sql<string>`split_part(rows_cipher, ':', 1) || ':' || split_part(rows_cipher, ':', 2) || ':' || split_part(rows_cipher, ':', 3)`;
-const checkKey = sql<string | null>`split_part(notes_cipher, ':', 1) || ':' || split_part(notes_cipher, ':', 2) || ':' || split_part(notes_cipher, ':', 3)`;
+/** A stored ciphertext's version, nonce and tag (null: none stored): new with every encryption, so it names what it holds. */
+const cipherKey = (column: "rows_cipher" | "notes_cipher") =>
+  sql<string | null>`split_part(${sql.ref(column)}, ':', 1) || ':' || split_part(${sql.ref(column)}, ':', 2) || ':' || split_part(${sql.ref(column)}, ':', 3)`;
 
 /**
  * A batch as its page shows it. The page is read again and again (polled for the progress while the
@@ -689,8 +688,8 @@ export async function findImportBatch(db: DB, actor: SessionUser, campaignId: nu
       "checked_at",
       "failure",
       "confirmed_at",
-      cipherKey.as("rows_key"),
-      checkKey.as("check_key"),
+      cipherKey("rows_cipher").as("rows_key"),
+      cipherKey("notes_cipher").as("check_key"),
     ])
     .where("id", "=", batchId)
     .where("campaign_id", "=", campaignId)
@@ -699,11 +698,11 @@ export async function findImportBatch(db: DB, actor: SessionUser, campaignId: nu
   if (!batch || (!isCityAdmin(actor) && batch.uploaded_by !== actor.id)) return null;
   const working = batch.status === "checking" || batch.status === "committing";
   const { rows_key, check_key, ...shown } = batch;
-  const stored = (column: "rows_cipher" | "notes_cipher") => async () =>
+  const stored = async (column: "rows_cipher" | "notes_cipher") =>
     (await db.selectFrom("import_batch").select(column).where("id", "=", batch.id).executeTakeFirstOrThrow())[column];
   const [table, check] = await Promise.all([
-    keptAWhile(`import-rows:${batch.id}:${rows_key}`, async () => storedTable((await stored("rows_cipher")())!), KEPT),
-    check_key ? keptAWhile(`import-check:${batch.id}:${check_key}`, async () => storedCheck(await stored("notes_cipher")()), KEPT) : storedCheck(null),
+    keptAWhile(`import-rows:${batch.id}:${rows_key}`, async () => storedTable((await stored("rows_cipher"))!), KEPT),
+    check_key ? keptAWhile(`import-check:${batch.id}:${check_key}`, async () => storedCheck(await stored("notes_cipher")), KEPT) : storedCheck(null),
   ]);
   return {
     ...shown,
