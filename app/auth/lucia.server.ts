@@ -1,8 +1,7 @@
-import { sql } from "kysely";
 import { Cookie, Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import type { DB } from "~db";
 import type { Role } from "~/auth/roles";
-import { countedDataVersionSql } from "~/lib/data-version.server";
+import { countedDataVersionSql, workDataVersionSql } from "~/lib/data-version.server";
 import { env } from "~db/env";
 
 /** Lucia v3 is deprecated upstream; everything that touches it lives in this folder. */
@@ -14,10 +13,9 @@ interface UserAttributes {
   org_unit_id: number | null;
   person_id: number | null;
   active: boolean;
-  /** The database's snapshot as this statement saw it (see snapshotSeenBy in session.server). */
-  snapshot: string;
-  /** The version of what the union's figures count, read by the same statement (see dataVersionSeenBy). */
+  /** The versions of what the union's figures and a user's work are read from, as this statement saw them (see versionsFor in session.server). */
   data_version: string;
+  work_version: string;
 }
 
 declare module "lucia" {
@@ -37,7 +35,7 @@ export const DEVICE_SESSION_DAYS = 30;
 export const DEVICE_SESSION_MAX_DAYS = 90;
 const DAY_MS = 24 * 3600_000;
 
-/** A session and its user in one statement, with the database's snapshot (see snapshotSeenBy). */
+/** A session and its user in one statement, with the data's versions (see versionsFor in session.server). */
 const sessionAndUser = (db: DB, sessionId: string) =>
   db
     .selectFrom("user_session")
@@ -55,8 +53,8 @@ const sessionAndUser = (db: DB, sessionId: string) =>
       "app_user.org_unit_id",
       "app_user.person_id",
       "app_user.active",
-      sql<string>`pg_current_snapshot()::text`.as("snapshot"),
       countedDataVersionSql.as("data_version"),
+      workDataVersionSql.as("work_version"),
     ])
     .where("user_session.id", "=", sessionId)
     .executeTakeFirst();
@@ -72,8 +70,8 @@ const userOf = (row: SessionAndUserRow): DatabaseUser => ({
     org_unit_id: row.org_unit_id,
     person_id: row.person_id,
     active: row.active,
-    snapshot: row.snapshot,
     data_version: row.data_version,
+    work_version: row.work_version,
   },
 });
 

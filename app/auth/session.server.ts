@@ -20,6 +20,7 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from "~/auth/password
 import { can, sessionUserOf, type Permission, type Role, type SessionUser } from "~/auth/roles";
 import { ACCOUNT_RULE, ADDRESS_RULE, accountKey, checkThrottle, clearThrottle, clientAddress, PAIR_RULE, recordFailure } from "~/auth/throttle.server";
 import { recordAudit } from "~/lib/audit.server";
+import { readDataVersions } from "~/lib/data-version.server";
 import { SESSION_AUDIT } from "~/auth/labels";
 import { reenterPassword } from "~/auth/reentry.server";
 import { answerChallenge, openChallenge, pendingChallenge, secondFactorOn } from "~/auth/second-factor.server";
@@ -115,28 +116,20 @@ async function readSession(db: DB, request: Request): Promise<SignedIn> {
   }
   const signedIn = sessionUserOf(user);
   if (!signedIn) return null;
-  snapshots.set(signedIn, user.snapshot);
-  dataVersions.set(signedIn, user.data_version);
+  versionsSeen.set(signedIn, { figures: user.data_version, work: user.work_version });
   return { sessionId: session.id, user: signedIn };
 }
 
-const snapshots = new WeakMap<SessionUser, string>();
+const versionsSeen = new WeakMap<SessionUser, { figures: string; work: string }>();
 
 /**
- * The database's snapshot read by the same statement that found this request's session: figures
- * remembered until the next write (lib/memo.server) are looked up by it, which costs a signed-in
- * page no statement of its own. It was read before anything the request computes, so it is never
- * newer than what it is used to remember.
+ * The versions of the data remembered figures are counted from (lib/data-version.server), as the statement that
+ * found this request's session read them — which costs a signed-in page no statement of its own, and was read
+ * before anything the request computes, so it is never newer than what it is used to remember. A user not from a
+ * request (a test, a job) has them read now.
  */
-export function snapshotSeenBy(user: SessionUser): string | undefined {
-  return snapshots.get(user);
-}
-
-const dataVersions = new WeakMap<SessionUser, string>();
-
-/** The same for the version of what the union's figures count (lib/data-version.server), read by that statement too. */
-export function dataVersionSeenBy(user: SessionUser): string | undefined {
-  return dataVersions.get(user);
+export async function versionsFor(db: DB, user: SessionUser): Promise<{ figures: string; work: string }> {
+  return versionsSeen.get(user) ?? readDataVersions(db);
 }
 
 export async function getUser(request: Request, db: DB = getDb()): Promise<SessionUser | null> {

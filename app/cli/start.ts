@@ -80,7 +80,7 @@ serveInProcesses(env().webConcurrency);
  * so the site never stays down; a process that dies within seconds of starting again and again is
  * restarted after a growing pause (up to 30 s), not in a tight loop. Each process has its own
  * database pool; everything shared — sessions, throttles, the job queue, vote limits, the
- * dashboard's remembered figures (keyed on PostgreSQL's snapshot) — lives in the database.
+ * version the remembered figures are keyed on (app/lib/data-version.server) — lives in the database.
  * SIGTERM/SIGINT is passed on to every process, each finishes its requests in flight, and the
  * primary exits when the last has gone.
  */

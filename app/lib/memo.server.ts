@@ -1,34 +1,28 @@
-import { sql } from "kysely";
 import type { DB } from "~db";
 
-type Entry = { snapshot: string; value: Promise<unknown> };
+type Entry = { version: string; value: Promise<unknown> };
 const memos = new WeakMap<DB, Map<string, Entry>>();
 
 /**
- * A figure remembered until anything is committed to the database: PostgreSQL's current snapshot
- * (running and latest transaction ids) changes with every write, so it serves as the version of the
- * data — on every server process alike, since the snapshot is the database's. Read before the
- * figure, it can only be older than what the figure shows, never newer, so a stale answer is never
- * kept. Requests arriving while a figure is being computed wait for that computation. At most
- * `limit` keys per database are kept, the least recently asked for going first. A caller that
- * has read the version already, before computing anything — the snapshot a signed-in request read
- * with its session, or a narrower version of what its figures count (data-version.server.ts) —
- * passes it as `version` and saves the statement.
+ * A figure remembered until the data it is counted from changes: `version` names that data's state
+ * (lib/data-version.server: the newest change to the tables it reads, kept by triggers, the same on
+ * every server process), read before the figure is computed — so it can only be older than what the
+ * figure shows, never newer, and a stale answer is never kept. Requests arriving while a figure is
+ * being computed wait for that computation. At most `limit` keys per database are kept, the least
+ * recently asked for going first.
  */
-export async function untilNextWrite<T>(db: DB, key: string, compute: () => Promise<T>, options: { limit?: number; version?: string } = {}): Promise<T> {
+export function untilDataChanges<T>(db: DB, key: string, compute: () => Promise<T>, options: { version: string; limit?: number }): Promise<T> {
   const limit = options.limit ?? 1000;
-  // A version already read for this request (with its session) serves as well as a fresh snapshot.
-  const snapshot = options.version ?? (await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db)).rows[0].snapshot;
   let entries = memos.get(db);
   if (!entries) memos.set(db, (entries = new Map()));
   const known = entries.get(key);
-  if (known?.snapshot === snapshot) {
+  if (known?.version === options.version) {
     entries.delete(key);
     entries.set(key, known);
     return known.value as Promise<T>;
   }
   const value = compute();
-  const entry = { snapshot, value };
+  const entry = { version: options.version, value };
   entries.delete(key);
   entries.set(key, entry);
   if (entries.size > limit) entries.delete(entries.keys().next().value!);

@@ -33,6 +33,7 @@ import * as m0032 from "./0032_single_sign_on";
 import * as m0033 from "./0033_wechat";
 import * as m0034 from "./0034_phone_sessions";
 import * as m0035 from "./0035_data_changes";
+import * as m0036 from "./0036_work_changes";
 
 /**
  * Migrations are listed here, not discovered on disk, so the same list works from the
@@ -73,4 +74,5 @@ export const migrations: Record<string, Migration> = {
   "0033_wechat": m0033,
   "0034_phone_sessions": m0034,
   "0035_data_changes": m0035,
+  "0036_work_changes": m0036,
 };

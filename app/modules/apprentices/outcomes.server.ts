@@ -3,9 +3,8 @@ import type { DB } from "~db";
 import type { SessionUser } from "~/auth/roles";
 import { ownRowsOf } from "~/auth/scope.server";
 import { PAGE_SIZE, paginate } from "~/lib/sql";
-import { dataVersionSeenBy } from "~/auth/session.server";
-import { countedDataVersion } from "~/lib/data-version.server";
-import { untilNextWrite } from "~/lib/memo.server";
+import { versionsFor } from "~/auth/session.server";
+import { untilDataChanges } from "~/lib/memo.server";
 
 /**
  * Outcomes of mentoring, counted in one grouped statement per view:
@@ -85,14 +84,14 @@ export async function outcomesByStudio(
 
 /**
  * The dashboard's outcomes (per county, and the studios with most pairings): remembered, as the dashboard's other
- * figures are, until a counted table changes (`countedDataVersion`: mentorships among them). Counted in every
+ * figures are, until a counted table changes (`countedDataVersionSql`: mentorships among them). Counted in every
  * request they were two grouped statements over every pairing (30 ms of PostgreSQL at city×10) for figures that
  * change a few times a day.
  */
 export async function dashboardOutcomes(db: DB, user: SessionUser, unitId: number | null) {
   const key = ["outcomes", user.role, user.orgUnitId ?? "-", user.personId ?? "-", unitId ?? "all"].join("|");
-  const version = dataVersionSeenBy(user) ?? (await countedDataVersion(db));
-  return untilNextWrite(
+  const { figures: version } = await versionsFor(db, user);
+  return untilDataChanges(
     db,
     key,
     async () => {

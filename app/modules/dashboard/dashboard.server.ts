@@ -5,9 +5,9 @@ import { recordAudit } from "~/lib/audit.server";
 import { attendanceByEvent } from "~/modules/events/events.server";
 import type { Outlet } from "~db/types";
 import { planProgress } from "~/modules/dashboard/plan";
-import { untilNextWrite } from "~/lib/memo.server";
-import { dataVersionSeenBy } from "~/auth/session.server";
-import { countedDataVersion } from "~/lib/data-version.server";
+import { untilDataChanges } from "~/lib/memo.server";
+import { versionsFor } from "~/auth/session.server";
+import { readDataVersions } from "~/lib/data-version.server";
 import { fenToWan } from "~/lib/money";
 import { startOfYear, yearInTaizhou } from "~/lib/time";
 import { inTaizhou } from "~/lib/sql";
@@ -37,7 +37,7 @@ const REFRESH_KEYS = 16;
 
 /**
  * The figures are remembered per scope and filter until a write to a table they are counted from commits
- * (`countedDataVersion`): a dashboard asked for again and again is counted once, and writes elsewhere — the job
+ * (`countedDataVersionSql`): a dashboard asked for again and again is counted once, and writes elsewhere — the job
  * queue, sessions, ANALYZE, other databases — no longer make the next request count a second's worth again.
  */
 export async function loadDashboard(db: DB, user: SessionUser, filter: DashboardFilter): Promise<Figures> {
@@ -48,7 +48,7 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
   asked.delete(key);
   asked.set(key, { unitId, filter, at: Date.now() });
   if (asked.size > REFRESH_KEYS) asked.delete(asked.keys().next().value!);
-  return untilNextWrite(db, key, () => computeDashboard(db, unitId, filter), { limit: 64, version: dataVersionSeenBy(user) ?? (await countedDataVersion(db)) });
+  return untilDataChanges(db, key, () => computeDashboard(db, unitId, filter), { limit: 64, version: (await versionsFor(db, user)).figures });
 }
 
 /**
@@ -61,7 +61,7 @@ export async function loadDashboard(db: DB, user: SessionUser, filter: Dashboard
 export async function refreshDashboards(db: DB, work: DB = db, now = Date.now()): Promise<Figures[]> {
   const asked = askedFor.get(db);
   if (!asked?.size) return [];
-  const version = await countedDataVersion(work);
+  const version = (await readDataVersions(work)).figures;
   const counted: Figures[] = [];
   for (const [key, { unitId, filter, at }] of [...asked]) {
     if (now - at > REFRESH_WITHIN_MS) {
@@ -69,7 +69,7 @@ export async function refreshDashboards(db: DB, work: DB = db, now = Date.now())
       continue;
     }
     let fresh = false;
-    const figures = await untilNextWrite(
+    const figures = await untilDataChanges(
       db,
       key,
       () => {

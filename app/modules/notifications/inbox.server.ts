@@ -1,7 +1,7 @@
 import type { DB } from "~db";
-import { untilNextWrite } from "~/lib/memo.server";
+import { untilDataChanges } from "~/lib/memo.server";
 import { isCraftsman, isCountyOfficer, type SessionUser } from "~/auth/roles";
-import { snapshotSeenBy } from "~/auth/session.server";
+import { versionsFor } from "~/auth/session.server";
 import type { SmsMode } from "~db/types";
 import { PAGE_SIZE, paginate, type Page } from "~/lib/sql";
 import type { Result } from "~/lib/result";
@@ -110,9 +110,9 @@ export async function todosFor(db: DB, sources: readonly TodoSource[], user: Ses
     .sort((a, b) => a.since.localeCompare(b.since));
 }
 
-/** The user's to-dos as of now, remembered per user and day until the next write anywhere. */
-function currentTodos(db: DB, sources: readonly TodoSource[], user: SessionUser): Promise<TodoItem[]> {
-  return untilNextWrite(db, `todos|${user.id}|${todayInTaizhou()}`, () => todosFor(db, sources, user), { version: snapshotSeenBy(user) });
+/** The user's to-dos as of now, remembered per user and day until what they are read from changes. */
+async function currentTodos(db: DB, sources: readonly TodoSource[], user: SessionUser): Promise<TodoItem[]> {
+  return untilDataChanges(db, `todos|${user.id}|${todayInTaizhou()}`, () => todosFor(db, sources, user), { version: (await versionsFor(db, user)).work });
 }
 
 /**
@@ -126,17 +126,17 @@ export async function todoPage(db: DB, sources: readonly TodoSource[], user: Ses
 }
 
 /**
- * The navigation's badges, on every page: remembered until the next write anywhere, so a page
- * between writes spends one statement on them instead of a query per source.
+ * The navigation's badges, on every page: remembered until what they are read from changes, so a
+ * page between changes spends no statement on them instead of a query per source.
  */
-export function workCounts(db: DB, sources: readonly TodoSource[], user: SessionUser): Promise<{ todo: number; unread: number }> {
-  return untilNextWrite(
+export async function workCounts(db: DB, sources: readonly TodoSource[], user: SessionUser): Promise<{ todo: number; unread: number }> {
+  return untilDataChanges(
     db,
     `counts|${user.id}|${todayInTaizhou()}`,
     async () => {
       const [todos, unread] = await Promise.all([currentTodos(db, sources, user), unreadCount(db, user)]);
       return { todo: todos.length, unread };
     },
-    { version: snapshotSeenBy(user) },
+    { version: (await versionsFor(db, user)).work },
   );
 }

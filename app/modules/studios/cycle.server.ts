@@ -7,8 +7,8 @@ import { recordAudit } from "~/lib/audit.server";
 import { checkEvidenceFiles } from "~/lib/files";
 import type { Refusal, Result } from "~/lib/result";
 import { todayInTaizhou, yearInTaizhou } from "~/lib/time";
-import { untilNextWrite } from "~/lib/memo.server";
-import { snapshotSeenBy } from "~/auth/session.server";
+import { untilDataChanges } from "~/lib/memo.server";
+import { versionsFor } from "~/auth/session.server";
 import { storedFileColumns } from "~/lib/upload.server";
 import {
   excellentCap,
@@ -569,12 +569,13 @@ export async function evaluationOfYear(db: DB, studioId: number, year: number) {
 /**
  * What the studio page shows of the money and the year: this year's plan against actual, the
  * fund, the re-confirmation periods and whether the studio is up for the revocation review.
- * Remembered until the next write, like the page's other figures: a page opened again and again
+ * Remembered until what it is read from changes, like the page's other figures: a page opened again and again
  * between writes does not pay a dozen statements for it each time.
  */
 export async function studioCycleSummary(db: DB, user: SessionUser, studio: Studio) {
   const year = yearInTaizhou();
-  return untilNextWrite(
+  const { work: version } = await versionsFor(db, user);
+  return untilDataChanges(
     db,
     `studio-cycle|${studio.id}|${studio.status}|${todayInTaizhou()}`,
     async () => {
@@ -595,16 +596,16 @@ export async function studioCycleSummary(db: DB, user: SessionUser, studio: Stud
         revocationReview,
       };
     },
-    { limit: 256, version: snapshotSeenBy(user) },
+    { limit: 256, version },
   );
 }
 
-/** The year's plan against actual over the studios in the viewer's scope (one unit, if asked), remembered until the next write. */
+/** The year's plan against actual over the studios in the viewer's scope (one unit, if asked), remembered until what they are read from changes. */
 export async function yearPlanTotals(db: DB, user: SessionUser, year: number, unitId: number | null) {
   const scope = isCountyOfficer(user) ? `unit${user.orgUnitId}` : "all";
-  const rows = await untilNextWrite(db, `studio-year-totals|${scope}|${year}`, () => yearlyFigures(db, user, year), {
+  const rows = await untilDataChanges(db, `studio-year-totals|${scope}|${year}`, () => yearlyFigures(db, user, year), {
     limit: 64,
-    version: snapshotSeenBy(user),
+    version: (await versionsFor(db, user)).work,
   });
   return { year, ...planTotals(rows.filter((r) => !unitId || r.org_unit_id === unitId)) };
 }

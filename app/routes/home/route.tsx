@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { isApprentice, isCityAdmin, isCountyOfficer, isCraftsman, type SessionUser } from "~/auth/roles";
-import { failedSignInsBeforeThisOne, requireUser } from "~/auth/session.server";
+import { failedSignInsBeforeThisOne, requireUser, versionsFor } from "~/auth/session.server";
 import type { DB } from "~db";
 import { getDb } from "~/db.server";
-import { untilNextWrite } from "~/lib/memo.server";
+import { untilDataChanges } from "~/lib/memo.server";
 import { todayInTaizhou } from "~/lib/time";
 import { doneBy, listAudit } from "~/modules/audit/audit.server";
 import { findOrgUnit } from "~/modules/org-units/org-units.server";
@@ -34,8 +34,8 @@ const noEvents = async () => ({ rows: [], hours: 0 }) as Awaited<ReturnType<type
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  // Everything on this page is the user's own and changes only with a write: counted once between writes.
-  return json(await untilNextWrite(db, `home|${user.id}|${todayInTaizhou()}`, () => homeOf(db, user)));
+  // Everything on this page is the user's own and changes only with their data: counted once between changes.
+  return json(await untilDataChanges(db, `home|${user.id}|${todayInTaizhou()}`, () => homeOf(db, user), { version: (await versionsFor(db, user)).work }));
 }
 
 async function homeOf(db: DB, user: SessionUser) {
