@@ -8,7 +8,8 @@ import { sql, type Kysely } from "kysely";
 // do not move the dashboard's version (`moves_figures` false), whose tables keep their triggers from 0035.
 // Left without a trigger, because no page's remembered figure reads them and they are written all the time: the
 // sign-in machinery (sessions, throttles, flows, codes, challenges, tokens), the queue, the outbox, the vote's codes
-// and refusals, long work's progress and import previews, the purge's runs, the fan-out's cursor, the migrations.
+// and challenges, long work's progress and import previews, the purge's runs, the fan-out's cursor, the migrations.
+// (The vote's refusals are read by the city's to-do during a vote: they keep a trigger.)
 const WORK_TABLES = [
   "acceptance_item",
   "app_user",
@@ -75,6 +76,7 @@ const WORK_TABLES = [
   "subsidy_scheme_entry",
   "subsidy_scheme_list",
   "title_recall",
+  "vote_failure",
   "vote_rule",
   "wechat_identity",
 ];

@@ -13,6 +13,8 @@ import { cookieFor } from "../factories";
 import { ORIGIN } from "../http";
 import { sessionUserOf } from "~/auth/roles";
 import { enqueue } from "~/lib/jobs.server";
+import { PATTERNS } from "~/modules/voting/policy";
+import { openVote } from "../vote-scene";
 import { loadDashboard } from "~/modules/dashboard/dashboard.server";
 import { dashboardOutcomes } from "~/modules/apprentices/outcomes.server";
 
@@ -62,6 +64,18 @@ describe("remembered figures", () => {
     const read = new Set<string>();
     const readByFigures = new Set<string>();
     const studioId = String((await t.db.selectFrom("studio").select("id").orderBy("id").executeTakeFirstOrThrow()).id);
+    // The to-dos some stages alone have: a vote under way with a cluster of refusals (the vote monitor), and a
+    // campaign under expert review with a panel (the sheets' progress).
+    const { campaignId } = await openVote(t.db, 90, new Date(Date.now() - 3_600_000));
+    await t.db.insertInto("ballot").values({ campaign_id: campaignId, address: "10.9.9.9", receipt: "remembered-test" }).execute();
+    const refusals = Array.from({ length: PATTERNS.failures.min }, () => ({ campaign_id: campaignId, address: "10.9.9.9", kind: "code" }));
+    await t.db.insertInto("vote_failure").values(refusals).execute();
+    const reviewed = await t.db.selectFrom("campaign").select("id").where("id", "!=", campaignId).orderBy("id", "desc").executeTakeFirstOrThrow();
+    await t.db.updateTable("campaign").set({ status: "expert_review" }).where("id", "=", reviewed.id).execute();
+    await t.db
+      .insertInto("review_panel")
+      .values({ campaign_id: reviewed.id, name: "第一组", field: "制造", created_by: users.get("admin")!.id })
+      .execute();
     // Every account of the demo, each page cold (a fresh database: nothing remembered yet), so every source runs.
     for (const user of users.values()) {
       for (const text of [...(await sqlOf(user, "/home", home.loader as Loader)), ...(await sqlOf(user, "/todos", todos.loader as Loader))]) {
@@ -82,7 +96,9 @@ describe("remembered figures", () => {
       await dashboardOutcomes(t.db, user, null);
       for (const text of statements.slice(from)) for (const table of tablesRead(text, tables)) readByFigures.add(table);
     }
-    // What the pages read, and the figures among it: the extraction is not vacuous.
+    // What the pages read, and the figures among it: the extraction is not vacuous, and the stages' sources ran.
+    expect(read).toContain("vote_failure");
+    expect(read).toContain("panel_member");
     expect(read.size).toBeGreaterThan(40);
     expect(readByFigures.size).toBeGreaterThan(8);
     // The statement that finds the session reads the versions themselves.
