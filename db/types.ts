@@ -1356,6 +1356,8 @@ export interface DataChangeTable {
   id: Generated<number>;
   table_name: string;
   at: Generated<Date>;
+  /** Whether the change moves the dashboard's figures (migration 0036): false for tables only a user's work reads. */
+  moves_figures: Generated<boolean>;
 }
 
 export interface Database {

@@ -14,10 +14,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // On PGlite a file per core: vitest's default leaves one core free (one worker on CI's two), and each file
-    // spends its time on its own CPU (PGlite is single-threaded, each file's in its own process). On PostgreSQL one
-    // file at a time: the files' databases share one server, whose snapshot every file's writes move, and the
-    // figures remembered until the snapshot moves (home, to-dos) are what test/routes/statements.test.ts counts warm.
-    maxWorkers: process.env.DATABASE_URL ? 1 : os.availableParallelism(),
+    // A file per core: vitest's default leaves one core free (one worker on CI's two), and each file spends its time
+    // on its own CPU (PGlite is single-threaded, each file's in its own process) or on the PostgreSQL server's. The
+    // files' databases on one server no longer disturb each other's remembered figures: those are keyed by a version
+    // each database keeps of its own data (app/lib/data-version.server), not by the server's snapshot.
+    maxWorkers: os.availableParallelism(),
   },
 });

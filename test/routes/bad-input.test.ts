@@ -987,7 +987,9 @@ async function fingerprint(): Promise<Record<string, string>> {
   );
   const result: Record<string, string> = {};
   for (const { name } of tables.rows) {
-    const { rows } = await sql<{ h: string | null }>`select md5(string_agg(x::text, '|' order by x::text)) as h from ${sql.table(name)} x`.execute(t.db);
+    // A refused vote's failure is recorded (and versioned, for the vote monitor's to-do): its version rows are its own.
+    const own = name === "data_change" ? sql`where x.table_name <> 'vote_failure'` : sql``;
+    const { rows } = await sql<{ h: string | null }>`select md5(string_agg(x::text, '|' order by x::text)) as h from ${sql.table(name)} x ${own}`.execute(t.db);
     result[name] = rows[0].h ?? "empty";
   }
   return result;
