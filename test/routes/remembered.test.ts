@@ -68,7 +68,7 @@ describe("remembered figures", () => {
     // campaign under expert review with a panel (the sheets' progress).
     const { campaignId } = await openVote(t.db, 90, new Date(Date.now() - 3_600_000));
     await t.db.insertInto("ballot").values({ campaign_id: campaignId, address: "10.9.9.9", receipt: "remembered-test" }).execute();
-    const refusals = Array.from({ length: PATTERNS.failures.min }, () => ({ campaign_id: campaignId, address: "10.9.9.9", kind: "code" }));
+    const refusals = Array.from({ length: PATTERNS.failures.min }, () => ({ campaign_id: campaignId, address: "10.9.9.9", kind: "code" as const }));
     await t.db.insertInto("vote_failure").values(refusals).execute();
     const reviewed = await t.db.selectFrom("campaign").select("id").where("id", "!=", campaignId).orderBy("id", "desc").executeTakeFirstOrThrow();
     await t.db.updateTable("campaign").set({ status: "expert_review" }).where("id", "=", reviewed.id).execute();
@@ -92,7 +92,7 @@ describe("remembered figures", () => {
       for (const text of await sqlOf(user, "/dashboard", dashboard.loader as Loader)) for (const table of tablesRead(text, tables)) read.add(table);
       // The dashboard's own figures, remembered under the figures' version, counted again cold.
       const from = statements.length;
-      await loadDashboard(t.db, user, { fromYear: 2018, toYear: 2030, unitId: null });
+      await loadDashboard(t.db, user, { fromYear: 2018, toYear: 2030 });
       await dashboardOutcomes(t.db, user, null);
       for (const text of statements.slice(from)) for (const table of tablesRead(text, tables)) readByFigures.add(table);
     }
