@@ -52,4 +52,38 @@ describe("pages streamed by React 18", () => {
     // The test only proves something if React really broke one of these pages.
     expect(brokenSeen).toBeGreaterThan(0);
   });
+
+  it("go on in one piece per turn: a page rendered at once as one chunk, a part rendered later as another", async () => {
+    let release!: () => void;
+    const later = new Promise<void>((resolve) => (release = resolve));
+    let ready = false;
+    const Later = () => {
+      if (!ready) throw later.then(() => (ready = true));
+      return createElement("p", null, "后来的部分".repeat(500));
+    };
+    const element = createElement("main", null, page(0), createElement(Suspense, { fallback: "…" }, createElement(Later)));
+    const chunks: Buffer[] = [];
+    const rawChunks = await new Promise<number>((resolve, reject) => {
+      const { pipe } = renderToPipeableStream(element, {
+        onShellReady() {
+          const out = withoutStrayNuls();
+          let raw = 0;
+          const counter = new PassThrough();
+          counter.on("data", () => raw++);
+          counter.pipe(out);
+          out.on("data", (chunk: Buffer) => chunks.push(chunk));
+          out.on("end", () => resolve(raw));
+          out.on("error", reject);
+          pipe(counter);
+          setTimeout(release, 20);
+        },
+        onShellError: reject,
+      });
+    });
+    // React wrote the page in dozens of 2 KB pieces; they left as the shell and the late part: two writes.
+    expect(rawChunks).toBeGreaterThan(10);
+    expect(chunks.length).toBe(2);
+    expect(Buffer.concat(chunks).toString("utf8")).toContain("后来的部分");
+    expect(Buffer.concat(chunks).includes(0)).toBe(false);
+  });
 });
