@@ -15,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const raw = url.searchParams.get(name);
     return raw && yearParam(raw) === Number(raw) ? Number(raw) : undefined;
   };
-  const { fromYear, toYear } = await dashboardYears(db, { fromYear: year("fromYear"), toYear: year("toYear") });
+  const { fromYear, toYear } = await dashboardYears(db, user, { fromYear: year("fromYear"), toYear: year("toYear") });
   const unitId = idOrNull(url.searchParams.get("unitId")) ?? undefined;
   const board = await loadDashboard(db, user, { fromYear, toYear, unitId });
   const body = await dashboardWorkbook(board, `匠心数据看板 ${fromYear}–${toYear}`);

@@ -6,6 +6,7 @@ import { attendanceByEvent } from "~/modules/events/events.server";
 import type { Outlet } from "~db/types";
 import { planProgress } from "~/modules/dashboard/plan";
 import { untilDataChanges } from "~/lib/memo.server";
+import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { versionsFor } from "~/auth/session.server";
 import { readDataVersions } from "~/lib/data-version.server";
 import { fenToWan } from "~/lib/money";
@@ -355,14 +356,29 @@ export async function savePlan(db: DB, actor: SessionUser, input: { target: numb
 }
 
 /** The years a dashboard covers: as asked, else from the plan's first year to this year. */
-export async function dashboardYears(db: DB, asked: { fromYear?: number; toYear?: number }): Promise<{ fromYear: number; toYear: number }> {
-  const plan = await db.selectFrom("studio_plan").select("start_year").where("id", "=", 1).executeTakeFirstOrThrow();
-  const fromYear = asked.fromYear ?? plan.start_year;
-  return { fromYear, toYear: Math.max(asked.toYear ?? yearInTaizhou(), fromYear) };
+/**
+ * What the page shows besides its figures — the plan's first year (the years shown by default), the county units to
+ * narrow by, every unit's target (so saving the plan keeps them all) — remembered as the figures are: three
+ * statements a request for rows that change a few times a year.
+ */
+export async function dashboardSettings(db: DB, user: SessionUser) {
+  return untilDataChanges(
+    db,
+    "dashboard-settings",
+    async () => {
+      const [plan, units, targets] = await Promise.all([
+        db.selectFrom("studio_plan").select("start_year").where("id", "=", 1).executeTakeFirstOrThrow(),
+        listCountyUnits(db),
+        db.selectFrom("studio_plan_unit").selectAll().execute(),
+      ]);
+      return { planStart: plan.start_year, units, unitTargets: Object.fromEntries(targets.map((t) => [t.org_unit_id, t.target])) as Record<number, number> };
+    },
+    { limit: 64, version: (await versionsFor(db, user)).figures },
+  );
 }
 
-/** Every unit's studio target, whatever a view is narrowed to, so saving the plan keeps them all. */
-export async function planUnitTargets(db: DB): Promise<Record<number, number>> {
-  const rows = await db.selectFrom("studio_plan_unit").selectAll().execute();
-  return Object.fromEntries(rows.map((t) => [t.org_unit_id, t.target]));
+/** The years a dashboard shows: those asked for, else from the plan's first year to this one. */
+export async function dashboardYears(db: DB, user: SessionUser, asked: { fromYear?: number; toYear?: number }): Promise<{ fromYear: number; toYear: number }> {
+  const fromYear = asked.fromYear ?? (await dashboardSettings(db, user)).planStart;
+  return { fromYear, toYear: Math.max(asked.toYear ?? yearInTaizhou(), fromYear) };
 }

@@ -8,9 +8,8 @@ import { parseWithZod } from "~/lib/form.server";
 import { searchParams } from "~/lib/http.server";
 import { firstError, replyDone, replyInvalid } from "~/lib/reply.server";
 import { yearInTaizhou } from "~/lib/time";
-import { dashboardYears, loadDashboard, planUnitTargets, savePlan } from "~/modules/dashboard/dashboard.server";
+import { dashboardSettings, dashboardYears, loadDashboard, savePlan } from "~/modules/dashboard/dashboard.server";
 import { dashboardFilterSchema, planSchema } from "~/modules/dashboard/schema.server";
-import { listCountyUnits } from "~/modules/org-units/org-units.server";
 import { yearPlanTotals } from "~/modules/studios/cycle.server";
 import { DashboardPage } from "./page";
 import { pinnedUnit } from "~/auth/relation";
@@ -22,14 +21,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "dashboard.read");
   const db = getDb();
   const raw = dashboardFilterSchema.parse(searchParams(request));
-  const { fromYear, toYear } = await dashboardYears(db, raw);
+  const [{ fromYear, toYear }, { units, unitTargets }] = await Promise.all([dashboardYears(db, user, raw), dashboardSettings(db, user)]);
   // The studios' year: plan against actual for the last year shown (this year at most).
   const cycleYear = Math.min(toYear, yearInTaizhou());
   const shownUnit = pinnedUnit(user) ?? raw.unitId ?? null;
-  const [board, units, unitTargets, cycle, mentoring] = await Promise.all([
+  const [board, cycle, mentoring] = await Promise.all([
     loadDashboard(db, user, { fromYear, toYear, unitId: raw.unitId }),
-    listCountyUnits(db),
-    planUnitTargets(db),
     yearPlanTotals(db, user, cycleYear, shownUnit),
     dashboardOutcomes(db, user, shownUnit),
   ]);
