@@ -11,6 +11,8 @@ import {
   exportSummaryTable,
   findImportBatch,
   parseSummaryTable,
+  parseSummaryTableOffThread,
+  summaryTableTextOffThread,
   IMPORT_JOBS,
   previewOf,
   previewStatus,
@@ -59,6 +61,12 @@ describe("reading a messy 汇总表", () => {
       ["合计：5人"],
     ]);
     const { rows } = await parseSummaryTable(bytes, await wenlingTarget());
+    // Read in the worker thread, the sheet crosses back as text with a row per line (one copy, read on the server's
+    // thread a slice at a time, not a block of objects unpacked at once), and is the same table.
+    const text = await summaryTableTextOffThread({ bytes, target: await wenlingTarget() });
+    expect(typeof text).toBe("string");
+    expect(text.split("\n")).toHaveLength(rows.length + 2);
+    expect((await parseSummaryTableOffThread({ bytes, target: await wenlingTarget() })).rows).toEqual(rows);
     expect(rows.map((r) => [r.line, r.name, r.errors])).toEqual([
       [4, "陈立国", []],
       [5, "王秀英", []],
