@@ -7,16 +7,16 @@ import { sql, type Kysely } from "kysely";
 // pages, one request in forty. Every table a user's work is read from now adds a `data_change` row too; those rows
 // do not move the dashboard's version (`moves_figures` false), whose tables keep their triggers from 0035.
 // Left without a trigger, because no page's remembered figure reads them and they are written all the time: the
-// sign-in machinery (sessions, throttles, flows, codes, challenges, tokens), the queue, the outbox, the vote's codes
-// and challenges, long work's progress and import previews, the purge's runs, the fan-out's cursor, the migrations.
-// (The vote's refusals are read by the city's to-do during a vote: they keep a trigger.)
+// sign-in machinery (sessions, throttles, flows, codes, challenges, tokens), the queue, the outbox, the vote's codes,
+// challenges and choices (a ballot's choices are the tally's; the city's to-do during a vote reads the ballots and the
+// refusals, which keep a trigger), long work's progress and import previews, the purge's runs, the fan-out's cursor,
+// the migrations.
 const WORK_TABLES = [
   "acceptance_item",
   "app_user",
   "apprentice_log",
   "audit_log",
   "ballot",
-  "ballot_choice",
   "ballot_invalidation",
   "decision_document",
   "evaluation_criterion",
