@@ -88,23 +88,26 @@ const EVENTS = [
   ["truncate", ""],
 ] as const;
 
+/** The trigger function: a statement that changed no row (an update that matched nothing) adds nothing; `insert` adds the row. */
+const noteFunction = (insert: string) => `create or replace function note_data_change() returns trigger language plpgsql as $$
+  begin
+    if tg_op = 'DELETE' then
+      if not exists (select 1 from gone) then return null; end if;
+    elsif tg_op in ('INSERT', 'UPDATE') then
+      if not exists (select 1 from changed) then return null; end if;
+    end if;
+    ${insert};
+    return null;
+  end
+$$`;
+
 export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of [
     `alter table data_change add column moves_figures boolean not null default true`,
     // The dashboard's version is the newest of its own rows: read from the end of this index, as max(id) is from the key's.
     `create index data_change_figures on data_change (id) where moves_figures`,
     // A trigger's argument 'false' marks a table the dashboard does not count; 0035's triggers have none.
-    `create or replace function note_data_change() returns trigger language plpgsql as $$
-       begin
-         if tg_op = 'DELETE' then
-           if not exists (select 1 from gone) then return null; end if;
-         elsif tg_op in ('INSERT', 'UPDATE') then
-           if not exists (select 1 from changed) then return null; end if;
-         end if;
-         insert into data_change (table_name, moves_figures) values (tg_table_name, coalesce(tg_argv[0]::boolean, true));
-         return null;
-       end
-     $$`,
+    noteFunction(`insert into data_change (table_name, moves_figures) values (tg_table_name, coalesce(tg_argv[0]::boolean, true))`),
     ...WORK_TABLES.flatMap((table) =>
       EVENTS.map(
         ([event, referencing]) =>
@@ -121,19 +124,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql.raw(`drop index data_change_figures`).execute(db);
   await sql.raw(`alter table data_change drop column moves_figures`).execute(db);
   // 0035's function, as it was.
-  await sql
-    .raw(
-      `create or replace function note_data_change() returns trigger language plpgsql as $$
-         begin
-           if tg_op = 'DELETE' then
-             if not exists (select 1 from gone) then return null; end if;
-           elsif tg_op in ('INSERT', 'UPDATE') then
-             if not exists (select 1 from changed) then return null; end if;
-           end if;
-           insert into data_change (table_name) values (tg_table_name);
-           return null;
-         end
-       $$`,
-    )
-    .execute(db);
+  await sql.raw(noteFunction(`insert into data_change (table_name) values (tg_table_name)`)).execute(db);
 }
