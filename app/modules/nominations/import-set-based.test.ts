@@ -14,7 +14,7 @@ import {
 } from "~/modules/nominations/summary-table.server";
 import type { OpinionInput } from "~/modules/nominations/nominations.server";
 import { maskIdNumber } from "~/modules/people/id-number";
-import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
+import { decryptLarge, encryptLarge, lookupHash } from "~/modules/people/pii.server";
 import { REGISTERED_ELSEWHERE } from "~/modules/people/lookup.server";
 
 let statements = 0;
@@ -257,7 +257,7 @@ describe("a 汇总表 checked and written set-based (issue 37, item 1)", () => {
     const stored = await t.db.selectFrom("import_batch").select("notes_cipher").where("id", "=", batchId).executeTakeFirstOrThrow();
     await t.db
       .updateTable("import_batch")
-      .set({ notes_cipher: encrypt(decrypt(stored.notes_cipher!)) })
+      .set({ notes_cipher: await encryptLarge(await decryptLarge(stored.notes_cipher!)) })
       .where("id", "=", batchId)
       .execute();
     const rechecked = await read();

@@ -13,7 +13,7 @@ import { clearProgress, progressOf, progressReporter } from "~/lib/progress.serv
 import { isRealDate, todayInTaizhou } from "~/lib/time";
 import { nominationCode } from "~/modules/campaigns/stages";
 import { maskIdNumber, maskPhone, normalisePhone, SEX_LABELS } from "~/modules/people/id-number";
-import { decrypt, encrypt, lookupHash } from "~/modules/people/pii.server";
+import { decrypt, decryptLarge, encryptLarge, lookupHash } from "~/modules/people/pii.server";
 import { checkEligibility, CONDITIONS, missingParts, quotaWarning } from "~/modules/nominations/eligibility";
 import {
   canRecordOpinion,
@@ -571,7 +571,7 @@ export async function createImportBatch(
         org_unit_id: unitId,
         uploaded_by: actor.id,
         filename: filename.slice(0, 200),
-        rows_cipher: encrypt(await stringifyInTurns({ ...table, rows }, "rows")),
+        rows_cipher: await encryptLarge(await stringifyInTurns({ ...table, rows }, "rows")),
         row_count: rows.length,
         error_count: rows.filter((r) => r.errors.length).length,
         status: "checking",
@@ -736,7 +736,7 @@ const progressKey = (batchId: number) => `import:${batchId}`;
 
 /** Batches stored before the sheet's own findings were kept hold their rows alone. */
 async function storedTable(cipher: string): Promise<SummaryTable> {
-  const stored = await parseInTurns<SummaryTable | ParsedRow[]>(decrypt(cipher));
+  const stored = await parseInTurns<SummaryTable | ParsedRow[]>(await decryptLarge(cipher));
   return Array.isArray(stored) ? { rows: stored, skipped: [], missingColumns: [], otherSheets: [] } : stored;
 }
 
@@ -768,7 +768,8 @@ export interface BatchCheck {
 
 async function storedCheck(cipher: string | null): Promise<BatchCheck> {
   if (!cipher) return { rows: new Map(), quota: null };
-  const stored = (await parseInTurns(decrypt(cipher))) as { rows: Array<[number, RowOutcome]>; quota: QuotaStatement | null } | Array<[number, string]>;
+  const stored = (await parseInTurns(await decryptLarge(cipher))) as
+    { rows: Array<[number, RowOutcome]>; quota: QuotaStatement | null } | Array<[number, string]>;
   // A check stored before outcomes were kept said only a word per row (or why it could not be written).
   if (Array.isArray(stored)) {
     const legacy = { 将新增推荐: "created", 将按表格更新: "updated", 无变化: "unchanged" } as const;
@@ -1762,7 +1763,11 @@ async function checkBatch(
   );
   await db
     .updateTable("import_batch")
-    .set({ status: "previewed", checked_at: new Date(), notes_cipher: encrypt(await stringifyInTurns({ quota: check.quota, rows: [...check.rows] }, "rows")) })
+    .set({
+      status: "previewed",
+      checked_at: new Date(),
+      notes_cipher: await encryptLarge(await stringifyInTurns({ quota: check.quota, rows: [...check.rows] }, "rows")),
+    })
     .where("id", "=", batch.id)
     .where("status", "=", "checking")
     .execute();

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { decrypt, encrypt, lookupHash, resetKeyCache } from "~/modules/people/pii.server";
+import { decrypt, decryptLarge, encrypt, encryptLarge, lookupHash, resetKeyCache } from "~/modules/people/pii.server";
 
 const saved = { key: process.env.APP_ENCRYPTION_KEY, dataDir: process.env.DATA_DIR, url: process.env.DATABASE_URL, env: process.env.NODE_ENV };
 
@@ -32,6 +32,25 @@ describe("personal data encryption", () => {
     const flipped = Buffer.from(body, "base64");
     flipped[0] ^= 1;
     expect(() => decrypt([v, iv, tag, flipped.toString("base64")].join(":"))).toThrow();
+  });
+
+  it("seals a large text compressed, reads it and what was sealed before it, and refuses it tampered with (issue 37)", async () => {
+    // An import's stored rows: ten thousand lines of much the same JSON.
+    const rows = Array.from({ length: 10_000 }, (_, i) =>
+      JSON.stringify({ line: i + 4, name: `王建${i}`, maskedId: "3310**********123X", errors: [], form: { sex: "M" } }),
+    );
+    const plain = `{"rows":[\n${rows.join(",\n")}\n]}`;
+    const sealed = await encryptLarge(plain);
+    expect(sealed).toMatch(/^z1:/);
+    expect(sealed).not.toContain("王建");
+    // What the database stores and the statement carries is a small part of the text: compressed before it is sealed.
+    expect(sealed.length).toBeLessThan(Buffer.byteLength(plain) / 5);
+    expect(await decryptLarge(sealed)).toBe(plain);
+    expect(await decryptLarge(encrypt(plain))).toBe(plain);
+    const [v, iv, tag, body] = sealed.split(":");
+    const flipped = Buffer.from(body, "base64");
+    flipped[0] ^= 1;
+    await expect(decryptLarge([v, iv, tag, flipped.toString("base64")].join(":"))).rejects.toThrow();
   });
 
   it("cannot be read with another key", () => {
