@@ -3,9 +3,10 @@ import type { DB } from "~db";
 
 /**
  * The version of what the union's figures (the dashboard's) are counted from: the newest `data_change` row a trigger
- * on one of those tables added, in the same transaction as the statement writing it (migrations 0035, 0036). It moves
- * when such a write commits, never before, and not for writes elsewhere (a job queued, a session opened, ANALYZE,
- * another database on the same server), which PostgreSQL's snapshot counts too.
+ * on one of those tables added as the writing transaction committed (migrations 0035, 0036). The rows take their ids
+ * in commit order (a lock held through the commit), so the newest id seen names every change committed before it; it
+ * moves when such a write commits, never before, and not for writes elsewhere (a job queued, a session opened,
+ * ANALYZE, another database on the same server), which PostgreSQL's snapshot counts too.
  */
 export const countedDataVersionSql = sql<string>`'data:' || coalesce((select max(id) from data_change where moves_figures), 0)::text`;
 

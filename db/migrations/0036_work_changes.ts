@@ -5,12 +5,22 @@ import { sql, type Kysely } from "kysely";
 // app's own background tick moves every few seconds with nothing the pages show changed (a job claimed, an SMS
 // settled, a session touched), and then counted again in a request's path — about a second at city×10 on the city's
 // pages, one request in forty. Every table a user's work is read from now adds a `data_change` row too; those rows
-// do not move the dashboard's version (`moves_figures` false), whose tables keep their triggers from 0035.
+// do not move the dashboard's version (`moves_figures` false).
 // Left without a trigger, because no page's remembered figure reads them and they are written all the time: the
 // sign-in machinery (sessions, throttles, flows, codes, challenges, tokens), the queue, the outbox, the vote's codes,
 // challenges and choices (a ballot's choices are the tally's; the city's to-do during a vote reads the ballots and the
 // refusals, which keep a trigger), long work's progress and import previews, the purge's runs, the fan-out's cursor,
 // the migrations.
+//
+// And the rows' ids in commit order, for both versions (0035's triggers replaced): a row added when its statement ran
+// took its id then, so a transaction still open (an import's commit writes its nominations, then seconds of history)
+// could hold an id below one a later, quicker writer had committed; the figures counted in between were remembered
+// under that later id, and when the first committed the newest id did not move — they were shown stale until the
+// next change (a fresh-context tester's finding). Now a deferred trigger adds the row as its transaction commits,
+// under a lock held until the commit is done: a writer's row gets its id only after every earlier writer's commit is
+// visible, so the newest id seen names everything committed before it. What this costs: the writers of these tables
+// commit one at a time (the lock is held through the commit's flush). TRUNCATE, which no page or job of the app runs,
+// keeps a statement trigger that adds its row at once.
 const WORK_TABLES = [
   "acceptance_item",
   "app_user",
@@ -81,14 +91,36 @@ const WORK_TABLES = [
   "wechat_identity",
 ];
 
-const EVENTS = [
+/** The lock the writers take at commit (the two-key form: the app's own advisory locks are single keys). */
+const COMMIT_LOCK = "1, 37";
+
+// 0035's tables, counted by the dashboard.
+const COUNTED_TABLES = [
+  "award",
+  "campaign",
+  "event",
+  "event_participant",
+  "mentorship",
+  "milestone",
+  "nomination",
+  "org_unit",
+  "person",
+  "publication_consent",
+  "publicity_item",
+  "studio",
+  "studio_plan",
+  "studio_plan_unit",
+  "subsidy_application",
+  "subsidy_policy",
+];
+
+const STATEMENT_EVENTS = [
   ["insert", "referencing new table as changed"],
   ["update", "referencing new table as changed"],
   ["delete", "referencing old table as gone"],
-  ["truncate", ""],
 ] as const;
 
-/** The trigger function: a statement that changed no row (an update that matched nothing) adds nothing; `insert` adds the row. */
+/** The statement trigger's function (0035's, and TRUNCATE's here): `insert` adds the row. */
 const noteFunction = (insert: string) => `create or replace function note_data_change() returns trigger language plpgsql as $$
   begin
     if tg_op = 'DELETE' then
@@ -106,21 +138,53 @@ export async function up(db: Kysely<any>): Promise<void> {
     `alter table data_change add column moves_figures boolean not null default true`,
     // The dashboard's version is the newest of its own rows: read from the end of this index, as max(id) is from the key's.
     `create index data_change_figures on data_change (id) where moves_figures`,
-    // A trigger's argument 'false' marks a table the dashboard does not count; 0035's triggers have none.
+    // A trigger's argument 'false' marks a table the dashboard does not count.
     noteFunction(`insert into data_change (table_name, moves_figures) values (tg_table_name, coalesce(tg_argv[0]::boolean, true))`),
-    ...WORK_TABLES.flatMap((table) =>
-      EVENTS.map(
-        ([event, referencing]) =>
-          `create trigger ${table}_work_${event} after ${event} on ${table} ${referencing} for each statement execute function note_data_change('false')`,
-      ),
-    ),
+    // Fired for each changed row as the transaction commits; the first of each kind adds the row, the rest find it added.
+    `create function note_data_change_at_commit() returns trigger language plpgsql as $$
+       declare
+         figures boolean := coalesce(tg_argv[0]::boolean, true);
+       begin
+         if current_setting('jiangxin.noted_figures', true) = 'yes'
+            or (not figures and current_setting('jiangxin.noted_work', true) = 'yes') then
+           return null;
+         end if;
+         perform pg_advisory_xact_lock(${COMMIT_LOCK});
+         insert into data_change (table_name, moves_figures) values (tg_table_name, figures);
+         -- A row of the figures' kind moves the work's version too (its newest id is every row's).
+         perform set_config(case when figures then 'jiangxin.noted_figures' else 'jiangxin.noted_work' end, 'yes', true);
+         return null;
+       end
+     $$`,
+    ...COUNTED_TABLES.flatMap((table) => [
+      ...STATEMENT_EVENTS.map(([event]) => `drop trigger ${table}_data_${event} on ${table}`),
+      `create constraint trigger ${table}_data_at_commit after insert or update or delete on ${table}
+         deferrable initially deferred for each row execute function note_data_change_at_commit()`,
+    ]),
+    ...WORK_TABLES.flatMap((table) => [
+      `create constraint trigger ${table}_work_at_commit after insert or update or delete on ${table}
+         deferrable initially deferred for each row execute function note_data_change_at_commit('false')`,
+      `create trigger ${table}_work_truncate after truncate on ${table} for each statement execute function note_data_change('false')`,
+    ]),
   ]) {
     await sql.raw(statement).execute(db);
   }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of WORK_TABLES) for (const [event] of EVENTS) await sql.raw(`drop trigger ${table}_work_${event} on ${table}`).execute(db);
+  for (const table of WORK_TABLES) {
+    await sql.raw(`drop trigger ${table}_work_at_commit on ${table}`).execute(db);
+    await sql.raw(`drop trigger ${table}_work_truncate on ${table}`).execute(db);
+  }
+  for (const table of COUNTED_TABLES) {
+    await sql.raw(`drop trigger ${table}_data_at_commit on ${table}`).execute(db);
+    for (const [event, referencing] of STATEMENT_EVENTS) {
+      await sql
+        .raw(`create trigger ${table}_data_${event} after ${event} on ${table} ${referencing} for each statement execute function note_data_change()`)
+        .execute(db);
+    }
+  }
+  await sql.raw(`drop function note_data_change_at_commit()`).execute(db);
   await sql.raw(`drop index data_change_figures`).execute(db);
   await sql.raw(`alter table data_change drop column moves_figures`).execute(db);
   // 0035's function, as it was.

@@ -48,11 +48,12 @@ function tablesRead(text: string, tables: Set<string>): string[] {
   return [...text.matchAll(/\b(?:from|join)\s+"?([a-z_][a-z0-9_]*)"?/gi)].map((m) => m[1]).filter((name) => tables.has(name));
 }
 
-/** Each table with a trigger adding a `data_change` row, and whether its changes move the dashboard's figures. */
+/** Each table whose changes add a `data_change` row as they commit, and whether they move the dashboard's figures. */
 async function versionedTables(): Promise<Map<string, { movesFigures: boolean }>> {
   const { rows } = await sql<{ table: string; nargs: number }>`
-    select distinct tgrelid::regclass::text as table, tgnargs as nargs
-    from pg_trigger where tgfoid = 'note_data_change'::regproc`.execute(t.db);
+    select tgrelid::regclass::text as table, max(tgnargs) as nargs
+    from pg_trigger where tgfoid = 'note_data_change_at_commit'::regproc
+    group by 1`.execute(t.db);
   return new Map(rows.map((r) => [r.table, { movesFigures: r.nargs === 0 }]));
 }
 

@@ -146,6 +146,42 @@ describe("the dashboard", () => {
     expect(await loadDashboard(t.db, city, { fromYear: 2018, toYear: year })).toBe(again);
   });
 
+  // Two writers at once need two connections: the embedded engine has one, and runs one transaction at a time.
+  it.runIf(process.env.DATABASE_URL)(
+    "counts again when a change committed after the figures were counted was begun before a quicker change committed (issue 37)",
+    async () => {
+      const year = new Date().getFullYear();
+      const filter = { fromYear: 2000, toYear: year };
+      const milestone = await t.db.selectFrom("milestone").select("id").where("status", "=", "verified").executeTakeFirstOrThrow();
+      let finish!: () => void;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      let started!: () => void;
+      const begun = new Promise<void>((resolve) => (started = resolve));
+      // A long writer (an import's commit): its counted change is written, its transaction still open.
+      const slow = t.db.transaction().execute(async (tx) => {
+        await tx.updateTable("milestone").set({ status: "rejected" }).where("id", "=", milestone.id).execute();
+        started();
+        await finished;
+      });
+      await begun;
+      // A quicker writer commits meanwhile, and the figures are counted: without the slow writer's change.
+      await t.db
+        .updateTable("studio")
+        .set({ name: sql`name` })
+        .where("id", "=", (await t.db.selectFrom("studio").select("id").executeTakeFirstOrThrow()).id)
+        .execute();
+      const before = await loadDashboard(t.db, city, filter);
+      finish();
+      await slow;
+      // The slow writer has committed: the figures are counted again and show its change.
+      const after = await loadDashboard(t.db, city, filter);
+      expect(after).not.toBe(before);
+      const verified = (f: typeof after) => f.outputByYear.reduce((s, y) => s + y.skillUpgrades + y.competitions + y.backbones + y.innovations, 0);
+      expect(verified(after)).toBe(verified(before) - 1);
+      await t.db.updateTable("milestone").set({ status: "verified" }).where("id", "=", milestone.id).execute();
+    },
+  );
+
   it("is counted again in the background after a counted record changes, so the next request finds it ready (issue 37)", async () => {
     const year = new Date().getFullYear();
     const filter = { fromYear: 2019, toYear: year };
