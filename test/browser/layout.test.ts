@@ -1,10 +1,9 @@
 import type { Page } from "playwright-core";
-import { describe, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { accessibilityFindings, baseUrl, formFindings, phonePage, signIn, useChromium } from "./browser";
 
-// The city's crawl is the longest (twenty pages, each studio's ledger, statement and year among them), and runs share
-// the machine with the others.
-vi.setConfig({ testTimeout: 400_000 });
+// The city's crawl is the longest (twenty pages, each studio's ledger, statement and year among them).
+vi.setConfig({ testTimeout: 150_000 });
 
 const browser = useChromium();
 
@@ -82,10 +81,8 @@ async function smallTargets(page: Page, path: string): Promise<string[]> {
 
 const RUNS = Object.entries(PAGES).flatMap(([username, paths]) => [[username, "标准字号", paths] as const, [username, "大字版", paths] as const]);
 
-// The runs go side by side, each in a browser context of its own: a run spends most of its time waiting for its pages
-// to settle (networkidle: half a second with nothing loading), which another run's page fills.
-describe.concurrent("every page fits a 375 px phone in both text sizes, passes axe, runs without a script error and carries no stray bytes", () => {
-  it.for(RUNS)("as %s, %s", async ([username, size, paths], { expect }) => {
+describe("every page fits a 375 px phone in both text sizes, passes axe, runs without a script error and carries no stray bytes", () => {
+  it.each(RUNS)("as %s, %s", async (username, size, paths) => {
     const large = size === "大字版";
     const page = await phonePage(browser(), `layout-${username}-${large ? "large" : "normal"}`);
     if (large) await page.context().addCookies([{ name: "jx_text", value: "large", url: baseUrl() }]);
