@@ -35,8 +35,12 @@ async function usable(db: DB, kind: WechatTokenKind, now: Date, margin: number):
   return row && row.value && row.expires_at.getTime() - now.getTime() > margin ? decrypt(row.value) : null;
 }
 
-/** Takes the kind's lease, or answers false when another refresher holds it. */
-async function takeLease(db: DB, kind: WechatTokenKind, now: Date): Promise<boolean> {
+/**
+ * Takes the kind's lease, or answers false when another refresher holds it or has just stored one
+ * with more than `margin` left: a caller that found none a moment ago may ask after that refresher
+ * finished, and must then take its answer rather than fetch again (WeChat would end the one just handed out).
+ */
+async function takeLease(db: DB, kind: WechatTokenKind, now: Date, margin: number): Promise<boolean> {
   const until = new Date(now.getTime() + LEASE_MS);
   const taken = await db
     .insertInto("wechat_token")
@@ -45,7 +49,12 @@ async function takeLease(db: DB, kind: WechatTokenKind, now: Date): Promise<bool
       oc
         .column("kind")
         .doUpdateSet({ refreshing_until: until })
-        .where((eb) => eb.or([eb("wechat_token.refreshing_until", "is", null), eb("wechat_token.refreshing_until", "<", now)])),
+        .where((eb) =>
+          eb.and([
+            eb.or([eb("wechat_token.refreshing_until", "is", null), eb("wechat_token.refreshing_until", "<", now)]),
+            eb.or([eb("wechat_token.value", "=", ""), eb("wechat_token.expires_at", "<=", new Date(now.getTime() + margin))]),
+          ]),
+        ),
     )
     .returning("kind")
     .executeTakeFirst();
@@ -53,8 +62,8 @@ async function takeLease(db: DB, kind: WechatTokenKind, now: Date): Promise<bool
 }
 
 /** Fetches a new credential under the lease and stores it; the lease ends either way. */
-async function refresh(db: DB, driver: WechatDriver, kind: WechatTokenKind, now: Date): Promise<WechatAnswer<{ value: string }> | "busy"> {
-  if (!(await takeLease(db, kind, now))) return "busy";
+async function refresh(db: DB, driver: WechatDriver, kind: WechatTokenKind, now: Date, margin: number): Promise<WechatAnswer<{ value: string }> | "busy"> {
+  if (!(await takeLease(db, kind, now, margin))) return "busy";
   let fetched: WechatAnswer<{ value: string; expiresIn: number }>;
   try {
     if (kind === "access_token") fetched = await driver.fetchAccessToken();
@@ -87,12 +96,12 @@ export async function credential(db: DB, driver: WechatDriver, kind: WechatToken
   if (stored) return { ok: true, value: stored };
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    const fetched = await refresh(db, driver, kind, now);
+    const fetched = await refresh(db, driver, kind, now, USABLE_FOR_MS);
     if (fetched !== "busy") return fetched.ok ? fetched : refuse("微信服务暂时不可用，请稍后再试", { status: 409 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
     const awaited = await usable(db, kind, now, USABLE_FOR_MS);
     if (awaited) return { ok: true, value: awaited };
     if (Date.now() > deadline) return refuse("微信服务暂时不可用，请稍后再试", { status: 409 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -104,7 +113,7 @@ export async function credential(db: DB, driver: WechatDriver, kind: WechatToken
 export async function refreshWechatCredentials(db: DB, driver: WechatDriver, now = new Date()): Promise<void> {
   for (const kind of ["access_token", "jsapi_ticket"] as const) {
     if (await usable(db, kind, now, RENEW_BEFORE_MS)) continue;
-    const renewed = await refresh(db, driver, kind, now);
+    const renewed = await refresh(db, driver, kind, now, RENEW_BEFORE_MS);
     if (renewed !== "busy" && !renewed.ok) console.warn(`[微信] ${kind} 更新失败：${renewed.error}`);
   }
 }

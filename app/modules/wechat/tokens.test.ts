@@ -73,6 +73,32 @@ describe("the access_token and jsapi_ticket", () => {
     }
   });
 
+  it("are taken, not fetched again, by a caller that found none just before another refresher stored its answer", async () => {
+    await t.db.deleteFrom("wechat_token").execute();
+    const now = new Date("2026-06-04T02:00:00Z");
+    // This caller's first look finds nothing and its answer reaches it only after the other's refresh is stored.
+    let held = false;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const late = t.db.withPlugin({
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        if (!held) {
+          held = true;
+          await released;
+        }
+        return args.result;
+      },
+    });
+    const before = fetched();
+    const slow = credential(late, driver, "jsapi_ticket", now);
+    await expect.poll(() => held).toBe(true);
+    const quick = await credential(t.db, driver, "jsapi_ticket", now);
+    release();
+    expect(await slow).toEqual(quick);
+    expect(fetched()).toEqual({ token: before.token + 1, ticket: before.ticket + 1 });
+  });
+
   it("say so when WeChat fails, ask again a minute later (not at every tick), and then go through", async () => {
     await t.db.deleteFrom("wechat_token").execute();
     wx.failing.add("/cgi-bin/token");
