@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import Module from "node:module";
 import path from "node:path";
 import type * as RemixRouter from "@remix-run/router";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { onceFromManifest, withMatchingMemos } from "./route-matching";
 
 type Router = typeof RemixRouter;
@@ -65,6 +65,10 @@ const PATHS = [
   "/Files/a/b",
   "/nope",
   "/%E5%B7%A5",
+  "//login",
+  "/login-x",
+  "/lo%67in",
+  "/\u212Ailn",
 ];
 const shape = (matches: ReturnType<Router["matchRoutes"]>) => matches?.map((m) => [m.route.id, m.params, m.pathname, m.pathnameBase]) ?? null;
 
@@ -91,6 +95,26 @@ describe("the router's matching memos (app/cli/route-matching.ts)", () => {
     const once = reads;
     for (const p of PATHS) memoized.matchRoutes(routes, p);
     expect(reads).toBe(once);
+  });
+
+  it("try a URL only against the branches its first segment can match", () => {
+    const memoized = routerFrom(withMatchingMemos(fs.readFileSync(file, "utf8")));
+    // The app's shape: some two hundred routes, most under a static first segment of their own.
+    const routes = routeTree();
+    routes[0].children!.push(...Array.from({ length: 200 }, (_, i) => ({ id: `routes/r${i}.$id`, path: `r${i}/:id/edit` })));
+    const tried = (p: string) => {
+      const exec = vi.spyOn(RegExp.prototype, "exec");
+      try {
+        memoized.matchRoutes(routes, p);
+        return exec.mock.calls.length;
+      } finally {
+        exec.mockRestore();
+      }
+    };
+    tried("/login");
+    // A few RegExp runs per branch tried (its pattern, the joins of the matched path): about 1,900 for a full scan.
+    for (const p of ["/login", "/r150/3/edit", "/nope"]) expect(tried(p), p).toBeLessThan(60);
+    expect(shape(memoized.matchRoutes(routes, "/R150/3/edit"))?.at(-1)).toEqual(["routes/r150.$id", { id: "3" }, "/R150/3/edit", "/R150/3/edit"]);
   });
 
   it("build the render's route objects once per build's manifest, whatever route modules object a request brings", () => {

@@ -12,14 +12,22 @@ import path from "node:path";
  * of the CPU of the sign-in page on this server. React Router 7 keeps the ranked branches
  * (remix-run/react-router#14967); Remix 2 cannot move to it, so the server loads its router with
  * two memos: the ranked branches per routes array (the server's arrays are built once) and each
- * pattern's RegExp by its text (bounded; a RegExp without the g flag keeps no state). Matching
- * itself is unchanged. The browser bundle is not touched.
+ * pattern's RegExp by its text (bounded; a RegExp without the g flag keeps no state). And a URL is
+ * tried only against the branches its first segment can match: a branch whose path begins with a
+ * plain static segment matches only a pathname whose first segment is that one, ignoring ASCII case
+ * (every pattern is a case-insensitive RegExp anchored at "^/"), so the others are skipped in their
+ * ranked order — /login was tried against some 200 branches before its own, four times a page.
+ * Which branch matches is unchanged. The browser bundle is not touched.
  *
  * A source edit of a pinned dependency: each anchor must be found, or the server refuses to start
  * (an upgrade that moved them is noticed at once, by `route-matching.test.ts` first).
  */
 const EDITS: Array<[anchor: string, replacement: string]> = [
   ["  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n", "  let branches = rankedBranches(routes);\n"],
+  [
+    "  let decoded = decodePath(pathname);\n  for (let i = 0; matches == null && i < branches.length; ++i) {\n",
+    "  let decoded = decodePath(pathname);\n  branches = candidateBranches(branches, decoded);\n  for (let i = 0; matches == null && i < branches.length; ++i) {\n",
+  ],
   [
     "function compilePath(path, caseSensitive, end) {\n",
     `const rankedBranchesOf = new WeakMap();
@@ -31,6 +39,23 @@ function rankedBranches(routes) {
     rankedBranchesOf.set(routes, branches);
   }
   return branches;
+}
+const candidatesOf = new WeakMap();
+function candidateBranches(branches, pathname) {
+  if (!pathname.startsWith("/")) return branches;
+  let known = candidatesOf.get(branches);
+  if (!known) {
+    const keys = branches.map((branch) => {
+      const first = branch.path.split("/")[1];
+      const plain = branch.path.startsWith("/") && /^[A-Za-z0-9._~-]+$/.test(first) && !branch.routesMeta.some((meta) => meta.caseSensitive);
+      return plain ? first.toLowerCase() : null;
+    });
+    const lists = new Map();
+    for (const key of new Set(keys)) if (key !== null) lists.set(key, branches.filter((_, i) => keys[i] === null || keys[i] === key));
+    known = { lists, others: branches.filter((_, i) => keys[i] === null) };
+    candidatesOf.set(branches, known);
+  }
+  return known.lists.get(pathname.split("/", 2)[1].toLowerCase()) ?? known.others;
 }
 const compiledPaths = new Map();
 function compilePath(path, caseSensitive, end) {
