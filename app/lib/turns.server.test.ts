@@ -1,5 +1,7 @@
+import { unstable_createMemoryUploadHandler } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 import { parseInTurns, stringifyInTurns } from "~/lib/turns.server";
+import { parseMultipartInTurns } from "~/lib/upload.server";
 
 /** Rows as an import stores them: text with line breaks, quotes and Chinese, nested values. */
 const rows = (n: number) =>
@@ -32,6 +34,41 @@ describe("a stored list read and written in turns (issue 37, item 1)", () => {
       expect(written).toBeGreaterThan(0);
       expect(await parseInTurns(text)).toEqual(value);
       expect(turns).toBeGreaterThan(written);
+    } finally {
+      working = false;
+      clearInterval(others);
+    }
+  }, 60_000);
+});
+
+describe("an upload's body read in turns (issue 37, item 1)", () => {
+  it("lets others' timers run while a large form that arrived whole is parsed, and gives every part as sent", async () => {
+    const boundary = "----jiangxin-test-7d1c";
+    const file = new Uint8Array(8 * 1024 * 1024).map((_, i) => (i * 7919) % 251);
+    const encoder = new TextEncoder();
+    const head = encoder.encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="unitId"\r\n\r\n12\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="汇总表.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    );
+    const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+    const body = new Uint8Array(head.length + file.length + tail.length);
+    body.set(head);
+    body.set(file, head.length);
+    body.set(tail, head.length + file.length);
+    const request = new Request("http://localhost/campaigns/1/import/upload", {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    let turns = 0;
+    let working = true;
+    const others = setInterval(() => void (working && turns++), 1);
+    try {
+      const form = await parseMultipartInTurns(request, unstable_createMemoryUploadHandler({ maxPartSize: 10 * 1024 * 1024 }));
+      expect(turns).toBeGreaterThan(0);
+      expect(form.get("unitId")).toBe("12");
+      const got = form.get("file") as File;
+      expect(got.name).toBe("汇总表.xlsx");
+      expect(Buffer.from(await got.arrayBuffer()).equals(Buffer.from(file))).toBe(true);
     } finally {
       working = false;
       clearInterval(others);

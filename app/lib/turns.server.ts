@@ -15,6 +15,36 @@ export function turnTaker(): () => Promise<void> {
   };
 }
 
+/** The most of a body handed on at once by `withBodyInTurns`. */
+const PIECE_BYTES = 64 * 1024;
+
+/**
+ * The request with its body handed on in pieces of at most 64 kB, taking a turn between them once a
+ * slice is used up. A body that arrived whole (a 10,000-row 汇总表 sent over a fast link queues in
+ * the stream) was otherwise searched for its multipart boundaries in one run of promise callbacks,
+ * a block of a fifth of a second or more for everyone else's requests.
+ */
+export function withBodyInTurns(request: Request): Request {
+  if (!request.body) return request;
+  const reader = request.body.getReader();
+  const turn = turnTaker();
+  let pending = new Uint8Array(0);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!pending.length) {
+        const next = await reader.read();
+        if (next.done) return controller.close();
+        pending = next.value;
+      }
+      await turn();
+      controller.enqueue(pending.subarray(0, PIECE_BYTES));
+      pending = pending.subarray(PIECE_BYTES);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal, duplex: "half" } as RequestInit);
+}
+
 /**
  * JSON of an object whose one large list (`listKey`, written last) has an item per line: valid JSON
  * for any reader, and read back by `parseInTurns` a slice at a time instead of in one block (an

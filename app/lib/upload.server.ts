@@ -1,10 +1,11 @@
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import crypto from "node:crypto";
 import { UPLOAD_MAX_BYTES, type CheckedFile } from "~/lib/files";
 import { photoForStorage } from "~/lib/photos.server";
 import { readBounded } from "~/lib/body-gate.server";
 import { checkFields } from "~/lib/form-guard.server";
 import { refuse, type Result } from "~/lib/result";
+import { withBodyInTurns } from "~/lib/turns.server";
 
 /** Reads a form that may carry files (kept in memory, each at most a phone photo's size, before it is shrunk). */
 export async function readForm(request: Request, address: string | null, maxPartSize = UPLOAD_MAX_BYTES): Promise<Result<{ formData: FormData }>> {
@@ -12,7 +13,7 @@ export async function readForm(request: Request, address: string | null, maxPart
   let formData: FormData;
   try {
     if (!type.startsWith("multipart/form-data")) return { ok: true, formData: await request.formData() };
-    formData = await readBounded(request, () => unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize })), address);
+    formData = await readBounded(request, () => parseMultipartInTurns(request, unstable_createMemoryUploadHandler({ maxPartSize })), address);
   } catch (error) {
     if (error instanceof Response) throw error;
     if (error instanceof MaxPartSizeExceededError) {
@@ -22,6 +23,11 @@ export async function readForm(request: Request, address: string | null, maxPart
   }
   checkFields(formData);
   return { ok: true, formData };
+}
+
+/** Remix's multipart parser, given the body in pieces with turns between (lib/turns.server). */
+export function parseMultipartInTurns(request: Request, handler: UploadHandler): Promise<FormData> {
+  return unstable_parseMultipartFormData(withBodyInTurns(request), handler);
 }
 
 const CONVERTED_PER_FIELD = 10;

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { clientAddress } from "~/auth/throttle.server";
-import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, type UploadHandler } from "@remix-run/node";
+import { parseMultipartInTurns } from "~/lib/upload.server";
 import { readBounded } from "~/lib/body-gate.server";
 import { checkFields } from "~/lib/form-guard.server";
 import { requirePermission } from "~/auth/session.server";
@@ -36,7 +37,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!canCreateNomination(user, campaign, todayInTaizhou())) return fail("推荐申报已截止，不能再导入", 403);
   let formData: FormData;
   try {
-    formData = await readBounded(request, () => unstable_parseMultipartFormData(request, boundedUploads()), clientAddress(request, context));
+    formData = await readBounded(request, () => parseMultipartInTurns(request, boundedUploads()), clientAddress(request, context));
   } catch (error) {
     if (error instanceof Response) throw error;
     if (error instanceof MaxPartSizeExceededError)
