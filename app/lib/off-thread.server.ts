@@ -1,6 +1,6 @@
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { lowerThreadPriority } from "~db/priority";
+import { lowerThreadPriorityFirst } from "~db/priority";
 
 /**
  * CPU-heavy work on files (reading a 汇总表 of thousands of rows, writing a year's workbook) runs
@@ -42,9 +42,22 @@ let queue: Promise<unknown> = Promise.resolve();
 const pending = new Map<number, Pending>();
 let nextId = 1;
 
+/**
+ * The thread's own code: its priority lowered first (a 10,000-row workbook or sheet takes a core for
+ * seconds, and loading the build another second: the server's thread and the database come first),
+ * then the build, whose tasks answer its messages.
+ */
+export function threadBootstrap(file: string): string {
+  return `${lowerThreadPriorityFirst()}\nimport(${JSON.stringify(pathToFileURL(file).href)});`;
+}
+
 function thread(): Worker {
   if (worker) return worker;
-  const started = new Worker(bundle, { workerData: { offThread: true }, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
+  const started = new Worker(threadBootstrap(bundle), {
+    eval: true,
+    workerData: { offThread: true },
+    resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
+  });
   started.unref();
   started.on("message", (message: { id: number; output?: unknown; error?: { expected: number; message: string } }) => {
     const waiting = pending.get(message.id);
@@ -130,8 +143,6 @@ export function offThread<I, O>(
 
 // Inside the thread: answer the tasks the server hands over, one message each.
 if (!isMainThread && (workerData as { offThread?: boolean } | null)?.offThread) {
-  // A 10,000-row workbook or sheet takes a core for seconds: the server's thread and the database come first.
-  lowerThreadPriority();
   parentPort!.on("message", async ({ id, name, input }: { id: number; name: string; input: unknown }) => {
     const definition = definitions.get(name);
     try {
