@@ -52,11 +52,14 @@ export const PNG = Buffer.from(
   "hex",
 );
 
-/** A phone-sized page that saves a screenshot under test-results/ when its test fails. */
-export async function phonePage(browser: Browser, name: string): Promise<Page> {
+/**
+ * A phone-sized page that saves a screenshot under test-results/ when its test fails. Tests run side
+ * by side pass their own context's `onTestFailed`: the imported one finds its test only while one runs at a time.
+ */
+export async function phonePage(browser: Browser, name: string, onFailed: typeof onTestFailed = onTestFailed): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: "zh-CN" });
   const page = await context.newPage();
-  onTestFailed(async () => {
+  onFailed(async () => {
     const dir = path.resolve("test-results");
     fs.mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true }).catch(() => {});

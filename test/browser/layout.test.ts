@@ -1,9 +1,10 @@
 import type { Page } from "playwright-core";
-import { describe, expect, it, vi } from "vitest";
+import { describe, it, vi } from "vitest";
 import { accessibilityFindings, baseUrl, formFindings, phonePage, signIn, useChromium } from "./browser";
 
-// The city's crawl is the longest (twenty pages, each studio's ledger, statement and year among them).
-vi.setConfig({ testTimeout: 150_000 });
+// The city's crawl is the longest (twenty pages, each studio's ledger, statement and year among them), and it shares
+// Chromium and the server with two other crawls (about two minutes here).
+vi.setConfig({ testTimeout: 300_000 });
 
 const browser = useChromium();
 
@@ -79,12 +80,16 @@ async function smallTargets(page: Page, path: string): Promise<string[]> {
   return found.map((f) => `${path}: ${f}`);
 }
 
-const RUNS = Object.entries(PAGES).flatMap(([username, paths]) => [[username, "标准字号", paths] as const, [username, "大字版", paths] as const]);
+// The longest crawls (the city's, the county's) first, so the runs side by side end together.
+const RUNS = Object.entries(PAGES)
+  .reverse()
+  .flatMap(([username, paths]) => [[username, "标准字号", paths] as const, [username, "大字版", paths] as const]);
 
 describe("every page fits a 375 px phone in both text sizes, passes axe, runs without a script error and carries no stray bytes", () => {
-  it.each(RUNS)("as %s, %s", async (username, size, paths) => {
+  // Side by side (test/browser/vitest.config.ts: a few at a time): each page's wait for the network to rest overlaps another's checks.
+  it.concurrent.for(RUNS)("as %s, %s", async ([username, size, paths], { expect, onTestFailed }) => {
     const large = size === "大字版";
-    const page = await phonePage(browser(), `layout-${username}-${large ? "large" : "normal"}`);
+    const page = await phonePage(browser(), `layout-${username}-${large ? "large" : "normal"}`, onTestFailed);
     if (large) await page.context().addCookies([{ name: "jx_text", value: "large", url: baseUrl() }]);
     // A page that renders on the server but breaks in the browser (say, a value imported from a
     // .server module) shows up as a script error after hydration.

@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // The layout crawl's runs side by side: three keep Chromium and the server busy on two cores without starving either.
+    maxConcurrency: 3,
   },
 });
