@@ -86,6 +86,32 @@ describe("the router's matching memos (app/cli/route-matching.ts)", () => {
     }
   });
 
+  it("match every route of the app's own tree, and paths near them, exactly as the router does", async () => {
+    const { readConfig } = await import("@remix-run/dev/dist/config.js");
+    const { routes: manifest } = await readConfig(path.resolve(import.meta.dirname, "../.."));
+    // As Remix builds the server's tree from its manifest (@remix-run/server-runtime's createRoutes).
+    const tree = (parentId?: string): RemixRouter.AgnosticRouteObject[] =>
+      Object.values(manifest)
+        .filter((r) => r.parentId === parentId)
+        .map((r) => ({ id: r.id, path: r.path, index: r.index, caseSensitive: r.caseSensitive, children: tree(r.id) }) as RemixRouter.AgnosticRouteObject);
+    const routes = tree();
+    const full = (id: string | undefined): string => (id ? `${full(manifest[id].parentId)}/${manifest[id].path ?? ""}` : "");
+    const paths = Object.values(manifest).flatMap((r) => {
+      const p =
+        full(r.id)
+          .replace(/\/+/g, "/")
+          .replace(/:[\w-]+\?/g, "7")
+          .replace(/:[\w-]+/g, "12")
+          .replace(/\*$/, "a/b") || "/";
+      return [p, `${p}/`, p.toUpperCase(), `${p}/x`, `/x${p}`, p.replace(/12/g, "%E5%B7%A5")];
+    });
+    expect(paths.length).toBeGreaterThan(600);
+    const source = fs.readFileSync(file, "utf8");
+    const original = routerFrom(source);
+    const memoized = routerFrom(withMatchingMemos(source));
+    for (const p of paths) expect(shape(memoized.matchRoutes(routes, p)), p).toEqual(shape(original.matchRoutes(routes, p)));
+  });
+
   it("flatten and rank a tree once, however many requests match against it", () => {
     const memoized = routerFrom(withMatchingMemos(fs.readFileSync(file, "utf8")));
     let reads = 0;
