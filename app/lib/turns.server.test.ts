@@ -75,3 +75,45 @@ describe("an upload's body read in turns (issue 37, item 1)", () => {
     }
   }, 60_000);
 });
+
+describe("an upload's body in pieces", () => {
+  const boundary = "----repro";
+  const encoder = new TextEncoder();
+  const head = encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="t.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+  /** A one-file form of exactly `length` bytes, sent in chunks cut at `cuts`. */
+  const form = (length: number, cuts: number[] = []) => {
+    const file = new Uint8Array(length - head.length - tail.length).fill(0x61);
+    const bytes = new Uint8Array(length);
+    bytes.set(head);
+    bytes.set(file, head.length);
+    bytes.set(tail, length - tail.length);
+    const edges = [0, ...cuts, length];
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 1; i < edges.length; i++) controller.enqueue(bytes.slice(edges[i - 1], edges[i]));
+        controller.close();
+      },
+    });
+    const request = new Request("http://localhost/subsidies/7", {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    return { request, file };
+  };
+  const parsed = async (length: number, cuts?: number[]) => {
+    const { request, file } = form(length, cuts);
+    const got = (await parseMultipartInTurns(request, unstable_createMemoryUploadHandler({ maxPartSize: 1024 * 1024 }))).get("file") as File;
+    return Buffer.from(await got.arrayBuffer()).equals(Buffer.from(file));
+  };
+
+  it("is a valid form whichever byte a piece of ours or a chunk of the network's ends on, the closing dashes included", async () => {
+    // Our 64 kB pieces: a body of 64 kB × k + 3 bytes was cut between the two dashes of its closing boundary.
+    for (const length of [65536 + 3, 131072 + 3, 65536 + 2, 65536 + 4, 65536 - 1, 65536]) expect(await parsed(length), `${length} bytes`).toBe(true);
+    // The network's chunks, ending at every byte of the closing boundary.
+    const length = 5000;
+    for (let back = 1; back <= tail.length; back++) expect(await parsed(length, [length - back]), `cut ${back} bytes before the end`).toBe(true);
+  });
+});

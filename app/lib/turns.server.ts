@@ -15,8 +15,9 @@ export function turnTaker(): () => Promise<void> {
   };
 }
 
-/** The most of a body handed on at once by `withBodyInTurns`. */
+/** The most of a body handed on at once by `withBodyInTurns` (more only to reach past a dash). */
 const PIECE_BYTES = 64 * 1024;
+const DASH = 0x2d;
 
 /**
  * The request with its body handed on in pieces of at most 64 kB, taking a turn between them once a
@@ -36,9 +37,25 @@ export function withBodyInTurns(request: Request): Request {
         if (next.done) return controller.close();
         pending = next.value;
       }
+      // No piece ends on a dash: Remix's parser (@web3-storage/multipart-parser) looks for the closing "--" after a
+      // boundary within one piece, and a valid body cut between the two dashes was refused — by our cut, or by the
+      // network's (a chunk that ends there is joined to the next).
+      let end = Math.min(PIECE_BYTES, pending.length);
+      while (pending[end - 1] === DASH) {
+        if (end < pending.length) {
+          end++;
+          continue;
+        }
+        const next = await reader.read();
+        if (next.done) break;
+        const joined = new Uint8Array(pending.length + next.value.length);
+        joined.set(pending);
+        joined.set(next.value, pending.length);
+        pending = joined;
+      }
       await turn();
-      controller.enqueue(pending.subarray(0, PIECE_BYTES));
-      pending = pending.subarray(PIECE_BYTES);
+      controller.enqueue(pending.subarray(0, end));
+      pending = pending.subarray(end);
     },
     cancel: (reason) => reader.cancel(reason),
   });
