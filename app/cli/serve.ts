@@ -58,8 +58,14 @@ function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathna
   if (decoded.includes("\0")) return false;
   const file = path.join(publicDir, path.normalize(decoded));
   if (!file.startsWith(publicDir + path.sep)) return false;
-  // Asked for every request, and most are not files: no exception (and its stack trace) for a missing one.
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  // Asked for every request, and most are not files: no exception (and its stack trace) for a missing one. A path
+  // below a file (/favicon.svg/x: ENOTDIR) or too long a name (ENAMETOOLONG) is no file of ours either: the app's 404.
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return false;
+  }
   if (!stat?.isFile()) return false;
   const type = TYPES[path.extname(file)] ?? "application/octet-stream";
   const immutable = file.startsWith(assetsDir + path.sep);

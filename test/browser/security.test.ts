@@ -42,6 +42,14 @@ describe("security headers and cookies", () => {
     }
   });
 
+  it("answers a path no page or file has with the Chinese 404 page, not a 500, whatever the file system says of it", async () => {
+    for (const path of ["/favicon.svg/", "/favicon.svg/x", `/${"a".repeat(256)}`, `/${"a/".repeat(2100)}`, "/no-such-page"]) {
+      const response = await fetch(baseUrl() + path);
+      expect(response.status, path.slice(0, 40)).toBe(404);
+      expect(await response.text(), path.slice(0, 40)).toContain("页面不存在");
+    }
+  });
+
   it("keeps private pages and their data out of every cache", async () => {
     const { cookie } = await sessionCookie();
     for (const path of ["/home", "/people", "/studios", "/people?_data=routes%2Fpeople._index"]) {
